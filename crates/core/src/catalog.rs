@@ -1,0 +1,1 @@
+//! Catalog types shared by the Shopify client, the product cache and the views. (Being written.)

@@ -1,0 +1,11 @@
+//! WandStore's domain: pure and synchronous.
+//!
+//! Architecture invariant: this crate does no I/O and never reads a clock or a random source.
+//! Time, randomness and ids are passed in by the shell (crates/worker) or by tests.
+
+pub mod http;
+pub mod identity;
+pub mod store;
+pub mod breaker;
+pub mod catalog;
+pub mod money;

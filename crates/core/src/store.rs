@@ -1,0 +1,149 @@
+//! Stores (tenants): slugs, settings, and the demo stores every fresh install has.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// A validated store slug: 3–40 characters of lowercase ASCII letters, digits and hyphens,
+/// starting and ending with a letter or digit.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(transparent)]
+pub struct StoreSlug(String);
+
+/// Why a slug was refused; the message is shown to the client as is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SlugError {
+    Length(usize),
+    Character(char),
+    Edge,
+}
+
+impl fmt::Display for SlugError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SlugError::Length(n) => write!(
+                f,
+                "a store slug has 3 to 40 characters; this one has {n}"
+            ),
+            SlugError::Character(c) => write!(
+                f,
+                "a store slug holds lowercase letters, digits and hyphens only; found {c:?}"
+            ),
+            SlugError::Edge => f.write_str("a store slug starts and ends with a letter or digit"),
+        }
+    }
+}
+
+impl std::error::Error for SlugError {}
+
+impl StoreSlug {
+    pub const MIN_LEN: usize = 3;
+    pub const MAX_LEN: usize = 40;
+
+    pub fn parse(raw: &str) -> Result<Self, SlugError> {
+        let len = raw.chars().count();
+        if !(Self::MIN_LEN..=Self::MAX_LEN).contains(&len) {
+            return Err(SlugError::Length(len));
+        }
+        if let Some(c) = raw
+            .chars()
+            .find(|c| !(c.is_ascii_lowercase() || c.is_ascii_digit() || *c == '-'))
+        {
+            return Err(SlugError::Character(c));
+        }
+        if raw.starts_with('-') || raw.ends_with('-') {
+            return Err(SlugError::Edge);
+        }
+        Ok(StoreSlug(raw.to_owned()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for StoreSlug {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl<'de> Deserialize<'de> for StoreSlug {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let raw = String::deserialize(d)?;
+        StoreSlug::parse(&raw).map_err(serde::de::Error::custom)
+    }
+}
+
+/// What a page needs to know about its store.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StoreSettings {
+    pub slug: StoreSlug,
+    pub display_name: String,
+    /// ISO 4217 code, e.g. "EUR".
+    pub currency: String,
+}
+
+/// The store that `/` serves when no store is named.
+pub const DEFAULT_STORE: &str = "demo";
+
+/// The stores a fresh install knows about, so the local stack has something to show.
+pub fn demo_stores() -> Vec<StoreSettings> {
+    [
+        ("demo", "Wand & Co. Demo Store", "USD"),
+        ("outlet", "Wand Outlet", "EUR"),
+    ]
+    .into_iter()
+    .filter_map(|(slug, name, currency)| {
+        StoreSlug::parse(slug).ok().map(|slug| StoreSettings {
+            slug,
+            display_name: name.to_owned(),
+            currency: currency.to_owned(),
+        })
+    })
+    .collect()
+}
+
+/// The demo store with this slug, if it is one.
+pub fn demo_store(slug: &StoreSlug) -> Option<StoreSettings> {
+    demo_stores().into_iter().find(|s| &s.slug == slug)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs_accept_the_documented_alphabet() {
+        for ok in ["abc", "demo", "outlet", "a-1", "x".repeat(40).as_str(), "9lives"] {
+            assert_eq!(StoreSlug::parse(ok).map(|s| s.0), Ok(ok.to_owned()), "{ok}");
+        }
+    }
+
+    #[test]
+    fn slugs_refuse_everything_else_with_a_reason() {
+        assert_eq!(StoreSlug::parse("ab"), Err(SlugError::Length(2)));
+        assert_eq!(StoreSlug::parse(&"x".repeat(41)), Err(SlugError::Length(41)));
+        assert_eq!(StoreSlug::parse("Demo"), Err(SlugError::Character('D')));
+        assert_eq!(StoreSlug::parse("de_mo"), Err(SlugError::Character('_')));
+        assert_eq!(StoreSlug::parse("dé-mo"), Err(SlugError::Character('é')));
+        assert_eq!(StoreSlug::parse("../x"), Err(SlugError::Character('.')));
+        assert_eq!(StoreSlug::parse("-abc"), Err(SlugError::Edge));
+        assert_eq!(StoreSlug::parse("abc-"), Err(SlugError::Edge));
+        assert!(SlugError::Length(2).to_string().contains("3 to 40"));
+    }
+
+    #[test]
+    fn slugs_validate_when_deserialized() {
+        assert!(serde_json::from_str::<StoreSlug>("\"outlet\"").is_ok());
+        assert!(serde_json::from_str::<StoreSlug>("\"NOPE\"").is_err());
+    }
+
+    #[test]
+    fn both_demo_stores_exist_and_the_default_is_one_of_them() {
+        let slugs: Vec<_> = demo_stores().into_iter().map(|s| s.slug.0).collect();
+        assert_eq!(slugs, ["demo", "outlet"]);
+        let default = StoreSlug::parse(DEFAULT_STORE).unwrap();
+        assert!(demo_store(&default).is_some());
+        assert!(demo_store(&StoreSlug::parse("nowhere").unwrap()).is_none());
+    }
+}
