@@ -91,7 +91,8 @@ impl CookieSigner {
 
     /// The token for this shopper at this store, signed with the current secret.
     pub fn sign(&self, store: &StoreSlug, shopper: &ShopperId) -> String {
-        let sig = URL_SAFE_NO_PAD.encode(mac(&self.current, store, shopper).finalize().into_bytes());
+        let sig =
+            URL_SAFE_NO_PAD.encode(mac(&self.current, store, shopper).finalize().into_bytes());
         format!("v1.{store}.{shopper}.{sig}")
     }
 
@@ -243,7 +244,10 @@ mod tests {
     fn weak_secrets_are_refused() {
         assert_eq!(CookieSigner::new(b"", &[]).err(), Some(WeakSecret(0)));
         assert_eq!(CookieSigner::new(b"short", &[]).err(), Some(WeakSecret(5)));
-        assert_eq!(CookieSigner::new(SECRET, &[b"short"]).err(), Some(WeakSecret(5)));
+        assert_eq!(
+            CookieSigner::new(SECRET, &[b"short"]).err(),
+            Some(WeakSecret(5))
+        );
     }
 
     #[test]
@@ -252,9 +256,18 @@ mod tests {
         let demo = s.sign(&slug("demo"), &shopper(1));
         let outlet = s.sign(&slug("outlet"), &shopper(2));
         let header = format!("theme=dark; {COOKIE_NAME}={demo}; {COOKIE_NAME}={outlet}");
-        assert_eq!(s.shopper_from_cookie_header(&header, &slug("outlet")), Some(shopper(2)));
-        assert_eq!(s.shopper_from_cookie_header(&header, &slug("demo")), Some(shopper(1)));
-        assert_eq!(s.shopper_from_cookie_header("theme=dark", &slug("demo")), None);
+        assert_eq!(
+            s.shopper_from_cookie_header(&header, &slug("outlet")),
+            Some(shopper(2))
+        );
+        assert_eq!(
+            s.shopper_from_cookie_header(&header, &slug("demo")),
+            Some(shopper(1))
+        );
+        assert_eq!(
+            s.shopper_from_cookie_header("theme=dark", &slug("demo")),
+            None
+        );
         assert_eq!(s.shopper_from_cookie_header("", &slug("demo")), None);
     }
 
@@ -273,13 +286,21 @@ mod tests {
 
     #[test]
     fn set_cookie_carries_the_security_attributes() {
-        let local = CookieScope { path: "/s/outlet/".into(), secure: false };
+        let local = CookieScope {
+            path: "/s/outlet/".into(),
+            secure: false,
+        };
         let v = set_cookie_header("tok", &local);
         assert_eq!(
             v,
-            format!("wandstore_shopper=tok; Path=/s/outlet/; Max-Age={COOKIE_MAX_AGE_SECS}; HttpOnly; SameSite=Lax")
+            format!(
+                "wandstore_shopper=tok; Path=/s/outlet/; Max-Age={COOKIE_MAX_AGE_SECS}; HttpOnly; SameSite=Lax"
+            )
         );
-        let prod = CookieScope { path: "/".into(), secure: true };
+        let prod = CookieScope {
+            path: "/".into(),
+            secure: true,
+        };
         assert!(set_cookie_header("tok", &prod).ends_with("; HttpOnly; SameSite=Lax; Secure"));
     }
 }

@@ -3,9 +3,12 @@
 //! Architecture invariant: this crate does no I/O and never reads a clock or a random source.
 //! Time, randomness and ids are passed in by the shell (crates/worker) or by tests.
 
+pub mod breaker;
+pub mod cached;
+pub mod catalog;
 pub mod http;
 pub mod identity;
-pub mod store;
-pub mod breaker;
-pub mod catalog;
+pub mod log;
 pub mod money;
+pub mod store;
+pub mod tenant;

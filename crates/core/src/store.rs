@@ -20,10 +20,9 @@ pub enum SlugError {
 impl fmt::Display for SlugError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            SlugError::Length(n) => write!(
-                f,
-                "a store slug has 3 to 40 characters; this one has {n}"
-            ),
+            SlugError::Length(n) => {
+                write!(f, "a store slug has 3 to 40 characters; this one has {n}")
+            }
             SlugError::Character(c) => write!(
                 f,
                 "a store slug holds lowercase letters, digits and hyphens only; found {c:?}"
@@ -83,6 +82,11 @@ pub struct StoreSettings {
     pub currency: String,
 }
 
+/// How long a shopper's object trusts its copy of the store's settings before asking the
+/// store's StoreConfig again. Bounds StoreConfig load to about one request per shopper object
+/// per this interval, and bounds how long a settings change takes to reach shoppers.
+pub const SNAPSHOT_TTL_MS: u64 = 5_000;
+
 /// The store that `/` serves when no store is named.
 pub const DEFAULT_STORE: &str = "demo";
 
@@ -114,7 +118,14 @@ mod tests {
 
     #[test]
     fn slugs_accept_the_documented_alphabet() {
-        for ok in ["abc", "demo", "outlet", "a-1", "x".repeat(40).as_str(), "9lives"] {
+        for ok in [
+            "abc",
+            "demo",
+            "outlet",
+            "a-1",
+            "x".repeat(40).as_str(),
+            "9lives",
+        ] {
             assert_eq!(StoreSlug::parse(ok).map(|s| s.0), Ok(ok.to_owned()), "{ok}");
         }
     }
@@ -122,7 +133,10 @@ mod tests {
     #[test]
     fn slugs_refuse_everything_else_with_a_reason() {
         assert_eq!(StoreSlug::parse("ab"), Err(SlugError::Length(2)));
-        assert_eq!(StoreSlug::parse(&"x".repeat(41)), Err(SlugError::Length(41)));
+        assert_eq!(
+            StoreSlug::parse(&"x".repeat(41)),
+            Err(SlugError::Length(41))
+        );
         assert_eq!(StoreSlug::parse("Demo"), Err(SlugError::Character('D')));
         assert_eq!(StoreSlug::parse("de_mo"), Err(SlugError::Character('_')));
         assert_eq!(StoreSlug::parse("dé-mo"), Err(SlugError::Character('é')));

@@ -1,1 +1,31 @@
+//! The Wasm shell: the Worker's fetch handler and the Durable Objects.
+//!
+//! Glue only: every rule lives in wandstore-core / wandstore-render; this crate translates
+//! between the Workers runtime and those crates.
+//!
+//! Architecture invariant: nothing here panics on input or I/O — errors are values, mapped to a
+//! status and a JSON or HTML body (`unwrap`/`expect` are denied by clippy).
 
+mod cron;
+mod entry;
+mod env_config;
+mod internal;
+mod objects;
+mod random;
+mod respond;
+mod sql;
+
+pub use objects::shopper::ShopperStorefront;
+pub use objects::store_config::StoreConfig;
+
+use worker::{Context, Env, Request, Response, Result, ScheduleContext, ScheduledEvent, event};
+
+#[event(fetch)]
+async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
+    Ok(entry::handle(req, &env).await)
+}
+
+#[event(scheduled)]
+async fn scheduled(event: ScheduledEvent, _env: Env, _ctx: ScheduleContext) {
+    cron::run(&event);
+}

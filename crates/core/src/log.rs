@@ -1,0 +1,104 @@
+//! The one JSON log line per request that operators read with `wrangler tail`.
+
+use serde::Serialize;
+
+/// One request, as logged. Field names are the documented log schema; absent values are
+/// left out of the line rather than written as null.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct RequestLog {
+    /// Milliseconds since the Unix epoch when the request arrived.
+    pub ts: u64,
+    pub level: Level,
+    pub msg: &'static str,
+    pub request_id: String,
+    pub method: String,
+    /// The path only: query strings may carry secrets and are never logged.
+    pub path: String,
+    pub status: u16,
+    pub duration_ms: u64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub store: Option<String>,
+    /// A short hash of the shopper id, never the id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub shopper: Option<String>,
+    /// The Durable Object class that served the request, if any.
+    #[serde(rename = "do", skip_serializing_if = "Option::is_none")]
+    pub durable_object: Option<&'static str>,
+    /// Whether a new shopper identity was minted for this request.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub new_shopper: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error_code: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    #[default]
+    Info,
+    Warn,
+    Error,
+}
+
+impl Level {
+    /// The level a response status deserves: 5xx is an error, 4xx a warning.
+    pub fn for_status(status: u16) -> Level {
+        match status {
+            500.. => Level::Error,
+            400..=499 => Level::Warn,
+            _ => Level::Info,
+        }
+    }
+}
+
+impl RequestLog {
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).unwrap_or_else(|_| {
+            format!(
+                r#"{{"level":"error","msg":"log line failed to serialize","request_id":{:?}}}"#,
+                self.request_id
+            )
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_log_line_is_one_line_of_json_without_empty_fields() {
+        let line = RequestLog {
+            ts: 1,
+            level: Level::for_status(404),
+            msg: "request",
+            request_id: "r1".into(),
+            method: "GET".into(),
+            path: "/s/x/\n".into(),
+            status: 404,
+            duration_ms: 3,
+            store: Some("outlet".into()),
+            durable_object: Some("ShopperStorefront"),
+            ..Default::default()
+        }
+        .to_json();
+        assert!(!line.contains('\n'));
+        let v: serde_json::Value = serde_json::from_str(&line).unwrap();
+        assert_eq!(v["level"], "warn");
+        assert_eq!(v["do"], "ShopperStorefront");
+        assert_eq!(v["store"], "outlet");
+        assert!(v.get("shopper").is_none());
+        assert!(v.get("new_shopper").is_none());
+        assert!(v.get("error").is_none());
+    }
+
+    #[test]
+    fn levels_follow_the_status() {
+        assert_eq!(Level::for_status(200), Level::Info);
+        assert_eq!(Level::for_status(303), Level::Info);
+        assert_eq!(Level::for_status(429), Level::Warn);
+        assert_eq!(Level::for_status(503), Level::Error);
+    }
+}

@@ -1,0 +1,50 @@
+//! The private protocol between the Worker entry and the Durable Objects.
+//!
+//! Only the Worker can reach an object, so the headers set here are trusted by the objects;
+//! the entry never forwards a client's own `x-wandstore-*` headers.
+
+use wandstore_core::identity::ShopperId;
+use wandstore_core::store::StoreSlug;
+use worker::{Headers, Method, Request, RequestInit};
+
+pub const STORE: &str = "x-wandstore-store";
+pub const SHOPPER: &str = "x-wandstore-shopper";
+pub const BASE: &str = "x-wandstore-base";
+pub const REQUEST_ID: &str = "x-request-id";
+
+/// The StoreConfig route that answers a store's settings.
+pub const SETTINGS_PATH: &str = "/settings";
+
+/// Who a request to a shopper's object is for.
+pub struct ShopperContext {
+    pub store: StoreSlug,
+    pub shopper: ShopperId,
+    pub base: String,
+    pub request_id: String,
+}
+
+impl ShopperContext {
+    pub fn from_headers(h: &Headers) -> Option<Self> {
+        let get = |name| h.get(name).ok().flatten();
+        Some(ShopperContext {
+            store: StoreSlug::parse(&get(STORE)?).ok()?,
+            shopper: ShopperId::parse(&get(SHOPPER)?)?,
+            base: get(BASE)?,
+            request_id: get(REQUEST_ID).unwrap_or_default(),
+        })
+    }
+
+    pub fn write(&self, h: &Headers) -> worker::Result<()> {
+        h.set(STORE, self.store.as_str())?;
+        h.set(SHOPPER, self.shopper.as_str())?;
+        h.set(BASE, &self.base)?;
+        h.set(REQUEST_ID, &self.request_id)
+    }
+}
+
+/// A request to an object at `path` (the host is ignored by the runtime).
+pub fn request(method: Method, path: &str, headers: Headers) -> worker::Result<Request> {
+    let mut init = RequestInit::new();
+    init.with_method(method).with_headers(headers);
+    Request::new_with_init(&format!("https://object.internal{path}"), &init)
+}

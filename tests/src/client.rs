@@ -1,0 +1,127 @@
+//! An HTTP client that keeps one shopper's cookie, like a browser would.
+
+use std::time::Duration;
+use ureq::Agent;
+
+/// One response, read fully.
+#[derive(Debug)]
+pub struct Page {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    pub body: String,
+}
+
+impl Page {
+    /// The first value of a header (case-insensitive).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// Every value of a header.
+    pub fn headers_named(&self, name: &str) -> Vec<&str> {
+        self.headers
+            .iter()
+            .filter(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+            .collect()
+    }
+
+    /// The `name=value` part of the shopper cookie this response set, if any.
+    pub fn shopper_cookie(&self) -> Option<String> {
+        self.headers_named("set-cookie")
+            .into_iter()
+            .find(|c| c.starts_with("wandstore_shopper="))
+            .and_then(|c| c.split(';').next())
+            .map(str::to_owned)
+    }
+
+    /// The visit count shown on a home page.
+    pub fn visits(&self) -> Option<u64> {
+        if self.body.contains("This is your first visit.") {
+            return Some(1);
+        }
+        let start = self.body.find("data-visits=\"")? + "data-visits=\"".len();
+        let end = self.body[start..].find('"')? + start;
+        self.body[start..end].parse().ok()
+    }
+}
+
+/// A client bound to a stack's base URL, holding at most one cookie header value.
+pub struct Client {
+    base: String,
+    agent: Agent,
+    pub cookie: Option<String>,
+}
+
+impl Client {
+    pub fn new(base: &str) -> Self {
+        let agent: Agent = Agent::config_builder()
+            .http_status_as_error(false)
+            .max_redirects(0)
+            .timeout_global(Some(Duration::from_secs(30)))
+            .build()
+            .into();
+        Client {
+            base: base.trim_end_matches('/').to_owned(),
+            agent,
+            cookie: None,
+        }
+    }
+
+    /// GET `path`, sending the cookie if there is one and keeping any shopper cookie set.
+    pub fn get(&mut self, path: &str) -> Page {
+        let mut req = self.agent.get(format!("{}{path}", self.base));
+        if let Some(c) = &self.cookie {
+            req = req.header("cookie", c);
+        }
+        let page = read(req.call());
+        if let Some(c) = page.shopper_cookie() {
+            self.cookie = Some(c);
+        }
+        page
+    }
+
+    /// GET `path` with one extra header (and no cookie handling).
+    pub fn get_with_header(&self, path: &str, name: &str, value: &str) -> Page {
+        read(
+            self.agent
+                .get(format!("{}{path}", self.base))
+                .header(name, value)
+                .call(),
+        )
+    }
+
+    /// POST an empty form to `path`.
+    pub fn post_empty(&mut self, path: &str) -> Page {
+        let mut req = self.agent.post(format!("{}{path}", self.base));
+        if let Some(c) = &self.cookie {
+            req = req.header("cookie", c);
+        }
+        read(req.send_empty())
+    }
+}
+
+fn read(result: Result<ureq::http::Response<ureq::Body>, ureq::Error>) -> Page {
+    let mut resp = match result {
+        Ok(r) => r,
+        Err(e) => panic!("request failed: {e}"),
+    };
+    let status = resp.status().as_u16();
+    let headers = resp
+        .headers()
+        .iter()
+        .map(|(k, v)| (k.as_str().to_owned(), v.to_str().unwrap_or("").to_owned()))
+        .collect();
+    let body = resp
+        .body_mut()
+        .read_to_string()
+        .unwrap_or_else(|e| panic!("reading body: {e}"));
+    Page {
+        status,
+        headers,
+        body,
+    }
+}

@@ -1,0 +1,51 @@
+//! Starting a throwaway local stack for tests.
+
+use std::path::{Path, PathBuf};
+use tempfile::TempDir;
+use wandstore_stack::{Stack, StackOptions};
+
+/// The repository root (this crate lives in `tests/`).
+pub fn repo_root() -> PathBuf {
+    let here = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    here.parent().map(PathBuf::from).unwrap_or(here)
+}
+
+/// A local stack with its own state directory, removed when the stack is dropped.
+pub struct TestStack {
+    pub stack: Stack,
+    state: TempDir,
+}
+
+impl TestStack {
+    /// Starts a stack on free ports with an empty state directory.
+    pub fn start() -> Result<Self, String> {
+        let state = tempfile::Builder::new()
+            .prefix("wandstore-e2e-")
+            .tempdir()
+            .map_err(|e| format!("creating a state dir: {e}"))?;
+        let stack = Self::start_in(state.path())?;
+        Ok(TestStack { stack, state })
+    }
+
+    /// Starts a stack on an existing state directory (to test durability across restarts).
+    pub fn start_in(state_dir: &Path) -> Result<Stack, String> {
+        let opts = StackOptions::for_tests(repo_root(), state_dir.to_path_buf())
+            .map_err(|e| format!("choosing ports: {e}"))?;
+        Stack::start(&opts)
+    }
+
+    pub fn url(&self) -> String {
+        self.stack.url()
+    }
+
+    pub fn state_dir(&self) -> PathBuf {
+        self.state.path().to_path_buf()
+    }
+
+    /// Stops the stack, keeping its state directory, and starts a new one on it.
+    pub fn restart(&mut self) -> Result<(), String> {
+        self.stack.stop();
+        self.stack = Self::start_in(&self.state_dir())?;
+        Ok(())
+    }
+}
