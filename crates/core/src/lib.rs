@@ -10,5 +10,6 @@ pub mod http;
 pub mod identity;
 pub mod log;
 pub mod money;
+pub mod secret;
 pub mod store;
 pub mod tenant;

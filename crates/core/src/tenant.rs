@@ -25,15 +25,88 @@ pub enum Target {
 }
 
 /// Path prefixes the platform keeps for itself; a default-store page never starts with them.
-const PLATFORM_PREFIXES: [&str; 3] = ["/health", "/.well-known/", "/admin/"];
+const PLATFORM_PREFIXES: [&str; 3] = ["/health/", "/.well-known/", "/admin/"];
 
-/// Resolves a request path. `/s/{store}/...` names a store; platform paths are kept apart;
-/// anything else belongs to the default store, served at `/`.
-pub fn resolve(path: &str) -> Target {
-    if PLATFORM_PREFIXES
+/// What the `Host` header says about the store.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum HostRoute {
+    /// The platform's own host (the base domain, localhost, an IP, workers.dev): the path
+    /// decides the store.
+    Platform,
+    /// `{slug}.{BASE_DOMAIN}`.
+    Subdomain(StoreSlug),
+    /// `{x}.{BASE_DOMAIN}` where `x` cannot be a slug.
+    BadSubdomain(SlugError),
+    /// Any other host: possibly a store's registered custom domain (lower-case, no port).
+    Custom(String),
+}
+
+/// Classifies a `Host` header value against the platform's base domain.
+pub fn classify_host(host: &str, base_domain: &str) -> HostRoute {
+    let host = host.trim().trim_end_matches('.').to_ascii_lowercase();
+    let host = match host.rsplit_once(':') {
+        Some((name, port)) if !name.ends_with(']') && port.bytes().all(|b| b.is_ascii_digit()) => {
+            name.to_owned()
+        }
+        Some((name, port)) if name.ends_with(']') && port.bytes().all(|b| b.is_ascii_digit()) => {
+            name.to_owned()
+        }
+        _ => host,
+    };
+    let base = base_domain
+        .trim()
+        .trim_end_matches('.')
+        .to_ascii_lowercase();
+    let is_ip = host.starts_with('[') || host.parse::<std::net::IpAddr>().is_ok();
+    if host.is_empty()
+        || is_ip
+        || host == "localhost"
+        || host == base
+        || host.ends_with(".workers.dev")
+    {
+        return HostRoute::Platform;
+    }
+    if !base.is_empty() {
+        if let Some(label) = host.strip_suffix(&format!(".{base}")) {
+            if label.contains('.') {
+                return HostRoute::Custom(host);
+            }
+            return match StoreSlug::parse(label) {
+                Ok(slug) => HostRoute::Subdomain(slug),
+                Err(e) => HostRoute::BadSubdomain(e),
+            };
+        }
+    }
+    HostRoute::Custom(host)
+}
+
+/// Resolves a request for a store fixed by its host (subdomain or custom domain): the whole
+/// path belongs to that store, served at `/`, except the platform's own paths.
+pub fn resolve_for_store(path: &str, store: StoreSlug) -> Target {
+    if is_platform_path(path) {
+        return Target::Platform(path.to_owned());
+    }
+    Target::Store(StorePath {
+        store,
+        base: "/".to_owned(),
+        rest: if path.is_empty() {
+            "/".to_owned()
+        } else {
+            path.to_owned()
+        },
+    })
+}
+
+fn is_platform_path(path: &str) -> bool {
+    PLATFORM_PREFIXES
         .iter()
         .any(|p| path == p.trim_end_matches('/') || path.starts_with(p))
-    {
+}
+
+/// Resolves a request path on the platform's own host. `/s/{store}/...` names a store;
+/// platform paths are kept apart; anything else belongs to the default store, served at `/`.
+pub fn resolve(path: &str) -> Target {
+    if is_platform_path(path) {
         return Target::Platform(path.to_owned());
     }
     if let Some(after) = path.strip_prefix("/s/") {
@@ -105,6 +178,71 @@ mod tests {
         );
         assert_eq!(resolve("/s//"), Target::BadStore(SlugError::Length(0)));
         assert_eq!(resolve("/s/../etc"), Target::BadStore(SlugError::Length(2)));
+    }
+
+    #[test]
+    fn hosts_are_classified_against_the_base_domain() {
+        let base = "wandstore.dev";
+        let slug = |s| StoreSlug::parse(s).unwrap();
+        assert_eq!(
+            classify_host("acme.wandstore.dev", base),
+            HostRoute::Subdomain(slug("acme"))
+        );
+        assert_eq!(
+            classify_host("ACME.wandstore.dev:443", base),
+            HostRoute::Subdomain(slug("acme"))
+        );
+        assert_eq!(
+            classify_host("acme.wandstore.dev.", base),
+            HostRoute::Subdomain(slug("acme"))
+        );
+        assert_eq!(
+            classify_host("a_b.wandstore.dev", base),
+            HostRoute::BadSubdomain(SlugError::Character('_'))
+        );
+        for platform in [
+            "wandstore.dev",
+            "localhost",
+            "localhost:8787",
+            "127.0.0.1:8787",
+            "[::1]:8787",
+            "wandstore.acme.workers.dev",
+            "",
+        ] {
+            assert_eq!(
+                classify_host(platform, base),
+                HostRoute::Platform,
+                "{platform}"
+            );
+        }
+        assert_eq!(
+            classify_host("Shop.Example.com", base),
+            HostRoute::Custom("shop.example.com".into())
+        );
+        assert_eq!(
+            classify_host("x.y.wandstore.dev", base),
+            HostRoute::Custom("x.y.wandstore.dev".into())
+        );
+        assert_eq!(
+            classify_host("evilwandstore.dev", base),
+            HostRoute::Custom("evilwandstore.dev".into())
+        );
+    }
+
+    #[test]
+    fn a_host_bound_store_owns_every_path_but_the_platform_ones() {
+        let acme = StoreSlug::parse("acme").unwrap();
+        match resolve_for_store("/s/outlet/", acme.clone()) {
+            Target::Store(s) => assert_eq!(
+                (s.store.as_str(), s.rest.as_str(), s.base.as_str()),
+                ("acme", "/s/outlet/", "/")
+            ),
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(
+            resolve_for_store("/health/live", acme),
+            Target::Platform("/health/live".into())
+        );
     }
 
     #[test]
