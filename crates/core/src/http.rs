@@ -21,8 +21,9 @@ impl Method {
     }
 }
 
-/// An outgoing request, fully described as a value.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// An outgoing request, fully described as a value. Its `Debug` output redacts credential
+/// headers, so a request can be logged without leaking a token.
+#[derive(Clone, PartialEq, Eq)]
 pub struct HttpRequest {
     pub method: Method,
     pub url: String,
@@ -37,6 +38,34 @@ impl HttpRequest {
     /// The first value of a header (name compared case-insensitively).
     pub fn header(&self, name: &str) -> Option<&str> {
         find_header(&self.headers, name)
+    }
+}
+
+/// Header names whose values are credentials (compared case-insensitively).
+const SECRET_HEADERS: [&str; 4] = [
+    "authorization",
+    "shopify-storefront-private-token",
+    "x-shopify-storefront-access-token",
+    "cf-aig-authorization",
+];
+
+impl std::fmt::Debug for HttpRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let headers: Vec<(&str, &str)> = self
+            .headers
+            .iter()
+            .map(|(k, v)| {
+                let secret = SECRET_HEADERS.iter().any(|s| k.eq_ignore_ascii_case(s));
+                (k.as_str(), if secret { "<redacted>" } else { v.as_str() })
+            })
+            .collect();
+        f.debug_struct("HttpRequest")
+            .field("method", &self.method)
+            .field("url", &self.url)
+            .field("headers", &headers)
+            .field("body_len", &self.body.len())
+            .field("timeout_ms", &self.timeout_ms)
+            .finish()
     }
 }
 
@@ -75,6 +104,28 @@ fn find_header<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a st
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn debug_output_redacts_credentials() {
+        let r = HttpRequest {
+            method: Method::Post,
+            url: "https://x.myshopify.com/api/2025-07/graphql.json".into(),
+            headers: vec![
+                ("content-type".into(), "application/json".into()),
+                (
+                    "Shopify-Storefront-Private-Token".into(),
+                    "shpat_SECRET".into(),
+                ),
+                ("authorization".into(), "Bearer SECRET2".into()),
+            ],
+            body: b"{}".to_vec(),
+            timeout_ms: 1000,
+        };
+        let shown = format!("{r:?}");
+        assert!(!shown.contains("SECRET"), "{shown}");
+        assert!(shown.contains("application/json"));
+        assert!(shown.contains("<redacted>"));
+    }
 
     #[test]
     fn header_lookup_ignores_case_and_takes_the_first() {

@@ -27,6 +27,12 @@ pub enum Target {
 /// Path prefixes the platform keeps for itself; a default-store page never starts with them.
 const PLATFORM_PREFIXES: [&str; 3] = ["/health/", "/.well-known/", "/admin/"];
 
+/// How long a Worker isolate trusts what it learned about a custom domain (also how long a
+/// newly added or removed domain can take to route, per isolate).
+pub const CUSTOM_DOMAIN_TTL_MS: u64 = 30_000;
+/// How many custom domains one isolate remembers at most.
+pub const CUSTOM_DOMAIN_CACHE_MAX: usize = 10_000;
+
 /// What the `Host` header says about the store.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum HostRoute {
@@ -44,11 +50,12 @@ pub enum HostRoute {
 /// Classifies a `Host` header value against the platform's base domain.
 pub fn classify_host(host: &str, base_domain: &str) -> HostRoute {
     let host = host.trim().trim_end_matches('.').to_ascii_lowercase();
+    // Strip a `:port` (an IPv6 literal keeps its brackets, so its own colons never match).
     let host = match host.rsplit_once(':') {
-        Some((name, port)) if !name.ends_with(']') && port.bytes().all(|b| b.is_ascii_digit()) => {
-            name.to_owned()
-        }
-        Some((name, port)) if name.ends_with(']') && port.bytes().all(|b| b.is_ascii_digit()) => {
+        Some((name, port))
+            if (name.ends_with(']') || !name.contains(':'))
+                && port.bytes().all(|b| b.is_ascii_digit()) =>
+        {
             name.to_owned()
         }
         _ => host,
@@ -66,18 +73,16 @@ pub fn classify_host(host: &str, base_domain: &str) -> HostRoute {
     {
         return HostRoute::Platform;
     }
-    if !base.is_empty() {
-        if let Some(label) = host.strip_suffix(&format!(".{base}")) {
-            if label.contains('.') {
-                return HostRoute::Custom(host);
-            }
-            return match StoreSlug::parse(label) {
-                Ok(slug) => HostRoute::Subdomain(slug),
-                Err(e) => HostRoute::BadSubdomain(e),
-            };
-        }
+    let label = (!base.is_empty())
+        .then(|| host.strip_suffix(&format!(".{base}")))
+        .flatten();
+    match label {
+        Some(label) if !label.contains('.') => match StoreSlug::parse(label) {
+            Ok(slug) => HostRoute::Subdomain(slug),
+            Err(e) => HostRoute::BadSubdomain(e),
+        },
+        _ => HostRoute::Custom(host),
     }
-    HostRoute::Custom(host)
 }
 
 /// Resolves a request for a store fixed by its host (subdomain or custom domain): the whole
