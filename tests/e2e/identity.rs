@@ -1,6 +1,6 @@
 //! Shopper identity: signed cookies, tampering, and cookies that belong to another store.
 
-use crate::support::Test;
+use crate::support::{Ctx, Test};
 use wandstore_e2e::Client;
 
 pub const TESTS: &[(&str, Test)] = &[
@@ -22,7 +22,8 @@ pub const TESTS: &[(&str, Test)] = &[
     ),
 ];
 
-fn new_shopper_gets_a_secure_cookie(url: &str) {
+fn new_shopper_gets_a_secure_cookie(ctx: &Ctx) {
+    let url = ctx.url.as_str();
     let page = Client::new(url).get("/s/outlet/");
     let set = page.headers_named("set-cookie");
     assert_eq!(set.len(), 1, "{set:?}");
@@ -40,7 +41,8 @@ fn new_shopper_gets_a_secure_cookie(url: &str) {
     assert!(root.headers_named("set-cookie")[0].contains("Path=/;"));
 }
 
-fn tampered_cookie_is_a_new_shopper(url: &str) {
+fn tampered_cookie_is_a_new_shopper(ctx: &Ctx) {
+    let url = ctx.url.as_str();
     let mut shopper = Client::new(url);
     shopper.get("/s/outlet/");
     assert_eq!(shopper.get("/s/outlet/").visits(), Some(2));
@@ -69,7 +71,8 @@ fn tampered_cookie_is_a_new_shopper(url: &str) {
     assert_eq!(shopper.get("/s/outlet/").visits(), Some(3));
 }
 
-fn cookie_from_another_store_is_ignored(url: &str) {
+fn cookie_from_another_store_is_ignored(ctx: &Ctx) {
+    let url = ctx.url.as_str();
     let mut at_demo = Client::new(url);
     at_demo.get("/s/demo/");
     assert_eq!(at_demo.get("/s/demo/").visits(), Some(2));
@@ -91,7 +94,8 @@ fn cookie_from_another_store_is_ignored(url: &str) {
     assert_eq!(at_demo.get("/s/demo/").visits(), Some(3));
 }
 
-fn known_shopper_gets_no_new_cookie(url: &str) {
+fn known_shopper_gets_no_new_cookie(ctx: &Ctx) {
+    let url = ctx.url.as_str();
     let mut shopper = Client::new(url);
     shopper.get("/");
     let again = shopper.get("/");

@@ -2,12 +2,16 @@
 //! this binary, started before the tests and stopped after them, pass or fail. Tests that
 //! need a stack of their own (restarts) start one.
 
+mod admin;
+mod catalog;
 mod identity;
 mod platform;
 mod storefront;
 mod support;
 
 use libtest_mimic::{Arguments, Trial};
+use std::sync::Arc;
+use support::Ctx;
 use wandstore_e2e::TestStack;
 
 fn main() {
@@ -23,18 +27,33 @@ fn main() {
             }
         }
     };
-    let url = shared.as_ref().map(TestStack::url).unwrap_or_default();
+    let ctx = Arc::new(match &shared {
+        Some(s) => Ctx {
+            url: s.url(),
+            admin_token: s.stack.admin_token().unwrap_or_default().to_owned(),
+            devshop_url: s.stack.devshop_url().unwrap_or_default().to_owned(),
+            state_dir: s.state_dir(),
+        },
+        None => Ctx {
+            url: String::new(),
+            admin_token: String::new(),
+            devshop_url: String::new(),
+            state_dir: Default::default(),
+        },
+    });
 
     let mut trials: Vec<Trial> = Vec::new();
     for (name, test) in storefront::TESTS
         .iter()
         .chain(identity::TESTS)
         .chain(platform::TESTS)
+        .chain(admin::TESTS)
+        .chain(catalog::TESTS)
     {
-        let url = url.clone();
+        let ctx = Arc::clone(&ctx);
         let test = *test;
         trials.push(Trial::test(*name, move || {
-            test(&url);
+            test(&ctx);
             Ok(())
         }));
     }
@@ -42,6 +61,14 @@ fn main() {
         storefront::count_survives_a_restart();
         Ok(())
     }));
+
+    trials.push(Trial::test(
+        "catalog::upstream_failures_open_the_breaker_and_it_recovers",
+        || {
+            catalog::upstream_failures_open_the_breaker_and_it_recovers();
+            Ok(())
+        },
+    ));
 
     let conclusion = libtest_mimic::run(&args, trials);
     drop(shared);

@@ -1,6 +1,6 @@
 //! Platform routes and the headers every response carries.
 
-use crate::support::Test;
+use crate::support::{Ctx, Test};
 use wandstore_e2e::Client;
 
 pub const TESTS: &[(&str, Test)] = &[
@@ -15,14 +15,16 @@ pub const TESTS: &[(&str, Test)] = &[
     ),
 ];
 
-fn health_live_is_ok(url: &str) {
+fn health_live_is_ok(ctx: &Ctx) {
+    let url = ctx.url.as_str();
     let page = Client::new(url).get("/health/live");
     assert_eq!(page.status, 200);
     assert_eq!(page.body, r#"{"status":"ok"}"#);
     assert_eq!(Client::new(url).get("/health/nope").status, 404);
 }
 
-fn every_response_has_request_id_and_timing(url: &str) {
+fn every_response_has_request_id_and_timing(ctx: &Ctx) {
+    let url = ctx.url.as_str();
     for path in ["/", "/s/outlet/", "/s/nowhere/", "/health/live"] {
         let page = Client::new(url).get(path);
         let id = page.header("x-request-id").unwrap_or_default();
@@ -45,7 +47,8 @@ fn every_response_has_request_id_and_timing(url: &str) {
     assert_ne!(a.header("x-request-id"), b.header("x-request-id"));
 }
 
-fn a_plain_request_id_from_the_client_is_kept(url: &str) {
+fn a_plain_request_id_from_the_client_is_kept(ctx: &Ctx) {
+    let url = ctx.url.as_str();
     let page = wandstore_e2e::Client::new(url).get_with_header(
         "/health/live",
         "x-request-id",

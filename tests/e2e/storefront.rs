@@ -1,6 +1,6 @@
 //! Pages, visit counting and durability.
 
-use crate::support::Test;
+use crate::support::{Ctx, Test};
 use wandstore_e2e::{Client, TestStack};
 
 pub const TESTS: &[(&str, Test)] = &[
@@ -31,7 +31,8 @@ pub const TESTS: &[(&str, Test)] = &[
     ),
 ];
 
-fn root_serves_the_demo_store(url: &str) {
+fn root_serves_the_demo_store(ctx: &Ctx) {
+    let url = ctx.url.as_str();
     let page = Client::new(url).get("/");
     assert_eq!(page.status, 200, "{}", page.body);
     assert_eq!(
@@ -48,7 +49,8 @@ fn root_serves_the_demo_store(url: &str) {
     assert_eq!(page.visits(), Some(1));
 }
 
-fn outlet_has_its_own_name(url: &str) {
+fn outlet_has_its_own_name(ctx: &Ctx) {
+    let url = ctx.url.as_str();
     let page = Client::new(url).get("/s/outlet/");
     assert_eq!(page.status, 200, "{}", page.body);
     assert!(
@@ -67,7 +69,8 @@ fn outlet_has_its_own_name(url: &str) {
     assert!(bare.body.contains("Wand Outlet"));
 }
 
-fn same_cookie_counts_up(url: &str) {
+fn same_cookie_counts_up(ctx: &Ctx) {
+    let url = ctx.url.as_str();
     for path in ["/", "/s/outlet/"] {
         let mut shopper = Client::new(url);
         let counts: Vec<_> = (0..3).map(|_| shopper.get(path).visits()).collect();
@@ -78,7 +81,8 @@ fn same_cookie_counts_up(url: &str) {
     }
 }
 
-fn unknown_store_is_a_404_page(url: &str) {
+fn unknown_store_is_a_404_page(ctx: &Ctx) {
+    let url = ctx.url.as_str();
     let page = Client::new(url).get("/s/nowhere/");
     assert_eq!(page.status, 404, "{}", page.body);
     assert!(
@@ -94,7 +98,8 @@ fn unknown_store_is_a_404_page(url: &str) {
     );
 }
 
-fn invalid_slug_is_a_404_page(url: &str) {
+fn invalid_slug_is_a_404_page(ctx: &Ctx) {
+    let url = ctx.url.as_str();
     for path in ["/s/NOPE/", "/s/a/", "/s/bad_slug/x"] {
         let page = Client::new(url).get(path);
         assert_eq!(page.status, 404, "{path}: {}", page.body);
@@ -103,7 +108,8 @@ fn invalid_slug_is_a_404_page(url: &str) {
     }
 }
 
-fn unknown_page_is_a_themed_404(url: &str) {
+fn unknown_page_is_a_themed_404(ctx: &Ctx) {
+    let url = ctx.url.as_str();
     let page = Client::new(url).get("/s/outlet/no-such-page");
     assert_eq!(page.status, 404);
     assert!(
@@ -112,7 +118,8 @@ fn unknown_page_is_a_themed_404(url: &str) {
     );
 }
 
-fn writes_are_refused_with_405(url: &str) {
+fn writes_are_refused_with_405(ctx: &Ctx) {
+    let url = ctx.url.as_str();
     let page = Client::new(url).post_empty("/s/outlet/");
     assert_eq!(page.status, 405);
     assert_eq!(page.header("allow"), Some("GET, HEAD"));

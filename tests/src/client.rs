@@ -38,6 +38,12 @@ impl Page {
             .map(str::to_owned)
     }
 
+    /// The body parsed as JSON (panics with the body if it is not JSON).
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.body)
+            .unwrap_or_else(|e| panic!("not JSON ({e}): {} {}", self.status, self.body))
+    }
+
     /// The visit count shown on a home page.
     pub fn visits(&self) -> Option<u64> {
         if self.body.contains("This is your first visit.") {
@@ -92,6 +98,25 @@ impl Client {
                 .header(name, value)
                 .call(),
         )
+    }
+
+    /// Any request, with explicit headers and an optional body; cookies are not touched.
+    pub fn send(
+        &self,
+        method: &str,
+        path: &str,
+        headers: &[(&str, &str)],
+        body: Option<&str>,
+    ) -> Page {
+        let uri = format!("{}{path}", self.base);
+        let mut builder = ureq::http::Request::builder().method(method).uri(&uri);
+        for (k, v) in headers {
+            builder = builder.header(*k, *v);
+        }
+        let req = builder
+            .body(body.unwrap_or_default().to_owned())
+            .unwrap_or_else(|e| panic!("building {method} {uri}: {e}"));
+        read(self.agent.run(req))
     }
 
     /// POST an empty form to `path`.

@@ -1,8 +1,12 @@
 //! Helpers for the end-to-end tests: a stack per test binary, and an HTTP client that
 //! behaves like a browser without JavaScript (cookies kept by hand, redirects not followed).
 
+mod admin;
 mod client;
+mod devshop;
 mod harness;
 
+pub use admin::Admin;
 pub use client::{Client, Page};
+pub use devshop::Devshop;
 pub use harness::{TestStack, repo_root};

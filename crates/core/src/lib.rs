@@ -5,7 +5,10 @@
 
 pub mod breaker;
 pub mod cached;
+pub mod cart;
 pub mod catalog;
+pub mod catalog_index;
+pub mod csrf;
 pub mod http;
 pub mod identity;
 pub mod log;

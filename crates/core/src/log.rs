@@ -64,6 +64,29 @@ impl RequestLog {
     }
 }
 
+/// A log line for something that is not a request (a sync, a cron run): the usual `ts`,
+/// `level`, `msg` and `request_id`, plus the fields of `fields` (an object).
+pub fn event_line(
+    ts: u64,
+    level: Level,
+    msg: &str,
+    request_id: &str,
+    fields: serde_json::Value,
+) -> String {
+    let mut line = serde_json::json!({
+        "ts": ts,
+        "level": level,
+        "msg": msg,
+        "request_id": request_id,
+    });
+    if let (Some(line), serde_json::Value::Object(extra)) = (line.as_object_mut(), fields) {
+        for (k, v) in extra {
+            line.entry(k).or_insert(v);
+        }
+    }
+    line.to_string()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -92,6 +115,23 @@ mod tests {
         assert!(v.get("shopper").is_none());
         assert!(v.get("new_shopper").is_none());
         assert!(v.get("error").is_none());
+    }
+
+    #[test]
+    fn event_lines_carry_their_fields_but_never_override_the_basics() {
+        let line = event_line(
+            5,
+            Level::Warn,
+            "catalog.sync",
+            "r9",
+            serde_json::json!({"store": "demo", "msg": "spoof", "stale": true}),
+        );
+        let v: serde_json::Value = serde_json::from_str(&line).unwrap();
+        assert_eq!(v["msg"], "catalog.sync");
+        assert_eq!(v["level"], "warn");
+        assert_eq!(v["store"], "demo");
+        assert_eq!(v["stale"], true);
+        assert_eq!(v["ts"], 5);
     }
 
     #[test]

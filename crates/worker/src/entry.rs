@@ -3,10 +3,10 @@
 
 use crate::internal::{self, ShopperContext};
 use crate::objects::SHOPPER_STOREFRONT;
-use crate::{env_config, random, respond};
+use crate::{admin, domains, env_config, random, respond};
 use wandstore_core::identity::{CookieScope, ShopperId, set_cookie_header};
 use wandstore_core::log::{Level, RequestLog};
-use wandstore_core::tenant::{self, StorePath, Target};
+use wandstore_core::tenant::{self, HostRoute, StorePath, Target};
 use wandstore_render::Chrome;
 use worker::{Env, Headers, Method, Request, Response, console_log};
 
@@ -73,8 +73,30 @@ async fn route(
     request_id: &str,
     log: &mut RequestLog,
 ) -> worker::Result<Response> {
-    match tenant::resolve(&req.path()) {
-        Target::Platform(path) => Ok(platform(&path, request_id)),
+    let path = req.path();
+    let host = req
+        .headers()
+        .get("host")?
+        .or_else(|| req.url().ok().and_then(|u| u.host_str().map(str::to_owned)))
+        .unwrap_or_default();
+    let target = match tenant::classify_host(&host, &env_config::base_domain(env)) {
+        HostRoute::Platform => tenant::resolve(&path),
+        HostRoute::Subdomain(store) => tenant::resolve_for_store(&path, store),
+        HostRoute::BadSubdomain(e) => Target::BadStore(e),
+        HostRoute::Custom(host) => match domains::store_for(env, &host, request_id).await? {
+            Some(store) => tenant::resolve_for_store(&path, store),
+            None => {
+                return Ok(respond::error_page(
+                    404,
+                    Chrome::platform(request_id),
+                    "Store not found",
+                    "No store is connected to this domain.",
+                ));
+            }
+        },
+    };
+    match target {
+        Target::Platform(path) => platform(req, env, &path, request_id).await,
         Target::BadStore(e) => Ok(respond::error_page(
             404,
             Chrome::platform(request_id),
@@ -88,11 +110,19 @@ async fn route(
     }
 }
 
-fn platform(path: &str, request_id: &str) -> Response {
-    match path {
+async fn platform(
+    req: Request,
+    env: &Env,
+    path: &str,
+    request_id: &str,
+) -> worker::Result<Response> {
+    if path.starts_with("/admin/") {
+        return admin::handle(req, env, path, request_id).await;
+    }
+    Ok(match path {
         "/health/live" => respond::json(200, &serde_json::json!({ "status": "ok" })),
         _ => respond::json_error(404, "not_found", "no such route", request_id),
-    }
+    })
 }
 
 async fn storefront(

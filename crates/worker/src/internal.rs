@@ -12,8 +12,15 @@ pub const SHOPPER: &str = "x-wandstore-shopper";
 pub const BASE: &str = "x-wandstore-base";
 pub const REQUEST_ID: &str = "x-request-id";
 
-/// The StoreConfig route that answers a store's settings.
+pub const HOST: &str = "x-wandstore-host";
+pub const IF_VERSION: &str = "x-wandstore-if-version";
+
+/// The StoreConfig route that answers a store's settings (what pages need).
 pub const SETTINGS_PATH: &str = "/settings";
+/// The StoreConfig route that reports how many requests the object has served (not counted).
+pub const METRICS_PATH: &str = "/metrics";
+/// The StoreConfig route for the whole record (platform admin only).
+pub const RECORD_PATH: &str = "/record";
 
 /// Who a request to a shopper's object is for.
 pub struct ShopperContext {
@@ -44,7 +51,20 @@ impl ShopperContext {
 
 /// A request to an object at `path` (the host is ignored by the runtime).
 pub fn request(method: Method, path: &str, headers: Headers) -> worker::Result<Request> {
+    with_body(method, path, headers, None)
+}
+
+/// A request to an object at `path` with an optional body.
+pub fn with_body(
+    method: Method,
+    path: &str,
+    headers: Headers,
+    body: Option<String>,
+) -> worker::Result<Request> {
     let mut init = RequestInit::new();
     init.with_method(method).with_headers(headers);
+    if let Some(body) = body {
+        init.with_body(Some(body.into()));
+    }
     Request::new_with_init(&format!("https://object.internal{path}"), &init)
 }

@@ -6,7 +6,9 @@
 //! Architecture invariant: nothing here panics on input or I/O — errors are values, mapped to a
 //! status and a JSON or HTML body (`unwrap`/`expect` are denied by clippy).
 
+mod admin;
 mod cron;
+mod domains;
 mod entry;
 mod env_config;
 mod internal;
@@ -14,7 +16,9 @@ mod objects;
 mod random;
 mod respond;
 mod sql;
+mod upstream;
 
+pub use objects::registry::StoreRegistry;
 pub use objects::shopper::ShopperStorefront;
 pub use objects::store_config::StoreConfig;
 
@@ -26,6 +30,6 @@ async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
 }
 
 #[event(scheduled)]
-async fn scheduled(event: ScheduledEvent, _env: Env, _ctx: ScheduleContext) {
-    cron::run(&event);
+async fn scheduled(event: ScheduledEvent, env: Env, _ctx: ScheduleContext) {
+    cron::run(&event, &env).await;
 }

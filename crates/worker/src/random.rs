@@ -9,14 +9,25 @@ extern "C" {
     fn get_random_values(buf: &Uint8Array) -> Result<JsValue, JsValue>;
 }
 
-/// 16 bytes from the runtime's CSPRNG.
-pub fn bytes16() -> worker::Result<[u8; 16]> {
-    let buf = Uint8Array::new_with_length(16);
+/// N bytes from the runtime's CSPRNG.
+fn bytes<const N: usize>() -> worker::Result<[u8; N]> {
+    let len = u32::try_from(N).map_err(|_| worker::Error::RustError("too many bytes".into()))?;
+    let buf = Uint8Array::new_with_length(len);
     get_random_values(&buf)
         .map_err(|e| worker::Error::JsError(format!("getRandomValues: {e:?}")))?;
-    let mut out = [0u8; 16];
+    let mut out = [0u8; N];
     buf.copy_to(&mut out);
     Ok(out)
+}
+
+/// 16 bytes from the runtime's CSPRNG.
+pub fn bytes16() -> worker::Result<[u8; 16]> {
+    bytes()
+}
+
+/// 32 bytes from the runtime's CSPRNG.
+pub fn bytes32() -> worker::Result<[u8; 32]> {
+    bytes()
 }
 
 /// A fresh request id: 32 hex characters.

@@ -47,10 +47,23 @@ struct ErrorDetail<'a> {
     code: &'a str,
     message: &'a str,
     request_id: &'a str,
+    #[serde(flatten, skip_serializing_if = "serde_json::Value::is_null")]
+    extra: serde_json::Value,
 }
 
 /// `{"error":{"code","message","request_id"}}` for API clients.
 pub fn json_error(status: u16, code: &str, message: &str, request_id: &str) -> Response {
+    json_error_with(status, code, message, request_id, serde_json::Value::Null)
+}
+
+/// The same, with extra fields (an object) inside `error`, e.g. `fields` for validation.
+pub fn json_error_with(
+    status: u16,
+    code: &str,
+    message: &str,
+    request_id: &str,
+    extra: serde_json::Value,
+) -> Response {
     json(
         status,
         &ErrorBody {
@@ -58,9 +71,22 @@ pub fn json_error(status: u16, code: &str, message: &str, request_id: &str) -> R
                 code,
                 message,
                 request_id,
+                extra,
             },
         },
     )
+}
+
+/// 405 with the `Allow` header.
+pub fn method_not_allowed(allow: &str, request_id: &str) -> Response {
+    let mut resp = json_error(
+        405,
+        "method_not_allowed",
+        &format!("this route accepts {allow}"),
+        request_id,
+    );
+    let _ = resp.headers_mut().set("allow", allow);
+    resp
 }
 
 /// A JSON body.

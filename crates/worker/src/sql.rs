@@ -62,3 +62,8 @@ pub fn migrate(state: &State, migrations: &'static [Migration]) -> worker::Resul
     }
     Ok(())
 }
+
+/// A u64 (a timestamp or a counter) as an SQLite integer binding.
+pub fn int(value: u64) -> worker::Result<worker::SqlStorageValue> {
+    worker::SqlStorageValue::try_from_i64(i64::try_from(value).unwrap_or(i64::MAX))
+}

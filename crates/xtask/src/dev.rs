@@ -27,18 +27,20 @@ pub fn run(args: &[String]) -> Result<(), String> {
         state_dir.display()
     ));
     let mut stack = Stack::start(&StackOptions {
+        env_file: root.join(".dev.vars"),
+        devshop_bin: Some(wandstore_stack::default_devshop_bin(&root)),
         root,
         port,
         state_dir,
         output: Output::Inherit,
         own_process_group: false,
-        vars: Vec::new(),
         ready_timeout: Duration::from_secs(180),
     })?;
     step::done("stack ready", t);
     let url = stack.url();
+    let devshop = stack.devshop_url().unwrap_or("(not running)");
     eprintln!(
-        "\n  WandStore is running.\n\n    Open {url}/            the demo store\n         {url}/s/outlet/   the outlet store\n\n  Press Ctrl-C to stop.\n"
+        "\n  WandStore is running.\n\n    Open {url}/            the demo store\n         {url}/s/outlet/   the outlet store\n\n    Admin API  {url}/admin/stores   (Bearer ADMIN_TOKEN from .dev.vars)\n    devshop    {devshop}   (local Shopify stand-in; faults: {devshop}/_devshop/faults)\n\n  Press Ctrl-C to stop.\n"
     );
     println!("{url}/");
     let status = stack

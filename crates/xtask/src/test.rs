@@ -12,7 +12,7 @@ fn cargo(args: &[&str]) -> Command {
 
 pub fn run(_args: &[String]) -> Result<(), String> {
     let all = Instant::now();
-    let t = step::start("bootstrap: toolchain, npm packages, .dev.vars");
+    let t = step::start("bootstrap: toolchain, npm packages, .dev.vars, devshop");
     bootstrap::all()?;
     step::done("ready", t);
 
@@ -54,8 +54,10 @@ pub fn run(_args: &[String]) -> Result<(), String> {
 
     build::worker_if_stale()?;
 
-    let t = step::start("end-to-end tests against the local stack (wrangler dev / workerd)");
-    step::run(&mut cargo(&["test", "-p", "wandstore-e2e"]))?;
+    let t =
+        step::start("end-to-end tests against the local stack (devshop + wrangler dev / workerd)");
+    let devshop = bootstrap::devshop()?;
+    step::run(cargo(&["test", "-p", "wandstore-e2e"]).env("WANDSTORE_DEVSHOP_BIN", devshop))?;
     step::done("ok", t);
 
     eprintln!("\nall checks passed in {:.0}s", all.elapsed().as_secs_f64());

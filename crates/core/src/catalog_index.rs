@@ -1,0 +1,645 @@
+//! A store's catalog held in memory and indexed for the questions pages ask: a collection's
+//! page N in some order, a product by handle, a text/tag search, variants by id.
+//!
+//! StoreConfig builds one from its SQLite cache and answers every catalog read from it, so a
+//! page never waits on Shopify.
+
+use crate::catalog::{
+    Collection, Image, PageSize, PriceRange, Product, SortKey, Variant, page_slice,
+};
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+
+/// What a product card in a listing needs (a listing never carries descriptions or
+/// variants).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProductCard {
+    pub handle: String,
+    pub title: String,
+    pub vendor: String,
+    pub available_for_sale: bool,
+    pub featured_image: Option<Image>,
+    pub price_range: PriceRange,
+    pub compare_at_price_range: Option<PriceRange>,
+}
+
+impl From<&Product> for ProductCard {
+    fn from(p: &Product) -> Self {
+        ProductCard {
+            handle: p.handle.clone(),
+            title: p.title.clone(),
+            vendor: p.vendor.clone(),
+            available_for_sale: p.available_for_sale,
+            featured_image: p.featured_image.clone(),
+            price_range: p.price_range,
+            compare_at_price_range: p.compare_at_price_range,
+        }
+    }
+}
+
+/// A collection without its (long) member list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CollectionInfo {
+    pub handle: String,
+    pub title: String,
+    pub description: String,
+    pub image: Option<Image>,
+    pub product_count: usize,
+}
+
+/// One page of a product listing.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Listing {
+    pub cards: Vec<ProductCard>,
+    /// 1-based.
+    pub page: u32,
+    pub total_pages: u32,
+    pub total_items: usize,
+    pub sort: SortKey,
+    pub size: PageSize,
+}
+
+/// A variant together with the product it belongs to (what a cart line needs).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VariantHit {
+    pub product_handle: String,
+    pub product_title: String,
+    pub product_image: Option<Image>,
+    pub variant: Variant,
+}
+
+/// Why a listing could not be produced.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ListingError {
+    UnknownCollection,
+    /// Page 0 or past the last page.
+    NoSuchPage {
+        total_pages: u32,
+    },
+}
+
+/// How long a synced catalog counts as fresh by default; an older one is still served while a
+/// refresh runs in the background (stale-while-revalidate).
+pub const FRESH_FOR_MS: u64 = 5 * 60 * 1000;
+
+/// The most products one store's sync fetches.
+pub const SYNC_PRODUCT_CAP: usize = 5_000;
+
+/// The most collections one store's sync fetches.
+pub const SYNC_COLLECTION_CAP: usize = 500;
+
+/// What the cache knows about its own state (the admin API shows it).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CatalogStatus {
+    /// When the last successful sync finished; `None` if there never was one.
+    pub synced_at_ms: Option<u64>,
+    pub products: usize,
+    pub collections: usize,
+    /// The last sync stopped at the cap: the shop has more products than are cached.
+    pub truncated: bool,
+    /// The last failed sync's error code and message, cleared by a successful sync.
+    pub last_error: Option<String>,
+    pub last_error_at_ms: Option<u64>,
+    /// "closed", "open" or "half-open".
+    pub breaker: String,
+    pub syncing: bool,
+}
+
+impl CatalogStatus {
+    /// Whether a refresh is due at `now_ms` for a catalog that stays fresh `fresh_for_ms`.
+    pub fn is_stale(&self, now_ms: u64, fresh_for_ms: u64) -> bool {
+        self.synced_at_ms
+            .is_none_or(|t| now_ms.saturating_sub(t) >= fresh_for_ms)
+    }
+}
+
+/// The longest search query considered, in characters.
+pub const MAX_QUERY_CHARS: usize = 100;
+
+/// A listing request as it arrives in a URL (`?sort=price-asc&page=2&size=48`), validated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct ListingQuery {
+    pub sort: SortKey,
+    pub page: u32,
+    pub size: PageSize,
+}
+
+impl ListingQuery {
+    /// Parses `sort`, `page` and `size` from query pairs; absent values take their defaults
+    /// (featured, page 1, 24 per page). Anything present but invalid is an error naming it.
+    pub fn parse<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Result<Self, String> {
+        let mut q = ListingQuery {
+            page: 1,
+            ..Default::default()
+        };
+        for (k, v) in pairs {
+            match k {
+                "sort" => {
+                    q.sort = SortKey::parse(v).ok_or_else(|| {
+                        format!(
+                            "sort must be one of {}",
+                            SortKey::ALL.map(SortKey::as_str).join(", ")
+                        )
+                    })?
+                }
+                "page" => {
+                    q.page = v
+                        .parse()
+                        .ok()
+                        .filter(|p| *p >= 1)
+                        .ok_or_else(|| "page must be a whole number from 1".to_owned())?
+                }
+                "size" => {
+                    q.size = v
+                        .parse()
+                        .ok()
+                        .and_then(PageSize::parse)
+                        .ok_or_else(|| "size must be 24 or 48".to_owned())?
+                }
+                _ => {}
+            }
+        }
+        Ok(q)
+    }
+}
+
+/// The in-memory catalog.
+#[derive(Debug, Clone, Default)]
+pub struct CatalogIndex {
+    products: Vec<Product>,
+    by_handle: HashMap<String, usize>,
+    by_variant: HashMap<String, (usize, usize)>,
+    collections: Vec<Collection>,
+    collection_by_handle: HashMap<String, usize>,
+    /// Lower-cased title, vendor, type and tags of each product, for search.
+    haystack: Vec<String>,
+    /// Product positions in each sort order (for "all products" listings).
+    orders: HashMap<SortKey, Vec<usize>>,
+}
+
+impl CatalogIndex {
+    /// Indexes products (in the order they should appear as "featured") and collections.
+    /// A later product with a handle already seen is ignored.
+    pub fn new(products: Vec<Product>, collections: Vec<Collection>) -> Self {
+        let mut kept: Vec<Product> = Vec::with_capacity(products.len());
+        let mut by_handle = HashMap::with_capacity(products.len());
+        for p in products {
+            if !by_handle.contains_key(&p.handle) {
+                by_handle.insert(p.handle.clone(), kept.len());
+                kept.push(p);
+            }
+        }
+        let mut by_variant = HashMap::new();
+        for (pi, p) in kept.iter().enumerate() {
+            for (vi, v) in p.variants.iter().enumerate() {
+                by_variant.entry(v.id.clone()).or_insert((pi, vi));
+            }
+        }
+        let haystack = kept.iter().map(search_text).collect();
+        let orders = SortKey::ALL
+            .into_iter()
+            .map(|key| {
+                let mut idx: Vec<usize> = (0..kept.len()).collect();
+                if key != SortKey::Featured {
+                    idx.sort_by(|&a, &b| key.compare(&kept[a], &kept[b]));
+                }
+                (key, idx)
+            })
+            .collect();
+        let collection_by_handle = collections
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (c.handle.clone(), i))
+            .collect();
+        CatalogIndex {
+            products: kept,
+            by_handle,
+            by_variant,
+            collections,
+            collection_by_handle,
+            haystack,
+            orders,
+        }
+    }
+
+    pub fn product_count(&self) -> usize {
+        self.products.len()
+    }
+
+    pub fn collection_count(&self) -> usize {
+        self.collections.len()
+    }
+
+    pub fn products(&self) -> &[Product] {
+        &self.products
+    }
+
+    pub fn collections(&self) -> &[Collection] {
+        &self.collections
+    }
+
+    pub fn product(&self, handle: &str) -> Option<&Product> {
+        self.by_handle.get(handle).map(|&i| &self.products[i])
+    }
+
+    pub fn variant(&self, id: &str) -> Option<VariantHit> {
+        let &(pi, vi) = self.by_variant.get(id)?;
+        let p = &self.products[pi];
+        Some(VariantHit {
+            product_handle: p.handle.clone(),
+            product_title: p.title.clone(),
+            product_image: p.featured_image.clone(),
+            variant: p.variants[vi].clone(),
+        })
+    }
+
+    /// The first `n` collections, in the store's order.
+    pub fn featured_collections(&self, n: usize) -> Vec<CollectionInfo> {
+        self.collections
+            .iter()
+            .take(n)
+            .map(|c| self.info(c))
+            .collect()
+    }
+
+    pub fn collection(&self, handle: &str) -> Option<CollectionInfo> {
+        self.collection_by_handle
+            .get(handle)
+            .map(|&i| self.info(&self.collections[i]))
+    }
+
+    fn info(&self, c: &Collection) -> CollectionInfo {
+        CollectionInfo {
+            handle: c.handle.clone(),
+            title: c.title.clone(),
+            description: c.description.clone(),
+            image: c.image.clone(),
+            product_count: self.members(c).len(),
+        }
+    }
+
+    /// Positions of a collection's products that are in the cache, once each, in the
+    /// merchant's order.
+    fn members(&self, c: &Collection) -> Vec<usize> {
+        let mut members: Vec<usize> = Vec::with_capacity(c.product_handles.len());
+        let mut seen = std::collections::HashSet::with_capacity(c.product_handles.len());
+        for &i in c
+            .product_handles
+            .iter()
+            .filter_map(|h| self.by_handle.get(h))
+        {
+            if seen.insert(i) {
+                members.push(i);
+            }
+        }
+        members
+    }
+
+    /// Page `page` of every product in `sort` order.
+    pub fn all_products(
+        &self,
+        sort: SortKey,
+        page: u32,
+        size: PageSize,
+    ) -> Result<Listing, ListingError> {
+        let order = self.orders.get(&sort).map(Vec::as_slice).unwrap_or(&[]);
+        self.listing(order, sort, page, size)
+    }
+
+    /// Page `page` of a collection's products (those in the cache) in `sort` order;
+    /// `Featured` is the merchant's collection order.
+    pub fn collection_products(
+        &self,
+        handle: &str,
+        sort: SortKey,
+        page: u32,
+        size: PageSize,
+    ) -> Result<Listing, ListingError> {
+        let &ci = self
+            .collection_by_handle
+            .get(handle)
+            .ok_or(ListingError::UnknownCollection)?;
+        let mut members = self.members(&self.collections[ci]);
+        if sort != SortKey::Featured {
+            members.sort_by(|&a, &b| sort.compare(&self.products[a], &self.products[b]));
+        }
+        self.listing(&members, sort, page, size)
+    }
+
+    /// Products whose title, vendor, type or tags contain every word of `query`
+    /// (case-insensitive; `tag:x` matches a tag exactly). Title matches rank first, then the
+    /// featured order. An empty query matches nothing.
+    pub fn search(&self, query: &str, page: u32, size: PageSize) -> Result<Listing, ListingError> {
+        let query: String = query
+            .chars()
+            .take(MAX_QUERY_CHARS)
+            .collect::<String>()
+            .to_lowercase();
+        let mut words: Vec<&str> = Vec::new();
+        let mut tags: Vec<&str> = Vec::new();
+        for w in query.split_whitespace() {
+            match w.strip_prefix("tag:") {
+                Some(t) if !t.is_empty() => tags.push(t),
+                _ => words.push(w),
+            }
+        }
+        let mut hits: Vec<(usize, usize)> = Vec::new();
+        if !words.is_empty() || !tags.is_empty() {
+            for (i, p) in self.products.iter().enumerate() {
+                let hay = &self.haystack[i];
+                let tag_ok = tags
+                    .iter()
+                    .all(|t| p.tags.iter().any(|pt| pt.to_lowercase() == *t));
+                if tag_ok && words.iter().all(|w| hay.contains(w)) {
+                    let title = p.title.to_lowercase();
+                    let in_title = words.iter().filter(|w| title.contains(*w)).count();
+                    hits.push((i, in_title));
+                }
+            }
+        }
+        // Stable: more title matches first, then the featured order.
+        hits.sort_by_key(|&(_, in_title)| std::cmp::Reverse(in_title));
+        let order: Vec<usize> = hits.into_iter().map(|(i, _)| i).collect();
+        self.listing(&order, SortKey::Featured, page, size)
+    }
+
+    fn listing(
+        &self,
+        order: &[usize],
+        sort: SortKey,
+        page: u32,
+        size: PageSize,
+    ) -> Result<Listing, ListingError> {
+        let slice = page_slice(order, page, size).ok_or_else(|| ListingError::NoSuchPage {
+            total_pages: u32::try_from(order.len().div_ceil(size.get()).max(1)).unwrap_or(u32::MAX),
+        })?;
+        Ok(Listing {
+            cards: slice
+                .items
+                .iter()
+                .map(|&i| ProductCard::from(&self.products[i]))
+                .collect(),
+            page: slice.number,
+            total_pages: slice.total_pages,
+            total_items: slice.total_items,
+            sort,
+            size,
+        })
+    }
+}
+
+fn search_text(p: &Product) -> String {
+    let mut s = String::with_capacity(p.title.len() + p.vendor.len() + 64);
+    for part in [&p.title, &p.vendor, &p.product_type] {
+        s.push_str(&part.to_lowercase());
+        s.push('\n');
+    }
+    for t in &p.tags {
+        s.push_str(&t.to_lowercase());
+        s.push('\n');
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::money::{Currency, Money};
+
+    fn product(handle: &str, title: &str, price: i64, created: &str, tags: &[&str]) -> Product {
+        let m = Money::new(price, Currency::USD);
+        Product {
+            id: format!("gid://shopify/Product/{handle}"),
+            handle: handle.into(),
+            title: title.into(),
+            vendor: "Acme".into(),
+            product_type: "Hat".into(),
+            description: String::new(),
+            description_html: String::new(),
+            tags: tags.iter().map(|t| (*t).to_owned()).collect(),
+            available_for_sale: true,
+            created_at: created.into(),
+            updated_at: created.into(),
+            featured_image: None,
+            images: vec![],
+            price_range: PriceRange { min: m, max: m },
+            compare_at_price_range: None,
+            options: vec![],
+            variants: vec![Variant {
+                id: format!("v-{handle}"),
+                title: "Default".into(),
+                sku: None,
+                available_for_sale: true,
+                price: m,
+                compare_at_price: None,
+                selected_options: vec![],
+                image: None,
+            }],
+            variants_truncated: false,
+            seo: Default::default(),
+        }
+    }
+
+    fn collection(handle: &str, members: &[&str]) -> Collection {
+        Collection {
+            id: format!("gid://shopify/Collection/{handle}"),
+            handle: handle.into(),
+            title: handle.to_uppercase(),
+            description: String::new(),
+            image: None,
+            updated_at: String::new(),
+            product_handles: members.iter().map(|h| (*h).to_owned()).collect(),
+            products_truncated: false,
+        }
+    }
+
+    fn index() -> CatalogIndex {
+        CatalogIndex::new(
+            vec![
+                product(
+                    "b-hat",
+                    "Blue Hat",
+                    2000,
+                    "2025-01-02T00:00:00Z",
+                    &["summer"],
+                ),
+                product(
+                    "a-cap",
+                    "Red Cap",
+                    1000,
+                    "2025-03-01T00:00:00Z",
+                    &["Summer", "sale"],
+                ),
+                product("c-hat", "Green hat", 3000, "2024-12-01T00:00:00Z", &[]),
+                product("b-hat", "Duplicate handle", 1, "2025-01-01T00:00:00Z", &[]),
+            ],
+            vec![
+                collection("hats", &["c-hat", "gone", "b-hat", "c-hat"]),
+                collection("empty", &[]),
+            ],
+        )
+    }
+
+    fn handles(l: &Listing) -> Vec<&str> {
+        l.cards.iter().map(|c| c.handle.as_str()).collect()
+    }
+
+    #[test]
+    fn listing_queries_validate_each_parameter() {
+        let q = ListingQuery::parse([
+            ("sort", "price-desc"),
+            ("page", "3"),
+            ("size", "48"),
+            ("utm", "x"),
+        ])
+        .unwrap();
+        assert_eq!(
+            (q.sort, q.page, q.size),
+            (SortKey::PriceDesc, 3, PageSize::Large)
+        );
+        let d = ListingQuery::parse([]).unwrap();
+        assert_eq!(
+            (d.sort, d.page, d.size),
+            (SortKey::Featured, 1, PageSize::Small)
+        );
+        assert!(
+            ListingQuery::parse([("sort", "random")])
+                .unwrap_err()
+                .contains("price-asc")
+        );
+        assert!(ListingQuery::parse([("page", "0")]).is_err());
+        assert!(ListingQuery::parse([("page", "-1")]).is_err());
+        assert!(ListingQuery::parse([("page", "abc")]).is_err());
+        assert!(
+            ListingQuery::parse([("size", "100")])
+                .unwrap_err()
+                .contains("24 or 48")
+        );
+    }
+
+    #[test]
+    fn staleness_follows_the_last_sync() {
+        let mut s = CatalogStatus::default();
+        assert!(s.is_stale(0, FRESH_FOR_MS), "never synced");
+        s.synced_at_ms = Some(1_000);
+        assert!(!s.is_stale(1_000 + FRESH_FOR_MS - 1, FRESH_FOR_MS));
+        assert!(s.is_stale(1_000 + FRESH_FOR_MS, FRESH_FOR_MS));
+        assert!(s.is_stale(1_001, 1));
+        assert!(
+            !s.is_stale(10, FRESH_FOR_MS),
+            "a clock behind the sync time is not stale"
+        );
+    }
+
+    #[test]
+    fn duplicates_are_dropped_and_lookups_work() {
+        let i = index();
+        assert_eq!(i.product_count(), 3);
+        assert_eq!(
+            i.product("b-hat").map(|p| p.title.as_str()),
+            Some("Blue Hat")
+        );
+        assert!(i.product("nope").is_none());
+        let hit = i.variant("v-a-cap").unwrap();
+        assert_eq!(
+            (hit.product_handle.as_str(), hit.variant.price.minor),
+            ("a-cap", 1000)
+        );
+        assert!(i.variant("v-nope").is_none());
+    }
+
+    #[test]
+    fn all_products_in_every_order() {
+        let i = index();
+        let page = |s| handles(&i.all_products(s, 1, PageSize::Small).unwrap()).join(",");
+        assert_eq!(page(SortKey::Featured), "b-hat,a-cap,c-hat");
+        assert_eq!(page(SortKey::PriceAsc), "a-cap,b-hat,c-hat");
+        assert_eq!(page(SortKey::PriceDesc), "c-hat,b-hat,a-cap");
+        assert_eq!(page(SortKey::TitleAsc), "b-hat,c-hat,a-cap");
+        assert_eq!(page(SortKey::Newest), "a-cap,b-hat,c-hat");
+    }
+
+    #[test]
+    fn collections_keep_merchant_order_skip_missing_and_dedupe() {
+        let i = index();
+        let l = i
+            .collection_products("hats", SortKey::Featured, 1, PageSize::Small)
+            .unwrap();
+        assert_eq!(handles(&l), ["c-hat", "b-hat"]);
+        assert_eq!(l.total_items, 2);
+        let l = i
+            .collection_products("hats", SortKey::PriceAsc, 1, PageSize::Small)
+            .unwrap();
+        assert_eq!(handles(&l), ["b-hat", "c-hat"]);
+        assert_eq!(i.collection("hats").unwrap().product_count, 2);
+        assert_eq!(
+            i.collection_products("nope", SortKey::Featured, 1, PageSize::Small),
+            Err(ListingError::UnknownCollection)
+        );
+        let empty = i
+            .collection_products("empty", SortKey::Featured, 1, PageSize::Small)
+            .unwrap();
+        assert_eq!((empty.total_pages, empty.cards.len()), (1, 0));
+        assert_eq!(
+            i.collection_products("hats", SortKey::Featured, 2, PageSize::Small),
+            Err(ListingError::NoSuchPage { total_pages: 1 })
+        );
+        assert_eq!(i.featured_collections(1).len(), 1);
+    }
+
+    #[test]
+    fn pages_split_large_listings() {
+        let products: Vec<Product> = (0..50)
+            .map(|n| {
+                product(
+                    &format!("p{n:02}"),
+                    &format!("P {n}"),
+                    100 + n,
+                    "2025-01-01T00:00:00Z",
+                    &[],
+                )
+            })
+            .collect();
+        let i = CatalogIndex::new(products, vec![]);
+        let p1 = i
+            .all_products(SortKey::Featured, 1, PageSize::Large)
+            .unwrap();
+        let p2 = i
+            .all_products(SortKey::Featured, 2, PageSize::Large)
+            .unwrap();
+        assert_eq!((p1.cards.len(), p2.cards.len(), p1.total_pages), (48, 2, 2));
+        assert_eq!(p2.cards[0].handle, "p48");
+        assert!(
+            i.all_products(SortKey::Featured, 3, PageSize::Large)
+                .is_err()
+        );
+        assert!(
+            i.all_products(SortKey::Featured, 0, PageSize::Large)
+                .is_err()
+        );
+    }
+
+    #[test]
+    fn search_matches_every_word_ranks_titles_and_filters_tags() {
+        let i = index();
+        let s = |q| handles(&i.search(q, 1, PageSize::Small).unwrap()).join(",");
+        assert_eq!(
+            s("hat"),
+            "b-hat,c-hat,a-cap",
+            "title matches first, then the rest (type Hat)"
+        );
+        assert_eq!(s("HAT blue"), "b-hat");
+        assert_eq!(s("tag:summer"), "b-hat,a-cap");
+        assert_eq!(s("tag:sale cap"), "a-cap");
+        assert_eq!(s("acme"), "b-hat,a-cap,c-hat");
+        assert_eq!(s("nothing-like-this"), "");
+        assert_eq!(s("   "), "");
+        assert_eq!(s("<script>"), "");
+        assert_eq!(
+            i.search(&"x".repeat(10_000), 1, PageSize::Small)
+                .unwrap()
+                .total_items,
+            0
+        );
+    }
+}

@@ -1,0 +1,164 @@
+//! The catalog cache in SQLite, its in-memory index, and the upstream breaker's state.
+
+use super::Inner;
+use crate::sql;
+use serde::Deserialize;
+use std::rc::Rc;
+use wandstore_core::breaker::{BreakerState, CircuitBreaker};
+use wandstore_core::catalog::{Collection, Product};
+use wandstore_core::catalog_index::{CatalogIndex, CatalogStatus};
+use worker::Result;
+
+#[derive(Deserialize)]
+struct MetaRow {
+    synced_at_ms: Option<u64>,
+    truncated: i64,
+    last_error: Option<String>,
+    last_error_at_ms: Option<u64>,
+    breaker: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct JsonRow {
+    json: String,
+}
+
+fn corrupt(what: &str, e: impl std::fmt::Display) -> worker::Error {
+    worker::Error::RustError(format!("cached {what} is unreadable: {e}"))
+}
+
+impl Inner {
+    fn meta(&self) -> Result<MetaRow> {
+        self.state
+            .storage()
+            .sql()
+            .exec(
+                "SELECT synced_at_ms, truncated, last_error, last_error_at_ms, breaker
+                 FROM catalog_meta WHERE id = 1",
+                None,
+            )?
+            .to_array::<MetaRow>()?
+            .into_iter()
+            .next()
+            .ok_or_else(|| worker::Error::RustError("catalog_meta row is missing".into()))
+    }
+
+    /// What the cache knows about itself.
+    pub fn status(&self) -> Result<CatalogStatus> {
+        let meta = self.meta()?;
+        let index = self.index()?;
+        Ok(CatalogStatus {
+            synced_at_ms: meta.synced_at_ms,
+            products: index.as_ref().map_or(0, |i| i.product_count()),
+            collections: index.as_ref().map_or(0, |i| i.collection_count()),
+            truncated: meta.truncated != 0,
+            last_error: meta.last_error,
+            last_error_at_ms: meta.last_error_at_ms,
+            breaker: match self.breaker()?.state() {
+                BreakerState::Closed { .. } => "closed",
+                BreakerState::Open { .. } => "open",
+                BreakerState::HalfOpen { .. } => "half-open",
+            }
+            .to_owned(),
+            syncing: self.sync.borrow().is_some(),
+        })
+    }
+
+    /// The catalog index: from memory, else built from SQLite; `None` before the first sync.
+    pub fn index(&self) -> Result<Option<Rc<CatalogIndex>>> {
+        if let Some(index) = self.catalog.borrow().as_ref() {
+            return Ok(Some(Rc::clone(index)));
+        }
+        if self.meta()?.synced_at_ms.is_none() {
+            return Ok(None);
+        }
+        let sql = self.state.storage().sql();
+        let products = sql
+            .exec("SELECT json FROM products ORDER BY position", None)?
+            .to_array::<JsonRow>()?
+            .into_iter()
+            .map(|r| serde_json::from_str::<Product>(&r.json).map_err(|e| corrupt("product", e)))
+            .collect::<Result<Vec<_>>>()?;
+        let collections = sql
+            .exec("SELECT json FROM collections ORDER BY position", None)?
+            .to_array::<JsonRow>()?
+            .into_iter()
+            .map(|r| {
+                serde_json::from_str::<Collection>(&r.json).map_err(|e| corrupt("collection", e))
+            })
+            .collect::<Result<Vec<_>>>()?;
+        let index = Rc::new(CatalogIndex::new(products, collections));
+        *self.catalog.borrow_mut() = Some(Rc::clone(&index));
+        Ok(Some(index))
+    }
+
+    /// Replaces the cached catalog with a finished sync, atomically, and clears the last error.
+    pub fn replace_catalog(
+        &self,
+        products: Vec<Product>,
+        collections: Vec<Collection>,
+        truncated: bool,
+        now_ms: u64,
+    ) -> Result<Rc<CatalogIndex>> {
+        let rows: Vec<(String, String)> = products
+            .iter()
+            .map(|p| Ok((p.handle.clone(), serde_json::to_string(p)?)))
+            .collect::<Result<_>>()?;
+        let crows: Vec<(String, String)> = collections
+            .iter()
+            .map(|c| Ok((c.handle.clone(), serde_json::to_string(c)?)))
+            .collect::<Result<_>>()?;
+        let s = self.state.storage().sql();
+        sql::transaction(&self.state, move || {
+            s.exec("DELETE FROM products", None)?;
+            s.exec("DELETE FROM collections", None)?;
+            for (pos, (handle, json)) in rows.into_iter().enumerate() {
+                s.exec(
+                    "INSERT OR IGNORE INTO products (position, handle, json) VALUES (?, ?, ?)",
+                    vec![sql::int(pos as u64)?, handle.into(), json.into()],
+                )?;
+            }
+            for (pos, (handle, json)) in crows.into_iter().enumerate() {
+                s.exec(
+                    "INSERT OR IGNORE INTO collections (position, handle, json) VALUES (?, ?, ?)",
+                    vec![sql::int(pos as u64)?, handle.into(), json.into()],
+                )?;
+            }
+            s.exec(
+                "UPDATE catalog_meta SET synced_at_ms = ?, truncated = ?, last_error = NULL,
+                 last_error_at_ms = NULL WHERE id = 1",
+                vec![sql::int(now_ms)?, i64::from(truncated).into()],
+            )?;
+            Ok(())
+        })?;
+        let index = Rc::new(CatalogIndex::new(products, collections));
+        *self.catalog.borrow_mut() = Some(Rc::clone(&index));
+        Ok(index)
+    }
+
+    /// Remembers why the last sync failed (shown by the admin API; never holds a token).
+    pub fn record_sync_error(&self, message: &str, now_ms: u64) -> Result<()> {
+        self.state.storage().sql().exec(
+            "UPDATE catalog_meta SET last_error = ?, last_error_at_ms = ? WHERE id = 1",
+            vec![message.into(), sql::int(now_ms)?],
+        )?;
+        Ok(())
+    }
+
+    /// The upstream circuit breaker as last saved.
+    pub fn breaker(&self) -> Result<CircuitBreaker> {
+        let state = match self.meta()?.breaker {
+            Some(json) => serde_json::from_str(&json).map_err(|e| corrupt("breaker", e))?,
+            None => return Ok(CircuitBreaker::new(self.tuning.breaker)),
+        };
+        Ok(CircuitBreaker::from_state(self.tuning.breaker, state))
+    }
+
+    pub fn save_breaker(&self, breaker: &CircuitBreaker) -> Result<()> {
+        self.state.storage().sql().exec(
+            "UPDATE catalog_meta SET breaker = ? WHERE id = 1",
+            vec![serde_json::to_string(&breaker.state())?.into()],
+        )?;
+        Ok(())
+    }
+}

@@ -1,0 +1,54 @@
+//! StoreConfig's SQLite schema, as versioned migrations.
+
+use super::Inner;
+use crate::sql;
+
+const MIGRATIONS: &[sql::Migration] = &[
+    &["CREATE TABLE settings (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        slug TEXT NOT NULL,
+        display_name TEXT NOT NULL,
+        currency TEXT NOT NULL,
+        updated_at INTEGER NOT NULL
+    )"],
+    // v2: the whole store record, written by the platform admin API.
+    &[
+        "DROP TABLE settings",
+        "CREATE TABLE record (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            json TEXT NOT NULL,
+            version INTEGER NOT NULL
+        )",
+    ],
+    // v3: the catalog cache and the upstream's circuit breaker.
+    &[
+        "CREATE TABLE products (
+            position INTEGER PRIMARY KEY,
+            handle TEXT NOT NULL UNIQUE,
+            json TEXT NOT NULL
+        )",
+        "CREATE TABLE collections (
+            position INTEGER PRIMARY KEY,
+            handle TEXT NOT NULL UNIQUE,
+            json TEXT NOT NULL
+        )",
+        "CREATE TABLE catalog_meta (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            synced_at_ms INTEGER,
+            truncated INTEGER NOT NULL DEFAULT 0,
+            last_error TEXT,
+            last_error_at_ms INTEGER,
+            breaker TEXT
+        )",
+        "INSERT INTO catalog_meta (id) VALUES (1)",
+    ],
+];
+
+/// Brings the schema up to date once per object lifetime (and again after a wipe).
+pub fn ensure(inner: &Inner) -> worker::Result<()> {
+    if !inner.migrated.get() {
+        sql::migrate(&inner.state, MIGRATIONS)?;
+        inner.migrated.set(true);
+    }
+    Ok(())
+}

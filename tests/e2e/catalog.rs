@@ -1,0 +1,130 @@
+//! The catalog cache: syncing from devshop through the real Worker, and what happens when the
+//! upstream fails.
+
+use crate::support::{Ctx, Test};
+use std::time::{Duration, Instant};
+use wandstore_e2e::{Admin, Devshop, TestStack};
+
+pub const TESTS: &[(&str, Test)] = &[(
+    "catalog::each_store_syncs_its_own_catalog",
+    each_store_syncs_its_own_catalog,
+)];
+
+fn each_store_syncs_its_own_catalog(ctx: &Ctx) {
+    let admin = Admin::new(&ctx.url, &ctx.admin_token);
+    let mut total = 0;
+    for (store, at_least) in [("demo", 500), ("outlet", 400)] {
+        let sync = admin.post(
+            &format!("/admin/stores/{store}/sync"),
+            &serde_json::json!({}),
+        );
+        assert_eq!(sync.status, 200, "{store}: {}", sync.body);
+        let report = sync.json();
+        let products = report["products"].as_u64().unwrap_or_default();
+        assert!(products >= at_least, "{store}: {products} products");
+        assert!(
+            report["collections"].as_u64().unwrap_or_default() >= 10,
+            "{}",
+            sync.body
+        );
+        assert_eq!(report["truncated"], false);
+        total += products;
+
+        let status = admin.get(&format!("/admin/stores/{store}/catalog"));
+        assert_eq!(status.status, 200, "{}", status.body);
+        let status = status.json();
+        assert_eq!(status["products"].as_u64(), Some(products));
+        assert_eq!(status["breaker"], "closed");
+        assert!(status["synced_at_ms"].as_u64().is_some());
+        assert!(status["last_error"].is_null());
+    }
+    assert!(total >= 1000, "{total} products in all");
+    // Each store was synced from its own shop, with its own token.
+    let devshop = Devshop::new(&ctx.devshop_url);
+    for shop in ["demo", "outlet"] {
+        assert!(
+            devshop.graphql_requests(shop) >= 3,
+            "{shop} was never asked"
+        );
+    }
+    assert_eq!(
+        admin
+            .post("/admin/stores/nowhere/sync", &serde_json::json!({}))
+            .status,
+        404
+    );
+    assert_eq!(admin.get("/admin/stores/demo/sync").status, 405);
+}
+
+/// Upstream failures on a stack of its own (faults would disturb the shared one), with a
+/// breaker that re-opens for probes after 2 s.
+pub fn upstream_failures_open_the_breaker_and_it_recovers() {
+    let stack = TestStack::start_with(&[("UPSTREAM_BREAKER_OPEN_SECS", "2")])
+        .unwrap_or_else(|e| panic!("{e}"));
+    let admin = Admin::new(&stack.url(), stack.stack.admin_token().unwrap_or_default());
+    let devshop = Devshop::new(stack.stack.devshop_url().unwrap_or_default());
+
+    // A cold store whose upstream fails: a clear 503 with Retry-After, never a crash.
+    devshop.fault("outlet", "http500");
+    let failed = admin.post("/admin/stores/outlet/sync", &serde_json::json!({}));
+    assert_eq!(failed.status, 503, "{}", failed.body);
+    assert!(
+        failed
+            .header("retry-after")
+            .is_some_and(|v| v.parse::<u64>().is_ok_and(|s| s >= 1))
+    );
+    let error = &failed.json()["error"];
+    assert_eq!(error["code"], "catalog_unavailable");
+    assert!(
+        ["shopify_server_error", "breaker_open"]
+            .contains(&error["cause"].as_str().unwrap_or_default()),
+        "{error}"
+    );
+
+    // Five consecutive failures opened the breaker: no more calls reach the upstream.
+    let status = admin.get("/admin/stores/outlet/catalog").json();
+    assert_eq!(status["breaker"], "open", "{status}");
+    assert!(status["last_error"].as_str().is_some_and(|e| !e.is_empty()));
+    let calls = devshop.graphql_requests("outlet");
+    let refused = admin.post("/admin/stores/outlet/sync", &serde_json::json!({}));
+    assert_eq!(refused.status, 503);
+    assert_eq!(refused.json()["error"]["cause"], "breaker_open");
+    assert_eq!(
+        devshop.graphql_requests("outlet"),
+        calls,
+        "an open breaker does not call upstream"
+    );
+
+    // The upstream recovers; once the breaker lets a probe through, a sync succeeds and closes it.
+    devshop.clear_faults();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let report = loop {
+        let attempt = admin.post("/admin/stores/outlet/sync", &serde_json::json!({}));
+        if attempt.status == 200 {
+            break attempt.json();
+        }
+        assert_eq!(
+            attempt.json()["error"]["cause"],
+            "breaker_open",
+            "{}",
+            attempt.body
+        );
+        assert!(
+            Instant::now() < deadline,
+            "the breaker never let a probe through"
+        );
+        // Waiting for the breaker's open period (2 s) to pass: a time condition, polled.
+        std::thread::sleep(Duration::from_millis(250));
+    };
+    assert!(report["products"].as_u64().unwrap_or_default() >= 400);
+    let status = admin.get("/admin/stores/outlet/catalog").json();
+    assert_eq!(status["breaker"], "closed", "{status}");
+    assert!(status["last_error"].is_null(), "{status}");
+    // The demo store was never affected.
+    assert_eq!(
+        admin
+            .post("/admin/stores/demo/sync", &serde_json::json!({}))
+            .status,
+        200
+    );
+}
