@@ -6,6 +6,11 @@ use wandstore_e2e::Client;
 pub const TESTS: &[(&str, Test)] = &[
     ("platform::health_live_is_ok", health_live_is_ok),
     (
+        "platform::health_ready_checks_every_dependency",
+        health_ready_checks_every_dependency,
+    ),
+    ("platform::security_txt_is_served", security_txt_is_served),
+    (
         "platform::every_response_has_request_id_and_timing",
         every_response_has_request_id_and_timing,
     ),
@@ -61,4 +66,53 @@ fn a_plain_request_id_from_the_client_is_kept(ctx: &Ctx) {
         "bad id\" {",
     );
     assert_ne!(hostile.header("x-request-id"), Some("bad id\" {"));
+}
+
+fn health_ready_checks_every_dependency(ctx: &Ctx) {
+    let ready = Client::new(&ctx.url).get("/health/ready");
+    assert_eq!(ready.status, 200, "{}", ready.body);
+    assert_eq!(ready.header("cache-control"), Some("no-store"));
+    let body = ready.json();
+    assert_eq!(body["status"], "ready");
+    let names: Vec<&str> = body["checks"]
+        .as_array()
+        .map(|c| c.iter().filter_map(|x| x["name"].as_str()).collect())
+        .unwrap_or_default();
+    assert_eq!(
+        names,
+        ["durable_objects", "r2:ASSETS", "r2:THEMES", "r2:BACKUPS"]
+    );
+    assert!(
+        body["checks"]
+            .as_array()
+            .is_some_and(|c| c.iter().all(|x| x["ok"] == true))
+    );
+    let summary = Client::new(&ctx.url).get("/health").json();
+    assert_eq!(summary["status"], "ready");
+    assert_eq!(summary["environment"], "development");
+    assert!(summary["version"].as_str().is_some_and(|v| !v.is_empty()));
+}
+
+fn security_txt_is_served(ctx: &Ctx) {
+    let page = Client::new(&ctx.url).get("/.well-known/security.txt");
+    assert_eq!(page.status, 200);
+    assert!(
+        page.header("content-type")
+            .is_some_and(|c| c.starts_with("text/plain"))
+    );
+    assert!(page.body.contains("Contact: mailto:"), "{}", page.body);
+    let expires = page
+        .body
+        .lines()
+        .find_map(|l| l.strip_prefix("Expires: "))
+        .unwrap_or_default();
+    // ISO 8601, about a year ahead: at least in the year 300 days from now.
+    assert!(expires.ends_with('Z') && expires.len() == 24, "{expires}");
+    let year: u64 = expires[..4].parse().unwrap_or(0);
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
+    let min_year = 1970 + (now + 300 * 86_400) / 31_556_952;
+    assert!(year >= min_year, "{expires} expires too soon");
 }

@@ -108,7 +108,6 @@ pub fn demo_stores() -> Vec<StoreSettings> {
     .collect()
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -153,6 +152,10 @@ mod tests {
     fn both_demo_stores_exist_and_the_default_is_one_of_them() {
         let slugs: Vec<_> = demo_stores().into_iter().map(|s| s.slug.0).collect();
         assert_eq!(slugs, ["demo", "outlet"]);
-        assert!(demo_stores().iter().any(|s| s.slug.as_str() == DEFAULT_STORE));
+        assert!(
+            demo_stores()
+                .iter()
+                .any(|s| s.slug.as_str() == DEFAULT_STORE)
+        );
     }
 }

@@ -3,7 +3,7 @@
 
 use crate::internal::{self, ShopperContext};
 use crate::objects::SHOPPER_STOREFRONT;
-use crate::{admin, domains, env_config, random, respond};
+use crate::{admin, domains, env_config, health, random, respond};
 use wandstore_core::identity::{CookieScope, ShopperId, set_cookie_header};
 use wandstore_core::log::{Level, RequestLog};
 use wandstore_core::tenant::{self, HostRoute, StorePath, Target};
@@ -120,7 +120,10 @@ async fn platform(
         return admin::handle(req, env, path, request_id).await;
     }
     Ok(match path {
-        "/health/live" => respond::json(200, &serde_json::json!({ "status": "ok" })),
+        "/health/live" => health::live(),
+        "/health/ready" => health::ready(env, request_id, false).await,
+        "/health" => health::ready(env, request_id, true).await,
+        "/.well-known/security.txt" => health::security_txt(env),
         _ => respond::json_error(404, "not_found", "no such route", request_id),
     })
 }

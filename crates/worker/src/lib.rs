@@ -11,6 +11,7 @@ mod cron;
 mod domains;
 mod entry;
 mod env_config;
+mod health;
 mod internal;
 mod objects;
 mod random;
