@@ -30,6 +30,8 @@ pub const TESTS: &[(&str, Test)] = &[
     ),
 ];
 
+/// A store backed by devshop's `outlet` shop when `token` is the real one (pages work), or by
+/// a Shopify domain that is never called when it is not.
 fn new_store(slug: &str, token: &str, domains: &[&str]) -> Value {
     json!({
         "slug": slug,
@@ -38,6 +40,13 @@ fn new_store(slug: &str, token: &str, domains: &[&str]) -> Value {
         "shopify": {"domain": format!("{slug}.myshopify.com"), "storefront_token": token},
         "custom_domains": domains,
     })
+}
+
+/// A store whose pages work: backed by devshop's `outlet` shop.
+fn live_store(ctx: &Ctx, slug: &str, domains: &[&str]) -> Value {
+    let mut store = new_store(slug, &ctx.outlet_token, domains);
+    store["shopify"]["domain"] = json!(ctx.devshop_url);
+    store
 }
 
 fn requires_the_admin_token(ctx: &Ctx) {
@@ -81,11 +90,12 @@ fn requires_the_admin_token(ctx: &Ctx) {
 }
 
 fn store_lifecycle_without_leaking_the_token(ctx: &Ctx) {
-    let secret = "shpat_TOPSECRET_lifecycle_4242";
+    let secret = ctx.outlet_token.as_str();
+    assert!(secret.len() > 20);
     let admin = Admin::new(&ctx.url, &ctx.admin_token);
     let created = admin.post(
         "/admin/stores",
-        &new_store("acme-life", secret, &["shop.acme-life.example"]),
+        &live_store(ctx, "acme-life", &["shop.acme-life.example"]),
     );
     assert_eq!(created.status, 201, "{}", created.body);
     let body = created.json();
@@ -112,7 +122,7 @@ fn store_lifecycle_without_leaking_the_token(ctx: &Ctx) {
     assert_eq!(page.status, 200, "{}", page.body);
     assert!(page.body.contains("Store acme-life"));
 
-    for resp in [&created, &got, &listed] {
+    for resp in [&created, &got, &listed, &page] {
         assert!(!resp.body.contains(secret), "token leaked: {}", resp.body);
         assert!(!resp.body.contains("owner_token_hash"));
     }
@@ -129,6 +139,10 @@ fn store_lifecycle_without_leaking_the_token(ctx: &Ctx) {
         !log.contains(secret),
         "the storefront token reached the log"
     );
+    let devshop_log =
+        std::fs::read_to_string(ctx.state_dir.join("devshop.log")).unwrap_or_default();
+    assert!(!devshop_log.is_empty(), "devshop logged its requests");
+    assert!(!devshop_log.contains(secret), "devshop logged the token");
 }
 
 /// The stack's log once it holds a line with this request id (logs flush asynchronously).
@@ -257,7 +271,7 @@ fn patch_changes_what_it_names(ctx: &Ctx) {
     let admin = Admin::new(&ctx.url, &ctx.admin_token);
     assert_eq!(
         admin
-            .post("/admin/stores", &new_store("patchy", "tok-patchy", &[]))
+            .post("/admin/stores", &live_store(ctx, "patchy", &[]))
             .status,
         201
     );
@@ -307,7 +321,7 @@ fn stores_route_by_subdomain_and_custom_domain(ctx: &Ctx) {
         admin
             .post(
                 "/admin/stores",
-                &new_store("hosty", "tok-hosty", &["shop.hosty.example"])
+                &live_store(ctx, "hosty", &["shop.hosty.example"])
             )
             .status,
         201

@@ -1,9 +1,10 @@
 //! The catalog cache: syncing from devshop through the real Worker, and what happens when the
 //! upstream fails.
 
+use crate::pages::product_handles;
 use crate::support::{Ctx, Test};
 use std::time::{Duration, Instant};
-use wandstore_e2e::{Admin, Devshop, TestStack};
+use wandstore_e2e::{Admin, Client, Devshop, TestStack};
 
 pub const TESTS: &[(&str, Test)] = &[(
     "catalog::each_store_syncs_its_own_catalog",
@@ -57,22 +58,33 @@ fn each_store_syncs_its_own_catalog(ctx: &Ctx) {
 }
 
 /// Upstream failures on a stack of its own (faults would disturb the shared one), with a
-/// breaker that re-opens for probes after 2 s.
+/// breaker that lets probes through after 2 s and a catalog that is always due a refresh.
 pub fn upstream_failures_open_the_breaker_and_it_recovers() {
-    let stack = TestStack::start_with(&[("UPSTREAM_BREAKER_OPEN_SECS", "2")])
-        .unwrap_or_else(|e| panic!("{e}"));
-    let admin = Admin::new(&stack.url(), stack.stack.admin_token().unwrap_or_default());
+    let stack = TestStack::start_with(&[
+        ("UPSTREAM_BREAKER_OPEN_SECS", "2"),
+        ("CATALOG_FRESH_SECS", "0"),
+    ])
+    .unwrap_or_else(|e| panic!("{e}"));
+    let url = stack.url();
+    let admin = Admin::new(&url, stack.stack.admin_token().unwrap_or_default());
     let devshop = Devshop::new(stack.stack.devshop_url().unwrap_or_default());
 
-    // A cold store whose upstream fails: a clear 503 with Retry-After, never a crash.
+    // A cold store whose upstream fails: a clear 503 page with Retry-After, never a crash.
     devshop.fault("outlet", "http500");
-    let failed = admin.post("/admin/stores/outlet/sync", &serde_json::json!({}));
-    assert_eq!(failed.status, 503, "{}", failed.body);
+    let page = Client::new(&url).get("/s/outlet/");
+    assert_eq!(page.status, 503, "{}", page.body);
     assert!(
-        failed
-            .header("retry-after")
+        page.header("content-type")
+            .is_some_and(|c| c.starts_with("text/html"))
+    );
+    assert!(page.body.contains("Temporarily unavailable"));
+    assert!(
+        page.header("retry-after")
             .is_some_and(|v| v.parse::<u64>().is_ok_and(|s| s >= 1))
     );
+    let failed = admin.post("/admin/stores/outlet/sync", &serde_json::json!({}));
+    assert_eq!(failed.status, 503, "{}", failed.body);
+    assert!(failed.header("retry-after").is_some());
     let error = &failed.json()["error"];
     assert_eq!(error["code"], "catalog_unavailable");
     assert!(
@@ -89,6 +101,7 @@ pub fn upstream_failures_open_the_breaker_and_it_recovers() {
     let refused = admin.post("/admin/stores/outlet/sync", &serde_json::json!({}));
     assert_eq!(refused.status, 503);
     assert_eq!(refused.json()["error"]["cause"], "breaker_open");
+    assert_eq!(Client::new(&url).get("/s/outlet/").status, 503);
     assert_eq!(
         devshop.graphql_requests("outlet"),
         calls,
@@ -120,6 +133,24 @@ pub fn upstream_failures_open_the_breaker_and_it_recovers() {
     let status = admin.get("/admin/stores/outlet/catalog").json();
     assert_eq!(status["breaker"], "closed", "{status}");
     assert!(status["last_error"].is_null(), "{status}");
+
+    // Upstream down again with a warm cache: pages are served from the (stale) cache, the
+    // request's log line says so, and the failed background refresh is logged.
+    devshop.fault("outlet", "http500");
+    let stale = Client::new(&url).get("/s/outlet/collections/all");
+    assert_eq!(stale.status, 200, "{}", stale.body);
+    assert_eq!(stale.header("x-wandstore-cache"), Some("stale"));
+    assert_eq!(product_handles(&stale, "/s/outlet/").len(), 24);
+    let rid = stale.header("x-request-id").unwrap_or_default().to_owned();
+    let log = wait_for_log(&stack.state_dir(), |log| {
+        log.lines()
+            .any(|l| l.contains(&rid) && l.contains(r#""cache":"stale""#))
+            && log
+                .lines()
+                .any(|l| l.contains(r#""msg":"catalog.sync""#) && l.contains(r#""ok":false"#))
+    });
+    assert!(!log.is_empty());
+    devshop.clear_faults();
     // The demo store was never affected.
     assert_eq!(
         admin
@@ -127,4 +158,23 @@ pub fn upstream_failures_open_the_breaker_and_it_recovers() {
             .status,
         200
     );
+}
+
+/// The stack's log once `ready` says it holds what the test waits for (logs are written
+/// asynchronously, and the background refresh finishes after the page was served).
+fn wait_for_log(state_dir: &std::path::Path, ready: impl Fn(&str) -> bool) -> String {
+    let path = state_dir.join("wrangler.log");
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let log = std::fs::read_to_string(&path).unwrap_or_default();
+        if ready(&log) {
+            return log;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the log never showed it: {}",
+            path.display()
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    }
 }

@@ -5,6 +5,7 @@
 mod admin;
 mod catalog;
 mod identity;
+mod pages;
 mod platform;
 mod storefront;
 mod support;
@@ -32,12 +33,14 @@ fn main() {
             url: s.url(),
             admin_token: s.stack.admin_token().unwrap_or_default().to_owned(),
             devshop_url: s.stack.devshop_url().unwrap_or_default().to_owned(),
+            outlet_token: s.stack.shop_token("outlet").unwrap_or_default().to_owned(),
             state_dir: s.state_dir(),
         },
         None => Ctx {
             url: String::new(),
             admin_token: String::new(),
             devshop_url: String::new(),
+            outlet_token: String::new(),
             state_dir: Default::default(),
         },
     });
@@ -49,6 +52,7 @@ fn main() {
         .chain(platform::TESTS)
         .chain(admin::TESTS)
         .chain(catalog::TESTS)
+        .chain(pages::TESTS)
     {
         let ctx = Arc::clone(&ctx);
         let test = *test;

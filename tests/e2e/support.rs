@@ -10,6 +10,8 @@ pub struct Ctx {
     pub admin_token: String,
     /// devshop's base URL (control API under `/_devshop/`).
     pub devshop_url: String,
+    /// The Storefront token devshop accepts for its `outlet` shop, for stores a test creates.
+    pub outlet_token: String,
     /// Where the stack keeps its state and logs (`wrangler.log`, `devshop.log`).
     pub state_dir: PathBuf,
 }

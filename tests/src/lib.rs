@@ -5,8 +5,10 @@ mod admin;
 mod client;
 mod devshop;
 mod harness;
+mod html;
 
 pub use admin::Admin;
 pub use client::{Client, Page};
 pub use devshop::Devshop;
 pub use harness::{TestStack, repo_root};
+pub use html::live_hazards;

@@ -24,6 +24,9 @@ pub struct RequestLog {
     /// The Durable Object class that served the request, if any.
     #[serde(rename = "do", skip_serializing_if = "Option::is_none")]
     pub durable_object: Option<&'static str>,
+    /// How fresh the catalog data behind the page was: `fresh`, `stale`, `miss`, `local`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cache: Option<String>,
     /// Whether a new shopper identity was minted for this request.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub new_shopper: bool,

@@ -1,15 +1,82 @@
-//! What every page shows around its content.
+//! What every page shows around its content: header, flash message, footer, theme.
 
+use crate::theme::Theme;
 use wandstore_core::store::StoreSettings;
 
-/// The frame of a page: store name, links, and the request id shown for support.
+/// The frame of a page: store name, links, cart count, theme, and the request id shown for
+/// support. Build it with [`Chrome::for_store`] or [`Chrome::platform`], then the `with_*`
+/// methods.
 #[derive(Debug, Clone)]
 pub struct Chrome {
     pub store_name: String,
     pub currency: String,
-    /// Where "home" is for this shopper: `/` or `/s/{store}/`.
+    /// Where "home" is for this shopper: `/` or `/s/{store}/`. Every link is built from it.
     pub home_path: String,
     pub request_id: String,
+    /// False for pages with no store behind them (no cart, no search).
+    pub is_store: bool,
+    /// Items in the shopper's cart, shown in the header.
+    pub cart_count: u32,
+    pub theme: Theme,
+    /// The absolute URL of the store's root as search engines should see it, e.g.
+    /// `https://acme.wandstore.dev` (a path is allowed: `https://wandstore.dev/s/acme`).
+    /// Canonical and Open Graph URLs are built from it; without one they are left out.
+    pub canonical_base: String,
+    /// The page's `lang`.
+    pub lang: String,
+    /// A one-off message from the previous action ("Added to cart").
+    pub flash: Option<Flash>,
+}
+
+/// A message about what just happened, shown once at the top of the page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Flash {
+    pub kind: FlashKind,
+    /// Plain text; escaped like everything else.
+    pub message: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FlashKind {
+    Success,
+    Info,
+    Error,
+}
+
+impl Flash {
+    pub fn success(message: &str) -> Flash {
+        Flash {
+            kind: FlashKind::Success,
+            message: message.to_owned(),
+        }
+    }
+
+    pub fn info(message: &str) -> Flash {
+        Flash {
+            kind: FlashKind::Info,
+            message: message.to_owned(),
+        }
+    }
+
+    pub fn error(message: &str) -> Flash {
+        Flash {
+            kind: FlashKind::Error,
+            message: message.to_owned(),
+        }
+    }
+
+    /// Errors interrupt screen readers (`role="alert"`); other kinds wait (`role="status"`).
+    pub(crate) fn is_error(&self) -> bool {
+        self.kind == FlashKind::Error
+    }
+
+    pub(crate) fn class(&self) -> &'static str {
+        match self.kind {
+            FlashKind::Success => "flash flash-success",
+            FlashKind::Info => "flash flash-info",
+            FlashKind::Error => "flash flash-error",
+        }
+    }
 }
 
 impl Chrome {
@@ -19,6 +86,12 @@ impl Chrome {
             currency: store.currency.clone(),
             home_path: home_path.to_owned(),
             request_id: request_id.to_owned(),
+            is_store: true,
+            cart_count: 0,
+            theme: Theme::default(),
+            canonical_base: String::new(),
+            lang: "en".to_owned(),
+            flash: None,
         }
     }
 
@@ -29,6 +102,32 @@ impl Chrome {
             currency: String::new(),
             home_path: "/".to_owned(),
             request_id: request_id.to_owned(),
+            is_store: false,
+            cart_count: 0,
+            theme: Theme::default(),
+            canonical_base: String::new(),
+            lang: "en".to_owned(),
+            flash: None,
         }
+    }
+
+    pub fn with_cart_count(mut self, count: u32) -> Self {
+        self.cart_count = count;
+        self
+    }
+
+    pub fn with_theme(mut self, theme: Theme) -> Self {
+        self.theme = theme;
+        self
+    }
+
+    pub fn with_canonical_base(mut self, base: &str) -> Self {
+        base.clone_into(&mut self.canonical_base);
+        self
+    }
+
+    pub fn with_flash(mut self, flash: Flash) -> Self {
+        self.flash = Some(flash);
+        self
     }
 }

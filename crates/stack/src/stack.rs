@@ -85,6 +85,8 @@ pub struct Stack {
     port: u16,
     devshop_url: Option<String>,
     admin_token: Option<String>,
+    /// The Storefront token devshop accepts for each demo shop this run.
+    shop_tokens: Vec<(String, String)>,
 }
 
 impl Stack {
@@ -155,6 +157,7 @@ impl Stack {
             port: opts.port,
             devshop_url,
             admin_token,
+            shop_tokens: shop_tokens.clone(),
         };
         stack.wait_ready(opts.ready_timeout)?;
         if let Some(devshop_url) = &stack.devshop_url {
@@ -214,6 +217,14 @@ impl Stack {
     /// devshop's base URL, if it runs.
     pub fn devshop_url(&self) -> Option<&str> {
         self.devshop_url.as_deref()
+    }
+
+    /// The private Storefront token devshop accepts for a demo shop (`demo`, `outlet`).
+    pub fn shop_token(&self, shop: &str) -> Option<&str> {
+        self.shop_tokens
+            .iter()
+            .find(|(s, _)| s == shop)
+            .map(|(_, t)| t.as_str())
     }
 
     /// The admin token the stack was started with.

@@ -169,21 +169,31 @@ async fn storefront(
     log.new_shopper = is_new;
     log.durable_object = Some("ShopperStorefront");
 
+    let origin = req
+        .url()
+        .map(|u| u.origin().ascii_serialization())
+        .unwrap_or_default();
     let ctx = ShopperContext {
         store: target.store.clone(),
         shopper: shopper.clone(),
         base: target.base.clone(),
+        origin,
         request_id: request_id.to_owned(),
     };
     let headers = Headers::new();
     ctx.write(&headers)?;
-    let inner = internal::request(req.method(), &target.rest, headers)?;
+    let rest = match req.url()?.query() {
+        Some(q) if !q.is_empty() => format!("{}?{q}", target.rest),
+        _ => target.rest.clone(),
+    };
+    let inner = internal::request(req.method(), &rest, headers)?;
     let stub = env
         .durable_object(SHOPPER_STOREFRONT)?
         .id_from_name(&format!("{}/{}", target.store, shopper))?
         .get_stub()?;
     let mut resp = respond::into_mutable(stub.fetch_with_request(inner).await?).await?;
 
+    log.cache = resp.headers().get(internal::CACHE_HEADER)?;
     if is_new && resp.status_code() < 400 {
         let scope = CookieScope {
             path: target.base.clone(),

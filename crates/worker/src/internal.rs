@@ -13,6 +13,10 @@ pub const BASE: &str = "x-wandstore-base";
 pub const REQUEST_ID: &str = "x-request-id";
 
 pub const HOST: &str = "x-wandstore-host";
+pub const ORIGIN: &str = "x-wandstore-origin";
+/// How fresh a catalog answer was: `fresh`, `stale`, `miss` (a cold cache filled by this
+/// request) or `local` (a shopper object's own copy). Passed up to the entry's log line.
+pub const CACHE_HEADER: &str = "x-wandstore-cache";
 pub const IF_VERSION: &str = "x-wandstore-if-version";
 
 /// The StoreConfig route that answers a store's settings (what pages need).
@@ -27,6 +31,8 @@ pub struct ShopperContext {
     pub store: StoreSlug,
     pub shopper: ShopperId,
     pub base: String,
+    /// `scheme://host[:port]` as the shopper reached the Worker (for canonical URLs).
+    pub origin: String,
     pub request_id: String,
 }
 
@@ -37,6 +43,7 @@ impl ShopperContext {
             store: StoreSlug::parse(&get(STORE)?).ok()?,
             shopper: ShopperId::parse(&get(SHOPPER)?)?,
             base: get(BASE)?,
+            origin: get(ORIGIN).unwrap_or_default(),
             request_id: get(REQUEST_ID).unwrap_or_default(),
         })
     }
@@ -45,6 +52,7 @@ impl ShopperContext {
         h.set(STORE, self.store.as_str())?;
         h.set(SHOPPER, self.shopper.as_str())?;
         h.set(BASE, &self.base)?;
+        h.set(ORIGIN, &self.origin)?;
         h.set(REQUEST_ID, &self.request_id)
     }
 }

@@ -1,17 +1,19 @@
 //! ShopperStorefront: one object per shopper per store (`"{store}/{shopper}"`). Owns the
-//! shopper's SQLite (page views now; cart, events and profile later) and renders their pages.
+//! shopper's SQLite (page views, cart, idempotency keys, events) and renders their pages from
+//! the store's catalog, which it keeps in memory for a few seconds per question.
+
+mod catalog;
+mod pages;
+mod schema;
 
 use super::store_client;
 use crate::internal::ShopperContext;
-use crate::{respond, sql};
+use crate::respond;
 use std::cell::{Cell, RefCell};
 use wandstore_core::cached::Cached;
 use wandstore_core::store::{SNAPSHOT_TTL_MS, StoreSettings};
-use wandstore_render::{Chrome, ErrorPage, HomePage};
+use wandstore_render::{Chrome, ErrorPage};
 use worker::{DurableObject, Env, Method, Request, Response, Result, State, durable_object};
-
-const MIGRATIONS: &[sql::Migration] =
-    &[&["CREATE TABLE counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL)"]];
 
 #[durable_object]
 pub struct ShopperStorefront {
@@ -20,11 +22,8 @@ pub struct ShopperStorefront {
     migrated: Cell<bool>,
     /// The store's settings, refetched from StoreConfig at most once per TTL.
     store: RefCell<Option<Cached<StoreSettings>>>,
-}
-
-#[derive(serde::Deserialize)]
-struct Count {
-    value: u64,
+    /// Catalog answers from StoreConfig, kept for the same TTL.
+    catalog: RefCell<catalog::CatalogCache>,
 }
 
 impl DurableObject for ShopperStorefront {
@@ -34,6 +33,7 @@ impl DurableObject for ShopperStorefront {
             env,
             migrated: Cell::new(false),
             store: RefCell::new(None),
+            catalog: RefCell::new(catalog::CatalogCache::default()),
         }
     }
 
@@ -53,31 +53,37 @@ impl DurableObject for ShopperStorefront {
             );
             return Ok(respond::html(404, page.html()));
         };
-        let chrome = Chrome::for_store(&store, &ctx.base, &ctx.request_id);
-        let path = req.path();
-        match (req.method(), path.as_str()) {
-            (Method::Get | Method::Head, "/") => {
-                self.ensure_schema()?;
-                let visits = self.count_page_view()?;
-                Ok(respond::html(200, HomePage { chrome, visits }.html()))
+        schema::ensure(self)?;
+        let url = req.url()?;
+        let path = url.path().to_owned();
+        let query: Vec<(String, String)> = url
+            .query_pairs()
+            .map(|(k, v)| (k.into_owned(), v.into_owned()))
+            .collect();
+        let page = pages::Page {
+            ctx: &ctx,
+            store: &store,
+            query: &query,
+        };
+        let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
+        let readable = matches!(req.method(), Method::Get | Method::Head);
+        match (segments.as_slice(), readable) {
+            ([""], true) => self.home(&page).await,
+            (["collections", handle], true) => self.collection(&page, handle).await,
+            (["products", handle], true) => self.product(&page, handle).await,
+            (["search"], true) => self.search(&page).await,
+            (["" | "collections" | "products" | "search", ..], false) => {
+                let mut resp =
+                    page.error(405, "Method not allowed", "This page can only be viewed.");
+                resp.headers_mut().set("allow", "GET, HEAD")?;
+                Ok(resp)
             }
-            _ => Ok(respond::html(
-                404,
-                ErrorPage::not_found(chrome, "that page").html(),
-            )),
+            _ => Ok(page.error(404, "Not found", "We could not find that page.")),
         }
     }
 }
 
 impl ShopperStorefront {
-    fn ensure_schema(&self) -> Result<()> {
-        if !self.migrated.get() {
-            sql::migrate(&self.state, MIGRATIONS)?;
-            self.migrated.set(true);
-        }
-        Ok(())
-    }
-
     async fn store_settings(&self, ctx: &ShopperContext) -> Result<Option<StoreSettings>> {
         let now = worker::Date::now().as_millis();
         if let Some(hit) = self
@@ -91,22 +97,5 @@ impl ShopperStorefront {
         let fetched = store_client::settings(&self.env, &ctx.store, &ctx.request_id).await?;
         *self.store.borrow_mut() = fetched.clone().map(|s| Cached::new(s, now));
         Ok(fetched)
-    }
-
-    fn count_page_view(&self) -> Result<u64> {
-        let rows: Vec<Count> = self
-            .state
-            .storage()
-            .sql()
-            .exec(
-                "INSERT INTO counters (name, value) VALUES ('page_views', 1)
-                 ON CONFLICT (name) DO UPDATE SET value = value + 1
-                 RETURNING value",
-                None,
-            )?
-            .to_array()?;
-        rows.first()
-            .map(|c| c.value)
-            .ok_or_else(|| worker::Error::RustError("page view counter returned no row".into()))
     }
 }

@@ -3,6 +3,7 @@
 //! waits for Shopify.
 
 use super::Inner;
+use crate::internal::CACHE_HEADER;
 use crate::respond;
 use futures::FutureExt;
 use serde::Serialize;
@@ -15,10 +16,6 @@ use wandstore_core::catalog_index::{
 use wandstore_core::store::StoreSlug;
 use wandstore_shopify::RetryPolicy;
 use worker::{Method, Request, Response, Result};
-
-/// The header that tells the caller how fresh the answer was: `fresh`, `stale` or `miss`
-/// (a cold cache filled by this request).
-pub const CACHE_HEADER: &str = "x-wandstore-cache";
 
 /// How many collections the home page features.
 const FEATURED_COLLECTIONS: usize = 6;

@@ -1,0 +1,18 @@
+//! Page models, one per template: plain data in, [`crate::Rendered`] out.
+//!
+//! Each public model is what the caller fills in; its `html()` prepares a private view (links,
+//! formatted money, sanitized description, JSON-LD) and renders the template with it.
+
+mod cart;
+mod collection;
+mod error;
+mod home;
+mod product;
+mod search;
+
+pub use cart::{CartLine, CartPage};
+pub use collection::CollectionPage;
+pub use error::ErrorPage;
+pub use home::{HomePage, Recommendation};
+pub use product::ProductPage;
+pub use search::SearchPage;

@@ -1,0 +1,166 @@
+//! Merchant HTML (Shopify `descriptionHtml`) cleaned down to a strict allow-list.
+//!
+//! [`SanitizedHtml`] can only be made here, and it is one of the two kinds of value a template
+//! marks `|safe` (the other is [`crate::seo::JsonLd`]).
+
+use ammonia::{Builder, UrlRelative};
+use std::borrow::Cow;
+use std::collections::{HashMap, HashSet};
+use std::fmt;
+use std::sync::LazyLock;
+
+/// HTML that went through [`sanitize`]; safe to put into a page as is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SanitizedHtml(String);
+
+impl SanitizedHtml {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.trim().is_empty()
+    }
+}
+
+impl fmt::Display for SanitizedHtml {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// Tags kept; everything else is removed (its text stays, except for the tags below).
+const TAGS: [&str; 15] = [
+    "p",
+    "br",
+    "strong",
+    "em",
+    "b",
+    "i",
+    "ul",
+    "ol",
+    "li",
+    "a",
+    "h2",
+    "h3",
+    "h4",
+    "blockquote",
+    "img",
+];
+
+/// Tags removed together with everything inside them.
+const DROPPED_WITH_CONTENT: [&str; 10] = [
+    "script", "style", "iframe", "object", "embed", "noscript", "template", "svg", "math",
+    "textarea",
+];
+
+/// The longest `width`/`height` value kept on an image (digits only).
+const MAX_DIMENSION_DIGITS: usize = 5;
+
+static CLEANER: LazyLock<Builder<'static>> = LazyLock::new(|| {
+    let mut b = Builder::empty();
+    b.tags(HashSet::from(TAGS))
+        .clean_content_tags(HashSet::from(DROPPED_WITH_CONTENT))
+        .generic_attributes(HashSet::new())
+        .tag_attributes(HashMap::from([
+            ("a", HashSet::from(["href"])),
+            ("img", HashSet::from(["src", "alt", "width", "height"])),
+        ]))
+        .url_schemes(HashSet::from(["http", "https", "mailto"]))
+        .url_relative(UrlRelative::Deny)
+        .link_rel(Some("noopener noreferrer nofollow"))
+        .set_tag_attribute_value("img", "loading", "lazy")
+        .strip_comments(true)
+        .attribute_filter(keep_attribute);
+    b
+});
+
+/// Images load over http(s) only (`mailto:` is for links); sizes are plain numbers.
+fn keep_attribute<'u>(element: &str, attribute: &str, value: &'u str) -> Option<Cow<'u, str>> {
+    match (element, attribute) {
+        ("img", "src") => {
+            let lower = value.trim_start().to_ascii_lowercase();
+            (lower.starts_with("https:") || lower.starts_with("http:")).then_some(value.into())
+        }
+        ("img", "width" | "height") => (!value.is_empty()
+            && value.len() <= MAX_DIMENSION_DIGITS
+            && value.bytes().all(|b| b.is_ascii_digit()))
+        .then_some(value.into()),
+        _ => Some(value.into()),
+    }
+}
+
+/// Cleans merchant HTML down to paragraphs, emphasis, lists, links (http, https, mailto;
+/// `rel="noopener noreferrer nofollow"`), h2–h4, blockquotes and http(s) images.
+pub fn sanitize(html: &str) -> SanitizedHtml {
+    SanitizedHtml(CLEANER.clean(html).to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn allowed_markup_survives() {
+        let out = sanitize(
+            "<h2>Care</h2><p>Wash <strong>cold</strong>, <em>dry</em> flat.<br>Really.</p>\
+             <ul><li>one</li></ul><blockquote>Loved it</blockquote>",
+        );
+        assert_eq!(
+            out.as_str(),
+            "<h2>Care</h2><p>Wash <strong>cold</strong>, <em>dry</em> flat.<br>Really.</p>\
+             <ul><li>one</li></ul><blockquote>Loved it</blockquote>"
+        );
+    }
+
+    #[test]
+    fn links_keep_safe_schemes_and_get_rel() {
+        let out = sanitize(
+            r#"<a href="https://example.com/a" target="_blank" class="x">a</a><a href="mailto:hi@example.com">m</a><a href="javascript:alert(1)">x</a><a href="/relative">r</a>"#,
+        );
+        assert_eq!(
+            out.as_str(),
+            r#"<a href="https://example.com/a" rel="noopener noreferrer nofollow">a</a><a href="mailto:hi@example.com" rel="noopener noreferrer nofollow">m</a><a rel="noopener noreferrer nofollow">x</a><a rel="noopener noreferrer nofollow">r</a>"#
+        );
+    }
+
+    #[test]
+    fn hostile_markup_is_removed() {
+        let out = sanitize(
+            r#"<img src=x onerror="alert(1)"><script>alert(2)</script><iframe src="https://evil.example"></iframe><p style="color:red" onclick="x()">ok</p><svg><script>alert(3)</script></svg><!-- hi -->"#,
+        );
+        let s = out.as_str();
+        assert_eq!(s, r#"<img loading="lazy"><p>ok</p>"#);
+    }
+
+    #[test]
+    fn images_keep_http_sources_and_numeric_sizes() {
+        let out = sanitize(
+            r#"<img src="https://cdn.example/a.jpg" alt="A" width="640" height="100%"><img src="mailto:x@y" alt="B"><img src="data:image/png;base64,AAAA">"#,
+        );
+        // Attribute order is ammonia's; compare each image's attributes as a set.
+        let imgs: Vec<Vec<&str>> = out
+            .as_str()
+            .split("<img ")
+            .skip(1)
+            .map(|tag| {
+                let mut attrs: Vec<&str> = tag.trim_end_matches('>').split(' ').collect();
+                attrs.sort_unstable();
+                attrs
+            })
+            .collect();
+        assert_eq!(
+            imgs,
+            [
+                vec![
+                    r#"alt="A""#,
+                    r#"loading="lazy""#,
+                    r#"src="https://cdn.example/a.jpg""#,
+                    r#"width="640""#
+                ],
+                vec![r#"alt="B""#, r#"loading="lazy""#],
+                vec![r#"loading="lazy""#],
+            ]
+        );
+    }
+}
