@@ -2,7 +2,7 @@
 //! `wrangler secret`).
 
 use wandstore_core::breaker::BreakerConfig;
-use wandstore_core::catalog_index::FRESH_FOR_MS;
+use wandstore_core::catalog_index::{FRESH_FOR_MS, SYNC_PRODUCT_CAP};
 use wandstore_core::identity::{CookieSigner, WeakSecret};
 use worker::Env;
 
@@ -51,6 +51,8 @@ pub struct Tuning {
     pub breaker: BreakerConfig,
     /// How long a synced catalog is fresh (`CATALOG_FRESH_SECS`, default 300).
     pub catalog_fresh_ms: u64,
+    /// The most products one sync fetches (`CATALOG_SYNC_CAP`, default 5,000).
+    pub sync_product_cap: usize,
 }
 
 /// Reads the knobs; a missing or unparsable value takes the default.
@@ -68,5 +70,11 @@ pub fn tuning(env: &Env) -> Tuning {
             ..defaults
         },
         catalog_fresh_ms: secs("CATALOG_FRESH_SECS").unwrap_or(FRESH_FOR_MS),
+        sync_product_cap: env
+            .var("CATALOG_SYNC_CAP")
+            .ok()
+            .and_then(|v| v.to_string().trim().parse::<usize>().ok())
+            .filter(|n| *n >= 1)
+            .unwrap_or(SYNC_PRODUCT_CAP),
     }
 }

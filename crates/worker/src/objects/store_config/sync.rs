@@ -10,7 +10,7 @@ use serde::Serialize;
 use std::rc::Rc;
 use std::time::Duration;
 use wandstore_core::breaker::Decision;
-use wandstore_core::catalog_index::{SYNC_COLLECTION_CAP, SYNC_PRODUCT_CAP};
+use wandstore_core::catalog_index::SYNC_COLLECTION_CAP;
 use wandstore_core::log::{Level, event_line};
 use wandstore_shopify::sync::{PageKind, Paginated};
 use wandstore_shopify::{CollectionSync, FullSync, RetryPolicy, ShopifyError, SyncOutcome};
@@ -130,7 +130,7 @@ impl Inner {
             message: e.to_string(),
         })?;
         let products = self
-            .drive(FullSync::new(config.clone(), SYNC_PRODUCT_CAP), policy)
+            .drive(FullSync::new(config.clone(), self.tuning.sync_product_cap), policy)
             .await?;
         let collections = self
             .drive(CollectionSync::new(config, SYNC_COLLECTION_CAP), policy)
