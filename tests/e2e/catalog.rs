@@ -181,6 +181,28 @@ pub fn upstream_failures_open_the_breaker_and_it_recovers() {
                 .any(|l| l.contains(r#""msg":"catalog.sync""#) && l.contains(r#""ok":false"#))
     });
     assert!(!log.is_empty());
+
+    // Checkout while the upstream fails: the shopper is told, and the cart is kept.
+    devshop.clear_faults();
+    let mut shopper = Client::new(&url);
+    let (_, variant) = crate::cart::buyable(&mut shopper, "/s/outlet/", 0);
+    let add = format!(r#"{{"op":"add","variant_id":"{variant}","quantity":1}}"#);
+    assert_eq!(
+        shopper.post_json("/s/outlet/api/cart", &add, &[]).status,
+        200
+    );
+    let csrf = shopper.get("/s/outlet/cart").csrf().unwrap_or_default();
+    devshop.fault("outlet", "http500");
+    let failed = shopper.post_form("/s/outlet/checkout", &[("csrf", &csrf)]);
+    assert_eq!(failed.status, 503, "{}", failed.body);
+    assert!(
+        failed
+            .body
+            .contains("Checkout is unavailable right now; your cart is unchanged.")
+    );
+    let cookie = shopper.cookie.clone().unwrap_or_default();
+    let cart = shopper.send("GET", "/s/outlet/api/cart", &[("cookie", &cookie)], None);
+    assert_eq!(cart.json()["item_count"], 1, "{}", cart.body);
     devshop.clear_faults();
     // The demo store was never affected.
     assert_eq!(

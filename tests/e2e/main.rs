@@ -3,6 +3,7 @@
 //! need a stack of their own (restarts) start one.
 
 mod admin;
+mod cart;
 mod catalog;
 mod identity;
 mod pages;
@@ -53,6 +54,7 @@ fn main() {
         .chain(admin::TESTS)
         .chain(catalog::TESTS)
         .chain(pages::TESTS)
+        .chain(cart::TESTS)
     {
         let ctx = Arc::clone(&ctx);
         let test = *test;

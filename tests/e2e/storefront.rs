@@ -126,11 +126,18 @@ fn writes_are_refused_with_405(ctx: &Ctx) {
 }
 
 /// Stop the stack, start it again on the same state directory, and the count continues.
+/// The cart survives it too.
 pub fn count_survives_a_restart() {
     let mut stack = TestStack::start().unwrap_or_else(|e| panic!("{e}"));
     let mut shopper = Client::new(&stack.url());
     assert_eq!(shopper.get("/s/outlet/").visits(), Some(1));
     assert_eq!(shopper.get("/s/outlet/").visits(), Some(2));
+    let (_, variant) = crate::cart::buyable(&mut shopper, "/s/outlet/", 0);
+    let add = format!(r#"{{"op":"add","variant_id":"{variant}","quantity":4}}"#);
+    assert_eq!(
+        shopper.post_json("/s/outlet/api/cart", &add, &[]).status,
+        200
+    );
     let old_port = stack.stack.port();
     stack.restart().unwrap_or_else(|e| panic!("{e}"));
     assert_ne!(
@@ -141,4 +148,8 @@ pub fn count_survives_a_restart() {
     let mut again = Client::new(&stack.url());
     again.cookie = shopper.cookie.clone();
     assert_eq!(again.get("/s/outlet/").visits(), Some(3));
+    let cookie = again.cookie.clone().unwrap_or_default();
+    let cart = again.send("GET", "/s/outlet/api/cart", &[("cookie", &cookie)], None);
+    assert_eq!(cart.json()["item_count"], 4, "{}", cart.body);
+    assert_eq!(cart.json()["lines"][0]["variant_id"], variant.as_str());
 }

@@ -44,6 +44,36 @@ impl Page {
             .unwrap_or_else(|e| panic!("not JSON ({e}): {} {}", self.status, self.body))
     }
 
+    /// The CSRF token of the first form on the page.
+    pub fn csrf(&self) -> Option<String> {
+        let doc = scraper::Html::parse_document(&self.body);
+        let sel = scraper::Selector::parse("input[name=csrf]").ok()?;
+        doc.select(&sel)
+            .next()
+            .and_then(|e| e.value().attr("value"))
+            .map(str::to_owned)
+    }
+
+    /// The variant a product page's add-to-cart form would send: the hidden field of a
+    /// single-variant product, or the first option that is not disabled.
+    pub fn available_variant(&self) -> Option<String> {
+        let doc = scraper::Html::parse_document(&self.body);
+        for css in [
+            "input[type=hidden][name=variant_id]",
+            "select[name=variant_id] option:not([disabled])",
+        ] {
+            let sel = scraper::Selector::parse(css).ok()?;
+            if let Some(v) = doc
+                .select(&sel)
+                .next()
+                .and_then(|e| e.value().attr("value"))
+            {
+                return Some(v.to_owned());
+            }
+        }
+        None
+    }
+
     /// The visit count shown on a home page.
     pub fn visits(&self) -> Option<u64> {
         if self.body.contains("This is your first visit.") {
@@ -117,6 +147,35 @@ impl Client {
             .body(body.unwrap_or_default().to_owned())
             .unwrap_or_else(|e| panic!("building {method} {uri}: {e}"));
         read(self.agent.run(req))
+    }
+
+    /// POST a form (`application/x-www-form-urlencoded`) as a browser would, with the cookie,
+    /// keeping any shopper cookie set; redirects are not followed.
+    pub fn post_form(&mut self, path: &str, fields: &[(&str, &str)]) -> Page {
+        let mut req = self.agent.post(format!("{}{path}", self.base));
+        if let Some(c) = &self.cookie {
+            req = req.header("cookie", c);
+        }
+        let page = read(req.send_form(fields.iter().copied()));
+        if let Some(c) = page.shopper_cookie() {
+            self.cookie = Some(c);
+        }
+        page
+    }
+
+    /// POST a JSON body with the cookie and extra headers, keeping any shopper cookie set.
+    pub fn post_json(&mut self, path: &str, body: &str, headers: &[(&str, &str)]) -> Page {
+        let mut all: Vec<(&str, &str)> = vec![("content-type", "application/json")];
+        all.extend_from_slice(headers);
+        let cookie = self.cookie.clone();
+        if let Some(c) = &cookie {
+            all.push(("cookie", c));
+        }
+        let page = self.send("POST", path, &all, Some(body));
+        if let Some(c) = page.shopper_cookie() {
+            self.cookie = Some(c);
+        }
+        page
     }
 
     /// POST an empty form to `path`.

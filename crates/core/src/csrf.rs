@@ -25,7 +25,7 @@ use std::fmt;
 type HmacSha256 = Hmac<Sha256>;
 
 /// The form field that carries the token.
-pub const FORM_FIELD: &str = "csrf_token";
+pub const FORM_FIELD: &str = "csrf";
 /// How long a token is accepted after it was issued (12 hours).
 pub const TOKEN_TTL_MS: u64 = 12 * 60 * 60 * 1000;
 /// How far in the future an issue time may lie (clocks of two isolates differ a little).
@@ -242,7 +242,7 @@ mod tests {
         // Deterministic for the same inputs, different for another time.
         assert_eq!(t, token());
         assert_ne!(t, issue(SECRET, &slug("demo"), &shopper(1), NOW + 1));
-        assert_eq!(FORM_FIELD, "csrf_token");
+        assert_eq!(FORM_FIELD, "csrf");
     }
 
     #[test]

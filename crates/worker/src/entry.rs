@@ -129,22 +129,16 @@ async fn platform(
 }
 
 async fn storefront(
-    req: Request,
+    mut req: Request,
     env: &Env,
     target: StorePath,
     request_id: &str,
     log: &mut RequestLog,
 ) -> worker::Result<Response> {
-    if !matches!(req.method(), Method::Get | Method::Head) {
-        let mut resp = respond::error_page(
-            405,
-            Chrome::platform(request_id),
-            "Method not allowed",
-            "This page can only be viewed.",
-        );
-        resp.headers_mut().set("allow", "GET, HEAD")?;
-        return Ok(resp);
-    }
+    let body = match read_body(&mut req, request_id).await? {
+        Ok(body) => body,
+        Err(resp) => return Ok(resp),
+    };
     let signer = match env_config::cookie_signer(env) {
         Ok(signer) => signer,
         Err(weak) => {
@@ -182,11 +176,16 @@ async fn storefront(
     };
     let headers = Headers::new();
     ctx.write(&headers)?;
+    for (from, to) in FORWARDED {
+        if let Some(value) = req.headers().get(from)? {
+            headers.set(to, &value)?;
+        }
+    }
     let rest = match req.url()?.query() {
         Some(q) if !q.is_empty() => format!("{}?{q}", target.rest),
         _ => target.rest.clone(),
     };
-    let inner = internal::request(req.method(), &rest, headers)?;
+    let inner = internal::with_body(req.method(), &rest, headers, body)?;
     let stub = env
         .durable_object(SHOPPER_STOREFRONT)?
         .id_from_name(&format!("{}/{}", target.store, shopper))?
@@ -204,6 +203,56 @@ async fn storefront(
             .append("set-cookie", &set_cookie_header(&token, &scope))?;
     }
     Ok(resp)
+}
+
+/// Client headers a shopper's object may need, and the name it gets them under.
+const FORWARDED: [(&str, &str); 5] = [
+    ("content-type", "content-type"),
+    ("accept", "accept"),
+    ("idempotency-key", "idempotency-key"),
+    ("cf-connecting-ip", internal::BUYER_IP),
+    ("cf-ipcountry", internal::BUYER_COUNTRY),
+];
+
+/// The largest body a storefront route accepts (cart forms and JSON are far smaller).
+pub const MAX_STORE_BODY: usize = 64 * 1024;
+
+/// The request body as text (`None` for GET/HEAD), or the response refusing it: 413 when too
+/// large, 400 when it is not UTF-8.
+async fn read_body(
+    req: &mut Request,
+    request_id: &str,
+) -> worker::Result<Result<Option<String>, Response>> {
+    if matches!(req.method(), Method::Get | Method::Head) {
+        return Ok(Ok(None));
+    }
+    let too_large = || {
+        respond::json_error(
+            413,
+            "body_too_large",
+            &format!("the body may have at most {MAX_STORE_BODY} bytes"),
+            request_id,
+        )
+    };
+    let declared: Option<usize> = req
+        .headers()
+        .get("content-length")?
+        .and_then(|v| v.parse().ok());
+    if declared.is_some_and(|n| n > MAX_STORE_BODY) {
+        return Ok(Err(too_large()));
+    }
+    let bytes = req.bytes().await?;
+    if bytes.len() > MAX_STORE_BODY {
+        return Ok(Err(too_large()));
+    }
+    Ok(String::from_utf8(bytes).map(Some).map_err(|_| {
+        respond::json_error(
+            400,
+            "bad_encoding",
+            "the body is not UTF-8 text",
+            request_id,
+        )
+    }))
 }
 
 /// Plain HTTP on localhost (local development) is the only place a cookie may lack `Secure`.

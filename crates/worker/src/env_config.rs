@@ -78,3 +78,11 @@ pub fn tuning(env: &Env) -> Tuning {
             .unwrap_or(SYNC_PRODUCT_CAP),
     }
 }
+
+/// The secret that signs CSRF tokens: the cookie secret (the tokens are domain-separated
+/// from cookies inside `core::csrf`). `None` if it is missing or too short.
+pub fn csrf_secret(env: &Env) -> Option<Vec<u8>> {
+    secret(env, COOKIE_SECRET)
+        .filter(|s| s.len() >= wandstore_core::identity::MIN_SECRET_LEN)
+        .map(String::into_bytes)
+}

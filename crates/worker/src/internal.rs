@@ -5,7 +5,7 @@
 
 use wandstore_core::identity::ShopperId;
 use wandstore_core::store::StoreSlug;
-use worker::{Headers, Method, Request, RequestInit};
+use worker::{Headers, Method, Request, RequestInit, RequestRedirect};
 
 pub const STORE: &str = "x-wandstore-store";
 pub const SHOPPER: &str = "x-wandstore-shopper";
@@ -21,6 +21,11 @@ pub const IF_VERSION: &str = "x-wandstore-if-version";
 
 /// The StoreConfig route that answers a store's settings (what pages need).
 pub const SETTINGS_PATH: &str = "/settings";
+/// The StoreConfig route that creates a Shopify cart and answers its checkout URL.
+pub const CHECKOUT_PATH: &str = "/checkout";
+/// The shopper's IP and country as the edge saw them (for Shopify's buyer context).
+pub const BUYER_IP: &str = "x-wandstore-buyer-ip";
+pub const BUYER_COUNTRY: &str = "x-wandstore-buyer-country";
 /// The StoreConfig route that reports how many requests the object has served (not counted).
 pub const METRICS_PATH: &str = "/metrics";
 /// The StoreConfig route for the whole record (platform admin only).
@@ -70,7 +75,10 @@ pub fn with_body(
     body: Option<String>,
 ) -> worker::Result<Request> {
     let mut init = RequestInit::new();
-    init.with_method(method).with_headers(headers);
+    // An object's redirect (a 303 after a form post) is for the browser, not for the Worker.
+    init.with_method(method)
+        .with_headers(headers)
+        .with_redirect(RequestRedirect::Manual);
     if let Some(body) = body {
         init.with_body(Some(body.into()));
     }

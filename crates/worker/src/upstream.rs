@@ -5,7 +5,9 @@ use futures::FutureExt;
 use std::time::Duration;
 use wandstore_core::http::{HttpRequest, HttpResponse, Method as HttpMethod, TransportError};
 use worker::js_sys::Uint8Array;
-use worker::{AbortController, Delay, Fetch, Headers, Method, Request, RequestInit};
+use worker::{
+    AbortController, Delay, Fetch, Headers, Method, Request, RequestInit, RequestRedirect,
+};
 
 /// Sends `req` and reads the whole response, or reports a timeout or a connection failure.
 /// The response body is read within the same deadline.
@@ -54,7 +56,9 @@ fn build(req: &HttpRequest) -> worker::Result<Request> {
         HttpMethod::Get => Method::Get,
         HttpMethod::Post => Method::Post,
     })
-    .with_headers(headers);
+    .with_headers(headers)
+    // A redirect from an API is an answer to report, never something to follow silently.
+    .with_redirect(RequestRedirect::Manual);
     if !req.body.is_empty() {
         init.with_body(Some(Uint8Array::from(req.body.as_slice()).into()));
     }

@@ -529,7 +529,7 @@ mod tests {
         let table: &[(&[(&str, &str)], CartCommand)] = &[
             (
                 &[
-                    ("csrf_token", "t"),
+                    ("csrf", "t"),
                     ("op", "add"),
                     ("variant_id", MUG),
                     ("quantity", "3"),

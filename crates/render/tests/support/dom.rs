@@ -76,7 +76,12 @@ pub fn check_page(html: &str, csrf: Option<&str>) -> Html {
     }
     for form in all(&doc, "form") {
         let method = form.attr("method").unwrap_or("get").to_ascii_lowercase();
-        let tokens: Vec<_> = form.select(&sel("input[type=hidden][name=csrf]")).collect();
+        // The field name the Worker checks (core::csrf) is the one the templates write.
+        let field = format!(
+            "input[type=hidden][name={}]",
+            wandstore_core::csrf::FORM_FIELD
+        );
+        let tokens: Vec<_> = form.select(&sel(&field)).collect();
         if method == "post" {
             assert_eq!(tokens.len(), 1, "csrf in {}", form.html());
             assert_eq!(tokens[0].attr("value"), csrf, "csrf value");

@@ -155,3 +155,22 @@ pub async fn catalog(
 ) -> worker::Result<Response> {
     call(env, store, request_id, method, path_and_query, &[], None).await
 }
+
+/// Asks the store to create a Shopify cart for these lines (`POST /checkout`).
+pub async fn checkout(
+    env: &Env,
+    store: &StoreSlug,
+    request_id: &str,
+    body: &str,
+) -> worker::Result<Response> {
+    call(
+        env,
+        store,
+        request_id,
+        Method::Post,
+        internal::CHECKOUT_PATH,
+        &[("content-type", "application/json".to_owned())],
+        Some(body.to_owned()),
+    )
+    .await
+}

@@ -2,12 +2,14 @@
 //! shopper's SQLite (page views, cart, idempotency keys, events) and renders their pages from
 //! the store's catalog, which it keeps in memory for a few seconds per question.
 
+mod cart;
+mod cart_store;
 mod catalog;
 mod pages;
 mod schema;
 
 use super::store_client;
-use crate::internal::ShopperContext;
+use crate::internal::{self, ShopperContext};
 use crate::respond;
 use std::cell::{Cell, RefCell};
 use wandstore_core::cached::Cached;
@@ -37,7 +39,7 @@ impl DurableObject for ShopperStorefront {
         }
     }
 
-    async fn fetch(&self, req: Request) -> Result<Response> {
+    async fn fetch(&self, mut req: Request) -> Result<Response> {
         let Some(ctx) = ShopperContext::from_headers(req.headers()) else {
             return Ok(respond::json_error(
                 400,
@@ -64,23 +66,52 @@ impl DurableObject for ShopperStorefront {
             ctx: &ctx,
             store: &store,
             query: &query,
+            cart_count: wandstore_core::cart::item_count(&self.cart_lines()?),
+        };
+        let method = req.method();
+        let header = |name: &str| req.headers().get(name).ok().flatten();
+        let idempotency_key = header("idempotency-key");
+        let buyer = (header(internal::BUYER_IP), header(internal::BUYER_COUNTRY));
+        let body = match method {
+            Method::Get | Method::Head => String::new(),
+            _ => req.text().await?,
         };
         let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
-        let readable = matches!(req.method(), Method::Get | Method::Head);
+        let readable = matches!(method, Method::Get | Method::Head);
         match (segments.as_slice(), readable) {
             ([""], true) => self.home(&page).await,
             (["collections", handle], true) => self.collection(&page, handle).await,
             (["products", handle], true) => self.product(&page, handle).await,
             (["search"], true) => self.search(&page).await,
-            (["" | "collections" | "products" | "search", ..], false) => {
-                let mut resp =
-                    page.error(405, "Method not allowed", "This page can only be viewed.");
-                resp.headers_mut().set("allow", "GET, HEAD")?;
-                Ok(resp)
+            (["cart"], true) => self.cart_page(&page, 200, None).await,
+            (["cart", action @ ("add" | "update" | "remove" | "clear")], false)
+                if method == Method::Post =>
+            {
+                self.cart_form(&page, action, &body).await
+            }
+            (["checkout"], false) if method == Method::Post => {
+                self.checkout(&page, &body, buyer).await
+            }
+            (["api", "cart"], _) => self.cart_api(&page, method, &body, idempotency_key).await,
+            (["" | "collections" | "products" | "search" | "cart"], false) => {
+                Ok(not_allowed(&page, "GET, HEAD"))
+            }
+            (["cart", "add" | "update" | "remove" | "clear"] | ["checkout"], true) => {
+                Ok(not_allowed(&page, "POST"))
             }
             _ => Ok(page.error(404, "Not found", "We could not find that page.")),
         }
     }
+}
+
+fn not_allowed(page: &pages::Page<'_>, allow: &str) -> Response {
+    let mut resp = page.error(
+        405,
+        "Method not allowed",
+        &format!("This address accepts {allow}."),
+    );
+    let _ = resp.headers_mut().set("allow", allow);
+    resp
 }
 
 impl ShopperStorefront {

@@ -6,6 +6,7 @@ use super::catalog::Answer;
 use crate::internal::{CACHE_HEADER, ShopperContext};
 use crate::respond;
 use serde::Deserialize;
+use wandstore_core::cart::CartEvent;
 use wandstore_core::catalog::Product;
 use wandstore_core::catalog_index::{CollectionInfo, Listing, ListingQuery};
 use wandstore_core::store::StoreSettings;
@@ -17,6 +18,8 @@ pub struct Page<'a> {
     pub ctx: &'a ShopperContext,
     pub store: &'a StoreSettings,
     pub query: &'a [(String, String)],
+    /// Items in the shopper's cart, for the header.
+    pub cart_count: u32,
 }
 
 impl Page<'_> {
@@ -24,6 +27,7 @@ impl Page<'_> {
         let canonical = format!("{}{}", self.ctx.origin, self.ctx.base.trim_end_matches('/'));
         Chrome::for_store(self.store, &self.ctx.base, &self.ctx.request_id)
             .with_canonical_base(&canonical)
+            .with_cart_count(self.cart_count)
     }
 
     pub fn param(&self, name: &str) -> Option<&str> {
@@ -44,7 +48,7 @@ impl Page<'_> {
     }
 
     /// The page for a catalog answer that is not a 200.
-    fn failed(&self, answer: &Answer, what: &str) -> Response {
+    pub fn failed(&self, answer: &Answer, what: &str) -> Response {
         match answer.status {
             404 => self.error(404, "Not found", &format!("We could not find {what}.")),
             503 => {
@@ -69,7 +73,7 @@ impl Page<'_> {
 }
 
 /// `/catalog/...` with query parameters, encoded.
-fn catalog_path(path: &str, params: &[(&str, String)]) -> Result<String> {
+pub fn catalog_path(path: &str, params: &[(&str, String)]) -> Result<String> {
     let url = Url::parse_with_params(&format!("https://catalog.internal{path}"), params)
         .map_err(|e| worker::Error::RustError(format!("building {path}: {e}")))?;
     Ok(match url.query() {
@@ -146,11 +150,14 @@ impl ShopperStorefront {
             return Ok(page.failed(&answer, "that product"));
         }
         let product: Product = answer.json()?;
+        self.record_event(&CartEvent::ProductViewed {
+            handle: product.handle.clone(),
+        })?;
         let view = ProductPage {
             chrome: page.chrome(),
             product,
             selected_variant_id: page.param("variant").map(str::to_owned),
-            csrf: String::new(),
+            csrf: self.csrf_token(page.ctx),
         };
         Ok(page_response(view.html(), &answer))
     }

@@ -3,6 +3,7 @@
 //! the upstream circuit breaker.
 
 mod catalog;
+mod checkout;
 mod reads;
 mod records;
 mod schema;
@@ -93,6 +94,9 @@ impl DurableObject for StoreConfig {
         }
         match (req.method(), path.as_str()) {
             (Method::Get, internal::SETTINGS_PATH) => records::settings(&self.inner, &store, &rid),
+            (Method::Post, internal::CHECKOUT_PATH) => {
+                checkout::handle(&self.inner, req, &rid).await
+            }
             (Method::Get, internal::RECORD_PATH) => records::get(&self.inner, &store, &rid),
             (Method::Put, internal::RECORD_PATH) => {
                 records::put(&self.inner, req, &store, &rid).await

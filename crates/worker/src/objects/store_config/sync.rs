@@ -130,7 +130,10 @@ impl Inner {
             message: e.to_string(),
         })?;
         let products = self
-            .drive(FullSync::new(config.clone(), self.tuning.sync_product_cap), policy)
+            .drive(
+                FullSync::new(config.clone(), self.tuning.sync_product_cap),
+                policy,
+            )
             .await?;
         let collections = self
             .drive(CollectionSync::new(config, SYNC_COLLECTION_CAP), policy)
