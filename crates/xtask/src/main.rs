@@ -3,6 +3,7 @@
 //! Every command bootstraps what it needs (wasm32 target, worker-build, wasm-bindgen-cli,
 //! npm packages, `.dev.vars`) and skips what is already there.
 
+mod bench;
 mod bootstrap;
 mod build;
 mod deploy;
@@ -19,6 +20,8 @@ usage: cargo xtask <command>
 commands:
   dev [--port N] [--state DIR]   start WandStore locally and print the URL (default port 8787)
   test                           fmt, clippy, unit tests, Wasm build, end-to-end tests
+  bench [--concurrency N] [--requests N]
+                                 load the local stack's hot paths; criterion render bench
   build-worker                   build the Wasm worker (skipped when up to date)
   deploy [--env NAME] [--dry-run]  test, build and deploy with wrangler
   rollback [--env NAME]          roll the deployed worker back to the previous version
@@ -37,6 +40,7 @@ fn main() -> ExitCode {
     let result = match cmd {
         "dev" => dev::run(rest),
         "test" => test::run(rest),
+        "bench" => bench::run(rest),
         "build-worker" => build::worker_if_stale(),
         "deploy" => deploy::deploy(rest),
         "rollback" => deploy::rollback(rest),
