@@ -25,6 +25,10 @@ pub const TESTS: &[(&str, Test)] = &[
         patch_changes_what_it_names,
     ),
     (
+        "admin::a_busy_shopper_rarely_asks_store_config",
+        a_busy_shopper_rarely_asks_store_config,
+    ),
+    (
         "admin::stores_route_by_subdomain_and_custom_domain",
         stores_route_by_subdomain_and_custom_domain,
     ),
@@ -339,4 +343,38 @@ fn stores_route_by_subdomain_and_custom_domain(ctx: &Ctx) {
     let bad_sub = client.send("GET", "/", &[("host", "no_such.wandstore.localhost")], None);
     assert_eq!(bad_sub.status, 404);
     assert_eq!(admin.delete("/admin/stores/hosty").status, 204);
+}
+
+/// Hot-store protection: a shopper's object keeps the store's settings and catalog answers for
+/// a few seconds, so repeated page views cost StoreConfig almost nothing. (A store of its own,
+/// so other tests' traffic does not count.)
+fn a_busy_shopper_rarely_asks_store_config(ctx: &Ctx) {
+    let admin = Admin::new(&ctx.url, &ctx.admin_token);
+    assert_eq!(
+        admin
+            .post("/admin/stores", &live_store(ctx, "hot-store", &[]))
+            .status,
+        201
+    );
+    let mut shopper = Client::new(&ctx.url);
+    let listing = shopper.get("/s/hot-store/collections/all");
+    assert_eq!(listing.status, 200, "{}", listing.body);
+    let served = |admin: &Admin| -> u64 {
+        let page = admin.get("/admin/stores/hot-store/metrics");
+        assert_eq!(page.status, 200, "{}", page.body);
+        page.json()["requests_served"].as_u64().unwrap_or(u64::MAX)
+    };
+    let before = served(&admin);
+    for _ in 0..20 {
+        assert_eq!(shopper.get("/s/hot-store/collections/all").status, 200);
+    }
+    let after = served(&admin);
+    // The admin's own metrics call counts one record read each; page views add at most a
+    // refresh or two if the 5 s window rolled over during the loop.
+    assert!(
+        after - before <= 4,
+        "20 page views cost {} StoreConfig requests",
+        after - before
+    );
+    assert_eq!(admin.delete("/admin/stores/hot-store").status, 204);
 }
