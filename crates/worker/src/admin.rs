@@ -2,7 +2,7 @@
 //! Bearer `ADMIN_TOKEN`; store-owner tokens are refused with 403.
 
 use crate::objects::{registry_client, store_client};
-use crate::{env_config, internal, random, respond};
+use crate::{body, env_config, internal, random, respond};
 use serde::Serialize;
 use wandstore_core::secret::{
     OWNER_TOKEN_PREFIX, bearer, hash_token, new_owner_token, token_matches,
@@ -183,25 +183,10 @@ async fn read_json<T: serde::de::DeserializeOwned>(
     req: &mut Request,
     rid: &str,
 ) -> worker::Result<Result<T, Response>> {
-    let too_big = || {
-        respond::json_error(
-            413,
-            "body_too_large",
-            &format!("the body may have at most {MAX_BODY} bytes"),
-            rid,
-        )
+    let bytes = match body::read_limited(req, MAX_BODY, rid).await? {
+        Ok(bytes) => bytes,
+        Err(resp) => return Ok(Err(resp)),
     };
-    let declared: Option<usize> = req
-        .headers()
-        .get("content-length")?
-        .and_then(|v| v.parse().ok());
-    if declared.is_some_and(|n| n > MAX_BODY) {
-        return Ok(Err(too_big()));
-    }
-    let bytes = req.bytes().await?;
-    if bytes.len() > MAX_BODY {
-        return Ok(Err(too_big()));
-    }
     Ok(serde_json::from_slice(&bytes).map_err(|e| {
         respond::json_error(
             400,

@@ -3,7 +3,7 @@
 
 use crate::internal::{self, ShopperContext};
 use crate::objects::SHOPPER_STOREFRONT;
-use crate::{admin, domains, env_config, health, random, respond};
+use crate::{admin, body, domains, env_config, health, random, respond};
 use wandstore_core::identity::{CookieScope, ShopperId, set_cookie_header};
 use wandstore_core::log::{Level, RequestLog};
 use wandstore_core::tenant::{self, HostRoute, StorePath, Target};
@@ -226,25 +226,10 @@ async fn read_body(
     if matches!(req.method(), Method::Get | Method::Head) {
         return Ok(Ok(None));
     }
-    let too_large = || {
-        respond::json_error(
-            413,
-            "body_too_large",
-            &format!("the body may have at most {MAX_STORE_BODY} bytes"),
-            request_id,
-        )
+    let bytes = match body::read_limited(req, MAX_STORE_BODY, request_id).await? {
+        Ok(bytes) => bytes,
+        Err(resp) => return Ok(Err(resp)),
     };
-    let declared: Option<usize> = req
-        .headers()
-        .get("content-length")?
-        .and_then(|v| v.parse().ok());
-    if declared.is_some_and(|n| n > MAX_STORE_BODY) {
-        return Ok(Err(too_large()));
-    }
-    let bytes = req.bytes().await?;
-    if bytes.len() > MAX_STORE_BODY {
-        return Ok(Err(too_large()));
-    }
     Ok(String::from_utf8(bytes).map(Some).map_err(|_| {
         respond::json_error(
             400,

@@ -7,6 +7,7 @@
 //! status and a JSON or HTML body (`unwrap`/`expect` are denied by clippy).
 
 mod admin;
+mod body;
 mod cron;
 mod domains;
 mod entry;

@@ -174,6 +174,33 @@ impl ShopperStorefront {
         Ok(Ok(catalog))
     }
 
+    /// The stored cart with catalog facts for its lines.
+    async fn stored_cart(
+        &self,
+        ctx: &ShopperContext,
+    ) -> Result<std::result::Result<(Vec<CartLine>, CartCatalog), super::catalog::Answer>> {
+        let lines = self.cart_lines()?;
+        let ids: Vec<String> = lines.iter().map(|l| l.variant_id.clone()).collect();
+        Ok(self
+            .cart_catalog(ctx, ids)
+            .await?
+            .map(|catalog| (lines, catalog)))
+    }
+
+    /// Catalog facts for the cart's lines and the variant a command names.
+    async fn command_catalog(
+        &self,
+        ctx: &ShopperContext,
+        cmd: &CartCommand,
+    ) -> Result<std::result::Result<CartCatalog, super::catalog::Answer>> {
+        let ids = self
+            .cart_lines()?
+            .into_iter()
+            .map(|l| l.variant_id)
+            .chain(cmd.variant_id().map(|v| v.as_str().to_owned()));
+        self.cart_catalog(ctx, ids).await
+    }
+
     /// `GET cart`
     pub(super) async fn cart_page(
         &self,
@@ -181,12 +208,8 @@ impl ShopperStorefront {
         status: u16,
         flash: Option<Flash>,
     ) -> Result<Response> {
-        let lines = self.cart_lines()?;
-        let catalog = match self
-            .cart_catalog(page.ctx, lines.iter().map(|l| l.variant_id.clone()))
-            .await?
-        {
-            Ok(c) => c,
+        let (lines, catalog) = match self.stored_cart(page.ctx).await? {
+            Ok(found) => found,
             Err(answer) => return Ok(page.failed(&answer, "your cart")),
         };
         let currency = page.currency();
@@ -237,12 +260,10 @@ impl ShopperStorefront {
         action: &str,
         body: &str,
     ) -> Result<Response> {
-        let fields: Vec<(String, String)> = worker::url::form_urlencoded::parse(body.as_bytes())
-            .into_owned()
-            .collect();
-        if let Err(refused) = self.check_csrf(page, &fields) {
-            return Ok(refused);
-        }
+        let fields = match self.checked_form(page, body) {
+            Ok(fields) => fields,
+            Err(refused) => return Ok(refused),
+        };
         let op = match action {
             "add" => "add",
             "update" => "set_quantity",
@@ -262,13 +283,7 @@ impl ShopperStorefront {
                     .await;
             }
         };
-        let mut ids: Vec<String> = self
-            .cart_lines()?
-            .into_iter()
-            .map(|l| l.variant_id)
-            .collect();
-        ids.extend(cmd.variant_id().map(|v| v.as_str().to_owned()));
-        let catalog = match self.cart_catalog(page.ctx, ids).await? {
+        let catalog = match self.command_catalog(page.ctx, &cmd).await? {
             Ok(c) => c,
             Err(answer) => return Ok(page.failed(&answer, "your cart")),
         };
@@ -289,11 +304,16 @@ impl ShopperStorefront {
         }
     }
 
-    fn check_csrf(
+    /// The fields of a form post, if it carries this shopper's valid CSRF token; otherwise
+    /// the 403 page to send.
+    fn checked_form(
         &self,
         page: &Page<'_>,
-        fields: &[(String, String)],
-    ) -> std::result::Result<(), Response> {
+        body: &str,
+    ) -> std::result::Result<Vec<(String, String)>, Response> {
+        let fields: Vec<(String, String)> = worker::url::form_urlencoded::parse(body.as_bytes())
+            .into_owned()
+            .collect();
         let token = fields
             .iter()
             .find(|(k, _)| k == csrf::FORM_FIELD)
@@ -307,7 +327,8 @@ impl ShopperStorefront {
             &page.ctx.shopper,
             worker::Date::now().as_millis(),
         )
-        .map_err(|e| page.error(403, "This form has expired", &e.to_string()))
+        .map_err(|e| page.error(403, "This form has expired", &e.to_string()))?;
+        Ok(fields)
     }
 
     /// `GET api/cart` and `POST api/cart` (`{"op":…}`), JSON in and out. Writes may carry an
@@ -323,12 +344,8 @@ impl ShopperStorefront {
         let currency = page.currency();
         match method {
             Method::Get => {
-                let lines = self.cart_lines()?;
-                let catalog = match self
-                    .cart_catalog(page.ctx, lines.iter().map(|l| l.variant_id.clone()))
-                    .await?
-                {
-                    Ok(c) => c,
+                let (lines, catalog) = match self.stored_cart(page.ctx).await? {
+                    Ok(found) => found,
                     Err(answer) => return Ok(api_unavailable(&answer, &rid)),
                 };
                 Ok(respond::json(
@@ -365,13 +382,7 @@ impl ShopperStorefront {
                         }
                     },
                 };
-                let mut ids: Vec<String> = self
-                    .cart_lines()?
-                    .into_iter()
-                    .map(|l| l.variant_id)
-                    .collect();
-                ids.extend(cmd.variant_id().map(|v| v.as_str().to_owned()));
-                let catalog = match self.cart_catalog(page.ctx, ids).await? {
+                let catalog = match self.command_catalog(page.ctx, &cmd).await? {
                     Ok(c) => c,
                     Err(answer) => return Ok(api_unavailable(&answer, &rid)),
                 };
@@ -420,18 +431,11 @@ impl ShopperStorefront {
         body: &str,
         buyer: (Option<String>, Option<String>),
     ) -> Result<Response> {
-        let fields: Vec<(String, String)> = worker::url::form_urlencoded::parse(body.as_bytes())
-            .into_owned()
-            .collect();
-        if let Err(refused) = self.check_csrf(page, &fields) {
+        if let Err(refused) = self.checked_form(page, body) {
             return Ok(refused);
         }
-        let lines = self.cart_lines()?;
-        let catalog = match self
-            .cart_catalog(page.ctx, lines.iter().map(|l| l.variant_id.clone()))
-            .await?
-        {
-            Ok(c) => c,
+        let (lines, catalog) = match self.stored_cart(page.ctx).await? {
+            Ok(found) => found,
             Err(answer) => return Ok(page.failed(&answer, "your cart")),
         };
         let checkout_lines: Vec<serde_json::Value> = reprice(&lines, &catalog.info)
