@@ -18,6 +18,10 @@ pub const TESTS: &[(&str, Test)] = &[
         listings_sort_page_and_refuse_bad_queries,
     ),
     ("pages::search_finds_and_escapes", search_finds_and_escapes),
+    (
+        "pages::home_recommends_from_what_was_viewed",
+        home_recommends_from_what_was_viewed,
+    ),
 ];
 
 /// The product handles a listing page links to, in order, once each.
@@ -124,5 +128,41 @@ fn search_finds_and_escapes(ctx: &Ctx) {
     assert!(
         hostile.body.contains("alert(9)"),
         "the query is echoed, escaped"
+    );
+}
+
+fn home_recommends_from_what_was_viewed(ctx: &Ctx) {
+    let mut shopper = Client::new(&ctx.url);
+    let fresh = shopper.get("/s/outlet/");
+    assert_eq!(fresh.status, 200);
+    assert!(
+        !fresh.body.contains("Recommended for you"),
+        "no history, no slot"
+    );
+    let listing = shopper.get("/s/outlet/collections/all");
+    let handle = product_handles(&listing, "/s/outlet/")[5].clone();
+    assert_eq!(
+        shopper.get(&format!("/s/outlet/products/{handle}")).status,
+        200
+    );
+    let home = shopper.get("/s/outlet/");
+    assert_eq!(home.status, 200);
+    assert!(home.body.contains("Recommended for you"), "{}", home.body);
+    assert!(home.body.contains("Because you viewed"));
+    let section = home
+        .body
+        .split("Recommended for you")
+        .nth(1)
+        .unwrap_or_default();
+    assert!(
+        !section.contains(&format!("/products/{handle}\"")),
+        "the viewed product is not recommended back"
+    );
+    // Another shopper's home is not affected.
+    assert!(
+        !Client::new(&ctx.url)
+            .get("/s/outlet/")
+            .body
+            .contains("Recommended for you")
     );
 }

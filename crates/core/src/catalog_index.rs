@@ -363,6 +363,57 @@ impl CatalogIndex {
         self.listing(&order, SortKey::Featured, page, size)
     }
 
+    /// Up to `n` products for a shopper who looked at `seen` (most recent first): products
+    /// that share a type, vendor or tag with them score by how much they share (type 3,
+    /// vendor 2, each tag 1, more for recent views), sold-out and already seen ones are left
+    /// out, and ties keep the featured order. Each comes with the seen product it is like.
+    pub fn recommend(&self, seen: &[String], n: usize) -> Vec<(ProductCard, String)> {
+        let seen: Vec<&Product> = seen
+            .iter()
+            .filter_map(|h| self.product(h))
+            .take(10)
+            .collect();
+        if seen.is_empty() || n == 0 {
+            return Vec::new();
+        }
+        let mut scored: Vec<(usize, usize, usize)> = Vec::new();
+        for (i, p) in self.products.iter().enumerate() {
+            if !p.available_for_sale || seen.iter().any(|s| s.handle == p.handle) {
+                continue;
+            }
+            let mut best: Option<(usize, usize)> = None;
+            for (rank, s) in seen.iter().enumerate() {
+                let mut score = 0;
+                if !s.product_type.is_empty() && s.product_type == p.product_type {
+                    score += 3;
+                }
+                if !s.vendor.is_empty() && s.vendor == p.vendor {
+                    score += 2;
+                }
+                score += s.tags.iter().filter(|t| p.tags.contains(t)).count();
+                // More recent views weigh more.
+                let score = score * (10 - rank);
+                if score > 0 && best.is_none_or(|(b, _)| score > b) {
+                    best = Some((score, rank));
+                }
+            }
+            if let Some((score, rank)) = best {
+                scored.push((score, i, rank));
+            }
+        }
+        scored.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+        scored
+            .into_iter()
+            .take(n)
+            .map(|(_, i, rank)| {
+                (
+                    ProductCard::from(&self.products[i]),
+                    seen[rank].title.clone(),
+                )
+            })
+            .collect()
+    }
+
     fn listing(
         &self,
         order: &[usize],
@@ -617,6 +668,50 @@ mod tests {
             i.all_products(SortKey::Featured, 0, PageSize::Large)
                 .is_err()
         );
+    }
+
+    #[test]
+    fn recommendations_follow_what_was_seen() {
+        let mut products = vec![
+            product(
+                "seen-hat",
+                "Seen Hat",
+                100,
+                "2025-01-01T00:00:00Z",
+                &["wool"],
+            ),
+            product(
+                "wool-hat",
+                "Wool Hat",
+                100,
+                "2025-01-01T00:00:00Z",
+                &["wool"],
+            ),
+            product("plain-hat", "Plain Hat", 100, "2025-01-01T00:00:00Z", &[]),
+            product(
+                "sold-out-hat",
+                "Sold Out Hat",
+                100,
+                "2025-01-01T00:00:00Z",
+                &["wool"],
+            ),
+            product("mug", "Mug", 100, "2025-01-01T00:00:00Z", &[]),
+        ];
+        products[3].available_for_sale = false;
+        products[4].product_type = "Mug".into();
+        products[4].vendor = "Other".into();
+        let i = CatalogIndex::new(products, vec![]);
+        let recs = i.recommend(&["seen-hat".into(), "unknown".into()], 10);
+        let handles: Vec<&str> = recs.iter().map(|(c, _)| c.handle.as_str()).collect();
+        assert_eq!(
+            handles,
+            ["wool-hat", "plain-hat"],
+            "type+vendor+tag beats type+vendor; no sold-out, seen or unrelated"
+        );
+        assert!(recs.iter().all(|(_, because)| because == "Seen Hat"));
+        assert!(i.recommend(&[], 10).is_empty());
+        assert!(i.recommend(&["nope".into()], 10).is_empty());
+        assert_eq!(i.recommend(&["seen-hat".into()], 1).len(), 1);
     }
 
     #[test]

@@ -127,6 +127,33 @@ impl ShopperStorefront {
         load_lines(&self.state.storage().sql())
     }
 
+    /// Products the shopper looked at or added lately, most recent first, once each.
+    pub(super) fn recent_products(&self, n: usize) -> Result<Vec<String>> {
+        let rows: Vec<JsonRow> = self
+            .state
+            .storage()
+            .sql()
+            .exec("SELECT json FROM events ORDER BY id DESC LIMIT 100", None)?
+            .to_array()?;
+        let mut handles: Vec<String> = Vec::new();
+        for row in rows {
+            let Ok(event) = serde_json::from_str::<CartEvent>(&row.json) else {
+                continue;
+            };
+            let handle = match event {
+                CartEvent::ProductViewed { handle } | CartEvent::Added { handle, .. } => handle,
+                CartEvent::Removed { .. } => continue,
+            };
+            if !handles.contains(&handle) {
+                handles.push(handle);
+            }
+            if handles.len() == n {
+                break;
+            }
+        }
+        Ok(handles)
+    }
+
     /// Records something the shopper did (outside a cart command).
     pub(super) fn record_event(&self, event: &CartEvent) -> Result<()> {
         record_event(

@@ -8,9 +8,9 @@ use crate::respond;
 use serde::Deserialize;
 use wandstore_core::cart::CartEvent;
 use wandstore_core::catalog::Product;
-use wandstore_core::catalog_index::{CollectionInfo, Listing, ListingQuery};
+use wandstore_core::catalog_index::{CollectionInfo, Listing, ListingQuery, ProductCard};
 use wandstore_core::store::StoreSettings;
-use wandstore_render::{Chrome, CollectionPage, HomePage, ProductPage, SearchPage};
+use wandstore_render::{Chrome, CollectionPage, HomePage, ProductPage, Recommendation, SearchPage};
 use worker::{Response, Result, Url};
 
 /// What every page handler gets: who is asking, at which store, with which query.
@@ -118,6 +118,7 @@ impl ShopperStorefront {
         let visits = self.count_page_view()?;
         let mut home = HomePage::new(page.chrome(), visits);
         home.featured = data.featured;
+        home.recommended = self.recommendations(page).await?;
         Ok(page_response(home.html(), &answer))
     }
 
@@ -191,6 +192,34 @@ impl ShopperStorefront {
             listing: Some(answer.json()?),
         };
         Ok(page_response(view.html(), &answer))
+    }
+
+    /// "Recommended for you": products like the ones this shopper looked at lately. Never
+    /// holds the page up for long (one cached catalog question) and never fails it: without
+    /// history or an answer, the slot is simply left out.
+    async fn recommendations(&self, page: &Page<'_>) -> Result<Vec<Recommendation>> {
+        #[derive(Deserialize)]
+        struct Pick {
+            card: ProductCard,
+            because: String,
+        }
+        let seen = self.recent_products(10)?;
+        if seen.is_empty() {
+            return Ok(Vec::new());
+        }
+        let path = catalog_path("/catalog/recommend", &[("seen", seen.join(","))])?;
+        let answer = self.catalog(page.ctx, &path).await?;
+        if answer.status != 200 {
+            return Ok(Vec::new());
+        }
+        let picks: Vec<Pick> = answer.json()?;
+        Ok(picks
+            .into_iter()
+            .map(|p| Recommendation {
+                card: p.card,
+                reason: Some(format!("Because you viewed {}", p.because)),
+            })
+            .collect())
     }
 
     fn count_page_view(&self) -> Result<u64> {

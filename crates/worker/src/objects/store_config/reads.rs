@@ -17,6 +17,9 @@ use wandstore_core::store::StoreSlug;
 use wandstore_shopify::RetryPolicy;
 use worker::{Method, Request, Response, Result};
 
+/// How many products the home page recommends.
+const RECOMMENDATIONS: usize = 8;
+
 /// How many collections the home page features.
 const FEATURED_COLLECTIONS: usize = 6;
 
@@ -163,6 +166,21 @@ fn answer<'a>(
             Ok(listing) => respond::json(200, &listing),
             Err(e) => listing_error(e),
         },
+        "/catalog/recommend" => {
+            let seen: Vec<String> = param("seen")
+                .unwrap_or_default()
+                .split(',')
+                .filter(|s| !s.is_empty())
+                .take(10)
+                .map(str::to_owned)
+                .collect();
+            let picks: Vec<_> = index
+                .recommend(&seen, RECOMMENDATIONS)
+                .into_iter()
+                .map(|(card, because)| serde_json::json!({ "card": card, "because": because }))
+                .collect();
+            respond::json(200, &picks)
+        }
         "/catalog/variants" => {
             let ids = param("ids").unwrap_or_default();
             let hits: Vec<_> = ids
