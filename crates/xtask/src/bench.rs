@@ -50,11 +50,17 @@ fn percentile(sorted: &[f64], p: f64) -> f64 {
 
 pub fn run(args: &[String]) -> std::result::Result<(), String> {
     let concurrency: usize = flag_value(args, "--concurrency")?
-        .map(|v| v.parse().map_err(|_| "--concurrency needs a number".to_owned()))
+        .map(|v| {
+            v.parse()
+                .map_err(|_| "--concurrency needs a number".to_owned())
+        })
         .transpose()?
         .unwrap_or(8);
     let requests: usize = flag_value(args, "--requests")?
-        .map(|v| v.parse().map_err(|_| "--requests needs a number".to_owned()))
+        .map(|v| {
+            v.parse()
+                .map_err(|_| "--requests needs a number".to_owned())
+        })
         .transpose()?
         .unwrap_or(400);
 
@@ -66,7 +72,12 @@ pub fn run(args: &[String]) -> std::result::Result<(), String> {
         .tempdir()
         .map_err(|e| format!("creating a state dir: {e}"))?;
     let t = step::start("starting a local stack for the benchmark");
-    let opts = StackOptions::for_tests(root.clone(), state.path().to_path_buf(), default_devshop_bin(&root), &[])?;
+    let opts = StackOptions::for_tests(
+        root.clone(),
+        state.path().to_path_buf(),
+        default_devshop_bin(&root),
+        &[],
+    )?;
     let stack = Stack::start(&opts)?;
     step::done("stack ready", t);
     let base = stack.url();
@@ -126,7 +137,13 @@ pub fn run(args: &[String]) -> std::result::Result<(), String> {
             name: "product page",
             request: {
                 let handles = Arc::clone(&handles);
-                Box::new(move |i| ("GET", format!("/products/{}", handles[i % handles.len()]), None))
+                Box::new(move |i| {
+                    (
+                        "GET",
+                        format!("/products/{}", handles[i % handles.len()]),
+                        None,
+                    )
+                })
             },
             page_view: true,
         },
@@ -138,7 +155,9 @@ pub fn run(args: &[String]) -> std::result::Result<(), String> {
                     (
                         "POST",
                         "/api/cart".to_owned(),
-                        Some(format!(r#"{{"op":"add","variant_id":"{variant}","quantity":1}}"#)),
+                        Some(format!(
+                            r#"{{"op":"add","variant_id":"{variant}","quantity":1}}"#
+                        )),
                     )
                 })
             },
@@ -149,7 +168,10 @@ pub fn run(args: &[String]) -> std::result::Result<(), String> {
     // Shoppers: each thread is one shopper with its own cookie (its own Durable Object).
     let cookies: Vec<String> = (0..concurrency)
         .map(|_| {
-            let resp = http.get(format!("{base}/")).call().map_err(|e| e.to_string())?;
+            let resp = http
+                .get(format!("{base}/"))
+                .call()
+                .map_err(|e| e.to_string())?;
             resp.headers()
                 .get_all("set-cookie")
                 .iter()
@@ -176,7 +198,10 @@ pub fn run(args: &[String]) -> std::result::Result<(), String> {
     let mut page_views = 0usize;
     let before = metrics(&admin);
     for scenario in &scenarios {
-        let t = step::start(&format!("{}: {requests} requests, {concurrency} at a time", scenario.name));
+        let t = step::start(&format!(
+            "{}: {requests} requests, {concurrency} at a time",
+            scenario.name
+        ));
         let r = load(&base, scenario, requests, &cookies);
         step::done(&format!("{:.0} req/s", r.requests as f64 / r.seconds), t);
         if scenario.page_view {
@@ -214,7 +239,18 @@ pub fn run(args: &[String]) -> std::result::Result<(), String> {
     let t = step::start("criterion: rendering a 48-product collection page (native)");
     step::run(
         Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
-            .args(["bench", "-p", "wandstore-render", "--bench", "collection_page", "--", "--warm-up-time", "1", "--measurement-time", "5"])
+            .args([
+                "bench",
+                "-p",
+                "wandstore-render",
+                "--bench",
+                "collection_page",
+                "--",
+                "--warm-up-time",
+                "1",
+                "--measurement-time",
+                "5",
+            ])
             .current_dir(&root),
     )?;
     step::done("done", t);
