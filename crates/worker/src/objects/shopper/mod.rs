@@ -3,8 +3,11 @@
 //! the store's catalog, which it keeps in memory for a few seconds per question.
 
 mod cart;
+mod cart_api;
+mod cart_page;
 mod cart_store;
 mod catalog;
+mod checkout;
 mod pages;
 mod schema;
 
