@@ -43,6 +43,16 @@ impl Inner {
             .ok_or_else(|| worker::Error::RustError("catalog_meta row is missing".into()))
     }
 
+    /// Whether the cached catalog is due a refresh at `now_ms` (one read of the meta row; no
+    /// catalog, breaker or status is built).
+    pub fn is_stale(&self, now_ms: u64) -> Result<bool> {
+        let status = CatalogStatus {
+            synced_at_ms: self.meta()?.synced_at_ms,
+            ..Default::default()
+        };
+        Ok(status.is_stale(now_ms, self.tuning.catalog_fresh_ms))
+    }
+
     /// What the cache knows about itself.
     pub fn status(&self) -> Result<CatalogStatus> {
         let meta = self.meta()?;

@@ -202,10 +202,10 @@ async fn catalog_for_read(
     rid: &str,
 ) -> Result<std::result::Result<(Rc<CatalogIndex>, &'static str), Response>> {
     if let Some(index) = inner.index()? {
-        let stale = refresh_if_stale(inner, rid)?
-            || inner
-                .status()?
-                .is_stale(now_ms(), inner.tuning.catalog_fresh_ms);
+        let stale = inner.is_stale(now_ms())?;
+        if stale {
+            start_refresh(inner, rid)?;
+        }
         return Ok(Ok((index, if stale { "stale" } else { "fresh" })));
     }
     match inner.sync(RetryPolicy::default(), rid).await {
@@ -219,17 +219,23 @@ async fn catalog_for_read(
     }
 }
 
-/// Starts a background refresh if the cache is stale, no sync is running and the breaker
-/// would let it through. True if one was started.
+/// Starts a background refresh if the cache is stale (the cron's question). True if one was
+/// started.
 fn refresh_if_stale(inner: &Rc<Inner>, rid: &str) -> Result<bool> {
-    let now = now_ms();
-    if inner.sync.borrow().is_some()
-        || !inner.status()?.is_stale(now, inner.tuning.catalog_fresh_ms)
-    {
+    if !inner.is_stale(now_ms())? {
+        return Ok(false);
+    }
+    start_refresh(inner, rid)
+}
+
+/// Starts a background refresh unless one is running or the breaker would refuse it. True if
+/// one was started.
+fn start_refresh(inner: &Rc<Inner>, rid: &str) -> Result<bool> {
+    if inner.sync.borrow().is_some() {
         return Ok(false);
     }
     // Peek at the breaker without taking its half-open probe.
-    if let Decision::Reject { .. } = inner.breaker()?.clone().allow(now) {
+    if let Decision::Reject { .. } = inner.breaker()?.clone().allow(now_ms()) {
         return Ok(false);
     }
     let running = inner.sync(RetryPolicy::background(), rid);
