@@ -117,7 +117,7 @@ impl CatalogStatus {
 pub const MAX_QUERY_CHARS: usize = 100;
 
 /// A listing request as it arrives in a URL (`?sort=price-asc&page=2&size=48`), validated.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 pub struct ListingQuery {
     pub sort: SortKey,
     pub page: u32,
@@ -455,81 +455,7 @@ fn search_text(p: &Product) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::money::{Currency, Money};
-
-    fn product(handle: &str, title: &str, price: i64, created: &str, tags: &[&str]) -> Product {
-        let m = Money::new(price, Currency::USD);
-        Product {
-            id: format!("gid://shopify/Product/{handle}"),
-            handle: handle.into(),
-            title: title.into(),
-            vendor: "Acme".into(),
-            product_type: "Hat".into(),
-            description: String::new(),
-            description_html: String::new(),
-            tags: tags.iter().map(|t| (*t).to_owned()).collect(),
-            available_for_sale: true,
-            created_at: created.into(),
-            updated_at: created.into(),
-            featured_image: None,
-            images: vec![],
-            price_range: PriceRange { min: m, max: m },
-            compare_at_price_range: None,
-            options: vec![],
-            variants: vec![Variant {
-                id: format!("v-{handle}"),
-                title: "Default".into(),
-                sku: None,
-                available_for_sale: true,
-                price: m,
-                compare_at_price: None,
-                selected_options: vec![],
-                image: None,
-            }],
-            variants_truncated: false,
-            seo: Default::default(),
-        }
-    }
-
-    fn collection(handle: &str, members: &[&str]) -> Collection {
-        Collection {
-            id: format!("gid://shopify/Collection/{handle}"),
-            handle: handle.into(),
-            title: handle.to_uppercase(),
-            description: String::new(),
-            image: None,
-            updated_at: String::new(),
-            product_handles: members.iter().map(|h| (*h).to_owned()).collect(),
-            products_truncated: false,
-        }
-    }
-
-    fn index() -> CatalogIndex {
-        CatalogIndex::new(
-            vec![
-                product(
-                    "b-hat",
-                    "Blue Hat",
-                    2000,
-                    "2025-01-02T00:00:00Z",
-                    &["summer"],
-                ),
-                product(
-                    "a-cap",
-                    "Red Cap",
-                    1000,
-                    "2025-03-01T00:00:00Z",
-                    &["Summer", "sale"],
-                ),
-                product("c-hat", "Green hat", 3000, "2024-12-01T00:00:00Z", &[]),
-                product("b-hat", "Duplicate handle", 1, "2025-01-01T00:00:00Z", &[]),
-            ],
-            vec![
-                collection("hats", &["c-hat", "gone", "b-hat", "c-hat"]),
-                collection("empty", &[]),
-            ],
-        )
-    }
+    use crate::catalog_fixtures::{index, product};
 
     fn handles(l: &Listing) -> Vec<&str> {
         l.cards.iter().map(|c| c.handle.as_str()).collect()

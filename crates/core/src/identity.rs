@@ -22,8 +22,16 @@ pub const COOKIE_MAX_AGE_SECS: u64 = 400 * 24 * 60 * 60;
 pub const MIN_SECRET_LEN: usize = 32;
 
 /// An opaque shopper id: 32 lowercase hex characters (128 random bits chosen by the shell).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(transparent)]
 pub struct ShopperId(String);
+
+impl<'de> serde::Deserialize<'de> for ShopperId {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let raw = String::deserialize(d)?;
+        ShopperId::parse(&raw).ok_or_else(|| serde::de::Error::custom("not a shopper id"))
+    }
+}
 
 impl ShopperId {
     /// Builds an id from 16 random bytes supplied by the caller.
@@ -161,6 +169,18 @@ pub struct CookieScope {
     pub secure: bool,
 }
 
+impl CookieScope {
+    /// The scope for a store whose pages live under `base`, reached at `scheme://host`. Plain
+    /// HTTP on localhost (local development) is the only place a cookie may lack `Secure`.
+    pub fn new(base: &str, scheme: &str, host: &str) -> Self {
+        let local = matches!(host, "localhost" | "127.0.0.1" | "[::1]");
+        CookieScope {
+            path: base.to_owned(),
+            secure: !(scheme == "http" && local),
+        }
+    }
+}
+
 /// The `Set-Cookie` value for a shopper token.
 pub fn set_cookie_header(token: &str, scope: &CookieScope) -> String {
     let secure = if scope.secure { "; Secure" } else { "" };
@@ -185,6 +205,25 @@ mod tests {
     }
     fn signer() -> CookieSigner {
         CookieSigner::new(SECRET, &[]).unwrap()
+    }
+
+    #[test]
+    fn cookies_are_secure_everywhere_but_plain_http_localhost() {
+        assert!(!CookieScope::new("/", "http", "localhost").secure);
+        assert!(!CookieScope::new("/", "http", "127.0.0.1").secure);
+        assert!(!CookieScope::new("/", "http", "[::1]").secure);
+        assert!(CookieScope::new("/", "https", "localhost").secure);
+        assert!(CookieScope::new("/", "http", "shop.example.com").secure);
+        assert!(CookieScope::new("/", "http", "localhost.evil.com").secure);
+        assert_eq!(CookieScope::new("/s/outlet/", "https", "x").path, "/s/outlet/");
+    }
+
+    #[test]
+    fn shopper_ids_validate_when_deserialized() {
+        let id = shopper(9);
+        let json = serde_json::to_string(&id).unwrap();
+        assert_eq!(serde_json::from_str::<ShopperId>(&json).unwrap(), id);
+        assert!(serde_json::from_str::<ShopperId>("\"../../etc\"").is_err());
     }
 
     #[test]

@@ -8,7 +8,11 @@ pub mod cached;
 pub mod cart;
 pub mod catalog;
 pub mod catalog_index;
+pub mod catalog_question;
+#[cfg(test)]
+mod catalog_fixtures;
 pub mod csrf;
+pub mod guarded;
 pub mod http;
 pub mod identity;
 pub mod log;

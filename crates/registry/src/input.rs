@@ -15,7 +15,7 @@ pub enum TokenKind {
 }
 
 /// `POST /admin/stores`
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct NewStore {
     pub slug: String,
@@ -27,7 +27,7 @@ pub struct NewStore {
 }
 
 /// The Shopify shop behind a new store.
-#[derive(Clone, Deserialize)]
+#[derive(Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ShopifyInput {
     /// `your-shop`, `your-shop.myshopify.com`, or (local development) `http://127.0.0.1:PORT`.
@@ -41,7 +41,7 @@ pub struct ShopifyInput {
 }
 
 /// `PATCH /admin/stores/{slug}`: every field is optional; absent means unchanged.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct StorePatch {
     pub display_name: Option<String>,
@@ -51,7 +51,7 @@ pub struct StorePatch {
 }
 
 /// Changes to the Shopify connection; the token is kept unless a new one is sent.
-#[derive(Clone, Default, Deserialize)]
+#[derive(Clone, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ShopifyPatch {
     pub domain: Option<String>,

@@ -6,16 +6,19 @@
 //!   no owner token hash).
 //! - [`validate`]: turning input into a record, or a list of [`FieldError`]s.
 //! - [`domain`]: custom domain names.
+//! - [`directory`]: the registry's entries and the rules that keep slugs and domains unique.
 //!
 //! Architecture invariant: pure — no I/O, clock or randomness (times and the new owner token
 //! are passed in) — and the storefront token never leaves a [`StoreRecord`] except through
 //! [`StoreRecord::shop_config`].
 
+pub mod directory;
 pub mod domain;
 pub mod input;
 pub mod record;
 pub mod validate;
 
 pub use input::{NewStore, ShopifyInput, ShopifyPatch, StorePatch, TokenKind};
+pub use directory::{Claim, RegistryEntry, RegistryRefusal, check_claim};
 pub use record::{PublicStore, StoreRecord};
 pub use validate::{FieldError, apply_patch, validate_new};

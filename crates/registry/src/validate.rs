@@ -3,13 +3,13 @@
 use crate::domain;
 use crate::input::{NewStore, StorePatch};
 use crate::record::StoreRecord;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use wandstore_core::money::Currency;
 use wandstore_core::store::StoreSlug;
 use wandstore_shopify::DEFAULT_API_VERSION;
 
 /// One problem with one field, shown to the admin as is.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FieldError {
     pub field: String,
     pub message: String,

@@ -232,6 +232,7 @@ fn backoff_grows_exponentially_with_equal_jitter_and_a_cap() {
         base_delay_ms: 100,
         max_delay_ms: 1_000,
         max_retry_after_ms: 5_000,
+        attempt_timeout_ms: 10_000,
     };
     let err = ShopifyError::Timeout;
     // attempt, jitter → delay: half the step plus jitter × the other half.

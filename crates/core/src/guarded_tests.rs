@@ -1,0 +1,170 @@
+use super::*;
+use crate::breaker::BreakerConfig;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Fault {
+    retryable: bool,
+    trips: bool,
+    retry_after_ms: Option<u64>,
+}
+
+impl UpstreamFailure for Fault {
+    fn is_retryable(&self) -> bool {
+        self.retryable
+    }
+    fn trips_breaker(&self) -> bool {
+        self.trips
+    }
+    fn retry_after_ms(&self) -> Option<u64> {
+        self.retry_after_ms
+    }
+}
+
+const DOWN: Fault = Fault {
+    retryable: true,
+    trips: true,
+    retry_after_ms: None,
+};
+const REFUSED: Fault = Fault {
+    retryable: false,
+    trips: false,
+    retry_after_ms: None,
+};
+
+fn call(policy: RetryPolicy) -> GuardedCall {
+    GuardedCall::new(policy, CircuitBreaker::new(BreakerConfig::default()))
+}
+
+#[test]
+fn a_healthy_call_sends_once_and_is_done() {
+    let mut c = call(RetryPolicy::default());
+    assert_eq!(
+        c.begin_attempt::<Fault>(0),
+        Step::Send {
+            timeout_ms: 10_000
+        }
+    );
+    assert_eq!(c.on_success::<Fault>(5), Step::Done);
+    assert_eq!(c.requests_sent(), 1);
+    assert_eq!(c.take_breaker_change(), None, "nothing to store");
+}
+
+#[test]
+fn retryable_failures_wait_with_backoff_then_give_up() {
+    let mut c = call(RetryPolicy::default());
+    assert!(matches!(c.begin_attempt::<Fault>(0), Step::Send { .. }));
+    assert_eq!(c.on_failure(DOWN, 1, 0.0), Step::Wait { ms: 100 });
+    assert!(matches!(c.begin_attempt::<Fault>(101), Step::Send { .. }));
+    assert_eq!(c.on_failure(DOWN, 102, 1.0), Step::Wait { ms: 400 });
+    assert!(matches!(c.begin_attempt::<Fault>(600), Step::Send { .. }));
+    assert_eq!(
+        c.on_failure(DOWN, 601, 0.5),
+        Step::Failed(GuardFailure::Upstream(DOWN))
+    );
+    assert_eq!(c.requests_sent(), 3);
+}
+
+#[test]
+fn a_client_mistake_is_not_retried_and_does_not_trip_the_breaker() {
+    let mut c = call(RetryPolicy::default());
+    c.begin_attempt::<Fault>(0);
+    assert_eq!(
+        c.on_failure(REFUSED, 1, 0.0),
+        Step::Failed(GuardFailure::Upstream(REFUSED))
+    );
+    assert_eq!(
+        c.breaker().state(),
+        BreakerState::Closed {
+            consecutive_failures: 0
+        }
+    );
+}
+
+#[test]
+fn retry_after_is_honoured_up_to_the_policys_limit() {
+    let mut c = call(RetryPolicy::default());
+    c.begin_attempt::<Fault>(0);
+    let slow = Fault {
+        retry_after_ms: Some(3_000),
+        ..DOWN
+    };
+    assert_eq!(c.on_failure(slow, 1, 0.0), Step::Wait { ms: 3_000 });
+    c.begin_attempt::<Fault>(3_001);
+    let too_slow = Fault {
+        retry_after_ms: Some(60_000),
+        ..DOWN
+    };
+    assert!(matches!(
+        c.on_failure(too_slow, 3_002, 0.0),
+        Step::Failed(GuardFailure::Upstream(_))
+    ));
+}
+
+#[test]
+fn once_never_retries() {
+    let mut c = call(RetryPolicy::default().once());
+    c.begin_attempt::<Fault>(0);
+    assert!(matches!(
+        c.on_failure(DOWN, 1, 0.0),
+        Step::Failed(GuardFailure::Upstream(_))
+    ));
+}
+
+#[test]
+fn the_breaker_opens_across_requests_and_then_refuses_without_sending() {
+    let mut c = call(RetryPolicy::default().once());
+    for t in 0..5 {
+        c.next_request();
+        assert!(matches!(c.begin_attempt::<Fault>(t), Step::Send { .. }));
+        c.on_failure(DOWN, t, 0.0);
+    }
+    let change = c.take_breaker_change().unwrap();
+    assert_eq!(change.transition(), Some("breaker.open"));
+    c.next_request();
+    assert_eq!(
+        c.begin_attempt::<Fault>(10),
+        Step::Failed(GuardFailure::BreakerOpen {
+            retry_after_ms: 60_000 - 6
+        })
+    );
+    assert_eq!(c.requests_sent(), 5, "a rejected attempt sends nothing");
+}
+
+#[test]
+fn breaker_changes_are_reported_once_and_counters_are_not_transitions() {
+    let mut c = call(RetryPolicy::default());
+    c.begin_attempt::<Fault>(0);
+    c.on_failure(DOWN, 1, 0.0);
+    let change = c.take_breaker_change().unwrap();
+    assert_eq!(change.transition(), None, "closed with one failure is still closed");
+    assert_eq!(c.take_breaker_change(), None, "taken already");
+}
+
+#[test]
+fn a_half_open_probe_that_succeeds_twice_closes() {
+    let config = BreakerConfig::default();
+    let open = CircuitBreaker::from_state(config, BreakerState::Open { until_ms: 100 });
+    let mut c = GuardedCall::new(RetryPolicy::default(), open);
+    assert!(matches!(c.begin_attempt::<Fault>(100), Step::Send { .. }));
+    assert_eq!(
+        c.take_breaker_change().unwrap().transition(),
+        Some("breaker.half_open")
+    );
+    c.on_success::<Fault>(101);
+    c.next_request();
+    c.begin_attempt::<Fault>(102);
+    c.on_success::<Fault>(103);
+    assert_eq!(
+        c.take_breaker_change().unwrap().transition(),
+        Some("breaker.closed")
+    );
+}
+
+#[test]
+fn background_work_is_more_patient() {
+    let bg = RetryPolicy::background();
+    let fg = RetryPolicy::default();
+    assert!(bg.max_attempts > fg.max_attempts);
+    assert!(bg.attempt_timeout_ms > fg.attempt_timeout_ms);
+    assert!(bg.max_retry_after_ms > fg.max_retry_after_ms);
+}

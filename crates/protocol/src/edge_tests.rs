@@ -1,0 +1,145 @@
+use super::*;
+use wandstore_core::store::StoreSlug;
+
+fn json(e: &EdgeError) -> Value {
+    serde_json::from_str(&e.json_body("rid-1")).unwrap()
+}
+
+#[test]
+fn the_json_body_has_code_message_request_id_and_extras() {
+    let e = EdgeError::from(CatalogMiss::NoSuchPage { total_pages: 3 });
+    assert_eq!(e.status, 404);
+    let body = json(&e);
+    assert_eq!(body["error"]["code"], "page_not_found");
+    assert_eq!(body["error"]["request_id"], "rid-1");
+    assert_eq!(body["error"]["total_pages"], 3);
+    assert!(body["error"]["message"].as_str().unwrap().contains("3 page"));
+}
+
+#[test]
+fn extras_cannot_overwrite_the_standard_fields() {
+    let e = EdgeError::bad_request("x", "m").with_extra("request_id", "forged");
+    assert_eq!(json(&e)["error"]["request_id"], "rid-1");
+}
+
+#[test]
+fn store_errors_map_to_their_statuses() {
+    let why = Unavailable {
+        cause: "breaker_open".into(),
+        message: "the upstream circuit breaker is open for another 30 s".into(),
+        retry_after_secs: 30,
+    };
+    let cases: Vec<(StoreError, u16, &str)> = vec![
+        (StoreError::NotFound, 404, "store_not_found"),
+        (
+            StoreError::Catalog {
+                miss: CatalogMiss::UnknownProduct,
+            },
+            404,
+            "product_not_found",
+        ),
+        (
+            StoreError::CatalogUnavailable { why: why.clone() },
+            503,
+            "catalog_unavailable",
+        ),
+        (
+            StoreError::CheckoutUnavailable { why: why.clone() },
+            503,
+            "checkout_unavailable",
+        ),
+        (
+            StoreError::CheckoutRefused {
+                message: "sold out".into(),
+            },
+            422,
+            "checkout_refused",
+        ),
+        (StoreError::AlreadyExists, 409, "store_exists"),
+        (
+            StoreError::Internal {
+                message: "disk on fire".into(),
+            },
+            500,
+            "internal",
+        ),
+    ];
+    for (store_error, status, code) in cases {
+        let e = EdgeError::from(store_error);
+        assert_eq!((e.status, e.code.as_str()), (status, code));
+    }
+}
+
+#[test]
+fn unavailable_carries_retry_after_and_its_cause() {
+    let why = Unavailable {
+        cause: "upstream_timeout".into(),
+        message: "Shopify did not answer in time".into(),
+        retry_after_secs: 7,
+    };
+    let e = EdgeError::from(StoreError::CatalogUnavailable { why });
+    assert_eq!(e.retry_after_secs, Some(7));
+    let body = json(&e);
+    assert_eq!(body["error"]["cause"], "upstream_timeout");
+    assert_eq!(body["error"]["retry_after_secs"], 7);
+    assert!(e.page_message().contains("7 seconds"));
+    assert_eq!(e.heading(), "Temporarily unavailable");
+}
+
+#[test]
+fn internal_details_reach_the_log_not_the_client() {
+    let e = EdgeError::internal("sqlite: table cart_lines is locked");
+    assert_eq!(e.status, 500);
+    assert!(!e.json_body("r").contains("sqlite"));
+    assert!(!e.page_message().contains("sqlite"));
+    assert_eq!(e.detail.as_deref(), Some("sqlite: table cart_lines is locked"));
+    assert!(e.is_server_error());
+}
+
+#[test]
+fn registry_refusals_are_conflicts_or_not_found() {
+    let slug = StoreSlug::parse("acme").unwrap();
+    let taken = EdgeError::from(RegistryRefusal::SlugTaken { slug: slug.clone() });
+    assert_eq!((taken.status, taken.code.as_str()), (409, "slug_taken"));
+    let domain = EdgeError::from(RegistryRefusal::DomainTaken {
+        host: "shop.x.com".into(),
+        owner: slug.clone(),
+    });
+    assert_eq!((domain.status, domain.code.as_str()), (409, "domain_taken"));
+    assert!(!domain.message.contains("acme"), "another tenant's name");
+    let gone = EdgeError::from(RegistryRefusal::UnknownStore { slug });
+    assert_eq!((gone.status, gone.heading()), (404, "Store not found"));
+}
+
+#[test]
+fn invalid_input_lists_every_field() {
+    let e = EdgeError::invalid(vec![
+        FieldError {
+            field: "slug".into(),
+            message: "too short".into(),
+        },
+        FieldError {
+            field: "currency".into(),
+            message: "unknown".into(),
+        },
+    ]);
+    assert_eq!(e.status, 422);
+    let body = json(&e);
+    assert_eq!(body["error"]["fields"][1]["field"], "currency");
+    assert_eq!(e.message, "slug: too short; currency: unknown");
+}
+
+#[test]
+fn method_not_allowed_names_the_methods() {
+    let e = EdgeError::method_not_allowed("GET, HEAD");
+    assert_eq!((e.status, e.allow), (405, Some("GET, HEAD")));
+    assert_eq!(e.heading(), "Method not allowed");
+    assert_eq!(e.page_message(), "This address accepts GET, HEAD.");
+}
+
+#[test]
+fn malformed_internal_answers_are_server_errors() {
+    let e = EdgeError::from(MalformedMessage("expected value".into()));
+    assert_eq!(e.status, 500);
+    assert!(e.detail.unwrap().contains("expected value"));
+}

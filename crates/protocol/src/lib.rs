@@ -1,0 +1,22 @@
+//! The vocabulary of WandStore's shell, written once:
+//!
+//! - [`wire`]: how a typed question crosses to a Durable Object and its typed answer comes
+//!   back ([`Question`]);
+//! - [`store`]: what StoreConfig answers (settings, catalog questions, checkout, the store's
+//!   record, syncs);
+//! - [`registry`]: what StoreRegistry answers (the list of stores, custom domains);
+//! - [`shopper`]: who a request forwarded to a ShopperStorefront is for;
+//! - [`edge`]: the one error type the Worker renders, as JSON for APIs or a themed page for
+//!   browsers, with `From` conversions from every typed error.
+//!
+//! Architecture invariant: pure (no I/O, no clock, no randomness), and no struct that crosses
+//! an object boundary is written anywhere else.
+
+pub mod edge;
+pub mod registry;
+pub mod shopper;
+pub mod store;
+pub mod wire;
+
+pub use edge::EdgeError;
+pub use wire::Question;

@@ -1,0 +1,85 @@
+//! What the StoreRegistry object answers: the list of stores and who owns a custom domain.
+//! The rules that keep slugs and domains unique are `wandstore_registry::check_claim`.
+
+use crate::wire::Question;
+use serde::{Deserialize, Serialize};
+use wandstore_core::store::StoreSlug;
+use wandstore_registry::{Claim, RegistryEntry, RegistryRefusal};
+
+/// Every question StoreRegistry answers.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RegistryQuestion {
+    List(ListStores),
+    Lookup(LookupDomain),
+    Write(WriteEntry),
+    Forget(ForgetStore),
+}
+
+macro_rules! registry_question {
+    ($($q:ty => $variant:ident -> $answer:ty;)*) => {$(
+        impl Question for $q {
+            type Envelope = RegistryQuestion;
+            type Answer = $answer;
+            type Error = RegistryRefusal;
+            fn into_envelope(self) -> RegistryQuestion {
+                RegistryQuestion::$variant(self)
+            }
+        }
+    )*};
+}
+
+registry_question! {
+    ListStores => List -> Vec<RegistryEntry>;
+    LookupDomain => Lookup -> Option<StoreSlug>;
+    WriteEntry => Write -> ();
+    ForgetStore => Forget -> bool;
+}
+
+/// Every registered store, by slug.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ListStores;
+
+/// The store that registered this custom domain, if any.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LookupDomain {
+    pub host: String,
+}
+
+/// Claim a new slug with its domains, or rewrite an existing store's entry.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WriteEntry {
+    pub entry: RegistryEntry,
+    pub claim: Claim,
+}
+
+/// Forget a store and its domains; answers whether it was registered.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ForgetStore {
+    pub slug: StoreSlug,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::wire::{decode_question, decode_reply, encode_question, encode_reply};
+
+    #[test]
+    fn lookups_cross_the_wire_typed() {
+        let body = encode_question(LookupDomain {
+            host: "shop.acme.com".into(),
+        })
+        .unwrap();
+        let q: RegistryQuestion = decode_question(body.as_bytes()).unwrap();
+        assert!(matches!(q, RegistryQuestion::Lookup(LookupDomain { ref host }) if host == "shop.acme.com"));
+        let answer: Result<Option<StoreSlug>, RegistryRefusal> =
+            Ok(Some(StoreSlug::parse("acme").unwrap()));
+        let back = decode_reply::<LookupDomain>(encode_reply::<LookupDomain>(&answer).as_bytes());
+        assert_eq!(back, Ok(answer));
+    }
+
+    #[test]
+    fn an_invalid_slug_in_an_answer_is_malformed() {
+        assert!(decode_reply::<LookupDomain>(br#"{"Ok":"NOT A SLUG"}"#).is_err());
+    }
+}

@@ -1,0 +1,114 @@
+//! Who a request forwarded to a ShopperStorefront object is for. The Worker entry writes it
+//! into one internal header; only the Worker can reach an object, and the entry never
+//! forwards a client's own internal headers, so the object trusts it.
+
+use serde::{Deserialize, Serialize};
+use wandstore_core::identity::ShopperId;
+use wandstore_core::store::StoreSlug;
+
+/// The internal header that carries a [`ShopperContext`] as JSON.
+pub const CONTEXT_HEADER: &str = "x-wandstore-context";
+
+/// The internal response header in which a shopper object reports what the request cost
+/// ([`ObjectReport`]); the entry moves it into the log line and never forwards it.
+pub const REPORT_HEADER: &str = "x-wandstore-report";
+
+/// Who is asking, at which store, through which address.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ShopperContext {
+    pub store: StoreSlug,
+    pub shopper: ShopperId,
+    /// The store's base path: `/`, or `/s/{store}/`.
+    pub base: String,
+    /// `scheme://host[:port]` as the shopper reached the Worker (for canonical URLs).
+    pub origin: String,
+    pub request_id: String,
+    /// The shopper's IP and country as the edge saw them (for Shopify's buyer context).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub buyer_ip: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub buyer_country: Option<String>,
+}
+
+impl ShopperContext {
+    pub fn to_header(&self) -> String {
+        // Strings only: always serializes.
+        serde_json::to_string(self).unwrap_or_default()
+    }
+
+    /// `None` for a missing or malformed context (a bug in the entry, answered with a 400).
+    pub fn from_header(raw: &str) -> Option<Self> {
+        serde_json::from_str(raw).ok()
+    }
+}
+
+/// What serving one request cost a shopper object: the catalog's freshness and the SQLite
+/// rows and object calls it took. Logged by the entry; never sent to the client.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ObjectReport {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cache: Option<String>,
+    #[serde(default)]
+    pub rows_read: u64,
+    #[serde(default)]
+    pub rows_written: u64,
+    /// Calls this object made to other objects (StoreConfig) while serving the request.
+    #[serde(default)]
+    pub do_calls: u64,
+}
+
+impl ObjectReport {
+    pub fn to_header(&self) -> String {
+        serde_json::to_string(self).unwrap_or_default()
+    }
+
+    pub fn from_header(raw: &str) -> Option<Self> {
+        serde_json::from_str(raw).ok()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ctx() -> ShopperContext {
+        ShopperContext {
+            store: StoreSlug::parse("outlet").unwrap(),
+            shopper: ShopperId::from_random([7; 16]),
+            base: "/s/outlet/".into(),
+            origin: "http://127.0.0.1:8787".into(),
+            request_id: "abc".into(),
+            buyer_ip: None,
+            buyer_country: Some("DE".into()),
+        }
+    }
+
+    #[test]
+    fn a_context_round_trips_through_its_header() {
+        let c = ctx();
+        assert_eq!(ShopperContext::from_header(&c.to_header()), Some(c));
+    }
+
+    #[test]
+    fn a_tampered_context_is_refused() {
+        let bad = ctx().to_header().replace("outlet\"", "../x\"");
+        assert_eq!(ShopperContext::from_header(&bad), None);
+        assert_eq!(ShopperContext::from_header(""), None);
+        assert_eq!(ShopperContext::from_header("{}"), None);
+    }
+
+    #[test]
+    fn reports_round_trip_and_tolerate_missing_fields() {
+        let r = ObjectReport {
+            cache: Some("local".into()),
+            rows_read: 3,
+            rows_written: 1,
+            do_calls: 1,
+        };
+        assert_eq!(ObjectReport::from_header(&r.to_header()), Some(r));
+        assert_eq!(
+            ObjectReport::from_header("{}"),
+            Some(ObjectReport::default())
+        );
+    }
+}

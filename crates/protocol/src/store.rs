@@ -1,0 +1,331 @@
+//! What a store's StoreConfig object answers. The Worker's admin API, the shopper objects
+//! and the cron job ask these questions through one typed client; the storefront token is
+//! only ever sent *in* (creating or patching a store), never answered.
+
+use crate::wire::Question;
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use wandstore_core::catalog_index::CatalogStatus;
+use wandstore_core::catalog_question::{CatalogAnswer, CatalogMiss, CatalogQuestion};
+use wandstore_core::store::StoreSettings;
+use wandstore_registry::{FieldError, NewStore, PublicStore, RegistryRefusal, StorePatch};
+
+/// Every question StoreConfig answers.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StoreQuestion {
+    Settings(GetSettings),
+    Catalog(CatalogQuestion),
+    Checkout(CheckoutOrder),
+    Create(CreateStore),
+    Update(UpdateStore),
+    Show(ShowStore),
+    Delete(DeleteStore),
+    Sync(SyncNow),
+    Status(ShowCatalogStatus),
+    Refresh(RefreshIfStale),
+    Metrics(ShowMetrics),
+}
+
+macro_rules! store_question {
+    ($($q:ty => $variant:ident -> $answer:ty;)*) => {$(
+        impl Question for $q {
+            type Envelope = StoreQuestion;
+            type Answer = $answer;
+            type Error = StoreError;
+            fn into_envelope(self) -> StoreQuestion {
+                StoreQuestion::$variant(self)
+            }
+        }
+    )*};
+}
+
+store_question! {
+    GetSettings => Settings -> StoreSettings;
+    CatalogQuestion => Catalog -> CatalogReply;
+    CheckoutOrder => Checkout -> CheckoutStarted;
+    CreateStore => Create -> PublicStore;
+    UpdateStore => Update -> PublicStore;
+    ShowStore => Show -> PublicStore;
+    DeleteStore => Delete -> ();
+    SyncNow => Sync -> SyncReport;
+    ShowCatalogStatus => Status -> CatalogStatus;
+    RefreshIfStale => Refresh -> RefreshStarted;
+    ShowMetrics => Metrics -> ObjectMetrics;
+}
+
+/// What pages need to know about the store.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GetSettings;
+
+/// A catalog answer and how fresh the catalog behind it was.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CatalogReply {
+    pub answer: CatalogAnswer,
+    pub freshness: Freshness,
+}
+
+/// How fresh a catalog answer is (the request log's `cache` field).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Freshness {
+    /// Synced within the fresh window.
+    Fresh,
+    /// Older, served while a background refresh runs.
+    Stale,
+    /// The store had never synced; this request waited for the first sync.
+    Miss,
+    /// A shopper object's own copy, younger than the snapshot TTL.
+    Local,
+}
+
+impl Freshness {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Freshness::Fresh => "fresh",
+            Freshness::Stale => "stale",
+            Freshness::Miss => "miss",
+            Freshness::Local => "local",
+        }
+    }
+}
+
+/// Turn these cart lines into a Shopify cart and answer its checkout URL.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CheckoutOrder {
+    pub lines: Vec<OrderLine>,
+    /// The buyer's IP as the edge saw it (Shopify's per-buyer bot protection).
+    pub buyer_ip: Option<String>,
+    /// ISO 3166 country code from the edge.
+    pub country: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrderLine {
+    pub variant_id: String,
+    pub quantity: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CheckoutStarted {
+    pub checkout_url: String,
+    pub total_quantity: u32,
+}
+
+/// Register a new store: validated again inside the object, claimed in the registry, saved.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct CreateStore {
+    pub input: NewStore,
+    /// SHA-256 of the owner token the admin API just made (the token itself is not sent).
+    pub owner_token_hash: String,
+    pub base_domain: String,
+    pub now_ms: u64,
+}
+
+/// Apply the admin's partial update inside the object, where the token lives.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct UpdateStore {
+    pub patch: StorePatch,
+    pub base_domain: String,
+    pub now_ms: u64,
+}
+
+/// The store as the admin API may show it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ShowStore;
+
+/// Forget the store: its record, catalog and registry entry.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeleteStore;
+
+/// Sync the catalog from Shopify now and wait for it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SyncNow;
+
+/// What a finished sync did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SyncReport {
+    pub products: usize,
+    pub collections: usize,
+    pub truncated: bool,
+    /// Products left out because they could not be mapped (e.g. mixed currencies).
+    pub skipped: usize,
+    pub duration_ms: u64,
+}
+
+/// The catalog cache's own state.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ShowCatalogStatus;
+
+/// The cron's question: start a background refresh if the catalog is stale.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RefreshIfStale;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RefreshStarted {
+    pub started: bool,
+}
+
+/// Requests the object has served since it started (not counting this one).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ShowMetrics;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ObjectMetrics {
+    pub requests_served: u64,
+    pub since_ms: u64,
+}
+
+/// A dependency that cannot answer now, and when to try again.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Unavailable {
+    /// What failed, e.g. `breaker_open`, `upstream_timeout`, `shopify_config`.
+    pub cause: String,
+    pub message: String,
+    pub retry_after_secs: u64,
+}
+
+/// Why StoreConfig did not answer a question. Messages never contain a token.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "error", rename_all = "snake_case")]
+pub enum StoreError {
+    /// No store is registered under this name.
+    NotFound,
+    /// The catalog has no such collection, product or page.
+    Catalog { miss: CatalogMiss },
+    /// The catalog cannot be loaded from Shopify (a store that never synced).
+    CatalogUnavailable { why: Unavailable },
+    /// Shopify refused the checkout's lines.
+    CheckoutRefused { message: String },
+    /// Shopify cannot take the checkout now.
+    CheckoutUnavailable { why: Unavailable },
+    /// The admin's input is invalid; every problem at once.
+    Invalid { fields: Vec<FieldError> },
+    /// The registry refused a slug or a domain.
+    Registry { refusal: RegistryRefusal },
+    /// The object already holds a store (a create on a leftover object).
+    AlreadyExists,
+    /// Storage or runtime failure inside the object.
+    Internal { message: String },
+}
+
+impl fmt::Display for StoreError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            StoreError::NotFound => f.write_str("there is no such store"),
+            StoreError::Catalog { miss } => miss.fmt(f),
+            StoreError::CatalogUnavailable { why } => write!(
+                f,
+                "the catalog cannot be loaded from Shopify right now: {}",
+                why.message
+            ),
+            StoreError::CheckoutRefused { message } => write!(f, "checkout refused: {message}"),
+            StoreError::CheckoutUnavailable { why } => {
+                write!(f, "checkout is unavailable: {}", why.message)
+            }
+            StoreError::Invalid { fields } => {
+                let all: Vec<String> = fields
+                    .iter()
+                    .map(|e| format!("{}: {}", e.field, e.message))
+                    .collect();
+                f.write_str(&all.join("; "))
+            }
+            StoreError::Registry { refusal } => refusal.fmt(f),
+            StoreError::AlreadyExists => {
+                f.write_str("the store's object already holds a store; delete it first")
+            }
+            StoreError::Internal { message } => write!(f, "internal error: {message}"),
+        }
+    }
+}
+
+impl From<CatalogMiss> for StoreError {
+    fn from(miss: CatalogMiss) -> Self {
+        StoreError::Catalog { miss }
+    }
+}
+
+impl From<RegistryRefusal> for StoreError {
+    fn from(refusal: RegistryRefusal) -> Self {
+        StoreError::Registry { refusal }
+    }
+}
+
+impl From<Vec<FieldError>> for StoreError {
+    fn from(fields: Vec<FieldError>) -> Self {
+        StoreError::Invalid { fields }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::wire::{decode_question, decode_reply, encode_question, encode_reply};
+    use wandstore_core::catalog_question::CatalogAnswer;
+
+    #[test]
+    fn a_question_arrives_as_the_variant_it_was_sent_as() {
+        let body = encode_question(CatalogQuestion::Product {
+            handle: "mug".into(),
+        })
+        .unwrap();
+        let q: StoreQuestion = decode_question(body.as_bytes()).unwrap();
+        assert!(matches!(
+            q,
+            StoreQuestion::Catalog(CatalogQuestion::Product { ref handle }) if handle == "mug"
+        ));
+        let q: StoreQuestion =
+            decode_question(encode_question(GetSettings).unwrap().as_bytes()).unwrap();
+        assert!(matches!(q, StoreQuestion::Settings(GetSettings)));
+    }
+
+    #[test]
+    fn answers_and_refusals_come_back_typed() {
+        let ok: Result<CatalogReply, StoreError> = Ok(CatalogReply {
+            answer: CatalogAnswer::Home { featured: vec![] },
+            freshness: Freshness::Stale,
+        });
+        let back = decode_reply::<CatalogQuestion>(encode_reply::<CatalogQuestion>(&ok).as_bytes());
+        assert_eq!(back, Ok(ok));
+        let refused: Result<CatalogReply, StoreError> = Err(StoreError::Catalog {
+            miss: CatalogMiss::NoSuchPage { total_pages: 4 },
+        });
+        let back =
+            decode_reply::<CatalogQuestion>(encode_reply::<CatalogQuestion>(&refused).as_bytes());
+        assert_eq!(back, Ok(refused));
+    }
+
+    #[test]
+    fn an_answer_of_the_wrong_shape_is_an_error_not_a_default() {
+        let settings_answer: Result<StoreSettings, StoreError> = Err(StoreError::NotFound);
+        let body = encode_reply::<GetSettings>(&settings_answer);
+        assert_eq!(
+            decode_reply::<GetSettings>(body.as_bytes()),
+            Ok(Err(StoreError::NotFound))
+        );
+        assert!(decode_reply::<CatalogQuestion>(br#"{"Ok":{"nope":1}}"#).is_err());
+        assert!(decode_reply::<GetSettings>(b"").is_err());
+        assert!(decode_reply::<GetSettings>(b"null").is_err());
+    }
+
+    #[test]
+    fn unknown_questions_are_refused() {
+        assert!(decode_question::<StoreQuestion>(br#"{"launch_rockets":null}"#).is_err());
+        assert!(decode_question::<StoreQuestion>(b"not json").is_err());
+    }
+
+    #[test]
+    fn store_errors_read_well() {
+        let why = Unavailable {
+            cause: "breaker_open".into(),
+            message: "the upstream circuit breaker is open for another 30 s".into(),
+            retry_after_secs: 30,
+        };
+        assert!(
+            StoreError::CatalogUnavailable { why }
+                .to_string()
+                .contains("breaker is open")
+        );
+        assert_eq!(StoreError::NotFound.to_string(), "there is no such store");
+    }
+}

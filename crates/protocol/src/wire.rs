@@ -1,0 +1,65 @@
+//! How a question crosses an object boundary: the caller serializes the question's envelope
+//! (the object's enum of questions), the object answers `Result<Answer, Error>` as JSON.
+//! Every question names its answer type, so a caller can only read the answer it asked for.
+
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use std::fmt;
+
+/// A question one object (or the Worker) asks another.
+pub trait Question: Sized {
+    /// The enum of every question the object answers.
+    type Envelope: Serialize + DeserializeOwned;
+    /// What the object answers when it can.
+    type Answer: Serialize + DeserializeOwned;
+    /// What it answers when it cannot.
+    type Error: Serialize + DeserializeOwned;
+
+    fn into_envelope(self) -> Self::Envelope;
+}
+
+/// The body of a question.
+pub fn encode_question<Q: Question>(question: Q) -> Result<String, MalformedMessage> {
+    serde_json::to_string(&question.into_envelope()).map_err(MalformedMessage::from)
+}
+
+/// Reads a question's envelope on the object's side.
+pub fn decode_question<E: DeserializeOwned>(body: &[u8]) -> Result<E, MalformedMessage> {
+    serde_json::from_slice(body).map_err(MalformedMessage::from)
+}
+
+/// The body of an answer (or refusal).
+pub fn encode_reply<Q: Question>(reply: &Result<Q::Answer, Q::Error>) -> String {
+    match serde_json::to_string(reply) {
+        Ok(body) => body,
+        // Only a map with non-string keys fails to serialize; none of the answers has one.
+        Err(e) => format!(
+            "{{\"Bad\":{}}}",
+            serde_json::Value::String(format!("the answer did not serialize: {e}"))
+        ),
+    }
+}
+
+/// Reads an answer on the caller's side. A body that is not the answer this question expects
+/// is an error to log, never a default value.
+pub fn decode_reply<Q: Question>(body: &[u8]) -> Result<Result<Q::Answer, Q::Error>, MalformedMessage> {
+    serde_json::from_slice(body).map_err(MalformedMessage::from)
+}
+
+/// A question or answer that does not parse as the type it should be.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MalformedMessage(pub String);
+
+impl From<serde_json::Error> for MalformedMessage {
+    fn from(e: serde_json::Error) -> Self {
+        MalformedMessage(e.to_string())
+    }
+}
+
+impl fmt::Display for MalformedMessage {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "malformed internal message: {}", self.0)
+    }
+}
+
+impl std::error::Error for MalformedMessage {}
