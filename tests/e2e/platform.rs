@@ -18,6 +18,10 @@ pub const TESTS: &[(&str, Test)] = &[
         "platform::a_plain_request_id_from_the_client_is_kept",
         a_plain_request_id_from_the_client_is_kept,
     ),
+    (
+        "platform::a_page_logs_what_it_cost_and_leaks_no_internal_header",
+        a_page_logs_what_it_cost_and_leaks_no_internal_header,
+    ),
 ];
 
 fn health_live_is_ok(ctx: &Ctx) {
@@ -115,4 +119,57 @@ fn security_txt_is_served(ctx: &Ctx) {
         .unwrap_or(0);
     let min_year = 1970 + (now + 300 * 86_400) / 31_556_952;
     assert!(year >= min_year, "{expires} expires too soon");
+}
+
+/// The request's log line: one JSON object with this request id (logs flush asynchronously,
+/// so the file is polled with a deadline).
+fn log_line(ctx: &Ctx, request_id: &str) -> serde_json::Value {
+    let path = ctx.state_dir.join("wrangler.log");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        let log = std::fs::read_to_string(&path).unwrap_or_default();
+        let found = log
+            .lines()
+            .filter_map(|l| l.find('{').map(|i| &l[i..]))
+            .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+            .find(|v| v["msg"] == "request" && v["request_id"] == request_id);
+        if let Some(line) = found {
+            return line;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no log line for {request_id}"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+}
+
+fn a_page_logs_what_it_cost_and_leaks_no_internal_header(ctx: &Ctx) {
+    let mut shopper = Client::new(&ctx.url);
+    let first = shopper.get("/s/outlet/");
+    assert_eq!(first.status, 200, "{}", first.body);
+    for (name, _) in &first.headers {
+        assert!(
+            !name.starts_with("x-wandstore"),
+            "internal header {name} leaked"
+        );
+    }
+    let line = log_line(ctx, first.header("x-request-id").unwrap_or_default());
+    assert_eq!(line["do"], "ShopperStorefront");
+    assert!(
+        line["rows_written"].as_u64().unwrap_or(0) >= 1,
+        "the visit is counted: {line}"
+    );
+    assert!(line["rows_read"].is_u64(), "{line}");
+    // The entry's call to the shopper object, and the object's calls to StoreConfig.
+    assert!(line["do_calls"].as_u64().unwrap_or(0) >= 2, "{line}");
+    assert!(line["cache"].is_string(), "{line}");
+
+    // The same page again within the snapshot TTL asks StoreConfig nothing.
+    let again = shopper.get("/s/outlet/");
+    assert_eq!(again.status, 200);
+    let line = log_line(ctx, again.header("x-request-id").unwrap_or_default());
+    assert_eq!(line["new_shopper"], serde_json::Value::Null, "{line}");
+    assert_eq!(line["do_calls"], 1, "{line}");
+    assert_eq!(line["cache"], "local", "{line}");
 }

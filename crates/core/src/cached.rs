@@ -1,4 +1,8 @@
-//! A value with the time it was fetched, fresh for a fixed time-to-live.
+//! Values with the time they were fetched, fresh for a fixed time-to-live: one cached value
+//! ([`Cached`]) or a bounded map of them ([`TtlMap`]).
+
+use std::collections::HashMap;
+use std::hash::Hash;
 
 /// A cached copy of something owned elsewhere (e.g. a store snapshot held by a shopper's
 /// object so that a busy store is not one hot object).
@@ -24,6 +28,58 @@ impl<T> Cached<T> {
     }
 }
 
+/// Cached values by key, each fresh for `ttl_ms`, at most `max_entries` of them: when full,
+/// stale entries are dropped first, and if all are fresh the map starts over (an isolate's
+/// memory stays bounded whatever the keys).
+#[derive(Debug, Clone)]
+pub struct TtlMap<K, V> {
+    entries: HashMap<K, Cached<V>>,
+    ttl_ms: u64,
+    max_entries: usize,
+}
+
+impl<K: Eq + Hash, V> TtlMap<K, V> {
+    pub fn new(ttl_ms: u64, max_entries: usize) -> Self {
+        TtlMap {
+            entries: HashMap::new(),
+            ttl_ms,
+            max_entries: max_entries.max(1),
+        }
+    }
+
+    /// The value for `key` if it is still fresh.
+    pub fn get<Q>(&self, key: &Q, now_ms: u64) -> Option<&V>
+    where
+        K: std::borrow::Borrow<Q>,
+        Q: Eq + Hash + ?Sized,
+    {
+        self.entries.get(key)?.fresh(now_ms, self.ttl_ms)
+    }
+
+    pub fn insert(&mut self, key: K, value: V, now_ms: u64) {
+        if self.entries.len() >= self.max_entries && !self.entries.contains_key(&key) {
+            let ttl = self.ttl_ms;
+            self.entries.retain(|_, c| c.fresh(now_ms, ttl).is_some());
+            if self.entries.len() >= self.max_entries {
+                self.entries.clear();
+            }
+        }
+        self.entries.insert(key, Cached::new(value, now_ms));
+    }
+
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    pub fn clear(&mut self) {
+        self.entries.clear();
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -35,5 +91,46 @@ mod tests {
         assert_eq!(c.fresh(5_999, 5_000), Some(&"snap"));
         assert_eq!(c.fresh(6_000, 5_000), None);
         assert_eq!(c.fresh(999, 5_000), None, "clock went backwards");
+    }
+
+    #[test]
+    fn a_map_answers_fresh_entries_only() {
+        let mut m: TtlMap<String, u32> = TtlMap::new(5_000, 10);
+        m.insert("a".into(), 1, 0);
+        assert_eq!(m.get("a", 4_999), Some(&1));
+        assert_eq!(m.get("a", 5_000), None);
+        assert_eq!(m.get("b", 0), None);
+    }
+
+    #[test]
+    fn a_full_map_drops_stale_entries_first() {
+        let mut m: TtlMap<u32, u32> = TtlMap::new(100, 3);
+        m.insert(1, 1, 0);
+        m.insert(2, 2, 50);
+        m.insert(3, 3, 60);
+        m.insert(4, 4, 120); // 1 is stale by now and makes room
+        assert_eq!(m.len(), 3);
+        assert_eq!(m.get(&1, 120), None);
+        assert_eq!(m.get(&2, 120), Some(&2));
+        assert_eq!(m.get(&4, 120), Some(&4));
+    }
+
+    #[test]
+    fn a_full_map_of_fresh_entries_starts_over_and_never_grows_past_its_bound() {
+        let mut m: TtlMap<u32, u32> = TtlMap::new(1_000, 3);
+        for k in 0..100 {
+            m.insert(k, k, 10);
+            assert!(m.len() <= 3);
+        }
+        assert_eq!(m.get(&99, 10), Some(&99));
+    }
+
+    #[test]
+    fn replacing_a_key_in_a_full_map_keeps_the_others() {
+        let mut m: TtlMap<u32, u32> = TtlMap::new(1_000, 2);
+        m.insert(1, 1, 0);
+        m.insert(2, 2, 0);
+        m.insert(2, 20, 1);
+        assert_eq!((m.get(&1, 1), m.get(&2, 1)), (Some(&1), Some(&20)));
     }
 }

@@ -5,8 +5,8 @@
 use crate::cart::MAX_LINES;
 use crate::catalog::{Product, SortKey};
 use crate::catalog_index::{
-    CatalogIndex, CollectionInfo, Listing, ListingError, ListingQuery, MAX_QUERY_CHARS, ProductCard,
-    VariantHit,
+    CatalogIndex, CollectionInfo, Listing, ListingError, ListingQuery, MAX_QUERY_CHARS,
+    ProductCard, VariantHit,
 };
 use serde::{Deserialize, Serialize};
 

@@ -135,7 +135,10 @@ fn recommendations_carry_the_product_they_are_like() {
         panic!("wrong answer kind");
     };
     assert!(!picks.is_empty());
-    assert!(picks.iter().all(|p| p.card.handle != "b-hat"), "not the seen one");
+    assert!(
+        picks.iter().all(|p| p.card.handle != "b-hat"),
+        "not the seen one"
+    );
     assert!(picks.iter().all(|p| p.because == "Blue Hat"));
 }
 

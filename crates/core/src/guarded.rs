@@ -13,9 +13,9 @@
 //!                                                          └─ give up ─► Failed(Upstream(err))
 //! ```
 //!
-//! The breaker is owned by the machine for the call's lifetime: the shell reads it once,
-//! and writes it back when [`GuardedCall::take_breaker_change`] says it changed (at most
-//! once per attempt). Time and jitter are passed in.
+//! The breaker is the upstream's one breaker, lent to each step: the shell keeps it in
+//! memory (read from storage once), and stores it when a step changed it, at most once per
+//! attempt. Time and jitter are passed in.
 
 use crate::breaker::{BreakerState, CircuitBreaker, Decision};
 
@@ -89,12 +89,7 @@ impl RetryPolicy {
     /// is a random number in `[0, 1)` from the caller; values outside it (or NaN) are clamped.
     /// The delay is "equal jitter": half the exponential step, plus `jitter` times the other
     /// half, so it is never below half the step. With `Retry-After`, the delay is at least that.
-    pub fn next_delay(
-        &self,
-        attempt: u32,
-        err: &impl UpstreamFailure,
-        jitter: f64,
-    ) -> Option<u64> {
+    pub fn next_delay(&self, attempt: u32, err: &impl UpstreamFailure, jitter: f64) -> Option<u64> {
         if attempt == 0 || attempt >= self.max_attempts || !err.is_retryable() {
             return None;
         }
@@ -142,7 +137,7 @@ pub enum GuardFailure<E> {
 }
 
 /// A breaker state change, for the log (`breaker.open`, `breaker.half_open`,
-/// `breaker.closed`) and for storage.
+/// `breaker.closed`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct BreakerChange {
     pub from: BreakerState,
@@ -150,41 +145,45 @@ pub struct BreakerChange {
 }
 
 impl BreakerChange {
+    /// The change from `from` to `to`, if there is one.
+    pub fn between(from: BreakerState, to: BreakerState) -> Option<Self> {
+        (from != to).then_some(BreakerChange { from, to })
+    }
+
     /// The event name when the breaker moved to another state (`None` for a counter change).
     pub fn transition(&self) -> Option<&'static str> {
-        (self.from.name() != self.to.name()).then(|| match self.to {
+        let name = match self.to {
             BreakerState::Closed { .. } => "breaker.closed",
             BreakerState::Open { .. } => "breaker.open",
             BreakerState::HalfOpen { .. } => "breaker.half_open",
-        })
+        };
+        (self.from.name() != self.to.name()).then_some(name)
     }
 }
 
-/// One guarded call, possibly over several requests (the pages of a sync share one breaker
-/// and start their attempts afresh with [`GuardedCall::next_request`]).
+/// One guarded call, possibly over several requests (the pages of a sync start their
+/// attempts afresh with [`GuardedCall::next_request`]). The breaker is the upstream's one
+/// breaker, lent to each step, so concurrent calls to the same upstream share it; the shell
+/// stores it when a step changed it (at most once per attempt).
 #[derive(Debug, Clone)]
 pub struct GuardedCall {
     policy: RetryPolicy,
-    breaker: CircuitBreaker,
-    saved: BreakerState,
     attempts: u32,
     requests: u32,
 }
 
 impl GuardedCall {
-    pub fn new(policy: RetryPolicy, breaker: CircuitBreaker) -> Self {
+    pub fn new(policy: RetryPolicy) -> Self {
         GuardedCall {
             policy,
-            saved: breaker.state(),
-            breaker,
             attempts: 0,
             requests: 0,
         }
     }
 
     /// Asks the breaker whether an attempt may go out now.
-    pub fn begin_attempt<E>(&mut self, now_ms: u64) -> Step<E> {
-        match self.breaker.allow(now_ms) {
+    pub fn begin_attempt<E>(&mut self, breaker: &mut CircuitBreaker, now_ms: u64) -> Step<E> {
+        match breaker.allow(now_ms) {
             Decision::Allow => {
                 self.attempts = self.attempts.saturating_add(1);
                 self.requests = self.requests.saturating_add(1);
@@ -199,18 +198,24 @@ impl GuardedCall {
     }
 
     /// The attempt succeeded.
-    pub fn on_success<E>(&mut self, now_ms: u64) -> Step<E> {
-        self.breaker.on_success(now_ms);
+    pub fn on_success<E>(&mut self, breaker: &mut CircuitBreaker, now_ms: u64) -> Step<E> {
+        breaker.on_success(now_ms);
         Step::Done
     }
 
     /// The attempt failed with `err`: wait and retry, or give up. Only failures that say
     /// the upstream is unhealthy count against the breaker; any other answer shows it is up.
-    pub fn on_failure<E: UpstreamFailure>(&mut self, err: E, now_ms: u64, jitter: f64) -> Step<E> {
+    pub fn on_failure<E: UpstreamFailure>(
+        &mut self,
+        breaker: &mut CircuitBreaker,
+        err: E,
+        now_ms: u64,
+        jitter: f64,
+    ) -> Step<E> {
         if err.trips_breaker() {
-            self.breaker.on_failure(now_ms);
+            breaker.on_failure(now_ms);
         } else {
-            self.breaker.on_success(now_ms);
+            breaker.on_success(now_ms);
         }
         match self.policy.next_delay(self.attempts, &err, jitter) {
             Some(ms) => Step::Wait { ms },
@@ -221,23 +226,6 @@ impl GuardedCall {
     /// Starts the next request of the same call (the next page): attempts count from zero.
     pub fn next_request(&mut self) {
         self.attempts = 0;
-    }
-
-    /// The breaker's change since it was last taken, if any: store it (and log a transition).
-    pub fn take_breaker_change(&mut self) -> Option<BreakerChange> {
-        let now = self.breaker.state();
-        (now != self.saved).then(|| {
-            let change = BreakerChange {
-                from: self.saved,
-                to: now,
-            };
-            self.saved = now;
-            change
-        })
-    }
-
-    pub fn breaker(&self) -> &CircuitBreaker {
-        &self.breaker
     }
 
     /// Requests sent so far (attempts of every request).

@@ -31,98 +31,124 @@ const REFUSED: Fault = Fault {
     retry_after_ms: None,
 };
 
-fn call(policy: RetryPolicy) -> GuardedCall {
-    GuardedCall::new(policy, CircuitBreaker::new(BreakerConfig::default()))
+fn breaker() -> CircuitBreaker {
+    CircuitBreaker::new(BreakerConfig::default())
 }
 
 #[test]
 fn a_healthy_call_sends_once_and_is_done() {
-    let mut c = call(RetryPolicy::default());
+    let mut b = breaker();
+    let mut c = GuardedCall::new(RetryPolicy::default());
     assert_eq!(
-        c.begin_attempt::<Fault>(0),
-        Step::Send {
-            timeout_ms: 10_000
-        }
+        c.begin_attempt::<Fault>(&mut b, 0),
+        Step::Send { timeout_ms: 10_000 }
     );
-    assert_eq!(c.on_success::<Fault>(5), Step::Done);
+    assert_eq!(c.on_success::<Fault>(&mut b, 5), Step::Done);
     assert_eq!(c.requests_sent(), 1);
-    assert_eq!(c.take_breaker_change(), None, "nothing to store");
+    assert_eq!(b, breaker(), "nothing to store");
 }
 
 #[test]
 fn retryable_failures_wait_with_backoff_then_give_up() {
-    let mut c = call(RetryPolicy::default());
-    assert!(matches!(c.begin_attempt::<Fault>(0), Step::Send { .. }));
-    assert_eq!(c.on_failure(DOWN, 1, 0.0), Step::Wait { ms: 100 });
-    assert!(matches!(c.begin_attempt::<Fault>(101), Step::Send { .. }));
-    assert_eq!(c.on_failure(DOWN, 102, 1.0), Step::Wait { ms: 400 });
-    assert!(matches!(c.begin_attempt::<Fault>(600), Step::Send { .. }));
+    let mut b = breaker();
+    let mut c = GuardedCall::new(RetryPolicy::default());
+    assert!(matches!(
+        c.begin_attempt::<Fault>(&mut b, 0),
+        Step::Send { .. }
+    ));
+    assert_eq!(c.on_failure(&mut b, DOWN, 1, 0.0), Step::Wait { ms: 100 });
+    assert!(matches!(
+        c.begin_attempt::<Fault>(&mut b, 101),
+        Step::Send { .. }
+    ));
+    assert_eq!(c.on_failure(&mut b, DOWN, 102, 1.0), Step::Wait { ms: 400 });
+    assert!(matches!(
+        c.begin_attempt::<Fault>(&mut b, 600),
+        Step::Send { .. }
+    ));
     assert_eq!(
-        c.on_failure(DOWN, 601, 0.5),
+        c.on_failure(&mut b, DOWN, 601, 0.5),
         Step::Failed(GuardFailure::Upstream(DOWN))
     );
     assert_eq!(c.requests_sent(), 3);
+    assert_eq!(
+        b.state(),
+        BreakerState::Closed {
+            consecutive_failures: 3
+        }
+    );
 }
 
 #[test]
 fn a_client_mistake_is_not_retried_and_does_not_trip_the_breaker() {
-    let mut c = call(RetryPolicy::default());
-    c.begin_attempt::<Fault>(0);
+    let mut b = breaker();
+    let mut c = GuardedCall::new(RetryPolicy::default());
+    c.begin_attempt::<Fault>(&mut b, 0);
+    c.on_failure(&mut b, DOWN, 1, 0.0);
+    c.begin_attempt::<Fault>(&mut b, 200);
     assert_eq!(
-        c.on_failure(REFUSED, 1, 0.0),
+        c.on_failure(&mut b, REFUSED, 201, 0.0),
         Step::Failed(GuardFailure::Upstream(REFUSED))
     );
     assert_eq!(
-        c.breaker().state(),
+        b.state(),
         BreakerState::Closed {
             consecutive_failures: 0
-        }
+        },
+        "an answer, even a refusal, shows the upstream is up"
     );
 }
 
 #[test]
 fn retry_after_is_honoured_up_to_the_policys_limit() {
-    let mut c = call(RetryPolicy::default());
-    c.begin_attempt::<Fault>(0);
+    let mut b = breaker();
+    let mut c = GuardedCall::new(RetryPolicy::default());
+    c.begin_attempt::<Fault>(&mut b, 0);
     let slow = Fault {
         retry_after_ms: Some(3_000),
         ..DOWN
     };
-    assert_eq!(c.on_failure(slow, 1, 0.0), Step::Wait { ms: 3_000 });
-    c.begin_attempt::<Fault>(3_001);
+    assert_eq!(c.on_failure(&mut b, slow, 1, 0.0), Step::Wait { ms: 3_000 });
+    c.begin_attempt::<Fault>(&mut b, 3_001);
     let too_slow = Fault {
         retry_after_ms: Some(60_000),
         ..DOWN
     };
     assert!(matches!(
-        c.on_failure(too_slow, 3_002, 0.0),
+        c.on_failure(&mut b, too_slow, 3_002, 0.0),
         Step::Failed(GuardFailure::Upstream(_))
     ));
 }
 
 #[test]
 fn once_never_retries() {
-    let mut c = call(RetryPolicy::default().once());
-    c.begin_attempt::<Fault>(0);
+    let mut b = breaker();
+    let mut c = GuardedCall::new(RetryPolicy::default().once());
+    c.begin_attempt::<Fault>(&mut b, 0);
     assert!(matches!(
-        c.on_failure(DOWN, 1, 0.0),
+        c.on_failure(&mut b, DOWN, 1, 0.0),
         Step::Failed(GuardFailure::Upstream(_))
     ));
 }
 
 #[test]
 fn the_breaker_opens_across_requests_and_then_refuses_without_sending() {
-    let mut c = call(RetryPolicy::default().once());
+    let mut b = breaker();
+    let before = b.state();
+    let mut c = GuardedCall::new(RetryPolicy::default().once());
     for t in 0..5 {
         c.next_request();
-        assert!(matches!(c.begin_attempt::<Fault>(t), Step::Send { .. }));
-        c.on_failure(DOWN, t, 0.0);
+        assert!(matches!(
+            c.begin_attempt::<Fault>(&mut b, t),
+            Step::Send { .. }
+        ));
+        c.on_failure(&mut b, DOWN, t, 0.0);
     }
-    let change = c.take_breaker_change().unwrap();
+    let change = BreakerChange::between(before, b.state()).unwrap();
     assert_eq!(change.transition(), Some("breaker.open"));
     c.next_request();
     assert_eq!(
-        c.begin_attempt::<Fault>(10),
+        c.begin_attempt::<Fault>(&mut b, 10),
         Step::Failed(GuardFailure::BreakerOpen {
             retry_after_ms: 60_000 - 6
         })
@@ -131,33 +157,63 @@ fn the_breaker_opens_across_requests_and_then_refuses_without_sending() {
 }
 
 #[test]
-fn breaker_changes_are_reported_once_and_counters_are_not_transitions() {
-    let mut c = call(RetryPolicy::default());
-    c.begin_attempt::<Fault>(0);
-    c.on_failure(DOWN, 1, 0.0);
-    let change = c.take_breaker_change().unwrap();
-    assert_eq!(change.transition(), None, "closed with one failure is still closed");
-    assert_eq!(c.take_breaker_change(), None, "taken already");
+fn counter_changes_are_changes_but_not_transitions() {
+    let closed = BreakerState::Closed {
+        consecutive_failures: 0,
+    };
+    let one = BreakerState::Closed {
+        consecutive_failures: 1,
+    };
+    assert_eq!(BreakerChange::between(closed, closed), None);
+    let change = BreakerChange::between(closed, one).unwrap();
+    assert_eq!(change.transition(), None);
 }
 
 #[test]
 fn a_half_open_probe_that_succeeds_twice_closes() {
-    let config = BreakerConfig::default();
-    let open = CircuitBreaker::from_state(config, BreakerState::Open { until_ms: 100 });
-    let mut c = GuardedCall::new(RetryPolicy::default(), open);
-    assert!(matches!(c.begin_attempt::<Fault>(100), Step::Send { .. }));
+    let mut b = CircuitBreaker::from_state(
+        BreakerConfig::default(),
+        BreakerState::Open { until_ms: 100 },
+    );
+    let open = b.state();
+    let mut c = GuardedCall::new(RetryPolicy::default());
+    assert!(matches!(
+        c.begin_attempt::<Fault>(&mut b, 100),
+        Step::Send { .. }
+    ));
+    let probing = b.state();
     assert_eq!(
-        c.take_breaker_change().unwrap().transition(),
+        BreakerChange::between(open, probing).unwrap().transition(),
         Some("breaker.half_open")
     );
-    c.on_success::<Fault>(101);
+    c.on_success::<Fault>(&mut b, 101);
     c.next_request();
-    c.begin_attempt::<Fault>(102);
-    c.on_success::<Fault>(103);
+    c.begin_attempt::<Fault>(&mut b, 102);
+    c.on_success::<Fault>(&mut b, 103);
     assert_eq!(
-        c.take_breaker_change().unwrap().transition(),
+        BreakerChange::between(probing, b.state())
+            .unwrap()
+            .transition(),
         Some("breaker.closed")
     );
+}
+
+#[test]
+fn two_calls_share_one_breaker() {
+    let mut b = breaker();
+    let mut sync = GuardedCall::new(RetryPolicy::default().once());
+    let mut checkout = GuardedCall::new(RetryPolicy::default().once());
+    for t in 0..3 {
+        sync.next_request();
+        sync.begin_attempt::<Fault>(&mut b, t);
+        sync.on_failure(&mut b, DOWN, t, 0.0);
+    }
+    for t in 3..5 {
+        checkout.next_request();
+        checkout.begin_attempt::<Fault>(&mut b, t);
+        checkout.on_failure(&mut b, DOWN, t, 0.0);
+    }
+    assert!(matches!(b.state(), BreakerState::Open { .. }));
 }
 
 #[test]

@@ -215,7 +215,10 @@ mod tests {
         assert!(CookieScope::new("/", "https", "localhost").secure);
         assert!(CookieScope::new("/", "http", "shop.example.com").secure);
         assert!(CookieScope::new("/", "http", "localhost.evil.com").secure);
-        assert_eq!(CookieScope::new("/s/outlet/", "https", "x").path, "/s/outlet/");
+        assert_eq!(
+            CookieScope::new("/s/outlet/", "https", "x").path,
+            "/s/outlet/"
+        );
     }
 
     #[test]

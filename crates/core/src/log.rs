@@ -30,6 +30,14 @@ pub struct RequestLog {
     /// Whether a new shopper identity was minted for this request.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub new_shopper: bool,
+    /// SQLite rows the shopper's object read and wrote for this request, and the calls it
+    /// made to other objects (what Cloudflare bills per request).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rows_read: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rows_written: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub do_calls: Option<u64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error_code: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -54,6 +62,21 @@ impl Level {
             _ => Level::Info,
         }
     }
+}
+
+/// The longest caller-supplied `X-Request-ID` that is kept.
+pub const MAX_REQUEST_ID_LEN: usize = 64;
+
+/// A caller's `X-Request-ID`, if it is short and plain (letters, digits, `-`, `_`), so it is
+/// safe to log and to echo; otherwise the shell makes a new one.
+pub fn accept_request_id(raw: Option<&str>) -> Option<String> {
+    let id = raw?;
+    (!id.is_empty()
+        && id.len() <= MAX_REQUEST_ID_LEN
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'))
+    .then(|| id.to_owned())
 }
 
 impl RequestLog {
@@ -93,6 +116,28 @@ pub fn event_line(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn plain_short_request_ids_are_kept_and_others_replaced() {
+        assert_eq!(
+            accept_request_id(Some("abc-123_X")),
+            Some("abc-123_X".into())
+        );
+        let at_limit = "a".repeat(MAX_REQUEST_ID_LEN);
+        assert_eq!(accept_request_id(Some(&at_limit)), Some(at_limit.clone()));
+        let past = "a".repeat(MAX_REQUEST_ID_LEN + 1);
+        for bad in [
+            "",
+            "has space",
+            "new\nline",
+            "quote\"",
+            "ünï",
+            past.as_str(),
+        ] {
+            assert_eq!(accept_request_id(Some(bad)), None, "{bad:?}");
+        }
+        assert_eq!(accept_request_id(None), None);
+    }
 
     #[test]
     fn a_log_line_is_one_line_of_json_without_empty_fields() {

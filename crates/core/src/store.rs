@@ -1,5 +1,6 @@
 //! Stores (tenants): slugs, settings, and the demo stores every fresh install has.
 
+use crate::money::Currency;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -78,8 +79,7 @@ impl<'de> Deserialize<'de> for StoreSlug {
 pub struct StoreSettings {
     pub slug: StoreSlug,
     pub display_name: String,
-    /// ISO 4217 code, e.g. "EUR".
-    pub currency: String,
+    pub currency: Currency,
 }
 
 /// How long a shopper's object trusts its copy of the store's settings before asking the
@@ -99,10 +99,11 @@ pub fn demo_stores() -> Vec<StoreSettings> {
     ]
     .into_iter()
     .filter_map(|(slug, name, currency)| {
+        let currency = Currency::parse(currency).ok()?;
         StoreSlug::parse(slug).ok().map(|slug| StoreSettings {
             slug,
             display_name: name.to_owned(),
-            currency: currency.to_owned(),
+            currency,
         })
     })
     .collect()

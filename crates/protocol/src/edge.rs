@@ -7,7 +7,7 @@
 //! failure or a bug, and its details go to the log line, never to the client.
 
 use crate::store::{StoreError, Unavailable};
-use crate::wire::MalformedMessage;
+use crate::wire::{AskError, MalformedMessage};
 use serde_json::{Map, Value};
 use wandstore_core::cart::{CartError, CommandError, IdempotencyKeyError};
 use wandstore_core::catalog_question::CatalogMiss;
@@ -147,9 +147,9 @@ impl EdgeError {
     pub fn page_message(&self) -> String {
         match self.status {
             503 => match self.retry_after_secs {
-                Some(secs) => format!(
-                    "This cannot be loaded right now. Please try again in {secs} seconds."
-                ),
+                Some(secs) => {
+                    format!("This cannot be loaded right now. Please try again in {secs} seconds.")
+                }
                 None => "This cannot be loaded right now. Please try again later.".to_owned(),
             },
             500.. => "We could not show this page. Please try again in a moment.".to_owned(),
@@ -204,6 +204,7 @@ impl From<StoreError> for EdgeError {
             StoreError::Invalid { fields } => EdgeError::invalid(fields),
             StoreError::Registry { refusal } => refusal.into(),
             StoreError::AlreadyExists => EdgeError::new(409, "store_exists", e.to_string()),
+            StoreError::Changed => EdgeError::new(409, "version_conflict", e.to_string()),
             StoreError::Internal { message } => EdgeError::internal(message),
         }
     }
@@ -251,6 +252,15 @@ impl From<IdempotencyKeyError> for EdgeError {
 impl From<MalformedMessage> for EdgeError {
     fn from(e: MalformedMessage) -> Self {
         EdgeError::internal(e)
+    }
+}
+
+impl<E: Into<EdgeError>> From<AskError<E>> for EdgeError {
+    fn from(e: AskError<E>) -> Self {
+        match e {
+            AskError::Refused(refusal) => refusal.into(),
+            AskError::Broken(detail) => EdgeError::internal(detail),
+        }
     }
 }
 

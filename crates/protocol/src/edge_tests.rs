@@ -13,7 +13,12 @@ fn the_json_body_has_code_message_request_id_and_extras() {
     assert_eq!(body["error"]["code"], "page_not_found");
     assert_eq!(body["error"]["request_id"], "rid-1");
     assert_eq!(body["error"]["total_pages"], 3);
-    assert!(body["error"]["message"].as_str().unwrap().contains("3 page"));
+    assert!(
+        body["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("3 page")
+    );
 }
 
 #[test]
@@ -92,7 +97,10 @@ fn internal_details_reach_the_log_not_the_client() {
     assert_eq!(e.status, 500);
     assert!(!e.json_body("r").contains("sqlite"));
     assert!(!e.page_message().contains("sqlite"));
-    assert_eq!(e.detail.as_deref(), Some("sqlite: table cart_lines is locked"));
+    assert_eq!(
+        e.detail.as_deref(),
+        Some("sqlite: table cart_lines is locked")
+    );
     assert!(e.is_server_error());
 }
 

@@ -19,4 +19,4 @@ pub mod store;
 pub mod wire;
 
 pub use edge::EdgeError;
-pub use wire::Question;
+pub use wire::{AskError, Question};

@@ -71,7 +71,9 @@ mod tests {
         })
         .unwrap();
         let q: RegistryQuestion = decode_question(body.as_bytes()).unwrap();
-        assert!(matches!(q, RegistryQuestion::Lookup(LookupDomain { ref host }) if host == "shop.acme.com"));
+        assert!(
+            matches!(q, RegistryQuestion::Lookup(LookupDomain { ref host }) if host == "shop.acme.com")
+        );
         let answer: Result<Option<StoreSlug>, RegistryRefusal> =
             Ok(Some(StoreSlug::parse("acme").unwrap()));
         let back = decode_reply::<LookupDomain>(encode_reply::<LookupDomain>(&answer).as_bytes());

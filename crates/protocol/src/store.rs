@@ -47,7 +47,7 @@ store_question! {
     CreateStore => Create -> PublicStore;
     UpdateStore => Update -> PublicStore;
     ShowStore => Show -> PublicStore;
-    DeleteStore => Delete -> ();
+    DeleteStore => Delete -> bool;
     SyncNow => Sync -> SyncReport;
     ShowCatalogStatus => Status -> CatalogStatus;
     RefreshIfStale => Refresh -> RefreshStarted;
@@ -134,7 +134,8 @@ pub struct UpdateStore {
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ShowStore;
 
-/// Forget the store: its record, catalog and registry entry.
+/// Forget everything the store's object holds (its record and catalog); answers whether it
+/// held a store. The registry entry is forgotten separately.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DeleteStore;
 
@@ -185,6 +186,27 @@ pub struct Unavailable {
     pub retry_after_secs: u64,
 }
 
+impl Unavailable {
+    /// The upstream's circuit breaker is open for another `retry_after_ms`.
+    pub fn breaker_open(retry_after_ms: u64) -> Self {
+        let secs = retry_after_ms.div_ceil(1000).max(1);
+        Unavailable {
+            cause: "breaker_open".into(),
+            message: format!("the upstream circuit breaker is open for another {secs} s"),
+            retry_after_secs: secs,
+        }
+    }
+
+    /// The upstream failed with `code`; without its own `Retry-After`, try again in 30 s.
+    pub fn upstream(code: &str, message: String, retry_after_ms: Option<u64>) -> Self {
+        Unavailable {
+            cause: code.to_owned(),
+            message,
+            retry_after_secs: retry_after_ms.unwrap_or(30_000).div_ceil(1000).max(1),
+        }
+    }
+}
+
 /// Why StoreConfig did not answer a question. Messages never contain a token.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "error", rename_all = "snake_case")]
@@ -205,6 +227,8 @@ pub enum StoreError {
     Registry { refusal: RegistryRefusal },
     /// The object already holds a store (a create on a leftover object).
     AlreadyExists,
+    /// The store changed while this update was being applied; read it again and retry.
+    Changed,
     /// Storage or runtime failure inside the object.
     Internal { message: String },
 }
@@ -234,6 +258,9 @@ impl fmt::Display for StoreError {
             StoreError::AlreadyExists => {
                 f.write_str("the store's object already holds a store; delete it first")
             }
+            StoreError::Changed => {
+                f.write_str("the store changed meanwhile; read it again and retry")
+            }
             StoreError::Internal { message } => write!(f, "internal error: {message}"),
         }
     }
@@ -248,6 +275,15 @@ impl From<CatalogMiss> for StoreError {
 impl From<RegistryRefusal> for StoreError {
     fn from(refusal: RegistryRefusal) -> Self {
         StoreError::Registry { refusal }
+    }
+}
+
+impl From<crate::wire::AskError<RegistryRefusal>> for StoreError {
+    fn from(e: crate::wire::AskError<RegistryRefusal>) -> Self {
+        match e {
+            crate::wire::AskError::Refused(refusal) => StoreError::Registry { refusal },
+            crate::wire::AskError::Broken(message) => StoreError::Internal { message },
+        }
     }
 }
 
@@ -312,6 +348,20 @@ mod tests {
     fn unknown_questions_are_refused() {
         assert!(decode_question::<StoreQuestion>(br#"{"launch_rockets":null}"#).is_err());
         assert!(decode_question::<StoreQuestion>(b"not json").is_err());
+    }
+
+    #[test]
+    fn unavailable_rounds_retry_after_up_to_whole_seconds() {
+        assert_eq!(Unavailable::breaker_open(1).retry_after_secs, 1);
+        assert_eq!(Unavailable::breaker_open(59_001).retry_after_secs, 60);
+        assert!(Unavailable::breaker_open(30_000).message.contains("30 s"));
+        let u = Unavailable::upstream("upstream_timeout", "slow".into(), None);
+        assert_eq!(
+            (u.cause.as_str(), u.retry_after_secs),
+            ("upstream_timeout", 30)
+        );
+        let u = Unavailable::upstream("http_429", "busy".into(), Some(2_500));
+        assert_eq!(u.retry_after_secs, 3);
     }
 
     #[test]

@@ -42,7 +42,9 @@ pub fn encode_reply<Q: Question>(reply: &Result<Q::Answer, Q::Error>) -> String 
 
 /// Reads an answer on the caller's side. A body that is not the answer this question expects
 /// is an error to log, never a default value.
-pub fn decode_reply<Q: Question>(body: &[u8]) -> Result<Result<Q::Answer, Q::Error>, MalformedMessage> {
+pub fn decode_reply<Q: Question>(
+    body: &[u8],
+) -> Result<Result<Q::Answer, Q::Error>, MalformedMessage> {
     serde_json::from_slice(body).map_err(MalformedMessage::from)
 }
 
@@ -63,3 +65,17 @@ impl fmt::Display for MalformedMessage {
 }
 
 impl std::error::Error for MalformedMessage {}
+
+/// Why a question got no answer: the object refused it (a typed refusal), or the call broke
+/// (the object failed, or answered something that is not this question's answer).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AskError<E> {
+    Refused(E),
+    Broken(String),
+}
+
+impl<E> From<MalformedMessage> for AskError<E> {
+    fn from(e: MalformedMessage) -> Self {
+        AskError::Broken(e.to_string())
+    }
+}

@@ -131,7 +131,12 @@ mod tests {
     #[test]
     fn a_new_slug_with_free_domains_is_claimed() {
         assert_eq!(
-            check_claim(&entry("acme", &["shop.acme.com"]), Claim::Create, false, nobody),
+            check_claim(
+                &entry("acme", &["shop.acme.com"]),
+                Claim::Create,
+                false,
+                nobody
+            ),
             Ok(())
         );
     }
@@ -177,7 +182,12 @@ mod tests {
     fn a_store_keeps_its_own_domains_on_update() {
         let owner = |h: &str| (h == "shop.acme.com").then(|| slug("acme"));
         assert_eq!(
-            check_claim(&entry("acme", &["shop.acme.com"]), Claim::Update, true, owner),
+            check_claim(
+                &entry("acme", &["shop.acme.com"]),
+                Claim::Update,
+                true,
+                owner
+            ),
             Ok(())
         );
     }

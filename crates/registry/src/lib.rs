@@ -18,7 +18,7 @@ pub mod input;
 pub mod record;
 pub mod validate;
 
-pub use input::{NewStore, ShopifyInput, ShopifyPatch, StorePatch, TokenKind};
 pub use directory::{Claim, RegistryEntry, RegistryRefusal, check_claim};
+pub use input::{NewStore, ShopifyInput, ShopifyPatch, StorePatch, TokenKind};
 pub use record::{PublicStore, StoreRecord};
 pub use validate::{FieldError, apply_patch, validate_new};

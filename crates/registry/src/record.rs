@@ -77,7 +77,7 @@ impl StoreRecord {
         StoreSettings {
             slug: self.slug.clone(),
             display_name: self.display_name.clone(),
-            currency: self.currency.as_str().to_owned(),
+            currency: self.currency,
         }
     }
 

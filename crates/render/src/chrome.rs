@@ -83,7 +83,7 @@ impl Chrome {
     pub fn for_store(store: &StoreSettings, home_path: &str, request_id: &str) -> Self {
         Chrome {
             store_name: store.display_name.clone(),
-            currency: store.currency.clone(),
+            currency: store.currency.as_str().to_owned(),
             home_path: home_path.to_owned(),
             request_id: request_id.to_owned(),
             is_store: true,

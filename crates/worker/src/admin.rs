@@ -1,16 +1,21 @@
-//! The platform admin API under `/admin/`: create, read, update, list and delete stores.
-//! Bearer `ADMIN_TOKEN`; store-owner tokens are refused with 403.
+//! The platform admin API under `/admin/`: create, read, update, list and delete stores,
+//! sync and inspect their catalogs. Bearer `ADMIN_TOKEN`; store-owner tokens get 403. Each
+//! route is one typed question to the store's object or the registry.
 
 use crate::objects::{registry_client, store_client};
-use crate::{body, env_config, internal, random, respond};
+use crate::respond;
+use crate::{body, env_config, random};
 use serde::Serialize;
 use wandstore_core::secret::{
     OWNER_TOKEN_PREFIX, bearer, hash_token, new_owner_token, token_matches,
 };
 use wandstore_core::store::StoreSlug;
-use wandstore_registry::{
-    FieldError, NewStore, PublicStore, StorePatch, apply_patch, validate_new,
+use wandstore_protocol::EdgeError;
+use wandstore_protocol::registry::{ForgetStore, ListStores};
+use wandstore_protocol::store::{
+    CreateStore, DeleteStore, ShowCatalogStatus, ShowMetrics, ShowStore, SyncNow, UpdateStore,
 };
+use wandstore_registry::{NewStore, PublicStore, RegistryEntry, StorePatch, validate_new};
 use worker::{Env, Method, Request, Response};
 
 /// The largest admin request body.
@@ -28,96 +33,95 @@ struct One {
     store: PublicStore,
 }
 
-pub async fn handle(
-    mut req: Request,
-    env: &Env,
-    path: &str,
-    rid: &str,
-) -> worker::Result<Response> {
-    if let Some(refusal) = authorize(&req, env, rid) {
-        return Ok(refusal);
-    }
+#[derive(Serialize)]
+struct Stores {
+    stores: Vec<RegistryEntry>,
+}
+
+pub async fn handle(req: Request, env: &Env, path: &str, rid: &str) -> Result<Response, EdgeError> {
+    authorize(&req, env)?;
+    route(req, env, path, rid).await
+}
+
+async fn route(mut req: Request, env: &Env, path: &str, rid: &str) -> Result<Response, EdgeError> {
     let parts: Vec<&str> = path
         .trim_start_matches("/admin/")
         .trim_end_matches('/')
         .split('/')
         .collect();
-    match (parts.as_slice(), req.method()) {
+    let method = req.method();
+    match (parts.as_slice(), method) {
         (["stores"], Method::Get) => {
-            let stores = registry_client::list(env, rid).await?;
-            Ok(respond::json(200, &serde_json::json!({ "stores": stores })))
+            let stores = registry_client::ask(env, ListStores, rid).await?;
+            Ok(respond::json(200, &Stores { stores }))
         }
         (["stores"], Method::Post) => {
-            let body = match read_json::<NewStore>(&mut req, rid).await? {
-                Ok(b) => b,
-                Err(resp) => return Ok(resp),
-            };
-            create(env, body, rid).await
+            let input: NewStore = read_json(&mut req).await?;
+            create(env, input, rid).await
         }
-        (["stores"], _) => Ok(respond::method_not_allowed("GET, POST", rid)),
+        (["stores"], _) => Err(EdgeError::method_not_allowed("GET, POST")),
         (["stores", slug, action @ ("sync" | "catalog" | "metrics")], method) => {
-            let Ok(store) = StoreSlug::parse(slug) else {
-                return Ok(no_store(slug, rid));
-            };
-            if store_client::record(env, &store, rid).await?.is_none() {
-                return Ok(no_store(slug, rid));
+            let store = known_store(env, slug, rid).await?;
+            match (*action, method) {
+                ("sync", Method::Post) => {
+                    let report = store_client::ask(env, &store, SyncNow, rid).await?;
+                    Ok(respond::json(200, &report))
+                }
+                ("sync", _) => Err(EdgeError::method_not_allowed("POST")),
+                ("catalog", Method::Get) => {
+                    let status = store_client::ask(env, &store, ShowCatalogStatus, rid).await?;
+                    Ok(respond::json(200, &status))
+                }
+                ("metrics", Method::Get) => {
+                    let metrics = store_client::ask(env, &store, ShowMetrics, rid).await?;
+                    Ok(respond::json(200, &metrics))
+                }
+                _ => Err(EdgeError::method_not_allowed("GET")),
             }
-            let (expected, path) = match *action {
-                "sync" => (Method::Post, "/catalog/sync"),
-                "metrics" => (Method::Get, internal::METRICS_PATH),
-                _ => (Method::Get, "/catalog/status"),
-            };
-            if method != expected {
-                return Ok(respond::method_not_allowed(expected.as_ref(), rid));
-            }
-            respond::into_mutable(store_client::catalog(env, &store, rid, expected, path).await?)
-                .await
         }
-        ([_, slug], method) => {
-            let Ok(store) = StoreSlug::parse(slug) else {
-                return Ok(no_store(slug, rid));
-            };
+        (["stores", slug], method) => {
+            let store = parse_slug(slug)?;
             match method {
-                Method::Get => Ok(match store_client::record(env, &store, rid).await? {
-                    Some(r) => respond::json(200, &One { store: r.public() }),
-                    None => no_store(slug, rid),
-                }),
+                Method::Get => {
+                    let store = store_client::ask(env, &store, ShowStore, rid).await?;
+                    Ok(respond::json(200, &One { store }))
+                }
                 Method::Patch => {
-                    let patch = match read_json::<StorePatch>(&mut req, rid).await? {
-                        Ok(p) => p,
-                        Err(resp) => return Ok(resp),
+                    let patch: StorePatch = read_json(&mut req).await?;
+                    let update = UpdateStore {
+                        patch,
+                        base_domain: env_config::base_domain(env),
+                        now_ms: now_ms(),
                     };
-                    update(env, &store, patch, rid).await
+                    let store = store_client::ask(env, &store, update, rid).await?;
+                    Ok(respond::json(200, &One { store }))
                 }
                 Method::Delete => {
-                    let registered = registry_client::remove(env, &store, rid).await?;
-                    let stored = store_client::delete(env, &store, rid).await?;
-                    Ok(if registered || stored {
-                        respond::bytes(204, "text/plain", Vec::new())
+                    let forget = ForgetStore {
+                        slug: store.clone(),
+                    };
+                    let registered = registry_client::ask(env, forget, rid).await?;
+                    let stored = store_client::ask(env, &store, DeleteStore, rid).await?;
+                    if registered || stored {
+                        Ok(respond::empty(204))
                     } else {
-                        no_store(slug, rid)
-                    })
+                        Err(no_store(slug))
+                    }
                 }
-                _ => Ok(respond::method_not_allowed("GET, PATCH, DELETE", rid)),
+                _ => Err(EdgeError::method_not_allowed("GET, PATCH, DELETE")),
             }
         }
-        _ => Ok(respond::json_error(
-            404,
-            "not_found",
-            "no such admin route",
-            rid,
-        )),
+        _ => Err(EdgeError::not_found("not_found", "no such admin route")),
     }
 }
 
-/// `None` if the request carries the admin token; otherwise the refusal to send.
-fn authorize(req: &Request, env: &Env, rid: &str) -> Option<Response> {
+/// `Ok` if the request carries the admin token; otherwise the refusal to send.
+fn authorize(req: &Request, env: &Env) -> Result<(), EdgeError> {
     let Some(admin) = env_config::admin_token(env) else {
-        return Some(respond::json_error(
-            503,
+        return Err(EdgeError::misconfigured(
             "admin_disabled",
             "the admin API is disabled: set the ADMIN_TOKEN secret",
-            rid,
+            "ADMIN_TOKEN is missing or shorter than 32 bytes",
         ));
     };
     let header = req
@@ -127,153 +131,92 @@ fn authorize(req: &Request, env: &Env, rid: &str) -> Option<Response> {
         .flatten()
         .unwrap_or_default();
     let Some(token) = bearer(&header) else {
-        return Some(unauthorized(
+        return Err(EdgeError::new(
+            401,
+            "unauthorized",
             "send Authorization: Bearer <admin token>",
-            rid,
         ));
     };
     if token.starts_with(OWNER_TOKEN_PREFIX) {
-        return Some(respond::json_error(
+        return Err(EdgeError::new(
             403,
             "forbidden",
             "a store-owner token cannot use the platform admin API",
-            rid,
         ));
     }
     if !token_matches(token, &hash_token(&admin)) {
-        return Some(unauthorized("the admin token is not valid", rid));
+        return Err(EdgeError::new(
+            401,
+            "unauthorized",
+            "the admin token is not valid",
+        ));
     }
-    None
+    Ok(())
 }
 
-fn unauthorized(message: &str, rid: &str) -> Response {
-    let mut resp = respond::json_error(401, "unauthorized", message, rid);
-    let _ = resp
-        .headers_mut()
-        .set("www-authenticate", r#"Bearer realm="wandstore-admin""#);
-    resp
+/// Adds `WWW-Authenticate` to a 401 from [`handle`].
+pub fn challenge(resp: &mut Response) {
+    if resp.status_code() == 401 {
+        let _ = resp
+            .headers_mut()
+            .set("www-authenticate", r#"Bearer realm="wandstore-admin""#);
+    }
 }
 
-fn no_store(slug: &str, rid: &str) -> Response {
-    respond::json_error(
-        404,
-        "store_not_found",
-        &format!("there is no store named {slug:?}"),
-        rid,
-    )
+fn no_store(slug: &str) -> EdgeError {
+    EdgeError::no_store(format!("there is no store named {slug:?}"))
 }
 
-fn invalid(errors: Vec<FieldError>, rid: &str) -> Response {
-    let message = errors
-        .iter()
-        .map(|e| format!("{}: {}", e.field, e.message))
-        .collect::<Vec<_>>()
-        .join("; ");
-    respond::json_error_with(
-        422,
-        "invalid",
-        &message,
-        rid,
-        serde_json::json!({ "fields": errors }),
-    )
+fn parse_slug(slug: &str) -> Result<StoreSlug, EdgeError> {
+    StoreSlug::parse(slug).map_err(|_| no_store(slug))
 }
 
-/// Reads a JSON body of at most [`MAX_BODY`] bytes; the `Err` is the response to send.
-async fn read_json<T: serde::de::DeserializeOwned>(
-    req: &mut Request,
-    rid: &str,
-) -> worker::Result<Result<T, Response>> {
-    let bytes = match body::read_limited(req, MAX_BODY, rid).await? {
-        Ok(bytes) => bytes,
-        Err(resp) => return Ok(Err(resp)),
-    };
-    Ok(serde_json::from_slice(&bytes).map_err(|e| {
-        respond::json_error(
-            400,
+/// The slug of a store that exists, or a 404.
+async fn known_store(env: &Env, slug: &str, rid: &str) -> Result<StoreSlug, EdgeError> {
+    let store = parse_slug(slug)?;
+    store_client::ask(env, &store, ShowStore, rid)
+        .await
+        .map_err(|e| match EdgeError::from(e) {
+            e if e.status == 404 => no_store(slug),
+            e => e,
+        })?;
+    Ok(store)
+}
+
+/// Reads a JSON body of at most [`MAX_BODY`] bytes.
+async fn read_json<T: serde::de::DeserializeOwned>(req: &mut Request) -> Result<T, EdgeError> {
+    let bytes = body::read_limited(req, MAX_BODY).await?;
+    serde_json::from_slice(&bytes).map_err(|e| {
+        EdgeError::bad_request(
             "invalid_json",
-            &format!("the body is not the expected JSON: {e}"),
-            rid,
+            format!("the body is not the expected JSON: {e}"),
         )
-    }))
+    })
 }
 
 fn now_ms() -> u64 {
     worker::Date::now().as_millis()
 }
 
-async fn create(env: &Env, input: NewStore, rid: &str) -> worker::Result<Response> {
-    let owner_token = new_owner_token(random::bytes32()?);
-    let base = env_config::base_domain(env);
-    let record = match validate_new(input, &base, hash_token(&owner_token), now_ms()) {
-        Ok(r) => r,
-        Err(errors) => return Ok(invalid(errors, rid)),
+async fn create(env: &Env, input: NewStore, rid: &str) -> Result<Response, EdgeError> {
+    let owner_token = new_owner_token(random::bytes32().map_err(EdgeError::internal)?);
+    let base_domain = env_config::base_domain(env);
+    let owner_token_hash = hash_token(&owner_token);
+    let now_ms = now_ms();
+    // Every problem at once, before any object is asked (the slug names the object).
+    let record = validate_new(
+        input.clone(),
+        &base_domain,
+        owner_token_hash.clone(),
+        now_ms,
+    )
+    .map_err(EdgeError::invalid)?;
+    let create = CreateStore {
+        input,
+        owner_token_hash,
+        base_domain,
+        now_ms,
     };
-    if let Err(refused) = registry_client::write(env, &record, true, rid).await? {
-        return Ok(respond::json_error(
-            refused.status,
-            &refused.code,
-            &refused.message,
-            rid,
-        ));
-    }
-    match store_client::save_record(env, &record, 0, rid).await {
-        Ok(store_client::Saved::Ok) => Ok(respond::json(
-            201,
-            &Created {
-                store: record.public(),
-                owner_token,
-            },
-        )),
-        outcome => {
-            // Undo the reservation so the slug is not stuck half-created.
-            registry_client::remove(env, &record.slug, rid).await?;
-            match outcome {
-                Err(e) => Err(e),
-                _ => Ok(respond::json_error(
-                    409,
-                    "store_exists",
-                    "the store's object already holds a store; delete it first",
-                    rid,
-                )),
-            }
-        }
-    }
-}
-
-async fn update(
-    env: &Env,
-    store: &StoreSlug,
-    patch: StorePatch,
-    rid: &str,
-) -> worker::Result<Response> {
-    let Some(current) = store_client::record(env, store, rid).await? else {
-        return Ok(no_store(store.as_str(), rid));
-    };
-    let base = env_config::base_domain(env);
-    let next = match apply_patch(&current, patch, &base, now_ms()) {
-        Ok(r) => r,
-        Err(errors) => return Ok(invalid(errors, rid)),
-    };
-    if let Err(refused) = registry_client::write(env, &next, false, rid).await? {
-        return Ok(respond::json_error(
-            refused.status,
-            &refused.code,
-            &refused.message,
-            rid,
-        ));
-    }
-    match store_client::save_record(env, &next, current.updated_at_ms, rid).await? {
-        store_client::Saved::Ok => Ok(respond::json(
-            200,
-            &One {
-                store: next.public(),
-            },
-        )),
-        store_client::Saved::Conflict => Ok(respond::json_error(
-            409,
-            "version_conflict",
-            "the store changed meanwhile; read it again and retry",
-            rid,
-        )),
-    }
+    let store = store_client::ask(env, &record.slug, create, rid).await?;
+    Ok(respond::json(201, &Created { store, owner_token }))
 }

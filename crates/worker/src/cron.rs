@@ -5,8 +5,10 @@
 use crate::objects::{registry_client, store_client};
 use crate::random;
 use wandstore_core::log::{Level, event_line};
-use wandstore_core::store::StoreSlug;
-use worker::{Env, Method, ScheduledEvent, console_log};
+use wandstore_protocol::EdgeError;
+use wandstore_protocol::registry::ListStores;
+use wandstore_protocol::store::RefreshIfStale;
+use worker::{Env, ScheduledEvent, console_log};
 
 pub async fn run(event: &ScheduledEvent, env: &Env) {
     let rid = random::request_id();
@@ -27,7 +29,7 @@ pub async fn run(event: &ScheduledEvent, env: &Env) {
         ),
         Err(e) => (
             Level::Error,
-            serde_json::json!({ "cron": event.cron(), "error": e.to_string() }),
+            serde_json::json!({ "cron": event.cron(), "error": e.detail.unwrap_or(e.message) }),
         ),
     };
     let now = worker::Date::now().as_millis();
@@ -36,23 +38,15 @@ pub async fn run(event: &ScheduledEvent, env: &Env) {
 }
 
 /// (stores seen, refreshes started, stores whose object could not be asked)
-async fn refresh_all(env: &Env, rid: &str) -> worker::Result<(usize, usize, Vec<String>)> {
-    let stores = registry_client::list(env, rid).await?;
+async fn refresh_all(env: &Env, rid: &str) -> Result<(usize, usize, Vec<String>), EdgeError> {
+    let stores = registry_client::ask(env, ListStores, rid).await?;
     let mut started = 0;
     let mut failed = Vec::new();
-    for summary in &stores {
-        let Ok(slug) = StoreSlug::parse(&summary.slug) else {
-            continue;
-        };
-        match store_client::catalog(env, &slug, rid, Method::Post, "/catalog/refresh").await {
-            Ok(mut resp) if resp.status_code() == 202 => {
-                let body: serde_json::Value = resp.json().await.unwrap_or_default();
-                if body["started"] == true {
-                    started += 1;
-                }
-            }
-            Ok(resp) => failed.push(format!("{slug}: {}", resp.status_code())),
-            Err(e) => failed.push(format!("{slug}: {e}")),
+    for entry in &stores {
+        match store_client::ask(env, &entry.slug, RefreshIfStale, rid).await {
+            Ok(answer) if answer.started => started += 1,
+            Ok(_) => {}
+            Err(e) => failed.push(format!("{}: {}", entry.slug, EdgeError::from(e).code)),
         }
     }
     Ok((stores.len(), started, failed))

@@ -3,14 +3,16 @@
 
 use crate::objects::registry_client;
 use std::cell::RefCell;
-use std::collections::HashMap;
-use wandstore_core::cached::Cached;
+use wandstore_core::cached::TtlMap;
 use wandstore_core::store::StoreSlug;
 use wandstore_core::tenant::{CUSTOM_DOMAIN_CACHE_MAX, CUSTOM_DOMAIN_TTL_MS};
+use wandstore_protocol::EdgeError;
+use wandstore_protocol::registry::LookupDomain;
 use worker::Env;
 
 thread_local! {
-    static KNOWN: RefCell<HashMap<String, Cached<Option<StoreSlug>>>> = RefCell::new(HashMap::new());
+    static KNOWN: RefCell<TtlMap<String, Option<StoreSlug>>> =
+        RefCell::new(TtlMap::new(CUSTOM_DOMAIN_TTL_MS, CUSTOM_DOMAIN_CACHE_MAX));
 }
 
 /// The store a custom domain belongs to (unknown domains are remembered too).
@@ -18,25 +20,15 @@ pub async fn store_for(
     env: &Env,
     host: &str,
     request_id: &str,
-) -> worker::Result<Option<StoreSlug>> {
+) -> Result<Option<StoreSlug>, EdgeError> {
     let now = worker::Date::now().as_millis();
-    let hit = KNOWN.with(|k| {
-        k.borrow()
-            .get(host)
-            .and_then(|c| c.fresh(now, CUSTOM_DOMAIN_TTL_MS).cloned())
-    });
-    if let Some(known) = hit {
+    if let Some(known) = KNOWN.with(|k| k.borrow().get(host, now).cloned()) {
         return Ok(known);
     }
-    let found = registry_client::lookup(env, host, request_id).await?;
-    KNOWN.with(|k| {
-        let mut k = k.borrow_mut();
-        if k.len() >= CUSTOM_DOMAIN_CACHE_MAX {
-            k.retain(|_, c| c.fresh(now, CUSTOM_DOMAIN_TTL_MS).is_some());
-        }
-        if k.len() < CUSTOM_DOMAIN_CACHE_MAX {
-            k.insert(host.to_owned(), Cached::new(found.clone(), now));
-        }
-    });
+    let lookup = LookupDomain {
+        host: host.to_owned(),
+    };
+    let found = registry_client::ask(env, lookup, request_id).await?;
+    KNOWN.with(|k| k.borrow_mut().insert(host.to_owned(), found.clone(), now));
     Ok(found)
 }

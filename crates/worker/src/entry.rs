@@ -1,19 +1,24 @@
 //! The Worker entry: request id, tenant resolution, shopper identity, forwarding to the
-//! shopper's object, response headers and the JSON log line.
+//! shopper's object (whose response streams back untouched), response headers and the JSON
+//! log line. Every error becomes a response here, through `respond::error`.
 
-use crate::internal::{self, ShopperContext};
+use crate::internal;
 use crate::objects::SHOPPER_STOREFRONT;
-use crate::{admin, body, domains, env_config, health, random, respond};
+use crate::respond::{self, Audience};
+use crate::{admin, body, domains, env_config, health, random};
 use wandstore_core::identity::{CookieScope, ShopperId, set_cookie_header};
-use wandstore_core::log::{Level, RequestLog};
+use wandstore_core::log::{Level, RequestLog, accept_request_id};
 use wandstore_core::tenant::{self, HostRoute, StorePath, Target};
+use wandstore_protocol::EdgeError;
+use wandstore_protocol::shopper::{CONTEXT_HEADER, ObjectReport, REPORT_HEADER, ShopperContext};
 use wandstore_render::Chrome;
-use worker::{Env, Headers, Method, Request, Response, console_log};
+use worker::{Env, Headers, Method, Request, Response, console_log, web_sys};
 
 /// Handles one client request. Never fails: every error becomes a response and a log line.
 pub async fn handle(req: Request, env: &Env) -> Response {
     let started = worker::Date::now().as_millis();
-    let request_id = client_request_id(&req).unwrap_or_else(random::request_id);
+    let header = req.headers().get("x-request-id").ok().flatten();
+    let request_id = accept_request_id(header.as_deref()).unwrap_or_else(random::request_id);
     let mut log = RequestLog {
         ts: started,
         msg: "request",
@@ -24,15 +29,12 @@ pub async fn handle(req: Request, env: &Env) -> Response {
     };
     let mut resp = match route(req, env, &request_id, &mut log).await {
         Ok(resp) => resp,
-        Err(e) => {
-            log.error_code = Some("internal".into());
-            log.error = Some(e.to_string());
-            respond::error_page(
-                500,
-                Chrome::platform(&request_id),
-                "Something went wrong",
-                "We could not show this page. Please try again in a moment.",
-            )
+        Err((e, audience)) => {
+            log.error_code = Some(e.code.clone());
+            log.error = e.detail.clone().or_else(|| Some(e.message.clone()));
+            let mut resp = respond::error(&e, audience, &request_id);
+            admin::challenge(&mut resp);
+            resp
         }
     };
     let finished = worker::Date::now().as_millis();
@@ -47,17 +49,6 @@ pub async fn handle(req: Request, env: &Env) -> Response {
     resp
 }
 
-/// Accepts a caller's `X-Request-ID` only if it is short and plain, so it is safe to log.
-fn client_request_id(req: &Request) -> Option<String> {
-    let id = req.headers().get("x-request-id").ok().flatten()?;
-    (!id.is_empty()
-        && id.len() <= 64
-        && id
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'))
-    .then_some(id)
-}
-
 fn finish_headers(h: &mut Headers, request_id: &str, duration_ms: u64) -> worker::Result<()> {
     h.set("x-request-id", request_id)?;
     h.set("x-response-time", &format!("{duration_ms}ms"))?;
@@ -67,45 +58,53 @@ fn finish_headers(h: &mut Headers, request_id: &str, duration_ms: u64) -> worker
     Ok(())
 }
 
+/// An error and who reads it.
+type Refusal = (EdgeError, Audience);
+
+fn page_error(e: EdgeError, request_id: &str) -> Refusal {
+    (e, Audience::page(Chrome::platform(request_id)))
+}
+
 async fn route(
     req: Request,
     env: &Env,
     request_id: &str,
     log: &mut RequestLog,
-) -> worker::Result<Response> {
+) -> Result<Response, Refusal> {
     let path = req.path();
     let host = req
         .headers()
-        .get("host")?
+        .get("host")
+        .ok()
+        .flatten()
         .or_else(|| req.url().ok().and_then(|u| u.host_str().map(str::to_owned)))
         .unwrap_or_default();
     let target = match tenant::classify_host(&host, &env_config::base_domain(env)) {
         HostRoute::Platform => tenant::resolve(&path),
         HostRoute::Subdomain(store) => tenant::resolve_for_store(&path, store),
         HostRoute::BadSubdomain(e) => Target::BadStore(e),
-        HostRoute::Custom(host) => match domains::store_for(env, &host, request_id).await? {
-            Some(store) => tenant::resolve_for_store(&path, store),
-            None => {
-                return Ok(respond::error_page(
-                    404,
-                    Chrome::platform(request_id),
-                    "Store not found",
-                    "No store is connected to this domain.",
-                ));
+        HostRoute::Custom(host) => match domains::store_for(env, &host, request_id).await {
+            Ok(Some(store)) => tenant::resolve_for_store(&path, store),
+            Ok(None) => {
+                let e = EdgeError::no_store("no store is connected to this domain");
+                return Err(page_error(e, request_id));
             }
+            Err(e) => return Err(page_error(e, request_id)),
         },
     };
     match target {
-        Target::Platform(path) => platform(req, env, &path, request_id).await,
-        Target::BadStore(e) => Ok(respond::error_page(
-            404,
-            Chrome::platform(request_id),
-            "Store not found",
-            &format!("There is no store at this address: {e}."),
+        Target::Platform(path) => platform(req, env, &path, request_id)
+            .await
+            .map_err(|e| (e, Audience::Api)),
+        Target::BadStore(e) => Err(page_error(
+            EdgeError::no_store(format!("there is no store at this address: {e}")),
+            request_id,
         )),
         Target::Store(target) => {
             log.store = Some(target.store.to_string());
-            storefront(req, env, target, request_id, log).await
+            storefront(req, env, target, request_id, log)
+                .await
+                .map_err(|e| page_error(e, request_id))
         }
     }
 }
@@ -115,7 +114,7 @@ async fn platform(
     env: &Env,
     path: &str,
     request_id: &str,
-) -> worker::Result<Response> {
+) -> Result<Response, EdgeError> {
     if path.starts_with("/admin/") {
         return admin::handle(req, env, path, request_id).await;
     }
@@ -124,9 +123,15 @@ async fn platform(
         "/health/ready" => health::ready(env, request_id, false).await,
         "/health" => health::ready(env, request_id, true).await,
         "/.well-known/security.txt" => health::security_txt(env),
-        _ => respond::json_error(404, "not_found", "no such route", request_id),
+        _ => return Err(EdgeError::not_found("not_found", "no such route")),
     })
 }
+
+/// Client headers a shopper's object may need.
+const FORWARDED: [&str; 3] = ["content-type", "accept", "idempotency-key"];
+
+/// The largest body a storefront route accepts (cart forms and JSON are far smaller).
+pub const MAX_STORE_BODY: usize = 64 * 1024;
 
 async fn storefront(
     mut req: Request,
@@ -134,115 +139,101 @@ async fn storefront(
     target: StorePath,
     request_id: &str,
     log: &mut RequestLog,
-) -> worker::Result<Response> {
-    let body = match read_body(&mut req, request_id).await? {
-        Ok(body) => body,
-        Err(resp) => return Ok(resp),
-    };
-    let signer = match env_config::cookie_signer(env) {
-        Ok(signer) => signer,
-        Err(weak) => {
-            log.error_code = Some("config".into());
-            log.error = Some(weak.to_string());
-            return Ok(respond::error_page(
-                503,
-                Chrome::platform(request_id),
-                "Temporarily unavailable",
-                "This store is not configured yet. Please try again later.",
-            ));
-        }
-    };
-    let cookies = req.headers().get("cookie")?.unwrap_or_default();
-    let known = signer.shopper_from_cookie_header(&cookies, &target.store);
+) -> Result<Response, EdgeError> {
+    let body = read_body(&mut req).await?;
+    let signer = env_config::cookie_signer(env).map_err(|weak| {
+        EdgeError::misconfigured(
+            "config",
+            "this store is not configured yet; please try again later",
+            weak,
+        )
+    })?;
+    let client = req.headers();
+    let get = |name: &str| client.get(name).ok().flatten();
+    let known =
+        signer.shopper_from_cookie_header(&get("cookie").unwrap_or_default(), &target.store);
     let is_new = known.is_none();
     let shopper = match known {
         Some(s) => s,
-        None => ShopperId::from_random(random::bytes16()?),
+        None => ShopperId::from_random(random::bytes16().map_err(EdgeError::internal)?),
     };
     log.shopper = Some(shopper.log_tag());
     log.new_shopper = is_new;
     log.durable_object = Some("ShopperStorefront");
 
-    let origin = req
-        .url()
-        .map(|u| u.origin().ascii_serialization())
-        .unwrap_or_default();
+    let url = req.url().map_err(EdgeError::internal)?;
     let ctx = ShopperContext {
         store: target.store.clone(),
         shopper: shopper.clone(),
         base: target.base.clone(),
-        origin,
+        origin: url.origin().ascii_serialization(),
         request_id: request_id.to_owned(),
+        buyer_ip: get("cf-connecting-ip"),
+        buyer_country: get("cf-ipcountry"),
     };
     let headers = Headers::new();
-    ctx.write(&headers)?;
-    for (from, to) in FORWARDED {
-        if let Some(value) = req.headers().get(from)? {
-            headers.set(to, &value)?;
+    let internal_err = EdgeError::internal;
+    headers
+        .set(CONTEXT_HEADER, &ctx.to_header())
+        .map_err(internal_err)?;
+    for name in FORWARDED {
+        if let Some(value) = get(name) {
+            headers.set(name, &value).map_err(internal_err)?;
         }
     }
-    let rest = match req.url()?.query() {
+    let rest = match url.query() {
         Some(q) if !q.is_empty() => format!("{}?{q}", target.rest),
         _ => target.rest.clone(),
     };
-    let inner = internal::with_body(req.method(), &rest, headers, body)?;
-    let stub = env
-        .durable_object(SHOPPER_STOREFRONT)?
-        .id_from_name(&format!("{}/{}", target.store, shopper))?
-        .get_stub()?;
-    let mut resp = respond::into_mutable(stub.fetch_with_request(inner).await?).await?;
+    let inner = internal::request(req.method(), &rest, headers, body).map_err(internal_err)?;
+    let name = format!("{}/{}", target.store, shopper);
+    let stub = internal::stub(env, SHOPPER_STOREFRONT, &name).map_err(internal_err)?;
+    let answer = internal::fetch(stub, &inner).await.map_err(internal_err)?;
 
-    log.cache = resp.headers().get(internal::CACHE_HEADER)?;
-    if is_new && resp.status_code() < 400 {
-        let scope = CookieScope {
-            path: target.base.clone(),
-            secure: !is_plain_localhost(&req),
-        };
-        let token = signer.sign(&target.store, &shopper);
-        resp.headers_mut()
-            .append("set-cookie", &set_cookie_header(&token, &scope))?;
+    let cookie = (is_new && answer.status() < 400).then(|| {
+        let scope = CookieScope::new(&target.base, url.scheme(), url.host_str().unwrap_or(""));
+        set_cookie_header(&signer.sign(&target.store, &shopper), &scope)
+    });
+    let (resp, report) = pass_through(&answer, cookie.as_deref()).map_err(internal_err)?;
+    if let Some(report) = report {
+        log.cache = report.cache;
+        log.rows_read = Some(report.rows_read);
+        log.rows_written = Some(report.rows_written);
+        log.do_calls = Some(report.do_calls.saturating_add(1));
     }
     Ok(resp)
 }
 
-/// Client headers a shopper's object may need, and the name it gets them under.
-const FORWARDED: [(&str, &str); 5] = [
-    ("content-type", "content-type"),
-    ("accept", "accept"),
-    ("idempotency-key", "idempotency-key"),
-    ("cf-connecting-ip", internal::BUYER_IP),
-    ("cf-ipcountry", internal::BUYER_COUNTRY),
-];
-
-/// The largest body a storefront route accepts (cart forms and JSON are far smaller).
-pub const MAX_STORE_BODY: usize = 64 * 1024;
-
-/// The request body as text (`None` for GET/HEAD), or the response refusing it: 413 when too
-/// large, 400 when it is not UTF-8.
-async fn read_body(
-    req: &mut Request,
-    request_id: &str,
-) -> worker::Result<Result<Option<String>, Response>> {
-    if matches!(req.method(), Method::Get | Method::Head) {
-        return Ok(Ok(None));
+/// The object's response as the client gets it: the same status and streamed body (never
+/// copied into Wasm), its headers without the internal report, plus a new shopper's cookie.
+fn pass_through(
+    answer: &web_sys::Response,
+    cookie: Option<&str>,
+) -> worker::Result<(Response, Option<ObjectReport>)> {
+    let headers = web_sys::Headers::new_with_headers(&answer.headers())?;
+    let report = headers
+        .get(REPORT_HEADER)?
+        .as_deref()
+        .and_then(ObjectReport::from_header);
+    headers.delete(REPORT_HEADER)?;
+    if let Some(cookie) = cookie {
+        headers.append("set-cookie", cookie)?;
     }
-    let bytes = match body::read_limited(req, MAX_STORE_BODY, request_id).await? {
-        Ok(bytes) => bytes,
-        Err(resp) => return Ok(Err(resp)),
-    };
-    Ok(String::from_utf8(bytes).map(Some).map_err(|_| {
-        respond::json_error(
-            400,
-            "bad_encoding",
-            "the body is not UTF-8 text",
-            request_id,
-        )
-    }))
+    let init = web_sys::ResponseInit::new();
+    init.set_status(answer.status());
+    init.set_headers(&headers);
+    let body = answer.body();
+    let resp = web_sys::Response::new_with_opt_readable_stream_and_init(body.as_ref(), &init)?;
+    Ok((Response::from(resp), report))
 }
 
-/// Plain HTTP on localhost (local development) is the only place a cookie may lack `Secure`.
-fn is_plain_localhost(req: &Request) -> bool {
-    req.url().is_ok_and(|u| {
-        u.scheme() == "http" && matches!(u.host_str(), Some("localhost" | "127.0.0.1" | "[::1]"))
-    })
+/// The request body as text (`None` for GET/HEAD): 413 when too large, 400 when not UTF-8.
+async fn read_body(req: &mut Request) -> Result<Option<String>, EdgeError> {
+    if matches!(req.method(), Method::Get | Method::Head) {
+        return Ok(None);
+    }
+    let bytes = body::read_limited(req, MAX_STORE_BODY).await?;
+    String::from_utf8(bytes)
+        .map(Some)
+        .map_err(|_| EdgeError::bad_request("bad_encoding", "the body is not UTF-8 text"))
 }

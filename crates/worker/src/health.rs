@@ -7,6 +7,7 @@ use crate::respond;
 use futures::FutureExt;
 use serde::Serialize;
 use std::time::Duration;
+use wandstore_protocol::registry::ListStores;
 use worker::{Delay, Env, Response};
 
 /// How long one dependency check may take.
@@ -34,10 +35,10 @@ pub async fn ready(env: &Env, request_id: &str, summary: bool) -> Response {
     let mut checks = Vec::new();
     checks.push(
         timed("durable_objects", async {
-            registry_client::list(env, request_id)
+            registry_client::ask(env, ListStores, request_id)
                 .await
                 .map(|_| ())
-                .map_err(|e| e.to_string())
+                .map_err(|e| format!("{e:?}"))
         })
         .await,
     );

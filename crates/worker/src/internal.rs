@@ -1,74 +1,20 @@
-//! The private protocol between the Worker entry and the Durable Objects.
+//! The transport between the Worker and the Durable Objects: typed questions
+//! ([`ask`]), forwarded page requests, and reading bodies with one call into JavaScript
+//! rather than chunk by chunk.
 //!
-//! Only the Worker can reach an object, so the headers set here are trusted by the objects;
-//! the entry never forwards a client's own `x-wandstore-*` headers.
+//! Only the Worker can reach an object, so what it sends in internal headers is trusted; the
+//! entry never forwards a client's own `x-wandstore-*` headers.
 
-use wandstore_core::identity::ShopperId;
-use wandstore_core::store::StoreSlug;
-use worker::{Headers, Method, Request, RequestInit, RequestRedirect};
+use wandstore_protocol::wire::{self, AskError, MalformedMessage, Question};
+use worker::wasm_bindgen_futures::JsFuture;
+use worker::{Headers, Method, Request, RequestInit, RequestRedirect, Response, Stub, web_sys};
 
-pub const STORE: &str = "x-wandstore-store";
-pub const SHOPPER: &str = "x-wandstore-shopper";
-pub const BASE: &str = "x-wandstore-base";
+/// The path typed questions are posted to.
+pub const ASK_PATH: &str = "/ask";
 pub const REQUEST_ID: &str = "x-request-id";
 
-pub const HOST: &str = "x-wandstore-host";
-pub const ORIGIN: &str = "x-wandstore-origin";
-/// How fresh a catalog answer was: `fresh`, `stale`, `miss` (a cold cache filled by this
-/// request) or `local` (a shopper object's own copy). Passed up to the entry's log line.
-pub const CACHE_HEADER: &str = "x-wandstore-cache";
-pub const IF_VERSION: &str = "x-wandstore-if-version";
-
-/// The StoreConfig route that answers a store's settings (what pages need).
-pub const SETTINGS_PATH: &str = "/settings";
-/// The StoreConfig route that creates a Shopify cart and answers its checkout URL.
-pub const CHECKOUT_PATH: &str = "/checkout";
-/// The shopper's IP and country as the edge saw them (for Shopify's buyer context).
-pub const BUYER_IP: &str = "x-wandstore-buyer-ip";
-pub const BUYER_COUNTRY: &str = "x-wandstore-buyer-country";
-/// The StoreConfig route that reports how many requests the object has served (not counted).
-pub const METRICS_PATH: &str = "/metrics";
-/// The StoreConfig route for the whole record (platform admin only).
-pub const RECORD_PATH: &str = "/record";
-
-/// Who a request to a shopper's object is for.
-pub struct ShopperContext {
-    pub store: StoreSlug,
-    pub shopper: ShopperId,
-    pub base: String,
-    /// `scheme://host[:port]` as the shopper reached the Worker (for canonical URLs).
-    pub origin: String,
-    pub request_id: String,
-}
-
-impl ShopperContext {
-    pub fn from_headers(h: &Headers) -> Option<Self> {
-        let get = |name| h.get(name).ok().flatten();
-        Some(ShopperContext {
-            store: StoreSlug::parse(&get(STORE)?).ok()?,
-            shopper: ShopperId::parse(&get(SHOPPER)?)?,
-            base: get(BASE)?,
-            origin: get(ORIGIN).unwrap_or_default(),
-            request_id: get(REQUEST_ID).unwrap_or_default(),
-        })
-    }
-
-    pub fn write(&self, h: &Headers) -> worker::Result<()> {
-        h.set(STORE, self.store.as_str())?;
-        h.set(SHOPPER, self.shopper.as_str())?;
-        h.set(BASE, &self.base)?;
-        h.set(ORIGIN, &self.origin)?;
-        h.set(REQUEST_ID, &self.request_id)
-    }
-}
-
 /// A request to an object at `path` (the host is ignored by the runtime).
-pub fn request(method: Method, path: &str, headers: Headers) -> worker::Result<Request> {
-    with_body(method, path, headers, None)
-}
-
-/// A request to an object at `path` with an optional body.
-pub fn with_body(
+pub fn request(
     method: Method,
     path: &str,
     headers: Headers,
@@ -83,4 +29,83 @@ pub fn with_body(
         init.with_body(Some(body.into()));
     }
     Request::new_with_init(&format!("https://object.internal{path}"), &init)
+}
+
+/// The stub of the object named `name` in the namespace bound as `binding`.
+pub fn stub(env: &worker::Env, binding: &str, name: &str) -> worker::Result<Stub> {
+    let namespace = env.durable_object(binding)?;
+    let id = namespace.id_from_name(name)?;
+    id.get_stub()
+}
+
+/// Sends `req` to the object and answers its raw response (the body still a stream).
+pub async fn fetch(stub: Stub, req: &Request) -> worker::Result<web_sys::Response> {
+    let raw: worker::worker_sys::DurableObject = stub.into_rpc();
+    let promise = raw.fetch_with_request(req.inner())?;
+    Ok(JsFuture::from(promise)
+        .await?
+        .dyn_into::<web_sys::Response>()?)
+}
+
+/// A response's body as text, read by JavaScript in one call.
+pub async fn response_text(resp: &web_sys::Response) -> worker::Result<String> {
+    let text = JsFuture::from(resp.text()?).await?;
+    text.as_string()
+        .ok_or_else(|| worker::Error::RustError("a response body was not text".into()))
+}
+
+/// A request's body as text, read by JavaScript in one call.
+pub async fn request_text(req: &Request) -> worker::Result<String> {
+    let text = JsFuture::from(req.inner().text()?).await?;
+    text.as_string()
+        .ok_or_else(|| worker::Error::RustError("a request body was not text".into()))
+}
+
+use worker::wasm_bindgen::JsCast;
+
+/// Asks an object a typed question and reads its typed answer. A refusal comes back as
+/// `AskError::Refused`; a failed call or an answer of the wrong shape as `Broken`, never as
+/// a default value.
+pub async fn ask<Q: Question>(
+    stub: Stub,
+    question: Q,
+    request_id: &str,
+) -> Result<Q::Answer, AskError<Q::Error>> {
+    let broken = |e: worker::Error| AskError::Broken(e.to_string());
+    let body = wire::encode_question(question)?;
+    let headers = Headers::new();
+    headers.set(REQUEST_ID, request_id).map_err(broken)?;
+    let req = request(Method::Post, ASK_PATH, headers, Some(body)).map_err(broken)?;
+    let resp = fetch(stub, &req).await.map_err(broken)?;
+    let status = resp.status();
+    let text = response_text(&resp).await.map_err(broken)?;
+    if status != 200 {
+        return Err(AskError::Broken(format!(
+            "the object answered {status}: {}",
+            text.chars().take(200).collect::<String>()
+        )));
+    }
+    wire::decode_reply::<Q>(text.as_bytes())?.map_err(AskError::Refused)
+}
+
+/// On the object's side: the question posted to [`ASK_PATH`].
+pub async fn read_question<E: serde::de::DeserializeOwned>(
+    req: &Request,
+) -> worker::Result<Result<E, MalformedMessage>> {
+    let text = request_text(req).await?;
+    Ok(wire::decode_question(text.as_bytes()))
+}
+
+/// On the object's side: the answer to one question, as the asker expects it.
+pub fn reply<Q: Question>(result: &Result<Q::Answer, Q::Error>) -> Response {
+    crate::respond::bytes(
+        200,
+        "application/json",
+        wire::encode_reply::<Q>(result).into_bytes(),
+    )
+}
+
+/// On the object's side: a question it cannot read (a bug in the asker, logged there).
+pub fn unreadable(e: &MalformedMessage) -> Response {
+    crate::respond::bytes(400, "text/plain; charset=utf-8", e.to_string().into_bytes())
 }

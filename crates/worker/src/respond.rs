@@ -1,8 +1,22 @@
-//! Building responses without panicking: every constructor here is infallible.
+//! Building responses, and the one place where an [`EdgeError`] becomes a response: JSON
+//! for APIs, the themed page for browsers. Every constructor here is infallible.
 
 use serde::Serialize;
+use wandstore_protocol::EdgeError;
 use wandstore_render::{Chrome, ErrorPage, Rendered};
 use worker::{Headers, Response, ResponseBuilder};
+
+/// Who reads an error: an API client (JSON) or a browser (a page in this frame).
+pub enum Audience {
+    Api,
+    Page(Box<Chrome>),
+}
+
+impl Audience {
+    pub fn page(chrome: Chrome) -> Self {
+        Audience::Page(Box::new(chrome))
+    }
+}
 
 /// A response with a body and content type. Header names and values built here are static
 /// or validated, so setting them cannot fail; if one ever did, it would be dropped, not panic.
@@ -15,103 +29,72 @@ pub fn bytes(status: u16, content_type: &str, body: Vec<u8>) -> Response {
         .fixed(body)
 }
 
-/// An HTML page, or a plain-text 500 if the template failed to render.
+/// An HTML page, or the error page for a template that failed to render.
 pub fn html(status: u16, page: Rendered) -> Response {
     match page {
         Ok(body) => bytes(status, "text/html; charset=utf-8", body.into_bytes()),
-        Err(e) => bytes(
-            500,
-            "text/plain; charset=utf-8",
-            format!("internal error: a page failed to render ({e})").into_bytes(),
+        Err(e) => error(
+            &EdgeError::internal(format!("a page failed to render: {e}")),
+            Audience::Api,
+            "",
         ),
     }
-}
-
-/// A themed error page for browsers.
-pub fn error_page(status: u16, chrome: Chrome, heading: &str, message: &str) -> Response {
-    let page = ErrorPage {
-        chrome,
-        heading: heading.to_owned(),
-        message: message.to_owned(),
-    };
-    html(status, page.html())
-}
-
-#[derive(Serialize)]
-struct ErrorBody<'a> {
-    error: ErrorDetail<'a>,
-}
-
-#[derive(Serialize)]
-struct ErrorDetail<'a> {
-    code: &'a str,
-    message: &'a str,
-    request_id: &'a str,
-    #[serde(flatten, skip_serializing_if = "serde_json::Value::is_null")]
-    extra: serde_json::Value,
-}
-
-/// `{"error":{"code","message","request_id"}}` for API clients.
-pub fn json_error(status: u16, code: &str, message: &str, request_id: &str) -> Response {
-    json_error_with(status, code, message, request_id, serde_json::Value::Null)
-}
-
-/// The same, with extra fields (an object) inside `error`, e.g. `fields` for validation.
-pub fn json_error_with(
-    status: u16,
-    code: &str,
-    message: &str,
-    request_id: &str,
-    extra: serde_json::Value,
-) -> Response {
-    json(
-        status,
-        &ErrorBody {
-            error: ErrorDetail {
-                code,
-                message,
-                request_id,
-                extra,
-            },
-        },
-    )
-}
-
-/// 405 with the `Allow` header.
-pub fn method_not_allowed(allow: &str, request_id: &str) -> Response {
-    let mut resp = json_error(
-        405,
-        "method_not_allowed",
-        &format!("this route accepts {allow}"),
-        request_id,
-    );
-    let _ = resp.headers_mut().set("allow", allow);
-    resp
 }
 
 /// A JSON body.
 pub fn json<T: Serialize>(status: u16, value: &T) -> Response {
     match serde_json::to_vec(value) {
         Ok(body) => bytes(status, "application/json", body),
-        Err(e) => bytes(
-            500,
-            "text/plain; charset=utf-8",
-            format!("internal error: a response failed to serialize ({e})").into_bytes(),
+        Err(e) => error(
+            &EdgeError::internal(format!("a response failed to serialize: {e}")),
+            Audience::Api,
+            "",
         ),
     }
 }
 
-/// Copies a response received from a Durable Object into one whose headers can be changed
-/// (responses that crossed a `fetch` have immutable headers).
-pub async fn into_mutable(mut resp: Response) -> worker::Result<Response> {
-    let status = resp.status_code();
-    let headers = Headers::new();
-    for (name, value) in resp.headers().entries() {
-        headers.append(&name, &value)?;
+/// An empty response (204 and the like).
+pub fn empty(status: u16) -> Response {
+    ResponseBuilder::new().with_status(status).empty()
+}
+
+/// 303 See Other to `location` (after a form post).
+pub fn see_other(location: &str) -> Response {
+    let mut resp = empty(303);
+    let _ = resp.headers_mut().set("location", location);
+    resp
+}
+
+/// The error as its audience reads it, with `Retry-After` and `Allow` where they apply.
+pub fn error(e: &EdgeError, audience: Audience, request_id: &str) -> Response {
+    let mut resp = match audience {
+        Audience::Api => bytes(
+            e.status,
+            "application/json",
+            e.json_body(request_id).into_bytes(),
+        ),
+        Audience::Page(chrome) => {
+            let page = ErrorPage {
+                chrome: *chrome,
+                heading: e.heading().to_owned(),
+                message: e.page_message(),
+            };
+            match page.html() {
+                Ok(body) => bytes(e.status, "text/html; charset=utf-8", body.into_bytes()),
+                Err(_) => bytes(
+                    e.status,
+                    "application/json",
+                    e.json_body(request_id).into_bytes(),
+                ),
+            }
+        }
+    };
+    let h = resp.headers_mut();
+    if let Some(secs) = e.retry_after_secs {
+        let _ = h.set("retry-after", &secs.to_string());
     }
-    let body = resp.bytes().await?;
-    Ok(ResponseBuilder::new()
-        .with_status(status)
-        .with_headers(headers)
-        .fixed(body))
+    if let Some(allow) = e.allow {
+        let _ = h.set("allow", allow);
+    }
+    resp
 }

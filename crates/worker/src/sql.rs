@@ -1,12 +1,69 @@
-//! SQLite in Durable Objects: versioned migrations and atomic multi-statement changes.
+//! SQLite in Durable Objects: a handle that counts the rows each request reads and writes,
+//! versioned migrations, and atomic multi-statement changes.
 
 use serde::Deserialize;
+use serde::de::DeserializeOwned;
+use std::cell::Cell;
+use std::rc::Rc;
 use worker::js_sys::{Function, Reflect};
 use worker::wasm_bindgen::{JsCast, JsValue, closure::Closure};
-use worker::{SqlStorage, State};
+use worker::{SqlStorage, SqlStorageValue, State};
 
 /// One schema version: the statements that take the database from the previous version.
 pub type Migration = &'static [&'static str];
+
+/// An object's SQLite, counting rows read and written (what Cloudflare bills) since the
+/// counts were last taken.
+#[derive(Clone)]
+pub struct Db {
+    sql: SqlStorage,
+    counts: Rc<Cell<(u64, u64)>>,
+}
+
+impl Db {
+    pub fn new(state: &State) -> Self {
+        Db {
+            sql: state.storage().sql(),
+            counts: Rc::new(Cell::new((0, 0))),
+        }
+    }
+
+    fn count(&self, cursor: &worker::SqlCursor) {
+        let (r, w) = self.counts.get();
+        self.counts.set((
+            r.saturating_add(cursor.rows_read() as u64),
+            w.saturating_add(cursor.rows_written() as u64),
+        ));
+    }
+
+    /// The rows a query answers.
+    pub fn rows<T: DeserializeOwned>(
+        &self,
+        query: &str,
+        bindings: impl Into<Option<Vec<SqlStorageValue>>>,
+    ) -> worker::Result<Vec<T>> {
+        let cursor = self.sql.exec(query, bindings)?;
+        let rows = cursor.to_array()?;
+        self.count(&cursor);
+        Ok(rows)
+    }
+
+    /// Runs a statement whose rows (if any) are not needed.
+    pub fn run(
+        &self,
+        query: &str,
+        bindings: impl Into<Option<Vec<SqlStorageValue>>>,
+    ) -> worker::Result<()> {
+        let cursor = self.sql.exec(query, bindings)?;
+        self.count(&cursor);
+        Ok(())
+    }
+
+    /// (rows read, rows written) since the last call.
+    pub fn take_counts(&self) -> (u64, u64) {
+        self.counts.replace((0, 0))
+    }
+}
 
 /// Runs `f` inside the storage's `transactionSync`: every statement it executes commits
 /// together, or none does if it returns an error.
@@ -34,36 +91,33 @@ struct Version {
 
 /// Brings the object's schema up to `migrations.len()`, one version per transaction.
 /// Safe to call on every request: a current schema costs one indexed read.
-pub fn migrate(state: &State, migrations: &'static [Migration]) -> worker::Result<()> {
-    let sql = state.storage().sql();
-    sql.exec(
+pub fn migrate(state: &State, db: &Db, migrations: &'static [Migration]) -> worker::Result<()> {
+    db.run(
         "CREATE TABLE IF NOT EXISTS _schema (id INTEGER PRIMARY KEY CHECK (id = 1), version INTEGER NOT NULL)",
         None,
     )?;
-    let current = sql
-        .exec("SELECT version FROM _schema WHERE id = 1", None)?
-        .to_array::<Version>()?
+    let current = db
+        .rows::<Version>("SELECT version FROM _schema WHERE id = 1", None)?
         .first()
         .map_or(0, |v| v.version);
     let current = usize::try_from(current).unwrap_or(0);
     for (index, statements) in migrations.iter().enumerate().skip(current) {
         let version = i64::try_from(index + 1).unwrap_or(i64::MAX);
-        let sql: SqlStorage = sql.clone();
+        let db = db.clone();
         transaction(state, move || {
             for statement in statements.iter() {
-                sql.exec(statement, None)?;
+                db.run(statement, None)?;
             }
-            sql.exec(
+            db.run(
                 "INSERT INTO _schema (id, version) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET version = excluded.version",
                 vec![version.into()],
-            )?;
-            Ok(())
+            )
         })?;
     }
     Ok(())
 }
 
 /// A u64 (a timestamp or a counter) as an SQLite integer binding.
-pub fn int(value: u64) -> worker::Result<worker::SqlStorageValue> {
-    worker::SqlStorageValue::try_from_i64(i64::try_from(value).unwrap_or(i64::MAX))
+pub fn int(value: u64) -> worker::Result<SqlStorageValue> {
+    SqlStorageValue::try_from_i64(i64::try_from(value).unwrap_or(i64::MAX))
 }

@@ -1,22 +1,77 @@
 //! The driver for sans-IO clients: executes a `wandstore_core::http::HttpRequest` with the
-//! runtime's `fetch`, within the request's timeout.
+//! runtime's `fetch` within a timeout, and runs a [`GuardedCall`] (retries, backoff, the
+//! breaker) by doing only what it says: send, sleep, store the breaker.
 
 use futures::FutureExt;
 use std::time::Duration;
+use wandstore_core::breaker::CircuitBreaker;
+use wandstore_core::guarded::{GuardFailure, GuardedCall, Step, UpstreamFailure};
 use wandstore_core::http::{HttpRequest, HttpResponse, Method as HttpMethod, TransportError};
 use worker::js_sys::Uint8Array;
 use worker::{
     AbortController, Delay, Fetch, Headers, Method, Request, RequestInit, RequestRedirect,
 };
 
+/// Where an upstream's one circuit breaker lives (e.g. a StoreConfig object).
+pub trait BreakerHome {
+    /// Runs `f` on the breaker.
+    fn with_breaker<R>(&self, f: impl FnOnce(&mut CircuitBreaker) -> R) -> R;
+    /// Stores the breaker if it changed since it was last stored (and logs a transition).
+    fn store_breaker(&self);
+}
+
+/// Sends `request` as `call` directs, turning each answer into a `T` or an `E` with
+/// `interpret`. Returns when the call is done or has failed for good.
+pub async fn guarded<T, E>(
+    call: &mut GuardedCall,
+    home: &impl BreakerHome,
+    request: &HttpRequest,
+    mut interpret: impl FnMut(&HttpResponse) -> Result<T, E>,
+) -> Result<T, GuardFailure<E>>
+where
+    E: UpstreamFailure + From<TransportError>,
+{
+    loop {
+        let step = home.with_breaker(|b| call.begin_attempt::<E>(b, now_ms()));
+        let timeout_ms = match step {
+            Step::Send { timeout_ms } => timeout_ms,
+            Step::Failed(failure) => return Err(failure),
+            // begin_attempt only sends or refuses.
+            Step::Wait { .. } | Step::Done => 0,
+        };
+        let outcome = execute(request, timeout_ms)
+            .await
+            .map_err(E::from)
+            .and_then(|resp| interpret(&resp));
+        let next = match outcome {
+            Ok(value) => {
+                home.with_breaker(|b| call.on_success::<E>(b, now_ms()));
+                home.store_breaker();
+                return Ok(value);
+            }
+            Err(err) => {
+                let jitter = worker::js_sys::Math::random();
+                home.with_breaker(|b| call.on_failure(b, err, now_ms(), jitter))
+            }
+        };
+        home.store_breaker();
+        match next {
+            Step::Wait { ms } => Delay::from(Duration::from_millis(ms)).await,
+            Step::Failed(failure) => return Err(failure),
+            Step::Send { .. } | Step::Done => {}
+        }
+    }
+}
+
 /// Sends `req` and reads the whole response, or reports a timeout or a connection failure.
-/// The response body is read within the same deadline.
-pub async fn execute(req: &HttpRequest) -> Result<HttpResponse, TransportError> {
+/// The response body is read within the same deadline (the shorter of the request's own
+/// timeout and `timeout_ms`).
+pub async fn execute(req: &HttpRequest, timeout_ms: u64) -> Result<HttpResponse, TransportError> {
     let request = build(req).map_err(|e| TransportError::Connection(e.to_string()))?;
     let controller = AbortController::default();
     let signal = controller.signal();
     let call = async {
-        let mut resp = Fetch::Request(request)
+        let resp = Fetch::Request(request)
             .send_with_signal(&signal)
             .await
             .map_err(|e| TransportError::Connection(e.to_string()))?;
@@ -26,8 +81,8 @@ pub async fn execute(req: &HttpRequest) -> Result<HttpResponse, TransportError> 
             .entries()
             .map(|(k, v)| (k.to_ascii_lowercase(), v))
             .collect();
-        let body = resp
-            .bytes()
+        let raw: worker::web_sys::Response = resp.into();
+        let body = body_bytes(&raw)
             .await
             .map_err(|e| TransportError::Connection(format!("reading the body: {e}")))?;
         Ok(HttpResponse {
@@ -36,7 +91,8 @@ pub async fn execute(req: &HttpRequest) -> Result<HttpResponse, TransportError> 
             body,
         })
     };
-    let timeout = Delay::from(Duration::from_millis(u64::from(req.timeout_ms)));
+    let limit = timeout_ms.min(u64::from(req.timeout_ms)).max(1);
+    let timeout = Delay::from(Duration::from_millis(limit));
     futures::select! {
         result = call.fuse() => result,
         _ = timeout.fuse() => {
@@ -44,6 +100,12 @@ pub async fn execute(req: &HttpRequest) -> Result<HttpResponse, TransportError> 
             Err(TransportError::Timeout)
         }
     }
+}
+
+/// The whole body, copied into Wasm memory once.
+async fn body_bytes(resp: &worker::web_sys::Response) -> worker::Result<Vec<u8>> {
+    let buffer = worker::wasm_bindgen_futures::JsFuture::from(resp.array_buffer()?).await?;
+    Ok(Uint8Array::new(&buffer).to_vec())
 }
 
 fn build(req: &HttpRequest) -> worker::Result<Request> {
@@ -63,4 +125,8 @@ fn build(req: &HttpRequest) -> worker::Result<Request> {
         init.with_body(Some(Uint8Array::from(req.body.as_slice()).into()));
     }
     Request::new_with_init(&req.url, &init)
+}
+
+pub fn now_ms() -> u64 {
+    worker::Date::now().as_millis()
 }

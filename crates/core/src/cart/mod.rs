@@ -26,25 +26,25 @@
 //!   it) never does, so a sold-out or discontinued line can always be reduced.
 //! - A write to a line records the catalog's current price and title on it: the shopper acted
 //!   on a page showing them, which acknowledges a price change [`reprice`] reported.
-//! - Events: `add` and an increasing `set_quantity` emit [`CartEvent::Added`] with the amount
-//!   added; `remove` of an existing line emits [`CartEvent::Removed`]; lowering a quantity and
+//! - Events: `add` and an increasing `set_quantity` emit [`ShopperEvent::Added`] with the amount
+//!   added; `remove` of an existing line emits [`ShopperEvent::Removed`]; lowering a quantity and
 //!   `clear` (which also follows checkout) emit nothing.
 //! - [`subtotal`] counts only lines that can be bought (not `unavailable`), in the store's
 //!   currency; an empty cart is zero in that currency.
 
 mod command;
 mod command_error;
-mod events;
 mod idempotency;
 mod line;
 mod price;
 mod rules;
 #[cfg(test)]
 mod test_support;
+mod view;
 
+pub use crate::shopper_events::ShopperEvent;
 pub use command::{CartCommand, Quantity, VariantId};
 pub use command_error::CommandError;
-pub use events::CartEvent;
 pub use idempotency::{
     IDEMPOTENCY_CONFLICT_STATUS, IDEMPOTENCY_HEADER, IDEMPOTENCY_RETENTION_MS, IdempotencyCheck,
     IdempotencyKey, IdempotencyKeyError, IdempotencyRecord, MAX_IDEMPOTENCY_KEY_LEN,
@@ -53,6 +53,7 @@ pub use idempotency::{
 pub use line::{CartLine, VariantInfo, VariantLookup, item_count};
 pub use price::{PricedLine, reprice, subtotal};
 pub use rules::{CartChange, CartError, CartWrite, apply};
+pub use view::{CartJson, FormAction, LineJson, MoneyJson, notice_message};
 
 /// The largest quantity of one variant a cart may hold.
 pub const MAX_QUANTITY: u32 = 99;

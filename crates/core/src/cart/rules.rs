@@ -1,7 +1,7 @@
 //! Applying a command to a cart: the rules, the write that results, and why a command fails.
 
 use super::{
-    CartCommand, CartEvent, CartLine, MAX_LINES, MAX_QUANTITY, VariantInfo, VariantLookup,
+    CartCommand, CartLine, MAX_LINES, MAX_QUANTITY, ShopperEvent, VariantInfo, VariantLookup,
 };
 use std::fmt;
 
@@ -25,7 +25,7 @@ pub struct CartChange {
     pub lines: Vec<CartLine>,
     pub write: CartWrite,
     /// What to record for personalization, if anything.
-    pub event: Option<CartEvent>,
+    pub event: Option<ShopperEvent>,
 }
 
 impl CartChange {
@@ -185,7 +185,7 @@ fn add(
             title,
         });
     }
-    let event = CartEvent::Added {
+    let event = ShopperEvent::Added {
         variant_id: id.to_owned(),
         handle: info.product_handle.clone(),
         quantity,
@@ -255,7 +255,7 @@ fn set_quantity(
             }
         }
     }
-    let event = (increase > 0).then(|| CartEvent::Added {
+    let event = (increase > 0).then(|| ShopperEvent::Added {
         variant_id: id.to_owned(),
         handle: info
             .as_ref()
@@ -286,7 +286,7 @@ fn remove(lines: &[CartLine], id: &str) -> CartChange {
         write: CartWrite::Delete {
             variant_id: id.to_owned(),
         },
-        event: Some(CartEvent::Removed {
+        event: Some(ShopperEvent::Removed {
             variant_id: id.to_owned(),
             handle: old.product_handle.clone(),
         }),
@@ -309,7 +309,7 @@ fn upsert(
     lines: &[CartLine],
     index: Option<usize>,
     line: CartLine,
-    event: Option<CartEvent>,
+    event: Option<ShopperEvent>,
 ) -> CartChange {
     let mut next = lines.to_vec();
     match index.and_then(|i| next.get_mut(i)) {
@@ -360,7 +360,7 @@ mod tests {
         assert_eq!(change.write, CartWrite::Upsert(expected));
         assert_eq!(
             change.event,
-            Some(CartEvent::Added {
+            Some(ShopperEvent::Added {
                 variant_id: MUG.into(),
                 handle: "mug".into(),
                 quantity: 2
@@ -406,7 +406,7 @@ mod tests {
                     assert_eq!(change.lines[1].added_at_ms, 1);
                     assert!(matches!(
                         change.event,
-                        Some(CartEvent::Added { quantity, .. }) if quantity == add
+                        Some(ShopperEvent::Added { quantity, .. }) if quantity == add
                     ));
                 }
                 None => {
@@ -570,7 +570,7 @@ mod tests {
                     assert_eq!(change.write, CartWrite::Upsert(got.clone()));
                     assert_eq!(change.lines.len(), 3);
                     let event_qty = match change.event {
-                        Some(CartEvent::Added { quantity, .. }) => Some(quantity),
+                        Some(ShopperEvent::Added { quantity, .. }) => Some(quantity),
                         None => None,
                         other => panic!("{other:?}"),
                     };
@@ -640,7 +640,7 @@ mod tests {
         );
         assert_eq!(
             change.event,
-            Some(CartEvent::Removed {
+            Some(ShopperEvent::Removed {
                 variant_id: MUG.into(),
                 handle: "mug".into()
             })

@@ -21,7 +21,7 @@ pub fn store(name: &str, currency: &str) -> StoreSettings {
     StoreSettings {
         slug: StoreSlug::parse("acme").unwrap(),
         display_name: name.to_owned(),
-        currency: currency.to_owned(),
+        currency: Currency::parse(currency).unwrap_or(Currency::USD),
     }
 }
 

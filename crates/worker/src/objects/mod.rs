@@ -1,4 +1,5 @@
-//! The Durable Objects, one per file, and the clients other code uses to call them.
+//! The Durable Objects, one per file or folder, and the typed clients other code uses to
+//! ask them questions.
 
 pub mod registry;
 pub mod registry_client;

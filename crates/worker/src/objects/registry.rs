@@ -1,10 +1,17 @@
 //! StoreRegistry: the one object (`"registry"`) that knows every store slug and custom
-//! domain, so slugs and domains stay unique and a custom domain can be routed.
+//! domain, so slugs and domains stay unique and a custom domain can be routed. It reads the
+//! facts `wandstore_registry::check_claim` needs and persists what the rules allow.
 
-use crate::{internal, respond, sql};
-use serde::{Deserialize, Serialize};
+use crate::internal::{self, reply};
+use crate::sql::{self, Db};
+use serde::Deserialize;
 use std::cell::Cell;
-use worker::{DurableObject, Env, Method, Request, Response, Result, State, durable_object};
+use wandstore_core::money::Currency;
+use wandstore_core::store::StoreSlug;
+use wandstore_protocol::registry::{ForgetStore, RegistryQuestion, WriteEntry};
+use wandstore_protocol::wire::Question;
+use wandstore_registry::{RegistryEntry, RegistryRefusal, check_claim};
+use worker::{DurableObject, Env, Request, Response, Result, State, durable_object};
 
 /// The registry's object name.
 pub const NAME: &str = "registry";
@@ -20,142 +27,82 @@ const MIGRATIONS: &[sql::Migration] = &[&[
     "CREATE INDEX domains_by_slug ON domains (slug)",
 ]];
 
-/// A store as the registry lists it (nothing secret).
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct Summary {
-    pub slug: String,
-    pub display_name: String,
-    pub currency: String,
-    pub custom_domains: Vec<String>,
-    pub updated_at_ms: u64,
-}
-
-/// `POST /reserve` and `PUT /entry`: claim or update a slug and its domains.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct Entry {
-    pub slug: String,
-    pub display_name: String,
-    pub currency: String,
-    pub custom_domains: Vec<String>,
-    pub updated_at_ms: u64,
-}
-
 #[derive(Deserialize)]
 struct Row {
-    slug: String,
+    slug: StoreSlug,
     display_name: String,
-    currency: String,
+    currency: Currency,
     updated_at_ms: u64,
 }
 
 #[derive(Deserialize)]
 struct DomainRow {
     host: String,
-    slug: String,
+    slug: StoreSlug,
 }
 
 #[durable_object]
 pub struct StoreRegistry {
     state: State,
+    db: Db,
     migrated: Cell<bool>,
 }
 
 impl DurableObject for StoreRegistry {
     fn new(state: State, _env: Env) -> Self {
         StoreRegistry {
+            db: Db::new(&state),
             state,
             migrated: Cell::new(false),
         }
     }
 
-    async fn fetch(&self, mut req: Request) -> Result<Response> {
+    async fn fetch(&self, req: Request) -> Result<Response> {
         if !self.migrated.get() {
-            sql::migrate(&self.state, MIGRATIONS)?;
+            sql::migrate(&self.state, &self.db, MIGRATIONS)?;
             self.migrated.set(true);
         }
-        let rid = req.headers().get(internal::REQUEST_ID)?.unwrap_or_default();
-        let path = req.path();
-        match (req.method(), path.as_str()) {
-            (Method::Get, "/stores") => Ok(respond::json(200, &self.list()?)),
-            (Method::Get, "/lookup") => {
-                let host = req.headers().get(internal::HOST)?.unwrap_or_default();
-                match self.lookup(&host)? {
-                    Some(slug) => Ok(respond::json(200, &serde_json::json!({ "slug": slug }))),
-                    None => Ok(respond::json_error(
-                        404,
-                        "unknown_domain",
-                        "no store has this domain",
-                        &rid,
-                    )),
-                }
+        let question: RegistryQuestion = match internal::read_question(&req).await? {
+            Ok(q) => q,
+            Err(e) => return Ok(internal::unreadable(&e)),
+        };
+        Ok(match question {
+            RegistryQuestion::List(q) => answer(&q, Ok(self.list()?)),
+            RegistryQuestion::Lookup(q) => {
+                let found = self.owner_of(&q.host)?;
+                answer(&q, Ok(found))
             }
-            (Method::Post, "/reserve") => {
-                let entry: Entry = req.json().await?;
-                self.write(entry, true, &rid)
+            RegistryQuestion::Write(q) => {
+                let result = self.write(&q)?;
+                answer(&q, result)
             }
-            (Method::Put, "/entry") => {
-                let entry: Entry = req.json().await?;
-                self.write(entry, false, &rid)
+            RegistryQuestion::Forget(q) => {
+                let known = self.forget(&q)?;
+                answer(&q, Ok(known))
             }
-            (Method::Delete, p) if p.starts_with("/stores/") => {
-                let slug = p.trim_start_matches("/stores/").to_owned();
-                let sql = self.state.storage().sql();
-                let known = !sql
-                    .exec(
-                        "SELECT slug FROM stores WHERE slug = ?",
-                        vec![slug.as_str().into()],
-                    )?
-                    .to_array::<serde_json::Value>()?
-                    .is_empty();
-                let s = sql.clone();
-                let slug_for_tx = slug.clone();
-                sql::transaction(&self.state, move || {
-                    s.exec(
-                        "DELETE FROM domains WHERE slug = ?",
-                        vec![slug_for_tx.as_str().into()],
-                    )?;
-                    s.exec(
-                        "DELETE FROM stores WHERE slug = ?",
-                        vec![slug_for_tx.as_str().into()],
-                    )?;
-                    Ok(())
-                })?;
-                if known {
-                    Ok(respond::bytes(204, "text/plain", Vec::new()))
-                } else {
-                    Ok(respond::json_error(
-                        404,
-                        "store_not_found",
-                        &format!("there is no store named {slug}"),
-                        &rid,
-                    ))
-                }
-            }
-            _ => Ok(respond::json_error(
-                404,
-                "not_found",
-                "no such registry route",
-                &rid,
-            )),
-        }
+        })
     }
 }
 
+fn answer<Q>(_q: &Q, result: std::result::Result<Q::Answer, RegistryRefusal>) -> Response
+where
+    Q: Question<Envelope = RegistryQuestion, Error = RegistryRefusal>,
+{
+    reply::<Q>(&result)
+}
+
 impl StoreRegistry {
-    fn list(&self) -> Result<Vec<Summary>> {
-        let sql = self.state.storage().sql();
-        let rows: Vec<Row> = sql
-            .exec(
-                "SELECT slug, display_name, currency, updated_at_ms FROM stores ORDER BY slug",
-                None,
-            )?
-            .to_array()?;
-        let domains: Vec<DomainRow> = sql
-            .exec("SELECT host, slug FROM domains ORDER BY host", None)?
-            .to_array()?;
+    fn list(&self) -> Result<Vec<RegistryEntry>> {
+        let rows: Vec<Row> = self.db.rows(
+            "SELECT slug, display_name, currency, updated_at_ms FROM stores ORDER BY slug",
+            None,
+        )?;
+        let domains: Vec<DomainRow> = self
+            .db
+            .rows("SELECT host, slug FROM domains ORDER BY host", None)?;
         Ok(rows
             .into_iter()
-            .map(|r| Summary {
+            .map(|r| RegistryEntry {
                 custom_domains: domains
                     .iter()
                     .filter(|d| d.slug == r.slug)
@@ -169,60 +116,46 @@ impl StoreRegistry {
             .collect())
     }
 
-    fn lookup(&self, host: &str) -> Result<Option<String>> {
-        let rows: Vec<DomainRow> = self
-            .state
-            .storage()
-            .sql()
-            .exec(
-                "SELECT host, slug FROM domains WHERE host = ?",
-                vec![host.into()],
-            )?
-            .to_array()?;
+    fn owner_of(&self, host: &str) -> Result<Option<StoreSlug>> {
+        let rows: Vec<DomainRow> = self.db.rows(
+            "SELECT host, slug FROM domains WHERE host = ?",
+            vec![host.into()],
+        )?;
         Ok(rows.into_iter().next().map(|r| r.slug))
     }
 
-    /// Claims (`create`) or updates a slug with its domains, atomically; 409 if the slug is
-    /// taken (create) or missing (update), or a domain belongs to another store.
-    fn write(&self, entry: Entry, create: bool, rid: &str) -> Result<Response> {
-        let sql = self.state.storage().sql();
-        let exists = !sql
-            .exec(
+    fn is_registered(&self, slug: &StoreSlug) -> Result<bool> {
+        Ok(!self
+            .db
+            .rows::<serde_json::Value>(
                 "SELECT slug FROM stores WHERE slug = ?",
-                vec![entry.slug.as_str().into()],
+                vec![slug.as_str().into()],
             )?
-            .to_array::<serde_json::Value>()?
-            .is_empty();
-        if create && exists {
-            return Ok(respond::json_error(
-                409,
-                "slug_taken",
-                &format!("a store named {} already exists", entry.slug),
-                rid,
-            ));
-        }
-        if !create && !exists {
-            return Ok(respond::json_error(
-                404,
-                "store_not_found",
-                &format!("there is no store named {}", entry.slug),
-                rid,
-            ));
-        }
+            .is_empty())
+    }
+
+    /// Claims or rewrites an entry, atomically, if the registry's rules allow it.
+    fn write(&self, q: &WriteEntry) -> Result<std::result::Result<(), RegistryRefusal>> {
+        let entry = &q.entry;
+        let mut owners = Vec::new();
         for host in &entry.custom_domains {
-            if self.lookup(host)?.is_some_and(|owner| owner != entry.slug) {
-                return Ok(respond::json_error(
-                    409,
-                    "domain_taken",
-                    &format!("{host} already belongs to another store"),
-                    rid,
-                ));
-            }
+            owners.push((host.clone(), self.owner_of(host)?));
         }
-        let s = sql.clone();
+        let owner_of = |host: &str| {
+            owners
+                .iter()
+                .find(|(h, _)| h == host)
+                .and_then(|(_, o)| o.clone())
+        };
+        if let Err(refusal) =
+            check_claim(entry, q.claim, self.is_registered(&entry.slug)?, owner_of)
+        {
+            return Ok(Err(refusal));
+        }
+        let db = self.db.clone();
         let e = entry.clone();
         sql::transaction(&self.state, move || {
-            s.exec(
+            db.run(
                 "INSERT INTO stores (slug, display_name, currency, updated_at_ms) VALUES (?, ?, ?, ?)
                  ON CONFLICT (slug) DO UPDATE SET display_name = excluded.display_name,
                    currency = excluded.currency, updated_at_ms = excluded.updated_at_ms",
@@ -233,18 +166,36 @@ impl StoreRegistry {
                     sql::int(e.updated_at_ms)?,
                 ],
             )?;
-            s.exec(
+            db.run(
                 "DELETE FROM domains WHERE slug = ?",
                 vec![e.slug.as_str().into()],
             )?;
             for host in &e.custom_domains {
-                s.exec(
+                db.run(
                     "INSERT INTO domains (host, slug) VALUES (?, ?)",
                     vec![host.as_str().into(), e.slug.as_str().into()],
                 )?;
             }
             Ok(())
         })?;
-        Ok(respond::json(if create { 201 } else { 200 }, &entry))
+        Ok(Ok(()))
+    }
+
+    /// Forgets a store and its domains. True if it was registered.
+    fn forget(&self, q: &ForgetStore) -> Result<bool> {
+        let known = self.is_registered(&q.slug)?;
+        let db = self.db.clone();
+        let slug = q.slug.to_string();
+        sql::transaction(&self.state, move || {
+            db.run(
+                "DELETE FROM domains WHERE slug = ?",
+                vec![slug.as_str().into()],
+            )?;
+            db.run(
+                "DELETE FROM stores WHERE slug = ?",
+                vec![slug.as_str().into()],
+            )
+        })?;
+        Ok(known)
     }
 }

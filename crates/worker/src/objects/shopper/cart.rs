@@ -1,28 +1,21 @@
 //! What the cart's handlers share: catalog facts for cart lines, the shopper's CSRF token and
-//! the check of a form post, and the 303 answer.
+//! the check of a form post.
 
 use super::ShopperStorefront;
-use super::pages::Page;
-use crate::internal::ShopperContext;
-use crate::respond;
+use super::page_request::PageRequest;
 use std::collections::HashMap;
 use wandstore_core::cart::{CartCommand, CartLine, VariantInfo};
 use wandstore_core::catalog::Image;
-use wandstore_core::catalog_index::VariantHit;
+use wandstore_core::catalog_question::{CatalogAnswer, CatalogQuestion};
 use wandstore_core::csrf;
-use wandstore_core::money::Currency;
-use worker::{Response, Result};
+use wandstore_protocol::EdgeError;
+use wandstore_protocol::shopper::ShopperContext;
 
 /// What the catalog says about the variants a cart refers to.
+#[derive(Default)]
 pub struct CartCatalog {
     pub info: HashMap<String, VariantInfo>,
     pub images: HashMap<String, Image>,
-}
-
-impl Page<'_> {
-    pub(super) fn currency(&self) -> Currency {
-        Currency::parse(&self.store.currency).unwrap_or(Currency::USD)
-    }
 }
 
 impl ShopperStorefront {
@@ -46,23 +39,18 @@ impl ShopperStorefront {
         &self,
         ctx: &ShopperContext,
         ids: impl IntoIterator<Item = String>,
-    ) -> Result<std::result::Result<CartCatalog, super::catalog::Answer>> {
-        let mut ids: Vec<String> = ids.into_iter().collect();
-        ids.sort();
-        ids.dedup();
-        let mut catalog = CartCatalog {
-            info: HashMap::new(),
-            images: HashMap::new(),
+    ) -> Result<CartCatalog, EdgeError> {
+        let question = CatalogQuestion::variants(ids);
+        if matches!(&question, CatalogQuestion::Variants { ids } if ids.is_empty()) {
+            return Ok(CartCatalog::default());
+        }
+        let reply = self.ask_catalog(ctx, question).await?;
+        let CatalogAnswer::Variants { hits } = &reply.answer else {
+            return Err(EdgeError::internal(
+                "StoreConfig answered a variants question with another kind",
+            ));
         };
-        if ids.is_empty() {
-            return Ok(Ok(catalog));
-        }
-        let path = super::pages::catalog_path("/catalog/variants", &[("ids", ids.join(","))])?;
-        let answer = self.catalog(ctx, &path).await?;
-        if answer.status != 200 {
-            return Ok(Err(answer));
-        }
-        let hits: Vec<VariantHit> = answer.json()?;
+        let mut catalog = CartCatalog::default();
         for hit in hits {
             if let Some(image) = hit
                 .variant
@@ -74,22 +62,20 @@ impl ShopperStorefront {
             }
             catalog
                 .info
-                .insert(hit.variant.id.clone(), VariantInfo::from(hit));
+                .insert(hit.variant.id.clone(), VariantInfo::from(hit.clone()));
         }
-        Ok(Ok(catalog))
+        Ok(catalog)
     }
 
     /// The stored cart with catalog facts for its lines.
     pub(super) async fn stored_cart(
         &self,
         ctx: &ShopperContext,
-    ) -> Result<std::result::Result<(Vec<CartLine>, CartCatalog), super::catalog::Answer>> {
-        let lines = self.cart_lines()?;
+    ) -> Result<(Vec<CartLine>, CartCatalog), EdgeError> {
+        let lines = self.cart_lines().map_err(EdgeError::internal)?;
         let ids: Vec<String> = lines.iter().map(|l| l.variant_id.clone()).collect();
-        Ok(self
-            .cart_catalog(ctx, ids)
-            .await?
-            .map(|catalog| (lines, catalog)))
+        let catalog = self.cart_catalog(ctx, ids).await?;
+        Ok((lines, catalog))
     }
 
     /// Catalog facts for the cart's lines and the variant a command names.
@@ -97,9 +83,10 @@ impl ShopperStorefront {
         &self,
         ctx: &ShopperContext,
         cmd: &CartCommand,
-    ) -> Result<std::result::Result<CartCatalog, super::catalog::Answer>> {
+    ) -> Result<CartCatalog, EdgeError> {
         let ids = self
-            .cart_lines()?
+            .cart_lines()
+            .map_err(EdgeError::internal)?
             .into_iter()
             .map(|l| l.variant_id)
             .chain(cmd.variant_id().map(|v| v.as_str().to_owned()));
@@ -107,12 +94,12 @@ impl ShopperStorefront {
     }
 
     /// The fields of a form post, if it carries this shopper's valid CSRF token; otherwise
-    /// the 403 page to send.
+    /// the 403 to send.
     pub(super) fn checked_form(
         &self,
-        page: &Page<'_>,
+        page: &PageRequest<'_>,
         body: &str,
-    ) -> std::result::Result<Vec<(String, String)>, Response> {
+    ) -> Result<Vec<(String, String)>, EdgeError> {
         let fields: Vec<(String, String)> = worker::url::form_urlencoded::parse(body.as_bytes())
             .into_owned()
             .collect();
@@ -129,13 +116,7 @@ impl ShopperStorefront {
             &page.ctx.shopper,
             worker::Date::now().as_millis(),
         )
-        .map_err(|e| page.error(403, "This form has expired", &e.to_string()))?;
+        .map_err(|e| EdgeError::new(403, "csrf", e.to_string()))?;
         Ok(fields)
     }
-}
-
-pub(super) fn see_other(location: &str) -> Response {
-    let mut resp = respond::bytes(303, "text/plain; charset=utf-8", Vec::new());
-    let _ = resp.headers_mut().set("location", location);
-    resp
 }

@@ -1,42 +1,33 @@
 //! The cart page and the HTML form posts (CSRF-checked, answered with 303).
 
 use super::ShopperStorefront;
-use super::cart::see_other;
 use super::cart_store::Outcome;
-use super::pages::Page;
+use super::page_request::PageRequest;
 use crate::respond;
-use wandstore_core::cart::{CartCommand, item_count, reprice, subtotal};
+use wandstore_core::cart::{
+    CartCommand, FormAction, item_count, notice_message, reprice, subtotal,
+};
 use wandstore_core::money::Money;
+use wandstore_protocol::EdgeError;
 use wandstore_render::{CartPage, Flash};
-use worker::{Response, Result};
-
-/// Cart notices that a redirect may ask the cart page to show (never free text).
-const NOTICES: [(&str, &str); 4] = [
-    ("added", "Added to your cart."),
-    ("updated", "Your cart was updated."),
-    ("removed", "Removed from your cart."),
-    ("cleared", "Your cart is empty now."),
-];
+use worker::Response;
 
 impl ShopperStorefront {
-    /// `GET cart`
+    /// `GET cart`, or the cart shown with `status` and a message after a refused change.
     pub(super) async fn cart_page(
         &self,
-        page: &Page<'_>,
+        page: &PageRequest<'_>,
         status: u16,
         flash: Option<Flash>,
-    ) -> Result<Response> {
-        let (lines, catalog) = match self.stored_cart(page.ctx).await? {
-            Ok(found) => found,
-            Err(answer) => return Ok(page.failed(&answer, "your cart")),
-        };
-        let currency = page.currency();
+    ) -> Result<Response, EdgeError> {
+        let (lines, catalog) = self.stored_cart(page.ctx).await?;
+        let currency = page.store.currency;
         let priced = reprice(&lines, &catalog.info);
         let mut chrome = page.chrome().with_cart_count(item_count(&lines));
         let notice = page
             .param("notice")
-            .and_then(|n| NOTICES.iter().find(|(k, _)| *k == n))
-            .map(|(_, m)| Flash::success(m));
+            .and_then(notice_message)
+            .map(Flash::success);
         if let Some(flash) = flash.or(notice) {
             chrome = chrome.with_flash(flash);
         }
@@ -65,8 +56,7 @@ impl ShopperStorefront {
             csrf: self.csrf_token(page.ctx),
         };
         let mut resp = respond::html(status, view.html());
-        resp.headers_mut()
-            .set("cache-control", "private, no-store")?;
+        let _ = resp.headers_mut().set("cache-control", "private, no-store");
         Ok(resp)
     }
 
@@ -74,25 +64,16 @@ impl ShopperStorefront {
     /// 303 to the cart; a refused change shows the cart with the reason.
     pub(super) async fn cart_form(
         &self,
-        page: &Page<'_>,
-        action: &str,
+        page: &PageRequest<'_>,
+        action: FormAction,
         body: &str,
-    ) -> Result<Response> {
-        let fields = match self.checked_form(page, body) {
-            Ok(fields) => fields,
-            Err(refused) => return Ok(refused),
-        };
-        let op = match action {
-            "add" => "add",
-            "update" => "set_quantity",
-            "remove" => "remove",
-            _ => "clear",
-        };
+    ) -> Result<Response, EdgeError> {
+        let fields = self.checked_form(page, body)?;
         let pairs = fields
             .iter()
             .filter(|(k, _)| k != "op")
             .map(|(k, v)| (k.as_str(), v.as_str()))
-            .chain(std::iter::once(("op", op)));
+            .chain(std::iter::once(("op", action.op())));
         let cmd = match CartCommand::from_form(pairs) {
             Ok(c) => c,
             Err(e) => {
@@ -101,24 +82,20 @@ impl ShopperStorefront {
                     .await;
             }
         };
-        let catalog = match self.command_catalog(page.ctx, &cmd).await? {
-            Ok(c) => c,
-            Err(answer) => return Ok(page.failed(&answer, "your cart")),
-        };
-        match self.run_cart_command(cmd, catalog.info, None, |_| (0, String::new()))? {
+        let catalog = self.command_catalog(page.ctx, &cmd).await?;
+        match self
+            .run_cart_command(cmd, catalog.info, None, |_| (0, String::new()))
+            .map_err(EdgeError::internal)?
+        {
             Outcome::Refused(e) => {
                 self.cart_page(page, e.status(), Some(Flash::error(&e.to_string())))
                     .await
             }
-            _ => {
-                let notice = match action {
-                    "add" => "added",
-                    "update" => "updated",
-                    "remove" => "removed",
-                    _ => "cleared",
-                };
-                Ok(see_other(&format!("{}cart?notice={notice}", page.ctx.base)))
-            }
+            _ => Ok(respond::see_other(&format!(
+                "{}cart?notice={}",
+                page.ctx.base,
+                action.notice()
+            ))),
         }
     }
 }

@@ -2,16 +2,17 @@
 //! transaction that checks, applies and records a cart command atomically.
 
 use super::ShopperStorefront;
-use crate::sql;
+use crate::sql::{self, Db};
 use serde::Deserialize;
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::Rc;
 use wandstore_core::cart::{
-    CartCommand, CartError, CartEvent, CartLine, CartWrite, IdempotencyCheck, IdempotencyKey,
-    IdempotencyRecord, VariantInfo, apply, check_idempotency, idempotency_cutoff, should_record,
+    CartCommand, CartError, CartLine, CartWrite, IdempotencyCheck, IdempotencyKey,
+    IdempotencyRecord, ShopperEvent, VariantInfo, apply, check_idempotency, idempotency_cutoff,
+    should_record,
 };
-use worker::{Result, SqlStorage};
+use worker::Result;
 
 /// How many events a shopper keeps (the newest).
 const MAX_EVENTS: u64 = 500;
@@ -39,9 +40,8 @@ pub enum Outcome {
     KeyConflict,
 }
 
-fn load_lines(sql: &SqlStorage) -> Result<Vec<CartLine>> {
-    sql.exec("SELECT json FROM cart_lines ORDER BY position", None)?
-        .to_array::<JsonRow>()?
+fn load_lines(db: &Db) -> Result<Vec<CartLine>> {
+    db.rows::<JsonRow>("SELECT json FROM cart_lines ORDER BY position", None)?
         .into_iter()
         .map(|r| {
             serde_json::from_str(&r.json)
@@ -50,11 +50,11 @@ fn load_lines(sql: &SqlStorage) -> Result<Vec<CartLine>> {
         .collect()
 }
 
-fn write(sql: &SqlStorage, change: &CartWrite) -> Result<()> {
+fn write(db: &Db, change: &CartWrite) -> Result<()> {
     match change {
         CartWrite::Nothing => {}
         CartWrite::Upsert(line) => {
-            sql.exec(
+            db.run(
                 "INSERT INTO cart_lines (variant_id, position, json)
                  VALUES (?, (SELECT COALESCE(MAX(position), 0) + 1 FROM cart_lines), ?)
                  ON CONFLICT (variant_id) DO UPDATE SET json = excluded.json",
@@ -65,36 +65,35 @@ fn write(sql: &SqlStorage, change: &CartWrite) -> Result<()> {
             )?;
         }
         CartWrite::Delete { variant_id } => {
-            sql.exec(
+            db.run(
                 "DELETE FROM cart_lines WHERE variant_id = ?",
                 vec![variant_id.as_str().into()],
             )?;
         }
         CartWrite::DeleteAll => {
-            sql.exec("DELETE FROM cart_lines", None)?;
+            db.run("DELETE FROM cart_lines", None)?;
         }
     }
     Ok(())
 }
 
-fn record_event(sql: &SqlStorage, event: &CartEvent, now_ms: u64) -> Result<()> {
-    sql.exec(
+fn record_event(db: &Db, event: &ShopperEvent, now_ms: u64) -> Result<()> {
+    db.run(
         "INSERT INTO events (at_ms, json) VALUES (?, ?)",
         vec![sql::int(now_ms)?, serde_json::to_string(event)?.into()],
     )?;
-    sql.exec(
+    db.run(
         "DELETE FROM events WHERE id <= (SELECT MAX(id) FROM events) - ?",
         vec![sql::int(MAX_EVENTS)?],
     )?;
     Ok(())
 }
 
-fn load_record(sql: &SqlStorage, key: &IdempotencyKey) -> Result<Option<IdempotencyRecord>> {
-    sql.exec(
+fn load_record(db: &Db, key: &IdempotencyKey) -> Result<Option<IdempotencyRecord>> {
+    db.rows::<JsonRow>(
         "SELECT json FROM idempotency WHERE key = ?",
         vec![key.as_str().into()],
     )?
-    .to_array::<JsonRow>()?
     .into_iter()
     .next()
     .map(|r| {
@@ -104,12 +103,12 @@ fn load_record(sql: &SqlStorage, key: &IdempotencyKey) -> Result<Option<Idempote
     .transpose()
 }
 
-fn store_record(sql: &SqlStorage, record: &IdempotencyRecord, now_ms: u64) -> Result<()> {
-    sql.exec(
+fn store_record(db: &Db, record: &IdempotencyRecord, now_ms: u64) -> Result<()> {
+    db.run(
         "DELETE FROM idempotency WHERE created_at_ms < ?",
         vec![sql::int(idempotency_cutoff(now_ms))?],
     )?;
-    sql.exec(
+    db.run(
         "INSERT INTO idempotency (key, json, created_at_ms) VALUES (?, ?, ?)
          ON CONFLICT (key) DO UPDATE SET json = excluded.json, created_at_ms = excluded.created_at_ms",
         vec![
@@ -124,43 +123,23 @@ fn store_record(sql: &SqlStorage, record: &IdempotencyRecord, now_ms: u64) -> Re
 impl ShopperStorefront {
     /// The cart's lines in display order.
     pub(super) fn cart_lines(&self) -> Result<Vec<CartLine>> {
-        load_lines(&self.state.storage().sql())
+        load_lines(&self.db)
     }
 
-    /// Products the shopper looked at or added lately, most recent first, once each.
-    pub(super) fn recent_products(&self, n: usize) -> Result<Vec<String>> {
+    /// The shopper's latest events, newest first (unreadable ones are skipped).
+    pub(super) fn recent_events(&self) -> Result<Vec<ShopperEvent>> {
         let rows: Vec<JsonRow> = self
-            .state
-            .storage()
-            .sql()
-            .exec("SELECT json FROM events ORDER BY id DESC LIMIT 100", None)?
-            .to_array()?;
-        let mut handles: Vec<String> = Vec::new();
-        for row in rows {
-            let Ok(event) = serde_json::from_str::<CartEvent>(&row.json) else {
-                continue;
-            };
-            let handle = match event {
-                CartEvent::ProductViewed { handle } | CartEvent::Added { handle, .. } => handle,
-                CartEvent::Removed { .. } => continue,
-            };
-            if !handles.contains(&handle) {
-                handles.push(handle);
-            }
-            if handles.len() == n {
-                break;
-            }
-        }
-        Ok(handles)
+            .db
+            .rows("SELECT json FROM events ORDER BY id DESC LIMIT 100", None)?;
+        Ok(rows
+            .iter()
+            .filter_map(|r| serde_json::from_str(&r.json).ok())
+            .collect())
     }
 
     /// Records something the shopper did (outside a cart command).
-    pub(super) fn record_event(&self, event: &CartEvent) -> Result<()> {
-        record_event(
-            &self.state.storage().sql(),
-            event,
-            worker::Date::now().as_millis(),
-        )
+    pub(super) fn record_event(&self, event: &ShopperEvent) -> Result<()> {
+        record_event(&self.db, event, worker::Date::now().as_millis())
     }
 
     /// Checks the idempotency key, applies the command to the stored cart, writes the change,
@@ -174,13 +153,13 @@ impl ShopperStorefront {
         idempotent: Option<Idempotent>,
         respond: impl Fn(&std::result::Result<Vec<CartLine>, CartError>) -> (u16, String) + 'static,
     ) -> Result<Outcome> {
-        let sql = self.state.storage().sql();
+        let db = self.db.clone();
         let result: Rc<RefCell<Option<Outcome>>> = Rc::new(RefCell::new(None));
         let out = Rc::clone(&result);
         sql::transaction(&self.state, move || {
             let now = worker::Date::now().as_millis();
             let existing = match &idempotent {
-                Some(i) => load_record(&sql, &i.key)?,
+                Some(i) => load_record(&db, &i.key)?,
                 None => None,
             };
             if let Some(i) = &idempotent {
@@ -196,7 +175,7 @@ impl ShopperStorefront {
                     IdempotencyCheck::Fresh => {}
                 }
             }
-            let lines = load_lines(&sql)?;
+            let lines = load_lines(&db)?;
             let decided = apply(&lines, &cmd, &catalog, now)
                 .map(|change| (change.lines, change.write, change.event));
             let response_input = decided
@@ -204,9 +183,9 @@ impl ShopperStorefront {
                 .map(|(l, _, _)| l.clone())
                 .map_err(Clone::clone);
             if let Ok((_, change, event)) = &decided {
-                write(&sql, change)?;
+                write(&db, change)?;
                 if let Some(event) = event {
-                    record_event(&sql, event, now)?;
+                    record_event(&db, event, now)?;
                 }
             }
             if let Some(i) = &idempotent {
@@ -214,7 +193,7 @@ impl ShopperStorefront {
                 if should_record(status) {
                     let record =
                         IdempotencyRecord::new(&i.key, i.fingerprint.clone(), status, body, now);
-                    store_record(&sql, &record, now)?;
+                    store_record(&db, &record, now)?;
                 }
             }
             *out.borrow_mut() = Some(match decided {

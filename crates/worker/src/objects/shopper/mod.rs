@@ -6,130 +6,133 @@ mod cart;
 mod cart_api;
 mod cart_page;
 mod cart_store;
-mod catalog;
+mod catalog_pages;
 mod checkout;
-mod pages;
+mod page_request;
 mod schema;
+mod store_view;
 
-use super::store_client;
-use crate::internal::{self, ShopperContext};
-use crate::respond;
+use crate::internal;
+use crate::respond::{self, Audience};
+use crate::sql::Db;
+use page_request::PageRequest;
 use std::cell::{Cell, RefCell};
-use wandstore_core::cached::Cached;
-use wandstore_core::store::{SNAPSHOT_TTL_MS, StoreSettings};
-use wandstore_render::{Chrome, ErrorPage};
+use wandstore_core::cart::FormAction;
+use wandstore_protocol::EdgeError;
+use wandstore_protocol::shopper::{CONTEXT_HEADER, ObjectReport, REPORT_HEADER, ShopperContext};
+use wandstore_render::Chrome;
 use worker::{DurableObject, Env, Method, Request, Response, Result, State, durable_object};
 
 #[durable_object]
 pub struct ShopperStorefront {
     state: State,
     env: Env,
+    db: Db,
     migrated: Cell<bool>,
-    /// The store's settings, refetched from StoreConfig at most once per TTL.
-    store: RefCell<Option<Cached<StoreSettings>>>,
-    /// Catalog answers from StoreConfig, kept for the same TTL.
-    catalog: RefCell<catalog::CatalogCache>,
+    /// The store's settings and catalog answers, kept for the snapshot TTL.
+    view: RefCell<store_view::StoreView>,
+    /// What serving the current request cost (reported to the entry's log line).
+    report: RefCell<ObjectReport>,
 }
 
 impl DurableObject for ShopperStorefront {
     fn new(state: State, env: Env) -> Self {
         ShopperStorefront {
+            db: Db::new(&state),
             state,
             env,
             migrated: Cell::new(false),
-            store: RefCell::new(None),
-            catalog: RefCell::new(catalog::CatalogCache::default()),
+            view: RefCell::new(store_view::StoreView::default()),
+            report: RefCell::new(ObjectReport::default()),
         }
     }
 
-    async fn fetch(&self, mut req: Request) -> Result<Response> {
-        let Some(ctx) = ShopperContext::from_headers(req.headers()) else {
-            return Ok(respond::json_error(
-                400,
-                "bad_internal_request",
-                "missing shopper context",
-                "",
-            ));
+    async fn fetch(&self, req: Request) -> Result<Response> {
+        let context = req.headers().get(CONTEXT_HEADER)?;
+        let Some(ctx) = context.as_deref().and_then(ShopperContext::from_header) else {
+            let e = EdgeError::bad_request("bad_internal_request", "missing shopper context");
+            return Ok(respond::error(&e, Audience::Api, ""));
         };
-        let Some(store) = self.store_settings(&ctx).await? else {
-            let page = ErrorPage::not_found(
-                Chrome::platform(&ctx.request_id),
-                &format!("a store named “{}”", ctx.store),
-            );
-            return Ok(respond::html(404, page.html()));
+        *self.report.borrow_mut() = ObjectReport::default();
+        let mut resp = match self.serve(&req, &ctx).await {
+            Ok(resp) => resp,
+            Err(e) => respond::error(
+                &e,
+                Audience::page(Chrome::platform(&ctx.request_id)),
+                &ctx.request_id,
+            ),
         };
-        schema::ensure(self)?;
-        let url = req.url()?;
-        let path = url.path().to_owned();
+        let mut report = self.report.take();
+        (report.rows_read, report.rows_written) = self.db.take_counts();
+        let _ = resp.headers_mut().set(REPORT_HEADER, &report.to_header());
+        Ok(resp)
+    }
+}
+
+impl ShopperStorefront {
+    /// Routes one page request; the `Err` is an error before the store's frame is known.
+    async fn serve(
+        &self,
+        req: &Request,
+        ctx: &ShopperContext,
+    ) -> std::result::Result<Response, EdgeError> {
+        let store = self.store_settings(ctx).await?;
+        self.ensure_schema().map_err(EdgeError::internal)?;
+        let url = req.url().map_err(EdgeError::internal)?;
         let query: Vec<(String, String)> = url
             .query_pairs()
             .map(|(k, v)| (k.into_owned(), v.into_owned()))
             .collect();
-        let page = pages::Page {
-            ctx: &ctx,
+        let page = PageRequest {
+            ctx,
             store: &store,
             query: &query,
-            cart_count: wandstore_core::cart::item_count(&self.cart_lines()?),
+            cart_count: wandstore_core::cart::item_count(
+                &self.cart_lines().map_err(EdgeError::internal)?,
+            ),
         };
         let method = req.method();
-        let header = |name: &str| req.headers().get(name).ok().flatten();
-        let idempotency_key = header("idempotency-key");
-        let buyer = (header(internal::BUYER_IP), header(internal::BUYER_COUNTRY));
-        let body = match method {
-            Method::Get | Method::Head => String::new(),
-            _ => req.text().await?,
-        };
-        let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
         let readable = matches!(method, Method::Get | Method::Head);
-        match (segments.as_slice(), readable) {
+        let body = if readable {
+            String::new()
+        } else {
+            internal::request_text(req)
+                .await
+                .map_err(EdgeError::internal)?
+        };
+        let path = url.path().to_owned();
+        let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
+        let result = match (segments.as_slice(), readable) {
             ([""], true) => self.home(&page).await,
             (["collections", handle], true) => self.collection(&page, handle).await,
             (["products", handle], true) => self.product(&page, handle).await,
             (["search"], true) => self.search(&page).await,
             (["cart"], true) => self.cart_page(&page, 200, None).await,
-            (["cart", action @ ("add" | "update" | "remove" | "clear")], false)
-                if method == Method::Post =>
-            {
-                self.cart_form(&page, action, &body).await
+            (["cart", action], false) if method == Method::Post => {
+                match FormAction::parse(action) {
+                    Some(action) => self.cart_form(&page, action, &body).await,
+                    None => Err(EdgeError::no_route()),
+                }
             }
-            (["checkout"], false) if method == Method::Post => {
-                self.checkout(&page, &body, buyer).await
+            (["checkout"], false) if method == Method::Post => self.checkout(&page, &body).await,
+            (["api", "cart"], _) => {
+                let key = req.headers().get("idempotency-key").ok().flatten();
+                return Ok(self.cart_api(&page, method, &body, key).await);
             }
-            (["api", "cart"], _) => self.cart_api(&page, method, &body, idempotency_key).await,
             (["" | "collections" | "products" | "search" | "cart"], false) => {
-                Ok(not_allowed(&page, "GET, HEAD"))
+                Err(EdgeError::method_not_allowed("GET, HEAD"))
             }
-            (["cart", "add" | "update" | "remove" | "clear"] | ["checkout"], true) => {
-                Ok(not_allowed(&page, "POST"))
-            }
-            _ => Ok(page.error(404, "Not found", "We could not find that page.")),
-        }
+            (["cart", _] | ["checkout"], true) => Err(EdgeError::method_not_allowed("POST")),
+            _ => Err(EdgeError::no_route()),
+        };
+        Ok(result.unwrap_or_else(|e| page.error(&e)))
     }
-}
 
-fn not_allowed(page: &pages::Page<'_>, allow: &str) -> Response {
-    let mut resp = page.error(
-        405,
-        "Method not allowed",
-        &format!("This address accepts {allow}."),
-    );
-    let _ = resp.headers_mut().set("allow", allow);
-    resp
-}
-
-impl ShopperStorefront {
-    async fn store_settings(&self, ctx: &ShopperContext) -> Result<Option<StoreSettings>> {
-        let now = worker::Date::now().as_millis();
-        if let Some(hit) = self
-            .store
-            .borrow()
-            .as_ref()
-            .and_then(|c| c.fresh(now, SNAPSHOT_TTL_MS))
-        {
-            return Ok(Some(hit.clone()));
+    fn ensure_schema(&self) -> Result<()> {
+        if !self.migrated.get() {
+            schema::migrate(self)?;
+            self.migrated.set(true);
         }
-        let fetched = store_client::settings(&self.env, &ctx.store, &ctx.request_id).await?;
-        *self.store.borrow_mut() = fetched.clone().map(|s| Cached::new(s, now));
-        Ok(fetched)
+        Ok(())
     }
 }

@@ -25,11 +25,7 @@ const MIGRATIONS: &[sql::Migration] = &[
     ],
 ];
 
-/// Brings the schema up to date once per object lifetime.
-pub fn ensure(object: &ShopperStorefront) -> worker::Result<()> {
-    if !object.migrated.get() {
-        sql::migrate(&object.state, MIGRATIONS)?;
-        object.migrated.set(true);
-    }
-    Ok(())
+/// Brings the schema up to date.
+pub fn migrate(object: &ShopperStorefront) -> worker::Result<()> {
+    sql::migrate(&object.state, &object.db, MIGRATIONS)
 }

@@ -1,115 +1,106 @@
 //! StoreConfig: one object per store (`"{store}"`). Owns the store's record (settings,
-//! Shopify connection, owner token hash), its catalog cache (SQLite, indexed in memory) and
-//! the upstream circuit breaker.
+//! Shopify connection, owner token hash), its catalog cache (SQLite, indexed in memory), the
+//! upstream circuit breaker and the checkout hand-off. It answers the typed questions of
+//! `wandstore_protocol::store`; the storefront token never leaves it.
 
-mod catalog;
+mod answers;
+mod catalog_cache;
 mod checkout;
-mod reads;
-mod records;
+mod record;
 mod schema;
+mod state;
 mod sync;
 
-use crate::env_config::{self, Tuning};
-use crate::{internal, respond};
-use futures::future::{LocalBoxFuture, Shared};
-use std::cell::{Cell, RefCell};
+use crate::internal::{self, reply};
 use std::rc::Rc;
-use wandstore_core::catalog_index::CatalogIndex;
-use wandstore_core::store::StoreSlug;
-use wandstore_registry::StoreRecord;
-use worker::{DurableObject, Env, Method, Request, Response, Result, State, durable_object};
+use wandstore_protocol::store::{
+    CatalogReply, ObjectMetrics, RefreshStarted, StoreError, StoreQuestion,
+};
+use wandstore_protocol::wire::Question;
+use worker::{DurableObject, Env, Request, Response, Result, State, durable_object};
 
-pub use sync::SyncFailure;
-
-/// What a finished sync reports.
-pub type SyncResult = std::result::Result<sync::SyncReport, SyncFailure>;
-
-/// The object's state, shared with the background refresh it may start.
-pub struct Inner {
-    state: State,
-    tuning: Tuning,
-    migrated: Cell<bool>,
-    /// The stored record, read once per object lifetime (this object is its only writer).
-    record: RefCell<Option<StoreRecord>>,
-    /// The catalog as last synced, built from SQLite on first use.
-    catalog: RefCell<Option<Rc<CatalogIndex>>>,
-    /// Requests this object instance has served (for the hot-store benchmark), and since when.
-    served: Cell<u64>,
-    started_at_ms: u64,
-    /// The sync in flight, shared by everyone who waits for it (one at a time per store).
-    sync: RefCell<Option<Shared<LocalBoxFuture<'static, SyncResult>>>>,
-}
+pub use state::StoreState;
 
 #[durable_object]
 pub struct StoreConfig {
-    inner: Rc<Inner>,
+    state: Rc<StoreState>,
 }
 
 impl DurableObject for StoreConfig {
     fn new(state: State, env: Env) -> Self {
         StoreConfig {
-            inner: Rc::new(Inner {
-                state,
-                tuning: env_config::tuning(&env),
-                migrated: Cell::new(false),
-                record: RefCell::new(None),
-                catalog: RefCell::new(None),
-                served: Cell::new(0),
-                started_at_ms: worker::Date::now().as_millis(),
-                sync: RefCell::new(None),
-            }),
+            state: Rc::new(StoreState::new(state, env)),
         }
     }
 
     async fn fetch(&self, req: Request) -> Result<Response> {
         let rid = req.headers().get(internal::REQUEST_ID)?.unwrap_or_default();
-        let Some(store) = req
-            .headers()
-            .get(internal::STORE)?
-            .and_then(|s| StoreSlug::parse(&s).ok())
-        else {
-            return Ok(respond::json_error(
-                400,
-                "bad_internal_request",
-                "missing or invalid store header",
-                &rid,
-            ));
+        let question: StoreQuestion = match internal::read_question(&req).await? {
+            Ok(q) => q,
+            Err(e) => return Ok(internal::unreadable(&e)),
         };
-        schema::ensure(&self.inner)?;
-        let path = req.path();
-        if path == internal::METRICS_PATH {
-            return Ok(respond::json(
-                200,
-                &serde_json::json!({
-                    "requests_served": self.inner.served.get(),
-                    "since_ms": self.inner.started_at_ms,
+        let s = &self.state;
+        s.ensure_schema()?;
+        if !matches!(question, StoreQuestion::Metrics(_)) {
+            s.count_request();
+        }
+        Ok(match question {
+            StoreQuestion::Settings(q) => answer(&q, s.settings()),
+            StoreQuestion::Catalog(q) => {
+                let result: std::result::Result<CatalogReply, StoreError> =
+                    answers::catalog(s, &q, &rid).await;
+                answer(&q, result)
+            }
+            StoreQuestion::Checkout(q) => {
+                let result = checkout::start(s, &q).await;
+                answer(&q, result)
+            }
+            StoreQuestion::Create(q) => {
+                let result = record::create(s, q.clone(), &rid).await;
+                answer(&q, result)
+            }
+            StoreQuestion::Update(q) => {
+                let result = record::update(s, q.clone(), &rid).await;
+                answer(&q, result)
+            }
+            StoreQuestion::Show(q) => answer(&q, s.public()),
+            StoreQuestion::Delete(q) => {
+                let result = record::delete(s).await;
+                answer(&q, result)
+            }
+            StoreQuestion::Sync(q) => {
+                let result = s.sync(wandstore_core::guarded::RetryPolicy::background(), &rid);
+                answer(&q, result.await)
+            }
+            StoreQuestion::Status(q) => answer(&q, s.status().map_err(internal)),
+            StoreQuestion::Refresh(q) => {
+                let result = answers::refresh_if_stale(s, &rid)
+                    .map(|started| RefreshStarted { started })
+                    .map_err(internal);
+                answer(&q, result)
+            }
+            StoreQuestion::Metrics(q) => answer(
+                &q,
+                Ok::<_, StoreError>(ObjectMetrics {
+                    requests_served: s.requests_served(),
+                    since_ms: s.started_at_ms(),
                 }),
-            ));
-        }
-        self.inner
-            .served
-            .set(self.inner.served.get().saturating_add(1));
-        if path.starts_with("/catalog/") {
-            return reads::handle(&self.inner, req, &store, &rid).await;
-        }
-        match (req.method(), path.as_str()) {
-            (Method::Get, internal::SETTINGS_PATH) => records::settings(&self.inner, &store, &rid),
-            (Method::Post, internal::CHECKOUT_PATH) => {
-                checkout::handle(&self.inner, req, &rid).await
-            }
-            (Method::Get, internal::RECORD_PATH) => records::get(&self.inner, &store, &rid),
-            (Method::Put, internal::RECORD_PATH) => {
-                records::put(&self.inner, req, &store, &rid).await
-            }
-            (Method::Delete, internal::RECORD_PATH) => {
-                records::delete(&self.inner, &store, &rid).await
-            }
-            _ => Ok(respond::json_error(
-                404,
-                "not_found",
-                "no such StoreConfig route",
-                &rid,
-            )),
-        }
+            ),
+        })
+    }
+}
+
+/// The reply to `_q`, typed by the question it answers.
+fn answer<Q>(_q: &Q, result: std::result::Result<Q::Answer, StoreError>) -> Response
+where
+    Q: Question<Envelope = StoreQuestion, Error = StoreError>,
+{
+    reply::<Q>(&result)
+}
+
+/// A storage or runtime failure, as the object's typed refusal.
+pub fn internal(e: worker::Error) -> StoreError {
+    StoreError::Internal {
+        message: e.to_string(),
     }
 }

@@ -1,6 +1,6 @@
 //! StoreConfig's SQLite schema, as versioned migrations.
 
-use super::Inner;
+use super::StoreState;
 use crate::sql;
 
 const MIGRATIONS: &[sql::Migration] = &[
@@ -44,11 +44,7 @@ const MIGRATIONS: &[sql::Migration] = &[
     ],
 ];
 
-/// Brings the schema up to date once per object lifetime (and again after a wipe).
-pub fn ensure(inner: &Inner) -> worker::Result<()> {
-    if !inner.migrated.get() {
-        sql::migrate(&inner.state, MIGRATIONS)?;
-        inner.migrated.set(true);
-    }
-    Ok(())
+/// Brings the schema up to date.
+pub fn migrate(s: &StoreState) -> worker::Result<()> {
+    sql::migrate(&s.state, &s.db, MIGRATIONS)
 }

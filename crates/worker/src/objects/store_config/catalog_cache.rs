@@ -1,6 +1,6 @@
-//! The catalog cache in SQLite, its in-memory index, and the upstream breaker's state.
+//! The catalog cache in SQLite, its in-memory index, and the stored breaker.
 
-use super::Inner;
+use super::StoreState;
 use crate::sql;
 use serde::Deserialize;
 use std::rc::Rc;
@@ -27,24 +27,20 @@ fn corrupt(what: &str, e: impl std::fmt::Display) -> worker::Error {
     worker::Error::RustError(format!("cached {what} is unreadable: {e}"))
 }
 
-impl Inner {
+impl StoreState {
     fn meta(&self) -> Result<MetaRow> {
-        self.state
-            .storage()
-            .sql()
-            .exec(
+        self.db
+            .rows::<MetaRow>(
                 "SELECT synced_at_ms, truncated, last_error, last_error_at_ms, breaker
                  FROM catalog_meta WHERE id = 1",
                 None,
             )?
-            .to_array::<MetaRow>()?
             .into_iter()
             .next()
             .ok_or_else(|| worker::Error::RustError("catalog_meta row is missing".into()))
     }
 
-    /// Whether the cached catalog is due a refresh at `now_ms` (one read of the meta row; no
-    /// catalog, breaker or status is built).
+    /// Whether the cached catalog is due a refresh at `now_ms` (one read of the meta row).
     pub fn is_stale(&self, now_ms: u64) -> Result<bool> {
         let status = CatalogStatus {
             synced_at_ms: self.meta()?.synced_at_ms,
@@ -64,7 +60,7 @@ impl Inner {
             truncated: meta.truncated != 0,
             last_error: meta.last_error,
             last_error_at_ms: meta.last_error_at_ms,
-            breaker: match self.breaker()?.state() {
+            breaker: match self.breaker_now()?.state() {
                 BreakerState::Closed { .. } => "closed",
                 BreakerState::Open { .. } => "open",
                 BreakerState::HalfOpen { .. } => "half-open",
@@ -82,16 +78,15 @@ impl Inner {
         if self.meta()?.synced_at_ms.is_none() {
             return Ok(None);
         }
-        let sql = self.state.storage().sql();
-        let products = sql
-            .exec("SELECT json FROM products ORDER BY position", None)?
-            .to_array::<JsonRow>()?
+        let products = self
+            .db
+            .rows::<JsonRow>("SELECT json FROM products ORDER BY position", None)?
             .into_iter()
             .map(|r| serde_json::from_str::<Product>(&r.json).map_err(|e| corrupt("product", e)))
             .collect::<Result<Vec<_>>>()?;
-        let collections = sql
-            .exec("SELECT json FROM collections ORDER BY position", None)?
-            .to_array::<JsonRow>()?
+        let collections = self
+            .db
+            .rows::<JsonRow>("SELECT json FROM collections ORDER BY position", None)?
             .into_iter()
             .map(|r| {
                 serde_json::from_str::<Collection>(&r.json).map_err(|e| corrupt("collection", e))
@@ -109,7 +104,7 @@ impl Inner {
         collections: Vec<Collection>,
         truncated: bool,
         now_ms: u64,
-    ) -> Result<Rc<CatalogIndex>> {
+    ) -> Result<()> {
         let rows: Vec<(String, String)> = products
             .iter()
             .map(|p| Ok((p.handle.clone(), serde_json::to_string(p)?)))
@@ -118,45 +113,42 @@ impl Inner {
             .iter()
             .map(|c| Ok((c.handle.clone(), serde_json::to_string(c)?)))
             .collect::<Result<_>>()?;
-        let s = self.state.storage().sql();
+        let db = self.db.clone();
         sql::transaction(&self.state, move || {
-            s.exec("DELETE FROM products", None)?;
-            s.exec("DELETE FROM collections", None)?;
+            db.run("DELETE FROM products", None)?;
+            db.run("DELETE FROM collections", None)?;
             for (pos, (handle, json)) in rows.into_iter().enumerate() {
-                s.exec(
+                db.run(
                     "INSERT OR IGNORE INTO products (position, handle, json) VALUES (?, ?, ?)",
                     vec![sql::int(pos as u64)?, handle.into(), json.into()],
                 )?;
             }
             for (pos, (handle, json)) in crows.into_iter().enumerate() {
-                s.exec(
+                db.run(
                     "INSERT OR IGNORE INTO collections (position, handle, json) VALUES (?, ?, ?)",
                     vec![sql::int(pos as u64)?, handle.into(), json.into()],
                 )?;
             }
-            s.exec(
+            db.run(
                 "UPDATE catalog_meta SET synced_at_ms = ?, truncated = ?, last_error = NULL,
                  last_error_at_ms = NULL WHERE id = 1",
                 vec![sql::int(now_ms)?, i64::from(truncated).into()],
-            )?;
-            Ok(())
+            )
         })?;
-        let index = Rc::new(CatalogIndex::new(products, collections));
-        *self.catalog.borrow_mut() = Some(Rc::clone(&index));
-        Ok(index)
+        *self.catalog.borrow_mut() = Some(Rc::new(CatalogIndex::new(products, collections)));
+        Ok(())
     }
 
     /// Remembers why the last sync failed (shown by the admin API; never holds a token).
     pub fn record_sync_error(&self, message: &str, now_ms: u64) -> Result<()> {
-        self.state.storage().sql().exec(
+        self.db.run(
             "UPDATE catalog_meta SET last_error = ?, last_error_at_ms = ? WHERE id = 1",
             vec![message.into(), sql::int(now_ms)?],
-        )?;
-        Ok(())
+        )
     }
 
-    /// The upstream circuit breaker as last saved.
-    pub fn breaker(&self) -> Result<CircuitBreaker> {
+    /// The breaker as stored (closed if never stored).
+    pub(super) fn stored_breaker(&self) -> Result<CircuitBreaker> {
         let state = match self.meta()?.breaker {
             Some(json) => serde_json::from_str(&json).map_err(|e| corrupt("breaker", e))?,
             None => return Ok(CircuitBreaker::new(self.tuning.breaker)),
@@ -164,11 +156,10 @@ impl Inner {
         Ok(CircuitBreaker::from_state(self.tuning.breaker, state))
     }
 
-    pub fn save_breaker(&self, breaker: &CircuitBreaker) -> Result<()> {
-        self.state.storage().sql().exec(
+    pub(super) fn save_breaker(&self, state: &BreakerState) -> Result<()> {
+        self.db.run(
             "UPDATE catalog_meta SET breaker = ? WHERE id = 1",
-            vec![serde_json::to_string(&breaker.state())?.into()],
-        )?;
-        Ok(())
+            vec![serde_json::to_string(state)?.into()],
+        )
     }
 }

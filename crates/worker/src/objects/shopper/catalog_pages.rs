@@ -1,0 +1,144 @@
+//! The catalog pages: home, collection, product, search. Each asks one typed catalog
+//! question (through the object's short-lived cache) and renders a page model.
+
+use super::ShopperStorefront;
+use super::page_request::PageRequest;
+use crate::respond;
+use serde::Deserialize;
+use wandstore_core::catalog_question::{CatalogAnswer, CatalogQuestion, MAX_SEEN};
+use wandstore_core::shopper_events::{ShopperEvent, recent_products};
+use wandstore_protocol::EdgeError;
+use wandstore_render::{CollectionPage, HomePage, ProductPage, Recommendation, SearchPage};
+use worker::Response;
+
+type Page = Result<Response, EdgeError>;
+
+/// An answer of another kind than the question asked (a bug in StoreConfig).
+fn mismatch(asked: &str) -> EdgeError {
+    EdgeError::internal(format!(
+        "StoreConfig answered a {asked} question with another kind"
+    ))
+}
+
+impl ShopperStorefront {
+    pub(super) async fn home(&self, page: &PageRequest<'_>) -> Page {
+        let reply = self.ask_catalog(page.ctx, CatalogQuestion::Home).await?;
+        let CatalogAnswer::Home { featured } = &reply.answer else {
+            return Err(mismatch("home"));
+        };
+        let visits = self.count_page_view().map_err(EdgeError::internal)?;
+        let mut home = HomePage::new(page.chrome(), visits);
+        home.featured = featured.clone();
+        home.recommended = self.recommendations(page).await;
+        Ok(respond::html(200, home.html()))
+    }
+
+    pub(super) async fn collection(&self, page: &PageRequest<'_>, handle: &str) -> Page {
+        let question = CatalogQuestion::Collection {
+            handle: handle.to_owned(),
+            query: page.listing_query()?,
+        };
+        let reply = self.ask_catalog(page.ctx, question).await?;
+        let CatalogAnswer::Collection {
+            collection,
+            listing,
+        } = &reply.answer
+        else {
+            return Err(mismatch("collection"));
+        };
+        let view = CollectionPage {
+            chrome: page.chrome(),
+            collection: collection.clone(),
+            listing: listing.clone(),
+        };
+        Ok(respond::html(200, view.html()))
+    }
+
+    pub(super) async fn product(&self, page: &PageRequest<'_>, handle: &str) -> Page {
+        let question = CatalogQuestion::Product {
+            handle: handle.to_owned(),
+        };
+        let reply = self.ask_catalog(page.ctx, question).await?;
+        let CatalogAnswer::Product { product } = &reply.answer else {
+            return Err(mismatch("product"));
+        };
+        self.record_event(&ShopperEvent::Viewed {
+            handle: product.handle.clone(),
+        })
+        .map_err(EdgeError::internal)?;
+        let view = ProductPage {
+            chrome: page.chrome(),
+            product: (**product).clone(),
+            selected_variant_id: page.param("variant").map(str::to_owned),
+            csrf: self.csrf_token(page.ctx),
+        };
+        Ok(respond::html(200, view.html()))
+    }
+
+    pub(super) async fn search(&self, page: &PageRequest<'_>) -> Page {
+        let text = page.param("q").unwrap_or_default().trim().to_owned();
+        if text.is_empty() {
+            let view = SearchPage {
+                chrome: page.chrome(),
+                query: text,
+                listing: None,
+            };
+            return Ok(respond::html(200, view.html()));
+        }
+        let question = CatalogQuestion::search(&text, page.listing_query()?);
+        let reply = self.ask_catalog(page.ctx, question).await?;
+        let CatalogAnswer::Search { listing } = &reply.answer else {
+            return Err(mismatch("search"));
+        };
+        let view = SearchPage {
+            chrome: page.chrome(),
+            query: text,
+            listing: Some(listing.clone()),
+        };
+        Ok(respond::html(200, view.html()))
+    }
+
+    /// "Recommended for you": products like the ones this shopper looked at lately. Never
+    /// fails the page: without history or an answer, the slot is simply left out.
+    async fn recommendations(&self, page: &PageRequest<'_>) -> Vec<Recommendation> {
+        let seen = match self.recent_events() {
+            Ok(events) => recent_products(events, MAX_SEEN),
+            Err(_) => return Vec::new(),
+        };
+        if seen.is_empty() {
+            return Vec::new();
+        }
+        let Ok(reply) = self
+            .ask_catalog(page.ctx, CatalogQuestion::recommend(seen))
+            .await
+        else {
+            return Vec::new();
+        };
+        let CatalogAnswer::Recommend { picks } = &reply.answer else {
+            return Vec::new();
+        };
+        picks
+            .iter()
+            .map(|p| Recommendation {
+                card: p.card.clone(),
+                reason: Some(format!("Because you viewed {}", p.because)),
+            })
+            .collect()
+    }
+
+    fn count_page_view(&self) -> worker::Result<u64> {
+        #[derive(Deserialize)]
+        struct Count {
+            value: u64,
+        }
+        let rows: Vec<Count> = self.db.rows(
+            "INSERT INTO counters (name, value) VALUES ('page_views', 1)
+             ON CONFLICT (name) DO UPDATE SET value = value + 1
+             RETURNING value",
+            None,
+        )?;
+        rows.first()
+            .map(|c| c.value)
+            .ok_or_else(|| worker::Error::RustError("page view counter returned no row".into()))
+    }
+}

@@ -1,0 +1,116 @@
+//! The shopper object's view of its store: the settings and catalog answers from StoreConfig,
+//! kept in memory for the snapshot TTL, so a busy store is not one hot object.
+
+use super::ShopperStorefront;
+use crate::objects::store_client;
+use std::rc::Rc;
+use wandstore_core::cached::{Cached, TtlMap};
+use wandstore_core::catalog_question::CatalogQuestion;
+use wandstore_core::store::{SNAPSHOT_TTL_MS, StoreSettings};
+use wandstore_protocol::EdgeError;
+use wandstore_protocol::shopper::ShopperContext;
+use wandstore_protocol::store::{CatalogReply, Freshness, GetSettings, StoreError};
+use wandstore_protocol::wire::AskError;
+
+/// How many distinct catalog answers one shopper object keeps.
+const MAX_ANSWERS: usize = 64;
+
+/// A catalog answer or the store's refusal (a missing product, an unknown collection).
+pub type CatalogResult = Result<Rc<CatalogReply>, StoreError>;
+
+pub struct StoreView {
+    settings: Option<Cached<StoreSettings>>,
+    answers: TtlMap<String, CatalogResult>,
+}
+
+impl Default for StoreView {
+    fn default() -> Self {
+        StoreView {
+            settings: None,
+            answers: TtlMap::new(SNAPSHOT_TTL_MS, MAX_ANSWERS),
+        }
+    }
+}
+
+fn now_ms() -> u64 {
+    worker::Date::now().as_millis()
+}
+
+impl ShopperStorefront {
+    /// The store's settings, refetched from StoreConfig at most once per TTL; an unknown
+    /// store is a 404 page (and nothing is kept).
+    pub(super) async fn store_settings(
+        &self,
+        ctx: &ShopperContext,
+    ) -> Result<StoreSettings, EdgeError> {
+        let now = now_ms();
+        if let Some(hit) = self
+            .view
+            .borrow()
+            .settings
+            .as_ref()
+            .and_then(|c| c.fresh(now, SNAPSHOT_TTL_MS))
+        {
+            return Ok(hit.clone());
+        }
+        self.count_call();
+        match store_client::ask(&self.env, &ctx.store, GetSettings, &ctx.request_id).await {
+            Ok(settings) => {
+                self.view.borrow_mut().settings = Some(Cached::new(settings.clone(), now));
+                Ok(settings)
+            }
+            Err(AskError::Refused(StoreError::NotFound)) => Err(EdgeError::not_found(
+                "unknown_store",
+                format!("we could not find a store named “{}”", ctx.store),
+            )),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// StoreConfig's answer to `question`, from this object's memory if it asked the same
+    /// within the TTL. Answers and misses are kept; failures are asked again next time.
+    pub(super) async fn ask_catalog(
+        &self,
+        ctx: &ShopperContext,
+        question: CatalogQuestion,
+    ) -> Result<Rc<CatalogReply>, EdgeError> {
+        let key = question.cache_key();
+        let now = now_ms();
+        let hit = self.view.borrow().answers.get(&key, now).cloned();
+        let result = match hit {
+            Some(kept) => {
+                self.note_freshness(Freshness::Local);
+                kept
+            }
+            None => {
+                self.count_call();
+                let asked = store_client::ask(&self.env, &ctx.store, question, &ctx.request_id)
+                    .await
+                    .map(Rc::new);
+                let result = match asked {
+                    Ok(reply) => Ok(reply),
+                    Err(AskError::Refused(e @ StoreError::Catalog { .. })) => Err(e),
+                    Err(e) => return Err(e.into()),
+                };
+                if let Ok(reply) = &result {
+                    self.note_freshness(reply.freshness);
+                }
+                self.view
+                    .borrow_mut()
+                    .answers
+                    .insert(key, result.clone(), now);
+                result
+            }
+        };
+        result.map_err(EdgeError::from)
+    }
+
+    fn count_call(&self) {
+        let mut report = self.report.borrow_mut();
+        report.do_calls = report.do_calls.saturating_add(1);
+    }
+
+    fn note_freshness(&self, freshness: Freshness) {
+        self.report.borrow_mut().cache = Some(freshness.as_str().to_owned());
+    }
+}

@@ -1,0 +1,76 @@
+//! Catalog questions, always answered from the cache: stale data is served while one
+//! background refresh runs; only a store that never synced waits for Shopify.
+
+use super::{StoreState, internal};
+use crate::upstream::now_ms;
+use futures::FutureExt;
+use std::rc::Rc;
+use wandstore_core::breaker::Decision;
+use wandstore_core::catalog_index::CatalogIndex;
+use wandstore_core::catalog_question::CatalogQuestion;
+use wandstore_core::guarded::RetryPolicy;
+use wandstore_protocol::store::{CatalogReply, Freshness, StoreError};
+
+/// The answer to one catalog question and how fresh it is.
+pub async fn catalog(
+    s: &Rc<StoreState>,
+    question: &CatalogQuestion,
+    rid: &str,
+) -> Result<CatalogReply, StoreError> {
+    let (index, freshness) = index_for_read(s, rid).await?;
+    Ok(CatalogReply {
+        answer: index.answer(question)?,
+        freshness,
+    })
+}
+
+/// The index to answer from and how fresh it is; a cold store waits for its first sync.
+async fn index_for_read(
+    s: &Rc<StoreState>,
+    rid: &str,
+) -> Result<(Rc<CatalogIndex>, Freshness), StoreError> {
+    if let Some(index) = s.index().map_err(internal)? {
+        let stale = s.is_stale(now_ms()).map_err(internal)?;
+        if stale {
+            start_refresh(s, rid);
+        }
+        let freshness = if stale {
+            Freshness::Stale
+        } else {
+            Freshness::Fresh
+        };
+        return Ok((index, freshness));
+    }
+    s.sync(RetryPolicy::default(), rid).await?;
+    match s.index().map_err(internal)? {
+        Some(index) => Ok((index, Freshness::Miss)),
+        None => Err(StoreError::Internal {
+            message: "a finished sync left no catalog".into(),
+        }),
+    }
+}
+
+/// The cron's question: starts a background refresh if the cache is stale. True if one was
+/// started.
+pub fn refresh_if_stale(s: &Rc<StoreState>, rid: &str) -> worker::Result<bool> {
+    if !s.is_stale(now_ms())? {
+        return Ok(false);
+    }
+    Ok(start_refresh(s, rid))
+}
+
+/// Starts a background refresh unless one is running or the breaker would refuse it. True if
+/// one was started.
+fn start_refresh(s: &Rc<StoreState>, rid: &str) -> bool {
+    if s.sync.borrow().is_some() {
+        return false;
+    }
+    // Peek at the breaker without taking its half-open probe.
+    let peek = s.breaker_now().map(|mut b| b.allow(now_ms()));
+    if let Ok(Decision::Reject { .. }) = peek {
+        return false;
+    }
+    let running = s.sync(RetryPolicy::background(), rid);
+    s.state.wait_until(running.map(|_| ()));
+    true
+}

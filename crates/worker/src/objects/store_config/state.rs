@@ -1,0 +1,169 @@
+//! What one StoreConfig object holds in memory: its storage, the store's record, the
+//! catalog index, the upstream's breaker and the sync in flight.
+
+use crate::env_config::{self, Tuning};
+use crate::sql::Db;
+use crate::upstream::BreakerHome;
+use futures::future::{LocalBoxFuture, Shared};
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+use wandstore_core::breaker::{BreakerState, CircuitBreaker};
+use wandstore_core::catalog_index::CatalogIndex;
+use wandstore_core::guarded::BreakerChange;
+use wandstore_core::log::{Level, event_line};
+use wandstore_protocol::store::{StoreError, SyncReport};
+use wandstore_registry::StoreRecord;
+use worker::{Env, State, console_log};
+
+/// What a finished sync reports.
+pub type SyncResult = Result<SyncReport, StoreError>;
+
+/// The object's state, shared with the background refresh it may start.
+pub struct StoreState {
+    pub(super) state: State,
+    pub(super) env: Env,
+    pub(super) db: Db,
+    pub(super) tuning: Tuning,
+    migrated: Cell<bool>,
+    /// The stored record, read once per object lifetime (this object is its only writer).
+    pub(super) record: RefCell<Option<StoreRecord>>,
+    /// The catalog as last synced, built from SQLite on first use.
+    pub(super) catalog: RefCell<Option<Rc<CatalogIndex>>>,
+    /// The upstream's circuit breaker, read from SQLite once; and the state last stored.
+    breaker: RefCell<Option<(CircuitBreaker, BreakerState)>>,
+    /// Requests this object instance has served (for the hot-store benchmark), and since when.
+    served: Cell<u64>,
+    started_at_ms: u64,
+    /// The sync in flight, shared by everyone who waits for it (one at a time per store).
+    pub(super) sync: RefCell<Option<Shared<LocalBoxFuture<'static, SyncResult>>>>,
+    /// The store's slug, for log lines (known once the record is read).
+    pub(super) slug: RefCell<String>,
+}
+
+impl StoreState {
+    pub fn new(state: State, env: Env) -> Self {
+        StoreState {
+            db: Db::new(&state),
+            tuning: env_config::tuning(&env),
+            state,
+            env,
+            migrated: Cell::new(false),
+            record: RefCell::new(None),
+            catalog: RefCell::new(None),
+            breaker: RefCell::new(None),
+            served: Cell::new(0),
+            started_at_ms: worker::Date::now().as_millis(),
+            sync: RefCell::new(None),
+            slug: RefCell::new(String::new()),
+        }
+    }
+
+    /// Brings the schema up to date once per object lifetime (and again after a wipe).
+    pub fn ensure_schema(&self) -> worker::Result<()> {
+        if !self.migrated.get() {
+            super::schema::migrate(self)?;
+            self.migrated.set(true);
+        }
+        Ok(())
+    }
+
+    /// Forgets everything held in memory (after the storage was wiped).
+    pub(super) fn forget(&self) {
+        *self.record.borrow_mut() = None;
+        *self.catalog.borrow_mut() = None;
+        *self.breaker.borrow_mut() = None;
+        self.migrated.set(false);
+    }
+
+    pub fn count_request(&self) {
+        self.served.set(self.served.get().saturating_add(1));
+    }
+
+    pub fn requests_served(&self) -> u64 {
+        self.served.get()
+    }
+
+    pub fn started_at_ms(&self) -> u64 {
+        self.started_at_ms
+    }
+
+    /// The breaker as it is now (read from SQLite on first use).
+    pub fn breaker_now(&self) -> worker::Result<CircuitBreaker> {
+        self.load_breaker()?;
+        Ok(self
+            .breaker
+            .borrow()
+            .as_ref()
+            .map_or_else(|| CircuitBreaker::new(self.tuning.breaker), |(b, _)| *b))
+    }
+
+    fn load_breaker(&self) -> worker::Result<()> {
+        if self.breaker.borrow().is_none() {
+            let stored = self.stored_breaker()?;
+            *self.breaker.borrow_mut() = Some((stored, stored.state()));
+        }
+        Ok(())
+    }
+}
+
+impl BreakerHome for StoreState {
+    fn with_breaker<R>(&self, f: impl FnOnce(&mut CircuitBreaker) -> R) -> R {
+        // A breaker that cannot be read from storage starts closed: failing open here keeps
+        // the store serving, and the next successful read restores the stored state.
+        if let Err(e) = self.load_breaker() {
+            console_log!(
+                "{}",
+                self.event(Level::Error, "breaker.unreadable", &e.to_string())
+            );
+        }
+        let mut slot = self.breaker.borrow_mut();
+        let (breaker, _) = slot.get_or_insert_with(|| {
+            let b = CircuitBreaker::new(self.tuning.breaker);
+            (b, b.state())
+        });
+        f(breaker)
+    }
+
+    fn store_breaker(&self) {
+        let change = {
+            let slot = self.breaker.borrow();
+            slot.as_ref()
+                .and_then(|(b, saved)| BreakerChange::between(*saved, b.state()))
+        };
+        let Some(change) = change else {
+            return;
+        };
+        match self.save_breaker(&change.to) {
+            Ok(()) => {
+                if let Some((_, saved)) = self.breaker.borrow_mut().as_mut() {
+                    *saved = change.to;
+                }
+            }
+            Err(e) => console_log!(
+                "{}",
+                self.event(Level::Error, "breaker.unsaved", &e.to_string())
+            ),
+        }
+        if let Some(name) = change.transition() {
+            let level = if name == "breaker.open" {
+                Level::Warn
+            } else {
+                Level::Info
+            };
+            console_log!("{}", self.event(level, name, "shopify"));
+        }
+    }
+}
+
+impl StoreState {
+    /// An event line about this store (`upstream` names what it concerns).
+    pub(super) fn event(&self, level: Level, msg: &str, upstream: &str) -> String {
+        event_line(
+            worker::Date::now().as_millis(),
+            level,
+            msg,
+            "",
+            serde_json::json!({ "store": self.slug.borrow().as_str(), "upstream": upstream }),
+        )
+    }
+}
