@@ -15,14 +15,13 @@
 //! form-safe. The secret should be at least [`crate::identity::MIN_SECRET_LEN`] bytes.
 
 use crate::identity::ShopperId;
+use crate::signed;
 use crate::store::StoreSlug;
-use base64::Engine;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use hmac::{Hmac, KeyInit, Mac};
 use sha2::{Digest, Sha256};
 use std::fmt;
 
-type HmacSha256 = Hmac<Sha256>;
+/// What a CSRF token signs (see [`crate::signed`]).
+const PURPOSE: &str = "wandstore-csrf";
 
 /// The form field that carries the token.
 pub const FORM_FIELD: &str = "csrf";
@@ -32,9 +31,7 @@ pub const TOKEN_TTL_MS: u64 = 12 * 60 * 60 * 1000;
 pub const MAX_CLOCK_SKEW_MS: u64 = 60 * 1000;
 /// Longer input is refused before any work is done.
 const MAX_TOKEN_LEN: usize = 256;
-const VERSION: &str = "v1";
 const TAG_LEN: usize = 16;
-const SIGNATURE_LEN: usize = 32;
 
 /// Why a token was refused. Every kind is a 403; the kinds exist for the log line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -95,10 +92,12 @@ impl std::error::Error for CsrfError {}
 /// A token for forms shown to `shopper` at `store` now.
 pub fn issue(secret: &[u8], store: &StoreSlug, shopper: &ShopperId, now_ms: u64) -> String {
     let issued = now_ms.to_string();
-    let sig = URL_SAFE_NO_PAD.encode(mac(secret, store, shopper, &issued).finalize().into_bytes());
-    format!(
-        "{VERSION}.{store}.{tag}.{issued}.{sig}",
-        tag = shopper_tag(shopper)
+    let tag = shopper_tag(shopper);
+    signed::sign(
+        secret,
+        PURPOSE,
+        &[store.as_str(), shopper.as_str(), &issued],
+        &[store.as_str(), &tag, &issued],
     )
 }
 
@@ -119,36 +118,24 @@ pub fn verify(
     if token.len() > MAX_TOKEN_LEN {
         return Err(CsrfError::Malformed);
     }
-    let mut parts = token.split('.');
-    let (Some(VERSION), Some(token_store), Some(tag), Some(issued), Some(sig), None) = (
-        parts.next(),
-        parts.next(),
-        parts.next(),
-        parts.next(),
-        parts.next(),
-        parts.next(),
-    ) else {
-        return Err(CsrfError::Malformed);
-    };
+    let ([token_store, tag, issued], sig) =
+        signed::split::<3>(token).ok_or(CsrfError::Malformed)?;
     let issued_at_ms = parse_canonical_u64(issued).ok_or(CsrfError::Malformed)?;
     let well_formed_tag =
         tag.len() == TAG_LEN && tag.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'));
-    let sig = URL_SAFE_NO_PAD
-        .decode(sig)
-        .ok()
-        .filter(|s| s.len() == SIGNATURE_LEN);
-    let (true, Some(sig)) = (well_formed_tag, sig) else {
+    if !well_formed_tag {
         return Err(CsrfError::Malformed);
-    };
+    }
     if token_store != store.as_str() {
         return Err(CsrfError::WrongStore);
     }
     if tag != shopper_tag(shopper) {
         return Err(CsrfError::WrongShopper);
     }
-    mac(secret, store, shopper, issued)
-        .verify_slice(&sig)
-        .map_err(|_| CsrfError::BadSignature)?;
+    let fields = [store.as_str(), shopper.as_str(), issued];
+    if !signed::verify([secret], PURPOSE, &fields, &sig) {
+        return Err(CsrfError::BadSignature);
+    }
     if issued_at_ms > now_ms.saturating_add(MAX_CLOCK_SKEW_MS) {
         return Err(CsrfError::FutureDated {
             ahead_ms: issued_at_ms - now_ms,
@@ -180,24 +167,12 @@ fn shopper_tag(shopper: &ShopperId) -> String {
         .collect()
 }
 
-fn mac(secret: &[u8], store: &StoreSlug, shopper: &ShopperId, issued: &str) -> HmacSha256 {
-    // HMAC accepts keys of any length, so this cannot fail; fall back to an empty-keyed MAC
-    // (which never verifies a real signature) rather than panic.
-    let mut m = <HmacSha256 as KeyInit>::new_from_slice(secret)
-        .unwrap_or_else(|_| <HmacSha256 as KeyInit>::new(&Default::default()));
-    m.update(b"wandstore-csrf|v1|");
-    m.update(store.as_str().as_bytes());
-    m.update(b"|");
-    m.update(shopper.as_str().as_bytes());
-    m.update(b"|");
-    m.update(issued.as_bytes());
-    m
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::identity::CookieSigner;
+    use base64::Engine;
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 
     const SECRET: &[u8] = b"0123456789abcdef0123456789abcdef";
     const OTHER_SECRET: &[u8] = b"fedcba9876543210fedcba9876543210";

@@ -1,18 +1,18 @@
 //! Shopper identity: a shopper id bound to one store, carried in an HMAC-SHA256 signed cookie.
 //!
-//! Token format: `v1.{store}.{shopper}.{signature}`, where the signature is the unpadded
-//! base64url HMAC-SHA256 of `wandstore-shopper|v1|{store}|{shopper}` under the cookie secret.
+//! Token format ([`crate::signed`]): `v1.{store}.{shopper}.{signature}`, where the signature
+//! is the unpadded base64url HMAC-SHA256 of `wandstore-shopper|v1|{store}|{shopper}` under
+//! the cookie secret.
 //! A token verifies only for the store it names, so a cookie minted at store A is worthless
 //! at store B.
 
+use crate::signed;
 use crate::store::StoreSlug;
-use base64::Engine;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use hmac::{Hmac, KeyInit, Mac};
 use sha2::{Digest, Sha256};
 use std::fmt;
 
-type HmacSha256 = Hmac<Sha256>;
+/// What a shopper token signs (see [`crate::signed`]).
+const PURPOSE: &str = "wandstore-shopper";
 
 /// The cookie that carries the shopper token.
 pub const COOKIE_NAME: &str = "wandstore_shopper";
@@ -99,33 +99,21 @@ impl CookieSigner {
 
     /// The token for this shopper at this store, signed with the current secret.
     pub fn sign(&self, store: &StoreSlug, shopper: &ShopperId) -> String {
-        let sig =
-            URL_SAFE_NO_PAD.encode(mac(&self.current, store, shopper).finalize().into_bytes());
-        format!("v1.{store}.{shopper}.{sig}")
+        let fields = [store.as_str(), shopper.as_str()];
+        signed::sign(&self.current, PURPOSE, &fields, &fields)
     }
 
     /// The shopper a token names, if it is well formed, names this store, and carries a valid
     /// signature under the current or a previous secret. Comparison is constant-time.
     pub fn verify(&self, token: &str, store: &StoreSlug) -> Option<ShopperId> {
-        let mut parts = token.split('.');
-        let (Some("v1"), Some(token_store), Some(shopper), Some(sig), None) = (
-            parts.next(),
-            parts.next(),
-            parts.next(),
-            parts.next(),
-            parts.next(),
-        ) else {
-            return None;
-        };
+        let ([token_store, shopper], sig) = signed::split::<2>(token)?;
         if token_store != store.as_str() {
             return None;
         }
         let shopper = ShopperId::parse(shopper)?;
-        let sig = URL_SAFE_NO_PAD.decode(sig).ok()?;
-        std::iter::once(&self.current)
-            .chain(self.previous.iter())
-            .any(|key| mac(key, store, &shopper).verify_slice(&sig).is_ok())
-            .then_some(shopper)
+        let keys =
+            std::iter::once(self.current.as_slice()).chain(self.previous.iter().map(Vec::as_slice));
+        signed::verify(keys, PURPOSE, &[store.as_str(), shopper.as_str()], &sig).then_some(shopper)
     }
 
     /// The shopper from the first cookie header value that verifies for this store.
@@ -138,18 +126,6 @@ impl CookieSigner {
     ) -> Option<ShopperId> {
         cookie_values(cookie_header, COOKIE_NAME).find_map(|v| self.verify(v, store))
     }
-}
-
-fn mac(key: &[u8], store: &StoreSlug, shopper: &ShopperId) -> HmacSha256 {
-    // HMAC accepts keys of any length, so this cannot fail; fall back to an empty-keyed MAC
-    // (which never verifies a real signature) rather than panic.
-    let mut m = <HmacSha256 as KeyInit>::new_from_slice(key)
-        .unwrap_or_else(|_| <HmacSha256 as KeyInit>::new(&Default::default()));
-    m.update(b"wandstore-shopper|v1|");
-    m.update(store.as_str().as_bytes());
-    m.update(b"|");
-    m.update(shopper.as_str().as_bytes());
-    m
 }
 
 /// Every value of the named cookie in a `Cookie:` header, in order.

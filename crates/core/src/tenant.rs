@@ -50,21 +50,15 @@ pub enum HostRoute {
 /// Classifies a `Host` header value against the platform's base domain.
 pub fn classify_host(host: &str, base_domain: &str) -> HostRoute {
     let host = host.trim().trim_end_matches('.').to_ascii_lowercase();
-    // Strip a `:port` (an IPv6 literal keeps its brackets, so its own colons never match).
-    let host = match host.rsplit_once(':') {
-        Some((name, port))
-            if (name.ends_with(']') || !name.contains(':'))
-                && port.bytes().all(|b| b.is_ascii_digit()) =>
-        {
-            name.to_owned()
-        }
-        _ => host,
-    };
+    let host = crate::host::strip_port(&host).to_owned();
     let base = base_domain
         .trim()
         .trim_end_matches('.')
         .to_ascii_lowercase();
-    let is_ip = host.starts_with('[') || host.parse::<std::net::IpAddr>().is_ok();
+    let is_ip = matches!(
+        crate::host::Host::parse(&host),
+        Ok(crate::host::Host::Ip(_))
+    );
     if host.is_empty()
         || is_ip
         || host == "localhost"

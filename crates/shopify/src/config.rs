@@ -6,6 +6,7 @@
 
 use std::fmt;
 use std::net::IpAddr;
+use wandstore_core::host::Host;
 
 /// The Storefront API version used when a store does not choose one.
 pub const DEFAULT_API_VERSION: &str = "2025-07";
@@ -286,13 +287,16 @@ fn parse_base(domain: &str) -> Result<String, ConfigError> {
     }
     let host = lower.strip_prefix("https://").unwrap_or(&lower);
     let host = host.strip_suffix('/').unwrap_or(host);
-    if !is_dns_name(host) || host == "localhost" || is_ipv4_literal(host) {
-        return Err(bad());
-    }
-    if host.contains('.') {
-        Ok(format!("https://{host}"))
-    } else {
-        Ok(format!("https://{host}.myshopify.com"))
+    // A shop is a public name (`shop.example.com`) or a bare myshopify handle (`shop`); never
+    // an IP address in any spelling, never an internal name.
+    match Host::parse(host) {
+        Ok(Host::Name(name)) if !name.contains('.') && name != "localhost" => {
+            Ok(format!("https://{name}.myshopify.com"))
+        }
+        Ok(Host::Name(_)) => Host::public_name(host)
+            .map(|name| format!("https://{name}"))
+            .map_err(|_| bad()),
+        _ => Err(bad()),
     }
 }
 
@@ -317,25 +321,6 @@ fn is_loopback_host_port(host_port: &str) -> bool {
             .parse::<std::net::Ipv4Addr>()
             .is_ok_and(|ip| ip.is_loopback());
     host_ok && port_ok
-}
-
-fn is_dns_name(host: &str) -> bool {
-    !host.is_empty()
-        && host.len() <= 253
-        && host.split('.').all(|label| {
-            !label.is_empty()
-                && label.len() <= 63
-                && !label.starts_with('-')
-                && !label.ends_with('-')
-                && label
-                    .bytes()
-                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-        })
-}
-
-fn is_ipv4_literal(host: &str) -> bool {
-    host.split('.')
-        .all(|l| l.bytes().all(|b| b.is_ascii_digit()))
 }
 
 #[cfg(test)]
