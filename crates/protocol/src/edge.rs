@@ -11,6 +11,7 @@ use crate::wire::{AskError, MalformedMessage};
 use serde_json::{Map, Value};
 use wandstore_core::cart::{CartError, CommandError, IdempotencyKeyError};
 use wandstore_core::catalog_question::CatalogMiss;
+use wandstore_core::routes::RouteError;
 use wandstore_registry::{FieldError, RegistryRefusal};
 
 /// An error on its way to the client.
@@ -261,6 +262,14 @@ impl<E: Into<EdgeError>> From<AskError<E>> for EdgeError {
             AskError::Refused(refusal) => refusal.into(),
             AskError::Broken(detail) => EdgeError::internal(detail),
         }
+    }
+}
+
+/// A request no route takes: 404, or 405 with the methods the path does take.
+pub fn route_error(e: RouteError) -> EdgeError {
+    match e {
+        RouteError::NotFound => EdgeError::no_route(),
+        RouteError::MethodNotAllowed(allow) => EdgeError::method_not_allowed(allow),
     }
 }
 

@@ -5,6 +5,7 @@
 use crate::wire::Question;
 use serde::{Deserialize, Serialize};
 use std::fmt;
+use wandstore_core::cart::PricedLine;
 use wandstore_core::catalog_index::CatalogStatus;
 use wandstore_core::catalog_question::{CatalogAnswer, CatalogMiss, CatalogQuestion};
 use wandstore_core::store::StoreSettings;
@@ -98,6 +99,24 @@ pub struct CheckoutOrder {
     pub buyer_ip: Option<String>,
     /// ISO 3166 country code from the edge.
     pub country: Option<String>,
+}
+
+impl CheckoutOrder {
+    /// The order for a priced cart: its lines that can be bought now.
+    pub fn new(priced: &[PricedLine], buyer_ip: Option<String>, country: Option<String>) -> Self {
+        CheckoutOrder {
+            lines: priced
+                .iter()
+                .filter(|p| !p.unavailable)
+                .map(|p| OrderLine {
+                    variant_id: p.line.variant_id.clone(),
+                    quantity: p.line.quantity,
+                })
+                .collect(),
+            buyer_ip,
+            country,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -362,6 +381,44 @@ mod tests {
         );
         let u = Unavailable::upstream("http_429", "busy".into(), Some(2_500));
         assert_eq!(u.retry_after_secs, 3);
+    }
+
+    #[test]
+    fn an_order_holds_only_what_can_be_bought() {
+        use wandstore_core::cart::{CartLine, VariantInfo, reprice};
+        use wandstore_core::money::{Currency, Money};
+        let usd = |m| Money::new(m, Currency::USD);
+        let line = |id: &str, q| CartLine {
+            variant_id: id.into(),
+            product_handle: id.into(),
+            title: id.into(),
+            quantity: q,
+            unit_price_when_added: usd(100),
+            added_at_ms: 1,
+        };
+        let info = |id: &str, available| VariantInfo {
+            variant_id: id.into(),
+            product_handle: id.into(),
+            product_title: id.into(),
+            variant_title: String::new(),
+            price: usd(100),
+            available,
+        };
+        let catalog: std::collections::HashMap<String, VariantInfo> =
+            [info("a", true), info("b", false)]
+                .into_iter()
+                .map(|i| (i.variant_id.clone(), i))
+                .collect();
+        let priced = reprice(&[line("a", 2), line("b", 1), line("gone", 1)], &catalog);
+        let order = CheckoutOrder::new(&priced, Some("203.0.113.9".into()), None);
+        assert_eq!(
+            order.lines,
+            [OrderLine {
+                variant_id: "a".into(),
+                quantity: 2
+            }]
+        );
+        assert_eq!(order.buyer_ip.as_deref(), Some("203.0.113.9"));
     }
 
     #[test]

@@ -6,6 +6,7 @@ use crate::objects::{registry_client, store_client};
 use crate::respond;
 use crate::{body, env_config, random};
 use serde::Serialize;
+use wandstore_core::routes::AdminRoute;
 use wandstore_core::secret::{
     OWNER_TOKEN_PREFIX, bearer, hash_token, new_owner_token, token_matches,
 };
@@ -16,7 +17,7 @@ use wandstore_protocol::store::{
     CreateStore, DeleteStore, ShowCatalogStatus, ShowMetrics, ShowStore, SyncNow, UpdateStore,
 };
 use wandstore_registry::{NewStore, PublicStore, RegistryEntry, StorePatch, validate_new};
-use worker::{Env, Method, Request, Response};
+use worker::{Env, Request, Response};
 
 /// The largest admin request body.
 pub const MAX_BODY: usize = 64 * 1024;
@@ -38,85 +39,73 @@ struct Stores {
     stores: Vec<RegistryEntry>,
 }
 
-pub async fn handle(req: Request, env: &Env, path: &str, rid: &str) -> Result<Response, EdgeError> {
-    authorize(&req, env)?;
-    route(req, env, path, rid).await
-}
-
-async fn route(mut req: Request, env: &Env, path: &str, rid: &str) -> Result<Response, EdgeError> {
-    let parts: Vec<&str> = path
-        .trim_start_matches("/admin/")
-        .trim_end_matches('/')
-        .split('/')
-        .collect();
-    let method = req.method();
-    match (parts.as_slice(), method) {
-        (["stores"], Method::Get) => {
+/// Runs an admin route for a caller [`authorize`] let in.
+pub async fn handle(
+    mut req: Request,
+    env: &Env,
+    route: AdminRoute<'_>,
+    rid: &str,
+) -> Result<Response, EdgeError> {
+    let store = match route.store() {
+        Some(slug) => Some(StoreSlug::parse(slug).map_err(|_| no_store(slug))?),
+        None => None,
+    };
+    match (route, store) {
+        (AdminRoute::ListStores, _) => {
             let stores = registry_client::ask(env, ListStores, rid).await?;
             Ok(respond::json(200, &Stores { stores }))
         }
-        (["stores"], Method::Post) => {
+        (AdminRoute::CreateStore, _) => {
             let input: NewStore = read_json(&mut req).await?;
             create(env, input, rid).await
         }
-        (["stores"], _) => Err(EdgeError::method_not_allowed("GET, POST")),
-        (["stores", slug, action @ ("sync" | "catalog" | "metrics")], method) => {
-            let store = known_store(env, slug, rid).await?;
-            match (*action, method) {
-                ("sync", Method::Post) => {
-                    let report = store_client::ask(env, &store, SyncNow, rid).await?;
-                    Ok(respond::json(200, &report))
-                }
-                ("sync", _) => Err(EdgeError::method_not_allowed("POST")),
-                ("catalog", Method::Get) => {
-                    let status = store_client::ask(env, &store, ShowCatalogStatus, rid).await?;
-                    Ok(respond::json(200, &status))
-                }
-                ("metrics", Method::Get) => {
-                    let metrics = store_client::ask(env, &store, ShowMetrics, rid).await?;
-                    Ok(respond::json(200, &metrics))
-                }
-                _ => Err(EdgeError::method_not_allowed("GET")),
+        (AdminRoute::ShowStore(_), Some(store)) => {
+            let store = store_client::ask(env, &store, ShowStore, rid).await?;
+            Ok(respond::json(200, &One { store }))
+        }
+        (AdminRoute::PatchStore(_), Some(store)) => {
+            let patch: StorePatch = read_json(&mut req).await?;
+            let update = UpdateStore {
+                patch,
+                base_domain: env_config::base_domain(env),
+                now_ms: now_ms(),
+            };
+            let store = store_client::ask(env, &store, update, rid).await?;
+            Ok(respond::json(200, &One { store }))
+        }
+        (AdminRoute::DeleteStore(slug), Some(store)) => {
+            let forget = ForgetStore {
+                slug: store.clone(),
+            };
+            let registered = registry_client::ask(env, forget, rid).await?;
+            let stored = store_client::ask(env, &store, DeleteStore, rid).await?;
+            if registered || stored {
+                Ok(respond::empty(204))
+            } else {
+                Err(no_store(slug))
             }
         }
-        (["stores", slug], method) => {
-            let store = parse_slug(slug)?;
-            match method {
-                Method::Get => {
-                    let store = store_client::ask(env, &store, ShowStore, rid).await?;
-                    Ok(respond::json(200, &One { store }))
-                }
-                Method::Patch => {
-                    let patch: StorePatch = read_json(&mut req).await?;
-                    let update = UpdateStore {
-                        patch,
-                        base_domain: env_config::base_domain(env),
-                        now_ms: now_ms(),
-                    };
-                    let store = store_client::ask(env, &store, update, rid).await?;
-                    Ok(respond::json(200, &One { store }))
-                }
-                Method::Delete => {
-                    let forget = ForgetStore {
-                        slug: store.clone(),
-                    };
-                    let registered = registry_client::ask(env, forget, rid).await?;
-                    let stored = store_client::ask(env, &store, DeleteStore, rid).await?;
-                    if registered || stored {
-                        Ok(respond::empty(204))
-                    } else {
-                        Err(no_store(slug))
-                    }
-                }
-                _ => Err(EdgeError::method_not_allowed("GET, PATCH, DELETE")),
-            }
+        (AdminRoute::SyncCatalog(slug), Some(store)) => {
+            known_store(env, &store, slug, rid).await?;
+            let report = store_client::ask(env, &store, SyncNow, rid).await?;
+            Ok(respond::json(200, &report))
         }
-        _ => Err(EdgeError::not_found("not_found", "no such admin route")),
+        (AdminRoute::CatalogStatus(slug), Some(store)) => {
+            known_store(env, &store, slug, rid).await?;
+            let status = store_client::ask(env, &store, ShowCatalogStatus, rid).await?;
+            Ok(respond::json(200, &status))
+        }
+        (AdminRoute::Metrics(slug), Some(store)) => {
+            known_store(env, &store, slug, rid).await?;
+            let metrics = store_client::ask(env, &store, ShowMetrics, rid).await?;
+            Ok(respond::json(200, &metrics))
+        }
+        (route, None) => Err(EdgeError::internal(format!("{route:?} names no store"))),
     }
 }
 
 /// `Ok` if the request carries the admin token; otherwise the refusal to send.
-fn authorize(req: &Request, env: &Env) -> Result<(), EdgeError> {
+pub fn authorize(req: &Request, env: &Env) -> Result<(), EdgeError> {
     let Some(admin) = env_config::admin_token(env) else {
         return Err(EdgeError::misconfigured(
             "admin_disabled",
@@ -167,20 +156,15 @@ fn no_store(slug: &str) -> EdgeError {
     EdgeError::no_store(format!("there is no store named {slug:?}"))
 }
 
-fn parse_slug(slug: &str) -> Result<StoreSlug, EdgeError> {
-    StoreSlug::parse(slug).map_err(|_| no_store(slug))
-}
-
-/// The slug of a store that exists, or a 404.
-async fn known_store(env: &Env, slug: &str, rid: &str) -> Result<StoreSlug, EdgeError> {
-    let store = parse_slug(slug)?;
-    store_client::ask(env, &store, ShowStore, rid)
+/// `Ok` if the store exists, else a 404.
+async fn known_store(env: &Env, store: &StoreSlug, slug: &str, rid: &str) -> Result<(), EdgeError> {
+    store_client::ask(env, store, ShowStore, rid)
         .await
+        .map(|_| ())
         .map_err(|e| match EdgeError::from(e) {
             e if e.status == 404 => no_store(slug),
             e => e,
-        })?;
-    Ok(store)
+        })
 }
 
 /// Reads a JSON body of at most [`MAX_BODY`] bytes.

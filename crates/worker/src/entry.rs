@@ -8,8 +8,10 @@ use crate::respond::{self, Audience};
 use crate::{admin, body, domains, env_config, health, random};
 use wandstore_core::identity::{CookieScope, ShopperId, set_cookie_header};
 use wandstore_core::log::{Level, RequestLog, accept_request_id};
+use wandstore_core::routes::PlatformRoute;
 use wandstore_core::tenant::{self, HostRoute, StorePath, Target};
 use wandstore_protocol::EdgeError;
+use wandstore_protocol::edge::route_error;
 use wandstore_protocol::shopper::{CONTEXT_HEADER, ObjectReport, REPORT_HEADER, ShopperContext};
 use wandstore_render::Chrome;
 use worker::{Env, Headers, Method, Request, Response, console_log, web_sys};
@@ -116,15 +118,19 @@ async fn platform(
     request_id: &str,
 ) -> Result<Response, EdgeError> {
     if path.starts_with("/admin/") {
-        return admin::handle(req, env, path, request_id).await;
+        // Who is asking comes first: without the admin token, no route is revealed.
+        admin::authorize(&req, env)?;
     }
-    Ok(match path {
-        "/health/live" => health::live(),
-        "/health/ready" => health::ready(env, request_id, false).await,
-        "/health" => health::ready(env, request_id, true).await,
-        "/.well-known/security.txt" => health::security_txt(env),
-        _ => return Err(EdgeError::not_found("not_found", "no such route")),
-    })
+    let method = req.method();
+    Ok(
+        match PlatformRoute::parse(method.as_ref(), path).map_err(route_error)? {
+            PlatformRoute::Admin(route) => return admin::handle(req, env, route, request_id).await,
+            PlatformRoute::HealthLive => health::live(),
+            PlatformRoute::HealthReady => health::ready(env, request_id, false).await,
+            PlatformRoute::Health => health::ready(env, request_id, true).await,
+            PlatformRoute::SecurityTxt => health::security_txt(env),
+        },
+    )
 }
 
 /// Client headers a shopper's object may need.

@@ -1,9 +1,8 @@
 //! Configuration read from the Worker's environment (wrangler.toml vars, `.dev.vars`,
 //! `wrangler secret`).
 
-use wandstore_core::breaker::BreakerConfig;
-use wandstore_core::catalog_index::{FRESH_FOR_MS, SYNC_PRODUCT_CAP};
 use wandstore_core::identity::{CookieSigner, WeakSecret};
+pub use wandstore_core::tuning::Tuning;
 use worker::Env;
 
 /// The secret that signs shopper cookies (`wrangler secret put SHOPPER_COOKIE_SECRET`).
@@ -44,39 +43,9 @@ pub fn base_domain(env: &Env) -> String {
         .unwrap_or_default()
 }
 
-/// Operational knobs from `[vars]`, with production defaults.
-#[derive(Debug, Clone, Copy)]
-pub struct Tuning {
-    /// The upstream circuit breaker (`UPSTREAM_BREAKER_OPEN_SECS`, default 60).
-    pub breaker: BreakerConfig,
-    /// How long a synced catalog is fresh (`CATALOG_FRESH_SECS`, default 300).
-    pub catalog_fresh_ms: u64,
-    /// The most products one sync fetches (`CATALOG_SYNC_CAP`, default 5,000).
-    pub sync_product_cap: usize,
-}
-
-/// Reads the knobs; a missing or unparsable value takes the default.
+/// Operational knobs from `[vars]` (see [`Tuning::from_vars`]).
 pub fn tuning(env: &Env) -> Tuning {
-    let secs = |name: &str| -> Option<u64> {
-        env.var(name)
-            .ok()
-            .and_then(|v| v.to_string().trim().parse::<u64>().ok())
-            .map(|s| s.saturating_mul(1000))
-    };
-    let defaults = BreakerConfig::default();
-    Tuning {
-        breaker: BreakerConfig {
-            open_ms: secs("UPSTREAM_BREAKER_OPEN_SECS").unwrap_or(defaults.open_ms),
-            ..defaults
-        },
-        catalog_fresh_ms: secs("CATALOG_FRESH_SECS").unwrap_or(FRESH_FOR_MS),
-        sync_product_cap: env
-            .var("CATALOG_SYNC_CAP")
-            .ok()
-            .and_then(|v| v.to_string().trim().parse::<usize>().ok())
-            .filter(|n| *n >= 1)
-            .unwrap_or(SYNC_PRODUCT_CAP),
-    }
+    Tuning::from_vars(|name| env.var(name).ok().map(|v| v.to_string()))
 }
 
 /// The secret that signs CSRF tokens: the cookie secret (the tokens are domain-separated

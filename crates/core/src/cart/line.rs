@@ -76,6 +76,35 @@ impl From<VariantHit> for VariantInfo {
     }
 }
 
+/// What the catalog says about the variants a cart refers to: their current facts and the
+/// image to show for each (the variant's own, else its product's).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CartCatalog {
+    pub info: std::collections::HashMap<String, VariantInfo>,
+    pub images: std::collections::HashMap<String, crate::catalog::Image>,
+}
+
+impl CartCatalog {
+    /// The facts of the variants StoreConfig found (unknown ids are simply absent).
+    pub fn from_hits(hits: &[VariantHit]) -> Self {
+        let mut catalog = CartCatalog::default();
+        for hit in hits {
+            let image = hit
+                .variant
+                .image
+                .clone()
+                .or_else(|| hit.product_image.clone());
+            if let Some(image) = image {
+                catalog.images.insert(hit.variant.id.clone(), image);
+            }
+            catalog
+                .info
+                .insert(hit.variant.id.clone(), VariantInfo::from(hit.clone()));
+        }
+        catalog
+    }
+}
+
 /// The shell's view of the catalog: the current state of a variant, or `None` if the store
 /// no longer sells it. Implemented for the in-memory [`CatalogIndex`] and for a map of the
 /// variants the shell fetched from StoreConfig before calling [`apply`](super::apply) or
@@ -106,6 +135,38 @@ pub fn item_count(lines: &[CartLine]) -> u32 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_cart_catalog_prefers_the_variants_own_image() {
+        use crate::catalog::{Image, Variant};
+        let image = |url: &str| Image {
+            url: url.into(),
+            alt_text: None,
+            width: None,
+            height: None,
+        };
+        let hit = |id: &str, own: Option<Image>| VariantHit {
+            product_handle: "mug".into(),
+            product_title: "Mug".into(),
+            product_image: Some(image("product.png")),
+            variant: Variant {
+                id: id.into(),
+                title: "Blue".into(),
+                sku: None,
+                available_for_sale: true,
+                price: usd(1500),
+                compare_at_price: None,
+                selected_options: vec![],
+                image: own,
+            },
+        };
+        let c = CartCatalog::from_hits(&[hit(MUG, Some(image("blue.png"))), hit(CAP, None)]);
+        assert_eq!(c.images[MUG].url, "blue.png");
+        assert_eq!(c.images[CAP].url, "product.png");
+        assert_eq!(c.info[MUG].product_title, "Mug");
+        assert_eq!(c.info.len(), 2);
+        assert!(CartCatalog::from_hits(&[]).info.is_empty());
+    }
     use crate::cart::test_support::{CAP, GONE, MUG, NOW, cmd, info, line, usd};
     use crate::cart::{CartCommand, apply};
     use crate::catalog::{PriceRange, Seo};

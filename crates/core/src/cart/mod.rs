@@ -50,7 +50,7 @@ pub use idempotency::{
     IdempotencyKey, IdempotencyKeyError, IdempotencyRecord, MAX_IDEMPOTENCY_KEY_LEN,
     REPLAYED_HEADER, check_idempotency, idempotency_cutoff, request_fingerprint, should_record,
 };
-pub use line::{CartLine, VariantInfo, VariantLookup, item_count};
+pub use line::{CartCatalog, CartLine, VariantInfo, VariantLookup, item_count};
 pub use price::{PricedLine, reprice, subtotal};
 pub use rules::{CartChange, CartError, CartWrite, apply};
 pub use view::{CartJson, FormAction, LineJson, MoneyJson, notice_message};

@@ -6,8 +6,9 @@ use crate::seo::{Head, page_title};
 use crate::{Chrome, Rendered};
 use askama::Template;
 use std::cmp::Ordering;
+use wandstore_core::cart::{CartCatalog, PricedLine, subtotal};
 use wandstore_core::catalog::Image;
-use wandstore_core::money::Money;
+use wandstore_core::money::{Currency, Money};
 
 /// Shopify's title for the only variant of a product without options (not shown).
 const DEFAULT_VARIANT_TITLE: &str = "Default Title";
@@ -73,6 +74,44 @@ struct CartView<'a> {
     remove_action: String,
     clear_action: String,
     checkout_action: String,
+}
+
+impl CartPage {
+    /// The cart page for a priced cart: each line with the catalog's current names and
+    /// image, and the subtotal of what can be bought.
+    pub fn priced(
+        chrome: Chrome,
+        priced: &[PricedLine],
+        catalog: &CartCatalog,
+        currency: Currency,
+        csrf: String,
+    ) -> Self {
+        let lines = priced
+            .iter()
+            .map(|p| {
+                let info = catalog.info.get(&p.line.variant_id);
+                CartLine {
+                    variant_id: p.line.variant_id.clone(),
+                    product_handle: p.product_handle.clone(),
+                    product_title: info
+                        .map_or_else(|| p.title.clone(), |i| i.product_title.clone()),
+                    variant_title: info.map(|i| i.variant_title.clone()).unwrap_or_default(),
+                    image: catalog.images.get(&p.line.variant_id).cloned(),
+                    quantity: p.line.quantity,
+                    unit_price: p.unit_price,
+                    price_when_added: p.line.unit_price_when_added,
+                    line_total: p.line_total.clone().unwrap_or(p.unit_price),
+                    available: !p.unavailable,
+                }
+            })
+            .collect();
+        CartPage {
+            chrome,
+            lines,
+            subtotal: subtotal(priced, currency).unwrap_or(Money::zero(currency)),
+            csrf,
+        }
+    }
 }
 
 impl CartLine {

@@ -3,20 +3,11 @@
 
 use super::ShopperStorefront;
 use super::page_request::PageRequest;
-use std::collections::HashMap;
-use wandstore_core::cart::{CartCommand, CartLine, VariantInfo};
-use wandstore_core::catalog::Image;
+use wandstore_core::cart::{CartCatalog, CartCommand, CartLine};
 use wandstore_core::catalog_question::{CatalogAnswer, CatalogQuestion};
 use wandstore_core::csrf;
 use wandstore_protocol::EdgeError;
 use wandstore_protocol::shopper::ShopperContext;
-
-/// What the catalog says about the variants a cart refers to.
-#[derive(Default)]
-pub struct CartCatalog {
-    pub info: HashMap<String, VariantInfo>,
-    pub images: HashMap<String, Image>,
-}
 
 impl ShopperStorefront {
     /// The CSRF token for this shopper's forms (empty if the deployment has no secret, in
@@ -45,26 +36,12 @@ impl ShopperStorefront {
             return Ok(CartCatalog::default());
         }
         let reply = self.ask_catalog(ctx, question).await?;
-        let CatalogAnswer::Variants { hits } = &reply.answer else {
-            return Err(EdgeError::internal(
+        match &reply.answer {
+            CatalogAnswer::Variants { hits } => Ok(CartCatalog::from_hits(hits)),
+            _ => Err(EdgeError::internal(
                 "StoreConfig answered a variants question with another kind",
-            ));
-        };
-        let mut catalog = CartCatalog::default();
-        for hit in hits {
-            if let Some(image) = hit
-                .variant
-                .image
-                .clone()
-                .or_else(|| hit.product_image.clone())
-            {
-                catalog.images.insert(hit.variant.id.clone(), image);
-            }
-            catalog
-                .info
-                .insert(hit.variant.id.clone(), VariantInfo::from(hit.clone()));
+            )),
         }
-        Ok(catalog)
     }
 
     /// The stored cart with catalog facts for its lines.

@@ -36,7 +36,8 @@ fn command_response(
 }
 
 impl ShopperStorefront {
-    /// `GET api/cart` and `POST api/cart` (`{"op":…}`), JSON in and out.
+    /// `GET api/cart` and `POST api/cart` (`{"op":…}`), JSON in and out (the route takes
+    /// no other method).
     pub(super) async fn cart_api(
         &self,
         page: &PageRequest<'_>,
@@ -46,9 +47,8 @@ impl ShopperStorefront {
     ) -> Response {
         let rid = page.ctx.request_id.clone();
         let result = match method {
-            Method::Get => self.cart_json(page).await,
             Method::Post => self.cart_write(page, body, idempotency_key).await,
-            _ => Err(EdgeError::method_not_allowed("GET, POST")),
+            _ => self.cart_json(page).await,
         };
         result.unwrap_or_else(|e| respond::error(&e, Audience::Api, &rid))
     }

@@ -4,10 +4,7 @@ use super::ShopperStorefront;
 use super::cart_store::Outcome;
 use super::page_request::PageRequest;
 use crate::respond;
-use wandstore_core::cart::{
-    CartCommand, FormAction, item_count, notice_message, reprice, subtotal,
-};
-use wandstore_core::money::Money;
+use wandstore_core::cart::{CartCommand, FormAction, item_count, notice_message, reprice};
 use wandstore_protocol::EdgeError;
 use wandstore_render::{CartPage, Flash};
 use worker::Response;
@@ -21,7 +18,6 @@ impl ShopperStorefront {
         flash: Option<Flash>,
     ) -> Result<Response, EdgeError> {
         let (lines, catalog) = self.stored_cart(page.ctx).await?;
-        let currency = page.store.currency;
         let priced = reprice(&lines, &catalog.info);
         let mut chrome = page.chrome().with_cart_count(item_count(&lines));
         let notice = page
@@ -31,30 +27,8 @@ impl ShopperStorefront {
         if let Some(flash) = flash.or(notice) {
             chrome = chrome.with_flash(flash);
         }
-        let view = CartPage {
-            chrome,
-            lines: priced
-                .iter()
-                .map(|p| {
-                    let info = catalog.info.get(&p.line.variant_id);
-                    wandstore_render::CartLine {
-                        variant_id: p.line.variant_id.clone(),
-                        product_handle: p.product_handle.clone(),
-                        product_title: info
-                            .map_or_else(|| p.title.clone(), |i| i.product_title.clone()),
-                        variant_title: info.map(|i| i.variant_title.clone()).unwrap_or_default(),
-                        image: catalog.images.get(&p.line.variant_id).cloned(),
-                        quantity: p.line.quantity,
-                        unit_price: p.unit_price,
-                        price_when_added: p.line.unit_price_when_added,
-                        line_total: p.line_total.clone().unwrap_or(p.unit_price),
-                        available: !p.unavailable,
-                    }
-                })
-                .collect(),
-            subtotal: subtotal(&priced, currency).unwrap_or(Money::zero(currency)),
-            csrf: self.csrf_token(page.ctx),
-        };
+        let csrf = self.csrf_token(page.ctx);
+        let view = CartPage::priced(chrome, &priced, &catalog, page.store.currency, csrf);
         let mut resp = respond::html(status, view.html());
         let _ = resp.headers_mut().set("cache-control", "private, no-store");
         Ok(resp)

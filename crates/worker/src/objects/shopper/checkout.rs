@@ -6,7 +6,7 @@ use crate::objects::store_client;
 use crate::respond;
 use wandstore_core::cart::reprice;
 use wandstore_protocol::EdgeError;
-use wandstore_protocol::store::{CheckoutOrder, OrderLine, StoreError};
+use wandstore_protocol::store::{CheckoutOrder, StoreError};
 use wandstore_protocol::wire::AskError;
 use wandstore_render::Flash;
 use worker::Response;
@@ -21,18 +21,11 @@ impl ShopperStorefront {
     ) -> Result<Response, EdgeError> {
         self.checked_form(page, body)?;
         let (lines, catalog) = self.stored_cart(page.ctx).await?;
-        let order = CheckoutOrder {
-            lines: reprice(&lines, &catalog.info)
-                .iter()
-                .filter(|p| !p.unavailable)
-                .map(|p| OrderLine {
-                    variant_id: p.line.variant_id.clone(),
-                    quantity: p.line.quantity,
-                })
-                .collect(),
-            buyer_ip: page.ctx.buyer_ip.clone(),
-            country: page.ctx.buyer_country.clone(),
-        };
+        let order = CheckoutOrder::new(
+            &reprice(&lines, &catalog.info),
+            page.ctx.buyer_ip.clone(),
+            page.ctx.buyer_country.clone(),
+        );
         if order.lines.is_empty() {
             let why = "Your cart has nothing that can be bought right now.";
             return self.cart_page(page, 422, Some(Flash::error(why))).await;

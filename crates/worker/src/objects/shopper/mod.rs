@@ -17,8 +17,9 @@ use crate::respond::{self, Audience};
 use crate::sql::Db;
 use page_request::PageRequest;
 use std::cell::{Cell, RefCell};
-use wandstore_core::cart::FormAction;
+use wandstore_core::routes::StoreRoute;
 use wandstore_protocol::EdgeError;
+use wandstore_protocol::edge::route_error;
 use wandstore_protocol::shopper::{CONTEXT_HEADER, ObjectReport, REPORT_HEADER, ShopperContext};
 use wandstore_render::Chrome;
 use worker::{DurableObject, Env, Method, Request, Response, Result, State, durable_object};
@@ -92,38 +93,28 @@ impl ShopperStorefront {
             ),
         };
         let method = req.method();
-        let readable = matches!(method, Method::Get | Method::Head);
-        let body = if readable {
-            String::new()
-        } else {
-            internal::request_text(req)
-                .await
-                .map_err(EdgeError::internal)?
+        let route = match StoreRoute::parse(method.as_ref(), url.path()) {
+            Ok(route) => route,
+            Err(e) => return Ok(page.error(&route_error(e))),
         };
-        let path = url.path().to_owned();
-        let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
-        let result = match (segments.as_slice(), readable) {
-            ([""], true) => self.home(&page).await,
-            (["collections", handle], true) => self.collection(&page, handle).await,
-            (["products", handle], true) => self.product(&page, handle).await,
-            (["search"], true) => self.search(&page).await,
-            (["cart"], true) => self.cart_page(&page, 200, None).await,
-            (["cart", action], false) if method == Method::Post => {
-                match FormAction::parse(action) {
-                    Some(action) => self.cart_form(&page, action, &body).await,
-                    None => Err(EdgeError::no_route()),
-                }
-            }
-            (["checkout"], false) if method == Method::Post => self.checkout(&page, &body).await,
-            (["api", "cart"], _) => {
+        let body = match method {
+            Method::Get | Method::Head => String::new(),
+            _ => internal::request_text(req)
+                .await
+                .map_err(EdgeError::internal)?,
+        };
+        let result = match route {
+            StoreRoute::Home => self.home(&page).await,
+            StoreRoute::Collection(handle) => self.collection(&page, handle).await,
+            StoreRoute::Product(handle) => self.product(&page, handle).await,
+            StoreRoute::Search => self.search(&page).await,
+            StoreRoute::Cart => self.cart_page(&page, 200, None).await,
+            StoreRoute::CartForm(action) => self.cart_form(&page, action, &body).await,
+            StoreRoute::Checkout => self.checkout(&page, &body).await,
+            StoreRoute::CartApi => {
                 let key = req.headers().get("idempotency-key").ok().flatten();
                 return Ok(self.cart_api(&page, method, &body, key).await);
             }
-            (["" | "collections" | "products" | "search" | "cart"], false) => {
-                Err(EdgeError::method_not_allowed("GET, HEAD"))
-            }
-            (["cart", _] | ["checkout"], true) => Err(EdgeError::method_not_allowed("POST")),
-            _ => Err(EdgeError::no_route()),
         };
         Ok(result.unwrap_or_else(|e| page.error(&e)))
     }
