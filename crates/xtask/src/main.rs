@@ -8,9 +8,11 @@ mod bootstrap;
 mod build;
 mod deploy;
 mod dev;
+mod lockfile;
 mod paths;
 mod step;
 mod test;
+mod tree;
 
 use std::process::ExitCode;
 
