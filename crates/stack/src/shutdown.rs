@@ -127,7 +127,9 @@ fn stop_everything(who: &str, sig: i32) {
     };
     let signal = signal_name(sig).unwrap_or("a signal");
     if started.is_empty() {
-        eprintln!("\n{who}: {signal} received; nothing of ours was running. Stopped.");
+        say(&format!(
+            "\n{who}: {signal} received; nothing of ours was running. Stopped."
+        ));
         return;
     }
     let listed: Vec<String> = started
@@ -137,23 +139,36 @@ fn stop_everything(who: &str, sig: i32) {
             Group::Shared => format!("{} (pid {})", s.name, s.pid),
         })
         .collect();
-    eprintln!("\n{who}: {signal} received; stopping {}", listed.join(", "));
+    say(&format!(
+        "\n{who}: {signal} received; stopping {}",
+        listed.join(", ")
+    ));
     stop_all(&started);
     let names: Vec<&str> = started.iter().map(|s| s.name.as_str()).collect();
-    eprintln!(
+    say(&format!(
         "{who}: stopped {}; nothing it started is left running.",
         names.join(", ")
-    );
+    ));
 }
 
-/// SIGTERM to each child (its group where it leads one), a grace period for the children to
-/// exit, then SIGKILL to each process group for whatever is left of it.
+/// A line on stderr. Never panics (unlike `eprintln!`): stderr may be a pipe whose reader
+/// the same Ctrl-C just ended (`cargo xtask dev | tee log`), and the children must be
+/// stopped all the same.
+fn say(line: &str) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr(), "{line}");
+}
+
+/// SIGTERM to each child (its group where it leads one), a grace period for them to exit
+/// (a whole group, not just its leader: a test binary under `cargo test` needs the time to
+/// stop its own stacks after cargo has gone), then SIGKILL to each process group for
+/// whatever is left of it.
 fn stop_all(started: &[Started]) {
     for s in started {
         send(s, SIGTERM);
     }
     let deadline = Instant::now() + GRACE;
-    while Instant::now() < deadline && started.iter().any(|s| running(s.pid)) {
+    while Instant::now() < deadline && started.iter().any(still_running) {
         std::thread::sleep(Duration::from_millis(50));
     }
     for s in started {
@@ -172,6 +187,47 @@ fn send(s: &Started, sig: i32) {
     unsafe {
         libc::kill(target, sig);
     }
+}
+
+fn still_running(s: &Started) -> bool {
+    match s.group {
+        Group::Own => group_running(s.pid),
+        Group::Shared => running(s.pid),
+    }
+}
+
+/// Whether any process of group `pgid` still runs (zombies, exited and waiting to be
+/// reaped, do not count).
+#[cfg(target_os = "linux")]
+fn group_running(pgid: i32) -> bool {
+    let Ok(entries) = std::fs::read_dir("/proc") else {
+        return running(pgid);
+    };
+    entries
+        .flatten()
+        .filter(|e| {
+            e.file_name()
+                .to_str()
+                .is_some_and(|n| n.parse::<u32>().is_ok())
+        })
+        .filter_map(|e| std::fs::read_to_string(e.path().join("stat")).ok())
+        .any(|stat| {
+            // "pid (name) state ppid pgrp …": the name may hold spaces, so split at the last ')'.
+            let mut fields = stat
+                .rsplit_once(')')
+                .map(|(_, rest)| rest.split_whitespace())
+                .into_iter()
+                .flatten();
+            let state = fields.next();
+            let group = fields.nth(1).and_then(|g| g.parse::<i32>().ok());
+            group == Some(pgid) && state != Some("Z")
+        })
+}
+
+/// Elsewhere, the group's leader stands for the group.
+#[cfg(not(target_os = "linux"))]
+fn group_running(pgid: i32) -> bool {
+    running(pgid)
 }
 
 /// Whether our child `pid` has not exited yet. Uses WNOWAIT, so an exited child is not
@@ -213,6 +269,55 @@ mod tests {
         let _ = child.kill();
         let _ = child.wait();
         assert!(!running(pid));
+    }
+
+    #[test]
+    #[cfg(target_os = "linux")]
+    fn a_group_member_that_outlives_its_leader_gets_the_grace_period() {
+        // Like `cargo test` and its test binary: the leader dies of SIGTERM at once, the
+        // member needs a moment to clean up (here: half a second, then a marker file).
+        let base = std::env::temp_dir().join(format!(
+            "wandstore-grace-{}-{}",
+            std::process::id(),
+            random_suffix()
+        ));
+        let (mark, ready) = (base.with_extension("done"), base.with_extension("ready"));
+        let mut child = spawn(
+            Command::new("sh")
+                .args([
+                    "-c",
+                    "(trap 'sleep 0.5; touch \"$MARK\"; exit 0' TERM; touch \"$READY\"; \
+                     while :; do sleep 0.1; done) & exec sleep 30",
+                ])
+                .env("MARK", &mark)
+                .env("READY", &ready),
+            "leader",
+            Group::Own,
+        )
+        .expect("spawning sh");
+        let pid = i32::try_from(child.id()).expect("pid");
+        // The member has set its trap once it made the ready file.
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while !ready.exists() && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        assert!(ready.exists(), "the group member did not start");
+        stop_all(&[Started {
+            pid,
+            name: "leader".into(),
+            group: Group::Own,
+        }]);
+        forget(child.id());
+        let _ = child.wait();
+        let cleaned_up = mark.exists();
+        let _ = std::fs::remove_file(&mark);
+        let _ = std::fs::remove_file(&ready);
+        assert!(cleaned_up, "the member was killed before it could clean up");
+        assert!(!group_running(pid));
+    }
+
+    fn random_suffix() -> String {
+        crate::random_hex(8).expect("random bytes")
     }
 
     /// Whether `pid` is a live process (not gone, not a zombie waiting to be reaped).
