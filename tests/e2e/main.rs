@@ -6,6 +6,7 @@ mod admin;
 mod cart;
 mod catalog;
 mod identity;
+mod newcomer;
 mod pages;
 mod platform;
 mod storefront;
@@ -17,6 +18,10 @@ use support::Ctx;
 use wandstore_e2e::TestStack;
 
 fn main() {
+    // Ctrl-C or a SIGTERM stops the stacks (and xtask runs) this binary started.
+    if let Err(e) = wandstore_stack::stop_children_on_signals("e2e") {
+        eprintln!("{e}");
+    }
     let args = Arguments::from_args();
     let shared = if args.list {
         None
@@ -76,7 +81,16 @@ fn main() {
         },
     ));
 
+    for (name, test) in newcomer::TESTS {
+        let test = *test;
+        trials.push(Trial::test(*name, move || {
+            test();
+            Ok(())
+        }));
+    }
+
     let conclusion = libtest_mimic::run(&args, trials);
     drop(shared);
+    wandstore_stack::wait_if_stopping();
     conclusion.exit();
 }

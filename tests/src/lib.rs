@@ -3,12 +3,15 @@
 
 mod admin;
 mod client;
+mod dev_run;
 mod devshop;
 mod harness;
 mod html;
+pub mod procs;
 
 pub use admin::Admin;
 pub use client::{Client, Page};
+pub use dev_run::{DevRun, xtask_bin};
 pub use devshop::Devshop;
 pub use harness::{TestStack, repo_root};
 pub use html::live_hazards;

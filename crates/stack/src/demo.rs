@@ -42,6 +42,12 @@ pub fn register_demo_stores(
             continue;
         }
         let body = resp.body_mut().read_to_string().unwrap_or_default();
+        if status == 401 {
+            return Err(format!(
+                "registering {slug}: {base_url} refused this stack's ADMIN_TOKEN (401 {body}). \
+                 Is another WandStore, or another program, listening on that port?"
+            ));
+        }
         if status != 409 {
             return Err(format!("registering {slug}: {status} {body}"));
         }

@@ -1,7 +1,8 @@
 //! One child process (and, optionally, its whole process group), stopped on drop.
 
+use crate::shutdown::{self, Group};
 use std::path::PathBuf;
-use std::process::{Child, ExitStatus};
+use std::process::{Child, Command, ExitStatus};
 use std::time::{Duration, Instant};
 
 /// Where a process's output goes.
@@ -15,7 +16,8 @@ pub enum Output {
 }
 
 /// A started child. With `group`, it leads its own process group and stopping it stops
-/// everything it spawned (wrangler's workerd, for instance).
+/// everything it spawned (wrangler's workerd, for instance). Either way a signal to this
+/// process stops it too, once [`crate::stop_children_on_signals`] is installed.
 pub struct Proc {
     pub name: &'static str,
     child: Option<Child>,
@@ -24,13 +26,32 @@ pub struct Proc {
 }
 
 impl Proc {
-    pub fn new(name: &'static str, child: Child, group: bool, log: Option<PathBuf>) -> Self {
-        Proc {
+    /// Starts `cmd` (with `group`, as the leader of a new process group).
+    pub fn spawn(
+        name: &'static str,
+        cmd: &mut Command,
+        group: bool,
+        log: Option<PathBuf>,
+    ) -> Result<Self, String> {
+        let kind = if group { Group::Own } else { Group::Shared };
+        let child =
+            shutdown::spawn(cmd, name, kind).map_err(|e| format!("starting {name}: {e}"))?;
+        Ok(Proc {
             name,
             child: Some(child),
             group,
             log,
-        }
+        })
+    }
+
+    /// The process id (the process group id too, with `group`), while it has not been stopped.
+    pub fn pid(&self) -> Option<u32> {
+        self.child.as_ref().map(Child::id)
+    }
+
+    /// The child's stdout, if it was piped and not taken yet.
+    pub fn take_stdout(&mut self) -> Option<std::process::ChildStdout> {
+        self.child.as_mut().and_then(|c| c.stdout.take())
     }
 
     /// The exit status if the process has ended.
@@ -64,6 +85,7 @@ impl Proc {
         let Some(mut child) = self.child.take() else {
             return;
         };
+        shutdown::forget(child.id());
         let Ok(pid) = i32::try_from(child.id()) else {
             let _ = child.kill();
             let _ = child.wait();

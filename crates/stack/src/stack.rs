@@ -3,11 +3,10 @@
 use crate::demo::register_demo_stores;
 use crate::envfile::{read_env_file, write_env_file};
 use crate::http_probe::get_status;
-use crate::ports::free_port;
+use crate::ports::{free_port, port_is_free};
 use crate::process::{Output, Proc};
 use std::fs::File;
 use std::io::{BufRead, BufReader};
-use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitStatus, Stdio};
 use std::time::{Duration, Instant};
@@ -23,8 +22,10 @@ pub struct StackOptions {
     pub state_dir: PathBuf,
     /// `Output::Dir(dir)`-style logs go to `{dir}/wrangler.log` and `{dir}/devshop.log`.
     pub output: Output,
-    /// Put each process in its own group so that stopping it stops every child.
-    /// `cargo xtask dev` leaves this off so that Ctrl-C reaches the whole group.
+    /// Put each process in its own group so that stopping it stops every child (wrangler's
+    /// workerd too). A terminal's Ctrl-C then reaches only the process that started the
+    /// stack, which stops the stack through [`crate::stop_children_on_signals`] (xtask and
+    /// the end-to-end tests install it).
     pub own_process_group: bool,
     /// The secrets file wrangler loads (`--env-file`); it must hold `ADMIN_TOKEN` when the
     /// demo stores are registered.
@@ -95,6 +96,15 @@ impl Stack {
     pub fn start(opts: &StackOptions) -> Result<Stack, String> {
         let node = opts.root.join("node_modules/node/bin/node");
         let wrangler_js = opts.root.join("node_modules/wrangler/bin/wrangler.js");
+        // Before anything starts: whatever answers on a taken port is not this stack, and the
+        // demo stores must not be registered against it.
+        if !port_is_free(opts.port) {
+            return Err(format!(
+                "127.0.0.1:{} is already in use (another WandStore, or another program, is \
+                 listening there): choose another port",
+                opts.port
+            ));
+        }
         for needed in [&node, &wrangler_js] {
             if !needed.is_file() {
                 return Err(format!(
@@ -145,14 +155,9 @@ impl Stack {
             .env("WRANGLER_SEND_METRICS", "false")
             .stdin(Stdio::null());
         let log = route_output(&mut cmd, &opts.output, "wrangler.log")?;
-        if opts.own_process_group {
-            cmd.process_group(0);
-        }
-        let child = cmd
-            .spawn()
-            .map_err(|e| format!("starting wrangler dev: {e}"))?;
+        let wrangler = Proc::spawn("wrangler dev", &mut cmd, opts.own_process_group, log)?;
         let mut stack = Stack {
-            wrangler: Proc::new("wrangler", child, opts.own_process_group, log),
+            wrangler,
             devshop,
             port: opts.port,
             devshop_url,
@@ -192,6 +197,16 @@ impl Stack {
                 get_status(self.port, "/health/live", Duration::from_secs(2)),
                 Ok(200)
             ) {
+                // Only ours if wrangler still runs: one that failed to listen exits, and the
+                // answer came from someone else.
+                if let Some(status) = self.wrangler.exited() {
+                    return Err(format!(
+                        "wrangler dev exited during start-up ({status}) while something else \
+                         answered on port {}{}",
+                        self.port,
+                        self.wrangler.log_tail()
+                    ));
+                }
                 return Ok(());
             }
             if Instant::now() >= deadline {
@@ -287,17 +302,10 @@ fn start_devshop(
         }
     };
     cmd.stdout(Stdio::piped()).stdin(Stdio::null());
-    if opts.own_process_group {
-        cmd.process_group(0);
-    }
-    let mut child = cmd
-        .spawn()
-        .map_err(|e| format!("starting {}: {e}", bin.display()))?;
-    let stdout = child
-        .stdout
-        .take()
+    let mut proc = Proc::spawn("devshop", &mut cmd, opts.own_process_group, log)?;
+    let stdout = proc
+        .take_stdout()
         .ok_or_else(|| "devshop's stdout is not piped".to_owned())?;
-    let mut proc = Proc::new("devshop", child, opts.own_process_group, log);
     let mut reader = BufReader::new(stdout);
     let mut line = String::new();
     let read = reader.read_line(&mut line).unwrap_or(0);

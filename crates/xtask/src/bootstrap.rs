@@ -1,7 +1,7 @@
 //! Installs what the build needs, once: the wasm32 target, worker-build, wasm-bindgen-cli
 //! (the version Cargo.lock pins), the npm packages (wrangler, Node 22) and `.dev.vars`.
 
-use crate::{paths, step};
+use crate::{lockfile, paths, step};
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -118,11 +118,12 @@ pub fn locked_version(package: &str) -> Result<String, String> {
     Err(format!("{package} is not in Cargo.lock"))
 }
 
-/// `npm install` when node_modules is missing or older than package-lock.json.
+/// `npm ci` when node_modules is missing or older than package-lock.json.
 ///
-/// Not `npm ci`: registries that carry only this platform's builds of workerd's optional
-/// per-platform packages produce a lockfile without the others, which `npm ci` refuses.
-/// Versions are pinned exactly in package.json and package-lock.json either way.
+/// `npm ci` installs exactly what package-lock.json lists and never writes to it, so the
+/// README's commands leave tracked files alone. That works on every platform because the
+/// lockfile lists all platforms' optional packages (workerd's, esbuild's); a unit test in
+/// `lockfile` keeps it so.
 pub fn npm_packages() -> Result<(), String> {
     let root = paths::root();
     let marker = root.join("node_modules/.package-lock.json");
@@ -133,13 +134,29 @@ pub fn npm_packages() -> Result<(), String> {
     {
         return Ok(());
     }
-    let t = step::start("installing npm packages (wrangler, workerd, Node 22)");
+    let t =
+        step::start("installing npm packages from package-lock.json (wrangler, workerd, Node 22)");
     step::run(
         Command::new("npm")
-            .args(["install", "--no-audit", "--no-fund"])
+            .args(["ci", "--no-audit", "--no-fund"])
             .current_dir(&root),
     )
-    .map_err(|e| format!("{e}\n(npm comes with Node.js; install Node ≥ 18 and npm first)"))?;
+    .map_err(|e| {
+        let gaps = fs::read_to_string(&lock)
+            .ok()
+            .and_then(|text| serde_json::from_str(&text).ok())
+            .map(|json| lockfile::gaps(&json))
+            .unwrap_or_default();
+        if gaps.is_empty() {
+            format!("{e}\n(npm comes with Node.js: install Node >= 18 with npm first.)")
+        } else {
+            format!(
+                "{e}\npackage-lock.json is incomplete:\n  {}\nRegenerate it with \
+                 `npm install --package-lock-only` and commit it.",
+                gaps.join("\n  ")
+            )
+        }
+    })?;
     step::done("npm packages installed", t);
     Ok(())
 }

@@ -10,7 +10,7 @@ fn wrangler(args: &[&str], env: Option<&str>) -> Result<(), String> {
     if let Some(env) = env {
         cmd.args(["--env", env]);
     }
-    step::run(&mut cmd)
+    step::run_interactive(&mut cmd)
 }
 
 /// Runs the whole test suite, builds, and deploys (to `--env NAME` if given).

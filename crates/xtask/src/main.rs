@@ -8,9 +8,11 @@ mod bootstrap;
 mod build;
 mod deploy;
 mod dev;
+mod lockfile;
 mod paths;
 mod step;
 mod test;
+mod tree;
 
 use std::process::ExitCode;
 
@@ -18,7 +20,8 @@ const USAGE: &str = "\
 usage: cargo xtask <command>
 
 commands:
-  dev [--port N] [--state DIR]   start WandStore locally and print the URL (default port 8787)
+  dev [--port N] [--state DIR]   start WandStore locally and print the URL (port 8787, or
+                                 the next free one if 8787 is taken; --port N insists on N)
   test                           fmt, clippy, unit tests, Wasm build, end-to-end tests
   bench [--concurrency N] [--requests N]
                                  load the local stack's hot paths; criterion render bench
@@ -29,15 +32,31 @@ commands:
 ";
 
 fn main() -> ExitCode {
+    // Whatever way xtask is stopped (Ctrl-C, SIGTERM, SIGHUP), the processes it started stop
+    // with it, and it says so.
+    if let Err(e) = wandstore_stack::stop_children_on_signals("xtask") {
+        eprintln!("xtask: {e}; stopping xtask may leave its child processes running");
+    }
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let (cmd, rest) = match args.split_first() {
-        Some((cmd, rest)) => (cmd.as_str(), rest),
-        None => {
-            eprint!("{USAGE}");
-            return ExitCode::from(2);
-        }
+    let Some((cmd, rest)) = args.split_first() else {
+        eprint!("{USAGE}");
+        return ExitCode::from(2);
     };
-    let result = match cmd {
+    let result = run_command(cmd, rest);
+    // If a signal arrived, its handler is stopping the children and then ends xtask; the
+    // command's own view of its children's end (an error, most likely) is beside the point.
+    wandstore_stack::wait_if_stopping();
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("\nxtask: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run_command(cmd: &str, rest: &[String]) -> Result<(), String> {
+    match cmd {
         "dev" => dev::run(rest),
         "test" => test::run(rest),
         "bench" => bench::run(rest),
@@ -50,13 +69,6 @@ fn main() -> ExitCode {
             Ok(())
         }
         other => Err(format!("unknown command {other:?}\n\n{USAGE}")),
-    };
-    match result {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("\nxtask: {e}");
-            ExitCode::FAILURE
-        }
     }
 }
 

@@ -1,6 +1,6 @@
 //! `cargo xtask test`: every check CI runs, in order, cheapest first.
 
-use crate::{bootstrap, build, step};
+use crate::{bootstrap, build, step, tree};
 use std::process::Command;
 use std::time::Instant;
 
@@ -12,6 +12,7 @@ fn cargo(args: &[&str]) -> Command {
 
 pub fn run(_args: &[String]) -> Result<(), String> {
     let all = Instant::now();
+    let before = tree::snapshot()?;
     let t = step::start("bootstrap: toolchain, npm packages, .dev.vars, devshop");
     bootstrap::all()?;
     step::done("ready", t);
@@ -57,9 +58,51 @@ pub fn run(_args: &[String]) -> Result<(), String> {
     let t =
         step::start("end-to-end tests against the local stack (devshop + wrangler dev / workerd)");
     let devshop = bootstrap::devshop()?;
-    step::run(cargo(&["test", "-p", "wandstore-e2e"]).env("WANDSTORE_DEVSHOP_BIN", devshop))?;
+    let mut e2e = cargo(&["test", "-p", "wandstore-e2e"]);
+    e2e.env("WANDSTORE_DEVSHOP_BIN", devshop);
+    // The end-to-end tests run `xtask dev` as a user would: this very binary.
+    if let Ok(me) = std::env::current_exe() {
+        e2e.env("WANDSTORE_XTASK_BIN", me);
+    }
+    step::run(&mut e2e)?;
+    step::done("ok", t);
+
+    let t = step::start("the work tree is as the run found it (git status)");
+    tree_unchanged(&before)?;
     step::done("ok", t);
 
     eprintln!("\nall checks passed in {:.0}s", all.elapsed().as_secs_f64());
     Ok(())
+}
+
+/// Fails (in CI) or warns (elsewhere) if the run changed a tracked file or left a new file
+/// that git does not ignore. CI works on a fresh clone, so any change is the commands' own;
+/// on a developer's machine it may be their editing during the run.
+fn tree_unchanged(before: &tree::Snapshot) -> Result<(), String> {
+    if !before.is_git() {
+        eprintln!("    not a git work tree: nothing to compare");
+        return Ok(());
+    }
+    let changed = before.changed(&tree::snapshot()?);
+    if changed.is_empty() {
+        return Ok(());
+    }
+    let report = format!(
+        "these files changed while `cargo xtask test` ran:\n      {}\n    \
+         The README's commands must leave tracked files alone and new files ignored.",
+        changed.join("\n      ")
+    );
+    if in_ci() {
+        Err(report)
+    } else {
+        eprintln!(
+            "    warning: {report}\n    (CI fails on this; if you edited them during the run, ignore this.)"
+        );
+        Ok(())
+    }
+}
+
+/// Whether this runs in CI (`CI` set, as CI services and .ci/run's caller do).
+fn in_ci() -> bool {
+    std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "false" && v != "0")
 }
