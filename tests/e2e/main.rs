@@ -5,6 +5,7 @@
 mod admin;
 mod cart;
 mod catalog;
+mod edge;
 mod identity;
 mod newcomer;
 mod pages;
@@ -60,6 +61,7 @@ fn main() {
         .chain(catalog::TESTS)
         .chain(pages::TESTS)
         .chain(cart::TESTS)
+        .chain(edge::TESTS)
     {
         let ctx = Arc::clone(&ctx);
         let test = *test;

@@ -74,6 +74,42 @@ impl<'de> Deserialize<'de> for StoreSlug {
     }
 }
 
+/// Slugs no store may register: they name the platform's own hosts and paths
+/// (`admin.{BASE_DOMAIN}`, `/s/assets/`…) or would confuse people and tools.
+pub const RESERVED_SLUGS: [&str; 24] = [
+    "admin",
+    "api",
+    "app",
+    "assets",
+    "auth",
+    "billing",
+    "cdn",
+    "console",
+    "dashboard",
+    "docs",
+    "health",
+    "help",
+    "login",
+    "mail",
+    "owner",
+    "owners",
+    "platform",
+    "root",
+    "security",
+    "static",
+    "status",
+    "support",
+    "wandstore",
+    "www",
+];
+
+impl StoreSlug {
+    /// Whether a new store may take this slug (see [`RESERVED_SLUGS`]).
+    pub fn is_reserved(&self) -> bool {
+        RESERVED_SLUGS.contains(&self.0.as_str())
+    }
+}
+
 /// What a page needs to know about its store.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StoreSettings {
@@ -141,6 +177,17 @@ mod tests {
         assert_eq!(StoreSlug::parse("-abc"), Err(SlugError::Edge));
         assert_eq!(StoreSlug::parse("abc-"), Err(SlugError::Edge));
         assert!(SlugError::Length(2).to_string().contains("3 to 40"));
+    }
+
+    #[test]
+    fn platform_words_are_reserved() {
+        for word in ["admin", "api", "assets", "health", "owner", "www"] {
+            assert!(StoreSlug::parse(word).unwrap().is_reserved(), "{word}");
+        }
+        assert!(!StoreSlug::parse("admins-hats").unwrap().is_reserved());
+        for demo in demo_stores() {
+            assert!(!demo.slug.is_reserved());
+        }
     }
 
     #[test]

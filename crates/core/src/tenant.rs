@@ -79,10 +79,18 @@ pub fn classify_host(host: &str, base_domain: &str) -> HostRoute {
     }
 }
 
+/// The admin API and the owner console answer only on the platform's own host.
+const PLATFORM_HOST_ONLY: [&str; 1] = ["/admin/"];
+
 /// Resolves a request for a store fixed by its host (subdomain or custom domain): the whole
-/// path belongs to that store, served at `/`, except the platform's own paths.
+/// path belongs to that store, served at `/`, except the platform's own paths that every host
+/// shares (health, `/.well-known/`); the admin API is not one of them, so on a store's host
+/// `/admin/…` is just a page the store does not have.
 pub fn resolve_for_store(path: &str, store: StoreSlug) -> Target {
-    if is_platform_path(path) {
+    let platform_only = PLATFORM_HOST_ONLY
+        .iter()
+        .any(|p| path == p.trim_end_matches('/') || path.starts_with(p));
+    if is_platform_path(path) && !platform_only {
         return Target::Platform(path.to_owned());
     }
     Target::Store(StorePath {
@@ -239,9 +247,16 @@ mod tests {
             other => panic!("{other:?}"),
         }
         assert_eq!(
-            resolve_for_store("/health/live", acme),
+            resolve_for_store("/health/live", acme.clone()),
             Target::Platform("/health/live".into())
         );
+        // The admin wall: a store's host never reaches the admin API.
+        for p in ["/admin/stores", "/admin"] {
+            assert!(
+                matches!(resolve_for_store(p, acme.clone()), Target::Store(_)),
+                "{p}"
+            );
+        }
     }
 
     #[test]

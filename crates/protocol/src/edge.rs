@@ -11,6 +11,7 @@ use crate::wire::{AskError, MalformedMessage};
 use serde_json::{Map, Value};
 use wandstore_core::cart::{CartError, CommandError, IdempotencyKeyError};
 use wandstore_core::catalog_question::CatalogMiss;
+use wandstore_core::limits::LimitError;
 use wandstore_core::routes::RouteError;
 use wandstore_registry::{FieldError, RegistryRefusal};
 
@@ -249,6 +250,22 @@ impl From<IdempotencyKeyError> for EdgeError {
         EdgeError::new(e.status(), e.code(), e.to_string())
     }
 }
+
+impl From<LimitError> for EdgeError {
+    fn from(e: LimitError) -> Self {
+        let edge = EdgeError::new(e.status(), e.code(), e.to_string());
+        match e {
+            LimitError::UnknownMethod => EdgeError {
+                allow: Some(METHODS_ALLOW),
+                ..edge
+            },
+            _ => edge,
+        }
+    }
+}
+
+/// The platform's methods, as an `Allow` header.
+const METHODS_ALLOW: &str = "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS";
 
 impl From<MalformedMessage> for EdgeError {
     fn from(e: MalformedMessage) -> Self {

@@ -151,3 +151,19 @@ fn malformed_internal_answers_are_server_errors() {
     assert_eq!(e.status, 500);
     assert!(e.detail.unwrap().contains("expected value"));
 }
+
+#[test]
+fn edge_limits_keep_their_statuses() {
+    use wandstore_core::limits::{MAX_URL_BYTES, METHODS};
+    let e = EdgeError::from(LimitError::UnknownMethod);
+    assert_eq!(e.status, 405);
+    assert_eq!(e.allow, Some(METHODS.join(", ")).as_deref());
+    let e = EdgeError::from(LimitError::UrlTooLong {
+        bytes: MAX_URL_BYTES + 1,
+    });
+    assert_eq!((e.status, e.code.as_str()), (414, "url_too_long"));
+    assert_eq!(
+        EdgeError::from(LimitError::BodyTooLarge { max: 1 }).status,
+        413
+    );
+}

@@ -34,9 +34,17 @@ pub fn validate_new(
     now_ms: u64,
 ) -> Result<StoreRecord, Vec<FieldError>> {
     let mut errors = Vec::new();
-    let slug = StoreSlug::parse(&input.slug)
-        .map_err(|e| errors.push(err("slug", e.to_string())))
-        .ok();
+    let slug = match StoreSlug::parse(&input.slug) {
+        Ok(slug) if slug.is_reserved() => {
+            errors.push(err("slug", format!("{slug} is reserved by the platform")));
+            None
+        }
+        Ok(slug) => Some(slug),
+        Err(e) => {
+            errors.push(err("slug", e.to_string()));
+            None
+        }
+    };
     let record = slug.map(|slug| StoreRecord {
         slug,
         display_name: input.display_name.trim().to_owned(),
@@ -217,6 +225,15 @@ mod tests {
         let errors = validate_new(bad, "wandstore.dev", "h".into(), 0).unwrap_err();
         let fields: Vec<_> = errors.iter().map(|e| e.field.as_str()).collect();
         assert_eq!(fields, ["display_name", "shopify.domain"]);
+    }
+
+    #[test]
+    fn reserved_slugs_are_refused() {
+        let mut s = new_store();
+        s.slug = "admin".into();
+        let errors = validate_new(s, "wandstore.dev", "h".into(), 0).unwrap_err();
+        assert_eq!(errors[0].field, "slug");
+        assert!(errors[0].message.contains("reserved"));
     }
 
     #[test]

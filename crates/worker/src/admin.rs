@@ -6,6 +6,7 @@ use crate::objects::{registry_client, store_client};
 use crate::respond;
 use crate::{body, env_config, random};
 use serde::Serialize;
+use wandstore_core::limits::BodyKind;
 use wandstore_core::routes::AdminRoute;
 use wandstore_core::secret::{
     OWNER_TOKEN_PREFIX, bearer, hash_token, new_owner_token, token_matches,
@@ -18,9 +19,6 @@ use wandstore_protocol::store::{
 };
 use wandstore_registry::{NewStore, PublicStore, RegistryEntry, StorePatch, validate_new};
 use worker::{Env, Request, Response};
-
-/// The largest admin request body.
-pub const MAX_BODY: usize = 64 * 1024;
 
 #[derive(Serialize)]
 struct Created {
@@ -167,9 +165,9 @@ async fn known_store(env: &Env, store: &StoreSlug, slug: &str, rid: &str) -> Res
         })
 }
 
-/// Reads a JSON body of at most [`MAX_BODY`] bytes.
+/// Reads a JSON body within the admin API's limit (64 KB).
 async fn read_json<T: serde::de::DeserializeOwned>(req: &mut Request) -> Result<T, EdgeError> {
-    let bytes = body::read_limited(req, MAX_BODY).await?;
+    let bytes = body::read_limited(req, BodyKind::AdminJson).await?;
     serde_json::from_slice(&bytes).map_err(|e| {
         EdgeError::bad_request(
             "invalid_json",

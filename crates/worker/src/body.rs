@@ -1,29 +1,31 @@
-//! Reading request bodies within a size limit.
+//! Reading request bodies within their route's limit, stopping as soon as it is passed (a
+//! chunked body is never read whole first).
 
+use futures::StreamExt;
+use wandstore_core::limits::{BodyKind, check_body};
 use wandstore_protocol::EdgeError;
 use worker::Request;
 
-/// The body's bytes, or a 413 if it is (or says it is) larger than `max` bytes.
-pub async fn read_limited(req: &mut Request, max: usize) -> Result<Vec<u8>, EdgeError> {
-    let too_large = || {
-        EdgeError::new(
-            413,
-            "body_too_large",
-            format!("the body may have at most {max} bytes"),
-        )
-    };
+/// The body's bytes, or a 413 if it is (or says it is) larger than `kind` allows.
+pub async fn read_limited(req: &mut Request, kind: BodyKind) -> Result<Vec<u8>, EdgeError> {
     let declared: Option<usize> = req
         .headers()
         .get("content-length")
         .ok()
         .flatten()
         .and_then(|v| v.parse().ok());
-    if declared.is_some_and(|n| n > max) {
-        return Err(too_large());
+    if let Some(n) = declared {
+        check_body(kind, n)?;
     }
-    let bytes = req.bytes().await.map_err(EdgeError::internal)?;
-    if bytes.len() > max {
-        return Err(too_large());
+    // A request without a body has no stream: that is an empty body.
+    let Ok(mut stream) = req.stream() else {
+        return Ok(Vec::new());
+    };
+    let mut body = Vec::with_capacity(declared.unwrap_or(0).min(kind.max_bytes()));
+    while let Some(chunk) = stream.next().await {
+        let chunk = chunk.map_err(EdgeError::internal)?;
+        check_body(kind, body.len().saturating_add(chunk.len()))?;
+        body.extend_from_slice(&chunk);
     }
-    Ok(bytes)
+    Ok(body)
 }

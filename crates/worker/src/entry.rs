@@ -6,9 +6,11 @@ use crate::internal;
 use crate::objects::SHOPPER_STOREFRONT;
 use crate::respond::{self, Audience};
 use crate::{admin, body, domains, env_config, health, random};
+use wandstore_core::headers::{PRIVATE_NO_STORE, security_headers};
 use wandstore_core::identity::{CookieScope, ShopperId, set_cookie_header};
+use wandstore_core::limits::{self, BodyKind};
 use wandstore_core::log::{Level, RequestLog, accept_request_id};
-use wandstore_core::routes::PlatformRoute;
+use wandstore_core::routes::{PlatformRoute, StoreRoute};
 use wandstore_core::tenant::{self, HostRoute, StorePath, Target};
 use wandstore_protocol::EdgeError;
 use wandstore_protocol::edge::route_error;
@@ -25,11 +27,20 @@ pub async fn handle(req: Request, env: &Env) -> Response {
         ts: started,
         msg: "request",
         request_id: request_id.clone(),
-        method: req.method().to_string(),
+        method: req.inner().method(),
         path: req.path(),
         ..Default::default()
     };
-    let mut resp = match route(req, env, &request_id, &mut log).await {
+    let url = req.url().ok();
+    let secure_transport = url
+        .as_ref()
+        .is_none_or(|u| CookieScope::new("/", u.scheme(), u.host_str().unwrap_or("")).secure);
+    let checked = check_limits(&req, url.as_ref()).map_err(|e| (e, Audience::Api));
+    let outcome = match checked {
+        Ok(()) => route(req, env, &request_id, &mut log).await,
+        Err(refused) => Err(refused),
+    };
+    let mut resp = match outcome {
         Ok(resp) => resp,
         Err((e, audience)) => {
             log.error_code = Some(e.code.clone());
@@ -43,7 +54,9 @@ pub async fn handle(req: Request, env: &Env) -> Response {
     log.status = resp.status_code();
     log.level = Level::for_status(log.status);
     log.duration_ms = finished.saturating_sub(started);
-    if let Err(e) = finish_headers(resp.headers_mut(), &request_id, log.duration_ms) {
+    let development = env_config::is_development(env);
+    let headers = security_headers(secure_transport, development);
+    if let Err(e) = finish_headers(resp.headers_mut(), &request_id, log.duration_ms, &headers) {
         log.error
             .get_or_insert_with(|| format!("setting response headers: {e}"));
     }
@@ -51,12 +64,29 @@ pub async fn handle(req: Request, env: &Env) -> Response {
     resp
 }
 
-fn finish_headers(h: &mut Headers, request_id: &str, duration_ms: u64) -> worker::Result<()> {
+/// The limits every request meets before routing: method, URL length, path, header size.
+fn check_limits(req: &Request, url: Option<&worker::Url>) -> Result<(), EdgeError> {
+    // The method as sent: `Request::method` reads an unknown one (PROPFIND…) as GET.
+    let method = req.inner().method();
+    let (full, path) = url.map_or(("", ""), |u| (u.as_str(), u.path()));
+    limits::check_request(&method, full, path)?;
+    let entries: Vec<(String, String)> = req.headers().entries().collect();
+    let bytes = limits::header_bytes(entries.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+    limits::check_headers(bytes)?;
+    Ok(())
+}
+
+fn finish_headers(
+    h: &mut Headers,
+    request_id: &str,
+    duration_ms: u64,
+    security: &[(&str, String)],
+) -> worker::Result<()> {
     h.set("x-request-id", request_id)?;
     h.set("x-response-time", &format!("{duration_ms}ms"))?;
-    h.set("x-content-type-options", "nosniff")?;
-    h.set("referrer-policy", "strict-origin-when-cross-origin")?;
-    h.set("x-frame-options", "DENY")?;
+    for (name, value) in security {
+        h.set(name, value)?;
+    }
     Ok(())
 }
 
@@ -136,9 +166,6 @@ async fn platform(
 /// Client headers a shopper's object may need.
 const FORWARDED: [&str; 3] = ["content-type", "accept", "idempotency-key"];
 
-/// The largest body a storefront route accepts (cart forms and JSON are far smaller).
-pub const MAX_STORE_BODY: usize = 64 * 1024;
-
 async fn storefront(
     mut req: Request,
     env: &Env,
@@ -146,7 +173,7 @@ async fn storefront(
     request_id: &str,
     log: &mut RequestLog,
 ) -> Result<Response, EdgeError> {
-    let body = read_body(&mut req).await?;
+    let body = read_body(&mut req, &target.rest).await?;
     let signer = env_config::cookie_signer(env).map_err(|weak| {
         EdgeError::misconfigured(
             "config",
@@ -225,6 +252,8 @@ fn pass_through(
     if let Some(cookie) = cookie {
         headers.append("set-cookie", cookie)?;
     }
+    // Every store page carries the shopper's data (at least their cart count).
+    headers.set("cache-control", PRIVATE_NO_STORE)?;
     let init = web_sys::ResponseInit::new();
     init.set_status(answer.status());
     init.set_headers(&headers);
@@ -233,12 +262,18 @@ fn pass_through(
     Ok((Response::from(resp), report))
 }
 
-/// The request body as text (`None` for GET/HEAD): 413 when too large, 400 when not UTF-8.
-async fn read_body(req: &mut Request) -> Result<Option<String>, EdgeError> {
-    if matches!(req.method(), Method::Get | Method::Head) {
+/// The request body as text (`None` for GET/HEAD) within its route's limit (the cart API's
+/// JSON or a form): 413 when too large, 400 when not UTF-8.
+async fn read_body(req: &mut Request, rest: &str) -> Result<Option<String>, EdgeError> {
+    let method = req.method();
+    if matches!(method, Method::Get | Method::Head) {
         return Ok(None);
     }
-    let bytes = body::read_limited(req, MAX_STORE_BODY).await?;
+    let kind = match StoreRoute::parse(method.as_ref(), rest) {
+        Ok(StoreRoute::CartApi) => BodyKind::CartJson,
+        _ => BodyKind::Form,
+    };
+    let bytes = body::read_limited(req, kind).await?;
     String::from_utf8(bytes)
         .map(Some)
         .map_err(|_| EdgeError::bad_request("bad_encoding", "the body is not UTF-8 text"))

@@ -55,3 +55,10 @@ pub fn csrf_secret(env: &Env) -> Option<Vec<u8>> {
         .filter(|s| s.len() >= wandstore_core::identity::MIN_SECRET_LEN)
         .map(String::into_bytes)
 }
+
+/// Whether this deployment is local development (`ENVIRONMENT = "development"`).
+pub fn is_development(env: &Env) -> bool {
+    env.var("ENVIRONMENT")
+        .map(|v| v.to_string() == "development")
+        .unwrap_or(false)
+}

@@ -10,6 +10,7 @@ use wandstore_core::cart::{
     CartCommand, CartError, CartJson, CartLine, IDEMPOTENCY_CONFLICT_STATUS, IdempotencyCheck,
     IdempotencyKey, REPLAYED_HEADER, VariantInfo, reprice, request_fingerprint,
 };
+use wandstore_core::limits;
 use wandstore_core::money::Currency;
 use wandstore_protocol::EdgeError;
 use worker::{Method, Response};
@@ -44,10 +45,14 @@ impl ShopperStorefront {
         method: Method,
         body: &str,
         idempotency_key: Option<String>,
+        content_type: Option<String>,
     ) -> Response {
         let rid = page.ctx.request_id.clone();
         let result = match method {
-            Method::Post => self.cart_write(page, body, idempotency_key).await,
+            Method::Post => match limits::require_json(content_type.as_deref()) {
+                Ok(()) => self.cart_write(page, body, idempotency_key).await,
+                Err(e) => Err(e.into()),
+            },
             _ => self.cart_json(page).await,
         };
         result.unwrap_or_else(|e| respond::error(&e, Audience::Api, &rid))

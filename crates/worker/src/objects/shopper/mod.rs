@@ -112,8 +112,9 @@ impl ShopperStorefront {
             StoreRoute::CartForm(action) => self.cart_form(&page, action, &body).await,
             StoreRoute::Checkout => self.checkout(&page, &body).await,
             StoreRoute::CartApi => {
-                let key = req.headers().get("idempotency-key").ok().flatten();
-                return Ok(self.cart_api(&page, method, &body, key).await);
+                let header = |name: &str| req.headers().get(name).ok().flatten();
+                let (key, content_type) = (header("idempotency-key"), header("content-type"));
+                return Ok(self.cart_api(&page, method, &body, key, content_type).await);
             }
         };
         Ok(result.unwrap_or_else(|e| page.error(&e)))
