@@ -18,15 +18,39 @@ use wandstore_protocol::shopper::{CONTEXT_HEADER, ObjectReport, REPORT_HEADER, S
 use wandstore_render::Chrome;
 use worker::{Env, Headers, Method, Request, Response, console_log, web_sys};
 
+/// The client's request headers, read from JavaScript once.
+pub struct ClientHeaders(Vec<(String, String)>);
+
+impl ClientHeaders {
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.0
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// What routing produced: a response made here, or a shopper object's answer whose body is
+/// streamed through untouched (its headers are finished in one pass).
+enum Routed {
+    Local(Response),
+    Object {
+        answer: web_sys::Response,
+        cookie: Option<String>,
+    },
+}
+
 /// Handles one client request. Never fails: every error becomes a response and a log line.
 pub async fn handle(req: Request, env: &Env) -> Response {
     let started = worker::Date::now().as_millis();
-    let header = req.headers().get("x-request-id").ok().flatten();
-    let request_id = accept_request_id(header.as_deref()).unwrap_or_else(random::request_id);
+    let client = ClientHeaders(internal::read_headers(&req.headers().0));
+    let request_id =
+        accept_request_id(client.get("x-request-id")).unwrap_or_else(random::request_id);
     let mut log = RequestLog {
         ts: started,
         msg: "request",
         request_id: request_id.clone(),
+        // The method as sent: `Request::method` reads an unknown one (PROPFIND…) as GET.
         method: req.inner().method(),
         path: req.path(),
         ..Default::default()
@@ -35,43 +59,64 @@ pub async fn handle(req: Request, env: &Env) -> Response {
     let secure_transport = url
         .as_ref()
         .is_none_or(|u| CookieScope::new("/", u.scheme(), u.host_str().unwrap_or("")).secure);
-    let checked = check_limits(&req, url.as_ref()).map_err(|e| (e, Audience::Api));
+    let checked = check_limits(&log.method, url.as_ref(), &client).map_err(|e| (e, Audience::Api));
     let outcome = match checked {
-        Ok(()) => route(req, env, &request_id, &mut log).await,
+        Ok(()) => route(req, env, &client, &request_id, &mut log).await,
         Err(refused) => Err(refused),
     };
-    let mut resp = match outcome {
-        Ok(resp) => resp,
-        Err((e, audience)) => {
-            log.error_code = Some(e.code.clone());
-            log.error = e.detail.clone().or_else(|| Some(e.message.clone()));
-            let mut resp = respond::error(&e, audience, &request_id);
-            admin::challenge(&mut resp);
+    let routed = outcome.unwrap_or_else(|(e, audience)| {
+        log.error_code = Some(e.code.clone());
+        log.error = e.detail.clone().or_else(|| Some(e.message.clone()));
+        let mut resp = respond::error(&e, audience, &request_id);
+        admin::challenge(&mut resp);
+        Routed::Local(resp)
+    });
+    let security = security_headers(secure_transport, env_config::is_development(env));
+    let duration_ms = || worker::Date::now().as_millis().saturating_sub(started);
+    let resp = match routed {
+        Routed::Local(mut resp) => {
+            log.duration_ms = duration_ms();
+            let timing = format!("{}ms", log.duration_ms);
+            if let Err(e) = finish_headers(resp.headers_mut(), &request_id, &timing, &security) {
+                log.error
+                    .get_or_insert_with(|| format!("setting response headers: {e}"));
+            }
             resp
         }
+        Routed::Object { answer, cookie } => {
+            log.duration_ms = duration_ms();
+            let timing = format!("{}ms", log.duration_ms);
+            let finish = Finish {
+                request_id: &request_id,
+                timing: &timing,
+                security: &security,
+                cookie: cookie.as_deref(),
+            };
+            match pass_through(&answer, &finish, &mut log) {
+                Ok(resp) => resp,
+                Err(e) => {
+                    let e = EdgeError::internal(e);
+                    log.error = e.detail.clone();
+                    respond::error(&e, Audience::Api, &request_id)
+                }
+            }
+        }
     };
-    let finished = worker::Date::now().as_millis();
     log.status = resp.status_code();
     log.level = Level::for_status(log.status);
-    log.duration_ms = finished.saturating_sub(started);
-    let development = env_config::is_development(env);
-    let headers = security_headers(secure_transport, development);
-    if let Err(e) = finish_headers(resp.headers_mut(), &request_id, log.duration_ms, &headers) {
-        log.error
-            .get_or_insert_with(|| format!("setting response headers: {e}"));
-    }
     console_log!("{}", log.to_json());
     resp
 }
 
 /// The limits every request meets before routing: method, URL length, path, header size.
-fn check_limits(req: &Request, url: Option<&worker::Url>) -> Result<(), EdgeError> {
-    // The method as sent: `Request::method` reads an unknown one (PROPFIND…) as GET.
-    let method = req.inner().method();
+fn check_limits(
+    method: &str,
+    url: Option<&worker::Url>,
+    client: &ClientHeaders,
+) -> Result<(), EdgeError> {
     let (full, path) = url.map_or(("", ""), |u| (u.as_str(), u.path()));
-    limits::check_request(&method, full, path)?;
-    let entries: Vec<(String, String)> = req.headers().entries().collect();
-    let bytes = limits::header_bytes(entries.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+    limits::check_request(method, full, path)?;
+    let bytes = limits::header_bytes(client.0.iter().map(|(k, v)| (k.as_str(), v.as_str())));
     limits::check_headers(bytes)?;
     Ok(())
 }
@@ -79,15 +124,63 @@ fn check_limits(req: &Request, url: Option<&worker::Url>) -> Result<(), EdgeErro
 fn finish_headers(
     h: &mut Headers,
     request_id: &str,
-    duration_ms: u64,
+    timing: &str,
     security: &[(&str, String)],
 ) -> worker::Result<()> {
     h.set("x-request-id", request_id)?;
-    h.set("x-response-time", &format!("{duration_ms}ms"))?;
+    h.set("x-response-time", timing)?;
     for (name, value) in security {
         h.set(name, value)?;
     }
     Ok(())
+}
+
+/// What every streamed-through response gets on its way out.
+struct Finish<'a> {
+    request_id: &'a str,
+    timing: &'a str,
+    security: &'a [(&'a str, String)],
+    /// A new shopper's cookie.
+    cookie: Option<&'a str>,
+}
+
+/// The object's answer as the client gets it: the same status and streamed body (never
+/// copied into Wasm), its headers without the internal report (which goes to the log line),
+/// plus the finishing headers, all set in one pass.
+fn pass_through(
+    answer: &web_sys::Response,
+    finish: &Finish<'_>,
+    log: &mut RequestLog,
+) -> worker::Result<Response> {
+    let from_object = internal::read_headers(&answer.headers());
+    let mut pairs: Vec<(&str, &str)> = Vec::with_capacity(from_object.len() + 8);
+    for (name, value) in &from_object {
+        if name == REPORT_HEADER {
+            if let Some(report) = ObjectReport::from_header(value) {
+                log.cache = report.cache;
+                log.rows_read = Some(report.rows_read);
+                log.rows_written = Some(report.rows_written);
+                log.do_calls = Some(report.do_calls.saturating_add(1));
+            }
+        } else if name != "cache-control" {
+            pairs.push((name, value));
+        }
+    }
+    if let Some(cookie) = finish.cookie {
+        pairs.push(("set-cookie", cookie));
+    }
+    // Every store page carries the shopper's data (at least their cart count).
+    pairs.push(("cache-control", PRIVATE_NO_STORE));
+    pairs.push(("x-request-id", finish.request_id));
+    pairs.push(("x-response-time", finish.timing));
+    pairs.extend(finish.security.iter().map(|(k, v)| (*k, v.as_str())));
+    let headers = internal::make_headers(&pairs)?;
+    let init = web_sys::ResponseInit::new();
+    init.set_status(answer.status());
+    init.set_headers(&headers);
+    let body = answer.body();
+    let resp = web_sys::Response::new_with_opt_readable_stream_and_init(body.as_ref(), &init)?;
+    Ok(Response::from(resp))
 }
 
 /// An error and who reads it.
@@ -100,15 +193,14 @@ fn page_error(e: EdgeError, request_id: &str) -> Refusal {
 async fn route(
     req: Request,
     env: &Env,
+    client: &ClientHeaders,
     request_id: &str,
     log: &mut RequestLog,
-) -> Result<Response, Refusal> {
+) -> Result<Routed, Refusal> {
     let path = req.path();
-    let host = req
-        .headers()
+    let host = client
         .get("host")
-        .ok()
-        .flatten()
+        .map(str::to_owned)
         .or_else(|| req.url().ok().and_then(|u| u.host_str().map(str::to_owned)))
         .unwrap_or_default();
     let target = match tenant::classify_host(&host, &env_config::base_domain(env)) {
@@ -127,6 +219,7 @@ async fn route(
     match target {
         Target::Platform(path) => platform(req, env, &path, request_id)
             .await
+            .map(Routed::Local)
             .map_err(|e| (e, Audience::Api)),
         Target::BadStore(e) => Err(page_error(
             EdgeError::no_store(format!("there is no store at this address: {e}")),
@@ -134,7 +227,7 @@ async fn route(
         )),
         Target::Store(target) => {
             log.store = Some(target.store.to_string());
-            storefront(req, env, target, request_id, log)
+            storefront(req, env, client, target, request_id, log)
                 .await
                 .map_err(|e| page_error(e, request_id))
         }
@@ -169,10 +262,11 @@ const FORWARDED: [&str; 3] = ["content-type", "accept", "idempotency-key"];
 async fn storefront(
     mut req: Request,
     env: &Env,
+    client: &ClientHeaders,
     target: StorePath,
     request_id: &str,
     log: &mut RequestLog,
-) -> Result<Response, EdgeError> {
+) -> Result<Routed, EdgeError> {
     let body = read_body(&mut req, &target.rest).await?;
     let signer = env_config::cookie_signer(env).map_err(|weak| {
         EdgeError::misconfigured(
@@ -181,10 +275,8 @@ async fn storefront(
             weak,
         )
     })?;
-    let client = req.headers();
-    let get = |name: &str| client.get(name).ok().flatten();
     let known =
-        signer.shopper_from_cookie_header(&get("cookie").unwrap_or_default(), &target.store);
+        signer.shopper_from_cookie_header(client.get("cookie").unwrap_or(""), &target.store);
     let is_new = known.is_none();
     let shopper = match known {
         Some(s) => s,
@@ -201,19 +293,18 @@ async fn storefront(
         base: target.base.clone(),
         origin: url.origin().ascii_serialization(),
         request_id: request_id.to_owned(),
-        buyer_ip: get("cf-connecting-ip"),
-        buyer_country: get("cf-ipcountry"),
+        buyer_ip: client.get("cf-connecting-ip").map(str::to_owned),
+        buyer_country: client.get("cf-ipcountry").map(str::to_owned),
     };
-    let headers = Headers::new();
+    let context = ctx.to_header();
+    let mut pairs = vec![(CONTEXT_HEADER, context.as_str())];
+    pairs.extend(
+        FORWARDED
+            .iter()
+            .filter_map(|n| client.get(n).map(|v| (*n, v))),
+    );
     let internal_err = EdgeError::internal;
-    headers
-        .set(CONTEXT_HEADER, &ctx.to_header())
-        .map_err(internal_err)?;
-    for name in FORWARDED {
-        if let Some(value) = get(name) {
-            headers.set(name, &value).map_err(internal_err)?;
-        }
-    }
+    let headers = Headers(internal::make_headers(&pairs).map_err(internal_err)?);
     let rest = match url.query() {
         Some(q) if !q.is_empty() => format!("{}?{q}", target.rest),
         _ => target.rest.clone(),
@@ -222,44 +313,11 @@ async fn storefront(
     let name = format!("{}/{}", target.store, shopper);
     let stub = internal::stub(env, SHOPPER_STOREFRONT, &name).map_err(internal_err)?;
     let answer = internal::fetch(stub, &inner).await.map_err(internal_err)?;
-
     let cookie = (is_new && answer.status() < 400).then(|| {
         let scope = CookieScope::new(&target.base, url.scheme(), url.host_str().unwrap_or(""));
         set_cookie_header(&signer.sign(&target.store, &shopper), &scope)
     });
-    let (resp, report) = pass_through(&answer, cookie.as_deref()).map_err(internal_err)?;
-    if let Some(report) = report {
-        log.cache = report.cache;
-        log.rows_read = Some(report.rows_read);
-        log.rows_written = Some(report.rows_written);
-        log.do_calls = Some(report.do_calls.saturating_add(1));
-    }
-    Ok(resp)
-}
-
-/// The object's response as the client gets it: the same status and streamed body (never
-/// copied into Wasm), its headers without the internal report, plus a new shopper's cookie.
-fn pass_through(
-    answer: &web_sys::Response,
-    cookie: Option<&str>,
-) -> worker::Result<(Response, Option<ObjectReport>)> {
-    let headers = web_sys::Headers::new_with_headers(&answer.headers())?;
-    let report = headers
-        .get(REPORT_HEADER)?
-        .as_deref()
-        .and_then(ObjectReport::from_header);
-    headers.delete(REPORT_HEADER)?;
-    if let Some(cookie) = cookie {
-        headers.append("set-cookie", cookie)?;
-    }
-    // Every store page carries the shopper's data (at least their cart count).
-    headers.set("cache-control", PRIVATE_NO_STORE)?;
-    let init = web_sys::ResponseInit::new();
-    init.set_status(answer.status());
-    init.set_headers(&headers);
-    let body = answer.body();
-    let resp = web_sys::Response::new_with_opt_readable_stream_and_init(body.as_ref(), &init)?;
-    Ok((Response::from(resp), report))
+    Ok(Routed::Object { answer, cookie })
 }
 
 /// The request body as text (`None` for GET/HEAD) within its route's limit (the cart API's
