@@ -172,4 +172,21 @@ fn a_page_logs_what_it_cost_and_leaks_no_internal_header(ctx: &Ctx) {
     assert_eq!(line["new_shopper"], serde_json::Value::Null, "{line}");
     assert_eq!(line["do_calls"], 1, "{line}");
     assert_eq!(line["cache"], "local", "{line}");
+
+    // What the edge says about the request is logged; the client's IP never is.
+    let edge = Client::new(&ctx.url).send(
+        "GET",
+        "/s/outlet/",
+        &[
+            ("cf-ray", "8c1f2e3d4a5b6c7d-LHR"),
+            ("cf-ipcountry", "DE"),
+            ("cf-connecting-ip", "203.0.113.77"),
+        ],
+        None,
+    );
+    assert_eq!(edge.status, 200);
+    let line = log_line(ctx, edge.header("x-request-id").unwrap_or_default());
+    assert_eq!(line["cf_ray"], "8c1f2e3d4a5b6c7d-LHR", "{line}");
+    assert_eq!(line["country"], "DE", "{line}");
+    assert!(!line.to_string().contains("203.0.113.77"), "{line}");
 }

@@ -38,6 +38,14 @@ pub struct RequestLog {
     pub rows_written: Option<u64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub do_calls: Option<u64>,
+    /// Cloudflare's ray id, data centre and the client's country, when the edge sends them
+    /// (never the client's IP).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cf_ray: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub colo: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub country: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error_code: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -79,6 +87,17 @@ pub fn accept_request_id(raw: Option<&str>) -> Option<String> {
     .then(|| id.to_owned())
 }
 
+/// A client-supplied value as a log line may hold it: at most 64 characters of letters,
+/// digits, `-` and `_` (a ray id, a colo, a country code), so nothing a client sends can
+/// forge log fields or smuggle data into them.
+pub fn log_safe(value: &str) -> String {
+    value
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_'))
+        .take(64)
+        .collect()
+}
+
 impl RequestLog {
     pub fn to_json(&self) -> String {
         serde_json::to_string(self).unwrap_or_else(|_| {
@@ -116,6 +135,13 @@ pub fn event_line(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn client_values_are_made_log_safe() {
+        assert_eq!(log_safe("8c1f2e3d4a5b6c7d-LHR"), "8c1f2e3d4a5b6c7d-LHR");
+        assert_eq!(log_safe("DE\",\"admin\":true"), "DEadmintrue");
+        assert_eq!(log_safe(&"x".repeat(100)).len(), 64);
+    }
 
     #[test]
     fn plain_short_request_ids_are_kept_and_others_replaced() {

@@ -9,7 +9,7 @@ use crate::{admin, body, domains, env_config, health, random};
 use wandstore_core::headers::{PRIVATE_NO_STORE, security_headers};
 use wandstore_core::identity::{CookieScope, ShopperId, set_cookie_header};
 use wandstore_core::limits::{self, BodyKind};
-use wandstore_core::log::{Level, RequestLog, accept_request_id};
+use wandstore_core::log::{Level, RequestLog, accept_request_id, log_safe};
 use wandstore_core::routes::{PlatformRoute, StoreRoute};
 use wandstore_core::tenant::{self, HostRoute, StorePath, Target};
 use wandstore_protocol::EdgeError;
@@ -53,6 +53,12 @@ pub async fn handle(req: Request, env: &Env) -> Response {
         // The method as sent: `Request::method` reads an unknown one (PROPFIND…) as GET.
         method: req.inner().method(),
         path: req.path(),
+        cf_ray: client.get("cf-ray").map(log_safe),
+        country: client.get("cf-ipcountry").map(log_safe),
+        colo: req
+            .cf()
+            .map(|cf| log_safe(&cf.colo()))
+            .filter(|c| !c.is_empty()),
         ..Default::default()
     };
     let url = req.url().ok();
