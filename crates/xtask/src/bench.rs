@@ -3,16 +3,17 @@
 //! store from the same data model, on the same machine, with the same wrangler and workerd,
 //! against the same devshop catalog.
 //!
-//! Both systems run at once on their own `wrangler dev` (only one is loaded at a time). Each
-//! round runs the four scenarios (home, a 24-product collection page, a product page, the
-//! cart JSON add) against one system and then the other, alternating which goes first, with
-//! new shoppers each round. Per scenario it records, from outside: req/s and latency
-//! percentiles (client side), CPU milliseconds per request (`/proc` times of the system's
-//! workerd processes, see `bench_proc`), and from the request log lines SQLite rows read and
-//! written and Durable Object calls per request (see `bench_logs`). Then it measures cold
-//! starts (`bench_cold`), prints medians over rounds with WandStore / baseline ratios, writes
-//! `target/bench/report.json` (`bench_report`), the StoreConfig requests per 1,000 page views
-//! (hot-store protection), and runs the criterion render benchmark.
+//! Both systems run at once on their own `wrangler dev` (only one is loaded at a time).
+//! After one warm-up round per system (not counted), each round runs the four scenarios
+//! (home, a 24-product collection page, a product page, the cart JSON add) against one system
+//! and then the other, alternating which goes first, with new shoppers each round. Per
+//! scenario it records, from outside: req/s and latency percentiles (client side), CPU
+//! milliseconds per request (`/proc` times of the system's workerd processes, see
+//! `bench_proc`), and from the request log lines SQLite rows read and written and Durable
+//! Object calls per request (see `bench_logs`). Then it measures cold starts (`bench_cold`),
+//! prints medians over rounds with WandStore / baseline ratios and the StoreConfig requests
+//! per 1,000 page views (hot-store protection), writes `target/bench/report.json`
+//! (`bench_report`), and runs the criterion render benchmark.
 //!
 //! Every figure comes from this machine and this run: compare runs on the same machine.
 
@@ -193,6 +194,13 @@ pub fn run(args: &[String]) -> Result<(), String> {
     step::done(&format!("{} products listed on both", handles.len()), t);
 
     let scenarios = scenarios(Arc::new(handles), variant);
+    // A warm-up round per system, not counted: the first requests of an isolate run cold
+    // code (V8 tiers JavaScript and Wasm up as they run), and a deployed isolate serves warm.
+    for target in [&wandstore, &baseline] {
+        let t = step::start(&format!("warm-up round (not counted): {}", target.label));
+        run_round(target, &scenarios, &opts, 0, clk_tck, true)?;
+        step::done("warm", t);
+    }
     let mut runs: Vec<Run> = Vec::new();
     let mut store_config: Vec<(&'static str, u64, usize, usize)> =
         vec![(WANDSTORE, 0, 0, 0), (BASELINE, 0, 0, 0)];
@@ -204,7 +212,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
         };
         for target in order {
             let (mut round_runs, calls, views, adds) =
-                run_round(target, &scenarios, &opts, round, clk_tck)?;
+                run_round(target, &scenarios, &opts, round + 1, clk_tck, false)?;
             runs.append(&mut round_runs);
             if let Some(entry) = store_config.iter_mut().find(|e| e.0 == target.system) {
                 entry.1 += calls;
@@ -347,14 +355,15 @@ fn scenarios(handles: Arc<Vec<String>>, variant: String) -> Vec<Scenario> {
     ]
 }
 
-/// One round of every scenario against one system, with new shoppers. Also returns the
-/// StoreConfig requests, page views and cart adds of the round.
+/// One round of every scenario against one system, with new shoppers (round 0 is the
+/// warm-up). Also returns the StoreConfig requests, page views and cart adds of the round.
 fn run_round(
     target: &Target,
     scenarios: &[Scenario],
     opts: &Options,
     round: usize,
     clk_tck: u64,
+    quiet: bool,
 ) -> Result<(Vec<Run>, u64, usize, usize), String> {
     let http = agent();
     // Each thread is one shopper with its own cookie (its own Durable Object).
@@ -363,15 +372,13 @@ fn run_round(
     let mut runs = Vec::new();
     let (mut views, mut adds) = (0, 0);
     for scenario in scenarios {
-        let t = step::start(&format!(
-            "round {}, {}: {}: {} requests, {} at a time",
-            round + 1,
-            target.label,
-            scenario.label,
-            opts.requests,
-            opts.concurrency
-        ));
-        let tag = format!("bench-r{}-{}-{}", round + 1, target.system, scenario.name);
+        let t = (!quiet).then(|| {
+            step::start(&format!(
+                "round {round}, {}: {}: {} requests, {} at a time",
+                target.label, scenario.label, opts.requests, opts.concurrency
+            ))
+        });
+        let tag = format!("bench-r{round}-{}-{}", target.system, scenario.name);
         let offset = file_len(&target.log);
         let cpu0 = target.cpu(clk_tck);
         let r = bench_load::load(&target.base, scenario, opts.requests, &cookies, &tag);
@@ -385,7 +392,7 @@ fn run_round(
         );
         let n = r.requests.max(1) as f64;
         let run = Run {
-            round: round + 1,
+            round,
             system: target.system,
             scenario: scenario.name,
             requests: r.requests,
@@ -401,13 +408,15 @@ fn run_round(
             do_calls_per_req: LogTotals::per_request(logs.do_calls, r.requests),
             log_lines: logs.lines,
         };
-        step::done(
-            &format!(
-                "{:.0} req/s, p50 {:.1} ms, {:.2} CPU ms/req, {} errors, {} log lines",
-                run.req_s, run.p50_ms, run.cpu_ms_per_req, run.errors, run.log_lines
-            ),
-            t,
-        );
+        if let Some(t) = t {
+            step::done(
+                &format!(
+                    "{:.0} req/s, p50 {:.1} ms, {:.2} CPU ms/req, {} errors, {} log lines",
+                    run.req_s, run.p50_ms, run.cpu_ms_per_req, run.errors, run.log_lines
+                ),
+                t,
+            );
+        }
         if scenario.page_view {
             views += r.requests;
         } else {
