@@ -1,240 +1,294 @@
-//! `cargo xtask bench [--concurrency N] [--requests N]`: load against a local stack
-//! (release Worker, devshop upstream) for the storefront's hot paths, plus the criterion
-//! benchmark of rendering. Prints req/s and latency percentiles per scenario, and how many
-//! StoreConfig requests 1,000 page views cost (the hot-store protection).
+//! `cargo xtask bench [--concurrency N] [--requests N] [--rounds N]`: WandStore side by side
+//! with a plain JavaScript Worker (`bench/baseline-js`) that serves the same routes for one
+//! store from the same data model, on the same machine, with the same wrangler and workerd,
+//! against the same devshop catalog.
+//!
+//! Both systems run at once on their own `wrangler dev` (only one is loaded at a time).
+//! After one warm-up round per system (not counted), each round runs the four scenarios
+//! (home, a 24-product collection page, a product page, the cart JSON add) against one system
+//! and then the other, alternating which goes first, with new shoppers each round. Per
+//! scenario it records, from outside: req/s and latency percentiles (client side), CPU
+//! milliseconds per request (`/proc` times of the system's workerd processes, see
+//! `bench_proc`), and from the request log lines SQLite rows read and written and Durable
+//! Object calls per request (see `bench_logs`). Then it measures cold starts (`bench_cold`),
+//! prints medians over rounds with WandStore / baseline ratios and the StoreConfig requests
+//! per 1,000 page views (hot-store protection), writes `target/bench/report.json`
+//! (`bench_report`), and runs the criterion render benchmark.
 //!
 //! Every figure comes from this machine and this run: compare runs on the same machine.
 
+// The parts live in `bench_*.rs` next to this file (declared here, so `main.rs` stays as it is).
+#[path = "bench_cold.rs"]
+mod bench_cold;
+#[path = "bench_load.rs"]
+mod bench_load;
+#[path = "bench_logs.rs"]
+mod bench_logs;
+#[path = "bench_proc.rs"]
+mod bench_proc;
+#[path = "bench_report.rs"]
+mod bench_report;
+#[path = "bench_systems.rs"]
+mod bench_systems;
+#[path = "bench_wrangler.rs"]
+mod bench_wrangler;
+
 use crate::{bootstrap, build, flag_value, paths, step};
+use bench_cold::ColdSpec;
+use bench_load::{Scenario, agent, get};
+use bench_logs::LogTotals;
+use bench_proc::file_len;
+use bench_report::{Extras, Run};
+use bench_systems::{BASELINE, Target, Upstream, WANDSTORE};
+use bench_wrangler::{Wrangler, WranglerSpec};
+use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::time::{Duration, Instant};
-use ureq::Agent;
-use wandstore_stack::{Stack, StackOptions, default_devshop_bin};
+use std::time::Duration;
+use wandstore_stack::{Stack, StackOptions, default_devshop_bin, random_hex, write_env_file};
 
-/// Request `i` of a run: (method, path, body).
-type MakeRequest = Box<dyn Fn(usize) -> (&'static str, String, Option<String>) + Send + Sync>;
+/// Both systems keep a synced catalog fresh for a day during the run, so neither starts a
+/// background refresh from devshop in the middle of a scenario (WandStore's default is 5
+/// minutes; the baseline never refreshes).
+const BENCH_VARS: [(&str, &str); 1] = [("CATALOG_FRESH_SECS", "86400")];
 
-struct Scenario {
-    name: &'static str,
-    request: MakeRequest,
-    /// Counts as a page view for the StoreConfig ratio.
-    page_view: bool,
-}
-
-struct Result {
-    name: &'static str,
+struct Options {
+    concurrency: usize,
     requests: usize,
-    errors: usize,
-    seconds: f64,
-    latencies_ms: Vec<f64>,
+    rounds: usize,
 }
 
-fn agent() -> Agent {
-    Agent::config_builder()
-        .http_status_as_error(false)
-        .max_redirects(0)
-        .timeout_global(Some(Duration::from_secs(30)))
-        .build()
-        .into()
+fn number(args: &[String], name: &str, default: usize) -> Result<usize, String> {
+    flag_value(args, name)?
+        .map(|v| {
+            v.parse::<usize>()
+                .ok()
+                .filter(|n| *n >= 1)
+                .ok_or_else(|| format!("{name} needs a whole number from 1"))
+        })
+        .transpose()
+        .map(|n| n.unwrap_or(default))
 }
 
-fn percentile(sorted: &[f64], p: f64) -> f64 {
-    if sorted.is_empty() {
-        return 0.0;
+pub fn run(args: &[String]) -> Result<(), String> {
+    let opts = Options {
+        concurrency: number(args, "--concurrency", 8)?,
+        requests: number(args, "--requests", 400)?,
+        rounds: number(args, "--rounds", 3)?,
+    };
+    // Every cart add puts the same variant into one of `concurrency` carts, and a line holds
+    // at most 99; keep well below that so no add is refused.
+    if opts.requests > 90 * opts.concurrency {
+        return Err(format!(
+            "--requests {} is more than 90 cart adds per shopper for --concurrency {}; \
+             use at most {} requests or more concurrency",
+            opts.requests,
+            opts.concurrency,
+            90 * opts.concurrency
+        ));
     }
-    let rank = ((p / 100.0) * (sorted.len() as f64 - 1.0)).round() as usize;
-    sorted[rank.min(sorted.len() - 1)]
-}
-
-pub fn run(args: &[String]) -> std::result::Result<(), String> {
-    let concurrency: usize = flag_value(args, "--concurrency")?
-        .map(|v| {
-            v.parse()
-                .map_err(|_| "--concurrency needs a number".to_owned())
-        })
-        .transpose()?
-        .unwrap_or(8);
-    let requests: usize = flag_value(args, "--requests")?
-        .map(|v| {
-            v.parse()
-                .map_err(|_| "--requests needs a number".to_owned())
-        })
-        .transpose()?
-        .unwrap_or(400);
-
     bootstrap::all()?;
     build::worker_if_stale()?;
     let root = paths::root();
-    let state = tempfile::Builder::new()
+    let (clk_tck, clk_tck_asked) = bench_proc::clock_ticks_per_sec();
+
+    let wasm_path = bench_report::wasm_file(&root)
+        .ok_or("no .wasm under crates/worker/build: the worker build left none")?;
+    let wasm_bytes =
+        std::fs::read(&wasm_path).map_err(|e| format!("reading {}: {e}", wasm_path.display()))?;
+    let wasm = bench_report::sizes(&wasm_bytes)?;
+    let baseline_js = bench_report::sizes(&baseline_sources(&root)?)?;
+
+    let work = tempfile::Builder::new()
         .prefix("wandstore-bench-")
         .tempdir()
-        .map_err(|e| format!("creating a state dir: {e}"))?;
-    let t = step::start("starting a local stack for the benchmark");
-    let opts = StackOptions::for_tests(
-        root.clone(),
-        state.path().to_path_buf(),
-        default_devshop_bin(&root),
-        &[],
-    )?;
-    let stack = Stack::start(&opts)?;
-    step::done("stack ready", t);
-    let base = stack.url();
-    let admin = stack.admin_token().unwrap_or_default().to_owned();
+        .map_err(|e| format!("creating a work dir: {e}"))?;
+    let work = work.path();
 
-    // Warm the catalog and learn some product handles and a buyable variant.
-    let http = agent();
-    let sync = http
-        .post(format!("{base}/admin/stores/demo/sync"))
-        .header("authorization", &format!("Bearer {admin}"))
-        .send_empty()
-        .map_err(|e| format!("syncing demo: {e}"))?;
-    if sync.status().as_u16() != 200 {
-        return Err(format!("syncing demo answered {}", sync.status()));
-    }
-    let listing = get_text(&http, &format!("{base}/collections/all?size=48"))?;
-    let handles: Vec<String> = listing
-        .split("href=\"/products/")
-        .skip(1)
-        .map(|p| p.chars().take_while(|c| *c != '"' && *c != '?').collect())
-        .fold(Vec::new(), |mut acc: Vec<String>, h| {
-            if !acc.contains(&h) {
-                acc.push(h);
-            }
-            acc
-        });
+    // WandStore: the usual local stack (devshop + wrangler dev), release Worker.
+    let t = step::start("starting WandStore's local stack (devshop + wrangler dev)");
+    let ws_state = work.join("wandstore");
+    let stack_opts = StackOptions::for_tests(
+        root.clone(),
+        ws_state.clone(),
+        default_devshop_bin(&root),
+        &BENCH_VARS,
+    )?;
+    let stack = Stack::start(&stack_opts)?;
+    step::done("WandStore ready", t);
+    let ws_admin = stack.admin_token().unwrap_or_default().to_owned();
+    let ws_pid = bench_proc::wrangler_pid_for_port(stack.port())
+        .ok_or("cannot find WandStore's wrangler process in /proc")?;
+    let (display_name, currency) = bench_systems::demo_store(&stack.url(), &ws_admin)?;
+    let upstream = Upstream {
+        devshop_url: stack
+            .devshop_url()
+            .ok_or("the stack runs no devshop")?
+            .to_owned(),
+        token: stack.shop_token("demo").unwrap_or_default().to_owned(),
+        display_name,
+        currency,
+    };
+    let wandstore = Target {
+        system: WANDSTORE,
+        label: "WandStore",
+        base: stack.url(),
+        port: stack.port(),
+        wrangler_pid: ws_pid,
+        log: ws_state.join("wrangler.log"),
+        admin_token: ws_admin.clone(),
+        metrics_path: "/admin/stores/demo/metrics",
+    };
+
+    // The baseline: its own wrangler dev on its own wrangler.toml, the same secrets shape.
+    let t = step::start("starting the JavaScript baseline (bench/baseline-js)");
+    let env_file = work.join("bench.vars");
+    let (cookie, admin) = (random_hex(32)?, random_hex(32)?);
+    let mut vars = vec![
+        ("SHOPPER_COOKIE_SECRET", cookie.as_str()),
+        ("ADMIN_TOKEN", admin.as_str()),
+    ];
+    vars.extend_from_slice(&BENCH_VARS);
+    write_env_file(&env_file, &vars)?;
+    let baseline_dir = bench_systems::baseline_dir(&root);
+    let mut bl = Wrangler::spawn(&WranglerSpec {
+        root: &root,
+        config_dir: &baseline_dir,
+        state_dir: &work.join("baseline"),
+        env_file: &env_file,
+        log: &work.join("baseline-wrangler.log"),
+    })?;
+    bl.wait_live(Duration::from_secs(120))?;
+    bench_systems::register_baseline(&bl.url(), &admin, &upstream)
+        .map_err(|e| format!("{e}{}", bl.log_tail()))?;
+    let baseline = Target {
+        system: BASELINE,
+        label: "baseline (JS)",
+        base: bl.url(),
+        port: bl.port,
+        wrangler_pid: bl.pid,
+        log: bl.log.clone(),
+        admin_token: admin.clone(),
+        metrics_path: "/admin/metrics",
+    };
+    step::done("baseline ready", t);
+
+    let t = step::start("syncing the demo catalog from devshop into both");
+    bench_systems::sync(&wandstore)?;
+    bench_systems::sync(&baseline)?;
+    let handles = bench_systems::listed_handles(&wandstore.base)?;
     if handles.is_empty() {
         return Err("the demo store lists no products".into());
     }
-    let variant = handles
-        .iter()
-        .find_map(|h| {
-            let page = get_text(&http, &format!("{base}/products/{h}")).ok()?;
-            if page.contains("Sold out</button>") {
-                return None;
-            }
-            page.split("name=\"variant_id\" value=\"")
-                .nth(1)
-                .or_else(|| page.split("<option value=\"").nth(1))
-                .map(|v| v.chars().take_while(|c| *c != '"').collect::<String>())
-        })
+    let baseline_handles = bench_systems::listed_handles(&baseline.base)?;
+    if baseline_handles != handles {
+        return Err(format!(
+            "the two systems list different products on /collections/all?size=48 ({} vs {})",
+            handles.len(),
+            baseline_handles.len()
+        ));
+    }
+    let variant = bench_systems::buyable_variant(&wandstore.base, &handles)
         .ok_or("no buyable product found")?;
+    let page_bytes = page_sizes(&wandstore.base, &baseline.base, &handles[0])?;
+    step::done(&format!("{} products listed on both", handles.len()), t);
 
-    let handles = Arc::new(handles);
-    let scenarios = vec![
-        Scenario {
-            name: "home page",
-            request: Box::new(|_| ("GET", "/".to_owned(), None)),
-            page_view: true,
+    let scenarios = scenarios(Arc::new(handles), variant);
+    // A warm-up round per system, not counted: the first requests of an isolate run cold
+    // code (V8 tiers JavaScript and Wasm up as they run), and a deployed isolate serves warm.
+    for target in [&wandstore, &baseline] {
+        let t = step::start(&format!("warm-up round (not counted): {}", target.label));
+        run_round(target, &scenarios, &opts, 0, clk_tck, true)?;
+        step::done("warm", t);
+    }
+    let mut runs: Vec<Run> = Vec::new();
+    let mut store_config: Vec<(&'static str, u64, usize, usize)> =
+        vec![(WANDSTORE, 0, 0, 0), (BASELINE, 0, 0, 0)];
+    for round in 0..opts.rounds {
+        let order = if round % 2 == 0 {
+            [&wandstore, &baseline]
+        } else {
+            [&baseline, &wandstore]
+        };
+        for target in order {
+            let (mut round_runs, calls, views, adds) =
+                run_round(target, &scenarios, &opts, round + 1, clk_tck, false)?;
+            runs.append(&mut round_runs);
+            if let Some(entry) = store_config.iter_mut().find(|e| e.0 == target.system) {
+                entry.1 += calls;
+                entry.2 += views;
+                entry.3 += adds;
+            }
+        }
+    }
+
+    // Cold starts: each system on a wrangler of its own, against the same devshop.
+    let mut cold = Vec::new();
+    let register_ws = |base: &str| bench_systems::register_wandstore(base, &admin, &upstream);
+    let register_bl = |base: &str| bench_systems::register_baseline(base, &admin, &upstream);
+    let specs = [
+        ColdSpec {
+            system: WANDSTORE,
+            root: &root,
+            config_dir: &root,
+            env_file: &env_file,
+            register: &register_ws,
         },
-        Scenario {
-            name: "collection page (24)",
-            request: Box::new(|i| ("GET", format!("/collections/all?page={}", 1 + i % 10), None)),
-            page_view: true,
-        },
-        Scenario {
-            name: "product page",
-            request: {
-                let handles = Arc::clone(&handles);
-                Box::new(move |i| {
-                    (
-                        "GET",
-                        format!("/products/{}", handles[i % handles.len()]),
-                        None,
-                    )
-                })
-            },
-            page_view: true,
-        },
-        Scenario {
-            name: "cart add (JSON API)",
-            request: {
-                let variant = variant.clone();
-                Box::new(move |_| {
-                    (
-                        "POST",
-                        "/api/cart".to_owned(),
-                        Some(format!(
-                            r#"{{"op":"add","variant_id":"{variant}","quantity":1}}"#
-                        )),
-                    )
-                })
-            },
-            page_view: false,
+        ColdSpec {
+            system: BASELINE,
+            root: &root,
+            config_dir: &baseline_dir,
+            env_file: &env_file,
+            register: &register_bl,
         },
     ];
-
-    // Shoppers: each thread is one shopper with its own cookie (its own Durable Object).
-    let cookies: Vec<String> = (0..concurrency)
-        .map(|_| {
-            let resp = http
-                .get(format!("{base}/"))
-                .call()
-                .map_err(|e| e.to_string())?;
-            resp.headers()
-                .get_all("set-cookie")
-                .iter()
-                .filter_map(|v| v.to_str().ok())
-                .find(|c| c.starts_with("wandstore_shopper="))
-                .and_then(|c| c.split(';').next())
-                .map(str::to_owned)
-                .ok_or_else(|| "no shopper cookie".to_owned())
-        })
-        .collect::<std::result::Result<_, String>>()?;
-
-    let metrics = |admin: &str| -> u64 {
-        http.get(format!("{base}/admin/stores/demo/metrics"))
-            .header("authorization", &format!("Bearer {admin}"))
-            .call()
-            .ok()
-            .and_then(|mut r| r.body_mut().read_to_string().ok())
-            .and_then(|t| serde_json::from_str::<serde_json::Value>(&t).ok())
-            .and_then(|v| v["requests_served"].as_u64())
-            .unwrap_or(0)
-    };
-
-    let mut results = Vec::new();
-    let mut page_views = 0usize;
-    let before = metrics(&admin);
-    for scenario in &scenarios {
-        let t = step::start(&format!(
-            "{}: {requests} requests, {concurrency} at a time",
-            scenario.name
-        ));
-        let r = load(&base, scenario, requests, &cookies);
-        step::done(&format!("{:.0} req/s", r.requests as f64 / r.seconds), t);
-        if scenario.page_view {
-            page_views += r.requests;
+    for round in 0..opts.rounds {
+        let order: [&ColdSpec<'_>; 2] = if round % 2 == 0 {
+            [&specs[0], &specs[1]]
+        } else {
+            [&specs[1], &specs[0]]
+        };
+        for spec in order {
+            let t = step::start(&format!("cold start, {}: round {}", spec.system, round + 1));
+            let c = bench_cold::measure(spec, work, round)?;
+            step::done(
+                &format!(
+                    "restart → first page {:.0} ms; empty state → first page {:.0} ms",
+                    c.restart_ms, c.empty_state_ms
+                ),
+                t,
+            );
+            cold.push((spec.system, c));
         }
-        results.push(r);
     }
-    let after = metrics(&admin);
+    bl.stop();
     drop(stack);
 
-    println!("\n| scenario | requests | errors | req/s | p50 ms | p95 ms | p99 ms |");
-    println!("|---|---|---|---|---|---|---|");
-    for r in &mut results {
-        r.latencies_ms.sort_by(|a, b| a.total_cmp(b));
-        println!(
-            "| {} | {} | {} | {:.0} | {:.1} | {:.1} | {:.1} |",
-            r.name,
-            r.requests,
-            r.errors,
-            r.requests as f64 / r.seconds,
-            percentile(&r.latencies_ms, 50.0),
-            percentile(&r.latencies_ms, 95.0),
-            percentile(&r.latencies_ms, 99.0),
-        );
-    }
-    // The cart adds also ask StoreConfig (variant lookups), so they are part of the ratio's
-    // numerator; say so rather than hide it.
-    let calls = after.saturating_sub(before);
-    println!(
-        "\nStoreConfig requests: {calls} for {page_views} page views and {requests} cart adds \
-         ({:.1} per 1,000 page views, cart adds included)",
-        calls as f64 * 1000.0 / page_views.max(1) as f64
-    );
+    let scenario_names: Vec<(&'static str, &'static str)> =
+        scenarios.iter().map(|s| (s.name, s.label)).collect();
+    let extras = Extras {
+        rounds: opts.rounds,
+        concurrency: opts.concurrency,
+        requests: opts.requests,
+        clk_tck,
+        clk_tck_asked,
+        wasm,
+        baseline_js,
+        cold,
+        store_config,
+        page_bytes,
+        date: bench_report::today(),
+        commit: git_commit(&root),
+    };
+    bench_report::print(&runs, &scenario_names, &extras);
+    let report = bench_report::to_json(&runs, &scenario_names, &extras);
+    let out = target_dir(&root).join("bench");
+    std::fs::create_dir_all(&out).map_err(|e| format!("creating {}: {e}", out.display()))?;
+    let path = out.join("report.json");
+    let text = serde_json::to_string_pretty(&report)
+        .map_err(|e| format!("serializing the report: {e}"))?;
+    std::fs::write(&path, text + "\n").map_err(|e| format!("writing {}: {e}", path.display()))?;
+    println!("\nreport: {}", path.display());
 
     let t = step::start("criterion: rendering a 48-product collection page (native)");
     step::run(
@@ -257,70 +311,184 @@ pub fn run(args: &[String]) -> std::result::Result<(), String> {
     Ok(())
 }
 
-fn get_text(http: &Agent, url: &str) -> std::result::Result<String, String> {
-    http.get(url)
-        .call()
-        .map_err(|e| format!("GET {url}: {e}"))?
-        .body_mut()
-        .read_to_string()
-        .map_err(|e| format!("GET {url}: {e}"))
+/// The four scenarios, the same requests for both systems.
+fn scenarios(handles: Arc<Vec<String>>, variant: String) -> Vec<Scenario> {
+    vec![
+        Scenario {
+            name: "home",
+            label: "home page",
+            request: Box::new(|_| ("GET", "/".to_owned(), None)),
+            page_view: true,
+        },
+        Scenario {
+            name: "collection",
+            label: "collection page (24, pages 1–10)",
+            request: Box::new(|i| ("GET", format!("/collections/all?page={}", 1 + i % 10), None)),
+            page_view: true,
+        },
+        Scenario {
+            name: "product",
+            label: "product page (48 products in turn)",
+            request: Box::new(move |i| {
+                (
+                    "GET",
+                    format!("/products/{}", handles[i % handles.len()]),
+                    None,
+                )
+            }),
+            page_view: true,
+        },
+        Scenario {
+            name: "cart_add",
+            label: "cart add (JSON API)",
+            request: Box::new(move |_| {
+                (
+                    "POST",
+                    "/api/cart".to_owned(),
+                    Some(format!(
+                        r#"{{"op":"add","variant_id":"{variant}","quantity":1}}"#
+                    )),
+                )
+            }),
+            page_view: false,
+        },
+    ]
 }
 
-/// `requests` requests of `scenario`, `cookies.len()` at a time (one thread per shopper).
-fn load(base: &str, scenario: &Scenario, requests: usize, cookies: &[String]) -> Result {
-    let next = AtomicUsize::new(0);
-    let started = Instant::now();
-    let per_thread: Vec<(Vec<f64>, usize)> = std::thread::scope(|s| {
-        let handles: Vec<_> = cookies
-            .iter()
-            .map(|cookie| {
-                let next = &next;
-                s.spawn(move || {
-                    let http = agent();
-                    let mut latencies = Vec::new();
-                    let mut errors = 0;
-                    loop {
-                        let i = next.fetch_add(1, Ordering::Relaxed);
-                        if i >= requests {
-                            break;
-                        }
-                        let (method, path, body) = (scenario.request)(i);
-                        let t = Instant::now();
-                        let status = match (method, body) {
-                            ("POST", Some(body)) => http
-                                .post(format!("{base}{path}"))
-                                .header("cookie", cookie)
-                                .header("content-type", "application/json")
-                                .send(body)
-                                .map(|r| r.status().as_u16()),
-                            _ => http
-                                .get(format!("{base}{path}"))
-                                .header("cookie", cookie)
-                                .call()
-                                .map(|mut r| {
-                                    let _ = r.body_mut().read_to_vec();
-                                    r.status().as_u16()
-                                }),
-                        };
-                        latencies.push(t.elapsed().as_secs_f64() * 1000.0);
-                        if !matches!(status, Ok(200)) {
-                            errors += 1;
-                        }
-                    }
-                    (latencies, errors)
-                })
-            })
-            .collect();
-        handles.into_iter().filter_map(|h| h.join().ok()).collect()
-    });
-    let seconds = started.elapsed().as_secs_f64();
-    let errors = per_thread.iter().map(|(_, e)| e).sum();
-    let latencies_ms: Vec<f64> = per_thread.into_iter().flat_map(|(l, _)| l).collect();
-    Result {
-        name: scenario.name,
-        requests: latencies_ms.len(),
-        errors,
-        seconds,
-        latencies_ms,
+/// One round of every scenario against one system, with new shoppers (round 0 is the
+/// warm-up). Also returns the StoreConfig requests, page views and cart adds of the round.
+fn run_round(
+    target: &Target,
+    scenarios: &[Scenario],
+    opts: &Options,
+    round: usize,
+    clk_tck: u64,
+    quiet: bool,
+) -> Result<(Vec<Run>, u64, usize, usize), String> {
+    let http = agent();
+    // Each thread is one shopper with its own cookie (its own Durable Object).
+    let cookies = bench_load::new_shoppers(&http, &target.base, opts.concurrency)?;
+    let before = target.store_config_requests();
+    let mut runs = Vec::new();
+    let (mut views, mut adds) = (0, 0);
+    for scenario in scenarios {
+        let t = (!quiet).then(|| {
+            step::start(&format!(
+                "round {round}, {}: {}: {} requests, {} at a time",
+                target.label, scenario.label, opts.requests, opts.concurrency
+            ))
+        });
+        let tag = format!("bench-r{round}-{}-{}", target.system, scenario.name);
+        let offset = file_len(&target.log);
+        let cpu0 = target.cpu(clk_tck);
+        let r = bench_load::load(&target.base, scenario, opts.requests, &cookies, &tag);
+        let cpu1 = target.cpu(clk_tck);
+        let logs = bench_logs::window(
+            &target.log,
+            offset,
+            &tag,
+            r.requests,
+            Duration::from_secs(10),
+        );
+        let n = r.requests.max(1) as f64;
+        let run = Run {
+            round,
+            system: target.system,
+            scenario: scenario.name,
+            requests: r.requests,
+            errors: r.errors,
+            req_s: r.req_s(),
+            p50_ms: r.percentile(50.0),
+            p95_ms: r.percentile(95.0),
+            p99_ms: r.percentile(99.0),
+            cpu_ms_per_req: (cpu1.all_ms - cpu0.all_ms) / n,
+            cpu_ms_per_req_worker: (cpu1.worker_ms - cpu0.worker_ms) / n,
+            rows_read_per_req: LogTotals::per_request(logs.rows_read, r.requests),
+            rows_written_per_req: LogTotals::per_request(logs.rows_written, r.requests),
+            do_calls_per_req: LogTotals::per_request(logs.do_calls, r.requests),
+            log_lines: logs.lines,
+        };
+        if let Some(t) = t {
+            step::done(
+                &format!(
+                    "{:.0} req/s, p50 {:.1} ms, {:.2} CPU ms/req, {} errors, {} log lines",
+                    run.req_s, run.p50_ms, run.cpu_ms_per_req, run.errors, run.log_lines
+                ),
+                t,
+            );
+        }
+        if scenario.page_view {
+            views += r.requests;
+        } else {
+            adds += r.requests;
+        }
+        runs.push(run);
     }
+    let after = target.store_config_requests();
+    Ok((runs, after.saturating_sub(before), views, adds))
+}
+
+/// Bytes of the home page, a collection page and a product page on each system, each for a
+/// new shopper: (page, WandStore, baseline).
+fn page_sizes(
+    wandstore: &str,
+    baseline: &str,
+    handle: &str,
+) -> Result<Vec<(&'static str, usize, usize)>, String> {
+    let http = agent();
+    let pages: [(&'static str, String); 3] = [
+        ("home", "/".to_owned()),
+        (
+            "collection (24, page 2)",
+            "/collections/all?page=2".to_owned(),
+        ),
+        ("product", format!("/products/{handle}")),
+    ];
+    pages
+        .into_iter()
+        .map(|(name, path)| {
+            let (sw, w) = get(&http, &format!("{wandstore}{path}"))?;
+            let (sb, b) = get(&http, &format!("{baseline}{path}"))?;
+            if sw != 200 || sb != 200 {
+                return Err(format!(
+                    "{path} answered {sw} (WandStore) and {sb} (baseline)"
+                ));
+            }
+            Ok((name, w.len(), b.len()))
+        })
+        .collect()
+}
+
+/// The baseline worker's JavaScript sources, concatenated (for their size).
+fn baseline_sources(root: &Path) -> Result<Vec<u8>, String> {
+    let dir = bench_systems::baseline_dir(root).join("src");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .map_err(|e| format!("reading {}: {e}", dir.display()))?
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "js"))
+        .collect();
+    files.sort();
+    let mut all = Vec::new();
+    for f in files {
+        all.extend(std::fs::read(&f).map_err(|e| format!("reading {}: {e}", f.display()))?);
+    }
+    Ok(all)
+}
+
+fn target_dir(root: &Path) -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root.join("target"))
+}
+
+fn git_commit(root: &Path) -> String {
+    Command::new("git")
+        .args(["rev-parse", "--short", "HEAD"])
+        .current_dir(root)
+        .output()
+        .ok()
+        .filter(|o| o.status.success())
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned())
+        .unwrap_or_default()
 }

@@ -1,0 +1,196 @@
+//! The load generator: scenarios (what request `i` is), shoppers (one cookie each, so one
+//! shopper object each), and a closed loop of `concurrency` threads that time each request
+//! from sending it to its last byte.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+use ureq::Agent;
+
+/// Request `i` of a run: (method, path, body).
+pub type MakeRequest = Box<dyn Fn(usize) -> (&'static str, String, Option<String>) + Send + Sync>;
+
+pub struct Scenario {
+    /// Stable name used in the report: `home`, `collection`, `product`, `cart_add`.
+    pub name: &'static str,
+    /// What the printed table calls it.
+    pub label: &'static str,
+    pub request: MakeRequest,
+    /// Counts as a page view for the StoreConfig ratio.
+    pub page_view: bool,
+}
+
+/// One scenario's run against one system.
+pub struct LoadResult {
+    pub requests: usize,
+    pub errors: usize,
+    pub seconds: f64,
+    /// Sorted ascending.
+    pub latencies_ms: Vec<f64>,
+}
+
+impl LoadResult {
+    pub fn req_s(&self) -> f64 {
+        self.requests as f64 / self.seconds.max(1e-9)
+    }
+
+    pub fn percentile(&self, p: f64) -> f64 {
+        percentile(&self.latencies_ms, p)
+    }
+}
+
+/// The value at rank `p`% of a sorted list (nearest rank).
+pub fn percentile(sorted: &[f64], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return 0.0;
+    }
+    let rank = ((p / 100.0) * (sorted.len() as f64 - 1.0)).round() as usize;
+    sorted[rank.min(sorted.len() - 1)]
+}
+
+pub fn agent() -> Agent {
+    Agent::config_builder()
+        .http_status_as_error(false)
+        .max_redirects(0)
+        .timeout_global(Some(Duration::from_secs(30)))
+        .build()
+        .into()
+}
+
+/// `GET url`: (status, body).
+pub fn get(http: &Agent, url: &str) -> Result<(u16, String), String> {
+    let mut resp = http
+        .get(url)
+        .call()
+        .map_err(|e| format!("GET {url}: {e}"))?;
+    let status = resp.status().as_u16();
+    let body = resp
+        .body_mut()
+        .read_to_string()
+        .map_err(|e| format!("GET {url}: {e}"))?;
+    Ok((status, body))
+}
+
+/// A request with a JSON body and a bearer token: (status, body).
+pub fn send_json(
+    http: &Agent,
+    method: &str,
+    url: &str,
+    token: &str,
+    body: Option<&str>,
+) -> Result<(u16, String), String> {
+    let auth = format!("Bearer {token}");
+    let result = match method {
+        "POST" => {
+            let req = http
+                .post(url)
+                .header("authorization", &auth)
+                .header("content-type", "application/json");
+            match body {
+                Some(b) => req.send(b),
+                None => req.send_empty(),
+            }
+        }
+        "PUT" => http
+            .put(url)
+            .header("authorization", &auth)
+            .header("content-type", "application/json")
+            .send(body.unwrap_or("")),
+        _ => http.get(url).header("authorization", &auth).call(),
+    };
+    let mut resp = result.map_err(|e| format!("{method} {url}: {e}"))?;
+    let status = resp.status().as_u16();
+    let text = resp.body_mut().read_to_string().unwrap_or_default();
+    Ok((status, text))
+}
+
+/// `n` new shoppers: the shopper cookie (`name=value`) a first visit to `base/` sets.
+pub fn new_shoppers(http: &Agent, base: &str, n: usize) -> Result<Vec<String>, String> {
+    (0..n)
+        .map(|_| {
+            let mut resp = http
+                .get(format!("{base}/"))
+                .call()
+                .map_err(|e| format!("GET {base}/: {e}"))?;
+            let _ = resp.body_mut().read_to_vec();
+            resp.headers()
+                .get_all("set-cookie")
+                .iter()
+                .filter_map(|v| v.to_str().ok())
+                .find(|c| c.starts_with("wandstore_shopper="))
+                .and_then(|c| c.split(';').next())
+                .map(str::to_owned)
+                .ok_or_else(|| format!("{base}/ set no shopper cookie ({})", resp.status()))
+        })
+        .collect()
+}
+
+/// `requests` requests of `scenario` against `base`, `cookies.len()` at a time (one thread per
+/// shopper, each with its own connection). Request `i` carries `X-Request-ID: {tag}-{i}`
+/// (both systems keep a plain caller id), so its log line can be told apart. Every response
+/// body is read to the end; anything but a 200 counts as an error.
+pub fn load(
+    base: &str,
+    scenario: &Scenario,
+    requests: usize,
+    cookies: &[String],
+    tag: &str,
+) -> LoadResult {
+    let next = AtomicUsize::new(0);
+    let started = Instant::now();
+    let per_thread: Vec<(Vec<f64>, usize)> = std::thread::scope(|s| {
+        let handles: Vec<_> = cookies
+            .iter()
+            .map(|cookie| {
+                let next = &next;
+                s.spawn(move || {
+                    let http = agent();
+                    let mut latencies = Vec::new();
+                    let mut errors = 0;
+                    loop {
+                        let i = next.fetch_add(1, Ordering::Relaxed);
+                        if i >= requests {
+                            break;
+                        }
+                        let (method, path, body) = (scenario.request)(i);
+                        let url = format!("{base}{path}");
+                        let id = format!("{tag}-{i}");
+                        let t = Instant::now();
+                        let response = match (method, body) {
+                            ("POST", Some(body)) => http
+                                .post(url.as_str())
+                                .header("cookie", cookie)
+                                .header("x-request-id", &id)
+                                .header("content-type", "application/json")
+                                .send(body),
+                            _ => http
+                                .get(url.as_str())
+                                .header("cookie", cookie)
+                                .header("x-request-id", &id)
+                                .call(),
+                        };
+                        let status = response.map(|mut r| {
+                            let _ = r.body_mut().read_to_vec();
+                            r.status().as_u16()
+                        });
+                        latencies.push(t.elapsed().as_secs_f64() * 1000.0);
+                        if !matches!(status, Ok(200)) {
+                            errors += 1;
+                        }
+                    }
+                    (latencies, errors)
+                })
+            })
+            .collect();
+        handles.into_iter().filter_map(|h| h.join().ok()).collect()
+    });
+    let seconds = started.elapsed().as_secs_f64();
+    let errors = per_thread.iter().map(|(_, e)| e).sum();
+    let mut latencies_ms: Vec<f64> = per_thread.into_iter().flat_map(|(l, _)| l).collect();
+    latencies_ms.sort_by(|a, b| a.total_cmp(b));
+    LoadResult {
+        requests: latencies_ms.len(),
+        errors,
+        seconds,
+        latencies_ms,
+    }
+}

@@ -1,0 +1,147 @@
+//! A `wrangler dev` the benchmark starts itself (the JavaScript baseline, and the cold-start
+//! runs of both systems), with the same wrangler and workerd as the WandStore stack, in its
+//! own process group so that stopping it stops its workerd processes too.
+
+use super::bench_proc::workerds_under;
+use std::fs::File;
+use std::os::unix::process::CommandExt;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+use wandstore_stack::{Proc, free_port, get_status};
+
+/// What to start.
+pub struct WranglerSpec<'a> {
+    /// The repository root (node_modules lives here).
+    pub root: &'a Path,
+    /// The directory holding the `wrangler.toml` to run (wrangler runs from here).
+    pub config_dir: &'a Path,
+    pub state_dir: &'a Path,
+    pub env_file: &'a Path,
+    /// stdout and stderr (the request log lines) go here.
+    pub log: &'a Path,
+}
+
+/// A running `wrangler dev`. Dropping it stops it and its workerd processes.
+pub struct Wrangler {
+    proc: Proc,
+    pub pid: u32,
+    pub port: u16,
+    pub log: PathBuf,
+}
+
+impl Wrangler {
+    /// Starts wrangler on a free port; returns at once (see [`Wrangler::wait_for_workerd`] and
+    /// [`Wrangler::wait_live`]).
+    pub fn spawn(spec: &WranglerSpec<'_>) -> Result<Wrangler, String> {
+        let node = spec.root.join("node_modules/node/bin/node");
+        let wrangler_js = spec.root.join("node_modules/wrangler/bin/wrangler.js");
+        let port = free_port().map_err(|e| format!("finding a free port: {e}"))?;
+        let inspector = free_port().map_err(|e| format!("finding a free port: {e}"))?;
+        std::fs::create_dir_all(spec.state_dir)
+            .map_err(|e| format!("creating {}: {e}", spec.state_dir.display()))?;
+        let out =
+            File::create(spec.log).map_err(|e| format!("creating {}: {e}", spec.log.display()))?;
+        let err = out
+            .try_clone()
+            .map_err(|e| format!("opening {}: {e}", spec.log.display()))?;
+        let bin = spec.root.join("node_modules/.bin");
+        let path = std::env::var_os("PATH").unwrap_or_default();
+        let path = std::env::join_paths(std::iter::once(bin).chain(std::env::split_paths(&path)))
+            .map_err(|e| format!("building PATH: {e}"))?;
+        let mut cmd = Command::new(&node);
+        cmd.arg(&wrangler_js)
+            .args(["dev", "--ip", "127.0.0.1", "--port"])
+            .arg(port.to_string())
+            .arg("--inspector-port")
+            .arg(inspector.to_string())
+            .arg("--persist-to")
+            .arg(spec.state_dir)
+            .arg("--env-file")
+            .arg(spec.env_file)
+            .arg("--show-interactive-dev-session=false")
+            .current_dir(spec.config_dir)
+            .env("PATH", path)
+            .env("WRANGLER_SEND_METRICS", "false")
+            .stdin(Stdio::null())
+            .stdout(out)
+            .stderr(err)
+            .process_group(0);
+        let child = cmd.spawn().map_err(|e| {
+            format!(
+                "starting wrangler dev in {}: {e}",
+                spec.config_dir.display()
+            )
+        })?;
+        let pid = child.id();
+        Ok(Wrangler {
+            proc: Proc::new("wrangler", child, true, Some(spec.log.to_path_buf())),
+            pid,
+            port,
+            log: spec.log.to_path_buf(),
+        })
+    }
+
+    pub fn url(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+
+    /// Polls (every 2 ms) until a workerd process runs under this wrangler; the instant it
+    /// was first seen.
+    pub fn wait_for_workerd(&mut self, timeout: Duration) -> Result<Instant, String> {
+        let deadline = Instant::now() + timeout;
+        loop {
+            if !workerds_under(self.pid, self.port).is_empty() {
+                return Ok(Instant::now());
+            }
+            self.check_alive(deadline, timeout, "start workerd")?;
+            std::thread::sleep(Duration::from_millis(2));
+        }
+    }
+
+    /// Polls `/health/live` (every 5 ms) until it answers 200.
+    pub fn wait_live(&mut self, timeout: Duration) -> Result<(), String> {
+        let deadline = Instant::now() + timeout;
+        loop {
+            if matches!(
+                get_status(self.port, "/health/live", Duration::from_secs(2)),
+                Ok(200)
+            ) {
+                return Ok(());
+            }
+            self.check_alive(deadline, timeout, "answer /health/live")?;
+            std::thread::sleep(Duration::from_millis(5));
+        }
+    }
+
+    /// An error if wrangler exited or the deadline passed.
+    pub fn check_alive(
+        &mut self,
+        deadline: Instant,
+        timeout: Duration,
+        what: &str,
+    ) -> Result<(), String> {
+        if let Some(status) = self.proc.exited() {
+            return Err(format!(
+                "wrangler dev exited ({status}){}",
+                self.proc.log_tail()
+            ));
+        }
+        if Instant::now() >= deadline {
+            return Err(format!(
+                "wrangler dev did not {what} within {timeout:?}{}",
+                self.proc.log_tail()
+            ));
+        }
+        Ok(())
+    }
+
+    pub fn log_tail(&self) -> String {
+        self.proc.log_tail()
+    }
+
+    /// Stops wrangler and its workerd processes (SIGTERM to the group, then SIGKILL).
+    pub fn stop(&mut self) {
+        self.proc.stop();
+    }
+}
