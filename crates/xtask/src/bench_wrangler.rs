@@ -4,7 +4,6 @@
 
 use super::bench_proc::workerds_under;
 use std::fs::File;
-use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -65,17 +64,15 @@ impl Wrangler {
             .env("WRANGLER_SEND_METRICS", "false")
             .stdin(Stdio::null())
             .stdout(out)
-            .stderr(err)
-            .process_group(0);
-        let child = cmd.spawn().map_err(|e| {
-            format!(
-                "starting wrangler dev in {}: {e}",
-                spec.config_dir.display()
-            )
-        })?;
-        let pid = child.id();
+            .stderr(err);
+        // Its own process group (so stopping it stops workerd too), stopped on a signal.
+        let proc = Proc::spawn("wrangler", &mut cmd, true, Some(spec.log.to_path_buf()))
+            .map_err(|e| format!("in {}: {e}", spec.config_dir.display()))?;
+        let pid = proc
+            .pid()
+            .ok_or_else(|| "wrangler stopped as soon as it started".to_owned())?;
         Ok(Wrangler {
-            proc: Proc::new("wrangler", child, true, Some(spec.log.to_path_buf())),
+            proc,
             pid,
             port,
             log: spec.log.to_path_buf(),

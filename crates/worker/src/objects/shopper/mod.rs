@@ -84,16 +84,21 @@ impl ShopperStorefront {
             .query_pairs()
             .map(|(k, v)| (k.into_owned(), v.into_owned()))
             .collect();
+        let method = req.method();
+        let route = StoreRoute::parse(method.as_ref(), url.path());
+        // The header's cart count is for pages; the JSON API and the cart (which counts its
+        // own lines) do not need the extra read.
+        let cart_count = match route {
+            Ok(StoreRoute::CartApi | StoreRoute::Cart | StoreRoute::CartForm(_)) => 0,
+            _ => wandstore_core::cart::item_count(&self.cart_lines().map_err(EdgeError::internal)?),
+        };
         let page = PageRequest {
             ctx,
             store: &store,
             query: &query,
-            cart_count: wandstore_core::cart::item_count(
-                &self.cart_lines().map_err(EdgeError::internal)?,
-            ),
+            cart_count,
         };
-        let method = req.method();
-        let route = match StoreRoute::parse(method.as_ref(), url.path()) {
+        let route = match route {
             Ok(route) => route,
             Err(e) => return Ok(page.error(&route_error(e))),
         };
