@@ -23,8 +23,9 @@ commands:
   dev [--port N] [--state DIR]   start WandStore locally and print the URL (port 8787, or
                                  the next free one if 8787 is taken; --port N insists on N)
   test                           fmt, clippy, unit tests, Wasm build, end-to-end tests
-  bench [--concurrency N] [--requests N]
-                                 load the local stack's hot paths; criterion render bench
+  bench [--concurrency N] [--requests N] [--rounds N]
+                                 WandStore side by side with the JavaScript baseline;
+                                 criterion render bench
   build-worker                   build the Wasm worker (skipped when up to date)
   deploy [--env NAME] [--dry-run]  test, build and deploy with wrangler
   rollback [--env NAME]          roll the deployed worker back to the previous version
