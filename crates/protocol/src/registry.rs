@@ -1,7 +1,7 @@
 //! What the StoreRegistry object answers: the list of stores and who owns a custom domain.
 //! The rules that keep slugs and domains unique are `wandstore_registry::check_claim`.
 
-use crate::wire::Question;
+use crate::wire::questions;
 use serde::{Deserialize, Serialize};
 use wandstore_core::store::StoreSlug;
 use wandstore_registry::{Claim, RegistryEntry, RegistryRefusal};
@@ -16,20 +16,8 @@ pub enum RegistryQuestion {
     Forget(ForgetStore),
 }
 
-macro_rules! registry_question {
-    ($($q:ty => $variant:ident -> $answer:ty;)*) => {$(
-        impl Question for $q {
-            type Envelope = RegistryQuestion;
-            type Answer = $answer;
-            type Error = RegistryRefusal;
-            fn into_envelope(self) -> RegistryQuestion {
-                RegistryQuestion::$variant(self)
-            }
-        }
-    )*};
-}
-
-registry_question! {
+questions! {
+    RegistryQuestion, RegistryRefusal;
     ListStores => List -> Vec<RegistryEntry>;
     LookupDomain => Lookup -> Option<StoreSlug>;
     WriteEntry => Write -> ();

@@ -2,7 +2,7 @@
 //! and the cron job ask these questions through one typed client; the storefront token is
 //! only ever sent *in* (creating or patching a store), never answered.
 
-use crate::wire::Question;
+use crate::wire::questions;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use wandstore_core::cart::PricedLine;
@@ -28,20 +28,8 @@ pub enum StoreQuestion {
     Metrics(ShowMetrics),
 }
 
-macro_rules! store_question {
-    ($($q:ty => $variant:ident -> $answer:ty;)*) => {$(
-        impl Question for $q {
-            type Envelope = StoreQuestion;
-            type Answer = $answer;
-            type Error = StoreError;
-            fn into_envelope(self) -> StoreQuestion {
-                StoreQuestion::$variant(self)
-            }
-        }
-    )*};
-}
-
-store_question! {
+questions! {
+    StoreQuestion, StoreError;
     GetSettings => Settings -> StoreSettings;
     CatalogQuestion => Catalog -> CatalogReply;
     CheckoutOrder => Checkout -> CheckoutStarted;

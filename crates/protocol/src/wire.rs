@@ -18,6 +18,22 @@ pub trait Question: Sized {
     fn into_envelope(self) -> Self::Envelope;
 }
 
+/// Declares which questions an object answers: `questions!(Envelope, Error; Q => Variant ->
+/// Answer; …)` implements [`Question`] for each `Q`, wrapped as `Envelope::Variant`.
+macro_rules! questions {
+    ($envelope:ident, $error:ty; $($q:ty => $variant:ident -> $answer:ty;)*) => {$(
+        impl $crate::wire::Question for $q {
+            type Envelope = $envelope;
+            type Answer = $answer;
+            type Error = $error;
+            fn into_envelope(self) -> $envelope {
+                $envelope::$variant(self)
+            }
+        }
+    )*};
+}
+pub(crate) use questions;
+
 /// The body of a question.
 pub fn encode_question<Q: Question>(question: Q) -> Result<String, MalformedMessage> {
     serde_json::to_string(&question.into_envelope()).map_err(MalformedMessage::from)
