@@ -70,6 +70,13 @@ fn main() {
             Ok(())
         }));
     }
+    trials.push(Trial::test(
+        "durability::idle_storage_is_deleted_after_its_retention",
+        || {
+            storefront::idle_storage_is_deleted_after_its_retention();
+            Ok(())
+        },
+    ));
     trials.push(Trial::test("durability::count_survives_a_restart", || {
         storefront::count_survives_a_restart();
         Ok(())

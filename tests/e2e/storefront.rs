@@ -153,3 +153,47 @@ pub fn count_survives_a_restart() {
     assert_eq!(cart.json()["item_count"], 4, "{}", cart.body);
     assert_eq!(cart.json()["lines"][0]["variant_id"], variant.as_str());
 }
+
+/// Bounded storage: with a 2 s idle retention, a shopper's object without a cart deletes its
+/// storage once the shopper has been away that long (the count starts again), while one
+/// with a cart keeps it (cart retention 60 s here). Waiting is a time condition, polled.
+pub fn idle_storage_is_deleted_after_its_retention() {
+    let stack = TestStack::start_with(&[
+        ("SHOPPER_IDLE_RETENTION_SECS", "2"),
+        ("SHOPPER_CART_RETENTION_SECS", "60"),
+    ])
+    .unwrap_or_else(|e| panic!("{e}"));
+    let mut idle = Client::new(&stack.url());
+    assert_eq!(idle.get("/s/outlet/").visits(), Some(1));
+    assert_eq!(idle.get("/s/outlet/").visits(), Some(2));
+    let mut carted = Client::new(&stack.url());
+    assert_eq!(carted.get("/s/outlet/").visits(), Some(1));
+    let (_, variant) = crate::cart::buyable(&mut carted, "/s/outlet/", 0);
+    let add = format!(r#"{{"op":"add","variant_id":"{variant}","quantity":2}}"#);
+    assert_eq!(
+        carted.post_json("/s/outlet/api/cart", &add, &[]).status,
+        200
+    );
+
+    // Each look is itself activity, so look only after a full retention of quiet.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(40);
+    loop {
+        std::thread::sleep(std::time::Duration::from_millis(3_000));
+        let visits = idle.get("/s/outlet/").visits();
+        if visits == Some(1) {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the idle shopper's storage was never deleted (visits {visits:?})"
+        );
+    }
+    let cookie = carted.cookie.clone().unwrap_or_default();
+    let cart = carted.send("GET", "/s/outlet/api/cart", &[("cookie", &cookie)], None);
+    assert_eq!(
+        cart.json()["item_count"],
+        2,
+        "a cart keeps the object: {}",
+        cart.body
+    );
+}

@@ -9,6 +9,7 @@ mod cart_store;
 mod catalog_pages;
 mod checkout;
 mod page_request;
+mod retention;
 mod schema;
 mod store_view;
 
@@ -17,6 +18,7 @@ use crate::respond::{self, Audience};
 use crate::sql::Db;
 use page_request::PageRequest;
 use std::cell::{Cell, RefCell};
+use wandstore_core::retention::Retention;
 use wandstore_core::routes::StoreRoute;
 use wandstore_protocol::EdgeError;
 use wandstore_protocol::edge::route_error;
@@ -34,6 +36,10 @@ pub struct ShopperStorefront {
     view: RefCell<store_view::StoreView>,
     /// What serving the current request cost (reported to the entry's log line).
     report: RefCell<ObjectReport>,
+    /// How long this object's storage outlives the shopper's last activity.
+    retention: Retention,
+    /// The last activity written down (`None` until read; `Some(None)`: never written).
+    activity: Cell<Option<Option<u64>>>,
 }
 
 impl DurableObject for ShopperStorefront {
@@ -41,11 +47,18 @@ impl DurableObject for ShopperStorefront {
         ShopperStorefront {
             db: Db::new(&state),
             state,
-            env,
             migrated: Cell::new(false),
             view: RefCell::new(store_view::StoreView::default()),
             report: RefCell::new(ObjectReport::default()),
+            retention: Retention::from_vars(|name| env.var(name).ok().map(|v| v.to_string())),
+            activity: Cell::new(None),
+            env,
         }
+    }
+
+    async fn alarm(&self) -> Result<Response> {
+        self.expire_if_idle().await?;
+        Response::empty()
     }
 
     async fn fetch(&self, req: Request) -> Result<Response> {
@@ -63,6 +76,19 @@ impl DurableObject for ShopperStorefront {
                 &ctx.request_id,
             ),
         };
+        if self.migrated.get() {
+            // Best effort: a failure here never fails the page; the next request tries again.
+            if let Err(e) = self.note_activity().await {
+                let line = wandstore_core::log::event_line(
+                    worker::Date::now().as_millis(),
+                    wandstore_core::log::Level::Warn,
+                    "shopper.activity_unrecorded",
+                    &ctx.request_id,
+                    serde_json::json!({ "error": e.to_string() }),
+                );
+                worker::console_log!("{line}");
+            }
+        }
         let mut report = self.report.take();
         (report.rows_read, report.rows_written) = self.db.take_counts();
         let _ = resp.headers_mut().set(REPORT_HEADER, &report.to_header());
@@ -71,6 +97,12 @@ impl DurableObject for ShopperStorefront {
 }
 
 impl ShopperStorefront {
+    /// Forgets what memory holds of the storage (after it was deleted).
+    fn forget(&self) {
+        self.migrated.set(false);
+        self.activity.set(None);
+    }
+
     /// Routes one page request; the `Err` is an error before the store's frame is known.
     async fn serve(
         &self,

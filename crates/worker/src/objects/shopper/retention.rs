@@ -1,0 +1,93 @@
+//! Bounded storage: the shopper's object records its last activity (at most once per
+//! `Retention::record_every_ms`) with one alarm at the time its storage may go, and deletes
+//! everything when that alarm finds it idle past its retention (longer with a cart).
+
+use super::ShopperStorefront;
+use crate::sql;
+use serde::Deserialize;
+use wandstore_core::log::{Level, event_line};
+use wandstore_core::retention::OnAlarm;
+use worker::ScheduledTime;
+
+#[derive(Deserialize)]
+struct Value {
+    value: u64,
+}
+
+fn now_ms() -> u64 {
+    worker::Date::now().as_millis()
+}
+
+/// An alarm at an absolute time (workers-rs reads a bare number as an offset from now).
+fn at(ms: u64) -> ScheduledTime {
+    ScheduledTime::new(worker::js_sys::Date::new(
+        &worker::wasm_bindgen::JsValue::from_f64(ms as f64),
+    ))
+}
+
+impl ShopperStorefront {
+    /// The last activity written down, read once per object lifetime.
+    fn recorded_activity(&self) -> worker::Result<Option<u64>> {
+        if let Some(known) = self.activity.get() {
+            return Ok(known);
+        }
+        let rows: Vec<Value> = self.db.rows(
+            "SELECT value FROM counters WHERE name = 'last_activity'",
+            None,
+        )?;
+        let last = rows.first().map(|r| r.value);
+        self.activity.set(Some(last));
+        Ok(last)
+    }
+
+    /// Called after a request that used this object's storage: writes the activity and
+    /// moves the alarm when the last write is old enough.
+    pub(super) async fn note_activity(&self) -> worker::Result<()> {
+        let now = now_ms();
+        if !self.retention.should_record(self.recorded_activity()?, now) {
+            return Ok(());
+        }
+        self.db.run(
+            "INSERT INTO counters (name, value) VALUES ('last_activity', ?)
+             ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+            vec![sql::int(now)?],
+        )?;
+        let wake = self.retention.expires_at(now, false);
+        self.state.storage().set_alarm(at(wake)).await?;
+        self.activity.set(Some(Some(now)));
+        Ok(())
+    }
+
+    /// The alarm: delete everything if the shopper has been away past their retention.
+    pub(super) async fn expire_if_idle(&self) -> worker::Result<()> {
+        self.ensure_schema()?;
+        let last = self.recorded_activity()?;
+        let has_cart = !self.cart_lines()?.is_empty();
+        match self.retention.on_alarm(now_ms(), last, has_cart) {
+            OnAlarm::WakeAt(wake_at) => {
+                let line = event_line(
+                    now_ms(),
+                    Level::Info,
+                    "shopper.retained",
+                    "",
+                    serde_json::json!({ "has_cart": has_cart, "wake_at_ms": wake_at }),
+                );
+                worker::console_log!("{line}");
+                self.state.storage().set_alarm(at(wake_at)).await
+            }
+            OnAlarm::DeleteAll => {
+                self.state.storage().delete_all().await?;
+                self.forget();
+                let line = event_line(
+                    now_ms(),
+                    Level::Info,
+                    "shopper.expired",
+                    "",
+                    serde_json::json!({ "had_cart": has_cart }),
+                );
+                worker::console_log!("{line}");
+                Ok(())
+            }
+        }
+    }
+}
