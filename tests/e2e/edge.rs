@@ -32,6 +32,10 @@ pub const TESTS: &[(&str, Test)] = &[
         "edge::reserved_slugs_and_ip_shops_are_refused",
         reserved_slugs_and_ip_shops_are_refused,
     ),
+    (
+        "edge::a_client_past_the_search_limit_gets_429",
+        a_client_past_the_search_limit_gets_429,
+    ),
 ];
 
 fn error_code(page: &wandstore_e2e::Page) -> String {
@@ -214,4 +218,45 @@ fn reserved_slugs_and_ip_shops_are_refused(ctx: &Ctx) {
         assert_eq!(refused.status, 422, "{ip}: {}", refused.body);
         assert_eq!(admin.get("/admin/stores/ip-shop").status, 404);
     }
+}
+
+fn a_client_past_the_search_limit_gets_429(ctx: &Ctx) {
+    let client = Client::new(&ctx.url);
+    let search = |ip: &str| {
+        client.send(
+            "GET",
+            "/s/outlet/search?q=hat",
+            &[("cf-connecting-ip", ip), ("accept", "text/html")],
+            None,
+        )
+    };
+    // The limit is 60 a minute per client (wrangler.toml); the binding is approximate, so
+    // the first 50 pass and a 429 comes within the next 40.
+    for i in 0..50 {
+        let page = search("198.51.100.23");
+        assert_eq!(page.status, 200, "search {i}: {}", page.body);
+    }
+    let limited = (0..40)
+        .map(|_| search("198.51.100.23"))
+        .find(|p| p.status == 429)
+        .unwrap_or_else(|| panic!("no 429 after 90 searches from one client"));
+    assert_eq!(limited.header("retry-after"), Some("60"));
+    assert!(
+        limited.body.contains("Too many requests"),
+        "{}",
+        limited.body
+    );
+    assert!(
+        limited.header("ratelimit-remaining").is_none(),
+        "no invented count"
+    );
+    // Another client, and this client's page reads, are not affected.
+    assert_eq!(search("198.51.100.24").status, 200);
+    let home = client.send(
+        "GET",
+        "/s/outlet/",
+        &[("cf-connecting-ip", "198.51.100.23")],
+        None,
+    );
+    assert_eq!(home.status, 200);
 }

@@ -20,6 +20,7 @@ pub mod identity;
 pub mod limits;
 pub mod log;
 pub mod money;
+pub mod rate_limit;
 pub mod retention;
 pub mod routes;
 pub mod secret;

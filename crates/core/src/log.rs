@@ -38,6 +38,12 @@ pub struct RequestLog {
     pub rows_written: Option<u64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub do_calls: Option<u64>,
+    /// The rate-limit class the request counted against, and what the limiter said
+    /// (`allowed`, `limited`, `unavailable`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rate_limit: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rate_decision: Option<&'static str>,
     /// Cloudflare's ray id, data centre and the client's country, when the edge sends them
     /// (never the client's IP).
     #[serde(skip_serializing_if = "Option::is_none")]

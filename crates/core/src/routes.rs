@@ -31,6 +31,20 @@ pub enum StoreRoute<'a> {
     CartApi,
 }
 
+impl StoreRoute<'_> {
+    /// The rate-limit class a request on this route counts against.
+    pub fn rate_class(&self, method: &str) -> crate::rate_limit::RateClass {
+        use crate::rate_limit::RateClass;
+        match self {
+            StoreRoute::Search => RateClass::Search,
+            StoreRoute::CartForm(_) => RateClass::CartWrites,
+            StoreRoute::CartApi if method == "POST" => RateClass::CartWrites,
+            StoreRoute::Checkout => RateClass::Checkout,
+            _ => RateClass::Pages,
+        }
+    }
+}
+
 impl<'a> StoreRoute<'a> {
     /// Routes `method path` within a store (`path` as the object sees it: `/`, `/cart`, …).
     pub fn parse(method: &str, path: &'a str) -> Result<Self, RouteError> {
@@ -213,6 +227,23 @@ mod tests {
             StoreRoute::parse("DELETE", "/api/cart"),
             Err(MethodNotAllowed("GET, POST"))
         );
+    }
+
+    #[test]
+    fn routes_count_against_their_rate_class() {
+        use crate::rate_limit::RateClass;
+        assert_eq!(StoreRoute::Home.rate_class("GET"), RateClass::Pages);
+        assert_eq!(StoreRoute::Search.rate_class("GET"), RateClass::Search);
+        assert_eq!(StoreRoute::CartApi.rate_class("GET"), RateClass::Pages);
+        assert_eq!(
+            StoreRoute::CartApi.rate_class("POST"),
+            RateClass::CartWrites
+        );
+        assert_eq!(
+            StoreRoute::CartForm(FormAction::Add).rate_class("POST"),
+            RateClass::CartWrites
+        );
+        assert_eq!(StoreRoute::Checkout.rate_class("POST"), RateClass::Checkout);
     }
 
     #[test]

@@ -93,6 +93,18 @@ impl EdgeError {
             .with_retry_after(why.retry_after_secs)
     }
 
+    /// Too many requests of one class: 429 with `Retry-After` (no remaining count is
+    /// invented: the limiter does not report one).
+    pub fn rate_limited(class: &str, retry_after_secs: u64) -> Self {
+        EdgeError::new(
+            429,
+            "rate_limited",
+            format!("too many {class} requests; please slow down and try again shortly"),
+        )
+        .with_extra("class", class.to_owned())
+        .with_retry_after(retry_after_secs)
+    }
+
     /// A bug or a runtime failure: the client sees a generic message, the log the detail.
     pub fn internal(detail: impl std::fmt::Display) -> Self {
         let mut e = EdgeError::new(

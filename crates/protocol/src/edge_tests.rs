@@ -167,3 +167,13 @@ fn edge_limits_keep_their_statuses() {
         413
     );
 }
+
+#[test]
+fn rate_limits_are_429_with_retry_after_and_no_invented_count() {
+    let e = EdgeError::rate_limited("search", 60);
+    assert_eq!((e.status, e.retry_after_secs), (429, Some(60)));
+    assert_eq!(e.heading(), "Too many requests");
+    let body = json(&e);
+    assert_eq!(body["error"]["class"], "search");
+    assert!(body["error"].get("remaining").is_none());
+}

@@ -10,7 +10,9 @@ use wandstore_core::headers::{PRIVATE_NO_STORE, security_headers};
 use wandstore_core::identity::{CookieScope, ShopperId, set_cookie_header};
 use wandstore_core::limits::{self, BodyKind};
 use wandstore_core::log::{Level, RequestLog, accept_request_id, log_safe};
+use wandstore_core::rate_limit::{self, RateClass};
 use wandstore_core::routes::{PlatformRoute, StoreRoute};
+use wandstore_core::secret::hash_token;
 use wandstore_core::tenant::{self, HostRoute, StorePath, Target};
 use wandstore_protocol::EdgeError;
 use wandstore_protocol::edge::route_error;
@@ -223,7 +225,7 @@ async fn route(
         },
     };
     match target {
-        Target::Platform(path) => platform(req, env, &path, request_id)
+        Target::Platform(path) => platform(req, env, &path, request_id, log)
             .await
             .map(Routed::Local)
             .map_err(|e| (e, Audience::Api)),
@@ -233,9 +235,20 @@ async fn route(
         )),
         Target::Store(target) => {
             log.store = Some(target.store.to_string());
+            // The cart API's errors are JSON, every other store route's a page.
+            let api = matches!(
+                StoreRoute::parse(&log.method, &target.rest),
+                Ok(StoreRoute::CartApi)
+            );
             storefront(req, env, client, target, request_id, log)
                 .await
-                .map_err(|e| page_error(e, request_id))
+                .map_err(|e| {
+                    if api {
+                        (e, Audience::Api)
+                    } else {
+                        page_error(e, request_id)
+                    }
+                })
         }
     }
 }
@@ -245,10 +258,14 @@ async fn platform(
     env: &Env,
     path: &str,
     request_id: &str,
+    log: &mut RequestLog,
 ) -> Result<Response, EdgeError> {
     if path.starts_with("/admin/") {
         // Who is asking comes first: without the admin token, no route is revealed.
         admin::authorize(&req, env)?;
+        let token = req.headers().get("authorization").ok().flatten();
+        let who = hash_token(token.as_deref().unwrap_or_default());
+        crate::rate_limit::check(env, RateClass::Admin, &who[..16.min(who.len())], log).await?;
     }
     let method = req.method();
     Ok(
@@ -290,6 +307,7 @@ async fn storefront(
     };
     log.shopper = Some(shopper.log_tag());
     log.new_shopper = is_new;
+    limit_store_request(env, client, &target, &shopper, log).await?;
     log.durable_object = Some("ShopperStorefront");
 
     let url = req.url().map_err(EdgeError::internal)?;
@@ -324,6 +342,39 @@ async fn storefront(
         set_cookie_header(&signer.sign(&target.store, &shopper), &scope)
     });
     Ok(Routed::Object { answer, cookie })
+}
+
+/// Counts the request against its route's rate-limit class: page reads and searches per
+/// client, cart writes per shopper and per client, checkouts per shopper. Without a
+/// `CF-Connecting-IP` (local development) the per-client limits do not apply.
+async fn limit_store_request(
+    env: &Env,
+    client: &ClientHeaders,
+    target: &StorePath,
+    shopper: &ShopperId,
+    log: &mut RequestLog,
+) -> Result<(), EdgeError> {
+    let method = log.method.clone();
+    let Ok(route) = StoreRoute::parse(&method, &target.rest) else {
+        return Ok(());
+    };
+    let class = route.rate_class(&method);
+    let client_key = rate_limit::client_key(client.get("cf-connecting-ip"));
+    let shopper_key = format!("shopper:{}", shopper.log_tag());
+    let keys: Vec<String> = match class {
+        RateClass::Pages | RateClass::Search | RateClass::Admin => client_key
+            .map(|c| format!("client:{c}"))
+            .into_iter()
+            .collect(),
+        RateClass::CartWrites => std::iter::once(shopper_key)
+            .chain(client_key.map(|c| format!("client:{c}")))
+            .collect(),
+        RateClass::Checkout => vec![shopper_key],
+    };
+    for who in keys {
+        crate::rate_limit::check(env, class, &who, log).await?;
+    }
+    Ok(())
 }
 
 /// The request body as text (`None` for GET/HEAD) within its route's limit (the cart API's

@@ -16,6 +16,7 @@ mod health;
 mod internal;
 mod objects;
 mod random;
+mod rate_limit;
 mod respond;
 mod sql;
 mod upstream;

@@ -1,0 +1,124 @@
+//! Rate-limit classes: which requests count against which limit, keyed by whom. The limits
+//! themselves are Cloudflare's Rate Limiting bindings (`[[ratelimits]]` in wrangler.toml,
+//! approximate and per location); this module decides the class, the key and the answer.
+
+use std::net::IpAddr;
+
+/// A kind of request with a limit of its own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RateClass {
+    /// Page reads, per client.
+    Pages,
+    /// Searches, per client (each one scans the catalog).
+    Search,
+    /// Cart writes (forms and the JSON API), per shopper.
+    CartWrites,
+    /// Checkout hand-offs, per shopper: each one costs a Shopify `cartCreate`.
+    Checkout,
+    /// The admin API, per token.
+    Admin,
+}
+
+impl RateClass {
+    /// The binding's name in wrangler.toml.
+    pub fn binding(self) -> &'static str {
+        match self {
+            RateClass::Pages => "RL_PAGES",
+            RateClass::Search => "RL_SEARCH",
+            RateClass::CartWrites => "RL_CART_WRITES",
+            RateClass::Checkout => "RL_CHECKOUT",
+            RateClass::Admin => "RL_ADMIN",
+        }
+    }
+
+    /// The name in log lines.
+    pub fn name(self) -> &'static str {
+        match self {
+            RateClass::Pages => "pages",
+            RateClass::Search => "search",
+            RateClass::CartWrites => "cart_writes",
+            RateClass::Checkout => "checkout",
+            RateClass::Admin => "admin",
+        }
+    }
+
+    /// The binding's period in seconds (wrangler.toml's `simple.period`): what `Retry-After`
+    /// says, since the binding reports no remaining count or reset time.
+    pub fn period_secs(self) -> u64 {
+        60
+    }
+}
+
+/// The client a request comes from, as Cloudflare saw it (`CF-Connecting-IP`; a client's own
+/// `X-Forwarded-For` is never trusted). An IPv6 client counts as its /64, which one
+/// subscriber usually holds whole.
+pub fn client_key(cf_connecting_ip: Option<&str>) -> Option<String> {
+    match cf_connecting_ip?.trim().parse::<IpAddr>().ok()? {
+        IpAddr::V4(ip) => Some(ip.to_string()),
+        IpAddr::V6(ip) => {
+            let s = ip.segments();
+            Some(format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3]))
+        }
+    }
+}
+
+/// The limiter key for a class: the class and whom it counts (a client key, a shopper tag or
+/// a token hash), so classes never share a counter.
+pub fn key(class: RateClass, who: &str) -> String {
+    format!("{}:{who}", class.name())
+}
+
+/// What the limiter said, for the log line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RateDecision {
+    Allowed,
+    Limited,
+    /// The limiter itself failed: the request goes through (fail open), with a warning.
+    Unavailable,
+}
+
+impl RateDecision {
+    pub fn name(self) -> &'static str {
+        match self {
+            RateDecision::Allowed => "allowed",
+            RateDecision::Limited => "limited",
+            RateDecision::Unavailable => "unavailable",
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ipv4_clients_are_themselves_and_ipv6_clients_their_64() {
+        assert_eq!(client_key(Some("203.0.113.7")), Some("203.0.113.7".into()));
+        assert_eq!(
+            client_key(Some("2001:db8:aa:bb:1:2:3:4")),
+            Some("2001:db8:aa:bb::/64".into())
+        );
+        assert_eq!(
+            client_key(Some("2001:db8:aa:bb:ffff::9")),
+            client_key(Some("2001:db8:aa:bb::1")),
+            "one /64, one client"
+        );
+        for bad in [
+            None,
+            Some(""),
+            Some("not an ip"),
+            Some("203.0.113.7, 10.0.0.1"),
+        ] {
+            assert_eq!(client_key(bad), None, "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn keys_never_mix_classes() {
+        assert_ne!(key(RateClass::Pages, "x"), key(RateClass::Search, "x"));
+        assert_eq!(key(RateClass::Checkout, "abc"), "checkout:abc");
+        assert_eq!(RateClass::Admin.binding(), "RL_ADMIN");
+        assert_eq!(RateClass::Pages.period_secs(), 60);
+        assert_eq!(RateDecision::Unavailable.name(), "unavailable");
+    }
+}
