@@ -136,6 +136,22 @@ pub fn upstream_failures_open_the_breaker_and_it_recovers() {
         "an open breaker does not call upstream"
     );
 
+    // An open breaker makes the service degraded, not down, and says where.
+    let health = Client::new(&url).get("/health");
+    assert_eq!(health.status, 200, "{}", health.body);
+    let summary = health.json();
+    assert_eq!(summary["status"], "degraded", "{summary}");
+    let outlet = summary["checks"]
+        .as_array()
+        .and_then(|c| c.iter().find(|x| x["name"] == "store:outlet").cloned())
+        .unwrap_or_default();
+    assert_eq!(outlet["status"], "degraded", "{summary}");
+    assert!(
+        outlet["detail"]
+            .as_str()
+            .is_some_and(|d| d.contains("breaker"))
+    );
+
     // The upstream recovers; once the breaker lets a probe through, a sync succeeds and closes it.
     devshop.clear_faults();
     let deadline = Instant::now() + Duration::from_secs(30);
@@ -164,6 +180,12 @@ pub fn upstream_failures_open_the_breaker_and_it_recovers() {
     assert_eq!(status["truncated"], true);
     assert_eq!(status["breaker"], "closed", "{status}");
     assert!(status["last_error"].is_null(), "{status}");
+    let healed = Client::new(&url).get("/health").json();
+    let outlet = healed["checks"]
+        .as_array()
+        .and_then(|c| c.iter().find(|x| x["name"] == "store:outlet").cloned())
+        .unwrap_or_default();
+    assert_eq!(outlet["status"], "ok", "{healed}");
 
     // Upstream down again with a warm cache: pages are served from the (stale) cache, the
     // request's log line says so, and the failed background refresh is logged.

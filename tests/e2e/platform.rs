@@ -91,10 +91,27 @@ fn health_ready_checks_every_dependency(ctx: &Ctx) {
             .as_array()
             .is_some_and(|c| c.iter().all(|x| x["ok"] == true))
     );
-    let summary = Client::new(&ctx.url).get("/health").json();
-    assert_eq!(summary["status"], "ready");
+    let health = Client::new(&ctx.url).get("/health");
+    assert_eq!(health.status, 200, "{}", health.body);
+    let summary = health.json();
+    // Other tests fault the upstream of stores they make, so the shared stack may be degraded.
+    assert!(
+        ["healthy", "degraded"].contains(&summary["status"].as_str().unwrap_or_default()),
+        "{summary}"
+    );
     assert_eq!(summary["environment"], "development");
     assert!(summary["version"].as_str().is_some_and(|v| !v.is_empty()));
+    assert!(summary["uptime_ms"].is_u64() && summary["timestamp_ms"].is_u64());
+    let checks = summary["checks"].as_array().cloned().unwrap_or_default();
+    let named = |n: &str| checks.iter().find(|c| c["name"] == n).cloned();
+    assert_eq!(
+        named("durable_objects").map(|c| c["status"].clone()),
+        Some("ok".into())
+    );
+    assert!(
+        named("store:outlet").is_some(),
+        "the demo stores are checked: {summary}"
+    );
 }
 
 fn security_txt_is_served(ctx: &Ctx) {

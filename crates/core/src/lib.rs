@@ -14,6 +14,7 @@ pub mod catalog_question;
 pub mod csrf;
 pub mod guarded;
 pub mod headers;
+pub mod health;
 pub mod host;
 pub mod http;
 pub mod identity;

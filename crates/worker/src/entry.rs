@@ -272,8 +272,8 @@ async fn platform(
         match PlatformRoute::parse(method.as_ref(), path).map_err(route_error)? {
             PlatformRoute::Admin(route) => return admin::handle(req, env, route, request_id).await,
             PlatformRoute::HealthLive => health::live(),
-            PlatformRoute::HealthReady => health::ready(env, request_id, false).await,
-            PlatformRoute::Health => health::ready(env, request_id, true).await,
+            PlatformRoute::HealthReady => health::ready(env, request_id).await,
+            PlatformRoute::Health => health::summary(env, request_id).await,
             PlatformRoute::SecurityTxt => health::security_txt(env),
         },
     )

@@ -1,13 +1,16 @@
 //! Health endpoints for operators and load balancers: `/health/live` (the Worker runs),
-//! `/health/ready` (its dependencies answer, each within a time limit) and `/health` (a
-//! summary of both).
+//! `/health/ready` (its dependencies answer, each within a time limit: 200 or 503) and
+//! `/health` (healthy, degraded or unhealthy, with every check, the stores' upstreams and
+//! catalogs included). The rules are `core::health`.
 
-use crate::objects::registry_client;
-use crate::respond;
+use crate::objects::{registry_client, store_client};
+use crate::{env_config, respond};
 use futures::FutureExt;
 use serde::Serialize;
 use std::time::Duration;
+use wandstore_core::health::{Check, CheckStatus, Health};
 use wandstore_protocol::registry::ListStores;
+use wandstore_protocol::store::ShowCatalogStatus;
 use worker::{Delay, Env, Response};
 
 /// How long one dependency check may take.
@@ -16,13 +19,16 @@ const CHECK_TIMEOUT: Duration = Duration::from_secs(3);
 /// The R2 buckets the Worker needs (wrangler.toml).
 const BUCKETS: [&str; 3] = ["ASSETS", "THEMES", "BACKUPS"];
 
-#[derive(Serialize)]
-struct Check {
-    name: String,
-    ok: bool,
-    duration_ms: u64,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    error: Option<String>,
+/// `/health` looks at this many stores at most (in registry order), so it stays cheap.
+const MAX_STORES_CHECKED: usize = 20;
+
+thread_local! {
+    /// When this isolate started (for `uptime_ms`).
+    static STARTED_MS: u64 = now_ms();
+}
+
+fn now_ms() -> u64 {
+    worker::Date::now().as_millis()
 }
 
 /// `GET /health/live`
@@ -30,10 +36,9 @@ pub fn live() -> Response {
     respond::json(200, &serde_json::json!({ "status": "ok" }))
 }
 
-/// `GET /health/ready` (and `/health`, with `summary`): 200 when every check passes, else 503.
-pub async fn ready(env: &Env, request_id: &str, summary: bool) -> Response {
-    let mut checks = Vec::new();
-    checks.push(
+/// The Durable Objects and the R2 buckets, each within [`CHECK_TIMEOUT`].
+async fn dependency_checks(env: &Env, request_id: &str) -> Vec<Check> {
+    let mut checks = vec![
         timed("durable_objects", async {
             registry_client::ask(env, ListStores, request_id)
                 .await
@@ -41,7 +46,7 @@ pub async fn ready(env: &Env, request_id: &str, summary: bool) -> Response {
                 .map_err(|e| format!("{e:?}"))
         })
         .await,
-    );
+    ];
     for binding in BUCKETS {
         checks.push(
             timed(&format!("r2:{binding}"), async move {
@@ -55,36 +60,95 @@ pub async fn ready(env: &Env, request_id: &str, summary: bool) -> Response {
             .await,
         );
     }
-    let healthy = checks.iter().all(|c| c.ok);
-    let mut body = serde_json::json!({
-        "status": if healthy { "ready" } else { "unavailable" },
-        "checks": checks,
+    checks
+}
+
+/// `GET /health/ready`: 200 `ready` when every dependency answers, else 503 `unavailable`.
+pub async fn ready(env: &Env, request_id: &str) -> Response {
+    let checks = dependency_checks(env, request_id).await;
+    let ok = checks.iter().all(|c| c.status != CheckStatus::Failed);
+    let body = serde_json::json!({
+        "status": if ok { "ready" } else { "unavailable" },
+        "checks": checks.iter().map(legacy).collect::<Vec<_>>(),
     });
-    if summary {
-        body["environment"] = env
+    no_store(respond::json(if ok { 200 } else { 503 }, &body))
+}
+
+/// `/health/ready`'s check shape: `{name, ok, duration_ms, error?}`.
+fn legacy(c: &Check) -> serde_json::Value {
+    let mut v = serde_json::json!({
+        "name": c.name,
+        "ok": c.status != CheckStatus::Failed,
+        "duration_ms": c.duration_ms,
+    });
+    if let (CheckStatus::Failed, Some(detail)) = (c.status, &c.detail) {
+        v["error"] = detail.clone().into();
+    }
+    v
+}
+
+#[derive(Serialize)]
+struct Summary<'a> {
+    status: Health,
+    checks: &'a [Check],
+    timestamp_ms: u64,
+    environment: String,
+    version: &'static str,
+    uptime_ms: u64,
+}
+
+/// `GET /health`: the dependencies and up to [`MAX_STORES_CHECKED`] stores' catalogs and
+/// breakers; 200 when healthy or degraded, 503 when unhealthy.
+pub async fn summary(env: &Env, request_id: &str) -> Response {
+    let mut checks = dependency_checks(env, request_id).await;
+    let fresh_ms = env_config::tuning(env).catalog_fresh_ms;
+    if let Ok(stores) = registry_client::ask(env, ListStores, request_id).await {
+        let asks = stores
+            .iter()
+            .take(MAX_STORES_CHECKED)
+            .map(|entry| async move {
+                let started = now_ms();
+                let status = store_client::ask(env, &entry.slug, ShowCatalogStatus, request_id)
+                    .await
+                    .map_err(|e| format!("{e:?}"));
+                let took = now_ms().saturating_sub(started);
+                Check::store(
+                    entry.slug.as_str(),
+                    status.as_ref().map_err(Clone::clone),
+                    now_ms(),
+                    fresh_ms,
+                    took,
+                )
+            });
+        checks.extend(futures::future::join_all(asks).await);
+    }
+    let status = Health::of(&checks);
+    let body = Summary {
+        status,
+        checks: &checks,
+        timestamp_ms: now_ms(),
+        environment: env
             .var("ENVIRONMENT")
             .map(|v| v.to_string())
-            .unwrap_or_default()
-            .into();
-        body["version"] = env!("CARGO_PKG_VERSION").into();
-    }
-    let mut resp = respond::json(if healthy { 200 } else { 503 }, &body);
+            .unwrap_or_default(),
+        version: env!("CARGO_PKG_VERSION"),
+        uptime_ms: now_ms().saturating_sub(STARTED_MS.with(|s| *s)),
+    };
+    no_store(respond::json(status.http_status(), &body))
+}
+
+fn no_store(mut resp: Response) -> Response {
     let _ = resp.headers_mut().set("cache-control", "no-store");
     resp
 }
 
 async fn timed(name: &str, check: impl std::future::Future<Output = Result<(), String>>) -> Check {
-    let started = worker::Date::now().as_millis();
+    let started = now_ms();
     let outcome = futures::select! {
         r = check.fuse() => r,
         _ = Delay::from(CHECK_TIMEOUT).fuse() => Err(format!("no answer within {} s", CHECK_TIMEOUT.as_secs())),
     };
-    Check {
-        name: name.to_owned(),
-        ok: outcome.is_ok(),
-        duration_ms: worker::Date::now().as_millis().saturating_sub(started),
-        error: outcome.err(),
-    }
+    Check::dependency(name, outcome, now_ms().saturating_sub(started))
 }
 
 /// `GET /.well-known/security.txt` (RFC 9116), valid for a year from now.
