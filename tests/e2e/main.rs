@@ -6,6 +6,7 @@ mod admin;
 mod cart;
 mod catalog;
 mod edge;
+mod hostile;
 mod identity;
 mod newcomer;
 mod pages;
@@ -62,6 +63,7 @@ fn main() {
         .chain(pages::TESTS)
         .chain(cart::TESTS)
         .chain(edge::TESTS)
+        .chain(hostile::TESTS)
     {
         let ctx = Arc::clone(&ctx);
         let test = *test;

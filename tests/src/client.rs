@@ -149,6 +149,29 @@ impl Client {
         read(self.agent.run(req))
     }
 
+    /// Like [`Client::send`], but a request the HTTP library refuses to build or send (an
+    /// invalid header value, a broken connection) is an `Err` instead of a panic.
+    pub fn try_send(
+        &self,
+        method: &str,
+        path: &str,
+        headers: &[(&str, &str)],
+        body: Option<&str>,
+    ) -> Result<Page, String> {
+        let uri = format!("{}{path}", self.base);
+        let mut builder = ureq::http::Request::builder().method(method).uri(&uri);
+        for (k, v) in headers {
+            builder = builder.header(*k, *v);
+        }
+        let req = builder
+            .body(body.unwrap_or_default().to_owned())
+            .map_err(|e| format!("building {method} {uri}: {e}"))?;
+        match self.agent.run(req) {
+            Ok(resp) => Ok(read(Ok(resp))),
+            Err(e) => Err(format!("{method} {uri}: {e}")),
+        }
+    }
+
     /// POST a form (`application/x-www-form-urlencoded`) as a browser would, with the cookie,
     /// keeping any shopper cookie set; redirects are not followed.
     pub fn post_form(&mut self, path: &str, fields: &[(&str, &str)]) -> Page {

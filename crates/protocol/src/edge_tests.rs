@@ -177,3 +177,18 @@ fn rate_limits_are_429_with_retry_after_and_no_invented_count() {
     assert_eq!(body["error"]["class"], "search");
     assert!(body["error"].get("remaining").is_none());
 }
+
+#[test]
+fn echoed_input_never_reads_as_markup() {
+    let e = EdgeError::bad_request("x", "bad <script>alert(1)</script> & more");
+    let body = e.json_body("r");
+    assert!(
+        !body.contains('<') && !body.contains('>') && !body.contains('&'),
+        "{body}"
+    );
+    let back: Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(
+        back["error"]["message"],
+        "bad <script>alert(1)</script> & more"
+    );
+}

@@ -126,6 +126,9 @@ pub struct CreateStore {
     /// SHA-256 of the owner token the admin API just made (the token itself is not sent).
     pub owner_token_hash: String,
     pub base_domain: String,
+    /// Whether a local `http://127.0.0.1:PORT` upstream is allowed (development only).
+    #[serde(default)]
+    pub local_upstreams: bool,
     pub now_ms: u64,
 }
 
@@ -134,6 +137,8 @@ pub struct CreateStore {
 pub struct UpdateStore {
     pub patch: StorePatch,
     pub base_domain: String,
+    #[serde(default)]
+    pub local_upstreams: bool,
     pub now_ms: u64,
 }
 

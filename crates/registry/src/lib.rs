@@ -21,4 +21,4 @@ pub mod validate;
 pub use directory::{Claim, RegistryEntry, RegistryRefusal, check_claim};
 pub use input::{NewStore, ShopifyInput, ShopifyPatch, StorePatch, TokenKind};
 pub use record::{PublicStore, StoreRecord};
-pub use validate::{FieldError, apply_patch, validate_new};
+pub use validate::{FieldError, Platform, apply_patch, validate_new};

@@ -22,17 +22,37 @@ fn err(field: &str, message: impl Into<String>) -> FieldError {
     }
 }
 
+/// What the platform allows: its base domain (stores get `{slug}.{base}`, so no custom domain
+/// may be under it) and whether a store may use a local `http://127.0.0.1:PORT` upstream
+/// (development only: anywhere else that would let an admin point the Worker at itself).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Platform<'a> {
+    pub base_domain: &'a str,
+    pub local_upstreams: bool,
+}
+
+impl<'a> From<&'a str> for Platform<'a> {
+    /// A production platform on this base domain.
+    fn from(base_domain: &'a str) -> Self {
+        Platform {
+            base_domain,
+            local_upstreams: false,
+        }
+    }
+}
+
 /// The longest display name, in characters.
 pub const MAX_DISPLAY_NAME: usize = 80;
 
 /// Validates a registration. `owner_token_hash` is the hash of the owner token the caller
 /// just generated; `now_ms` stamps the record.
-pub fn validate_new(
+pub fn validate_new<'a>(
     input: NewStore,
-    base_domain: &str,
+    platform: impl Into<Platform<'a>>,
     owner_token_hash: String,
     now_ms: u64,
 ) -> Result<StoreRecord, Vec<FieldError>> {
+    let platform = platform.into();
     let mut errors = Vec::new();
     let slug = match StoreSlug::parse(&input.slug) {
         Ok(slug) if slug.is_reserved() => {
@@ -66,7 +86,7 @@ pub fn validate_new(
         record,
         &input.currency,
         &input.custom_domains,
-        base_domain,
+        platform,
         &mut errors,
     );
     match checked {
@@ -76,12 +96,13 @@ pub fn validate_new(
 }
 
 /// Applies a partial update to an existing record, validating the result as a whole.
-pub fn apply_patch(
+pub fn apply_patch<'a>(
     current: &StoreRecord,
     patch: StorePatch,
-    base_domain: &str,
+    platform: impl Into<Platform<'a>>,
     now_ms: u64,
 ) -> Result<StoreRecord, Vec<FieldError>> {
+    let platform = platform.into();
     let mut next = current.clone();
     if let Some(name) = patch.display_name {
         next.display_name = name.trim().to_owned();
@@ -108,7 +129,7 @@ pub fn apply_patch(
         .custom_domains
         .unwrap_or_else(|| current.custom_domains.clone());
     let mut errors = Vec::new();
-    match check(Some(next), &currency, &domains, base_domain, &mut errors) {
+    match check(Some(next), &currency, &domains, platform, &mut errors) {
         Some(record) if errors.is_empty() => Ok(record),
         _ => Err(errors),
     }
@@ -119,9 +140,10 @@ fn check(
     record: Option<StoreRecord>,
     currency: &str,
     domains: &[String],
-    base_domain: &str,
+    platform: Platform<'_>,
     errors: &mut Vec<FieldError>,
 ) -> Option<StoreRecord> {
+    let base_domain = platform.base_domain;
     let parsed_currency = Currency::parse(currency.trim())
         .map_err(|e| errors.push(err("currency", e.to_string())))
         .ok();
@@ -158,6 +180,15 @@ fn check(
         errors.push(err(
             "display_name",
             "a display name cannot contain control characters",
+        ));
+    }
+    if record
+        .shop_config()
+        .is_ok_and(|c| c.is_loopback() && !platform.local_upstreams)
+    {
+        errors.push(err(
+            "shopify.domain",
+            "a local http:// upstream is accepted only in development (ENVIRONMENT = \"development\")",
         ));
     }
     if let Err(e) = record.shop_config() {
@@ -225,6 +256,30 @@ mod tests {
         let errors = validate_new(bad, "wandstore.dev", "h".into(), 0).unwrap_err();
         let fields: Vec<_> = errors.iter().map(|e| e.field.as_str()).collect();
         assert_eq!(fields, ["display_name", "shopify.domain"]);
+    }
+
+    #[test]
+    fn local_upstreams_only_in_development() {
+        let mut s = new_store();
+        s.shopify.domain = "http://127.0.0.1:9000".into();
+        let errors = validate_new(s.clone(), "wandstore.dev", "h".into(), 0).unwrap_err();
+        assert_eq!(errors[0].field, "shopify.domain");
+        assert!(errors[0].message.contains("development"));
+        let dev = Platform {
+            base_domain: "wandstore.dev",
+            local_upstreams: true,
+        };
+        assert!(validate_new(s, dev, "h".into(), 0).is_ok());
+        // A patch cannot sneak one in either.
+        let r = validate_new(new_store(), "wandstore.dev", "h".into(), 0).unwrap();
+        let patch = StorePatch {
+            shopify: Some(crate::input::ShopifyPatch {
+                domain: Some("http://localhost:8080".into()),
+                ..Default::default()
+            }),
+            ..Default::default()
+        };
+        assert!(apply_patch(&r, patch, "wandstore.dev", 1).is_err());
     }
 
     #[test]

@@ -17,7 +17,9 @@ use wandstore_protocol::registry::{ForgetStore, ListStores};
 use wandstore_protocol::store::{
     CreateStore, DeleteStore, ShowCatalogStatus, ShowMetrics, ShowStore, SyncNow, UpdateStore,
 };
-use wandstore_registry::{NewStore, PublicStore, RegistryEntry, StorePatch, validate_new};
+use wandstore_registry::{
+    NewStore, Platform, PublicStore, RegistryEntry, StorePatch, validate_new,
+};
 use worker::{Env, Request, Response};
 
 #[derive(Serialize)]
@@ -66,6 +68,7 @@ pub async fn handle(
             let update = UpdateStore {
                 patch,
                 base_domain: env_config::base_domain(env),
+                local_upstreams: env_config::is_development(env),
                 now_ms: now_ms(),
             };
             let store = store_client::ask(env, &store, update, rid).await?;
@@ -185,18 +188,19 @@ async fn create(env: &Env, input: NewStore, rid: &str) -> Result<Response, EdgeE
     let base_domain = env_config::base_domain(env);
     let owner_token_hash = hash_token(&owner_token);
     let now_ms = now_ms();
+    let local_upstreams = env_config::is_development(env);
+    let platform = Platform {
+        base_domain: &base_domain,
+        local_upstreams,
+    };
     // Every problem at once, before any object is asked (the slug names the object).
-    let record = validate_new(
-        input.clone(),
-        &base_domain,
-        owner_token_hash.clone(),
-        now_ms,
-    )
-    .map_err(EdgeError::invalid)?;
+    let record = validate_new(input.clone(), platform, owner_token_hash.clone(), now_ms)
+        .map_err(EdgeError::invalid)?;
     let create = CreateStore {
         input,
         owner_token_hash,
         base_domain,
+        local_upstreams,
         now_ms,
     };
     let store = store_client::ask(env, &record.slug, create, rid).await?;

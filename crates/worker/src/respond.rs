@@ -3,6 +3,7 @@
 
 use serde::Serialize;
 use wandstore_protocol::EdgeError;
+use wandstore_protocol::edge::html_safe_json;
 use wandstore_render::{Chrome, ErrorPage, Rendered};
 use worker::{Headers, Response, ResponseBuilder};
 
@@ -41,10 +42,14 @@ pub fn html(status: u16, page: Rendered) -> Response {
     }
 }
 
-/// A JSON body.
+/// A JSON body (with `<`, `>`, `&` escaped, see [`html_safe_json`]).
 pub fn json<T: Serialize>(status: u16, value: &T) -> Response {
-    match serde_json::to_vec(value) {
-        Ok(body) => bytes(status, "application/json", body),
+    match serde_json::to_string(value) {
+        Ok(body) => bytes(
+            status,
+            "application/json",
+            html_safe_json(&body).into_bytes(),
+        ),
         Err(e) => error(
             &EdgeError::internal(format!("a response failed to serialize: {e}")),
             Audience::Api,

@@ -13,6 +13,7 @@ use wandstore_core::cart::{
 use wandstore_core::limits;
 use wandstore_core::money::Currency;
 use wandstore_protocol::EdgeError;
+use wandstore_protocol::edge::html_safe_json;
 use worker::{Method, Response};
 
 /// The JSON answer to a cart command: the cart (200) or the rule that refused it, as
@@ -26,8 +27,10 @@ fn command_response(
     match result {
         Ok(lines) => (
             200,
-            serde_json::to_string(&CartJson::new(&reprice(lines, catalog), currency))
-                .unwrap_or_default(),
+            html_safe_json(
+                &serde_json::to_string(&CartJson::new(&reprice(lines, catalog), currency))
+                    .unwrap_or_default(),
+            ),
         ),
         Err(e) => {
             let edge = EdgeError::from(e.clone());

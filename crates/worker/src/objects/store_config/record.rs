@@ -9,7 +9,7 @@ use wandstore_core::store::StoreSettings;
 use wandstore_protocol::registry::{ForgetStore, WriteEntry};
 use wandstore_protocol::store::{CreateStore, StoreError, UpdateStore};
 use wandstore_registry::{
-    Claim, PublicStore, RegistryEntry, StoreRecord, apply_patch, validate_new,
+    Claim, Platform, PublicStore, RegistryEntry, StoreRecord, apply_patch, validate_new,
 };
 
 #[derive(Deserialize)]
@@ -69,7 +69,11 @@ impl StoreState {
 /// domain is refused there), then saves it; if saving fails the claim is undone, so nothing
 /// is left half-created.
 pub async fn create(s: &StoreState, q: CreateStore, rid: &str) -> Result<PublicStore, StoreError> {
-    let record = validate_new(q.input, &q.base_domain, q.owner_token_hash, q.now_ms)?;
+    let platform = Platform {
+        base_domain: &q.base_domain,
+        local_upstreams: q.local_upstreams,
+    };
+    let record = validate_new(q.input, platform, q.owner_token_hash, q.now_ms)?;
     let claim = WriteEntry {
         entry: RegistryEntry::from(&record),
         claim: Claim::Create,
@@ -97,7 +101,11 @@ pub async fn update(s: &StoreState, q: UpdateStore, rid: &str) -> Result<PublicS
         .load_record()
         .map_err(internal)?
         .ok_or(StoreError::NotFound)?;
-    let next = apply_patch(&current, q.patch, &q.base_domain, q.now_ms)?;
+    let platform = Platform {
+        base_domain: &q.base_domain,
+        local_upstreams: q.local_upstreams,
+    };
+    let next = apply_patch(&current, q.patch, platform, q.now_ms)?;
     let rewrite = WriteEntry {
         entry: RegistryEntry::from(&next),
         claim: Claim::Update,
