@@ -91,9 +91,66 @@ fn keep_attribute<'u>(element: &str, attribute: &str, value: &'u str) -> Option<
 }
 
 /// Cleans merchant HTML down to paragraphs, emphasis, lists, links (http, https, mailto;
-/// `rel="noopener noreferrer nofollow"`), h2–h4, blockquotes and http(s) images.
+/// `rel="noopener noreferrer nofollow"`), h2–h4, blockquotes and http(s) images. What is left
+/// is also valid HTML: an image whose source was refused is dropped, an image without `alt`
+/// gets an empty one, and a link whose target was refused keeps only its text.
 pub fn sanitize(html: &str) -> SanitizedHtml {
-    SanitizedHtml(CLEANER.clean(html).to_string())
+    SanitizedHtml(make_valid(&CLEANER.clean(html).to_string()))
+}
+
+/// The end of the tag that starts at `start` (`<…>`), quotes respected: html5ever writes `>`
+/// inside attribute values as is.
+fn tag_end(html: &str, start: usize) -> Option<usize> {
+    let mut quoted = false;
+    for (i, c) in html[start..].char_indices() {
+        match c {
+            '"' => quoted = !quoted,
+            '>' if !quoted => return Some(start + i),
+            _ => {}
+        }
+    }
+    None
+}
+
+/// Drops images without `src`, gives images without `alt` an empty one, and unwraps links
+/// without `href`, in ammonia's output (well-formed, attributes double-quoted, no nested
+/// links).
+fn make_valid(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut open_unwrapped_links = 0usize;
+    let mut rest = html;
+    while let Some(at) = rest.find('<') {
+        out.push_str(&rest[..at]);
+        let tail = &rest[at..];
+        let Some(end) = tag_end(tail, 0) else {
+            out.push_str(tail);
+            return out;
+        };
+        let tag = &tail[..=end];
+        if tag.starts_with("<img ") || tag == "<img>" {
+            if tag.contains(" src=\"") {
+                if tag.contains(" alt=\"") {
+                    out.push_str(tag);
+                } else {
+                    out.push_str(&tag[..tag.len() - 1]);
+                    out.push_str(" alt=\"\">");
+                }
+            }
+        } else if tag.starts_with("<a ") || tag == "<a>" {
+            if tag.contains(" href=\"") {
+                out.push_str(tag);
+            } else {
+                open_unwrapped_links += 1;
+            }
+        } else if tag == "</a>" && open_unwrapped_links > 0 {
+            open_unwrapped_links -= 1;
+        } else {
+            out.push_str(tag);
+        }
+        rest = &tail[end + 1..];
+    }
+    out.push_str(rest);
+    out
 }
 
 #[cfg(test)]
@@ -120,7 +177,7 @@ mod tests {
         );
         assert_eq!(
             out.as_str(),
-            r#"<a href="https://example.com/a" rel="noopener noreferrer nofollow">a</a><a href="mailto:hi@example.com" rel="noopener noreferrer nofollow">m</a><a rel="noopener noreferrer nofollow">x</a><a rel="noopener noreferrer nofollow">r</a>"#
+            r#"<a href="https://example.com/a" rel="noopener noreferrer nofollow">a</a><a href="mailto:hi@example.com" rel="noopener noreferrer nofollow">m</a>xr"#
         );
     }
 
@@ -130,7 +187,30 @@ mod tests {
             r#"<img src=x onerror="alert(1)"><script>alert(2)</script><iframe src="https://evil.example"></iframe><p style="color:red" onclick="x()">ok</p><svg><script>alert(3)</script></svg><!-- hi -->"#,
         );
         let s = out.as_str();
-        assert_eq!(s, r#"<img loading="lazy"><p>ok</p>"#);
+        assert_eq!(s, r#"<p>ok</p>"#, "an image without a source is dropped");
+    }
+
+    #[test]
+    fn what_is_left_is_valid_html() {
+        let out = sanitize(
+            r#"<p><a href="javascript:x">click <b>here</b></a> and <a href="https://ok.example">there</a></p><img src="https://cdn.example/x.png"><img alt="a>b" src="https://cdn.example/y.png">"#,
+        );
+        let s = out.as_str();
+        assert!(
+            s.starts_with("<p>click <b>here</b> and <a href=\"https://ok.example\""),
+            "{s}"
+        );
+        assert!(s.contains("</a></p>"), "{s}");
+        assert_eq!(s.matches("<a ").count(), s.matches("</a>").count(), "{s}");
+        assert!(
+            s.contains(r#"alt="""#),
+            "an image without alt gets an empty one: {s}"
+        );
+        assert!(
+            s.contains(r#"alt="a&gt;b""#),
+            "a > inside a value is kept, escaped: {s}"
+        );
+        assert_eq!(s.matches("<img ").count(), 2);
     }
 
     #[test]
@@ -151,16 +231,13 @@ mod tests {
             .collect();
         assert_eq!(
             imgs,
-            [
-                vec![
-                    r#"alt="A""#,
-                    r#"loading="lazy""#,
-                    r#"src="https://cdn.example/a.jpg""#,
-                    r#"width="640""#
-                ],
-                vec![r#"alt="B""#, r#"loading="lazy""#],
-                vec![r#"loading="lazy""#],
-            ]
+            [vec![
+                r#"alt="A""#,
+                r#"loading="lazy""#,
+                r#"src="https://cdn.example/a.jpg""#,
+                r#"width="640""#
+            ],],
+            "images whose source was refused are dropped"
         );
     }
 }
