@@ -19,6 +19,10 @@ pub const TESTS: &[(&str, Test)] = &[
         a_plain_request_id_from_the_client_is_kept,
     ),
     (
+        "platform::the_admin_metrics_count_this_isolates_requests",
+        the_admin_metrics_count_this_isolates_requests,
+    ),
+    (
         "platform::a_page_logs_what_it_cost_and_leaks_no_internal_header",
         a_page_logs_what_it_cost_and_leaks_no_internal_header,
     ),
@@ -206,4 +210,37 @@ fn a_page_logs_what_it_cost_and_leaks_no_internal_header(ctx: &Ctx) {
     assert_eq!(line["cf_ray"], "8c1f2e3d4a5b6c7d-LHR", "{line}");
     assert_eq!(line["country"], "DE", "{line}");
     assert!(!line.to_string().contains("203.0.113.77"), "{line}");
+}
+
+fn the_admin_metrics_count_this_isolates_requests(ctx: &Ctx) {
+    let anon = Client::new(&ctx.url).send("GET", "/admin/metrics", &[], None);
+    assert_eq!(anon.status, 401);
+    let mut shopper = Client::new(&ctx.url);
+    assert_eq!(shopper.get("/s/outlet/no-such-page").status, 404);
+    let admin = wandstore_e2e::Admin::new(&ctx.url, &ctx.admin_token);
+    let metrics = admin.get("/admin/metrics");
+    assert_eq!(metrics.status, 200, "{}", metrics.body);
+    let m = metrics.json();
+    let isolate = &m["isolate"];
+    assert!(isolate["requests"].as_u64().unwrap_or(0) >= 2, "{m}");
+    assert!(
+        isolate["by_status"]["4xx"].as_u64().unwrap_or(0) >= 1,
+        "{m}"
+    );
+    assert!(
+        isolate["by_route"]["page"].as_u64().unwrap_or(0) >= 1,
+        "{m}"
+    );
+    assert!(
+        isolate["errors"]["not_found"].as_u64().unwrap_or(0) >= 1,
+        "{m}"
+    );
+    assert!(
+        m["server_error_rate"].as_f64().is_some_and(|r| r < 0.05),
+        "{m}"
+    );
+    assert_eq!(
+        admin.post("/admin/metrics", &serde_json::json!({})).status,
+        405
+    );
 }

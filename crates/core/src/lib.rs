@@ -20,6 +20,7 @@ pub mod http;
 pub mod identity;
 pub mod limits;
 pub mod log;
+pub mod metrics;
 pub mod money;
 pub mod rate_limit;
 pub mod retention;

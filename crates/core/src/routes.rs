@@ -113,6 +113,8 @@ impl<'a> PlatformRoute<'a> {
 /// parses them (an invalid one is an unknown store).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AdminRoute<'a> {
+    /// This isolate's request counters.
+    IsolateMetrics,
     ListStores,
     CreateStore,
     ShowStore(&'a str),
@@ -128,6 +130,8 @@ impl<'a> AdminRoute<'a> {
     pub fn parse(method: &str, rest: &'a str) -> Result<Self, RouteError> {
         let parts: Vec<&str> = rest.trim_end_matches('/').split('/').collect();
         match (parts.as_slice(), method) {
+            (["metrics"], "GET") => Ok(AdminRoute::IsolateMetrics),
+            (["metrics"], _) => Err(RouteError::MethodNotAllowed("GET")),
             (["stores"], "GET") => Ok(AdminRoute::ListStores),
             (["stores"], "POST") => Ok(AdminRoute::CreateStore),
             (["stores"], _) => Err(RouteError::MethodNotAllowed("GET, POST")),
@@ -147,7 +151,7 @@ impl<'a> AdminRoute<'a> {
     /// The store the route is about, if any (checked to exist before the route runs).
     pub fn store(&self) -> Option<&'a str> {
         match *self {
-            AdminRoute::ListStores | AdminRoute::CreateStore => None,
+            AdminRoute::IsolateMetrics | AdminRoute::ListStores | AdminRoute::CreateStore => None,
             AdminRoute::ShowStore(s)
             | AdminRoute::PatchStore(s)
             | AdminRoute::DeleteStore(s)
@@ -267,6 +271,8 @@ mod tests {
     fn admin_routes_and_their_methods() {
         let table: &[(&str, &str, Result<AdminRoute, RouteError>)] = &[
             ("GET", "stores", Ok(AdminRoute::ListStores)),
+            ("GET", "metrics", Ok(AdminRoute::IsolateMetrics)),
+            ("POST", "metrics", Err(MethodNotAllowed("GET"))),
             ("POST", "stores/", Ok(AdminRoute::CreateStore)),
             ("PUT", "stores", Err(MethodNotAllowed("GET, POST"))),
             ("GET", "stores/acme", Ok(AdminRoute::ShowStore("acme"))),

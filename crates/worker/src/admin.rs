@@ -51,6 +51,16 @@ pub async fn handle(
         None => None,
     };
     match (route, store) {
+        (AdminRoute::IsolateMetrics, _) => {
+            let metrics = crate::isolate_metrics::snapshot();
+            Ok(respond::json(
+                200,
+                &serde_json::json!({
+                    "isolate": metrics,
+                    "server_error_rate": metrics.server_error_rate(),
+                }),
+            ))
+        }
         (AdminRoute::ListStores, _) => {
             let stores = registry_client::ask(env, ListStores, rid).await?;
             Ok(respond::json(200, &Stores { stores }))

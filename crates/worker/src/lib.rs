@@ -14,6 +14,7 @@ mod entry;
 mod env_config;
 mod health;
 mod internal;
+mod isolate_metrics;
 mod objects;
 mod random;
 mod rate_limit;

@@ -1,0 +1,136 @@
+//! Counters a Worker isolate keeps since it started, for `GET /admin/metrics`: requests by
+//! status class and by kind of route, rate-limited requests, and errors by code. Per isolate
+//! (each Cloudflare location runs its own): a monitor sums them or watches the ratios.
+
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// What kind of route a request was for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RouteKind {
+    Page,
+    CartApi,
+    Admin,
+    Health,
+    Other,
+}
+
+impl RouteKind {
+    /// The kind of route a request path is for (on any host).
+    pub fn for_path(path: &str) -> Self {
+        if path.starts_with("/admin/") {
+            RouteKind::Admin
+        } else if path == "/health" || path.starts_with("/health/") {
+            RouteKind::Health
+        } else if path.ends_with("/api/cart") {
+            RouteKind::CartApi
+        } else if path.starts_with("/.well-known/") {
+            RouteKind::Other
+        } else {
+            RouteKind::Page
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct IsolateMetrics {
+    pub since_ms: u64,
+    pub requests: u64,
+    /// `2xx`, `3xx`, `4xx`, `5xx`.
+    pub by_status: BTreeMap<String, u64>,
+    pub by_route: BTreeMap<RouteKind, u64>,
+    pub rate_limited: u64,
+    /// Error codes of 4xx and 5xx answers (`store_not_found`, `catalog_unavailable`, …).
+    pub errors: BTreeMap<String, u64>,
+}
+
+/// The most distinct error codes kept (codes are the platform's own, so this is a bound,
+/// not a limit anyone should reach).
+const MAX_CODES: usize = 100;
+
+impl IsolateMetrics {
+    pub fn new(since_ms: u64) -> Self {
+        IsolateMetrics {
+            since_ms,
+            ..Default::default()
+        }
+    }
+
+    /// Counts one answered request.
+    pub fn record(&mut self, route: RouteKind, status: u16, error_code: Option<&str>) {
+        self.requests = self.requests.saturating_add(1);
+        let class = format!("{}xx", (status / 100).clamp(1, 5));
+        *self.by_status.entry(class).or_default() += 1;
+        *self.by_route.entry(route).or_default() += 1;
+        if status == 429 {
+            self.rate_limited = self.rate_limited.saturating_add(1);
+        }
+        if let Some(code) = error_code.filter(|_| status >= 400)
+            && (self.errors.len() < MAX_CODES || self.errors.contains_key(code))
+        {
+            *self.errors.entry(code.to_owned()).or_default() += 1;
+        }
+    }
+
+    /// The share of requests answered 5xx.
+    pub fn server_error_rate(&self) -> f64 {
+        let errors = self.by_status.get("5xx").copied().unwrap_or(0);
+        if self.requests == 0 {
+            0.0
+        } else {
+            errors as f64 / self.requests as f64
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn requests_are_counted_by_class_route_and_error() {
+        let mut m = IsolateMetrics::new(5);
+        m.record(RouteKind::Page, 200, None);
+        m.record(RouteKind::Page, 404, Some("product_not_found"));
+        m.record(RouteKind::CartApi, 429, Some("rate_limited"));
+        m.record(RouteKind::Admin, 503, Some("catalog_unavailable"));
+        assert_eq!(m.requests, 4);
+        assert_eq!(m.by_status["2xx"], 1);
+        assert_eq!(m.by_status["4xx"], 2);
+        assert_eq!(m.by_status["5xx"], 1);
+        assert_eq!(m.by_route[&RouteKind::Page], 2);
+        assert_eq!(m.rate_limited, 1);
+        assert_eq!(m.errors["catalog_unavailable"], 1);
+        assert!((m.server_error_rate() - 0.25).abs() < 1e-9);
+        let json = serde_json::to_value(&m).unwrap();
+        assert_eq!(json["by_route"]["cart_api"], 1);
+    }
+
+    #[test]
+    fn paths_have_kinds() {
+        assert_eq!(RouteKind::for_path("/admin/stores"), RouteKind::Admin);
+        assert_eq!(RouteKind::for_path("/health/ready"), RouteKind::Health);
+        assert_eq!(RouteKind::for_path("/healthy-snacks"), RouteKind::Page);
+        assert_eq!(
+            RouteKind::for_path("/s/outlet/api/cart"),
+            RouteKind::CartApi
+        );
+        assert_eq!(
+            RouteKind::for_path("/.well-known/security.txt"),
+            RouteKind::Other
+        );
+        assert_eq!(RouteKind::for_path("/s/outlet/products/x"), RouteKind::Page);
+    }
+
+    #[test]
+    fn error_codes_stay_bounded() {
+        let mut m = IsolateMetrics::new(0);
+        for i in 0..500 {
+            m.record(RouteKind::Other, 400, Some(&format!("code_{i}")));
+        }
+        assert_eq!(m.errors.len(), MAX_CODES);
+        assert_eq!(m.requests, 500);
+        assert_eq!(IsolateMetrics::new(0).server_error_rate(), 0.0);
+    }
+}
