@@ -79,6 +79,10 @@ fn main() {
             Ok(())
         },
     ));
+    trials.push(Trial::test("catalog::cron_reaches_200_stores", || {
+        catalog::cron_reaches_200_stores();
+        Ok(())
+    }));
     trials.push(Trial::test("durability::count_survives_a_restart", || {
         storefront::count_survives_a_restart();
         Ok(())

@@ -11,6 +11,7 @@ pub mod catalog;
 mod catalog_fixtures;
 pub mod catalog_index;
 pub mod catalog_question;
+pub mod cron_plan;
 pub mod csrf;
 pub mod guarded;
 pub mod headers;

@@ -1,9 +1,10 @@
-//! Scheduled work (the cron triggers in wrangler.toml): ask every store's StoreConfig to
-//! refresh its catalog if it is stale. Each store refreshes in its own object, in the
-//! background, one sync at a time.
+//! Scheduled work (the cron triggers in wrangler.toml): ask the stores of this run's page
+//! (`core::cron_plan`: at most 500 a run, 25 at a time) to refresh their catalogs if stale.
+//! Each store refreshes in its own object, in the background, one sync at a time.
 
 use crate::objects::{registry_client, store_client};
 use crate::random;
+use wandstore_core::cron_plan;
 use wandstore_core::log::{Level, event_line};
 use wandstore_protocol::EdgeError;
 use wandstore_protocol::registry::ListStores;
@@ -13,8 +14,9 @@ use worker::{Env, ScheduledEvent, console_log};
 pub async fn run(event: &ScheduledEvent, env: &Env) {
     let rid = random::request_id();
     let started = worker::Date::now().as_millis();
-    let (level, mut fields) = match refresh_all(env, &rid).await {
-        Ok((stores, started_syncs, failed)) => (
+    let scheduled = event.schedule().max(0.0) as u64;
+    let (level, mut fields) = match refresh_page(env, &rid, scheduled).await {
+        Ok((stores, asked, started_syncs, failed)) => (
             if failed.is_empty() {
                 Level::Info
             } else {
@@ -23,6 +25,7 @@ pub async fn run(event: &ScheduledEvent, env: &Env) {
             serde_json::json!({
                 "cron": event.cron(),
                 "stores": stores,
+                "asked": asked,
                 "refreshes_started": started_syncs,
                 "failed": failed,
             }),
@@ -37,17 +40,28 @@ pub async fn run(event: &ScheduledEvent, env: &Env) {
     console_log!("{}", event_line(now, level, "cron", &rid, fields));
 }
 
-/// (stores seen, refreshes started, stores whose object could not be asked)
-async fn refresh_all(env: &Env, rid: &str) -> Result<(usize, usize, Vec<String>), EdgeError> {
+/// (stores registered, stores asked this run, refreshes started, stores whose object could
+/// not be asked)
+async fn refresh_page(
+    env: &Env,
+    rid: &str,
+    scheduled_ms: u64,
+) -> Result<(usize, usize, usize, Vec<String>), EdgeError> {
     let stores = registry_client::ask(env, ListStores, rid).await?;
+    let page = &stores[cron_plan::page(scheduled_ms, stores.len())];
     let mut started = 0;
     let mut failed = Vec::new();
-    for entry in &stores {
-        match store_client::ask(env, &entry.slug, RefreshIfStale, rid).await {
-            Ok(answer) if answer.started => started += 1,
-            Ok(_) => {}
-            Err(e) => failed.push(format!("{}: {}", entry.slug, EdgeError::from(e).code)),
+    for batch in page.chunks(cron_plan::BATCH) {
+        let asks = batch
+            .iter()
+            .map(|entry| store_client::ask(env, &entry.slug, RefreshIfStale, rid));
+        for (entry, answer) in batch.iter().zip(futures::future::join_all(asks).await) {
+            match answer {
+                Ok(answer) if answer.started => started += 1,
+                Ok(_) => {}
+                Err(e) => failed.push(format!("{}: {}", entry.slug, EdgeError::from(e).code)),
+            }
         }
     }
-    Ok((stores.len(), started, failed))
+    Ok((stores.len(), page.len(), started, failed))
 }
