@@ -138,15 +138,8 @@ impl Client {
         headers: &[(&str, &str)],
         body: Option<&str>,
     ) -> Page {
-        let uri = format!("{}{path}", self.base);
-        let mut builder = ureq::http::Request::builder().method(method).uri(&uri);
-        for (k, v) in headers {
-            builder = builder.header(*k, *v);
-        }
-        let req = builder
-            .body(body.unwrap_or_default().to_owned())
-            .unwrap_or_else(|e| panic!("building {method} {uri}: {e}"));
-        read(self.agent.run(req))
+        self.try_send(method, path, headers, body)
+            .unwrap_or_else(|e| panic!("request failed: {e}"))
     }
 
     /// Like [`Client::send`], but a request the HTTP library refuses to build or send (an

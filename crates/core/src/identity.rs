@@ -124,8 +124,39 @@ impl CookieSigner {
         cookie_header: &str,
         store: &StoreSlug,
     ) -> Option<ShopperId> {
-        cookie_values(cookie_header, COOKIE_NAME).find_map(|v| self.verify(v, store))
+        self.visitor_from_cookie_header(cookie_header, store)
+            .map(|v| v.shopper)
     }
+
+    /// The shopper and the unsigned [`VISITED_HOME`] hint their cookie carries, if any.
+    pub fn visitor_from_cookie_header(
+        &self,
+        cookie_header: &str,
+        store: &StoreSlug,
+    ) -> Option<Visitor> {
+        cookie_values(cookie_header, COOKIE_NAME).find_map(|value| {
+            let (token, saw_home) = match value.strip_suffix(VISITED_HOME) {
+                Some(token) => (token, true),
+                None => (value, false),
+            };
+            self.verify(token, store)
+                .map(|shopper| Visitor { shopper, saw_home })
+        })
+    }
+}
+
+/// Appended to a new shopper's cookie (outside the signed token) when their first request,
+/// which wrote nothing to storage, was a home page view: the next home view counts it. It is
+/// only a hint for a visit counter, so it needs no signature (faking it moves your own count
+/// by one).
+pub const VISITED_HOME: &str = "~h";
+
+/// A shopper from their cookie.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Visitor {
+    pub shopper: ShopperId,
+    /// The cookie carries [`VISITED_HOME`].
+    pub saw_home: bool,
 }
 
 /// Every value of the named cookie in a `Cookie:` header, in order.
@@ -181,6 +212,29 @@ mod tests {
     }
     fn signer() -> CookieSigner {
         CookieSigner::new(SECRET, &[]).unwrap()
+    }
+
+    #[test]
+    fn a_home_hint_rides_outside_the_signature() {
+        let s = signer();
+        let token = s.sign(&slug("demo"), &shopper(3));
+        let header = format!("{COOKIE_NAME}={token}{VISITED_HOME}");
+        let v = s
+            .visitor_from_cookie_header(&header, &slug("demo"))
+            .unwrap();
+        assert_eq!((v.shopper, v.saw_home), (shopper(3), true));
+        let plain = format!("{COOKIE_NAME}={token}");
+        assert!(
+            !s.visitor_from_cookie_header(&plain, &slug("demo"))
+                .unwrap()
+                .saw_home
+        );
+        // The hint never rescues a bad token.
+        let forged = format!(
+            "{COOKIE_NAME}={}{VISITED_HOME}",
+            token.replace("v1.demo", "v1.outlet")
+        );
+        assert_eq!(s.visitor_from_cookie_header(&forged, &slug("demo")), None);
     }
 
     #[test]

@@ -28,6 +28,13 @@ pub struct ShopperContext {
     pub buyer_ip: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub buyer_country: Option<String>,
+    /// The shopper's cookie was minted for this request: a page read writes nothing, so a
+    /// visitor who never comes back (or a bot) leaves no storage behind.
+    #[serde(default)]
+    pub first_visit: bool,
+    /// The cookie says the first, unrecorded request was a home page view.
+    #[serde(default)]
+    pub saw_home: bool,
 }
 
 impl ShopperContext {
@@ -55,6 +62,13 @@ pub struct ObjectReport {
     /// Calls this object made to other objects (StoreConfig) while serving the request.
     #[serde(default)]
     pub do_calls: u64,
+    /// A first visit's home page view was served without being written: the entry adds the
+    /// `VISITED_HOME` hint to the new cookie.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub unrecorded_home_view: bool,
+    /// The hint was counted: the entry sets the cookie again without it.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub hint_used: bool,
 }
 
 impl ObjectReport {
@@ -80,6 +94,8 @@ mod tests {
             request_id: "abc".into(),
             buyer_ip: None,
             buyer_country: Some("DE".into()),
+            first_visit: true,
+            saw_home: false,
         }
     }
 
@@ -104,6 +120,8 @@ mod tests {
             rows_read: 3,
             rows_written: 1,
             do_calls: 1,
+            unrecorded_home_view: true,
+            hint_used: false,
         };
         assert_eq!(ObjectReport::from_header(&r.to_header()), Some(r));
         assert_eq!(

@@ -7,7 +7,7 @@ use crate::objects::SHOPPER_STOREFRONT;
 use crate::respond::{self, Audience};
 use crate::{admin, body, domains, env_config, health, random};
 use wandstore_core::headers::{PRIVATE_NO_STORE, security_headers};
-use wandstore_core::identity::{CookieScope, ShopperId, set_cookie_header};
+use wandstore_core::identity::{CookieScope, ShopperId, VISITED_HOME, set_cookie_header};
 use wandstore_core::limits::{self, BodyKind};
 use wandstore_core::log::{Level, RequestLog, accept_request_id, log_safe};
 use wandstore_core::rate_limit::{self, RateClass};
@@ -38,8 +38,37 @@ enum Routed {
     Local(Response),
     Object {
         answer: web_sys::Response,
-        cookie: Option<String>,
+        cookie: Option<CookieDraft>,
     },
+}
+
+/// The shopper cookie a streamed-through answer may need to set.
+struct CookieDraft {
+    token: String,
+    scope: CookieScope,
+    /// Minted for this request (else: re-set to drop a used hint).
+    new: bool,
+}
+
+impl CookieDraft {
+    /// The `Set-Cookie` value, given what the object reported; `None` when nothing changes.
+    fn header(&self, status: u16, report: &ObjectReport) -> Option<String> {
+        if self.new && status < 400 {
+            let hint = if report.unrecorded_home_view {
+                VISITED_HOME
+            } else {
+                ""
+            };
+            Some(set_cookie_header(
+                &format!("{}{hint}", self.token),
+                &self.scope,
+            ))
+        } else if !self.new && report.hint_used {
+            Some(set_cookie_header(&self.token, &self.scope))
+        } else {
+            None
+        }
+    }
 }
 
 /// Handles one client request. Never fails: every error becomes a response and a log line.
@@ -98,7 +127,7 @@ pub async fn handle(req: Request, env: &Env) -> Response {
                 request_id: &request_id,
                 timing: &timing,
                 security: &security,
-                cookie: cookie.as_deref(),
+                cookie: cookie.as_ref(),
             };
             match pass_through(&answer, &finish, &mut log) {
                 Ok(resp) => resp,
@@ -149,8 +178,8 @@ struct Finish<'a> {
     request_id: &'a str,
     timing: &'a str,
     security: &'a [(&'a str, String)],
-    /// A new shopper's cookie.
-    cookie: Option<&'a str>,
+    /// The shopper's cookie, if it is set or changed.
+    cookie: Option<&'a CookieDraft>,
 }
 
 /// The object's answer as the client gets it: the same status and streamed body (never
@@ -163,21 +192,24 @@ fn pass_through(
 ) -> worker::Result<Response> {
     let from_object = internal::read_headers(&answer.headers());
     let mut pairs: Vec<(&str, &str)> = Vec::with_capacity(from_object.len() + 8);
+    let mut report = ObjectReport::default();
     for (name, value) in &from_object {
         if name == REPORT_HEADER {
-            if let Some(report) = ObjectReport::from_header(value) {
-                log.cache = report.cache;
-                log.rows_read = Some(report.rows_read);
-                log.rows_written = Some(report.rows_written);
-                log.do_calls = Some(report.do_calls.saturating_add(1));
-            }
+            report = ObjectReport::from_header(value).unwrap_or_default();
         } else if name != "cache-control" {
             pairs.push((name, value));
         }
     }
-    if let Some(cookie) = finish.cookie {
+    let cookie = finish
+        .cookie
+        .and_then(|draft| draft.header(answer.status(), &report));
+    if let Some(cookie) = &cookie {
         pairs.push(("set-cookie", cookie));
     }
+    log.rows_read = Some(report.rows_read);
+    log.rows_written = Some(report.rows_written);
+    log.do_calls = Some(report.do_calls.saturating_add(1));
+    log.cache = report.cache;
     // Every store page carries the shopper's data (at least their cart count).
     pairs.push(("cache-control", PRIVATE_NO_STORE));
     pairs.push(("x-request-id", finish.request_id));
@@ -300,10 +332,11 @@ async fn storefront(
         )
     })?;
     let known =
-        signer.shopper_from_cookie_header(client.get("cookie").unwrap_or(""), &target.store);
+        signer.visitor_from_cookie_header(client.get("cookie").unwrap_or(""), &target.store);
     let is_new = known.is_none();
+    let saw_home = known.as_ref().is_some_and(|v| v.saw_home);
     let shopper = match known {
-        Some(s) => s,
+        Some(v) => v.shopper,
         None => ShopperId::from_random(random::bytes16().map_err(EdgeError::internal)?),
     };
     log.shopper = Some(shopper.log_tag());
@@ -320,6 +353,8 @@ async fn storefront(
         request_id: request_id.to_owned(),
         buyer_ip: client.get("cf-connecting-ip").map(str::to_owned),
         buyer_country: client.get("cf-ipcountry").map(str::to_owned),
+        first_visit: is_new,
+        saw_home,
     };
     let context = ctx.to_header();
     let mut pairs = vec![(CONTEXT_HEADER, context.as_str())];
@@ -338,9 +373,12 @@ async fn storefront(
     let name = format!("{}/{}", target.store, shopper);
     let stub = internal::stub(env, SHOPPER_STOREFRONT, &name).map_err(internal_err)?;
     let answer = internal::fetch(stub, &inner).await.map_err(internal_err)?;
-    let cookie = (is_new && answer.status() < 400).then(|| {
-        let scope = CookieScope::new(&target.base, url.scheme(), url.host_str().unwrap_or(""));
-        set_cookie_header(&signer.sign(&target.store, &shopper), &scope)
+    // A new shopper gets a cookie; a returning one whose hint was counted gets it again
+    // without the hint (decided once the object's report is read).
+    let cookie = (is_new || saw_home).then(|| CookieDraft {
+        token: signer.sign(&target.store, &shopper),
+        scope: CookieScope::new(&target.base, url.scheme(), url.host_str().unwrap_or("")),
+        new: is_new,
     });
     Ok(Routed::Object { answer, cookie })
 }

@@ -123,11 +123,17 @@ fn store_record(db: &Db, record: &IdempotencyRecord, now_ms: u64) -> Result<()> 
 impl ShopperStorefront {
     /// The cart's lines in display order.
     pub(super) fn cart_lines(&self) -> Result<Vec<CartLine>> {
+        if self.unrecorded.get() {
+            return Ok(Vec::new());
+        }
         load_lines(&self.db)
     }
 
     /// The shopper's latest events, newest first (unreadable ones are skipped).
     pub(super) fn recent_events(&self) -> Result<Vec<ShopperEvent>> {
+        if self.unrecorded.get() {
+            return Ok(Vec::new());
+        }
         let rows: Vec<JsonRow> = self
             .db
             .rows("SELECT json FROM events ORDER BY id DESC LIMIT 100", None)?;
@@ -139,6 +145,9 @@ impl ShopperStorefront {
 
     /// Records something the shopper did (outside a cart command).
     pub(super) fn record_event(&self, event: &ShopperEvent) -> Result<()> {
+        if self.unrecorded.get() {
+            return Ok(());
+        }
         record_event(&self.db, event, worker::Date::now().as_millis())
     }
 

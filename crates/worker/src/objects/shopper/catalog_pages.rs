@@ -26,7 +26,9 @@ impl ShopperStorefront {
         let CatalogAnswer::Home { featured } = &reply.answer else {
             return Err(mismatch("home"));
         };
-        let visits = self.count_page_view().map_err(EdgeError::internal)?;
+        let visits = self
+            .count_page_view(page.ctx.saw_home)
+            .map_err(EdgeError::internal)?;
         let mut home = HomePage::new(page.chrome(), visits);
         home.featured = featured.clone();
         home.recommended = self.recommendations(page).await;
@@ -126,16 +128,26 @@ impl ShopperStorefront {
             .collect()
     }
 
-    fn count_page_view(&self) -> worker::Result<u64> {
+    /// Counts a home page view. A first visit's is not written (it is counted on the next
+    /// home view, through the cookie's hint), so a visitor who never returns leaves nothing.
+    fn count_page_view(&self, saw_home: bool) -> worker::Result<u64> {
         #[derive(Deserialize)]
         struct Count {
             value: u64,
         }
+        if self.unrecorded.get() {
+            self.report.borrow_mut().unrecorded_home_view = true;
+            return Ok(1);
+        }
+        if saw_home {
+            self.report.borrow_mut().hint_used = true;
+        }
+        let first = 1 + u64::from(saw_home);
         let rows: Vec<Count> = self.db.rows(
-            "INSERT INTO counters (name, value) VALUES ('page_views', 1)
+            "INSERT INTO counters (name, value) VALUES ('page_views', ?)
              ON CONFLICT (name) DO UPDATE SET value = value + 1
              RETURNING value",
-            None,
+            vec![crate::sql::int(first)?],
         )?;
         rows.first()
             .map(|c| c.value)

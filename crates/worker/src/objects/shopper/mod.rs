@@ -40,6 +40,8 @@ pub struct ShopperStorefront {
     retention: Retention,
     /// The last activity written down (`None` until read; `Some(None)`: never written).
     activity: Cell<Option<Option<u64>>>,
+    /// The current request is a first visit's page read: it touches no storage at all.
+    unrecorded: Cell<bool>,
 }
 
 impl DurableObject for ShopperStorefront {
@@ -52,6 +54,7 @@ impl DurableObject for ShopperStorefront {
             report: RefCell::new(ObjectReport::default()),
             retention: Retention::from_vars(|name| env.var(name).ok().map(|v| v.to_string())),
             activity: Cell::new(None),
+            unrecorded: Cell::new(false),
             env,
         }
     }
@@ -110,14 +113,28 @@ impl ShopperStorefront {
         ctx: &ShopperContext,
     ) -> std::result::Result<Response, EdgeError> {
         let store = self.store_settings(ctx).await?;
-        self.ensure_schema().map_err(EdgeError::internal)?;
         let url = req.url().map_err(EdgeError::internal)?;
+        let method = req.method();
+        let route = StoreRoute::parse(method.as_ref(), url.path());
+        // A first visit's page read writes nothing: not even the schema.
+        let unrecorded = ctx.first_visit
+            && matches!(
+                route,
+                Ok(StoreRoute::Home
+                    | StoreRoute::Collection(_)
+                    | StoreRoute::Product(_)
+                    | StoreRoute::Search
+                    | StoreRoute::Cart)
+            )
+            || ctx.first_visit && matches!(route, Ok(StoreRoute::CartApi)) && method == Method::Get;
+        self.unrecorded.set(unrecorded);
+        if !unrecorded {
+            self.ensure_schema().map_err(EdgeError::internal)?;
+        }
         let query: Vec<(String, String)> = url
             .query_pairs()
             .map(|(k, v)| (k.into_owned(), v.into_owned()))
             .collect();
-        let method = req.method();
-        let route = StoreRoute::parse(method.as_ref(), url.path());
         // The header's cart count is for pages; the JSON API and the cart (which counts its
         // own lines) do not need the extra read.
         let cart_count = match route {
