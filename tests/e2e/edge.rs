@@ -261,3 +261,45 @@ fn a_client_past_the_search_limit_gets_429(ctx: &Ctx) {
     );
     assert_eq!(home.status, 200);
 }
+
+/// A client that goes past a limit five times within the window is banned for 24 hours,
+/// from every store route, and the ban survives a restart.
+pub fn a_ban_survives_a_restart() {
+    let mut stack = wandstore_e2e::TestStack::start().unwrap_or_else(|e| panic!("{e}"));
+    let ip = "198.51.100.77";
+    let search = |url: &str| {
+        Client::new(url).send(
+            "GET",
+            "/s/outlet/search?q=hat",
+            &[("cf-connecting-ip", ip)],
+            None,
+        )
+    };
+    let url = stack.url();
+    let banned = (0..300)
+        .map(|_| search(&url))
+        .find(|p| p.status == 429 && p.body.contains("blocked for now"));
+    let Some(banned) = banned else {
+        panic!("no ban after 300 searches from one client");
+    };
+    let retry: u64 = banned
+        .header("retry-after")
+        .and_then(|v| v.parse().ok())
+        .unwrap_or_default();
+    assert!(retry > 23 * 3600, "banned for about a day, not {retry} s");
+    let home = |url: &str, ip: &str| {
+        Client::new(url).send("GET", "/s/outlet/", &[("cf-connecting-ip", ip)], None)
+    };
+    assert_eq!(home(&url, ip).status, 429, "every store route");
+    assert_eq!(home(&url, "198.51.100.78").status, 200, "only that client");
+
+    stack.restart().unwrap_or_else(|e| panic!("{e}"));
+    let url = stack.url();
+    let after = home(&url, ip);
+    assert_eq!(
+        after.status, 429,
+        "the ban survived the restart: {}",
+        after.body
+    );
+    assert_eq!(home(&url, "198.51.100.78").status, 200);
+}

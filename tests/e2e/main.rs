@@ -79,6 +79,10 @@ fn main() {
             Ok(())
         },
     ));
+    trials.push(Trial::test("edge::a_ban_survives_a_restart", || {
+        edge::a_ban_survives_a_restart();
+        Ok(())
+    }));
     trials.push(Trial::test("catalog::cron_reaches_200_stores", || {
         catalog::cron_reaches_200_stores();
         Ok(())

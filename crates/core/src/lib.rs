@@ -3,6 +3,7 @@
 //! Architecture invariant: this crate does no I/O and never reads a clock or a random source.
 //! Time, randomness and ids are passed in by the shell (crates/worker) or by tests.
 
+pub mod abuse;
 pub mod breaker;
 pub mod cached;
 pub mod cart;

@@ -60,24 +60,20 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Option<Args>, St
     Ok(Some(Args { host, port, config }))
 }
 
-async fn shutdown_signal() {
+/// Ctrl-C or SIGTERM. The SIGTERM handler is installed when this is called (not when the
+/// future is first polled), so a signal sent right after the address line is handled.
+fn shutdown_signal() -> impl std::future::Future<Output = ()> {
     #[cfg(unix)]
-    {
-        use tokio::signal::unix::{SignalKind, signal};
-        match signal(SignalKind::terminate()) {
-            Ok(mut term) => {
-                tokio::select! {
-                    _ = tokio::signal::ctrl_c() => {}
-                    _ = term.recv() => {}
-                }
+    let term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok();
+    async move {
+        #[cfg(unix)]
+        if let Some(mut term) = term {
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => {}
+                _ = term.recv() => {}
             }
-            Err(_) => {
-                let _ = tokio::signal::ctrl_c().await;
-            }
+            return;
         }
-    }
-    #[cfg(not(unix))]
-    {
         let _ = tokio::signal::ctrl_c().await;
     }
 }
@@ -109,12 +105,13 @@ async fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    let shutdown = shutdown_signal();
     {
         let mut stdout = std::io::stdout().lock();
         let _ = writeln!(stdout, "devshop listening on http://{addr}");
         let _ = stdout.flush();
     }
-    match devshop::serve_with_shutdown(listener, args.config, shutdown_signal()).await {
+    match devshop::serve_with_shutdown(listener, args.config, shutdown).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("devshop: {e}");

@@ -105,6 +105,16 @@ impl EdgeError {
         .with_retry_after(retry_after_secs)
     }
 
+    /// A client banned for going past rate limits again and again: 429 until the ban ends.
+    pub fn banned(retry_after_secs: u64) -> Self {
+        EdgeError::new(
+            429,
+            "banned",
+            "this client went past the rate limits too often and is blocked for now",
+        )
+        .with_retry_after(retry_after_secs)
+    }
+
     /// A bug or a runtime failure: the client sees a generic message, the log the detail.
     pub fn internal(detail: impl std::fmt::Display) -> Self {
         let mut e = EdgeError::new(

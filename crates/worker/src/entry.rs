@@ -298,7 +298,8 @@ async fn platform(
         admin::authorize(&req, env)?;
         let token = req.headers().get("authorization").ok().flatten();
         let who = hash_token(token.as_deref().unwrap_or_default());
-        crate::rate_limit::check(env, RateClass::Admin, &who[..16.min(who.len())], log).await?;
+        crate::rate_limit::check(env, RateClass::Admin, &who[..16.min(who.len())], None, log)
+            .await?;
     }
     let method = req.method();
     Ok(
@@ -400,18 +401,22 @@ async fn limit_store_request(
     let class = route.rate_class(&method);
     let client_key = rate_limit::client_key(client.get("cf-connecting-ip"));
     let shopper_key = format!("shopper:{}", shopper.log_tag());
+    if let Some(client) = &client_key {
+        crate::rate_limit::check_ban(env, client, log).await?;
+    }
     let keys: Vec<String> = match class {
         RateClass::Pages | RateClass::Search | RateClass::Admin => client_key
+            .as_ref()
             .map(|c| format!("client:{c}"))
             .into_iter()
             .collect(),
         RateClass::CartWrites => std::iter::once(shopper_key)
-            .chain(client_key.map(|c| format!("client:{c}")))
+            .chain(client_key.as_ref().map(|c| format!("client:{c}")))
             .collect(),
         RateClass::Checkout => vec![shopper_key],
     };
     for who in keys {
-        crate::rate_limit::check(env, class, &who, log).await?;
+        crate::rate_limit::check(env, class, &who, client_key.as_deref(), log).await?;
     }
     Ok(())
 }

@@ -22,6 +22,7 @@ mod respond;
 mod sql;
 mod upstream;
 
+pub use objects::abuse_guard::AbuseGuard;
 pub use objects::registry::StoreRegistry;
 pub use objects::shopper::ShopperStorefront;
 pub use objects::store_config::StoreConfig;

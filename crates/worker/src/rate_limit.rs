@@ -2,16 +2,19 @@
 //! approximate and per location; if it fails, the request goes through and the log says so
 //! (fail open).
 
+use crate::objects::guard_client;
 use wandstore_core::log::RequestLog;
 use wandstore_core::rate_limit::{RateClass, RateDecision, key};
 use wandstore_protocol::EdgeError;
 use worker::Env;
 
-/// `Ok` if `who` may make another request of `class`; a 429 otherwise.
+/// `Ok` if `who` may make another request of `class`; a 429 otherwise. A client (`client`)
+/// past a limit gets a strike with its AbuseGuard, and enough strikes ban it.
 pub async fn check(
     env: &Env,
     class: RateClass,
     who: &str,
+    client: Option<&str>,
     log: &mut RequestLog,
 ) -> Result<(), EdgeError> {
     let outcome = match env.rate_limiter(class.binding()) {
@@ -30,7 +33,41 @@ pub async fn check(
     log.rate_limit = Some(class.name());
     log.rate_decision = Some(decision.name());
     match decision {
-        RateDecision::Limited => Err(EdgeError::rate_limited(class.name(), class.period_secs())),
+        RateDecision::Limited => {
+            if let Some(client) = client {
+                let now = worker::Date::now().as_millis();
+                match guard_client::strike(env, client, now, &log.request_id).await {
+                    Ok(Some(until)) => return Err(banned(until, now)),
+                    Ok(None) => {}
+                    Err(e) => {
+                        log.error
+                            .get_or_insert_with(|| format!("abuse guard: {e:?}"));
+                    }
+                }
+            }
+            Err(EdgeError::rate_limited(class.name(), class.period_secs()))
+        }
         RateDecision::Allowed | RateDecision::Unavailable => Ok(()),
     }
+}
+
+/// `Ok` unless this client is banned (a guard that cannot answer lets it through, logged).
+pub async fn check_ban(env: &Env, client: &str, log: &mut RequestLog) -> Result<(), EdgeError> {
+    let now = worker::Date::now().as_millis();
+    match guard_client::banned_until(env, client, now, &log.request_id).await {
+        Ok(Some(until)) => {
+            log.rate_decision = Some("banned");
+            Err(banned(until, now))
+        }
+        Ok(None) => Ok(()),
+        Err(e) => {
+            log.error
+                .get_or_insert_with(|| format!("abuse guard: {e:?}"));
+            Ok(())
+        }
+    }
+}
+
+fn banned(until_ms: u64, now_ms: u64) -> EdgeError {
+    EdgeError::banned(until_ms.saturating_sub(now_ms).div_ceil(1000))
 }

@@ -1,6 +1,8 @@
 //! The Durable Objects, one per file or folder, and the typed clients other code uses to
 //! ask them questions.
 
+pub mod abuse_guard;
+pub mod guard_client;
 pub mod registry;
 pub mod registry_client;
 pub mod shopper;
@@ -11,3 +13,4 @@ pub mod store_config;
 pub const SHOPPER_STOREFRONT: &str = "SHOPPER_STOREFRONT";
 pub const STORE_CONFIG: &str = "STORE_CONFIG";
 pub const STORE_REGISTRY: &str = "STORE_REGISTRY";
+pub const ABUSE_GUARD: &str = "ABUSE_GUARD";

@@ -1,0 +1,89 @@
+//! AbuseGuard: a few objects (`"guard-{shard}"`, `core::abuse::shard`) that keep each
+//! client's strikes and bans exactly and durably, so a ban survives a restart. The rules are
+//! `core::abuse`; the object reads a client's record and persists what they decide.
+
+use crate::internal::{self, reply};
+use crate::sql::{self, Db};
+use serde::Deserialize;
+use std::cell::Cell;
+use wandstore_core::abuse::{BanPolicy, ClientRecord};
+use wandstore_protocol::guard::{Ban, CheckClient, GuardError, GuardQuestion, StrikeClient};
+use worker::{DurableObject, Env, Request, Response, Result, State, durable_object};
+
+/// How many guard objects share the clients.
+pub const SHARDS: u32 = 16;
+
+const MIGRATIONS: &[sql::Migration] = &[&[
+    "CREATE TABLE clients (client TEXT PRIMARY KEY, json TEXT NOT NULL, banned_until_ms INTEGER)",
+]];
+
+#[derive(Deserialize)]
+struct Row {
+    json: String,
+}
+
+#[durable_object]
+pub struct AbuseGuard {
+    state: State,
+    db: Db,
+    migrated: Cell<bool>,
+}
+
+impl DurableObject for AbuseGuard {
+    fn new(state: State, _env: Env) -> Self {
+        AbuseGuard {
+            db: Db::new(&state),
+            state,
+            migrated: Cell::new(false),
+        }
+    }
+
+    async fn fetch(&self, req: Request) -> Result<Response> {
+        if !self.migrated.get() {
+            sql::migrate(&self.state, &self.db, MIGRATIONS)?;
+            self.migrated.set(true);
+        }
+        let question: GuardQuestion = match internal::read_question(&req).await? {
+            Ok(q) => q,
+            Err(e) => return Ok(internal::unreadable(&e)),
+        };
+        let now = worker::Date::now().as_millis();
+        Ok(match question {
+            GuardQuestion::Check(CheckClient { client }) => {
+                let until = self.record(&client)?.banned_until(now);
+                reply::<CheckClient>(&Ok::<_, GuardError>(Ban { until_ms: until }))
+            }
+            GuardQuestion::Strike(StrikeClient { client }) => {
+                let mut record = self.record(&client)?;
+                let until = record.strike(now, BanPolicy::default());
+                self.db.run(
+                    "INSERT INTO clients (client, json, banned_until_ms) VALUES (?, ?, ?)
+                     ON CONFLICT (client) DO UPDATE SET json = excluded.json,
+                       banned_until_ms = excluded.banned_until_ms",
+                    vec![
+                        client.as_str().into(),
+                        serde_json::to_string(&record)?.into(),
+                        match record.banned_until_ms {
+                            Some(t) => sql::int(t)?,
+                            None => worker::SqlStorageValue::Null,
+                        },
+                    ],
+                )?;
+                reply::<StrikeClient>(&Ok::<_, GuardError>(Ban { until_ms: until }))
+            }
+        })
+    }
+}
+
+impl AbuseGuard {
+    fn record(&self, client: &str) -> Result<ClientRecord> {
+        let rows: Vec<Row> = self.db.rows(
+            "SELECT json FROM clients WHERE client = ?",
+            vec![client.into()],
+        )?;
+        Ok(rows
+            .first()
+            .and_then(|r| serde_json::from_str(&r.json).ok())
+            .unwrap_or_default())
+    }
+}

@@ -1,0 +1,86 @@
+//! How the entry asks the AbuseGuard that keeps a client, with "not banned" answers kept in
+//! the isolate for a second so a busy client costs its guard about one call a second.
+
+use super::ABUSE_GUARD;
+use super::abuse_guard::SHARDS;
+use crate::internal;
+use std::cell::RefCell;
+use wandstore_core::abuse::shard;
+use wandstore_core::cached::TtlMap;
+use wandstore_protocol::guard::{Ban, CheckClient, GuardError, GuardQuestion, StrikeClient};
+use wandstore_protocol::wire::{AskError, Question};
+use worker::Env;
+
+/// How long an isolate trusts a guard's "not banned".
+const NOT_BANNED_TTL_MS: u64 = 1_000;
+/// How many clients' answers an isolate keeps.
+const MAX_CLIENTS: usize = 10_000;
+
+thread_local! {
+    static KNOWN: RefCell<TtlMap<String, Option<u64>>> =
+        RefCell::new(TtlMap::new(NOT_BANNED_TTL_MS, MAX_CLIENTS));
+}
+
+async fn ask<Q>(
+    env: &Env,
+    client: &str,
+    question: Q,
+    rid: &str,
+) -> Result<Ban, AskError<GuardError>>
+where
+    Q: Question<Envelope = GuardQuestion, Answer = Ban, Error = GuardError>,
+{
+    let name = format!("guard-{}", shard(client, SHARDS));
+    let stub =
+        internal::stub(env, ABUSE_GUARD, &name).map_err(|e| AskError::Broken(e.to_string()))?;
+    internal::ask(stub, question, rid).await
+}
+
+/// The ban on this client now, if any (a known ban is remembered until it ends).
+pub async fn banned_until(
+    env: &Env,
+    client: &str,
+    now_ms: u64,
+    rid: &str,
+) -> Result<Option<u64>, AskError<GuardError>> {
+    if let Some(known) = KNOWN.with(|k| k.borrow().get(client, now_ms).copied()) {
+        return Ok(known.filter(|until| *until > now_ms));
+    }
+    let ban = ask(
+        env,
+        client,
+        CheckClient {
+            client: client.to_owned(),
+        },
+        rid,
+    )
+    .await?;
+    KNOWN.with(|k| {
+        k.borrow_mut()
+            .insert(client.to_owned(), ban.until_ms, now_ms)
+    });
+    Ok(ban.until_ms)
+}
+
+/// A strike against this client; the ban it brings, if it does.
+pub async fn strike(
+    env: &Env,
+    client: &str,
+    now_ms: u64,
+    rid: &str,
+) -> Result<Option<u64>, AskError<GuardError>> {
+    let ban = ask(
+        env,
+        client,
+        StrikeClient {
+            client: client.to_owned(),
+        },
+        rid,
+    )
+    .await?;
+    KNOWN.with(|k| {
+        k.borrow_mut()
+            .insert(client.to_owned(), ban.until_ms, now_ms)
+    });
+    Ok(ban.until_ms)
+}
