@@ -12,6 +12,10 @@ pub const TESTS: &[(&str, Test)] = &[
         browse_add_change_remove_checkout,
     ),
     (
+        "cart::checkouts_are_limited_exactly_with_ratelimit_headers",
+        checkouts_are_limited_exactly_with_ratelimit_headers,
+    ),
+    (
         "cart::forms_need_the_shoppers_csrf_token",
         forms_need_the_shoppers_csrf_token,
     ),
@@ -286,4 +290,47 @@ fn carts_are_private_to_a_shopper_and_a_store(ctx: &Ctx) {
         3,
         "Alice's cart is untouched"
     );
+}
+
+/// Each checkout costs a Shopify `cartCreate`, so a shopper gets 10 a minute, counted
+/// exactly: every answer says how many are left, the 11th is a 429 that says when.
+fn checkouts_are_limited_exactly_with_ratelimit_headers(ctx: &Ctx) {
+    let mut shopper = Client::new(&ctx.url);
+    let (handle, variant) = buyable(&mut shopper, "/s/outlet/", 1);
+    let csrf = shopper
+        .get(&format!("/s/outlet/products/{handle}"))
+        .csrf()
+        .unwrap_or_default();
+    let added = shopper.post_form(
+        "/s/outlet/cart/add",
+        &[("variant_id", &variant), ("quantity", "1"), ("csrf", &csrf)],
+    );
+    assert_eq!(added.status, 303, "{}", added.body);
+    for left in (0..10).rev() {
+        let checkout = shopper.post_form("/s/outlet/checkout", &[("csrf", &csrf)]);
+        assert_eq!(checkout.status, 303, "{}", checkout.body);
+        assert_eq!(
+            checkout.header("ratelimit-policy"),
+            Some("\"default\";q=10;w=60")
+        );
+        let state = checkout.header("ratelimit").unwrap_or_default();
+        assert!(
+            state.starts_with(&format!("\"default\";r={left};t=")),
+            "{state}"
+        );
+    }
+    let refused = shopper.post_form("/s/outlet/checkout", &[("csrf", &csrf)]);
+    assert_eq!(refused.status, 429, "{}", refused.body);
+    assert!(
+        refused
+            .header("retry-after")
+            .is_some_and(|s| s.parse::<u64>().is_ok_and(|s| (1..=60).contains(&s)))
+    );
+    assert!(
+        refused
+            .header("ratelimit")
+            .is_some_and(|r| r.contains("r=0"))
+    );
+    // The cart is untouched by the refusal.
+    assert_eq!(cart_json(&mut shopper, "/s/outlet/")["item_count"], 1);
 }

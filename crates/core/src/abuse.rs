@@ -58,6 +58,61 @@ impl ClientRecord {
     }
 }
 
+/// An exact fixed-window counter (for limits that must hold exactly, such as checkout
+/// hand-offs, each of which costs a Shopify `cartCreate`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Counter {
+    pub window_start_ms: u64,
+    pub count: u32,
+}
+
+/// What an exact counter says about one more request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Quota {
+    pub allowed: bool,
+    pub limit: u32,
+    pub remaining: u32,
+    /// Seconds until the window resets.
+    pub reset_secs: u64,
+    pub window_secs: u64,
+}
+
+impl Quota {
+    /// The IETF draft's `RateLimit-Policy` value (`"default";q=10;w=60`).
+    pub fn policy_header(&self) -> String {
+        format!("\"default\";q={};w={}", self.limit, self.window_secs)
+    }
+
+    /// The IETF draft's `RateLimit` value (`"default";r=3;t=42`).
+    pub fn header(&self) -> String {
+        format!("\"default\";r={};t={}", self.remaining, self.reset_secs)
+    }
+}
+
+impl Counter {
+    /// Counts one request at `now_ms` against `limit` per `window_ms` (a refused request is
+    /// not counted).
+    pub fn hit(&mut self, now_ms: u64, limit: u32, window_ms: u64) -> Quota {
+        let window_ms = window_ms.max(1);
+        if now_ms.saturating_sub(self.window_start_ms) >= window_ms || self.count == 0 {
+            self.window_start_ms = now_ms;
+            self.count = 0;
+        }
+        let allowed = self.count < limit;
+        if allowed {
+            self.count += 1;
+        }
+        let reset_ms = (self.window_start_ms + window_ms).saturating_sub(now_ms);
+        Quota {
+            allowed,
+            limit,
+            remaining: limit.saturating_sub(self.count),
+            reset_secs: reset_ms.div_ceil(1000),
+            window_secs: window_ms.div_ceil(1000),
+        }
+    }
+}
+
 /// Which of `shards` guard objects keeps this client (so one busy client is not every
 /// client's hot object).
 pub fn shard(client: &str, shards: u32) -> u32 {
@@ -106,6 +161,22 @@ mod tests {
         r.strike(1, P);
         let json = serde_json::to_string(&r).unwrap();
         assert_eq!(serde_json::from_str::<ClientRecord>(&json).unwrap(), r);
+    }
+
+    #[test]
+    fn an_exact_counter_refuses_past_its_limit_and_resets() {
+        let mut c = Counter::default();
+        for i in 0..3 {
+            let q = c.hit(1_000 + i, 3, 60_000);
+            assert!(q.allowed);
+            assert_eq!(q.remaining, 2 - i as u32);
+        }
+        let refused = c.hit(2_000, 3, 60_000);
+        assert!(!refused.allowed);
+        assert_eq!((refused.remaining, refused.reset_secs), (0, 59));
+        assert_eq!(refused.policy_header(), "\"default\";q=3;w=60");
+        assert_eq!(refused.header(), "\"default\";r=0;t=59");
+        assert!(c.hit(61_000, 3, 60_000).allowed, "a new window");
     }
 
     #[test]

@@ -42,6 +42,15 @@ impl RateClass {
         }
     }
 
+    /// The exact limit per period of a class counted by the AbuseGuard objects rather than
+    /// the approximate binding: checkout hand-offs (each costs a Shopify `cartCreate`).
+    pub fn exact_limit(self) -> Option<u32> {
+        match self {
+            RateClass::Checkout => Some(10),
+            _ => None,
+        }
+    }
+
     /// The binding's period in seconds (wrangler.toml's `simple.period`): what `Retry-After`
     /// says, since the binding reports no remaining count or reset time.
     pub fn period_secs(self) -> u64 {
@@ -120,5 +129,7 @@ mod tests {
         assert_eq!(RateClass::Admin.binding(), "RL_ADMIN");
         assert_eq!(RateClass::Pages.period_secs(), 60);
         assert_eq!(RateDecision::Unavailable.name(), "unavailable");
+        assert_eq!(RateClass::Checkout.exact_limit(), Some(10));
+        assert_eq!(RateClass::Pages.exact_limit(), None);
     }
 }

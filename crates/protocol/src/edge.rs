@@ -31,6 +31,8 @@ pub struct EdgeError {
     pub extra: Map<String, Value>,
     /// What the log line says beyond the message (never sent to the client).
     pub detail: Option<String>,
+    /// More response headers (e.g. `RateLimit`, `RateLimit-Policy`).
+    pub headers: Vec<(&'static str, String)>,
 }
 
 impl EdgeError {
@@ -43,6 +45,7 @@ impl EdgeError {
             allow: None,
             extra: Map::new(),
             detail: None,
+            headers: Vec::new(),
         }
     }
 
@@ -103,6 +106,17 @@ impl EdgeError {
         )
         .with_extra("class", class.to_owned())
         .with_retry_after(retry_after_secs)
+    }
+
+    /// Past an exact limit: 429 with `Retry-After` and the IETF draft's `RateLimit-Policy`
+    /// and `RateLimit` (an exact counter has a remaining count to report).
+    pub fn over_quota(class: &str, quota: &wandstore_core::abuse::Quota) -> Self {
+        let mut e = EdgeError::rate_limited(class, quota.reset_secs.max(1));
+        e.headers = vec![
+            ("ratelimit-policy", quota.policy_header()),
+            ("ratelimit", quota.header()),
+        ];
+        e
     }
 
     /// A client banned for going past rate limits again and again: 429 until the ban ends.

@@ -2,6 +2,7 @@
 
 use crate::wire::questions;
 use serde::{Deserialize, Serialize};
+pub use wandstore_core::abuse::Quota;
 
 /// Every question an AbuseGuard answers.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -9,6 +10,7 @@ use serde::{Deserialize, Serialize};
 pub enum GuardQuestion {
     Check(CheckClient),
     Strike(StrikeClient),
+    Count(CountHit),
 }
 
 /// A guard never refuses a question; a storage failure fails the call.
@@ -19,6 +21,15 @@ questions! {
     GuardQuestion, GuardError;
     CheckClient => Check -> Ban;
     StrikeClient => Strike -> Ban;
+    CountHit => Count -> Quota;
+}
+
+/// One request against an exact limit: `limit` per `window_ms` for `key`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CountHit {
+    pub key: String,
+    pub limit: u32,
+    pub window_ms: u64,
 }
 
 /// Is this client banned now?

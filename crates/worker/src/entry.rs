@@ -16,6 +16,7 @@ use wandstore_core::secret::hash_token;
 use wandstore_core::tenant::{self, HostRoute, StorePath, Target};
 use wandstore_protocol::EdgeError;
 use wandstore_protocol::edge::route_error;
+use wandstore_protocol::guard::Quota;
 use wandstore_protocol::shopper::{CONTEXT_HEADER, ObjectReport, REPORT_HEADER, ShopperContext};
 use wandstore_render::Chrome;
 use worker::{Env, Headers, Method, Request, Response, console_log, web_sys};
@@ -39,6 +40,8 @@ enum Routed {
     Object {
         answer: web_sys::Response,
         cookie: Option<CookieDraft>,
+        /// An exact limit's quota, reported in `RateLimit` headers.
+        quota: Option<Quota>,
     },
 }
 
@@ -120,7 +123,11 @@ pub async fn handle(req: Request, env: &Env) -> Response {
             }
             resp
         }
-        Routed::Object { answer, cookie } => {
+        Routed::Object {
+            answer,
+            cookie,
+            quota,
+        } => {
             log.duration_ms = duration_ms();
             let timing = format!("{}ms", log.duration_ms);
             let finish = Finish {
@@ -128,6 +135,7 @@ pub async fn handle(req: Request, env: &Env) -> Response {
                 timing: &timing,
                 security: &security,
                 cookie: cookie.as_ref(),
+                quota: quota.as_ref(),
             };
             match pass_through(&answer, &finish, &mut log) {
                 Ok(resp) => resp,
@@ -180,6 +188,7 @@ struct Finish<'a> {
     security: &'a [(&'a str, String)],
     /// The shopper's cookie, if it is set or changed.
     cookie: Option<&'a CookieDraft>,
+    quota: Option<&'a Quota>,
 }
 
 /// The object's answer as the client gets it: the same status and streamed body (never
@@ -212,6 +221,11 @@ fn pass_through(
     log.cache = report.cache;
     // Every store page carries the shopper's data (at least their cart count).
     pairs.push(("cache-control", PRIVATE_NO_STORE));
+    let quota_headers = finish.quota.map(|q| (q.policy_header(), q.header()));
+    if let Some((policy, now)) = &quota_headers {
+        pairs.push(("ratelimit-policy", policy));
+        pairs.push(("ratelimit", now));
+    }
     pairs.push(("x-request-id", finish.request_id));
     pairs.push(("x-response-time", finish.timing));
     pairs.extend(finish.security.iter().map(|(k, v)| (*k, v.as_str())));
@@ -342,7 +356,7 @@ async fn storefront(
     };
     log.shopper = Some(shopper.log_tag());
     log.new_shopper = is_new;
-    limit_store_request(env, client, &target, &shopper, log).await?;
+    let quota = limit_store_request(env, client, &target, &shopper, log).await?;
     log.durable_object = Some("ShopperStorefront");
 
     let url = req.url().map_err(EdgeError::internal)?;
@@ -381,7 +395,11 @@ async fn storefront(
         scope: CookieScope::new(&target.base, url.scheme(), url.host_str().unwrap_or("")),
         new: is_new,
     });
-    Ok(Routed::Object { answer, cookie })
+    Ok(Routed::Object {
+        answer,
+        cookie,
+        quota,
+    })
 }
 
 /// Counts the request against its route's rate-limit class: page reads and searches per
@@ -393,16 +411,19 @@ async fn limit_store_request(
     target: &StorePath,
     shopper: &ShopperId,
     log: &mut RequestLog,
-) -> Result<(), EdgeError> {
+) -> Result<Option<Quota>, EdgeError> {
     let method = log.method.clone();
     let Ok(route) = StoreRoute::parse(&method, &target.rest) else {
-        return Ok(());
+        return Ok(None);
     };
     let class = route.rate_class(&method);
     let client_key = rate_limit::client_key(client.get("cf-connecting-ip"));
     let shopper_key = format!("shopper:{}", shopper.log_tag());
     if let Some(client) = &client_key {
         crate::rate_limit::check_ban(env, client, log).await?;
+    }
+    if let Some(limit) = class.exact_limit() {
+        return crate::rate_limit::check_exact(env, class, limit, &shopper_key, log).await;
     }
     let keys: Vec<String> = match class {
         RateClass::Pages | RateClass::Search | RateClass::Admin => client_key
@@ -418,7 +439,7 @@ async fn limit_store_request(
     for who in keys {
         crate::rate_limit::check(env, class, &who, client_key.as_deref(), log).await?;
     }
-    Ok(())
+    Ok(None)
 }
 
 /// The request body as text (`None` for GET/HEAD) within its route's limit (the cart API's

@@ -6,6 +6,7 @@ use crate::objects::guard_client;
 use wandstore_core::log::RequestLog;
 use wandstore_core::rate_limit::{RateClass, RateDecision, key};
 use wandstore_protocol::EdgeError;
+use wandstore_protocol::guard::Quota;
 use worker::Env;
 
 /// `Ok` if `who` may make another request of `class`; a 429 otherwise. A client (`client`)
@@ -70,4 +71,35 @@ pub async fn check_ban(env: &Env, client: &str, log: &mut RequestLog) -> Result<
 
 fn banned(until_ms: u64, now_ms: u64) -> EdgeError {
     EdgeError::banned(until_ms.saturating_sub(now_ms).div_ceil(1000))
+}
+
+/// Counts the request exactly against `class`'s limit for `who`: a 429 with the IETF draft's
+/// `RateLimit` headers past it; the quota (for those headers on the answer) otherwise. If the
+/// guard cannot answer, the request goes through (fail open), logged.
+pub async fn check_exact(
+    env: &Env,
+    class: RateClass,
+    limit: u32,
+    who: &str,
+    log: &mut RequestLog,
+) -> Result<Option<Quota>, EdgeError> {
+    let window_ms = class.period_secs().saturating_mul(1000);
+    let key = key(class, who);
+    log.rate_limit = Some(class.name());
+    match guard_client::count(env, &key, limit, window_ms, &log.request_id).await {
+        Ok(quota) if quota.allowed => {
+            log.rate_decision = Some(RateDecision::Allowed.name());
+            Ok(Some(quota))
+        }
+        Ok(quota) => {
+            log.rate_decision = Some(RateDecision::Limited.name());
+            Err(EdgeError::over_quota(class.name(), &quota))
+        }
+        Err(e) => {
+            log.rate_decision = Some(RateDecision::Unavailable.name());
+            log.error
+                .get_or_insert_with(|| format!("abuse guard: {e:?}"));
+            Ok(None)
+        }
+    }
 }

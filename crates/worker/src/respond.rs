@@ -101,5 +101,8 @@ pub fn error(e: &EdgeError, audience: Audience, request_id: &str) -> Response {
     if let Some(allow) = e.allow {
         let _ = h.set("allow", allow);
     }
+    for (name, value) in &e.headers {
+        let _ = h.set(name, value);
+    }
     resp
 }

@@ -1,21 +1,27 @@
 //! AbuseGuard: a few objects (`"guard-{shard}"`, `core::abuse::shard`) that keep each
-//! client's strikes and bans exactly and durably, so a ban survives a restart. The rules are
+//! client's strikes and bans, and exact counters (checkout hand-offs), exactly and durably, so a ban survives a restart. The rules are
 //! `core::abuse`; the object reads a client's record and persists what they decide.
 
 use crate::internal::{self, reply};
 use crate::sql::{self, Db};
 use serde::Deserialize;
 use std::cell::Cell;
-use wandstore_core::abuse::{BanPolicy, ClientRecord};
-use wandstore_protocol::guard::{Ban, CheckClient, GuardError, GuardQuestion, StrikeClient};
+use wandstore_core::abuse::{BanPolicy, ClientRecord, Counter};
+use wandstore_protocol::guard::{
+    Ban, CheckClient, CountHit, GuardError, GuardQuestion, StrikeClient,
+};
 use worker::{DurableObject, Env, Request, Response, Result, State, durable_object};
 
 /// How many guard objects share the clients.
 pub const SHARDS: u32 = 16;
 
-const MIGRATIONS: &[sql::Migration] = &[&[
-    "CREATE TABLE clients (client TEXT PRIMARY KEY, json TEXT NOT NULL, banned_until_ms INTEGER)",
-]];
+const MIGRATIONS: &[sql::Migration] = &[
+    &[
+        "CREATE TABLE clients (client TEXT PRIMARY KEY, json TEXT NOT NULL, banned_until_ms INTEGER)",
+    ],
+    // v2: exact counters (checkout hand-offs).
+    &["CREATE TABLE counters (key TEXT PRIMARY KEY, json TEXT NOT NULL)"],
+];
 
 #[derive(Deserialize)]
 struct Row {
@@ -70,6 +76,27 @@ impl DurableObject for AbuseGuard {
                     ],
                 )?;
                 reply::<StrikeClient>(&Ok::<_, GuardError>(Ban { until_ms: until }))
+            }
+            GuardQuestion::Count(CountHit {
+                key,
+                limit,
+                window_ms,
+            }) => {
+                let rows: Vec<Row> = self.db.rows(
+                    "SELECT json FROM counters WHERE key = ?",
+                    vec![key.as_str().into()],
+                )?;
+                let mut counter: Counter = rows
+                    .first()
+                    .and_then(|r| serde_json::from_str(&r.json).ok())
+                    .unwrap_or_default();
+                let quota = counter.hit(now, limit, window_ms);
+                self.db.run(
+                    "INSERT INTO counters (key, json) VALUES (?, ?)
+                     ON CONFLICT (key) DO UPDATE SET json = excluded.json",
+                    vec![key.as_str().into(), serde_json::to_string(&counter)?.into()],
+                )?;
+                reply::<CountHit>(&Ok::<_, GuardError>(quota))
             }
         })
     }

@@ -7,7 +7,9 @@ use crate::internal;
 use std::cell::RefCell;
 use wandstore_core::abuse::shard;
 use wandstore_core::cached::TtlMap;
-use wandstore_protocol::guard::{Ban, CheckClient, GuardError, GuardQuestion, StrikeClient};
+use wandstore_protocol::guard::{
+    CheckClient, CountHit, GuardError, GuardQuestion, Quota, StrikeClient,
+};
 use wandstore_protocol::wire::{AskError, Question};
 use worker::Env;
 
@@ -26,9 +28,9 @@ async fn ask<Q>(
     client: &str,
     question: Q,
     rid: &str,
-) -> Result<Ban, AskError<GuardError>>
+) -> Result<Q::Answer, AskError<GuardError>>
 where
-    Q: Question<Envelope = GuardQuestion, Answer = Ban, Error = GuardError>,
+    Q: Question<Envelope = GuardQuestion, Error = GuardError>,
 {
     let name = format!("guard-{}", shard(client, SHARDS));
     let stub =
@@ -83,4 +85,20 @@ pub async fn strike(
             .insert(client.to_owned(), ban.until_ms, now_ms)
     });
     Ok(ban.until_ms)
+}
+
+/// One request against an exact limit of `limit` per `window_ms` for `key`.
+pub async fn count(
+    env: &Env,
+    key: &str,
+    limit: u32,
+    window_ms: u64,
+    rid: &str,
+) -> Result<Quota, AskError<GuardError>> {
+    let hit = CountHit {
+        key: key.to_owned(),
+        limit,
+        window_ms,
+    };
+    ask(env, key, hit, rid).await
 }
