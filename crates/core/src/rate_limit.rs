@@ -26,7 +26,9 @@ impl RateClass {
             RateClass::Pages => "RL_PAGES",
             RateClass::Search => "RL_SEARCH",
             RateClass::CartWrites => "RL_CART_WRITES",
-            RateClass::Checkout => "RL_CHECKOUT",
+            // Counted exactly by the AbuseGuard objects ([`RateClass::exact_limit`]), not by a
+            // binding.
+            RateClass::Checkout => "",
             RateClass::Admin => "RL_ADMIN",
         }
     }
