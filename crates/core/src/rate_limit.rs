@@ -63,8 +63,15 @@ impl RateClass {
 /// The client a request comes from, as Cloudflare saw it (`CF-Connecting-IP`; a client's own
 /// `X-Forwarded-For` is never trusted). An IPv6 client counts as its /64, which one
 /// subscriber usually holds whole.
+///
+/// A loopback or unspecified address is no client key: Cloudflare never reports one, and
+/// locally (`wrangler dev` sends `127.0.0.1`) it is the developer, their tests and benchmarks.
 pub fn client_key(cf_connecting_ip: Option<&str>) -> Option<String> {
-    match cf_connecting_ip?.trim().parse::<IpAddr>().ok()? {
+    let ip = cf_connecting_ip?.trim().parse::<IpAddr>().ok()?;
+    if ip.is_loopback() || ip.is_unspecified() {
+        return None;
+    }
+    match ip {
         IpAddr::V4(ip) => Some(ip.to_string()),
         IpAddr::V6(ip) => {
             let s = ip.segments();

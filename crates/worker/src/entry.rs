@@ -403,8 +403,9 @@ async fn storefront(
 }
 
 /// Counts the request against its route's rate-limit class: page reads and searches per
-/// client, cart writes per shopper and per client, checkouts per shopper. Without a
-/// `CF-Connecting-IP` (local development) the per-client limits do not apply.
+/// client, cart writes per shopper and per client, checkouts per shopper (exactly). Without a
+/// real client address (none, or loopback in local development) the per-client limits and
+/// bans do not apply.
 async fn limit_store_request(
     env: &Env,
     client: &ClientHeaders,
