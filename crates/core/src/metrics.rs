@@ -33,6 +33,42 @@ impl RouteKind {
     }
 }
 
+/// One request as an Analytics Engine data point (when the `ANALYTICS` binding is
+/// configured). Column order is part of the documented schema:
+/// `index1` store; `blob1` store, `blob2` route kind, `blob3` cache, `blob4` error code;
+/// `double1` status, `double2` duration ms, `double3` rows read, `double4` rows written.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DataPoint {
+    pub index: String,
+    pub blobs: [String; 4],
+    pub doubles: [f64; 4],
+}
+
+impl DataPoint {
+    pub fn of(log: &crate::log::RequestLog) -> Self {
+        let store = log.store.clone().unwrap_or_else(|| "-".to_owned());
+        let route = serde_json::to_value(RouteKind::for_path(&log.path))
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_owned))
+            .unwrap_or_default();
+        DataPoint {
+            index: store.clone(),
+            blobs: [
+                store,
+                route,
+                log.cache.clone().unwrap_or_default(),
+                log.error_code.clone().unwrap_or_default(),
+            ],
+            doubles: [
+                f64::from(log.status),
+                log.duration_ms as f64,
+                log.rows_read.unwrap_or(0) as f64,
+                log.rows_written.unwrap_or(0) as f64,
+            ],
+        }
+    }
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct IsolateMetrics {
     pub since_ms: u64,
@@ -105,6 +141,35 @@ mod tests {
         assert!((m.server_error_rate() - 0.25).abs() < 1e-9);
         let json = serde_json::to_value(&m).unwrap();
         assert_eq!(json["by_route"]["cart_api"], 1);
+    }
+
+    #[test]
+    fn a_request_becomes_a_data_point_in_the_documented_columns() {
+        let log = crate::log::RequestLog {
+            path: "/s/outlet/api/cart".into(),
+            store: Some("outlet".into()),
+            status: 422,
+            duration_ms: 12,
+            cache: Some("local".into()),
+            error_code: Some("quantity_limit".into()),
+            rows_read: Some(5),
+            rows_written: Some(2),
+            ..Default::default()
+        };
+        let p = DataPoint::of(&log);
+        assert_eq!(p.index, "outlet");
+        assert_eq!(
+            p.blobs,
+            ["outlet", "cart_api", "local", "quantity_limit"].map(String::from)
+        );
+        assert_eq!(p.doubles, [422.0, 12.0, 5.0, 2.0]);
+        let platform = DataPoint::of(&crate::log::RequestLog {
+            path: "/health".into(),
+            status: 200,
+            ..Default::default()
+        });
+        assert_eq!(platform.index, "-");
+        assert_eq!(platform.blobs[1], "health");
     }
 
     #[test]

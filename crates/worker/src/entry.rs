@@ -150,6 +150,7 @@ pub async fn handle(req: Request, env: &Env) -> Response {
     log.status = resp.status_code();
     log.level = Level::for_status(log.status);
     crate::isolate_metrics::record(&log);
+    crate::isolate_metrics::write_data_point(env, &log);
     console_log!("{}", log.to_json());
     resp
 }

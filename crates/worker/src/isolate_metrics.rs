@@ -18,6 +18,33 @@ pub fn record(log: &RequestLog) {
     });
 }
 
+/// One data point for the request, if an Analytics Engine dataset is bound as `ANALYTICS`
+/// (optional: without the binding nothing is written).
+pub fn write_data_point(env: &worker::Env, log: &RequestLog) {
+    let Ok(dataset) = env.analytics_engine("ANALYTICS") else {
+        return;
+    };
+    let point = wandstore_core::metrics::DataPoint::of(log);
+    let [b1, b2, b3, b4] = point.blobs;
+    let written = worker::AnalyticsEngineDataPointBuilder::new()
+        .indexes([point.index.as_str()])
+        .blobs([b1, b2, b3, b4])
+        .doubles(point.doubles)
+        .write_to(&dataset);
+    if let Err(e) = written {
+        worker::console_log!(
+            "{}",
+            wandstore_core::log::event_line(
+                worker::Date::now().as_millis(),
+                wandstore_core::log::Level::Warn,
+                "analytics.unwritten",
+                &log.request_id,
+                serde_json::json!({ "error": e.to_string() }),
+            )
+        );
+    }
+}
+
 /// The counters so far.
 pub fn snapshot() -> IsolateMetrics {
     METRICS.with(|m| m.borrow().clone())
