@@ -7,6 +7,10 @@ use std::time::{Duration, Instant};
 use wandstore_e2e::{Admin, Client};
 
 pub const TESTS: &[(&str, Test)] = &[
+    (
+        "admin::a_cold_stores_first_page_logs_its_upstream_calls",
+        a_cold_stores_first_page_logs_its_upstream_calls,
+    ),
     ("admin::requires_the_admin_token", requires_the_admin_token),
     (
         "admin::store_lifecycle_without_leaking_the_token",
@@ -377,4 +381,36 @@ fn a_busy_shopper_rarely_asks_store_config(ctx: &Ctx) {
         after - before
     );
     assert_eq!(admin.delete("/admin/stores/hot-store").status, 204);
+}
+
+/// The first page of a store that never synced waits for Shopify: its log line says how
+/// many upstream calls it waited for and how long they took; a warm page says nothing.
+fn a_cold_stores_first_page_logs_its_upstream_calls(ctx: &Ctx) {
+    let admin = Admin::new(&ctx.url, &ctx.admin_token);
+    let created = admin.post("/admin/stores", &live_store(ctx, "upstream-log", &[]));
+    assert_eq!(created.status, 201, "{}", created.body);
+    let line_of = |page: &wandstore_e2e::Page| {
+        let rid = page.header("x-request-id").unwrap_or_default().to_owned();
+        let log = wait_for_log_line(ctx, &rid);
+        let line = log
+            .lines()
+            .find(|l| l.contains(&rid) && l.contains(r#""msg":"request""#))
+            .unwrap_or_default()
+            .to_owned();
+        serde_json::from_str::<Value>(&line[line.find('{').unwrap_or(0)..]).unwrap_or_default()
+    };
+    let cold = Client::new(&ctx.url).get("/s/upstream-log/");
+    assert_eq!(cold.status, 200, "{}", cold.body);
+    let line = line_of(&cold);
+    assert_eq!(line["cache"], "miss", "{line}");
+    assert!(
+        line["upstream_calls"].as_u64().is_some_and(|n| n >= 2),
+        "products and collections: {line}"
+    );
+    assert!(line["upstream_ms"].is_u64(), "{line}");
+    let warm = Client::new(&ctx.url).get("/s/upstream-log/");
+    assert_eq!(warm.status, 200);
+    let line = line_of(&warm);
+    assert!(line.get("upstream_calls").is_none(), "{line}");
+    assert_eq!(admin.delete("/admin/stores/upstream-log").status, 204);
 }

@@ -38,6 +38,11 @@ pub struct RequestLog {
     pub rows_written: Option<u64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub do_calls: Option<u64>,
+    /// Upstream (Shopify) calls the request waited for, and their total time.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub upstream_calls: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub upstream_ms: Option<u64>,
     /// The rate-limit class the request counted against, and what the limiter said
     /// (`allowed`, `limited`, `unavailable`).
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -66,6 +66,11 @@ pub struct ObjectReport {
     /// `VISITED_HOME` hint to the new cookie.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub unrecorded_home_view: bool,
+    /// Upstream (Shopify) calls this request waited for, through StoreConfig, and their time.
+    #[serde(default)]
+    pub upstream_calls: u32,
+    #[serde(default)]
+    pub upstream_ms: u64,
     /// The hint was counted: the entry sets the cookie again without it.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub hint_used: bool,
@@ -122,6 +127,8 @@ mod tests {
             do_calls: 1,
             unrecorded_home_view: true,
             hint_used: false,
+            upstream_calls: 3,
+            upstream_ms: 120,
         };
         assert_eq!(ObjectReport::from_header(&r.to_header()), Some(r));
         assert_eq!(

@@ -52,6 +52,25 @@ pub struct GetSettings;
 pub struct CatalogReply {
     pub answer: CatalogAnswer,
     pub freshness: Freshness,
+    /// The upstream calls this answer waited for (a store's first sync), if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub upstream: Option<UpstreamStats>,
+}
+
+/// Upstream (Shopify) calls made for one answer, and the time they took.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UpstreamStats {
+    pub calls: u32,
+    pub ms: u64,
+}
+
+impl UpstreamStats {
+    pub fn plus(self, other: UpstreamStats) -> UpstreamStats {
+        UpstreamStats {
+            calls: self.calls.saturating_add(other.calls),
+            ms: self.ms.saturating_add(other.ms),
+        }
+    }
 }
 
 /// How fresh a catalog answer is (the request log's `cache` field).
@@ -117,6 +136,8 @@ pub struct OrderLine {
 pub struct CheckoutStarted {
     pub checkout_url: String,
     pub total_quantity: u32,
+    #[serde(default)]
+    pub upstream: UpstreamStats,
 }
 
 /// Register a new store: validated again inside the object, claimed in the registry, saved.
@@ -164,6 +185,9 @@ pub struct SyncReport {
     /// Products left out because they could not be mapped (e.g. mixed currencies).
     pub skipped: usize,
     pub duration_ms: u64,
+    /// Requests sent to Shopify (retries included) and the time spent in them.
+    #[serde(default)]
+    pub upstream: UpstreamStats,
 }
 
 /// The catalog cache's own state.
@@ -332,6 +356,7 @@ mod tests {
         let ok: Result<CatalogReply, StoreError> = Ok(CatalogReply {
             answer: CatalogAnswer::Home { featured: vec![] },
             freshness: Freshness::Stale,
+            upstream: None,
         });
         let back = decode_reply::<CatalogQuestion>(encode_reply::<CatalogQuestion>(&ok).as_bytes());
         assert_eq!(back, Ok(ok));

@@ -219,6 +219,10 @@ fn pass_through(
     log.rows_read = Some(report.rows_read);
     log.rows_written = Some(report.rows_written);
     log.do_calls = Some(report.do_calls.saturating_add(1));
+    if report.upstream_calls > 0 {
+        log.upstream_calls = Some(report.upstream_calls);
+        log.upstream_ms = Some(report.upstream_ms);
+    }
     log.cache = report.cache;
     // Every store page carries the shopper's data (at least their cart count).
     pairs.push(("cache-control", PRIVATE_NO_STORE));

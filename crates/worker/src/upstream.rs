@@ -7,6 +7,7 @@ use std::time::Duration;
 use wandstore_core::breaker::CircuitBreaker;
 use wandstore_core::guarded::{GuardFailure, GuardedCall, Step, UpstreamFailure};
 use wandstore_core::http::{HttpRequest, HttpResponse, Method as HttpMethod, TransportError};
+use wandstore_protocol::store::UpstreamStats;
 use worker::js_sys::Uint8Array;
 use worker::{
     AbortController, Delay, Fetch, Headers, Method, Request, RequestInit, RequestRedirect,
@@ -21,11 +22,13 @@ pub trait BreakerHome {
 }
 
 /// Sends `request` as `call` directs, turning each answer into a `T` or an `E` with
-/// `interpret`. Returns when the call is done or has failed for good.
+/// `interpret`, adding each attempt to `stats`. Returns when the call is done or has failed for
+/// good.
 pub async fn guarded<T, E>(
     call: &mut GuardedCall,
     home: &impl BreakerHome,
     request: &HttpRequest,
+    stats: &mut UpstreamStats,
     mut interpret: impl FnMut(&HttpResponse) -> Result<T, E>,
 ) -> Result<T, GuardFailure<E>>
 where
@@ -39,10 +42,15 @@ where
             // begin_attempt only sends or refuses.
             Step::Wait { .. } | Step::Done => 0,
         };
+        let sent = now_ms();
         let outcome = execute(request, timeout_ms)
             .await
             .map_err(E::from)
             .and_then(|resp| interpret(&resp));
+        *stats = stats.plus(UpstreamStats {
+            calls: 1,
+            ms: now_ms().saturating_sub(sent),
+        });
         let next = match outcome {
             Ok(value) => {
                 home.with_breaker(|b| call.on_success::<E>(b, now_ms()));

@@ -33,7 +33,10 @@ impl ShopperStorefront {
         self.report.borrow_mut().do_calls += 1;
         let ctx = page.ctx;
         match store_client::ask(&self.env, &ctx.store, order, &ctx.request_id).await {
-            Ok(started) => Ok(respond::see_other(&started.checkout_url)),
+            Ok(started) => {
+                self.note_upstream(started.upstream);
+                Ok(respond::see_other(&started.checkout_url))
+            }
             Err(AskError::Refused(StoreError::CheckoutRefused { message })) => {
                 let why = format!("Checkout was refused: {message}. Your cart is unchanged.");
                 self.cart_page(page, 422, Some(Flash::error(&why))).await

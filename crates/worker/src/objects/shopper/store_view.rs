@@ -94,6 +94,9 @@ impl ShopperStorefront {
                 };
                 if let Ok(reply) = &result {
                     self.note_freshness(reply.freshness);
+                    if let Some(up) = reply.upstream {
+                        self.note_upstream(up);
+                    }
                 }
                 self.view
                     .borrow_mut()
@@ -108,6 +111,12 @@ impl ShopperStorefront {
     fn count_call(&self) {
         let mut report = self.report.borrow_mut();
         report.do_calls = report.do_calls.saturating_add(1);
+    }
+
+    pub(super) fn note_upstream(&self, up: wandstore_protocol::store::UpstreamStats) {
+        let mut report = self.report.borrow_mut();
+        report.upstream_calls = report.upstream_calls.saturating_add(up.calls);
+        report.upstream_ms = report.upstream_ms.saturating_add(up.ms);
     }
 
     fn note_freshness(&self, freshness: Freshness) {

@@ -9,7 +9,7 @@ use wandstore_core::breaker::Decision;
 use wandstore_core::catalog_index::CatalogIndex;
 use wandstore_core::catalog_question::CatalogQuestion;
 use wandstore_core::guarded::RetryPolicy;
-use wandstore_protocol::store::{CatalogReply, Freshness, StoreError};
+use wandstore_protocol::store::{CatalogReply, Freshness, StoreError, UpstreamStats};
 
 /// The answer to one catalog question and how fresh it is.
 pub async fn catalog(
@@ -17,10 +17,11 @@ pub async fn catalog(
     question: &CatalogQuestion,
     rid: &str,
 ) -> Result<CatalogReply, StoreError> {
-    let (index, freshness) = index_for_read(s, rid).await?;
+    let (index, freshness, upstream) = index_for_read(s, rid).await?;
     Ok(CatalogReply {
         answer: index.answer(question)?,
         freshness,
+        upstream,
     })
 }
 
@@ -28,7 +29,7 @@ pub async fn catalog(
 async fn index_for_read(
     s: &Rc<StoreState>,
     rid: &str,
-) -> Result<(Rc<CatalogIndex>, Freshness), StoreError> {
+) -> Result<(Rc<CatalogIndex>, Freshness, Option<UpstreamStats>), StoreError> {
     if let Some(index) = s.index().map_err(internal)? {
         let stale = s.is_stale(now_ms()).map_err(internal)?;
         if stale {
@@ -39,11 +40,11 @@ async fn index_for_read(
         } else {
             Freshness::Fresh
         };
-        return Ok((index, freshness));
+        return Ok((index, freshness, None));
     }
-    s.sync(RetryPolicy::default(), rid).await?;
+    let report = s.sync(RetryPolicy::default(), rid).await?;
     match s.index().map_err(internal)? {
-        Some(index) => Ok((index, Freshness::Miss)),
+        Some(index) => Ok((index, Freshness::Miss, Some(report.upstream))),
         None => Err(StoreError::Internal {
             message: "a finished sync left no catalog".into(),
         }),

@@ -6,7 +6,9 @@ use super::sync::unavailable;
 use super::{StoreState, internal};
 use crate::upstream;
 use wandstore_core::guarded::{GuardFailure, GuardedCall, RetryPolicy};
-use wandstore_protocol::store::{CheckoutOrder, CheckoutStarted, StoreError, Unavailable};
+use wandstore_protocol::store::{
+    CheckoutOrder, CheckoutStarted, StoreError, Unavailable, UpstreamStats,
+};
 use wandstore_shopify::{
     CartLine, CountryCode, ShopifyError, cart_create_request, parse_cart_create,
 };
@@ -47,7 +49,8 @@ pub async fn start(s: &StoreState, order: &CheckoutOrder) -> Result<CheckoutStar
         }
     })?;
     let mut call = GuardedCall::new(RetryPolicy::default().once());
-    let cart = upstream::guarded(&mut call, s, &request, |resp| {
+    let mut stats = UpstreamStats::default();
+    let cart = upstream::guarded(&mut call, s, &request, &mut stats, |resp| {
         parse_cart_create(&config, resp)
     })
     .await
@@ -72,5 +75,6 @@ pub async fn start(s: &StoreState, order: &CheckoutOrder) -> Result<CheckoutStar
     Ok(CheckoutStarted {
         checkout_url: cart.checkout_url,
         total_quantity: cart.total_quantity,
+        upstream: stats,
     })
 }

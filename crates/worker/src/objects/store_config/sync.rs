@@ -10,7 +10,7 @@ use std::rc::Rc;
 use wandstore_core::catalog_index::SYNC_COLLECTION_CAP;
 use wandstore_core::guarded::{GuardFailure, GuardedCall, RetryPolicy};
 use wandstore_core::log::{Level, event_line};
-use wandstore_protocol::store::{StoreError, SyncReport, Unavailable};
+use wandstore_protocol::store::{StoreError, SyncReport, Unavailable, UpstreamStats};
 use wandstore_shopify::sync::{PageKind, Paginated};
 use wandstore_shopify::{CollectionSync, FullSync, ShopifyError, SyncOutcome};
 use worker::console_log;
@@ -65,14 +65,20 @@ impl StoreState {
             })
         })?;
         let mut call = GuardedCall::new(policy);
+        let mut upstream = UpstreamStats::default();
         let products = self
             .page_through(
                 FullSync::new(config.clone(), self.tuning.sync_product_cap),
                 &mut call,
+                &mut upstream,
             )
             .await?;
         let collections = self
-            .page_through(CollectionSync::new(config, SYNC_COLLECTION_CAP), &mut call)
+            .page_through(
+                CollectionSync::new(config, SYNC_COLLECTION_CAP),
+                &mut call,
+                &mut upstream,
+            )
             .await?;
         let finished = now_ms();
         let report = SyncReport {
@@ -81,6 +87,7 @@ impl StoreState {
             truncated: products.truncated,
             skipped: products.skipped.len(),
             duration_ms: finished.saturating_sub(started),
+            upstream,
         };
         self.replace_catalog(
             products.items,
@@ -97,12 +104,15 @@ impl StoreState {
         &self,
         mut machine: Paginated<K>,
         call: &mut GuardedCall,
+        stats: &mut UpstreamStats,
     ) -> Result<SyncOutcome<K::Item>, StoreError> {
         while let Some(request) = machine.next_request() {
             call.next_request();
-            upstream::guarded(call, self, &request, |resp| machine.on_response(resp))
-                .await
-                .map_err(|f| catalog_unavailable(unavailable(f)))?;
+            upstream::guarded(call, self, &request, stats, |resp| {
+                machine.on_response(resp)
+            })
+            .await
+            .map_err(|f| catalog_unavailable(unavailable(f)))?;
         }
         machine.finish().map_err(|e| {
             catalog_unavailable(Unavailable::upstream(
