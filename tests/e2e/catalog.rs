@@ -152,6 +152,18 @@ pub fn upstream_failures_open_the_breaker_and_it_recovers() {
             .is_some_and(|d| d.contains("breaker"))
     );
 
+    // The store's object counted what happened.
+    let metrics = admin.get("/admin/stores/outlet/metrics").json();
+    assert!(
+        metrics["breaker_opens"].as_u64().is_some_and(|n| n >= 1),
+        "{metrics}"
+    );
+    let failures: u64 = metrics["upstream_errors"]
+        .as_object()
+        .map(|m| m.values().filter_map(serde_json::Value::as_u64).sum())
+        .unwrap_or(0);
+    assert!(failures >= 5, "{metrics}");
+
     // The upstream recovers; once the breaker lets a probe through, a sync succeeds and closes it.
     devshop.clear_faults();
     let deadline = Instant::now() + Duration::from_secs(30);

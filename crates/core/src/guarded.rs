@@ -28,6 +28,10 @@ pub trait UpstreamFailure {
     fn trips_breaker(&self) -> bool;
     /// The upstream's own `Retry-After`, if it sent one.
     fn retry_after_ms(&self) -> Option<u64>;
+    /// A short stable name of the failure's kind, for metrics and logs.
+    fn kind(&self) -> &'static str {
+        "upstream_error"
+    }
 }
 
 /// Exponential backoff with jitter, capped, honouring `Retry-After`, and a timeout per

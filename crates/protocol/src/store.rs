@@ -207,10 +207,16 @@ pub struct RefreshStarted {
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ShowMetrics;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ObjectMetrics {
     pub requests_served: u64,
     pub since_ms: u64,
+    /// Failed upstream attempts by kind (`upstream_timeout`, `http_429`, …) since then.
+    #[serde(default)]
+    pub upstream_errors: std::collections::BTreeMap<String, u64>,
+    /// Times the upstream's breaker opened since then.
+    #[serde(default)]
+    pub breaker_opens: u64,
 }
 
 /// A dependency that cannot answer now, and when to try again.

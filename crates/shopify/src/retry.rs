@@ -18,4 +18,8 @@ impl UpstreamFailure for ShopifyError {
     fn retry_after_ms(&self) -> Option<u64> {
         ShopifyError::retry_after_ms(self)
     }
+
+    fn kind(&self) -> &'static str {
+        self.code()
+    }
 }

@@ -19,6 +19,8 @@ pub trait BreakerHome {
     fn with_breaker<R>(&self, f: impl FnOnce(&mut CircuitBreaker) -> R) -> R;
     /// Stores the breaker if it changed since it was last stored (and logs a transition).
     fn store_breaker(&self);
+    /// Counts a failed attempt by its kind (for the object's metrics).
+    fn count_failure(&self, _kind: &str) {}
 }
 
 /// Sends `request` as `call` directs, turning each answer into a `T` or an `E` with
@@ -58,6 +60,7 @@ where
                 return Ok(value);
             }
             Err(err) => {
+                home.count_failure(err.kind());
                 let jitter = worker::js_sys::Math::random();
                 home.with_breaker(|b| call.on_failure(b, err, now_ms(), jitter))
             }

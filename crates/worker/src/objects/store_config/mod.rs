@@ -13,9 +13,7 @@ mod sync;
 
 use crate::internal::{self, reply};
 use std::rc::Rc;
-use wandstore_protocol::store::{
-    CatalogReply, ObjectMetrics, RefreshStarted, StoreError, StoreQuestion,
-};
+use wandstore_protocol::store::{CatalogReply, RefreshStarted, StoreError, StoreQuestion};
 use wandstore_protocol::wire::Question;
 use worker::{DurableObject, Env, Request, Response, Result, State, durable_object};
 
@@ -79,13 +77,7 @@ impl DurableObject for StoreConfig {
                     .map_err(internal);
                 answer(&q, result)
             }
-            StoreQuestion::Metrics(q) => answer(
-                &q,
-                Ok::<_, StoreError>(ObjectMetrics {
-                    requests_served: s.requests_served(),
-                    since_ms: s.started_at_ms(),
-                }),
-            ),
+            StoreQuestion::Metrics(q) => answer(&q, Ok::<_, StoreError>(s.metrics())),
         })
     }
 }

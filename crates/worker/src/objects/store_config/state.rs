@@ -38,6 +38,9 @@ pub struct StoreState {
     pub(super) sync: RefCell<Option<Shared<LocalBoxFuture<'static, SyncResult>>>>,
     /// The store's slug, for log lines (known once the record is read).
     pub(super) slug: RefCell<String>,
+    /// Failed upstream attempts by kind, and breaker openings, since the object started.
+    upstream_errors: RefCell<std::collections::BTreeMap<String, u64>>,
+    breaker_opens: Cell<u64>,
 }
 
 impl StoreState {
@@ -55,6 +58,8 @@ impl StoreState {
             started_at_ms: worker::Date::now().as_millis(),
             sync: RefCell::new(None),
             slug: RefCell::new(String::new()),
+            upstream_errors: RefCell::new(std::collections::BTreeMap::new()),
+            breaker_opens: Cell::new(0),
         }
     }
 
@@ -83,8 +88,14 @@ impl StoreState {
         self.served.get()
     }
 
-    pub fn started_at_ms(&self) -> u64 {
-        self.started_at_ms
+    /// What the object counted since it started.
+    pub fn metrics(&self) -> wandstore_protocol::store::ObjectMetrics {
+        wandstore_protocol::store::ObjectMetrics {
+            requests_served: self.requests_served(),
+            since_ms: self.started_at_ms,
+            upstream_errors: self.upstream_errors.borrow().clone(),
+            breaker_opens: self.breaker_opens.get(),
+        }
     }
 
     /// The breaker as it is now (read from SQLite on first use).
@@ -107,6 +118,14 @@ impl StoreState {
 }
 
 impl BreakerHome for StoreState {
+    fn count_failure(&self, kind: &str) {
+        *self
+            .upstream_errors
+            .borrow_mut()
+            .entry(kind.to_owned())
+            .or_default() += 1;
+    }
+
     fn with_breaker<R>(&self, f: impl FnOnce(&mut CircuitBreaker) -> R) -> R {
         // A breaker that cannot be read from storage starts closed: failing open here keeps
         // the store serving, and the next successful read restores the stored state.
@@ -145,6 +164,10 @@ impl BreakerHome for StoreState {
             ),
         }
         if let Some(name) = change.transition() {
+            if name == "breaker.open" {
+                self.breaker_opens
+                    .set(self.breaker_opens.get().saturating_add(1));
+            }
             let level = if name == "breaker.open" {
                 Level::Warn
             } else {
