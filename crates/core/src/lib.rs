@@ -14,6 +14,7 @@ pub mod catalog_index;
 pub mod catalog_question;
 pub mod cron_plan;
 pub mod csrf;
+pub mod events;
 pub mod guarded;
 pub mod headers;
 pub mod health;

@@ -13,6 +13,7 @@
 //! an object boundary is written anywhere else.
 
 pub mod edge;
+pub mod events;
 pub mod guard;
 pub mod registry;
 pub mod shopper;

@@ -308,6 +308,20 @@ impl fmt::Display for StoreError {
     }
 }
 
+impl StoreError {
+    /// What a failed sync reports as its cause: the upstream's code, `store_not_found`, or
+    /// `internal`.
+    pub fn cause_code(&self) -> String {
+        match self {
+            StoreError::CatalogUnavailable { why } | StoreError::CheckoutUnavailable { why } => {
+                why.cause.clone()
+            }
+            StoreError::NotFound => "store_not_found".into(),
+            _ => "internal".into(),
+        }
+    }
+}
+
 impl From<CatalogMiss> for StoreError {
     fn from(miss: CatalogMiss) -> Self {
         StoreError::Catalog { miss }

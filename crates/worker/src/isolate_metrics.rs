@@ -1,6 +1,7 @@
 //! This isolate's request counters (`core::metrics`), kept since it started.
 
 use std::cell::RefCell;
+use wandstore_core::events::{BestEffort, BestEffortFailed, Event};
 use wandstore_core::log::RequestLog;
 use wandstore_core::metrics::{IsolateMetrics, RouteKind};
 
@@ -32,16 +33,13 @@ pub fn write_data_point(env: &worker::Env, log: &RequestLog) {
         .doubles(point.doubles)
         .write_to(&dataset);
     if let Err(e) = written {
-        worker::console_log!(
-            "{}",
-            wandstore_core::log::event_line(
-                worker::Date::now().as_millis(),
-                wandstore_core::log::Level::Warn,
-                "analytics.unwritten",
-                &log.request_id,
-                serde_json::json!({ "error": e.to_string() }),
-            )
-        );
+        let event = BestEffortFailed {
+            what: BestEffort::AnalyticsPoint,
+            store: log.store.clone(),
+            error: e.to_string(),
+        };
+        let now = worker::Date::now().as_millis();
+        worker::console_log!("{}", event.line(now, &log.request_id));
     }
 }
 

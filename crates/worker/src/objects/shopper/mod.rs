@@ -18,6 +18,7 @@ use crate::respond::{self, Audience};
 use crate::sql::Db;
 use page_request::PageRequest;
 use std::cell::{Cell, RefCell};
+use wandstore_core::events::{BestEffort, BestEffortFailed, Event};
 use wandstore_core::retention::Retention;
 use wandstore_core::routes::StoreRoute;
 use wandstore_protocol::EdgeError;
@@ -82,14 +83,13 @@ impl DurableObject for ShopperStorefront {
         if self.migrated.get() {
             // Best effort: a failure here never fails the page; the next request tries again.
             if let Err(e) = self.note_activity().await {
-                let line = wandstore_core::log::event_line(
-                    worker::Date::now().as_millis(),
-                    wandstore_core::log::Level::Warn,
-                    "shopper.activity_unrecorded",
-                    &ctx.request_id,
-                    serde_json::json!({ "error": e.to_string() }),
-                );
-                worker::console_log!("{line}");
+                let event = BestEffortFailed {
+                    what: BestEffort::ShopperActivity,
+                    store: Some(ctx.store.to_string()),
+                    error: e.to_string(),
+                };
+                let now = worker::Date::now().as_millis();
+                worker::console_log!("{}", event.line(now, &ctx.request_id));
             }
         }
         let mut report = self.report.take();

@@ -5,7 +5,7 @@
 use super::ShopperStorefront;
 use crate::sql;
 use serde::Deserialize;
-use wandstore_core::log::{Level, event_line};
+use wandstore_core::events::{Event, ShopperExpired, ShopperRetained};
 use wandstore_core::retention::OnAlarm;
 use worker::ScheduledTime;
 
@@ -65,27 +65,18 @@ impl ShopperStorefront {
         let has_cart = !self.cart_lines()?.is_empty();
         match self.retention.on_alarm(now_ms(), last, has_cart) {
             OnAlarm::WakeAt(wake_at) => {
-                let line = event_line(
-                    now_ms(),
-                    Level::Info,
-                    "shopper.retained",
-                    "",
-                    serde_json::json!({ "has_cart": has_cart, "wake_at_ms": wake_at }),
-                );
-                worker::console_log!("{line}");
+                let event = ShopperRetained {
+                    has_cart,
+                    wake_at_ms: wake_at,
+                };
+                worker::console_log!("{}", event.line(now_ms(), ""));
                 self.state.storage().set_alarm(at(wake_at)).await
             }
             OnAlarm::DeleteAll => {
                 self.state.storage().delete_all().await?;
                 self.forget();
-                let line = event_line(
-                    now_ms(),
-                    Level::Info,
-                    "shopper.expired",
-                    "",
-                    serde_json::json!({ "had_cart": has_cart }),
-                );
-                worker::console_log!("{line}");
+                let event = ShopperExpired { had_cart: has_cart };
+                worker::console_log!("{}", event.line(now_ms(), ""));
                 Ok(())
             }
         }

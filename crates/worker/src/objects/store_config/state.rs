@@ -9,8 +9,8 @@ use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use wandstore_core::breaker::{BreakerState, CircuitBreaker};
 use wandstore_core::catalog_index::CatalogIndex;
+use wandstore_core::events::{BestEffort, BestEffortFailed, BreakerMoved, Event};
 use wandstore_core::guarded::BreakerChange;
-use wandstore_core::log::{Level, event_line};
 use wandstore_protocol::store::{StoreError, SyncReport};
 use wandstore_registry::StoreRecord;
 use worker::{Env, State, console_log};
@@ -130,10 +130,7 @@ impl BreakerHome for StoreState {
         // A breaker that cannot be read from storage starts closed: failing open here keeps
         // the store serving, and the next successful read restores the stored state.
         if let Err(e) = self.load_breaker() {
-            console_log!(
-                "{}",
-                self.event(Level::Error, "breaker.unreadable", &e.to_string())
-            );
+            self.best_effort_failed(BestEffort::BreakerRead, &e);
         }
         let mut slot = self.breaker.borrow_mut();
         let (breaker, _) = slot.get_or_insert_with(|| {
@@ -158,35 +155,25 @@ impl BreakerHome for StoreState {
                     *saved = change.to;
                 }
             }
-            Err(e) => console_log!(
-                "{}",
-                self.event(Level::Error, "breaker.unsaved", &e.to_string())
-            ),
+            Err(e) => self.best_effort_failed(BestEffort::BreakerSave, &e),
         }
-        if let Some(name) = change.transition() {
-            if name == "breaker.open" {
+        if let Some(moved) = BreakerMoved::of(&change, &self.slug.borrow(), "shopify") {
+            if moved.opened() {
                 self.breaker_opens
                     .set(self.breaker_opens.get().saturating_add(1));
             }
-            let level = if name == "breaker.open" {
-                Level::Warn
-            } else {
-                Level::Info
-            };
-            console_log!("{}", self.event(level, name, "shopify"));
+            console_log!("{}", moved.line(worker::Date::now().as_millis(), ""));
         }
     }
 }
 
 impl StoreState {
-    /// An event line about this store (`upstream` names what it concerns).
-    pub(super) fn event(&self, level: Level, msg: &str, upstream: &str) -> String {
-        event_line(
-            worker::Date::now().as_millis(),
-            level,
-            msg,
-            "",
-            serde_json::json!({ "store": self.slug.borrow().as_str(), "upstream": upstream }),
-        )
+    fn best_effort_failed(&self, what: BestEffort, e: &worker::Error) {
+        let event = BestEffortFailed {
+            what,
+            store: Some(self.slug.borrow().clone()),
+            error: e.to_string(),
+        };
+        console_log!("{}", event.line(worker::Date::now().as_millis(), ""));
     }
 }

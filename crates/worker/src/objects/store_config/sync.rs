@@ -8,8 +8,9 @@ use futures::FutureExt;
 use futures::future::{LocalBoxFuture, Shared};
 use std::rc::Rc;
 use wandstore_core::catalog_index::SYNC_COLLECTION_CAP;
+use wandstore_core::events::Event;
 use wandstore_core::guarded::{GuardFailure, GuardedCall, RetryPolicy};
-use wandstore_core::log::{Level, event_line};
+use wandstore_protocol::events::{SyncFailed, SyncSucceeded};
 use wandstore_protocol::store::{StoreError, SyncReport, Unavailable, UpstreamStats};
 use wandstore_shopify::sync::{PageKind, Paginated};
 use wandstore_shopify::{CollectionSync, FullSync, ShopifyError, SyncOutcome};
@@ -127,38 +128,15 @@ impl StoreState {
         let now = now_ms();
         let store = self.slug.borrow().clone();
         let line = match result {
-            Ok(report) => event_line(
-                now,
-                Level::Info,
-                "catalog.sync",
-                request_id,
-                serde_json::json!({ "store": store, "ok": true, "report": report }),
-            ),
+            Ok(report) => SyncSucceeded::new(&store, report).line(now, request_id),
             Err(failure) => {
-                let code = match failure {
-                    StoreError::CatalogUnavailable { why } => why.cause.clone(),
-                    StoreError::NotFound => "store_not_found".into(),
-                    _ => "internal".into(),
-                };
+                let mut event = SyncFailed::new(&store, failure, now.saturating_sub(started));
                 // Best effort: the sync already failed; a failure to record it is logged too.
-                let recorded = self
-                    .record_sync_error(&format!("{code}: {failure}"), now)
+                event.record_error = self
+                    .record_sync_error(&event.last_error(), now)
                     .err()
                     .map(|e| e.to_string());
-                event_line(
-                    now,
-                    Level::Warn,
-                    "catalog.sync",
-                    request_id,
-                    serde_json::json!({
-                        "store": store,
-                        "ok": false,
-                        "error_code": code,
-                        "error": failure.to_string(),
-                        "duration_ms": now.saturating_sub(started),
-                        "record_error": recorded,
-                    }),
-                )
+                event.line(now, request_id)
             }
         };
         console_log!("{line}");

@@ -1,0 +1,210 @@
+//! The event lines the shell logs besides the one line per request, as types: each event's
+//! fields are written once here, its `msg` and level with it, and [`Event::line`] makes the
+//! JSON line (`ts`, `level`, `msg`, `request_id`, then the fields).
+
+use crate::guarded::BreakerChange;
+use crate::log::{Level, event_line};
+use serde::Serialize;
+
+/// An event line's content.
+pub trait Event: Serialize {
+    fn msg(&self) -> &'static str;
+    fn level(&self) -> Level {
+        Level::Info
+    }
+
+    /// The JSON line for this event at `ts` (ms), for `request_id` (may be empty).
+    fn line(&self, ts: u64, request_id: &str) -> String {
+        let fields = serde_json::to_value(self).unwrap_or(serde_json::Value::Null);
+        event_line(ts, self.level(), self.msg(), request_id, fields)
+    }
+}
+
+/// A shopper object's alarm found it active or with a cart: it looks again later.
+#[derive(Debug, Clone, Serialize)]
+pub struct ShopperRetained {
+    pub has_cart: bool,
+    pub wake_at_ms: u64,
+}
+
+impl Event for ShopperRetained {
+    fn msg(&self) -> &'static str {
+        "shopper.retained"
+    }
+}
+
+/// A shopper object deleted its storage after its retention.
+#[derive(Debug, Clone, Serialize)]
+pub struct ShopperExpired {
+    pub had_cart: bool,
+}
+
+impl Event for ShopperExpired {
+    fn msg(&self) -> &'static str {
+        "shopper.expired"
+    }
+}
+
+/// Something best-effort failed (the request went on): which, and why.
+#[derive(Debug, Clone, Serialize)]
+pub struct BestEffortFailed {
+    #[serde(skip)]
+    pub what: BestEffort,
+    /// The store it concerns, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub store: Option<String>,
+    pub error: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BestEffort {
+    /// Recording a shopper's activity for storage retention.
+    ShopperActivity,
+    /// Writing the request's Analytics Engine data point.
+    AnalyticsPoint,
+    /// Reading an upstream's stored breaker (it starts closed instead).
+    BreakerRead,
+    /// Storing an upstream's breaker.
+    BreakerSave,
+}
+
+impl Event for BestEffortFailed {
+    fn msg(&self) -> &'static str {
+        match self.what {
+            BestEffort::ShopperActivity => "shopper.activity_unrecorded",
+            BestEffort::AnalyticsPoint => "analytics.unwritten",
+            BestEffort::BreakerRead => "breaker.unreadable",
+            BestEffort::BreakerSave => "breaker.unsaved",
+        }
+    }
+
+    fn level(&self) -> Level {
+        match self.what {
+            BestEffort::BreakerRead | BestEffort::BreakerSave => Level::Error,
+            BestEffort::ShopperActivity | BestEffort::AnalyticsPoint => Level::Warn,
+        }
+    }
+}
+
+/// An upstream's circuit breaker moved to another state.
+#[derive(Debug, Clone, Serialize)]
+pub struct BreakerMoved {
+    pub store: String,
+    pub upstream: &'static str,
+    #[serde(skip)]
+    pub msg: &'static str,
+}
+
+impl BreakerMoved {
+    /// The event for a change, if it is a transition (not a counter change).
+    pub fn of(change: &BreakerChange, store: &str, upstream: &'static str) -> Option<Self> {
+        change.transition().map(|msg| BreakerMoved {
+            store: store.to_owned(),
+            upstream,
+            msg,
+        })
+    }
+
+    pub fn opened(&self) -> bool {
+        self.msg == "breaker.open"
+    }
+}
+
+impl Event for BreakerMoved {
+    fn msg(&self) -> &'static str {
+        self.msg
+    }
+
+    fn level(&self) -> Level {
+        if self.opened() {
+            Level::Warn
+        } else {
+            Level::Info
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::breaker::BreakerState;
+
+    fn parsed(line: &str) -> serde_json::Value {
+        serde_json::from_str(line).unwrap()
+    }
+
+    #[test]
+    fn shopper_events_have_their_msg_and_fields() {
+        let v = parsed(&ShopperExpired { had_cart: true }.line(7, ""));
+        assert_eq!(v["msg"], "shopper.expired");
+        assert_eq!(
+            (v["ts"].as_u64(), v["had_cart"].as_bool()),
+            (Some(7), Some(true))
+        );
+        let v = parsed(
+            &ShopperRetained {
+                has_cart: false,
+                wake_at_ms: 9,
+            }
+            .line(1, "r"),
+        );
+        assert_eq!(
+            (v["msg"].as_str(), v["wake_at_ms"].as_u64()),
+            (Some("shopper.retained"), Some(9))
+        );
+        assert_eq!(v["request_id"], "r");
+    }
+
+    #[test]
+    fn best_effort_failures_say_what_failed() {
+        let e = BestEffortFailed {
+            what: BestEffort::AnalyticsPoint,
+            store: None,
+            error: "no dataset".into(),
+        };
+        let v = parsed(&e.line(1, "rid"));
+        assert_eq!(v["msg"], "analytics.unwritten");
+        assert_eq!(v["level"], "warn");
+        assert_eq!(v["error"], "no dataset");
+        assert!(v.get("what").is_none());
+        let save = BestEffortFailed {
+            what: BestEffort::BreakerSave,
+            store: Some("demo".into()),
+            error: String::new(),
+        };
+        let v = parsed(&save.line(1, ""));
+        assert_eq!(
+            (v["level"].as_str(), v["store"].as_str()),
+            (Some("error"), Some("demo"))
+        );
+    }
+
+    #[test]
+    fn breaker_transitions_are_events_and_counter_changes_are_not() {
+        let closed = BreakerState::Closed {
+            consecutive_failures: 0,
+        };
+        let one = BreakerState::Closed {
+            consecutive_failures: 1,
+        };
+        let open = BreakerState::Open { until_ms: 5 };
+        let counter = BreakerChange::between(closed, one).unwrap();
+        assert!(BreakerMoved::of(&counter, "demo", "shopify").is_none());
+        let opened = BreakerMoved::of(
+            &BreakerChange::between(one, open).unwrap(),
+            "demo",
+            "shopify",
+        )
+        .unwrap();
+        assert!(opened.opened());
+        let v = parsed(&opened.line(3, ""));
+        assert_eq!(
+            (v["msg"].as_str(), v["level"].as_str()),
+            (Some("breaker.open"), Some("warn"))
+        );
+        assert_eq!(
+            (v["store"].as_str(), v["upstream"].as_str()),
+            (Some("demo"), Some("shopify"))
+        );
+    }
+}
