@@ -287,12 +287,15 @@ async fn route(
         )),
         Target::Store(target) => {
             log.store = Some(target.store.to_string());
-            // The cart API's errors are JSON, every other store route's a page.
-            let api = matches!(
-                StoreRoute::parse(&log.method, &target.rest),
-                Ok(StoreRoute::CartApi)
-            );
-            storefront(req, env, client, target, request_id, log)
+            // Routed once here; the shopper's object routes the request itself too.
+            let route = StoreRoute::parse(&log.method, &target.rest).ok();
+            let kind = RouteFacts {
+                // The cart API's errors are JSON, every other store route's a page.
+                api: matches!(route, Some(StoreRoute::CartApi)),
+                class: route.map(|r| r.rate_class(&log.method)),
+            };
+            let api = kind.api;
+            storefront(req, env, client, target, kind, request_id, log)
                 .await
                 .map_err(|e| {
                     if api {
@@ -332,6 +335,14 @@ async fn platform(
     )
 }
 
+/// What the entry needs to know of a store route: the audience of its errors and its
+/// rate-limit class (`None` for a path no route takes; the object answers that).
+#[derive(Clone, Copy)]
+struct RouteFacts {
+    api: bool,
+    class: Option<RateClass>,
+}
+
 /// Client headers a shopper's object may need.
 const FORWARDED: [&str; 3] = ["content-type", "accept", "idempotency-key"];
 
@@ -340,10 +351,11 @@ async fn storefront(
     env: &Env,
     client: &ClientHeaders,
     target: StorePath,
+    route: RouteFacts,
     request_id: &str,
     log: &mut RequestLog,
 ) -> Result<Routed, EdgeError> {
-    let body = read_body(&mut req, &target.rest).await?;
+    let body = read_body(&mut req, route).await?;
     let signer = env_config::cookie_signer(env).map_err(|weak| {
         EdgeError::misconfigured(
             "config",
@@ -361,7 +373,10 @@ async fn storefront(
     };
     log.shopper = Some(shopper.log_tag());
     log.new_shopper = is_new;
-    let quota = limit_store_request(env, client, &target, &shopper, log).await?;
+    let quota = match route.class {
+        Some(class) => limit_store_request(env, client, class, &shopper, log).await?,
+        None => None,
+    };
     log.durable_object = Some("ShopperStorefront");
 
     let url = req.url().map_err(EdgeError::internal)?;
@@ -414,15 +429,10 @@ async fn storefront(
 async fn limit_store_request(
     env: &Env,
     client: &ClientHeaders,
-    target: &StorePath,
+    class: RateClass,
     shopper: &ShopperId,
     log: &mut RequestLog,
 ) -> Result<Option<Quota>, EdgeError> {
-    let method = log.method.clone();
-    let Ok(route) = StoreRoute::parse(&method, &target.rest) else {
-        return Ok(None);
-    };
-    let class = route.rate_class(&method);
     let client_key = rate_limit::client_key(client.get("cf-connecting-ip"));
     let shopper_key = format!("shopper:{}", shopper.log_tag());
     if let Some(client) = &client_key {
@@ -450,14 +460,14 @@ async fn limit_store_request(
 
 /// The request body as text (`None` for GET/HEAD) within its route's limit (the cart API's
 /// JSON or a form): 413 when too large, 400 when not UTF-8.
-async fn read_body(req: &mut Request, rest: &str) -> Result<Option<String>, EdgeError> {
-    let method = req.method();
-    if matches!(method, Method::Get | Method::Head) {
+async fn read_body(req: &mut Request, route: RouteFacts) -> Result<Option<String>, EdgeError> {
+    if matches!(req.method(), Method::Get | Method::Head) {
         return Ok(None);
     }
-    let kind = match StoreRoute::parse(method.as_ref(), rest) {
-        Ok(StoreRoute::CartApi) => BodyKind::CartJson,
-        _ => BodyKind::Form,
+    let kind = if route.api {
+        BodyKind::CartJson
+    } else {
+        BodyKind::Form
     };
     let bytes = body::read_limited(req, kind).await?;
     String::from_utf8(bytes)

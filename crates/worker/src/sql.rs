@@ -18,6 +18,8 @@ pub type Migration = &'static [&'static str];
 pub struct Db {
     sql: SqlStorage,
     counts: Rc<Cell<(u64, u64)>>,
+    /// The schema is known to be current (checked once per object lifetime).
+    migrated: Rc<Cell<bool>>,
 }
 
 impl Db {
@@ -25,7 +27,32 @@ impl Db {
         Db {
             sql: state.storage().sql(),
             counts: Rc::new(Cell::new((0, 0))),
+            migrated: Rc::new(Cell::new(false)),
         }
+    }
+
+    /// Brings the schema up to `migrations` once per object lifetime (and again after
+    /// [`Db::forget_schema`]).
+    pub fn ensure_schema(
+        &self,
+        state: &State,
+        migrations: &'static [Migration],
+    ) -> worker::Result<()> {
+        if !self.migrated.get() {
+            migrate(state, self, migrations)?;
+            self.migrated.set(true);
+        }
+        Ok(())
+    }
+
+    /// Whether this object has used its storage (its schema is in place) in this lifetime.
+    pub fn is_migrated(&self) -> bool {
+        self.migrated.get()
+    }
+
+    /// The storage was wiped: the next use migrates again.
+    pub fn forget_schema(&self) {
+        self.migrated.set(false);
     }
 
     fn count(&self, cursor: &worker::SqlCursor) {
@@ -91,7 +118,7 @@ struct Version {
 
 /// Brings the object's schema up to `migrations.len()`, one version per transaction.
 /// Safe to call on every request: a current schema costs one indexed read.
-pub fn migrate(state: &State, db: &Db, migrations: &'static [Migration]) -> worker::Result<()> {
+fn migrate(state: &State, db: &Db, migrations: &'static [Migration]) -> worker::Result<()> {
     db.run(
         "CREATE TABLE IF NOT EXISTS _schema (id INTEGER PRIMARY KEY CHECK (id = 1), version INTEGER NOT NULL)",
         None,

@@ -5,7 +5,6 @@
 use crate::internal::{self, reply};
 use crate::sql::{self, Db};
 use serde::Deserialize;
-use std::cell::Cell;
 use wandstore_core::abuse::{BanPolicy, ClientRecord, Counter};
 use wandstore_protocol::guard::{
     Ban, CheckClient, CountHit, GuardError, GuardQuestion, StrikeClient,
@@ -32,7 +31,6 @@ struct Row {
 pub struct AbuseGuard {
     state: State,
     db: Db,
-    migrated: Cell<bool>,
 }
 
 impl DurableObject for AbuseGuard {
@@ -40,15 +38,11 @@ impl DurableObject for AbuseGuard {
         AbuseGuard {
             db: Db::new(&state),
             state,
-            migrated: Cell::new(false),
         }
     }
 
     async fn fetch(&self, req: Request) -> Result<Response> {
-        if !self.migrated.get() {
-            sql::migrate(&self.state, &self.db, MIGRATIONS)?;
-            self.migrated.set(true);
-        }
+        self.db.ensure_schema(&self.state, MIGRATIONS)?;
         let question: GuardQuestion = match internal::read_question(&req).await? {
             Ok(q) => q,
             Err(e) => return Ok(internal::unreadable(&e)),

@@ -8,7 +8,7 @@ use std::cell::RefCell;
 use wandstore_core::abuse::shard;
 use wandstore_core::cached::TtlMap;
 use wandstore_protocol::guard::{
-    CheckClient, CountHit, GuardError, GuardQuestion, Quota, StrikeClient,
+    Ban, CheckClient, CountHit, GuardError, GuardQuestion, Quota, StrikeClient,
 };
 use wandstore_protocol::wire::{AskError, Question};
 use worker::Env;
@@ -38,7 +38,7 @@ where
     internal::ask(stub, question, rid).await
 }
 
-/// The ban on this client now, if any (a known ban is remembered until it ends).
+/// The ban on this client now, if any (the guard's answer is kept for a second).
 pub async fn banned_until(
     env: &Env,
     client: &str,
@@ -48,20 +48,10 @@ pub async fn banned_until(
     if let Some(known) = KNOWN.with(|k| k.borrow().get(client, now_ms).copied()) {
         return Ok(known.filter(|until| *until > now_ms));
     }
-    let ban = ask(
-        env,
-        client,
-        CheckClient {
-            client: client.to_owned(),
-        },
-        rid,
-    )
-    .await?;
-    KNOWN.with(|k| {
-        k.borrow_mut()
-            .insert(client.to_owned(), ban.until_ms, now_ms)
-    });
-    Ok(ban.until_ms)
+    let check = CheckClient {
+        client: client.to_owned(),
+    };
+    ask_and_remember(env, client, check, now_ms, rid).await
 }
 
 /// A strike against this client; the ban it brings, if it does.
@@ -71,15 +61,24 @@ pub async fn strike(
     now_ms: u64,
     rid: &str,
 ) -> Result<Option<u64>, AskError<GuardError>> {
-    let ban = ask(
-        env,
-        client,
-        StrikeClient {
-            client: client.to_owned(),
-        },
-        rid,
-    )
-    .await?;
+    let strike = StrikeClient {
+        client: client.to_owned(),
+    };
+    ask_and_remember(env, client, strike, now_ms, rid).await
+}
+
+/// Asks the client's guard a question answered by a [`Ban`], and keeps the answer.
+async fn ask_and_remember<Q>(
+    env: &Env,
+    client: &str,
+    question: Q,
+    now_ms: u64,
+    rid: &str,
+) -> Result<Option<u64>, AskError<GuardError>>
+where
+    Q: Question<Envelope = GuardQuestion, Answer = Ban, Error = GuardError>,
+{
+    let ban = ask(env, client, question, rid).await?;
     KNOWN.with(|k| {
         k.borrow_mut()
             .insert(client.to_owned(), ban.until_ms, now_ms)

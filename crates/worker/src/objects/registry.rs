@@ -5,7 +5,6 @@
 use crate::internal::{self, reply};
 use crate::sql::{self, Db};
 use serde::Deserialize;
-use std::cell::Cell;
 use wandstore_core::money::Currency;
 use wandstore_core::store::StoreSlug;
 use wandstore_protocol::registry::{ForgetStore, RegistryQuestion, WriteEntry};
@@ -45,7 +44,6 @@ struct DomainRow {
 pub struct StoreRegistry {
     state: State,
     db: Db,
-    migrated: Cell<bool>,
 }
 
 impl DurableObject for StoreRegistry {
@@ -53,15 +51,11 @@ impl DurableObject for StoreRegistry {
         StoreRegistry {
             db: Db::new(&state),
             state,
-            migrated: Cell::new(false),
         }
     }
 
     async fn fetch(&self, req: Request) -> Result<Response> {
-        if !self.migrated.get() {
-            sql::migrate(&self.state, &self.db, MIGRATIONS)?;
-            self.migrated.set(true);
-        }
+        self.db.ensure_schema(&self.state, MIGRATIONS)?;
         let question: RegistryQuestion = match internal::read_question(&req).await? {
             Ok(q) => q,
             Err(e) => return Ok(internal::unreadable(&e)),

@@ -32,7 +32,6 @@ pub struct ShopperStorefront {
     state: State,
     env: Env,
     db: Db,
-    migrated: Cell<bool>,
     /// The store's settings and catalog answers, kept for the snapshot TTL.
     view: RefCell<store_view::StoreView>,
     /// What serving the current request cost (reported to the entry's log line).
@@ -50,7 +49,6 @@ impl DurableObject for ShopperStorefront {
         ShopperStorefront {
             db: Db::new(&state),
             state,
-            migrated: Cell::new(false),
             view: RefCell::new(store_view::StoreView::default()),
             report: RefCell::new(ObjectReport::default()),
             retention: Retention::from_vars(|name| env.var(name).ok().map(|v| v.to_string())),
@@ -80,7 +78,7 @@ impl DurableObject for ShopperStorefront {
                 &ctx.request_id,
             ),
         };
-        if self.migrated.get() {
+        if self.db.is_migrated() {
             // Best effort: a failure here never fails the page; the next request tries again.
             if let Err(e) = self.note_activity().await {
                 let event = BestEffortFailed {
@@ -102,7 +100,7 @@ impl DurableObject for ShopperStorefront {
 impl ShopperStorefront {
     /// Forgets what memory holds of the storage (after it was deleted).
     fn forget(&self) {
-        self.migrated.set(false);
+        self.db.forget_schema();
         self.activity.set(None);
     }
 
@@ -175,10 +173,6 @@ impl ShopperStorefront {
     }
 
     fn ensure_schema(&self) -> Result<()> {
-        if !self.migrated.get() {
-            schema::migrate(self)?;
-            self.migrated.set(true);
-        }
-        Ok(())
+        schema::ensure(self)
     }
 }

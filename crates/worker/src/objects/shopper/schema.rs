@@ -25,7 +25,7 @@ const MIGRATIONS: &[sql::Migration] = &[
     ],
 ];
 
-/// Brings the schema up to date.
-pub fn migrate(object: &ShopperStorefront) -> worker::Result<()> {
-    sql::migrate(&object.state, &object.db, MIGRATIONS)
+/// Brings the schema up to date, once per object lifetime.
+pub fn ensure(object: &ShopperStorefront) -> worker::Result<()> {
+    object.db.ensure_schema(&object.state, MIGRATIONS)
 }

@@ -44,7 +44,7 @@ const MIGRATIONS: &[sql::Migration] = &[
     ],
 ];
 
-/// Brings the schema up to date.
-pub fn migrate(s: &StoreState) -> worker::Result<()> {
-    sql::migrate(&s.state, &s.db, MIGRATIONS)
+/// Brings the schema up to date, once per object lifetime (and again after a wipe).
+pub fn ensure(s: &StoreState) -> worker::Result<()> {
+    s.db.ensure_schema(&s.state, MIGRATIONS)
 }

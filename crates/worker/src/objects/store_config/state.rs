@@ -24,7 +24,6 @@ pub struct StoreState {
     pub(super) env: Env,
     pub(super) db: Db,
     pub(super) tuning: Tuning,
-    migrated: Cell<bool>,
     /// The stored record, read once per object lifetime (this object is its only writer).
     pub(super) record: RefCell<Option<StoreRecord>>,
     /// The catalog as last synced, built from SQLite on first use.
@@ -50,7 +49,6 @@ impl StoreState {
             tuning: env_config::tuning(&env),
             state,
             env,
-            migrated: Cell::new(false),
             record: RefCell::new(None),
             catalog: RefCell::new(None),
             breaker: RefCell::new(None),
@@ -65,11 +63,7 @@ impl StoreState {
 
     /// Brings the schema up to date once per object lifetime (and again after a wipe).
     pub fn ensure_schema(&self) -> worker::Result<()> {
-        if !self.migrated.get() {
-            super::schema::migrate(self)?;
-            self.migrated.set(true);
-        }
-        Ok(())
+        super::schema::ensure(self)
     }
 
     /// Forgets everything held in memory (after the storage was wiped).
@@ -77,7 +71,7 @@ impl StoreState {
         *self.record.borrow_mut() = None;
         *self.catalog.borrow_mut() = None;
         *self.breaker.borrow_mut() = None;
-        self.migrated.set(false);
+        self.db.forget_schema();
     }
 
     pub fn count_request(&self) {
