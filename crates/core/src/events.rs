@@ -124,6 +124,49 @@ impl Event for BreakerMoved {
     }
 }
 
+/// A cron run's summary line: which stores it asked to refresh, or why it could not ask.
+#[derive(Debug, Clone, Serialize)]
+pub struct CronRun {
+    /// The cron expression that fired.
+    pub cron: String,
+    #[serde(flatten)]
+    pub outcome: CronOutcome,
+    pub duration_ms: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(untagged)]
+pub enum CronOutcome {
+    /// The run's page of stores was asked.
+    Asked {
+        /// Stores registered.
+        stores: usize,
+        /// Stores asked this run (its page).
+        asked: usize,
+        /// Stores that started a catalog refresh.
+        refreshes_started: usize,
+        /// `slug: error code` of each store whose object could not be asked.
+        failed: Vec<String>,
+    },
+    /// The store list could not be read: nothing was asked.
+    Failed { error: String },
+}
+
+impl Event for CronRun {
+    fn msg(&self) -> &'static str {
+        "cron"
+    }
+
+    /// Info when every store was asked, warn when some could not be, error when none was.
+    fn level(&self) -> Level {
+        match &self.outcome {
+            CronOutcome::Asked { failed, .. } if failed.is_empty() => Level::Info,
+            CronOutcome::Asked { .. } => Level::Warn,
+            CronOutcome::Failed { .. } => Level::Error,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -206,5 +249,50 @@ mod tests {
             (v["store"].as_str(), v["upstream"].as_str()),
             (Some("demo"), Some("shopify"))
         );
+    }
+
+    #[test]
+    fn cron_runs_are_info_warn_or_error_by_outcome() {
+        let run = |outcome| CronRun {
+            cron: "*/15 * * * *".into(),
+            outcome,
+            duration_ms: 12,
+        };
+        let asked = |failed: Vec<String>| CronOutcome::Asked {
+            stores: 3,
+            asked: 2,
+            refreshes_started: 1,
+            failed,
+        };
+        let v = parsed(&run(asked(vec![])).line(1, "rid"));
+        assert_eq!(
+            (v["msg"].as_str(), v["level"].as_str(), v["cron"].as_str()),
+            (Some("cron"), Some("info"), Some("*/15 * * * *"))
+        );
+        assert_eq!(
+            (
+                v["stores"].as_u64(),
+                v["asked"].as_u64(),
+                v["refreshes_started"].as_u64(),
+                v["duration_ms"].as_u64()
+            ),
+            (Some(3), Some(2), Some(1), Some(12))
+        );
+        assert_eq!(v["failed"], serde_json::json!([]));
+        assert!(v.get("error").is_none());
+        let v = parsed(&run(asked(vec!["demo: upstream_unavailable".into()])).line(1, ""));
+        assert_eq!(v["level"], "warn");
+        assert_eq!(v["failed"][0], "demo: upstream_unavailable");
+        let v = parsed(
+            &run(CronOutcome::Failed {
+                error: "registry down".into(),
+            })
+            .line(1, ""),
+        );
+        assert_eq!(
+            (v["level"].as_str(), v["error"].as_str()),
+            (Some("error"), Some("registry down"))
+        );
+        assert!(v.get("stores").is_none());
     }
 }

@@ -5,7 +5,7 @@
 use crate::objects::{registry_client, store_client};
 use crate::random;
 use wandstore_core::cron_plan;
-use wandstore_core::log::{Level, event_line};
+use wandstore_core::events::{CronOutcome, CronRun, Event};
 use wandstore_protocol::EdgeError;
 use wandstore_protocol::registry::ListStores;
 use wandstore_protocol::store::RefreshIfStale;
@@ -15,41 +15,25 @@ pub async fn run(event: &ScheduledEvent, env: &Env) {
     let rid = random::request_id();
     let started = worker::Date::now().as_millis();
     let scheduled = event.schedule().max(0.0) as u64;
-    let (level, mut fields) = match refresh_page(env, &rid, scheduled).await {
-        Ok((stores, asked, started_syncs, failed)) => (
-            if failed.is_empty() {
-                Level::Info
-            } else {
-                Level::Warn
-            },
-            serde_json::json!({
-                "cron": event.cron(),
-                "stores": stores,
-                "asked": asked,
-                "refreshes_started": started_syncs,
-                "failed": failed,
-            }),
-        ),
-        Err(e) => (
-            Level::Error,
-            serde_json::json!({ "cron": event.cron(), "error": e.detail.unwrap_or(e.message) }),
-        ),
-    };
+    let outcome = refresh_page(env, &rid, scheduled)
+        .await
+        .unwrap_or_else(|e| CronOutcome::Failed {
+            error: e.detail.unwrap_or(e.message),
+        });
     let now = worker::Date::now().as_millis();
-    fields["duration_ms"] = now.saturating_sub(started).into();
-    console_log!("{}", event_line(now, level, "cron", &rid, fields));
+    let line = CronRun {
+        cron: event.cron(),
+        outcome,
+        duration_ms: now.saturating_sub(started),
+    }
+    .line(now, &rid);
+    console_log!("{line}");
 }
 
-/// (stores registered, stores asked this run, refreshes started, stores whose object could
-/// not be asked)
-async fn refresh_page(
-    env: &Env,
-    rid: &str,
-    scheduled_ms: u64,
-) -> Result<(usize, usize, usize, Vec<String>), EdgeError> {
+async fn refresh_page(env: &Env, rid: &str, scheduled_ms: u64) -> Result<CronOutcome, EdgeError> {
     let stores = registry_client::ask(env, ListStores, rid).await?;
     let page = &stores[cron_plan::page(scheduled_ms, stores.len())];
-    let mut started = 0;
+    let mut refreshes_started = 0;
     let mut failed = Vec::new();
     for batch in page.chunks(cron_plan::BATCH) {
         let asks = batch
@@ -57,11 +41,16 @@ async fn refresh_page(
             .map(|entry| store_client::ask(env, &entry.slug, RefreshIfStale, rid));
         for (entry, answer) in batch.iter().zip(futures::future::join_all(asks).await) {
             match answer {
-                Ok(answer) if answer.started => started += 1,
+                Ok(answer) if answer.started => refreshes_started += 1,
                 Ok(_) => {}
                 Err(e) => failed.push(format!("{}: {}", entry.slug, EdgeError::from(e).code)),
             }
         }
     }
-    Ok((stores.len(), page.len(), started, failed))
+    Ok(CronOutcome::Asked {
+        stores: stores.len(),
+        asked: page.len(),
+        refreshes_started,
+        failed,
+    })
 }
