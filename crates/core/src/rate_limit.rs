@@ -53,6 +53,20 @@ impl RateClass {
         }
     }
 
+    /// Whom a store request of this class counts against, as limiter subjects: page reads,
+    /// searches and the admin API per client; cart writes per shopper and per client;
+    /// checkouts per shopper. Without a client key (see [`client_key`]) the per-client limits
+    /// do not apply.
+    pub fn subjects(self, shopper_tag: &str, client: Option<&str>) -> Vec<String> {
+        let shopper = format!("shopper:{shopper_tag}");
+        let client = client.map(|c| format!("client:{c}"));
+        match self {
+            RateClass::Pages | RateClass::Search | RateClass::Admin => client.into_iter().collect(),
+            RateClass::CartWrites => std::iter::once(shopper).chain(client).collect(),
+            RateClass::Checkout => vec![shopper],
+        }
+    }
+
     /// The binding's period in seconds (wrangler.toml's `simple.period`): what `Retry-After`
     /// says, since the binding reports no remaining count or reset time.
     pub fn period_secs(self) -> u64 {
@@ -140,5 +154,22 @@ mod tests {
         assert_eq!(RateDecision::Unavailable.name(), "unavailable");
         assert_eq!(RateClass::Checkout.exact_limit(), Some(10));
         assert_eq!(RateClass::Pages.exact_limit(), None);
+    }
+
+    #[test]
+    fn classes_count_clients_shoppers_or_both() {
+        let ip = Some("203.0.113.7");
+        assert_eq!(RateClass::Pages.subjects("s1", ip), ["client:203.0.113.7"]);
+        assert_eq!(RateClass::Search.subjects("s1", ip), ["client:203.0.113.7"]);
+        assert_eq!(
+            RateClass::CartWrites.subjects("s1", ip),
+            ["shopper:s1", "client:203.0.113.7"]
+        );
+        assert_eq!(RateClass::Checkout.subjects("s1", ip), ["shopper:s1"]);
+        // Without a real client address only the per-shopper limits apply.
+        assert!(RateClass::Pages.subjects("s1", None).is_empty());
+        assert!(RateClass::Admin.subjects("s1", None).is_empty());
+        assert_eq!(RateClass::CartWrites.subjects("s1", None), ["shopper:s1"]);
+        assert_eq!(RateClass::Checkout.subjects("s1", None), ["shopper:s1"]);
     }
 }

@@ -3,7 +3,7 @@
 //! forwards a client's own internal headers, so the object trusts it.
 
 use serde::{Deserialize, Serialize};
-use wandstore_core::identity::ShopperId;
+use wandstore_core::identity::{CookieScope, ShopperId, VISITED_HOME, set_cookie_header};
 use wandstore_core::store::StoreSlug;
 
 /// The internal header that carries a [`ShopperContext`] as JSON.
@@ -86,6 +86,40 @@ impl ObjectReport {
     }
 }
 
+/// The shopper cookie a streamed-through answer may need to set, decided once the object's
+/// report is read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CookieDraft {
+    pub token: String,
+    pub scope: CookieScope,
+    /// Minted for this request (else: re-set to drop a used hint).
+    pub new: bool,
+}
+
+impl CookieDraft {
+    /// The `Set-Cookie` value, given the answer's status and what the object reported; `None`
+    /// when nothing changes. A new shopper's cookie is set only on a success (with the
+    /// `VISITED_HOME` hint when their home view went unrecorded); a returning shopper's is set
+    /// again, without the hint, once the hint was counted.
+    pub fn header(&self, status: u16, report: &ObjectReport) -> Option<String> {
+        if self.new && status < 400 {
+            let hint = if report.unrecorded_home_view {
+                VISITED_HOME
+            } else {
+                ""
+            };
+            Some(set_cookie_header(
+                &format!("{}{hint}", self.token),
+                &self.scope,
+            ))
+        } else if !self.new && report.hint_used {
+            Some(set_cookie_header(&self.token, &self.scope))
+        } else {
+            None
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -134,6 +168,40 @@ mod tests {
         assert_eq!(
             ObjectReport::from_header("{}"),
             Some(ObjectReport::default())
+        );
+    }
+
+    #[test]
+    fn cookies_are_set_for_new_shoppers_and_to_drop_a_counted_hint() {
+        let draft = |new| CookieDraft {
+            token: "v1.demo.tok".into(),
+            scope: CookieScope::new("/", "https", "shop.example.com"),
+            new,
+        };
+        let report = |unrecorded_home_view, hint_used| ObjectReport {
+            unrecorded_home_view,
+            hint_used,
+            ..ObjectReport::default()
+        };
+        let set = draft(true).header(200, &report(true, false)).unwrap();
+        assert!(
+            set.contains(&format!("=v1.demo.tok{VISITED_HOME};")),
+            "{set}"
+        );
+        let set = draft(true).header(303, &report(false, false)).unwrap();
+        assert!(
+            set.contains("=v1.demo.tok;") && set.contains("; Secure"),
+            "{set}"
+        );
+        // A failed first request sets nothing: no cookie for a page that was not served.
+        assert_eq!(draft(true).header(404, &report(true, false)), None);
+        assert_eq!(draft(true).header(500, &report(false, false)), None);
+        // A returning shopper's cookie changes only when the hint was counted.
+        assert_eq!(draft(false).header(200, &report(false, false)), None);
+        let set = draft(false).header(200, &report(false, true)).unwrap();
+        assert!(
+            set.contains("=v1.demo.tok;") && !set.contains(VISITED_HOME),
+            "{set}"
         );
     }
 }

@@ -7,7 +7,7 @@ use crate::objects::SHOPPER_STOREFRONT;
 use crate::respond::{self, Audience};
 use crate::{admin, body, domains, env_config, health, random};
 use wandstore_core::headers::{PRIVATE_NO_STORE, security_headers};
-use wandstore_core::identity::{CookieScope, ShopperId, VISITED_HOME, set_cookie_header};
+use wandstore_core::identity::{CookieScope, ShopperId};
 use wandstore_core::limits::{self, BodyKind};
 use wandstore_core::log::{Level, RequestLog, accept_request_id, log_safe};
 use wandstore_core::rate_limit::{self, RateClass};
@@ -17,7 +17,9 @@ use wandstore_core::tenant::{self, HostRoute, StorePath, Target};
 use wandstore_protocol::EdgeError;
 use wandstore_protocol::edge::route_error;
 use wandstore_protocol::guard::Quota;
-use wandstore_protocol::shopper::{CONTEXT_HEADER, ObjectReport, REPORT_HEADER, ShopperContext};
+use wandstore_protocol::shopper::{
+    CONTEXT_HEADER, CookieDraft, ObjectReport, REPORT_HEADER, ShopperContext,
+};
 use wandstore_render::Chrome;
 use worker::{Env, Headers, Method, Request, Response, console_log, web_sys};
 
@@ -43,35 +45,6 @@ enum Routed {
         /// An exact limit's quota, reported in `RateLimit` headers.
         quota: Option<Quota>,
     },
-}
-
-/// The shopper cookie a streamed-through answer may need to set.
-struct CookieDraft {
-    token: String,
-    scope: CookieScope,
-    /// Minted for this request (else: re-set to drop a used hint).
-    new: bool,
-}
-
-impl CookieDraft {
-    /// The `Set-Cookie` value, given what the object reported; `None` when nothing changes.
-    fn header(&self, status: u16, report: &ObjectReport) -> Option<String> {
-        if self.new && status < 400 {
-            let hint = if report.unrecorded_home_view {
-                VISITED_HOME
-            } else {
-                ""
-            };
-            Some(set_cookie_header(
-                &format!("{}{hint}", self.token),
-                &self.scope,
-            ))
-        } else if !self.new && report.hint_used {
-            Some(set_cookie_header(&self.token, &self.scope))
-        } else {
-            None
-        }
-    }
 }
 
 /// Handles one client request. Never fails: every error becomes a response and a log line.
@@ -422,10 +395,9 @@ async fn storefront(
     })
 }
 
-/// Counts the request against its route's rate-limit class: page reads and searches per
-/// client, cart writes per shopper and per client, checkouts per shopper (exactly). Without a
-/// real client address (none, or loopback in local development) the per-client limits and
-/// bans do not apply.
+/// Counts the request against its route's rate-limit class, for each of the class's subjects
+/// (`RateClass::subjects`; checkouts exactly). Without a real client address (none, or
+/// loopback in local development) the per-client limits and bans do not apply.
 async fn limit_store_request(
     env: &Env,
     client: &ClientHeaders,
@@ -434,26 +406,19 @@ async fn limit_store_request(
     log: &mut RequestLog,
 ) -> Result<Option<Quota>, EdgeError> {
     let client_key = rate_limit::client_key(client.get("cf-connecting-ip"));
-    let shopper_key = format!("shopper:{}", shopper.log_tag());
     if let Some(client) = &client_key {
         crate::rate_limit::check_ban(env, client, log).await?;
     }
+    let subjects = class.subjects(&shopper.log_tag(), client_key.as_deref());
     if let Some(limit) = class.exact_limit() {
-        return crate::rate_limit::check_exact(env, class, limit, &shopper_key, log).await;
+        let mut quota = None;
+        for who in &subjects {
+            quota = crate::rate_limit::check_exact(env, class, limit, who, log).await?;
+        }
+        return Ok(quota);
     }
-    let keys: Vec<String> = match class {
-        RateClass::Pages | RateClass::Search | RateClass::Admin => client_key
-            .as_ref()
-            .map(|c| format!("client:{c}"))
-            .into_iter()
-            .collect(),
-        RateClass::CartWrites => std::iter::once(shopper_key)
-            .chain(client_key.as_ref().map(|c| format!("client:{c}")))
-            .collect(),
-        RateClass::Checkout => vec![shopper_key],
-    };
-    for who in keys {
-        crate::rate_limit::check(env, class, &who, client_key.as_deref(), log).await?;
+    for who in &subjects {
+        crate::rate_limit::check(env, class, who, client_key.as_deref(), log).await?;
     }
     Ok(None)
 }
