@@ -132,6 +132,54 @@ impl Health {
     }
 }
 
+/// `/health/ready`'s answer: `ready` (200) when no dependency failed, else `unavailable`
+/// (503), with each check as `{name, ok, duration_ms, error?}` (a slow check is still ok here;
+/// `/health` calls it degraded).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Readiness {
+    pub status: &'static str,
+    pub checks: Vec<ReadyCheck>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ReadyCheck {
+    pub name: String,
+    pub ok: bool,
+    pub duration_ms: u64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
+impl Readiness {
+    pub fn of(checks: &[Check]) -> Self {
+        let checks: Vec<ReadyCheck> = checks
+            .iter()
+            .map(|c| {
+                let ok = c.status != CheckStatus::Failed;
+                ReadyCheck {
+                    name: c.name.clone(),
+                    ok,
+                    duration_ms: c.duration_ms,
+                    error: if ok { None } else { c.detail.clone() },
+                }
+            })
+            .collect();
+        let ready = checks.iter().all(|c| c.ok);
+        Readiness {
+            status: if ready { "ready" } else { "unavailable" },
+            checks,
+        }
+    }
+
+    pub fn http_status(&self) -> u16 {
+        if self.checks.iter().all(|c| c.ok) {
+            200
+        } else {
+            503
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -191,5 +239,27 @@ mod tests {
         assert_eq!(json["status"], "ok");
         assert_eq!(json["name"], "store:a");
         assert!(json.get("critical").is_none());
+    }
+
+    #[test]
+    fn readiness_fails_only_on_a_failed_dependency() {
+        let slow = Check::dependency("r2:THEMES", Ok(()), SLOW_MS + 1);
+        let ok = Check::dependency("durable_objects", Ok(()), 3);
+        let ready = Readiness::of(&[ok.clone(), slow]);
+        assert_eq!((ready.status, ready.http_status()), ("ready", 200));
+        let v = serde_json::to_value(&ready).unwrap();
+        assert_eq!(
+            v["checks"][1],
+            serde_json::json!({"name": "r2:THEMES", "ok": true, "duration_ms": SLOW_MS + 1}),
+            "a slow check is ok here and carries no error"
+        );
+        let failed = Check::dependency("r2:BACKUPS", Err("no binding".into()), 1);
+        let not = Readiness::of(&[ok, failed]);
+        assert_eq!((not.status, not.http_status()), ("unavailable", 503));
+        assert_eq!(
+            (not.checks[1].ok, not.checks[1].error.as_deref()),
+            (false, Some("no binding"))
+        );
+        assert_eq!(Readiness::of(&[]).http_status(), 200);
     }
 }

@@ -8,7 +8,7 @@ use crate::{env_config, respond};
 use futures::FutureExt;
 use serde::Serialize;
 use std::time::Duration;
-use wandstore_core::health::{Check, CheckStatus, Health};
+use wandstore_core::health::{Check, Health, Readiness};
 use wandstore_protocol::registry::ListStores;
 use wandstore_protocol::store::ShowCatalogStatus;
 use worker::{Delay, Env, Response};
@@ -65,26 +65,8 @@ async fn dependency_checks(env: &Env, request_id: &str) -> Vec<Check> {
 
 /// `GET /health/ready`: 200 `ready` when every dependency answers, else 503 `unavailable`.
 pub async fn ready(env: &Env, request_id: &str) -> Response {
-    let checks = dependency_checks(env, request_id).await;
-    let ok = checks.iter().all(|c| c.status != CheckStatus::Failed);
-    let body = serde_json::json!({
-        "status": if ok { "ready" } else { "unavailable" },
-        "checks": checks.iter().map(legacy).collect::<Vec<_>>(),
-    });
-    no_store(respond::json(if ok { 200 } else { 503 }, &body))
-}
-
-/// `/health/ready`'s check shape: `{name, ok, duration_ms, error?}`.
-fn legacy(c: &Check) -> serde_json::Value {
-    let mut v = serde_json::json!({
-        "name": c.name,
-        "ok": c.status != CheckStatus::Failed,
-        "duration_ms": c.duration_ms,
-    });
-    if let (CheckStatus::Failed, Some(detail)) = (c.status, &c.detail) {
-        v["error"] = detail.clone().into();
-    }
-    v
+    let readiness = Readiness::of(&dependency_checks(env, request_id).await);
+    no_store(respond::json(readiness.http_status(), &readiness))
 }
 
 #[derive(Serialize)]
