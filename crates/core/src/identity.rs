@@ -97,6 +97,16 @@ impl CookieSigner {
         })
     }
 
+    /// The secret new tokens are signed with.
+    pub(crate) fn current_key(&self) -> &[u8] {
+        &self.current
+    }
+
+    /// Every secret a token may be signed with: the current one, then the previous ones.
+    pub(crate) fn keys(&self) -> impl Iterator<Item = &[u8]> {
+        std::iter::once(self.current.as_slice()).chain(self.previous.iter().map(Vec::as_slice))
+    }
+
     /// The token for this shopper at this store, signed with the current secret.
     pub fn sign(&self, store: &StoreSlug, shopper: &ShopperId) -> String {
         let fields = [store.as_str(), shopper.as_str()];

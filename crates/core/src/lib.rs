@@ -4,6 +4,7 @@
 //! Time, randomness and ids are passed in by the shell (crates/worker) or by tests.
 
 pub mod abuse;
+pub mod asset;
 pub mod breaker;
 pub mod cached;
 pub mod cart;
@@ -25,6 +26,7 @@ pub mod limits;
 pub mod log;
 pub mod metrics;
 pub mod money;
+pub mod owner_access;
 pub mod rate_limit;
 pub mod retention;
 pub mod routes;

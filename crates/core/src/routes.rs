@@ -29,6 +29,12 @@ pub enum StoreRoute<'a> {
     Checkout,
     /// `GET` or `POST` `api/cart`.
     CartApi,
+    /// `assets/{file}`: an owner's uploaded file, by its content-hashed name.
+    Asset(&'a str),
+    /// `favicon.ico`: the theme's favicon or the platform's.
+    Favicon,
+    /// `live`: the live-preview WebSocket (only under a preview link).
+    Live,
 }
 
 impl StoreRoute<'_> {
@@ -71,6 +77,11 @@ impl<'a> StoreRoute<'a> {
                 Some(_) => Err(RouteError::MethodNotAllowed("POST")),
                 None => Err(RouteError::NotFound),
             },
+            ["assets", file] if read && !file.is_empty() => Ok(StoreRoute::Asset(file)),
+            ["favicon.ico"] if read => Ok(StoreRoute::Favicon),
+            ["live"] if method == "GET" => Ok(StoreRoute::Live),
+            ["assets", _] | ["favicon.ico"] => Err(RouteError::MethodNotAllowed("GET, HEAD")),
+            ["live"] => Err(RouteError::MethodNotAllowed("GET")),
             ["checkout"] if post => Ok(StoreRoute::Checkout),
             ["checkout"] => Err(RouteError::MethodNotAllowed("POST")),
             _ => Err(RouteError::NotFound),
@@ -86,7 +97,10 @@ pub enum PlatformRoute<'a> {
     /// `/health`: readiness plus environment and version.
     Health,
     SecurityTxt,
+    /// `/schemas/theme.json`: the theme's JSON Schema, public.
+    ThemeSchema,
     Admin(AdminRoute<'a>),
+    Console(ConsoleRoute),
 }
 
 impl<'a> PlatformRoute<'a> {
@@ -94,11 +108,15 @@ impl<'a> PlatformRoute<'a> {
         if let Some(rest) = path.strip_prefix("/admin/") {
             return AdminRoute::parse(method, rest).map(PlatformRoute::Admin);
         }
+        if path == "/console" || path.starts_with("/console/") {
+            return ConsoleRoute::parse(method, path).map(PlatformRoute::Console);
+        }
         let route = match path {
             "/health/live" => PlatformRoute::HealthLive,
             "/health/ready" => PlatformRoute::HealthReady,
             "/health" => PlatformRoute::Health,
             "/.well-known/security.txt" => PlatformRoute::SecurityTxt,
+            "/schemas/theme.json" => PlatformRoute::ThemeSchema,
             _ => return Err(RouteError::NotFound),
         };
         if is_read(method) {
@@ -123,6 +141,26 @@ pub enum AdminRoute<'a> {
     SyncCatalog(&'a str),
     CatalogStatus(&'a str),
     Metrics(&'a str),
+    /// `GET stores/{s}/theme`: published and draft.
+    Theme(&'a str),
+    /// `PUT stores/{s}/theme/draft`.
+    PutDraft(&'a str),
+    /// `POST stores/{s}/theme/publish`.
+    Publish(&'a str),
+    /// `GET stores/{s}/theme/versions`.
+    Versions(&'a str),
+    /// `POST stores/{s}/theme/rollback`.
+    Rollback(&'a str),
+    /// `POST stores/{s}/theme/preview`: a signed preview link.
+    Preview(&'a str),
+    /// `GET stores/{s}/assets`.
+    Assets(&'a str),
+    /// `PUT stores/{s}/assets/{name}`.
+    PutAsset(&'a str, &'a str),
+    /// `DELETE stores/{s}/assets/{name}`.
+    DeleteAsset(&'a str, &'a str),
+    /// `POST stores/{s}/owner-token/rotate`.
+    RotateOwnerToken(&'a str),
 }
 
 impl<'a> AdminRoute<'a> {
@@ -144,6 +182,33 @@ impl<'a> AdminRoute<'a> {
             (["stores", slug, "catalog"], "GET") => Ok(AdminRoute::CatalogStatus(slug)),
             (["stores", slug, "metrics"], "GET") => Ok(AdminRoute::Metrics(slug)),
             (["stores", _, "catalog" | "metrics"], _) => Err(RouteError::MethodNotAllowed("GET")),
+            (["stores", slug, "theme"], "GET") => Ok(AdminRoute::Theme(slug)),
+            (["stores", slug, "theme", "draft"], "PUT") => Ok(AdminRoute::PutDraft(slug)),
+            (["stores", slug, "theme", "publish"], "POST") => Ok(AdminRoute::Publish(slug)),
+            (["stores", slug, "theme", "versions"], "GET") => Ok(AdminRoute::Versions(slug)),
+            (["stores", slug, "theme", "rollback"], "POST") => Ok(AdminRoute::Rollback(slug)),
+            (["stores", slug, "theme", "preview"], "POST") => Ok(AdminRoute::Preview(slug)),
+            (["stores", slug, "assets"], "GET") => Ok(AdminRoute::Assets(slug)),
+            (["stores", slug, "assets", name], "PUT") if !name.is_empty() => {
+                Ok(AdminRoute::PutAsset(slug, name))
+            }
+            (["stores", slug, "assets", name], "DELETE") if !name.is_empty() => {
+                Ok(AdminRoute::DeleteAsset(slug, name))
+            }
+            (["stores", slug, "owner-token", "rotate"], "POST") => {
+                Ok(AdminRoute::RotateOwnerToken(slug))
+            }
+            (["stores", _, "theme" | "assets"], _) | (["stores", _, "theme", "versions"], _) => {
+                Err(RouteError::MethodNotAllowed("GET"))
+            }
+            (["stores", _, "theme", "draft"], _) => Err(RouteError::MethodNotAllowed("PUT")),
+            (["stores", _, "assets", n], _) if !n.is_empty() => {
+                Err(RouteError::MethodNotAllowed("PUT, DELETE"))
+            }
+            (["stores", _, "theme", "publish" | "rollback" | "preview"], _)
+            | (["stores", _, "owner-token", "rotate"], _) => {
+                Err(RouteError::MethodNotAllowed("POST"))
+            }
             _ => Err(RouteError::NotFound),
         }
     }
@@ -157,7 +222,80 @@ impl<'a> AdminRoute<'a> {
             | AdminRoute::DeleteStore(s)
             | AdminRoute::SyncCatalog(s)
             | AdminRoute::CatalogStatus(s)
-            | AdminRoute::Metrics(s) => Some(s),
+            | AdminRoute::Metrics(s)
+            | AdminRoute::Theme(s)
+            | AdminRoute::PutDraft(s)
+            | AdminRoute::Publish(s)
+            | AdminRoute::Versions(s)
+            | AdminRoute::Rollback(s)
+            | AdminRoute::Preview(s)
+            | AdminRoute::Assets(s)
+            | AdminRoute::PutAsset(s, _)
+            | AdminRoute::DeleteAsset(s, _)
+            | AdminRoute::RotateOwnerToken(s) => Some(s),
+        }
+    }
+
+    /// Whether the store's owner token may use this route (the owner API); every route takes
+    /// the platform admin token.
+    pub fn owner_may(&self) -> bool {
+        matches!(
+            self,
+            AdminRoute::Theme(_)
+                | AdminRoute::PutDraft(_)
+                | AdminRoute::Publish(_)
+                | AdminRoute::Versions(_)
+                | AdminRoute::Rollback(_)
+                | AdminRoute::Preview(_)
+                | AdminRoute::Assets(_)
+                | AdminRoute::PutAsset(..)
+                | AdminRoute::DeleteAsset(..)
+                | AdminRoute::RotateOwnerToken(_)
+        )
+    }
+}
+
+/// A page or form of the owner console (under `/console`, on the platform host only).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ConsoleRoute {
+    /// `GET /console`: the sign-in form, or the editor when signed in.
+    Home,
+    /// `POST /console/sign-in`: store and owner token → session cookie.
+    SignIn,
+    /// `POST /console/sign-out`.
+    SignOut,
+    /// `POST /console/theme`: save the draft from the editor's form.
+    SaveDraft,
+    /// `POST /console/publish`.
+    Publish,
+    /// `POST /console/rollback`.
+    Rollback,
+    /// `POST /console/assets`: upload a logo or favicon (multipart).
+    Upload,
+}
+
+impl ConsoleRoute {
+    pub fn parse(method: &str, path: &str) -> Result<Self, RouteError> {
+        let route = match path.trim_end_matches('/') {
+            "/console" => {
+                return if is_read(method) {
+                    Ok(ConsoleRoute::Home)
+                } else {
+                    Err(RouteError::MethodNotAllowed("GET, HEAD"))
+                };
+            }
+            "/console/sign-in" => ConsoleRoute::SignIn,
+            "/console/sign-out" => ConsoleRoute::SignOut,
+            "/console/theme" => ConsoleRoute::SaveDraft,
+            "/console/publish" => ConsoleRoute::Publish,
+            "/console/rollback" => ConsoleRoute::Rollback,
+            "/console/assets" => ConsoleRoute::Upload,
+            _ => return Err(RouteError::NotFound),
+        };
+        if method == "POST" {
+            Ok(route)
+        } else {
+            Err(RouteError::MethodNotAllowed("POST"))
         }
     }
 }
@@ -308,5 +446,102 @@ mod tests {
         }
         assert_eq!(AdminRoute::Metrics("acme").store(), Some("acme"));
         assert_eq!(AdminRoute::ListStores.store(), None);
+    }
+
+    #[test]
+    fn owner_routes_and_who_may_use_them() {
+        let table: &[(&str, &str, Result<AdminRoute, RouteError>)] = &[
+            ("GET", "stores/acme/theme", Ok(AdminRoute::Theme("acme"))),
+            ("PUT", "stores/acme/theme", Err(MethodNotAllowed("GET"))),
+            ("PUT", "stores/acme/theme/draft", Ok(AdminRoute::PutDraft("acme"))),
+            ("POST", "stores/acme/theme/draft", Err(MethodNotAllowed("PUT"))),
+            ("POST", "stores/acme/theme/publish", Ok(AdminRoute::Publish("acme"))),
+            ("GET", "stores/acme/theme/publish", Err(MethodNotAllowed("POST"))),
+            ("GET", "stores/acme/theme/versions", Ok(AdminRoute::Versions("acme"))),
+            ("POST", "stores/acme/theme/rollback", Ok(AdminRoute::Rollback("acme"))),
+            ("POST", "stores/acme/theme/preview", Ok(AdminRoute::Preview("acme"))),
+            ("GET", "stores/acme/assets", Ok(AdminRoute::Assets("acme"))),
+            ("POST", "stores/acme/assets", Err(MethodNotAllowed("GET"))),
+            (
+                "PUT",
+                "stores/acme/assets/logo.png",
+                Ok(AdminRoute::PutAsset("acme", "logo.png")),
+            ),
+            (
+                "DELETE",
+                "stores/acme/assets/logo.png",
+                Ok(AdminRoute::DeleteAsset("acme", "logo.png")),
+            ),
+            (
+                "GET",
+                "stores/acme/assets/logo.png",
+                Err(MethodNotAllowed("PUT, DELETE")),
+            ),
+            (
+                "POST",
+                "stores/acme/owner-token/rotate",
+                Ok(AdminRoute::RotateOwnerToken("acme")),
+            ),
+            ("GET", "stores/acme/owner-token/rotate", Err(MethodNotAllowed("POST"))),
+            ("GET", "stores/acme/theme/nope", Err(NotFound)),
+            ("PUT", "stores/acme/assets/a/b", Err(NotFound)),
+        ];
+        for (method, rest, want) in table {
+            assert_eq!(&AdminRoute::parse(method, rest), want, "{method} {rest}");
+        }
+        assert_eq!(AdminRoute::PutAsset("acme", "x").store(), Some("acme"));
+        assert!(AdminRoute::Publish("acme").owner_may());
+        assert!(AdminRoute::RotateOwnerToken("acme").owner_may());
+        for admin_only in [
+            AdminRoute::ListStores,
+            AdminRoute::CreateStore,
+            AdminRoute::ShowStore("acme"),
+            AdminRoute::DeleteStore("acme"),
+            AdminRoute::PatchStore("acme"),
+            AdminRoute::SyncCatalog("acme"),
+            AdminRoute::IsolateMetrics,
+        ] {
+            assert!(!admin_only.owner_may(), "{admin_only:?}");
+        }
+    }
+
+    #[test]
+    fn console_routes() {
+        assert_eq!(ConsoleRoute::parse("GET", "/console"), Ok(ConsoleRoute::Home));
+        assert_eq!(ConsoleRoute::parse("HEAD", "/console/"), Ok(ConsoleRoute::Home));
+        assert_eq!(
+            ConsoleRoute::parse("POST", "/console"),
+            Err(MethodNotAllowed("GET, HEAD"))
+        );
+        assert_eq!(
+            ConsoleRoute::parse("POST", "/console/sign-in"),
+            Ok(ConsoleRoute::SignIn)
+        );
+        assert_eq!(
+            ConsoleRoute::parse("GET", "/console/publish"),
+            Err(MethodNotAllowed("POST"))
+        );
+        assert_eq!(ConsoleRoute::parse("GET", "/console/x"), Err(NotFound));
+        assert_eq!(
+            PlatformRoute::parse("GET", "/console/"),
+            Ok(PlatformRoute::Console(ConsoleRoute::Home))
+        );
+        assert_eq!(
+            PlatformRoute::parse("GET", "/schemas/theme.json"),
+            Ok(PlatformRoute::ThemeSchema)
+        );
+    }
+
+    #[test]
+    fn store_assets_favicon_and_live() {
+        assert_eq!(StoreRoute::parse("GET", "/assets/ab.png"), Ok(StoreRoute::Asset("ab.png")));
+        assert_eq!(StoreRoute::parse("HEAD", "/favicon.ico"), Ok(StoreRoute::Favicon));
+        assert_eq!(StoreRoute::parse("GET", "/live"), Ok(StoreRoute::Live));
+        assert_eq!(
+            StoreRoute::parse("PUT", "/assets/ab.png"),
+            Err(MethodNotAllowed("GET, HEAD"))
+        );
+        assert_eq!(StoreRoute::parse("POST", "/live"), Err(MethodNotAllowed("GET")));
+        assert_eq!(StoreRoute::parse("GET", "/assets/"), Err(NotFound));
     }
 }

@@ -24,8 +24,37 @@ pub enum Target {
     Platform(String),
 }
 
+impl StorePath {
+    /// A preview link's path, `{base}preview/{token}/{rest}`, as its token and the store path
+    /// it previews, whose base keeps the token so that every link on the page stays in the
+    /// preview. `None` when the path is not under `preview/` (or names no token).
+    pub fn preview(&self) -> Option<(String, StorePath)> {
+        let after = self.rest.strip_prefix("/preview/")?;
+        let (token, rest) = match after.find('/') {
+            Some(i) => (&after[..i], &after[i..]),
+            None => (after, "/"),
+        };
+        (!token.is_empty()).then(|| {
+            (
+                token.to_owned(),
+                StorePath {
+                    store: self.store.clone(),
+                    base: format!("{}preview/{token}/", self.base),
+                    rest: rest.to_owned(),
+                },
+            )
+        })
+    }
+}
+
 /// Path prefixes the platform keeps for itself; a default-store page never starts with them.
-const PLATFORM_PREFIXES: [&str; 3] = ["/health/", "/.well-known/", "/admin/"];
+const PLATFORM_PREFIXES: [&str; 5] = [
+    "/health/",
+    "/.well-known/",
+    "/admin/",
+    "/console/",
+    "/schemas/",
+];
 
 /// How long a Worker isolate trusts what it learned about a custom domain (also how long a
 /// newly added or removed domain can take to route, per isolate).
@@ -80,7 +109,7 @@ pub fn classify_host(host: &str, base_domain: &str) -> HostRoute {
 }
 
 /// The admin API and the owner console answer only on the platform's own host.
-const PLATFORM_HOST_ONLY: [&str; 1] = ["/admin/"];
+const PLATFORM_HOST_ONLY: [&str; 2] = ["/admin/", "/console/"];
 
 /// Resolves a request for a store fixed by its host (subdomain or custom domain): the whole
 /// path belongs to that store, served at `/`, except the platform's own paths that every host
@@ -153,6 +182,33 @@ mod tests {
             Target::Store(s) => s,
             other => panic!("{path}: {other:?}"),
         }
+    }
+
+    #[test]
+    fn a_preview_path_keeps_its_token_in_the_base() {
+        let (token, p) = store("/s/outlet/preview/v1.outlet.9.sig/products/hat")
+            .preview()
+            .unwrap();
+        assert_eq!(token, "v1.outlet.9.sig");
+        assert_eq!(p.base, "/s/outlet/preview/v1.outlet.9.sig/");
+        assert_eq!(p.rest, "/products/hat");
+        let (_, home) = store("/preview/tok").preview().unwrap();
+        assert_eq!((home.base.as_str(), home.rest.as_str()), ("/preview/tok/", "/"));
+        assert_eq!(store("/preview/").preview(), None);
+        assert_eq!(store("/products/preview").preview(), None);
+    }
+
+    #[test]
+    fn the_console_and_schemas_are_platform_paths() {
+        for p in ["/console", "/console/theme", "/schemas/theme.json"] {
+            assert_eq!(resolve(p), Target::Platform(p.into()), "{p}");
+        }
+        let acme = StoreSlug::parse("acme").unwrap();
+        assert!(matches!(resolve_for_store("/console/", acme.clone()), Target::Store(_)));
+        assert!(matches!(
+            resolve_for_store("/schemas/theme.json", acme),
+            Target::Platform(_)
+        ));
     }
 
     #[test]
