@@ -40,7 +40,7 @@ pub const TESTS: &[(&str, Test)] = &[
 
 /// A store backed by devshop's `outlet` shop when `token` is the real one (pages work), or by
 /// a Shopify domain that is never called when it is not.
-fn new_store(slug: &str, token: &str, domains: &[&str]) -> Value {
+pub(crate) fn new_store(slug: &str, token: &str, domains: &[&str]) -> Value {
     json!({
         "slug": slug,
         "display_name": format!("Store {slug}"),
@@ -51,7 +51,7 @@ fn new_store(slug: &str, token: &str, domains: &[&str]) -> Value {
 }
 
 /// A store whose pages work: backed by devshop's `outlet` shop.
-fn live_store(ctx: &Ctx, slug: &str, domains: &[&str]) -> Value {
+pub(crate) fn live_store(ctx: &Ctx, slug: &str, domains: &[&str]) -> Value {
     let mut store = new_store(slug, &ctx.outlet_token, domains);
     store["shopify"]["domain"] = json!(ctx.devshop_url);
     store

@@ -9,6 +9,7 @@ mod edge;
 mod hostile;
 mod identity;
 mod newcomer;
+mod owner;
 mod pages;
 mod platform;
 mod storefront;
@@ -64,6 +65,7 @@ fn main() {
         .chain(cart::TESTS)
         .chain(edge::TESTS)
         .chain(hostile::TESTS)
+        .chain(owner::TESTS)
     {
         let ctx = Arc::clone(&ctx);
         let test = *test;

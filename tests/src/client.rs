@@ -8,7 +8,10 @@ use ureq::Agent;
 pub struct Page {
     pub status: u16,
     pub headers: Vec<(String, String)>,
+    /// The body as text (invalid UTF-8 replaced).
     pub body: String,
+    /// The body as sent.
+    pub bytes: Vec<u8>,
 }
 
 impl Page {
@@ -142,6 +145,25 @@ impl Client {
             .unwrap_or_else(|e| panic!("request failed: {e}"))
     }
 
+    /// Any request with a binary body (uploads); cookies are not touched.
+    pub fn send_bytes(
+        &self,
+        method: &str,
+        path: &str,
+        headers: &[(&str, &str)],
+        body: &[u8],
+    ) -> Page {
+        let uri = format!("{}{path}", self.base);
+        let mut builder = ureq::http::Request::builder().method(method).uri(&uri);
+        for (k, v) in headers {
+            builder = builder.header(*k, *v);
+        }
+        let req = builder
+            .body(body.to_vec())
+            .unwrap_or_else(|e| panic!("building {method} {uri}: {e}"));
+        read(self.agent.run(req))
+    }
+
     /// Like [`Client::send`], but a request the HTTP library refuses to build or send (an
     /// invalid header value, a broken connection) is an `Err` instead of a panic.
     pub fn try_send(
@@ -215,13 +237,16 @@ fn read(result: Result<ureq::http::Response<ureq::Body>, ureq::Error>) -> Page {
         .iter()
         .map(|(k, v)| (k.as_str().to_owned(), v.to_str().unwrap_or("").to_owned()))
         .collect();
-    let body = resp
+    let bytes = resp
         .body_mut()
-        .read_to_string()
+        .with_config()
+        .limit(16 * 1024 * 1024)
+        .read_to_vec()
         .unwrap_or_else(|e| panic!("reading body: {e}"));
     Page {
         status,
         headers,
-        body,
+        body: String::from_utf8_lossy(&bytes).into_owned(),
+        bytes,
     }
 }

@@ -127,7 +127,9 @@ pub enum AssetError {
         found: Option<AssetKind>,
     },
     /// The name ends in another type's extension.
-    NameMismatch { declared: AssetKind },
+    NameMismatch {
+        declared: AssetKind,
+    },
     Empty,
     BadName(&'static str),
 }
@@ -227,6 +229,8 @@ pub struct CheckedAsset {
     pub kind: AssetKind,
     /// Hex SHA-256 of the bytes (also the strong ETag).
     pub sha256: String,
+    /// The same digest as bytes (R2 checks the upload against it).
+    pub digest: [u8; 32],
     /// `{sha256}.{ext}`: the stored and served file name.
     pub file: String,
     pub size: u64,
@@ -256,8 +260,10 @@ pub fn check_upload(
             return Err(AssetError::NameMismatch { declared });
         }
     }
-    let sha256 = hex(&Sha256::digest(bytes));
+    let digest: [u8; 32] = Sha256::digest(bytes).into();
+    let sha256 = hex(&digest);
     Ok(CheckedAsset {
+        digest,
         name: name.to_owned(),
         kind: declared,
         file: format!("{sha256}.{}", declared.ext()),
@@ -330,7 +336,10 @@ mod tests {
         assert_eq!(a.kind, AssetKind::Png);
         assert_eq!(a.size, samples::PNG.len() as u64);
         assert_eq!(a.file, format!("{}.png", a.sha256));
-        assert_eq!(parse_file(&a.file), Some((a.sha256.as_str(), AssetKind::Png)));
+        assert_eq!(
+            parse_file(&a.file),
+            Some((a.sha256.as_str(), AssetKind::Png))
+        );
         let again = check_upload("other-name.png", Some("IMAGE/PNG; x=1"), samples::PNG).unwrap();
         assert_eq!(again.file, a.file, "same bytes, same file");
     }
@@ -404,7 +413,10 @@ mod tests {
     #[test]
     fn only_hash_named_files_of_known_types_are_served() {
         let h = "a".repeat(64);
-        assert_eq!(parse_file(&format!("{h}.woff2")), Some((h.as_str(), AssetKind::Woff2)));
+        assert_eq!(
+            parse_file(&format!("{h}.woff2")),
+            Some((h.as_str(), AssetKind::Woff2))
+        );
         for bad in [
             format!("{h}.svg"),
             format!("{h}.png.png"),

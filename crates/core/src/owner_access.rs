@@ -37,6 +37,23 @@ pub fn fingerprint(token_hash: &str) -> String {
     token_hash.chars().take(FINGERPRINT_LEN).collect()
 }
 
+/// Whether a session's fingerprint is that of the owner token hash on file (constant-time).
+pub fn fingerprint_matches(presented: &str, stored_hash: &str) -> bool {
+    use subtle::ConstantTimeEq;
+    presented.len() == FINGERPRINT_LEN
+        && bool::from(
+            presented
+                .as_bytes()
+                .ct_eq(fingerprint(stored_hash).as_bytes()),
+        )
+}
+
+/// Whether a presented token hash is the one on file (constant-time).
+pub fn hash_matches(presented: &str, stored_hash: &str) -> bool {
+    use subtle::ConstantTimeEq;
+    presented.as_bytes().ct_eq(stored_hash.as_bytes()).into()
+}
+
 fn parse_ms(s: &str) -> Option<u64> {
     // Canonical digits only, so one time has one spelling.
     (!s.is_empty() && s.len() <= 20 && s.bytes().all(|b| b.is_ascii_digit()))
@@ -112,11 +129,25 @@ mod tests {
     fn a_preview_link_works_for_its_store_until_it_expires() {
         let signer = CookieSigner::new(KEY, &[]).unwrap();
         let token = signer.sign_preview(&slug("acme"), 1_000);
-        assert_eq!(signer.verify_preview(&token, &slug("acme"), 999), Some(1_000));
-        assert_eq!(signer.verify_preview(&token, &slug("acme"), 1_000), None, "expired");
-        assert_eq!(signer.verify_preview(&token, &slug("other"), 1), None, "another store");
+        assert_eq!(
+            signer.verify_preview(&token, &slug("acme"), 999),
+            Some(1_000)
+        );
+        assert_eq!(
+            signer.verify_preview(&token, &slug("acme"), 1_000),
+            None,
+            "expired"
+        );
+        assert_eq!(
+            signer.verify_preview(&token, &slug("other"), 1),
+            None,
+            "another store"
+        );
         let rotated = CookieSigner::new(NEW, &[KEY]).unwrap();
-        assert_eq!(rotated.verify_preview(&token, &slug("acme"), 1), Some(1_000));
+        assert_eq!(
+            rotated.verify_preview(&token, &slug("acme"), 1),
+            Some(1_000)
+        );
         let gone = CookieSigner::new(NEW, &[]).unwrap();
         assert_eq!(gone.verify_preview(&token, &slug("acme"), 1), None);
     }
@@ -141,11 +172,34 @@ mod tests {
         let s = signer.sign_session(&session);
         assert_eq!(signer.verify_preview(&s, &slug("acme"), 1), None);
         assert_eq!(signer.verify_session(&token, 1), None);
-        assert_eq!(signer.verify_preview(&"a".repeat(300), &slug("acme"), 1), None);
+        assert_eq!(
+            signer.verify_preview(&"a".repeat(300), &slug("acme"), 1),
+            None
+        );
         for junk in ["", "v1", "v1..", "v1.acme.x.sig", "<script>"] {
-            assert_eq!(signer.verify_preview(junk, &slug("acme"), 1), None, "{junk}");
+            assert_eq!(
+                signer.verify_preview(junk, &slug("acme"), 1),
+                None,
+                "{junk}"
+            );
             assert_eq!(signer.verify_session(junk, 1), None, "{junk}");
         }
+    }
+
+    #[test]
+    fn fingerprints_and_hashes_match_only_their_own() {
+        let hash = crate::secret::hash_token("wso_a");
+        assert!(hash_matches(&hash, &hash));
+        assert!(!hash_matches(&crate::secret::hash_token("wso_b"), &hash));
+        assert!(!hash_matches("", &hash));
+        assert!(fingerprint_matches(&fingerprint(&hash), &hash));
+        assert!(
+            !fingerprint_matches(&hash, &hash),
+            "a whole hash is not a fingerprint"
+        );
+        assert!(!fingerprint_matches("", &hash));
+        let other = crate::secret::hash_token("wso_b");
+        assert!(!fingerprint_matches(&fingerprint(&other), &hash));
     }
 
     #[test]

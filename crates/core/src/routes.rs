@@ -453,13 +453,41 @@ mod tests {
         let table: &[(&str, &str, Result<AdminRoute, RouteError>)] = &[
             ("GET", "stores/acme/theme", Ok(AdminRoute::Theme("acme"))),
             ("PUT", "stores/acme/theme", Err(MethodNotAllowed("GET"))),
-            ("PUT", "stores/acme/theme/draft", Ok(AdminRoute::PutDraft("acme"))),
-            ("POST", "stores/acme/theme/draft", Err(MethodNotAllowed("PUT"))),
-            ("POST", "stores/acme/theme/publish", Ok(AdminRoute::Publish("acme"))),
-            ("GET", "stores/acme/theme/publish", Err(MethodNotAllowed("POST"))),
-            ("GET", "stores/acme/theme/versions", Ok(AdminRoute::Versions("acme"))),
-            ("POST", "stores/acme/theme/rollback", Ok(AdminRoute::Rollback("acme"))),
-            ("POST", "stores/acme/theme/preview", Ok(AdminRoute::Preview("acme"))),
+            (
+                "PUT",
+                "stores/acme/theme/draft",
+                Ok(AdminRoute::PutDraft("acme")),
+            ),
+            (
+                "POST",
+                "stores/acme/theme/draft",
+                Err(MethodNotAllowed("PUT")),
+            ),
+            (
+                "POST",
+                "stores/acme/theme/publish",
+                Ok(AdminRoute::Publish("acme")),
+            ),
+            (
+                "GET",
+                "stores/acme/theme/publish",
+                Err(MethodNotAllowed("POST")),
+            ),
+            (
+                "GET",
+                "stores/acme/theme/versions",
+                Ok(AdminRoute::Versions("acme")),
+            ),
+            (
+                "POST",
+                "stores/acme/theme/rollback",
+                Ok(AdminRoute::Rollback("acme")),
+            ),
+            (
+                "POST",
+                "stores/acme/theme/preview",
+                Ok(AdminRoute::Preview("acme")),
+            ),
             ("GET", "stores/acme/assets", Ok(AdminRoute::Assets("acme"))),
             ("POST", "stores/acme/assets", Err(MethodNotAllowed("GET"))),
             (
@@ -482,7 +510,11 @@ mod tests {
                 "stores/acme/owner-token/rotate",
                 Ok(AdminRoute::RotateOwnerToken("acme")),
             ),
-            ("GET", "stores/acme/owner-token/rotate", Err(MethodNotAllowed("POST"))),
+            (
+                "GET",
+                "stores/acme/owner-token/rotate",
+                Err(MethodNotAllowed("POST")),
+            ),
             ("GET", "stores/acme/theme/nope", Err(NotFound)),
             ("PUT", "stores/acme/assets/a/b", Err(NotFound)),
         ];
@@ -507,8 +539,14 @@ mod tests {
 
     #[test]
     fn console_routes() {
-        assert_eq!(ConsoleRoute::parse("GET", "/console"), Ok(ConsoleRoute::Home));
-        assert_eq!(ConsoleRoute::parse("HEAD", "/console/"), Ok(ConsoleRoute::Home));
+        assert_eq!(
+            ConsoleRoute::parse("GET", "/console"),
+            Ok(ConsoleRoute::Home)
+        );
+        assert_eq!(
+            ConsoleRoute::parse("HEAD", "/console/"),
+            Ok(ConsoleRoute::Home)
+        );
         assert_eq!(
             ConsoleRoute::parse("POST", "/console"),
             Err(MethodNotAllowed("GET, HEAD"))
@@ -534,14 +572,23 @@ mod tests {
 
     #[test]
     fn store_assets_favicon_and_live() {
-        assert_eq!(StoreRoute::parse("GET", "/assets/ab.png"), Ok(StoreRoute::Asset("ab.png")));
-        assert_eq!(StoreRoute::parse("HEAD", "/favicon.ico"), Ok(StoreRoute::Favicon));
+        assert_eq!(
+            StoreRoute::parse("GET", "/assets/ab.png"),
+            Ok(StoreRoute::Asset("ab.png"))
+        );
+        assert_eq!(
+            StoreRoute::parse("HEAD", "/favicon.ico"),
+            Ok(StoreRoute::Favicon)
+        );
         assert_eq!(StoreRoute::parse("GET", "/live"), Ok(StoreRoute::Live));
         assert_eq!(
             StoreRoute::parse("PUT", "/assets/ab.png"),
             Err(MethodNotAllowed("GET, HEAD"))
         );
-        assert_eq!(StoreRoute::parse("POST", "/live"), Err(MethodNotAllowed("GET")));
+        assert_eq!(
+            StoreRoute::parse("POST", "/live"),
+            Err(MethodNotAllowed("GET"))
+        );
         assert_eq!(StoreRoute::parse("GET", "/assets/"), Err(NotFound));
     }
 }

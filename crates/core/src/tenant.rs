@@ -193,7 +193,10 @@ mod tests {
         assert_eq!(p.base, "/s/outlet/preview/v1.outlet.9.sig/");
         assert_eq!(p.rest, "/products/hat");
         let (_, home) = store("/preview/tok").preview().unwrap();
-        assert_eq!((home.base.as_str(), home.rest.as_str()), ("/preview/tok/", "/"));
+        assert_eq!(
+            (home.base.as_str(), home.rest.as_str()),
+            ("/preview/tok/", "/")
+        );
         assert_eq!(store("/preview/").preview(), None);
         assert_eq!(store("/products/preview").preview(), None);
     }
@@ -204,7 +207,10 @@ mod tests {
             assert_eq!(resolve(p), Target::Platform(p.into()), "{p}");
         }
         let acme = StoreSlug::parse("acme").unwrap();
-        assert!(matches!(resolve_for_store("/console/", acme.clone()), Target::Store(_)));
+        assert!(matches!(
+            resolve_for_store("/console/", acme.clone()),
+            Target::Store(_)
+        ));
         assert!(matches!(
             resolve_for_store("/schemas/theme.json", acme),
             Target::Platform(_)

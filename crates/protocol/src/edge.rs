@@ -259,8 +259,17 @@ impl From<StoreError> for EdgeError {
             StoreError::Registry { refusal } => refusal.into(),
             StoreError::AlreadyExists => EdgeError::new(409, "store_exists", e.to_string()),
             StoreError::Changed => EdgeError::new(409, "version_conflict", e.to_string()),
+            StoreError::Forbidden => EdgeError::new(403, "forbidden", e.to_string()),
+            StoreError::Conflict { code, message } => EdgeError::new(409, &code, message),
+            StoreError::Missing { code, message } => EdgeError::not_found(&code, message),
             StoreError::Internal { message } => EdgeError::internal(message),
         }
+    }
+}
+
+impl From<wandstore_core::asset::AssetError> for EdgeError {
+    fn from(e: wandstore_core::asset::AssetError) -> Self {
+        EdgeError::new(e.status(), e.code(), e.to_string())
     }
 }
 

@@ -4,6 +4,7 @@
 //!   back ([`Question`]);
 //! - [`store`]: what StoreConfig answers (settings, catalog questions, checkout, the store's
 //!   record, syncs);
+//! - [`owner`]: what StoreConfig answers about the store's owner and assets;
 //! - [`registry`]: what StoreRegistry answers (the list of stores, custom domains);
 //! - [`shopper`]: who a request forwarded to a ShopperStorefront is for;
 //! - [`edge`]: the one error type the Worker renders, as JSON for APIs or a themed page for
@@ -15,6 +16,7 @@
 pub mod edge;
 pub mod events;
 pub mod guard;
+pub mod owner;
 pub mod registry;
 pub mod shopper;
 pub mod store;

@@ -2,6 +2,9 @@
 //! and the cron job ask these questions through one typed client; the storefront token is
 //! only ever sent *in* (creating or patching a store), never answered.
 
+use crate::owner::{
+    AssetInfo, CheckOwner, DeleteAsset, DeletedAsset, ListAssets, RecordAsset, RotateOwnerToken,
+};
 use crate::wire::questions;
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -26,6 +29,11 @@ pub enum StoreQuestion {
     Status(ShowCatalogStatus),
     Refresh(RefreshIfStale),
     Metrics(ShowMetrics),
+    CheckOwner(CheckOwner),
+    RotateOwner(RotateOwnerToken),
+    RecordAsset(RecordAsset),
+    ListAssets(ListAssets),
+    DeleteAsset(DeleteAsset),
 }
 
 questions! {
@@ -41,6 +49,11 @@ questions! {
     ShowCatalogStatus => Status -> CatalogStatus;
     RefreshIfStale => Refresh -> RefreshStarted;
     ShowMetrics => Metrics -> ObjectMetrics;
+    CheckOwner => CheckOwner -> ();
+    RotateOwnerToken => RotateOwner -> ();
+    RecordAsset => RecordAsset -> AssetInfo;
+    ListAssets => ListAssets -> Vec<AssetInfo>;
+    DeleteAsset => DeleteAsset -> DeletedAsset;
 }
 
 /// What pages need to know about the store.
@@ -271,6 +284,13 @@ pub enum StoreError {
     AlreadyExists,
     /// The store changed while this update was being applied; read it again and retry.
     Changed,
+    /// The credential is not this store's owner's.
+    Forbidden,
+    /// The request cannot be done in the store's current state (e.g. an asset the published
+    /// theme uses, a publish that lost a race).
+    Conflict { code: String, message: String },
+    /// A named thing of the store does not exist (an asset, a theme version).
+    Missing { code: String, message: String },
     /// Storage or runtime failure inside the object.
     Internal { message: String },
 }
@@ -302,6 +322,10 @@ impl fmt::Display for StoreError {
             }
             StoreError::Changed => {
                 f.write_str("the store changed meanwhile; read it again and retry")
+            }
+            StoreError::Forbidden => f.write_str("this token does not own this store"),
+            StoreError::Conflict { message, .. } | StoreError::Missing { message, .. } => {
+                f.write_str(message)
             }
             StoreError::Internal { message } => write!(f, "internal error: {message}"),
         }

@@ -1,5 +1,6 @@
 //! The platform admin API under `/admin/`: create, read, update, list and delete stores,
-//! sync and inspect their catalogs. Bearer `ADMIN_TOKEN`; store-owner tokens get 403. Each
+//! sync and inspect their catalogs. Bearer `ADMIN_TOKEN`; a store-owner token may use the
+//! owner routes of its own store only (`crate::owner_api`), and gets 403 anywhere else. Each
 //! route is one typed question to the store's object or the registry.
 
 use crate::objects::{registry_client, store_client};
@@ -39,17 +40,38 @@ struct Stores {
     stores: Vec<RegistryEntry>,
 }
 
+/// Who [`authorize`] let in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Caller {
+    Admin,
+    /// Someone presenting a store-owner token (its hash); which store it owns is checked by
+    /// that store's object before an owner route runs.
+    Owner {
+        token_hash: String,
+    },
+}
+
 /// Runs an admin route for a caller [`authorize`] let in.
 pub async fn handle(
     mut req: Request,
     env: &Env,
     route: AdminRoute<'_>,
+    caller: Caller,
     rid: &str,
 ) -> Result<Response, EdgeError> {
     let store = match route.store() {
         Some(slug) => Some(StoreSlug::parse(slug).map_err(|_| no_store(slug))?),
         None => None,
     };
+    if route.owner_may() {
+        let Some(store) = store else {
+            return Err(EdgeError::internal(format!("{route:?} names no store")));
+        };
+        return crate::owner_api::handle(req, env, route, &store, &caller, rid).await;
+    }
+    if caller != Caller::Admin {
+        return Err(owner_refused());
+    }
     match (route, store) {
         (AdminRoute::IsolateMetrics, _) => {
             let metrics = crate::isolate_metrics::snapshot();
@@ -111,12 +133,23 @@ pub async fn handle(
             let metrics = store_client::ask(env, &store, ShowMetrics, rid).await?;
             Ok(respond::json(200, &metrics))
         }
-        (route, None) => Err(EdgeError::internal(format!("{route:?} names no store"))),
+        (route, _) => Err(EdgeError::internal(format!(
+            "{route:?} is not an admin route"
+        ))),
     }
 }
 
-/// `Ok` if the request carries the admin token; otherwise the refusal to send.
-pub fn authorize(req: &Request, env: &Env) -> Result<(), EdgeError> {
+fn owner_refused() -> EdgeError {
+    EdgeError::new(
+        403,
+        "forbidden",
+        "a store-owner token can only use its own store's theme, assets and token routes",
+    )
+}
+
+/// Who the request's bearer token says it is: the platform admin, or someone presenting a
+/// store-owner token (checked against the store later); otherwise the refusal to send.
+pub fn authorize(req: &Request, env: &Env) -> Result<Caller, EdgeError> {
     let Some(admin) = env_config::admin_token(env) else {
         return Err(EdgeError::misconfigured(
             "admin_disabled",
@@ -138,11 +171,9 @@ pub fn authorize(req: &Request, env: &Env) -> Result<(), EdgeError> {
         ));
     };
     if token.starts_with(OWNER_TOKEN_PREFIX) {
-        return Err(EdgeError::new(
-            403,
-            "forbidden",
-            "a store-owner token cannot use the platform admin API",
-        ));
+        return Ok(Caller::Owner {
+            token_hash: hash_token(token),
+        });
     }
     if !token_matches(token, &hash_token(&admin)) {
         return Err(EdgeError::new(
@@ -151,7 +182,7 @@ pub fn authorize(req: &Request, env: &Env) -> Result<(), EdgeError> {
             "the admin token is not valid",
         ));
     }
-    Ok(())
+    Ok(Caller::Admin)
 }
 
 /// Adds `WWW-Authenticate` to a 401 from [`handle`].
@@ -163,7 +194,7 @@ pub fn challenge(resp: &mut Response) {
     }
 }
 
-fn no_store(slug: &str) -> EdgeError {
+pub(crate) fn no_store(slug: &str) -> EdgeError {
     EdgeError::no_store(format!("there is no store named {slug:?}"))
 }
 
@@ -179,7 +210,9 @@ async fn known_store(env: &Env, store: &StoreSlug, slug: &str, rid: &str) -> Res
 }
 
 /// Reads a JSON body within the admin API's limit (64 KB).
-async fn read_json<T: serde::de::DeserializeOwned>(req: &mut Request) -> Result<T, EdgeError> {
+pub(crate) async fn read_json<T: serde::de::DeserializeOwned>(
+    req: &mut Request,
+) -> Result<T, EdgeError> {
     let bytes = body::read_limited(req, BodyKind::AdminJson).await?;
     serde_json::from_slice(&bytes).map_err(|e| {
         EdgeError::bad_request(
@@ -189,7 +222,7 @@ async fn read_json<T: serde::de::DeserializeOwned>(req: &mut Request) -> Result<
     })
 }
 
-fn now_ms() -> u64 {
+pub(crate) fn now_ms() -> u64 {
     worker::Date::now().as_millis()
 }
 

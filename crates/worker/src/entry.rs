@@ -260,6 +260,11 @@ async fn route(
         )),
         Target::Store(target) => {
             log.store = Some(target.store.to_string());
+            if let Some(served) = store_file(&req, env, client, &target, log).await {
+                return served
+                    .map(Routed::Local)
+                    .map_err(|e| page_error(e, request_id));
+            }
             // Routed once here; the shopper's object routes the request itself too.
             let route = StoreRoute::parse(&log.method, &target.rest).ok();
             let kind = RouteFacts {
@@ -288,9 +293,10 @@ async fn platform(
     request_id: &str,
     log: &mut RequestLog,
 ) -> Result<Response, EdgeError> {
+    let mut caller = None;
     if path.starts_with("/admin/") {
-        // Who is asking comes first: without the admin token, no route is revealed.
-        admin::authorize(&req, env)?;
+        // Who is asking comes first: without a token, no route is revealed.
+        caller = Some(admin::authorize(&req, env)?);
         let token = req.headers().get("authorization").ok().flatten();
         let who = hash_token(token.as_deref().unwrap_or_default());
         crate::rate_limit::check(env, RateClass::Admin, &who[..16.min(who.len())], None, log)
@@ -299,13 +305,49 @@ async fn platform(
     let method = req.method();
     Ok(
         match PlatformRoute::parse(method.as_ref(), path).map_err(route_error)? {
-            PlatformRoute::Admin(route) => return admin::handle(req, env, route, request_id).await,
+            PlatformRoute::Admin(route) => {
+                let caller = caller.ok_or_else(|| EdgeError::internal("admin route unchecked"))?;
+                return admin::handle(req, env, route, caller, request_id).await;
+            }
             PlatformRoute::HealthLive => health::live(),
             PlatformRoute::HealthReady => health::ready(env, request_id).await,
             PlatformRoute::Health => health::summary(env, request_id).await,
             PlatformRoute::SecurityTxt => health::security_txt(env),
+            PlatformRoute::ThemeSchema | PlatformRoute::Console(_) => {
+                return Err(EdgeError::not_found("not_found", "nothing lives here yet"));
+            }
         },
     )
+}
+
+/// A store's uploaded file or favicon, served from R2 without asking an object (counted
+/// against the client's page limit); `None` for every other route.
+async fn store_file(
+    req: &Request,
+    env: &Env,
+    client: &ClientHeaders,
+    target: &StorePath,
+    log: &mut RequestLog,
+) -> Option<Result<Response, EdgeError>> {
+    let route = StoreRoute::parse(&log.method, &target.rest).ok()?;
+    if !matches!(route, StoreRoute::Asset(_) | StoreRoute::Favicon) {
+        return None;
+    }
+    let head = req.method() == Method::Head;
+    let inm = client.get("if-none-match");
+    let client_key = rate_limit::client_key(client.get("cf-connecting-ip"));
+    if let Some(who) = &client_key {
+        let limited = crate::rate_limit::check(env, RateClass::Pages, who, Some(who), log).await;
+        if let Err(e) = limited {
+            return Some(Err(e));
+        }
+    }
+    Some(match route {
+        StoreRoute::Asset(file) => {
+            crate::store_assets::serve(env, &target.store, file, inm, head).await
+        }
+        _ => crate::store_assets::favicon(env, &target.store, None, inm, head).await,
+    })
 }
 
 /// What the entry needs to know of a store route: the audience of its errors and its

@@ -16,10 +16,13 @@ mod health;
 mod internal;
 mod isolate_metrics;
 mod objects;
+mod owner_api;
 mod random;
 mod rate_limit;
 mod respond;
 mod sql;
+mod store_assets;
+mod themes_api;
 mod upstream;
 
 pub use objects::abuse_guard::AbuseGuard;

@@ -168,6 +168,10 @@ impl ShopperStorefront {
                 let (key, content_type) = (header("idempotency-key"), header("content-type"));
                 return Ok(self.cart_api(&page, method, &body, key, content_type).await);
             }
+            // Served by the Worker before any object is asked.
+            StoreRoute::Asset(_) | StoreRoute::Favicon | StoreRoute::Live => Err(
+                EdgeError::not_found("not_found", "this page does not exist"),
+            ),
         };
         Ok(result.unwrap_or_else(|e| page.error(&e)))
     }

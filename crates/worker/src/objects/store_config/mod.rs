@@ -6,10 +6,12 @@
 mod answers;
 mod catalog_cache;
 mod checkout;
+mod owner;
 mod record;
 mod schema;
 mod state;
 mod sync;
+mod themes;
 
 use crate::internal::{self, reply};
 use std::rc::Rc;
@@ -78,6 +80,13 @@ impl DurableObject for StoreConfig {
                 answer(&q, result)
             }
             StoreQuestion::Metrics(q) => answer(&q, Ok::<_, StoreError>(s.metrics())),
+            StoreQuestion::CheckOwner(q) => answer(&q, s.check_owner(&q.credential)),
+            StoreQuestion::RotateOwner(q) => {
+                answer(&q, s.rotate_owner(&q.new_token_hash, q.now_ms))
+            }
+            StoreQuestion::RecordAsset(q) => answer(&q, s.record_asset(&q.asset)),
+            StoreQuestion::ListAssets(q) => answer(&q, s.assets()),
+            StoreQuestion::DeleteAsset(q) => answer(&q, s.delete_asset(&q.name)),
         })
     }
 }

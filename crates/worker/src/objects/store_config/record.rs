@@ -34,7 +34,7 @@ impl StoreState {
         Ok(Some(record))
     }
 
-    fn save_record(&self, record: &StoreRecord) -> worker::Result<()> {
+    pub(super) fn save_record(&self, record: &StoreRecord) -> worker::Result<()> {
         self.db.run(
             "INSERT INTO record (id, json, version) VALUES (1, ?, ?)
              ON CONFLICT (id) DO UPDATE SET json = excluded.json, version = excluded.version",

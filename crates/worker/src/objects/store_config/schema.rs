@@ -42,6 +42,27 @@ const MIGRATIONS: &[sql::Migration] = &[
         )",
         "INSERT INTO catalog_meta (id) VALUES (1)",
     ],
+    // v4: the owner's assets (bytes in R2 ASSETS) and themes (bodies in R2 THEMES; the
+    // published pointer, the draft and the history here).
+    &[
+        "CREATE TABLE assets (
+            name TEXT PRIMARY KEY,
+            file TEXT NOT NULL,
+            json TEXT NOT NULL
+        )",
+        "CREATE INDEX assets_by_file ON assets (file)",
+        "CREATE TABLE theme_versions (
+            version INTEGER PRIMARY KEY,
+            json TEXT NOT NULL
+        )",
+        "CREATE TABLE theme_state (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            published INTEGER,
+            draft TEXT,
+            draft_meta TEXT
+        )",
+        "INSERT INTO theme_state (id) VALUES (1)",
+    ],
 ];
 
 /// Brings the schema up to date, once per object lifetime (and again after a wipe).

@@ -1,0 +1,90 @@
+//! What StoreConfig answers about what a store's owner manages: who the owner is (their
+//! token's hash or a console session's fingerprint), rotating the token, and the store's
+//! uploaded assets. Theme questions live in [`crate::theme`]. These are variants of
+//! [`crate::store::StoreQuestion`]: one object per store answers them all.
+
+use serde::{Deserialize, Serialize};
+
+/// How a caller claims to be the store's owner. The Worker hashes the token; the object
+/// compares in constant time.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OwnerCredential {
+    /// The SHA-256 (hex) of the bearer token presented.
+    TokenHash(String),
+    /// A console session's fingerprint of the token it was made with.
+    SessionFingerprint(String),
+}
+
+/// Does this credential belong to the store's owner? Answers `()` or `StoreError::Forbidden`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CheckOwner {
+    pub credential: OwnerCredential,
+}
+
+/// Replace the owner token's hash: the old token (and every console session made with it)
+/// stops working at once. The Worker makes the token and shows it once.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RotateOwnerToken {
+    pub new_token_hash: String,
+    pub now_ms: u64,
+}
+
+/// An uploaded file as the store lists it. The bytes are in R2 ASSETS under
+/// `{store}/assets/{file}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AssetInfo {
+    /// The owner's name for it (`logo.png`).
+    pub name: String,
+    /// `{sha256}.{ext}`: the stored and served file.
+    pub file: String,
+    pub content_type: String,
+    pub size: u64,
+    pub sha256: String,
+    pub created_at_ms: u64,
+}
+
+/// Record an upload whose bytes are already in R2 (a name uploaded again points at the new
+/// file).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecordAsset {
+    pub asset: AssetInfo,
+}
+
+/// Every asset of the store, by name.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ListAssets;
+
+/// Forget an asset by name; refused (`Conflict`) while the published theme uses its file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeleteAsset {
+    pub name: String,
+}
+
+/// What a delete did: the file, and whether no other name still points at it (then the
+/// Worker deletes the bytes from R2).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeletedAsset {
+    pub file: String,
+    pub unreferenced: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::{StoreError, StoreQuestion};
+    use crate::wire::{decode_question, decode_reply, encode_question, encode_reply};
+
+    #[test]
+    fn owner_questions_cross_as_their_variants() {
+        let body = encode_question(CheckOwner {
+            credential: OwnerCredential::TokenHash("ab".into()),
+        })
+        .unwrap();
+        let q: StoreQuestion = decode_question(body.as_bytes()).unwrap();
+        assert!(matches!(q, StoreQuestion::CheckOwner(_)), "{q:?}");
+        let reply: Result<(), StoreError> = Err(StoreError::Forbidden);
+        let back = decode_reply::<CheckOwner>(encode_reply::<CheckOwner>(&reply).as_bytes());
+        assert_eq!(back.unwrap(), Err(StoreError::Forbidden));
+    }
+}

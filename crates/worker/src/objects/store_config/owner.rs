@@ -1,0 +1,116 @@
+//! The owner's side of the store: checking an owner credential, rotating the owner token,
+//! and the list of uploaded assets (their bytes are in R2 ASSETS, written by the Worker).
+
+use super::{StoreState, internal};
+use serde::Deserialize;
+use wandstore_core::owner_access::{fingerprint_matches, hash_matches};
+use wandstore_protocol::owner::{AssetInfo, DeletedAsset, OwnerCredential};
+use wandstore_protocol::store::StoreError;
+
+#[derive(Deserialize)]
+struct AssetRow {
+    json: String,
+}
+
+#[derive(Deserialize)]
+struct Count {
+    n: i64,
+}
+
+impl StoreState {
+    /// `Ok` if the credential is the store owner's; `Forbidden` otherwise.
+    pub fn check_owner(&self, credential: &OwnerCredential) -> Result<(), StoreError> {
+        let record = self
+            .load_record()
+            .map_err(internal)?
+            .ok_or(StoreError::NotFound)?;
+        let ok = match credential {
+            OwnerCredential::TokenHash(h) => hash_matches(h, &record.owner_token_hash),
+            OwnerCredential::SessionFingerprint(fp) => {
+                fingerprint_matches(fp, &record.owner_token_hash)
+            }
+        };
+        ok.then_some(()).ok_or(StoreError::Forbidden)
+    }
+
+    /// Replaces the owner token's hash.
+    pub fn rotate_owner(&self, new_hash: &str, now_ms: u64) -> Result<(), StoreError> {
+        let mut record = self
+            .load_record()
+            .map_err(internal)?
+            .ok_or(StoreError::NotFound)?;
+        record.owner_token_hash = new_hash.to_owned();
+        record.updated_at_ms = now_ms.max(record.updated_at_ms);
+        self.save_record(&record).map_err(internal)
+    }
+
+    /// Every asset, by name.
+    pub fn assets(&self) -> Result<Vec<AssetInfo>, StoreError> {
+        self.settings()?;
+        let rows: Vec<AssetRow> = self
+            .db
+            .rows("SELECT json FROM assets ORDER BY name", None)
+            .map_err(internal)?;
+        rows.iter()
+            .map(|r| {
+                serde_json::from_str(&r.json).map_err(|e| StoreError::Internal {
+                    message: format!("stored asset is unreadable: {e}"),
+                })
+            })
+            .collect()
+    }
+
+    /// Lists an uploaded asset under its name (replacing what the name pointed at).
+    pub fn record_asset(&self, asset: &AssetInfo) -> Result<AssetInfo, StoreError> {
+        self.settings()?;
+        let json = serde_json::to_string(asset).map_err(|e| StoreError::Internal {
+            message: e.to_string(),
+        })?;
+        self.db
+            .run(
+                "INSERT INTO assets (name, file, json) VALUES (?, ?, ?)
+                 ON CONFLICT (name) DO UPDATE SET file = excluded.file, json = excluded.json",
+                vec![
+                    asset.name.clone().into(),
+                    asset.file.clone().into(),
+                    json.into(),
+                ],
+            )
+            .map_err(internal)?;
+        Ok(asset.clone())
+    }
+
+    /// Forgets an asset, unless the published theme uses its file.
+    pub fn delete_asset(&self, name: &str) -> Result<DeletedAsset, StoreError> {
+        let asset = self
+            .assets()?
+            .into_iter()
+            .find(|a| a.name == name)
+            .ok_or_else(|| StoreError::Missing {
+                code: "asset_not_found".into(),
+                message: format!("the store has no asset named {name:?}"),
+            })?;
+        if self.published_uses(&asset.file)? {
+            return Err(StoreError::Conflict {
+                code: "asset_in_use".into(),
+                message: format!(
+                    "the published theme uses {name:?}; publish a theme without it first"
+                ),
+            });
+        }
+        self.db
+            .run("DELETE FROM assets WHERE name = ?", vec![name.into()])
+            .map_err(internal)?;
+        let left: Vec<Count> = self
+            .db
+            .rows(
+                "SELECT COUNT(*) AS n FROM assets WHERE file = ?",
+                vec![asset.file.clone().into()],
+            )
+            .map_err(internal)?;
+        Ok(DeletedAsset {
+            unreferenced: left.first().is_none_or(|c| c.n == 0),
+            file: asset.file,
+        })
+    }
+}
