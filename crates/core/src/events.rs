@@ -66,6 +66,8 @@ pub enum BestEffort {
     BreakerRead,
     /// Storing an upstream's breaker.
     BreakerSave,
+    /// Telling an open live preview that the draft changed.
+    PreviewEvent,
 }
 
 impl Event for BestEffortFailed {
@@ -75,13 +77,16 @@ impl Event for BestEffortFailed {
             BestEffort::AnalyticsPoint => "analytics.unwritten",
             BestEffort::BreakerRead => "breaker.unreadable",
             BestEffort::BreakerSave => "breaker.unsaved",
+            BestEffort::PreviewEvent => "preview.event_unsent",
         }
     }
 
     fn level(&self) -> Level {
         match self.what {
             BestEffort::BreakerRead | BestEffort::BreakerSave => Level::Error,
-            BestEffort::ShopperActivity | BestEffort::AnalyticsPoint => Level::Warn,
+            BestEffort::ShopperActivity | BestEffort::AnalyticsPoint | BestEffort::PreviewEvent => {
+                Level::Warn
+            }
         }
     }
 }

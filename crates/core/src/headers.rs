@@ -5,15 +5,30 @@
 /// store's CDN, no plugins, no framing, no `<base>` tricks. In development, images may also
 /// come from the local upstream over plain HTTP.
 pub fn content_security_policy(development: bool) -> String {
+    policy(development, "script-src 'none'", "frame-ancestors 'none'")
+}
+
+/// What a page may do beyond the default policy: run the one inline script carrying this
+/// nonce (the live preview's refresh, the console's), and be framed by these origins (the
+/// owner console showing a preview).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PageAllowances {
+    pub script_nonce: Option<String>,
+    /// Origins allowed to frame the page, besides the page's own (`'self'` is always
+    /// included when this is set).
+    pub framed_by: Option<Vec<String>>,
+}
+
+fn policy(development: bool, script: &str, frame_ancestors: &str) -> String {
     let img = if development {
         "img-src 'self' https: http://127.0.0.1:* http://localhost:* data:"
     } else {
         "img-src 'self' https: data:"
     };
     format!(
-        "default-src 'none'; script-src 'none'; style-src 'self' 'unsafe-inline'; {img}; \
+        "default-src 'none'; {script}; style-src 'self' 'unsafe-inline'; {img}; \
          font-src 'self'; connect-src 'self'; form-action 'self' https:{dev_form}; \
-         base-uri 'none'; object-src 'none'; frame-ancestors 'none'",
+         base-uri 'none'; object-src 'none'; {frame_ancestors}",
         dev_form = if development {
             " http://127.0.0.1:* http://localhost:*"
         } else {
@@ -51,6 +66,50 @@ pub fn security_headers(secure_transport: bool, development: bool) -> Vec<(&'sta
         ));
     }
     h
+}
+
+/// The security headers of a page with [`PageAllowances`]: its own CSP (a nonce for its
+/// script, framing by the listed origins, in which case `X-Frame-Options` is left out, as it
+/// cannot name an origin).
+pub fn security_headers_allowing(
+    secure_transport: bool,
+    development: bool,
+    allow: &PageAllowances,
+) -> Vec<(&'static str, String)> {
+    let script = match &allow.script_nonce {
+        Some(n) if is_nonce(n) => format!("script-src 'nonce-{n}'"),
+        _ => "script-src 'none'".to_owned(),
+    };
+    let frame = match &allow.framed_by {
+        Some(origins) => {
+            let mut list = vec!["'self'".to_owned()];
+            list.extend(origins.iter().filter(|o| is_origin(o)).cloned());
+            format!("frame-ancestors {}", list.join(" "))
+        }
+        None => "frame-ancestors 'none'".to_owned(),
+    };
+    security_headers(secure_transport, development)
+        .into_iter()
+        .filter(|(k, _)| !(allow.framed_by.is_some() && *k == "x-frame-options"))
+        .map(|(k, v)| match k {
+            "content-security-policy" => (k, policy(development, &script, &frame)),
+            _ => (k, v),
+        })
+        .collect()
+}
+
+/// A nonce is base64 (standard or URL-safe) of at least 16 characters.
+fn is_nonce(n: &str) -> bool {
+    n.len() >= 16
+        && n.len() <= 64
+        && n.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'=' | b'-' | b'_'))
+}
+
+/// `scheme://host[:port]` with nothing that could end the directive.
+fn is_origin(o: &str) -> bool {
+    (o.starts_with("https://") || o.starts_with("http://"))
+        && !o.bytes().any(|b| b.is_ascii_whitespace() || matches!(b, b';' | b',' | b'\'' | b'"'))
 }
 
 #[cfg(test)]
@@ -91,5 +150,43 @@ mod tests {
         assert!(names(security_headers(true, false)).contains(&"strict-transport-security"));
         assert!(!names(security_headers(false, true)).contains(&"strict-transport-security"));
         assert!(names(security_headers(false, true)).contains(&"content-security-policy"));
+    }
+
+    #[test]
+    fn allowances_open_exactly_what_they_name() {
+        let names =
+            |h: Vec<(&'static str, String)>| h.into_iter().map(|(n, _)| n).collect::<Vec<_>>();
+        let allow = PageAllowances {
+            script_nonce: Some("abcdefghijklmnop".into()),
+            framed_by: Some(vec!["https://wandstore.dev".into(), "x; script-src *".into()]),
+        };
+        let h = security_headers_allowing(true, false, &allow);
+        let csp = h
+            .iter()
+            .find(|(k, _)| *k == "content-security-policy")
+            .map(|(_, v)| v.clone())
+            .unwrap();
+        assert_eq!(
+            directive(&csp, "script-src"),
+            Some("script-src 'nonce-abcdefghijklmnop'")
+        );
+        assert_eq!(
+            directive(&csp, "frame-ancestors"),
+            Some("frame-ancestors 'self' https://wandstore.dev")
+        );
+        assert!(!names(h.clone()).contains(&"x-frame-options"));
+        assert!(names(h).contains(&"strict-transport-security"));
+        let bad_nonce = PageAllowances {
+            script_nonce: Some("short'".into()),
+            framed_by: None,
+        };
+        let h = security_headers_allowing(true, false, &bad_nonce);
+        let csp = &h.iter().find(|(k, _)| *k == "content-security-policy").unwrap().1;
+        assert_eq!(directive(csp, "script-src"), Some("script-src 'none'"));
+        assert!(names(h.clone()).contains(&"x-frame-options"));
+        assert_eq!(
+            security_headers_allowing(true, true, &PageAllowances::default()),
+            security_headers(true, true)
+        );
     }
 }

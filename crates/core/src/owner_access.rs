@@ -54,6 +54,15 @@ pub fn hash_matches(presented: &str, stored_hash: &str) -> bool {
     presented.as_bytes().ct_eq(stored_hash.as_bytes()).into()
 }
 
+/// A time in ms since the epoch as RFC 3339 (`2026-11-28T22:00:00Z`), for API answers.
+pub fn rfc3339(ms: u64) -> String {
+    let nanos = i128::from(ms) * 1_000_000;
+    time::OffsetDateTime::from_unix_timestamp_nanos(nanos)
+        .ok()
+        .and_then(|t| t.format(&time::format_description::well_known::Rfc3339).ok())
+        .unwrap_or_default()
+}
+
 fn parse_ms(s: &str) -> Option<u64> {
     // Canonical digits only, so one time has one spelling.
     (!s.is_empty() && s.len() <= 20 && s.bytes().all(|b| b.is_ascii_digit()))
@@ -200,6 +209,12 @@ mod tests {
         assert!(!fingerprint_matches("", &hash));
         let other = crate::secret::hash_token("wso_b");
         assert!(!fingerprint_matches(&fingerprint(&other), &hash));
+    }
+
+    #[test]
+    fn times_read_as_rfc3339() {
+        assert_eq!(rfc3339(0), "1970-01-01T00:00:00Z");
+        assert_eq!(rfc3339(1_795_824_000_500), "2026-11-28T00:00:00.5Z");
     }
 
     #[test]

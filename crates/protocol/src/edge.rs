@@ -260,6 +260,10 @@ impl From<StoreError> for EdgeError {
             StoreError::AlreadyExists => EdgeError::new(409, "store_exists", e.to_string()),
             StoreError::Changed => EdgeError::new(409, "version_conflict", e.to_string()),
             StoreError::Forbidden => EdgeError::new(403, "forbidden", e.to_string()),
+            StoreError::ThemeInvalid { ref fields } => {
+                let list = serde_json::to_value(fields).unwrap_or(Value::Null);
+                EdgeError::new(422, "invalid_theme", e.to_string()).with_extra("fields", list)
+            }
             StoreError::Conflict { code, message } => EdgeError::new(409, &code, message),
             StoreError::Missing { code, message } => EdgeError::not_found(&code, message),
             StoreError::Internal { message } => EdgeError::internal(message),

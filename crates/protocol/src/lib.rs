@@ -5,6 +5,7 @@
 //! - [`store`]: what StoreConfig answers (settings, catalog questions, checkout, the store's
 //!   record, syncs);
 //! - [`owner`]: what StoreConfig answers about the store's owner and assets;
+//! - [`theme`]: the store's theme: the snapshot pages use, the draft, publishing, history;
 //! - [`registry`]: what StoreRegistry answers (the list of stores, custom domains);
 //! - [`shopper`]: who a request forwarded to a ShopperStorefront is for;
 //! - [`edge`]: the one error type the Worker renders, as JSON for APIs or a themed page for
@@ -20,6 +21,7 @@ pub mod owner;
 pub mod registry;
 pub mod shopper;
 pub mod store;
+pub mod theme;
 pub mod wire;
 
 pub use edge::EdgeError;

@@ -35,6 +35,13 @@ pub struct ShopperContext {
     /// The cookie says the first, unrecorded request was a home page view.
     #[serde(default)]
     pub saw_home: bool,
+    /// The request came through a valid preview link: render the draft theme, mark the page
+    /// as a preview (noindex), and refuse checkout. `base` then includes the link's token.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub preview: bool,
+    /// The CSP nonce of the page's one inline script (the live preview's refresh), if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub script_nonce: Option<String>,
 }
 
 impl ShopperContext {

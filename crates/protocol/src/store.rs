@@ -5,13 +5,17 @@
 use crate::owner::{
     AssetInfo, CheckOwner, DeleteAsset, DeletedAsset, ListAssets, RecordAsset, RotateOwnerToken,
 };
+use crate::theme::{
+    DraftTheme, GetDraft, GetFavicon, ListVersions, PublishDraft, Published, PutDraft,
+    RollbackTheme, ShowTheme, StoreSnapshot, ThemeOverview, ThemeProblem, ThemeSlot,
+    ThemeVersion,
+};
 use crate::wire::questions;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use wandstore_core::cart::PricedLine;
 use wandstore_core::catalog_index::CatalogStatus;
 use wandstore_core::catalog_question::{CatalogAnswer, CatalogMiss, CatalogQuestion};
-use wandstore_core::store::StoreSettings;
 use wandstore_registry::{FieldError, NewStore, PublicStore, RegistryRefusal, StorePatch};
 
 /// Every question StoreConfig answers.
@@ -34,11 +38,18 @@ pub enum StoreQuestion {
     RecordAsset(RecordAsset),
     ListAssets(ListAssets),
     DeleteAsset(DeleteAsset),
+    ShowTheme(ShowTheme),
+    PutDraft(PutDraft),
+    Publish(PublishDraft),
+    Rollback(RollbackTheme),
+    Versions(ListVersions),
+    Draft(GetDraft),
+    Favicon(GetFavicon),
 }
 
 questions! {
     StoreQuestion, StoreError;
-    GetSettings => Settings -> StoreSettings;
+    GetSettings => Settings -> StoreSnapshot;
     CatalogQuestion => Catalog -> CatalogReply;
     CheckoutOrder => Checkout -> CheckoutStarted;
     CreateStore => Create -> PublicStore;
@@ -54,11 +65,22 @@ questions! {
     RecordAsset => RecordAsset -> AssetInfo;
     ListAssets => ListAssets -> Vec<AssetInfo>;
     DeleteAsset => DeleteAsset -> DeletedAsset;
+    ShowTheme => ShowTheme -> ThemeOverview;
+    PutDraft => PutDraft -> DraftTheme;
+    PublishDraft => Publish -> Published;
+    RollbackTheme => Rollback -> Published;
+    ListVersions => Versions -> Vec<ThemeVersion>;
+    GetDraft => Draft -> ThemeSlot;
+    GetFavicon => Favicon -> Option<String>;
 }
 
-/// What pages need to know about the store.
+/// What pages need to know about the store: its settings and published theme (the theme's
+/// body only if it is not the version the asker holds).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct GetSettings;
+pub struct GetSettings {
+    #[serde(default)]
+    pub have_theme: Option<u32>,
+}
 
 /// A catalog answer and how fresh the catalog behind it was.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -286,6 +308,8 @@ pub enum StoreError {
     Changed,
     /// The credential is not this store's owner's.
     Forbidden,
+    /// The theme document is invalid; every problem at once.
+    ThemeInvalid { fields: Vec<ThemeProblem> },
     /// The request cannot be done in the store's current state (e.g. an asset the published
     /// theme uses, a publish that lost a race).
     Conflict { code: String, message: String },
@@ -324,6 +348,13 @@ impl fmt::Display for StoreError {
                 f.write_str("the store changed meanwhile; read it again and retry")
             }
             StoreError::Forbidden => f.write_str("this token does not own this store"),
+            StoreError::ThemeInvalid { fields } => {
+                let all: Vec<String> = fields
+                    .iter()
+                    .map(|e| format!("{}: {}", e.path, e.message))
+                    .collect();
+                f.write_str(&all.join("; "))
+            }
             StoreError::Conflict { message, .. } | StoreError::Missing { message, .. } => {
                 f.write_str(message)
             }
@@ -391,8 +422,11 @@ mod tests {
             StoreQuestion::Catalog(CatalogQuestion::Product { ref handle }) if handle == "mug"
         ));
         let q: StoreQuestion =
-            decode_question(encode_question(GetSettings).unwrap().as_bytes()).unwrap();
-        assert!(matches!(q, StoreQuestion::Settings(GetSettings)));
+            decode_question(encode_question(GetSettings::default()).unwrap().as_bytes()).unwrap();
+        assert!(matches!(
+            q,
+            StoreQuestion::Settings(GetSettings { have_theme: None })
+        ));
     }
 
     #[test]
@@ -414,7 +448,8 @@ mod tests {
 
     #[test]
     fn an_answer_of_the_wrong_shape_is_an_error_not_a_default() {
-        let settings_answer: Result<StoreSettings, StoreError> = Err(StoreError::NotFound);
+        let settings_answer: Result<crate::theme::StoreSnapshot, StoreError> =
+            Err(StoreError::NotFound);
         let body = encode_reply::<GetSettings>(&settings_answer);
         assert_eq!(
             decode_reply::<GetSettings>(body.as_bytes()),

@@ -3,10 +3,15 @@
 //! log line. Every error becomes a response here, through `respond::error`.
 
 use crate::internal;
-use crate::objects::SHOPPER_STOREFRONT;
+use crate::objects::{SHOPPER_STOREFRONT, STORE_CONFIG, store_client};
+use wandstore_protocol::store::StoreError;
+use wandstore_protocol::theme::GetFavicon;
+use wandstore_protocol::wire::AskError;
 use crate::respond::{self, Audience};
 use crate::{admin, body, domains, env_config, health, random};
-use wandstore_core::headers::{PRIVATE_NO_STORE, security_headers};
+use wandstore_core::headers::{
+    PRIVATE_NO_STORE, PageAllowances, security_headers, security_headers_allowing,
+};
 use wandstore_core::identity::{CookieScope, ShopperId};
 use wandstore_core::limits::{self, BodyKind};
 use wandstore_core::log::{Level, RequestLog, accept_request_id, log_safe};
@@ -44,6 +49,8 @@ enum Routed {
         cookie: Option<CookieDraft>,
         /// An exact limit's quota, reported in `RateLimit` headers.
         quota: Option<Quota>,
+        /// What the page may do beyond the default policy (a preview's script and framing).
+        allow: Option<PageAllowances>,
     },
 }
 
@@ -100,9 +107,22 @@ pub async fn handle(req: Request, env: &Env) -> Response {
             answer,
             cookie,
             quota,
+            allow,
         } => {
             log.duration_ms = duration_ms();
             let timing = format!("{}ms", log.duration_ms);
+            let security = match &allow {
+                Some(allow) => {
+                    let mut h = security_headers_allowing(
+                        secure_transport,
+                        env_config::is_development(env),
+                        allow,
+                    );
+                    h.push(("x-robots-tag", "noindex, nofollow".to_owned()));
+                    h
+                }
+                None => security.clone(),
+            };
             let finish = Finish {
                 request_id: &request_id,
                 timing: &timing,
@@ -260,6 +280,16 @@ async fn route(
         )),
         Target::Store(target) => {
             log.store = Some(target.store.to_string());
+            let (target, preview) = match preview_of(env, target) {
+                Ok(found) => found,
+                Err(e) => return Err(page_error(e, request_id)),
+            };
+            if preview && target.rest == "/live" {
+                return live_socket(&req, env, &target, request_id)
+                    .await
+                    .map(Routed::Local)
+                    .map_err(|e| (e, Audience::Api));
+            }
             if let Some(served) = store_file(&req, env, client, &target, log).await {
                 return served
                     .map(Routed::Local)
@@ -273,7 +303,7 @@ async fn route(
                 class: route.map(|r| r.rate_class(&log.method)),
             };
             let api = kind.api;
-            storefront(req, env, client, target, kind, request_id, log)
+            storefront(req, env, client, target, kind, preview, request_id, log)
                 .await
                 .map_err(|e| {
                     if api {
@@ -313,11 +343,68 @@ async fn platform(
             PlatformRoute::HealthReady => health::ready(env, request_id).await,
             PlatformRoute::Health => health::summary(env, request_id).await,
             PlatformRoute::SecurityTxt => health::security_txt(env),
-            PlatformRoute::ThemeSchema | PlatformRoute::Console(_) => {
+            PlatformRoute::ThemeSchema => {
+                let mut resp = respond::bytes(
+                    200,
+                    "application/schema+json",
+                    wandstore_theme::JSON_SCHEMA.as_bytes().to_vec(),
+                );
+                let _ = resp.headers_mut().set("cache-control", "public, max-age=3600");
+                resp
+            }
+            PlatformRoute::Console(_) => {
                 return Err(EdgeError::not_found("not_found", "nothing lives here yet"));
             }
         },
     )
+}
+
+/// The store path a preview link previews, if the path is one and its signature holds
+/// (`true`); the path as it is otherwise. A link that is forged, for another store, or
+/// expired is a 404 that says so.
+fn preview_of(env: &Env, target: StorePath) -> Result<(StorePath, bool), EdgeError> {
+    let Some((token, inner)) = target.preview() else {
+        return Ok((target, false));
+    };
+    let signer = env_config::cookie_signer(env).map_err(|weak| {
+        EdgeError::misconfigured("config", "previews are not configured yet", weak)
+    })?;
+    let now = worker::Date::now().as_millis();
+    match signer.verify_preview(&token, &inner.store, now) {
+        Some(_) => Ok((inner, true)),
+        None => Err(EdgeError::not_found(
+            "preview_expired",
+            "this preview link is not valid or has expired; ask the store's owner for a new one",
+        )),
+    }
+}
+
+/// The live-preview WebSocket: handed to the store's StoreConfig object (the event bus),
+/// whose answer (a 101 with the socket) goes back as it is.
+async fn live_socket(
+    req: &Request,
+    env: &Env,
+    target: &StorePath,
+    request_id: &str,
+) -> Result<Response, EdgeError> {
+    let upgrade = req.headers().get("upgrade").ok().flatten();
+    if !upgrade.is_some_and(|u| u.eq_ignore_ascii_case("websocket")) {
+        return Err(EdgeError::new(
+            426,
+            "upgrade_required",
+            "this address is a WebSocket for the live preview",
+        ));
+    }
+    let headers = Headers::new();
+    let pairs = [("upgrade", "websocket"), (internal::REQUEST_ID, request_id)];
+    for (k, v) in pairs {
+        headers.set(k, v).map_err(EdgeError::internal)?;
+    }
+    let inner = internal::request(Method::Get, "/live", headers, None).map_err(EdgeError::internal)?;
+    let stub = internal::stub(env, STORE_CONFIG, target.store.as_str())
+        .map_err(EdgeError::internal)?;
+    let answer = internal::fetch(stub, &inner).await.map_err(EdgeError::internal)?;
+    Ok(Response::from(answer))
 }
 
 /// A store's uploaded file or favicon, served from R2 without asking an object (counted
@@ -346,7 +433,20 @@ async fn store_file(
         StoreRoute::Asset(file) => {
             crate::store_assets::serve(env, &target.store, file, inm, head).await
         }
-        _ => crate::store_assets::favicon(env, &target.store, None, inm, head).await,
+        _ => {
+            let ask = store_client::ask(env, &target.store, GetFavicon, &log.request_id).await;
+            match ask {
+                Ok(file) => {
+                    let file = file.as_deref();
+                    crate::store_assets::favicon(env, &target.store, file, inm, head).await
+                }
+                Err(AskError::Refused(StoreError::NotFound)) => Err(EdgeError::no_store(
+                    format!("there is no store named {}", target.store),
+                )),
+                // The platform's icon rather than none while the store cannot answer.
+                Err(_) => crate::store_assets::favicon(env, &target.store, None, inm, head).await,
+            }
+        }
     })
 }
 
@@ -361,12 +461,14 @@ struct RouteFacts {
 /// Client headers a shopper's object may need.
 const FORWARDED: [&str; 3] = ["content-type", "accept", "idempotency-key"];
 
+#[allow(clippy::too_many_arguments)]
 async fn storefront(
     mut req: Request,
     env: &Env,
     client: &ClientHeaders,
     target: StorePath,
     route: RouteFacts,
+    preview: bool,
     request_id: &str,
     log: &mut RequestLog,
 ) -> Result<Routed, EdgeError> {
@@ -395,7 +497,7 @@ async fn storefront(
     log.durable_object = Some("ShopperStorefront");
 
     let url = req.url().map_err(EdgeError::internal)?;
-    let ctx = ShopperContext {
+    let mut ctx = ShopperContext {
         store: target.store.clone(),
         shopper: shopper.clone(),
         base: target.base.clone(),
@@ -405,6 +507,18 @@ async fn storefront(
         buyer_country: client.get("cf-ipcountry").map(str::to_owned),
         first_visit: is_new,
         saw_home,
+        preview,
+        script_nonce: None,
+    };
+    let allow = if preview {
+        let nonce = random::nonce().map_err(EdgeError::internal)?;
+        ctx.script_nonce = Some(nonce.clone());
+        Some(PageAllowances {
+            script_nonce: Some(nonce),
+            framed_by: Some(vec![format!("https://{}", env_config::base_domain(env))]),
+        })
+    } else {
+        None
     };
     let context = ctx.to_header();
     let mut pairs = vec![(CONTEXT_HEADER, context.as_str())];
@@ -434,6 +548,7 @@ async fn storefront(
         answer,
         cookie,
         quota,
+        allow,
     })
 }
 

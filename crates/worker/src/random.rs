@@ -38,3 +38,9 @@ pub fn request_id() -> String {
         Err(_) => format!("t{}", worker::Date::now().as_millis()),
     }
 }
+
+/// A CSP nonce: 16 random bytes, base64url.
+pub fn nonce() -> worker::Result<String> {
+    use base64::Engine;
+    Ok(base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes16()?))
+}

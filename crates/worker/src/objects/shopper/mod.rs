@@ -110,7 +110,13 @@ impl ShopperStorefront {
         req: &Request,
         ctx: &ShopperContext,
     ) -> std::result::Result<Response, EdgeError> {
-        let store = self.store_settings(ctx).await?;
+        let look = self.store_look(ctx).await?;
+        let theme = if ctx.preview {
+            self.draft_theme(ctx).await?
+        } else {
+            look.theme
+        };
+        let store = look.settings;
         let url = req.url().map_err(EdgeError::internal)?;
         let method = req.method();
         let route = StoreRoute::parse(method.as_ref(), url.path());
@@ -142,6 +148,7 @@ impl ShopperStorefront {
         let page = PageRequest {
             ctx,
             store: &store,
+            theme,
             query: &query,
             cart_count,
         };
@@ -162,6 +169,11 @@ impl ShopperStorefront {
             StoreRoute::Search => self.search(&page).await,
             StoreRoute::Cart => self.cart_page(&page, 200, None).await,
             StoreRoute::CartForm(action) => self.cart_form(&page, action, &body).await,
+            StoreRoute::Checkout if ctx.preview => Err(EdgeError::new(
+                403,
+                "preview_checkout",
+                "checkout is off in a theme preview; open the store itself to buy",
+            )),
             StoreRoute::Checkout => self.checkout(&page, &body).await,
             StoreRoute::CartApi => {
                 let header = |name: &str| req.headers().get(name).ok().flatten();

@@ -7,11 +7,15 @@ use wandstore_core::store::StoreSettings;
 use wandstore_protocol::EdgeError;
 use wandstore_protocol::shopper::ShopperContext;
 use wandstore_render::Chrome;
+use std::rc::Rc;
+use wandstore_theme::Theme;
 use worker::Response;
 
 pub struct PageRequest<'a> {
     pub ctx: &'a ShopperContext,
     pub store: &'a StoreSettings,
+    /// The published theme, or the draft on a preview page.
+    pub theme: Rc<Theme>,
     pub query: &'a [(String, String)],
     /// Items in the shopper's cart, for the header.
     pub cart_count: u32,

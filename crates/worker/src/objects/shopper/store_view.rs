@@ -10,7 +10,9 @@ use wandstore_core::store::{SNAPSHOT_TTL_MS, StoreSettings};
 use wandstore_protocol::EdgeError;
 use wandstore_protocol::shopper::ShopperContext;
 use wandstore_protocol::store::{CatalogReply, Freshness, GetSettings, StoreError};
+use wandstore_protocol::theme::{GetDraft, ThemeSlot};
 use wandstore_protocol::wire::AskError;
+use wandstore_theme::Theme;
 
 /// How many distinct catalog answers one shopper object keeps.
 const MAX_ANSWERS: usize = 64;
@@ -18,8 +20,17 @@ const MAX_ANSWERS: usize = 64;
 /// A catalog answer or the store's refusal (a missing product, an unknown collection).
 pub type CatalogResult = Result<Rc<CatalogReply>, StoreError>;
 
+/// What pages need of their store: its settings and the theme to render with.
+#[derive(Clone)]
+pub struct StoreLook {
+    pub settings: StoreSettings,
+    pub theme: Rc<Theme>,
+}
+
 pub struct StoreView {
-    settings: Option<Cached<StoreSettings>>,
+    settings: Option<Cached<StoreLook>>,
+    /// The published theme last read, by version (0: the default theme).
+    theme: (u32, Rc<Theme>),
     answers: TtlMap<String, CatalogResult>,
 }
 
@@ -27,6 +38,7 @@ impl Default for StoreView {
     fn default() -> Self {
         StoreView {
             settings: None,
+            theme: (0, Rc::new(Theme::default())),
             answers: TtlMap::new(SNAPSHOT_TTL_MS, MAX_ANSWERS),
         }
     }
@@ -37,12 +49,10 @@ fn now_ms() -> u64 {
 }
 
 impl ShopperStorefront {
-    /// The store's settings, refetched from StoreConfig at most once per TTL; an unknown
-    /// store is a 404 page (and nothing is kept).
-    pub(super) async fn store_settings(
-        &self,
-        ctx: &ShopperContext,
-    ) -> Result<StoreSettings, EdgeError> {
+    /// The store's settings and published theme, refetched from StoreConfig at most once
+    /// per TTL (the theme's body only when its version changed); an unknown store is a 404
+    /// page (and nothing is kept).
+    pub(super) async fn store_look(&self, ctx: &ShopperContext) -> Result<StoreLook, EdgeError> {
         let now = now_ms();
         if let Some(hit) = self
             .view
@@ -54,17 +64,53 @@ impl ShopperStorefront {
             return Ok(hit.clone());
         }
         self.count_call();
-        match store_client::ask(&self.env, &ctx.store, GetSettings, &ctx.request_id).await {
-            Ok(settings) => {
-                self.view.borrow_mut().settings = Some(Cached::new(settings.clone(), now));
-                Ok(settings)
+        let have = self.view.borrow().theme.0;
+        let ask = GetSettings {
+            have_theme: Some(have),
+        };
+        match store_client::ask(&self.env, &ctx.store, ask, &ctx.request_id).await {
+            Ok(snapshot) => {
+                let theme = self.theme_for(snapshot.theme)?;
+                let look = StoreLook {
+                    settings: snapshot.settings,
+                    theme,
+                };
+                self.view.borrow_mut().settings = Some(Cached::new(look.clone(), now));
+                Ok(look)
             }
-            Err(AskError::Refused(StoreError::NotFound)) => Err(EdgeError::not_found(
-                "unknown_store",
-                format!("we could not find a store named “{}”", ctx.store),
-            )),
-            Err(e) => Err(e.into()),
+            Err(e) => Err(unknown_store(ctx, e)),
         }
+    }
+
+    /// The draft theme for a preview page: asked for on every preview request (no cache).
+    pub(super) async fn draft_theme(&self, ctx: &ShopperContext) -> Result<Rc<Theme>, EdgeError> {
+        self.count_call();
+        let slot = store_client::ask(&self.env, &ctx.store, GetDraft, &ctx.request_id)
+            .await
+            .map_err(|e| unknown_store(ctx, e))?;
+        Ok(match slot.body {
+            Some(body) => Rc::new(read_theme(&body)?),
+            None => Rc::new(Theme::default()),
+        })
+    }
+
+    /// The theme a slot names: the one held if the version is the same, else its body read.
+    fn theme_for(&self, slot: ThemeSlot) -> Result<Rc<Theme>, EdgeError> {
+        let mut view = self.view.borrow_mut();
+        if view.theme.0 == slot.version {
+            return Ok(Rc::clone(&view.theme.1));
+        }
+        let theme = match (slot.version, slot.body) {
+            (0, _) => Rc::new(Theme::default()),
+            (_, Some(body)) => Rc::new(read_theme(&body)?),
+            (v, None) => {
+                return Err(EdgeError::internal(format!(
+                    "theme version {v} came without its body"
+                )));
+            }
+        };
+        view.theme = (slot.version, Rc::clone(&theme));
+        Ok(theme)
     }
 
     /// StoreConfig's answer to `question`, from this object's memory if it asked the same
@@ -122,4 +168,20 @@ impl ShopperStorefront {
     fn note_freshness(&self, freshness: Freshness) {
         self.report.borrow_mut().cache = Some(freshness.as_str().to_owned());
     }
+}
+
+fn unknown_store(ctx: &ShopperContext, e: AskError<StoreError>) -> EdgeError {
+    match e {
+        AskError::Refused(StoreError::NotFound) => EdgeError::not_found(
+            "unknown_store",
+            format!("we could not find a store named “{}”", ctx.store),
+        ),
+        e => e.into(),
+    }
+}
+
+/// A theme body from StoreConfig (stored JSON, validated and migrated on read).
+fn read_theme(body: &str) -> Result<Theme, EdgeError> {
+    Theme::from_stored(body.as_bytes())
+        .map_err(|e| EdgeError::internal(format!("a published theme is unreadable: {e}")))
 }

@@ -6,6 +6,7 @@
 mod answers;
 mod catalog_cache;
 mod checkout;
+mod live;
 mod owner;
 mod record;
 mod schema;
@@ -34,6 +35,9 @@ impl DurableObject for StoreConfig {
     }
 
     async fn fetch(&self, req: Request) -> Result<Response> {
+        if live::is_upgrade(&req) {
+            return self.state.accept_preview_socket();
+        }
         let rid = req.headers().get(internal::REQUEST_ID)?.unwrap_or_default();
         let question: StoreQuestion = match internal::read_question(&req).await? {
             Ok(q) => q,
@@ -45,7 +49,7 @@ impl DurableObject for StoreConfig {
             s.count_request();
         }
         Ok(match question {
-            StoreQuestion::Settings(q) => answer(&q, s.settings()),
+            StoreQuestion::Settings(q) => answer(&q, s.snapshot(q.have_theme)),
             StoreQuestion::Catalog(q) => {
                 let result: std::result::Result<CatalogReply, StoreError> =
                     answers::catalog(s, &q, &rid).await;
@@ -87,6 +91,19 @@ impl DurableObject for StoreConfig {
             StoreQuestion::RecordAsset(q) => answer(&q, s.record_asset(&q.asset)),
             StoreQuestion::ListAssets(q) => answer(&q, s.assets()),
             StoreQuestion::DeleteAsset(q) => answer(&q, s.delete_asset(&q.name)),
+            StoreQuestion::ShowTheme(q) => answer(&q, s.theme_overview()),
+            StoreQuestion::PutDraft(q) => answer(&q, s.put_draft(&q.body, &q.author, q.now_ms)),
+            StoreQuestion::Publish(q) => {
+                let result = s.publish_draft(&q.author, q.now_ms).await;
+                answer(&q, result)
+            }
+            StoreQuestion::Rollback(q) => {
+                let result = s.rollback_theme(q.version, &q.author, q.now_ms).await;
+                answer(&q, result)
+            }
+            StoreQuestion::Versions(q) => answer(&q, s.theme_versions()),
+            StoreQuestion::Draft(q) => answer(&q, s.draft_slot()),
+            StoreQuestion::Favicon(q) => answer(&q, s.favicon()),
         })
     }
 }

@@ -58,6 +58,7 @@ const MIGRATIONS: &[sql::Migration] = &[
         "CREATE TABLE theme_state (
             id INTEGER PRIMARY KEY CHECK (id = 1),
             published INTEGER,
+            published_body TEXT,
             draft TEXT,
             draft_meta TEXT
         )",

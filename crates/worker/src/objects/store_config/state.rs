@@ -40,6 +40,10 @@ pub struct StoreState {
     /// Failed upstream attempts by kind, and breaker openings, since the object started.
     upstream_errors: RefCell<std::collections::BTreeMap<String, u64>>,
     breaker_opens: Cell<u64>,
+    /// The published theme, read once per object lifetime.
+    pub(super) published: RefCell<Option<super::themes::PublishedCopy>>,
+    /// A publish is writing to R2 (publishes of one store run one at a time).
+    pub(super) publishing: Cell<bool>,
 }
 
 impl StoreState {
@@ -58,6 +62,8 @@ impl StoreState {
             slug: RefCell::new(String::new()),
             upstream_errors: RefCell::new(std::collections::BTreeMap::new()),
             breaker_opens: Cell::new(0),
+            published: RefCell::new(None),
+            publishing: Cell::new(false),
         }
     }
 
@@ -71,6 +77,7 @@ impl StoreState {
         *self.record.borrow_mut() = None;
         *self.catalog.borrow_mut() = None;
         *self.breaker.borrow_mut() = None;
+        *self.published.borrow_mut() = None;
         self.db.forget_schema();
     }
 
@@ -162,7 +169,7 @@ impl BreakerHome for StoreState {
 }
 
 impl StoreState {
-    fn best_effort_failed(&self, what: BestEffort, e: &worker::Error) {
+    pub(super) fn best_effort_failed(&self, what: BestEffort, e: &worker::Error) {
         let event = BestEffortFailed {
             what,
             store: Some(self.slug.borrow().clone()),

@@ -1,0 +1,132 @@
+//! What StoreConfig answers about the store's theme: the snapshot shopper objects keep (the
+//! published theme travels with the settings, and only when it changed), the draft, publishing,
+//! history and roll back. A theme crosses object boundaries as its stored JSON
+//! ([`ThemeSlot::body`]); the receiver reads it with `wandstore_theme::Theme::from_stored`,
+//! which validates and migrates it, once per version.
+
+use serde::{Deserialize, Serialize};
+use wandstore_core::store::StoreSettings;
+
+/// What a page needs of its store: settings and the published theme.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StoreSnapshot {
+    pub settings: StoreSettings,
+    pub theme: ThemeSlot,
+}
+
+/// A theme version and, when the asker does not hold it yet, its body.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ThemeSlot {
+    /// The published version; 0 when the store has never published (the default theme).
+    pub version: u32,
+    /// The stored JSON of that version, unless the asker said it has it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub body: Option<String>,
+}
+
+/// One problem with a theme document (`error.fields[]`: `{path, message}`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ThemeProblem {
+    pub path: String,
+    pub message: String,
+}
+
+/// The theme as the owner API shows it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ShowTheme;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ThemeOverview {
+    /// The schema version this platform writes.
+    pub schema_version: u32,
+    pub published: Option<PublishedTheme>,
+    pub draft: Option<DraftTheme>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PublishedTheme {
+    pub version: u32,
+    pub theme: serde_json::Value,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DraftTheme {
+    pub theme: serde_json::Value,
+    pub author: String,
+    pub updated_at_ms: u64,
+}
+
+/// Replace the draft with this document (validated inside the object, where the asset list
+/// is). Answers the draft as stored, or `StoreError::ThemeInvalid` with every problem.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PutDraft {
+    pub body: String,
+    pub author: String,
+    pub now_ms: u64,
+}
+
+/// Publish the draft as a new version.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PublishDraft {
+    pub author: String,
+    pub now_ms: u64,
+}
+
+/// Publish an earlier version again, as a new version (history only grows).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RollbackTheme {
+    pub version: u32,
+    pub author: String,
+    pub now_ms: u64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Published {
+    pub version: u32,
+}
+
+/// Every published version, newest first.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ListVersions;
+
+/// One published version (its body is `{store}/themes/{version}.json` in R2 THEMES).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ThemeVersion {
+    pub version: u32,
+    pub author: String,
+    pub created_at_ms: u64,
+    pub size: u64,
+    pub sha256: String,
+    /// For a roll back: the version it published again.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rolled_back_from: Option<u32>,
+}
+
+/// The draft for a preview page (the published theme when there is no draft), always with
+/// its body; version is the published one.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GetDraft;
+
+/// The published theme's favicon file, if it has one.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GetFavicon;
+
+/// The R2 key of a theme version's body.
+pub fn theme_key(store: &str, version: u32) -> String {
+    format!("{store}/themes/{version}.json")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_slot_without_a_body_leaves_it_out() {
+        let slot = ThemeSlot {
+            version: 3,
+            body: None,
+        };
+        assert_eq!(serde_json::to_string(&slot).unwrap(), r#"{"version":3}"#);
+        assert_eq!(theme_key("acme", 3), "acme/themes/3.json");
+    }
+}
