@@ -12,15 +12,15 @@
 //!
 //! ## Why cssparser and not lightningcss
 //! Custom CSS is tokenized with `cssparser` 0.38 (Servo's and Firefox's tokenizer). It is
-//! already in the workspace's lock file (through `scraper`/`selectors`), it adds three small
-//! crates to the Wasm build (`cssparser`, `cssparser-macros` at build time, `dtoa-short`,
-//! plus `phf`/`smallvec`/`itoa` that most builds already carry) and only its tokenizer and
-//! serializer end up in the binary. `lightningcss` would bring a full property model,
-//! minifier, browser-target tables, `parcel_selectors`, `ahash`, `bitflags`, `data-encoding`
-//! and more: dozens of crates and, by its own size, several hundred KB of Wasm, for features
-//! (minifying, prefixing, typed properties) a sanitizer does not need. What a sanitizer does
-//! need — unescaped token values, nesting, source locations, spec-correct re-serialization —
-//! cssparser gives.
+//! already in the workspace's lock file (through `scraper`/`selectors`); at run time it brings
+//! only `dtoa-short`/`dtoa`, `itoa`, `phf` (+ `phf_shared`, `siphasher`) and `smallvec` (its
+//! macros run at build time), and only its tokenizer and serializer end up in the binary.
+//! `lightningcss` would bring a full property model, a minifier, browser-target tables,
+//! `parcel_selectors`, `ahash`, `bitflags`, `data-encoding`, `const-str` and more — dozens of
+//! crates and, by its own size, several hundred KB of Wasm — for features (minifying,
+//! prefixing, typed properties) a sanitizer does not need. What a sanitizer does need
+//! (unescaped token values, nesting, source locations, spec-correct re-serialization)
+//! cssparser gives. No Wasm build was measured here; the final size is measured after merge.
 //!
 //! Architecture invariant: pure — no I/O, no clock, no randomness; nothing here renders HTML.
 

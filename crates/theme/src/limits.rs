@@ -29,3 +29,13 @@ pub const SPACING_PX: (u8, u8) = (16, 96);
 pub const GRID_COLUMNS: (u8, u8) = (2, 6);
 /// Cards a listing section shows.
 pub const LIST_LIMIT: (u8, u8) = (1, 48);
+
+#[cfg(test)]
+mod tests {
+    use wandstore_core::limits::BodyKind;
+
+    #[test]
+    fn the_body_limit_is_the_edges() {
+        assert_eq!(super::MAX_BODY_BYTES, BodyKind::Theme.max_bytes());
+    }
+}
