@@ -14,6 +14,7 @@ mod pages;
 mod platform;
 mod storefront;
 mod support;
+mod themes;
 
 use libtest_mimic::{Arguments, Trial};
 use std::sync::Arc;
@@ -66,6 +67,7 @@ fn main() {
         .chain(edge::TESTS)
         .chain(hostile::TESTS)
         .chain(owner::TESTS)
+        .chain(themes::TESTS)
     {
         let ctx = Arc::clone(&ctx);
         let test = *test;
@@ -89,6 +91,13 @@ fn main() {
         catalog::cron_reaches_200_stores();
         Ok(())
     }));
+    trials.push(Trial::test(
+        "durability::theme_and_assets_survive_a_restart",
+        || {
+            themes::theme_and_assets_survive_a_restart();
+            Ok(())
+        },
+    ));
     trials.push(Trial::test("durability::count_survives_a_restart", || {
         storefront::count_survives_a_restart();
         Ok(())

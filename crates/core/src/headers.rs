@@ -109,7 +109,9 @@ fn is_nonce(n: &str) -> bool {
 /// `scheme://host[:port]` with nothing that could end the directive.
 fn is_origin(o: &str) -> bool {
     (o.starts_with("https://") || o.starts_with("http://"))
-        && !o.bytes().any(|b| b.is_ascii_whitespace() || matches!(b, b';' | b',' | b'\'' | b'"'))
+        && !o
+            .bytes()
+            .any(|b| b.is_ascii_whitespace() || matches!(b, b';' | b',' | b'\'' | b'"'))
 }
 
 #[cfg(test)]
@@ -158,7 +160,10 @@ mod tests {
             |h: Vec<(&'static str, String)>| h.into_iter().map(|(n, _)| n).collect::<Vec<_>>();
         let allow = PageAllowances {
             script_nonce: Some("abcdefghijklmnop".into()),
-            framed_by: Some(vec!["https://wandstore.dev".into(), "x; script-src *".into()]),
+            framed_by: Some(vec![
+                "https://wandstore.dev".into(),
+                "x; script-src *".into(),
+            ]),
         };
         let h = security_headers_allowing(true, false, &allow);
         let csp = h
@@ -181,7 +186,11 @@ mod tests {
             framed_by: None,
         };
         let h = security_headers_allowing(true, false, &bad_nonce);
-        let csp = &h.iter().find(|(k, _)| *k == "content-security-policy").unwrap().1;
+        let csp = &h
+            .iter()
+            .find(|(k, _)| *k == "content-security-policy")
+            .unwrap()
+            .1;
         assert_eq!(directive(csp, "script-src"), Some("script-src 'none'"));
         assert!(names(h.clone()).contains(&"x-frame-options"));
         assert_eq!(

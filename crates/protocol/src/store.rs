@@ -7,8 +7,7 @@ use crate::owner::{
 };
 use crate::theme::{
     DraftTheme, GetDraft, GetFavicon, ListVersions, PublishDraft, Published, PutDraft,
-    RollbackTheme, ShowTheme, StoreSnapshot, ThemeOverview, ThemeProblem, ThemeSlot,
-    ThemeVersion,
+    RollbackTheme, ShowTheme, StoreSnapshot, ThemeOverview, ThemeProblem, ThemeSlot, ThemeVersion,
 };
 use crate::wire::questions;
 use serde::{Deserialize, Serialize};

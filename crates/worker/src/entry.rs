@@ -4,9 +4,6 @@
 
 use crate::internal;
 use crate::objects::{SHOPPER_STOREFRONT, STORE_CONFIG, store_client};
-use wandstore_protocol::store::StoreError;
-use wandstore_protocol::theme::GetFavicon;
-use wandstore_protocol::wire::AskError;
 use crate::respond::{self, Audience};
 use crate::{admin, body, domains, env_config, health, random};
 use wandstore_core::headers::{
@@ -25,6 +22,9 @@ use wandstore_protocol::guard::Quota;
 use wandstore_protocol::shopper::{
     CONTEXT_HEADER, CookieDraft, ObjectReport, REPORT_HEADER, ShopperContext,
 };
+use wandstore_protocol::store::StoreError;
+use wandstore_protocol::theme::GetFavicon;
+use wandstore_protocol::wire::AskError;
 use wandstore_render::Chrome;
 use worker::{Env, Headers, Method, Request, Response, console_log, web_sys};
 
@@ -349,7 +349,9 @@ async fn platform(
                     "application/schema+json",
                     wandstore_theme::JSON_SCHEMA.as_bytes().to_vec(),
                 );
-                let _ = resp.headers_mut().set("cache-control", "public, max-age=3600");
+                let _ = resp
+                    .headers_mut()
+                    .set("cache-control", "public, max-age=3600");
                 resp
             }
             PlatformRoute::Console(_) => {
@@ -400,10 +402,13 @@ async fn live_socket(
     for (k, v) in pairs {
         headers.set(k, v).map_err(EdgeError::internal)?;
     }
-    let inner = internal::request(Method::Get, "/live", headers, None).map_err(EdgeError::internal)?;
-    let stub = internal::stub(env, STORE_CONFIG, target.store.as_str())
+    let inner =
+        internal::request(Method::Get, "/live", headers, None).map_err(EdgeError::internal)?;
+    let stub =
+        internal::stub(env, STORE_CONFIG, target.store.as_str()).map_err(EdgeError::internal)?;
+    let answer = internal::fetch(stub, &inner)
+        .await
         .map_err(EdgeError::internal)?;
-    let answer = internal::fetch(stub, &inner).await.map_err(EdgeError::internal)?;
     Ok(Response::from(answer))
 }
 
@@ -440,9 +445,10 @@ async fn store_file(
                     let file = file.as_deref();
                     crate::store_assets::favicon(env, &target.store, file, inm, head).await
                 }
-                Err(AskError::Refused(StoreError::NotFound)) => Err(EdgeError::no_store(
-                    format!("there is no store named {}", target.store),
-                )),
+                Err(AskError::Refused(StoreError::NotFound)) => Err(EdgeError::no_store(format!(
+                    "there is no store named {}",
+                    target.store
+                ))),
                 // The platform's icon rather than none while the store cannot answer.
                 Err(_) => crate::store_assets::favicon(env, &target.store, None, inm, head).await,
             }

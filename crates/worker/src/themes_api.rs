@@ -99,7 +99,9 @@ pub async fn handle(
             let link = preview_link(env, store, &origin)?;
             Ok(respond::json(201, &link))
         }
-        other => Err(EdgeError::internal(format!("{other:?} is not a theme route"))),
+        other => Err(EdgeError::internal(format!(
+            "{other:?} is not a theme route"
+        ))),
     }
 }
 

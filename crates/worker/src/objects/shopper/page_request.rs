@@ -2,12 +2,12 @@
 //! store's frame for its pages and errors.
 
 use crate::respond::{self, Audience};
+use std::rc::Rc;
 use wandstore_core::catalog_index::ListingQuery;
 use wandstore_core::store::StoreSettings;
 use wandstore_protocol::EdgeError;
 use wandstore_protocol::shopper::ShopperContext;
 use wandstore_render::Chrome;
-use std::rc::Rc;
 use wandstore_theme::Theme;
 use worker::Response;
 

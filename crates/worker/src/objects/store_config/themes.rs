@@ -185,7 +185,12 @@ impl StoreState {
     }
 
     /// Validates the document against the store's assets and saves it as the draft.
-    pub fn put_draft(&self, body: &str, author: &str, now_ms: u64) -> Result<DraftTheme, StoreError> {
+    pub fn put_draft(
+        &self,
+        body: &str,
+        author: &str,
+        now_ms: u64,
+    ) -> Result<DraftTheme, StoreError> {
         self.settings()?;
         let theme = parse_draft(body.as_bytes(), &self.asset_index()?).map_err(|errors| {
             StoreError::ThemeInvalid {
@@ -223,7 +228,10 @@ impl StoreState {
         self.settings()?;
         let rows: Vec<JsonRow> = self
             .db
-            .rows("SELECT json FROM theme_versions ORDER BY version DESC", None)
+            .rows(
+                "SELECT json FROM theme_versions ORDER BY version DESC",
+                None,
+            )
             .map_err(internal)?;
         rows.iter()
             .map(|r| serde_json::from_str(&r.json).map_err(|e| unreadable("theme version", e)))
@@ -268,7 +276,8 @@ impl StoreState {
             .map_err(r2_unavailable)?;
         let theme = Theme::from_stored(body.as_bytes()).map_err(|e| unreadable("theme", e))?;
         let stored = serde_json::to_string(&theme).map_err(|e| unreadable("theme", e))?;
-        self.publish_body(stored, author, now_ms, Some(version)).await
+        self.publish_body(stored, author, now_ms, Some(version))
+            .await
     }
 
     async fn publish_body(
@@ -284,7 +293,9 @@ impl StoreState {
                 message: "another publish of this store is in progress; try again".into(),
             });
         }
-        let result = self.write_version(body, author, now_ms, rolled_back_from).await;
+        let result = self
+            .write_version(body, author, now_ms, rolled_back_from)
+            .await;
         self.publishing.set(false);
         result
     }
