@@ -5,4 +5,6 @@ pub mod keys;
 pub mod manifest;
 pub mod ndjson;
 pub mod restore;
+pub mod retention;
 pub mod run;
+pub mod schedule;
