@@ -130,7 +130,10 @@ impl fmt::Display for CartRuleError {
         match self {
             CartRuleError::Empty => f.write_str("a backed-up cart has no lines"),
             CartRuleError::TooManyLines(n) => {
-                write!(f, "a cart holds at most {MAX_LINES} lines; this one has {n}")
+                write!(
+                    f,
+                    "a cart holds at most {MAX_LINES} lines; this one has {n}"
+                )
             }
             CartRuleError::Quantity(v) => {
                 write!(f, "line {v:?} has a quantity outside 1..={MAX_QUANTITY}")

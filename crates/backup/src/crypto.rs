@@ -151,7 +151,10 @@ mod tests {
         let sealed = key().seal("shpat_secret", "outlet", [7; NONCE_LEN]);
         assert_eq!(key().open(&sealed, "outlet"), Ok("shpat_secret".to_owned()));
         assert!(!sealed.ciphertext.contains("shpat"));
-        assert_ne!(B64.decode(&sealed.ciphertext).ok(), Some(b"shpat_secret".to_vec()));
+        assert_ne!(
+            B64.decode(&sealed.ciphertext).ok(),
+            Some(b"shpat_secret".to_vec())
+        );
     }
 
     #[test]
@@ -171,12 +174,18 @@ mod tests {
             ciphertext: B64.encode(&bytes),
             ..sealed.clone()
         };
-        assert_eq!(key().open(&tampered, "outlet"), Err(CryptoError::Unauthentic));
+        assert_eq!(
+            key().open(&tampered, "outlet"),
+            Err(CryptoError::Unauthentic)
+        );
         let other_nonce = Sealed {
             nonce: B64.encode([2u8; NONCE_LEN]),
             ..sealed.clone()
         };
-        assert_eq!(key().open(&other_nonce, "outlet"), Err(CryptoError::Unauthentic));
+        assert_eq!(
+            key().open(&other_nonce, "outlet"),
+            Err(CryptoError::Unauthentic)
+        );
     }
 
     #[test]
@@ -186,7 +195,10 @@ mod tests {
             nonce: B64.encode([0u8; 12]),
             ..sealed.clone()
         };
-        assert_eq!(key().open(&short_nonce, "outlet"), Err(CryptoError::Malformed));
+        assert_eq!(
+            key().open(&short_nonce, "outlet"),
+            Err(CryptoError::Malformed)
+        );
         let not_b64 = Sealed {
             ciphertext: "%%%".into(),
             ..sealed.clone()

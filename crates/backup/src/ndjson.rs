@@ -129,7 +129,10 @@ mod tests {
             "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
         );
         let back: Vec<serde_json::Value> = read_lines(&file.bytes).expect("readable");
-        assert_eq!(back, vec![serde_json::json!({"a": 1}), serde_json::json!("two")]);
+        assert_eq!(
+            back,
+            vec![serde_json::json!({"a": 1}), serde_json::json!("two")]
+        );
     }
 
     #[test]

@@ -11,8 +11,7 @@
 //!   (and re-checking it) as its page is restored.
 
 use crate::contents::{
-    OpenRecordError, SealedRecord, SettingsBackup, ShopperCart, ThemeBackup, ThemeLine,
-    open_record,
+    OpenRecordError, SealedRecord, SettingsBackup, ShopperCart, ThemeBackup, ThemeLine, open_record,
 };
 use crate::crypto::BackupKey;
 use crate::id::BackupId;
@@ -44,13 +43,29 @@ pub enum RestoreRefusal {
     /// A listed file is not in the bucket.
     MissingFile { file: String },
     /// A file's size differs from the manifest's.
-    SizeMismatch { file: String, expected: u64, found: u64 },
+    SizeMismatch {
+        file: String,
+        expected: u64,
+        found: u64,
+    },
     /// A file's SHA-256 differs from the manifest's.
-    ChecksumMismatch { file: String, expected: String, found: String },
+    ChecksumMismatch {
+        file: String,
+        expected: String,
+        found: String,
+    },
     /// A line is not what its file holds (1-based line number).
-    MalformedLine { file: String, line: u64, message: String },
+    MalformedLine {
+        file: String,
+        line: u64,
+        message: String,
+    },
     /// A file has another number of lines than the manifest says.
-    LineCount { file: String, expected: u64, found: u64 },
+    LineCount {
+        file: String,
+        expected: u64,
+        found: u64,
+    },
     /// The record's token does not open with this backup secret, or the record is unreadable.
     Record(String),
 }
@@ -187,7 +202,12 @@ impl RestoreCheck {
     /// Every file with its R2 key, in the manifest's order.
     pub fn files(&self) -> Vec<(FileKind, String)> {
         self.kinds()
-            .map(|k| (k, file_key(&self.manifest.store, &self.manifest.backup_id, k)))
+            .map(|k| {
+                (
+                    k,
+                    file_key(&self.manifest.store, &self.manifest.backup_id, k),
+                )
+            })
             .collect()
     }
 
@@ -247,13 +267,12 @@ impl RestoreCheck {
     ) -> Result<Vec<T>, RestoreRefusal> {
         self.verify(kind, bytes)?;
         let entry = self.entry(kind)?;
-        let values = read_lines(bytes.unwrap_or_default()).map_err(|e| {
-            RestoreRefusal::MalformedLine {
+        let values =
+            read_lines(bytes.unwrap_or_default()).map_err(|e| RestoreRefusal::MalformedLine {
                 file: entry.name.clone(),
                 line: e.line,
                 message: e.message,
-            }
-        })?;
+            })?;
         if values.len() as u64 != entry.lines {
             return Err(RestoreRefusal::LineCount {
                 file: entry.name.clone(),
@@ -271,13 +290,12 @@ impl RestoreCheck {
         key: &BackupKey,
     ) -> Result<StoreRecord, RestoreRefusal> {
         let lines: Vec<SealedRecord> = self.lines(FileKind::Store, bytes)?;
-        let [sealed] = <[SealedRecord; 1]>::try_from(lines).map_err(|v| {
-            RestoreRefusal::LineCount {
+        let [sealed] =
+            <[SealedRecord; 1]>::try_from(lines).map_err(|v| RestoreRefusal::LineCount {
                 file: FileKind::Store.file_name(),
                 expected: 1,
                 found: v.len() as u64,
-            }
-        })?;
+            })?;
         let store = self.manifest.store.as_str();
         let record = open_record(&sealed, key, store).map_err(|e| match e {
             OpenRecordError::Crypto(c) => RestoreRefusal::Record(c.to_string()),
@@ -315,13 +333,12 @@ impl RestoreCheck {
     /// Verifies and reads `settings.ndjson` (one line).
     pub fn read_settings(&self, bytes: Option<&[u8]>) -> Result<SettingsBackup, RestoreRefusal> {
         let lines: Vec<SettingsBackup> = self.lines(FileKind::Settings, bytes)?;
-        let [settings] = <[SettingsBackup; 1]>::try_from(lines).map_err(|v| {
-            RestoreRefusal::LineCount {
+        let [settings] =
+            <[SettingsBackup; 1]>::try_from(lines).map_err(|v| RestoreRefusal::LineCount {
                 file: FileKind::Settings.file_name(),
                 expected: 1,
                 found: v.len() as u64,
-            }
-        })?;
+            })?;
         Ok(settings)
     }
 
@@ -361,7 +378,11 @@ fn check_file_list(m: &Manifest) -> Result<(), RestoreRefusal> {
         if !seen.insert(kind) {
             return bad(format!("{} is listed twice", f.name));
         }
-        if f.sha256.len() != 64 || !f.sha256.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+        if f.sha256.len() != 64
+            || !f
+                .sha256
+                .bytes()
+                .all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
         {
             return bad(format!("{} has no valid SHA-256", f.name));
         }
@@ -437,7 +458,9 @@ pub fn plan_restore(
         }
     }
     let (Some(record), Some(theme), Some(settings)) = (record, theme, settings) else {
-        return Err(RestoreRefusal::BadFileList("a base file is not listed".into()));
+        return Err(RestoreRefusal::BadFileList(
+            "a base file is not listed".into(),
+        ));
     };
     Ok(RestorePlan {
         manifest: check.manifest,

@@ -141,8 +141,9 @@ mod tests {
         // 30 days of hourly backups: 720 backups.
         let end = MIDNIGHT + 30 * DAY_MS;
         let b = hourly(end, 30 * 24);
-        let deleted: HashSet<BackupId> =
-            to_delete(&b, RetentionPolicy::default()).into_iter().collect();
+        let deleted: HashSet<BackupId> = to_delete(&b, RetentionPolicy::default())
+            .into_iter()
+            .collect();
         let kept: Vec<&Listed> = b.iter().filter(|l| !deleted.contains(&l.id)).collect();
         // 48 hourly (the last two days) + 12 more days' newest (23:05) = 60.
         assert_eq!(kept.len(), 60);
@@ -153,7 +154,10 @@ mod tests {
         }
         let oldest_kept = kept.iter().map(|l| l.created_ms).min().unwrap_or(0);
         // Day 16 of 0..=29, at 23:05.
-        assert_eq!(oldest_kept, MIDNIGHT + 16 * DAY_MS + 23 * HOUR_MS + 5 * 60_000);
+        assert_eq!(
+            oldest_kept,
+            MIDNIGHT + 16 * DAY_MS + 23 * HOUR_MS + 5 * 60_000
+        );
     }
 
     #[test]
@@ -166,7 +170,10 @@ mod tests {
             hourly: 0,
             daily: 2,
         };
-        let deleted = to_delete(&[before.clone(), after.clone(), older_same_day.clone()], policy);
+        let deleted = to_delete(
+            &[before.clone(), after.clone(), older_same_day.clone()],
+            policy,
+        );
         assert_eq!(deleted, vec![older_same_day.id]);
     }
 

@@ -110,7 +110,10 @@ impl fmt::Display for RunError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             RunError::UnexpectedReport { expected } => {
-                write!(f, "backup run reported out of order; it waits for {expected}")
+                write!(
+                    f,
+                    "backup run reported out of order; it waits for {expected}"
+                )
             }
             RunError::WrongFile { expected, got } => {
                 write!(f, "backup run expected file {expected}, got {got}")
@@ -194,9 +197,10 @@ impl BackupRun {
                 expected: self.expecting(),
             });
         }
-        for (entry, kind) in entries
-            .iter()
-            .zip([FileKind::Store, FileKind::Theme, FileKind::Settings])
+        for (entry, kind) in
+            entries
+                .iter()
+                .zip([FileKind::Store, FileKind::Theme, FileKind::Settings])
         {
             if entry.name != kind.file_name() {
                 return Err(RunError::WrongFile {
