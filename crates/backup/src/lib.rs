@@ -10,6 +10,7 @@
 //! - [`manifest`]: [`Manifest`], written last; [`ManifestSummary`] for listings.
 //! - [`run`]: [`BackupRun`], the resumable state machine over pages of shoppers.
 //! - [`restore`]: [`plan_restore`] / [`RestoreCheck`] → [`RestorePlan`] or [`RestoreRefusal`].
+//! - [`restore_run`]: [`RestoreRun`], verify all → safety backup → write back, over alarms.
 //! - [`retention`]: which backups to delete ([`RetentionPolicy`], default 48 hourly + 14 daily).
 //! - [`schedule`]: which stores are due for their hourly backup.
 //!
@@ -23,6 +24,7 @@ pub mod keys;
 pub mod manifest;
 pub mod ndjson;
 pub mod restore;
+pub mod restore_run;
 pub mod retention;
 pub mod run;
 pub mod schedule;
@@ -41,5 +43,6 @@ pub use crypto::BackupKey;
 pub use id::BackupId;
 pub use manifest::{BackupReason, Manifest, ManifestSummary};
 pub use restore::{RestoreCheck, RestorePlan, RestoreRefusal, plan_restore};
+pub use restore_run::{RestoreOutcome, RestoreRun, RestoreStep};
 pub use retention::RetentionPolicy;
 pub use run::{BackupRun, Step};
