@@ -158,4 +158,18 @@ mod tests {
         );
         assert!(serde_json::from_str::<BackupId>("\"../x\"").is_err());
     }
+
+    #[test]
+    fn times_beyond_year_9999_cannot_make_an_id() {
+        assert_eq!(BackupId::new(u64::MAX, [0; 8]), Err(BackupIdError::Time));
+        assert_eq!(
+            BackupId::new(253_402_300_800_000, [0; 8]),
+            Err(BackupIdError::Time)
+        );
+        assert!(BackupId::new(253_402_300_799_000, [0; 8]).is_ok());
+        assert_eq!(
+            BackupId::new(0, [0; 8]).map(|i| i.to_string()),
+            Ok("19700101T000000Z-0000000000000000".into())
+        );
+    }
 }

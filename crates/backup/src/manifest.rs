@@ -75,6 +75,24 @@ pub struct ManifestSummary {
     pub counts: Counts,
 }
 
+/// The R2 custom metadata name under which a manifest object carries its summary, so
+/// `GET /admin/backups` can list with `include(customMetadata)` instead of reading every
+/// manifest.
+pub const SUMMARY_METADATA: &str = "summary";
+
+impl ManifestSummary {
+    /// The summary as the value of [`SUMMARY_METADATA`] (well under R2's 8 KB metadata limit).
+    pub fn to_metadata(&self) -> String {
+        // Strings, numbers and enums always serialize.
+        serde_json::to_string(self).unwrap_or_default()
+    }
+
+    /// The summary from a listed object's metadata; `None` if absent or not a summary.
+    pub fn from_metadata(value: Option<&str>) -> Option<ManifestSummary> {
+        serde_json::from_str(value?).ok()
+    }
+}
+
 impl Manifest {
     pub fn summary(&self) -> ManifestSummary {
         ManifestSummary {
@@ -92,5 +110,38 @@ impl Manifest {
     pub fn to_json(&self) -> Vec<u8> {
         // Strings, numbers and enums always serialize.
         serde_json::to_vec_pretty(self).unwrap_or_default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_summary_travels_in_object_metadata_within_its_limit() {
+        let m = Manifest {
+            schema_version: SCHEMA_VERSION,
+            backup_id: BackupId::parse("20261128T220000Z-0a1b2c3d4e5f6071").expect("id"),
+            store: StoreSlug::parse("outlet").expect("slug"),
+            reason: BackupReason::BeforeRestore,
+            created_ms: 1,
+            completed_ms: 2,
+            counts: Counts {
+                carts: u64::MAX,
+                ..Counts::default()
+            },
+            files: vec![],
+        };
+        let meta = m.summary().to_metadata();
+        assert!(meta.len() < 1024);
+        assert!(meta.contains("\"before_restore\""));
+        assert_eq!(
+            ManifestSummary::from_metadata(Some(&meta)),
+            Some(m.summary())
+        );
+        assert_eq!(ManifestSummary::from_metadata(None), None);
+        assert_eq!(ManifestSummary::from_metadata(Some("{\"x\":1}")), None);
+        let back: Manifest = serde_json::from_slice(&m.to_json()).expect("json");
+        assert_eq!(back, m);
     }
 }
