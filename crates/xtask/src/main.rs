@@ -10,6 +10,7 @@ mod deploy;
 mod dev;
 mod lockfile;
 mod paths;
+mod restore;
 mod step;
 mod test;
 mod tree;
@@ -29,6 +30,10 @@ commands:
   build-worker                   build the Wasm worker (skipped when up to date)
   deploy [--env NAME] [--dry-run]  test, build and deploy with wrangler
   rollback [--env NAME]          roll the deployed worker back to the previous version
+  restore --backup ID --store SLUG [--url URL]
+                                 restore a store from a backup (POST /admin/stores/SLUG/restore;
+                                 token: $ADMIN_TOKEN, or .dev.vars for a local URL)
+  backups [--url URL]            list the backups (GET /admin/backups)
   bootstrap                      install the toolchain pieces only
 ";
 
@@ -64,6 +69,8 @@ fn run_command(cmd: &str, rest: &[String]) -> Result<(), String> {
         "build-worker" => build::worker_if_stale(),
         "deploy" => deploy::deploy(rest),
         "rollback" => deploy::rollback(rest),
+        "restore" => restore::restore(rest),
+        "backups" => restore::list(rest),
         "bootstrap" => bootstrap::all().map(|_| ()),
         "-h" | "--help" | "help" => {
             print!("{USAGE}");
