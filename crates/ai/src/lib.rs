@@ -1,0 +1,30 @@
+//! Personalization through Cloudflare AI Gateway, sans-IO.
+//!
+//! The pipeline: a shopper's [`profile::Profile`] (affinities learned from their events,
+//! decayed with time) picks up to 50 [`candidates`] from the store's catalog and ranks them
+//! (the *baseline*, what pages show when AI is off, failing or held out). A compact
+//! [`prompt`] asks a model to re-rank those candidates and write one headline; the
+//! [`request`] module turns it into an AI Gateway call to OpenAI or Anthropic, and
+//! [`response`] parses and validates the answer strictly (only real candidate ids, capped
+//! and cleaned text, typed failures). [`rules`] decides whether a call may happen at all
+//! (kill switch, opt-out, holdout, refresh interval, daily budget) and in which provider
+//! order; [`report`] aggregates what happened for the owner.
+//!
+//! Architecture invariant: this crate does no I/O and never reads a clock or a random
+//! source. The shell (crates/worker) sends the [`wandstore_core::http::HttpRequest`]s it
+//! builds, through [`wandstore_core::guarded::GuardedCall`], and passes time in.
+
+pub mod candidates;
+pub mod failure;
+pub mod gateway;
+mod hash;
+pub mod profile;
+pub mod prompt;
+
+pub mod request;
+pub mod response;
+
+pub mod settings;
+pub mod text;
+#[cfg(test)]
+mod test_support;
