@@ -65,7 +65,7 @@ impl CandidateSet {
         let mut scored: Vec<(f64, usize, &Product)> = products
             .iter()
             .enumerate()
-            .filter(|(_, p)| p.available_for_sale && !in_cart.iter().any(|h| *h == p.handle))
+            .filter(|(_, p)| p.available_for_sale && !in_cart.contains(&p.handle))
             .map(|(i, p)| (profile.score(&ProductFacts::of(p, collections)), i, p))
             .collect();
         scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
@@ -177,13 +177,7 @@ mod tests {
     fn ranks_by_affinity_and_excludes_sold_out_and_cart() {
         let (products, collections) = catalog();
         let profile = viewed(&["hat-red", "hat-blue"]);
-        let set = CandidateSet::select(
-            &profile,
-            &products,
-            &collections,
-            &["hat-blue".into()],
-            50,
-        );
+        let set = CandidateSet::select(&profile, &products, &collections, &["hat-blue".into()], 50);
         let handles = set.baseline(50);
         assert_eq!(handles[0], "hat-red");
         assert!(!handles.contains(&"hat-sold-out".to_string()));
@@ -231,7 +225,9 @@ mod tests {
             .collect();
         assert_eq!(
             bands,
-            ["low", "low", "low", "mid", "mid", "mid", "high", "high", "high"]
+            [
+                "low", "low", "low", "mid", "mid", "mid", "high", "high", "high"
+            ]
         );
     }
 

@@ -110,11 +110,16 @@ impl UpstreamFailure for AiFailure {
         }
     }
 
-    /// Everything but an empty selection says the provider is unwell or misbehaving.
+    /// Everything but an empty selection, a skipped call or a client error (4xx other than
+    /// 408) says the provider is unwell or misbehaving.
     fn trips_breaker(&self) -> bool {
-        !matches!(self.kind, FailureKind::Empty | FailureKind::BreakerOpen)
-            && !(self.kind == FailureKind::HttpStatus
-                && self.status.is_some_and(|s| (400..500).contains(&s) && s != 408))
+        match self.kind {
+            FailureKind::Empty | FailureKind::BreakerOpen => false,
+            FailureKind::HttpStatus => self
+                .status
+                .is_none_or(|s| !(400..500).contains(&s) || s == 408),
+            _ => true,
+        }
     }
 
     fn retry_after_ms(&self) -> Option<u64> {

@@ -216,15 +216,17 @@ fn parse_base_url(v: &str) -> Result<String, ConfigError> {
         || v.contains(['?', '#', ' ', '@'])
         || !v.chars().all(|c| c.is_ascii_graphic())
     {
-        return Err(bad("base_url", "must be a plain http(s) URL without query or user info"));
+        return Err(bad(
+            "base_url",
+            "must be a plain http(s) URL without query or user info",
+        ));
     }
     Ok(v.to_string())
 }
 
 fn parse_name(key: &str, v: &str) -> Result<String, ConfigError> {
     let ok = v.len() <= 64
-        && v
-            .chars()
+        && v.chars()
             .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
     if ok {
         Ok(v.to_string())
@@ -235,8 +237,7 @@ fn parse_name(key: &str, v: &str) -> Result<String, ConfigError> {
 
 fn parse_model(key: &str, v: &str) -> Result<String, ConfigError> {
     let ok = v.len() <= 128
-        && v
-            .chars()
+        && v.chars()
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | ':' | '/' | '@'));
     if ok {
         Ok(v.to_string())
@@ -256,7 +257,10 @@ fn parse_secret(key: &str, v: &str) -> Result<String, ConfigError> {
 fn parse_num(key: &str, v: &str, min: u32, max: u32) -> Result<u32, ConfigError> {
     match v.parse::<u32>() {
         Ok(n) if (min..=max).contains(&n) => Ok(n),
-        _ => Err(bad(key, &format!("must be a whole number from {min} to {max}"))),
+        _ => Err(bad(
+            key,
+            &format!("must be a whole number from {min} to {max}"),
+        )),
     }
 }
 

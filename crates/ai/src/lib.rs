@@ -20,11 +20,11 @@ pub mod gateway;
 mod hash;
 pub mod profile;
 pub mod prompt;
-
+pub mod report;
 pub mod request;
 pub mod response;
-
+pub mod rules;
 pub mod settings;
-pub mod text;
 #[cfg(test)]
 mod test_support;
+pub mod text;

@@ -70,7 +70,7 @@ impl ProductFacts {
             vendor: product.vendor.clone(),
             collections: collections
                 .iter()
-                .filter(|c| c.product_handles.iter().any(|h| *h == product.handle))
+                .filter(|c| c.product_handles.contains(&product.handle))
                 .map(|c| c.handle.clone())
                 .collect(),
         }

@@ -43,7 +43,12 @@ fn setup() -> (CallContext, Prompt) {
 
 fn all_text(r: &HttpRequest) -> String {
     let h: Vec<String> = r.headers.iter().map(|(k, v)| format!("{k}: {v}")).collect();
-    format!("{}\n{}\n{}", r.url, h.join("\n"), String::from_utf8_lossy(&r.body))
+    format!(
+        "{}\n{}\n{}",
+        r.url,
+        h.join("\n"),
+        String::from_utf8_lossy(&r.body)
+    )
 }
 
 #[test]
@@ -61,12 +66,18 @@ fn openai_request_has_every_gateway_header_and_the_schema() {
     assert_eq!(r.header("cf-aig-max-attempts"), Some("3"));
     assert_eq!(r.header("cf-aig-cache-ttl"), Some("600"));
     assert_eq!(r.header("cf-aig-event-id"), Some("req-123"));
-    assert_eq!(r.header("cf-aig-cache-key"), Some(cache_key(&ctx, Provider::OpenAi).as_str()));
+    assert_eq!(
+        r.header("cf-aig-cache-key"),
+        Some(cache_key(&ctx, Provider::OpenAi).as_str())
+    );
     assert_eq!(r.timeout_ms, 1500 * 3 + 1000);
     let body: Value = serde_json::from_slice(&r.body).unwrap();
     assert_eq!(body["response_format"]["type"], "json_schema");
     let schema = &body["response_format"]["json_schema"]["schema"];
-    assert_eq!(schema["properties"]["ids"]["items"]["enum"], json!(prompt.ids));
+    assert_eq!(
+        schema["properties"]["ids"]["items"]["enum"],
+        json!(prompt.ids)
+    );
     assert_eq!(body["messages"][0]["role"], "system");
     assert_eq!(body["messages"][1]["content"], prompt.user);
 }
@@ -85,7 +96,10 @@ fn anthropic_request_uses_a_forced_tool_and_its_own_key_headers() {
     assert_eq!(r.header("cf-aig-request-timeout"), Some("2500"));
     let body: Value = serde_json::from_slice(&r.body).unwrap();
     assert_eq!(body["tool_choice"]["name"], ANTHROPIC_TOOL);
-    assert_eq!(body["tools"][0]["input_schema"]["required"], json!(["ids", "headline"]));
+    assert_eq!(
+        body["tools"][0]["input_schema"]["required"],
+        json!(["ids", "headline"])
+    );
     assert_eq!(body["system"], prompt.system);
     assert_ne!(
         cache_key(&ctx, Provider::Anthropic),
@@ -118,7 +132,11 @@ fn metadata_has_at_most_five_entries_and_nothing_personal() {
         assert_eq!(obj["segment"], json!(ctx.segment));
         // The event id is reduced to a header-safe token.
         let event = r.header("cf-aig-event-id").unwrap();
-        assert!(event.chars().all(|c| c.is_ascii_alphanumeric() || "._-".contains(c)));
+        assert!(
+            event
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "._-".contains(c))
+        );
         let text = all_text(&r);
         for forbidden in ["@", "127.0.0.2", "email", "\r"] {
             assert!(!text.contains(forbidden), "{forbidden}");
@@ -133,14 +151,32 @@ fn similar_shoppers_share_a_cache_key_and_other_inputs_do_not() {
         request_id: "another-request".into(),
         ..ctx.clone()
     };
-    assert_eq!(cache_key(&ctx, Provider::OpenAi), cache_key(&same, Provider::OpenAi));
+    assert_eq!(
+        cache_key(&ctx, Provider::OpenAi),
+        cache_key(&same, Provider::OpenAi)
+    );
     for other in [
-        CallContext { store: "other".into(), ..ctx.clone() },
-        CallContext { segment: "seg-x".into(), ..ctx.clone() },
-        CallContext { candidate_hash: "ffff".into(), ..ctx.clone() },
-        CallContext { brand_voice: "Loud.".into(), ..ctx.clone() },
+        CallContext {
+            store: "other".into(),
+            ..ctx.clone()
+        },
+        CallContext {
+            segment: "seg-x".into(),
+            ..ctx.clone()
+        },
+        CallContext {
+            candidate_hash: "ffff".into(),
+            ..ctx.clone()
+        },
+        CallContext {
+            brand_voice: "Loud.".into(),
+            ..ctx.clone()
+        },
     ] {
-        assert_ne!(cache_key(&ctx, Provider::OpenAi), cache_key(&other, Provider::OpenAi));
+        assert_ne!(
+            cache_key(&ctx, Provider::OpenAi),
+            cache_key(&other, Provider::OpenAi)
+        );
     }
 }
 

@@ -154,8 +154,7 @@ fn openai_answer(body: &Value) -> Result<Value, AiFailure> {
     let content = message["content"]
         .as_str()
         .ok_or_else(|| fail(FailureKind::SchemaMismatch, "no text content"))?;
-    serde_json::from_str(content)
-        .map_err(|_| fail(FailureKind::InvalidJson, "content is not JSON"))
+    serde_json::from_str(content).map_err(|_| fail(FailureKind::InvalidJson, "content is not JSON"))
 }
 
 /// The `recommend` tool call's input, or else a text block holding JSON.

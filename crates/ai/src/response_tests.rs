@@ -69,19 +69,36 @@ fn token_usage_is_read_for_both_providers() {
     let [(_, o), (_, a)] = both(json!({"ids": ["c1"], "headline": ""}));
     assert_eq!(
         parse(Provider::OpenAi, &o, &s).unwrap().usage,
-        Usage { prompt_tokens: 321, completion_tokens: 17 }
+        Usage {
+            prompt_tokens: 321,
+            completion_tokens: 17
+        }
     );
     assert_eq!(
         parse(Provider::Anthropic, &a, &s).unwrap().usage,
-        Usage { prompt_tokens: 400, completion_tokens: 25 }
+        Usage {
+            prompt_tokens: 400,
+            completion_tokens: 25
+        }
     );
-    assert_eq!(usage_of(Provider::OpenAi, &HttpResponse { status: 500, headers: vec![], body: b"x".to_vec() }), Usage::default());
+    assert_eq!(
+        usage_of(
+            Provider::OpenAi,
+            &HttpResponse {
+                status: 500,
+                headers: vec![],
+                body: b"x".to_vec()
+            }
+        ),
+        Usage::default()
+    );
 }
 
 #[test]
 fn hallucinated_and_duplicate_ids_are_dropped() {
     let s = set();
-    let answer = json!({"ids": ["c2", "c99", "c2", "hat-red", 7, null, "C1", " c1", "c1"], "headline": "x"});
+    let answer =
+        json!({"ids": ["c2", "c99", "c2", "hat-red", 7, null, "C1", " c1", "c1"], "headline": "x"});
     for (p, resp) in both(answer) {
         let a = parse(p, &resp, &s).unwrap();
         assert_eq!(a.suggestion.handles, ["hat-red", "mug-blue"]);
@@ -132,7 +149,10 @@ fn injected_markup_and_instructions_stay_inert_text() {
     for (p, resp) in both(json!({"ids": ["c1"], "headline": evil})) {
         let a = parse(p, &resp, &s).unwrap();
         // Kept as literal text (capped): the views escape it; nothing in it is acted on.
-        assert_eq!(a.suggestion.headline, crate::text::clean(evil, MAX_HEADLINE_CHARS));
+        assert_eq!(
+            a.suggestion.headline,
+            crate::text::clean(evil, MAX_HEADLINE_CHARS)
+        );
         assert_eq!(a.suggestion.handles, ["mug-blue"]);
     }
 }
@@ -143,21 +163,31 @@ fn unparsable_answers_are_invalid_json() {
     let truncated = HttpResponse {
         status: 200,
         headers: vec![],
-        body: br#"{"id":"chatcmpl-devshop","choices":[{"index":0,"message":{"role":"assist"#.to_vec(),
+        body: br#"{"id":"chatcmpl-devshop","choices":[{"index":0,"message":{"role":"assist"#
+            .to_vec(),
     };
     for p in Provider::FALLBACK_ORDER {
         assert_eq!(kind(parse(p, &truncated, &s)), FailureKind::InvalidJson);
     }
     let prose = "Sure! Here are my picks: {\"ids\": [";
-    assert_eq!(kind(parse(Provider::OpenAi, &openai(prose), &s)), FailureKind::InvalidJson);
-    let text_block = ok(json!({"content": [{"type": "text", "text": prose}], "stop_reason": "end_turn"}));
-    assert_eq!(kind(parse(Provider::Anthropic, &text_block, &s)), FailureKind::InvalidJson);
+    assert_eq!(
+        kind(parse(Provider::OpenAi, &openai(prose), &s)),
+        FailureKind::InvalidJson
+    );
+    let text_block =
+        ok(json!({"content": [{"type": "text", "text": prose}], "stop_reason": "end_turn"}));
+    assert_eq!(
+        kind(parse(Provider::Anthropic, &text_block, &s)),
+        FailureKind::InvalidJson
+    );
 }
 
 #[test]
 fn anthropic_text_json_is_accepted_when_no_tool_was_called() {
     let s = set();
-    let resp = ok(json!({"content": [{"type": "text", "text": "{\"ids\":[\"c2\"],\"headline\":\"Hi\"}"}]}));
+    let resp = ok(
+        json!({"content": [{"type": "text", "text": "{\"ids\":[\"c2\"],\"headline\":\"Hi\"}"}]}),
+    );
     let a = parse(Provider::Anthropic, &resp, &s).unwrap();
     assert_eq!(a.suggestion.handles, ["hat-red"]);
     assert_eq!(a.cache, CacheStatus::Miss);
@@ -174,21 +204,49 @@ fn wrong_shapes_are_schema_mismatches() {
         json!("just a string"),
     ] {
         for (p, resp) in both(answer.clone()) {
-            assert_eq!(kind(parse(p, &resp, &s)), FailureKind::SchemaMismatch, "{p:?} {answer}");
+            assert_eq!(
+                kind(parse(p, &resp, &s)),
+                FailureKind::SchemaMismatch,
+                "{p:?} {answer}"
+            );
         }
     }
     let no_choices = ok(json!({"choices": []}));
-    assert_eq!(kind(parse(Provider::OpenAi, &no_choices, &s)), FailureKind::SchemaMismatch);
+    assert_eq!(
+        kind(parse(Provider::OpenAi, &no_choices, &s)),
+        FailureKind::SchemaMismatch
+    );
     let refused = ok(json!({"choices": [{"message": {"content": null, "refusal": "I can't"}}]}));
-    assert_eq!(kind(parse(Provider::OpenAi, &refused, &s)), FailureKind::SchemaMismatch);
+    assert_eq!(
+        kind(parse(Provider::OpenAi, &refused, &s)),
+        FailureKind::SchemaMismatch
+    );
     let no_blocks = ok(json!({"content": "x"}));
-    assert_eq!(kind(parse(Provider::Anthropic, &no_blocks, &s)), FailureKind::SchemaMismatch);
-    let wrong_tool = ok(json!({"content": [{"type": "tool_use", "name": "other", "input": {"ids": ["c1"], "headline": ""}}]}));
-    assert_eq!(kind(parse(Provider::Anthropic, &wrong_tool, &s)), FailureKind::SchemaMismatch);
+    assert_eq!(
+        kind(parse(Provider::Anthropic, &no_blocks, &s)),
+        FailureKind::SchemaMismatch
+    );
+    let wrong_tool = ok(
+        json!({"content": [{"type": "tool_use", "name": "other", "input": {"ids": ["c1"], "headline": ""}}]}),
+    );
+    assert_eq!(
+        kind(parse(Provider::Anthropic, &wrong_tool, &s)),
+        FailureKind::SchemaMismatch
+    );
     let refusal = ok(json!({"content": [], "stop_reason": "refusal"}));
-    assert_eq!(kind(parse(Provider::Anthropic, &refusal, &s)), FailureKind::SchemaMismatch);
-    let huge = HttpResponse { status: 200, headers: vec![], body: vec![b' '; MAX_BODY_BYTES + 1] };
-    assert_eq!(kind(parse(Provider::OpenAi, &huge, &s)), FailureKind::SchemaMismatch);
+    assert_eq!(
+        kind(parse(Provider::Anthropic, &refusal, &s)),
+        FailureKind::SchemaMismatch
+    );
+    let huge = HttpResponse {
+        status: 200,
+        headers: vec![],
+        body: vec![b' '; MAX_BODY_BYTES + 1],
+    };
+    assert_eq!(
+        kind(parse(Provider::OpenAi, &huge, &s)),
+        FailureKind::SchemaMismatch
+    );
 }
 
 #[test]
@@ -196,17 +254,25 @@ fn statuses_become_typed_failures() {
     let s = set();
     let resp = |status: u16, retry: Option<&str>| HttpResponse {
         status,
-        headers: retry.map(|r| vec![("Retry-After".to_string(), r.to_string())]).unwrap_or_default(),
+        headers: retry
+            .map(|r| vec![("Retry-After".to_string(), r.to_string())])
+            .unwrap_or_default(),
         body: br#"{"error":{"message":"nope"}}"#.to_vec(),
     };
     for p in Provider::FALLBACK_ORDER {
         let e = parse(p, &resp(429, Some("2")), &s).unwrap_err();
-        assert_eq!((e.kind, e.status, e.retry_after_ms), (FailureKind::Throttled, Some(429), Some(2000)));
+        assert_eq!(
+            (e.kind, e.status, e.retry_after_ms),
+            (FailureKind::Throttled, Some(429), Some(2000))
+        );
         let e = parse(p, &resp(500, None), &s).unwrap_err();
         assert_eq!((e.kind, e.status), (FailureKind::HttpStatus, Some(500)));
         let e = parse(p, &resp(503, Some("Wed, 21 Oct 2015 07:28:00 GMT")), &s).unwrap_err();
         assert_eq!(e.retry_after_ms, None);
-        assert_eq!(parse(p, &resp(401, None), &s).unwrap_err().status, Some(401));
+        assert_eq!(
+            parse(p, &resp(401, None), &s).unwrap_err().status,
+            Some(401)
+        );
     }
 }
 
@@ -220,5 +286,12 @@ fn cache_status_is_read_from_the_gateway_header() {
     assert_eq!(CacheStatus::of(&with("HIT")), CacheStatus::Hit);
     assert_eq!(CacheStatus::of(&with("miss")), CacheStatus::Miss);
     assert_eq!(CacheStatus::of(&with("BYPASS")), CacheStatus::Unknown);
-    assert_eq!(CacheStatus::of(&HttpResponse { status: 200, headers: vec![], body: vec![] }), CacheStatus::Unknown);
+    assert_eq!(
+        CacheStatus::of(&HttpResponse {
+            status: 200,
+            headers: vec![],
+            body: vec![]
+        }),
+        CacheStatus::Unknown
+    );
 }

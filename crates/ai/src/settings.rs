@@ -114,7 +114,10 @@ pub fn validate_brand_voice(voice: &str) -> Result<(), String> {
     if crate::text::has_hidden_chars(voice) {
         return Err("must be one line of plain text without control characters".into());
     }
-    if voice.chars().any(|c| matches!(c, '<' | '>' | '{' | '}' | '`')) {
+    if voice
+        .chars()
+        .any(|c| matches!(c, '<' | '>' | '{' | '}' | '`'))
+    {
         return Err("must be plain text: no <, >, {, } or `".into());
     }
     Ok(())
@@ -153,7 +156,12 @@ mod tests {
         };
         assert_eq!(
             fields(&s),
-            ["brand_voice", "holdout_pct", "refresh_minutes", "daily_budget"]
+            [
+                "brand_voice",
+                "holdout_pct",
+                "refresh_minutes",
+                "daily_budget"
+            ]
         );
         let s = PersonalizationSettings {
             refresh_minutes: 1441,
@@ -180,7 +188,9 @@ mod tests {
 
     #[test]
     fn unknown_fields_are_refused() {
-        assert!(serde_json::from_str::<PersonalizationSettings>(r#"{"enabled":true,"x":1}"#).is_err());
+        assert!(
+            serde_json::from_str::<PersonalizationSettings>(r#"{"enabled":true,"x":1}"#).is_err()
+        );
         assert!(serde_json::from_str::<PersonalizationSettings>(r#"{"holdout_pct":300}"#).is_err());
     }
 }
