@@ -1,7 +1,7 @@
 //! Where and how the AI Gateway is called, parsed from plain strings (the shell reads them
 //! from environment variables and secrets), so the local stack can point it at devshop.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::fmt;
 
 /// The gateway's name unless configured.
@@ -14,10 +14,11 @@ pub const MAX_GATEWAY_ATTEMPTS: u32 = 5;
 pub const MIN_CACHE_TTL_S: u32 = 60;
 
 /// The model providers, in fallback order.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum Provider {
+    #[serde(rename = "openai")]
     OpenAi,
+    #[serde(rename = "anthropic")]
     Anthropic,
 }
 

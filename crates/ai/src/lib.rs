@@ -8,7 +8,9 @@
 //! [`response`] parses and validates the answer strictly (only real candidate ids, capped
 //! and cleaned text, typed failures). [`rules`] decides whether a call may happen at all
 //! (kill switch, opt-out, holdout, refresh interval, daily budget) and in which provider
-//! order; [`report`] aggregates what happened for the owner.
+//! order; [`refresh`] drives one background refresh (fallback, guarded calls, parsing) as a
+//! sans-IO state machine; [`page`] chooses what the recommendations block shows (`ai`,
+//! `baseline` or `holdout`); [`report`] aggregates what happened for the owner.
 //!
 //! Architecture invariant: this crate does no I/O and never reads a clock or a random
 //! source. The shell (crates/worker) sends the [`wandstore_core::http::HttpRequest`]s it
@@ -18,8 +20,10 @@ pub mod candidates;
 pub mod failure;
 pub mod gateway;
 mod hash;
+pub mod page;
 pub mod profile;
 pub mod prompt;
+pub mod refresh;
 pub mod report;
 pub mod request;
 pub mod response;
