@@ -5,6 +5,7 @@
 
 use crate::profile::{ProductFacts, Profile};
 use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
 use wandstore_core::catalog::{Collection, Product};
 
 /// The most candidates a prompt carries.
@@ -50,23 +51,49 @@ pub struct CandidateSet {
 }
 
 impl CandidateSet {
-    /// Up to `max` (at most [`MAX_CANDIDATES`]) available products not in `in_cart`,
-    /// highest profile score first; ties (and an empty profile) keep the catalog's own
-    /// (featured) order.
+    /// Up to `max` (at most [`MAX_CANDIDATES`]) available products not in `exclude` (the
+    /// cart's products, and any the shell adds, such as the product on screen), highest
+    /// profile score first; ties (and an empty profile) keep the catalog's own (featured)
+    /// order. Collection membership is indexed once, so this is linear in the catalog.
     pub fn select(
         profile: &Profile,
         products: &[Product],
         collections: &[Collection],
-        in_cart: &[String],
+        exclude: &[String],
         max: usize,
     ) -> CandidateSet {
         let max = max.min(MAX_CANDIDATES);
         let bands = Bands::of(products);
+        let mut member_of: HashMap<&str, Vec<String>> = HashMap::new();
+        for c in collections {
+            for h in &c.product_handles {
+                member_of
+                    .entry(h.as_str())
+                    .or_default()
+                    .push(c.handle.clone());
+            }
+        }
+        let facts = |p: &Product| ProductFacts {
+            tags: p.tags.clone(),
+            product_type: p.product_type.clone(),
+            vendor: p.vendor.clone(),
+            collections: member_of
+                .get(p.handle.as_str())
+                .cloned()
+                .unwrap_or_default(),
+        };
         let mut scored: Vec<(f64, usize, &Product)> = products
             .iter()
             .enumerate()
-            .filter(|(_, p)| p.available_for_sale && !in_cart.contains(&p.handle))
-            .map(|(i, p)| (profile.score(&ProductFacts::of(p, collections)), i, p))
+            .filter(|(_, p)| p.available_for_sale && !exclude.contains(&p.handle))
+            .map(|(i, p)| {
+                let score = if profile.is_empty() {
+                    0.0
+                } else {
+                    profile.score(&facts(p))
+                };
+                (score, i, p)
+            })
             .collect();
         scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
         let candidates = scored
@@ -189,6 +216,20 @@ mod tests {
         assert_eq!(set.ids(), ["c1", "c2", "c3", "c4", "c5"]);
         assert_eq!(set.handle_of("c1"), Some("hat-red"));
         assert_eq!(set.handle_of("c6"), None);
+    }
+
+    #[test]
+    fn scores_match_the_profile_with_collections_counted() {
+        let (products, collections) = catalog();
+        let profile = viewed(&["hat-red"]);
+        let set = CandidateSet::select(&profile, &products, &collections, &[], 50);
+        for c in &set.candidates {
+            let p = products.iter().find(|p| p.handle == c.handle).unwrap();
+            assert_eq!(c.score, profile.score(&ProductFacts::of(p, &collections)));
+        }
+        // hat-blue shares the "hats" collection; the scarf does not.
+        let score = |h: &str| set.candidates.iter().find(|c| c.handle == h).unwrap().score;
+        assert!(score("hat-blue") > score("scarf"));
     }
 
     #[test]
