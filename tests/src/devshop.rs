@@ -14,7 +14,9 @@ impl Devshop {
         }
     }
 
-    /// Sets the fault for a shop (`demo`, `outlet`) or `ai`: e.g. `fault("outlet", "http500")`.
+    /// Sets the fault for a shop (`demo`, `outlet`), a model provider (`ai.openai`,
+    /// `ai.anthropic`) or both (`ai`): e.g. `fault("outlet", "http500")`,
+    /// `fault("ai.openai", "hallucinated_ids")`.
     pub fn fault(&self, key: &str, mode: &str) -> Page {
         let body = serde_json::json!({ "mode": mode }).to_string();
         let page = self.client.send(
@@ -39,5 +41,29 @@ impl Devshop {
         page.json()["shops"][shop]["graphql_requests"]
             .as_u64()
             .unwrap_or_else(|| panic!("no counter for {shop}: {}", page.body))
+    }
+
+    /// The last requests the model endpoints received, oldest first:
+    /// `{"openai":[{"seq","path","headers","body"}…],"anthropic":[…]}`.
+    pub fn ai_requests(&self) -> serde_json::Value {
+        let page = self.client.send("GET", "/_devshop/ai/requests", &[], None);
+        assert_eq!(page.status, 200, "{}", page.body);
+        page.json()
+    }
+
+    /// Forgets the recorded model requests (and the emulated gateway cache).
+    pub fn clear_ai_requests(&self) {
+        let page = self
+            .client
+            .send("DELETE", "/_devshop/ai/requests", &[], None);
+        assert_eq!(page.status, 200, "{}", page.body);
+    }
+
+    /// Requests a model provider (`openai`, `anthropic`) has received, faulted ones included.
+    pub fn model_requests(&self, provider: &str) -> u64 {
+        let page = self.client.send("GET", "/_devshop/stats", &[], None);
+        page.json()["ai_providers"][provider]["requests"]
+            .as_u64()
+            .unwrap_or_else(|| panic!("no counter for {provider}: {}", page.body))
     }
 }

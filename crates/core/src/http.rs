@@ -42,8 +42,9 @@ impl HttpRequest {
 }
 
 /// Header names whose values are credentials (compared case-insensitively).
-const SECRET_HEADERS: [&str; 4] = [
+const SECRET_HEADERS: [&str; 5] = [
     "authorization",
+    "x-api-key",
     "shopify-storefront-private-token",
     "x-shopify-storefront-access-token",
     "cf-aig-authorization",

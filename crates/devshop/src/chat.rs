@@ -13,7 +13,12 @@
 //! recommendation of a handle that exists nowhere; `[devshop:html]` → reasons carrying markup;
 //! `[devshop:empty]` → no recommendations.
 //!
-//! Faults use the key `ai`.
+//! When the prompt is WandStore's personalization prompt (it lists candidates as `cN | …`
+//! lines), the content is instead `{"ids":[…],"headline":…}` from [`crate::ai_answer`], and
+//! the response carries `cf-aig-cache-status` (see [`crate::ai_log`]).
+//!
+//! Every request (authorized or not) is recorded for `GET /_devshop/ai/requests`. Faults use
+//! the key `ai.openai`, else `ai` (see [`crate::faults`]).
 
 use std::hash::Hasher;
 use std::sync::Arc;
@@ -21,12 +26,13 @@ use std::sync::Arc;
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
+use crate::ai_answer::{self, Answer};
 use crate::catalog::Fnv1a;
-use crate::faults::{self, Target};
+use crate::faults::{self, AiFault, FaultMode, Target};
 use crate::server::AppState;
 
 /// A handle that no shop has, for `[devshop:unknown-handle]`.
@@ -52,9 +58,11 @@ fn bearer(headers: &HeaderMap) -> Option<&str> {
 
 pub async fn completions(
     State(app): State<Arc<AppState>>,
+    uri: Uri,
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
+    app.ai_log.record("openai", uri.path(), &headers, &body);
     if bearer(&headers) != Some(app.ai_token.as_str()) {
         app.stats.unauthorized();
         return openai_error(
@@ -65,11 +73,19 @@ pub async fn completions(
         );
     }
     app.stats.request(crate::AI_FAULT_KEY);
-    if let Some(response) =
-        faults::inject(&app.faults, &app.stats, crate::AI_FAULT_KEY, Target::Chat).await
+    app.stats.request(crate::OPENAI_FAULT_KEY);
+    let answer_fault = match faults::inject_ai(
+        &app.faults,
+        &app.stats,
+        crate::OPENAI_FAULT_KEY,
+        Target::Chat,
+    )
+    .await
     {
-        return response;
-    }
+        AiFault::None => None,
+        AiFault::Answer(mode) => Some(mode),
+        AiFault::Respond(response) => return response,
+    };
     let request: Value = match serde_json::from_slice(&body) {
         Ok(v) => v,
         Err(e) => {
@@ -98,7 +114,17 @@ pub async fn completions(
         );
     };
     let prompt = texts.join("\n");
-    let content = recommend(&app, &prompt);
+    let personalization = ai_answer::is_candidate_prompt(&prompt);
+    let content = if personalization {
+        match ai_answer::answer(&prompt, answer_fault) {
+            Answer::Json(v) => v.to_string(),
+            Answer::Text(t) => t,
+        }
+    } else if answer_fault == Some(FaultMode::InvalidJson) {
+        ai_answer::INVALID_JSON_TEXT.to_string()
+    } else {
+        recommend(&app, &prompt)
+    };
     let model = request
         .get("model")
         .and_then(Value::as_str)
@@ -107,7 +133,7 @@ pub async fn completions(
     hasher.write(prompt.as_bytes());
     let prompt_tokens = prompt.split_whitespace().count();
     let completion_tokens = content.split_whitespace().count().max(1);
-    Json(json!({
+    let mut response = Json(json!({
         "id": format!("chatcmpl-devshop-{:016x}", hasher.finish()),
         "object": "chat.completion",
         "created": CREATED,
@@ -125,7 +151,14 @@ pub async fn completions(
             "total_tokens": prompt_tokens + completion_tokens
         }
     }))
-    .into_response()
+    .into_response();
+    if personalization && answer_fault.is_none() {
+        let status = app.ai_log.cache_status(&headers);
+        response
+            .headers_mut()
+            .insert("cf-aig-cache-status", HeaderValue::from_static(status));
+    }
+    response
 }
 
 /// The text of every message, or `None` when `messages` is missing, empty or malformed.

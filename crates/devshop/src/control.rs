@@ -3,13 +3,24 @@
 //! - `PUT /_devshop/faults/{key}` with `{"mode": "none"|"http500"|"http429"|"http430"|"http423"|
 //!   "throttled"|"malformed"|"drop"|"hang", "latency_ms": 0, "remaining": null|N}` → 200 with
 //!   the stored fault; 404 for an unknown key; 400 for a bad body. `key` is a shop (`demo`,
-//!   `outlet`) or `ai` (the chat endpoint). Omitted fields take their defaults.
+//!   `outlet`), `ai.openai`, `ai.anthropic` or `ai` (both model endpoints). Model keys also take
+//!   the answer faults `invalid_json`, `hallucinated_ids`, `duplicates`, `overlong`, `html`,
+//!   `injection` (400 for a shop). Omitted fields take their defaults.
 //! - `GET /_devshop/faults/{key}` → that key's fault.
 //! - `GET /_devshop/faults` → `{"demo": {...}, "outlet": {...}, "ai": {...}}`.
 //! - `DELETE /_devshop/faults` → every key back to `none`; returns the same map.
 //! - `GET /_devshop/stats` → `{"shops":{"demo":{"graphql_requests":N,"faults_injected":N},…},
 //!   "ai":{"chat_requests":N,"faults_injected":N},"unauthorized":N}`.
 //! - `DELETE /_devshop/stats` → counters back to 0.
+//!   Model requests are also counted per provider under `"ai_providers":{"openai":{"requests":N,
+//!   "faults_injected":N},"anthropic":{…}}`; `"ai"` counts both.
+//! - `GET /_devshop/ai/requests` → `{"openai":[R…],"anthropic":[R…]}`, the last 50 requests
+//!   each model endpoint received (authorized or not), oldest first, where R is
+//!   `{"seq":N,"path":"/v1/acct/gw/openai/chat/completions","headers":{"cf-aig-metadata":"…",…},
+//!   "body":{…}}` (header names lower-case; the body as JSON, or a string when it is not JSON).
+//!   End-to-end tests read it to check the gateway headers the Worker sent.
+//! - `DELETE /_devshop/ai/requests` → forgets them (and the emulated gateway cache keys);
+//!   returns the empty lists.
 //! - `GET /_devshop/health` → `{"ok":true}`.
 
 use std::sync::Arc;
@@ -58,6 +69,12 @@ pub async fn put_fault(
     if let Err(e) = config.validate() {
         return json_error(StatusCode::BAD_REQUEST, &format!("invalid fault: {e}"));
     }
+    if config.mode.is_answer_fault() && !is_model_key(&key) {
+        return json_error(
+            StatusCode::BAD_REQUEST,
+            "invalid fault: answer faults apply to model keys (ai, ai.openai, ai.anthropic) only",
+        );
+    }
     match app.faults.set(&key, config) {
         Some(stored) => Json(stored).into_response(),
         None => unknown_key(&app, &key),
@@ -70,6 +87,24 @@ fn unknown_key(app: &AppState, key: &str) -> Response {
         StatusCode::NOT_FOUND,
         &format!("unknown fault key {key:?}; known keys: {}", keys.join(", ")),
     )
+}
+
+fn is_model_key(key: &str) -> bool {
+    [
+        crate::AI_FAULT_KEY,
+        crate::OPENAI_FAULT_KEY,
+        crate::ANTHROPIC_FAULT_KEY,
+    ]
+    .contains(&key)
+}
+
+pub async fn ai_requests(State(app): State<Arc<AppState>>) -> Response {
+    Json(app.ai_log.to_json()).into_response()
+}
+
+pub async fn clear_ai_requests(State(app): State<Arc<AppState>>) -> Response {
+    app.ai_log.clear();
+    Json(app.ai_log.to_json()).into_response()
 }
 
 pub async fn stats(State(app): State<Arc<AppState>>) -> Response {
@@ -105,6 +140,8 @@ pub async fn index(State(app): State<Arc<AppState>>) -> Response {
         "name": "devshop",
         "graphql": format!("{}/api/{}/graphql.json", app.base_url, crate::API_VERSION),
         "chat": format!("{}/v1/chat/completions", app.base_url),
+        "messages": format!("{}/v1/messages", app.base_url),
+        "ai_requests": format!("{}/_devshop/ai/requests", app.base_url),
         "control": format!("{}/_devshop/faults", app.base_url),
         "stats": format!("{}/_devshop/stats", app.base_url),
         "shops": shops,

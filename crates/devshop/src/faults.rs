@@ -1,4 +1,9 @@
-//! Fault injection per shop (and `ai` for the chat endpoint), switchable at run time.
+//! Fault injection per shop and for the model endpoints, switchable at run time.
+//!
+//! Keys: each shop (`demo`, `outlet`), `ai.openai` (the OpenAI-compatible chat endpoint),
+//! `ai.anthropic` (the Anthropic-compatible messages endpoint) and `ai` (both model
+//! endpoints; a provider's own key is consulted first, and `ai` applies when it is `none`
+//! with no latency).
 //!
 //! A fault is `{"mode": …, "latency_ms": 0, "remaining": null|N}`:
 //!
@@ -13,6 +18,21 @@
 //! | `malformed` | HTTP 200, `application/json`, truncated JSON that does not parse            |
 //! | `drop`      | the connection is closed without any response                               |
 //! | `hang`      | no answer at all until the client gives up                                  |
+//!
+//! Model keys (`ai`, `ai.openai`, `ai.anthropic`) also take *answer* faults: HTTP 200 with the
+//! provider's normal envelope, but a bad answer inside (see [`crate::ai_answer`]):
+//!
+//! | mode               | the answer                                                        |
+//! |--------------------|-------------------------------------------------------------------|
+//! | `invalid_json`     | the model's text is not JSON (prose around a cut-off object)      |
+//! | `hallucinated_ids` | ids that were never candidates (plus one real one)                |
+//! | `duplicates`       | the same ids several times                                        |
+//! | `overlong`         | 40 ids and a 1,000-character headline                             |
+//! | `html`             | a headline carrying `<script>` and an `onerror` image              |
+//! | `injection`        | a headline that gives the reader instructions                     |
+//!
+//! `latency_ms` with mode `none` makes a model endpoint slow; `hang`, `http500` and `http429`
+//! answer in the provider's error shape.
 //!
 //! `latency_ms` delays every request of that key before the mode applies (also with `none`).
 //! `remaining: N` applies the fault to the next N requests, then the key reverts to `none`.
@@ -48,6 +68,29 @@ pub enum FaultMode {
     Malformed,
     Drop,
     Hang,
+    #[serde(rename = "invalid_json")]
+    InvalidJson,
+    #[serde(rename = "hallucinated_ids")]
+    HallucinatedIds,
+    Duplicates,
+    Overlong,
+    Html,
+    Injection,
+}
+
+impl FaultMode {
+    /// True for faults in the model's answer (HTTP 200): only model keys take them.
+    pub fn is_answer_fault(self) -> bool {
+        matches!(
+            self,
+            FaultMode::InvalidJson
+                | FaultMode::HallucinatedIds
+                | FaultMode::Duplicates
+                | FaultMode::Overlong
+                | FaultMode::Html
+                | FaultMode::Injection
+        )
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -78,7 +121,10 @@ impl FaultConfig {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Target {
     Graphql,
+    /// The OpenAI-compatible chat endpoint.
     Chat,
+    /// The Anthropic-compatible messages endpoint.
+    Messages,
 }
 
 /// Response extension that tells the connection layer to close the socket without answering.
@@ -152,8 +198,48 @@ pub async fn inject(faults: &Faults, stats: &Stats, key: &str, target: Target) -
     if fault.mode == FaultMode::None {
         return None;
     }
+    if fault.mode.is_answer_fault() {
+        return None;
+    }
     stats.fault(key);
     Some(fault_response(fault.mode, target).await)
+}
+
+/// What a model endpoint does with one request.
+pub enum AiFault {
+    /// Answer normally.
+    None,
+    /// Answer with HTTP 200 and this bad answer.
+    Answer(FaultMode),
+    /// Send this response instead.
+    Respond(Response),
+}
+
+/// Applies the fault of a model endpoint: `provider_key` first, else `ai`. Waits
+/// `latency_ms`, counts the fault under `provider_key` and under `ai` (whichever key it
+/// came from).
+pub async fn inject_ai(
+    faults: &Faults,
+    stats: &Stats,
+    provider_key: &str,
+    target: Target,
+) -> AiFault {
+    let mut fault = faults.take(provider_key);
+    if fault == FaultConfig::default() {
+        fault = faults.take(crate::AI_FAULT_KEY);
+    }
+    if fault.latency_ms > 0 {
+        tokio::time::sleep(Duration::from_millis(fault.latency_ms)).await;
+    }
+    if fault.mode == FaultMode::None {
+        return AiFault::None;
+    }
+    stats.fault(provider_key);
+    stats.fault(crate::AI_FAULT_KEY);
+    if fault.mode.is_answer_fault() {
+        return AiFault::Answer(fault.mode);
+    }
+    AiFault::Respond(fault_response(fault.mode, target).await)
 }
 
 async fn fault_response(mode: FaultMode, target: Target) -> Response {
@@ -166,8 +252,19 @@ async fn fault_response(mode: FaultMode, target: Target) -> Response {
             .into_response()
     };
     let chat = target == Target::Chat;
+    if target == Target::Messages
+        && let Some(response) = anthropic_fault(mode, json).await
+    {
+        return response;
+    }
     match mode {
-        FaultMode::None => json(StatusCode::OK, String::new()),
+        FaultMode::None
+        | FaultMode::InvalidJson
+        | FaultMode::HallucinatedIds
+        | FaultMode::Duplicates
+        | FaultMode::Overlong
+        | FaultMode::Html
+        | FaultMode::Injection => json(StatusCode::OK, String::new()),
         FaultMode::Http500 if chat => json(
             StatusCode::INTERNAL_SERVER_ERROR,
             r#"{"error":{"message":"The server had an error while processing your request.","type":"server_error","param":null,"code":null}}"#.into(),
@@ -226,6 +323,43 @@ async fn fault_response(mode: FaultMode, target: Target) -> Response {
     }
 }
 
+/// Anthropic's error shapes (`{"type":"error","error":{"type":…,"message":…}}`) for the
+/// messages endpoint; `None` for modes answered the same way as elsewhere.
+async fn anthropic_fault(
+    mode: FaultMode,
+    json: impl Fn(StatusCode, String) -> Response,
+) -> Option<Response> {
+    let error = |kind: &str, message: &str| {
+        serde_json::json!({ "type": "error", "error": { "type": kind, "message": message } })
+            .to_string()
+    };
+    Some(match mode {
+        FaultMode::Http500 => json(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            error("api_error", "Internal server error"),
+        ),
+        FaultMode::Http429 => {
+            let mut response = json(
+                StatusCode::TOO_MANY_REQUESTS,
+                error(
+                    "rate_limit_error",
+                    "Number of requests has exceeded your rate limit",
+                ),
+            );
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+            response
+        }
+        FaultMode::Malformed => json(
+            StatusCode::OK,
+            r#"{"id":"msg_devshop","type":"message","role":"assistant","content":[{"type":"tool_u"#
+                .into(),
+        ),
+        _ => return None,
+    })
+}
+
 fn status(code: u16) -> StatusCode {
     StatusCode::from_u16(code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
 }
@@ -260,6 +394,20 @@ mod tests {
             (FaultMode::Drop, 0, None)
         );
         assert!(serde_json::from_str::<FaultConfig>(r#"{"mode":"explode"}"#).is_err());
+        let modes = [
+            ("invalid_json", FaultMode::InvalidJson),
+            ("hallucinated_ids", FaultMode::HallucinatedIds),
+            ("duplicates", FaultMode::Duplicates),
+            ("overlong", FaultMode::Overlong),
+            ("html", FaultMode::Html),
+            ("injection", FaultMode::Injection),
+        ];
+        for (name, mode) in modes {
+            let c: FaultConfig = serde_json::from_str(&format!(r#"{{"mode":"{name}"}}"#)).unwrap();
+            assert_eq!(c.mode, mode);
+            assert!(mode.is_answer_fault());
+        }
+        assert!(!FaultMode::Hang.is_answer_fault());
         assert!(serde_json::from_str::<FaultConfig>(r#"{"mode":"none","latency":1}"#).is_err());
         assert!(
             FaultConfig {

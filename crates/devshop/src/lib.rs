@@ -6,12 +6,17 @@
 //! - `cartCreate` with validation, and a local checkout page at `GET /checkouts/{token}`.
 //! - SVG image placeholders at `GET /images/{shop}/{name}.svg`.
 //! - An OpenAI-compatible chat endpoint (`POST /v1/chat/completions` and the AI Gateway path
-//!   shapes) that answers with deterministic product recommendations.
-//! - Fault injection per shop (and `ai`), switched at run time over `/_devshop/faults`, and
-//!   request counters at `/_devshop/stats`. See [`control`] and [`faults`].
+//!   shapes) and an Anthropic-compatible messages endpoint (`POST /v1/messages`,
+//!   `POST /v1/{account}/{gateway}/anthropic/v1/messages`) that answer deterministically:
+//!   see [`chat`], [`messages`] and [`ai_answer`].
+//! - Fault injection per shop and per model provider (`ai`, `ai.openai`, `ai.anthropic`),
+//!   switched at run time over `/_devshop/faults`, request counters at `/_devshop/stats`,
+//!   and the last model requests at `/_devshop/ai/requests`. See [`control`] and [`faults`].
 //!
 //! Run it with the `devshop` binary, or in-process with [`serve`] / [`spawn_for_tests`].
 
+pub mod ai_answer;
+pub mod ai_log;
 pub mod auth;
 pub mod catalog;
 pub mod catalog_gen;
@@ -26,6 +31,7 @@ pub mod html;
 pub mod images;
 pub mod listing;
 pub mod logging;
+pub mod messages;
 pub mod money;
 pub mod rng;
 pub mod schema;
@@ -52,8 +58,12 @@ pub const OUTLET_PRIVATE_TOKEN: &str = "devshop-outlet-private-token";
 pub const OUTLET_PUBLIC_TOKEN: &str = "devshop-outlet-public-token";
 /// Bearer token of the chat endpoint.
 pub const AI_TOKEN: &str = "devshop-ai-token";
-/// Fault and stats key of the chat endpoint.
+/// Fault and stats key of both model endpoints.
 pub const AI_FAULT_KEY: &str = "ai";
+/// Fault and stats key of the OpenAI-compatible chat endpoint alone.
+pub const OPENAI_FAULT_KEY: &str = "ai.openai";
+/// Fault and stats key of the Anthropic-compatible messages endpoint alone.
+pub const ANTHROPIC_FAULT_KEY: &str = "ai.anthropic";
 
 /// The two tokens of one shop.
 #[derive(Debug, Clone, PartialEq, Eq)]

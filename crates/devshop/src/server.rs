@@ -21,13 +21,17 @@ use tokio::sync::{oneshot, watch};
 use tokio::task::JoinSet;
 use tower_service::Service;
 
+use crate::ai_log::AiLog;
 use crate::auth::Auth;
 use crate::catalog::Catalog;
 use crate::checkout::CartStore;
 use crate::faults::{DropConnection, Faults};
 use crate::schema::DevshopSchema;
 use crate::stats::Stats;
-use crate::{AI_FAULT_KEY, Config, chat, checkout, control, graphql, images, logging};
+use crate::{
+    AI_FAULT_KEY, ANTHROPIC_FAULT_KEY, Config, OPENAI_FAULT_KEY, chat, checkout, control, graphql,
+    images, logging, messages,
+};
 
 /// How long shutdown waits for open connections before closing them.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(2);
@@ -54,6 +58,8 @@ pub struct AppState {
     pub quiet: bool,
     /// Product handle → title, across all shops (for the chat endpoint).
     pub product_titles: HashMap<String, String>,
+    /// The last requests to the model endpoints.
+    pub ai_log: AiLog,
     request_seq: AtomicU64,
 }
 
@@ -66,6 +72,8 @@ impl AppState {
         }
         let mut keys: Vec<String> = catalog.shops.iter().map(|s| s.name.clone()).collect();
         keys.push(AI_FAULT_KEY.to_string());
+        keys.push(OPENAI_FAULT_KEY.to_string());
+        keys.push(ANTHROPIC_FAULT_KEY.to_string());
         let product_titles = catalog
             .shops
             .iter()
@@ -85,6 +93,7 @@ impl AppState {
             ai_token: config.ai_token.clone(),
             quiet: config.quiet,
             product_titles,
+            ai_log: AiLog::default(),
             request_seq: AtomicU64::new(0),
             catalog,
         })
@@ -114,6 +123,19 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route(
             "/v1/{account}/{gateway}/compat/chat/completions",
             post(chat::completions),
+        )
+        .route("/v1/messages", post(messages::create))
+        .route(
+            "/{account}/{gateway}/anthropic/v1/messages",
+            post(messages::create),
+        )
+        .route(
+            "/v1/{account}/{gateway}/anthropic/v1/messages",
+            post(messages::create),
+        )
+        .route(
+            "/_devshop/ai/requests",
+            get(control::ai_requests).delete(control::clear_ai_requests),
         )
         .route("/images/{shop}/{file}", get(images::handle))
         .route("/checkouts/{token}", get(checkout::page))

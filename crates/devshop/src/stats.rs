@@ -68,13 +68,22 @@ impl Stats {
     }
 
     /// `{"shops":{"demo":{"graphql_requests":…,"faults_injected":…},…},
-    ///   "ai":{"chat_requests":…,"faults_injected":…},"unauthorized":…}`
+    ///   "ai":{"chat_requests":…,"faults_injected":…},
+    ///   "ai_providers":{"openai":{"requests":…,"faults_injected":…},"anthropic":{…}},
+    ///   "unauthorized":…}` (`ai` counts both providers).
     pub fn to_json(&self, ai_key: &str) -> serde_json::Value {
         let map = self.counters.lock().unwrap_or_else(PoisonError::into_inner);
         let mut shops = serde_json::Map::new();
         let mut ai = serde_json::json!({ "chat_requests": 0, "faults_injected": 0 });
+        let mut providers = serde_json::Map::new();
+        let provider_prefix = format!("{ai_key}.");
         for (key, c) in map.iter() {
-            if key == ai_key {
+            if let Some(provider) = key.strip_prefix(&provider_prefix) {
+                providers.insert(
+                    provider.to_string(),
+                    serde_json::json!({ "requests": c.requests, "faults_injected": c.faults_injected }),
+                );
+            } else if key == ai_key {
                 ai = serde_json::json!({ "chat_requests": c.requests, "faults_injected": c.faults_injected });
             } else {
                 shops.insert(
@@ -87,6 +96,11 @@ impl Stats {
             .unauthorized
             .lock()
             .unwrap_or_else(PoisonError::into_inner);
-        serde_json::json!({ "shops": shops, "ai": ai, "unauthorized": unauthorized })
+        serde_json::json!({
+            "shops": shops,
+            "ai": ai,
+            "ai_providers": providers,
+            "unauthorized": unauthorized
+        })
     }
 }

@@ -205,6 +205,7 @@ async fn control_api_validates_its_input() {
         json!({ "mode": "none", "latency": 5 }),
         json!({ "remaining": 0 }),
         json!({ "latency_ms": 10_000_000 }),
+        json!({ "mode": "hallucinated_ids" }),
     ] {
         let (status, body) = h.set_fault("demo", bad.clone()).await;
         assert_eq!(status, StatusCode::BAD_REQUEST, "{bad}");
@@ -220,7 +221,7 @@ async fn control_api_validates_its_input() {
         .await
         .unwrap();
     let keys: Vec<&String> = v.as_object().unwrap().keys().collect();
-    assert_eq!(keys, ["ai", "demo", "outlet"]);
+    assert_eq!(keys, ["ai", "ai.anthropic", "ai.openai", "demo", "outlet"]);
     assert!(v.as_object().unwrap().values().all(|f| f["mode"] == "none"));
 }
 

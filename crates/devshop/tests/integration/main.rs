@@ -4,6 +4,7 @@
 // Test helpers outside #[test] functions panic on purpose, like the tests themselves.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod ai_gateway;
 mod auth;
 mod binary;
 mod cart;

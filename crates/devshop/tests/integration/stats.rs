@@ -17,6 +17,10 @@ async fn counters_follow_requests_and_reset() {
                 "outlet": { "graphql_requests": 0, "faults_injected": 0 }
             },
             "ai": { "chat_requests": 0, "faults_injected": 0 },
+            "ai_providers": {
+                "anthropic": { "requests": 0, "faults_injected": 0 },
+                "openai": { "requests": 0, "faults_injected": 0 }
+            },
             "unauthorized": 0
         })
     );

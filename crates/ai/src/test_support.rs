@@ -1,0 +1,68 @@
+//! Catalog fixtures for this crate's tests.
+
+use wandstore_core::catalog::{Collection, PriceRange, Product, Seo};
+use wandstore_core::money::{Currency, Money};
+
+pub fn usd(minor: i64) -> Money {
+    Money::new(minor, Currency::parse("USD").unwrap())
+}
+
+pub fn product(handle: &str, ty: &str, vendor: &str, tags: &[&str], minor: i64) -> Product {
+    Product {
+        id: format!("gid://shopify/Product/{handle}"),
+        handle: handle.into(),
+        title: format!("Title of {handle}"),
+        vendor: vendor.into(),
+        product_type: ty.into(),
+        description: String::new(),
+        description_html: String::new(),
+        tags: tags.iter().map(|t| t.to_string()).collect(),
+        available_for_sale: true,
+        created_at: String::new(),
+        updated_at: String::new(),
+        featured_image: None,
+        images: Vec::new(),
+        price_range: PriceRange {
+            min: usd(minor),
+            max: usd(minor),
+        },
+        compare_at_price_range: None,
+        options: Vec::new(),
+        variants: Vec::new(),
+        variants_truncated: false,
+        seo: Seo::default(),
+    }
+}
+
+pub fn collection(handle: &str, members: &[&str]) -> Collection {
+    Collection {
+        id: format!("gid://shopify/Collection/{handle}"),
+        handle: handle.into(),
+        title: handle.into(),
+        description: String::new(),
+        image: None,
+        updated_at: String::new(),
+        product_handles: members.iter().map(|m| m.to_string()).collect(),
+        products_truncated: false,
+    }
+}
+
+/// Hats and mugs from two vendors, one sold-out hat, a "hats" and a "kitchen" collection.
+pub fn catalog() -> (Vec<Product>, Vec<Collection>) {
+    let mut sold_out = product("hat-sold-out", "Hat", "Acme", &["wool", "winter"], 2500);
+    sold_out.available_for_sale = false;
+    let products = vec![
+        product("mug-blue", "Mug", "Potter", &["ceramic", "blue"], 1200),
+        product("hat-red", "Hat", "Acme", &["wool", "winter"], 2000),
+        product("mug-green", "Mug", "Potter", &["ceramic", "green"], 1300),
+        product("hat-blue", "Hat", "Acme", &["wool", "blue"], 2200),
+        sold_out,
+        product("scarf", "Scarf", "Acme", &["wool", "winter"], 3500),
+        product("teapot", "Teapot", "Potter", &["ceramic"], 6000),
+    ];
+    let collections = vec![
+        collection("hats", &["hat-red", "hat-blue", "hat-sold-out"]),
+        collection("kitchen", &["mug-blue", "mug-green", "teapot"]),
+    ];
+    (products, collections)
+}
