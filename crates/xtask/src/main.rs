@@ -6,13 +6,23 @@
 mod bench;
 mod bootstrap;
 mod build;
+mod code_usage;
 mod deploy;
+mod deploy_manifest;
+mod deploy_plan;
 mod dev;
+mod duration_arg;
+mod http_get;
 mod lockfile;
+mod monitor;
+mod monitor_rules;
 mod paths;
+mod preflight;
 mod step;
 mod test;
 mod tree;
+mod wrangler_config;
+mod wrangler_output;
 
 use std::process::ExitCode;
 
@@ -27,8 +37,18 @@ commands:
                                  WandStore side by side with the JavaScript baseline;
                                  criterion render bench
   build-worker                   build the Wasm worker (skipped when up to date)
-  deploy [--env NAME] [--dry-run]  test, build and deploy with wrangler
-  rollback [--env NAME]          roll the deployed worker back to the previous version
+  deploy --env staging|production [--dry-run] [--skip-tests] [--skip-build] [--url URL]
+         [--smoke-store SLUG] [--steps 10,100] [--probes N] [--probe-interval 5s]
+                                 preflight, test, build, upload, then a gradual rollout
+                                 (10 % -> 100 %) probing /health/ready and a store page at
+                                 each step; any failure rolls back by itself. --dry-run
+                                 prints the plan offline. WANDSTORE_WRANGLER=path picks the
+                                 wrangler executable
+  rollback --env staging|production
+                                 roll the deployed worker back to the previous version
+  monitor --url URL [--interval 30s] [--webhook URL] [--admin-token-env NAME] [--once]
+                                 poll /health and the admin metrics; report state changes
+                                 and latency; post Slack-compatible alerts to the webhook
   bootstrap                      install the toolchain pieces only
 ";
 
@@ -64,6 +84,7 @@ fn run_command(cmd: &str, rest: &[String]) -> Result<(), String> {
         "build-worker" => build::worker_if_stale(),
         "deploy" => deploy::deploy(rest),
         "rollback" => deploy::rollback(rest),
+        "monitor" => monitor::run(rest),
         "bootstrap" => bootstrap::all().map(|_| ()),
         "-h" | "--help" | "help" => {
             print!("{USAGE}");
