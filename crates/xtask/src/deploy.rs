@@ -41,9 +41,23 @@ fn wrangler() -> Command {
     cmd
 }
 
+/// Arguments as a shell would need them typed (those with spaces quoted).
+fn shown(args: &[String]) -> String {
+    args.iter()
+        .map(|a| {
+            if a.contains(' ') {
+                format!("\"{a}\"")
+            } else {
+                a.clone()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 /// Runs wrangler with `args` and `--env env`, answering its stdout (echoed, indented).
 fn wrangler_out(args: &[String], env: &str) -> Result<String, String> {
-    eprintln!("    $ wrangler {} --env {env}", args.join(" "));
+    eprintln!("    $ wrangler {} --env {env}", shown(args));
     let out = step::output(wrangler().args(args).args(["--env", env]))?;
     for line in out.lines().filter(|l| !l.trim().is_empty()) {
         eprintln!("      {line}");
@@ -51,17 +65,16 @@ fn wrangler_out(args: &[String], env: &str) -> Result<String, String> {
     Ok(out)
 }
 
-/// `versions deploy` arguments for a traffic split.
-fn route_args(split: &[(String, u8)]) -> Vec<String> {
+/// `versions deploy` arguments for a traffic split, with `message` as the deployment's.
+fn route_args(split: &[(String, u8)], message: &str) -> Vec<String> {
     let mut args: Vec<String> = vec!["versions".into(), "deploy".into()];
     args.extend(split.iter().map(|(v, p)| format!("{v}@{p}%")));
-    args.extend([
-        "--yes".into(),
-        "--message".into(),
-        "cargo xtask deploy".into(),
-    ]);
+    args.extend(["--yes".into(), "--message".into(), message.into()]);
     args
 }
+
+const ROLLOUT_MESSAGE: &str = "cargo xtask deploy";
+const ROLLBACK_MESSAGE: &str = "cargo xtask deploy: automatic rollback";
 
 fn upload_args() -> Vec<String> {
     ["versions", "upload", "--message", "cargo xtask deploy"]
@@ -118,7 +131,12 @@ fn run_preflight(env: &str, offline: bool) -> Result<(), String> {
     let problems = preflight::check(&config, &manifest, &usage, env, secrets.as_deref());
     if problems.is_empty() {
         eprintln!(
-            "    wrangler.toml [env.{env}], deploy/manifest.toml, the code and the secrets agree"
+            "    wrangler.toml [env.{env}], deploy/manifest.toml{} agree",
+            if offline {
+                " and the code"
+            } else {
+                ", the code and the secrets"
+            }
         );
         Ok(())
     } else {
@@ -264,15 +282,18 @@ pub fn deploy(args: &[String]) -> Result<(), String> {
                 Ok(v) => Event::Uploaded(v),
                 Err(e) => Event::Failed(e),
             },
-            Action::Route(split) => as_event(wrangler_out(&route_args(split), &env)),
+            Action::Route(split) => {
+                as_event(wrangler_out(&route_args(split, ROLLOUT_MESSAGE), &env))
+            }
             Action::Probe { version, .. } => as_event(probe(&agent, &aim, version)),
             Action::Wait(ms) => {
                 std::thread::sleep(Duration::from_millis(*ms));
                 Event::Ok
             }
-            Action::Rollback { to, .. } => {
-                as_event(wrangler_out(&route_args(&[(to.clone(), 100)]), &env))
-            }
+            Action::Rollback { to, .. } => as_event(wrangler_out(
+                &route_args(&[(to.clone(), 100)], ROLLBACK_MESSAGE),
+                &env,
+            )),
         };
         match &event {
             Event::Failed(e) => eprintln!("    failed: {e}"),
@@ -304,7 +325,7 @@ fn explain_upload_failure(e: String, env: &str) -> String {
 /// What an action does, as the step header (and the dry run's plan).
 fn describe(action: &Action, aim: &Aim) -> String {
     let env = &aim.env;
-    let wr = |args: Vec<String>| format!("wrangler {} --env {env}", args.join(" "));
+    let wr = |args: Vec<String>| format!("wrangler {} --env {env}", shown(&args));
     match action {
         Action::Preflight => format!(
             "preflight: wrangler.toml [env.{env}] against deploy/manifest.toml, the code, \
@@ -315,7 +336,7 @@ fn describe(action: &Action, aim: &Aim) -> String {
         Action::Build => "the build (cargo xtask build-worker)".into(),
         Action::FindCurrent => format!("the version serving now: {}", wr(status_args())),
         Action::Upload => format!("upload: {}", wr(upload_args())),
-        Action::Route(split) => format!("rollout: {}", wr(route_args(split))),
+        Action::Route(split) => format!("rollout: {}", wr(route_args(split, ROLLOUT_MESSAGE))),
         Action::Probe { version, percent } => format!(
             "probe at {percent}%: GET {0}/health/ready and {0}/s/{1}/ with {VERSION_OVERRIDE}: \
              {2}=\"{version}\"",
@@ -324,7 +345,7 @@ fn describe(action: &Action, aim: &Aim) -> String {
         Action::Wait(ms) => format!("wait {ms} ms"),
         Action::Rollback { to, reason } => format!(
             "ROLLBACK ({reason}): {}",
-            wr(route_args(&[(to.clone(), 100)]))
+            wr(route_args(&[(to.clone(), 100)], ROLLBACK_MESSAGE))
         ),
         Action::Done(outcome) => format!("done: {outcome}"),
     }
@@ -378,7 +399,7 @@ mod tests {
 
     #[test]
     fn route_arguments_name_each_version_and_its_share() {
-        let args = route_args(&[("new".into(), 10), ("old".into(), 90)]);
+        let args = route_args(&[("new".into(), 10), ("old".into(), 90)], "m");
         assert_eq!(&args[..4], ["versions", "deploy", "new@10%", "old@90%"]);
         assert!(args.contains(&"--yes".to_owned()));
     }
