@@ -23,8 +23,8 @@ const VERSION_OVERRIDE: &str = "Cloudflare-Workers-Version-Overrides";
 const PROBE_TIMEOUT: Duration = Duration::from_secs(15);
 
 const USAGE: &str = "cargo xtask deploy --env staging|production [--dry-run] [--skip-tests] \
-[--skip-build] [--url URL] [--smoke-store SLUG] [--steps 10,100] [--probes N] \
-[--probe-interval 5s]";
+[--skip-build] [--all-at-once] [--url URL] [--smoke-store SLUG] [--steps 10,100] \
+[--probes N] [--probe-interval 5s]";
 
 /// A wrangler command, run from the repository root.
 fn wrangler() -> Command {
@@ -78,6 +78,12 @@ const ROLLBACK_MESSAGE: &str = "cargo xtask deploy: automatic rollback";
 
 fn upload_args() -> Vec<String> {
     ["versions", "upload", "--message", "cargo xtask deploy"]
+        .map(String::from)
+        .to_vec()
+}
+
+fn deploy_all_args() -> Vec<String> {
+    ["deploy", "--message", ROLLOUT_MESSAGE]
         .map(String::from)
         .to_vec()
 }
@@ -195,6 +201,7 @@ fn parse_args(args: &[String]) -> Result<(Settings, Aim, bool), String> {
     let mut settings = Settings::new(&env);
     settings.run_tests = !has("--skip-tests");
     settings.build = !has("--skip-build");
+    settings.all_at_once = has("--all-at-once");
     if let Some(steps) = flag_value(args, "--steps")? {
         settings.steps = steps
             .split(',')
@@ -275,6 +282,12 @@ pub fn deploy(args: &[String]) -> Result<(), String> {
                     Err(e) => Event::Failed(e),
                 }
             }
+            Action::DeployAll => match wrangler_out(&deploy_all_args(), &env)
+                .and_then(|o| wrangler_output::uploaded_version(&o))
+            {
+                Ok(v) => Event::Uploaded(v),
+                Err(e) => Event::Failed(e),
+            },
             Action::Upload => match wrangler_out(&upload_args(), &env)
                 .map_err(|e| explain_upload_failure(e, &env))
                 .and_then(|o| wrangler_output::uploaded_version(&o))
@@ -315,7 +328,8 @@ fn explain_upload_failure(e: String, env: &str) -> String {
         format!(
             "{e}\n  This release adds a Durable Object migration, which `wrangler versions \
              upload` cannot carry: deploy it all at once with `npx wrangler deploy --env {env}`, \
-             then watch it with `cargo xtask monitor`."
+             or `cargo xtask deploy --env {env} --all-at-once`, then watch it with \
+             `cargo xtask monitor`."
         )
     } else {
         e
@@ -336,6 +350,10 @@ fn describe(action: &Action, aim: &Aim) -> String {
         Action::Build => "the build (cargo xtask build-worker)".into(),
         Action::FindCurrent => format!("the version serving now: {}", wr(status_args())),
         Action::Upload => format!("upload: {}", wr(upload_args())),
+        Action::DeployAll => format!(
+            "deploy all at once (applies Durable Object migrations; no automatic rollback): {}",
+            wr(deploy_all_args())
+        ),
         Action::Route(split) => format!("rollout: {}", wr(route_args(split, ROLLOUT_MESSAGE))),
         Action::Probe { version, percent } => format!(
             "probe at {percent}%: GET {0}/health/ready and {0}/s/{1}/ with {VERSION_OVERRIDE}: \
@@ -367,16 +385,22 @@ fn print_plan(settings: &Settings, aim: &Aim) -> Result<(), String> {
         n += 1;
         println!("  {n:>2}. {}", describe(&action, aim));
     }
-    println!(
-        "  on any failure after the first rollout step: {}",
-        describe(
-            &Action::Rollback {
-                to: "<current>".into(),
-                reason: "what failed".into()
-            },
-            aim
-        )
-    );
+    if settings.all_at_once {
+        println!(
+            "  on a failed probe: no automatic rollback (it may cross a migration); exit non-zero"
+        );
+    } else {
+        println!(
+            "  on any failure after the first rollout step: {}",
+            describe(
+                &Action::Rollback {
+                    to: "<current>".into(),
+                    reason: "what failed".into()
+                },
+                aim
+            )
+        );
+    }
     checked.map_err(|e| format!("the preflight would stop this deploy: {e}"))
 }
 

@@ -6,6 +6,11 @@
 //! (10 % → 100 % by default) `wrangler versions deploy new@p% old@(100-p)%`, then probes of
 //! `/health/ready` and a store page on the new version. Any failure after the traffic moved
 //! rolls back to the old version at 100 %; a failure before it changes nothing.
+//!
+//! An all-at-once deploy (`wrangler deploy`: the first one of an environment, or a release
+//! carrying a Durable Object migration, which `versions upload` cannot carry) is probed at
+//! 100 % the same way, but cannot be rolled back automatically: Cloudflare blocks a rollback
+//! across a migration, and a first deploy has nothing to go back to.
 
 use std::fmt;
 
@@ -27,6 +32,8 @@ pub struct Settings {
     pub tolerated_failures: u32,
     /// Milliseconds between two probes.
     pub probe_interval_ms: u64,
+    /// `wrangler deploy` at 100 % instead of upload + gradual rollout.
+    pub all_at_once: bool,
 }
 
 impl Settings {
@@ -41,6 +48,7 @@ impl Settings {
             probes_per_step: 3,
             tolerated_failures: 1,
             probe_interval_ms: 5_000,
+            all_at_once: false,
         }
     }
 
@@ -74,6 +82,8 @@ pub enum Action {
     FindCurrent,
     /// `wrangler versions upload`: answers the new version's id.
     Upload,
+    /// `wrangler deploy` (all at once, migrations applied): answers the new version's id.
+    DeployAll,
     /// `wrangler versions deploy id@p% …` (shares add up to 100).
     Route(Vec<(String, u8)>),
     /// Probe `/health/ready` and the smoke page on `version` (the rollout is at `percent`).
@@ -95,7 +105,7 @@ pub enum Event {
     Failed(String),
     /// [`Action::FindCurrent`]'s answer: the version serving 100 %, if any deploy exists.
     Current(Option<String>),
-    /// [`Action::Upload`]'s answer: the new version's id.
+    /// [`Action::Upload`]'s and [`Action::DeployAll`]'s answer: the new version's id.
     Uploaded(String),
 }
 
@@ -112,7 +122,8 @@ pub enum Outcome {
         to: String,
         failed: String,
     },
-    /// A step failed and there is no earlier version to go back to (a first deploy).
+    /// A step failed and the deploy cannot go back by itself (a first deploy, or an
+    /// all-at-once deploy).
     FailedWithoutRollback { version: String, failed: String },
     /// A step failed and so did the rollback: an operator must act now.
     RollbackFailed {
@@ -146,7 +157,9 @@ impl fmt::Display for Outcome {
             ),
             Outcome::FailedWithoutRollback { version, failed } => write!(
                 f,
-                "version {version} failed ({failed}) and there is no previous version to roll back to"
+                "version {version} failed ({failed}) and cannot be rolled back automatically (a \
+                 first deploy, or an all-at-once deploy that may carry a migration): fix forward, \
+                 or `cargo xtask rollback --env ENV` if no migration is involved"
             ),
             Outcome::RollbackFailed {
                 to,
@@ -171,6 +184,7 @@ enum State {
     Upload {
         old: Option<String>,
     },
+    DeployAll,
     /// Moving traffic to step `step`.
     Routing {
         old: Option<String>,
@@ -218,6 +232,7 @@ impl Deploy {
             State::Build => Action::Build,
             State::FindCurrent => Action::FindCurrent,
             State::Upload { .. } => Action::Upload,
+            State::DeployAll => Action::DeployAll,
             State::Routing { old, new, step } => Action::Route(self.split(old, new, *step)),
             State::Probing {
                 new, step, waiting, ..
@@ -281,6 +296,9 @@ impl Deploy {
             (State::Done(o), _) => State::Done(o),
             (State::Preflight, Event::Ok) if s.run_tests => State::Tests,
             (State::Preflight | State::Tests, Event::Ok) if s.build => State::Build,
+            (State::Preflight | State::Tests | State::Build, Event::Ok) if s.all_at_once => {
+                State::DeployAll
+            }
             (State::Preflight | State::Tests | State::Build, Event::Ok) => State::FindCurrent,
             (State::Preflight, Event::Failed(e)) => stop("preflight", e),
             (State::Tests, Event::Failed(e)) => stop("tests", e),
@@ -304,6 +322,15 @@ impl Deploy {
                 }
             }
             (State::Upload { .. }, Event::Failed(e)) => stop("upload", e),
+            (State::DeployAll, Event::Uploaded(new)) => State::Probing {
+                old: None,
+                new,
+                step: s.steps.len().saturating_sub(1),
+                good: 0,
+                bad: 0,
+                waiting: false,
+            },
+            (State::DeployAll, Event::Failed(e)) => stop("wrangler deploy", e),
             (State::Routing { old, new, step }, Event::Ok) => State::Probing {
                 old,
                 new,
@@ -438,7 +465,7 @@ pub fn dry_run(settings: &Settings) -> Vec<Action> {
         let event = match actions.last() {
             Some(Action::Done(_)) | None => break,
             Some(Action::FindCurrent) => Event::Current(Some("<current>".into())),
-            Some(Action::Upload) => Event::Uploaded("<new>".into()),
+            Some(Action::Upload | Action::DeployAll) => Event::Uploaded("<new>".into()),
             Some(_) => Event::Ok,
         };
         actions.push(machine.on(event));
@@ -715,6 +742,50 @@ mod tests {
         let mut d = Deploy::new(settings());
         let a = d.on(Event::Uploaded("x".into()));
         assert!(matches!(a, Action::Done(Outcome::Stopped { .. })), "{a:?}");
+    }
+
+    #[test]
+    fn all_at_once_deploys_then_probes_at_100_and_never_rolls_back() {
+        let s = Settings {
+            all_at_once: true,
+            tolerated_failures: 0,
+            probes_per_step: 1,
+            ..settings()
+        };
+        let mut d = Deploy::new(s.clone());
+        assert_eq!(d.on(Event::Ok), Action::RunTests);
+        assert_eq!(d.on(Event::Ok), Action::Build);
+        assert_eq!(d.on(Event::Ok), Action::DeployAll);
+        assert_eq!(d.on(Event::Uploaded("new".into())), probe(100));
+        assert_eq!(
+            d.on(Event::Ok),
+            Action::Done(Outcome::Deployed {
+                version: "new".into()
+            })
+        );
+
+        let mut d = Deploy::new(s.clone());
+        d.on(Event::Ok);
+        d.on(Event::Ok);
+        d.on(Event::Ok);
+        d.on(Event::Uploaded("new".into()));
+        let a = d.on(Event::Failed("503".into()));
+        let Action::Done(outcome) = a else {
+            panic!("{a:?}")
+        };
+        assert!(matches!(outcome, Outcome::FailedWithoutRollback { .. }));
+        assert!(outcome.to_string().contains("fix forward"), "{outcome}");
+
+        let mut d = Deploy::new(s);
+        d.on(Event::Ok);
+        d.on(Event::Ok);
+        d.on(Event::Ok);
+        assert_eq!(
+            d.on(Event::Failed("auth".into())),
+            Action::Done(Outcome::Stopped {
+                failed: "wrangler deploy: auth".into()
+            })
+        );
     }
 
     #[test]

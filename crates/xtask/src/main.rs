@@ -37,13 +37,14 @@ commands:
                                  WandStore side by side with the JavaScript baseline;
                                  criterion render bench
   build-worker                   build the Wasm worker (skipped when up to date)
-  deploy --env staging|production [--dry-run] [--skip-tests] [--skip-build] [--url URL]
-         [--smoke-store SLUG] [--steps 10,100] [--probes N] [--probe-interval 5s]
+  deploy --env staging|production [--dry-run] [--skip-tests] [--skip-build] [--all-at-once]
+         [--url URL] [--smoke-store SLUG] [--steps 10,100] [--probes N] [--probe-interval 5s]
                                  preflight, test, build, upload, then a gradual rollout
                                  (10 % -> 100 %) probing /health/ready and a store page at
-                                 each step; any failure rolls back by itself. --dry-run
-                                 prints the plan offline. WANDSTORE_WRANGLER=path picks the
-                                 wrangler executable
+                                 each step; any failure rolls back by itself. --all-at-once:
+                                 `wrangler deploy` (first deploy, a migration), probed, no
+                                 automatic rollback. --dry-run prints the plan offline.
+                                 WANDSTORE_WRANGLER=path picks the wrangler executable
   rollback --env staging|production
                                  roll the deployed worker back to the previous version
   monitor --url URL [--interval 30s] [--webhook URL] [--admin-token-env NAME] [--once]

@@ -31,6 +31,10 @@ case "$1 $2" in
     echo "Worker Version ID: $STUB_NEW" ;;
   "versions deploy")
     echo "SUCCESS Deployed wandstore-staging version" ;;
+  "deploy --message")
+    echo "Uploaded wandstore-staging (1.00 sec)"
+    echo "Deployed wandstore-staging triggers (0.50 sec)"
+    echo "Current Version ID: $STUB_NEW" ;;
   *)
     echo "stub wrangler: unexpected call: $*" >&2; exit 2 ;;
 esac
@@ -288,6 +292,35 @@ fn failing_health_at_100_percent_rolls_back_after_the_full_rollout() {
     assert!(deploys[2].starts_with(&format!("versions deploy {OLD}@100%")));
     assert!(
         run.stderr().contains("at 100%: /health/ready answered 503"),
+        "{}",
+        run.stderr()
+    );
+}
+
+#[test]
+fn all_at_once_deploys_with_wrangler_deploy_and_never_rolls_back() {
+    let mut a = staging(&Service::start(200, 200));
+    a.push("--all-at-once".into());
+    let run = deploy(&args(&a), &[]);
+    assert!(run.output.status.success(), "{}", run.stderr());
+    let verbs: Vec<&str> = run
+        .calls
+        .iter()
+        .map(|c| c.split(" --").next().unwrap_or(""))
+        .collect();
+    assert_eq!(verbs, ["secret list", "deploy"], "{:?}", run.calls);
+
+    let mut a = staging(&Service::start(503, 200));
+    a.push("--all-at-once".into());
+    let run = deploy(&args(&a), &[]);
+    assert!(!run.output.status.success());
+    assert!(
+        run.deploys().is_empty(),
+        "no rollback attempted: {:?}",
+        run.calls
+    );
+    assert!(
+        run.stderr().contains("cannot be rolled back automatically"),
         "{}",
         run.stderr()
     );
