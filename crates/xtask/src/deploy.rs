@@ -155,7 +155,8 @@ fn run_preflight(env: &str, offline: bool) -> Result<(), String> {
 }
 
 /// One probe of the new version: `/health/ready` answers 200 and the smoke store's home
-/// page answers 200 with HTML.
+/// page answers 200 with HTML (no smoke page when the smoke store is empty: a first deploy,
+/// before any store exists).
 fn probe(agent: &ureq::Agent, aim: &Aim, version: &str) -> Result<(), String> {
     let pin = [(VERSION_OVERRIDE, format!("{}=\"{version}\"", aim.worker))];
     let url = &aim.target.url;
@@ -166,6 +167,10 @@ fn probe(agent: &ureq::Agent, aim: &Aim, version: &str) -> Result<(), String> {
             ready.status,
             ready.body.chars().take(300).collect::<String>()
         ));
+    }
+    if aim.target.smoke_store.is_empty() {
+        eprintln!("    ready in {} ms (no smoke store)", ready.elapsed_ms);
+        return Ok(());
     }
     let page_url = format!("{url}/s/{}/", aim.target.smoke_store);
     let page = http_get::get(agent, &page_url, &pin)?;

@@ -30,6 +30,9 @@ pub fn run(args: &[String]) -> Result<(), String> {
         None => None,
     };
     let once = args.iter().any(|a| a == "--once");
+    if !once && interval < Duration::from_secs(1) {
+        return Err(format!("--interval {interval:?} is too short: at least 1s"));
+    }
     let agent = http_get::agent(TIMEOUT);
     let mut monitor = Monitor::new();
     eprintln!(

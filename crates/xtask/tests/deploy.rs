@@ -310,6 +310,16 @@ fn all_at_once_deploys_with_wrangler_deploy_and_never_rolls_back() {
         .collect();
     assert_eq!(verbs, ["secret list", "deploy"], "{:?}", run.calls);
 
+    // A first deploy: no store yet (the page would 404), so no smoke page is read.
+    let mut a = staging(&Service::start(200, 404));
+    a.extend([
+        "--all-at-once".into(),
+        "--smoke-store".into(),
+        String::new(),
+    ]);
+    let run = deploy(&args(&a), &[]);
+    assert!(run.output.status.success(), "{}", run.stderr());
+
     let mut a = staging(&Service::start(503, 200));
     a.push("--all-at-once".into());
     let run = deploy(&args(&a), &[]);
