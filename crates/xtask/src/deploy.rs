@@ -240,8 +240,21 @@ fn parse_args(args: &[String]) -> Result<(Settings, Aim, bool), String> {
         target.url = url;
     }
     target.url = target.url.trim_end_matches('/').to_owned();
+    if !(target.url.starts_with("https://") || target.url.starts_with("http://")) {
+        return Err(format!("--url {:?} must be an http(s) URL", target.url));
+    }
     if let Some(store) = flag_value(args, "--smoke-store")? {
         target.smoke_store = store;
+    }
+    let slug_ok = target
+        .smoke_store
+        .bytes()
+        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+    if !slug_ok {
+        return Err(format!(
+            "smoke store {:?} is not a store slug (lowercase letters, digits, hyphens)",
+            target.smoke_store
+        ));
     }
     let worker = config
         .env
@@ -448,6 +461,15 @@ mod tests {
         .err()
         .unwrap();
         assert!(e.contains("increasing"), "{e}");
+        let bad = |extra: [&str; 2]| {
+            let mut a = vec!["--env".to_owned(), "staging".to_owned()];
+            a.extend(extra.map(String::from));
+            parse_args(&a).err().unwrap_or_default()
+        };
+        assert!(bad(["--url", "file:///etc/passwd"]).contains("http(s) URL"));
+        assert!(bad(["--smoke-store", "../admin"]).contains("not a store slug"));
+        assert!(bad(["--probe-interval", "soon"]).contains("not a duration"));
+        assert!(bad(["--probes", "-1"]).contains("not a number"));
     }
 
     #[test]
