@@ -6,14 +6,24 @@
 mod bench;
 mod bootstrap;
 mod build;
+mod code_usage;
 mod deploy;
+mod deploy_manifest;
+mod deploy_plan;
 mod dev;
+mod duration_arg;
+mod http_get;
 mod lockfile;
+mod monitor;
+mod monitor_rules;
 mod paths;
+mod preflight;
 mod restore;
 mod step;
 mod test;
 mod tree;
+mod wrangler_config;
+mod wrangler_output;
 
 use std::process::ExitCode;
 
@@ -28,8 +38,19 @@ commands:
                                  WandStore side by side with the JavaScript baseline;
                                  criterion render bench
   build-worker                   build the Wasm worker (skipped when up to date)
-  deploy [--env NAME] [--dry-run]  test, build and deploy with wrangler
-  rollback [--env NAME]          roll the deployed worker back to the previous version
+  deploy --env staging|production [--dry-run] [--skip-tests] [--skip-build] [--all-at-once]
+         [--url URL] [--smoke-store SLUG] [--steps 10,100] [--probes N] [--probe-interval 5s]
+                                 preflight, test, build, upload, then a gradual rollout
+                                 (10 % -> 100 %) probing /health/ready and a store page at
+                                 each step; any failure rolls back by itself. --all-at-once:
+                                 `wrangler deploy` (first deploy, a migration), probed, no
+                                 automatic rollback. --dry-run prints the plan offline.
+                                 WANDSTORE_WRANGLER=path picks the wrangler executable
+  rollback --env staging|production
+                                 roll the deployed worker back to the previous version
+  monitor --url URL [--interval 30s] [--webhook URL] [--admin-token-env NAME] [--once]
+                                 poll /health and the admin metrics; report state changes
+                                 and latency; post Slack-compatible alerts to the webhook
   restore --backup ID --store SLUG [--url URL]
                                  restore a store from a backup (POST /admin/stores/SLUG/restore;
                                  token: $ADMIN_TOKEN, or .dev.vars for a local URL)
@@ -71,6 +92,7 @@ fn run_command(cmd: &str, rest: &[String]) -> Result<(), String> {
         "rollback" => deploy::rollback(rest),
         "restore" => restore::restore(rest),
         "backups" => restore::list(rest),
+        "monitor" => monitor::run(rest),
         "bootstrap" => bootstrap::all().map(|_| ()),
         "-h" | "--help" | "help" => {
             print!("{USAGE}");
