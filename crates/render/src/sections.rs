@@ -7,7 +7,8 @@ use crate::links::Links;
 use wandstore_theme::{HeroSettings, ListSettings, Section, TextBlock};
 
 /// The hero's default text (today's home page).
-pub(crate) const DEFAULT_HERO_TEXT: &str = "Browse our collections, or search for something specific.";
+pub(crate) const DEFAULT_HERO_TEXT: &str =
+    "Browse our collections, or search for something specific.";
 
 /// One section, ready for the template.
 pub(crate) enum SectionView<'a> {

@@ -26,16 +26,17 @@ pub(crate) fn declarations(theme: &Theme) -> String {
         .collect();
     out.push(format!("--font-body: {}", theme.fonts.body.css()));
     out.push(format!("--font-heading: {}", theme.fonts.heading.css()));
-    out.push(format!("--radius: {}px", theme.radius.min(wandstore_theme::limits::RADIUS_PX.1)));
+    out.push(format!(
+        "--radius: {}px",
+        theme.radius.min(wandstore_theme::limits::RADIUS_PX.1)
+    ));
     let (low, high) = wandstore_theme::limits::SPACING_PX;
     out.push(format!("--spacing: {}px", theme.spacing.clamp(low, high)));
     out.join("; ")
 }
 
 fn is_hex_color(value: &str) -> bool {
-    value.len() == 7
-        && value.starts_with('#')
-        && value[1..].bytes().all(|b| b.is_ascii_hexdigit())
+    value.len() == 7 && value.starts_with('#') && value[1..].bytes().all(|b| b.is_ascii_hexdigit())
 }
 
 #[cfg(test)]

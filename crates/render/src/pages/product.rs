@@ -2,8 +2,8 @@
 
 use crate::cards::{ImageView, PriceView};
 use crate::frame::Frame;
-use crate::sections::{SectionView, around};
 use crate::sanitize::{SanitizedHtml, sanitize};
+use crate::sections::{SectionView, around};
 use crate::seo::{Head, JsonLd, canonical_links, page_title};
 use crate::{Chrome, Rendered};
 use askama::Template;
