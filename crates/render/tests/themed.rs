@@ -418,10 +418,3 @@ fn the_default_theme_reproduces_todays_home() {
         "no custom CSS by default"
     );
 }
-
-#[test]
-#[ignore = "prints a themed page for eyeballing"]
-fn print_outlet_home() {
-    let t = parse_draft(OUTLET_DEMO.as_bytes(), &AssetIndex::new()).unwrap();
-    println!("{}", home(chrome().with_theme(t).with_preview()));
-}
