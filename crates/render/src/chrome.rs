@@ -1,7 +1,8 @@
 //! What every page shows around its content: header, flash message, footer, theme.
 
-use crate::theme::Theme;
+use std::sync::Arc;
 use wandstore_core::store::StoreSettings;
+use wandstore_theme::Theme;
 
 /// The frame of a page: store name, links, cart count, theme, and the request id shown for
 /// support. Build it with [`Chrome::for_store`] or [`Chrome::platform`], then the `with_*`
@@ -17,7 +18,12 @@ pub struct Chrome {
     pub is_store: bool,
     /// Items in the shopper's cart, shown in the header.
     pub cart_count: u32,
-    pub theme: Theme,
+    /// The store's theme (tokens, layouts, custom CSS); shared, since it comes from a cached
+    /// store snapshot.
+    pub theme: Arc<Theme>,
+    /// A preview of an unpublished theme: a visible "Preview — not published" bar, `noindex`,
+    /// and no checkout.
+    pub preview: bool,
     /// The absolute URL of the store's root as search engines should see it, e.g.
     /// `https://acme.wandstore.dev` (a path is allowed: `https://wandstore.dev/s/acme`).
     /// Canonical and Open Graph URLs are built from it; without one they are left out.
@@ -88,7 +94,8 @@ impl Chrome {
             request_id: request_id.to_owned(),
             is_store: true,
             cart_count: 0,
-            theme: Theme::default(),
+            theme: Arc::new(Theme::default()),
+            preview: false,
             canonical_base: String::new(),
             lang: "en".to_owned(),
             flash: None,
@@ -104,7 +111,8 @@ impl Chrome {
             request_id: request_id.to_owned(),
             is_store: false,
             cart_count: 0,
-            theme: Theme::default(),
+            theme: Arc::new(Theme::default()),
+            preview: false,
             canonical_base: String::new(),
             lang: "en".to_owned(),
             flash: None,
@@ -116,8 +124,15 @@ impl Chrome {
         self
     }
 
-    pub fn with_theme(mut self, theme: Theme) -> Self {
-        self.theme = theme;
+    /// Renders with `theme` (a `Theme` or an `Arc<Theme>`).
+    pub fn with_theme(mut self, theme: impl Into<Arc<Theme>>) -> Self {
+        self.theme = theme.into();
+        self
+    }
+
+    /// Marks the page as a preview of an unpublished theme (see [`Chrome::preview`]).
+    pub fn with_preview(mut self) -> Self {
+        self.preview = true;
         self
     }
 

@@ -58,6 +58,16 @@ impl Links {
         &self.root
     }
 
+    /// An uploaded asset by its hashed file name: `{root}assets/{file}`.
+    pub fn asset(&self, file: &str) -> String {
+        format!("{}assets/{}", self.root, segment(file))
+    }
+
+    /// The store's favicon URL when the theme sets none: `{root}favicon.ico`.
+    pub fn default_favicon(&self) -> String {
+        format!("{}favicon.ico", self.root)
+    }
+
     pub fn product(&self, handle: &str) -> String {
         format!("{}products/{}", self.root, segment(handle))
     }

@@ -101,14 +101,18 @@ fn safe_uses(dir: &std::path::Path, out: &mut Vec<String>) {
 }
 
 #[test]
-fn only_sanitized_html_and_json_ld_are_marked_safe() {
+fn only_sanitized_html_json_ld_and_scoped_css_are_marked_safe() {
     let templates = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../templates");
     let mut uses = Vec::new();
     safe_uses(&templates, &mut uses);
     uses.sort();
     assert_eq!(
         uses,
-        ["base.html: json_ld", "product.html: description"],
-        "the view fields behind these are JsonLd and SanitizedHtml"
+        [
+            "base.html: css.as_str()",
+            "base.html: json_ld",
+            "product.html: description"
+        ],
+        "the view fields behind these are ScopedCss, JsonLd and SanitizedHtml"
     );
 }

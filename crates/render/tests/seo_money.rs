@@ -10,6 +10,7 @@ use support::fixtures::{
 use wandstore_core::catalog::{PageSize, SortKey};
 use wandstore_core::money::{Currency, Money};
 use wandstore_render::{Chrome, CollectionPage, HomePage, ProductPage, Theme};
+use wandstore_theme::FontStack;
 
 fn og(doc: &scraper::Html, property: &str) -> Option<String> {
     all(doc, &format!("meta[property=\"og:{property}\"]"))
@@ -95,20 +96,19 @@ fn a_store_path_base_and_a_missing_base() {
 
 #[test]
 fn theme_variables_reach_the_page() {
-    let theme = Theme {
-        color_primary: "#ff0066".to_owned(),
-        font_body: "\"Inter\", sans-serif".to_owned(),
-        ..Theme::default()
-    };
+    let mut theme = Theme::default();
+    theme.colors.accent = "#ff0066".to_owned();
+    theme.fonts.body = FontStack::OldStyle;
+    theme.radius = 4;
     let html = HomePage::new(chrome().with_theme(theme), 1).html().unwrap();
     let doc = check_page(&html, None);
     let style = one(&doc, "html").attr("style").unwrap();
-    assert!(style.contains("--color-primary: #ff0066"), "{style}");
+    assert!(style.contains("--color-accent: #ff0066"), "{style}");
     assert!(
-        style.contains("--font-body: \"Inter\", sans-serif"),
+        style.contains(&format!("--font-body: {}", FontStack::OldStyle.css())),
         "{style}"
     );
-    assert!(style.contains("--radius: 0.5rem"), "{style}");
+    assert!(style.contains("--radius: 4px"), "{style}");
     assert!(
         html.contains("font: 1rem/1.55 var(--font-body)"),
         "the stylesheet reads the variables"

@@ -208,6 +208,39 @@ fn text_problem(text: &str) -> Option<String> {
     None
 }
 
+/// Generic families and every family in the allow-listed stacks (lowercase).
+fn reserved_family(name: &str) -> bool {
+    let name = name.trim().to_lowercase();
+    const GENERIC: [&str; 19] = [
+        "serif",
+        "sans-serif",
+        "monospace",
+        "cursive",
+        "fantasy",
+        "system-ui",
+        "ui-serif",
+        "ui-sans-serif",
+        "ui-monospace",
+        "ui-rounded",
+        "math",
+        "emoji",
+        "fangsong",
+        "-apple-system",
+        "blinkmacsystemfont",
+        "inherit",
+        "initial",
+        "unset",
+        "default",
+    ];
+    GENERIC.contains(&name.as_str())
+        || crate::fonts::FontStack::ALL.iter().any(|stack| {
+            stack
+                .css()
+                .split(',')
+                .any(|family| family.trim().trim_matches('"').eq_ignore_ascii_case(&name))
+        })
+}
+
 /// Function names that load or compute from outside the stylesheet.
 fn function_refused(name: &str) -> bool {
     let lower = name.to_ascii_lowercase();
@@ -339,9 +372,52 @@ impl Sanitizer<'_> {
                 scoped.push_str(&format!("{head} {{\n{inner_scoped}}}\n"));
             }
             None => {
-                let body = self.block(p, depth, location);
+                let body = self.block(p, depth, location.clone());
+                self.check_font_face_family(&body, location);
                 clean.push_str(&format!("{head} {{{body}}}\n"));
                 scoped.push_str(&format!("{head} {{{body}}}\n"));
+            }
+        }
+    }
+
+    /// An `@font-face` may not take the name of a generic family or of a font in the
+    /// allow-listed stacks: faces are global, and would otherwise restyle the platform's own
+    /// text (the preview bar, the footer) outside the scope.
+    fn check_font_face_family(&mut self, body: &str, location: String) {
+        let mut parser = Parser::new(body);
+        let mut names: Vec<String> = Vec::new();
+        let mut in_family = false;
+        let mut current = String::new();
+        while let Ok(token) = parser.next() {
+            match token {
+                Token::Ident(name) if !in_family && name.eq_ignore_ascii_case("font-family") => {
+                    in_family = true;
+                }
+                Token::Colon if in_family => {}
+                Token::Ident(word) if in_family => {
+                    if !current.is_empty() {
+                        current.push(' ');
+                    }
+                    current.push_str(word);
+                }
+                Token::QuotedString(name) if in_family => current.push_str(name),
+                Token::Comma | Token::Semicolon if in_family => {
+                    names.push(std::mem::take(&mut current));
+                    in_family = matches!(token, Token::Comma);
+                }
+                _ => {}
+            }
+        }
+        names.push(current);
+        for name in names.iter().filter(|n| !n.is_empty()) {
+            if reserved_family(name) {
+                self.problem(
+                    location.clone(),
+                    format!(
+                        "@font-face may not redefine {}, a platform font family; pick a name of your own",
+                        quote(name)
+                    ),
+                );
             }
         }
     }

@@ -125,10 +125,7 @@ impl PageKind {
                     | S::RichText
             ),
             PageKind::Collection => matches!(kind, S::Hero | S::ProductGrid | S::RichText),
-            PageKind::Product => matches!(
-                kind,
-                S::ProductDetails | S::RecommendedProducts | S::RichText
-            ),
+            PageKind::Product => matches!(kind, S::Hero | S::ProductDetails | S::RichText),
         }
     }
 

@@ -58,6 +58,11 @@ fn hostile_css_is_refused_with_a_location() {
         "~ footer { display: none }",
         "a { content: attr(data-x) }",
         "a { x: 1 } @font-face { src: url(https://evil.example/f.woff2) }",
+        "@font-face { font-family: system-ui; src: url(brand.woff2) }",
+        "@font-face { font-family: \"Segoe UI\"; src: url(brand.woff2) }",
+        "@font-face { font-family: Segoe  UI; src: url(brand.woff2) }",
+        "@font-face { font-family: Brand, Roboto; src: url(brand.woff2) }",
+        "@font-face { FONT-FAMILY: sans-serif; src: url(brand.woff2) }",
     ];
     for css in cases {
         let problems = refused(css);

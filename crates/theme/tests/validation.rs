@@ -261,3 +261,158 @@ fn stored_form_round_trips() {
         );
     }
 }
+
+/// Hostile strings for every field.
+const HOSTILE: [&str; 12] = [
+    "<script>alert(1)</script>",
+    "javascript:alert(1)",
+    "</style><style>*{display:none}",
+    "\\3c script\\3e",
+    "\u{202E}gnp.exe",
+    "zero\u{200B}width",
+    "＜script＞",
+    "nul\u{0}byte",
+    "\"; } body { display: none } a { x: \"",
+    "expression(alert(1))",
+    "url(https://evil.example/x)",
+    "",
+];
+
+/// Every field a theme has, as (document with `V` where the value goes, reported path, is_text).
+fn fields() -> Vec<(serde_json::Value, String, bool)> {
+    let v = serde_json::Value::String("V".to_owned());
+    let section = |kind: &str, key: &str| json!({"layout": {"home": {"sections": [{"type": kind, "settings": {key: v.clone()}}]}}});
+    let out: Vec<(serde_json::Value, &str, bool)> = vec![
+        (json!({"fonts": {"body": v.clone()}}), "fonts.body", false),
+        (
+            json!({"fonts": {"heading": v.clone()}}),
+            "fonts.heading",
+            false,
+        ),
+        (json!({"radius": v.clone()}), "radius", false),
+        (json!({"spacing": v.clone()}), "spacing", false),
+        (json!({"logo": v.clone()}), "logo", false),
+        (json!({"favicon": v.clone()}), "favicon", false),
+        (json!({"announcement": v.clone()}), "announcement", true),
+        (
+            section("hero", "heading"),
+            "layout.home.sections[0].settings.heading",
+            true,
+        ),
+        (
+            section("hero", "text"),
+            "layout.home.sections[0].settings.text",
+            true,
+        ),
+        (
+            section("hero", "image"),
+            "layout.home.sections[0].settings.image",
+            false,
+        ),
+        (
+            section("hero", "image_alt"),
+            "layout.home.sections[0].settings.image_alt",
+            true,
+        ),
+        (
+            section("featured_collections", "heading"),
+            "layout.home.sections[0].settings.heading",
+            true,
+        ),
+        (
+            section("featured_collections", "limit"),
+            "layout.home.sections[0].settings.limit",
+            false,
+        ),
+        (
+            section("recommended_products", "limit"),
+            "layout.home.sections[0].settings.limit",
+            false,
+        ),
+        (
+            section("rich_text", "heading"),
+            "layout.home.sections[0].settings.heading",
+            true,
+        ),
+        (
+            json!({"layout": {"home": {"sections": [{"type": "rich_text", "blocks": [{"type": "paragraph", "text": v.clone()}]}]}}}),
+            "layout.home.sections[0].blocks[0].text",
+            true,
+        ),
+        (
+            json!({"layout": {"home": {"sections": [{"type": "rich_text", "blocks": [{"type": v.clone(), "text": "x"}]}]}}}),
+            "layout.home.sections[0].blocks[0].type",
+            false,
+        ),
+        (
+            json!({"layout": {"home": {"sections": [{"type": v.clone()}]}}}),
+            "layout.home.sections[0].type",
+            false,
+        ),
+        (
+            json!({"layout": {"collection": {"sections": [{"type": "product_grid", "settings": {"image_ratio": v.clone()}}]}}}),
+            "layout.collection.sections[0].settings.image_ratio",
+            false,
+        ),
+        (
+            json!({"layout": {"collection": {"sections": [{"type": "product_grid", "settings": {"columns": v.clone()}}]}}}),
+            "layout.collection.sections[0].settings.columns",
+            false,
+        ),
+    ];
+    let mut out: Vec<(serde_json::Value, String, bool)> = out
+        .into_iter()
+        .map(|(doc, path, is_text)| (doc, path.to_owned(), is_text))
+        .collect();
+    for color in Colors::default().named().map(|(name, _)| name) {
+        out.push((
+            json!({"colors": {color: v.clone()}}),
+            format!("colors.{color}"),
+            false,
+        ));
+    }
+    out
+}
+
+fn with_value(doc: &serde_json::Value, value: &str) -> serde_json::Value {
+    let text = serde_json::to_string(doc).unwrap_or_default();
+    let encoded = serde_json::to_string(value).unwrap_or_default();
+    serde_json::from_str(&text.replace("\"V\"", &encoded)).unwrap_or_default()
+}
+
+#[test]
+fn hostile_values_in_every_field_are_refused_at_their_path_or_kept_as_plain_text() {
+    for (doc, path, is_text) in fields() {
+        for value in HOSTILE {
+            let result = parse_draft(&bytes(&with_value(&doc, value)), &assets());
+            match result {
+                Err(errors) => {
+                    assert!(
+                        errors.iter().all(|e| e.path == path),
+                        "{path} = {value:?}: {errors:?}"
+                    );
+                }
+                Ok(theme) => {
+                    assert!(is_text, "{path} = {value:?} accepted");
+                    let stored = String::from_utf8(theme.to_stored()).unwrap_or_default();
+                    let kept: serde_json::Value = serde_json::from_str(&stored).unwrap_or_default();
+                    assert!(
+                        serde_json::to_string(&kept).unwrap_or_default().contains(
+                            serde_json::to_string(value)
+                                .unwrap_or_default()
+                                .trim_matches('"')
+                        ),
+                        "{path}: kept verbatim"
+                    );
+                    let invisible = value
+                        .chars()
+                        .any(|c| c.is_control() || ('\u{200B}'..='\u{202E}').contains(&c));
+                    assert!(
+                        !invisible && !value.is_empty(),
+                        "{path} = {value:?} accepted"
+                    );
+                }
+            }
+        }
+    }
+}

@@ -133,7 +133,7 @@ impl CartLine {
 impl CartPage {
     pub fn html(&self) -> Rendered {
         let chrome = &self.chrome;
-        let frame = Frame::new(chrome, Head::private(page_title("Your cart", chrome)));
+        let frame = Frame::storefront(chrome, Head::private(page_title("Your cart", chrome)));
         let links = &frame.links;
         let lines = self
             .lines

@@ -3,6 +3,7 @@
 use crate::cards::{CardView, card_views};
 use crate::frame::Frame;
 use crate::pager::{Pager, showing};
+use crate::sections::{SectionView, around, grid_class};
 use crate::seo::{Head, canonical_links, page_title};
 use crate::{Chrome, Rendered};
 use askama::Template;
@@ -39,7 +40,12 @@ struct CollectionView<'a> {
     sort_options: Vec<SelectOption>,
     size_options: Vec<SelectOption>,
     cards: Vec<CardView<'a>>,
+    /// The grid's classes from the theme's `product_grid` settings.
+    grid_class: String,
     pager: Option<Pager>,
+    /// The theme's sections above and below the products.
+    before: Vec<SectionView<'a>>,
+    after: Vec<SectionView<'a>>,
 }
 
 /// What the sort selector calls each order.
@@ -74,12 +80,22 @@ impl CollectionPage {
             .map(|links| links.collection(&c.handle, SortKey::Featured, l.page, PageSize::Small));
         let head = Head::new(title, &description, canonical)
             .with_image(c.image.as_ref().map(|i| i.url.as_str()));
-        let frame = Frame::new(chrome, head);
+        let frame = Frame::storefront(chrome, head);
         let links = &frame.links;
         let pager = Pager::new(l.page, l.total_pages, |n| {
             links.collection(&c.handle, l.sort, n, l.size)
         });
+        let layout = &chrome.theme.layout.collection;
+        let (before, after) = around(
+            layout,
+            wandstore_theme::SectionKind::ProductGrid,
+            &chrome.store_name,
+            links,
+        );
         let view = CollectionView {
+            grid_class: grid_class(layout.grid()),
+            before,
+            after,
             title: &c.title,
             description: &c.description,
             count: showing(

@@ -1,7 +1,9 @@
-//! The store's home page: hero, featured collections, recommendations, visit counter.
+//! The store's home page: the theme's home sections in its order (by default: hero, visit
+//! counter, featured collections, recommendations).
 
 use crate::cards::{CardView, CollectionCardView};
 use crate::frame::Frame;
+use crate::sections::{SectionData, SectionView};
 use crate::seo::{Head, canonical_links};
 use crate::{Chrome, Rendered};
 use askama::Template;
@@ -33,9 +35,9 @@ pub struct Recommendation {
 #[template(path = "home.html")]
 struct HomeView<'a> {
     frame: Frame<'a>,
-    visits: u64,
-    collections: Vec<CollectionCardView<'a>>,
-    cards: Vec<CardView<'a>>,
+    /// No hero is the page's `<h1>`: a visually hidden one names the store.
+    hidden_h1: bool,
+    sections: Vec<SectionView<'a>>,
 }
 
 impl HomePage {
@@ -63,23 +65,34 @@ impl HomePage {
                 .find_map(|c| c.image.as_ref())
                 .map(|i| i.url.as_str()),
         );
-        let frame = Frame::new(chrome, head);
-        let collections = self
+        let frame = Frame::storefront(chrome, head);
+        let collections: Vec<CollectionCardView<'_>> = self
             .featured
             .iter()
             .enumerate()
             .map(|(i, c)| CollectionCardView::new(c, &frame.links, i >= EAGER_IMAGES))
             .collect();
-        let cards = self
+        let cards: Vec<CardView<'_>> = self
             .recommended
             .iter()
             .map(|r| CardView::new(&r.card, &frame.links, true).with_reason(r.reason.as_deref()))
             .collect();
+        let data = SectionData {
+            store_name: &chrome.store_name,
+            links: frame.links.clone(),
+            hero_is_h1: true,
+            visits: Some(self.visits),
+            collections,
+            recommended: cards,
+        };
+        let sections = data.views(&chrome.theme.layout.home.sections);
+        let hidden_h1 = !sections
+            .iter()
+            .any(|s| matches!(s, SectionView::Hero(hero) if hero.is_h1));
         HomeView {
             frame,
-            visits: self.visits,
-            collections,
-            cards,
+            hidden_h1,
+            sections,
         }
         .render()
     }

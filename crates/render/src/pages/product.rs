@@ -3,6 +3,7 @@
 use crate::cards::{ImageView, PriceView};
 use crate::frame::Frame;
 use crate::sanitize::{SanitizedHtml, sanitize};
+use crate::sections::{SectionView, around};
 use crate::seo::{Head, JsonLd, canonical_links, page_title};
 use crate::{Chrome, Rendered};
 use askama::Template;
@@ -53,6 +54,9 @@ struct ProductView<'a> {
     csrf: &'a str,
     description: SanitizedHtml,
     tags: Vec<TagLink<'a>>,
+    /// The theme's sections above and below the product.
+    before: Vec<SectionView<'a>>,
+    after: Vec<SectionView<'a>>,
 }
 
 impl ProductPage {
@@ -86,7 +90,7 @@ impl ProductPage {
         .with_image(gallery(p).first().map(|i| i.url.as_str()));
         head.og_type = "product";
         head.json_ld = Some(json_ld);
-        let frame = Frame::new(chrome, head);
+        let frame = Frame::storefront(chrome, head);
 
         let single = match p.variants.as_slice() {
             [only] if only.title == DEFAULT_VARIANT_TITLE || p.options.is_empty() => {
@@ -95,7 +99,15 @@ impl ProductPage {
             _ => None,
         };
         let option_names: Vec<&str> = p.options.iter().map(|o| o.name.as_str()).collect();
+        let (before, after) = around(
+            &chrome.theme.layout.product,
+            wandstore_theme::SectionKind::ProductDetails,
+            &chrome.store_name,
+            &frame.links,
+        );
         let view = ProductView {
+            before,
+            after,
             title: &p.title,
             vendor: &p.vendor,
             images: gallery(p)

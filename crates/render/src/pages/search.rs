@@ -3,6 +3,7 @@
 use crate::cards::{CardView, card_views};
 use crate::frame::Frame;
 use crate::pager::{Pager, showing};
+use crate::sections::grid_class;
 use crate::seo::{Head, page_title};
 use crate::{Chrome, Rendered};
 use askama::Template;
@@ -28,6 +29,8 @@ struct SearchView<'a> {
     query: &'a str,
     count: String,
     cards: Vec<CardView<'a>>,
+    /// The grid's classes from the theme's collection `product_grid` settings.
+    grid_class: String,
     pager: Option<Pager>,
 }
 
@@ -40,7 +43,7 @@ impl SearchPage {
         } else {
             page_title(&format!("Search: {query}"), chrome)
         };
-        let frame = Frame::new(chrome, Head::private(title));
+        let frame = Frame::storefront(chrome, Head::private(title));
         let (count, cards, pager) = match (&self.listing, query.is_empty()) {
             (Some(l), false) => (
                 showing(
@@ -56,6 +59,7 @@ impl SearchPage {
             _ => (String::new(), Vec::new(), None),
         };
         SearchView {
+            grid_class: grid_class(chrome.theme.layout.collection.grid()),
             frame,
             query,
             count,

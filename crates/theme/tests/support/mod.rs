@@ -81,7 +81,7 @@ pub fn valid_table() -> Vec<(&'static str, Value)> {
             json!({"layout": {"product": {"sections": [
                 {"type": "rich_text", "blocks": [{"type": "paragraph", "text": "Ships fast"}]},
                 {"type": "product_details", "settings": {}},
-                {"type": "recommended_products"}]}}}),
+                {"type": "hero", "settings": {"heading": "Made by hand"}}]}}}),
         ),
         (
             "25 sections",
