@@ -466,6 +466,14 @@ pub fn theme_and_assets_survive_a_restart() {
 
     stack.restart().unwrap_or_else(|e| panic!("{e}"));
     let url = stack.url();
+    // The restarted stack has a new devshop: point the store at it (its theme is untouched).
+    let admin = Admin::new(&url, stack.stack.admin_token().unwrap_or_default());
+    let shopify = json!({"shopify": {
+        "domain": stack.stack.devshop_url().unwrap_or_default(),
+        "storefront_token": stack.stack.shop_token("outlet").unwrap_or_default(),
+    }});
+    let patched = admin.patch("/admin/stores/thm-keep", &shopify);
+    assert_eq!(patched.status, 200, "{}", patched.body);
     wait_for_accent(&url, "/s/thm-keep/", "#445566");
     let mut shopper = Client::new(&url);
     let icon = shopper.get("/s/thm-keep/favicon.ico");

@@ -24,6 +24,9 @@ pub struct Chrome {
     /// A preview of an unpublished theme: a visible "Preview — not published" bar, `noindex`,
     /// and no checkout.
     pub preview: bool,
+    /// The CSP nonce of the live-preview refresh script; the script is only written on a
+    /// preview page that has one.
+    pub live_nonce: Option<String>,
     /// The absolute URL of the store's root as search engines should see it, e.g.
     /// `https://acme.wandstore.dev` (a path is allowed: `https://wandstore.dev/s/acme`).
     /// Canonical and Open Graph URLs are built from it; without one they are left out.
@@ -96,6 +99,7 @@ impl Chrome {
             cart_count: 0,
             theme: Arc::new(Theme::default()),
             preview: false,
+            live_nonce: None,
             canonical_base: String::new(),
             lang: "en".to_owned(),
             flash: None,
@@ -113,6 +117,7 @@ impl Chrome {
             cart_count: 0,
             theme: Arc::new(Theme::default()),
             preview: false,
+            live_nonce: None,
             canonical_base: String::new(),
             lang: "en".to_owned(),
             flash: None,
@@ -133,6 +138,20 @@ impl Chrome {
     /// Marks the page as a preview of an unpublished theme (see [`Chrome::preview`]).
     pub fn with_preview(mut self) -> Self {
         self.preview = true;
+        self
+    }
+
+    /// Adds the live-preview refresh: a small script (allowed by this CSP nonce) that keeps a
+    /// WebSocket to `{home}live` and re-renders the page when the draft changes. The page
+    /// works the same without it.
+    pub fn with_live_refresh(mut self, nonce: &str) -> Self {
+        let plain = !nonce.is_empty()
+            && nonce.bytes().all(|b| {
+                b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'+' | b'/' | b'=')
+            });
+        if plain {
+            self.live_nonce = Some(nonce.to_owned());
+        }
         self
     }
 

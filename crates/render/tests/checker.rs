@@ -90,6 +90,9 @@ fn safe_uses(dir: &std::path::Path, out: &mut Vec<String>) {
             safe_uses(&path, out);
             continue;
         }
+        if path.extension().is_none_or(|e| e != "html") {
+            continue;
+        }
         let source = std::fs::read_to_string(&path).unwrap();
         for (i, _) in source.match_indices("|safe") {
             let start = source[..i].rfind("{{").unwrap();

@@ -39,6 +39,7 @@ pub fn register_demo_stores(
             .map_err(|e| format!("registering {slug}: {e}"))?;
         let status = resp.status().as_u16();
         if status == 201 {
+            publish_demo_theme(&agent, base_url, &auth, slug)?;
             continue;
         }
         let body = resp.body_mut().read_to_string().unwrap_or_default();
@@ -62,6 +63,58 @@ pub fn register_demo_stores(
             let body = resp.body_mut().read_to_string().unwrap_or_default();
             return Err(format!("updating {slug}: {} {body}", resp.status()));
         }
+        publish_demo_theme(&agent, base_url, &auth, slug)?;
+    }
+    Ok(())
+}
+
+/// The store the demo theme is published on, so a new user sees theming at work.
+pub const THEMED_DEMO_STORE: &str = "outlet";
+
+/// Publishes `wandstore_theme::OUTLET_DEMO` on [`THEMED_DEMO_STORE`] unless it already has
+/// a published theme (an owner's changes on a restarted stack are kept).
+fn publish_demo_theme(agent: &Agent, base_url: &str, auth: &str, slug: &str) -> Result<(), String> {
+    if slug != THEMED_DEMO_STORE {
+        return Ok(());
+    }
+    let theme_url = format!("{base_url}/admin/stores/{slug}/theme");
+    let mut resp = agent
+        .get(&theme_url)
+        .header("authorization", auth)
+        .call()
+        .map_err(|e| format!("reading {slug}'s theme: {e}"))?;
+    let body = resp.body_mut().read_to_string().unwrap_or_default();
+    let current: serde_json::Value = serde_json::from_str(&body).unwrap_or_default();
+    if resp.status().as_u16() != 200 {
+        return Err(format!("reading {slug}'s theme: {} {body}", resp.status()));
+    }
+    if !current["published"].is_null() {
+        return Ok(());
+    }
+    let mut resp = agent
+        .put(format!("{theme_url}/draft"))
+        .header("authorization", auth)
+        .header("content-type", "application/json")
+        .send(wandstore_theme::OUTLET_DEMO)
+        .map_err(|e| format!("saving {slug}'s demo theme: {e}"))?;
+    if resp.status().as_u16() != 200 {
+        let body = resp.body_mut().read_to_string().unwrap_or_default();
+        return Err(format!(
+            "saving {slug}'s demo theme: {} {body}",
+            resp.status()
+        ));
+    }
+    let mut resp = agent
+        .post(format!("{theme_url}/publish"))
+        .header("authorization", auth)
+        .send_empty()
+        .map_err(|e| format!("publishing {slug}'s demo theme: {e}"))?;
+    if resp.status().as_u16() != 200 {
+        let body = resp.body_mut().read_to_string().unwrap_or_default();
+        return Err(format!(
+            "publishing {slug}'s demo theme: {} {body}",
+            resp.status()
+        ));
     }
     Ok(())
 }

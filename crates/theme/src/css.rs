@@ -80,8 +80,11 @@ fn is_plain_base(base: &str) -> bool {
         && base.ends_with('/')
         && !base.contains("//")
         && base
+            .split('/')
+            .all(|segment| segment != "." && segment != "..")
+        && base
             .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'/'))
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'/' | b'.'))
 }
 
 /// Sanitizes owner CSS; `Err` lists every problem ("line 3, column 5: …").

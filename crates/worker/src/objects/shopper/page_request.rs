@@ -2,7 +2,7 @@
 //! store's frame for its pages and errors.
 
 use crate::respond::{self, Audience};
-use std::rc::Rc;
+use std::sync::Arc;
 use wandstore_core::catalog_index::ListingQuery;
 use wandstore_core::store::StoreSettings;
 use wandstore_protocol::EdgeError;
@@ -15,7 +15,7 @@ pub struct PageRequest<'a> {
     pub ctx: &'a ShopperContext,
     pub store: &'a StoreSettings,
     /// The published theme, or the draft on a preview page.
-    pub theme: Rc<Theme>,
+    pub theme: Arc<Theme>,
     pub query: &'a [(String, String)],
     /// Items in the shopper's cart, for the header.
     pub cart_count: u32,
@@ -24,9 +24,15 @@ pub struct PageRequest<'a> {
 impl PageRequest<'_> {
     pub fn chrome(&self) -> Chrome {
         let canonical = format!("{}{}", self.ctx.origin, self.ctx.base.trim_end_matches('/'));
-        Chrome::for_store(self.store, &self.ctx.base, &self.ctx.request_id)
+        let chrome = Chrome::for_store(self.store, &self.ctx.base, &self.ctx.request_id)
+            .with_theme(Arc::clone(&self.theme))
             .with_canonical_base(&canonical)
-            .with_cart_count(self.cart_count)
+            .with_cart_count(self.cart_count);
+        match (self.ctx.preview, &self.ctx.script_nonce) {
+            (true, Some(nonce)) => chrome.with_preview().with_live_refresh(nonce),
+            (true, None) => chrome.with_preview(),
+            (false, _) => chrome,
+        }
     }
 
     pub fn param(&self, name: &str) -> Option<&str> {

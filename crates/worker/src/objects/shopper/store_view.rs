@@ -4,6 +4,7 @@
 use super::ShopperStorefront;
 use crate::objects::store_client;
 use std::rc::Rc;
+use std::sync::Arc;
 use wandstore_core::cached::{Cached, TtlMap};
 use wandstore_core::catalog_question::CatalogQuestion;
 use wandstore_core::store::{SNAPSHOT_TTL_MS, StoreSettings};
@@ -24,13 +25,13 @@ pub type CatalogResult = Result<Rc<CatalogReply>, StoreError>;
 #[derive(Clone)]
 pub struct StoreLook {
     pub settings: StoreSettings,
-    pub theme: Rc<Theme>,
+    pub theme: Arc<Theme>,
 }
 
 pub struct StoreView {
     settings: Option<Cached<StoreLook>>,
     /// The published theme last read, by version (0: the default theme).
-    theme: (u32, Rc<Theme>),
+    theme: (u32, Arc<Theme>),
     answers: TtlMap<String, CatalogResult>,
 }
 
@@ -38,7 +39,7 @@ impl Default for StoreView {
     fn default() -> Self {
         StoreView {
             settings: None,
-            theme: (0, Rc::new(Theme::default())),
+            theme: (0, Arc::new(Theme::default())),
             answers: TtlMap::new(SNAPSHOT_TTL_MS, MAX_ANSWERS),
         }
     }
@@ -83,33 +84,33 @@ impl ShopperStorefront {
     }
 
     /// The draft theme for a preview page: asked for on every preview request (no cache).
-    pub(super) async fn draft_theme(&self, ctx: &ShopperContext) -> Result<Rc<Theme>, EdgeError> {
+    pub(super) async fn draft_theme(&self, ctx: &ShopperContext) -> Result<Arc<Theme>, EdgeError> {
         self.count_call();
         let slot = store_client::ask(&self.env, &ctx.store, GetDraft, &ctx.request_id)
             .await
             .map_err(|e| unknown_store(ctx, e))?;
         Ok(match slot.body {
-            Some(body) => Rc::new(read_theme(&body)?),
-            None => Rc::new(Theme::default()),
+            Some(body) => Arc::new(read_theme(&body)?),
+            None => Arc::new(Theme::default()),
         })
     }
 
     /// The theme a slot names: the one held if the version is the same, else its body read.
-    fn theme_for(&self, slot: ThemeSlot) -> Result<Rc<Theme>, EdgeError> {
+    fn theme_for(&self, slot: ThemeSlot) -> Result<Arc<Theme>, EdgeError> {
         let mut view = self.view.borrow_mut();
         if view.theme.0 == slot.version {
-            return Ok(Rc::clone(&view.theme.1));
+            return Ok(Arc::clone(&view.theme.1));
         }
         let theme = match (slot.version, slot.body) {
-            (0, _) => Rc::new(Theme::default()),
-            (_, Some(body)) => Rc::new(read_theme(&body)?),
+            (0, _) => Arc::new(Theme::default()),
+            (_, Some(body)) => Arc::new(read_theme(&body)?),
             (v, None) => {
                 return Err(EdgeError::internal(format!(
                     "theme version {v} came without its body"
                 )));
             }
         };
-        view.theme = (slot.version, Rc::clone(&theme));
+        view.theme = (slot.version, Arc::clone(&theme));
         Ok(theme)
     }
 
