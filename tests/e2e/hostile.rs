@@ -107,8 +107,42 @@ fn corpus() -> Vec<Probe> {
         format!("/s/outlet/cart?notice={MARK_ENCODED}"),
         format!("/s/outlet/collections/all?sort={MARK_ENCODED}"),
         format!("/s/outlet/products/x?variant={MARK_ENCODED}"),
+        format!("/s/outlet/preview/{MARK_ENCODED}/"),
+        format!("/s/outlet/assets/{MARK_ENCODED}"),
     ] {
         probes.push(get(path));
+    }
+    // Owner-facing paths: files, previews, the schema and the console, mangled.
+    for path in [
+        "/s/outlet/assets/".to_owned(),
+        "/s/outlet/assets/..%2f..%2fadmin".to_owned(),
+        format!("/s/outlet/assets/{}.png", "a".repeat(64)),
+        format!("/s/outlet/assets/{}.svg", "a".repeat(64)),
+        format!("/s/outlet/assets/{}.png", "A".repeat(64)),
+        "/s/outlet/favicon.ico/x".to_owned(),
+        "/s/outlet/preview/".to_owned(),
+        "/s/outlet/preview/v1/".to_owned(),
+        "/s/outlet/preview/v1.outlet.99999999999999999999999.AAAA/".to_owned(),
+        format!("/s/outlet/preview/v1.outlet.1.{}/", "A".repeat(43)),
+        format!("/s/outlet/preview/{}/", "a".repeat(1800)),
+        "/s/outlet/preview/x/live".to_owned(),
+        "/s/outlet/live".to_owned(),
+        "/schemas/theme.json/x".to_owned(),
+        "/schemas/".to_owned(),
+        "/console/../admin/stores".to_owned(),
+        "/admin/stores/outlet/assets/..%2f".to_owned(),
+        "/admin/stores/outlet/theme/versions/1".to_owned(),
+    ] {
+        probes.push(get(path));
+    }
+    for (method, path) in [
+        ("PUT", "/admin/stores/outlet/theme/draft"),
+        ("PUT", "/admin/stores/outlet/assets/logo.png"),
+        ("POST", "/admin/stores/outlet/theme/rollback"),
+        ("POST", "/schemas/theme.json"),
+        ("DELETE", "/s/outlet/assets/x.png"),
+    ] {
+        probes.push(with(method, path, &[("content-type", "application/json")], Some("{")));
     }
     // Methods on every kind of route.
     for path in [
