@@ -142,7 +142,12 @@ fn corpus() -> Vec<Probe> {
         ("POST", "/schemas/theme.json"),
         ("DELETE", "/s/outlet/assets/x.png"),
     ] {
-        probes.push(with(method, path, &[("content-type", "application/json")], Some("{")));
+        probes.push(with(
+            method,
+            path,
+            &[("content-type", "application/json")],
+            Some("{"),
+        ));
     }
     // Methods on every kind of route.
     for path in [
