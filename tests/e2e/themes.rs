@@ -35,6 +35,10 @@ pub const TESTS: &[(&str, Test)] = &[
         "themes::the_json_schema_is_published",
         the_json_schema_is_published,
     ),
+    (
+        "themes::concurrent_publishes_never_share_a_version",
+        concurrent_publishes_never_share_a_version,
+    ),
 ];
 
 /// The demo theme with another accent colour.
@@ -414,6 +418,45 @@ fn an_asset_the_published_theme_uses_cannot_be_deleted(ctx: &Ctx) {
     );
     let admin = Admin::new(&ctx.url, &ctx.admin_token);
     assert_eq!(admin.delete("/admin/stores/thm-asset").status, 204);
+}
+
+fn concurrent_publishes_never_share_a_version(ctx: &Ctx) {
+    let token = store_with_owner(ctx, "thm-race");
+    let owner = Owner::new(&ctx.url, &token, "thm-race");
+    assert_eq!(owner.put_draft(&theme_with_accent("#0a0b0c")).status, 200);
+    let statuses: Vec<u16> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..4)
+            .map(|_| {
+                let (url, token) = (ctx.url.clone(), token.clone());
+                scope.spawn(move || Owner::new(&url, &token, "thm-race").publish().status)
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or_default())
+            .collect()
+    });
+    assert!(
+        statuses.iter().all(|s| *s == 200 || *s == 409),
+        "{statuses:?}"
+    );
+    let won = statuses.iter().filter(|s| **s == 200).count();
+    assert!(won >= 1, "{statuses:?}");
+    let versions = owner.get("theme/versions").json();
+    let mut numbers: Vec<u64> = versions["versions"]
+        .as_array()
+        .map(|v| v.iter().filter_map(|x| x["version"].as_u64()).collect())
+        .unwrap_or_default();
+    numbers.sort_unstable();
+    let expected: Vec<u64> = (1..=won as u64).collect();
+    assert_eq!(
+        numbers, expected,
+        "one version per publish that won, none shared"
+    );
+    let shown = owner.get("theme").json();
+    assert_eq!(shown["published"]["version"], won as u64);
+    let admin = Admin::new(&ctx.url, &ctx.admin_token);
+    assert_eq!(admin.delete("/admin/stores/thm-race").status, 204);
 }
 
 fn the_json_schema_is_published(ctx: &Ctx) {
