@@ -220,7 +220,7 @@ fn a_deleted_store_comes_back_exactly_from_its_backup(ctx: &Ctx) {
         versions.body
     );
     assert_eq!(
-        versions.json().as_array().map(Vec::len),
+        versions.json()["versions"].as_array().map(Vec::len),
         Some(2),
         "{}",
         versions.body
@@ -324,7 +324,10 @@ fn a_tampered_backup_is_refused_and_changes_nothing(ctx: &Ctx) {
     // Nothing changed: the newer theme is still published, no safety backup was taken.
     wait_for_accent(&ctx.url, base, "#cc0002");
     let versions = owner.call("GET", "theme/versions", None, None);
-    assert_eq!(versions.json().as_array().map(Vec::len), Some(2));
+    assert_eq!(
+        versions.json()["versions"].as_array().map(Vec::len),
+        Some(2)
+    );
     assert_eq!(listed(ctx, slug).len(), before);
 
     // A backup id the store does not have: 404; another store's backup: 404 too.
