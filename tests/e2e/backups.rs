@@ -385,11 +385,14 @@ fn wait_for_log(state_dir: &Path, n: usize) -> String {
     }
 }
 
+/// Method, path, content type, body, expected status.
+type Case<'a> = (&'a str, &'a str, Option<&'a str>, Option<&'a str>, u16);
+
 fn the_routes_refuse_hostile_input(ctx: &Ctx) {
     let slug = "bk-hostile";
     let token = store_with_owner(ctx, slug);
     let json = Some("application/json");
-    let cases: &[(&str, &str, Option<&str>, Option<&str>, u16)] = &[
+    let cases: &[Case] = &[
         (
             "POST",
             "/admin/backups",
