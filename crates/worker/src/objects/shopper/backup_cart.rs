@@ -37,7 +37,14 @@ impl ShopperStorefront {
             });
         }
         Ok(match question {
-            ShopperQuestion::ReadCart(q) => reply_to(&q, self.cart_lines().map_err(internal_error)),
+            ShopperQuestion::ReadCart(q) => {
+                let lines = self.cart_lines().map_err(internal_error);
+                if lines.as_ref().is_ok_and(Vec::is_empty) {
+                    // The index may drop this shopper now: announce the next non-empty cart.
+                    self.announced.set(None);
+                }
+                reply_to(&q, lines)
+            }
             ShopperQuestion::ReplaceCart(q) => {
                 let result = self.replace_cart(q.lines.clone()).map_err(internal_error);
                 if result.is_ok() {

@@ -258,10 +258,12 @@ impl StoreState {
                         return Ok(false);
                     }
                     pages += 1;
+                    let read_at = now_ms();
                     let shoppers = self
                         .cart_shoppers(after.as_ref(), limit)
                         .map_err(internal)?;
                     let carts = self.read_carts(&run.store, &shoppers, rid).await?;
+                    self.drop_empty(&carts, read_at).map_err(internal)?;
                     let written =
                         contents::cart_file(page, &carts).map_err(|e| StoreError::Internal {
                             message: e.to_string(),
@@ -328,6 +330,20 @@ impl StoreState {
         // No personalization settings are stored per store yet: the file holds `null`.
         let settings = SettingsBackup::from_typed::<()>(None).map_err(shape)?;
         contents::base_files(&sealed, &theme, &settings).map_err(shape)
+    }
+
+    /// Self-healing of the index: a listed shopper whose cart came back empty (its object
+    /// expired, or its "now empty" was never heard) is dropped, unless it announced itself
+    /// again since `read_at` (a shopper object that answered an empty cart announces its next
+    /// non-empty one in any case).
+    fn drop_empty(&self, carts: &[ShopperCart], read_at: u64) -> worker::Result<()> {
+        for cart in carts.iter().filter(|c| c.lines.is_empty()) {
+            self.db.run(
+                "DELETE FROM cart_index WHERE shopper = ? AND updated_at_ms < ?",
+                vec![cart.shopper.as_str().into(), sql::int(read_at)?],
+            )?;
+        }
+        Ok(())
     }
 
     /// Each listed shopper's cart, asked 25 objects at a time.
