@@ -96,7 +96,21 @@ impl StoreState {
         let safety_backup = match &existing {
             Some(_) => {
                 let id = self.begin_run(&q.store, BackupReason::BeforeRestore, now_ms())?;
-                while !self.drive_backup(u32::MAX, rid).await? {}
+                // Unlimited pages per call: each call runs the run to its end unless an alarm
+                // is driving it at that moment; then wait for that one (bounded).
+                let mut done = false;
+                for _ in 0..50 {
+                    if self.drive_backup(u32::MAX, rid).await? {
+                        done = true;
+                        break;
+                    }
+                }
+                if !done {
+                    return Err(StoreError::Conflict {
+                        code: "backup_in_progress".into(),
+                        message: "the safety backup has not finished; try again shortly".into(),
+                    });
+                }
                 Some(id)
             }
             None => None,
