@@ -31,6 +31,10 @@ pub const TESTS: &[(&str, Test)] = &[
         "backups::the_routes_refuse_hostile_input",
         the_routes_refuse_hostile_input,
     ),
+    (
+        "backups::cargo_xtask_backups_and_restore_use_these_routes",
+        cargo_xtask_backups_and_restore_use_these_routes,
+    ),
 ];
 
 fn admin_send(ctx: &Ctx, method: &str, path: &str, ct: Option<&str>, body: Option<&str>) -> Page {
@@ -43,16 +47,19 @@ fn admin_send(ctx: &Ctx, method: &str, path: &str, ct: Option<&str>, body: Optio
 }
 
 /// `POST /admin/backups {"store": slug}`: the new backup's id (finished within the call).
+/// Retried while the hourly cron's backup of the store (another test ticks it) is running.
 fn back_up(ctx: &Ctx, slug: &str) -> String {
     let body = json!({ "store": slug }).to_string();
-    let page = admin_send(
-        ctx,
-        "POST",
-        "/admin/backups",
-        Some("application/json"),
-        Some(&body),
-    );
-    assert_eq!(page.status, 202, "{}", page.body);
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let page = loop {
+        let ct = Some("application/json");
+        let page = admin_send(ctx, "POST", "/admin/backups", ct, Some(&body));
+        assert_eq!(page.status, 202, "{}", page.body);
+        if page.json()["backups"][0]["skipped"] != "running" || Instant::now() > deadline {
+            break page;
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    };
     let started = &page.json()["backups"][0];
     assert_eq!(started["store"], slug, "{}", page.body);
     assert_eq!(
@@ -61,6 +68,14 @@ fn back_up(ctx: &Ctx, slug: &str) -> String {
         page.body
     );
     started["backup"].as_str().unwrap_or_default().to_owned()
+}
+
+/// The store's backups other than the hourly cron's (another test ticks it at any time).
+fn unscheduled(ctx: &Ctx, slug: &str) -> Vec<Value> {
+    listed(ctx, slug)
+        .into_iter()
+        .filter(|b| b["reason"] != "scheduled")
+        .collect()
 }
 
 fn listed(ctx: &Ctx, slug: &str) -> Vec<Value> {
@@ -309,7 +324,7 @@ fn a_tampered_backup_is_refused_and_changes_nothing(ctx: &Ctx) {
     let id = back_up(ctx, slug);
     assert_eq!(published(&owner, "#cc0002"), 2);
     wait_for_accent(&ctx.url, base, "#cc0002");
-    let before = listed(ctx, slug).len();
+    let before = unscheduled(ctx, slug).len();
     tamper(ctx, &format!("stores/{slug}/{id}/theme.ndjson"));
 
     let page = restore(ctx, slug, &id);
@@ -328,7 +343,7 @@ fn a_tampered_backup_is_refused_and_changes_nothing(ctx: &Ctx) {
         versions.json()["versions"].as_array().map(Vec::len),
         Some(2)
     );
-    assert_eq!(listed(ctx, slug).len(), before);
+    assert_eq!(unscheduled(ctx, slug).len(), before);
 
     // A backup id the store does not have: 404; another store's backup: 404 too.
     let unknown = restore(ctx, slug, "20200101T000000Z-0000000000000000");
@@ -493,5 +508,65 @@ fn the_routes_refuse_hostile_input(ctx: &Ctx) {
     let anon = Client::new(&ctx.url).send("GET", "/admin/backups", &[], None);
     assert_eq!(anon.status, 401);
     // None of it started a backup.
-    assert!(listed(ctx, slug).is_empty());
+    assert!(unscheduled(ctx, slug).is_empty());
+}
+
+/// `cargo xtask backups|restore --url URL` (the admin token from `ADMIN_TOKEN`).
+fn xtask(ctx: &Ctx, args: &[&str]) -> std::process::Output {
+    let output = Command::new(wandstore_e2e::xtask_bin())
+        .args(args)
+        .args(["--url", &ctx.url])
+        .env("ADMIN_TOKEN", &ctx.admin_token)
+        .output();
+    match output {
+        Ok(o) => o,
+        Err(e) => panic!("running xtask: {e}"),
+    }
+}
+
+fn cargo_xtask_backups_and_restore_use_these_routes(ctx: &Ctx) {
+    let slug = "bk-xtask";
+    let token = store_with_owner(ctx, slug);
+    let owner = Owner::new(&ctx.url, &token, slug);
+    assert_eq!(published(&owner, "#dd0001"), 1);
+    let id = back_up(ctx, slug);
+    let listed = xtask(ctx, &["backups"]);
+    let out = String::from_utf8_lossy(&listed.stdout);
+    assert!(
+        listed.status.success(),
+        "{}",
+        String::from_utf8_lossy(&listed.stderr)
+    );
+    assert!(out.contains(&id), "{out}");
+
+    let admin = Admin::new(&ctx.url, &ctx.admin_token);
+    assert_eq!(admin.delete(&format!("/admin/stores/{slug}")).status, 204);
+    let unknown = xtask(
+        ctx,
+        &[
+            "restore",
+            "--backup",
+            "20200101T000000Z-0000000000000000",
+            "--store",
+            slug,
+        ],
+    );
+    assert!(!unknown.status.success());
+    let err = String::from_utf8_lossy(&unknown.stderr);
+    assert!(
+        err.contains("404") && err.contains("backup_not_found"),
+        "{err}"
+    );
+    assert_eq!(admin.get(&format!("/admin/stores/{slug}")).status, 404);
+
+    let restored = xtask(ctx, &["restore", "--backup", &id, "--store", slug]);
+    let out = String::from_utf8_lossy(&restored.stdout);
+    assert!(
+        restored.status.success(),
+        "{}",
+        String::from_utf8_lossy(&restored.stderr)
+    );
+    assert!(out.contains("\"reclaimed\": true"), "{out}");
+    assert_eq!(admin.get(&format!("/admin/stores/{slug}")).status, 200);
+    wait_for_accent(&ctx.url, "/s/bk-xtask/", "#dd0001");
 }
