@@ -3,6 +3,7 @@
 //! need a stack of their own (restarts) start one.
 
 mod admin;
+mod backups;
 mod cart;
 mod catalog;
 mod edge;
@@ -68,6 +69,7 @@ fn main() {
         .chain(hostile::TESTS)
         .chain(owner::TESTS)
         .chain(themes::TESTS)
+        .chain(backups::TESTS)
     {
         let ctx = Arc::clone(&ctx);
         let test = *test;

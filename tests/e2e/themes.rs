@@ -67,7 +67,13 @@ impl Owner {
         }
     }
 
-    fn call(&self, method: &str, rest: &str, ct: Option<&str>, body: Option<&str>) -> Page {
+    pub(crate) fn call(
+        &self,
+        method: &str,
+        rest: &str,
+        ct: Option<&str>,
+        body: Option<&str>,
+    ) -> Page {
         let mut headers = vec![("authorization", self.auth.as_str())];
         if let Some(ct) = ct {
             headers.push(("content-type", ct));

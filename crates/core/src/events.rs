@@ -68,6 +68,8 @@ pub enum BestEffort {
     BreakerSave,
     /// Telling an open live preview that the draft changed.
     PreviewEvent,
+    /// Telling StoreConfig's cart index that a cart became (non-)empty.
+    CartIndex,
 }
 
 impl Event for BestEffortFailed {
@@ -78,15 +80,17 @@ impl Event for BestEffortFailed {
             BestEffort::BreakerRead => "breaker.unreadable",
             BestEffort::BreakerSave => "breaker.unsaved",
             BestEffort::PreviewEvent => "preview.event_unsent",
+            BestEffort::CartIndex => "cart_index.unannounced",
         }
     }
 
     fn level(&self) -> Level {
         match self.what {
             BestEffort::BreakerRead | BestEffort::BreakerSave => Level::Error,
-            BestEffort::ShopperActivity | BestEffort::AnalyticsPoint | BestEffort::PreviewEvent => {
-                Level::Warn
-            }
+            BestEffort::ShopperActivity
+            | BestEffort::AnalyticsPoint
+            | BestEffort::PreviewEvent
+            | BestEffort::CartIndex => Level::Warn,
         }
     }
 }
@@ -153,6 +157,14 @@ pub enum CronOutcome {
         /// `slug: error code` of each store whose object could not be asked.
         failed: Vec<String>,
     },
+    /// The hourly backup asked every store to start its scheduled backup.
+    BackupsAsked {
+        stores: usize,
+        /// Stores that started one (the others were not due or still running one).
+        backups_started: usize,
+        /// `slug: error code` of each store whose object could not be asked.
+        failed: Vec<String>,
+    },
     /// The store list could not be read: nothing was asked.
     Failed { error: String },
 }
@@ -165,8 +177,12 @@ impl Event for CronRun {
     /// Info when every store was asked, warn when some could not be, error when none was.
     fn level(&self) -> Level {
         match &self.outcome {
-            CronOutcome::Asked { failed, .. } if failed.is_empty() => Level::Info,
-            CronOutcome::Asked { .. } => Level::Warn,
+            CronOutcome::Asked { failed, .. } | CronOutcome::BackupsAsked { failed, .. }
+                if failed.is_empty() =>
+            {
+                Level::Info
+            }
+            CronOutcome::Asked { .. } | CronOutcome::BackupsAsked { .. } => Level::Warn,
             CronOutcome::Failed { .. } => Level::Error,
         }
     }

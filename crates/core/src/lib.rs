@@ -5,6 +5,7 @@
 
 pub mod abuse;
 pub mod asset;
+pub mod backup_events;
 pub mod breaker;
 pub mod cached;
 pub mod cart;

@@ -161,6 +161,12 @@ pub enum AdminRoute<'a> {
     DeleteAsset(&'a str, &'a str),
     /// `POST stores/{s}/owner-token/rotate`.
     RotateOwnerToken(&'a str),
+    /// `GET backups`: every store's backups (or `?store=`), with manifest summaries.
+    ListBackups,
+    /// `POST backups`: back up every store now (or the body's `{"store": slug}`).
+    StartBackups,
+    /// `POST stores/{s}/restore` `{"backup": id}`.
+    Restore(&'a str),
 }
 
 impl<'a> AdminRoute<'a> {
@@ -205,10 +211,13 @@ impl<'a> AdminRoute<'a> {
             (["stores", _, "assets", n], _) if !n.is_empty() => {
                 Err(RouteError::MethodNotAllowed("PUT, DELETE"))
             }
+            (["backups"], "GET") => Ok(AdminRoute::ListBackups),
+            (["backups"], "POST") => Ok(AdminRoute::StartBackups),
+            (["backups"], _) => Err(RouteError::MethodNotAllowed("GET, POST")),
+            (["stores", slug, "restore"], "POST") => Ok(AdminRoute::Restore(slug)),
             (["stores", _, "theme", "publish" | "rollback" | "preview"], _)
-            | (["stores", _, "owner-token", "rotate"], _) => {
-                Err(RouteError::MethodNotAllowed("POST"))
-            }
+            | (["stores", _, "owner-token", "rotate"], _)
+            | (["stores", _, "restore"], _) => Err(RouteError::MethodNotAllowed("POST")),
             _ => Err(RouteError::NotFound),
         }
     }
@@ -216,7 +225,11 @@ impl<'a> AdminRoute<'a> {
     /// The store the route is about, if any (checked to exist before the route runs).
     pub fn store(&self) -> Option<&'a str> {
         match *self {
-            AdminRoute::IsolateMetrics | AdminRoute::ListStores | AdminRoute::CreateStore => None,
+            AdminRoute::IsolateMetrics
+            | AdminRoute::ListStores
+            | AdminRoute::CreateStore
+            | AdminRoute::ListBackups
+            | AdminRoute::StartBackups => None,
             AdminRoute::ShowStore(s)
             | AdminRoute::PatchStore(s)
             | AdminRoute::DeleteStore(s)
@@ -232,7 +245,8 @@ impl<'a> AdminRoute<'a> {
             | AdminRoute::Assets(s)
             | AdminRoute::PutAsset(s, _)
             | AdminRoute::DeleteAsset(s, _)
-            | AdminRoute::RotateOwnerToken(s) => Some(s),
+            | AdminRoute::RotateOwnerToken(s)
+            | AdminRoute::Restore(s) => Some(s),
         }
     }
 
@@ -438,6 +452,17 @@ mod tests {
                 Ok(AdminRoute::Metrics("acme")),
             ),
             ("POST", "stores/acme/metrics", Err(MethodNotAllowed("GET"))),
+            ("GET", "backups", Ok(AdminRoute::ListBackups)),
+            ("POST", "backups/", Ok(AdminRoute::StartBackups)),
+            ("DELETE", "backups", Err(MethodNotAllowed("GET, POST"))),
+            ("GET", "backups/x", Err(NotFound)),
+            (
+                "POST",
+                "stores/acme/restore",
+                Ok(AdminRoute::Restore("acme")),
+            ),
+            ("GET", "stores/acme/restore", Err(MethodNotAllowed("POST"))),
+            ("POST", "stores/acme/restore/x", Err(NotFound)),
             ("GET", "stores/acme/secrets", Err(NotFound)),
             ("GET", "users", Err(NotFound)),
         ];

@@ -266,6 +266,7 @@ impl From<StoreError> for EdgeError {
             }
             StoreError::Conflict { code, message } => EdgeError::new(409, &code, message),
             StoreError::Missing { code, message } => EdgeError::not_found(&code, message),
+            StoreError::BackupRefused { code, message } => EdgeError::new(422, &code, message),
             StoreError::Internal { message } => EdgeError::internal(message),
         }
     }

@@ -7,6 +7,8 @@
 //! - [`owner`]: what StoreConfig answers about the store's owner and assets;
 //! - [`theme`]: the store's theme: the snapshot pages use, the draft, publishing, history;
 //! - [`registry`]: what StoreRegistry answers (the list of stores, custom domains);
+//! - [`backup`]: StoreConfig's cart index, backups and restore; a shopper object's cart
+//!   questions;
 //! - [`shopper`]: who a request forwarded to a ShopperStorefront is for;
 //! - [`edge`]: the one error type the Worker renders, as JSON for APIs or a themed page for
 //!   browsers, with `From` conversions from every typed error.
@@ -14,6 +16,7 @@
 //! Architecture invariant: pure (no I/O, no clock, no randomness), and no struct that crosses
 //! an object boundary is written anywhere else.
 
+pub mod backup;
 pub mod edge;
 pub mod events;
 pub mod guard;

@@ -44,6 +44,9 @@ pub enum StoreQuestion {
     Versions(ListVersions),
     Draft(GetDraft),
     Favicon(GetFavicon),
+    IndexCart(crate::backup::IndexCart),
+    StartBackup(crate::backup::StartBackup),
+    Restore(crate::backup::RestoreBackup),
 }
 
 questions! {
@@ -314,6 +317,8 @@ pub enum StoreError {
     Conflict { code: String, message: String },
     /// A named thing of the store does not exist (an asset, a theme version).
     Missing { code: String, message: String },
+    /// A restore refused (checksum, missing file, newer schema, wrong store…): nothing changed.
+    BackupRefused { code: String, message: String },
     /// Storage or runtime failure inside the object.
     Internal { message: String },
 }
@@ -354,9 +359,9 @@ impl fmt::Display for StoreError {
                     .collect();
                 f.write_str(&all.join("; "))
             }
-            StoreError::Conflict { message, .. } | StoreError::Missing { message, .. } => {
-                f.write_str(message)
-            }
+            StoreError::Conflict { message, .. }
+            | StoreError::Missing { message, .. }
+            | StoreError::BackupRefused { message, .. } => f.write_str(message),
             StoreError::Internal { message } => write!(f, "internal error: {message}"),
         }
     }

@@ -51,9 +51,11 @@ impl StackOptions {
         if !env_file.exists() {
             let cookie = random_hex(32)?;
             let admin = random_hex(32)?;
+            let backup = random_hex(32)?;
             let mut vars = vec![
                 ("SHOPPER_COOKIE_SECRET", cookie.as_str()),
                 ("ADMIN_TOKEN", admin.as_str()),
+                ("BACKUP_SECRET", backup.as_str()),
             ];
             vars.extend_from_slice(extra_vars);
             write_env_file(&env_file, &vars)?;

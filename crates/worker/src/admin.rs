@@ -133,6 +133,11 @@ pub async fn handle(
             let metrics = store_client::ask(env, &store, ShowMetrics, rid).await?;
             Ok(respond::json(200, &metrics))
         }
+        (AdminRoute::ListBackups, _) => crate::backups_api::list(&req, env).await,
+        (AdminRoute::StartBackups, _) => crate::backups_api::start(req, env, rid).await,
+        (AdminRoute::Restore(_), Some(store)) => {
+            crate::backups_api::restore(req, env, &store, rid).await
+        }
         (route, _) => Err(EdgeError::internal(format!(
             "{route:?} is not an admin route"
         ))),

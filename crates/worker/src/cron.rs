@@ -1,6 +1,7 @@
 //! Scheduled work (the cron triggers in wrangler.toml): ask the stores of this run's page
 //! (`core::cron_plan`: at most 500 a run, 25 at a time) to refresh their catalogs if stale.
-//! Each store refreshes in its own object, in the background, one sync at a time.
+//! Each store refreshes in its own object, in the background, one sync at a time. The hourly
+//! schedule starts backups instead (`crate::backup_cron`).
 
 use crate::objects::{registry_client, store_client};
 use crate::random;
@@ -15,11 +16,14 @@ pub async fn run(event: &ScheduledEvent, env: &Env) {
     let rid = random::request_id();
     let started = worker::Date::now().as_millis();
     let scheduled = event.schedule().max(0.0) as u64;
-    let outcome = refresh_page(env, &rid, scheduled)
-        .await
-        .unwrap_or_else(|e| CronOutcome::Failed {
-            error: e.detail.unwrap_or(e.message),
-        });
+    let outcome = if event.cron() == crate::backup_cron::CRON {
+        crate::backup_cron::run(env, &rid).await
+    } else {
+        refresh_page(env, &rid, scheduled).await
+    };
+    let outcome = outcome.unwrap_or_else(|e| CronOutcome::Failed {
+        error: e.detail.unwrap_or(e.message),
+    });
     let now = worker::Date::now().as_millis();
     let line = CronRun {
         cron: event.cron(),

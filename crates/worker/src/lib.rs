@@ -7,6 +7,8 @@
 //! status and a JSON or HTML body (`unwrap`/`expect` are denied by clippy).
 
 mod admin;
+mod backup_cron;
+mod backups_api;
 mod body;
 mod cron;
 mod domains;

@@ -44,3 +44,13 @@ pub fn nonce() -> worker::Result<String> {
     use base64::Engine;
     Ok(base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes16()?))
 }
+
+/// 8 bytes from the runtime's CSPRNG (a backup id's suffix).
+pub fn bytes8() -> worker::Result<[u8; 8]> {
+    bytes()
+}
+
+/// 24 bytes from the runtime's CSPRNG (a sealing nonce).
+pub fn bytes24() -> worker::Result<[u8; 24]> {
+    bytes()
+}

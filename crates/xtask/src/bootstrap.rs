@@ -162,7 +162,7 @@ pub fn npm_packages() -> Result<(), String> {
 }
 
 /// The secrets `.dev.vars` must hold for `wrangler dev`.
-const DEV_SECRETS: [&str; 2] = ["SHOPPER_COOKIE_SECRET", "ADMIN_TOKEN"];
+const DEV_SECRETS: [&str; 3] = ["SHOPPER_COOKIE_SECRET", "ADMIN_TOKEN", "BACKUP_SECRET"];
 
 /// Writes `.dev.vars` with fresh random secrets, or adds the ones an older file lacks.
 pub fn dev_vars() -> Result<(), String> {

@@ -418,7 +418,7 @@ mod tests {
 
     #[test]
     fn both_repository_environments_pass() {
-        let s = secrets(&["ADMIN_TOKEN", "SHOPPER_COOKIE_SECRET"]);
+        let s = secrets(&["ADMIN_TOKEN", "SHOPPER_COOKIE_SECRET", "BACKUP_SECRET"]);
         for env in ["staging", "production"] {
             let p = problems_with(&repo_config(), env, Some(&s));
             assert!(p.is_empty(), "{env}: {p:#?}");
@@ -516,8 +516,8 @@ mod tests {
     fn crons_limits_vars_and_routes_are_checked() {
         let config = repo_config()
             .replacen(
-                "[env.staging.triggers]\ncrons = [\"*/15 * * * *\"]",
-                "[env.staging.triggers]\ncrons = [\"0 * * * *\"]",
+                "[env.staging.triggers]\ncrons = [\"*/15 * * * *\", \"0 * * * *\"]",
+                "[env.staging.triggers]\ncrons = [\"0 * * * *\", \"5 * * * *\"]",
                 1,
             )
             .replacen("[env.staging.limits]\n", "[env.staging.nolimits]\n", 1)
@@ -534,7 +534,7 @@ mod tests {
         let p = problems_with(&config, "staging", None);
         let has = |s: &str| p.iter().any(|x| x.contains(s));
         assert!(has("does not declare cron */15 * * * *"), "{p:#?}");
-        assert!(has("declares cron 0 * * * *"), "{p:#?}");
+        assert!(has("declares cron 5 * * * *"), "{p:#?}");
         assert!(has("[env.staging.limits] must declare cpu_ms"), "{p:#?}");
         assert!(has("SHOPPER_COOKIE_SECRET is a secret"), "{p:#?}");
         assert!(has("needs its zone_name"), "{p:#?}");
@@ -565,8 +565,12 @@ mod tests {
     fn secrets_must_be_set_and_used() {
         let m = manifest();
         assert!(
-            secret_problems(&m, &secrets(&["ADMIN_TOKEN", "SHOPPER_COOKIE_SECRET"]), "p")
-                .is_empty()
+            secret_problems(
+                &m,
+                &secrets(&["ADMIN_TOKEN", "SHOPPER_COOKIE_SECRET", "BACKUP_SECRET"]),
+                "p"
+            )
+            .is_empty()
         );
         assert!(
             secret_problems(
@@ -574,13 +578,18 @@ mod tests {
                 &secrets(&[
                     "ADMIN_TOKEN",
                     "SHOPPER_COOKIE_SECRET",
-                    "SHOPPER_COOKIE_SECRET_PREVIOUS"
+                    "SHOPPER_COOKIE_SECRET_PREVIOUS",
+                    "BACKUP_SECRET"
                 ]),
                 "p"
             )
             .is_empty()
         );
-        let p = secret_problems(&m, &secrets(&["ADMIN_TOKEN", "LEGACY_KEY"]), "staging");
+        let p = secret_problems(
+            &m,
+            &secrets(&["ADMIN_TOKEN", "BACKUP_SECRET", "LEGACY_KEY"]),
+            "staging",
+        );
         assert_eq!(p.len(), 2, "{p:#?}");
         assert!(p[0].contains("wrangler secret put SHOPPER_COOKIE_SECRET --env staging"));
         assert!(p[1].contains("LEGACY_KEY"));

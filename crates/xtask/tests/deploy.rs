@@ -22,7 +22,7 @@ echo "$*" >> "$STUB_CALLS"
 case "$1 $2" in
   "secret list")
     if [ -n "$STUB_SECRETS" ]; then echo "$STUB_SECRETS"
-    else echo '[{"name":"ADMIN_TOKEN","type":"secret_text"},{"name":"SHOPPER_COOKIE_SECRET","type":"secret_text"}]'; fi ;;
+    else echo '[{"name":"ADMIN_TOKEN","type":"secret_text"},{"name":"SHOPPER_COOKIE_SECRET","type":"secret_text"},{"name":"BACKUP_SECRET","type":"secret_text"}]'; fi ;;
   "deployments status")
     echo "{\"id\":\"d1\",\"versions\":[{\"version_id\":\"$STUB_OLD\",\"percentage\":100}]}" ;;
   "versions upload")

@@ -6,6 +6,7 @@ pub mod guard_client;
 pub mod registry;
 pub mod registry_client;
 pub mod shopper;
+pub mod shopper_client;
 pub mod store_client;
 pub mod store_config;
 

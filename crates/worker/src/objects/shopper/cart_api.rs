@@ -109,6 +109,7 @@ impl ShopperStorefront {
                 ));
             }
             Outcome::Applied { lines } => {
+                self.announce_cart(page.ctx, &lines).await;
                 let (status, body) = command_response(&Ok(lines), &info, currency, &rid);
                 (status, body, false)
             }

@@ -65,11 +65,16 @@ impl ShopperStorefront {
                 self.cart_page(page, e.status(), Some(Flash::error(&e.to_string())))
                     .await
             }
-            _ => Ok(respond::see_other(&format!(
-                "{}cart?notice={}",
-                page.ctx.base,
-                action.notice()
-            ))),
+            outcome => {
+                if let Outcome::Applied { lines } = &outcome {
+                    self.announce_cart(page.ctx, lines).await;
+                }
+                Ok(respond::see_other(&format!(
+                    "{}cart?notice={}",
+                    page.ctx.base,
+                    action.notice()
+                )))
+            }
         }
     }
 }

@@ -2,6 +2,7 @@
 //! shopper's SQLite (page views, cart, idempotency keys, events) and renders their pages from
 //! the store's catalog, which it keeps in memory for a few seconds per question.
 
+mod backup_cart;
 mod cart;
 mod cart_api;
 mod cart_page;
@@ -42,6 +43,9 @@ pub struct ShopperStorefront {
     activity: Cell<Option<Option<u64>>>,
     /// The current request is a first visit's page read: it touches no storage at all.
     unrecorded: Cell<bool>,
+    /// Whether the cart is non-empty as StoreConfig's cart index last heard it from this
+    /// object (`None`: not told in this object's lifetime, or the telling failed).
+    announced: Cell<Option<bool>>,
 }
 
 impl DurableObject for ShopperStorefront {
@@ -54,6 +58,7 @@ impl DurableObject for ShopperStorefront {
             retention: Retention::from_vars(|name| env.var(name).ok().map(|v| v.to_string())),
             activity: Cell::new(None),
             unrecorded: Cell::new(false),
+            announced: Cell::new(None),
             env,
         }
     }
@@ -65,6 +70,9 @@ impl DurableObject for ShopperStorefront {
 
     async fn fetch(&self, req: Request) -> Result<Response> {
         let context = req.headers().get(CONTEXT_HEADER)?;
+        if context.is_none() && req.path() == internal::ASK_PATH {
+            return self.answer_question(&req).await;
+        }
         let Some(ctx) = context.as_deref().and_then(ShopperContext::from_header) else {
             let e = EdgeError::bad_request("bad_internal_request", "missing shopper context");
             return Ok(respond::error(&e, Audience::Api, ""));

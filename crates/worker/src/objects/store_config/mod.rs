@@ -1,14 +1,18 @@
 //! StoreConfig: one object per store (`"{store}"`). Owns the store's record (settings,
 //! Shopify connection, owner token hash), its catalog cache (SQLite, indexed in memory), the
-//! upstream circuit breaker and the checkout hand-off. It answers the typed questions of
+//! upstream circuit breaker, the checkout hand-off, the index of shoppers with a cart and the
+//! store's backups and restores (R2 BACKUPS, continued on the object's alarm). It answers the typed questions of
 //! `wandstore_protocol::store`; the storefront token never leaves it.
 
 mod answers;
+mod backups;
+mod cart_index;
 mod catalog_cache;
 mod checkout;
 mod live;
 mod owner;
 mod record;
+mod restore;
 mod schema;
 mod state;
 mod sync;
@@ -104,8 +108,31 @@ impl DurableObject for StoreConfig {
             StoreQuestion::Versions(q) => answer(&q, s.theme_versions()),
             StoreQuestion::Draft(q) => answer(&q, s.draft_slot()),
             StoreQuestion::Favicon(q) => answer(&q, s.favicon()),
+            StoreQuestion::IndexCart(q) => answer(&q, s.index_cart(&q, now_ms())),
+            StoreQuestion::StartBackup(q) => {
+                let result = s.start_backup(&q, &rid).await;
+                answer(&q, result)
+            }
+            StoreQuestion::Restore(q) => {
+                let result = s.restore(&q, &rid).await;
+                answer(&q, result)
+            }
         })
     }
+
+    /// A backup run continues (`backups.rs`).
+    async fn alarm(&self) -> Result<Response> {
+        self.state.ensure_schema()?;
+        let budget =
+            wandstore_backup::run::pages_per_invocation(wandstore_backup::run::DEFAULT_PAGE_SIZE);
+        // A failure is logged there and the run retried on a later alarm.
+        let _ = self.state.drive_backup(budget, "").await;
+        Response::empty()
+    }
+}
+
+fn now_ms() -> u64 {
+    worker::Date::now().as_millis()
 }
 
 /// The reply to `_q`, typed by the question it answers.

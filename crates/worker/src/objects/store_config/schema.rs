@@ -64,6 +64,17 @@ const MIGRATIONS: &[sql::Migration] = &[
         )",
         "INSERT INTO theme_state (id) VALUES (1)",
     ],
+    // v5: backups: the index of shoppers with a non-empty cart (paged by shopper id), the
+    // run in progress (a serialized `wandstore_backup::BackupRun`) and the last one finished.
+    &[
+        "CREATE TABLE cart_index (shopper TEXT PRIMARY KEY, updated_at_ms INTEGER NOT NULL)",
+        "CREATE TABLE backup_state (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            run TEXT,
+            last_backup_ms INTEGER
+        )",
+        "INSERT INTO backup_state (id) VALUES (1)",
+    ],
 ];
 
 /// Brings the schema up to date, once per object lifetime (and again after a wipe).

@@ -44,6 +44,8 @@ pub struct StoreState {
     pub(super) published: RefCell<Option<super::themes::PublishedCopy>>,
     /// A publish is writing to R2 (publishes of one store run one at a time).
     pub(super) publishing: Cell<bool>,
+    /// A backup run is doing I/O (its steps never overlap).
+    pub(super) backup_busy: Cell<bool>,
 }
 
 impl StoreState {
@@ -64,6 +66,7 @@ impl StoreState {
             breaker_opens: Cell::new(0),
             published: RefCell::new(None),
             publishing: Cell::new(false),
+            backup_busy: Cell::new(false),
         }
     }
 

@@ -1,0 +1,148 @@
+//! Backups and restore across object boundaries: what StoreConfig answers about its index of
+//! shoppers with a cart, its backups and a restore, and what a ShopperStorefront answers about
+//! its cart (read for a backup, rewritten by a restore). The rules live in `wandstore-backup`.
+
+use crate::store::{StoreError, StoreQuestion};
+use crate::wire::questions;
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use wandstore_backup::{BackupId, BackupReason};
+use wandstore_core::cart::CartLine;
+use wandstore_core::identity::ShopperId;
+use wandstore_core::store::StoreSlug;
+
+/// A shopper object's cart became non-empty (`non_empty`) or empty: StoreConfig keeps the
+/// shopper in (or drops them from) its index of shoppers with a cart.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IndexCart {
+    pub shopper: ShopperId,
+    pub non_empty: bool,
+}
+
+/// Start a backup of the store now (a manual or scheduled one). A scheduled one is skipped
+/// when the store is not due (`wandstore_backup::schedule`); any is skipped while another
+/// runs. The run goes as far as one invocation allows and continues on the object's alarm.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StartBackup {
+    pub reason: BackupReason,
+    pub now_ms: u64,
+}
+
+/// What [`StartBackup`] did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BackupStarted {
+    pub store: StoreSlug,
+    /// The run's id (a new one, or the one still running when `skipped` says so).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub backup: Option<BackupId>,
+    /// The manifest is written: the backup is listed.
+    pub done: bool,
+    /// Why no new run started (`running`, `not_due`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub skipped: Option<String>,
+}
+
+/// Restore the store from one of its backups (the Worker's `POST /admin/stores/{slug}/restore`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RestoreBackup {
+    pub store: StoreSlug,
+    pub backup: BackupId,
+    pub base_domain: String,
+    #[serde(default)]
+    pub local_upstreams: bool,
+    pub now_ms: u64,
+}
+
+/// What a restore put back.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Restored {
+    pub store: StoreSlug,
+    pub backup: BackupId,
+    /// The backup taken just before (`None`: there was no store to back up).
+    pub safety_backup: Option<BackupId>,
+    /// The registry entry was claimed again (the store had been deleted).
+    pub reclaimed: bool,
+    pub theme_versions: u64,
+    pub published_theme: Option<u32>,
+    pub carts: u64,
+    pub cart_lines: u64,
+    /// Carts emptied because the backup did not hold them.
+    pub cleared: u64,
+    /// The catalog's resync: `synced`, or the cause it failed with (the restore stands).
+    pub catalog: String,
+}
+
+questions! {
+    StoreQuestion, StoreError;
+    IndexCart => IndexCart -> ();
+    StartBackup => StartBackup -> BackupStarted;
+    RestoreBackup => Restore -> Restored;
+}
+
+/// What a ShopperStorefront answers when asked by another object (not a page request).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ShopperQuestion {
+    ReadCart(ReadCart),
+    ReplaceCart(ReplaceCart),
+}
+
+/// The shopper's cart lines, in order (empty when they have none).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReadCart;
+
+/// Replace the shopper's cart with these lines (a restore; empty clears it).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReplaceCart {
+    pub lines: Vec<CartLine>,
+}
+
+/// Why a shopper object did not answer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "error", rename_all = "snake_case")]
+pub enum ShopperError {
+    Internal { message: String },
+}
+
+impl fmt::Display for ShopperError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ShopperError::Internal { message } => write!(f, "internal error: {message}"),
+        }
+    }
+}
+
+questions! {
+    ShopperQuestion, ShopperError;
+    ReadCart => ReadCart -> Vec<CartLine>;
+    ReplaceCart => ReplaceCart -> ();
+}
+
+/// The JSON shape of a question, for the tests.
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::wire::{decode_question, encode_question};
+
+    #[test]
+    fn shopper_questions_round_trip() {
+        let q = ReplaceCart { lines: Vec::new() };
+        let body = encode_question(q.clone()).unwrap_or_default();
+        assert_eq!(body, r#"{"replace_cart":{"lines":[]}}"#);
+        let back: Result<ShopperQuestion, _> = decode_question(body.as_bytes());
+        assert!(matches!(back, Ok(ShopperQuestion::ReplaceCart(r)) if r == q));
+    }
+
+    #[test]
+    fn a_refused_restore_is_a_422_with_its_code() {
+        let e = StoreError::BackupRefused {
+            code: "backup_checksum_mismatch".into(),
+            message: "theme.ndjson changed".into(),
+        };
+        let edge = crate::EdgeError::from(e);
+        assert_eq!(
+            (edge.status, edge.code.as_str()),
+            (422, "backup_checksum_mismatch")
+        );
+    }
+}

@@ -1,0 +1,122 @@
+//! The shopper's cart as backups see it: StoreConfig's index of shoppers with a cart is told
+//! when this cart becomes non-empty or empty (best effort, re-announced on the next cart
+//! write until StoreConfig has heard it), and StoreConfig reads the cart for a backup and
+//! rewrites it in a restore (typed questions, `protocol::backup::ShopperQuestion`).
+
+use super::ShopperStorefront;
+use crate::internal::{self, reply};
+use crate::objects::store_client;
+use crate::sql;
+use wandstore_core::cart::CartLine;
+use wandstore_core::events::{BestEffort, BestEffortFailed, Event};
+use wandstore_protocol::EdgeError;
+use wandstore_protocol::backup::{IndexCart, ShopperError, ShopperQuestion};
+use wandstore_protocol::shopper::ShopperContext;
+use worker::{Request, Response};
+
+fn internal_error(e: worker::Error) -> ShopperError {
+    ShopperError::Internal {
+        message: e.to_string(),
+    }
+}
+
+impl ShopperStorefront {
+    /// Answers a typed question from another object (the Worker never forwards one: page
+    /// requests always carry a shopper context).
+    pub(super) async fn answer_question(&self, req: &Request) -> worker::Result<Response> {
+        let question: ShopperQuestion = match internal::read_question(req).await? {
+            Ok(q) => q,
+            Err(e) => return Ok(internal::unreadable(&e)),
+        };
+        self.unrecorded.set(false);
+        if let Err(e) = self.ensure_schema() {
+            let e = internal_error(e);
+            return Ok(match question {
+                ShopperQuestion::ReadCart(q) => reply_to(&q, Err(e)),
+                ShopperQuestion::ReplaceCart(q) => reply_to(&q, Err(e)),
+            });
+        }
+        Ok(match question {
+            ShopperQuestion::ReadCart(q) => {
+                let lines = self.cart_lines().map_err(internal_error);
+                if lines.as_ref().is_ok_and(Vec::is_empty) {
+                    // The index may drop this shopper now: announce the next non-empty cart.
+                    self.announced.set(None);
+                }
+                reply_to(&q, lines)
+            }
+            ShopperQuestion::ReplaceCart(q) => {
+                let result = self.replace_cart(q.lines.clone()).map_err(internal_error);
+                if result.is_ok() {
+                    self.announced.set(Some(!q.lines.is_empty()));
+                    // A restored cart counts as activity, so retention keeps it.
+                    if let Err(e) = self.note_activity().await {
+                        let event = BestEffortFailed {
+                            what: BestEffort::ShopperActivity,
+                            store: None,
+                            error: e.to_string(),
+                        };
+                        worker::console_log!("{}", event.line(worker::Date::now().as_millis(), ""));
+                    }
+                }
+                reply_to(&q, result)
+            }
+        })
+    }
+
+    /// Replaces every cart line in one transaction.
+    fn replace_cart(&self, lines: Vec<CartLine>) -> worker::Result<()> {
+        let db = self.db.clone();
+        sql::transaction(&self.state, move || {
+            db.run("DELETE FROM cart_lines", None)?;
+            for (i, line) in lines.iter().enumerate() {
+                db.run(
+                    "INSERT INTO cart_lines (variant_id, position, json) VALUES (?, ?, ?)",
+                    vec![
+                        line.variant_id.as_str().into(),
+                        sql::int(i as u64 + 1)?,
+                        serde_json::to_string(line)?.into(),
+                    ],
+                )?;
+            }
+            Ok(())
+        })
+    }
+
+    /// After a cart write: tells StoreConfig's cart index when the cart's emptiness differs
+    /// from what it last heard from this object (always once per object lifetime). A failure
+    /// is logged and the next cart write tries again.
+    pub(super) async fn announce_cart(&self, ctx: &ShopperContext, lines: &[CartLine]) {
+        let non_empty = !lines.is_empty();
+        if self.announced.get() == Some(non_empty) {
+            return;
+        }
+        let question = IndexCart {
+            shopper: ctx.shopper.clone(),
+            non_empty,
+        };
+        match store_client::ask(&self.env, &ctx.store, question, &ctx.request_id).await {
+            Ok(()) => self.announced.set(Some(non_empty)),
+            Err(e) => {
+                self.announced.set(None);
+                let e = EdgeError::from(e);
+                let event = BestEffortFailed {
+                    what: BestEffort::CartIndex,
+                    store: Some(ctx.store.to_string()),
+                    error: format!("{}: {}", e.code, e.detail.unwrap_or(e.message)),
+                };
+                worker::console_log!(
+                    "{}",
+                    event.line(worker::Date::now().as_millis(), &ctx.request_id)
+                );
+            }
+        }
+    }
+}
+
+fn reply_to<Q>(_q: &Q, result: Result<Q::Answer, ShopperError>) -> Response
+where
+    Q: wandstore_protocol::Question<Envelope = ShopperQuestion, Error = ShopperError>,
+{
+    reply::<Q>(&result)
+}

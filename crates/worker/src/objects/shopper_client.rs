@@ -1,0 +1,27 @@
+//! How StoreConfig asks a shopper's ShopperStorefront object about its cart (a backup reads
+//! it, a restore rewrites it). Page requests reach the object through the entry instead.
+
+use super::SHOPPER_STOREFRONT;
+use crate::internal;
+use wandstore_core::identity::ShopperId;
+use wandstore_core::store::StoreSlug;
+use wandstore_protocol::backup::{ShopperError, ShopperQuestion};
+use wandstore_protocol::wire::{AskError, Question};
+use worker::Env;
+
+/// Asks the object of `shopper` at `store` (named `"{store}/{shopper}"`) `question`.
+pub async fn ask<Q>(
+    env: &Env,
+    store: &StoreSlug,
+    shopper: &ShopperId,
+    question: Q,
+    request_id: &str,
+) -> Result<Q::Answer, AskError<ShopperError>>
+where
+    Q: Question<Envelope = ShopperQuestion, Error = ShopperError>,
+{
+    let name = format!("{store}/{}", shopper.as_str());
+    let stub = internal::stub(env, SHOPPER_STOREFRONT, &name)
+        .map_err(|e| AskError::Broken(e.to_string()))?;
+    internal::ask(stub, question, request_id).await
+}

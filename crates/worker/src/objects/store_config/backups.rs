@@ -1,0 +1,461 @@
+//! The store's backups to R2 BACKUPS, driven here: `wandstore_backup::BackupRun` decides the
+//! steps (base files, cart pages from the cart index, the manifest last), this file does the
+//! I/O. A run goes as far as one invocation's subrequests allow, is stored in `backup_state`
+//! between invocations and continues on the object's alarm. After the manifest, the
+//! retention policy deletes the store's older backups.
+
+use super::{StoreState, internal};
+use crate::objects::shopper_client;
+use crate::{random, sql};
+use futures::future::join_all;
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+use wandstore_backup::keys::{data_prefix, manifest_prefix, parse_manifest_key};
+use wandstore_backup::manifest::SUMMARY_METADATA;
+use wandstore_backup::retention::{Listed, to_delete};
+use wandstore_backup::run::{DEFAULT_PAGE_SIZE, pages_per_invocation};
+use wandstore_backup::schedule::{StoreBackupState, due_stores};
+use wandstore_backup::{
+    BackupId, BackupKey, BackupReason, BackupRun, RetentionPolicy, SettingsBackup, ShopperCart,
+    Step, ThemeBackup, contents,
+};
+use wandstore_core::backup_events::{BackupFailed, BackupFinished};
+use wandstore_core::events::Event;
+use wandstore_core::store::StoreSlug;
+use wandstore_protocol::backup::{BackupStarted, ReadCart, StartBackup};
+use wandstore_protocol::store::{StoreError, Unavailable};
+use wandstore_protocol::theme::ThemeVersion;
+use worker::{Bucket, HttpMetadata};
+
+/// The R2 bucket of backups.
+pub(super) fn bucket(s: &StoreState) -> Result<Bucket, StoreError> {
+    s.env.bucket("BACKUPS").map_err(r2_unavailable)
+}
+
+pub(super) fn r2_unavailable(e: impl std::fmt::Display) -> StoreError {
+    StoreError::CatalogUnavailable {
+        why: Unavailable::upstream(
+            "r2_unavailable",
+            format!("backup storage failed: {e}"),
+            None,
+        ),
+    }
+}
+
+/// The key sealing storefront tokens, from the `BACKUP_SECRET` secret.
+pub(super) fn backup_key(s: &StoreState) -> Result<BackupKey, StoreError> {
+    let secret = s
+        .env
+        .secret("BACKUP_SECRET")
+        .map(|v| v.to_string())
+        .unwrap_or_default();
+    BackupKey::derive(&secret).map_err(|e| StoreError::Internal {
+        message: format!("BACKUP_SECRET: {e}"),
+    })
+}
+
+/// How many backups to keep: `BACKUP_KEEP_HOURLY` / `BACKUP_KEEP_DAILY` (48 and 14).
+fn policy(s: &StoreState) -> RetentionPolicy {
+    let default = RetentionPolicy::default();
+    let var = |name: &str, fallback: u32| {
+        s.env
+            .var(name)
+            .ok()
+            .and_then(|v| v.to_string().trim().parse().ok())
+            .unwrap_or(fallback)
+    };
+    RetentionPolicy {
+        hourly: var("BACKUP_KEEP_HOURLY", default.hourly),
+        daily: var("BACKUP_KEEP_DAILY", default.daily),
+    }
+}
+
+/// The theme pointer as a backup holds it.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
+pub(super) struct ThemePointer {
+    pub published: Option<u32>,
+}
+
+#[derive(Deserialize)]
+struct StateRow {
+    run: Option<String>,
+    last_backup_ms: Option<i64>,
+}
+
+fn now_ms() -> u64 {
+    worker::Date::now().as_millis()
+}
+
+impl StoreState {
+    fn backup_row(&self) -> worker::Result<StateRow> {
+        let rows: Vec<StateRow> = self.db.rows(
+            "SELECT run, last_backup_ms FROM backup_state WHERE id = 1",
+            None,
+        )?;
+        rows.into_iter()
+            .next()
+            .ok_or_else(|| worker::Error::RustError("backup_state has no row".into()))
+    }
+
+    fn stored_run(&self) -> worker::Result<Option<BackupRun>> {
+        self.backup_row()?
+            .run
+            .map(|json| {
+                serde_json::from_str(&json)
+                    .map_err(|e| worker::Error::RustError(format!("stored backup run: {e}")))
+            })
+            .transpose()
+    }
+
+    fn save_run(&self, run: Option<&BackupRun>) -> worker::Result<()> {
+        let json = run.map(serde_json::to_string).transpose()?;
+        self.db.run(
+            "UPDATE backup_state SET run = ? WHERE id = 1",
+            vec![json.into()],
+        )
+    }
+
+    /// Starts a backup (see `protocol::backup::StartBackup`) and runs it as far as this
+    /// invocation allows.
+    pub async fn start_backup(
+        &self,
+        q: &StartBackup,
+        rid: &str,
+    ) -> Result<BackupStarted, StoreError> {
+        let record = self
+            .load_record()
+            .map_err(internal)?
+            .ok_or(StoreError::NotFound)?;
+        let store = record.slug.clone();
+        let row = self.backup_row().map_err(internal)?;
+        let running = self.stored_run().map_err(internal)?;
+        if let Some(run) = running.filter(|r| !r.is_abandoned(q.now_ms)) {
+            return Ok(BackupStarted {
+                store,
+                backup: Some(run.id),
+                done: false,
+                skipped: Some("running".into()),
+            });
+        }
+        if q.reason == BackupReason::Scheduled {
+            let state = StoreBackupState {
+                store: store.clone(),
+                last_backup_ms: row.last_backup_ms.map(|t| t.max(0) as u64),
+                running_since_ms: None,
+            };
+            if due_stores(&[state], q.now_ms).is_empty() {
+                return Ok(BackupStarted {
+                    store,
+                    backup: None,
+                    done: false,
+                    skipped: Some("not_due".into()),
+                });
+            }
+        }
+        let id = self.begin_run(&store, q.reason, q.now_ms)?;
+        let done = self
+            .drive_backup(pages_per_invocation(DEFAULT_PAGE_SIZE), rid)
+            .await?;
+        Ok(BackupStarted {
+            store,
+            backup: Some(id),
+            done,
+            skipped: None,
+        })
+    }
+
+    /// Stores a new run (the key is checked first, so a missing secret fails here).
+    pub(super) fn begin_run(
+        &self,
+        store: &StoreSlug,
+        reason: BackupReason,
+        now: u64,
+    ) -> Result<BackupId, StoreError> {
+        backup_key(self)?;
+        let suffix = random::bytes8().map_err(internal)?;
+        let id = BackupId::new(now, suffix).map_err(|e| StoreError::Internal {
+            message: e.to_string(),
+        })?;
+        let run = BackupRun::start(store.clone(), id.clone(), reason, now, DEFAULT_PAGE_SIZE);
+        self.save_run(Some(&run)).map_err(internal)?;
+        Ok(id)
+    }
+
+    /// Runs the stored run's steps, at most `page_budget` cart pages; true when it is done
+    /// (or there was none). Not done: the alarm continues it in a second.
+    pub(super) async fn drive_backup(
+        &self,
+        page_budget: u32,
+        rid: &str,
+    ) -> Result<bool, StoreError> {
+        if self.backup_busy.replace(true) {
+            return Ok(false);
+        }
+        let result = self.drive_steps(page_budget, rid).await;
+        self.backup_busy.set(false);
+        let done = match result {
+            Ok(done) => done,
+            Err(e) => {
+                let run = self.stored_run().ok().flatten();
+                let event = BackupFailed {
+                    store: self.slug.borrow().clone(),
+                    backup: run.as_ref().map(|r| r.id.to_string()).unwrap_or_default(),
+                    error: e.to_string(),
+                };
+                worker::console_log!("{}", event.line(now_ms(), rid));
+                if run.is_some_and(|r| r.is_abandoned(now_ms())) {
+                    self.save_run(None).map_err(internal)?;
+                }
+                self.wake_in(60_000).await?;
+                return Err(e);
+            }
+        };
+        if !done {
+            self.wake_in(1_000).await?;
+        }
+        Ok(done)
+    }
+
+    async fn wake_in(&self, ms: u64) -> Result<(), StoreError> {
+        let at = worker::js_sys::Date::new(&worker::wasm_bindgen::JsValue::from_f64(
+            now_ms().saturating_add(ms) as f64,
+        ));
+        self.state
+            .storage()
+            .set_alarm(worker::ScheduledTime::new(at))
+            .await
+            .map_err(internal)
+    }
+
+    async fn drive_steps(&self, page_budget: u32, rid: &str) -> Result<bool, StoreError> {
+        let Some(mut run) = self.stored_run().map_err(internal)? else {
+            return Ok(true);
+        };
+        let bad_run = |e: wandstore_backup::run::RunError| StoreError::Internal {
+            message: e.to_string(),
+        };
+        let mut pages = 0;
+        loop {
+            match run.next_step() {
+                Step::WriteBase => {
+                    let files = self.base_files()?;
+                    let bucket = bucket(self)?;
+                    for (key, file) in run.base_keys().iter().zip(&files.files) {
+                        put(&bucket, key, file.bytes.clone(), None).await?;
+                    }
+                    let [a, b, c] = files.files.map(|f| f.entry);
+                    run.base_written([a, b, c], files.theme_versions, now_ms())
+                        .map_err(bad_run)?;
+                }
+                Step::CartPage {
+                    after,
+                    limit,
+                    page,
+                    key,
+                } => {
+                    if pages >= page_budget {
+                        self.save_run(Some(&run)).map_err(internal)?;
+                        return Ok(false);
+                    }
+                    pages += 1;
+                    let read_at = now_ms();
+                    let shoppers = self
+                        .cart_shoppers(after.as_ref(), limit)
+                        .map_err(internal)?;
+                    let carts = self.read_carts(&run.store, &shoppers, rid).await?;
+                    self.drop_empty(&carts, read_at).map_err(internal)?;
+                    let written =
+                        contents::cart_file(page, &carts).map_err(|e| StoreError::Internal {
+                            message: e.to_string(),
+                        })?;
+                    if let Some((file, _)) = &written {
+                        put(&bucket(self)?, &key, file.bytes.clone(), None).await?;
+                    }
+                    let report = written.map(|(file, lines)| (file.entry, lines));
+                    run.page_read(&shoppers, report, now_ms())
+                        .map_err(bad_run)?;
+                }
+                Step::WriteManifest { key, manifest } => {
+                    let metadata = HashMap::from([(
+                        SUMMARY_METADATA.to_owned(),
+                        manifest.summary().to_metadata(),
+                    )]);
+                    put(&bucket(self)?, &key, manifest.to_json(), Some(metadata)).await?;
+                    run.manifest_written(now_ms()).map_err(bad_run)?;
+                    let started = sql::int(run.started_ms).map_err(internal)?;
+                    self.db
+                        .run(
+                            "UPDATE backup_state SET last_backup_ms = ? WHERE id = 1",
+                            vec![started],
+                        )
+                        .map_err(internal)?;
+                    let pruned = self.prune(&run.store, &run.id).await;
+                    let event = BackupFinished {
+                        store: run.store.to_string(),
+                        backup: run.id.to_string(),
+                        reason: format!("{:?}", run.reason).to_lowercase(),
+                        carts: manifest.counts.carts,
+                        files: manifest.counts.files,
+                        bytes: manifest.counts.bytes,
+                        pruned,
+                    };
+                    worker::console_log!("{}", event.line(now_ms(), rid));
+                }
+                Step::Done => {
+                    self.save_run(None).map_err(internal)?;
+                    return Ok(true);
+                }
+            }
+            self.save_run(Some(&run)).map_err(internal)?;
+        }
+    }
+
+    /// The record (token sealed), the theme pointer and history, the settings.
+    fn base_files(&self) -> Result<contents::BaseFiles, StoreError> {
+        let shape = |e: serde_json::Error| StoreError::Internal {
+            message: format!("building a backup file: {e}"),
+        };
+        let record = self
+            .load_record()
+            .map_err(internal)?
+            .ok_or(StoreError::NotFound)?;
+        let nonce = random::bytes24().map_err(internal)?;
+        let sealed = contents::seal_record(&record, &backup_key(self)?, nonce).map_err(shape)?;
+        let pointer = ThemePointer {
+            published: self.published()?.map(|p| p.version),
+        };
+        let mut versions: Vec<ThemeVersion> = self.theme_versions()?;
+        versions.reverse();
+        let theme = ThemeBackup::from_typed(Some(&pointer), &versions).map_err(shape)?;
+        // No personalization settings are stored per store yet: the file holds `null`.
+        let settings = SettingsBackup::from_typed::<()>(None).map_err(shape)?;
+        contents::base_files(&sealed, &theme, &settings).map_err(shape)
+    }
+
+    /// Self-healing of the index: a listed shopper whose cart came back empty (its object
+    /// expired, or its "now empty" was never heard) is dropped, unless it announced itself
+    /// again since `read_at` (a shopper object that answered an empty cart announces its next
+    /// non-empty one in any case).
+    fn drop_empty(&self, carts: &[ShopperCart], read_at: u64) -> worker::Result<()> {
+        for cart in carts.iter().filter(|c| c.lines.is_empty()) {
+            self.db.run(
+                "DELETE FROM cart_index WHERE shopper = ? AND updated_at_ms < ?",
+                vec![cart.shopper.as_str().into(), sql::int(read_at)?],
+            )?;
+        }
+        Ok(())
+    }
+
+    /// Each listed shopper's cart, asked 25 objects at a time.
+    async fn read_carts(
+        &self,
+        store: &StoreSlug,
+        shoppers: &[wandstore_core::identity::ShopperId],
+        rid: &str,
+    ) -> Result<Vec<ShopperCart>, StoreError> {
+        let mut carts = Vec::with_capacity(shoppers.len());
+        for batch in shoppers.chunks(25) {
+            let asks = batch
+                .iter()
+                .map(|shopper| shopper_client::ask(&self.env, store, shopper, ReadCart, rid));
+            for (shopper, answer) in batch.iter().zip(join_all(asks).await) {
+                let lines = answer.map_err(|e| StoreError::Internal {
+                    message: format!("reading the cart of a shopper: {e:?}"),
+                })?;
+                carts.push(ShopperCart {
+                    shopper: shopper.clone(),
+                    lines,
+                });
+            }
+        }
+        Ok(carts)
+    }
+
+    /// Deletes the store's backups the retention policy lets go (never `keep`); how many.
+    /// Best effort: a failure is logged and the next backup tries again.
+    async fn prune(&self, store: &StoreSlug, keep: &BackupId) -> u64 {
+        match self.try_prune(store, keep).await {
+            Ok(n) => n,
+            Err(e) => {
+                let event = BackupFailed {
+                    store: store.to_string(),
+                    backup: keep.to_string(),
+                    error: format!("retention: {e}"),
+                };
+                worker::console_log!("{}", event.line(now_ms(), ""));
+                0
+            }
+        }
+    }
+
+    async fn try_prune(&self, store: &StoreSlug, keep: &BackupId) -> Result<u64, StoreError> {
+        let bucket = bucket(self)?;
+        let mut listed = Vec::new();
+        for key in list_keys(&bucket, &manifest_prefix(store)).await? {
+            if let Some(l) = parse_manifest_key(&key)
+                .filter(|(s, _)| s == store)
+                .and_then(|(_, id)| Listed::from_id(id))
+            {
+                listed.push(l);
+            }
+        }
+        let mut pruned = 0;
+        for id in to_delete(&listed, policy(self)) {
+            if &id == keep {
+                continue;
+            }
+            // The manifest first: a backup without one is never listed or restored.
+            let manifest = wandstore_backup::keys::manifest_key(store, &id);
+            bucket.delete(manifest).await.map_err(r2_unavailable)?;
+            let files = list_keys(&bucket, &data_prefix(store, &id)).await?;
+            if !files.is_empty() {
+                bucket
+                    .delete_multiple(files)
+                    .await
+                    .map_err(r2_unavailable)?;
+            }
+            pruned += 1;
+        }
+        Ok(pruned)
+    }
+}
+
+async fn put(
+    bucket: &Bucket,
+    key: &str,
+    bytes: Vec<u8>,
+    metadata: Option<HashMap<String, String>>,
+) -> Result<(), StoreError> {
+    let content_type = if metadata.is_some() {
+        "application/json"
+    } else {
+        "application/x-ndjson"
+    };
+    let mut put = bucket.put(key, bytes).http_metadata(HttpMetadata {
+        content_type: Some(content_type.into()),
+        ..HttpMetadata::default()
+    });
+    if let Some(m) = metadata {
+        put = put.custom_metadata(m);
+    }
+    put.execute().await.map_err(r2_unavailable)?;
+    Ok(())
+}
+
+/// Every key under `prefix` (following the listing's cursor).
+pub(super) async fn list_keys(bucket: &Bucket, prefix: &str) -> Result<Vec<String>, StoreError> {
+    let mut keys = Vec::new();
+    let mut cursor: Option<String> = None;
+    loop {
+        let mut list = bucket.list().prefix(prefix);
+        if let Some(c) = cursor.take() {
+            list = list.cursor(c);
+        }
+        let page = list.execute().await.map_err(r2_unavailable)?;
+        keys.extend(page.objects().iter().map(worker::Object::key));
+        match page.cursor().filter(|_| page.truncated()) {
+            Some(c) => cursor = Some(c),
+            None => return Ok(keys),
+        }
+    }
+}

@@ -1,0 +1,73 @@
+//! The index of the store's shoppers with a non-empty cart (`cart_index`), kept from what the
+//! shopper objects announce after their cart writes, and read page by page (ordered by
+//! shopper id) by a backup and a restore, so reaching every cart never scans every object.
+
+use super::{StoreState, internal};
+use crate::sql;
+use serde::Deserialize;
+use wandstore_core::identity::ShopperId;
+use wandstore_protocol::backup::IndexCart;
+use wandstore_protocol::store::StoreError;
+
+#[derive(Deserialize)]
+struct ShopperRow {
+    shopper: String,
+}
+
+impl StoreState {
+    /// Adds or drops the shopper (idempotent: a re-announcement changes nothing).
+    pub fn index_cart(&self, q: &IndexCart, now_ms: u64) -> Result<(), StoreError> {
+        self.settings()?;
+        let result = if q.non_empty {
+            self.db.run(
+                "INSERT INTO cart_index (shopper, updated_at_ms) VALUES (?, ?)
+                 ON CONFLICT (shopper) DO UPDATE SET updated_at_ms = excluded.updated_at_ms",
+                vec![
+                    q.shopper.as_str().into(),
+                    sql::int(now_ms).map_err(internal)?,
+                ],
+            )
+        } else {
+            self.db.run(
+                "DELETE FROM cart_index WHERE shopper = ?",
+                vec![q.shopper.as_str().into()],
+            )
+        };
+        result.map_err(internal)
+    }
+
+    /// Up to `limit` shoppers after `after`, in increasing order of id.
+    pub(super) fn cart_shoppers(
+        &self,
+        after: Option<&ShopperId>,
+        limit: u32,
+    ) -> worker::Result<Vec<ShopperId>> {
+        let rows: Vec<ShopperRow> = self.db.rows(
+            "SELECT shopper FROM cart_index WHERE shopper > ? ORDER BY shopper LIMIT ?",
+            vec![
+                after.map_or("", ShopperId::as_str).into(),
+                sql::int(u64::from(limit))?,
+            ],
+        )?;
+        Ok(rows
+            .into_iter()
+            .filter_map(|r| ShopperId::parse(&r.shopper))
+            .collect())
+    }
+
+    /// Puts the restored shoppers in the index (and only them, with [`Self::unindex`]).
+    pub(super) fn reindex(&self, shopper: &ShopperId, now_ms: u64) -> worker::Result<()> {
+        self.db.run(
+            "INSERT INTO cart_index (shopper, updated_at_ms) VALUES (?, ?)
+             ON CONFLICT (shopper) DO UPDATE SET updated_at_ms = excluded.updated_at_ms",
+            vec![shopper.as_str().into(), sql::int(now_ms)?],
+        )
+    }
+
+    pub(super) fn unindex(&self, shopper: &ShopperId) -> worker::Result<()> {
+        self.db.run(
+            "DELETE FROM cart_index WHERE shopper = ?",
+            vec![shopper.as_str().into()],
+        )
+    }
+}
