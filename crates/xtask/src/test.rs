@@ -60,9 +60,10 @@ pub fn run(_args: &[String]) -> Result<(), String> {
     let devshop = bootstrap::devshop()?;
     let mut e2e = cargo(&["test", "-p", "wandstore-e2e"]);
     e2e.env("WANDSTORE_DEVSHOP_BIN", devshop);
-    // The end-to-end tests run `xtask dev` as a user would: this very binary.
+    // The end-to-end tests run `xtask dev` as a user would: this very binary, as it is on
+    // disk now (the unit tests above rebuilt it for xtask's own integration tests).
     if let Ok(me) = std::env::current_exe() {
-        e2e.env("WANDSTORE_XTASK_BIN", me);
+        e2e.env("WANDSTORE_XTASK_BIN", on_disk(me));
     }
     step::run(&mut e2e)?;
     step::done("ok", t);
@@ -73,6 +74,15 @@ pub fn run(_args: &[String]) -> Result<(), String> {
 
     eprintln!("\nall checks passed in {:.0}s", all.elapsed().as_secs_f64());
     Ok(())
+}
+
+/// The path of a running binary that was replaced on disk while it ran: Linux reports it as
+/// `{path} (deleted)`; the file now at `{path}` is its rebuilt self.
+fn on_disk(exe: std::path::PathBuf) -> std::path::PathBuf {
+    match exe.to_str().and_then(|p| p.strip_suffix(" (deleted)")) {
+        Some(path) => std::path::PathBuf::from(path),
+        None => exe,
+    }
 }
 
 /// Fails (in CI) or warns (elsewhere) if the run changed a tracked file or left a new file
@@ -105,4 +115,22 @@ fn tree_unchanged(before: &tree::Snapshot) -> Result<(), String> {
 /// Whether this runs in CI (`CI` set, as CI services and .ci/run's caller do).
 fn in_ci() -> bool {
     std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "false" && v != "0")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::on_disk;
+    use std::path::PathBuf;
+
+    #[test]
+    fn a_replaced_binary_is_run_from_its_path() {
+        assert_eq!(
+            on_disk(PathBuf::from("/t/debug/xtask (deleted)")),
+            PathBuf::from("/t/debug/xtask")
+        );
+        assert_eq!(
+            on_disk(PathBuf::from("/t/debug/xtask")),
+            PathBuf::from("/t/debug/xtask")
+        );
+    }
 }
