@@ -135,8 +135,6 @@ pub fn browser_cookie(nonce: &str, secure: bool) -> String {
 pub const SIGN_IN_ATTEMPTS: u32 = 10;
 /// The sign-in limit's window (10 minutes).
 pub const SIGN_IN_WINDOW_MS: u64 = 10 * 60 * 1000;
-/// The var that overrides [`SIGN_IN_ATTEMPTS`] (1–1000).
-pub const SIGN_IN_LIMIT_VAR: &str = "CONSOLE_SIGN_IN_LIMIT";
 
 /// The exact per-client limit on `POST /console/sign-in`, counted by the AbuseGuard objects.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -146,7 +144,7 @@ pub struct SignInLimit {
 }
 
 impl SignInLimit {
-    /// The limit with [`SIGN_IN_LIMIT_VAR`]'s value, if it is a whole number from 1 to 1000;
+    /// The limit with the `CONSOLE_SIGN_IN_LIMIT` var's value, if it is a whole number from 1 to 1000;
     /// the default otherwise.
     pub fn from_var(raw: Option<&str>) -> SignInLimit {
         let attempts = raw

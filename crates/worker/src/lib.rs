@@ -8,6 +8,7 @@
 
 mod admin;
 mod body;
+mod console;
 mod cron;
 mod domains;
 mod entry;
