@@ -5,6 +5,7 @@
 mod admin;
 mod cart;
 mod catalog;
+mod console;
 mod edge;
 mod hostile;
 mod identity;
@@ -68,6 +69,7 @@ fn main() {
         .chain(hostile::TESTS)
         .chain(owner::TESTS)
         .chain(themes::TESTS)
+        .chain(console::TESTS)
     {
         let ctx = Arc::clone(&ctx);
         let test = *test;
