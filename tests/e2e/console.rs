@@ -673,4 +673,28 @@ fn hostile_requests_are_4xx_and_change_nothing(ctx: &Ctx) {
     assert_eq!(page.status, 400, "{}", page.body);
     // Nothing changed.
     assert_eq!(value_of(&b.editor(), "colors.accent"), before);
+
+    // The sign-in form: over-long fields, a body past the form limit, the wrong type.
+    let mut s = Browser::new(ctx, "198.51.100.78");
+    let long_token = format!("{token}{}", "x".repeat(300));
+    assert_eq!(s.sign_in(slug, &long_token).status, 401);
+    assert_eq!(s.sign_in(&"a".repeat(64), &token).status, 401);
+    let csrf = s.get("/console").csrf().unwrap_or_default();
+    let big = owned(&[
+        ("csrf", &csrf),
+        ("store", slug),
+        ("token", &"t".repeat(17 * 1024)),
+    ]);
+    assert_eq!(s.post("/console/sign-in", &big).status, 413);
+    let json = format!(r#"{{"csrf":"{csrf}","store":"{slug}","token":"{token}"}}"#);
+    let page = s.send(
+        "POST",
+        "/console/sign-in",
+        Some("application/json"),
+        json.as_bytes(),
+    );
+    assert_eq!(page.status, 415, "{}", page.body);
+    assert!(!s.cookies.contains_key("wandstore_owner"));
+    // Exactly at a valid sign-in: still works from this client.
+    assert_eq!(s.sign_in(slug, &token).status, 303);
 }
