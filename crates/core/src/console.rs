@@ -164,6 +164,47 @@ impl SignInLimit {
     }
 }
 
+/// What the sign-in limiter's answer means for an attempt. Unlike every other limit, a
+/// limiter that cannot answer refuses the attempt (fail closed): guessing owner tokens must
+/// never get cheaper because the counter is down.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SignInGate {
+    Allowed,
+    /// Past the limit: 429.
+    Limited,
+    /// The limiter failed: 503.
+    Unavailable,
+}
+
+impl SignInGate {
+    /// From the limiter's answer: whether the attempt is within the limit, or its failure.
+    pub fn from_count<E>(counted: &Result<bool, E>) -> SignInGate {
+        match counted {
+            Ok(true) => SignInGate::Allowed,
+            Ok(false) => SignInGate::Limited,
+            Err(_) => SignInGate::Unavailable,
+        }
+    }
+
+    /// The refusal's status, `None` when the attempt may go on.
+    pub fn status(self) -> Option<u16> {
+        match self {
+            SignInGate::Allowed => None,
+            SignInGate::Limited => Some(429),
+            SignInGate::Unavailable => Some(503),
+        }
+    }
+
+    /// The name in log lines (`rate_decision`).
+    pub fn name(self) -> &'static str {
+        match self {
+            SignInGate::Allowed => "allowed",
+            SignInGate::Limited => "limited",
+            SignInGate::Unavailable => "unavailable_refused",
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -284,6 +325,21 @@ mod tests {
         assert!(!session_cookie("v", 1, false).contains("Secure"));
         assert!(clear_session_cookie(true).contains("Max-Age=0"));
         assert!(browser_cookie("ab", false).starts_with("wandstore_console=ab; Path=/console;"));
+    }
+
+    #[test]
+    fn a_failed_limiter_refuses_the_sign_in() {
+        let table: [(Result<bool, &str>, SignInGate, Option<u16>); 3] = [
+            (Ok(true), SignInGate::Allowed, None),
+            (Ok(false), SignInGate::Limited, Some(429)),
+            (Err("guard down"), SignInGate::Unavailable, Some(503)),
+        ];
+        for (counted, gate, status) in table {
+            let g = SignInGate::from_count(&counted);
+            assert_eq!(g, gate, "{counted:?}");
+            assert_eq!(g.status(), status, "{counted:?}");
+        }
+        assert_eq!(SignInGate::Unavailable.name(), "unavailable_refused");
     }
 
     #[test]

@@ -19,7 +19,7 @@ use crate::{body, random};
 use pages::{Shown, done_message};
 use session::{Keys, Session, now_ms};
 use wandstore_core::asset;
-use wandstore_core::console::{self as rules, CsrfBinding, SignInLimit};
+use wandstore_core::console::{self as rules, CsrfBinding, SignInGate, SignInLimit};
 use wandstore_core::csrf::FORM_FIELD;
 use wandstore_core::headers::PRIVATE_NO_STORE;
 use wandstore_core::limits::BodyKind;
@@ -223,18 +223,17 @@ async fn limit_sign_in(
     let limit = SignInLimit::from_var(var.as_deref());
     let key = SignInLimit::key(who.as_deref());
     log.rate_limit = Some("sign_in");
-    match guard_client::count(env, &key, limit.attempts, limit.window_ms, &log.request_id).await {
-        Ok(quota) if quota.allowed => {
-            log.rate_decision = Some("allowed");
-            Ok(())
-        }
-        Ok(quota) => {
-            log.rate_decision = Some("limited");
-            Err(EdgeError::over_quota("sign_in", &quota))
-        }
-        Err(e) => {
-            log.rate_decision = Some("unavailable");
-            log.error = Some(format!("abuse guard (sign-in refused): {e:?}"));
+    let counted =
+        guard_client::count(env, &key, limit.attempts, limit.window_ms, &log.request_id).await;
+    let gate = SignInGate::from_count(&counted.as_ref().map(|q| q.allowed));
+    log.rate_decision = Some(gate.name());
+    match (gate, counted) {
+        (SignInGate::Allowed, _) => Ok(()),
+        (SignInGate::Limited, Ok(quota)) => Err(EdgeError::over_quota("sign_in", &quota)),
+        (_, counted) => {
+            if let Err(e) = counted {
+                log.error = Some(format!("abuse guard (sign-in refused): {e:?}"));
+            }
             Err(EdgeError::new(
                 503,
                 "sign_in_unavailable",
