@@ -6,6 +6,7 @@ mod admin;
 mod backups;
 mod cart;
 mod catalog;
+mod console;
 mod edge;
 mod hostile;
 mod identity;
@@ -70,6 +71,7 @@ fn main() {
         .chain(owner::TESTS)
         .chain(themes::TESTS)
         .chain(backups::TESTS)
+        .chain(console::TESTS)
     {
         let ctx = Arc::clone(&ctx);
         let test = *test;

@@ -98,6 +98,30 @@ pub fn security_headers_allowing(
         .collect()
 }
 
+/// The security headers of the owner console's pages: no script at all, framing by nobody
+/// (`frame-ancestors 'none'` and `X-Frame-Options: DENY`), and frames only from the console's
+/// own origin (`frame-src 'self'`: the live preview beside the form is a preview link on the
+/// platform host).
+pub fn console_security_headers(
+    secure_transport: bool,
+    development: bool,
+) -> Vec<(&'static str, String)> {
+    security_headers(secure_transport, development)
+        .into_iter()
+        .map(|(k, v)| match k {
+            "content-security-policy" => (
+                k,
+                policy(
+                    development,
+                    "script-src 'none'",
+                    "frame-src 'self'; frame-ancestors 'none'",
+                ),
+            ),
+            _ => (k, v),
+        })
+        .collect()
+}
+
 /// A nonce is base64 (standard or URL-safe) of at least 16 characters.
 fn is_nonce(n: &str) -> bool {
     n.len() >= 16
@@ -152,6 +176,34 @@ mod tests {
         assert!(names(security_headers(true, false)).contains(&"strict-transport-security"));
         assert!(!names(security_headers(false, true)).contains(&"strict-transport-security"));
         assert!(names(security_headers(false, true)).contains(&"content-security-policy"));
+    }
+
+    #[test]
+    fn the_console_frames_only_its_own_origin_and_runs_no_script() {
+        for dev in [false, true] {
+            let h = console_security_headers(true, dev);
+            let csp = &h
+                .iter()
+                .find(|(k, _)| *k == "content-security-policy")
+                .unwrap()
+                .1;
+            assert_eq!(directive(csp, "script-src"), Some("script-src 'none'"));
+            assert_eq!(directive(csp, "frame-src"), Some("frame-src 'self'"));
+            assert_eq!(
+                directive(csp, "frame-ancestors"),
+                Some("frame-ancestors 'none'")
+            );
+            assert_eq!(directive(csp, "default-src"), Some("default-src 'none'"));
+            assert!(
+                h.iter()
+                    .any(|(k, v)| *k == "x-frame-options" && v == "DENY")
+            );
+        }
+        assert!(
+            !console_security_headers(false, true)
+                .iter()
+                .any(|(k, _)| *k == "strict-transport-security")
+        );
     }
 
     #[test]

@@ -14,6 +14,7 @@ pub mod catalog;
 mod catalog_fixtures;
 pub mod catalog_index;
 pub mod catalog_question;
+pub mod console;
 pub mod cron_plan;
 pub mod csrf;
 pub mod events;

@@ -29,6 +29,7 @@ mod css;
 mod defaults;
 mod errors;
 mod fonts;
+pub mod form;
 pub mod limits;
 mod migrate;
 mod model;

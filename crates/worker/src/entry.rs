@@ -7,7 +7,8 @@ use crate::objects::{SHOPPER_STOREFRONT, STORE_CONFIG, store_client};
 use crate::respond::{self, Audience};
 use crate::{admin, body, domains, env_config, health, random};
 use wandstore_core::headers::{
-    PRIVATE_NO_STORE, PageAllowances, security_headers, security_headers_allowing,
+    PRIVATE_NO_STORE, PageAllowances, console_security_headers, security_headers,
+    security_headers_allowing,
 };
 use wandstore_core::identity::{CookieScope, ShopperId};
 use wandstore_core::limits::{self, BodyKind};
@@ -44,6 +45,8 @@ impl ClientHeaders {
 /// streamed through untouched (its headers are finished in one pass).
 enum Routed {
     Local(Response),
+    /// An owner console page: made here, with the console's own security headers.
+    Console(Response),
     Object {
         answer: web_sys::Response,
         cookie: Option<CookieDraft>,
@@ -93,8 +96,16 @@ pub async fn handle(req: Request, env: &Env) -> Response {
     });
     let security = security_headers(secure_transport, env_config::is_development(env));
     let duration_ms = || worker::Date::now().as_millis().saturating_sub(started);
+    // Console pages get their own policy (a preview frame, no framing by anyone).
+    let (routed, security) = match routed {
+        Routed::Console(resp) => (
+            Routed::Local(resp),
+            console_security_headers(secure_transport, env_config::is_development(env)),
+        ),
+        other => (other, security),
+    };
     let resp = match routed {
-        Routed::Local(mut resp) => {
+        Routed::Local(mut resp) | Routed::Console(mut resp) => {
             log.duration_ms = duration_ms();
             let timing = format!("{}ms", log.duration_ms);
             if let Err(e) = finish_headers(resp.headers_mut(), &request_id, &timing, &security) {
@@ -270,10 +281,16 @@ async fn route(
         },
     };
     match target {
-        Target::Platform(path) => platform(req, env, &path, request_id, log)
-            .await
-            .map(Routed::Local)
-            .map_err(|e| (e, Audience::Api)),
+        Target::Platform(path) => {
+            if let Ok(PlatformRoute::Console(console)) = PlatformRoute::parse(&log.method, &path) {
+                let page = crate::console::handle(req, env, client, console, request_id, log).await;
+                return Ok(Routed::Console(page));
+            }
+            platform(req, env, &path, request_id, log)
+                .await
+                .map(Routed::Local)
+                .map_err(|e| (e, Audience::Api))
+        }
         Target::BadStore(e) => Err(page_error(
             EdgeError::no_store(format!("there is no store at this address: {e}")),
             request_id,
@@ -355,7 +372,9 @@ async fn platform(
                 resp
             }
             PlatformRoute::Console(_) => {
-                return Err(EdgeError::not_found("not_found", "nothing lives here yet"));
+                return Err(EdgeError::internal(
+                    "console routes are answered in route()",
+                ));
             }
         },
     )

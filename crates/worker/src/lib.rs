@@ -10,6 +10,7 @@ mod admin;
 mod backup_cron;
 mod backups_api;
 mod body;
+mod console;
 mod cron;
 mod domains;
 mod entry;

@@ -117,7 +117,7 @@ async fn known_store(env: &Env, store: &StoreSlug, rid: &str) -> Result<(), Edge
 
 /// Writes the bytes to R2 under their content hash, then lists them under their name. If the
 /// listing fails the bytes stay unreachable (nothing names them); the upload can be retried.
-async fn put_asset(
+pub(crate) async fn put_asset(
     env: &Env,
     store: &StoreSlug,
     checked: &CheckedAsset,

@@ -25,8 +25,8 @@ struct Versions {
 }
 
 #[derive(Serialize)]
-struct PreviewLink {
-    url: String,
+pub(crate) struct PreviewLink {
+    pub url: String,
     expires_at: String,
 }
 
@@ -106,7 +106,11 @@ pub async fn handle(
 }
 
 /// A signed link to the store's draft on the platform host, valid for 24 hours.
-fn preview_link(env: &Env, store: &StoreSlug, origin: &str) -> Result<PreviewLink, EdgeError> {
+pub(crate) fn preview_link(
+    env: &Env,
+    store: &StoreSlug,
+    origin: &str,
+) -> Result<PreviewLink, EdgeError> {
     let signer = env_config::cookie_signer(env).map_err(|weak| {
         EdgeError::misconfigured("config", "previews are not configured yet", weak)
     })?;

@@ -5,6 +5,7 @@
 
 mod cart;
 mod collection;
+mod console;
 mod error;
 mod home;
 mod product;
@@ -12,6 +13,10 @@ mod search;
 
 pub use cart::{CartLine, CartPage};
 pub use collection::CollectionPage;
+pub use console::{
+    ConsoleAsset, ConsoleEditorPage, ConsoleNotice, ConsoleProblem, ConsoleSignInPage,
+    ConsoleVersion,
+};
 pub use error::ErrorPage;
 pub use home::{HomePage, Recommendation};
 pub use product::ProductPage;
