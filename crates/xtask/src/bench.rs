@@ -281,6 +281,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
         commit: git_commit(&root),
     };
     bench_report::print(&runs, &scenario_names, &extras);
+    print_cost_model(&runs);
     let report = bench_report::to_json(&runs, &scenario_names, &extras);
     let out = target_dir(&root).join("bench");
     std::fs::create_dir_all(&out).map_err(|e| format!("creating {}: {e}", out.display()))?;
@@ -491,4 +492,32 @@ fn git_commit(root: &Path) -> String {
         .filter(|o| o.status.success())
         .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned())
         .unwrap_or_default()
+}
+
+/// The cost model (`cost_model`) from WandStore's measured medians: the page scenarios in
+/// equal parts, and the cart add.
+fn print_cost_model(runs: &[bench_report::Run]) {
+    let measured = |scenario: &str| {
+        let s = bench_report::summarize(runs, scenario, bench_systems::WANDSTORE);
+        crate::cost_model::PerRequest {
+            do_calls: s.do_calls_per_req.unwrap_or(0.0),
+            rows_read: s.rows_read_per_req.unwrap_or(0.0),
+            rows_written: s.rows_written_per_req.unwrap_or(0.0),
+            cpu_ms: s.cpu_ms_per_req_worker.unwrap_or(0.0),
+            p50_ms: s.p50_ms.unwrap_or(0.0),
+        }
+    };
+    let pages = crate::cost_model::mean(&[
+        measured("home"),
+        measured("collection"),
+        measured("product"),
+    ]);
+    println!(
+        "\nCost model (Workers Paid rates, see crates/xtask/src/cost_model.rs), from WandStore's medians above:"
+    );
+    crate::cost_model::print(
+        pages,
+        measured("cart_add"),
+        crate::cost_model::Traffic::default(),
+    );
 }

@@ -7,6 +7,7 @@ mod bench;
 mod bootstrap;
 mod build;
 mod code_usage;
+mod cost_model;
 mod deploy;
 mod deploy_manifest;
 mod deploy_plan;
