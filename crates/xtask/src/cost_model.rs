@@ -244,7 +244,8 @@ pub fn print(pages: PerRequest, cart: PerRequest, traffic: Traffic) {
     let (p, c) = (Usage::per_thousand(pages), Usage::per_thousand(cart));
     println!("\n| per 1,000 | page views | cart writes |");
     println!("|---|---|---|");
-    let rows: [(&str, fn(&Usage) -> f64); 6] = [
+    type Figure = (&'static str, fn(&Usage) -> f64);
+    let rows: [Figure; 6] = [
         ("Worker requests", |u| u.worker_requests),
         ("Durable Object requests", |u| u.do_requests),
         ("Durable Object GB-s (upper bound)", |u| u.do_gb_seconds),
