@@ -11,6 +11,7 @@ mod identity;
 mod newcomer;
 mod owner;
 mod pages;
+mod personalization;
 mod platform;
 mod storefront;
 mod support;
@@ -68,6 +69,7 @@ fn main() {
         .chain(hostile::TESTS)
         .chain(owner::TESTS)
         .chain(themes::TESTS)
+        .chain(personalization::TESTS)
     {
         let ctx = Arc::clone(&ctx);
         let test = *test;

@@ -150,13 +150,19 @@ mod tests {
     #[test]
     fn a_preview_context_keeps_its_nonce_and_a_plain_one_says_nothing_of_it() {
         let plain = ctx().to_header();
-        assert!(!plain.contains("preview") && !plain.contains("nonce"), "{plain}");
+        assert!(
+            !plain.contains("preview") && !plain.contains("nonce"),
+            "{plain}"
+        );
         let preview = ShopperContext {
             preview: true,
             script_nonce: Some("n0nce-n0nce-n0nce".into()),
             ..ctx()
         };
-        assert_eq!(ShopperContext::from_header(&preview.to_header()), Some(preview));
+        assert_eq!(
+            ShopperContext::from_header(&preview.to_header()),
+            Some(preview)
+        );
     }
 
     #[test]

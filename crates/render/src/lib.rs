@@ -41,8 +41,8 @@ mod theme;
 pub use chrome::{Chrome, Flash, FlashKind};
 pub use links::Links;
 pub use pages::{
-    CartLine, CartPage, CollectionPage, ErrorPage, HomePage, ProductPage, Recommendation,
-    SearchPage,
+    CartLine, CartPage, CollectionPage, ErrorPage, HomePage, PersonalizationChoice, ProductPage,
+    Recommendation, SearchPage,
 };
 pub use sanitize::{SanitizedHtml, sanitize};
 pub use seo::JsonLd;

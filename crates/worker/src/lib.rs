@@ -7,6 +7,7 @@
 //! status and a JSON or HTML body (`unwrap`/`expect` are denied by clippy).
 
 mod admin;
+mod ai_config;
 mod body;
 mod cron;
 mod domains;
@@ -17,6 +18,7 @@ mod internal;
 mod isolate_metrics;
 mod objects;
 mod owner_api;
+mod personalization_api;
 mod random;
 mod rate_limit;
 mod respond;

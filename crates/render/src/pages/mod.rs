@@ -13,6 +13,6 @@ mod search;
 pub use cart::{CartLine, CartPage};
 pub use collection::CollectionPage;
 pub use error::ErrorPage;
-pub use home::{HomePage, Recommendation};
+pub use home::{HomePage, PersonalizationChoice, Recommendation};
 pub use product::ProductPage;
 pub use search::SearchPage;

@@ -2,6 +2,7 @@
 //! shopper's SQLite (page views, cart, idempotency keys, events) and renders their pages from
 //! the store's catalog, which it keeps in memory for a few seconds per question.
 
+mod ai_refresh;
 mod cart;
 mod cart_api;
 mod cart_page;
@@ -9,6 +10,7 @@ mod cart_store;
 mod catalog_pages;
 mod checkout;
 mod page_request;
+mod personalize;
 mod retention;
 mod schema;
 mod store_view;
@@ -42,6 +44,14 @@ pub struct ShopperStorefront {
     activity: Cell<Option<Option<u64>>>,
     /// The current request is a first visit's page read: it touches no storage at all.
     unrecorded: Cell<bool>,
+    /// The last personalization material asked of StoreConfig (its key and time).
+    personalized: RefCell<
+        Option<(
+            String,
+            u64,
+            std::rc::Rc<wandstore_protocol::personalization::Personalized>,
+        )>,
+    >,
 }
 
 impl DurableObject for ShopperStorefront {
@@ -54,6 +64,7 @@ impl DurableObject for ShopperStorefront {
             retention: Retention::from_vars(|name| env.var(name).ok().map(|v| v.to_string())),
             activity: Cell::new(None),
             unrecorded: Cell::new(false),
+            personalized: RefCell::new(None),
             env,
         }
     }
@@ -148,6 +159,7 @@ impl ShopperStorefront {
         let page = PageRequest {
             ctx,
             store: &store,
+            personalization: &look.personalization,
             theme,
             query: &query,
             cart_count,
@@ -169,6 +181,7 @@ impl ShopperStorefront {
             StoreRoute::Search => self.search(&page).await,
             StoreRoute::Cart => self.cart_page(&page, 200, None).await,
             StoreRoute::CartForm(action) => self.cart_form(&page, action, &body).await,
+            StoreRoute::Personalization => self.personalization_form(&page, &body),
             StoreRoute::Checkout if ctx.preview => Err(EdgeError::new(
                 403,
                 "preview_checkout",
