@@ -18,7 +18,7 @@ use wandstore_ai::page::{DEFAULT_TTL_MS, StoredSuggestion};
 use wandstore_ai::prompt::Prompt;
 use wandstore_ai::refresh::{Breakers, Refresh, RefreshResult, RefreshStep};
 use wandstore_ai::report::PersonalizationCounters;
-use wandstore_ai::request::{CallContext, driver_timeout_ms};
+use wandstore_ai::request::{CallContext, retry_policy};
 use wandstore_core::events::Event;
 use wandstore_core::store::StoreSlug;
 use wandstore_protocol::EdgeError;
@@ -38,9 +38,7 @@ pub struct RefreshJob {
 
 /// Runs one refresh within its time limit; failures are logged, never raised.
 pub async fn run(job: RefreshJob) {
-    let limit_ms = u64::from(driver_timeout_ms(&job.config, Provider::OpenAi))
-        + u64::from(driver_timeout_ms(&job.config, Provider::Anthropic))
-        + 2_000;
+    let limit_ms = time_limit_ms(&job.config);
     let rid = job.ctx.request_id.clone();
     let store = job.store.to_string();
     let work = refresh(job);
@@ -55,6 +53,21 @@ pub async fn run(job: RefreshJob) {
             serde_json::json!({"msg": "ai.refresh_failed", "store": store, "request_id": rid, "error": e})
         );
     }
+}
+
+/// The longest a refresh can legitimately take: every provider's attempts at their timeout
+/// with the longest waits between them, plus a margin for the object calls.
+fn time_limit_ms(config: &GatewayConfig) -> u64 {
+    Provider::FALLBACK_ORDER
+        .iter()
+        .map(|&p| {
+            let r = retry_policy(config, p);
+            let attempts = u64::from(r.max_attempts);
+            attempts * r.attempt_timeout_ms
+                + attempts.saturating_sub(1) * r.max_delay_ms.max(r.max_retry_after_ms)
+        })
+        .sum::<u64>()
+        + 3_000
 }
 
 fn states(b: &Breakers) -> ProviderBreakers {
