@@ -343,6 +343,25 @@ fn browsing_a_category_leads_to_an_ai_block_with_clean_gateway_headers(ctx: &Ctx
         num(&report["sources"]["ai"]["impressions"]) >= 1,
         "{report}"
     );
+
+    // The kill switch: the same shopper's stored suggestion stops showing within the 5 s
+    // settings snapshot.
+    let off = shop.admin.put(
+        &format!("/admin/stores/{}/personalization/settings", shop.slug),
+        &json!({"enabled": false}),
+    );
+    assert_eq!(off.status, 200, "{}", off.body);
+    let switched = Instant::now();
+    wait_for(Duration::from_secs(15), "the kill switch", || {
+        let page = shopper.get(&shop.base());
+        assert_eq!(page.status, 200);
+        (source(&page).as_deref() == Some("baseline")).then_some(())
+    });
+    assert!(
+        switched.elapsed() < Duration::from_secs(7),
+        "{:?}",
+        switched.elapsed()
+    );
 }
 
 fn openai_down_anthropic_answers(ctx: &Ctx) {
@@ -483,7 +502,9 @@ fn kill_switch_and_opt_out_stop_calls(ctx: &Ctx) {
     assert_eq!(put.status, 200, "{}", put.body);
     let mut opted = shop.browsing_shopper();
     let home = opted.get(&shop.base());
-    let csrf = home.csrf().expect("the opt-out form carries a CSRF token");
+    let csrf = home
+        .csrf()
+        .unwrap_or_else(|| panic!("the opt-out form carries a CSRF token"));
     let refused = opted.post_form(
         &format!("{}personalization", shop.base()),
         &[("choice", "off")],
@@ -523,12 +544,17 @@ fn clicks_and_adds_are_counted_per_source(ctx: &Ctx) {
     let mut shopper = shop.browsing_shopper();
     let home = shopper.get(&shop.base());
     let handles = block_handles(&home, &shop.base());
-    let handle = handles.first().expect("a baseline block").clone();
+    let handle = handles
+        .first()
+        .cloned()
+        .unwrap_or_else(|| panic!("a baseline block"));
     assert!(block(&home).contains(&format!("products/{handle}?rec=baseline")));
     let product = shopper.get(&format!("{}products/{handle}?rec=baseline", shop.base()));
     assert_eq!(product.status, 200);
-    let variant = product.available_variant().expect("an available variant");
-    let csrf = product.csrf().expect("a csrf token");
+    let variant = product
+        .available_variant()
+        .unwrap_or_else(|| panic!("an available variant"));
+    let csrf = product.csrf().unwrap_or_else(|| panic!("a csrf token"));
     let added = shopper.post_form(
         &format!("{}cart/add", shop.base()),
         &[("csrf", &csrf), ("variant_id", &variant), ("quantity", "1")],
