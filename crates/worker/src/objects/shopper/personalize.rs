@@ -186,11 +186,14 @@ impl ShopperStorefront {
                 },
             )
             .await?;
-        let holdout = rules::in_holdout(
-            ctx.store.as_str(),
-            ctx.shopper.as_str(),
-            settings.holdout_pct,
-        );
+        // The holdout is a comparison group of a running experiment: with personalization
+        // switched off everyone sees the plain baseline.
+        let holdout = settings.enabled
+            && rules::in_holdout(
+                ctx.store.as_str(),
+                ctx.shopper.as_str(),
+                settings.holdout_pct,
+            );
         let ai_allowed = settings.enabled && !opted_out;
         let baseline = material.candidates.baseline(BLOCK_SIZE);
         let chosen = choose(
