@@ -572,11 +572,31 @@ fn clicks_and_adds_are_counted_per_source(ctx: &Ctx) {
         "{report}"
     );
     assert_eq!(num(&report["sources"]["ai"]["clicks"]), 0, "{report}");
-    // A product page reached another way counts nothing more.
+    // A product page reached another way counts nothing; an add through the JSON API after
+    // a followed link counts like the form's.
     shopper.get(&format!("{}products/{handle}?rec=bogus", shop.base()));
     shopper.get(&format!("{}products/{handle}", shop.base()));
-    let after = shop.report();
-    assert_eq!(num(&after["sources"]["baseline"]["clicks"]), 1, "{after}");
+    let second = handles
+        .get(1)
+        .cloned()
+        .unwrap_or_else(|| panic!("a second recommendation"));
+    let page = shopper.get(&format!("{}products/{second}?rec=baseline", shop.base()));
+    assert_eq!(page.status, 200);
+    let variant = page
+        .available_variant()
+        .unwrap_or_else(|| panic!("an available variant"));
+    let add = json!({"op": "add", "variant_id": variant, "quantity": 1}).to_string();
+    let added = shopper.post_json(&format!("{}api/cart", shop.base()), &add, &[]);
+    assert_eq!(added.status, 200, "{}", added.body);
+    let after = wait_for(REFRESH_DEADLINE, "the JSON API add", || {
+        let r = shop.report();
+        (num(&r["sources"]["baseline"]["adds_to_cart"]) == 2).then_some(r)
+    });
+    assert_eq!(
+        num(&after["sources"]["baseline"]["clicks"]),
+        2,
+        "only the two followed links are clicks: {after}"
+    );
 }
 
 fn settings_are_validated_and_owner_only(ctx: &Ctx) {
