@@ -13,6 +13,7 @@ mod identity;
 mod newcomer;
 mod owner;
 mod pages;
+mod personalization;
 mod platform;
 mod storefront;
 mod support;
@@ -72,6 +73,7 @@ fn main() {
         .chain(themes::TESTS)
         .chain(backups::TESTS)
         .chain(console::TESTS)
+        .chain(personalization::TESTS)
     {
         let ctx = Arc::clone(&ctx);
         let test = *test;

@@ -148,7 +148,10 @@ fn home_recommends_from_what_was_viewed(ctx: &Ctx) {
     let home = shopper.get("/s/outlet/");
     assert_eq!(home.status, 200);
     assert!(home.body.contains("Recommended for you"), "{}", home.body);
-    assert!(home.body.contains("Because you viewed"));
+    assert!(
+        home.body.contains("data-source=\"baseline\""),
+        "personalization is off: the profile's baseline"
+    );
     let section = home
         .body
         .split("Recommended for you")

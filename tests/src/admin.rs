@@ -38,6 +38,10 @@ impl Admin {
         self.call("POST", path, Some(body))
     }
 
+    pub fn put(&self, path: &str, body: &serde_json::Value) -> Page {
+        self.call("PUT", path, Some(body))
+    }
+
     pub fn patch(&self, path: &str, body: &serde_json::Value) -> Page {
         self.call("PATCH", path, Some(body))
     }

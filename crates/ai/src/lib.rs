@@ -17,6 +17,7 @@
 //! builds, through [`wandstore_core::guarded::GuardedCall`], and passes time in.
 
 pub mod candidates;
+pub mod events;
 pub mod failure;
 pub mod gateway;
 mod hash;

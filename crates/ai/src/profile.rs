@@ -47,6 +47,7 @@ impl Signal {
             ShopperEvent::Viewed { .. } => Signal::Viewed,
             ShopperEvent::Added { .. } => Signal::Added,
             ShopperEvent::Removed { .. } => Signal::Removed,
+            ShopperEvent::CheckoutStarted { .. } => Signal::PurchaseIntent,
         }
     }
 }

@@ -139,3 +139,12 @@ fn segments_are_shared_by_similar_shoppers_and_carry_no_words() {
     assert!(!a.segment().contains("hat"));
     assert_eq!(Profile::default().segment(), "seg-none");
 }
+
+#[test]
+fn going_to_checkout_is_the_strongest_signal() {
+    let checkout = ShopperEvent::CheckoutStarted {
+        handle: "mug".into(),
+    };
+    assert_eq!(Signal::of(&checkout), Signal::PurchaseIntent);
+    assert!(Signal::PurchaseIntent.weight() > Signal::Added.weight());
+}

@@ -173,6 +173,34 @@ impl PersonalizationCounters {
     }
 }
 
+impl PersonalizationCounters {
+    /// Adds another set of counts (a shopper object's outcomes of one refresh, or its
+    /// interactions) to these totals.
+    pub fn add(&mut self, other: &PersonalizationCounters) {
+        let sum = |a: &mut u64, b: u64| *a = a.saturating_add(b);
+        sum(&mut self.calls, other.calls);
+        sum(&mut self.answered, other.answered);
+        sum(&mut self.cache_hits, other.cache_hits);
+        for (k, v) in &other.calls_by_provider {
+            sum(self.calls_by_provider.entry(k.clone()).or_insert(0), *v);
+        }
+        for (k, v) in &other.failures {
+            sum(self.failures.entry(k.clone()).or_insert(0), *v);
+        }
+        sum(&mut self.prompt_tokens, other.prompt_tokens);
+        sum(&mut self.completion_tokens, other.completion_tokens);
+        for (mine, theirs) in [
+            (&mut self.ai, other.ai),
+            (&mut self.baseline, other.baseline),
+            (&mut self.holdout, other.holdout),
+        ] {
+            sum(&mut mine.impressions, theirs.impressions);
+            sum(&mut mine.clicks, theirs.clicks);
+            sum(&mut mine.adds_to_cart, theirs.adds_to_cart);
+        }
+    }
+}
+
 fn bump(map: &mut BTreeMap<String, u64>, key: &str) {
     let n = map.entry(key.to_string()).or_insert(0);
     *n = n.saturating_add(1);

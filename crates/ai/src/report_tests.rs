@@ -149,3 +149,38 @@ fn the_page_source_puts_the_holdout_first() {
         ["ai", "baseline", "holdout"]
     );
 }
+
+#[test]
+fn adding_counters_sums_every_field() {
+    let mut total = PersonalizationCounters::default();
+    total.record_call(CallOutcome::Answered {
+        provider: Provider::OpenAi,
+        cache: CacheStatus::Hit,
+        usage: usage(10, 2),
+    });
+    total.record(Source::Ai, Interaction::Impression);
+    let mut delta = PersonalizationCounters::default();
+    delta.record_call(CallOutcome::Failed {
+        provider: Provider::OpenAi,
+        kind: FailureKind::Timeout,
+        usage: usage(0, 0),
+    });
+    delta.record_call(CallOutcome::Answered {
+        provider: Provider::Anthropic,
+        cache: CacheStatus::Miss,
+        usage: usage(5, 1),
+    });
+    delta.record(Source::Ai, Interaction::Click);
+    delta.record(Source::Holdout, Interaction::AddToCart);
+    total.add(&delta);
+    assert_eq!(total.calls, 3);
+    assert_eq!(total.answered, 2);
+    assert_eq!(total.cache_hits, 1);
+    assert_eq!(total.calls_by_provider.get("openai"), Some(&2));
+    assert_eq!(total.calls_by_provider.get("anthropic"), Some(&1));
+    assert_eq!(total.failures.get("timeout"), Some(&1));
+    assert_eq!((total.prompt_tokens, total.completion_tokens), (15, 3));
+    assert_eq!((total.ai.impressions, total.ai.clicks), (1, 1));
+    assert_eq!(total.holdout.adds_to_cart, 1);
+    assert_eq!(total.baseline, SourceCounts::default());
+}

@@ -35,6 +35,8 @@ pub enum StoreRoute<'a> {
     Favicon,
     /// `live`: the live-preview WebSocket (only under a preview link).
     Live,
+    /// `POST personalization`: the shopper's opt-out form.
+    Personalization,
 }
 
 impl StoreRoute<'_> {
@@ -43,7 +45,7 @@ impl StoreRoute<'_> {
         use crate::rate_limit::RateClass;
         match self {
             StoreRoute::Search => RateClass::Search,
-            StoreRoute::CartForm(_) => RateClass::CartWrites,
+            StoreRoute::CartForm(_) | StoreRoute::Personalization => RateClass::CartWrites,
             StoreRoute::CartApi if method == "POST" => RateClass::CartWrites,
             StoreRoute::Checkout => RateClass::Checkout,
             _ => RateClass::Pages,
@@ -82,6 +84,8 @@ impl<'a> StoreRoute<'a> {
             ["live"] if method == "GET" => Ok(StoreRoute::Live),
             ["assets", _] | ["favicon.ico"] => Err(RouteError::MethodNotAllowed("GET, HEAD")),
             ["live"] => Err(RouteError::MethodNotAllowed("GET")),
+            ["personalization"] if post => Ok(StoreRoute::Personalization),
+            ["personalization"] => Err(RouteError::MethodNotAllowed("POST")),
             ["checkout"] if post => Ok(StoreRoute::Checkout),
             ["checkout"] => Err(RouteError::MethodNotAllowed("POST")),
             _ => Err(RouteError::NotFound),
@@ -167,6 +171,12 @@ pub enum AdminRoute<'a> {
     StartBackups,
     /// `POST stores/{s}/restore` `{"backup": id}`.
     Restore(&'a str),
+    /// `GET stores/{s}/personalization`: the report.
+    PersonalizationReport(&'a str),
+    /// `GET stores/{s}/personalization/settings`.
+    PersonalizationSettings(&'a str),
+    /// `PUT stores/{s}/personalization/settings`.
+    PutPersonalizationSettings(&'a str),
 }
 
 impl<'a> AdminRoute<'a> {
@@ -203,6 +213,19 @@ impl<'a> AdminRoute<'a> {
             }
             (["stores", slug, "owner-token", "rotate"], "POST") => {
                 Ok(AdminRoute::RotateOwnerToken(slug))
+            }
+            (["stores", slug, "personalization"], "GET") => {
+                Ok(AdminRoute::PersonalizationReport(slug))
+            }
+            (["stores", _, "personalization"], _) => Err(RouteError::MethodNotAllowed("GET")),
+            (["stores", slug, "personalization", "settings"], "GET") => {
+                Ok(AdminRoute::PersonalizationSettings(slug))
+            }
+            (["stores", slug, "personalization", "settings"], "PUT") => {
+                Ok(AdminRoute::PutPersonalizationSettings(slug))
+            }
+            (["stores", _, "personalization", "settings"], _) => {
+                Err(RouteError::MethodNotAllowed("GET, PUT"))
             }
             (["stores", _, "theme" | "assets"], _) | (["stores", _, "theme", "versions"], _) => {
                 Err(RouteError::MethodNotAllowed("GET"))
@@ -246,7 +269,10 @@ impl<'a> AdminRoute<'a> {
             | AdminRoute::PutAsset(s, _)
             | AdminRoute::DeleteAsset(s, _)
             | AdminRoute::RotateOwnerToken(s)
-            | AdminRoute::Restore(s) => Some(s),
+            | AdminRoute::Restore(s)
+            | AdminRoute::PersonalizationReport(s)
+            | AdminRoute::PersonalizationSettings(s)
+            | AdminRoute::PutPersonalizationSettings(s) => Some(s),
         }
     }
 
@@ -265,6 +291,9 @@ impl<'a> AdminRoute<'a> {
                 | AdminRoute::PutAsset(..)
                 | AdminRoute::DeleteAsset(..)
                 | AdminRoute::RotateOwnerToken(_)
+                | AdminRoute::PersonalizationReport(_)
+                | AdminRoute::PersonalizationSettings(_)
+                | AdminRoute::PutPersonalizationSettings(_)
         )
     }
 }
@@ -615,5 +644,37 @@ mod tests {
             Err(MethodNotAllowed("GET"))
         );
         assert_eq!(StoreRoute::parse("GET", "/assets/"), Err(NotFound));
+    }
+
+    #[test]
+    fn personalization_routes() {
+        assert_eq!(
+            StoreRoute::parse("POST", "/personalization"),
+            Ok(StoreRoute::Personalization)
+        );
+        assert_eq!(
+            StoreRoute::parse("GET", "/personalization"),
+            Err(RouteError::MethodNotAllowed("POST"))
+        );
+        let admin = |m, p| AdminRoute::parse(m, p);
+        assert_eq!(
+            admin("GET", "stores/outlet/personalization"),
+            Ok(AdminRoute::PersonalizationReport("outlet"))
+        );
+        assert_eq!(
+            admin("PUT", "stores/outlet/personalization/settings"),
+            Ok(AdminRoute::PutPersonalizationSettings("outlet"))
+        );
+        assert_eq!(
+            admin("POST", "stores/outlet/personalization/settings"),
+            Err(RouteError::MethodNotAllowed("GET, PUT"))
+        );
+        assert_eq!(
+            admin("DELETE", "stores/outlet/personalization"),
+            Err(RouteError::MethodNotAllowed("GET"))
+        );
+        let settings = AdminRoute::PersonalizationSettings("outlet");
+        assert!(settings.owner_may());
+        assert_eq!(settings.store(), Some("outlet"));
     }
 }

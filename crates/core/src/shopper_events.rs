@@ -22,6 +22,10 @@ pub enum ShopperEvent {
         variant_id: String,
         handle: String,
     },
+    /// The shopper went to checkout with this product in the cart (purchase intent).
+    CheckoutStarted {
+        handle: String,
+    },
 }
 
 impl ShopperEvent {
@@ -31,6 +35,7 @@ impl ShopperEvent {
             ShopperEvent::Viewed { .. } => "product_viewed",
             ShopperEvent::Added { .. } => "added",
             ShopperEvent::Removed { .. } => "removed",
+            ShopperEvent::CheckoutStarted { .. } => "checkout_started",
         }
     }
 
@@ -39,7 +44,8 @@ impl ShopperEvent {
         match self {
             ShopperEvent::Viewed { handle }
             | ShopperEvent::Added { handle, .. }
-            | ShopperEvent::Removed { handle, .. } => handle,
+            | ShopperEvent::Removed { handle, .. }
+            | ShopperEvent::CheckoutStarted { handle } => handle,
         }
     }
 }
@@ -56,7 +62,9 @@ pub fn recent_products(
             break;
         }
         let handle = match event {
-            ShopperEvent::Viewed { handle } | ShopperEvent::Added { handle, .. } => handle,
+            ShopperEvent::Viewed { handle }
+            | ShopperEvent::Added { handle, .. }
+            | ShopperEvent::CheckoutStarted { handle } => handle,
             ShopperEvent::Removed { .. } => continue,
         };
         if !handles.contains(&handle) {
@@ -94,6 +102,12 @@ mod tests {
                     handle: "mug".into(),
                 },
                 r#"{"kind":"removed","variant_id":"gid://shopify/ProductVariant/1","handle":"mug"}"#,
+            ),
+            (
+                ShopperEvent::CheckoutStarted {
+                    handle: "mug".into(),
+                },
+                r#"{"kind":"checkout_started","handle":"mug"}"#,
             ),
         ];
         for (event, json) in table {

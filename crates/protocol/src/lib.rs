@@ -6,6 +6,8 @@
 //!   record, syncs);
 //! - [`owner`]: what StoreConfig answers about the store's owner and assets;
 //! - [`theme`]: the store's theme: the snapshot pages use, the draft, publishing, history;
+//! - [`personalization`]: what StoreConfig answers about personalization (settings,
+//!   candidates, the daily budget, the gateway breakers, counters and the report);
 //! - [`registry`]: what StoreRegistry answers (the list of stores, custom domains);
 //! - [`backup`]: StoreConfig's cart index, backups and restore; a shopper object's cart
 //!   questions;
@@ -21,6 +23,7 @@ pub mod edge;
 pub mod events;
 pub mod guard;
 pub mod owner;
+pub mod personalization;
 pub mod registry;
 pub mod shopper;
 pub mod store;

@@ -5,6 +5,10 @@
 use crate::owner::{
     AssetInfo, CheckOwner, DeleteAsset, DeletedAsset, ListAssets, RecordAsset, RotateOwnerToken,
 };
+use crate::personalization::{
+    BudgetGrant, GetPersonalization, Personalize, Personalized, PutPersonalization,
+    RecordPersonalization, ShowPersonalization, SpendBudget,
+};
 use crate::theme::{
     DraftTheme, GetDraft, GetFavicon, ListVersions, PublishDraft, Published, PutDraft,
     RollbackTheme, ShowTheme, StoreSnapshot, ThemeOverview, ThemeProblem, ThemeSlot, ThemeVersion,
@@ -12,6 +16,8 @@ use crate::theme::{
 use crate::wire::questions;
 use serde::{Deserialize, Serialize};
 use std::fmt;
+use wandstore_ai::report::PersonalizationReport;
+use wandstore_ai::settings::PersonalizationSettings;
 use wandstore_core::cart::PricedLine;
 use wandstore_core::catalog_index::CatalogStatus;
 use wandstore_core::catalog_question::{CatalogAnswer, CatalogMiss, CatalogQuestion};
@@ -47,6 +53,12 @@ pub enum StoreQuestion {
     IndexCart(crate::backup::IndexCart),
     StartBackup(crate::backup::StartBackup),
     Restore(crate::backup::RestoreBackup),
+    GetPersonalization(GetPersonalization),
+    PutPersonalization(PutPersonalization),
+    Personalize(Personalize),
+    SpendBudget(SpendBudget),
+    RecordPersonalization(RecordPersonalization),
+    ShowPersonalization(ShowPersonalization),
 }
 
 questions! {
@@ -74,6 +86,12 @@ questions! {
     ListVersions => Versions -> Vec<ThemeVersion>;
     GetDraft => Draft -> ThemeSlot;
     GetFavicon => Favicon -> Option<String>;
+    GetPersonalization => GetPersonalization -> PersonalizationSettings;
+    PutPersonalization => PutPersonalization -> PersonalizationSettings;
+    Personalize => Personalize -> Personalized;
+    SpendBudget => SpendBudget -> BudgetGrant;
+    RecordPersonalization => RecordPersonalization -> ();
+    ShowPersonalization => ShowPersonalization -> PersonalizationReport;
 }
 
 /// What pages need to know about the store: its settings and published theme (the theme's

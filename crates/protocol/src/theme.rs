@@ -12,6 +12,10 @@ use wandstore_core::store::StoreSettings;
 pub struct StoreSnapshot {
     pub settings: StoreSettings,
     pub theme: ThemeSlot,
+    /// The owner's personalization settings (the kill switch reaches shoppers with the
+    /// snapshot, within its TTL).
+    #[serde(default)]
+    pub personalization: wandstore_ai::settings::PersonalizationSettings,
 }
 
 /// A theme version and, when the asker does not hold it yet, its body.

@@ -34,6 +34,8 @@ pub(crate) struct ListView<T> {
     pub id: String,
     pub heading: String,
     pub items: Vec<T>,
+    /// The recommendations block's `data-source` (`ai`, `baseline`, `holdout`).
+    pub source: Option<&'static str>,
 }
 
 pub(crate) struct RichTextView<'a> {
@@ -59,6 +61,10 @@ pub(crate) struct SectionData<'a> {
     pub visits: Option<u64>,
     pub collections: Vec<CollectionCardView<'a>>,
     pub recommended: Vec<CardView<'a>>,
+    /// Where the recommendations come from (the block's `data-source`).
+    pub recommended_source: Option<&'static str>,
+    /// The model's headline for the block (plain text, escaped), replacing its heading.
+    pub recommended_headline: Option<&'a str>,
 }
 
 fn lines(text: &str) -> Vec<&str> {
@@ -98,13 +104,18 @@ impl<'a> SectionData<'a> {
                         id: next_id(0, "collections-heading"),
                         heading: heading(settings, "Shop by collection"),
                         items: limited(&self.collections, settings),
+                        source: None,
                     }));
                 }
                 Section::RecommendedProducts { settings } if !self.recommended.is_empty() => {
                     views.push(SectionView::Products(ListView {
                         id: next_id(1, "recommended-heading"),
-                        heading: heading(settings, "Recommended for you"),
+                        heading: match self.recommended_headline {
+                            Some(h) => h.to_owned(),
+                            None => heading(settings, "Recommended for you"),
+                        },
                         items: limited(&self.recommended, settings),
+                        source: self.recommended_source,
                     }));
                 }
                 Section::RichText { settings, blocks } => {
@@ -192,6 +203,8 @@ pub(crate) fn around<'a>(
         visits: None,
         collections: Vec::new(),
         recommended: Vec::new(),
+        recommended_source: None,
+        recommended_headline: None,
     };
     let (before, after) = layout.around(main);
     (data.views(before), data.views(after))

@@ -153,17 +153,38 @@ fn hostile_cards_collections_and_recommendations_are_escaped() {
             card: evil_card.clone(),
             reason: Some(r#"Because you liked <img src=x onerror="alert(1)">"#.to_owned()),
         }],
+        recommended_source: Some("ai"),
+        recommended_headline: Some(r#"Ignore the rules <script>alert("ai")</script>"#.to_owned()),
+        personalization: Some(wandstore_render::PersonalizationChoice {
+            csrf: r#""><script>x</script>"#.to_owned(),
+            opted_out: false,
+        }),
     }
     .html()
     .unwrap();
-    let doc = check_page(&home, None);
+    let doc = check_page(&home, Some(r#""><script>x</script>"#));
+    assert_eq!(
+        text(one(&doc, "#recommended-heading")),
+        r#"Ignore the rules <script>alert("ai")</script>"#,
+        "the model's headline is text"
+    );
+    assert!(!home.contains("<script>alert(\"ai\")"));
+    let block = one(&doc, "section[data-source]");
+    assert_eq!(block.attr("data-source"), Some("ai"));
+    let form = one(&doc, "form.personalization-choice");
+    assert_eq!(form.attr("action"), Some("/s/acme/personalization"));
+    assert_eq!(
+        one(&doc, "form.personalization-choice input[name=choice]").attr("value"),
+        Some("off")
+    );
     assert_eq!(
         text(one(&doc, ".card-reason")),
         r#"Because you liked <img src=x onerror="alert(1)">"#
     );
     assert_eq!(
         one(&doc, "#recommended-heading + ul .card-title a").attr("href"),
-        Some("/s/acme/products/e%3Cv%3Eil")
+        Some("/s/acme/products/e%3Cv%3Eil?rec=ai"),
+        "links say which ranking they came from"
     );
 
     let page = CollectionPage {

@@ -259,6 +259,9 @@ fn home(visits: u64, featured: usize, recommended: Vec<Recommendation>) -> Strin
             .map(|i| collection_info(&format!("c{i}"), &format!("Collection {i}"), i + 1))
             .collect(),
         recommended,
+        recommended_source: None,
+        recommended_headline: None,
+        personalization: None,
     }
     .html()
     .unwrap()

@@ -58,6 +58,9 @@ fn home(chrome: Chrome) -> String {
             card: card("tea", "Tea", usd(500)),
             reason: Some("Because you viewed Mugs".to_owned()),
         }],
+        recommended_source: None,
+        recommended_headline: None,
+        personalization: None,
     }
     .html()
     .unwrap()

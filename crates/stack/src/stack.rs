@@ -132,9 +132,11 @@ impl Stack {
                 ))
             })
             .collect::<Result<_, String>>()?;
+        // devshop's model endpoints accept this token; the Worker sends it as the gateway's.
+        let ai_token = format!("devshop-ai-{}", random_hex(12)?);
         let (devshop, devshop_url) = match &opts.devshop_bin {
             Some(bin) => {
-                let (proc, url) = start_devshop(bin, &shop_tokens, opts)?;
+                let (proc, url) = start_devshop(bin, &shop_tokens, &ai_token, opts)?;
                 (Some(proc), Some(url))
             }
             None => (None, None),
@@ -152,6 +154,15 @@ impl Stack {
             .arg("--env-file")
             .arg(&opts.env_file)
             .arg("--show-interactive-dev-session=false")
+            .args(devshop_url.iter().flat_map(|url| {
+                // Personalization's AI Gateway is devshop's model endpoints.
+                [
+                    "--var".to_owned(),
+                    format!("AI_GATEWAY_BASE_URL:{url}"),
+                    "--var".to_owned(),
+                    format!("AI_GATEWAY_TOKEN:{ai_token}"),
+                ]
+            }))
             .current_dir(&opts.root)
             .env("PATH", path_with(&opts.root.join("node_modules/.bin")))
             .env("WRANGLER_SEND_METRICS", "false")
@@ -277,6 +288,7 @@ impl Drop for Stack {
 fn start_devshop(
     bin: &Path,
     tokens: &[(String, String)],
+    ai_token: &str,
     opts: &StackOptions,
 ) -> Result<(Proc, String), String> {
     if !bin.is_file() {
@@ -286,7 +298,7 @@ fn start_devshop(
         ));
     }
     let mut cmd = Command::new(bin);
-    cmd.args(["--host", "127.0.0.1", "--port", "0"]);
+    cmd.args(["--host", "127.0.0.1", "--port", "0", "--ai-token", ai_token]);
     for (shop, token) in tokens {
         cmd.arg("--private-token").arg(format!("{shop}={token}"));
     }

@@ -7,6 +7,7 @@
 //! status and a JSON or HTML body (`unwrap`/`expect` are denied by clippy).
 
 mod admin;
+mod ai_config;
 mod backup_cron;
 mod backups_api;
 mod body;
@@ -20,6 +21,7 @@ mod internal;
 mod isolate_metrics;
 mod objects;
 mod owner_api;
+mod personalization_api;
 mod random;
 mod rate_limit;
 mod respond;

@@ -79,6 +79,11 @@ pub async fn handle(
             store_client::ask(env, store, rotate, rid).await?;
             Ok(respond::json(200, &Rotated { owner_token }))
         }
+        AdminRoute::PersonalizationReport(_)
+        | AdminRoute::PersonalizationSettings(_)
+        | AdminRoute::PutPersonalizationSettings(_) => {
+            crate::personalization_api::handle(req, env, route, store, rid).await
+        }
         other => crate::themes_api::handle(req, env, other, store, caller, rid).await,
     }
 }

@@ -13,11 +13,14 @@
 //! Object calls per request (see `bench_logs`). Then it measures cold starts (`bench_cold`),
 //! prints medians over rounds with WandStore / baseline ratios and the StoreConfig requests
 //! per 1,000 page views (hot-store protection), writes `target/bench/report.json`
-//! (`bench_report`), and runs the criterion render benchmark.
+//! (`bench_report`), and runs the criterion render benchmark. Personalization gets its own
+//! table (`bench_ai`): home p50/p99 with the model healthy, hanging and failing.
 //!
 //! Every figure comes from this machine and this run: compare runs on the same machine.
 
 // The parts live in `bench_*.rs` next to this file (declared here, so `main.rs` stays as it is).
+#[path = "bench_ai.rs"]
+mod bench_ai;
 #[path = "bench_cold.rs"]
 mod bench_cold;
 #[path = "bench_load.rs"]
@@ -193,6 +196,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
     let page_bytes = page_sizes(&wandstore.base, &baseline.base, &handles[0])?;
     step::done(&format!("{} products listed on both", handles.len()), t);
 
+    let scenario_handles = handles.clone();
     let scenarios = scenarios(Arc::new(handles), variant);
     // A warm-up round per system, not counted: the first requests of an isolate run cold
     // code (V8 tiers JavaScript and Wasm up as they run), and a deployed isolate serves warm.
@@ -221,6 +225,18 @@ pub fn run(args: &[String]) -> Result<(), String> {
             }
         }
     }
+
+    // Personalization: home p50/p99 with the model healthy, hanging and failing.
+    let t = step::start("personalization: home pages with the model healthy, hanging, failing");
+    let ai_rows = bench_ai::measure(
+        &wandstore.base,
+        &ws_admin,
+        &upstream.devshop_url,
+        "demo",
+        &scenario_handles,
+        opts.concurrency.max(1) * 4,
+    )?;
+    step::done("measured", t);
 
     // Cold starts: each system on a wrangler of its own, against the same devshop.
     let mut cold = Vec::new();
@@ -282,7 +298,14 @@ pub fn run(args: &[String]) -> Result<(), String> {
     };
     bench_report::print(&runs, &scenario_names, &extras);
     print_cost_model(&runs);
-    let report = bench_report::to_json(&runs, &scenario_names, &extras);
+    bench_ai::print(&ai_rows);
+    let mut report = bench_report::to_json(&runs, &scenario_names, &extras);
+    if let Some(map) = report.as_object_mut() {
+        map.insert(
+            "personalization_home".into(),
+            serde_json::to_value(&ai_rows).unwrap_or_default(),
+        );
+    }
     let out = target_dir(&root).join("bench");
     std::fs::create_dir_all(&out).map_err(|e| format!("creating {}: {e}", out.display()))?;
     let path = out.join("report.json");

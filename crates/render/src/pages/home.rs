@@ -22,6 +22,20 @@ pub struct HomePage {
     pub featured: Vec<CollectionInfo>,
     /// Products picked for this shopper; the section is left out when empty.
     pub recommended: Vec<Recommendation>,
+    /// Which ranking picked them (`ai`, `baseline`, `holdout`): the block's `data-source`,
+    /// and the `?rec=` marker on its links (clicks are counted by source).
+    pub recommended_source: Option<&'static str>,
+    /// The model's headline (plain text; escaped like everything else).
+    pub recommended_headline: Option<String>,
+    /// The shopper's personalization choice form (shown with the block).
+    pub personalization: Option<PersonalizationChoice>,
+}
+
+/// The opt-out form: `POST personalization` with `choice=off` (or `on` to opt back in).
+#[derive(Debug, Clone)]
+pub struct PersonalizationChoice {
+    pub csrf: String,
+    pub opted_out: bool,
 }
 
 /// A product recommended to the shopper, with the model's reason (shown escaped).
@@ -38,6 +52,8 @@ struct HomeView<'a> {
     /// No hero is the page's `<h1>`: a visually hidden one names the store.
     hidden_h1: bool,
     sections: Vec<SectionView<'a>>,
+    choice: Option<&'a PersonalizationChoice>,
+    choice_action: String,
 }
 
 impl HomePage {
@@ -48,6 +64,9 @@ impl HomePage {
             visits,
             featured: Vec::new(),
             recommended: Vec::new(),
+            recommended_source: None,
+            recommended_headline: None,
+            personalization: None,
         }
     }
 
@@ -75,7 +94,14 @@ impl HomePage {
         let cards: Vec<CardView<'_>> = self
             .recommended
             .iter()
-            .map(|r| CardView::new(&r.card, &frame.links, true).with_reason(r.reason.as_deref()))
+            .map(|r| {
+                let mut card =
+                    CardView::new(&r.card, &frame.links, true).with_reason(r.reason.as_deref());
+                if let Some(source) = self.recommended_source {
+                    card.url = format!("{}?rec={source}", card.url);
+                }
+                card
+            })
             .collect();
         let data = SectionData {
             store_name: &chrome.store_name,
@@ -84,15 +110,20 @@ impl HomePage {
             visits: Some(self.visits),
             collections,
             recommended: cards,
+            recommended_source: self.recommended_source,
+            recommended_headline: self.recommended_headline.as_deref(),
         };
         let sections = data.views(&chrome.theme.layout.home.sections);
         let hidden_h1 = !sections
             .iter()
             .any(|s| matches!(s, SectionView::Hero(hero) if hero.is_h1));
+        let choice_action = format!("{}personalization", frame.links.home());
         HomeView {
             frame,
             hidden_h1,
             sections,
+            choice: self.personalization.as_ref(),
+            choice_action,
         }
         .render()
     }

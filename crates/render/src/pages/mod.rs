@@ -18,6 +18,6 @@ pub use console::{
     ConsoleVersion,
 };
 pub use error::ErrorPage;
-pub use home::{HomePage, Recommendation};
+pub use home::{HomePage, PersonalizationChoice, Recommendation};
 pub use product::ProductPage;
 pub use search::SearchPage;

@@ -92,6 +92,10 @@ impl ShopperStorefront {
             .await
             .map_err(api_error)?
             .info;
+        let added = match &cmd {
+            CartCommand::Add { variant_id, .. } => Some(variant_id.as_str().to_owned()),
+            _ => None,
+        };
         let for_record = info.clone();
         let rid_for_record = rid.clone();
         let outcome = self
@@ -110,6 +114,9 @@ impl ShopperStorefront {
             }
             Outcome::Applied { lines } => {
                 self.announce_cart(page.ctx, &lines).await;
+                if let Some(variant) = &added {
+                    self.note_added_variant(page.ctx, variant);
+                }
                 let (status, body) = command_response(&Ok(lines), &info, currency, &rid);
                 (status, body, false)
             }

@@ -57,6 +57,10 @@ impl ShopperStorefront {
             }
         };
         let catalog = self.command_catalog(page.ctx, &cmd).await?;
+        let added = match &cmd {
+            CartCommand::Add { variant_id, .. } => Some(variant_id.as_str().to_owned()),
+            _ => None,
+        };
         match self
             .run_cart_command(cmd, catalog.info, None, |_| (0, String::new()))
             .map_err(EdgeError::internal)?
@@ -68,6 +72,9 @@ impl ShopperStorefront {
             outcome => {
                 if let Outcome::Applied { lines } = &outcome {
                     self.announce_cart(page.ctx, lines).await;
+                }
+                if let Some(variant) = added {
+                    self.note_added_variant(page.ctx, &variant);
                 }
                 Ok(respond::see_other(&format!(
                     "{}cart?notice={}",

@@ -129,20 +129,6 @@ impl ShopperStorefront {
         load_lines(&self.db)
     }
 
-    /// The shopper's latest events, newest first (unreadable ones are skipped).
-    pub(super) fn recent_events(&self) -> Result<Vec<ShopperEvent>> {
-        if self.unrecorded.get() {
-            return Ok(Vec::new());
-        }
-        let rows: Vec<JsonRow> = self
-            .db
-            .rows("SELECT json FROM events ORDER BY id DESC LIMIT 100", None)?;
-        Ok(rows
-            .iter()
-            .filter_map(|r| serde_json::from_str(&r.json).ok())
-            .collect())
-    }
-
     /// Records something the shopper did (outside a cart command).
     pub(super) fn record_event(&self, event: &ShopperEvent) -> Result<()> {
         if self.unrecorded.get() {

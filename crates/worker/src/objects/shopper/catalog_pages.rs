@@ -5,10 +5,10 @@ use super::ShopperStorefront;
 use super::page_request::PageRequest;
 use crate::respond;
 use serde::Deserialize;
-use wandstore_core::catalog_question::{CatalogAnswer, CatalogQuestion, MAX_SEEN};
-use wandstore_core::shopper_events::{ShopperEvent, recent_products};
+use wandstore_core::catalog_question::{CatalogAnswer, CatalogQuestion};
+use wandstore_core::shopper_events::ShopperEvent;
 use wandstore_protocol::EdgeError;
-use wandstore_render::{CollectionPage, HomePage, ProductPage, Recommendation, SearchPage};
+use wandstore_render::{CollectionPage, HomePage, ProductPage, SearchPage};
 use worker::Response;
 
 type Page = Result<Response, EdgeError>;
@@ -31,7 +31,17 @@ impl ShopperStorefront {
             .map_err(EdgeError::internal)?;
         let mut home = HomePage::new(page.chrome(), visits);
         home.featured = featured.clone();
-        home.recommended = self.recommendations(page).await;
+        if let Some(block) = self.personalized_block(page).await {
+            home.recommended = block.cards;
+            home.recommended_source = Some(block.source.as_str());
+            home.recommended_headline = block.headline;
+            if !page.ctx.preview {
+                home.personalization = Some(wandstore_render::PersonalizationChoice {
+                    csrf: self.csrf_token(page.ctx),
+                    opted_out: self.opted_out(),
+                });
+            }
+        }
         Ok(respond::html(200, home.html()))
     }
 
@@ -68,6 +78,7 @@ impl ShopperStorefront {
             handle: product.handle.clone(),
         })
         .map_err(EdgeError::internal)?;
+        self.note_recommendation_click(page, &product.handle);
         let view = ProductPage {
             chrome: page.chrome(),
             product: (**product).clone(),
@@ -98,34 +109,6 @@ impl ShopperStorefront {
             listing: Some(listing.clone()),
         };
         Ok(respond::html(200, view.html()))
-    }
-
-    /// "Recommended for you": products like the ones this shopper looked at lately. Never
-    /// fails the page: without history or an answer, the slot is simply left out.
-    async fn recommendations(&self, page: &PageRequest<'_>) -> Vec<Recommendation> {
-        let seen = match self.recent_events() {
-            Ok(events) => recent_products(events, MAX_SEEN),
-            Err(_) => return Vec::new(),
-        };
-        if seen.is_empty() {
-            return Vec::new();
-        }
-        let Ok(reply) = self
-            .ask_catalog(page.ctx, CatalogQuestion::recommend(seen))
-            .await
-        else {
-            return Vec::new();
-        };
-        let CatalogAnswer::Recommend { picks } = &reply.answer else {
-            return Vec::new();
-        };
-        picks
-            .iter()
-            .map(|p| Recommendation {
-                card: p.card.clone(),
-                reason: Some(format!("Because you viewed {}", p.because)),
-            })
-            .collect()
     }
 
     /// Counts a home page view. A first visit's is not written (it is counted on the next

@@ -5,6 +5,7 @@ use super::page_request::PageRequest;
 use crate::objects::store_client;
 use crate::respond;
 use wandstore_core::cart::reprice;
+use wandstore_core::shopper_events::ShopperEvent;
 use wandstore_protocol::EdgeError;
 use wandstore_protocol::store::{CheckoutOrder, StoreError};
 use wandstore_protocol::wire::AskError;
@@ -12,6 +13,26 @@ use wandstore_render::Flash;
 use worker::Response;
 
 impl ShopperStorefront {
+    /// Personalization's strongest signal: the products the shopper went to checkout with.
+    /// Best effort: the checkout has already started.
+    fn record_purchase_intent(&self, lines: &[wandstore_core::cart::CartLine], rid: &str) {
+        let mut seen: Vec<&str> = Vec::new();
+        for line in lines {
+            let handle = line.product_handle.as_str();
+            if seen.contains(&handle) {
+                continue;
+            }
+            seen.push(handle);
+            let event = ShopperEvent::CheckoutStarted {
+                handle: handle.to_owned(),
+            };
+            if let Err(e) = self.record_event(&event) {
+                worker::console_error!("purchase intent not recorded ({rid}): {e}");
+                return;
+            }
+        }
+    }
+
     /// `POST checkout`: Shopify's `cartCreate` with the available lines, then 303 to its
     /// checkout. If that fails the cart stays as it is and the cart page says what happened.
     pub(super) async fn checkout(
@@ -35,6 +56,7 @@ impl ShopperStorefront {
         match store_client::ask(&self.env, &ctx.store, order, &ctx.request_id).await {
             Ok(started) => {
                 self.note_upstream(started.upstream);
+                self.record_purchase_intent(&lines, &ctx.request_id);
                 Ok(respond::see_other(&started.checkout_url))
             }
             Err(AskError::Refused(StoreError::CheckoutRefused { message })) => {

@@ -2,6 +2,7 @@
 //! shopper's SQLite (page views, cart, idempotency keys, events) and renders their pages from
 //! the store's catalog, which it keeps in memory for a few seconds per question.
 
+mod ai_refresh;
 mod backup_cart;
 mod cart;
 mod cart_api;
@@ -10,6 +11,7 @@ mod cart_store;
 mod catalog_pages;
 mod checkout;
 mod page_request;
+mod personalize;
 mod retention;
 mod schema;
 mod store_view;
@@ -46,6 +48,14 @@ pub struct ShopperStorefront {
     /// Whether the cart is non-empty as StoreConfig's cart index last heard it from this
     /// object (`None`: not told in this object's lifetime, or the telling failed).
     announced: Cell<Option<bool>>,
+    /// The last personalization material asked of StoreConfig (its key and time).
+    personalized: RefCell<
+        Option<(
+            String,
+            u64,
+            std::rc::Rc<wandstore_protocol::personalization::Personalized>,
+        )>,
+    >,
 }
 
 impl DurableObject for ShopperStorefront {
@@ -59,6 +69,7 @@ impl DurableObject for ShopperStorefront {
             activity: Cell::new(None),
             unrecorded: Cell::new(false),
             announced: Cell::new(None),
+            personalized: RefCell::new(None),
             env,
         }
     }
@@ -156,6 +167,7 @@ impl ShopperStorefront {
         let page = PageRequest {
             ctx,
             store: &store,
+            personalization: &look.personalization,
             theme,
             query: &query,
             cart_count,
@@ -177,6 +189,7 @@ impl ShopperStorefront {
             StoreRoute::Search => self.search(&page).await,
             StoreRoute::Cart => self.cart_page(&page, 200, None).await,
             StoreRoute::CartForm(action) => self.cart_form(&page, action, &body).await,
+            StoreRoute::Personalization => self.personalization_form(&page, &body),
             StoreRoute::Checkout if ctx.preview => Err(EdgeError::new(
                 403,
                 "preview_checkout",

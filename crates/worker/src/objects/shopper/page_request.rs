@@ -14,6 +14,8 @@ use worker::Response;
 pub struct PageRequest<'a> {
     pub ctx: &'a ShopperContext,
     pub store: &'a StoreSettings,
+    /// The owner's personalization settings (from the 5 s snapshot).
+    pub personalization: &'a wandstore_ai::settings::PersonalizationSettings,
     /// The published theme, or the draft on a preview page.
     pub theme: Arc<Theme>,
     pub query: &'a [(String, String)],

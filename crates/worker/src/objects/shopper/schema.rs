@@ -23,6 +23,9 @@ const MIGRATIONS: &[sql::Migration] = &[
             json TEXT NOT NULL
         )",
     ],
+    // v3: personalization: the stored model suggestion, the opt-out, the last refresh and
+    // the last recommendation followed (JSON values by key).
+    &["CREATE TABLE ai_state (key TEXT PRIMARY KEY, json TEXT NOT NULL)"],
 ];
 
 /// Brings the schema up to date, once per object lifetime.

@@ -26,6 +26,7 @@ pub type CatalogResult = Result<Rc<CatalogReply>, StoreError>;
 pub struct StoreLook {
     pub settings: StoreSettings,
     pub theme: Arc<Theme>,
+    pub personalization: wandstore_ai::settings::PersonalizationSettings,
 }
 
 pub struct StoreView {
@@ -75,6 +76,7 @@ impl ShopperStorefront {
                 let look = StoreLook {
                     settings: snapshot.settings,
                     theme,
+                    personalization: snapshot.personalization,
                 };
                 self.view.borrow_mut().settings = Some(Cached::new(look.clone(), now));
                 Ok(look)

@@ -25,6 +25,12 @@ pub async fn catalog(
     })
 }
 
+/// The catalog index (a cold store waits for its first sync), for questions other than
+/// catalog ones (personalization's candidates).
+pub async fn catalog_index(s: &Rc<StoreState>, rid: &str) -> Result<Rc<CatalogIndex>, StoreError> {
+    index_for_read(s, rid).await.map(|(index, _, _)| index)
+}
+
 /// The index to answer from and how fresh it is; a cold store waits for its first sync.
 async fn index_for_read(
     s: &Rc<StoreState>,

@@ -11,6 +11,7 @@ mod catalog_cache;
 mod checkout;
 mod live;
 mod owner;
+mod personalization;
 mod record;
 mod restore;
 mod schema;
@@ -117,6 +118,17 @@ impl DurableObject for StoreConfig {
                 let result = s.restore(&q, &rid).await;
                 answer(&q, result)
             }
+            StoreQuestion::GetPersonalization(q) => answer(&q, s.personalization_settings()),
+            StoreQuestion::PutPersonalization(q) => answer(&q, s.put_personalization(&q.settings)),
+            StoreQuestion::Personalize(q) => {
+                let result = answers::catalog_index(s, &rid)
+                    .await
+                    .map(|index| personalization::personalize(&index, &q));
+                answer(&q, result)
+            }
+            StoreQuestion::SpendBudget(q) => answer(&q, s.spend_budget(q.now_ms)),
+            StoreQuestion::RecordPersonalization(q) => answer(&q, s.record_personalization(&q)),
+            StoreQuestion::ShowPersonalization(q) => answer(&q, s.personalization_report(q.now_ms)),
         })
     }
 

@@ -75,6 +75,17 @@ const MIGRATIONS: &[sql::Migration] = &[
         )",
         "INSERT INTO backup_state (id) VALUES (1)",
     ],
+    // v6: personalization (settings, today's call budget, counters, AI Gateway breakers).
+    &[
+        "CREATE TABLE personalization (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            settings TEXT,
+            budget TEXT,
+            counters TEXT,
+            breakers TEXT
+        )",
+        "INSERT INTO personalization (id) VALUES (1)",
+    ],
 ];
 
 /// Brings the schema up to date, once per object lifetime (and again after a wipe).

@@ -114,7 +114,12 @@ impl StoreState {
                 body: None,
             },
         };
-        Ok(StoreSnapshot { settings, theme })
+        let personalization = self.personalization_settings()?;
+        Ok(StoreSnapshot {
+            settings,
+            theme,
+            personalization,
+        })
     }
 
     /// The draft for a preview page (or the published theme when there is none).

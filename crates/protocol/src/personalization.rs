@@ -1,0 +1,94 @@
+//! What StoreConfig answers about personalization: the owner's settings (they also travel
+//! to shopper objects in the 5 s settings snapshot), the candidates and profile of one
+//! shopper (from the store's catalog index), the exact daily call budget, the AI Gateway
+//! breakers it keeps for all the store's shoppers, and the counters behind the owner's report.
+
+use serde::{Deserialize, Serialize};
+use wandstore_ai::candidates::CandidateSet;
+use wandstore_ai::profile::Profile;
+use wandstore_ai::report::PersonalizationCounters;
+use wandstore_ai::settings::PersonalizationSettings;
+use wandstore_core::breaker::BreakerState;
+use wandstore_core::catalog_index::ProductCard;
+use wandstore_core::shopper_events::ShopperEvent;
+
+/// The owner's settings as stored (defaults when never set: off).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GetPersonalization;
+
+/// Replace the settings (already validated by the edge; validated again in the object).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PutPersonalization {
+    pub settings: PersonalizationSettings,
+}
+
+/// One shopper's recommendations material: their profile rebuilt from their events with
+/// the catalog's facts, the candidates it ranks (cart and `exclude` left out), and product
+/// cards for every candidate and for each of `also` (a stored suggestion's handles) that is
+/// still in the catalog and available.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Personalize {
+    /// The shopper's events, oldest first, each with its time (Unix ms).
+    pub events: Vec<(ShopperEvent, u64)>,
+    pub exclude: Vec<String>,
+    pub also: Vec<String>,
+    /// How many candidates (at most `wandstore_ai::candidates::MAX_CANDIDATES`).
+    pub max: usize,
+    pub now_ms: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Personalized {
+    pub profile: Profile,
+    pub candidates: CandidateSet,
+    /// Cards of the candidates and of the available `also` handles.
+    pub cards: Vec<ProductCard>,
+}
+
+/// Count one model call against today's budget, exactly (the object is the one counter).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SpendBudget {
+    pub now_ms: u64,
+}
+
+/// Whether the call may go ahead, and the providers' breakers as the store knows them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BudgetGrant {
+    pub granted: bool,
+    pub breakers: ProviderBreakers,
+}
+
+/// The AI Gateway breakers of a store (one per provider).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProviderBreakers {
+    pub openai: BreakerState,
+    pub anthropic: BreakerState,
+}
+
+impl Default for ProviderBreakers {
+    fn default() -> Self {
+        ProviderBreakers {
+            openai: BreakerState::Closed {
+                consecutive_failures: 0,
+            },
+            anthropic: BreakerState::Closed {
+                consecutive_failures: 0,
+            },
+        }
+    }
+}
+
+/// Add these counts (a refresh's outcomes, a page's impression, a click, an add) to the
+/// store's totals; `breakers`: the providers' breakers after a refresh that changed them.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecordPersonalization {
+    pub counts: PersonalizationCounters,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub breakers: Option<ProviderBreakers>,
+}
+
+/// The owner's report (`wandstore_ai::report::PersonalizationReport`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ShowPersonalization {
+    pub now_ms: u64,
+}

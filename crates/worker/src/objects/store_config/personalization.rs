@@ -1,0 +1,193 @@
+//! The store's personalization: the owner's settings, the exact daily call budget, the AI
+//! Gateway breakers (one per provider, shared by all the store's shoppers: a shopper object
+//! refreshes at most every few minutes, so a breaker of its own would rarely see enough
+//! failures to open), the counters behind the owner's report, and each shopper's candidates
+//! from the catalog index. One SQLite row; the rules are `wandstore_ai`'s.
+
+use super::{StoreState, internal};
+use serde::Deserialize;
+use std::collections::HashMap;
+use wandstore_ai::candidates::CandidateSet;
+use wandstore_ai::profile::{ProductFacts, Profile};
+use wandstore_ai::report::{PersonalizationCounters, PersonalizationReport};
+use wandstore_ai::rules::DailyBudget;
+use wandstore_ai::settings::PersonalizationSettings;
+use wandstore_core::catalog_index::{CatalogIndex, ProductCard};
+use wandstore_protocol::personalization::{
+    BudgetGrant, Personalize, Personalized, ProviderBreakers, RecordPersonalization,
+};
+use wandstore_protocol::store::StoreError;
+use wandstore_registry::FieldError;
+
+#[derive(Deserialize)]
+struct Row {
+    settings: Option<String>,
+    budget: Option<String>,
+    counters: Option<String>,
+    breakers: Option<String>,
+}
+
+fn read<T: serde::de::DeserializeOwned + Default>(
+    what: &str,
+    json: Option<String>,
+) -> Result<T, StoreError> {
+    match json {
+        None => Ok(T::default()),
+        Some(j) => serde_json::from_str(&j).map_err(|e| StoreError::Internal {
+            message: format!("stored personalization {what} is unreadable: {e}"),
+        }),
+    }
+}
+
+fn json(value: &impl serde::Serialize) -> Result<String, StoreError> {
+    serde_json::to_string(value).map_err(|e| StoreError::Internal {
+        message: e.to_string(),
+    })
+}
+
+impl StoreState {
+    fn personalization_row(&self) -> Result<Row, StoreError> {
+        let rows: Vec<Row> = self
+            .db
+            .rows(
+                "SELECT settings, budget, counters, breakers FROM personalization WHERE id = 1",
+                None,
+            )
+            .map_err(internal)?;
+        Ok(rows.into_iter().next().unwrap_or(Row {
+            settings: None,
+            budget: None,
+            counters: None,
+            breakers: None,
+        }))
+    }
+
+    /// The owner's settings (off until set). The store must exist.
+    pub fn personalization_settings(&self) -> Result<PersonalizationSettings, StoreError> {
+        self.settings()?;
+        read("settings", self.personalization_row()?.settings)
+    }
+
+    /// Replaces the settings (every refused field at once, as a 422).
+    pub fn put_personalization(
+        &self,
+        settings: &PersonalizationSettings,
+    ) -> Result<PersonalizationSettings, StoreError> {
+        self.settings()?;
+        settings.validate().map_err(|errors| StoreError::Invalid {
+            fields: errors
+                .into_iter()
+                .map(|e| FieldError {
+                    field: e.field,
+                    message: e.message,
+                })
+                .collect(),
+        })?;
+        self.db
+            .run(
+                "UPDATE personalization SET settings = ? WHERE id = 1",
+                vec![json(settings)?.into()],
+            )
+            .map_err(internal)?;
+        Ok(settings.clone())
+    }
+
+    /// Counts one model call if today's budget allows it. Synchronous from read to write
+    /// (no await), so concurrent shoppers never overspend.
+    pub fn spend_budget(&self, now_ms: u64) -> Result<BudgetGrant, StoreError> {
+        self.settings()?;
+        let row = self.personalization_row()?;
+        let settings: PersonalizationSettings = read("settings", row.settings)?;
+        let mut budget: DailyBudget = read("budget", row.budget)?;
+        let breakers: ProviderBreakers = read("breakers", row.breakers)?;
+        let granted = settings.enabled && budget.try_spend(now_ms, settings.daily_budget);
+        if granted {
+            self.db
+                .run(
+                    "UPDATE personalization SET budget = ? WHERE id = 1",
+                    vec![json(&budget)?.into()],
+                )
+                .map_err(internal)?;
+        }
+        Ok(BudgetGrant { granted, breakers })
+    }
+
+    /// Adds counts to the store's totals (and stores the breakers a refresh moved).
+    pub fn record_personalization(&self, q: &RecordPersonalization) -> Result<(), StoreError> {
+        self.settings()?;
+        let mut counters: PersonalizationCounters =
+            read("counters", self.personalization_row()?.counters)?;
+        counters.add(&q.counts);
+        self.db
+            .run(
+                "UPDATE personalization SET counters = ? WHERE id = 1",
+                vec![json(&counters)?.into()],
+            )
+            .map_err(internal)?;
+        if let Some(b) = &q.breakers {
+            self.db
+                .run(
+                    "UPDATE personalization SET breakers = ? WHERE id = 1",
+                    vec![json(b)?.into()],
+                )
+                .map_err(internal)?;
+        }
+        Ok(())
+    }
+
+    /// The owner's report.
+    pub fn personalization_report(&self, now_ms: u64) -> Result<PersonalizationReport, StoreError> {
+        self.settings()?;
+        let row = self.personalization_row()?;
+        let settings: PersonalizationSettings = read("settings", row.settings)?;
+        let budget: DailyBudget = read("budget", row.budget)?;
+        let counters: PersonalizationCounters = read("counters", row.counters)?;
+        Ok(PersonalizationReport::build(
+            &counters, &budget, &settings, now_ms,
+        ))
+    }
+}
+
+/// A shopper's profile, candidates and cards, from the catalog index.
+pub fn personalize(index: &CatalogIndex, q: &Personalize) -> Personalized {
+    let collections = index.collections();
+    let mut member_of: HashMap<&str, Vec<String>> = HashMap::new();
+    for c in collections {
+        for h in &c.product_handles {
+            member_of
+                .entry(h.as_str())
+                .or_default()
+                .push(c.handle.clone());
+        }
+    }
+    let mut profile = Profile::from_events(q.events.iter().map(|(e, at)| (e, *at)), |h| {
+        index.product(h).map(|p| ProductFacts {
+            tags: p.tags.clone(),
+            product_type: p.product_type.clone(),
+            vendor: p.vendor.clone(),
+            collections: member_of.get(h).cloned().unwrap_or_default(),
+        })
+    });
+    profile.decay_to(q.now_ms);
+    let candidates =
+        CandidateSet::select(&profile, index.products(), collections, &q.exclude, q.max);
+    let mut cards: Vec<ProductCard> = Vec::new();
+    let handles = candidates
+        .candidates
+        .iter()
+        .map(|c| c.handle.as_str())
+        .chain(q.also.iter().map(String::as_str));
+    for h in handles {
+        if cards.iter().any(|c| c.handle == h) || q.exclude.iter().any(|e| e == h) {
+            continue;
+        }
+        if let Some(p) = index.product(h).filter(|p| p.available_for_sale) {
+            cards.push(ProductCard::from(p));
+        }
+    }
+    Personalized {
+        profile,
+        candidates,
+        cards,
+    }
+}
