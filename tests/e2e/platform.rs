@@ -229,6 +229,8 @@ fn the_admin_metrics_count_this_isolates_requests(ctx: &Ctx) {
     assert_eq!(anon.status, 401);
     let mut shopper = Client::new(&ctx.url);
     assert_eq!(shopper.get("/s/outlet/no-such-page").status, 404);
+    // A platform path nothing lives at: its error code is the entry's own.
+    assert_eq!(shopper.get("/health/no-such-check").status, 404);
     let admin = wandstore_e2e::Admin::new(&ctx.url, &ctx.admin_token);
     let metrics = admin.get("/admin/metrics");
     assert_eq!(metrics.status, 200, "{}", metrics.body);
@@ -249,6 +251,13 @@ fn the_admin_metrics_count_this_isolates_requests(ctx: &Ctx) {
     );
     assert!(
         m["server_error_rate"].as_f64().is_some_and(|r| r < 0.05),
+        "{m}"
+    );
+    // A latency percentile the monitor can alert on: a histogram bucket's bound in ms.
+    assert!(
+        isolate["p95_ms"]
+            .as_u64()
+            .is_some_and(|p| p > 0 && p <= 10_000),
         "{m}"
     );
     assert_eq!(

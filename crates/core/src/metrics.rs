@@ -79,7 +79,18 @@ pub struct IsolateMetrics {
     pub rate_limited: u64,
     /// Error codes of 4xx and 5xx answers (`store_not_found`, `catalog_unavailable`, …).
     pub errors: BTreeMap<String, u64>,
+    /// The 95th percentile of the requests' durations, as the upper bound of its histogram
+    /// bucket (`LATENCY_BUCKETS_MS`); `None` before the first request. What `cargo xtask
+    /// monitor` compares with its p95 threshold.
+    pub p95_ms: Option<u64>,
+    #[serde(skip)]
+    latency: [u64; LATENCY_BUCKETS_MS.len()],
 }
+
+/// Upper bounds (ms) of the latency histogram's buckets; the last one takes everything slower.
+pub const LATENCY_BUCKETS_MS: [u64; 14] = [
+    5, 10, 20, 30, 50, 75, 100, 150, 250, 500, 750, 1_000, 2_500, 10_000,
+];
 
 /// The most distinct error codes kept (codes are the platform's own, so this is a bound,
 /// not a limit anyone should reach).
@@ -109,6 +120,28 @@ impl IsolateMetrics {
         }
     }
 
+    /// Counts one request's duration in the latency histogram and updates `p95_ms`.
+    pub fn record_latency(&mut self, duration_ms: u64) {
+        let last = LATENCY_BUCKETS_MS.len() - 1;
+        let i = LATENCY_BUCKETS_MS
+            .iter()
+            .position(|&bound| duration_ms <= bound)
+            .unwrap_or(last);
+        self.latency[i] = self.latency[i].saturating_add(1);
+        let total: u64 = self.latency.iter().sum();
+        // The smallest bucket bound with at least 95 % of the requests at or below it.
+        let wanted = total.saturating_mul(95).div_ceil(100);
+        let mut seen = 0u64;
+        self.p95_ms = LATENCY_BUCKETS_MS
+            .iter()
+            .zip(self.latency)
+            .find(|(_, n)| {
+                seen += n;
+                seen >= wanted
+            })
+            .map(|(bound, _)| *bound);
+    }
+
     /// The share of requests answered 5xx.
     pub fn server_error_rate(&self) -> f64 {
         let errors = self.by_status.get("5xx").copied().unwrap_or(0);
@@ -123,6 +156,31 @@ impl IsolateMetrics {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn p95_is_the_bucket_bound_under_which_95_percent_fall() {
+        let mut m = IsolateMetrics::new(0);
+        assert_eq!(m.p95_ms, None);
+        for _ in 0..95 {
+            m.record_latency(8);
+        }
+        for _ in 0..5 {
+            m.record_latency(700);
+        }
+        assert_eq!(m.p95_ms, Some(10), "95 of 100 were at most 10 ms");
+        m.record_latency(700);
+        assert_eq!(m.p95_ms, Some(750), "now 6 of 101 were slower");
+        let mut slow = IsolateMetrics::new(0);
+        slow.record_latency(60_000);
+        assert_eq!(
+            slow.p95_ms,
+            Some(10_000),
+            "the last bucket takes everything slower"
+        );
+        let json = serde_json::to_value(&slow).unwrap();
+        assert_eq!(json["p95_ms"], 10_000);
+        assert!(json.get("latency").is_none());
+    }
 
     #[test]
     fn requests_are_counted_by_class_route_and_error() {

@@ -14,8 +14,9 @@ thread_local! {
 pub fn record(log: &RequestLog) {
     let kind = RouteKind::for_path(&log.path);
     METRICS.with(|m| {
-        m.borrow_mut()
-            .record(kind, log.status, log.error_code.as_deref())
+        let mut m = m.borrow_mut();
+        m.record(kind, log.status, log.error_code.as_deref());
+        m.record_latency(log.duration_ms);
     });
 }
 
