@@ -3,9 +3,8 @@
 //! already in the cart are never candidates. The model only re-orders these; it can never
 //! add a product.
 
-use crate::profile::{ProductFacts, Profile};
+use crate::profile::{Memberships, Profile};
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
 use wandstore_core::catalog::{Collection, Product};
 
 /// The most candidates a prompt carries.
@@ -64,24 +63,8 @@ impl CandidateSet {
     ) -> CandidateSet {
         let max = max.min(MAX_CANDIDATES);
         let bands = Bands::of(products);
-        let mut member_of: HashMap<&str, Vec<String>> = HashMap::new();
-        for c in collections {
-            for h in &c.product_handles {
-                member_of
-                    .entry(h.as_str())
-                    .or_default()
-                    .push(c.handle.clone());
-            }
-        }
-        let facts = |p: &Product| ProductFacts {
-            tags: p.tags.clone(),
-            product_type: p.product_type.clone(),
-            vendor: p.vendor.clone(),
-            collections: member_of
-                .get(p.handle.as_str())
-                .cloned()
-                .unwrap_or_default(),
-        };
+        let memberships = Memberships::of(collections);
+        let facts = |p: &Product| memberships.facts(p);
         let mut scored: Vec<(f64, usize, &Product)> = products
             .iter()
             .enumerate()
@@ -187,7 +170,7 @@ impl Bands {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::profile::Signal;
+    use crate::profile::{ProductFacts, Signal};
     use crate::test_support::{catalog, product};
 
     fn viewed(handles: &[&str]) -> Profile {

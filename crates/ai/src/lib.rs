@@ -21,6 +21,7 @@ pub mod events;
 pub mod failure;
 pub mod gateway;
 mod hash;
+pub mod material;
 pub mod page;
 pub mod profile;
 pub mod prompt;

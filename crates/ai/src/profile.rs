@@ -62,6 +62,40 @@ pub struct ProductFacts {
     pub collections: Vec<String>,
 }
 
+/// Which collections list each product, indexed once per catalog so that facts are found in
+/// constant time.
+pub struct Memberships<'a>(std::collections::HashMap<&'a str, Vec<String>>);
+
+impl<'a> Memberships<'a> {
+    pub fn of(collections: &'a [Collection]) -> Memberships<'a> {
+        let mut member_of: std::collections::HashMap<&str, Vec<String>> =
+            std::collections::HashMap::new();
+        for c in collections {
+            for h in &c.product_handles {
+                member_of
+                    .entry(h.as_str())
+                    .or_default()
+                    .push(c.handle.clone());
+            }
+        }
+        Memberships(member_of)
+    }
+
+    /// The facts of `product`, with the collections that list it.
+    pub fn facts(&self, product: &Product) -> ProductFacts {
+        ProductFacts {
+            tags: product.tags.clone(),
+            product_type: product.product_type.clone(),
+            vendor: product.vendor.clone(),
+            collections: self
+                .0
+                .get(product.handle.as_str())
+                .cloned()
+                .unwrap_or_default(),
+        }
+    }
+}
+
 impl ProductFacts {
     /// The facts of `product`, with the collections (of `collections`) that list it.
     pub fn of(product: &Product, collections: &[Collection]) -> ProductFacts {

@@ -12,7 +12,7 @@
 //! The purpose separates these tokens from the storefront's CSRF tokens, shopper cookies,
 //! sessions and preview links. Tokens expire after [`crate::csrf::TOKEN_TTL_MS`].
 
-use crate::csrf::{CsrfError, MAX_CLOCK_SKEW_MS, TOKEN_TTL_MS};
+use crate::csrf::CsrfError;
 use crate::owner_access::{OwnerSession, SESSION_COOKIE};
 use crate::signed;
 
@@ -73,30 +73,14 @@ pub fn verify(
         return Err(CsrfError::Malformed);
     }
     let ([issued], sig) = signed::split::<1>(token).ok_or(CsrfError::Malformed)?;
-    let canonical = !issued.is_empty()
-        && issued.len() <= 20
-        && issued.bytes().all(|b| b.is_ascii_digit())
-        && (issued == "0" || !issued.starts_with('0'));
-    let issued_at_ms: u64 = canonical
-        .then(|| issued.parse().ok())
-        .flatten()
-        .ok_or(CsrfError::Malformed)?;
+    let issued_at_ms = signed::parse_canonical_u64(issued).ok_or(CsrfError::Malformed)?;
     let mut fields = binding.fields();
     fields.push(issued.to_owned());
     let fields: Vec<&str> = fields.iter().map(String::as_str).collect();
     if !signed::verify([secret], PURPOSE, &fields, &sig) {
         return Err(CsrfError::BadSignature);
     }
-    if issued_at_ms > now_ms.saturating_add(MAX_CLOCK_SKEW_MS) {
-        return Err(CsrfError::FutureDated {
-            ahead_ms: issued_at_ms - now_ms,
-        });
-    }
-    let age_ms = now_ms.saturating_sub(issued_at_ms);
-    if age_ms >= TOKEN_TTL_MS {
-        return Err(CsrfError::Expired { age_ms });
-    }
-    Ok(())
+    crate::csrf::check_age(issued_at_ms, now_ms)
 }
 
 /// A browser nonce as it may appear in the cookie: 32 lowercase hex characters.
@@ -208,6 +192,7 @@ impl SignInGate {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::csrf::{MAX_CLOCK_SKEW_MS, TOKEN_TTL_MS};
     use crate::store::StoreSlug;
 
     const SECRET: &[u8] = b"0123456789abcdef0123456789abcdef";

@@ -120,7 +120,7 @@ pub fn verify(
     }
     let ([token_store, tag, issued], sig) =
         signed::split::<3>(token).ok_or(CsrfError::Malformed)?;
-    let issued_at_ms = parse_canonical_u64(issued).ok_or(CsrfError::Malformed)?;
+    let issued_at_ms = signed::parse_canonical_u64(issued).ok_or(CsrfError::Malformed)?;
     let well_formed_tag =
         tag.len() == TAG_LEN && tag.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'));
     if !well_formed_tag {
@@ -136,6 +136,13 @@ pub fn verify(
     if !signed::verify([secret], PURPOSE, &fields, &sig) {
         return Err(CsrfError::BadSignature);
     }
+    check_age(issued_at_ms, now_ms)
+}
+
+/// Digits only, no leading zero (except "0" itself), fits in u64: one spelling per instant.
+/// A genuine token issued at `issued_at_ms` is usable `now_ms`: no older than
+/// [`TOKEN_TTL_MS`], no more than [`MAX_CLOCK_SKEW_MS`] ahead. Shared by every CSRF variant.
+pub(crate) fn check_age(issued_at_ms: u64, now_ms: u64) -> Result<(), CsrfError> {
     if issued_at_ms > now_ms.saturating_add(MAX_CLOCK_SKEW_MS) {
         return Err(CsrfError::FutureDated {
             ahead_ms: issued_at_ms - now_ms,
@@ -146,14 +153,6 @@ pub fn verify(
         return Err(CsrfError::Expired { age_ms });
     }
     Ok(())
-}
-
-/// Digits only, no leading zero (except "0" itself), fits in u64: one spelling per instant.
-fn parse_canonical_u64(raw: &str) -> Option<u64> {
-    let canonical = !raw.is_empty()
-        && raw.bytes().all(|b| b.is_ascii_digit())
-        && (raw == "0" || !raw.starts_with('0'));
-    canonical.then(|| raw.parse().ok()).flatten()
 }
 
 fn shopper_tag(shopper: &ShopperId) -> String {
@@ -358,8 +357,8 @@ mod tests {
         for (bad, err) in &table {
             assert_eq!(check(bad, NOW), Err(*err), "{bad:?}");
         }
-        assert_eq!(parse_canonical_u64("0"), Some(0));
-        assert_eq!(parse_canonical_u64("00"), None);
+        assert_eq!(signed::parse_canonical_u64("0"), Some(0));
+        assert_eq!(signed::parse_canonical_u64("00"), None);
     }
 
     #[test]

@@ -66,14 +66,6 @@ pub fn rfc3339(ms: u64) -> String {
         .unwrap_or_default()
 }
 
-fn parse_ms(s: &str) -> Option<u64> {
-    // Canonical digits only, so one time has one spelling.
-    (!s.is_empty() && s.len() <= 20 && s.bytes().all(|b| b.is_ascii_digit()))
-        .then(|| s.parse().ok())
-        .flatten()
-        .filter(|ms: &u64| ms.to_string() == s)
-}
-
 impl CookieSigner {
     /// A preview link token for `store`, valid until `expires_at_ms`.
     pub fn sign_preview(&self, store: &StoreSlug, expires_at_ms: u64) -> String {
@@ -88,7 +80,7 @@ impl CookieSigner {
             return None;
         }
         let ([token_store, expires], sig) = signed::split::<2>(token)?;
-        let expires_at_ms = parse_ms(expires)?;
+        let expires_at_ms = signed::parse_canonical_u64(expires)?;
         let genuine = token_store == store.as_str()
             && signed::verify(self.keys(), PREVIEW, &[token_store, expires], &sig);
         (genuine && now_ms < expires_at_ms).then_some(expires_at_ms)
@@ -113,7 +105,7 @@ impl CookieSigner {
         }
         let ([store, fp, expires], sig) = signed::split::<3>(token)?;
         let store = StoreSlug::parse(store).ok()?;
-        let expires_at_ms = parse_ms(expires)?;
+        let expires_at_ms = signed::parse_canonical_u64(expires)?;
         let well_formed = fp.len() == FINGERPRINT_LEN
             && fp.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'));
         let genuine = well_formed

@@ -66,6 +66,16 @@ pub fn split<const N: usize>(token: &str) -> Option<([&str; N], Vec<u8>)> {
     parts.next().is_none().then_some((visible, sig))
 }
 
+/// A number field of a token in its one canonical spelling (digits, no leading zero), so
+/// one value has one token; anything else is `None`.
+pub fn parse_canonical_u64(raw: &str) -> Option<u64> {
+    let canonical = !raw.is_empty()
+        && raw.len() <= 20
+        && raw.bytes().all(|b| b.is_ascii_digit())
+        && (raw == "0" || !raw.starts_with('0'));
+    canonical.then(|| raw.parse().ok()).flatten()
+}
+
 /// Whether `signature` signs `purpose` and `signed` under any of `keys` (constant-time).
 pub fn verify<'k>(
     keys: impl IntoIterator<Item = &'k [u8]>,

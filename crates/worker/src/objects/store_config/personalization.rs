@@ -6,9 +6,7 @@
 
 use super::{StoreState, internal};
 use serde::Deserialize;
-use std::collections::HashMap;
-use wandstore_ai::candidates::CandidateSet;
-use wandstore_ai::profile::{ProductFacts, Profile};
+use wandstore_ai::material;
 use wandstore_ai::report::{PersonalizationCounters, PersonalizationReport};
 use wandstore_ai::rules::DailyBudget;
 use wandstore_ai::settings::PersonalizationSettings;
@@ -148,46 +146,25 @@ impl StoreState {
     }
 }
 
-/// A shopper's profile, candidates and cards, from the catalog index.
+/// A shopper's profile, candidates and cards, from the catalog index
+/// (`wandstore_ai::material` decides).
 pub fn personalize(index: &CatalogIndex, q: &Personalize) -> Personalized {
-    let collections = index.collections();
-    let mut member_of: HashMap<&str, Vec<String>> = HashMap::new();
-    for c in collections {
-        for h in &c.product_handles {
-            member_of
-                .entry(h.as_str())
-                .or_default()
-                .push(c.handle.clone());
-        }
-    }
-    let mut profile = Profile::from_events(q.events.iter().map(|(e, at)| (e, *at)), |h| {
-        index.product(h).map(|p| ProductFacts {
-            tags: p.tags.clone(),
-            product_type: p.product_type.clone(),
-            vendor: p.vendor.clone(),
-            collections: member_of.get(h).cloned().unwrap_or_default(),
-        })
-    });
-    profile.decay_to(q.now_ms);
-    let candidates =
-        CandidateSet::select(&profile, index.products(), collections, &q.exclude, q.max);
-    let mut cards: Vec<ProductCard> = Vec::new();
-    let handles = candidates
-        .candidates
-        .iter()
-        .map(|c| c.handle.as_str())
-        .chain(q.also.iter().map(String::as_str));
-    for h in handles {
-        if cards.iter().any(|c| c.handle == h) || q.exclude.iter().any(|e| e == h) {
-            continue;
-        }
-        if let Some(p) = index.product(h).filter(|p| p.available_for_sale) {
-            cards.push(ProductCard::from(p));
-        }
-    }
+    let ask = material::Ask {
+        events: &q.events,
+        exclude: &q.exclude,
+        also: &q.also,
+        max: q.max,
+        now_ms: q.now_ms,
+    };
+    let m = material::build(
+        index.products(),
+        index.collections(),
+        |h| index.product(h),
+        &ask,
+    );
     Personalized {
-        profile,
-        candidates,
-        cards,
+        profile: m.profile,
+        candidates: m.candidates,
+        cards: m.showable.into_iter().map(ProductCard::from).collect(),
     }
 }
