@@ -125,6 +125,29 @@ fn dev_without_a_port_moves_off_a_taken_8787_and_sigint_stops_it() {
         get_status(port, "/health/live", Duration::from_secs(10)).ok(),
         Some(200)
     );
+    // A new user can try the owner console at once: dev names the store and a fresh owner
+    // token, which owns the outlet store and its published demo theme.
+    let token = err
+        .split("owner token ")
+        .nth(1)
+        .and_then(|rest| rest.split_whitespace().next())
+        .unwrap_or_else(|| panic!("xtask dev should print an owner token:\n{err}"));
+    assert!(
+        err.contains("/console") && token.starts_with("wso_"),
+        "{err}"
+    );
+    let theme = wandstore_e2e::Client::new(&url).send(
+        "GET",
+        "/admin/stores/outlet/theme",
+        &[("authorization", &format!("Bearer {token}"))],
+        None,
+    );
+    assert_eq!(theme.status, 200, "{}", theme.body);
+    assert!(
+        theme.json()["published"]["version"].as_u64().is_some(),
+        "{}",
+        theme.body
+    );
     stop_and_check(&mut run, libc::SIGINT, "SIGINT");
 }
 

@@ -71,6 +71,35 @@ pub fn register_demo_stores(
 /// The store the demo theme is published on, so a new user sees theming at work.
 pub const THEMED_DEMO_STORE: &str = "outlet";
 
+/// A fresh owner token for [`THEMED_DEMO_STORE`] (rotated with the admin token), so that
+/// `cargo xtask dev` can tell a new user how to sign in to the owner console. Owner tokens
+/// are only ever shown once; rotating is how a local stack on old state gets one to show.
+pub fn demo_owner_token(base_url: &str, admin_token: &str) -> Result<String, String> {
+    let agent: Agent = Agent::config_builder()
+        .http_status_as_error(false)
+        .timeout_global(Some(Duration::from_secs(30)))
+        .build()
+        .into();
+    let slug = THEMED_DEMO_STORE;
+    let mut resp = agent
+        .post(format!("{base_url}/admin/stores/{slug}/owner-token/rotate"))
+        .header("authorization", &format!("Bearer {admin_token}"))
+        .send_empty()
+        .map_err(|e| format!("rotating {slug}'s owner token: {e}"))?;
+    let body = resp.body_mut().read_to_string().unwrap_or_default();
+    if resp.status().as_u16() != 200 {
+        return Err(format!(
+            "rotating {slug}'s owner token: {} {body}",
+            resp.status()
+        ));
+    }
+    let answer: serde_json::Value = serde_json::from_str(&body).unwrap_or_default();
+    answer["owner_token"]
+        .as_str()
+        .map(str::to_owned)
+        .ok_or_else(|| format!("rotating {slug}'s owner token: no token in {body}"))
+}
+
 /// Publishes `wandstore_theme::OUTLET_DEMO` on [`THEMED_DEMO_STORE`] unless it already has
 /// a published theme (an owner's changes on a restarted stack are kept).
 fn publish_demo_theme(agent: &Agent, base_url: &str, auth: &str, slug: &str) -> Result<(), String> {

@@ -19,7 +19,7 @@ mod process;
 pub mod shutdown;
 mod stack;
 
-pub use demo::register_demo_stores;
+pub use demo::{THEMED_DEMO_STORE, demo_owner_token, register_demo_stores};
 pub use envfile::{read_env_file, write_env_file};
 pub use http_probe::get_status;
 pub use ports::{free_port, port_is_free};

@@ -54,8 +54,20 @@ pub fn run(args: &[String]) -> Result<(), String> {
     step::done("stack ready", t);
     let url = stack.url();
     let devshop = stack.devshop_url().unwrap_or("(not running)");
+    // A fresh owner token for the themed demo store, so the console can be tried at once.
+    let console = match stack
+        .admin_token()
+        .map(|admin| wandstore_stack::demo_owner_token(&url, admin))
+    {
+        Some(Ok(token)) => format!(
+            "{url}/console   store {}, owner token {token}",
+            wandstore_stack::THEMED_DEMO_STORE
+        ),
+        Some(Err(e)) => format!("{url}/console   (no owner token to show: {e})"),
+        None => format!("{url}/console"),
+    };
     eprintln!(
-        "\n  WandStore is running.\n\n    Open {url}/            the demo store\n         {url}/s/outlet/   the outlet store\n\n    Admin API  {url}/admin/stores   (Bearer ADMIN_TOKEN from .dev.vars)\n    devshop    {devshop}   (local Shopify stand-in; faults: {devshop}/_devshop/faults)\n\n  Press Ctrl-C to stop.\n"
+        "\n  WandStore is running.\n\n    Open {url}/            the demo store\n         {url}/s/outlet/   the outlet store (with a published demo theme)\n\n    Owner console  {console}\n    Admin API  {url}/admin/stores   (Bearer ADMIN_TOKEN from .dev.vars)\n    devshop    {devshop}   (local Shopify stand-in; faults: {devshop}/_devshop/faults)\n\n  Press Ctrl-C to stop.\n"
     );
     println!("{url}/");
     let status = stack
