@@ -267,6 +267,11 @@ impl From<StoreError> for EdgeError {
             StoreError::Conflict { code, message } => EdgeError::new(409, &code, message),
             StoreError::Missing { code, message } => EdgeError::not_found(&code, message),
             StoreError::BackupRefused { code, message } => EdgeError::new(422, &code, message),
+            StoreError::Misconfigured { what } => EdgeError::misconfigured(
+                "config",
+                "this part of the platform is not configured yet; please try again later",
+                what,
+            ),
             StoreError::Internal { message } => EdgeError::internal(message),
         }
     }

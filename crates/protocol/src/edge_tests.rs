@@ -62,6 +62,13 @@ fn store_errors_map_to_their_statuses() {
         ),
         (StoreError::AlreadyExists, 409, "store_exists"),
         (
+            StoreError::Misconfigured {
+                what: "BACKUP_SECRET: too short".into(),
+            },
+            503,
+            "config",
+        ),
+        (
             StoreError::Internal {
                 message: "disk on fire".into(),
             },
@@ -190,5 +197,19 @@ fn echoed_input_never_reads_as_markup() {
     assert_eq!(
         back["error"]["message"],
         "bad <script>alert(1)</script> & more"
+    );
+}
+
+#[test]
+fn a_missing_secret_is_a_503_that_names_it_only_in_the_log() {
+    let e = EdgeError::from(StoreError::Misconfigured {
+        what: "BACKUP_SECRET: 0 bytes".into(),
+    });
+    assert_eq!(e.status, 503);
+    assert!(!json(&e).to_string().contains("BACKUP_SECRET"));
+    assert!(
+        e.detail
+            .as_deref()
+            .is_some_and(|d| d.contains("BACKUP_SECRET"))
     );
 }

@@ -337,6 +337,9 @@ pub enum StoreError {
     Missing { code: String, message: String },
     /// A restore refused (checksum, missing file, newer schema, wrong store…): nothing changed.
     BackupRefused { code: String, message: String },
+    /// A secret or setting the operation needs is missing or too weak (`what` names it; the
+    /// client gets a 503, the log line the detail).
+    Misconfigured { what: String },
     /// Storage or runtime failure inside the object.
     Internal { message: String },
 }
@@ -380,6 +383,7 @@ impl fmt::Display for StoreError {
             StoreError::Conflict { message, .. }
             | StoreError::Missing { message, .. }
             | StoreError::BackupRefused { message, .. } => f.write_str(message),
+            StoreError::Misconfigured { what } => write!(f, "not configured: {what}"),
             StoreError::Internal { message } => write!(f, "internal error: {message}"),
         }
     }

@@ -49,8 +49,8 @@ pub(super) fn backup_key(s: &StoreState) -> Result<BackupKey, StoreError> {
         .secret("BACKUP_SECRET")
         .map(|v| v.to_string())
         .unwrap_or_default();
-    BackupKey::derive(&secret).map_err(|e| StoreError::Internal {
-        message: format!("BACKUP_SECRET: {e}"),
+    BackupKey::derive(&secret).map_err(|e| StoreError::Misconfigured {
+        what: format!("BACKUP_SECRET: {e}"),
     })
 }
 
