@@ -51,6 +51,25 @@ impl Event for GatewayCall {
     }
 }
 
+/// A background refresh that ended without a stored suggestion (every provider failed, the
+/// time limit passed, or an object call failed): the page keeps its baseline. `msg`:
+/// `ai.refresh_failed`, level warn.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RefreshFailed {
+    pub store: String,
+    pub error: String,
+}
+
+impl Event for RefreshFailed {
+    fn msg(&self) -> &'static str {
+        "ai.refresh_failed"
+    }
+
+    fn level(&self) -> wandstore_core::log::Level {
+        wandstore_core::log::Level::Warn
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -80,5 +99,19 @@ mod tests {
         assert_eq!(miss.cache_status, "unknown");
         let t = GatewayCall::of("outlet", Provider::OpenAi, &Err(TransportError::Timeout), 9);
         assert_eq!((t.status, t.transport), (None, Some("timeout")));
+    }
+
+    #[test]
+    fn a_failed_refresh_is_a_warning_naming_the_store_and_why() {
+        let e = RefreshFailed {
+            store: "outlet".into(),
+            error: "gave up after 9000 ms".into(),
+        };
+        let v: serde_json::Value = serde_json::from_str(&e.line(5, "rid-2")).unwrap();
+        assert_eq!(v["msg"], "ai.refresh_failed");
+        assert_eq!(v["level"], "warn");
+        assert_eq!(v["store"], "outlet");
+        assert_eq!(v["error"], "gave up after 9000 ms");
+        assert_eq!(v["request_id"], "rid-2");
     }
 }

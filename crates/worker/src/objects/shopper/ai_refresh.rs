@@ -12,7 +12,7 @@ use crate::upstream::{execute, now_ms};
 use futures::FutureExt;
 use std::time::Duration;
 use wandstore_ai::candidates::CandidateSet;
-use wandstore_ai::events::GatewayCall;
+use wandstore_ai::events::{GatewayCall, RefreshFailed};
 use wandstore_ai::gateway::{GatewayConfig, Provider};
 use wandstore_ai::page::{DEFAULT_TTL_MS, StoredSuggestion};
 use wandstore_ai::prompt::Prompt;
@@ -47,11 +47,9 @@ pub async fn run(job: RefreshJob) {
         r = work.fuse() => r,
         _ = limit.fuse() => Err(format!("gave up after {limit_ms} ms")),
     };
-    if let Err(e) = outcome {
-        worker::console_error!(
-            "{}",
-            serde_json::json!({"msg": "ai.refresh_failed", "store": store, "request_id": rid, "error": e})
-        );
+    if let Err(error) = outcome {
+        let failed = RefreshFailed { store, error };
+        worker::console_log!("{}", failed.line(worker::Date::now().as_millis(), &rid));
     }
 }
 
