@@ -3,7 +3,8 @@
 //! side in one run. Each measured page is the one that schedules that shopper's model refresh
 //! (after the response), so a page that waited for the model would show it here.
 
-use super::bench_load::{agent, new_shoppers, percentile, send_json};
+use super::bench_load::{agent, new_shoppers, percentile};
+use crate::http_json::send_json;
 use serde::Serialize;
 use std::time::Instant;
 use ureq::Agent;

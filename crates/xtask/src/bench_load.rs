@@ -70,39 +70,6 @@ pub fn get(http: &Agent, url: &str) -> Result<(u16, String), String> {
     Ok((status, body))
 }
 
-/// A request with a JSON body and a bearer token: (status, body).
-pub fn send_json(
-    http: &Agent,
-    method: &str,
-    url: &str,
-    token: &str,
-    body: Option<&str>,
-) -> Result<(u16, String), String> {
-    let auth = format!("Bearer {token}");
-    let result = match method {
-        "POST" => {
-            let req = http
-                .post(url)
-                .header("authorization", &auth)
-                .header("content-type", "application/json");
-            match body {
-                Some(b) => req.send(b),
-                None => req.send_empty(),
-            }
-        }
-        "PUT" => http
-            .put(url)
-            .header("authorization", &auth)
-            .header("content-type", "application/json")
-            .send(body.unwrap_or("")),
-        _ => http.get(url).header("authorization", &auth).call(),
-    };
-    let mut resp = result.map_err(|e| format!("{method} {url}: {e}"))?;
-    let status = resp.status().as_u16();
-    let text = resp.body_mut().read_to_string().unwrap_or_default();
-    Ok((status, text))
-}
-
 /// `n` new shoppers: the shopper cookie (`name=value`) a first visit to `base/` sets.
 pub fn new_shoppers(http: &Agent, base: &str, n: usize) -> Result<Vec<String>, String> {
     (0..n)

@@ -2,8 +2,9 @@
 //! where each one answers, its wrangler (for CPU), its log file (for the request lines), and
 //! the admin calls that set up the `demo` store on each, backed by the same devshop shop.
 
-use super::bench_load::{agent, get, send_json};
+use super::bench_load::{agent, get};
 use super::bench_proc::{self, CpuSample};
+use crate::http_json::send_json;
 use std::path::{Path, PathBuf};
 
 pub const WANDSTORE: &str = "wandstore";

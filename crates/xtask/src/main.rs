@@ -14,6 +14,7 @@ mod deploy_plan;
 mod dev;
 mod duration_arg;
 mod http_get;
+mod http_json;
 mod lockfile;
 mod monitor;
 mod monitor_rules;

@@ -6,6 +6,7 @@
 //! `.dev.vars` that `cargo xtask dev` generated.
 
 use crate::flag_value;
+use crate::http_json::send_json;
 use std::path::Path;
 use std::time::Duration;
 use ureq::Agent;
@@ -59,33 +60,6 @@ fn agent() -> Agent {
         .timeout_global(Some(Duration::from_secs(300)))
         .build()
         .into()
-}
-
-/// `method` (`GET` or `POST`) `url` with a bearer token and, for POST, a JSON body:
-/// (status, body).
-fn send_json(
-    http: &Agent,
-    method: &str,
-    url: &str,
-    token: &str,
-    body: Option<&str>,
-) -> Result<(u16, String), String> {
-    let auth = format!("Bearer {token}");
-    let result = match method {
-        "POST" => http
-            .post(url)
-            .header("authorization", &auth)
-            .header("content-type", "application/json")
-            .send(body.unwrap_or("")),
-        _ => http.get(url).header("authorization", &auth).call(),
-    };
-    let mut resp = result.map_err(|e| format!("{method} {url}: {e}"))?;
-    let status = resp.status().as_u16();
-    let text = resp
-        .body_mut()
-        .read_to_string()
-        .map_err(|e| format!("{method} {url}: reading the answer: {e}"))?;
-    Ok((status, text))
 }
 
 /// What `cargo xtask restore` was asked.
