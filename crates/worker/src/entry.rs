@@ -301,19 +301,23 @@ async fn route(
                 Ok(found) => found,
                 Err(e) => return Err(page_error(e, request_id)),
             };
-            if preview && target.rest == "/live" {
-                return live_socket(&req, env, &target, request_id)
-                    .await
-                    .map(Routed::Local)
-                    .map_err(|e| (e, Audience::Api));
-            }
-            if let Some(served) = store_file(&req, env, client, &target, log).await {
-                return served
-                    .map(Routed::Local)
-                    .map_err(|e| page_error(e, request_id));
-            }
             // Routed once here; the shopper's object routes the request itself too.
             let route = StoreRoute::parse(&log.method, &target.rest).ok();
+            match route {
+                Some(StoreRoute::Live) if preview => {
+                    return live_socket(&req, env, &target, request_id)
+                        .await
+                        .map(Routed::Local)
+                        .map_err(|e| (e, Audience::Api));
+                }
+                Some(file @ (StoreRoute::Asset(_) | StoreRoute::Favicon)) => {
+                    return store_file(&req, env, client, &target, file, log)
+                        .await
+                        .map(Routed::Local)
+                        .map_err(|e| page_error(e, request_id));
+                }
+                _ => {}
+            }
             let kind = RouteFacts {
                 // The cart API's errors are JSON, every other store route's a page.
                 api: matches!(route, Some(StoreRoute::CartApi)),
@@ -431,29 +435,23 @@ async fn live_socket(
     Ok(Response::from(answer))
 }
 
-/// A store's uploaded file or favicon, served from R2 without asking an object (counted
-/// against the client's page limit); `None` for every other route.
+/// A store's uploaded file (`route` is `Asset`) or favicon, served from R2 without asking
+/// an object (counted against the client's page limit).
 async fn store_file(
     req: &Request,
     env: &Env,
     client: &ClientHeaders,
     target: &StorePath,
+    route: StoreRoute<'_>,
     log: &mut RequestLog,
-) -> Option<Result<Response, EdgeError>> {
-    let route = StoreRoute::parse(&log.method, &target.rest).ok()?;
-    if !matches!(route, StoreRoute::Asset(_) | StoreRoute::Favicon) {
-        return None;
-    }
+) -> Result<Response, EdgeError> {
     let head = req.method() == Method::Head;
     let inm = client.get("if-none-match");
     let client_key = rate_limit::client_key(client.get("cf-connecting-ip"));
     if let Some(who) = &client_key {
-        let limited = crate::rate_limit::check(env, RateClass::Pages, who, Some(who), log).await;
-        if let Err(e) = limited {
-            return Some(Err(e));
-        }
+        crate::rate_limit::check(env, RateClass::Pages, who, Some(who), log).await?;
     }
-    Some(match route {
+    match route {
         StoreRoute::Asset(file) => {
             crate::store_assets::serve(env, &target.store, file, inm, head).await
         }
@@ -472,7 +470,7 @@ async fn store_file(
                 Err(_) => crate::store_assets::favicon(env, &target.store, None, inm, head).await,
             }
         }
-    })
+    }
 }
 
 /// What the entry needs to know of a store route: the audience of its errors and its
