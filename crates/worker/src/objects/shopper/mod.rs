@@ -35,8 +35,9 @@ pub struct ShopperStorefront {
     state: State,
     env: Env,
     db: Db,
-    /// The store's settings and catalog answers, kept for the snapshot TTL.
-    view: RefCell<store_view::StoreView>,
+    /// The store's settings and theme, kept for the snapshot TTL (catalog answers are kept
+    /// per isolate: `store_view`).
+    look: RefCell<Option<wandstore_core::cached::Cached<store_view::StoreLook>>>,
     /// What serving the current request cost (reported to the entry's log line).
     report: RefCell<ObjectReport>,
     /// How long this object's storage outlives the shopper's last activity.
@@ -63,7 +64,7 @@ impl DurableObject for ShopperStorefront {
         ShopperStorefront {
             db: Db::new(&state),
             state,
-            view: RefCell::new(store_view::StoreView::default()),
+            look: RefCell::new(None),
             report: RefCell::new(ObjectReport::default()),
             retention: Retention::from_vars(|name| env.var(name).ok().map(|v| v.to_string())),
             activity: Cell::new(None),
