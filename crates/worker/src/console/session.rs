@@ -16,7 +16,7 @@ use worker::Env;
 
 /// What the console needs of the platform's secrets.
 pub struct Keys {
-    pub signer: CookieSigner,
+    pub signer: std::rc::Rc<CookieSigner>,
     pub csrf: Vec<u8>,
 }
 
