@@ -42,6 +42,9 @@ pub struct ShopperStorefront {
     look: RefCell<Option<wandstore_core::cached::Cached<store_view::StoreLook>>>,
     /// What serving the current request cost (reported to the entry's log line).
     report: RefCell<ObjectReport>,
+    /// The cart's lines as stored, once read (`cart_store`: this object is the only writer
+    /// of its storage, and every write updates or drops this copy).
+    lines: RefCell<Option<Vec<wandstore_core::cart::CartLine>>>,
     /// The shopper's cart writes in the last minute (`RateClass::shopper_limit`): every one
     /// reaches this object, so the count is exact and costs no call.
     cart_writes: RefCell<SlidingWindow>,
@@ -70,6 +73,7 @@ impl DurableObject for ShopperStorefront {
             db: Db::new(&state),
             state,
             look: RefCell::new(None),
+            lines: RefCell::new(None),
             cart_writes: RefCell::new(SlidingWindow::new(
                 RateClass::CartWrites.shopper_limit().unwrap_or(u32::MAX),
                 RateClass::CartWrites.period_secs().saturating_mul(1000),
@@ -130,6 +134,7 @@ impl ShopperStorefront {
     /// Forgets what memory holds of the storage (after it was deleted).
     fn forget(&self) {
         self.db.forget_schema();
+        self.forget_lines();
         self.activity.set(None);
     }
 
