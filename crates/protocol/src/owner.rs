@@ -3,6 +3,7 @@
 //! uploaded assets. Theme questions live in [`crate::theme`]. These are variants of
 //! [`crate::store::StoreQuestion`]: one object per store answers them all.
 
+use crate::store::StoreError;
 use serde::{Deserialize, Serialize};
 
 /// How a caller claims to be the store's owner. The Worker hashes the token; the object
@@ -61,6 +62,40 @@ pub struct DeleteAsset {
     pub name: String,
 }
 
+impl DeleteAsset {
+    /// What deleting this name from `assets` does: refused while `published_uses` its file
+    /// (`asset_in_use`, 409) or when no asset has the name (`asset_not_found`, 404);
+    /// otherwise the file, and whether no other name points at it.
+    pub fn plan(
+        &self,
+        assets: &[AssetInfo],
+        published_uses: impl Fn(&str) -> bool,
+    ) -> Result<DeletedAsset, StoreError> {
+        let name = &self.name;
+        let asset = assets
+            .iter()
+            .find(|a| &a.name == name)
+            .ok_or_else(|| StoreError::Missing {
+                code: "asset_not_found".into(),
+                message: format!("the store has no asset named {name:?}"),
+            })?;
+        if published_uses(&asset.file) {
+            return Err(StoreError::Conflict {
+                code: "asset_in_use".into(),
+                message: format!(
+                    "the published theme uses {name:?}; publish a theme without it first"
+                ),
+            });
+        }
+        Ok(DeletedAsset {
+            unreferenced: !assets
+                .iter()
+                .any(|a| &a.name != name && a.file == asset.file),
+            file: asset.file.clone(),
+        })
+    }
+}
+
 /// What a delete did: the file, and whether no other name still points at it (then the
 /// Worker deletes the bytes from R2).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -72,7 +107,7 @@ pub struct DeletedAsset {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::store::{StoreError, StoreQuestion};
+    use crate::store::StoreQuestion;
     use crate::wire::{decode_question, decode_reply, encode_question, encode_reply};
 
     #[test]
@@ -86,5 +121,73 @@ mod tests {
         let reply: Result<(), StoreError> = Err(StoreError::Forbidden);
         let back = decode_reply::<CheckOwner>(encode_reply::<CheckOwner>(&reply).as_bytes());
         assert_eq!(back.unwrap(), Err(StoreError::Forbidden));
+    }
+
+    fn asset(name: &str, file: &str) -> AssetInfo {
+        AssetInfo {
+            name: name.into(),
+            file: file.into(),
+            content_type: "image/png".into(),
+            size: 1,
+            sha256: "a".repeat(64),
+            created_at_ms: 0,
+        }
+    }
+
+    #[test]
+    fn an_asset_in_use_or_unknown_is_not_deleted() {
+        let assets = [
+            asset("logo.png", "a.png"),
+            asset("copy.png", "a.png"),
+            asset("hero.png", "b.png"),
+        ];
+        let delete = |name: &str| DeleteAsset { name: name.into() };
+        let in_use = delete("logo.png")
+            .plan(&assets, |f| f == "a.png")
+            .unwrap_err();
+        assert!(
+            matches!(&in_use, StoreError::Conflict { code, .. } if code == "asset_in_use"),
+            "{in_use:?}"
+        );
+        for unknown in ["", "LOGO.PNG", "logo.png ", "../logo.png", "other.png"] {
+            let e = delete(unknown).plan(&assets, |_| false).unwrap_err();
+            assert!(
+                matches!(&e, StoreError::Missing { code, .. } if code == "asset_not_found"),
+                "{unknown}: {e:?}"
+            );
+        }
+        // Unknown before in use: nothing is revealed about files by a wrong name.
+        assert!(matches!(
+            delete("nope").plan(&assets, |_| true),
+            Err(StoreError::Missing { .. })
+        ));
+    }
+
+    #[test]
+    fn the_bytes_go_only_when_no_other_name_points_at_them() {
+        let assets = [
+            asset("logo.png", "a.png"),
+            asset("copy.png", "a.png"),
+            asset("hero.png", "b.png"),
+        ];
+        let plan = |name: &str| {
+            DeleteAsset { name: name.into() }
+                .plan(&assets, |_| false)
+                .unwrap()
+        };
+        assert_eq!(
+            plan("logo.png"),
+            DeletedAsset {
+                file: "a.png".into(),
+                unreferenced: false
+            }
+        );
+        assert_eq!(
+            plan("hero.png"),
+            DeletedAsset {
+                file: "b.png".into(),
+                unreferenced: true
+            }
+        );
     }
 }

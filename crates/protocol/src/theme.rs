@@ -47,6 +47,18 @@ pub struct ThemeOverview {
     pub draft: Option<DraftTheme>,
 }
 
+impl ThemeOverview {
+    /// The theme document an editor starts from: the draft, else the published theme, else
+    /// the default.
+    pub fn base_document(&self) -> serde_json::Value {
+        self.draft
+            .as_ref()
+            .map(|d| d.theme.clone())
+            .or_else(|| self.published.as_ref().map(|p| p.theme.clone()))
+            .unwrap_or_else(wandstore_theme::form::default_document)
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PublishedTheme {
     pub version: u32,
@@ -132,5 +144,26 @@ mod tests {
         };
         assert_eq!(serde_json::to_string(&slot).unwrap(), r#"{"version":3}"#);
         assert_eq!(theme_key("acme", 3), "acme/themes/3.json");
+    }
+
+    #[test]
+    fn the_editor_starts_from_the_draft_then_the_published_theme_then_the_default() {
+        let mut o = ThemeOverview {
+            schema_version: 2,
+            published: None,
+            draft: None,
+        };
+        assert_eq!(o.base_document(), wandstore_theme::form::default_document());
+        o.published = Some(PublishedTheme {
+            version: 1,
+            theme: serde_json::json!({"p": 1}),
+        });
+        assert_eq!(o.base_document(), serde_json::json!({"p": 1}));
+        o.draft = Some(DraftTheme {
+            theme: serde_json::json!({"d": 1}),
+            author: "owner".into(),
+            updated_at_ms: 0,
+        });
+        assert_eq!(o.base_document(), serde_json::json!({"d": 1}));
     }
 }

@@ -98,14 +98,29 @@ async fn check_owner(
     let Caller::Owner { token_hash } = caller else {
         return known_store(env, store, rid).await;
     };
-    let check = CheckOwner {
-        credential: OwnerCredential::TokenHash(token_hash.clone()),
-    };
-    match store_client::ask(env, store, check, rid).await {
-        Ok(()) => Ok(()),
-        Err(AskError::Refused(StoreError::NotFound | StoreError::Forbidden)) => Err(
-            EdgeError::new(403, "forbidden", "this owner token does not own this store"),
-        ),
+    let credential = OwnerCredential::TokenHash(token_hash.clone());
+    if owns(env, store, credential, rid).await? {
+        Ok(())
+    } else {
+        Err(EdgeError::new(
+            403,
+            "forbidden",
+            "this owner token does not own this store",
+        ))
+    }
+}
+
+/// Whether the store's object recognises the credential as its owner's (`false` too for a
+/// store that does not exist, so a credential reveals nothing about other stores).
+pub(crate) async fn owns(
+    env: &Env,
+    store: &StoreSlug,
+    credential: OwnerCredential,
+    rid: &str,
+) -> Result<bool, EdgeError> {
+    match store_client::ask(env, store, CheckOwner { credential }, rid).await {
+        Ok(()) => Ok(true),
+        Err(AskError::Refused(StoreError::NotFound | StoreError::Forbidden)) => Ok(false),
         Err(e) => Err(e.into()),
     }
 }

@@ -19,21 +19,9 @@ fn bad(message: &str) -> EdgeError {
     EdgeError::bad_request("bad_upload", message.to_owned())
 }
 
-/// The fields of a `multipart/form-data` body; 415 for another content type, 400 for a body
-/// that is not the upload form.
-pub async fn read(content_type: Option<&str>, body: Vec<u8>) -> Result<UploadForm, EdgeError> {
-    let ct = content_type.unwrap_or("");
-    if !ct
-        .trim_start()
-        .to_ascii_lowercase()
-        .starts_with("multipart/form-data")
-    {
-        return Err(EdgeError::new(
-            415,
-            "unsupported_media_type",
-            "uploads are sent as multipart/form-data",
-        ));
-    }
+/// The fields of a `multipart/form-data` body (its type already checked,
+/// `actions::require_multipart`); 400 for a body that is not the upload form.
+pub async fn read(ct: &str, body: Vec<u8>) -> Result<UploadForm, EdgeError> {
     let boundary =
         multer::parse_boundary(ct).map_err(|_| bad("the upload form has no boundary"))?;
     let stream =
