@@ -66,6 +66,11 @@ pub fn rfc3339(ms: u64) -> String {
         .unwrap_or_default()
 }
 
+/// A preview link's address on the platform host (`origin` empty: its path).
+pub fn preview_url(origin: &str, store: &StoreSlug, token: &str) -> String {
+    format!("{origin}/s/{store}/preview/{token}/")
+}
+
 impl CookieSigner {
     /// A preview link token for `store`, valid until `expires_at_ms`.
     pub fn sign_preview(&self, store: &StoreSlug, expires_at_ms: u64) -> String {
@@ -154,6 +159,15 @@ mod tests {
         );
         let gone = CookieSigner::new(NEW, &[]).unwrap();
         assert_eq!(gone.verify_preview(&token, &slug("acme"), 1), None);
+    }
+
+    #[test]
+    fn a_preview_link_points_at_the_stores_preview_route() {
+        let signer = CookieSigner::new(KEY, &[]).unwrap();
+        let token = signer.sign_preview(&slug("acme"), 1_000);
+        let url = preview_url("https://wand.example", &slug("acme"), &token);
+        assert_eq!(url, format!("https://wand.example/s/acme/preview/{token}/"));
+        assert_eq!(preview_url("", &slug("acme"), "t"), "/s/acme/preview/t/");
     }
 
     #[test]

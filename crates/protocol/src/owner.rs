@@ -17,6 +17,18 @@ pub enum OwnerCredential {
     SessionFingerprint(String),
 }
 
+impl OwnerCredential {
+    /// Whether it is the credential of the owner whose token hashes to `stored_hash`
+    /// (constant-time).
+    pub fn matches(&self, stored_hash: &str) -> bool {
+        use wandstore_core::owner_access::{fingerprint_matches, hash_matches};
+        match self {
+            OwnerCredential::TokenHash(h) => hash_matches(h, stored_hash),
+            OwnerCredential::SessionFingerprint(fp) => fingerprint_matches(fp, stored_hash),
+        }
+    }
+}
+
 /// Does this credential belong to the store's owner? Answers `()` or `StoreError::Forbidden`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CheckOwner {
@@ -43,6 +55,20 @@ pub struct AssetInfo {
     pub size: u64,
     pub sha256: String,
     pub created_at_ms: u64,
+}
+
+impl AssetInfo {
+    /// How a checked upload is listed, uploaded at `now_ms`.
+    pub fn from_checked(checked: &wandstore_core::asset::CheckedAsset, now_ms: u64) -> Self {
+        AssetInfo {
+            name: checked.name.clone(),
+            file: checked.file.clone(),
+            content_type: checked.kind.content_type().to_owned(),
+            size: checked.size,
+            sha256: checked.sha256.clone(),
+            created_at_ms: now_ms,
+        }
+    }
 }
 
 /// Record an upload whose bytes are already in R2 (a name uploaded again points at the new
@@ -161,6 +187,37 @@ mod tests {
             delete("nope").plan(&assets, |_| true),
             Err(StoreError::Missing { .. })
         ));
+    }
+
+    #[test]
+    fn a_credential_matches_only_its_own_owner_token() {
+        use wandstore_core::owner_access::fingerprint;
+        use wandstore_core::secret::hash_token;
+        let stored = hash_token("wso_owner");
+        let other = hash_token("wso_other");
+        assert!(OwnerCredential::TokenHash(stored.clone()).matches(&stored));
+        assert!(!OwnerCredential::TokenHash(other.clone()).matches(&stored));
+        assert!(!OwnerCredential::TokenHash(String::new()).matches(&stored));
+        assert!(OwnerCredential::SessionFingerprint(fingerprint(&stored)).matches(&stored));
+        assert!(!OwnerCredential::SessionFingerprint(fingerprint(&other)).matches(&stored));
+        // A whole hash is not a fingerprint, nor a fingerprint a hash.
+        assert!(!OwnerCredential::SessionFingerprint(stored.clone()).matches(&stored));
+        assert!(!OwnerCredential::TokenHash(fingerprint(&stored)).matches(&stored));
+    }
+
+    #[test]
+    fn an_upload_is_listed_under_its_name_and_hashed_file() {
+        use wandstore_core::asset::{check_upload, samples};
+        let checked = check_upload("logo.png", Some("image/png"), samples::PNG).unwrap();
+        let info = AssetInfo::from_checked(&checked, 42);
+        assert_eq!(info.name, "logo.png");
+        assert_eq!(info.file, format!("{}.png", checked.sha256));
+        assert_eq!(info.content_type, "image/png");
+        assert_eq!(
+            (info.size, info.created_at_ms),
+            (samples::PNG.len() as u64, 42)
+        );
+        assert_eq!(info.sha256, checked.sha256);
     }
 
     #[test]

@@ -6,7 +6,7 @@ use crate::objects::store_client;
 use crate::{body, env_config, respond};
 use serde::{Deserialize, Serialize};
 use wandstore_core::limits::{self, BodyKind};
-use wandstore_core::owner_access::{PREVIEW_TTL_MS, rfc3339};
+use wandstore_core::owner_access::{PREVIEW_TTL_MS, preview_url, rfc3339};
 use wandstore_core::routes::AdminRoute;
 use wandstore_core::store::StoreSlug;
 use wandstore_protocol::EdgeError;
@@ -117,7 +117,7 @@ pub(crate) fn preview_link(
     let expires = now_ms().saturating_add(PREVIEW_TTL_MS);
     let token = signer.sign_preview(store, expires);
     Ok(PreviewLink {
-        url: format!("{origin}/s/{store}/preview/{token}/"),
+        url: preview_url(origin, store, &token),
         expires_at: rfc3339(expires),
     })
 }

@@ -3,7 +3,6 @@
 
 use super::{StoreState, internal};
 use serde::Deserialize;
-use wandstore_core::owner_access::{fingerprint_matches, hash_matches};
 use wandstore_protocol::owner::{AssetInfo, DeleteAsset, DeletedAsset, OwnerCredential};
 use wandstore_protocol::store::StoreError;
 
@@ -19,13 +18,10 @@ impl StoreState {
             .load_record()
             .map_err(internal)?
             .ok_or(StoreError::NotFound)?;
-        let ok = match credential {
-            OwnerCredential::TokenHash(h) => hash_matches(h, &record.owner_token_hash),
-            OwnerCredential::SessionFingerprint(fp) => {
-                fingerprint_matches(fp, &record.owner_token_hash)
-            }
-        };
-        ok.then_some(()).ok_or(StoreError::Forbidden)
+        credential
+            .matches(&record.owner_token_hash)
+            .then_some(())
+            .ok_or(StoreError::Forbidden)
     }
 
     /// Replaces the owner token's hash.
