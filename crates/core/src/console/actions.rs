@@ -4,7 +4,7 @@
 //! Worker only reads bodies and cookies, asks the store's object and renders.
 
 use super::{BROWSER_COOKIE, CsrfBinding, is_nonce, verify};
-use crate::csrf::FORM_FIELD;
+use crate::csrf::{CsrfError, FORM_FIELD};
 use crate::identity::{CookieSigner, cookie_values};
 use crate::limits::BodyKind;
 use crate::owner_access::{OwnerSession, SESSION_COOKIE, SESSION_TTL_MS, fingerprint};
@@ -162,6 +162,81 @@ pub fn require_multipart(content_type: Option<&str>) -> Result<(), ConsoleRefusa
     }
 }
 
+/// The console's upload form (`multipart/form-data`): the CSRF token and one file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UploadForm {
+    pub csrf: String,
+    /// The file's name as the browser sent it.
+    pub file_name: String,
+    /// The part's declared content type.
+    pub content_type: Option<String>,
+    pub bytes: Vec<u8>,
+}
+
+/// What the next part of an upload form is, by its name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UploadPart {
+    Csrf,
+    File,
+}
+
+/// The upload form's parts as the multipart reader meets them: at most one `csrf` and one
+/// `file`, nothing else (400 for anything other).
+#[derive(Debug, Default)]
+pub struct UploadParts {
+    csrf: Option<String>,
+    file: Option<(String, Option<String>, Vec<u8>)>,
+}
+
+/// The multipart field names the upload form has.
+pub const UPLOAD_FIELDS: [&str; 2] = ["csrf", "file"];
+
+fn bad_upload(message: &str) -> ConsoleRefusal {
+    ConsoleRefusal::new(400, "bad_upload", message)
+}
+
+impl UploadParts {
+    /// Whether a part named `name` may come next, and as what.
+    pub fn next(&self, name: Option<&str>) -> Result<UploadPart, ConsoleRefusal> {
+        match name {
+            Some("csrf") if self.csrf.is_none() => Ok(UploadPart::Csrf),
+            Some("file") if self.file.is_none() => Ok(UploadPart::File),
+            _ => Err(bad_upload(
+                "the upload form has an unexpected or repeated field",
+            )),
+        }
+    }
+
+    pub fn csrf(&mut self, token: String) {
+        self.csrf = Some(token);
+    }
+
+    pub fn file(&mut self, name: String, content_type: Option<String>, bytes: Vec<u8>) {
+        self.file = Some((name, content_type, bytes));
+    }
+
+    /// The form, once every part is read: a named, non-empty file is needed (the token is
+    /// checked later: missing, it is empty).
+    pub fn finish(self) -> Result<UploadForm, ConsoleRefusal> {
+        let choose = || bad_upload("choose a file to upload");
+        let (file_name, content_type, bytes) = self.file.ok_or_else(choose)?;
+        if file_name.is_empty() || bytes.is_empty() {
+            return Err(choose());
+        }
+        Ok(UploadForm {
+            csrf: self.csrf.unwrap_or_default(),
+            file_name,
+            content_type,
+            bytes,
+        })
+    }
+
+    /// A body that is not a readable multipart form (no boundary, broken parts).
+    pub fn unreadable(what: &str) -> ConsoleRefusal {
+        bad_upload(what)
+    }
+}
+
 /// A form field's first value.
 pub fn field<'f>(fields: &'f [(String, String)], name: &str) -> Option<&'f str> {
     fields
@@ -170,15 +245,11 @@ pub fn field<'f>(fields: &'f [(String, String)], name: &str) -> Option<&'f str> 
         .map(|(_, v)| v.as_str())
 }
 
-/// A 403 unless `token` is a console CSRF token for this binding.
-pub fn check_csrf(
-    secret: &[u8],
-    token: &str,
-    binding: CsrfBinding<'_>,
-    now_ms: u64,
-) -> Result<(), ConsoleRefusal> {
-    verify(secret, token, binding, now_ms)
-        .map_err(|e| ConsoleRefusal::new(403, e.code(), e.to_string()))
+impl From<CsrfError> for ConsoleRefusal {
+    /// Every CSRF refusal is a 403.
+    fn from(e: CsrfError) -> Self {
+        ConsoleRefusal::new(403, e.code(), e.to_string())
+    }
 }
 
 /// What a signed-in owner's posted form asks for.
@@ -208,8 +279,8 @@ impl Action {
             ConsoleRoute::Home | ConsoleRoute::SignIn | ConsoleRoute::Upload => return None,
         };
         let token = field(fields, FORM_FIELD).unwrap_or("");
-        let checked = check_csrf(secret, token, CsrfBinding::Session(session), now_ms);
-        Some(checked.and_then(|()| {
+        let checked = verify(secret, token, CsrfBinding::Session(session), now_ms);
+        Some(checked.map_err(ConsoleRefusal::from).and_then(|()| {
             match action {
                 Action::Rollback { .. } => field(fields, "version")
                     .and_then(|v| v.trim().parse::<u32>().ok())
@@ -418,7 +489,7 @@ pub fn read_sign_in(
     let token = field(fields, FORM_FIELD).unwrap_or("");
     let csrf = match browser_nonce {
         Some(nonce) => {
-            check_csrf(secret, token, CsrfBinding::Browser(nonce), now_ms).map_err(|e| e.message)
+            verify(secret, token, CsrfBinding::Browser(nonce), now_ms).map_err(|e| e.to_string())
         }
         None => {
             Err("this browser has no sign-in form open; reload the page and try again".to_owned())

@@ -333,3 +333,43 @@ fn a_failed_limiter_is_a_503_to_retry_in_a_minute() {
         (503, "sign_in_unavailable", Some(60))
     );
 }
+
+#[test]
+fn an_upload_form_has_one_token_and_one_named_non_empty_file() {
+    let mut parts = UploadParts::default();
+    assert_eq!(parts.next(Some("csrf")), Ok(UploadPart::Csrf));
+    parts.csrf("t".into());
+    assert_eq!(
+        parts.next(Some("csrf")).unwrap_err().code,
+        "bad_upload",
+        "repeated"
+    );
+    assert_eq!(parts.next(Some("file")), Ok(UploadPart::File));
+    parts.file("logo.png".into(), Some("image/png".into()), vec![1]);
+    for other in [Some("file"), Some("extra"), Some(""), None] {
+        assert_eq!(parts.next(other).unwrap_err().status, 400, "{other:?}");
+    }
+    let form = parts.finish().unwrap();
+    assert_eq!(
+        form,
+        UploadForm {
+            csrf: "t".into(),
+            file_name: "logo.png".into(),
+            content_type: Some("image/png".into()),
+            bytes: vec![1],
+        }
+    );
+    // No token: an empty one, refused by the CSRF check that follows.
+    let mut no_token = UploadParts::default();
+    no_token.file("a.png".into(), None, vec![1]);
+    assert_eq!(no_token.finish().unwrap().csrf, "");
+    for (name, bytes) in [("", vec![1]), ("a.png", vec![])] {
+        let mut p = UploadParts::default();
+        p.file(name.into(), None, bytes);
+        assert_eq!(p.finish().unwrap_err().message, "choose a file to upload");
+    }
+    assert_eq!(
+        UploadParts::default().finish().unwrap_err().message,
+        "choose a file to upload"
+    );
+}

@@ -302,7 +302,7 @@ async fn upload_asset(
     actions::require_multipart(content_type.as_deref())?;
     let form = upload::read(content_type.as_deref().unwrap_or(""), bytes).await?;
     let binding = CsrfBinding::Session(session);
-    actions::check_csrf(&cx.keys.csrf, &form.csrf, binding, now_ms())?;
+    rules::verify(&cx.keys.csrf, &form.csrf, binding, now_ms()).map_err(ConsoleRefusal::from)?;
     let checked =
         match asset::check_upload(&form.file_name, form.content_type.as_deref(), &form.bytes) {
             Ok(checked) => checked,
