@@ -7,14 +7,14 @@ use super::{BROWSER_COOKIE, CsrfBinding, is_nonce, verify};
 use crate::csrf::{CsrfError, FORM_FIELD};
 use crate::identity::{CookieSigner, cookie_values};
 use crate::limits::BodyKind;
-use crate::owner_access::{OwnerSession, SESSION_COOKIE, SESSION_TTL_MS, fingerprint};
+use crate::owner_access::{Author, OwnerSession, SESSION_COOKIE, SESSION_TTL_MS, fingerprint};
 use crate::routes::ConsoleRoute;
 use crate::secret::hash_token;
 use crate::store::StoreSlug;
 use std::fmt;
 
 /// Who the theme history names for changes made in the console.
-pub const AUTHOR: &str = "owner";
+pub const AUTHOR: Author = Author::Owner;
 /// What a failed sign-in says, whether or not the store exists.
 pub const NOT_RECOGNISED: &str = "store or token not recognised";
 /// The longest owner token a sign-in form may carry (longer: not recognised, never hashed).

@@ -133,7 +133,7 @@ async fn run(
         Action::SaveDraft => return save_draft(&cx, &session, &fields).await,
         Action::Publish => {
             let publish = PublishDraft {
-                author: AUTHOR.to_owned(),
+                author: AUTHOR.name().to_owned(),
                 now_ms: now_ms(),
             };
             store_client::ask(env, &session.store, publish, rid).await
@@ -141,7 +141,7 @@ async fn run(
         Action::Rollback { version } => {
             let rollback = RollbackTheme {
                 version,
-                author: AUTHOR.to_owned(),
+                author: AUTHOR.name().to_owned(),
                 now_ms: now_ms(),
             };
             store_client::ask(env, &session.store, rollback, rid).await
@@ -250,7 +250,7 @@ async fn save_draft(
         Ok(doc) => {
             let put = PutDraft {
                 body: doc.to_string(),
-                author: AUTHOR.to_owned(),
+                author: AUTHOR.name().to_owned(),
                 now_ms: now_ms(),
             };
             match store_client::ask(cx.env, &session.store, put, cx.rid).await {
