@@ -6,6 +6,8 @@
 //!   record, syncs);
 //! - [`owner`]: what StoreConfig answers about the store's owner and assets;
 //! - [`theme`]: the store's theme: the snapshot pages use, the draft, publishing, history;
+//! - [`theme_ledger`]: the theme history's rules, sans-IO: what a draft, publish or roll
+//!   back writes (R2 key, metadata, history row, pointer) and answers;
 //! - [`personalization`]: what StoreConfig answers about personalization (settings,
 //!   candidates, the daily budget, the gateway breakers, counters and the report);
 //! - [`registry`]: what StoreRegistry answers (the list of stores, custom domains);
@@ -28,6 +30,7 @@ pub mod registry;
 pub mod shopper;
 pub mod store;
 pub mod theme;
+pub mod theme_ledger;
 pub mod wire;
 
 pub use edge::EdgeError;

@@ -95,7 +95,7 @@ impl DurableObject for StoreConfig {
             }
             StoreQuestion::RecordAsset(q) => answer(&q, s.record_asset(&q.asset)),
             StoreQuestion::ListAssets(q) => answer(&q, s.assets()),
-            StoreQuestion::DeleteAsset(q) => answer(&q, s.delete_asset(&q.name)),
+            StoreQuestion::DeleteAsset(q) => answer(&q, s.delete_asset(&q)),
             StoreQuestion::ShowTheme(q) => answer(&q, s.theme_overview()),
             StoreQuestion::PutDraft(q) => answer(&q, s.put_draft(&q.body, &q.author, q.now_ms)),
             StoreQuestion::Publish(q) => {
