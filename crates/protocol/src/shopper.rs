@@ -194,6 +194,7 @@ mod tests {
             hint_used: false,
             upstream_calls: 3,
             upstream_ms: 120,
+            rate_limited: true,
         };
         assert_eq!(ObjectReport::from_header(&r.to_header()), Some(r));
         assert_eq!(
