@@ -104,6 +104,13 @@ fn main() {
             Ok(())
         },
     ));
+    trials.push(Trial::test(
+        "backups::a_restore_spans_alarms_and_survives_a_restart",
+        || {
+            backups::a_restore_spans_alarms_and_survives_a_restart();
+            Ok(())
+        },
+    ));
     trials.push(Trial::test("durability::count_survives_a_restart", || {
         storefront::count_survives_a_restart();
         Ok(())

@@ -43,6 +43,6 @@ pub use crypto::BackupKey;
 pub use id::BackupId;
 pub use manifest::{BackupReason, Manifest, ManifestSummary};
 pub use restore::{RestoreCheck, RestorePlan, RestoreRefusal, plan_restore};
-pub use restore_run::{RestoreOutcome, RestoreRun, RestoreStep};
+pub use restore_run::{Allowance, RestoreRun, RestoreState, RestoreStatus, RestoreStep};
 pub use retention::RetentionPolicy;
 pub use run::{BackupRun, Step};

@@ -68,6 +68,12 @@ pub enum RestoreRefusal {
     },
     /// The record's token does not open with this backup secret, or the record is unreadable.
     Record(String),
+    /// The theme file's pointer or history is unreadable, or its published body is not text.
+    ThemeUnreadable(String),
+    /// The published theme version's body is not in THEMES.
+    ThemeBodyMissing { version: u32 },
+    /// The published theme version's body in THEMES does not match its SHA-256.
+    ThemeBodyChanged { version: u32 },
 }
 
 impl RestoreRefusal {
@@ -85,6 +91,9 @@ impl RestoreRefusal {
             RestoreRefusal::MalformedLine { .. } => "backup_malformed_line",
             RestoreRefusal::LineCount { .. } => "backup_line_count",
             RestoreRefusal::Record(_) => "backup_record_unreadable",
+            RestoreRefusal::ThemeUnreadable(_) => "backup_theme_unreadable",
+            RestoreRefusal::ThemeBodyMissing { .. } => "backup_theme_body_missing",
+            RestoreRefusal::ThemeBodyChanged { .. } => "backup_theme_body_changed",
         }
     }
 
@@ -134,6 +143,14 @@ impl fmt::Display for RestoreRefusal {
                 found,
             } => write!(f, "{file} has {found} lines; the manifest says {expected}"),
             RestoreRefusal::Record(m) => write!(f, "store.ndjson: {m}"),
+            RestoreRefusal::ThemeUnreadable(m) => write!(f, "theme.ndjson: {m}"),
+            RestoreRefusal::ThemeBodyMissing { version } => {
+                write!(f, "theme version {version}'s body is not in THEMES")
+            }
+            RestoreRefusal::ThemeBodyChanged { version } => write!(
+                f,
+                "theme version {version}'s body does not match its SHA-256"
+            ),
         }
     }
 }

@@ -53,6 +53,7 @@ pub enum StoreQuestion {
     IndexCart(crate::backup::IndexCart),
     StartBackup(crate::backup::StartBackup),
     Restore(crate::backup::RestoreBackup),
+    ShowRestore(crate::backup::ShowRestore),
     GetPersonalization(GetPersonalization),
     PutPersonalization(PutPersonalization),
     Personalize(Personalize),

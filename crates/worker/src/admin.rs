@@ -138,6 +138,9 @@ pub async fn handle(
         (AdminRoute::Restore(_), Some(store)) => {
             crate::backups_api::restore(req, env, &store, rid).await
         }
+        (AdminRoute::RestoreStatus(_), Some(store)) => {
+            crate::backups_api::restore_status(env, &store, rid).await
+        }
         (route, _) => Err(EdgeError::internal(format!(
             "{route:?} is not an admin route"
         ))),

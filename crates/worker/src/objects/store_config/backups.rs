@@ -8,7 +8,7 @@ use super::{StoreState, internal};
 use crate::objects::shopper_client;
 use crate::{random, sql};
 use futures::future::join_all;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use std::collections::HashMap;
 use wandstore_backup::keys::{data_prefix, manifest_prefix, parse_manifest_key};
 use wandstore_backup::manifest::SUMMARY_METADATA;
@@ -23,6 +23,7 @@ use wandstore_core::backup_events::{BackupFailed, BackupFinished};
 use wandstore_core::events::Event;
 use wandstore_core::store::StoreSlug;
 use wandstore_protocol::backup::{BackupStarted, ReadCart, StartBackup};
+use wandstore_protocol::restore_theme::ThemePointer;
 use wandstore_protocol::store::{StoreError, Unavailable};
 use wandstore_protocol::theme::ThemeVersion;
 use worker::{Bucket, HttpMetadata};
@@ -68,12 +69,6 @@ fn policy(s: &StoreState) -> RetentionPolicy {
         hourly: var("BACKUP_KEEP_HOURLY", default.hourly),
         daily: var("BACKUP_KEEP_DAILY", default.daily),
     }
-}
-
-/// The theme pointer as a backup holds it.
-#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
-pub(super) struct ThemePointer {
-    pub published: Option<u32>,
 }
 
 #[derive(Deserialize)]
@@ -129,6 +124,14 @@ impl StoreState {
         let store = record.slug.clone();
         let row = self.backup_row().map_err(internal)?;
         let running = self.stored_run().map_err(internal)?;
+        if self.restore_active() {
+            return Ok(BackupStarted {
+                store,
+                backup: None,
+                done: false,
+                skipped: Some("restoring".into()),
+            });
+        }
         if let Some(run) = running.filter(|r| !r.is_abandoned(q.now_ms)) {
             return Ok(BackupStarted {
                 store,
@@ -188,12 +191,23 @@ impl StoreState {
         page_budget: u32,
         rid: &str,
     ) -> Result<bool, StoreError> {
+        self.drive_backup_pages(page_budget, rid)
+            .await
+            .map(|(done, _)| done)
+    }
+
+    /// [`Self::drive_backup`], also answering how many cart pages it read.
+    pub(super) async fn drive_backup_pages(
+        &self,
+        page_budget: u32,
+        rid: &str,
+    ) -> Result<(bool, u32), StoreError> {
         if self.backup_busy.replace(true) {
-            return Ok(false);
+            return Ok((false, 0));
         }
         let result = self.drive_steps(page_budget, rid).await;
         self.backup_busy.set(false);
-        let done = match result {
+        let (done, pages) = match result {
             Ok(done) => done,
             Err(e) => {
                 let run = self.stored_run().ok().flatten();
@@ -213,10 +227,10 @@ impl StoreState {
         if !done {
             self.wake_in(1_000).await?;
         }
-        Ok(done)
+        Ok((done, pages))
     }
 
-    async fn wake_in(&self, ms: u64) -> Result<(), StoreError> {
+    pub(super) async fn wake_in(&self, ms: u64) -> Result<(), StoreError> {
         let at = worker::js_sys::Date::new(&worker::wasm_bindgen::JsValue::from_f64(
             now_ms().saturating_add(ms) as f64,
         ));
@@ -227,9 +241,9 @@ impl StoreState {
             .map_err(internal)
     }
 
-    async fn drive_steps(&self, page_budget: u32, rid: &str) -> Result<bool, StoreError> {
+    async fn drive_steps(&self, page_budget: u32, rid: &str) -> Result<(bool, u32), StoreError> {
         let Some(mut run) = self.stored_run().map_err(internal)? else {
-            return Ok(true);
+            return Ok((true, 0));
         };
         let bad_run = |e: wandstore_backup::run::RunError| StoreError::Internal {
             message: e.to_string(),
@@ -255,7 +269,7 @@ impl StoreState {
                 } => {
                     if pages >= page_budget {
                         self.save_run(Some(&run)).map_err(internal)?;
-                        return Ok(false);
+                        return Ok((false, pages));
                     }
                     pages += 1;
                     let read_at = now_ms();
@@ -303,7 +317,7 @@ impl StoreState {
                 }
                 Step::Done => {
                     self.save_run(None).map_err(internal)?;
-                    return Ok(true);
+                    return Ok((true, pages));
                 }
             }
             self.save_run(Some(&run)).map_err(internal)?;

@@ -46,6 +46,8 @@ pub struct StoreState {
     pub(super) publishing: Cell<bool>,
     /// A backup run is doing I/O (its steps never overlap).
     pub(super) backup_busy: Cell<bool>,
+    /// A restore run is doing I/O (its steps never overlap).
+    pub(super) restore_busy: Cell<bool>,
 }
 
 impl StoreState {
@@ -67,6 +69,7 @@ impl StoreState {
             published: RefCell::new(None),
             publishing: Cell::new(false),
             backup_busy: Cell::new(false),
+            restore_busy: Cell::new(false),
         }
     }
 
