@@ -15,6 +15,7 @@ mod owner;
 mod pages;
 mod personalization;
 mod platform;
+mod storage;
 mod storefront;
 mod support;
 mod themes;
@@ -74,6 +75,7 @@ fn main() {
         .chain(backups::TESTS)
         .chain(console::TESTS)
         .chain(personalization::TESTS)
+        .chain(storage::TESTS)
     {
         let ctx = Arc::clone(&ctx);
         let test = *test;

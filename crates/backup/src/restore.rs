@@ -382,6 +382,63 @@ impl RestoreCheck {
     }
 }
 
+/// What [`RestoreCheck::verify_file`] found: the theme file's contents (its published body
+/// is checked next, against THEMES), or nothing more to check.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Verified {
+    Theme(ThemeBackup),
+    Done,
+}
+
+impl RestoreCheck {
+    /// Verifies and reads one file of any kind (`key` opens the record).
+    pub fn verify_file(
+        &self,
+        kind: FileKind,
+        bytes: Option<&[u8]>,
+        key: &BackupKey,
+    ) -> Result<Verified, RestoreRefusal> {
+        match kind {
+            FileKind::Store => self.read_record(bytes, key).map(|_| Verified::Done),
+            FileKind::Theme => self.read_theme(bytes).map(Verified::Theme),
+            FileKind::Settings => self.read_settings(bytes).map(|_| Verified::Done),
+            FileKind::Carts(_) => self.read_carts(kind, bytes).map(|_| Verified::Done),
+        }
+    }
+
+    /// Verifies and reads the three base files (record, theme, settings) as a restore writes
+    /// them back.
+    pub fn read_base(
+        &self,
+        [store, theme, settings]: [Option<&[u8]>; 3],
+        key: &BackupKey,
+    ) -> Result<(StoreRecord, ThemeBackup, SettingsBackup), RestoreRefusal> {
+        Ok((
+            self.read_record(store, key)?,
+            self.read_theme(theme)?,
+            self.read_settings(settings)?,
+        ))
+    }
+
+    /// Verifies a cart file and answers its carts `skip..skip + take`.
+    pub fn read_cart_page(
+        &self,
+        kind: FileKind,
+        bytes: Option<&[u8]>,
+        skip: u64,
+        take: u64,
+    ) -> Result<Vec<ShopperCart>, RestoreRefusal> {
+        let skip = usize::try_from(skip).unwrap_or(usize::MAX);
+        let take = usize::try_from(take).unwrap_or(usize::MAX);
+        Ok(self
+            .read_carts(kind, bytes)?
+            .into_iter()
+            .skip(skip)
+            .take(take)
+            .collect())
+    }
+}
+
 /// The manifest's file list: known names, no duplicates, the three base files, cart pages
 /// numbered 1..=n without gaps, and counts that add up.
 fn check_file_list(m: &Manifest) -> Result<(), RestoreRefusal> {

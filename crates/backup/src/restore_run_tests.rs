@@ -1,5 +1,6 @@
 use super::*;
 use crate::keys::manifest_key;
+use crate::restore::Verified;
 use crate::test_support::*;
 use std::collections::{BTreeMap, HashMap};
 
@@ -67,14 +68,14 @@ fn play(bucket: &Bucket, mut run: RestoreRun, index: &mut Index) -> (RestoreRun,
             match &step {
                 RestoreStep::Verify { kind, key: k } => {
                     let bytes = bucket.get(k).map(Vec::as_slice);
-                    let result = match kind {
-                        FileKind::Store => c.read_record(bytes, &key()).map(|_| ()),
-                        FileKind::Theme => c.read_theme(bytes).map(|_| ()),
-                        FileKind::Settings => c.read_settings(bytes).map(|_| ()),
-                        FileKind::Carts(_) => c.read_carts(*kind, bytes).map(|_| ()),
-                    };
-                    match result {
-                        Ok(()) => run.verified(*kind, T0).expect("in order"),
+                    match c.verify_file(*kind, bytes, &key()) {
+                        Ok(found) => {
+                            assert_eq!(
+                                matches!(found, Verified::Theme(_)),
+                                *kind == FileKind::Theme
+                            );
+                            run.verified(*kind, T0).expect("in order");
+                        }
                         Err(refusal) => run.refused(&refusal, T0),
                     }
                 }
@@ -88,9 +89,13 @@ fn play(bucket: &Bucket, mut run: RestoreRun, index: &mut Index) -> (RestoreRun,
                     allowance.spend_backup(1);
                     continue;
                 }
-                RestoreStep::ApplyStore { .. } => {
+                RestoreStep::ApplyStore { keys, .. } => {
                     played.writes.push("store");
-                    run.store_applied(2, Some(2), T0).expect("in order");
+                    let files = keys.each_ref().map(|k| bucket.get(k).map(Vec::as_slice));
+                    let (record, theme, _) = c.read_base(files, &key()).expect("verified");
+                    assert_eq!(record.slug, slug("outlet"));
+                    run.store_applied(theme.versions.len() as u64, Some(2), T0)
+                        .expect("in order");
                 }
                 RestoreStep::ApplyCarts {
                     kind,
@@ -99,14 +104,9 @@ fn play(bucket: &Bucket, mut run: RestoreRun, index: &mut Index) -> (RestoreRun,
                     take,
                 } => {
                     played.writes.push("carts");
-                    let carts = c
-                        .read_carts(*kind, bucket.get(k).map(Vec::as_slice))
+                    let page = c
+                        .read_cart_page(*kind, bucket.get(k).map(Vec::as_slice), *skip, *take)
                         .expect("verified");
-                    let page: Vec<_> = carts
-                        .into_iter()
-                        .skip(*skip as usize)
-                        .take(*take as usize)
-                        .collect();
                     let lines: u64 = page.iter().map(|c| c.lines.len() as u64).sum();
                     for cart in &page {
                         index.insert(

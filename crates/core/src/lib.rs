@@ -35,6 +35,7 @@ pub mod routes;
 pub mod secret;
 pub mod shopper_events;
 pub mod signed;
+pub mod storage;
 pub mod store;
 pub mod tenant;
 pub mod tuning;

@@ -37,9 +37,13 @@ pub struct BackupStarted {
     pub backup: Option<BackupId>,
     /// The manifest is written: the backup is listed.
     pub done: bool,
-    /// Why no new run started (`running`, `not_due`).
+    /// Why no new run started (`running`, `not_due`, `restoring`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub skipped: Option<String>,
+    /// The store's StoreConfig storage in bytes (its SQLite database), for the registry's
+    /// record of store sizes (`core::storage`).
+    #[serde(default)]
+    pub used_bytes: u64,
 }
 
 /// Restore the store from one of its backups (the Worker's `POST /admin/stores/{slug}/restore`):

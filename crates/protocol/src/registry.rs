@@ -14,6 +14,8 @@ pub enum RegistryQuestion {
     Lookup(LookupDomain),
     Write(WriteEntry),
     Forget(ForgetStore),
+    RecordSizes(RecordSizes),
+    ShowStorage(ShowStorage),
 }
 
 questions! {
@@ -22,6 +24,8 @@ questions! {
     LookupDomain => Lookup -> Option<StoreSlug>;
     WriteEntry => Write -> ();
     ForgetStore => Forget -> bool;
+    RecordSizes => RecordSizes -> ();
+    ShowStorage => ShowStorage -> StorageReport;
 }
 
 /// Every registered store, by slug.
@@ -45,6 +49,33 @@ pub struct WriteEntry {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ForgetStore {
     pub slug: StoreSlug,
+}
+
+/// One store's StoreConfig storage, as it reported it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StoreSize {
+    pub store: StoreSlug,
+    pub used_bytes: u64,
+}
+
+/// Keep these stores' latest sizes (`core::storage`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecordSizes {
+    pub sizes: Vec<StoreSize>,
+    pub now_ms: u64,
+}
+
+/// The registry's own size and the `limit` largest stores' last reported sizes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ShowStorage {
+    pub limit: u32,
+}
+
+/// What [`ShowStorage`] answers: `stores` as (slug, bytes), largest first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StorageReport {
+    pub registry_bytes: u64,
+    pub stores: Vec<(String, u64)>,
 }
 
 #[cfg(test)]

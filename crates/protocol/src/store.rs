@@ -273,6 +273,9 @@ pub struct ObjectMetrics {
     /// Times the upstream's breaker opened since then.
     #[serde(default)]
     pub breaker_opens: u64,
+    /// The object's SQLite storage against its limit.
+    #[serde(default)]
+    pub storage: Option<wandstore_core::storage::StorageUse>,
 }
 
 /// A dependency that cannot answer now, and when to try again.

@@ -80,6 +80,7 @@ pub async fn handle(
                 &serde_json::json!({
                     "isolate": metrics,
                     "server_error_rate": metrics.server_error_rate(),
+                    "storage": crate::storage_report::largest(env, rid).await,
                 }),
             ))
         }

@@ -115,6 +115,7 @@ pub async fn start(mut req: Request, env: &Env, rid: &str) -> Result<Response, E
             }
         }
     }
+    crate::storage_report::record(env, &out.backups, rid).await;
     Ok(respond::json(202, &out))
 }
 

@@ -16,7 +16,7 @@ use wandstore_backup::retention::{Listed, to_delete};
 use wandstore_backup::run::{DEFAULT_PAGE_SIZE, pages_per_invocation};
 use wandstore_backup::schedule::{StoreBackupState, due_stores};
 use wandstore_backup::{
-    BackupId, BackupKey, BackupReason, BackupRun, RetentionPolicy, SettingsBackup, ShopperCart,
+    BackupId, BackupKey, BackupReason, BackupRun, BackupSettings, SettingsBackup, ShopperCart,
     Step, ThemeBackup, contents,
 };
 use wandstore_core::backup_events::{BackupFailed, BackupFinished};
@@ -55,20 +55,9 @@ pub(super) fn backup_key(s: &StoreState) -> Result<BackupKey, StoreError> {
     })
 }
 
-/// How many backups to keep: `BACKUP_KEEP_HOURLY` / `BACKUP_KEEP_DAILY` (48 and 14).
-fn policy(s: &StoreState) -> RetentionPolicy {
-    let default = RetentionPolicy::default();
-    let var = |name: &str, fallback: u32| {
-        s.env
-            .var(name)
-            .ok()
-            .and_then(|v| v.to_string().trim().parse().ok())
-            .unwrap_or(fallback)
-    };
-    RetentionPolicy {
-        hourly: var("BACKUP_KEEP_HOURLY", default.hourly),
-        daily: var("BACKUP_KEEP_DAILY", default.daily),
-    }
+/// The operator's backup knobs from `[vars]`.
+pub(super) fn settings(s: &StoreState) -> BackupSettings {
+    BackupSettings::from_vars(|name| s.env.var(name).ok().map(|v| v.to_string()))
 }
 
 #[derive(Deserialize)]
@@ -92,7 +81,7 @@ impl StoreState {
             .ok_or_else(|| worker::Error::RustError("backup_state has no row".into()))
     }
 
-    fn stored_run(&self) -> worker::Result<Option<BackupRun>> {
+    pub(super) fn stored_run(&self) -> worker::Result<Option<BackupRun>> {
         self.backup_row()?
             .run
             .map(|json| {
@@ -124,21 +113,18 @@ impl StoreState {
         let store = record.slug.clone();
         let row = self.backup_row().map_err(internal)?;
         let running = self.stored_run().map_err(internal)?;
+        let answer = |backup: Option<BackupId>, done: bool, skipped: Option<&str>| BackupStarted {
+            store: store.clone(),
+            backup,
+            done,
+            skipped: skipped.map(str::to_owned),
+            used_bytes: self.used_bytes(),
+        };
         if self.restore_active() {
-            return Ok(BackupStarted {
-                store,
-                backup: None,
-                done: false,
-                skipped: Some("restoring".into()),
-            });
+            return Ok(answer(None, false, Some("restoring")));
         }
         if let Some(run) = running.filter(|r| !r.is_abandoned(q.now_ms)) {
-            return Ok(BackupStarted {
-                store,
-                backup: Some(run.id),
-                done: false,
-                skipped: Some("running".into()),
-            });
+            return Ok(answer(Some(run.id), false, Some("running")));
         }
         if q.reason == BackupReason::Scheduled {
             let state = StoreBackupState {
@@ -147,24 +133,14 @@ impl StoreState {
                 running_since_ms: None,
             };
             if due_stores(&[state], q.now_ms).is_empty() {
-                return Ok(BackupStarted {
-                    store,
-                    backup: None,
-                    done: false,
-                    skipped: Some("not_due".into()),
-                });
+                return Ok(answer(None, false, Some("not_due")));
             }
         }
         let id = self.begin_run(&store, q.reason, q.now_ms)?;
         let done = self
             .drive_backup(pages_per_invocation(DEFAULT_PAGE_SIZE), rid)
             .await?;
-        Ok(BackupStarted {
-            store,
-            backup: Some(id),
-            done,
-            skipped: None,
-        })
+        Ok(answer(Some(id), done, None))
     }
 
     /// Stores a new run (the key is checked first, so a missing secret fails here).
@@ -303,7 +279,11 @@ impl StoreState {
                             vec![started],
                         )
                         .map_err(internal)?;
-                    let pruned = self.prune(&run.store, &run.id).await;
+                    let pruned = if run.reason.prunes() {
+                        self.prune(&run.store, &run.id).await
+                    } else {
+                        0
+                    };
                     let event = BackupFinished {
                         store: run.store.to_string(),
                         backup: run.id.to_string(),
@@ -414,7 +394,7 @@ impl StoreState {
             }
         }
         let mut pruned = 0;
-        for id in to_delete(&listed, policy(self)) {
+        for id in to_delete(&listed, settings(self).retention) {
             if &id == keep {
                 continue;
             }

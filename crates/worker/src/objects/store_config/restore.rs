@@ -12,6 +12,7 @@ use crate::{random, sql};
 use futures::future::join_all;
 use std::rc::Rc;
 use wandstore_backup::keys::manifest_key;
+use wandstore_backup::restore::Verified;
 use wandstore_backup::restore_run::{NEXT_INVOCATION_MS, RETRY_AFTER_MS};
 use wandstore_backup::{
     Allowance, BackupId, BackupKey, BackupReason, RestoreCheck, RestoreRefusal, RestoreRun,
@@ -40,15 +41,6 @@ fn refused(r: &RestoreRefusal) -> StoreError {
         code: r.code().to_owned(),
         message: r.to_string(),
     }
-}
-
-/// Carts written or cleared per step: `RESTORE_PAGE_SIZE` (default 200).
-fn page_size(s: &StoreState) -> u32 {
-    s.env
-        .var("RESTORE_PAGE_SIZE")
-        .ok()
-        .and_then(|v| v.to_string().trim().parse().ok())
-        .unwrap_or(wandstore_backup::run::DEFAULT_PAGE_SIZE)
 }
 
 /// What the steps of one invocation read from: the backup's bucket, its checked manifest and
@@ -129,7 +121,7 @@ impl StoreState {
                 "a restore of this store is running; see GET /admin/stores/{slug}/restore",
             ));
         }
-        if self.backup_busy.get() || self.stored_run_id().is_some() {
+        if self.backup_busy.get() || self.stored_run().map_err(internal)?.is_some() {
             return Err(conflict(
                 "backup_in_progress",
                 "a backup of this store is running; try again when it is done",
@@ -149,7 +141,8 @@ impl StoreState {
                 message: e.to_string(),
             }
         })?;
-        let run = RestoreRun::start(id, &check, existed, page_size(self), now);
+        let page_size = super::backups::settings(self).restore_page_size;
+        let run = RestoreRun::start(id, &check, existed, page_size, now);
         self.save_restore(Some(&run))?;
         let run = match self.drive_restore(rid).await {
             Ok(Some(run)) => run,
@@ -278,21 +271,12 @@ impl StoreState {
         match (step, source.as_ref()) {
             (RestoreStep::Verify { kind, key }, Some(src)) => {
                 let bytes = read(&src.bucket, key).await?;
-                let bytes = bytes.as_deref();
-                let checked = match kind {
-                    wandstore_backup::keys::FileKind::Store => {
-                        src.check.read_record(bytes, &src.key).map(|_| ())
+                let checked = match src.check.verify_file(*kind, bytes.as_deref(), &src.key) {
+                    Ok(Verified::Theme(theme)) => {
+                        self.theme_to_restore(&run.store, &theme).await?.map(|_| ())
                     }
-                    wandstore_backup::keys::FileKind::Theme => match src.check.read_theme(bytes) {
-                        Ok(theme) => self.theme_to_restore(&run.store, &theme).await?.map(|_| ()),
-                        Err(r) => Err(r),
-                    },
-                    wandstore_backup::keys::FileKind::Settings => {
-                        src.check.read_settings(bytes).map(|_| ())
-                    }
-                    wandstore_backup::keys::FileKind::Carts(_) => {
-                        src.check.read_carts(*kind, bytes).map(|_| ())
-                    }
+                    Ok(Verified::Done) => Ok(()),
+                    Err(r) => Err(r),
                 };
                 match checked {
                     Ok(()) => run.verified(*kind, now).map_err(bad)?,
@@ -314,19 +298,14 @@ impl StoreState {
                 run.safety_backup_taken(id, now).map_err(bad)?;
             }
             (RestoreStep::ApplyStore { keys, claim }, Some(src)) => {
-                let [store_key, theme_key, settings_key] = keys;
-                let record = src
-                    .check
-                    .read_record(read(&src.bucket, store_key).await?.as_deref(), &src.key);
-                let theme = src
-                    .check
-                    .read_theme(read(&src.bucket, theme_key).await?.as_deref());
-                let settings = src
-                    .check
-                    .read_settings(read(&src.bucket, settings_key).await?.as_deref());
-                let (record, theme) = match (record, theme, settings) {
-                    (Ok(record), Ok(theme), Ok(_)) => (record, theme),
-                    (Err(r), _, _) | (_, Err(r), _) | (_, _, Err(r)) => {
+                let mut files = Vec::with_capacity(3);
+                for key in keys {
+                    files.push(read(&src.bucket, key).await?);
+                }
+                let base = [0, 1, 2].map(|i| files.get(i).and_then(Option::as_deref));
+                let (record, theme) = match src.check.read_base(base, &src.key) {
+                    Ok((record, theme, _)) => (record, theme),
+                    Err(r) => {
                         run.refused(&r, now);
                         return Ok(Next::Continue);
                     }
@@ -367,9 +346,10 @@ impl StoreState {
                 },
                 Some(src),
             ) => {
+                let bytes = read(&src.bucket, key).await?;
                 let carts = match src
                     .check
-                    .read_carts(*kind, read(&src.bucket, key).await?.as_deref())
+                    .read_cart_page(*kind, bytes.as_deref(), *skip, *take)
                 {
                     Ok(carts) => carts,
                     Err(r) => {
@@ -377,12 +357,8 @@ impl StoreState {
                         return Ok(Next::Continue);
                     }
                 };
-                let page: Vec<(ShopperId, Vec<CartLine>)> = carts
-                    .into_iter()
-                    .skip(usize::try_from(*skip).unwrap_or(usize::MAX))
-                    .take(usize::try_from(*take).unwrap_or(usize::MAX))
-                    .map(|c| (c.shopper, c.lines))
-                    .collect();
+                let page: Vec<(ShopperId, Vec<CartLine>)> =
+                    carts.into_iter().map(|c| (c.shopper, c.lines)).collect();
                 self.replace_carts(&run.store, &page, rid).await?;
                 let mark = run.id.to_string();
                 for (shopper, _) in &page {
@@ -526,14 +502,6 @@ impl StoreState {
             }
         }
         Ok(())
-    }
-
-    fn stored_run_id(&self) -> Option<String> {
-        let rows: Vec<RunRow> = self
-            .db
-            .rows("SELECT run FROM backup_state WHERE id = 1", None)
-            .ok()?;
-        rows.into_iter().next().and_then(|r| r.run)
     }
 }
 

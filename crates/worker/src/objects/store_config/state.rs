@@ -102,7 +102,18 @@ impl StoreState {
             since_ms: self.started_at_ms,
             upstream_errors: self.upstream_errors.borrow().clone(),
             breaker_opens: self.breaker_opens.get(),
+            storage: self.load_record().ok().flatten().map(|r| {
+                wandstore_core::storage::StorageUse::store_config(
+                    r.slug.as_str(),
+                    self.used_bytes(),
+                )
+            }),
         }
+    }
+
+    /// The object's SQLite database size in bytes.
+    pub fn used_bytes(&self) -> u64 {
+        self.state.storage().sql().database_size() as u64
     }
 
     /// The breaker as it is now (read from SQLite on first use).
