@@ -572,21 +572,6 @@ fn cargo_xtask_backups_and_restore_use_these_routes(ctx: &Ctx) {
     wait_for_accent(&ctx.url, "/s/bk-xtask/", "#dd0001");
 }
 
-/// The shared stack's context for a stack of a test's own.
-fn ctx_of(stack: &TestStack) -> Ctx {
-    Ctx {
-        url: stack.url(),
-        admin_token: stack.stack.admin_token().unwrap_or_default().to_owned(),
-        devshop_url: stack.stack.devshop_url().unwrap_or_default().to_owned(),
-        outlet_token: stack
-            .stack
-            .shop_token("outlet")
-            .unwrap_or_default()
-            .to_owned(),
-        state_dir: stack.state_dir(),
-    }
-}
-
 /// `GET /admin/stores/{slug}/restore` until the restore is no longer running.
 fn finished_restore(ctx: &Ctx, slug: &str) -> Value {
     let path = format!("/admin/stores/{slug}/restore");
@@ -613,7 +598,7 @@ fn finished_restore(ctx: &Ctx, slug: &str) -> Value {
 pub fn a_restore_spans_alarms_and_survives_a_restart() {
     const VARS: &[(&str, &str)] = &[("RESTORE_PAGE_SIZE", "1")];
     let mut stack = TestStack::start_with(VARS).unwrap_or_else(|e| panic!("{e}"));
-    let ctx = ctx_of(&stack);
+    let ctx = Ctx::of(&stack);
     let slug = "bk-alarms";
     let base = "/s/bk-alarms/";
     let _ = store_with_owner(&ctx, slug);
@@ -658,7 +643,7 @@ pub fn a_restore_spans_alarms_and_survives_a_restart() {
     // The stack stops mid-run and starts again on its state.
     stack.stack.stop();
     stack.stack = TestStack::start_in(&stack.state_dir(), VARS).unwrap_or_else(|e| panic!("{e}"));
-    let ctx = ctx_of(&stack);
+    let ctx = Ctx::of(&stack);
     let done = finished_restore(&ctx, slug);
     assert_eq!(done["status"], "restored", "{done}");
     assert_eq!(done["run"], run.as_str());

@@ -43,13 +43,7 @@ fn main() {
         }
     };
     let ctx = Arc::new(match &shared {
-        Some(s) => Ctx {
-            url: s.url(),
-            admin_token: s.stack.admin_token().unwrap_or_default().to_owned(),
-            devshop_url: s.stack.devshop_url().unwrap_or_default().to_owned(),
-            outlet_token: s.stack.shop_token("outlet").unwrap_or_default().to_owned(),
-            state_dir: s.state_dir(),
-        },
+        Some(s) => Ctx::of(s),
         None => Ctx {
             url: String::new(),
             admin_token: String::new(),

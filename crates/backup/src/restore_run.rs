@@ -208,6 +208,16 @@ impl RestoreStep {
         }
     }
 
+    /// Whether the step reads the backup (its manifest and files).
+    pub fn reads_backup(&self) -> bool {
+        matches!(
+            self,
+            RestoreStep::Verify { .. }
+                | RestoreStep::ApplyStore { .. }
+                | RestoreStep::ApplyCarts { .. }
+        )
+    }
+
     /// The pages the step counts against [`PAGES_PER_INVOCATION`].
     pub fn pages(&self) -> u32 {
         match self {
@@ -576,6 +586,18 @@ impl RestoreRun {
     /// True while nothing has been written (verifying, or refused while verifying).
     pub fn changed_nothing(&self) -> bool {
         !self.writing
+    }
+
+    /// Whether this run keeps a new restore of the store from starting: it is running and
+    /// not stalled.
+    pub fn blocks_new(&self, now_ms: u64) -> bool {
+        !self.is_done() && !self.is_stalled(now_ms)
+    }
+
+    /// The refusal the request that started the run answers: a file failed its check before
+    /// anything was written (later refusals show in the status).
+    pub fn refused_before_writing(&self) -> Option<&RestoreProblem> {
+        self.refused.as_ref().filter(|_| !self.writing)
     }
 
     /// Running but without progress for [`ABANDON_AFTER_MS`]: a new restore may replace it.

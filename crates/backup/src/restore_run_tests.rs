@@ -187,6 +187,7 @@ fn a_good_backup_is_verified_whole_then_written_back_in_order() {
     );
     assert!(!status.reclaimed);
     assert_eq!(status.error, None);
+    assert_eq!(run.refused_before_writing(), None);
     assert_eq!(
         played.invocations.len(),
         1,
@@ -255,6 +256,11 @@ fn a_tampered_last_file_is_refused_before_any_write() {
     assert!(played.writes.is_empty(), "{:?}", played.writes);
     assert!(run.changed_nothing());
     assert_eq!(index.len(), 5);
+    assert!(!run.blocks_new(T0));
+    assert!(
+        run.refused_before_writing()
+            .is_some_and(|e| e.code == "backup_checksum_mismatch")
+    );
     let status = run.status(T0);
     assert_eq!(status.status, RestoreState::Refused);
     assert!(status.is_finished());
@@ -302,6 +308,7 @@ fn a_deleted_store_is_claimed_again_without_a_safety_backup() {
 fn a_failed_attempt_shows_until_the_run_moves_and_a_stalled_run_is_failed() {
     let bucket = bucket();
     let mut run = RestoreRun::start(run_id(), &check(&bucket), true, 200, T0);
+    assert!(run.blocks_new(T0));
     run.attempt_failed("r2_unavailable", "backup storage failed".into());
     let status = run.status(T0 + 1);
     assert_eq!(status.status, RestoreState::Running);
@@ -310,6 +317,10 @@ fn a_failed_attempt_shows_until_the_run_moves_and_a_stalled_run_is_failed() {
     assert_eq!(run.status(T0 + 2).error, None);
     assert!(!run.is_stalled(T0 + 2 + ABANDON_AFTER_MS - 1));
     assert!(run.is_stalled(T0 + 2 + ABANDON_AFTER_MS));
+    assert!(
+        !run.blocks_new(T0 + 2 + ABANDON_AFTER_MS),
+        "a stalled run is replaced"
+    );
     let stalled = run.status(T0 + 2 + ABANDON_AFTER_MS);
     assert_eq!(stalled.status, RestoreState::Failed);
     assert!(stalled.is_finished());
@@ -368,6 +379,8 @@ fn marks_decide_which_carts_are_cleared() {
 fn the_allowance_keeps_an_invocation_within_its_subrequests() {
     let mut a = Allowance::per_invocation();
     assert!(!a.allows(&RestoreStep::Done));
+    assert!(!RestoreStep::Resync.reads_backup());
+    assert!(!RestoreStep::StartSafetyBackup.reads_backup());
     let big = RestoreStep::ClearOthers {
         after: None,
         limit: 5000,
@@ -392,6 +405,8 @@ fn the_allowance_keeps_an_invocation_within_its_subrequests() {
         pages += 1;
     }
     assert_eq!(pages, PAGES_PER_INVOCATION);
+    assert!(page.reads_backup(), "a cart file is read again");
+    assert!(!big.reads_backup(), "clearing reads the index only");
     assert!(spent <= SUBREQUEST_LIMIT - SUBREQUEST_RESERVE);
     assert_eq!(Allowance::per_invocation().backup_pages(), 4);
     assert_eq!(a.backup_pages(), 1, "at least one");

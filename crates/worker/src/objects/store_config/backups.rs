@@ -62,7 +62,6 @@ pub(super) fn settings(s: &StoreState) -> BackupSettings {
 
 #[derive(Deserialize)]
 struct StateRow {
-    run: Option<String>,
     last_backup_ms: Option<i64>,
 }
 
@@ -72,31 +71,22 @@ fn now_ms() -> u64 {
 
 impl StoreState {
     fn backup_row(&self) -> worker::Result<StateRow> {
-        let rows: Vec<StateRow> = self.db.rows(
-            "SELECT run, last_backup_ms FROM backup_state WHERE id = 1",
-            None,
-        )?;
+        let rows: Vec<StateRow> = self
+            .db
+            .rows("SELECT last_backup_ms FROM backup_state WHERE id = 1", None)?;
         rows.into_iter()
             .next()
             .ok_or_else(|| worker::Error::RustError("backup_state has no row".into()))
     }
 
     pub(super) fn stored_run(&self) -> worker::Result<Option<BackupRun>> {
-        self.backup_row()?
-            .run
-            .map(|json| {
-                serde_json::from_str(&json)
-                    .map_err(|e| worker::Error::RustError(format!("stored backup run: {e}")))
-            })
-            .transpose()
+        self.db
+            .json_cell("SELECT run AS json FROM backup_state WHERE id = 1")
     }
 
     fn save_run(&self, run: Option<&BackupRun>) -> worker::Result<()> {
-        let json = run.map(serde_json::to_string).transpose()?;
-        self.db.run(
-            "UPDATE backup_state SET run = ? WHERE id = 1",
-            vec![json.into()],
-        )
+        self.db
+            .set_json_cell("UPDATE backup_state SET run = ? WHERE id = 1", run)
     }
 
     /// Starts a backup (see `protocol::backup::StartBackup`) and runs it as far as this

@@ -10,11 +10,6 @@ use wandstore_protocol::backup::IndexCart;
 use wandstore_protocol::store::StoreError;
 
 #[derive(Deserialize)]
-struct ShopperRow {
-    shopper: String,
-}
-
-#[derive(Deserialize)]
 struct MarkedRow {
     shopper: String,
     restored_by: Option<String>,
@@ -48,17 +43,8 @@ impl StoreState {
         after: Option<&ShopperId>,
         limit: u32,
     ) -> worker::Result<Vec<ShopperId>> {
-        let rows: Vec<ShopperRow> = self.db.rows(
-            "SELECT shopper FROM cart_index WHERE shopper > ? ORDER BY shopper LIMIT ?",
-            vec![
-                after.map_or("", ShopperId::as_str).into(),
-                sql::int(u64::from(limit))?,
-            ],
-        )?;
-        Ok(rows
-            .into_iter()
-            .filter_map(|r| ShopperId::parse(&r.shopper))
-            .collect())
+        let page = self.cart_marks(after, limit)?;
+        Ok(page.into_iter().map(|(shopper, _)| shopper).collect())
     }
 
     /// Up to `limit` index entries after `after` with the restore that last wrote each cart.

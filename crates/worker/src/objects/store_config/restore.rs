@@ -16,7 +16,7 @@ use wandstore_backup::restore::Verified;
 use wandstore_backup::restore_run::{NEXT_INVOCATION_MS, RETRY_AFTER_MS};
 use wandstore_backup::{
     Allowance, BackupId, BackupKey, BackupReason, RestoreCheck, RestoreRefusal, RestoreRun,
-    RestoreState, RestoreStatus, RestoreStep, ThemeBackup,
+    RestoreStatus, RestoreStep, ThemeBackup,
 };
 use wandstore_core::backup_events::RestoreLogged;
 use wandstore_core::cart::CartLine;
@@ -51,46 +51,23 @@ struct Source {
     key: BackupKey,
 }
 
-/// Whether the invocation goes on after a step.
+/// How a step ended: the invocation goes on, stops here, or a file failed its check.
 enum Next {
     Continue,
     Yield,
-}
-
-#[derive(serde::Deserialize)]
-struct RunRow {
-    run: Option<String>,
+    Refused(RestoreRefusal),
 }
 
 impl StoreState {
     fn stored_restore(&self) -> Result<Option<RestoreRun>, StoreError> {
-        let rows: Vec<RunRow> = self
-            .db
-            .rows("SELECT run FROM restore_state WHERE id = 1", None)
-            .map_err(internal)?;
-        rows.into_iter()
-            .next()
-            .and_then(|r| r.run)
-            .map(|json| {
-                serde_json::from_str(&json).map_err(|e| StoreError::Internal {
-                    message: format!("stored restore run: {e}"),
-                })
-            })
-            .transpose()
+        self.db
+            .json_cell("SELECT run AS json FROM restore_state WHERE id = 1")
+            .map_err(internal)
     }
 
     fn save_restore(&self, run: Option<&RestoreRun>) -> Result<(), StoreError> {
-        let json =
-            run.map(serde_json::to_string)
-                .transpose()
-                .map_err(|e| StoreError::Internal {
-                    message: e.to_string(),
-                })?;
         self.db
-            .run(
-                "UPDATE restore_state SET run = ? WHERE id = 1",
-                vec![json.into()],
-            )
+            .set_json_cell("UPDATE restore_state SET run = ? WHERE id = 1", run)
             .map_err(internal)
     }
 
@@ -101,7 +78,7 @@ impl StoreState {
                 .stored_restore()
                 .ok()
                 .flatten()
-                .is_some_and(|r| !r.is_done() && !r.is_stalled(now_ms()))
+                .is_some_and(|r| r.blocks_new(now_ms()))
     }
 
     /// Starts a restore: refusals found before anything is written answer here; the rest
@@ -154,15 +131,12 @@ impl StoreState {
             }
             Err(_) => self.stored_restore()?.unwrap_or(run),
         };
-        let status = run.status(now_ms());
-        match (&status.status, &status.error) {
-            (RestoreState::Refused, Some(e)) if run.changed_nothing() => {
-                Err(StoreError::BackupRefused {
-                    code: e.code.clone(),
-                    message: e.message.clone(),
-                })
-            }
-            _ => Ok(status),
+        match run.refused_before_writing() {
+            Some(e) => Err(StoreError::BackupRefused {
+                code: e.code.clone(),
+                message: e.message.clone(),
+            }),
+            None => Ok(run.status(now_ms())),
         }
     }
 
@@ -215,10 +189,14 @@ impl StoreState {
                 .restore_step(&mut run, &step, &mut allowance, &mut source, rid)
                 .await;
             match next {
-                Ok(Next::Continue) => self.save_restore(Some(&run))?,
-                Ok(Next::Yield) => {
+                Ok(next) => {
+                    if let Next::Refused(r) = &next {
+                        run.refused(r, now_ms());
+                    }
                     self.save_restore(Some(&run))?;
-                    break;
+                    if matches!(next, Next::Yield) {
+                        break;
+                    }
                 }
                 Err(e) => {
                     let code = wandstore_protocol::EdgeError::from(e.clone()).code;
@@ -252,7 +230,7 @@ impl StoreState {
         let bad = |e: wandstore_backup::restore_run::OutOfOrder| StoreError::Internal {
             message: e.to_string(),
         };
-        if source.is_none() && step_reads_backup(step) {
+        if source.is_none() && step.reads_backup() {
             let found = match self.source(&run.store, &run.backup).await {
                 Err(StoreError::Missing { .. }) => Err(RestoreRefusal::MissingFile {
                     file: "the manifest".into(),
@@ -261,10 +239,7 @@ impl StoreState {
             };
             match found {
                 Ok(s) => *source = Some(s),
-                Err(r) => {
-                    run.refused(&r, now);
-                    return Ok(Next::Continue);
-                }
+                Err(r) => return Ok(Next::Refused(r)),
             }
         }
         allowance.spend(step);
@@ -278,10 +253,10 @@ impl StoreState {
                     Ok(Verified::Done) => Ok(()),
                     Err(r) => Err(r),
                 };
-                match checked {
-                    Ok(()) => run.verified(*kind, now).map_err(bad)?,
-                    Err(r) => run.refused(&r, now),
+                if let Err(r) = checked {
+                    return Ok(Next::Refused(r));
                 }
+                run.verified(*kind, now).map_err(bad)?;
             }
             (RestoreStep::StartSafetyBackup, _) => {
                 let id = self.begin_run(&run.store, BackupReason::BeforeRestore, now)?;
@@ -305,17 +280,11 @@ impl StoreState {
                 let base = [0, 1, 2].map(|i| files.get(i).and_then(Option::as_deref));
                 let (record, theme) = match src.check.read_base(base, &src.key) {
                     Ok((record, theme, _)) => (record, theme),
-                    Err(r) => {
-                        run.refused(&r, now);
-                        return Ok(Next::Continue);
-                    }
+                    Err(r) => return Ok(Next::Refused(r)),
                 };
                 let (theme, body) = match self.theme_to_restore(&run.store, &theme).await? {
                     Ok(t) => t,
-                    Err(r) => {
-                        run.refused(&r, now);
-                        return Ok(Next::Continue);
-                    }
+                    Err(r) => return Ok(Next::Refused(r)),
                 };
                 let entry = WriteEntry {
                     entry: RegistryEntry::from(&record),
@@ -352,10 +321,7 @@ impl StoreState {
                     .read_cart_page(*kind, bytes.as_deref(), *skip, *take)
                 {
                     Ok(carts) => carts,
-                    Err(r) => {
-                        run.refused(&r, now);
-                        return Ok(Next::Continue);
-                    }
+                    Err(r) => return Ok(Next::Refused(r)),
                 };
                 let page: Vec<(ShopperId, Vec<CartLine>)> =
                     carts.into_iter().map(|c| (c.shopper, c.lines)).collect();
@@ -530,15 +496,6 @@ fn run_changed_nothing(s: &StoreState) -> bool {
         .ok()
         .flatten()
         .is_none_or(|r| r.changed_nothing())
-}
-
-fn step_reads_backup(step: &RestoreStep) -> bool {
-    matches!(
-        step,
-        RestoreStep::Verify { .. }
-            | RestoreStep::ApplyStore { .. }
-            | RestoreStep::ApplyCarts { .. }
-    )
 }
 
 async fn read(bucket: &worker::Bucket, key: &str) -> Result<Option<Vec<u8>>, StoreError> {
