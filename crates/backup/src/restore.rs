@@ -74,6 +74,9 @@ pub enum RestoreRefusal {
     ThemeBodyMissing { version: u32 },
     /// The published theme version's body in THEMES does not match its SHA-256.
     ThemeBodyChanged { version: u32 },
+    /// The registry refused the restored store's entry (a custom domain another store took
+    /// since the backup, or a slug claimed by another restore).
+    Registry(String),
 }
 
 impl RestoreRefusal {
@@ -94,6 +97,7 @@ impl RestoreRefusal {
             RestoreRefusal::ThemeUnreadable(_) => "backup_theme_unreadable",
             RestoreRefusal::ThemeBodyMissing { .. } => "backup_theme_body_missing",
             RestoreRefusal::ThemeBodyChanged { .. } => "backup_theme_body_changed",
+            RestoreRefusal::Registry(_) => "backup_registry_refused",
         }
     }
 
@@ -147,6 +151,7 @@ impl fmt::Display for RestoreRefusal {
             RestoreRefusal::ThemeBodyMissing { version } => {
                 write!(f, "theme version {version}'s body is not in THEMES")
             }
+            RestoreRefusal::Registry(m) => write!(f, "the registry refused the store: {m}"),
             RestoreRefusal::ThemeBodyChanged { version } => write!(
                 f,
                 "theme version {version}'s body does not match its SHA-256"

@@ -100,6 +100,29 @@ mod tests {
     }
 
     #[test]
+    fn store_sizes_cross_the_wire_typed() {
+        let q = RecordSizes {
+            sizes: vec![StoreSize {
+                store: StoreSlug::parse("acme").unwrap(),
+                used_bytes: 4096,
+            }],
+            now_ms: 7,
+        };
+        let body = encode_question(q.clone()).unwrap();
+        let back: RegistryQuestion = decode_question(body.as_bytes()).unwrap();
+        assert!(matches!(back, RegistryQuestion::RecordSizes(r) if r == q));
+        let report: Result<StorageReport, RegistryRefusal> = Ok(StorageReport {
+            registry_bytes: 12_288,
+            stores: vec![("acme".into(), 4096)],
+        });
+        let wire = encode_reply::<ShowStorage>(&report);
+        assert_eq!(decode_reply::<ShowStorage>(wire.as_bytes()), Ok(report));
+        let bad =
+            br#"{"record_sizes":{"sizes":[{"store":"NOT A SLUG","used_bytes":1}],"now_ms":1}}"#;
+        assert!(decode_question::<RegistryQuestion>(bad).is_err());
+    }
+
+    #[test]
     fn an_invalid_slug_in_an_answer_is_malformed() {
         assert!(decode_reply::<LookupDomain>(br#"{"Ok":"NOT A SLUG"}"#).is_err());
     }

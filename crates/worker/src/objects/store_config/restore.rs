@@ -292,11 +292,17 @@ impl StoreState {
                 };
                 match registry_client::ask(&self.env, entry, rid).await {
                     Ok(()) => {}
-                    Err(AskError::Refused(
-                        RegistryRefusal::SlugTaken { .. } | RegistryRefusal::UnknownStore { .. },
-                    )) => {
-                        run.claim_refused(now).map_err(bad)?;
-                        return Ok(Next::Continue);
+                    // A replay finds its own claim (once); any other refusal ends the run.
+                    Err(AskError::Refused(refusal)) => {
+                        let replayed = matches!(
+                            refusal,
+                            RegistryRefusal::SlugTaken { .. }
+                                | RegistryRefusal::UnknownStore { .. }
+                        ) && run.claim_refused(now).is_ok();
+                        if replayed {
+                            return Ok(Next::Continue);
+                        }
+                        return Ok(Next::Refused(RestoreRefusal::Registry(refusal.to_string())));
                     }
                     Err(e) => return Err(e.into()),
                 }
