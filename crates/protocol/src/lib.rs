@@ -12,7 +12,7 @@
 //!   candidates, the daily budget, the gateway breakers, counters and the report);
 //! - [`registry`]: what StoreRegistry answers (the list of stores, custom domains);
 //! - [`backup`]: StoreConfig's cart index, backups and restore; a shopper object's cart
-//!   questions;
+//!   questions; [`restore_theme`]: the theme a restore puts back;
 //! - [`shopper`]: who a request forwarded to a ShopperStorefront is for;
 //! - [`edge`]: the one error type the Worker renders, as JSON for APIs or a themed page for
 //!   browsers, with `From` conversions from every typed error.
@@ -27,6 +27,7 @@ pub mod guard;
 pub mod owner;
 pub mod personalization;
 pub mod registry;
+pub mod restore_theme;
 pub mod shopper;
 pub mod store;
 pub mod theme;
