@@ -1,10 +1,11 @@
 //! "Recommended for you" on the home page, personalized: the shopper's events (already in
 //! their SQLite) become a profile and candidates in StoreConfig (which holds the catalog);
-//! the block shows a fresh stored model suggestion (`data-source="ai"`), else the baseline
-//! ranking (`baseline`, or `holdout` for the holdout group). A model refresh is only ever
-//! scheduled after the response (`wait_until`, see `ai_refresh`), when
-//! `wandstore_ai::rules::decide` allows it. Impressions, clicks (`?rec=` on the block's links)
-//! and adds to cart from those clicks are counted by source in StoreConfig, after the response.
+//! `wandstore_ai::block` decides what shows (`data-source` `ai`, `baseline` or `holdout`),
+//! what is counted and whether a model refresh starts after the response (`wait_until`,
+//! see `ai_refresh`). Impressions, clicks (`?rec=` on the block's links) and adds to cart
+//! from those clicks wait in the shopper's SQLite (`wandstore_ai::tally`) and are sent to
+//! StoreConfig in one batch by the object's alarm (`retention`), not one call per page.
+//! This file only reads and writes rows and asks StoreConfig.
 
 use super::ShopperStorefront;
 use super::ai_refresh::{self, RefreshJob};
@@ -14,46 +15,31 @@ use crate::sql::{self, Db};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use std::rc::Rc;
-use wandstore_ai::page::{PageInput, StoredSuggestion, choose};
-use wandstore_ai::prompt::Prompt;
-use wandstore_ai::report::{Interaction, PersonalizationCounters, Source};
-use wandstore_ai::request::CallContext;
-use wandstore_ai::rules::{self, DailyBudget, RefreshDecision, RefreshInput};
-use wandstore_core::catalog_question::MAX_SEEN;
-use wandstore_core::shopper_events::{ShopperEvent, recent_products};
-use wandstore_core::store::SNAPSHOT_TTL_MS;
+use wandstore_ai::block::{self, BlockInput, PROFILE_EVENTS, RecClick, ShopperAiState};
+use wandstore_ai::page::StoredSuggestion;
+use wandstore_ai::report::PersonalizationCounters;
+use wandstore_ai::report::{Interaction, Source};
+use wandstore_ai::tally::{PendingCounts, Send, moves_alarm};
+use wandstore_core::shopper_events::ShopperEvent;
+use wandstore_core::store::{SNAPSHOT_TTL_MS, StoreSlug};
 use wandstore_protocol::EdgeError;
 use wandstore_protocol::personalization::{Personalize, Personalized, RecordPersonalization};
 use wandstore_protocol::shopper::ShopperContext;
 use wandstore_render::Recommendation;
-
-/// Products the block shows at most (the theme's section may show fewer).
-const BLOCK_SIZE: usize = 12;
-/// Candidates asked for (the prompt's list).
-const CANDIDATES: usize = 50;
-/// Events the profile is rebuilt from.
-const PROFILE_EVENTS: u32 = 100;
-/// Entries per dimension in the prompt's taste summary.
-const SUMMARY_ENTRIES: usize = 5;
+use worker::Env;
 
 /// Keys of the shopper's `ai_state` table.
 const SUGGESTION: &str = "suggestion";
 const OPTED_OUT: &str = "opted_out";
 const LAST_REFRESH: &str = "last_refresh_ms";
 const REC_CLICK: &str = "rec_click";
+const PENDING: &str = "pending_counts";
 
 /// The block as the page renders it.
 pub struct Block {
     pub cards: Vec<Recommendation>,
     pub source: Source,
     pub headline: Option<String>,
-}
-
-/// The last recommendation the shopper followed: an add of this product counts for `source`.
-#[derive(serde::Serialize, Deserialize)]
-struct RecClick {
-    handle: String,
-    source: Source,
 }
 
 #[derive(Deserialize)]
@@ -80,7 +66,7 @@ fn get_state<T: DeserializeOwned>(db: &Db, key: &str) -> worker::Result<Option<T
         .and_then(|r| serde_json::from_str(&r.json).ok()))
 }
 
-pub(super) fn set_state(db: &Db, key: &str, value: &impl serde::Serialize) -> worker::Result<()> {
+fn set_state(db: &Db, key: &str, value: &impl serde::Serialize) -> worker::Result<()> {
     db.run(
         "INSERT INTO ai_state (key, json) VALUES (?, ?)
          ON CONFLICT (key) DO UPDATE SET json = excluded.json",
@@ -88,30 +74,60 @@ pub(super) fn set_state(db: &Db, key: &str, value: &impl serde::Serialize) -> wo
     )
 }
 
-/// Counts one interaction for `source` in StoreConfig, after the response.
-fn count_later(
-    object: &ShopperStorefront,
-    ctx: &ShopperContext,
-    source: Source,
-    what: Interaction,
-) {
-    let mut counts = PersonalizationCounters::default();
-    counts.record(source, what);
-    let (env, store, rid) = (
-        object.env.clone(),
-        ctx.store.clone(),
-        ctx.request_id.clone(),
-    );
-    object.state.wait_until(async move {
-        let q = RecordPersonalization {
-            counts,
-            breakers: None,
-        };
-        if let Err(e) = store_client::ask(&env, &store, q, &rid).await {
-            let e = EdgeError::from(e);
-            worker::console_error!("personalization counts not recorded: {}", e.message);
-        }
-    });
+/// The counts waiting to be sent, with the store to send them to (the alarm has no request
+/// to learn it from).
+#[derive(Default, serde::Serialize, Deserialize)]
+pub(super) struct Pending {
+    pub store: Option<StoreSlug>,
+    #[serde(flatten)]
+    pub counts: PendingCounts,
+}
+
+fn log_failure(result: worker::Result<()>) {
+    if let Err(e) = result {
+        worker::console_error!("personalization counts not kept: {e}");
+    }
+}
+
+/// Moves the object's alarm to fire by `at` (never later than it already would).
+pub(super) async fn alarm_by(storage: &worker::Storage, at: u64) -> worker::Result<()> {
+    let current = storage.get_alarm().await?.map(|ms| ms.max(0) as u64);
+    if moves_alarm(current, at) {
+        storage.set_alarm(super::retention::at(at)).await?;
+    }
+    Ok(())
+}
+
+/// Sends counts to StoreConfig in one question. On failure they wait again (with any
+/// counted meanwhile): answers the time to send them then.
+pub(super) async fn send_counts(
+    env: &Env,
+    db: &Db,
+    store: &StoreSlug,
+    counts: PersonalizationCounters,
+) -> worker::Result<Option<u64>> {
+    let q = RecordPersonalization {
+        counts: counts.clone(),
+        breakers: None,
+    };
+    let Err(e) = store_client::ask(env, store, q, "").await else {
+        return Ok(None);
+    };
+    let e = EdgeError::from(e);
+    worker::console_error!("personalization counts not recorded: {}", e.message);
+    let mut waiting = pending(db)?;
+    let at = waiting.counts.send_failed(&counts, now_ms());
+    set_pending(db, &waiting)?;
+    Ok(Some(at))
+}
+
+/// The counts waiting (none when absent or unreadable).
+pub(super) fn pending(db: &Db) -> worker::Result<Pending> {
+    Ok(get_state(db, PENDING)?.unwrap_or_default())
+}
+
+pub(super) fn set_pending(db: &Db, pending: &Pending) -> worker::Result<()> {
+    set_state(db, PENDING, pending)
 }
 
 impl ShopperStorefront {
@@ -132,6 +148,48 @@ impl ShopperStorefront {
         Ok(events)
     }
 
+    fn ai_state(&self) -> worker::Result<ShopperAiState> {
+        Ok(ShopperAiState {
+            suggestion: get_state(&self.db, SUGGESTION)?,
+            opted_out: get_state(&self.db, OPTED_OUT)?.unwrap_or(false),
+            last_refresh_ms: get_state(&self.db, LAST_REFRESH)?,
+        })
+    }
+
+    /// Counts one interaction with the block: sent now (after the response) when it is a
+    /// new source's impression, else with the next batch, whose time the alarm is moved to.
+    fn count(&self, ctx: &ShopperContext, source: Source, what: Interaction) -> worker::Result<()> {
+        let mut waiting = pending(&self.db)?;
+        let send = waiting.counts.record(source, what, now_ms());
+        waiting.store = Some(ctx.store.clone());
+        let now = (send == Send::Now).then(|| waiting.counts.take_all());
+        set_pending(&self.db, &waiting)?;
+        let (env, db, storage, store) = (
+            self.env.clone(),
+            self.db.clone(),
+            self.state.storage(),
+            ctx.store.clone(),
+        );
+        match (send, now) {
+            (Send::Now, Some(counts)) => self.state.wait_until(async move {
+                match send_counts(&env, &db, &store, counts).await {
+                    Ok(Some(retry_at)) => log_failure(alarm_by(&storage, retry_at).await),
+                    other => log_failure(other.map(|_| ())),
+                }
+            }),
+            (Send::AlarmAt(at), _) => self
+                .state
+                .wait_until(async move { log_failure(alarm_by(&storage, at).await) }),
+            _ => {}
+        }
+        Ok(())
+    }
+
+    /// Counts, logging a failure: a count never fails a page.
+    fn count_or_log(&self, ctx: &ShopperContext, source: Source, what: Interaction) {
+        log_failure(self.count(ctx, source, what));
+    }
+
     /// The block for the home page, or `None` (no history yet, or it could not be built:
     /// the page never fails for it).
     pub(super) async fn personalized_block(&self, page: &PageRequest<'_>) -> Option<Block> {
@@ -147,67 +205,63 @@ impl ShopperStorefront {
     async fn build_block(&self, page: &PageRequest<'_>) -> Result<Option<Block>, EdgeError> {
         let ctx = page.ctx;
         let events = self.timed_events().map_err(EdgeError::internal)?;
-        let Some(last_event_ms) = events.last().map(|(_, at)| *at) else {
+        let state = if self.unrecorded.get() {
+            ShopperAiState::default()
+        } else {
+            self.ai_state().map_err(EdgeError::internal)?
+        };
+        let cart: Vec<String> = (self.cart_lines().map_err(EdgeError::internal)?)
+            .into_iter()
+            .map(|l| l.product_handle)
+            .collect();
+        let Some(wanted) = block::wanted(&events, &cart, &state) else {
             return Ok(None);
         };
-        let settings = page.personalization;
-        let (suggestion, opted_out, last_refresh) = if self.unrecorded.get() {
-            (None, false, None)
-        } else {
-            (
-                get_state::<StoredSuggestion>(&self.db, SUGGESTION).map_err(EdgeError::internal)?,
-                get_state::<bool>(&self.db, OPTED_OUT)
-                    .map_err(EdgeError::internal)?
-                    .unwrap_or(false),
-                get_state::<u64>(&self.db, LAST_REFRESH).map_err(EdgeError::internal)?,
-            )
-        };
-        // Recently seen products and the cart's are not recommended back.
-        let mut exclude = recent_products(events.iter().rev().map(|(e, _)| e.clone()), MAX_SEEN);
-        for line in self.cart_lines().map_err(EdgeError::internal)? {
-            if !exclude.contains(&line.product_handle) {
-                exclude.push(line.product_handle);
-            }
-        }
+        let last_event_ms = events.last().map_or(0, |(_, at)| *at);
         let now = now_ms();
-        let also = suggestion
-            .as_ref()
-            .map(|s| s.handles.clone())
-            .unwrap_or_default();
-        let material = self
-            .personalize(
-                ctx,
-                Personalize {
-                    events,
-                    exclude,
-                    also,
-                    max: CANDIDATES,
-                    now_ms: now,
-                },
-            )
-            .await?;
-        // The holdout is a comparison group of a running experiment: with personalization
-        // switched off everyone sees the plain baseline.
-        let holdout = settings.enabled
-            && rules::in_holdout(
-                ctx.store.as_str(),
-                ctx.shopper.as_str(),
-                settings.holdout_pct,
-            );
-        let ai_allowed = settings.enabled && !opted_out;
-        let baseline = material.candidates.baseline(BLOCK_SIZE);
-        let chosen = choose(
-            PageInput {
-                stored: suggestion.as_ref(),
-                baseline: &baseline,
-                ai_allowed,
-                holdout,
-                n: BLOCK_SIZE,
+        let q = Personalize {
+            events,
+            exclude: wanted.exclude,
+            also: wanted.also,
+            max: block::CANDIDATES,
+            now_ms: now,
+        };
+        let material = self.personalize(ctx, q).await?;
+        let gateway = crate::ai_config::gateway(&self.env);
+        let plan = block::plan(
+            BlockInput {
+                settings: page.personalization,
+                state: &state,
+                store: ctx.store.as_str(),
+                shopper: ctx.shopper.as_str(),
+                profile: &material.profile,
+                candidates: &material.candidates,
+                last_event_ms,
+                recorded: !self.unrecorded.get() && !ctx.preview,
+                gateway: gateway.is_some(),
+                request_id: &ctx.request_id,
                 now_ms: now,
             },
             |h| material.cards.iter().any(|c| c.handle == h),
         );
-        let cards: Vec<Recommendation> = chosen
+        if plan.impression {
+            self.count_or_log(ctx, plan.shown.source, Interaction::Impression);
+        }
+        if let (Some(refresh), Some(config)) = (plan.refresh, gateway) {
+            // Written before the response: another page of this shopper does not start a
+            // second refresh.
+            set_state(&self.db, LAST_REFRESH, &now).map_err(EdgeError::internal)?;
+            let job = RefreshJob {
+                env: self.env.clone(),
+                db: self.db.clone(),
+                store: ctx.store.clone(),
+                config,
+                plan: refresh,
+            };
+            self.state.wait_until(ai_refresh::run(job));
+        }
+        let cards: Vec<Recommendation> = plan
+            .shown
             .handles
             .iter()
             .filter_map(|h| material.cards.iter().find(|c| &c.handle == h))
@@ -216,26 +270,10 @@ impl ShopperStorefront {
                 reason: None,
             })
             .collect();
-        if cards.is_empty() {
-            return Ok(None);
-        }
-        if !self.unrecorded.get() && !ctx.preview {
-            count_later(self, ctx, chosen.source, Interaction::Impression);
-            self.maybe_refresh(
-                page,
-                &material,
-                opted_out,
-                holdout,
-                last_refresh,
-                last_event_ms,
-                now,
-            )
-            .map_err(EdgeError::internal)?;
-        }
-        Ok(Some(Block {
+        Ok((!cards.is_empty()).then_some(Block {
             cards,
-            source: chosen.source,
-            headline: chosen.headline,
+            source: plan.shown.source,
+            headline: plan.shown.headline,
         }))
     }
 
@@ -264,73 +302,6 @@ impl ShopperStorefront {
         Ok(answer)
     }
 
-    /// Schedules a model refresh after the response when the rules allow one. The exact
-    /// budget is spent in StoreConfig by the refresh itself; the local check only saves a
-    /// call when the answer is known to be no.
-    #[allow(clippy::too_many_arguments)]
-    fn maybe_refresh(
-        &self,
-        page: &PageRequest<'_>,
-        material: &Personalized,
-        opted_out: bool,
-        holdout: bool,
-        last_refresh: Option<u64>,
-        last_event_ms: u64,
-        now: u64,
-    ) -> worker::Result<()> {
-        let settings = page.personalization;
-        let Some(config) = crate::ai_config::gateway(&self.env) else {
-            return Ok(());
-        };
-        let due = rules::refresh_due(
-            last_refresh,
-            Some(last_event_ms),
-            now,
-            settings.refresh_minutes,
-        );
-        let decision = rules::decide(
-            RefreshInput {
-                settings,
-                opted_out,
-                holdout,
-                due,
-                candidates: material.candidates.candidates.len(),
-                now_ms: now,
-            },
-            &mut DailyBudget::default(),
-        );
-        if decision != RefreshDecision::Call {
-            return Ok(());
-        }
-        // Written before the response: another page of this shopper does not start a second
-        // refresh.
-        set_state(&self.db, LAST_REFRESH, &now)?;
-        let set = material.candidates.clone();
-        let ctx = CallContext {
-            store: page.ctx.store.to_string(),
-            segment: material.profile.segment(),
-            candidate_hash: set.hash(),
-            request_id: page.ctx.request_id.clone(),
-            brand_voice: settings.brand_voice.clone(),
-        };
-        let prompt = Prompt::build(
-            &material.profile.summary(SUMMARY_ENTRIES),
-            &set,
-            &settings.brand_voice,
-        );
-        let job = RefreshJob {
-            env: self.env.clone(),
-            db: self.db.clone(),
-            store: page.ctx.store.clone(),
-            config,
-            ctx,
-            prompt,
-            set,
-        };
-        self.state.wait_until(ai_refresh::run(job));
-        Ok(())
-    }
-
     /// `POST personalization`: the shopper's opt-out form (CSRF-checked), then back home.
     /// `choice=off` opts out, `choice=on` opts back in; anything else is a 400.
     pub(super) fn personalization_form(
@@ -343,15 +314,11 @@ impl ShopperStorefront {
             .iter()
             .find(|(k, _)| k == "choice")
             .map(|(_, v)| v.as_str());
-        let opted_out = match choice {
-            Some("off") => true,
-            Some("on") => false,
-            _ => {
-                return Err(EdgeError::bad_request(
-                    "bad_choice",
-                    "choose “on” or “off” for personalized recommendations",
-                ));
-            }
+        let Some(opted_out) = block::opt_out_choice(choice) else {
+            return Err(EdgeError::bad_request(
+                "bad_choice",
+                "choose “on” or “off” for personalized recommendations",
+            ));
         };
         set_state(&self.db, OPTED_OUT, &opted_out).map_err(EdgeError::internal)?;
         Ok(crate::respond::see_other(&page.ctx.base))
@@ -369,49 +336,36 @@ impl ShopperStorefront {
     /// A product page reached from the block (`?rec=ai|baseline|holdout`): counts a click
     /// and remembers it, so adding this product counts for the same source.
     pub(super) fn note_recommendation_click(&self, page: &PageRequest<'_>, handle: &str) {
-        let source = match page.param("rec") {
-            Some("ai") => Source::Ai,
-            Some("baseline") => Source::Baseline,
-            Some("holdout") => Source::Holdout,
-            _ => return,
-        };
-        if self.unrecorded.get() || page.ctx.preview {
+        let recorded = !self.unrecorded.get() && !page.ctx.preview;
+        let Some(click) = block::followed(page.param("rec"), handle, recorded) else {
             return;
-        }
-        let click = RecClick {
-            handle: handle.to_owned(),
-            source,
         };
         if set_state(&self.db, REC_CLICK, &click).is_ok() {
-            count_later(self, page.ctx, source, Interaction::Click);
+            self.count_or_log(page.ctx, click.source, Interaction::Click);
         }
     }
 
-    /// After a cart add of `variant`: counts an add for the recommendation it came from.
+    /// After a cart add of `variant`: counts an add for the recommendation it came from
+    /// (once: the remembered click is forgotten).
     pub(super) fn note_added_variant(&self, ctx: &ShopperContext, variant: &str) {
         let Ok(lines) = self.cart_lines() else {
             return;
         };
-        if let Some(line) = lines.iter().find(|l| l.variant_id == variant) {
-            self.note_recommendation_add(ctx, &line.product_handle);
-        }
-    }
-
-    /// After a cart add of `handle`: if it is the product last followed from the block, an
-    /// add to cart counts for that source (once).
-    fn note_recommendation_add(&self, ctx: &ShopperContext, handle: &str) {
-        let Ok(Some(click)) = get_state::<RecClick>(&self.db, REC_CLICK) else {
+        let Some(line) = lines.iter().find(|l| l.variant_id == variant) else {
             return;
         };
-        if click.handle != handle {
+        let Ok(click) = get_state::<RecClick>(&self.db, REC_CLICK) else {
             return;
-        }
+        };
+        let Some(source) = block::added(click.as_ref(), &line.product_handle) else {
+            return;
+        };
         if self
             .db
             .run("DELETE FROM ai_state WHERE key = ?", vec![REC_CLICK.into()])
             .is_ok()
         {
-            count_later(self, ctx, click.source, Interaction::AddToCart);
+            self.count_or_log(ctx, source, Interaction::AddToCart);
         }
     }
 }
