@@ -3,9 +3,8 @@
 //! `wandstore_ai::block` decides what shows (`data-source` `ai`, `baseline` or `holdout`),
 //! what is counted and whether a model refresh starts after the response (`wait_until`,
 //! see `ai_refresh`). Impressions, clicks (`?rec=` on the block's links) and adds to cart
-//! from those clicks wait in the shopper's SQLite (`wandstore_ai::tally`) and are sent to
-//! StoreConfig in one batch by the object's alarm (`retention`), not one call per page.
-//! This file only reads and writes rows and asks StoreConfig.
+//! from those clicks are counted by `ai_counts`. This file only reads and writes rows, asks
+//! StoreConfig and performs the plan.
 
 use super::ShopperStorefront;
 use super::ai_refresh::{self, RefreshJob};
@@ -17,23 +16,19 @@ use serde::de::DeserializeOwned;
 use std::rc::Rc;
 use wandstore_ai::block::{self, BlockInput, PROFILE_EVENTS, RecClick, ShopperAiState};
 use wandstore_ai::page::StoredSuggestion;
-use wandstore_ai::report::PersonalizationCounters;
 use wandstore_ai::report::{Interaction, Source};
-use wandstore_ai::tally::{PendingCounts, Send, moves_alarm};
 use wandstore_core::shopper_events::ShopperEvent;
-use wandstore_core::store::{SNAPSHOT_TTL_MS, StoreSlug};
+use wandstore_core::store::SNAPSHOT_TTL_MS;
 use wandstore_protocol::EdgeError;
-use wandstore_protocol::personalization::{Personalize, Personalized, RecordPersonalization};
+use wandstore_protocol::personalization::{Personalize, Personalized};
 use wandstore_protocol::shopper::ShopperContext;
 use wandstore_render::Recommendation;
-use worker::Env;
 
 /// Keys of the shopper's `ai_state` table.
 const SUGGESTION: &str = "suggestion";
 const OPTED_OUT: &str = "opted_out";
 const LAST_REFRESH: &str = "last_refresh_ms";
 const REC_CLICK: &str = "rec_click";
-const PENDING: &str = "pending_counts";
 
 /// The block as the page renders it.
 pub struct Block {
@@ -58,7 +53,7 @@ fn now_ms() -> u64 {
 }
 
 /// A value of the shopper's `ai_state` (absent or unreadable: `None`).
-fn get_state<T: DeserializeOwned>(db: &Db, key: &str) -> worker::Result<Option<T>> {
+pub(super) fn get_state<T: DeserializeOwned>(db: &Db, key: &str) -> worker::Result<Option<T>> {
     let rows: Vec<StateRow> =
         db.rows("SELECT json FROM ai_state WHERE key = ?", vec![key.into()])?;
     Ok(rows
@@ -66,68 +61,12 @@ fn get_state<T: DeserializeOwned>(db: &Db, key: &str) -> worker::Result<Option<T
         .and_then(|r| serde_json::from_str(&r.json).ok()))
 }
 
-fn set_state(db: &Db, key: &str, value: &impl serde::Serialize) -> worker::Result<()> {
+pub(super) fn set_state(db: &Db, key: &str, value: &impl serde::Serialize) -> worker::Result<()> {
     db.run(
         "INSERT INTO ai_state (key, json) VALUES (?, ?)
          ON CONFLICT (key) DO UPDATE SET json = excluded.json",
         vec![key.into(), serde_json::to_string(value)?.into()],
     )
-}
-
-/// The counts waiting to be sent, with the store to send them to (the alarm has no request
-/// to learn it from).
-#[derive(Default, serde::Serialize, Deserialize)]
-pub(super) struct Pending {
-    pub store: Option<StoreSlug>,
-    #[serde(flatten)]
-    pub counts: PendingCounts,
-}
-
-fn log_failure(result: worker::Result<()>) {
-    if let Err(e) = result {
-        worker::console_error!("personalization counts not kept: {e}");
-    }
-}
-
-/// Moves the object's alarm to fire by `at` (never later than it already would).
-pub(super) async fn alarm_by(storage: &worker::Storage, at: u64) -> worker::Result<()> {
-    let current = storage.get_alarm().await?.map(|ms| ms.max(0) as u64);
-    if moves_alarm(current, at) {
-        storage.set_alarm(super::retention::at(at)).await?;
-    }
-    Ok(())
-}
-
-/// Sends counts to StoreConfig in one question. On failure they wait again (with any
-/// counted meanwhile): answers the time to send them then.
-pub(super) async fn send_counts(
-    env: &Env,
-    db: &Db,
-    store: &StoreSlug,
-    counts: PersonalizationCounters,
-) -> worker::Result<Option<u64>> {
-    let q = RecordPersonalization {
-        counts: counts.clone(),
-        breakers: None,
-    };
-    let Err(e) = store_client::ask(env, store, q, "").await else {
-        return Ok(None);
-    };
-    let e = EdgeError::from(e);
-    worker::console_error!("personalization counts not recorded: {}", e.message);
-    let mut waiting = pending(db)?;
-    let at = waiting.counts.send_failed(&counts, now_ms());
-    set_pending(db, &waiting)?;
-    Ok(Some(at))
-}
-
-/// The counts waiting (none when absent or unreadable).
-pub(super) fn pending(db: &Db) -> worker::Result<Pending> {
-    Ok(get_state(db, PENDING)?.unwrap_or_default())
-}
-
-pub(super) fn set_pending(db: &Db, pending: &Pending) -> worker::Result<()> {
-    set_state(db, PENDING, pending)
 }
 
 impl ShopperStorefront {
@@ -154,40 +93,6 @@ impl ShopperStorefront {
             opted_out: get_state(&self.db, OPTED_OUT)?.unwrap_or(false),
             last_refresh_ms: get_state(&self.db, LAST_REFRESH)?,
         })
-    }
-
-    /// Counts one interaction with the block: sent now (after the response) when it is a
-    /// new source's impression, else with the next batch, whose time the alarm is moved to.
-    fn count(&self, ctx: &ShopperContext, source: Source, what: Interaction) -> worker::Result<()> {
-        let mut waiting = pending(&self.db)?;
-        let send = waiting.counts.record(source, what, now_ms());
-        waiting.store = Some(ctx.store.clone());
-        let now = (send == Send::Now).then(|| waiting.counts.take_all());
-        set_pending(&self.db, &waiting)?;
-        let (env, db, storage, store) = (
-            self.env.clone(),
-            self.db.clone(),
-            self.state.storage(),
-            ctx.store.clone(),
-        );
-        match (send, now) {
-            (Send::Now, Some(counts)) => self.state.wait_until(async move {
-                match send_counts(&env, &db, &store, counts).await {
-                    Ok(Some(retry_at)) => log_failure(alarm_by(&storage, retry_at).await),
-                    other => log_failure(other.map(|_| ())),
-                }
-            }),
-            (Send::AlarmAt(at), _) => self
-                .state
-                .wait_until(async move { log_failure(alarm_by(&storage, at).await) }),
-            _ => {}
-        }
-        Ok(())
-    }
-
-    /// Counts, logging a failure: a count never fails a page.
-    fn count_or_log(&self, ctx: &ShopperContext, source: Source, what: Interaction) {
-        log_failure(self.count(ctx, source, what));
     }
 
     /// The block for the home page, or `None` (no history yet, or it could not be built:

@@ -5,7 +5,7 @@
 //! (`wandstore_ai::tally`), so it fires earlier while some wait.
 
 use super::ShopperStorefront;
-use super::personalize::{pending, send_counts, set_pending};
+use super::ai_counts::{pending, send_counts, set_pending};
 use crate::sql;
 use serde::Deserialize;
 use wandstore_core::events::{Event, ShopperExpired, ShopperRetained};
@@ -66,7 +66,7 @@ impl ShopperStorefront {
     /// the shopper has been away past their retention.
     pub(super) async fn expire_if_idle(&self) -> worker::Result<()> {
         self.ensure_schema()?;
-        self.send_counts().await?;
+        self.send_due_counts().await?;
         let last = self.recorded_activity()?;
         let has_cart = !self.cart_lines()?.is_empty();
         match self.retention.on_alarm(now_ms(), last, has_cart) {
@@ -92,7 +92,7 @@ impl ShopperStorefront {
 
 impl ShopperStorefront {
     /// Sends the counts that are due to StoreConfig (a failure leaves them waiting).
-    async fn send_counts(&self) -> worker::Result<()> {
+    async fn send_due_counts(&self) -> worker::Result<()> {
         let mut waiting = pending(&self.db)?;
         let Some(counts) = waiting.counts.take_due(now_ms()) else {
             return Ok(());
