@@ -1,6 +1,5 @@
 use super::*;
-use crate::gateway::Provider;
-use crate::test_support::catalog;
+use crate::test_support::{catalog, suggestion};
 
 fn viewed(handle: &str, at: u64) -> (ShopperEvent, u64) {
     (
@@ -22,17 +21,6 @@ fn on() -> PersonalizationSettings {
         holdout_pct: 0,
         refresh_minutes: 10,
         ..PersonalizationSettings::default()
-    }
-}
-
-fn suggestion(handles: &[&str], expires_ms: u64) -> StoredSuggestion {
-    StoredSuggestion {
-        handles: handles.iter().map(|h| h.to_string()).collect(),
-        headline: "For you".into(),
-        provider: Provider::OpenAi,
-        created_ms: 0,
-        expires_ms,
-        candidate_hash: "h".into(),
     }
 }
 
@@ -160,7 +148,11 @@ fn a_fresh_suggestion_shows_unless_the_shopper_opted_out() {
     assert_eq!(p.shown.source, Source::Ai);
     assert_eq!(p.shown.handles[0], "teapot");
     assert!(!p.shown.handles.contains(&"gone".to_string()));
-    assert_eq!(p.shown.headline.as_deref(), Some("For you"));
+    assert_eq!(
+        p.shown.headline.as_deref(),
+        Some("<b>Hi</b>"),
+        "escaped by the views"
+    );
     c.state.opted_out = true;
     assert_eq!(c.plan(|_| true).shown.source, Source::Baseline);
 }
