@@ -1,9 +1,9 @@
 //! The block's impressions, clicks and adds waiting in a shopper's object: counted there as
 //! they happen and sent to StoreConfig in one batch by the object's alarm, at most
 //! [`FLUSH_DELAY_MS`] after the first of them, so a repeated page view costs StoreConfig no
-//! call of its own. An impression of another source than the shopper's last one (their
-//! first, or `ai` once a suggestion arrives, `baseline` after the kill switch) is sent at
-//! once with everything waiting, so the owner's report shows a change without delay. The
+//! call of its own. An impression of another source than the shopper's last one (`ai` once
+//! a suggestion arrives, `baseline` after the kill switch) is sent at once with everything
+//! waiting, so the owner's report shows the change without delay. The
 //! object has one alarm (its retention alarm): [`PendingCounts::alarm_at`] says when it must
 //! fire when there are counts waiting.
 
@@ -42,7 +42,12 @@ impl PendingCounts {
     /// Counts one interaction at `now_ms` and says what the shell does next.
     pub fn record(&mut self, source: Source, what: Interaction, now_ms: u64) -> Send {
         self.counts.record(source, what);
-        if what == Interaction::Impression && self.last_source.replace(source) != Some(source) {
+        if what == Interaction::Impression
+            && self
+                .last_source
+                .replace(source)
+                .is_some_and(|last| last != source)
+        {
             return Send::Now;
         }
         match self.send_at_ms {
@@ -102,38 +107,30 @@ mod tests {
     /// Pending counts whose last impression was `baseline`, nothing waiting.
     fn seen_baseline() -> PendingCounts {
         let mut p = PendingCounts::default();
-        assert_eq!(
-            p.record(Source::Baseline, Interaction::Impression, 0),
-            Send::Now
-        );
+        p.record(Source::Baseline, Interaction::Impression, 0);
         p.take_all();
         p
     }
 
     #[test]
-    fn a_new_source_is_sent_at_once_repeats_wait_for_the_alarm() {
+    fn a_change_of_source_is_sent_at_once_repeats_wait_for_the_alarm() {
         let mut p = PendingCounts::default();
         assert_eq!(
             p.record(Source::Baseline, Interaction::Impression, 1_000),
-            Send::Now,
-            "the shopper's first impression"
+            Send::AlarmAt(1_000 + FLUSH_DELAY_MS),
+            "the shopper's first impression waits too"
         );
-        assert_eq!(impressions(&p.take_all()), 1);
-        assert_eq!(
-            p.record(Source::Baseline, Interaction::Impression, 2_000),
-            Send::AlarmAt(2_000 + FLUSH_DELAY_MS)
-        );
-        for t in [2_001, 3_000, 4_999] {
+        for t in [1_001, 2_000, 3_999] {
             assert_eq!(
                 p.record(Source::Baseline, Interaction::Impression, t),
                 Send::Waits
             );
         }
-        assert_eq!(p.record(Source::Ai, Interaction::Click, 4_999), Send::Waits);
+        assert_eq!(p.record(Source::Ai, Interaction::Click, 3_999), Send::Waits);
         assert_eq!(
-            p.record(Source::Ai, Interaction::Impression, 5_000),
+            p.record(Source::Ai, Interaction::Impression, 4_000),
             Send::Now,
-            "the first ai impression"
+            "the first ai impression after the baseline"
         );
         let all = p.take_all();
         assert_eq!(
@@ -142,6 +139,15 @@ mod tests {
         );
         assert_eq!(p.send_at_ms, None);
         assert_eq!(p.last_source, Some(Source::Ai));
+        assert_eq!(
+            p.record(Source::Ai, Interaction::Impression, 4_100),
+            Send::AlarmAt(4_100 + FLUSH_DELAY_MS)
+        );
+        assert_eq!(
+            p.record(Source::Baseline, Interaction::Impression, 4_200),
+            Send::Now,
+            "back to the baseline (the kill switch)"
+        );
     }
 
     #[test]
