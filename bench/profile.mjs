@@ -3,8 +3,12 @@
 //
 //   node_modules/.bin/node bench/profile.mjs ws://127.0.0.1:INSPECTOR/ws http://127.0.0.1:8787 [requests] [path]
 //
-// Warms one shopper (50 requests), then samples every 50 µs while 8 concurrent requests of
-// that shopper load `path` (default `/`); prints self time by function (top 45) and writes
+// With PROFILE_BODY set, each request is a POST of that JSON body (e.g. the cart add:
+// PROFILE_BODY='{"op":"add","variant_id":"…","quantity":1}' … 800 /s/demo/api/cart).
+//
+// Warms eight shoppers (6 requests each), then samples every 50 µs while they load `path`
+// (default `/`), 8 at a time (a cart add stays under the per-shopper limit of 120 a minute
+// at n = 800); prints self time by function (top 45) and writes
 // the whole profile to bench/last.cpuprofile (open it in Chrome DevTools).
 const [wsUrl, base, n = '800', path = '/'] = process.argv.slice(2);
 if (!wsUrl || !base) {
@@ -33,24 +37,29 @@ await new Promise((ok, fail) => {
   ws.onopen = ok;
   ws.onerror = () => fail(new Error(`cannot connect to ${wsUrl}`));
 });
-let cookie = '';
-const get = async () => {
-  const r = await fetch(base + path, { headers: cookie ? { cookie } : {} });
+// Eight shoppers (one cookie and one object each, as in `cargo xtask bench`), 8 at a time.
+const cookies = Array(8).fill('');
+const get = async (w) => {
+  const body = process.env.PROFILE_BODY;
+  const headers = cookies[w] ? { cookie: cookies[w] } : {};
+  if (body) headers['content-type'] = 'application/json';
+  const r = await fetch(base + path, { method: body ? 'POST' : 'GET', headers, body });
   const set = r.headers.get('set-cookie');
-  if (set && !cookie) cookie = set.split(';')[0];
+  if (set && !cookies[w]) cookies[w] = set.split(';')[0];
+  if (r.status >= 400) throw new Error(`${r.status} from ${path}: ${await r.text()}`);
   await r.arrayBuffer();
 };
 await send('Profiler.enable');
 await send('Profiler.setSamplingInterval', { interval: 50 });
-for (let i = 0; i < 50; i++) await get();
+for (let w = 0; w < 8; w++) for (let i = 0; i < 6; i++) await get(w);
 await send('Profiler.start');
 const started = Date.now();
 let sent = 0;
 await Promise.all(
-  Array.from({ length: 8 }, async () => {
+  Array.from({ length: 8 }, async (_, w) => {
     while (sent < Number(n)) {
       sent++;
-      await get();
+      await get(w);
     }
   }),
 );

@@ -12,7 +12,7 @@ use serde_json::{Value, json};
 use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
-use wandstore_e2e::{Admin, Client, Page};
+use wandstore_e2e::{Admin, Client, Page, TestStack};
 
 pub const TESTS: &[(&str, Test)] = &[
     (
@@ -446,7 +446,8 @@ fn the_routes_refuse_hostile_input(ctx: &Ctx) {
             404,
         ),
         ("GET", "/admin/backups?cursor=x", None, None, 400),
-        ("GET", "/admin/stores/bk-hostile/restore", None, None, 405),
+        ("PUT", "/admin/stores/bk-hostile/restore", None, None, 405),
+        ("GET", "/admin/stores/bk-hostile/restore", None, None, 404),
         (
             "POST",
             "/admin/stores/bk-hostile/restore",
@@ -569,4 +570,98 @@ fn cargo_xtask_backups_and_restore_use_these_routes(ctx: &Ctx) {
     assert!(out.contains("\"reclaimed\": true"), "{out}");
     assert_eq!(admin.get(&format!("/admin/stores/{slug}")).status, 200);
     wait_for_accent(&ctx.url, "/s/bk-xtask/", "#dd0001");
+}
+
+/// `GET /admin/stores/{slug}/restore` until the restore is no longer running.
+fn finished_restore(ctx: &Ctx, slug: &str) -> Value {
+    let path = format!("/admin/stores/{slug}/restore");
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let page = admin_send(ctx, "GET", &path, None, None);
+        assert_eq!(page.status, 200, "{}", page.body);
+        let status = page.json();
+        if status["status"] != "running" {
+            return status;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "still running after 60 s: {status}"
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    }
+}
+
+/// A restore in pages of one cart, on a stack of its own (`RESTORE_PAGE_SIZE=1`): the
+/// request answers 202 and the restore goes on over several alarms; a second restore
+/// meanwhile is a 409; the stack is restarted mid-run and the restore resumes from its state
+/// in SQLite; the carts come back exactly and the status ends `restored`.
+pub fn a_restore_spans_alarms_and_survives_a_restart() {
+    const VARS: &[(&str, &str)] = &[("RESTORE_PAGE_SIZE", "1")];
+    let mut stack = TestStack::start_with(VARS).unwrap_or_else(|e| panic!("{e}"));
+    let ctx = Ctx::of(&stack);
+    let slug = "bk-alarms";
+    let base = "/s/bk-alarms/";
+    let _ = store_with_owner(&ctx, slug);
+    let mut shoppers = Vec::new();
+    for i in 0..8u64 {
+        let mut client = Client::new(&ctx.url);
+        let (_, variant) = buyable(&mut client, base, (i % 3) as usize);
+        add(&mut client, base, &variant, i + 1);
+        shoppers.push(client);
+    }
+    let carts: Vec<_> = shoppers.iter().map(|c| cart_lines(c, base)).collect();
+    let id = back_up(&ctx, slug);
+    // After the backup: two carts emptied, and a new shopper's cart.
+    for client in &mut shoppers[..2] {
+        let clear = json!({"op": "clear"}).to_string();
+        let page = client.post_json(&format!("{base}api/cart"), &clear, &[]);
+        assert_eq!(page.json()["item_count"], 0, "{}", page.body);
+    }
+    let mut newcomer = Client::new(&ctx.url);
+    let (_, variant) = buyable(&mut newcomer, base, 0);
+    add(&mut newcomer, base, &variant, 1);
+
+    let body = json!({ "backup": id }).to_string();
+    let path = format!("/admin/stores/{slug}/restore");
+    let json = Some("application/json");
+    let started = admin_send(&ctx, "POST", &path, json, Some(&body));
+    assert_eq!(started.status, 202, "{}", started.body);
+    let status = started.json();
+    assert_eq!(status["status"], "running", "{status}");
+    assert_eq!(status["backup"], id.as_str());
+    assert_eq!(status["carts_total"], 8, "{status}");
+    assert!(status["carts"].as_u64() < Some(8), "{status}");
+    let run = status["run"].as_str().unwrap_or_default().to_owned();
+    let again = admin_send(&ctx, "POST", &path, json, Some(&body));
+    assert_eq!(again.status, 409, "{}", again.body);
+    assert_eq!(again.json()["error"]["code"], "restore_in_progress");
+    let shown = admin_send(&ctx, "GET", &path, None, None);
+    assert_eq!(shown.status, 200, "{}", shown.body);
+    assert_eq!(shown.json()["run"], run.as_str());
+    assert_eq!(shown.json()["status"], "running", "{}", shown.body);
+
+    // The stack stops mid-run and starts again on its state.
+    stack.stack.stop();
+    stack.stack = TestStack::start_in(&stack.state_dir(), VARS).unwrap_or_else(|e| panic!("{e}"));
+    let ctx = Ctx::of(&stack);
+    let done = finished_restore(&ctx, slug);
+    assert_eq!(done["status"], "restored", "{done}");
+    assert_eq!(done["run"], run.as_str());
+    assert_eq!(done["carts"], 8, "{done}");
+    assert_eq!(
+        done["cart_lines"],
+        carts.iter().map(Vec::len).sum::<usize>(),
+        "{done}"
+    );
+    assert_eq!(done["cleared"], 1, "the newcomer's cart: {done}");
+    assert!(done["safety_backup"].is_string(), "{done}");
+    assert_eq!(done["error"], Value::Null, "{done}");
+    for (client, cart) in shoppers.iter().zip(&carts) {
+        let mut again = Client::new(&ctx.url);
+        again.cookie = client.cookie.clone();
+        assert_eq!(&cart_lines(&again, base), cart);
+    }
+    let mut newcomer_again = Client::new(&ctx.url);
+    newcomer_again.cookie = newcomer.cookie.clone();
+    assert!(cart_lines(&newcomer_again, base).is_empty());
 }

@@ -31,6 +31,10 @@ pub const TESTS: &[(&str, Test)] = &[
         "cart::carts_are_private_to_a_shopper_and_a_store",
         carts_are_private_to_a_shopper_and_a_store,
     ),
+    (
+        "cart::cart_writes_are_limited_per_shopper_exactly",
+        cart_writes_are_limited_per_shopper_exactly,
+    ),
 ];
 
 /// A product of the store at `base` that can be bought: (its handle, a variant id, the page).
@@ -333,4 +337,63 @@ fn checkouts_are_limited_exactly_with_ratelimit_headers(ctx: &Ctx) {
     );
     // The cart is untouched by the refusal.
     assert_eq!(cart_json(&mut shopper, "/s/outlet/")["item_count"], 1);
+}
+
+/// A shopper's cart writes are counted exactly by their own object: 120 a minute pass, the
+/// 121st (JSON or form) is a 429 with `Retry-After` that changes nothing, the log line says
+/// so, and another shopper is not affected.
+fn cart_writes_are_limited_per_shopper_exactly(ctx: &Ctx) {
+    let base = "/s/outlet/";
+    let mut shopper = Client::new(&ctx.url);
+    let (handle, variant) = buyable(&mut shopper, base, 4);
+    let api = format!("{base}api/cart");
+    let add = json!({"op": "add", "variant_id": variant, "quantity": 1}).to_string();
+    let set = json!({"op": "set_quantity", "variant_id": variant, "quantity": 2}).to_string();
+    assert_eq!(shopper.post_json(&api, &add, &[]).status, 200);
+    for i in 1..120 {
+        let page = shopper.post_json(&api, &set, &[]);
+        assert_eq!(page.status, 200, "write {}: {}", i + 1, page.body);
+    }
+    let refused = shopper.post_json(&api, &add, &[]);
+    assert_eq!(refused.status, 429, "{}", refused.body);
+    let error = &refused.json()["error"];
+    assert_eq!(error["code"], "rate_limited", "{}", refused.body);
+    assert_eq!(error["class"], "cart_writes", "{}", refused.body);
+    assert!(
+        refused
+            .header("retry-after")
+            .is_some_and(|s| s.parse::<u64>().is_ok_and(|s| (1..=60).contains(&s))),
+        "{:?}",
+        refused.header("retry-after")
+    );
+    let line = crate::platform::log_line(ctx, refused.header("x-request-id").unwrap_or_default());
+    assert_eq!(line["rate_limit"], "cart_writes", "{line}");
+    assert_eq!(line["rate_decision"], "limited", "{line}");
+    assert_eq!(line["status"], 429, "{line}");
+
+    // The form is the same limit, answered as a page.
+    let csrf = shopper
+        .get(&format!("{base}products/{handle}"))
+        .csrf()
+        .unwrap_or_default();
+    let form = shopper.post_form(
+        &format!("{base}cart/add"),
+        &[("variant_id", &variant), ("quantity", "1"), ("csrf", &csrf)],
+    );
+    assert_eq!(form.status, 429, "{}", form.body);
+    assert!(
+        form.body.contains("<html"),
+        "a page, not JSON: {}",
+        form.body
+    );
+    assert_eq!(
+        cart_json(&mut shopper, base)["item_count"],
+        2,
+        "the refused writes changed nothing"
+    );
+
+    // Another shopper of the same store writes as usual.
+    let mut other = Client::new(&ctx.url);
+    other.get(base);
+    assert_eq!(other.post_json(&api, &add, &[]).status, 200);
 }

@@ -15,6 +15,7 @@ mod owner;
 mod pages;
 mod personalization;
 mod platform;
+mod storage;
 mod storefront;
 mod support;
 mod themes;
@@ -42,13 +43,7 @@ fn main() {
         }
     };
     let ctx = Arc::new(match &shared {
-        Some(s) => Ctx {
-            url: s.url(),
-            admin_token: s.stack.admin_token().unwrap_or_default().to_owned(),
-            devshop_url: s.stack.devshop_url().unwrap_or_default().to_owned(),
-            outlet_token: s.stack.shop_token("outlet").unwrap_or_default().to_owned(),
-            state_dir: s.state_dir(),
-        },
+        Some(s) => Ctx::of(s),
         None => Ctx {
             url: String::new(),
             admin_token: String::new(),
@@ -74,6 +69,7 @@ fn main() {
         .chain(backups::TESTS)
         .chain(console::TESTS)
         .chain(personalization::TESTS)
+        .chain(storage::TESTS)
     {
         let ctx = Arc::clone(&ctx);
         let test = *test;
@@ -101,6 +97,13 @@ fn main() {
         "durability::theme_and_assets_survive_a_restart",
         || {
             themes::theme_and_assets_survive_a_restart();
+            Ok(())
+        },
+    ));
+    trials.push(Trial::test(
+        "backups::a_restore_spans_alarms_and_survives_a_restart",
+        || {
+            backups::a_restore_spans_alarms_and_survives_a_restart();
             Ok(())
         },
     ));

@@ -144,7 +144,7 @@ fn security_txt_is_served(ctx: &Ctx) {
 
 /// The request's log line: one JSON object with this request id (logs flush asynchronously,
 /// so the file is polled with a deadline).
-fn log_line(ctx: &Ctx, request_id: &str) -> serde_json::Value {
+pub(crate) fn log_line(ctx: &Ctx, request_id: &str) -> serde_json::Value {
     let path = ctx.state_dir.join("wrangler.log");
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
     loop {

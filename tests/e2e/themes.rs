@@ -487,17 +487,7 @@ fn wandstore_theme_demo_schema() -> &'static str {
 /// Runs on a stack of its own: a theme and an asset survive a restart of workerd.
 pub fn theme_and_assets_survive_a_restart() {
     let mut stack = TestStack::start().unwrap_or_else(|e| panic!("{e}"));
-    let ctx = Ctx {
-        url: stack.url(),
-        admin_token: stack.stack.admin_token().unwrap_or_default().to_owned(),
-        devshop_url: stack.stack.devshop_url().unwrap_or_default().to_owned(),
-        outlet_token: stack
-            .stack
-            .shop_token("outlet")
-            .unwrap_or_default()
-            .to_owned(),
-        state_dir: stack.state_dir(),
-    };
+    let ctx = Ctx::of(&stack);
     let token = store_with_owner(&ctx, "thm-keep");
     let owner = Owner::new(&ctx.url, &token, "thm-keep");
     let auth = format!("Bearer {token}");

@@ -13,6 +13,7 @@
 //! - [`restore_run`]: [`RestoreRun`], verify all → safety backup → write back, over alarms.
 //! - [`retention`]: which backups to delete ([`RetentionPolicy`], default 48 hourly + 14 daily).
 //! - [`schedule`]: which stores are due for their hourly backup.
+//! - [`settings`]: the operator's knobs from `[vars]` (retention, restore page size).
 //!
 //! Architecture invariant: no I/O, no clock, no randomness: times, nonces and id suffixes are
 //! passed in; everything read from a bucket is checked before it is believed.
@@ -28,6 +29,7 @@ pub mod restore_run;
 pub mod retention;
 pub mod run;
 pub mod schedule;
+pub mod settings;
 
 #[cfg(test)]
 mod contents_tests;
@@ -43,6 +45,7 @@ pub use crypto::BackupKey;
 pub use id::BackupId;
 pub use manifest::{BackupReason, Manifest, ManifestSummary};
 pub use restore::{RestoreCheck, RestorePlan, RestoreRefusal, plan_restore};
-pub use restore_run::{RestoreOutcome, RestoreRun, RestoreStep};
+pub use restore_run::{Allowance, RestoreRun, RestoreState, RestoreStatus, RestoreStep};
 pub use retention::RetentionPolicy;
 pub use run::{BackupRun, Step};
+pub use settings::BackupSettings;

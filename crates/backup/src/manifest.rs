@@ -19,6 +19,15 @@ pub enum BackupReason {
     BeforeRestore,
 }
 
+impl BackupReason {
+    /// Whether the retention policy runs after this backup. Not after a restore's safety
+    /// backup: the restore still reads the backup it restores, which may be one the policy
+    /// lets go (backups of the same hour); the next scheduled backup prunes instead.
+    pub fn prunes(self) -> bool {
+        self != BackupReason::BeforeRestore
+    }
+}
+
 /// One data file as written.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FileEntry {
@@ -116,6 +125,13 @@ impl Manifest {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_safety_backup_never_prunes_the_backup_being_restored() {
+        assert!(BackupReason::Scheduled.prunes());
+        assert!(BackupReason::Manual.prunes());
+        assert!(!BackupReason::BeforeRestore.prunes());
+    }
 
     #[test]
     fn a_summary_travels_in_object_metadata_within_its_limit() {

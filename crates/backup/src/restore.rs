@@ -68,6 +68,15 @@ pub enum RestoreRefusal {
     },
     /// The record's token does not open with this backup secret, or the record is unreadable.
     Record(String),
+    /// The theme file's pointer or history is unreadable, or its published body is not text.
+    ThemeUnreadable(String),
+    /// The published theme version's body is not in THEMES.
+    ThemeBodyMissing { version: u32 },
+    /// The published theme version's body in THEMES does not match its SHA-256.
+    ThemeBodyChanged { version: u32 },
+    /// The registry refused the restored store's entry (a custom domain another store took
+    /// since the backup, or a slug claimed by another restore).
+    Registry(String),
 }
 
 impl RestoreRefusal {
@@ -85,6 +94,10 @@ impl RestoreRefusal {
             RestoreRefusal::MalformedLine { .. } => "backup_malformed_line",
             RestoreRefusal::LineCount { .. } => "backup_line_count",
             RestoreRefusal::Record(_) => "backup_record_unreadable",
+            RestoreRefusal::ThemeUnreadable(_) => "backup_theme_unreadable",
+            RestoreRefusal::ThemeBodyMissing { .. } => "backup_theme_body_missing",
+            RestoreRefusal::ThemeBodyChanged { .. } => "backup_theme_body_changed",
+            RestoreRefusal::Registry(_) => "backup_registry_refused",
         }
     }
 
@@ -134,6 +147,15 @@ impl fmt::Display for RestoreRefusal {
                 found,
             } => write!(f, "{file} has {found} lines; the manifest says {expected}"),
             RestoreRefusal::Record(m) => write!(f, "store.ndjson: {m}"),
+            RestoreRefusal::ThemeUnreadable(m) => write!(f, "theme.ndjson: {m}"),
+            RestoreRefusal::ThemeBodyMissing { version } => {
+                write!(f, "theme version {version}'s body is not in THEMES")
+            }
+            RestoreRefusal::Registry(m) => write!(f, "the registry refused the store: {m}"),
+            RestoreRefusal::ThemeBodyChanged { version } => write!(
+                f,
+                "theme version {version}'s body does not match its SHA-256"
+            ),
         }
     }
 }
@@ -362,6 +384,63 @@ impl RestoreCheck {
             })?;
         }
         Ok(carts)
+    }
+}
+
+/// What [`RestoreCheck::verify_file`] found: the theme file's contents (its published body
+/// is checked next, against THEMES), or nothing more to check.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Verified {
+    Theme(ThemeBackup),
+    Done,
+}
+
+impl RestoreCheck {
+    /// Verifies and reads one file of any kind (`key` opens the record).
+    pub fn verify_file(
+        &self,
+        kind: FileKind,
+        bytes: Option<&[u8]>,
+        key: &BackupKey,
+    ) -> Result<Verified, RestoreRefusal> {
+        match kind {
+            FileKind::Store => self.read_record(bytes, key).map(|_| Verified::Done),
+            FileKind::Theme => self.read_theme(bytes).map(Verified::Theme),
+            FileKind::Settings => self.read_settings(bytes).map(|_| Verified::Done),
+            FileKind::Carts(_) => self.read_carts(kind, bytes).map(|_| Verified::Done),
+        }
+    }
+
+    /// Verifies and reads the three base files (record, theme, settings) as a restore writes
+    /// them back.
+    pub fn read_base(
+        &self,
+        [store, theme, settings]: [Option<&[u8]>; 3],
+        key: &BackupKey,
+    ) -> Result<(StoreRecord, ThemeBackup, SettingsBackup), RestoreRefusal> {
+        Ok((
+            self.read_record(store, key)?,
+            self.read_theme(theme)?,
+            self.read_settings(settings)?,
+        ))
+    }
+
+    /// Verifies a cart file and answers its carts `skip..skip + take`.
+    pub fn read_cart_page(
+        &self,
+        kind: FileKind,
+        bytes: Option<&[u8]>,
+        skip: u64,
+        take: u64,
+    ) -> Result<Vec<ShopperCart>, RestoreRefusal> {
+        let skip = usize::try_from(skip).unwrap_or(usize::MAX);
+        let take = usize::try_from(take).unwrap_or(usize::MAX);
+        Ok(self
+            .read_carts(kind, bytes)?
+            .into_iter()
+            .skip(skip)
+            .take(take)
+            .collect())
     }
 }
 

@@ -356,4 +356,10 @@ fn refusals_have_codes_and_a_4xx_status() {
     assert_eq!(err.code(), "backup_wrong_store");
     assert_eq!(err.status(), 422);
     assert!(err.to_string().contains("outlet"));
+    let taken = RestoreRefusal::Registry("shop.example.com belongs to acme".into());
+    assert_eq!(taken.code(), "backup_registry_refused");
+    assert!(taken.to_string().contains("belongs to acme"));
+    let body = RestoreRefusal::ThemeBodyChanged { version: 2 };
+    assert_eq!(body.code(), "backup_theme_body_changed");
+    assert!(body.to_string().contains("version 2"));
 }

@@ -6,6 +6,8 @@
 //! `logo.png` holding HTML is refused. SVG is refused outright: it can carry script, and the
 //! platform has no SVG sanitizer it trusts.
 
+pub mod serving;
+
 use sha2::{Digest, Sha256};
 use std::fmt;
 
@@ -236,6 +238,16 @@ pub struct CheckedAsset {
     pub size: u64,
 }
 
+impl CheckedAsset {
+    /// The R2 custom metadata its bytes are stored with.
+    pub fn r2_metadata(&self) -> [(String, String); 2] {
+        [
+            ("name".to_owned(), self.name.clone()),
+            ("sha256".to_owned(), self.sha256.clone()),
+        ]
+    }
+}
+
 /// Checks an upload: its name, its declared type, and that the bytes are that type.
 pub fn check_upload(
     name: &str,
@@ -333,6 +345,13 @@ mod tests {
     #[test]
     fn a_png_that_is_a_png_is_taken_under_its_hash() {
         let a = check_upload("logo.png", Some("image/png"), samples::PNG).unwrap();
+        assert_eq!(
+            a.r2_metadata(),
+            [
+                ("name".to_owned(), "logo.png".to_owned()),
+                ("sha256".to_owned(), a.sha256.clone())
+            ]
+        );
         assert_eq!(a.kind, AssetKind::Png);
         assert_eq!(a.size, samples::PNG.len() as u64);
         assert_eq!(a.file, format!("{}.png", a.sha256));

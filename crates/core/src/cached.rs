@@ -29,8 +29,9 @@ impl<T> Cached<T> {
 }
 
 /// Cached values by key, each fresh for `ttl_ms`, at most `max_entries` of them: when full,
-/// stale entries are dropped first, and if all are fresh the map starts over (an isolate's
-/// memory stays bounded whatever the keys).
+/// stale entries are dropped first, and if all are fresh the oldest one goes (an isolate's
+/// memory stays bounded whatever the keys, and a flood of new keys evicts one entry per
+/// insert rather than the whole map).
 #[derive(Debug, Clone)]
 pub struct TtlMap<K, V> {
     entries: HashMap<K, Cached<V>>,
@@ -38,7 +39,7 @@ pub struct TtlMap<K, V> {
     max_entries: usize,
 }
 
-impl<K: Eq + Hash, V> TtlMap<K, V> {
+impl<K: Eq + Hash + Clone, V> TtlMap<K, V> {
     pub fn new(ttl_ms: u64, max_entries: usize) -> Self {
         TtlMap {
             entries: HashMap::new(),
@@ -61,7 +62,14 @@ impl<K: Eq + Hash, V> TtlMap<K, V> {
             let ttl = self.ttl_ms;
             self.entries.retain(|_, c| c.fresh(now_ms, ttl).is_some());
             if self.entries.len() >= self.max_entries {
-                self.entries.clear();
+                let oldest = self
+                    .entries
+                    .iter()
+                    .min_by_key(|(_, c)| c.fetched_at_ms)
+                    .map(|(k, _)| k.clone());
+                if let Some(k) = oldest {
+                    self.entries.remove(&k);
+                }
             }
         }
         self.entries.insert(key, Cached::new(value, now_ms));
@@ -116,13 +124,28 @@ mod tests {
     }
 
     #[test]
-    fn a_full_map_of_fresh_entries_starts_over_and_never_grows_past_its_bound() {
+    fn a_full_map_of_fresh_entries_drops_its_oldest_and_never_grows_past_its_bound() {
         let mut m: TtlMap<u32, u32> = TtlMap::new(1_000, 3);
         for k in 0..100 {
-            m.insert(k, k, 10);
+            m.insert(k, k, 10 + u64::from(k));
             assert!(m.len() <= 3);
         }
-        assert_eq!(m.get(&99, 10), Some(&99));
+        assert_eq!(m.get(&99, 110), Some(&99));
+        assert_eq!(m.get(&98, 110), Some(&98));
+        assert_eq!(m.get(&97, 110), Some(&97));
+        assert_eq!(m.get(&96, 110), None, "the oldest went");
+    }
+
+    #[test]
+    fn a_flood_of_new_keys_keeps_the_younger_entries() {
+        let mut m: TtlMap<String, u32> = TtlMap::new(5_000, 3);
+        m.insert("hot".into(), 1, 100);
+        m.insert("a".into(), 2, 0);
+        m.insert("b".into(), 3, 50);
+        m.insert("c".into(), 4, 200); // "a" is the oldest
+        assert_eq!(m.get("hot", 200), Some(&1));
+        assert_eq!(m.get("a", 200), None);
+        assert_eq!(m.len(), 3);
     }
 
     #[test]

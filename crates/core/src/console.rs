@@ -1,4 +1,6 @@
-//! The owner console's rules: CSRF tokens for its forms, its cookies, and the sign-in limit.
+//! The owner console's rules: CSRF tokens for its forms, its cookies, and the sign-in limit;
+//! what each request does (which form, which action, which page and notice) is in
+//! [`actions`].
 //!
 //! Every console form carries a CSRF token (field [`crate::csrf::FORM_FIELD`]):
 //! - forms shown to a signed-in owner are bound to their session (store, token fingerprint and
@@ -11,6 +13,8 @@
 //! the purpose `wandstore-console-csrf`, the binding's kind and fields, and the issue time.
 //! The purpose separates these tokens from the storefront's CSRF tokens, shopper cookies,
 //! sessions and preview links. Tokens expire after [`crate::csrf::TOKEN_TTL_MS`].
+
+pub mod actions;
 
 use crate::csrf::CsrfError;
 use crate::owner_access::{OwnerSession, SESSION_COOKIE};

@@ -70,6 +70,8 @@ pub enum BestEffort {
     PreviewEvent,
     /// Telling StoreConfig's cart index that a cart became (non-)empty.
     CartIndex,
+    /// Recording or reading the stores' storage sizes in the registry.
+    StorageSizes,
 }
 
 impl Event for BestEffortFailed {
@@ -81,6 +83,7 @@ impl Event for BestEffortFailed {
             BestEffort::BreakerSave => "breaker.unsaved",
             BestEffort::PreviewEvent => "preview.event_unsent",
             BestEffort::CartIndex => "cart_index.unannounced",
+            BestEffort::StorageSizes => "storage.sizes_unavailable",
         }
     }
 
@@ -90,7 +93,8 @@ impl Event for BestEffortFailed {
             BestEffort::ShopperActivity
             | BestEffort::AnalyticsPoint
             | BestEffort::PreviewEvent
-            | BestEffort::CartIndex => Level::Warn,
+            | BestEffort::CartIndex
+            | BestEffort::StorageSizes => Level::Warn,
         }
     }
 }

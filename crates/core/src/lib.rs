@@ -36,6 +36,8 @@ pub mod routes;
 pub mod secret;
 pub mod shopper_events;
 pub mod signed;
+pub mod sliding_window;
+pub mod storage;
 pub mod store;
 pub mod tenant;
 pub mod tuning;

@@ -66,6 +66,29 @@ pub fn rfc3339(ms: u64) -> String {
         .unwrap_or_default()
 }
 
+/// Who the theme history names as a change's author (never a token).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Author {
+    /// The platform admin (admin token).
+    Admin,
+    /// The store's owner (owner token or console session).
+    Owner,
+}
+
+impl Author {
+    pub fn name(self) -> &'static str {
+        match self {
+            Author::Admin => "admin",
+            Author::Owner => "owner",
+        }
+    }
+}
+
+/// A preview link's address on the platform host (`origin` empty: its path).
+pub fn preview_url(origin: &str, store: &StoreSlug, token: &str) -> String {
+    format!("{origin}/s/{store}/preview/{token}/")
+}
+
 impl CookieSigner {
     /// A preview link token for `store`, valid until `expires_at_ms`.
     pub fn sign_preview(&self, store: &StoreSlug, expires_at_ms: u64) -> String {
@@ -154,6 +177,19 @@ mod tests {
         );
         let gone = CookieSigner::new(NEW, &[]).unwrap();
         assert_eq!(gone.verify_preview(&token, &slug("acme"), 1), None);
+    }
+
+    #[test]
+    fn a_preview_link_points_at_the_stores_preview_route() {
+        let signer = CookieSigner::new(KEY, &[]).unwrap();
+        let token = signer.sign_preview(&slug("acme"), 1_000);
+        let url = preview_url("https://wand.example", &slug("acme"), &token);
+        assert_eq!(url, format!("https://wand.example/s/acme/preview/{token}/"));
+        assert_eq!(preview_url("", &slug("acme"), "t"), "/s/acme/preview/t/");
+        assert_eq!(
+            (Author::Admin.name(), Author::Owner.name()),
+            ("admin", "owner")
+        );
     }
 
     #[test]

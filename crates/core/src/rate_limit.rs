@@ -1,6 +1,9 @@
-//! Rate-limit classes: which requests count against which limit, keyed by whom. The limits
-//! themselves are Cloudflare's Rate Limiting bindings (`[[ratelimits]]` in wrangler.toml,
-//! approximate and per location); this module decides the class, the key and the answer.
+//! Rate-limit classes: which requests count against which limit, keyed by whom. Per-client
+//! limits are Cloudflare's Rate Limiting bindings (`[[ratelimits]]` in wrangler.toml,
+//! approximate and per location); per-shopper limits are counted exactly where every one of
+//! the shopper's requests passes anyway, their own object ([`RateClass::shopper_limit`], a
+//! [`crate::sliding_window::SlidingWindow`]), or by the AbuseGuard objects
+//! ([`RateClass::exact_limit`]). This module decides the class, the key and the answer.
 
 use std::net::IpAddr;
 
@@ -11,7 +14,8 @@ pub enum RateClass {
     Pages,
     /// Searches, per client (each one scans the catalog).
     Search,
-    /// Cart writes (forms and the JSON API), per shopper.
+    /// Cart writes (forms and the JSON API), per shopper (in the shopper's object) and per
+    /// client (the binding).
     CartWrites,
     /// Checkout hand-offs, per shopper: each one costs a Shopify `cartCreate`.
     Checkout,
@@ -53,17 +57,28 @@ impl RateClass {
         }
     }
 
-    /// Whom a store request of this class counts against, as limiter subjects: page reads,
-    /// searches and the admin API per client; cart writes per shopper and per client;
-    /// checkouts per shopper. Without a client key (see [`client_key`]) the per-client limits
-    /// do not apply.
+    /// Whom a store request of this class counts against in the Worker, as limiter
+    /// subjects: page reads, searches, cart writes and the admin API per client; checkouts
+    /// per shopper (exactly, [`RateClass::exact_limit`]). Without a client key (see
+    /// [`client_key`]) the per-client limits do not apply. Cart writes per shopper are
+    /// counted by the shopper's object ([`RateClass::shopper_limit`]), not here.
     pub fn subjects(self, shopper_tag: &str, client: Option<&str>) -> Vec<String> {
-        let shopper = format!("shopper:{shopper_tag}");
         let client = client.map(|c| format!("client:{c}"));
         match self {
-            RateClass::Pages | RateClass::Search | RateClass::Admin => client.into_iter().collect(),
-            RateClass::CartWrites => std::iter::once(shopper).chain(client).collect(),
-            RateClass::Checkout => vec![shopper],
+            RateClass::Pages | RateClass::Search | RateClass::Admin | RateClass::CartWrites => {
+                client.into_iter().collect()
+            }
+            RateClass::Checkout => vec![format!("shopper:{shopper_tag}")],
+        }
+    }
+
+    /// The limit per [`RateClass::period_secs`] that a shopper's own object counts exactly
+    /// for its shopper: cart writes (every one of them reaches that object, so the count
+    /// costs no call and is exact, where the binding is approximate and per location).
+    pub fn shopper_limit(self) -> Option<u32> {
+        match self {
+            RateClass::CartWrites => Some(120),
+            _ => None,
         }
     }
 
@@ -157,19 +172,32 @@ mod tests {
     }
 
     #[test]
-    fn classes_count_clients_shoppers_or_both() {
+    fn classes_count_clients_or_shoppers() {
         let ip = Some("203.0.113.7");
         assert_eq!(RateClass::Pages.subjects("s1", ip), ["client:203.0.113.7"]);
         assert_eq!(RateClass::Search.subjects("s1", ip), ["client:203.0.113.7"]);
         assert_eq!(
             RateClass::CartWrites.subjects("s1", ip),
-            ["shopper:s1", "client:203.0.113.7"]
+            ["client:203.0.113.7"]
         );
         assert_eq!(RateClass::Checkout.subjects("s1", ip), ["shopper:s1"]);
         // Without a real client address only the per-shopper limits apply.
         assert!(RateClass::Pages.subjects("s1", None).is_empty());
         assert!(RateClass::Admin.subjects("s1", None).is_empty());
-        assert_eq!(RateClass::CartWrites.subjects("s1", None), ["shopper:s1"]);
+        assert!(RateClass::CartWrites.subjects("s1", None).is_empty());
         assert_eq!(RateClass::Checkout.subjects("s1", None), ["shopper:s1"]);
+    }
+
+    #[test]
+    fn cart_writes_are_counted_per_shopper_by_the_shoppers_object() {
+        assert_eq!(RateClass::CartWrites.shopper_limit(), Some(120));
+        for other in [
+            RateClass::Pages,
+            RateClass::Search,
+            RateClass::Checkout,
+            RateClass::Admin,
+        ] {
+            assert_eq!(other.shopper_limit(), None);
+        }
     }
 }

@@ -171,6 +171,8 @@ pub enum AdminRoute<'a> {
     StartBackups,
     /// `POST stores/{s}/restore` `{"backup": id}`.
     Restore(&'a str),
+    /// `GET stores/{s}/restore`: the current or last restore.
+    RestoreStatus(&'a str),
     /// `GET stores/{s}/personalization`: the report.
     PersonalizationReport(&'a str),
     /// `GET stores/{s}/personalization/settings`.
@@ -238,9 +240,12 @@ impl<'a> AdminRoute<'a> {
             (["backups"], "POST") => Ok(AdminRoute::StartBackups),
             (["backups"], _) => Err(RouteError::MethodNotAllowed("GET, POST")),
             (["stores", slug, "restore"], "POST") => Ok(AdminRoute::Restore(slug)),
+            (["stores", slug, "restore"], "GET") => Ok(AdminRoute::RestoreStatus(slug)),
+            (["stores", _, "restore"], _) => Err(RouteError::MethodNotAllowed("GET, POST")),
             (["stores", _, "theme", "publish" | "rollback" | "preview"], _)
-            | (["stores", _, "owner-token", "rotate"], _)
-            | (["stores", _, "restore"], _) => Err(RouteError::MethodNotAllowed("POST")),
+            | (["stores", _, "owner-token", "rotate"], _) => {
+                Err(RouteError::MethodNotAllowed("POST"))
+            }
             _ => Err(RouteError::NotFound),
         }
     }
@@ -270,6 +275,7 @@ impl<'a> AdminRoute<'a> {
             | AdminRoute::DeleteAsset(s, _)
             | AdminRoute::RotateOwnerToken(s)
             | AdminRoute::Restore(s)
+            | AdminRoute::RestoreStatus(s)
             | AdminRoute::PersonalizationReport(s)
             | AdminRoute::PersonalizationSettings(s)
             | AdminRoute::PutPersonalizationSettings(s) => Some(s),
@@ -490,7 +496,16 @@ mod tests {
                 "stores/acme/restore",
                 Ok(AdminRoute::Restore("acme")),
             ),
-            ("GET", "stores/acme/restore", Err(MethodNotAllowed("POST"))),
+            (
+                "GET",
+                "stores/acme/restore",
+                Ok(AdminRoute::RestoreStatus("acme")),
+            ),
+            (
+                "PUT",
+                "stores/acme/restore",
+                Err(MethodNotAllowed("GET, POST")),
+            ),
             ("POST", "stores/acme/restore/x", Err(NotFound)),
             ("GET", "stores/acme/secrets", Err(NotFound)),
             ("GET", "users", Err(NotFound)),

@@ -6,7 +6,7 @@ use crate::store::{StoreError, StoreQuestion};
 use crate::wire::questions;
 use serde::{Deserialize, Serialize};
 use std::fmt;
-use wandstore_backup::{BackupId, BackupReason};
+use wandstore_backup::{BackupId, BackupReason, RestoreStatus};
 use wandstore_core::cart::CartLine;
 use wandstore_core::identity::ShopperId;
 use wandstore_core::store::StoreSlug;
@@ -37,12 +37,19 @@ pub struct BackupStarted {
     pub backup: Option<BackupId>,
     /// The manifest is written: the backup is listed.
     pub done: bool,
-    /// Why no new run started (`running`, `not_due`).
+    /// Why no new run started (`running`, `not_due`, `restoring`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub skipped: Option<String>,
+    /// The store's StoreConfig storage in bytes (its SQLite database), for the registry's
+    /// record of store sizes (`core::storage`).
+    #[serde(default)]
+    pub used_bytes: u64,
 }
 
-/// Restore the store from one of its backups (the Worker's `POST /admin/stores/{slug}/restore`).
+/// Restore the store from one of its backups (the Worker's `POST /admin/stores/{slug}/restore`):
+/// every file is verified first, as far as one invocation allows (a refusal then is a
+/// `BackupRefused` and nothing changed); the run goes on as far as the invocation allows and
+/// continues on the object's alarm. The answer's `status` says which (`running` or not).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RestoreBackup {
     pub store: StoreSlug,
@@ -53,30 +60,18 @@ pub struct RestoreBackup {
     pub now_ms: u64,
 }
 
-/// What a restore put back.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Restored {
-    pub store: StoreSlug,
-    pub backup: BackupId,
-    /// The backup taken just before (`None`: there was no store to back up).
-    pub safety_backup: Option<BackupId>,
-    /// The registry entry was claimed again (the store had been deleted).
-    pub reclaimed: bool,
-    pub theme_versions: u64,
-    pub published_theme: Option<u32>,
-    pub carts: u64,
-    pub cart_lines: u64,
-    /// Carts emptied because the backup did not hold them.
-    pub cleared: u64,
-    /// The catalog's resync: `synced`, or the cause it failed with (the restore stands).
-    pub catalog: String,
+/// The store's current or last restore (the Worker's `GET /admin/stores/{slug}/restore`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ShowRestore {
+    pub now_ms: u64,
 }
 
 questions! {
     StoreQuestion, StoreError;
     IndexCart => IndexCart -> ();
     StartBackup => StartBackup -> BackupStarted;
-    RestoreBackup => Restore -> Restored;
+    RestoreBackup => Restore -> RestoreStatus;
+    ShowRestore => ShowRestore -> RestoreStatus;
 }
 
 /// What a ShopperStorefront answers when asked by another object (not a page request).

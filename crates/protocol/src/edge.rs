@@ -319,6 +319,16 @@ impl From<wandstore_ai::settings::SettingsRefusal> for EdgeError {
     }
 }
 
+impl From<wandstore_core::console::actions::ConsoleRefusal> for EdgeError {
+    fn from(r: wandstore_core::console::actions::ConsoleRefusal) -> Self {
+        let e = EdgeError::new(r.status, r.code, r.message);
+        match r.retry_after_secs {
+            Some(secs) => e.with_retry_after(secs),
+            None => e,
+        }
+    }
+}
+
 impl From<RegistryRefusal> for EdgeError {
     fn from(r: RegistryRefusal) -> Self {
         let status = match r {

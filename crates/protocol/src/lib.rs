@@ -6,11 +6,13 @@
 //!   record, syncs);
 //! - [`owner`]: what StoreConfig answers about the store's owner and assets;
 //! - [`theme`]: the store's theme: the snapshot pages use, the draft, publishing, history;
+//! - [`theme_ledger`]: the theme history's rules, sans-IO: what a draft, publish or roll
+//!   back writes (R2 key, metadata, history row, pointer) and answers;
 //! - [`personalization`]: what StoreConfig answers about personalization (settings,
 //!   candidates, the daily budget, the gateway breakers, counters and the report);
 //! - [`registry`]: what StoreRegistry answers (the list of stores, custom domains);
 //! - [`backup`]: StoreConfig's cart index, backups and restore; a shopper object's cart
-//!   questions;
+//!   questions; [`restore_theme`]: the theme a restore puts back;
 //! - [`shopper`]: who a request forwarded to a ShopperStorefront is for;
 //! - [`edge`]: the one error type the Worker renders, as JSON for APIs or a themed page for
 //!   browsers, with `From` conversions from every typed error.
@@ -25,9 +27,11 @@ pub mod guard;
 pub mod owner;
 pub mod personalization;
 pub mod registry;
+pub mod restore_theme;
 pub mod shopper;
 pub mod store;
 pub mod theme;
+pub mod theme_ledger;
 pub mod wire;
 
 pub use edge::EdgeError;

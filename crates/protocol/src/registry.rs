@@ -14,6 +14,8 @@ pub enum RegistryQuestion {
     Lookup(LookupDomain),
     Write(WriteEntry),
     Forget(ForgetStore),
+    RecordSizes(RecordSizes),
+    ShowStorage(ShowStorage),
 }
 
 questions! {
@@ -22,6 +24,8 @@ questions! {
     LookupDomain => Lookup -> Option<StoreSlug>;
     WriteEntry => Write -> ();
     ForgetStore => Forget -> bool;
+    RecordSizes => RecordSizes -> ();
+    ShowStorage => ShowStorage -> StorageReport;
 }
 
 /// Every registered store, by slug.
@@ -47,6 +51,33 @@ pub struct ForgetStore {
     pub slug: StoreSlug,
 }
 
+/// One store's StoreConfig storage, as it reported it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StoreSize {
+    pub store: StoreSlug,
+    pub used_bytes: u64,
+}
+
+/// Keep these stores' latest sizes (`core::storage`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecordSizes {
+    pub sizes: Vec<StoreSize>,
+    pub now_ms: u64,
+}
+
+/// The registry's own size and the `limit` largest stores' last reported sizes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ShowStorage {
+    pub limit: u32,
+}
+
+/// What [`ShowStorage`] answers: `stores` as (slug, bytes), largest first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StorageReport {
+    pub registry_bytes: u64,
+    pub stores: Vec<(String, u64)>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -66,6 +97,29 @@ mod tests {
             Ok(Some(StoreSlug::parse("acme").unwrap()));
         let back = decode_reply::<LookupDomain>(encode_reply::<LookupDomain>(&answer).as_bytes());
         assert_eq!(back, Ok(answer));
+    }
+
+    #[test]
+    fn store_sizes_cross_the_wire_typed() {
+        let q = RecordSizes {
+            sizes: vec![StoreSize {
+                store: StoreSlug::parse("acme").unwrap(),
+                used_bytes: 4096,
+            }],
+            now_ms: 7,
+        };
+        let body = encode_question(q.clone()).unwrap();
+        let back: RegistryQuestion = decode_question(body.as_bytes()).unwrap();
+        assert!(matches!(back, RegistryQuestion::RecordSizes(r) if r == q));
+        let report: Result<StorageReport, RegistryRefusal> = Ok(StorageReport {
+            registry_bytes: 12_288,
+            stores: vec![("acme".into(), 4096)],
+        });
+        let wire = encode_reply::<ShowStorage>(&report);
+        assert_eq!(decode_reply::<ShowStorage>(wire.as_bytes()), Ok(report));
+        let bad =
+            br#"{"record_sizes":{"sizes":[{"store":"NOT A SLUG","used_bytes":1}],"now_ms":1}}"#;
+        assert!(decode_question::<RegistryQuestion>(bad).is_err());
     }
 
     #[test]

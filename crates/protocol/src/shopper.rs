@@ -81,6 +81,10 @@ pub struct ObjectReport {
     /// The hint was counted: the entry sets the cookie again without it.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub hint_used: bool,
+    /// The object refused the request past the shopper's own limit of its class
+    /// (`RateClass::shopper_limit`): the log line says `rate_decision: "limited"`.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub rate_limited: bool,
 }
 
 impl ObjectReport {
@@ -190,6 +194,7 @@ mod tests {
             hint_used: false,
             upstream_calls: 3,
             upstream_ms: 120,
+            rate_limited: true,
         };
         assert_eq!(ObjectReport::from_header(&r.to_header()), Some(r));
         assert_eq!(

@@ -53,6 +53,7 @@ pub enum StoreQuestion {
     IndexCart(crate::backup::IndexCart),
     StartBackup(crate::backup::StartBackup),
     Restore(crate::backup::RestoreBackup),
+    ShowRestore(crate::backup::ShowRestore),
     GetPersonalization(GetPersonalization),
     PutPersonalization(PutPersonalization),
     Personalize(Personalize),
@@ -272,6 +273,9 @@ pub struct ObjectMetrics {
     /// Times the upstream's breaker opened since then.
     #[serde(default)]
     pub breaker_opens: u64,
+    /// The object's SQLite storage against its limit.
+    #[serde(default)]
+    pub storage: Option<wandstore_core::storage::StorageUse>,
 }
 
 /// A dependency that cannot answer now, and when to try again.

@@ -47,6 +47,18 @@ pub struct ThemeOverview {
     pub draft: Option<DraftTheme>,
 }
 
+impl ThemeOverview {
+    /// The theme document an editor starts from: the draft, else the published theme, else
+    /// the default.
+    pub fn base_document(&self) -> serde_json::Value {
+        self.draft
+            .as_ref()
+            .map(|d| d.theme.clone())
+            .or_else(|| self.published.as_ref().map(|p| p.theme.clone()))
+            .unwrap_or_else(wandstore_theme::form::default_document)
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PublishedTheme {
     pub version: u32,
@@ -115,6 +127,23 @@ pub struct GetDraft;
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct GetFavicon;
 
+/// What a draft save sends every live preview of the store (the preview page reloads its
+/// frame; `templates/base.html` listens for it).
+pub const DRAFT_CHANGED: &str = r#"{"type":"draft-changed"}"#;
+/// Live preview sockets one store keeps open at most.
+pub const MAX_PREVIEW_SOCKETS: usize = 200;
+
+/// How many of the oldest open preview sockets to close before one more is accepted, so that
+/// at most [`MAX_PREVIEW_SOCKETS`] stay open.
+pub fn preview_sockets_to_close(open: usize) -> usize {
+    (open + 1).saturating_sub(MAX_PREVIEW_SOCKETS)
+}
+
+/// Whether an `Upgrade` header asks for a WebSocket (a live preview's socket).
+pub fn is_websocket_upgrade(upgrade: Option<&str>) -> bool {
+    upgrade.is_some_and(|v| v.eq_ignore_ascii_case("websocket"))
+}
+
 /// The R2 key of a theme version's body.
 pub fn theme_key(store: &str, version: u32) -> String {
     format!("{store}/themes/{version}.json")
@@ -132,5 +161,40 @@ mod tests {
         };
         assert_eq!(serde_json::to_string(&slot).unwrap(), r#"{"version":3}"#);
         assert_eq!(theme_key("acme", 3), "acme/themes/3.json");
+    }
+
+    #[test]
+    fn previews_keep_at_most_their_limit_of_sockets_and_hear_draft_changes() {
+        assert_eq!(preview_sockets_to_close(0), 0);
+        assert_eq!(preview_sockets_to_close(MAX_PREVIEW_SOCKETS - 1), 0);
+        assert_eq!(preview_sockets_to_close(MAX_PREVIEW_SOCKETS), 1);
+        assert_eq!(preview_sockets_to_close(MAX_PREVIEW_SOCKETS + 5), 6);
+        let event: serde_json::Value = serde_json::from_str(DRAFT_CHANGED).unwrap();
+        assert_eq!(event["type"], "draft-changed");
+        assert!(is_websocket_upgrade(Some("WebSocket")));
+        for no in [None, Some(""), Some("h2c"), Some("websocket2")] {
+            assert!(!is_websocket_upgrade(no), "{no:?}");
+        }
+    }
+
+    #[test]
+    fn the_editor_starts_from_the_draft_then_the_published_theme_then_the_default() {
+        let mut o = ThemeOverview {
+            schema_version: 2,
+            published: None,
+            draft: None,
+        };
+        assert_eq!(o.base_document(), wandstore_theme::form::default_document());
+        o.published = Some(PublishedTheme {
+            version: 1,
+            theme: serde_json::json!({"p": 1}),
+        });
+        assert_eq!(o.base_document(), serde_json::json!({"p": 1}));
+        o.draft = Some(DraftTheme {
+            theme: serde_json::json!({"d": 1}),
+            author: "owner".into(),
+            updated_at_ms: 0,
+        });
+        assert_eq!(o.base_document(), serde_json::json!({"d": 1}));
     }
 }

@@ -70,6 +70,7 @@ pub async fn handle(
                 &serde_json::json!({
                     "isolate": metrics,
                     "server_error_rate": metrics.server_error_rate(),
+                    "storage": crate::storage_report::largest(env, rid).await,
                 }),
             ))
         }
@@ -127,6 +128,9 @@ pub async fn handle(
         (AdminRoute::StartBackups, _) => crate::backups_api::start(req, env, rid).await,
         (AdminRoute::Restore(_), Some(store)) => {
             crate::backups_api::restore(req, env, &store, rid).await
+        }
+        (AdminRoute::RestoreStatus(_), Some(store)) => {
+            crate::backups_api::restore_status(env, &store, rid).await
         }
         (route, _) => Err(EdgeError::internal(format!(
             "{route:?} is not an admin route"

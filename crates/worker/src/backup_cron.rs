@@ -18,6 +18,7 @@ pub async fn run(env: &Env, rid: &str) -> Result<CronOutcome, EdgeError> {
     let stores = registry_client::ask(env, ListStores, rid).await?;
     let mut started = 0;
     let mut failed = Vec::new();
+    let mut answers = Vec::new();
     for batch in stores.chunks(10) {
         let asks = batch.iter().map(|entry| {
             let q = StartBackup {
@@ -28,12 +29,15 @@ pub async fn run(env: &Env, rid: &str) -> Result<CronOutcome, EdgeError> {
         });
         for (entry, answer) in batch.iter().zip(futures::future::join_all(asks).await) {
             match answer {
-                Ok(a) if a.skipped.is_none() => started += 1,
-                Ok(_) => {}
+                Ok(a) => {
+                    started += usize::from(a.skipped.is_none());
+                    answers.push(a);
+                }
                 Err(e) => failed.push(format!("{}: {}", entry.slug, EdgeError::from(e).code)),
             }
         }
     }
+    crate::storage_report::record(env, &answers, rid).await;
     Ok(CronOutcome::BackupsAsked {
         stores: stores.len(),
         backups_started: started,

@@ -2,7 +2,9 @@
 //! starts a backup of every store (or the body's `{"store": slug}`), `GET /admin/backups`
 //! lists complete backups with their manifest summaries (R2 custom metadata of
 //! `manifests/…`, optionally `?store=`), `POST /admin/stores/{slug}/restore`
-//! `{"backup": id}` restores one (in the store's object, `store_config/restore.rs`).
+//! `{"backup": id}` restores one (in the store's object, `store_config/restore.rs`): 200 with
+//! the restore's status when it finished within the request, 202 with it (`"status":
+//! "running"`) when it goes on in the background; `GET /admin/stores/{slug}/restore` shows it.
 
 use crate::admin::{no_store, now_ms, read_json};
 use crate::objects::{registry_client, store_client};
@@ -14,7 +16,7 @@ use wandstore_backup::{BackupId, BackupReason, ManifestSummary};
 use wandstore_core::limits::{BodyKind, require_json};
 use wandstore_core::store::StoreSlug;
 use wandstore_protocol::EdgeError;
-use wandstore_protocol::backup::{BackupStarted, RestoreBackup, StartBackup};
+use wandstore_protocol::backup::{BackupStarted, RestoreBackup, ShowRestore, StartBackup};
 use wandstore_protocol::registry::ListStores;
 use worker::{Env, Include, Request, Response};
 
@@ -113,6 +115,7 @@ pub async fn start(mut req: Request, env: &Env, rid: &str) -> Result<Response, E
             }
         }
     }
+    crate::storage_report::record(env, &out.backups, rid).await;
     Ok(respond::json(202, &out))
 }
 
@@ -195,6 +198,18 @@ pub async fn restore(
         local_upstreams: env_config::is_development(env),
         now_ms: now_ms(),
     };
-    let restored = store_client::ask(env, store, q, rid).await?;
-    Ok(respond::json(200, &restored))
+    let status = store_client::ask(env, store, q, rid).await?;
+    let code = if status.is_finished() { 200 } else { 202 };
+    Ok(respond::json(code, &status))
+}
+
+/// `GET /admin/stores/{slug}/restore`: the current or last restore (404 `no_restore`).
+pub async fn restore_status(
+    env: &Env,
+    store: &StoreSlug,
+    rid: &str,
+) -> Result<Response, EdgeError> {
+    let q = ShowRestore { now_ms: now_ms() };
+    let status = store_client::ask(env, store, q, rid).await?;
+    Ok(respond::json(200, &status))
 }

@@ -1,5 +1,6 @@
-//! Reading request bodies within their route's limit, stopping as soon as it is passed (a
-//! chunked body is never read whole first).
+//! Reading request bodies within their route's limit: a declared length past it is refused
+//! before anything is read, and a chunked body is read chunk by chunk, stopping as soon as
+//! it passes the limit (it is never read whole first).
 
 use futures::StreamExt;
 use wandstore_core::limits::{BodyKind, check_body};
@@ -16,6 +17,10 @@ pub async fn read_limited(req: &mut Request, kind: BodyKind) -> Result<Vec<u8>, 
         .and_then(|v| v.parse().ok());
     if let Some(n) = declared {
         check_body(kind, n)?;
+        // The runtime delivers exactly the declared length: one read, one copy into Wasm.
+        let body = req.bytes().await.map_err(EdgeError::internal)?;
+        check_body(kind, body.len())?;
+        return Ok(body);
     }
     // A request without a body has no stream: that is an empty body.
     let Ok(mut stream) = req.stream() else {

@@ -13,7 +13,7 @@ use wandstore_core::headers::{
 use wandstore_core::identity::{CookieScope, ShopperId};
 use wandstore_core::limits::{self, BodyKind};
 use wandstore_core::log::{Level, RequestLog, accept_request_id, log_safe};
-use wandstore_core::rate_limit::{self, RateClass};
+use wandstore_core::rate_limit::{self, RateClass, RateDecision};
 use wandstore_core::routes::{PlatformRoute, StoreRoute};
 use wandstore_core::secret::hash_token;
 use wandstore_core::tenant::{self, HostRoute, StorePath, Target};
@@ -63,13 +63,18 @@ pub async fn handle(req: Request, env: &Env) -> Response {
     let client = ClientHeaders(internal::read_headers(&req.headers().0));
     let request_id =
         accept_request_id(client.get("x-request-id")).unwrap_or_else(random::request_id);
+    // Read and parsed once; everything below borrows it.
+    let url = req.url().ok();
     let mut log = RequestLog {
         ts: started,
         msg: "request",
         request_id: request_id.clone(),
         // The method as sent: `Request::method` reads an unknown one (PROPFIND…) as GET.
         method: req.inner().method(),
-        path: req.path(),
+        path: url
+            .as_ref()
+            .map(|u| u.path().to_owned())
+            .unwrap_or_default(),
         cf_ray: client.get("cf-ray").map(log_safe),
         country: client.get("cf-ipcountry").map(log_safe),
         colo: req
@@ -78,14 +83,17 @@ pub async fn handle(req: Request, env: &Env) -> Response {
             .filter(|c| !c.is_empty()),
         ..Default::default()
     };
-    let url = req.url().ok();
     let secure_transport = url
         .as_ref()
         .is_none_or(|u| CookieScope::new("/", u.scheme(), u.host_str().unwrap_or("")).secure);
     let checked = check_limits(&log.method, url.as_ref(), &client).map_err(|e| (e, Audience::Api));
-    let outcome = match checked {
-        Ok(()) => route(req, env, &client, &request_id, &mut log).await,
-        Err(refused) => Err(refused),
+    let outcome = match (checked, &url) {
+        (Ok(()), Some(url)) => route(req, url, env, &client, &request_id, &mut log).await,
+        (Ok(()), None) => Err((
+            EdgeError::bad_request("bad_url", "the request's URL cannot be read"),
+            Audience::Api,
+        )),
+        (Err(refused), _) => Err(refused),
     };
     let routed = outcome.unwrap_or_else(|(e, audience)| {
         log.error_code = Some(e.code.clone());
@@ -220,6 +228,9 @@ fn pass_through(
     if let Some(cookie) = &cookie {
         pairs.push(("set-cookie", cookie));
     }
+    if report.rate_limited {
+        log.rate_decision = Some(RateDecision::Limited.name());
+    }
     log.rows_read = Some(report.rows_read);
     log.rows_written = Some(report.rows_written);
     log.do_calls = Some(report.do_calls.saturating_add(1));
@@ -256,17 +267,18 @@ fn page_error(e: EdgeError, request_id: &str) -> Refusal {
 
 async fn route(
     req: Request,
+    url: &worker::Url,
     env: &Env,
     client: &ClientHeaders,
     request_id: &str,
     log: &mut RequestLog,
 ) -> Result<Routed, Refusal> {
-    let path = req.path();
+    let path = url.path().to_owned();
     let host = client
         .get("host")
-        .map(str::to_owned)
-        .or_else(|| req.url().ok().and_then(|u| u.host_str().map(str::to_owned)))
-        .unwrap_or_default();
+        .or_else(|| url.host_str())
+        .unwrap_or_default()
+        .to_owned();
     let target = match tenant::classify_host(&host, &env_config::base_domain(env)) {
         HostRoute::Platform => tenant::resolve(&path),
         HostRoute::Subdomain(store) => tenant::resolve_for_store(&path, store),
@@ -324,15 +336,17 @@ async fn route(
                 class: route.map(|r| r.rate_class(&log.method)),
             };
             let api = kind.api;
-            storefront(req, env, client, target, kind, preview, request_id, log)
-                .await
-                .map_err(|e| {
-                    if api {
-                        (e, Audience::Api)
-                    } else {
-                        page_error(e, request_id)
-                    }
-                })
+            storefront(
+                req, url, env, client, target, kind, preview, request_id, log,
+            )
+            .await
+            .map_err(|e| {
+                if api {
+                    (e, Audience::Api)
+                } else {
+                    page_error(e, request_id)
+                }
+            })
         }
     }
 }
@@ -487,6 +501,7 @@ const FORWARDED: [&str; 3] = ["content-type", "accept", "idempotency-key"];
 #[allow(clippy::too_many_arguments)]
 async fn storefront(
     mut req: Request,
+    url: &worker::Url,
     env: &Env,
     client: &ClientHeaders,
     target: StorePath,
@@ -513,13 +528,17 @@ async fn storefront(
     };
     log.shopper = Some(shopper.log_tag());
     log.new_shopper = is_new;
+    if let Some(class) = route.class.filter(|c| c.shopper_limit().is_some()) {
+        // Counted by the shopper's object; its report says if it refused.
+        log.rate_limit = Some(class.name());
+        log.rate_decision = Some(RateDecision::Allowed.name());
+    }
     let quota = match route.class {
         Some(class) => limit_store_request(env, client, class, &shopper, log).await?,
         None => None,
     };
     log.durable_object = Some("ShopperStorefront");
 
-    let url = req.url().map_err(EdgeError::internal)?;
     let mut ctx = ShopperContext {
         store: target.store.clone(),
         shopper: shopper.clone(),

@@ -1,9 +1,20 @@
 //! Configuration read from the Worker's environment (wrangler.toml vars, `.dev.vars`,
 //! `wrangler secret`).
 
+//!
+//! What every request reads (the cookie signer, whether this is development) is read once per
+//! isolate: an isolate runs one deployment version, and a new secret or var is a new version.
+
+use std::cell::OnceCell;
+use std::rc::Rc;
 use wandstore_core::identity::{CookieSigner, WeakSecret};
 pub use wandstore_core::tuning::Tuning;
 use worker::Env;
+
+thread_local! {
+    static SIGNER: OnceCell<Result<Rc<CookieSigner>, WeakSecret>> = const { OnceCell::new() };
+    static DEVELOPMENT: OnceCell<bool> = const { OnceCell::new() };
+}
 
 /// The secret that signs shopper cookies (`wrangler secret put SHOPPER_COOKIE_SECRET`).
 pub const COOKIE_SECRET: &str = "SHOPPER_COOKIE_SECRET";
@@ -19,8 +30,16 @@ fn secret(env: &Env, name: &str) -> Option<String> {
         .filter(|s| !s.is_empty())
 }
 
-/// The cookie signer, or why the deployment cannot sign cookies safely.
-pub fn cookie_signer(env: &Env) -> Result<CookieSigner, WeakSecret> {
+/// The cookie signer, or why the deployment cannot sign cookies safely (read once per
+/// isolate).
+pub fn cookie_signer(env: &Env) -> Result<Rc<CookieSigner>, WeakSecret> {
+    SIGNER.with(|cell| {
+        cell.get_or_init(|| read_cookie_signer(env).map(Rc::new))
+            .clone()
+    })
+}
+
+fn read_cookie_signer(env: &Env) -> Result<CookieSigner, WeakSecret> {
     let current = secret(env, COOKIE_SECRET).unwrap_or_default();
     let previous = secret(env, COOKIE_SECRET_PREVIOUS);
     let previous: Vec<&[u8]> = previous.iter().map(|s| s.as_bytes()).collect();
@@ -56,9 +75,14 @@ pub fn csrf_secret(env: &Env) -> Option<Vec<u8>> {
         .map(String::into_bytes)
 }
 
-/// Whether this deployment is local development (`ENVIRONMENT = "development"`).
+/// Whether this deployment is local development (`ENVIRONMENT = "development"`), read once
+/// per isolate.
 pub fn is_development(env: &Env) -> bool {
-    env.var("ENVIRONMENT")
-        .map(|v| v.to_string() == "development")
-        .unwrap_or(false)
+    DEVELOPMENT.with(|cell| {
+        *cell.get_or_init(|| {
+            env.var("ENVIRONMENT")
+                .map(|v| v.to_string() == "development")
+                .unwrap_or(false)
+        })
+    })
 }

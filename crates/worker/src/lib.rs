@@ -26,6 +26,7 @@ mod random;
 mod rate_limit;
 mod respond;
 mod sql;
+mod storage_report;
 mod store_assets;
 mod themes_api;
 mod upstream;

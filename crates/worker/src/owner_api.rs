@@ -98,14 +98,29 @@ async fn check_owner(
     let Caller::Owner { token_hash } = caller else {
         return known_store(env, store, rid).await;
     };
-    let check = CheckOwner {
-        credential: OwnerCredential::TokenHash(token_hash.clone()),
-    };
-    match store_client::ask(env, store, check, rid).await {
-        Ok(()) => Ok(()),
-        Err(AskError::Refused(StoreError::NotFound | StoreError::Forbidden)) => Err(
-            EdgeError::new(403, "forbidden", "this owner token does not own this store"),
-        ),
+    let credential = OwnerCredential::TokenHash(token_hash.clone());
+    if owns(env, store, credential, rid).await? {
+        Ok(())
+    } else {
+        Err(EdgeError::new(
+            403,
+            "forbidden",
+            "this owner token does not own this store",
+        ))
+    }
+}
+
+/// Whether the store's object recognises the credential as its owner's (`false` too for a
+/// store that does not exist, so a credential reveals nothing about other stores).
+pub(crate) async fn owns(
+    env: &Env,
+    store: &StoreSlug,
+    credential: OwnerCredential,
+    rid: &str,
+) -> Result<bool, EdgeError> {
+    match store_client::ask(env, store, CheckOwner { credential }, rid).await {
+        Ok(()) => Ok(true),
+        Err(AskError::Refused(StoreError::NotFound | StoreError::Forbidden)) => Ok(false),
         Err(e) => Err(e.into()),
     }
 }
@@ -130,10 +145,6 @@ pub(crate) async fn put_asset(
     rid: &str,
 ) -> Result<AssetInfo, EdgeError> {
     let bucket = env.bucket(ASSETS_BUCKET).map_err(EdgeError::internal)?;
-    let metadata = HashMap::from([
-        ("name".to_owned(), checked.name.clone()),
-        ("sha256".to_owned(), checked.sha256.clone()),
-    ]);
     bucket
         .put(asset::r2_key(store.as_str(), &checked.file), bytes)
         .http_metadata(HttpMetadata {
@@ -141,18 +152,11 @@ pub(crate) async fn put_asset(
             cache_control: Some(asset::IMMUTABLE.to_owned()),
             ..HttpMetadata::default()
         })
-        .custom_metadata(metadata)
+        .custom_metadata(HashMap::from(checked.r2_metadata()))
         .sha256(checked.digest.to_vec())
         .execute()
         .await
         .map_err(|e| EdgeError::internal(format!("writing the asset to R2: {e}")))?;
-    let info = AssetInfo {
-        name: checked.name.clone(),
-        file: checked.file.clone(),
-        content_type: checked.kind.content_type().to_owned(),
-        size: checked.size,
-        sha256: checked.sha256.clone(),
-        created_at_ms: now_ms(),
-    };
-    Ok(store_client::ask(env, store, RecordAsset { asset: info }, rid).await?)
+    let asset = AssetInfo::from_checked(checked, now_ms());
+    Ok(store_client::ask(env, store, RecordAsset { asset }, rid).await?)
 }

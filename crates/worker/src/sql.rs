@@ -86,6 +86,29 @@ impl Db {
         Ok(())
     }
 
+    /// The JSON in a one-row table's column, selected by `query` as `json` (`None`: NULL or
+    /// no row).
+    pub fn json_cell<T: DeserializeOwned>(&self, query: &str) -> worker::Result<Option<T>> {
+        #[derive(Deserialize)]
+        struct Cell {
+            json: Option<String>,
+        }
+        let rows: Vec<Cell> = self.rows(query, None)?;
+        let json = rows.into_iter().next().and_then(|r| r.json);
+        json.map(|j| serde_json::from_str(&j).map_err(worker::Error::from))
+            .transpose()
+    }
+
+    /// Writes `value` as JSON (`None`: NULL) into `statement`'s one `?`.
+    pub fn set_json_cell<T: serde::Serialize>(
+        &self,
+        statement: &str,
+        value: Option<&T>,
+    ) -> worker::Result<()> {
+        let json = value.map(serde_json::to_string).transpose()?;
+        self.run(statement, vec![json.into()])
+    }
+
     /// (rows read, rows written) since the last call.
     pub fn take_counts(&self) -> (u64, u64) {
         self.counts.replace((0, 0))

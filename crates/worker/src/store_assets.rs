@@ -1,9 +1,13 @@
 //! Serving a store's uploaded files straight from R2 (no object is asked): `{base}assets/
 //! {sha256}.{ext}` with an immutable cache policy and a strong ETag, and `{base}favicon.ico`
-//! (the theme's favicon, or the platform's).
+//! (the theme's favicon, or the platform's). What to answer is `core::asset::serving`'s
+//! [`ServePlan`]; here only the R2 reads and the response.
 
 use crate::owner_api::ASSETS_BUCKET;
 use crate::respond;
+use wandstore_core::asset::serving::{
+    FAVICON_CACHE, PLATFORM_FAVICON_ETAG, ServePlan, served_headers, uploaded_headers,
+};
 use wandstore_core::asset::{self, AssetKind};
 use wandstore_core::store::StoreSlug;
 use wandstore_protocol::EdgeError;
@@ -11,18 +15,16 @@ use worker::{Env, Headers, Response, ResponseBuilder};
 
 /// The platform's favicon, for stores whose theme has none.
 const DEFAULT_FAVICON: &[u8] = include_bytes!("../../../templates/favicon.ico");
-/// Browsers ask for the favicon often; an hour keeps a theme change visible the same day.
-const FAVICON_CACHE: &str = "public, max-age=3600";
 
 fn missing() -> EdgeError {
     EdgeError::not_found("asset_not_found", "this store has no such file")
 }
 
-fn headers(kind: AssetKind, sha256: &str, cache: &str) -> Headers {
+fn headers(pairs: [(&str, String); 3]) -> Headers {
     let h = Headers::new();
-    let _ = h.set("content-type", kind.content_type());
-    let _ = h.set("cache-control", cache);
-    let _ = h.set("etag", &format!("\"{sha256}\""));
+    for (name, value) in pairs {
+        let _ = h.set(name, &value);
+    }
     h
 }
 
@@ -37,20 +39,16 @@ pub async fn serve(
     let (sha256, kind) = asset::parse_file(file).ok_or_else(missing)?;
     let bucket = env.bucket(ASSETS_BUCKET).map_err(EdgeError::internal)?;
     let key = asset::r2_key(store.as_str(), file);
-    if head || asset::not_modified(if_none_match, sha256) {
+    let plan = ServePlan::for_request(if_none_match, sha256, head);
+    if plan != ServePlan::Body {
         let found = bucket.head(key).await.map_err(EdgeError::internal)?;
         let object = found.ok_or_else(missing)?;
-        let status = if head && !asset::not_modified(if_none_match, sha256) {
-            200
-        } else {
-            304
-        };
-        let h = headers(kind, sha256, asset::IMMUTABLE);
-        if status == 200 {
+        let h = headers(uploaded_headers(kind, sha256));
+        if plan.with_length() {
             let _ = h.set("content-length", &object.size().to_string());
         }
         return Ok(ResponseBuilder::new()
-            .with_status(status)
+            .with_status(plan.status())
             .with_headers(h)
             .empty());
     }
@@ -64,7 +62,7 @@ pub async fn serve(
     // Handed to the runtime as it is: the bytes never pass through Wasm.
     let body = body.response_body().map_err(EdgeError::internal)?;
     Response::from_body(body)
-        .map(|r| r.with_headers(headers(kind, sha256, asset::IMMUTABLE)))
+        .map(|r| r.with_headers(headers(uploaded_headers(kind, sha256))))
         .map_err(EdgeError::internal)
 }
 
@@ -79,18 +77,19 @@ pub async fn favicon(
     if let Some(file) = theme_favicon {
         return serve(env, store, file, if_none_match, head).await;
     }
-    let etag = "platform-favicon-1";
-    let h = headers(AssetKind::Ico, etag, FAVICON_CACHE);
-    if asset::not_modified(if_none_match, etag) {
+    let etag = PLATFORM_FAVICON_ETAG;
+    let h = headers(served_headers(AssetKind::Ico, etag, FAVICON_CACHE));
+    let plan = ServePlan::for_request(if_none_match, etag, head);
+    if plan.status() == 304 {
         return Ok(ResponseBuilder::new()
             .with_status(304)
             .with_headers(h)
             .empty());
     }
-    let body = if head {
-        Vec::new()
-    } else {
+    let body = if plan == ServePlan::Body {
         DEFAULT_FAVICON.to_vec()
+    } else {
+        Vec::new()
     };
     let resp = respond::bytes(200, AssetKind::Ico.content_type(), body);
     Ok(resp.with_headers(h))

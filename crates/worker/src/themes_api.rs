@@ -6,7 +6,7 @@ use crate::objects::store_client;
 use crate::{body, env_config, respond};
 use serde::{Deserialize, Serialize};
 use wandstore_core::limits::{self, BodyKind};
-use wandstore_core::owner_access::{PREVIEW_TTL_MS, rfc3339};
+use wandstore_core::owner_access::{Author, PREVIEW_TTL_MS, preview_url, rfc3339};
 use wandstore_core::routes::AdminRoute;
 use wandstore_core::store::StoreSlug;
 use wandstore_protocol::EdgeError;
@@ -31,10 +31,10 @@ pub(crate) struct PreviewLink {
 }
 
 /// Who the history names as a change's author (never a token).
-pub fn author(caller: &Caller) -> &'static str {
+pub fn author(caller: &Caller) -> Author {
     match caller {
-        Caller::Admin => "admin",
-        Caller::Owner { .. } => "owner",
+        Caller::Admin => Author::Admin,
+        Caller::Owner { .. } => Author::Owner,
     }
 }
 
@@ -47,7 +47,7 @@ pub async fn handle(
     caller: &Caller,
     rid: &str,
 ) -> Result<Response, EdgeError> {
-    let author = author(caller).to_owned();
+    let author = author(caller).name().to_owned();
     match route {
         AdminRoute::Theme(_) => {
             let overview = store_client::ask(env, store, ShowTheme, rid).await?;
@@ -117,7 +117,7 @@ pub(crate) fn preview_link(
     let expires = now_ms().saturating_add(PREVIEW_TTL_MS);
     let token = signer.sign_preview(store, expires);
     Ok(PreviewLink {
-        url: format!("{origin}/s/{store}/preview/{token}/"),
+        url: preview_url(origin, store, &token),
         expires_at: rfc3339(expires),
     })
 }

@@ -9,7 +9,7 @@ use std::collections::BTreeSet;
 use std::path::Path;
 
 /// The directories scanned, relative to the repository root.
-pub const SOURCE_DIRS: [&str; 2] = ["crates/worker/src", "crates/core/src"];
+pub const SOURCE_DIRS: [&str; 3] = ["crates/worker/src", "crates/core/src", "crates/backup/src"];
 
 /// What the scan found.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

@@ -53,9 +53,10 @@ commands:
   monitor --url URL [--interval 30s] [--webhook URL] [--admin-token-env NAME] [--once]
                                  poll /health and the admin metrics; report state changes
                                  and latency; post Slack-compatible alerts to the webhook
-  restore --backup ID --store SLUG [--url URL]
-                                 restore a store from a backup (POST /admin/stores/SLUG/restore;
-                                 token: $ADMIN_TOKEN, or .dev.vars for a local URL)
+  restore --backup ID --store SLUG [--url URL] [--timeout 30m]
+                                 restore a store from a backup (POST /admin/stores/SLUG/restore,
+                                 then poll its status until done; token: $ADMIN_TOKEN, or
+                                 .dev.vars for a local URL)
   backups [--url URL]            list the backups (GET /admin/backups)
   bootstrap                      install the toolchain pieces only
 ";

@@ -69,6 +69,13 @@ pub struct Storage {
     pub limit_bytes: u64,
 }
 
+impl Storage {
+    /// The share of its limit in use (`None` when the limit is unknown).
+    fn share(&self) -> Option<f64> {
+        (self.limit_bytes > 0).then(|| self.used_bytes as f64 / self.limit_bytes as f64)
+    }
+}
+
 /// What one poll saw.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Sample {
@@ -195,7 +202,7 @@ impl Monitor {
     /// The one-line summary of the last poll (state, latency, error rate, p95).
     pub fn line(&self, s: &Sample) -> String {
         format!(
-            "{} {} errors {} p95 {}",
+            "{} {} errors {} p95 {} storage {}",
             s.health.name(),
             s.latency_ms
                 .map(|m| format!("{m} ms"))
@@ -204,6 +211,7 @@ impl Monitor {
                 .map(|r| format!("{:.2}%", r * 100.0))
                 .unwrap_or("-".into()),
             self.p95(s).map(|m| format!("{m} ms")).unwrap_or("-".into()),
+            fullest(&s.storage),
         )
     }
 
@@ -342,12 +350,27 @@ impl Monitor {
     }
 }
 
+/// The fullest object of the poll (`-` when the metrics report none), e.g.
+/// `StoreConfig:demo 1.2% (123 of 10000000000 bytes; 3 objects)`.
+fn fullest(storage: &[Storage]) -> String {
+    let share = |st: &Storage| st.share().unwrap_or(0.0);
+    storage
+        .iter()
+        .max_by(|a, b| share(a).total_cmp(&share(b)))
+        .map_or("-".into(), |st| {
+            format!(
+                "{} {:.1}% ({} of {} bytes; {} objects)",
+                st.object,
+                share(st) * 100.0,
+                st.used_bytes,
+                st.limit_bytes,
+                storage.len()
+            )
+        })
+}
+
 fn storage_reading(st: &Storage) -> Reading {
-    let share = if st.limit_bytes == 0 {
-        None
-    } else {
-        Some(st.used_bytes as f64 / st.limit_bytes as f64)
-    };
+    let share = st.share();
     Reading {
         key: format!("storage:{}", st.object),
         level: share.map(|s| {
@@ -543,7 +566,14 @@ mod tests {
             "{n:?}"
         );
         assert!(m.observe(&with(900)).is_empty());
+        assert!(
+            m.line(&with(900))
+                .ends_with("storage StoreConfig:demo 90.0% (900 of 1000 bytes; 2 objects)"),
+            "{}",
+            m.line(&with(900))
+        );
         assert_eq!(posted(&m.observe(&with(10)))[0].0, NoticeKind::Resolved);
+        assert!(m.line(&sample(HealthState::Healthy)).ends_with("storage -"));
     }
 
     #[test]

@@ -1,15 +1,25 @@
-//! `cargo xtask restore --backup ID --store SLUG [--url URL]` and `cargo xtask backups
-//! [--url URL]`: the operator's side of the admin API's backup routes.
+//! `cargo xtask restore --backup ID --store SLUG [--url URL] [--timeout 30m]` and `cargo
+//! xtask backups [--url URL]`: the operator's side of the admin API's backup routes.
+//!
+//! A restore answers 200 when it finished within the request, 202 when it goes on in the
+//! background: then `restore` polls `GET /admin/stores/{slug}/restore` every second, prints
+//! each change of progress, and ends with the final status (non-zero unless `restored`).
 //!
 //! The admin token is `$ADMIN_TOKEN`; when it is not set and the URL is a local one
 //! (127.0.0.1, localhost, [::1]: what `cargo xtask dev` serves), it is read from the
 //! `.dev.vars` that `cargo xtask dev` generated.
 
-use crate::flag_value;
 use crate::http_json::send_json;
+use crate::{duration_arg, flag_value};
+use serde_json::Value;
 use std::path::Path;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 use ureq::Agent;
+
+/// How long `restore` waits for a restore that goes on in the background, by default.
+const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30 * 60);
+/// Between two polls of the restore's status.
+const POLL_EVERY: Duration = Duration::from_secs(1);
 
 /// Where `cargo xtask dev` serves unless told otherwise.
 pub const DEFAULT_URL: &str = "http://127.0.0.1:8787";
@@ -22,15 +32,68 @@ pub fn restore(args: &[String]) -> Result<(), String> {
         std::env::var("ADMIN_TOKEN").ok(),
         &crate::paths::root().join(".dev.vars"),
     )?;
+    let http = agent();
     let (status, body) = send_json(
-        &agent(),
+        &http,
         "POST",
         &request.endpoint(),
         &token,
         Some(&request.body()),
     )?;
-    println!("{}", answer(status, &body)?);
-    Ok(())
+    let mut shown = answer(status, &body)?;
+    let mut last = serde_json::from_str::<Value>(&body).unwrap_or(Value::Null);
+    let deadline = Instant::now() + request.timeout;
+    let mut progress = String::new();
+    while !is_finished(&last) {
+        let line = progress_line(&last);
+        if line != progress {
+            eprintln!("{line}");
+            progress = line;
+        }
+        if Instant::now() >= deadline {
+            return Err(format!(
+                "the restore is still running after {:?}: {progress}\n  follow it with GET {}",
+                request.timeout,
+                request.endpoint()
+            ));
+        }
+        std::thread::sleep(POLL_EVERY);
+        let (status, body) = send_json(&http, "GET", &request.endpoint(), &token, None)?;
+        shown = answer(status, &body)?;
+        last = serde_json::from_str(&body).unwrap_or(Value::Null);
+    }
+    println!("{shown}");
+    match last["status"].as_str() {
+        Some("restored") => Ok(()),
+        other => Err(format!(
+            "the restore ended {}: {}",
+            other.unwrap_or("without a status"),
+            last["error"]
+        )),
+    }
+}
+
+/// A restore's status body that is no longer `running` (or not a status at all).
+fn is_finished(status: &Value) -> bool {
+    status["status"].as_str() != Some("running")
+}
+
+/// One line of progress from a restore's status.
+fn progress_line(s: &Value) -> String {
+    let mut line = format!(
+        "restore {}: {} ({} of {} files verified, {} of {} carts written, {} cleared)",
+        s["run"].as_str().unwrap_or("?"),
+        s["phase"].as_str().unwrap_or("?"),
+        s["files_verified"],
+        s["files"],
+        s["carts"],
+        s["carts_total"],
+        s["cleared"],
+    );
+    if let Some(e) = s["error"]["message"].as_str() {
+        line.push_str(&format!("; last attempt failed: {e}"));
+    }
+    line
 }
 
 /// `cargo xtask backups`: lists the backups (`GET /admin/backups`).
@@ -68,6 +131,8 @@ pub struct RestoreRequest {
     pub backup: String,
     pub store: String,
     pub url: String,
+    /// How long to wait for a restore that goes on in the background.
+    pub timeout: Duration,
 }
 
 impl RestoreRequest {
@@ -87,10 +152,15 @@ impl RestoreRequest {
         if !plain(&store) {
             return Err(format!("--store {store:?} is not a store slug"));
         }
+        let timeout = match flag_value(args, "--timeout")? {
+            Some(t) => duration_arg::parse(&t)?,
+            None => DEFAULT_TIMEOUT,
+        };
         Ok(RestoreRequest {
             backup,
             store,
             url: base_url(args)?,
+            timeout,
         })
     }
 
@@ -195,6 +265,51 @@ mod tests {
         let local =
             RestoreRequest::parse(&args(&["--store", "demo", "--backup", "x"])).expect("valid");
         assert_eq!(local.url, DEFAULT_URL);
+    }
+
+    #[test]
+    fn a_running_restore_is_followed_until_it_finishes() {
+        let running: Value = serde_json::json!({
+            "run": "20261128T220000Z-0a1b2c3d4e5f6071", "status": "running",
+            "phase": "apply_carts", "files": 5, "files_verified": 5,
+            "carts": 400, "carts_total": 1000, "cleared": 0,
+            "error": {"code": "r2_unavailable", "message": "backup storage failed"}
+        });
+        assert!(!is_finished(&running));
+        let line = progress_line(&running);
+        assert!(line.contains("apply_carts"), "{line}");
+        assert!(line.contains("400 of 1000 carts"), "{line}");
+        assert!(
+            line.contains("last attempt failed: backup storage failed"),
+            "{line}"
+        );
+        for done in ["restored", "refused", "failed"] {
+            assert!(
+                is_finished(&serde_json::json!({ "status": done })),
+                "{done}"
+            );
+        }
+        assert!(is_finished(&Value::Null), "not a status: nothing to follow");
+        let r = RestoreRequest::parse(&args(&[
+            "--backup",
+            "b",
+            "--store",
+            "s",
+            "--timeout",
+            "90s",
+        ]))
+        .expect("valid");
+        assert_eq!(r.timeout, Duration::from_secs(90));
+        assert_eq!(
+            RestoreRequest::parse(&args(&["--backup", "b", "--store", "s"]))
+                .expect("valid")
+                .timeout,
+            DEFAULT_TIMEOUT
+        );
+        assert!(
+            RestoreRequest::parse(&args(&["--backup", "b", "--store", "s", "--timeout", "x"]))
+                .is_err()
+        );
     }
 
     #[test]

@@ -11,29 +11,7 @@ use serde_json::Value;
 use wandstore_theme::form::{ADD_SECTION_FIELD, ADDABLE_HOME_SECTIONS, section_field};
 use wandstore_theme::{FontStack, Theme, limits};
 
-/// A one-off message at the top of a console page.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ConsoleNotice {
-    pub error: bool,
-    /// Plain text, escaped.
-    pub message: String,
-}
-
-impl ConsoleNotice {
-    pub fn info(message: &str) -> ConsoleNotice {
-        ConsoleNotice {
-            error: false,
-            message: message.to_owned(),
-        }
-    }
-
-    pub fn error(message: &str) -> ConsoleNotice {
-        ConsoleNotice {
-            error: true,
-            message: message.to_owned(),
-        }
-    }
-}
+pub use wandstore_core::console::actions::ConsoleNotice;
 
 /// The sign-in page.
 #[derive(Debug, Clone)]

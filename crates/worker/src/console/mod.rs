@@ -4,9 +4,11 @@
 //! frame, publish, roll back, upload images, sign out. Every form carries a CSRF token
 //! (`core::console`); every request's session is checked with the store's object.
 //!
-//! The rules live in pure crates: tokens, cookies and the limit in `core::console`, the form
-//! → theme mapping in `wandstore_theme::form`, the pages in `wandstore_render`. Errors a
-//! browser causes are pages (4xx), never a 5xx.
+//! The rules live in pure crates: tokens, cookies, the limit and what each request does
+//! (which form, which action, which page and notice) in `core::console` (`actions`), the
+//! form → theme mapping in `wandstore_theme::form`, the pages in `wandstore_render`. Here:
+//! reading bodies and cookies, asking the store's object, rendering. Errors a browser causes
+//! are pages (4xx), never a 5xx.
 
 mod pages;
 mod session;
@@ -14,33 +16,29 @@ mod upload;
 
 use crate::entry::ClientHeaders;
 use crate::objects::{guard_client, store_client};
+use crate::owner_api::owns;
 use crate::respond::{self, Audience};
 use crate::{body, random};
-use pages::{Shown, done_message};
+use pages::Shown;
 use session::{Keys, Session, now_ms};
 use wandstore_core::asset;
+use wandstore_core::console::actions::{
+    self, AUTHOR, Action, ConsoleRefusal, Done, FormBody, SignInRefused, SignedOut,
+};
 use wandstore_core::console::{self as rules, CsrfBinding, SignInGate, SignInLimit};
-use wandstore_core::csrf::FORM_FIELD;
 use wandstore_core::headers::PRIVATE_NO_STORE;
 use wandstore_core::limits::BodyKind;
 use wandstore_core::log::RequestLog;
-use wandstore_core::owner_access::{OwnerSession, SESSION_TTL_MS, fingerprint};
+use wandstore_core::owner_access::{OwnerSession, SESSION_TTL_MS};
 use wandstore_core::rate_limit;
 use wandstore_core::routes::ConsoleRoute;
-use wandstore_core::secret::hash_token;
-use wandstore_core::store::StoreSlug;
 use wandstore_protocol::EdgeError;
-use wandstore_protocol::owner::{CheckOwner, OwnerCredential};
+use wandstore_protocol::owner::OwnerCredential;
 use wandstore_protocol::store::StoreError;
 use wandstore_protocol::theme::{PublishDraft, PutDraft, RollbackTheme, ShowTheme};
 use wandstore_protocol::wire::AskError;
 use wandstore_render::{Chrome, ConsoleNotice, ConsoleProblem};
 use worker::{Env, Request, Response};
-
-/// Who the history names for changes made in the console (see `themes_api::author`).
-const AUTHOR: &str = "owner";
-/// What a failed sign-in says, whether or not the store exists.
-const NOT_RECOGNISED: &str = "store or token not recognised";
 
 /// Answers a console route. Never fails: errors become pages, with `private, no-store`.
 pub async fn handle(
@@ -91,98 +89,82 @@ async fn run(
     };
     if route == ConsoleRoute::SignIn {
         limit_sign_in(env, client, log).await?;
-        let fields = read_form(&mut req, BodyKind::Form).await?;
+        let fields = read_form(&mut req, route).await?;
         return sign_in(&cx, &fields).await;
     }
-    let session = session::current(env, &cx.keys, client, rid).await?;
-    let session = match session {
+    let done = url
+        .query_pairs()
+        .find(|(k, _)| k == "done")
+        .map(|(_, v)| v.into_owned());
+    let session = match session::current(env, &cx.keys, client, rid).await? {
         Session::Valid(s) => s,
         ended => {
-            let was = matches!(ended, Session::Ended);
-            return Ok(signed_out_page(&cx, route, was, &url));
+            let ended = matches!(ended, Session::Ended);
+            return Ok(signed_out_page(
+                &cx,
+                SignedOut::page(route, ended, done.as_deref()),
+            ));
         }
     };
     log.store = Some(session.store.to_string());
     match route {
         ConsoleRoute::Home => {
-            let notice = url
-                .query_pairs()
-                .find(|(k, _)| k == "done")
-                .and_then(|(_, v)| done_message(&v))
-                .map(ConsoleNotice::info);
             let shown = Shown {
-                notice,
+                notice: Done::notice(done.as_deref()),
                 ..Shown::default()
             };
-            pages::editor(env, &cx.keys, &session, rid, 200, shown).await
+            return pages::editor(env, &cx.keys, &session, rid, 200, shown).await;
         }
-        ConsoleRoute::SignOut => {
-            let fields = read_form(&mut req, BodyKind::Form).await?;
-            csrf(&cx, &session, &fields)?;
-            let mut resp = respond::see_other("/console?done=signed-out");
+        ConsoleRoute::Upload => return upload_asset(&mut req, &cx, &session).await,
+        _ => {}
+    }
+    let fields = read_form(&mut req, route).await?;
+    let action = Action::read(route, &fields, &cx.keys.csrf, &session, now_ms())
+        .ok_or_else(|| EdgeError::internal(format!("{route:?} is not a console form")))??;
+    let done = action.done();
+    let asked = match action {
+        Action::SignOut => {
+            let mut resp = respond::see_other(&done.location());
             let _ = resp
                 .headers_mut()
                 .append("set-cookie", &rules::clear_session_cookie(cx.secure));
-            Ok(resp)
+            return Ok(resp);
         }
-        ConsoleRoute::SaveDraft => {
-            let fields = read_form(&mut req, BodyKind::Theme).await?;
-            csrf(&cx, &session, &fields)?;
-            save_draft(&cx, &session, &fields).await
-        }
-        ConsoleRoute::Publish => {
-            let fields = read_form(&mut req, BodyKind::Form).await?;
-            csrf(&cx, &session, &fields)?;
+        Action::SaveDraft => return save_draft(&cx, &session, &fields).await,
+        Action::Publish => {
             let publish = PublishDraft {
-                author: AUTHOR.to_owned(),
+                author: AUTHOR.name().to_owned(),
                 now_ms: now_ms(),
             };
-            let done = store_client::ask(env, &session.store, publish, rid).await;
-            after_action(&cx, &session, done.map(|_| ()), "published").await
+            store_client::ask(env, &session.store, publish, rid).await
         }
-        ConsoleRoute::Rollback => {
-            let fields = read_form(&mut req, BodyKind::Form).await?;
-            csrf(&cx, &session, &fields)?;
-            let version = field(&fields, "version")
-                .and_then(|v| v.trim().parse::<u32>().ok())
-                .ok_or_else(|| {
-                    EdgeError::bad_request("bad_version", "choose a version to roll back to")
-                })?;
+        Action::Rollback { version } => {
             let rollback = RollbackTheme {
                 version,
-                author: AUTHOR.to_owned(),
+                author: AUTHOR.name().to_owned(),
                 now_ms: now_ms(),
             };
-            let done = store_client::ask(env, &session.store, rollback, rid).await;
-            after_action(&cx, &session, done.map(|_| ()), "rolled-back").await
+            store_client::ask(env, &session.store, rollback, rid).await
         }
-        ConsoleRoute::Upload => upload_asset(&mut req, &cx, &session).await,
-        ConsoleRoute::SignIn => Err(EdgeError::internal("sign-in is answered before sessions")),
+    };
+    match asked {
+        Ok(_) => Ok(respond::see_other(&done.location())),
+        // A refusal the owner can act on (nothing to publish, no such version): the editor
+        // again, with its message and status.
+        Err(AskError::Refused(
+            refusal @ (StoreError::Conflict { .. } | StoreError::Missing { .. }),
+        )) => {
+            let e = EdgeError::from(AskError::Refused(refusal));
+            refused_in_editor(&cx, &session, &e).await
+        }
+        Err(e) => Err(e.into()),
     }
 }
 
-/// The page for a request without a valid session: the sign-in form (401 for a form post,
-/// with the session cookie cleared when one was sent).
-fn signed_out_page(cx: &Ctx<'_>, route: ConsoleRoute, ended: bool, url: &worker::Url) -> Response {
-    let notice = if ended {
-        Some(ConsoleNotice::error(
-            "Your session has ended (it expired, or the owner token was changed). Sign in again.",
-        ))
-    } else if route != ConsoleRoute::Home {
-        Some(ConsoleNotice::error("Sign in first."))
-    } else {
-        url.query_pairs()
-            .find(|(k, _)| k == "done")
-            .and_then(|(_, v)| done_message(&v))
-            .map(ConsoleNotice::info)
-    };
-    let status = if route == ConsoleRoute::Home {
-        200
-    } else {
-        401
-    };
-    let mut resp = sign_in_page(cx, status, "", notice);
-    if ended {
+/// The sign-in page for a request without a valid session.
+fn signed_out_page(cx: &Ctx<'_>, page: SignedOut) -> Response {
+    let mut resp = sign_in_page(cx, page.status, "", page.notice);
+    if page.clear_session {
         let _ = resp
             .headers_mut()
             .append("set-cookie", &rules::clear_session_cookie(cx.secure));
@@ -234,65 +216,24 @@ async fn limit_sign_in(
             if let Err(e) = counted {
                 log.error = Some(format!("abuse guard (sign-in refused): {e:?}"));
             }
-            Err(EdgeError::new(
-                503,
-                "sign_in_unavailable",
-                "signing in is not possible right now because the attempt limiter cannot be \
-                 reached; please try again in a minute",
-            )
-            .with_retry_after(60))
+            Err(ConsoleRefusal::sign_in_unavailable().into())
         }
     }
 }
 
 async fn sign_in(cx: &Ctx<'_>, fields: &[(String, String)]) -> Result<Response, EdgeError> {
-    let typed_store = field(fields, "store").unwrap_or("").trim();
-    let shown_store: String = typed_store.chars().take(63).collect();
-    let token = field(fields, FORM_FIELD).unwrap_or("");
-    let csrf = match session::browser_nonce(cx.client) {
-        Some(nonce) => session::check_csrf(&cx.keys, token, CsrfBinding::Browser(&nonce))
-            .map_err(|e| e.message),
-        None => {
-            Err("this browser has no sign-in form open; reload the page and try again".to_owned())
-        }
+    let nonce = session::browser_nonce(cx.client);
+    let refused = |r: SignInRefused| sign_in_page(cx, r.status, &r.store, Some(r.notice));
+    let attempt = match actions::read_sign_in(fields, nonce.as_deref(), &cx.keys.csrf, now_ms()) {
+        Ok(attempt) => attempt,
+        Err(r) => return Ok(refused(r)),
     };
-    if let Err(message) = csrf {
-        let notice = ConsoleNotice::error(&message);
-        return Ok(sign_in_page(cx, 403, &shown_store, Some(notice)));
+    let credential = OwnerCredential::TokenHash(attempt.token_hash.clone());
+    if !owns(cx.env, &attempt.store, credential, cx.rid).await? {
+        return Ok(refused(SignInRefused::not_recognised(&attempt.shown)));
     }
-    let owner_token = field(fields, "token").unwrap_or("");
-    let refused = || {
-        sign_in_page(
-            cx,
-            401,
-            &shown_store,
-            Some(ConsoleNotice::error(NOT_RECOGNISED)),
-        )
-    };
-    let Ok(store) = StoreSlug::parse(typed_store) else {
-        return Ok(refused());
-    };
-    if owner_token.is_empty() || owner_token.len() > 256 {
-        return Ok(refused());
-    }
-    let token_hash = hash_token(owner_token);
-    let check = CheckOwner {
-        credential: OwnerCredential::TokenHash(token_hash.clone()),
-    };
-    match store_client::ask(cx.env, &store, check, cx.rid).await {
-        Ok(()) => {}
-        Err(AskError::Refused(StoreError::Forbidden | StoreError::NotFound)) => {
-            return Ok(refused());
-        }
-        Err(e) => return Err(e.into()),
-    }
-    let session = OwnerSession {
-        store,
-        fingerprint: fingerprint(&token_hash),
-        expires_at_ms: now_ms().saturating_add(SESSION_TTL_MS),
-    };
-    let value = cx.keys.signer.sign_session(&session);
-    let mut resp = respond::see_other("/console?done=signed-in");
+    let value = cx.keys.signer.sign_session(&attempt.session(now_ms()));
+    let mut resp = respond::see_other(&Done::SignedIn.location());
     let cookie = rules::session_cookie(&value, SESSION_TTL_MS / 1000, cx.secure);
     let _ = resp.headers_mut().append("set-cookie", &cookie);
     Ok(resp)
@@ -304,67 +245,38 @@ async fn save_draft(
     fields: &[(String, String)],
 ) -> Result<Response, EdgeError> {
     let overview = store_client::ask(cx.env, &session.store, ShowTheme, cx.rid).await?;
-    let base = pages::base_document(&overview);
-    let doc = match wandstore_theme::form::apply_form(&base, fields) {
-        Ok(doc) => doc,
-        Err(errors) => {
-            let shown = Shown {
-                theme: Some(base),
-                problems: errors
-                    .into_iter()
-                    .map(|e| ConsoleProblem {
-                        path: e.path,
-                        message: e.message,
-                    })
-                    .collect(),
-                notice: None,
+    let base = overview.base_document();
+    let (doc, problems) = match wandstore_theme::form::apply_form(&base, fields) {
+        Ok(doc) => {
+            let put = PutDraft {
+                body: doc.to_string(),
+                author: AUTHOR.name().to_owned(),
+                now_ms: now_ms(),
             };
-            return pages::editor(cx.env, &cx.keys, session, cx.rid, 422, shown).await;
+            match store_client::ask(cx.env, &session.store, put, cx.rid).await {
+                Ok(_) => return Ok(respond::see_other(&Done::Saved.location())),
+                Err(AskError::Refused(StoreError::ThemeInvalid { fields })) => (
+                    doc,
+                    fields.into_iter().map(|p| (p.path, p.message)).collect(),
+                ),
+                Err(e) => return Err(e.into()),
+            }
         }
+        Err(errors) => (
+            base,
+            errors.into_iter().map(|e| (e.path, e.message)).collect(),
+        ),
     };
-    let put = PutDraft {
-        body: doc.to_string(),
-        author: AUTHOR.to_owned(),
-        now_ms: now_ms(),
+    let problems: Vec<(String, String)> = problems;
+    let shown = Shown {
+        theme: Some(doc),
+        problems: problems
+            .into_iter()
+            .map(|(path, message)| ConsoleProblem { path, message })
+            .collect(),
+        notice: None,
     };
-    match store_client::ask(cx.env, &session.store, put, cx.rid).await {
-        Ok(_) => Ok(respond::see_other("/console?done=saved")),
-        Err(AskError::Refused(StoreError::ThemeInvalid { fields })) => {
-            let shown = Shown {
-                theme: Some(doc),
-                problems: fields
-                    .into_iter()
-                    .map(|p| ConsoleProblem {
-                        path: p.path,
-                        message: p.message,
-                    })
-                    .collect(),
-                notice: None,
-            };
-            pages::editor(cx.env, &cx.keys, session, cx.rid, 422, shown).await
-        }
-        Err(e) => Err(e.into()),
-    }
-}
-
-/// After publish or roll back: 303 with the message on success; a refusal the owner can act
-/// on (nothing to publish, no such version) re-renders the editor with its status.
-async fn after_action(
-    cx: &Ctx<'_>,
-    session: &OwnerSession,
-    done: Result<(), AskError<StoreError>>,
-    code: &str,
-) -> Result<Response, EdgeError> {
-    match done {
-        Ok(()) => Ok(respond::see_other(&format!("/console?done={code}"))),
-        Err(AskError::Refused(
-            refusal @ (StoreError::Conflict { .. } | StoreError::Missing { .. }),
-        )) => {
-            let e = EdgeError::from(AskError::Refused(refusal));
-            refused_in_editor(cx, session, &e).await
-        }
-        Err(e) => Err(e.into()),
-    }
+    pages::editor(cx.env, &cx.keys, session, cx.rid, 422, shown).await
 }
 
 /// The editor again, with the refusal's message and status (a 4xx).
@@ -387,8 +299,10 @@ async fn upload_asset(
 ) -> Result<Response, EdgeError> {
     let content_type = req.headers().get("content-type").ok().flatten();
     let bytes = body::read_limited(req, BodyKind::Asset).await?;
-    let form = upload::read(content_type.as_deref(), bytes).await?;
-    session::check_csrf(&cx.keys, &form.csrf, CsrfBinding::Session(session))?;
+    actions::require_multipart(content_type.as_deref())?;
+    let form = upload::read(content_type.as_deref().unwrap_or(""), bytes).await?;
+    let binding = CsrfBinding::Session(session);
+    rules::verify(&cx.keys.csrf, &form.csrf, binding, now_ms()).map_err(ConsoleRefusal::from)?;
     let checked =
         match asset::check_upload(&form.file_name, form.content_type.as_deref(), &form.bytes) {
             Ok(checked) => checked,
@@ -398,51 +312,22 @@ async fn upload_asset(
             }
         };
     crate::owner_api::put_asset(cx.env, &session.store, &checked, form.bytes, cx.rid).await?;
-    Ok(respond::see_other("/console?done=uploaded"))
+    Ok(respond::see_other(&Done::Uploaded.location()))
 }
 
-/// A 403 unless the form's CSRF token belongs to this session.
-fn csrf(
-    cx: &Ctx<'_>,
-    session: &OwnerSession,
-    fields: &[(String, String)],
-) -> Result<(), EdgeError> {
-    let token = field(fields, FORM_FIELD).unwrap_or("");
-    session::check_csrf(&cx.keys, token, CsrfBinding::Session(session))
-}
-
-fn field<'f>(fields: &'f [(String, String)], name: &str) -> Option<&'f str> {
-    fields
-        .iter()
-        .find(|(k, _)| k == name)
-        .map(|(_, v)| v.as_str())
-}
-
-/// An `application/x-www-form-urlencoded` body within `kind`'s limit: 415 for another type,
-/// 413 when too large, 400 when not UTF-8.
-async fn read_form(req: &mut Request, kind: BodyKind) -> Result<Vec<(String, String)>, EdgeError> {
+/// A console form's fields within its route's limit: 415 for another type (before the body
+/// is read), 413 when too large, 400 when not UTF-8.
+async fn read_form(
+    req: &mut Request,
+    route: ConsoleRoute,
+) -> Result<Vec<(String, String)>, EdgeError> {
+    let FormBody::UrlEncoded(kind) = FormBody::of(route) else {
+        return Err(EdgeError::internal(format!(
+            "{route:?} has no url-encoded form"
+        )));
+    };
     let content_type = req.headers().get("content-type").ok().flatten();
-    let is_form = content_type.as_deref().is_some_and(|ct| {
-        ct.split(';').next().is_some_and(|t| {
-            t.trim()
-                .eq_ignore_ascii_case("application/x-www-form-urlencoded")
-        })
-    });
-    if !is_form {
-        return Err(EdgeError::new(
-            415,
-            "unsupported_media_type",
-            "console forms are sent as application/x-www-form-urlencoded",
-        ));
-    }
+    actions::require_form(content_type.as_deref())?;
     let bytes = body::read_limited(req, kind).await?;
-    if std::str::from_utf8(&bytes).is_err() {
-        return Err(EdgeError::bad_request(
-            "bad_encoding",
-            "the form is not UTF-8 text",
-        ));
-    }
-    Ok(worker::url::form_urlencoded::parse(&bytes)
-        .map(|(k, v)| (k.into_owned(), v.into_owned()))
-        .collect())
+    Ok(actions::parse_form(&bytes)?)
 }

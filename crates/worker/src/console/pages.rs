@@ -8,23 +8,12 @@ use wandstore_core::console::{self, CsrfBinding};
 use wandstore_core::owner_access::{OwnerSession, rfc3339};
 use wandstore_protocol::EdgeError;
 use wandstore_protocol::owner::ListAssets;
-use wandstore_protocol::theme::{ListVersions, ShowTheme, ThemeOverview};
+use wandstore_protocol::theme::{ListVersions, ShowTheme};
 use wandstore_render::{
     ConsoleAsset, ConsoleEditorPage, ConsoleNotice, ConsoleProblem, ConsoleSignInPage,
     ConsoleVersion,
 };
 use worker::{Env, Response};
-
-/// The theme document the form starts from: the draft, else the published theme, else the
-/// default.
-pub fn base_document(overview: &ThemeOverview) -> Value {
-    overview
-        .draft
-        .as_ref()
-        .map(|d| d.theme.clone())
-        .or_else(|| overview.published.as_ref().map(|p| p.theme.clone()))
-        .unwrap_or_else(wandstore_theme::form::default_document)
-}
 
 /// What the editor shows besides the saved theme: the owner's refused input and its problems.
 #[derive(Default)]
@@ -52,7 +41,7 @@ pub async fn editor(
     let page = ConsoleEditorPage {
         store: store.to_string(),
         csrf: console::issue(&keys.csrf, CsrfBinding::Session(session), now_ms()),
-        theme: shown.theme.unwrap_or_else(|| base_document(&overview)),
+        theme: shown.theme.unwrap_or_else(|| overview.base_document()),
         has_draft: overview.draft.is_some(),
         published_version: overview.published.as_ref().map(|p| p.version),
         problems: shown.problems,
@@ -99,18 +88,4 @@ pub fn sign_in(
         request_id: rid.to_owned(),
     };
     respond::html(status, page.html())
-}
-
-/// The message for a finished action (`?done=`), from a closed set: nothing from the URL is
-/// ever shown.
-pub fn done_message(code: &str) -> Option<&'static str> {
-    Some(match code {
-        "signed-in" => "Signed in.",
-        "signed-out" => "Signed out.",
-        "saved" => "Draft saved. The preview shows it.",
-        "published" => "Published. Shoppers see it within a few seconds.",
-        "rolled-back" => "Rolled back: that version is published again, as a new version.",
-        "uploaded" => "Uploaded. Choose it as your logo or favicon below, then save the draft.",
-        _ => return None,
-    })
 }

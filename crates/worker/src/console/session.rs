@@ -1,22 +1,23 @@
-//! Who is signed in to the console: the session cookie's signature and expiry, then the
-//! store's own word that the owner token the session was made with is still its token (a
-//! rotated token ends every session at once). Also the console's cookies and CSRF checks.
+//! Who is signed in to the console: the session cookie's signature and expiry
+//! (`actions::Presented`), then the store's own word that the owner token the session was
+//! made with is still its token (a rotated token ends every session at once).
 
 use crate::entry::ClientHeaders;
 use crate::env_config;
-use crate::objects::store_client;
-use wandstore_core::console::{self, BROWSER_COOKIE, CsrfBinding};
-use wandstore_core::identity::{CookieScope, CookieSigner, cookie_values};
-use wandstore_core::owner_access::{OwnerSession, SESSION_COOKIE};
+use crate::owner_api::owns;
+use wandstore_core::console::{
+    self,
+    actions::{self, Presented},
+};
+use wandstore_core::identity::{CookieScope, CookieSigner};
+use wandstore_core::owner_access::OwnerSession;
 use wandstore_protocol::EdgeError;
-use wandstore_protocol::owner::{CheckOwner, OwnerCredential};
-use wandstore_protocol::store::StoreError;
-use wandstore_protocol::wire::AskError;
+use wandstore_protocol::owner::OwnerCredential;
 use worker::Env;
 
 /// What the console needs of the platform's secrets.
 pub struct Keys {
-    pub signer: CookieSigner,
+    pub signer: std::rc::Rc<CookieSigner>,
     pub csrf: Vec<u8>,
 }
 
@@ -58,33 +59,22 @@ pub async fn current(
     rid: &str,
 ) -> Result<Session, EdgeError> {
     let header = client.get("cookie").unwrap_or("");
-    let mut sent = false;
-    let mut found = None;
-    for value in cookie_values(header, SESSION_COOKIE) {
-        sent = true;
-        if let Some(s) = keys.signer.verify_session(value, now_ms()) {
-            found = Some(s);
-            break;
-        }
-    }
-    let Some(session) = found else {
-        return Ok(if sent { Session::Ended } else { Session::None });
+    let session = match Presented::read(header, &keys.signer, now_ms()) {
+        Presented::Claimed(session) => session,
+        Presented::Ended => return Ok(Session::Ended),
+        Presented::None => return Ok(Session::None),
     };
-    let check = CheckOwner {
-        credential: OwnerCredential::SessionFingerprint(session.fingerprint.clone()),
-    };
-    match store_client::ask(env, &session.store, check, rid).await {
-        Ok(()) => Ok(Session::Valid(session)),
-        Err(AskError::Refused(StoreError::Forbidden | StoreError::NotFound)) => Ok(Session::Ended),
-        Err(e) => Err(e.into()),
-    }
+    let credential = OwnerCredential::SessionFingerprint(session.fingerprint.clone());
+    Ok(if owns(env, &session.store, credential, rid).await? {
+        Session::Valid(session)
+    } else {
+        Session::Ended
+    })
 }
 
 /// The sign-in form's browser nonce from its cookie, if well-formed.
 pub fn browser_nonce(client: &ClientHeaders) -> Option<String> {
-    cookie_values(client.get("cookie").unwrap_or(""), BROWSER_COOKIE)
-        .find(|v| console::is_nonce(v))
-        .map(str::to_owned)
+    actions::browser_nonce(client.get("cookie").unwrap_or(""))
 }
 
 /// Whether cookies need `Secure` (everywhere but plain-HTTP localhost).
@@ -95,10 +85,4 @@ pub fn secure(url: &worker::Url) -> bool {
         url.host_str().unwrap_or(""),
     )
     .secure
-}
-
-/// A 403 for a console form whose CSRF token does not hold.
-pub fn check_csrf(keys: &Keys, token: &str, binding: CsrfBinding<'_>) -> Result<(), EdgeError> {
-    console::verify(&keys.csrf, token, binding, now_ms())
-        .map_err(|e| EdgeError::new(403, e.code(), e.to_string()))
 }

@@ -5,6 +5,7 @@ pub mod abuse_guard;
 pub mod guard_client;
 pub mod registry;
 pub mod registry_client;
+pub mod registry_sizes;
 pub mod shopper;
 pub mod shopper_client;
 pub mod store_client;

@@ -16,16 +16,24 @@ use worker::{DurableObject, Env, Request, Response, Result, State, durable_objec
 /// The registry's object name.
 pub const NAME: &str = "registry";
 
-const MIGRATIONS: &[sql::Migration] = &[&[
-    "CREATE TABLE stores (
+const MIGRATIONS: &[sql::Migration] = &[
+    &[
+        "CREATE TABLE stores (
         slug TEXT PRIMARY KEY,
         display_name TEXT NOT NULL,
         currency TEXT NOT NULL,
         updated_at_ms INTEGER NOT NULL
     )",
-    "CREATE TABLE domains (host TEXT PRIMARY KEY, slug TEXT NOT NULL)",
-    "CREATE INDEX domains_by_slug ON domains (slug)",
-]];
+        "CREATE TABLE domains (host TEXT PRIMARY KEY, slug TEXT NOT NULL)",
+        "CREATE INDEX domains_by_slug ON domains (slug)",
+    ],
+    // v2: each store's last reported storage (`super::registry_sizes`).
+    &["CREATE TABLE store_sizes (
+        slug TEXT PRIMARY KEY,
+        used_bytes INTEGER NOT NULL,
+        reported_ms INTEGER NOT NULL
+    )"],
+];
 
 #[durable_object]
 pub struct StoreRegistry {
@@ -60,6 +68,14 @@ impl DurableObject for StoreRegistry {
             RegistryQuestion::Forget(q) => {
                 let known = self.forget(&q)?;
                 answer(&q, Ok(known))
+            }
+            RegistryQuestion::RecordSizes(q) => {
+                super::registry_sizes::record(&self.db, &self.state, &q)?;
+                answer(&q, Ok(()))
+            }
+            RegistryQuestion::ShowStorage(q) => {
+                let report = super::registry_sizes::report(&self.db, &self.state, q.limit)?;
+                answer(&q, Ok(report))
             }
         })
     }

@@ -121,12 +121,23 @@ fn store_record(db: &Db, record: &IdempotencyRecord, now_ms: u64) -> Result<()> 
 }
 
 impl ShopperStorefront {
-    /// The cart's lines in display order.
+    /// The cart's lines in display order: read once, then kept in step by this object,
+    /// which is the only writer of its storage (every write below updates or drops the copy).
     pub(super) fn cart_lines(&self) -> Result<Vec<CartLine>> {
         if self.unrecorded.get() {
             return Ok(Vec::new());
         }
-        load_lines(&self.db)
+        if let Some(lines) = self.lines.borrow().as_ref() {
+            return Ok(lines.clone());
+        }
+        let lines = load_lines(&self.db)?;
+        *self.lines.borrow_mut() = Some(lines.clone());
+        Ok(lines)
+    }
+
+    /// Drops the kept copy of the cart (after a write that did not say what it left).
+    pub(super) fn forget_lines(&self) {
+        self.lines.borrow_mut().take();
     }
 
     /// Records something the shopper did (outside a cart command).
@@ -151,6 +162,7 @@ impl ShopperStorefront {
         let db = self.db.clone();
         let result: Rc<RefCell<Option<Outcome>>> = Rc::new(RefCell::new(None));
         let out = Rc::clone(&result);
+        let kept = self.lines.borrow_mut().take();
         sql::transaction(&self.state, move || {
             let now = worker::Date::now().as_millis();
             let existing = match &idempotent {
@@ -170,7 +182,10 @@ impl ShopperStorefront {
                     IdempotencyCheck::Fresh => {}
                 }
             }
-            let lines = load_lines(&db)?;
+            let lines = match kept {
+                Some(lines) => lines,
+                None => load_lines(&db)?,
+            };
             let decided = apply(&lines, &cmd, &catalog, now)
                 .map(|change| (change.lines, change.write, change.event));
             let response_input = decided
@@ -198,6 +213,9 @@ impl ShopperStorefront {
             Ok(())
         })?;
         let outcome = result.borrow_mut().take();
+        if let Some(Outcome::Applied { lines }) = &outcome {
+            *self.lines.borrow_mut() = Some(lines.clone());
+        }
         outcome
             .ok_or_else(|| worker::Error::RustError("the cart transaction decided nothing".into()))
     }

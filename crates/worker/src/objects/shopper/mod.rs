@@ -23,8 +23,10 @@ use crate::sql::Db;
 use page_request::PageRequest;
 use std::cell::{Cell, RefCell};
 use wandstore_core::events::{BestEffort, BestEffortFailed, Event};
+use wandstore_core::rate_limit::RateClass;
 use wandstore_core::retention::Retention;
 use wandstore_core::routes::StoreRoute;
+use wandstore_core::sliding_window::SlidingWindow;
 use wandstore_protocol::EdgeError;
 use wandstore_protocol::edge::route_error;
 use wandstore_protocol::shopper::{CONTEXT_HEADER, ObjectReport, REPORT_HEADER, ShopperContext};
@@ -36,10 +38,17 @@ pub struct ShopperStorefront {
     state: State,
     env: Env,
     db: Db,
-    /// The store's settings and catalog answers, kept for the snapshot TTL.
-    view: RefCell<store_view::StoreView>,
+    /// The store's settings and theme, kept for the snapshot TTL (catalog answers are kept
+    /// per isolate: `store_view`).
+    look: RefCell<Option<wandstore_core::cached::Cached<store_view::StoreLook>>>,
     /// What serving the current request cost (reported to the entry's log line).
     report: RefCell<ObjectReport>,
+    /// The cart's lines as stored, once read (`cart_store`: this object is the only writer
+    /// of its storage, and every write updates or drops this copy).
+    lines: RefCell<Option<Vec<wandstore_core::cart::CartLine>>>,
+    /// The shopper's cart writes in the last minute (`RateClass::shopper_limit`): every one
+    /// reaches this object, so the count is exact and costs no call.
+    cart_writes: RefCell<SlidingWindow>,
     /// How long this object's storage outlives the shopper's last activity.
     retention: Retention,
     /// The last activity written down (`None` until read; `Some(None)`: never written).
@@ -64,7 +73,12 @@ impl DurableObject for ShopperStorefront {
         ShopperStorefront {
             db: Db::new(&state),
             state,
-            view: RefCell::new(store_view::StoreView::default()),
+            look: RefCell::new(None),
+            lines: RefCell::new(None),
+            cart_writes: RefCell::new(SlidingWindow::new(
+                RateClass::CartWrites.shopper_limit().unwrap_or(u32::MAX),
+                RateClass::CartWrites.period_secs().saturating_mul(1000),
+            )),
             report: RefCell::new(ObjectReport::default()),
             retention: Retention::from_vars(|name| env.var(name).ok().map(|v| v.to_string())),
             activity: Cell::new(None),
@@ -121,6 +135,7 @@ impl ShopperStorefront {
     /// Forgets what memory holds of the storage (after it was deleted).
     fn forget(&self) {
         self.db.forget_schema();
+        self.forget_lines();
         self.activity.set(None);
     }
 
@@ -177,6 +192,21 @@ impl ShopperStorefront {
             Ok(route) => route,
             Err(e) => return Ok(page.error(&route_error(e))),
         };
+        // The shopper's own limit, before the request changes anything.
+        let class = route.rate_class(method.as_ref());
+        if class.shopper_limit().is_some()
+            && let Err(retry) = self
+                .cart_writes
+                .borrow_mut()
+                .admit(worker::Date::now().as_millis())
+        {
+            self.report.borrow_mut().rate_limited = true;
+            let e = EdgeError::rate_limited(class.name(), retry);
+            return Ok(match route {
+                StoreRoute::CartApi => respond::error(&e, Audience::Api, &ctx.request_id),
+                _ => page.error(&e),
+            });
+        }
         let body = match method {
             Method::Get | Method::Head => String::new(),
             _ => internal::request_text(req)

@@ -1,8 +1,18 @@
-//! The shopper object's view of its store: the settings and catalog answers from StoreConfig,
-//! kept in memory for the snapshot TTL, so a busy store is not one hot object.
+//! The shopper objects' view of their stores, so a busy store is not one hot object:
+//! - the store's settings snapshot, kept by each shopper object for the snapshot TTL (a new
+//!   shopper asks StoreConfig, so a deleted or changed store shows at once to new shoppers);
+//! - catalog answers, kept for the same TTL in the isolate's memory and shared by every
+//!   shopper object the isolate runs: StoreConfig hears each catalog question about once per
+//!   isolate per TTL, not once per shopper. They are asked only after the settings said the
+//!   store exists;
+//! - published themes by store and version (a version's body never changes).
+//!
+//! Only store-level answers are shared (keyed by store and typed question; a preview's draft
+//! is never kept), so sharing shows no shopper anything of anyone else's.
 
 use super::ShopperStorefront;
 use crate::objects::store_client;
+use std::cell::RefCell;
 use std::rc::Rc;
 use std::sync::Arc;
 use wandstore_core::cached::{Cached, TtlMap};
@@ -15,8 +25,14 @@ use wandstore_protocol::theme::{GetDraft, ThemeSlot};
 use wandstore_protocol::wire::AskError;
 use wandstore_theme::Theme;
 
-/// How many distinct catalog answers one shopper object keeps.
-const MAX_ANSWERS: usize = 64;
+/// How many catalog answers one isolate keeps, all stores together (a collection page's
+/// answer is a few KB to ~20 KB, so this stays within a few MB).
+const MAX_ANSWERS: usize = 1024;
+/// How many stores' themes one isolate keeps.
+const MAX_STORES: usize = 256;
+/// A theme is kept by version for this long; the settings snapshot says which version is
+/// current, so a longer life only spares StoreConfig re-sending an unchanged body.
+const THEME_TTL_MS: u64 = 3_600_000;
 
 /// A catalog answer or the store's refusal (a missing product, an unknown collection).
 pub type CatalogResult = Result<Rc<CatalogReply>, StoreError>;
@@ -29,21 +45,26 @@ pub struct StoreLook {
     pub personalization: wandstore_ai::settings::PersonalizationSettings,
 }
 
-pub struct StoreView {
-    settings: Option<Cached<StoreLook>>,
-    /// The published theme last read, by version (0: the default theme).
-    theme: (u32, Arc<Theme>),
-    answers: TtlMap<String, CatalogResult>,
+struct StoreView {
+    /// The newest published theme version read per store (0: the default theme).
+    latest_theme: TtlMap<String, u32>,
+    /// Published themes by store and version (a version's body never changes).
+    themes: TtlMap<(String, u32), Arc<Theme>>,
+    /// By store slug and the question's cache key.
+    answers: TtlMap<(String, String), CatalogResult>,
 }
 
-impl Default for StoreView {
-    fn default() -> Self {
-        StoreView {
-            settings: None,
-            theme: (0, Arc::new(Theme::default())),
-            answers: TtlMap::new(SNAPSHOT_TTL_MS, MAX_ANSWERS),
-        }
-    }
+thread_local! {
+    static VIEW: RefCell<StoreView> = RefCell::new(StoreView {
+        latest_theme: TtlMap::new(THEME_TTL_MS, MAX_STORES),
+        themes: TtlMap::new(THEME_TTL_MS, MAX_STORES),
+        answers: TtlMap::new(SNAPSHOT_TTL_MS, MAX_ANSWERS),
+    });
+}
+
+/// Runs `f` on the isolate's view (never across an `await`).
+fn with_view<R>(f: impl FnOnce(&mut StoreView) -> R) -> R {
+    VIEW.with(|v| f(&mut v.borrow_mut()))
 }
 
 fn now_ms() -> u64 {
@@ -56,29 +77,34 @@ impl ShopperStorefront {
     /// page (and nothing is kept).
     pub(super) async fn store_look(&self, ctx: &ShopperContext) -> Result<StoreLook, EdgeError> {
         let now = now_ms();
+        let store = ctx.store.to_string();
         if let Some(hit) = self
-            .view
+            .look
             .borrow()
-            .settings
             .as_ref()
             .and_then(|c| c.fresh(now, SNAPSHOT_TTL_MS))
         {
             return Ok(hit.clone());
         }
         self.count_call();
-        let have = self.view.borrow().theme.0;
+        // The version this isolate holds the body of (StoreConfig then leaves the body out).
+        let have = with_view(|v| {
+            let latest = v.latest_theme.get(&store, now).copied()?;
+            v.themes.get(&(store.clone(), latest), now).map(|_| latest)
+        })
+        .unwrap_or(0);
         let ask = GetSettings {
             have_theme: Some(have),
         };
         match store_client::ask(&self.env, &ctx.store, ask, &ctx.request_id).await {
             Ok(snapshot) => {
-                let theme = self.theme_for(snapshot.theme)?;
+                let theme = theme_for(&store, snapshot.theme, now)?;
                 let look = StoreLook {
                     settings: snapshot.settings,
                     theme,
                     personalization: snapshot.personalization,
                 };
-                self.view.borrow_mut().settings = Some(Cached::new(look.clone(), now));
+                *self.look.borrow_mut() = Some(Cached::new(look.clone(), now));
                 Ok(look)
             }
             Err(e) => Err(unknown_store(ctx, e)),
@@ -97,35 +123,17 @@ impl ShopperStorefront {
         })
     }
 
-    /// The theme a slot names: the one held if the version is the same, else its body read.
-    fn theme_for(&self, slot: ThemeSlot) -> Result<Arc<Theme>, EdgeError> {
-        let mut view = self.view.borrow_mut();
-        if view.theme.0 == slot.version {
-            return Ok(Arc::clone(&view.theme.1));
-        }
-        let theme = match (slot.version, slot.body) {
-            (0, _) => Arc::new(Theme::default()),
-            (_, Some(body)) => Arc::new(read_theme(&body)?),
-            (v, None) => {
-                return Err(EdgeError::internal(format!(
-                    "theme version {v} came without its body"
-                )));
-            }
-        };
-        view.theme = (slot.version, Arc::clone(&theme));
-        Ok(theme)
-    }
-
     /// StoreConfig's answer to `question`, from this object's memory if it asked the same
-    /// within the TTL. Answers and misses are kept; failures are asked again next time.
+    /// within the TTL
+    /// (or another shopper object in this isolate did). Answers and misses are kept; failures are asked again next time.
     pub(super) async fn ask_catalog(
         &self,
         ctx: &ShopperContext,
         question: CatalogQuestion,
     ) -> Result<Rc<CatalogReply>, EdgeError> {
-        let key = question.cache_key();
+        let key = (ctx.store.to_string(), question.cache_key());
         let now = now_ms();
-        let hit = self.view.borrow().answers.get(&key, now).cloned();
+        let hit = with_view(|v| v.answers.get(&key, now).cloned());
         let result = match hit {
             Some(kept) => {
                 self.note_freshness(Freshness::Local);
@@ -147,10 +155,7 @@ impl ShopperStorefront {
                         self.note_upstream(up);
                     }
                 }
-                self.view
-                    .borrow_mut()
-                    .answers
-                    .insert(key, result.clone(), now);
+                with_view(|v| v.answers.insert(key, result.clone(), now));
                 result
             }
         };
@@ -187,4 +192,26 @@ fn unknown_store(ctx: &ShopperContext, e: AskError<StoreError>) -> EdgeError {
 fn read_theme(body: &str) -> Result<Theme, EdgeError> {
     Theme::from_stored(body.as_bytes())
         .map_err(|e| EdgeError::internal(format!("a published theme is unreadable: {e}")))
+}
+
+/// The theme a slot names: the one held if this isolate read that version before, else its
+/// body read (versions are kept by number, so a concurrent publish cannot mix them up).
+fn theme_for(store: &str, slot: ThemeSlot, now: u64) -> Result<Arc<Theme>, EdgeError> {
+    let key = (store.to_owned(), slot.version);
+    let held = with_view(|v| v.themes.get(&key, now).cloned());
+    let theme = match (held, slot.version, slot.body) {
+        (Some(theme), _, _) => theme,
+        (None, 0, _) => Arc::new(Theme::default()),
+        (None, _, Some(body)) => Arc::new(read_theme(&body)?),
+        (None, v, None) => {
+            return Err(EdgeError::internal(format!(
+                "theme version {v} came without its body"
+            )));
+        }
+    };
+    with_view(|v| {
+        v.latest_theme.insert(key.0.clone(), slot.version, now);
+        v.themes.insert(key, Arc::clone(&theme), now);
+    });
+    Ok(theme)
 }

@@ -8,7 +8,7 @@ use super::{StoreState, internal};
 use crate::objects::shopper_client;
 use crate::{random, sql};
 use futures::future::join_all;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use std::collections::HashMap;
 use wandstore_backup::keys::{data_prefix, manifest_prefix, parse_manifest_key};
 use wandstore_backup::manifest::SUMMARY_METADATA;
@@ -16,13 +16,14 @@ use wandstore_backup::retention::{Listed, to_delete};
 use wandstore_backup::run::{DEFAULT_PAGE_SIZE, pages_per_invocation};
 use wandstore_backup::schedule::{StoreBackupState, due_stores};
 use wandstore_backup::{
-    BackupId, BackupKey, BackupReason, BackupRun, RetentionPolicy, SettingsBackup, ShopperCart,
+    BackupId, BackupKey, BackupReason, BackupRun, BackupSettings, SettingsBackup, ShopperCart,
     Step, ThemeBackup, contents,
 };
 use wandstore_core::backup_events::{BackupFailed, BackupFinished};
 use wandstore_core::events::Event;
 use wandstore_core::store::StoreSlug;
 use wandstore_protocol::backup::{BackupStarted, ReadCart, StartBackup};
+use wandstore_protocol::restore_theme::ThemePointer;
 use wandstore_protocol::store::{StoreError, Unavailable};
 use wandstore_protocol::theme::ThemeVersion;
 use worker::{Bucket, HttpMetadata};
@@ -54,31 +55,13 @@ pub(super) fn backup_key(s: &StoreState) -> Result<BackupKey, StoreError> {
     })
 }
 
-/// How many backups to keep: `BACKUP_KEEP_HOURLY` / `BACKUP_KEEP_DAILY` (48 and 14).
-fn policy(s: &StoreState) -> RetentionPolicy {
-    let default = RetentionPolicy::default();
-    let var = |name: &str, fallback: u32| {
-        s.env
-            .var(name)
-            .ok()
-            .and_then(|v| v.to_string().trim().parse().ok())
-            .unwrap_or(fallback)
-    };
-    RetentionPolicy {
-        hourly: var("BACKUP_KEEP_HOURLY", default.hourly),
-        daily: var("BACKUP_KEEP_DAILY", default.daily),
-    }
-}
-
-/// The theme pointer as a backup holds it.
-#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
-pub(super) struct ThemePointer {
-    pub published: Option<u32>,
+/// The operator's backup knobs from `[vars]`.
+pub(super) fn settings(s: &StoreState) -> BackupSettings {
+    BackupSettings::from_vars(|name| s.env.var(name).ok().map(|v| v.to_string()))
 }
 
 #[derive(Deserialize)]
 struct StateRow {
-    run: Option<String>,
     last_backup_ms: Option<i64>,
 }
 
@@ -88,31 +71,22 @@ fn now_ms() -> u64 {
 
 impl StoreState {
     fn backup_row(&self) -> worker::Result<StateRow> {
-        let rows: Vec<StateRow> = self.db.rows(
-            "SELECT run, last_backup_ms FROM backup_state WHERE id = 1",
-            None,
-        )?;
+        let rows: Vec<StateRow> = self
+            .db
+            .rows("SELECT last_backup_ms FROM backup_state WHERE id = 1", None)?;
         rows.into_iter()
             .next()
             .ok_or_else(|| worker::Error::RustError("backup_state has no row".into()))
     }
 
-    fn stored_run(&self) -> worker::Result<Option<BackupRun>> {
-        self.backup_row()?
-            .run
-            .map(|json| {
-                serde_json::from_str(&json)
-                    .map_err(|e| worker::Error::RustError(format!("stored backup run: {e}")))
-            })
-            .transpose()
+    pub(super) fn stored_run(&self) -> worker::Result<Option<BackupRun>> {
+        self.db
+            .json_cell("SELECT run AS json FROM backup_state WHERE id = 1")
     }
 
     fn save_run(&self, run: Option<&BackupRun>) -> worker::Result<()> {
-        let json = run.map(serde_json::to_string).transpose()?;
-        self.db.run(
-            "UPDATE backup_state SET run = ? WHERE id = 1",
-            vec![json.into()],
-        )
+        self.db
+            .set_json_cell("UPDATE backup_state SET run = ? WHERE id = 1", run)
     }
 
     /// Starts a backup (see `protocol::backup::StartBackup`) and runs it as far as this
@@ -129,13 +103,18 @@ impl StoreState {
         let store = record.slug.clone();
         let row = self.backup_row().map_err(internal)?;
         let running = self.stored_run().map_err(internal)?;
+        let answer = |backup: Option<BackupId>, done: bool, skipped: Option<&str>| BackupStarted {
+            store: store.clone(),
+            backup,
+            done,
+            skipped: skipped.map(str::to_owned),
+            used_bytes: self.used_bytes(),
+        };
+        if self.restore_active() {
+            return Ok(answer(None, false, Some("restoring")));
+        }
         if let Some(run) = running.filter(|r| !r.is_abandoned(q.now_ms)) {
-            return Ok(BackupStarted {
-                store,
-                backup: Some(run.id),
-                done: false,
-                skipped: Some("running".into()),
-            });
+            return Ok(answer(Some(run.id), false, Some("running")));
         }
         if q.reason == BackupReason::Scheduled {
             let state = StoreBackupState {
@@ -144,24 +123,14 @@ impl StoreState {
                 running_since_ms: None,
             };
             if due_stores(&[state], q.now_ms).is_empty() {
-                return Ok(BackupStarted {
-                    store,
-                    backup: None,
-                    done: false,
-                    skipped: Some("not_due".into()),
-                });
+                return Ok(answer(None, false, Some("not_due")));
             }
         }
         let id = self.begin_run(&store, q.reason, q.now_ms)?;
         let done = self
             .drive_backup(pages_per_invocation(DEFAULT_PAGE_SIZE), rid)
             .await?;
-        Ok(BackupStarted {
-            store,
-            backup: Some(id),
-            done,
-            skipped: None,
-        })
+        Ok(answer(Some(id), done, None))
     }
 
     /// Stores a new run (the key is checked first, so a missing secret fails here).
@@ -188,12 +157,23 @@ impl StoreState {
         page_budget: u32,
         rid: &str,
     ) -> Result<bool, StoreError> {
+        self.drive_backup_pages(page_budget, rid)
+            .await
+            .map(|(done, _)| done)
+    }
+
+    /// [`Self::drive_backup`], also answering how many cart pages it read.
+    pub(super) async fn drive_backup_pages(
+        &self,
+        page_budget: u32,
+        rid: &str,
+    ) -> Result<(bool, u32), StoreError> {
         if self.backup_busy.replace(true) {
-            return Ok(false);
+            return Ok((false, 0));
         }
         let result = self.drive_steps(page_budget, rid).await;
         self.backup_busy.set(false);
-        let done = match result {
+        let (done, pages) = match result {
             Ok(done) => done,
             Err(e) => {
                 let run = self.stored_run().ok().flatten();
@@ -213,10 +193,10 @@ impl StoreState {
         if !done {
             self.wake_in(1_000).await?;
         }
-        Ok(done)
+        Ok((done, pages))
     }
 
-    async fn wake_in(&self, ms: u64) -> Result<(), StoreError> {
+    pub(super) async fn wake_in(&self, ms: u64) -> Result<(), StoreError> {
         let at = worker::js_sys::Date::new(&worker::wasm_bindgen::JsValue::from_f64(
             now_ms().saturating_add(ms) as f64,
         ));
@@ -227,9 +207,9 @@ impl StoreState {
             .map_err(internal)
     }
 
-    async fn drive_steps(&self, page_budget: u32, rid: &str) -> Result<bool, StoreError> {
+    async fn drive_steps(&self, page_budget: u32, rid: &str) -> Result<(bool, u32), StoreError> {
         let Some(mut run) = self.stored_run().map_err(internal)? else {
-            return Ok(true);
+            return Ok((true, 0));
         };
         let bad_run = |e: wandstore_backup::run::RunError| StoreError::Internal {
             message: e.to_string(),
@@ -255,7 +235,7 @@ impl StoreState {
                 } => {
                     if pages >= page_budget {
                         self.save_run(Some(&run)).map_err(internal)?;
-                        return Ok(false);
+                        return Ok((false, pages));
                     }
                     pages += 1;
                     let read_at = now_ms();
@@ -289,7 +269,11 @@ impl StoreState {
                             vec![started],
                         )
                         .map_err(internal)?;
-                    let pruned = self.prune(&run.store, &run.id).await;
+                    let pruned = if run.reason.prunes() {
+                        self.prune(&run.store, &run.id).await
+                    } else {
+                        0
+                    };
                     let event = BackupFinished {
                         store: run.store.to_string(),
                         backup: run.id.to_string(),
@@ -303,7 +287,7 @@ impl StoreState {
                 }
                 Step::Done => {
                     self.save_run(None).map_err(internal)?;
-                    return Ok(true);
+                    return Ok((true, pages));
                 }
             }
             self.save_run(Some(&run)).map_err(internal)?;
@@ -400,7 +384,7 @@ impl StoreState {
             }
         }
         let mut pruned = 0;
-        for id in to_delete(&listed, policy(self)) {
+        for id in to_delete(&listed, settings(self).retention) {
             if &id == keep {
                 continue;
             }

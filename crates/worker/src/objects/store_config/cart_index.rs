@@ -10,8 +10,9 @@ use wandstore_protocol::backup::IndexCart;
 use wandstore_protocol::store::StoreError;
 
 #[derive(Deserialize)]
-struct ShopperRow {
+struct MarkedRow {
     shopper: String,
+    restored_by: Option<String>,
 }
 
 impl StoreState {
@@ -42,8 +43,18 @@ impl StoreState {
         after: Option<&ShopperId>,
         limit: u32,
     ) -> worker::Result<Vec<ShopperId>> {
-        let rows: Vec<ShopperRow> = self.db.rows(
-            "SELECT shopper FROM cart_index WHERE shopper > ? ORDER BY shopper LIMIT ?",
+        let page = self.cart_marks(after, limit)?;
+        Ok(page.into_iter().map(|(shopper, _)| shopper).collect())
+    }
+
+    /// Up to `limit` index entries after `after` with the restore that last wrote each cart.
+    pub(super) fn cart_marks(
+        &self,
+        after: Option<&ShopperId>,
+        limit: u32,
+    ) -> worker::Result<Vec<(ShopperId, Option<String>)>> {
+        let rows: Vec<MarkedRow> = self.db.rows(
+            "SELECT shopper, restored_by FROM cart_index WHERE shopper > ? ORDER BY shopper LIMIT ?",
             vec![
                 after.map_or("", ShopperId::as_str).into(),
                 sql::int(u64::from(limit))?,
@@ -51,16 +62,22 @@ impl StoreState {
         )?;
         Ok(rows
             .into_iter()
-            .filter_map(|r| ShopperId::parse(&r.shopper))
+            .filter_map(|r| ShopperId::parse(&r.shopper).map(|s| (s, r.restored_by)))
             .collect())
     }
 
-    /// Puts the restored shoppers in the index (and only them, with [`Self::unindex`]).
-    pub(super) fn reindex(&self, shopper: &ShopperId, now_ms: u64) -> worker::Result<()> {
+    /// Puts a shopper whose cart restore `run` wrote in the index, marked with the run.
+    pub(super) fn mark_restored(
+        &self,
+        shopper: &ShopperId,
+        run: &str,
+        now_ms: u64,
+    ) -> worker::Result<()> {
         self.db.run(
-            "INSERT INTO cart_index (shopper, updated_at_ms) VALUES (?, ?)
-             ON CONFLICT (shopper) DO UPDATE SET updated_at_ms = excluded.updated_at_ms",
-            vec![shopper.as_str().into(), sql::int(now_ms)?],
+            "INSERT INTO cart_index (shopper, updated_at_ms, restored_by) VALUES (?, ?, ?)
+             ON CONFLICT (shopper) DO UPDATE SET updated_at_ms = excluded.updated_at_ms,
+               restored_by = excluded.restored_by",
+            vec![shopper.as_str().into(), sql::int(now_ms)?, run.into()],
         )
     }
 

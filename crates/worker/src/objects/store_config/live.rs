@@ -1,36 +1,28 @@
 //! The live-preview event bus: preview pages hold a hibernating WebSocket to their store's
 //! object (the Worker checked the preview link's signature before forwarding), and saving a
-//! draft sends each of them `{"type":"draft-changed"}`. Hibernation means an idle preview
-//! costs nothing: the object may be evicted while its sockets stay open.
+//! draft sends each of them `protocol::theme::DRAFT_CHANGED`. Hibernation means an idle
+//! preview costs nothing: the object may be evicted while its sockets stay open. The limit
+//! and the event are in `protocol::theme`; here only the sockets.
 
 use super::StoreState;
 use wandstore_core::events::BestEffort;
+use wandstore_protocol::theme::{DRAFT_CHANGED, is_websocket_upgrade, preview_sockets_to_close};
 use worker::{Request, Response, WebSocketPair};
 
 /// The tag of preview sockets.
 const PREVIEW_TAG: &str = "preview";
-/// The event a draft save sends.
-pub const DRAFT_CHANGED: &str = r#"{"type":"draft-changed"}"#;
-/// Sockets one store keeps at most; older ones are closed first.
-const MAX_SOCKETS: usize = 200;
 
 /// Whether a request to the object is a WebSocket upgrade.
 pub fn is_upgrade(req: &Request) -> bool {
-    req.headers()
-        .get("upgrade")
-        .ok()
-        .flatten()
-        .is_some_and(|v| v.eq_ignore_ascii_case("websocket"))
+    is_websocket_upgrade(req.headers().get("upgrade").ok().flatten().as_deref())
 }
 
 impl StoreState {
-    /// Accepts a preview page's socket (hibernating).
+    /// Accepts a preview page's socket (hibernating), closing the oldest past the limit.
     pub fn accept_preview_socket(&self) -> worker::Result<Response> {
         let open = self.state.get_websockets_with_tag(PREVIEW_TAG);
-        if open.len() >= MAX_SOCKETS {
-            for old in open.iter().take(open.len() + 1 - MAX_SOCKETS) {
-                let _ = old.close(Some(1013), Some("too many preview sockets"));
-            }
+        for old in open.iter().take(preview_sockets_to_close(open.len())) {
+            let _ = old.close(Some(1013), Some("too many preview sockets"));
         }
         let pair = WebSocketPair::new()?;
         self.state

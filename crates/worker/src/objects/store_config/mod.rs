@@ -95,7 +95,7 @@ impl DurableObject for StoreConfig {
             }
             StoreQuestion::RecordAsset(q) => answer(&q, s.record_asset(&q.asset)),
             StoreQuestion::ListAssets(q) => answer(&q, s.assets()),
-            StoreQuestion::DeleteAsset(q) => answer(&q, s.delete_asset(&q.name)),
+            StoreQuestion::DeleteAsset(q) => answer(&q, s.delete_asset(&q)),
             StoreQuestion::ShowTheme(q) => answer(&q, s.theme_overview()),
             StoreQuestion::PutDraft(q) => answer(&q, s.put_draft(&q.body, &q.author, q.now_ms)),
             StoreQuestion::Publish(q) => {
@@ -115,9 +115,10 @@ impl DurableObject for StoreConfig {
                 answer(&q, result)
             }
             StoreQuestion::Restore(q) => {
-                let result = s.restore(&q, &rid).await;
+                let result = s.start_restore(&q, &rid).await;
                 answer(&q, result)
             }
+            StoreQuestion::ShowRestore(q) => answer(&q, s.restore_status().await),
             StoreQuestion::GetPersonalization(q) => answer(&q, s.personalization_settings()),
             StoreQuestion::PutPersonalization(q) => answer(&q, s.put_personalization(&q.settings)),
             StoreQuestion::Personalize(q) => {
@@ -132,13 +133,19 @@ impl DurableObject for StoreConfig {
         })
     }
 
-    /// A backup run continues (`backups.rs`).
+    /// A backup run continues (`backups.rs`), or a restore (`restore.rs`, which drives its
+    /// own safety backup).
     async fn alarm(&self) -> Result<Response> {
         self.state.ensure_schema()?;
-        let budget =
-            wandstore_backup::run::pages_per_invocation(wandstore_backup::run::DEFAULT_PAGE_SIZE);
-        // A failure is logged there and the run retried on a later alarm.
-        let _ = self.state.drive_backup(budget, "").await;
+        // A failure is logged there (or kept in the run) and retried on a later alarm.
+        if self.state.restore_active() {
+            let _ = self.state.drive_restore("").await;
+        } else {
+            let budget = wandstore_backup::run::pages_per_invocation(
+                wandstore_backup::run::DEFAULT_PAGE_SIZE,
+            );
+            let _ = self.state.drive_backup(budget, "").await;
+        }
         Response::empty()
     }
 }

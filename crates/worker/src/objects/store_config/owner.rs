@@ -3,18 +3,12 @@
 
 use super::{StoreState, internal};
 use serde::Deserialize;
-use wandstore_core::owner_access::{fingerprint_matches, hash_matches};
-use wandstore_protocol::owner::{AssetInfo, DeletedAsset, OwnerCredential};
+use wandstore_protocol::owner::{AssetInfo, DeleteAsset, DeletedAsset, OwnerCredential};
 use wandstore_protocol::store::StoreError;
 
 #[derive(Deserialize)]
 struct AssetRow {
     json: String,
-}
-
-#[derive(Deserialize)]
-struct Count {
-    n: i64,
 }
 
 impl StoreState {
@@ -24,13 +18,10 @@ impl StoreState {
             .load_record()
             .map_err(internal)?
             .ok_or(StoreError::NotFound)?;
-        let ok = match credential {
-            OwnerCredential::TokenHash(h) => hash_matches(h, &record.owner_token_hash),
-            OwnerCredential::SessionFingerprint(fp) => {
-                fingerprint_matches(fp, &record.owner_token_hash)
-            }
-        };
-        ok.then_some(()).ok_or(StoreError::Forbidden)
+        credential
+            .matches(&record.owner_token_hash)
+            .then_some(())
+            .ok_or(StoreError::Forbidden)
     }
 
     /// Replaces the owner token's hash.
@@ -81,36 +72,19 @@ impl StoreState {
     }
 
     /// Forgets an asset, unless the published theme uses its file.
-    pub fn delete_asset(&self, name: &str) -> Result<DeletedAsset, StoreError> {
-        let asset = self
-            .assets()?
-            .into_iter()
-            .find(|a| a.name == name)
-            .ok_or_else(|| StoreError::Missing {
-                code: "asset_not_found".into(),
-                message: format!("the store has no asset named {name:?}"),
-            })?;
-        if self.published_uses(&asset.file)? {
-            return Err(StoreError::Conflict {
-                code: "asset_in_use".into(),
-                message: format!(
-                    "the published theme uses {name:?}; publish a theme without it first"
-                ),
-            });
-        }
+    pub fn delete_asset(&self, delete: &DeleteAsset) -> Result<DeletedAsset, StoreError> {
+        let assets = self.assets()?;
+        let used = self
+            .published()?
+            .map(|p| p.theme.asset_files_used())
+            .unwrap_or_default();
+        let deleted = delete.plan(&assets, |file| used.contains(file))?;
         self.db
-            .run("DELETE FROM assets WHERE name = ?", vec![name.into()])
-            .map_err(internal)?;
-        let left: Vec<Count> = self
-            .db
-            .rows(
-                "SELECT COUNT(*) AS n FROM assets WHERE file = ?",
-                vec![asset.file.clone().into()],
+            .run(
+                "DELETE FROM assets WHERE name = ?",
+                vec![delete.name.clone().into()],
             )
             .map_err(internal)?;
-        Ok(DeletedAsset {
-            unreferenced: left.first().is_none_or(|c| c.n == 0),
-            file: asset.file,
-        })
+        Ok(deleted)
     }
 }

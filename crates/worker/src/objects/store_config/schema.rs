@@ -86,6 +86,13 @@ const MIGRATIONS: &[sql::Migration] = &[
         )",
         "INSERT INTO personalization (id) VALUES (1)",
     ],
+    // v7: restores over alarms: the current or last run (a serialized
+    // `wandstore_backup::RestoreRun`), and which restore last wrote each indexed cart.
+    &[
+        "CREATE TABLE restore_state (id INTEGER PRIMARY KEY CHECK (id = 1), run TEXT)",
+        "INSERT INTO restore_state (id) VALUES (1)",
+        "ALTER TABLE cart_index ADD COLUMN restored_by TEXT",
+    ],
 ];
 
 /// Brings the schema up to date, once per object lifetime (and again after a wipe).

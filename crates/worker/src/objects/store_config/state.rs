@@ -46,6 +46,8 @@ pub struct StoreState {
     pub(super) publishing: Cell<bool>,
     /// A backup run is doing I/O (its steps never overlap).
     pub(super) backup_busy: Cell<bool>,
+    /// A restore run is doing I/O (its steps never overlap).
+    pub(super) restore_busy: Cell<bool>,
 }
 
 impl StoreState {
@@ -67,6 +69,7 @@ impl StoreState {
             published: RefCell::new(None),
             publishing: Cell::new(false),
             backup_busy: Cell::new(false),
+            restore_busy: Cell::new(false),
         }
     }
 
@@ -99,7 +102,18 @@ impl StoreState {
             since_ms: self.started_at_ms,
             upstream_errors: self.upstream_errors.borrow().clone(),
             breaker_opens: self.breaker_opens.get(),
+            storage: self.load_record().ok().flatten().map(|r| {
+                wandstore_core::storage::StorageUse::store_config(
+                    r.slug.as_str(),
+                    self.used_bytes(),
+                )
+            }),
         }
+    }
+
+    /// The object's SQLite database size in bytes.
+    pub fn used_bytes(&self) -> u64 {
+        self.state.storage().sql().database_size() as u64
     }
 
     /// The breaker as it is now (read from SQLite on first use).

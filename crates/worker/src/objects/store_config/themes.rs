@@ -6,16 +6,17 @@
 
 use super::{StoreState, internal};
 use crate::sql;
-use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
+use serde::Deserialize;
 use std::collections::HashMap;
 use std::rc::Rc;
-use wandstore_protocol::store::{StoreError, Unavailable};
+use wandstore_protocol::store::StoreError;
 use wandstore_protocol::theme::{
-    DraftTheme, Published, PublishedTheme, StoreSnapshot, ThemeOverview, ThemeProblem, ThemeSlot,
-    ThemeVersion, theme_key,
+    DraftTheme, Published, StoreSnapshot, ThemeOverview, ThemeSlot, ThemeVersion,
 };
-use wandstore_theme::{AssetFile, AssetIndex, SCHEMA_VERSION, Theme, parse_draft};
+use wandstore_protocol::theme_ledger::{
+    self as ledger, BODY_CONTENT_TYPE, ThemeLedger, VersionWrite, r2_unavailable, unreadable,
+};
+use wandstore_theme::Theme;
 use worker::{Conditional, HttpMetadata};
 
 /// The R2 bucket of theme bodies.
@@ -37,34 +38,9 @@ struct StateRow {
     draft_meta: Option<String>,
 }
 
-#[derive(Serialize, Deserialize)]
-struct DraftMeta {
-    author: String,
-    updated_at_ms: u64,
-}
-
 #[derive(Deserialize)]
 struct JsonRow {
     json: String,
-}
-
-fn unreadable(what: &str, e: impl std::fmt::Display) -> StoreError {
-    StoreError::Internal {
-        message: format!("{what} is unreadable: {e}"),
-    }
-}
-
-fn no_draft() -> StoreError {
-    StoreError::Conflict {
-        code: "no_draft".into(),
-        message: "there is no draft to publish: save one with PUT theme/draft first".into(),
-    }
-}
-
-fn r2_unavailable(e: impl std::fmt::Display) -> StoreError {
-    StoreError::CatalogUnavailable {
-        why: Unavailable::upstream("r2_unavailable", format!("theme storage failed: {e}"), None),
-    }
 }
 
 impl StoreState {
@@ -104,16 +80,11 @@ impl StoreState {
     /// Settings and the published theme, its body only if the asker does not hold it.
     pub fn snapshot(&self, have_theme: Option<u32>) -> Result<StoreSnapshot, StoreError> {
         let settings = self.settings()?;
-        let theme = match self.published()? {
-            Some(p) => ThemeSlot {
-                version: p.version,
-                body: (have_theme != Some(p.version)).then(|| p.body.as_ref().clone()),
-            },
-            None => ThemeSlot {
-                version: 0,
-                body: None,
-            },
-        };
+        let published = self.published()?;
+        let theme = ledger::slot_for(
+            published.as_ref().map(|p| (p.version, p.body.as_str())),
+            have_theme,
+        );
         let personalization = self.personalization_settings()?;
         Ok(StoreSnapshot {
             settings,
@@ -139,54 +110,16 @@ impl StoreState {
         Ok(self.published()?.and_then(|p| p.theme.favicon.clone()))
     }
 
-    /// Whether the published theme refers to this asset file.
-    pub fn published_uses(&self, file: &str) -> Result<bool, StoreError> {
-        Ok(self
-            .published()?
-            .is_some_and(|p| p.theme.asset_files_used().contains(file)))
-    }
-
-    fn asset_index(&self) -> Result<AssetIndex, StoreError> {
-        let mut index = AssetIndex::new();
-        for a in self.assets()? {
-            let file = AssetFile {
-                file: a.file,
-                content_type: a.content_type,
-            };
-            index.insert(&a.name, file);
-        }
-        Ok(index)
-    }
-
     /// Published and draft, as the owner API shows them.
     pub fn theme_overview(&self) -> Result<ThemeOverview, StoreError> {
         self.settings()?;
         let row = self.theme_row()?;
-        let json = |body: &str| serde_json::from_str(body).map_err(|e| unreadable("theme", e));
-        let published = match self.published()? {
-            Some(p) => Some(PublishedTheme {
-                version: p.version,
-                theme: json(&p.body)?,
-            }),
-            None => None,
-        };
-        let draft = match (row.draft, row.draft_meta) {
-            (Some(body), Some(meta)) => {
-                let meta: DraftMeta =
-                    serde_json::from_str(&meta).map_err(|e| unreadable("draft", e))?;
-                Some(DraftTheme {
-                    theme: json(&body)?,
-                    author: meta.author,
-                    updated_at_ms: meta.updated_at_ms,
-                })
-            }
-            _ => None,
-        };
-        Ok(ThemeOverview {
-            schema_version: SCHEMA_VERSION,
-            published,
-            draft,
-        })
+        let published = self.published()?;
+        ledger::overview(
+            published.as_ref().map(|p| (p.version, p.body.as_str())),
+            row.draft.as_deref(),
+            row.draft_meta.as_deref(),
+        )
     }
 
     /// Validates the document against the store's assets and saves it as the draft.
@@ -197,35 +130,15 @@ impl StoreState {
         now_ms: u64,
     ) -> Result<DraftTheme, StoreError> {
         self.settings()?;
-        let theme = parse_draft(body.as_bytes(), &self.asset_index()?).map_err(|errors| {
-            StoreError::ThemeInvalid {
-                fields: errors
-                    .into_iter()
-                    .map(|e| ThemeProblem {
-                        path: e.path,
-                        message: e.message,
-                    })
-                    .collect(),
-            }
-        })?;
-        let stored = serde_json::to_string(&theme).map_err(|e| unreadable("theme", e))?;
-        let meta = DraftMeta {
-            author: author.to_owned(),
-            updated_at_ms: now_ms,
-        };
-        let meta_json = serde_json::to_string(&meta).map_err(|e| unreadable("draft", e))?;
+        let write = ledger::plan_draft(body, &self.assets()?, author, now_ms)?;
         self.db
             .run(
                 "UPDATE theme_state SET draft = ?, draft_meta = ? WHERE id = 1",
-                vec![stored.clone().into(), meta_json.into()],
+                vec![write.body.into(), write.meta_json.into()],
             )
             .map_err(internal)?;
         self.broadcast_draft_changed();
-        Ok(DraftTheme {
-            theme: serde_json::from_str(&stored).map_err(|e| unreadable("theme", e))?,
-            author: meta.author,
-            updated_at_ms: now_ms,
-        })
+        Ok(write.answer)
     }
 
     /// Every published version, newest first.
@@ -246,101 +159,70 @@ impl StoreState {
     /// Publishes the draft as a new version.
     pub async fn publish_draft(&self, author: &str, now_ms: u64) -> Result<Published, StoreError> {
         self.settings()?;
-        let draft = self.theme_row()?.draft.ok_or_else(no_draft)?;
-        self.publish_body(draft, author, now_ms, None).await
+        let draft = self.theme_row()?.draft;
+        let history = self.theme_versions()?;
+        let slug = self.slug.borrow().clone();
+        let write = self
+            .ledger(&slug, &history)
+            .publish_draft(draft.as_deref(), author, now_ms)?;
+        self.write_version(write).await
     }
 
-    /// Publishes an earlier version's body again as a new version (migrated to the current
-    /// schema on the way: an old version is never rejected).
+    /// Publishes an earlier version's body again as a new version.
     pub async fn rollback_theme(
         &self,
         version: u32,
         author: &str,
         now_ms: u64,
     ) -> Result<Published, StoreError> {
-        let known = self.theme_versions()?.iter().any(|v| v.version == version);
-        if !known {
-            return Err(StoreError::Missing {
-                code: "version_not_found".into(),
-                message: format!("there is no published theme version {version}"),
-            });
-        }
+        let history = self.theme_versions()?;
+        let slug = self.slug.borrow().clone();
+        let key = self.ledger(&slug, &history).rollback_source(version)?;
         let bucket = self.env.bucket(THEMES_BUCKET).map_err(r2_unavailable)?;
-        let key = theme_key(&self.slug.borrow(), version);
-        let object = bucket
-            .get(key)
-            .execute()
-            .await
-            .map_err(r2_unavailable)?
-            .ok_or_else(|| r2_unavailable(format!("version {version}'s body is missing")))?;
-        let body = object
-            .body()
-            .ok_or_else(|| r2_unavailable("empty body"))?
-            .text()
-            .await
-            .map_err(r2_unavailable)?;
-        let theme = Theme::from_stored(body.as_bytes()).map_err(|e| unreadable("theme", e))?;
-        let stored = serde_json::to_string(&theme).map_err(|e| unreadable("theme", e))?;
-        self.publish_body(stored, author, now_ms, Some(version))
-            .await
+        let fetched = match bucket.get(key).execute().await.map_err(r2_unavailable)? {
+            Some(object) => Some(
+                object
+                    .body()
+                    .ok_or_else(|| r2_unavailable("empty body"))?
+                    .text()
+                    .await
+                    .map_err(r2_unavailable)?,
+            ),
+            None => None,
+        };
+        let write =
+            self.ledger(&slug, &history)
+                .rollback(version, fetched.as_deref(), author, now_ms)?;
+        self.write_version(write).await
     }
 
-    async fn publish_body(
-        &self,
-        body: String,
-        author: &str,
-        now_ms: u64,
-        rolled_back_from: Option<u32>,
-    ) -> Result<Published, StoreError> {
-        if self.publishing.replace(true) {
-            return Err(StoreError::Conflict {
-                code: "publish_in_progress".into(),
-                message: "another publish of this store is in progress; try again".into(),
-            });
+    fn ledger<'a>(&self, slug: &'a str, history: &'a [ThemeVersion]) -> ThemeLedger<'a> {
+        ThemeLedger {
+            store: slug,
+            history,
+            publishing: self.publishing.get(),
         }
-        let result = self
-            .write_version(body, author, now_ms, rolled_back_from)
-            .await;
+    }
+
+    /// Executes a planned version: the body to R2 only if the key is free, then the history
+    /// row and the pointer in one transaction. Another publish is refused meanwhile.
+    async fn write_version(&self, write: VersionWrite) -> Result<Published, StoreError> {
+        self.publishing.set(true);
+        let result = self.execute_version(write).await;
         self.publishing.set(false);
         result
     }
 
-    async fn write_version(
-        &self,
-        body: String,
-        author: &str,
-        now_ms: u64,
-        rolled_back_from: Option<u32>,
-    ) -> Result<Published, StoreError> {
-        let theme = Theme::from_stored(body.as_bytes()).map_err(|e| unreadable("theme", e))?;
-        let latest = self.theme_versions()?.first().map_or(0, |v| v.version);
-        let version = latest.saturating_add(1);
-        let digest: [u8; 32] = Sha256::digest(body.as_bytes()).into();
-        let sha256: String = digest.iter().map(|b| format!("{b:02x}")).collect();
-        let record = ThemeVersion {
-            version,
-            author: author.to_owned(),
-            created_at_ms: now_ms,
-            size: body.len() as u64,
-            sha256: sha256.clone(),
-            rolled_back_from,
-        };
-        let metadata = HashMap::from([
-            ("author".to_owned(), record.author.clone()),
-            ("created_at_ms".to_owned(), now_ms.to_string()),
-            ("size".to_owned(), record.size.to_string()),
-            ("sha256".to_owned(), sha256),
-        ]);
+    async fn execute_version(&self, write: VersionWrite) -> Result<Published, StoreError> {
         let bucket = self.env.bucket(THEMES_BUCKET).map_err(r2_unavailable)?;
-        let key = theme_key(&self.slug.borrow(), version);
         let written = bucket
-            .put(key, body.clone())
+            .put(&write.key, write.body.clone())
             .http_metadata(HttpMetadata {
-                content_type: Some("application/json".into()),
+                content_type: Some(BODY_CONTENT_TYPE.into()),
                 ..HttpMetadata::default()
             })
-            .custom_metadata(metadata)
-            .sha256(digest.to_vec())
+            .custom_metadata(write.metadata.iter().cloned().collect::<HashMap<_, _>>())
+            .sha256(write.digest.to_vec())
             .only_if(Conditional {
                 etag_does_not_match: Some("*".into()),
                 ..Conditional::default()
@@ -349,16 +231,13 @@ impl StoreState {
             .await
             .map_err(r2_unavailable)?;
         if written.is_none() {
-            return Err(StoreError::Conflict {
-                code: "version_taken".into(),
-                message: format!("theme version {version} was written meanwhile; try again"),
-            });
+            return Err(write.taken());
         }
-        let record_json = serde_json::to_string(&record).map_err(|e| unreadable("version", e))?;
         let db = self.db.clone();
-        let published_body = body.clone();
-        let v = sql::int(u64::from(version)).map_err(internal)?;
+        let v = sql::int(u64::from(write.record.version)).map_err(internal)?;
         let v2 = v.clone();
+        let record_json = write.record_json.clone();
+        let published_body = write.body.clone();
         sql::transaction(&self.state, move || {
             db.run(
                 "INSERT INTO theme_versions (version, json) VALUES (?, ?)",
@@ -370,11 +249,12 @@ impl StoreState {
             )
         })
         .map_err(internal)?;
+        let answer = write.answer();
         *self.published.borrow_mut() = Some(PublishedCopy {
-            version,
-            body: Rc::new(body),
-            theme: Rc::new(theme),
+            version: answer.version,
+            body: Rc::new(write.body),
+            theme: Rc::new(write.theme),
         });
-        Ok(Published { version })
+        Ok(answer)
     }
 }

@@ -1,0 +1,128 @@
+//! How a stored file is answered, decided before any I/O: whether the body is needed at all
+//! (a `HEAD`, or an `If-None-Match` that names its ETag, needs only to know it exists), the
+//! status, and the headers it is served with.
+
+use super::{AssetKind, IMMUTABLE, not_modified};
+
+/// The platform favicon's ETag (bump it when the file changes).
+pub const PLATFORM_FAVICON_ETAG: &str = "platform-favicon-1";
+/// Browsers ask for the favicon often; an hour keeps a theme change visible the same day.
+pub const FAVICON_CACHE: &str = "public, max-age=3600";
+
+/// What answering a request for a file takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ServePlan {
+    /// Read the body and send it (200).
+    Body,
+    /// Only check that the file exists: a 304 (the client has it) or a `HEAD`'s 200 with
+    /// its length and no body.
+    NoBody { not_modified: bool },
+}
+
+impl ServePlan {
+    /// For a request with this `If-None-Match`, for a file whose strong ETag is `"{tag}"`.
+    pub fn for_request(if_none_match: Option<&str>, tag: &str, head: bool) -> ServePlan {
+        let not_modified = not_modified(if_none_match, tag);
+        if head || not_modified {
+            ServePlan::NoBody { not_modified }
+        } else {
+            ServePlan::Body
+        }
+    }
+
+    pub fn status(self) -> u16 {
+        match self {
+            ServePlan::NoBody { not_modified: true } => 304,
+            _ => 200,
+        }
+    }
+
+    /// Whether the answer states the file's length (a `HEAD`'s 200).
+    pub fn with_length(self) -> bool {
+        self == ServePlan::NoBody {
+            not_modified: false,
+        }
+    }
+}
+
+/// The headers a file is served with: its type, cache policy and strong ETag.
+pub fn served_headers(kind: AssetKind, tag: &str, cache: &str) -> [(&'static str, String); 3] {
+    [
+        ("content-type", kind.content_type().to_owned()),
+        ("cache-control", cache.to_owned()),
+        ("etag", format!("\"{tag}\"")),
+    ]
+}
+
+/// The headers of one of a store's uploaded files (named by its hash: immutable).
+pub fn uploaded_headers(kind: AssetKind, sha256: &str) -> [(&'static str, String); 3] {
+    served_headers(kind, sha256, IMMUTABLE)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TAG: &str = "abc";
+
+    #[test]
+    fn a_get_reads_the_body_unless_the_client_has_it() {
+        let table: [(Option<&str>, bool, ServePlan, u16, bool); 7] = [
+            (None, false, ServePlan::Body, 200, false),
+            (Some("\"other\""), false, ServePlan::Body, 200, false),
+            (Some("garbage, \"\""), false, ServePlan::Body, 200, false),
+            (
+                Some("\"abc\""),
+                false,
+                ServePlan::NoBody { not_modified: true },
+                304,
+                false,
+            ),
+            (
+                Some("W/\"abc\""),
+                false,
+                ServePlan::NoBody { not_modified: true },
+                304,
+                false,
+            ),
+            (
+                Some("*"),
+                false,
+                ServePlan::NoBody { not_modified: true },
+                304,
+                false,
+            ),
+            (
+                None,
+                true,
+                ServePlan::NoBody {
+                    not_modified: false,
+                },
+                200,
+                true,
+            ),
+        ];
+        for (inm, head, plan, status, length) in table {
+            let p = ServePlan::for_request(inm, TAG, head);
+            assert_eq!(p, plan, "{inm:?} head={head}");
+            assert_eq!(p.status(), status, "{inm:?} head={head}");
+            assert_eq!(p.with_length(), length, "{inm:?} head={head}");
+        }
+        let head_cached = ServePlan::for_request(Some("\"abc\""), TAG, true);
+        assert_eq!(
+            (head_cached.status(), head_cached.with_length()),
+            (304, false)
+        );
+    }
+
+    #[test]
+    fn files_are_served_with_their_type_cache_policy_and_strong_etag() {
+        let h = uploaded_headers(AssetKind::Png, "ff");
+        assert_eq!(h[0], ("content-type", "image/png".to_owned()));
+        assert_eq!(h[1], ("cache-control", IMMUTABLE.to_owned()));
+        assert_eq!(h[2], ("etag", "\"ff\"".to_owned()));
+        let f = served_headers(AssetKind::Ico, PLATFORM_FAVICON_ETAG, FAVICON_CACHE);
+        assert_eq!(f[0].1, "image/x-icon");
+        assert_eq!(f[1].1, "public, max-age=3600");
+    }
+}
