@@ -51,6 +51,10 @@ pub const TESTS: &[(&str, Test)] = &[
         "personalization::the_holdout_sees_the_baseline",
         the_holdout_sees_the_baseline,
     ),
+    (
+        "personalization::home_views_cost_store_config_almost_nothing",
+        home_views_cost_store_config_almost_nothing,
+    ),
 ];
 
 /// devshop's model faults are global: one personalization test at a time.
@@ -711,5 +715,52 @@ fn the_holdout_sees_the_baseline(ctx: &Ctx) {
     assert!(
         shop.model_requests("openai").is_empty(),
         "the holdout is never sent"
+    );
+}
+
+/// Home views that show the block ask StoreConfig next to nothing per view: the snapshot
+/// and the material are kept for a few seconds, and the impressions are counted in the
+/// shopper's object and sent in one batch a little later, none lost.
+fn home_views_cost_store_config_almost_nothing(ctx: &Ctx) {
+    const VIEWS: u64 = 100;
+    let _guard = lock();
+    let shop = shop(ctx, "cost", json!({"enabled": false}));
+    let mut shopper = shop.browsing_shopper();
+    let served = || -> u64 {
+        let page = shop
+            .admin
+            .get(&format!("/admin/stores/{}/metrics", shop.slug));
+        assert_eq!(page.status, 200, "{}", page.body);
+        page.json()["requests_served"].as_u64().unwrap_or(u64::MAX)
+    };
+    // What the measuring itself costs: a metrics call, a report call.
+    let s0 = served();
+    let s1 = served();
+    let metrics_cost = s1 - s0;
+    let started = Instant::now();
+    for _ in 0..VIEWS {
+        let page = shopper.get(&shop.base());
+        assert_eq!(page.status, 200);
+        assert_eq!(source(&page).as_deref(), Some("baseline"));
+    }
+    let secs = started.elapsed().as_secs_f64();
+    let mut polls = 0;
+    let counted = wait_for(REFRESH_DEADLINE, "every impression", || {
+        polls += 1;
+        let n = num(&shop.report()["sources"]["baseline"]["impressions"]);
+        (n >= VIEWS).then_some(n)
+    });
+    assert_eq!(counted, VIEWS, "each view is counted once");
+    let r0 = served();
+    shop.report();
+    let report_cost = served() - r0 - metrics_cost;
+    let cost = r0 - s1 - metrics_cost - polls * report_cost;
+    eprintln!("{VIEWS} home views in {secs:.1} s: {cost} StoreConfig requests");
+    // Per 3 s: a batch of counts and a refresh of the 5 s snapshot and material (3
+    // questions); one request per view (the old cost) is far past this.
+    let windows = (secs / 3.0).ceil() as u64 + 1;
+    assert!(
+        cost <= 4 * windows,
+        "{VIEWS} home views in {secs:.1} s cost {cost} StoreConfig requests"
     );
 }

@@ -183,6 +183,19 @@ impl GatewayConfig {
         Ok(c)
     }
 
+    /// The configuration of a Worker's environment, given its non-empty `(key, value)`
+    /// pairs: `Ok(None)` when personalization has no gateway here (no `account` or no
+    /// `base_url`: pages show the baseline and no model is called), else [`Self::parse`].
+    pub fn from_env<'a>(
+        pairs: &[(&'a str, &'a str)],
+    ) -> Result<Option<GatewayConfig>, ConfigError> {
+        let has = |key: &str| pairs.iter().any(|(k, v)| *k == key && !v.trim().is_empty());
+        if !has("account") || !has("base_url") {
+            return Ok(None);
+        }
+        GatewayConfig::parse(pairs.iter().copied()).map(Some)
+    }
+
     /// One provider's settings.
     pub fn provider(&self, p: Provider) -> &ProviderConfig {
         match p {
@@ -268,6 +281,34 @@ fn parse_num(key: &str, v: &str, min: u32, max: u32) -> Result<u32, ConfigError>
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_environment_without_account_or_base_url_has_no_gateway() {
+        for pairs in [
+            &[][..],
+            &[("account", "acct")][..],
+            &[("base_url", "http://gw")][..],
+            &[("account", " "), ("base_url", "http://gw")][..],
+            &[("account", "acct"), ("base_url", "")][..],
+        ] {
+            assert_eq!(
+                GatewayConfig::from_env(pairs).map(|c| c.is_some()),
+                Ok(false),
+                "{pairs:?}"
+            );
+        }
+        let both = [("account", "acct"), ("base_url", "http://gw")];
+        let config = GatewayConfig::from_env(&both).unwrap().unwrap();
+        assert_eq!(config.account, "acct");
+        let bad = [
+            ("account", "acct"),
+            ("base_url", "ftp://gw"),
+            ("openai_key", "sk-1"),
+        ];
+        let e = GatewayConfig::from_env(&bad).unwrap_err();
+        assert_eq!(e.key, "base_url");
+        assert!(!e.to_string().contains("sk-1"));
+    }
 
     #[test]
     fn defaults_and_urls() {

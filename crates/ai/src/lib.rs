@@ -10,12 +10,15 @@
 //! (kill switch, opt-out, holdout, refresh interval, daily budget) and in which provider
 //! order; [`refresh`] drives one background refresh (fallback, guarded calls, parsing) as a
 //! sans-IO state machine; [`page`] chooses what the recommendations block shows (`ai`,
-//! `baseline` or `holdout`); [`report`] aggregates what happened for the owner.
+//! `baseline` or `holdout`); [`block`] is the home page's block as a shopper's object runs
+//! it (what to ask for, what shows, what counts, when a refresh starts); [`tally`] batches
+//! the block's counts in that object; [`report`] aggregates what happened for the owner.
 //!
 //! Architecture invariant: this crate does no I/O and never reads a clock or a random
 //! source. The shell (crates/worker) sends the [`wandstore_core::http::HttpRequest`]s it
 //! builds, through [`wandstore_core::guarded::GuardedCall`], and passes time in.
 
+pub mod block;
 pub mod candidates;
 pub mod events;
 pub mod failure;
@@ -31,6 +34,7 @@ pub mod request;
 pub mod response;
 pub mod rules;
 pub mod settings;
+pub mod tally;
 #[cfg(test)]
 mod test_support;
 pub mod text;

@@ -112,17 +112,7 @@ pub fn choose(input: PageInput<'_>, showable: impl Fn(&str) -> bool) -> PageReco
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn stored(handles: &[&str], expires_ms: u64) -> StoredSuggestion {
-        StoredSuggestion {
-            handles: handles.iter().map(|h| h.to_string()).collect(),
-            headline: "<b>Hi</b>".into(),
-            provider: Provider::Anthropic,
-            created_ms: 0,
-            expires_ms,
-            candidate_hash: "h".into(),
-        }
-    }
+    use crate::test_support::suggestion as stored;
 
     fn baseline() -> Vec<String> {
         ["b1", "b2", "b3", "b4"].map(String::from).to_vec()

@@ -19,8 +19,9 @@
 use crate::candidates::CandidateSet;
 use crate::failure::{AiFailure, FailureKind};
 use crate::gateway::{GatewayConfig, Provider};
+use crate::page::{DEFAULT_TTL_MS, StoredSuggestion};
 use crate::prompt::Prompt;
-use crate::report::CallOutcome;
+use crate::report::{CallOutcome, PersonalizationCounters};
 use crate::request::{CallContext, breaker_config, build, retry_policy};
 use crate::response::{ModelAnswer, Usage, parse, usage_of};
 use crate::rules::{Fallback, breaker_rejects};
@@ -94,6 +95,44 @@ pub struct RefreshResult {
     /// [`crate::report::PersonalizationCounters::record_call`] and the log.
     pub outcomes: Vec<CallOutcome>,
 }
+
+impl RefreshResult {
+    /// The counters of this refresh's attempts (and skipped providers).
+    pub fn counts(&self) -> PersonalizationCounters {
+        let mut counts = PersonalizationCounters::default();
+        for outcome in &self.outcomes {
+            counts.record_call(*outcome);
+        }
+        counts
+    }
+
+    /// The suggestion to store in the shopper's object, fresh for [`DEFAULT_TTL_MS`] from
+    /// `now_ms`, when a model answered (`candidate_hash`: the set it chose from).
+    pub fn suggestion(&self, candidate_hash: &str, now_ms: u64) -> Option<StoredSuggestion> {
+        self.answer
+            .as_ref()
+            .map(|a| StoredSuggestion::new(a, candidate_hash, now_ms, DEFAULT_TTL_MS))
+    }
+}
+
+/// The longest a refresh can legitimately take: every provider's attempts at their timeout
+/// with the longest waits between them, plus [`OBJECT_CALLS_MARGIN_MS`] for the object calls
+/// around them. The shell gives up on a refresh after this.
+pub fn time_limit_ms(config: &GatewayConfig) -> u64 {
+    Provider::FALLBACK_ORDER
+        .iter()
+        .map(|&p| {
+            let r = retry_policy(config, p);
+            let attempts = u64::from(r.max_attempts);
+            attempts.saturating_mul(r.attempt_timeout_ms)
+                + attempts.saturating_sub(1) * r.max_delay_ms.max(r.max_retry_after_ms)
+        })
+        .sum::<u64>()
+        + OBJECT_CALLS_MARGIN_MS
+}
+
+/// The time a refresh may spend on object calls (the budget, the report) besides the model.
+pub const OBJECT_CALLS_MARGIN_MS: u64 = 3_000;
 
 /// One refresh in progress.
 #[derive(Debug, Clone)]

@@ -231,3 +231,44 @@ fn tokens_of_unusable_answers_are_still_reported() {
         }
     );
 }
+
+#[test]
+fn a_result_gives_its_counters_and_the_suggestion_to_store() {
+    let mut b = Breakers::default();
+    let (result, _) = run(&mut setup(), &mut b, |p| match p {
+        Provider::OpenAi => Err(TransportError::Timeout),
+        Provider::Anthropic => good(p),
+    });
+    let counts = result.counts();
+    assert_eq!(counts.calls, 3, "two OpenAI attempts, one Anthropic");
+    assert_eq!(counts.answered, 1);
+    assert_eq!(counts.failures.get("timeout"), Some(&2));
+    let stored = result.suggestion("hash-1", 1_000).expect("an answer");
+    assert_eq!(stored.provider, Provider::Anthropic);
+    assert_eq!(stored.candidate_hash, "hash-1");
+    assert_eq!(stored.expires_ms, 1_000 + DEFAULT_TTL_MS);
+    let failed = RefreshResult {
+        answer: None,
+        outcomes: Vec::new(),
+    };
+    assert_eq!(failed.suggestion("h", 1), None);
+    assert_eq!(failed.counts(), PersonalizationCounters::default());
+}
+
+#[test]
+fn the_time_limit_covers_every_attempt_and_wait() {
+    let config = GatewayConfig::parse([
+        ("account", "a"),
+        ("openai_timeout_ms", "1000"),
+        ("anthropic_timeout_ms", "2000"),
+    ])
+    .unwrap();
+    // Each attempt waits for every gateway attempt (2) plus a second; two attempts per
+    // provider with the longest wait (2 s Retry-After) between them.
+    let openai = 2 * (2 * 1_000 + 1_000) + 2_000;
+    let anthropic = 2 * (2 * 2_000 + 1_000) + 2_000;
+    assert_eq!(
+        time_limit_ms(&config),
+        openai + anthropic + OBJECT_CALLS_MARGIN_MS
+    );
+}

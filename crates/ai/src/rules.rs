@@ -63,6 +63,12 @@ impl DailyBudget {
         limit.saturating_sub(self.used_on(now_ms))
     }
 
+    /// StoreConfig's exact check before a refresh's model call: counts one call when
+    /// personalization is on and today's budget allows it; nothing is counted otherwise.
+    pub fn grant(&mut self, settings: &PersonalizationSettings, now_ms: u64) -> bool {
+        settings.enabled && self.try_spend(now_ms, settings.daily_budget)
+    }
+
     /// Counts one call if the budget allows it; `false` (and nothing counted) once today's
     /// budget is spent. A new UTC day starts from zero.
     pub fn try_spend(&mut self, now_ms: u64, limit: u32) -> bool {

@@ -187,3 +187,23 @@ fn an_open_breaker_rejects_until_its_time() {
         0
     ));
 }
+
+#[test]
+fn the_store_grants_a_call_only_when_on_and_within_budget() {
+    let t = 20_000 * DAY;
+    let on = PersonalizationSettings {
+        enabled: true,
+        daily_budget: 1,
+        ..PersonalizationSettings::default()
+    };
+    let off = PersonalizationSettings {
+        enabled: false,
+        ..on.clone()
+    };
+    let mut b = DailyBudget::default();
+    assert!(!b.grant(&off, t), "the kill switch");
+    assert_eq!(b, DailyBudget::default(), "nothing counted when off");
+    assert!(b.grant(&on, t));
+    assert!(!b.grant(&on, t + 1), "spent");
+    assert_eq!(b.used_on(t), 1);
+}

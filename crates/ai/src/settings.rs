@@ -68,7 +68,33 @@ fn err(field: &str, message: impl Into<String>) -> FieldError {
     }
 }
 
+/// Why an owner's settings body was refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SettingsRefusal {
+    /// Not JSON at all (a 400).
+    NotJson,
+    /// JSON, but not an object (a 400).
+    NotObject,
+    /// Wrong types, unknown fields or values out of bounds: every refused field (a 422).
+    Fields(Vec<FieldError>),
+}
+
 impl PersonalizationSettings {
+    /// The settings in an owner's request body: a JSON object whose fields have the right
+    /// types (an unknown or mistyped field is reported as `body`) and bounds (every refused
+    /// field at once).
+    pub fn from_body(bytes: &[u8]) -> Result<PersonalizationSettings, SettingsRefusal> {
+        let value: serde_json::Value =
+            serde_json::from_slice(bytes).map_err(|_| SettingsRefusal::NotJson)?;
+        if !value.is_object() {
+            return Err(SettingsRefusal::NotObject);
+        }
+        let settings: PersonalizationSettings = serde_json::from_value(value)
+            .map_err(|e| SettingsRefusal::Fields(vec![err("body", e.to_string())]))?;
+        settings.validate().map_err(SettingsRefusal::Fields)?;
+        Ok(settings)
+    }
+
     /// Every field that is out of bounds (empty when all are fine).
     pub fn validate(&self) -> Result<(), Vec<FieldError>> {
         let mut errors = Vec::new();
@@ -184,6 +210,40 @@ mod tests {
         ] {
             assert!(validate_brand_voice(bad).is_err(), "{bad:?}");
         }
+    }
+
+    #[test]
+    fn bodies_are_json_objects_of_valid_settings() {
+        let ok = PersonalizationSettings::from_body(br#"{"enabled":true,"holdout_pct":0}"#);
+        assert_eq!(ok.map(|s| (s.enabled, s.holdout_pct)), Ok((true, 0)));
+        assert_eq!(
+            PersonalizationSettings::from_body(b"{nope"),
+            Err(SettingsRefusal::NotJson)
+        );
+        assert_eq!(
+            PersonalizationSettings::from_body(b""),
+            Err(SettingsRefusal::NotJson)
+        );
+        for not_object in [&b"[1,2]"[..], b"null", b"\"on\"", b"7"] {
+            assert_eq!(
+                PersonalizationSettings::from_body(not_object),
+                Err(SettingsRefusal::NotObject)
+            );
+        }
+        let field_names = |body: &[u8]| match PersonalizationSettings::from_body(body) {
+            Err(SettingsRefusal::Fields(f)) => f.into_iter().map(|e| e.field).collect(),
+            other => panic!("{other:?}"),
+        };
+        let names: Vec<String> = field_names(br#"{"enabld":true}"#);
+        assert_eq!(names, ["body"], "unknown field");
+        let names: Vec<String> = field_names(br#"{"holdout_pct":"ten"}"#);
+        assert_eq!(names, ["body"], "wrong type");
+        let names: Vec<String> = field_names(br#"{"holdout_pct":101,"refresh_minutes":0}"#);
+        assert_eq!(
+            names,
+            ["holdout_pct", "refresh_minutes"],
+            "every bound at once"
+        );
     }
 
     #[test]

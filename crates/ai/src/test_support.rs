@@ -1,5 +1,7 @@
 //! Catalog fixtures for this crate's tests.
 
+use crate::gateway::Provider;
+use crate::page::StoredSuggestion;
 use wandstore_core::catalog::{Collection, PriceRange, Product, Seo};
 use wandstore_core::money::{Currency, Money};
 
@@ -65,4 +67,17 @@ pub fn catalog() -> (Vec<Product>, Vec<Collection>) {
         collection("kitchen", &["mug-blue", "mug-green", "teapot"]),
     ];
     (products, collections)
+}
+
+/// A stored suggestion of these handles (Anthropic's, headline `<b>Hi</b>`), fresh until
+/// `expires_ms`.
+pub fn suggestion(handles: &[&str], expires_ms: u64) -> StoredSuggestion {
+    StoredSuggestion {
+        handles: handles.iter().map(|h| h.to_string()).collect(),
+        headline: "<b>Hi</b>".into(),
+        provider: Provider::Anthropic,
+        created_ms: 0,
+        expires_ms,
+        candidate_hash: "h".into(),
+    }
 }

@@ -9,6 +9,7 @@ pub mod backup_events;
 pub mod breaker;
 pub mod cached;
 pub mod cart;
+pub mod cart_announce;
 pub mod catalog;
 #[cfg(test)]
 mod catalog_fixtures;

@@ -35,9 +35,85 @@ pub fn bearer(authorization: &str) -> Option<&str> {
     (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty()).then_some(token)
 }
 
+/// Who an admin API request's bearer token says it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Caller {
+    /// The platform admin.
+    Admin,
+    /// Someone presenting a store-owner token (its hash); which store it owns is checked by
+    /// that store's object before an owner route runs.
+    Owner { token_hash: String },
+}
+
+/// Why an admin API request is refused before any route runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AuthRefusal {
+    /// The deployment has no (usable) admin token: the admin API is off (a 503).
+    AdminDisabled,
+    /// No `Authorization: Bearer …` header (a 401).
+    NoBearer,
+    /// A bearer token that is not the admin token and not an owner token (a 401).
+    WrongToken,
+}
+
+/// The caller of an admin API request, from the deployment's admin token (if any) and the
+/// request's `Authorization` header. An owner-prefixed token is an owner's, whatever its
+/// value (the store checks it); anything else must be the admin token.
+pub fn admin_caller(admin_token: Option<&str>, authorization: &str) -> Result<Caller, AuthRefusal> {
+    let admin = admin_token.ok_or(AuthRefusal::AdminDisabled)?;
+    let token = bearer(authorization).ok_or(AuthRefusal::NoBearer)?;
+    if token.starts_with(OWNER_TOKEN_PREFIX) {
+        return Ok(Caller::Owner {
+            token_hash: hash_token(token),
+        });
+    }
+    if !token_matches(token, &hash_token(admin)) {
+        return Err(AuthRefusal::WrongToken);
+    }
+    Ok(Caller::Admin)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn admin_callers_are_the_admin_or_an_owner_token_and_nobody_else() {
+        let admin = "a".repeat(40);
+        let header = |t: &str| format!("Bearer {t}");
+        assert_eq!(
+            admin_caller(Some(&admin), &header(&admin)),
+            Ok(Caller::Admin)
+        );
+        assert_eq!(
+            admin_caller(Some(&admin), &header("wso_abc")),
+            Ok(Caller::Owner {
+                token_hash: hash_token("wso_abc")
+            })
+        );
+        assert_eq!(
+            admin_caller(None, &header(&admin)),
+            Err(AuthRefusal::AdminDisabled),
+            "no admin token: nobody, not even an owner"
+        );
+        for bad in ["", "Basic abc", "Bearer", "Bearer  ", &admin] {
+            assert_eq!(
+                admin_caller(Some(&admin), bad),
+                Err(AuthRefusal::NoBearer),
+                "{bad:?}"
+            );
+        }
+        for wrong in [
+            header("nope"),
+            header(&format!("{admin}x")),
+            header(&admin.to_uppercase()),
+        ] {
+            assert_eq!(
+                admin_caller(Some(&admin), &wrong),
+                Err(AuthRefusal::WrongToken)
+            );
+        }
+    }
 
     #[test]
     fn hashes_are_hex_sha256() {

@@ -283,6 +283,42 @@ impl From<wandstore_core::asset::AssetError> for EdgeError {
     }
 }
 
+impl From<wandstore_core::secret::AuthRefusal> for EdgeError {
+    fn from(r: wandstore_core::secret::AuthRefusal) -> Self {
+        use wandstore_core::secret::AuthRefusal;
+        match r {
+            AuthRefusal::AdminDisabled => EdgeError::misconfigured(
+                "admin_disabled",
+                "the admin API is disabled: set the ADMIN_TOKEN secret",
+                "ADMIN_TOKEN is missing or shorter than 32 bytes",
+            ),
+            AuthRefusal::NoBearer => EdgeError::new(
+                401,
+                "unauthorized",
+                "send Authorization: Bearer <admin token>",
+            ),
+            AuthRefusal::WrongToken => {
+                EdgeError::new(401, "unauthorized", "the admin token is not valid")
+            }
+        }
+    }
+}
+
+impl From<wandstore_ai::settings::SettingsRefusal> for EdgeError {
+    fn from(r: wandstore_ai::settings::SettingsRefusal) -> Self {
+        use wandstore_ai::settings::SettingsRefusal;
+        match r {
+            SettingsRefusal::NotJson => EdgeError::bad_request("bad_json", "the body is not JSON"),
+            SettingsRefusal::NotObject => {
+                EdgeError::bad_request("bad_json", "the body must be a JSON object of settings")
+            }
+            SettingsRefusal::Fields(errors) => {
+                EdgeError::invalid(crate::personalization::refused_fields(errors))
+            }
+        }
+    }
+}
+
 impl From<wandstore_core::console::actions::ConsoleRefusal> for EdgeError {
     fn from(r: wandstore_core::console::actions::ConsoleRefusal) -> Self {
         let e = EdgeError::new(r.status, r.code, r.message);

@@ -213,3 +213,15 @@ fn a_missing_secret_is_a_503_that_names_it_only_in_the_log() {
             .is_some_and(|d| d.contains("BACKUP_SECRET"))
     );
 }
+
+#[test]
+fn admin_refusals_are_503_or_401() {
+    use wandstore_core::secret::AuthRefusal;
+    let off = EdgeError::from(AuthRefusal::AdminDisabled);
+    assert_eq!((off.status, off.code.as_str()), (503, "admin_disabled"));
+    assert!(off.detail.is_some(), "the detail goes to the log");
+    for r in [AuthRefusal::NoBearer, AuthRefusal::WrongToken] {
+        let e = EdgeError::from(r);
+        assert_eq!((e.status, e.code.as_str()), (401, "unauthorized"));
+    }
+}

@@ -5,12 +5,16 @@
 
 use serde::{Deserialize, Serialize};
 use wandstore_ai::candidates::CandidateSet;
+use wandstore_ai::gateway::Provider;
+use wandstore_ai::material;
 use wandstore_ai::profile::Profile;
+use wandstore_ai::refresh::Breakers;
 use wandstore_ai::report::PersonalizationCounters;
-use wandstore_ai::settings::PersonalizationSettings;
+use wandstore_ai::settings::{self, PersonalizationSettings};
 use wandstore_core::breaker::BreakerState;
-use wandstore_core::catalog_index::ProductCard;
+use wandstore_core::catalog_index::{CatalogIndex, ProductCard};
 use wandstore_core::shopper_events::ShopperEvent;
+use wandstore_registry::FieldError;
 
 /// The owner's settings as stored (defaults when never set: off).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -35,6 +39,30 @@ pub struct Personalize {
     /// How many candidates (at most `wandstore_ai::candidates::MAX_CANDIDATES`).
     pub max: usize,
     pub now_ms: u64,
+}
+
+impl Personalize {
+    /// StoreConfig's answer from its catalog index (`wandstore_ai::material` decides).
+    pub fn answer(&self, index: &CatalogIndex) -> Personalized {
+        let ask = material::Ask {
+            events: &self.events,
+            exclude: &self.exclude,
+            also: &self.also,
+            max: self.max,
+            now_ms: self.now_ms,
+        };
+        let m = material::build(
+            index.products(),
+            index.collections(),
+            |h| index.product(h),
+            &ask,
+        );
+        Personalized {
+            profile: m.profile,
+            candidates: m.candidates,
+            cards: m.showable.into_iter().map(ProductCard::from).collect(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -78,6 +106,32 @@ impl Default for ProviderBreakers {
     }
 }
 
+impl From<&Breakers> for ProviderBreakers {
+    fn from(b: &Breakers) -> Self {
+        ProviderBreakers {
+            openai: b.state(Provider::OpenAi),
+            anthropic: b.state(Provider::Anthropic),
+        }
+    }
+}
+
+impl From<ProviderBreakers> for Breakers {
+    fn from(b: ProviderBreakers) -> Self {
+        Breakers::from_states(b.openai, b.anthropic)
+    }
+}
+
+/// The refused settings fields as the edge reports them (a 422's `fields`).
+pub fn refused_fields(errors: Vec<settings::FieldError>) -> Vec<FieldError> {
+    errors
+        .into_iter()
+        .map(|e| FieldError {
+            field: e.field,
+            message: e.message,
+        })
+        .collect()
+}
+
 /// Add these counts (a refresh's outcomes, a page's impression, a click, an add) to the
 /// store's totals; `breakers`: the providers' breakers after a refresh that changed them.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -92,3 +146,7 @@ pub struct RecordPersonalization {
 pub struct ShowPersonalization {
     pub now_ms: u64,
 }
+
+#[cfg(test)]
+#[path = "personalization_tests.rs"]
+mod tests;

@@ -30,6 +30,46 @@ impl From<&StoreRecord> for RegistryEntry {
     }
 }
 
+/// A store as the registry's `stores` table holds it (its domains are rows of their own).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StoreRow {
+    pub slug: StoreSlug,
+    pub display_name: String,
+    pub currency: Currency,
+    pub updated_at_ms: u64,
+}
+
+/// A custom domain and the store it routes to (a row of the `domains` table).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DomainRow {
+    pub host: String,
+    pub slug: StoreSlug,
+}
+
+/// The registry's listing: every store by slug, each with its custom domains by host (a
+/// domain row of a store that is not listed is left out).
+pub fn entries(mut stores: Vec<StoreRow>, domains: &[DomainRow]) -> Vec<RegistryEntry> {
+    stores.sort_by(|a, b| a.slug.as_str().cmp(b.slug.as_str()));
+    stores
+        .into_iter()
+        .map(|r| {
+            let mut custom_domains: Vec<String> = domains
+                .iter()
+                .filter(|d| d.slug == r.slug)
+                .map(|d| d.host.clone())
+                .collect();
+            custom_domains.sort();
+            RegistryEntry {
+                slug: r.slug,
+                display_name: r.display_name,
+                currency: r.currency,
+                custom_domains,
+                updated_at_ms: r.updated_at_ms,
+            }
+        })
+        .collect()
+}
+
 /// Whether an entry claims a new slug or rewrites the entry of an existing one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Claim {
@@ -190,6 +230,37 @@ mod tests {
             ),
             Ok(())
         );
+    }
+
+    #[test]
+    fn the_listing_is_by_slug_with_each_stores_own_domains_by_host() {
+        let row = |s: &str| StoreRow {
+            slug: slug(s),
+            display_name: s.to_uppercase(),
+            currency: Currency::USD,
+            updated_at_ms: 1,
+        };
+        let domain = |host: &str, s: &str| DomainRow {
+            host: host.into(),
+            slug: slug(s),
+        };
+        let listed = entries(
+            vec![row("zeta"), row("acme")],
+            &[
+                domain("z.acme.com", "acme"),
+                domain("shop.zeta.com", "zeta"),
+                domain("a.acme.com", "acme"),
+                domain("orphan.example", "gone"),
+            ],
+        );
+        assert_eq!(
+            listed,
+            [
+                entry("acme", &["a.acme.com", "z.acme.com"]),
+                entry("zeta", &["shop.zeta.com"])
+            ]
+        );
+        assert!(entries(vec![], &[domain("orphan.example", "gone")]).is_empty());
     }
 
     #[test]

@@ -6,7 +6,8 @@
 //!   no owner token hash).
 //! - [`validate`]: turning input into a record, or a list of [`FieldError`]s.
 //! - [`domain`]: custom domain names.
-//! - [`directory`]: the registry's entries and the rules that keep slugs and domains unique.
+//! - [`directory`]: the registry's entries, its listing, and the rules that keep slugs and
+//!   domains unique.
 //!
 //! Architecture invariant: pure — no I/O, clock or randomness (times and the new owner token
 //! are passed in) — and the storefront token never leaves a [`StoreRecord`] except through
@@ -18,7 +19,9 @@ pub mod input;
 pub mod record;
 pub mod validate;
 
-pub use directory::{Claim, RegistryEntry, RegistryRefusal, check_claim};
+pub use directory::{
+    Claim, DomainRow, RegistryEntry, RegistryRefusal, StoreRow, check_claim, entries,
+};
 pub use input::{NewStore, ShopifyInput, ShopifyPatch, StorePatch, TokenKind};
 pub use record::{PublicStore, StoreRecord};
 pub use validate::{FieldError, Platform, apply_patch, validate_new};

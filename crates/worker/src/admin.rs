@@ -9,9 +9,7 @@ use crate::{body, env_config, random};
 use serde::Serialize;
 use wandstore_core::limits::BodyKind;
 use wandstore_core::routes::AdminRoute;
-use wandstore_core::secret::{
-    OWNER_TOKEN_PREFIX, bearer, hash_token, new_owner_token, token_matches,
-};
+use wandstore_core::secret::{admin_caller, hash_token, new_owner_token};
 use wandstore_core::store::StoreSlug;
 use wandstore_protocol::EdgeError;
 use wandstore_protocol::registry::{ForgetStore, ListStores};
@@ -40,16 +38,8 @@ struct Stores {
     stores: Vec<RegistryEntry>,
 }
 
-/// Who [`authorize`] let in.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Caller {
-    Admin,
-    /// Someone presenting a store-owner token (its hash); which store it owns is checked by
-    /// that store's object before an owner route runs.
-    Owner {
-        token_hash: String,
-    },
-}
+/// Who [`authorize`] let in (`wandstore_core::secret::admin_caller` decides).
+pub use wandstore_core::secret::Caller;
 
 /// Runs an admin route for a caller [`authorize`] let in.
 pub async fn handle(
@@ -119,18 +109,18 @@ pub async fn handle(
                 Err(no_store(slug))
             }
         }
-        (AdminRoute::SyncCatalog(slug), Some(store)) => {
-            known_store(env, &store, slug, rid).await?;
+        (AdminRoute::SyncCatalog(_), Some(store)) => {
+            known_store(env, &store, rid).await?;
             let report = store_client::ask(env, &store, SyncNow, rid).await?;
             Ok(respond::json(200, &report))
         }
-        (AdminRoute::CatalogStatus(slug), Some(store)) => {
-            known_store(env, &store, slug, rid).await?;
+        (AdminRoute::CatalogStatus(_), Some(store)) => {
+            known_store(env, &store, rid).await?;
             let status = store_client::ask(env, &store, ShowCatalogStatus, rid).await?;
             Ok(respond::json(200, &status))
         }
-        (AdminRoute::Metrics(slug), Some(store)) => {
-            known_store(env, &store, slug, rid).await?;
+        (AdminRoute::Metrics(_), Some(store)) => {
+            known_store(env, &store, rid).await?;
             let metrics = store_client::ask(env, &store, ShowMetrics, rid).await?;
             Ok(respond::json(200, &metrics))
         }
@@ -159,39 +149,14 @@ fn owner_refused() -> EdgeError {
 /// Who the request's bearer token says it is: the platform admin, or someone presenting a
 /// store-owner token (checked against the store later); otherwise the refusal to send.
 pub fn authorize(req: &Request, env: &Env) -> Result<Caller, EdgeError> {
-    let Some(admin) = env_config::admin_token(env) else {
-        return Err(EdgeError::misconfigured(
-            "admin_disabled",
-            "the admin API is disabled: set the ADMIN_TOKEN secret",
-            "ADMIN_TOKEN is missing or shorter than 32 bytes",
-        ));
-    };
     let header = req
         .headers()
         .get("authorization")
         .ok()
         .flatten()
         .unwrap_or_default();
-    let Some(token) = bearer(&header) else {
-        return Err(EdgeError::new(
-            401,
-            "unauthorized",
-            "send Authorization: Bearer <admin token>",
-        ));
-    };
-    if token.starts_with(OWNER_TOKEN_PREFIX) {
-        return Ok(Caller::Owner {
-            token_hash: hash_token(token),
-        });
-    }
-    if !token_matches(token, &hash_token(&admin)) {
-        return Err(EdgeError::new(
-            401,
-            "unauthorized",
-            "the admin token is not valid",
-        ));
-    }
-    Ok(Caller::Admin)
+    let admin = env_config::admin_token(env);
+    Ok(admin_caller(admin.as_deref(), &header)?)
 }
 
 /// Adds `WWW-Authenticate` to a 401 from [`handle`].
@@ -208,12 +173,12 @@ pub(crate) fn no_store(slug: &str) -> EdgeError {
 }
 
 /// `Ok` if the store exists, else a 404.
-async fn known_store(env: &Env, store: &StoreSlug, slug: &str, rid: &str) -> Result<(), EdgeError> {
+pub(crate) async fn known_store(env: &Env, store: &StoreSlug, rid: &str) -> Result<(), EdgeError> {
     store_client::ask(env, store, ShowStore, rid)
         .await
         .map(|_| ())
         .map_err(|e| match EdgeError::from(e) {
-            e if e.status == 404 => no_store(slug),
+            e if e.status == 404 => no_store(store.as_str()),
             e => e,
         })
 }

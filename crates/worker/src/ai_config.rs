@@ -45,23 +45,18 @@ fn value(env: &Env, name: &str) -> Option<String> {
         .filter(|s| !s.trim().is_empty())
 }
 
-/// The gateway configuration, or `None` when personalization has no gateway here.
+/// The gateway configuration, or `None` when personalization has no gateway here
+/// (`GatewayConfig::from_env` decides).
 pub fn gateway(env: &Env) -> Option<GatewayConfig> {
     let values: Vec<(&str, String)> = KEYS
         .iter()
         .filter_map(|(key, name)| value(env, name).map(|v| (*key, v)))
         .collect();
-    let has = |key: &str| values.iter().any(|(k, _)| *k == key);
-    if !has("account") || !has("base_url") {
-        return None;
-    }
-    match GatewayConfig::parse(values.iter().map(|(k, v)| (*k, v.as_str()))) {
-        Ok(config) => Some(config),
-        Err(e) => {
-            if !WARNED.with(|w| w.replace(true)) {
-                worker::console_error!("AI Gateway configuration refused: {e}");
-            }
-            None
+    let pairs: Vec<(&str, &str)> = values.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    GatewayConfig::from_env(&pairs).unwrap_or_else(|e| {
+        if !WARNED.with(|w| w.replace(true)) {
+            worker::console_error!("AI Gateway configuration refused: {e}");
         }
-    }
+        None
+    })
 }

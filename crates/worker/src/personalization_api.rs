@@ -14,7 +14,6 @@ use wandstore_protocol::EdgeError;
 use wandstore_protocol::personalization::{
     GetPersonalization, PutPersonalization, ShowPersonalization,
 };
-use wandstore_registry::FieldError;
 use worker::{Env, Request, Response};
 
 pub async fn handle(
@@ -38,7 +37,7 @@ pub async fn handle(
             let content_type = req.headers().get("content-type").ok().flatten();
             limits::require_json(content_type.as_deref())?;
             let bytes = body::read_limited(&mut req, BodyKind::AdminJson).await?;
-            let settings = parse_settings(&bytes)?;
+            let settings = PersonalizationSettings::from_body(&bytes)?;
             let put = PutPersonalization { settings };
             let stored = store_client::ask(env, store, put, rid).await?;
             Ok(respond::json(200, &stored))
@@ -47,35 +46,4 @@ pub async fn handle(
             "{other:?} is not a personalization route"
         ))),
     }
-}
-
-/// The settings in a request body: a JSON object (400 otherwise) whose fields have the right
-/// types and bounds (422 with every refused field).
-fn parse_settings(bytes: &[u8]) -> Result<PersonalizationSettings, EdgeError> {
-    let value: serde_json::Value = serde_json::from_slice(bytes)
-        .map_err(|_| EdgeError::bad_request("bad_json", "the body is not JSON"))?;
-    if !value.is_object() {
-        return Err(EdgeError::bad_request(
-            "bad_json",
-            "the body must be a JSON object of settings",
-        ));
-    }
-    let settings: PersonalizationSettings = serde_json::from_value(value).map_err(|e| {
-        EdgeError::invalid(vec![FieldError {
-            field: "body".into(),
-            message: e.to_string(),
-        }])
-    })?;
-    settings.validate().map_err(|errors| {
-        EdgeError::invalid(
-            errors
-                .into_iter()
-                .map(|e| FieldError {
-                    field: e.field,
-                    message: e.message,
-                })
-                .collect(),
-        )
-    })?;
-    Ok(settings)
 }

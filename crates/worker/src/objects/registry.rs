@@ -1,15 +1,16 @@
 //! StoreRegistry: the one object (`"registry"`) that knows every store slug and custom
 //! domain, so slugs and domains stay unique and a custom domain can be routed. It reads the
-//! facts `wandstore_registry::check_claim` needs and persists what the rules allow.
+//! facts `wandstore_registry::check_claim` needs and persists what the rules allow; its
+//! listing is `wandstore_registry::entries` over its two tables.
 
 use crate::internal::{self, reply};
 use crate::sql::{self, Db};
-use serde::Deserialize;
-use wandstore_core::money::Currency;
 use wandstore_core::store::StoreSlug;
 use wandstore_protocol::registry::{ForgetStore, RegistryQuestion, WriteEntry};
 use wandstore_protocol::wire::Question;
-use wandstore_registry::{RegistryEntry, RegistryRefusal, check_claim};
+use wandstore_registry::{
+    DomainRow, RegistryEntry, RegistryRefusal, StoreRow, check_claim, entries,
+};
 use worker::{DurableObject, Env, Request, Response, Result, State, durable_object};
 
 /// The registry's object name.
@@ -33,20 +34,6 @@ const MIGRATIONS: &[sql::Migration] = &[
         reported_ms INTEGER NOT NULL
     )"],
 ];
-
-#[derive(Deserialize)]
-struct Row {
-    slug: StoreSlug,
-    display_name: String,
-    currency: Currency,
-    updated_at_ms: u64,
-}
-
-#[derive(Deserialize)]
-struct DomainRow {
-    host: String,
-    slug: StoreSlug,
-}
 
 #[durable_object]
 pub struct StoreRegistry {
@@ -103,27 +90,12 @@ where
 
 impl StoreRegistry {
     fn list(&self) -> Result<Vec<RegistryEntry>> {
-        let rows: Vec<Row> = self.db.rows(
-            "SELECT slug, display_name, currency, updated_at_ms FROM stores ORDER BY slug",
+        let stores: Vec<StoreRow> = self.db.rows(
+            "SELECT slug, display_name, currency, updated_at_ms FROM stores",
             None,
         )?;
-        let domains: Vec<DomainRow> = self
-            .db
-            .rows("SELECT host, slug FROM domains ORDER BY host", None)?;
-        Ok(rows
-            .into_iter()
-            .map(|r| RegistryEntry {
-                custom_domains: domains
-                    .iter()
-                    .filter(|d| d.slug == r.slug)
-                    .map(|d| d.host.clone())
-                    .collect(),
-                slug: r.slug,
-                display_name: r.display_name,
-                currency: r.currency,
-                updated_at_ms: r.updated_at_ms,
-            })
-            .collect())
+        let domains: Vec<DomainRow> = self.db.rows("SELECT host, slug FROM domains", None)?;
+        Ok(entries(stores, &domains))
     }
 
     fn owner_of(&self, host: &str) -> Result<Option<StoreSlug>> {

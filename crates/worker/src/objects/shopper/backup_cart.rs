@@ -2,12 +2,14 @@
 //! when this cart becomes non-empty or empty (best effort, re-announced on the next cart
 //! write until StoreConfig has heard it), and StoreConfig reads the cart for a backup and
 //! rewrites it in a restore (typed questions, `protocol::backup::ShopperQuestion`).
+//! `wandstore_core::cart_announce` decides when to tell.
 
 use super::ShopperStorefront;
 use crate::internal::{self, reply};
 use crate::objects::store_client;
 use crate::sql;
 use wandstore_core::cart::CartLine;
+use wandstore_core::cart_announce::{heard_after_read, must_tell};
 use wandstore_core::events::{BestEffort, BestEffortFailed, Event};
 use wandstore_protocol::EdgeError;
 use wandstore_protocol::backup::{IndexCart, ShopperError, ShopperQuestion};
@@ -39,9 +41,9 @@ impl ShopperStorefront {
         Ok(match question {
             ShopperQuestion::ReadCart(q) => {
                 let lines = self.cart_lines().map_err(internal_error);
-                if lines.as_ref().is_ok_and(Vec::is_empty) {
-                    // The index may drop this shopper now: announce the next non-empty cart.
-                    self.announced.set(None);
+                if let Ok(lines) = &lines {
+                    let heard = heard_after_read(self.announced.get(), lines.is_empty());
+                    self.announced.set(heard);
                 }
                 reply_to(&q, lines)
             }
@@ -89,7 +91,7 @@ impl ShopperStorefront {
     /// is logged and the next cart write tries again.
     pub(super) async fn announce_cart(&self, ctx: &ShopperContext, lines: &[CartLine]) {
         let non_empty = !lines.is_empty();
-        if self.announced.get() == Some(non_empty) {
+        if !must_tell(self.announced.get(), non_empty) {
             return;
         }
         let question = IndexCart {

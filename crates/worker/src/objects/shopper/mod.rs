@@ -2,6 +2,7 @@
 //! shopper's SQLite (page views, cart, idempotency keys, events) and renders their pages from
 //! the store's catalog, which it keeps in memory for a few seconds per question.
 
+mod ai_counts;
 mod ai_refresh;
 mod backup_cart;
 mod cart;

@@ -1,10 +1,10 @@
 //! "Recommended for you" on the home page, personalized: the shopper's events (already in
 //! their SQLite) become a profile and candidates in StoreConfig (which holds the catalog);
-//! the block shows a fresh stored model suggestion (`data-source="ai"`), else the baseline
-//! ranking (`baseline`, or `holdout` for the holdout group). A model refresh is only ever
-//! scheduled after the response (`wait_until`, see `ai_refresh`), when
-//! `wandstore_ai::rules::decide` allows it. Impressions, clicks (`?rec=` on the block's links)
-//! and adds to cart from those clicks are counted by source in StoreConfig, after the response.
+//! `wandstore_ai::block` decides what shows (`data-source` `ai`, `baseline` or `holdout`),
+//! what is counted and whether a model refresh starts after the response (`wait_until`,
+//! see `ai_refresh`). Impressions, clicks (`?rec=` on the block's links) and adds to cart
+//! from those clicks are counted by `ai_counts`. This file only reads and writes rows, asks
+//! StoreConfig and performs the plan.
 
 use super::ShopperStorefront;
 use super::ai_refresh::{self, RefreshJob};
@@ -14,27 +14,15 @@ use crate::sql::{self, Db};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use std::rc::Rc;
-use wandstore_ai::page::{PageInput, StoredSuggestion, choose};
-use wandstore_ai::prompt::Prompt;
-use wandstore_ai::report::{Interaction, PersonalizationCounters, Source};
-use wandstore_ai::request::CallContext;
-use wandstore_ai::rules::{self, DailyBudget, RefreshDecision, RefreshInput};
-use wandstore_core::catalog_question::MAX_SEEN;
-use wandstore_core::shopper_events::{ShopperEvent, recent_products};
+use wandstore_ai::block::{self, BlockInput, PROFILE_EVENTS, RecClick, ShopperAiState};
+use wandstore_ai::page::StoredSuggestion;
+use wandstore_ai::report::{Interaction, Source};
+use wandstore_core::shopper_events::ShopperEvent;
 use wandstore_core::store::SNAPSHOT_TTL_MS;
 use wandstore_protocol::EdgeError;
-use wandstore_protocol::personalization::{Personalize, Personalized, RecordPersonalization};
+use wandstore_protocol::personalization::{Personalize, Personalized};
 use wandstore_protocol::shopper::ShopperContext;
 use wandstore_render::Recommendation;
-
-/// Products the block shows at most (the theme's section may show fewer).
-const BLOCK_SIZE: usize = 12;
-/// Candidates asked for (the prompt's list).
-const CANDIDATES: usize = 50;
-/// Events the profile is rebuilt from.
-const PROFILE_EVENTS: u32 = 100;
-/// Entries per dimension in the prompt's taste summary.
-const SUMMARY_ENTRIES: usize = 5;
 
 /// Keys of the shopper's `ai_state` table.
 const SUGGESTION: &str = "suggestion";
@@ -47,13 +35,6 @@ pub struct Block {
     pub cards: Vec<Recommendation>,
     pub source: Source,
     pub headline: Option<String>,
-}
-
-/// The last recommendation the shopper followed: an add of this product counts for `source`.
-#[derive(serde::Serialize, Deserialize)]
-struct RecClick {
-    handle: String,
-    source: Source,
 }
 
 #[derive(Deserialize)]
@@ -72,7 +53,7 @@ fn now_ms() -> u64 {
 }
 
 /// A value of the shopper's `ai_state` (absent or unreadable: `None`).
-fn get_state<T: DeserializeOwned>(db: &Db, key: &str) -> worker::Result<Option<T>> {
+pub(super) fn get_state<T: DeserializeOwned>(db: &Db, key: &str) -> worker::Result<Option<T>> {
     let rows: Vec<StateRow> =
         db.rows("SELECT json FROM ai_state WHERE key = ?", vec![key.into()])?;
     Ok(rows
@@ -86,32 +67,6 @@ pub(super) fn set_state(db: &Db, key: &str, value: &impl serde::Serialize) -> wo
          ON CONFLICT (key) DO UPDATE SET json = excluded.json",
         vec![key.into(), serde_json::to_string(value)?.into()],
     )
-}
-
-/// Counts one interaction for `source` in StoreConfig, after the response.
-fn count_later(
-    object: &ShopperStorefront,
-    ctx: &ShopperContext,
-    source: Source,
-    what: Interaction,
-) {
-    let mut counts = PersonalizationCounters::default();
-    counts.record(source, what);
-    let (env, store, rid) = (
-        object.env.clone(),
-        ctx.store.clone(),
-        ctx.request_id.clone(),
-    );
-    object.state.wait_until(async move {
-        let q = RecordPersonalization {
-            counts,
-            breakers: None,
-        };
-        if let Err(e) = store_client::ask(&env, &store, q, &rid).await {
-            let e = EdgeError::from(e);
-            worker::console_error!("personalization counts not recorded: {}", e.message);
-        }
-    });
 }
 
 impl ShopperStorefront {
@@ -132,6 +87,14 @@ impl ShopperStorefront {
         Ok(events)
     }
 
+    fn ai_state(&self) -> worker::Result<ShopperAiState> {
+        Ok(ShopperAiState {
+            suggestion: get_state(&self.db, SUGGESTION)?,
+            opted_out: get_state(&self.db, OPTED_OUT)?.unwrap_or(false),
+            last_refresh_ms: get_state(&self.db, LAST_REFRESH)?,
+        })
+    }
+
     /// The block for the home page, or `None` (no history yet, or it could not be built:
     /// the page never fails for it).
     pub(super) async fn personalized_block(&self, page: &PageRequest<'_>) -> Option<Block> {
@@ -147,67 +110,63 @@ impl ShopperStorefront {
     async fn build_block(&self, page: &PageRequest<'_>) -> Result<Option<Block>, EdgeError> {
         let ctx = page.ctx;
         let events = self.timed_events().map_err(EdgeError::internal)?;
-        let Some(last_event_ms) = events.last().map(|(_, at)| *at) else {
+        let state = if self.unrecorded.get() {
+            ShopperAiState::default()
+        } else {
+            self.ai_state().map_err(EdgeError::internal)?
+        };
+        let cart: Vec<String> = (self.cart_lines().map_err(EdgeError::internal)?)
+            .into_iter()
+            .map(|l| l.product_handle)
+            .collect();
+        let Some(wanted) = block::wanted(&events, &cart, &state) else {
             return Ok(None);
         };
-        let settings = page.personalization;
-        let (suggestion, opted_out, last_refresh) = if self.unrecorded.get() {
-            (None, false, None)
-        } else {
-            (
-                get_state::<StoredSuggestion>(&self.db, SUGGESTION).map_err(EdgeError::internal)?,
-                get_state::<bool>(&self.db, OPTED_OUT)
-                    .map_err(EdgeError::internal)?
-                    .unwrap_or(false),
-                get_state::<u64>(&self.db, LAST_REFRESH).map_err(EdgeError::internal)?,
-            )
-        };
-        // Recently seen products and the cart's are not recommended back.
-        let mut exclude = recent_products(events.iter().rev().map(|(e, _)| e.clone()), MAX_SEEN);
-        for line in self.cart_lines().map_err(EdgeError::internal)? {
-            if !exclude.contains(&line.product_handle) {
-                exclude.push(line.product_handle);
-            }
-        }
+        let last_event_ms = events.last().map_or(0, |(_, at)| *at);
         let now = now_ms();
-        let also = suggestion
-            .as_ref()
-            .map(|s| s.handles.clone())
-            .unwrap_or_default();
-        let material = self
-            .personalize(
-                ctx,
-                Personalize {
-                    events,
-                    exclude,
-                    also,
-                    max: CANDIDATES,
-                    now_ms: now,
-                },
-            )
-            .await?;
-        // The holdout is a comparison group of a running experiment: with personalization
-        // switched off everyone sees the plain baseline.
-        let holdout = settings.enabled
-            && rules::in_holdout(
-                ctx.store.as_str(),
-                ctx.shopper.as_str(),
-                settings.holdout_pct,
-            );
-        let ai_allowed = settings.enabled && !opted_out;
-        let baseline = material.candidates.baseline(BLOCK_SIZE);
-        let chosen = choose(
-            PageInput {
-                stored: suggestion.as_ref(),
-                baseline: &baseline,
-                ai_allowed,
-                holdout,
-                n: BLOCK_SIZE,
+        let q = Personalize {
+            events,
+            exclude: wanted.exclude,
+            also: wanted.also,
+            max: block::CANDIDATES,
+            now_ms: now,
+        };
+        let material = self.personalize(ctx, q).await?;
+        let gateway = crate::ai_config::gateway(&self.env);
+        let plan = block::plan(
+            BlockInput {
+                settings: page.personalization,
+                state: &state,
+                store: ctx.store.as_str(),
+                shopper: ctx.shopper.as_str(),
+                profile: &material.profile,
+                candidates: &material.candidates,
+                last_event_ms,
+                recorded: !self.unrecorded.get() && !ctx.preview,
+                gateway: gateway.is_some(),
+                request_id: &ctx.request_id,
                 now_ms: now,
             },
             |h| material.cards.iter().any(|c| c.handle == h),
         );
-        let cards: Vec<Recommendation> = chosen
+        if plan.impression {
+            self.count_or_log(ctx, plan.shown.source, Interaction::Impression);
+        }
+        if let (Some(refresh), Some(config)) = (plan.refresh, gateway) {
+            // Written before the response: another page of this shopper does not start a
+            // second refresh.
+            set_state(&self.db, LAST_REFRESH, &now).map_err(EdgeError::internal)?;
+            let job = RefreshJob {
+                env: self.env.clone(),
+                db: self.db.clone(),
+                store: ctx.store.clone(),
+                config,
+                plan: refresh,
+            };
+            self.state.wait_until(ai_refresh::run(job));
+        }
+        let cards: Vec<Recommendation> = plan
+            .shown
             .handles
             .iter()
             .filter_map(|h| material.cards.iter().find(|c| &c.handle == h))
@@ -216,26 +175,10 @@ impl ShopperStorefront {
                 reason: None,
             })
             .collect();
-        if cards.is_empty() {
-            return Ok(None);
-        }
-        if !self.unrecorded.get() && !ctx.preview {
-            count_later(self, ctx, chosen.source, Interaction::Impression);
-            self.maybe_refresh(
-                page,
-                &material,
-                opted_out,
-                holdout,
-                last_refresh,
-                last_event_ms,
-                now,
-            )
-            .map_err(EdgeError::internal)?;
-        }
-        Ok(Some(Block {
+        Ok((!cards.is_empty()).then_some(Block {
             cards,
-            source: chosen.source,
-            headline: chosen.headline,
+            source: plan.shown.source,
+            headline: plan.shown.headline,
         }))
     }
 
@@ -264,73 +207,6 @@ impl ShopperStorefront {
         Ok(answer)
     }
 
-    /// Schedules a model refresh after the response when the rules allow one. The exact
-    /// budget is spent in StoreConfig by the refresh itself; the local check only saves a
-    /// call when the answer is known to be no.
-    #[allow(clippy::too_many_arguments)]
-    fn maybe_refresh(
-        &self,
-        page: &PageRequest<'_>,
-        material: &Personalized,
-        opted_out: bool,
-        holdout: bool,
-        last_refresh: Option<u64>,
-        last_event_ms: u64,
-        now: u64,
-    ) -> worker::Result<()> {
-        let settings = page.personalization;
-        let Some(config) = crate::ai_config::gateway(&self.env) else {
-            return Ok(());
-        };
-        let due = rules::refresh_due(
-            last_refresh,
-            Some(last_event_ms),
-            now,
-            settings.refresh_minutes,
-        );
-        let decision = rules::decide(
-            RefreshInput {
-                settings,
-                opted_out,
-                holdout,
-                due,
-                candidates: material.candidates.candidates.len(),
-                now_ms: now,
-            },
-            &mut DailyBudget::default(),
-        );
-        if decision != RefreshDecision::Call {
-            return Ok(());
-        }
-        // Written before the response: another page of this shopper does not start a second
-        // refresh.
-        set_state(&self.db, LAST_REFRESH, &now)?;
-        let set = material.candidates.clone();
-        let ctx = CallContext {
-            store: page.ctx.store.to_string(),
-            segment: material.profile.segment(),
-            candidate_hash: set.hash(),
-            request_id: page.ctx.request_id.clone(),
-            brand_voice: settings.brand_voice.clone(),
-        };
-        let prompt = Prompt::build(
-            &material.profile.summary(SUMMARY_ENTRIES),
-            &set,
-            &settings.brand_voice,
-        );
-        let job = RefreshJob {
-            env: self.env.clone(),
-            db: self.db.clone(),
-            store: page.ctx.store.clone(),
-            config,
-            ctx,
-            prompt,
-            set,
-        };
-        self.state.wait_until(ai_refresh::run(job));
-        Ok(())
-    }
-
     /// `POST personalization`: the shopper's opt-out form (CSRF-checked), then back home.
     /// `choice=off` opts out, `choice=on` opts back in; anything else is a 400.
     pub(super) fn personalization_form(
@@ -343,15 +219,11 @@ impl ShopperStorefront {
             .iter()
             .find(|(k, _)| k == "choice")
             .map(|(_, v)| v.as_str());
-        let opted_out = match choice {
-            Some("off") => true,
-            Some("on") => false,
-            _ => {
-                return Err(EdgeError::bad_request(
-                    "bad_choice",
-                    "choose “on” or “off” for personalized recommendations",
-                ));
-            }
+        let Some(opted_out) = block::opt_out_choice(choice) else {
+            return Err(EdgeError::bad_request(
+                "bad_choice",
+                "choose “on” or “off” for personalized recommendations",
+            ));
         };
         set_state(&self.db, OPTED_OUT, &opted_out).map_err(EdgeError::internal)?;
         Ok(crate::respond::see_other(&page.ctx.base))
@@ -369,49 +241,36 @@ impl ShopperStorefront {
     /// A product page reached from the block (`?rec=ai|baseline|holdout`): counts a click
     /// and remembers it, so adding this product counts for the same source.
     pub(super) fn note_recommendation_click(&self, page: &PageRequest<'_>, handle: &str) {
-        let source = match page.param("rec") {
-            Some("ai") => Source::Ai,
-            Some("baseline") => Source::Baseline,
-            Some("holdout") => Source::Holdout,
-            _ => return,
-        };
-        if self.unrecorded.get() || page.ctx.preview {
+        let recorded = !self.unrecorded.get() && !page.ctx.preview;
+        let Some(click) = block::followed(page.param("rec"), handle, recorded) else {
             return;
-        }
-        let click = RecClick {
-            handle: handle.to_owned(),
-            source,
         };
         if set_state(&self.db, REC_CLICK, &click).is_ok() {
-            count_later(self, page.ctx, source, Interaction::Click);
+            self.count_or_log(page.ctx, click.source, Interaction::Click);
         }
     }
 
-    /// After a cart add of `variant`: counts an add for the recommendation it came from.
+    /// After a cart add of `variant`: counts an add for the recommendation it came from
+    /// (once: the remembered click is forgotten).
     pub(super) fn note_added_variant(&self, ctx: &ShopperContext, variant: &str) {
         let Ok(lines) = self.cart_lines() else {
             return;
         };
-        if let Some(line) = lines.iter().find(|l| l.variant_id == variant) {
-            self.note_recommendation_add(ctx, &line.product_handle);
-        }
-    }
-
-    /// After a cart add of `handle`: if it is the product last followed from the block, an
-    /// add to cart counts for that source (once).
-    fn note_recommendation_add(&self, ctx: &ShopperContext, handle: &str) {
-        let Ok(Some(click)) = get_state::<RecClick>(&self.db, REC_CLICK) else {
+        let Some(line) = lines.iter().find(|l| l.variant_id == variant) else {
             return;
         };
-        if click.handle != handle {
+        let Ok(click) = get_state::<RecClick>(&self.db, REC_CLICK) else {
             return;
-        }
+        };
+        let Some(source) = block::added(click.as_ref(), &line.product_handle) else {
+            return;
+        };
         if self
             .db
             .run("DELETE FROM ai_state WHERE key = ?", vec![REC_CLICK.into()])
             .is_ok()
         {
-            count_later(self, ctx, click.source, Interaction::AddToCart);
+            self.count_or_log(ctx, source, Interaction::AddToCart);
         }
     }
 }

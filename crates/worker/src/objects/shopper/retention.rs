@@ -1,8 +1,11 @@
 //! Bounded storage: the shopper's object records its last activity (at most once per
 //! `Retention::record_every_ms`) with one alarm at the time its storage may go, and deletes
-//! everything when that alarm finds it idle past its retention (longer with a cart).
+//! everything when that alarm finds it idle past its retention (longer with a cart). The
+//! same alarm sends the personalization counts waiting in the object
+//! (`wandstore_ai::tally`), so it fires earlier while some wait.
 
 use super::ShopperStorefront;
+use super::ai_counts::{pending, send_counts, set_pending};
 use crate::sql;
 use serde::Deserialize;
 use wandstore_core::events::{Event, ShopperExpired, ShopperRetained};
@@ -19,7 +22,7 @@ fn now_ms() -> u64 {
 }
 
 /// An alarm at an absolute time (workers-rs reads a bare number as an offset from now).
-fn at(ms: u64) -> ScheduledTime {
+pub(super) fn at(ms: u64) -> ScheduledTime {
     ScheduledTime::new(worker::js_sys::Date::new(
         &worker::wasm_bindgen::JsValue::from_f64(ms as f64),
     ))
@@ -53,14 +56,17 @@ impl ShopperStorefront {
             vec![sql::int(now)?],
         )?;
         let wake = self.retention.expires_at(now, false);
-        self.state.storage().set_alarm(at(wake)).await?;
+        let alarm = pending(&self.db)?.counts.alarm_at(wake);
+        self.state.storage().set_alarm(at(alarm)).await?;
         self.activity.set(Some(Some(now)));
         Ok(())
     }
 
-    /// The alarm: delete everything if the shopper has been away past their retention.
+    /// The alarm: sends the personalization counts that are due, then deletes everything if
+    /// the shopper has been away past their retention.
     pub(super) async fn expire_if_idle(&self) -> worker::Result<()> {
         self.ensure_schema()?;
+        self.send_due_counts().await?;
         let last = self.recorded_activity()?;
         let has_cart = !self.cart_lines()?.is_empty();
         match self.retention.on_alarm(now_ms(), last, has_cart) {
@@ -70,7 +76,8 @@ impl ShopperStorefront {
                     wake_at_ms: wake_at,
                 };
                 worker::console_log!("{}", event.line(now_ms(), ""));
-                self.state.storage().set_alarm(at(wake_at)).await
+                let alarm = pending(&self.db)?.counts.alarm_at(wake_at);
+                self.state.storage().set_alarm(at(alarm)).await
             }
             OnAlarm::DeleteAll => {
                 self.state.storage().delete_all().await?;
@@ -79,6 +86,23 @@ impl ShopperStorefront {
                 worker::console_log!("{}", event.line(now_ms(), ""));
                 Ok(())
             }
+        }
+    }
+}
+
+impl ShopperStorefront {
+    /// Sends the counts that are due to StoreConfig (a failure leaves them waiting).
+    async fn send_due_counts(&self) -> worker::Result<()> {
+        let mut waiting = pending(&self.db)?;
+        let Some(counts) = waiting.counts.take_due(now_ms()) else {
+            return Ok(());
+        };
+        set_pending(&self.db, &waiting)?;
+        match waiting.store {
+            Some(store) => send_counts(&self.env, &self.db, &store, counts)
+                .await
+                .map(|_| ()),
+            None => Ok(()),
         }
     }
 }

@@ -124,7 +124,7 @@ impl DurableObject for StoreConfig {
             StoreQuestion::Personalize(q) => {
                 let result = answers::catalog_index(s, &rid)
                     .await
-                    .map(|index| personalization::personalize(&index, &q));
+                    .map(|index| q.answer(&index));
                 answer(&q, result)
             }
             StoreQuestion::SpendBudget(q) => answer(&q, s.spend_budget(q.now_ms)),

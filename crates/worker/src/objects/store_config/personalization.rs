@@ -6,16 +6,13 @@
 
 use super::{StoreState, internal};
 use serde::Deserialize;
-use wandstore_ai::material;
 use wandstore_ai::report::{PersonalizationCounters, PersonalizationReport};
 use wandstore_ai::rules::DailyBudget;
 use wandstore_ai::settings::PersonalizationSettings;
-use wandstore_core::catalog_index::{CatalogIndex, ProductCard};
 use wandstore_protocol::personalization::{
-    BudgetGrant, Personalize, Personalized, ProviderBreakers, RecordPersonalization,
+    BudgetGrant, ProviderBreakers, RecordPersonalization, refused_fields,
 };
 use wandstore_protocol::store::StoreError;
-use wandstore_registry::FieldError;
 
 #[derive(Deserialize)]
 struct Row {
@@ -73,13 +70,7 @@ impl StoreState {
     ) -> Result<PersonalizationSettings, StoreError> {
         self.settings()?;
         settings.validate().map_err(|errors| StoreError::Invalid {
-            fields: errors
-                .into_iter()
-                .map(|e| FieldError {
-                    field: e.field,
-                    message: e.message,
-                })
-                .collect(),
+            fields: refused_fields(errors),
         })?;
         self.db
             .run(
@@ -98,7 +89,7 @@ impl StoreState {
         let settings: PersonalizationSettings = read("settings", row.settings)?;
         let mut budget: DailyBudget = read("budget", row.budget)?;
         let breakers: ProviderBreakers = read("breakers", row.breakers)?;
-        let granted = settings.enabled && budget.try_spend(now_ms, settings.daily_budget);
+        let granted = budget.grant(&settings, now_ms);
         if granted {
             self.db
                 .run(
@@ -143,28 +134,5 @@ impl StoreState {
         Ok(PersonalizationReport::build(
             &counters, &budget, &settings, now_ms,
         ))
-    }
-}
-
-/// A shopper's profile, candidates and cards, from the catalog index
-/// (`wandstore_ai::material` decides).
-pub fn personalize(index: &CatalogIndex, q: &Personalize) -> Personalized {
-    let ask = material::Ask {
-        events: &q.events,
-        exclude: &q.exclude,
-        also: &q.also,
-        max: q.max,
-        now_ms: q.now_ms,
-    };
-    let m = material::build(
-        index.products(),
-        index.collections(),
-        |h| index.product(h),
-        &ask,
-    );
-    Personalized {
-        profile: m.profile,
-        candidates: m.candidates,
-        cards: m.showable.into_iter().map(ProductCard::from).collect(),
     }
 }

@@ -1,0 +1,116 @@
+use super::*;
+use crate::EdgeError;
+use wandstore_ai::settings::SettingsRefusal;
+use wandstore_core::catalog::{Collection, PriceRange, Product};
+use wandstore_core::money::{Currency, Money};
+
+fn product(handle: &str, kind: &str, available: bool) -> Product {
+    let m = Money::new(1_000, Currency::USD);
+    Product {
+        id: format!("gid://shopify/Product/{handle}"),
+        handle: handle.into(),
+        title: handle.to_uppercase(),
+        vendor: "Acme".into(),
+        product_type: kind.into(),
+        description: String::new(),
+        description_html: String::new(),
+        tags: vec![],
+        available_for_sale: available,
+        created_at: String::new(),
+        updated_at: String::new(),
+        featured_image: None,
+        images: vec![],
+        price_range: PriceRange { min: m, max: m },
+        compare_at_price_range: None,
+        options: vec![],
+        variants: vec![],
+        variants_truncated: false,
+        seo: Default::default(),
+    }
+}
+
+fn index() -> CatalogIndex {
+    let products = vec![
+        product("mug", "Mug", true),
+        product("hat-1", "Hat", true),
+        product("hat-2", "Hat", true),
+        product("hat-gone", "Hat", false),
+        product("cart-hat", "Hat", true),
+    ];
+    let hats = Collection {
+        id: "gid://shopify/Collection/hats".into(),
+        handle: "hats".into(),
+        title: "Hats".into(),
+        description: String::new(),
+        image: None,
+        updated_at: String::new(),
+        product_handles: vec!["hat-1".into(), "hat-2".into(), "hat-gone".into()],
+        products_truncated: false,
+    };
+    CatalogIndex::new(products, vec![hats])
+}
+
+#[test]
+fn the_answer_ranks_by_the_profile_and_cards_only_showable_products() {
+    let q = Personalize {
+        events: vec![(
+            ShopperEvent::Viewed {
+                handle: "hat-1".into(),
+            },
+            1_000,
+        )],
+        exclude: vec!["hat-1".into(), "cart-hat".into()],
+        also: vec!["mug".into(), "hat-gone".into(), "no-such".into()],
+        max: 10,
+        now_ms: 2_000,
+    };
+    let answer = q.answer(&index());
+    assert!(!answer.profile.is_empty());
+    assert_eq!(
+        answer.candidates.candidates[0].handle, "hat-2",
+        "a hat first"
+    );
+    let cards: Vec<&str> = answer.cards.iter().map(|c| c.handle.as_str()).collect();
+    for never in ["hat-1", "cart-hat", "hat-gone", "no-such"] {
+        assert!(!cards.contains(&never), "{never} in {cards:?}");
+    }
+    assert!(cards.contains(&"mug"), "{cards:?}");
+}
+
+#[test]
+fn breakers_cross_the_wire_and_back_unchanged() {
+    let open = ProviderBreakers {
+        openai: BreakerState::Open { until_ms: 9 },
+        ..ProviderBreakers::default()
+    };
+    let breakers = Breakers::from(open);
+    assert_eq!(ProviderBreakers::from(&breakers), open);
+    assert_eq!(
+        ProviderBreakers::from(&Breakers::default()),
+        ProviderBreakers::default()
+    );
+}
+
+#[test]
+fn refused_settings_render_as_400_or_422_with_every_field() {
+    assert_eq!(EdgeError::from(SettingsRefusal::NotJson).status, 400);
+    let not_object = EdgeError::from(SettingsRefusal::NotObject);
+    assert_eq!(
+        (not_object.status, not_object.code.as_str()),
+        (400, "bad_json")
+    );
+    let fields =
+        match PersonalizationSettings::from_body(br#"{"holdout_pct":101,"refresh_minutes":0}"#) {
+            Err(r) => EdgeError::from(r),
+            Ok(s) => panic!("accepted {s:?}"),
+        };
+    assert_eq!(fields.status, 422);
+    let body: serde_json::Value = serde_json::from_str(&fields.json_body("r")).unwrap();
+    let names: Vec<&str> = body["error"]["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|f| f["field"].as_str())
+        .collect();
+    assert_eq!(names, ["holdout_pct", "refresh_minutes"]);
+}
