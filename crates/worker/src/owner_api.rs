@@ -96,7 +96,7 @@ async fn check_owner(
     rid: &str,
 ) -> Result<(), EdgeError> {
     let Caller::Owner { token_hash } = caller else {
-        return known_store(env, store, rid).await;
+        return crate::admin::known_store(env, store, rid).await;
     };
     let credential = OwnerCredential::TokenHash(token_hash.clone());
     if owns(env, store, credential, rid).await? {
@@ -123,16 +123,6 @@ pub(crate) async fn owns(
         Err(AskError::Refused(StoreError::NotFound | StoreError::Forbidden)) => Ok(false),
         Err(e) => Err(e.into()),
     }
-}
-
-async fn known_store(env: &Env, store: &StoreSlug, rid: &str) -> Result<(), EdgeError> {
-    store_client::ask(env, store, wandstore_protocol::store::ShowStore, rid)
-        .await
-        .map(|_| ())
-        .map_err(|e| match EdgeError::from(e) {
-            e if e.status == 404 => crate::admin::no_store(store.as_str()),
-            e => e,
-        })
 }
 
 /// Writes the bytes to R2 under their content hash, then lists them under their name. If the
