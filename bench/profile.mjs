@@ -45,7 +45,7 @@ const get = async (w) => {
   if (body) headers['content-type'] = 'application/json';
   const r = await fetch(base + path, { method: body ? 'POST' : 'GET', headers, body });
   const set = r.headers.get('set-cookie');
-  if (set && !cookies[w]) cookies[w] = set.split(';')[0];
+  if (set) cookies[w] = set.split(';')[0]; // as a browser keeps the last cookie set
   if (r.status >= 400) throw new Error(`${r.status} from ${path}: ${await r.text()}`);
   await r.arrayBuffer();
 };

@@ -6,8 +6,9 @@
 //! entry never forwards a client's own `x-wandstore-*` headers.
 
 use wandstore_protocol::wire::{self, AskError, MalformedMessage, Question};
+use worker::wasm_bindgen::JsValue;
 use worker::wasm_bindgen_futures::JsFuture;
-use worker::{Headers, Method, Request, RequestInit, RequestRedirect, Response, Stub, web_sys};
+use worker::{Headers, Method, Request, Response, Stub, web_sys};
 
 /// The path typed questions are posted to.
 pub const ASK_PATH: &str = "/ask";
@@ -31,22 +32,26 @@ pub fn make_headers(pairs: &[(&str, &str)]) -> worker::Result<web_sys::Headers> 
     Ok(web_sys::Headers::new_with_str_sequence_sequence(&sequence)?)
 }
 
-/// A request to an object at `path` (the host is ignored by the runtime).
+/// A request to an object at `path` (the host is ignored by the runtime), made directly in
+/// JavaScript: it never needs to be read back in Rust.
 pub fn request(
     method: Method,
     path: &str,
     headers: Headers,
     body: Option<String>,
-) -> worker::Result<Request> {
-    let mut init = RequestInit::new();
+) -> worker::Result<web_sys::Request> {
+    let init = web_sys::RequestInit::new();
+    init.set_method(method.as_ref());
+    init.set_headers(headers.as_ref());
     // An object's redirect (a 303 after a form post) is for the browser, not for the Worker.
-    init.with_method(method)
-        .with_headers(headers)
-        .with_redirect(RequestRedirect::Manual);
+    init.set_redirect(web_sys::RequestRedirect::Manual);
     if let Some(body) = body {
-        init.with_body(Some(body.into()));
+        init.set_body(&JsValue::from_str(&body));
     }
-    Request::new_with_init(&format!("https://object.internal{path}"), &init)
+    Ok(web_sys::Request::new_with_str_and_init(
+        &format!("https://object.internal{path}"),
+        &init,
+    )?)
 }
 
 /// The stub of the object named `name` in the namespace bound as `binding`.
@@ -57,9 +62,9 @@ pub fn stub(env: &worker::Env, binding: &str, name: &str) -> worker::Result<Stub
 }
 
 /// Sends `req` to the object and answers its raw response (the body still a stream).
-pub async fn fetch(stub: Stub, req: &Request) -> worker::Result<web_sys::Response> {
+pub async fn fetch(stub: Stub, req: &web_sys::Request) -> worker::Result<web_sys::Response> {
     let raw: worker::worker_sys::DurableObject = stub.into_rpc();
-    let promise = raw.fetch_with_request(req.inner())?;
+    let promise = raw.fetch_with_request(req)?;
     Ok(JsFuture::from(promise)
         .await?
         .dyn_into::<web_sys::Response>()?)

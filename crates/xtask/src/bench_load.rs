@@ -79,22 +79,37 @@ pub fn new_shoppers(http: &Agent, base: &str, n: usize) -> Result<Vec<String>, S
                 .call()
                 .map_err(|e| format!("GET {base}/: {e}"))?;
             let _ = resp.body_mut().read_to_vec();
-            resp.headers()
-                .get_all("set-cookie")
-                .iter()
-                .filter_map(|v| v.to_str().ok())
-                .find(|c| c.starts_with("wandstore_shopper="))
-                .and_then(|c| c.split(';').next())
-                .map(str::to_owned)
+            shopper_cookie(&resp)
                 .ok_or_else(|| format!("{base}/ set no shopper cookie ({})", resp.status()))
         })
         .collect()
 }
 
+/// The shopper cookie (`name=value`) a response sets, if it sets one.
+fn shopper_cookie(resp: &ureq::http::Response<ureq::Body>) -> Option<String> {
+    cookie_from_set_cookie(
+        resp.headers()
+            .get_all("set-cookie")
+            .iter()
+            .filter_map(|v| v.to_str().ok()),
+    )
+}
+
+/// The `wandstore_shopper=…` pair among `Set-Cookie` values (attributes dropped).
+fn cookie_from_set_cookie<'a>(values: impl IntoIterator<Item = &'a str>) -> Option<String> {
+    values
+        .into_iter()
+        .find(|c| c.starts_with("wandstore_shopper="))
+        .and_then(|c| c.split(';').next())
+        .map(str::to_owned)
+}
+
 /// `requests` requests of `scenario` against `base`, `cookies.len()` at a time (one thread per
 /// shopper, each with its own connection). Request `i` carries `X-Request-ID: {tag}-{i}`
 /// (both systems keep a plain caller id), so its log line can be told apart. Every response
-/// body is read to the end; anything but a 200 counts as an error.
+/// body is read to the end; anything but a 200 counts as an error. Each shopper keeps the
+/// cookie the last response set, as a browser does (a first visit's cookie carries a
+/// one-time hint that the next home page consumes and re-sets without).
 pub fn load(
     base: &str,
     scenario: &Scenario,
@@ -110,6 +125,7 @@ pub fn load(
             .map(|cookie| {
                 let next = &next;
                 s.spawn(move || {
+                    let mut cookie = cookie.clone();
                     let http = agent();
                     let mut latencies = Vec::new();
                     let mut errors = 0;
@@ -125,18 +141,21 @@ pub fn load(
                         let response = match (method, body) {
                             ("POST", Some(body)) => http
                                 .post(url.as_str())
-                                .header("cookie", cookie)
+                                .header("cookie", &cookie)
                                 .header("x-request-id", &id)
                                 .header("content-type", "application/json")
                                 .send(body),
                             _ => http
                                 .get(url.as_str())
-                                .header("cookie", cookie)
+                                .header("cookie", &cookie)
                                 .header("x-request-id", &id)
                                 .call(),
                         };
                         let status = response.map(|mut r| {
                             let _ = r.body_mut().read_to_vec();
+                            if let Some(set) = shopper_cookie(&r) {
+                                cookie = set;
+                            }
                             r.status().as_u16()
                         });
                         latencies.push(t.elapsed().as_secs_f64() * 1000.0);
@@ -159,5 +178,24 @@ pub fn load(
         errors,
         seconds,
         latencies_ms,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::cookie_from_set_cookie;
+
+    #[test]
+    fn the_shopper_cookie_is_taken_without_its_attributes() {
+        let set = [
+            "other=1; Path=/",
+            "wandstore_shopper=v1.abc.sig~h; Path=/s/demo/; HttpOnly; SameSite=Lax",
+        ];
+        assert_eq!(
+            cookie_from_set_cookie(set),
+            Some("wandstore_shopper=v1.abc.sig~h".to_owned())
+        );
+        assert_eq!(cookie_from_set_cookie(["other=1"]), None);
+        assert_eq!(cookie_from_set_cookie([]), None);
     }
 }
