@@ -25,6 +25,7 @@ pub mod edge;
 pub mod events;
 pub mod guard;
 pub mod owner;
+pub mod pass_through;
 pub mod personalization;
 pub mod registry;
 pub mod restore_theme;

@@ -7,8 +7,7 @@ use crate::objects::{SHOPPER_STOREFRONT, STORE_CONFIG, store_client};
 use crate::respond::{self, Audience};
 use crate::{admin, body, domains, env_config, health, random};
 use wandstore_core::headers::{
-    PRIVATE_NO_STORE, PageAllowances, console_security_headers, security_headers,
-    security_headers_allowing,
+    PageAllowances, console_security_headers, security_headers, security_headers_allowing,
 };
 use wandstore_core::identity::{CookieScope, ShopperId};
 use wandstore_core::limits::{self, BodyKind};
@@ -20,9 +19,8 @@ use wandstore_core::tenant::{self, HostRoute, StorePath, Target};
 use wandstore_protocol::EdgeError;
 use wandstore_protocol::edge::route_error;
 use wandstore_protocol::guard::Quota;
-use wandstore_protocol::shopper::{
-    CONTEXT_HEADER, CookieDraft, ObjectReport, REPORT_HEADER, ShopperContext,
-};
+use wandstore_protocol::pass_through::{self, Finish};
+use wandstore_protocol::shopper::{CONTEXT_HEADER, CookieDraft, ShopperContext};
 use wandstore_protocol::store::StoreError;
 use wandstore_protocol::theme::GetFavicon;
 use wandstore_protocol::wire::AskError;
@@ -194,16 +192,6 @@ fn finish_headers(
     Ok(())
 }
 
-/// What every streamed-through response gets on its way out.
-struct Finish<'a> {
-    request_id: &'a str,
-    timing: &'a str,
-    security: &'a [(&'a str, String)],
-    /// The shopper's cookie, if it is set or changed.
-    cookie: Option<&'a CookieDraft>,
-    quota: Option<&'a Quota>,
-}
-
 /// The object's answer as the client gets it: the same status and streamed body (never
 /// copied into Wasm), its headers without the internal report (which goes to the log line),
 /// plus the finishing headers, all set in one pass.
@@ -213,42 +201,12 @@ fn pass_through(
     log: &mut RequestLog,
 ) -> worker::Result<Response> {
     let from_object = internal::read_headers(&answer.headers());
-    let mut pairs: Vec<(&str, &str)> = Vec::with_capacity(from_object.len() + 8);
-    let mut report = ObjectReport::default();
-    for (name, value) in &from_object {
-        if name == REPORT_HEADER {
-            report = ObjectReport::from_header(value).unwrap_or_default();
-        } else if name != "cache-control" {
-            pairs.push((name, value));
-        }
-    }
-    let cookie = finish
-        .cookie
-        .and_then(|draft| draft.header(answer.status(), &report));
-    if let Some(cookie) = &cookie {
-        pairs.push(("set-cookie", cookie));
-    }
-    if report.rate_limited {
-        log.rate_decision = Some(RateDecision::Limited.name());
-    }
-    log.rows_read = Some(report.rows_read);
-    log.rows_written = Some(report.rows_written);
-    log.do_calls = Some(report.do_calls.saturating_add(1));
-    if report.upstream_calls > 0 {
-        log.upstream_calls = Some(report.upstream_calls);
-        log.upstream_ms = Some(report.upstream_ms);
-    }
-    log.cache = report.cache;
-    // Every store page carries the shopper's data (at least their cart count).
-    pairs.push(("cache-control", PRIVATE_NO_STORE));
-    let quota_headers = finish.quota.map(|q| (q.policy_header(), q.header()));
-    if let Some((policy, now)) = &quota_headers {
-        pairs.push(("ratelimit-policy", policy));
-        pairs.push(("ratelimit", now));
-    }
-    pairs.push(("x-request-id", finish.request_id));
-    pairs.push(("x-response-time", finish.timing));
-    pairs.extend(finish.security.iter().map(|(k, v)| (*k, v.as_str())));
+    let (pairs, report) = pass_through::outgoing(answer.status(), &from_object, finish);
+    report.log_into(log);
+    let pairs: Vec<(&str, &str)> = pairs
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
     let headers = internal::make_headers(&pairs)?;
     let init = web_sys::ResponseInit::new();
     init.set_status(answer.status());
