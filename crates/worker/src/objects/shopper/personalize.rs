@@ -87,11 +87,24 @@ impl ShopperStorefront {
         Ok(events)
     }
 
+    /// The block's three state values, read with one statement.
     fn ai_state(&self) -> worker::Result<ShopperAiState> {
+        #[derive(serde::Deserialize)]
+        struct KeyedRow {
+            key: String,
+            json: String,
+        }
+        let rows: Vec<KeyedRow> = self.db.rows(
+            "SELECT key, json FROM ai_state WHERE key IN (?, ?, ?)",
+            vec![SUGGESTION.into(), OPTED_OUT.into(), LAST_REFRESH.into()],
+        )?;
+        let value = |key: &str| rows.iter().find(|r| r.key == key).map(|r| r.json.as_str());
         Ok(ShopperAiState {
-            suggestion: get_state(&self.db, SUGGESTION)?,
-            opted_out: get_state(&self.db, OPTED_OUT)?.unwrap_or(false),
-            last_refresh_ms: get_state(&self.db, LAST_REFRESH)?,
+            suggestion: value(SUGGESTION).and_then(|j| serde_json::from_str(j).ok()),
+            opted_out: value(OPTED_OUT)
+                .and_then(|j| serde_json::from_str(j).ok())
+                .unwrap_or(false),
+            last_refresh_ms: value(LAST_REFRESH).and_then(|j| serde_json::from_str(j).ok()),
         })
     }
 
@@ -110,6 +123,9 @@ impl ShopperStorefront {
     async fn build_block(&self, page: &PageRequest<'_>) -> Result<Option<Block>, EdgeError> {
         let ctx = page.ctx;
         let events = self.timed_events().map_err(EdgeError::internal)?;
+        if !block::has_history(&events) {
+            return Ok(None);
+        }
         let state = if self.unrecorded.get() {
             ShopperAiState::default()
         } else {
