@@ -70,10 +70,14 @@ pub(super) fn set_state(db: &Db, key: &str, value: &impl serde::Serialize) -> wo
 }
 
 impl ShopperStorefront {
-    /// The shopper's events, oldest first, with their times.
+    /// The shopper's newest events, oldest first, with their times: read once, then kept in
+    /// step by `record_event` (this object is the only writer of its storage).
     fn timed_events(&self) -> worker::Result<Vec<(ShopperEvent, u64)>> {
         if self.unrecorded.get() {
             return Ok(Vec::new());
+        }
+        if let Some(kept) = self.events.borrow().as_ref() {
+            return Ok(kept.clone());
         }
         let rows: Vec<EventRow> = self.db.rows(
             "SELECT json, at_ms FROM events ORDER BY id DESC LIMIT ?",
@@ -84,6 +88,7 @@ impl ShopperStorefront {
             .filter_map(|r| serde_json::from_str(&r.json).ok().map(|e| (e, r.at_ms)))
             .collect();
         events.reverse();
+        *self.events.borrow_mut() = Some(events.clone());
         Ok(events)
     }
 
