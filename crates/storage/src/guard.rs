@@ -27,24 +27,16 @@ pub const SELECT_COUNTER: &str = "SELECT json FROM counters WHERE key = ?";
 pub const UPSERT_COUNTER: &str = "INSERT INTO counters (key, json) VALUES (?, ?)
      ON CONFLICT (key) DO UPDATE SET json = excluded.json";
 
+/// Every statement above (the tests prepare each one).
+#[cfg(test)]
+pub(crate) const STATEMENTS: &[&str] =
+    &[SELECT_CLIENT, UPSERT_CLIENT, SELECT_COUNTER, UPSERT_COUNTER];
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::testdb;
     use rusqlite::params;
-
-    #[test]
-    fn migrations_apply_from_every_version() {
-        testdb::check_migrations(MIGRATIONS);
-    }
-
-    #[test]
-    fn every_statement_prepares() {
-        testdb::check_prepare(
-            MIGRATIONS,
-            &[SELECT_CLIENT, UPSERT_CLIENT, SELECT_COUNTER, UPSERT_COUNTER],
-        );
-    }
 
     #[test]
     fn a_client_record_is_replaced_with_its_ban() {

@@ -70,38 +70,30 @@ pub struct SizeRow {
     pub used_bytes: u64,
 }
 
+/// Every statement above (the tests prepare each one).
+#[cfg(test)]
+pub(crate) const STATEMENTS: &[&str] = &[
+    SELECT_STORES,
+    SELECT_DOMAINS,
+    SELECT_DOMAIN,
+    SELECT_STORE_SLUG,
+    UPSERT_STORE,
+    DELETE_DOMAINS_OF,
+    INSERT_DOMAIN,
+    DELETE_STORE,
+    UPSERT_STORE_SIZE,
+    SELECT_LARGEST_STORES,
+];
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::testdb;
     use rusqlite::{Connection, params};
 
-    const ALL: &[&str] = &[
-        SELECT_STORES,
-        SELECT_DOMAINS,
-        SELECT_DOMAIN,
-        SELECT_STORE_SLUG,
-        UPSERT_STORE,
-        DELETE_DOMAINS_OF,
-        INSERT_DOMAIN,
-        DELETE_STORE,
-        UPSERT_STORE_SIZE,
-        SELECT_LARGEST_STORES,
-    ];
-
     fn owner(db: &Connection, host: &str) -> Option<String> {
         db.query_row(SELECT_DOMAIN, params![host], |r| r.get(1))
             .ok()
-    }
-
-    #[test]
-    fn migrations_apply_from_every_version() {
-        testdb::check_migrations(MIGRATIONS);
-    }
-
-    #[test]
-    fn every_statement_prepares() {
-        testdb::check_prepare(MIGRATIONS, ALL);
     }
 
     #[test]
@@ -167,12 +159,9 @@ mod tests {
         db.execute(UPSERT_STORE_SIZE, params!["a", 50, 2]).unwrap();
         db.execute(UPSERT_STORE_SIZE, params!["gone", 99, 1])
             .unwrap();
-        let mut s = db.prepare(SELECT_LARGEST_STORES).unwrap();
-        let got: Vec<(String, i64)> = s
-            .query_map(params![3], |r| Ok((r.get(0)?, r.get(1)?)))
-            .unwrap()
-            .map(Result::unwrap)
-            .collect();
+        let got: Vec<(String, i64)> = testdb::all(&db, SELECT_LARGEST_STORES, params![3], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        });
         assert_eq!(
             got,
             [("a".into(), 50), ("b".into(), 30), ("c".into(), 30)],

@@ -100,48 +100,36 @@ pub struct EventRow {
     pub at_ms: u64,
 }
 
+/// Every statement above (the tests prepare each one).
+#[cfg(test)]
+pub(crate) const STATEMENTS: &[&str] = &[
+    SELECT_CART_LINES,
+    UPSERT_CART_LINE,
+    INSERT_CART_LINE_AT,
+    DELETE_CART_LINE,
+    DELETE_CART_LINES,
+    INSERT_EVENT,
+    PRUNE_EVENTS,
+    SELECT_NEWEST_EVENTS,
+    SELECT_IDEMPOTENCY,
+    PRUNE_IDEMPOTENCY,
+    UPSERT_IDEMPOTENCY,
+    SELECT_AI_STATE,
+    UPSERT_AI_STATE,
+    DELETE_AI_STATE,
+    SELECT_LAST_ACTIVITY,
+    SET_LAST_ACTIVITY,
+    COUNT_PAGE_VIEW,
+];
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::testdb;
     use rusqlite::{Connection, params};
 
-    const ALL: &[&str] = &[
-        SELECT_CART_LINES,
-        UPSERT_CART_LINE,
-        INSERT_CART_LINE_AT,
-        DELETE_CART_LINE,
-        DELETE_CART_LINES,
-        INSERT_EVENT,
-        PRUNE_EVENTS,
-        SELECT_NEWEST_EVENTS,
-        SELECT_IDEMPOTENCY,
-        PRUNE_IDEMPOTENCY,
-        UPSERT_IDEMPOTENCY,
-        SELECT_AI_STATE,
-        UPSERT_AI_STATE,
-        DELETE_AI_STATE,
-        SELECT_LAST_ACTIVITY,
-        SET_LAST_ACTIVITY,
-        COUNT_PAGE_VIEW,
-    ];
-
     fn lines(db: &Connection) -> Vec<String> {
-        let mut s = db.prepare(SELECT_CART_LINES).unwrap();
-        s.query_map([], |r| r.get(0))
-            .unwrap()
-            .map(Result::unwrap)
-            .collect()
-    }
-
-    #[test]
-    fn migrations_apply_from_every_version() {
-        testdb::check_migrations(MIGRATIONS);
-    }
-
-    #[test]
-    fn every_statement_prepares() {
-        testdb::check_prepare(MIGRATIONS, ALL);
+        testdb::texts(db, SELECT_CART_LINES)
     }
 
     #[test]
@@ -184,18 +172,14 @@ mod tests {
                 .unwrap();
             db.execute(PRUNE_EVENTS, params![3]).unwrap();
         }
-        let mut s = db.prepare(SELECT_NEWEST_EVENTS).unwrap();
-        let got: Vec<(String, i64)> = s
-            .query_map(params![100], |r| Ok((r.get(0)?, r.get(1)?)))
-            .unwrap()
-            .map(Result::unwrap)
-            .collect();
+        let got: Vec<(String, i64)> = testdb::all(&db, SELECT_NEWEST_EVENTS, params![100], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        });
         assert_eq!(
             got,
             [("e9".into(), 900), ("e8".into(), 800), ("e7".into(), 700)]
         );
-        let mut s = db.prepare(SELECT_NEWEST_EVENTS).unwrap();
-        let two = s.query_map(params![2], |_| Ok(())).unwrap().count();
+        let two = testdb::all(&db, SELECT_NEWEST_EVENTS, params![2], |_| Ok(())).len();
         assert_eq!(two, 2);
     }
 

@@ -276,82 +276,64 @@ pub struct PersonalizationRow {
     pub breakers: Option<String>,
 }
 
+/// Every statement above (the tests prepare each one).
+#[cfg(test)]
+pub(crate) const STATEMENTS: &[&str] = &[
+    SELECT_RECORD,
+    UPSERT_RECORD,
+    SELECT_CATALOG_META,
+    SELECT_PRODUCTS,
+    SELECT_COLLECTIONS,
+    DELETE_PRODUCTS,
+    DELETE_COLLECTIONS,
+    INSERT_PRODUCT,
+    INSERT_COLLECTION,
+    SET_SYNCED,
+    SET_SYNC_ERROR,
+    SET_BREAKER,
+    SELECT_THEME_STATE,
+    SET_DRAFT,
+    SELECT_THEME_VERSIONS,
+    INSERT_THEME_VERSION,
+    DELETE_THEME_VERSIONS,
+    SET_PUBLISHED,
+    SELECT_ASSETS,
+    UPSERT_ASSET,
+    DELETE_ASSET,
+    INDEX_CART,
+    INDEX_RESTORED_CART,
+    UNINDEX_CART,
+    UNINDEX_CART_UNCHANGED_SINCE,
+    SELECT_CART_INDEX_PAGE,
+    SELECT_LAST_BACKUP,
+    SET_LAST_BACKUP,
+    SELECT_BACKUP_RUN,
+    SET_BACKUP_RUN,
+    SELECT_RESTORE_RUN,
+    SET_RESTORE_RUN,
+    SELECT_PERSONALIZATION,
+    SET_PERSONALIZATION_SETTINGS,
+    SET_PERSONALIZATION_BUDGET,
+    SET_PERSONALIZATION_COUNTERS,
+    SET_PERSONALIZATION_BREAKERS,
+];
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::testdb;
     use rusqlite::{Connection, params};
 
-    const ALL: &[&str] = &[
-        SELECT_RECORD,
-        UPSERT_RECORD,
-        SELECT_CATALOG_META,
-        SELECT_PRODUCTS,
-        SELECT_COLLECTIONS,
-        DELETE_PRODUCTS,
-        DELETE_COLLECTIONS,
-        INSERT_PRODUCT,
-        INSERT_COLLECTION,
-        SET_SYNCED,
-        SET_SYNC_ERROR,
-        SET_BREAKER,
-        SELECT_THEME_STATE,
-        SET_DRAFT,
-        SELECT_THEME_VERSIONS,
-        INSERT_THEME_VERSION,
-        DELETE_THEME_VERSIONS,
-        SET_PUBLISHED,
-        SELECT_ASSETS,
-        UPSERT_ASSET,
-        DELETE_ASSET,
-        INDEX_CART,
-        INDEX_RESTORED_CART,
-        UNINDEX_CART,
-        UNINDEX_CART_UNCHANGED_SINCE,
-        SELECT_CART_INDEX_PAGE,
-        SELECT_LAST_BACKUP,
-        SET_LAST_BACKUP,
-        SELECT_BACKUP_RUN,
-        SET_BACKUP_RUN,
-        SELECT_RESTORE_RUN,
-        SET_RESTORE_RUN,
-        SELECT_PERSONALIZATION,
-        SET_PERSONALIZATION_SETTINGS,
-        SET_PERSONALIZATION_BUDGET,
-        SET_PERSONALIZATION_COUNTERS,
-        SET_PERSONALIZATION_BREAKERS,
-    ];
-
-    fn strings(db: &Connection, sql: &str) -> Vec<String> {
-        let mut s = db.prepare(sql).unwrap();
-        s.query_map([], |r| r.get(0))
-            .unwrap()
-            .map(Result::unwrap)
-            .collect()
-    }
-
     fn page(db: &Connection, after: &str, limit: i64) -> Vec<(String, Option<String>)> {
-        let mut s = db.prepare(SELECT_CART_INDEX_PAGE).unwrap();
-        s.query_map(params![after, limit], |r| Ok((r.get(0)?, r.get(1)?)))
-            .unwrap()
-            .map(Result::unwrap)
-            .collect()
-    }
-
-    #[test]
-    fn migrations_apply_from_every_version() {
-        testdb::check_migrations(MIGRATIONS);
-    }
-
-    #[test]
-    fn every_statement_prepares() {
-        testdb::check_prepare(MIGRATIONS, ALL);
+        testdb::all(db, SELECT_CART_INDEX_PAGE, params![after, limit], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
     }
 
     #[test]
     fn a_new_store_has_its_one_row_tables_and_no_record() {
         let db = testdb::migrated(MIGRATIONS);
-        assert!(strings(&db, SELECT_RECORD).is_empty());
+        assert!(testdb::texts(&db, SELECT_RECORD).is_empty());
         let (synced, truncated): (Option<i64>, i64) = db
             .query_row(SELECT_CATALOG_META, [], |r| Ok((r.get(0)?, r.get(1)?)))
             .unwrap();
@@ -377,7 +359,7 @@ mod tests {
         let db = testdb::migrated(MIGRATIONS);
         db.execute(UPSERT_RECORD, params!["r1", 1]).unwrap();
         db.execute(UPSERT_RECORD, params!["r2", 2]).unwrap();
-        assert_eq!(strings(&db, SELECT_RECORD), ["r2"]);
+        assert_eq!(testdb::texts(&db, SELECT_RECORD), ["r2"]);
     }
 
     #[test]
@@ -400,11 +382,11 @@ mod tests {
             .unwrap();
         db.execute(SET_SYNCED, params![10, 1]).unwrap();
         assert_eq!(
-            strings(&db, SELECT_PRODUCTS),
+            testdb::texts(&db, SELECT_PRODUCTS),
             ["b0", "a1", "c3"],
             "a repeated handle keeps its first row"
         );
-        assert_eq!(strings(&db, SELECT_COLLECTIONS), ["all"]);
+        assert_eq!(testdb::texts(&db, SELECT_COLLECTIONS), ["all"]);
         let meta: (Option<i64>, i64, Option<String>, Option<i64>) = db
             .query_row(SELECT_CATALOG_META, [], |r| {
                 Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
@@ -429,7 +411,7 @@ mod tests {
                 .is_err(),
             "a version is written once"
         );
-        assert_eq!(strings(&db, SELECT_THEME_VERSIONS), ["v2", "v1"]);
+        assert_eq!(testdb::texts(&db, SELECT_THEME_VERSIONS), ["v2", "v1"]);
         let row: (Option<i64>, Option<String>, Option<String>, Option<String>) = db
             .query_row(SELECT_THEME_STATE, [], |r| {
                 Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
@@ -448,7 +430,7 @@ mod tests {
         db.execute(DELETE_THEME_VERSIONS, []).unwrap();
         db.execute(INSERT_THEME_VERSION, params![7, "restored"])
             .unwrap();
-        assert_eq!(strings(&db, SELECT_THEME_VERSIONS), ["restored"]);
+        assert_eq!(testdb::texts(&db, SELECT_THEME_VERSIONS), ["restored"]);
     }
 
     #[test]
@@ -460,10 +442,10 @@ mod tests {
             .unwrap();
         db.execute(UPSERT_ASSET, params!["logo", "f3", "l2"])
             .unwrap();
-        assert_eq!(strings(&db, SELECT_ASSETS), ["b1", "l2"]);
+        assert_eq!(testdb::texts(&db, SELECT_ASSETS), ["b1", "l2"]);
         db.execute(DELETE_ASSET, params!["logo"]).unwrap();
         db.execute(DELETE_ASSET, params!["missing"]).unwrap();
-        assert_eq!(strings(&db, SELECT_ASSETS), ["b1"]);
+        assert_eq!(testdb::texts(&db, SELECT_ASSETS), ["b1"]);
     }
 
     #[test]

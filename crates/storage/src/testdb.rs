@@ -60,3 +60,23 @@ pub fn check_prepare(migrations: &[Migration], statements: &[&str]) {
             .unwrap_or_else(|e| panic!("{statement}: {e}"));
     }
 }
+
+/// Every row a query answers, as read by `row`.
+pub fn all<T>(
+    db: &Connection,
+    sql: &str,
+    params: impl rusqlite::Params,
+    row: impl FnMut(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
+) -> Vec<T> {
+    let mut statement = db.prepare(sql).unwrap();
+    statement
+        .query_map(params, row)
+        .unwrap()
+        .map(Result::unwrap)
+        .collect()
+}
+
+/// The first column of every row a query answers, as text.
+pub fn texts(db: &Connection, sql: &str) -> Vec<String> {
+    all(db, sql, [], |r| r.get(0))
+}
