@@ -51,6 +51,9 @@ pub const DELETE_CART_LINES: &str = "DELETE FROM cart_lines";
 /// Records an event. Binds its time (ms) and its JSON.
 pub const INSERT_EVENT: &str = "INSERT INTO events (at_ms, json) VALUES (?, ?)";
 
+/// How many events a shopper keeps (the newest), bound into [`PRUNE_EVENTS`].
+pub const KEPT_EVENTS: u64 = 500;
+
 /// Keeps only the newest N events. Binds N.
 pub const PRUNE_EVENTS: &str = "DELETE FROM events WHERE id <= (SELECT MAX(id) FROM events) - ?";
 
@@ -181,6 +184,21 @@ mod tests {
         );
         let two = testdb::all(&db, SELECT_NEWEST_EVENTS, params![2], |_| Ok(())).len();
         assert_eq!(two, 2);
+    }
+
+    #[test]
+    fn a_busy_shopper_keeps_the_newest_kept_events() {
+        let db = testdb::migrated(MIGRATIONS);
+        let kept = i64::try_from(KEPT_EVENTS).unwrap();
+        for i in 0..kept + 20 {
+            db.execute(INSERT_EVENT, params![i, "e"]).unwrap();
+            db.execute(PRUNE_EVENTS, params![kept]).unwrap();
+        }
+        let times: Vec<i64> =
+            testdb::all(&db, SELECT_NEWEST_EVENTS, params![kept + 50], |r| r.get(1));
+        assert_eq!(times.len(), KEPT_EVENTS as usize);
+        assert_eq!(times.first(), Some(&(kept + 19)));
+        assert_eq!(times.last(), Some(&20));
     }
 
     #[test]

@@ -14,9 +14,6 @@ use wandstore_core::cart::{
 use wandstore_storage as storage;
 use worker::Result;
 
-/// How many events a shopper keeps (the newest).
-const MAX_EVENTS: u64 = 500;
-
 /// An idempotent request: its key and the fingerprint of what it asked.
 pub struct Idempotent {
     pub key: IdempotencyKey,
@@ -75,7 +72,10 @@ fn record_event(db: &Db, event: &ShopperEvent, now_ms: u64) -> Result<()> {
         storage::shopper::INSERT_EVENT,
         vec![sql::int(now_ms)?, serde_json::to_string(event)?.into()],
     )?;
-    db.run(storage::shopper::PRUNE_EVENTS, vec![sql::int(MAX_EVENTS)?])?;
+    db.run(
+        storage::shopper::PRUNE_EVENTS,
+        vec![sql::int(storage::shopper::KEPT_EVENTS)?],
+    )?;
     Ok(())
 }
 
