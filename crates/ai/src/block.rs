@@ -42,6 +42,12 @@ pub struct Wanted {
     pub also: Vec<String>,
 }
 
+/// Whether a block can be shown at all: not before the shopper has a history (the shell
+/// reads nothing else for the block until then).
+pub fn has_history(events: &[(ShopperEvent, u64)]) -> bool {
+    !events.is_empty()
+}
+
 /// What to ask for, given the shopper's events (oldest first, with their times) and the
 /// product handles of their cart; `None` when there is no history yet (no block).
 pub fn wanted(
@@ -49,7 +55,7 @@ pub fn wanted(
     cart: &[String],
     state: &ShopperAiState,
 ) -> Option<Wanted> {
-    if events.is_empty() {
+    if !has_history(events) {
         return None;
     }
     let mut exclude = recent_products(events.iter().rev().map(|(e, _)| e.clone()), MAX_SEEN);

@@ -67,10 +67,19 @@ impl Case {
 
 #[test]
 fn no_history_asks_for_nothing() {
+    assert!(!has_history(&[]));
     assert_eq!(
         wanted(&[], &["mug".into()], &ShopperAiState::default()),
         None
     );
+    // Whatever the stored state says: without history there is no block to read it for.
+    let state = ShopperAiState {
+        suggestion: Some(suggestion(&["x"], 10)),
+        opted_out: false,
+        last_refresh_ms: Some(5),
+    };
+    assert_eq!(wanted(&[], &[], &state), None);
+    assert!(has_history(&[viewed("a", 1)]));
 }
 
 #[test]

@@ -75,6 +75,11 @@ pub const UPSERT_IDEMPOTENCY: &str =
 /// A personalization value by key. Binds the key; reads [`crate::JsonRow`].
 pub const SELECT_AI_STATE: &str = "SELECT json FROM ai_state WHERE key = ?";
 
+/// Three personalization values by key (the home page block's state, one statement), in
+/// no particular order; an absent key has no row. Binds the three keys; reads
+/// [`KeyedJsonRow`].
+pub const SELECT_THREE_AI_STATES: &str = "SELECT key, json FROM ai_state WHERE key IN (?, ?, ?)";
+
 /// Writes (or replaces) a personalization value. Binds the key and the JSON.
 pub const UPSERT_AI_STATE: &str = "INSERT INTO ai_state (key, json) VALUES (?, ?)
      ON CONFLICT (key) DO UPDATE SET json = excluded.json";
@@ -95,6 +100,13 @@ pub const SET_LAST_ACTIVITY: &str = "INSERT INTO counters (name, value) VALUES (
 pub const COUNT_PAGE_VIEW: &str = "INSERT INTO counters (name, value) VALUES ('page_views', ?)
      ON CONFLICT (name) DO UPDATE SET value = value + 1
      RETURNING value";
+
+/// A row of [`SELECT_THREE_AI_STATES`].
+#[derive(Debug, serde::Deserialize)]
+pub struct KeyedJsonRow {
+    pub key: String,
+    pub json: String,
+}
 
 /// A row of [`SELECT_NEWEST_EVENTS`].
 #[derive(Debug, serde::Deserialize)]
@@ -118,6 +130,7 @@ pub(crate) const STATEMENTS: &[&str] = &[
     PRUNE_IDEMPOTENCY,
     UPSERT_IDEMPOTENCY,
     SELECT_AI_STATE,
+    SELECT_THREE_AI_STATES,
     UPSERT_AI_STATE,
     DELETE_AI_STATE,
     SELECT_LAST_ACTIVITY,
@@ -280,5 +293,19 @@ mod tests {
         db.execute(DELETE_AI_STATE, params!["k"]).unwrap();
         assert_eq!(get("k"), None);
         assert_eq!(get("other").as_deref(), Some("x"));
+    }
+
+    #[test]
+    fn the_three_ai_states_read_only_the_keys_asked_for() {
+        let db = testdb::migrated(MIGRATIONS);
+        db.execute(UPSERT_AI_STATE, params!["a", "1"]).unwrap();
+        db.execute(UPSERT_AI_STATE, params!["c", "3"]).unwrap();
+        db.execute(UPSERT_AI_STATE, params!["other", "x"]).unwrap();
+        let mut got: Vec<(String, String)> =
+            testdb::all(&db, SELECT_THREE_AI_STATES, params!["a", "b", "c"], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            });
+        got.sort();
+        assert_eq!(got, [("a".into(), "1".into()), ("c".into(), "3".into())]);
     }
 }

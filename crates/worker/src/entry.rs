@@ -385,7 +385,7 @@ async fn live_socket(
     request_id: &str,
 ) -> Result<Response, EdgeError> {
     let upgrade = req.headers().get("upgrade").ok().flatten();
-    if !upgrade.is_some_and(|u| u.eq_ignore_ascii_case("websocket")) {
+    if !wandstore_protocol::theme::is_websocket_upgrade(upgrade.as_deref()) {
         return Err(EdgeError::new(
             426,
             "upgrade_required",

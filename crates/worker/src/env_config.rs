@@ -14,6 +14,7 @@ use worker::Env;
 thread_local! {
     static SIGNER: OnceCell<Result<Rc<CookieSigner>, WeakSecret>> = const { OnceCell::new() };
     static DEVELOPMENT: OnceCell<bool> = const { OnceCell::new() };
+    static BASE_DOMAIN: OnceCell<String> = const { OnceCell::new() };
 }
 
 /// The secret that signs shopper cookies (`wrangler secret put SHOPPER_COOKIE_SECRET`).
@@ -55,11 +56,17 @@ pub fn admin_token(env: &Env) -> Option<String> {
 pub const ADMIN_TOKEN: &str = "ADMIN_TOKEN";
 pub const MIN_ADMIN_TOKEN_LEN: usize = 32;
 
-/// `BASE_DOMAIN` from `[vars]`: stores answer at `{slug}.{BASE_DOMAIN}`.
+/// `BASE_DOMAIN` from `[vars]`: stores answer at `{slug}.{BASE_DOMAIN}` (read once per
+/// isolate).
 pub fn base_domain(env: &Env) -> String {
-    env.var("BASE_DOMAIN")
-        .map(|v| v.to_string())
-        .unwrap_or_default()
+    BASE_DOMAIN.with(|cell| {
+        cell.get_or_init(|| {
+            env.var("BASE_DOMAIN")
+                .map(|v| v.to_string())
+                .unwrap_or_default()
+        })
+        .clone()
+    })
 }
 
 /// Operational knobs from `[vars]` (see [`Tuning::from_vars`]).

@@ -70,6 +70,7 @@ impl ShopperStorefront {
     /// Replaces every cart line in one transaction.
     fn replace_cart(&self, lines: Vec<CartLine>) -> worker::Result<()> {
         self.forget_lines();
+        self.forget_events();
         let db = self.db.clone();
         sql::transaction(&self.state, move || {
             db.run(storage::shopper::DELETE_CART_LINES, None)?;

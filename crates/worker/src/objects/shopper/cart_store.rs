@@ -129,12 +129,31 @@ impl ShopperStorefront {
         self.lines.borrow_mut().take();
     }
 
-    /// Records something the shopper did (outside a cart command).
+    /// Records something the shopper did (outside a cart command), in storage and in the
+    /// kept copy of the newest events (if one is kept).
     pub(super) fn record_event(&self, event: &ShopperEvent) -> Result<()> {
         if self.unrecorded.get() {
             return Ok(());
         }
-        record_event(&self.db, event, worker::Date::now().as_millis())
+        let now = worker::Date::now().as_millis();
+        if let Err(e) = record_event(&self.db, event, now) {
+            self.forget_events();
+            return Err(e);
+        }
+        if let Some(kept) = self.events.borrow_mut().as_mut() {
+            kept.push((event.clone(), now));
+            let over = kept
+                .len()
+                .saturating_sub(wandstore_ai::block::PROFILE_EVENTS as usize);
+            kept.drain(..over);
+        }
+        Ok(())
+    }
+
+    /// Drops the kept copy of the newest events (after a write that did not say what it
+    /// recorded).
+    pub(super) fn forget_events(&self) {
+        self.events.borrow_mut().take();
     }
 
     /// Checks the idempotency key, applies the command to the stored cart, writes the change,
@@ -152,6 +171,8 @@ impl ShopperStorefront {
         let result: Rc<RefCell<Option<Outcome>>> = Rc::new(RefCell::new(None));
         let out = Rc::clone(&result);
         let kept = self.lines.borrow_mut().take();
+        // The command may record an event inside the transaction: read them again next time.
+        self.forget_events();
         sql::transaction(&self.state, move || {
             let now = worker::Date::now().as_millis();
             let existing = match &idempotent {

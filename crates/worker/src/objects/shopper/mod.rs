@@ -46,6 +46,9 @@ pub struct ShopperStorefront {
     /// The cart's lines as stored, once read (`cart_store`: this object is the only writer
     /// of its storage, and every write updates or drops this copy).
     lines: RefCell<Option<Vec<wandstore_core::cart::CartLine>>>,
+    /// The newest events (at most `block::PROFILE_EVENTS`, oldest first, with their times) as
+    /// stored, once read: kept in step by `record_event`, dropped by any other write.
+    events: RefCell<Option<Vec<(wandstore_core::shopper_events::ShopperEvent, u64)>>>,
     /// The shopper's cart writes in the last minute (`RateClass::shopper_limit`): every one
     /// reaches this object, so the count is exact and costs no call.
     cart_writes: RefCell<SlidingWindow>,
@@ -75,6 +78,7 @@ impl DurableObject for ShopperStorefront {
             state,
             look: RefCell::new(None),
             lines: RefCell::new(None),
+            events: RefCell::new(None),
             cart_writes: RefCell::new(SlidingWindow::new(
                 RateClass::CartWrites.shopper_limit().unwrap_or(u32::MAX),
                 RateClass::CartWrites.period_secs().saturating_mul(1000),
@@ -136,6 +140,7 @@ impl ShopperStorefront {
     fn forget(&self) {
         self.db.forget_schema();
         self.forget_lines();
+        self.forget_events();
         self.activity.set(None);
     }
 

@@ -58,10 +58,14 @@ pub(super) fn set_state(db: &Db, key: &str, value: &impl serde::Serialize) -> wo
 }
 
 impl ShopperStorefront {
-    /// The shopper's events, oldest first, with their times.
+    /// The shopper's newest events, oldest first, with their times: read once, then kept in
+    /// step by `record_event` (this object is the only writer of its storage).
     fn timed_events(&self) -> worker::Result<Vec<(ShopperEvent, u64)>> {
         if self.unrecorded.get() {
             return Ok(Vec::new());
+        }
+        if let Some(kept) = self.events.borrow().as_ref() {
+            return Ok(kept.clone());
         }
         let rows: Vec<storage::shopper::EventRow> = self.db.rows(
             storage::shopper::SELECT_NEWEST_EVENTS,
@@ -72,14 +76,23 @@ impl ShopperStorefront {
             .filter_map(|r| serde_json::from_str(&r.json).ok().map(|e| (e, r.at_ms)))
             .collect();
         events.reverse();
+        *self.events.borrow_mut() = Some(events.clone());
         Ok(events)
     }
 
+    /// The block's three state values, read with one statement.
     fn ai_state(&self) -> worker::Result<ShopperAiState> {
+        let rows: Vec<storage::shopper::KeyedJsonRow> = self.db.rows(
+            storage::shopper::SELECT_THREE_AI_STATES,
+            vec![SUGGESTION.into(), OPTED_OUT.into(), LAST_REFRESH.into()],
+        )?;
+        let value = |key: &str| rows.iter().find(|r| r.key == key).map(|r| r.json.as_str());
         Ok(ShopperAiState {
-            suggestion: get_state(&self.db, SUGGESTION)?,
-            opted_out: get_state(&self.db, OPTED_OUT)?.unwrap_or(false),
-            last_refresh_ms: get_state(&self.db, LAST_REFRESH)?,
+            suggestion: value(SUGGESTION).and_then(|j| serde_json::from_str(j).ok()),
+            opted_out: value(OPTED_OUT)
+                .and_then(|j| serde_json::from_str(j).ok())
+                .unwrap_or(false),
+            last_refresh_ms: value(LAST_REFRESH).and_then(|j| serde_json::from_str(j).ok()),
         })
     }
 
@@ -98,6 +111,9 @@ impl ShopperStorefront {
     async fn build_block(&self, page: &PageRequest<'_>) -> Result<Option<Block>, EdgeError> {
         let ctx = page.ctx;
         let events = self.timed_events().map_err(EdgeError::internal)?;
+        if !block::has_history(&events) {
+            return Ok(None);
+        }
         let state = if self.unrecorded.get() {
             ShopperAiState::default()
         } else {
