@@ -1,16 +1,15 @@
 //! SQLite in Durable Objects: a handle that counts the rows each request reads and writes,
 //! versioned migrations, and atomic multi-statement changes.
 
-use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use std::cell::Cell;
 use std::rc::Rc;
+use wandstore_storage as storage;
 use worker::js_sys::{Function, Reflect};
 use worker::wasm_bindgen::{JsCast, JsValue, closure::Closure};
 use worker::{SqlStorage, SqlStorageValue, State};
 
-/// One schema version: the statements that take the database from the previous version.
-pub type Migration = &'static [&'static str];
+pub use wandstore_storage::Migration;
 
 /// An object's SQLite, counting rows read and written (what Cloudflare bills) since the
 /// counts were last taken.
@@ -89,11 +88,7 @@ impl Db {
     /// The JSON in a one-row table's column, selected by `query` as `json` (`None`: NULL or
     /// no row).
     pub fn json_cell<T: DeserializeOwned>(&self, query: &str) -> worker::Result<Option<T>> {
-        #[derive(Deserialize)]
-        struct Cell {
-            json: Option<String>,
-        }
-        let rows: Vec<Cell> = self.rows(query, None)?;
+        let rows: Vec<storage::OptionalJsonRow> = self.rows(query, None)?;
         let json = rows.into_iter().next().and_then(|r| r.json);
         json.map(|j| serde_json::from_str(&j).map_err(worker::Error::from))
             .transpose()
@@ -134,20 +129,12 @@ where
     Ok(())
 }
 
-#[derive(Deserialize)]
-struct Version {
-    version: i64,
-}
-
 /// Brings the object's schema up to `migrations.len()`, one version per transaction.
 /// Safe to call on every request: a current schema costs one indexed read.
 fn migrate(state: &State, db: &Db, migrations: &'static [Migration]) -> worker::Result<()> {
-    db.run(
-        "CREATE TABLE IF NOT EXISTS _schema (id INTEGER PRIMARY KEY CHECK (id = 1), version INTEGER NOT NULL)",
-        None,
-    )?;
+    db.run(storage::schema::CREATE_VERSION_TABLE, None)?;
     let current = db
-        .rows::<Version>("SELECT version FROM _schema WHERE id = 1", None)?
+        .rows::<storage::schema::VersionRow>(storage::schema::SELECT_VERSION, None)?
         .first()
         .map_or(0, |v| v.version);
     let current = usize::try_from(current).unwrap_or(0);
@@ -158,10 +145,7 @@ fn migrate(state: &State, db: &Db, migrations: &'static [Migration]) -> worker::
             for statement in statements.iter() {
                 db.run(statement, None)?;
             }
-            db.run(
-                "INSERT INTO _schema (id, version) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET version = excluded.version",
-                vec![version.into()],
-            )
+            db.run(storage::schema::SET_VERSION, vec![version.into()])
         })?;
     }
     Ok(())

@@ -4,28 +4,15 @@
 
 use crate::internal::{self, reply};
 use crate::sql::{self, Db};
-use serde::Deserialize;
 use wandstore_core::abuse::{BanPolicy, ClientRecord, Counter};
 use wandstore_protocol::guard::{
     Ban, CheckClient, CountHit, GuardError, GuardQuestion, StrikeClient,
 };
+use wandstore_storage as storage;
 use worker::{DurableObject, Env, Request, Response, Result, State, durable_object};
 
 /// How many guard objects share the clients.
 pub const SHARDS: u32 = 16;
-
-const MIGRATIONS: &[sql::Migration] = &[
-    &[
-        "CREATE TABLE clients (client TEXT PRIMARY KEY, json TEXT NOT NULL, banned_until_ms INTEGER)",
-    ],
-    // v2: exact counters (checkout hand-offs).
-    &["CREATE TABLE counters (key TEXT PRIMARY KEY, json TEXT NOT NULL)"],
-];
-
-#[derive(Deserialize)]
-struct Row {
-    json: String,
-}
 
 #[durable_object]
 pub struct AbuseGuard {
@@ -42,7 +29,8 @@ impl DurableObject for AbuseGuard {
     }
 
     async fn fetch(&self, req: Request) -> Result<Response> {
-        self.db.ensure_schema(&self.state, MIGRATIONS)?;
+        self.db
+            .ensure_schema(&self.state, storage::guard::MIGRATIONS)?;
         let question: GuardQuestion = match internal::read_question(&req).await? {
             Ok(q) => q,
             Err(e) => return Ok(internal::unreadable(&e)),
@@ -57,9 +45,7 @@ impl DurableObject for AbuseGuard {
                 let mut record = self.record(&client)?;
                 let until = record.strike(now, BanPolicy::default());
                 self.db.run(
-                    "INSERT INTO clients (client, json, banned_until_ms) VALUES (?, ?, ?)
-                     ON CONFLICT (client) DO UPDATE SET json = excluded.json,
-                       banned_until_ms = excluded.banned_until_ms",
+                    storage::guard::UPSERT_CLIENT,
                     vec![
                         client.as_str().into(),
                         serde_json::to_string(&record)?.into(),
@@ -76,18 +62,16 @@ impl DurableObject for AbuseGuard {
                 limit,
                 window_ms,
             }) => {
-                let rows: Vec<Row> = self.db.rows(
-                    "SELECT json FROM counters WHERE key = ?",
-                    vec![key.as_str().into()],
-                )?;
+                let rows: Vec<storage::JsonRow> = self
+                    .db
+                    .rows(storage::guard::SELECT_COUNTER, vec![key.as_str().into()])?;
                 let mut counter: Counter = rows
                     .first()
                     .and_then(|r| serde_json::from_str(&r.json).ok())
                     .unwrap_or_default();
                 let quota = counter.hit(now, limit, window_ms);
                 self.db.run(
-                    "INSERT INTO counters (key, json) VALUES (?, ?)
-                     ON CONFLICT (key) DO UPDATE SET json = excluded.json",
+                    storage::guard::UPSERT_COUNTER,
                     vec![key.as_str().into(), serde_json::to_string(&counter)?.into()],
                 )?;
                 reply::<CountHit>(&Ok::<_, GuardError>(quota))
@@ -98,10 +82,9 @@ impl DurableObject for AbuseGuard {
 
 impl AbuseGuard {
     fn record(&self, client: &str) -> Result<ClientRecord> {
-        let rows: Vec<Row> = self.db.rows(
-            "SELECT json FROM clients WHERE client = ?",
-            vec![client.into()],
-        )?;
+        let rows: Vec<storage::JsonRow> = self
+            .db
+            .rows(storage::guard::SELECT_CLIENT, vec![client.into()])?;
         Ok(rows
             .first()
             .and_then(|r| serde_json::from_str(&r.json).ok())

@@ -11,29 +11,11 @@ use wandstore_protocol::wire::Question;
 use wandstore_registry::{
     DomainRow, RegistryEntry, RegistryRefusal, StoreRow, check_claim, entries,
 };
+use wandstore_storage as storage;
 use worker::{DurableObject, Env, Request, Response, Result, State, durable_object};
 
 /// The registry's object name.
 pub const NAME: &str = "registry";
-
-const MIGRATIONS: &[sql::Migration] = &[
-    &[
-        "CREATE TABLE stores (
-        slug TEXT PRIMARY KEY,
-        display_name TEXT NOT NULL,
-        currency TEXT NOT NULL,
-        updated_at_ms INTEGER NOT NULL
-    )",
-        "CREATE TABLE domains (host TEXT PRIMARY KEY, slug TEXT NOT NULL)",
-        "CREATE INDEX domains_by_slug ON domains (slug)",
-    ],
-    // v2: each store's last reported storage (`super::registry_sizes`).
-    &["CREATE TABLE store_sizes (
-        slug TEXT PRIMARY KEY,
-        used_bytes INTEGER NOT NULL,
-        reported_ms INTEGER NOT NULL
-    )"],
-];
 
 #[durable_object]
 pub struct StoreRegistry {
@@ -50,7 +32,8 @@ impl DurableObject for StoreRegistry {
     }
 
     async fn fetch(&self, req: Request) -> Result<Response> {
-        self.db.ensure_schema(&self.state, MIGRATIONS)?;
+        self.db
+            .ensure_schema(&self.state, storage::registry::MIGRATIONS)?;
         let question: RegistryQuestion = match internal::read_question(&req).await? {
             Ok(q) => q,
             Err(e) => return Ok(internal::unreadable(&e)),
@@ -90,19 +73,15 @@ where
 
 impl StoreRegistry {
     fn list(&self) -> Result<Vec<RegistryEntry>> {
-        let stores: Vec<StoreRow> = self.db.rows(
-            "SELECT slug, display_name, currency, updated_at_ms FROM stores",
-            None,
-        )?;
-        let domains: Vec<DomainRow> = self.db.rows("SELECT host, slug FROM domains", None)?;
+        let stores: Vec<StoreRow> = self.db.rows(storage::registry::SELECT_STORES, None)?;
+        let domains: Vec<DomainRow> = self.db.rows(storage::registry::SELECT_DOMAINS, None)?;
         Ok(entries(stores, &domains))
     }
 
     fn owner_of(&self, host: &str) -> Result<Option<StoreSlug>> {
-        let rows: Vec<DomainRow> = self.db.rows(
-            "SELECT host, slug FROM domains WHERE host = ?",
-            vec![host.into()],
-        )?;
+        let rows: Vec<DomainRow> = self
+            .db
+            .rows(storage::registry::SELECT_DOMAIN, vec![host.into()])?;
         Ok(rows.into_iter().next().map(|r| r.slug))
     }
 
@@ -110,7 +89,7 @@ impl StoreRegistry {
         Ok(!self
             .db
             .rows::<serde_json::Value>(
-                "SELECT slug FROM stores WHERE slug = ?",
+                storage::registry::SELECT_STORE_SLUG,
                 vec![slug.as_str().into()],
             )?
             .is_empty())
@@ -138,9 +117,7 @@ impl StoreRegistry {
         let e = entry.clone();
         sql::transaction(&self.state, move || {
             db.run(
-                "INSERT INTO stores (slug, display_name, currency, updated_at_ms) VALUES (?, ?, ?, ?)
-                 ON CONFLICT (slug) DO UPDATE SET display_name = excluded.display_name,
-                   currency = excluded.currency, updated_at_ms = excluded.updated_at_ms",
+                storage::registry::UPSERT_STORE,
                 vec![
                     e.slug.as_str().into(),
                     e.display_name.as_str().into(),
@@ -149,12 +126,12 @@ impl StoreRegistry {
                 ],
             )?;
             db.run(
-                "DELETE FROM domains WHERE slug = ?",
+                storage::registry::DELETE_DOMAINS_OF,
                 vec![e.slug.as_str().into()],
             )?;
             for host in &e.custom_domains {
                 db.run(
-                    "INSERT INTO domains (host, slug) VALUES (?, ?)",
+                    storage::registry::INSERT_DOMAIN,
                     vec![host.as_str().into(), e.slug.as_str().into()],
                 )?;
             }
@@ -170,13 +147,10 @@ impl StoreRegistry {
         let slug = q.slug.to_string();
         sql::transaction(&self.state, move || {
             db.run(
-                "DELETE FROM domains WHERE slug = ?",
+                storage::registry::DELETE_DOMAINS_OF,
                 vec![slug.as_str().into()],
             )?;
-            db.run(
-                "DELETE FROM stores WHERE slug = ?",
-                vec![slug.as_str().into()],
-            )
+            db.run(storage::registry::DELETE_STORE, vec![slug.as_str().into()])
         })?;
         Ok(known)
     }

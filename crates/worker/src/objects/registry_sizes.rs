@@ -3,15 +3,9 @@
 //! largest ones with the registry's own size in one question (`core::storage`).
 
 use crate::sql::{self, Db};
-use serde::Deserialize;
 use wandstore_protocol::registry::{RecordSizes, StorageReport};
+use wandstore_storage as storage;
 use worker::State;
-
-#[derive(Deserialize)]
-struct SizeRow {
-    slug: String,
-    used_bytes: u64,
-}
 
 /// Keeps each reported store's latest size.
 pub fn record(db: &Db, state: &State, q: &RecordSizes) -> worker::Result<()> {
@@ -27,9 +21,7 @@ pub fn record(db: &Db, state: &State, q: &RecordSizes) -> worker::Result<()> {
     sql::transaction(state, move || {
         for (slug, used, at) in rows {
             db.run(
-                "INSERT INTO store_sizes (slug, used_bytes, reported_ms) VALUES (?, ?, ?)
-                 ON CONFLICT (slug) DO UPDATE SET used_bytes = excluded.used_bytes,
-                   reported_ms = excluded.reported_ms",
+                storage::registry::UPSERT_STORE_SIZE,
                 vec![slug.into(), used, at],
             )?;
         }
@@ -39,9 +31,8 @@ pub fn record(db: &Db, state: &State, q: &RecordSizes) -> worker::Result<()> {
 
 /// The registry's own size and the `limit` largest registered stores.
 pub fn report(db: &Db, state: &State, limit: u32) -> worker::Result<StorageReport> {
-    let rows: Vec<SizeRow> = db.rows(
-        "SELECT z.slug, z.used_bytes FROM store_sizes z JOIN stores s ON s.slug = z.slug
-         ORDER BY z.used_bytes DESC, z.slug LIMIT ?",
+    let rows: Vec<storage::registry::SizeRow> = db.rows(
+        storage::registry::SELECT_LARGEST_STORES,
         vec![sql::int(u64::from(limit))?],
     )?;
     Ok(StorageReport {

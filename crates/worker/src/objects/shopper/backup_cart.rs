@@ -14,6 +14,7 @@ use wandstore_core::events::{BestEffort, BestEffortFailed, Event};
 use wandstore_protocol::EdgeError;
 use wandstore_protocol::backup::{IndexCart, ShopperError, ShopperQuestion};
 use wandstore_protocol::shopper::ShopperContext;
+use wandstore_storage as storage;
 use worker::{Request, Response};
 
 fn internal_error(e: worker::Error) -> ShopperError {
@@ -72,10 +73,10 @@ impl ShopperStorefront {
         self.forget_events();
         let db = self.db.clone();
         sql::transaction(&self.state, move || {
-            db.run("DELETE FROM cart_lines", None)?;
+            db.run(storage::shopper::DELETE_CART_LINES, None)?;
             for (i, line) in lines.iter().enumerate() {
                 db.run(
-                    "INSERT INTO cart_lines (variant_id, position, json) VALUES (?, ?, ?)",
+                    storage::shopper::INSERT_CART_LINE_AT,
                     vec![
                         line.variant_id.as_str().into(),
                         sql::int(i as u64 + 1)?,

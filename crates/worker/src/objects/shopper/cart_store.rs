@@ -3,7 +3,6 @@
 
 use super::ShopperStorefront;
 use crate::sql::{self, Db};
-use serde::Deserialize;
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::Rc;
@@ -12,15 +11,8 @@ use wandstore_core::cart::{
     IdempotencyRecord, ShopperEvent, VariantInfo, apply, check_idempotency, idempotency_cutoff,
     should_record,
 };
+use wandstore_storage as storage;
 use worker::Result;
-
-/// How many events a shopper keeps (the newest).
-const MAX_EVENTS: u64 = 500;
-
-#[derive(Deserialize)]
-struct JsonRow {
-    json: String,
-}
 
 /// An idempotent request: its key and the fingerprint of what it asked.
 pub struct Idempotent {
@@ -41,7 +33,7 @@ pub enum Outcome {
 }
 
 fn load_lines(db: &Db) -> Result<Vec<CartLine>> {
-    db.rows::<JsonRow>("SELECT json FROM cart_lines ORDER BY position", None)?
+    db.rows::<storage::JsonRow>(storage::shopper::SELECT_CART_LINES, None)?
         .into_iter()
         .map(|r| {
             serde_json::from_str(&r.json)
@@ -55,9 +47,7 @@ fn write(db: &Db, change: &CartWrite) -> Result<()> {
         CartWrite::Nothing => {}
         CartWrite::Upsert(line) => {
             db.run(
-                "INSERT INTO cart_lines (variant_id, position, json)
-                 VALUES (?, (SELECT COALESCE(MAX(position), 0) + 1 FROM cart_lines), ?)
-                 ON CONFLICT (variant_id) DO UPDATE SET json = excluded.json",
+                storage::shopper::UPSERT_CART_LINE,
                 vec![
                     line.variant_id.as_str().into(),
                     serde_json::to_string(line)?.into(),
@@ -66,12 +56,12 @@ fn write(db: &Db, change: &CartWrite) -> Result<()> {
         }
         CartWrite::Delete { variant_id } => {
             db.run(
-                "DELETE FROM cart_lines WHERE variant_id = ?",
+                storage::shopper::DELETE_CART_LINE,
                 vec![variant_id.as_str().into()],
             )?;
         }
         CartWrite::DeleteAll => {
-            db.run("DELETE FROM cart_lines", None)?;
+            db.run(storage::shopper::DELETE_CART_LINES, None)?;
         }
     }
     Ok(())
@@ -79,19 +69,19 @@ fn write(db: &Db, change: &CartWrite) -> Result<()> {
 
 fn record_event(db: &Db, event: &ShopperEvent, now_ms: u64) -> Result<()> {
     db.run(
-        "INSERT INTO events (at_ms, json) VALUES (?, ?)",
+        storage::shopper::INSERT_EVENT,
         vec![sql::int(now_ms)?, serde_json::to_string(event)?.into()],
     )?;
     db.run(
-        "DELETE FROM events WHERE id <= (SELECT MAX(id) FROM events) - ?",
-        vec![sql::int(MAX_EVENTS)?],
+        storage::shopper::PRUNE_EVENTS,
+        vec![sql::int(storage::shopper::KEPT_EVENTS)?],
     )?;
     Ok(())
 }
 
 fn load_record(db: &Db, key: &IdempotencyKey) -> Result<Option<IdempotencyRecord>> {
-    db.rows::<JsonRow>(
-        "SELECT json FROM idempotency WHERE key = ?",
+    db.rows::<storage::JsonRow>(
+        storage::shopper::SELECT_IDEMPOTENCY,
         vec![key.as_str().into()],
     )?
     .into_iter()
@@ -105,12 +95,11 @@ fn load_record(db: &Db, key: &IdempotencyKey) -> Result<Option<IdempotencyRecord
 
 fn store_record(db: &Db, record: &IdempotencyRecord, now_ms: u64) -> Result<()> {
     db.run(
-        "DELETE FROM idempotency WHERE created_at_ms < ?",
+        storage::shopper::PRUNE_IDEMPOTENCY,
         vec![sql::int(idempotency_cutoff(now_ms))?],
     )?;
     db.run(
-        "INSERT INTO idempotency (key, json, created_at_ms) VALUES (?, ?, ?)
-         ON CONFLICT (key) DO UPDATE SET json = excluded.json, created_at_ms = excluded.created_at_ms",
+        storage::shopper::UPSERT_IDEMPOTENCY,
         vec![
             record.key.as_str().into(),
             serde_json::to_string(record)?.into(),

@@ -4,11 +4,11 @@
 use super::ShopperStorefront;
 use super::page_request::PageRequest;
 use crate::respond;
-use serde::Deserialize;
 use wandstore_core::catalog_question::{CatalogAnswer, CatalogQuestion};
 use wandstore_core::shopper_events::ShopperEvent;
 use wandstore_protocol::EdgeError;
 use wandstore_render::{CollectionPage, HomePage, ProductPage, SearchPage};
+use wandstore_storage as storage;
 use worker::Response;
 
 type Page = Result<Response, EdgeError>;
@@ -114,10 +114,6 @@ impl ShopperStorefront {
     /// Counts a home page view. A first visit's is not written (it is counted on the next
     /// home view, through the cookie's hint), so a visitor who never returns leaves nothing.
     fn count_page_view(&self, saw_home: bool) -> worker::Result<u64> {
-        #[derive(Deserialize)]
-        struct Count {
-            value: u64,
-        }
         if self.unrecorded.get() {
             self.report.borrow_mut().unrecorded_home_view = true;
             return Ok(1);
@@ -126,10 +122,8 @@ impl ShopperStorefront {
             self.report.borrow_mut().hint_used = true;
         }
         let first = 1 + u64::from(saw_home);
-        let rows: Vec<Count> = self.db.rows(
-            "INSERT INTO counters (name, value) VALUES ('page_views', ?)
-             ON CONFLICT (name) DO UPDATE SET value = value + 1
-             RETURNING value",
+        let rows: Vec<storage::ValueRow> = self.db.rows(
+            storage::shopper::COUNT_PAGE_VIEW,
             vec![crate::sql::int(first)?],
         )?;
         rows.first()

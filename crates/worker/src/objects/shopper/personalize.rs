@@ -11,7 +11,6 @@ use super::ai_refresh::{self, RefreshJob};
 use super::page_request::PageRequest;
 use crate::objects::store_client;
 use crate::sql::{self, Db};
-use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use std::rc::Rc;
 use wandstore_ai::block::{self, BlockInput, PROFILE_EVENTS, RecClick, ShopperAiState};
@@ -23,6 +22,7 @@ use wandstore_protocol::EdgeError;
 use wandstore_protocol::personalization::{Personalize, Personalized};
 use wandstore_protocol::shopper::ShopperContext;
 use wandstore_render::Recommendation;
+use wandstore_storage as storage;
 
 /// Keys of the shopper's `ai_state` table.
 const SUGGESTION: &str = "suggestion";
@@ -37,25 +37,14 @@ pub struct Block {
     pub headline: Option<String>,
 }
 
-#[derive(Deserialize)]
-struct EventRow {
-    json: String,
-    at_ms: u64,
-}
-
-#[derive(Deserialize)]
-struct StateRow {
-    json: String,
-}
-
 fn now_ms() -> u64 {
     worker::Date::now().as_millis()
 }
 
 /// A value of the shopper's `ai_state` (absent or unreadable: `None`).
 pub(super) fn get_state<T: DeserializeOwned>(db: &Db, key: &str) -> worker::Result<Option<T>> {
-    let rows: Vec<StateRow> =
-        db.rows("SELECT json FROM ai_state WHERE key = ?", vec![key.into()])?;
+    let rows: Vec<storage::JsonRow> =
+        db.rows(storage::shopper::SELECT_AI_STATE, vec![key.into()])?;
     Ok(rows
         .first()
         .and_then(|r| serde_json::from_str(&r.json).ok()))
@@ -63,8 +52,7 @@ pub(super) fn get_state<T: DeserializeOwned>(db: &Db, key: &str) -> worker::Resu
 
 pub(super) fn set_state(db: &Db, key: &str, value: &impl serde::Serialize) -> worker::Result<()> {
     db.run(
-        "INSERT INTO ai_state (key, json) VALUES (?, ?)
-         ON CONFLICT (key) DO UPDATE SET json = excluded.json",
+        storage::shopper::UPSERT_AI_STATE,
         vec![key.into(), serde_json::to_string(value)?.into()],
     )
 }
@@ -79,8 +67,8 @@ impl ShopperStorefront {
         if let Some(kept) = self.events.borrow().as_ref() {
             return Ok(kept.clone());
         }
-        let rows: Vec<EventRow> = self.db.rows(
-            "SELECT json, at_ms FROM events ORDER BY id DESC LIMIT ?",
+        let rows: Vec<storage::shopper::EventRow> = self.db.rows(
+            storage::shopper::SELECT_NEWEST_EVENTS,
             vec![sql::int(u64::from(PROFILE_EVENTS))?],
         )?;
         let mut events: Vec<(ShopperEvent, u64)> = rows
@@ -94,13 +82,8 @@ impl ShopperStorefront {
 
     /// The block's three state values, read with one statement.
     fn ai_state(&self) -> worker::Result<ShopperAiState> {
-        #[derive(serde::Deserialize)]
-        struct KeyedRow {
-            key: String,
-            json: String,
-        }
-        let rows: Vec<KeyedRow> = self.db.rows(
-            "SELECT key, json FROM ai_state WHERE key IN (?, ?, ?)",
+        let rows: Vec<storage::shopper::KeyedJsonRow> = self.db.rows(
+            storage::shopper::SELECT_THREE_AI_STATES,
             vec![SUGGESTION.into(), OPTED_OUT.into(), LAST_REFRESH.into()],
         )?;
         let value = |key: &str| rows.iter().find(|r| r.key == key).map(|r| r.json.as_str());
@@ -288,7 +271,7 @@ impl ShopperStorefront {
         };
         if self
             .db
-            .run("DELETE FROM ai_state WHERE key = ?", vec![REC_CLICK.into()])
+            .run(storage::shopper::DELETE_AI_STATE, vec![REC_CLICK.into()])
             .is_ok()
         {
             self.count_or_log(ctx, source, Interaction::AddToCart);

@@ -7,15 +7,10 @@
 use super::ShopperStorefront;
 use super::ai_counts::{pending, send_counts, set_pending};
 use crate::sql;
-use serde::Deserialize;
 use wandstore_core::events::{Event, ShopperExpired, ShopperRetained};
 use wandstore_core::retention::OnAlarm;
+use wandstore_storage as storage;
 use worker::ScheduledTime;
-
-#[derive(Deserialize)]
-struct Value {
-    value: u64,
-}
 
 fn now_ms() -> u64 {
     worker::Date::now().as_millis()
@@ -34,10 +29,8 @@ impl ShopperStorefront {
         if let Some(known) = self.activity.get() {
             return Ok(known);
         }
-        let rows: Vec<Value> = self.db.rows(
-            "SELECT value FROM counters WHERE name = 'last_activity'",
-            None,
-        )?;
+        let rows: Vec<storage::ValueRow> =
+            self.db.rows(storage::shopper::SELECT_LAST_ACTIVITY, None)?;
         let last = rows.first().map(|r| r.value);
         self.activity.set(Some(last));
         Ok(last)
@@ -50,11 +43,8 @@ impl ShopperStorefront {
         if !self.retention.should_record(self.recorded_activity()?, now) {
             return Ok(());
         }
-        self.db.run(
-            "INSERT INTO counters (name, value) VALUES ('last_activity', ?)
-             ON CONFLICT (name) DO UPDATE SET value = excluded.value",
-            vec![sql::int(now)?],
-        )?;
+        self.db
+            .run(storage::shopper::SET_LAST_ACTIVITY, vec![sql::int(now)?])?;
         let wake = self.retention.expires_at(now, false);
         let alarm = pending(&self.db)?.counts.alarm_at(wake);
         self.state.storage().set_alarm(at(alarm)).await?;

@@ -8,7 +8,6 @@ use super::{StoreState, internal};
 use crate::objects::shopper_client;
 use crate::{random, sql};
 use futures::future::join_all;
-use serde::Deserialize;
 use std::collections::HashMap;
 use wandstore_backup::keys::{data_prefix, manifest_prefix, parse_manifest_key};
 use wandstore_backup::manifest::SUMMARY_METADATA;
@@ -26,6 +25,7 @@ use wandstore_protocol::backup::{BackupStarted, ReadCart, StartBackup};
 use wandstore_protocol::restore_theme::ThemePointer;
 use wandstore_protocol::store::{StoreError, Unavailable};
 use wandstore_protocol::theme::ThemeVersion;
+use wandstore_storage as storage;
 use worker::{Bucket, HttpMetadata};
 
 /// The R2 bucket of backups.
@@ -60,33 +60,27 @@ pub(super) fn settings(s: &StoreState) -> BackupSettings {
     BackupSettings::from_vars(|name| s.env.var(name).ok().map(|v| v.to_string()))
 }
 
-#[derive(Deserialize)]
-struct StateRow {
-    last_backup_ms: Option<i64>,
-}
-
 fn now_ms() -> u64 {
     worker::Date::now().as_millis()
 }
 
 impl StoreState {
-    fn backup_row(&self) -> worker::Result<StateRow> {
-        let rows: Vec<StateRow> = self
+    fn backup_row(&self) -> worker::Result<storage::store_config::BackupStateRow> {
+        let rows: Vec<storage::store_config::BackupStateRow> = self
             .db
-            .rows("SELECT last_backup_ms FROM backup_state WHERE id = 1", None)?;
+            .rows(storage::store_config::SELECT_LAST_BACKUP, None)?;
         rows.into_iter()
             .next()
             .ok_or_else(|| worker::Error::RustError("backup_state has no row".into()))
     }
 
     pub(super) fn stored_run(&self) -> worker::Result<Option<BackupRun>> {
-        self.db
-            .json_cell("SELECT run AS json FROM backup_state WHERE id = 1")
+        self.db.json_cell(storage::store_config::SELECT_BACKUP_RUN)
     }
 
     fn save_run(&self, run: Option<&BackupRun>) -> worker::Result<()> {
         self.db
-            .set_json_cell("UPDATE backup_state SET run = ? WHERE id = 1", run)
+            .set_json_cell(storage::store_config::SET_BACKUP_RUN, run)
     }
 
     /// Starts a backup (see `protocol::backup::StartBackup`) and runs it as far as this
@@ -264,10 +258,7 @@ impl StoreState {
                     run.manifest_written(now_ms()).map_err(bad_run)?;
                     let started = sql::int(run.started_ms).map_err(internal)?;
                     self.db
-                        .run(
-                            "UPDATE backup_state SET last_backup_ms = ? WHERE id = 1",
-                            vec![started],
-                        )
+                        .run(storage::store_config::SET_LAST_BACKUP, vec![started])
                         .map_err(internal)?;
                     let pruned = if run.reason.prunes() {
                         self.prune(&run.store, &run.id).await
@@ -323,7 +314,7 @@ impl StoreState {
     fn drop_empty(&self, carts: &[ShopperCart], read_at: u64) -> worker::Result<()> {
         for cart in carts.iter().filter(|c| c.lines.is_empty()) {
             self.db.run(
-                "DELETE FROM cart_index WHERE shopper = ? AND updated_at_ms < ?",
+                storage::store_config::UNINDEX_CART_UNCHANGED_SINCE,
                 vec![cart.shopper.as_str().into(), sql::int(read_at)?],
             )?;
         }

@@ -4,16 +4,10 @@
 
 use super::{StoreState, internal};
 use crate::sql;
-use serde::Deserialize;
 use wandstore_core::identity::ShopperId;
 use wandstore_protocol::backup::IndexCart;
 use wandstore_protocol::store::StoreError;
-
-#[derive(Deserialize)]
-struct MarkedRow {
-    shopper: String,
-    restored_by: Option<String>,
-}
+use wandstore_storage as storage;
 
 impl StoreState {
     /// Adds or drops the shopper (idempotent: a re-announcement changes nothing).
@@ -21,8 +15,7 @@ impl StoreState {
         self.settings()?;
         let result = if q.non_empty {
             self.db.run(
-                "INSERT INTO cart_index (shopper, updated_at_ms) VALUES (?, ?)
-                 ON CONFLICT (shopper) DO UPDATE SET updated_at_ms = excluded.updated_at_ms",
+                storage::store_config::INDEX_CART,
                 vec![
                     q.shopper.as_str().into(),
                     sql::int(now_ms).map_err(internal)?,
@@ -30,7 +23,7 @@ impl StoreState {
             )
         } else {
             self.db.run(
-                "DELETE FROM cart_index WHERE shopper = ?",
+                storage::store_config::UNINDEX_CART,
                 vec![q.shopper.as_str().into()],
             )
         };
@@ -53,8 +46,8 @@ impl StoreState {
         after: Option<&ShopperId>,
         limit: u32,
     ) -> worker::Result<Vec<(ShopperId, Option<String>)>> {
-        let rows: Vec<MarkedRow> = self.db.rows(
-            "SELECT shopper, restored_by FROM cart_index WHERE shopper > ? ORDER BY shopper LIMIT ?",
+        let rows: Vec<storage::store_config::CartIndexRow> = self.db.rows(
+            storage::store_config::SELECT_CART_INDEX_PAGE,
             vec![
                 after.map_or("", ShopperId::as_str).into(),
                 sql::int(u64::from(limit))?,
@@ -74,16 +67,14 @@ impl StoreState {
         now_ms: u64,
     ) -> worker::Result<()> {
         self.db.run(
-            "INSERT INTO cart_index (shopper, updated_at_ms, restored_by) VALUES (?, ?, ?)
-             ON CONFLICT (shopper) DO UPDATE SET updated_at_ms = excluded.updated_at_ms,
-               restored_by = excluded.restored_by",
+            storage::store_config::INDEX_RESTORED_CART,
             vec![shopper.as_str().into(), sql::int(now_ms)?, run.into()],
         )
     }
 
     pub(super) fn unindex(&self, shopper: &ShopperId) -> worker::Result<()> {
         self.db.run(
-            "DELETE FROM cart_index WHERE shopper = ?",
+            storage::store_config::UNINDEX_CART,
             vec![shopper.as_str().into()],
         )
     }

@@ -2,37 +2,22 @@
 
 use super::StoreState;
 use crate::sql;
-use serde::Deserialize;
 use std::rc::Rc;
 use wandstore_core::breaker::{BreakerState, CircuitBreaker};
 use wandstore_core::catalog::{Collection, Product};
 use wandstore_core::catalog_index::{CatalogIndex, CatalogStatus};
+use wandstore_storage as storage;
 use worker::Result;
-
-#[derive(Deserialize)]
-struct MetaRow {
-    synced_at_ms: Option<u64>,
-    truncated: i64,
-    last_error: Option<String>,
-    last_error_at_ms: Option<u64>,
-    breaker: Option<String>,
-}
-
-#[derive(Deserialize)]
-struct JsonRow {
-    json: String,
-}
 
 fn corrupt(what: &str, e: impl std::fmt::Display) -> worker::Error {
     worker::Error::RustError(format!("cached {what} is unreadable: {e}"))
 }
 
 impl StoreState {
-    fn meta(&self) -> Result<MetaRow> {
+    fn meta(&self) -> Result<storage::store_config::CatalogMetaRow> {
         self.db
-            .rows::<MetaRow>(
-                "SELECT synced_at_ms, truncated, last_error, last_error_at_ms, breaker
-                 FROM catalog_meta WHERE id = 1",
+            .rows::<storage::store_config::CatalogMetaRow>(
+                storage::store_config::SELECT_CATALOG_META,
                 None,
             )?
             .into_iter()
@@ -80,13 +65,13 @@ impl StoreState {
         }
         let products = self
             .db
-            .rows::<JsonRow>("SELECT json FROM products ORDER BY position", None)?
+            .rows::<storage::JsonRow>(storage::store_config::SELECT_PRODUCTS, None)?
             .into_iter()
             .map(|r| serde_json::from_str::<Product>(&r.json).map_err(|e| corrupt("product", e)))
             .collect::<Result<Vec<_>>>()?;
         let collections = self
             .db
-            .rows::<JsonRow>("SELECT json FROM collections ORDER BY position", None)?
+            .rows::<storage::JsonRow>(storage::store_config::SELECT_COLLECTIONS, None)?
             .into_iter()
             .map(|r| {
                 serde_json::from_str::<Collection>(&r.json).map_err(|e| corrupt("collection", e))
@@ -115,23 +100,22 @@ impl StoreState {
             .collect::<Result<_>>()?;
         let db = self.db.clone();
         sql::transaction(&self.state, move || {
-            db.run("DELETE FROM products", None)?;
-            db.run("DELETE FROM collections", None)?;
+            db.run(storage::store_config::DELETE_PRODUCTS, None)?;
+            db.run(storage::store_config::DELETE_COLLECTIONS, None)?;
             for (pos, (handle, json)) in rows.into_iter().enumerate() {
                 db.run(
-                    "INSERT OR IGNORE INTO products (position, handle, json) VALUES (?, ?, ?)",
+                    storage::store_config::INSERT_PRODUCT,
                     vec![sql::int(pos as u64)?, handle.into(), json.into()],
                 )?;
             }
             for (pos, (handle, json)) in crows.into_iter().enumerate() {
                 db.run(
-                    "INSERT OR IGNORE INTO collections (position, handle, json) VALUES (?, ?, ?)",
+                    storage::store_config::INSERT_COLLECTION,
                     vec![sql::int(pos as u64)?, handle.into(), json.into()],
                 )?;
             }
             db.run(
-                "UPDATE catalog_meta SET synced_at_ms = ?, truncated = ?, last_error = NULL,
-                 last_error_at_ms = NULL WHERE id = 1",
+                storage::store_config::SET_SYNCED,
                 vec![sql::int(now_ms)?, i64::from(truncated).into()],
             )
         })?;
@@ -142,7 +126,7 @@ impl StoreState {
     /// Remembers why the last sync failed (shown by the admin API; never holds a token).
     pub fn record_sync_error(&self, message: &str, now_ms: u64) -> Result<()> {
         self.db.run(
-            "UPDATE catalog_meta SET last_error = ?, last_error_at_ms = ? WHERE id = 1",
+            storage::store_config::SET_SYNC_ERROR,
             vec![message.into(), sql::int(now_ms)?],
         )
     }
@@ -158,7 +142,7 @@ impl StoreState {
 
     pub(super) fn save_breaker(&self, state: &BreakerState) -> Result<()> {
         self.db.run(
-            "UPDATE catalog_meta SET breaker = ? WHERE id = 1",
+            storage::store_config::SET_BREAKER,
             vec![serde_json::to_string(state)?.into()],
         )
     }

@@ -2,14 +2,9 @@
 //! and the list of uploaded assets (their bytes are in R2 ASSETS, written by the Worker).
 
 use super::{StoreState, internal};
-use serde::Deserialize;
 use wandstore_protocol::owner::{AssetInfo, DeleteAsset, DeletedAsset, OwnerCredential};
 use wandstore_protocol::store::StoreError;
-
-#[derive(Deserialize)]
-struct AssetRow {
-    json: String,
-}
+use wandstore_storage as storage;
 
 impl StoreState {
     /// `Ok` if the credential is the store owner's; `Forbidden` otherwise.
@@ -38,9 +33,9 @@ impl StoreState {
     /// Every asset, by name.
     pub fn assets(&self) -> Result<Vec<AssetInfo>, StoreError> {
         self.settings()?;
-        let rows: Vec<AssetRow> = self
+        let rows: Vec<storage::JsonRow> = self
             .db
-            .rows("SELECT json FROM assets ORDER BY name", None)
+            .rows(storage::store_config::SELECT_ASSETS, None)
             .map_err(internal)?;
         rows.iter()
             .map(|r| {
@@ -59,8 +54,7 @@ impl StoreState {
         })?;
         self.db
             .run(
-                "INSERT INTO assets (name, file, json) VALUES (?, ?, ?)
-                 ON CONFLICT (name) DO UPDATE SET file = excluded.file, json = excluded.json",
+                storage::store_config::UPSERT_ASSET,
                 vec![
                     asset.name.clone().into(),
                     asset.file.clone().into(),
@@ -81,7 +75,7 @@ impl StoreState {
         let deleted = delete.plan(&assets, |file| used.contains(file))?;
         self.db
             .run(
-                "DELETE FROM assets WHERE name = ?",
+                storage::store_config::DELETE_ASSET,
                 vec![delete.name.clone().into()],
             )
             .map_err(internal)?;

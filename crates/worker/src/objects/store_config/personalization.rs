@@ -5,7 +5,6 @@
 //! from the catalog index. One SQLite row; the rules are `wandstore_ai`'s.
 
 use super::{StoreState, internal};
-use serde::Deserialize;
 use wandstore_ai::report::{PersonalizationCounters, PersonalizationReport};
 use wandstore_ai::rules::DailyBudget;
 use wandstore_ai::settings::PersonalizationSettings;
@@ -13,14 +12,7 @@ use wandstore_protocol::personalization::{
     BudgetGrant, ProviderBreakers, RecordPersonalization, refused_fields,
 };
 use wandstore_protocol::store::StoreError;
-
-#[derive(Deserialize)]
-struct Row {
-    settings: Option<String>,
-    budget: Option<String>,
-    counters: Option<String>,
-    breakers: Option<String>,
-}
+use wandstore_storage as storage;
 
 fn read<T: serde::de::DeserializeOwned + Default>(
     what: &str,
@@ -41,20 +33,12 @@ fn json(value: &impl serde::Serialize) -> Result<String, StoreError> {
 }
 
 impl StoreState {
-    fn personalization_row(&self) -> Result<Row, StoreError> {
-        let rows: Vec<Row> = self
+    fn personalization_row(&self) -> Result<storage::store_config::PersonalizationRow, StoreError> {
+        let rows: Vec<storage::store_config::PersonalizationRow> = self
             .db
-            .rows(
-                "SELECT settings, budget, counters, breakers FROM personalization WHERE id = 1",
-                None,
-            )
+            .rows(storage::store_config::SELECT_PERSONALIZATION, None)
             .map_err(internal)?;
-        Ok(rows.into_iter().next().unwrap_or(Row {
-            settings: None,
-            budget: None,
-            counters: None,
-            breakers: None,
-        }))
+        Ok(rows.into_iter().next().unwrap_or_default())
     }
 
     /// The owner's settings (off until set). The store must exist.
@@ -74,7 +58,7 @@ impl StoreState {
         })?;
         self.db
             .run(
-                "UPDATE personalization SET settings = ? WHERE id = 1",
+                storage::store_config::SET_PERSONALIZATION_SETTINGS,
                 vec![json(settings)?.into()],
             )
             .map_err(internal)?;
@@ -93,7 +77,7 @@ impl StoreState {
         if granted {
             self.db
                 .run(
-                    "UPDATE personalization SET budget = ? WHERE id = 1",
+                    storage::store_config::SET_PERSONALIZATION_BUDGET,
                     vec![json(&budget)?.into()],
                 )
                 .map_err(internal)?;
@@ -109,14 +93,14 @@ impl StoreState {
         counters.add(&q.counts);
         self.db
             .run(
-                "UPDATE personalization SET counters = ? WHERE id = 1",
+                storage::store_config::SET_PERSONALIZATION_COUNTERS,
                 vec![json(&counters)?.into()],
             )
             .map_err(internal)?;
         if let Some(b) = &q.breakers {
             self.db
                 .run(
-                    "UPDATE personalization SET breakers = ? WHERE id = 1",
+                    storage::store_config::SET_PERSONALIZATION_BREAKERS,
                     vec![json(b)?.into()],
                 )
                 .map_err(internal)?;

@@ -4,18 +4,13 @@
 use super::{StoreState, internal};
 use crate::objects::registry_client;
 use crate::sql;
-use serde::Deserialize;
 use wandstore_core::store::StoreSettings;
 use wandstore_protocol::registry::{ForgetStore, WriteEntry};
 use wandstore_protocol::store::{CreateStore, StoreError, UpdateStore};
 use wandstore_registry::{
     Claim, Platform, PublicStore, RegistryEntry, StoreRecord, apply_patch, validate_new,
 };
-
-#[derive(Deserialize)]
-struct RecordRow {
-    json: String,
-}
+use wandstore_storage as storage;
 
 impl StoreState {
     /// The stored record, if the store exists.
@@ -23,7 +18,8 @@ impl StoreState {
         if let Some(r) = self.record.borrow().as_ref() {
             return Ok(Some(r.clone()));
         }
-        let rows: Vec<RecordRow> = self.db.rows("SELECT json FROM record WHERE id = 1", None)?;
+        let rows: Vec<storage::JsonRow> =
+            self.db.rows(storage::store_config::SELECT_RECORD, None)?;
         let Some(row) = rows.into_iter().next() else {
             return Ok(None);
         };
@@ -36,8 +32,7 @@ impl StoreState {
 
     pub(super) fn save_record(&self, record: &StoreRecord) -> worker::Result<()> {
         self.db.run(
-            "INSERT INTO record (id, json, version) VALUES (1, ?, ?)
-             ON CONFLICT (id) DO UPDATE SET json = excluded.json, version = excluded.version",
+            storage::store_config::UPSERT_RECORD,
             vec![
                 record.to_storage_json().into(),
                 sql::int(record.updated_at_ms)?,

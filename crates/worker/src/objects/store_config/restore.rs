@@ -30,6 +30,7 @@ use wandstore_protocol::restore_theme::ThemeToRestore;
 use wandstore_protocol::store::StoreError;
 use wandstore_protocol::wire::AskError;
 use wandstore_registry::{RegistryEntry, RegistryRefusal};
+use wandstore_storage as storage;
 use wandstore_theme::Theme;
 
 fn now_ms() -> u64 {
@@ -61,13 +62,13 @@ enum Next {
 impl StoreState {
     fn stored_restore(&self) -> Result<Option<RestoreRun>, StoreError> {
         self.db
-            .json_cell("SELECT run AS json FROM restore_state WHERE id = 1")
+            .json_cell(storage::store_config::SELECT_RESTORE_RUN)
             .map_err(internal)
     }
 
     fn save_restore(&self, run: Option<&RestoreRun>) -> Result<(), StoreError> {
         self.db
-            .set_json_cell("UPDATE restore_state SET run = ? WHERE id = 1", run)
+            .set_json_cell(storage::store_config::SET_RESTORE_RUN, run)
             .map_err(internal)
     }
 
@@ -436,15 +437,15 @@ impl StoreState {
         };
         let db = self.db.clone();
         sql::transaction(&self.state, move || {
-            db.run("DELETE FROM theme_versions", None)?;
+            db.run(storage::store_config::DELETE_THEME_VERSIONS, None)?;
             for (version, json) in rows {
                 db.run(
-                    "INSERT INTO theme_versions (version, json) VALUES (?, ?)",
+                    storage::store_config::INSERT_THEME_VERSION,
                     vec![version, json.into()],
                 )?;
             }
             db.run(
-                "UPDATE theme_state SET published = ?, published_body = ? WHERE id = 1",
+                storage::store_config::SET_PUBLISHED,
                 vec![version.into(), body.into()],
             )
         })

@@ -6,7 +6,6 @@
 
 use super::{StoreState, internal};
 use crate::sql;
-use serde::Deserialize;
 use std::collections::HashMap;
 use std::rc::Rc;
 use wandstore_protocol::store::StoreError;
@@ -16,6 +15,7 @@ use wandstore_protocol::theme::{
 use wandstore_protocol::theme_ledger::{
     self as ledger, BODY_CONTENT_TYPE, ThemeLedger, VersionWrite, r2_unavailable, unreadable,
 };
+use wandstore_storage as storage;
 use wandstore_theme::Theme;
 use worker::{Conditional, HttpMetadata};
 
@@ -30,27 +30,11 @@ pub struct PublishedCopy {
     pub theme: Rc<Theme>,
 }
 
-#[derive(Deserialize)]
-struct StateRow {
-    published: Option<i64>,
-    published_body: Option<String>,
-    draft: Option<String>,
-    draft_meta: Option<String>,
-}
-
-#[derive(Deserialize)]
-struct JsonRow {
-    json: String,
-}
-
 impl StoreState {
-    fn theme_row(&self) -> Result<StateRow, StoreError> {
-        let rows: Vec<StateRow> = self
+    fn theme_row(&self) -> Result<storage::store_config::ThemeStateRow, StoreError> {
+        let rows: Vec<storage::store_config::ThemeStateRow> = self
             .db
-            .rows(
-                "SELECT published, published_body, draft, draft_meta FROM theme_state WHERE id = 1",
-                None,
-            )
+            .rows(storage::store_config::SELECT_THEME_STATE, None)
             .map_err(internal)?;
         rows.into_iter().next().ok_or_else(|| StoreError::Internal {
             message: "theme_state has no row".into(),
@@ -133,7 +117,7 @@ impl StoreState {
         let write = ledger::plan_draft(body, &self.assets()?, author, now_ms)?;
         self.db
             .run(
-                "UPDATE theme_state SET draft = ?, draft_meta = ? WHERE id = 1",
+                storage::store_config::SET_DRAFT,
                 vec![write.body.into(), write.meta_json.into()],
             )
             .map_err(internal)?;
@@ -144,12 +128,9 @@ impl StoreState {
     /// Every published version, newest first.
     pub fn theme_versions(&self) -> Result<Vec<ThemeVersion>, StoreError> {
         self.settings()?;
-        let rows: Vec<JsonRow> = self
+        let rows: Vec<storage::JsonRow> = self
             .db
-            .rows(
-                "SELECT json FROM theme_versions ORDER BY version DESC",
-                None,
-            )
+            .rows(storage::store_config::SELECT_THEME_VERSIONS, None)
             .map_err(internal)?;
         rows.iter()
             .map(|r| serde_json::from_str(&r.json).map_err(|e| unreadable("theme version", e)))
@@ -240,11 +221,11 @@ impl StoreState {
         let published_body = write.body.clone();
         sql::transaction(&self.state, move || {
             db.run(
-                "INSERT INTO theme_versions (version, json) VALUES (?, ?)",
+                storage::store_config::INSERT_THEME_VERSION,
                 vec![v, record_json.into()],
             )?;
             db.run(
-                "UPDATE theme_state SET published = ?, published_body = ? WHERE id = 1",
+                storage::store_config::SET_PUBLISHED,
                 vec![v2, published_body.into()],
             )
         })
