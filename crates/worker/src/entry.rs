@@ -56,7 +56,9 @@ enum Routed {
 }
 
 /// Handles one client request. Never fails: every error becomes a response and a log line.
-pub async fn handle(req: Request, env: &Env) -> Response {
+/// The answer is the runtime's own `Response`: a shopper object's answer streams through
+/// without being wrapped in a `worker::Response` and built a second time.
+pub async fn handle(req: Request, env: &Env) -> web_sys::Response {
     let started = worker::Date::now().as_millis();
     let client = ClientHeaders(internal::read_headers(&req.headers().0));
     let request_id =
@@ -118,7 +120,7 @@ pub async fn handle(req: Request, env: &Env) -> Response {
                 log.error
                     .get_or_insert_with(|| format!("setting response headers: {e}"));
             }
-            resp
+            web_sys::Response::from(resp)
         }
         Routed::Object {
             answer,
@@ -152,12 +154,12 @@ pub async fn handle(req: Request, env: &Env) -> Response {
                 Err(e) => {
                     let e = EdgeError::internal(e);
                     log.error = e.detail.clone();
-                    respond::error(&e, Audience::Api, &request_id)
+                    web_sys::Response::from(respond::error(&e, Audience::Api, &request_id))
                 }
             }
         }
     };
-    log.status = resp.status_code();
+    log.status = resp.status();
     log.level = Level::for_status(log.status);
     crate::isolate_metrics::record(&log);
     crate::isolate_metrics::write_data_point(env, &log);
@@ -199,7 +201,7 @@ fn pass_through(
     answer: &web_sys::Response,
     finish: &Finish<'_>,
     log: &mut RequestLog,
-) -> worker::Result<Response> {
+) -> worker::Result<web_sys::Response> {
     let from_object = internal::read_headers(&answer.headers());
     let (pairs, report) = pass_through::outgoing(answer.status(), &from_object, finish);
     report.log_into(log);
@@ -212,8 +214,10 @@ fn pass_through(
     init.set_status(answer.status());
     init.set_headers(&headers);
     let body = answer.body();
-    let resp = web_sys::Response::new_with_opt_readable_stream_and_init(body.as_ref(), &init)?;
-    Ok(Response::from(resp))
+    Ok(web_sys::Response::new_with_opt_readable_stream_and_init(
+        body.as_ref(),
+        &init,
+    )?)
 }
 
 /// An error and who reads it.
