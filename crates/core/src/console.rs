@@ -70,14 +70,7 @@ pub fn verify(
     binding: CsrfBinding<'_>,
     now_ms: u64,
 ) -> Result<(), CsrfError> {
-    if token.is_empty() {
-        return Err(CsrfError::Missing);
-    }
-    if token.len() > MAX_TOKEN_LEN {
-        return Err(CsrfError::Malformed);
-    }
-    let ([issued], sig) = signed::split::<1>(token).ok_or(CsrfError::Malformed)?;
-    let issued_at_ms = signed::parse_canonical_u64(issued).ok_or(CsrfError::Malformed)?;
+    let ([issued], sig, issued_at_ms) = crate::csrf::read_token::<1>(token, MAX_TOKEN_LEN)?;
     let mut fields = binding.fields();
     fields.push(issued.to_owned());
     let fields: Vec<&str> = fields.iter().map(String::as_str).collect();

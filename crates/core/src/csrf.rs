@@ -112,15 +112,7 @@ pub fn verify(
     shopper: &ShopperId,
     now_ms: u64,
 ) -> Result<(), CsrfError> {
-    if token.is_empty() {
-        return Err(CsrfError::Missing);
-    }
-    if token.len() > MAX_TOKEN_LEN {
-        return Err(CsrfError::Malformed);
-    }
-    let ([token_store, tag, issued], sig) =
-        signed::split::<3>(token).ok_or(CsrfError::Malformed)?;
-    let issued_at_ms = signed::parse_canonical_u64(issued).ok_or(CsrfError::Malformed)?;
+    let ([token_store, tag, issued], sig, issued_at_ms) = read_token::<3>(token, MAX_TOKEN_LEN)?;
     let well_formed_tag =
         tag.len() == TAG_LEN && tag.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'));
     if !well_formed_tag {
@@ -139,7 +131,27 @@ pub fn verify(
     check_age(issued_at_ms, now_ms)
 }
 
-/// Digits only, no leading zero (except "0" itself), fits in u64: one spelling per instant.
+/// The visible fields and signature of a CSRF token of at most `max_len` bytes whose last
+/// field is its issue time (read as well): `Missing` when empty, `Malformed` when too long or
+/// misshapen. Shared by every CSRF variant, before each checks its own binding.
+pub(crate) fn read_token<const N: usize>(
+    token: &str,
+    max_len: usize,
+) -> Result<([&str; N], Vec<u8>, u64), CsrfError> {
+    if token.is_empty() {
+        return Err(CsrfError::Missing);
+    }
+    if token.len() > max_len {
+        return Err(CsrfError::Malformed);
+    }
+    let (fields, sig) = signed::split::<N>(token).ok_or(CsrfError::Malformed)?;
+    let issued_at_ms = fields
+        .last()
+        .and_then(|issued| signed::parse_canonical_u64(issued))
+        .ok_or(CsrfError::Malformed)?;
+    Ok((fields, sig, issued_at_ms))
+}
+
 /// A genuine token issued at `issued_at_ms` is usable `now_ms`: no older than
 /// [`TOKEN_TTL_MS`], no more than [`MAX_CLOCK_SKEW_MS`] ahead. Shared by every CSRF variant.
 pub(crate) fn check_age(issued_at_ms: u64, now_ms: u64) -> Result<(), CsrfError> {
