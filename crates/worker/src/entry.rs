@@ -205,10 +205,6 @@ fn pass_through(
     let from_object = internal::read_headers(&answer.headers());
     let (pairs, report) = pass_through::outgoing(answer.status(), &from_object, finish);
     report.log_into(log);
-    let pairs: Vec<(&str, &str)> = pairs
-        .iter()
-        .map(|(k, v)| (k.as_str(), v.as_str()))
-        .collect();
     let headers = internal::make_headers(&pairs)?;
     let init = web_sys::ResponseInit::new();
     init.set_status(answer.status());

@@ -25,8 +25,12 @@ pub fn read_headers(headers: &web_sys::Headers) -> Vec<(String, String)> {
         .unwrap_or_default()
 }
 
-/// A JavaScript `Headers` object holding `pairs`, made with two calls into JavaScript.
-pub fn make_headers(pairs: &[(&str, &str)]) -> worker::Result<web_sys::Headers> {
+/// A JavaScript `Headers` object holding `pairs` (name and value each a string, borrowed or
+/// owned), made with two calls into JavaScript.
+pub fn make_headers<K: AsRef<str> + serde::Serialize, V: AsRef<str> + serde::Serialize>(
+    pairs: &[(K, V)],
+) -> worker::Result<web_sys::Headers> {
+    // A pair serializes as a two-string JSON array, the sequence `Headers` takes.
     let json = serde_json::to_string(pairs)?;
     let sequence = worker::js_sys::JSON::parse(&json)?;
     Ok(web_sys::Headers::new_with_str_sequence_sequence(&sequence)?)
