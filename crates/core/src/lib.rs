@@ -39,5 +39,6 @@ pub mod signed;
 pub mod sliding_window;
 pub mod storage;
 pub mod store;
+pub mod store_dispatch;
 pub mod tenant;
 pub mod tuning;

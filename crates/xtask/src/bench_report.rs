@@ -489,7 +489,11 @@ mod tests {
         let b = own_work(&runs, "home", BASELINE).unwrap_or(f64::NAN);
         assert!((b - 0.1).abs() < 1e-9, "{b}");
         assert_eq!(own_work(&runs, "product", WANDSTORE), None);
-        assert_eq!(own_work(&runs[..1], "home", WANDSTORE), None, "no floor at all");
+        assert_eq!(
+            own_work(&runs[..1], "home", WANDSTORE),
+            None,
+            "no floor at all"
+        );
     }
 
     #[test]
