@@ -73,6 +73,22 @@ pub struct Personalized {
     pub cards: Vec<ProductCard>,
 }
 
+impl Personalized {
+    /// Whether there is a card for `handle`.
+    pub fn has_card(&self, handle: &str) -> bool {
+        self.cards.iter().any(|c| c.handle == handle)
+    }
+
+    /// The cards of `handles`, in their order; a handle without a card is left out.
+    pub fn cards_of(&self, handles: &[String]) -> Vec<ProductCard> {
+        handles
+            .iter()
+            .filter_map(|h| self.cards.iter().find(|c| &c.handle == h))
+            .cloned()
+            .collect()
+    }
+}
+
 /// Count one model call against today's budget, exactly (the object is the one counter).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SpendBudget {

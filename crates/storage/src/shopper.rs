@@ -108,10 +108,12 @@ pub struct KeyedJsonRow {
     pub json: String,
 }
 
-/// A row of [`SELECT_NEWEST_EVENTS`].
+/// A row of [`SELECT_NEWEST_EVENTS`]: the event (unreadable JSON: `None`) and its time.
 #[derive(Debug, serde::Deserialize)]
-pub struct EventRow {
-    pub json: String,
+#[serde(bound = "T: serde::de::DeserializeOwned")]
+pub struct EventRow<T> {
+    #[serde(deserialize_with = "crate::write::parse_text_or_none")]
+    pub json: Option<T>,
     pub at_ms: u64,
 }
 

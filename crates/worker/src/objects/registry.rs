@@ -11,7 +11,7 @@ use wandstore_protocol::wire::Question;
 use wandstore_registry::{
     DomainRow, RegistryEntry, RegistryRefusal, StoreRow, check_claim, entries,
 };
-use wandstore_storage as storage;
+use wandstore_storage::{self as storage, plans};
 use worker::{DurableObject, Env, Request, Response, Result, State, durable_object};
 
 /// The registry's object name.
@@ -113,45 +113,21 @@ impl StoreRegistry {
         {
             return Ok(Err(refusal));
         }
-        let db = self.db.clone();
-        let e = entry.clone();
-        sql::transaction(&self.state, move || {
-            db.run(
-                storage::registry::UPSERT_STORE,
-                vec![
-                    e.slug.as_str().into(),
-                    e.display_name.as_str().into(),
-                    e.currency.as_str().into(),
-                    sql::int(e.updated_at_ms)?,
-                ],
-            )?;
-            db.run(
-                storage::registry::DELETE_DOMAINS_OF,
-                vec![e.slug.as_str().into()],
-            )?;
-            for host in &e.custom_domains {
-                db.run(
-                    storage::registry::INSERT_DOMAIN,
-                    vec![host.as_str().into(), e.slug.as_str().into()],
-                )?;
-            }
-            Ok(())
-        })?;
+        let plan = plans::register_store(
+            entry.slug.as_str(),
+            &entry.display_name,
+            entry.currency.as_str(),
+            entry.updated_at_ms,
+            &entry.custom_domains,
+        );
+        sql::apply(&self.state, &self.db, plan)?;
         Ok(Ok(()))
     }
 
     /// Forgets a store and its domains. True if it was registered.
     fn forget(&self, q: &ForgetStore) -> Result<bool> {
         let known = self.is_registered(&q.slug)?;
-        let db = self.db.clone();
-        let slug = q.slug.to_string();
-        sql::transaction(&self.state, move || {
-            db.run(
-                storage::registry::DELETE_DOMAINS_OF,
-                vec![slug.as_str().into()],
-            )?;
-            db.run(storage::registry::DELETE_STORE, vec![slug.as_str().into()])
-        })?;
+        sql::apply(&self.state, &self.db, plans::forget_store(q.slug.as_str()))?;
         Ok(known)
     }
 }

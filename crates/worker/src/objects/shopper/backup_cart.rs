@@ -71,21 +71,8 @@ impl ShopperStorefront {
     fn replace_cart(&self, lines: Vec<CartLine>) -> worker::Result<()> {
         self.forget_lines();
         self.forget_events();
-        let db = self.db.clone();
-        sql::transaction(&self.state, move || {
-            db.run(storage::shopper::DELETE_CART_LINES, None)?;
-            for (i, line) in lines.iter().enumerate() {
-                db.run(
-                    storage::shopper::INSERT_CART_LINE_AT,
-                    vec![
-                        line.variant_id.as_str().into(),
-                        sql::int(i as u64 + 1)?,
-                        serde_json::to_string(line)?.into(),
-                    ],
-                )?;
-            }
-            Ok(())
-        })
+        let rows = storage::keyed(&lines, |l| &l.variant_id)?;
+        sql::apply(&self.state, &self.db, storage::plans::replace_cart(rows))
     }
 
     /// After a cart write: tells StoreConfig's cart index when the cart's emptiness differs

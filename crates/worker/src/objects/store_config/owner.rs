@@ -33,25 +33,15 @@ impl StoreState {
     /// Every asset, by name.
     pub fn assets(&self) -> Result<Vec<AssetInfo>, StoreError> {
         self.settings()?;
-        let rows: Vec<storage::JsonRow> = self
-            .db
-            .rows(storage::store_config::SELECT_ASSETS, None)
-            .map_err(internal)?;
-        rows.iter()
-            .map(|r| {
-                serde_json::from_str(&r.json).map_err(|e| StoreError::Internal {
-                    message: format!("stored asset is unreadable: {e}"),
-                })
-            })
-            .collect()
+        self.db
+            .json_rows(storage::store_config::SELECT_ASSETS, None)
+            .map_err(internal)
     }
 
     /// Lists an uploaded asset under its name (replacing what the name pointed at).
     pub fn record_asset(&self, asset: &AssetInfo) -> Result<AssetInfo, StoreError> {
         self.settings()?;
-        let json = serde_json::to_string(asset).map_err(|e| StoreError::Internal {
-            message: e.to_string(),
-        })?;
+        let json = storage::json_text(asset).map_err(|e| internal(e.into()))?;
         self.db
             .run(
                 storage::store_config::UPSERT_ASSET,
