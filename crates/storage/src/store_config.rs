@@ -216,7 +216,7 @@ pub const SELECT_RESTORE_RUN: &str = "SELECT run AS json FROM restore_state WHER
 pub const SET_RESTORE_RUN: &str = "UPDATE restore_state SET run = ? WHERE id = 1";
 
 /// Personalization settings, budget, counters and breakers. Binds nothing; reads
-/// [`PersonalizationRow`].
+/// `wandstore_protocol::personalization_row::PersonalizationColumns`.
 pub const SELECT_PERSONALIZATION: &str =
     "SELECT settings, budget, counters, breakers FROM personalization WHERE id = 1";
 
@@ -265,15 +265,6 @@ pub struct CartIndexRow {
 #[derive(Debug, serde::Deserialize)]
 pub struct BackupStateRow {
     pub last_backup_ms: Option<i64>,
-}
-
-/// A row of [`SELECT_PERSONALIZATION`].
-#[derive(Debug, Default, serde::Deserialize)]
-pub struct PersonalizationRow {
-    pub settings: Option<String>,
-    pub budget: Option<String>,
-    pub counters: Option<String>,
-    pub breakers: Option<String>,
 }
 
 /// Every statement above (the tests prepare each one).

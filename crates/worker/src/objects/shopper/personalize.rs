@@ -11,6 +11,7 @@ use super::ai_refresh::{self, RefreshJob};
 use super::page_request::PageRequest;
 use crate::objects::store_client;
 use crate::sql::{self, Db};
+use crate::upstream::now_ms;
 use serde::de::DeserializeOwned;
 use std::rc::Rc;
 use wandstore_ai::block::{self, BlockInput, PROFILE_EVENTS, RecClick, ShopperAiState};
@@ -29,10 +30,6 @@ pub struct Block {
     pub cards: Vec<Recommendation>,
     pub source: Source,
     pub headline: Option<String>,
-}
-
-fn now_ms() -> u64 {
-    worker::Date::now().as_millis()
 }
 
 /// A value of the shopper's `ai_state` (absent or unreadable: `None`).

@@ -7,14 +7,11 @@
 use super::ShopperStorefront;
 use super::ai_counts::{pending, send_counts, set_pending};
 use crate::sql;
+use crate::upstream::now_ms;
 use wandstore_core::events::{Event, ShopperExpired, ShopperRetained};
 use wandstore_core::retention::OnAlarm;
 use wandstore_storage as storage;
 use worker::ScheduledTime;
-
-fn now_ms() -> u64 {
-    worker::Date::now().as_millis()
-}
 
 /// An alarm at an absolute time (workers-rs reads a bare number as an offset from now).
 pub(super) fn at(ms: u64) -> ScheduledTime {

@@ -20,6 +20,7 @@ mod sync;
 mod themes;
 
 use crate::internal::{self, reply};
+use crate::upstream::now_ms;
 use std::rc::Rc;
 use wandstore_core::guarded::RetryPolicy;
 use wandstore_protocol::store::{StoreError, StoreQuestion};
@@ -110,10 +111,6 @@ impl DurableObject for StoreConfig {
         }
         Response::empty()
     }
-}
-
-fn now_ms() -> u64 {
-    worker::Date::now().as_millis()
 }
 
 /// The reply to `_q`, typed by the question it answers.
