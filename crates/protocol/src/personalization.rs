@@ -4,6 +4,7 @@
 //! breakers it keeps for all the store's shoppers, and the counters behind the owner's report.
 
 use serde::{Deserialize, Serialize};
+use wandstore_ai::block::{self, Wanted};
 use wandstore_ai::candidates::CandidateSet;
 use wandstore_ai::gateway::Provider;
 use wandstore_ai::material;
@@ -42,6 +43,18 @@ pub struct Personalize {
 }
 
 impl Personalize {
+    /// The home page block's question: what `wandstore_ai::block::wanted` asks for, with
+    /// the block's number of candidates.
+    pub fn for_block(events: Vec<(ShopperEvent, u64)>, wanted: Wanted, now_ms: u64) -> Self {
+        Personalize {
+            events,
+            exclude: wanted.exclude,
+            also: wanted.also,
+            max: block::CANDIDATES,
+            now_ms,
+        }
+    }
+
     /// StoreConfig's answer from its catalog index (`wandstore_ai::material` decides).
     pub fn answer(&self, index: &CatalogIndex) -> Personalized {
         let ask = material::Ask {

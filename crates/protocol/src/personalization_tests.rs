@@ -139,3 +139,24 @@ fn cards_of_keeps_the_asked_order_and_leaves_out_handles_without_a_card() {
     assert_eq!(cards, vec!["hat-2", "mug"]);
     assert!(answer.cards_of(&[]).is_empty());
 }
+
+#[test]
+fn the_blocks_question_asks_for_what_the_block_wants() {
+    let events = vec![(
+        ShopperEvent::Viewed {
+            handle: "hat-1".into(),
+        },
+        5,
+    )];
+    let wanted = wandstore_ai::block::Wanted {
+        exclude: vec!["hat-1".into()],
+        also: vec!["mug".into()],
+    };
+    let q = Personalize::for_block(events.clone(), wanted, 9);
+    assert_eq!(q.events, events);
+    assert_eq!(
+        (q.exclude, q.also),
+        (vec!["hat-1".to_owned()], vec!["mug".to_owned()])
+    );
+    assert_eq!((q.max, q.now_ms), (wandstore_ai::block::CANDIDATES, 9));
+}

@@ -1,8 +1,11 @@
 //! StoreConfig's Shopify calls as values: the checkout's `cartCreate` request built from an
 //! order, and how an unusable connection or a failed guarded call (sync page or checkout) is
-//! refused. The object only runs the guarded call.
+//! refused (the object only runs the guarded call); and what the shopper's cart page says
+//! when a checkout could not start.
 
+use crate::EdgeError;
 use crate::store::{CheckoutOrder, StoreError, Unavailable};
+use crate::wire::AskError;
 use std::fmt::Display;
 use wandstore_core::guarded::GuardFailure;
 use wandstore_core::http::HttpRequest;
@@ -85,6 +88,30 @@ pub fn checkout_failed(failure: GuardFailure<ShopifyError>) -> StoreError {
         other => StoreError::CheckoutUnavailable {
             why: unavailable(other),
         },
+    }
+}
+
+/// The cart page's answer to a checkout that could not start (the cart is unchanged).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CheckoutFailure {
+    pub status: u16,
+    pub message: String,
+    pub retry_after_secs: Option<u64>,
+}
+
+/// Shopify refused the cart: a 422 saying why; anything else: a 503 to retry later.
+pub fn checkout_failure(e: AskError<StoreError>) -> CheckoutFailure {
+    if let AskError::Refused(StoreError::CheckoutRefused { message }) = e {
+        return CheckoutFailure {
+            status: 422,
+            message: format!("Checkout was refused: {message}. Your cart is unchanged."),
+            retry_after_secs: None,
+        };
+    }
+    CheckoutFailure {
+        status: 503,
+        message: "Checkout is unavailable right now; your cart is unchanged. Please try again in a moment.".into(),
+        retry_after_secs: EdgeError::from(e).retry_after_secs,
     }
 }
 

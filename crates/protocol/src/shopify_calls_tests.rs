@@ -134,3 +134,34 @@ fn an_unusable_connection_is_a_config_failure() {
         ("shopify_config", "bad domain", 30)
     );
 }
+
+#[test]
+fn a_refused_checkout_tells_the_shopper_why() {
+    let refused = StoreError::CheckoutRefused {
+        message: "Variant is sold out".into(),
+    };
+    let page = checkout_failure(AskError::Refused(refused));
+    assert_eq!(page.status, 422);
+    assert!(
+        page.message.contains("Variant is sold out"),
+        "{}",
+        page.message
+    );
+    assert_eq!(page.retry_after_secs, None);
+}
+
+#[test]
+fn an_unavailable_or_broken_checkout_is_a_503_with_its_retry_time() {
+    let paused = checkout_failed(GuardFailure::BreakerOpen {
+        retry_after_ms: 7_000,
+    });
+    let page = checkout_failure(AskError::Refused(paused));
+    assert_eq!((page.status, page.retry_after_secs), (503, Some(7)));
+    assert!(!page.message.contains("refused"));
+    let broken = checkout_failure(AskError::Broken("garbage".into()));
+    assert_eq!(broken.status, 503);
+    assert!(
+        !broken.message.contains("garbage"),
+        "internal detail stays out"
+    );
+}

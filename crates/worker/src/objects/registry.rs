@@ -98,16 +98,10 @@ impl StoreRegistry {
     /// Claims or rewrites an entry, atomically, if the registry's rules allow it.
     fn write(&self, q: &WriteEntry) -> Result<std::result::Result<(), RegistryRefusal>> {
         let entry = &q.entry;
-        let mut owners = Vec::new();
-        for host in &entry.custom_domains {
-            owners.push((host.clone(), self.owner_of(host)?));
-        }
-        let owner_of = |host: &str| {
-            owners
-                .iter()
-                .find(|(h, _)| h == host)
-                .and_then(|(_, o)| o.clone())
-        };
+        let owners = (entry.custom_domains.iter())
+            .map(|host| Ok((host.as_str(), self.owner_of(host)?)))
+            .collect::<Result<std::collections::HashMap<_, _>>>()?;
+        let owner_of = |host: &str| owners.get(host).cloned().flatten();
         if let Err(refusal) =
             check_claim(entry, q.claim, self.is_registered(&entry.slug)?, owner_of)
         {

@@ -113,13 +113,7 @@ impl ShopperStorefront {
         };
         let last_event_ms = events.last().map_or(0, |(_, at)| *at);
         let now = now_ms();
-        let q = Personalize {
-            events,
-            exclude: wanted.exclude,
-            also: wanted.also,
-            max: block::CANDIDATES,
-            now_ms: now,
-        };
+        let q = Personalize::for_block(events, wanted, now);
         let material = self.personalize(ctx, q).await?;
         let gateway = crate::ai_config::gateway(&self.env);
         let plan = block::plan(
