@@ -12,7 +12,8 @@ use wandstore_ai::report::{PersonalizationCounters, PersonalizationReport};
 use wandstore_ai::rules::DailyBudget;
 use wandstore_ai::settings::PersonalizationSettings;
 
-/// The row as stored (`SELECT settings, budget, counters, breakers`).
+/// The row's columns as JSON text: as read (`SELECT settings, budget, counters, breakers`;
+/// `None`: NULL), or as a question's writes (`None`: left as it is).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
 pub struct PersonalizationColumns {
     pub settings: Option<String>,
@@ -21,14 +22,8 @@ pub struct PersonalizationColumns {
     pub breakers: Option<String>,
 }
 
-/// Column values to store (JSON; `None`: leave the column as it is).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct PersonalizationWrites {
-    pub settings: Option<String>,
-    pub budget: Option<String>,
-    pub counters: Option<String>,
-    pub breakers: Option<String>,
-}
+/// The columns a question writes.
+pub type PersonalizationWrites = PersonalizationColumns;
 
 fn read<T: DeserializeOwned + Default>(what: &str, json: Option<&str>) -> Result<T, StoreError> {
     json.map_or(Ok(T::default()), |j| {
