@@ -72,7 +72,7 @@ pub const UPSERT_IDEMPOTENCY: &str =
     "INSERT INTO idempotency (key, json, created_at_ms) VALUES (?, ?, ?)
      ON CONFLICT (key) DO UPDATE SET json = excluded.json, created_at_ms = excluded.created_at_ms";
 
-/// A personalization value by key. Binds the key; reads [`crate::JsonRow`].
+/// A personalization value by key. Binds the key; reads [`crate::Lenient`].
 pub const SELECT_AI_STATE: &str = "SELECT json FROM ai_state WHERE key = ?";
 
 /// Three personalization values by key (the home page block's state, one statement), in
