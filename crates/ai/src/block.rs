@@ -233,10 +233,11 @@ pub fn added(click: Option<&RecClick>, handle: &str) -> Option<Source> {
     click.filter(|c| c.handle == handle).map(|c| c.source)
 }
 
-/// The opt-out form's `choice`: `off` opts out (`Some(true)`), `on` opts back in; anything
-/// else is refused (`None`).
-pub fn opt_out_choice(choice: Option<&str>) -> Option<bool> {
-    match choice {
+/// The opt-out form's `choice` field (the first one): `off` opts out (`Some(true)`), `on`
+/// opts back in; anything else, or no choice, is refused (`None`).
+pub fn opt_out_choice(fields: &[(String, String)]) -> Option<bool> {
+    let choice = fields.iter().find(|(k, _)| k == "choice");
+    match choice.map(|(_, v)| v.as_str()) {
         Some("off") => Some(true),
         Some("on") => Some(false),
         _ => None,

@@ -230,10 +230,29 @@ fn an_add_counts_only_for_the_product_last_followed() {
 
 #[test]
 fn the_opt_out_form_takes_on_or_off_only() {
-    assert_eq!(opt_out_choice(Some("off")), Some(true));
-    assert_eq!(opt_out_choice(Some("on")), Some(false));
-    for bad in [None, Some(""), Some("maybe"), Some("OFF")] {
-        assert_eq!(opt_out_choice(bad), None, "{bad:?}");
+    let form = |pairs: &[(&str, &str)]| -> Vec<(String, String)> {
+        (pairs.iter())
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    };
+    assert_eq!(opt_out_choice(&form(&[("choice", "off")])), Some(true));
+    assert_eq!(
+        opt_out_choice(&form(&[("csrf", "x"), ("choice", "on")])),
+        Some(false)
+    );
+    assert_eq!(
+        opt_out_choice(&form(&[("choice", "on"), ("choice", "off")])),
+        Some(false),
+        "the first choice counts"
+    );
+    for bad in [
+        &[][..],
+        &[("choice", "")],
+        &[("choice", "maybe")],
+        &[("choice", "OFF")],
+        &[("Choice", "off")],
+    ] {
+        assert_eq!(opt_out_choice(&form(bad)), None, "{bad:?}");
     }
 }
 

@@ -191,11 +191,7 @@ impl ShopperStorefront {
         body: &str,
     ) -> Result<worker::Response, EdgeError> {
         let fields = self.checked_form(page, body)?;
-        let choice = fields
-            .iter()
-            .find(|(k, _)| k == "choice")
-            .map(|(_, v)| v.as_str());
-        let Some(opted_out) = block::opt_out_choice(choice) else {
+        let Some(opted_out) = block::opt_out_choice(&fields) else {
             return Err(EdgeError::bad_request(
                 "bad_choice",
                 "choose “on” or “off” for personalized recommendations",
