@@ -4,12 +4,14 @@
 //! when a checkout could not start.
 
 use crate::EdgeError;
-use crate::store::{CheckoutOrder, StoreError, Unavailable};
+use crate::store::{CheckoutOrder, StoreError, SyncReport, Unavailable, UpstreamStats};
 use crate::wire::AskError;
 use std::fmt::Display;
 use wandstore_core::guarded::GuardFailure;
 use wandstore_core::http::HttpRequest;
-use wandstore_shopify::{CartLine, CountryCode, ShopConfig, ShopifyError, cart_create_request};
+use wandstore_shopify::{
+    CartLine, CountryCode, ShopConfig, ShopifyError, SyncOutcome, cart_create_request,
+};
 
 /// The store's Shopify connection cannot be used (its record does not make a valid config).
 pub fn config_unavailable(e: impl Display) -> Unavailable {
@@ -42,6 +44,24 @@ pub fn sync_failed(failure: GuardFailure<ShopifyError>) -> StoreError {
 /// A sync whose pages came but could not be made a catalog.
 pub fn sync_unfinished(e: &ShopifyError) -> StoreError {
     StoreError::CatalogUnavailable { why: upstream(e) }
+}
+
+/// What a finished sync reports: what it cached, whether the product cap cut the catalog
+/// short (the collection cap is far above any shop's), and what it cost upstream.
+pub fn sync_report<P, C>(
+    products: &SyncOutcome<P>,
+    collections: &SyncOutcome<C>,
+    duration_ms: u64,
+    upstream: UpstreamStats,
+) -> SyncReport {
+    SyncReport {
+        products: products.items.len(),
+        collections: collections.items.len(),
+        truncated: products.truncated,
+        skipped: products.skipped.len(),
+        duration_ms,
+        upstream,
+    }
 }
 
 /// The checkout's `cartCreate` request and the config it was built with (the buyer's IP

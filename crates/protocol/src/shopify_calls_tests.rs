@@ -165,3 +165,43 @@ fn an_unavailable_or_broken_checkout_is_a_503_with_its_retry_time() {
         "internal detail stays out"
     );
 }
+
+#[test]
+fn a_sync_reports_what_it_cached_and_only_the_product_cap_truncates() {
+    let products = SyncOutcome {
+        items: vec!["a", "b"],
+        truncated: true,
+        pages: 2,
+        skipped: vec![wandstore_shopify::Skipped {
+            id: "gid://shopify/Product/9".into(),
+            reason: "mixed currencies".into(),
+        }],
+    };
+    let collections = SyncOutcome {
+        items: vec![1],
+        truncated: false,
+        pages: 1,
+        skipped: vec![],
+    };
+    let stats = UpstreamStats { calls: 3, ms: 40 };
+    let report = sync_report(&products, &collections, 55, stats);
+    assert_eq!(
+        (
+            report.products,
+            report.collections,
+            report.truncated,
+            report.skipped
+        ),
+        (2, 1, true, 1)
+    );
+    assert_eq!((report.duration_ms, report.upstream), (55, stats));
+    let capped_collections = SyncOutcome {
+        truncated: true,
+        ..collections
+    };
+    let untruncated = SyncOutcome {
+        truncated: false,
+        ..products
+    };
+    assert!(!sync_report(&untruncated, &capped_collections, 0, stats).truncated);
+}

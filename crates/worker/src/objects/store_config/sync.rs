@@ -11,8 +11,10 @@ use wandstore_core::catalog_index::SYNC_COLLECTION_CAP;
 use wandstore_core::events::Event;
 use wandstore_core::guarded::{GuardedCall, RetryPolicy};
 use wandstore_protocol::events::{SyncFailed, SyncSucceeded};
-use wandstore_protocol::shopify_calls::{config_unavailable, sync_failed, sync_unfinished};
-use wandstore_protocol::store::{StoreError, SyncReport, UpstreamStats};
+use wandstore_protocol::shopify_calls::{
+    config_unavailable, sync_failed, sync_report, sync_unfinished,
+};
+use wandstore_protocol::store::{StoreError, UpstreamStats};
 use wandstore_shopify::sync::{PageKind, Paginated};
 use wandstore_shopify::{CollectionSync, FullSync, SyncOutcome};
 use worker::console_log;
@@ -67,14 +69,8 @@ impl StoreState {
             )
             .await?;
         let finished = now_ms();
-        let report = SyncReport {
-            products: products.items.len(),
-            collections: collections.items.len(),
-            truncated: products.truncated,
-            skipped: products.skipped.len(),
-            duration_ms: finished.saturating_sub(started),
-            upstream,
-        };
+        let took = finished.saturating_sub(started);
+        let report = sync_report(&products, &collections, took, upstream);
         self.replace_catalog(
             products.items,
             collections.items,
