@@ -3,7 +3,7 @@
 //! breaker refuses it at once. The storefront token never leaves this object; the request
 //! and the refusals are `wandstore_protocol::shopify_calls`'.
 
-use super::{StoreState, internal};
+use super::StoreState;
 use crate::upstream;
 use wandstore_core::guarded::{GuardedCall, RetryPolicy};
 use wandstore_protocol::shopify_calls::{checkout_failed, checkout_request, config_unavailable};
@@ -11,12 +11,12 @@ use wandstore_protocol::store::{CheckoutOrder, CheckoutStarted, StoreError, Upst
 use wandstore_shopify::parse_cart_create;
 
 pub async fn start(s: &StoreState, order: &CheckoutOrder) -> Result<CheckoutStarted, StoreError> {
-    let record = s.load_record().map_err(internal)?;
-    let config = (record.ok_or(StoreError::NotFound)?.shop_config()).map_err(|e| {
-        StoreError::CheckoutUnavailable {
-            why: config_unavailable(e),
-        }
-    })?;
+    let config =
+        s.existing_record()?
+            .shop_config()
+            .map_err(|e| StoreError::CheckoutUnavailable {
+                why: config_unavailable(e),
+            })?;
     let (config, request) = checkout_request(config, order)?;
     let mut call = GuardedCall::new(RetryPolicy::default().once());
     let mut stats = UpstreamStats::default();

@@ -9,10 +9,7 @@ use wandstore_storage as storage;
 impl StoreState {
     /// `Ok` if the credential is the store owner's; `Forbidden` otherwise.
     pub fn check_owner(&self, credential: &OwnerCredential) -> Result<(), StoreError> {
-        let record = self
-            .load_record()
-            .map_err(internal)?
-            .ok_or(StoreError::NotFound)?;
+        let record = self.existing_record()?;
         credential
             .matches(&record.owner_token_hash)
             .then_some(())
@@ -21,10 +18,7 @@ impl StoreState {
 
     /// Replaces the owner token's hash.
     pub fn rotate_owner(&self, new_hash: &str, now_ms: u64) -> Result<(), StoreError> {
-        let mut record = self
-            .load_record()
-            .map_err(internal)?
-            .ok_or(StoreError::NotFound)?;
+        let mut record = self.existing_record()?;
         record.owner_token_hash = new_hash.to_owned();
         record.updated_at_ms = now_ms.max(record.updated_at_ms);
         self.save_record(&record).map_err(internal)

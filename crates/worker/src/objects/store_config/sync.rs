@@ -45,13 +45,11 @@ impl StoreState {
     }
 
     async fn run_sync(&self, policy: RetryPolicy, started: u64) -> SyncResult {
-        let record = self.load_record().map_err(internal)?;
-        let record = record.ok_or(StoreError::NotFound)?;
-        let config = record
-            .shop_config()
-            .map_err(|e| StoreError::CatalogUnavailable {
+        let config = (self.existing_record()?.shop_config()).map_err(|e| {
+            StoreError::CatalogUnavailable {
                 why: config_unavailable(e),
-            })?;
+            }
+        })?;
         let mut call = GuardedCall::new(policy);
         let mut upstream = UpstreamStats::default();
         let products = self
