@@ -3,11 +3,10 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use serde_json::json;
+use wandstore_protocol::console_step::Problem;
 use wandstore_protocol::owner::AssetInfo;
 use wandstore_protocol::theme::{DraftTheme, PublishedTheme, ThemeOverview, ThemeVersion};
-use wandstore_render::{
-    ConsoleEditorPage, ConsoleNotice, ConsoleProblem, EditorFacts, EditorShown,
-};
+use wandstore_render::{ConsoleEditorPage, ConsoleNotice, EditorFacts, EditorShown};
 
 fn overview(draft: Option<serde_json::Value>, published: Option<u32>) -> ThemeOverview {
     ThemeOverview {
@@ -113,7 +112,7 @@ fn refused_input_is_shown_as_typed_with_its_problems_and_notice() {
     let typed = json!({"name": "<script>alert(1)</script>"});
     let shown = EditorShown {
         theme: Some(typed.clone()),
-        problems: vec![ConsoleProblem {
+        problems: vec![Problem {
             path: "name".into(),
             message: "too long".into(),
         }],
@@ -123,6 +122,13 @@ fn refused_input_is_shown_as_typed_with_its_problems_and_notice() {
     assert_eq!(page.theme, typed);
     assert!(page.has_draft, "the saved draft is still there");
     assert_eq!(page.problems.len(), 1);
+    assert_eq!(
+        (
+            page.problems[0].path.as_str(),
+            page.problems[0].message.as_str()
+        ),
+        ("name", "too long")
+    );
     assert!(page.notice.is_some());
     let html = page.html().unwrap().to_string();
     assert!(!html.contains("<script>alert(1)"), "owner input is escaped");

@@ -9,6 +9,7 @@ use crate::Rendered;
 use askama::Template;
 use serde_json::Value;
 use wandstore_core::owner_access::rfc3339;
+pub use wandstore_protocol::console_step::EditorShown;
 use wandstore_protocol::owner::AssetInfo;
 use wandstore_protocol::theme::{ThemeOverview, ThemeVersion};
 use wandstore_theme::form::{ADD_SECTION_FIELD, ADDABLE_HOME_SECTIONS, section_field};
@@ -76,15 +77,6 @@ pub struct ConsoleEditorPage {
     pub request_id: String,
 }
 
-/// What the editor shows besides the saved theme: the owner's refused input and its
-/// problems, or a notice.
-#[derive(Debug, Clone, Default)]
-pub struct EditorShown {
-    pub theme: Option<Value>,
-    pub problems: Vec<ConsoleProblem>,
-    pub notice: Option<ConsoleNotice>,
-}
-
 /// What the store's object answered for the editor.
 #[derive(Debug, Clone)]
 pub struct EditorFacts {
@@ -115,7 +107,14 @@ impl ConsoleEditorPage {
             theme: shown.theme.unwrap_or_else(|| overview.base_document()),
             has_draft: overview.draft.is_some(),
             published_version: overview.published.as_ref().map(|p| p.version),
-            problems: shown.problems,
+            problems: shown
+                .problems
+                .into_iter()
+                .map(|p| ConsoleProblem {
+                    path: p.path,
+                    message: p.message,
+                })
+                .collect(),
             assets: assets
                 .into_iter()
                 .map(|a| ConsoleAsset {

@@ -12,7 +12,7 @@ use wandstore_protocol::theme::{ListVersions, ShowTheme};
 use wandstore_render::{ConsoleEditorPage, ConsoleNotice, ConsoleSignInPage, EditorFacts};
 use worker::{Env, Response};
 
-pub use wandstore_render::EditorShown as Shown;
+use wandstore_render::EditorShown;
 
 /// The editor page for a signed-in owner, with `status`.
 pub async fn editor(
@@ -21,7 +21,7 @@ pub async fn editor(
     session: &OwnerSession,
     rid: &str,
     status: u16,
-    shown: Shown,
+    shown: EditorShown,
 ) -> Result<Response, EdgeError> {
     let store = &session.store;
     let facts = EditorFacts {
