@@ -343,6 +343,24 @@ pub struct Versions {
     pub versions: Vec<ThemeVersion>,
 }
 
+/// Each list or store answer wraps what the object answered.
+macro_rules! wraps {
+    ($($answer:ident { $field:ident: $inner:ty }),*) => {$(
+        impl From<$inner> for $answer {
+            fn from($field: $inner) -> Self {
+                $answer { $field }
+            }
+        }
+    )*};
+}
+
+wraps!(
+    One { store: PublicStore },
+    Stores { stores: Vec<RegistryEntry> },
+    Assets { assets: Vec<AssetInfo> },
+    Versions { versions: Vec<ThemeVersion> }
+);
+
 /// `POST …/owner-token/rotate`'s answer.
 #[derive(Serialize)]
 pub struct Rotated {

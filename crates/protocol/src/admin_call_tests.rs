@@ -334,3 +334,13 @@ fn a_preview_link_is_signed_for_its_store_for_a_day() {
     let path = PreviewLink::signed(&signer, &acme, "", 0);
     assert!(path.url.starts_with("/s/acme/preview/"));
 }
+
+#[test]
+fn list_answers_name_what_they_list() {
+    let assets = serde_json::to_value(Assets::from(Vec::new())).unwrap();
+    assert_eq!(assets, serde_json::json!({"assets": []}));
+    let versions = serde_json::to_value(Versions::from(Vec::new())).unwrap();
+    assert_eq!(versions, serde_json::json!({"versions": []}));
+    let stores = serde_json::to_value(Stores::from(Vec::new())).unwrap();
+    assert_eq!(stores, serde_json::json!({"stores": []}));
+}

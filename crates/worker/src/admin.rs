@@ -97,7 +97,7 @@ async fn platform(
         }
         PlatformCall::ListStores => {
             let stores = registry_client::ask(env, ListStores, rid).await?;
-            Ok(respond::json(200, &Stores { stores }))
+            Ok(respond::json(200, &Stores::from(stores)))
         }
         PlatformCall::CreateStore(input) => {
             let owner_token = new_owner_token(random::bytes32().map_err(EdgeError::internal)?);

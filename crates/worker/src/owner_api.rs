@@ -48,18 +48,8 @@ pub async fn run(
         };
     }
     match call {
-        StoreCall::Show => ok(
-            200,
-            &One {
-                store: ask!(ShowStore),
-            },
-        ),
-        StoreCall::Update(update) => ok(
-            200,
-            &One {
-                store: ask!(update),
-            },
-        ),
+        StoreCall::Show => ok(200, &One::from(ask!(ShowStore))),
+        StoreCall::Update(update) => ok(200, &One::from(ask!(update))),
         StoreCall::Delete => {
             let forget = ForgetStore {
                 slug: store.clone(),
@@ -74,12 +64,7 @@ pub async fn run(
         StoreCall::Theme => ok(200, &ask!(ShowTheme)),
         StoreCall::PutDraft(put) => ok(200, &ask!(put)),
         StoreCall::Publish(publish) => ok(200, &ask!(publish)),
-        StoreCall::Versions => ok(
-            200,
-            &Versions {
-                versions: ask!(ListVersions),
-            },
-        ),
+        StoreCall::Versions => ok(200, &Versions::from(ask!(ListVersions))),
         StoreCall::Rollback(rollback) => ok(200, &ask!(rollback)),
         StoreCall::Preview => {
             let url = req.url().map_err(EdgeError::internal)?;
@@ -88,12 +73,7 @@ pub async fn run(
                 &preview_link(env, store, &url.origin().ascii_serialization())?,
             )
         }
-        StoreCall::Assets => ok(
-            200,
-            &Assets {
-                assets: ask!(ListAssets),
-            },
-        ),
+        StoreCall::Assets => ok(200, &Assets::from(ask!(ListAssets))),
         StoreCall::PutAsset(checked, bytes) => {
             ok(201, &put_asset(env, store, &checked, bytes, rid).await?)
         }

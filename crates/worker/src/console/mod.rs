@@ -116,11 +116,8 @@ async fn run(
     let done = action.done();
     let next = match action {
         Action::SignOut => {
-            let mut resp = respond::see_other(&done.location());
-            let _ = resp
-                .headers_mut()
-                .append("set-cookie", &rules::clear_session_cookie(cx.secure));
-            return Ok(resp);
+            let clear = rules::clear_session_cookie(cx.secure);
+            return Ok(with_cookie(respond::see_other(&done.location()), &clear));
         }
         Action::SaveDraft => {
             let base = store_client::ask(env, &session.store, ShowTheme, rid).await?;
@@ -137,12 +134,8 @@ async fn run(
                 author: AUTHOR.name().to_owned(),
                 now_ms: now_ms(),
             };
-            Next::after_change(
-                done,
-                store_client::ask(env, &session.store, publish, rid)
-                    .await
-                    .map(drop),
-            )?
+            let asked = store_client::ask(env, &session.store, publish, rid).await;
+            Next::after_change(done, asked.map(drop))?
         }
         Action::Rollback { version } => {
             let rollback = RollbackTheme {
@@ -150,12 +143,8 @@ async fn run(
                 author: AUTHOR.name().to_owned(),
                 now_ms: now_ms(),
             };
-            Next::after_change(
-                done,
-                store_client::ask(env, &session.store, rollback, rid)
-                    .await
-                    .map(drop),
-            )?
+            let asked = store_client::ask(env, &session.store, rollback, rid).await;
+            Next::after_change(done, asked.map(drop))?
         }
     };
     answer(&cx, &session, next).await
@@ -173,12 +162,16 @@ async fn answer(cx: &Ctx<'_>, session: &OwnerSession, next: Next) -> Result<Resp
 
 /// The sign-in page for a request without a valid session.
 fn signed_out_page(cx: &Ctx<'_>, page: SignedOut) -> Response {
-    let mut resp = sign_in_page(cx, page.status, "", page.notice);
+    let resp = sign_in_page(cx, page.status, "", page.notice);
     if page.clear_session {
-        let _ = resp
-            .headers_mut()
-            .append("set-cookie", &rules::clear_session_cookie(cx.secure));
+        return with_cookie(resp, &rules::clear_session_cookie(cx.secure));
     }
+    resp
+}
+
+/// `resp` setting `cookie` too.
+fn with_cookie(mut resp: Response, cookie: &str) -> Response {
+    let _ = resp.headers_mut().append("set-cookie", cookie);
     resp
 }
 
@@ -194,11 +187,9 @@ fn sign_in_page(cx: &Ctx<'_>, status: u16, store: &str, notice: Option<ConsoleNo
             }
         },
     };
-    let mut resp = pages::sign_in(&cx.keys, &nonce, status, store, notice, cx.rid);
+    let resp = pages::sign_in(&cx.keys, &nonce, status, store, notice, cx.rid);
     if new {
-        let _ = resp
-            .headers_mut()
-            .append("set-cookie", &rules::browser_cookie(&nonce, cx.secure));
+        return with_cookie(resp, &rules::browser_cookie(&nonce, cx.secure));
     }
     resp
 }
@@ -237,10 +228,11 @@ async fn sign_in(cx: &Ctx<'_>, fields: &[(String, String)]) -> Result<Response, 
         return Ok(refused(SignInRefused::not_recognised(&attempt.shown)));
     }
     let value = cx.keys.signer.sign_session(&attempt.session(now_ms()));
-    let mut resp = respond::see_other(&Done::SignedIn.location());
     let cookie = rules::session_cookie(&value, SESSION_TTL_MS / 1000, cx.secure);
-    let _ = resp.headers_mut().append("set-cookie", &cookie);
-    Ok(resp)
+    Ok(with_cookie(
+        respond::see_other(&Done::SignedIn.location()),
+        &cookie,
+    ))
 }
 
 async fn upload_asset(
