@@ -14,8 +14,10 @@ use crate::theme::PutDraft;
 use crate::wire::AskError;
 use serde_json::Value;
 use wandstore_core::abuse::Quota;
-use wandstore_core::console::SignInGate;
-use wandstore_core::console::actions::{AUTHOR, ConsoleNotice, ConsoleRefusal, Done};
+use wandstore_core::asset::{self, CheckedAsset};
+use wandstore_core::console::actions::{AUTHOR, ConsoleNotice, ConsoleRefusal, Done, UploadForm};
+use wandstore_core::console::{self, CsrfBinding, SignInGate};
+use wandstore_core::owner_access::OwnerSession;
 
 /// A theme problem the editor shows next to its field (`path` is the field's name).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -118,6 +120,23 @@ impl Next {
             )),
             Err(e) => Err(e.into()),
         }
+    }
+
+    /// An upload form's file, its CSRF token checked first (403); a file the store cannot
+    /// take (name, type, content) is the editor again with the refusal.
+    pub fn checked_upload(
+        form: &UploadForm,
+        secret: &[u8],
+        session: &OwnerSession,
+        now_ms: u64,
+    ) -> Result<Result<CheckedAsset, Next>, EdgeError> {
+        let binding = CsrfBinding::Session(session);
+        console::verify(secret, &form.csrf, binding, now_ms).map_err(ConsoleRefusal::from)?;
+        let content_type = form.content_type.as_deref();
+        Ok(
+            asset::check_upload(&form.file_name, content_type, &form.bytes)
+                .map_err(|refused| Next::refused(&refused.into())),
+        )
     }
 
     fn invalid(theme: Value, problems: impl Iterator<Item = (String, String)>) -> Next {

@@ -164,3 +164,49 @@ fn a_limiter_that_cannot_answer_refuses_the_attempt() {
     let logged = down.log_error.unwrap();
     assert!(logged.contains("connection reset"), "{logged}");
 }
+
+const SECRET: &[u8] = b"a console secret of enough length!";
+const NOW: u64 = 1_800_000_000_000;
+
+fn owner_session(store: &str) -> OwnerSession {
+    OwnerSession {
+        store: wandstore_core::store::StoreSlug::parse(store).unwrap(),
+        fingerprint: "0123456789abcdef".into(),
+        expires_at_ms: NOW + 1000,
+    }
+}
+
+fn upload(csrf: String, name: &str, bytes: &[u8]) -> UploadForm {
+    UploadForm {
+        csrf,
+        file_name: name.into(),
+        content_type: Some("image/png".into()),
+        bytes: bytes.to_vec(),
+    }
+}
+
+#[test]
+fn an_upload_checks_its_token_before_its_file() {
+    let acme = owner_session("acme");
+    let token = console::issue(SECRET, CsrfBinding::Session(&acme), NOW);
+    let png = wandstore_core::asset::samples::PNG;
+    let checked = Next::checked_upload(&upload(token.clone(), "logo.png", png), SECRET, &acme, NOW);
+    assert!(checked.unwrap().unwrap().file.ends_with(".png"));
+    // Another store's session, a forged or missing token: 403 before the file is looked at.
+    let other = owner_session("other");
+    let theirs = console::issue(SECRET, CsrfBinding::Session(&other), NOW);
+    for csrf in [theirs, "v1.forged".into(), String::new()] {
+        let bad_file = upload(csrf, "../evil.svg", b"<svg/>");
+        let e = Next::checked_upload(&bad_file, SECRET, &acme, NOW).unwrap_err();
+        assert_eq!(e.status, 403);
+    }
+    // A good token and a file the store cannot take: the editor again with the refusal.
+    let html = upload(token, "logo.png", b"<html><script>alert(1)</script>");
+    let (status, shown) = editor(
+        Next::checked_upload(&html, SECRET, &acme, NOW)
+            .unwrap()
+            .unwrap_err(),
+    );
+    assert!((400..500).contains(&status), "{status}");
+    assert!(shown.notice.is_some());
+}

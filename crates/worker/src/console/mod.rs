@@ -20,11 +20,10 @@ use crate::owner_api::owns;
 use crate::respond::{self, Audience};
 use crate::{body, random};
 use session::{Keys, Session, now_ms};
-use wandstore_core::asset;
 use wandstore_core::console::actions::{
-    self, AUTHOR, Action, ConsoleRefusal, Done, FormBody, SignInRefused, SignedOut,
+    self, AUTHOR, Action, Done, FormBody, SignInRefused, SignedOut,
 };
-use wandstore_core::console::{self as rules, CsrfBinding, SignInLimit};
+use wandstore_core::console::{self as rules, SignInLimit};
 use wandstore_core::headers::PRIVATE_NO_STORE;
 use wandstore_core::limits::BodyKind;
 use wandstore_core::log::RequestLog;
@@ -244,13 +243,10 @@ async fn upload_asset(
     let bytes = body::read_limited(req, BodyKind::Asset).await?;
     actions::require_multipart(content_type.as_deref())?;
     let form = upload::read(content_type.as_deref().unwrap_or(""), bytes).await?;
-    let binding = CsrfBinding::Session(session);
-    rules::verify(&cx.keys.csrf, &form.csrf, binding, now_ms()).map_err(ConsoleRefusal::from)?;
-    let checked =
-        match asset::check_upload(&form.file_name, form.content_type.as_deref(), &form.bytes) {
-            Ok(checked) => checked,
-            Err(refused) => return answer(cx, session, Next::refused(&refused.into())).await,
-        };
+    let checked = match Next::checked_upload(&form, &cx.keys.csrf, session, now_ms())? {
+        Ok(checked) => checked,
+        Err(refused) => return answer(cx, session, refused).await,
+    };
     crate::owner_api::put_asset(cx.env, &session.store, &checked, form.bytes, cx.rid).await?;
     Ok(respond::see_other(&Done::Uploaded.location()))
 }
