@@ -116,6 +116,17 @@ impl CircuitBreaker {
         self.state
     }
 
+    /// A breaker from its stored JSON state (closed when none was stored).
+    pub fn stored(config: BreakerConfig, json: Option<&str>) -> serde_json::Result<Self> {
+        let state = json.map(serde_json::from_str).transpose()?;
+        Ok(state.map_or_else(|| Self::new(config), |s| Self::from_state(config, s)))
+    }
+
+    /// Whether a request would be allowed now, without taking a half-open breaker's probe.
+    pub fn would_allow(mut self, now_ms: u64) -> bool {
+        self.allow(now_ms) == Decision::Allow
+    }
+
     /// Asks to send one request now. In `HalfOpen` an `Allow` is the probe: report its result
     /// with [`on_success`](Self::on_success) or [`on_failure`](Self::on_failure).
     pub fn allow(&mut self, now_ms: u64) -> Decision {
@@ -213,6 +224,25 @@ mod tests {
     use super::*;
 
     const T0: u64 = 1_700_000_000_000;
+
+    #[test]
+    fn a_stored_breaker_is_read_back_and_garbage_is_an_error() {
+        let config = BreakerConfig::default();
+        assert_eq!(
+            CircuitBreaker::stored(config, None).unwrap(),
+            CircuitBreaker::new(config)
+        );
+        let open = opened_at(T0);
+        let json = serde_json::to_string(&open.state()).unwrap();
+        assert_eq!(
+            CircuitBreaker::stored(config, Some(&json)).unwrap().state(),
+            open.state()
+        );
+        assert!(CircuitBreaker::stored(config, Some("{\"state\":\"sideways\"}")).is_err());
+        assert!(CircuitBreaker::stored(config, Some("")).is_err());
+        assert!(!open.would_allow(T0 + 1));
+        assert!(open.would_allow(T0 + config.open_ms));
+    }
 
     fn opened_at(t: u64) -> CircuitBreaker {
         let mut b = CircuitBreaker::default();

@@ -4,6 +4,7 @@
 //! StoreConfig builds one from its SQLite cache and answers every catalog read from it, so a
 //! page never waits on Shopify.
 
+use crate::breaker::{BreakerState, CircuitBreaker};
 use crate::catalog::{
     Collection, Image, PageSize, PriceRange, Product, SortKey, Variant, page_slice,
 };
@@ -111,6 +112,23 @@ impl CatalogStatus {
         self.synced_at_ms
             .is_none_or(|t| now_ms.saturating_sub(t) >= fresh_for_ms)
     }
+
+    /// The breaker's state as the status shows it: "closed", "open" or "half-open".
+    pub fn breaker_label(state: &BreakerState) -> String {
+        state.name().replace('_', "-")
+    }
+}
+
+/// Whether a read of a `stale` cache starts a background refresh: not while one is
+/// `syncing`, nor while the breaker would refuse the call (a breaker that could not be read,
+/// `None`, is no reason to stop refreshing).
+pub fn refresh_due(
+    stale: bool,
+    syncing: bool,
+    breaker: Option<CircuitBreaker>,
+    now_ms: u64,
+) -> bool {
+    stale && !syncing && breaker.is_none_or(|b| b.would_allow(now_ms))
 }
 
 /// The longest search query considered, in characters.
@@ -459,6 +477,50 @@ mod tests {
 
     fn handles(l: &Listing) -> Vec<&str> {
         l.cards.iter().map(|c| c.handle.as_str()).collect()
+    }
+
+    #[test]
+    fn a_stale_read_refreshes_unless_a_sync_runs_or_the_breaker_refuses() {
+        use crate::breaker::BreakerConfig;
+        let closed = CircuitBreaker::new(BreakerConfig::default());
+        let open = CircuitBreaker::from_state(
+            BreakerConfig::default(),
+            BreakerState::Open { until_ms: 2_000 },
+        );
+        assert!(refresh_due(true, false, Some(closed), 1_000));
+        assert!(!refresh_due(false, false, Some(closed), 1_000), "fresh");
+        assert!(
+            !refresh_due(true, true, Some(closed), 1_000),
+            "one sync at a time"
+        );
+        assert!(!refresh_due(true, false, Some(open), 1_000), "breaker open");
+        assert!(
+            refresh_due(true, false, Some(open), 2_000),
+            "open period over: probe"
+        );
+        assert!(refresh_due(true, false, None, 1_000), "unreadable breaker");
+        let probing = CircuitBreaker::from_state(
+            BreakerConfig::default(),
+            BreakerState::HalfOpen {
+                consecutive_successes: 0,
+                probe_started_ms: Some(900),
+            },
+        );
+        assert!(!refresh_due(true, false, Some(probing), 1_000), "probe out");
+        let idle = CircuitBreaker::from_state(
+            BreakerConfig::default(),
+            BreakerState::HalfOpen {
+                consecutive_successes: 0,
+                probe_started_ms: None,
+            },
+        );
+        assert!(refresh_due(true, false, Some(idle), 1_000));
+        assert!(
+            refresh_due(true, false, Some(idle), 1_000),
+            "peeking took no probe"
+        );
+        assert_eq!(CatalogStatus::breaker_label(&probing.state()), "half-open");
+        assert_eq!(CatalogStatus::breaker_label(&open.state()), "open");
     }
 
     #[test]

@@ -3,6 +3,7 @@
 //! batches of [`BATCH`] asked at once; with more stores than that, consecutive runs take
 //! consecutive pages (stores that shoppers read refresh themselves on the next read anyway).
 
+use crate::events::CronOutcome;
 use std::ops::Range;
 
 /// The most stores one cron run asks (each ask is one subrequest).
@@ -27,9 +28,50 @@ pub fn page(scheduled_ms: u64, total: usize) -> Range<usize> {
     start..(start + STORES_PER_RUN).min(total)
 }
 
+/// A refresh run's outcome over `stores` registered, from each asked store's answer: whether
+/// it started a refresh, or the error code of a store that could not be asked.
+pub fn refresh_outcome(stores: usize, answers: Vec<(String, Result<bool, String>)>) -> CronOutcome {
+    let asked = answers.len();
+    let refreshes_started = answers.iter().filter(|(_, a)| a == &Ok(true)).count();
+    let failed = (answers.into_iter())
+        .filter_map(|(slug, a)| a.err().map(|code| format!("{slug}: {code}")))
+        .collect();
+    CronOutcome::Asked {
+        stores,
+        asked,
+        refreshes_started,
+        failed,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_runs_outcome_counts_started_refreshes_and_names_failed_stores() {
+        let answers = vec![
+            ("a".to_owned(), Ok(true)),
+            ("b".to_owned(), Ok(false)),
+            ("c".to_owned(), Err("store_not_found".to_owned())),
+            ("d".to_owned(), Ok(true)),
+        ];
+        let CronOutcome::Asked {
+            stores,
+            asked,
+            refreshes_started,
+            failed,
+        } = refresh_outcome(600, answers)
+        else {
+            panic!("a refresh run was asked");
+        };
+        assert_eq!((stores, asked, refreshes_started), (600, 4, 2));
+        assert_eq!(failed, ["c: store_not_found"]);
+        let CronOutcome::Asked { asked, failed, .. } = refresh_outcome(0, Vec::new()) else {
+            panic!("an empty registry is still a run");
+        };
+        assert_eq!((asked, failed.len()), (0, 0));
+    }
 
     #[test]
     fn a_small_registry_is_asked_whole_every_run() {

@@ -10,7 +10,7 @@
 
 use crate::EdgeError;
 use crate::store::StoreError;
-use crate::theme::PutDraft;
+use crate::theme::{PublishDraft, PutDraft, RollbackTheme};
 use crate::wire::AskError;
 use serde_json::Value;
 use wandstore_core::abuse::Quota;
@@ -33,6 +33,23 @@ pub struct EditorShown {
     pub theme: Option<Value>,
     pub problems: Vec<Problem>,
     pub notice: Option<ConsoleNotice>,
+}
+
+/// What a publish form asks the store's object, as the console's author.
+pub fn publish(now_ms: u64) -> PublishDraft {
+    PublishDraft {
+        author: AUTHOR.name().to_owned(),
+        now_ms,
+    }
+}
+
+/// What a rollback form asks the store's object, as the console's author.
+pub fn rollback(version: u32, now_ms: u64) -> RollbackTheme {
+    RollbackTheme {
+        version,
+        author: AUTHOR.name().to_owned(),
+        now_ms,
+    }
 }
 
 /// The console's answer to a form.

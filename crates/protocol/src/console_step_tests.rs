@@ -210,3 +210,14 @@ fn an_upload_checks_its_token_before_its_file() {
     assert!((400..500).contains(&status), "{status}");
     assert!(shown.notice.is_some());
 }
+
+#[test]
+fn publish_and_rollback_forms_ask_as_the_console_author_at_the_given_time() {
+    let p = publish(42);
+    assert_eq!((p.author.as_str(), p.now_ms), (AUTHOR.name(), 42));
+    let r = rollback(3, 43);
+    assert_eq!(
+        (r.version, r.author.as_str(), r.now_ms),
+        (3, AUTHOR.name(), 43)
+    );
+}

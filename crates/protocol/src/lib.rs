@@ -43,6 +43,8 @@ pub mod restore_theme;
 pub mod shopify_calls;
 pub mod shopper;
 pub mod store;
+pub mod store_metrics;
+pub mod store_record;
 pub mod theme;
 pub mod theme_ledger;
 pub mod wire;

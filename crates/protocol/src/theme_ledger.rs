@@ -20,6 +20,7 @@ use crate::theme::{
 };
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
+use std::rc::Rc;
 use wandstore_theme::{AssetFile, AssetIndex, SCHEMA_VERSION, Theme, parse_draft};
 
 /// The content type of a stored theme body.
@@ -73,6 +74,48 @@ impl VersionWrite {
     pub fn answer(&self) -> Published {
         Published {
             version: self.record.version,
+        }
+    }
+}
+
+/// The published theme as StoreConfig holds it in memory, so pages never wait on R2.
+#[derive(Debug, Clone)]
+pub struct PublishedCopy {
+    pub version: u32,
+    pub body: Rc<String>,
+    pub theme: Rc<Theme>,
+}
+
+impl PublishedCopy {
+    /// From the stored pointer and body; `None` for a store that never published.
+    pub fn from_row(
+        version: Option<i64>,
+        body: Option<String>,
+    ) -> Result<Option<Self>, StoreError> {
+        let (Some(version), Some(body)) = (version, body) else {
+            return Ok(None);
+        };
+        let theme = Theme::from_stored(body.as_bytes()).map_err(|e| unreadable("theme", e))?;
+        Ok(Some(PublishedCopy {
+            version: u32::try_from(version).unwrap_or(0),
+            body: Rc::new(body),
+            theme: Rc::new(theme),
+        }))
+    }
+
+    /// The version and its body, as [`overview`] and [`slot_for`] take them.
+    pub fn parts(&self) -> (u32, &str) {
+        (self.version, self.body.as_str())
+    }
+}
+
+impl From<VersionWrite> for PublishedCopy {
+    /// The copy once a planned version was written.
+    fn from(write: VersionWrite) -> Self {
+        PublishedCopy {
+            version: write.record.version,
+            body: Rc::new(write.body),
+            theme: Rc::new(write.theme),
         }
     }
 }

@@ -276,3 +276,34 @@ fn a_snapshot_carries_the_body_only_to_an_asker_without_it() {
     let never = slot_for(None, Some(3));
     assert_eq!((never.version, never.body), (0, None));
 }
+
+#[test]
+fn the_in_memory_copy_is_read_from_the_pointer_and_body_or_from_a_written_version() {
+    let body = default_body();
+    assert!(
+        PublishedCopy::from_row(None, None).unwrap().is_none(),
+        "never published"
+    );
+    assert!(PublishedCopy::from_row(Some(3), None).unwrap().is_none());
+    assert!(
+        PublishedCopy::from_row(None, Some(body.clone()))
+            .unwrap()
+            .is_none()
+    );
+    let copy = PublishedCopy::from_row(Some(3), Some(body.clone()))
+        .unwrap()
+        .unwrap();
+    assert_eq!(copy.parts(), (3, body.as_str()));
+    assert_eq!(*copy.theme, Theme::default());
+    let negative = PublishedCopy::from_row(Some(-1), Some(body.clone()))
+        .unwrap()
+        .unwrap();
+    assert_eq!(negative.version, 0);
+    let broken = PublishedCopy::from_row(Some(3), Some("{not json".into())).unwrap_err();
+    assert_eq!(code(&broken), "internal");
+    let write = ledger(&[version(1)], false)
+        .publish_draft(Some(&body), "owner", NOW)
+        .unwrap();
+    let copy = PublishedCopy::from(write);
+    assert_eq!(copy.parts(), (2, body.as_str()));
+}

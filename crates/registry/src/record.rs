@@ -99,6 +99,14 @@ impl StoreRecord {
         }
     }
 
+    /// The record with a rotated owner token's hash, updated at `now_ms` (never earlier than
+    /// its last update, so the concurrent-update check still sees a change).
+    pub fn with_owner_token(mut self, hash: &str, now_ms: u64) -> StoreRecord {
+        hash.clone_into(&mut self.owner_token_hash);
+        self.updated_at_ms = now_ms.max(self.updated_at_ms);
+        self
+    }
+
     /// The record as stored in the store's own Durable Object (token included).
     pub fn to_storage_json(&self) -> String {
         let stored = Stored {

@@ -226,6 +226,22 @@ mod tests {
     }
 
     #[test]
+    fn rotating_the_owner_token_replaces_its_hash_and_moves_the_update_time_forward_only() {
+        let r = validate_new(new_store(), "wandstore.dev", "old".into(), 42).unwrap();
+        let rotated = r.clone().with_owner_token("new", 50);
+        assert_eq!(
+            (rotated.owner_token_hash.as_str(), rotated.updated_at_ms),
+            ("new", 50)
+        );
+        assert_eq!(rotated.storefront_token, r.storefront_token);
+        let behind = r.with_owner_token("newer", 7);
+        assert_eq!(
+            behind.updated_at_ms, 42,
+            "a clock behind the record does not rewind it"
+        );
+    }
+
+    #[test]
     fn a_valid_registration_becomes_a_record() {
         let r = validate_new(new_store(), "wandstore.dev", "hash".into(), 42).unwrap();
         assert_eq!(r.slug.as_str(), "acme");

@@ -37,24 +37,18 @@ pub async fn run(event: &ScheduledEvent, env: &Env) {
 async fn refresh_page(env: &Env, rid: &str, scheduled_ms: u64) -> Result<CronOutcome, EdgeError> {
     let stores = registry_client::ask(env, ListStores, rid).await?;
     let page = &stores[cron_plan::page(scheduled_ms, stores.len())];
-    let mut refreshes_started = 0;
-    let mut failed = Vec::new();
+    let mut answers = Vec::with_capacity(page.len());
     for batch in page.chunks(cron_plan::BATCH) {
         let asks = batch
             .iter()
             .map(|entry| store_client::ask(env, &entry.slug, RefreshIfStale, rid));
-        for (entry, answer) in batch.iter().zip(futures::future::join_all(asks).await) {
-            match answer {
-                Ok(answer) if answer.started => refreshes_started += 1,
-                Ok(_) => {}
-                Err(e) => failed.push(format!("{}: {}", entry.slug, EdgeError::from(e).code)),
-            }
-        }
+        let answered = futures::future::join_all(asks).await;
+        answers.extend(batch.iter().zip(answered).map(|(entry, answer)| {
+            let started = answer
+                .map(|a| a.started)
+                .map_err(|e| EdgeError::from(e).code);
+            (entry.slug.to_string(), started)
+        }));
     }
-    Ok(CronOutcome::Asked {
-        stores: stores.len(),
-        asked: page.len(),
-        refreshes_started,
-        failed,
-    })
+    Ok(cron_plan::refresh_outcome(stores.len(), answers))
 }

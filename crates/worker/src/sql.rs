@@ -74,6 +74,15 @@ impl Db {
         Ok(rows)
     }
 
+    /// The first row a query answers, if any.
+    pub fn first_row<T: DeserializeOwned>(
+        &self,
+        query: &str,
+        bindings: impl Into<Option<Vec<SqlStorageValue>>>,
+    ) -> worker::Result<Option<T>> {
+        Ok(self.rows(query, bindings)?.into_iter().next())
+    }
+
     /// Every row's `json` column, parsed (unreadable JSON is an error).
     pub fn json_rows<T: DeserializeOwned>(
         &self,

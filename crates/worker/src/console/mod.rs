@@ -18,11 +18,10 @@ use crate::entry::ClientHeaders;
 use crate::objects::{guard_client, store_client};
 use crate::owner_api::owns;
 use crate::respond::{self, Audience};
+use crate::upstream::now_ms;
 use crate::{body, random};
-use session::{Keys, Session, now_ms};
-use wandstore_core::console::actions::{
-    self, AUTHOR, Action, Done, FormBody, SignInRefused, SignedOut,
-};
+use session::{Keys, Session};
+use wandstore_core::console::actions::{self, Action, Done, FormBody, SignInRefused, SignedOut};
 use wandstore_core::console::{self as rules, SignInLimit};
 use wandstore_core::headers::PRIVATE_NO_STORE;
 use wandstore_core::limits::BodyKind;
@@ -31,9 +30,9 @@ use wandstore_core::owner_access::{OwnerSession, SESSION_TTL_MS};
 use wandstore_core::rate_limit;
 use wandstore_core::routes::ConsoleRoute;
 use wandstore_protocol::EdgeError;
-use wandstore_protocol::console_step::{Next, SignInVerdict};
+use wandstore_protocol::console_step::{self, Next, SignInVerdict};
 use wandstore_protocol::owner::OwnerCredential;
-use wandstore_protocol::theme::{PublishDraft, RollbackTheme, ShowTheme};
+use wandstore_protocol::theme::ShowTheme;
 use wandstore_render::{Chrome, ConsoleNotice};
 use worker::{Env, Request, Response};
 
@@ -129,19 +128,12 @@ async fn run(
             }
         }
         Action::Publish => {
-            let publish = PublishDraft {
-                author: AUTHOR.name().to_owned(),
-                now_ms: now_ms(),
-            };
+            let publish = console_step::publish(now_ms());
             let asked = store_client::ask(env, &session.store, publish, rid).await;
             Next::after_change(done, asked.map(drop))?
         }
         Action::Rollback { version } => {
-            let rollback = RollbackTheme {
-                version,
-                author: AUTHOR.name().to_owned(),
-                now_ms: now_ms(),
-            };
+            let rollback = console_step::rollback(version, now_ms());
             let asked = store_client::ask(env, &session.store, rollback, rid).await;
             Next::after_change(done, asked.map(drop))?
         }

@@ -1,9 +1,10 @@
 //! Building the console's pages from what the store's object knows
 //! (`ConsoleEditorPage::build` assembles the editor).
 
-use super::session::{Keys, now_ms};
+use super::session::Keys;
 use crate::objects::store_client;
 use crate::respond;
+use crate::upstream::now_ms;
 use wandstore_core::console::{self, CsrfBinding};
 use wandstore_core::owner_access::OwnerSession;
 use wandstore_protocol::EdgeError;

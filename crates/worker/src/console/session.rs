@@ -5,6 +5,7 @@
 use crate::entry::ClientHeaders;
 use crate::env_config;
 use crate::owner_api::owns;
+use crate::upstream::now_ms;
 use wandstore_core::console::{
     self,
     actions::{self, Presented},
@@ -40,10 +41,6 @@ pub enum Session {
     Ended,
     /// No session cookie.
     None,
-}
-
-pub fn now_ms() -> u64 {
-    worker::Date::now().as_millis()
 }
 
 /// The session of this request, checked with its store's object.

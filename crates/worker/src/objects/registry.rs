@@ -79,20 +79,15 @@ impl StoreRegistry {
     }
 
     fn owner_of(&self, host: &str) -> Result<Option<StoreSlug>> {
-        let rows: Vec<DomainRow> = self
-            .db
-            .rows(storage::registry::SELECT_DOMAIN, vec![host.into()])?;
-        Ok(rows.into_iter().next().map(|r| r.slug))
+        let row: Option<DomainRow> =
+            (self.db).first_row(storage::registry::SELECT_DOMAIN, vec![host.into()])?;
+        Ok(row.map(|r| r.slug))
     }
 
     fn is_registered(&self, slug: &StoreSlug) -> Result<bool> {
-        Ok(!self
-            .db
-            .rows::<serde_json::Value>(
-                storage::registry::SELECT_STORE_SLUG,
-                vec![slug.as_str().into()],
-            )?
-            .is_empty())
+        let query = storage::registry::SELECT_STORE_SLUG;
+        let row = (self.db).first_row::<serde_json::Value>(query, vec![slug.as_str().into()])?;
+        Ok(row.is_some())
     }
 
     /// Claims or rewrites an entry, atomically, if the registry's rules allow it.

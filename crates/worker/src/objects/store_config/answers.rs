@@ -5,8 +5,7 @@ use super::{StoreState, internal};
 use crate::upstream::now_ms;
 use futures::FutureExt;
 use std::rc::Rc;
-use wandstore_core::breaker::Decision;
-use wandstore_core::catalog_index::CatalogIndex;
+use wandstore_core::catalog_index::{CatalogIndex, refresh_due};
 use wandstore_core::catalog_question::CatalogQuestion;
 use wandstore_core::guarded::RetryPolicy;
 use wandstore_protocol::personalization::{Personalize, Personalized};
@@ -46,10 +45,7 @@ async fn index_for_read(
     rid: &str,
 ) -> Result<(Rc<CatalogIndex>, Freshness, Option<UpstreamStats>), StoreError> {
     if let Some(index) = s.index().map_err(internal)? {
-        let stale = s.is_stale(now_ms()).map_err(internal)?;
-        if stale {
-            start_refresh(s, rid);
-        }
+        let (stale, _) = refresh_if_due(s, rid)?;
         let freshness = if stale {
             Freshness::Stale
         } else {
@@ -68,24 +64,18 @@ async fn index_for_read(
 
 /// The cron's question: starts a background refresh if the cache is stale.
 pub fn refresh_if_stale(s: &Rc<StoreState>, rid: &str) -> Result<RefreshStarted, StoreError> {
-    let stale = s.is_stale(now_ms()).map_err(internal)?;
-    Ok(RefreshStarted {
-        started: stale && start_refresh(s, rid),
-    })
+    let (_, started) = refresh_if_due(s, rid)?;
+    Ok(RefreshStarted { started })
 }
 
-/// Starts a background refresh unless one is running or the breaker would refuse it. True if
-/// one was started.
-fn start_refresh(s: &Rc<StoreState>, rid: &str) -> bool {
-    if s.sync.borrow().is_some() {
-        return false;
+/// Starts a background refresh if `catalog_index::refresh_due` says so: (stale, started).
+fn refresh_if_due(s: &Rc<StoreState>, rid: &str) -> Result<(bool, bool), StoreError> {
+    let now = now_ms();
+    let stale = s.is_stale(now).map_err(internal)?;
+    let due = refresh_due(stale, s.sync.borrow().is_some(), s.breaker_now().ok(), now);
+    if due {
+        let running = s.sync(RetryPolicy::background(), rid);
+        s.state.wait_until(running.map(|_| ()));
     }
-    // Peek at the breaker without taking its half-open probe.
-    let peek = s.breaker_now().map(|mut b| b.allow(now_ms()));
-    if let Ok(Decision::Reject { .. }) = peek {
-        return false;
-    }
-    let running = s.sync(RetryPolicy::background(), rid);
-    s.state.wait_until(running.map(|_| ()));
-    true
+    Ok((stale, due))
 }

@@ -9,19 +9,10 @@ use wandstore_core::catalog_index::{CatalogIndex, CatalogStatus};
 use wandstore_storage::{self as storage, plans};
 use worker::Result;
 
-fn corrupt(what: &str, e: impl std::fmt::Display) -> worker::Error {
-    worker::Error::RustError(format!("cached {what} is unreadable: {e}"))
-}
-
 impl StoreState {
     fn meta(&self) -> Result<storage::store_config::CatalogMetaRow> {
-        self.db
-            .rows::<storage::store_config::CatalogMetaRow>(
-                storage::store_config::SELECT_CATALOG_META,
-                None,
-            )?
-            .into_iter()
-            .next()
+        (self.db)
+            .first_row(storage::store_config::SELECT_CATALOG_META, None)?
             .ok_or_else(|| worker::Error::RustError("catalog_meta row is missing".into()))
     }
 
@@ -45,12 +36,7 @@ impl StoreState {
             truncated: meta.truncated != 0,
             last_error: meta.last_error,
             last_error_at_ms: meta.last_error_at_ms,
-            breaker: match self.breaker_now()?.state() {
-                BreakerState::Closed { .. } => "closed",
-                BreakerState::Open { .. } => "open",
-                BreakerState::HalfOpen { .. } => "half-open",
-            }
-            .to_owned(),
+            breaker: CatalogStatus::breaker_label(&self.breaker_now()?.state()),
             syncing: self.sync.borrow().is_some(),
         })
     }
@@ -103,11 +89,9 @@ impl StoreState {
 
     /// The breaker as stored (closed if never stored).
     pub(super) fn stored_breaker(&self) -> Result<CircuitBreaker> {
-        let state = match self.meta()?.breaker {
-            Some(json) => serde_json::from_str(&json).map_err(|e| corrupt("breaker", e))?,
-            None => return Ok(CircuitBreaker::new(self.tuning.breaker)),
-        };
-        Ok(CircuitBreaker::from_state(self.tuning.breaker, state))
+        let json = self.meta()?.breaker;
+        CircuitBreaker::stored(self.tuning.breaker, json.as_deref())
+            .map_err(|e| worker::Error::RustError(format!("cached breaker is unreadable: {e}")))
     }
 
     pub(super) fn save_breaker(&self, state: &BreakerState) -> Result<()> {

@@ -52,9 +52,7 @@ impl DurableObject for StoreConfig {
         };
         let s = &self.state;
         s.ensure_schema()?;
-        if !matches!(question, StoreQuestion::Metrics(_)) {
-            s.count_request();
-        }
+        s.counts.borrow_mut().count_question(&question);
         Ok(match question {
             StoreQuestion::Settings(q) => answer(&q, s.snapshot(q.have_theme)),
             StoreQuestion::Catalog(q) => answer(&q, answers::catalog(s, &q, &rid).await),

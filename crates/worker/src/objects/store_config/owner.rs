@@ -18,9 +18,7 @@ impl StoreState {
 
     /// Replaces the owner token's hash.
     pub fn rotate_owner(&self, new_hash: &str, now_ms: u64) -> Result<(), StoreError> {
-        let mut record = self.existing_record()?;
-        record.owner_token_hash = new_hash.to_owned();
-        record.updated_at_ms = now_ms.max(record.updated_at_ms);
+        let record = self.existing_record()?.with_owner_token(new_hash, now_ms);
         self.save_record(&record).map_err(internal)
     }
 

@@ -17,12 +17,8 @@ impl StoreState {
     /// The row, once the store is known to exist.
     fn personalization_row(&self) -> Result<PersonalizationColumns, StoreError> {
         self.settings()?;
-        let rows = self.db.rows(sql::SELECT_PERSONALIZATION, None);
-        Ok(rows
-            .map_err(internal)?
-            .into_iter()
-            .next()
-            .unwrap_or_default())
+        let row = self.db.first_row(sql::SELECT_PERSONALIZATION, None);
+        Ok(row.map_err(internal)?.unwrap_or_default())
     }
 
     fn write_personalization(&self, w: PersonalizationWrites) -> Result<(), StoreError> {

@@ -5,11 +5,9 @@ use super::{StoreState, internal};
 use crate::objects::registry_client;
 use crate::sql;
 use wandstore_core::store::StoreSettings;
-use wandstore_protocol::registry::{ForgetStore, WriteEntry};
 use wandstore_protocol::store::{CreateStore, StoreError, UpdateStore};
-use wandstore_registry::{
-    Claim, Platform, PublicStore, RegistryEntry, StoreRecord, apply_patch, validate_new,
-};
+use wandstore_protocol::store_record::{CreatePlan, UpdatePlan};
+use wandstore_registry::{PublicStore, StoreRecord};
 use wandstore_storage as storage;
 
 impl StoreState {
@@ -18,9 +16,10 @@ impl StoreState {
         if let Some(r) = self.record.borrow().as_ref() {
             return Ok(Some(r.clone()));
         }
-        let rows: Vec<storage::JsonRow> =
-            self.db.rows(storage::store_config::SELECT_RECORD, None)?;
-        let Some(row) = rows.into_iter().next() else {
+        let row: Option<storage::JsonRow> = self
+            .db
+            .first_row(storage::store_config::SELECT_RECORD, None)?;
+        let Some(row) = row else {
             return Ok(None);
         };
         let record = StoreRecord::from_storage_json(&row.json)
@@ -61,55 +60,30 @@ impl StoreState {
     }
 }
 
-/// Validates the registration, claims its slug and domains in the registry (a taken slug or
-/// domain is refused there), then saves it; if saving fails the claim is undone, so nothing
-/// is left half-created.
+/// Claims the slug and domains in the registry (a taken one is refused there), then saves;
+/// if saving fails the claim is undone (`protocol::store_record::CreatePlan`).
 pub async fn create(s: &StoreState, q: CreateStore, rid: &str) -> Result<PublicStore, StoreError> {
-    let platform = Platform {
-        base_domain: &q.base_domain,
-        local_upstreams: q.local_upstreams,
-    };
-    let record = validate_new(q.input, platform, q.owner_token_hash, q.now_ms)?;
-    let claim = WriteEntry {
-        entry: RegistryEntry::from(&record),
-        claim: Claim::Create,
-    };
+    let (plan, claim) = CreatePlan::new(q)?;
     registry_client::ask(&s.env, claim, rid).await?;
-    let saved = match s.load_record() {
-        Ok(Some(_)) => Err(StoreError::AlreadyExists),
-        Ok(None) => s.save_record(&record).map_err(internal),
-        Err(e) => Err(internal(e)),
-    };
-    if let Err(e) = saved {
-        let undo = ForgetStore {
-            slug: record.slug.clone(),
-        };
-        // Best effort: if this fails too, the slug stays reserved and a delete frees it.
-        let _ = registry_client::ask(&s.env, undo, rid).await;
-        return Err(e);
+    let held = s.load_record().map(|r| r.is_some()).map_err(internal);
+    let saved = (plan.to_save(held)).and_then(|r| s.save_record(r).map_err(internal));
+    match plan.finish(saved) {
+        Ok(public) => Ok(public),
+        Err((e, undo)) => {
+            // Best effort: if this fails too, the slug stays reserved and a delete frees it.
+            let _ = registry_client::ask(&s.env, undo, rid).await;
+            Err(e)
+        }
     }
-    Ok(record.public())
 }
 
-/// Applies the patch with the registry's rules, rewrites the registry entry, then saves.
+/// Rewrites the registry entry, then saves unless another update was saved meanwhile
+/// (`protocol::store_record::UpdatePlan`).
 pub async fn update(s: &StoreState, q: UpdateStore, rid: &str) -> Result<PublicStore, StoreError> {
-    let current = s.existing_record()?;
-    let platform = Platform {
-        base_domain: &q.base_domain,
-        local_upstreams: q.local_upstreams,
-    };
-    let next = apply_patch(&current, q.patch, platform, q.now_ms)?;
-    let rewrite = WriteEntry {
-        entry: RegistryEntry::from(&next),
-        claim: Claim::Update,
-    };
+    let (plan, rewrite) = UpdatePlan::new(&s.existing_record()?, q)?;
     registry_client::ask(&s.env, rewrite, rid).await?;
-    // Another update may have been saved while the registry answered.
-    let now = s.load_record().map_err(internal)?;
-    if now.as_ref().map(|r| r.updated_at_ms) != Some(current.updated_at_ms) {
-        return Err(StoreError::Changed);
-    }
-    s.save_record(&next).map_err(internal)?;
+    let next = plan.to_save(s.load_record().map_err(internal)?.as_ref())?;
+    s.save_record(next).map_err(internal)?;
     Ok(next.public())
 }
 

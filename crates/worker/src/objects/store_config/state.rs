@@ -11,7 +11,8 @@ use wandstore_core::breaker::CircuitBreaker;
 use wandstore_core::catalog_index::CatalogIndex;
 use wandstore_core::events::{BestEffort, BestEffortFailed, BreakerMoved, Event};
 use wandstore_core::guarded::HeldBreaker;
-use wandstore_protocol::store::{StoreError, SyncReport};
+use wandstore_core::storage::StorageUse;
+use wandstore_protocol::store::{ObjectMetrics, StoreError, SyncReport};
 use wandstore_registry::StoreRecord;
 use worker::{Env, State, console_log};
 
@@ -30,18 +31,15 @@ pub struct StoreState {
     pub(super) catalog: RefCell<Option<Rc<CatalogIndex>>>,
     /// The upstream's circuit breaker, read from SQLite once, with the state last stored.
     breaker: RefCell<Option<HeldBreaker>>,
-    /// Requests this object instance has served (for the hot-store benchmark), and since when.
-    served: Cell<u64>,
-    started_at_ms: u64,
+    /// What this object instance counted since it started (requests served, for the hot-store
+    /// benchmark; failed upstream attempts; breaker openings).
+    pub(super) counts: RefCell<ObjectMetrics>,
     /// The sync in flight, shared by everyone who waits for it (one at a time per store).
     pub(super) sync: RefCell<Option<Shared<LocalBoxFuture<'static, SyncResult>>>>,
     /// The store's slug, for log lines (known once the record is read).
     pub(super) slug: RefCell<String>,
-    /// Failed upstream attempts by kind, and breaker openings, since the object started.
-    upstream_errors: RefCell<std::collections::BTreeMap<String, u64>>,
-    breaker_opens: Cell<u64>,
     /// The published theme, read once per object lifetime.
-    pub(super) published: RefCell<Option<super::themes::PublishedCopy>>,
+    pub(super) published: RefCell<Option<wandstore_protocol::theme_ledger::PublishedCopy>>,
     /// A publish is writing to R2 (publishes of one store run one at a time).
     pub(super) publishing: Cell<bool>,
     /// A backup run is doing I/O (its steps never overlap).
@@ -60,12 +58,9 @@ impl StoreState {
             record: RefCell::new(None),
             catalog: RefCell::new(None),
             breaker: RefCell::new(None),
-            served: Cell::new(0),
-            started_at_ms: worker::Date::now().as_millis(),
+            counts: RefCell::new(ObjectMetrics::started(worker::Date::now().as_millis())),
             sync: RefCell::new(None),
             slug: RefCell::new(String::new()),
-            upstream_errors: RefCell::new(std::collections::BTreeMap::new()),
-            breaker_opens: Cell::new(0),
             published: RefCell::new(None),
             publishing: Cell::new(false),
             backup_busy: Cell::new(false),
@@ -87,28 +82,11 @@ impl StoreState {
         self.db.forget_schema();
     }
 
-    pub fn count_request(&self) {
-        self.served.set(self.served.get().saturating_add(1));
-    }
-
-    pub fn requests_served(&self) -> u64 {
-        self.served.get()
-    }
-
     /// What the object counted since it started.
-    pub fn metrics(&self) -> wandstore_protocol::store::ObjectMetrics {
-        wandstore_protocol::store::ObjectMetrics {
-            requests_served: self.requests_served(),
-            since_ms: self.started_at_ms,
-            upstream_errors: self.upstream_errors.borrow().clone(),
-            breaker_opens: self.breaker_opens.get(),
-            storage: self.load_record().ok().flatten().map(|r| {
-                wandstore_core::storage::StorageUse::store_config(
-                    r.slug.as_str(),
-                    self.used_bytes(),
-                )
-            }),
-        }
+    pub fn metrics(&self) -> ObjectMetrics {
+        let record = self.load_record().ok().flatten();
+        let storage = record.map(|r| StorageUse::store_config(r.slug.as_str(), self.used_bytes()));
+        self.counts.borrow().with_storage(storage)
     }
 
     /// The object's SQLite database size in bytes.
@@ -133,11 +111,7 @@ impl StoreState {
 
 impl BreakerHome for StoreState {
     fn count_failure(&self, kind: &str) {
-        *self
-            .upstream_errors
-            .borrow_mut()
-            .entry(kind.to_owned())
-            .or_default() += 1;
+        self.counts.borrow_mut().count_failure(kind);
     }
 
     fn with_breaker<R>(&self, f: impl FnOnce(&mut CircuitBreaker) -> R) -> R {
@@ -162,8 +136,7 @@ impl BreakerHome for StoreState {
         }
         if let Some(moved) = BreakerMoved::of(&change, &self.slug.borrow(), "shopify") {
             if moved.opened() {
-                self.breaker_opens
-                    .set(self.breaker_opens.get().saturating_add(1));
+                self.counts.borrow_mut().count_opening();
             }
             console_log!("{}", moved.line(worker::Date::now().as_millis(), ""));
         }

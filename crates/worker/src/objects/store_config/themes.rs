@@ -7,38 +7,28 @@
 use super::{StoreState, internal};
 use crate::sql;
 use std::collections::HashMap;
-use std::rc::Rc;
 use wandstore_protocol::store::StoreError;
 use wandstore_protocol::theme::{
     DraftTheme, Published, StoreSnapshot, ThemeOverview, ThemeSlot, ThemeVersion,
 };
 use wandstore_protocol::theme_ledger::{
-    self as ledger, BODY_CONTENT_TYPE, ThemeLedger, VersionWrite, r2_unavailable, unreadable,
+    self as ledger, BODY_CONTENT_TYPE, PublishedCopy, ThemeLedger, VersionWrite, r2_unavailable,
+    unreadable,
 };
 use wandstore_storage::{self as storage, plans};
-use wandstore_theme::Theme;
 use worker::{Conditional, HttpMetadata};
 
 /// The R2 bucket of theme bodies.
 const THEMES_BUCKET: &str = "THEMES";
 
-/// The published theme as this object holds it in memory.
-#[derive(Clone)]
-pub struct PublishedCopy {
-    pub version: u32,
-    pub body: Rc<String>,
-    pub theme: Rc<Theme>,
-}
-
 impl StoreState {
     fn theme_row(&self) -> Result<storage::store_config::ThemeStateRow, StoreError> {
-        let rows: Vec<storage::store_config::ThemeStateRow> = self
-            .db
-            .rows(storage::store_config::SELECT_THEME_STATE, None)
-            .map_err(internal)?;
-        rows.into_iter().next().ok_or_else(|| StoreError::Internal {
-            message: "theme_state has no row".into(),
-        })
+        (self.db)
+            .first_row(storage::store_config::SELECT_THEME_STATE, None)
+            .map_err(internal)?
+            .ok_or_else(|| StoreError::Internal {
+                message: "theme_state has no row".into(),
+            })
     }
 
     /// The published theme, read from SQLite once per object lifetime; `None` for a store
@@ -48,27 +38,16 @@ impl StoreState {
             return Ok(Some(copy.clone()));
         }
         let row = self.theme_row()?;
-        let (Some(version), Some(body)) = (row.published, row.published_body) else {
-            return Ok(None);
-        };
-        let theme = Theme::from_stored(body.as_bytes()).map_err(|e| unreadable("theme", e))?;
-        let copy = PublishedCopy {
-            version: u32::try_from(version).unwrap_or(0),
-            body: Rc::new(body),
-            theme: Rc::new(theme),
-        };
-        *self.published.borrow_mut() = Some(copy.clone());
-        Ok(Some(copy))
+        let copy = PublishedCopy::from_row(row.published, row.published_body)?;
+        self.published.borrow_mut().clone_from(&copy);
+        Ok(copy)
     }
 
     /// Settings and the published theme, its body only if the asker does not hold it.
     pub fn snapshot(&self, have_theme: Option<u32>) -> Result<StoreSnapshot, StoreError> {
         let settings = self.settings()?;
         let published = self.published()?;
-        let theme = ledger::slot_for(
-            published.as_ref().map(|p| (p.version, p.body.as_str())),
-            have_theme,
-        );
+        let theme = ledger::slot_for(published.as_ref().map(PublishedCopy::parts), have_theme);
         let personalization = self.personalization_settings()?;
         Ok(StoreSnapshot {
             settings,
@@ -100,7 +79,7 @@ impl StoreState {
         let row = self.theme_row()?;
         let published = self.published()?;
         ledger::overview(
-            published.as_ref().map(|p| (p.version, p.body.as_str())),
+            published.as_ref().map(PublishedCopy::parts),
             row.draft.as_deref(),
             row.draft_meta.as_deref(),
         )
@@ -217,11 +196,7 @@ impl StoreState {
         );
         sql::apply(&self.state, &self.db, plan).map_err(internal)?;
         let answer = write.answer();
-        *self.published.borrow_mut() = Some(PublishedCopy {
-            version: answer.version,
-            body: Rc::new(write.body),
-            theme: Rc::new(write.theme),
-        });
+        *self.published.borrow_mut() = Some(PublishedCopy::from(write));
         Ok(answer)
     }
 }
