@@ -90,6 +90,21 @@ pub fn nonce_from_random(bytes: [u8; 16]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// The sign-in form's browser nonce: the browser's own (`held`, already checked), else a new
+/// one from `fresh` random bytes, with the `Set-Cookie` that gives it to the browser.
+pub fn nonce_or_new<E>(
+    held: Option<String>,
+    fresh: impl FnOnce() -> Result<[u8; 16], E>,
+    secure: bool,
+) -> Result<(String, Option<String>), E> {
+    if let Some(nonce) = held {
+        return Ok((nonce, None));
+    }
+    let nonce = nonce_from_random(fresh()?);
+    let cookie = browser_cookie(&nonce, secure);
+    Ok((nonce, Some(cookie)))
+}
+
 fn cookie(name: &str, value: &str, max_age_secs: u64, secure: bool) -> String {
     let secure = if secure { "; Secure" } else { "" };
     format!(
@@ -193,6 +208,25 @@ mod tests {
     use crate::store::StoreSlug;
 
     const SECRET: &[u8] = b"0123456789abcdef0123456789abcdef";
+
+    #[test]
+    fn a_browser_keeps_its_nonce_and_one_without_gets_a_fresh_one_and_its_cookie() {
+        let unused = || -> Result<[u8; 16], &str> { panic!("no random bytes are needed") };
+        let kept = nonce_or_new(Some("ab".repeat(16)), unused, true).unwrap();
+        assert_eq!(kept, ("ab".repeat(16), None));
+        let (nonce, cookie) = nonce_or_new(None, || Ok::<_, &str>([0x0f; 16]), false).unwrap();
+        assert_eq!(nonce, "0f".repeat(16));
+        assert!(is_nonce(&nonce));
+        let cookie = cookie.unwrap();
+        assert!(cookie.starts_with(&format!("{BROWSER_COOKIE}={nonce};")));
+        assert!(!cookie.contains("Secure"), "plain-HTTP localhost");
+        let (_, secure) = nonce_or_new(None, || Ok::<_, &str>([1; 16]), true).unwrap();
+        assert!(secure.unwrap().ends_with("; Secure"));
+        assert_eq!(
+            nonce_or_new(None, || Err("no entropy"), true),
+            Err("no entropy")
+        );
+    }
     const NOW: u64 = 1_800_000_000_000;
 
     fn session(store: &str, fp: &str, expires: u64) -> OwnerSession {

@@ -158,6 +158,12 @@ impl EdgeError {
         EdgeError::new(422, "invalid", message).with_extra("fields", fields)
     }
 
+    /// Fills the request log's error fields: the code, and the detail (else the message).
+    pub fn note_in(&self, log: &mut wandstore_core::log::RequestLog) {
+        log.error_code = Some(self.code.clone());
+        log.error = Some(self.detail.clone().unwrap_or_else(|| self.message.clone()));
+    }
+
     pub fn is_server_error(&self) -> bool {
         self.status >= 500
     }

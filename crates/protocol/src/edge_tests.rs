@@ -225,3 +225,21 @@ fn admin_refusals_are_503_or_401() {
         assert_eq!((e.status, e.code.as_str()), (401, "unauthorized"));
     }
 }
+
+#[test]
+fn an_error_notes_its_code_and_its_detail_or_else_its_message_in_the_request_log() {
+    let mut log = wandstore_core::log::RequestLog::default();
+    EdgeError::bad_request("bad_url", "the request's URL cannot be read").note_in(&mut log);
+    assert_eq!(log.error_code.as_deref(), Some("bad_url"));
+    assert_eq!(
+        log.error.as_deref(),
+        Some("the request's URL cannot be read")
+    );
+    EdgeError::internal("disk on fire").note_in(&mut log);
+    assert_eq!(log.error_code.as_deref(), Some("internal"));
+    assert!(
+        log.error
+            .as_deref()
+            .is_some_and(|e| e.contains("disk on fire"))
+    );
+}

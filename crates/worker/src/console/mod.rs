@@ -48,8 +48,7 @@ pub async fn handle(
     let mut resp = match run(req, env, client, route, rid, log).await {
         Ok(resp) => resp,
         Err(e) => {
-            log.error_code = Some(e.code.clone());
-            log.error = e.detail.clone().or_else(|| Some(e.message.clone()));
+            e.note_in(log);
             respond::error(&e, Audience::page(Chrome::platform(rid)), rid)
         }
     };
@@ -168,21 +167,19 @@ fn with_cookie(mut resp: Response, cookie: &str) -> Response {
 
 /// The sign-in page, with a browser nonce cookie if the browser has none yet.
 fn sign_in_page(cx: &Ctx<'_>, status: u16, store: &str, notice: Option<ConsoleNotice>) -> Response {
-    let (nonce, new) = match session::browser_nonce(cx.client) {
-        Some(n) => (n, false),
-        None => match random::bytes16() {
-            Ok(bytes) => (rules::nonce_from_random(bytes), true),
-            Err(e) => {
-                let e = EdgeError::internal(e);
-                return respond::error(&e, Audience::page(Chrome::platform(cx.rid)), cx.rid);
-            }
-        },
+    let held = session::browser_nonce(cx.client);
+    let (nonce, cookie) = match rules::nonce_or_new(held, random::bytes16, cx.secure) {
+        Ok(nonce) => nonce,
+        Err(e) => {
+            let e = EdgeError::internal(e);
+            return respond::error(&e, Audience::page(Chrome::platform(cx.rid)), cx.rid);
+        }
     };
     let resp = pages::sign_in(&cx.keys, &nonce, status, store, notice, cx.rid);
-    if new {
-        return with_cookie(resp, &rules::browser_cookie(&nonce, cx.secure));
+    match cookie {
+        Some(cookie) => with_cookie(resp, &cookie),
+        None => resp,
     }
-    resp
 }
 
 /// Counts a sign-in attempt against the client's exact limit. Past it: 429. If the limiter
