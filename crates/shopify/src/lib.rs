@@ -22,6 +22,7 @@
 //! never depends on `worker`; time, jitter and responses are passed in.
 
 pub mod cart;
+pub mod catalog_sync;
 pub mod config;
 pub mod error;
 pub mod mapping;
@@ -32,6 +33,7 @@ pub mod retry;
 pub mod sync;
 
 pub use cart::{CartLine, CountryCode, CreatedCart, cart_create_request, parse_cart_create};
+pub use catalog_sync::{CatalogOutcome, CatalogSync};
 pub use config::{ApiVersion, ConfigError, DEFAULT_API_VERSION, ShopConfig, Token};
 pub use error::{GraphQlError, ShopifyError, UserError};
 pub use product::{parse_product_by_handle, product_by_handle_request};

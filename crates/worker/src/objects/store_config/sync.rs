@@ -15,8 +15,7 @@ use wandstore_protocol::shopify_calls::{
     config_unavailable, sync_failed, sync_report, sync_unfinished,
 };
 use wandstore_protocol::store::{StoreError, UpstreamStats};
-use wandstore_shopify::sync::{PageKind, Paginated};
-use wandstore_shopify::{CollectionSync, FullSync, SyncOutcome};
+use wandstore_shopify::CatalogSync;
 use worker::console_log;
 
 impl StoreState {
@@ -50,22 +49,19 @@ impl StoreState {
                 why: config_unavailable(e),
             }
         })?;
+        let mut machine =
+            CatalogSync::new(config, self.tuning.sync_product_cap, SYNC_COLLECTION_CAP);
         let mut call = GuardedCall::new(policy);
         let mut upstream = UpstreamStats::default();
-        let products = self
-            .page_through(
-                FullSync::new(config.clone(), self.tuning.sync_product_cap),
-                &mut call,
-                &mut upstream,
-            )
-            .await?;
-        let collections = self
-            .page_through(
-                CollectionSync::new(config, SYNC_COLLECTION_CAP),
-                &mut call,
-                &mut upstream,
-            )
-            .await?;
+        while let Some(request) = machine.next_request() {
+            call.next_request();
+            upstream::guarded(&mut call, self, &request, &mut upstream, |resp| {
+                machine.on_response(resp)
+            })
+            .await
+            .map_err(sync_failed)?;
+        }
+        let (products, collections) = machine.finish().map_err(|e| sync_unfinished(&e))?;
         let finished = now_ms();
         let took = finished.saturating_sub(started);
         let report = sync_report(&products, &collections, took, upstream);
@@ -77,24 +73,6 @@ impl StoreState {
         )
         .map_err(internal)?;
         Ok(report)
-    }
-
-    /// Pages through one listing, each page a guarded call.
-    async fn page_through<K: PageKind>(
-        &self,
-        mut machine: Paginated<K>,
-        call: &mut GuardedCall,
-        stats: &mut UpstreamStats,
-    ) -> Result<SyncOutcome<K::Item>, StoreError> {
-        while let Some(request) = machine.next_request() {
-            call.next_request();
-            upstream::guarded(call, self, &request, stats, |resp| {
-                machine.on_response(resp)
-            })
-            .await
-            .map_err(sync_failed)?;
-        }
-        machine.finish().map_err(|e| sync_unfinished(&e))
     }
 
     fn log_sync(&self, result: &SyncResult, started: u64, request_id: &str) {
