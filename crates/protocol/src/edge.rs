@@ -158,10 +158,15 @@ impl EdgeError {
         EdgeError::new(422, "invalid", message).with_extra("fields", fields)
     }
 
-    /// Fills the request log's error fields: the code, and the detail (else the message).
+    /// What a log line says of the error: its detail, else its message.
+    pub fn for_log(&self) -> String {
+        self.detail.clone().unwrap_or_else(|| self.message.clone())
+    }
+
+    /// Fills the request log's error fields: the code and [`for_log`](Self::for_log).
     pub fn note_in(&self, log: &mut wandstore_core::log::RequestLog) {
         log.error_code = Some(self.code.clone());
-        log.error = Some(self.detail.clone().unwrap_or_else(|| self.message.clone()));
+        log.error = Some(self.for_log());
     }
 
     pub fn is_server_error(&self) -> bool {

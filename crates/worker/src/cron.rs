@@ -21,9 +21,7 @@ pub async fn run(event: &ScheduledEvent, env: &Env) {
     } else {
         refresh_page(env, &rid, scheduled).await
     };
-    let outcome = outcome.unwrap_or_else(|e| CronOutcome::Failed {
-        error: e.detail.unwrap_or(e.message),
-    });
+    let outcome = outcome.unwrap_or_else(|e| CronOutcome::Failed { error: e.for_log() });
     let now = worker::Date::now().as_millis();
     let line = CronRun {
         cron: event.cron(),
