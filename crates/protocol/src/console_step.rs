@@ -201,6 +201,17 @@ impl SignInVerdict {
             log_error,
         }
     }
+
+    /// Notes the limiter and its decision (and a limiter failure) in the request log; the
+    /// refusal, if the attempt may not go on.
+    pub fn noted_in(self, log: &mut wandstore_core::log::RequestLog) -> Result<(), EdgeError> {
+        log.rate_limit = Some("sign_in");
+        log.rate_decision = Some(self.gate.name());
+        if self.log_error.is_some() {
+            log.error = self.log_error;
+        }
+        self.refusal.map_or(Ok(()), Err)
+    }
 }
 
 #[cfg(test)]

@@ -221,3 +221,37 @@ fn publish_and_rollback_forms_ask_as_the_console_author_at_the_given_time() {
         (3, AUTHOR.name(), 43)
     );
 }
+
+#[test]
+fn the_verdict_is_noted_in_the_request_log_with_a_limiters_failure() {
+    let mut log = wandstore_core::log::RequestLog::default();
+    assert!(
+        SignInVerdict::of::<String>(Ok(quota(true)))
+            .noted_in(&mut log)
+            .is_ok()
+    );
+    assert_eq!(
+        (log.rate_limit, log.rate_decision),
+        (Some("sign_in"), Some(SignInGate::Allowed.name()))
+    );
+    assert_eq!(log.error, None);
+    let refused = SignInVerdict::of(Err("connection reset"))
+        .noted_in(&mut log)
+        .unwrap_err();
+    assert_eq!(refused.status, 503);
+    assert_eq!(log.rate_decision, Some(SignInGate::Unavailable.name()));
+    assert!(
+        log.error
+            .as_deref()
+            .is_some_and(|e| e.contains("connection reset"))
+    );
+    let mut log = wandstore_core::log::RequestLog::default();
+    let over = SignInVerdict::of::<String>(Ok(quota(false)))
+        .noted_in(&mut log)
+        .unwrap_err();
+    assert_eq!(
+        (over.status, log.rate_decision),
+        (429, Some(SignInGate::Limited.name()))
+    );
+    assert_eq!(log.error, None, "a limited attempt is not an error");
+}

@@ -314,6 +314,19 @@ pub fn slot_for(published: Option<(u32, &str)>, have: Option<u32>) -> ThemeSlot 
     }
 }
 
+/// What a preview page shows: the draft, else the published body, at the published version
+/// (0 for a store that never published).
+pub fn preview_slot(
+    published: Option<u32>,
+    draft: Option<String>,
+    body: Option<String>,
+) -> ThemeSlot {
+    ThemeSlot {
+        version: published.unwrap_or(0),
+        body: draft.or(body),
+    }
+}
+
 /// A stored row that does not read back (a 500: the object's own data).
 pub fn unreadable(what: &str, e: impl std::fmt::Display) -> StoreError {
     StoreError::Internal {

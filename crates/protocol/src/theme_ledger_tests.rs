@@ -307,3 +307,15 @@ fn the_in_memory_copy_is_read_from_the_pointer_and_body_or_from_a_written_versio
     let copy = PublishedCopy::from(write);
     assert_eq!(copy.parts(), (2, body.as_str()));
 }
+
+#[test]
+fn a_preview_shows_the_draft_else_the_published_body_at_the_published_version() {
+    let slot = preview_slot(Some(4), Some("draft".into()), Some("published".into()));
+    assert_eq!((slot.version, slot.body.as_deref()), (4, Some("draft")));
+    let slot = preview_slot(Some(4), None, Some("published".into()));
+    assert_eq!(slot.body.as_deref(), Some("published"));
+    let slot = preview_slot(None, Some("draft".into()), None);
+    assert_eq!((slot.version, slot.body.as_deref()), (0, Some("draft")));
+    let never = preview_slot(None, None, None);
+    assert_eq!((never.version, never.body), (0, None));
+}

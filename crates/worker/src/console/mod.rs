@@ -193,15 +193,9 @@ async fn limit_sign_in(
     let var = env.var("CONSOLE_SIGN_IN_LIMIT").ok().map(|v| v.to_string());
     let limit = SignInLimit::from_var(var.as_deref());
     let key = SignInLimit::key(who.as_deref());
-    log.rate_limit = Some("sign_in");
     let counted =
         guard_client::count(env, &key, limit.attempts, limit.window_ms, &log.request_id).await;
-    let verdict = SignInVerdict::of(counted);
-    log.rate_decision = Some(verdict.gate.name());
-    if verdict.log_error.is_some() {
-        log.error = verdict.log_error;
-    }
-    verdict.refusal.map_or(Ok(()), Err)
+    SignInVerdict::of(counted).noted_in(log)
 }
 
 async fn sign_in(cx: &Ctx<'_>, fields: &[(String, String)]) -> Result<Response, EdgeError> {

@@ -60,11 +60,8 @@ impl StoreState {
     pub fn draft_slot(&self) -> Result<ThemeSlot, StoreError> {
         self.settings()?;
         let row = self.theme_row()?;
-        let version = self.published()?.map_or(0, |p| p.version);
-        Ok(ThemeSlot {
-            version,
-            body: row.draft.or(row.published_body),
-        })
+        let version = self.published()?.map(|p| p.version);
+        Ok(ledger::preview_slot(version, row.draft, row.published_body))
     }
 
     /// The published theme's favicon file.
