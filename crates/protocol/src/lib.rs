@@ -21,6 +21,7 @@
 //! an object boundary is written anywhere else.
 
 pub mod backup;
+pub mod backup_base;
 pub mod edge;
 pub mod events;
 pub mod guard;
@@ -28,6 +29,7 @@ pub mod owner;
 pub mod pass_through;
 pub mod personalization;
 pub mod registry;
+pub mod restore_plan;
 pub mod restore_theme;
 pub mod shopper;
 pub mod store;

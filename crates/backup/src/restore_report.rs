@@ -1,0 +1,157 @@
+//! What the shell reports back to a [`RestoreRun`] after a step's I/O, as one value, and the
+//! decisions around the steps that are not about a backup file: which index entries a page
+//! clears, when the registry's refusal is a replay, what the log line says, and whether a
+//! failed first invocation leaves anything to keep.
+
+use super::{OutOfOrder, RestoreRun, RestoreStep};
+use crate::id::BackupId;
+use crate::keys::FileKind;
+use crate::restore::RestoreRefusal;
+use wandstore_core::backup_events::RestoreLogged;
+use wandstore_core::identity::ShopperId;
+use wandstore_core::store::StoreSlug;
+use wandstore_registry::RegistryRefusal;
+
+/// A step that was done, reported with [`RestoreRun::report`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Report {
+    /// A [`RestoreStep::Verify`]'s file passed.
+    Verified(FileKind),
+    /// The safety backup was stored as the object's backup run.
+    SafetyBackupStarted(BackupId),
+    /// The safety backup's manifest is written.
+    SafetyBackupTaken(BackupId),
+    /// The record, registry entry and theme were written.
+    StoreApplied {
+        theme_versions: u64,
+        published: Option<u32>,
+    },
+    /// The carts of a [`RestoreStep::ApplyCarts`] were written.
+    CartsApplied {
+        kind: FileKind,
+        carts: u64,
+        lines: u64,
+    },
+    /// A page of the index was handled: `listed` in order, `cleared` of them emptied.
+    OthersCleared {
+        listed: Vec<ShopperId>,
+        cleared: u64,
+    },
+    /// The catalog's resync ended (`synced` or its failure's cause).
+    Resynced(String),
+}
+
+/// A page of the index, decided: the carts to empty (and drop from the index), and the
+/// report once that is done.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClearPlan {
+    pub clear: Vec<ShopperId>,
+    pub report: Report,
+}
+
+impl RestoreStep {
+    /// The BACKUPS keys the step reads, in the order [`RestoreStep`] names them (none for a
+    /// step that reads no backup file).
+    pub fn backup_keys(&self) -> Vec<String> {
+        match self {
+            RestoreStep::Verify { key, .. } | RestoreStep::ApplyCarts { key, .. } => {
+                vec![key.clone()]
+            }
+            RestoreStep::ApplyStore { keys, .. } => keys.to_vec(),
+            _ => Vec::new(),
+        }
+    }
+}
+
+impl RestoreRun {
+    /// Moves the run on by what the step did.
+    pub fn report(&mut self, report: Report, now_ms: u64) -> Result<(), OutOfOrder> {
+        match report {
+            Report::Verified(kind) => self.verified(kind, now_ms),
+            Report::SafetyBackupStarted(id) => self.safety_backup_started(id, now_ms),
+            Report::SafetyBackupTaken(id) => self.safety_backup_taken(&id, now_ms),
+            Report::StoreApplied {
+                theme_versions,
+                published,
+            } => self.store_applied(theme_versions, published, now_ms),
+            Report::CartsApplied { kind, carts, lines } => {
+                self.carts_applied(kind, carts, lines, now_ms)
+            }
+            Report::OthersCleared { listed, cleared } => {
+                self.others_cleared(&listed, cleared, now_ms)
+            }
+            Report::Resynced(catalog) => self.resynced(catalog, now_ms),
+        }
+    }
+
+    /// Of a page of index entries (shopper, the restore that last wrote its cart), what to
+    /// empty and what to report.
+    pub fn clear_plan(&self, page: Vec<(ShopperId, Option<String>)>) -> ClearPlan {
+        let clear = self.to_clear(&page);
+        let cleared = clear.len() as u64;
+        ClearPlan {
+            clear,
+            report: Report::OthersCleared {
+                listed: page.into_iter().map(|(s, _)| s).collect(),
+                cleared,
+            },
+        }
+    }
+
+    /// The registry refused the store's entry. A replayed step finds its own claim (the slug
+    /// taken, or no entry to update) once: the claim flips and the step is tried again
+    /// (`None`). Anything else ends the run with the refusal.
+    pub fn registry_refused(
+        &mut self,
+        refusal: &RegistryRefusal,
+        now_ms: u64,
+    ) -> Option<RestoreRefusal> {
+        let replay = matches!(
+            refusal,
+            RegistryRefusal::SlugTaken { .. } | RegistryRefusal::UnknownStore { .. }
+        ) && self.claim_refused(now_ms).is_ok();
+        (!replay).then(|| RestoreRefusal::Registry(refusal.to_string()))
+    }
+
+    /// The log line of a run that ended (`None` while it goes on): `restored` or the code it
+    /// stopped with.
+    pub fn logged(&self, now_ms: u64) -> Option<RestoreLogged> {
+        if !self.is_done() {
+            return None;
+        }
+        let s = self.status(now_ms);
+        Some(RestoreLogged {
+            store: s.store.to_string(),
+            backup: s.backup.to_string(),
+            outcome: s.error.map_or_else(|| "restored".to_owned(), |e| e.code),
+            safety_backup: s.safety_backup.map(|b| b.to_string()),
+            carts: s.carts,
+            cleared: s.cleared,
+        })
+    }
+
+    /// After the first invocation failed: whether the stored run (`None`: gone) is dropped
+    /// so the operator may simply try again (it wrote nothing).
+    pub fn discard_after_failure(stored: Option<&RestoreRun>) -> bool {
+        stored.is_none_or(RestoreRun::changed_nothing)
+    }
+}
+
+/// The log line of a restore refused before it started (its manifest failed its checks).
+pub fn refused_at_start(store: &StoreSlug, backup: &BackupId, code: &str) -> RestoreLogged {
+    RestoreLogged {
+        store: store.to_string(),
+        backup: backup.to_string(),
+        outcome: code.to_owned(),
+        safety_backup: None,
+        carts: 0,
+        cleared: 0,
+    }
+}
+
+/// The refusal of a run whose manifest is gone from the bucket after it started.
+pub fn manifest_gone() -> RestoreRefusal {
+    RestoreRefusal::MissingFile {
+        file: "the manifest".into(),
+    }
+}
