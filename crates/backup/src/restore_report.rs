@@ -155,3 +155,7 @@ pub fn manifest_gone() -> RestoreRefusal {
         file: "the manifest".into(),
     }
 }
+
+#[cfg(test)]
+#[path = "restore_report_tests.rs"]
+mod tests;
