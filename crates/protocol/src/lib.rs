@@ -21,6 +21,7 @@
 //! an object boundary is written anywhere else.
 
 pub mod backup;
+pub mod backup_admin;
 pub mod backup_base;
 pub mod edge;
 pub mod events;

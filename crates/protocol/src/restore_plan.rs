@@ -27,7 +27,7 @@ use wandstore_theme::Theme;
 pub enum FilePlan {
     /// Nothing to write (a [`RestoreStep::Verify`] passed): report it.
     Verified(Report),
-    Store(StoreWrite),
+    Store(Box<StoreWrite>),
     Carts(CartWrite),
 }
 
@@ -69,7 +69,7 @@ pub struct Opened {
 #[derive(Debug, Clone, PartialEq)]
 enum Then {
     Verified(FileKind),
-    Store(WriteEntry, StoreRecord),
+    Store(Box<(WriteEntry, StoreRecord)>),
     Carts(CartWrite),
 }
 
@@ -95,7 +95,7 @@ pub fn open(
                 entry: RegistryEntry::from(&record),
                 claim: *claim,
             };
-            (Some(theme), Then::Store(entry, record))
+            (Some(theme), Then::Store(Box::new((entry, record))))
         }
         RestoreStep::ApplyCarts {
             kind, skip, take, ..
@@ -143,15 +143,18 @@ impl Opened {
         };
         Ok(match (self.then, theme) {
             (Then::Verified(kind), _) => FilePlan::Verified(Report::Verified(kind)),
-            (Then::Store(entry, record), Some(theme)) => FilePlan::Store(StoreWrite {
-                report: Report::StoreApplied {
-                    theme_versions: theme.versions.len() as u64,
-                    published: theme.published,
-                },
-                entry,
-                record,
-                theme,
-            }),
+            (Then::Store(store), Some(theme)) => {
+                let (entry, record) = *store;
+                FilePlan::Store(Box::new(StoreWrite {
+                    report: Report::StoreApplied {
+                        theme_versions: theme.versions.len() as u64,
+                        published: theme.published,
+                    },
+                    entry,
+                    record,
+                    theme,
+                }))
+            }
             (Then::Store(..), None) => {
                 return Err(RestoreRefusal::ThemeUnreadable("no theme file".into()));
             }
