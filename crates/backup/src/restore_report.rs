@@ -8,6 +8,7 @@ use crate::id::BackupId;
 use crate::keys::FileKind;
 use crate::restore::RestoreRefusal;
 use wandstore_core::backup_events::RestoreLogged;
+use wandstore_core::cart::CartLine;
 use wandstore_core::identity::ShopperId;
 use wandstore_core::store::StoreSlug;
 use wandstore_registry::RegistryRefusal;
@@ -41,12 +42,35 @@ pub enum Report {
     Resynced(String),
 }
 
-/// A page of the index, decided: the carts to empty (and drop from the index), and the
-/// report once that is done.
+/// How a step of an invocation ended, recorded with [`RestoreRun::record`].
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ClearPlan {
-    pub clear: Vec<ShopperId>,
+pub enum StepOutcome {
+    /// Done: move the run on.
+    Done(Report),
+    /// A file failed its check: the run ends.
+    Refused(RestoreRefusal),
+    /// The registry refused the store's entry (see [`RestoreRun::registry_refused`]).
+    Registry(RegistryRefusal),
+    /// Not finished in this invocation (a safety backup's pages): the next one goes on.
+    Yield,
+}
+
+/// Carts to replace (each shopper's object; empty lines clear a cart), what then happens to
+/// each shopper's index entry, and the report once all is done.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CartWrite {
+    pub carts: Vec<(ShopperId, Vec<CartLine>)>,
+    pub index: IndexWrite,
     pub report: Report,
+}
+
+/// What a [`CartWrite`] does to the index entries of its shoppers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum IndexWrite {
+    /// Index them, marked with this restore's id (their carts came from the backup).
+    Mark(String),
+    /// Drop them (their carts were emptied).
+    Drop,
 }
 
 impl RestoreStep {
@@ -84,17 +108,32 @@ impl RestoreRun {
         }
     }
 
-    /// Of a page of index entries (shopper, the restore that last wrote its cart), what to
-    /// empty and what to report.
-    pub fn clear_plan(&self, page: Vec<(ShopperId, Option<String>)>) -> ClearPlan {
+    /// Records a step's outcome; whether the invocation goes on to the next step.
+    pub fn record(&mut self, outcome: StepOutcome, now_ms: u64) -> Result<bool, OutOfOrder> {
+        match outcome {
+            StepOutcome::Done(report) => self.report(report, now_ms)?,
+            StepOutcome::Refused(r) => self.refused(&r, now_ms),
+            StepOutcome::Registry(refusal) => {
+                if let Some(r) = self.registry_refused(&refusal, now_ms) {
+                    self.refused(&r, now_ms);
+                }
+            }
+            StepOutcome::Yield => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    /// Of a page of index entries (shopper, the restore that last wrote its cart), the carts
+    /// to empty and drop from the index.
+    pub fn clear_plan(&self, page: Vec<(ShopperId, Option<String>)>) -> CartWrite {
         let clear = self.to_clear(&page);
-        let cleared = clear.len() as u64;
-        ClearPlan {
-            clear,
+        CartWrite {
             report: Report::OthersCleared {
                 listed: page.into_iter().map(|(s, _)| s).collect(),
-                cleared,
+                cleared: clear.len() as u64,
             },
+            carts: clear.into_iter().map(|s| (s, Vec::new())).collect(),
+            index: IndexWrite::Drop,
         }
     }
 

@@ -97,7 +97,12 @@ fn a_page_of_the_index_clears_what_this_run_did_not_write() {
         (shopper(3), Some("another-run".into())),
     ];
     let plan = run.clear_plan(page);
-    assert_eq!(plan.clear, vec![shopper(2), shopper(3)]);
+    assert_eq!(
+        plan.carts,
+        vec![(shopper(2), vec![]), (shopper(3), vec![])],
+        "emptied"
+    );
+    assert_eq!(plan.index, IndexWrite::Drop);
     assert_eq!(
         plan.report,
         Report::OthersCleared {
@@ -106,7 +111,7 @@ fn a_page_of_the_index_clears_what_this_run_did_not_write() {
         }
     );
     let empty = run.clear_plan(Vec::new());
-    assert!(empty.clear.is_empty());
+    assert!(empty.carts.is_empty());
 }
 
 #[test]
@@ -175,4 +180,32 @@ fn a_failed_first_invocation_is_dropped_only_if_it_wrote_nothing() {
     );
     // A deleted store goes straight to its writes (the registry claim may be made).
     assert!(!RestoreRun::discard_after_failure(Some(&verified(false))));
+}
+
+#[test]
+fn an_outcome_moves_the_run_ends_it_or_stops_the_invocation() {
+    let mut run = verified(false);
+    let before = run.clone();
+    assert_eq!(run.record(StepOutcome::Yield, T0), Ok(false));
+    assert_eq!(run, before, "a yield changes nothing");
+    let taken = RegistryRefusal::SlugTaken {
+        slug: slug("outlet"),
+    };
+    assert_eq!(
+        run.record(StepOutcome::Registry(taken.clone()), T0),
+        Ok(true)
+    );
+    assert!(!run.is_done(), "a replay is tried again");
+    assert_eq!(run.record(StepOutcome::Registry(taken), T0), Ok(true));
+    assert!(run.is_done(), "the second refusal ends it");
+    assert_eq!(
+        run.status(T0).error.map(|e| e.code),
+        Some("backup_registry_refused".into())
+    );
+    let mut run = verified(true);
+    let wrong = StepOutcome::Done(Report::Resynced("synced".into()));
+    assert_eq!(run.record(wrong, T0), Err(OutOfOrder));
+    let refusal = RestoreRefusal::ThemeBodyMissing { version: 2 };
+    assert_eq!(run.record(StepOutcome::Refused(refusal), T0), Ok(true));
+    assert_eq!(run.status(T0).status, RestoreState::Refused);
 }

@@ -13,6 +13,7 @@ use crate::retention::{Listed, RetentionPolicy, to_delete};
 use crate::run::{BackupRun, Step};
 use crate::schedule::{StoreBackupState, due_stores};
 use wandstore_core::backup_events::{BackupFailed, BackupFinished};
+use wandstore_core::cart::CartLine;
 use wandstore_core::identity::ShopperId;
 use wandstore_core::store::StoreSlug;
 
@@ -20,6 +21,8 @@ use wandstore_core::store::StoreSlug;
 pub const NEXT_INVOCATION_MS: u64 = 1_000;
 /// The pause before a failed run is tried again.
 pub const RETRY_AFTER_MS: u64 = 60_000;
+/// Shopper objects asked at once (for their carts, or to replace them).
+pub const SHOPPERS_AT_ONCE: usize = 25;
 
 /// Why no new run starts.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -121,6 +124,19 @@ impl PageBudget {
 pub struct CartPage {
     pub file: Option<(WrittenFile, u64)>,
     pub emptied: Vec<ShopperId>,
+}
+
+/// The listed shoppers with the cart lines their objects answered, in order (a shopper
+/// without an answer is left out).
+pub fn shopper_carts(shoppers: &[ShopperId], lines: Vec<Vec<CartLine>>) -> Vec<ShopperCart> {
+    shoppers
+        .iter()
+        .zip(lines)
+        .map(|(shopper, lines)| ShopperCart {
+            shopper: shopper.clone(),
+            lines,
+        })
+        .collect()
 }
 
 pub fn cart_page(page: u32, carts: &[ShopperCart]) -> Result<CartPage, serde_json::Error> {

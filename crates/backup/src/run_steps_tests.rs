@@ -150,3 +150,14 @@ fn log_lines_name_the_run_and_its_counts() {
     assert_eq!(f.backup, backup_id(7).to_string());
     assert_eq!(failed("outlet", None, "x".into()).backup, "");
 }
+
+#[test]
+fn answers_pair_with_the_listed_shoppers_in_order() {
+    let listed = [shopper(1), shopper(2), shopper(3)];
+    let carts = shopper_carts(&listed, vec![vec![line(1, 1)], vec![]]);
+    assert_eq!(carts.len(), 2, "a shopper without an answer is left out");
+    assert_eq!(carts[0].shopper, shopper(1));
+    assert_eq!(carts[0].lines, vec![line(1, 1)]);
+    assert!(carts[1].lines.is_empty());
+    assert!(shopper_carts(&[], vec![vec![line(1, 1)]]).is_empty());
+}

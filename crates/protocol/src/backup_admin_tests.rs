@@ -24,6 +24,9 @@ fn started(store: &str, used_bytes: u64, skipped: Option<&str>) -> BackupStarted
     }
 }
 
+/// A content type, a body, and the status and code it gets.
+type Case<'a> = (Option<&'a str>, &'a [u8], (u16, &'a str));
+
 #[test]
 fn the_start_body_is_empty_or_names_one_store() {
     let json = Some("application/json");
@@ -38,7 +41,7 @@ fn the_start_body_is_empty_or_names_one_store() {
         backup_target(json, br#"{"store":"outlet"}"#),
         Ok(Some(slug("outlet")))
     );
-    let cases: [(Option<&str>, &[u8], (u16, &str)); 5] = [
+    let cases: [Case; 5] = [
         (
             None,
             br#"{"store":"outlet"}"#,

@@ -12,12 +12,10 @@ use crate::restore_theme::ThemeToRestore;
 use crate::store::StoreError;
 use wandstore_backup::keys::FileKind;
 use wandstore_backup::restore::Verified;
-use wandstore_backup::restore_run::Report;
+use wandstore_backup::restore_run::{CartWrite, IndexWrite, Report};
 use wandstore_backup::{
     BackupId, BackupKey, RestoreCheck, RestoreRefusal, RestoreRun, RestoreStatus, RestoreStep,
 };
-use wandstore_core::cart::CartLine;
-use wandstore_core::identity::ShopperId;
 use wandstore_core::store::StoreSlug;
 use wandstore_registry::{RegistryEntry, StoreRecord};
 use wandstore_theme::Theme;
@@ -48,15 +46,6 @@ pub struct ThemeRows {
     pub versions: Vec<(u32, String)>,
     pub published: Option<u32>,
     pub body: Option<String>,
-}
-
-/// Carts to replace (each shopper's object), each index entry then marked with `mark`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CartWrite {
-    pub carts: Vec<(ShopperId, Vec<CartLine>)>,
-    /// The run's id, marking the index entries this restore wrote.
-    pub mark: String,
-    pub report: Report,
 }
 
 /// A file step whose backup files passed; it may still need the published theme's body.
@@ -108,15 +97,13 @@ pub fn open(
                 lines,
             };
             let carts = carts.into_iter().map(|c| (c.shopper, c.lines)).collect();
-            let mark = run.id.to_string();
-            (
-                None,
-                Then::Carts(CartWrite {
-                    carts,
-                    mark,
-                    report,
-                }),
-            )
+            let index = IndexWrite::Mark(run.id.to_string());
+            let write = CartWrite {
+                carts,
+                index,
+                report,
+            };
+            (None, Then::Carts(write))
         }
         _ => {
             return Err(RestoreRefusal::BadFileList(

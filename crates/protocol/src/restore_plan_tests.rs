@@ -7,6 +7,8 @@ use wandstore_backup::ndjson::sha256_hex;
 use wandstore_backup::run::Step;
 use wandstore_backup::run_steps::cart_page;
 use wandstore_backup::{BackupReason, BackupRun, RestoreState, ShopperCart};
+use wandstore_core::cart::CartLine;
+use wandstore_core::identity::ShopperId;
 use wandstore_core::money::{Currency, Money};
 use wandstore_registry::Claim;
 
@@ -207,7 +209,7 @@ fn a_good_backup_plans_the_store_then_its_carts_page_by_page() {
     assert_eq!(carts.len(), 2, "3 carts in pages of 2");
     assert_eq!(carts[0].carts.len(), 2);
     assert_eq!(carts[1].carts[0].0, shopper(2));
-    assert_eq!(carts[0].mark, run.id.to_string());
+    assert_eq!(carts[0].index, IndexWrite::Mark(run.id.to_string()));
     let status = run.status(T0);
     assert_eq!(status.status, RestoreState::Restored);
     assert_eq!((status.carts, status.cart_lines), (3, 3));

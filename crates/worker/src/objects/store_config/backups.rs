@@ -1,9 +1,10 @@
 //! The store's backups to R2 BACKUPS, performed here: `wandstore_backup::BackupRun` decides
 //! the steps (base files, cart pages from the cart index, the manifest last) and
 //! `wandstore_backup::run_steps` the rest (start or skip, page budget, what a page holds,
-//! pruning); this file reads the rows and carts and puts the objects. A run goes as far as one invocation's subrequests allow, is stored in `backup_state`
-//! between invocations and continues on the object's alarm. After the manifest, the
-//! retention policy deletes the store's older backups.
+//! pruning); this file reads the rows and carts and puts the objects. A run goes as far as
+//! one invocation's subrequests allow, is stored in `backup_state` between invocations and
+//! continues on the object's alarm. After the manifest, the retention policy deletes the
+//! store's older backups.
 
 use super::{StoreState, internal};
 use crate::objects::shopper_client;
@@ -14,16 +15,21 @@ use wandstore_backup::keys::{data_prefix, manifest_key, manifest_prefix};
 use wandstore_backup::manifest::SUMMARY_METADATA;
 use wandstore_backup::run::{DEFAULT_PAGE_SIZE, pages_per_invocation};
 use wandstore_backup::run_steps::{
-    NEXT_INVOCATION_MS, PageBudget, RETRY_AFTER_MS, cart_page, failed, prune_list, start_skip,
+    NEXT_INVOCATION_MS, PageBudget, RETRY_AFTER_MS, SHOPPERS_AT_ONCE, cart_page, failed,
+    prune_list, shopper_carts, start_skip,
 };
 use wandstore_backup::{
-    BackupId, BackupKey, BackupReason, BackupRun, BackupSettings, ShopperCart, Step, contents,
+    BackupId, BackupKey, BackupReason, BackupRun, BackupSettings, Step, contents,
 };
 use wandstore_core::events::Event;
+use wandstore_core::identity::ShopperId;
 use wandstore_core::store::StoreSlug;
-use wandstore_protocol::backup::{BackupStarted, ReadCart, StartBackup};
+use wandstore_protocol::backup::{
+    BackupStarted, ReadCart, ShopperError, ShopperQuestion, StartBackup,
+};
 use wandstore_protocol::backup_base::store_base_files;
 use wandstore_protocol::store::{StoreError, Unavailable};
+use wandstore_protocol::wire::Question;
 use wandstore_storage as storage;
 use worker::{Bucket, HttpMetadata};
 
@@ -115,7 +121,7 @@ impl StoreState {
             None => {
                 let id = self.begin_run(&store, q.reason, q.now_ms)?;
                 let budget = pages_per_invocation(DEFAULT_PAGE_SIZE);
-                (Some(id), self.drive_backup(budget, rid).await?)
+                (Some(id), self.drive_backup(budget, rid).await?.0)
             }
         };
         Ok(BackupStarted {
@@ -142,20 +148,9 @@ impl StoreState {
         Ok(id)
     }
 
-    /// Runs the stored run's steps, at most `page_budget` cart pages; true when it is done
-    /// (or there was none). Not done: the alarm continues it in a second.
+    /// Runs the stored run's steps, at most `page_budget` cart pages: whether it is done (or
+    /// there was none), and the pages it read. Not done: the alarm continues it in a second.
     pub(super) async fn drive_backup(
-        &self,
-        page_budget: u32,
-        rid: &str,
-    ) -> Result<bool, StoreError> {
-        self.drive_backup_pages(page_budget, rid)
-            .await
-            .map(|(done, _)| done)
-    }
-
-    /// [`Self::drive_backup`], also answering how many cart pages it read.
-    pub(super) async fn drive_backup_pages(
         &self,
         page_budget: u32,
         rid: &str,
@@ -186,13 +181,12 @@ impl StoreState {
         }
     }
 
+    /// Sets the object's alarm `ms` from now.
     pub(super) async fn wake_in(&self, ms: u64) -> Result<(), StoreError> {
-        let at = worker::js_sys::Date::new(&worker::wasm_bindgen::JsValue::from_f64(
-            now_ms().saturating_add(ms) as f64,
-        ));
+        let after = std::time::Duration::from_millis(ms);
         self.state
             .storage()
-            .set_alarm(worker::ScheduledTime::new(at))
+            .set_alarm(after)
             .await
             .map_err(internal)
     }
@@ -227,10 +221,11 @@ impl StoreState {
                     key,
                 } => {
                     let read_at = sql::int(now_ms()).map_err(internal)?;
-                    let shoppers = self
-                        .cart_shoppers(after.as_ref(), limit)
-                        .map_err(internal)?;
-                    let carts = self.read_carts(&run.store, &shoppers, rid).await?;
+                    let listed = self.cart_marks(after.as_ref(), limit).map_err(internal)?;
+                    let shoppers: Vec<ShopperId> = listed.into_iter().map(|(s, _)| s).collect();
+                    let asks = shoppers.iter().map(|s| (s, ReadCart));
+                    let lines = self.ask_shoppers(&run.store, asks, rid).await?;
+                    let carts = shopper_carts(&shoppers, lines);
                     let written = cart_page(page, &carts).map_err(bug)?;
                     for shopper in &written.emptied {
                         self.db
@@ -289,28 +284,27 @@ impl StoreState {
         .map_err(|e| bug(format!("building a backup file: {e}")))
     }
 
-    /// Each listed shopper's cart, asked 25 objects at a time.
-    async fn read_carts(
+    /// Asks each shopper's object its question, 25 objects at a time; the answers in order.
+    pub(super) async fn ask_shoppers<'a, Q>(
         &self,
         store: &StoreSlug,
-        shoppers: &[wandstore_core::identity::ShopperId],
+        asks: impl Iterator<Item = (&'a ShopperId, Q)>,
         rid: &str,
-    ) -> Result<Vec<ShopperCart>, StoreError> {
-        let mut carts = Vec::with_capacity(shoppers.len());
-        for batch in shoppers.chunks(25) {
-            let asks = batch
-                .iter()
-                .map(|shopper| shopper_client::ask(&self.env, store, shopper, ReadCart, rid));
-            for (shopper, answer) in batch.iter().zip(join_all(asks).await) {
-                let lines =
-                    answer.map_err(|e| bug(format!("reading the cart of a shopper: {e:?}")))?;
-                carts.push(ShopperCart {
-                    shopper: shopper.clone(),
-                    lines,
-                });
+    ) -> Result<Vec<Q::Answer>, StoreError>
+    where
+        Q: Question<Envelope = ShopperQuestion, Error = ShopperError>,
+    {
+        let asks: Vec<_> = asks.collect();
+        let mut answers = Vec::with_capacity(asks.len());
+        let mut asks = asks.into_iter().peekable();
+        while asks.peek().is_some() {
+            let batch = asks.by_ref().take(SHOPPERS_AT_ONCE);
+            let batch = batch.map(|(s, q)| shopper_client::ask(&self.env, store, s, q, rid));
+            for answer in join_all(batch).await {
+                answers.push(answer.map_err(|e| bug(format!("asking a shopper object: {e:?}")))?);
             }
         }
-        Ok(carts)
+        Ok(answers)
     }
 
     /// Deletes the store's backups the retention policy lets go (never `keep`); how many.

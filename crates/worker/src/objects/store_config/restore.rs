@@ -6,28 +6,25 @@
 
 use super::backups::{backup_key, bucket, bug, r2_unavailable};
 use super::{StoreState, internal};
-use crate::objects::{registry_client, shopper_client};
+use crate::objects::registry_client;
 use crate::{random, sql};
-use futures::future::join_all;
 use std::rc::Rc;
 use wandstore_backup::keys::manifest_key;
 use wandstore_backup::restore_run::{
-    NEXT_INVOCATION_MS, RETRY_AFTER_MS, Report, manifest_gone, refused_at_start,
+    CartWrite, IndexWrite, NEXT_INVOCATION_MS, RETRY_AFTER_MS, Report, StepOutcome, manifest_gone,
+    refused_at_start,
 };
 use wandstore_backup::{
     Allowance, BackupId, BackupKey, BackupReason, RestoreCheck, RestoreRefusal, RestoreRun,
     RestoreStatus, RestoreStep,
 };
-use wandstore_core::cart::CartLine;
 use wandstore_core::events::Event;
 use wandstore_core::guarded::RetryPolicy;
-use wandstore_core::identity::ShopperId;
 use wandstore_core::store::StoreSlug;
 use wandstore_protocol::backup::{ReplaceCart, RestoreBackup};
 use wandstore_protocol::restore_plan::{self, FilePlan, ThemeRows, refused};
 use wandstore_protocol::store::StoreError;
 use wandstore_protocol::wire::AskError;
-use wandstore_registry::RegistryRefusal;
 use wandstore_storage as storage;
 
 fn now_ms() -> u64 {
@@ -40,15 +37,6 @@ struct Source {
     bucket: worker::Bucket,
     check: RestoreCheck,
     key: BackupKey,
-}
-
-/// How a step ended: reported to the run, the invocation stops here, or a file failed.
-enum Next {
-    Report(Report),
-    /// The registry refused the store's entry (a replay, or the end of the run).
-    Registry(RegistryRefusal),
-    Yield,
-    Refused(RestoreRefusal),
 }
 
 impl StoreState {
@@ -157,19 +145,17 @@ impl StoreState {
             if !allowance.allows(&step) {
                 break;
             }
-            let next = self
+            let outcome = self
                 .restore_step(&run, &step, &mut allowance, &mut source, rid)
                 .await;
-            let now = now_ms();
-            match next {
-                Ok(Next::Report(report)) => run.report(report, now).map_err(bug)?,
-                Ok(Next::Refused(r)) => run.refused(&r, now),
-                Ok(Next::Registry(refusal)) => {
-                    if let Some(r) = run.registry_refused(&refusal, now) {
-                        run.refused(&r, now);
+            match outcome.map(|o| run.record(o, now_ms())) {
+                Ok(Ok(go_on)) => {
+                    self.save_restore(Some(&run))?;
+                    if !go_on {
+                        break;
                     }
                 }
-                Ok(Next::Yield) => break,
+                Ok(Err(e)) => return Err(bug(e)),
                 Err(e) => {
                     let code = wandstore_protocol::EdgeError::from(e.clone()).code;
                     run.attempt_failed(&code, e.to_string());
@@ -178,7 +164,6 @@ impl StoreState {
                     return Err(e);
                 }
             }
-            self.save_restore(Some(&run))?;
         }
         match run.logged(now_ms()) {
             Some(event) => worker::console_log!("{}", event.line(now_ms(), rid)),
@@ -187,7 +172,7 @@ impl StoreState {
         Ok(Some(run))
     }
 
-    /// One step's I/O; what to report to the run.
+    /// One step's I/O; how it ended.
     async fn restore_step(
         self: &Rc<Self>,
         run: &RestoreRun,
@@ -195,12 +180,14 @@ impl StoreState {
         allowance: &mut Allowance,
         source: &mut Option<Source>,
         rid: &str,
-    ) -> Result<Next, StoreError> {
+    ) -> Result<StepOutcome, StoreError> {
         if source.is_none() && step.reads_backup() {
             match self.source(&run.store, &run.backup).await {
                 Ok(Ok(s)) => *source = Some(s),
-                Ok(Err(r)) => return Ok(Next::Refused(r)),
-                Err(StoreError::Missing { .. }) => return Ok(Next::Refused(manifest_gone())),
+                Ok(Err(r)) => return Ok(StepOutcome::Refused(r)),
+                Err(StoreError::Missing { .. }) => {
+                    return Ok(StepOutcome::Refused(manifest_gone()));
+                }
                 Err(e) => return Err(e),
             }
         }
@@ -211,24 +198,17 @@ impl StoreState {
                 Report::SafetyBackupStarted(id)
             }
             RestoreStep::FinishSafetyBackup { id } => {
-                let (done, pages) = self
-                    .drive_backup_pages(allowance.backup_pages(), rid)
-                    .await?;
+                let (done, pages) = self.drive_backup(allowance.backup_pages(), rid).await?;
                 allowance.spend_backup(pages);
                 if !done {
-                    return Ok(Next::Yield);
+                    return Ok(StepOutcome::Yield);
                 }
                 Report::SafetyBackupTaken(id.clone())
             }
             RestoreStep::ClearOthers { after, limit } => {
                 let page = self.cart_marks(after.as_ref(), *limit).map_err(internal)?;
-                let plan = run.clear_plan(page);
-                let clear: Vec<_> = plan.clear.into_iter().map(|s| (s, Vec::new())).collect();
-                self.replace_carts(&run.store, &clear, rid).await?;
-                for (shopper, _) in &clear {
-                    self.unindex(shopper).map_err(internal)?;
-                }
-                plan.report
+                self.write_carts(&run.store, run.clear_plan(page), rid)
+                    .await?
             }
             RestoreStep::Resync => {
                 *self.catalog.borrow_mut() = None;
@@ -238,15 +218,15 @@ impl StoreState {
                 };
                 Report::Resynced(catalog)
             }
-            RestoreStep::Done => return Ok(Next::Yield),
+            RestoreStep::Done => return Ok(StepOutcome::Yield),
             _ => {
                 let Some(src) = source.as_ref() else {
-                    return Ok(Next::Yield);
+                    return Ok(StepOutcome::Yield);
                 };
                 return self.file_step(run, step, src, rid).await;
             }
         };
-        Ok(Next::Report(report))
+        Ok(StepOutcome::Done(report))
     }
 
     /// A step over backup files: read them (and the theme body they name), write what the
@@ -257,14 +237,14 @@ impl StoreState {
         step: &RestoreStep,
         src: &Source,
         rid: &str,
-    ) -> Result<Next, StoreError> {
+    ) -> Result<StepOutcome, StoreError> {
         let mut files = Vec::new();
         for key in step.backup_keys() {
             files.push(read(&src.bucket, &key).await?);
         }
         let opened = match restore_plan::open(run, step, &src.check, &src.key, &files) {
             Ok(o) => o,
-            Err(r) => return Ok(Next::Refused(r)),
+            Err(r) => return Ok(StepOutcome::Refused(r)),
         };
         let body = match opened.theme_body_key(&run.store) {
             Some(key) => {
@@ -274,28 +254,21 @@ impl StoreState {
             None => None,
         };
         let report = match opened.finish(body) {
-            Err(r) => return Ok(Next::Refused(r)),
+            Err(r) => return Ok(StepOutcome::Refused(r)),
             Ok(FilePlan::Verified(report)) => report,
             Ok(FilePlan::Store(w)) => {
                 match registry_client::ask(&self.env, w.entry, rid).await {
                     Ok(()) => {}
-                    Err(AskError::Refused(refusal)) => return Ok(Next::Registry(refusal)),
+                    Err(AskError::Refused(refusal)) => return Ok(StepOutcome::Registry(refusal)),
                     Err(e) => return Err(e.into()),
                 }
                 self.save_record(&w.record).map_err(internal)?;
                 self.write_theme(w.theme)?;
                 w.report
             }
-            Ok(FilePlan::Carts(w)) => {
-                self.replace_carts(&run.store, &w.carts, rid).await?;
-                for (shopper, _) in &w.carts {
-                    self.mark_restored(shopper, &w.mark, now_ms())
-                        .map_err(internal)?;
-                }
-                w.report
-            }
+            Ok(FilePlan::Carts(w)) => self.write_carts(&run.store, w, rid).await?,
         };
-        Ok(Next::Report(report))
+        Ok(StepOutcome::Done(report))
     }
 
     /// The backup's bucket, checked manifest and key; a missing manifest is `backup_not_found`
@@ -348,25 +321,28 @@ impl StoreState {
         Ok(())
     }
 
-    /// Replaces each shopper's cart with its lines (empty clears it), 25 objects at a time.
-    async fn replace_carts(
+    /// Replaces the carts (each shopper's object), then marks or drops their index entries.
+    async fn write_carts(
         &self,
         store: &StoreSlug,
-        carts: &[(ShopperId, Vec<CartLine>)],
+        w: CartWrite,
         rid: &str,
-    ) -> Result<(), StoreError> {
-        for batch in carts.chunks(25) {
-            let asks = batch.iter().map(|(shopper, lines)| {
-                let q = ReplaceCart {
-                    lines: lines.clone(),
-                };
-                shopper_client::ask(&self.env, store, shopper, q, rid)
-            });
-            for answer in join_all(asks).await {
-                answer.map_err(|e| bug(format!("restoring a cart: {e:?}")))?;
+    ) -> Result<Report, StoreError> {
+        let asks = w.carts.iter().map(|(s, lines)| {
+            let q = ReplaceCart {
+                lines: lines.clone(),
+            };
+            (s, q)
+        });
+        self.ask_shoppers(store, asks, rid).await?;
+        for (shopper, _) in &w.carts {
+            match &w.index {
+                IndexWrite::Mark(run) => self.mark_restored(shopper, run, now_ms()),
+                IndexWrite::Drop => self.unindex(shopper),
             }
+            .map_err(internal)?;
         }
-        Ok(())
+        Ok(w.report)
     }
 }
 
