@@ -169,6 +169,12 @@ impl RestoreRun {
         })
     }
 
+    /// Whether the status route wakes the run again: it is not done, no invocation drives it
+    /// now and its alarm is gone (a restart that lost it).
+    pub fn needs_wake(&self, driving: bool, alarm_set: bool) -> bool {
+        !self.is_done() && !driving && !alarm_set
+    }
+
     /// After the first invocation failed: whether the stored run (`None`: gone) is dropped
     /// so the operator may simply try again (it wrote nothing).
     pub fn discard_after_failure(stored: Option<&RestoreRun>) -> bool {

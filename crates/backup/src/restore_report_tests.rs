@@ -209,3 +209,13 @@ fn an_outcome_moves_the_run_ends_it_or_stops_the_invocation() {
     assert_eq!(run.record(StepOutcome::Refused(refusal), T0), Ok(true));
     assert_eq!(run.status(T0).status, RestoreState::Refused);
 }
+
+#[test]
+fn only_an_idle_unfinished_run_without_an_alarm_is_woken() {
+    let mut run = verified(true);
+    assert!(run.needs_wake(false, false));
+    assert!(!run.needs_wake(true, false), "an invocation drives it");
+    assert!(!run.needs_wake(false, true), "its alarm will");
+    run.refused(&manifest_gone(), T0);
+    assert!(!run.needs_wake(false, false), "done");
+}

@@ -210,6 +210,14 @@ pub fn backup_not_found(store: &StoreSlug, backup: &BackupId) -> StoreError {
     }
 }
 
+/// The status route of a store never restored: a 404.
+pub fn no_restore() -> StoreError {
+    StoreError::Missing {
+        code: "no_restore".into(),
+        message: "this store has not been restored".into(),
+    }
+}
+
 /// What the request that started `run` answers after its invocation: the refusal when a file
 /// failed before anything was written, else the run's status.
 pub fn start_answer(run: &RestoreRun, now_ms: u64) -> Result<RestoreStatus, StoreError> {

@@ -362,6 +362,8 @@ fn the_starting_request_answers_an_early_refusal_as_an_error_and_else_the_status
         (e.status, e.code.as_str()),
         (422, "backup_theme_body_missing")
     );
+    let never = crate::EdgeError::from(no_restore());
+    assert_eq!((never.status, never.code.as_str()), (404, "no_restore"));
     let gone = crate::EdgeError::from(backup_not_found(&slug(), &backup_id()));
     assert_eq!((gone.status, gone.code.as_str()), (404, "backup_not_found"));
     let r = crate::EdgeError::from(refused(&RestoreRefusal::Registry("taken".into())));

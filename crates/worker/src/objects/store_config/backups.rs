@@ -116,21 +116,15 @@ impl StoreState {
             last,
             q.now_ms,
         );
-        let (backup, done) = match &skip {
-            Some(s) => (s.backup(), false),
+        let outcome = match skip {
+            Some(skip) => Err(skip),
             None => {
                 let id = self.begin_run(&store, q.reason, q.now_ms)?;
                 let budget = pages_per_invocation(DEFAULT_PAGE_SIZE);
-                (Some(id), self.drive_backup(budget, rid).await?.0)
+                Ok((id, self.drive_backup(budget, rid).await?.0))
             }
         };
-        Ok(BackupStarted {
-            store,
-            backup,
-            done,
-            skipped: skip.map(|s| s.code().to_owned()),
-            used_bytes: self.used_bytes(),
-        })
+        Ok(BackupStarted::answer(store, outcome, self.used_bytes()))
     }
 
     /// Stores a new run (the key is checked first, so a missing secret fails here).

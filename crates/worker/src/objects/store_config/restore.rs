@@ -104,15 +104,12 @@ impl StoreState {
     /// The current or last restore; a run in progress whose alarm is gone (a restart that
     /// lost it) is woken again.
     pub async fn restore_status(&self) -> Result<RestoreStatus, StoreError> {
-        let run = self.stored_restore()?.ok_or_else(|| StoreError::Missing {
-            code: "no_restore".into(),
-            message: "this store has not been restored".into(),
-        })?;
-        if !run.is_done() && !self.restore_busy.get() {
-            let alarm = self.state.storage().get_alarm().await.map_err(internal)?;
-            if alarm.is_none() {
-                self.wake_in(0).await?;
-            }
+        let run = self
+            .stored_restore()?
+            .ok_or_else(restore_plan::no_restore)?;
+        let alarm = self.state.storage().get_alarm().await.map_err(internal)?;
+        if run.needs_wake(self.restore_busy.get(), alarm.is_some()) {
+            self.wake_in(0).await?;
         }
         Ok(run.status(now_ms()))
     }
