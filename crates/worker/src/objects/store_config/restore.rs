@@ -142,17 +142,17 @@ impl StoreState {
             if !allowance.allows(&step) {
                 break;
             }
-            let outcome = self
+            let moved = self
                 .restore_step(&run, &step, &mut allowance, &mut source, rid)
-                .await;
-            match outcome.map(|o| run.record(o, now_ms())) {
-                Ok(Ok(go_on)) => {
+                .await
+                .and_then(|outcome| run.record(outcome, now_ms()).map_err(bug));
+            match moved {
+                Ok(go_on) => {
                     self.save_restore(Some(&run))?;
                     if !go_on {
                         break;
                     }
                 }
-                Ok(Err(e)) => return Err(bug(e)),
                 Err(e) => {
                     let code = wandstore_protocol::EdgeError::from(e.clone()).code;
                     run.attempt_failed(&code, e.to_string());
