@@ -33,6 +33,30 @@ pub struct ShopperAiState {
     pub last_refresh_ms: Option<u64>,
 }
 
+/// The keys of a shopper's `ai_state` rows (JSON values): the stored suggestion, the
+/// opt-out, the last refresh's time and the last recommendation followed ([`RecClick`]).
+pub const SUGGESTION_KEY: &str = "suggestion";
+pub const OPTED_OUT_KEY: &str = "opted_out";
+pub const LAST_REFRESH_KEY: &str = "last_refresh_ms";
+pub const REC_CLICK_KEY: &str = "rec_click";
+
+impl ShopperAiState {
+    /// The state from `ai_state` rows (`(key, JSON)`); a value absent or unreadable reads as
+    /// unset (opted in, no suggestion, never refreshed).
+    pub fn from_rows<'a>(rows: impl IntoIterator<Item = (&'a str, &'a str)>) -> Self {
+        let mut state = ShopperAiState::default();
+        for (key, json) in rows {
+            match key {
+                SUGGESTION_KEY => state.suggestion = serde_json::from_str(json).ok(),
+                OPTED_OUT_KEY => state.opted_out = serde_json::from_str(json).unwrap_or(false),
+                LAST_REFRESH_KEY => state.last_refresh_ms = serde_json::from_str(json).ok(),
+                _ => {}
+            }
+        }
+        state
+    }
+}
+
 /// What to ask the store's catalog for.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Wanted {
@@ -209,10 +233,11 @@ pub fn added(click: Option<&RecClick>, handle: &str) -> Option<Source> {
     click.filter(|c| c.handle == handle).map(|c| c.source)
 }
 
-/// The opt-out form's `choice`: `off` opts out (`Some(true)`), `on` opts back in; anything
-/// else is refused (`None`).
-pub fn opt_out_choice(choice: Option<&str>) -> Option<bool> {
-    match choice {
+/// The opt-out form's `choice` field (the first one): `off` opts out (`Some(true)`), `on`
+/// opts back in; anything else, or no choice, is refused (`None`).
+pub fn opt_out_choice(fields: &[(String, String)]) -> Option<bool> {
+    let choice = fields.iter().find(|(k, _)| k == "choice");
+    match choice.map(|(_, v)| v.as_str()) {
         Some("off") => Some(true),
         Some("on") => Some(false),
         _ => None,

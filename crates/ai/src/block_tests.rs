@@ -230,9 +230,55 @@ fn an_add_counts_only_for_the_product_last_followed() {
 
 #[test]
 fn the_opt_out_form_takes_on_or_off_only() {
-    assert_eq!(opt_out_choice(Some("off")), Some(true));
-    assert_eq!(opt_out_choice(Some("on")), Some(false));
-    for bad in [None, Some(""), Some("maybe"), Some("OFF")] {
-        assert_eq!(opt_out_choice(bad), None, "{bad:?}");
+    let form = |pairs: &[(&str, &str)]| -> Vec<(String, String)> {
+        (pairs.iter())
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    };
+    assert_eq!(opt_out_choice(&form(&[("choice", "off")])), Some(true));
+    assert_eq!(
+        opt_out_choice(&form(&[("csrf", "x"), ("choice", "on")])),
+        Some(false)
+    );
+    assert_eq!(
+        opt_out_choice(&form(&[("choice", "on"), ("choice", "off")])),
+        Some(false),
+        "the first choice counts"
+    );
+    for bad in [
+        &[][..],
+        &[("choice", "")],
+        &[("choice", "maybe")],
+        &[("choice", "OFF")],
+        &[("Choice", "off")],
+    ] {
+        assert_eq!(opt_out_choice(&form(bad)), None, "{bad:?}");
     }
+}
+
+#[test]
+fn ai_state_reads_its_three_keys() {
+    let stored = suggestion(&["a", "b"], 5);
+    let json = serde_json::to_string(&stored).unwrap();
+    let state = ShopperAiState::from_rows([
+        (SUGGESTION_KEY, json.as_str()),
+        (OPTED_OUT_KEY, "true"),
+        (LAST_REFRESH_KEY, "42"),
+        (REC_CLICK_KEY, "{\"handle\":\"a\",\"source\":\"ai\"}"),
+    ]);
+    assert_eq!(state.suggestion, Some(stored));
+    assert!(state.opted_out);
+    assert_eq!(state.last_refresh_ms, Some(42));
+}
+
+#[test]
+fn unreadable_or_absent_ai_state_reads_as_unset() {
+    assert_eq!(ShopperAiState::from_rows([]), ShopperAiState::default());
+    let state = ShopperAiState::from_rows([
+        (SUGGESTION_KEY, "{\"handles\":"),
+        (OPTED_OUT_KEY, "\"yes\""),
+        (LAST_REFRESH_KEY, "-1"),
+        ("other", "1"),
+    ]);
+    assert_eq!(state, ShopperAiState::default());
 }

@@ -121,6 +121,36 @@ pub fn shard(client: &str, shards: u32) -> u32 {
     u32::from_be_bytes([digest[0], digest[1], digest[2], digest[3]]) % shards.max(1)
 }
 
+/// How long an isolate trusts a guard's answer about a client.
+pub const KNOWN_FOR_MS: u64 = 1_000;
+/// How many clients' answers an isolate keeps.
+pub const KNOWN_CLIENTS: usize = 10_000;
+
+/// The guards' answers an isolate keeps (each client's ban end, if any), so a busy client
+/// costs its guard about one call a second.
+#[derive(Debug, Clone)]
+pub struct KnownBans(crate::cached::TtlMap<String, Option<u64>>);
+
+impl Default for KnownBans {
+    fn default() -> Self {
+        KnownBans(crate::cached::TtlMap::new(KNOWN_FOR_MS, KNOWN_CLIENTS))
+    }
+}
+
+impl KnownBans {
+    /// `Some(ban)` when the guard's answer is known (`ban`: its end if it still runs at
+    /// `now_ms`); `None` when the guard must be asked.
+    pub fn get(&self, client: &str, now_ms: u64) -> Option<Option<u64>> {
+        let known = self.0.get(client, now_ms)?;
+        Some(known.filter(|until| *until > now_ms))
+    }
+
+    /// Keeps the guard's answer.
+    pub fn remember(&mut self, client: &str, until_ms: Option<u64>, now_ms: u64) {
+        self.0.insert(client.to_owned(), until_ms, now_ms);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -187,5 +217,20 @@ mod tests {
             .collect();
         assert!(used.len() > 10, "{used:?}");
         assert!(used.iter().all(|s| *s < 16));
+    }
+
+    #[test]
+    fn known_bans_are_trusted_for_a_second_and_end_with_the_ban() {
+        let mut known = KnownBans::default();
+        assert_eq!(known.get("c", 0), None, "never asked");
+        known.remember("c", None, 1_000);
+        assert_eq!(known.get("c", 1_500), Some(None), "not banned, known");
+        assert_eq!(known.get("c", 1_000 + KNOWN_FOR_MS), None, "ask again");
+        known.remember("c", Some(1_400), 1_000);
+        assert_eq!(known.get("c", 1_200), Some(Some(1_400)));
+        assert_eq!(known.get("c", 1_400), Some(None), "the ban ended");
+        assert_eq!(known.get("other", 1_200), None);
+        // A clock that went backwards asks again rather than trusting forever.
+        assert_eq!(known.get("c", 500), None);
     }
 }

@@ -165,6 +165,35 @@ impl BreakerChange {
     }
 }
 
+/// An upstream's breaker as the object that stores it holds it in memory: the breaker and
+/// the state last stored, so a change is written once (and a failed write is tried again
+/// with the next change).
+#[derive(Debug, Clone, Copy)]
+pub struct HeldBreaker {
+    pub breaker: CircuitBreaker,
+    stored: BreakerState,
+}
+
+impl HeldBreaker {
+    /// A breaker as read from storage (or new: then nothing is stored until it changes).
+    pub fn stored(breaker: CircuitBreaker) -> Self {
+        HeldBreaker {
+            breaker,
+            stored: breaker.state(),
+        }
+    }
+
+    /// The change to store, if the breaker moved since it was last stored.
+    pub fn unstored(&self) -> Option<BreakerChange> {
+        BreakerChange::between(self.stored, self.breaker.state())
+    }
+
+    /// `change` was written.
+    pub fn mark_stored(&mut self, change: &BreakerChange) {
+        self.stored = change.to;
+    }
+}
+
 /// One guarded call, possibly over several requests (the pages of a sync start their
 /// attempts afresh with [`GuardedCall::next_request`]). The breaker is the upstream's one
 /// breaker, lent to each step, so concurrent calls to the same upstream share it; the shell

@@ -224,3 +224,32 @@ fn background_work_is_more_patient() {
     assert!(bg.attempt_timeout_ms > fg.attempt_timeout_ms);
     assert!(bg.max_retry_after_ms > fg.max_retry_after_ms);
 }
+
+#[test]
+fn a_held_breaker_stores_each_change_once_and_retries_a_failed_write() {
+    let config = BreakerConfig {
+        failure_threshold: 2,
+        ..BreakerConfig::default()
+    };
+    let mut held = HeldBreaker::stored(CircuitBreaker::new(config));
+    assert_eq!(held.unstored(), None, "as read: nothing to store");
+    held.breaker.on_failure(10);
+    let first = held.unstored().unwrap();
+    // The write failed: the change is still there, and grows with the next failure.
+    held.breaker.on_failure(20);
+    let both = held.unstored().unwrap();
+    assert_eq!(both.from, first.from);
+    assert_eq!(both.transition(), Some("breaker.open"));
+    held.mark_stored(&both);
+    assert_eq!(
+        held.unstored(),
+        None,
+        "stored: nothing until it moves again"
+    );
+    held.breaker.on_success(30);
+    assert_eq!(
+        held.unstored(),
+        None,
+        "a success on an open breaker changes nothing"
+    );
+}

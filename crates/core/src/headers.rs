@@ -68,6 +68,29 @@ pub fn security_headers(secure_transport: bool, development: bool) -> Vec<(&'sta
     h
 }
 
+impl PageAllowances {
+    /// A store preview's: its live-refresh script (by `nonce`) and framing by the owner
+    /// console on `base_domain`.
+    pub fn preview(nonce: String, base_domain: &str) -> Self {
+        PageAllowances {
+            script_nonce: Some(nonce),
+            framed_by: Some(vec![format!("https://{base_domain}")]),
+        }
+    }
+}
+
+/// The security headers of a store preview page: its [`PageAllowances`], and never indexed
+/// (a preview link is shared with people, not search engines).
+pub fn preview_security_headers(
+    secure_transport: bool,
+    development: bool,
+    allow: &PageAllowances,
+) -> Vec<(&'static str, String)> {
+    let mut h = security_headers_allowing(secure_transport, development, allow);
+    h.push(("x-robots-tag", "noindex, nofollow".to_owned()));
+    h
+}
+
 /// The security headers of a page with [`PageAllowances`]: its own CSP (a nonce for its
 /// script, framing by the listed origins, in which case `X-Frame-Options` is left out, as it
 /// cannot name an origin).
@@ -153,6 +176,34 @@ mod tests {
             .find(|(k, _)| *k == "content-security-policy")
             .map(|(_, v)| v.clone())
             .unwrap_or_default()
+    }
+
+    #[test]
+    fn a_preview_runs_its_own_script_is_framed_by_the_console_and_never_indexed() {
+        let nonce = "AAAAAAAAAAAAAAAAAAAAAA".to_owned();
+        let allow = PageAllowances::preview(nonce.clone(), "shops.example");
+        let h = preview_security_headers(true, false, &allow);
+        let csp = csp_of(&h);
+        assert_eq!(
+            directive(&csp, "frame-ancestors"),
+            Some("frame-ancestors 'self' https://shops.example")
+        );
+        assert_eq!(
+            directive(&csp, "script-src"),
+            Some(format!("script-src 'nonce-{nonce}'").as_str())
+        );
+        assert!(
+            h.iter()
+                .any(|(k, v)| *k == "x-robots-tag" && v == "noindex, nofollow")
+        );
+        assert!(!h.iter().any(|(k, _)| *k == "x-frame-options"));
+        // A base domain that is no host does not widen the framing.
+        let odd = PageAllowances::preview(nonce, "evil.example 'unsafe-inline'");
+        let csp = csp_of(&preview_security_headers(true, false, &odd));
+        assert_eq!(
+            directive(&csp, "frame-ancestors"),
+            Some("frame-ancestors 'self'")
+        );
     }
 
     #[test]

@@ -39,5 +39,7 @@ pub mod signed;
 pub mod sliding_window;
 pub mod storage;
 pub mod store;
+pub mod store_dispatch;
+pub mod store_route_facts;
 pub mod tenant;
 pub mod tuning;

@@ -74,6 +74,20 @@ pub fn recent_products(
     handles
 }
 
+/// Purchase intent, personalization's strongest signal: one event per product the shopper
+/// went to checkout with (a product in several lines counts once), in cart order.
+pub fn checkout_started(lines: &[crate::cart::CartLine]) -> Vec<ShopperEvent> {
+    let mut handles: Vec<&str> = Vec::new();
+    for line in lines {
+        if !handles.contains(&line.product_handle.as_str()) {
+            handles.push(&line.product_handle);
+        }
+    }
+    (handles.into_iter())
+        .map(|h| ShopperEvent::CheckoutStarted { handle: h.into() })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -117,6 +131,25 @@ mod tests {
             assert_eq!(event.handle(), "mug");
         }
         assert!(serde_json::from_str::<ShopperEvent>(r#"{"kind":"bought","handle":"x"}"#).is_err());
+    }
+
+    #[test]
+    fn checkout_records_each_product_once_in_cart_order() {
+        let line = |variant: &str, handle: &str| crate::cart::CartLine {
+            variant_id: variant.into(),
+            product_handle: handle.into(),
+            title: String::new(),
+            quantity: 1,
+            unit_price_when_added: crate::money::Money::new(100, crate::money::Currency::USD),
+            added_at_ms: 0,
+        };
+        let lines = [line("1", "mug"), line("2", "hat"), line("3", "mug")];
+        let started = |h: &str| ShopperEvent::CheckoutStarted { handle: h.into() };
+        assert_eq!(
+            checkout_started(&lines),
+            vec![started("mug"), started("hat")]
+        );
+        assert!(checkout_started(&[]).is_empty());
     }
 
     fn viewed(h: &str) -> ShopperEvent {

@@ -10,6 +10,10 @@
 //!   back writes (R2 key, metadata, history row, pointer) and answers;
 //! - [`personalization`]: what StoreConfig answers about personalization (settings,
 //!   candidates, the daily budget, the gateway breakers, counters and the report);
+//!   [`personalization_row`]: what each of those questions reads from and writes to
+//!   StoreConfig's row;
+//! - [`shopify_calls`]: StoreConfig's Shopify calls as values: the checkout's request and
+//!   how a failed sync or checkout is refused;
 //! - [`registry`]: what StoreRegistry answers (the list of stores, custom domains);
 //! - [`backup`]: StoreConfig's cart index, backups and restore; a shopper object's cart
 //!   questions; [`restore_theme`]: the theme a restore puts back;
@@ -29,9 +33,11 @@ pub mod guard;
 pub mod owner;
 pub mod pass_through;
 pub mod personalization;
+pub mod personalization_row;
 pub mod registry;
 pub mod restore_plan;
 pub mod restore_theme;
+pub mod shopify_calls;
 pub mod shopper;
 pub mod store;
 pub mod theme;

@@ -4,6 +4,7 @@
 //! breakers it keeps for all the store's shoppers, and the counters behind the owner's report.
 
 use serde::{Deserialize, Serialize};
+use wandstore_ai::block::{self, Wanted};
 use wandstore_ai::candidates::CandidateSet;
 use wandstore_ai::gateway::Provider;
 use wandstore_ai::material;
@@ -42,6 +43,18 @@ pub struct Personalize {
 }
 
 impl Personalize {
+    /// The home page block's question: what `wandstore_ai::block::wanted` asks for, with
+    /// the block's number of candidates.
+    pub fn for_block(events: Vec<(ShopperEvent, u64)>, wanted: Wanted, now_ms: u64) -> Self {
+        Personalize {
+            events,
+            exclude: wanted.exclude,
+            also: wanted.also,
+            max: block::CANDIDATES,
+            now_ms,
+        }
+    }
+
     /// StoreConfig's answer from its catalog index (`wandstore_ai::material` decides).
     pub fn answer(&self, index: &CatalogIndex) -> Personalized {
         let ask = material::Ask {
@@ -71,6 +84,22 @@ pub struct Personalized {
     pub candidates: CandidateSet,
     /// Cards of the candidates and of the available `also` handles.
     pub cards: Vec<ProductCard>,
+}
+
+impl Personalized {
+    /// Whether there is a card for `handle`.
+    pub fn has_card(&self, handle: &str) -> bool {
+        self.cards.iter().any(|c| c.handle == handle)
+    }
+
+    /// The cards of `handles`, in their order; a handle without a card is left out.
+    pub fn cards_of(&self, handles: &[String]) -> Vec<ProductCard> {
+        handles
+            .iter()
+            .filter_map(|h| self.cards.iter().find(|c| &c.handle == h))
+            .cloned()
+            .collect()
+    }
 }
 
 /// Count one model call against today's budget, exactly (the object is the one counter).

@@ -114,3 +114,49 @@ fn refused_settings_render_as_400_or_422_with_every_field() {
         .collect();
     assert_eq!(names, ["holdout_pct", "refresh_minutes"]);
 }
+
+#[test]
+fn cards_of_keeps_the_asked_order_and_leaves_out_handles_without_a_card() {
+    let q = Personalize {
+        events: vec![],
+        exclude: vec![],
+        also: vec!["mug".into(), "hat-2".into()],
+        max: 10,
+        now_ms: 0,
+    };
+    let answer = q.answer(&index());
+    assert!(answer.has_card("mug"));
+    assert!(!answer.has_card("hat-gone"));
+    assert!(!answer.has_card(""));
+    let asked: Vec<String> = ["hat-2", "no-such", "mug", "hat-gone"]
+        .map(String::from)
+        .to_vec();
+    let cards: Vec<String> = answer
+        .cards_of(&asked)
+        .into_iter()
+        .map(|c| c.handle)
+        .collect();
+    assert_eq!(cards, vec!["hat-2", "mug"]);
+    assert!(answer.cards_of(&[]).is_empty());
+}
+
+#[test]
+fn the_blocks_question_asks_for_what_the_block_wants() {
+    let events = vec![(
+        ShopperEvent::Viewed {
+            handle: "hat-1".into(),
+        },
+        5,
+    )];
+    let wanted = wandstore_ai::block::Wanted {
+        exclude: vec!["hat-1".into()],
+        also: vec!["mug".into()],
+    };
+    let q = Personalize::for_block(events.clone(), wanted, 9);
+    assert_eq!(q.events, events);
+    assert_eq!(
+        (q.exclude, q.also),
+        (vec!["hat-1".to_owned()], vec!["mug".to_owned()])
+    );
+    assert_eq!((q.max, q.now_ms), (wandstore_ai::block::CANDIDATES, 9));
+}

@@ -10,7 +10,7 @@ pub const MIGRATIONS: &[Migration] = &[
     &["CREATE TABLE counters (key TEXT PRIMARY KEY, json TEXT NOT NULL)"],
 ];
 
-/// A client's record (JSON). Binds the client; reads [`crate::JsonRow`].
+/// A client's record (JSON). Binds the client; reads [`crate::Lenient`].
 pub const SELECT_CLIENT: &str = "SELECT json FROM clients WHERE client = ?";
 
 /// Writes (or replaces) a client's record. Binds the client, the JSON and the ban's end
@@ -20,7 +20,7 @@ pub const UPSERT_CLIENT: &str =
      ON CONFLICT (client) DO UPDATE SET json = excluded.json,
        banned_until_ms = excluded.banned_until_ms";
 
-/// A counter (JSON). Binds the key; reads [`crate::JsonRow`].
+/// A counter (JSON). Binds the key; reads [`crate::Lenient`].
 pub const SELECT_COUNTER: &str = "SELECT json FROM counters WHERE key = ?";
 
 /// Writes (or replaces) a counter. Binds the key and the JSON.

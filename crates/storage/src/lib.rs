@@ -5,10 +5,14 @@
 //! an in-memory SQLite (`rusqlite`).
 
 pub mod guard;
+pub mod plans;
 pub mod registry;
 pub mod schema;
 pub mod shopper;
 pub mod store_config;
+pub mod write;
+
+pub use write::{Lenient, Parsed, Value, Write, json_text, keyed};
 
 #[cfg(test)]
 mod testdb;

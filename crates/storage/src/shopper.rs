@@ -72,7 +72,7 @@ pub const UPSERT_IDEMPOTENCY: &str =
     "INSERT INTO idempotency (key, json, created_at_ms) VALUES (?, ?, ?)
      ON CONFLICT (key) DO UPDATE SET json = excluded.json, created_at_ms = excluded.created_at_ms";
 
-/// A personalization value by key. Binds the key; reads [`crate::JsonRow`].
+/// A personalization value by key. Binds the key; reads [`crate::Lenient`].
 pub const SELECT_AI_STATE: &str = "SELECT json FROM ai_state WHERE key = ?";
 
 /// Three personalization values by key (the home page block's state, one statement), in
@@ -108,10 +108,12 @@ pub struct KeyedJsonRow {
     pub json: String,
 }
 
-/// A row of [`SELECT_NEWEST_EVENTS`].
+/// A row of [`SELECT_NEWEST_EVENTS`]: the event (unreadable JSON: `None`) and its time.
 #[derive(Debug, serde::Deserialize)]
-pub struct EventRow {
-    pub json: String,
+#[serde(bound = "T: serde::de::DeserializeOwned")]
+pub struct EventRow<T> {
+    #[serde(deserialize_with = "crate::write::parse_text_or_none")]
+    pub json: Option<T>,
     pub at_ms: u64,
 }
 

@@ -107,10 +107,10 @@ pub const SELECT_CATALOG_META: &str =
     "SELECT synced_at_ms, truncated, last_error, last_error_at_ms, breaker
      FROM catalog_meta WHERE id = 1";
 
-/// The cached products (JSON) in catalog order. Binds nothing; reads [`crate::JsonRow`].
+/// The cached products (JSON) in catalog order. Binds nothing; reads [`crate::Parsed`].
 pub const SELECT_PRODUCTS: &str = "SELECT json FROM products ORDER BY position";
 
-/// The cached collections (JSON) in catalog order. Binds nothing; reads [`crate::JsonRow`].
+/// The cached collections (JSON) in catalog order. Binds nothing; reads [`crate::Parsed`].
 pub const SELECT_COLLECTIONS: &str = "SELECT json FROM collections ORDER BY position";
 
 /// Empties the product cache (before a sync writes it anew). Binds nothing.
@@ -149,7 +149,7 @@ pub const SELECT_THEME_STATE: &str =
 /// Saves the draft. Binds its body and its metadata JSON.
 pub const SET_DRAFT: &str = "UPDATE theme_state SET draft = ?, draft_meta = ? WHERE id = 1";
 
-/// The theme history (JSON), newest first. Binds nothing; reads [`crate::JsonRow`].
+/// The theme history (JSON), newest first. Binds nothing; reads [`crate::Parsed`].
 pub const SELECT_THEME_VERSIONS: &str = "SELECT json FROM theme_versions ORDER BY version DESC";
 
 /// Adds a theme version (a version number is written once). Binds the version and its JSON.
@@ -162,7 +162,7 @@ pub const DELETE_THEME_VERSIONS: &str = "DELETE FROM theme_versions";
 pub const SET_PUBLISHED: &str =
     "UPDATE theme_state SET published = ?, published_body = ? WHERE id = 1";
 
-/// The owner's assets (JSON) by name. Binds nothing; reads [`crate::JsonRow`].
+/// The owner's assets (JSON) by name. Binds nothing; reads [`crate::Parsed`].
 pub const SELECT_ASSETS: &str = "SELECT json FROM assets ORDER BY name";
 
 /// Writes (or replaces) an asset. Binds its name, its file and its JSON.
@@ -216,7 +216,7 @@ pub const SELECT_RESTORE_RUN: &str = "SELECT run AS json FROM restore_state WHER
 pub const SET_RESTORE_RUN: &str = "UPDATE restore_state SET run = ? WHERE id = 1";
 
 /// Personalization settings, budget, counters and breakers. Binds nothing; reads
-/// [`PersonalizationRow`].
+/// `wandstore_protocol::personalization_row::PersonalizationColumns`.
 pub const SELECT_PERSONALIZATION: &str =
     "SELECT settings, budget, counters, breakers FROM personalization WHERE id = 1";
 
@@ -265,15 +265,6 @@ pub struct CartIndexRow {
 #[derive(Debug, serde::Deserialize)]
 pub struct BackupStateRow {
     pub last_backup_ms: Option<i64>,
-}
-
-/// A row of [`SELECT_PERSONALIZATION`].
-#[derive(Debug, Default, serde::Deserialize)]
-pub struct PersonalizationRow {
-    pub settings: Option<String>,
-    pub budget: Option<String>,
-    pub counters: Option<String>,
-    pub breakers: Option<String>,
 }
 
 /// Every statement above (the tests prepare each one).

@@ -80,3 +80,20 @@ pub fn all<T>(
 pub fn texts(db: &Connection, sql: &str) -> Vec<String> {
     all(db, sql, [], |r| r.get(0))
 }
+
+/// Runs a plan's writes in one transaction, as the shell's `sql::apply` does.
+pub fn apply(db: &mut Connection, writes: &[crate::Write]) {
+    use crate::Value;
+    use rusqlite::types::Value as Sql;
+    let tx = db.transaction().unwrap();
+    for w in writes {
+        let args = w.args.iter().map(|a| match a {
+            Value::Null => Sql::Null,
+            Value::Int(n) => Sql::Integer(*n),
+            Value::Text(t) => Sql::Text(t.clone()),
+        });
+        tx.execute(w.sql, rusqlite::params_from_iter(args))
+            .unwrap_or_else(|e| panic!("{}: {e}", w.sql));
+    }
+    tx.commit().unwrap();
+}

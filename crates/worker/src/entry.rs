@@ -7,7 +7,7 @@ use crate::objects::{SHOPPER_STOREFRONT, STORE_CONFIG, store_client};
 use crate::respond::{self, Audience};
 use crate::{admin, body, domains, env_config, health, random};
 use wandstore_core::headers::{
-    PageAllowances, console_security_headers, security_headers, security_headers_allowing,
+    PageAllowances, console_security_headers, preview_security_headers, security_headers,
 };
 use wandstore_core::identity::{CookieScope, ShopperId};
 use wandstore_core::limits::{self, BodyKind};
@@ -15,6 +15,7 @@ use wandstore_core::log::{Level, RequestLog, accept_request_id, log_safe};
 use wandstore_core::rate_limit::{self, RateClass, RateDecision};
 use wandstore_core::routes::{PlatformRoute, StoreRoute};
 use wandstore_core::secret::hash_token;
+use wandstore_core::store_dispatch::{self, ShopperRequest, StoreDispatch};
 use wandstore_core::tenant::{self, HostRoute, StorePath, Target};
 use wandstore_protocol::EdgeError;
 use wandstore_protocol::edge::route_error;
@@ -131,15 +132,11 @@ pub async fn handle(req: Request, env: &Env) -> web_sys::Response {
             log.duration_ms = duration_ms();
             let timing = format!("{}ms", log.duration_ms);
             let security = match &allow {
-                Some(allow) => {
-                    let mut h = security_headers_allowing(
-                        secure_transport,
-                        env_config::is_development(env),
-                        allow,
-                    );
-                    h.push(("x-robots-tag", "noindex, nofollow".to_owned()));
-                    h
-                }
+                Some(allow) => preview_security_headers(
+                    secure_transport,
+                    env_config::is_development(env),
+                    allow,
+                ),
                 None => security.clone(),
             };
             let finish = Finish {
@@ -272,39 +269,27 @@ async fn route(
                 Err(e) => return Err(page_error(e, request_id)),
             };
             // Routed once here; the shopper's object routes the request itself too.
-            let route = StoreRoute::parse(&log.method, &target.rest).ok();
-            match route {
-                Some(StoreRoute::Live) if preview => {
-                    return live_socket(&req, env, &target, request_id)
-                        .await
-                        .map(Routed::Local)
-                        .map_err(|e| (e, Audience::Api));
-                }
-                Some(file @ (StoreRoute::Asset(_) | StoreRoute::Favicon)) => {
-                    return store_file(&req, env, client, &target, file, log)
-                        .await
-                        .map(Routed::Local)
-                        .map_err(|e| page_error(e, request_id));
-                }
-                _ => {}
+            match store_dispatch::dispatch(&log.method, &target.rest, preview) {
+                StoreDispatch::LiveSocket => live_socket(&req, env, &target, request_id)
+                    .await
+                    .map(Routed::Local)
+                    .map_err(|e| (e, Audience::Api)),
+                StoreDispatch::File(file) => store_file(&req, env, client, &target, file, log)
+                    .await
+                    .map(Routed::Local)
+                    .map_err(|e| page_error(e, request_id)),
+                StoreDispatch::Shopper(facts) => storefront(
+                    req, url, env, client, target, facts, preview, request_id, log,
+                )
+                .await
+                .map_err(|e| {
+                    if facts.api {
+                        (e, Audience::Api)
+                    } else {
+                        page_error(e, request_id)
+                    }
+                }),
             }
-            let kind = RouteFacts {
-                // The cart API's errors are JSON, every other store route's a page.
-                api: matches!(route, Some(StoreRoute::CartApi)),
-                class: route.map(|r| r.rate_class(&log.method)),
-            };
-            let api = kind.api;
-            storefront(
-                req, url, env, client, target, kind, preview, request_id, log,
-            )
-            .await
-            .map_err(|e| {
-                if api {
-                    (e, Audience::Api)
-                } else {
-                    page_error(e, request_id)
-                }
-            })
         }
     }
 }
@@ -445,14 +430,6 @@ async fn store_file(
     }
 }
 
-/// What the entry needs to know of a store route: the audience of its errors and its
-/// rate-limit class (`None` for a path no route takes; the object answers that).
-#[derive(Clone, Copy)]
-struct RouteFacts {
-    api: bool,
-    class: Option<RateClass>,
-}
-
 /// Client headers a shopper's object may need.
 const FORWARDED: [&str; 3] = ["content-type", "accept", "idempotency-key"];
 
@@ -463,12 +440,12 @@ async fn storefront(
     env: &Env,
     client: &ClientHeaders,
     target: StorePath,
-    route: RouteFacts,
+    route: ShopperRequest,
     preview: bool,
     request_id: &str,
     log: &mut RequestLog,
 ) -> Result<Routed, EdgeError> {
-    let body = read_body(&mut req, route).await?;
+    let body = read_body(&mut req, route.body).await?;
     let signer = env_config::cookie_signer(env).map_err(|weak| {
         EdgeError::misconfigured(
             "config",
@@ -486,7 +463,7 @@ async fn storefront(
     };
     log.shopper = Some(shopper.log_tag());
     log.new_shopper = is_new;
-    if let Some(class) = route.class.filter(|c| c.shopper_limit().is_some()) {
+    if let Some(class) = route.counted_by_object() {
         // Counted by the shopper's object; its report says if it refused.
         log.rate_limit = Some(class.name());
         log.rate_decision = Some(RateDecision::Allowed.name());
@@ -513,10 +490,10 @@ async fn storefront(
     let allow = if preview {
         let nonce = random::nonce().map_err(EdgeError::internal)?;
         ctx.script_nonce = Some(nonce.clone());
-        Some(PageAllowances {
-            script_nonce: Some(nonce),
-            framed_by: Some(vec![format!("https://{}", env_config::base_domain(env))]),
-        })
+        Some(PageAllowances::preview(
+            nonce,
+            &env_config::base_domain(env),
+        ))
     } else {
         None
     };
@@ -580,16 +557,11 @@ async fn limit_store_request(
     Ok(None)
 }
 
-/// The request body as text (`None` for GET/HEAD) within its route's limit (the cart API's
-/// JSON or a form): 413 when too large, 400 when not UTF-8.
-async fn read_body(req: &mut Request, route: RouteFacts) -> Result<Option<String>, EdgeError> {
-    if matches!(req.method(), Method::Get | Method::Head) {
+/// The request body as text (`None` when the route takes none) within its limit (the cart
+/// API's JSON or a form): 413 when too large, 400 when not UTF-8.
+async fn read_body(req: &mut Request, kind: Option<BodyKind>) -> Result<Option<String>, EdgeError> {
+    let Some(kind) = kind else {
         return Ok(None);
-    }
-    let kind = if route.api {
-        BodyKind::CartJson
-    } else {
-        BodyKind::Form
     };
     let bytes = body::read_limited(req, kind).await?;
     String::from_utf8(bytes)

@@ -9,7 +9,7 @@ use worker::js_sys::{Function, Reflect};
 use worker::wasm_bindgen::{JsCast, JsValue, closure::Closure};
 use worker::{SqlStorage, SqlStorageValue, State};
 
-pub use wandstore_storage::Migration;
+pub use wandstore_storage::{Migration, Write};
 
 /// An object's SQLite, counting rows read and written (what Cloudflare bills) since the
 /// counts were last taken.
@@ -74,6 +74,36 @@ impl Db {
         Ok(rows)
     }
 
+    /// Every row's `json` column, parsed (unreadable JSON is an error).
+    pub fn json_rows<T: DeserializeOwned>(
+        &self,
+        query: &str,
+        bindings: impl Into<Option<Vec<SqlStorageValue>>>,
+    ) -> worker::Result<Vec<T>> {
+        let rows: Vec<storage::Parsed<T>> = self.rows(query, bindings)?;
+        Ok(rows.into_iter().map(|r| r.json).collect())
+    }
+
+    /// The first row's `json` column, parsed; no row or unreadable JSON: `None`.
+    pub fn lenient_json_row<T: DeserializeOwned>(
+        &self,
+        query: &str,
+        bindings: impl Into<Option<Vec<SqlStorageValue>>>,
+    ) -> worker::Result<Option<T>> {
+        let rows: Vec<storage::Lenient<T>> = self.rows(query, bindings)?;
+        Ok(rows.into_iter().next().and_then(|r| r.json))
+    }
+
+    /// Runs one planned write.
+    pub fn write(&self, write: &Write) -> worker::Result<()> {
+        let args = write
+            .args
+            .iter()
+            .map(value)
+            .collect::<worker::Result<Vec<_>>>()?;
+        self.run(write.sql, args)
+    }
+
     /// Runs a statement whose rows (if any) are not needed.
     pub fn run(
         &self,
@@ -127,6 +157,20 @@ where
     });
     transaction_sync.call1(raw, &body)?;
     Ok(())
+}
+
+/// Runs a plan's writes (`wandstore_storage::plans`) in one transaction.
+pub fn apply(state: &State, db: &Db, plan: Vec<Write>) -> worker::Result<()> {
+    let db = db.clone();
+    transaction(state, move || plan.iter().try_for_each(|w| db.write(w)))
+}
+
+fn value(v: &storage::Value) -> worker::Result<SqlStorageValue> {
+    Ok(match v {
+        storage::Value::Null => SqlStorageValue::Null,
+        storage::Value::Int(n) => SqlStorageValue::try_from_i64(*n)?,
+        storage::Value::Text(t) => t.clone().into(),
+    })
 }
 
 /// Brings the object's schema up to `migrations.len()`, one version per transaction.

@@ -3,10 +3,13 @@
 //! store from the same data model, on the same machine, with the same wrangler and workerd,
 //! against the same devshop catalog.
 //!
-//! Both systems run at once on their own `wrangler dev` (only one is loaded at a time).
-//! After one warm-up round per system (not counted), each round runs the four scenarios
-//! (home, a 24-product collection page, a product page, the cart JSON add) against one system
-//! and then the other, alternating which goes first, with new shoppers each round. Per
+//! Both systems run at once on their own `wrangler dev` (only one is loaded at a time), and so
+//! does the floor (`bench/floor-js`: every route answers one fixed page through the same entry
+//! → shopper object hop, with no storage and no rendering), whose CPU per request is what any
+//! system on this design pays before doing work of its own. After one warm-up round per
+//! system (not counted), each round runs the four scenarios (home, a 24-product collection
+//! page, a product page, the cart JSON add) against each system in turn, rotating which goes
+//! first, with new shoppers each round. Per
 //! scenario it records, from outside: req/s and latency percentiles (client side), CPU
 //! milliseconds per request (`/proc` times of the system's workerd processes, see
 //! `bench_proc`), and from the request log lines SQLite rows read and written and Durable
@@ -42,7 +45,7 @@ use bench_load::{Scenario, agent, get};
 use bench_logs::LogTotals;
 use bench_proc::file_len;
 use bench_report::{Extras, Run};
-use bench_systems::{BASELINE, Target, Upstream, WANDSTORE};
+use bench_systems::{BASELINE, FLOOR, Target, Upstream, WANDSTORE};
 use bench_wrangler::{Wrangler, WranglerSpec};
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -176,6 +179,28 @@ pub fn run(args: &[String]) -> Result<(), String> {
     };
     step::done("baseline ready", t);
 
+    // The floor: a third wrangler dev, no store to set up.
+    let t = step::start("starting the floor (bench/floor-js)");
+    let mut fl = Wrangler::spawn(&WranglerSpec {
+        root: &root,
+        config_dir: &bench_systems::floor_dir(&root),
+        state_dir: &work.join("floor"),
+        env_file: &env_file,
+        log: &work.join("floor-wrangler.log"),
+    })?;
+    fl.wait_live(Duration::from_secs(120))?;
+    let floor = Target {
+        system: FLOOR,
+        label: "floor",
+        base: fl.url(),
+        port: fl.port,
+        wrangler_pid: fl.pid,
+        log: fl.log.clone(),
+        admin_token: String::new(),
+        metrics_path: "/admin/metrics",
+    };
+    step::done("floor ready", t);
+
     let t = step::start("syncing the demo catalog from devshop into both");
     bench_systems::sync(&wandstore)?;
     bench_systems::sync(&baseline)?;
@@ -200,7 +225,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
     let scenarios = scenarios(Arc::new(handles), variant);
     // A warm-up round per system, not counted: the first requests of an isolate run cold
     // code (V8 tiers JavaScript and Wasm up as they run), and a deployed isolate serves warm.
-    for target in [&wandstore, &baseline] {
+    for target in [&wandstore, &baseline, &floor] {
         let t = step::start(&format!("warm-up round (not counted): {}", target.label));
         run_round(target, &scenarios, &opts, 0, clk_tck, true)?;
         step::done("warm", t);
@@ -209,11 +234,9 @@ pub fn run(args: &[String]) -> Result<(), String> {
     let mut store_config: Vec<(&'static str, u64, usize, usize)> =
         vec![(WANDSTORE, 0, 0, 0), (BASELINE, 0, 0, 0)];
     for round in 0..opts.rounds {
-        let order = if round % 2 == 0 {
-            [&wandstore, &baseline]
-        } else {
-            [&baseline, &wandstore]
-        };
+        let mut order = [&wandstore, &baseline, &floor];
+        let first = round % order.len();
+        order.rotate_left(first);
         for target in order {
             let (mut round_runs, calls, views, adds) =
                 run_round(target, &scenarios, &opts, round + 1, clk_tck, false)?;
@@ -225,6 +248,8 @@ pub fn run(args: &[String]) -> Result<(), String> {
             }
         }
     }
+
+    fl.stop();
 
     // Personalization: home p50/p99 with the model healthy, hanging and failing.
     let t = step::start("personalization: home pages with the model healthy, hanging, failing");

@@ -5,10 +5,11 @@
 //! "p99_ms","errors","cpu_ms_per_req","rows_read_per_req","rows_written_per_req"}],
 //! "wasm":{"raw_bytes","gzip_bytes"},"cold_start_ms":{"wandstore","baseline"},"rounds":N}`;
 //! further keys are additions (per-round runs, object calls, cold start on an empty state,
-//! page sizes, StoreConfig load) and never replace these.
+//! page sizes, StoreConfig load, the floor and each system's own work above it) and never
+//! replace these.
 
 use super::bench_cold::ColdStart;
-use super::bench_systems::{BASELINE, WANDSTORE};
+use super::bench_systems::{BASELINE, FLOOR, WANDSTORE};
 use serde_json::{Value, json};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -102,6 +103,22 @@ pub fn summarize(runs: &[Run], scenario: &str, system: &str) -> Summary {
         rows_written_per_req: o(|r| r.rows_written_per_req),
         do_calls_per_req: o(|r| r.do_calls_per_req),
     }
+}
+
+/// A system's own work on a scenario: its user-worker CPU per request minus the floor's in the
+/// same round (the median over rounds; `None` without a round that measured both).
+pub fn own_work(runs: &[Run], scenario: &str, system: &str) -> Option<f64> {
+    let cpu = |sys: &str, round: usize| {
+        runs.iter()
+            .find(|r| r.scenario == scenario && r.system == sys && r.round == round)
+            .map(|r| r.cpu_ms_per_req_worker)
+    };
+    let diffs: Vec<f64> = runs
+        .iter()
+        .filter(|r| r.scenario == scenario && r.system == system)
+        .filter_map(|r| Some(r.cpu_ms_per_req_worker - cpu(FLOOR, r.round)?))
+        .collect();
+    median(&diffs)
 }
 
 /// The Wasm file worker-build wrote (the largest `.wasm` under `crates/worker/build`).
@@ -225,6 +242,7 @@ pub fn print(runs: &[Run], scenarios: &[(&'static str, &'static str)], extras: &
             w.errors, w.requests, b.errors, b.requests
         );
     }
+    print_floor(runs, scenarios);
     let cw = cold_median(extras, WANDSTORE, |c| c.restart_ms);
     let cb = cold_median(extras, BASELINE, |c| c.restart_ms);
     let ew = cold_median(extras, WANDSTORE, |c| c.empty_state_ms);
@@ -270,6 +288,34 @@ pub fn print(runs: &[Run], scenarios: &[(&'static str, &'static str)], extras: &
     }
     if !extras.clk_tck_asked {
         println!("(CPU: `getconf CLK_TCK` was not available; assumed 100 ticks per second)");
+    }
+}
+
+/// The floor's CPU per request, each system's own work above it, and where the page
+/// target (two thirds of the baseline's CPU) falls against the floor.
+fn print_floor(runs: &[Run], scenarios: &[(&'static str, &'static str)]) {
+    println!(
+        "\nAbove the floor (bench/floor-js: one fixed page through the same object hop); user-worker CPU ms/req, medians of per-round differences:\n"
+    );
+    println!(
+        "| scenario | floor | WandStore above | baseline above | WandStore / baseline (own work) | 2/3 of baseline's CPU |"
+    );
+    println!("|---|---|---|---|---|---|");
+    for (name, label) in scenarios {
+        let floor = summarize(runs, name, FLOOR).cpu_ms_per_req_worker;
+        let w = own_work(runs, name, WANDSTORE);
+        let b = own_work(runs, name, BASELINE);
+        let target = summarize(runs, name, BASELINE)
+            .cpu_ms_per_req_worker
+            .map(|c| c * 2.0 / 3.0);
+        println!(
+            "| {label} | {} | {} | {} | {} | {} |",
+            num(floor, 2),
+            num(w, 2),
+            num(b, 2),
+            ratio(w, b),
+            num(target, 2)
+        );
     }
 }
 
@@ -337,6 +383,18 @@ pub fn to_json(runs: &[Run], scenarios: &[(&'static str, &'static str)], extras:
             "do_calls_per_req": opt(r.do_calls_per_req),
             "log_lines": r.log_lines,
         })).collect::<Vec<_>>(),
+        "floor": scenarios.iter().map(|(name, _)| {
+            let f = summarize(runs, name, FLOOR);
+            json!({
+                "name": name,
+                "req_s": opt(f.req_s),
+                "p50_ms": opt(f.p50_ms),
+                "cpu_ms_per_req": opt(f.cpu_ms_per_req),
+                "cpu_ms_per_req_worker": opt(f.cpu_ms_per_req_worker),
+                "wandstore_above_ms": opt(own_work(runs, name, WANDSTORE)),
+                "baseline_above_ms": opt(own_work(runs, name, BASELINE)),
+            })
+        }).collect::<Vec<_>>(),
         "cold_starts": extras.cold.iter().map(|(s, c)| json!({
             "system": s,
             "restart_ms": opt(Some(c.restart_ms)),
@@ -406,6 +464,36 @@ mod tests {
         assert_eq!(w.rows_read_per_req, None, "absent in the log lines → null");
         let b = summarize(&runs, "home", BASELINE);
         assert_eq!((b.req_s, b.rows_read_per_req), (Some(60.0), Some(3.0)));
+    }
+
+    #[test]
+    fn own_work_is_the_median_of_per_round_differences_from_the_floor() {
+        let at = |system, round, cpu| Run {
+            round,
+            cpu_ms_per_req_worker: cpu,
+            ..run(system, 1.0, None)
+        };
+        let runs = vec![
+            at(WANDSTORE, 1, 2.0),
+            at(FLOOR, 1, 1.5),
+            at(WANDSTORE, 2, 3.0),
+            at(FLOOR, 2, 1.0),
+            at(WANDSTORE, 3, 1.9),
+            at(FLOOR, 3, 1.2),
+            // A round without a floor run counts for nothing.
+            at(WANDSTORE, 4, 9.0),
+            at(BASELINE, 1, 1.6),
+        ];
+        let w = own_work(&runs, "home", WANDSTORE).unwrap_or(f64::NAN);
+        assert!((w - 0.7).abs() < 1e-9, "{w}");
+        let b = own_work(&runs, "home", BASELINE).unwrap_or(f64::NAN);
+        assert!((b - 0.1).abs() < 1e-9, "{b}");
+        assert_eq!(own_work(&runs, "product", WANDSTORE), None);
+        assert_eq!(
+            own_work(&runs[..1], "home", WANDSTORE),
+            None,
+            "no floor at all"
+        );
     }
 
     #[test]

@@ -1,5 +1,6 @@
-//! The two systems under test, WandStore and the JavaScript baseline (`bench/baseline-js`):
-//! where each one answers, its wrangler (for CPU), its log file (for the request lines), and
+//! The systems under test, WandStore and the JavaScript baseline (`bench/baseline-js`), and the
+//! floor both stand on (`bench/floor-js`: one fixed page through the same object hop): where
+//! each one answers, its wrangler (for CPU), its log file (for the request lines), and
 //! the admin calls that set up the `demo` store on each, backed by the same devshop shop.
 
 use super::bench_load::{agent, get};
@@ -9,6 +10,7 @@ use std::path::{Path, PathBuf};
 
 pub const WANDSTORE: &str = "wandstore";
 pub const BASELINE: &str = "baseline";
+pub const FLOOR: &str = "floor";
 
 /// One running system.
 pub struct Target {
@@ -181,6 +183,10 @@ pub fn buyable_variant(base: &str, handles: &[String]) -> Option<String> {
 }
 
 /// The baseline worker's directory.
+pub fn floor_dir(root: &Path) -> PathBuf {
+    root.join("bench/floor-js")
+}
+
 pub fn baseline_dir(root: &Path) -> PathBuf {
     root.join("bench/baseline-js")
 }

@@ -3,12 +3,12 @@
 //! `core::abuse`; the object reads a client's record and persists what they decide.
 
 use crate::internal::{self, reply};
-use crate::sql::{self, Db};
+use crate::sql::Db;
 use wandstore_core::abuse::{BanPolicy, ClientRecord, Counter};
 use wandstore_protocol::guard::{
     Ban, CheckClient, CountHit, GuardError, GuardQuestion, StrikeClient,
 };
-use wandstore_storage as storage;
+use wandstore_storage::{self as storage, plans};
 use worker::{DurableObject, Env, Request, Response, Result, State, durable_object};
 
 /// How many guard objects share the clients.
@@ -44,17 +44,9 @@ impl DurableObject for AbuseGuard {
             GuardQuestion::Strike(StrikeClient { client }) => {
                 let mut record = self.record(&client)?;
                 let until = record.strike(now, BanPolicy::default());
-                self.db.run(
-                    storage::guard::UPSERT_CLIENT,
-                    vec![
-                        client.as_str().into(),
-                        serde_json::to_string(&record)?.into(),
-                        match record.banned_until_ms {
-                            Some(t) => sql::int(t)?,
-                            None => worker::SqlStorageValue::Null,
-                        },
-                    ],
-                )?;
+                let json = storage::json_text(&record)?;
+                let banned = record.banned_until_ms;
+                self.db.write(&plans::save_client(&client, json, banned))?;
                 reply::<StrikeClient>(&Ok::<_, GuardError>(Ban { until_ms: until }))
             }
             GuardQuestion::Count(CountHit {
@@ -62,18 +54,13 @@ impl DurableObject for AbuseGuard {
                 limit,
                 window_ms,
             }) => {
-                let rows: Vec<storage::JsonRow> = self
+                let mut counter: Counter = self
                     .db
-                    .rows(storage::guard::SELECT_COUNTER, vec![key.as_str().into()])?;
-                let mut counter: Counter = rows
-                    .first()
-                    .and_then(|r| serde_json::from_str(&r.json).ok())
+                    .lenient_json_row(storage::guard::SELECT_COUNTER, vec![key.as_str().into()])?
                     .unwrap_or_default();
                 let quota = counter.hit(now, limit, window_ms);
-                self.db.run(
-                    storage::guard::UPSERT_COUNTER,
-                    vec![key.as_str().into(), serde_json::to_string(&counter)?.into()],
-                )?;
+                let json = storage::json_text(&counter)?;
+                self.db.write(&plans::save_counter(&key, json))?;
                 reply::<CountHit>(&Ok::<_, GuardError>(quota))
             }
         })
@@ -81,13 +68,11 @@ impl DurableObject for AbuseGuard {
 }
 
 impl AbuseGuard {
+    /// A client's record (a new one when absent or unreadable).
     fn record(&self, client: &str) -> Result<ClientRecord> {
-        let rows: Vec<storage::JsonRow> = self
+        Ok(self
             .db
-            .rows(storage::guard::SELECT_CLIENT, vec![client.into()])?;
-        Ok(rows
-            .first()
-            .and_then(|r| serde_json::from_str(&r.json).ok())
+            .lenient_json_row(storage::guard::SELECT_CLIENT, vec![client.into()])?
             .unwrap_or_default())
     }
 }

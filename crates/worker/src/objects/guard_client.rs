@@ -1,26 +1,20 @@
-//! How the entry asks the AbuseGuard that keeps a client, with "not banned" answers kept in
-//! the isolate for a second so a busy client costs its guard about one call a second.
+//! How the entry asks the AbuseGuard that keeps a client, with its answers kept in the
+//! isolate for a second (`core::abuse::KnownBans`), so a busy client costs its guard about
+//! one call a second.
 
 use super::ABUSE_GUARD;
 use super::abuse_guard::SHARDS;
 use crate::internal;
 use std::cell::RefCell;
-use wandstore_core::abuse::shard;
-use wandstore_core::cached::TtlMap;
+use wandstore_core::abuse::{KnownBans, shard};
 use wandstore_protocol::guard::{
     Ban, CheckClient, CountHit, GuardError, GuardQuestion, Quota, StrikeClient,
 };
 use wandstore_protocol::wire::{AskError, Question};
 use worker::Env;
 
-/// How long an isolate trusts a guard's "not banned".
-const NOT_BANNED_TTL_MS: u64 = 1_000;
-/// How many clients' answers an isolate keeps.
-const MAX_CLIENTS: usize = 10_000;
-
 thread_local! {
-    static KNOWN: RefCell<TtlMap<String, Option<u64>>> =
-        RefCell::new(TtlMap::new(NOT_BANNED_TTL_MS, MAX_CLIENTS));
+    static KNOWN: RefCell<KnownBans> = RefCell::new(KnownBans::default());
 }
 
 async fn ask<Q>(
@@ -45,8 +39,8 @@ pub async fn banned_until(
     now_ms: u64,
     rid: &str,
 ) -> Result<Option<u64>, AskError<GuardError>> {
-    if let Some(known) = KNOWN.with(|k| k.borrow().get(client, now_ms).copied()) {
-        return Ok(known.filter(|until| *until > now_ms));
+    if let Some(known) = KNOWN.with(|k| k.borrow().get(client, now_ms)) {
+        return Ok(known);
     }
     let check = CheckClient {
         client: client.to_owned(),
@@ -79,10 +73,7 @@ where
     Q: Question<Envelope = GuardQuestion, Answer = Ban, Error = GuardError>,
 {
     let ban = ask(env, client, question, rid).await?;
-    KNOWN.with(|k| {
-        k.borrow_mut()
-            .insert(client.to_owned(), ban.until_ms, now_ms)
-    });
+    KNOWN.with(|k| k.borrow_mut().remember(client, ban.until_ms, now_ms));
     Ok(ban.until_ms)
 }
 

@@ -11,7 +11,7 @@ use wandstore_protocol::wire::Question;
 use wandstore_registry::{
     DomainRow, RegistryEntry, RegistryRefusal, StoreRow, check_claim, entries,
 };
-use wandstore_storage as storage;
+use wandstore_storage::{self as storage, plans};
 use worker::{DurableObject, Env, Request, Response, Result, State, durable_object};
 
 /// The registry's object name.
@@ -98,60 +98,30 @@ impl StoreRegistry {
     /// Claims or rewrites an entry, atomically, if the registry's rules allow it.
     fn write(&self, q: &WriteEntry) -> Result<std::result::Result<(), RegistryRefusal>> {
         let entry = &q.entry;
-        let mut owners = Vec::new();
-        for host in &entry.custom_domains {
-            owners.push((host.clone(), self.owner_of(host)?));
-        }
-        let owner_of = |host: &str| {
-            owners
-                .iter()
-                .find(|(h, _)| h == host)
-                .and_then(|(_, o)| o.clone())
-        };
+        let owners = (entry.custom_domains.iter())
+            .map(|host| Ok((host.as_str(), self.owner_of(host)?)))
+            .collect::<Result<std::collections::HashMap<_, _>>>()?;
+        let owner_of = |host: &str| owners.get(host).cloned().flatten();
         if let Err(refusal) =
             check_claim(entry, q.claim, self.is_registered(&entry.slug)?, owner_of)
         {
             return Ok(Err(refusal));
         }
-        let db = self.db.clone();
-        let e = entry.clone();
-        sql::transaction(&self.state, move || {
-            db.run(
-                storage::registry::UPSERT_STORE,
-                vec![
-                    e.slug.as_str().into(),
-                    e.display_name.as_str().into(),
-                    e.currency.as_str().into(),
-                    sql::int(e.updated_at_ms)?,
-                ],
-            )?;
-            db.run(
-                storage::registry::DELETE_DOMAINS_OF,
-                vec![e.slug.as_str().into()],
-            )?;
-            for host in &e.custom_domains {
-                db.run(
-                    storage::registry::INSERT_DOMAIN,
-                    vec![host.as_str().into(), e.slug.as_str().into()],
-                )?;
-            }
-            Ok(())
-        })?;
+        let plan = plans::register_store(
+            entry.slug.as_str(),
+            &entry.display_name,
+            entry.currency.as_str(),
+            entry.updated_at_ms,
+            &entry.custom_domains,
+        );
+        sql::apply(&self.state, &self.db, plan)?;
         Ok(Ok(()))
     }
 
     /// Forgets a store and its domains. True if it was registered.
     fn forget(&self, q: &ForgetStore) -> Result<bool> {
         let known = self.is_registered(&q.slug)?;
-        let db = self.db.clone();
-        let slug = q.slug.to_string();
-        sql::transaction(&self.state, move || {
-            db.run(
-                storage::registry::DELETE_DOMAINS_OF,
-                vec![slug.as_str().into()],
-            )?;
-            db.run(storage::registry::DELETE_STORE, vec![slug.as_str().into()])
-        })?;
+        sql::apply(&self.state, &self.db, plans::forget_store(q.slug.as_str()))?;
         Ok(known)
     }
 }

@@ -7,6 +7,7 @@ use super::ShopperStorefront;
 use super::personalize::{get_state, set_state};
 use crate::objects::store_client;
 use crate::sql::Db;
+use crate::upstream::now_ms;
 use serde::Deserialize;
 use wandstore_ai::report::{Interaction, PersonalizationCounters, Source};
 use wandstore_ai::tally::{PendingCounts, Send, moves_alarm};
@@ -17,10 +18,6 @@ use wandstore_protocol::shopper::ShopperContext;
 use worker::Env;
 
 const PENDING: &str = "pending_counts";
-
-fn now_ms() -> u64 {
-    worker::Date::now().as_millis()
-}
 
 fn log_failure(result: worker::Result<()>) {
     if let Err(e) = result {

@@ -8,6 +8,7 @@ use super::ShopperStorefront;
 use crate::internal::{self, reply};
 use crate::objects::store_client;
 use crate::sql;
+use crate::upstream::now_ms;
 use wandstore_core::cart::CartLine;
 use wandstore_core::cart_announce::{heard_after_read, must_tell};
 use wandstore_core::events::{BestEffort, BestEffortFailed, Event};
@@ -32,60 +33,46 @@ impl ShopperStorefront {
             Err(e) => return Ok(internal::unreadable(&e)),
         };
         self.unrecorded.set(false);
-        if let Err(e) = self.ensure_schema() {
-            let e = internal_error(e);
-            return Ok(match question {
-                ShopperQuestion::ReadCart(q) => reply_to(&q, Err(e)),
-                ShopperQuestion::ReplaceCart(q) => reply_to(&q, Err(e)),
-            });
-        }
+        let ready = self.ensure_schema().map_err(internal_error);
         Ok(match question {
             ShopperQuestion::ReadCart(q) => {
-                let lines = self.cart_lines().map_err(internal_error);
-                if let Ok(lines) = &lines {
-                    let heard = heard_after_read(self.announced.get(), lines.is_empty());
-                    self.announced.set(heard);
-                }
-                reply_to(&q, lines)
+                reply_to(&q, ready.and_then(|()| self.cart_for_backup()))
             }
             ShopperQuestion::ReplaceCart(q) => {
-                let result = self.replace_cart(q.lines.clone()).map_err(internal_error);
-                if result.is_ok() {
-                    self.announced.set(Some(!q.lines.is_empty()));
-                    // A restored cart counts as activity, so retention keeps it.
-                    if let Err(e) = self.note_activity().await {
-                        let event = BestEffortFailed {
-                            what: BestEffort::ShopperActivity,
-                            store: None,
-                            error: e.to_string(),
-                        };
-                        worker::console_log!("{}", event.line(worker::Date::now().as_millis(), ""));
-                    }
-                }
+                let result = match ready {
+                    Ok(()) => self.restore_cart(q.lines.clone()).await,
+                    Err(e) => Err(e),
+                };
                 reply_to(&q, result)
             }
         })
+    }
+
+    /// The cart a backup reads (StoreConfig's index has now heard whether it is empty).
+    fn cart_for_backup(&self) -> Result<Vec<CartLine>, ShopperError> {
+        let lines = self.cart_lines().map_err(internal_error)?;
+        let heard = heard_after_read(self.announced.get(), lines.is_empty());
+        self.announced.set(heard);
+        Ok(lines)
+    }
+
+    /// A restore's cart, written whole; it counts as activity, so retention keeps it.
+    async fn restore_cart(&self, lines: Vec<CartLine>) -> Result<(), ShopperError> {
+        let non_empty = !lines.is_empty();
+        self.replace_cart(lines).map_err(internal_error)?;
+        self.announced.set(Some(non_empty));
+        if let Err(e) = self.note_activity().await {
+            log_failed(BestEffort::ShopperActivity, None, e.to_string(), "");
+        }
+        Ok(())
     }
 
     /// Replaces every cart line in one transaction.
     fn replace_cart(&self, lines: Vec<CartLine>) -> worker::Result<()> {
         self.forget_lines();
         self.forget_events();
-        let db = self.db.clone();
-        sql::transaction(&self.state, move || {
-            db.run(storage::shopper::DELETE_CART_LINES, None)?;
-            for (i, line) in lines.iter().enumerate() {
-                db.run(
-                    storage::shopper::INSERT_CART_LINE_AT,
-                    vec![
-                        line.variant_id.as_str().into(),
-                        sql::int(i as u64 + 1)?,
-                        serde_json::to_string(line)?.into(),
-                    ],
-                )?;
-            }
-            Ok(())
-        })
+        let rows = storage::keyed(&lines, |l| &l.variant_id)?;
+        sql::apply(&self.state, &self.db, storage::plans::replace_cart(rows))
     }
 
     /// After a cart write: tells StoreConfig's cart index when the cart's emptiness differs
@@ -105,18 +92,17 @@ impl ShopperStorefront {
             Err(e) => {
                 self.announced.set(None);
                 let e = EdgeError::from(e);
-                let event = BestEffortFailed {
-                    what: BestEffort::CartIndex,
-                    store: Some(ctx.store.to_string()),
-                    error: format!("{}: {}", e.code, e.detail.unwrap_or(e.message)),
-                };
-                worker::console_log!(
-                    "{}",
-                    event.line(worker::Date::now().as_millis(), &ctx.request_id)
-                );
+                let error = format!("{}: {}", e.code, e.detail.unwrap_or(e.message));
+                let store = Some(ctx.store.to_string());
+                log_failed(BestEffort::CartIndex, store, error, &ctx.request_id);
             }
         }
     }
+}
+
+fn log_failed(what: BestEffort, store: Option<String>, error: String, rid: &str) {
+    let event = BestEffortFailed { what, store, error };
+    worker::console_log!("{}", event.line(now_ms(), rid));
 }
 
 fn reply_to<Q>(_q: &Q, result: Result<Q::Answer, ShopperError>) -> Response

@@ -161,16 +161,9 @@ impl ShopperStorefront {
         let method = req.method();
         let route = StoreRoute::parse(method.as_ref(), url.path());
         // A first visit's page read writes nothing: not even the schema.
-        let unrecorded = ctx.first_visit
-            && matches!(
-                route,
-                Ok(StoreRoute::Home
-                    | StoreRoute::Collection(_)
-                    | StoreRoute::Product(_)
-                    | StoreRoute::Search
-                    | StoreRoute::Cart)
-            )
-            || ctx.first_visit && matches!(route, Ok(StoreRoute::CartApi)) && method == Method::Get;
+        let unrecorded = route
+            .as_ref()
+            .is_ok_and(|r| r.is_unrecorded(method.as_ref(), ctx.first_visit));
         self.unrecorded.set(unrecorded);
         if !unrecorded {
             self.ensure_schema().map_err(EdgeError::internal)?;
@@ -179,10 +172,8 @@ impl ShopperStorefront {
             .query_pairs()
             .map(|(k, v)| (k.into_owned(), v.into_owned()))
             .collect();
-        // The header's cart count is for pages; the JSON API and the cart (which counts its
-        // own lines) do not need the extra read.
-        let cart_count = match route {
-            Ok(StoreRoute::CartApi | StoreRoute::Cart | StoreRoute::CartForm(_)) => 0,
+        let cart_count = match &route {
+            Ok(r) if !r.shows_cart_count() => 0,
             _ => wandstore_core::cart::item_count(&self.cart_lines().map_err(EdgeError::internal)?),
         };
         let page = PageRequest {

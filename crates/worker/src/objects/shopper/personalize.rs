@@ -11,6 +11,7 @@ use super::ai_refresh::{self, RefreshJob};
 use super::page_request::PageRequest;
 use crate::objects::store_client;
 use crate::sql::{self, Db};
+use crate::upstream::now_ms;
 use serde::de::DeserializeOwned;
 use std::rc::Rc;
 use wandstore_ai::block::{self, BlockInput, PROFILE_EVENTS, RecClick, ShopperAiState};
@@ -24,12 +25,6 @@ use wandstore_protocol::shopper::ShopperContext;
 use wandstore_render::Recommendation;
 use wandstore_storage as storage;
 
-/// Keys of the shopper's `ai_state` table.
-const SUGGESTION: &str = "suggestion";
-const OPTED_OUT: &str = "opted_out";
-const LAST_REFRESH: &str = "last_refresh_ms";
-const REC_CLICK: &str = "rec_click";
-
 /// The block as the page renders it.
 pub struct Block {
     pub cards: Vec<Recommendation>,
@@ -37,17 +32,9 @@ pub struct Block {
     pub headline: Option<String>,
 }
 
-fn now_ms() -> u64 {
-    worker::Date::now().as_millis()
-}
-
 /// A value of the shopper's `ai_state` (absent or unreadable: `None`).
 pub(super) fn get_state<T: DeserializeOwned>(db: &Db, key: &str) -> worker::Result<Option<T>> {
-    let rows: Vec<storage::JsonRow> =
-        db.rows(storage::shopper::SELECT_AI_STATE, vec![key.into()])?;
-    Ok(rows
-        .first()
-        .and_then(|r| serde_json::from_str(&r.json).ok()))
+    db.lenient_json_row(storage::shopper::SELECT_AI_STATE, vec![key.into()])
 }
 
 pub(super) fn set_state(db: &Db, key: &str, value: &impl serde::Serialize) -> worker::Result<()> {
@@ -67,15 +54,14 @@ impl ShopperStorefront {
         if let Some(kept) = self.events.borrow().as_ref() {
             return Ok(kept.clone());
         }
-        let rows: Vec<storage::shopper::EventRow> = self.db.rows(
+        let rows: Vec<storage::shopper::EventRow<ShopperEvent>> = self.db.rows(
             storage::shopper::SELECT_NEWEST_EVENTS,
             vec![sql::int(u64::from(PROFILE_EVENTS))?],
         )?;
-        let mut events: Vec<(ShopperEvent, u64)> = rows
-            .iter()
-            .filter_map(|r| serde_json::from_str(&r.json).ok().map(|e| (e, r.at_ms)))
+        // Newest first in SQL, oldest first here; an unreadable event is left out.
+        let events: Vec<(ShopperEvent, u64)> = (rows.into_iter().rev())
+            .filter_map(|r| r.json.map(|e| (e, r.at_ms)))
             .collect();
-        events.reverse();
         *self.events.borrow_mut() = Some(events.clone());
         Ok(events)
     }
@@ -84,16 +70,15 @@ impl ShopperStorefront {
     fn ai_state(&self) -> worker::Result<ShopperAiState> {
         let rows: Vec<storage::shopper::KeyedJsonRow> = self.db.rows(
             storage::shopper::SELECT_THREE_AI_STATES,
-            vec![SUGGESTION.into(), OPTED_OUT.into(), LAST_REFRESH.into()],
+            vec![
+                block::SUGGESTION_KEY.into(),
+                block::OPTED_OUT_KEY.into(),
+                block::LAST_REFRESH_KEY.into(),
+            ],
         )?;
-        let value = |key: &str| rows.iter().find(|r| r.key == key).map(|r| r.json.as_str());
-        Ok(ShopperAiState {
-            suggestion: value(SUGGESTION).and_then(|j| serde_json::from_str(j).ok()),
-            opted_out: value(OPTED_OUT)
-                .and_then(|j| serde_json::from_str(j).ok())
-                .unwrap_or(false),
-            last_refresh_ms: value(LAST_REFRESH).and_then(|j| serde_json::from_str(j).ok()),
-        })
+        Ok(ShopperAiState::from_rows(
+            rows.iter().map(|r| (r.key.as_str(), r.json.as_str())),
+        ))
     }
 
     /// The block for the home page, or `None` (no history yet, or it could not be built:
@@ -128,13 +113,7 @@ impl ShopperStorefront {
         };
         let last_event_ms = events.last().map_or(0, |(_, at)| *at);
         let now = now_ms();
-        let q = Personalize {
-            events,
-            exclude: wanted.exclude,
-            also: wanted.also,
-            max: block::CANDIDATES,
-            now_ms: now,
-        };
+        let q = Personalize::for_block(events, wanted, now);
         let material = self.personalize(ctx, q).await?;
         let gateway = crate::ai_config::gateway(&self.env);
         let plan = block::plan(
@@ -151,7 +130,7 @@ impl ShopperStorefront {
                 request_id: &ctx.request_id,
                 now_ms: now,
             },
-            |h| material.cards.iter().any(|c| c.handle == h),
+            |h| material.has_card(h),
         );
         if plan.impression {
             self.count_or_log(ctx, plan.shown.source, Interaction::Impression);
@@ -159,7 +138,7 @@ impl ShopperStorefront {
         if let (Some(refresh), Some(config)) = (plan.refresh, gateway) {
             // Written before the response: another page of this shopper does not start a
             // second refresh.
-            set_state(&self.db, LAST_REFRESH, &now).map_err(EdgeError::internal)?;
+            set_state(&self.db, block::LAST_REFRESH_KEY, &now).map_err(EdgeError::internal)?;
             let job = RefreshJob {
                 env: self.env.clone(),
                 db: self.db.clone(),
@@ -169,15 +148,8 @@ impl ShopperStorefront {
             };
             self.state.wait_until(ai_refresh::run(job));
         }
-        let cards: Vec<Recommendation> = plan
-            .shown
-            .handles
-            .iter()
-            .filter_map(|h| material.cards.iter().find(|c| &c.handle == h))
-            .map(|card| Recommendation {
-                card: card.clone(),
-                reason: None,
-            })
+        let cards: Vec<Recommendation> = (material.cards_of(&plan.shown.handles).into_iter())
+            .map(|card| Recommendation { card, reason: None })
             .collect();
         Ok((!cards.is_empty()).then_some(Block {
             cards,
@@ -219,24 +191,20 @@ impl ShopperStorefront {
         body: &str,
     ) -> Result<worker::Response, EdgeError> {
         let fields = self.checked_form(page, body)?;
-        let choice = fields
-            .iter()
-            .find(|(k, _)| k == "choice")
-            .map(|(_, v)| v.as_str());
-        let Some(opted_out) = block::opt_out_choice(choice) else {
+        let Some(opted_out) = block::opt_out_choice(&fields) else {
             return Err(EdgeError::bad_request(
                 "bad_choice",
                 "choose “on” or “off” for personalized recommendations",
             ));
         };
-        set_state(&self.db, OPTED_OUT, &opted_out).map_err(EdgeError::internal)?;
+        set_state(&self.db, block::OPTED_OUT_KEY, &opted_out).map_err(EdgeError::internal)?;
         Ok(crate::respond::see_other(&page.ctx.base))
     }
 
     /// Whether the shopper opted out (for the form's label).
     pub(super) fn opted_out(&self) -> bool {
         !self.unrecorded.get()
-            && get_state::<bool>(&self.db, OPTED_OUT)
+            && get_state::<bool>(&self.db, block::OPTED_OUT_KEY)
                 .ok()
                 .flatten()
                 .unwrap_or(false)
@@ -249,7 +217,7 @@ impl ShopperStorefront {
         let Some(click) = block::followed(page.param("rec"), handle, recorded) else {
             return;
         };
-        if set_state(&self.db, REC_CLICK, &click).is_ok() {
+        if set_state(&self.db, block::REC_CLICK_KEY, &click).is_ok() {
             self.count_or_log(page.ctx, click.source, Interaction::Click);
         }
     }
@@ -263,7 +231,7 @@ impl ShopperStorefront {
         let Some(line) = lines.iter().find(|l| l.variant_id == variant) else {
             return;
         };
-        let Ok(click) = get_state::<RecClick>(&self.db, REC_CLICK) else {
+        let Ok(click) = get_state::<RecClick>(&self.db, block::REC_CLICK_KEY) else {
             return;
         };
         let Some(source) = block::added(click.as_ref(), &line.product_handle) else {
@@ -271,7 +239,10 @@ impl ShopperStorefront {
         };
         if self
             .db
-            .run(storage::shopper::DELETE_AI_STATE, vec![REC_CLICK.into()])
+            .run(
+                storage::shopper::DELETE_AI_STATE,
+                vec![block::REC_CLICK_KEY.into()],
+            )
             .is_ok()
         {
             self.count_or_log(ctx, source, Interaction::AddToCart);
@@ -281,5 +252,5 @@ impl ShopperStorefront {
 
 /// Stores a refresh's suggestion (called by `ai_refresh`).
 pub(super) fn store_suggestion(db: &Db, s: &StoredSuggestion) -> worker::Result<()> {
-    set_state(db, SUGGESTION, s)
+    set_state(db, block::SUGGESTION_KEY, s)
 }

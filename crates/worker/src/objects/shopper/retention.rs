@@ -7,14 +7,11 @@
 use super::ShopperStorefront;
 use super::ai_counts::{pending, send_counts, set_pending};
 use crate::sql;
+use crate::upstream::now_ms;
 use wandstore_core::events::{Event, ShopperExpired, ShopperRetained};
 use wandstore_core::retention::OnAlarm;
 use wandstore_storage as storage;
 use worker::ScheduledTime;
-
-fn now_ms() -> u64 {
-    worker::Date::now().as_millis()
-}
 
 /// An alarm at an absolute time (workers-rs reads a bare number as an offset from now).
 pub(super) fn at(ms: u64) -> ScheduledTime {
@@ -45,9 +42,7 @@ impl ShopperStorefront {
         }
         self.db
             .run(storage::shopper::SET_LAST_ACTIVITY, vec![sql::int(now)?])?;
-        let wake = self.retention.expires_at(now, false);
-        let alarm = pending(&self.db)?.counts.alarm_at(wake);
-        self.state.storage().set_alarm(at(alarm)).await?;
+        self.wake_at(self.retention.expires_at(now, false)).await?;
         self.activity.set(Some(Some(now)));
         Ok(())
     }
@@ -66,8 +61,7 @@ impl ShopperStorefront {
                     wake_at_ms: wake_at,
                 };
                 worker::console_log!("{}", event.line(now_ms(), ""));
-                let alarm = pending(&self.db)?.counts.alarm_at(wake_at);
-                self.state.storage().set_alarm(at(alarm)).await
+                self.wake_at(wake_at).await
             }
             OnAlarm::DeleteAll => {
                 self.state.storage().delete_all().await?;
@@ -81,6 +75,12 @@ impl ShopperStorefront {
 }
 
 impl ShopperStorefront {
+    /// Sets the alarm to `wake` (or earlier, while personalization counts wait to be sent).
+    async fn wake_at(&self, wake: u64) -> worker::Result<()> {
+        let alarm = pending(&self.db)?.counts.alarm_at(wake);
+        self.state.storage().set_alarm(at(alarm)).await
+    }
+
     /// Sends the counts that are due to StoreConfig (a failure leaves them waiting).
     async fn send_due_counts(&self) -> worker::Result<()> {
         let mut waiting = pending(&self.db)?;

@@ -9,7 +9,10 @@ use wandstore_core::breaker::Decision;
 use wandstore_core::catalog_index::CatalogIndex;
 use wandstore_core::catalog_question::CatalogQuestion;
 use wandstore_core::guarded::RetryPolicy;
-use wandstore_protocol::store::{CatalogReply, Freshness, StoreError, UpstreamStats};
+use wandstore_protocol::personalization::{Personalize, Personalized};
+use wandstore_protocol::store::{
+    CatalogReply, Freshness, RefreshStarted, StoreError, UpstreamStats,
+};
 
 /// The answer to one catalog question and how fresh it is.
 pub async fn catalog(
@@ -25,10 +28,16 @@ pub async fn catalog(
     })
 }
 
-/// The catalog index (a cold store waits for its first sync), for questions other than
-/// catalog ones (personalization's candidates).
-pub async fn catalog_index(s: &Rc<StoreState>, rid: &str) -> Result<Rc<CatalogIndex>, StoreError> {
-    index_for_read(s, rid).await.map(|(index, _, _)| index)
+/// Personalization's profile and candidates, from the catalog index (a cold store waits for
+/// its first sync).
+pub async fn personalize(
+    s: &Rc<StoreState>,
+    q: &Personalize,
+    rid: &str,
+) -> Result<Personalized, StoreError> {
+    index_for_read(s, rid)
+        .await
+        .map(|(index, _, _)| q.answer(&index))
 }
 
 /// The index to answer from and how fresh it is; a cold store waits for its first sync.
@@ -57,13 +66,12 @@ async fn index_for_read(
     }
 }
 
-/// The cron's question: starts a background refresh if the cache is stale. True if one was
-/// started.
-pub fn refresh_if_stale(s: &Rc<StoreState>, rid: &str) -> worker::Result<bool> {
-    if !s.is_stale(now_ms())? {
-        return Ok(false);
-    }
-    Ok(start_refresh(s, rid))
+/// The cron's question: starts a background refresh if the cache is stale.
+pub fn refresh_if_stale(s: &Rc<StoreState>, rid: &str) -> Result<RefreshStarted, StoreError> {
+    let stale = s.is_stale(now_ms()).map_err(internal)?;
+    Ok(RefreshStarted {
+        started: stale && start_refresh(s, rid),
+    })
 }
 
 /// Starts a background refresh unless one is running or the breaker would refuse it. True if

@@ -6,7 +6,7 @@ use std::rc::Rc;
 use wandstore_core::breaker::{BreakerState, CircuitBreaker};
 use wandstore_core::catalog::{Collection, Product};
 use wandstore_core::catalog_index::{CatalogIndex, CatalogStatus};
-use wandstore_storage as storage;
+use wandstore_storage::{self as storage, plans};
 use worker::Result;
 
 fn corrupt(what: &str, e: impl std::fmt::Display) -> worker::Error {
@@ -65,18 +65,10 @@ impl StoreState {
         }
         let products = self
             .db
-            .rows::<storage::JsonRow>(storage::store_config::SELECT_PRODUCTS, None)?
-            .into_iter()
-            .map(|r| serde_json::from_str::<Product>(&r.json).map_err(|e| corrupt("product", e)))
-            .collect::<Result<Vec<_>>>()?;
+            .json_rows(storage::store_config::SELECT_PRODUCTS, None)?;
         let collections = self
             .db
-            .rows::<storage::JsonRow>(storage::store_config::SELECT_COLLECTIONS, None)?
-            .into_iter()
-            .map(|r| {
-                serde_json::from_str::<Collection>(&r.json).map_err(|e| corrupt("collection", e))
-            })
-            .collect::<Result<Vec<_>>>()?;
+            .json_rows(storage::store_config::SELECT_COLLECTIONS, None)?;
         let index = Rc::new(CatalogIndex::new(products, collections));
         *self.catalog.borrow_mut() = Some(Rc::clone(&index));
         Ok(Some(index))
@@ -90,35 +82,13 @@ impl StoreState {
         truncated: bool,
         now_ms: u64,
     ) -> Result<()> {
-        let rows: Vec<(String, String)> = products
-            .iter()
-            .map(|p| Ok((p.handle.clone(), serde_json::to_string(p)?)))
-            .collect::<Result<_>>()?;
-        let crows: Vec<(String, String)> = collections
-            .iter()
-            .map(|c| Ok((c.handle.clone(), serde_json::to_string(c)?)))
-            .collect::<Result<_>>()?;
-        let db = self.db.clone();
-        sql::transaction(&self.state, move || {
-            db.run(storage::store_config::DELETE_PRODUCTS, None)?;
-            db.run(storage::store_config::DELETE_COLLECTIONS, None)?;
-            for (pos, (handle, json)) in rows.into_iter().enumerate() {
-                db.run(
-                    storage::store_config::INSERT_PRODUCT,
-                    vec![sql::int(pos as u64)?, handle.into(), json.into()],
-                )?;
-            }
-            for (pos, (handle, json)) in crows.into_iter().enumerate() {
-                db.run(
-                    storage::store_config::INSERT_COLLECTION,
-                    vec![sql::int(pos as u64)?, handle.into(), json.into()],
-                )?;
-            }
-            db.run(
-                storage::store_config::SET_SYNCED,
-                vec![sql::int(now_ms)?, i64::from(truncated).into()],
-            )
-        })?;
+        let plan = plans::replace_catalog(
+            storage::keyed(&products, |p| &p.handle)?,
+            storage::keyed(&collections, |c| &c.handle)?,
+            truncated,
+            now_ms,
+        );
+        sql::apply(&self.state, &self.db, plan)?;
         *self.catalog.borrow_mut() = Some(Rc::new(CatalogIndex::new(products, collections)));
         Ok(())
     }

@@ -20,8 +20,10 @@ mod sync;
 mod themes;
 
 use crate::internal::{self, reply};
+use crate::upstream::now_ms;
 use std::rc::Rc;
-use wandstore_protocol::store::{CatalogReply, RefreshStarted, StoreError, StoreQuestion};
+use wandstore_core::guarded::RetryPolicy;
+use wandstore_protocol::store::{StoreError, StoreQuestion};
 use wandstore_protocol::wire::Question;
 use worker::{DurableObject, Env, Request, Response, Result, State, durable_object};
 
@@ -55,40 +57,16 @@ impl DurableObject for StoreConfig {
         }
         Ok(match question {
             StoreQuestion::Settings(q) => answer(&q, s.snapshot(q.have_theme)),
-            StoreQuestion::Catalog(q) => {
-                let result: std::result::Result<CatalogReply, StoreError> =
-                    answers::catalog(s, &q, &rid).await;
-                answer(&q, result)
-            }
-            StoreQuestion::Checkout(q) => {
-                let result = checkout::start(s, &q).await;
-                answer(&q, result)
-            }
-            StoreQuestion::Create(q) => {
-                let result = record::create(s, q.clone(), &rid).await;
-                answer(&q, result)
-            }
-            StoreQuestion::Update(q) => {
-                let result = record::update(s, q.clone(), &rid).await;
-                answer(&q, result)
-            }
+            StoreQuestion::Catalog(q) => answer(&q, answers::catalog(s, &q, &rid).await),
+            StoreQuestion::Checkout(q) => answer(&q, checkout::start(s, &q).await),
+            StoreQuestion::Create(q) => answer(&q, record::create(s, q.clone(), &rid).await),
+            StoreQuestion::Update(q) => answer(&q, record::update(s, q.clone(), &rid).await),
             StoreQuestion::Show(q) => answer(&q, s.public()),
-            StoreQuestion::Delete(q) => {
-                let result = record::delete(s).await;
-                answer(&q, result)
-            }
-            StoreQuestion::Sync(q) => {
-                let result = s.sync(wandstore_core::guarded::RetryPolicy::background(), &rid);
-                answer(&q, result.await)
-            }
+            StoreQuestion::Delete(q) => answer(&q, record::delete(s).await),
+            StoreQuestion::Sync(q) => answer(&q, s.sync(RetryPolicy::background(), &rid).await),
             StoreQuestion::Status(q) => answer(&q, s.status().map_err(internal)),
-            StoreQuestion::Refresh(q) => {
-                let result = answers::refresh_if_stale(s, &rid)
-                    .map(|started| RefreshStarted { started })
-                    .map_err(internal);
-                answer(&q, result)
-            }
-            StoreQuestion::Metrics(q) => answer(&q, Ok::<_, StoreError>(s.metrics())),
+            StoreQuestion::Refresh(q) => answer(&q, answers::refresh_if_stale(s, &rid)),
+            StoreQuestion::Metrics(q) => answer(&q, Ok(s.metrics())),
             StoreQuestion::CheckOwner(q) => answer(&q, s.check_owner(&q.credential)),
             StoreQuestion::RotateOwner(q) => {
                 answer(&q, s.rotate_owner(&q.new_token_hash, q.now_ms))
@@ -98,35 +76,20 @@ impl DurableObject for StoreConfig {
             StoreQuestion::DeleteAsset(q) => answer(&q, s.delete_asset(&q)),
             StoreQuestion::ShowTheme(q) => answer(&q, s.theme_overview()),
             StoreQuestion::PutDraft(q) => answer(&q, s.put_draft(&q.body, &q.author, q.now_ms)),
-            StoreQuestion::Publish(q) => {
-                let result = s.publish_draft(&q.author, q.now_ms).await;
-                answer(&q, result)
-            }
+            StoreQuestion::Publish(q) => answer(&q, s.publish_draft(&q.author, q.now_ms).await),
             StoreQuestion::Rollback(q) => {
-                let result = s.rollback_theme(q.version, &q.author, q.now_ms).await;
-                answer(&q, result)
+                answer(&q, s.rollback_theme(q.version, &q.author, q.now_ms).await)
             }
             StoreQuestion::Versions(q) => answer(&q, s.theme_versions()),
             StoreQuestion::Draft(q) => answer(&q, s.draft_slot()),
             StoreQuestion::Favicon(q) => answer(&q, s.favicon()),
             StoreQuestion::IndexCart(q) => answer(&q, s.index_cart(&q, now_ms())),
-            StoreQuestion::StartBackup(q) => {
-                let result = s.start_backup(&q, &rid).await;
-                answer(&q, result)
-            }
-            StoreQuestion::Restore(q) => {
-                let result = s.start_restore(&q, &rid).await;
-                answer(&q, result)
-            }
+            StoreQuestion::StartBackup(q) => answer(&q, s.start_backup(&q, &rid).await),
+            StoreQuestion::Restore(q) => answer(&q, s.start_restore(&q, &rid).await),
             StoreQuestion::ShowRestore(q) => answer(&q, s.restore_status().await),
             StoreQuestion::GetPersonalization(q) => answer(&q, s.personalization_settings()),
             StoreQuestion::PutPersonalization(q) => answer(&q, s.put_personalization(&q.settings)),
-            StoreQuestion::Personalize(q) => {
-                let result = answers::catalog_index(s, &rid)
-                    .await
-                    .map(|index| q.answer(&index));
-                answer(&q, result)
-            }
+            StoreQuestion::Personalize(q) => answer(&q, answers::personalize(s, &q, &rid).await),
             StoreQuestion::SpendBudget(q) => answer(&q, s.spend_budget(q.now_ms)),
             StoreQuestion::RecordPersonalization(q) => answer(&q, s.record_personalization(&q)),
             StoreQuestion::ShowPersonalization(q) => answer(&q, s.personalization_report(q.now_ms)),
@@ -148,10 +111,6 @@ impl DurableObject for StoreConfig {
         }
         Response::empty()
     }
-}
-
-fn now_ms() -> u64 {
-    worker::Date::now().as_millis()
 }
 
 /// The reply to `_q`, typed by the question it answers.

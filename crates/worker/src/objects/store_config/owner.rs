@@ -9,10 +9,7 @@ use wandstore_storage as storage;
 impl StoreState {
     /// `Ok` if the credential is the store owner's; `Forbidden` otherwise.
     pub fn check_owner(&self, credential: &OwnerCredential) -> Result<(), StoreError> {
-        let record = self
-            .load_record()
-            .map_err(internal)?
-            .ok_or(StoreError::NotFound)?;
+        let record = self.existing_record()?;
         credential
             .matches(&record.owner_token_hash)
             .then_some(())
@@ -21,10 +18,7 @@ impl StoreState {
 
     /// Replaces the owner token's hash.
     pub fn rotate_owner(&self, new_hash: &str, now_ms: u64) -> Result<(), StoreError> {
-        let mut record = self
-            .load_record()
-            .map_err(internal)?
-            .ok_or(StoreError::NotFound)?;
+        let mut record = self.existing_record()?;
         record.owner_token_hash = new_hash.to_owned();
         record.updated_at_ms = now_ms.max(record.updated_at_ms);
         self.save_record(&record).map_err(internal)
@@ -33,25 +27,15 @@ impl StoreState {
     /// Every asset, by name.
     pub fn assets(&self) -> Result<Vec<AssetInfo>, StoreError> {
         self.settings()?;
-        let rows: Vec<storage::JsonRow> = self
-            .db
-            .rows(storage::store_config::SELECT_ASSETS, None)
-            .map_err(internal)?;
-        rows.iter()
-            .map(|r| {
-                serde_json::from_str(&r.json).map_err(|e| StoreError::Internal {
-                    message: format!("stored asset is unreadable: {e}"),
-                })
-            })
-            .collect()
+        self.db
+            .json_rows(storage::store_config::SELECT_ASSETS, None)
+            .map_err(internal)
     }
 
     /// Lists an uploaded asset under its name (replacing what the name pointed at).
     pub fn record_asset(&self, asset: &AssetInfo) -> Result<AssetInfo, StoreError> {
         self.settings()?;
-        let json = serde_json::to_string(asset).map_err(|e| StoreError::Internal {
-            message: e.to_string(),
-        })?;
+        let json = storage::json_text(asset).map_err(|e| internal(e.into()))?;
         self.db
             .run(
                 storage::store_config::UPSERT_ASSET,

@@ -43,20 +43,21 @@ impl StoreState {
         Ok(())
     }
 
-    /// What pages need.
-    pub fn settings(&self) -> Result<StoreSettings, StoreError> {
+    /// The stored record; `NotFound` if the store does not exist.
+    pub fn existing_record(&self) -> Result<StoreRecord, StoreError> {
         self.load_record()
             .map_err(internal)?
-            .map(|r| r.settings())
             .ok_or(StoreError::NotFound)
+    }
+
+    /// What pages need.
+    pub fn settings(&self) -> Result<StoreSettings, StoreError> {
+        Ok(self.existing_record()?.settings())
     }
 
     /// What the admin API may show.
     pub fn public(&self) -> Result<PublicStore, StoreError> {
-        self.load_record()
-            .map_err(internal)?
-            .map(|r| r.public())
-            .ok_or(StoreError::NotFound)
+        Ok(self.existing_record()?.public())
     }
 }
 
@@ -92,10 +93,7 @@ pub async fn create(s: &StoreState, q: CreateStore, rid: &str) -> Result<PublicS
 
 /// Applies the patch with the registry's rules, rewrites the registry entry, then saves.
 pub async fn update(s: &StoreState, q: UpdateStore, rid: &str) -> Result<PublicStore, StoreError> {
-    let current = s
-        .load_record()
-        .map_err(internal)?
-        .ok_or(StoreError::NotFound)?;
+    let current = s.existing_record()?;
     let platform = Platform {
         base_domain: &q.base_domain,
         local_upstreams: q.local_upstreams,

@@ -7,10 +7,10 @@ use crate::upstream::BreakerHome;
 use futures::future::{LocalBoxFuture, Shared};
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
-use wandstore_core::breaker::{BreakerState, CircuitBreaker};
+use wandstore_core::breaker::CircuitBreaker;
 use wandstore_core::catalog_index::CatalogIndex;
 use wandstore_core::events::{BestEffort, BestEffortFailed, BreakerMoved, Event};
-use wandstore_core::guarded::BreakerChange;
+use wandstore_core::guarded::HeldBreaker;
 use wandstore_protocol::store::{StoreError, SyncReport};
 use wandstore_registry::StoreRecord;
 use worker::{Env, State, console_log};
@@ -28,8 +28,8 @@ pub struct StoreState {
     pub(super) record: RefCell<Option<StoreRecord>>,
     /// The catalog as last synced, built from SQLite on first use.
     pub(super) catalog: RefCell<Option<Rc<CatalogIndex>>>,
-    /// The upstream's circuit breaker, read from SQLite once; and the state last stored.
-    breaker: RefCell<Option<(CircuitBreaker, BreakerState)>>,
+    /// The upstream's circuit breaker, read from SQLite once, with the state last stored.
+    breaker: RefCell<Option<HeldBreaker>>,
     /// Requests this object instance has served (for the hot-store benchmark), and since when.
     served: Cell<u64>,
     started_at_ms: u64,
@@ -119,17 +119,13 @@ impl StoreState {
     /// The breaker as it is now (read from SQLite on first use).
     pub fn breaker_now(&self) -> worker::Result<CircuitBreaker> {
         self.load_breaker()?;
-        Ok(self
-            .breaker
-            .borrow()
-            .as_ref()
-            .map_or_else(|| CircuitBreaker::new(self.tuning.breaker), |(b, _)| *b))
+        let held = *self.breaker.borrow();
+        Ok(held.map_or_else(|| CircuitBreaker::new(self.tuning.breaker), |h| h.breaker))
     }
 
     fn load_breaker(&self) -> worker::Result<()> {
         if self.breaker.borrow().is_none() {
-            let stored = self.stored_breaker()?;
-            *self.breaker.borrow_mut() = Some((stored, stored.state()));
+            *self.breaker.borrow_mut() = Some(HeldBreaker::stored(self.stored_breaker()?));
         }
         Ok(())
     }
@@ -151,28 +147,17 @@ impl BreakerHome for StoreState {
             self.best_effort_failed(BestEffort::BreakerRead, &e);
         }
         let mut slot = self.breaker.borrow_mut();
-        let (breaker, _) = slot.get_or_insert_with(|| {
-            let b = CircuitBreaker::new(self.tuning.breaker);
-            (b, b.state())
-        });
-        f(breaker)
+        let new = || HeldBreaker::stored(CircuitBreaker::new(self.tuning.breaker));
+        f(&mut slot.get_or_insert_with(new).breaker)
     }
 
     fn store_breaker(&self) {
-        let change = {
-            let slot = self.breaker.borrow();
-            slot.as_ref()
-                .and_then(|(b, saved)| BreakerChange::between(*saved, b.state()))
-        };
-        let Some(change) = change else {
+        let held = *self.breaker.borrow();
+        let Some(change) = held.and_then(|h| h.unstored()) else {
             return;
         };
         match self.save_breaker(&change.to) {
-            Ok(()) => {
-                if let Some((_, saved)) = self.breaker.borrow_mut().as_mut() {
-                    *saved = change.to;
-                }
-            }
+            Ok(()) => (self.breaker.borrow_mut().iter_mut()).for_each(|h| h.mark_stored(&change)),
             Err(e) => self.best_effort_failed(BestEffort::BreakerSave, &e),
         }
         if let Some(moved) = BreakerMoved::of(&change, &self.slug.borrow(), "shopify") {

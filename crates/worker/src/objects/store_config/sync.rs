@@ -9,26 +9,15 @@ use futures::future::{LocalBoxFuture, Shared};
 use std::rc::Rc;
 use wandstore_core::catalog_index::SYNC_COLLECTION_CAP;
 use wandstore_core::events::Event;
-use wandstore_core::guarded::{GuardFailure, GuardedCall, RetryPolicy};
+use wandstore_core::guarded::{GuardedCall, RetryPolicy};
 use wandstore_protocol::events::{SyncFailed, SyncSucceeded};
-use wandstore_protocol::store::{StoreError, SyncReport, Unavailable, UpstreamStats};
+use wandstore_protocol::shopify_calls::{
+    config_unavailable, sync_failed, sync_report, sync_unfinished,
+};
+use wandstore_protocol::store::{StoreError, UpstreamStats};
 use wandstore_shopify::sync::{PageKind, Paginated};
-use wandstore_shopify::{CollectionSync, FullSync, ShopifyError, SyncOutcome};
+use wandstore_shopify::{CollectionSync, FullSync, SyncOutcome};
 use worker::console_log;
-
-/// A failed upstream call as the store's refusal.
-pub fn unavailable(failure: GuardFailure<ShopifyError>) -> Unavailable {
-    match failure {
-        GuardFailure::BreakerOpen { retry_after_ms } => Unavailable::breaker_open(retry_after_ms),
-        GuardFailure::Upstream(e) => {
-            Unavailable::upstream(e.code(), e.to_string(), e.retry_after_ms())
-        }
-    }
-}
-
-fn catalog_unavailable(why: Unavailable) -> StoreError {
-    StoreError::CatalogUnavailable { why }
-}
 
 impl StoreState {
     /// The sync in flight, or a new one. Everyone who asks while it runs shares it.
@@ -56,14 +45,10 @@ impl StoreState {
     }
 
     async fn run_sync(&self, policy: RetryPolicy, started: u64) -> SyncResult {
-        let record = self.load_record().map_err(internal)?;
-        let record = record.ok_or(StoreError::NotFound)?;
-        let config = record.shop_config().map_err(|e| {
-            catalog_unavailable(Unavailable {
-                cause: "shopify_config".into(),
-                message: e.to_string(),
-                retry_after_secs: 30,
-            })
+        let config = (self.existing_record()?.shop_config()).map_err(|e| {
+            StoreError::CatalogUnavailable {
+                why: config_unavailable(e),
+            }
         })?;
         let mut call = GuardedCall::new(policy);
         let mut upstream = UpstreamStats::default();
@@ -82,14 +67,8 @@ impl StoreState {
             )
             .await?;
         let finished = now_ms();
-        let report = SyncReport {
-            products: products.items.len(),
-            collections: collections.items.len(),
-            truncated: products.truncated,
-            skipped: products.skipped.len(),
-            duration_ms: finished.saturating_sub(started),
-            upstream,
-        };
+        let took = finished.saturating_sub(started);
+        let report = sync_report(&products, &collections, took, upstream);
         self.replace_catalog(
             products.items,
             collections.items,
@@ -113,15 +92,9 @@ impl StoreState {
                 machine.on_response(resp)
             })
             .await
-            .map_err(|f| catalog_unavailable(unavailable(f)))?;
+            .map_err(sync_failed)?;
         }
-        machine.finish().map_err(|e| {
-            catalog_unavailable(Unavailable::upstream(
-                e.code(),
-                e.to_string(),
-                e.retry_after_ms(),
-            ))
-        })
+        machine.finish().map_err(|e| sync_unfinished(&e))
     }
 
     fn log_sync(&self, result: &SyncResult, started: u64, request_id: &str) {

@@ -15,7 +15,7 @@ use wandstore_protocol::theme::{
 use wandstore_protocol::theme_ledger::{
     self as ledger, BODY_CONTENT_TYPE, ThemeLedger, VersionWrite, r2_unavailable, unreadable,
 };
-use wandstore_storage as storage;
+use wandstore_storage::{self as storage, plans};
 use wandstore_theme::Theme;
 use worker::{Conditional, HttpMetadata};
 
@@ -128,13 +128,9 @@ impl StoreState {
     /// Every published version, newest first.
     pub fn theme_versions(&self) -> Result<Vec<ThemeVersion>, StoreError> {
         self.settings()?;
-        let rows: Vec<storage::JsonRow> = self
-            .db
-            .rows(storage::store_config::SELECT_THEME_VERSIONS, None)
-            .map_err(internal)?;
-        rows.iter()
-            .map(|r| serde_json::from_str(&r.json).map_err(|e| unreadable("theme version", e)))
-            .collect()
+        self.db
+            .json_rows(storage::store_config::SELECT_THEME_VERSIONS, None)
+            .map_err(|e| unreadable("theme version", e))
     }
 
     /// Publishes the draft as a new version.
@@ -214,22 +210,12 @@ impl StoreState {
         if written.is_none() {
             return Err(write.taken());
         }
-        let db = self.db.clone();
-        let v = sql::int(u64::from(write.record.version)).map_err(internal)?;
-        let v2 = v.clone();
-        let record_json = write.record_json.clone();
-        let published_body = write.body.clone();
-        sql::transaction(&self.state, move || {
-            db.run(
-                storage::store_config::INSERT_THEME_VERSION,
-                vec![v, record_json.into()],
-            )?;
-            db.run(
-                storage::store_config::SET_PUBLISHED,
-                vec![v2, published_body.into()],
-            )
-        })
-        .map_err(internal)?;
+        let plan = plans::publish_theme(
+            write.record.version,
+            write.record_json.clone(),
+            write.body.clone(),
+        );
+        sql::apply(&self.state, &self.db, plan).map_err(internal)?;
         let answer = write.answer();
         *self.published.borrow_mut() = Some(PublishedCopy {
             version: answer.version,

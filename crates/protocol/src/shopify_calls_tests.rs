@@ -1,0 +1,207 @@
+use super::*;
+use crate::store::OrderLine;
+use wandstore_shopify::{Token, UserError};
+
+fn config() -> ShopConfig {
+    ShopConfig::new("demo.myshopify.com", Token::Private("secret-token".into())).unwrap()
+}
+
+fn order(lines: &[(&str, u32)], ip: Option<&str>, country: Option<&str>) -> CheckoutOrder {
+    CheckoutOrder {
+        lines: lines
+            .iter()
+            .map(|(v, q)| OrderLine {
+                variant_id: (*v).into(),
+                quantity: *q,
+            })
+            .collect(),
+        buyer_ip: ip.map(String::from),
+        country: country.map(String::from),
+    }
+}
+
+const VARIANT: &str = "gid://shopify/ProductVariant/44";
+
+fn header<'a>(req: &'a HttpRequest, name: &str) -> Option<&'a str> {
+    (req.headers.iter())
+        .find(|(k, _)| k.eq_ignore_ascii_case(name))
+        .map(|(_, v)| v.as_str())
+}
+
+#[test]
+fn a_checkout_request_carries_the_lines_the_buyer_ip_and_the_country() {
+    let (_, req) = checkout_request(
+        config(),
+        &order(&[(VARIANT, 2)], Some("203.0.113.7"), Some("DE")),
+    )
+    .unwrap();
+    let body = String::from_utf8(req.body.clone()).unwrap();
+    assert!(body.contains(VARIANT), "{body}");
+    assert!(body.contains("\"DE\""), "{body}");
+    assert_eq!(
+        header(&req, "shopify-storefront-buyer-ip"),
+        Some("203.0.113.7")
+    );
+}
+
+#[test]
+fn an_unusable_buyer_ip_or_country_is_dropped_not_refused() {
+    let (_, req) = checkout_request(
+        config(),
+        &order(&[(VARIANT, 1)], Some("not an ip"), Some("de")),
+    )
+    .unwrap();
+    let body = String::from_utf8(req.body.clone()).unwrap();
+    assert_eq!(header(&req, "shopify-storefront-buyer-ip"), None);
+    assert!(!body.contains("\"de\""), "{body}");
+}
+
+#[test]
+fn an_order_shopify_would_refuse_is_refused_here() {
+    for bad in [vec![], vec![("not-a-variant", 1)], vec![(VARIANT, 0)]] {
+        let got = checkout_request(config(), &order(&bad, None, None));
+        assert!(
+            matches!(got, Err(StoreError::CheckoutRefused { .. })),
+            "{bad:?}: {got:?}"
+        );
+    }
+}
+
+#[test]
+fn shopifys_refusal_of_a_cart_is_the_shoppers_message() {
+    let errors = ["Variant is sold out", "Quantity too high"].map(|m| UserError {
+        field: vec![],
+        message: m.into(),
+        code: None,
+    });
+    let got = checkout_failed(GuardFailure::Upstream(ShopifyError::UserErrors(
+        errors.to_vec(),
+    )));
+    assert_eq!(
+        got,
+        StoreError::CheckoutRefused {
+            message: "Variant is sold out; Quantity too high".into()
+        }
+    );
+}
+
+#[test]
+fn an_open_breaker_pauses_checkout_with_its_retry_time() {
+    let got = checkout_failed(GuardFailure::BreakerOpen {
+        retry_after_ms: 2_500,
+    });
+    let StoreError::CheckoutUnavailable { why } = got else {
+        panic!("{got:?}")
+    };
+    assert_eq!(
+        (why.cause.as_str(), why.retry_after_secs),
+        ("breaker_open", 3)
+    );
+    assert!(why.message.contains("paused"), "{}", why.message);
+}
+
+#[test]
+fn other_upstream_failures_make_checkout_and_sync_unavailable() {
+    let got = checkout_failed(GuardFailure::Upstream(ShopifyError::Timeout));
+    let StoreError::CheckoutUnavailable { why } = got else {
+        panic!("{got:?}")
+    };
+    assert_eq!(why.cause, ShopifyError::Timeout.code());
+    assert_eq!(why.retry_after_secs, 30);
+    let limited = ShopifyError::RateLimited {
+        retry_after_ms: Some(4_000),
+    };
+    let StoreError::CatalogUnavailable { why } = sync_failed(GuardFailure::Upstream(limited))
+    else {
+        panic!()
+    };
+    assert_eq!(why.retry_after_secs, 4);
+    let StoreError::CatalogUnavailable { why } = sync_unfinished(&ShopifyError::Timeout) else {
+        panic!()
+    };
+    assert_eq!(why.cause, ShopifyError::Timeout.code());
+}
+
+#[test]
+fn an_unusable_connection_is_a_config_failure() {
+    let why = config_unavailable("bad domain");
+    assert_eq!(
+        (
+            why.cause.as_str(),
+            why.message.as_str(),
+            why.retry_after_secs
+        ),
+        ("shopify_config", "bad domain", 30)
+    );
+}
+
+#[test]
+fn a_refused_checkout_tells_the_shopper_why() {
+    let refused = StoreError::CheckoutRefused {
+        message: "Variant is sold out".into(),
+    };
+    let page = checkout_failure(AskError::Refused(refused));
+    assert_eq!(page.status, 422);
+    assert!(
+        page.message.contains("Variant is sold out"),
+        "{}",
+        page.message
+    );
+    assert_eq!(page.retry_after_secs, None);
+}
+
+#[test]
+fn an_unavailable_or_broken_checkout_is_a_503_with_its_retry_time() {
+    let paused = checkout_failed(GuardFailure::BreakerOpen {
+        retry_after_ms: 7_000,
+    });
+    let page = checkout_failure(AskError::Refused(paused));
+    assert_eq!((page.status, page.retry_after_secs), (503, Some(7)));
+    assert!(!page.message.contains("refused"));
+    let broken = checkout_failure(AskError::Broken("garbage".into()));
+    assert_eq!(broken.status, 503);
+    assert!(
+        !broken.message.contains("garbage"),
+        "internal detail stays out"
+    );
+}
+
+#[test]
+fn a_sync_reports_what_it_cached_and_only_the_product_cap_truncates() {
+    let products = SyncOutcome {
+        items: vec!["a", "b"],
+        truncated: true,
+        pages: 2,
+        skipped: vec![wandstore_shopify::Skipped {
+            id: "gid://shopify/Product/9".into(),
+            reason: "mixed currencies".into(),
+        }],
+    };
+    let collections = SyncOutcome {
+        items: vec![1],
+        truncated: false,
+        pages: 1,
+        skipped: vec![],
+    };
+    let stats = UpstreamStats { calls: 3, ms: 40 };
+    let report = sync_report(&products, &collections, 55, stats);
+    assert_eq!(
+        (
+            report.products,
+            report.collections,
+            report.truncated,
+            report.skipped
+        ),
+        (2, 1, true, 1)
+    );
+    assert_eq!((report.duration_ms, report.upstream), (55, stats));
+    let capped_collections = SyncOutcome {
+        truncated: true,
+        ..collections
+    };
+    let untruncated = SyncOutcome {
+        truncated: false,
+        ..products
+    };
+    assert!(!sync_report(&untruncated, &capped_collections, 0, stats).truncated);
+}

@@ -1,0 +1,274 @@
+//! The objects' multi-row writes as plans: which statements, in which order, with which
+//! bindings. The shell runs a plan in one transaction (`sql::apply`); the tests here run it
+//! on SQLite and read the rows back.
+
+use crate::{Value, Write, guard, registry, shopper, store_config};
+
+/// StoreConfig: the cached catalog replaced by a finished sync (products and collections as
+/// `(handle, JSON)` in catalog order; a repeated handle keeps its first row), its time and
+/// whether it was truncated; the last sync error is cleared.
+pub fn replace_catalog(
+    products: Vec<(String, String)>,
+    collections: Vec<(String, String)>,
+    truncated: bool,
+    now_ms: u64,
+) -> Vec<Write> {
+    let rows = |sql, items: Vec<(String, String)>| {
+        items
+            .into_iter()
+            .enumerate()
+            .map(move |(pos, (handle, json))| {
+                Write::new(sql, vec![(pos as u64).into(), handle.into(), json.into()])
+            })
+    };
+    let mut plan = vec![
+        Write::new(store_config::DELETE_PRODUCTS, vec![]),
+        Write::new(store_config::DELETE_COLLECTIONS, vec![]),
+    ];
+    plan.extend(rows(store_config::INSERT_PRODUCT, products));
+    plan.extend(rows(store_config::INSERT_COLLECTION, collections));
+    plan.push(Write::new(
+        store_config::SET_SYNCED,
+        vec![now_ms.into(), truncated.into()],
+    ));
+    plan
+}
+
+/// StoreConfig: a new theme version in the history and the pointer moved to it (with the
+/// published body kept for pages).
+pub fn publish_theme(version: u32, record_json: String, body: String) -> Vec<Write> {
+    let v = Value::from(u64::from(version));
+    vec![
+        Write::new(
+            store_config::INSERT_THEME_VERSION,
+            vec![v.clone(), record_json.into()],
+        ),
+        Write::new(store_config::SET_PUBLISHED, vec![v, body.into()]),
+    ]
+}
+
+/// StoreRegistry: a store's row written and its custom domains replaced by `domains`.
+pub fn register_store(
+    slug: &str,
+    display_name: &str,
+    currency: &str,
+    updated_at_ms: u64,
+    domains: &[String],
+) -> Vec<Write> {
+    let mut plan = vec![
+        Write::new(
+            registry::UPSERT_STORE,
+            vec![
+                slug.into(),
+                display_name.into(),
+                currency.into(),
+                updated_at_ms.into(),
+            ],
+        ),
+        Write::new(registry::DELETE_DOMAINS_OF, vec![slug.into()]),
+    ];
+    plan.extend(domains.iter().map(|host| {
+        Write::new(
+            registry::INSERT_DOMAIN,
+            vec![host.as_str().into(), slug.into()],
+        )
+    }));
+    plan
+}
+
+/// StoreRegistry: a store and its domains forgotten.
+pub fn forget_store(slug: &str) -> Vec<Write> {
+    vec![
+        Write::new(registry::DELETE_DOMAINS_OF, vec![slug.into()]),
+        Write::new(registry::DELETE_STORE, vec![slug.into()]),
+    ]
+}
+
+/// ShopperStorefront: the cart replaced whole by `lines` (`(variant id, JSON)`, in order).
+pub fn replace_cart(lines: Vec<(String, String)>) -> Vec<Write> {
+    let mut plan = vec![Write::new(shopper::DELETE_CART_LINES, vec![])];
+    plan.extend(lines.into_iter().enumerate().map(|(i, (variant, json))| {
+        Write::new(
+            shopper::INSERT_CART_LINE_AT,
+            vec![variant.into(), (i as u64 + 1).into(), json.into()],
+        )
+    }));
+    plan
+}
+
+/// AbuseGuard: a client's record (JSON) and the end of its ban, if any.
+pub fn save_client(client: &str, record_json: String, banned_until_ms: Option<u64>) -> Write {
+    Write::new(
+        guard::UPSERT_CLIENT,
+        vec![client.into(), record_json.into(), banned_until_ms.into()],
+    )
+}
+
+/// AbuseGuard: a counter (JSON) under its key.
+pub fn save_counter(key: &str, counter_json: String) -> Write {
+    Write::new(guard::UPSERT_COUNTER, vec![key.into(), counter_json.into()])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testdb;
+    use rusqlite::Connection;
+
+    fn pair(a: &str, b: &str) -> (String, String) {
+        (a.to_owned(), b.to_owned())
+    }
+
+    fn count(db: &Connection, table: &str) -> i64 {
+        db.query_row(&format!("SELECT COUNT(*) FROM {table}"), [], |r| r.get(0))
+            .unwrap()
+    }
+
+    #[test]
+    fn a_catalog_replaces_the_last_one_in_order_and_clears_the_error() {
+        let mut db = testdb::migrated(store_config::MIGRATIONS);
+        let first = replace_catalog(vec![pair("old", "{}")], vec![pair("c-old", "{}")], true, 5);
+        testdb::apply(&mut db, &first);
+        testdb::apply(
+            &mut db,
+            &[Write::new(
+                store_config::SET_SYNC_ERROR,
+                vec!["down".into(), 6_u64.into()],
+            )],
+        );
+        let products = vec![
+            pair("b", "{\"n\":1}"),
+            pair("a", "{\"n\":2}"),
+            pair("b", "{\"n\":3}"),
+        ];
+        testdb::apply(&mut db, &replace_catalog(products, vec![], false, 9));
+        assert_eq!(
+            testdb::texts(&db, store_config::SELECT_PRODUCTS),
+            vec!["{\"n\":1}", "{\"n\":2}"],
+            "catalog order; a repeated handle keeps its first row"
+        );
+        assert_eq!(count(&db, "collections"), 0);
+        let (synced, truncated, error): (i64, i64, Option<String>) = db
+            .query_row(store_config::SELECT_CATALOG_META, [], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+            })
+            .unwrap();
+        assert_eq!((synced, truncated, error), (9, 0, None));
+    }
+
+    #[test]
+    fn an_empty_catalog_still_records_the_sync() {
+        let plan = replace_catalog(vec![], vec![], false, 1);
+        assert_eq!(plan.len(), 3);
+        assert_eq!(plan[2].sql, store_config::SET_SYNCED);
+    }
+
+    #[test]
+    fn a_published_theme_is_in_the_history_and_the_pointer() {
+        let mut db = testdb::migrated(store_config::MIGRATIONS);
+        testdb::apply(
+            &mut db,
+            &publish_theme(1, "{\"v\":1}".into(), "body1".into()),
+        );
+        testdb::apply(
+            &mut db,
+            &publish_theme(2, "{\"v\":2}".into(), "body2".into()),
+        );
+        assert_eq!(
+            testdb::texts(&db, store_config::SELECT_THEME_VERSIONS),
+            vec!["{\"v\":2}", "{\"v\":1}"]
+        );
+        let (v, body): (i64, String) = db
+            .query_row(store_config::SELECT_THEME_STATE, [], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .unwrap();
+        assert_eq!((v, body.as_str()), (2, "body2"));
+    }
+
+    #[test]
+    fn a_version_is_written_once() {
+        let mut db = testdb::migrated(store_config::MIGRATIONS);
+        testdb::apply(&mut db, &publish_theme(1, "{}".into(), "a".into()));
+        let tx = db.transaction().unwrap();
+        let again = &publish_theme(1, "{}".into(), "b".into())[0];
+        assert!(tx.execute(again.sql, rusqlite::params![1, "{}"]).is_err());
+    }
+
+    #[test]
+    fn a_registration_replaces_the_stores_domains_and_forgetting_removes_all() {
+        let mut db = testdb::migrated(registry::MIGRATIONS);
+        let domains = vec!["a.example".to_owned(), "b.example".to_owned()];
+        testdb::apply(&mut db, &register_store("s", "S", "EUR", 1, &domains));
+        testdb::apply(&mut db, &register_store("s", "S2", "USD", 2, &domains[1..]));
+        assert_eq!(
+            testdb::texts(&db, "SELECT host FROM domains"),
+            vec!["b.example"]
+        );
+        assert_eq!(
+            testdb::texts(&db, "SELECT display_name || currency FROM stores"),
+            vec!["S2USD"]
+        );
+        testdb::apply(&mut db, &register_store("t", "T", "EUR", 1, &[]));
+        testdb::apply(&mut db, &forget_store("s"));
+        assert_eq!(count(&db, "domains"), 0);
+        assert_eq!(testdb::texts(&db, "SELECT slug FROM stores"), vec!["t"]);
+        // Forgetting an unknown store writes nothing and fails nothing.
+        testdb::apply(&mut db, &forget_store("nobody"));
+        assert_eq!(count(&db, "stores"), 1);
+    }
+
+    #[test]
+    fn a_domain_of_another_store_is_refused_by_the_primary_key() {
+        let mut db = testdb::migrated(registry::MIGRATIONS);
+        testdb::apply(
+            &mut db,
+            &register_store("a", "A", "EUR", 1, &["x.example".into()]),
+        );
+        let plan = register_store("b", "B", "EUR", 1, &["x.example".into()]);
+        let tx = db.transaction().unwrap();
+        tx.execute(plan[0].sql, rusqlite::params!["b", "B", "EUR", 1])
+            .unwrap();
+        assert!(
+            tx.execute(plan[2].sql, rusqlite::params!["x.example", "b"])
+                .is_err()
+        );
+    }
+
+    #[test]
+    fn a_replaced_cart_has_exactly_the_new_lines_in_order() {
+        let mut db = testdb::migrated(shopper::MIGRATIONS);
+        testdb::apply(
+            &mut db,
+            &replace_cart(vec![pair("v1", "1"), pair("v2", "2")]),
+        );
+        testdb::apply(
+            &mut db,
+            &replace_cart(vec![pair("v3", "3"), pair("v1", "4")]),
+        );
+        assert_eq!(
+            testdb::texts(&db, shopper::SELECT_CART_LINES),
+            vec!["3", "4"]
+        );
+        testdb::apply(&mut db, &replace_cart(vec![]));
+        assert_eq!(count(&db, "cart_lines"), 0);
+    }
+
+    #[test]
+    fn a_client_and_a_counter_are_saved_and_replaced() {
+        let mut db = testdb::migrated(guard::MIGRATIONS);
+        testdb::apply(&mut db, &[save_client("c", "{}".into(), Some(9))]);
+        testdb::apply(&mut db, &[save_client("c", "{\"s\":1}".into(), None)]);
+        let (json, until): (String, Option<i64>) = db
+            .query_row("SELECT json, banned_until_ms FROM clients", [], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .unwrap();
+        assert_eq!((json.as_str(), until), ("{\"s\":1}", None));
+        testdb::apply(
+            &mut db,
+            &[save_counter("k", "1".into()), save_counter("k", "2".into())],
+        );
+        assert_eq!(testdb::texts(&db, "SELECT json FROM counters"), vec!["2"]);
+    }
+}
