@@ -180,6 +180,103 @@ impl Readiness {
     }
 }
 
+/// How long one dependency check may take.
+pub const CHECK_TIMEOUT_MS: u64 = 3_000;
+
+/// `/health` looks at this many stores at most (in registry order), so it stays cheap.
+pub const MAX_STORES_CHECKED: usize = 20;
+
+/// A dependency every request needs, checked by `/health/ready` and `/health`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Dependency {
+    /// The Durable Objects, asked through the store registry.
+    DurableObjects,
+    /// An R2 bucket binding (wrangler.toml).
+    Bucket(&'static str),
+}
+
+impl Dependency {
+    /// Every dependency, in the order the answers list them.
+    pub const ALL: [Dependency; 4] = [
+        Dependency::DurableObjects,
+        Dependency::Bucket("ASSETS"),
+        Dependency::Bucket("THEMES"),
+        Dependency::Bucket("BACKUPS"),
+    ];
+
+    /// The check's name in the answers (`durable_objects`, `r2:ASSETS`).
+    pub fn name(self) -> String {
+        match self {
+            Dependency::DurableObjects => "durable_objects".to_owned(),
+            Dependency::Bucket(binding) => format!("r2:{binding}"),
+        }
+    }
+
+    /// The check's result when its dependency did not answer within [`CHECK_TIMEOUT_MS`].
+    pub fn timed_out(self, duration_ms: u64) -> Check {
+        let why = format!("no answer within {} s", CHECK_TIMEOUT_MS / 1000);
+        Check::dependency(&self.name(), Err(why), duration_ms)
+    }
+}
+
+/// `/health`'s answer: the overall state, every check, and which Worker answered.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Summary {
+    pub status: Health,
+    pub checks: Vec<Check>,
+    pub timestamp_ms: u64,
+    pub environment: String,
+    pub version: &'static str,
+    pub uptime_ms: u64,
+}
+
+impl Summary {
+    /// The state `checks` add up to, at `now_ms`, for an isolate started at `started_ms`.
+    pub fn of(
+        checks: Vec<Check>,
+        now_ms: u64,
+        started_ms: u64,
+        environment: Option<String>,
+        version: &'static str,
+    ) -> Self {
+        Summary {
+            status: Health::of(&checks),
+            checks,
+            timestamp_ms: now_ms,
+            environment: environment.unwrap_or_default(),
+            version,
+            uptime_ms: now_ms.saturating_sub(started_ms),
+        }
+    }
+
+    /// 200 when healthy or degraded, 503 when unhealthy.
+    pub fn http_status(&self) -> u16 {
+        self.status.http_status()
+    }
+}
+
+/// The security contact when the Worker is given none (`SECURITY_CONTACT`).
+pub const DEFAULT_SECURITY_CONTACT: &str = "mailto:security@wandstore.dev";
+
+/// `/.well-known/security.txt` (RFC 9116) at `now_ms`: valid for a year.
+pub fn security_txt(contact: Option<&str>, now_ms: u64) -> String {
+    let contact = contact.unwrap_or(DEFAULT_SECURITY_CONTACT);
+    let year_ms: u64 = 365 * 24 * 60 * 60 * 1000;
+    let expires = iso_millis(now_ms.saturating_add(year_ms));
+    format!("Contact: {contact}\nExpires: {expires}\nPreferred-Languages: en\n")
+}
+
+/// A time in ms since the epoch as `2027-11-29T03:31:53.120Z` (always three fraction digits).
+fn iso_millis(ms: u64) -> String {
+    let format = time::macros::format_description!(
+        "[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:3]Z"
+    );
+    time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000)
+        .ok()
+        .and_then(|t| t.format(&format).ok())
+        .unwrap_or_default()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -261,5 +358,56 @@ mod tests {
             (false, Some("no binding"))
         );
         assert_eq!(Readiness::of(&[]).http_status(), 200);
+    }
+
+    #[test]
+    fn every_dependency_is_named_and_a_silent_one_fails() {
+        let names: Vec<String> = Dependency::ALL.iter().map(|d| d.name()).collect();
+        assert_eq!(
+            names,
+            ["durable_objects", "r2:ASSETS", "r2:THEMES", "r2:BACKUPS"]
+        );
+        let silent = Dependency::Bucket("THEMES").timed_out(CHECK_TIMEOUT_MS);
+        assert_eq!(silent.status, CheckStatus::Failed);
+        assert_eq!(silent.detail.as_deref(), Some("no answer within 3 s"));
+        assert_eq!(Health::of(&[silent]), Health::Unhealthy);
+    }
+
+    #[test]
+    fn the_summary_adds_up_its_checks_and_says_who_answered() {
+        let failed = Check::dependency("r2:ASSETS", Err("gone".into()), 4);
+        let open = Check::store("a", Ok(&catalog("open", Some(0))), 1, 1, 1);
+        let down = Summary::of(vec![failed, open.clone()], 5_000, 1_000, None, "1.2.3");
+        assert_eq!((down.status, down.http_status()), (Health::Unhealthy, 503));
+        assert_eq!((down.uptime_ms, down.environment.as_str()), (4_000, ""));
+        let degraded = Summary::of(vec![open], 5, 10, Some("staging".into()), "1.2.3");
+        assert_eq!((degraded.http_status(), degraded.uptime_ms), (200, 0));
+        let json = serde_json::to_value(&degraded).unwrap();
+        assert_eq!(json["status"], "degraded");
+        assert_eq!(json["environment"], "staging");
+        assert_eq!(json["version"], "1.2.3");
+        assert_eq!(json["checks"][0]["name"], "store:a");
+        let empty = Summary::of(Vec::new(), 0, 0, None, "v");
+        assert_eq!(empty.status, Health::Healthy);
+    }
+
+    #[test]
+    fn security_txt_names_a_contact_and_expires_in_a_year() {
+        let txt = security_txt(None, 1_764_386_713_120);
+        assert_eq!(
+            txt,
+            "Contact: mailto:security@wandstore.dev\nExpires: 2026-11-29T03:25:13.120Z\nPreferred-Languages: en\n"
+        );
+        let own = security_txt(Some("https://example.com/sec"), 0);
+        assert!(
+            own.starts_with(
+                "Contact: https://example.com/sec\nExpires: 1971-01-01T00:00:00.000Z\n"
+            )
+        );
+        let far = security_txt(None, u64::MAX);
+        assert!(
+            far.contains("Expires: \n"),
+            "an impossible time gives an empty date: {far}"
+        );
     }
 }

@@ -76,6 +76,14 @@ pub enum Author {
 }
 
 impl Author {
+    /// Who the history names for an admin API caller.
+    pub fn of(caller: &crate::secret::Caller) -> Self {
+        match caller {
+            crate::secret::Caller::Admin => Author::Admin,
+            crate::secret::Caller::Owner { .. } => Author::Owner,
+        }
+    }
+
     pub fn name(self) -> &'static str {
         match self {
             Author::Admin => "admin",
@@ -190,6 +198,16 @@ mod tests {
             (Author::Admin.name(), Author::Owner.name()),
             ("admin", "owner")
         );
+    }
+
+    #[test]
+    fn the_history_names_the_callers_role_never_its_token() {
+        use crate::secret::Caller;
+        assert_eq!(Author::of(&Caller::Admin).name(), "admin");
+        let owner = Caller::Owner {
+            token_hash: "secret-hash".into(),
+        };
+        assert_eq!(Author::of(&owner).name(), "owner");
     }
 
     #[test]

@@ -18,15 +18,21 @@
 //! - [`backup`]: StoreConfig's cart index, backups and restore; a shopper object's cart
 //!   questions; [`restore_theme`]: the theme a restore puts back;
 //! - [`shopper`]: who a request forwarded to a ShopperStorefront is for;
+//! - [`admin_call`]: the admin and owner APIs' requests as typed questions (who may, which body,
+//!   which question) and their answers;
+//! - [`console_step`]: what the owner console answers after the store's object answered a
+//!   form (a redirect, or the editor again with the refusal);
 //! - [`edge`]: the one error type the Worker renders, as JSON for APIs or a themed page for
 //!   browsers, with `From` conversions from every typed error.
 //!
 //! Architecture invariant: pure (no I/O, no clock, no randomness), and no struct that crosses
 //! an object boundary is written anywhere else.
 
+pub mod admin_call;
 pub mod backup;
 pub mod backup_admin;
 pub mod backup_base;
+pub mod console_step;
 pub mod edge;
 pub mod events;
 pub mod guard;

@@ -42,8 +42,8 @@ pub use chrome::{Chrome, Flash, FlashKind};
 pub use links::Links;
 pub use pages::{
     CartLine, CartPage, CollectionPage, ConsoleAsset, ConsoleEditorPage, ConsoleNotice,
-    ConsoleProblem, ConsoleSignInPage, ConsoleVersion, ErrorPage, HomePage, PersonalizationChoice,
-    ProductPage, Recommendation, SearchPage,
+    ConsoleProblem, ConsoleSignInPage, ConsoleVersion, EditorFacts, EditorShown, ErrorPage,
+    HomePage, PersonalizationChoice, ProductPage, Recommendation, SearchPage,
 };
 pub use sanitize::{SanitizedHtml, sanitize};
 pub use seo::JsonLd;

@@ -1,45 +1,30 @@
 //! The platform admin API under `/admin/`: create, read, update, list and delete stores,
-//! sync and inspect their catalogs. Bearer `ADMIN_TOKEN`; a store-owner token may use the
-//! owner routes of its own store only (`crate::owner_api`), and gets 403 anywhere else. Each
-//! route is one typed question to the store's object or the registry.
+//! sync and inspect their catalogs; the owner routes run in `crate::owner_api`. Bearer
+//! `ADMIN_TOKEN`; a store-owner token may use the owner routes of its own store only. Who may
+//! run what, which body is read and which question it asks are
+//! `wandstore_protocol::admin_call`'s; here the reads, the asks and the answers.
 
 use crate::objects::{registry_client, store_client};
 use crate::respond;
 use crate::{body, env_config, random};
-use serde::Serialize;
 use wandstore_core::limits::BodyKind;
+use wandstore_core::owner_access::Author;
 use wandstore_core::routes::AdminRoute;
 use wandstore_core::secret::{admin_caller, hash_token, new_owner_token};
 use wandstore_core::store::StoreSlug;
 use wandstore_protocol::EdgeError;
-use wandstore_protocol::registry::{ForgetStore, ListStores};
-use wandstore_protocol::store::{
-    CreateStore, DeleteStore, ShowCatalogStatus, ShowMetrics, ShowStore, SyncNow, UpdateStore,
+use wandstore_protocol::admin_call::{
+    AdminCall, CallContext, Created, Gate, PlatformCall, StoreCheck, Stores, body_limit,
+    parse_json, plan_create,
 };
-use wandstore_registry::{
-    NewStore, Platform, PublicStore, RegistryEntry, StorePatch, validate_new,
-};
+use wandstore_protocol::owner::OwnerCredential;
+use wandstore_protocol::registry::ListStores;
+use wandstore_protocol::store::ShowStore;
 use worker::{Env, Request, Response};
-
-#[derive(Serialize)]
-struct Created {
-    store: PublicStore,
-    /// Shown once; only its hash is kept.
-    owner_token: String,
-}
-
-#[derive(Serialize)]
-struct One {
-    store: PublicStore,
-}
-
-#[derive(Serialize)]
-struct Stores {
-    stores: Vec<RegistryEntry>,
-}
 
 /// Who [`authorize`] let in (`wandstore_core::secret::admin_caller` decides).
 pub use wandstore_core::secret::Caller;
+pub(crate) use wandstore_protocol::admin_call::no_store_named as no_store;
 
 /// Runs an admin route for a caller [`authorize`] let in.
 pub async fn handle(
@@ -49,21 +34,57 @@ pub async fn handle(
     caller: Caller,
     rid: &str,
 ) -> Result<Response, EdgeError> {
-    let store = match route.store() {
-        Some(slug) => Some(StoreSlug::parse(slug).map_err(|_| no_store(slug))?),
-        None => None,
+    let gate = Gate::of(&route, &caller)?;
+    match (&gate.store, gate.check) {
+        (Some(store), StoreCheck::Exists) => known_store(env, store, rid).await?,
+        (Some(store), StoreCheck::OwnedBy(hash)) => {
+            let credential = OwnerCredential::TokenHash(hash);
+            if !crate::owner_api::owns(env, store, credential, rid).await? {
+                return Err(Gate::not_owner());
+            }
+        }
+        _ => {}
+    }
+    let content_type = req.headers().get("content-type").ok().flatten();
+    let body = match body_limit(&route, content_type.as_deref())? {
+        Some(kind) => body::read_limited(&mut req, kind).await?,
+        None => Vec::new(),
     };
-    if route.owner_may() {
-        let Some(store) = store else {
-            return Err(EdgeError::internal(format!("{route:?} names no store")));
-        };
-        return crate::owner_api::handle(req, env, route, &store, &caller, rid).await;
+    let cx = CallContext {
+        author: Author::of(&caller),
+        now_ms: now_ms(),
+        base_domain: env_config::base_domain(env),
+        local_upstreams: env_config::is_development(env),
+    };
+    match AdminCall::read(&route, gate.store, content_type.as_deref(), body, &cx)? {
+        AdminCall::Platform(call) => platform(call, env, &cx, rid).await,
+        AdminCall::Store(store, call) => {
+            crate::owner_api::run(call, &req, env, &store, &cx, rid).await
+        }
+        AdminCall::Backups(store) => match (route, store) {
+            (AdminRoute::ListBackups, _) => crate::backups_api::list(&req, env).await,
+            (AdminRoute::StartBackups, _) => crate::backups_api::start(req, env, rid).await,
+            (AdminRoute::Restore(_), Some(store)) => {
+                crate::backups_api::restore(req, env, &store, rid).await
+            }
+            (AdminRoute::RestoreStatus(_), Some(store)) => {
+                crate::backups_api::restore_status(env, &store, rid).await
+            }
+            (route, _) => Err(EdgeError::internal(format!(
+                "{route:?} is not a backup route"
+            ))),
+        },
     }
-    if caller != Caller::Admin {
-        return Err(owner_refused());
-    }
-    match (route, store) {
-        (AdminRoute::IsolateMetrics, _) => {
+}
+
+async fn platform(
+    call: PlatformCall,
+    env: &Env,
+    cx: &CallContext,
+    rid: &str,
+) -> Result<Response, EdgeError> {
+    match call {
+        PlatformCall::IsolateMetrics => {
             let metrics = crate::isolate_metrics::snapshot();
             Ok(respond::json(
                 200,
@@ -74,76 +95,17 @@ pub async fn handle(
                 }),
             ))
         }
-        (AdminRoute::ListStores, _) => {
+        PlatformCall::ListStores => {
             let stores = registry_client::ask(env, ListStores, rid).await?;
-            Ok(respond::json(200, &Stores { stores }))
+            Ok(respond::json(200, &Stores::from(stores)))
         }
-        (AdminRoute::CreateStore, _) => {
-            let input: NewStore = read_json(&mut req).await?;
-            create(env, input, rid).await
+        PlatformCall::CreateStore(input) => {
+            let owner_token = new_owner_token(random::bytes32().map_err(EdgeError::internal)?);
+            let (slug, create) = plan_create(input, hash_token(&owner_token), cx)?;
+            let store = store_client::ask(env, &slug, create, rid).await?;
+            Ok(respond::json(201, &Created { store, owner_token }))
         }
-        (AdminRoute::ShowStore(_), Some(store)) => {
-            let store = store_client::ask(env, &store, ShowStore, rid).await?;
-            Ok(respond::json(200, &One { store }))
-        }
-        (AdminRoute::PatchStore(_), Some(store)) => {
-            let patch: StorePatch = read_json(&mut req).await?;
-            let update = UpdateStore {
-                patch,
-                base_domain: env_config::base_domain(env),
-                local_upstreams: env_config::is_development(env),
-                now_ms: now_ms(),
-            };
-            let store = store_client::ask(env, &store, update, rid).await?;
-            Ok(respond::json(200, &One { store }))
-        }
-        (AdminRoute::DeleteStore(slug), Some(store)) => {
-            let forget = ForgetStore {
-                slug: store.clone(),
-            };
-            let registered = registry_client::ask(env, forget, rid).await?;
-            let stored = store_client::ask(env, &store, DeleteStore, rid).await?;
-            if registered || stored {
-                Ok(respond::empty(204))
-            } else {
-                Err(no_store(slug))
-            }
-        }
-        (AdminRoute::SyncCatalog(_), Some(store)) => {
-            known_store(env, &store, rid).await?;
-            let report = store_client::ask(env, &store, SyncNow, rid).await?;
-            Ok(respond::json(200, &report))
-        }
-        (AdminRoute::CatalogStatus(_), Some(store)) => {
-            known_store(env, &store, rid).await?;
-            let status = store_client::ask(env, &store, ShowCatalogStatus, rid).await?;
-            Ok(respond::json(200, &status))
-        }
-        (AdminRoute::Metrics(_), Some(store)) => {
-            known_store(env, &store, rid).await?;
-            let metrics = store_client::ask(env, &store, ShowMetrics, rid).await?;
-            Ok(respond::json(200, &metrics))
-        }
-        (AdminRoute::ListBackups, _) => crate::backups_api::list(&req, env).await,
-        (AdminRoute::StartBackups, _) => crate::backups_api::start(req, env, rid).await,
-        (AdminRoute::Restore(_), Some(store)) => {
-            crate::backups_api::restore(req, env, &store, rid).await
-        }
-        (AdminRoute::RestoreStatus(_), Some(store)) => {
-            crate::backups_api::restore_status(env, &store, rid).await
-        }
-        (route, _) => Err(EdgeError::internal(format!(
-            "{route:?} is not an admin route"
-        ))),
     }
-}
-
-fn owner_refused() -> EdgeError {
-    EdgeError::new(
-        403,
-        "forbidden",
-        "a store-owner token can only use its own store's theme, assets and token routes",
-    )
 }
 
 /// Who the request's bearer token says it is: the platform admin, or someone presenting a
@@ -168,10 +130,6 @@ pub fn challenge(resp: &mut Response) {
     }
 }
 
-pub(crate) fn no_store(slug: &str) -> EdgeError {
-    EdgeError::no_store(format!("there is no store named {slug:?}"))
-}
-
 /// `Ok` if the store exists, else a 404.
 pub(crate) async fn known_store(env: &Env, store: &StoreSlug, rid: &str) -> Result<(), EdgeError> {
     store_client::ask(env, store, ShowStore, rid)
@@ -187,39 +145,9 @@ pub(crate) async fn known_store(env: &Env, store: &StoreSlug, rid: &str) -> Resu
 pub(crate) async fn read_json<T: serde::de::DeserializeOwned>(
     req: &mut Request,
 ) -> Result<T, EdgeError> {
-    let bytes = body::read_limited(req, BodyKind::AdminJson).await?;
-    serde_json::from_slice(&bytes).map_err(|e| {
-        EdgeError::bad_request(
-            "invalid_json",
-            format!("the body is not the expected JSON: {e}"),
-        )
-    })
+    parse_json(&body::read_limited(req, BodyKind::AdminJson).await?)
 }
 
 pub(crate) fn now_ms() -> u64 {
     worker::Date::now().as_millis()
-}
-
-async fn create(env: &Env, input: NewStore, rid: &str) -> Result<Response, EdgeError> {
-    let owner_token = new_owner_token(random::bytes32().map_err(EdgeError::internal)?);
-    let base_domain = env_config::base_domain(env);
-    let owner_token_hash = hash_token(&owner_token);
-    let now_ms = now_ms();
-    let local_upstreams = env_config::is_development(env);
-    let platform = Platform {
-        base_domain: &base_domain,
-        local_upstreams,
-    };
-    // Every problem at once, before any object is asked (the slug names the object).
-    let record = validate_new(input.clone(), platform, owner_token_hash.clone(), now_ms)
-        .map_err(EdgeError::invalid)?;
-    let create = CreateStore {
-        input,
-        owner_token_hash,
-        base_domain,
-        local_upstreams,
-        now_ms,
-    };
-    let store = store_client::ask(env, &record.slug, create, rid).await?;
-    Ok(respond::json(201, &Created { store, owner_token }))
 }

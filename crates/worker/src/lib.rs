@@ -21,14 +21,12 @@ mod internal;
 mod isolate_metrics;
 mod objects;
 mod owner_api;
-mod personalization_api;
 mod random;
 mod rate_limit;
 mod respond;
 mod sql;
 mod storage_report;
 mod store_assets;
-mod themes_api;
 mod upstream;
 
 pub use objects::abuse_guard::AbuseGuard;

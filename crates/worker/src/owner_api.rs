@@ -1,65 +1,84 @@
-//! The owner API under `/admin/stores/{slug}/`: theme drafts, publishing, versions, preview
-//! links, assets and the owner token. The platform admin token or that store's owner token;
-//! the store's object says whether an owner token is its own (403 otherwise, and for a store
-//! that does not exist, so a token reveals nothing about other stores).
+//! The store routes of the admin API under `/admin/stores/{slug}/`: the store's record and
+//! catalog (admin), and the owner routes (admin or that store's owner token): theme drafts,
+//! publishing, versions, preview links, assets, the owner token and personalization. Each is
+//! one typed question (`wandstore_protocol::admin_call::StoreCall`) to the store's object, or
+//! to R2 for an asset's bytes.
 
-use crate::admin::{Caller, now_ms};
-use crate::objects::store_client;
-use crate::{body, random, respond};
+use crate::admin::now_ms;
+use crate::objects::{registry_client, store_client};
+use crate::{env_config, random, respond};
 use serde::Serialize;
 use std::collections::HashMap;
 use wandstore_core::asset::{self, CheckedAsset};
-use wandstore_core::limits::BodyKind;
-use wandstore_core::routes::AdminRoute;
 use wandstore_core::secret::{hash_token, new_owner_token};
 use wandstore_core::store::StoreSlug;
 use wandstore_protocol::EdgeError;
-use wandstore_protocol::owner::{
-    AssetInfo, CheckOwner, DeleteAsset, ListAssets, OwnerCredential, RecordAsset, RotateOwnerToken,
+use wandstore_protocol::admin_call::CallContext;
+use wandstore_protocol::admin_call::{
+    Assets, One, PreviewLink, Rotated, StoreCall, Versions, deleted,
 };
-use wandstore_protocol::store::StoreError;
+use wandstore_protocol::owner::{
+    AssetInfo, CheckOwner, ListAssets, OwnerCredential, RecordAsset, RotateOwnerToken,
+};
+use wandstore_protocol::personalization::GetPersonalization;
+use wandstore_protocol::registry::ForgetStore;
+use wandstore_protocol::store::{
+    DeleteStore, ShowCatalogStatus, ShowMetrics, ShowStore, StoreError, SyncNow,
+};
+use wandstore_protocol::theme::{ListVersions, ShowTheme};
 use wandstore_protocol::wire::AskError;
 use worker::{Env, HttpMetadata, Request, Response};
 
 /// The R2 bucket of owners' uploaded files.
 pub const ASSETS_BUCKET: &str = "ASSETS";
 
-#[derive(Serialize)]
-struct Assets {
-    assets: Vec<AssetInfo>,
-}
-
-#[derive(Serialize)]
-struct Rotated {
-    /// Shown once; only its hash is kept. The old token stopped working.
-    owner_token: String,
-}
-
-/// Runs an owner route for the admin or the store's owner.
-pub async fn handle(
-    mut req: Request,
+/// Asks `store` what `call` asks, for a caller already let through, and answers in JSON.
+pub async fn run(
+    call: StoreCall,
+    req: &Request,
     env: &Env,
-    route: AdminRoute<'_>,
     store: &StoreSlug,
-    caller: &Caller,
+    cx: &CallContext,
     rid: &str,
 ) -> Result<Response, EdgeError> {
-    check_owner(env, store, caller, rid).await?;
-    match route {
-        AdminRoute::Assets(_) => {
-            let assets = store_client::ask(env, store, ListAssets, rid).await?;
-            Ok(respond::json(200, &Assets { assets }))
+    // The store's typed answer to a question (`?` on a refusal).
+    macro_rules! ask {
+        ($q:expr) => {
+            store_client::ask(env, store, $q, rid).await?
+        };
+    }
+    match call {
+        StoreCall::Show => ok(200, &One::from(ask!(ShowStore))),
+        StoreCall::Update(update) => ok(200, &One::from(ask!(update))),
+        StoreCall::Delete => {
+            let forget = ForgetStore {
+                slug: store.clone(),
+            };
+            let registered = registry_client::ask(env, forget, rid).await?;
+            deleted(store, registered, ask!(DeleteStore))?;
+            Ok(respond::empty(204))
         }
-        AdminRoute::PutAsset(_, name) => {
-            let content_type = req.headers().get("content-type").ok().flatten();
-            let bytes = body::read_limited(&mut req, BodyKind::Asset).await?;
-            let checked = asset::check_upload(name, content_type.as_deref(), &bytes)?;
-            let info = put_asset(env, store, &checked, bytes, rid).await?;
-            Ok(respond::json(201, &info))
+        StoreCall::Sync => ok(200, &ask!(SyncNow)),
+        StoreCall::CatalogStatus => ok(200, &ask!(ShowCatalogStatus)),
+        StoreCall::Metrics => ok(200, &ask!(ShowMetrics)),
+        StoreCall::Theme => ok(200, &ask!(ShowTheme)),
+        StoreCall::PutDraft(put) => ok(200, &ask!(put)),
+        StoreCall::Publish(publish) => ok(200, &ask!(publish)),
+        StoreCall::Versions => ok(200, &Versions::from(ask!(ListVersions))),
+        StoreCall::Rollback(rollback) => ok(200, &ask!(rollback)),
+        StoreCall::Preview => {
+            let url = req.url().map_err(EdgeError::internal)?;
+            ok(
+                201,
+                &preview_link(env, store, &url.origin().ascii_serialization())?,
+            )
         }
-        AdminRoute::DeleteAsset(_, name) => {
-            let deleted =
-                store_client::ask(env, store, DeleteAsset { name: name.into() }, rid).await?;
+        StoreCall::Assets => ok(200, &Assets::from(ask!(ListAssets))),
+        StoreCall::PutAsset(checked, bytes) => {
+            ok(201, &put_asset(env, store, &checked, bytes, rid).await?)
+        }
+        StoreCall::DeleteAsset(delete) => {
+            let deleted = ask!(delete);
             if deleted.unreferenced {
                 let bucket = env.bucket(ASSETS_BUCKET).map_err(EdgeError::internal)?;
                 // The listing no longer names it; bytes left behind by a failure here are
@@ -70,44 +89,23 @@ pub async fn handle(
             }
             Ok(respond::empty(204))
         }
-        AdminRoute::RotateOwnerToken(_) => {
+        StoreCall::RotateOwnerToken => {
             let owner_token = new_owner_token(random::bytes32().map_err(EdgeError::internal)?);
-            let rotate = RotateOwnerToken {
-                new_token_hash: hash_token(&owner_token),
-                now_ms: now_ms(),
-            };
-            store_client::ask(env, store, rotate, rid).await?;
-            Ok(respond::json(200, &Rotated { owner_token }))
+            let new_token_hash = hash_token(&owner_token);
+            ask!(RotateOwnerToken {
+                new_token_hash,
+                now_ms: cx.now_ms
+            });
+            ok(200, &Rotated { owner_token })
         }
-        AdminRoute::PersonalizationReport(_)
-        | AdminRoute::PersonalizationSettings(_)
-        | AdminRoute::PutPersonalizationSettings(_) => {
-            crate::personalization_api::handle(req, env, route, store, rid).await
-        }
-        other => crate::themes_api::handle(req, env, other, store, caller, rid).await,
+        StoreCall::PersonalizationReport(show) => ok(200, &ask!(show)),
+        StoreCall::PersonalizationSettings => ok(200, &ask!(GetPersonalization)),
+        StoreCall::PutPersonalization(put) => ok(200, &ask!(put)),
     }
 }
 
-/// `Ok` for the admin, or for an owner token the store's object recognises as its own.
-async fn check_owner(
-    env: &Env,
-    store: &StoreSlug,
-    caller: &Caller,
-    rid: &str,
-) -> Result<(), EdgeError> {
-    let Caller::Owner { token_hash } = caller else {
-        return crate::admin::known_store(env, store, rid).await;
-    };
-    let credential = OwnerCredential::TokenHash(token_hash.clone());
-    if owns(env, store, credential, rid).await? {
-        Ok(())
-    } else {
-        Err(EdgeError::new(
-            403,
-            "forbidden",
-            "this owner token does not own this store",
-        ))
-    }
+fn ok<T: Serialize>(status: u16, answer: &T) -> Result<Response, EdgeError> {
+    Ok(respond::json(status, answer))
 }
 
 /// Whether the store's object recognises the credential as its owner's (`false` too for a
@@ -149,4 +147,16 @@ pub(crate) async fn put_asset(
         .map_err(|e| EdgeError::internal(format!("writing the asset to R2: {e}")))?;
     let asset = AssetInfo::from_checked(checked, now_ms());
     Ok(store_client::ask(env, store, RecordAsset { asset }, rid).await?)
+}
+
+/// A signed link to the store's draft on the platform host (`origin` empty: its path).
+pub(crate) fn preview_link(
+    env: &Env,
+    store: &StoreSlug,
+    origin: &str,
+) -> Result<PreviewLink, EdgeError> {
+    let signer = env_config::cookie_signer(env).map_err(|weak| {
+        EdgeError::misconfigured("config", "previews are not configured yet", weak)
+    })?;
+    Ok(PreviewLink::signed(&signer, store, origin, now_ms()))
 }

@@ -8,6 +8,10 @@
 use crate::Rendered;
 use askama::Template;
 use serde_json::Value;
+use wandstore_core::owner_access::rfc3339;
+pub use wandstore_protocol::console_step::EditorShown;
+use wandstore_protocol::owner::AssetInfo;
+use wandstore_protocol::theme::{ThemeOverview, ThemeVersion};
 use wandstore_theme::form::{ADD_SECTION_FIELD, ADDABLE_HOME_SECTIONS, section_field};
 use wandstore_theme::{FontStack, Theme, limits};
 
@@ -71,6 +75,71 @@ pub struct ConsoleEditorPage {
     pub preview_path: String,
     pub notice: Option<ConsoleNotice>,
     pub request_id: String,
+}
+
+/// What the store's object answered for the editor.
+#[derive(Debug, Clone)]
+pub struct EditorFacts {
+    pub overview: ThemeOverview,
+    pub assets: Vec<AssetInfo>,
+    pub versions: Vec<ThemeVersion>,
+}
+
+impl ConsoleEditorPage {
+    /// The editor of `store` from its object's answers: the refused input if any, else the
+    /// draft, the published theme or the default.
+    pub fn build(
+        store: &str,
+        csrf: String,
+        facts: EditorFacts,
+        shown: EditorShown,
+        preview_path: String,
+        request_id: &str,
+    ) -> Self {
+        let EditorFacts {
+            overview,
+            assets,
+            versions,
+        } = facts;
+        ConsoleEditorPage {
+            store: store.to_owned(),
+            csrf,
+            theme: shown.theme.unwrap_or_else(|| overview.base_document()),
+            has_draft: overview.draft.is_some(),
+            published_version: overview.published.as_ref().map(|p| p.version),
+            problems: shown
+                .problems
+                .into_iter()
+                .map(|p| ConsoleProblem {
+                    path: p.path,
+                    message: p.message,
+                })
+                .collect(),
+            assets: assets
+                .into_iter()
+                .map(|a| ConsoleAsset {
+                    name: a.name,
+                    file: a.file,
+                    content_type: a.content_type,
+                    size: a.size,
+                })
+                .collect(),
+            versions: versions
+                .into_iter()
+                .map(|v| ConsoleVersion {
+                    version: v.version,
+                    author: v.author,
+                    created_at: rfc3339(v.created_at_ms),
+                    size: v.size,
+                    sha256: v.sha256,
+                    rolled_back_from: v.rolled_back_from,
+                })
+                .collect(),
+            preview_path,
+            notice: shown.notice,
+            request_id: request_id.to_owned(),
+        }
+    }
 }
 
 #[derive(Template)]

@@ -15,7 +15,7 @@ pub use cart::{CartLine, CartPage};
 pub use collection::CollectionPage;
 pub use console::{
     ConsoleAsset, ConsoleEditorPage, ConsoleNotice, ConsoleProblem, ConsoleSignInPage,
-    ConsoleVersion,
+    ConsoleVersion, EditorFacts, EditorShown,
 };
 pub use error::ErrorPage;
 pub use home::{HomePage, PersonalizationChoice, Recommendation};

@@ -19,13 +19,11 @@ use crate::objects::{guard_client, store_client};
 use crate::owner_api::owns;
 use crate::respond::{self, Audience};
 use crate::{body, random};
-use pages::Shown;
 use session::{Keys, Session, now_ms};
-use wandstore_core::asset;
 use wandstore_core::console::actions::{
-    self, AUTHOR, Action, ConsoleRefusal, Done, FormBody, SignInRefused, SignedOut,
+    self, AUTHOR, Action, Done, FormBody, SignInRefused, SignedOut,
 };
-use wandstore_core::console::{self as rules, CsrfBinding, SignInGate, SignInLimit};
+use wandstore_core::console::{self as rules, SignInLimit};
 use wandstore_core::headers::PRIVATE_NO_STORE;
 use wandstore_core::limits::BodyKind;
 use wandstore_core::log::RequestLog;
@@ -33,11 +31,10 @@ use wandstore_core::owner_access::{OwnerSession, SESSION_TTL_MS};
 use wandstore_core::rate_limit;
 use wandstore_core::routes::ConsoleRoute;
 use wandstore_protocol::EdgeError;
+use wandstore_protocol::console_step::{Next, SignInVerdict};
 use wandstore_protocol::owner::OwnerCredential;
-use wandstore_protocol::store::StoreError;
-use wandstore_protocol::theme::{PublishDraft, PutDraft, RollbackTheme, ShowTheme};
-use wandstore_protocol::wire::AskError;
-use wandstore_render::{Chrome, ConsoleNotice, ConsoleProblem};
+use wandstore_protocol::theme::{PublishDraft, RollbackTheme, ShowTheme};
+use wandstore_render::{Chrome, ConsoleNotice};
 use worker::{Env, Request, Response};
 
 /// Answers a console route. Never fails: errors become pages, with `private, no-store`.
@@ -108,13 +105,7 @@ async fn run(
     };
     log.store = Some(session.store.to_string());
     match route {
-        ConsoleRoute::Home => {
-            let shown = Shown {
-                notice: Done::notice(done.as_deref()),
-                ..Shown::default()
-            };
-            return pages::editor(env, &cx.keys, &session, rid, 200, shown).await;
-        }
+        ConsoleRoute::Home => return answer(&cx, &session, Next::home(done.as_deref())).await,
         ConsoleRoute::Upload => return upload_asset(&mut req, &cx, &session).await,
         _ => {}
     }
@@ -122,21 +113,28 @@ async fn run(
     let action = Action::read(route, &fields, &cx.keys.csrf, &session, now_ms())
         .ok_or_else(|| EdgeError::internal(format!("{route:?} is not a console form")))??;
     let done = action.done();
-    let asked = match action {
+    let next = match action {
         Action::SignOut => {
-            let mut resp = respond::see_other(&done.location());
-            let _ = resp
-                .headers_mut()
-                .append("set-cookie", &rules::clear_session_cookie(cx.secure));
-            return Ok(resp);
+            let clear = rules::clear_session_cookie(cx.secure);
+            return Ok(with_cookie(respond::see_other(&done.location()), &clear));
         }
-        Action::SaveDraft => return save_draft(&cx, &session, &fields).await,
+        Action::SaveDraft => {
+            let base = store_client::ask(env, &session.store, ShowTheme, rid).await?;
+            match Next::draft_from_form(base.base_document(), &fields, now_ms()) {
+                Ok((doc, put)) => {
+                    let saved = store_client::ask(env, &session.store, put, rid).await;
+                    Next::after_draft(doc, saved.map(drop))?
+                }
+                Err(refused) => refused,
+            }
+        }
         Action::Publish => {
             let publish = PublishDraft {
                 author: AUTHOR.name().to_owned(),
                 now_ms: now_ms(),
             };
-            store_client::ask(env, &session.store, publish, rid).await
+            let asked = store_client::ask(env, &session.store, publish, rid).await;
+            Next::after_change(done, asked.map(drop))?
         }
         Action::Rollback { version } => {
             let rollback = RollbackTheme {
@@ -144,31 +142,35 @@ async fn run(
                 author: AUTHOR.name().to_owned(),
                 now_ms: now_ms(),
             };
-            store_client::ask(env, &session.store, rollback, rid).await
+            let asked = store_client::ask(env, &session.store, rollback, rid).await;
+            Next::after_change(done, asked.map(drop))?
         }
     };
-    match asked {
-        Ok(_) => Ok(respond::see_other(&done.location())),
-        // A refusal the owner can act on (nothing to publish, no such version): the editor
-        // again, with its message and status.
-        Err(AskError::Refused(
-            refusal @ (StoreError::Conflict { .. } | StoreError::Missing { .. }),
-        )) => {
-            let e = EdgeError::from(AskError::Refused(refusal));
-            refused_in_editor(&cx, &session, &e).await
+    answer(&cx, &session, next).await
+}
+
+/// A redirect, or the editor with what the owner must see.
+async fn answer(cx: &Ctx<'_>, session: &OwnerSession, next: Next) -> Result<Response, EdgeError> {
+    match next {
+        Next::SeeOther(location) => Ok(respond::see_other(&location)),
+        Next::Editor { status, shown } => {
+            pages::editor(cx.env, &cx.keys, session, cx.rid, status, shown).await
         }
-        Err(e) => Err(e.into()),
     }
 }
 
 /// The sign-in page for a request without a valid session.
 fn signed_out_page(cx: &Ctx<'_>, page: SignedOut) -> Response {
-    let mut resp = sign_in_page(cx, page.status, "", page.notice);
+    let resp = sign_in_page(cx, page.status, "", page.notice);
     if page.clear_session {
-        let _ = resp
-            .headers_mut()
-            .append("set-cookie", &rules::clear_session_cookie(cx.secure));
+        return with_cookie(resp, &rules::clear_session_cookie(cx.secure));
     }
+    resp
+}
+
+/// `resp` setting `cookie` too.
+fn with_cookie(mut resp: Response, cookie: &str) -> Response {
+    let _ = resp.headers_mut().append("set-cookie", cookie);
     resp
 }
 
@@ -184,11 +186,9 @@ fn sign_in_page(cx: &Ctx<'_>, status: u16, store: &str, notice: Option<ConsoleNo
             }
         },
     };
-    let mut resp = pages::sign_in(&cx.keys, &nonce, status, store, notice, cx.rid);
+    let resp = pages::sign_in(&cx.keys, &nonce, status, store, notice, cx.rid);
     if new {
-        let _ = resp
-            .headers_mut()
-            .append("set-cookie", &rules::browser_cookie(&nonce, cx.secure));
+        return with_cookie(resp, &rules::browser_cookie(&nonce, cx.secure));
     }
     resp
 }
@@ -207,18 +207,12 @@ async fn limit_sign_in(
     log.rate_limit = Some("sign_in");
     let counted =
         guard_client::count(env, &key, limit.attempts, limit.window_ms, &log.request_id).await;
-    let gate = SignInGate::from_count(&counted.as_ref().map(|q| q.allowed));
-    log.rate_decision = Some(gate.name());
-    match (gate, counted) {
-        (SignInGate::Allowed, _) => Ok(()),
-        (SignInGate::Limited, Ok(quota)) => Err(EdgeError::over_quota("sign_in", &quota)),
-        (_, counted) => {
-            if let Err(e) = counted {
-                log.error = Some(format!("abuse guard (sign-in refused): {e:?}"));
-            }
-            Err(ConsoleRefusal::sign_in_unavailable().into())
-        }
+    let verdict = SignInVerdict::of(counted);
+    log.rate_decision = Some(verdict.gate.name());
+    if verdict.log_error.is_some() {
+        log.error = verdict.log_error;
     }
+    verdict.refusal.map_or(Ok(()), Err)
 }
 
 async fn sign_in(cx: &Ctx<'_>, fields: &[(String, String)]) -> Result<Response, EdgeError> {
@@ -233,63 +227,11 @@ async fn sign_in(cx: &Ctx<'_>, fields: &[(String, String)]) -> Result<Response, 
         return Ok(refused(SignInRefused::not_recognised(&attempt.shown)));
     }
     let value = cx.keys.signer.sign_session(&attempt.session(now_ms()));
-    let mut resp = respond::see_other(&Done::SignedIn.location());
     let cookie = rules::session_cookie(&value, SESSION_TTL_MS / 1000, cx.secure);
-    let _ = resp.headers_mut().append("set-cookie", &cookie);
-    Ok(resp)
-}
-
-async fn save_draft(
-    cx: &Ctx<'_>,
-    session: &OwnerSession,
-    fields: &[(String, String)],
-) -> Result<Response, EdgeError> {
-    let overview = store_client::ask(cx.env, &session.store, ShowTheme, cx.rid).await?;
-    let base = overview.base_document();
-    let (doc, problems) = match wandstore_theme::form::apply_form(&base, fields) {
-        Ok(doc) => {
-            let put = PutDraft {
-                body: doc.to_string(),
-                author: AUTHOR.name().to_owned(),
-                now_ms: now_ms(),
-            };
-            match store_client::ask(cx.env, &session.store, put, cx.rid).await {
-                Ok(_) => return Ok(respond::see_other(&Done::Saved.location())),
-                Err(AskError::Refused(StoreError::ThemeInvalid { fields })) => (
-                    doc,
-                    fields.into_iter().map(|p| (p.path, p.message)).collect(),
-                ),
-                Err(e) => return Err(e.into()),
-            }
-        }
-        Err(errors) => (
-            base,
-            errors.into_iter().map(|e| (e.path, e.message)).collect(),
-        ),
-    };
-    let problems: Vec<(String, String)> = problems;
-    let shown = Shown {
-        theme: Some(doc),
-        problems: problems
-            .into_iter()
-            .map(|(path, message)| ConsoleProblem { path, message })
-            .collect(),
-        notice: None,
-    };
-    pages::editor(cx.env, &cx.keys, session, cx.rid, 422, shown).await
-}
-
-/// The editor again, with the refusal's message and status (a 4xx).
-async fn refused_in_editor(
-    cx: &Ctx<'_>,
-    session: &OwnerSession,
-    e: &EdgeError,
-) -> Result<Response, EdgeError> {
-    let shown = Shown {
-        notice: Some(ConsoleNotice::error(&e.message)),
-        ..Shown::default()
-    };
-    pages::editor(cx.env, &cx.keys, session, cx.rid, e.status, shown).await
+    Ok(with_cookie(
+        respond::see_other(&Done::SignedIn.location()),
+        &cookie,
+    ))
 }
 
 async fn upload_asset(
@@ -301,16 +243,10 @@ async fn upload_asset(
     let bytes = body::read_limited(req, BodyKind::Asset).await?;
     actions::require_multipart(content_type.as_deref())?;
     let form = upload::read(content_type.as_deref().unwrap_or(""), bytes).await?;
-    let binding = CsrfBinding::Session(session);
-    rules::verify(&cx.keys.csrf, &form.csrf, binding, now_ms()).map_err(ConsoleRefusal::from)?;
-    let checked =
-        match asset::check_upload(&form.file_name, form.content_type.as_deref(), &form.bytes) {
-            Ok(checked) => checked,
-            Err(refused) => {
-                let e = EdgeError::from(refused);
-                return refused_in_editor(cx, session, &e).await;
-            }
-        };
+    let checked = match Next::checked_upload(&form, &cx.keys.csrf, session, now_ms())? {
+        Ok(checked) => checked,
+        Err(refused) => return answer(cx, session, refused).await,
+    };
     crate::owner_api::put_asset(cx.env, &session.store, &checked, form.bytes, cx.rid).await?;
     Ok(respond::see_other(&Done::Uploaded.location()))
 }

@@ -23,16 +23,11 @@ pub struct Keys {
 
 impl Keys {
     pub fn from_env(env: &Env) -> Result<Keys, EdgeError> {
-        let signer = env_config::cookie_signer(env).map_err(|weak| {
-            EdgeError::misconfigured("config", "the console is not configured yet", weak)
-        })?;
-        let csrf = env_config::csrf_secret(env).ok_or_else(|| {
-            EdgeError::misconfigured(
-                "config",
-                "the console is not configured yet",
-                "no cookie secret",
-            )
-        })?;
+        let unset = |why: String| {
+            EdgeError::misconfigured("config", "the console is not configured yet", why)
+        };
+        let signer = env_config::cookie_signer(env).map_err(|weak| unset(weak.to_string()))?;
+        let csrf = env_config::csrf_secret(env).ok_or_else(|| unset("no cookie secret".into()))?;
         Ok(Keys { signer, csrf })
     }
 }
