@@ -4,6 +4,7 @@
 //! keeps), and the listing of manifests. The handlers read requests, ask objects, list R2.
 
 use crate::EdgeError;
+use crate::admin_call::no_store_named as no_store;
 use crate::backup::BackupStarted;
 use crate::registry::{RecordSizes, StoreSize};
 use serde::{Deserialize, Serialize};
@@ -49,10 +50,6 @@ impl From<RequestError> for EdgeError {
             ),
         }
     }
-}
-
-fn no_store(slug: &str) -> EdgeError {
-    EdgeError::no_store(format!("there is no store named {slug:?}"))
 }
 
 fn slug(s: &str) -> Result<StoreSlug, RequestError> {
