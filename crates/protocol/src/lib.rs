@@ -30,6 +30,8 @@
 
 pub mod admin_call;
 pub mod backup;
+pub mod backup_admin;
+pub mod backup_base;
 pub mod console_step;
 pub mod edge;
 pub mod events;
@@ -39,6 +41,7 @@ pub mod pass_through;
 pub mod personalization;
 pub mod personalization_row;
 pub mod registry;
+pub mod restore_plan;
 pub mod restore_theme;
 pub mod shopify_calls;
 pub mod shopper;
