@@ -30,6 +30,7 @@
 
 pub mod admin_call;
 pub mod backup;
+pub mod cart_api;
 pub mod console_step;
 pub mod edge;
 pub mod events;

@@ -96,4 +96,18 @@ impl ShopperStorefront {
         .map_err(|e| EdgeError::new(403, "csrf", e.to_string()))?;
         Ok(fields)
     }
+
+    /// After a command changed the cart to `lines`: StoreConfig's cart index is told (if it
+    /// must be) and an added variant counts for the recommendation it came from.
+    pub(super) async fn after_cart_change(
+        &self,
+        ctx: &ShopperContext,
+        lines: &[CartLine],
+        added: Option<String>,
+    ) {
+        self.announce_cart(ctx, lines).await;
+        if let Some(variant) = added {
+            self.note_added_variant(ctx, &variant);
+        }
+    }
 }
