@@ -55,6 +55,12 @@ impl Personalize {
         }
     }
 
+    /// What the answer depends on, as a key for the shopper's memo of it: the events and the
+    /// handles asked for, not the time (the memo's age bounds that).
+    pub fn memo_key(&self) -> Result<String, serde_json::Error> {
+        serde_json::to_string(&(&self.events, &self.exclude, &self.also))
+    }
+
     /// StoreConfig's answer from its catalog index (`wandstore_ai::material` decides).
     pub fn answer(&self, index: &CatalogIndex) -> Personalized {
         let ask = material::Ask {

@@ -160,3 +160,21 @@ fn the_blocks_question_asks_for_what_the_block_wants() {
     );
     assert_eq!((q.max, q.now_ms), (wandstore_ai::block::CANDIDATES, 9));
 }
+
+#[test]
+fn the_memo_key_follows_what_is_asked_not_when() {
+    let viewed = |h: &str| ShopperEvent::Viewed { handle: h.into() };
+    let ask = |events: Vec<(ShopperEvent, u64)>, exclude: &[&str], now_ms| Personalize {
+        events,
+        exclude: exclude.iter().map(|s| (*s).to_owned()).collect(),
+        also: vec![],
+        max: 8,
+        now_ms,
+    };
+    let key = |p: Personalize| p.memo_key().unwrap();
+    let base = key(ask(vec![(viewed("mug"), 1)], &["mug"], 10));
+    assert_eq!(base, key(ask(vec![(viewed("mug"), 1)], &["mug"], 99)));
+    assert_ne!(base, key(ask(vec![(viewed("cap"), 1)], &["mug"], 10)));
+    assert_ne!(base, key(ask(vec![(viewed("mug"), 2)], &["mug"], 10)));
+    assert_ne!(base, key(ask(vec![(viewed("mug"), 1)], &[], 10)));
+}

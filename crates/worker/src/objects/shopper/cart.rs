@@ -77,24 +77,15 @@ impl ShopperStorefront {
         page: &PageRequest<'_>,
         body: &str,
     ) -> Result<Vec<(String, String)>, EdgeError> {
-        let fields: Vec<(String, String)> = worker::url::form_urlencoded::parse(body.as_bytes())
-            .into_owned()
-            .collect();
-        let token = fields
-            .iter()
-            .find(|(k, _)| k == csrf::FORM_FIELD)
-            .map(|(_, v)| v.as_str())
-            .unwrap_or_default();
         let secret = crate::env_config::csrf_secret(&self.env).unwrap_or_default();
-        csrf::verify(
+        csrf::checked_form(
             &secret,
-            token,
+            body,
             &page.ctx.store,
             &page.ctx.shopper,
             worker::Date::now().as_millis(),
         )
-        .map_err(|e| EdgeError::new(403, "csrf", e.to_string()))?;
-        Ok(fields)
+        .map_err(|e| EdgeError::new(403, "csrf", e.to_string()))
     }
 
     /// After a command changed the cart to `lines`: StoreConfig's cart index is told (if it

@@ -17,6 +17,7 @@ use std::rc::Rc;
 use wandstore_ai::block::{self, BlockInput, PROFILE_EVENTS, RecClick, ShopperAiState};
 use wandstore_ai::page::StoredSuggestion;
 use wandstore_ai::report::{Interaction, Source};
+use wandstore_core::cached::Cached;
 use wandstore_core::shopper_events::ShopperEvent;
 use wandstore_core::store::SNAPSHOT_TTL_MS;
 use wandstore_protocol::EdgeError;
@@ -31,6 +32,9 @@ pub struct Block {
     pub source: Source,
     pub headline: Option<String>,
 }
+
+/// StoreConfig's last personalization material, kept under what was asked.
+pub(super) type PersonalizedMemo = Option<Cached<(String, Rc<Personalized>)>>;
 
 /// A value of the shopper's `ai_state` (absent or unreadable: `None`).
 pub(super) fn get_state<T: DeserializeOwned>(db: &Db, key: &str) -> worker::Result<Option<T>> {
@@ -165,21 +169,19 @@ impl ShopperStorefront {
         ctx: &ShopperContext,
         q: Personalize,
     ) -> Result<Rc<Personalized>, EdgeError> {
-        let key = serde_json::to_string(&(&q.events, &q.exclude, &q.also))
-            .map_err(EdgeError::internal)?;
+        let key = q.memo_key().map_err(EdgeError::internal)?;
         let now = q.now_ms;
-        if let Some((k, at, kept)) = self.personalized.borrow().as_ref()
-            && *k == key
-            && now.saturating_sub(*at) < SNAPSHOT_TTL_MS
-        {
-            return Ok(Rc::clone(kept));
+        let hit = (self.personalized.borrow().as_ref())
+            .and_then(|c| c.fresh_for(&key, now, SNAPSHOT_TTL_MS).cloned());
+        if let Some(hit) = hit {
+            return Ok(hit);
         }
         let answer = Rc::new(
             store_client::ask(&self.env, &ctx.store, q, &ctx.request_id)
                 .await
                 .map_err(EdgeError::from)?,
         );
-        *self.personalized.borrow_mut() = Some((key, now, Rc::clone(&answer)));
+        *self.personalized.borrow_mut() = Some(Cached::new((key, Rc::clone(&answer)), now));
         Ok(answer)
     }
 
