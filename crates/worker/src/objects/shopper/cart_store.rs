@@ -45,18 +45,27 @@ fn load_lines(db: &Db) -> Result<Vec<CartLine>> {
 }
 
 impl ShopperStorefront {
-    /// The cart's lines in display order: read once, then kept in step by this object,
-    /// which is the only writer of its storage (every write below updates or drops the copy).
-    pub(super) fn cart_lines(&self) -> Result<Vec<CartLine>> {
+    /// Rows this object keeps a copy of (`cell`): read once, then kept in step by this
+    /// object, which is the only writer of its storage. A request left unrecorded has none.
+    pub(super) fn kept_rows<T: Clone>(
+        &self,
+        cell: &RefCell<Option<Vec<T>>>,
+        read: impl FnOnce() -> Result<Vec<T>>,
+    ) -> Result<Vec<T>> {
         if self.unrecorded.get() {
             return Ok(Vec::new());
         }
-        if let Some(lines) = self.lines.borrow().as_ref() {
-            return Ok(lines.clone());
+        if let Some(kept) = cell.borrow().as_ref() {
+            return Ok(kept.clone());
         }
-        let lines = load_lines(&self.db)?;
-        *self.lines.borrow_mut() = Some(lines.clone());
-        Ok(lines)
+        let rows = read()?;
+        *cell.borrow_mut() = Some(rows.clone());
+        Ok(rows)
+    }
+
+    /// The cart's lines in display order (every write below updates or drops the copy).
+    pub(super) fn cart_lines(&self) -> Result<Vec<CartLine>> {
+        self.kept_rows(&self.lines, || load_lines(&self.db))
     }
 
     /// Drops the kept copy of the cart (after a write that did not say what it left).
