@@ -185,6 +185,7 @@ pub struct ShowPersonalization {
 
 /// The opt-out form's answer: whether the shopper opts out (`choice=off`) or back in
 /// (`choice=on`); anything else is a 400.
+#[allow(clippy::result_large_err)] // the edge's one error (under the limit on wasm32)
 pub fn opt_out(fields: &[(String, String)]) -> Result<bool, EdgeError> {
     block::opt_out_choice(fields).ok_or_else(|| {
         EdgeError::bad_request(

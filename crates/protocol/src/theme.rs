@@ -35,6 +35,7 @@ impl ThemeSlot {
     /// The published theme this slot names, given the one the asker holds for its version
     /// (if any): that one, else the default for version 0, else its body read. A version
     /// without its body is StoreConfig's mistake.
+    #[allow(clippy::result_large_err)]
     pub fn published(self, held: Option<Arc<Theme>>) -> Result<Arc<Theme>, EdgeError> {
         match (held, self.version, self.body) {
             (Some(theme), _, _) => Ok(theme),
@@ -47,6 +48,7 @@ impl ThemeSlot {
     }
 
     /// The draft this slot carries (none: the default theme).
+    #[allow(clippy::result_large_err)]
     pub fn draft(self) -> Result<Theme, EdgeError> {
         self.body
             .map_or_else(|| Ok(Theme::default()), |b| read_theme(&b))
@@ -54,6 +56,7 @@ impl ThemeSlot {
 }
 
 /// A theme body from StoreConfig (stored JSON, validated and migrated on read).
+#[allow(clippy::result_large_err)]
 fn read_theme(body: &str) -> Result<Theme, EdgeError> {
     Theme::from_stored(body.as_bytes())
         .map_err(|e| EdgeError::internal(format!("a published theme is unreadable: {e}")))

@@ -321,7 +321,7 @@ mod tests {
 
     #[test]
     fn the_newest_events_read_oldest_first_without_unreadable_ones() {
-        let mut db = testdb::migrated(MIGRATIONS);
+        let db = testdb::migrated(MIGRATIONS);
         for (at, json) in [(1, "\"a\""), (2, "{broken"), (3, "\"c\""), (4, "\"d\"")] {
             db.execute(INSERT_EVENT, params![at, json]).unwrap();
         }
