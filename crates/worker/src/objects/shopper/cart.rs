@@ -4,7 +4,7 @@
 use super::ShopperStorefront;
 use super::page_request::PageRequest;
 use wandstore_core::cart::{CartCatalog, CartCommand, CartLine};
-use wandstore_core::catalog_question::{CatalogAnswer, CatalogQuestion};
+use wandstore_core::catalog_question::CatalogQuestion;
 use wandstore_core::csrf;
 use wandstore_protocol::EdgeError;
 use wandstore_protocol::shopper::ShopperContext;
@@ -31,17 +31,13 @@ impl ShopperStorefront {
         ctx: &ShopperContext,
         ids: impl IntoIterator<Item = String>,
     ) -> Result<CartCatalog, EdgeError> {
-        let question = CatalogQuestion::variants(ids);
-        if matches!(&question, CatalogQuestion::Variants { ids } if ids.is_empty()) {
+        let Some(question) = CatalogQuestion::variants_of(ids) else {
             return Ok(CartCatalog::default());
-        }
+        };
         let reply = self.ask_catalog(ctx, question).await?;
-        match &reply.answer {
-            CatalogAnswer::Variants { hits } => Ok(CartCatalog::from_hits(hits)),
-            _ => Err(EdgeError::internal(
-                "StoreConfig answered a variants question with another kind",
-            )),
-        }
+        CartCatalog::from_answer(&reply.answer).ok_or_else(|| {
+            EdgeError::internal("StoreConfig answered a variants question with another kind")
+        })
     }
 
     /// The stored cart with catalog facts for its lines.
