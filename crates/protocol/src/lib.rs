@@ -32,6 +32,7 @@ pub mod admin_call;
 pub mod backup;
 pub mod backup_admin;
 pub mod backup_base;
+pub mod cart_api;
 pub mod console_step;
 pub mod edge;
 pub mod events;
