@@ -9,8 +9,11 @@
 //! - [`contents`]: the lines of each file; building them from a store's data.
 //! - [`manifest`]: [`Manifest`], written last; [`ManifestSummary`] for listings.
 //! - [`run`]: [`BackupRun`], the resumable state machine over pages of shoppers.
+//! - [`run_steps`]: the decisions around a run's steps (start or skip, page budget, cart
+//!   pages, pruning, log lines).
 //! - [`restore`]: [`plan_restore`] / [`RestoreCheck`] → [`RestorePlan`] or [`RestoreRefusal`].
-//! - [`restore_run`]: [`RestoreRun`], verify all → safety backup → write back, over alarms.
+//! - [`restore_run`]: [`RestoreRun`], verify all → safety backup → write back, over alarms;
+//!   what each step reports back ([`restore_run::Report`]).
 //! - [`retention`]: which backups to delete ([`RetentionPolicy`], default 48 hourly + 14 daily).
 //! - [`schedule`]: which stores are due for their hourly backup.
 //! - [`settings`]: the operator's knobs from `[vars]` (retention, restore page size).
@@ -28,6 +31,7 @@ pub mod restore;
 pub mod restore_run;
 pub mod retention;
 pub mod run;
+pub mod run_steps;
 pub mod schedule;
 pub mod settings;
 

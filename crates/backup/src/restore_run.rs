@@ -652,6 +652,10 @@ impl RestoreStatus {
     }
 }
 
+#[path = "restore_report.rs"]
+mod report;
+pub use report::{CartWrite, IndexWrite, Report, StepOutcome, manifest_gone, refused_at_start};
+
 #[cfg(test)]
 #[path = "restore_run_tests.rs"]
 mod tests;

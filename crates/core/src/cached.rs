@@ -28,6 +28,13 @@ impl<T> Cached<T> {
     }
 }
 
+impl<K: PartialEq, V> Cached<(K, V)> {
+    /// The value kept for `key` while younger than `ttl_ms` (kept for another key: `None`).
+    pub fn fresh_for(&self, key: &K, now_ms: u64, ttl_ms: u64) -> Option<&V> {
+        (self.fresh(now_ms, ttl_ms)).and_then(|(k, v)| (k == key).then_some(v))
+    }
+}
+
 /// Cached values by key, each fresh for `ttl_ms`, at most `max_entries` of them: when full,
 /// stale entries are dropped first, and if all are fresh the oldest one goes (an isolate's
 /// memory stays bounded whatever the keys, and a flood of new keys evicts one entry per
@@ -99,6 +106,15 @@ mod tests {
         assert_eq!(c.fresh(5_999, 5_000), Some(&"snap"));
         assert_eq!(c.fresh(6_000, 5_000), None);
         assert_eq!(c.fresh(999, 5_000), None, "clock went backwards");
+    }
+
+    #[test]
+    fn a_keyed_value_is_fresh_only_for_its_key() {
+        let c = Cached::new(("a".to_owned(), 7), 1_000);
+        assert_eq!(c.fresh_for(&"a".to_owned(), 2_000, 5_000), Some(&7));
+        assert_eq!(c.fresh_for(&"b".to_owned(), 2_000, 5_000), None);
+        assert_eq!(c.fresh_for(&"a".to_owned(), 6_000, 5_000), None);
+        assert_eq!(c.fresh_for(&"a".to_owned(), 999, 5_000), None);
     }
 
     #[test]

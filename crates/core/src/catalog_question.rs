@@ -74,6 +74,13 @@ impl CatalogQuestion {
         CatalogQuestion::Variants { ids }
     }
 
+    /// The variants question for a cart's ids, or `None` when there are none to ask about.
+    pub fn variants_of(ids: impl IntoIterator<Item = String>) -> Option<Self> {
+        let question = Self::variants(ids);
+        let empty = matches!(&question, CatalogQuestion::Variants { ids } if ids.is_empty());
+        (!empty).then_some(question)
+    }
+
     /// The key a shopper's object caches the answer under.
     pub fn cache_key(&self) -> String {
         // Strings, numbers and enums always serialize.

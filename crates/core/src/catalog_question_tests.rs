@@ -202,3 +202,26 @@ fn questions_and_answers_survive_the_wire() {
         assert_eq!(back, answer);
     }
 }
+
+#[test]
+fn an_empty_cart_asks_no_variants_question() {
+    assert_eq!(CatalogQuestion::variants_of(Vec::<String>::new()), None);
+    let q = CatalogQuestion::variants_of(["b".to_owned(), "a".to_owned(), "b".to_owned()]);
+    assert_eq!(
+        q,
+        Some(CatalogQuestion::Variants {
+            ids: vec!["a".into(), "b".into()]
+        })
+    );
+}
+
+#[test]
+fn only_a_variants_answer_gives_a_cart_catalog() {
+    use crate::cart::CartCatalog;
+    let home = index().answer(&CatalogQuestion::Home).unwrap();
+    assert!(CartCatalog::from_answer(&home).is_none());
+    let none = index()
+        .answer(&CatalogQuestion::variants(["gid://nope".to_owned()]))
+        .unwrap();
+    assert!(CartCatalog::from_answer(&none).unwrap().info.is_empty());
+}

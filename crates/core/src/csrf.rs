@@ -101,6 +101,25 @@ pub fn issue(secret: &[u8], store: &StoreSlug, shopper: &ShopperId, now_ms: u64)
     )
 }
 
+/// The fields of a form post (`application/x-www-form-urlencoded`), if it carries a token
+/// that [`verify`] accepts for this store and shopper in its [`FORM_FIELD`].
+pub fn checked_form(
+    secret: &[u8],
+    body: &str,
+    store: &StoreSlug,
+    shopper: &ShopperId,
+    now_ms: u64,
+) -> Result<Vec<(String, String)>, CsrfError> {
+    let fields: Vec<(String, String)> = url::form_urlencoded::parse(body.as_bytes())
+        .into_owned()
+        .collect();
+    let token = (fields.iter())
+        .find(|(k, _)| k == FORM_FIELD)
+        .map_or("", |(_, v)| v.as_str());
+    verify(secret, token, store, shopper, now_ms)?;
+    Ok(fields)
+}
+
 /// Accepts a token issued by [`issue`] under `secret` for this store and shopper, no older
 /// than [`TOKEN_TTL_MS`] and no more than [`MAX_CLOCK_SKEW_MS`] in the future. The signature
 /// is checked (in constant time) before the times, so `Expired` and `FutureDated` only ever
@@ -431,5 +450,28 @@ mod tests {
         assert_ne!(a, shopper_tag(&shopper(2)));
         // Not the log tag, so a log line does not link to a page's token.
         assert!(!a.starts_with(&shopper(1).log_tag()));
+    }
+
+    #[test]
+    fn a_form_with_its_token_gives_its_fields() {
+        let body = format!("variant_id=gid%3A%2F%2Fx%2F1&csrf={}&quantity=2", token());
+        let fields = checked_form(SECRET, &body, &slug("demo"), &shopper(1), NOW).unwrap();
+        assert_eq!(fields[0], ("variant_id".into(), "gid://x/1".into()));
+        assert_eq!(fields[2], ("quantity".into(), "2".into()));
+    }
+
+    #[test]
+    fn a_form_without_a_valid_token_is_refused() {
+        let form =
+            |body: &str, who: u8| checked_form(SECRET, body, &slug("demo"), &shopper(who), NOW);
+        assert_eq!(form("", 1), Err(CsrfError::Missing));
+        assert_eq!(form("quantity=2&csrf=", 1), Err(CsrfError::Missing));
+        assert_eq!(form("csrf=v1.nonsense", 1), Err(CsrfError::Malformed));
+        let body = format!("csrf={}", token());
+        assert_eq!(form(&body, 2), Err(CsrfError::WrongShopper));
+        let other = checked_form(OTHER_SECRET, &body, &slug("demo"), &shopper(1), NOW);
+        assert_eq!(other, Err(CsrfError::BadSignature));
+        // No secret configured: every form is refused.
+        assert!(checked_form(b"", &body, &slug("demo"), &shopper(1), NOW).is_err());
     }
 }

@@ -6,6 +6,7 @@ use crate::store::{StoreError, StoreQuestion};
 use crate::wire::questions;
 use serde::{Deserialize, Serialize};
 use std::fmt;
+use wandstore_backup::run_steps::StartSkip;
 use wandstore_backup::{BackupId, BackupReason, RestoreStatus};
 use wandstore_core::cart::CartLine;
 use wandstore_core::identity::ShopperId;
@@ -44,6 +45,28 @@ pub struct BackupStarted {
     /// record of store sizes (`core::storage`).
     #[serde(default)]
     pub used_bytes: u64,
+}
+
+impl BackupStarted {
+    /// What a start answers: the new run and whether it finished within the request, or why
+    /// none started (naming the run still going).
+    pub fn answer(
+        store: StoreSlug,
+        outcome: Result<(BackupId, bool), StartSkip>,
+        used_bytes: u64,
+    ) -> BackupStarted {
+        let (backup, done, skipped) = match outcome {
+            Ok((id, done)) => (Some(id), done, None),
+            Err(skip) => (skip.backup(), false, Some(skip.code().to_owned())),
+        };
+        BackupStarted {
+            store,
+            backup,
+            done,
+            skipped,
+            used_bytes,
+        }
+    }
 }
 
 /// Restore the store from one of its backups (the Worker's `POST /admin/stores/{slug}/restore`):
@@ -126,6 +149,26 @@ mod tests {
         assert_eq!(body, r#"{"replace_cart":{"lines":[]}}"#);
         let back: Result<ShopperQuestion, _> = decode_question(body.as_bytes());
         assert!(matches!(back, Ok(ShopperQuestion::ReplaceCart(r)) if r == q));
+    }
+
+    #[test]
+    fn a_start_answers_the_new_run_or_why_none_started() {
+        let store = StoreSlug::parse("outlet").unwrap();
+        let id = BackupId::new(1_795_903_200_000, [7; 8]).unwrap();
+        let started = BackupStarted::answer(store.clone(), Ok((id.clone(), true)), 42);
+        assert_eq!((started.backup.as_ref(), started.done), (Some(&id), true));
+        assert_eq!((started.skipped, started.used_bytes), (None, 42));
+        let running = BackupStarted::answer(store.clone(), Err(StartSkip::Running(id.clone())), 0);
+        assert_eq!(running.backup, Some(id));
+        assert_eq!(running.skipped.as_deref(), Some("running"));
+        assert!(!running.done);
+        let not_due = BackupStarted::answer(store, Err(StartSkip::NotDue), 0);
+        assert_eq!(
+            (not_due.backup.as_ref(), not_due.skipped.as_deref()),
+            (None, Some("not_due"))
+        );
+        let json = serde_json::to_string(&not_due).unwrap();
+        assert!(!json.contains("\"backup\""), "{json}");
     }
 
     #[test]

@@ -30,6 +30,9 @@
 
 pub mod admin_call;
 pub mod backup;
+pub mod backup_admin;
+pub mod backup_base;
+pub mod cart_api;
 pub mod console_step;
 pub mod edge;
 pub mod events;
@@ -39,6 +42,7 @@ pub mod pass_through;
 pub mod personalization;
 pub mod personalization_row;
 pub mod registry;
+pub mod restore_plan;
 pub mod restore_theme;
 pub mod shopify_calls;
 pub mod shopper;

@@ -3,6 +3,7 @@
 //! shopper (from the store's catalog index), the exact daily call budget, the AI Gateway
 //! breakers it keeps for all the store's shoppers, and the counters behind the owner's report.
 
+use crate::EdgeError;
 use serde::{Deserialize, Serialize};
 use wandstore_ai::block::{self, Wanted};
 use wandstore_ai::candidates::CandidateSet;
@@ -53,6 +54,12 @@ impl Personalize {
             max: block::CANDIDATES,
             now_ms,
         }
+    }
+
+    /// What the answer depends on, as a key for the shopper's memo of it: the events and the
+    /// handles asked for, not the time (the memo's age bounds that).
+    pub fn memo_key(&self) -> Result<String, serde_json::Error> {
+        serde_json::to_string(&(&self.events, &self.exclude, &self.also))
     }
 
     /// StoreConfig's answer from its catalog index (`wandstore_ai::material` decides).
@@ -174,6 +181,29 @@ pub struct RecordPersonalization {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ShowPersonalization {
     pub now_ms: u64,
+}
+
+/// The opt-out form's answer: whether the shopper opts out (`choice=off`) or back in
+/// (`choice=on`); anything else is a 400.
+#[allow(clippy::result_large_err)] // the edge's one error (under the limit on wasm32)
+pub fn opt_out(fields: &[(String, String)]) -> Result<bool, EdgeError> {
+    block::opt_out_choice(fields).ok_or_else(|| {
+        EdgeError::bad_request(
+            "bad_choice",
+            "choose “on” or “off” for personalized recommendations",
+        )
+    })
+}
+
+/// After `variant` was added to a cart now holding `lines`: the source to count an add for,
+/// when its product is the one last followed from the block (`click`).
+pub fn added_source(
+    click: Option<&block::RecClick>,
+    lines: &[wandstore_core::cart::CartLine],
+    variant: &str,
+) -> Option<wandstore_ai::report::Source> {
+    let line = lines.iter().find(|l| l.variant_id == variant)?;
+    block::added(click, &line.product_handle)
 }
 
 #[cfg(test)]

@@ -160,3 +160,71 @@ fn the_blocks_question_asks_for_what_the_block_wants() {
     );
     assert_eq!((q.max, q.now_ms), (wandstore_ai::block::CANDIDATES, 9));
 }
+
+#[test]
+fn the_memo_key_follows_what_is_asked_not_when() {
+    let viewed = |h: &str| ShopperEvent::Viewed { handle: h.into() };
+    let ask = |events: Vec<(ShopperEvent, u64)>, exclude: &[&str], now_ms| Personalize {
+        events,
+        exclude: exclude.iter().map(|s| (*s).to_owned()).collect(),
+        also: vec![],
+        max: 8,
+        now_ms,
+    };
+    let key = |p: Personalize| p.memo_key().unwrap();
+    let base = key(ask(vec![(viewed("mug"), 1)], &["mug"], 10));
+    assert_eq!(base, key(ask(vec![(viewed("mug"), 1)], &["mug"], 99)));
+    assert_ne!(base, key(ask(vec![(viewed("cap"), 1)], &["mug"], 10)));
+    assert_ne!(base, key(ask(vec![(viewed("mug"), 2)], &["mug"], 10)));
+    assert_ne!(base, key(ask(vec![(viewed("mug"), 1)], &[], 10)));
+}
+
+#[test]
+fn the_opt_out_form_takes_on_or_off_only() {
+    let form = |v: &[(&str, &str)]| -> Vec<(String, String)> {
+        v.iter().map(|(k, v)| ((*k).into(), (*v).into())).collect()
+    };
+    assert_eq!(opt_out(&form(&[("choice", "off")])), Ok(true));
+    assert_eq!(
+        opt_out(&form(&[("csrf", "t"), ("choice", "on")])),
+        Ok(false)
+    );
+    for bad in [
+        vec![],
+        vec![("choice", "OFF")],
+        vec![("choice", "")],
+        vec![("other", "off")],
+    ] {
+        let e = opt_out(&form(&bad)).unwrap_err();
+        assert_eq!((e.status, e.code.as_str()), (400, "bad_choice"), "{bad:?}");
+    }
+}
+
+#[test]
+fn an_add_counts_for_the_followed_product_only() {
+    use wandstore_ai::block::RecClick;
+    use wandstore_ai::report::Source;
+    use wandstore_core::cart::CartLine;
+    let line = CartLine {
+        variant_id: "v1".into(),
+        product_handle: "mug".into(),
+        title: "Mug".into(),
+        quantity: 1,
+        unit_price_when_added: Money::new(100, Currency::USD),
+        added_at_ms: 1,
+    };
+    let lines = vec![line];
+    let click = |h: &str| RecClick {
+        handle: h.into(),
+        source: Source::Ai,
+    };
+    assert_eq!(
+        added_source(Some(&click("mug")), &lines, "v1"),
+        Some(Source::Ai)
+    );
+    assert_eq!(added_source(Some(&click("cap")), &lines, "v1"), None);
+    assert_eq!(added_source(None, &lines, "v1"), None);
+    // A variant the cart does not hold (the add was refused or undone) counts nothing.
+    assert_eq!(added_source(Some(&click("mug")), &lines, "v2"), None);
+    assert_eq!(added_source(Some(&click("mug")), &[], "v1"), None);
+}

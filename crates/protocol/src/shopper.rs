@@ -131,6 +131,23 @@ impl CookieDraft {
     }
 }
 
+/// A store question's failure as the shopper's pages show it: a store StoreConfig does not
+/// know is the 404 `unknown_store` naming it; anything else maps as usual.
+pub fn unknown_store(
+    store: &StoreSlug,
+    e: crate::wire::AskError<crate::store::StoreError>,
+) -> crate::EdgeError {
+    match e {
+        crate::wire::AskError::Refused(crate::store::StoreError::NotFound) => {
+            crate::EdgeError::not_found(
+                "unknown_store",
+                format!("we could not find a store named “{store}”"),
+            )
+        }
+        e => e.into(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -235,5 +252,18 @@ mod tests {
             set.contains("=v1.demo.tok;") && !set.contains(VISITED_HOME),
             "{set}"
         );
+    }
+
+    #[test]
+    fn an_unknown_store_is_a_404_naming_it_and_other_failures_map_as_usual() {
+        use crate::store::StoreError;
+        use crate::wire::AskError;
+        let demo = StoreSlug::parse("demo").unwrap();
+        let e = unknown_store(&demo, AskError::Refused(StoreError::NotFound));
+        assert_eq!((e.status, e.code.as_str()), (404, "unknown_store"));
+        assert!(e.message.contains("“demo”"), "{}", e.message);
+        let broken = unknown_store(&demo, AskError::Broken("garbage".into()));
+        assert_eq!(broken.status, 500);
+        assert_ne!(broken.code, "unknown_store");
     }
 }

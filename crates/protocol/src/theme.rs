@@ -4,8 +4,11 @@
 //! ([`ThemeSlot::body`]); the receiver reads it with `wandstore_theme::Theme::from_stored`,
 //! which validates and migrates it, once per version.
 
+use crate::EdgeError;
 use serde::{Deserialize, Serialize};
+use std::sync::Arc;
 use wandstore_core::store::StoreSettings;
+use wandstore_theme::Theme;
 
 /// What a page needs of its store: settings and the published theme.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -26,6 +29,37 @@ pub struct ThemeSlot {
     /// The stored JSON of that version, unless the asker said it has it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub body: Option<String>,
+}
+
+impl ThemeSlot {
+    /// The published theme this slot names, given the one the asker holds for its version
+    /// (if any): that one, else the default for version 0, else its body read. A version
+    /// without its body is StoreConfig's mistake.
+    #[allow(clippy::result_large_err)]
+    pub fn published(self, held: Option<Arc<Theme>>) -> Result<Arc<Theme>, EdgeError> {
+        match (held, self.version, self.body) {
+            (Some(theme), _, _) => Ok(theme),
+            (None, 0, _) => Ok(Arc::new(Theme::default())),
+            (None, _, Some(body)) => read_theme(&body).map(Arc::new),
+            (None, v, None) => Err(EdgeError::internal(format!(
+                "theme version {v} came without its body"
+            ))),
+        }
+    }
+
+    /// The draft this slot carries (none: the default theme).
+    #[allow(clippy::result_large_err)]
+    pub fn draft(self) -> Result<Theme, EdgeError> {
+        self.body
+            .map_or_else(|| Ok(Theme::default()), |b| read_theme(&b))
+    }
+}
+
+/// A theme body from StoreConfig (stored JSON, validated and migrated on read).
+#[allow(clippy::result_large_err)]
+fn read_theme(body: &str) -> Result<Theme, EdgeError> {
+    Theme::from_stored(body.as_bytes())
+        .map_err(|e| EdgeError::internal(format!("a published theme is unreadable: {e}")))
 }
 
 /// One problem with a theme document (`error.fields[]`: `{path, message}`).
@@ -152,6 +186,38 @@ pub fn theme_key(store: &str, version: u32) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn slot(version: u32, body: Option<&str>) -> ThemeSlot {
+        ThemeSlot {
+            version,
+            body: body.map(str::to_owned),
+        }
+    }
+
+    #[test]
+    fn a_published_slot_resolves_to_the_held_default_or_read_theme() {
+        let held = Arc::new(Theme::default());
+        let kept = slot(4, None).published(Some(Arc::clone(&held))).unwrap();
+        assert!(Arc::ptr_eq(&kept, &held));
+        assert_eq!(*slot(0, None).published(None).unwrap(), Theme::default());
+        let body = serde_json::to_string(&Theme::default()).unwrap();
+        assert_eq!(
+            *slot(2, Some(&body)).published(None).unwrap(),
+            Theme::default()
+        );
+        let missing = slot(2, None).published(None).unwrap_err();
+        assert_eq!(missing.status, 500);
+        let garbage = slot(2, Some("{not json")).published(None).unwrap_err();
+        assert_eq!(garbage.status, 500);
+    }
+
+    #[test]
+    fn a_draft_slot_reads_its_body_or_is_the_default() {
+        assert_eq!(slot(0, None).draft().unwrap(), Theme::default());
+        let body = serde_json::to_string(&Theme::default()).unwrap();
+        assert_eq!(slot(3, Some(&body)).draft().unwrap(), Theme::default());
+        assert!(slot(3, Some("[]")).draft().is_err());
+    }
 
     #[test]
     fn a_slot_without_a_body_leaves_it_out() {

@@ -96,6 +96,74 @@ pub fn replace_cart(lines: Vec<(String, String)>) -> Vec<Write> {
     plan
 }
 
+/// A cart command's change to the cart's rows (a line as its JSON).
+#[derive(Debug, Clone, PartialEq)]
+pub enum LineWrite {
+    /// Added at the end, or replacing the line with the same variant id in place.
+    Upsert {
+        variant_id: String,
+        json: String,
+    },
+    Delete {
+        variant_id: String,
+    },
+    DeleteAll,
+}
+
+/// A response kept for replay under an idempotency key.
+#[derive(Debug, Clone, PartialEq)]
+pub struct KeptResponse {
+    pub key: String,
+    pub json: String,
+    pub created_at_ms: u64,
+    /// Records created before this are pruned first.
+    pub cutoff_ms: u64,
+}
+
+/// ShopperStorefront: a cart command's writes, in order: the line change; the event
+/// (`(at, JSON)`) and the events past the newest [`shopper::KEPT_EVENTS`] pruned; the
+/// expired idempotency records pruned and the response kept under its key.
+pub fn cart_command(
+    line: Option<LineWrite>,
+    event: Option<(u64, String)>,
+    kept: Option<KeptResponse>,
+) -> Vec<Write> {
+    let mut plan: Vec<Write> = line
+        .map(|l| match l {
+            LineWrite::Upsert { variant_id, json } => Write::new(
+                shopper::UPSERT_CART_LINE,
+                vec![variant_id.into(), json.into()],
+            ),
+            LineWrite::Delete { variant_id } => {
+                Write::new(shopper::DELETE_CART_LINE, vec![variant_id.into()])
+            }
+            LineWrite::DeleteAll => Write::new(shopper::DELETE_CART_LINES, vec![]),
+        })
+        .into_iter()
+        .collect();
+    if let Some((at_ms, json)) = event {
+        plan.push(Write::new(
+            shopper::INSERT_EVENT,
+            vec![at_ms.into(), json.into()],
+        ));
+        plan.push(Write::new(
+            shopper::PRUNE_EVENTS,
+            vec![shopper::KEPT_EVENTS.into()],
+        ));
+    }
+    if let Some(k) = kept {
+        plan.push(Write::new(
+            shopper::PRUNE_IDEMPOTENCY,
+            vec![k.cutoff_ms.into()],
+        ));
+        plan.push(Write::new(
+            shopper::UPSERT_IDEMPOTENCY,
+            vec![k.key.into(), k.json.into(), k.created_at_ms.into()],
+        ));
+    }
+    plan
+}
+
 /// AbuseGuard: a client's record (JSON) and the end of its ban, if any.
 pub fn save_client(client: &str, record_json: String, banned_until_ms: Option<u64>) -> Write {
     Write::new(
@@ -270,5 +338,66 @@ mod tests {
             &[save_counter("k", "1".into()), save_counter("k", "2".into())],
         );
         assert_eq!(testdb::texts(&db, "SELECT json FROM counters"), vec!["2"]);
+    }
+
+    #[test]
+    fn a_cart_command_writes_its_line_event_and_kept_response() {
+        let mut db = testdb::migrated(shopper::MIGRATIONS);
+        let upsert = |v: &str, json: &str| LineWrite::Upsert {
+            variant_id: v.into(),
+            json: json.into(),
+        };
+        testdb::apply(&mut db, &cart_command(Some(upsert("a", "1")), None, None));
+        testdb::apply(&mut db, &cart_command(Some(upsert("b", "2")), None, None));
+        // An upsert of a known line keeps its place.
+        testdb::apply(&mut db, &cart_command(Some(upsert("a", "3")), None, None));
+        assert_eq!(
+            testdb::texts(&db, shopper::SELECT_CART_LINES),
+            vec!["3", "2"]
+        );
+        let kept = |key: &str, at: u64, cutoff: u64| KeptResponse {
+            key: key.into(),
+            json: format!("{key}@{at}"),
+            created_at_ms: at,
+            cutoff_ms: cutoff,
+        };
+        testdb::apply(
+            &mut db,
+            &cart_command(
+                Some(LineWrite::Delete {
+                    variant_id: "a".into(),
+                }),
+                Some((5, "e1".into())),
+                Some(kept("old", 1, 0)),
+            ),
+        );
+        assert_eq!(testdb::texts(&db, shopper::SELECT_CART_LINES), vec!["2"]);
+        assert_eq!(testdb::texts(&db, "SELECT json FROM events"), vec!["e1"]);
+        // A later record prunes the expired one.
+        testdb::apply(&mut db, &cart_command(None, None, Some(kept("new", 10, 5))));
+        assert_eq!(
+            testdb::texts(&db, "SELECT json FROM idempotency"),
+            vec!["new@10"]
+        );
+        testdb::apply(
+            &mut db,
+            &cart_command(Some(LineWrite::DeleteAll), None, None),
+        );
+        assert_eq!(count(&db, "cart_lines"), 0);
+        assert!(cart_command(None, None, None).is_empty());
+    }
+
+    #[test]
+    fn a_cart_command_keeps_only_the_newest_events() {
+        let mut db = testdb::migrated(shopper::MIGRATIONS);
+        for at in 0..shopper::KEPT_EVENTS + 3 {
+            testdb::apply(
+                &mut db,
+                &cart_command(None, Some((at, at.to_string())), None),
+            );
+        }
+        assert_eq!(count(&db, "events") as u64, shopper::KEPT_EVENTS);
+        let oldest = testdb::texts(&db, "SELECT json FROM events ORDER BY id LIMIT 1");
+        assert_eq!(oldest, vec!["3"]);
     }
 }

@@ -117,6 +117,14 @@ pub struct EventRow<T> {
     pub at_ms: u64,
 }
 
+/// Rows of [`SELECT_NEWEST_EVENTS`] (newest first) as `(event, time)` oldest first; an
+/// unreadable event is left out.
+pub fn oldest_first<T>(rows: Vec<EventRow<T>>) -> Vec<(T, u64)> {
+    (rows.into_iter().rev())
+        .filter_map(|r| r.json.map(|e| (e, r.at_ms)))
+        .collect()
+}
+
 /// Every statement above (the tests prepare each one).
 #[cfg(test)]
 pub(crate) const STATEMENTS: &[&str] = &[
@@ -309,5 +317,25 @@ mod tests {
             });
         got.sort();
         assert_eq!(got, [("a".into(), "1".into()), ("c".into(), "3".into())]);
+    }
+
+    #[test]
+    fn the_newest_events_read_oldest_first_without_unreadable_ones() {
+        let db = testdb::migrated(MIGRATIONS);
+        for (at, json) in [(1, "\"a\""), (2, "{broken"), (3, "\"c\""), (4, "\"d\"")] {
+            db.execute(INSERT_EVENT, params![at, json]).unwrap();
+        }
+        let rows: Vec<EventRow<String>> = testdb::all(&db, SELECT_NEWEST_EVENTS, params![3], |r| {
+            let json: String = r.get(0)?;
+            Ok(EventRow {
+                json: serde_json::from_str(&json).ok(),
+                at_ms: r.get(1)?,
+            })
+        });
+        assert_eq!(
+            oldest_first(rows),
+            vec![("c".to_owned(), 3), ("d".to_owned(), 4)]
+        );
+        assert!(oldest_first(Vec::<EventRow<String>>::new()).is_empty());
     }
 }

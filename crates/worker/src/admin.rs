@@ -7,7 +7,6 @@
 use crate::objects::{registry_client, store_client};
 use crate::respond;
 use crate::{body, env_config, random};
-use wandstore_core::limits::BodyKind;
 use wandstore_core::owner_access::Author;
 use wandstore_core::routes::AdminRoute;
 use wandstore_core::secret::{admin_caller, hash_token, new_owner_token};
@@ -15,7 +14,7 @@ use wandstore_core::store::StoreSlug;
 use wandstore_protocol::EdgeError;
 use wandstore_protocol::admin_call::{
     AdminCall, CallContext, Created, Gate, PlatformCall, StoreCheck, Stores, body_limit,
-    parse_json, plan_create,
+    plan_create,
 };
 use wandstore_protocol::owner::OwnerCredential;
 use wandstore_protocol::registry::ListStores;
@@ -139,13 +138,6 @@ pub(crate) async fn known_store(env: &Env, store: &StoreSlug, rid: &str) -> Resu
             e if e.status == 404 => no_store(store.as_str()),
             e => e,
         })
-}
-
-/// Reads a JSON body within the admin API's limit (64 KB).
-pub(crate) async fn read_json<T: serde::de::DeserializeOwned>(
-    req: &mut Request,
-) -> Result<T, EdgeError> {
-    parse_json(&body::read_limited(req, BodyKind::AdminJson).await?)
 }
 
 pub(crate) fn now_ms() -> u64 {

@@ -4,10 +4,13 @@
 //! alarm, so the cron itself only makes one call per store.
 
 use crate::objects::{registry_client, store_client};
+use futures::future::join_all;
 use wandstore_backup::BackupReason;
 use wandstore_core::events::CronOutcome;
+use wandstore_core::store::StoreSlug;
 use wandstore_protocol::EdgeError;
 use wandstore_protocol::backup::StartBackup;
+use wandstore_protocol::backup_admin::{Answers, STORES_AT_ONCE, cron_outcome};
 use wandstore_protocol::registry::ListStores;
 use worker::Env;
 
@@ -16,31 +19,28 @@ pub const CRON: &str = "0 * * * *";
 
 pub async fn run(env: &Env, rid: &str) -> Result<CronOutcome, EdgeError> {
     let stores = registry_client::ask(env, ListStores, rid).await?;
-    let mut started = 0;
-    let mut failed = Vec::new();
-    let mut answers = Vec::new();
-    for batch in stores.chunks(10) {
-        let asks = batch.iter().map(|entry| {
-            let q = StartBackup {
-                reason: BackupReason::Scheduled,
-                now_ms: worker::Date::now().as_millis(),
-            };
-            store_client::ask(env, &entry.slug, q, rid)
+    let stores = stores.into_iter().map(|e| e.slug).collect();
+    let answers = start_all(env, stores, BackupReason::Scheduled, rid).await;
+    crate::storage_report::record(env, &answers, rid).await;
+    Ok(cron_outcome(&answers))
+}
+
+/// Asks each store's object to start a backup, [`STORES_AT_ONCE`] at a time.
+pub async fn start_all(
+    env: &Env,
+    stores: Vec<StoreSlug>,
+    reason: BackupReason,
+    rid: &str,
+) -> Answers {
+    let mut answers = Vec::with_capacity(stores.len());
+    for batch in stores.chunks(STORES_AT_ONCE) {
+        let asks = batch.iter().map(|store| {
+            let now_ms = worker::Date::now().as_millis();
+            store_client::ask(env, store, StartBackup { reason, now_ms }, rid)
         });
-        for (entry, answer) in batch.iter().zip(futures::future::join_all(asks).await) {
-            match answer {
-                Ok(a) => {
-                    started += usize::from(a.skipped.is_none());
-                    answers.push(a);
-                }
-                Err(e) => failed.push(format!("{}: {}", entry.slug, EdgeError::from(e).code)),
-            }
+        for (store, answer) in batch.iter().zip(join_all(asks).await) {
+            answers.push((store.clone(), answer.map_err(EdgeError::from)));
         }
     }
-    crate::storage_report::record(env, &answers, rid).await;
-    Ok(CronOutcome::BackupsAsked {
-        stores: stores.len(),
-        backups_started: started,
-        failed,
-    })
+    answers
 }

@@ -7,8 +7,8 @@
 use crate::objects::registry_client;
 use wandstore_core::events::{BestEffort, BestEffortFailed, Event};
 use wandstore_core::storage::{REPORTED_STORES, StorageUse, report};
-use wandstore_protocol::backup::BackupStarted;
-use wandstore_protocol::registry::{RecordSizes, ShowStorage, StoreSize};
+use wandstore_protocol::backup_admin::{Answers, sizes_of};
+use wandstore_protocol::registry::ShowStorage;
 use worker::Env;
 
 fn now_ms() -> u64 {
@@ -25,21 +25,10 @@ fn log_failure(error: String, rid: &str) {
 }
 
 /// Tells the registry the sizes the stores answered with.
-pub async fn record(env: &Env, answers: &[BackupStarted], rid: &str) {
-    let sizes: Vec<StoreSize> = answers
-        .iter()
-        .filter(|a| a.used_bytes > 0)
-        .map(|a| StoreSize {
-            store: a.store.clone(),
-            used_bytes: a.used_bytes,
-        })
-        .collect();
-    if sizes.is_empty() {
+pub async fn record(env: &Env, answers: &Answers, rid: &str) {
+    let started = answers.iter().filter_map(|(_, a)| a.as_ref().ok());
+    let Some(q) = sizes_of(started, now_ms()) else {
         return;
-    }
-    let q = RecordSizes {
-        sizes,
-        now_ms: now_ms(),
     };
     if let Err(e) = registry_client::ask(env, q, rid).await {
         log_failure(format!("recording store sizes: {e:?}"), rid);

@@ -179,6 +179,14 @@ impl CartCommand {
         }
     }
 
+    /// The variant an `add` puts in the cart (counted for a followed recommendation).
+    pub fn added_variant(&self) -> Option<&str> {
+        match self {
+            CartCommand::Add { variant_id, .. } => Some(variant_id.as_str()),
+            _ => None,
+        }
+    }
+
     /// Parses decoded form fields. Fields other than `op`, `variant_id` and `quantity` are
     /// ignored; any of those three given twice is an error.
     pub fn from_form<'a>(

@@ -85,6 +85,17 @@ pub struct CartCatalog {
 }
 
 impl CartCatalog {
+    /// The cart's catalog from StoreConfig's answer to a variants question (another kind of
+    /// answer: `None`).
+    pub fn from_answer(answer: &crate::catalog_question::CatalogAnswer) -> Option<Self> {
+        match answer {
+            crate::catalog_question::CatalogAnswer::Variants { hits } => {
+                Some(Self::from_hits(hits))
+            }
+            _ => None,
+        }
+    }
+
     /// The facts of the variants StoreConfig found (unknown ids are simply absent).
     pub fn from_hits(hits: &[VariantHit]) -> Self {
         let mut catalog = CartCatalog::default();
@@ -166,6 +177,11 @@ mod tests {
         assert_eq!(c.info[MUG].product_title, "Mug");
         assert_eq!(c.info.len(), 2);
         assert!(CartCatalog::from_hits(&[]).info.is_empty());
+        use crate::catalog_question::CatalogAnswer;
+        let answer = CatalogAnswer::Variants {
+            hits: vec![hit(MUG, None)],
+        };
+        assert_eq!(CartCatalog::from_answer(&answer).unwrap().info.len(), 1);
     }
     use crate::cart::test_support::{CAP, GONE, MUG, NOW, cmd, info, line, usd};
     use crate::cart::{CartCommand, apply};

@@ -40,6 +40,7 @@ mod price;
 mod rules;
 #[cfg(test)]
 mod test_support;
+mod transaction;
 mod view;
 
 pub use crate::shopper_events::ShopperEvent;
@@ -53,6 +54,7 @@ pub use idempotency::{
 pub use line::{CartCatalog, CartLine, VariantInfo, VariantLookup, item_count};
 pub use price::{PricedLine, reprice, subtotal};
 pub use rules::{CartChange, CartError, CartWrite, apply};
+pub use transaction::{CommandWrites, Idempotent, Outcome, answered_before, run_command};
 pub use view::{CartJson, FormAction, LineJson, MoneyJson, notice_message};
 
 /// The largest quantity of one variant a cart may hold.

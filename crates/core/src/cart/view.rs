@@ -1,7 +1,7 @@
 //! The cart as the JSON API shows it, and the HTML form actions with the notices their
 //! redirects may ask the cart page to show (never free text).
 
-use super::{PricedLine, item_count, subtotal};
+use super::{CartCommand, CommandError, PricedLine, item_count, subtotal};
 use crate::money::{Currency, Money};
 use serde::{Deserialize, Serialize};
 
@@ -111,6 +111,21 @@ impl FormAction {
         }
     }
 
+    /// The command a form post asks for: this action's `op` with the form's `variant_id` and
+    /// `quantity` (a posted `op` and unknown fields are ignored).
+    pub fn command(self, fields: &[(String, String)]) -> Result<CartCommand, CommandError> {
+        let pairs = (fields.iter())
+            .filter(|(k, _)| k != "op")
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .chain(std::iter::once(("op", self.op())));
+        CartCommand::from_form(pairs)
+    }
+
+    /// Where a form post that went through goes: the cart (under `base`) with its notice.
+    pub fn redirect(self, base: &str) -> String {
+        format!("{base}cart?notice={}", self.notice())
+    }
+
     /// The notice key the redirect to the cart carries (`?notice=added`).
     pub fn notice(self) -> &'static str {
         match self {
@@ -169,5 +184,56 @@ mod tests {
         assert_eq!(FormAction::Update.op(), "set_quantity");
         assert_eq!(FormAction::parse("delete"), None);
         assert_eq!(notice_message("<script>"), None);
+    }
+
+    fn fields(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+        pairs
+            .iter()
+            .map(|(k, v)| ((*k).into(), (*v).into()))
+            .collect()
+    }
+
+    #[test]
+    fn a_form_post_becomes_its_actions_command() {
+        let add = FormAction::Add.command(&fields(&[("variant_id", MUG), ("quantity", "2")]));
+        assert_eq!(add, CartCommand::add(MUG, 2));
+        assert_eq!(add.unwrap().added_variant(), Some(MUG));
+        // A posted op cannot turn an update into a clear; other fields are ignored.
+        let update = FormAction::Update.command(&fields(&[
+            ("op", "clear"),
+            ("variant_id", CAP),
+            ("quantity", "3"),
+            ("_csrf", "x"),
+        ]));
+        assert_eq!(update, CartCommand::set_quantity(CAP, 3));
+        assert_eq!(update.unwrap().added_variant(), None);
+        assert_eq!(FormAction::Clear.command(&[]), Ok(CartCommand::Clear));
+    }
+
+    #[test]
+    fn hostile_form_posts_are_refused() {
+        let missing = FormAction::Remove.command(&[]);
+        assert!(missing.is_err());
+        let huge = FormAction::Add.command(&fields(&[("variant_id", MUG), ("quantity", "100000")]));
+        assert!(huge.is_err());
+        let words = FormAction::Add.command(&fields(&[("variant_id", MUG), ("quantity", "two")]));
+        assert!(words.is_err());
+        let twice = FormAction::Add.command(&fields(&[("variant_id", MUG), ("variant_id", CAP)]));
+        assert_eq!(twice, Err(CommandError::DuplicateField("variant_id")));
+        let long = "g".repeat(crate::cart::MAX_VARIANT_ID_LEN + 1);
+        assert!(
+            FormAction::Add
+                .command(&fields(&[("variant_id", &long)]))
+                .is_err()
+        );
+    }
+
+    #[test]
+    fn a_done_form_post_goes_back_to_the_cart_with_its_notice() {
+        for action in FormAction::ALL {
+            let to = action.redirect("/s/demo/");
+            let notice = to.strip_prefix("/s/demo/cart?notice=").unwrap();
+            assert!(notice_message(notice).is_some(), "{to}");
+        }
     }
 }

@@ -4,7 +4,7 @@
 use super::ShopperStorefront;
 use super::page_request::PageRequest;
 use wandstore_core::cart::{CartCatalog, CartCommand, CartLine};
-use wandstore_core::catalog_question::{CatalogAnswer, CatalogQuestion};
+use wandstore_core::catalog_question::CatalogQuestion;
 use wandstore_core::csrf;
 use wandstore_protocol::EdgeError;
 use wandstore_protocol::shopper::ShopperContext;
@@ -31,17 +31,13 @@ impl ShopperStorefront {
         ctx: &ShopperContext,
         ids: impl IntoIterator<Item = String>,
     ) -> Result<CartCatalog, EdgeError> {
-        let question = CatalogQuestion::variants(ids);
-        if matches!(&question, CatalogQuestion::Variants { ids } if ids.is_empty()) {
+        let Some(question) = CatalogQuestion::variants_of(ids) else {
             return Ok(CartCatalog::default());
-        }
+        };
         let reply = self.ask_catalog(ctx, question).await?;
-        match &reply.answer {
-            CatalogAnswer::Variants { hits } => Ok(CartCatalog::from_hits(hits)),
-            _ => Err(EdgeError::internal(
-                "StoreConfig answered a variants question with another kind",
-            )),
-        }
+        CartCatalog::from_answer(&reply.answer).ok_or_else(|| {
+            EdgeError::internal("StoreConfig answered a variants question with another kind")
+        })
     }
 
     /// The stored cart with catalog facts for its lines.
@@ -77,23 +73,28 @@ impl ShopperStorefront {
         page: &PageRequest<'_>,
         body: &str,
     ) -> Result<Vec<(String, String)>, EdgeError> {
-        let fields: Vec<(String, String)> = worker::url::form_urlencoded::parse(body.as_bytes())
-            .into_owned()
-            .collect();
-        let token = fields
-            .iter()
-            .find(|(k, _)| k == csrf::FORM_FIELD)
-            .map(|(_, v)| v.as_str())
-            .unwrap_or_default();
         let secret = crate::env_config::csrf_secret(&self.env).unwrap_or_default();
-        csrf::verify(
+        csrf::checked_form(
             &secret,
-            token,
+            body,
             &page.ctx.store,
             &page.ctx.shopper,
             worker::Date::now().as_millis(),
         )
-        .map_err(|e| EdgeError::new(403, "csrf", e.to_string()))?;
-        Ok(fields)
+        .map_err(|e| EdgeError::new(403, "csrf", e.to_string()))
+    }
+
+    /// After a command changed the cart to `lines`: StoreConfig's cart index is told (if it
+    /// must be) and an added variant counts for the recommendation it came from.
+    pub(super) async fn after_cart_change(
+        &self,
+        ctx: &ShopperContext,
+        lines: &[CartLine],
+        added: Option<String>,
+    ) {
+        self.announce_cart(ctx, lines).await;
+        if let Some(variant) = added {
+            self.note_added_variant(ctx, &variant);
+        }
     }
 }

@@ -1,43 +1,14 @@
 //! The cart JSON API under `api/cart`, with `Idempotency-Key` replays. Errors are always
-//! JSON here.
+//! JSON here; the answers are `wandstore_protocol::cart_api`'s.
 
 use super::ShopperStorefront;
-use super::cart_store::{Idempotent, Outcome};
 use super::page_request::PageRequest;
 use crate::respond::{self, Audience};
-use std::collections::HashMap;
-use wandstore_core::cart::{
-    CartCommand, CartError, CartJson, CartLine, IDEMPOTENCY_CONFLICT_STATUS, IdempotencyCheck,
-    IdempotencyKey, REPLAYED_HEADER, VariantInfo, reprice, request_fingerprint,
-};
+use wandstore_core::cart::{CartCommand, CartJson, Outcome, REPLAYED_HEADER, reprice};
 use wandstore_core::limits;
-use wandstore_core::money::Currency;
 use wandstore_protocol::EdgeError;
-use wandstore_protocol::edge::html_safe_json;
+use wandstore_protocol::cart_api::{catalog_error, command_answer, idempotent, outcome_answer};
 use worker::{Method, Response};
-
-/// The JSON answer to a cart command: the cart (200) or the rule that refused it, as
-/// `(status, body)` so that an idempotent request can record it.
-fn command_response(
-    result: &Result<Vec<CartLine>, CartError>,
-    catalog: &HashMap<String, VariantInfo>,
-    currency: Currency,
-    rid: &str,
-) -> (u16, String) {
-    match result {
-        Ok(lines) => (
-            200,
-            html_safe_json(
-                &serde_json::to_string(&CartJson::new(&reprice(lines, catalog), currency))
-                    .unwrap_or_default(),
-            ),
-        ),
-        Err(e) => {
-            let edge = EdgeError::from(e.clone());
-            (edge.status, edge.json_body(rid))
-        }
-    }
-}
 
 impl ShopperStorefront {
     /// `GET api/cart` and `POST api/cart` (`{"op":…}`), JSON in and out (the route takes
@@ -62,7 +33,7 @@ impl ShopperStorefront {
     }
 
     async fn cart_json(&self, page: &PageRequest<'_>) -> Result<Response, EdgeError> {
-        let (lines, catalog) = self.stored_cart(page.ctx).await.map_err(api_error)?;
+        let (lines, catalog) = self.stored_cart(page.ctx).await.map_err(catalog_error)?;
         Ok(respond::json(
             200,
             &CartJson::new(&reprice(&lines, &catalog.info), page.store.currency),
@@ -77,70 +48,27 @@ impl ShopperStorefront {
         body: &str,
         idempotency_key: Option<String>,
     ) -> Result<Response, EdgeError> {
-        let rid = page.ctx.request_id.clone();
-        let currency = page.store.currency;
+        let (rid, currency) = (page.ctx.request_id.clone(), page.store.currency);
         let cmd = CartCommand::from_json(body.as_bytes())?;
-        let idempotent = match idempotency_key {
-            None => None,
-            Some(raw) => Some(Idempotent {
-                key: IdempotencyKey::parse(&raw)?,
-                fingerprint: request_fingerprint("POST", "/api/cart", body.as_bytes()),
-            }),
-        };
-        let info = self
-            .command_catalog(page.ctx, &cmd)
-            .await
-            .map_err(api_error)?
+        let idempotent = idempotent(idempotency_key.as_deref(), body.as_bytes())?;
+        let info = (self.command_catalog(page.ctx, &cmd).await)
+            .map_err(catalog_error)?
             .info;
-        let added = match &cmd {
-            CartCommand::Add { variant_id, .. } => Some(variant_id.as_str().to_owned()),
-            _ => None,
-        };
-        let for_record = info.clone();
-        let rid_for_record = rid.clone();
+        let added = cmd.added_variant().map(str::to_owned);
+        let (for_record, rid_for_record) = (info.clone(), rid.clone());
         let outcome = self
             .run_cart_command(cmd, info.clone(), idempotent, move |result| {
-                command_response(result, &for_record, currency, &rid_for_record)
+                command_answer(result, &for_record, currency, &rid_for_record)
             })
             .map_err(EdgeError::internal)?;
-        let (status, body, replayed) = match outcome {
-            Outcome::Replayed(record) => (record.status, record.body, true),
-            Outcome::KeyConflict => {
-                return Err(EdgeError::new(
-                    IDEMPOTENCY_CONFLICT_STATUS,
-                    "idempotency_key_reused",
-                    IdempotencyCheck::CONFLICT_MESSAGE,
-                ));
-            }
-            Outcome::Applied { lines } => {
-                self.announce_cart(page.ctx, &lines).await;
-                if let Some(variant) = &added {
-                    self.note_added_variant(page.ctx, variant);
-                }
-                let (status, body) = command_response(&Ok(lines), &info, currency, &rid);
-                (status, body, false)
-            }
-            Outcome::Refused(e) => {
-                let (status, body) = command_response(&Err(e), &info, currency, &rid);
-                (status, body, false)
-            }
-        };
-        let mut resp = respond::bytes(status, "application/json", body.into_bytes());
-        if replayed {
+        if let Outcome::Applied { lines } = &outcome {
+            self.after_cart_change(page.ctx, lines, added).await;
+        }
+        let answer = outcome_answer(outcome, &info, currency, &rid)?;
+        let mut resp = respond::bytes(answer.status, "application/json", answer.body.into_bytes());
+        if answer.replayed {
             let _ = resp.headers_mut().set(REPLAYED_HEADER, "true");
         }
         Ok(resp)
-    }
-}
-
-/// The API's wording for a catalog that cannot be read.
-fn api_error(e: EdgeError) -> EdgeError {
-    if e.code == "catalog_unavailable" {
-        EdgeError {
-            message: "the store's catalog cannot be loaded right now".into(),
-            ..e
-        }
-    } else {
-        e
     }
 }

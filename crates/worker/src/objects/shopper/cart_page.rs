@@ -1,10 +1,9 @@
 //! The cart page and the HTML form posts (CSRF-checked, answered with 303).
 
 use super::ShopperStorefront;
-use super::cart_store::Outcome;
 use super::page_request::PageRequest;
 use crate::respond;
-use wandstore_core::cart::{CartCommand, FormAction, item_count, notice_message, reprice};
+use wandstore_core::cart::{FormAction, Outcome, item_count, notice_message, reprice};
 use wandstore_protocol::EdgeError;
 use wandstore_render::{CartPage, Flash};
 use worker::Response;
@@ -43,12 +42,7 @@ impl ShopperStorefront {
         body: &str,
     ) -> Result<Response, EdgeError> {
         let fields = self.checked_form(page, body)?;
-        let pairs = fields
-            .iter()
-            .filter(|(k, _)| k != "op")
-            .map(|(k, v)| (k.as_str(), v.as_str()))
-            .chain(std::iter::once(("op", action.op())));
-        let cmd = match CartCommand::from_form(pairs) {
+        let cmd = match action.command(&fields) {
             Ok(c) => c,
             Err(e) => {
                 return self
@@ -57,10 +51,7 @@ impl ShopperStorefront {
             }
         };
         let catalog = self.command_catalog(page.ctx, &cmd).await?;
-        let added = match &cmd {
-            CartCommand::Add { variant_id, .. } => Some(variant_id.as_str().to_owned()),
-            _ => None,
-        };
+        let added = cmd.added_variant().map(str::to_owned);
         match self
             .run_cart_command(cmd, catalog.info, None, |_| (0, String::new()))
             .map_err(EdgeError::internal)?
@@ -71,16 +62,9 @@ impl ShopperStorefront {
             }
             outcome => {
                 if let Outcome::Applied { lines } = &outcome {
-                    self.announce_cart(page.ctx, lines).await;
+                    self.after_cart_change(page.ctx, lines, added).await;
                 }
-                if let Some(variant) = added {
-                    self.note_added_variant(page.ctx, &variant);
-                }
-                Ok(respond::see_other(&format!(
-                    "{}cart?notice={}",
-                    page.ctx.base,
-                    action.notice()
-                )))
+                Ok(respond::see_other(&action.redirect(&page.ctx.base)))
             }
         }
     }

@@ -7,121 +7,65 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::Rc;
 use wandstore_core::cart::{
-    CartCommand, CartError, CartLine, CartWrite, IdempotencyCheck, IdempotencyKey,
-    IdempotencyRecord, ShopperEvent, VariantInfo, apply, check_idempotency, idempotency_cutoff,
-    should_record,
+    CartCommand, CartError, CartLine, CartWrite, CommandWrites, IdempotencyRecord, Idempotent,
+    Outcome, ShopperEvent, VariantInfo, answered_before, idempotency_cutoff, run_command,
 };
-use wandstore_storage as storage;
+use wandstore_storage::{self as storage, json_text, plans::LineWrite};
 use worker::Result;
 
-/// An idempotent request: its key and the fingerprint of what it asked.
-pub struct Idempotent {
-    pub key: IdempotencyKey,
-    pub fingerprint: String,
-}
-
-/// What a cart command came to.
-pub enum Outcome {
-    /// Applied (or a no-op); the cart as it is now, and the response recorded for the key.
-    Applied { lines: Vec<CartLine> },
-    /// A rule refused it; nothing changed.
-    Refused(CartError),
-    /// The same key and request were answered before: send this again.
-    Replayed(IdempotencyRecord),
-    /// The key was used for a different request.
-    KeyConflict,
+/// The rows a command's decided writes come to (`storage::plans::cart_command`).
+fn plan(w: CommandWrites, now_ms: u64) -> Result<Vec<storage::Write>> {
+    let line = match w.cart {
+        CartWrite::Nothing => None,
+        CartWrite::Upsert(line) => Some(LineWrite::Upsert {
+            json: json_text(&line)?,
+            variant_id: line.variant_id,
+        }),
+        CartWrite::Delete { variant_id } => Some(LineWrite::Delete { variant_id }),
+        CartWrite::DeleteAll => Some(LineWrite::DeleteAll),
+    };
+    let event = w
+        .event
+        .map(|e| json_text(&e).map(|j| (now_ms, j)))
+        .transpose()?;
+    let kept = match w.record {
+        None => None,
+        Some(r) => Some(storage::plans::KeptResponse {
+            json: json_text(&r)?,
+            key: r.key,
+            created_at_ms: r.created_at_ms,
+            cutoff_ms: idempotency_cutoff(now_ms),
+        }),
+    };
+    Ok(storage::plans::cart_command(line, event, kept))
 }
 
 fn load_lines(db: &Db) -> Result<Vec<CartLine>> {
-    db.rows::<storage::JsonRow>(storage::shopper::SELECT_CART_LINES, None)?
-        .into_iter()
-        .map(|r| {
-            serde_json::from_str(&r.json)
-                .map_err(|e| worker::Error::RustError(format!("unreadable cart line: {e}")))
-        })
-        .collect()
-}
-
-fn write(db: &Db, change: &CartWrite) -> Result<()> {
-    match change {
-        CartWrite::Nothing => {}
-        CartWrite::Upsert(line) => {
-            db.run(
-                storage::shopper::UPSERT_CART_LINE,
-                vec![
-                    line.variant_id.as_str().into(),
-                    serde_json::to_string(line)?.into(),
-                ],
-            )?;
-        }
-        CartWrite::Delete { variant_id } => {
-            db.run(
-                storage::shopper::DELETE_CART_LINE,
-                vec![variant_id.as_str().into()],
-            )?;
-        }
-        CartWrite::DeleteAll => {
-            db.run(storage::shopper::DELETE_CART_LINES, None)?;
-        }
-    }
-    Ok(())
-}
-
-fn record_event(db: &Db, event: &ShopperEvent, now_ms: u64) -> Result<()> {
-    db.run(
-        storage::shopper::INSERT_EVENT,
-        vec![sql::int(now_ms)?, serde_json::to_string(event)?.into()],
-    )?;
-    db.run(
-        storage::shopper::PRUNE_EVENTS,
-        vec![sql::int(storage::shopper::KEPT_EVENTS)?],
-    )?;
-    Ok(())
-}
-
-fn load_record(db: &Db, key: &IdempotencyKey) -> Result<Option<IdempotencyRecord>> {
-    db.rows::<storage::JsonRow>(
-        storage::shopper::SELECT_IDEMPOTENCY,
-        vec![key.as_str().into()],
-    )?
-    .into_iter()
-    .next()
-    .map(|r| {
-        serde_json::from_str(&r.json)
-            .map_err(|e| worker::Error::RustError(format!("unreadable idempotency record: {e}")))
-    })
-    .transpose()
-}
-
-fn store_record(db: &Db, record: &IdempotencyRecord, now_ms: u64) -> Result<()> {
-    db.run(
-        storage::shopper::PRUNE_IDEMPOTENCY,
-        vec![sql::int(idempotency_cutoff(now_ms))?],
-    )?;
-    db.run(
-        storage::shopper::UPSERT_IDEMPOTENCY,
-        vec![
-            record.key.as_str().into(),
-            serde_json::to_string(record)?.into(),
-            sql::int(record.created_at_ms)?,
-        ],
-    )?;
-    Ok(())
+    db.json_rows(storage::shopper::SELECT_CART_LINES, None)
 }
 
 impl ShopperStorefront {
-    /// The cart's lines in display order: read once, then kept in step by this object,
-    /// which is the only writer of its storage (every write below updates or drops the copy).
-    pub(super) fn cart_lines(&self) -> Result<Vec<CartLine>> {
+    /// Rows this object keeps a copy of (`cell`): read once, then kept in step by this
+    /// object, which is the only writer of its storage. A request left unrecorded has none.
+    pub(super) fn kept_rows<T: Clone>(
+        &self,
+        cell: &RefCell<Option<Vec<T>>>,
+        read: impl FnOnce() -> Result<Vec<T>>,
+    ) -> Result<Vec<T>> {
         if self.unrecorded.get() {
             return Ok(Vec::new());
         }
-        if let Some(lines) = self.lines.borrow().as_ref() {
-            return Ok(lines.clone());
+        if let Some(kept) = cell.borrow().as_ref() {
+            return Ok(kept.clone());
         }
-        let lines = load_lines(&self.db)?;
-        *self.lines.borrow_mut() = Some(lines.clone());
-        Ok(lines)
+        let rows = read()?;
+        *cell.borrow_mut() = Some(rows.clone());
+        Ok(rows)
+    }
+
+    /// The cart's lines in display order (every write below updates or drops the copy).
+    pub(super) fn cart_lines(&self) -> Result<Vec<CartLine>> {
+        self.kept_rows(&self.lines, || load_lines(&self.db))
     }
 
     /// Drops the kept copy of the cart (after a write that did not say what it left).
@@ -136,7 +80,10 @@ impl ShopperStorefront {
             return Ok(());
         }
         let now = worker::Date::now().as_millis();
-        if let Err(e) = record_event(&self.db, event, now) {
+        let written = storage::plans::cart_command(None, Some((now, json_text(event)?)), None)
+            .iter()
+            .try_for_each(|w| self.db.write(w));
+        if let Err(e) = written {
             self.forget_events();
             return Err(e);
         }
@@ -165,7 +112,7 @@ impl ShopperStorefront {
         cmd: CartCommand,
         catalog: HashMap<String, VariantInfo>,
         idempotent: Option<Idempotent>,
-        respond: impl Fn(&std::result::Result<Vec<CartLine>, CartError>) -> (u16, String) + 'static,
+        respond: impl FnOnce(&std::result::Result<Vec<CartLine>, CartError>) -> (u16, String) + 'static,
     ) -> Result<Outcome> {
         let db = self.db.clone();
         let result: Rc<RefCell<Option<Outcome>>> = Rc::new(RefCell::new(None));
@@ -175,51 +122,27 @@ impl ShopperStorefront {
         self.forget_events();
         sql::transaction(&self.state, move || {
             let now = worker::Date::now().as_millis();
-            let existing = match &idempotent {
-                Some(i) => load_record(&db, &i.key)?,
+            let existing: Option<IdempotencyRecord> = match &idempotent {
+                Some(i) => (db.json_rows(
+                    storage::shopper::SELECT_IDEMPOTENCY,
+                    vec![i.key.as_str().into()],
+                )?)
+                .into_iter()
+                .next(),
                 None => None,
             };
-            if let Some(i) = &idempotent {
-                match check_idempotency(existing.as_ref(), &i.fingerprint, now) {
-                    IdempotencyCheck::Replay(r) => {
-                        *out.borrow_mut() = Some(Outcome::Replayed(r.clone()));
-                        return Ok(());
-                    }
-                    IdempotencyCheck::Conflict => {
-                        *out.borrow_mut() = Some(Outcome::KeyConflict);
-                        return Ok(());
-                    }
-                    IdempotencyCheck::Fresh => {}
-                }
+            if let Some(answer) = answered_before(idempotent.as_ref(), existing.as_ref(), now) {
+                *out.borrow_mut() = Some(answer);
+                return Ok(());
             }
             let lines = match kept {
                 Some(lines) => lines,
                 None => load_lines(&db)?,
             };
-            let decided = apply(&lines, &cmd, &catalog, now)
-                .map(|change| (change.lines, change.write, change.event));
-            let response_input = decided
-                .as_ref()
-                .map(|(l, _, _)| l.clone())
-                .map_err(Clone::clone);
-            if let Ok((_, change, event)) = &decided {
-                write(&db, change)?;
-                if let Some(event) = event {
-                    record_event(&db, event, now)?;
-                }
-            }
-            if let Some(i) = &idempotent {
-                let (status, body) = respond(&response_input);
-                if should_record(status) {
-                    let record =
-                        IdempotencyRecord::new(&i.key, i.fingerprint.clone(), status, body, now);
-                    store_record(&db, &record, now)?;
-                }
-            }
-            *out.borrow_mut() = Some(match decided {
-                Ok((lines, _, _)) => Outcome::Applied { lines },
-                Err(e) => Outcome::Refused(e),
-            });
+            let (outcome, writes) =
+                run_command(&lines, &cmd, &catalog, idempotent.as_ref(), now, respond);
+            plan(writes, now)?.iter().try_for_each(|w| db.write(w))?;
+            *out.borrow_mut() = Some(outcome);
             Ok(())
         })?;
         let outcome = result.borrow_mut().take();

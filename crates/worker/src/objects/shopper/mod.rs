@@ -62,13 +62,7 @@ pub struct ShopperStorefront {
     /// object (`None`: not told in this object's lifetime, or the telling failed).
     announced: Cell<Option<bool>>,
     /// The last personalization material asked of StoreConfig (its key and time).
-    personalized: RefCell<
-        Option<(
-            String,
-            u64,
-            std::rc::Rc<wandstore_protocol::personalization::Personalized>,
-        )>,
-    >,
+    personalized: RefCell<personalize::PersonalizedMemo>,
 }
 
 impl DurableObject for ShopperStorefront {

@@ -17,10 +17,11 @@ use std::rc::Rc;
 use wandstore_ai::block::{self, BlockInput, PROFILE_EVENTS, RecClick, ShopperAiState};
 use wandstore_ai::page::StoredSuggestion;
 use wandstore_ai::report::{Interaction, Source};
+use wandstore_core::cached::Cached;
 use wandstore_core::shopper_events::ShopperEvent;
 use wandstore_core::store::SNAPSHOT_TTL_MS;
 use wandstore_protocol::EdgeError;
-use wandstore_protocol::personalization::{Personalize, Personalized};
+use wandstore_protocol::personalization::{Personalize, Personalized, added_source, opt_out};
 use wandstore_protocol::shopper::ShopperContext;
 use wandstore_render::Recommendation;
 use wandstore_storage as storage;
@@ -31,6 +32,9 @@ pub struct Block {
     pub source: Source,
     pub headline: Option<String>,
 }
+
+/// StoreConfig's last personalization material, kept under what was asked.
+pub(super) type PersonalizedMemo = Option<Cached<(String, Rc<Personalized>)>>;
 
 /// A value of the shopper's `ai_state` (absent or unreadable: `None`).
 pub(super) fn get_state<T: DeserializeOwned>(db: &Db, key: &str) -> worker::Result<Option<T>> {
@@ -48,22 +52,13 @@ impl ShopperStorefront {
     /// The shopper's newest events, oldest first, with their times: read once, then kept in
     /// step by `record_event` (this object is the only writer of its storage).
     fn timed_events(&self) -> worker::Result<Vec<(ShopperEvent, u64)>> {
-        if self.unrecorded.get() {
-            return Ok(Vec::new());
-        }
-        if let Some(kept) = self.events.borrow().as_ref() {
-            return Ok(kept.clone());
-        }
-        let rows: Vec<storage::shopper::EventRow<ShopperEvent>> = self.db.rows(
-            storage::shopper::SELECT_NEWEST_EVENTS,
-            vec![sql::int(u64::from(PROFILE_EVENTS))?],
-        )?;
-        // Newest first in SQL, oldest first here; an unreadable event is left out.
-        let events: Vec<(ShopperEvent, u64)> = (rows.into_iter().rev())
-            .filter_map(|r| r.json.map(|e| (e, r.at_ms)))
-            .collect();
-        *self.events.borrow_mut() = Some(events.clone());
-        Ok(events)
+        self.kept_rows(&self.events, || {
+            let n = sql::int(u64::from(PROFILE_EVENTS))?;
+            let rows = self
+                .db
+                .rows(storage::shopper::SELECT_NEWEST_EVENTS, vec![n])?;
+            Ok(storage::shopper::oldest_first(rows))
+        })
     }
 
     /// The block's three state values, read with one statement.
@@ -165,21 +160,19 @@ impl ShopperStorefront {
         ctx: &ShopperContext,
         q: Personalize,
     ) -> Result<Rc<Personalized>, EdgeError> {
-        let key = serde_json::to_string(&(&q.events, &q.exclude, &q.also))
-            .map_err(EdgeError::internal)?;
+        let key = q.memo_key().map_err(EdgeError::internal)?;
         let now = q.now_ms;
-        if let Some((k, at, kept)) = self.personalized.borrow().as_ref()
-            && *k == key
-            && now.saturating_sub(*at) < SNAPSHOT_TTL_MS
-        {
-            return Ok(Rc::clone(kept));
+        let hit = (self.personalized.borrow().as_ref())
+            .and_then(|c| c.fresh_for(&key, now, SNAPSHOT_TTL_MS).cloned());
+        if let Some(hit) = hit {
+            return Ok(hit);
         }
         let answer = Rc::new(
             store_client::ask(&self.env, &ctx.store, q, &ctx.request_id)
                 .await
                 .map_err(EdgeError::from)?,
         );
-        *self.personalized.borrow_mut() = Some((key, now, Rc::clone(&answer)));
+        *self.personalized.borrow_mut() = Some(Cached::new((key, Rc::clone(&answer)), now));
         Ok(answer)
     }
 
@@ -190,13 +183,7 @@ impl ShopperStorefront {
         page: &PageRequest<'_>,
         body: &str,
     ) -> Result<worker::Response, EdgeError> {
-        let fields = self.checked_form(page, body)?;
-        let Some(opted_out) = block::opt_out_choice(&fields) else {
-            return Err(EdgeError::bad_request(
-                "bad_choice",
-                "choose “on” or “off” for personalized recommendations",
-            ));
-        };
+        let opted_out = opt_out(&self.checked_form(page, body)?)?;
         set_state(&self.db, block::OPTED_OUT_KEY, &opted_out).map_err(EdgeError::internal)?;
         Ok(crate::respond::see_other(&page.ctx.base))
     }
@@ -225,16 +212,13 @@ impl ShopperStorefront {
     /// After a cart add of `variant`: counts an add for the recommendation it came from
     /// (once: the remembered click is forgotten).
     pub(super) fn note_added_variant(&self, ctx: &ShopperContext, variant: &str) {
-        let Ok(lines) = self.cart_lines() else {
+        let (Ok(lines), Ok(click)) = (
+            self.cart_lines(),
+            get_state::<RecClick>(&self.db, block::REC_CLICK_KEY),
+        ) else {
             return;
         };
-        let Some(line) = lines.iter().find(|l| l.variant_id == variant) else {
-            return;
-        };
-        let Ok(click) = get_state::<RecClick>(&self.db, block::REC_CLICK_KEY) else {
-            return;
-        };
-        let Some(source) = block::added(click.as_ref(), &line.product_handle) else {
+        let Some(source) = added_source(click.as_ref(), &lines, variant) else {
             return;
         };
         if self

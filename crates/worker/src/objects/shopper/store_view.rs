@@ -19,7 +19,7 @@ use wandstore_core::cached::{Cached, TtlMap};
 use wandstore_core::catalog_question::CatalogQuestion;
 use wandstore_core::store::{SNAPSHOT_TTL_MS, StoreSettings};
 use wandstore_protocol::EdgeError;
-use wandstore_protocol::shopper::ShopperContext;
+use wandstore_protocol::shopper::{ShopperContext, unknown_store};
 use wandstore_protocol::store::{CatalogReply, Freshness, GetSettings, StoreError};
 use wandstore_protocol::theme::{GetDraft, ThemeSlot};
 use wandstore_protocol::wire::AskError;
@@ -107,7 +107,7 @@ impl ShopperStorefront {
                 *self.look.borrow_mut() = Some(Cached::new(look.clone(), now));
                 Ok(look)
             }
-            Err(e) => Err(unknown_store(ctx, e)),
+            Err(e) => Err(unknown_store(&ctx.store, e)),
         }
     }
 
@@ -116,11 +116,8 @@ impl ShopperStorefront {
         self.count_call();
         let slot = store_client::ask(&self.env, &ctx.store, GetDraft, &ctx.request_id)
             .await
-            .map_err(|e| unknown_store(ctx, e))?;
-        Ok(match slot.body {
-            Some(body) => Arc::new(read_theme(&body)?),
-            None => Arc::new(Theme::default()),
-        })
+            .map_err(|e| unknown_store(&ctx.store, e))?;
+        Ok(Arc::new(slot.draft()?))
     }
 
     /// StoreConfig's answer to `question`, from this object's memory if it asked the same
@@ -178,39 +175,14 @@ impl ShopperStorefront {
     }
 }
 
-fn unknown_store(ctx: &ShopperContext, e: AskError<StoreError>) -> EdgeError {
-    match e {
-        AskError::Refused(StoreError::NotFound) => EdgeError::not_found(
-            "unknown_store",
-            format!("we could not find a store named “{}”", ctx.store),
-        ),
-        e => e.into(),
-    }
-}
-
-/// A theme body from StoreConfig (stored JSON, validated and migrated on read).
-fn read_theme(body: &str) -> Result<Theme, EdgeError> {
-    Theme::from_stored(body.as_bytes())
-        .map_err(|e| EdgeError::internal(format!("a published theme is unreadable: {e}")))
-}
-
 /// The theme a slot names: the one held if this isolate read that version before, else its
 /// body read (versions are kept by number, so a concurrent publish cannot mix them up).
 fn theme_for(store: &str, slot: ThemeSlot, now: u64) -> Result<Arc<Theme>, EdgeError> {
     let key = (store.to_owned(), slot.version);
     let held = with_view(|v| v.themes.get(&key, now).cloned());
-    let theme = match (held, slot.version, slot.body) {
-        (Some(theme), _, _) => theme,
-        (None, 0, _) => Arc::new(Theme::default()),
-        (None, _, Some(body)) => Arc::new(read_theme(&body)?),
-        (None, v, None) => {
-            return Err(EdgeError::internal(format!(
-                "theme version {v} came without its body"
-            )));
-        }
-    };
+    let theme = slot.published(held)?;
     with_view(|v| {
-        v.latest_theme.insert(key.0.clone(), slot.version, now);
+        v.latest_theme.insert(key.0.clone(), key.1, now);
         v.themes.insert(key, Arc::clone(&theme), now);
     });
     Ok(theme)

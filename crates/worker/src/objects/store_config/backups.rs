@@ -1,30 +1,35 @@
-//! The store's backups to R2 BACKUPS, driven here: `wandstore_backup::BackupRun` decides the
-//! steps (base files, cart pages from the cart index, the manifest last), this file does the
-//! I/O. A run goes as far as one invocation's subrequests allow, is stored in `backup_state`
-//! between invocations and continues on the object's alarm. After the manifest, the
-//! retention policy deletes the store's older backups.
+//! The store's backups to R2 BACKUPS, performed here: `wandstore_backup::BackupRun` decides
+//! the steps (base files, cart pages from the cart index, the manifest last) and
+//! `wandstore_backup::run_steps` the rest (start or skip, page budget, what a page holds,
+//! pruning); this file reads the rows and carts and puts the objects. A run goes as far as
+//! one invocation's subrequests allow, is stored in `backup_state` between invocations and
+//! continues on the object's alarm. After the manifest, the retention policy deletes the
+//! store's older backups.
 
 use super::{StoreState, internal};
 use crate::objects::shopper_client;
 use crate::{random, sql};
 use futures::future::join_all;
 use std::collections::HashMap;
-use wandstore_backup::keys::{data_prefix, manifest_prefix, parse_manifest_key};
+use wandstore_backup::keys::{data_prefix, manifest_key, manifest_prefix};
 use wandstore_backup::manifest::SUMMARY_METADATA;
-use wandstore_backup::retention::{Listed, to_delete};
 use wandstore_backup::run::{DEFAULT_PAGE_SIZE, pages_per_invocation};
-use wandstore_backup::schedule::{StoreBackupState, due_stores};
-use wandstore_backup::{
-    BackupId, BackupKey, BackupReason, BackupRun, BackupSettings, SettingsBackup, ShopperCart,
-    Step, ThemeBackup, contents,
+use wandstore_backup::run_steps::{
+    NEXT_INVOCATION_MS, PageBudget, RETRY_AFTER_MS, SHOPPERS_AT_ONCE, cart_page, failed,
+    prune_list, shopper_carts, start_skip,
 };
-use wandstore_core::backup_events::{BackupFailed, BackupFinished};
+use wandstore_backup::{
+    BackupId, BackupKey, BackupReason, BackupRun, BackupSettings, Step, contents,
+};
 use wandstore_core::events::Event;
+use wandstore_core::identity::ShopperId;
 use wandstore_core::store::StoreSlug;
-use wandstore_protocol::backup::{BackupStarted, ReadCart, StartBackup};
-use wandstore_protocol::restore_theme::ThemePointer;
+use wandstore_protocol::backup::{
+    BackupStarted, ReadCart, ShopperError, ShopperQuestion, StartBackup,
+};
+use wandstore_protocol::backup_base::store_base_files;
 use wandstore_protocol::store::{StoreError, Unavailable};
-use wandstore_protocol::theme::ThemeVersion;
+use wandstore_protocol::wire::Question;
 use wandstore_storage as storage;
 use worker::{Bucket, HttpMetadata};
 
@@ -64,6 +69,12 @@ fn now_ms() -> u64 {
     worker::Date::now().as_millis()
 }
 
+pub(super) fn bug(e: impl std::fmt::Display) -> StoreError {
+    StoreError::Internal {
+        message: e.to_string(),
+    }
+}
+
 impl StoreState {
     fn backup_row(&self) -> worker::Result<storage::store_config::BackupStateRow> {
         let rows: Vec<storage::store_config::BackupStateRow> = self
@@ -95,36 +106,25 @@ impl StoreState {
             .map_err(internal)?
             .ok_or(StoreError::NotFound)?;
         let store = record.slug.clone();
-        let row = self.backup_row().map_err(internal)?;
+        let last = self.backup_row().map_err(internal)?.last_backup_ms;
         let running = self.stored_run().map_err(internal)?;
-        let answer = |backup: Option<BackupId>, done: bool, skipped: Option<&str>| BackupStarted {
-            store: store.clone(),
-            backup,
-            done,
-            skipped: skipped.map(str::to_owned),
-            used_bytes: self.used_bytes(),
-        };
-        if self.restore_active() {
-            return Ok(answer(None, false, Some("restoring")));
-        }
-        if let Some(run) = running.filter(|r| !r.is_abandoned(q.now_ms)) {
-            return Ok(answer(Some(run.id), false, Some("running")));
-        }
-        if q.reason == BackupReason::Scheduled {
-            let state = StoreBackupState {
-                store: store.clone(),
-                last_backup_ms: row.last_backup_ms.map(|t| t.max(0) as u64),
-                running_since_ms: None,
-            };
-            if due_stores(&[state], q.now_ms).is_empty() {
-                return Ok(answer(None, false, Some("not_due")));
+        let skip = start_skip(
+            &store,
+            q.reason,
+            self.restore_active(),
+            running.as_ref(),
+            last,
+            q.now_ms,
+        );
+        let outcome = match skip {
+            Some(skip) => Err(skip),
+            None => {
+                let id = self.begin_run(&store, q.reason, q.now_ms)?;
+                let budget = pages_per_invocation(DEFAULT_PAGE_SIZE);
+                Ok((id, self.drive_backup(budget, rid).await?.0))
             }
-        }
-        let id = self.begin_run(&store, q.reason, q.now_ms)?;
-        let done = self
-            .drive_backup(pages_per_invocation(DEFAULT_PAGE_SIZE), rid)
-            .await?;
-        Ok(answer(Some(id), done, None))
+        };
+        Ok(BackupStarted::answer(store, outcome, self.used_bytes()))
     }
 
     /// Stores a new run (the key is checked first, so a missing secret fails here).
@@ -136,28 +136,15 @@ impl StoreState {
     ) -> Result<BackupId, StoreError> {
         backup_key(self)?;
         let suffix = random::bytes8().map_err(internal)?;
-        let id = BackupId::new(now, suffix).map_err(|e| StoreError::Internal {
-            message: e.to_string(),
-        })?;
+        let id = BackupId::new(now, suffix).map_err(bug)?;
         let run = BackupRun::start(store.clone(), id.clone(), reason, now, DEFAULT_PAGE_SIZE);
         self.save_run(Some(&run)).map_err(internal)?;
         Ok(id)
     }
 
-    /// Runs the stored run's steps, at most `page_budget` cart pages; true when it is done
-    /// (or there was none). Not done: the alarm continues it in a second.
+    /// Runs the stored run's steps, at most `page_budget` cart pages: whether it is done (or
+    /// there was none), and the pages it read. Not done: the alarm continues it in a second.
     pub(super) async fn drive_backup(
-        &self,
-        page_budget: u32,
-        rid: &str,
-    ) -> Result<bool, StoreError> {
-        self.drive_backup_pages(page_budget, rid)
-            .await
-            .map(|(done, _)| done)
-    }
-
-    /// [`Self::drive_backup`], also answering how many cart pages it read.
-    pub(super) async fn drive_backup_pages(
         &self,
         page_budget: u32,
         rid: &str,
@@ -165,52 +152,52 @@ impl StoreState {
         if self.backup_busy.replace(true) {
             return Ok((false, 0));
         }
-        let result = self.drive_steps(page_budget, rid).await;
+        let mut budget = PageBudget::new(page_budget);
+        let result = self.drive_steps(&mut budget, rid).await;
         self.backup_busy.set(false);
-        let (done, pages) = match result {
-            Ok(done) => done,
+        match result {
+            Ok(true) => Ok((true, budget.used())),
+            Ok(false) => {
+                self.wake_in(NEXT_INVOCATION_MS).await?;
+                Ok((false, budget.used()))
+            }
             Err(e) => {
                 let run = self.stored_run().ok().flatten();
-                let event = BackupFailed {
-                    store: self.slug.borrow().clone(),
-                    backup: run.as_ref().map(|r| r.id.to_string()).unwrap_or_default(),
-                    error: e.to_string(),
-                };
+                let backup = run.as_ref().map(|r| &r.id);
+                let event = failed(&self.slug.borrow(), backup, e.to_string());
                 worker::console_log!("{}", event.line(now_ms(), rid));
                 if run.is_some_and(|r| r.is_abandoned(now_ms())) {
                     self.save_run(None).map_err(internal)?;
                 }
-                self.wake_in(60_000).await?;
-                return Err(e);
+                self.wake_in(RETRY_AFTER_MS).await?;
+                Err(e)
             }
-        };
-        if !done {
-            self.wake_in(1_000).await?;
         }
-        Ok((done, pages))
     }
 
+    /// Sets the object's alarm `ms` from now.
     pub(super) async fn wake_in(&self, ms: u64) -> Result<(), StoreError> {
-        let at = worker::js_sys::Date::new(&worker::wasm_bindgen::JsValue::from_f64(
-            now_ms().saturating_add(ms) as f64,
-        ));
+        let after = std::time::Duration::from_millis(ms);
         self.state
             .storage()
-            .set_alarm(worker::ScheduledTime::new(at))
+            .set_alarm(after)
             .await
             .map_err(internal)
     }
 
-    async fn drive_steps(&self, page_budget: u32, rid: &str) -> Result<(bool, u32), StoreError> {
+    /// The run's steps while the budget admits them; true when it is done.
+    async fn drive_steps(&self, budget: &mut PageBudget, rid: &str) -> Result<bool, StoreError> {
         let Some(mut run) = self.stored_run().map_err(internal)? else {
-            return Ok((true, 0));
+            return Ok(true);
         };
-        let bad_run = |e: wandstore_backup::run::RunError| StoreError::Internal {
-            message: e.to_string(),
-        };
-        let mut pages = 0;
         loop {
-            match run.next_step() {
+            let step = run.next_step();
+            if !budget.admit(&step) {
+                let done = run.is_done();
+                self.save_run((!done).then_some(&run)).map_err(internal)?;
+                return Ok(done);
+            }
+            match step {
                 Step::WriteBase => {
                     let files = self.base_files()?;
                     let bucket = bucket(self)?;
@@ -219,7 +206,7 @@ impl StoreState {
                     }
                     let [a, b, c] = files.files.map(|f| f.entry);
                     run.base_written([a, b, c], files.theme_versions, now_ms())
-                        .map_err(bad_run)?;
+                        .map_err(bug)?;
                 }
                 Step::CartPage {
                     after,
@@ -227,27 +214,26 @@ impl StoreState {
                     page,
                     key,
                 } => {
-                    if pages >= page_budget {
-                        self.save_run(Some(&run)).map_err(internal)?;
-                        return Ok((false, pages));
+                    let read_at = sql::int(now_ms()).map_err(internal)?;
+                    let listed = self.cart_marks(after.as_ref(), limit).map_err(internal)?;
+                    let shoppers: Vec<ShopperId> = listed.into_iter().map(|(s, _)| s).collect();
+                    let asks = shoppers.iter().map(|s| (s, ReadCart));
+                    let lines = self.ask_shoppers(&run.store, asks, rid).await?;
+                    let carts = shopper_carts(&shoppers, lines);
+                    let written = cart_page(page, &carts).map_err(bug)?;
+                    for shopper in &written.emptied {
+                        self.db
+                            .run(
+                                storage::store_config::UNINDEX_CART_UNCHANGED_SINCE,
+                                vec![shopper.as_str().into(), read_at.clone()],
+                            )
+                            .map_err(internal)?;
                     }
-                    pages += 1;
-                    let read_at = now_ms();
-                    let shoppers = self
-                        .cart_shoppers(after.as_ref(), limit)
-                        .map_err(internal)?;
-                    let carts = self.read_carts(&run.store, &shoppers, rid).await?;
-                    self.drop_empty(&carts, read_at).map_err(internal)?;
-                    let written =
-                        contents::cart_file(page, &carts).map_err(|e| StoreError::Internal {
-                            message: e.to_string(),
-                        })?;
-                    if let Some((file, _)) = &written {
+                    if let Some((file, _)) = &written.file {
                         put(&bucket(self)?, &key, file.bytes.clone(), None).await?;
                     }
-                    let report = written.map(|(file, lines)| (file.entry, lines));
-                    run.page_read(&shoppers, report, now_ms())
-                        .map_err(bad_run)?;
+                    let report = written.file.map(|(file, lines)| (file.entry, lines));
+                    run.page_read(&shoppers, report, now_ms()).map_err(bug)?;
                 }
                 Step::WriteManifest { key, manifest } => {
                     let metadata = HashMap::from([(
@@ -255,7 +241,7 @@ impl StoreState {
                         manifest.summary().to_metadata(),
                     )]);
                     put(&bucket(self)?, &key, manifest.to_json(), Some(metadata)).await?;
-                    run.manifest_written(now_ms()).map_err(bad_run)?;
+                    run.manifest_written(now_ms()).map_err(bug)?;
                     let started = sql::int(run.started_ms).map_err(internal)?;
                     self.db
                         .run(storage::store_config::SET_LAST_BACKUP, vec![started])
@@ -265,21 +251,10 @@ impl StoreState {
                     } else {
                         0
                     };
-                    let event = BackupFinished {
-                        store: run.store.to_string(),
-                        backup: run.id.to_string(),
-                        reason: format!("{:?}", run.reason).to_lowercase(),
-                        carts: manifest.counts.carts,
-                        files: manifest.counts.files,
-                        bytes: manifest.counts.bytes,
-                        pruned,
-                    };
+                    let event = run.finished(&manifest, pruned);
                     worker::console_log!("{}", event.line(now_ms(), rid));
                 }
-                Step::Done => {
-                    self.save_run(None).map_err(internal)?;
-                    return Ok((true, pages));
-                }
+                Step::Done => {}
             }
             self.save_run(Some(&run)).map_err(internal)?;
         }
@@ -287,63 +262,43 @@ impl StoreState {
 
     /// The record (token sealed), the theme pointer and history, the settings.
     fn base_files(&self) -> Result<contents::BaseFiles, StoreError> {
-        let shape = |e: serde_json::Error| StoreError::Internal {
-            message: format!("building a backup file: {e}"),
-        };
         let record = self
             .load_record()
             .map_err(internal)?
             .ok_or(StoreError::NotFound)?;
         let nonce = random::bytes24().map_err(internal)?;
-        let sealed = contents::seal_record(&record, &backup_key(self)?, nonce).map_err(shape)?;
-        let pointer = ThemePointer {
-            published: self.published()?.map(|p| p.version),
-        };
-        let mut versions: Vec<ThemeVersion> = self.theme_versions()?;
-        versions.reverse();
-        let theme = ThemeBackup::from_typed(Some(&pointer), &versions).map_err(shape)?;
-        // No personalization settings are stored per store yet: the file holds `null`.
-        let settings = SettingsBackup::from_typed::<()>(None).map_err(shape)?;
-        contents::base_files(&sealed, &theme, &settings).map_err(shape)
+        let published = self.published()?.map(|p| p.version);
+        store_base_files(
+            &record,
+            &backup_key(self)?,
+            nonce,
+            published,
+            self.theme_versions()?,
+        )
+        .map_err(|e| bug(format!("building a backup file: {e}")))
     }
 
-    /// Self-healing of the index: a listed shopper whose cart came back empty (its object
-    /// expired, or its "now empty" was never heard) is dropped, unless it announced itself
-    /// again since `read_at` (a shopper object that answered an empty cart announces its next
-    /// non-empty one in any case).
-    fn drop_empty(&self, carts: &[ShopperCart], read_at: u64) -> worker::Result<()> {
-        for cart in carts.iter().filter(|c| c.lines.is_empty()) {
-            self.db.run(
-                storage::store_config::UNINDEX_CART_UNCHANGED_SINCE,
-                vec![cart.shopper.as_str().into(), sql::int(read_at)?],
-            )?;
-        }
-        Ok(())
-    }
-
-    /// Each listed shopper's cart, asked 25 objects at a time.
-    async fn read_carts(
+    /// Asks each shopper's object its question, 25 objects at a time; the answers in order.
+    pub(super) async fn ask_shoppers<'a, Q>(
         &self,
         store: &StoreSlug,
-        shoppers: &[wandstore_core::identity::ShopperId],
+        asks: impl Iterator<Item = (&'a ShopperId, Q)>,
         rid: &str,
-    ) -> Result<Vec<ShopperCart>, StoreError> {
-        let mut carts = Vec::with_capacity(shoppers.len());
-        for batch in shoppers.chunks(25) {
-            let asks = batch
-                .iter()
-                .map(|shopper| shopper_client::ask(&self.env, store, shopper, ReadCart, rid));
-            for (shopper, answer) in batch.iter().zip(join_all(asks).await) {
-                let lines = answer.map_err(|e| StoreError::Internal {
-                    message: format!("reading the cart of a shopper: {e:?}"),
-                })?;
-                carts.push(ShopperCart {
-                    shopper: shopper.clone(),
-                    lines,
-                });
+    ) -> Result<Vec<Q::Answer>, StoreError>
+    where
+        Q: Question<Envelope = ShopperQuestion, Error = ShopperError>,
+    {
+        let asks: Vec<_> = asks.collect();
+        let mut answers = Vec::with_capacity(asks.len());
+        let mut asks = asks.into_iter().peekable();
+        while asks.peek().is_some() {
+            let batch = asks.by_ref().take(SHOPPERS_AT_ONCE);
+            let batch = batch.map(|(s, q)| shopper_client::ask(&self.env, store, s, q, rid));
+            for answer in join_all(batch).await {
+                answers.push(answer.map_err(|e| bug(format!("asking a shopper object: {e:?}")))?);
             }
         }
-        Ok(carts)
+        Ok(answers)
     }
 
     /// Deletes the store's backups the retention policy lets go (never `keep`); how many.
@@ -352,11 +307,7 @@ impl StoreState {
         match self.try_prune(store, keep).await {
             Ok(n) => n,
             Err(e) => {
-                let event = BackupFailed {
-                    store: store.to_string(),
-                    backup: keep.to_string(),
-                    error: format!("retention: {e}"),
-                };
+                let event = failed(store.as_str(), Some(keep), format!("retention: {e}"));
                 worker::console_log!("{}", event.line(now_ms(), ""));
                 0
             }
@@ -365,33 +316,23 @@ impl StoreState {
 
     async fn try_prune(&self, store: &StoreSlug, keep: &BackupId) -> Result<u64, StoreError> {
         let bucket = bucket(self)?;
-        let mut listed = Vec::new();
-        for key in list_keys(&bucket, &manifest_prefix(store)).await? {
-            if let Some(l) = parse_manifest_key(&key)
-                .filter(|(s, _)| s == store)
-                .and_then(|(_, id)| Listed::from_id(id))
-            {
-                listed.push(l);
-            }
-        }
-        let mut pruned = 0;
-        for id in to_delete(&listed, settings(self).retention) {
-            if &id == keep {
-                continue;
-            }
+        let keys = list_keys(&bucket, &manifest_prefix(store)).await?;
+        let delete = prune_list(store, &keys, keep, settings(self).retention);
+        for id in &delete {
             // The manifest first: a backup without one is never listed or restored.
-            let manifest = wandstore_backup::keys::manifest_key(store, &id);
-            bucket.delete(manifest).await.map_err(r2_unavailable)?;
-            let files = list_keys(&bucket, &data_prefix(store, &id)).await?;
+            bucket
+                .delete(manifest_key(store, id))
+                .await
+                .map_err(r2_unavailable)?;
+            let files = list_keys(&bucket, &data_prefix(store, id)).await?;
             if !files.is_empty() {
                 bucket
                     .delete_multiple(files)
                     .await
                     .map_err(r2_unavailable)?;
             }
-            pruned += 1;
         }
-        Ok(pruned)
+        Ok(delete.len() as u64)
     }
 }
 

@@ -30,16 +30,6 @@ impl StoreState {
         result.map_err(internal)
     }
 
-    /// Up to `limit` shoppers after `after`, in increasing order of id.
-    pub(super) fn cart_shoppers(
-        &self,
-        after: Option<&ShopperId>,
-        limit: u32,
-    ) -> worker::Result<Vec<ShopperId>> {
-        let page = self.cart_marks(after, limit)?;
-        Ok(page.into_iter().map(|(shopper, _)| shopper).collect())
-    }
-
     /// Up to `limit` index entries after `after` with the restore that last wrote each cart.
     pub(super) fn cart_marks(
         &self,
