@@ -4,6 +4,7 @@
 //! run what, which body is read and which question it asks are
 //! `wandstore_protocol::admin_call`'s; here the reads, the asks and the answers.
 
+use crate::clock::now_ms;
 use crate::objects::{registry_client, store_client};
 use crate::respond;
 use crate::{body, env_config, random};
@@ -138,8 +139,4 @@ pub(crate) async fn known_store(env: &Env, store: &StoreSlug, rid: &str) -> Resu
             e if e.status == 404 => no_store(store.as_str()),
             e => e,
         })
-}
-
-pub(crate) fn now_ms() -> u64 {
-    worker::Date::now().as_millis()
 }

@@ -35,7 +35,7 @@ pub async fn start_all(
     let mut answers = Vec::with_capacity(stores.len());
     for batch in stores.chunks(STORES_AT_ONCE) {
         let asks = batch.iter().map(|store| {
-            let now_ms = worker::Date::now().as_millis();
+            let now_ms = crate::clock::now_ms();
             store_client::ask(env, store, StartBackup { reason, now_ms }, rid)
         });
         for (store, answer) in batch.iter().zip(join_all(asks).await) {

@@ -7,7 +7,7 @@
 //! "running"`) when it goes on in the background; `GET /admin/stores/{slug}/restore` shows it.
 //! What a request asks and how answers add up: `wandstore_protocol::backup_admin`.
 
-use crate::admin::now_ms;
+use crate::clock::now_ms;
 use crate::objects::{registry_client, store_client};
 use crate::{body, env_config, respond};
 use wandstore_backup::BackupReason;

@@ -14,7 +14,7 @@ use worker::{Env, ScheduledEvent, console_log};
 
 pub async fn run(event: &ScheduledEvent, env: &Env) {
     let rid = random::request_id();
-    let started = worker::Date::now().as_millis();
+    let started = crate::clock::now_ms();
     let scheduled = event.schedule().max(0.0) as u64;
     let outcome = if event.cron() == crate::backup_cron::CRON {
         crate::backup_cron::run(env, &rid).await
@@ -22,7 +22,7 @@ pub async fn run(event: &ScheduledEvent, env: &Env) {
         refresh_page(env, &rid, scheduled).await
     };
     let outcome = outcome.unwrap_or_else(|e| CronOutcome::Failed { error: e.for_log() });
-    let now = worker::Date::now().as_millis();
+    let now = crate::clock::now_ms();
     let line = CronRun {
         cron: event.cron(),
         outcome,

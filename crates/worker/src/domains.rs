@@ -21,7 +21,7 @@ pub async fn store_for(
     host: &str,
     request_id: &str,
 ) -> Result<Option<StoreSlug>, EdgeError> {
-    let now = worker::Date::now().as_millis();
+    let now = crate::clock::now_ms();
     if let Some(known) = KNOWN.with(|k| k.borrow().get(host, now).cloned()) {
         return Ok(known);
     }

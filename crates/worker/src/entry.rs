@@ -60,7 +60,7 @@ enum Routed {
 /// The answer is the runtime's own `Response`: a shopper object's answer streams through
 /// without being wrapped in a `worker::Response` and built a second time.
 pub async fn handle(req: Request, env: &Env) -> web_sys::Response {
-    let started = worker::Date::now().as_millis();
+    let started = crate::clock::now_ms();
     let client = ClientHeaders(internal::read_headers(&req.headers().0));
     let request_id =
         accept_request_id(client.get("x-request-id")).unwrap_or_else(random::request_id);
@@ -97,14 +97,13 @@ pub async fn handle(req: Request, env: &Env) -> web_sys::Response {
         (Err(refused), _) => Err(refused),
     };
     let routed = outcome.unwrap_or_else(|(e, audience)| {
-        log.error_code = Some(e.code.clone());
-        log.error = e.detail.clone().or_else(|| Some(e.message.clone()));
+        e.note_in(&mut log);
         let mut resp = respond::error(&e, audience, &request_id);
         admin::challenge(&mut resp);
         Routed::Local(resp)
     });
     let security = security_headers(secure_transport, env_config::is_development(env));
-    let duration_ms = || worker::Date::now().as_millis().saturating_sub(started);
+    let duration_ms = || crate::clock::now_ms().saturating_sub(started);
     // Console pages get their own policy (a preview frame, no framing by anyone).
     let (routed, security) = match routed {
         Routed::Console(resp) => (
@@ -351,7 +350,7 @@ fn preview_of(env: &Env, target: StorePath) -> Result<(StorePath, bool), EdgeErr
     let signer = env_config::cookie_signer(env).map_err(|weak| {
         EdgeError::misconfigured("config", "previews are not configured yet", weak)
     })?;
-    let now = worker::Date::now().as_millis();
+    let now = crate::clock::now_ms();
     match signer.verify_preview(&token, &inner.store, now) {
         Some(_) => Ok((inner, true)),
         None => Err(EdgeError::not_found(

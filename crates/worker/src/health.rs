@@ -4,6 +4,7 @@
 //! catalogs included). Which checks run, how they add up and what the answers say are
 //! `core::health`'s; here only the timed I/O.
 
+use crate::clock::now_ms;
 use crate::objects::{registry_client, store_client};
 use crate::{env_config, respond};
 use futures::FutureExt;
@@ -18,10 +19,6 @@ use worker::{Delay, Env, Response};
 thread_local! {
     /// When this isolate started (for `uptime_ms`).
     static STARTED_MS: u64 = now_ms();
-}
-
-fn now_ms() -> u64 {
-    worker::Date::now().as_millis()
 }
 
 /// `GET /health/live`

@@ -7,7 +7,7 @@ use wandstore_core::metrics::{IsolateMetrics, RouteKind};
 
 thread_local! {
     static METRICS: RefCell<IsolateMetrics> =
-        RefCell::new(IsolateMetrics::new(worker::Date::now().as_millis()));
+        RefCell::new(IsolateMetrics::new(crate::clock::now_ms()));
 }
 
 /// Counts one answered request from its log line.
@@ -39,7 +39,7 @@ pub fn write_data_point(env: &worker::Env, log: &RequestLog) {
             store: log.store.clone(),
             error: e.to_string(),
         };
-        let now = worker::Date::now().as_millis();
+        let now = crate::clock::now_ms();
         worker::console_log!("{}", event.line(now, &log.request_id));
     }
 }

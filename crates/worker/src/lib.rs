@@ -11,6 +11,7 @@ mod ai_config;
 mod backup_cron;
 mod backups_api;
 mod body;
+mod clock;
 mod console;
 mod cron;
 mod domains;

@@ -4,7 +4,7 @@
 //! one typed question (`wandstore_protocol::admin_call::StoreCall`) to the store's object, or
 //! to R2 for an asset's bytes.
 
-use crate::admin::now_ms;
+use crate::clock::now_ms;
 use crate::objects::{registry_client, store_client};
 use crate::{env_config, random, respond};
 use serde::Serialize;

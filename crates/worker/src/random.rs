@@ -35,7 +35,7 @@ pub fn request_id() -> String {
     match bytes16() {
         Ok(b) => b.iter().map(|x| format!("{x:02x}")).collect(),
         // The id only correlates log lines; a clock-based one is good enough if the CSPRNG fails.
-        Err(_) => format!("t{}", worker::Date::now().as_millis()),
+        Err(_) => format!("t{}", crate::clock::now_ms()),
     }
 }
 

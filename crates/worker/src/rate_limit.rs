@@ -36,7 +36,7 @@ pub async fn check(
     match decision {
         RateDecision::Limited => {
             if let Some(client) = client {
-                let now = worker::Date::now().as_millis();
+                let now = crate::clock::now_ms();
                 match guard_client::strike(env, client, now, &log.request_id).await {
                     Ok(Some(until)) => return Err(banned(until, now)),
                     Ok(None) => {}
@@ -54,7 +54,7 @@ pub async fn check(
 
 /// `Ok` unless this client is banned (a guard that cannot answer lets it through, logged).
 pub async fn check_ban(env: &Env, client: &str, log: &mut RequestLog) -> Result<(), EdgeError> {
-    let now = worker::Date::now().as_millis();
+    let now = crate::clock::now_ms();
     match guard_client::banned_until(env, client, now, &log.request_id).await {
         Ok(Some(until)) => {
             log.rate_decision = Some("banned");

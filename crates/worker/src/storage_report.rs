@@ -4,16 +4,13 @@
 //! one question to the registry. Failures are logged and leave the list out; they never fail
 //! the metrics or the backups.
 
+use crate::clock::now_ms;
 use crate::objects::registry_client;
 use wandstore_core::events::{BestEffort, BestEffortFailed, Event};
 use wandstore_core::storage::{REPORTED_STORES, StorageUse, report};
 use wandstore_protocol::backup_admin::{Answers, sizes_of};
 use wandstore_protocol::registry::ShowStorage;
 use worker::Env;
-
-fn now_ms() -> u64 {
-    worker::Date::now().as_millis()
-}
 
 fn log_failure(error: String, rid: &str) {
     let event = BestEffortFailed {

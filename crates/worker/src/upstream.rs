@@ -2,6 +2,7 @@
 //! runtime's `fetch` within a timeout, and runs a [`GuardedCall`] (retries, backoff, the
 //! breaker) by doing only what it says: send, sleep, store the breaker.
 
+use crate::clock::now_ms;
 use futures::FutureExt;
 use std::time::Duration;
 use wandstore_core::breaker::CircuitBreaker;
@@ -136,8 +137,4 @@ fn build(req: &HttpRequest) -> worker::Result<Request> {
         init.with_body(Some(Uint8Array::from(req.body.as_slice()).into()));
     }
     Request::new_with_init(&req.url, &init)
-}
-
-pub fn now_ms() -> u64 {
-    worker::Date::now().as_millis()
 }

@@ -14,11 +14,11 @@ mod pages;
 mod session;
 mod upload;
 
+use crate::clock::now_ms;
 use crate::entry::ClientHeaders;
 use crate::objects::{guard_client, store_client};
 use crate::owner_api::owns;
 use crate::respond::{self, Audience};
-use crate::upstream::now_ms;
 use crate::{body, random};
 use session::{Keys, Session};
 use wandstore_core::console::actions::{self, Action, Done, FormBody, SignInRefused, SignedOut};

@@ -2,9 +2,9 @@
 //! (`ConsoleEditorPage::build` assembles the editor).
 
 use super::session::Keys;
+use crate::clock::now_ms;
 use crate::objects::store_client;
 use crate::respond;
-use crate::upstream::now_ms;
 use wandstore_core::console::{self, CsrfBinding};
 use wandstore_core::owner_access::OwnerSession;
 use wandstore_protocol::EdgeError;

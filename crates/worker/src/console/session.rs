@@ -2,10 +2,10 @@
 //! (`actions::Presented`), then the store's own word that the owner token the session was
 //! made with is still its token (a rotated token ends every session at once).
 
+use crate::clock::now_ms;
 use crate::entry::ClientHeaders;
 use crate::env_config;
 use crate::owner_api::owns;
-use crate::upstream::now_ms;
 use wandstore_core::console::{
     self,
     actions::{self, Presented},

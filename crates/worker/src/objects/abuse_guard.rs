@@ -35,7 +35,7 @@ impl DurableObject for AbuseGuard {
             Ok(q) => q,
             Err(e) => return Ok(internal::unreadable(&e)),
         };
-        let now = worker::Date::now().as_millis();
+        let now = crate::clock::now_ms();
         Ok(match question {
             GuardQuestion::Check(CheckClient { client }) => {
                 let until = self.record(&client)?.banned_until(now);

@@ -5,9 +5,9 @@
 
 use super::ShopperStorefront;
 use super::personalize::{get_state, set_state};
+use crate::clock::now_ms;
 use crate::objects::store_client;
 use crate::sql::Db;
-use crate::upstream::now_ms;
 use serde::Deserialize;
 use wandstore_ai::report::{Interaction, PersonalizationCounters, Source};
 use wandstore_ai::tally::{PendingCounts, Send, moves_alarm};

@@ -6,9 +6,10 @@
 //! nothing here can change a page. Only the I/O is here: the machine decides.
 
 use super::personalize::store_suggestion;
+use crate::clock::now_ms;
 use crate::objects::store_client;
 use crate::sql::Db;
-use crate::upstream::{execute, now_ms};
+use crate::upstream::execute;
 use futures::FutureExt;
 use std::time::Duration;
 use wandstore_ai::block::RefreshPlan;
@@ -43,7 +44,7 @@ pub async fn run(job: RefreshJob) {
     };
     if let Err(error) = outcome {
         let failed = RefreshFailed { store, error };
-        worker::console_log!("{}", failed.line(worker::Date::now().as_millis(), &rid));
+        worker::console_log!("{}", failed.line(crate::clock::now_ms(), &rid));
     }
 }
 

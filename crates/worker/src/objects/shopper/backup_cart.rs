@@ -5,10 +5,10 @@
 //! `wandstore_core::cart_announce` decides when to tell.
 
 use super::ShopperStorefront;
+use crate::clock::now_ms;
 use crate::internal::{self, reply};
 use crate::objects::store_client;
 use crate::sql;
-use crate::upstream::now_ms;
 use wandstore_core::cart::CartLine;
 use wandstore_core::cart_announce::{heard_after_read, must_tell};
 use wandstore_core::events::{BestEffort, BestEffortFailed, Event};
@@ -92,7 +92,7 @@ impl ShopperStorefront {
             Err(e) => {
                 self.announced.set(None);
                 let e = EdgeError::from(e);
-                let error = format!("{}: {}", e.code, e.detail.unwrap_or(e.message));
+                let error = format!("{}: {}", e.code, e.for_log());
                 let store = Some(ctx.store.to_string());
                 log_failed(BestEffort::CartIndex, store, error, &ctx.request_id);
             }

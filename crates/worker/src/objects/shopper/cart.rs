@@ -14,14 +14,7 @@ impl ShopperStorefront {
     /// which case every form post is refused).
     pub(super) fn csrf_token(&self, ctx: &ShopperContext) -> String {
         crate::env_config::csrf_secret(&self.env)
-            .map(|secret| {
-                csrf::issue(
-                    &secret,
-                    &ctx.store,
-                    &ctx.shopper,
-                    worker::Date::now().as_millis(),
-                )
-            })
+            .map(|secret| csrf::issue(&secret, &ctx.store, &ctx.shopper, crate::clock::now_ms()))
             .unwrap_or_default()
     }
 
@@ -79,7 +72,7 @@ impl ShopperStorefront {
             body,
             &page.ctx.store,
             &page.ctx.shopper,
-            worker::Date::now().as_millis(),
+            crate::clock::now_ms(),
         )
         .map_err(|e| EdgeError::new(403, "csrf", e.to_string()))
     }

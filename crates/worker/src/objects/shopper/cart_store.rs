@@ -79,7 +79,7 @@ impl ShopperStorefront {
         if self.unrecorded.get() {
             return Ok(());
         }
-        let now = worker::Date::now().as_millis();
+        let now = crate::clock::now_ms();
         let written = storage::plans::cart_command(None, Some((now, json_text(event)?)), None)
             .iter()
             .try_for_each(|w| self.db.write(w));
@@ -121,7 +121,7 @@ impl ShopperStorefront {
         // The command may record an event inside the transaction: read them again next time.
         self.forget_events();
         sql::transaction(&self.state, move || {
-            let now = worker::Date::now().as_millis();
+            let now = crate::clock::now_ms();
             let existing: Option<IdempotencyRecord> = match &idempotent {
                 Some(i) => (db.json_rows(
                     storage::shopper::SELECT_IDEMPOTENCY,

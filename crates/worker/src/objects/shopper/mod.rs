@@ -118,7 +118,7 @@ impl DurableObject for ShopperStorefront {
                     store: Some(ctx.store.to_string()),
                     error: e.to_string(),
                 };
-                let now = worker::Date::now().as_millis();
+                let now = crate::clock::now_ms();
                 worker::console_log!("{}", event.line(now, &ctx.request_id));
             }
         }
@@ -185,10 +185,7 @@ impl ShopperStorefront {
         // The shopper's own limit, before the request changes anything.
         let class = route.rate_class(method.as_ref());
         if class.shopper_limit().is_some()
-            && let Err(retry) = self
-                .cart_writes
-                .borrow_mut()
-                .admit(worker::Date::now().as_millis())
+            && let Err(retry) = self.cart_writes.borrow_mut().admit(crate::clock::now_ms())
         {
             self.report.borrow_mut().rate_limited = true;
             let e = EdgeError::rate_limited(class.name(), retry);

@@ -9,9 +9,9 @@
 use super::ShopperStorefront;
 use super::ai_refresh::{self, RefreshJob};
 use super::page_request::PageRequest;
+use crate::clock::now_ms;
 use crate::objects::store_client;
 use crate::sql::{self, Db};
-use crate::upstream::now_ms;
 use serde::de::DeserializeOwned;
 use std::rc::Rc;
 use wandstore_ai::block::{self, BlockInput, PROFILE_EVENTS, RecClick, ShopperAiState};

@@ -6,8 +6,8 @@
 
 use super::ShopperStorefront;
 use super::ai_counts::{pending, send_counts, set_pending};
+use crate::clock::now_ms;
 use crate::sql;
-use crate::upstream::now_ms;
 use wandstore_core::events::{Event, ShopperExpired, ShopperRetained};
 use wandstore_core::retention::OnAlarm;
 use wandstore_storage as storage;

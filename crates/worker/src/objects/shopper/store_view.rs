@@ -11,6 +11,7 @@
 //! is never kept), so sharing shows no shopper anything of anyone else's.
 
 use super::ShopperStorefront;
+use crate::clock::now_ms;
 use crate::objects::store_client;
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -65,10 +66,6 @@ thread_local! {
 /// Runs `f` on the isolate's view (never across an `await`).
 fn with_view<R>(f: impl FnOnce(&mut StoreView) -> R) -> R {
     VIEW.with(|v| f(&mut v.borrow_mut()))
-}
-
-fn now_ms() -> u64 {
-    worker::Date::now().as_millis()
 }
 
 impl ShopperStorefront {

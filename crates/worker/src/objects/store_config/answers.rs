@@ -2,7 +2,7 @@
 //! background refresh runs; only a store that never synced waits for Shopify.
 
 use super::{StoreState, internal};
-use crate::upstream::now_ms;
+use crate::clock::now_ms;
 use futures::FutureExt;
 use std::rc::Rc;
 use wandstore_core::catalog_index::{CatalogIndex, refresh_due};

@@ -7,6 +7,7 @@
 //! store's older backups.
 
 use super::{StoreState, internal};
+use crate::clock::now_ms;
 use crate::objects::shopper_client;
 use crate::{random, sql};
 use futures::future::join_all;
@@ -63,10 +64,6 @@ pub(super) fn backup_key(s: &StoreState) -> Result<BackupKey, StoreError> {
 /// The operator's backup knobs from `[vars]`.
 pub(super) fn settings(s: &StoreState) -> BackupSettings {
     BackupSettings::from_vars(|name| s.env.var(name).ok().map(|v| v.to_string()))
-}
-
-fn now_ms() -> u64 {
-    worker::Date::now().as_millis()
 }
 
 pub(super) fn bug(e: impl std::fmt::Display) -> StoreError {

@@ -19,8 +19,8 @@ mod state;
 mod sync;
 mod themes;
 
+use crate::clock::now_ms;
 use crate::internal::{self, reply};
-use crate::upstream::now_ms;
 use std::rc::Rc;
 use wandstore_core::guarded::RetryPolicy;
 use wandstore_protocol::store::{StoreError, StoreQuestion};

@@ -6,6 +6,7 @@
 
 use super::backups::{backup_key, bucket, bug, r2_unavailable};
 use super::{StoreState, internal};
+use crate::clock::now_ms;
 use crate::objects::registry_client;
 use crate::{random, sql};
 use std::rc::Rc;
@@ -26,10 +27,6 @@ use wandstore_protocol::restore_plan::{self, FilePlan, ThemeRows, refused};
 use wandstore_protocol::store::StoreError;
 use wandstore_protocol::wire::AskError;
 use wandstore_storage as storage;
-
-fn now_ms() -> u64 {
-    worker::Date::now().as_millis()
-}
 
 /// What the steps of one invocation read from: the backup's bucket, its checked manifest and
 /// the key that opens its record.

@@ -58,7 +58,7 @@ impl StoreState {
             record: RefCell::new(None),
             catalog: RefCell::new(None),
             breaker: RefCell::new(None),
-            counts: RefCell::new(ObjectMetrics::started(worker::Date::now().as_millis())),
+            counts: RefCell::new(ObjectMetrics::started(crate::clock::now_ms())),
             sync: RefCell::new(None),
             slug: RefCell::new(String::new()),
             published: RefCell::new(None),
@@ -138,7 +138,7 @@ impl BreakerHome for StoreState {
             if moved.opened() {
                 self.counts.borrow_mut().count_opening();
             }
-            console_log!("{}", moved.line(worker::Date::now().as_millis(), ""));
+            console_log!("{}", moved.line(crate::clock::now_ms(), ""));
         }
     }
 }
@@ -150,6 +150,6 @@ impl StoreState {
             store: Some(self.slug.borrow().clone()),
             error: e.to_string(),
         };
-        console_log!("{}", event.line(worker::Date::now().as_millis(), ""));
+        console_log!("{}", event.line(crate::clock::now_ms(), ""));
     }
 }

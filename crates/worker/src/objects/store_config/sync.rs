@@ -3,7 +3,8 @@
 
 use super::state::SyncResult;
 use super::{StoreState, internal};
-use crate::upstream::{self, now_ms};
+use crate::clock::now_ms;
+use crate::upstream;
 use futures::FutureExt;
 use futures::future::{LocalBoxFuture, Shared};
 use std::rc::Rc;
