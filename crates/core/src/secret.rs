@@ -56,6 +56,15 @@ pub enum AuthRefusal {
     WrongToken,
 }
 
+/// Whom an admin API request counts as for its rate limit: the first 16 hex digits of the
+/// SHA-256 of its `Authorization` header, so every token (admin or owner) has its own counter
+/// and no token is kept in the limiter.
+pub fn admin_rate_key(authorization: &str) -> String {
+    let mut hash = hash_token(authorization);
+    hash.truncate(16);
+    hash
+}
+
 /// The caller of an admin API request, from the deployment's admin token (if any) and the
 /// request's `Authorization` header. An owner-prefixed token is an owner's, whatever its
 /// value (the store checks it); anything else must be the admin token.
@@ -76,6 +85,17 @@ pub fn admin_caller(admin_token: Option<&str>, authorization: &str) -> Result<Ca
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn each_token_counts_under_its_own_short_hash() {
+        let a = admin_rate_key("Bearer one");
+        assert_eq!(a.len(), 16);
+        assert!(a.bytes().all(|b| b.is_ascii_hexdigit()));
+        assert_eq!(a, admin_rate_key("Bearer one"), "stable");
+        assert_ne!(a, admin_rate_key("Bearer two"));
+        assert!(!a.contains("one"), "the token itself is not in the key");
+        assert_eq!(admin_rate_key(""), hash_token("")[..16]);
+    }
 
     #[test]
     fn admin_callers_are_the_admin_or_an_owner_token_and_nobody_else() {

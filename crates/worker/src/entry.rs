@@ -14,7 +14,7 @@ use wandstore_core::limits::{self, BodyKind};
 use wandstore_core::log::{Level, RequestLog, accept_request_id, log_safe};
 use wandstore_core::rate_limit::{self, RateClass, RateDecision};
 use wandstore_core::routes::{PlatformRoute, StoreRoute};
-use wandstore_core::secret::hash_token;
+use wandstore_core::secret::admin_rate_key;
 use wandstore_core::store_dispatch::{self, ShopperRequest, StoreDispatch};
 use wandstore_core::tenant::{self, HostRoute, StorePath, Target};
 use wandstore_protocol::EdgeError;
@@ -305,9 +305,8 @@ async fn platform(
         // Who is asking comes first: without a token, no route is revealed.
         caller = Some(admin::authorize(&req, env)?);
         let token = req.headers().get("authorization").ok().flatten();
-        let who = hash_token(token.as_deref().unwrap_or_default());
-        crate::rate_limit::check(env, RateClass::Admin, &who[..16.min(who.len())], None, log)
-            .await?;
+        let who = admin_rate_key(token.as_deref().unwrap_or_default());
+        crate::rate_limit::check(env, RateClass::Admin, &who, None, log).await?;
     }
     let method = req.method();
     Ok(
