@@ -121,6 +121,30 @@ pub fn security_headers_allowing(
         .collect()
 }
 
+/// Which security policy an answer carries.
+#[derive(Debug, Clone, Copy)]
+pub enum Policy<'a> {
+    /// Every storefront page, API answer and error: no script, no framing.
+    Default,
+    /// An owner console page ([`console_security_headers`]).
+    Console,
+    /// A store preview ([`preview_security_headers`]).
+    Preview(&'a PageAllowances),
+}
+
+/// The security headers for `policy`.
+pub fn security_headers_for(
+    policy: Policy<'_>,
+    secure_transport: bool,
+    development: bool,
+) -> Vec<(&'static str, String)> {
+    match policy {
+        Policy::Default => security_headers(secure_transport, development),
+        Policy::Console => console_security_headers(secure_transport, development),
+        Policy::Preview(allow) => preview_security_headers(secure_transport, development, allow),
+    }
+}
+
 /// The security headers of the owner console's pages: no script at all, framing by nobody
 /// (`frame-ancestors 'none'` and `X-Frame-Options: DENY`), and frames only from the console's
 /// own origin (`frame-src 'self'`: the live preview beside the form is a preview link on the
@@ -176,6 +200,19 @@ mod tests {
             .find(|(k, _)| *k == "content-security-policy")
             .map(|(_, v)| v.clone())
             .unwrap_or_default()
+    }
+
+    #[test]
+    fn each_policy_has_its_own_headers() {
+        let allow = PageAllowances::preview("AAAAAAAAAAAAAAAAAAAAAA".into(), "shops.example");
+        let default = security_headers_for(Policy::Default, true, false);
+        assert_eq!(default, security_headers(true, false));
+        let console = security_headers_for(Policy::Console, true, false);
+        assert_eq!(console, console_security_headers(true, false));
+        assert_ne!(csp_of(&console), csp_of(&default));
+        let preview = security_headers_for(Policy::Preview(&allow), true, false);
+        assert!(preview.iter().any(|(k, _)| *k == "x-robots-tag"));
+        assert!(!default.iter().any(|(k, _)| *k == "x-robots-tag"));
     }
 
     #[test]

@@ -6,9 +6,7 @@ use crate::internal;
 use crate::objects::{SHOPPER_STOREFRONT, STORE_CONFIG, store_client};
 use crate::respond::{self, Audience};
 use crate::{admin, body, domains, env_config, health, random};
-use wandstore_core::headers::{
-    PageAllowances, console_security_headers, preview_security_headers, security_headers,
-};
+use wandstore_core::headers::{PageAllowances, Policy, security_headers_for};
 use wandstore_core::identity::{CookieScope, ShopperId};
 use wandstore_core::limits::{self, BodyKind};
 use wandstore_core::log::{Level, RequestLog, accept_request_id, log_safe};
@@ -102,16 +100,15 @@ pub async fn handle(req: Request, env: &Env) -> web_sys::Response {
         admin::challenge(&mut resp);
         Routed::Local(resp)
     });
-    let security = security_headers(secure_transport, env_config::is_development(env));
-    let duration_ms = || crate::clock::now_ms().saturating_sub(started);
-    // Console pages get their own policy (a preview frame, no framing by anyone).
-    let (routed, security) = match routed {
-        Routed::Console(resp) => (
-            Routed::Local(resp),
-            console_security_headers(secure_transport, env_config::is_development(env)),
-        ),
-        other => (other, security),
+    let policy = match &routed {
+        Routed::Console(_) => Policy::Console,
+        Routed::Object {
+            allow: Some(allow), ..
+        } => Policy::Preview(allow),
+        _ => Policy::Default,
     };
+    let security = security_headers_for(policy, secure_transport, env_config::is_development(env));
+    let duration_ms = || crate::clock::now_ms().saturating_sub(started);
     let resp = match routed {
         Routed::Local(mut resp) | Routed::Console(mut resp) => {
             log.duration_ms = duration_ms();
@@ -126,18 +123,10 @@ pub async fn handle(req: Request, env: &Env) -> web_sys::Response {
             answer,
             cookie,
             quota,
-            allow,
+            allow: _,
         } => {
             log.duration_ms = duration_ms();
             let timing = format!("{}ms", log.duration_ms);
-            let security = match &allow {
-                Some(allow) => preview_security_headers(
-                    secure_transport,
-                    env_config::is_development(env),
-                    allow,
-                ),
-                None => security.clone(),
-            };
             let finish = Finish {
                 request_id: &request_id,
                 timing: &timing,
