@@ -113,6 +113,11 @@ impl Db {
         self.run(write.sql, args)
     }
 
+    /// Runs planned writes in order (stopping at the first that fails).
+    pub fn write_all(&self, plan: &[Write]) -> worker::Result<()> {
+        plan.iter().try_for_each(|w| self.write(w))
+    }
+
     /// Runs a statement whose rows (if any) are not needed.
     pub fn run(
         &self,
@@ -171,7 +176,7 @@ where
 /// Runs a plan's writes (`wandstore_storage::plans`) in one transaction.
 pub fn apply(state: &State, db: &Db, plan: Vec<Write>) -> worker::Result<()> {
     let db = db.clone();
-    transaction(state, move || plan.iter().try_for_each(|w| db.write(w)))
+    transaction(state, move || db.write_all(&plan))
 }
 
 fn value(v: &storage::Value) -> worker::Result<SqlStorageValue> {

@@ -80,9 +80,8 @@ impl ShopperStorefront {
             return Ok(());
         }
         let now = crate::clock::now_ms();
-        let written = storage::plans::cart_command(None, Some((now, json_text(event)?)), None)
-            .iter()
-            .try_for_each(|w| self.db.write(w));
+        let plan = storage::plans::cart_command(None, Some((now, json_text(event)?)), None);
+        let written = self.db.write_all(&plan);
         if let Err(e) = written {
             self.forget_events();
             return Err(e);
@@ -141,7 +140,7 @@ impl ShopperStorefront {
             };
             let (outcome, writes) =
                 run_command(&lines, &cmd, &catalog, idempotent.as_ref(), now, respond);
-            plan(writes, now)?.iter().try_for_each(|w| db.write(w))?;
+            db.write_all(&plan(writes, now)?)?;
             *out.borrow_mut() = Some(outcome);
             Ok(())
         })?;
