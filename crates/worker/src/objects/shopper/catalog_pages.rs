@@ -38,7 +38,7 @@ impl ShopperStorefront {
             if !page.ctx.preview {
                 home.personalization = Some(wandstore_render::PersonalizationChoice {
                     csrf: self.csrf_token(page.ctx),
-                    opted_out: self.opted_out(),
+                    opted_out: block.opted_out,
                 });
             }
         }

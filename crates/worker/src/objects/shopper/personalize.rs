@@ -31,6 +31,8 @@ pub struct Block {
     pub cards: Vec<Recommendation>,
     pub source: Source,
     pub headline: Option<String>,
+    /// Whether the shopper opted out (for the choice form's label), as the block read it.
+    pub opted_out: bool,
 }
 
 /// StoreConfig's last personalization material, kept under what was asked.
@@ -150,6 +152,7 @@ impl ShopperStorefront {
             cards,
             source: plan.shown.source,
             headline: plan.shown.headline,
+            opted_out: state.opted_out,
         }))
     }
 
@@ -186,15 +189,6 @@ impl ShopperStorefront {
         let opted_out = opt_out(&self.checked_form(page, body)?)?;
         set_state(&self.db, block::OPTED_OUT_KEY, &opted_out).map_err(EdgeError::internal)?;
         Ok(crate::respond::see_other(&page.ctx.base))
-    }
-
-    /// Whether the shopper opted out (for the form's label).
-    pub(super) fn opted_out(&self) -> bool {
-        !self.unrecorded.get()
-            && get_state::<bool>(&self.db, block::OPTED_OUT_KEY)
-                .ok()
-                .flatten()
-                .unwrap_or(false)
     }
 
     /// A product page reached from the block (`?rec=ai|baseline|holdout`): counts a click
