@@ -25,16 +25,16 @@ pub struct Finish<'a> {
 /// reported (a missing or malformed report reads as an empty one).
 pub fn outgoing(
     status: u16,
-    from_object: &[(String, String)],
+    from_object: Vec<(String, String)>,
     finish: &Finish<'_>,
 ) -> (Vec<(String, String)>, ObjectReport) {
     let mut headers: Vec<(String, String)> = Vec::with_capacity(from_object.len() + 8);
     let mut report = ObjectReport::default();
     for (name, value) in from_object {
         if name == REPORT_HEADER {
-            report = ObjectReport::from_header(value).unwrap_or_default();
+            report = ObjectReport::from_header(&value).unwrap_or_default();
         } else if name != "cache-control" {
-            headers.push((name.clone(), value.clone()));
+            headers.push((name, value));
         }
     }
     let mut add = |name: &str, value: String| headers.push((name.to_owned(), value));

@@ -53,7 +53,7 @@ fn the_report_goes_to_the_log_and_never_to_the_client() {
         ("content-type", "text/html"),
         (REPORT_HEADER, &report.to_header()),
     ]);
-    let (headers, got) = outgoing(200, &from, &finish(&[], None, None));
+    let (headers, got) = outgoing(200, from.clone(), &finish(&[], None, None));
     assert!(value(&headers, REPORT_HEADER).is_empty());
     assert_eq!(value(&headers, "content-type"), ["text/html"]);
     assert_eq!(got, report);
@@ -69,7 +69,7 @@ fn the_report_goes_to_the_log_and_never_to_the_client() {
 #[test]
 fn a_malformed_or_missing_report_reads_as_empty() {
     for from in [pairs(&[(REPORT_HEADER, "{not json")]), vec![]] {
-        let (headers, report) = outgoing(200, &from, &finish(&[], None, None));
+        let (headers, report) = outgoing(200, from.clone(), &finish(&[], None, None));
         assert_eq!(report, ObjectReport::default());
         let mut log = RequestLog::default();
         report.log_into(&mut log);
@@ -83,28 +83,28 @@ fn a_malformed_or_missing_report_reads_as_empty() {
 #[test]
 fn store_pages_are_never_cached_whatever_the_object_said() {
     let from = pairs(&[("cache-control", "public, max-age=600")]);
-    let (headers, _) = outgoing(200, &from, &finish(&[], None, None));
+    let (headers, _) = outgoing(200, from.clone(), &finish(&[], None, None));
     assert_eq!(value(&headers, "cache-control"), ["private, no-store"]);
 }
 
 #[test]
 fn a_new_shoppers_cookie_is_set_on_success_only() {
     let new = draft(true);
-    let (ok, _) = outgoing(200, &[], &finish(&[], Some(&new), None));
+    let (ok, _) = outgoing(200, Vec::new(), &finish(&[], Some(&new), None));
     assert_eq!(value(&ok, "set-cookie").len(), 1);
     assert!(value(&ok, "set-cookie")[0].starts_with("wandstore_shopper=v1.tok.sig"));
-    let (refused, _) = outgoing(404, &[], &finish(&[], Some(&new), None));
+    let (refused, _) = outgoing(404, Vec::new(), &finish(&[], Some(&new), None));
     assert!(value(&refused, "set-cookie").is_empty());
     // A returning shopper's cookie is set again only once their hint was counted.
     let old = draft(false);
-    let (unchanged, _) = outgoing(200, &[], &finish(&[], Some(&old), None));
+    let (unchanged, _) = outgoing(200, Vec::new(), &finish(&[], Some(&old), None));
     assert!(value(&unchanged, "set-cookie").is_empty());
     let counted = ObjectReport {
         hint_used: true,
         ..ObjectReport::default()
     };
     let from = pairs(&[(REPORT_HEADER, &counted.to_header())]);
-    let (reset, _) = outgoing(200, &from, &finish(&[], Some(&old), None));
+    let (reset, _) = outgoing(200, from.clone(), &finish(&[], Some(&old), None));
     assert_eq!(value(&reset, "set-cookie").len(), 1);
 }
 
@@ -119,7 +119,7 @@ fn quota_request_id_timing_and_security_headers_come_last() {
     };
     let security = [("x-frame-options", "DENY".to_owned())];
     let from = pairs(&[("content-type", "text/html")]);
-    let (headers, _) = outgoing(303, &from, &finish(&security, None, Some(&quota)));
+    let (headers, _) = outgoing(303, from.clone(), &finish(&security, None, Some(&quota)));
     let names: Vec<&str> = headers.iter().map(|(k, _)| k.as_str()).collect();
     assert_eq!(
         names,

@@ -188,7 +188,7 @@ fn pass_through(
     log: &mut RequestLog,
 ) -> worker::Result<web_sys::Response> {
     let from_object = internal::read_headers(&answer.headers());
-    let (pairs, report) = pass_through::outgoing(answer.status(), &from_object, finish);
+    let (pairs, report) = pass_through::outgoing(answer.status(), from_object, finish);
     report.log_into(log);
     let headers = internal::make_headers(&pairs)?;
     let init = web_sys::ResponseInit::new();
