@@ -192,8 +192,7 @@ fn value(v: &storage::Value) -> worker::Result<SqlStorageValue> {
 fn migrate(state: &State, db: &Db, migrations: &'static [Migration]) -> worker::Result<()> {
     db.run(storage::schema::CREATE_VERSION_TABLE, None)?;
     let current = db
-        .rows::<storage::schema::VersionRow>(storage::schema::SELECT_VERSION, None)?
-        .first()
+        .first_row::<storage::schema::VersionRow>(storage::schema::SELECT_VERSION, None)?
         .map_or(0, |v| v.version);
     let current = usize::try_from(current).unwrap_or(0);
     for (index, statements) in migrations.iter().enumerate().skip(current) {

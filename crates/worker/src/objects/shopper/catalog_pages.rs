@@ -122,12 +122,11 @@ impl ShopperStorefront {
             self.report.borrow_mut().hint_used = true;
         }
         let first = 1 + u64::from(saw_home);
-        let rows: Vec<storage::ValueRow> = self.db.rows(
+        let row: Option<storage::ValueRow> = self.db.first_row(
             storage::shopper::COUNT_PAGE_VIEW,
             vec![crate::sql::int(first)?],
         )?;
-        rows.first()
-            .map(|c| c.value)
+        row.map(|c| c.value)
             .ok_or_else(|| worker::Error::RustError("page view counter returned no row".into()))
     }
 }

@@ -26,9 +26,10 @@ impl ShopperStorefront {
         if let Some(known) = self.activity.get() {
             return Ok(known);
         }
-        let rows: Vec<storage::ValueRow> =
-            self.db.rows(storage::shopper::SELECT_LAST_ACTIVITY, None)?;
-        let last = rows.first().map(|r| r.value);
+        let row: Option<storage::ValueRow> = self
+            .db
+            .first_row(storage::shopper::SELECT_LAST_ACTIVITY, None)?;
+        let last = row.map(|r| r.value);
         self.activity.set(Some(last));
         Ok(last)
     }

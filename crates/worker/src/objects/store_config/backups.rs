@@ -74,11 +74,8 @@ pub(super) fn bug(e: impl std::fmt::Display) -> StoreError {
 
 impl StoreState {
     fn backup_row(&self) -> worker::Result<storage::store_config::BackupStateRow> {
-        let rows: Vec<storage::store_config::BackupStateRow> = self
-            .db
-            .rows(storage::store_config::SELECT_LAST_BACKUP, None)?;
-        rows.into_iter()
-            .next()
+        self.db
+            .first_row(storage::store_config::SELECT_LAST_BACKUP, None)?
             .ok_or_else(|| worker::Error::RustError("backup_state has no row".into()))
     }
 
