@@ -20,6 +20,7 @@ pub mod cron_plan;
 pub mod csrf;
 pub mod events;
 pub mod guarded;
+pub mod guarded_run;
 pub mod headers;
 pub mod health;
 pub mod host;

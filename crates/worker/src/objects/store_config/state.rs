@@ -3,7 +3,7 @@
 
 use crate::env_config::{self, Tuning};
 use crate::sql::Db;
-use crate::upstream::BreakerHome;
+use crate::upstream;
 use futures::future::{LocalBoxFuture, Shared};
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
@@ -11,6 +11,7 @@ use wandstore_core::breaker::CircuitBreaker;
 use wandstore_core::catalog_index::CatalogIndex;
 use wandstore_core::events::{BestEffort, BestEffortFailed, BreakerMoved, Event};
 use wandstore_core::guarded::HeldBreaker;
+use wandstore_core::guarded_run::{Exchange, GuardedRun, RunResult};
 use wandstore_core::storage::StorageUse;
 use wandstore_protocol::store::{ObjectMetrics, StoreError, SyncReport};
 use wandstore_registry::StoreRecord;
@@ -109,9 +110,22 @@ impl StoreState {
     }
 }
 
-impl BreakerHome for StoreState {
-    fn count_failure(&self, kind: &str) {
-        self.counts.borrow_mut().count_failure(kind);
+impl StoreState {
+    /// Runs a guarded exchange with Shopify (`upstream::drive`), the store's breaker lent to
+    /// each step and stored when a step moved it.
+    pub(super) async fn call_shopify<X: Exchange>(
+        &self,
+        run: &mut GuardedRun<X>,
+    ) -> RunResult<X::Error> {
+        upstream::drive(|outcome, now, jitter| {
+            let action = self.with_breaker(|b| run.step(b, outcome, now, jitter));
+            if let Some(kind) = run.take_failure() {
+                self.counts.borrow_mut().count_failure(kind);
+            }
+            self.store_breaker();
+            action
+        })
+        .await
     }
 
     fn with_breaker<R>(&self, f: impl FnOnce(&mut CircuitBreaker) -> R) -> R {
