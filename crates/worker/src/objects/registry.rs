@@ -3,11 +3,10 @@
 //! facts `wandstore_registry::check_claim` needs and persists what the rules allow; its
 //! listing is `wandstore_registry::entries` over its two tables.
 
-use crate::internal::{self, reply};
+use super::answering::{self, answer};
 use crate::sql::{self, Db};
 use wandstore_core::store::StoreSlug;
 use wandstore_protocol::registry::{ForgetStore, RegistryQuestion, WriteEntry};
-use wandstore_protocol::wire::Question;
 use wandstore_registry::{
     DomainRow, RegistryEntry, RegistryRefusal, StoreRow, check_claim, entries,
 };
@@ -32,11 +31,10 @@ impl DurableObject for StoreRegistry {
     }
 
     async fn fetch(&self, req: Request) -> Result<Response> {
-        self.db
-            .ensure_schema(&self.state, storage::registry::MIGRATIONS)?;
-        let question: RegistryQuestion = match internal::read_question(&req).await? {
+        let migrations = storage::registry::MIGRATIONS;
+        let question = match answering::question(&req, &self.db, &self.state, migrations).await? {
             Ok(q) => q,
-            Err(e) => return Ok(internal::unreadable(&e)),
+            Err(unreadable) => return Ok(unreadable),
         };
         Ok(match question {
             RegistryQuestion::List(q) => answer(&q, Ok(self.list()?)),
@@ -62,13 +60,6 @@ impl DurableObject for StoreRegistry {
             }
         })
     }
-}
-
-fn answer<Q>(_q: &Q, result: std::result::Result<Q::Answer, RegistryRefusal>) -> Response
-where
-    Q: Question<Envelope = RegistryQuestion, Error = RegistryRefusal>,
-{
-    reply::<Q>(&result)
 }
 
 impl StoreRegistry {

@@ -20,11 +20,11 @@ mod sync;
 mod themes;
 
 use crate::clock::now_ms;
-use crate::internal::{self, reply};
+use crate::internal;
+use crate::objects::answering::answer;
 use std::rc::Rc;
 use wandstore_core::guarded::RetryPolicy;
 use wandstore_protocol::store::{StoreError, StoreQuestion};
-use wandstore_protocol::wire::Question;
 use worker::{DurableObject, Env, Request, Response, Result, State, durable_object};
 
 pub use state::StoreState;
@@ -109,14 +109,6 @@ impl DurableObject for StoreConfig {
         }
         Response::empty()
     }
-}
-
-/// The reply to `_q`, typed by the question it answers.
-fn answer<Q>(_q: &Q, result: std::result::Result<Q::Answer, StoreError>) -> Response
-where
-    Q: Question<Envelope = StoreQuestion, Error = StoreError>,
-{
-    reply::<Q>(&result)
 }
 
 /// A storage or runtime failure, as the object's typed refusal.
