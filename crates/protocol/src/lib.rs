@@ -51,6 +51,7 @@ pub mod store_metrics;
 pub mod store_record;
 pub mod theme;
 pub mod theme_ledger;
+pub mod theme_publish;
 pub mod wire;
 
 pub use edge::EdgeError;
