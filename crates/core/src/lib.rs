@@ -7,6 +7,7 @@ pub mod abuse;
 pub mod asset;
 pub mod backup_events;
 pub mod breaker;
+pub mod breaker_slot;
 pub mod cached;
 pub mod cart;
 pub mod cart_announce;

@@ -72,7 +72,7 @@ pub fn refresh_if_stale(s: &Rc<StoreState>, rid: &str) -> Result<RefreshStarted,
 fn refresh_if_due(s: &Rc<StoreState>, rid: &str) -> Result<(bool, bool), StoreError> {
     let now = now_ms();
     let stale = s.is_stale(now).map_err(internal)?;
-    let due = refresh_due(stale, s.sync.borrow().is_some(), s.breaker_now().ok(), now);
+    let due = refresh_due(stale, s.sync.borrow().is_some(), Some(s.breaker_now()), now);
     if due {
         let running = s.sync(RetryPolicy::background(), rid);
         s.state.wait_until(running.map(|_| ()));

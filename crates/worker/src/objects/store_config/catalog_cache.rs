@@ -1,16 +1,15 @@
-//! The catalog cache in SQLite, its in-memory index, and the stored breaker.
+//! The catalog cache in SQLite and its in-memory index.
 
 use super::StoreState;
 use crate::sql;
 use std::rc::Rc;
-use wandstore_core::breaker::{BreakerState, CircuitBreaker};
 use wandstore_core::catalog::{Collection, Product};
 use wandstore_core::catalog_index::{CatalogIndex, CatalogStatus};
 use wandstore_storage::{self as storage, plans};
 use worker::Result;
 
 impl StoreState {
-    fn meta(&self) -> Result<storage::store_config::CatalogMetaRow> {
+    pub(super) fn meta(&self) -> Result<storage::store_config::CatalogMetaRow> {
         (self.db)
             .first_row(storage::store_config::SELECT_CATALOG_META, None)?
             .ok_or_else(|| worker::Error::RustError("catalog_meta row is missing".into()))
@@ -36,7 +35,7 @@ impl StoreState {
             truncated: meta.truncated != 0,
             last_error: meta.last_error,
             last_error_at_ms: meta.last_error_at_ms,
-            breaker: CatalogStatus::breaker_label(&self.breaker_now()?.state()),
+            breaker: CatalogStatus::breaker_label(&self.breaker_now().state()),
             syncing: self.sync.borrow().is_some(),
         })
     }
@@ -84,20 +83,6 @@ impl StoreState {
         self.db.run(
             storage::store_config::SET_SYNC_ERROR,
             vec![message.into(), sql::int(now_ms)?],
-        )
-    }
-
-    /// The breaker as stored (closed if never stored).
-    pub(super) fn stored_breaker(&self) -> Result<CircuitBreaker> {
-        let json = self.meta()?.breaker;
-        CircuitBreaker::stored(self.tuning.breaker, json.as_deref())
-            .map_err(|e| worker::Error::RustError(format!("cached breaker is unreadable: {e}")))
-    }
-
-    pub(super) fn save_breaker(&self, state: &BreakerState) -> Result<()> {
-        self.db.run(
-            storage::store_config::SET_BREAKER,
-            vec![serde_json::to_string(state)?.into()],
         )
     }
 }
