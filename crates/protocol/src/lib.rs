@@ -33,6 +33,7 @@ pub mod backup;
 pub mod backup_admin;
 pub mod backup_base;
 pub mod cart_api;
+pub mod catalog_read;
 pub mod console_step;
 pub mod edge;
 pub mod events;

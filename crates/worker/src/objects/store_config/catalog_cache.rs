@@ -1,10 +1,12 @@
 //! The catalog cache in SQLite and its in-memory index.
 
-use super::StoreState;
+use super::{StoreState, internal};
 use crate::sql;
 use std::rc::Rc;
 use wandstore_core::catalog::{Collection, Product};
 use wandstore_core::catalog_index::{CatalogIndex, CatalogStatus};
+use wandstore_protocol::catalog_read::CacheView;
+use wandstore_protocol::store::StoreError;
 use wandstore_storage::{self as storage, plans};
 use worker::Result;
 
@@ -15,13 +17,14 @@ impl StoreState {
             .ok_or_else(|| worker::Error::RustError("catalog_meta row is missing".into()))
     }
 
-    /// Whether the cached catalog is due a refresh at `now_ms` (one read of the meta row).
-    pub fn is_stale(&self, now_ms: u64) -> Result<bool> {
-        let status = CatalogStatus {
-            synced_at_ms: self.meta()?.synced_at_ms,
-            ..Default::default()
-        };
-        Ok(status.is_stale(now_ms, self.tuning.catalog_fresh_ms))
+    /// What a read needs to know about the cache (`protocol::catalog_read`).
+    pub fn cache_view(&self) -> std::result::Result<CacheView, StoreError> {
+        Ok(CacheView {
+            synced_at_ms: self.meta().map_err(internal)?.synced_at_ms,
+            syncing: self.sync.borrow().is_some(),
+            breaker: self.breaker_now(),
+            fresh_for_ms: self.tuning.catalog_fresh_ms,
+        })
     }
 
     /// What the cache knows about itself.
