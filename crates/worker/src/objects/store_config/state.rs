@@ -73,7 +73,7 @@ impl StoreState {
 
     /// Brings the schema up to date once per object lifetime (and again after a wipe).
     pub fn ensure_schema(&self) -> worker::Result<()> {
-        super::schema::ensure(self)
+        (self.db).ensure_schema(&self.state, storage::store_config::MIGRATIONS)
     }
 
     /// Forgets everything held in memory (after the storage was wiped).
