@@ -83,9 +83,6 @@ impl StoreState {
 
     /// Remembers why the last sync failed (shown by the admin API; never holds a token).
     pub fn record_sync_error(&self, message: &str, now_ms: u64) -> Result<()> {
-        self.db.run(
-            storage::store_config::SET_SYNC_ERROR,
-            vec![message.into(), sql::int(now_ms)?],
-        )
+        self.db.write(&plans::sync_error(message, now_ms))
     }
 }

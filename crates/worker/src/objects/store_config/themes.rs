@@ -93,12 +93,8 @@ impl StoreState {
     ) -> Result<DraftTheme, StoreError> {
         self.settings()?;
         let write = ledger::plan_draft(body, &self.assets()?, author, now_ms)?;
-        self.db
-            .run(
-                storage::store_config::SET_DRAFT,
-                vec![write.body.into(), write.meta_json.into()],
-            )
-            .map_err(internal)?;
+        let set = plans::set_draft(write.body, write.meta_json);
+        self.db.write(&set).map_err(internal)?;
         self.broadcast_draft_changed();
         Ok(write.answer)
     }
