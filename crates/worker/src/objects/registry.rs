@@ -4,6 +4,7 @@
 //! listing is `wandstore_registry::entries` over its two tables.
 
 use super::answering::{self, answer};
+use super::registry_sizes as sizes;
 use crate::sql::{self, Db};
 use wandstore_core::store::StoreSlug;
 use wandstore_protocol::registry::{ForgetStore, RegistryQuestion, WriteEntry};
@@ -36,28 +37,14 @@ impl DurableObject for StoreRegistry {
             Ok(q) => q,
             Err(unreadable) => return Ok(unreadable),
         };
+        let (db, state) = (&self.db, &self.state);
         Ok(match question {
             RegistryQuestion::List(q) => answer(&q, Ok(self.list()?)),
-            RegistryQuestion::Lookup(q) => {
-                let found = self.owner_of(&q.host)?;
-                answer(&q, Ok(found))
-            }
-            RegistryQuestion::Write(q) => {
-                let result = self.write(&q)?;
-                answer(&q, result)
-            }
-            RegistryQuestion::Forget(q) => {
-                let known = self.forget(&q)?;
-                answer(&q, Ok(known))
-            }
-            RegistryQuestion::RecordSizes(q) => {
-                super::registry_sizes::record(&self.db, &self.state, &q)?;
-                answer(&q, Ok(()))
-            }
-            RegistryQuestion::ShowStorage(q) => {
-                let report = super::registry_sizes::report(&self.db, &self.state, q.limit)?;
-                answer(&q, Ok(report))
-            }
+            RegistryQuestion::Lookup(q) => answer(&q, Ok(self.owner_of(&q.host)?)),
+            RegistryQuestion::Write(q) => answer(&q, self.write(&q)?),
+            RegistryQuestion::Forget(q) => answer(&q, Ok(self.forget(&q)?)),
+            RegistryQuestion::RecordSizes(q) => answer(&q, Ok(sizes::record(db, state, &q)?)),
+            RegistryQuestion::ShowStorage(q) => answer(&q, Ok(sizes::report(db, state, q.limit)?)),
         })
     }
 }
