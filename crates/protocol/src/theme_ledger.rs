@@ -349,4 +349,4 @@ pub fn r2_unavailable(e: impl std::fmt::Display) -> StoreError {
 
 #[cfg(test)]
 #[path = "theme_ledger_tests.rs"]
-mod tests;
+pub(crate) mod tests;

@@ -1,30 +1,5 @@
 use super::*;
-use wandstore_theme::Theme;
-
-const NOW: u64 = 1_800_000_000_000;
-
-fn body() -> String {
-    String::from_utf8(Theme::default().to_stored()).unwrap()
-}
-
-fn version(v: u32) -> ThemeVersion {
-    ThemeVersion {
-        version: v,
-        author: "owner".into(),
-        created_at_ms: NOW - 1000,
-        size: 10,
-        sha256: "0".repeat(64),
-        rolled_back_from: None,
-    }
-}
-
-fn ledger(history: &[ThemeVersion], publishing: bool) -> ThemeLedger<'_> {
-    ThemeLedger {
-        store: "acme",
-        history,
-        publishing,
-    }
-}
+use crate::theme_ledger::tests::{NOW, default_body as body, ledger, version};
 
 fn code(action: PublishAction) -> String {
     match action {
