@@ -129,8 +129,9 @@ impl<X: Exchange> GuardedRun<X> {
                 timeout_ms,
             },
             Step::Failed(failure) => Action::Done(Err(failure)),
-            // begin_attempt only sends or refuses.
-            Step::Wait { .. } | Step::Done => Action::Done(Ok(())),
+            // begin_attempt only sends or refuses; a wait would be followed by another try.
+            Step::Wait { ms } => Action::Wait { ms },
+            Step::Done => Action::Done(Ok(())),
         }
     }
 
