@@ -8,9 +8,8 @@ use futures::FutureExt;
 use futures::future::{LocalBoxFuture, Shared};
 use std::rc::Rc;
 use wandstore_core::catalog_index::SYNC_COLLECTION_CAP;
-use wandstore_core::events::Event;
 use wandstore_core::guarded::RetryPolicy;
-use wandstore_protocol::events::{SyncFailed, SyncSucceeded};
+use wandstore_protocol::events::sync_line;
 use wandstore_protocol::shopify_calls::{sync_finished, sync_run};
 use worker::console_log;
 
@@ -54,19 +53,9 @@ impl StoreState {
 
     fn log_sync(&self, result: &SyncResult, started: u64, request_id: &str) {
         let now = now_ms();
-        let store = self.slug.borrow().clone();
-        let line = match result {
-            Ok(report) => SyncSucceeded::new(&store, report).line(now, request_id),
-            Err(failure) => {
-                let mut event = SyncFailed::new(&store, failure, now.saturating_sub(started));
-                // Best effort: the sync already failed; a failure to record it is logged too.
-                event.record_error = self
-                    .record_sync_error(&event.last_error(), now)
-                    .err()
-                    .map(|e| e.to_string());
-                event.line(now, request_id)
-            }
-        };
+        let record = |error: &str| (self.record_sync_error(error, now)).map_err(|e| e.to_string());
+        let took = now.saturating_sub(started);
+        let line = sync_line(&self.slug.borrow(), result, took, (now, request_id), record);
         console_log!("{line}");
     }
 }
