@@ -84,10 +84,7 @@ async fn body_bytes(resp: &worker::web_sys::Response) -> worker::Result<Vec<u8>>
 }
 
 fn build(req: &HttpRequest) -> worker::Result<Request> {
-    let headers = Headers::new();
-    for (k, v) in &req.headers {
-        headers.append(k, v)?;
-    }
+    let headers = Headers(crate::internal::make_headers(&req.headers)?);
     let mut init = RequestInit::new();
     init.with_method(match req.method {
         HttpMethod::Get => Method::Get,
