@@ -208,6 +208,35 @@ mod tests {
     }
 
     #[test]
+    fn a_limit_of_zero_refuses_and_a_limit_of_one_allows_once_per_window() {
+        let quota = |limit, window_ms, stored: Option<&str>, now| {
+            let hit = GuardQuestion::Count(CountHit {
+                key: "k".into(),
+                limit,
+                window_ms,
+            });
+            let step = hit.answer(stored, now);
+            let Some(GuardSave::Counter { json }) = step.save else {
+                panic!("{step:?}")
+            };
+            let q = decode_reply::<CountHit>(step.reply.as_bytes())
+                .unwrap()
+                .unwrap();
+            (q, json)
+        };
+        let (none, _) = quota(0, 60_000, None, NOW);
+        assert!(!none.allowed);
+        assert_eq!(none.remaining, 0);
+        let (first, stored) = quota(1, 60_000, None, NOW);
+        let (second, _) = quota(1, 60_000, Some(&stored), NOW + 1);
+        assert_eq!((first.allowed, second.allowed), (true, false));
+        // A window of 0 ms is one millisecond, not a division by zero.
+        let (zero_window, stored) = quota(1, 0, None, NOW);
+        let (next_ms, _) = quota(1, 0, Some(&stored), NOW + 1);
+        assert!(zero_window.allowed && next_ms.allowed);
+    }
+
+    #[test]
     fn a_counter_counts_to_its_limit_per_window_and_is_stored_each_time() {
         let hit = GuardQuestion::Count(CountHit {
             key: "checkout:c".into(),
