@@ -111,7 +111,9 @@ impl StoreState {
     pub async fn publish_draft(&self, author: &str, now_ms: u64) -> Result<Published, StoreError> {
         self.settings()?;
         let draft = self.theme_row()?.draft;
-        let (slug, history) = (self.slug.borrow().clone(), self.theme_versions()?);
+        // The history first: reading it may load the record, which sets the slug.
+        let history = self.theme_versions()?;
+        let slug = self.slug.borrow().clone();
         let ledger = self.ledger(&slug, &history);
         self.publish(PublishRun::draft(ledger, draft, author, now_ms))
             .await
@@ -124,7 +126,9 @@ impl StoreState {
         author: &str,
         now_ms: u64,
     ) -> Result<Published, StoreError> {
-        let (slug, history) = (self.slug.borrow().clone(), self.theme_versions()?);
+        // The history first: reading it may load the record, which sets the slug.
+        let history = self.theme_versions()?;
+        let slug = self.slug.borrow().clone();
         let ledger = self.ledger(&slug, &history);
         self.publish(PublishRun::rollback(ledger, version, author, now_ms))
             .await
