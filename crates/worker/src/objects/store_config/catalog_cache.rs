@@ -1,5 +1,6 @@
 //! The catalog cache in SQLite and its in-memory index.
 
+use super::state::cached;
 use super::{StoreState, internal};
 use crate::sql;
 use std::rc::Rc;
@@ -45,21 +46,15 @@ impl StoreState {
 
     /// The catalog index: from memory, else built from SQLite; `None` before the first sync.
     pub fn index(&self) -> Result<Option<Rc<CatalogIndex>>> {
-        if let Some(index) = self.catalog.borrow().as_ref() {
-            return Ok(Some(Rc::clone(index)));
-        }
-        if self.meta()?.synced_at_ms.is_none() {
-            return Ok(None);
-        }
-        let products = self
-            .db
-            .json_rows(storage::store_config::SELECT_PRODUCTS, None)?;
-        let collections = self
-            .db
-            .json_rows(storage::store_config::SELECT_COLLECTIONS, None)?;
-        let index = Rc::new(CatalogIndex::new(products, collections));
-        *self.catalog.borrow_mut() = Some(Rc::clone(&index));
-        Ok(Some(index))
+        cached(&self.catalog, || {
+            if self.meta()?.synced_at_ms.is_none() {
+                return Ok(None);
+            }
+            let products = (self.db).json_rows(storage::store_config::SELECT_PRODUCTS, None)?;
+            let collections =
+                (self.db).json_rows(storage::store_config::SELECT_COLLECTIONS, None)?;
+            Ok(Some(Rc::new(CatalogIndex::new(products, collections))))
+        })
     }
 
     /// Replaces the cached catalog with a finished sync, atomically, and clears the last error.

@@ -160,3 +160,17 @@ impl StoreState {
         console_log!("{}", event.line(crate::clock::now_ms(), ""));
     }
 }
+
+/// What `slot` holds, else what `load` reads (kept in `slot` once there is something): the
+/// record, the published theme and the catalog index are each read once per object lifetime.
+pub(super) fn cached<T: Clone, E>(
+    slot: &RefCell<Option<T>>,
+    load: impl FnOnce() -> Result<Option<T>, E>,
+) -> Result<Option<T>, E> {
+    if let Some(held) = slot.borrow().as_ref() {
+        return Ok(Some(held.clone()));
+    }
+    let loaded = load()?;
+    slot.borrow_mut().clone_from(&loaded);
+    Ok(loaded)
+}

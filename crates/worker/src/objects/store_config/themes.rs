@@ -5,6 +5,7 @@
 //! write leaves the previous theme published, and two publishes cannot both take a version
 //! (the order and the refusals are `protocol::theme_publish::PublishRun`'s).
 
+use super::state::cached;
 use super::{StoreState, internal};
 use crate::sql;
 use std::collections::HashMap;
@@ -36,13 +37,10 @@ impl StoreState {
     /// The published theme, read from SQLite once per object lifetime; `None` for a store
     /// that never published (pages use the default theme).
     pub fn published(&self) -> Result<Option<PublishedCopy>, StoreError> {
-        if let Some(copy) = self.published.borrow().as_ref() {
-            return Ok(Some(copy.clone()));
-        }
-        let row = self.theme_row()?;
-        let copy = PublishedCopy::from_row(row.published, row.published_body)?;
-        self.published.borrow_mut().clone_from(&copy);
-        Ok(copy)
+        cached(&self.published, || {
+            let row = self.theme_row()?;
+            PublishedCopy::from_row(row.published, row.published_body)
+        })
     }
 
     /// Settings and the published theme, its body only if the asker does not hold it.
