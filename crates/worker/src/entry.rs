@@ -267,7 +267,7 @@ async fn route(
                     .map(Routed::Local)
                     .map_err(|e| page_error(e, request_id)),
                 StoreDispatch::Shopper(facts) => storefront(
-                    req, url, env, client, target, facts, preview, request_id, log,
+                    req, url, env, client, &target, facts, preview, request_id, log,
                 )
                 .await
                 .map_err(|e| {
@@ -426,8 +426,8 @@ async fn storefront(
     url: &worker::Url,
     env: &Env,
     client: &ClientHeaders,
-    target: StorePath,
-    route: ShopperRequest,
+    target: &StorePath,
+    route: ShopperRequest<'_>,
     preview: bool,
     request_id: &str,
     log: &mut RequestLog,
@@ -443,10 +443,14 @@ async fn storefront(
     let known =
         signer.visitor_from_cookie_header(client.get("cookie").unwrap_or(""), &target.store);
     let is_new = known.is_none();
-    let saw_home = known.as_ref().is_some_and(|v| v.saw_home);
-    let shopper = match known {
-        Some(v) => v.shopper,
-        None => ShopperId::from_random(random::bytes16().map_err(EdgeError::internal)?),
+    let sent = known.as_ref().map(|v| v.hints).unwrap_or_default();
+    let (shopper, token) = match known {
+        Some(v) => (v.shopper, v.token),
+        None => {
+            let shopper = ShopperId::from_random(random::bytes16().map_err(EdgeError::internal)?);
+            let token = signer.sign(&target.store, &shopper);
+            (shopper, token)
+        }
     };
     log.shopper = Some(shopper.log_tag());
     log.new_shopper = is_new;
@@ -459,21 +463,28 @@ async fn storefront(
         Some(class) => limit_store_request(env, client, class, &shopper, log).await?,
         None => None,
     };
-    log.durable_object = Some("ShopperStorefront");
 
     let mut ctx = ShopperContext {
         store: target.store.clone(),
-        shopper: shopper.clone(),
+        shopper,
         base: target.base.clone(),
         origin: url.origin().ascii_serialization(),
         request_id: request_id.to_owned(),
         buyer_ip: client.get("cf-connecting-ip").map(str::to_owned),
         buyer_country: client.get("cf-ipcountry").map(str::to_owned),
         first_visit: is_new,
-        saw_home,
+        saw_home: sent.saw_home,
         preview,
         script_nonce: None,
     };
+    let now = crate::clock::now_ms();
+    if let Some(page) = route.page
+        && let Some(items) = page.answered_here(preview, sent.cart, now)
+    {
+        let page = crate::edge_pages::serve(env, &ctx, page, items, url, log).await?;
+        return Ok(Routed::Local(page));
+    }
+    log.durable_object = Some("ShopperStorefront");
     let allow = if preview {
         let nonce = random::nonce().map_err(EdgeError::internal)?;
         ctx.script_nonce = Some(nonce.clone());
@@ -498,15 +509,16 @@ async fn storefront(
         _ => target.rest.clone(),
     };
     let inner = internal::request(req.method(), &rest, headers, body).map_err(internal_err)?;
-    let name = format!("{}/{}", target.store, shopper);
+    let name = format!("{}/{}", target.store, ctx.shopper);
     let stub = internal::stub(env, SHOPPER_STOREFRONT, &name).map_err(internal_err)?;
     let answer = internal::fetch(stub, &inner).await.map_err(internal_err)?;
-    // A new shopper gets a cookie; a returning one whose hint was counted gets it again
-    // without the hint (decided once the object's report is read).
-    let cookie = (is_new || saw_home).then(|| CookieDraft {
-        token: signer.sign(&target.store, &shopper),
+    // Set, changed or left alone once the object's report is read (`CookieDraft::header`).
+    let cookie = Some(CookieDraft {
+        token,
         scope: CookieScope::new(&target.base, url.scheme(), url.host_str().unwrap_or("")),
         new: is_new,
+        sent,
+        now_ms: now,
     });
     Ok(Routed::Object {
         answer,
