@@ -14,6 +14,12 @@ use wandstore_protocol::EdgeError;
 use wandstore_protocol::shopper::{ObjectReport, ShopperContext};
 use worker::{Env, Response};
 
+/// What the entry answers: the page, or an error page in the store's frame.
+pub enum EdgeAnswer {
+    Page(String),
+    Refused(Response),
+}
+
 /// The page, or an error before the store's frame is known (an unknown store).
 pub async fn serve(
     env: &Env,
@@ -22,15 +28,11 @@ pub async fn serve(
     cart_items: u32,
     url: &worker::Url,
     log: &mut RequestLog,
-) -> Result<Response, EdgeError> {
+) -> Result<EdgeAnswer, EdgeError> {
     let spent = RefCell::new(ObjectReport::default());
     let answer = render(env, ctx, page, cart_items, url, &spent, log).await;
     spent.into_inner().log_at_edge(log);
-    let mut resp = answer?;
-    resp.headers_mut()
-        .set("cache-control", PRIVATE_NO_STORE)
-        .map_err(EdgeError::internal)?;
-    Ok(resp)
+    answer
 }
 
 async fn render(
@@ -41,7 +43,7 @@ async fn render(
     url: &worker::Url,
     spent: &RefCell<ObjectReport>,
     log: &mut RequestLog,
-) -> Result<Response, EdgeError> {
+) -> Result<EdgeAnswer, EdgeError> {
     let look = store_view::edge_look(env, &ctx.store, &ctx.request_id, spent).await?;
     let query = page_request::query_pairs(url);
     let request = PageRequest {
@@ -58,8 +60,13 @@ async fn render(
         }
         EdgePage::Search => listing_pages::search(env, &request, spent).await,
     };
-    Ok(answer.unwrap_or_else(|e| {
-        e.note_in(log);
-        request.error(&e)
-    }))
+    Ok(match answer {
+        Ok(html) => EdgeAnswer::Page(html),
+        Err(e) => {
+            e.note_in(log);
+            let mut refused = request.error(&e);
+            let _ = refused.headers_mut().set("cache-control", PRIVATE_NO_STORE);
+            EdgeAnswer::Refused(refused)
+        }
+    })
 }

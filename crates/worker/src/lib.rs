@@ -39,10 +39,14 @@ pub use objects::registry::StoreRegistry;
 pub use objects::shopper::ShopperStorefront;
 pub use objects::store_config::StoreConfig;
 
-use worker::{Context, Env, Request, Result, ScheduleContext, ScheduledEvent, event};
+use worker::{Context, Env, Result, ScheduleContext, ScheduledEvent, event};
 
 #[event(fetch)]
-async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<worker::web_sys::Response> {
+async fn fetch(
+    req: worker::web_sys::Request,
+    env: Env,
+    _ctx: Context,
+) -> Result<worker::web_sys::Response> {
     Ok(entry::handle(req, &env).await)
 }
 

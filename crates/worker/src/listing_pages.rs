@@ -4,22 +4,26 @@
 //! serve them.
 
 use crate::page_request::PageRequest;
-use crate::respond;
 use crate::store_view;
 use std::cell::RefCell;
 use wandstore_core::catalog_question::{CatalogAnswer, CatalogQuestion};
 use wandstore_protocol::EdgeError;
 use wandstore_protocol::shopper::ObjectReport;
 use wandstore_render::{CollectionPage, SearchPage};
-use worker::{Env, Response};
+use worker::Env;
 
-pub type Page = Result<Response, EdgeError>;
+/// A rendered page, or the error to show instead.
+pub type Page = Result<String, EdgeError>;
 
 /// An answer of another kind than the question asked (a bug in StoreConfig).
 pub fn mismatch(asked: &str) -> EdgeError {
     EdgeError::internal(format!(
         "StoreConfig answered a {asked} question with another kind"
     ))
+}
+
+fn rendered(page: wandstore_render::Rendered) -> Page {
+    page.map_err(|e| EdgeError::internal(format!("a page failed to render: {e}")))
 }
 
 pub async fn collection(
@@ -43,10 +47,10 @@ pub async fn collection(
     };
     let view = CollectionPage {
         chrome: page.chrome(),
-        collection: collection.clone(),
-        listing: listing.clone(),
+        collection,
+        listing,
     };
-    Ok(respond::html(200, view.html()))
+    rendered(view.html())
 }
 
 pub async fn search(env: &Env, page: &PageRequest<'_>, report: &RefCell<ObjectReport>) -> Page {
@@ -57,7 +61,7 @@ pub async fn search(env: &Env, page: &PageRequest<'_>, report: &RefCell<ObjectRe
             query: text,
             listing: None,
         };
-        return Ok(respond::html(200, view.html()));
+        return rendered(view.html());
     }
     let question = CatalogQuestion::search(&text, page.listing_query()?);
     let ctx = page.ctx;
@@ -68,7 +72,7 @@ pub async fn search(env: &Env, page: &PageRequest<'_>, report: &RefCell<ObjectRe
     let view = SearchPage {
         chrome: page.chrome(),
         query: text,
-        listing: Some(listing.clone()),
+        listing: Some(listing),
     };
-    Ok(respond::html(200, view.html()))
+    rendered(view.html())
 }

@@ -5,13 +5,15 @@
 
 use super::ShopperStorefront;
 use super::page_request::PageRequest;
-use crate::listing_pages::{Page, mismatch};
+use crate::listing_pages::mismatch;
 use crate::respond;
 use wandstore_core::catalog_question::{CatalogAnswer, CatalogQuestion};
 use wandstore_core::shopper_events::ShopperEvent;
 use wandstore_protocol::EdgeError;
 use wandstore_render::{HomePage, ProductPage};
 use wandstore_storage as storage;
+
+type Page = Result<worker::Response, EdgeError>;
 
 impl ShopperStorefront {
     pub(super) async fn home(&self, page: &PageRequest<'_>) -> Page {

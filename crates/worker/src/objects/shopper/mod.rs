@@ -201,10 +201,14 @@ impl ShopperStorefront {
         let result = match route {
             StoreRoute::Home => self.home(&page).await,
             StoreRoute::Collection(handle) => {
-                listing_pages::collection(&self.env, &page, handle, &self.report).await
+                listing_pages::collection(&self.env, &page, handle, &self.report)
+                    .await
+                    .map(|html| respond::html_page(200, html))
             }
             StoreRoute::Product(handle) => self.product(&page, handle).await,
-            StoreRoute::Search => listing_pages::search(&self.env, &page, &self.report).await,
+            StoreRoute::Search => listing_pages::search(&self.env, &page, &self.report)
+                .await
+                .map(|html| respond::html_page(200, html)),
             StoreRoute::Cart => self.cart_page(&page, 200, None).await,
             StoreRoute::CartForm(action) => self.cart_form(&page, action, &body).await,
             StoreRoute::Personalization => self.personalization_form(&page, &body),
