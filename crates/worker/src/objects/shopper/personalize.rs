@@ -7,7 +7,7 @@
 //! StoreConfig and performs the plan.
 
 use super::ShopperStorefront;
-use super::ai_refresh::{self, RefreshJob};
+use super::ai_refresh::{self, RefreshRun};
 use super::page_request::PageRequest;
 use crate::clock::now_ms;
 use crate::objects::store_client;
@@ -15,7 +15,6 @@ use crate::sql::{self, Db};
 use serde::de::DeserializeOwned;
 use std::rc::Rc;
 use wandstore_ai::block::{self, BlockInput, PROFILE_EVENTS, RecClick, ShopperAiState};
-use wandstore_ai::page::StoredSuggestion;
 use wandstore_ai::report::{Interaction, Source};
 use wandstore_core::cached::Cached;
 use wandstore_core::shopper_events::ShopperEvent;
@@ -136,7 +135,7 @@ impl ShopperStorefront {
             // Written before the response: another page of this shopper does not start a
             // second refresh.
             set_state(&self.db, block::LAST_REFRESH_KEY, &now).map_err(EdgeError::internal)?;
-            let job = RefreshJob {
+            let job = RefreshRun {
                 env: self.env.clone(),
                 db: self.db.clone(),
                 store: ctx.store.clone(),
@@ -226,9 +225,4 @@ impl ShopperStorefront {
             self.count_or_log(ctx, source, Interaction::AddToCart);
         }
     }
-}
-
-/// Stores a refresh's suggestion (called by `ai_refresh`).
-pub(super) fn store_suggestion(db: &Db, s: &StoredSuggestion) -> worker::Result<()> {
-    set_state(db, block::SUGGESTION_KEY, s)
 }
