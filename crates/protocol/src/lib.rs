@@ -10,6 +10,7 @@
 //!   back writes (R2 key, metadata, history row, pointer) and answers;
 //! - [`personalization`]: what StoreConfig answers about personalization (settings,
 //!   candidates, the daily budget, the gateway breakers, counters and the report);
+//!   [`block_run`]: the home page's block as a driver (reads, question, count, refresh);
 //!   [`personalization_row`]: what each of those questions reads from and writes to
 //!   StoreConfig's row;
 //! - [`shopify_calls`]: StoreConfig's Shopify calls as values: the checkout's request and
@@ -35,6 +36,7 @@ pub mod admin_call;
 pub mod backup;
 pub mod backup_admin;
 pub mod backup_base;
+pub mod block_run;
 pub mod cart_api;
 pub mod cart_rows;
 pub mod console_step;

@@ -50,22 +50,14 @@ impl ShopperStorefront {
                     .await;
             }
         };
-        let catalog = self.command_catalog(page.ctx, &cmd).await?;
-        let added = cmd.added_variant().map(str::to_owned);
-        match self
-            .run_cart_command(cmd, catalog.info, None, |_| (0, String::new()))
-            .map_err(EdgeError::internal)?
-        {
+        let (outcome, _) =
+            (self.apply_command(page.ctx, cmd, None, |_, _| (0, String::new()))).await?;
+        match outcome {
             Outcome::Refused(e) => {
                 self.cart_page(page, e.status(), Some(Flash::error(&e.to_string())))
                     .await
             }
-            outcome => {
-                if let Outcome::Applied { lines } = &outcome {
-                    self.after_cart_change(page.ctx, lines, added).await;
-                }
-                Ok(respond::see_other(&action.redirect(&page.ctx.base)))
-            }
+            _ => Ok(respond::see_other(&action.redirect(&page.ctx.base))),
         }
     }
 }
