@@ -1,47 +1,13 @@
 use super::*;
-use crate::block::RefreshPlan;
-use crate::candidates::CandidateSet;
-use crate::profile::Profile;
-use crate::prompt::Prompt;
-use crate::request::CallContext;
-use crate::test_support::catalog;
-use serde_json::json;
+use crate::test_support::{garbage, gateway_config, good, refresh_plan, status};
 use wandstore_core::breaker::BreakerState;
 
 fn job() -> RefreshJob {
-    let (products, collections) = catalog();
-    let set = CandidateSet::select(&Profile::default(), &products, &collections, &[], 50);
-    let config = GatewayConfig::parse([("account", "a"), ("base_url", "http://gw")]).unwrap();
-    let ctx = CallContext {
-        store: "demo".into(),
-        segment: "seg-none".into(),
-        candidate_hash: set.hash(),
-        request_id: "r1".into(),
-        brand_voice: String::new(),
-    };
-    let prompt = Prompt::build(&Default::default(), &set, "");
-    RefreshJob::new(config, RefreshPlan { ctx, prompt, set })
+    RefreshJob::new(gateway_config(), refresh_plan())
 }
 
 fn openai_answer() -> Result<HttpResponse, TransportError> {
-    let answer = json!({"ids": ["c2", "c1"], "headline": "Hi"});
-    let body = json!({
-        "choices": [{"message": {"content": answer.to_string()}}],
-        "usage": {"prompt_tokens": 10, "completion_tokens": 2}
-    });
-    Ok(HttpResponse {
-        status: 200,
-        headers: vec![],
-        body: body.to_string().into_bytes(),
-    })
-}
-
-fn status(code: u16) -> Result<HttpResponse, TransportError> {
-    Ok(HttpResponse {
-        status: code,
-        headers: vec![],
-        body: b"<html>oops".to_vec(),
-    })
+    good(Provider::OpenAi)
 }
 
 /// What a run did, in order, as short names (`send`, `wait`, `log:<msg>`, `store`,
@@ -145,8 +111,7 @@ fn a_model_answer_is_stored_then_recorded() {
 }
 
 fn job_hash() -> String {
-    let (products, collections) = catalog();
-    CandidateSet::select(&Profile::default(), &products, &collections, &[], 50).hash()
+    refresh_plan().set.hash()
 }
 
 #[test]
@@ -170,11 +135,8 @@ fn an_unreachable_budget_ends_the_job_with_the_reason() {
 
 #[test]
 fn a_model_down_slow_or_answering_garbage_leaves_the_baseline_and_records_why() {
-    let cases: [fn() -> Result<HttpResponse, TransportError>; 3] = [
-        || status(503),
-        || Err(TransportError::Timeout),
-        || status(200),
-    ];
+    let cases: [fn() -> Result<HttpResponse, TransportError>; 3] =
+        [|| status(503), || Err(TransportError::Timeout), garbage];
     for answer in cases {
         let t = drive(job(), Some(Breakers::default()), answer, "");
         assert!(t.stored.is_none(), "nothing stored: {:?}", t.steps);

@@ -53,7 +53,8 @@ fn done<T, E: std::fmt::Display>(result: Result<T, E>) -> JobInput {
     result.map_or_else(|e| JobInput::Failed(e.to_string()), |_| JobInput::Done)
 }
 
-fn asked<T>(result: Result<T, AskError<StoreError>>) -> Result<T, String> {
+/// An object's answer, or why there was none.
+pub(super) fn asked<T>(result: Result<T, AskError<StoreError>>) -> Result<T, String> {
     result.map_err(|e| EdgeError::from(e).message)
 }
 

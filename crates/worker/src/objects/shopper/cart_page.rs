@@ -42,22 +42,17 @@ impl ShopperStorefront {
         body: &str,
     ) -> Result<Response, EdgeError> {
         let fields = self.checked_form(page, body)?;
-        let cmd = match action.command(&fields) {
-            Ok(c) => c,
-            Err(e) => {
-                return self
-                    .cart_page(page, e.status(), Some(Flash::error(&e.to_string())))
-                    .await;
-            }
+        let (status, why) = match action.command(&fields) {
+            Err(e) => (e.status(), e.to_string()),
+            Ok(cmd) => match self
+                .apply_command(page.ctx, cmd, None, |_, _| (0, String::new()))
+                .await?
+                .0
+            {
+                Outcome::Refused(e) => (e.status(), e.to_string()),
+                _ => return Ok(respond::see_other(&action.redirect(&page.ctx.base))),
+            },
         };
-        let (outcome, _) =
-            (self.apply_command(page.ctx, cmd, None, |_, _| (0, String::new()))).await?;
-        match outcome {
-            Outcome::Refused(e) => {
-                self.cart_page(page, e.status(), Some(Flash::error(&e.to_string())))
-                    .await
-            }
-            _ => Ok(respond::see_other(&action.redirect(&page.ctx.base))),
-        }
+        self.cart_page(page, status, Some(Flash::error(&why))).await
     }
 }

@@ -3,8 +3,8 @@
 //! `wandstore_ai::block` decides what shows (`data-source` `ai`, `baseline` or `holdout`),
 //! what is counted and whether a model refresh starts after the response (`wait_until`,
 //! see `ai_refresh`). Impressions, clicks (`?rec=` on the block's links) and adds to cart
-//! from those clicks are counted by `ai_counts`. This file only reads and writes rows, asks
-//! StoreConfig and performs the plan.
+//! from those clicks are counted by `ai_counts`. `wandstore_protocol::block_run` drives the
+//! block; this file only reads and writes rows, asks StoreConfig and performs each step.
 
 use super::ShopperStorefront;
 use super::ai_refresh::{self, RefreshRun};

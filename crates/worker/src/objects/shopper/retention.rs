@@ -4,11 +4,11 @@
 //! here: the `ai_state` row, StoreConfig, the alarm, the storage.
 
 use super::ShopperStorefront;
+use super::ai_refresh::asked;
 use super::personalize::{get_state, set_state};
 use crate::clock::now_ms;
 use crate::objects::store_client;
 use crate::sql::{self, Db};
-use wandstore_protocol::EdgeError;
 use wandstore_protocol::personalization::RecordPersonalization;
 use wandstore_protocol::shopper_upkeep::{Action, Input, PENDING_KEY, Upkeep};
 use wandstore_storage as storage;
@@ -47,8 +47,7 @@ impl Upkeeper {
                         counts,
                         breakers: None,
                     };
-                    let sent = store_client::ask(&self.env, &store, q, "").await;
-                    let error = sent.err().map(|e| EdgeError::from(e).message);
+                    let error = asked(store_client::ask(&self.env, &store, q, "").await).err();
                     Input::Sent {
                         error,
                         now_ms: now_ms(),
