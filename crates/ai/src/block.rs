@@ -66,6 +66,14 @@ pub struct Wanted {
     pub also: Vec<String>,
 }
 
+/// A kept copy of the newest events (oldest first) after `event` was recorded at `at_ms`:
+/// it stays the newest [`PROFILE_EVENTS`], as a fresh read would answer.
+pub fn keep_newest(events: &mut Vec<(ShopperEvent, u64)>, event: ShopperEvent, at_ms: u64) {
+    events.push((event, at_ms));
+    let over = events.len().saturating_sub(PROFILE_EVENTS as usize);
+    events.drain(..over);
+}
+
 /// Whether a block can be shown at all: not before the shopper has a history (the shell
 /// reads nothing else for the block until then).
 pub fn has_history(events: &[(ShopperEvent, u64)]) -> bool {

@@ -60,11 +60,7 @@ impl ShopperStorefront {
             return Err(e);
         }
         if let Some(kept) = self.events.borrow_mut().as_mut() {
-            kept.push((event.clone(), now));
-            let over = kept
-                .len()
-                .saturating_sub(wandstore_ai::block::PROFILE_EVENTS as usize);
-            kept.drain(..over);
+            wandstore_ai::block::keep_newest(kept, event.clone(), now);
         }
         Ok(())
     }
