@@ -39,6 +39,8 @@ pub const SUGGESTION_KEY: &str = "suggestion";
 pub const OPTED_OUT_KEY: &str = "opted_out";
 pub const LAST_REFRESH_KEY: &str = "last_refresh_ms";
 pub const REC_CLICK_KEY: &str = "rec_click";
+/// The keys [`ShopperAiState`] is read from, in one statement.
+pub const STATE_KEYS: [&str; 3] = [SUGGESTION_KEY, OPTED_OUT_KEY, LAST_REFRESH_KEY];
 
 impl ShopperAiState {
     /// The state from `ai_state` rows (`(key, JSON)`); a value absent or unreadable reads as

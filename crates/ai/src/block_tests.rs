@@ -269,6 +269,11 @@ fn ai_state_reads_its_three_keys() {
     assert_eq!(state.suggestion, Some(stored));
     assert!(state.opted_out);
     assert_eq!(state.last_refresh_ms, Some(42));
+    assert_eq!(
+        STATE_KEYS,
+        [SUGGESTION_KEY, OPTED_OUT_KEY, LAST_REFRESH_KEY],
+        "the keys read are the keys parsed, not the followed click"
+    );
 }
 
 #[test]

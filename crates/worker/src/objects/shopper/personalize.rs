@@ -65,14 +65,10 @@ impl ShopperStorefront {
 
     /// The block's three state values, read with one statement.
     fn ai_state(&self) -> worker::Result<ShopperAiState> {
-        let rows: Vec<storage::shopper::KeyedJsonRow> = self.db.rows(
-            storage::shopper::SELECT_THREE_AI_STATES,
-            vec![
-                block::SUGGESTION_KEY.into(),
-                block::OPTED_OUT_KEY.into(),
-                block::LAST_REFRESH_KEY.into(),
-            ],
-        )?;
+        let keys = block::STATE_KEYS.map(Into::into).to_vec();
+        let rows: Vec<storage::shopper::KeyedJsonRow> = self
+            .db
+            .rows(storage::shopper::SELECT_THREE_AI_STATES, keys)?;
         Ok(ShopperAiState::from_rows(
             rows.iter().map(|r| (r.key.as_str(), r.json.as_str())),
         ))
