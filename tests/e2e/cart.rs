@@ -20,6 +20,10 @@ pub const TESTS: &[(&str, Test)] = &[
         forms_need_the_shoppers_csrf_token,
     ),
     (
+        "cart::checkout_of_an_empty_cart_is_a_422_that_changes_nothing",
+        checkout_of_an_empty_cart_is_a_422_that_changes_nothing,
+    ),
+    (
         "cart::json_api_rules_and_idempotent_replays",
         json_api_rules_and_idempotent_replays,
     ),
@@ -131,6 +135,24 @@ fn browse_add_change_remove_checkout(ctx: &Ctx) {
         1,
         "the cart is kept until the order exists"
     );
+}
+
+fn checkout_of_an_empty_cart_is_a_422_that_changes_nothing(ctx: &Ctx) {
+    let mut shopper = Client::new(&ctx.url);
+    let (handle, _) = buyable(&mut shopper, "/", 2);
+    let csrf = shopper
+        .get(&format!("/products/{handle}"))
+        .csrf()
+        .unwrap_or_default();
+    let refused = shopper.post_form("/checkout", &[("csrf", &csrf)]);
+    assert_eq!(refused.status, 422, "{}", refused.body);
+    assert!(
+        refused.body.contains("nothing that can be bought"),
+        "{}",
+        refused.body
+    );
+    assert_eq!(refused.header("retry-after"), None, "nothing to wait for");
+    assert_eq!(cart_json(&mut shopper, "/")["item_count"], 0);
 }
 
 fn forms_need_the_shoppers_csrf_token(ctx: &Ctx) {

@@ -8,6 +8,7 @@ mod cart;
 mod catalog;
 mod console;
 mod edge;
+mod edge_pages;
 mod hostile;
 mod identity;
 mod newcomer;
@@ -63,6 +64,7 @@ fn main() {
         .chain(pages::TESTS)
         .chain(cart::TESTS)
         .chain(edge::TESTS)
+        .chain(edge_pages::TESTS)
         .chain(hostile::TESTS)
         .chain(owner::TESTS)
         .chain(themes::TESTS)

@@ -39,6 +39,8 @@ pub const SUGGESTION_KEY: &str = "suggestion";
 pub const OPTED_OUT_KEY: &str = "opted_out";
 pub const LAST_REFRESH_KEY: &str = "last_refresh_ms";
 pub const REC_CLICK_KEY: &str = "rec_click";
+/// The keys [`ShopperAiState`] is read from, in one statement.
+pub const STATE_KEYS: [&str; 3] = [SUGGESTION_KEY, OPTED_OUT_KEY, LAST_REFRESH_KEY];
 
 impl ShopperAiState {
     /// The state from `ai_state` rows (`(key, JSON)`); a value absent or unreadable reads as
@@ -64,6 +66,14 @@ pub struct Wanted {
     pub exclude: Vec<String>,
     /// The stored suggestion's handles: their cards are needed too.
     pub also: Vec<String>,
+}
+
+/// A kept copy of the newest events (oldest first) after `event` was recorded at `at_ms`:
+/// it stays the newest [`PROFILE_EVENTS`], as a fresh read would answer.
+pub fn keep_newest(events: &mut Vec<(ShopperEvent, u64)>, event: ShopperEvent, at_ms: u64) {
+    events.push((event, at_ms));
+    let over = events.len().saturating_sub(PROFILE_EVENTS as usize);
+    events.drain(..over);
 }
 
 /// Whether a block can be shown at all: not before the shopper has a history (the shell

@@ -269,6 +269,11 @@ fn ai_state_reads_its_three_keys() {
     assert_eq!(state.suggestion, Some(stored));
     assert!(state.opted_out);
     assert_eq!(state.last_refresh_ms, Some(42));
+    assert_eq!(
+        STATE_KEYS,
+        [SUGGESTION_KEY, OPTED_OUT_KEY, LAST_REFRESH_KEY],
+        "the keys read are the keys parsed, not the followed click"
+    );
 }
 
 #[test]
@@ -281,4 +286,22 @@ fn unreadable_or_absent_ai_state_reads_as_unset() {
         ("other", "1"),
     ]);
     assert_eq!(state, ShopperAiState::default());
+}
+
+#[test]
+fn the_kept_events_stay_the_newest_profile_events() {
+    let mut kept = vec![];
+    keep_newest(&mut kept, viewed("a", 1).0, 1);
+    assert_eq!(kept, [viewed("a", 1)]);
+    let mut full: Vec<_> = (0..u64::from(PROFILE_EVENTS))
+        .map(|t| viewed("x", t))
+        .collect();
+    keep_newest(&mut full, viewed("new", 999).0, 999);
+    assert_eq!(
+        full.len(),
+        PROFILE_EVENTS as usize,
+        "one in, the oldest out"
+    );
+    assert_eq!(full.first(), Some(&viewed("x", 1)));
+    assert_eq!(full.last(), Some(&viewed("new", 999)));
 }

@@ -9,7 +9,8 @@
 //! and cleaned text, typed failures). [`rules`] decides whether a call may happen at all
 //! (kill switch, opt-out, holdout, refresh interval, daily budget) and in which provider
 //! order; [`refresh`] drives one background refresh (fallback, guarded calls, parsing) as a
-//! sans-IO state machine; [`page`] chooses what the recommendations block shows (`ai`,
+//! sans-IO state machine, and [`refresh_job`] the whole job around it (the budget, the
+//! calls, the stored suggestion, the record) as a driver; [`page`] chooses what the recommendations block shows (`ai`,
 //! `baseline` or `holdout`); [`block`] is the home page's block as a shopper's object runs
 //! it (what to ask for, what shows, what counts, when a refresh starts); [`tally`] batches
 //! the block's counts in that object; [`report`] aggregates what happened for the owner.
@@ -29,6 +30,7 @@ pub mod page;
 pub mod profile;
 pub mod prompt;
 pub mod refresh;
+pub mod refresh_job;
 pub mod report;
 pub mod request;
 pub mod response;

@@ -166,6 +166,11 @@ impl Refresh {
         }
     }
 
+    /// Who the refresh is for (the store, the page request's id).
+    pub fn ctx(&self) -> &CallContext {
+        &self.ctx
+    }
+
     /// The next request to send (starting with the first available provider), or the end.
     pub fn next(&mut self, breakers: &mut Breakers, now_ms: u64) -> RefreshStep {
         loop {

@@ -1,57 +1,11 @@
 use super::*;
-use crate::profile::Profile;
 use crate::response::CacheStatus;
-use crate::test_support::catalog;
+use crate::test_support::{garbage, gateway_config, good, refresh_plan, status};
 use serde_json::json;
 
 fn setup() -> Refresh {
-    let (products, collections) = catalog();
-    let set = CandidateSet::select(&Profile::default(), &products, &collections, &[], 50);
-    let config = GatewayConfig::parse([("account", "a"), ("base_url", "http://gw")]).unwrap();
-    let ctx = CallContext {
-        store: "demo".into(),
-        segment: "seg-none".into(),
-        candidate_hash: set.hash(),
-        request_id: "r1".into(),
-        brand_voice: String::new(),
-    };
-    let prompt = Prompt::build(&Default::default(), &set, "");
-    Refresh::new(&config, ctx, prompt, set)
-}
-
-fn good(p: Provider) -> Result<HttpResponse, TransportError> {
-    let answer = json!({"ids": ["c2", "c1"], "headline": "Hi"});
-    let body = match p {
-        Provider::OpenAi => json!({
-            "choices": [{"message": {"content": answer.to_string()}}],
-            "usage": {"prompt_tokens": 10, "completion_tokens": 2}
-        }),
-        Provider::Anthropic => json!({
-            "content": [{"type": "tool_use", "name": "recommend", "input": answer}],
-            "usage": {"input_tokens": 11, "output_tokens": 3}
-        }),
-    };
-    Ok(HttpResponse {
-        status: 200,
-        headers: vec![],
-        body: body.to_string().into_bytes(),
-    })
-}
-
-fn status(code: u16) -> Result<HttpResponse, TransportError> {
-    Ok(HttpResponse {
-        status: code,
-        headers: vec![],
-        body: b"{}".to_vec(),
-    })
-}
-
-fn garbage() -> Result<HttpResponse, TransportError> {
-    Ok(HttpResponse {
-        status: 200,
-        headers: vec![],
-        body: b"<html>oops".to_vec(),
-    })
+    let plan = refresh_plan();
+    Refresh::new(&gateway_config(), plan.ctx, plan.prompt, plan.set)
 }
 
 /// Runs a refresh, answering each request with the next of `answers` for its provider.

@@ -1,8 +1,15 @@
-//! Catalog fixtures for this crate's tests.
+//! Catalog and gateway fixtures for this crate's tests.
 
-use crate::gateway::Provider;
+use crate::block::RefreshPlan;
+use crate::candidates::CandidateSet;
+use crate::gateway::{GatewayConfig, Provider};
 use crate::page::StoredSuggestion;
+use crate::profile::Profile;
+use crate::prompt::Prompt;
+use crate::request::CallContext;
+use serde_json::json;
 use wandstore_core::catalog::{Collection, PriceRange, Product, Seo};
+use wandstore_core::http::{HttpResponse, TransportError};
 use wandstore_core::money::{Currency, Money};
 
 pub fn usd(minor: i64) -> Money {
@@ -80,4 +87,60 @@ pub fn suggestion(handles: &[&str], expires_ms: u64) -> StoredSuggestion {
         expires_ms,
         candidate_hash: "h".into(),
     }
+}
+
+/// A gateway at `http://gw` for account `a`.
+pub fn gateway_config() -> GatewayConfig {
+    GatewayConfig::parse([("account", "a"), ("base_url", "http://gw")]).unwrap()
+}
+
+/// A refresh of store `demo` for request `r1`, over the baseline candidates of [`catalog`].
+pub fn refresh_plan() -> RefreshPlan {
+    let (products, collections) = catalog();
+    let set = CandidateSet::select(&Profile::default(), &products, &collections, &[], 50);
+    let ctx = CallContext {
+        store: "demo".into(),
+        segment: "seg-none".into(),
+        candidate_hash: set.hash(),
+        request_id: "r1".into(),
+        brand_voice: String::new(),
+    };
+    let prompt = Prompt::build(&Default::default(), &set, "");
+    RefreshPlan { ctx, prompt, set }
+}
+
+/// A valid answer from `p` (ids `c2`, `c1`, headline `Hi`).
+pub fn good(p: Provider) -> Result<HttpResponse, TransportError> {
+    let answer = json!({"ids": ["c2", "c1"], "headline": "Hi"});
+    let body = match p {
+        Provider::OpenAi => json!({
+            "choices": [{"message": {"content": answer.to_string()}}],
+            "usage": {"prompt_tokens": 10, "completion_tokens": 2}
+        }),
+        Provider::Anthropic => json!({
+            "content": [{"type": "tool_use", "name": "recommend", "input": answer}],
+            "usage": {"input_tokens": 11, "output_tokens": 3}
+        }),
+    };
+    Ok(HttpResponse {
+        status: 200,
+        headers: vec![],
+        body: body.to_string().into_bytes(),
+    })
+}
+
+pub fn status(code: u16) -> Result<HttpResponse, TransportError> {
+    Ok(HttpResponse {
+        status: code,
+        headers: vec![],
+        body: b"{}".to_vec(),
+    })
+}
+
+pub fn garbage() -> Result<HttpResponse, TransportError> {
+    Ok(HttpResponse {
+        status: 200,
+        headers: vec![],
+        body: b"<html>oops".to_vec(),
+    })
 }

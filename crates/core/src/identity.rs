@@ -6,6 +6,7 @@
 //! A token verifies only for the store it names, so a cookie minted at store A is worthless
 //! at store B.
 
+use crate::cookie_hints::{self, Hints};
 use crate::signed;
 use crate::store::StoreSlug;
 use sha2::{Digest, Sha256};
@@ -138,35 +139,33 @@ impl CookieSigner {
             .map(|v| v.shopper)
     }
 
-    /// The shopper and the unsigned [`VISITED_HOME`] hint their cookie carries, if any.
+    /// The shopper, the token as sent and the unsigned hints their cookie carries
+    /// ([`crate::cookie_hints`]), from the first cookie value that verifies for this store.
     pub fn visitor_from_cookie_header(
         &self,
         cookie_header: &str,
         store: &StoreSlug,
     ) -> Option<Visitor> {
         cookie_values(cookie_header, COOKIE_NAME).find_map(|value| {
-            let (token, saw_home) = match value.strip_suffix(VISITED_HOME) {
-                Some(token) => (token, true),
-                None => (value, false),
-            };
-            self.verify(token, store)
-                .map(|shopper| Visitor { shopper, saw_home })
+            let (token, hints) = cookie_hints::split(value);
+            self.verify(token, store).map(|shopper| Visitor {
+                shopper,
+                token: token.to_owned(),
+                hints,
+            })
         })
     }
 }
 
-/// Appended to a new shopper's cookie (outside the signed token) when their first request,
-/// which wrote nothing to storage, was a home page view: the next home view counts it. It is
-/// only a hint for a visit counter, so it needs no signature (faking it moves your own count
-/// by one).
-pub const VISITED_HOME: &str = "~h";
+pub use crate::cookie_hints::VISITED_HOME;
 
 /// A shopper from their cookie.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Visitor {
     pub shopper: ShopperId,
-    /// The cookie carries [`VISITED_HOME`].
-    pub saw_home: bool,
+    /// The signed token as the cookie carried it (set again as it is when only a hint changes).
+    pub token: String,
+    pub hints: Hints,
 }
 
 /// Every value of the named cookie in a `Cookie:` header, in order.
@@ -232,11 +231,13 @@ mod tests {
         let v = s
             .visitor_from_cookie_header(&header, &slug("demo"))
             .unwrap();
-        assert_eq!((v.shopper, v.saw_home), (shopper(3), true));
+        assert_eq!((v.shopper, v.hints.saw_home), (shopper(3), true));
+        assert_eq!(v.token, token);
         let plain = format!("{COOKIE_NAME}={token}");
         assert!(
             !s.visitor_from_cookie_header(&plain, &slug("demo"))
                 .unwrap()
+                .hints
                 .saw_home
         );
         // The hint never rescues a bad token.

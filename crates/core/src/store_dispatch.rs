@@ -3,6 +3,7 @@
 //! serve a file from R2 itself, or forward to the shopper's object (with the audience of its
 //! errors, its rate-limit class and the body it may carry).
 
+use crate::edge_pages::EdgePage;
 use crate::limits::BodyKind;
 use crate::rate_limit::RateClass;
 use crate::routes::StoreRoute;
@@ -15,12 +16,12 @@ pub enum StoreDispatch<'a> {
     /// An uploaded file (`Asset`) or the favicon, served by the entry from R2.
     File(StoreRoute<'a>),
     /// Everything else goes to the shopper's object, which routes the request again.
-    Shopper(ShopperRequest),
+    Shopper(ShopperRequest<'a>),
 }
 
 /// What the entry needs to know of a request it forwards to a shopper's object.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct ShopperRequest {
+pub struct ShopperRequest<'a> {
     /// Its errors are JSON (the cart API); every other store route's are the themed page.
     pub api: bool,
     /// The rate-limit class it counts against; `None` for a path no route takes (the object
@@ -28,9 +29,11 @@ pub struct ShopperRequest {
     pub class: Option<RateClass>,
     /// The body it may carry (`None` for GET and HEAD: nothing is read).
     pub body: Option<BodyKind>,
+    /// A page the entry may render itself, given the shopper's cart hint (`edge_pages`).
+    pub page: Option<EdgePage<'a>>,
 }
 
-impl ShopperRequest {
+impl ShopperRequest<'_> {
     /// The class whose per-shopper limit the object counts exactly (cart writes), if any.
     pub fn counted_by_object(&self) -> Option<RateClass> {
         self.class.filter(|c| c.shopper_limit().is_some())
@@ -55,6 +58,7 @@ pub fn dispatch<'a>(method: &str, rest: &'a str, preview: bool) -> StoreDispatch
                 api,
                 class: route.map(|r| r.rate_class(method)),
                 body,
+                page: route.and_then(|r| EdgePage::of(&r, method)),
             })
         }
     }
@@ -64,7 +68,7 @@ pub fn dispatch<'a>(method: &str, rest: &'a str, preview: bool) -> StoreDispatch
 mod tests {
     use super::*;
 
-    fn shopper(method: &str, rest: &str) -> ShopperRequest {
+    fn shopper<'a>(method: &str, rest: &'a str) -> ShopperRequest<'a> {
         match dispatch(method, rest, false) {
             StoreDispatch::Shopper(s) => s,
             other => panic!("{method} {rest}: {other:?}"),
@@ -148,6 +152,12 @@ mod tests {
             assert_eq!((s.class, s.body), (class, body), "{method} {rest}");
         }
         assert_eq!(shopper("GET", "/").counted_by_object(), None);
+        assert_eq!(shopper("GET", "/").page, None);
+        assert_eq!(
+            shopper("GET", "/collections/hats").page,
+            Some(EdgePage::Collection("hats"))
+        );
+        assert_eq!(shopper("POST", "/search").page, None);
         assert_eq!(shopper("POST", "/checkout").counted_by_object(), None);
     }
 }

@@ -10,6 +10,7 @@
 //!   back writes (R2 key, metadata, history row, pointer) and answers;
 //! - [`personalization`]: what StoreConfig answers about personalization (settings,
 //!   candidates, the daily budget, the gateway breakers, counters and the report);
+//!   [`block_run`]: the home page's block as a driver (reads, question, count, refresh);
 //!   [`personalization_row`]: what each of those questions reads from and writes to
 //!   StoreConfig's row;
 //! - [`shopify_calls`]: StoreConfig's Shopify calls as values: the checkout's request and
@@ -17,7 +18,10 @@
 //! - [`registry`]: what StoreRegistry answers (the list of stores, custom domains);
 //! - [`backup`]: StoreConfig's cart index, backups and restore; a shopper object's cart
 //!   questions; [`restore_theme`]: the theme a restore puts back;
-//! - [`shopper`]: who a request forwarded to a ShopperStorefront is for;
+//! - [`cart_rows`]: a shopper object's cart transaction (the key check, the command, the
+//!   rows it writes);
+//! - [`shopper`]: who a request forwarded to a ShopperStorefront is for; [`shopper_upkeep`]:
+//!   its counts, activity and alarm as a sans-IO driver;
 //! - [`admin_call`]: the admin and owner APIs' requests as typed questions (who may, which body,
 //!   which question) and their answers;
 //! - [`console_step`]: what the owner console answers after the store's object answered a
@@ -32,7 +36,9 @@ pub mod admin_call;
 pub mod backup;
 pub mod backup_admin;
 pub mod backup_base;
+pub mod block_run;
 pub mod cart_api;
+pub mod cart_rows;
 pub mod catalog_read;
 pub mod console_step;
 pub mod edge;
@@ -47,6 +53,7 @@ pub mod restore_plan;
 pub mod restore_theme;
 pub mod shopify_calls;
 pub mod shopper;
+pub mod shopper_upkeep;
 pub mod store;
 pub mod store_metrics;
 pub mod store_record;

@@ -58,12 +58,22 @@ impl ObjectReport {
     /// Moves what the object reported into the request's log line (its call to the object
     /// counts as one more object call).
     pub fn log_into(self, log: &mut RequestLog) {
+        self.log_calls(log, 1);
+    }
+
+    /// Moves what the entry spent on a page it rendered itself (`edge_pages`) into the log
+    /// line: no object answered it, so no call of its own is added.
+    pub fn log_at_edge(self, log: &mut RequestLog) {
+        self.log_calls(log, 0);
+    }
+
+    fn log_calls(self, log: &mut RequestLog, own_call: u64) {
         if self.rate_limited {
             log.rate_decision = Some(RateDecision::Limited.name());
         }
         log.rows_read = Some(self.rows_read);
         log.rows_written = Some(self.rows_written);
-        log.do_calls = Some(self.do_calls.saturating_add(1));
+        log.do_calls = Some(self.do_calls.saturating_add(own_call));
         if self.upstream_calls > 0 {
             log.upstream_calls = Some(self.upstream_calls);
             log.upstream_ms = Some(self.upstream_ms);

@@ -1,4 +1,5 @@
 use super::*;
+use wandstore_core::cookie_hints::Hints;
 use wandstore_core::identity::CookieScope;
 
 fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
@@ -29,11 +30,16 @@ fn finish<'a>(
     }
 }
 
-fn draft(new: bool) -> CookieDraft {
+fn draft(new: bool, saw_home: bool) -> CookieDraft {
     CookieDraft {
         token: "v1.tok.sig".into(),
         scope: CookieScope::new("/s/demo/", "https", "example.com"),
         new,
+        sent: Hints {
+            saw_home,
+            cart: None,
+        },
+        now_ms: 0,
     }
 }
 
@@ -89,14 +95,14 @@ fn store_pages_are_never_cached_whatever_the_object_said() {
 
 #[test]
 fn a_new_shoppers_cookie_is_set_on_success_only() {
-    let new = draft(true);
+    let new = draft(true, false);
     let (ok, _) = outgoing(200, Vec::new(), &finish(&[], Some(&new), None));
     assert_eq!(value(&ok, "set-cookie").len(), 1);
     assert!(value(&ok, "set-cookie")[0].starts_with("wandstore_shopper=v1.tok.sig"));
     let (refused, _) = outgoing(404, Vec::new(), &finish(&[], Some(&new), None));
     assert!(value(&refused, "set-cookie").is_empty());
     // A returning shopper's cookie is set again only once their hint was counted.
-    let old = draft(false);
+    let old = draft(false, true);
     let (unchanged, _) = outgoing(200, Vec::new(), &finish(&[], Some(&old), None));
     assert!(value(&unchanged, "set-cookie").is_empty());
     let counted = ObjectReport {
@@ -136,4 +142,21 @@ fn quota_request_id_timing_and_security_headers_come_last() {
     assert_eq!(value(&headers, "ratelimit-policy"), [quota.policy_header()]);
     assert_eq!(value(&headers, "x-request-id"), ["rid-1"]);
     assert_eq!(value(&headers, "x-response-time"), ["3ms"]);
+}
+
+#[test]
+fn a_page_the_entry_rendered_itself_adds_no_object_call() {
+    let spent = ObjectReport {
+        do_calls: 1,
+        cache: Some("local".into()),
+        ..ObjectReport::default()
+    };
+    let mut log = RequestLog::default();
+    spent.clone().log_at_edge(&mut log);
+    assert_eq!(log.do_calls, Some(1));
+    assert_eq!((log.rows_read, log.rows_written), (Some(0), Some(0)));
+    assert_eq!(log.cache.as_deref(), Some("local"));
+    let mut object = RequestLog::default();
+    spent.log_into(&mut object);
+    assert_eq!(object.do_calls, Some(2));
 }

@@ -208,4 +208,4 @@ pub fn added_source(
 
 #[cfg(test)]
 #[path = "personalization_tests.rs"]
-mod tests;
+pub(crate) mod tests;

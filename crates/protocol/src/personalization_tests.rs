@@ -29,7 +29,8 @@ fn product(handle: &str, kind: &str, available: bool) -> Product {
     }
 }
 
-fn index() -> CatalogIndex {
+/// Five products (one unavailable) and a collection of hats (shared with `block_run`).
+pub(crate) fn index() -> CatalogIndex {
     let products = vec![
         product("mug", "Mug", true),
         product("hat-1", "Hat", true),

@@ -9,6 +9,7 @@ use crate::store::{
 };
 use crate::wire::AskError;
 use std::fmt::Display;
+use wandstore_core::cart::PricedLine;
 use wandstore_core::catalog::{Collection, Product};
 use wandstore_core::guarded::{GuardFailure, RetryPolicy};
 use wandstore_core::guarded_run::{Exchange, GuardedRun, RunResult, Sent};
@@ -227,6 +228,24 @@ pub struct CheckoutFailure {
     pub status: u16,
     pub message: String,
     pub retry_after_secs: Option<u64>,
+}
+
+/// The order for a priced cart (its lines that can be bought now), or the cart page's 422
+/// when there are none: nothing is asked of Shopify then.
+pub fn checkout_order(
+    priced: &[PricedLine],
+    buyer_ip: Option<String>,
+    country: Option<String>,
+) -> Result<CheckoutOrder, CheckoutFailure> {
+    let order = CheckoutOrder::new(priced, buyer_ip, country);
+    if order.lines.is_empty() {
+        return Err(CheckoutFailure {
+            status: 422,
+            message: "Your cart has nothing that can be bought right now.".into(),
+            retry_after_secs: None,
+        });
+    }
+    Ok(order)
 }
 
 /// Shopify refused the cart: a 422 saying why; anything else: a 503 to retry later.

@@ -416,3 +416,40 @@ mod runs {
         ));
     }
 }
+
+#[test]
+fn a_cart_with_nothing_to_buy_is_a_422_and_asks_nothing() {
+    use std::collections::HashMap;
+    use wandstore_core::cart::{CartLine, VariantInfo, reprice};
+    use wandstore_core::money::{Currency, Money};
+    let usd = Money::new(100, Currency::USD);
+    let line = CartLine {
+        variant_id: VARIANT.into(),
+        product_handle: "mug".into(),
+        title: "Mug".into(),
+        quantity: 2,
+        unit_price_when_added: usd,
+        added_at_ms: 1,
+    };
+    let gone = reprice(std::slice::from_ref(&line), &HashMap::new());
+    for cart in [vec![], gone] {
+        let refused = checkout_order(&cart, None, None).unwrap_err();
+        assert_eq!((refused.status, refused.retry_after_secs), (422, None));
+        assert!(refused.message.contains("nothing that can be bought"));
+    }
+    let info = VariantInfo {
+        variant_id: VARIANT.into(),
+        product_handle: "mug".into(),
+        product_title: "Mug".into(),
+        variant_title: "Blue".into(),
+        price: usd,
+        available: true,
+    };
+    let catalog = HashMap::from([(VARIANT.to_owned(), info)]);
+    let ip = Some("203.0.113.9".to_owned());
+    let order = checkout_order(&reprice(&[line], &catalog), ip, None).unwrap();
+    assert_eq!(
+        order,
+        self::order(&[(VARIANT, 2)], Some("203.0.113.9"), None)
+    );
+}

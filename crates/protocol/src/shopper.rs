@@ -3,7 +3,8 @@
 //! forwards a client's own internal headers, so the object trusts it.
 
 use serde::{Deserialize, Serialize};
-use wandstore_core::identity::{CookieScope, ShopperId, VISITED_HOME, set_cookie_header};
+use wandstore_core::cookie_hints::{self, CartHint, Hints};
+use wandstore_core::identity::{CookieScope, ShopperId, set_cookie_header};
 use wandstore_core::store::StoreSlug;
 
 /// The internal header that carries a [`ShopperContext`] as JSON.
@@ -85,6 +86,10 @@ pub struct ObjectReport {
     /// (`RateClass::shopper_limit`): the log line says `rate_decision: "limited"`.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub rate_limited: bool,
+    /// The items in the shopper's cart once the request was served, when the object knows
+    /// (the entry keeps it in the cookie's cart hint: `cookie_hints`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cart_items: Option<u32>,
 }
 
 impl ObjectReport {
@@ -103,31 +108,45 @@ impl ObjectReport {
 pub struct CookieDraft {
     pub token: String,
     pub scope: CookieScope,
-    /// Minted for this request (else: re-set to drop a used hint).
+    /// Minted for this request (else: the token the request's cookie carried).
     pub new: bool,
+    /// The hints the request's cookie carried (none for a new shopper).
+    pub sent: Hints,
+    pub now_ms: u64,
 }
 
 impl CookieDraft {
     /// The `Set-Cookie` value, given the answer's status and what the object reported; `None`
-    /// when nothing changes. A new shopper's cookie is set only on a success (with the
-    /// `VISITED_HOME` hint when their home view went unrecorded); a returning shopper's is set
-    /// again, without the hint, once the hint was counted.
+    /// when nothing changes. A new shopper's cookie is set only on a success, with the
+    /// `VISITED_HOME` hint when their home view went unrecorded and the cart hint the object
+    /// reported. A returning shopper's is set again when its hints change: the home hint was
+    /// counted, or the cart's item count (or the day it was reported) is not the one it carries.
     pub fn header(&self, status: u16, report: &ObjectReport) -> Option<String> {
-        if self.new && status < 400 {
-            let hint = if report.unrecorded_home_view {
-                VISITED_HOME
-            } else {
-                ""
-            };
-            Some(set_cookie_header(
-                &format!("{}{hint}", self.token),
-                &self.scope,
-            ))
-        } else if !self.new && report.hint_used {
-            Some(set_cookie_header(&self.token, &self.scope))
+        let cart = report
+            .cart_items
+            .map(|items| CartHint::reported(items, self.now_ms));
+        let hints = if self.new {
+            if status >= 400 {
+                return None;
+            }
+            Hints {
+                saw_home: report.unrecorded_home_view,
+                cart,
+            }
         } else {
-            None
-        }
+            let next = Hints {
+                saw_home: self.sent.saw_home && !report.hint_used,
+                cart: cart.or(self.sent.cart),
+            };
+            if next == self.sent {
+                return None;
+            }
+            next
+        };
+        Some(set_cookie_header(
+            &cookie_hints::join(&self.token, &hints),
+            &self.scope,
+        ))
     }
 }
 
@@ -212,6 +231,7 @@ mod tests {
             upstream_calls: 3,
             upstream_ms: 120,
             rate_limited: true,
+            cart_items: Some(4),
         };
         assert_eq!(ObjectReport::from_header(&r.to_header()), Some(r));
         assert_eq!(
@@ -220,37 +240,100 @@ mod tests {
         );
     }
 
-    #[test]
-    fn cookies_are_set_for_new_shoppers_and_to_drop_a_counted_hint() {
-        let draft = |new| CookieDraft {
+    const DAY: u64 = 86_400_000;
+    const NOW: u64 = 20_000 * DAY + 7;
+
+    fn draft(new: bool, sent: Hints) -> CookieDraft {
+        CookieDraft {
             token: "v1.demo.tok".into(),
             scope: CookieScope::new("/", "https", "shop.example.com"),
             new,
-        };
-        let report = |unrecorded_home_view, hint_used| ObjectReport {
+            sent,
+            now_ms: NOW,
+        }
+    }
+
+    fn report(
+        unrecorded_home_view: bool,
+        hint_used: bool,
+        cart_items: Option<u32>,
+    ) -> ObjectReport {
+        ObjectReport {
             unrecorded_home_view,
             hint_used,
+            cart_items,
             ..ObjectReport::default()
-        };
-        let set = draft(true).header(200, &report(true, false)).unwrap();
-        assert!(
-            set.contains(&format!("=v1.demo.tok{VISITED_HOME};")),
-            "{set}"
-        );
-        let set = draft(true).header(303, &report(false, false)).unwrap();
+        }
+    }
+
+    fn home(saw_home: bool, cart: Option<(u32, u64)>) -> Hints {
+        Hints {
+            saw_home,
+            cart: cart.map(|(items, at)| CartHint::reported(items, at)),
+        }
+    }
+
+    #[test]
+    fn a_new_shopper_gets_a_cookie_with_their_hints_on_a_success_only() {
+        let set = draft(true, Hints::default())
+            .header(200, &report(true, false, Some(0)))
+            .unwrap();
+        assert!(set.contains("=v1.demo.tok~c0.20000~h;"), "{set}");
+        let set = draft(true, Hints::default())
+            .header(303, &report(false, false, None))
+            .unwrap();
         assert!(
             set.contains("=v1.demo.tok;") && set.contains("; Secure"),
             "{set}"
         );
         // A failed first request sets nothing: no cookie for a page that was not served.
-        assert_eq!(draft(true).header(404, &report(true, false)), None);
-        assert_eq!(draft(true).header(500, &report(false, false)), None);
-        // A returning shopper's cookie changes only when the hint was counted.
-        assert_eq!(draft(false).header(200, &report(false, false)), None);
-        let set = draft(false).header(200, &report(false, true)).unwrap();
-        assert!(
-            set.contains("=v1.demo.tok;") && !set.contains(VISITED_HOME),
-            "{set}"
+        let none = Hints::default();
+        assert_eq!(
+            draft(true, none).header(404, &report(true, false, Some(0))),
+            None
+        );
+        assert_eq!(
+            draft(true, none).header(500, &report(false, false, None)),
+            None
+        );
+    }
+
+    #[test]
+    fn a_returning_shoppers_cookie_changes_only_when_a_hint_does() {
+        let today = home(false, Some((2, NOW)));
+        // Nothing new: no cookie, whatever the status.
+        assert_eq!(
+            draft(false, today).header(200, &report(false, false, Some(2))),
+            None
+        );
+        assert_eq!(
+            draft(false, today).header(422, &report(false, false, None)),
+            None
+        );
+        // The home hint was counted: set again without it, the cart hint kept.
+        let set = draft(false, home(true, Some((2, NOW))))
+            .header(200, &report(false, true, None))
+            .unwrap();
+        assert!(set.contains("=v1.demo.tok~c2.20000;"), "{set}");
+        // The cart changed: the new count, the home hint kept until counted.
+        let set = draft(false, home(true, Some((2, NOW))))
+            .header(200, &report(false, false, Some(3)))
+            .unwrap();
+        assert!(set.contains("=v1.demo.tok~c3.20000~h;"), "{set}");
+        // The same count from yesterday is refreshed to today's.
+        let set = draft(false, home(false, Some((2, NOW - DAY))))
+            .header(200, &report(false, false, Some(2)))
+            .unwrap();
+        assert!(set.contains("=v1.demo.tok~c2.20000;"), "{set}");
+        // An old cookie without a cart hint gains one.
+        let set = draft(false, Hints::default())
+            .header(200, &report(false, false, Some(0)))
+            .unwrap();
+        assert!(set.contains("=v1.demo.tok~c0.20000;"), "{set}");
+        // A count the object does not know leaves the cookie as it is.
+        assert_eq!(
+            draft(false, Hints::default()).header(200, &report(false, false, None)),
+            None
         );
     }
 

@@ -14,8 +14,8 @@ mod fixtures;
 fn collection_page(c: &mut Criterion) {
     let page = CollectionPage {
         chrome: fixtures::chrome().with_cart_count(2),
-        collection: fixtures::collection_info("mugs", "Mugs", 480),
-        listing: fixtures::listing(
+        collection: &fixtures::collection_info("mugs", "Mugs", 480),
+        listing: &fixtures::listing(
             fixtures::generated_cards(48, Currency::EUR),
             2,
             480,

@@ -189,8 +189,8 @@ fn hostile_cards_collections_and_recommendations_are_escaped() {
 
     let page = CollectionPage {
         chrome: hostile_chrome(),
-        collection: evil_collection,
-        listing: listing(vec![evil_card], 1, 1, SortKey::Featured, PageSize::Small),
+        collection: &evil_collection,
+        listing: &listing(vec![evil_card], 1, 1, SortKey::Featured, PageSize::Small),
     }
     .html()
     .unwrap();
@@ -208,7 +208,7 @@ fn search_query_is_echoed_safely() {
     let html = SearchPage {
         chrome: hostile_chrome(),
         query: q.to_owned(),
-        listing: Some(listing(vec![], 1, 0, SortKey::Featured, PageSize::Small)),
+        listing: Some(&listing(vec![], 1, 0, SortKey::Featured, PageSize::Small)),
     }
     .html()
     .unwrap();

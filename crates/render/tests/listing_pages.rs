@@ -16,8 +16,8 @@ fn collection_page(page: u32, total: usize, sort: SortKey, size: PageSize) -> St
         .min(size.get());
     CollectionPage {
         chrome: chrome(),
-        collection: collection_info("mugs", "Mugs", total),
-        listing: listing(
+        collection: &collection_info("mugs", "Mugs", total),
+        listing: &listing(
             generated_cards(on_page, Currency::USD),
             page,
             total,
@@ -192,8 +192,8 @@ fn product_cards_show_price_sale_and_sold_out() {
     let plain = card("plain", "Plain mug", usd(1234));
     let html = CollectionPage {
         chrome: chrome(),
-        collection: collection_info("mugs", "Mugs", 4),
-        listing: listing(
+        collection: &collection_info("mugs", "Mugs", 4),
+        listing: &listing(
             vec![sale, gone, range, plain],
             1,
             4,
@@ -332,7 +332,7 @@ fn search(query: &str, listing: Option<Listing>) -> String {
     SearchPage {
         chrome: chrome(),
         query: query.to_owned(),
-        listing,
+        listing: listing.as_ref(),
     }
     .html()
     .unwrap()

@@ -37,8 +37,8 @@ fn home_and_collection_have_absolute_canonical_and_og_urls() {
 
     let page = CollectionPage {
         chrome: chrome(),
-        collection: collection_info("mugs", "Mugs", 60),
-        listing: listing(
+        collection: &collection_info("mugs", "Mugs", 60),
+        listing: &listing(
             vec![card("a", "A", Money::new(100, Currency::USD))],
             2,
             60,

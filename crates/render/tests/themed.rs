@@ -92,8 +92,8 @@ fn cart(chrome: Chrome) -> String {
 fn collection(chrome: Chrome) -> String {
     CollectionPage {
         chrome,
-        collection: collection_info("mugs", "Mugs", 3),
-        listing: listing(
+        collection: &collection_info("mugs", "Mugs", 3),
+        listing: &listing(
             generated_cards(3, Currency::USD),
             1,
             3,

@@ -31,6 +31,9 @@ pub const MIGRATIONS: &[Migration] = &[
 /// The cart's lines (JSON) in display order. Binds nothing; reads [`crate::JsonRow`].
 pub const SELECT_CART_LINES: &str = "SELECT json FROM cart_lines ORDER BY position";
 
+/// How many lines the cart has. Binds nothing; reads [`crate::ValueRow`].
+pub const COUNT_CART_LINES: &str = "SELECT COUNT(*) AS value FROM cart_lines";
+
 /// Adds a line at the end of the cart, or replaces an existing line's JSON keeping its
 /// position. Binds the variant id and the line's JSON.
 pub const UPSERT_CART_LINE: &str = "INSERT INTO cart_lines (variant_id, position, json)
@@ -129,6 +132,7 @@ pub fn oldest_first<T>(rows: Vec<EventRow<T>>) -> Vec<(T, u64)> {
 #[cfg(test)]
 pub(crate) const STATEMENTS: &[&str] = &[
     SELECT_CART_LINES,
+    COUNT_CART_LINES,
     UPSERT_CART_LINE,
     INSERT_CART_LINE_AT,
     DELETE_CART_LINE,
@@ -287,6 +291,20 @@ mod tests {
         db.query_row(COUNT_PAGE_VIEW, params![1], |_| Ok(()))
             .unwrap();
         assert_eq!(get(&db), Some(9), "page views are another counter");
+    }
+
+    #[test]
+    fn the_cart_line_count_follows_the_lines() {
+        let db = testdb::migrated(MIGRATIONS);
+        let count =
+            |db: &Connection| -> i64 { db.query_row(COUNT_CART_LINES, [], |r| r.get(0)).unwrap() };
+        assert_eq!(count(&db), 0, "an empty cart counts zero, not no row");
+        db.execute(UPSERT_CART_LINE, params!["v1", "{}"]).unwrap();
+        db.execute(UPSERT_CART_LINE, params!["v2", "{}"]).unwrap();
+        db.execute(UPSERT_CART_LINE, params!["v1", "{}"]).unwrap();
+        assert_eq!(count(&db), 2);
+        db.execute(DELETE_CART_LINES, []).unwrap();
+        assert_eq!(count(&db), 0);
     }
 
     #[test]

@@ -5,28 +5,37 @@
 use futures::StreamExt;
 use wandstore_core::limits::{BodyKind, check_body};
 use wandstore_protocol::EdgeError;
-use worker::Request;
+use worker::wasm_bindgen_futures::JsFuture;
+use worker::{Request, js_sys, web_sys};
 
 /// The body's bytes, or a 413 if it is (or says it is) larger than `kind` allows.
 pub async fn read_limited(req: &mut Request, kind: BodyKind) -> Result<Vec<u8>, EdgeError> {
-    let declared: Option<usize> = req
-        .headers()
-        .get("content-length")
-        .ok()
-        .flatten()
-        .and_then(|v| v.parse().ok());
-    if let Some(n) = declared {
+    let declared = req.headers().get("content-length").ok().flatten();
+    read(req.inner(), declared.as_deref(), kind).await
+}
+
+/// [`read_limited`] on the runtime's request, given its `Content-Length` as sent.
+pub async fn read(
+    req: &web_sys::Request,
+    content_length: Option<&str>,
+    kind: BodyKind,
+) -> Result<Vec<u8>, EdgeError> {
+    let js = |e| EdgeError::internal(worker::Error::from(e));
+    if let Some(n) = content_length.and_then(|v| v.parse::<usize>().ok()) {
         check_body(kind, n)?;
         // The runtime delivers exactly the declared length: one read, one copy into Wasm.
-        let body = req.bytes().await.map_err(EdgeError::internal)?;
+        let buffer = JsFuture::from(req.array_buffer().map_err(js)?)
+            .await
+            .map_err(js)?;
+        let body = js_sys::Uint8Array::new(&buffer).to_vec();
         check_body(kind, body.len())?;
         return Ok(body);
     }
     // A request without a body has no stream: that is an empty body.
-    let Ok(mut stream) = req.stream() else {
+    let Ok(mut stream) = Request::from(Clone::clone(req)).stream() else {
         return Ok(Vec::new());
     };
-    let mut body = Vec::with_capacity(declared.unwrap_or(0).min(kind.max_bytes()));
+    let mut body = Vec::new();
     while let Some(chunk) = stream.next().await {
         let chunk = chunk.map_err(EdgeError::internal)?;
         check_body(kind, body.len().saturating_add(chunk.len()))?;

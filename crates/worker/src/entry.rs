@@ -2,11 +2,12 @@
 //! shopper's object (whose response streams back untouched), response headers and the JSON
 //! log line. Every error becomes a response here, through `respond::error`.
 
+use crate::edge_pages::EdgeAnswer;
 use crate::internal;
 use crate::objects::{SHOPPER_STOREFRONT, STORE_CONFIG, store_client};
 use crate::respond::{self, Audience};
 use crate::{admin, body, domains, env_config, health, random};
-use wandstore_core::headers::{PageAllowances, Policy, security_headers_for};
+use wandstore_core::headers::{PRIVATE_NO_STORE, PageAllowances, Policy, security_headers_for};
 use wandstore_core::identity::{CookieScope, ShopperId};
 use wandstore_core::limits::{self, BodyKind};
 use wandstore_core::log::{Level, RequestLog, accept_request_id, log_safe};
@@ -24,7 +25,8 @@ use wandstore_protocol::store::StoreError;
 use wandstore_protocol::theme::GetFavicon;
 use wandstore_protocol::wire::AskError;
 use wandstore_render::Chrome;
-use worker::{Env, Headers, Method, Request, Response, console_log, web_sys};
+use worker::worker_sys::ext::RequestExt;
+use worker::{Env, Headers, Request, Response, console_log, web_sys};
 
 /// The client's request headers, read from JavaScript once.
 pub struct ClientHeaders(Vec<(String, String)>);
@@ -42,6 +44,9 @@ impl ClientHeaders {
 /// streamed through untouched (its headers are finished in one pass).
 enum Routed {
     Local(Response),
+    /// A page the entry rendered itself (`edge_pages`), answered 200 with every header set
+    /// in one call.
+    Page(String),
     /// An owner console page: made here, with the console's own security headers.
     Console(Response),
     Object {
@@ -57,28 +62,30 @@ enum Routed {
 /// Handles one client request. Never fails: every error becomes a response and a log line.
 /// The answer is the runtime's own `Response`: a shopper object's answer streams through
 /// without being wrapped in a `worker::Response` and built a second time.
-pub async fn handle(req: Request, env: &Env) -> web_sys::Response {
+pub async fn handle(req: web_sys::Request, env: &Env) -> web_sys::Response {
     let started = crate::clock::now_ms();
-    let client = ClientHeaders(internal::read_headers(&req.headers().0));
+    // The runtime's request is read once (headers in one call, the URL parsed once), and only
+    // wrapped in a `worker::Request` by the routes that read it further.
+    let client = ClientHeaders(internal::read_headers(&req.headers()));
     let request_id =
         accept_request_id(client.get("x-request-id")).unwrap_or_else(random::request_id);
     // Read and parsed once; everything below borrows it.
-    let url = req.url().ok();
+    let url = worker::Url::parse(&req.url()).ok();
     let mut log = RequestLog {
         ts: started,
         msg: "request",
         request_id: request_id.clone(),
-        // The method as sent: `Request::method` reads an unknown one (PROPFIND…) as GET.
-        method: req.inner().method(),
+        // The method as sent: `worker::Method` reads an unknown one (PROPFIND…) as GET.
+        method: req.method(),
         path: url
             .as_ref()
             .map(|u| u.path().to_owned())
             .unwrap_or_default(),
         cf_ray: client.get("cf-ray").map(log_safe),
         country: client.get("cf-ipcountry").map(log_safe),
-        colo: req
-            .cf()
-            .map(|cf| log_safe(&cf.colo()))
+        colo: RequestExt::cf(&req)
+            .and_then(|cf| cf.colo().ok())
+            .map(|colo| log_safe(&colo))
             .filter(|c| !c.is_empty()),
         ..Default::default()
     };
@@ -118,6 +125,18 @@ pub async fn handle(req: Request, env: &Env) -> web_sys::Response {
                     .get_or_insert_with(|| format!("setting response headers: {e}"));
             }
             web_sys::Response::from(resp)
+        }
+        Routed::Page(html) => {
+            log.duration_ms = duration_ms();
+            let timing = format!("{}ms", log.duration_ms);
+            match page_response(&html, &request_id, &timing, &security) {
+                Ok(resp) => resp,
+                Err(e) => {
+                    let e = EdgeError::internal(e);
+                    log.error = e.detail.clone();
+                    web_sys::Response::from(respond::error(&e, Audience::Api, &request_id))
+                }
+            }
         }
         Routed::Object {
             answer,
@@ -179,6 +198,32 @@ fn finish_headers(
     Ok(())
 }
 
+/// A page made here as the client gets it: its headers and the finishing ones made in one
+/// call into JavaScript, the body copied out of Wasm once.
+fn page_response(
+    html: &str,
+    request_id: &str,
+    timing: &str,
+    security: &[(&str, String)],
+) -> worker::Result<web_sys::Response> {
+    let mut pairs: Vec<(&str, &str)> = vec![
+        ("content-type", respond::HTML),
+        ("cache-control", PRIVATE_NO_STORE),
+        ("x-request-id", request_id),
+        ("x-response-time", timing),
+    ];
+    pairs.extend(security.iter().map(|(k, v)| (*k, v.as_str())));
+    let init = web_sys::ResponseInit::new();
+    init.set_status(200);
+    let headers = internal::make_headers(&pairs)?;
+    init.set_headers(&headers);
+    let body = worker::js_sys::Uint8Array::from(html.as_bytes());
+    Ok(web_sys::Response::new_with_opt_buffer_source_and_init(
+        Some(&body),
+        &init,
+    )?)
+}
+
 /// The object's answer as the client gets it: the same status and streamed body (never
 /// copied into Wasm), its headers without the internal report (which goes to the log line),
 /// plus the finishing headers, all set in one pass.
@@ -209,7 +254,7 @@ fn page_error(e: EdgeError, request_id: &str) -> Refusal {
 }
 
 async fn route(
-    req: Request,
+    req: web_sys::Request,
     url: &worker::Url,
     env: &Env,
     client: &ClientHeaders,
@@ -238,10 +283,11 @@ async fn route(
     match target {
         Target::Platform(path) => {
             if let Ok(PlatformRoute::Console(console)) = PlatformRoute::parse(&log.method, &path) {
+                let req = Request::from(req);
                 let page = crate::console::handle(req, env, client, console, request_id, log).await;
                 return Ok(Routed::Console(page));
             }
-            platform(req, env, &path, request_id, log)
+            platform(Request::from(req), env, &path, request_id, log)
                 .await
                 .map(Routed::Local)
                 .map_err(|e| (e, Audience::Api))
@@ -258,16 +304,16 @@ async fn route(
             };
             // Routed once here; the shopper's object routes the request itself too.
             match store_dispatch::dispatch(&log.method, &target.rest, preview) {
-                StoreDispatch::LiveSocket => live_socket(&req, env, &target, request_id)
+                StoreDispatch::LiveSocket => live_socket(client, env, &target, request_id)
                     .await
                     .map(Routed::Local)
                     .map_err(|e| (e, Audience::Api)),
-                StoreDispatch::File(file) => store_file(&req, env, client, &target, file, log)
+                StoreDispatch::File(file) => store_file(env, client, &target, file, log)
                     .await
                     .map(Routed::Local)
                     .map_err(|e| page_error(e, request_id)),
                 StoreDispatch::Shopper(facts) => storefront(
-                    req, url, env, client, target, facts, preview, request_id, log,
+                    req, url, env, client, &target, facts, preview, request_id, log,
                 )
                 .await
                 .map_err(|e| {
@@ -351,13 +397,12 @@ fn preview_of(env: &Env, target: StorePath) -> Result<(StorePath, bool), EdgeErr
 /// The live-preview WebSocket: handed to the store's StoreConfig object (the event bus),
 /// whose answer (a 101 with the socket) goes back as it is.
 async fn live_socket(
-    req: &Request,
+    client: &ClientHeaders,
     env: &Env,
     target: &StorePath,
     request_id: &str,
 ) -> Result<Response, EdgeError> {
-    let upgrade = req.headers().get("upgrade").ok().flatten();
-    if !wandstore_protocol::theme::is_websocket_upgrade(upgrade.as_deref()) {
+    if !wandstore_protocol::theme::is_websocket_upgrade(client.get("upgrade")) {
         return Err(EdgeError::new(
             426,
             "upgrade_required",
@@ -369,8 +414,7 @@ async fn live_socket(
     for (k, v) in pairs {
         headers.set(k, v).map_err(EdgeError::internal)?;
     }
-    let inner =
-        internal::request(Method::Get, "/live", headers, None).map_err(EdgeError::internal)?;
+    let inner = internal::request("GET", "/live", headers, None).map_err(EdgeError::internal)?;
     let stub =
         internal::stub(env, STORE_CONFIG, target.store.as_str()).map_err(EdgeError::internal)?;
     let answer = internal::fetch(stub, &inner)
@@ -382,14 +426,13 @@ async fn live_socket(
 /// A store's uploaded file (`route` is `Asset`) or favicon, served from R2 without asking
 /// an object (counted against the client's page limit).
 async fn store_file(
-    req: &Request,
     env: &Env,
     client: &ClientHeaders,
     target: &StorePath,
     route: StoreRoute<'_>,
     log: &mut RequestLog,
 ) -> Result<Response, EdgeError> {
-    let head = req.method() == Method::Head;
+    let head = log.method == "HEAD";
     let inm = client.get("if-none-match");
     let client_key = rate_limit::client_key(client.get("cf-connecting-ip"));
     if let Some(who) = &client_key {
@@ -422,17 +465,17 @@ const FORWARDED: [&str; 3] = ["content-type", "accept", "idempotency-key"];
 
 #[allow(clippy::too_many_arguments)]
 async fn storefront(
-    mut req: Request,
+    req: web_sys::Request,
     url: &worker::Url,
     env: &Env,
     client: &ClientHeaders,
-    target: StorePath,
-    route: ShopperRequest,
+    target: &StorePath,
+    route: ShopperRequest<'_>,
     preview: bool,
     request_id: &str,
     log: &mut RequestLog,
 ) -> Result<Routed, EdgeError> {
-    let body = read_body(&mut req, route.body).await?;
+    let body = read_body(&req, client, route.body).await?;
     let signer = env_config::cookie_signer(env).map_err(|weak| {
         EdgeError::misconfigured(
             "config",
@@ -443,10 +486,14 @@ async fn storefront(
     let known =
         signer.visitor_from_cookie_header(client.get("cookie").unwrap_or(""), &target.store);
     let is_new = known.is_none();
-    let saw_home = known.as_ref().is_some_and(|v| v.saw_home);
-    let shopper = match known {
-        Some(v) => v.shopper,
-        None => ShopperId::from_random(random::bytes16().map_err(EdgeError::internal)?),
+    let sent = known.as_ref().map(|v| v.hints).unwrap_or_default();
+    let (shopper, token) = match known {
+        Some(v) => (v.shopper, v.token),
+        None => {
+            let shopper = ShopperId::from_random(random::bytes16().map_err(EdgeError::internal)?);
+            let token = signer.sign(&target.store, &shopper);
+            (shopper, token)
+        }
     };
     log.shopper = Some(shopper.log_tag());
     log.new_shopper = is_new;
@@ -459,21 +506,32 @@ async fn storefront(
         Some(class) => limit_store_request(env, client, class, &shopper, log).await?,
         None => None,
     };
-    log.durable_object = Some("ShopperStorefront");
 
     let mut ctx = ShopperContext {
         store: target.store.clone(),
-        shopper: shopper.clone(),
+        shopper,
         base: target.base.clone(),
         origin: url.origin().ascii_serialization(),
         request_id: request_id.to_owned(),
         buyer_ip: client.get("cf-connecting-ip").map(str::to_owned),
         buyer_country: client.get("cf-ipcountry").map(str::to_owned),
         first_visit: is_new,
-        saw_home,
+        saw_home: sent.saw_home,
         preview,
         script_nonce: None,
     };
+    let now = crate::clock::now_ms();
+    if let Some(page) = route.page
+        && let Some(items) = page.answered_here(preview, sent.cart, now)
+    {
+        return Ok(
+            match crate::edge_pages::serve(env, &ctx, page, items, url, log).await? {
+                EdgeAnswer::Page(html) => Routed::Page(html),
+                EdgeAnswer::Refused(resp) => Routed::Local(resp),
+            },
+        );
+    }
+    log.durable_object = Some("ShopperStorefront");
     let allow = if preview {
         let nonce = random::nonce().map_err(EdgeError::internal)?;
         ctx.script_nonce = Some(nonce.clone());
@@ -497,16 +555,17 @@ async fn storefront(
         Some(q) if !q.is_empty() => format!("{}?{q}", target.rest),
         _ => target.rest.clone(),
     };
-    let inner = internal::request(req.method(), &rest, headers, body).map_err(internal_err)?;
-    let name = format!("{}/{}", target.store, shopper);
+    let inner = internal::request(&log.method, &rest, headers, body).map_err(internal_err)?;
+    let name = format!("{}/{}", target.store, ctx.shopper);
     let stub = internal::stub(env, SHOPPER_STOREFRONT, &name).map_err(internal_err)?;
     let answer = internal::fetch(stub, &inner).await.map_err(internal_err)?;
-    // A new shopper gets a cookie; a returning one whose hint was counted gets it again
-    // without the hint (decided once the object's report is read).
-    let cookie = (is_new || saw_home).then(|| CookieDraft {
-        token: signer.sign(&target.store, &shopper),
+    // Set, changed or left alone once the object's report is read (`CookieDraft::header`).
+    let cookie = Some(CookieDraft {
+        token,
         scope: CookieScope::new(&target.base, url.scheme(), url.host_str().unwrap_or("")),
         new: is_new,
+        sent,
+        now_ms: now,
     });
     Ok(Routed::Object {
         answer,
@@ -546,11 +605,15 @@ async fn limit_store_request(
 
 /// The request body as text (`None` when the route takes none) within its limit (the cart
 /// API's JSON or a form): 413 when too large, 400 when not UTF-8.
-async fn read_body(req: &mut Request, kind: Option<BodyKind>) -> Result<Option<String>, EdgeError> {
+async fn read_body(
+    req: &web_sys::Request,
+    client: &ClientHeaders,
+    kind: Option<BodyKind>,
+) -> Result<Option<String>, EdgeError> {
     let Some(kind) = kind else {
         return Ok(None);
     };
-    let bytes = body::read_limited(req, kind).await?;
+    let bytes = body::read(req, client.get("content-length"), kind).await?;
     String::from_utf8(bytes)
         .map(Some)
         .map_err(|_| EdgeError::bad_request("bad_encoding", "the body is not UTF-8 text"))

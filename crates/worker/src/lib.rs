@@ -15,19 +15,23 @@ mod clock;
 mod console;
 mod cron;
 mod domains;
+mod edge_pages;
 mod entry;
 mod env_config;
 mod health;
 mod internal;
 mod isolate_metrics;
+mod listing_pages;
 mod objects;
 mod owner_api;
+mod page_request;
 mod random;
 mod rate_limit;
 mod respond;
 mod sql;
 mod storage_report;
 mod store_assets;
+mod store_view;
 mod upstream;
 
 pub use objects::abuse_guard::AbuseGuard;
@@ -35,10 +39,14 @@ pub use objects::registry::StoreRegistry;
 pub use objects::shopper::ShopperStorefront;
 pub use objects::store_config::StoreConfig;
 
-use worker::{Context, Env, Request, Result, ScheduleContext, ScheduledEvent, event};
+use worker::{Context, Env, Result, ScheduleContext, ScheduledEvent, event};
 
 #[event(fetch)]
-async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<worker::web_sys::Response> {
+async fn fetch(
+    req: worker::web_sys::Request,
+    env: Env,
+    _ctx: Context,
+) -> Result<worker::web_sys::Response> {
     Ok(entry::handle(req, &env).await)
 }
 

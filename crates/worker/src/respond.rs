@@ -33,7 +33,7 @@ pub fn bytes(status: u16, content_type: &str, body: Vec<u8>) -> Response {
 /// An HTML page, or the error page for a template that failed to render.
 pub fn html(status: u16, page: Rendered) -> Response {
     match page {
-        Ok(body) => bytes(status, "text/html; charset=utf-8", body.into_bytes()),
+        Ok(body) => html_page(status, body),
         Err(e) => error(
             &EdgeError::internal(format!("a page failed to render: {e}")),
             Audience::Api,
@@ -41,6 +41,14 @@ pub fn html(status: u16, page: Rendered) -> Response {
         ),
     }
 }
+
+/// A rendered page.
+pub fn html_page(status: u16, html: String) -> Response {
+    bytes(status, HTML, html.into_bytes())
+}
+
+/// The content type of every page.
+pub const HTML: &str = "text/html; charset=utf-8";
 
 /// A JSON body (with `<`, `>`, `&` escaped, see [`html_safe_json`]).
 pub fn json<T: Serialize>(status: u16, value: &T) -> Response {

@@ -15,11 +15,11 @@ const EAGER_IMAGES: usize = 4;
 
 /// One page of a collection's products.
 #[derive(Debug, Clone)]
-pub struct CollectionPage {
+pub struct CollectionPage<'a> {
     pub chrome: Chrome,
-    pub collection: CollectionInfo,
+    pub collection: &'a CollectionInfo,
     /// The page to show, in its sort order and page size (`CatalogIndex::collection_products`).
-    pub listing: Listing,
+    pub listing: &'a Listing,
 }
 
 /// An `<option>` of a select.
@@ -60,11 +60,11 @@ pub(crate) fn sort_label(key: SortKey) -> &'static str {
     }
 }
 
-impl CollectionPage {
+impl CollectionPage<'_> {
     pub fn html(&self) -> Rendered {
         let chrome = &self.chrome;
-        let c = &self.collection;
-        let l = &self.listing;
+        let c = self.collection;
+        let l = self.listing;
         let title = if l.page > 1 {
             page_title(&format!("{} – page {}", c.title, l.page), chrome)
         } else {

@@ -14,12 +14,12 @@ const EAGER_IMAGES: usize = 4;
 
 /// The search page. With an empty query it shows only the form.
 #[derive(Debug, Clone)]
-pub struct SearchPage {
+pub struct SearchPage<'a> {
     pub chrome: Chrome,
     /// What the shopper typed (echoed escaped).
     pub query: String,
     /// The results (`CatalogIndex::search`); `None` when nothing was searched.
-    pub listing: Option<Listing>,
+    pub listing: Option<&'a Listing>,
 }
 
 #[derive(Template)]
@@ -34,7 +34,7 @@ struct SearchView<'a> {
     pager: Option<Pager>,
 }
 
-impl SearchPage {
+impl SearchPage<'_> {
     pub fn html(&self) -> Rendered {
         let chrome = &self.chrome;
         let query = self.query.trim();
@@ -44,7 +44,7 @@ impl SearchPage {
             page_title(&format!("Search: {query}"), chrome)
         };
         let frame = Frame::storefront(chrome, Head::private(title));
-        let (count, cards, pager) = match (&self.listing, query.is_empty()) {
+        let (count, cards, pager) = match (self.listing, query.is_empty()) {
             (Some(l), false) => (
                 showing(
                     l.page,

@@ -3,7 +3,12 @@
 
 use super::ShopperStorefront;
 use super::page_request::PageRequest;
-use wandstore_core::cart::{CartCatalog, CartCommand, CartLine};
+use std::collections::HashMap;
+use wandstore_core::cart::{
+    CartCatalog, CartCommand, CartError, CartLine, Idempotent, Outcome, VariantInfo,
+};
+
+type VariantMap = HashMap<String, VariantInfo>;
 use wandstore_core::catalog_question::CatalogQuestion;
 use wandstore_core::csrf;
 use wandstore_protocol::EdgeError;
@@ -44,21 +49,6 @@ impl ShopperStorefront {
         Ok((lines, catalog))
     }
 
-    /// Catalog facts for the cart's lines and the variant a command names.
-    pub(super) async fn command_catalog(
-        &self,
-        ctx: &ShopperContext,
-        cmd: &CartCommand,
-    ) -> Result<CartCatalog, EdgeError> {
-        let ids = self
-            .cart_lines()
-            .map_err(EdgeError::internal)?
-            .into_iter()
-            .map(|l| l.variant_id)
-            .chain(cmd.variant_id().map(|v| v.as_str().to_owned()));
-        self.cart_catalog(ctx, ids).await
-    }
-
     /// The fields of a form post, if it carries this shopper's valid CSRF token; otherwise
     /// the 403 to send.
     pub(super) fn checked_form(
@@ -77,17 +67,33 @@ impl ShopperStorefront {
         .map_err(|e| EdgeError::new(403, "csrf", e.to_string()))
     }
 
-    /// After a command changed the cart to `lines`: StoreConfig's cart index is told (if it
-    /// must be) and an added variant counts for the recommendation it came from.
-    pub(super) async fn after_cart_change(
+    /// Runs a command (`run_cart_command`) with catalog facts for the cart's lines and the
+    /// variant it names (`respond` gets them too); after a change, StoreConfig's cart index is
+    /// told (if it must be) and an added variant counts for the recommendation it came from.
+    pub(super) async fn apply_command(
         &self,
         ctx: &ShopperContext,
-        lines: &[CartLine],
-        added: Option<String>,
-    ) {
-        self.announce_cart(ctx, lines).await;
-        if let Some(variant) = added {
-            self.note_added_variant(ctx, &variant);
+        cmd: CartCommand,
+        idempotent: Option<Idempotent>,
+        respond: impl FnOnce(&VariantMap, &Result<Vec<CartLine>, CartError>) -> (u16, String) + 'static,
+    ) -> Result<(Outcome, CartCatalog), EdgeError> {
+        let lines = self.cart_lines().map_err(EdgeError::internal)?;
+        let ids = (lines.into_iter().map(|l| l.variant_id))
+            .chain(cmd.variant_id().map(|v| v.as_str().to_owned()));
+        let catalog = self.cart_catalog(ctx, ids).await?;
+        let added = cmd.added_variant().map(str::to_owned);
+        let info = catalog.info.clone();
+        let outcome = self
+            .run_cart_command(cmd, catalog.info.clone(), idempotent, move |r| {
+                respond(&info, r)
+            })
+            .map_err(EdgeError::internal)?;
+        if let Outcome::Applied { lines } = &outcome {
+            self.announce_cart(ctx, lines).await;
+            if let Some(variant) = added {
+                self.note_added_variant(ctx, &variant);
+            }
         }
+        Ok((outcome, catalog))
     }
 }

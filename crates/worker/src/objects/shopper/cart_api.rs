@@ -4,7 +4,7 @@
 use super::ShopperStorefront;
 use super::page_request::PageRequest;
 use crate::respond::{self, Audience};
-use wandstore_core::cart::{CartCommand, CartJson, Outcome, REPLAYED_HEADER, reprice};
+use wandstore_core::cart::{CartCommand, CartJson, REPLAYED_HEADER, reprice};
 use wandstore_core::limits;
 use wandstore_protocol::EdgeError;
 use wandstore_protocol::cart_api::{catalog_error, command_answer, idempotent, outcome_answer};
@@ -51,20 +51,11 @@ impl ShopperStorefront {
         let (rid, currency) = (page.ctx.request_id.clone(), page.store.currency);
         let cmd = CartCommand::from_json(body.as_bytes())?;
         let idempotent = idempotent(idempotency_key.as_deref(), body.as_bytes())?;
-        let info = (self.command_catalog(page.ctx, &cmd).await)
-            .map_err(catalog_error)?
-            .info;
-        let added = cmd.added_variant().map(str::to_owned);
-        let (for_record, rid_for_record) = (info.clone(), rid.clone());
-        let outcome = self
-            .run_cart_command(cmd, info.clone(), idempotent, move |result| {
-                command_answer(result, &for_record, currency, &rid_for_record)
-            })
-            .map_err(EdgeError::internal)?;
-        if let Outcome::Applied { lines } = &outcome {
-            self.after_cart_change(page.ctx, lines, added).await;
-        }
-        let answer = outcome_answer(outcome, &info, currency, &rid)?;
+        let respond = move |info: &_, result: &_| command_answer(result, info, currency, &rid);
+        let (outcome, catalog) = (self.apply_command(page.ctx, cmd, idempotent, respond).await)
+            .map_err(catalog_error)?;
+        let rid = &page.ctx.request_id;
+        let answer = outcome_answer(outcome, &catalog.info, currency, rid)?;
         let mut resp = respond::bytes(answer.status, "application/json", answer.body.into_bytes());
         if answer.replayed {
             let _ = resp.headers_mut().set(REPLAYED_HEADER, "true");

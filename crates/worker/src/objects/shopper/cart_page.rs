@@ -42,30 +42,17 @@ impl ShopperStorefront {
         body: &str,
     ) -> Result<Response, EdgeError> {
         let fields = self.checked_form(page, body)?;
-        let cmd = match action.command(&fields) {
-            Ok(c) => c,
-            Err(e) => {
-                return self
-                    .cart_page(page, e.status(), Some(Flash::error(&e.to_string())))
-                    .await;
-            }
+        let (status, why) = match action.command(&fields) {
+            Err(e) => (e.status(), e.to_string()),
+            Ok(cmd) => match self
+                .apply_command(page.ctx, cmd, None, |_, _| (0, String::new()))
+                .await?
+                .0
+            {
+                Outcome::Refused(e) => (e.status(), e.to_string()),
+                _ => return Ok(respond::see_other(&action.redirect(&page.ctx.base))),
+            },
         };
-        let catalog = self.command_catalog(page.ctx, &cmd).await?;
-        let added = cmd.added_variant().map(str::to_owned);
-        match self
-            .run_cart_command(cmd, catalog.info, None, |_| (0, String::new()))
-            .map_err(EdgeError::internal)?
-        {
-            Outcome::Refused(e) => {
-                self.cart_page(page, e.status(), Some(Flash::error(&e.to_string())))
-                    .await
-            }
-            outcome => {
-                if let Outcome::Applied { lines } = &outcome {
-                    self.after_cart_change(page.ctx, lines, added).await;
-                }
-                Ok(respond::see_other(&action.redirect(&page.ctx.base)))
-            }
-        }
+        self.cart_page(page, status, Some(Flash::error(&why))).await
     }
 }

@@ -7,38 +7,12 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::Rc;
 use wandstore_core::cart::{
-    CartCommand, CartError, CartLine, CartWrite, CommandWrites, IdempotencyRecord, Idempotent,
-    Outcome, ShopperEvent, VariantInfo, answered_before, idempotency_cutoff, run_command,
+    CartCommand, CartError, CartLine, IdempotencyRecord, Idempotent, Outcome, ShopperEvent,
+    VariantInfo,
 };
-use wandstore_storage::{self as storage, json_text, plans::LineWrite};
+use wandstore_protocol::cart_rows;
+use wandstore_storage as storage;
 use worker::Result;
-
-/// The rows a command's decided writes come to (`storage::plans::cart_command`).
-fn plan(w: CommandWrites, now_ms: u64) -> Result<Vec<storage::Write>> {
-    let line = match w.cart {
-        CartWrite::Nothing => None,
-        CartWrite::Upsert(line) => Some(LineWrite::Upsert {
-            json: json_text(&line)?,
-            variant_id: line.variant_id,
-        }),
-        CartWrite::Delete { variant_id } => Some(LineWrite::Delete { variant_id }),
-        CartWrite::DeleteAll => Some(LineWrite::DeleteAll),
-    };
-    let event = w
-        .event
-        .map(|e| json_text(&e).map(|j| (now_ms, j)))
-        .transpose()?;
-    let kept = match w.record {
-        None => None,
-        Some(r) => Some(storage::plans::KeptResponse {
-            json: json_text(&r)?,
-            key: r.key,
-            created_at_ms: r.created_at_ms,
-            cutoff_ms: idempotency_cutoff(now_ms),
-        }),
-    };
-    Ok(storage::plans::cart_command(line, event, kept))
-}
 
 fn load_lines(db: &Db) -> Result<Vec<CartLine>> {
     db.json_rows(storage::shopper::SELECT_CART_LINES, None)
@@ -80,18 +54,13 @@ impl ShopperStorefront {
             return Ok(());
         }
         let now = crate::clock::now_ms();
-        let plan = storage::plans::cart_command(None, Some((now, json_text(event)?)), None);
-        let written = self.db.write_all(&plan);
+        let written = self.db.write_all(&cart_rows::event_rows(event, now)?);
         if let Err(e) = written {
             self.forget_events();
             return Err(e);
         }
         if let Some(kept) = self.events.borrow_mut().as_mut() {
-            kept.push((event.clone(), now));
-            let over = kept
-                .len()
-                .saturating_sub(wandstore_ai::block::PROFILE_EVENTS as usize);
-            kept.drain(..over);
+            wandstore_ai::block::keep_newest(kept, event.clone(), now);
         }
         Ok(())
     }
@@ -130,17 +99,17 @@ impl ShopperStorefront {
                 .next(),
                 None => None,
             };
-            if let Some(answer) = answered_before(idempotent.as_ref(), existing.as_ref(), now) {
-                *out.borrow_mut() = Some(answer);
-                return Ok(());
-            }
-            let lines = match kept {
-                Some(lines) => lines,
-                None => load_lines(&db)?,
-            };
-            let (outcome, writes) =
-                run_command(&lines, &cmd, &catalog, idempotent.as_ref(), now, respond);
-            db.write_all(&plan(writes, now)?)?;
+            let lines = || kept.map_or_else(|| load_lines(&db), Ok);
+            let (outcome, rows) = cart_rows::decide(
+                existing.as_ref(),
+                lines,
+                &cmd,
+                &catalog,
+                idempotent.as_ref(),
+                now,
+                respond,
+            )?;
+            db.write_all(&rows)?;
             *out.borrow_mut() = Some(outcome);
             Ok(())
         })?;

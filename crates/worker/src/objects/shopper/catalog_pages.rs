@@ -1,24 +1,19 @@
-//! The catalog pages: home, collection, product, search. Each asks one typed catalog
-//! question (through the object's short-lived cache) and renders a page model.
+//! The catalog pages that show the shopper's own data: home (their visit count and
+//! personalization) and product (which records the view). Each asks one typed catalog question
+//! (through the isolate's view) and renders a page model; the listing pages are
+//! `crate::listing_pages`.
 
 use super::ShopperStorefront;
 use super::page_request::PageRequest;
+use crate::listing_pages::mismatch;
 use crate::respond;
 use wandstore_core::catalog_question::{CatalogAnswer, CatalogQuestion};
 use wandstore_core::shopper_events::ShopperEvent;
 use wandstore_protocol::EdgeError;
-use wandstore_render::{CollectionPage, HomePage, ProductPage, SearchPage};
+use wandstore_render::{HomePage, ProductPage};
 use wandstore_storage as storage;
-use worker::Response;
 
-type Page = Result<Response, EdgeError>;
-
-/// An answer of another kind than the question asked (a bug in StoreConfig).
-fn mismatch(asked: &str) -> EdgeError {
-    EdgeError::internal(format!(
-        "StoreConfig answered a {asked} question with another kind"
-    ))
-}
+type Page = Result<worker::Response, EdgeError>;
 
 impl ShopperStorefront {
     pub(super) async fn home(&self, page: &PageRequest<'_>) -> Page {
@@ -45,27 +40,6 @@ impl ShopperStorefront {
         Ok(respond::html(200, home.html()))
     }
 
-    pub(super) async fn collection(&self, page: &PageRequest<'_>, handle: &str) -> Page {
-        let question = CatalogQuestion::Collection {
-            handle: handle.to_owned(),
-            query: page.listing_query()?,
-        };
-        let reply = self.ask_catalog(page.ctx, question).await?;
-        let CatalogAnswer::Collection {
-            collection,
-            listing,
-        } = &reply.answer
-        else {
-            return Err(mismatch("collection"));
-        };
-        let view = CollectionPage {
-            chrome: page.chrome(),
-            collection: collection.clone(),
-            listing: listing.clone(),
-        };
-        Ok(respond::html(200, view.html()))
-    }
-
     pub(super) async fn product(&self, page: &PageRequest<'_>, handle: &str) -> Page {
         let question = CatalogQuestion::Product {
             handle: handle.to_owned(),
@@ -84,29 +58,6 @@ impl ShopperStorefront {
             product: (**product).clone(),
             selected_variant_id: page.param("variant").map(str::to_owned),
             csrf: self.csrf_token(page.ctx),
-        };
-        Ok(respond::html(200, view.html()))
-    }
-
-    pub(super) async fn search(&self, page: &PageRequest<'_>) -> Page {
-        let text = page.param("q").unwrap_or_default().trim().to_owned();
-        if text.is_empty() {
-            let view = SearchPage {
-                chrome: page.chrome(),
-                query: text,
-                listing: None,
-            };
-            return Ok(respond::html(200, view.html()));
-        }
-        let question = CatalogQuestion::search(&text, page.listing_query()?);
-        let reply = self.ask_catalog(page.ctx, question).await?;
-        let CatalogAnswer::Search { listing } = &reply.answer else {
-            return Err(mismatch("search"));
-        };
-        let view = SearchPage {
-            chrome: page.chrome(),
-            query: text,
-            listing: Some(listing.clone()),
         };
         Ok(respond::html(200, view.html()))
     }

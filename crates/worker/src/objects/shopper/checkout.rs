@@ -7,8 +7,7 @@ use crate::respond;
 use wandstore_core::cart::reprice;
 use wandstore_core::shopper_events::checkout_started;
 use wandstore_protocol::EdgeError;
-use wandstore_protocol::shopify_calls::checkout_failure;
-use wandstore_protocol::store::CheckoutOrder;
+use wandstore_protocol::shopify_calls::{checkout_failure, checkout_order};
 use wandstore_render::Flash;
 use worker::Response;
 
@@ -22,18 +21,17 @@ impl ShopperStorefront {
     ) -> Result<Response, EdgeError> {
         self.checked_form(page, body)?;
         let (lines, catalog) = self.stored_cart(page.ctx).await?;
-        let order = CheckoutOrder::new(
-            &reprice(&lines, &catalog.info),
-            page.ctx.buyer_ip.clone(),
-            page.ctx.buyer_country.clone(),
-        );
-        if order.lines.is_empty() {
-            let why = "Your cart has nothing that can be bought right now.";
-            return self.cart_page(page, 422, Some(Flash::error(why))).await;
-        }
-        self.report.borrow_mut().do_calls += 1;
         let ctx = page.ctx;
-        match store_client::ask(&self.env, &ctx.store, order, &ctx.request_id).await {
+        let (ip, country) = (ctx.buyer_ip.clone(), ctx.buyer_country.clone());
+        let started = match checkout_order(&reprice(&lines, &catalog.info), ip, country) {
+            Ok(order) => {
+                self.report.borrow_mut().do_calls += 1;
+                let asked = store_client::ask(&self.env, &ctx.store, order, &ctx.request_id).await;
+                asked.map_err(checkout_failure)
+            }
+            Err(refused) => Err(refused),
+        };
+        match started {
             Ok(started) => {
                 self.note_upstream(started.upstream);
                 // Purchase intent for personalization; best effort: the checkout has started.
@@ -48,8 +46,7 @@ impl ShopperStorefront {
                 }
                 Ok(respond::see_other(&started.checkout_url))
             }
-            Err(e) => {
-                let failed = checkout_failure(e);
+            Err(failed) => {
                 let flash = Some(Flash::error(&failed.message));
                 let mut resp = self.cart_page(page, failed.status, flash).await?;
                 if let Some(secs) = failed.retry_after_secs {

@@ -11,16 +11,16 @@ mod cart_page;
 mod cart_store;
 mod catalog_pages;
 mod checkout;
-mod page_request;
 mod personalize;
 mod retention;
 mod schema;
 mod store_view;
 
 use crate::internal;
+use crate::listing_pages;
+use crate::page_request::{self, PageRequest};
 use crate::respond::{self, Audience};
 use crate::sql::Db;
-use page_request::PageRequest;
 use std::cell::{Cell, RefCell};
 use wandstore_core::events::{BestEffort, BestEffortFailed, Event};
 use wandstore_core::rate_limit::RateClass;
@@ -40,7 +40,7 @@ pub struct ShopperStorefront {
     db: Db,
     /// The store's settings and theme, kept for the snapshot TTL (catalog answers are kept
     /// per isolate: `store_view`).
-    look: RefCell<Option<wandstore_core::cached::Cached<store_view::StoreLook>>>,
+    look: RefCell<Option<wandstore_core::cached::Cached<crate::store_view::StoreLook>>>,
     /// What serving the current request cost (reported to the entry's log line).
     report: RefCell<ObjectReport>,
     /// The cart's lines as stored, once read (`cart_store`: this object is the only writer
@@ -123,6 +123,7 @@ impl DurableObject for ShopperStorefront {
             }
         }
         let mut report = self.report.take();
+        report.cart_items = self.cart_items_to_report(ctx.first_visit);
         (report.rows_read, report.rows_written) = self.db.take_counts();
         let _ = resp.headers_mut().set(REPORT_HEADER, &report.to_header());
         Ok(resp)
@@ -162,10 +163,7 @@ impl ShopperStorefront {
         if !unrecorded {
             self.ensure_schema().map_err(EdgeError::internal)?;
         }
-        let query: Vec<(String, String)> = url
-            .query_pairs()
-            .map(|(k, v)| (k.into_owned(), v.into_owned()))
-            .collect();
+        let query = page_request::query_pairs(&url);
         let cart_count = match &route {
             Ok(r) if !r.shows_cart_count() => 0,
             _ => wandstore_core::cart::item_count(&self.cart_lines().map_err(EdgeError::internal)?),
@@ -202,9 +200,15 @@ impl ShopperStorefront {
         };
         let result = match route {
             StoreRoute::Home => self.home(&page).await,
-            StoreRoute::Collection(handle) => self.collection(&page, handle).await,
+            StoreRoute::Collection(handle) => {
+                listing_pages::collection(&self.env, &page, handle, &self.report)
+                    .await
+                    .map(|html| respond::html_page(200, html))
+            }
             StoreRoute::Product(handle) => self.product(&page, handle).await,
-            StoreRoute::Search => self.search(&page).await,
+            StoreRoute::Search => listing_pages::search(&self.env, &page, &self.report)
+                .await
+                .map(|html| respond::html_page(200, html)),
             StoreRoute::Cart => self.cart_page(&page, 200, None).await,
             StoreRoute::CartForm(action) => self.cart_form(&page, action, &body).await,
             StoreRoute::Personalization => self.personalization_form(&page, &body),
@@ -225,6 +229,18 @@ impl ShopperStorefront {
             ),
         };
         Ok(result.unwrap_or_else(|e| page.error(&e)))
+    }
+
+    /// The cart's item count once the request is served, for the cookie's hint: nothing is
+    /// stored on a first visit's reads; unknown (`None`) when this lifetime never opened the
+    /// storage (an error came first) or the read fails, so the hint is left as it was.
+    fn cart_items_to_report(&self, first_visit: bool) -> Option<u32> {
+        if self.db.is_migrated() {
+            let lines = self.cart_lines().ok()?;
+            Some(wandstore_core::cart::item_count(&lines))
+        } else {
+            first_visit.then_some(0)
+        }
     }
 
     fn ensure_schema(&self) -> Result<()> {

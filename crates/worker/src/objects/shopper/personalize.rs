@@ -3,24 +3,24 @@
 //! `wandstore_ai::block` decides what shows (`data-source` `ai`, `baseline` or `holdout`),
 //! what is counted and whether a model refresh starts after the response (`wait_until`,
 //! see `ai_refresh`). Impressions, clicks (`?rec=` on the block's links) and adds to cart
-//! from those clicks are counted by `ai_counts`. This file only reads and writes rows, asks
-//! StoreConfig and performs the plan.
+//! from those clicks are counted by `ai_counts`. `wandstore_protocol::block_run` drives the
+//! block; this file only reads and writes rows, asks StoreConfig and performs each step.
 
 use super::ShopperStorefront;
-use super::ai_refresh::{self, RefreshJob};
+use super::ai_refresh::{self, RefreshRun};
 use super::page_request::PageRequest;
 use crate::clock::now_ms;
 use crate::objects::store_client;
 use crate::sql::{self, Db};
 use serde::de::DeserializeOwned;
 use std::rc::Rc;
-use wandstore_ai::block::{self, BlockInput, PROFILE_EVENTS, RecClick, ShopperAiState};
-use wandstore_ai::page::StoredSuggestion;
+use wandstore_ai::block::{self, PROFILE_EVENTS, RecClick, ShopperAiState};
 use wandstore_ai::report::{Interaction, Source};
 use wandstore_core::cached::Cached;
 use wandstore_core::shopper_events::ShopperEvent;
 use wandstore_core::store::SNAPSHOT_TTL_MS;
 use wandstore_protocol::EdgeError;
+use wandstore_protocol::block_run::{BlockAction, BlockFacts, BlockInput, BlockRun};
 use wandstore_protocol::personalization::{Personalize, Personalized, added_source, opt_out};
 use wandstore_protocol::shopper::ShopperContext;
 use wandstore_render::Recommendation;
@@ -65,14 +65,10 @@ impl ShopperStorefront {
 
     /// The block's three state values, read with one statement.
     fn ai_state(&self) -> worker::Result<ShopperAiState> {
-        let rows: Vec<storage::shopper::KeyedJsonRow> = self.db.rows(
-            storage::shopper::SELECT_THREE_AI_STATES,
-            vec![
-                block::SUGGESTION_KEY.into(),
-                block::OPTED_OUT_KEY.into(),
-                block::LAST_REFRESH_KEY.into(),
-            ],
-        )?;
+        let keys = block::STATE_KEYS.map(Into::into).to_vec();
+        let rows: Vec<storage::shopper::KeyedJsonRow> = self
+            .db
+            .rows(storage::shopper::SELECT_THREE_AI_STATES, keys)?;
         Ok(ShopperAiState::from_rows(
             rows.iter().map(|r| (r.key.as_str(), r.json.as_str())),
         ))
@@ -90,70 +86,66 @@ impl ShopperStorefront {
         }
     }
 
+    /// Runs `wandstore_protocol::block_run` (the reads, the question, the count, the
+    /// refresh) with this object's rows, StoreConfig and `wait_until`.
     async fn build_block(&self, page: &PageRequest<'_>) -> Result<Option<Block>, EdgeError> {
-        let ctx = page.ctx;
-        let events = self.timed_events().map_err(EdgeError::internal)?;
-        if !block::has_history(&events) {
-            return Ok(None);
-        }
-        let state = if self.unrecorded.get() {
-            ShopperAiState::default()
-        } else {
-            self.ai_state().map_err(EdgeError::internal)?
-        };
-        let cart: Vec<String> = (self.cart_lines().map_err(EdgeError::internal)?)
-            .into_iter()
-            .map(|l| l.product_handle)
-            .collect();
-        let Some(wanted) = block::wanted(&events, &cart, &state) else {
-            return Ok(None);
-        };
-        let last_event_ms = events.last().map_or(0, |(_, at)| *at);
-        let now = now_ms();
-        let q = Personalize::for_block(events, wanted, now);
-        let material = self.personalize(ctx, q).await?;
+        let (ctx, now) = (page.ctx, now_ms());
         let gateway = crate::ai_config::gateway(&self.env);
-        let plan = block::plan(
-            BlockInput {
-                settings: page.personalization,
-                state: &state,
-                store: ctx.store.as_str(),
-                shopper: ctx.shopper.as_str(),
-                profile: &material.profile,
-                candidates: &material.candidates,
-                last_event_ms,
-                recorded: !self.unrecorded.get() && !ctx.preview,
-                gateway: gateway.is_some(),
-                request_id: &ctx.request_id,
-                now_ms: now,
-            },
-            |h| material.has_card(h),
-        );
-        if plan.impression {
-            self.count_or_log(ctx, plan.shown.source, Interaction::Impression);
-        }
-        if let (Some(refresh), Some(config)) = (plan.refresh, gateway) {
-            // Written before the response: another page of this shopper does not start a
-            // second refresh.
-            set_state(&self.db, block::LAST_REFRESH_KEY, &now).map_err(EdgeError::internal)?;
-            let job = RefreshJob {
-                env: self.env.clone(),
-                db: self.db.clone(),
-                store: ctx.store.clone(),
-                config,
-                plan: refresh,
+        let facts = BlockFacts {
+            settings: page.personalization.clone(),
+            store: ctx.store.to_string(),
+            shopper: ctx.shopper.to_string(),
+            request_id: ctx.request_id.clone(),
+            stored: !self.unrecorded.get(),
+            preview: ctx.preview,
+            gateway: gateway.is_some(),
+            now_ms: now,
+        };
+        let mut run = BlockRun::new(facts, self.timed_events().map_err(EdgeError::internal)?);
+        let mut input = BlockInput::Start;
+        loop {
+            input = match run.resume(input) {
+                BlockAction::ReadState => {
+                    BlockInput::State(self.ai_state().map_err(EdgeError::internal)?)
+                }
+                BlockAction::ReadCart => {
+                    let lines = self.cart_lines().map_err(EdgeError::internal)?;
+                    BlockInput::Cart(lines.into_iter().map(|l| l.product_handle).collect())
+                }
+                BlockAction::Ask(q) => BlockInput::Material(self.personalize(ctx, q).await?),
+                BlockAction::CountImpression(source) => {
+                    self.count_or_log(ctx, source, Interaction::Impression);
+                    BlockInput::Done
+                }
+                BlockAction::StartRefresh(plan) => {
+                    if let Some(config) = gateway.clone() {
+                        set_state(&self.db, block::LAST_REFRESH_KEY, &now)
+                            .map_err(EdgeError::internal)?;
+                        let (env, db, store) =
+                            (self.env.clone(), self.db.clone(), ctx.store.clone());
+                        let run = RefreshRun {
+                            env,
+                            db,
+                            store,
+                            config,
+                            plan,
+                        };
+                        self.state.wait_until(ai_refresh::run(run));
+                    }
+                    BlockInput::Done
+                }
+                BlockAction::Done(shown) => {
+                    return Ok(shown.map(|s| Block {
+                        cards: (s.cards.into_iter())
+                            .map(|card| Recommendation { card, reason: None })
+                            .collect(),
+                        source: s.source,
+                        headline: s.headline,
+                        opted_out: s.opted_out,
+                    }));
+                }
             };
-            self.state.wait_until(ai_refresh::run(job));
         }
-        let cards: Vec<Recommendation> = (material.cards_of(&plan.shown.handles).into_iter())
-            .map(|card| Recommendation { card, reason: None })
-            .collect();
-        Ok((!cards.is_empty()).then_some(Block {
-            cards,
-            source: plan.shown.source,
-            headline: plan.shown.headline,
-            opted_out: state.opted_out,
-        }))
     }
 
     /// StoreConfig's answer for these events, from memory if the same was asked within the
@@ -226,9 +218,4 @@ impl ShopperStorefront {
             self.count_or_log(ctx, source, Interaction::AddToCart);
         }
     }
-}
-
-/// Stores a refresh's suggestion (called by `ai_refresh`).
-pub(super) fn store_suggestion(db: &Db, s: &StoredSuggestion) -> worker::Result<()> {
-    set_state(db, block::SUGGESTION_KEY, s)
 }

@@ -1,26 +1,105 @@
-//! Bounded storage: the shopper's object records its last activity (at most once per
-//! `Retention::record_every_ms`) with one alarm at the time its storage may go, and deletes
-//! everything when that alarm finds it idle past its retention (longer with a cart). The
-//! same alarm sends the personalization counts waiting in the object
-//! (`wandstore_ai::tally`), so it fires earlier while some wait.
+//! Bounded storage and the object's one alarm: the executor of
+//! `wandstore_protocol::shopper_upkeep`, which decides when activity is written down, which
+//! counts are sent, when the alarm fires and when everything is deleted. Only the I/O is
+//! here: the `ai_state` row, StoreConfig, the alarm, the storage.
 
 use super::ShopperStorefront;
-use super::ai_counts::{pending, send_counts, set_pending};
+use super::ai_refresh::asked;
+use super::personalize::{get_state, set_state};
 use crate::clock::now_ms;
-use crate::sql;
-use wandstore_core::events::{Event, ShopperExpired, ShopperRetained};
-use wandstore_core::retention::OnAlarm;
+use crate::objects::store_client;
+use crate::sql::{self, Db};
+use wandstore_protocol::personalization::RecordPersonalization;
+use wandstore_protocol::shopper_upkeep::{Action, Input, PENDING_KEY, Upkeep};
 use wandstore_storage as storage;
-use worker::ScheduledTime;
+use worker::{Env, ScheduledTime, Storage};
 
 /// An alarm at an absolute time (workers-rs reads a bare number as an offset from now).
-pub(super) fn at(ms: u64) -> ScheduledTime {
+fn at(ms: u64) -> ScheduledTime {
     ScheduledTime::new(worker::js_sys::Date::new(
         &worker::wasm_bindgen::JsValue::from_f64(ms as f64),
     ))
 }
 
+/// What an upkeep run's actions need, owned (a count's run outlives the request).
+pub(super) struct Upkeeper {
+    pub env: Env,
+    pub db: Db,
+    pub storage: Storage,
+}
+
+impl Upkeeper {
+    /// Performs `upkeep`'s actions until it is done; answers it for what it did.
+    pub async fn run(&self, mut upkeep: Upkeep) -> worker::Result<Upkeep> {
+        let (db, storage) = (&self.db, &self.storage);
+        let mut input = Input::Start;
+        loop {
+            input = match upkeep.resume(input) {
+                Action::ReadPending => {
+                    Input::Pending(get_state(db, PENDING_KEY)?.unwrap_or_default())
+                }
+                Action::WritePending(pending) => {
+                    set_state(db, PENDING_KEY, &pending)?;
+                    Input::Done
+                }
+                Action::Send { store, counts } => {
+                    let q = RecordPersonalization {
+                        counts,
+                        breakers: None,
+                    };
+                    let error = asked(store_client::ask(&self.env, &store, q, "").await).err();
+                    Input::Sent {
+                        error,
+                        now_ms: now_ms(),
+                    }
+                }
+                Action::ReadAlarm => {
+                    Input::Alarm(storage.get_alarm().await?.map(|ms| ms.max(0) as u64))
+                }
+                Action::SetAlarm(ms) => {
+                    storage.set_alarm(at(ms)).await?;
+                    Input::Done
+                }
+                Action::ReadRetentionFacts => {
+                    let value = |query| db.first_row::<storage::ValueRow>(query, None);
+                    Input::Retention {
+                        last_activity_ms: value(storage::shopper::SELECT_LAST_ACTIVITY)?
+                            .map(|r| r.value),
+                        has_cart: value(storage::shopper::COUNT_CART_LINES)?
+                            .is_some_and(|r| r.value > 0),
+                    }
+                }
+                Action::WriteActivity(ms) => {
+                    db.run(storage::shopper::SET_LAST_ACTIVITY, vec![sql::int(ms)?])?;
+                    Input::Done
+                }
+                Action::DeleteAll => {
+                    storage.delete_all().await?;
+                    Input::Done
+                }
+                Action::Log(line) => {
+                    worker::console_log!("{line}");
+                    Input::Done
+                }
+                Action::LogError(message) => {
+                    worker::console_error!("{message}");
+                    Input::Done
+                }
+                Action::Done => return Ok(upkeep),
+            };
+        }
+    }
+}
+
 impl ShopperStorefront {
+    pub(super) fn upkeeper(&self) -> Upkeeper {
+        Upkeeper {
+            env: self.env.clone(),
+            db: self.db.clone(),
+            storage: self.state.storage(),
+        }
+    }
+
     /// The last activity written down, read once per object lifetime.
     fn recorded_activity(&self) -> worker::Result<Option<u64>> {
         if let Some(known) = self.activity.get() {
@@ -34,66 +113,22 @@ impl ShopperStorefront {
         Ok(last)
     }
 
-    /// Called after a request that used this object's storage: writes the activity and
-    /// moves the alarm when the last write is old enough.
+    /// Called after a request that used this object's storage (`Upkeep::activity`).
     pub(super) async fn note_activity(&self) -> worker::Result<()> {
-        let now = now_ms();
-        if !self.retention.should_record(self.recorded_activity()?, now) {
-            return Ok(());
+        let upkeep = Upkeep::activity(self.retention, self.recorded_activity()?, now_ms());
+        if let Some(written) = self.upkeeper().run(upkeep).await?.wrote_activity() {
+            self.activity.set(Some(Some(written)));
         }
-        self.db
-            .run(storage::shopper::SET_LAST_ACTIVITY, vec![sql::int(now)?])?;
-        self.wake_at(self.retention.expires_at(now, false)).await?;
-        self.activity.set(Some(Some(now)));
         Ok(())
     }
 
-    /// The alarm: sends the personalization counts that are due, then deletes everything if
-    /// the shopper has been away past their retention.
+    /// The alarm (`Upkeep::alarm`).
     pub(super) async fn expire_if_idle(&self) -> worker::Result<()> {
         self.ensure_schema()?;
-        self.send_due_counts().await?;
-        let last = self.recorded_activity()?;
-        let has_cart = !self.cart_lines()?.is_empty();
-        match self.retention.on_alarm(now_ms(), last, has_cart) {
-            OnAlarm::WakeAt(wake_at) => {
-                let event = ShopperRetained {
-                    has_cart,
-                    wake_at_ms: wake_at,
-                };
-                worker::console_log!("{}", event.line(now_ms(), ""));
-                self.wake_at(wake_at).await
-            }
-            OnAlarm::DeleteAll => {
-                self.state.storage().delete_all().await?;
-                self.forget();
-                let event = ShopperExpired { had_cart: has_cart };
-                worker::console_log!("{}", event.line(now_ms(), ""));
-                Ok(())
-            }
+        let upkeep = Upkeep::alarm(self.retention, now_ms());
+        if self.upkeeper().run(upkeep).await?.deleted() {
+            self.forget();
         }
-    }
-}
-
-impl ShopperStorefront {
-    /// Sets the alarm to `wake` (or earlier, while personalization counts wait to be sent).
-    async fn wake_at(&self, wake: u64) -> worker::Result<()> {
-        let alarm = pending(&self.db)?.counts.alarm_at(wake);
-        self.state.storage().set_alarm(at(alarm)).await
-    }
-
-    /// Sends the counts that are due to StoreConfig (a failure leaves them waiting).
-    async fn send_due_counts(&self) -> worker::Result<()> {
-        let mut waiting = pending(&self.db)?;
-        let Some(counts) = waiting.counts.take_due(now_ms()) else {
-            return Ok(());
-        };
-        set_pending(&self.db, &waiting)?;
-        match waiting.store {
-            Some(store) => send_counts(&self.env, &self.db, &store, counts)
-                .await
-                .map(|_| ()),
-            None => Ok(()),
-        }
+        Ok(())
     }
 }

@@ -1,0 +1,210 @@
+//! One background refresh from start to end as a sans-IO driver, around [`Refresh`]: the
+//! store's exact budget first, then the providers (each attempt logged as
+//! [`GatewayCall`]), the suggestion stored in the shopper's object when a model answered,
+//! and the outcomes (with the breakers, when they moved) recorded by the store. The shell
+//! performs each [`JobAction`] and answers with a [`JobInput`]; time and jitter come in:
+//!
+//! ```text
+//! let mut input = JobInput::Start;
+//! loop {
+//!     input = match job.resume(input, now()) {
+//!         JobAction::SpendBudget => JobInput::Budget { granted, breakers },   // or Failed(why)
+//!         JobAction::Send(request) => JobInput::Response { result: fetch(request), jitter },
+//!         JobAction::Finished(result) => break result,
+//!         wait / store / record / log => { do it; JobInput::Done }            // or Failed(why)
+//!     };
+//! }
+//! ```
+
+use crate::block::RefreshPlan;
+use crate::events::GatewayCall;
+use crate::gateway::{GatewayConfig, Provider};
+use crate::page::StoredSuggestion;
+use crate::refresh::{Breakers, Refresh, RefreshResult, RefreshStep};
+use crate::report::PersonalizationCounters;
+use std::collections::VecDeque;
+use wandstore_core::events::Event;
+use wandstore_core::http::{HttpRequest, HttpResponse, TransportError};
+
+/// What the shell does next.
+#[derive(Debug, Clone)]
+pub enum JobAction {
+    /// Spend one call of the store's daily budget (StoreConfig) → [`JobInput::Budget`].
+    SpendBudget,
+    /// Send this request (its `timeout_ms` is the attempt's) → [`JobInput::Response`].
+    Send(HttpRequest),
+    /// Sleep this long (ms) → [`JobInput::Done`].
+    Wait(u64),
+    /// Store the suggestion in the shopper's object → [`JobInput::Done`].
+    StoreSuggestion(StoredSuggestion),
+    /// Add the refresh's counts to the store's totals, with the providers' breakers when
+    /// they moved (StoreConfig) → [`JobInput::Done`].
+    Record {
+        counts: PersonalizationCounters,
+        breakers: Option<Breakers>,
+    },
+    /// Log this JSON event line → [`JobInput::Done`].
+    Log(String),
+    /// The refresh is over; `Err`: why it ended without its record (for `ai.refresh_failed`).
+    Finished(Result<(), String>),
+}
+
+/// What the shell answers.
+#[derive(Debug, Clone)]
+pub enum JobInput {
+    Start,
+    /// The action was done.
+    Done,
+    /// The action failed (an object call, a storage write).
+    Failed(String),
+    Budget {
+        granted: bool,
+        breakers: Breakers,
+    },
+    Response {
+        result: Result<HttpResponse, TransportError>,
+        jitter: f64,
+    },
+}
+
+#[derive(Debug, Clone)]
+enum Phase {
+    Budget,
+    Calling(Box<Refresh>),
+    Storing,
+    Recording,
+    Finished,
+}
+
+/// One refresh job in progress.
+#[derive(Debug, Clone)]
+pub struct RefreshJob {
+    config: GatewayConfig,
+    plan: Option<RefreshPlan>,
+    phase: Phase,
+    breakers: Breakers,
+    /// The breakers as granted, to tell whether they moved.
+    granted: Breakers,
+    /// The provider of the request out and when it was sent.
+    sent: Option<(Provider, u64)>,
+    /// The hash of the candidate set the model chooses from (stored with its suggestion).
+    hash: String,
+    queue: VecDeque<JobAction>,
+    record: Option<JobAction>,
+}
+
+impl RefreshJob {
+    pub fn new(config: GatewayConfig, plan: RefreshPlan) -> RefreshJob {
+        RefreshJob {
+            config,
+            plan: Some(plan),
+            phase: Phase::Budget,
+            breakers: Breakers::default(),
+            granted: Breakers::default(),
+            sent: None,
+            hash: String::new(),
+            queue: VecDeque::new(),
+            record: None,
+        }
+    }
+
+    /// The next action, given the answer to the last one, at `now_ms`.
+    pub fn resume(&mut self, input: JobInput, now_ms: u64) -> JobAction {
+        if matches!(input, JobInput::Done)
+            && let Some(next) = self.queue.pop_front()
+        {
+            return next;
+        }
+        let phase = std::mem::replace(&mut self.phase, Phase::Finished);
+        match (phase, input) {
+            (Phase::Budget, JobInput::Start) => {
+                self.phase = Phase::Budget;
+                JobAction::SpendBudget
+            }
+            (Phase::Budget, JobInput::Budget { granted, breakers }) => {
+                let Some(plan) = self.plan.take().filter(|_| granted) else {
+                    return JobAction::Finished(Ok(()));
+                };
+                self.granted = breakers.clone();
+                self.breakers = breakers;
+                self.hash = plan.set.hash();
+                let mut refresh =
+                    Box::new(Refresh::new(&self.config, plan.ctx, plan.prompt, plan.set));
+                let step = refresh.next(&mut self.breakers, now_ms);
+                self.step(refresh, step, now_ms)
+            }
+            (Phase::Budget, JobInput::Failed(why)) => {
+                JobAction::Finished(Err(format!("budget: {why}")))
+            }
+            (Phase::Calling(mut refresh), JobInput::Response { result, jitter }) => {
+                let Some((provider, sent_ms)) = self.sent.take() else {
+                    return JobAction::Finished(Err("a response nobody asked for".into()));
+                };
+                let ms = now_ms.saturating_sub(sent_ms);
+                let call = GatewayCall::of(&refresh.ctx().store, provider, &result, ms);
+                let line = call.line(now_ms, &refresh.ctx().request_id);
+                let step = refresh.on_response(result, &mut self.breakers, now_ms, jitter);
+                let next = self.step(refresh, step, now_ms);
+                self.queue.push_front(next);
+                JobAction::Log(line)
+            }
+            (Phase::Calling(mut refresh), JobInput::Done) => {
+                let step = refresh.next(&mut self.breakers, now_ms);
+                self.step(refresh, step, now_ms)
+            }
+            (Phase::Storing, JobInput::Done) => self.record(),
+            (Phase::Storing, JobInput::Failed(why)) => {
+                JobAction::Finished(Err(format!("storing: {why}")))
+            }
+            (Phase::Recording, JobInput::Done) => JobAction::Finished(Ok(())),
+            (Phase::Recording, JobInput::Failed(why)) => {
+                JobAction::Finished(Err(format!("recording: {why}")))
+            }
+            _ => JobAction::Finished(Err("an answer the refresh did not ask for".into())),
+        }
+    }
+
+    /// What the refresh's next step takes.
+    fn step(&mut self, refresh: Box<Refresh>, step: RefreshStep, now_ms: u64) -> JobAction {
+        match step {
+            RefreshStep::Send { provider, request } => {
+                self.sent = Some((provider, now_ms));
+                self.phase = Phase::Calling(refresh);
+                JobAction::Send(request)
+            }
+            RefreshStep::Wait { ms } => {
+                self.phase = Phase::Calling(refresh);
+                JobAction::Wait(ms)
+            }
+            RefreshStep::Done(result) => self.finish(result, now_ms),
+        }
+    }
+
+    fn finish(&mut self, result: RefreshResult, now_ms: u64) -> JobAction {
+        let moved = Provider::FALLBACK_ORDER
+            .iter()
+            .any(|&p| self.breakers.state(p) != self.granted.state(p));
+        self.record = Some(JobAction::Record {
+            counts: result.counts(),
+            breakers: moved.then(|| self.breakers.clone()),
+        });
+        match result.suggestion(&self.hash, now_ms) {
+            Some(stored) => {
+                self.phase = Phase::Storing;
+                JobAction::StoreSuggestion(stored)
+            }
+            None => self.record(),
+        }
+    }
+
+    fn record(&mut self) -> JobAction {
+        self.phase = Phase::Recording;
+        self.record
+            .take()
+            .unwrap_or(JobAction::Finished(Err("nothing to record".into())))
+    }
+}
+
+#[cfg(test)]
+#[path = "refresh_job_tests.rs"]
+mod tests;

@@ -1,0 +1,193 @@
+use super::*;
+use crate::test_support::{garbage, gateway_config, good, refresh_plan, status};
+use wandstore_core::breaker::BreakerState;
+
+fn job() -> RefreshJob {
+    RefreshJob::new(gateway_config(), refresh_plan())
+}
+
+fn openai_answer() -> Result<HttpResponse, TransportError> {
+    good(Provider::OpenAi)
+}
+
+/// What a run did, in order, as short names (`send`, `wait`, `log:<msg>`, `store`,
+/// `record`, `finished`), with what it stored, recorded and how it ended.
+#[derive(Default)]
+struct Trace {
+    steps: Vec<String>,
+    stored: Option<StoredSuggestion>,
+    recorded: Option<(PersonalizationCounters, Option<Breakers>)>,
+    finished: Option<Result<(), String>>,
+}
+
+/// Runs `job` with `breakers` granted (`None`: the budget is spent), answering each request
+/// with `answer` and failing the step named `fail` (`budget`, `store`, `record`).
+fn drive(
+    mut job: RefreshJob,
+    breakers: Option<Breakers>,
+    mut answer: impl FnMut() -> Result<HttpResponse, TransportError>,
+    fail: &str,
+) -> Trace {
+    let mut t = Trace::default();
+    let mut now = 1_000;
+    let mut input = JobInput::Start;
+    for _ in 0..50 {
+        let failed = |step: &str| (fail == step).then(|| JobInput::Failed(format!("{step} down")));
+        input = match job.resume(input, now) {
+            JobAction::SpendBudget => {
+                t.steps.push("budget".into());
+                failed("budget").unwrap_or(JobInput::Budget {
+                    granted: breakers.is_some(),
+                    breakers: breakers.clone().unwrap_or_default(),
+                })
+            }
+            JobAction::Send(request) => {
+                assert!(request.url.starts_with("http://gw"), "{}", request.url);
+                t.steps.push("send".into());
+                now += 40;
+                JobInput::Response {
+                    result: answer(),
+                    jitter: 0.5,
+                }
+            }
+            JobAction::Wait(ms) => {
+                assert!(ms > 0);
+                t.steps.push("wait".into());
+                now += ms;
+                JobInput::Done
+            }
+            JobAction::Log(line) => {
+                let v: serde_json::Value = serde_json::from_str(&line).unwrap();
+                assert_eq!(v["store"], "demo");
+                assert_eq!(v["request_id"], "r1");
+                t.steps.push(format!("log:{}", v["msg"].as_str().unwrap()));
+                JobInput::Done
+            }
+            JobAction::StoreSuggestion(s) => {
+                t.steps.push("store".into());
+                t.stored = Some(s);
+                failed("store").unwrap_or(JobInput::Done)
+            }
+            JobAction::Record { counts, breakers } => {
+                t.steps.push("record".into());
+                t.recorded = Some((counts, breakers));
+                failed("record").unwrap_or(JobInput::Done)
+            }
+            JobAction::Finished(result) => {
+                t.steps.push("finished".into());
+                t.finished = Some(result);
+                return t;
+            }
+        };
+    }
+    panic!("the job never finished: {:?}", t.steps);
+}
+
+#[test]
+fn a_model_answer_is_stored_then_recorded() {
+    let t = drive(job(), Some(Breakers::default()), openai_answer, "");
+    assert_eq!(
+        t.steps,
+        [
+            "budget",
+            "send",
+            "log:ai.call",
+            "store",
+            "record",
+            "finished"
+        ]
+    );
+    let stored = t.stored.unwrap();
+    assert_eq!(stored.handles, ["hat-red", "mug-blue"]);
+    assert_eq!(stored.candidate_hash, job_hash());
+    assert_eq!(stored.created_ms, 1_040, "stored at the time of the answer");
+    let (counts, breakers) = t.recorded.unwrap();
+    assert_eq!((counts.calls, counts.answered), (1, 1));
+    assert!(
+        breakers.is_none(),
+        "a closed breaker that stays closed is not sent"
+    );
+    assert_eq!(t.finished, Some(Ok(())));
+}
+
+fn job_hash() -> String {
+    refresh_plan().set.hash()
+}
+
+#[test]
+fn a_spent_budget_calls_nothing() {
+    let t = drive(job(), None, || panic!("no call"), "");
+    assert_eq!(t.steps, ["budget", "finished"]);
+    assert_eq!(t.finished, Some(Ok(())));
+}
+
+#[test]
+fn an_unreachable_budget_ends_the_job_with_the_reason() {
+    let t = drive(
+        job(),
+        Some(Breakers::default()),
+        || panic!("no call"),
+        "budget",
+    );
+    assert_eq!(t.steps, ["budget", "finished"]);
+    assert_eq!(t.finished, Some(Err("budget: budget down".into())));
+}
+
+#[test]
+fn a_model_down_slow_or_answering_garbage_leaves_the_baseline_and_records_why() {
+    let cases: [fn() -> Result<HttpResponse, TransportError>; 3] =
+        [|| status(503), || Err(TransportError::Timeout), garbage];
+    for answer in cases {
+        let t = drive(job(), Some(Breakers::default()), answer, "");
+        assert!(t.stored.is_none(), "nothing stored: {:?}", t.steps);
+        let sends = t.steps.iter().filter(|s| *s == "send").count();
+        let logs = t.steps.iter().filter(|s| *s == "log:ai.call").count();
+        assert!(sends >= 2, "both providers tried: {:?}", t.steps);
+        assert_eq!(logs, sends, "every attempt is logged");
+        let (counts, breakers) = t.recorded.unwrap();
+        assert_eq!(counts.calls, sends as u64);
+        assert_eq!(counts.answered, 0);
+        assert!(breakers.is_some(), "failures moved the breakers");
+        assert_eq!(t.finished, Some(Ok(())));
+    }
+}
+
+#[test]
+fn open_breakers_skip_every_provider_without_a_call() {
+    let open = BreakerState::Open { until_ms: u64::MAX };
+    let breakers = Breakers::from_states(open, open);
+    let t = drive(job(), Some(breakers), || panic!("no call"), "");
+    assert_eq!(t.steps, ["budget", "record", "finished"]);
+    let (counts, moved) = t.recorded.unwrap();
+    assert_eq!(counts.calls, 0);
+    assert!(
+        counts.failures.contains_key("breaker_open"),
+        "{:?}",
+        counts.failures
+    );
+    assert!(moved.is_none());
+}
+
+#[test]
+fn a_failed_store_or_record_ends_the_job_with_the_reason() {
+    let t = drive(job(), Some(Breakers::default()), openai_answer, "store");
+    assert_eq!(t.steps.last().map(String::as_str), Some("finished"));
+    assert!(t.recorded.is_none(), "not recorded after a failed store");
+    assert_eq!(t.finished, Some(Err("storing: store down".into())));
+    let t = drive(job(), Some(Breakers::default()), openai_answer, "record");
+    assert_eq!(t.finished, Some(Err("recording: record down".into())));
+}
+
+#[test]
+fn an_answer_that_was_not_asked_for_ends_the_job() {
+    let mut j = job();
+    assert!(matches!(
+        j.resume(JobInput::Start, 0),
+        JobAction::SpendBudget
+    ));
+    let stray = JobInput::Response {
+        result: status(200),
+        jitter: 0.0,
+    };
+    assert!(matches!(j.resume(stray, 0), JobAction::Finished(Err(_))));
+}

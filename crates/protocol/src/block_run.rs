@@ -1,0 +1,198 @@
+//! The home page's recommendations block from the shopper's rows to its cards, as a sans-IO
+//! driver around `wandstore_ai::block`: which rows are read (nothing more before the
+//! shopper has a history; nothing at all on a page that must not touch storage), what is
+//! asked of StoreConfig ([`Personalize`]), whether an impression counts and whether a model
+//! refresh starts after the response, and what shows. The object performs each
+//! [`BlockAction`] and answers with a [`BlockInput`]:
+//!
+//! ```text
+//! let mut input = BlockInput::Start;
+//! loop {
+//!     input = match run.resume(input) {
+//!         BlockAction::ReadState => BlockInput::State(the three ai_state values),
+//!         BlockAction::ReadCart => BlockInput::Cart(the cart's product handles),
+//!         BlockAction::Ask(q) => BlockInput::Material(StoreConfig's answer),
+//!         BlockAction::CountImpression(source) => { count it; BlockInput::Done }
+//!         BlockAction::StartRefresh(plan) => { write its time now, run it after; BlockInput::Done }
+//!         BlockAction::Done(shown) => break shown,
+//!     };
+//! }
+//! ```
+
+use crate::personalization::{Personalize, Personalized};
+use std::collections::VecDeque;
+use std::rc::Rc;
+use wandstore_ai::block::{self, RefreshPlan, ShopperAiState};
+use wandstore_ai::report::Source;
+use wandstore_ai::settings::PersonalizationSettings;
+use wandstore_core::catalog_index::ProductCard;
+use wandstore_core::shopper_events::ShopperEvent;
+
+/// What the page request knows.
+#[derive(Debug, Clone)]
+pub struct BlockFacts {
+    pub settings: PersonalizationSettings,
+    pub store: String,
+    pub shopper: String,
+    pub request_id: String,
+    /// The request may use the shopper's storage (not a first visit's page read).
+    pub stored: bool,
+    /// A theme preview: it shows the block but counts nothing and refreshes nothing.
+    pub preview: bool,
+    /// An AI Gateway is configured.
+    pub gateway: bool,
+    pub now_ms: u64,
+}
+
+/// What the object does next.
+#[derive(Debug, Clone)]
+pub enum BlockAction {
+    /// Read the shopper's state (suggestion, opt-out, last refresh) → [`BlockInput::State`].
+    ReadState,
+    /// Read the product handles of the cart's lines → [`BlockInput::Cart`].
+    ReadCart,
+    /// Ask StoreConfig (or the object's memo of its last answer) → [`BlockInput::Material`].
+    Ask(Personalize),
+    /// Count an impression of this source → [`BlockInput::Done`].
+    CountImpression(Source),
+    /// Write the refresh's time (`now_ms`) before the response, so another page of this
+    /// shopper does not start a second one, then run it after → [`BlockInput::Done`].
+    StartRefresh(RefreshPlan),
+    /// The block, or `None`: no history yet, or nothing to show.
+    Done(Option<Shown>),
+}
+
+/// What the object answers.
+#[derive(Debug, Clone)]
+pub enum BlockInput {
+    Start,
+    Done,
+    State(ShopperAiState),
+    Cart(Vec<String>),
+    Material(Rc<Personalized>),
+}
+
+/// The block as it shows.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Shown {
+    pub cards: Vec<ProductCard>,
+    pub source: Source,
+    pub headline: Option<String>,
+    /// Whether the shopper opted out (the choice form's label).
+    pub opted_out: bool,
+}
+
+#[derive(Debug, Clone)]
+enum Phase {
+    State,
+    Cart,
+    /// Asked; the newest event's time.
+    Material {
+        last_event_ms: u64,
+    },
+    Finished,
+}
+
+/// One block in progress.
+#[derive(Debug, Clone)]
+pub struct BlockRun {
+    facts: BlockFacts,
+    events: Vec<(ShopperEvent, u64)>,
+    state: ShopperAiState,
+    phase: Phase,
+    queue: VecDeque<BlockAction>,
+}
+
+impl BlockRun {
+    /// The block for a shopper with these events (oldest first, with their times).
+    pub fn new(facts: BlockFacts, events: Vec<(ShopperEvent, u64)>) -> BlockRun {
+        BlockRun {
+            facts,
+            events,
+            state: ShopperAiState::default(),
+            phase: Phase::State,
+            queue: VecDeque::new(),
+        }
+    }
+
+    /// The next action, given the answer to the last one.
+    pub fn resume(&mut self, input: BlockInput) -> BlockAction {
+        if matches!(input, BlockInput::Done)
+            && let Some(next) = self.queue.pop_front()
+        {
+            return next;
+        }
+        let phase = std::mem::replace(&mut self.phase, Phase::Finished);
+        match (phase, input) {
+            (Phase::State, BlockInput::Start) if !block::has_history(&self.events) => {
+                BlockAction::Done(None)
+            }
+            (Phase::State, BlockInput::Start) if self.facts.stored => {
+                self.phase = Phase::State;
+                BlockAction::ReadState
+            }
+            // Nothing stored may be read: no state, no cart.
+            (Phase::State, BlockInput::Start) => self.ask(&[]),
+            (Phase::State, BlockInput::State(state)) => {
+                self.state = state;
+                self.phase = Phase::Cart;
+                BlockAction::ReadCart
+            }
+            (Phase::Cart, BlockInput::Cart(handles)) => self.ask(&handles),
+            (Phase::Material { last_event_ms }, BlockInput::Material(material)) => {
+                self.decide(last_event_ms, &material)
+            }
+            _ => BlockAction::Done(None),
+        }
+    }
+
+    fn ask(&mut self, cart: &[String]) -> BlockAction {
+        let Some(wanted) = block::wanted(&self.events, cart, &self.state) else {
+            return BlockAction::Done(None);
+        };
+        let last_event_ms = self.events.last().map_or(0, |(_, at)| *at);
+        let events = std::mem::take(&mut self.events);
+        self.phase = Phase::Material { last_event_ms };
+        BlockAction::Ask(Personalize::for_block(events, wanted, self.facts.now_ms))
+    }
+
+    fn decide(&mut self, last_event_ms: u64, material: &Personalized) -> BlockAction {
+        let f = &self.facts;
+        let plan = block::plan(
+            block::BlockInput {
+                settings: &f.settings,
+                state: &self.state,
+                store: &f.store,
+                shopper: &f.shopper,
+                profile: &material.profile,
+                candidates: &material.candidates,
+                last_event_ms,
+                recorded: f.stored && !f.preview,
+                gateway: f.gateway,
+                request_id: &f.request_id,
+                now_ms: f.now_ms,
+            },
+            |h| material.has_card(h),
+        );
+        if plan.impression {
+            self.queue
+                .push_back(BlockAction::CountImpression(plan.shown.source));
+        }
+        if let Some(refresh) = plan.refresh {
+            self.queue.push_back(BlockAction::StartRefresh(refresh));
+        }
+        let cards = material.cards_of(&plan.shown.handles);
+        let shown = (!cards.is_empty()).then_some(Shown {
+            cards,
+            source: plan.shown.source,
+            headline: plan.shown.headline,
+            opted_out: self.state.opted_out,
+        });
+        self.queue.push_back(BlockAction::Done(shown));
+        self.resume(BlockInput::Done)
+    }
+}
+
+#[cfg(test)]
+#[path = "block_run_tests.rs"]
+mod tests;

@@ -1,0 +1,175 @@
+use super::*;
+use crate::personalization::tests::index;
+
+fn facts() -> BlockFacts {
+    BlockFacts {
+        settings: PersonalizationSettings {
+            enabled: true,
+            holdout_pct: 0,
+            ..Default::default()
+        },
+        store: "demo".into(),
+        shopper: "s1".into(),
+        request_id: "r1".into(),
+        stored: true,
+        preview: false,
+        gateway: true,
+        now_ms: 10_000_000,
+    }
+}
+
+fn viewed(handle: &str) -> Vec<(ShopperEvent, u64)> {
+    vec![(
+        ShopperEvent::Viewed {
+            handle: handle.into(),
+        },
+        1_000,
+    )]
+}
+
+/// What a run did (`state`, `cart`, `ask`, `count:<source>`, `refresh`) and its block,
+/// answering with `state`, a cart holding `cart` and the catalog's answer.
+fn drive(
+    facts: BlockFacts,
+    events: Vec<(ShopperEvent, u64)>,
+    state: ShopperAiState,
+    cart: &[&str],
+) -> (Vec<String>, Option<Shown>) {
+    let mut run = BlockRun::new(facts, events);
+    let mut steps = Vec::new();
+    let mut input = BlockInput::Start;
+    for _ in 0..10 {
+        input = match run.resume(input) {
+            BlockAction::ReadState => {
+                steps.push("state".to_owned());
+                BlockInput::State(state.clone())
+            }
+            BlockAction::ReadCart => {
+                steps.push("cart".to_owned());
+                BlockInput::Cart(cart.iter().map(|h| h.to_string()).collect())
+            }
+            BlockAction::Ask(q) => {
+                steps.push("ask".to_owned());
+                for h in cart {
+                    assert!(q.exclude.iter().any(|e| e == h), "the cart is excluded");
+                }
+                BlockInput::Material(Rc::new(q.answer(&index())))
+            }
+            BlockAction::CountImpression(source) => {
+                steps.push(format!("count:{}", source.as_str()));
+                BlockInput::Done
+            }
+            BlockAction::StartRefresh(plan) => {
+                assert_eq!(plan.ctx.request_id, "r1");
+                steps.push("refresh".to_owned());
+                BlockInput::Done
+            }
+            BlockAction::Done(shown) => return (steps, shown),
+        };
+    }
+    panic!("the block never finished: {steps:?}");
+}
+
+#[test]
+fn a_shopper_without_history_reads_nothing_and_gets_no_block() {
+    let (steps, shown) = drive(facts(), vec![], ShopperAiState::default(), &[]);
+    assert!(steps.is_empty(), "{steps:?}");
+    assert_eq!(shown, None);
+}
+
+#[test]
+fn a_first_block_counts_its_impression_and_starts_a_refresh() {
+    let (steps, shown) = drive(
+        facts(),
+        viewed("hat-1"),
+        ShopperAiState::default(),
+        &["cart-hat"],
+    );
+    assert_eq!(steps, ["state", "cart", "ask", "count:baseline", "refresh"]);
+    let shown = shown.unwrap();
+    assert_eq!(shown.source, Source::Baseline, "no suggestion yet");
+    let handles: Vec<&str> = shown.cards.iter().map(|c| c.handle.as_str()).collect();
+    assert!(handles.contains(&"hat-2"), "{handles:?}");
+    for gone in ["hat-1", "cart-hat", "hat-gone"] {
+        assert!(
+            !handles.contains(&gone),
+            "{gone} is seen, in the cart or unavailable"
+        );
+    }
+    assert!(!shown.opted_out);
+}
+
+#[test]
+fn a_page_that_must_not_touch_storage_reads_nothing_and_counts_nothing() {
+    let f = BlockFacts {
+        stored: false,
+        ..facts()
+    };
+    let (steps, shown) = drive(f, viewed("hat-1"), ShopperAiState::default(), &[]);
+    assert_eq!(steps, ["ask"]);
+    assert!(shown.is_some(), "the block still shows");
+}
+
+#[test]
+fn a_preview_shows_the_block_without_counting_or_refreshing() {
+    let f = BlockFacts {
+        preview: true,
+        ..facts()
+    };
+    let (steps, shown) = drive(f, viewed("hat-1"), ShopperAiState::default(), &[]);
+    assert_eq!(steps, ["state", "cart", "ask"]);
+    assert!(shown.is_some());
+}
+
+#[test]
+fn an_opted_out_shopper_gets_the_baseline_and_no_refresh() {
+    let state = ShopperAiState {
+        opted_out: true,
+        ..Default::default()
+    };
+    let (steps, shown) = drive(facts(), viewed("hat-1"), state, &[]);
+    assert_eq!(steps, ["state", "cart", "ask", "count:baseline"]);
+    let shown = shown.unwrap();
+    assert_eq!(shown.source, Source::Baseline);
+    assert!(shown.opted_out, "the form offers opting back in");
+}
+
+#[test]
+fn no_gateway_or_a_recent_refresh_means_no_refresh() {
+    let f = BlockFacts {
+        gateway: false,
+        ..facts()
+    };
+    let (steps, _) = drive(f, viewed("hat-1"), ShopperAiState::default(), &[]);
+    assert_eq!(steps, ["state", "cart", "ask", "count:baseline"]);
+    let recent = ShopperAiState {
+        last_refresh_ms: Some(facts().now_ms - 1),
+        ..Default::default()
+    };
+    let (steps, _) = drive(facts(), viewed("hat-1"), recent, &[]);
+    assert!(!steps.contains(&"refresh".to_owned()), "{steps:?}");
+}
+
+#[test]
+fn nothing_to_show_is_no_block_and_no_impression() {
+    // Every available product seen or in the cart.
+    let mut events = viewed("hat-1");
+    events.extend(viewed("hat-2"));
+    events.extend(viewed("mug"));
+    let (steps, shown) = drive(facts(), events, ShopperAiState::default(), &["cart-hat"]);
+    assert_eq!(steps, ["state", "cart", "ask"]);
+    assert_eq!(shown, None);
+}
+
+#[test]
+fn an_answer_that_was_not_asked_for_ends_without_a_block() {
+    let mut run = BlockRun::new(facts(), viewed("hat-1"));
+    assert!(matches!(
+        run.resume(BlockInput::Start),
+        BlockAction::ReadState
+    ));
+    assert!(matches!(
+        run.resume(BlockInput::Cart(vec![])),
+        BlockAction::Done(None)
+    ));
+}

@@ -1,0 +1,72 @@
+//! The pages the entry renders itself (`core::edge_pages`): a returning shopper's collection
+//! and search pages, from the isolate's store look and catalog answers, with the cart count
+//! their cookie's hint carries. No shopper object is woken and nothing is written; what the
+//! catalog questions cost goes to the log line as an object's report would.
+
+use crate::listing_pages;
+use crate::page_request::{self, PageRequest};
+use crate::store_view;
+use std::cell::RefCell;
+use wandstore_core::edge_pages::EdgePage;
+use wandstore_core::headers::PRIVATE_NO_STORE;
+use wandstore_core::log::RequestLog;
+use wandstore_protocol::EdgeError;
+use wandstore_protocol::shopper::{ObjectReport, ShopperContext};
+use worker::{Env, Response};
+
+/// What the entry answers: the page, or an error page in the store's frame.
+pub enum EdgeAnswer {
+    Page(String),
+    Refused(Response),
+}
+
+/// The page, or an error before the store's frame is known (an unknown store).
+pub async fn serve(
+    env: &Env,
+    ctx: &ShopperContext,
+    page: EdgePage<'_>,
+    cart_items: u32,
+    url: &worker::Url,
+    log: &mut RequestLog,
+) -> Result<EdgeAnswer, EdgeError> {
+    let spent = RefCell::new(ObjectReport::default());
+    let answer = render(env, ctx, page, cart_items, url, &spent, log).await;
+    spent.into_inner().log_at_edge(log);
+    answer
+}
+
+async fn render(
+    env: &Env,
+    ctx: &ShopperContext,
+    page: EdgePage<'_>,
+    cart_items: u32,
+    url: &worker::Url,
+    spent: &RefCell<ObjectReport>,
+    log: &mut RequestLog,
+) -> Result<EdgeAnswer, EdgeError> {
+    let look = store_view::edge_look(env, &ctx.store, &ctx.request_id, spent).await?;
+    let query = page_request::query_pairs(url);
+    let request = PageRequest {
+        ctx,
+        store: &look.settings,
+        personalization: &look.personalization,
+        theme: look.theme,
+        query: &query,
+        cart_count: cart_items,
+    };
+    let answer = match page {
+        EdgePage::Collection(handle) => {
+            listing_pages::collection(env, &request, handle, spent).await
+        }
+        EdgePage::Search => listing_pages::search(env, &request, spent).await,
+    };
+    Ok(match answer {
+        Ok(html) => EdgeAnswer::Page(html),
+        Err(e) => {
+            e.note_in(log);
+            let mut refused = request.error(&e);
+            let _ = refused.headers_mut().set("cache-control", PRIVATE_NO_STORE);
+            EdgeAnswer::Refused(refused)
+        }
+    })
+}

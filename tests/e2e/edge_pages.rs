@@ -1,0 +1,192 @@
+//! Listing pages the entry answers itself: a returning shopper whose cookie carries today's
+//! cart hint gets collection and search pages without their object being asked; any other
+//! hint (none, yesterday's, malformed, another store's cookie) goes to the object, whose answer
+//! sets the hint right.
+
+use crate::cart::buyable;
+use crate::platform::log_line;
+use crate::support::{Ctx, Test};
+use serde_json::Value;
+use wandstore_e2e::{Client, Page};
+
+pub const TESTS: &[(&str, Test)] = &[
+    (
+        "edge_pages::listing_pages_come_from_the_entry_with_the_cart_count_of_the_hint",
+        listing_pages_come_from_the_entry_with_the_cart_count_of_the_hint,
+    ),
+    (
+        "edge_pages::a_missing_stale_forged_or_foreign_hint_goes_to_the_object",
+        a_missing_stale_forged_or_foreign_hint_goes_to_the_object,
+    ),
+];
+
+const BASE: &str = "/s/outlet/";
+
+fn today() -> u64 {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
+    now / 86_400
+}
+
+fn badge(page: &Page) -> Option<u32> {
+    let start = page.body.find("data-cart-count=\"")? + "data-cart-count=\"".len();
+    let end = page.body[start..].find('"')? + start;
+    page.body[start..end].parse().ok()
+}
+
+fn line_of(ctx: &Ctx, page: &Page) -> Value {
+    log_line(ctx, page.header("x-request-id").unwrap_or_default())
+}
+
+/// Answered by the entry: no object named, nothing read or written.
+fn assert_at_edge(ctx: &Ctx, page: &Page) {
+    let line = line_of(ctx, page);
+    assert_eq!(line["do"], Value::Null, "{line}");
+    assert_eq!(
+        (&line["rows_read"], &line["rows_written"]),
+        (&0.into(), &0.into()),
+        "{line}"
+    );
+}
+
+fn assert_by_object(ctx: &Ctx, page: &Page) {
+    let line = line_of(ctx, page);
+    assert_eq!(line["do"], "ShopperStorefront", "{line}");
+}
+
+/// The cookie's hints after the token (`~c2.20000~h`).
+fn hints(cookie: &str) -> &str {
+    cookie.find('~').map_or("", |i| &cookie[i..])
+}
+
+fn token(cookie: &str) -> &str {
+    cookie.split('~').next().unwrap_or(cookie)
+}
+
+fn listing_pages_come_from_the_entry_with_the_cart_count_of_the_hint(ctx: &Ctx) {
+    let mut shopper = Client::new(&ctx.url);
+    let home = shopper.get(BASE);
+    assert_eq!(home.status, 200, "{}", home.body);
+    let cookie = shopper.cookie.clone().unwrap_or_default();
+    assert_eq!(hints(&cookie), format!("~c0.{}~h", today()), "{cookie}");
+
+    let listing = shopper.get(&format!("{BASE}collections/all"));
+    assert_eq!(listing.status, 200, "{}", listing.body);
+    assert_at_edge(ctx, &listing);
+    assert_eq!(badge(&listing), Some(0));
+    assert!(listing.body.contains(&format!("href=\"{BASE}products/")));
+    assert_eq!(listing.header("cache-control"), Some("private, no-store"));
+    assert!(listing.header("content-security-policy").is_some());
+    assert_eq!(listing.shopper_cookie(), None, "nothing changed: no cookie");
+
+    // A cart write answers from the object with the new count in the hint.
+    let (handle, variant) = buyable(&mut shopper, BASE, 0);
+    let product = shopper.get(&format!("{BASE}products/{handle}"));
+    let csrf = product.csrf().unwrap_or_default();
+    let added = shopper.post_form(
+        &format!("{BASE}cart/add"),
+        &[("variant_id", &variant), ("quantity", "2"), ("csrf", &csrf)],
+    );
+    assert_eq!(added.status, 303, "{}", added.body);
+    let cookie = shopper.cookie.clone().unwrap_or_default();
+    assert!(
+        hints(&cookie).starts_with(&format!("~c2.{}", today())),
+        "{cookie}"
+    );
+
+    let listing = shopper.get(&format!("{BASE}collections/all?sort=price-desc"));
+    assert_eq!(listing.status, 200);
+    assert_at_edge(ctx, &listing);
+    assert_eq!(badge(&listing), Some(2));
+
+    let search = shopper.get(&format!("{BASE}search?q=a"));
+    assert_eq!(search.status, 200, "{}", search.body);
+    assert_at_edge(ctx, &search);
+    assert_eq!(badge(&search), Some(2));
+    let empty = shopper.get(&format!("{BASE}search"));
+    assert_eq!((empty.status, badge(&empty)), (200, Some(2)));
+
+    // The entry's errors are the object's: a themed 404, a 400 for a bad listing query.
+    let missing = shopper.get(&format!("{BASE}collections/no-such-collection"));
+    assert_eq!(missing.status, 404, "{}", missing.body);
+    assert_at_edge(ctx, &missing);
+    assert_eq!(badge(&missing), Some(2), "in the store's frame");
+    let bad = shopper.get(&format!("{BASE}collections/all?size=100000"));
+    assert_eq!(bad.status, 400, "{}", bad.body);
+    assert_eq!(line_of(ctx, &bad)["error_code"], "bad_query");
+    // Other pages still go to the object, which keeps the count.
+    let product = shopper.get(&format!("{BASE}products/{handle}"));
+    assert_by_object(ctx, &product);
+    assert_eq!(badge(&product), Some(2));
+}
+
+fn a_missing_stale_forged_or_foreign_hint_goes_to_the_object(ctx: &Ctx) {
+    let mut shopper = Client::new(&ctx.url);
+    assert_eq!(shopper.get(BASE).status, 200);
+    let cookie = shopper.cookie.clone().unwrap_or_default();
+    let token = token(&cookie).to_owned();
+    let listing = |value: &str| {
+        Client::new(&ctx.url).send(
+            "GET",
+            &format!("{BASE}collections/all"),
+            &[("cookie", value)],
+            None,
+        )
+    };
+    let today = today();
+    for hint in [
+        String::new(),
+        format!("~c0.{}", today - 1),
+        format!("~c0.{}", today + 1),
+        "~cX.1".to_owned(),
+        format!("~c99999.{today}"),
+        format!("~c-1.{today}"),
+    ] {
+        let page = listing(&format!("{token}{hint}"));
+        assert_eq!(page.status, 200, "{hint}: {}", page.body);
+        assert_by_object(ctx, &page);
+        assert_eq!(badge(&page), Some(0), "{hint}");
+        let set = page.shopper_cookie().unwrap_or_default();
+        assert_eq!(
+            set,
+            format!("{token}~c0.{today}"),
+            "{hint}: the object's answer sets today's hint"
+        );
+    }
+    // A forged count changes only the forger's own badge, and the object's next answer
+    // corrects it.
+    let forged = format!("{token}~c77.{today}");
+    let page = listing(&forged);
+    assert_at_edge(ctx, &page);
+    assert_eq!(badge(&page), Some(77));
+    let cart = Client::new(&ctx.url).send(
+        "GET",
+        &format!("{BASE}api/cart"),
+        &[("cookie", &forged)],
+        None,
+    );
+    assert_eq!(cart.status, 200, "{}", cart.body);
+    assert_eq!(cart.json()["item_count"], 0);
+    assert_eq!(
+        cart.shopper_cookie().map(|c| hints(&c).to_owned()),
+        Some(format!("~c0.{today}"))
+    );
+    // A hint never rescues a bad token, nor one from another store.
+    let tampered = format!("{}x~c0.{today}", token.trim_end_matches(|c: char| c != '.'));
+    let page = listing(&tampered);
+    assert_by_object(ctx, &page);
+    assert_eq!(line_of(ctx, &page)["new_shopper"], true);
+    let mut other = Client::new(&ctx.url);
+    assert_eq!(other.get("/").status, 200);
+    let foreign = token_hinted(&other.cookie.clone().unwrap_or_default(), today);
+    let page = listing(&foreign);
+    assert_by_object(ctx, &page);
+    assert_eq!(line_of(ctx, &page)["new_shopper"], true);
+}
+
+/// The cookie's token with today's empty-cart hint.
+fn token_hinted(cookie: &str, today: u64) -> String {
+    format!("{}~c0.{today}", token(cookie))
+}
