@@ -21,6 +21,7 @@
 //! Architecture invariant: no I/O, no clock, no randomness: times, nonces and id suffixes are
 //! passed in; everything read from a bucket is checked before it is believed.
 
+pub mod backup_driver;
 pub mod contents;
 pub mod crypto;
 pub mod id;

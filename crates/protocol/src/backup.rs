@@ -11,6 +11,7 @@ use wandstore_backup::{BackupId, BackupReason, RestoreStatus};
 use wandstore_core::cart::CartLine;
 use wandstore_core::identity::ShopperId;
 use wandstore_core::store::StoreSlug;
+use wandstore_storage::{Write, store_config as sc};
 
 /// A shopper object's cart became non-empty (`non_empty`) or empty: StoreConfig keeps the
 /// shopper in (or drops them from) its index of shoppers with a cart.
@@ -137,6 +138,26 @@ questions! {
 }
 
 /// The JSON shape of a question, for the tests.
+impl IndexCart {
+    /// The cart index's row for this announcement: the shopper added (or its time moved) or
+    /// dropped; idempotent, so a re-announcement changes nothing.
+    pub fn write(&self, now_ms: u64) -> Write {
+        let shopper = self.shopper.as_str().into();
+        if self.non_empty {
+            Write::new(sc::INDEX_CART, vec![shopper, now_ms.into()])
+        } else {
+            Write::new(sc::UNINDEX_CART, vec![shopper])
+        }
+    }
+}
+
+/// A backup or restore driver's bookkeeping bug, as the object's refusal (a 500).
+impl From<wandstore_backup::backup_driver::DriverBug> for StoreError {
+    fn from(bug: wandstore_backup::backup_driver::DriverBug) -> Self {
+        StoreError::Internal { message: bug.0 }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -149,6 +170,24 @@ mod tests {
         assert_eq!(body, r#"{"replace_cart":{"lines":[]}}"#);
         let back: Result<ShopperQuestion, _> = decode_question(body.as_bytes());
         assert!(matches!(back, Ok(ShopperQuestion::ReplaceCart(r)) if r == q));
+    }
+
+    #[test]
+    fn an_announced_cart_is_indexed_with_its_time_and_an_empty_one_dropped() {
+        let shopper = ShopperId::parse(&"ab".repeat(16)).unwrap();
+        let id = wandstore_storage::Value::from(shopper.as_str());
+        let full = IndexCart {
+            shopper: shopper.clone(),
+            non_empty: true,
+        };
+        let write = full.write(5);
+        assert_eq!(write.sql, sc::INDEX_CART);
+        assert_eq!(write.args, vec![id.clone(), 5u64.into()]);
+        let empty = IndexCart {
+            shopper,
+            non_empty: false,
+        };
+        assert_eq!(empty.write(5), Write::new(sc::UNINDEX_CART, vec![id]));
     }
 
     #[test]

@@ -42,6 +42,7 @@ pub mod pass_through;
 pub mod personalization;
 pub mod personalization_row;
 pub mod registry;
+pub mod restore_driver;
 pub mod restore_plan;
 pub mod restore_theme;
 pub mod shopify_calls;

@@ -47,6 +47,26 @@ pub fn publish_theme(version: u32, record_json: String, body: String) -> Vec<Wri
     ]
 }
 
+/// StoreConfig: the theme history replaced by a restore's (`(version, JSON)`, oldest first)
+/// and the pointer set to `published` with its body (the draft is left as it is).
+pub fn restore_theme(
+    versions: Vec<(u32, String)>,
+    published: Option<u32>,
+    body: Option<String>,
+) -> Vec<Write> {
+    let mut plan = vec![Write::new(store_config::DELETE_THEME_VERSIONS, vec![])];
+    plan.extend(versions.into_iter().map(|(version, json)| {
+        let v = Value::from(u64::from(version));
+        Write::new(store_config::INSERT_THEME_VERSION, vec![v, json.into()])
+    }));
+    let published = published.map(u64::from);
+    plan.push(Write::new(
+        store_config::SET_PUBLISHED,
+        vec![published.into(), body.into()],
+    ));
+    plan
+}
+
 /// StoreRegistry: a store's row written and its custom domains replaced by `domains`.
 pub fn register_store(
     slug: &str,
@@ -252,6 +272,32 @@ mod tests {
             })
             .unwrap();
         assert_eq!((v, body.as_str()), (2, "body2"));
+    }
+
+    #[test]
+    fn a_restored_theme_replaces_the_history_and_the_pointer() {
+        let mut db = testdb::migrated(store_config::MIGRATIONS);
+        testdb::apply(&mut db, &publish_theme(5, "{\"v\":5}".into(), "b5".into()));
+        let restored = vec![(1, "{\"v\":1}".to_owned()), (2, "{\"v\":2}".to_owned())];
+        testdb::apply(
+            &mut db,
+            &restore_theme(restored, Some(2), Some("b2".into())),
+        );
+        assert_eq!(
+            testdb::texts(&db, store_config::SELECT_THEME_VERSIONS),
+            vec!["{\"v\":2}", "{\"v\":1}"]
+        );
+        let state = |db: &rusqlite::Connection| -> (Option<i64>, Option<String>) {
+            db.query_row(store_config::SELECT_THEME_STATE, [], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .unwrap()
+        };
+        assert_eq!(state(&db), (Some(2), Some("b2".into())));
+        // A backup of a store that never published: no history, no pointer.
+        testdb::apply(&mut db, &restore_theme(vec![], None, None));
+        assert!(testdb::texts(&db, store_config::SELECT_THEME_VERSIONS).is_empty());
+        assert_eq!(state(&db), (None, None));
     }
 
     #[test]

@@ -9,20 +9,14 @@
 use super::{StoreState, internal};
 use crate::clock::now_ms;
 use crate::objects::shopper_client;
-use crate::{random, sql};
+use crate::random;
 use futures::future::join_all;
 use std::collections::HashMap;
-use wandstore_backup::keys::{data_prefix, manifest_key, manifest_prefix};
+use wandstore_backup::backup_driver::{BackupAction, BackupDriver, Driven, Input};
 use wandstore_backup::manifest::SUMMARY_METADATA;
 use wandstore_backup::run::{DEFAULT_PAGE_SIZE, pages_per_invocation};
-use wandstore_backup::run_steps::{
-    NEXT_INVOCATION_MS, PageBudget, RETRY_AFTER_MS, SHOPPERS_AT_ONCE, cart_page, failed,
-    prune_list, shopper_carts, start_skip,
-};
-use wandstore_backup::{
-    BackupId, BackupKey, BackupReason, BackupRun, BackupSettings, Step, contents,
-};
-use wandstore_core::events::Event;
+use wandstore_backup::run_steps::start_skip;
+use wandstore_backup::{BackupId, BackupKey, BackupReason, BackupRun, BackupSettings, contents};
 use wandstore_core::identity::ShopperId;
 use wandstore_core::store::StoreSlug;
 use wandstore_protocol::backup::{
@@ -95,11 +89,7 @@ impl StoreState {
         q: &StartBackup,
         rid: &str,
     ) -> Result<BackupStarted, StoreError> {
-        let record = self
-            .load_record()
-            .map_err(internal)?
-            .ok_or(StoreError::NotFound)?;
-        let store = record.slug.clone();
+        let store = self.existing_record()?.slug;
         let last = self.backup_row().map_err(internal)?.last_backup_ms;
         let running = self.stored_run().map_err(internal)?;
         let skip = start_skip(
@@ -115,7 +105,7 @@ impl StoreState {
             None => {
                 let id = self.begin_run(&store, q.reason, q.now_ms)?;
                 let budget = pages_per_invocation(DEFAULT_PAGE_SIZE);
-                Ok((id, self.drive_backup(budget, rid).await?.0))
+                Ok((id, self.drive_backup(budget, rid).await?.done))
             }
         };
         Ok(BackupStarted::answer(store, outcome, self.used_bytes()))
@@ -136,37 +126,62 @@ impl StoreState {
         Ok(id)
     }
 
-    /// Runs the stored run's steps, at most `page_budget` cart pages: whether it is done (or
-    /// there was none), and the pages it read. Not done: the alarm continues it in a second.
-    pub(super) async fn drive_backup(
-        &self,
-        page_budget: u32,
-        rid: &str,
-    ) -> Result<(bool, u32), StoreError> {
+    /// Performs a `BackupDriver`'s actions for the stored run, at most `pages` cart pages
+    /// (none if another invocation is driving it).
+    pub(super) async fn drive_backup(&self, pages: u32, rid: &str) -> Result<Driven, StoreError> {
         if self.backup_busy.replace(true) {
-            return Ok((false, 0));
+            return Ok(Driven {
+                done: false,
+                pages: 0,
+            });
         }
-        let mut budget = PageBudget::new(page_budget);
-        let result = self.drive_steps(&mut budget, rid).await;
-        self.backup_busy.set(false);
-        match result {
-            Ok(true) => Ok((true, budget.used())),
-            Ok(false) => {
-                self.wake_in(NEXT_INVOCATION_MS).await?;
-                Ok((false, budget.used()))
-            }
-            Err(e) => {
-                let run = self.stored_run().ok().flatten();
-                let backup = run.as_ref().map(|r| &r.id);
-                let event = failed(&self.slug.borrow(), backup, e.to_string());
-                worker::console_log!("{}", event.line(now_ms(), rid));
-                if run.is_some_and(|r| r.is_abandoned(now_ms())) {
-                    self.save_run(None).map_err(internal)?;
+        let policy = settings(self).retention;
+        let mut driver = BackupDriver::new(pages, &self.slug.borrow(), policy, rid);
+        let result = loop {
+            let input = match driver.next(now_ms()) {
+                BackupAction::LoadRun => Input::of(self.stored_run().map_err(internal), Input::Run),
+                BackupAction::ReadBase => Input::of(self.base_files(), Input::Base),
+                BackupAction::ListCarts { after, limit } => {
+                    let listed = self.cart_marks(after.as_ref(), limit).map_err(internal);
+                    Input::of(listed, |l| {
+                        Input::Listed(l.into_iter().map(|(s, _)| s).collect())
+                    })
                 }
-                self.wake_in(RETRY_AFTER_MS).await?;
-                Err(e)
-            }
-        }
+                BackupAction::AskCarts { store, shoppers } => {
+                    let asks = shoppers.iter().map(|s| (s, ReadCart));
+                    Input::of(self.ask_shoppers(&store, asks, rid).await, Input::Carts)
+                }
+                BackupAction::Put {
+                    key,
+                    bytes,
+                    summary,
+                } => put(self, &key, bytes, summary).await.into(),
+                BackupAction::Write(plan) => self.db.write_all(&plan).map_err(internal).into(),
+                BackupAction::SaveRun(run) => self.save_run(run.as_ref()).map_err(internal).into(),
+                BackupAction::ListKeys(prefix) => {
+                    let keys = async { list_keys(&bucket(self)?, &prefix).await };
+                    Input::of(keys.await, Input::Keys)
+                }
+                BackupAction::Delete(keys) => {
+                    let deleted = async {
+                        bucket(self)?
+                            .delete_multiple(keys)
+                            .await
+                            .map_err(r2_unavailable)
+                    };
+                    deleted.await.into()
+                }
+                BackupAction::SetAlarm(ms) => self.wake_in(ms).await.into(),
+                BackupAction::Log(line) => {
+                    worker::console_log!("{line}");
+                    Input::Ok
+                }
+                BackupAction::Done(result) => break result,
+            };
+            driver.on_result(input);
+        };
+        self.backup_busy.set(false);
+        result
     }
 
     /// Sets the object's alarm `ms` from now.
@@ -179,87 +194,9 @@ impl StoreState {
             .map_err(internal)
     }
 
-    /// The run's steps while the budget admits them; true when it is done.
-    async fn drive_steps(&self, budget: &mut PageBudget, rid: &str) -> Result<bool, StoreError> {
-        let Some(mut run) = self.stored_run().map_err(internal)? else {
-            return Ok(true);
-        };
-        loop {
-            let step = run.next_step();
-            if !budget.admit(&step) {
-                let done = run.is_done();
-                self.save_run((!done).then_some(&run)).map_err(internal)?;
-                return Ok(done);
-            }
-            match step {
-                Step::WriteBase => {
-                    let files = self.base_files()?;
-                    let bucket = bucket(self)?;
-                    for (key, file) in run.base_keys().iter().zip(&files.files) {
-                        put(&bucket, key, file.bytes.clone(), None).await?;
-                    }
-                    let [a, b, c] = files.files.map(|f| f.entry);
-                    run.base_written([a, b, c], files.theme_versions, now_ms())
-                        .map_err(bug)?;
-                }
-                Step::CartPage {
-                    after,
-                    limit,
-                    page,
-                    key,
-                } => {
-                    let read_at = sql::int(now_ms()).map_err(internal)?;
-                    let listed = self.cart_marks(after.as_ref(), limit).map_err(internal)?;
-                    let shoppers: Vec<ShopperId> = listed.into_iter().map(|(s, _)| s).collect();
-                    let asks = shoppers.iter().map(|s| (s, ReadCart));
-                    let lines = self.ask_shoppers(&run.store, asks, rid).await?;
-                    let carts = shopper_carts(&shoppers, lines);
-                    let written = cart_page(page, &carts).map_err(bug)?;
-                    for shopper in &written.emptied {
-                        self.db
-                            .run(
-                                storage::store_config::UNINDEX_CART_UNCHANGED_SINCE,
-                                vec![shopper.as_str().into(), read_at.clone()],
-                            )
-                            .map_err(internal)?;
-                    }
-                    if let Some((file, _)) = &written.file {
-                        put(&bucket(self)?, &key, file.bytes.clone(), None).await?;
-                    }
-                    let report = written.file.map(|(file, lines)| (file.entry, lines));
-                    run.page_read(&shoppers, report, now_ms()).map_err(bug)?;
-                }
-                Step::WriteManifest { key, manifest } => {
-                    let metadata = HashMap::from([(
-                        SUMMARY_METADATA.to_owned(),
-                        manifest.summary().to_metadata(),
-                    )]);
-                    put(&bucket(self)?, &key, manifest.to_json(), Some(metadata)).await?;
-                    run.manifest_written(now_ms()).map_err(bug)?;
-                    let started = sql::int(run.started_ms).map_err(internal)?;
-                    self.db
-                        .run(storage::store_config::SET_LAST_BACKUP, vec![started])
-                        .map_err(internal)?;
-                    let pruned = if run.reason.prunes() {
-                        self.prune(&run.store, &run.id).await
-                    } else {
-                        0
-                    };
-                    let event = run.finished(&manifest, pruned);
-                    worker::console_log!("{}", event.line(now_ms(), rid));
-                }
-                Step::Done => {}
-            }
-            self.save_run(Some(&run)).map_err(internal)?;
-        }
-    }
-
     /// The record (token sealed), the theme pointer and history, the settings.
     fn base_files(&self) -> Result<contents::BaseFiles, StoreError> {
-        let record = self
-            .load_record()
-            .map_err(internal)?
-            .ok_or(StoreError::NotFound)?;
+        let record = self.existing_record()?;
         let nonce = random::bytes24().map_err(internal)?;
         let published = self.published()?.map(|p| p.version);
         store_base_files(
@@ -272,7 +209,8 @@ impl StoreState {
         .map_err(|e| bug(format!("building a backup file: {e}")))
     }
 
-    /// Asks each shopper's object its question, 25 objects at a time; the answers in order.
+    /// Asks each shopper's object its question, all at once (the drivers hand over at most
+    /// `SHOPPERS_AT_ONCE`); the answers in order.
     pub(super) async fn ask_shoppers<'a, Q>(
         &self,
         store: &StoreSlug,
@@ -282,71 +220,34 @@ impl StoreState {
     where
         Q: Question<Envelope = ShopperQuestion, Error = ShopperError>,
     {
-        let asks: Vec<_> = asks.collect();
-        let mut answers = Vec::with_capacity(asks.len());
-        let mut asks = asks.into_iter().peekable();
-        while asks.peek().is_some() {
-            let batch = asks.by_ref().take(SHOPPERS_AT_ONCE);
-            let batch = batch.map(|(s, q)| shopper_client::ask(&self.env, store, s, q, rid));
-            for answer in join_all(batch).await {
-                answers.push(answer.map_err(|e| bug(format!("asking a shopper object: {e:?}")))?);
-            }
-        }
-        Ok(answers)
-    }
-
-    /// Deletes the store's backups the retention policy lets go (never `keep`); how many.
-    /// Best effort: a failure is logged and the next backup tries again.
-    async fn prune(&self, store: &StoreSlug, keep: &BackupId) -> u64 {
-        match self.try_prune(store, keep).await {
-            Ok(n) => n,
-            Err(e) => {
-                let event = failed(store.as_str(), Some(keep), format!("retention: {e}"));
-                worker::console_log!("{}", event.line(now_ms(), ""));
-                0
-            }
-        }
-    }
-
-    async fn try_prune(&self, store: &StoreSlug, keep: &BackupId) -> Result<u64, StoreError> {
-        let bucket = bucket(self)?;
-        let keys = list_keys(&bucket, &manifest_prefix(store)).await?;
-        let delete = prune_list(store, &keys, keep, settings(self).retention);
-        for id in &delete {
-            // The manifest first: a backup without one is never listed or restored.
-            bucket
-                .delete(manifest_key(store, id))
-                .await
-                .map_err(r2_unavailable)?;
-            let files = list_keys(&bucket, &data_prefix(store, id)).await?;
-            if !files.is_empty() {
-                bucket
-                    .delete_multiple(files)
-                    .await
-                    .map_err(r2_unavailable)?;
-            }
-        }
-        Ok(delete.len() as u64)
+        let asks = asks.map(|(s, q)| shopper_client::ask(&self.env, store, s, q, rid));
+        let answers = join_all(asks).await.into_iter();
+        answers
+            .map(|a| a.map_err(|e| bug(format!("asking a shopper object: {e:?}"))))
+            .collect()
     }
 }
 
+/// Puts an object into BACKUPS: a manifest (JSON, its summary in the custom metadata) or an
+/// NDJSON data file.
 async fn put(
-    bucket: &Bucket,
+    s: &StoreState,
     key: &str,
     bytes: Vec<u8>,
-    metadata: Option<HashMap<String, String>>,
+    summary: Option<String>,
 ) -> Result<(), StoreError> {
-    let content_type = if metadata.is_some() {
+    let content_type = if summary.is_some() {
         "application/json"
     } else {
         "application/x-ndjson"
     };
+    let bucket = bucket(s)?;
     let mut put = bucket.put(key, bytes).http_metadata(HttpMetadata {
         content_type: Some(content_type.into()),
         ..HttpMetadata::default()
     });
-    if let Some(m) = metadata {
-        put = put.custom_metadata(m);
+    if let Some(summary) = summary {
+        put = put.custom_metadata(HashMap::from([(SUMMARY_METADATA.to_owned(), summary)]));
     }
     put.execute().await.map_err(r2_unavailable)?;
     Ok(())

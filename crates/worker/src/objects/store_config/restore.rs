@@ -1,8 +1,8 @@
-//! A restore of the store from one of its backups, performed here: `wandstore_backup::RestoreRun`
-//! decides the steps and `wandstore_protocol::restore_plan` what each step's files say to
-//! write; this file reads the files it is told to read and executes the writes. The run is
-//! stored in `restore_state` after every step; the request that starts it goes as far as one
-//! invocation allows and the object's alarm continues it, also after a restart of the object.
+//! A restore of the store from one of its backups, performed here:
+//! `wandstore_protocol::restore_driver::RestoreDriver` decides every step's I/O (which files
+//! to read, what to write, when to store the run, log and set the alarm); this file performs
+//! its actions. The run is stored in `restore_state`; the request that starts it goes as far
+//! as one invocation allows and the object's alarm continues it, also after a restart.
 
 use super::backups::{backup_key, bucket, bug, r2_unavailable};
 use super::{StoreState, internal};
@@ -11,30 +11,16 @@ use crate::objects::registry_client;
 use crate::{random, sql};
 use std::rc::Rc;
 use wandstore_backup::keys::manifest_key;
-use wandstore_backup::restore_run::{
-    CartWrite, IndexWrite, NEXT_INVOCATION_MS, RETRY_AFTER_MS, Report, StepOutcome, manifest_gone,
-    refused_at_start,
-};
-use wandstore_backup::{
-    Allowance, BackupId, BackupKey, BackupReason, RestoreCheck, RestoreRefusal, RestoreRun,
-    RestoreStatus, RestoreStep,
-};
+use wandstore_backup::restore_run::refused_at_start;
+use wandstore_backup::{BackupId, BackupReason, RestoreCheck, RestoreRun, RestoreStatus};
 use wandstore_core::events::Event;
 use wandstore_core::guarded::RetryPolicy;
-use wandstore_core::store::StoreSlug;
 use wandstore_protocol::backup::{ReplaceCart, RestoreBackup};
-use wandstore_protocol::restore_plan::{self, FilePlan, ThemeRows, refused};
+use wandstore_protocol::restore_driver::{Bucket, RestoreAction, RestoreDriver, RestoreInput};
+use wandstore_protocol::restore_plan::{self, refused};
 use wandstore_protocol::store::StoreError;
 use wandstore_protocol::wire::AskError;
 use wandstore_storage as storage;
-
-/// What the steps of one invocation read from: the backup's bucket, its checked manifest and
-/// the key that opens its record.
-struct Source {
-    bucket: worker::Bucket,
-    check: RestoreCheck,
-    key: BackupKey,
-}
 
 impl StoreState {
     fn stored_restore(&self) -> Result<Option<RestoreRun>, StoreError> {
@@ -70,8 +56,12 @@ impl StoreState {
             self.backup_busy.get() || self.stored_run().map_err(internal)?.is_some();
         restore_plan::start_conflict(self.restore_active(), backup_running)?;
         let now = now_ms();
-        let check = match self.source(&q.store, &q.backup).await? {
-            Ok(source) => source.check,
+        backup_key(self)?;
+        let manifest = read(self, Bucket::Backups, &manifest_key(&q.store, &q.backup))
+            .await?
+            .ok_or_else(|| restore_plan::backup_not_found(&q.store, &q.backup))?;
+        let check = match RestoreCheck::from_manifest(&manifest, &q.store, &q.backup) {
+            Ok(check) => check,
             Err(r) => {
                 let event = refused_at_start(&q.store, &q.backup, r.code());
                 worker::console_log!("{}", event.line(now, rid));
@@ -111,7 +101,7 @@ impl StoreState {
         Ok(run.status(now_ms()))
     }
 
-    /// Runs the stored restore's steps as far as one invocation allows; the run as it stands
+    /// Performs a `RestoreDriver`'s actions for the stored restore; the run as it stands
     /// (`None`: none stored, or another invocation is driving it).
     pub(super) async fn drive_restore(
         self: &Rc<Self>,
@@ -120,227 +110,80 @@ impl StoreState {
         if self.restore_busy.replace(true) {
             return Ok(None);
         }
-        let result = self.restore_steps(rid).await;
-        self.restore_busy.set(false);
-        result
-    }
-
-    async fn restore_steps(self: &Rc<Self>, rid: &str) -> Result<Option<RestoreRun>, StoreError> {
-        let Some(mut run) = self.stored_restore()? else {
-            return Ok(None);
-        };
-        if run.is_done() {
-            return Ok(Some(run));
-        }
-        let mut allowance = Allowance::per_invocation();
-        let mut source = None;
-        loop {
-            let step = run.next_step();
-            if !allowance.allows(&step) {
-                break;
-            }
-            let moved = self
-                .restore_step(&run, &step, &mut allowance, &mut source, rid)
-                .await
-                .and_then(|outcome| run.record(outcome, now_ms()).map_err(bug));
-            match moved {
-                Ok(go_on) => {
-                    self.save_restore(Some(&run))?;
-                    if !go_on {
-                        break;
+        let mut driver = RestoreDriver::new(rid);
+        let result = loop {
+            let input = match driver.next(now_ms()) {
+                RestoreAction::LoadRun => RestoreInput::of(
+                    self.stored_restore().map(|r| r.map(Box::new)),
+                    RestoreInput::Run,
+                ),
+                RestoreAction::OpenKey => RestoreInput::of(backup_key(self), RestoreInput::Key),
+                RestoreAction::Read { bucket, key } => {
+                    RestoreInput::of(read(self, bucket, &key).await, RestoreInput::File)
+                }
+                RestoreAction::BeginBackup { store } => {
+                    let id = self.begin_run(&store, BackupReason::BeforeRestore, now_ms());
+                    RestoreInput::of(id, RestoreInput::Backup)
+                }
+                RestoreAction::DriveBackup { pages } => {
+                    RestoreInput::of(self.drive_backup(pages, rid).await, RestoreInput::Driven)
+                }
+                RestoreAction::ListMarks { after, limit } => {
+                    let marks = self.cart_marks(after.as_ref(), limit).map_err(internal);
+                    RestoreInput::of(marks, RestoreInput::Marks)
+                }
+                RestoreAction::ReplaceCarts { store, carts } => {
+                    let asks = carts.iter().map(|(s, lines)| {
+                        let lines = lines.clone();
+                        (s, ReplaceCart { lines })
+                    });
+                    self.ask_shoppers(&store, asks, rid).await.map(drop).into()
+                }
+                RestoreAction::Claim(entry) => {
+                    match registry_client::ask(&self.env, entry, rid).await {
+                        Ok(()) => RestoreInput::Claimed(Ok(())),
+                        Err(AskError::Refused(refusal)) => RestoreInput::Claimed(Err(refusal)),
+                        Err(e) => RestoreInput::Failed(e.into()),
                     }
                 }
-                Err(e) => {
-                    let code = wandstore_protocol::EdgeError::from(e.clone()).code;
-                    run.attempt_failed(&code, e.to_string());
-                    self.save_restore(Some(&run))?;
-                    self.wake_in(RETRY_AFTER_MS).await?;
-                    return Err(e);
+                RestoreAction::SaveRecord(record) => {
+                    self.save_record(&record).map_err(internal).into()
                 }
-            }
-        }
-        match run.logged(now_ms()) {
-            Some(event) => worker::console_log!("{}", event.line(now_ms(), rid)),
-            None => self.wake_in(NEXT_INVOCATION_MS).await?,
-        }
-        Ok(Some(run))
-    }
-
-    /// One step's I/O; how it ended.
-    async fn restore_step(
-        self: &Rc<Self>,
-        run: &RestoreRun,
-        step: &RestoreStep,
-        allowance: &mut Allowance,
-        source: &mut Option<Source>,
-        rid: &str,
-    ) -> Result<StepOutcome, StoreError> {
-        if source.is_none() && step.reads_backup() {
-            match self.source(&run.store, &run.backup).await {
-                Ok(Ok(s)) => *source = Some(s),
-                Ok(Err(r)) => return Ok(StepOutcome::Refused(r)),
-                Err(StoreError::Missing { .. }) => {
-                    return Ok(StepOutcome::Refused(manifest_gone()));
+                RestoreAction::WriteTheme(plan) => {
+                    *self.published.borrow_mut() = None;
+                    sql::apply(&self.state, &self.db, plan)
+                        .map_err(internal)
+                        .into()
                 }
-                Err(e) => return Err(e),
-            }
-        }
-        allowance.spend(step);
-        let report = match step {
-            RestoreStep::StartSafetyBackup => {
-                let id = self.begin_run(&run.store, BackupReason::BeforeRestore, now_ms())?;
-                Report::SafetyBackupStarted(id)
-            }
-            RestoreStep::FinishSafetyBackup { id } => {
-                let (done, pages) = self.drive_backup(allowance.backup_pages(), rid).await?;
-                allowance.spend_backup(pages);
-                if !done {
-                    return Ok(StepOutcome::Yield);
+                RestoreAction::Write(plan) => self.db.write_all(&plan).map_err(internal).into(),
+                RestoreAction::Resync => {
+                    *self.catalog.borrow_mut() = None;
+                    RestoreInput::Synced(match self.sync(RetryPolicy::background(), rid).await {
+                        Ok(_) => "synced".to_owned(),
+                        Err(e) => e.cause_code(),
+                    })
                 }
-                Report::SafetyBackupTaken(id.clone())
-            }
-            RestoreStep::ClearOthers { after, limit } => {
-                let page = self.cart_marks(after.as_ref(), *limit).map_err(internal)?;
-                self.write_carts(&run.store, run.clear_plan(page), rid)
-                    .await?
-            }
-            RestoreStep::Resync => {
-                *self.catalog.borrow_mut() = None;
-                let catalog = match self.sync(RetryPolicy::background(), rid).await {
-                    Ok(_) => "synced".to_owned(),
-                    Err(e) => e.cause_code(),
-                };
-                Report::Resynced(catalog)
-            }
-            RestoreStep::Done => return Ok(StepOutcome::Yield),
-            _ => {
-                let Some(src) = source.as_ref() else {
-                    return Ok(StepOutcome::Yield);
-                };
-                return self.file_step(run, step, src, rid).await;
-            }
-        };
-        Ok(StepOutcome::Done(report))
-    }
-
-    /// A step over backup files: read them (and the theme body they name), write what the
-    /// plan says.
-    async fn file_step(
-        &self,
-        run: &RestoreRun,
-        step: &RestoreStep,
-        src: &Source,
-        rid: &str,
-    ) -> Result<StepOutcome, StoreError> {
-        let mut files = Vec::new();
-        for key in step.backup_keys() {
-            files.push(read(&src.bucket, &key).await?);
-        }
-        let opened = match restore_plan::open(run, step, &src.check, &src.key, &files) {
-            Ok(o) => o,
-            Err(r) => return Ok(StepOutcome::Refused(r)),
-        };
-        let body = match opened.theme_body_key(&run.store) {
-            Some(key) => {
-                let themes = self.env.bucket("THEMES").map_err(r2_unavailable)?;
-                read(&themes, &key).await?
-            }
-            None => None,
-        };
-        let report = match opened.finish(body) {
-            Err(r) => return Ok(StepOutcome::Refused(r)),
-            Ok(FilePlan::Verified(report)) => report,
-            Ok(FilePlan::Store(w)) => {
-                match registry_client::ask(&self.env, w.entry, rid).await {
-                    Ok(()) => {}
-                    Err(AskError::Refused(refusal)) => return Ok(StepOutcome::Registry(refusal)),
-                    Err(e) => return Err(e.into()),
+                RestoreAction::SaveRun(run) => self.save_restore(run.as_deref()).into(),
+                RestoreAction::SetAlarm(ms) => self.wake_in(ms).await.into(),
+                RestoreAction::Log(line) => {
+                    worker::console_log!("{line}");
+                    RestoreInput::Ok
                 }
-                self.save_record(&w.record).map_err(internal)?;
-                self.write_theme(w.theme)?;
-                w.report
-            }
-            Ok(FilePlan::Carts(w)) => self.write_carts(&run.store, w, rid).await?,
-        };
-        Ok(StepOutcome::Done(report))
-    }
-
-    /// The backup's bucket, checked manifest and key; a missing manifest is `backup_not_found`
-    /// (404), a manifest that fails its checks a refusal.
-    async fn source(
-        &self,
-        store: &StoreSlug,
-        backup: &BackupId,
-    ) -> Result<Result<Source, RestoreRefusal>, StoreError> {
-        let key = backup_key(self)?;
-        let bucket = bucket(self)?;
-        let manifest = read(&bucket, &manifest_key(store, backup))
-            .await?
-            .ok_or_else(|| restore_plan::backup_not_found(store, backup))?;
-        Ok(
-            RestoreCheck::from_manifest(&manifest, store, backup).map(|check| Source {
-                bucket,
-                check,
-                key,
-            }),
-        )
-    }
-
-    /// The history and pointer, in one transaction (the draft is left as it is).
-    fn write_theme(&self, theme: ThemeRows) -> Result<(), StoreError> {
-        let mut rows = Vec::with_capacity(theme.versions.len());
-        for (version, json) in theme.versions {
-            rows.push((sql::int(u64::from(version)).map_err(internal)?, json));
-        }
-        let published = match theme.published {
-            Some(v) => Some(sql::int(u64::from(v)).map_err(internal)?),
-            None => None,
-        };
-        let db = self.db.clone();
-        sql::transaction(&self.state, move || {
-            db.run(storage::store_config::DELETE_THEME_VERSIONS, None)?;
-            for (version, json) in rows {
-                db.run(
-                    storage::store_config::INSERT_THEME_VERSION,
-                    vec![version, json.into()],
-                )?;
-            }
-            db.run(
-                storage::store_config::SET_PUBLISHED,
-                vec![published.into(), theme.body.into()],
-            )
-        })
-        .map_err(internal)?;
-        *self.published.borrow_mut() = None;
-        Ok(())
-    }
-
-    /// Replaces the carts (each shopper's object), then marks or drops their index entries.
-    async fn write_carts(
-        &self,
-        store: &StoreSlug,
-        w: CartWrite,
-        rid: &str,
-    ) -> Result<Report, StoreError> {
-        let asks = w.carts.iter().map(|(s, lines)| {
-            let q = ReplaceCart {
-                lines: lines.clone(),
+                RestoreAction::Done(result) => break result,
             };
-            (s, q)
-        });
-        self.ask_shoppers(store, asks, rid).await?;
-        for (shopper, _) in &w.carts {
-            match &w.index {
-                IndexWrite::Mark(run) => self.mark_restored(shopper, run, now_ms()),
-                IndexWrite::Drop => self.unindex(shopper),
-            }
-            .map_err(internal)?;
-        }
-        Ok(w.report)
+            driver.on_result(input);
+        };
+        self.restore_busy.set(false);
+        result.map(|run| run.map(|r| *r))
     }
 }
 
-async fn read(bucket: &worker::Bucket, key: &str) -> Result<Option<Vec<u8>>, StoreError> {
+/// An object of BACKUPS or THEMES (`None`: no such object).
+async fn read(s: &StoreState, which: Bucket, key: &str) -> Result<Option<Vec<u8>>, StoreError> {
+    let bucket = match which {
+        Bucket::Backups => bucket(s)?,
+        Bucket::Themes => s.env.bucket("THEMES").map_err(r2_unavailable)?,
+    };
     let Some(object) = bucket.get(key).execute().await.map_err(r2_unavailable)? else {
         return Ok(None);
     };
