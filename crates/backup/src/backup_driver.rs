@@ -18,6 +18,7 @@ use crate::run_steps::{
     NEXT_INVOCATION_MS, PageBudget, RETRY_AFTER_MS, SHOPPERS_AT_ONCE, cart_page, failed,
     prune_list, shopper_carts,
 };
+use serde::Serialize;
 use std::collections::VecDeque;
 use std::fmt::{self, Display};
 use wandstore_core::cart::CartLine;
@@ -67,20 +68,32 @@ pub enum BackupAction<E> {
         bytes: Vec<u8>,
         summary: Option<String>,
     },
-    /// Run these SQL writes in order.
-    Write(Vec<Write>),
-    /// Store the run (`None`: clear it).
-    SaveRun(Option<BackupRun>),
     /// Every BACKUPS key under this prefix → [`Input::Keys`].
     ListKeys(String),
     /// Delete these BACKUPS keys.
     Delete(Vec<String>),
-    /// Set the object's alarm this many ms from now.
-    SetAlarm(u64),
-    /// Print this log line (feed back [`Input::Ok`]).
-    Log(String),
+    /// A write, the alarm or a log line.
+    Do(Effect),
     /// The invocation is over.
     Done(Result<Driven, E>),
+}
+
+/// The I/O both drivers do the same way.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Effect {
+    /// Run these SQL writes in order (storing a run is one: [`save`]).
+    Write(Vec<Write>),
+    /// Set the object's alarm this many ms from now.
+    SetAlarm(u64),
+    /// Print this log line.
+    Log(String),
+}
+
+/// The write that stores `run` as JSON into `statement`'s one `?` (`None`: NULL, no run).
+pub fn save<T: Serialize>(statement: &'static str, run: Option<&T>) -> Result<Write, DriverBug> {
+    let json = run.map(serde_json::to_string).transpose();
+    let json = json.map_err(|e| DriverBug(format!("a run that does not serialize: {e}")))?;
+    Ok(Write::new(statement, vec![json.into()]))
 }
 
 /// What an invocation did: whether the run is done (or there was none), and the cart pages
@@ -301,6 +314,18 @@ impl<E: Display + From<DriverBug>> BackupDriver<E> {
         }
     }
 
+    fn effect(&mut self, effect: Effect) {
+        self.queue.push_back(BackupAction::Do(effect));
+    }
+
+    /// Queues storing the run (`None`: clearing it).
+    fn save(&mut self, run: Option<&BackupRun>) {
+        match save(sc::SET_BACKUP_RUN, run) {
+            Ok(write) => self.effect(Effect::Write(vec![write])),
+            Err(bug) => self.fail(bug.into()),
+        }
+    }
+
     fn ask(&mut self, expect: Expect, phase: Phase<E>, action: BackupAction<E>) -> BackupAction<E> {
         self.expect = expect;
         self.phase = phase;
@@ -323,9 +348,9 @@ impl<E: Display + From<DriverBug>> BackupDriver<E> {
     /// After a step: the run is stored and the next step decided.
     fn saved(&mut self, moved: bool) {
         if moved {
-            let run = self.run.clone().filter(|r| !r.is_done());
-            self.queue.push_back(BackupAction::SaveRun(run));
             self.phase = Phase::Head;
+            let run = self.run.clone().filter(|r| !r.is_done());
+            self.save(run.as_ref());
         }
     }
 
@@ -341,13 +366,11 @@ impl<E: Display + From<DriverBug>> BackupDriver<E> {
         let step = run.next_step();
         if !self.budget.admit(&step) {
             let done = run.is_done();
-            let action = if done {
-                BackupAction::SaveRun(None)
-            } else {
-                BackupAction::SetAlarm(NEXT_INVOCATION_MS)
+            self.end(done);
+            return match done {
+                true => self.save(None),
+                false => self.effect(Effect::SetAlarm(NEXT_INVOCATION_MS)),
             };
-            self.queue.push_back(action);
-            return self.end(done);
         }
         self.phase = match step {
             Step::WriteBase => Phase::AwaitBase,
@@ -406,7 +429,7 @@ impl<E: Display + From<DriverBug>> BackupDriver<E> {
                 let args = vec![s.as_str().into(), a.read_at.into()];
                 Write::new(sc::UNINDEX_CART_UNCHANGED_SINCE, args)
             });
-            self.queue.push_back(BackupAction::Write(unindex.collect()));
+            self.effect(Effect::Write(unindex.collect()));
         }
         if let Some((file, _)) = &written.file {
             let (key, bytes, summary) = (a.key, file.bytes.clone(), None);
@@ -429,7 +452,7 @@ impl<E: Display + From<DriverBug>> BackupDriver<E> {
         let started = vec![run.started_ms.into()];
         let prunes = run.reason.prunes();
         let last = Write::new(sc::SET_LAST_BACKUP, started);
-        self.queue.push_back(BackupAction::Write(vec![last]));
+        self.effect(Effect::Write(vec![last]));
         self.manifest = Some(manifest);
         self.phase = if prunes {
             Phase::Prune(None)
@@ -464,16 +487,14 @@ impl<E: Display + From<DriverBug>> BackupDriver<E> {
         let (Some(run), Some(manifest)) = (&self.run, &self.manifest) else {
             return self.bug("finished without a run");
         };
-        if let Some(problem) = problem {
-            let event = failed(run.store.as_str(), Some(&run.id), problem);
-            self.queue
-                .push_back(BackupAction::Log(event.line(now_ms, &self.rid)));
+        let problem = problem.map(|p| failed(run.store.as_str(), Some(&run.id), p));
+        let lines = [problem.map(|e| e.line(now_ms, &self.rid))];
+        let finished = run.finished(manifest, pruned).line(now_ms, &self.rid);
+        for line in lines.into_iter().flatten().chain([finished]) {
+            self.effect(Effect::Log(line));
         }
-        let event = run.finished(manifest, pruned);
-        self.queue
-            .push_back(BackupAction::Log(event.line(now_ms, &self.rid)));
-        self.queue.push_back(BackupAction::SaveRun(None));
         self.end(true);
+        self.save(None);
     }
 
     /// An action failed: pruning is best effort (logged, the backup stands); anything else
@@ -496,13 +517,13 @@ impl<E: Display + From<DriverBug>> BackupDriver<E> {
         let run = self.run.as_ref();
         let store = run.map_or(self.store.as_str(), |r| r.store.as_str());
         let event = failed(store, run.map(|r| &r.id), e.to_string());
-        self.queue
-            .push_back(BackupAction::Log(event.line(now_ms, &self.rid)));
-        if run.is_some_and(|r| r.is_abandoned(now_ms)) {
-            self.queue.push_back(BackupAction::SaveRun(None));
-        }
-        self.queue.push_back(BackupAction::SetAlarm(RETRY_AFTER_MS));
+        let abandoned = run.is_some_and(|r| r.is_abandoned(now_ms));
+        self.effect(Effect::Log(event.line(now_ms, &self.rid)));
         self.phase = Phase::End(Err(e));
+        if abandoned {
+            self.save(None);
+        }
+        self.effect(Effect::SetAlarm(RETRY_AFTER_MS));
     }
 }
 

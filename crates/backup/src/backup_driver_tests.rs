@@ -32,12 +32,12 @@ fn kind(a: &BackupAction<String>) -> &'static str {
         BackupAction::ListCarts { .. } => "list_carts",
         BackupAction::AskCarts { .. } => "ask",
         BackupAction::Put { .. } => "put",
-        BackupAction::Write(_) => "write",
-        BackupAction::SaveRun(_) => "save",
+        BackupAction::Do(Effect::Write(w)) if w[0].sql == sc::SET_BACKUP_RUN => "save",
+        BackupAction::Do(Effect::Write(_)) => "write",
         BackupAction::ListKeys(_) => "list_keys",
         BackupAction::Delete(_) => "delete",
-        BackupAction::SetAlarm(_) => "alarm",
-        BackupAction::Log(_) => "log",
+        BackupAction::Do(Effect::SetAlarm(_)) => "alarm",
+        BackupAction::Do(Effect::Log(_)) => "log",
         BackupAction::Done(_) => "done",
     }
 }
@@ -99,20 +99,20 @@ impl World {
                     self.bucket.insert(key, (bytes, summary));
                     Input::Ok
                 }
-                BackupAction::Write(plan) => {
+                BackupAction::Do(Effect::Write(plan)) => {
                     for w in &plan {
-                        if w.sql == sc::UNINDEX_CART_UNCHANGED_SINCE {
-                            let wandstore_storage::Value::Text(s) = &w.args[0] else {
-                                panic!("a shopper id")
-                            };
-                            self.index.remove(s);
+                        let text = |v: &wandstore_storage::Value| match v {
+                            wandstore_storage::Value::Text(s) => Some(s.clone()),
+                            _ => None,
+                        };
+                        if w.sql == sc::SET_BACKUP_RUN {
+                            let json = text(&w.args[0]);
+                            self.stored = json.map(|j| serde_json::from_str(&j).expect("a run"));
+                        } else if w.sql == sc::UNINDEX_CART_UNCHANGED_SINCE {
+                            self.index.remove(&text(&w.args[0]).expect("a shopper id"));
                         }
                     }
                     self.writes.extend(plan);
-                    Input::Ok
-                }
-                BackupAction::SaveRun(run) => {
-                    self.stored = run;
                     Input::Ok
                 }
                 BackupAction::ListKeys(prefix) => {
@@ -125,11 +125,11 @@ impl World {
                     }
                     Input::Ok
                 }
-                BackupAction::SetAlarm(ms) => {
+                BackupAction::Do(Effect::SetAlarm(ms)) => {
                     self.alarms.push(ms);
                     Input::Ok
                 }
-                BackupAction::Log(line) => {
+                BackupAction::Do(Effect::Log(line)) => {
                     self.logs.push(line);
                     Input::Ok
                 }
@@ -366,9 +366,12 @@ fn a_failure_while_handling_a_failure_ends_with_it() {
     d.on_result(Input::Run(w.stored.clone()));
     assert_eq!(d.next(T0), BackupAction::ReadBase);
     d.on_result(Input::Failed("no record".into()));
-    assert!(matches!(d.next(T0), BackupAction::Log(_)));
+    assert!(matches!(d.next(T0), BackupAction::Do(Effect::Log(_))));
     d.on_result(Input::Ok);
-    assert_eq!(d.next(T0), BackupAction::SetAlarm(RETRY_AFTER_MS));
+    assert_eq!(
+        d.next(T0),
+        BackupAction::Do(Effect::SetAlarm(RETRY_AFTER_MS))
+    );
     d.on_result(Input::Failed("alarm failed".into()));
     assert_eq!(d.next(T0), BackupAction::Done(Err("alarm failed".into())));
     assert!(matches!(d.next(T0), BackupAction::Done(Err(_))), "spent");
@@ -379,7 +382,7 @@ fn an_answer_of_the_wrong_kind_is_a_bug_not_a_panic() {
     let mut d = BackupDriver::<String>::new(1, "outlet", RetentionPolicy::default(), "");
     assert_eq!(d.next(T0), BackupAction::LoadRun);
     d.on_result(Input::Keys(vec![]));
-    assert!(matches!(d.next(T0), BackupAction::Log(l) if l.contains("not the Run")));
+    assert!(matches!(d.next(T0), BackupAction::Do(Effect::Log(l)) if l.contains("not the Run")));
 }
 
 fn older_backup(w: &mut World, hours: u64, n: u8) -> BackupId {

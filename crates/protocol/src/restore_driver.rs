@@ -15,7 +15,7 @@ use crate::registry::WriteEntry;
 use crate::restore_plan::{self, FilePlan, Opened};
 use crate::store::StoreError;
 use std::collections::VecDeque;
-use wandstore_backup::backup_driver::{Driven, DriverBug};
+use wandstore_backup::backup_driver::{Driven, DriverBug, Effect, save};
 use wandstore_backup::keys::manifest_key;
 use wandstore_backup::restore_run::{
     CartWrite, IndexWrite, NEXT_INVOCATION_MS, RETRY_AFTER_MS, StepOutcome, manifest_gone,
@@ -68,16 +68,10 @@ pub enum RestoreAction {
     SaveRecord(Box<StoreRecord>),
     /// Run these theme writes in one transaction (the published copy held in memory is stale).
     WriteTheme(Vec<Write>),
-    /// Run these SQL writes in order.
-    Write(Vec<Write>),
     /// Sync the catalog from Shopify → [`RestoreInput::Synced`].
     Resync,
-    /// Store the run (`None`: drop it).
-    SaveRun(Option<Box<RestoreRun>>),
-    /// Set the object's alarm this many ms from now.
-    SetAlarm(u64),
-    /// Print this log line (feed back [`RestoreInput::Ok`]).
-    Log(String),
+    /// A write (storing the run is one), the alarm or a log line.
+    Do(Effect),
     /// The invocation is over: the run as it stands (`None`: none stored).
     Done(Result<Option<Box<RestoreRun>>, StoreError>),
 }
@@ -158,6 +152,9 @@ pub struct RestoreDriver {
     phase: Phase,
     expect: Expect,
     failing: bool,
+    /// The invocation that starts the run: a failure before anything was written drops it,
+    /// so the operator may simply try again.
+    starting: bool,
 }
 
 impl RestoreDriver {
@@ -172,6 +169,30 @@ impl RestoreDriver {
             phase: Phase::Load,
             expect: Expect::Nothing,
             failing: false,
+            starting: false,
+        }
+    }
+
+    /// The invocation that starts `run`: it stores the run first; a failure answers the run
+    /// with its problem once something was written, else drops it and answers the error.
+    pub fn starting(run: RestoreRun, rid: &str) -> Self {
+        let mut driver = RestoreDriver::new(rid);
+        driver.save(Some(&run));
+        driver.run = Some(run);
+        driver.phase = Phase::Head;
+        driver.starting = true;
+        driver
+    }
+
+    fn effect(&mut self, effect: Effect) {
+        self.queue.push_back(RestoreAction::Do(effect));
+    }
+
+    /// Queues storing the run (`None`: dropping it).
+    fn save(&mut self, run: Option<&RestoreRun>) {
+        match save(sc::SET_RESTORE_RUN, run) {
+            Ok(write) => self.effect(Effect::Write(vec![write])),
+            Err(bug) => self.fail(bug.into()),
         }
     }
 
@@ -246,34 +267,41 @@ impl RestoreDriver {
                     }
                     let index = index_writes(&w, now_ms);
                     if !index.is_empty() {
-                        self.queue.push_back(RestoreAction::Write(index));
+                        self.effect(Effect::Write(index));
                     }
                     self.phase = Phase::Outcome(StepOutcome::Done(w.report));
                 }
                 Phase::Outcome(outcome) => match run.record(outcome, now_ms) {
                     Ok(go_on) => {
-                        let saved = Box::new(run.clone());
-                        self.queue.push_back(RestoreAction::SaveRun(Some(saved)));
+                        let run = run.clone();
                         self.phase = if go_on { Phase::Head } else { Phase::Finish };
+                        self.save(Some(&run));
                     }
                     Err(e) => self.fail(DriverBug(e.to_string()).into()),
                 },
                 Phase::Finish => {
-                    let action = match run.logged(now_ms) {
-                        Some(event) => RestoreAction::Log(event.line(now_ms, &self.rid)),
-                        None => RestoreAction::SetAlarm(NEXT_INVOCATION_MS),
+                    let effect = match run.logged(now_ms) {
+                        Some(event) => Effect::Log(event.line(now_ms, &self.rid)),
+                        None => Effect::SetAlarm(NEXT_INVOCATION_MS),
                     };
-                    self.queue.push_back(action);
                     self.phase = Phase::End(Ok(Some(Box::new(run.clone()))));
+                    self.effect(effect);
+                }
+                Phase::Failing(e) if self.starting && run.changed_nothing() => {
+                    self.phase = Phase::End(Err(e));
+                    self.save(None);
                 }
                 Phase::Failing(e) => {
                     let code = EdgeError::from(e.clone()).code;
                     run.attempt_failed(&code, e.to_string());
-                    let saved = Box::new(run.clone());
-                    self.queue.push_back(RestoreAction::SaveRun(Some(saved)));
-                    self.queue
-                        .push_back(RestoreAction::SetAlarm(RETRY_AFTER_MS));
-                    self.phase = Phase::End(Err(e));
+                    let run = run.clone();
+                    // The starting request answers the run's status, its problem in it.
+                    self.phase = match self.starting {
+                        true => Phase::End(Ok(Some(Box::new(run.clone())))),
+                        false => Phase::End(Err(e)),
+                    };
+                    self.save(Some(&run));
+                    self.effect(Effect::SetAlarm(RETRY_AFTER_MS));
                 }
                 Phase::End(result) => return RestoreAction::Done(result),
                 Phase::Spent => {

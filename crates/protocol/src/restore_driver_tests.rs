@@ -44,12 +44,20 @@ fn kind(a: &RestoreAction) -> &'static str {
         RestoreAction::Claim(_) => "claim",
         RestoreAction::SaveRecord(_) => "save_record",
         RestoreAction::WriteTheme(_) => "write_theme",
-        RestoreAction::Write(_) => "write",
+        RestoreAction::Do(Effect::Write(w)) if w[0].sql == sc::SET_RESTORE_RUN => "save",
+        RestoreAction::Do(Effect::Write(_)) => "write",
         RestoreAction::Resync => "resync",
-        RestoreAction::SaveRun(_) => "save",
-        RestoreAction::SetAlarm(_) => "alarm",
-        RestoreAction::Log(_) => "log",
+        RestoreAction::Do(Effect::SetAlarm(_)) => "alarm",
+        RestoreAction::Do(Effect::Log(_)) => "log",
         RestoreAction::Done(_) => "done",
+    }
+}
+
+/// The run a write stores.
+fn stored(w: &Write) -> Option<RestoreRun> {
+    match &w.args[0] {
+        wandstore_storage::Value::Null => None,
+        json => Some(serde_json::from_str(&text(json)).unwrap()),
     }
 }
 
@@ -154,8 +162,12 @@ impl World {
                     self.theme_writes.push(plan);
                     RestoreInput::Ok
                 }
-                RestoreAction::Write(plan) => {
+                RestoreAction::Do(Effect::Write(plan)) => {
                     for w in plan {
+                        if w.sql == sc::SET_RESTORE_RUN {
+                            self.stored = stored(&w);
+                            continue;
+                        }
                         let s = text(&w.args[0]);
                         if w.sql == sc::INDEX_RESTORED_CART {
                             self.index.insert(s, Some(text(&w.args[2])));
@@ -167,15 +179,11 @@ impl World {
                     RestoreInput::Ok
                 }
                 RestoreAction::Resync => RestoreInput::Synced("synced".into()),
-                RestoreAction::SaveRun(run) => {
-                    self.stored = run.map(|r| *r);
-                    RestoreInput::Ok
-                }
-                RestoreAction::SetAlarm(ms) => {
+                RestoreAction::Do(Effect::SetAlarm(ms)) => {
                     self.alarms.push(ms);
                     RestoreInput::Ok
                 }
-                RestoreAction::Log(line) => {
+                RestoreAction::Do(Effect::Log(line)) => {
                     self.logs.push(line);
                     RestoreInput::Ok
                 }
@@ -404,16 +412,95 @@ fn an_answer_of_the_wrong_kind_is_a_bug_kept_in_the_status() {
     d.on_result(RestoreInput::Run(w.stored.clone().map(Box::new)));
     assert_eq!(d.next(T0), RestoreAction::OpenKey);
     d.on_result(RestoreInput::Synced("synced".into()));
-    let RestoreAction::SaveRun(Some(run)) = d.next(T0) else {
+    let RestoreAction::Do(Effect::Write(save)) = d.next(T0) else {
         panic!("the run is saved with its problem")
     };
+    let run = stored(&save[0]).unwrap();
     assert_eq!(run.status(T0).error.unwrap().code, "internal");
     d.on_result(RestoreInput::Ok);
-    assert_eq!(d.next(T0), RestoreAction::SetAlarm(RETRY_AFTER_MS));
+    assert_eq!(
+        d.next(T0),
+        RestoreAction::Do(Effect::SetAlarm(RETRY_AFTER_MS))
+    );
     d.on_result(RestoreInput::Ok);
     assert!(matches!(
         d.next(T0),
         RestoreAction::Done(Err(StoreError::Internal { .. }))
     ));
     assert!(matches!(d.next(T0), RestoreAction::Done(Err(_))), "spent");
+}
+
+#[test]
+fn a_starting_run_is_stored_first_and_dropped_if_it_fails_before_writing() {
+    let mut w = world(1, true);
+    let run = w.stored.take().unwrap();
+    let mut d = RestoreDriver::starting(run.clone(), "");
+    let RestoreAction::Do(Effect::Write(save)) = d.next(T0) else {
+        panic!("stored first")
+    };
+    assert_eq!(stored(&save[0]), Some(run));
+    d.on_result(RestoreInput::Ok);
+    assert_eq!(d.next(T0), RestoreAction::OpenKey);
+    let unavailable = StoreError::Internal {
+        message: "r2 down".into(),
+    };
+    d.on_result(RestoreInput::Failed(unavailable.clone()));
+    let RestoreAction::Do(Effect::Write(drop)) = d.next(T0) else {
+        panic!("dropped")
+    };
+    assert_eq!(
+        stored(&drop[0]),
+        None,
+        "nothing was written: the operator retries"
+    );
+    d.on_result(RestoreInput::Ok);
+    assert_eq!(d.next(T0), RestoreAction::Done(Err(unavailable)));
+}
+
+#[test]
+fn a_starting_run_that_wrote_keeps_its_problem_and_retries_on_the_alarm() {
+    let mut w = world(20, false);
+    w.fail = Some(("replace_carts", 0));
+    let run = w.stored.take().unwrap();
+    let mut d = RestoreDriver::starting(run, "");
+    let mut last = None;
+    for _ in 0..1000 {
+        let action = d.next(T0);
+        match action {
+            RestoreAction::Done(result) => {
+                let answered = result.expect("the status, not the error").expect("a run");
+                assert_eq!(Some(*answered), last, "as stored");
+                break;
+            }
+            RestoreAction::ReplaceCarts { .. } => {
+                d.on_result(RestoreInput::Failed(StoreError::Internal {
+                    message: "a shopper is down".into(),
+                }))
+            }
+            RestoreAction::Do(Effect::Write(plan)) if plan[0].sql == sc::SET_RESTORE_RUN => {
+                last = stored(&plan[0]);
+                d.on_result(RestoreInput::Ok);
+            }
+            RestoreAction::Do(Effect::SetAlarm(ms)) => {
+                assert_eq!(ms, RETRY_AFTER_MS);
+                d.on_result(RestoreInput::Ok);
+            }
+            other => {
+                // Play the rest as the world would.
+                let input = match other {
+                    RestoreAction::OpenKey => RestoreInput::Key(key()),
+                    RestoreAction::Read { bucket, key } => RestoreInput::File(match bucket {
+                        Bucket::Backups => w.backups.get(&key).cloned(),
+                        Bucket::Themes => w.themes.get(&key).cloned(),
+                    }),
+                    RestoreAction::Claim(_) => RestoreInput::Claimed(Ok(())),
+                    _ => RestoreInput::Ok,
+                };
+                d.on_result(input);
+            }
+        }
+    }
+    let last = last.expect("the run stays stored");
+    assert!(!last.changed_nothing());
+    assert_eq!(last.status(T0).error.unwrap().code, "internal");
 }

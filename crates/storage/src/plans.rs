@@ -96,6 +96,17 @@ pub fn register_store(
     plan
 }
 
+/// StoreRegistry: each store's latest reported size (`(slug, bytes)`), reported at `now_ms`.
+pub fn record_store_sizes(sizes: Vec<(String, u64)>, now_ms: u64) -> Vec<Write> {
+    let row = |(slug, used): (String, u64)| {
+        Write::new(
+            registry::UPSERT_STORE_SIZE,
+            vec![slug.into(), used.into(), now_ms.into()],
+        )
+    };
+    sizes.into_iter().map(row).collect()
+}
+
 /// StoreRegistry: a store and its domains forgotten.
 pub fn forget_store(slug: &str) -> Vec<Write> {
     vec![
@@ -330,6 +341,22 @@ mod tests {
         // Forgetting an unknown store writes nothing and fails nothing.
         testdb::apply(&mut db, &forget_store("nobody"));
         assert_eq!(count(&db, "stores"), 1);
+    }
+
+    #[test]
+    fn a_store_size_is_replaced_by_its_next_report() {
+        let mut db = testdb::migrated(registry::MIGRATIONS);
+        let sizes = |a: u64, b: u64| vec![("a".to_owned(), a), ("b".to_owned(), b)];
+        testdb::apply(&mut db, &record_store_sizes(sizes(10, 20), 5));
+        testdb::apply(&mut db, &record_store_sizes(sizes(30, 20), 6));
+        let rows: Vec<(String, i64, i64)> = testdb::all(
+            &db,
+            "SELECT slug, used_bytes, reported_ms FROM store_sizes ORDER BY slug",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        );
+        assert_eq!(rows, [("a".into(), 30, 6), ("b".into(), 20, 6)]);
+        assert!(record_store_sizes(vec![], 7).is_empty());
     }
 
     #[test]

@@ -7,12 +7,13 @@
 //! store's older backups.
 
 use super::{StoreState, internal};
+use crate::backups_api::list_pages;
 use crate::clock::now_ms;
 use crate::objects::shopper_client;
 use crate::random;
 use futures::future::join_all;
 use std::collections::HashMap;
-use wandstore_backup::backup_driver::{BackupAction, BackupDriver, Driven, Input};
+use wandstore_backup::backup_driver::{BackupAction, BackupDriver, Driven, Effect, Input};
 use wandstore_backup::manifest::SUMMARY_METADATA;
 use wandstore_backup::run::{DEFAULT_PAGE_SIZE, pages_per_invocation};
 use wandstore_backup::run_steps::start_skip;
@@ -77,11 +78,6 @@ impl StoreState {
         self.db.json_cell(storage::store_config::SELECT_BACKUP_RUN)
     }
 
-    fn save_run(&self, run: Option<&BackupRun>) -> worker::Result<()> {
-        self.db
-            .set_json_cell(storage::store_config::SET_BACKUP_RUN, run)
-    }
-
     /// Starts a backup (see `protocol::backup::StartBackup`) and runs it as far as this
     /// invocation allows.
     pub async fn start_backup(
@@ -122,7 +118,8 @@ impl StoreState {
         let suffix = random::bytes8().map_err(internal)?;
         let id = BackupId::new(now, suffix).map_err(bug)?;
         let run = BackupRun::start(store.clone(), id.clone(), reason, now, DEFAULT_PAGE_SIZE);
-        self.save_run(Some(&run)).map_err(internal)?;
+        let set = storage::store_config::SET_BACKUP_RUN;
+        self.db.set_json_cell(set, Some(&run)).map_err(internal)?;
         Ok(id)
     }
 
@@ -156,8 +153,7 @@ impl StoreState {
                     bytes,
                     summary,
                 } => put(self, &key, bytes, summary).await.into(),
-                BackupAction::Write(plan) => self.db.write_all(&plan).map_err(internal).into(),
-                BackupAction::SaveRun(run) => self.save_run(run.as_ref()).map_err(internal).into(),
+                BackupAction::Do(effect) => self.perform(effect).await.into(),
                 BackupAction::ListKeys(prefix) => {
                     let keys = async { list_keys(&bucket(self)?, &prefix).await };
                     Input::of(keys.await, Input::Keys)
@@ -171,11 +167,6 @@ impl StoreState {
                     };
                     deleted.await.into()
                 }
-                BackupAction::SetAlarm(ms) => self.wake_in(ms).await.into(),
-                BackupAction::Log(line) => {
-                    worker::console_log!("{line}");
-                    Input::Ok
-                }
                 BackupAction::Done(result) => break result,
             };
             driver.on_result(input);
@@ -184,14 +175,20 @@ impl StoreState {
         result
     }
 
-    /// Sets the object's alarm `ms` from now.
-    pub(super) async fn wake_in(&self, ms: u64) -> Result<(), StoreError> {
-        let after = std::time::Duration::from_millis(ms);
-        self.state
-            .storage()
-            .set_alarm(after)
-            .await
-            .map_err(internal)
+    /// Performs what both drivers do the same way.
+    pub(super) async fn perform(&self, effect: Effect) -> Result<(), StoreError> {
+        match effect {
+            Effect::Write(plan) => self.db.write_all(&plan).map_err(internal),
+            Effect::SetAlarm(ms) => {
+                let after = std::time::Duration::from_millis(ms);
+                let alarm = self.state.storage().set_alarm(after).await;
+                alarm.map_err(internal)
+            }
+            Effect::Log(line) => {
+                worker::console_log!("{line}");
+                Ok(())
+            }
+        }
     }
 
     /// The record (token sealed), the theme pointer and history, the settings.
@@ -253,20 +250,13 @@ async fn put(
     Ok(())
 }
 
-/// Every key under `prefix` (following the listing's cursor).
+/// Every key under `prefix`.
 pub(super) async fn list_keys(bucket: &Bucket, prefix: &str) -> Result<Vec<String>, StoreError> {
     let mut keys = Vec::new();
-    let mut cursor: Option<String> = None;
-    loop {
-        let mut list = bucket.list().prefix(prefix);
-        if let Some(c) = cursor.take() {
-            list = list.cursor(c);
-        }
-        let page = list.execute().await.map_err(r2_unavailable)?;
-        keys.extend(page.objects().iter().map(worker::Object::key));
-        match page.cursor().filter(|_| page.truncated()) {
-            Some(c) => cursor = Some(c),
-            None => return Ok(keys),
-        }
-    }
+    let listed = list_pages(bucket, prefix, false, |objects, _| {
+        keys.extend(objects.iter().map(worker::Object::key));
+        true
+    });
+    listed.await.map_err(r2_unavailable)?;
+    Ok(keys)
 }

@@ -10,6 +10,7 @@ use crate::clock::now_ms;
 use crate::objects::registry_client;
 use crate::{random, sql};
 use std::rc::Rc;
+use wandstore_backup::backup_driver::Effect;
 use wandstore_backup::keys::manifest_key;
 use wandstore_backup::restore_run::refused_at_start;
 use wandstore_backup::{BackupId, BackupReason, RestoreCheck, RestoreRun, RestoreStatus};
@@ -26,12 +27,6 @@ impl StoreState {
     fn stored_restore(&self) -> Result<Option<RestoreRun>, StoreError> {
         self.db
             .json_cell(storage::store_config::SELECT_RESTORE_RUN)
-            .map_err(internal)
-    }
-
-    fn save_restore(&self, run: Option<&RestoreRun>) -> Result<(), StoreError> {
-        self.db
-            .set_json_cell(storage::store_config::SET_RESTORE_RUN, run)
             .map_err(internal)
     }
 
@@ -72,20 +67,9 @@ impl StoreState {
         let id = BackupId::new(now, random::bytes8().map_err(internal)?).map_err(bug)?;
         let page_size = super::backups::settings(self).restore_page_size;
         let run = RestoreRun::start(id, &check, existed, page_size, now);
-        self.save_restore(Some(&run))?;
-        let run = match self.drive_restore(rid).await {
-            Ok(driven) => driven.unwrap_or(run),
-            Err(e) => {
-                let stored = self.stored_restore()?;
-                if RestoreRun::discard_after_failure(stored.as_ref()) {
-                    // Nothing written yet: the operator gets the error and may try again.
-                    self.save_restore(None)?;
-                    return Err(e);
-                }
-                stored.unwrap_or(run)
-            }
-        };
-        restore_plan::start_answer(&run, now_ms())
+        let driver = RestoreDriver::starting(run.clone(), rid);
+        let driven = self.perform_restore(driver, rid).await?;
+        restore_plan::start_answer(&driven.unwrap_or(run), now_ms())
     }
 
     /// The current or last restore; a run in progress whose alarm is gone (a restart that
@@ -96,21 +80,29 @@ impl StoreState {
             .ok_or_else(restore_plan::no_restore)?;
         let alarm = self.state.storage().get_alarm().await.map_err(internal)?;
         if run.needs_wake(self.restore_busy.get(), alarm.is_some()) {
-            self.wake_in(0).await?;
+            self.perform(Effect::SetAlarm(0)).await?;
         }
         Ok(run.status(now_ms()))
     }
 
-    /// Performs a `RestoreDriver`'s actions for the stored restore; the run as it stands
+    /// Continues the stored restore as far as one invocation allows; the run as it stands
     /// (`None`: none stored, or another invocation is driving it).
     pub(super) async fn drive_restore(
         self: &Rc<Self>,
         rid: &str,
     ) -> Result<Option<RestoreRun>, StoreError> {
+        self.perform_restore(RestoreDriver::new(rid), rid).await
+    }
+
+    /// Performs a `RestoreDriver`'s actions.
+    async fn perform_restore(
+        self: &Rc<Self>,
+        mut driver: RestoreDriver,
+        rid: &str,
+    ) -> Result<Option<RestoreRun>, StoreError> {
         if self.restore_busy.replace(true) {
             return Ok(None);
         }
-        let mut driver = RestoreDriver::new(rid);
         let result = loop {
             let input = match driver.next(now_ms()) {
                 RestoreAction::LoadRun => RestoreInput::of(
@@ -155,19 +147,13 @@ impl StoreState {
                         .map_err(internal)
                         .into()
                 }
-                RestoreAction::Write(plan) => self.db.write_all(&plan).map_err(internal).into(),
+                RestoreAction::Do(effect) => self.perform(effect).await.into(),
                 RestoreAction::Resync => {
                     *self.catalog.borrow_mut() = None;
                     RestoreInput::Synced(match self.sync(RetryPolicy::background(), rid).await {
                         Ok(_) => "synced".to_owned(),
                         Err(e) => e.cause_code(),
                     })
-                }
-                RestoreAction::SaveRun(run) => self.save_restore(run.as_deref()).into(),
-                RestoreAction::SetAlarm(ms) => self.wake_in(ms).await.into(),
-                RestoreAction::Log(line) => {
-                    worker::console_log!("{line}");
-                    RestoreInput::Ok
                 }
                 RestoreAction::Done(result) => break result,
             };
