@@ -11,7 +11,7 @@
 use crate::contents::BaseFiles;
 use crate::id::BackupId;
 use crate::keys::{data_prefix, manifest_key, manifest_prefix};
-use crate::manifest::{FileEntry, Manifest};
+use crate::manifest::{FileEntry, Manifest, SUMMARY_METADATA};
 use crate::retention::RetentionPolicy;
 use crate::run::{BackupRun, Step};
 use crate::run_steps::{
@@ -19,7 +19,7 @@ use crate::run_steps::{
     prune_list, shopper_carts,
 };
 use serde::Serialize;
-use std::collections::VecDeque;
+use std::collections::{HashMap, VecDeque};
 use std::fmt::{self, Display};
 use wandstore_core::cart::CartLine;
 use wandstore_core::events::Event;
@@ -61,12 +61,12 @@ pub enum BackupAction<E> {
         store: StoreSlug,
         shoppers: Vec<ShopperId>,
     },
-    /// Put an object into BACKUPS; `summary`: the manifest summary's custom metadata (a
-    /// manifest, JSON), else an NDJSON data file.
+    /// Put an object into BACKUPS with this content type and custom metadata.
     Put {
         key: String,
         bytes: Vec<u8>,
-        summary: Option<String>,
+        content_type: &'static str,
+        metadata: HashMap<String, String>,
     },
     /// Every BACKUPS key under this prefix → [`Input::Keys`].
     ListKeys(String),
@@ -314,6 +314,16 @@ impl<E: Display + From<DriverBug>> BackupDriver<E> {
         }
     }
 
+    /// Queues putting a data file.
+    fn put_file(&mut self, key: String, bytes: Vec<u8>) {
+        self.queue.push_back(BackupAction::Put {
+            key,
+            bytes,
+            content_type: "application/x-ndjson",
+            metadata: HashMap::new(),
+        });
+    }
+
     fn effect(&mut self, effect: Effect) {
         self.queue.push_back(BackupAction::Do(effect));
     }
@@ -376,10 +386,13 @@ impl<E: Display + From<DriverBug>> BackupDriver<E> {
             Step::WriteBase => Phase::AwaitBase,
             Step::CartPage { page, key, .. } => Phase::AwaitList(page, key, now_ms),
             Step::WriteManifest { key, manifest } => {
+                // The summary in the custom metadata lists the backup without reading it.
+                let summary = manifest.summary().to_metadata();
                 self.queue.push_back(BackupAction::Put {
                     key,
                     bytes: manifest.to_json(),
-                    summary: Some(manifest.summary().to_metadata()),
+                    content_type: "application/json",
+                    metadata: HashMap::from([(SUMMARY_METADATA.to_owned(), summary)]),
                 });
                 Phase::ManifestWritten(manifest)
             }
@@ -391,14 +404,9 @@ impl<E: Display + From<DriverBug>> BackupDriver<E> {
         let Some(run) = &self.run else {
             return self.bug("base files without a run");
         };
-        for (key, file) in run.base_keys().into_iter().zip(&files.files) {
-            let bytes = file.bytes.clone();
-            let summary = None;
-            self.queue.push_back(BackupAction::Put {
-                key,
-                bytes,
-                summary,
-            });
+        let puts = run.base_keys().into_iter().zip(&files.files);
+        for (key, file) in puts.collect::<Vec<_>>() {
+            self.put_file(key, file.bytes.clone());
         }
         let entries = files.files.map(|f| f.entry);
         self.phase = Phase::BaseWritten(entries, files.theme_versions);
@@ -432,12 +440,7 @@ impl<E: Display + From<DriverBug>> BackupDriver<E> {
             self.effect(Effect::Write(unindex.collect()));
         }
         if let Some((file, _)) = &written.file {
-            let (key, bytes, summary) = (a.key, file.bytes.clone(), None);
-            self.queue.push_back(BackupAction::Put {
-                key,
-                bytes,
-                summary,
-            });
+            self.put_file(a.key, file.bytes.clone());
         }
         let report = written.file.map(|(file, lines)| (file.entry, lines));
         self.phase = Phase::PageWritten(a.listed, report);

@@ -94,8 +94,14 @@ impl World {
                 BackupAction::Put {
                     key,
                     bytes,
-                    summary,
+                    content_type,
+                    mut metadata,
                 } => {
+                    let summary = metadata.remove(crate::manifest::SUMMARY_METADATA);
+                    assert!(metadata.is_empty(), "only the summary");
+                    let json = key.starts_with("manifests/");
+                    let expected = ["application/x-ndjson", "application/json"][usize::from(json)];
+                    assert_eq!(content_type, expected, "{key}");
                     self.bucket.insert(key, (bytes, summary));
                     Input::Ok
                 }

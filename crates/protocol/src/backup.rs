@@ -2,12 +2,12 @@
 //! shoppers with a cart, its backups and a restore, and what a ShopperStorefront answers about
 //! its cart (read for a backup, rewritten by a restore). The rules live in `wandstore-backup`.
 
-use crate::store::{StoreError, StoreQuestion};
+use crate::store::{StoreError, StoreQuestion, Unavailable};
 use crate::wire::questions;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use wandstore_backup::run_steps::StartSkip;
-use wandstore_backup::{BackupId, BackupReason, RestoreStatus};
+use wandstore_backup::{BackupId, BackupKey, BackupReason, RestoreStatus};
 use wandstore_core::cart::CartLine;
 use wandstore_core::identity::ShopperId;
 use wandstore_core::store::StoreSlug;
@@ -151,6 +151,23 @@ impl IndexCart {
     }
 }
 
+/// The backup bucket failed: a 503 the operator may retry.
+pub fn r2_unavailable(e: impl fmt::Display) -> StoreError {
+    let message = format!("backup storage failed: {e}");
+    StoreError::CatalogUnavailable {
+        why: Unavailable::upstream("r2_unavailable", message, None),
+    }
+}
+
+/// The key sealing storefront tokens, from the `BACKUP_SECRET` secret (`None`: not set); a
+/// missing or weak secret is a misconfiguration.
+pub fn backup_key(secret: Option<String>) -> Result<BackupKey, StoreError> {
+    let secret = secret.unwrap_or_default();
+    BackupKey::derive(&secret).map_err(|e| StoreError::Misconfigured {
+        what: format!("BACKUP_SECRET: {e}"),
+    })
+}
+
 /// A backup or restore driver's bookkeeping bug, as the object's refusal (a 500).
 impl From<wandstore_backup::backup_driver::DriverBug> for StoreError {
     fn from(bug: wandstore_backup::backup_driver::DriverBug) -> Self {
@@ -188,6 +205,19 @@ mod tests {
             non_empty: false,
         };
         assert_eq!(empty.write(5), Write::new(sc::UNINDEX_CART, vec![id]));
+    }
+
+    #[test]
+    fn a_missing_or_weak_backup_secret_is_a_misconfiguration() {
+        let misconfigured = |r: Result<BackupKey, StoreError>| matches!(r, Err(StoreError::Misconfigured { what }) if what.starts_with("BACKUP_SECRET"));
+        assert!(misconfigured(backup_key(None)));
+        assert!(misconfigured(backup_key(Some("short".into()))));
+        let strong = Some("a-backup-secret-of-at-least-32-bytes!".to_owned());
+        assert!(backup_key(strong).is_ok());
+        let down = r2_unavailable("timeout");
+        assert!(
+            matches!(down, StoreError::CatalogUnavailable { why } if why.cause == "r2_unavailable")
+        );
     }
 
     #[test]

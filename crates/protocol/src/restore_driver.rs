@@ -10,6 +10,7 @@
 //!
 //! The shell keeps one loop that performs each action and feeds its result back.
 
+use crate::backup::RestoreBackup;
 use crate::edge::EdgeError;
 use crate::registry::WriteEntry;
 use crate::restore_plan::{self, FilePlan, Opened};
@@ -19,6 +20,7 @@ use wandstore_backup::backup_driver::{Driven, DriverBug, Effect, save};
 use wandstore_backup::keys::manifest_key;
 use wandstore_backup::restore_run::{
     CartWrite, IndexWrite, NEXT_INVOCATION_MS, RETRY_AFTER_MS, StepOutcome, manifest_gone,
+    refused_at_start,
 };
 use wandstore_backup::run_steps::SHOPPERS_AT_ONCE;
 use wandstore_backup::{
@@ -104,6 +106,29 @@ impl From<Result<(), StoreError>> for RestoreInput {
     }
 }
 
+/// What the object knows when a restore is asked to start.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StartFacts {
+    /// A restore of the store is under way.
+    pub restore_active: bool,
+    /// A backup of the store is running.
+    pub backup_running: bool,
+    /// The store has a record now.
+    pub existed: bool,
+    /// Carts per page (`BackupSettings::restore_page_size`).
+    pub page_size: u32,
+    /// The new restore's id.
+    pub id: BackupId,
+}
+
+/// A restore asked for, before its manifest is read.
+struct Begin {
+    store: StoreSlug,
+    backup: BackupId,
+    facts: StartFacts,
+    now_ms: u64,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Expect {
     Nothing,
@@ -120,6 +145,8 @@ enum Expect {
 
 enum Phase {
     Load,
+    /// A new restore reads the backup's key, then its manifest.
+    Begin(Box<Begin>, Option<BackupKey>),
     Head,
     /// The step waits for the backup's key, then its manifest.
     Source(RestoreStep, Option<BackupKey>),
@@ -173,15 +200,55 @@ impl RestoreDriver {
         }
     }
 
-    /// The invocation that starts `run`: it stores the run first; a failure answers the run
-    /// with its problem once something was written, else drops it and answers the error.
-    pub fn starting(run: RestoreRun, rid: &str) -> Self {
+    /// The invocation that starts the restore `q` asks for (what conflicts with it is
+    /// refused here): it reads and checks the backup's manifest (a refusal is logged and
+    /// answered), stores the new run and goes as far as it can. A failure later answers the
+    /// run with its problem once something was written, else drops the run and answers the
+    /// error, so the operator may simply try again.
+    pub fn start(
+        q: &RestoreBackup,
+        facts: StartFacts,
+        now_ms: u64,
+        rid: &str,
+    ) -> Result<Self, StoreError> {
+        restore_plan::start_conflict(facts.restore_active, facts.backup_running)?;
         let mut driver = RestoreDriver::new(rid);
-        driver.save(Some(&run));
-        driver.run = Some(run);
-        driver.phase = Phase::Head;
+        let (store, backup) = (q.store.clone(), q.backup.clone());
+        let begin = Begin {
+            store,
+            backup,
+            facts,
+            now_ms,
+        };
+        driver.phase = Phase::Begin(Box::new(begin), None);
         driver.starting = true;
-        driver
+        Ok(driver)
+    }
+
+    /// The manifest of a restore asked for: checked, the run stored (or the refusal logged).
+    fn begun(&mut self, begin: Begin, key: BackupKey, manifest: Option<Vec<u8>>) -> Phase {
+        let Begin {
+            store,
+            backup,
+            facts,
+            now_ms,
+        } = begin;
+        let Some(manifest) = manifest else {
+            return Phase::End(Err(restore_plan::backup_not_found(&store, &backup)));
+        };
+        let check = match RestoreCheck::from_manifest(&manifest, &store, &backup) {
+            Ok(check) => check,
+            Err(r) => {
+                let event = refused_at_start(&store, &backup, r.code());
+                self.effect(Effect::Log(event.line(now_ms, &self.rid)));
+                return Phase::End(Err(restore_plan::refused(&r)));
+            }
+        };
+        let run = RestoreRun::start(facts.id, &check, facts.existed, facts.page_size, now_ms);
+        self.source = Some((check, key));
+        self.save(Some(&run));
+        self.run = Some(run);
+        Phase::Head
     }
 
     fn effect(&mut self, effect: Effect) {
@@ -207,6 +274,15 @@ impl RestoreDriver {
                 match std::mem::replace(&mut self.phase, Phase::Spent) {
                     Phase::Load => {
                         return self.ask(Expect::Run, Phase::Load, RestoreAction::LoadRun);
+                    }
+                    Phase::Begin(begin, None) => {
+                        let waiting = Phase::Begin(begin, None);
+                        return self.ask(Expect::Key, waiting, RestoreAction::OpenKey);
+                    }
+                    Phase::Begin(begin, Some(key)) => {
+                        let manifest = manifest_key(&begin.store, &begin.backup);
+                        let waiting = Phase::Begin(begin, Some(key));
+                        return self.ask(Expect::File, waiting, read(Bucket::Backups, manifest));
                     }
                     Phase::End(result) => return RestoreAction::Done(result),
                     Phase::Failing(e) => return RestoreAction::Done(Err(e)),
@@ -331,6 +407,12 @@ impl RestoreDriver {
                 }
                 None => Phase::End(Ok(None)),
             },
+            (Expect::Key, RestoreInput::Key(key), Phase::Begin(begin, None)) => {
+                Phase::Begin(begin, Some(key))
+            }
+            (Expect::File, RestoreInput::File(manifest), Phase::Begin(begin, Some(key))) => {
+                self.begun(*begin, key, manifest)
+            }
             (Expect::Key, RestoreInput::Key(key), Phase::Source(step, None)) => {
                 Phase::Source(step, Some(key))
             }

@@ -92,7 +92,14 @@ fn world(carts: u32, existed: bool) -> World {
 
 impl World {
     fn invoke(&mut self, now: u64) -> Result<Option<Box<RestoreRun>>, StoreError> {
-        let mut d = RestoreDriver::new("rid-9");
+        self.drive(RestoreDriver::new("rid-9"), now)
+    }
+
+    fn drive(
+        &mut self,
+        mut d: RestoreDriver,
+        now: u64,
+    ) -> Result<Option<Box<RestoreRun>>, StoreError> {
         for _ in 0..10_000 {
             let action = d.next(now);
             let k = kind(&action);
@@ -430,77 +437,107 @@ fn an_answer_of_the_wrong_kind_is_a_bug_kept_in_the_status() {
     assert!(matches!(d.next(T0), RestoreAction::Done(Err(_))), "spent");
 }
 
-#[test]
-fn a_starting_run_is_stored_first_and_dropped_if_it_fails_before_writing() {
-    let mut w = world(1, true);
-    let run = w.stored.take().unwrap();
-    let mut d = RestoreDriver::starting(run.clone(), "");
-    let RestoreAction::Do(Effect::Write(save)) = d.next(T0) else {
-        panic!("stored first")
-    };
-    assert_eq!(stored(&save[0]), Some(run));
-    d.on_result(RestoreInput::Ok);
-    assert_eq!(d.next(T0), RestoreAction::OpenKey);
-    let unavailable = StoreError::Internal {
-        message: "r2 down".into(),
-    };
-    d.on_result(RestoreInput::Failed(unavailable.clone()));
-    let RestoreAction::Do(Effect::Write(drop)) = d.next(T0) else {
-        panic!("dropped")
-    };
-    assert_eq!(
-        stored(&drop[0]),
-        None,
-        "nothing was written: the operator retries"
-    );
-    d.on_result(RestoreInput::Ok);
-    assert_eq!(d.next(T0), RestoreAction::Done(Err(unavailable)));
+fn asked() -> RestoreBackup {
+    RestoreBackup {
+        store: slug(),
+        backup: backup_id(),
+        base_domain: "example.com".into(),
+        local_upstreams: false,
+        now_ms: T0,
+    }
+}
+
+fn facts(existed: bool) -> StartFacts {
+    StartFacts {
+        restore_active: false,
+        backup_running: false,
+        existed,
+        page_size: 2,
+        id: BackupId::new(T0 + 5, [3; 8]).unwrap(),
+    }
+}
+
+/// Starts a restore of `world`'s backup (its stored run is dropped first).
+fn start(w: &mut World, facts: StartFacts) -> Result<Option<Box<RestoreRun>>, StoreError> {
+    w.stored = None;
+    let driver = RestoreDriver::start(&asked(), facts, T0, "rid-1")?;
+    w.drive(driver, T0)
 }
 
 #[test]
-fn a_starting_run_that_wrote_keeps_its_problem_and_retries_on_the_alarm() {
+fn a_start_checks_the_manifest_once_stores_the_run_and_goes_on() {
+    let mut w = world(20, true);
+    let run = start(&mut w, facts(true)).unwrap().unwrap();
+    assert_eq!(w.stored.as_ref(), Some(&*run));
+    assert!(!w.seen.contains_key("load"), "the run is new, not loaded");
+    assert_eq!(
+        w.seen["key"], 1,
+        "one key, one manifest for the whole invocation"
+    );
+    let status = run.status(T0);
+    assert_eq!(status.status, RestoreState::Running);
+    assert!(status.carts > 0, "it went as far as the invocation allows");
+    assert_eq!(w.alarms, [NEXT_INVOCATION_MS]);
+    assert_eq!(w.until_done().status, RestoreState::Restored);
+}
+
+#[test]
+fn a_start_that_conflicts_is_refused_before_any_io() {
+    let mut busy = facts(true);
+    busy.restore_active = true;
+    let code = |e: StoreError| EdgeError::from(e).code;
+    let refused = RestoreDriver::start(&asked(), busy, T0, "").err().map(code);
+    assert_eq!(refused.as_deref(), Some("restore_in_progress"));
+    let mut backing_up = facts(true);
+    backing_up.backup_running = true;
+    let refused = RestoreDriver::start(&asked(), backing_up, T0, "")
+        .err()
+        .map(code);
+    assert_eq!(refused.as_deref(), Some("backup_in_progress"));
+}
+
+#[test]
+fn a_start_without_the_backup_or_with_a_tampered_manifest_stores_nothing() {
+    let mut w = world(1, true);
+    w.backups.remove(&manifest_key(&slug(), &backup_id()));
+    let missing = start(&mut w, facts(true)).unwrap_err();
+    assert_eq!(EdgeError::from(missing).code, "backup_not_found");
+    assert_eq!(w.stored, None);
+    assert!(w.logs.is_empty());
+    let mut w = world(1, true);
+    let manifest = manifest_key(&slug(), &backup_id());
+    w.backups
+        .insert(manifest, b"{\"schema_version\":1}".to_vec());
+    let refused = start(&mut w, facts(true)).unwrap_err();
+    assert!(matches!(refused, StoreError::BackupRefused { .. }));
+    assert_eq!(w.stored, None);
+    let logged = w.logged();
+    assert_eq!(logged.len(), 1, "the refusal is logged");
+    assert_eq!(logged[0]["request_id"], "rid-1");
+}
+
+#[test]
+fn a_start_that_fails_before_writing_drops_its_run_and_answers_the_error() {
+    for fail in [("key", 0), ("read", 0), ("read", 2), ("begin_backup", 0)] {
+        let mut w = world(1, true);
+        w.fail = Some(fail);
+        let failed = start(&mut w, facts(true));
+        assert!(failed.is_err(), "{fail:?}");
+        assert_eq!(w.stored, None, "{fail:?}: the operator simply tries again");
+    }
+}
+
+#[test]
+fn a_start_that_fails_after_writing_answers_the_run_with_its_problem() {
     let mut w = world(20, false);
     w.fail = Some(("replace_carts", 0));
-    let run = w.stored.take().unwrap();
-    let mut d = RestoreDriver::starting(run, "");
-    let mut last = None;
-    for _ in 0..1000 {
-        let action = d.next(T0);
-        match action {
-            RestoreAction::Done(result) => {
-                let answered = result.expect("the status, not the error").expect("a run");
-                assert_eq!(Some(*answered), last, "as stored");
-                break;
-            }
-            RestoreAction::ReplaceCarts { .. } => {
-                d.on_result(RestoreInput::Failed(StoreError::Internal {
-                    message: "a shopper is down".into(),
-                }))
-            }
-            RestoreAction::Do(Effect::Write(plan)) if plan[0].sql == sc::SET_RESTORE_RUN => {
-                last = stored(&plan[0]);
-                d.on_result(RestoreInput::Ok);
-            }
-            RestoreAction::Do(Effect::SetAlarm(ms)) => {
-                assert_eq!(ms, RETRY_AFTER_MS);
-                d.on_result(RestoreInput::Ok);
-            }
-            other => {
-                // Play the rest as the world would.
-                let input = match other {
-                    RestoreAction::OpenKey => RestoreInput::Key(key()),
-                    RestoreAction::Read { bucket, key } => RestoreInput::File(match bucket {
-                        Bucket::Backups => w.backups.get(&key).cloned(),
-                        Bucket::Themes => w.themes.get(&key).cloned(),
-                    }),
-                    RestoreAction::Claim(_) => RestoreInput::Claimed(Ok(())),
-                    _ => RestoreInput::Ok,
-                };
-                d.on_result(input);
-            }
-        }
-    }
-    let last = last.expect("the run stays stored");
-    assert!(!last.changed_nothing());
-    assert_eq!(last.status(T0).error.unwrap().code, "internal");
+    let run = start(&mut w, facts(false)).unwrap().unwrap();
+    assert_eq!(w.stored.as_ref(), Some(&*run), "kept for the alarm");
+    assert!(!run.changed_nothing());
+    let status = run.status(T0);
+    assert_eq!(status.status, RestoreState::Running);
+    assert_eq!(status.error.unwrap().code, "internal");
+    assert_eq!(w.alarms.last(), Some(&RETRY_AFTER_MS));
+    w.fail = None;
+    assert_eq!(w.until_done().status, RestoreState::Restored);
 }

@@ -14,17 +14,16 @@ use crate::random;
 use futures::future::join_all;
 use std::collections::HashMap;
 use wandstore_backup::backup_driver::{BackupAction, BackupDriver, Driven, Effect, Input};
-use wandstore_backup::manifest::SUMMARY_METADATA;
 use wandstore_backup::run::{DEFAULT_PAGE_SIZE, pages_per_invocation};
 use wandstore_backup::run_steps::start_skip;
 use wandstore_backup::{BackupId, BackupKey, BackupReason, BackupRun, BackupSettings, contents};
 use wandstore_core::identity::ShopperId;
 use wandstore_core::store::StoreSlug;
 use wandstore_protocol::backup::{
-    BackupStarted, ReadCart, ShopperError, ShopperQuestion, StartBackup,
+    BackupStarted, ReadCart, ShopperError, ShopperQuestion, StartBackup, r2_unavailable,
 };
 use wandstore_protocol::backup_base::store_base_files;
-use wandstore_protocol::store::{StoreError, Unavailable};
+use wandstore_protocol::store::StoreError;
 use wandstore_protocol::wire::Question;
 use wandstore_storage as storage;
 use worker::{Bucket, HttpMetadata};
@@ -34,26 +33,10 @@ pub(super) fn bucket(s: &StoreState) -> Result<Bucket, StoreError> {
     s.env.bucket("BACKUPS").map_err(r2_unavailable)
 }
 
-pub(super) fn r2_unavailable(e: impl std::fmt::Display) -> StoreError {
-    StoreError::CatalogUnavailable {
-        why: Unavailable::upstream(
-            "r2_unavailable",
-            format!("backup storage failed: {e}"),
-            None,
-        ),
-    }
-}
-
 /// The key sealing storefront tokens, from the `BACKUP_SECRET` secret.
 pub(super) fn backup_key(s: &StoreState) -> Result<BackupKey, StoreError> {
-    let secret = s
-        .env
-        .secret("BACKUP_SECRET")
-        .map(|v| v.to_string())
-        .unwrap_or_default();
-    BackupKey::derive(&secret).map_err(|e| StoreError::Misconfigured {
-        what: format!("BACKUP_SECRET: {e}"),
-    })
+    let secret = s.env.secret("BACKUP_SECRET").ok();
+    wandstore_protocol::backup::backup_key(secret.map(|v| v.to_string()))
 }
 
 /// The operator's backup knobs from `[vars]`.
@@ -151,8 +134,9 @@ impl StoreState {
                 BackupAction::Put {
                     key,
                     bytes,
-                    summary,
-                } => put(self, &key, bytes, summary).await.into(),
+                    content_type,
+                    metadata,
+                } => put(self, &key, bytes, content_type, metadata).await.into(),
                 BackupAction::Do(effect) => self.perform(effect).await.into(),
                 BackupAction::ListKeys(prefix) => {
                     let keys = async { list_keys(&bucket(self)?, &prefix).await };
@@ -225,29 +209,22 @@ impl StoreState {
     }
 }
 
-/// Puts an object into BACKUPS: a manifest (JSON, its summary in the custom metadata) or an
-/// NDJSON data file.
+/// Puts an object into BACKUPS.
 async fn put(
     s: &StoreState,
     key: &str,
     bytes: Vec<u8>,
-    summary: Option<String>,
+    content_type: &str,
+    metadata: HashMap<String, String>,
 ) -> Result<(), StoreError> {
-    let content_type = if summary.is_some() {
-        "application/json"
-    } else {
-        "application/x-ndjson"
-    };
-    let bucket = bucket(s)?;
-    let mut put = bucket.put(key, bytes).http_metadata(HttpMetadata {
+    let http = HttpMetadata {
         content_type: Some(content_type.into()),
         ..HttpMetadata::default()
-    });
-    if let Some(summary) = summary {
-        put = put.custom_metadata(HashMap::from([(SUMMARY_METADATA.to_owned(), summary)]));
-    }
-    put.execute().await.map_err(r2_unavailable)?;
-    Ok(())
+    };
+    let bucket = bucket(s)?;
+    let put = bucket.put(key, bytes).http_metadata(http);
+    let put = put.custom_metadata(metadata).execute().await;
+    put.map(drop).map_err(r2_unavailable)
 }
 
 /// Every key under `prefix`.

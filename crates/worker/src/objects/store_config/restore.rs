@@ -4,21 +4,20 @@
 //! its actions. The run is stored in `restore_state`; the request that starts it goes as far
 //! as one invocation allows and the object's alarm continues it, also after a restart.
 
-use super::backups::{backup_key, bucket, bug, r2_unavailable};
+use super::backups::{backup_key, bucket, bug};
 use super::{StoreState, internal};
 use crate::clock::now_ms;
 use crate::objects::registry_client;
 use crate::{random, sql};
 use std::rc::Rc;
 use wandstore_backup::backup_driver::Effect;
-use wandstore_backup::keys::manifest_key;
-use wandstore_backup::restore_run::refused_at_start;
-use wandstore_backup::{BackupId, BackupReason, RestoreCheck, RestoreRun, RestoreStatus};
-use wandstore_core::events::Event;
+use wandstore_backup::{BackupId, BackupReason, RestoreRun, RestoreStatus};
 use wandstore_core::guarded::RetryPolicy;
-use wandstore_protocol::backup::{ReplaceCart, RestoreBackup};
-use wandstore_protocol::restore_driver::{Bucket, RestoreAction, RestoreDriver, RestoreInput};
-use wandstore_protocol::restore_plan::{self, refused};
+use wandstore_protocol::backup::{ReplaceCart, RestoreBackup, r2_unavailable};
+use wandstore_protocol::restore_driver::{
+    Bucket, RestoreAction, RestoreDriver, RestoreInput, StartFacts,
+};
+use wandstore_protocol::restore_plan;
 use wandstore_protocol::store::StoreError;
 use wandstore_protocol::wire::AskError;
 use wandstore_storage as storage;
@@ -47,29 +46,19 @@ impl StoreState {
         q: &RestoreBackup,
         rid: &str,
     ) -> Result<RestoreStatus, StoreError> {
-        let backup_running =
-            self.backup_busy.get() || self.stored_run().map_err(internal)?.is_some();
-        restore_plan::start_conflict(self.restore_active(), backup_running)?;
         let now = now_ms();
-        backup_key(self)?;
-        let manifest = read(self, Bucket::Backups, &manifest_key(&q.store, &q.backup))
-            .await?
-            .ok_or_else(|| restore_plan::backup_not_found(&q.store, &q.backup))?;
-        let check = match RestoreCheck::from_manifest(&manifest, &q.store, &q.backup) {
-            Ok(check) => check,
-            Err(r) => {
-                let event = refused_at_start(&q.store, &q.backup, r.code());
-                worker::console_log!("{}", event.line(now, rid));
-                return Err(refused(&r));
-            }
+        let facts = StartFacts {
+            restore_active: self.restore_active(),
+            backup_running: self.backup_busy.get()
+                || self.stored_run().map_err(internal)?.is_some(),
+            existed: self.load_record().map_err(internal)?.is_some(),
+            page_size: super::backups::settings(self).restore_page_size,
+            id: BackupId::new(now, random::bytes8().map_err(internal)?).map_err(bug)?,
         };
-        let existed = self.load_record().map_err(internal)?.is_some();
-        let id = BackupId::new(now, random::bytes8().map_err(internal)?).map_err(bug)?;
-        let page_size = super::backups::settings(self).restore_page_size;
-        let run = RestoreRun::start(id, &check, existed, page_size, now);
-        let driver = RestoreDriver::starting(run.clone(), rid);
-        let driven = self.perform_restore(driver, rid).await?;
-        restore_plan::start_answer(&driven.unwrap_or(run), now_ms())
+        let driver = RestoreDriver::start(q, facts, now, rid)?;
+        let run = self.perform_restore(driver, rid).await?;
+        let run = run.ok_or_else(|| bug("the new restore was driven elsewhere"))?;
+        restore_plan::start_answer(&run, now_ms())
     }
 
     /// The current or last restore; a run in progress whose alarm is gone (a restart that
