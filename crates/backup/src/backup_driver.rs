@@ -11,12 +11,13 @@
 use crate::contents::BaseFiles;
 use crate::id::BackupId;
 use crate::keys::{data_prefix, manifest_key, manifest_prefix};
+use crate::manifest::BackupReason;
 use crate::manifest::{FileEntry, Manifest, SUMMARY_METADATA};
 use crate::retention::RetentionPolicy;
-use crate::run::{BackupRun, Step};
+use crate::run::{BackupRun, DEFAULT_PAGE_SIZE, Step};
 use crate::run_steps::{
-    NEXT_INVOCATION_MS, PageBudget, RETRY_AFTER_MS, SHOPPERS_AT_ONCE, cart_page, failed,
-    prune_list, shopper_carts,
+    NEXT_INVOCATION_MS, PageBudget, RETRY_AFTER_MS, SHOPPERS_AT_ONCE, StartSkip, cart_page, failed,
+    prune_list, shopper_carts, start_skip,
 };
 use serde::Serialize;
 use std::collections::{HashMap, VecDeque};
@@ -51,7 +52,8 @@ pub enum BackupAction<E> {
     LoadRun,
     /// Build the record, theme and settings files from the object's rows → [`Input::Base`].
     ReadBase,
-    /// Up to `limit` shoppers of the cart index after `after`, in order → [`Input::Listed`].
+    /// Up to `limit` shoppers of the cart index after `after`, in order (with their restore
+    /// marks, which a backup ignores) → [`Input::Listed`].
     ListCarts {
         after: Option<ShopperId>,
         limit: u32,
@@ -96,9 +98,25 @@ pub fn save<T: Serialize>(statement: &'static str, run: Option<&T>) -> Result<Wr
     Ok(Write::new(statement, vec![json.into()]))
 }
 
+/// What the object knows when a backup is asked to start.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StartFacts {
+    pub store: StoreSlug,
+    pub reason: BackupReason,
+    /// A restore of the store is under way.
+    pub restore_active: bool,
+    /// The stored run, if any.
+    pub running: Option<BackupRun>,
+    /// When the store's last complete backup started (`backup_state`).
+    pub last_backup_ms: Option<i64>,
+    /// The new run's id.
+    pub id: BackupId,
+    pub now_ms: u64,
+}
+
 /// What an invocation did: whether the run is done (or there was none), and the cart pages
 /// it read.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Driven {
     pub done: bool,
     pub pages: u32,
@@ -110,7 +128,7 @@ pub enum Input<E> {
     Ok,
     Run(Option<BackupRun>),
     Base(BaseFiles),
-    Listed(Vec<ShopperId>),
+    Listed(Vec<(ShopperId, Option<String>)>),
     Carts(Vec<Vec<CartLine>>),
     Keys(Vec<String>),
     Failed(E),
@@ -201,6 +219,42 @@ impl<E: Display + From<DriverBug>> BackupDriver<E> {
             expect: Expect::Nothing,
             failing: false,
         }
+    }
+
+    /// The invocation that starts a backup, unless [`start_skip`] says why none starts: it
+    /// stores the new run first, then runs it as far as `pages` allow.
+    pub fn start(
+        facts: StartFacts,
+        pages: u32,
+        policy: RetentionPolicy,
+        rid: &str,
+    ) -> Result<Self, StartSkip> {
+        let StartFacts {
+            store,
+            reason,
+            restore_active,
+            running,
+            last_backup_ms,
+            id,
+            now_ms,
+        } = facts;
+        let skip = start_skip(
+            &store,
+            reason,
+            restore_active,
+            running.as_ref(),
+            last_backup_ms,
+            now_ms,
+        );
+        if let Some(skip) = skip {
+            return Err(skip);
+        }
+        let mut driver = BackupDriver::new(pages, store.as_str(), policy, rid);
+        let run = BackupRun::start(store, id, reason, now_ms, DEFAULT_PAGE_SIZE);
+        driver.save(Some(&run));
+        driver.run = Some(run);
+        driver.phase = Phase::Head;
+        Ok(driver)
     }
 
     /// The next action at `now_ms`.
@@ -296,7 +350,7 @@ impl<E: Display + From<DriverBug>> BackupDriver<E> {
                         page,
                         key,
                         read_at,
-                        listed,
+                        listed: listed.into_iter().map(|(s, _)| s).collect(),
                         asked: 0,
                         lines: Vec::new(),
                     });

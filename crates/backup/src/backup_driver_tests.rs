@@ -3,7 +3,8 @@ use crate::contents::{ShopperCart, base_files, seal_record};
 use crate::keys::{FileKind, file_key};
 use crate::manifest::BackupReason;
 use crate::restore::RestoreCheck;
-use crate::run::ABANDON_AFTER_MS;
+use crate::run::{ABANDON_AFTER_MS, DEFAULT_PAGE_SIZE};
+use crate::run_steps::StartSkip;
 use crate::test_support::{T0, backup_id, key, record, settings, shopper, shoppers, slug, theme};
 use std::collections::{BTreeMap, HashMap};
 
@@ -77,7 +78,7 @@ impl World {
                     let after = after.map(|a| a.as_str().to_owned()).unwrap_or_default();
                     let listed = self.index.keys().filter(|s| **s > after);
                     let listed = listed.take(limit as usize).map(|s| ShopperId::parse(s));
-                    Input::Listed(listed.map(|s| s.expect("id")).collect())
+                    Input::Listed(listed.map(|s| (s.expect("id"), None)).collect())
                 }
                 BackupAction::AskCarts { store, shoppers } => {
                     assert_eq!(store, slug("outlet"));
@@ -462,4 +463,59 @@ fn a_failed_pruning_is_logged_and_the_backup_stands() {
         assert!(w.alarms.is_empty(), "{fail} {at}: the next backup prunes");
         assert_eq!(w.stored, None);
     }
+}
+
+fn start_facts(reason: BackupReason) -> StartFacts {
+    StartFacts {
+        store: slug("outlet"),
+        reason,
+        restore_active: false,
+        running: None,
+        last_backup_ms: None,
+        id: backup_id(7),
+        now_ms: T0,
+    }
+}
+
+#[test]
+fn a_start_stores_the_new_run_first_and_runs_it() {
+    let mut w = world(70, 60);
+    w.stored = None;
+    let policy = w.policy;
+    let d = BackupDriver::<String>::start(start_facts(BackupReason::Manual), 10, policy, "rid-1");
+    let mut d = d.expect("starts");
+    let BackupAction::Do(Effect::Write(save)) = d.next(T0) else {
+        panic!("the run is stored first")
+    };
+    assert_eq!(save[0].sql, sc::SET_BACKUP_RUN);
+    d.on_result(Input::Ok);
+    assert_eq!(
+        d.next(T0),
+        BackupAction::ReadBase,
+        "no run to load: it is new"
+    );
+    // The world plays the rest; the run was stored by the first write.
+    w.stored = Some(started(BackupReason::Manual, T0, DEFAULT_PAGE_SIZE));
+    assert_eq!(w.invoke(10, T0 + 5), done(1));
+    assert!(w.manifest().is_some());
+}
+
+#[test]
+fn a_start_is_skipped_during_a_restore_a_live_run_or_before_it_is_due() {
+    let policy = RetentionPolicy::default();
+    let skip = |facts| BackupDriver::<String>::start(facts, 1, policy, "").err();
+    let mut restoring = start_facts(BackupReason::Manual);
+    restoring.restore_active = true;
+    assert_eq!(skip(restoring), Some(StartSkip::Restoring));
+    let mut live = start_facts(BackupReason::Manual);
+    live.running = Some(started(BackupReason::Scheduled, T0 - 1000, 60));
+    assert_eq!(skip(live), Some(StartSkip::Running(backup_id(7))));
+    let mut recent = start_facts(BackupReason::Scheduled);
+    recent.last_backup_ms = Some((T0 - 60_000) as i64);
+    assert_eq!(skip(recent), Some(StartSkip::NotDue));
+    assert_eq!(
+        skip(start_facts(BackupReason::Scheduled)),
+        None,
+        "never backed up"
+    );
 }

@@ -15,6 +15,7 @@ use crate::edge::EdgeError;
 use crate::registry::WriteEntry;
 use crate::restore_plan::{self, FilePlan, Opened};
 use crate::store::StoreError;
+use crate::wire::AskError;
 use std::collections::VecDeque;
 use wandstore_backup::backup_driver::{Driven, DriverBug, Effect, save};
 use wandstore_backup::keys::manifest_key;
@@ -22,9 +23,11 @@ use wandstore_backup::restore_run::{
     CartWrite, IndexWrite, NEXT_INVOCATION_MS, RETRY_AFTER_MS, StepOutcome, manifest_gone,
     refused_at_start,
 };
+use wandstore_backup::run::DEFAULT_PAGE_SIZE;
 use wandstore_backup::run_steps::SHOPPERS_AT_ONCE;
 use wandstore_backup::{
-    Allowance, BackupId, BackupKey, RestoreCheck, RestoreRun, RestoreStep, restore_run::Report,
+    Allowance, BackupId, BackupKey, BackupReason, BackupRun, RestoreCheck, RestoreRun, RestoreStep,
+    restore_run::Report,
 };
 use wandstore_core::cart::CartLine;
 use wandstore_core::events::Event;
@@ -49,8 +52,8 @@ pub enum RestoreAction {
     OpenKey,
     /// Get an object → [`RestoreInput::File`] (`None`: no such object).
     Read { bucket: Bucket, key: String },
-    /// Start the safety backup of `store` as it is now → [`RestoreInput::Backup`].
-    BeginBackup { store: StoreSlug },
+    /// A new backup id (the safety backup's) → [`RestoreInput::Backup`].
+    NewBackupId,
     /// Drive the object's backup run with up to `pages` cart pages → [`RestoreInput::Driven`].
     DriveBackup { pages: u32 },
     /// Up to `limit` cart index entries after `after` with their restore marks →
@@ -87,9 +90,10 @@ pub enum RestoreInput {
     Backup(BackupId),
     Driven(Driven),
     Marks(Vec<(ShopperId, Option<String>)>),
-    Claimed(Result<(), RegistryRefusal>),
-    /// `synced`, or the cause the sync failed with (the restore stands).
-    Synced(String),
+    /// The registry's answer (its refusal is not a failure of the step).
+    Claimed(Result<(), AskError<RegistryRefusal>>),
+    /// The sync's outcome (a failed sync does not fail the restore).
+    Synced(Result<(), StoreError>),
     Failed(StoreError),
 }
 
@@ -182,6 +186,8 @@ pub struct RestoreDriver {
     /// The invocation that starts the run: a failure before anything was written drops it,
     /// so the operator may simply try again.
     starting: bool,
+    /// The time the last action was asked at.
+    now_ms: u64,
 }
 
 impl RestoreDriver {
@@ -197,6 +203,7 @@ impl RestoreDriver {
             expect: Expect::Nothing,
             failing: false,
             starting: false,
+            now_ms: 0,
         }
     }
 
@@ -265,6 +272,7 @@ impl RestoreDriver {
 
     /// The next action at `now_ms`.
     pub fn next(&mut self, now_ms: u64) -> RestoreAction {
+        self.now_ms = now_ms;
         loop {
             if let Some(action) = self.queue.pop_front() {
                 self.expect = Expect::Ok;
@@ -427,6 +435,22 @@ impl RestoreDriver {
                 self.finish_files(opened, body)
             }
             (Expect::Backup, RestoreInput::Backup(id), Phase::Await(_)) => {
+                // The safety backup is the object's backup run, driven by the next step.
+                let Some(run) = &self.run else {
+                    return self.fail(DriverBug("a safety backup without a restore".into()).into());
+                };
+                let (store, now) = (run.store.clone(), self.now_ms);
+                let backup = BackupRun::start(
+                    store,
+                    id.clone(),
+                    BackupReason::BeforeRestore,
+                    now,
+                    DEFAULT_PAGE_SIZE,
+                );
+                match save(sc::SET_BACKUP_RUN, Some(&backup)) {
+                    Ok(write) => self.effect(Effect::Write(vec![write])),
+                    Err(bug) => return self.fail(bug.into()),
+                }
                 Phase::Outcome(StepOutcome::Done(Report::SafetyBackupStarted(id)))
             }
             (Expect::Driven, RestoreInput::Driven(d), Phase::Await(step)) => {
@@ -443,7 +467,11 @@ impl RestoreDriver {
                 None => Phase::Spent,
             },
             (Expect::Claimed, RestoreInput::Claimed(claimed), Phase::Claim(w)) => match claimed {
-                Err(refusal) => Phase::Outcome(StepOutcome::Registry(refusal)),
+                Err(AskError::Refused(refusal)) => Phase::Outcome(StepOutcome::Registry(refusal)),
+                Err(e) => {
+                    self.phase = Phase::Claim(w);
+                    return self.fail(e.into());
+                }
                 Ok(()) => {
                     let w = *w;
                     let t = w.theme;
@@ -454,7 +482,8 @@ impl RestoreDriver {
                     Phase::Outcome(StepOutcome::Done(w.report))
                 }
             },
-            (Expect::Synced, RestoreInput::Synced(catalog), Phase::Await(_)) => {
+            (Expect::Synced, RestoreInput::Synced(synced), Phase::Await(_)) => {
+                let catalog = synced.map_or_else(|e| e.cause_code(), |()| "synced".to_owned());
                 Phase::Outcome(StepOutcome::Done(Report::Resynced(catalog)))
             }
             (expect, _, phase) => {
@@ -473,12 +502,8 @@ impl RestoreDriver {
 
     /// A step's first action (`None`: the step needs none, its phase is set).
     fn start_step(&mut self, step: RestoreStep) -> Option<RestoreAction> {
-        let run = self.run.as_ref()?;
         let (expect, action) = match &step {
-            RestoreStep::StartSafetyBackup => {
-                let store = run.store.clone();
-                (Expect::Backup, RestoreAction::BeginBackup { store })
-            }
+            RestoreStep::StartSafetyBackup => (Expect::Backup, RestoreAction::NewBackupId),
             RestoreStep::FinishSafetyBackup { .. } => {
                 let pages = self.allowance.backup_pages();
                 (Expect::Driven, RestoreAction::DriveBackup { pages })

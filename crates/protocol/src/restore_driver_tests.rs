@@ -29,6 +29,8 @@ struct World {
     fail: Option<(&'static str, usize)>,
     /// The registry refuses this many claims.
     refusals: usize,
+    /// The catalog's sync fails.
+    sync_down: bool,
     seen: HashMap<&'static str, usize>,
 }
 
@@ -37,7 +39,7 @@ fn kind(a: &RestoreAction) -> &'static str {
         RestoreAction::LoadRun => "load",
         RestoreAction::OpenKey => "key",
         RestoreAction::Read { .. } => "read",
-        RestoreAction::BeginBackup { .. } => "begin_backup",
+        RestoreAction::NewBackupId => "begin_backup",
         RestoreAction::DriveBackup { .. } => "drive_backup",
         RestoreAction::ListMarks { .. } => "list_marks",
         RestoreAction::ReplaceCarts { .. } => "replace_carts",
@@ -121,11 +123,8 @@ impl World {
                     };
                     RestoreInput::File(objects.get(&key).cloned())
                 }
-                RestoreAction::BeginBackup { store } => {
-                    assert_eq!(store, slug());
-                    let id = BackupId::new(now, [9; 8]).unwrap();
-                    self.safety.push(id.clone());
-                    RestoreInput::Backup(id)
+                RestoreAction::NewBackupId => {
+                    RestoreInput::Backup(BackupId::new(now, [9; 8]).unwrap())
                 }
                 RestoreAction::DriveBackup { pages } => {
                     assert!(pages >= 1);
@@ -155,7 +154,8 @@ impl World {
                     if self.refusals > 0 {
                         self.refusals -= 1;
                         let slug = entry.entry.slug.clone();
-                        RestoreInput::Claimed(Err(RegistryRefusal::SlugTaken { slug }))
+                        let refusal = RegistryRefusal::SlugTaken { slug };
+                        RestoreInput::Claimed(Err(AskError::Refused(refusal)))
                     } else {
                         RestoreInput::Claimed(Ok(()))
                     }
@@ -175,6 +175,15 @@ impl World {
                             self.stored = stored(&w);
                             continue;
                         }
+                        if w.sql == sc::SET_BACKUP_RUN {
+                            let run: BackupRun = serde_json::from_str(&text(&w.args[0])).unwrap();
+                            assert_eq!(
+                                (&run.store, run.reason),
+                                (&slug(), BackupReason::BeforeRestore)
+                            );
+                            self.safety.push(run.id);
+                            continue;
+                        }
                         let s = text(&w.args[0]);
                         if w.sql == sc::INDEX_RESTORED_CART {
                             self.index.insert(s, Some(text(&w.args[2])));
@@ -185,7 +194,16 @@ impl World {
                     }
                     RestoreInput::Ok
                 }
-                RestoreAction::Resync => RestoreInput::Synced("synced".into()),
+                RestoreAction::Resync => RestoreInput::Synced(match self.sync_down {
+                    true => Err(StoreError::CatalogUnavailable {
+                        why: crate::store::Unavailable::upstream(
+                            "shopify_down",
+                            "down".into(),
+                            None,
+                        ),
+                    }),
+                    false => Ok(()),
+                }),
                 RestoreAction::Do(Effect::SetAlarm(ms)) => {
                     self.alarms.push(ms);
                     RestoreInput::Ok
@@ -418,7 +436,7 @@ fn an_answer_of_the_wrong_kind_is_a_bug_kept_in_the_status() {
     assert_eq!(d.next(T0), RestoreAction::LoadRun);
     d.on_result(RestoreInput::Run(w.stored.clone().map(Box::new)));
     assert_eq!(d.next(T0), RestoreAction::OpenKey);
-    d.on_result(RestoreInput::Synced("synced".into()));
+    d.on_result(RestoreInput::Synced(Ok(())));
     let RestoreAction::Do(Effect::Write(save)) = d.next(T0) else {
         panic!("the run is saved with its problem")
     };
@@ -540,4 +558,43 @@ fn a_start_that_fails_after_writing_answers_the_run_with_its_problem() {
     assert_eq!(w.alarms.last(), Some(&RETRY_AFTER_MS));
     w.fail = None;
     assert_eq!(w.until_done().status, RestoreState::Restored);
+}
+
+#[test]
+fn a_registry_that_fails_fails_the_step_and_a_sync_that_fails_does_not() {
+    let mut w = world(0, true);
+    let mut d = RestoreDriver::new("");
+    // Play up to the claim, then answer it with a failure (not a refusal).
+    let mut failed = None;
+    for _ in 0..200 {
+        match d.next(T0) {
+            RestoreAction::Claim(_) => {
+                let down = AskError::Broken("registry restarting".into());
+                d.on_result(RestoreInput::Claimed(Err(down)));
+            }
+            RestoreAction::Done(result) => {
+                failed = Some(result);
+                break;
+            }
+            RestoreAction::LoadRun => {
+                d.on_result(RestoreInput::Run(w.stored.clone().map(Box::new)))
+            }
+            RestoreAction::OpenKey => d.on_result(RestoreInput::Key(key())),
+            RestoreAction::Read { key, .. } => {
+                let file = w.backups.get(&key).or(w.themes.get(&key)).cloned();
+                d.on_result(RestoreInput::File(file));
+            }
+            RestoreAction::NewBackupId => d.on_result(RestoreInput::Backup(backup_id())),
+            RestoreAction::DriveBackup { .. } => d.on_result(RestoreInput::Driven(Driven {
+                done: true,
+                pages: 1,
+            })),
+            _ => d.on_result(RestoreInput::Ok),
+        }
+    }
+    assert!(matches!(failed, Some(Err(_))), "{failed:?}");
+    w.sync_down = true;
+    let status = w.until_done();
+    assert_eq!(status.status, RestoreState::Restored, "the restore stands");
+    assert_eq!(status.catalog.as_deref(), Some("shopify_down"));
 }

@@ -13,10 +13,11 @@ use crate::objects::shopper_client;
 use crate::random;
 use futures::future::join_all;
 use std::collections::HashMap;
-use wandstore_backup::backup_driver::{BackupAction, BackupDriver, Driven, Effect, Input};
+use wandstore_backup::backup_driver::{
+    BackupAction, BackupDriver, Driven, Effect, Input, StartFacts,
+};
 use wandstore_backup::run::{DEFAULT_PAGE_SIZE, pages_per_invocation};
-use wandstore_backup::run_steps::start_skip;
-use wandstore_backup::{BackupId, BackupKey, BackupReason, BackupRun, BackupSettings, contents};
+use wandstore_backup::{BackupId, BackupKey, BackupRun, BackupSettings, contents};
 use wandstore_core::identity::ShopperId;
 use wandstore_core::store::StoreSlug;
 use wandstore_protocol::backup::{
@@ -44,6 +45,12 @@ pub(super) fn settings(s: &StoreState) -> BackupSettings {
     BackupSettings::from_vars(|name| s.env.var(name).ok().map(|v| v.to_string()))
 }
 
+/// A new backup or restore id at `now`.
+pub(super) fn new_id(now: u64) -> Result<BackupId, StoreError> {
+    let suffix = random::bytes8().map_err(internal)?;
+    BackupId::new(now, suffix).map_err(bug)
+}
+
 pub(super) fn bug(e: impl std::fmt::Display) -> StoreError {
     StoreError::Internal {
         message: e.to_string(),
@@ -69,63 +76,50 @@ impl StoreState {
         rid: &str,
     ) -> Result<BackupStarted, StoreError> {
         let store = self.existing_record()?.slug;
-        let last = self.backup_row().map_err(internal)?.last_backup_ms;
-        let running = self.stored_run().map_err(internal)?;
-        let skip = start_skip(
-            &store,
-            q.reason,
-            self.restore_active(),
-            running.as_ref(),
-            last,
-            q.now_ms,
-        );
-        let outcome = match skip {
-            Some(skip) => Err(skip),
-            None => {
-                let id = self.begin_run(&store, q.reason, q.now_ms)?;
-                let budget = pages_per_invocation(DEFAULT_PAGE_SIZE);
-                Ok((id, self.drive_backup(budget, rid).await?.done))
+        let id = new_id(q.now_ms)?;
+        let facts = StartFacts {
+            store: store.clone(),
+            reason: q.reason,
+            restore_active: self.restore_active(),
+            running: self.stored_run().map_err(internal)?,
+            last_backup_ms: self.backup_row().map_err(internal)?.last_backup_ms,
+            id: id.clone(),
+            now_ms: q.now_ms,
+        };
+        let pages = pages_per_invocation(DEFAULT_PAGE_SIZE);
+        let outcome = match BackupDriver::start(facts, pages, settings(self).retention, rid) {
+            Err(skip) => Err(skip),
+            Ok(driver) => {
+                backup_key(self)?; // a missing secret fails before the run is stored
+                Ok((id, self.perform_backup(driver, rid).await?.done))
             }
         };
         Ok(BackupStarted::answer(store, outcome, self.used_bytes()))
     }
 
-    /// Stores a new run (the key is checked first, so a missing secret fails here).
-    pub(super) fn begin_run(
-        &self,
-        store: &StoreSlug,
-        reason: BackupReason,
-        now: u64,
-    ) -> Result<BackupId, StoreError> {
-        backup_key(self)?;
-        let suffix = random::bytes8().map_err(internal)?;
-        let id = BackupId::new(now, suffix).map_err(bug)?;
-        let run = BackupRun::start(store.clone(), id.clone(), reason, now, DEFAULT_PAGE_SIZE);
-        let set = storage::store_config::SET_BACKUP_RUN;
-        self.db.set_json_cell(set, Some(&run)).map_err(internal)?;
-        Ok(id)
+    /// Continues the stored run with at most `pages` cart pages.
+    pub(super) async fn drive_backup(&self, pages: u32, rid: &str) -> Result<Driven, StoreError> {
+        let policy = settings(self).retention;
+        let driver = BackupDriver::new(pages, &self.slug.borrow(), policy, rid);
+        self.perform_backup(driver, rid).await
     }
 
-    /// Performs a `BackupDriver`'s actions for the stored run, at most `pages` cart pages
-    /// (none if another invocation is driving it).
-    pub(super) async fn drive_backup(&self, pages: u32, rid: &str) -> Result<Driven, StoreError> {
+    /// Performs a `BackupDriver`'s actions (none if another invocation is driving the run).
+    async fn perform_backup(
+        &self,
+        mut driver: BackupDriver<StoreError>,
+        rid: &str,
+    ) -> Result<Driven, StoreError> {
         if self.backup_busy.replace(true) {
-            return Ok(Driven {
-                done: false,
-                pages: 0,
-            });
+            return Ok(Driven::default());
         }
-        let policy = settings(self).retention;
-        let mut driver = BackupDriver::new(pages, &self.slug.borrow(), policy, rid);
         let result = loop {
             let input = match driver.next(now_ms()) {
                 BackupAction::LoadRun => Input::of(self.stored_run().map_err(internal), Input::Run),
                 BackupAction::ReadBase => Input::of(self.base_files(), Input::Base),
                 BackupAction::ListCarts { after, limit } => {
                     let listed = self.cart_marks(after.as_ref(), limit).map_err(internal);
-                    Input::of(listed, |l| {
-                        Input::Listed(l.into_iter().map(|(s, _)| s).collect())
-                    })
+                    Input::of(listed, Input::Listed)
                 }
                 BackupAction::AskCarts { store, shoppers } => {
                     let asks = shoppers.iter().map(|s| (s, ReadCart));

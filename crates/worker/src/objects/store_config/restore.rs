@@ -4,14 +4,14 @@
 //! its actions. The run is stored in `restore_state`; the request that starts it goes as far
 //! as one invocation allows and the object's alarm continues it, also after a restart.
 
-use super::backups::{backup_key, bucket, bug};
+use super::backups::{backup_key, bucket, bug, new_id};
 use super::{StoreState, internal};
 use crate::clock::now_ms;
 use crate::objects::registry_client;
-use crate::{random, sql};
+use crate::sql;
 use std::rc::Rc;
 use wandstore_backup::backup_driver::Effect;
-use wandstore_backup::{BackupId, BackupReason, RestoreRun, RestoreStatus};
+use wandstore_backup::{RestoreRun, RestoreStatus};
 use wandstore_core::guarded::RetryPolicy;
 use wandstore_protocol::backup::{ReplaceCart, RestoreBackup, r2_unavailable};
 use wandstore_protocol::restore_driver::{
@@ -19,7 +19,6 @@ use wandstore_protocol::restore_driver::{
 };
 use wandstore_protocol::restore_plan;
 use wandstore_protocol::store::StoreError;
-use wandstore_protocol::wire::AskError;
 use wandstore_storage as storage;
 
 impl StoreState {
@@ -53,7 +52,7 @@ impl StoreState {
                 || self.stored_run().map_err(internal)?.is_some(),
             existed: self.load_record().map_err(internal)?.is_some(),
             page_size: super::backups::settings(self).restore_page_size,
-            id: BackupId::new(now, random::bytes8().map_err(internal)?).map_err(bug)?,
+            id: new_id(now)?,
         };
         let driver = RestoreDriver::start(q, facts, now, rid)?;
         let run = self.perform_restore(driver, rid).await?;
@@ -102,9 +101,8 @@ impl StoreState {
                 RestoreAction::Read { bucket, key } => {
                     RestoreInput::of(read(self, bucket, &key).await, RestoreInput::File)
                 }
-                RestoreAction::BeginBackup { store } => {
-                    let id = self.begin_run(&store, BackupReason::BeforeRestore, now_ms());
-                    RestoreInput::of(id, RestoreInput::Backup)
+                RestoreAction::NewBackupId => {
+                    RestoreInput::of(new_id(now_ms()), RestoreInput::Backup)
                 }
                 RestoreAction::DriveBackup { pages } => {
                     RestoreInput::of(self.drive_backup(pages, rid).await, RestoreInput::Driven)
@@ -121,11 +119,7 @@ impl StoreState {
                     self.ask_shoppers(&store, asks, rid).await.map(drop).into()
                 }
                 RestoreAction::Claim(entry) => {
-                    match registry_client::ask(&self.env, entry, rid).await {
-                        Ok(()) => RestoreInput::Claimed(Ok(())),
-                        Err(AskError::Refused(refusal)) => RestoreInput::Claimed(Err(refusal)),
-                        Err(e) => RestoreInput::Failed(e.into()),
-                    }
+                    RestoreInput::Claimed(registry_client::ask(&self.env, entry, rid).await)
                 }
                 RestoreAction::SaveRecord(record) => {
                     self.save_record(&record).map_err(internal).into()
@@ -139,10 +133,8 @@ impl StoreState {
                 RestoreAction::Do(effect) => self.perform(effect).await.into(),
                 RestoreAction::Resync => {
                     *self.catalog.borrow_mut() = None;
-                    RestoreInput::Synced(match self.sync(RetryPolicy::background(), rid).await {
-                        Ok(_) => "synced".to_owned(),
-                        Err(e) => e.cause_code(),
-                    })
+                    let synced = self.sync(RetryPolicy::background(), rid).await;
+                    RestoreInput::Synced(synced.map(drop))
                 }
                 RestoreAction::Done(result) => break result,
             };
