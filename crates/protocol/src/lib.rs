@@ -16,7 +16,8 @@
 //!   how a failed sync or checkout is refused;
 //! - [`registry`]: what StoreRegistry answers (the list of stores, custom domains);
 //! - [`backup`]: StoreConfig's cart index, backups and restore; a shopper object's cart
-//!   questions; [`restore_theme`]: the theme a restore puts back;
+//!   questions; [`restore_theme`]: the theme a restore puts back; [`restore_driver`]: one
+//!   restore invocation as a sans-IO driver;
 //! - [`shopper`]: who a request forwarded to a ShopperStorefront is for;
 //! - [`admin_call`]: the admin and owner APIs' requests as typed questions (who may, which body,
 //!   which question) and their answers;

@@ -3,7 +3,7 @@
 //! ([`RestoreInput`]). It loads the stored [`RestoreRun`] and runs its steps while the
 //! [`Allowance`] admits them: the backup's manifest is read and checked once per invocation
 //! (before the first step that reads the backup), each file step reads its files and the
-//! theme body they name and writes what [`restore_plan`](crate::restore_plan) answers, carts
+//! theme body they name and writes what [`restore_plan`] answers, carts
 //! are replaced [`SHOPPERS_AT_ONCE`] at a time, the safety backup is started and driven. The
 //! run is stored after every step; a failed step is kept in the run's status and tried again
 //! on the alarm; the end is logged, or the alarm set to go on.

@@ -1,10 +1,8 @@
-//! The store's backups to R2 BACKUPS, performed here: `wandstore_backup::BackupRun` decides
-//! the steps (base files, cart pages from the cart index, the manifest last) and
-//! `wandstore_backup::run_steps` the rest (start or skip, page budget, what a page holds,
-//! pruning); this file reads the rows and carts and puts the objects. A run goes as far as
-//! one invocation's subrequests allow, is stored in `backup_state` between invocations and
-//! continues on the object's alarm. After the manifest, the retention policy deletes the
-//! store's older backups.
+//! The store's backups to R2 BACKUPS, performed here: `wandstore_backup::backup_driver`
+//! decides everything (start or skip, the steps within the page budget, what each cart page
+//! writes, pruning, storing the run, the failure path, the alarm that continues it); this file
+//! is its executor: it reads the rows and carts, puts and lists the objects, runs the writes.
+//! Also what both drivers share: the bucket, the backup key, new ids, asking shopper objects.
 
 use super::{StoreState, internal};
 use crate::backups_api::list_pages;
