@@ -11,6 +11,8 @@
 //! - [`run`]: [`BackupRun`], the resumable state machine over pages of shoppers.
 //! - [`run_steps`]: the decisions around a run's steps (start or skip, page budget, cart
 //!   pages, pruning, log lines).
+//! - [`backup_driver`]: [`backup_driver::BackupDriver`], one invocation of a run as a sans-IO
+//!   driver (the actions the shell performs, the results it feeds back).
 //! - [`restore`]: [`plan_restore`] / [`RestoreCheck`] → [`RestorePlan`] or [`RestoreRefusal`].
 //! - [`restore_run`]: [`RestoreRun`], verify all → safety backup → write back, over alarms;
 //!   what each step reports back ([`restore_run::Report`]).
@@ -21,6 +23,7 @@
 //! Architecture invariant: no I/O, no clock, no randomness: times, nonces and id suffixes are
 //! passed in; everything read from a bucket is checked before it is believed.
 
+pub mod backup_driver;
 pub mod contents;
 pub mod crypto;
 pub mod id;

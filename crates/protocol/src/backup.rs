@@ -2,15 +2,16 @@
 //! shoppers with a cart, its backups and a restore, and what a ShopperStorefront answers about
 //! its cart (read for a backup, rewritten by a restore). The rules live in `wandstore-backup`.
 
-use crate::store::{StoreError, StoreQuestion};
+use crate::store::{StoreError, StoreQuestion, Unavailable};
 use crate::wire::questions;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use wandstore_backup::run_steps::StartSkip;
-use wandstore_backup::{BackupId, BackupReason, RestoreStatus};
+use wandstore_backup::{BackupId, BackupKey, BackupReason, RestoreStatus};
 use wandstore_core::cart::CartLine;
 use wandstore_core::identity::ShopperId;
 use wandstore_core::store::StoreSlug;
+use wandstore_storage::{Write, store_config as sc};
 
 /// A shopper object's cart became non-empty (`non_empty`) or empty: StoreConfig keeps the
 /// shopper in (or drops them from) its index of shoppers with a cart.
@@ -137,6 +138,43 @@ questions! {
 }
 
 /// The JSON shape of a question, for the tests.
+impl IndexCart {
+    /// The cart index's row for this announcement: the shopper added (or its time moved) or
+    /// dropped; idempotent, so a re-announcement changes nothing.
+    pub fn write(&self, now_ms: u64) -> Write {
+        let shopper = self.shopper.as_str().into();
+        if self.non_empty {
+            Write::new(sc::INDEX_CART, vec![shopper, now_ms.into()])
+        } else {
+            Write::new(sc::UNINDEX_CART, vec![shopper])
+        }
+    }
+}
+
+/// The backup bucket failed: a 503 the operator may retry.
+pub fn r2_unavailable(e: impl fmt::Display) -> StoreError {
+    let message = format!("backup storage failed: {e}");
+    StoreError::CatalogUnavailable {
+        why: Unavailable::upstream("r2_unavailable", message, None),
+    }
+}
+
+/// The key sealing storefront tokens, from the `BACKUP_SECRET` secret (`None`: not set); a
+/// missing or weak secret is a misconfiguration.
+pub fn backup_key(secret: Option<String>) -> Result<BackupKey, StoreError> {
+    let secret = secret.unwrap_or_default();
+    BackupKey::derive(&secret).map_err(|e| StoreError::Misconfigured {
+        what: format!("BACKUP_SECRET: {e}"),
+    })
+}
+
+/// A backup or restore driver's bookkeeping bug, as the object's refusal (a 500).
+impl From<wandstore_backup::backup_driver::DriverBug> for StoreError {
+    fn from(bug: wandstore_backup::backup_driver::DriverBug) -> Self {
+        StoreError::Internal { message: bug.0 }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -149,6 +187,37 @@ mod tests {
         assert_eq!(body, r#"{"replace_cart":{"lines":[]}}"#);
         let back: Result<ShopperQuestion, _> = decode_question(body.as_bytes());
         assert!(matches!(back, Ok(ShopperQuestion::ReplaceCart(r)) if r == q));
+    }
+
+    #[test]
+    fn an_announced_cart_is_indexed_with_its_time_and_an_empty_one_dropped() {
+        let shopper = ShopperId::parse(&"ab".repeat(16)).unwrap();
+        let id = wandstore_storage::Value::from(shopper.as_str());
+        let full = IndexCart {
+            shopper: shopper.clone(),
+            non_empty: true,
+        };
+        let write = full.write(5);
+        assert_eq!(write.sql, sc::INDEX_CART);
+        assert_eq!(write.args, vec![id.clone(), 5u64.into()]);
+        let empty = IndexCart {
+            shopper,
+            non_empty: false,
+        };
+        assert_eq!(empty.write(5), Write::new(sc::UNINDEX_CART, vec![id]));
+    }
+
+    #[test]
+    fn a_missing_or_weak_backup_secret_is_a_misconfiguration() {
+        let misconfigured = |r: Result<BackupKey, StoreError>| matches!(r, Err(StoreError::Misconfigured { what }) if what.starts_with("BACKUP_SECRET"));
+        assert!(misconfigured(backup_key(None)));
+        assert!(misconfigured(backup_key(Some("short".into()))));
+        let strong = Some("a-backup-secret-of-at-least-32-bytes!".to_owned());
+        assert!(backup_key(strong).is_ok());
+        let down = r2_unavailable("timeout");
+        assert!(
+            matches!(down, StoreError::CatalogUnavailable { why } if why.cause == "r2_unavailable")
+        );
     }
 
     #[test]

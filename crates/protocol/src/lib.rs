@@ -17,7 +17,8 @@
 //!   how a failed sync or checkout is refused;
 //! - [`registry`]: what StoreRegistry answers (the list of stores, custom domains);
 //! - [`backup`]: StoreConfig's cart index, backups and restore; a shopper object's cart
-//!   questions; [`restore_theme`]: the theme a restore puts back;
+//!   questions; [`restore_theme`]: the theme a restore puts back; [`restore_driver`]: one
+//!   restore invocation as a sans-IO driver;
 //! - [`cart_rows`]: a shopper object's cart transaction (the key check, the command, the
 //!   rows it writes);
 //! - [`shopper`]: who a request forwarded to a ShopperStorefront is for; [`shopper_upkeep`]:
@@ -49,6 +50,7 @@ pub mod pass_through;
 pub mod personalization;
 pub mod personalization_row;
 pub mod registry;
+pub mod restore_driver;
 pub mod restore_plan;
 pub mod restore_theme;
 pub mod shopify_calls;

@@ -232,4 +232,4 @@ pub fn start_answer(run: &RestoreRun, now_ms: u64) -> Result<RestoreStatus, Stor
 
 #[cfg(test)]
 #[path = "restore_plan_tests.rs"]
-mod tests;
+pub(crate) mod tests;

@@ -12,23 +12,23 @@ use wandstore_core::identity::ShopperId;
 use wandstore_core::money::{Currency, Money};
 use wandstore_registry::Claim;
 
-const T0: u64 = 1_795_903_200_000;
+pub(crate) const T0: u64 = 1_795_903_200_000;
 
-type Bucket = HashMap<String, Vec<u8>>;
+pub(crate) type Bucket = HashMap<String, Vec<u8>>;
 
-fn slug() -> StoreSlug {
+pub(crate) fn slug() -> StoreSlug {
     StoreSlug::parse("outlet").unwrap()
 }
 
-fn key() -> BackupKey {
+pub(crate) fn key() -> BackupKey {
     BackupKey::derive("a-backup-secret-of-at-least-32-bytes!").unwrap()
 }
 
-fn backup_id() -> BackupId {
+pub(crate) fn backup_id() -> BackupId {
     BackupId::new(T0, [7; 8]).unwrap()
 }
 
-fn record() -> StoreRecord {
+pub(crate) fn record() -> StoreRecord {
     let json = serde_json::json!({
         "slug": "outlet", "display_name": "The Outlet", "currency": "EUR",
         "shopify_domain": "outlet.myshopify.com", "api_version": "2025-07",
@@ -40,7 +40,7 @@ fn record() -> StoreRecord {
     StoreRecord::from_storage_json(&json.to_string()).unwrap()
 }
 
-fn published_body() -> Vec<u8> {
+pub(crate) fn published_body() -> Vec<u8> {
     Theme::default().to_stored()
 }
 
@@ -55,11 +55,11 @@ fn version(v: u32, body: &[u8]) -> ThemeVersion {
     }
 }
 
-fn shopper(n: u32) -> ShopperId {
+pub(crate) fn shopper(n: u32) -> ShopperId {
     ShopperId::parse(&format!("{n:032x}")).unwrap()
 }
 
-fn cart(n: u32) -> ShopperCart {
+pub(crate) fn cart(n: u32) -> ShopperCart {
     let line = CartLine {
         variant_id: format!("gid://shopify/ProductVariant/{n}"),
         product_handle: format!("product-{n}"),
@@ -76,7 +76,7 @@ fn cart(n: u32) -> ShopperCart {
 
 /// A backup of the store with `carts` carts (page size 200), as the object writes it, and
 /// THEMES holding version 2's body.
-fn backed_up(carts: u32) -> (Bucket, Bucket) {
+pub(crate) fn backed_up(carts: u32) -> (Bucket, Bucket) {
     let mut run = BackupRun::start(slug(), backup_id(), BackupReason::Manual, T0, 200);
     let mut bucket = Bucket::new();
     let carts: Vec<ShopperCart> = (0..carts).map(cart).collect();
@@ -112,7 +112,7 @@ fn backed_up(carts: u32) -> (Bucket, Bucket) {
     (bucket, themes)
 }
 
-fn check(bucket: &Bucket) -> RestoreCheck {
+pub(crate) fn check(bucket: &Bucket) -> RestoreCheck {
     let manifest = &bucket[&manifest_key(&slug(), &backup_id())];
     RestoreCheck::from_manifest(manifest, &slug(), &backup_id()).unwrap()
 }

@@ -47,6 +47,26 @@ pub fn publish_theme(version: u32, record_json: String, body: String) -> Vec<Wri
     ]
 }
 
+/// StoreConfig: the theme history replaced by a restore's (`(version, JSON)`, oldest first)
+/// and the pointer set to `published` with its body (the draft is left as it is).
+pub fn restore_theme(
+    versions: Vec<(u32, String)>,
+    published: Option<u32>,
+    body: Option<String>,
+) -> Vec<Write> {
+    let mut plan = vec![Write::new(store_config::DELETE_THEME_VERSIONS, vec![])];
+    plan.extend(versions.into_iter().map(|(version, json)| {
+        let v = Value::from(u64::from(version));
+        Write::new(store_config::INSERT_THEME_VERSION, vec![v, json.into()])
+    }));
+    let published = published.map(u64::from);
+    plan.push(Write::new(
+        store_config::SET_PUBLISHED,
+        vec![published.into(), body.into()],
+    ));
+    plan
+}
+
 /// StoreRegistry: a store's row written and its custom domains replaced by `domains`.
 pub fn register_store(
     slug: &str,
@@ -74,6 +94,17 @@ pub fn register_store(
         )
     }));
     plan
+}
+
+/// StoreRegistry: each store's latest reported size (`(slug, bytes)`), reported at `now_ms`.
+pub fn record_store_sizes(sizes: Vec<(String, u64)>, now_ms: u64) -> Vec<Write> {
+    let row = |(slug, used): (String, u64)| {
+        Write::new(
+            registry::UPSERT_STORE_SIZE,
+            vec![slug.into(), used.into(), now_ms.into()],
+        )
+    };
+    sizes.into_iter().map(row).collect()
 }
 
 /// StoreRegistry: a store and its domains forgotten.
@@ -300,6 +331,32 @@ mod tests {
     }
 
     #[test]
+    fn a_restored_theme_replaces_the_history_and_the_pointer() {
+        let mut db = testdb::migrated(store_config::MIGRATIONS);
+        testdb::apply(&mut db, &publish_theme(5, "{\"v\":5}".into(), "b5".into()));
+        let restored = vec![(1, "{\"v\":1}".to_owned()), (2, "{\"v\":2}".to_owned())];
+        testdb::apply(
+            &mut db,
+            &restore_theme(restored, Some(2), Some("b2".into())),
+        );
+        assert_eq!(
+            testdb::texts(&db, store_config::SELECT_THEME_VERSIONS),
+            vec!["{\"v\":2}", "{\"v\":1}"]
+        );
+        let state = |db: &rusqlite::Connection| -> (Option<i64>, Option<String>) {
+            db.query_row(store_config::SELECT_THEME_STATE, [], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .unwrap()
+        };
+        assert_eq!(state(&db), (Some(2), Some("b2".into())));
+        // A backup of a store that never published: no history, no pointer.
+        testdb::apply(&mut db, &restore_theme(vec![], None, None));
+        assert!(testdb::texts(&db, store_config::SELECT_THEME_VERSIONS).is_empty());
+        assert_eq!(state(&db), (None, None));
+    }
+
+    #[test]
     fn a_version_is_written_once() {
         let mut db = testdb::migrated(store_config::MIGRATIONS);
         testdb::apply(&mut db, &publish_theme(1, "{}".into(), "a".into()));
@@ -329,6 +386,22 @@ mod tests {
         // Forgetting an unknown store writes nothing and fails nothing.
         testdb::apply(&mut db, &forget_store("nobody"));
         assert_eq!(count(&db, "stores"), 1);
+    }
+
+    #[test]
+    fn a_store_size_is_replaced_by_its_next_report() {
+        let mut db = testdb::migrated(registry::MIGRATIONS);
+        let sizes = |a: u64, b: u64| vec![("a".to_owned(), a), ("b".to_owned(), b)];
+        testdb::apply(&mut db, &record_store_sizes(sizes(10, 20), 5));
+        testdb::apply(&mut db, &record_store_sizes(sizes(30, 20), 6));
+        let rows: Vec<(String, i64, i64)> = testdb::all(
+            &db,
+            "SELECT slug, used_bytes, reported_ms FROM store_sizes ORDER BY slug",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        );
+        assert_eq!(rows, [("a".into(), 30, 6), ("b".into(), 20, 6)]);
+        assert!(record_store_sizes(vec![], 7).is_empty());
     }
 
     #[test]

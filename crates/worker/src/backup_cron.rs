@@ -18,20 +18,25 @@ use worker::Env;
 pub const CRON: &str = "0 * * * *";
 
 pub async fn run(env: &Env, rid: &str) -> Result<CronOutcome, EdgeError> {
-    let stores = registry_client::ask(env, ListStores, rid).await?;
-    let stores = stores.into_iter().map(|e| e.slug).collect();
-    let answers = start_all(env, stores, BackupReason::Scheduled, rid).await;
-    crate::storage_report::record(env, &answers, rid).await;
+    let answers = start_all(env, None, BackupReason::Scheduled, rid).await?;
     Ok(cron_outcome(&answers))
 }
 
-/// Asks each store's object to start a backup, [`STORES_AT_ONCE`] at a time.
+/// Asks `only` store's object, or every registered store's, to start a backup,
+/// [`STORES_AT_ONCE`] at a time; the registry records the sizes they answer with.
 pub async fn start_all(
     env: &Env,
-    stores: Vec<StoreSlug>,
+    only: Option<StoreSlug>,
     reason: BackupReason,
     rid: &str,
-) -> Answers {
+) -> Result<Answers, EdgeError> {
+    let stores = match only {
+        Some(store) => vec![store],
+        None => {
+            let entries = registry_client::ask(env, ListStores, rid).await?;
+            entries.into_iter().map(|e| e.slug).collect()
+        }
+    };
     let mut answers = Vec::with_capacity(stores.len());
     for batch in stores.chunks(STORES_AT_ONCE) {
         let asks = batch.iter().map(|store| {
@@ -42,5 +47,6 @@ pub async fn start_all(
             answers.push((store.clone(), answer.map_err(EdgeError::from)));
         }
     }
-    answers
+    crate::storage_report::record(env, &answers, rid).await;
+    Ok(answers)
 }

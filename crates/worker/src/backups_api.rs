@@ -8,7 +8,7 @@
 //! What a request asks and how answers add up: `wandstore_protocol::backup_admin`.
 
 use crate::clock::now_ms;
-use crate::objects::{registry_client, store_client};
+use crate::objects::store_client;
 use crate::{body, env_config, respond};
 use wandstore_backup::BackupReason;
 use wandstore_backup::manifest::SUMMARY_METADATA;
@@ -17,8 +17,7 @@ use wandstore_core::store::StoreSlug;
 use wandstore_protocol::EdgeError;
 use wandstore_protocol::backup::{RestoreBackup, ShowRestore};
 use wandstore_protocol::backup_admin::{self as admin, Listing, Started};
-use wandstore_protocol::registry::ListStores;
-use worker::{Env, Include, Request, Response};
+use worker::{Bucket, Env, Include, Object, Request, Response};
 
 fn content_type(req: &Request) -> Option<String> {
     req.headers().get("content-type").ok().flatten()
@@ -27,17 +26,8 @@ fn content_type(req: &Request) -> Option<String> {
 /// `POST /admin/backups`.
 pub async fn start(mut req: Request, env: &Env, rid: &str) -> Result<Response, EdgeError> {
     let bytes = body::read_limited(&mut req, BodyKind::AdminJson).await?;
-    let stores: Vec<StoreSlug> = match admin::backup_target(content_type(&req).as_deref(), &bytes)?
-    {
-        Some(slug) => vec![slug],
-        None => registry_client::ask(env, ListStores, rid)
-            .await?
-            .into_iter()
-            .map(|e| e.slug)
-            .collect(),
-    };
-    let answers = crate::backup_cron::start_all(env, stores, BackupReason::Manual, rid).await;
-    crate::storage_report::record(env, &answers, rid).await;
+    let target = admin::backup_target(content_type(&req).as_deref(), &bytes)?;
+    let answers = crate::backup_cron::start_all(env, target, BackupReason::Manual, rid).await?;
     let single = answers.len() == 1;
     let started = Started::collect(answers, single).map_err(|e| *e)?;
     Ok(respond::json(202, &started))
@@ -51,31 +41,16 @@ pub async fn list(req: &Request, env: &Env) -> Result<Response, EdgeError> {
         .bucket("BACKUPS")
         .map_err(|e| EdgeError::internal(format!("BACKUPS: {e}")))?;
     let mut listing = Listing::default();
-    let mut cursor: Option<String> = None;
-    loop {
-        let mut list = bucket
-            .list()
-            .prefix(prefix.clone())
-            .include(vec![Include::CustomMetadata]);
-        if let Some(c) = cursor.take() {
-            list = list.cursor(c);
-        }
-        let page = list
-            .execute()
-            .await
-            .map_err(|e| EdgeError::internal(format!("listing backups: {e}")))?;
-        for object in page.objects() {
+    let listed = list_pages(&bucket, &prefix, true, |objects, more| {
+        for object in objects {
             let metadata = object.custom_metadata().unwrap_or_default();
-            listing.add(
-                &object.key(),
-                metadata.get(SUMMARY_METADATA).map(String::as_str),
-            );
+            let summary = metadata.get(SUMMARY_METADATA).map(String::as_str);
+            listing.add(&object.key(), summary);
         }
-        cursor = page.cursor().filter(|_| page.truncated());
-        if listing.is_full(page.truncated()) || cursor.is_none() {
-            break;
-        }
-    }
+        !listing.is_full(more)
+    });
+    let listed = listed.await;
+    listed.map_err(|e| EdgeError::internal(format!("listing backups: {e}")))?;
     Ok(respond::json(200, &listing.finish()))
 }
 
@@ -108,4 +83,31 @@ pub async fn restore_status(
     let q = ShowRestore { now_ms: now_ms() };
     let status = store_client::ask(env, store, q, rid).await?;
     Ok(respond::json(200, &status))
+}
+
+/// Lists the objects under `prefix` (with their custom metadata if `metadata`) page by page,
+/// following the cursor, handing each page (and whether more follow) to `page` until it
+/// answers false.
+pub(crate) async fn list_pages(
+    bucket: &Bucket,
+    prefix: &str,
+    metadata: bool,
+    mut page: impl FnMut(Vec<Object>, bool) -> bool,
+) -> worker::Result<()> {
+    let mut cursor: Option<String> = None;
+    loop {
+        let mut list = bucket.list().prefix(prefix);
+        if metadata {
+            list = list.include(vec![Include::CustomMetadata]);
+        }
+        if let Some(c) = cursor.take() {
+            list = list.cursor(c);
+        }
+        let listed = list.execute().await?;
+        let more = listed.truncated();
+        cursor = listed.cursor().filter(|_| more);
+        if !page(listed.objects(), more) || cursor.is_none() {
+            return Ok(());
+        }
+    }
 }

@@ -138,16 +138,6 @@ impl Db {
             .transpose()
     }
 
-    /// Writes `value` as JSON (`None`: NULL) into `statement`'s one `?`.
-    pub fn set_json_cell<T: serde::Serialize>(
-        &self,
-        statement: &str,
-        value: Option<&T>,
-    ) -> worker::Result<()> {
-        let json = value.map(serde_json::to_string).transpose()?;
-        self.run(statement, vec![json.into()])
-    }
-
     /// (rows read, rows written) since the last call.
     pub fn take_counts(&self) -> (u64, u64) {
         self.counts.replace((0, 0))

@@ -9,24 +9,9 @@ use worker::State;
 
 /// Keeps each reported store's latest size.
 pub fn record(db: &Db, state: &State, q: &RecordSizes) -> worker::Result<()> {
-    let mut rows = Vec::with_capacity(q.sizes.len());
-    for s in &q.sizes {
-        rows.push((
-            s.store.to_string(),
-            sql::int(s.used_bytes)?,
-            sql::int(q.now_ms)?,
-        ));
-    }
-    let db = db.clone();
-    sql::transaction(state, move || {
-        for (slug, used, at) in rows {
-            db.run(
-                storage::registry::UPSERT_STORE_SIZE,
-                vec![slug.into(), used, at],
-            )?;
-        }
-        Ok(())
-    })
+    let sizes = q.sizes.iter().map(|s| (s.store.to_string(), s.used_bytes));
+    let plan = storage::plans::record_store_sizes(sizes.collect(), q.now_ms);
+    sql::apply(state, db, plan)
 }
 
 /// The registry's own size and the `limit` largest registered stores.

@@ -13,7 +13,7 @@ use wandstore_core::cart::CartLine;
 use wandstore_core::cart_announce::{heard_after_read, must_tell};
 use wandstore_core::events::{BestEffort, BestEffortFailed, Event};
 use wandstore_protocol::EdgeError;
-use wandstore_protocol::backup::{IndexCart, ShopperError, ShopperQuestion};
+use wandstore_protocol::backup::{IndexCart, ReadCart, ReplaceCart, ShopperError, ShopperQuestion};
 use wandstore_protocol::shopper::ShopperContext;
 use wandstore_storage as storage;
 use worker::{Request, Response};
@@ -35,15 +35,15 @@ impl ShopperStorefront {
         self.unrecorded.set(false);
         let ready = self.ensure_schema().map_err(internal_error);
         Ok(match question {
-            ShopperQuestion::ReadCart(q) => {
-                reply_to(&q, ready.and_then(|()| self.cart_for_backup()))
+            ShopperQuestion::ReadCart(_) => {
+                reply::<ReadCart>(&ready.and_then(|()| self.cart_for_backup()))
             }
             ShopperQuestion::ReplaceCart(q) => {
                 let result = match ready {
-                    Ok(()) => self.restore_cart(q.lines.clone()).await,
+                    Ok(()) => self.restore_cart(q.lines).await,
                     Err(e) => Err(e),
                 };
-                reply_to(&q, result)
+                reply::<ReplaceCart>(&result)
             }
         })
     }
@@ -103,11 +103,4 @@ impl ShopperStorefront {
 fn log_failed(what: BestEffort, store: Option<String>, error: String, rid: &str) {
     let event = BestEffortFailed { what, store, error };
     worker::console_log!("{}", event.line(now_ms(), rid));
-}
-
-fn reply_to<Q>(_q: &Q, result: Result<Q::Answer, ShopperError>) -> Response
-where
-    Q: wandstore_protocol::Question<Envelope = ShopperQuestion, Error = ShopperError>,
-{
-    reply::<Q>(&result)
 }

@@ -13,21 +13,7 @@ impl StoreState {
     /// Adds or drops the shopper (idempotent: a re-announcement changes nothing).
     pub fn index_cart(&self, q: &IndexCart, now_ms: u64) -> Result<(), StoreError> {
         self.settings()?;
-        let result = if q.non_empty {
-            self.db.run(
-                storage::store_config::INDEX_CART,
-                vec![
-                    q.shopper.as_str().into(),
-                    sql::int(now_ms).map_err(internal)?,
-                ],
-            )
-        } else {
-            self.db.run(
-                storage::store_config::UNINDEX_CART,
-                vec![q.shopper.as_str().into()],
-            )
-        };
-        result.map_err(internal)
+        self.db.write(&q.write(now_ms)).map_err(internal)
     }
 
     /// Up to `limit` index entries after `after` with the restore that last wrote each cart.
@@ -47,25 +33,5 @@ impl StoreState {
             .into_iter()
             .filter_map(|r| ShopperId::parse(&r.shopper).map(|s| (s, r.restored_by)))
             .collect())
-    }
-
-    /// Puts a shopper whose cart restore `run` wrote in the index, marked with the run.
-    pub(super) fn mark_restored(
-        &self,
-        shopper: &ShopperId,
-        run: &str,
-        now_ms: u64,
-    ) -> worker::Result<()> {
-        self.db.run(
-            storage::store_config::INDEX_RESTORED_CART,
-            vec![shopper.as_str().into(), sql::int(now_ms)?, run.into()],
-        )
-    }
-
-    pub(super) fn unindex(&self, shopper: &ShopperId) -> worker::Result<()> {
-        self.db.run(
-            storage::store_config::UNINDEX_CART,
-            vec![shopper.as_str().into()],
-        )
     }
 }
