@@ -45,6 +45,7 @@ pub mod console_step;
 pub mod edge;
 pub mod events;
 pub mod guard;
+pub mod limit_run;
 pub mod owner;
 pub mod pass_through;
 pub mod personalization;

@@ -19,6 +19,7 @@ use wandstore_core::tenant::{self, HostRoute, StorePath, Target};
 use wandstore_protocol::EdgeError;
 use wandstore_protocol::edge::route_error;
 use wandstore_protocol::guard::Quota;
+use wandstore_protocol::limit_run::LimitRun;
 use wandstore_protocol::pass_through::{self, Finish};
 use wandstore_protocol::shopper::{CONTEXT_HEADER, CookieDraft, ShopperContext};
 use wandstore_protocol::store::StoreError;
@@ -339,7 +340,8 @@ async fn platform(
         caller = Some(admin::authorize(&req, env)?);
         let token = req.headers().get("authorization").ok().flatten();
         let who = admin_rate_key(token.as_deref().unwrap_or_default());
-        crate::rate_limit::check(env, RateClass::Admin, &who, None, log).await?;
+        let limits = LimitRun::binding(RateClass::Admin, &who, None, crate::clock::now_ms());
+        crate::rate_limit::run(env, limits, log).await?;
     }
     let method = req.method();
     Ok(
@@ -431,7 +433,8 @@ async fn store_file(
     let inm = client.get("if-none-match");
     let client_key = rate_limit::client_key(client.get("cf-connecting-ip"));
     if let Some(who) = &client_key {
-        crate::rate_limit::check(env, RateClass::Pages, who, Some(who), log).await?;
+        let limits = LimitRun::binding(RateClass::Pages, who, Some(who), crate::clock::now_ms());
+        crate::rate_limit::run(env, limits, log).await?;
     }
     match route {
         StoreRoute::Asset(file) => {
@@ -498,7 +501,16 @@ async fn storefront(
         log.rate_decision = Some(RateDecision::Allowed.name());
     }
     let quota = match route.class {
-        Some(class) => limit_store_request(env, client, class, &shopper, log).await?,
+        Some(class) => {
+            let who = rate_limit::client_key(client.get("cf-connecting-ip"));
+            let limits = LimitRun::store_request(
+                class,
+                &shopper.log_tag(),
+                who.as_deref(),
+                crate::clock::now_ms(),
+            );
+            crate::rate_limit::run(env, limits, log).await?
+        }
         None => None,
     };
 
@@ -568,34 +580,6 @@ async fn storefront(
         quota,
         allow,
     })
-}
-
-/// Counts the request against its route's rate-limit class, for each of the class's subjects
-/// (`RateClass::subjects`; checkouts exactly). Without a real client address (none, or
-/// loopback in local development) the per-client limits and bans do not apply.
-async fn limit_store_request(
-    env: &Env,
-    client: &ClientHeaders,
-    class: RateClass,
-    shopper: &ShopperId,
-    log: &mut RequestLog,
-) -> Result<Option<Quota>, EdgeError> {
-    let client_key = rate_limit::client_key(client.get("cf-connecting-ip"));
-    if let Some(client) = &client_key {
-        crate::rate_limit::check_ban(env, client, log).await?;
-    }
-    let subjects = class.subjects(&shopper.log_tag(), client_key.as_deref());
-    if let Some(limit) = class.exact_limit() {
-        let mut quota = None;
-        for who in &subjects {
-            quota = crate::rate_limit::check_exact(env, class, limit, who, log).await?;
-        }
-        return Ok(quota);
-    }
-    for who in &subjects {
-        crate::rate_limit::check(env, class, who, client_key.as_deref(), log).await?;
-    }
-    Ok(None)
 }
 
 /// The request body as text (`None` when the route takes none) within its limit (the cart
