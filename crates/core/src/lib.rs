@@ -32,6 +32,7 @@ pub mod log;
 pub mod metrics;
 pub mod money;
 pub mod owner_access;
+pub mod platform_env;
 pub mod rate_limit;
 pub mod retention;
 pub mod routes;

@@ -56,6 +56,7 @@ pub mod shopify_calls;
 pub mod shopper;
 pub mod shopper_upkeep;
 pub mod store;
+pub mod store_call_step;
 pub mod store_metrics;
 pub mod store_record;
 pub mod theme;

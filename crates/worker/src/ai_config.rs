@@ -37,20 +37,12 @@ thread_local! {
     static WARNED: Cell<bool> = const { Cell::new(false) };
 }
 
-fn value(env: &Env, name: &str) -> Option<String> {
-    env.secret(name)
-        .map(|s| s.to_string())
-        .or_else(|_| env.var(name).map(|v| v.to_string()))
-        .ok()
-        .filter(|s| !s.trim().is_empty())
-}
-
 /// The gateway configuration, or `None` when personalization has no gateway here
 /// (`GatewayConfig::from_env` decides).
 pub fn gateway(env: &Env) -> Option<GatewayConfig> {
     let values: Vec<(&str, String)> = KEYS
         .iter()
-        .filter_map(|(key, name)| value(env, name).map(|v| (*key, v)))
+        .filter_map(|(key, name)| crate::env_config::secret(env, name).map(|v| (*key, v)))
         .collect();
     let pairs: Vec<(&str, &str)> = values.iter().map(|(k, v)| (*k, v.as_str())).collect();
     GatewayConfig::from_env(&pairs).unwrap_or_else(|e| {
