@@ -13,14 +13,13 @@ use wandstore_core::secret::{hash_token, new_owner_token};
 use wandstore_core::store::StoreSlug;
 use wandstore_protocol::EdgeError;
 use wandstore_protocol::admin_call::CallContext;
-use wandstore_protocol::admin_call::{PreviewLink, Rotated, StoreCall, deleted};
+use wandstore_protocol::admin_call::{PreviewLink, Rotated, StoreCall, deleted, recognised};
 use wandstore_protocol::owner::{
     AssetInfo, CheckOwner, OwnerCredential, RecordAsset, RotateOwnerToken,
 };
 use wandstore_protocol::registry::ForgetStore;
-use wandstore_protocol::store::{DeleteStore, StoreError};
+use wandstore_protocol::store::DeleteStore;
 use wandstore_protocol::store_call_step::StoreStep;
-use wandstore_protocol::wire::AskError;
 use worker::{Env, HttpMetadata, Request, Response};
 
 /// The R2 bucket of owners' uploaded files.
@@ -77,8 +76,7 @@ pub async fn run(
             Ok(respond::empty(204))
         }
         StoreStep::RotateOwnerToken => {
-            let owner_token = new_owner_token(random::bytes32().map_err(EdgeError::internal)?);
-            let new_token_hash = hash_token(&owner_token);
+            let (owner_token, new_token_hash) = new_token()?;
             let rotate = RotateOwnerToken {
                 new_token_hash,
                 now_ms: cx.now_ms,
@@ -89,6 +87,13 @@ pub async fn run(
     }
 }
 
+/// A fresh owner token and its hash (only the hash is kept).
+pub(crate) fn new_token() -> Result<(String, String), EdgeError> {
+    let owner_token = new_owner_token(random::bytes32().map_err(EdgeError::internal)?);
+    let hash = hash_token(&owner_token);
+    Ok((owner_token, hash))
+}
+
 /// Whether the store's object recognises the credential as its owner's (`false` too for a
 /// store that does not exist, so a credential reveals nothing about other stores).
 pub(crate) async fn owns(
@@ -97,11 +102,8 @@ pub(crate) async fn owns(
     credential: OwnerCredential,
     rid: &str,
 ) -> Result<bool, EdgeError> {
-    match store_client::ask(env, store, CheckOwner { credential }, rid).await {
-        Ok(()) => Ok(true),
-        Err(AskError::Refused(StoreError::NotFound | StoreError::Forbidden)) => Ok(false),
-        Err(e) => Err(e.into()),
-    }
+    let asked = store_client::ask(env, store, CheckOwner { credential }, rid).await;
+    recognised(asked)
 }
 
 /// Writes the bytes to R2 under their content hash, then lists them under their name. If the

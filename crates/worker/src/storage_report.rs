@@ -5,20 +5,16 @@
 //! the metrics or the backups.
 
 use crate::clock::now_ms;
+use crate::isolate_metrics::log_failed;
 use crate::objects::registry_client;
-use wandstore_core::events::{BestEffort, BestEffortFailed, Event};
+use wandstore_core::events::BestEffort;
 use wandstore_core::storage::{REPORTED_STORES, StorageUse, report};
 use wandstore_protocol::backup_admin::{Answers, sizes_of};
 use wandstore_protocol::registry::ShowStorage;
 use worker::Env;
 
 fn log_failure(error: String, rid: &str) {
-    let event = BestEffortFailed {
-        what: BestEffort::StorageSizes,
-        store: None,
-        error,
-    };
-    worker::console_log!("{}", event.line(now_ms(), rid));
+    log_failed(BestEffort::StorageSizes, None, error, rid);
 }
 
 /// Tells the registry the sizes the stores answered with.
