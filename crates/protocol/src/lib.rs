@@ -40,6 +40,7 @@ pub mod backup_base;
 pub mod block_run;
 pub mod cart_api;
 pub mod cart_rows;
+pub mod console_driver;
 pub mod console_step;
 pub mod edge;
 pub mod events;

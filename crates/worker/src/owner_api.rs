@@ -13,10 +13,8 @@ use wandstore_core::secret::{hash_token, new_owner_token};
 use wandstore_core::store::StoreSlug;
 use wandstore_protocol::EdgeError;
 use wandstore_protocol::admin_call::CallContext;
-use wandstore_protocol::admin_call::{PreviewLink, Rotated, StoreCall, deleted, recognised};
-use wandstore_protocol::owner::{
-    AssetInfo, CheckOwner, OwnerCredential, RecordAsset, RotateOwnerToken,
-};
+use wandstore_protocol::admin_call::{PreviewLink, Rotated, StoreCall, deleted};
+use wandstore_protocol::owner::{AssetInfo, RecordAsset, RotateOwnerToken};
 use wandstore_protocol::registry::ForgetStore;
 use wandstore_protocol::store::DeleteStore;
 use wandstore_protocol::store_call_step::StoreStep;
@@ -92,18 +90,6 @@ pub(crate) fn new_token() -> Result<(String, String), EdgeError> {
     let owner_token = new_owner_token(random::bytes32().map_err(EdgeError::internal)?);
     let hash = hash_token(&owner_token);
     Ok((owner_token, hash))
-}
-
-/// Whether the store's object recognises the credential as its owner's (`false` too for a
-/// store that does not exist, so a credential reveals nothing about other stores).
-pub(crate) async fn owns(
-    env: &Env,
-    store: &StoreSlug,
-    credential: OwnerCredential,
-    rid: &str,
-) -> Result<bool, EdgeError> {
-    let asked = store_client::ask(env, store, CheckOwner { credential }, rid).await;
-    recognised(asked)
 }
 
 /// Writes the bytes to R2 under their content hash, then lists them under their name. If the
