@@ -24,6 +24,7 @@ pub mod events;
 pub mod guarded;
 pub mod headers;
 pub mod health;
+pub mod health_run;
 pub mod host;
 pub mod http;
 pub mod identity;
