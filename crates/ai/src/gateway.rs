@@ -406,13 +406,10 @@ mod tests {
         assert_eq!(GatewayConfig::parse([]).unwrap_err().key, "account");
     }
 
+    /// An environment of these names and values.
     fn env(pairs: &'static [(&'static str, &'static str)]) -> impl Fn(&str) -> Option<String> {
-        move |name| {
-            pairs
-                .iter()
-                .find(|(k, _)| *k == name)
-                .map(|(_, v)| (*v).to_owned())
-        }
+        let vars: std::collections::HashMap<_, _> = pairs.iter().copied().collect();
+        move |name| vars.get(name).map(|v| v.to_string())
     }
 
     #[test]
