@@ -37,6 +37,7 @@ pub mod admin_call;
 pub mod backup;
 pub mod backup_admin;
 pub mod backup_base;
+pub mod backup_starts;
 pub mod block_run;
 pub mod cart_api;
 pub mod cart_rows;
