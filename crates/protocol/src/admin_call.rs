@@ -19,9 +19,11 @@ use wandstore_ai::settings::PersonalizationSettings;
 use wandstore_core::asset::{self, CheckedAsset};
 use wandstore_core::identity::CookieSigner;
 use wandstore_core::limits::{self, BodyKind};
+use wandstore_core::metrics::IsolateMetrics;
 use wandstore_core::owner_access::{Author, PREVIEW_TTL_MS, preview_url, rfc3339};
 use wandstore_core::routes::AdminRoute;
 use wandstore_core::secret::Caller;
+use wandstore_core::storage::StorageUse;
 use wandstore_core::store::StoreSlug;
 use wandstore_registry::{
     NewStore, Platform, PublicStore, RegistryEntry, StorePatch, validate_new,
@@ -411,6 +413,26 @@ wraps!(
     Assets { assets: Vec<AssetInfo> },
     Versions { versions: Vec<ThemeVersion> }
 );
+
+/// `GET /admin/metrics`' answer: this isolate's counters, its 5xx rate, and the largest
+/// objects' storage.
+#[derive(Serialize)]
+pub struct IsolateReport {
+    pub isolate: IsolateMetrics,
+    pub server_error_rate: f64,
+    pub storage: Vec<StorageUse>,
+}
+
+impl IsolateReport {
+    pub fn of(isolate: IsolateMetrics, storage: Vec<StorageUse>) -> IsolateReport {
+        let server_error_rate = isolate.server_error_rate();
+        IsolateReport {
+            isolate,
+            server_error_rate,
+            storage,
+        }
+    }
+}
 
 /// `POST …/owner-token/rotate`'s answer.
 #[derive(Serialize)]

@@ -421,3 +421,18 @@ fn the_backup_routes_are_their_own_calls() {
     let e = AdminCall::read(&AdminRoute::Restore("acme"), None, None, Vec::new(), &cx());
     assert_eq!(e.unwrap_err().status, 500);
 }
+
+#[test]
+fn the_isolate_report_states_its_error_rate() {
+    let mut metrics = IsolateMetrics::new(0);
+    metrics.record(
+        wandstore_core::metrics::RouteKind::Admin,
+        500,
+        Some("internal"),
+    );
+    metrics.record(wandstore_core::metrics::RouteKind::Admin, 200, None);
+    let report = serde_json::to_value(IsolateReport::of(metrics, Vec::new())).unwrap();
+    assert_eq!(report["server_error_rate"], serde_json::json!(0.5));
+    assert_eq!(report["isolate"]["requests"], serde_json::json!(2));
+    assert_eq!(report["storage"], serde_json::json!([]));
+}

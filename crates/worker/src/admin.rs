@@ -13,8 +13,8 @@ use wandstore_core::routes::AdminRoute;
 use wandstore_core::secret::admin_caller;
 use wandstore_protocol::EdgeError;
 use wandstore_protocol::admin_call::{
-    AdminCall, BackupCall, CallContext, Created, Gate, PlatformCall, StoreCheck, Stores,
-    body_limit, plan_create,
+    AdminCall, BackupCall, CallContext, Created, Gate, IsolateReport, PlatformCall, StoreCheck,
+    Stores, body_limit, plan_create,
 };
 use wandstore_protocol::owner::{CheckOwner, OwnerCredential};
 use wandstore_protocol::registry::ListStores;
@@ -46,7 +46,7 @@ pub async fn handle(
         };
         gate.checked(asked)?;
     }
-    let content_type = req.headers().get("content-type").ok().flatten();
+    let content_type = crate::backups_api::content_type(&req);
     let body = match body_limit(&route, content_type.as_deref())? {
         Some(kind) => body::read_limited(&mut req, kind).await?,
         None => Vec::new(),
@@ -81,15 +81,9 @@ async fn platform(
 ) -> Result<Response, EdgeError> {
     match call {
         PlatformCall::IsolateMetrics => {
-            let metrics = crate::isolate_metrics::snapshot();
-            Ok(respond::json(
-                200,
-                &serde_json::json!({
-                    "isolate": metrics,
-                    "server_error_rate": metrics.server_error_rate(),
-                    "storage": crate::storage_report::largest(env, rid).await,
-                }),
-            ))
+            let storage = crate::storage_report::largest(env, rid).await;
+            let report = IsolateReport::of(crate::isolate_metrics::snapshot(), storage);
+            Ok(respond::json(200, &report))
         }
         PlatformCall::ListStores => {
             let stores = registry_client::ask(env, ListStores, rid).await?;
