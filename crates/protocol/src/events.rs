@@ -68,10 +68,66 @@ impl Event for SyncFailed {
     }
 }
 
+/// The log line of a finished sync (`took_ms` after it started). A failure is first recorded
+/// as the catalog status's last error with `record`; if that fails too, the line says so.
+pub fn sync_line(
+    store: &str,
+    result: &Result<SyncReport, StoreError>,
+    took_ms: u64,
+    (now_ms, request_id): (u64, &str),
+    record: impl FnOnce(&str) -> Result<(), String>,
+) -> String {
+    match result {
+        Ok(report) => SyncSucceeded::new(store, report).line(now_ms, request_id),
+        Err(failure) => {
+            let mut event = SyncFailed::new(store, failure, took_ms);
+            event.record_error = record(&event.last_error()).err();
+            event.line(now_ms, request_id)
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::store::{Unavailable, UpstreamStats};
+
+    #[test]
+    fn a_failed_sync_is_recorded_before_it_is_logged_and_a_success_records_nothing() {
+        let failure = StoreError::CatalogUnavailable {
+            why: Unavailable::breaker_open(30_000),
+        };
+        let mut recorded = Vec::new();
+        let line = sync_line("demo", &Err(failure.clone()), 40, (5, "r"), |e| {
+            recorded.push(e.to_owned());
+            Ok(())
+        });
+        assert_eq!(recorded.len(), 1);
+        assert!(recorded[0].starts_with("breaker_open: "), "{recorded:?}");
+        let v: serde_json::Value = serde_json::from_str(&line).unwrap();
+        assert_eq!(
+            (v["ok"].as_bool(), v["duration_ms"].as_u64()),
+            (Some(false), Some(40))
+        );
+        assert!(v["record_error"].is_null());
+        let line = sync_line("demo", &Err(failure), 40, (5, "r"), |_| {
+            Err("disk full".into())
+        });
+        let v: serde_json::Value = serde_json::from_str(&line).unwrap();
+        assert_eq!(v["record_error"], "disk full");
+        let report = SyncReport {
+            products: 1,
+            collections: 0,
+            truncated: false,
+            skipped: 0,
+            duration_ms: 3,
+            upstream: UpstreamStats { calls: 1, ms: 2 },
+        };
+        let line = sync_line("demo", &Ok(report), 3, (5, "r"), |_| {
+            panic!("nothing to record")
+        });
+        assert!(line.contains("\"ok\":true"), "{line}");
+    }
 
     #[test]
     fn sync_events_keep_the_documented_shape() {

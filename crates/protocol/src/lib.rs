@@ -41,6 +41,7 @@ pub mod backup_starts;
 pub mod block_run;
 pub mod cart_api;
 pub mod cart_rows;
+pub mod catalog_read;
 pub mod console_driver;
 pub mod console_step;
 pub mod edge;
@@ -63,6 +64,7 @@ pub mod store_metrics;
 pub mod store_record;
 pub mod theme;
 pub mod theme_ledger;
+pub mod theme_publish;
 pub mod wire;
 
 pub use edge::EdgeError;

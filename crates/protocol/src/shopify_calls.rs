@@ -4,15 +4,125 @@
 //! when a checkout could not start.
 
 use crate::EdgeError;
-use crate::store::{CheckoutOrder, StoreError, SyncReport, Unavailable, UpstreamStats};
+use crate::store::{
+    CheckoutOrder, CheckoutStarted, StoreError, SyncReport, Unavailable, UpstreamStats,
+};
 use crate::wire::AskError;
 use std::fmt::Display;
 use wandstore_core::cart::PricedLine;
-use wandstore_core::guarded::GuardFailure;
-use wandstore_core::http::HttpRequest;
+use wandstore_core::catalog::{Collection, Product};
+use wandstore_core::guarded::{GuardFailure, RetryPolicy};
+use wandstore_core::guarded_run::{Exchange, GuardedRun, RunResult, Sent};
+use wandstore_core::http::{HttpRequest, HttpResponse};
+use wandstore_registry::StoreRecord;
 use wandstore_shopify::{
-    CartLine, CountryCode, ShopConfig, ShopifyError, SyncOutcome, cart_create_request,
+    CartLine, CatalogSync, CountryCode, CreatedCart, ShopConfig, ShopifyError, SyncOutcome,
+    cart_create_request, parse_cart_create,
 };
+
+/// A catalog sync of the store `record` describes, as one guarded run (`record`'s connection
+/// unusable: refused before anything is sent).
+pub fn sync_run(
+    record: &StoreRecord,
+    product_cap: usize,
+    collection_cap: usize,
+    policy: RetryPolicy,
+) -> Result<GuardedRun<CatalogSync>, StoreError> {
+    let config = record
+        .shop_config()
+        .map_err(|e| StoreError::CatalogUnavailable {
+            why: config_unavailable(e),
+        })?;
+    let sync = CatalogSync::new(config, product_cap, collection_cap);
+    Ok(GuardedRun::new(sync, policy))
+}
+
+/// A finished sync's catalog, to cache, and its report.
+#[derive(Debug)]
+pub struct SyncedCatalog {
+    pub products: Vec<Product>,
+    pub collections: Vec<Collection>,
+    pub report: SyncReport,
+}
+
+/// How a sync run ended (`took_ms` since it started): the catalog to cache, or why not.
+pub fn sync_finished(
+    run: GuardedRun<CatalogSync>,
+    result: RunResult<ShopifyError>,
+    took_ms: u64,
+) -> Result<SyncedCatalog, StoreError> {
+    result.map_err(sync_failed)?;
+    let upstream = stats(run.sent);
+    let (products, collections) = run.exchange.finish().map_err(|e| sync_unfinished(&e))?;
+    Ok(SyncedCatalog {
+        report: sync_report(&products, &collections, took_ms, upstream),
+        products: products.items,
+        collections: collections.items,
+    })
+}
+
+fn stats(sent: Sent) -> UpstreamStats {
+    UpstreamStats {
+        calls: sent.calls,
+        ms: sent.ms,
+    }
+}
+
+/// The checkout's one `cartCreate`, as an exchange: sent once, its answer kept.
+#[derive(Debug)]
+pub struct CartCreate {
+    config: ShopConfig,
+    request: Option<HttpRequest>,
+    cart: Option<CreatedCart>,
+}
+
+impl Exchange for CartCreate {
+    type Error = ShopifyError;
+    fn next_request(&mut self) -> Option<HttpRequest> {
+        self.request.take()
+    }
+    fn on_response(&mut self, response: &HttpResponse) -> Result<(), ShopifyError> {
+        self.cart = Some(parse_cart_create(&self.config, response)?);
+        Ok(())
+    }
+}
+
+/// The checkout hand-off for `order` as one guarded run, sent once (it is not idempotent, so
+/// an open breaker refuses it at once). An unusable connection or an order Shopify would
+/// refuse is refused before anything is sent.
+pub fn checkout_run(
+    record: &StoreRecord,
+    order: &CheckoutOrder,
+) -> Result<GuardedRun<CartCreate>, StoreError> {
+    let config = record
+        .shop_config()
+        .map_err(|e| StoreError::CheckoutUnavailable {
+            why: config_unavailable(e),
+        })?;
+    let (config, request) = checkout_request(config, order)?;
+    let call = CartCreate {
+        config,
+        request: Some(request),
+        cart: None,
+    };
+    Ok(GuardedRun::new(call, RetryPolicy::default().once()))
+}
+
+/// How a checkout run ended: where to send the shopper, or why not.
+pub fn checkout_finished(
+    run: GuardedRun<CartCreate>,
+    result: RunResult<ShopifyError>,
+) -> Result<CheckoutStarted, StoreError> {
+    result.map_err(checkout_failed)?;
+    let cart = run.exchange.cart.ok_or_else(|| StoreError::Internal {
+        message: "a finished checkout left no cart".into(),
+    })?;
+    Ok(CheckoutStarted {
+        checkout_url: cart.checkout_url,
+        total_quantity: cart.total_quantity,
+        upstream: stats(run.sent),
+    })
+}
 
 /// The store's Shopify connection cannot be used (its record does not make a valid config).
 pub fn config_unavailable(e: impl Display) -> Unavailable {

@@ -206,6 +206,217 @@ fn a_sync_reports_what_it_cached_and_only_the_product_cap_truncates() {
     assert!(!sync_report(&untruncated, &capped_collections, 0, stats).truncated);
 }
 
+mod runs {
+    use super::*;
+    use crate::store_record::CreatePlan;
+    use wandstore_core::breaker::{BreakerConfig, CircuitBreaker};
+    use wandstore_core::guarded_run::{Action, Outcome};
+    use wandstore_core::http::TransportError;
+
+    fn record(domain: &str) -> StoreRecord {
+        let create = serde_json::from_value(serde_json::json!({
+            "input": {
+                "slug": "acme",
+                "display_name": "Acme",
+                "currency": "EUR",
+                "shopify": {"domain": domain, "storefront_token": "shpat_x"},
+                "custom_domains": [],
+            },
+            "owner_token_hash": "hash",
+            "base_domain": "wandstore.dev",
+            "local_upstreams": true,
+            "now_ms": 1,
+        }))
+        .unwrap();
+        let (plan, _) = CreatePlan::new(create).unwrap();
+        plan.to_save(Ok(false)).unwrap().clone()
+    }
+
+    fn fixture(name: &str) -> Outcome {
+        let path = format!(
+            "{}/../shopify/tests/fixtures/{name}",
+            env!("CARGO_MANIFEST_DIR")
+        );
+        status(200, std::fs::read(path).unwrap())
+    }
+
+    fn status(status: u16, body: Vec<u8>) -> Outcome {
+        Outcome::Answered {
+            result: Ok(HttpResponse {
+                status,
+                headers: Vec::new(),
+                body,
+            }),
+            ms: 4,
+        }
+    }
+
+    fn breaker() -> CircuitBreaker {
+        CircuitBreaker::new(BreakerConfig::default())
+    }
+
+    fn open_breaker() -> CircuitBreaker {
+        let mut b = breaker();
+        (0..5).for_each(|t| b.on_failure(t));
+        b
+    }
+
+    /// Feeds `answers` to the run's requests; the action after the last.
+    fn drive<X: Exchange<Error = ShopifyError>>(
+        run: &mut GuardedRun<X>,
+        b: &mut CircuitBreaker,
+        answers: Vec<Outcome>,
+    ) -> Action<RunResult<X::Error>> {
+        let mut action = run.step(b, Outcome::Start, 10, 0.0);
+        for answer in answers {
+            assert!(matches!(action, Action::Send { .. }), "{action:?}");
+            action = run.step(b, answer, 20, 0.0);
+        }
+        action
+    }
+
+    fn done<E: std::fmt::Debug>(action: Action<RunResult<E>>) -> RunResult<E> {
+        match action {
+            Action::Done(result) => result,
+            other => panic!("not done: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_checkout_sends_one_cart_create_and_answers_its_url_and_cost() {
+        let lines = [(VARIANT, 2)];
+        let mut run =
+            checkout_run(&record("acme.myshopify.com"), &order(&lines, None, None)).unwrap();
+        let mut b = breaker();
+        let first = run.step(&mut b, Outcome::Start, 10, 0.0);
+        let Action::Send { request, .. } = &first else {
+            panic!("{first:?}")
+        };
+        assert!(
+            request.url.contains("acme.myshopify.com"),
+            "{}",
+            request.url
+        );
+        let result = done(run.step(&mut b, fixture("cart_create_success.json"), 20, 0.0));
+        let started = checkout_finished(run, result).unwrap();
+        assert!(started.checkout_url.starts_with("https://"));
+        assert_eq!(started.upstream, UpstreamStats { calls: 1, ms: 4 });
+    }
+
+    #[test]
+    fn a_refused_cart_is_the_shoppers_message_and_a_down_shop_is_not_retried() {
+        let lines = [(VARIANT, 2)];
+        let rec = record("acme.myshopify.com");
+        let mut run = checkout_run(&rec, &order(&lines, None, None)).unwrap();
+        let mut b = breaker();
+        let result = done(drive(
+            &mut run,
+            &mut b,
+            vec![fixture("cart_create_user_errors.json")],
+        ));
+        assert!(matches!(
+            checkout_finished(run, result),
+            Err(StoreError::CheckoutRefused { .. })
+        ));
+        let mut run = checkout_run(&rec, &order(&lines, None, None)).unwrap();
+        let result = done(drive(&mut run, &mut b, vec![status(500, b"oops".to_vec())]));
+        assert!(matches!(
+            checkout_finished(run, result),
+            Err(StoreError::CheckoutUnavailable { .. })
+        ));
+        let mut run = checkout_run(&rec, &order(&lines, None, None)).unwrap();
+        let slow = Outcome::Answered {
+            result: Err(TransportError::Timeout),
+            ms: 10_000,
+        };
+        let result = done(drive(&mut run, &mut b, vec![slow]));
+        assert!(matches!(
+            checkout_finished(run, result),
+            Err(StoreError::CheckoutUnavailable { .. })
+        ));
+    }
+
+    #[test]
+    fn an_open_breaker_or_a_bad_order_refuses_checkout_before_anything_is_sent() {
+        let rec = record("acme.myshopify.com");
+        let mut run = checkout_run(&rec, &order(&[(VARIANT, 1)], None, None)).unwrap();
+        let mut b = open_breaker();
+        let result = done(run.step(&mut b, Outcome::Start, 10, 0.0));
+        let Err(StoreError::CheckoutUnavailable { why }) = checkout_finished(run, result) else {
+            panic!()
+        };
+        assert!(why.message.contains("paused"), "{}", why.message);
+        assert!(matches!(
+            checkout_run(&rec, &order(&[], None, None)),
+            Err(StoreError::CheckoutRefused { .. })
+        ));
+    }
+
+    #[test]
+    fn a_sync_pages_products_then_collections_and_reports_what_it_cost() {
+        let mut run = sync_run(
+            &record("acme.myshopify.com"),
+            1_000,
+            100,
+            RetryPolicy::default(),
+        )
+        .unwrap();
+        let mut b = breaker();
+        let pages = ["products_page_1.json", "products_page_2.json"];
+        let mut answers: Vec<Outcome> = pages.iter().map(|p| fixture(p)).collect();
+        answers.push(fixture("products_page_last.json"));
+        answers.push(fixture("collections_page.json"));
+        let result = done(drive(&mut run, &mut b, answers));
+        let synced = sync_finished(run, result, 99).unwrap();
+        assert_eq!((synced.products.len(), synced.collections.len()), (5, 2));
+        assert_eq!(synced.report.upstream, UpstreamStats { calls: 4, ms: 16 });
+        assert_eq!(
+            (synced.report.duration_ms, synced.report.truncated),
+            (99, false)
+        );
+    }
+
+    #[test]
+    fn a_throttled_page_waits_and_garbage_or_an_open_breaker_fails_the_sync() {
+        let rec = record("acme.myshopify.com");
+        let mut b = breaker();
+        let mut run = sync_run(&rec, 1_000, 100, RetryPolicy::background()).unwrap();
+        let throttled = drive(&mut run, &mut b, vec![fixture("throttled.json")]);
+        assert!(matches!(throttled, Action::Wait { .. }), "{throttled:?}");
+        assert!(
+            run.take_failure().is_some(),
+            "the failed attempt is counted"
+        );
+        let mut run = sync_run(&rec, 1_000, 100, RetryPolicy::background()).unwrap();
+        let result = done(drive(&mut run, &mut b, vec![fixture("malformed.json")]));
+        let Err(StoreError::CatalogUnavailable { why }) = sync_finished(run, result, 1) else {
+            panic!()
+        };
+        assert_ne!(why.cause, "breaker_open");
+        let mut run = sync_run(&rec, 1_000, 100, RetryPolicy::background()).unwrap();
+        let mut open = open_breaker();
+        let result = done(run.step(&mut open, Outcome::Start, 10, 0.0));
+        let Err(StoreError::CatalogUnavailable { why }) = sync_finished(run, result, 1) else {
+            panic!()
+        };
+        assert_eq!(why.retry_after_secs, 60);
+    }
+
+    #[test]
+    fn an_unusable_connection_refuses_sync_and_checkout_before_anything_is_sent() {
+        let mut rec = record("acme.myshopify.com");
+        rec.shopify_domain = "not a domain".into();
+        assert!(matches!(
+            sync_run(&rec, 1_000, 100, RetryPolicy::default()),
+            Err(StoreError::CatalogUnavailable { .. })
+        ));
+        assert!(matches!(
+            checkout_run(&rec, &order(&[(VARIANT, 1)], None, None)),
+            Err(StoreError::CheckoutUnavailable { .. })
+        ));
+    }
+}
+
 #[test]
 fn a_cart_with_nothing_to_buy_is_a_422_and_asks_nothing() {
     use std::collections::HashMap;

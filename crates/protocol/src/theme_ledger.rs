@@ -173,6 +173,17 @@ impl ThemeLedger<'_> {
         self.next_version(stored, author, now_ms, Some(version))
     }
 
+    /// Refuses while another publish of the store is in flight.
+    pub fn check_free(&self) -> Result<(), StoreError> {
+        if self.publishing {
+            return Err(StoreError::Conflict {
+                code: "publish_in_progress".into(),
+                message: "another publish of this store is in progress; try again".into(),
+            });
+        }
+        Ok(())
+    }
+
     fn next_version(
         &self,
         body: String,
@@ -180,12 +191,7 @@ impl ThemeLedger<'_> {
         now_ms: u64,
         rolled_back_from: Option<u32>,
     ) -> Result<VersionWrite, StoreError> {
-        if self.publishing {
-            return Err(StoreError::Conflict {
-                code: "publish_in_progress".into(),
-                message: "another publish of this store is in progress; try again".into(),
-            });
-        }
+        self.check_free()?;
         let theme = Theme::from_stored(body.as_bytes()).map_err(|e| unreadable("theme", e))?;
         let latest = self.history.iter().map(|v| v.version).max().unwrap_or(0);
         let version = latest.saturating_add(1);
@@ -343,4 +349,4 @@ pub fn r2_unavailable(e: impl std::fmt::Display) -> StoreError {
 
 #[cfg(test)]
 #[path = "theme_ledger_tests.rs"]
-mod tests;
+pub(crate) mod tests;

@@ -1,13 +1,13 @@
 use super::*;
 use serde_json::{Value, json};
 
-const NOW: u64 = 1_800_000_000_000;
+pub(crate) const NOW: u64 = 1_800_000_000_000;
 
-fn default_body() -> String {
+pub(crate) fn default_body() -> String {
     String::from_utf8(Theme::default().to_stored()).unwrap()
 }
 
-fn version(v: u32) -> ThemeVersion {
+pub(crate) fn version(v: u32) -> ThemeVersion {
     ThemeVersion {
         version: v,
         author: "owner".into(),
@@ -18,7 +18,7 @@ fn version(v: u32) -> ThemeVersion {
     }
 }
 
-fn ledger(history: &[ThemeVersion], publishing: bool) -> ThemeLedger<'_> {
+pub(crate) fn ledger(history: &[ThemeVersion], publishing: bool) -> ThemeLedger<'_> {
     ThemeLedger {
         store: "acme",
         history,

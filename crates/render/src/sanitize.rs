@@ -5,9 +5,11 @@
 
 use ammonia::{Builder, UrlRelative};
 use std::borrow::Cow;
+use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::sync::LazyLock;
+use wandstore_core::cached::TtlMap;
 
 /// HTML that went through [`sanitize`]; safe to put into a page as is.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -96,6 +98,32 @@ fn keep_attribute<'u>(element: &str, attribute: &str, value: &'u str) -> Option<
 /// gets an empty one, and a link whose target was refused keeps only its text.
 pub fn sanitize(html: &str) -> SanitizedHtml {
     SanitizedHtml(make_valid(&CLEANER.clean(html).to_string()))
+}
+
+/// How many cleaned descriptions a thread keeps ([`sanitize_kept`]), and the longest one it
+/// keeps (so the memo stays within a few MB).
+const KEPT: usize = 256;
+const KEPT_MAX_BYTES: usize = 16 * 1024;
+
+thread_local! {
+    static KEPT_CLEAN: RefCell<TtlMap<String, SanitizedHtml>> =
+        RefCell::new(TtlMap::new(u64::MAX, KEPT));
+}
+
+/// [`sanitize`], remembered by its exact input: a product page shows the same description on
+/// every view, and cleaning it (an HTML parse and a serialize) was most of the page's work.
+/// An entry is keyed by the whole input text, so it is only ever that very text's cleaning;
+/// the oldest goes first when the memo is full.
+pub fn sanitize_kept(html: &str) -> SanitizedHtml {
+    if html.len() > KEPT_MAX_BYTES {
+        return sanitize(html);
+    }
+    if let Some(hit) = KEPT_CLEAN.with(|m| m.borrow().get(html, 0).cloned()) {
+        return hit;
+    }
+    let clean = sanitize(html);
+    KEPT_CLEAN.with(|m| m.borrow_mut().insert(html.to_owned(), clean.clone(), 0));
+    clean
 }
 
 /// The end of the tag that starts at `start` (`<…>`), quotes respected: html5ever writes `>`
@@ -239,5 +267,27 @@ mod tests {
             ],],
             "images whose source was refused are dropped"
         );
+    }
+
+    #[test]
+    fn a_kept_cleaning_is_the_cleaning_of_that_very_text() {
+        let inputs = [
+            "<p>Hi <script>alert(1)</script><b>there</b></p>",
+            "<p>Hi <b>there</b></p>",
+            "<img src=x onerror=alert(1)>",
+            "",
+        ];
+        for _ in 0..2 {
+            for html in inputs {
+                assert_eq!(sanitize_kept(html), sanitize(html), "{html}");
+            }
+        }
+        // Past the memo's bound, and longer than what it keeps: still cleaned right.
+        for n in 0..(KEPT + 8) {
+            let html = format!("<p onclick=x>{n}</p>");
+            assert_eq!(sanitize_kept(&html).as_str(), format!("<p>{n}</p>"));
+        }
+        let long = format!("<p>{}<script>x</script></p>", "a".repeat(KEPT_MAX_BYTES));
+        assert!(!sanitize_kept(&long).as_str().contains("script"));
     }
 }

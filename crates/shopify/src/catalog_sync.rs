@@ -6,6 +6,7 @@ use crate::ShopConfig;
 use crate::error::ShopifyError;
 use crate::sync::{CollectionSync, FullSync, Paginated, Progress, SyncOutcome};
 use wandstore_core::catalog::{Collection, Product};
+use wandstore_core::guarded_run::Exchange;
 use wandstore_core::http::{HttpRequest, HttpResponse};
 
 /// The products and collections a finished sync produced.
@@ -69,6 +70,17 @@ impl CatalogSync {
             Products::Failed(e) => return Err(e),
         };
         Ok((products, Paginated::finish(self.collections)?))
+    }
+}
+
+/// A sync is one guarded exchange: each page an attempt of its own.
+impl Exchange for CatalogSync {
+    type Error = ShopifyError;
+    fn next_request(&mut self) -> Option<HttpRequest> {
+        CatalogSync::next_request(self)
+    }
+    fn on_response(&mut self, response: &HttpResponse) -> Result<(), ShopifyError> {
+        CatalogSync::on_response(self, response).map(|_| ())
     }
 }
 

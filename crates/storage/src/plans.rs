@@ -208,6 +208,51 @@ pub fn save_counter(key: &str, counter_json: String) -> Write {
     Write::new(guard::UPSERT_COUNTER, vec![key.into(), counter_json.into()])
 }
 
+/// StoreConfig: the personalization row's columns a question changed (`None`: left as it
+/// is), each its JSON.
+pub fn personalization(
+    settings: Option<String>,
+    budget: Option<String>,
+    counters: Option<String>,
+    breakers: Option<String>,
+) -> Vec<Write> {
+    [
+        (store_config::SET_PERSONALIZATION_SETTINGS, settings),
+        (store_config::SET_PERSONALIZATION_BUDGET, budget),
+        (store_config::SET_PERSONALIZATION_COUNTERS, counters),
+        (store_config::SET_PERSONALIZATION_BREAKERS, breakers),
+    ]
+    .into_iter()
+    .filter_map(|(sql, json)| json.map(|j| Write::new(sql, vec![j.into()])))
+    .collect()
+}
+
+/// StoreConfig: an asset listed under its name (replacing what the name pointed at).
+pub fn record_asset(name: &str, file: &str, json: String) -> Write {
+    Write::new(
+        store_config::UPSERT_ASSET,
+        vec![name.into(), file.into(), json.into()],
+    )
+}
+
+/// StoreConfig: an asset's name forgotten.
+pub fn delete_asset(name: &str) -> Write {
+    Write::new(store_config::DELETE_ASSET, vec![name.into()])
+}
+
+/// StoreConfig: the draft theme's stored body and its meta.
+pub fn set_draft(body: String, meta_json: String) -> Write {
+    Write::new(store_config::SET_DRAFT, vec![body.into(), meta_json.into()])
+}
+
+/// StoreConfig: why the last sync failed, and when.
+pub fn sync_error(message: &str, now_ms: u64) -> Write {
+    Write::new(
+        store_config::SET_SYNC_ERROR,
+        vec![message.into(), now_ms.into()],
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -472,5 +517,59 @@ mod tests {
         assert_eq!(count(&db, "events") as u64, shopper::KEPT_EVENTS);
         let oldest = testdb::texts(&db, "SELECT json FROM events ORDER BY id LIMIT 1");
         assert_eq!(oldest, vec!["3"]);
+    }
+
+    #[test]
+    fn a_personalization_write_touches_only_the_columns_it_names() {
+        let mut db = testdb::migrated(store_config::MIGRATIONS);
+        let all = || Some("1".to_owned());
+        testdb::apply(&mut db, &personalization(all(), all(), all(), all()));
+        let only_budget = personalization(None, Some("2".into()), None, None);
+        assert_eq!(only_budget.len(), 1);
+        testdb::apply(&mut db, &only_budget);
+        assert!(personalization(None, None, None, None).is_empty());
+        let row: (String, String, String, String) = db
+            .query_row(
+                "SELECT settings, budget, counters, breakers FROM personalization",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+            )
+            .unwrap();
+        assert_eq!(row, ("1".into(), "2".into(), "1".into(), "1".into()));
+    }
+
+    #[test]
+    fn assets_the_draft_and_the_sync_error_are_single_row_writes() {
+        let mut db = testdb::migrated(store_config::MIGRATIONS);
+        testdb::apply(
+            &mut db,
+            &[
+                record_asset("logo", "f1", "{\"v\":1}".into()),
+                record_asset("logo", "f2", "{\"v\":2}".into()),
+                record_asset("banner", "f3", "{\"v\":3}".into()),
+                delete_asset("banner"),
+                delete_asset("missing"),
+                set_draft("body".into(), "meta".into()),
+                sync_error("upstream down", 7),
+            ],
+        );
+        assert_eq!(
+            testdb::texts(&db, store_config::SELECT_ASSETS),
+            vec!["{\"v\":2}"]
+        );
+        let draft: (String, String) = db
+            .query_row("SELECT draft, draft_meta FROM theme_state", [], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .unwrap();
+        assert_eq!(draft, ("body".into(), "meta".into()));
+        let error: (String, i64) = db
+            .query_row(
+                "SELECT last_error, last_error_at_ms FROM catalog_meta",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .unwrap();
+        assert_eq!(error, ("upstream down".into(), 7));
     }
 }

@@ -1,11 +1,11 @@
 //! Scheduled work (the cron triggers in wrangler.toml): ask the stores of this run's page
-//! (`core::cron_plan`: at most 500 a run, 25 at a time) to refresh their catalogs if stale.
+//! (`core::cron_plan::RefreshRun`: at most 500 a run, 25 at a time) to refresh their catalogs if stale.
 //! Each store refreshes in its own object, in the background, one sync at a time. The hourly
 //! schedule starts backups instead (`crate::backup_cron`).
 
 use crate::objects::{registry_client, store_client};
 use crate::random;
-use wandstore_core::cron_plan;
+use wandstore_core::cron_plan::{RefreshRun, RefreshStep};
 use wandstore_core::events::{CronOutcome, CronRun, Event};
 use wandstore_protocol::EdgeError;
 use wandstore_protocol::registry::ListStores;
@@ -34,19 +34,16 @@ pub async fn run(event: &ScheduledEvent, env: &Env) {
 
 async fn refresh_page(env: &Env, rid: &str, scheduled_ms: u64) -> Result<CronOutcome, EdgeError> {
     let stores = registry_client::ask(env, ListStores, rid).await?;
-    let page = &stores[cron_plan::page(scheduled_ms, stores.len())];
-    let mut answers = Vec::with_capacity(page.len());
-    for batch in page.chunks(cron_plan::BATCH) {
-        let asks = batch
-            .iter()
-            .map(|entry| store_client::ask(env, &entry.slug, RefreshIfStale, rid));
-        let answered = futures::future::join_all(asks).await;
-        answers.extend(batch.iter().zip(answered).map(|(entry, answer)| {
-            let started = answer
-                .map(|a| a.started)
-                .map_err(|e| EdgeError::from(e).code);
-            (entry.slug.to_string(), started)
-        }));
+    let slugs = stores.into_iter().map(|entry| entry.slug).collect();
+    let mut run = RefreshRun::new(slugs, scheduled_ms);
+    loop {
+        let batch = match run.next_step() {
+            RefreshStep::Ask(batch) => batch,
+            RefreshStep::Done(outcome) => return Ok(outcome),
+        };
+        let asks = (batch.iter()).map(|slug| store_client::ask(env, slug, RefreshIfStale, rid));
+        let answers = futures::future::join_all(asks).await.into_iter();
+        let started = answers.map(|a| a.map(|a| a.started).map_err(|e| EdgeError::from(e).code));
+        run.on_answers(&batch, started.collect());
     }
-    Ok(cron_plan::refresh_outcome(stores.len(), answers))
 }

@@ -215,8 +215,7 @@ fn page_response(
     pairs.extend(security.iter().map(|(k, v)| (*k, v.as_str())));
     let init = web_sys::ResponseInit::new();
     init.set_status(200);
-    let headers = internal::make_headers(&pairs)?;
-    init.set_headers(&headers);
+    init.set_headers(&internal::headers_init(&pairs)?);
     let body = worker::js_sys::Uint8Array::from(html.as_bytes());
     Ok(web_sys::Response::new_with_opt_buffer_source_and_init(
         Some(&body),
@@ -235,10 +234,9 @@ fn pass_through(
     let from_object = internal::read_headers(&answer.headers());
     let (pairs, report) = pass_through::outgoing(answer.status(), from_object, finish);
     report.log_into(log);
-    let headers = internal::make_headers(&pairs)?;
     let init = web_sys::ResponseInit::new();
     init.set_status(answer.status());
-    init.set_headers(&headers);
+    init.set_headers(&internal::headers_init(&pairs)?);
     let body = answer.body();
     Ok(web_sys::Response::new_with_opt_readable_stream_and_init(
         body.as_ref(),
@@ -409,12 +407,9 @@ async fn live_socket(
             "this address is a WebSocket for the live preview",
         ));
     }
-    let headers = Headers::new();
     let pairs = [("upgrade", "websocket"), (internal::REQUEST_ID, request_id)];
-    for (k, v) in pairs {
-        headers.set(k, v).map_err(EdgeError::internal)?;
-    }
-    let inner = internal::request("GET", "/live", headers, None).map_err(EdgeError::internal)?;
+    let headers = internal::headers_init(&pairs).map_err(EdgeError::internal)?;
+    let inner = internal::request("GET", "/live", &headers, None).map_err(EdgeError::internal)?;
     let stub =
         internal::stub(env, STORE_CONFIG, target.store.as_str()).map_err(EdgeError::internal)?;
     let answer = internal::fetch(stub, &inner)
@@ -550,12 +545,12 @@ async fn storefront(
             .filter_map(|n| client.get(n).map(|v| (*n, v))),
     );
     let internal_err = EdgeError::internal;
-    let headers = Headers(internal::make_headers(&pairs).map_err(internal_err)?);
+    let headers = internal::headers_init(&pairs).map_err(internal_err)?;
     let rest = match url.query() {
         Some(q) if !q.is_empty() => format!("{}?{q}", target.rest),
         _ => target.rest.clone(),
     };
-    let inner = internal::request(&log.method, &rest, headers, body).map_err(internal_err)?;
+    let inner = internal::request(&log.method, &rest, &headers, body).map_err(internal_err)?;
     let name = format!("{}/{}", target.store, ctx.shopper);
     let stub = internal::stub(env, SHOPPER_STOREFRONT, &name).map_err(internal_err)?;
     let answer = internal::fetch(stub, &inner).await.map_err(internal_err)?;

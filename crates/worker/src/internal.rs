@@ -8,7 +8,7 @@
 use wandstore_protocol::wire::{self, AskError, MalformedMessage, Question};
 use worker::wasm_bindgen::JsValue;
 use worker::wasm_bindgen_futures::JsFuture;
-use worker::{Headers, Request, Response, Stub, web_sys};
+use worker::{Request, Response, Stub, web_sys};
 
 /// The path typed questions are posted to.
 pub const ASK_PATH: &str = "/ask";
@@ -25,15 +25,25 @@ pub fn read_headers(headers: &web_sys::Headers) -> Vec<(String, String)> {
         .unwrap_or_default()
 }
 
-/// A JavaScript `Headers` object holding `pairs` (name and value each a string, borrowed or
-/// owned), made with two calls into JavaScript.
+/// What `RequestInit` and `ResponseInit` take as headers: `pairs` (name and value each a
+/// string, borrowed or owned) as a JavaScript array of name–value arrays, made with one call
+/// into JavaScript. The runtime builds the message's own `Headers` from it, so no `Headers`
+/// object is made only to be copied.
+pub fn headers_init<K: AsRef<str> + serde::Serialize, V: AsRef<str> + serde::Serialize>(
+    pairs: &[(K, V)],
+) -> worker::Result<JsValue> {
+    // A pair serializes as a two-string JSON array, the sequence `Headers` takes.
+    let json = serde_json::to_string(pairs)?;
+    Ok(worker::js_sys::JSON::parse(&json)?)
+}
+
+/// A JavaScript `Headers` object holding `pairs`, for APIs that want one.
 pub fn make_headers<K: AsRef<str> + serde::Serialize, V: AsRef<str> + serde::Serialize>(
     pairs: &[(K, V)],
 ) -> worker::Result<web_sys::Headers> {
-    // A pair serializes as a two-string JSON array, the sequence `Headers` takes.
-    let json = serde_json::to_string(pairs)?;
-    let sequence = worker::js_sys::JSON::parse(&json)?;
-    Ok(web_sys::Headers::new_with_str_sequence_sequence(&sequence)?)
+    Ok(web_sys::Headers::new_with_str_sequence_sequence(
+        &headers_init(pairs)?,
+    )?)
 }
 
 /// A request to an object at `path` (the host is ignored by the runtime), made directly in
@@ -41,12 +51,12 @@ pub fn make_headers<K: AsRef<str> + serde::Serialize, V: AsRef<str> + serde::Ser
 pub fn request(
     method: &str,
     path: &str,
-    headers: Headers,
+    headers: &JsValue,
     body: Option<String>,
 ) -> worker::Result<web_sys::Request> {
     let init = web_sys::RequestInit::new();
     init.set_method(method);
-    init.set_headers(headers.as_ref());
+    init.set_headers(headers);
     // An object's redirect (a 303 after a form post) is for the browser, not for the Worker.
     init.set_redirect(web_sys::RequestRedirect::Manual);
     if let Some(body) = body {
@@ -111,9 +121,8 @@ pub async fn ask_text<E>(
     request_id: &str,
 ) -> Result<String, AskError<E>> {
     let broken = |e: worker::Error| AskError::Broken(e.to_string());
-    let headers = Headers::new();
-    headers.set(REQUEST_ID, request_id).map_err(broken)?;
-    let req = request("POST", ASK_PATH, headers, Some(body)).map_err(broken)?;
+    let headers = headers_init(&[(REQUEST_ID, request_id)]).map_err(broken)?;
+    let req = request("POST", ASK_PATH, &headers, Some(body)).map_err(broken)?;
     let resp = fetch(stub, &req).await.map_err(broken)?;
     let status = resp.status();
     let text = response_text(&resp).await.map_err(broken)?;

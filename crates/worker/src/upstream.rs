@@ -1,77 +1,40 @@
-//! The driver for sans-IO clients: executes a `wandstore_core::http::HttpRequest` with the
-//! runtime's `fetch` within a timeout, and runs a [`GuardedCall`] (retries, backoff, the
-//! breaker) by doing only what it says: send, sleep, store the breaker.
+//! The executor of sans-IO upstream drivers (`wandstore_core::guarded_run`): executes a
+//! `wandstore_core::http::HttpRequest` with the runtime's `fetch` within a timeout, and sleeps
+//! when the driver says so. What to send, when to retry and what the breaker says are the
+//! driver's.
 
 use crate::clock::now_ms;
 use futures::FutureExt;
 use std::time::Duration;
-use wandstore_core::breaker::CircuitBreaker;
-use wandstore_core::guarded::{GuardFailure, GuardedCall, Step, UpstreamFailure};
+use wandstore_core::guarded_run::{Action, Outcome};
 use wandstore_core::http::{HttpRequest, HttpResponse, Method as HttpMethod, TransportError};
-use wandstore_protocol::store::UpstreamStats;
 use worker::js_sys::Uint8Array;
 use worker::{
     AbortController, Delay, Fetch, Headers, Method, Request, RequestInit, RequestRedirect,
 };
 
-/// Where an upstream's one circuit breaker lives (e.g. a StoreConfig object).
-pub trait BreakerHome {
-    /// Runs `f` on the breaker.
-    fn with_breaker<R>(&self, f: impl FnOnce(&mut CircuitBreaker) -> R) -> R;
-    /// Stores the breaker if it changed since it was last stored (and logs a transition).
-    fn store_breaker(&self);
-    /// Counts a failed attempt by its kind (for the object's metrics).
-    fn count_failure(&self, _kind: &str) {}
-}
-
-/// Sends `request` as `call` directs, turning each answer into a `T` or an `E` with
-/// `interpret`, adding each attempt to `stats`. Returns when the call is done or has failed for
-/// good.
-pub async fn guarded<T, E>(
-    call: &mut GuardedCall,
-    home: &impl BreakerHome,
-    request: &HttpRequest,
-    stats: &mut UpstreamStats,
-    mut interpret: impl FnMut(&HttpResponse) -> Result<T, E>,
-) -> Result<T, GuardFailure<E>>
-where
-    E: UpstreamFailure + From<TransportError>,
-{
+/// The one executor of every upstream call (Shopify's, the AI Gateway's): performs what a
+/// sans-IO driver asks for (send a request within its timeout, sleep) and feeds the outcome
+/// back to `step` with the time and a jitter in `[0, 1)`, until the driver is done.
+pub async fn drive<T>(mut step: impl FnMut(Outcome, u64, f64) -> Action<T>) -> T {
+    let mut outcome = Outcome::Start;
     loop {
-        let step = home.with_breaker(|b| call.begin_attempt::<E>(b, now_ms()));
-        let timeout_ms = match step {
-            Step::Send { timeout_ms } => timeout_ms,
-            Step::Failed(failure) => return Err(failure),
-            // begin_attempt only sends or refuses.
-            Step::Wait { .. } | Step::Done => 0,
-        };
-        let sent = now_ms();
-        let outcome = execute(request, timeout_ms)
-            .await
-            .map_err(E::from)
-            .and_then(|resp| interpret(&resp));
-        *stats = stats.plus(UpstreamStats {
-            calls: 1,
-            ms: now_ms().saturating_sub(sent),
-        });
-        let next = match outcome {
-            Ok(value) => {
-                home.with_breaker(|b| call.on_success::<E>(b, now_ms()));
-                home.store_breaker();
-                return Ok(value);
+        outcome = match step(outcome, now_ms(), worker::js_sys::Math::random()) {
+            Action::Send {
+                request,
+                timeout_ms,
+            } => {
+                let sent = now_ms();
+                let result = execute(&request, timeout_ms).await;
+                let ms = now_ms().saturating_sub(sent);
+                Outcome::Answered { result, ms }
             }
-            Err(err) => {
-                home.count_failure(err.kind());
-                let jitter = worker::js_sys::Math::random();
-                home.with_breaker(|b| call.on_failure(b, err, now_ms(), jitter))
+            Action::Wait { ms } => {
+                Delay::from(Duration::from_millis(ms)).await;
+                Outcome::Waited
             }
+            Action::Done(value) => return value,
         };
-        home.store_breaker();
-        match next {
-            Step::Wait { ms } => Delay::from(Duration::from_millis(ms)).await,
-            Step::Failed(failure) => return Err(failure),
-            Step::Send { .. } | Step::Done => {}
-        }
     }
 }
 
@@ -121,10 +84,7 @@ async fn body_bytes(resp: &worker::web_sys::Response) -> worker::Result<Vec<u8>>
 }
 
 fn build(req: &HttpRequest) -> worker::Result<Request> {
-    let headers = Headers::new();
-    for (k, v) in &req.headers {
-        headers.append(k, v)?;
-    }
+    let headers = Headers(crate::internal::make_headers(&req.headers)?);
     let mut init = RequestInit::new();
     init.with_method(match req.method {
         HttpMethod::Get => Method::Get,

@@ -2,7 +2,7 @@
 
 use crate::cards::{ImageView, PriceView};
 use crate::frame::Frame;
-use crate::sanitize::{SanitizedHtml, sanitize};
+use crate::sanitize::{SanitizedHtml, sanitize_kept};
 use crate::sections::{SectionView, around};
 use crate::seo::{Head, JsonLd, canonical_links, page_title};
 use crate::{Chrome, Rendered};
@@ -136,7 +136,7 @@ impl ProductPage {
                 .collect(),
             form_action: frame.links.cart_add(),
             csrf: &self.csrf,
-            description: sanitize(&p.description_html),
+            description: sanitize_kept(&p.description_html),
             tags: p
                 .tags
                 .iter()

@@ -2,6 +2,7 @@
 //! ask them questions.
 
 pub mod abuse_guard;
+pub mod answering;
 pub mod guard_client;
 pub mod registry;
 pub mod registry_client;

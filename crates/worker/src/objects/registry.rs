@@ -3,11 +3,11 @@
 //! facts `wandstore_registry::check_claim` needs and persists what the rules allow; its
 //! listing is `wandstore_registry::entries` over its two tables.
 
-use crate::internal::{self, reply};
+use super::answering::{self, answer};
+use super::registry_sizes as sizes;
 use crate::sql::{self, Db};
 use wandstore_core::store::StoreSlug;
 use wandstore_protocol::registry::{ForgetStore, RegistryQuestion, WriteEntry};
-use wandstore_protocol::wire::Question;
 use wandstore_registry::{
     DomainRow, RegistryEntry, RegistryRefusal, StoreRow, check_claim, entries,
 };
@@ -32,43 +32,21 @@ impl DurableObject for StoreRegistry {
     }
 
     async fn fetch(&self, req: Request) -> Result<Response> {
-        self.db
-            .ensure_schema(&self.state, storage::registry::MIGRATIONS)?;
-        let question: RegistryQuestion = match internal::read_question(&req).await? {
+        let migrations = storage::registry::MIGRATIONS;
+        let question = match answering::question(&req, &self.db, &self.state, migrations).await? {
             Ok(q) => q,
-            Err(e) => return Ok(internal::unreadable(&e)),
+            Err(unreadable) => return Ok(unreadable),
         };
+        let (db, state) = (&self.db, &self.state);
         Ok(match question {
             RegistryQuestion::List(q) => answer(&q, Ok(self.list()?)),
-            RegistryQuestion::Lookup(q) => {
-                let found = self.owner_of(&q.host)?;
-                answer(&q, Ok(found))
-            }
-            RegistryQuestion::Write(q) => {
-                let result = self.write(&q)?;
-                answer(&q, result)
-            }
-            RegistryQuestion::Forget(q) => {
-                let known = self.forget(&q)?;
-                answer(&q, Ok(known))
-            }
-            RegistryQuestion::RecordSizes(q) => {
-                super::registry_sizes::record(&self.db, &self.state, &q)?;
-                answer(&q, Ok(()))
-            }
-            RegistryQuestion::ShowStorage(q) => {
-                let report = super::registry_sizes::report(&self.db, &self.state, q.limit)?;
-                answer(&q, Ok(report))
-            }
+            RegistryQuestion::Lookup(q) => answer(&q, Ok(self.owner_of(&q.host)?)),
+            RegistryQuestion::Write(q) => answer(&q, self.write(&q)?),
+            RegistryQuestion::Forget(q) => answer(&q, Ok(self.forget(&q)?)),
+            RegistryQuestion::RecordSizes(q) => answer(&q, Ok(sizes::record(db, state, &q)?)),
+            RegistryQuestion::ShowStorage(q) => answer(&q, Ok(sizes::report(db, state, q.limit)?)),
         })
     }
-}
-
-fn answer<Q>(_q: &Q, result: std::result::Result<Q::Answer, RegistryRefusal>) -> Response
-where
-    Q: Question<Envelope = RegistryQuestion, Error = RegistryRefusal>,
-{
-    reply::<Q>(&result)
 }
 
 impl StoreRegistry {

@@ -5,9 +5,10 @@ use super::{StoreState, internal};
 use crate::clock::now_ms;
 use futures::FutureExt;
 use std::rc::Rc;
-use wandstore_core::catalog_index::{CatalogIndex, refresh_due};
+use wandstore_core::catalog_index::CatalogIndex;
 use wandstore_core::catalog_question::CatalogQuestion;
 use wandstore_core::guarded::RetryPolicy;
+use wandstore_protocol::catalog_read::CatalogRead;
 use wandstore_protocol::personalization::{Personalize, Personalized};
 use wandstore_protocol::store::{
     CatalogReply, Freshness, RefreshStarted, StoreError, UpstreamStats,
@@ -39,43 +40,40 @@ pub async fn personalize(
         .map(|(index, _, _)| q.answer(&index))
 }
 
-/// The index to answer from and how fresh it is; a cold store waits for its first sync.
+/// The index to answer from and how fresh it is (`protocol::catalog_read`).
 async fn index_for_read(
     s: &Rc<StoreState>,
     rid: &str,
 ) -> Result<(Rc<CatalogIndex>, Freshness, Option<UpstreamStats>), StoreError> {
-    if let Some(index) = s.index().map_err(internal)? {
-        let (stale, _) = refresh_if_due(s, rid)?;
-        let freshness = if stale {
-            Freshness::Stale
-        } else {
-            Freshness::Fresh
-        };
-        return Ok((index, freshness, None));
-    }
-    let report = s.sync(RetryPolicy::default(), rid).await?;
-    match s.index().map_err(internal)? {
-        Some(index) => Ok((index, Freshness::Miss, Some(report.upstream))),
-        None => Err(StoreError::Internal {
-            message: "a finished sync left no catalog".into(),
-        }),
-    }
+    let (freshness, upstream) = match s.cache_view()?.read(now_ms()) {
+        CatalogRead::Serve { freshness, refresh } => {
+            if refresh {
+                refresh_in_background(s, rid);
+            }
+            (freshness, None)
+        }
+        CatalogRead::AwaitSync => {
+            let report = s.sync(RetryPolicy::default(), rid).await?;
+            (Freshness::Miss, Some(report.upstream))
+        }
+    };
+    let index = s.index().map_err(internal)?;
+    let index = index.ok_or_else(|| StoreError::Internal {
+        message: "a finished sync left no catalog".into(),
+    })?;
+    Ok((index, freshness, upstream))
 }
 
-/// The cron's question: starts a background refresh if the cache is stale.
+/// The cron's question: starts a background refresh if one is due.
 pub fn refresh_if_stale(s: &Rc<StoreState>, rid: &str) -> Result<RefreshStarted, StoreError> {
-    let (_, started) = refresh_if_due(s, rid)?;
+    let started = s.cache_view()?.refresh_due(now_ms());
+    if started {
+        refresh_in_background(s, rid);
+    }
     Ok(RefreshStarted { started })
 }
 
-/// Starts a background refresh if `catalog_index::refresh_due` says so: (stale, started).
-fn refresh_if_due(s: &Rc<StoreState>, rid: &str) -> Result<(bool, bool), StoreError> {
-    let now = now_ms();
-    let stale = s.is_stale(now).map_err(internal)?;
-    let due = refresh_due(stale, s.sync.borrow().is_some(), s.breaker_now().ok(), now);
-    if due {
-        let running = s.sync(RetryPolicy::background(), rid);
-        s.state.wait_until(running.map(|_| ()));
-    }
-    Ok((stale, due))
+fn refresh_in_background(s: &Rc<StoreState>, rid: &str) {
+    let running = s.sync(RetryPolicy::background(), rid);
+    s.state.wait_until(running.map(|_| ()));
 }

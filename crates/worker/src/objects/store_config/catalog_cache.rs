@@ -1,28 +1,31 @@
-//! The catalog cache in SQLite, its in-memory index, and the stored breaker.
+//! The catalog cache in SQLite and its in-memory index.
 
-use super::StoreState;
+use super::state::cached;
+use super::{StoreState, internal};
 use crate::sql;
 use std::rc::Rc;
-use wandstore_core::breaker::{BreakerState, CircuitBreaker};
 use wandstore_core::catalog::{Collection, Product};
 use wandstore_core::catalog_index::{CatalogIndex, CatalogStatus};
+use wandstore_protocol::catalog_read::CacheView;
+use wandstore_protocol::store::StoreError;
 use wandstore_storage::{self as storage, plans};
 use worker::Result;
 
 impl StoreState {
-    fn meta(&self) -> Result<storage::store_config::CatalogMetaRow> {
+    pub(super) fn meta(&self) -> Result<storage::store_config::CatalogMetaRow> {
         (self.db)
             .first_row(storage::store_config::SELECT_CATALOG_META, None)?
             .ok_or_else(|| worker::Error::RustError("catalog_meta row is missing".into()))
     }
 
-    /// Whether the cached catalog is due a refresh at `now_ms` (one read of the meta row).
-    pub fn is_stale(&self, now_ms: u64) -> Result<bool> {
-        let status = CatalogStatus {
-            synced_at_ms: self.meta()?.synced_at_ms,
-            ..Default::default()
-        };
-        Ok(status.is_stale(now_ms, self.tuning.catalog_fresh_ms))
+    /// What a read needs to know about the cache (`protocol::catalog_read`).
+    pub fn cache_view(&self) -> std::result::Result<CacheView, StoreError> {
+        Ok(CacheView {
+            synced_at_ms: self.meta().map_err(internal)?.synced_at_ms,
+            syncing: self.sync.borrow().is_some(),
+            breaker: self.breaker_now(),
+            fresh_for_ms: self.tuning.catalog_fresh_ms,
+        })
     }
 
     /// What the cache knows about itself.
@@ -36,28 +39,22 @@ impl StoreState {
             truncated: meta.truncated != 0,
             last_error: meta.last_error,
             last_error_at_ms: meta.last_error_at_ms,
-            breaker: CatalogStatus::breaker_label(&self.breaker_now()?.state()),
+            breaker: CatalogStatus::breaker_label(&self.breaker_now().state()),
             syncing: self.sync.borrow().is_some(),
         })
     }
 
     /// The catalog index: from memory, else built from SQLite; `None` before the first sync.
     pub fn index(&self) -> Result<Option<Rc<CatalogIndex>>> {
-        if let Some(index) = self.catalog.borrow().as_ref() {
-            return Ok(Some(Rc::clone(index)));
-        }
-        if self.meta()?.synced_at_ms.is_none() {
-            return Ok(None);
-        }
-        let products = self
-            .db
-            .json_rows(storage::store_config::SELECT_PRODUCTS, None)?;
-        let collections = self
-            .db
-            .json_rows(storage::store_config::SELECT_COLLECTIONS, None)?;
-        let index = Rc::new(CatalogIndex::new(products, collections));
-        *self.catalog.borrow_mut() = Some(Rc::clone(&index));
-        Ok(Some(index))
+        cached(&self.catalog, || {
+            if self.meta()?.synced_at_ms.is_none() {
+                return Ok(None);
+            }
+            let products = (self.db).json_rows(storage::store_config::SELECT_PRODUCTS, None)?;
+            let collections =
+                (self.db).json_rows(storage::store_config::SELECT_COLLECTIONS, None)?;
+            Ok(Some(Rc::new(CatalogIndex::new(products, collections))))
+        })
     }
 
     /// Replaces the cached catalog with a finished sync, atomically, and clears the last error.
@@ -81,23 +78,6 @@ impl StoreState {
 
     /// Remembers why the last sync failed (shown by the admin API; never holds a token).
     pub fn record_sync_error(&self, message: &str, now_ms: u64) -> Result<()> {
-        self.db.run(
-            storage::store_config::SET_SYNC_ERROR,
-            vec![message.into(), sql::int(now_ms)?],
-        )
-    }
-
-    /// The breaker as stored (closed if never stored).
-    pub(super) fn stored_breaker(&self) -> Result<CircuitBreaker> {
-        let json = self.meta()?.breaker;
-        CircuitBreaker::stored(self.tuning.breaker, json.as_deref())
-            .map_err(|e| worker::Error::RustError(format!("cached breaker is unreadable: {e}")))
-    }
-
-    pub(super) fn save_breaker(&self, state: &BreakerState) -> Result<()> {
-        self.db.run(
-            storage::store_config::SET_BREAKER,
-            vec![serde_json::to_string(state)?.into()],
-        )
+        self.db.write(&plans::sync_error(message, now_ms))
     }
 }

@@ -14,17 +14,17 @@ mod owner;
 mod personalization;
 mod record;
 mod restore;
-mod schema;
 mod state;
 mod sync;
 mod themes;
 
 use crate::clock::now_ms;
-use crate::internal::{self, reply};
+use crate::internal;
+use crate::objects::answering::{self, answer};
 use std::rc::Rc;
 use wandstore_core::guarded::RetryPolicy;
 use wandstore_protocol::store::{StoreError, StoreQuestion};
-use wandstore_protocol::wire::Question;
+use wandstore_storage::store_config::MIGRATIONS;
 use worker::{DurableObject, Env, Request, Response, Result, State, durable_object};
 
 pub use state::StoreState;
@@ -46,12 +46,11 @@ impl DurableObject for StoreConfig {
             return self.state.accept_preview_socket();
         }
         let rid = req.headers().get(internal::REQUEST_ID)?.unwrap_or_default();
-        let question: StoreQuestion = match internal::read_question(&req).await? {
-            Ok(q) => q,
-            Err(e) => return Ok(internal::unreadable(&e)),
-        };
         let s = &self.state;
-        s.ensure_schema()?;
+        let question = match answering::question(&req, &s.db, &s.state, MIGRATIONS).await? {
+            Ok(q) => q,
+            Err(unreadable) => return Ok(unreadable),
+        };
         s.counts.borrow_mut().count_question(&question);
         Ok(match question {
             StoreQuestion::Settings(q) => answer(&q, s.snapshot(q.have_theme)),
@@ -109,14 +108,6 @@ impl DurableObject for StoreConfig {
         }
         Response::empty()
     }
-}
-
-/// The reply to `_q`, typed by the question it answers.
-fn answer<Q>(_q: &Q, result: std::result::Result<Q::Answer, StoreError>) -> Response
-where
-    Q: Question<Envelope = StoreQuestion, Error = StoreError>,
-{
-    reply::<Q>(&result)
 }
 
 /// A storage or runtime failure, as the object's typed refusal.

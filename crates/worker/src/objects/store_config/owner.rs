@@ -4,7 +4,7 @@
 use super::{StoreState, internal};
 use wandstore_protocol::owner::{AssetInfo, DeleteAsset, DeletedAsset, OwnerCredential};
 use wandstore_protocol::store::StoreError;
-use wandstore_storage as storage;
+use wandstore_storage::{self as storage, plans};
 
 impl StoreState {
     /// `Ok` if the credential is the store owner's; `Forbidden` otherwise.
@@ -34,16 +34,8 @@ impl StoreState {
     pub fn record_asset(&self, asset: &AssetInfo) -> Result<AssetInfo, StoreError> {
         self.settings()?;
         let json = storage::json_text(asset).map_err(|e| internal(e.into()))?;
-        self.db
-            .run(
-                storage::store_config::UPSERT_ASSET,
-                vec![
-                    asset.name.clone().into(),
-                    asset.file.clone().into(),
-                    json.into(),
-                ],
-            )
-            .map_err(internal)?;
+        let write = plans::record_asset(&asset.name, &asset.file, json);
+        self.db.write(&write).map_err(internal)?;
         Ok(asset.clone())
     }
 
@@ -55,12 +47,8 @@ impl StoreState {
             .map(|p| p.theme.asset_files_used())
             .unwrap_or_default();
         let deleted = delete.plan(&assets, |file| used.contains(file))?;
-        self.db
-            .run(
-                storage::store_config::DELETE_ASSET,
-                vec![delete.name.clone().into()],
-            )
-            .map_err(internal)?;
+        let write = plans::delete_asset(&delete.name);
+        self.db.write(&write).map_err(internal)?;
         Ok(deleted)
     }
 }

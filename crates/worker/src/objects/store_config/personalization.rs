@@ -11,7 +11,7 @@ use wandstore_ai::settings::PersonalizationSettings;
 use wandstore_protocol::personalization::{BudgetGrant, RecordPersonalization};
 use wandstore_protocol::personalization_row::{PersonalizationColumns, PersonalizationWrites};
 use wandstore_protocol::store::StoreError;
-use wandstore_storage::store_config as sql;
+use wandstore_storage::{plans, store_config as sql};
 
 impl StoreState {
     /// The row, once the store is known to exist.
@@ -22,20 +22,8 @@ impl StoreState {
     }
 
     fn write_personalization(&self, w: PersonalizationWrites) -> Result<(), StoreError> {
-        let columns = [
-            (sql::SET_PERSONALIZATION_SETTINGS, w.settings),
-            (sql::SET_PERSONALIZATION_BUDGET, w.budget),
-            (sql::SET_PERSONALIZATION_COUNTERS, w.counters),
-            (sql::SET_PERSONALIZATION_BREAKERS, w.breakers),
-        ];
-        for (statement, json) in columns {
-            if let Some(json) = json {
-                self.db
-                    .run(statement, vec![json.into()])
-                    .map_err(internal)?;
-            }
-        }
-        Ok(())
+        let plan = plans::personalization(w.settings, w.budget, w.counters, w.breakers);
+        self.db.write_all(&plan).map_err(internal)
     }
 
     /// The owner's settings (off until set). The store must exist.

@@ -1,6 +1,7 @@
 //! The store's record: read, created, patched and deleted inside this object, so the
 //! storefront token only ever comes in. Slugs and domains are claimed in the registry first.
 
+use super::state::cached;
 use super::{StoreState, internal};
 use crate::objects::registry_client;
 use crate::sql;
@@ -13,20 +14,16 @@ use wandstore_storage as storage;
 impl StoreState {
     /// The stored record, if the store exists.
     pub fn load_record(&self) -> worker::Result<Option<StoreRecord>> {
-        if let Some(r) = self.record.borrow().as_ref() {
-            return Ok(Some(r.clone()));
-        }
-        let row: Option<storage::JsonRow> = self
-            .db
-            .first_row(storage::store_config::SELECT_RECORD, None)?;
-        let Some(row) = row else {
-            return Ok(None);
-        };
-        let record = StoreRecord::from_storage_json(&row.json)
-            .map_err(|e| worker::Error::RustError(format!("stored record is unreadable: {e}")))?;
-        *self.slug.borrow_mut() = record.slug.to_string();
-        *self.record.borrow_mut() = Some(record.clone());
-        Ok(Some(record))
+        cached(&self.record, || {
+            let row: Option<storage::JsonRow> =
+                (self.db).first_row(storage::store_config::SELECT_RECORD, None)?;
+            let Some(row) = row else { return Ok(None) };
+            let record = StoreRecord::from_storage_json(&row.json).map_err(|e| {
+                worker::Error::RustError(format!("stored record is unreadable: {e}"))
+            })?;
+            *self.slug.borrow_mut() = record.slug.to_string();
+            Ok(Some(record))
+        })
     }
 
     pub(super) fn save_record(&self, record: &StoreRecord) -> worker::Result<()> {

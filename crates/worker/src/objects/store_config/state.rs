@@ -3,17 +3,19 @@
 
 use crate::env_config::{self, Tuning};
 use crate::sql::Db;
-use crate::upstream::BreakerHome;
+use crate::upstream;
 use futures::future::{LocalBoxFuture, Shared};
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use wandstore_core::breaker::CircuitBreaker;
+use wandstore_core::breaker_slot::BreakerSlot;
 use wandstore_core::catalog_index::CatalogIndex;
 use wandstore_core::events::{BestEffort, BestEffortFailed, BreakerMoved, Event};
-use wandstore_core::guarded::HeldBreaker;
+use wandstore_core::guarded_run::{Exchange, GuardedRun, RunResult};
 use wandstore_core::storage::StorageUse;
 use wandstore_protocol::store::{ObjectMetrics, StoreError, SyncReport};
 use wandstore_registry::StoreRecord;
+use wandstore_storage as storage;
 use worker::{Env, State, console_log};
 
 /// What a finished sync reports.
@@ -30,7 +32,7 @@ pub struct StoreState {
     /// The catalog as last synced, built from SQLite on first use.
     pub(super) catalog: RefCell<Option<Rc<CatalogIndex>>>,
     /// The upstream's circuit breaker, read from SQLite once, with the state last stored.
-    breaker: RefCell<Option<HeldBreaker>>,
+    breaker: RefCell<BreakerSlot>,
     /// What this object instance counted since it started (requests served, for the hot-store
     /// benchmark; failed upstream attempts; breaker openings).
     pub(super) counts: RefCell<ObjectMetrics>,
@@ -50,14 +52,15 @@ pub struct StoreState {
 
 impl StoreState {
     pub fn new(state: State, env: Env) -> Self {
+        let tuning = env_config::tuning(&env);
         StoreState {
             db: Db::new(&state),
-            tuning: env_config::tuning(&env),
+            tuning,
             state,
             env,
             record: RefCell::new(None),
             catalog: RefCell::new(None),
-            breaker: RefCell::new(None),
+            breaker: RefCell::new(BreakerSlot::new(tuning.breaker)),
             counts: RefCell::new(ObjectMetrics::started(crate::clock::now_ms())),
             sync: RefCell::new(None),
             slug: RefCell::new(String::new()),
@@ -70,14 +73,14 @@ impl StoreState {
 
     /// Brings the schema up to date once per object lifetime (and again after a wipe).
     pub fn ensure_schema(&self) -> worker::Result<()> {
-        super::schema::ensure(self)
+        (self.db).ensure_schema(&self.state, storage::store_config::MIGRATIONS)
     }
 
     /// Forgets everything held in memory (after the storage was wiped).
     pub(super) fn forget(&self) {
         *self.record.borrow_mut() = None;
         *self.catalog.borrow_mut() = None;
-        *self.breaker.borrow_mut() = None;
+        self.breaker.borrow_mut().forget();
         *self.published.borrow_mut() = None;
         self.db.forget_schema();
     }
@@ -95,43 +98,49 @@ impl StoreState {
     }
 
     /// The breaker as it is now (read from SQLite on first use).
-    pub fn breaker_now(&self) -> worker::Result<CircuitBreaker> {
-        self.load_breaker()?;
-        let held = *self.breaker.borrow();
-        Ok(held.map_or_else(|| CircuitBreaker::new(self.tuning.breaker), |h| h.breaker))
+    pub fn breaker_now(&self) -> CircuitBreaker {
+        self.with_breaker(|b| *b)
     }
 
-    fn load_breaker(&self) -> worker::Result<()> {
-        if self.breaker.borrow().is_none() {
-            *self.breaker.borrow_mut() = Some(HeldBreaker::stored(self.stored_breaker()?));
-        }
-        Ok(())
+    /// Runs a guarded exchange with Shopify (`upstream::drive`), the store's breaker lent to
+    /// each step and stored when a step moved it.
+    pub(super) async fn call_shopify<X: Exchange>(
+        &self,
+        run: &mut GuardedRun<X>,
+    ) -> RunResult<X::Error> {
+        upstream::drive(|outcome, now, jitter| {
+            let action = self.with_breaker(|b| run.step(b, outcome, now, jitter));
+            if let Some(kind) = run.take_failure() {
+                self.counts.borrow_mut().count_failure(kind);
+            }
+            self.store_breaker();
+            action
+        })
+        .await
     }
-}
 
-impl BreakerHome for StoreState {
-    fn count_failure(&self, kind: &str) {
-        self.counts.borrow_mut().count_failure(kind);
-    }
-
+    /// Lends the breaker to `f`, read from SQLite first if it was not yet (an unreadable one
+    /// starts closed, `core::breaker_slot`).
     fn with_breaker<R>(&self, f: impl FnOnce(&mut CircuitBreaker) -> R) -> R {
-        // A breaker that cannot be read from storage starts closed: failing open here keeps
-        // the store serving, and the next successful read restores the stored state.
-        if let Err(e) = self.load_breaker() {
-            self.best_effort_failed(BestEffort::BreakerRead, &e);
+        if self.breaker.borrow().needs_read() {
+            let read = (self.meta().map(|m| m.breaker)).map_err(|e| e.to_string());
+            if let Err(e) = self.breaker.borrow_mut().on_read(read) {
+                self.best_effort_failed(BestEffort::BreakerRead, &e);
+            }
         }
-        let mut slot = self.breaker.borrow_mut();
-        let new = || HeldBreaker::stored(CircuitBreaker::new(self.tuning.breaker));
-        f(&mut slot.get_or_insert_with(new).breaker)
+        self.breaker.borrow_mut().lend(f)
     }
 
+    /// Stores the breaker if a step moved it, and logs a transition.
     fn store_breaker(&self) {
-        let held = *self.breaker.borrow();
-        let Some(change) = held.and_then(|h| h.unstored()) else {
+        let Some((change, json)) = self.breaker.borrow().to_store() else {
             return;
         };
-        match self.save_breaker(&change.to) {
-            Ok(()) => (self.breaker.borrow_mut().iter_mut()).for_each(|h| h.mark_stored(&change)),
+        match self
+            .db
+            .run(storage::store_config::SET_BREAKER, vec![json.into()])
+        {
+            Ok(()) => self.breaker.borrow_mut().stored(&change),
             Err(e) => self.best_effort_failed(BestEffort::BreakerSave, &e),
         }
         if let Some(moved) = BreakerMoved::of(&change, &self.slug.borrow(), "shopify") {
@@ -141,10 +150,8 @@ impl BreakerHome for StoreState {
             console_log!("{}", moved.line(crate::clock::now_ms(), ""));
         }
     }
-}
 
-impl StoreState {
-    pub(super) fn best_effort_failed(&self, what: BestEffort, e: &worker::Error) {
+    pub(super) fn best_effort_failed(&self, what: BestEffort, e: &impl ToString) {
         let event = BestEffortFailed {
             what,
             store: Some(self.slug.borrow().clone()),
@@ -152,4 +159,18 @@ impl StoreState {
         };
         console_log!("{}", event.line(crate::clock::now_ms(), ""));
     }
+}
+
+/// What `slot` holds, else what `load` reads (kept in `slot` once there is something): the
+/// record, the published theme and the catalog index are each read once per object lifetime.
+pub(super) fn cached<T: Clone, E>(
+    slot: &RefCell<Option<T>>,
+    load: impl FnOnce() -> Result<Option<T>, E>,
+) -> Result<Option<T>, E> {
+    if let Some(held) = slot.borrow().as_ref() {
+        return Ok(Some(held.clone()));
+    }
+    let loaded = load()?;
+    slot.borrow_mut().clone_from(&loaded);
+    Ok(loaded)
 }

@@ -4,19 +4,13 @@
 use super::state::SyncResult;
 use super::{StoreState, internal};
 use crate::clock::now_ms;
-use crate::upstream;
 use futures::FutureExt;
 use futures::future::{LocalBoxFuture, Shared};
 use std::rc::Rc;
 use wandstore_core::catalog_index::SYNC_COLLECTION_CAP;
-use wandstore_core::events::Event;
-use wandstore_core::guarded::{GuardedCall, RetryPolicy};
-use wandstore_protocol::events::{SyncFailed, SyncSucceeded};
-use wandstore_protocol::shopify_calls::{
-    config_unavailable, sync_failed, sync_report, sync_unfinished,
-};
-use wandstore_protocol::store::{StoreError, UpstreamStats};
-use wandstore_shopify::CatalogSync;
+use wandstore_core::guarded::RetryPolicy;
+use wandstore_protocol::events::sync_line;
+use wandstore_protocol::shopify_calls::{sync_finished, sync_run};
 use worker::console_log;
 
 impl StoreState {
@@ -45,52 +39,23 @@ impl StoreState {
     }
 
     async fn run_sync(&self, policy: RetryPolicy, started: u64) -> SyncResult {
-        let config = (self.existing_record()?.shop_config()).map_err(|e| {
-            StoreError::CatalogUnavailable {
-                why: config_unavailable(e),
-            }
-        })?;
-        let mut machine =
-            CatalogSync::new(config, self.tuning.sync_product_cap, SYNC_COLLECTION_CAP);
-        let mut call = GuardedCall::new(policy);
-        let mut upstream = UpstreamStats::default();
-        while let Some(request) = machine.next_request() {
-            call.next_request();
-            upstream::guarded(&mut call, self, &request, &mut upstream, |resp| {
-                machine.on_response(resp)
-            })
-            .await
-            .map_err(sync_failed)?;
-        }
-        let (products, collections) = machine.finish().map_err(|e| sync_unfinished(&e))?;
+        let record = self.existing_record()?;
+        let cap = self.tuning.sync_product_cap;
+        let mut run = sync_run(&record, cap, SYNC_COLLECTION_CAP, policy)?;
+        let result = self.call_shopify(&mut run).await;
         let finished = now_ms();
-        let took = finished.saturating_sub(started);
-        let report = sync_report(&products, &collections, took, upstream);
-        self.replace_catalog(
-            products.items,
-            collections.items,
-            report.truncated,
-            finished,
-        )
-        .map_err(internal)?;
-        Ok(report)
+        let synced = sync_finished(run, result, finished.saturating_sub(started))?;
+        let truncated = synced.report.truncated;
+        self.replace_catalog(synced.products, synced.collections, truncated, finished)
+            .map_err(internal)?;
+        Ok(synced.report)
     }
 
     fn log_sync(&self, result: &SyncResult, started: u64, request_id: &str) {
         let now = now_ms();
-        let store = self.slug.borrow().clone();
-        let line = match result {
-            Ok(report) => SyncSucceeded::new(&store, report).line(now, request_id),
-            Err(failure) => {
-                let mut event = SyncFailed::new(&store, failure, now.saturating_sub(started));
-                // Best effort: the sync already failed; a failure to record it is logged too.
-                event.record_error = self
-                    .record_sync_error(&event.last_error(), now)
-                    .err()
-                    .map(|e| e.to_string());
-                event.line(now, request_id)
-            }
-        };
+        let record = |error: &str| (self.record_sync_error(error, now)).map_err(|e| e.to_string());
+        let took = now.saturating_sub(started);
+        let line = sync_line(&self.slug.borrow(), result, took, (now, request_id), record);
         console_log!("{line}");
     }
 }

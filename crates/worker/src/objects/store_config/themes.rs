@@ -2,8 +2,10 @@
 //! never wait on R2) and the history in SQLite; every published body, immutable, in R2 THEMES
 //! (`{store}/themes/{version}.json`). Publishing writes the body first with a conditional put
 //! (only if no object has that key), then swaps the pointer in one transaction: a failed R2
-//! write leaves the previous theme published, and two publishes cannot both take a version.
+//! write leaves the previous theme published, and two publishes cannot both take a version
+//! (the order and the refusals are `protocol::theme_publish::PublishRun`'s).
 
+use super::state::cached;
 use super::{StoreState, internal};
 use crate::sql;
 use std::collections::HashMap;
@@ -15,8 +17,9 @@ use wandstore_protocol::theme_ledger::{
     self as ledger, BODY_CONTENT_TYPE, PublishedCopy, ThemeLedger, VersionWrite, r2_unavailable,
     unreadable,
 };
+use wandstore_protocol::theme_publish::{PublishAction, PublishInput, PublishRun};
 use wandstore_storage::{self as storage, plans};
-use worker::{Conditional, HttpMetadata};
+use worker::{Bucket, Conditional, HttpMetadata};
 
 /// The R2 bucket of theme bodies.
 const THEMES_BUCKET: &str = "THEMES";
@@ -34,13 +37,10 @@ impl StoreState {
     /// The published theme, read from SQLite once per object lifetime; `None` for a store
     /// that never published (pages use the default theme).
     pub fn published(&self) -> Result<Option<PublishedCopy>, StoreError> {
-        if let Some(copy) = self.published.borrow().as_ref() {
-            return Ok(Some(copy.clone()));
-        }
-        let row = self.theme_row()?;
-        let copy = PublishedCopy::from_row(row.published, row.published_body)?;
-        self.published.borrow_mut().clone_from(&copy);
-        Ok(copy)
+        cached(&self.published, || {
+            let row = self.theme_row()?;
+            PublishedCopy::from_row(row.published, row.published_body)
+        })
     }
 
     /// Settings and the published theme, its body only if the asker does not hold it.
@@ -91,12 +91,8 @@ impl StoreState {
     ) -> Result<DraftTheme, StoreError> {
         self.settings()?;
         let write = ledger::plan_draft(body, &self.assets()?, author, now_ms)?;
-        self.db
-            .run(
-                storage::store_config::SET_DRAFT,
-                vec![write.body.into(), write.meta_json.into()],
-            )
-            .map_err(internal)?;
+        let set = plans::set_draft(write.body, write.meta_json);
+        self.db.write(&set).map_err(internal)?;
         self.broadcast_draft_changed();
         Ok(write.answer)
     }
@@ -113,12 +109,12 @@ impl StoreState {
     pub async fn publish_draft(&self, author: &str, now_ms: u64) -> Result<Published, StoreError> {
         self.settings()?;
         let draft = self.theme_row()?.draft;
+        // The history first: reading it may load the record, which sets the slug.
         let history = self.theme_versions()?;
         let slug = self.slug.borrow().clone();
-        let write = self
-            .ledger(&slug, &history)
-            .publish_draft(draft.as_deref(), author, now_ms)?;
-        self.write_version(write).await
+        let ledger = self.ledger(&slug, &history);
+        self.publish(PublishRun::draft(ledger, draft, author, now_ms))
+            .await
     }
 
     /// Publishes an earlier version's body again as a new version.
@@ -128,25 +124,12 @@ impl StoreState {
         author: &str,
         now_ms: u64,
     ) -> Result<Published, StoreError> {
+        // The history first: reading it may load the record, which sets the slug.
         let history = self.theme_versions()?;
         let slug = self.slug.borrow().clone();
-        let key = self.ledger(&slug, &history).rollback_source(version)?;
-        let bucket = self.env.bucket(THEMES_BUCKET).map_err(r2_unavailable)?;
-        let fetched = match bucket.get(key).execute().await.map_err(r2_unavailable)? {
-            Some(object) => Some(
-                object
-                    .body()
-                    .ok_or_else(|| r2_unavailable("empty body"))?
-                    .text()
-                    .await
-                    .map_err(r2_unavailable)?,
-            ),
-            None => None,
-        };
-        let write =
-            self.ledger(&slug, &history)
-                .rollback(version, fetched.as_deref(), author, now_ms)?;
-        self.write_version(write).await
+        let ledger = self.ledger(&slug, &history);
+        self.publish(PublishRun::rollback(ledger, version, author, now_ms))
+            .await
     }
 
     fn ledger<'a>(&self, slug: &'a str, history: &'a [ThemeVersion]) -> ThemeLedger<'a> {
@@ -157,43 +140,59 @@ impl StoreState {
         }
     }
 
-    /// Executes a planned version: the body to R2 only if the key is free, then the history
-    /// row and the pointer in one transaction. Another publish is refused meanwhile.
-    async fn write_version(&self, write: VersionWrite) -> Result<Published, StoreError> {
+    /// Performs a publish's actions (`protocol::theme_publish`); another publish of the
+    /// store is refused meanwhile.
+    async fn publish(&self, mut run: PublishRun) -> Result<Published, StoreError> {
+        let bucket = self.env.bucket(THEMES_BUCKET).map_err(r2_unavailable)?;
         self.publishing.set(true);
-        let result = self.execute_version(write).await;
+        let mut input = PublishInput::Start;
+        let result = loop {
+            input = match run.step(input) {
+                PublishAction::Get { key } => PublishInput::Got(r2_text(&bucket, &key).await),
+                PublishAction::Put(write) => PublishInput::Put(r2_put(&bucket, &write).await),
+                PublishAction::Commit(write) => PublishInput::Committed(self.commit(*write)),
+                PublishAction::Done(result) => break result,
+            }
+        };
         self.publishing.set(false);
         result
     }
 
-    async fn execute_version(&self, write: VersionWrite) -> Result<Published, StoreError> {
-        let bucket = self.env.bucket(THEMES_BUCKET).map_err(r2_unavailable)?;
-        let written = bucket
-            .put(&write.key, write.body.clone())
-            .http_metadata(HttpMetadata {
-                content_type: Some(BODY_CONTENT_TYPE.into()),
-                ..HttpMetadata::default()
-            })
-            .custom_metadata(write.metadata.iter().cloned().collect::<HashMap<_, _>>())
-            .sha256(write.digest.to_vec())
-            .only_if(Conditional {
-                etag_does_not_match: Some("*".into()),
-                ..Conditional::default()
-            })
-            .execute()
-            .await
-            .map_err(r2_unavailable)?;
-        if written.is_none() {
-            return Err(write.taken());
-        }
-        let plan = plans::publish_theme(
-            write.record.version,
-            write.record_json.clone(),
-            write.body.clone(),
-        );
-        sql::apply(&self.state, &self.db, plan).map_err(internal)?;
-        let answer = write.answer();
+    /// The history row and the pointer in one transaction, then the in-memory copy.
+    fn commit(&self, write: VersionWrite) -> Result<(), String> {
+        let (version, json) = (write.record.version, write.record_json.clone());
+        let plan = plans::publish_theme(version, json, write.body.clone());
+        sql::apply(&self.state, &self.db, plan).map_err(|e| e.to_string())?;
         *self.published.borrow_mut() = Some(PublishedCopy::from(write));
-        Ok(answer)
+        Ok(())
     }
+}
+
+/// An R2 object's body as text (`None`: no such object).
+async fn r2_text(bucket: &Bucket, key: &str) -> Result<Option<String>, String> {
+    let Some(object) = bucket.get(key).execute().await.map_err(|e| e.to_string())? else {
+        return Ok(None);
+    };
+    let body = object.body().ok_or("empty body")?;
+    body.text().await.map(Some).map_err(|e| e.to_string())
+}
+
+/// Writes a version's body only if no object has its key: whether R2 took it.
+async fn r2_put(bucket: &Bucket, write: &VersionWrite) -> Result<bool, String> {
+    let written = bucket
+        .put(&write.key, write.body.clone())
+        .http_metadata(HttpMetadata {
+            content_type: Some(BODY_CONTENT_TYPE.into()),
+            ..HttpMetadata::default()
+        })
+        .custom_metadata(write.metadata.iter().cloned().collect::<HashMap<_, _>>())
+        .sha256(write.digest.to_vec())
+        .only_if(Conditional {
+            etag_does_not_match: Some("*".into()),
+            ..Conditional::default()
+        })
+        .execute()
+        .await
+        .map_err(|e| e.to_string())?;
+    Ok(written.is_some())
 }

@@ -1,0 +1,138 @@
+//! An upstream's circuit breaker as the object that keeps it holds it: read from storage on
+//! first use, lent to each step of a guarded call, and stored when a step moved it (a failed
+//! store is tried again with the next change). A breaker that cannot be read starts closed:
+//! failing open keeps the store serving, and the failure is the shell's to log.
+
+use crate::breaker::{BreakerConfig, CircuitBreaker};
+use crate::guarded::{BreakerChange, HeldBreaker};
+
+/// One upstream's breaker in memory.
+#[derive(Debug, Clone, Copy)]
+pub struct BreakerSlot {
+    config: BreakerConfig,
+    held: Option<HeldBreaker>,
+}
+
+impl BreakerSlot {
+    pub fn new(config: BreakerConfig) -> Self {
+        BreakerSlot { config, held: None }
+    }
+
+    /// Whether the stored breaker still has to be read.
+    pub fn needs_read(&self) -> bool {
+        self.held.is_none()
+    }
+
+    /// The stored breaker's JSON as read (`Ok(None)`: never stored). A failed read or JSON
+    /// that does not read starts the breaker closed; the error comes back for the log.
+    pub fn on_read(&mut self, read: Result<Option<String>, String>) -> Result<(), String> {
+        let stored = read.and_then(|json| {
+            CircuitBreaker::stored(self.config, json.as_deref())
+                .map_err(|e| format!("the stored breaker is unreadable: {e}"))
+        });
+        let breaker = stored
+            .as_ref()
+            .map_or(CircuitBreaker::new(self.config), |b| *b);
+        self.held = Some(HeldBreaker::stored(breaker));
+        stored.map(|_| ())
+    }
+
+    /// The breaker as it is now (closed before it was read).
+    pub fn breaker(&self) -> CircuitBreaker {
+        self.held
+            .map_or_else(|| CircuitBreaker::new(self.config), |h| h.breaker)
+    }
+
+    /// Lends the breaker to one step.
+    pub fn lend<R>(&mut self, f: impl FnOnce(&mut CircuitBreaker) -> R) -> R {
+        let config = self.config;
+        let held =
+            (self.held).get_or_insert_with(|| HeldBreaker::stored(CircuitBreaker::new(config)));
+        f(&mut held.breaker)
+    }
+
+    /// What to store, if the breaker moved since it was last stored: the change and the new
+    /// state's JSON.
+    pub fn to_store(&self) -> Option<(BreakerChange, String)> {
+        let change = self.held?.unstored()?;
+        let json = serde_json::to_string(&change.to).ok()?;
+        Some((change, json))
+    }
+
+    /// `change` was stored.
+    pub fn stored(&mut self, change: &BreakerChange) {
+        if let Some(held) = &mut self.held {
+            held.mark_stored(change);
+        }
+    }
+
+    /// Storage was wiped: the next use reads again.
+    pub fn forget(&mut self) {
+        self.held = None;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::breaker::BreakerState;
+
+    fn slot() -> BreakerSlot {
+        BreakerSlot::new(BreakerConfig::default())
+    }
+
+    fn open_json() -> String {
+        let mut b = CircuitBreaker::new(BreakerConfig::default());
+        (0..5).for_each(|t| b.on_failure(t));
+        serde_json::to_string(&b.state()).unwrap()
+    }
+
+    #[test]
+    fn a_stored_open_breaker_is_read_once_and_refuses() {
+        let mut s = slot();
+        assert!(s.needs_read());
+        assert_eq!(s.on_read(Ok(Some(open_json()))), Ok(()));
+        assert!(!s.needs_read());
+        assert!(!s.breaker().would_allow(10));
+        assert_eq!(s.to_store(), None, "nothing moved");
+    }
+
+    #[test]
+    fn an_unreadable_or_failed_read_starts_closed_and_says_why() {
+        for read in [Ok(Some("{garbage".to_owned())), Err("disk".to_owned())] {
+            let mut s = slot();
+            assert!(s.on_read(read).is_err());
+            assert!(!s.needs_read(), "not read again on every step");
+            assert!(s.breaker().would_allow(0));
+        }
+        let mut never = slot();
+        assert_eq!(never.on_read(Ok(None)), Ok(()));
+        assert!(matches!(
+            never.breaker().state(),
+            BreakerState::Closed { .. }
+        ));
+    }
+
+    #[test]
+    fn a_moved_breaker_is_stored_once_and_a_failed_store_is_tried_again() {
+        let mut s = slot();
+        s.on_read(Ok(None)).unwrap();
+        (0..5).for_each(|t| s.lend(|b| b.on_failure(t)));
+        let (change, json) = s.to_store().expect("it opened");
+        assert_eq!(change.transition(), Some("breaker.open"));
+        assert_eq!(json, open_json());
+        // The store failed: the change is still unstored.
+        assert_eq!(s.to_store().map(|(c, _)| c), Some(change));
+        s.stored(&change);
+        assert_eq!(s.to_store(), None);
+    }
+
+    #[test]
+    fn a_breaker_lent_before_it_was_read_starts_closed() {
+        let mut s = slot();
+        assert!(s.lend(|b| b.would_allow(0)));
+        assert!(!s.needs_read());
+        s.forget();
+        assert!(s.needs_read(), "after a wipe it is read again");
+    }
+}

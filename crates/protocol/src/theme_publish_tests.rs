@@ -1,0 +1,126 @@
+use super::*;
+use crate::theme_ledger::tests::{NOW, default_body as body, ledger, version};
+
+fn code(action: PublishAction) -> String {
+    match action {
+        PublishAction::Done(Err(StoreError::Conflict { code, .. }))
+        | PublishAction::Done(Err(StoreError::Missing { code, .. })) => code,
+        PublishAction::Done(Err(StoreError::CatalogUnavailable { why })) => why.cause,
+        PublishAction::Done(Err(StoreError::Internal { .. })) => "internal".into(),
+        other => panic!("not a refusal: {other:?}"),
+    }
+}
+
+fn put_key(action: &PublishAction) -> &str {
+    match action {
+        PublishAction::Put(write) => &write.key,
+        other => panic!("not a put: {other:?}"),
+    }
+}
+
+#[test]
+fn a_draft_is_put_then_committed_then_answered() {
+    let history = [version(2), version(1)];
+    let mut run = PublishRun::draft(ledger(&history, false), Some(body()), "owner", NOW);
+    let put = run.step(PublishInput::Start);
+    assert_eq!(put_key(&put), "acme/themes/3.json");
+    let PublishAction::Commit(write) = run.step(PublishInput::Put(Ok(true))) else {
+        panic!("R2 took the body: commit")
+    };
+    assert_eq!(
+        (write.record.version, write.body.as_str()),
+        (3, body().as_str())
+    );
+    assert_eq!(
+        run.step(PublishInput::Committed(Ok(()))),
+        PublishAction::Done(Ok(Published { version: 3 }))
+    );
+}
+
+#[test]
+fn no_draft_or_a_publish_in_flight_is_refused_before_any_write() {
+    let mut run = PublishRun::draft(ledger(&[], false), None, "owner", NOW);
+    assert_eq!(code(run.step(PublishInput::Start)), "no_draft");
+    let mut run = PublishRun::draft(ledger(&[], true), Some(body()), "owner", NOW);
+    assert_eq!(code(run.step(PublishInput::Start)), "publish_in_progress");
+    let mut run = PublishRun::rollback(ledger(&[version(1)], true), 1, "owner", NOW);
+    assert_eq!(code(run.step(PublishInput::Start)), "publish_in_progress");
+}
+
+#[test]
+fn a_publish_racing_another_loses_at_r2_and_commits_nothing() {
+    let mut run = PublishRun::draft(ledger(&[version(1)], false), Some(body()), "owner", NOW);
+    run.step(PublishInput::Start);
+    assert_eq!(
+        code(run.step(PublishInput::Put(Ok(false)))),
+        "version_taken"
+    );
+}
+
+#[test]
+fn a_failed_r2_put_or_transaction_is_refused_and_the_old_theme_stays() {
+    let mut run = PublishRun::draft(ledger(&[], false), Some(body()), "owner", NOW);
+    run.step(PublishInput::Start);
+    let failed = run.step(PublishInput::Put(Err("network".into())));
+    assert_eq!(code(failed), "r2_unavailable");
+    let mut run = PublishRun::draft(ledger(&[], false), Some(body()), "owner", NOW);
+    run.step(PublishInput::Start);
+    assert!(matches!(
+        run.step(PublishInput::Put(Ok(true))),
+        PublishAction::Commit(_)
+    ));
+    assert_eq!(
+        code(run.step(PublishInput::Committed(Err("disk full".into())))),
+        "internal"
+    );
+}
+
+#[test]
+fn a_rollback_reads_the_old_body_then_publishes_it_as_a_new_version() {
+    let history = [version(2), version(1)];
+    let mut run = PublishRun::rollback(ledger(&history, false), 1, "owner", NOW);
+    assert_eq!(
+        run.step(PublishInput::Start),
+        PublishAction::Get {
+            key: "acme/themes/1.json".into()
+        }
+    );
+    let put = run.step(PublishInput::Got(Ok(Some(body()))));
+    assert_eq!(put_key(&put), "acme/themes/3.json");
+    let PublishAction::Put(write) = put else {
+        unreachable!()
+    };
+    assert_eq!(write.record.rolled_back_from, Some(1));
+    assert!(matches!(
+        run.step(PublishInput::Put(Ok(true))),
+        PublishAction::Commit(_)
+    ));
+    assert_eq!(
+        run.step(PublishInput::Committed(Ok(()))),
+        PublishAction::Done(Ok(Published { version: 3 }))
+    );
+}
+
+#[test]
+fn a_rollback_to_an_unknown_missing_or_unreadable_version_is_refused() {
+    let history = [version(1)];
+    let mut run = PublishRun::rollback(ledger(&history, false), 7, "owner", NOW);
+    assert_eq!(code(run.step(PublishInput::Start)), "version_not_found");
+    for (got, expected) in [
+        (Ok(None), "r2_unavailable"),
+        (Err("timeout".to_owned()), "r2_unavailable"),
+        (Ok(Some("{not a theme".to_owned())), "internal"),
+    ] {
+        let mut run = PublishRun::rollback(ledger(&history, false), 1, "owner", NOW);
+        run.step(PublishInput::Start);
+        assert_eq!(code(run.step(PublishInput::Got(got))), expected);
+    }
+}
+
+#[test]
+fn steps_out_of_order_are_an_internal_refusal_not_a_panic() {
+    let mut run = PublishRun::draft(ledger(&[], false), Some(body()), "owner", NOW);
+    assert_eq!(code(run.step(PublishInput::Put(Ok(true)))), "internal");
+    assert_eq!(code(run.step(PublishInput::Committed(Ok(())))), "internal");
+    assert_eq!(code(run.step(PublishInput::Got(Ok(None)))), "internal");
+}
