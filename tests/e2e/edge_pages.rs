@@ -80,6 +80,14 @@ fn listing_pages_come_from_the_entry_with_the_cart_count_of_the_hint(ctx: &Ctx) 
     assert_eq!(listing.header("cache-control"), Some("private, no-store"));
     assert!(listing.header("content-security-policy").is_some());
     assert_eq!(listing.shopper_cookie(), None, "nothing changed: no cookie");
+    let head = Client::new(&ctx.url).send(
+        "HEAD",
+        &format!("{BASE}collections/all"),
+        &[("cookie", &cookie)],
+        None,
+    );
+    assert_eq!((head.status, head.body.as_str()), (200, ""));
+    assert_at_edge(ctx, &head);
 
     // A cart write answers from the object with the new count in the hint.
     let (handle, variant) = buyable(&mut shopper, BASE, 0);

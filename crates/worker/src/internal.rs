@@ -70,7 +70,7 @@ pub fn request(
 
 /// The stub of the object named `name` in the namespace bound as `binding`.
 pub fn stub(env: &worker::Env, binding: &str, name: &str) -> worker::Result<Stub> {
-    let namespace = env.durable_object(binding)?;
+    let namespace = crate::bindings::held(binding, || env.durable_object(binding))?;
     let id = namespace.id_from_name(name)?;
     id.get_stub()
 }

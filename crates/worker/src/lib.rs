@@ -10,6 +10,7 @@ mod admin;
 mod ai_config;
 mod backup_cron;
 mod backups_api;
+mod bindings;
 mod body;
 mod clock;
 mod console;

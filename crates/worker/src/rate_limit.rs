@@ -18,7 +18,8 @@ pub async fn check(
     client: Option<&str>,
     log: &mut RequestLog,
 ) -> Result<(), EdgeError> {
-    let outcome = match env.rate_limiter(class.binding()) {
+    let name = class.binding();
+    let outcome = match crate::bindings::held(name, || env.rate_limiter(name)) {
         Ok(limiter) => limiter.limit(key(class, who)).await.map(|o| o.success),
         Err(e) => Err(e),
     };
