@@ -196,6 +196,32 @@ impl GatewayConfig {
         GatewayConfig::parse(pairs.iter().copied()).map(Some)
     }
 
+    /// The configuration of a Worker's environment, each value read through `var` (a
+    /// secret or a var of that name): [`Self::from_env`] of the ones set.
+    pub fn from_vars(
+        var: impl Fn(&str) -> Option<String>,
+    ) -> Result<Option<GatewayConfig>, ConfigError> {
+        let values = [
+            ("base_url", var("AI_GATEWAY_BASE_URL")),
+            ("account", var("AI_GATEWAY_ACCOUNT")),
+            ("gateway", var("AI_GATEWAY_NAME")),
+            ("openai_model", var("AI_OPENAI_MODEL")),
+            ("openai_timeout_ms", var("AI_OPENAI_TIMEOUT_MS")),
+            ("anthropic_model", var("AI_ANTHROPIC_MODEL")),
+            ("anthropic_timeout_ms", var("AI_ANTHROPIC_TIMEOUT_MS")),
+            // Secrets: the authenticated gateway's token and the providers' keys (unless
+            // the gateway stores them).
+            ("gateway_token", var("AI_GATEWAY_TOKEN")),
+            ("openai_key", var("OPENAI_API_KEY")),
+            ("anthropic_key", var("ANTHROPIC_API_KEY")),
+        ];
+        let pairs: Vec<(&str, &str)> = values
+            .iter()
+            .filter_map(|(key, value)| value.as_deref().map(|v| (*key, v)))
+            .collect();
+        GatewayConfig::from_env(&pairs)
+    }
+
     /// One provider's settings.
     pub fn provider(&self, p: Provider) -> &ProviderConfig {
         match p {
@@ -378,5 +404,41 @@ mod tests {
             assert!(!e.to_string().contains(v), "{e}");
         }
         assert_eq!(GatewayConfig::parse([]).unwrap_err().key, "account");
+    }
+
+    /// An environment of these names and values.
+    fn env(pairs: &'static [(&'static str, &'static str)]) -> impl Fn(&str) -> Option<String> {
+        let vars: std::collections::HashMap<_, _> = pairs.iter().copied().collect();
+        move |name| vars.get(name).map(|v| v.to_string())
+    }
+
+    #[test]
+    fn the_environment_names_map_to_their_keys() {
+        assert_eq!(GatewayConfig::from_vars(env(&[])), Ok(None));
+        let vars = env(&[
+            ("AI_GATEWAY_BASE_URL", "https://gw.example"),
+            ("AI_GATEWAY_ACCOUNT", "acct"),
+            ("AI_GATEWAY_NAME", "shop-gw"),
+            ("AI_OPENAI_TIMEOUT_MS", "1234"),
+            ("OPENAI_API_KEY", "sk-test"),
+        ]);
+        let config = GatewayConfig::from_vars(vars).unwrap().unwrap();
+        assert_eq!(
+            (config.account.as_str(), config.gateway.as_str()),
+            ("acct", "shop-gw")
+        );
+        assert_eq!(config.openai.timeout_ms, 1234);
+        assert_eq!(config.openai.api_key.as_deref(), Some("sk-test"));
+    }
+
+    #[test]
+    fn a_malformed_environment_value_is_refused_and_an_empty_one_ignored() {
+        let bad = env(&[
+            ("AI_GATEWAY_BASE_URL", "ftp://gw"),
+            ("AI_GATEWAY_ACCOUNT", "acct"),
+        ]);
+        assert!(GatewayConfig::from_vars(bad).is_err());
+        let empty = env(&[("AI_GATEWAY_BASE_URL", " "), ("AI_GATEWAY_ACCOUNT", "acct")]);
+        assert_eq!(GatewayConfig::from_vars(empty), Ok(None));
     }
 }

@@ -11,16 +11,19 @@
 use crate::EdgeError;
 use crate::owner::{AssetInfo, DeleteAsset};
 use crate::personalization::{PutPersonalization, ShowPersonalization};
-use crate::store::{CreateStore, UpdateStore};
+use crate::store::{CreateStore, StoreError, UpdateStore};
 use crate::theme::{PublishDraft, PutDraft, RollbackTheme, ThemeVersion};
+use crate::wire::AskError;
 use serde::{Deserialize, Serialize};
 use wandstore_ai::settings::PersonalizationSettings;
 use wandstore_core::asset::{self, CheckedAsset};
 use wandstore_core::identity::CookieSigner;
 use wandstore_core::limits::{self, BodyKind};
+use wandstore_core::metrics::IsolateMetrics;
 use wandstore_core::owner_access::{Author, PREVIEW_TTL_MS, preview_url, rfc3339};
 use wandstore_core::routes::AdminRoute;
 use wandstore_core::secret::Caller;
+use wandstore_core::storage::StorageUse;
 use wandstore_core::store::StoreSlug;
 use wandstore_registry::{
     NewStore, Platform, PublicStore, RegistryEntry, StorePatch, validate_new,
@@ -78,6 +81,36 @@ impl Gate {
     /// 403 for an owner token its store does not recognise.
     pub fn not_owner() -> EdgeError {
         EdgeError::new(403, "forbidden", "this owner token does not own this store")
+    }
+
+    /// Whether the route may run, given what the store's object answered to the check's
+    /// question (`ShowStore` for [`StoreCheck::Exists`], `CheckOwner` for
+    /// [`StoreCheck::OwnedBy`]; no question for [`StoreCheck::None`]): 404 for a store that
+    /// does not exist, 403 for a token it does not recognise, the failure otherwise.
+    pub fn checked(&self, asked: Result<(), AskError<StoreError>>) -> Result<(), EdgeError> {
+        let slug = self.store.as_ref().map_or("", StoreSlug::as_str);
+        match self.check {
+            StoreCheck::None => Ok(()),
+            StoreCheck::Exists => asked.map_err(|e| match EdgeError::from(e) {
+                e if e.status == 404 => no_store_named(slug),
+                e => e,
+            }),
+            StoreCheck::OwnedBy(_) => match recognised(asked)? {
+                true => Ok(()),
+                false => Err(Gate::not_owner()),
+            },
+        }
+    }
+}
+
+/// Whether the store's object recognised an owner credential: `false` too for a store that
+/// does not exist, so a credential reveals nothing about other stores; a failed call is an
+/// error.
+pub fn recognised(asked: Result<(), AskError<StoreError>>) -> Result<bool, EdgeError> {
+    match asked {
+        Ok(()) => Ok(true),
+        Err(AskError::Refused(StoreError::NotFound | StoreError::Forbidden)) => Ok(false),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -162,7 +195,16 @@ pub enum AdminCall {
     Platform(PlatformCall),
     Store(StoreSlug, StoreCall),
     /// The backup routes read their own requests (`backups_api`).
-    Backups(Option<StoreSlug>),
+    Backups(BackupCall),
+}
+
+/// A backup route (platform admin only).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BackupCall {
+    List,
+    Start,
+    Restore(StoreSlug),
+    RestoreStatus(StoreSlug),
 }
 
 #[derive(Deserialize)]
@@ -204,10 +246,15 @@ impl AdminCall {
                     &body,
                 )?)));
             }
-            AdminRoute::ListBackups
-            | AdminRoute::StartBackups
-            | AdminRoute::Restore(_)
-            | AdminRoute::RestoreStatus(_) => return Ok(AdminCall::Backups(store)),
+            AdminRoute::ListBackups => return Ok(AdminCall::Backups(BackupCall::List)),
+            AdminRoute::StartBackups => return Ok(AdminCall::Backups(BackupCall::Start)),
+            AdminRoute::Restore(_) | AdminRoute::RestoreStatus(_) => {
+                let store = store.ok_or_else(|| no_store_in(route))?;
+                return Ok(AdminCall::Backups(match route {
+                    AdminRoute::Restore(_) => BackupCall::Restore(store),
+                    _ => BackupCall::RestoreStatus(store),
+                }));
+            }
             AdminRoute::ShowStore(_) => StoreCall::Show,
             AdminRoute::PatchStore(_) => StoreCall::Update(UpdateStore {
                 patch: parse_json::<StorePatch>(&body)?,
@@ -253,10 +300,16 @@ impl AdminCall {
                 })
             }
         };
-        let store =
-            store.ok_or_else(|| EdgeError::internal(format!("{route:?} names no store")))?;
-        Ok(AdminCall::Store(store, call))
+        Ok(AdminCall::Store(
+            store.ok_or_else(|| no_store_in(route))?,
+            call,
+        ))
     }
+}
+
+/// A store route without its store: a bug of the caller, not a client mistake.
+fn no_store_in(route: &AdminRoute<'_>) -> EdgeError {
+    EdgeError::internal(format!("{route:?} names no store"))
 }
 
 /// A new store's question and the object it goes to: every problem with the input at once
@@ -360,6 +413,26 @@ wraps!(
     Assets { assets: Vec<AssetInfo> },
     Versions { versions: Vec<ThemeVersion> }
 );
+
+/// `GET /admin/metrics`' answer: this isolate's counters, its 5xx rate, and the largest
+/// objects' storage.
+#[derive(Serialize)]
+pub struct IsolateReport {
+    pub isolate: IsolateMetrics,
+    pub server_error_rate: f64,
+    pub storage: Vec<StorageUse>,
+}
+
+impl IsolateReport {
+    pub fn of(isolate: IsolateMetrics, storage: Vec<StorageUse>) -> IsolateReport {
+        let server_error_rate = isolate.server_error_rate();
+        IsolateReport {
+            isolate,
+            server_error_rate,
+            storage,
+        }
+    }
+}
 
 /// `POST …/owner-token/rotate`'s answer.
 #[derive(Serialize)]

@@ -262,7 +262,7 @@ fn routes_without_a_body_map_to_their_question() {
     ));
     assert!(matches!(
         read(AdminRoute::Restore("acme"), None, b""),
-        Ok(AdminCall::Backups(Some(_)))
+        Ok(AdminCall::Backups(BackupCall::Restore(s))) if s.as_str() == "acme"
     ));
     assert!(matches!(
         AdminCall::read(&AdminRoute::ListStores, None, None, Vec::new(), &cx()),
@@ -343,4 +343,96 @@ fn list_answers_name_what_they_list() {
     assert_eq!(versions, serde_json::json!({"versions": []}));
     let stores = serde_json::to_value(Stores::from(Vec::new())).unwrap();
     assert_eq!(stores, serde_json::json!({"stores": []}));
+}
+
+fn gate(check: StoreCheck) -> Gate {
+    Gate {
+        store: StoreSlug::parse("acme").ok(),
+        check,
+    }
+}
+
+fn broken() -> Result<(), AskError<StoreError>> {
+    Err(AskError::Broken("the object failed".into()))
+}
+
+#[test]
+fn a_store_that_must_exist_and_does_not_is_a_404_naming_it() {
+    let exists = gate(StoreCheck::Exists);
+    assert_eq!(exists.checked(Ok(())), Ok(()));
+    let e = exists
+        .checked(Err(AskError::Refused(StoreError::NotFound)))
+        .unwrap_err();
+    assert_eq!(e.status, 404);
+    assert!(e.message.contains("acme"), "{}", e.message);
+    assert_eq!(exists.checked(broken()).unwrap_err().status, 500);
+}
+
+#[test]
+fn another_stores_owner_token_is_a_403_and_reveals_nothing() {
+    let owned = gate(StoreCheck::OwnedBy("h".into()));
+    assert_eq!(owned.checked(Ok(())), Ok(()));
+    // A store that does not exist and a token that is not its owner's answer the same.
+    for refusal in [StoreError::NotFound, StoreError::Forbidden] {
+        let e = owned.checked(Err(AskError::Refused(refusal))).unwrap_err();
+        assert_eq!(e, Gate::not_owner());
+    }
+    assert_eq!(owned.checked(broken()).unwrap_err().status, 500);
+}
+
+#[test]
+fn no_check_needs_no_answer() {
+    assert_eq!(gate(StoreCheck::None).checked(broken()), Ok(()));
+}
+
+#[test]
+fn a_failed_owner_check_is_an_error_not_a_refusal() {
+    assert_eq!(recognised(Ok(())), Ok(true));
+    assert_eq!(
+        recognised(Err(AskError::Refused(StoreError::Forbidden))),
+        Ok(false)
+    );
+    assert!(recognised(broken()).is_err());
+}
+
+#[test]
+fn the_backup_routes_are_their_own_calls() {
+    let call = |route| {
+        AdminCall::read(
+            &route,
+            StoreSlug::parse("acme").ok(),
+            None,
+            Vec::new(),
+            &cx(),
+        )
+    };
+    assert!(matches!(
+        call(AdminRoute::ListBackups),
+        Ok(AdminCall::Backups(BackupCall::List))
+    ));
+    assert!(matches!(
+        call(AdminRoute::StartBackups),
+        Ok(AdminCall::Backups(BackupCall::Start))
+    ));
+    assert!(matches!(
+        call(AdminRoute::RestoreStatus("acme")),
+        Ok(AdminCall::Backups(BackupCall::RestoreStatus(_)))
+    ));
+    let e = AdminCall::read(&AdminRoute::Restore("acme"), None, None, Vec::new(), &cx());
+    assert_eq!(e.unwrap_err().status, 500);
+}
+
+#[test]
+fn the_isolate_report_states_its_error_rate() {
+    let mut metrics = IsolateMetrics::new(0);
+    metrics.record(
+        wandstore_core::metrics::RouteKind::Admin,
+        500,
+        Some("internal"),
+    );
+    metrics.record(wandstore_core::metrics::RouteKind::Admin, 200, None);
+    let report = serde_json::to_value(IsolateReport::of(metrics, Vec::new())).unwrap();
+    assert_eq!(report["server_error_rate"], serde_json::json!(0.5));
+    assert_eq!(report["isolate"]["requests"], serde_json::json!(2));
+    assert_eq!(report["storage"], serde_json::json!([]));
 }

@@ -7,24 +7,22 @@
 use crate::clock::now_ms;
 use crate::objects::{registry_client, store_client};
 use crate::respond;
-use crate::{body, env_config, random};
+use crate::{body, env_config};
 use wandstore_core::owner_access::Author;
 use wandstore_core::routes::AdminRoute;
-use wandstore_core::secret::{admin_caller, hash_token, new_owner_token};
-use wandstore_core::store::StoreSlug;
+use wandstore_core::secret::admin_caller;
 use wandstore_protocol::EdgeError;
 use wandstore_protocol::admin_call::{
-    AdminCall, CallContext, Created, Gate, PlatformCall, StoreCheck, Stores, body_limit,
-    plan_create,
+    AdminCall, BackupCall, CallContext, Created, Gate, IsolateReport, PlatformCall, StoreCheck,
+    Stores, body_limit, plan_create,
 };
-use wandstore_protocol::owner::OwnerCredential;
+use wandstore_protocol::owner::{CheckOwner, OwnerCredential};
 use wandstore_protocol::registry::ListStores;
 use wandstore_protocol::store::ShowStore;
 use worker::{Env, Request, Response};
 
 /// Who [`authorize`] let in (`wandstore_core::secret::admin_caller` decides).
 pub use wandstore_core::secret::Caller;
-pub(crate) use wandstore_protocol::admin_call::no_store_named as no_store;
 
 /// Runs an admin route for a caller [`authorize`] let in.
 pub async fn handle(
@@ -35,17 +33,20 @@ pub async fn handle(
     rid: &str,
 ) -> Result<Response, EdgeError> {
     let gate = Gate::of(&route, &caller)?;
-    match (&gate.store, gate.check) {
-        (Some(store), StoreCheck::Exists) => known_store(env, store, rid).await?,
-        (Some(store), StoreCheck::OwnedBy(hash)) => {
-            let credential = OwnerCredential::TokenHash(hash);
-            if !crate::owner_api::owns(env, store, credential, rid).await? {
-                return Err(Gate::not_owner());
+    if let Some(store) = &gate.store {
+        let asked = match &gate.check {
+            StoreCheck::None => Ok(()),
+            StoreCheck::Exists => store_client::ask(env, store, ShowStore, rid)
+                .await
+                .map(drop),
+            StoreCheck::OwnedBy(hash) => {
+                let credential = OwnerCredential::TokenHash(hash.clone());
+                store_client::ask(env, store, CheckOwner { credential }, rid).await
             }
-        }
-        _ => {}
+        };
+        gate.checked(asked)?;
     }
-    let content_type = req.headers().get("content-type").ok().flatten();
+    let content_type = crate::backups_api::content_type(&req);
     let body = match body_limit(&route, content_type.as_deref())? {
         Some(kind) => body::read_limited(&mut req, kind).await?,
         None => Vec::new(),
@@ -61,18 +62,13 @@ pub async fn handle(
         AdminCall::Store(store, call) => {
             crate::owner_api::run(call, &req, env, &store, &cx, rid).await
         }
-        AdminCall::Backups(store) => match (route, store) {
-            (AdminRoute::ListBackups, _) => crate::backups_api::list(&req, env).await,
-            (AdminRoute::StartBackups, _) => crate::backups_api::start(req, env, rid).await,
-            (AdminRoute::Restore(_), Some(store)) => {
-                crate::backups_api::restore(req, env, &store, rid).await
-            }
-            (AdminRoute::RestoreStatus(_), Some(store)) => {
+        AdminCall::Backups(call) => match call {
+            BackupCall::List => crate::backups_api::list(&req, env).await,
+            BackupCall::Start => crate::backups_api::start(req, env, rid).await,
+            BackupCall::Restore(store) => crate::backups_api::restore(req, env, &store, rid).await,
+            BackupCall::RestoreStatus(store) => {
                 crate::backups_api::restore_status(env, &store, rid).await
             }
-            (route, _) => Err(EdgeError::internal(format!(
-                "{route:?} is not a backup route"
-            ))),
         },
     }
 }
@@ -85,23 +81,17 @@ async fn platform(
 ) -> Result<Response, EdgeError> {
     match call {
         PlatformCall::IsolateMetrics => {
-            let metrics = crate::isolate_metrics::snapshot();
-            Ok(respond::json(
-                200,
-                &serde_json::json!({
-                    "isolate": metrics,
-                    "server_error_rate": metrics.server_error_rate(),
-                    "storage": crate::storage_report::largest(env, rid).await,
-                }),
-            ))
+            let storage = crate::storage_report::largest(env, rid).await;
+            let report = IsolateReport::of(crate::isolate_metrics::snapshot(), storage);
+            Ok(respond::json(200, &report))
         }
         PlatformCall::ListStores => {
             let stores = registry_client::ask(env, ListStores, rid).await?;
             Ok(respond::json(200, &Stores::from(stores)))
         }
         PlatformCall::CreateStore(input) => {
-            let owner_token = new_owner_token(random::bytes32().map_err(EdgeError::internal)?);
-            let (slug, create) = plan_create(input, hash_token(&owner_token), cx)?;
+            let (owner_token, hash) = crate::owner_api::new_token()?;
+            let (slug, create) = plan_create(input, hash, cx)?;
             let store = store_client::ask(env, &slug, create, rid).await?;
             Ok(respond::json(201, &Created { store, owner_token }))
         }
@@ -128,15 +118,4 @@ pub fn challenge(resp: &mut Response) {
             .headers_mut()
             .set("www-authenticate", r#"Bearer realm="wandstore-admin""#);
     }
-}
-
-/// `Ok` if the store exists, else a 404.
-pub(crate) async fn known_store(env: &Env, store: &StoreSlug, rid: &str) -> Result<(), EdgeError> {
-    store_client::ask(env, store, ShowStore, rid)
-        .await
-        .map(|_| ())
-        .map_err(|e| match EdgeError::from(e) {
-            e if e.status == 404 => no_store(store.as_str()),
-            e => e,
-        })
 }

@@ -9,8 +9,8 @@ use wandstore_backup::BackupReason;
 use wandstore_core::events::CronOutcome;
 use wandstore_core::store::StoreSlug;
 use wandstore_protocol::EdgeError;
-use wandstore_protocol::backup::StartBackup;
-use wandstore_protocol::backup_admin::{Answers, STORES_AT_ONCE, cron_outcome};
+use wandstore_protocol::backup_admin::{Answers, cron_outcome};
+use wandstore_protocol::backup_starts::{BackupStarts, StartsIo};
 use wandstore_protocol::registry::ListStores;
 use worker::Env;
 
@@ -22,31 +22,36 @@ pub async fn run(env: &Env, rid: &str) -> Result<CronOutcome, EdgeError> {
     Ok(cron_outcome(&answers))
 }
 
-/// Asks `only` store's object, or every registered store's, to start a backup,
-/// [`STORES_AT_ONCE`] at a time; the registry records the sizes they answer with.
+/// Asks `only` store's object, or every registered store's, to start a backup: the steps
+/// [`BackupStarts`] asks for (a batch at a time), each performed here.
 pub async fn start_all(
     env: &Env,
     only: Option<StoreSlug>,
     reason: BackupReason,
     rid: &str,
 ) -> Result<Answers, EdgeError> {
-    let stores = match only {
-        Some(store) => vec![store],
-        None => {
-            let entries = registry_client::ask(env, ListStores, rid).await?;
-            entries.into_iter().map(|e| e.slug).collect()
-        }
-    };
-    let mut answers = Vec::with_capacity(stores.len());
-    for batch in stores.chunks(STORES_AT_ONCE) {
-        let asks = batch.iter().map(|store| {
-            let now_ms = crate::clock::now_ms();
-            store_client::ask(env, store, StartBackup { reason, now_ms }, rid)
-        });
-        for (store, answer) in batch.iter().zip(join_all(asks).await) {
-            answers.push((store.clone(), answer.map_err(EdgeError::from)));
+    let mut run = BackupStarts::new(only, reason);
+    loop {
+        match run.poll(crate::clock::now_ms()) {
+            StartsIo::ListStores => {
+                let listed = registry_client::ask(env, ListStores, rid).await;
+                let slugs = listed.map(|entries| entries.into_iter().map(|e| e.slug).collect());
+                run.on_stores(slugs.map_err(EdgeError::from));
+            }
+            StartsIo::Start(batch) => {
+                let asks = batch.into_iter().map(|(store, q)| async move {
+                    store_client::ask(env, &store, q, rid)
+                        .await
+                        .map_err(EdgeError::from)
+                });
+                run.on_started(join_all(asks).await);
+            }
+            StartsIo::RecordSizes(sizes) => {
+                crate::storage_report::record(env, sizes, rid).await;
+                run.on_recorded();
+            }
+            StartsIo::Done(answers) => return Ok(answers),
+            StartsIo::Failed(e) => return Err(e),
         }
     }
-    crate::storage_report::record(env, &answers, rid).await;
-    Ok(answers)
 }

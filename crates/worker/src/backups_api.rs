@@ -19,7 +19,8 @@ use wandstore_protocol::backup::{RestoreBackup, ShowRestore};
 use wandstore_protocol::backup_admin::{self as admin, Listing, Started};
 use worker::{Bucket, Env, Include, Object, Request, Response};
 
-fn content_type(req: &Request) -> Option<String> {
+/// The request's `Content-Type`, if any.
+pub(crate) fn content_type(req: &Request) -> Option<String> {
     req.headers().get("content-type").ok().flatten()
 }
 

@@ -108,8 +108,19 @@ pub async fn ask<Q: Question>(
     question: Q,
     request_id: &str,
 ) -> Result<Q::Answer, AskError<Q::Error>> {
-    let broken = |e: worker::Error| AskError::Broken(e.to_string());
     let body = wire::encode_question(question)?;
+    let text = ask_text(stub, body, request_id).await?;
+    wire::decode_reply::<Q>(text.as_bytes())?.map_err(AskError::Refused)
+}
+
+/// Posts an encoded question to the object and answers its reply's body (a status other than
+/// 200 is a broken call).
+pub async fn ask_text<E>(
+    stub: Stub,
+    body: String,
+    request_id: &str,
+) -> Result<String, AskError<E>> {
+    let broken = |e: worker::Error| AskError::Broken(e.to_string());
     let headers = headers_init(&[(REQUEST_ID, request_id)]).map_err(broken)?;
     let req = request("POST", ASK_PATH, &headers, Some(body)).map_err(broken)?;
     let resp = fetch(stub, &req).await.map_err(broken)?;
@@ -121,7 +132,7 @@ pub async fn ask<Q: Question>(
             text.chars().take(200).collect::<String>()
         )));
     }
-    wire::decode_reply::<Q>(text.as_bytes())?.map_err(AskError::Refused)
+    Ok(text)
 }
 
 /// On the object's side: the question posted to [`ASK_PATH`].

@@ -34,14 +34,16 @@ pub fn write_data_point(env: &worker::Env, log: &RequestLog) {
         .doubles(point.doubles)
         .write_to(&dataset);
     if let Err(e) = written {
-        let event = BestEffortFailed {
-            what: BestEffort::AnalyticsPoint,
-            store: log.store.clone(),
-            error: e.to_string(),
-        };
-        let now = crate::clock::now_ms();
-        worker::console_log!("{}", event.line(now, &log.request_id));
+        let store = log.store.clone();
+        let error = e.to_string();
+        log_failed(BestEffort::AnalyticsPoint, store, error, &log.request_id);
     }
+}
+
+/// Logs a best-effort write that failed (the request goes on).
+pub fn log_failed(what: BestEffort, store: Option<String>, error: String, rid: &str) {
+    let event = BestEffortFailed { what, store, error };
+    worker::console_log!("{}", event.line(crate::clock::now_ms(), rid));
 }
 
 /// The counters so far.

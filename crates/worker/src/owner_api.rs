@@ -7,26 +7,17 @@
 use crate::clock::now_ms;
 use crate::objects::{registry_client, store_client};
 use crate::{env_config, random, respond};
-use serde::Serialize;
 use std::collections::HashMap;
 use wandstore_core::asset::{self, CheckedAsset};
 use wandstore_core::secret::{hash_token, new_owner_token};
 use wandstore_core::store::StoreSlug;
 use wandstore_protocol::EdgeError;
 use wandstore_protocol::admin_call::CallContext;
-use wandstore_protocol::admin_call::{
-    Assets, One, PreviewLink, Rotated, StoreCall, Versions, deleted,
-};
-use wandstore_protocol::owner::{
-    AssetInfo, CheckOwner, ListAssets, OwnerCredential, RecordAsset, RotateOwnerToken,
-};
-use wandstore_protocol::personalization::GetPersonalization;
+use wandstore_protocol::admin_call::{PreviewLink, Rotated, StoreCall, deleted};
+use wandstore_protocol::owner::{AssetInfo, RecordAsset, RotateOwnerToken};
 use wandstore_protocol::registry::ForgetStore;
-use wandstore_protocol::store::{
-    DeleteStore, ShowCatalogStatus, ShowMetrics, ShowStore, StoreError, SyncNow,
-};
-use wandstore_protocol::theme::{ListVersions, ShowTheme};
-use wandstore_protocol::wire::AskError;
+use wandstore_protocol::store::DeleteStore;
+use wandstore_protocol::store_call_step::StoreStep;
 use worker::{Env, HttpMetadata, Request, Response};
 
 /// The R2 bucket of owners' uploaded files.
@@ -41,44 +32,37 @@ pub async fn run(
     cx: &CallContext,
     rid: &str,
 ) -> Result<Response, EdgeError> {
-    // The store's typed answer to a question (`?` on a refusal).
-    macro_rules! ask {
-        ($q:expr) => {
-            store_client::ask(env, store, $q, rid).await?
-        };
-    }
-    match call {
-        StoreCall::Show => ok(200, &One::from(ask!(ShowStore))),
-        StoreCall::Update(update) => ok(200, &One::from(ask!(update))),
-        StoreCall::Delete => {
+    let step = call.step().map_err(EdgeError::internal)?;
+    match step {
+        StoreStep::Ask(asked) => {
+            let status = asked.status;
+            let json = store_client::ask_step(env, store, asked, rid).await?;
+            Ok(respond::bytes(
+                status,
+                "application/json",
+                json.into_bytes(),
+            ))
+        }
+        StoreStep::Delete => {
             let forget = ForgetStore {
                 slug: store.clone(),
             };
             let registered = registry_client::ask(env, forget, rid).await?;
-            deleted(store, registered, ask!(DeleteStore))?;
+            let stored = store_client::ask(env, store, DeleteStore, rid).await?;
+            deleted(store, registered, stored)?;
             Ok(respond::empty(204))
         }
-        StoreCall::Sync => ok(200, &ask!(SyncNow)),
-        StoreCall::CatalogStatus => ok(200, &ask!(ShowCatalogStatus)),
-        StoreCall::Metrics => ok(200, &ask!(ShowMetrics)),
-        StoreCall::Theme => ok(200, &ask!(ShowTheme)),
-        StoreCall::PutDraft(put) => ok(200, &ask!(put)),
-        StoreCall::Publish(publish) => ok(200, &ask!(publish)),
-        StoreCall::Versions => ok(200, &Versions::from(ask!(ListVersions))),
-        StoreCall::Rollback(rollback) => ok(200, &ask!(rollback)),
-        StoreCall::Preview => {
-            let url = req.url().map_err(EdgeError::internal)?;
-            ok(
-                201,
-                &preview_link(env, store, &url.origin().ascii_serialization())?,
-            )
+        StoreStep::Preview => {
+            let origin = req.url().map_err(EdgeError::internal)?.origin();
+            let link = preview_link(env, store, &origin.ascii_serialization())?;
+            Ok(respond::json(201, &link))
         }
-        StoreCall::Assets => ok(200, &Assets::from(ask!(ListAssets))),
-        StoreCall::PutAsset(checked, bytes) => {
-            ok(201, &put_asset(env, store, &checked, bytes, rid).await?)
+        StoreStep::PutAsset(checked, bytes) => {
+            let asset = put_asset(env, store, &checked, bytes, rid).await?;
+            Ok(respond::json(201, &asset))
         }
-        StoreCall::DeleteAsset(delete) => {
-            let deleted = ask!(delete);
+        StoreStep::DeleteAsset(delete) => {
+            let deleted = store_client::ask(env, store, delete, rid).await?;
             if deleted.unreferenced {
                 let bucket = env.bucket(ASSETS_BUCKET).map_err(EdgeError::internal)?;
                 // The listing no longer names it; bytes left behind by a failure here are
@@ -89,38 +73,23 @@ pub async fn run(
             }
             Ok(respond::empty(204))
         }
-        StoreCall::RotateOwnerToken => {
-            let owner_token = new_owner_token(random::bytes32().map_err(EdgeError::internal)?);
-            let new_token_hash = hash_token(&owner_token);
-            ask!(RotateOwnerToken {
+        StoreStep::RotateOwnerToken => {
+            let (owner_token, new_token_hash) = new_token()?;
+            let rotate = RotateOwnerToken {
                 new_token_hash,
-                now_ms: cx.now_ms
-            });
-            ok(200, &Rotated { owner_token })
+                now_ms: cx.now_ms,
+            };
+            store_client::ask(env, store, rotate, rid).await?;
+            Ok(respond::json(200, &Rotated { owner_token }))
         }
-        StoreCall::PersonalizationReport(show) => ok(200, &ask!(show)),
-        StoreCall::PersonalizationSettings => ok(200, &ask!(GetPersonalization)),
-        StoreCall::PutPersonalization(put) => ok(200, &ask!(put)),
     }
 }
 
-fn ok<T: Serialize>(status: u16, answer: &T) -> Result<Response, EdgeError> {
-    Ok(respond::json(status, answer))
-}
-
-/// Whether the store's object recognises the credential as its owner's (`false` too for a
-/// store that does not exist, so a credential reveals nothing about other stores).
-pub(crate) async fn owns(
-    env: &Env,
-    store: &StoreSlug,
-    credential: OwnerCredential,
-    rid: &str,
-) -> Result<bool, EdgeError> {
-    match store_client::ask(env, store, CheckOwner { credential }, rid).await {
-        Ok(()) => Ok(true),
-        Err(AskError::Refused(StoreError::NotFound | StoreError::Forbidden)) => Ok(false),
-        Err(e) => Err(e.into()),
-    }
+/// A fresh owner token and its hash (only the hash is kept).
+pub(crate) fn new_token() -> Result<(String, String), EdgeError> {
+    let owner_token = new_owner_token(random::bytes32().map_err(EdgeError::internal)?);
+    let hash = hash_token(&owner_token);
+    Ok((owner_token, hash))
 }
 
 /// Writes the bytes to R2 under their content hash, then lists them under their name. If the

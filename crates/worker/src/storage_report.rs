@@ -4,30 +4,20 @@
 //! one question to the registry. Failures are logged and leave the list out; they never fail
 //! the metrics or the backups.
 
-use crate::clock::now_ms;
+use crate::isolate_metrics::log_failed;
 use crate::objects::registry_client;
-use wandstore_core::events::{BestEffort, BestEffortFailed, Event};
+use wandstore_core::events::BestEffort;
 use wandstore_core::storage::{REPORTED_STORES, StorageUse, report};
-use wandstore_protocol::backup_admin::{Answers, sizes_of};
-use wandstore_protocol::registry::ShowStorage;
+use wandstore_protocol::registry::{RecordSizes, ShowStorage};
 use worker::Env;
 
 fn log_failure(error: String, rid: &str) {
-    let event = BestEffortFailed {
-        what: BestEffort::StorageSizes,
-        store: None,
-        error,
-    };
-    worker::console_log!("{}", event.line(now_ms(), rid));
+    log_failed(BestEffort::StorageSizes, None, error, rid);
 }
 
 /// Tells the registry the sizes the stores answered with.
-pub async fn record(env: &Env, answers: &Answers, rid: &str) {
-    let started = answers.iter().filter_map(|(_, a)| a.as_ref().ok());
-    let Some(q) = sizes_of(started, now_ms()) else {
-        return;
-    };
-    if let Err(e) = registry_client::ask(env, q, rid).await {
+pub async fn record(env: &Env, sizes: RecordSizes, rid: &str) {
+    if let Err(e) = registry_client::ask(env, sizes, rid).await {
         log_failure(format!("recording store sizes: {e:?}"), rid);
     }
 }

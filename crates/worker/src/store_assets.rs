@@ -1,14 +1,12 @@
 //! Serving a store's uploaded files straight from R2 (no object is asked): `{base}assets/
 //! {sha256}.{ext}` with an immutable cache policy and a strong ETag, and `{base}favicon.ico`
-//! (the theme's favicon, or the platform's). What to answer is `core::asset::serving`'s
-//! [`ServePlan`]; here only the R2 reads and the response.
+//! (the theme's favicon, or the platform's). What to read and answer is `core::asset::serving`'s
+//! [`Serve`]; here only the R2 reads and the response.
 
 use crate::owner_api::ASSETS_BUCKET;
 use crate::respond;
-use wandstore_core::asset::serving::{
-    FAVICON_CACHE, PLATFORM_FAVICON_ETAG, ServePlan, served_headers, uploaded_headers,
-};
-use wandstore_core::asset::{self, AssetKind};
+use wandstore_core::asset::AssetKind;
+use wandstore_core::asset::serving::{Serve, ServePlan};
 use wandstore_core::store::StoreSlug;
 use wandstore_protocol::EdgeError;
 use worker::{Env, Headers, Response, ResponseBuilder};
@@ -20,12 +18,22 @@ fn missing() -> EdgeError {
     EdgeError::not_found("asset_not_found", "this store has no such file")
 }
 
-fn headers(pairs: [(&str, String); 3]) -> Headers {
+fn headers(pairs: &[(&str, String)]) -> Headers {
     let h = Headers::new();
     for (name, value) in pairs {
-        let _ = h.set(name, &value);
+        let _ = h.set(name, value);
     }
     h
+}
+
+/// The answer without a body (a 304, or a `HEAD`'s 200) for a file of `size` bytes.
+fn no_body(serve: &Serve, size: u64) -> Response {
+    let h = headers(&serve.no_body_headers(size));
+    let status = serve.plan.status();
+    ResponseBuilder::new()
+        .with_status(status)
+        .with_headers(h)
+        .empty()
 }
 
 /// Serves one of the store's files. `head` answers without a body.
@@ -36,33 +44,20 @@ pub async fn serve(
     if_none_match: Option<&str>,
     head: bool,
 ) -> Result<Response, EdgeError> {
-    let (sha256, kind) = asset::parse_file(file).ok_or_else(missing)?;
+    let found = Serve::uploaded(store.as_str(), file, if_none_match, head);
+    let (key, serve) = found.ok_or_else(missing)?;
     let bucket = env.bucket(ASSETS_BUCKET).map_err(EdgeError::internal)?;
-    let key = asset::r2_key(store.as_str(), file);
-    let plan = ServePlan::for_request(if_none_match, sha256, head);
-    if plan != ServePlan::Body {
+    if serve.plan != ServePlan::Body {
         let found = bucket.head(key).await.map_err(EdgeError::internal)?;
-        let object = found.ok_or_else(missing)?;
-        let h = headers(uploaded_headers(kind, sha256));
-        if plan.with_length() {
-            let _ = h.set("content-length", &object.size().to_string());
-        }
-        return Ok(ResponseBuilder::new()
-            .with_status(plan.status())
-            .with_headers(h)
-            .empty());
+        return Ok(no_body(&serve, found.ok_or_else(missing)?.size()));
     }
-    let object = bucket
-        .get(key)
-        .execute()
-        .await
-        .map_err(EdgeError::internal)?
-        .ok_or_else(missing)?;
+    let found = bucket.get(key).execute().await;
+    let object = found.map_err(EdgeError::internal)?.ok_or_else(missing)?;
     let body = object.body().ok_or_else(missing)?;
     // Handed to the runtime as it is: the bytes never pass through Wasm.
     let body = body.response_body().map_err(EdgeError::internal)?;
     Response::from_body(body)
-        .map(|r| r.with_headers(headers(uploaded_headers(kind, sha256))))
+        .map(|r| r.with_headers(headers(&serve.headers)))
         .map_err(EdgeError::internal)
 }
 
@@ -77,20 +72,10 @@ pub async fn favicon(
     if let Some(file) = theme_favicon {
         return serve(env, store, file, if_none_match, head).await;
     }
-    let etag = PLATFORM_FAVICON_ETAG;
-    let h = headers(served_headers(AssetKind::Ico, etag, FAVICON_CACHE));
-    let plan = ServePlan::for_request(if_none_match, etag, head);
-    if plan.status() == 304 {
-        return Ok(ResponseBuilder::new()
-            .with_status(304)
-            .with_headers(h)
-            .empty());
+    let serve = Serve::platform_favicon(if_none_match, head);
+    if serve.plan != ServePlan::Body {
+        return Ok(no_body(&serve, DEFAULT_FAVICON.len() as u64));
     }
-    let body = if plan == ServePlan::Body {
-        DEFAULT_FAVICON.to_vec()
-    } else {
-        Vec::new()
-    };
-    let resp = respond::bytes(200, AssetKind::Ico.content_type(), body);
-    Ok(resp.with_headers(h))
+    let resp = respond::bytes(200, AssetKind::Ico.content_type(), DEFAULT_FAVICON.to_vec());
+    Ok(resp.with_headers(headers(&serve.headers)))
 }

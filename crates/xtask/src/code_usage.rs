@@ -9,7 +9,12 @@ use std::collections::BTreeSet;
 use std::path::Path;
 
 /// The directories scanned, relative to the repository root.
-pub const SOURCE_DIRS: [&str; 3] = ["crates/worker/src", "crates/core/src", "crates/backup/src"];
+pub const SOURCE_DIRS: [&str; 4] = [
+    "crates/worker/src",
+    "crates/core/src",
+    "crates/backup/src",
+    "crates/ai/src",
+];
 
 /// What the scan found.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -173,6 +178,9 @@ mod tests { fn t() { env.var("ONLY_IN_TESTS"); } }
             "BASE_DOMAIN",
             "CATALOG_SYNC_CAP",
             "SHOPPER_CART_RETENTION_SECS",
+            "SHOPPER_COOKIE_SECRET_PREVIOUS",
+            "AI_GATEWAY_BASE_URL",
+            "ANTHROPIC_API_KEY",
         ] {
             assert!(usage.used.contains(name), "{name}: {:?}", usage.used);
         }

@@ -59,6 +59,50 @@ pub fn uploaded_headers(kind: AssetKind, sha256: &str) -> [(&'static str, String
     served_headers(kind, sha256, IMMUTABLE)
 }
 
+/// How one request for a file is answered: what to read ([`ServePlan`]) and the headers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Serve {
+    pub plan: ServePlan,
+    pub headers: [(&'static str, String); 3],
+}
+
+impl Serve {
+    /// A store's uploaded `{sha256}.{ext}`: its R2 key and how to answer; `None` (a 404)
+    /// for a name that cannot be an uploaded file.
+    pub fn uploaded(
+        store: &str,
+        file: &str,
+        if_none_match: Option<&str>,
+        head: bool,
+    ) -> Option<(String, Serve)> {
+        let (sha256, kind) = super::parse_file(file)?;
+        let serve = Serve {
+            plan: ServePlan::for_request(if_none_match, sha256, head),
+            headers: uploaded_headers(kind, sha256),
+        };
+        Some((super::r2_key(store, file), serve))
+    }
+
+    /// The platform's favicon, for stores whose theme has none.
+    pub fn platform_favicon(if_none_match: Option<&str>, head: bool) -> Serve {
+        let tag = PLATFORM_FAVICON_ETAG;
+        Serve {
+            plan: ServePlan::for_request(if_none_match, tag, head),
+            headers: served_headers(AssetKind::Ico, tag, FAVICON_CACHE),
+        }
+    }
+
+    /// The headers of the answer without a body, for a file of `size` bytes: a `HEAD`
+    /// states the length, a 304 does not.
+    pub fn no_body_headers(&self, size: u64) -> Vec<(&'static str, String)> {
+        let mut headers = self.headers.to_vec();
+        if self.plan.with_length() {
+            headers.push(("content-length", size.to_string()));
+        }
+        headers
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -124,5 +168,67 @@ mod tests {
         let f = served_headers(AssetKind::Ico, PLATFORM_FAVICON_ETAG, FAVICON_CACHE);
         assert_eq!(f[0].1, "image/x-icon");
         assert_eq!(f[1].1, "public, max-age=3600");
+    }
+
+    const SHA: &str = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+
+    #[test]
+    fn an_uploaded_file_is_read_under_its_stores_key() {
+        let file = format!("{SHA}.png");
+        let (key, serve) = Serve::uploaded("shop", &file, None, false).unwrap();
+        assert_eq!(key, super::super::r2_key("shop", &file));
+        assert_eq!(serve.plan, ServePlan::Body);
+        assert_eq!(serve.headers[2], ("etag", format!("\"{SHA}\"")));
+        assert_eq!(serve.headers[1].1, IMMUTABLE);
+    }
+
+    #[test]
+    fn a_name_that_is_not_an_uploaded_file_is_missing() {
+        for bad in ["", "x.png", "../secret", &format!("{SHA}.exe"), SHA] {
+            assert_eq!(Serve::uploaded("shop", bad, None, false), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn a_head_states_the_length_and_a_304_does_not() {
+        let file = format!("{SHA}.png");
+        let (_, head) = Serve::uploaded("shop", &file, None, true).unwrap();
+        assert!(
+            head.no_body_headers(42)
+                .contains(&("content-length", "42".into()))
+        );
+        let tag = format!("\"{SHA}\"");
+        let (_, cached) = Serve::uploaded("shop", &file, Some(&tag), false).unwrap();
+        assert_eq!(cached.plan.status(), 304);
+        let headers = cached.no_body_headers(42);
+        assert!(headers.iter().all(|(name, _)| *name != "content-length"));
+        assert_eq!(headers.len(), 3);
+    }
+
+    #[test]
+    fn a_bad_etag_reads_the_body() {
+        let file = format!("{SHA}.png");
+        for tag in ["W/\"nope\"", "\"", "*x", "\"abc\""] {
+            let (_, serve) = Serve::uploaded("shop", &file, Some(tag), false).unwrap();
+            assert_eq!(serve.plan, ServePlan::Body, "{tag}");
+        }
+    }
+
+    #[test]
+    fn the_platform_favicon_has_its_own_tag_and_cache() {
+        let serve = Serve::platform_favicon(None, false);
+        assert_eq!(serve.plan, ServePlan::Body);
+        assert_eq!(serve.headers[1].1, FAVICON_CACHE);
+        let tag = format!("\"{PLATFORM_FAVICON_ETAG}\"");
+        assert_eq!(
+            Serve::platform_favicon(Some(&tag), false).plan.status(),
+            304
+        );
+        let head = Serve::platform_favicon(None, true);
+        assert_eq!(head.plan.status(), 200);
+        assert!(
+            head.no_body_headers(7)
+                .contains(&("content-length", "7".into()))
+        );
     }
 }

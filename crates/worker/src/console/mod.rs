@@ -4,36 +4,31 @@
 //! frame, publish, roll back, upload images, sign out. Every form carries a CSRF token
 //! (`core::console`); every request's session is checked with the store's object.
 //!
-//! The rules live in pure crates: tokens, cookies, the limit and what each request does
-//! (which form, which action, which page and notice) in `core::console` (`actions`), the
-//! form → theme mapping in `wandstore_theme::form`, the pages in `wandstore_render`. Here:
-//! reading bodies and cookies, asking the store's object, rendering. Errors a browser causes
-//! are pages (4xx), never a 5xx.
+//! What a request does, in which order, and what it answers (the page, the redirect, the
+//! cookies) is `wandstore_protocol::console_driver::ConsoleDriver`'s; here one executor loop
+//! performs each step it asks for (the limiter, the body, the store's object, R2, the CSPRNG)
+//! and renders its answer. Errors a browser causes are pages (4xx), never a 5xx.
 
 mod pages;
-mod session;
 mod upload;
 
 use crate::clock::now_ms;
 use crate::entry::ClientHeaders;
 use crate::objects::{guard_client, store_client};
-use crate::owner_api::owns;
 use crate::respond::{self, Audience};
-use crate::{body, random};
-use session::{Keys, Session};
-use wandstore_core::console::actions::{self, Action, Done, FormBody, SignInRefused, SignedOut};
-use wandstore_core::console::{self as rules, SignInLimit};
+use crate::{body, env_config, random};
+use wandstore_core::console::COOKIE_PATH;
+use wandstore_core::console::actions;
 use wandstore_core::headers::PRIVATE_NO_STORE;
+use wandstore_core::identity::CookieScope;
 use wandstore_core::limits::BodyKind;
 use wandstore_core::log::RequestLog;
-use wandstore_core::owner_access::{OwnerSession, SESSION_TTL_MS};
-use wandstore_core::rate_limit;
 use wandstore_core::routes::ConsoleRoute;
 use wandstore_protocol::EdgeError;
-use wandstore_protocol::console_step::{self, Next, SignInVerdict};
-use wandstore_protocol::owner::OwnerCredential;
+use wandstore_protocol::console_driver::{Answer, Change, ConsoleDriver, ConsoleKeys, Facts, Io};
+use wandstore_protocol::owner::CheckOwner;
 use wandstore_protocol::theme::ShowTheme;
-use wandstore_render::{Chrome, ConsoleNotice};
+use wandstore_render::Chrome;
 use worker::{Env, Request, Response};
 
 /// Answers a console route. Never fails: errors become pages, with `private, no-store`.
@@ -56,16 +51,7 @@ pub async fn handle(
     resp
 }
 
-/// What every console step needs: the environment, keys, the client's headers, the request
-/// id, and whether cookies need `Secure`.
-struct Ctx<'a> {
-    env: &'a Env,
-    keys: Keys,
-    client: &'a ClientHeaders,
-    rid: &'a str,
-    secure: bool,
-}
-
+/// Runs the request's driver: each step's I/O, its result fed back, until it answers.
 async fn run(
     mut req: Request,
     env: &Env,
@@ -75,178 +61,96 @@ async fn run(
     log: &mut RequestLog,
 ) -> Result<Response, EdgeError> {
     let url = req.url().map_err(EdgeError::internal)?;
-    let cx = Ctx {
-        env,
-        keys: Keys::from_env(env)?,
-        client,
-        rid,
-        secure: session::secure(&url),
+    let keys = ConsoleKeys::of(env_config::cookie_signer(env), env_config::csrf_secret(env))?;
+    let facts = Facts {
+        route,
+        cookies: client.get("cookie").unwrap_or("").to_owned(),
+        secure: CookieScope::new(COOKIE_PATH, url.scheme(), url.host_str().unwrap_or("")).secure,
+        done: url
+            .query_pairs()
+            .find(|(k, _)| k == "done")
+            .map(|(_, v)| v.into_owned()),
+        client_ip: client.get("cf-connecting-ip").map(str::to_owned),
+        limit_var: env.var("CONSOLE_SIGN_IN_LIMIT").ok().map(|v| v.to_string()),
+        now_ms: now_ms(),
     };
-    if route == ConsoleRoute::SignIn {
-        limit_sign_in(env, client, log).await?;
-        let fields = read_form(&mut req, route).await?;
-        return sign_in(&cx, &fields).await;
-    }
-    let done = url
-        .query_pairs()
-        .find(|(k, _)| k == "done")
-        .map(|(_, v)| v.into_owned());
-    let session = match session::current(env, &cx.keys, client, rid).await? {
-        Session::Valid(s) => s,
-        ended => {
-            let ended = matches!(ended, Session::Ended);
-            return Ok(signed_out_page(
-                &cx,
-                SignedOut::page(route, ended, done.as_deref()),
-            ));
-        }
-    };
-    log.store = Some(session.store.to_string());
-    match route {
-        ConsoleRoute::Home => return answer(&cx, &session, Next::home(done.as_deref())).await,
-        ConsoleRoute::Upload => return upload_asset(&mut req, &cx, &session).await,
-        _ => {}
-    }
-    let fields = read_form(&mut req, route).await?;
-    let action = Action::read(route, &fields, &cx.keys.csrf, &session, now_ms())
-        .ok_or_else(|| EdgeError::internal(format!("{route:?} is not a console form")))??;
-    let done = action.done();
-    let next = match action {
-        Action::SignOut => {
-            let clear = rules::clear_session_cookie(cx.secure);
-            return Ok(with_cookie(respond::see_other(&done.location()), &clear));
-        }
-        Action::SaveDraft => {
-            let base = store_client::ask(env, &session.store, ShowTheme, rid).await?;
-            match Next::draft_from_form(base.base_document(), &fields, now_ms()) {
-                Ok((doc, put)) => {
-                    let saved = store_client::ask(env, &session.store, put, rid).await;
-                    Next::after_draft(doc, saved.map(drop))?
-                }
-                Err(refused) => refused,
+    let mut driver = ConsoleDriver::new(facts, keys);
+    loop {
+        match driver.poll() {
+            Io::CountSignIn {
+                key,
+                attempts,
+                window_ms,
+            } => {
+                let counted = guard_client::count(env, &key, attempts, window_ms, rid).await;
+                driver.on_counted(counted, log);
             }
-        }
-        Action::Publish => {
-            let publish = console_step::publish(now_ms());
-            let asked = store_client::ask(env, &session.store, publish, rid).await;
-            Next::after_change(done, asked.map(drop))?
-        }
-        Action::Rollback { version } => {
-            let rollback = console_step::rollback(version, now_ms());
-            let asked = store_client::ask(env, &session.store, rollback, rid).await;
-            Next::after_change(done, asked.map(drop))?
-        }
-    };
-    answer(&cx, &session, next).await
-}
-
-/// A redirect, or the editor with what the owner must see.
-async fn answer(cx: &Ctx<'_>, session: &OwnerSession, next: Next) -> Result<Response, EdgeError> {
-    match next {
-        Next::SeeOther(location) => Ok(respond::see_other(&location)),
-        Next::Editor { status, shown } => {
-            pages::editor(cx.env, &cx.keys, session, cx.rid, status, shown).await
+            Io::ReadForm(kind) => driver.on_form(read_form(&mut req, kind).await),
+            Io::ReadUpload => driver.on_upload(read_upload(&mut req).await),
+            Io::CheckOwner { store, credential } => {
+                let q = CheckOwner { credential };
+                driver.on_owner(store_client::ask(env, &store, q, rid).await);
+                log.store = driver.store().map(ToString::to_string);
+            }
+            Io::ShowTheme(store) => {
+                driver.on_theme(store_client::ask(env, &store, ShowTheme, rid).await)
+            }
+            Io::Change(store, change) => driver.on_changed(match change {
+                Change::Draft(put) => store_client::ask(env, &store, put, rid).await.map(drop),
+                Change::Publish(q) => store_client::ask(env, &store, q, rid).await.map(drop),
+                Change::Rollback(q) => store_client::ask(env, &store, q, rid).await.map(drop),
+            }),
+            Io::PutAsset(store, checked, bytes) => {
+                let put = crate::owner_api::put_asset(env, &store, &checked, bytes, rid).await;
+                driver.on_asset(put.map(drop));
+            }
+            Io::Random => driver.on_random(random::bytes16()),
+            Io::Answer(answer) => return render(env, answer, rid).await,
+            Io::Failed(e) => return Err(e),
         }
     }
 }
 
-/// The sign-in page for a request without a valid session.
-fn signed_out_page(cx: &Ctx<'_>, page: SignedOut) -> Response {
-    let resp = sign_in_page(cx, page.status, "", page.notice);
-    if page.clear_session {
-        return with_cookie(resp, &rules::clear_session_cookie(cx.secure));
+/// The driver's answer as a response.
+async fn render(env: &Env, answer: Answer, rid: &str) -> Result<Response, EdgeError> {
+    let (mut resp, cookies) = match answer {
+        Answer::SeeOther { location, cookies } => (respond::see_other(&location), cookies),
+        Answer::SignIn {
+            status,
+            store,
+            notice,
+            csrf,
+            cookies,
+        } => (pages::sign_in(csrf, status, store, notice, rid), cookies),
+        Answer::Editor {
+            store,
+            status,
+            shown,
+            csrf,
+        } => (
+            pages::editor(env, &store, csrf, rid, status, shown).await?,
+            Vec::new(),
+        ),
+    };
+    for cookie in cookies {
+        let _ = resp.headers_mut().append("set-cookie", &cookie);
     }
-    resp
+    Ok(resp)
 }
 
-/// `resp` setting `cookie` too.
-fn with_cookie(mut resp: Response, cookie: &str) -> Response {
-    let _ = resp.headers_mut().append("set-cookie", cookie);
-    resp
-}
-
-/// The sign-in page, with a browser nonce cookie if the browser has none yet.
-fn sign_in_page(cx: &Ctx<'_>, status: u16, store: &str, notice: Option<ConsoleNotice>) -> Response {
-    let held = session::browser_nonce(cx.client);
-    let (nonce, cookie) = match rules::nonce_or_new(held, random::bytes16, cx.secure) {
-        Ok(nonce) => nonce,
-        Err(e) => {
-            let e = EdgeError::internal(e);
-            return respond::error(&e, Audience::page(Chrome::platform(cx.rid)), cx.rid);
-        }
-    };
-    let resp = pages::sign_in(&cx.keys, &nonce, status, store, notice, cx.rid);
-    match cookie {
-        Some(cookie) => with_cookie(resp, &cookie),
-        None => resp,
-    }
-}
-
-/// Counts a sign-in attempt against the client's exact limit. Past it: 429. If the limiter
-/// cannot answer, the attempt is refused (fail closed): 503.
-async fn limit_sign_in(
-    env: &Env,
-    client: &ClientHeaders,
-    log: &mut RequestLog,
-) -> Result<(), EdgeError> {
-    let who = rate_limit::client_key(client.get("cf-connecting-ip"));
-    let var = env.var("CONSOLE_SIGN_IN_LIMIT").ok().map(|v| v.to_string());
-    let limit = SignInLimit::from_var(var.as_deref());
-    let key = SignInLimit::key(who.as_deref());
-    let counted =
-        guard_client::count(env, &key, limit.attempts, limit.window_ms, &log.request_id).await;
-    SignInVerdict::of(counted).noted_in(log)
-}
-
-async fn sign_in(cx: &Ctx<'_>, fields: &[(String, String)]) -> Result<Response, EdgeError> {
-    let nonce = session::browser_nonce(cx.client);
-    let refused = |r: SignInRefused| sign_in_page(cx, r.status, &r.store, Some(r.notice));
-    let attempt = match actions::read_sign_in(fields, nonce.as_deref(), &cx.keys.csrf, now_ms()) {
-        Ok(attempt) => attempt,
-        Err(r) => return Ok(refused(r)),
-    };
-    let credential = OwnerCredential::TokenHash(attempt.token_hash.clone());
-    if !owns(cx.env, &attempt.store, credential, cx.rid).await? {
-        return Ok(refused(SignInRefused::not_recognised(&attempt.shown)));
-    }
-    let value = cx.keys.signer.sign_session(&attempt.session(now_ms()));
-    let cookie = rules::session_cookie(&value, SESSION_TTL_MS / 1000, cx.secure);
-    Ok(with_cookie(
-        respond::see_other(&Done::SignedIn.location()),
-        &cookie,
-    ))
-}
-
-async fn upload_asset(
-    req: &mut Request,
-    cx: &Ctx<'_>,
-    session: &OwnerSession,
-) -> Result<Response, EdgeError> {
-    let content_type = req.headers().get("content-type").ok().flatten();
-    let bytes = body::read_limited(req, BodyKind::Asset).await?;
-    actions::require_multipart(content_type.as_deref())?;
-    let form = upload::read(content_type.as_deref().unwrap_or(""), bytes).await?;
-    let checked = match Next::checked_upload(&form, &cx.keys.csrf, session, now_ms())? {
-        Ok(checked) => checked,
-        Err(refused) => return answer(cx, session, refused).await,
-    };
-    crate::owner_api::put_asset(cx.env, &session.store, &checked, form.bytes, cx.rid).await?;
-    Ok(respond::see_other(&Done::Uploaded.location()))
-}
-
-/// A console form's fields within its route's limit: 415 for another type (before the body
-/// is read), 413 when too large, 400 when not UTF-8.
-async fn read_form(
-    req: &mut Request,
-    route: ConsoleRoute,
-) -> Result<Vec<(String, String)>, EdgeError> {
-    let FormBody::UrlEncoded(kind) = FormBody::of(route) else {
-        return Err(EdgeError::internal(format!(
-            "{route:?} has no url-encoded form"
-        )));
-    };
-    let content_type = req.headers().get("content-type").ok().flatten();
+/// A console form's fields within `kind`: 415 for another type (before the body is read),
+/// 413 when too large, 400 when not UTF-8.
+async fn read_form(req: &mut Request, kind: BodyKind) -> Result<Vec<(String, String)>, EdgeError> {
+    let content_type = crate::backups_api::content_type(req);
     actions::require_form(content_type.as_deref())?;
     let bytes = body::read_limited(req, kind).await?;
     Ok(actions::parse_form(&bytes)?)
+}
+
+/// The upload form within the asset limit (its type checked once it is read).
+async fn read_upload(req: &mut Request) -> Result<actions::UploadForm, EdgeError> {
+    let content_type = crate::backups_api::content_type(req);
+    let bytes = body::read_limited(req, BodyKind::Asset).await?;
+    actions::require_multipart(content_type.as_deref())?;
+    upload::read(content_type.as_deref().unwrap_or(""), bytes).await
 }

@@ -1,30 +1,26 @@
 //! Building the console's pages from what the store's object knows
 //! (`ConsoleEditorPage::build` assembles the editor).
 
-use super::session::Keys;
-use crate::clock::now_ms;
 use crate::objects::store_client;
 use crate::respond;
-use wandstore_core::console::{self, CsrfBinding};
-use wandstore_core::owner_access::OwnerSession;
+use wandstore_core::store::StoreSlug;
 use wandstore_protocol::EdgeError;
 use wandstore_protocol::owner::ListAssets;
 use wandstore_protocol::theme::{ListVersions, ShowTheme};
-use wandstore_render::{ConsoleEditorPage, ConsoleNotice, ConsoleSignInPage, EditorFacts};
+use wandstore_render::{
+    ConsoleEditorPage, ConsoleNotice, ConsoleSignInPage, EditorFacts, EditorShown,
+};
 use worker::{Env, Response};
 
-use wandstore_render::EditorShown;
-
-/// The editor page for a signed-in owner, with `status`.
+/// The editor page of `store` for its signed-in owner, with `status`.
 pub async fn editor(
     env: &Env,
-    keys: &Keys,
-    session: &OwnerSession,
+    store: &StoreSlug,
+    csrf: String,
     rid: &str,
     status: u16,
     shown: EditorShown,
 ) -> Result<Response, EdgeError> {
-    let store = &session.store;
     let facts = EditorFacts {
         overview: store_client::ask(env, store, ShowTheme, rid).await?,
         assets: store_client::ask(env, store, ListAssets, rid).await?,
@@ -32,25 +28,24 @@ pub async fn editor(
     };
     // An empty origin gives the link's path: the frame is on the console's own origin.
     let preview = crate::owner_api::preview_link(env, store, "")?;
-    let csrf = console::issue(&keys.csrf, CsrfBinding::Session(session), now_ms());
     let page = ConsoleEditorPage::build(store.as_str(), csrf, facts, shown, preview.url, rid);
     Ok(respond::html(status, page.html()))
 }
 
-/// The sign-in page, its form bound to `nonce`.
+/// The sign-in page, its form's token `csrf`.
 pub fn sign_in(
-    keys: &Keys,
-    nonce: &str,
+    csrf: String,
     status: u16,
-    store: &str,
+    store: String,
     notice: Option<ConsoleNotice>,
     rid: &str,
 ) -> Response {
+    let request_id = rid.to_owned();
     let page = ConsoleSignInPage {
-        csrf: console::issue(&keys.csrf, CsrfBinding::Browser(nonce), now_ms()),
-        store: store.to_owned(),
+        csrf,
+        store,
         notice,
-        request_id: rid.to_owned(),
+        request_id,
     };
     respond::html(status, page.html())
 }

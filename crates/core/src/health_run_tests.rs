@@ -1,0 +1,139 @@
+use super::*;
+use crate::health::{CheckStatus, Health};
+
+const NOW: u64 = 1_700_000_000_000;
+
+fn isolate() -> Isolate {
+    Isolate {
+        started_ms: NOW - 5_000,
+        environment: Some("test".into()),
+        version: "1.0.0",
+        fresh_ms: 300_000,
+    }
+}
+
+fn slug(s: &str) -> StoreSlug {
+    StoreSlug::parse(s).unwrap()
+}
+
+/// Answers every dependency with `answer`, checking they come in order.
+fn dependencies(run: &mut HealthRun, answer: impl Fn(Dependency) -> Option<Result<(), String>>) {
+    for expected in Dependency::ALL {
+        assert_eq!(run.poll(NOW), HealthIo::Dependency(expected));
+        run.on_dependency(answer(expected), 10);
+    }
+}
+
+fn summary(io: HealthIo) -> Summary {
+    match io {
+        HealthIo::Answer(HealthAnswer::Summary(s)) => s,
+        other => panic!("expected the summary, got {other:?}"),
+    }
+}
+
+#[test]
+fn ready_checks_every_dependency_and_no_store() {
+    let mut run = HealthRun::new(HealthRoute::Ready, isolate());
+    dependencies(&mut run, |_| Some(Ok(())));
+    let HealthIo::Answer(answer) = run.poll(NOW) else {
+        panic!("not answered")
+    };
+    assert_eq!(answer.http_status(), 200);
+    assert!(matches!(answer, HealthAnswer::Ready(r) if r.checks.len() == 4));
+}
+
+#[test]
+fn a_failing_or_silent_dependency_makes_ready_unavailable() {
+    for answer in [Some(Err("down".to_owned())), None] {
+        let mut run = HealthRun::new(HealthRoute::Ready, isolate());
+        let given = answer.clone();
+        dependencies(&mut run, move |d| match d {
+            Dependency::Bucket("THEMES") => given.clone(),
+            _ => Some(Ok(())),
+        });
+        let HealthIo::Answer(answer) = run.poll(NOW) else {
+            panic!()
+        };
+        assert_eq!(answer.http_status(), 503);
+    }
+}
+
+#[test]
+fn a_dependency_that_does_not_answer_in_time_failed() {
+    let mut run = HealthRun::new(HealthRoute::Summary, isolate());
+    dependencies(&mut run, |d| {
+        (d != Dependency::DurableObjects).then_some(Ok(()))
+    });
+    run.poll(NOW);
+    run.on_stores::<String>(Ok(Vec::new()));
+    let s = summary(run.poll(NOW));
+    assert_eq!(s.status, Health::Unhealthy);
+    assert_eq!(s.checks[0].status, CheckStatus::Failed);
+    assert!(
+        s.checks[0]
+            .detail
+            .as_deref()
+            .unwrap_or("")
+            .contains("no answer")
+    );
+}
+
+#[test]
+fn the_summary_checks_the_first_stores_and_a_slow_one_is_degraded() {
+    let mut run = HealthRun::new(HealthRoute::Summary, isolate());
+    dependencies(&mut run, |_| Some(Ok(())));
+    assert_eq!(run.poll(NOW), HealthIo::ListStores);
+    let many: Vec<StoreSlug> = (0..30).map(|i| slug(&format!("shop{i}"))).collect();
+    run.on_stores::<String>(Ok(many));
+    let HealthIo::Catalogs(asked) = run.poll(NOW) else {
+        panic!("stores not asked")
+    };
+    assert_eq!(asked.len(), MAX_STORES_CHECKED);
+    let mut answers: Vec<_> = asked
+        .iter()
+        .map(|_| {
+            (
+                Some(Ok(CatalogStatus {
+                    breaker: "closed".into(),
+                    ..Default::default()
+                })),
+                5,
+            )
+        })
+        .collect();
+    answers[0] = (None, CHECK_TIMEOUT_MS);
+    answers[1] = (Some(Err("object failed".into())), 5);
+    run.on_catalogs(answers, NOW);
+    let s = summary(run.poll(NOW));
+    assert_eq!(s.checks.len(), 4 + MAX_STORES_CHECKED);
+    assert_eq!(s.status, Health::Degraded);
+    assert_eq!(s.checks[4].name, "store:shop0");
+    assert_eq!(s.checks[4].status, CheckStatus::Degraded);
+    assert_eq!(s.checks[5].status, CheckStatus::Degraded);
+    assert_eq!(s.checks[6].status, CheckStatus::Ok);
+    assert_eq!(s.uptime_ms, 5_000);
+}
+
+#[test]
+fn an_empty_store_or_a_failed_listing_checks_no_store() {
+    for listed in [Ok(Vec::new()), Err("registry down")] {
+        let mut run = HealthRun::new(HealthRoute::Summary, isolate());
+        dependencies(&mut run, |_| Some(Ok(())));
+        assert_eq!(run.poll(NOW), HealthIo::ListStores);
+        run.on_stores(listed);
+        let s = summary(run.poll(NOW));
+        assert_eq!((s.checks.len(), s.status), (4, Health::Healthy));
+    }
+}
+
+#[test]
+fn results_nobody_asked_for_change_nothing() {
+    let mut run = HealthRun::new(HealthRoute::Ready, isolate());
+    dependencies(&mut run, |_| Some(Ok(())));
+    run.on_dependency(Some(Err("late".into())), 1);
+    run.on_catalogs(vec![(None, 1)], NOW);
+    let HealthIo::Answer(answer) = run.poll(NOW) else {
+        panic!()
+    };
+    assert_eq!(answer.http_status(), 200);
+}

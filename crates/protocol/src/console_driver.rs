@@ -1,0 +1,577 @@
+//! One owner-console request as a sans-IO driver: [`ConsoleDriver::poll`] says which I/O
+//! the request needs next ([`Io`]: count a sign-in attempt, read the form or the upload, ask
+//! the store's object, draw a nonce) and the `on_…` methods take its result, until it
+//! answers ([`Io::Answer`]: a redirect or a page, with the cookies to set) or fails
+//! ([`Io::Failed`]: the error page). The order is the rule: a sign-in is counted before its
+//! form is read; every other request's session is checked with its store before its form.
+//! The Worker performs each step (`console/mod.rs`) and renders the answer.
+
+// These answer the edge's one error as it renders; it is under clippy's size limit on
+// wasm32 (where the Worker runs) but not on a 64-bit host.
+#![allow(clippy::result_large_err, clippy::large_enum_variant)]
+
+use crate::EdgeError;
+use crate::console_step::{self, EditorShown, Next, SignInVerdict};
+use crate::owner::OwnerCredential;
+use crate::store::StoreError;
+use crate::theme::{PublishDraft, PutDraft, RollbackTheme, ThemeOverview};
+use crate::wire::AskError;
+use std::rc::Rc;
+use wandstore_core::abuse::Quota;
+use wandstore_core::asset::CheckedAsset;
+use wandstore_core::console::actions::{
+    self, Action, ConsoleNotice, Done, FormBody, Presented, SignInAttempt, SignInRefused,
+    SignedOut, UploadForm,
+};
+use wandstore_core::console::{self as rules, CsrfBinding, SignInLimit};
+use wandstore_core::identity::{CookieSigner, WeakSecret};
+use wandstore_core::limits::BodyKind;
+use wandstore_core::log::RequestLog;
+use wandstore_core::owner_access::{OwnerSession, SESSION_TTL_MS};
+use wandstore_core::routes::ConsoleRoute;
+use wandstore_core::store::StoreSlug;
+
+type Asked<T> = Result<T, AskError<StoreError>>;
+
+/// The platform's keys the console signs with.
+pub struct ConsoleKeys {
+    pub signer: Rc<CookieSigner>,
+    pub csrf: Vec<u8>,
+}
+
+impl ConsoleKeys {
+    /// Both keys, or 503 (the console is not configured) for a missing or weak secret.
+    pub fn of(
+        signer: Result<Rc<CookieSigner>, WeakSecret>,
+        csrf: Option<Vec<u8>>,
+    ) -> Result<ConsoleKeys, EdgeError> {
+        let unset = |why: String| {
+            EdgeError::misconfigured("config", "the console is not configured yet", why)
+        };
+        let signer = signer.map_err(|weak| unset(weak.to_string()))?;
+        let csrf = csrf.ok_or_else(|| unset("no cookie secret".into()))?;
+        Ok(ConsoleKeys { signer, csrf })
+    }
+}
+
+/// What the request brings besides its body.
+pub struct Facts {
+    pub route: ConsoleRoute,
+    /// The `Cookie` header (empty if none).
+    pub cookies: String,
+    /// Whether cookies need `Secure` (everywhere but plain-HTTP localhost).
+    pub secure: bool,
+    /// `?done=` (a finished action's notice).
+    pub done: Option<String>,
+    /// `CF-Connecting-IP`, for the sign-in limit's key.
+    pub client_ip: Option<String>,
+    /// `CONSOLE_SIGN_IN_LIMIT`.
+    pub limit_var: Option<String>,
+    pub now_ms: u64,
+}
+
+/// A change a form asks of the store's object.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Change {
+    Draft(PutDraft),
+    Publish(PublishDraft),
+    Rollback(RollbackTheme),
+}
+
+/// What the console answers.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Answer {
+    /// 303 to `location`.
+    SeeOther {
+        location: String,
+        cookies: Vec<String>,
+    },
+    /// The sign-in page, its form's CSRF token bound to the browser's nonce.
+    SignIn {
+        status: u16,
+        store: String,
+        notice: Option<ConsoleNotice>,
+        csrf: String,
+        cookies: Vec<String>,
+    },
+    /// The editor of `store` (the Worker reads the theme, assets and versions).
+    Editor {
+        store: StoreSlug,
+        status: u16,
+        shown: EditorShown,
+        csrf: String,
+    },
+}
+
+/// The I/O the request needs next.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Io {
+    /// Count a sign-in attempt with the AbuseGuard ([`ConsoleDriver::on_counted`]).
+    CountSignIn {
+        key: String,
+        attempts: u32,
+        window_ms: u64,
+    },
+    /// Read the url-encoded form within `kind` ([`ConsoleDriver::on_form`]).
+    ReadForm(BodyKind),
+    /// Read the multipart upload ([`ConsoleDriver::on_upload`]).
+    ReadUpload,
+    /// Ask `store` whether the credential is its owner's ([`ConsoleDriver::on_owner`]).
+    CheckOwner {
+        store: StoreSlug,
+        credential: OwnerCredential,
+    },
+    /// Ask `store` for its theme ([`ConsoleDriver::on_theme`]).
+    ShowTheme(StoreSlug),
+    /// Ask `store` for a change ([`ConsoleDriver::on_changed`]).
+    Change(StoreSlug, Change),
+    /// Store the file's bytes and list it ([`ConsoleDriver::on_asset`]).
+    PutAsset(StoreSlug, CheckedAsset, Vec<u8>),
+    /// 16 fresh random bytes for a browser nonce ([`ConsoleDriver::on_random`]).
+    Random,
+    Answer(Answer),
+    Failed(EdgeError),
+}
+
+enum State {
+    Start,
+    Counting {
+        key: String,
+        attempts: u32,
+        window_ms: u64,
+    },
+    /// Reading the form (of the signed-in owner, or the sign-in form).
+    ReadingForm(Option<OwnerSession>),
+    SignInForm(Vec<(String, String)>),
+    Attempted(SignInAttempt),
+    /// The sign-in page once the browser has a nonce.
+    SignInPage {
+        status: u16,
+        store: String,
+        notice: Option<ConsoleNotice>,
+        cookies: Vec<String>,
+    },
+    SessionAsked(OwnerSession),
+    SignedIn(OwnerSession),
+    ReadingUpload(OwnerSession),
+    Form(OwnerSession, Vec<(String, String)>),
+    DraftBase(OwnerSession, Vec<(String, String)>),
+    /// A change asked of the store (`io` until it is handed out); `draft`: the saved document.
+    Changing {
+        session: OwnerSession,
+        done: Done,
+        draft: Option<serde_json::Value>,
+        io: Option<Io>,
+    },
+    Uploaded(OwnerSession, UploadForm),
+    Next(OwnerSession, Next),
+    Out(Io),
+}
+
+/// One console request's steps.
+pub struct ConsoleDriver {
+    facts: Facts,
+    keys: ConsoleKeys,
+    state: State,
+}
+
+fn failed(why: &str) -> State {
+    State::Out(Io::Failed(EdgeError::internal(format!(
+        "console driver: {why}"
+    ))))
+}
+
+impl ConsoleDriver {
+    pub fn new(facts: Facts, keys: ConsoleKeys) -> ConsoleDriver {
+        ConsoleDriver {
+            facts,
+            keys,
+            state: State::Start,
+        }
+    }
+
+    /// The signed-in owner's store, once the session holds (for the log line).
+    pub fn store(&self) -> Option<&StoreSlug> {
+        match &self.state {
+            State::SignedIn(s)
+            | State::ReadingUpload(s)
+            | State::ReadingForm(Some(s))
+            | State::Form(s, _)
+            | State::DraftBase(s, _)
+            | State::Uploaded(s, _)
+            | State::Next(s, _)
+            | State::Changing { session: s, .. } => Some(&s.store),
+            _ => None,
+        }
+    }
+
+    /// The I/O needed next: the same until its result is given, then the next one; an
+    /// answer or a failure is the last.
+    pub fn poll(&mut self) -> Io {
+        loop {
+            if let Some(io) = self.io() {
+                return io;
+            }
+            let state = std::mem::replace(&mut self.state, State::Start);
+            self.state = self.decide(state);
+        }
+    }
+
+    /// The I/O the state waits for, if it waits for one.
+    fn io(&mut self) -> Option<Io> {
+        Some(match &mut self.state {
+            State::Counting {
+                key,
+                attempts,
+                window_ms,
+            } => Io::CountSignIn {
+                key: key.clone(),
+                attempts: *attempts,
+                window_ms: *window_ms,
+            },
+            State::ReadingForm(_) => match FormBody::of(self.facts.route) {
+                FormBody::UrlEncoded(kind) => Io::ReadForm(kind),
+                _ => {
+                    let route = self.facts.route;
+                    self.state = failed(&format!("{route:?} has no url-encoded form"));
+                    return None;
+                }
+            },
+            State::ReadingUpload(_) => Io::ReadUpload,
+            State::Attempted(attempt) => Io::CheckOwner {
+                store: attempt.store.clone(),
+                credential: OwnerCredential::TokenHash(attempt.token_hash.clone()),
+            },
+            State::SessionAsked(session) => Io::CheckOwner {
+                store: session.store.clone(),
+                credential: OwnerCredential::SessionFingerprint(session.fingerprint.clone()),
+            },
+            State::SignInPage { .. } if actions::browser_nonce(&self.facts.cookies).is_none() => {
+                Io::Random
+            }
+            State::DraftBase(session, _) => Io::ShowTheme(session.store.clone()),
+            State::Changing { io, .. } => match io.take() {
+                Some(io) => io,
+                None => Io::Failed(EdgeError::internal(
+                    "console driver: a change was not answered",
+                )),
+            },
+            State::Out(io) => io.clone(),
+            _ => return None,
+        })
+    }
+
+    /// The state after a decision that needs no I/O.
+    fn decide(&self, state: State) -> State {
+        let now = self.facts.now_ms;
+        match state {
+            State::Start if self.facts.route == ConsoleRoute::SignIn => {
+                let limit = SignInLimit::from_var(self.facts.limit_var.as_deref());
+                let who = wandstore_core::rate_limit::client_key(self.facts.client_ip.as_deref());
+                State::Counting {
+                    key: SignInLimit::key(who.as_deref()),
+                    attempts: limit.attempts,
+                    window_ms: limit.window_ms,
+                }
+            }
+            State::Start => match Presented::read(&self.facts.cookies, &self.keys.signer, now) {
+                Presented::Claimed(session) => State::SessionAsked(session),
+                Presented::Ended => self.signed_out(true),
+                Presented::None => self.signed_out(false),
+            },
+            State::SignInForm(fields) => {
+                let nonce = actions::browser_nonce(&self.facts.cookies);
+                match actions::read_sign_in(&fields, nonce.as_deref(), &self.keys.csrf, now) {
+                    Ok(attempt) => State::Attempted(attempt),
+                    Err(refused) => refused_page(refused),
+                }
+            }
+            State::SignInPage {
+                status,
+                store,
+                notice,
+                cookies,
+            } => match actions::browser_nonce(&self.facts.cookies) {
+                Some(nonce) => self.sign_in_page(&nonce, status, store, notice, cookies),
+                None => failed("a sign-in page without a nonce"),
+            },
+            State::SignedIn(session) => match self.facts.route {
+                ConsoleRoute::Home => State::Next(session, Next::home(self.facts.done.as_deref())),
+                ConsoleRoute::Upload => State::ReadingUpload(session),
+                _ => State::ReadingForm(Some(session)),
+            },
+            State::Form(session, fields) => self.act(session, fields),
+            State::Uploaded(session, form) => {
+                match Next::checked_upload(&form, &self.keys.csrf, &session, now) {
+                    Ok(Ok(checked)) => {
+                        let io = Io::PutAsset(session.store.clone(), checked, form.bytes);
+                        let done = Done::Uploaded;
+                        State::Changing {
+                            session,
+                            done,
+                            draft: None,
+                            io: Some(io),
+                        }
+                    }
+                    Ok(Err(refused)) => State::Next(session, refused),
+                    Err(e) => State::Out(Io::Failed(e)),
+                }
+            }
+            State::Next(_, Next::SeeOther(location)) => State::Out(Io::Answer(Answer::SeeOther {
+                location,
+                cookies: Vec::new(),
+            })),
+            State::Next(session, Next::Editor { status, shown }) => {
+                let csrf = rules::issue(&self.keys.csrf, CsrfBinding::Session(&session), now);
+                let store = session.store;
+                State::Out(Io::Answer(Answer::Editor {
+                    store,
+                    status,
+                    shown,
+                    csrf,
+                }))
+            }
+            _ => failed("a step was not given its result"),
+        }
+    }
+
+    /// A signed-in owner's form: its CSRF token and fields checked, then what it asks.
+    fn act(&self, session: OwnerSession, fields: Vec<(String, String)>) -> State {
+        let now = self.facts.now_ms;
+        let read = Action::read(self.facts.route, &fields, &self.keys.csrf, &session, now);
+        let action = match read {
+            Some(Ok(action)) => action,
+            Some(Err(refused)) => return State::Out(Io::Failed(refused.into())),
+            None => return failed("not a console form"),
+        };
+        let done = action.done();
+        let change = match action {
+            Action::SignOut => {
+                let cookies = vec![rules::clear_session_cookie(self.facts.secure)];
+                let location = done.location();
+                return State::Out(Io::Answer(Answer::SeeOther { location, cookies }));
+            }
+            Action::SaveDraft => return State::DraftBase(session, fields),
+            Action::Publish => Change::Publish(console_step::publish(now)),
+            Action::Rollback { version } => Change::Rollback(console_step::rollback(version, now)),
+        };
+        let io = Some(Io::Change(session.store.clone(), change));
+        State::Changing {
+            session,
+            done,
+            draft: None,
+            io,
+        }
+    }
+
+    /// The sign-in page for a request without a valid session (`ended`: its cookie no longer
+    /// holds, and is cleared).
+    fn signed_out(&self, ended: bool) -> State {
+        let page = SignedOut::page(self.facts.route, ended, self.facts.done.as_deref());
+        let cookies = match page.clear_session {
+            true => vec![rules::clear_session_cookie(self.facts.secure)],
+            false => Vec::new(),
+        };
+        let (status, notice) = (page.status, page.notice);
+        State::SignInPage {
+            status,
+            store: String::new(),
+            notice,
+            cookies,
+        }
+    }
+
+    fn sign_in_page(
+        &self,
+        nonce: &str,
+        status: u16,
+        store: String,
+        notice: Option<ConsoleNotice>,
+        cookies: Vec<String>,
+    ) -> State {
+        let csrf = rules::issue(
+            &self.keys.csrf,
+            CsrfBinding::Browser(nonce),
+            self.facts.now_ms,
+        );
+        State::Out(Io::Answer(Answer::SignIn {
+            status,
+            store,
+            notice,
+            csrf,
+            cookies,
+        }))
+    }
+
+    fn take(&mut self) -> State {
+        std::mem::replace(&mut self.state, State::Start)
+    }
+
+    /// The sign-in limiter's count (noted in the log line): past the limit 429, a failed
+    /// limiter 503 (fail closed).
+    pub fn on_counted<E: std::fmt::Debug>(
+        &mut self,
+        counted: Result<Quota, E>,
+        log: &mut RequestLog,
+    ) {
+        self.state = match (self.take(), SignInVerdict::of(counted).noted_in(log)) {
+            (State::Counting { .. }, Ok(())) => State::ReadingForm(None),
+            (State::Counting { .. }, Err(e)) => State::Out(Io::Failed(e)),
+            _ => failed("a count nobody asked for"),
+        };
+    }
+
+    /// The url-encoded form (or why it could not be read: 415, 413, 400).
+    pub fn on_form(&mut self, read: Result<Vec<(String, String)>, EdgeError>) {
+        self.state = match (self.take(), read) {
+            (State::ReadingForm(_), Err(e)) => State::Out(Io::Failed(e)),
+            (State::ReadingForm(Some(session)), Ok(fields)) => State::Form(session, fields),
+            (State::ReadingForm(None), Ok(fields)) => State::SignInForm(fields),
+            _ => failed("a form nobody asked for"),
+        };
+    }
+
+    /// The upload form (or why it could not be read).
+    pub fn on_upload(&mut self, read: Result<UploadForm, EdgeError>) {
+        self.state = match (self.take(), read) {
+            (State::ReadingUpload(session), Ok(form)) => State::Uploaded(session, form),
+            (State::ReadingUpload(_), Err(e)) => State::Out(Io::Failed(e)),
+            _ => failed("an upload nobody asked for"),
+        };
+    }
+
+    /// Whether the store recognised the credential: a new session (303 with its cookie), or
+    /// the same 401 for an unknown store and a wrong token; a session it no longer
+    /// recognises has ended. A failed call is an error page.
+    pub fn on_owner(&mut self, asked: Asked<()>) {
+        let state = self.take();
+        let recognised = match crate::admin_call::recognised(asked) {
+            Ok(recognised) => recognised,
+            Err(e) => return self.state = State::Out(Io::Failed(e)),
+        };
+        self.state = match (state, recognised) {
+            (State::Attempted(attempt), true) => {
+                let signer = &self.keys.signer;
+                let value = signer.sign_session(&attempt.session(self.facts.now_ms));
+                let max_age = SESSION_TTL_MS / 1000;
+                let cookies = vec![rules::session_cookie(&value, max_age, self.facts.secure)];
+                let location = Done::SignedIn.location();
+                State::Out(Io::Answer(Answer::SeeOther { location, cookies }))
+            }
+            (State::Attempted(attempt), false) => {
+                refused_page(SignInRefused::not_recognised(&attempt.shown))
+            }
+            (State::SessionAsked(session), true) => State::SignedIn(session),
+            (State::SessionAsked(_), false) => self.signed_out(true),
+            _ => failed("an owner check nobody asked for"),
+        };
+    }
+
+    /// The store's theme, the base the editor's form applies to: the draft to save, or the
+    /// editor again (422) with the form's problems.
+    pub fn on_theme(&mut self, asked: Asked<ThemeOverview>) {
+        self.state = match (self.take(), asked) {
+            (State::DraftBase(..), Err(e)) => State::Out(Io::Failed(e.into())),
+            (State::DraftBase(session, fields), Ok(theme)) => {
+                let now = self.facts.now_ms;
+                match Next::draft_from_form(theme.base_document(), &fields, now) {
+                    Ok((doc, put)) => {
+                        let io = Some(Io::Change(session.store.clone(), Change::Draft(put)));
+                        State::Changing {
+                            session,
+                            done: Done::Saved,
+                            draft: Some(doc),
+                            io,
+                        }
+                    }
+                    Err(refused) => State::Next(session, refused),
+                }
+            }
+            _ => failed("a theme nobody asked for"),
+        };
+    }
+
+    /// The store's answer to a change: the finished action's
+    /// notice, or the editor with the refusal the owner can act on, or an error page.
+    pub fn on_changed(&mut self, asked: Asked<()>) {
+        self.state = match self.take() {
+            State::Changing {
+                session,
+                done,
+                draft,
+                ..
+            } => {
+                let next = match draft {
+                    Some(doc) => Next::after_draft(doc, asked),
+                    None => Next::after_change(done, asked),
+                };
+                match next {
+                    Ok(next) => State::Next(session, next),
+                    Err(e) => State::Out(Io::Failed(e)),
+                }
+            }
+            _ => failed("a change nobody asked for"),
+        };
+    }
+
+    /// The uploaded file stored and listed (done: a redirect to its notice), or why not (the
+    /// error page: R2's failure, or the store's refusal as it maps).
+    pub fn on_asset(&mut self, stored: Result<(), EdgeError>) {
+        self.state = match (self.take(), stored) {
+            (
+                State::Changing {
+                    draft: None,
+                    done: Done::Uploaded,
+                    ..
+                },
+                Ok(()),
+            ) => {
+                let location = Done::Uploaded.location();
+                State::Out(Io::Answer(Answer::SeeOther {
+                    location,
+                    cookies: Vec::new(),
+                }))
+            }
+            (State::Changing { .. }, Err(e)) => State::Out(Io::Failed(e)),
+            _ => failed("an upload's result nobody asked for"),
+        };
+    }
+
+    /// Fresh random bytes for the browser's nonce (their failure is an error page).
+    pub fn on_random<E: std::fmt::Display>(&mut self, random: Result<[u8; 16], E>) {
+        self.state = match (self.take(), random) {
+            (
+                State::SignInPage {
+                    status,
+                    store,
+                    notice,
+                    mut cookies,
+                },
+                Ok(bytes),
+            ) => {
+                let nonce = rules::nonce_from_random(bytes);
+                cookies.push(rules::browser_cookie(&nonce, self.facts.secure));
+                self.sign_in_page(&nonce, status, store, notice, cookies)
+            }
+            (State::SignInPage { .. }, Err(e)) => State::Out(Io::Failed(EdgeError::internal(
+                format!("random bytes: {e}"),
+            ))),
+            _ => failed("random bytes nobody asked for"),
+        };
+    }
+}
+
+/// The sign-in page again for a refused sign-in form.
+fn refused_page(r: SignInRefused) -> State {
+    let (status, store, notice) = (r.status, r.store, Some(r.notice));
+    State::SignInPage {
+        status,
+        store,
+        notice,
+        cookies: Vec::new(),
+    }
+}
+
+#[cfg(test)]
+#[path = "console_driver_tests.rs"]
+mod tests;

@@ -1,0 +1,393 @@
+use super::*;
+use wandstore_core::csrf::FORM_FIELD;
+use wandstore_core::owner_access::SESSION_COOKIE;
+
+const NOW: u64 = 1_700_000_000_000;
+const SECRET: &[u8] = b"0123456789abcdef0123456789abcdef";
+const NONCE: &str = "0123456789abcdef0123456789abcdef";
+
+fn keys() -> ConsoleKeys {
+    ConsoleKeys::of(
+        CookieSigner::new(SECRET, &[]).map(Rc::new),
+        Some(SECRET.to_vec()),
+    )
+    .unwrap()
+}
+
+fn facts(route: ConsoleRoute, cookies: &str) -> Facts {
+    Facts {
+        route,
+        cookies: cookies.to_owned(),
+        secure: true,
+        done: None,
+        client_ip: Some("203.0.113.7".into()),
+        limit_var: None,
+        now_ms: NOW,
+    }
+}
+
+fn session() -> OwnerSession {
+    OwnerSession {
+        store: StoreSlug::parse("acme").unwrap(),
+        fingerprint: wandstore_core::owner_access::fingerprint(
+            &wandstore_core::secret::hash_token("the-token"),
+        ),
+        expires_at_ms: NOW + 60_000,
+    }
+}
+
+fn session_cookie() -> String {
+    let signer = CookieSigner::new(SECRET, &[]).unwrap();
+    format!("{SESSION_COOKIE}={}", signer.sign_session(&session()))
+}
+
+fn signed_in(route: ConsoleRoute) -> ConsoleDriver {
+    let mut d = ConsoleDriver::new(facts(route, &session_cookie()), keys());
+    let first = d.poll();
+    assert!(matches!(
+        first.clone(),
+        Io::CheckOwner {
+            credential: OwnerCredential::SessionFingerprint(_),
+            ..
+        }
+    ));
+    d.on_owner(Ok(()));
+    d
+}
+
+fn form(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+    pairs
+        .iter()
+        .map(|(k, v)| ((*k).into(), (*v).into()))
+        .collect()
+}
+
+fn session_csrf() -> String {
+    rules::issue(SECRET, CsrfBinding::Session(&session()), NOW)
+}
+
+fn quota(allowed: bool) -> Quota {
+    Quota {
+        allowed,
+        limit: 10,
+        remaining: 0,
+        reset_secs: 60,
+        window_secs: 600,
+    }
+}
+
+fn failed_status(io: Io) -> u16 {
+    match io {
+        Io::Failed(e) => e.status,
+        other => panic!("expected a failure, got {other:?}"),
+    }
+}
+
+fn sign_in_counted(cookies: &str) -> ConsoleDriver {
+    let mut d = ConsoleDriver::new(facts(ConsoleRoute::SignIn, cookies), keys());
+    let mut log = RequestLog::default();
+    assert!(matches!(d.poll(), Io::CountSignIn { attempts: 10, .. }));
+    d.on_counted(Ok::<_, String>(quota(true)), &mut log);
+    assert_eq!(d.poll(), Io::ReadForm(BodyKind::Form));
+    d
+}
+
+fn browser() -> String {
+    format!("{}={NONCE}", rules::BROWSER_COOKIE)
+}
+
+fn sign_in_form(token: &str) -> Vec<(String, String)> {
+    let csrf = rules::issue(SECRET, CsrfBinding::Browser(NONCE), NOW);
+    form(&[(FORM_FIELD, &csrf), ("store", "acme"), ("token", token)])
+}
+
+#[test]
+fn a_missing_or_weak_secret_leaves_the_console_unconfigured() {
+    let weak = CookieSigner::new(b"short", &[]).map(Rc::new);
+    assert_eq!(
+        ConsoleKeys::of(weak, Some(SECRET.to_vec()))
+            .err()
+            .unwrap()
+            .status,
+        503
+    );
+    let strong = CookieSigner::new(SECRET, &[]).map(Rc::new);
+    assert_eq!(ConsoleKeys::of(strong, None).err().unwrap().status, 503);
+}
+
+#[test]
+fn a_sign_in_is_counted_before_its_form_is_read_and_fails_closed() {
+    for (counted, status) in [(Ok(quota(false)), 429), (Err("guard down".to_owned()), 503)] {
+        let mut d = ConsoleDriver::new(facts(ConsoleRoute::SignIn, ""), keys());
+        let mut log = RequestLog::default();
+        let Io::CountSignIn { key, .. } = d.poll() else {
+            panic!("not counted first")
+        };
+        assert!(key.contains("203.0.113.7"), "{key}");
+        d.on_counted(counted, &mut log);
+        assert_eq!(failed_status(d.poll()), status);
+        assert_eq!(log.rate_limit, Some("sign_in"));
+        // The failure is the last step.
+        assert_eq!(failed_status(d.poll()), status);
+    }
+}
+
+#[test]
+fn an_accepted_sign_in_sets_the_session_cookie_and_redirects() {
+    let mut d = sign_in_counted(&browser());
+    d.on_form(Ok(sign_in_form("the-token")));
+    let Io::CheckOwner {
+        store,
+        credential: OwnerCredential::TokenHash(hash),
+    } = d.poll()
+    else {
+        panic!("the store was not asked")
+    };
+    assert_eq!(store.as_str(), "acme");
+    assert_eq!(hash, wandstore_core::secret::hash_token("the-token"));
+    d.on_owner(Ok(()));
+    let Io::Answer(Answer::SeeOther { location, cookies }) = d.poll() else {
+        panic!()
+    };
+    assert_eq!(location, Done::SignedIn.location());
+    assert!(cookies[0].starts_with(SESSION_COOKIE) && cookies[0].contains("Secure"));
+}
+
+#[test]
+fn another_stores_token_and_an_unknown_store_answer_the_same_401() {
+    for refusal in [StoreError::Forbidden, StoreError::NotFound] {
+        let mut d = sign_in_counted(&browser());
+        d.on_form(Ok(sign_in_form("wrong")));
+        assert!(matches!(d.poll(), Io::CheckOwner { .. }));
+        d.on_owner(Err(AskError::Refused(refusal)));
+        let Io::Answer(Answer::SignIn {
+            status,
+            store,
+            cookies,
+            ..
+        }) = d.poll()
+        else {
+            panic!()
+        };
+        assert_eq!((status, store.as_str()), (401, "acme"));
+        assert!(cookies.is_empty());
+    }
+}
+
+#[test]
+fn a_failing_store_is_an_error_page_not_a_refusal() {
+    let mut d = sign_in_counted(&browser());
+    d.on_form(Ok(sign_in_form("t")));
+    d.poll();
+    d.on_owner(Err(AskError::Broken("down".into())));
+    assert!(failed_status(d.poll()) >= 500);
+}
+
+#[test]
+fn a_sign_in_without_a_browser_nonce_draws_one_for_the_page_again() {
+    let mut d = sign_in_counted("");
+    d.on_form(Ok(sign_in_form("t")));
+    assert_eq!(d.poll(), Io::Random);
+    d.on_random(Ok::<_, String>([7; 16]));
+    let Io::Answer(Answer::SignIn {
+        status, cookies, ..
+    }) = d.poll()
+    else {
+        panic!()
+    };
+    assert_eq!(status, 403);
+    assert!(cookies[0].starts_with(rules::BROWSER_COOKIE));
+}
+
+#[test]
+fn a_failed_random_source_is_an_error_page() {
+    let mut d = ConsoleDriver::new(facts(ConsoleRoute::Home, ""), keys());
+    assert_eq!(d.poll(), Io::Random);
+    d.on_random(Err("no entropy"));
+    assert_eq!(failed_status(d.poll()), 500);
+}
+
+#[test]
+fn a_form_that_cannot_be_read_is_its_refusal() {
+    let mut d = sign_in_counted(&browser());
+    d.on_form(Err(EdgeError::new(413, "too_large", "too large")));
+    assert_eq!(failed_status(d.poll()), 413);
+}
+
+#[test]
+fn no_session_is_the_sign_in_page_and_an_ended_one_is_cleared() {
+    let mut d = ConsoleDriver::new(facts(ConsoleRoute::Home, &browser()), keys());
+    let Io::Answer(Answer::SignIn {
+        status, cookies, ..
+    }) = d.poll()
+    else {
+        panic!()
+    };
+    assert_eq!((status, cookies.len()), (200, 0));
+    let forged = format!("{}; {SESSION_COOKIE}=forged.value", browser());
+    let mut d = ConsoleDriver::new(facts(ConsoleRoute::Publish, &forged), keys());
+    let Io::Answer(Answer::SignIn {
+        status, cookies, ..
+    }) = d.poll()
+    else {
+        panic!()
+    };
+    assert_eq!(status, 401);
+    assert!(cookies[0].contains("Max-Age=0"));
+}
+
+#[test]
+fn a_session_its_store_no_longer_recognises_has_ended() {
+    let cookies = format!("{}; {}", session_cookie(), browser());
+    let mut d = ConsoleDriver::new(facts(ConsoleRoute::Home, &cookies), keys());
+    d.poll();
+    d.on_owner(Err(AskError::Refused(StoreError::Forbidden)));
+    let Io::Answer(Answer::SignIn {
+        cookies, notice, ..
+    }) = d.poll()
+    else {
+        panic!()
+    };
+    assert!(cookies[0].contains("Max-Age=0"));
+    assert!(notice.is_some());
+}
+
+#[test]
+fn home_is_the_editor_with_a_fresh_token() {
+    let mut d = signed_in(ConsoleRoute::Home);
+    assert_eq!(d.store().map(StoreSlug::as_str), Some("acme"));
+    let Io::Answer(Answer::Editor {
+        store,
+        status,
+        csrf,
+        ..
+    }) = d.poll()
+    else {
+        panic!()
+    };
+    assert_eq!((store.as_str(), status), ("acme", 200));
+    assert!(rules::verify(SECRET, &csrf, CsrfBinding::Session(&session()), NOW).is_ok());
+}
+
+#[test]
+fn publish_asks_the_store_then_redirects_or_shows_its_refusal() {
+    let mut d = signed_in(ConsoleRoute::Publish);
+    assert_eq!(d.poll(), Io::ReadForm(BodyKind::Form));
+    d.on_form(Ok(form(&[(FORM_FIELD, &session_csrf())])));
+    assert!(matches!(d.poll(), Io::Change(_, Change::Publish(_))));
+    d.on_changed(Ok(()));
+    let Io::Answer(Answer::SeeOther { location, .. }) = d.poll() else {
+        panic!()
+    };
+    assert_eq!(location, Done::Published.location());
+
+    let mut d = signed_in(ConsoleRoute::Publish);
+    d.poll();
+    d.on_form(Ok(form(&[(FORM_FIELD, &session_csrf())])));
+    d.poll();
+    let nothing = StoreError::Conflict {
+        code: "no_draft".into(),
+        message: "nothing".into(),
+    };
+    d.on_changed(Err(AskError::Refused(nothing)));
+    let Io::Answer(Answer::Editor { status, .. }) = d.poll() else {
+        panic!()
+    };
+    assert_eq!(status, 409);
+}
+
+#[test]
+fn a_form_without_its_token_is_refused_before_anything_is_asked() {
+    let mut d = signed_in(ConsoleRoute::Rollback);
+    d.poll();
+    d.on_form(Ok(form(&[(FORM_FIELD, "forged"), ("version", "1")])));
+    assert_eq!(failed_status(d.poll()), 403);
+    let mut d = signed_in(ConsoleRoute::Rollback);
+    d.poll();
+    d.on_form(Ok(form(&[(FORM_FIELD, &session_csrf()), ("version", "x")])));
+    assert_eq!(failed_status(d.poll()), 400);
+}
+
+#[test]
+fn sign_out_clears_the_session_without_asking_the_store() {
+    let mut d = signed_in(ConsoleRoute::SignOut);
+    d.poll();
+    d.on_form(Ok(form(&[(FORM_FIELD, &session_csrf())])));
+    let Io::Answer(Answer::SeeOther { location, cookies }) = d.poll() else {
+        panic!()
+    };
+    assert_eq!(location, Done::SignedOut.location());
+    assert!(cookies[0].contains("Max-Age=0"));
+}
+
+#[test]
+fn saving_reads_the_theme_first_and_a_failed_read_is_an_error() {
+    let mut d = signed_in(ConsoleRoute::SaveDraft);
+    d.poll();
+    d.on_form(Ok(form(&[(FORM_FIELD, &session_csrf())])));
+    assert!(matches!(d.poll(), Io::ShowTheme(_)));
+    d.on_theme(Err(AskError::Broken("down".into())));
+    assert!(failed_status(d.poll()) >= 500);
+}
+
+#[test]
+fn an_upload_with_a_forged_token_is_refused_and_a_good_one_is_stored() {
+    let upload = |csrf: String| UploadForm {
+        csrf,
+        file_name: "logo.png".into(),
+        content_type: Some("image/png".into()),
+        bytes: wandstore_core::asset::samples::PNG.to_vec(),
+    };
+    let mut d = signed_in(ConsoleRoute::Upload);
+    assert_eq!(d.poll(), Io::ReadUpload);
+    d.on_upload(Ok(upload("forged".into())));
+    assert_eq!(failed_status(d.poll()), 403);
+
+    let mut d = signed_in(ConsoleRoute::Upload);
+    d.poll();
+    d.on_upload(Ok(upload(session_csrf())));
+    assert!(matches!(d.poll(), Io::PutAsset(..)));
+    d.on_asset(Ok(()));
+    let Io::Answer(Answer::SeeOther { location, .. }) = d.poll() else {
+        panic!()
+    };
+    assert_eq!(location, Done::Uploaded.location());
+}
+
+#[test]
+fn an_upload_the_store_refuses_is_its_refusal() {
+    let mut d = signed_in(ConsoleRoute::Upload);
+    d.poll();
+    d.on_upload(Ok(UploadForm {
+        csrf: session_csrf(),
+        file_name: "logo.png".into(),
+        content_type: Some("image/png".into()),
+        bytes: wandstore_core::asset::samples::PNG.to_vec(),
+    }));
+    d.poll();
+    d.on_asset(Err(EdgeError::new(409, "too_many_assets", "full")));
+    assert_eq!(failed_status(d.poll()), 409);
+}
+
+#[test]
+fn a_body_past_its_limit_or_of_another_type_is_refused_before_the_store_is_asked() {
+    for status in [413, 415] {
+        let mut d = signed_in(ConsoleRoute::Upload);
+        d.poll();
+        d.on_upload(Err(EdgeError::new(status, "refused", "refused")));
+        assert_eq!(failed_status(d.poll()), status);
+    }
+}
+
+#[test]
+fn a_result_nobody_asked_for_is_an_internal_error() {
+    let mut d = ConsoleDriver::new(facts(ConsoleRoute::Home, &browser()), keys());
+    d.on_changed(Ok(()));
+    assert_eq!(failed_status(d.poll()), 500);
+    // A step whose result is never given is not answered twice.
+    let mut d = signed_in(ConsoleRoute::Publish);
+    d.poll();
+    d.on_form(Ok(form(&[(FORM_FIELD, &session_csrf())])));
+    d.poll();
+    assert_eq!(failed_status(d.poll()), 500);
+}
