@@ -23,7 +23,8 @@ pub fn record(log: &RequestLog) {
 /// One data point for the request, if an Analytics Engine dataset is bound as `ANALYTICS`
 /// (optional: without the binding nothing is written).
 pub fn write_data_point(env: &worker::Env, log: &RequestLog) {
-    let Ok(dataset) = env.analytics_engine("ANALYTICS") else {
+    let Ok(dataset) = crate::bindings::held("ANALYTICS", || env.analytics_engine("ANALYTICS"))
+    else {
         return;
     };
     let point = wandstore_core::metrics::DataPoint::of(log);
