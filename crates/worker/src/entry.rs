@@ -488,7 +488,8 @@ async fn storefront(
     let (shopper, token) = match known {
         Some(v) => (v.shopper, v.token),
         None => {
-            let shopper = ShopperId::from_random(random::bytes16().map_err(EdgeError::internal)?);
+            let shopper =
+                ShopperId::from_random(random::bytes::<16>().map_err(EdgeError::internal)?);
             let token = signer.sign(&target.store, &shopper);
             (shopper, token)
         }

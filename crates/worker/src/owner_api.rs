@@ -87,7 +87,7 @@ pub async fn run(
 
 /// A fresh owner token and its hash (only the hash is kept).
 pub(crate) fn new_token() -> Result<(String, String), EdgeError> {
-    let owner_token = new_owner_token(random::bytes32().map_err(EdgeError::internal)?);
+    let owner_token = new_owner_token(random::bytes::<32>().map_err(EdgeError::internal)?);
     let hash = hash_token(&owner_token);
     Ok((owner_token, hash))
 }

@@ -9,8 +9,9 @@ extern "C" {
     fn get_random_values(buf: &Uint8Array) -> Result<JsValue, JsValue>;
 }
 
-/// N bytes from the runtime's CSPRNG.
-fn bytes<const N: usize>() -> worker::Result<[u8; N]> {
+/// N bytes from the runtime's CSPRNG (16 for ids and nonces, 8 for a backup id's suffix, 24
+/// for a sealing nonce, 32 for an owner token).
+pub fn bytes<const N: usize>() -> worker::Result<[u8; N]> {
     let len = u32::try_from(N).map_err(|_| worker::Error::RustError("too many bytes".into()))?;
     let buf = Uint8Array::new_with_length(len);
     get_random_values(&buf)
@@ -20,19 +21,9 @@ fn bytes<const N: usize>() -> worker::Result<[u8; N]> {
     Ok(out)
 }
 
-/// 16 bytes from the runtime's CSPRNG.
-pub fn bytes16() -> worker::Result<[u8; 16]> {
-    bytes()
-}
-
-/// 32 bytes from the runtime's CSPRNG.
-pub fn bytes32() -> worker::Result<[u8; 32]> {
-    bytes()
-}
-
 /// A fresh request id: 32 hex characters.
 pub fn request_id() -> String {
-    match bytes16() {
+    match bytes::<16>() {
         Ok(b) => b.iter().map(|x| format!("{x:02x}")).collect(),
         // The id only correlates log lines; a clock-based one is good enough if the CSPRNG fails.
         Err(_) => format!("t{}", crate::clock::now_ms()),
@@ -42,15 +33,5 @@ pub fn request_id() -> String {
 /// A CSP nonce: 16 random bytes, base64url.
 pub fn nonce() -> worker::Result<String> {
     use base64::Engine;
-    Ok(base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes16()?))
-}
-
-/// 8 bytes from the runtime's CSPRNG (a backup id's suffix).
-pub fn bytes8() -> worker::Result<[u8; 8]> {
-    bytes()
-}
-
-/// 24 bytes from the runtime's CSPRNG (a sealing nonce).
-pub fn bytes24() -> worker::Result<[u8; 24]> {
-    bytes()
+    Ok(base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes::<16>()?))
 }

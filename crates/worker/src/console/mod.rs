@@ -104,7 +104,7 @@ async fn run(
                 let put = crate::owner_api::put_asset(env, &store, &checked, bytes, rid).await;
                 driver.on_asset(put.map(drop));
             }
-            Io::Random => driver.on_random(random::bytes16()),
+            Io::Random => driver.on_random(random::bytes::<16>()),
             Io::Answer(answer) => return render(env, answer, rid).await,
             Io::Failed(e) => return Err(e),
         }

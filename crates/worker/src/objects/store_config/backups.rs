@@ -45,7 +45,7 @@ pub(super) fn settings(s: &StoreState) -> BackupSettings {
 
 /// A new backup or restore id at `now`.
 pub(super) fn new_id(now: u64) -> Result<BackupId, StoreError> {
-    let suffix = random::bytes8().map_err(internal)?;
+    let suffix = random::bytes::<8>().map_err(internal)?;
     BackupId::new(now, suffix).map_err(bug)
 }
 
@@ -170,7 +170,7 @@ impl StoreState {
     /// The record (token sealed), the theme pointer and history, the settings.
     fn base_files(&self) -> Result<contents::BaseFiles, StoreError> {
         let record = self.existing_record()?;
-        let nonce = random::bytes24().map_err(internal)?;
+        let nonce = random::bytes::<24>().map_err(internal)?;
         let published = self.published()?.map(|p| p.version);
         store_base_files(
             &record,
