@@ -23,6 +23,8 @@
 //!   rows it writes);
 //! - [`shopper`]: who a request forwarded to a ShopperStorefront is for; [`shopper_upkeep`]:
 //!   its counts, activity and alarm as a sans-IO driver;
+//! - [`limit_run`]: a request's rate limits, sans-IO: which limiter is asked next and what
+//!   its answer means (failing open, strikes, bans, the log line);
 //! - [`admin_call`]: the admin and owner APIs' requests as typed questions (who may, which body,
 //!   which question) and their answers;
 //! - [`console_step`]: what the owner console answers after the store's object answered a
