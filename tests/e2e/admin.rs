@@ -389,15 +389,9 @@ fn a_cold_stores_first_page_logs_its_upstream_calls(ctx: &Ctx) {
     let admin = Admin::new(&ctx.url, &ctx.admin_token);
     let created = admin.post("/admin/stores", &live_store(ctx, "upstream-log", &[]));
     assert_eq!(created.status, 201, "{}", created.body);
+    // The request's own line (the sync logs a line with the same request id first).
     let line_of = |page: &wandstore_e2e::Page| {
-        let rid = page.header("x-request-id").unwrap_or_default().to_owned();
-        let log = wait_for_log_line(ctx, &rid);
-        let line = log
-            .lines()
-            .find(|l| l.contains(&rid) && l.contains(r#""msg":"request""#))
-            .unwrap_or_default()
-            .to_owned();
-        serde_json::from_str::<Value>(&line[line.find('{').unwrap_or(0)..]).unwrap_or_default()
+        crate::platform::log_line(ctx, page.header("x-request-id").unwrap_or_default())
     };
     let cold = Client::new(&ctx.url).get("/s/upstream-log/");
     assert_eq!(cold.status, 200, "{}", cold.body);
