@@ -130,14 +130,8 @@ pub async fn handle(req: web_sys::Request, env: &Env) -> web_sys::Response {
         Routed::Page(html) => {
             log.duration_ms = duration_ms();
             let timing = format!("{}ms", log.duration_ms);
-            match page_response(&html, &request_id, &timing, &security) {
-                Ok(resp) => resp,
-                Err(e) => {
-                    let e = EdgeError::internal(e);
-                    log.error = e.detail.clone();
-                    web_sys::Response::from(respond::error(&e, Audience::Api, &request_id))
-                }
-            }
+            page_response(&html, &request_id, &timing, &security)
+                .unwrap_or_else(|e| unbuilt(e, &request_id, &mut log))
         }
         Routed::Object {
             answer,
@@ -154,14 +148,8 @@ pub async fn handle(req: web_sys::Request, env: &Env) -> web_sys::Response {
                 cookie: cookie.as_ref(),
                 quota: quota.as_ref(),
             };
-            match pass_through(&answer, &finish, &mut log) {
-                Ok(resp) => resp,
-                Err(e) => {
-                    let e = EdgeError::internal(e);
-                    log.error = e.detail.clone();
-                    web_sys::Response::from(respond::error(&e, Audience::Api, &request_id))
-                }
-            }
+            pass_through(&answer, &finish, &mut log)
+                .unwrap_or_else(|e| unbuilt(e, &request_id, &mut log))
         }
     };
     log.status = resp.status();
@@ -197,6 +185,13 @@ fn finish_headers(
         h.set(name, value)?;
     }
     Ok(())
+}
+
+/// The 500 for an answer the runtime refused to build, its detail in the log line.
+fn unbuilt(e: worker::Error, request_id: &str, log: &mut RequestLog) -> web_sys::Response {
+    let e = EdgeError::internal(e);
+    log.error = e.detail.clone();
+    web_sys::Response::from(respond::error(&e, Audience::Api, request_id))
 }
 
 /// A page made here as the client gets it: its headers and the finishing ones made in one
