@@ -23,7 +23,7 @@ pub fn mismatch(asked: &str) -> EdgeError {
 }
 
 fn rendered(page: wandstore_render::Rendered) -> Page {
-    page.map_err(|e| EdgeError::internal(format!("a page failed to render: {e}")))
+    page.map_err(crate::respond::unrendered)
 }
 
 pub async fn collection(

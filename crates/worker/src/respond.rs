@@ -34,12 +34,13 @@ pub fn bytes(status: u16, content_type: &str, body: Vec<u8>) -> Response {
 pub fn html(status: u16, page: Rendered) -> Response {
     match page {
         Ok(body) => html_page(status, body),
-        Err(e) => error(
-            &EdgeError::internal(format!("a page failed to render: {e}")),
-            Audience::Api,
-            "",
-        ),
+        Err(e) => error(&unrendered(e), Audience::Api, ""),
     }
+}
+
+/// A template that failed to render (a bug).
+pub fn unrendered(e: impl std::fmt::Display) -> EdgeError {
+    EdgeError::internal(format!("a page failed to render: {e}"))
 }
 
 /// A rendered page.

@@ -73,7 +73,8 @@ fn with_view<R>(f: impl FnOnce(&mut StoreView) -> R) -> R {
     VIEW.with(|v| f(&mut v.borrow_mut()))
 }
 
-fn count_call(report: &RefCell<ObjectReport>) {
+/// One more object call in the request's report.
+pub fn count_call(report: &RefCell<ObjectReport>) {
     let mut report = report.borrow_mut();
     report.do_calls = report.do_calls.saturating_add(1);
 }

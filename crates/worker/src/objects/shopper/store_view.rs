@@ -39,7 +39,7 @@ impl ShopperStorefront {
 
     /// The draft theme for a preview page: asked for on every preview request (no cache).
     pub(super) async fn draft_theme(&self, ctx: &ShopperContext) -> Result<Arc<Theme>, EdgeError> {
-        self.count_call();
+        store_view::count_call(&self.report);
         let slot = store_client::ask(&self.env, &ctx.store, GetDraft, &ctx.request_id)
             .await
             .map_err(|e| unknown_store(&ctx.store, e))?;
@@ -60,11 +60,6 @@ impl ShopperStorefront {
             &self.report,
         )
         .await
-    }
-
-    fn count_call(&self) {
-        let mut report = self.report.borrow_mut();
-        report.do_calls = report.do_calls.saturating_add(1);
     }
 
     pub(super) fn note_upstream(&self, up: wandstore_protocol::store::UpstreamStats) {
