@@ -30,13 +30,14 @@ fn kind(a: &BackupAction<String>) -> &'static str {
     match a {
         BackupAction::LoadRun => "load",
         BackupAction::ReadBase => "base",
-        BackupAction::ListCarts { .. } => "list_carts",
+        BackupAction::Do(Effect::ListMarks { .. }) => "list_carts",
         BackupAction::AskCarts { .. } => "ask",
-        BackupAction::Put { .. } => "put",
+        BackupAction::Do(Effect::Put(_)) => "put",
         BackupAction::Do(Effect::Write(w)) if w[0].sql == sc::SET_BACKUP_RUN => "save",
         BackupAction::Do(Effect::Write(_)) => "write",
-        BackupAction::ListKeys(_) => "list_keys",
-        BackupAction::Delete(_) => "delete",
+        BackupAction::Do(Effect::ListKeys(_)) => "list_keys",
+        BackupAction::Do(Effect::Delete(_)) => "delete",
+        BackupAction::Do(Effect::Get { .. }) => "get",
         BackupAction::Do(Effect::SetAlarm(_)) => "alarm",
         BackupAction::Do(Effect::Log(_)) => "log",
         BackupAction::Done(_) => "done",
@@ -74,7 +75,7 @@ impl World {
                     let sealed = seal_record(&record("outlet"), &key(), [1; 24]).expect("seal");
                     Input::Base(base_files(&sealed, &theme(), &settings()).expect("base"))
                 }
-                BackupAction::ListCarts { after, limit } => {
+                BackupAction::Do(Effect::ListMarks { after, limit }) => {
                     let after = after.map(|a| a.as_str().to_owned()).unwrap_or_default();
                     let listed = self.index.keys().filter(|s| **s > after);
                     let listed = listed.take(limit as usize).map(|s| ShopperId::parse(s));
@@ -92,12 +93,18 @@ impl World {
                         Input::Carts(carts.collect())
                     }
                 }
-                BackupAction::Put {
-                    key,
-                    bytes,
-                    content_type,
-                    mut metadata,
-                } => {
+                BackupAction::Do(Effect::Put(put)) => {
+                    let ObjectPut {
+                        bucket,
+                        key,
+                        bytes,
+                        content_type,
+                        mut metadata,
+                        sha256,
+                        only_if_new,
+                    } = *put;
+                    assert_eq!(bucket, crate::store_io::Bucket::Backups);
+                    assert!(sha256.is_none() && !only_if_new);
                     let summary = metadata.remove(crate::manifest::SUMMARY_METADATA);
                     assert!(metadata.is_empty(), "only the summary");
                     let json = key.starts_with("manifests/");
@@ -122,11 +129,11 @@ impl World {
                     self.writes.extend(plan);
                     Input::Ok
                 }
-                BackupAction::ListKeys(prefix) => {
+                BackupAction::Do(Effect::ListKeys(prefix)) => {
                     let keys = self.bucket.keys().filter(|k| k.starts_with(&prefix));
                     Input::Keys(keys.cloned().collect())
                 }
-                BackupAction::Delete(keys) => {
+                BackupAction::Do(Effect::Delete(keys)) => {
                     for k in keys {
                         self.bucket.remove(&k);
                     }
@@ -140,6 +147,7 @@ impl World {
                     self.logs.push(line);
                     Input::Ok
                 }
+                BackupAction::Do(Effect::Get { .. }) => Input::from(IoResult::File(None)),
                 BackupAction::Done(result) => return result,
             };
             d.on_result(input);
@@ -388,6 +396,29 @@ fn an_answer_of_the_wrong_kind_is_a_bug_not_a_panic() {
     let mut d = BackupDriver::<String>::new(1, "outlet", RetentionPolicy::default(), "");
     assert_eq!(d.next(T0), BackupAction::LoadRun);
     d.on_result(Input::Keys(vec![]));
+    assert!(matches!(d.next(T0), BackupAction::Do(Effect::Log(l)) if l.contains("not the Run")));
+}
+
+#[test]
+fn the_shared_results_map_onto_the_backups_inputs() {
+    assert!(matches!(Input::<String>::from(IoResult::Ok), Input::Ok));
+    assert!(
+        matches!(Input::<String>::from(IoResult::Keys(vec![])), Input::Keys(k) if k.is_empty())
+    );
+    assert!(matches!(
+        Input::<String>::from(IoResult::Marks(vec![])),
+        Input::Listed(_)
+    ));
+    let failed = Input::<String>::from(IoResult::Failed("r2 down".into()));
+    assert!(matches!(failed, Input::Failed(e) if e == "r2 down"));
+    // A file or a taken key is never what a backup waits for: logged as a bug, the run retried.
+    let mut d = BackupDriver::<String>::new(1, "outlet", RetentionPolicy::default(), "");
+    assert_eq!(d.next(T0), BackupAction::LoadRun);
+    d.on_result(IoResult::File(Some(b"x".to_vec())).into());
+    assert!(matches!(d.next(T0), BackupAction::Do(Effect::Log(l)) if l.contains("not the Run")));
+    let mut d = BackupDriver::<String>::new(1, "outlet", RetentionPolicy::default(), "");
+    assert_eq!(d.next(T0), BackupAction::LoadRun);
+    d.on_result(IoResult::Taken.into());
     assert!(matches!(d.next(T0), BackupAction::Do(Effect::Log(l)) if l.contains("not the Run")));
 }
 

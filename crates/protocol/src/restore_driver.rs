@@ -36,12 +36,7 @@ use wandstore_core::store::StoreSlug;
 use wandstore_registry::{RegistryRefusal, StoreRecord};
 use wandstore_storage::{Write, plans, store_config as sc};
 
-/// The bucket a [`RestoreAction::Read`] reads.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Bucket {
-    Backups,
-    Themes,
-}
+pub use wandstore_backup::store_io::{Bucket, IoResult};
 
 /// The I/O a restore needs next.
 #[derive(Debug, PartialEq)]
@@ -50,18 +45,10 @@ pub enum RestoreAction {
     LoadRun,
     /// The key that opens the backup's record → [`RestoreInput::Key`].
     OpenKey,
-    /// Get an object → [`RestoreInput::File`] (`None`: no such object).
-    Read { bucket: Bucket, key: String },
     /// A new backup id (the safety backup's) → [`RestoreInput::Backup`].
     NewBackupId,
     /// Drive the object's backup run with up to `pages` cart pages → [`RestoreInput::Driven`].
     DriveBackup { pages: u32 },
-    /// Up to `limit` cart index entries after `after` with their restore marks →
-    /// [`RestoreInput::Marks`].
-    ListMarks {
-        after: Option<ShopperId>,
-        limit: u32,
-    },
     /// Replace these shoppers' carts (empty lines clear one).
     ReplaceCarts {
         store: StoreSlug,
@@ -75,7 +62,9 @@ pub enum RestoreAction {
     WriteTheme(Vec<Write>),
     /// Sync the catalog from Shopify → [`RestoreInput::Synced`].
     Resync,
-    /// A write (storing the run is one), the alarm or a log line.
+    /// A write (storing the run is one), the alarm, a log line, R2, the cart index
+    /// (`store_io`): getting an object → [`RestoreInput::File`], listing the cart index →
+    /// [`RestoreInput::Marks`].
     Do(Effect),
     /// The invocation is over: the run as it stands (`None`: none stored).
     Done(Result<Option<Box<RestoreRun>>, StoreError>),
@@ -94,7 +83,21 @@ pub enum RestoreInput {
     Claimed(Result<(), AskError<RegistryRefusal>>),
     /// The sync's outcome (a failed sync does not fail the restore).
     Synced(Result<(), StoreError>),
+    /// A result the restore never asks for (its kind).
+    Unasked(&'static str),
     Failed(StoreError),
+}
+
+impl From<IoResult<StoreError>> for RestoreInput {
+    fn from(result: IoResult<StoreError>) -> Self {
+        match result {
+            IoResult::Ok => RestoreInput::Ok,
+            IoResult::File(file) => RestoreInput::File(file),
+            IoResult::Marks(marks) => RestoreInput::Marks(marks),
+            IoResult::Failed(e) => RestoreInput::Failed(e),
+            other => RestoreInput::Unasked(other.kind()),
+        }
+    }
 }
 
 impl RestoreInput {
@@ -510,7 +513,10 @@ impl RestoreDriver {
             }
             RestoreStep::ClearOthers { after, limit } => {
                 let (after, limit) = (after.clone(), *limit);
-                (Expect::Marks, RestoreAction::ListMarks { after, limit })
+                (
+                    Expect::Marks,
+                    RestoreAction::Do(Effect::ListMarks { after, limit }),
+                )
             }
             RestoreStep::Resync => (Expect::Synced, RestoreAction::Resync),
             RestoreStep::Done => {
@@ -592,7 +598,7 @@ impl RestoreDriver {
 }
 
 fn read(bucket: Bucket, key: String) -> RestoreAction {
-    RestoreAction::Read { bucket, key }
+    RestoreAction::Do(Effect::Get { bucket, key })
 }
 
 /// What a cart write does to its shoppers' index entries.

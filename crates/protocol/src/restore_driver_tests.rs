@@ -38,10 +38,10 @@ fn kind(a: &RestoreAction) -> &'static str {
     match a {
         RestoreAction::LoadRun => "load",
         RestoreAction::OpenKey => "key",
-        RestoreAction::Read { .. } => "read",
+        RestoreAction::Do(Effect::Get { .. }) => "read",
         RestoreAction::NewBackupId => "begin_backup",
         RestoreAction::DriveBackup { .. } => "drive_backup",
-        RestoreAction::ListMarks { .. } => "list_marks",
+        RestoreAction::Do(Effect::ListMarks { .. }) => "list_marks",
         RestoreAction::ReplaceCarts { .. } => "replace_carts",
         RestoreAction::Claim(_) => "claim",
         RestoreAction::SaveRecord(_) => "save_record",
@@ -51,6 +51,7 @@ fn kind(a: &RestoreAction) -> &'static str {
         RestoreAction::Resync => "resync",
         RestoreAction::Do(Effect::SetAlarm(_)) => "alarm",
         RestoreAction::Do(Effect::Log(_)) => "log",
+        RestoreAction::Do(Effect::Put(_) | Effect::ListKeys(_) | Effect::Delete(_)) => "r2",
         RestoreAction::Done(_) => "done",
     }
 }
@@ -116,7 +117,7 @@ impl World {
             let input = match action {
                 RestoreAction::LoadRun => RestoreInput::Run(self.stored.clone().map(Box::new)),
                 RestoreAction::OpenKey => RestoreInput::Key(key()),
-                RestoreAction::Read { bucket, key } => {
+                RestoreAction::Do(Effect::Get { bucket, key }) => {
                     let objects = match bucket {
                         Bucket::Backups => &self.backups,
                         Bucket::Themes => &self.themes,
@@ -133,7 +134,7 @@ impl World {
                     let done = self.safety_pages_left == 0;
                     RestoreInput::Driven(Driven { done, pages: used })
                 }
-                RestoreAction::ListMarks { after, limit } => {
+                RestoreAction::Do(Effect::ListMarks { after, limit }) => {
                     let after = after.map(|a| a.as_str().to_owned()).unwrap_or_default();
                     let page = self.index.iter().filter(|(s, _)| **s > after);
                     let page = page.take(limit as usize);
@@ -211,6 +212,9 @@ impl World {
                 RestoreAction::Do(Effect::Log(line)) => {
                     self.logs.push(line);
                     RestoreInput::Ok
+                }
+                RestoreAction::Do(Effect::Put(_) | Effect::ListKeys(_) | Effect::Delete(_)) => {
+                    panic!("a restore writes nothing to R2")
                 }
                 RestoreAction::Done(result) => return result,
             };
@@ -580,7 +584,7 @@ fn a_registry_that_fails_fails_the_step_and_a_sync_that_fails_does_not() {
                 d.on_result(RestoreInput::Run(w.stored.clone().map(Box::new)))
             }
             RestoreAction::OpenKey => d.on_result(RestoreInput::Key(key())),
-            RestoreAction::Read { key, .. } => {
+            RestoreAction::Do(Effect::Get { key, .. }) => {
                 let file = w.backups.get(&key).or(w.themes.get(&key)).cloned();
                 d.on_result(RestoreInput::File(file));
             }
@@ -597,4 +601,42 @@ fn a_registry_that_fails_fails_the_step_and_a_sync_that_fails_does_not() {
     let status = w.until_done();
     assert_eq!(status.status, RestoreState::Restored, "the restore stands");
     assert_eq!(status.catalog.as_deref(), Some("shopify_down"));
+}
+
+#[test]
+fn the_shared_results_map_onto_the_restores_inputs() {
+    let file = RestoreInput::from(IoResult::File(Some(b"x".to_vec())));
+    assert!(matches!(file, RestoreInput::File(Some(f)) if f == b"x"));
+    assert!(matches!(
+        RestoreInput::from(IoResult::Marks(vec![])),
+        RestoreInput::Marks(_)
+    ));
+    assert!(matches!(RestoreInput::from(IoResult::Ok), RestoreInput::Ok));
+    let down = StoreError::Internal {
+        message: "r2 down".into(),
+    };
+    let failed = RestoreInput::from(IoResult::Failed(down.clone()));
+    assert!(matches!(failed, RestoreInput::Failed(e) if e == down));
+    let unasked = RestoreInput::from(IoResult::Keys(vec![]));
+    assert!(matches!(unasked, RestoreInput::Unasked("Keys")));
+    // A result the restore never asks for fails the step, it does not panic.
+    let mut w = World::default();
+    let mut d = RestoreDriver::new("rid");
+    assert_eq!(d.next(T0), RestoreAction::LoadRun);
+    d.on_result(IoResult::Taken.into());
+    let mut ended = None;
+    for _ in 0..20 {
+        match d.next(T0) {
+            RestoreAction::Done(result) => {
+                ended = Some(result);
+                break;
+            }
+            RestoreAction::Do(Effect::Log(line)) => {
+                w.logs.push(line);
+                d.on_result(RestoreInput::Ok);
+            }
+            _ => d.on_result(RestoreInput::Ok),
+        }
+    }
+    assert!(ended.is_some(), "the invocation ends");
 }

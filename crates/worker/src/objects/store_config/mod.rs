@@ -9,6 +9,7 @@ mod backups;
 mod cart_index;
 mod catalog_cache;
 mod checkout;
+mod io;
 mod live;
 mod owner;
 mod personalization;

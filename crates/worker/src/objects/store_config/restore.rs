@@ -4,19 +4,17 @@
 //! its actions. The run is stored in `restore_state`; the request that starts it goes as far
 //! as one invocation allows and the object's alarm continues it, also after a restart.
 
-use super::backups::{backup_key, bucket, bug, new_id};
+use super::backups::{backup_key, bug, new_id};
 use super::{StoreState, internal};
 use crate::clock::now_ms;
 use crate::objects::registry_client;
 use crate::sql;
 use std::rc::Rc;
-use wandstore_backup::backup_driver::Effect;
+use wandstore_backup::store_io::{Effect, IoResult};
 use wandstore_backup::{RestoreRun, RestoreStatus};
 use wandstore_core::guarded::RetryPolicy;
-use wandstore_protocol::backup::{ReplaceCart, RestoreBackup, r2_unavailable};
-use wandstore_protocol::restore_driver::{
-    Bucket, RestoreAction, RestoreDriver, RestoreInput, StartFacts,
-};
+use wandstore_protocol::backup::{ReplaceCart, RestoreBackup};
+use wandstore_protocol::restore_driver::{RestoreAction, RestoreDriver, RestoreInput, StartFacts};
 use wandstore_protocol::restore_plan;
 use wandstore_protocol::store::StoreError;
 use wandstore_storage as storage;
@@ -67,8 +65,10 @@ impl StoreState {
             .stored_restore()?
             .ok_or_else(restore_plan::no_restore)?;
         let alarm = self.state.storage().get_alarm().await.map_err(internal)?;
-        if run.needs_wake(self.restore_busy.get(), alarm.is_some()) {
-            self.perform(Effect::SetAlarm(0)).await?;
+        if run.needs_wake(self.restore_busy.get(), alarm.is_some())
+            && let IoResult::Failed(e) = self.io(Effect::SetAlarm(0)).await
+        {
+            return Err(e);
         }
         Ok(run.status(now_ms()))
     }
@@ -98,18 +98,11 @@ impl StoreState {
                     RestoreInput::Run,
                 ),
                 RestoreAction::OpenKey => RestoreInput::of(backup_key(self), RestoreInput::Key),
-                RestoreAction::Read { bucket, key } => {
-                    RestoreInput::of(read(self, bucket, &key).await, RestoreInput::File)
-                }
                 RestoreAction::NewBackupId => {
                     RestoreInput::of(new_id(now_ms()), RestoreInput::Backup)
                 }
                 RestoreAction::DriveBackup { pages } => {
                     RestoreInput::of(self.drive_backup(pages, rid).await, RestoreInput::Driven)
-                }
-                RestoreAction::ListMarks { after, limit } => {
-                    let marks = self.cart_marks(after.as_ref(), limit).map_err(internal);
-                    RestoreInput::of(marks, RestoreInput::Marks)
                 }
                 RestoreAction::ReplaceCarts { store, carts } => {
                     let asks = carts.iter().map(|(s, lines)| {
@@ -130,7 +123,7 @@ impl StoreState {
                         .map_err(internal)
                         .into()
                 }
-                RestoreAction::Do(effect) => self.perform(effect).await.into(),
+                RestoreAction::Do(effect) => self.io(effect).await.into(),
                 RestoreAction::Resync => {
                     *self.catalog.borrow_mut() = None;
                     let synced = self.sync(RetryPolicy::background(), rid).await;
@@ -142,20 +135,5 @@ impl StoreState {
         };
         self.restore_busy.set(false);
         result.map(|run| run.map(|r| *r))
-    }
-}
-
-/// An object of BACKUPS or THEMES (`None`: no such object).
-async fn read(s: &StoreState, which: Bucket, key: &str) -> Result<Option<Vec<u8>>, StoreError> {
-    let bucket = match which {
-        Bucket::Backups => bucket(s)?,
-        Bucket::Themes => s.env.bucket("THEMES").map_err(r2_unavailable)?,
-    };
-    let Some(object) = bucket.get(key).execute().await.map_err(r2_unavailable)? else {
-        return Ok(None);
-    };
-    match object.body() {
-        Some(body) => body.bytes().await.map(Some).map_err(r2_unavailable),
-        None => Ok(Some(Vec::new())),
     }
 }
