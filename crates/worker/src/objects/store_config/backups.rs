@@ -36,20 +36,14 @@ pub(super) fn settings(s: &StoreState) -> BackupSettings {
 /// A new backup or restore id at `now`.
 pub(super) fn new_id(now: u64) -> Result<BackupId, StoreError> {
     let suffix = random::bytes::<8>().map_err(internal)?;
-    BackupId::new(now, suffix).map_err(bug)
-}
-
-pub(super) fn bug(e: impl std::fmt::Display) -> StoreError {
-    StoreError::Internal {
-        message: e.to_string(),
-    }
+    BackupId::new(now, suffix).map_err(internal)
 }
 
 impl StoreState {
-    fn backup_row(&self) -> worker::Result<storage::store_config::BackupStateRow> {
-        self.db
-            .first_row(storage::store_config::SELECT_LAST_BACKUP, None)?
-            .ok_or_else(|| worker::Error::RustError("backup_state has no row".into()))
+    fn last_backup_ms(&self) -> Result<Option<i64>, StoreError> {
+        let query = storage::store_config::SELECT_LAST_BACKUP;
+        let row: storage::store_config::BackupStateRow = self.single_row(query, "backup_state")?;
+        Ok(row.last_backup_ms)
     }
 
     pub(super) fn stored_run(&self) -> worker::Result<Option<BackupRun>> {
@@ -70,7 +64,7 @@ impl StoreState {
             reason: q.reason,
             restore_active: self.restore_active(),
             running: self.stored_run().map_err(internal)?,
-            last_backup_ms: self.backup_row().map_err(internal)?.last_backup_ms,
+            last_backup_ms: self.last_backup_ms()?,
             id: id.clone(),
             now_ms: q.now_ms,
         };
@@ -130,7 +124,7 @@ impl StoreState {
             published,
             self.theme_versions()?,
         )
-        .map_err(|e| bug(format!("building a backup file: {e}")))
+        .map_err(|e| internal(format!("building a backup file: {e}")))
     }
 
     /// Asks each shopper's object its question, all at once (the drivers hand over at most
@@ -147,7 +141,7 @@ impl StoreState {
         let asks = asks.map(|(s, q)| shopper_client::ask(&self.env, store, s, q, rid));
         let answers = join_all(asks).await.into_iter();
         answers
-            .map(|a| a.map_err(|e| bug(format!("asking a shopper object: {e:?}"))))
+            .map(|a| a.map_err(|e| internal(format!("asking a shopper object: {e:?}"))))
             .collect()
     }
 }

@@ -4,7 +4,7 @@
 //! its actions. The run is stored in `restore_state`; the request that starts it goes as far
 //! as one invocation allows and the object's alarm continues it, also after a restart.
 
-use super::backups::{backup_key, bug, new_id};
+use super::backups::{backup_key, new_id};
 use super::{StoreState, internal};
 use crate::clock::now_ms;
 use crate::objects::registry_client;
@@ -54,7 +54,7 @@ impl StoreState {
         };
         let driver = RestoreDriver::start(q, facts, now, rid)?;
         let run = self.perform_restore(driver, rid).await?;
-        let run = run.ok_or_else(|| bug("the new restore was driven elsewhere"))?;
+        let run = run.ok_or_else(|| internal("the new restore was driven elsewhere"))?;
         restore_plan::start_answer(&run, now_ms())
     }
 

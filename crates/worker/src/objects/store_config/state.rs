@@ -71,6 +71,16 @@ impl StoreState {
         }
     }
 
+    /// The one row of a table that always holds one (`table`, for the error).
+    pub(super) fn single_row<T: serde::de::DeserializeOwned>(
+        &self,
+        query: &str,
+        table: &str,
+    ) -> Result<T, StoreError> {
+        let row = self.db.first_row(query, None).map_err(super::internal)?;
+        row.ok_or_else(|| super::internal(format!("{table} has no row")))
+    }
+
     /// Brings the schema up to date once per object lifetime (and again after a wipe).
     pub fn ensure_schema(&self) -> worker::Result<()> {
         (self.db).ensure_schema(&self.state, storage::store_config::MIGRATIONS)

@@ -20,12 +20,7 @@ use wandstore_storage::{self as storage, plans};
 
 impl StoreState {
     fn theme_row(&self) -> Result<storage::store_config::ThemeStateRow, StoreError> {
-        (self.db)
-            .first_row(storage::store_config::SELECT_THEME_STATE, None)
-            .map_err(internal)?
-            .ok_or_else(|| StoreError::Internal {
-                message: "theme_state has no row".into(),
-            })
+        self.single_row(storage::store_config::SELECT_THEME_STATE, "theme_state")
     }
 
     /// The published theme, read from SQLite once per object lifetime; `None` for a store
