@@ -10,7 +10,7 @@ use std::rc::Rc;
 use wandstore_core::breaker::CircuitBreaker;
 use wandstore_core::breaker_slot::BreakerSlot;
 use wandstore_core::catalog_index::CatalogIndex;
-use wandstore_core::events::{BestEffort, BestEffortFailed, BreakerMoved, Event};
+use wandstore_core::events::{BestEffort, BestEffortFailed, Event};
 use wandstore_core::guarded_run::{Exchange, GuardedRun, RunResult};
 use wandstore_core::storage::StorageUse;
 use wandstore_protocol::store::{ObjectMetrics, StoreError, SyncReport};
@@ -141,24 +141,25 @@ impl StoreState {
         self.breaker.borrow_mut().lend(f)
     }
 
-    /// Stores the breaker if a step moved it, and logs a transition.
+    /// Stores the breaker if a step moved it (`BreakerSlot::on_stored` says what to log).
     fn store_breaker(&self) {
         let Some((change, json)) = self.breaker.borrow().to_store() else {
             return;
         };
-        match self
+        let stored = self
             .db
-            .run(storage::store_config::SET_BREAKER, vec![json.into()])
-        {
-            Ok(()) => self.breaker.borrow_mut().stored(&change),
-            Err(e) => self.best_effort_failed(BestEffort::BreakerSave, &e),
+            .run(storage::store_config::SET_BREAKER, vec![json.into()]);
+        let at = (self.slug.borrow().clone(), "shopify");
+        let settled = (self.breaker.borrow_mut()).on_stored(
+            &change,
+            stored.map_err(|e| e.to_string()),
+            (&at.0, at.1),
+            crate::clock::now_ms(),
+        );
+        if settled.opened {
+            self.counts.borrow_mut().count_opening();
         }
-        if let Some(moved) = BreakerMoved::of(&change, &self.slug.borrow(), "shopify") {
-            if moved.opened() {
-                self.counts.borrow_mut().count_opening();
-            }
-            console_log!("{}", moved.line(crate::clock::now_ms(), ""));
-        }
+        settled.lines.iter().for_each(|line| console_log!("{line}"));
     }
 
     pub(super) fn best_effort_failed(&self, what: BestEffort, e: &impl ToString) {
