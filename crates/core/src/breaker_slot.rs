@@ -166,12 +166,18 @@ mod tests {
         assert_eq!(s.to_store(), None);
     }
 
-    #[test]
-    fn an_opening_is_counted_and_logged_and_a_failed_store_is_logged_too() {
+    /// A slot whose breaker saw `failures` failures, and the change to store.
+    fn failed(failures: u64) -> (BreakerSlot, BreakerChange) {
         let mut s = slot();
         s.on_read(Ok(None)).unwrap();
-        (0..5).for_each(|t| s.lend(|b| b.on_failure(t)));
-        let (change, _) = s.to_store().expect("it opened");
+        (0..failures).for_each(|t| s.lend(|b| b.on_failure(t)));
+        let (change, _) = s.to_store().expect("it moved");
+        (s, change)
+    }
+
+    #[test]
+    fn an_opening_is_counted_and_logged_and_a_failed_store_is_logged_too() {
+        let (mut s, change) = failed(5);
         let failed = s.on_stored(&change, Err("disk full".into()), ("acme", "shopify"), 9);
         assert!(failed.opened);
         assert_eq!(failed.lines.len(), 2, "{:?}", failed.lines);
@@ -187,10 +193,7 @@ mod tests {
 
     #[test]
     fn a_counter_change_is_stored_without_a_line() {
-        let mut s = slot();
-        s.on_read(Ok(None)).unwrap();
-        s.lend(|b| b.on_failure(0));
-        let (change, _) = s.to_store().expect("a failure is counted");
+        let (mut s, change) = failed(1);
         let settled = s.on_stored(&change, Ok(()), ("acme", "shopify"), 1);
         assert_eq!(
             settled,
