@@ -54,13 +54,9 @@ pub enum BackupAction<E> {
     LoadRun,
     /// Build the record, theme and settings files from the object's rows → [`Input::Base`].
     ReadBase,
-    /// Ask these shoppers' objects for their carts → [`Input::Carts`], in the same order.
-    AskCarts {
-        store: StoreSlug,
-        shoppers: Vec<ShopperId>,
-    },
-    /// A write, the alarm, a log line, the cart index, R2 (`store_io`): listing the cart
-    /// index → [`Input::Listed`], listing keys → [`Input::Keys`].
+    /// A write, the alarm, a log line, the cart index, R2, the shoppers (`store_io`): listing
+    /// the cart index → [`Input::Listed`], listing keys → [`Input::Keys`], reading carts →
+    /// [`Input::Carts`].
     Do(Effect),
     /// The invocation is over.
     Done(Result<Driven, E>),
@@ -117,6 +113,7 @@ impl<E> From<IoResult<E>> for Input<E> {
             IoResult::Ok => Input::Ok,
             IoResult::Marks(listed) => Input::Listed(listed),
             IoResult::Keys(keys) => Input::Keys(keys),
+            IoResult::Carts(carts) => Input::Carts(carts),
             IoResult::Failed(e) => Input::Failed(e),
             other => Input::Unasked(other.kind()),
         }
@@ -455,7 +452,7 @@ impl<E: Display + From<DriverBug>> BackupDriver<E> {
             let shoppers = a.listed[a.asked..end].to_vec();
             a.asked = end;
             let store = self.run.as_ref()?.store.clone();
-            let ask = BackupAction::AskCarts { store, shoppers };
+            let ask = BackupAction::Do(Effect::ReadCarts { store, shoppers });
             return Some(self.ask(Expect::Carts, Phase::Asking(a), ask));
         }
         let carts = shopper_carts(&a.listed, a.lines);

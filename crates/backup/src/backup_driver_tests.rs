@@ -31,7 +31,8 @@ fn kind(a: &BackupAction<String>) -> &'static str {
         BackupAction::LoadRun => "load",
         BackupAction::ReadBase => "base",
         BackupAction::Do(Effect::ListMarks { .. }) => "list_carts",
-        BackupAction::AskCarts { .. } => "ask",
+        BackupAction::Do(Effect::ReadCarts { .. }) => "ask",
+        BackupAction::Do(Effect::ReplaceCarts { .. }) => "replace",
         BackupAction::Do(Effect::Put(_)) => "put",
         BackupAction::Do(Effect::Write(w)) if w[0].sql == sc::SET_BACKUP_RUN => "save",
         BackupAction::Do(Effect::Write(_)) => "write",
@@ -81,7 +82,10 @@ impl World {
                     let listed = listed.take(limit as usize).map(|s| ShopperId::parse(s));
                     Input::Listed(listed.map(|s| (s.expect("id"), None)).collect())
                 }
-                BackupAction::AskCarts { store, shoppers } => {
+                BackupAction::Do(Effect::ReplaceCarts { .. }) => {
+                    panic!("a backup replaces no cart")
+                }
+                BackupAction::Do(Effect::ReadCarts { store, shoppers }) => {
                     assert_eq!(store, slug("outlet"));
                     self.asked.push(shoppers.len());
                     if shoppers.iter().any(|s| Some(s) == self.silent.as_ref()) {
@@ -409,6 +413,8 @@ fn the_shared_results_map_onto_the_backups_inputs() {
         Input::<String>::from(IoResult::Marks(vec![])),
         Input::Listed(_)
     ));
+    let carts = Input::<String>::from(IoResult::Carts(vec![vec![]]));
+    assert!(matches!(carts, Input::Carts(c) if c.len() == 1));
     let failed = Input::<String>::from(IoResult::Failed("r2 down".into()));
     assert!(matches!(failed, Input::Failed(e) if e == "r2 down"));
     // A file or a taken key is never what a backup waits for: logged as a bug, the run retried.

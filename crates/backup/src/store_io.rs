@@ -1,10 +1,13 @@
 //! The one I/O vocabulary of StoreConfig's drivers (the backup and restore drivers, a theme
 //! publish): each asks for an [`Effect`] and is handed an [`IoResult`]. The object keeps one
 //! executor that performs any effect with the real APIs (SQL, the alarm, the log, R2 BACKUPS
-//! and THEMES, its cart index); what each driver does with the result is its own.
+//! and THEMES, its cart index, the shopper objects); what each driver does with the result is
+//! its own.
 
 use std::collections::HashMap;
+use wandstore_core::cart::CartLine;
 use wandstore_core::identity::ShopperId;
+use wandstore_core::store::StoreSlug;
 use wandstore_storage::Write;
 
 /// An R2 bucket of the store's.
@@ -66,6 +69,17 @@ pub enum Effect {
     ListKeys(String),
     /// Delete these BACKUPS keys → `Ok`.
     Delete(Vec<String>),
+    /// Ask these shoppers' objects for their carts, all at once (at most
+    /// `run_steps::SHOPPERS_AT_ONCE`) → [`IoResult::Carts`], in the same order.
+    ReadCarts {
+        store: StoreSlug,
+        shoppers: Vec<ShopperId>,
+    },
+    /// Replace these shoppers' carts (empty lines clear one), all at once → `Ok`.
+    ReplaceCarts {
+        store: StoreSlug,
+        carts: Vec<(ShopperId, Vec<CartLine>)>,
+    },
 }
 
 /// What an [`Effect`] gave.
@@ -77,6 +91,7 @@ pub enum IoResult<E> {
     File(Option<Vec<u8>>),
     Keys(Vec<String>),
     Marks(Vec<(ShopperId, Option<String>)>),
+    Carts(Vec<Vec<CartLine>>),
     Failed(E),
 }
 
@@ -94,6 +109,7 @@ impl<E> IoResult<E> {
             IoResult::File(_) => "File",
             IoResult::Keys(_) => "Keys",
             IoResult::Marks(_) => "Marks",
+            IoResult::Carts(_) => "Carts",
             IoResult::Failed(_) => "Failed",
         }
     }

@@ -29,7 +29,6 @@ use wandstore_backup::{
     Allowance, BackupId, BackupKey, BackupReason, BackupRun, RestoreCheck, RestoreRun, RestoreStep,
     restore_run::Report,
 };
-use wandstore_core::cart::CartLine;
 use wandstore_core::events::Event;
 use wandstore_core::identity::ShopperId;
 use wandstore_core::store::StoreSlug;
@@ -49,11 +48,6 @@ pub enum RestoreAction {
     NewBackupId,
     /// Drive the object's backup run with up to `pages` cart pages → [`RestoreInput::Driven`].
     DriveBackup { pages: u32 },
-    /// Replace these shoppers' carts (empty lines clear one).
-    ReplaceCarts {
-        store: StoreSlug,
-        carts: Vec<(ShopperId, Vec<CartLine>)>,
-    },
     /// Write the store's registry entry → [`RestoreInput::Claimed`].
     Claim(WriteEntry),
     /// Store the record.
@@ -62,9 +56,9 @@ pub enum RestoreAction {
     WriteTheme(Vec<Write>),
     /// Sync the catalog from Shopify → [`RestoreInput::Synced`].
     Resync,
-    /// A write (storing the run is one), the alarm, a log line, R2, the cart index
-    /// (`store_io`): getting an object → [`RestoreInput::File`], listing the cart index →
-    /// [`RestoreInput::Marks`].
+    /// A write (storing the run is one), the alarm, a log line, R2, the cart index, the
+    /// shoppers' carts (`store_io`): getting an object → [`RestoreInput::File`], listing the
+    /// cart index → [`RestoreInput::Marks`].
     Do(Effect),
     /// The invocation is over: the run as it stands (`None`: none stored).
     Done(Result<Option<Box<RestoreRun>>, StoreError>),
@@ -350,7 +344,7 @@ impl RestoreDriver {
                         let store = run.store.clone();
                         self.phase = Phase::Carts(w, end);
                         self.expect = Expect::Ok;
-                        return RestoreAction::ReplaceCarts { store, carts };
+                        return RestoreAction::Do(Effect::ReplaceCarts { store, carts });
                     }
                     let index = index_writes(&w, now_ms);
                     if !index.is_empty() {

@@ -42,7 +42,7 @@ fn kind(a: &RestoreAction) -> &'static str {
         RestoreAction::NewBackupId => "begin_backup",
         RestoreAction::DriveBackup { .. } => "drive_backup",
         RestoreAction::Do(Effect::ListMarks { .. }) => "list_marks",
-        RestoreAction::ReplaceCarts { .. } => "replace_carts",
+        RestoreAction::Do(Effect::ReplaceCarts { .. }) => "replace_carts",
         RestoreAction::Claim(_) => "claim",
         RestoreAction::SaveRecord(_) => "save_record",
         RestoreAction::WriteTheme(_) => "write_theme",
@@ -52,6 +52,7 @@ fn kind(a: &RestoreAction) -> &'static str {
         RestoreAction::Do(Effect::SetAlarm(_)) => "alarm",
         RestoreAction::Do(Effect::Log(_)) => "log",
         RestoreAction::Do(Effect::Put(_) | Effect::ListKeys(_) | Effect::Delete(_)) => "r2",
+        RestoreAction::Do(Effect::ReadCarts { .. }) => "read_carts",
         RestoreAction::Done(_) => "done",
     }
 }
@@ -141,7 +142,7 @@ impl World {
                     let page = page.map(|(s, m)| (ShopperId::parse(s).unwrap(), m.clone()));
                     RestoreInput::Marks(page.collect())
                 }
-                RestoreAction::ReplaceCarts { store, carts } => {
+                RestoreAction::Do(Effect::ReplaceCarts { store, carts }) => {
                     assert_eq!(store, slug());
                     assert!(carts.len() <= SHOPPERS_AT_ONCE);
                     self.replaced.push(carts.len());
@@ -216,6 +217,7 @@ impl World {
                 RestoreAction::Do(Effect::Put(_) | Effect::ListKeys(_) | Effect::Delete(_)) => {
                     panic!("a restore writes nothing to R2")
                 }
+                RestoreAction::Do(Effect::ReadCarts { .. }) => panic!("a restore reads no cart"),
                 RestoreAction::Done(result) => return result,
             };
             d.on_result(input);

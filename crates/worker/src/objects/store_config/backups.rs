@@ -2,24 +2,17 @@
 //! decides everything (start or skip, the steps within the page budget, what each cart page
 //! writes, pruning, storing the run, the failure path, the alarm that continues it); this file
 //! is its executor: it reads the run, the rows and the carts, and hands the shared I/O to
-//! `io.rs`. Also what both drivers share: the backup key, new ids, asking shopper objects.
+//! `io.rs`. Also what both drivers share: the backup key, new ids.
 
 use super::{StoreState, internal};
 use crate::clock::now_ms;
-use crate::objects::shopper_client;
 use crate::random;
-use futures::future::join_all;
 use wandstore_backup::backup_driver::{BackupAction, BackupDriver, Driven, Input, StartFacts};
 use wandstore_backup::run::{DEFAULT_PAGE_SIZE, pages_per_invocation};
 use wandstore_backup::{BackupId, BackupKey, BackupRun, BackupSettings, contents};
-use wandstore_core::identity::ShopperId;
-use wandstore_core::store::StoreSlug;
-use wandstore_protocol::backup::{
-    BackupStarted, ReadCart, ShopperError, ShopperQuestion, StartBackup,
-};
+use wandstore_protocol::backup::{BackupStarted, StartBackup};
 use wandstore_protocol::backup_base::store_base_files;
 use wandstore_protocol::store::StoreError;
-use wandstore_protocol::wire::Question;
 use wandstore_storage as storage;
 
 /// The key sealing storefront tokens, from the `BACKUP_SECRET` secret.
@@ -99,11 +92,7 @@ impl StoreState {
             let input = match driver.next(now_ms()) {
                 BackupAction::LoadRun => Input::of(self.stored_run().map_err(internal), Input::Run),
                 BackupAction::ReadBase => Input::of(self.base_files(), Input::Base),
-                BackupAction::AskCarts { store, shoppers } => {
-                    let asks = shoppers.iter().map(|s| (s, ReadCart));
-                    Input::of(self.ask_shoppers(&store, asks, rid).await, Input::Carts)
-                }
-                BackupAction::Do(effect) => self.io(effect).await.into(),
+                BackupAction::Do(effect) => self.io(effect, rid).await.into(),
                 BackupAction::Done(result) => break result,
             };
             driver.on_result(input);
@@ -125,23 +114,5 @@ impl StoreState {
             self.theme_versions()?,
         )
         .map_err(|e| internal(format!("building a backup file: {e}")))
-    }
-
-    /// Asks each shopper's object its question, all at once (the drivers hand over at most
-    /// `SHOPPERS_AT_ONCE`); the answers in order.
-    pub(super) async fn ask_shoppers<'a, Q>(
-        &self,
-        store: &StoreSlug,
-        asks: impl Iterator<Item = (&'a ShopperId, Q)>,
-        rid: &str,
-    ) -> Result<Vec<Q::Answer>, StoreError>
-    where
-        Q: Question<Envelope = ShopperQuestion, Error = ShopperError>,
-    {
-        let asks = asks.map(|(s, q)| shopper_client::ask(&self.env, store, s, q, rid));
-        let answers = join_all(asks).await.into_iter();
-        answers
-            .map(|a| a.map_err(|e| internal(format!("asking a shopper object: {e:?}"))))
-            .collect()
     }
 }

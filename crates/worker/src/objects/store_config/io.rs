@@ -1,17 +1,24 @@
 //! The one executor of the I/O StoreConfig's drivers share (`wandstore_backup::store_io`):
-//! SQL writes, the alarm, log lines, the cart index, R2 BACKUPS and THEMES. What to do with
+//! SQL writes, the alarm, log lines, the cart index, R2 BACKUPS and THEMES, the shoppers'
+//! carts. What to do with
 //! each result is the driver's; this file only performs.
 
 use super::{StoreState, internal};
 use crate::backups_api::list_pages;
+use crate::objects::shopper_client;
+use futures::future::join_all;
 use wandstore_backup::store_io::{Bucket, Effect, IoResult, ObjectPut};
+use wandstore_core::identity::ShopperId;
+use wandstore_core::store::StoreSlug;
+use wandstore_protocol::backup::{ReadCart, ReplaceCart, ShopperError, ShopperQuestion};
 use wandstore_protocol::store::StoreError;
+use wandstore_protocol::wire::Question;
 use wandstore_protocol::{backup, theme_ledger};
 use worker::{Conditional, HttpMetadata};
 
 impl StoreState {
-    /// Performs `effect`.
-    pub(super) async fn io(&self, effect: Effect) -> IoResult<StoreError> {
+    /// Performs `effect` (asking shopper objects with request id `rid`).
+    pub(super) async fn io(&self, effect: Effect, rid: &str) -> IoResult<StoreError> {
         match effect {
             Effect::Write(plan) => self.db.write_all(&plan).map_err(internal).into(),
             Effect::SetAlarm(ms) => {
@@ -43,7 +50,40 @@ impl StoreState {
                 let deleted = async { self.bucket(Bucket::Backups)?.delete_multiple(keys).await };
                 deleted.await.map_err(backup::r2_unavailable).into()
             }
+            Effect::ReadCarts { store, shoppers } => {
+                let asks = shoppers.iter().map(|s| (s, ReadCart));
+                IoResult::of(self.ask_shoppers(&store, asks, rid).await, IoResult::Carts)
+            }
+            Effect::ReplaceCarts { store, carts } => {
+                let asks = (carts.iter()).map(|(s, lines)| {
+                    (
+                        s,
+                        ReplaceCart {
+                            lines: lines.clone(),
+                        },
+                    )
+                });
+                self.ask_shoppers(&store, asks, rid).await.map(drop).into()
+            }
         }
+    }
+
+    /// Asks each shopper's object its question, all at once (the drivers hand over at most
+    /// `SHOPPERS_AT_ONCE`); the answers in order.
+    async fn ask_shoppers<'a, Q>(
+        &self,
+        store: &StoreSlug,
+        asks: impl Iterator<Item = (&'a ShopperId, Q)>,
+        rid: &str,
+    ) -> Result<Vec<Q::Answer>, StoreError>
+    where
+        Q: Question<Envelope = ShopperQuestion, Error = ShopperError>,
+    {
+        let asks = asks.map(|(s, q)| shopper_client::ask(&self.env, store, s, q, rid));
+        let answers = join_all(asks).await.into_iter();
+        answers
+            .map(|a| a.map_err(|e| internal(format!("asking a shopper object: {e:?}"))))
+            .collect()
     }
 
     fn bucket(&self, which: Bucket) -> worker::Result<worker::Bucket> {

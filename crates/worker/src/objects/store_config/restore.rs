@@ -13,7 +13,7 @@ use std::rc::Rc;
 use wandstore_backup::store_io::{Effect, IoResult};
 use wandstore_backup::{RestoreRun, RestoreStatus};
 use wandstore_core::guarded::RetryPolicy;
-use wandstore_protocol::backup::{ReplaceCart, RestoreBackup};
+use wandstore_protocol::backup::RestoreBackup;
 use wandstore_protocol::restore_driver::{RestoreAction, RestoreDriver, RestoreInput, StartFacts};
 use wandstore_protocol::restore_plan;
 use wandstore_protocol::store::StoreError;
@@ -66,7 +66,7 @@ impl StoreState {
             .ok_or_else(restore_plan::no_restore)?;
         let alarm = self.state.storage().get_alarm().await.map_err(internal)?;
         if run.needs_wake(self.restore_busy.get(), alarm.is_some())
-            && let IoResult::Failed(e) = self.io(Effect::SetAlarm(0)).await
+            && let IoResult::Failed(e) = self.io(Effect::SetAlarm(0), "").await
         {
             return Err(e);
         }
@@ -104,13 +104,6 @@ impl StoreState {
                 RestoreAction::DriveBackup { pages } => {
                     RestoreInput::of(self.drive_backup(pages, rid).await, RestoreInput::Driven)
                 }
-                RestoreAction::ReplaceCarts { store, carts } => {
-                    let asks = carts.iter().map(|(s, lines)| {
-                        let lines = lines.clone();
-                        (s, ReplaceCart { lines })
-                    });
-                    self.ask_shoppers(&store, asks, rid).await.map(drop).into()
-                }
                 RestoreAction::Claim(entry) => {
                     RestoreInput::Claimed(registry_client::ask(&self.env, entry, rid).await)
                 }
@@ -123,7 +116,7 @@ impl StoreState {
                         .map_err(internal)
                         .into()
                 }
-                RestoreAction::Do(effect) => self.io(effect).await.into(),
+                RestoreAction::Do(effect) => self.io(effect, rid).await.into(),
                 RestoreAction::Resync => {
                     *self.catalog.borrow_mut() = None;
                     let synced = self.sync(RetryPolicy::background(), rid).await;

@@ -136,7 +136,7 @@ impl StoreState {
         let mut input = PublishInput::Start;
         let result = loop {
             input = match run.step(input) {
-                PublishAction::Do(effect) => PublishInput::Io(self.io(effect).await),
+                PublishAction::Do(effect) => PublishInput::Io(self.io(effect, "").await),
                 PublishAction::Commit(write) => PublishInput::Committed(self.commit(*write)),
                 PublishAction::Done(result) => break result,
             }
