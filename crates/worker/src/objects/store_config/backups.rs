@@ -1,7 +1,7 @@
 //! The store's backups to R2 BACKUPS, performed here: `wandstore_backup::backup_driver`
 //! decides everything (start or skip, the steps within the page budget, what each cart page
 //! writes, pruning, storing the run, the failure path, the alarm that continues it); this file
-//! is its executor: it reads the run, the rows and the carts, and hands the shared I/O to
+//! is its executor: it reads the run and the base files, and hands the shared I/O to
 //! `io.rs`. Also what both drivers share: the backup key, new ids.
 
 use super::{StoreState, internal};

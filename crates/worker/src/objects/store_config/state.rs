@@ -149,13 +149,10 @@ impl StoreState {
         let stored = self
             .db
             .run(storage::store_config::SET_BREAKER, vec![json.into()]);
-        let at = (self.slug.borrow().clone(), "shopify");
-        let settled = (self.breaker.borrow_mut()).on_stored(
-            &change,
-            stored.map_err(|e| e.to_string()),
-            (&at.0, at.1),
-            crate::clock::now_ms(),
-        );
+        let (slug, now) = (self.slug.borrow().clone(), crate::clock::now_ms());
+        let stored = stored.map_err(|e| e.to_string());
+        let settled =
+            (self.breaker.borrow_mut()).on_stored(&change, stored, (&slug, "shopify"), now);
         if settled.opened {
             self.counts.borrow_mut().count_opening();
         }

@@ -98,12 +98,7 @@ impl StoreState {
     pub async fn publish_draft(&self, author: &str, now_ms: u64) -> Result<Published, StoreError> {
         self.settings()?;
         let draft = self.theme_row()?.draft;
-        // The history first: reading it may load the record, which sets the slug.
-        let history = self.theme_versions()?;
-        let slug = self.slug.borrow().clone();
-        let ledger = self.ledger(&slug, &history);
-        self.publish(PublishRun::draft(ledger, draft, author, now_ms))
-            .await
+        (self.publish(|ledger| PublishRun::draft(ledger, draft, author, now_ms))).await
     }
 
     /// Publishes an earlier version's body again as a new version.
@@ -113,25 +108,24 @@ impl StoreState {
         author: &str,
         now_ms: u64,
     ) -> Result<Published, StoreError> {
+        (self.publish(|ledger| PublishRun::rollback(ledger, version, author, now_ms))).await
+    }
+
+    /// Performs the actions of the publish `start` begins over the store's ledger
+    /// (`protocol::theme_publish`); another publish of the store is refused meanwhile.
+    async fn publish(
+        &self,
+        start: impl FnOnce(ThemeLedger<'_>) -> PublishRun,
+    ) -> Result<Published, StoreError> {
         // The history first: reading it may load the record, which sets the slug.
         let history = self.theme_versions()?;
         let slug = self.slug.borrow().clone();
-        let ledger = self.ledger(&slug, &history);
-        self.publish(PublishRun::rollback(ledger, version, author, now_ms))
-            .await
-    }
-
-    fn ledger<'a>(&self, slug: &'a str, history: &'a [ThemeVersion]) -> ThemeLedger<'a> {
-        ThemeLedger {
-            store: slug,
-            history,
-            publishing: self.publishing.get(),
-        }
-    }
-
-    /// Performs a publish's actions (`protocol::theme_publish`); another publish of the
-    /// store is refused meanwhile.
-    async fn publish(&self, mut run: PublishRun) -> Result<Published, StoreError> {
+        let publishing = self.publishing.get();
+        let mut run = start(ThemeLedger {
+            store: &slug,
+            history: &history,
+            publishing,
+        });
         self.publishing.set(true);
         let mut input = PublishInput::Start;
         let result = loop {
