@@ -50,16 +50,20 @@ impl From<DriverBug> for String {
 /// The I/O a backup needs next.
 #[derive(Debug, PartialEq)]
 pub enum BackupAction<E> {
-    /// Read the stored run → [`Input::Run`].
-    LoadRun,
     /// Build the record, theme and settings files from the object's rows → [`Input::Base`].
     ReadBase,
-    /// A write, the alarm, a log line, the cart index, R2, the shoppers (`store_io`): listing
+    /// A write, the alarm, a log line, the cart index, R2, the shoppers (`store_io`): reading
+    /// the stored run → [`Input::Run`], listing
     /// the cart index → [`Input::Listed`], listing keys → [`Input::Keys`], reading carts →
     /// [`Input::Carts`].
     Do(Effect),
     /// The invocation is over.
     Done(Result<Driven, E>),
+}
+
+/// Reading the stored run.
+pub fn load<E>() -> BackupAction<E> {
+    BackupAction::Do(Effect::ReadJson(sc::SELECT_BACKUP_RUN))
 }
 
 /// The write that stores `run` as JSON into `statement`'s one `?` (`None`: NULL, no run).
@@ -107,10 +111,16 @@ pub enum Input<E> {
     Failed(E),
 }
 
-impl<E> From<IoResult<E>> for Input<E> {
+impl<E: From<DriverBug>> From<IoResult<E>> for Input<E> {
     fn from(result: IoResult<E>) -> Self {
         match result {
             IoResult::Ok => Input::Ok,
+            IoResult::Json(json) => match json.as_deref().map(serde_json::from_str).transpose() {
+                Ok(run) => Input::Run(run),
+                Err(e) => {
+                    Input::Failed(DriverBug(format!("the stored run is unreadable: {e}")).into())
+                }
+            },
             IoResult::Marks(listed) => Input::Listed(listed),
             IoResult::Keys(keys) => Input::Keys(keys),
             IoResult::Carts(carts) => Input::Carts(carts),
@@ -251,7 +261,7 @@ impl<E: Display + From<DriverBug>> BackupDriver<E> {
                 return action;
             }
             match std::mem::replace(&mut self.phase, Phase::Spent) {
-                Phase::Load => return self.ask(Expect::Run, Phase::Load, BackupAction::LoadRun),
+                Phase::Load => return self.ask(Expect::Run, Phase::Load, load()),
                 Phase::Head => self.head(now_ms),
                 Phase::AwaitBase => {
                     return self.ask(Expect::Base, Phase::AwaitBase, BackupAction::ReadBase);

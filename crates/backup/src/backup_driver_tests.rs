@@ -28,7 +28,7 @@ struct World {
 
 fn kind(a: &BackupAction<String>) -> &'static str {
     match a {
-        BackupAction::LoadRun => "load",
+        BackupAction::Do(Effect::ReadJson(_)) => "load",
         BackupAction::ReadBase => "base",
         BackupAction::Do(Effect::ListMarks { .. }) => "list_carts",
         BackupAction::Do(Effect::ReadCarts { .. }) => "ask",
@@ -71,7 +71,10 @@ impl World {
                 continue;
             }
             let input = match action {
-                BackupAction::LoadRun => Input::Run(self.stored.clone()),
+                BackupAction::Do(Effect::ReadJson(query)) => {
+                    assert_eq!(query, sc::SELECT_BACKUP_RUN);
+                    Input::Run(self.stored.clone())
+                }
                 BackupAction::ReadBase => {
                     let sealed = seal_record(&record("outlet"), &key(), [1; 24]).expect("seal");
                     Input::Base(base_files(&sealed, &theme(), &settings()).expect("base"))
@@ -380,7 +383,7 @@ fn a_failure_while_handling_a_failure_ends_with_it() {
     let mut w = world(5, 60);
     w.fail = Some(("put", 0));
     let mut d = BackupDriver::<String>::new(1, "outlet", w.policy, "");
-    assert_eq!(d.next(T0), BackupAction::LoadRun);
+    assert_eq!(d.next(T0), load());
     d.on_result(Input::Run(w.stored.clone()));
     assert_eq!(d.next(T0), BackupAction::ReadBase);
     d.on_result(Input::Failed("no record".into()));
@@ -398,7 +401,7 @@ fn a_failure_while_handling_a_failure_ends_with_it() {
 #[test]
 fn an_answer_of_the_wrong_kind_is_a_bug_not_a_panic() {
     let mut d = BackupDriver::<String>::new(1, "outlet", RetentionPolicy::default(), "");
-    assert_eq!(d.next(T0), BackupAction::LoadRun);
+    assert_eq!(d.next(T0), load());
     d.on_result(Input::Keys(vec![]));
     assert!(matches!(d.next(T0), BackupAction::Do(Effect::Log(l)) if l.contains("not the Run")));
 }
@@ -413,17 +416,26 @@ fn the_shared_results_map_onto_the_backups_inputs() {
         Input::<String>::from(IoResult::Marks(vec![])),
         Input::Listed(_)
     ));
+    let run = serde_json::to_string(&started(BackupReason::Manual, T0, 2)).expect("json");
+    let read = Input::<String>::from(IoResult::Json(Some(run)));
+    assert!(matches!(read, Input::Run(Some(r)) if r == started(BackupReason::Manual, T0, 2)));
+    assert!(matches!(
+        Input::<String>::from(IoResult::Json(None)),
+        Input::Run(None)
+    ));
+    let damaged = Input::<String>::from(IoResult::Json(Some("{damaged".into())));
+    assert!(matches!(damaged, Input::Failed(e) if e.contains("unreadable")));
     let carts = Input::<String>::from(IoResult::Carts(vec![vec![]]));
     assert!(matches!(carts, Input::Carts(c) if c.len() == 1));
     let failed = Input::<String>::from(IoResult::Failed("r2 down".into()));
     assert!(matches!(failed, Input::Failed(e) if e == "r2 down"));
     // A file or a taken key is never what a backup waits for: logged as a bug, the run retried.
     let mut d = BackupDriver::<String>::new(1, "outlet", RetentionPolicy::default(), "");
-    assert_eq!(d.next(T0), BackupAction::LoadRun);
+    assert_eq!(d.next(T0), load());
     d.on_result(IoResult::File(Some(b"x".to_vec())).into());
     assert!(matches!(d.next(T0), BackupAction::Do(Effect::Log(l)) if l.contains("not the Run")));
     let mut d = BackupDriver::<String>::new(1, "outlet", RetentionPolicy::default(), "");
-    assert_eq!(d.next(T0), BackupAction::LoadRun);
+    assert_eq!(d.next(T0), load());
     d.on_result(IoResult::Taken.into());
     assert!(matches!(d.next(T0), BackupAction::Do(Effect::Log(l)) if l.contains("not the Run")));
 }

@@ -51,6 +51,9 @@ impl ObjectPut {
 pub enum Effect {
     /// Run these SQL writes in order (storing a run is one: `backup_driver::save`) → `Ok`.
     Write(Vec<Write>),
+    /// Read the JSON this statement answers (one row, a nullable `json` column: a stored run)
+    /// → [`IoResult::Json`].
+    ReadJson(&'static str),
     /// Set the object's alarm this many ms from now → `Ok`.
     SetAlarm(u64),
     /// Print this log line → `Ok`.
@@ -89,6 +92,7 @@ pub enum IoResult<E> {
     /// A put only if new found the key taken.
     Taken,
     File(Option<Vec<u8>>),
+    Json(Option<String>),
     Keys(Vec<String>),
     Marks(Vec<(ShopperId, Option<String>)>),
     Carts(Vec<Vec<CartLine>>),
@@ -107,6 +111,7 @@ impl<E> IoResult<E> {
             IoResult::Ok => "Ok",
             IoResult::Taken => "Taken",
             IoResult::File(_) => "File",
+            IoResult::Json(_) => "Json",
             IoResult::Keys(_) => "Keys",
             IoResult::Marks(_) => "Marks",
             IoResult::Carts(_) => "Carts",

@@ -40,8 +40,6 @@ pub use wandstore_backup::store_io::{Bucket, IoResult};
 /// The I/O a restore needs next.
 #[derive(Debug, PartialEq)]
 pub enum RestoreAction {
-    /// Read the stored run → [`RestoreInput::Run`].
-    LoadRun,
     /// The key that opens the backup's record → [`RestoreInput::Key`].
     OpenKey,
     /// A new backup id (the safety backup's) → [`RestoreInput::Backup`].
@@ -57,7 +55,7 @@ pub enum RestoreAction {
     /// Sync the catalog from Shopify → [`RestoreInput::Synced`].
     Resync,
     /// A write (storing the run is one), the alarm, a log line, R2, the cart index, the
-    /// shoppers' carts (`store_io`): getting an object → [`RestoreInput::File`], listing the
+    /// shoppers' carts (`store_io`): reading the stored run → [`RestoreInput::Run`], getting an object → [`RestoreInput::File`], listing the
     /// cart index → [`RestoreInput::Marks`].
     Do(Effect),
     /// The invocation is over: the run as it stands (`None`: none stored).
@@ -86,6 +84,12 @@ impl From<IoResult<StoreError>> for RestoreInput {
     fn from(result: IoResult<StoreError>) -> Self {
         match result {
             IoResult::Ok => RestoreInput::Ok,
+            IoResult::Json(json) => match json.as_deref().map(serde_json::from_str).transpose() {
+                Ok(run) => RestoreInput::Run(run.map(Box::new)),
+                Err(e) => RestoreInput::Failed(StoreError::Internal {
+                    message: format!("the stored restore is unreadable: {e}"),
+                }),
+            },
             IoResult::File(file) => RestoreInput::File(file),
             IoResult::Marks(marks) => RestoreInput::Marks(marks),
             IoResult::Failed(e) => RestoreInput::Failed(e),
@@ -278,7 +282,7 @@ impl RestoreDriver {
             let Some(run) = self.run.as_mut() else {
                 match std::mem::replace(&mut self.phase, Phase::Spent) {
                     Phase::Load => {
-                        return self.ask(Expect::Run, Phase::Load, RestoreAction::LoadRun);
+                        return self.ask(Expect::Run, Phase::Load, load());
                     }
                     Phase::Begin(begin, None) => {
                         let waiting = Phase::Begin(begin, None);
@@ -589,6 +593,11 @@ impl RestoreDriver {
             Phase::Failing(e)
         };
     }
+}
+
+/// Reading the stored run.
+pub fn load() -> RestoreAction {
+    RestoreAction::Do(Effect::ReadJson(sc::SELECT_RESTORE_RUN))
 }
 
 fn read(bucket: Bucket, key: String) -> RestoreAction {

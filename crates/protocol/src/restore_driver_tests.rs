@@ -5,6 +5,7 @@ use crate::restore_plan::tests::{
 use std::collections::{BTreeMap, HashMap};
 use wandstore_backup::keys::{FileKind, file_key};
 use wandstore_backup::{RestoreState, RestoreStatus};
+use wandstore_core::cart::CartLine;
 use wandstore_registry::Claim;
 
 /// The shell's part, played against memory.
@@ -36,7 +37,7 @@ struct World {
 
 fn kind(a: &RestoreAction) -> &'static str {
     match a {
-        RestoreAction::LoadRun => "load",
+        RestoreAction::Do(Effect::ReadJson(_)) => "load",
         RestoreAction::OpenKey => "key",
         RestoreAction::Do(Effect::Get { .. }) => "read",
         RestoreAction::NewBackupId => "begin_backup",
@@ -116,7 +117,10 @@ impl World {
                 continue;
             }
             let input = match action {
-                RestoreAction::LoadRun => RestoreInput::Run(self.stored.clone().map(Box::new)),
+                RestoreAction::Do(Effect::ReadJson(query)) => {
+                    assert_eq!(query, sc::SELECT_RESTORE_RUN);
+                    RestoreInput::Run(self.stored.clone().map(Box::new))
+                }
                 RestoreAction::OpenKey => RestoreInput::Key(key()),
                 RestoreAction::Do(Effect::Get { bucket, key }) => {
                     let objects = match bucket {
@@ -439,7 +443,7 @@ fn failing_to_load_the_run_ends_without_an_alarm() {
 fn an_answer_of_the_wrong_kind_is_a_bug_kept_in_the_status() {
     let w = world(0, false);
     let mut d = RestoreDriver::new("");
-    assert_eq!(d.next(T0), RestoreAction::LoadRun);
+    assert_eq!(d.next(T0), load());
     d.on_result(RestoreInput::Run(w.stored.clone().map(Box::new)));
     assert_eq!(d.next(T0), RestoreAction::OpenKey);
     d.on_result(RestoreInput::Synced(Ok(())));
@@ -582,7 +586,7 @@ fn a_registry_that_fails_fails_the_step_and_a_sync_that_fails_does_not() {
                 failed = Some(result);
                 break;
             }
-            RestoreAction::LoadRun => {
+            RestoreAction::Do(Effect::ReadJson(_)) => {
                 d.on_result(RestoreInput::Run(w.stored.clone().map(Box::new)))
             }
             RestoreAction::OpenKey => d.on_result(RestoreInput::Key(key())),
@@ -619,12 +623,20 @@ fn the_shared_results_map_onto_the_restores_inputs() {
     };
     let failed = RestoreInput::from(IoResult::Failed(down.clone()));
     assert!(matches!(failed, RestoreInput::Failed(e) if e == down));
+    let damaged = RestoreInput::from(IoResult::Json(Some("{damaged".into())));
+    assert!(
+        matches!(damaged, RestoreInput::Failed(StoreError::Internal { message }) if message.contains("unreadable"))
+    );
+    assert!(matches!(
+        RestoreInput::from(IoResult::Json(None)),
+        RestoreInput::Run(None)
+    ));
     let unasked = RestoreInput::from(IoResult::Keys(vec![]));
     assert!(matches!(unasked, RestoreInput::Unasked("Keys")));
     // A result the restore never asks for fails the step, it does not panic.
     let mut w = World::default();
     let mut d = RestoreDriver::new("rid");
-    assert_eq!(d.next(T0), RestoreAction::LoadRun);
+    assert_eq!(d.next(T0), load());
     d.on_result(IoResult::Taken.into());
     let mut ended = None;
     for _ in 0..20 {

@@ -90,7 +90,6 @@ impl StoreState {
         }
         let result = loop {
             let input = match driver.next(now_ms()) {
-                BackupAction::LoadRun => Input::of(self.stored_run().map_err(internal), Input::Run),
                 BackupAction::ReadBase => Input::of(self.base_files(), Input::Base),
                 BackupAction::Do(effect) => self.io(effect, rid).await.into(),
                 BackupAction::Done(result) => break result,

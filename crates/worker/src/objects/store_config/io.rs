@@ -1,7 +1,7 @@
 //! The one executor of the I/O StoreConfig's drivers share (`wandstore_backup::store_io`):
-//! SQL writes, the alarm, log lines, the cart index, R2 BACKUPS and THEMES, the shoppers'
-//! carts. What to do with
-//! each result is the driver's; this file only performs.
+//! reading a stored run, SQL writes, the alarm, log lines, the cart index, R2 BACKUPS and
+//! THEMES, the shoppers' carts. What to do with each result is the driver's; this file only
+//! performs.
 
 use super::{StoreState, internal};
 use crate::backups_api::list_pages;
@@ -14,6 +14,7 @@ use wandstore_protocol::backup::{ReadCart, ReplaceCart, ShopperError, ShopperQue
 use wandstore_protocol::store::StoreError;
 use wandstore_protocol::wire::Question;
 use wandstore_protocol::{backup, theme_ledger};
+use wandstore_storage as storage;
 use worker::{Conditional, HttpMetadata};
 
 impl StoreState {
@@ -21,6 +22,13 @@ impl StoreState {
     pub(super) async fn io(&self, effect: Effect, rid: &str) -> IoResult<StoreError> {
         match effect {
             Effect::Write(plan) => self.db.write_all(&plan).map_err(internal).into(),
+            Effect::ReadJson(query) => {
+                let rows = self.db.rows::<storage::OptionalJsonRow>(query, None);
+                let json = |rows: Vec<storage::OptionalJsonRow>| {
+                    rows.into_iter().next().and_then(|r| r.json)
+                };
+                IoResult::of(rows.map(json).map_err(internal), IoResult::Json)
+            }
             Effect::SetAlarm(ms) => {
                 let after = std::time::Duration::from_millis(ms);
                 let alarm = self.state.storage().set_alarm(after).await;

@@ -93,10 +93,6 @@ impl StoreState {
         }
         let result = loop {
             let input = match driver.next(now_ms()) {
-                RestoreAction::LoadRun => RestoreInput::of(
-                    self.stored_restore().map(|r| r.map(Box::new)),
-                    RestoreInput::Run,
-                ),
                 RestoreAction::OpenKey => RestoreInput::of(backup_key(self), RestoreInput::Key),
                 RestoreAction::NewBackupId => {
                     RestoreInput::of(new_id(now_ms()), RestoreInput::Backup)
