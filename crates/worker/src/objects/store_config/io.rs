@@ -45,14 +45,11 @@ impl StoreState {
             Effect::Get { bucket, key } => {
                 IoResult::of(self.get(bucket, &key).await, IoResult::File)
             }
-            Effect::Put(put) => {
-                let failed = |e: worker::Error| IoResult::Failed(unavailable(put.bucket, e));
-                match self.put(&put).await {
-                    Ok(true) => IoResult::Ok,
-                    Ok(false) => IoResult::Taken,
-                    Err(e) => failed(e),
-                }
-            }
+            Effect::Put(put) => match self.put(&put).await {
+                Ok(true) => IoResult::Ok,
+                Ok(false) => IoResult::Taken,
+                Err(e) => IoResult::Failed(unavailable(put.bucket, e)),
+            },
             Effect::ListKeys(prefix) => IoResult::of(self.list_keys(&prefix).await, IoResult::Keys),
             Effect::Delete(keys) => {
                 let deleted = async { self.bucket(Bucket::Backups)?.delete_multiple(keys).await };
