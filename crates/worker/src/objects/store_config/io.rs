@@ -24,10 +24,9 @@ impl StoreState {
             Effect::Write(plan) => self.db.write_all(&plan).map_err(internal).into(),
             Effect::ReadJson(query) => {
                 let rows = self.db.rows::<storage::OptionalJsonRow>(query, None);
-                let json = |rows: Vec<storage::OptionalJsonRow>| {
-                    rows.into_iter().next().and_then(|r| r.json)
-                };
-                IoResult::of(rows.map(json).map_err(internal), IoResult::Json)
+                let first = |rows: Vec<storage::OptionalJsonRow>| rows.into_iter().next();
+                let json = rows.map(first).map_err(internal);
+                IoResult::of(json, |row| IoResult::Json(row.and_then(|r| r.json)))
             }
             Effect::SetAlarm(ms) => {
                 let after = std::time::Duration::from_millis(ms);
@@ -60,14 +59,11 @@ impl StoreState {
                 IoResult::of(self.ask_shoppers(&store, asks, rid).await, IoResult::Carts)
             }
             Effect::ReplaceCarts { store, carts } => {
-                let asks = (carts.iter()).map(|(s, lines)| {
-                    (
-                        s,
-                        ReplaceCart {
-                            lines: lines.clone(),
-                        },
-                    )
-                });
+                let (shoppers, lines): (Vec<_>, Vec<_>) = carts.into_iter().unzip();
+                let asks = shoppers
+                    .iter()
+                    .zip(lines)
+                    .map(|(s, lines)| (s, ReplaceCart { lines }));
                 self.ask_shoppers(&store, asks, rid).await.map(drop).into()
             }
         }
