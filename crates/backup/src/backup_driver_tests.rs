@@ -33,6 +33,7 @@ fn kind(a: &BackupAction<String>) -> &'static str {
         BackupAction::Do(Effect::ListMarks { .. }) => "list_carts",
         BackupAction::Do(Effect::ReadCarts { .. }) => "ask",
         BackupAction::Do(Effect::ReplaceCarts { .. }) => "replace",
+        BackupAction::Do(Effect::Claim { .. }) => "claim",
         BackupAction::Do(Effect::Put(_)) => "put",
         BackupAction::Do(Effect::Write(w)) if w[0].sql == sc::SET_BACKUP_RUN => "save",
         BackupAction::Do(Effect::Write(_)) => "write",
@@ -85,8 +86,8 @@ impl World {
                     let listed = listed.take(limit as usize).map(|s| ShopperId::parse(s));
                     Input::Listed(listed.map(|s| (s.expect("id"), None)).collect())
                 }
-                BackupAction::Do(Effect::ReplaceCarts { .. }) => {
-                    panic!("a backup replaces no cart")
+                BackupAction::Do(Effect::ReplaceCarts { .. } | Effect::Claim { .. }) => {
+                    panic!("a backup replaces no cart and claims nothing")
                 }
                 BackupAction::Do(Effect::ReadCarts { store, shoppers }) => {
                     assert_eq!(store, slug("outlet"));

@@ -1,13 +1,14 @@
 //! The one I/O vocabulary of StoreConfig's drivers (the backup and restore drivers, a theme
 //! publish): each asks for an [`Effect`] and is handed an [`IoResult`]. The object keeps one
 //! executor that performs any effect with the real APIs (SQL, the alarm, the log, R2 BACKUPS
-//! and THEMES, its cart index, the shopper objects); what each driver does with the result is
+//! and THEMES, its cart index, the shopper objects, the registry); what each driver does with the result is
 //! its own.
 
 use std::collections::HashMap;
 use wandstore_core::cart::CartLine;
 use wandstore_core::identity::ShopperId;
 use wandstore_core::store::StoreSlug;
+use wandstore_registry::{Claim, RegistryEntry, RegistryRefusal};
 use wandstore_storage::Write;
 
 /// An R2 bucket of the store's.
@@ -78,6 +79,8 @@ pub enum Effect {
         store: StoreSlug,
         shoppers: Vec<ShopperId>,
     },
+    /// Claim (or rewrite) the store's registry entry → `Ok`, or [`IoResult::Refused`].
+    Claim { entry: RegistryEntry, claim: Claim },
     /// Replace these shoppers' carts (empty lines clear one), all at once → `Ok`.
     ReplaceCarts {
         store: StoreSlug,
@@ -96,6 +99,8 @@ pub enum IoResult<E> {
     Keys(Vec<String>),
     Marks(Vec<(ShopperId, Option<String>)>),
     Carts(Vec<Vec<CartLine>>),
+    /// The registry refused a claim (not a failure of the I/O).
+    Refused(RegistryRefusal),
     Failed(E),
 }
 
@@ -115,6 +120,7 @@ impl<E> IoResult<E> {
             IoResult::Keys(_) => "Keys",
             IoResult::Marks(_) => "Marks",
             IoResult::Carts(_) => "Carts",
+            IoResult::Refused(_) => "Refused",
             IoResult::Failed(_) => "Failed",
         }
     }

@@ -12,10 +12,8 @@
 
 use crate::backup::RestoreBackup;
 use crate::edge::EdgeError;
-use crate::registry::WriteEntry;
 use crate::restore_plan::{self, FilePlan, Opened};
 use crate::store::StoreError;
-use crate::wire::AskError;
 use std::collections::VecDeque;
 use wandstore_backup::backup_driver::{Driven, DriverBug, Effect, save};
 use wandstore_backup::keys::manifest_key;
@@ -46,8 +44,6 @@ pub enum RestoreAction {
     NewBackupId,
     /// Drive the object's backup run with up to `pages` cart pages → [`RestoreInput::Driven`].
     DriveBackup { pages: u32 },
-    /// Write the store's registry entry → [`RestoreInput::Claimed`].
-    Claim(WriteEntry),
     /// Store the record.
     SaveRecord(Box<StoreRecord>),
     /// Run these theme writes in one transaction (the published copy held in memory is stale).
@@ -55,7 +51,8 @@ pub enum RestoreAction {
     /// Sync the catalog from Shopify → [`RestoreInput::Synced`].
     Resync,
     /// A write (storing the run is one), the alarm, a log line, R2, the cart index, the
-    /// shoppers' carts (`store_io`): reading the stored run → [`RestoreInput::Run`], getting an object → [`RestoreInput::File`], listing the
+    /// shoppers' carts, the registry entry (`store_io`): claiming it → `Ok` or
+    /// [`RestoreInput::Refused`], reading the stored run → [`RestoreInput::Run`], getting an object → [`RestoreInput::File`], listing the
     /// cart index → [`RestoreInput::Marks`].
     Do(Effect),
     /// The invocation is over: the run as it stands (`None`: none stored).
@@ -71,8 +68,8 @@ pub enum RestoreInput {
     Backup(BackupId),
     Driven(Driven),
     Marks(Vec<(ShopperId, Option<String>)>),
-    /// The registry's answer (its refusal is not a failure of the step).
-    Claimed(Result<(), AskError<RegistryRefusal>>),
+    /// The registry refused the claim (not a failure of the step).
+    Refused(RegistryRefusal),
     /// The sync's outcome (a failed sync does not fail the restore).
     Synced(Result<(), StoreError>),
     /// A result the restore never asks for (its kind).
@@ -92,6 +89,7 @@ impl From<IoResult<StoreError>> for RestoreInput {
             },
             IoResult::File(file) => RestoreInput::File(file),
             IoResult::Marks(marks) => RestoreInput::Marks(marks),
+            IoResult::Refused(refusal) => RestoreInput::Refused(refusal),
             IoResult::Failed(e) => RestoreInput::Failed(e),
             other => RestoreInput::Unasked(other.kind()),
         }
@@ -338,7 +336,8 @@ impl RestoreDriver {
                     }
                 }
                 Phase::ClaimNext(w) => {
-                    let claim = RestoreAction::Claim(w.entry.clone());
+                    let (entry, claim) = (w.entry.entry.clone(), w.entry.claim);
+                    let claim = RestoreAction::Do(Effect::Claim { entry, claim });
                     return self.ask(Expect::Claimed, Phase::Claim(w), claim);
                 }
                 Phase::Carts(w, asked) => {
@@ -467,22 +466,18 @@ impl RestoreDriver {
                 Some(run) => Phase::Carts(run.clear_plan(page), 0),
                 None => Phase::Spent,
             },
-            (Expect::Claimed, RestoreInput::Claimed(claimed), Phase::Claim(w)) => match claimed {
-                Err(AskError::Refused(refusal)) => Phase::Outcome(StepOutcome::Registry(refusal)),
-                Err(e) => {
-                    self.phase = Phase::Claim(w);
-                    return self.fail(e.into());
-                }
-                Ok(()) => {
-                    let w = *w;
-                    let t = w.theme;
-                    let theme = plans::restore_theme(t.versions, t.published, t.body);
-                    self.queue
-                        .push_back(RestoreAction::SaveRecord(Box::new(w.record)));
-                    self.queue.push_back(RestoreAction::WriteTheme(theme));
-                    Phase::Outcome(StepOutcome::Done(w.report))
-                }
-            },
+            (Expect::Claimed, RestoreInput::Refused(refusal), Phase::Claim(_)) => {
+                Phase::Outcome(StepOutcome::Registry(refusal))
+            }
+            (Expect::Claimed, RestoreInput::Ok, Phase::Claim(w)) => {
+                let w = *w;
+                let t = w.theme;
+                let theme = plans::restore_theme(t.versions, t.published, t.body);
+                self.queue
+                    .push_back(RestoreAction::SaveRecord(Box::new(w.record)));
+                self.queue.push_back(RestoreAction::WriteTheme(theme));
+                Phase::Outcome(StepOutcome::Done(w.report))
+            }
             (Expect::Synced, RestoreInput::Synced(synced), Phase::Await(_)) => {
                 let catalog = synced.map_or_else(|e| e.cause_code(), |()| "synced".to_owned());
                 Phase::Outcome(StepOutcome::Done(Report::Resynced(catalog)))

@@ -2,6 +2,7 @@ use super::*;
 use crate::restore_plan::tests::{
     Bucket as Objects, T0, backed_up, backup_id, check, key, record, shopper, slug,
 };
+use crate::wire::AskError;
 use std::collections::{BTreeMap, HashMap};
 use wandstore_backup::keys::{FileKind, file_key};
 use wandstore_backup::{RestoreState, RestoreStatus};
@@ -44,7 +45,7 @@ fn kind(a: &RestoreAction) -> &'static str {
         RestoreAction::DriveBackup { .. } => "drive_backup",
         RestoreAction::Do(Effect::ListMarks { .. }) => "list_marks",
         RestoreAction::Do(Effect::ReplaceCarts { .. }) => "replace_carts",
-        RestoreAction::Claim(_) => "claim",
+        RestoreAction::Do(Effect::Claim { .. }) => "claim",
         RestoreAction::SaveRecord(_) => "save_record",
         RestoreAction::WriteTheme(_) => "write_theme",
         RestoreAction::Do(Effect::Write(w)) if w[0].sql == sc::SET_RESTORE_RUN => "save",
@@ -155,15 +156,14 @@ impl World {
                     }
                     RestoreInput::Ok
                 }
-                RestoreAction::Claim(entry) => {
-                    self.claims.push(entry.claim);
+                RestoreAction::Do(Effect::Claim { entry, claim }) => {
+                    self.claims.push(claim);
                     if self.refusals > 0 {
                         self.refusals -= 1;
-                        let slug = entry.entry.slug.clone();
-                        let refusal = RegistryRefusal::SlugTaken { slug };
-                        RestoreInput::Claimed(Err(AskError::Refused(refusal)))
+                        let slug = entry.slug.clone();
+                        RestoreInput::Refused(RegistryRefusal::SlugTaken { slug })
                     } else {
-                        RestoreInput::Claimed(Ok(()))
+                        RestoreInput::Ok
                     }
                 }
                 RestoreAction::SaveRecord(r) => {
@@ -578,9 +578,9 @@ fn a_registry_that_fails_fails_the_step_and_a_sync_that_fails_does_not() {
     let mut failed = None;
     for _ in 0..200 {
         match d.next(T0) {
-            RestoreAction::Claim(_) => {
-                let down = AskError::Broken("registry restarting".into());
-                d.on_result(RestoreInput::Claimed(Err(down)));
+            RestoreAction::Do(Effect::Claim { .. }) => {
+                let down = AskError::<RegistryRefusal>::Broken("registry restarting".into());
+                d.on_result(RestoreInput::Failed(down.into()));
             }
             RestoreAction::Done(result) => {
                 failed = Some(result);
@@ -630,6 +630,12 @@ fn the_shared_results_map_onto_the_restores_inputs() {
     assert!(matches!(
         RestoreInput::from(IoResult::Json(None)),
         RestoreInput::Run(None)
+    ));
+    let refused = RegistryRefusal::SlugTaken { slug: slug() };
+    let refused = RestoreInput::from(IoResult::Refused(refused));
+    assert!(matches!(
+        refused,
+        RestoreInput::Refused(RegistryRefusal::SlugTaken { .. })
     ));
     let unasked = RestoreInput::from(IoResult::Keys(vec![]));
     assert!(matches!(unasked, RestoreInput::Unasked("Keys")));

@@ -1,18 +1,20 @@
 //! The one executor of the I/O StoreConfig's drivers share (`wandstore_backup::store_io`):
 //! reading a stored run, SQL writes, the alarm, log lines, the cart index, R2 BACKUPS and
-//! THEMES, the shoppers' carts. What to do with each result is the driver's; this file only
-//! performs.
+//! THEMES, the shoppers' carts, the registry entry. What to do with each result is the
+//! driver's; this file only performs.
 
 use super::{StoreState, internal};
 use crate::backups_api::list_pages;
+use crate::objects::registry_client;
 use crate::objects::shopper_client;
 use futures::future::join_all;
 use wandstore_backup::store_io::{Bucket, Effect, IoResult, ObjectPut};
 use wandstore_core::identity::ShopperId;
 use wandstore_core::store::StoreSlug;
 use wandstore_protocol::backup::{ReadCart, ReplaceCart, ShopperError, ShopperQuestion};
+use wandstore_protocol::registry::WriteEntry;
 use wandstore_protocol::store::StoreError;
-use wandstore_protocol::wire::Question;
+use wandstore_protocol::wire::{AskError, Question};
 use wandstore_protocol::{backup, theme_ledger};
 use wandstore_storage as storage;
 use worker::{Conditional, HttpMetadata};
@@ -53,6 +55,14 @@ impl StoreState {
             Effect::Delete(keys) => {
                 let deleted = async { self.bucket(Bucket::Backups)?.delete_multiple(keys).await };
                 deleted.await.map_err(backup::r2_unavailable).into()
+            }
+            Effect::Claim { entry, claim } => {
+                let write = WriteEntry { entry, claim };
+                match registry_client::ask(&self.env, write, rid).await {
+                    Ok(()) => IoResult::Ok,
+                    Err(AskError::Refused(refusal)) => IoResult::Refused(refusal),
+                    Err(e) => IoResult::Failed(e.into()),
+                }
             }
             Effect::ReadCarts { store, shoppers } => {
                 let asks = shoppers.iter().map(|s| (s, ReadCart));

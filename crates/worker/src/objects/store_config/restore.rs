@@ -7,7 +7,6 @@
 use super::backups::{backup_key, new_id};
 use super::{StoreState, internal};
 use crate::clock::now_ms;
-use crate::objects::registry_client;
 use crate::sql;
 use std::rc::Rc;
 use wandstore_backup::store_io::{Effect, IoResult};
@@ -99,9 +98,6 @@ impl StoreState {
                 }
                 RestoreAction::DriveBackup { pages } => {
                     RestoreInput::of(self.drive_backup(pages, rid).await, RestoreInput::Driven)
-                }
-                RestoreAction::Claim(entry) => {
-                    RestoreInput::Claimed(registry_client::ask(&self.env, entry, rid).await)
                 }
                 RestoreAction::SaveRecord(record) => {
                     self.save_record(&record).map_err(internal).into()
