@@ -21,6 +21,8 @@ use crate::run_steps::{
 };
 use serde::Serialize;
 use std::collections::{HashMap, VecDeque};
+
+pub use crate::store_io::{Effect, IoResult, ObjectPut};
 use std::fmt::{self, Display};
 use wandstore_core::cart::CartLine;
 use wandstore_core::events::Event;
@@ -48,47 +50,20 @@ impl From<DriverBug> for String {
 /// The I/O a backup needs next.
 #[derive(Debug, PartialEq)]
 pub enum BackupAction<E> {
-    /// Read the stored run → [`Input::Run`].
-    LoadRun,
     /// Build the record, theme and settings files from the object's rows → [`Input::Base`].
     ReadBase,
-    /// Up to `limit` shoppers of the cart index after `after`, in order (with their restore
-    /// marks, which a backup ignores) → [`Input::Listed`].
-    ListCarts {
-        after: Option<ShopperId>,
-        limit: u32,
-    },
-    /// Ask these shoppers' objects for their carts → [`Input::Carts`], in the same order.
-    AskCarts {
-        store: StoreSlug,
-        shoppers: Vec<ShopperId>,
-    },
-    /// Put an object into BACKUPS with this content type and custom metadata.
-    Put {
-        key: String,
-        bytes: Vec<u8>,
-        content_type: &'static str,
-        metadata: HashMap<String, String>,
-    },
-    /// Every BACKUPS key under this prefix → [`Input::Keys`].
-    ListKeys(String),
-    /// Delete these BACKUPS keys.
-    Delete(Vec<String>),
-    /// A write, the alarm or a log line.
+    /// A write, the alarm, a log line, the cart index, R2, the shoppers (`store_io`): reading
+    /// the stored run → [`Input::Run`], listing
+    /// the cart index → [`Input::Listed`], listing keys → [`Input::Keys`], reading carts →
+    /// [`Input::Carts`].
     Do(Effect),
     /// The invocation is over.
     Done(Result<Driven, E>),
 }
 
-/// The I/O both drivers do the same way.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Effect {
-    /// Run these SQL writes in order (storing a run is one: [`save`]).
-    Write(Vec<Write>),
-    /// Set the object's alarm this many ms from now.
-    SetAlarm(u64),
-    /// Print this log line.
-    Log(String),
+/// Reading the stored run.
+pub fn load<E>() -> BackupAction<E> {
+    BackupAction::Do(Effect::ReadJson(sc::SELECT_BACKUP_RUN))
 }
 
 /// The write that stores `run` as JSON into `statement`'s one `?` (`None`: NULL, no run).
@@ -131,7 +106,28 @@ pub enum Input<E> {
     Listed(Vec<(ShopperId, Option<String>)>),
     Carts(Vec<Vec<CartLine>>),
     Keys(Vec<String>),
+    /// A result the backup never asks for (its kind).
+    Unasked(&'static str),
     Failed(E),
+}
+
+impl<E: From<DriverBug>> From<IoResult<E>> for Input<E> {
+    fn from(result: IoResult<E>) -> Self {
+        match result {
+            IoResult::Ok => Input::Ok,
+            IoResult::Json(json) => match json.as_deref().map(serde_json::from_str).transpose() {
+                Ok(run) => Input::Run(run),
+                Err(e) => {
+                    Input::Failed(DriverBug(format!("the stored run is unreadable: {e}")).into())
+                }
+            },
+            IoResult::Marks(listed) => Input::Listed(listed),
+            IoResult::Keys(keys) => Input::Keys(keys),
+            IoResult::Carts(carts) => Input::Carts(carts),
+            IoResult::Failed(e) => Input::Failed(e),
+            other => Input::Unasked(other.kind()),
+        }
+    }
 }
 
 impl<E> Input<E> {
@@ -265,7 +261,7 @@ impl<E: Display + From<DriverBug>> BackupDriver<E> {
                 return action;
             }
             match std::mem::replace(&mut self.phase, Phase::Spent) {
-                Phase::Load => return self.ask(Expect::Run, Phase::Load, BackupAction::LoadRun),
+                Phase::Load => return self.ask(Expect::Run, Phase::Load, load()),
                 Phase::Head => self.head(now_ms),
                 Phase::AwaitBase => {
                     return self.ask(Expect::Base, Phase::AwaitBase, BackupAction::ReadBase);
@@ -282,7 +278,7 @@ impl<E: Display + From<DriverBug>> BackupDriver<E> {
                         continue;
                     };
                     let waiting = Phase::AwaitList(page, key, now_ms);
-                    let list = BackupAction::ListCarts { after, limit };
+                    let list = BackupAction::Do(Effect::ListMarks { after, limit });
                     return self.ask(Expect::Listed, waiting, list);
                 }
                 Phase::Asking(a) => {
@@ -300,14 +296,14 @@ impl<E: Display + From<DriverBug>> BackupDriver<E> {
                         self.bug("pruning without a run");
                         continue;
                     };
-                    let list = BackupAction::ListKeys(manifest_prefix(&run.store));
+                    let list = BackupAction::Do(Effect::ListKeys(manifest_prefix(&run.store)));
                     return self.ask(Expect::Keys, Phase::Prune(None), list);
                 }
                 Phase::Prune(Some((mut left, deleted))) => match (left.pop_front(), &self.run) {
                     (Some(id), Some(run)) => {
                         // The manifest first: a backup without one is never listed or restored.
                         let manifest = vec![manifest_key(&run.store, &id)];
-                        self.queue.push_back(BackupAction::Delete(manifest));
+                        self.effect(Effect::Delete(manifest));
                         self.phase = Phase::PruneFiles(left, deleted + 1, id);
                     }
                     _ => self.phase = Phase::Finished(deleted, None),
@@ -317,7 +313,7 @@ impl<E: Display + From<DriverBug>> BackupDriver<E> {
                         self.bug("pruning without a run");
                         continue;
                     };
-                    let list = BackupAction::ListKeys(data_prefix(&run.store, &id));
+                    let list = BackupAction::Do(Effect::ListKeys(data_prefix(&run.store, &id)));
                     return self.ask(Expect::Keys, Phase::PruneFiles(left, deleted, id), list);
                 }
                 Phase::Finished(pruned, problem) => self.finished(pruned, problem, now_ms),
@@ -370,12 +366,8 @@ impl<E: Display + From<DriverBug>> BackupDriver<E> {
 
     /// Queues putting a data file.
     fn put_file(&mut self, key: String, bytes: Vec<u8>) {
-        self.queue.push_back(BackupAction::Put {
-            key,
-            bytes,
-            content_type: "application/x-ndjson",
-            metadata: HashMap::new(),
-        });
+        let put = ObjectPut::backup(key, bytes, "application/x-ndjson");
+        self.effect(Effect::Put(Box::new(put)));
     }
 
     fn effect(&mut self, effect: Effect) {
@@ -442,12 +434,9 @@ impl<E: Display + From<DriverBug>> BackupDriver<E> {
             Step::WriteManifest { key, manifest } => {
                 // The summary in the custom metadata lists the backup without reading it.
                 let summary = manifest.summary().to_metadata();
-                self.queue.push_back(BackupAction::Put {
-                    key,
-                    bytes: manifest.to_json(),
-                    content_type: "application/json",
-                    metadata: HashMap::from([(SUMMARY_METADATA.to_owned(), summary)]),
-                });
+                let mut put = ObjectPut::backup(key, manifest.to_json(), "application/json");
+                put.metadata = HashMap::from([(SUMMARY_METADATA.to_owned(), summary)]);
+                self.effect(Effect::Put(Box::new(put)));
                 Phase::ManifestWritten(manifest)
             }
             Step::Done => Phase::Head,
@@ -473,7 +462,7 @@ impl<E: Display + From<DriverBug>> BackupDriver<E> {
             let shoppers = a.listed[a.asked..end].to_vec();
             a.asked = end;
             let store = self.run.as_ref()?.store.clone();
-            let ask = BackupAction::AskCarts { store, shoppers };
+            let ask = BackupAction::Do(Effect::ReadCarts { store, shoppers });
             return Some(self.ask(Expect::Carts, Phase::Asking(a), ask));
         }
         let carts = shopper_carts(&a.listed, a.lines);
@@ -529,7 +518,7 @@ impl<E: Display + From<DriverBug>> BackupDriver<E> {
             }
             Phase::PruneFiles(left, deleted, _) => {
                 if !keys.is_empty() {
-                    self.queue.push_back(BackupAction::Delete(keys));
+                    self.effect(Effect::Delete(keys));
                 }
                 self.phase = Phase::Prune(Some((left, deleted)));
             }

@@ -28,15 +28,18 @@ struct World {
 
 fn kind(a: &BackupAction<String>) -> &'static str {
     match a {
-        BackupAction::LoadRun => "load",
+        BackupAction::Do(Effect::ReadJson(_)) => "load",
         BackupAction::ReadBase => "base",
-        BackupAction::ListCarts { .. } => "list_carts",
-        BackupAction::AskCarts { .. } => "ask",
-        BackupAction::Put { .. } => "put",
+        BackupAction::Do(Effect::ListMarks { .. }) => "list_carts",
+        BackupAction::Do(Effect::ReadCarts { .. }) => "ask",
+        BackupAction::Do(Effect::ReplaceCarts { .. }) => "replace",
+        BackupAction::Do(Effect::Claim { .. }) => "claim",
+        BackupAction::Do(Effect::Put(_)) => "put",
         BackupAction::Do(Effect::Write(w)) if w[0].sql == sc::SET_BACKUP_RUN => "save",
         BackupAction::Do(Effect::Write(_)) => "write",
-        BackupAction::ListKeys(_) => "list_keys",
-        BackupAction::Delete(_) => "delete",
+        BackupAction::Do(Effect::ListKeys(_)) => "list_keys",
+        BackupAction::Do(Effect::Delete(_)) => "delete",
+        BackupAction::Do(Effect::Get { .. }) => "get",
         BackupAction::Do(Effect::SetAlarm(_)) => "alarm",
         BackupAction::Do(Effect::Log(_)) => "log",
         BackupAction::Done(_) => "done",
@@ -69,18 +72,24 @@ impl World {
                 continue;
             }
             let input = match action {
-                BackupAction::LoadRun => Input::Run(self.stored.clone()),
+                BackupAction::Do(Effect::ReadJson(query)) => {
+                    assert_eq!(query, sc::SELECT_BACKUP_RUN);
+                    Input::Run(self.stored.clone())
+                }
                 BackupAction::ReadBase => {
                     let sealed = seal_record(&record("outlet"), &key(), [1; 24]).expect("seal");
                     Input::Base(base_files(&sealed, &theme(), &settings()).expect("base"))
                 }
-                BackupAction::ListCarts { after, limit } => {
+                BackupAction::Do(Effect::ListMarks { after, limit }) => {
                     let after = after.map(|a| a.as_str().to_owned()).unwrap_or_default();
                     let listed = self.index.keys().filter(|s| **s > after);
                     let listed = listed.take(limit as usize).map(|s| ShopperId::parse(s));
                     Input::Listed(listed.map(|s| (s.expect("id"), None)).collect())
                 }
-                BackupAction::AskCarts { store, shoppers } => {
+                BackupAction::Do(Effect::ReplaceCarts { .. } | Effect::Claim { .. }) => {
+                    panic!("a backup replaces no cart and claims nothing")
+                }
+                BackupAction::Do(Effect::ReadCarts { store, shoppers }) => {
                     assert_eq!(store, slug("outlet"));
                     self.asked.push(shoppers.len());
                     if shoppers.iter().any(|s| Some(s) == self.silent.as_ref()) {
@@ -92,12 +101,18 @@ impl World {
                         Input::Carts(carts.collect())
                     }
                 }
-                BackupAction::Put {
-                    key,
-                    bytes,
-                    content_type,
-                    mut metadata,
-                } => {
+                BackupAction::Do(Effect::Put(put)) => {
+                    let ObjectPut {
+                        bucket,
+                        key,
+                        bytes,
+                        content_type,
+                        mut metadata,
+                        sha256,
+                        only_if_new,
+                    } = *put;
+                    assert_eq!(bucket, crate::store_io::Bucket::Backups);
+                    assert!(sha256.is_none() && !only_if_new);
                     let summary = metadata.remove(crate::manifest::SUMMARY_METADATA);
                     assert!(metadata.is_empty(), "only the summary");
                     let json = key.starts_with("manifests/");
@@ -122,11 +137,11 @@ impl World {
                     self.writes.extend(plan);
                     Input::Ok
                 }
-                BackupAction::ListKeys(prefix) => {
+                BackupAction::Do(Effect::ListKeys(prefix)) => {
                     let keys = self.bucket.keys().filter(|k| k.starts_with(&prefix));
                     Input::Keys(keys.cloned().collect())
                 }
-                BackupAction::Delete(keys) => {
+                BackupAction::Do(Effect::Delete(keys)) => {
                     for k in keys {
                         self.bucket.remove(&k);
                     }
@@ -140,6 +155,7 @@ impl World {
                     self.logs.push(line);
                     Input::Ok
                 }
+                BackupAction::Do(Effect::Get { .. }) => Input::from(IoResult::File(None)),
                 BackupAction::Done(result) => return result,
             };
             d.on_result(input);
@@ -368,7 +384,7 @@ fn a_failure_while_handling_a_failure_ends_with_it() {
     let mut w = world(5, 60);
     w.fail = Some(("put", 0));
     let mut d = BackupDriver::<String>::new(1, "outlet", w.policy, "");
-    assert_eq!(d.next(T0), BackupAction::LoadRun);
+    assert_eq!(d.next(T0), load());
     d.on_result(Input::Run(w.stored.clone()));
     assert_eq!(d.next(T0), BackupAction::ReadBase);
     d.on_result(Input::Failed("no record".into()));
@@ -386,8 +402,42 @@ fn a_failure_while_handling_a_failure_ends_with_it() {
 #[test]
 fn an_answer_of_the_wrong_kind_is_a_bug_not_a_panic() {
     let mut d = BackupDriver::<String>::new(1, "outlet", RetentionPolicy::default(), "");
-    assert_eq!(d.next(T0), BackupAction::LoadRun);
+    assert_eq!(d.next(T0), load());
     d.on_result(Input::Keys(vec![]));
+    assert!(matches!(d.next(T0), BackupAction::Do(Effect::Log(l)) if l.contains("not the Run")));
+}
+
+#[test]
+fn the_shared_results_map_onto_the_backups_inputs() {
+    assert!(matches!(Input::<String>::from(IoResult::Ok), Input::Ok));
+    assert!(
+        matches!(Input::<String>::from(IoResult::Keys(vec![])), Input::Keys(k) if k.is_empty())
+    );
+    assert!(matches!(
+        Input::<String>::from(IoResult::Marks(vec![])),
+        Input::Listed(_)
+    ));
+    let run = serde_json::to_string(&started(BackupReason::Manual, T0, 2)).expect("json");
+    let read = Input::<String>::from(IoResult::Json(Some(run)));
+    assert!(matches!(read, Input::Run(Some(r)) if r == started(BackupReason::Manual, T0, 2)));
+    assert!(matches!(
+        Input::<String>::from(IoResult::Json(None)),
+        Input::Run(None)
+    ));
+    let damaged = Input::<String>::from(IoResult::Json(Some("{damaged".into())));
+    assert!(matches!(damaged, Input::Failed(e) if e.contains("unreadable")));
+    let carts = Input::<String>::from(IoResult::Carts(vec![vec![]]));
+    assert!(matches!(carts, Input::Carts(c) if c.len() == 1));
+    let failed = Input::<String>::from(IoResult::Failed("r2 down".into()));
+    assert!(matches!(failed, Input::Failed(e) if e == "r2 down"));
+    // A file or a taken key is never what a backup waits for: logged as a bug, the run retried.
+    let mut d = BackupDriver::<String>::new(1, "outlet", RetentionPolicy::default(), "");
+    assert_eq!(d.next(T0), load());
+    d.on_result(IoResult::File(Some(b"x".to_vec())).into());
+    assert!(matches!(d.next(T0), BackupAction::Do(Effect::Log(l)) if l.contains("not the Run")));
+    let mut d = BackupDriver::<String>::new(1, "outlet", RetentionPolicy::default(), "");
+    assert_eq!(d.next(T0), load());
+    d.on_result(IoResult::Taken.into());
     assert!(matches!(d.next(T0), BackupAction::Do(Effect::Log(l)) if l.contains("not the Run")));
 }
 

@@ -37,6 +37,7 @@ pub mod run;
 pub mod run_steps;
 pub mod schedule;
 pub mod settings;
+pub mod store_io;
 
 #[cfg(test)]
 mod contents_tests;

@@ -4,7 +4,16 @@
 //! failing open keeps the store serving, and the failure is the shell's to log.
 
 use crate::breaker::{BreakerConfig, CircuitBreaker};
+use crate::events::{BestEffort, BestEffortFailed, BreakerMoved, Event};
 use crate::guarded::{BreakerChange, HeldBreaker};
+
+/// What a stored (or unstored) change comes to: lines to log, and whether the breaker opened
+/// (the object counts openings).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Settled {
+    pub lines: Vec<String>,
+    pub opened: bool,
+}
 
 /// One upstream's breaker in memory.
 #[derive(Debug, Clone, Copy)]
@@ -63,6 +72,36 @@ impl BreakerSlot {
     pub fn stored(&mut self, change: &BreakerChange) {
         if let Some(held) = &mut self.held {
             held.mark_stored(change);
+        }
+    }
+
+    /// What storing `change` came to (`stored`: the write's result) for `store`'s breaker of
+    /// `upstream` at `now_ms`: the log lines (a failed store, a transition) and whether the
+    /// breaker opened. A failed store leaves the change to be stored with the next one.
+    pub fn on_stored(
+        &mut self,
+        change: &BreakerChange,
+        stored: Result<(), String>,
+        (store, upstream): (&str, &'static str),
+        now_ms: u64,
+    ) -> Settled {
+        let mut lines = Vec::new();
+        match stored {
+            Ok(()) => self.stored(change),
+            Err(error) => {
+                let failed = BestEffortFailed {
+                    what: BestEffort::BreakerSave,
+                    store: Some(store.to_owned()),
+                    error,
+                };
+                lines.push(failed.line(now_ms, ""));
+            }
+        }
+        let moved = BreakerMoved::of(change, store, upstream);
+        lines.extend(moved.as_ref().map(|m| m.line(now_ms, "")));
+        Settled {
+            lines,
+            opened: moved.is_some_and(|m| m.opened()),
         }
     }
 
@@ -125,6 +164,44 @@ mod tests {
         assert_eq!(s.to_store().map(|(c, _)| c), Some(change));
         s.stored(&change);
         assert_eq!(s.to_store(), None);
+    }
+
+    /// A slot whose breaker saw `failures` failures, and the change to store.
+    fn failed(failures: u64) -> (BreakerSlot, BreakerChange) {
+        let mut s = slot();
+        s.on_read(Ok(None)).unwrap();
+        (0..failures).for_each(|t| s.lend(|b| b.on_failure(t)));
+        let (change, _) = s.to_store().expect("it moved");
+        (s, change)
+    }
+
+    #[test]
+    fn an_opening_is_counted_and_logged_and_a_failed_store_is_logged_too() {
+        let (mut s, change) = failed(5);
+        let failed = s.on_stored(&change, Err("disk full".into()), ("acme", "shopify"), 9);
+        assert!(failed.opened);
+        assert_eq!(failed.lines.len(), 2, "{:?}", failed.lines);
+        assert!(
+            failed.lines[0].contains("breaker.unsaved") && failed.lines[0].contains("disk full")
+        );
+        assert!(failed.lines[1].contains("breaker.open") && failed.lines[1].contains("acme"));
+        assert_eq!(s.to_store().map(|(c, _)| c), Some(change), "tried again");
+        let stored = s.on_stored(&change, Ok(()), ("acme", "shopify"), 10);
+        assert_eq!(stored.lines.len(), 1, "only the transition");
+        assert_eq!(s.to_store(), None);
+    }
+
+    #[test]
+    fn a_counter_change_is_stored_without_a_line() {
+        let (mut s, change) = failed(1);
+        let settled = s.on_stored(&change, Ok(()), ("acme", "shopify"), 1);
+        assert_eq!(
+            settled,
+            Settled {
+                lines: Vec::new(),
+                opened: false
+            }
+        );
     }
 
     #[test]

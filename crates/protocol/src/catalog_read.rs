@@ -5,7 +5,8 @@
 
 use crate::store::Freshness;
 use wandstore_core::breaker::CircuitBreaker;
-use wandstore_core::catalog_index::{CatalogStatus, refresh_due};
+use wandstore_core::catalog_index::{CatalogIndex, CatalogStatus, refresh_due};
+use wandstore_storage::store_config::CatalogMetaRow;
 
 /// What the object knows about its cache when a read comes in.
 #[derive(Debug, Clone, Copy)]
@@ -53,6 +54,21 @@ impl CacheView {
         }
     }
 
+    /// The cache's status as the admin API shows it, from its stored meta row and the index
+    /// (`None`: nothing cached).
+    pub fn status(&self, meta: CatalogMetaRow, index: Option<&CatalogIndex>) -> CatalogStatus {
+        CatalogStatus {
+            synced_at_ms: meta.synced_at_ms,
+            products: index.map_or(0, CatalogIndex::product_count),
+            collections: index.map_or(0, CatalogIndex::collection_count),
+            truncated: meta.truncated != 0,
+            last_error: meta.last_error,
+            last_error_at_ms: meta.last_error_at_ms,
+            breaker: CatalogStatus::breaker_label(&self.breaker.state()),
+            syncing: self.syncing,
+        }
+    }
+
     /// Whether to start a background refresh at `now_ms` (the cron's question).
     pub fn refresh_due(&self, now_ms: u64) -> bool {
         refresh_due(self.stale(now_ms), self.syncing, Some(self.breaker), now_ms)
@@ -65,6 +81,30 @@ mod tests {
     use wandstore_core::breaker::BreakerConfig;
 
     const FRESH: u64 = 60_000;
+
+    fn meta(synced_at_ms: Option<u64>, truncated: i64, error: Option<&str>) -> CatalogMetaRow {
+        CatalogMetaRow {
+            synced_at_ms,
+            truncated,
+            last_error: error.map(str::to_owned),
+            last_error_at_ms: error.map(|_| 5),
+            breaker: None,
+        }
+    }
+
+    #[test]
+    fn the_status_reports_the_meta_row_the_index_and_the_breaker() {
+        let never = view(None, true).status(meta(None, 0, Some("shopify_down")), None);
+        assert_eq!((never.products, never.collections), (0, 0));
+        assert_eq!(never.last_error.as_deref(), Some("shopify_down"));
+        assert_eq!(never.last_error_at_ms, Some(5));
+        assert!(never.syncing && !never.truncated);
+        assert_eq!(never.breaker, "closed");
+        let index = CatalogIndex::new(Vec::new(), Vec::new());
+        let synced = view(Some(7), false).status(meta(Some(7), 1, None), Some(&index));
+        assert_eq!(synced.synced_at_ms, Some(7));
+        assert!(synced.truncated && !synced.syncing && synced.last_error.is_none());
+    }
 
     fn view(synced_at_ms: Option<u64>, syncing: bool) -> CacheView {
         CacheView {

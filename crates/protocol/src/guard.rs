@@ -4,6 +4,7 @@ use crate::wire::{encode_reply, questions};
 use serde::{Deserialize, Serialize};
 pub use wandstore_core::abuse::Quota;
 use wandstore_core::abuse::{BanPolicy, ClientRecord, Counter};
+use wandstore_storage::plans;
 
 /// Every question an AbuseGuard answers.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -131,6 +132,29 @@ fn ban_reply(until_ms: Option<u64>) -> String {
     encode_reply::<StrikeClient>(&Ok(Ban { until_ms }))
 }
 
+impl<'a> GuardRow<'a> {
+    /// The statement that reads the row, and its key.
+    pub fn query(self) -> (&'static str, &'a str) {
+        match self {
+            GuardRow::Client(client) => (wandstore_storage::guard::SELECT_CLIENT, client),
+            GuardRow::Counter(key) => (wandstore_storage::guard::SELECT_COUNTER, key),
+        }
+    }
+}
+
+impl GuardSave {
+    /// The write that stores it as the row of `key`.
+    pub fn write(self, key: &str) -> wandstore_storage::Write {
+        match self {
+            GuardSave::Client {
+                json,
+                banned_until_ms,
+            } => plans::save_client(key, json, banned_until_ms),
+            GuardSave::Counter { json } => plans::save_counter(key, json),
+        }
+    }
+}
+
 /// A record or counter as stored (plain structs of numbers: serializing cannot fail).
 fn json<T: Serialize>(value: &T) -> String {
     serde_json::to_string(value).unwrap_or_default()
@@ -192,6 +216,30 @@ mod tests {
         let later = check.answer(stored.as_deref(), until + 1);
         let answered = decode_reply::<CheckClient>(later.reply.as_bytes()).unwrap();
         assert_eq!(answered, Ok(Ban { until_ms: None }), "the ban ends");
+    }
+
+    #[test]
+    fn a_question_reads_and_stores_its_own_row() {
+        use wandstore_storage::guard as sql;
+        let strike = GuardQuestion::Strike(StrikeClient { client: "c".into() });
+        assert_eq!(strike.row().query(), (sql::SELECT_CLIENT, "c"));
+        let save = strike.answer(None, NOW).save.expect("a strike is stored");
+        let write = save.write("c");
+        assert_eq!(write.sql, sql::UPSERT_CLIENT);
+        assert_eq!(write.args[0], "c".into());
+        let hit = GuardQuestion::Count(CountHit {
+            key: "checkout:1.2.3.4".into(),
+            limit: 1,
+            window_ms: 1000,
+        });
+        assert_eq!(hit.row().query(), (sql::SELECT_COUNTER, "checkout:1.2.3.4"));
+        let write = hit
+            .answer(Some("{damaged"), NOW)
+            .save
+            .expect("a hit is counted");
+        let write = write.write("checkout:1.2.3.4");
+        assert_eq!(write.sql, sql::UPSERT_COUNTER);
+        assert_eq!(write.args[0], "checkout:1.2.3.4".into());
     }
 
     #[test]

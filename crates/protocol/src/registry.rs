@@ -1,10 +1,12 @@
 //! What the StoreRegistry object answers: the list of stores and who owns a custom domain.
-//! The rules that keep slugs and domains unique are `wandstore_registry::check_claim`.
+//! The rules that keep slugs and domains unique are `wandstore_registry::check_claim`; what a
+//! claim writes is [`WriteEntry::plan`].
 
 use crate::wire::questions;
 use serde::{Deserialize, Serialize};
 use wandstore_core::store::StoreSlug;
-use wandstore_registry::{Claim, RegistryEntry, RegistryRefusal};
+use wandstore_registry::{Claim, RegistryEntry, RegistryRefusal, check_claim};
+use wandstore_storage::{Write, plans};
 
 /// Every question StoreRegistry answers.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -43,6 +45,27 @@ pub struct LookupDomain {
 pub struct WriteEntry {
     pub entry: RegistryEntry,
     pub claim: Claim,
+}
+
+impl WriteEntry {
+    /// The writes that claim or rewrite the entry in one transaction, if the registry's rules
+    /// allow it (`check_claim`): `registered`, whether the slug is taken; `owner_of`, each of
+    /// the entry's custom domains' current owner.
+    pub fn plan(
+        &self,
+        registered: bool,
+        owner_of: impl Fn(&str) -> Option<StoreSlug>,
+    ) -> Result<Vec<Write>, RegistryRefusal> {
+        let entry = &self.entry;
+        check_claim(entry, self.claim, registered, owner_of)?;
+        Ok(plans::register_store(
+            entry.slug.as_str(),
+            &entry.display_name,
+            entry.currency.as_str(),
+            entry.updated_at_ms,
+            &entry.custom_domains,
+        ))
+    }
 }
 
 /// Forget a store and its domains; answers whether it was registered.
@@ -97,6 +120,48 @@ mod tests {
             Ok(Some(StoreSlug::parse("acme").unwrap()));
         let back = decode_reply::<LookupDomain>(encode_reply::<LookupDomain>(&answer).as_bytes());
         assert_eq!(back, Ok(answer));
+    }
+
+    fn write(claim: Claim, domains: &[&str]) -> WriteEntry {
+        WriteEntry {
+            entry: RegistryEntry {
+                slug: StoreSlug::parse("acme").unwrap(),
+                display_name: "Acme".into(),
+                currency: wandstore_core::money::Currency::parse("USD").unwrap(),
+                custom_domains: domains.iter().map(|d| (*d).to_owned()).collect(),
+                updated_at_ms: 7,
+            },
+            claim,
+        }
+    }
+
+    #[test]
+    fn a_claim_the_rules_allow_writes_the_store_and_its_domains() {
+        let plan = write(Claim::Create, &["shop.acme.com"]).plan(false, |_| None);
+        let plan = plan.expect("a free slug and domain");
+        assert_eq!(plan[0].sql, wandstore_storage::registry::UPSERT_STORE);
+        assert!(
+            plan.iter()
+                .any(|w| w.args.contains(&"shop.acme.com".into()))
+        );
+        // An update keeps the store's own domain.
+        let own = |_: &str| Some(StoreSlug::parse("acme").unwrap());
+        assert!(
+            write(Claim::Update, &["shop.acme.com"])
+                .plan(true, own)
+                .is_ok()
+        );
+    }
+
+    #[test]
+    fn a_refused_claim_writes_nothing() {
+        let taken = write(Claim::Create, &[]).plan(true, |_| None);
+        assert_eq!(taken.map_err(|r| r.code()), Err("slug_taken"));
+        let unknown = write(Claim::Update, &[]).plan(false, |_| None);
+        assert_eq!(unknown.map_err(|r| r.code()), Err("store_not_found"));
+        let other = |_: &str| Some(StoreSlug::parse("other").unwrap());
+        let domain = write(Claim::Create, &["shop.acme.com"]).plan(false, other);
+        assert_eq!(domain.map_err(|r| r.code()), Err("domain_taken"));
     }
 
     #[test]

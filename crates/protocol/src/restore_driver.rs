@@ -12,10 +12,8 @@
 
 use crate::backup::RestoreBackup;
 use crate::edge::EdgeError;
-use crate::registry::WriteEntry;
 use crate::restore_plan::{self, FilePlan, Opened};
 use crate::store::StoreError;
-use crate::wire::AskError;
 use std::collections::VecDeque;
 use wandstore_backup::backup_driver::{Driven, DriverBug, Effect, save};
 use wandstore_backup::keys::manifest_key;
@@ -29,53 +27,33 @@ use wandstore_backup::{
     Allowance, BackupId, BackupKey, BackupReason, BackupRun, RestoreCheck, RestoreRun, RestoreStep,
     restore_run::Report,
 };
-use wandstore_core::cart::CartLine;
 use wandstore_core::events::Event;
 use wandstore_core::identity::ShopperId;
 use wandstore_core::store::StoreSlug;
 use wandstore_registry::{RegistryRefusal, StoreRecord};
 use wandstore_storage::{Write, plans, store_config as sc};
 
-/// The bucket a [`RestoreAction::Read`] reads.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Bucket {
-    Backups,
-    Themes,
-}
+pub use wandstore_backup::store_io::{Bucket, IoResult};
 
 /// The I/O a restore needs next.
 #[derive(Debug, PartialEq)]
 pub enum RestoreAction {
-    /// Read the stored run → [`RestoreInput::Run`].
-    LoadRun,
     /// The key that opens the backup's record → [`RestoreInput::Key`].
     OpenKey,
-    /// Get an object → [`RestoreInput::File`] (`None`: no such object).
-    Read { bucket: Bucket, key: String },
     /// A new backup id (the safety backup's) → [`RestoreInput::Backup`].
     NewBackupId,
     /// Drive the object's backup run with up to `pages` cart pages → [`RestoreInput::Driven`].
     DriveBackup { pages: u32 },
-    /// Up to `limit` cart index entries after `after` with their restore marks →
-    /// [`RestoreInput::Marks`].
-    ListMarks {
-        after: Option<ShopperId>,
-        limit: u32,
-    },
-    /// Replace these shoppers' carts (empty lines clear one).
-    ReplaceCarts {
-        store: StoreSlug,
-        carts: Vec<(ShopperId, Vec<CartLine>)>,
-    },
-    /// Write the store's registry entry → [`RestoreInput::Claimed`].
-    Claim(WriteEntry),
     /// Store the record.
     SaveRecord(Box<StoreRecord>),
     /// Run these theme writes in one transaction (the published copy held in memory is stale).
     WriteTheme(Vec<Write>),
     /// Sync the catalog from Shopify → [`RestoreInput::Synced`].
     Resync,
-    /// A write (storing the run is one), the alarm or a log line.
+    /// A write (storing the run is one), the alarm, a log line, R2, the cart index, the
+    /// shoppers' carts, the registry entry (`store_io`): claiming it → `Ok` or
+    /// [`RestoreInput::Refused`], reading the stored run → [`RestoreInput::Run`], getting an object → [`RestoreInput::File`], listing the
+    /// cart index → [`RestoreInput::Marks`].
     Do(Effect),
     /// The invocation is over: the run as it stands (`None`: none stored).
     Done(Result<Option<Box<RestoreRun>>, StoreError>),
@@ -90,11 +68,32 @@ pub enum RestoreInput {
     Backup(BackupId),
     Driven(Driven),
     Marks(Vec<(ShopperId, Option<String>)>),
-    /// The registry's answer (its refusal is not a failure of the step).
-    Claimed(Result<(), AskError<RegistryRefusal>>),
+    /// The registry refused the claim (not a failure of the step).
+    Refused(RegistryRefusal),
     /// The sync's outcome (a failed sync does not fail the restore).
     Synced(Result<(), StoreError>),
+    /// A result the restore never asks for (its kind).
+    Unasked(&'static str),
     Failed(StoreError),
+}
+
+impl From<IoResult<StoreError>> for RestoreInput {
+    fn from(result: IoResult<StoreError>) -> Self {
+        match result {
+            IoResult::Ok => RestoreInput::Ok,
+            IoResult::Json(json) => match json.as_deref().map(serde_json::from_str).transpose() {
+                Ok(run) => RestoreInput::Run(run.map(Box::new)),
+                Err(e) => RestoreInput::Failed(StoreError::Internal {
+                    message: format!("the stored restore is unreadable: {e}"),
+                }),
+            },
+            IoResult::File(file) => RestoreInput::File(file),
+            IoResult::Marks(marks) => RestoreInput::Marks(marks),
+            IoResult::Refused(refusal) => RestoreInput::Refused(refusal),
+            IoResult::Failed(e) => RestoreInput::Failed(e),
+            other => RestoreInput::Unasked(other.kind()),
+        }
+    }
 }
 
 impl RestoreInput {
@@ -281,7 +280,7 @@ impl RestoreDriver {
             let Some(run) = self.run.as_mut() else {
                 match std::mem::replace(&mut self.phase, Phase::Spent) {
                     Phase::Load => {
-                        return self.ask(Expect::Run, Phase::Load, RestoreAction::LoadRun);
+                        return self.ask(Expect::Run, Phase::Load, load());
                     }
                     Phase::Begin(begin, None) => {
                         let waiting = Phase::Begin(begin, None);
@@ -337,7 +336,8 @@ impl RestoreDriver {
                     }
                 }
                 Phase::ClaimNext(w) => {
-                    let claim = RestoreAction::Claim(w.entry.clone());
+                    let (entry, claim) = (w.entry.entry.clone(), w.entry.claim);
+                    let claim = RestoreAction::Do(Effect::Claim { entry, claim });
                     return self.ask(Expect::Claimed, Phase::Claim(w), claim);
                 }
                 Phase::Carts(w, asked) => {
@@ -347,7 +347,7 @@ impl RestoreDriver {
                         let store = run.store.clone();
                         self.phase = Phase::Carts(w, end);
                         self.expect = Expect::Ok;
-                        return RestoreAction::ReplaceCarts { store, carts };
+                        return RestoreAction::Do(Effect::ReplaceCarts { store, carts });
                     }
                     let index = index_writes(&w, now_ms);
                     if !index.is_empty() {
@@ -466,22 +466,18 @@ impl RestoreDriver {
                 Some(run) => Phase::Carts(run.clear_plan(page), 0),
                 None => Phase::Spent,
             },
-            (Expect::Claimed, RestoreInput::Claimed(claimed), Phase::Claim(w)) => match claimed {
-                Err(AskError::Refused(refusal)) => Phase::Outcome(StepOutcome::Registry(refusal)),
-                Err(e) => {
-                    self.phase = Phase::Claim(w);
-                    return self.fail(e.into());
-                }
-                Ok(()) => {
-                    let w = *w;
-                    let t = w.theme;
-                    let theme = plans::restore_theme(t.versions, t.published, t.body);
-                    self.queue
-                        .push_back(RestoreAction::SaveRecord(Box::new(w.record)));
-                    self.queue.push_back(RestoreAction::WriteTheme(theme));
-                    Phase::Outcome(StepOutcome::Done(w.report))
-                }
-            },
+            (Expect::Claimed, RestoreInput::Refused(refusal), Phase::Claim(_)) => {
+                Phase::Outcome(StepOutcome::Registry(refusal))
+            }
+            (Expect::Claimed, RestoreInput::Ok, Phase::Claim(w)) => {
+                let w = *w;
+                let t = w.theme;
+                let theme = plans::restore_theme(t.versions, t.published, t.body);
+                self.queue
+                    .push_back(RestoreAction::SaveRecord(Box::new(w.record)));
+                self.queue.push_back(RestoreAction::WriteTheme(theme));
+                Phase::Outcome(StepOutcome::Done(w.report))
+            }
             (Expect::Synced, RestoreInput::Synced(synced), Phase::Await(_)) => {
                 let catalog = synced.map_or_else(|e| e.cause_code(), |()| "synced".to_owned());
                 Phase::Outcome(StepOutcome::Done(Report::Resynced(catalog)))
@@ -510,7 +506,10 @@ impl RestoreDriver {
             }
             RestoreStep::ClearOthers { after, limit } => {
                 let (after, limit) = (after.clone(), *limit);
-                (Expect::Marks, RestoreAction::ListMarks { after, limit })
+                (
+                    Expect::Marks,
+                    RestoreAction::Do(Effect::ListMarks { after, limit }),
+                )
             }
             RestoreStep::Resync => (Expect::Synced, RestoreAction::Resync),
             RestoreStep::Done => {
@@ -591,8 +590,13 @@ impl RestoreDriver {
     }
 }
 
+/// Reading the stored run.
+pub fn load() -> RestoreAction {
+    RestoreAction::Do(Effect::ReadJson(sc::SELECT_RESTORE_RUN))
+}
+
 fn read(bucket: Bucket, key: String) -> RestoreAction {
-    RestoreAction::Read { bucket, key }
+    RestoreAction::Do(Effect::Get { bucket, key })
 }
 
 /// What a cart write does to its shoppers' index entries.

@@ -2,9 +2,11 @@ use super::*;
 use crate::restore_plan::tests::{
     Bucket as Objects, T0, backed_up, backup_id, check, key, record, shopper, slug,
 };
+use crate::wire::AskError;
 use std::collections::{BTreeMap, HashMap};
 use wandstore_backup::keys::{FileKind, file_key};
 use wandstore_backup::{RestoreState, RestoreStatus};
+use wandstore_core::cart::CartLine;
 use wandstore_registry::Claim;
 
 /// The shell's part, played against memory.
@@ -36,14 +38,14 @@ struct World {
 
 fn kind(a: &RestoreAction) -> &'static str {
     match a {
-        RestoreAction::LoadRun => "load",
+        RestoreAction::Do(Effect::ReadJson(_)) => "load",
         RestoreAction::OpenKey => "key",
-        RestoreAction::Read { .. } => "read",
+        RestoreAction::Do(Effect::Get { .. }) => "read",
         RestoreAction::NewBackupId => "begin_backup",
         RestoreAction::DriveBackup { .. } => "drive_backup",
-        RestoreAction::ListMarks { .. } => "list_marks",
-        RestoreAction::ReplaceCarts { .. } => "replace_carts",
-        RestoreAction::Claim(_) => "claim",
+        RestoreAction::Do(Effect::ListMarks { .. }) => "list_marks",
+        RestoreAction::Do(Effect::ReplaceCarts { .. }) => "replace_carts",
+        RestoreAction::Do(Effect::Claim { .. }) => "claim",
         RestoreAction::SaveRecord(_) => "save_record",
         RestoreAction::WriteTheme(_) => "write_theme",
         RestoreAction::Do(Effect::Write(w)) if w[0].sql == sc::SET_RESTORE_RUN => "save",
@@ -51,6 +53,8 @@ fn kind(a: &RestoreAction) -> &'static str {
         RestoreAction::Resync => "resync",
         RestoreAction::Do(Effect::SetAlarm(_)) => "alarm",
         RestoreAction::Do(Effect::Log(_)) => "log",
+        RestoreAction::Do(Effect::Put(_) | Effect::ListKeys(_) | Effect::Delete(_)) => "r2",
+        RestoreAction::Do(Effect::ReadCarts { .. }) => "read_carts",
         RestoreAction::Done(_) => "done",
     }
 }
@@ -114,9 +118,12 @@ impl World {
                 continue;
             }
             let input = match action {
-                RestoreAction::LoadRun => RestoreInput::Run(self.stored.clone().map(Box::new)),
+                RestoreAction::Do(Effect::ReadJson(query)) => {
+                    assert_eq!(query, sc::SELECT_RESTORE_RUN);
+                    RestoreInput::Run(self.stored.clone().map(Box::new))
+                }
                 RestoreAction::OpenKey => RestoreInput::Key(key()),
-                RestoreAction::Read { bucket, key } => {
+                RestoreAction::Do(Effect::Get { bucket, key }) => {
                     let objects = match bucket {
                         Bucket::Backups => &self.backups,
                         Bucket::Themes => &self.themes,
@@ -133,14 +140,14 @@ impl World {
                     let done = self.safety_pages_left == 0;
                     RestoreInput::Driven(Driven { done, pages: used })
                 }
-                RestoreAction::ListMarks { after, limit } => {
+                RestoreAction::Do(Effect::ListMarks { after, limit }) => {
                     let after = after.map(|a| a.as_str().to_owned()).unwrap_or_default();
                     let page = self.index.iter().filter(|(s, _)| **s > after);
                     let page = page.take(limit as usize);
                     let page = page.map(|(s, m)| (ShopperId::parse(s).unwrap(), m.clone()));
                     RestoreInput::Marks(page.collect())
                 }
-                RestoreAction::ReplaceCarts { store, carts } => {
+                RestoreAction::Do(Effect::ReplaceCarts { store, carts }) => {
                     assert_eq!(store, slug());
                     assert!(carts.len() <= SHOPPERS_AT_ONCE);
                     self.replaced.push(carts.len());
@@ -149,15 +156,14 @@ impl World {
                     }
                     RestoreInput::Ok
                 }
-                RestoreAction::Claim(entry) => {
-                    self.claims.push(entry.claim);
+                RestoreAction::Do(Effect::Claim { entry, claim }) => {
+                    self.claims.push(claim);
                     if self.refusals > 0 {
                         self.refusals -= 1;
-                        let slug = entry.entry.slug.clone();
-                        let refusal = RegistryRefusal::SlugTaken { slug };
-                        RestoreInput::Claimed(Err(AskError::Refused(refusal)))
+                        let slug = entry.slug.clone();
+                        RestoreInput::Refused(RegistryRefusal::SlugTaken { slug })
                     } else {
-                        RestoreInput::Claimed(Ok(()))
+                        RestoreInput::Ok
                     }
                 }
                 RestoreAction::SaveRecord(r) => {
@@ -212,6 +218,10 @@ impl World {
                     self.logs.push(line);
                     RestoreInput::Ok
                 }
+                RestoreAction::Do(Effect::Put(_) | Effect::ListKeys(_) | Effect::Delete(_)) => {
+                    panic!("a restore writes nothing to R2")
+                }
+                RestoreAction::Do(Effect::ReadCarts { .. }) => panic!("a restore reads no cart"),
                 RestoreAction::Done(result) => return result,
             };
             d.on_result(input);
@@ -433,7 +443,7 @@ fn failing_to_load_the_run_ends_without_an_alarm() {
 fn an_answer_of_the_wrong_kind_is_a_bug_kept_in_the_status() {
     let w = world(0, false);
     let mut d = RestoreDriver::new("");
-    assert_eq!(d.next(T0), RestoreAction::LoadRun);
+    assert_eq!(d.next(T0), load());
     d.on_result(RestoreInput::Run(w.stored.clone().map(Box::new)));
     assert_eq!(d.next(T0), RestoreAction::OpenKey);
     d.on_result(RestoreInput::Synced(Ok(())));
@@ -568,19 +578,19 @@ fn a_registry_that_fails_fails_the_step_and_a_sync_that_fails_does_not() {
     let mut failed = None;
     for _ in 0..200 {
         match d.next(T0) {
-            RestoreAction::Claim(_) => {
-                let down = AskError::Broken("registry restarting".into());
-                d.on_result(RestoreInput::Claimed(Err(down)));
+            RestoreAction::Do(Effect::Claim { .. }) => {
+                let down = AskError::<RegistryRefusal>::Broken("registry restarting".into());
+                d.on_result(RestoreInput::Failed(down.into()));
             }
             RestoreAction::Done(result) => {
                 failed = Some(result);
                 break;
             }
-            RestoreAction::LoadRun => {
+            RestoreAction::Do(Effect::ReadJson(_)) => {
                 d.on_result(RestoreInput::Run(w.stored.clone().map(Box::new)))
             }
             RestoreAction::OpenKey => d.on_result(RestoreInput::Key(key())),
-            RestoreAction::Read { key, .. } => {
+            RestoreAction::Do(Effect::Get { key, .. }) => {
                 let file = w.backups.get(&key).or(w.themes.get(&key)).cloned();
                 d.on_result(RestoreInput::File(file));
             }
@@ -597,4 +607,56 @@ fn a_registry_that_fails_fails_the_step_and_a_sync_that_fails_does_not() {
     let status = w.until_done();
     assert_eq!(status.status, RestoreState::Restored, "the restore stands");
     assert_eq!(status.catalog.as_deref(), Some("shopify_down"));
+}
+
+#[test]
+fn the_shared_results_map_onto_the_restores_inputs() {
+    let file = RestoreInput::from(IoResult::File(Some(b"x".to_vec())));
+    assert!(matches!(file, RestoreInput::File(Some(f)) if f == b"x"));
+    assert!(matches!(
+        RestoreInput::from(IoResult::Marks(vec![])),
+        RestoreInput::Marks(_)
+    ));
+    assert!(matches!(RestoreInput::from(IoResult::Ok), RestoreInput::Ok));
+    let down = StoreError::Internal {
+        message: "r2 down".into(),
+    };
+    let failed = RestoreInput::from(IoResult::Failed(down.clone()));
+    assert!(matches!(failed, RestoreInput::Failed(e) if e == down));
+    let damaged = RestoreInput::from(IoResult::Json(Some("{damaged".into())));
+    assert!(
+        matches!(damaged, RestoreInput::Failed(StoreError::Internal { message }) if message.contains("unreadable"))
+    );
+    assert!(matches!(
+        RestoreInput::from(IoResult::Json(None)),
+        RestoreInput::Run(None)
+    ));
+    let refused = RegistryRefusal::SlugTaken { slug: slug() };
+    let refused = RestoreInput::from(IoResult::Refused(refused));
+    assert!(matches!(
+        refused,
+        RestoreInput::Refused(RegistryRefusal::SlugTaken { .. })
+    ));
+    let unasked = RestoreInput::from(IoResult::Keys(vec![]));
+    assert!(matches!(unasked, RestoreInput::Unasked("Keys")));
+    // A result the restore never asks for fails the step, it does not panic.
+    let mut w = World::default();
+    let mut d = RestoreDriver::new("rid");
+    assert_eq!(d.next(T0), load());
+    d.on_result(IoResult::Taken.into());
+    let mut ended = None;
+    for _ in 0..20 {
+        match d.next(T0) {
+            RestoreAction::Done(result) => {
+                ended = Some(result);
+                break;
+            }
+            RestoreAction::Do(Effect::Log(line)) => {
+                w.logs.push(line);
+                d.on_result(RestoreInput::Ok);
+            }
+            _ => d.on_result(RestoreInput::Ok),
+        }
+    }
+    assert!(ended.is_some(), "the invocation ends");
 }

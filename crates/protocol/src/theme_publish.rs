@@ -1,7 +1,8 @@
 //! A publish (of the draft, or a rollback to an earlier version) as a sans-IO driver: what
 //! StoreConfig reads and writes, in which order, and what it answers. The object holds a
-//! store's publishes to one at a time and performs each [`PublishAction`]; the rules of the
-//! version itself are [`ThemeLedger`]'s.
+//! store's publishes to one at a time and performs each [`PublishAction`] (the R2 get and put
+//! are StoreConfig's shared I/O, `store_io::Effect`); the rules of the version itself are
+//! [`ThemeLedger`]'s.
 //!
 //! ```text
 //!   draft:    Start ─► Put(body, only if the key is free) ─► Commit(history row + pointer) ─► Done
@@ -11,16 +12,15 @@
 
 use crate::store::StoreError;
 use crate::theme::{Published, ThemeVersion};
-use crate::theme_ledger::{ThemeLedger, VersionWrite, r2_unavailable};
+use crate::theme_ledger::{BODY_CONTENT_TYPE, ThemeLedger, VersionWrite};
+use wandstore_backup::store_io::{Bucket, Effect, IoResult, ObjectPut};
 
 /// What the object does next.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PublishAction {
-    /// Read this R2 object's body (a rollback's source).
-    Get { key: String },
-    /// Write the version's body to R2 only if no object has its key (its metadata and digest
-    /// with it).
-    Put(Box<VersionWrite>),
+    /// Get the rollback's source from THEMES, or put the version's body only if no object
+    /// has its key (its metadata and digest with it).
+    Do(Effect),
     /// Write the history row and the published pointer in one transaction
     /// (`storage::plans::publish_theme`), then hold the version as the published copy.
     Commit(Box<VersionWrite>),
@@ -32,10 +32,9 @@ pub enum PublishAction {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PublishInput {
     Start,
-    /// The body read (`None`: no such object), or why R2 failed.
-    Got(Result<Option<String>, String>),
-    /// Whether R2 took the body (`false`: the key was taken meanwhile), or why it failed.
-    Put(Result<bool, String>),
+    /// What the get (the body, `None`: no such object) or the put (`Ok`, or `Taken`
+    /// meanwhile) gave, or why R2 failed.
+    Io(IoResult<StoreError>),
     /// The transaction's result.
     Committed(Result<(), String>),
 }
@@ -112,28 +111,47 @@ impl PublishRun {
             (PublishInput::Start, Source::Rollback(version)) => {
                 self.ledger().check_free()?;
                 let key = self.ledger().rollback_source(*version)?;
-                return Ok(PublishAction::Get { key });
+                let get = Effect::Get {
+                    bucket: Bucket::Themes,
+                    key,
+                };
+                return Ok(PublishAction::Do(get));
             }
-            (PublishInput::Got(got), Source::Rollback(version)) => {
-                let fetched = got.map_err(r2_unavailable)?;
-                (self.ledger()).rollback(*version, fetched.as_deref(), author, now)?
-            }
-            (PublishInput::Put(put), _) => {
+            (PublishInput::Io(put), _) if self.write.is_some() => {
                 let write = self.write.as_ref().ok_or_else(out_of_order)?;
-                if !put.map_err(r2_unavailable)? {
-                    return Err(write.taken());
-                }
-                return Ok(PublishAction::Commit(Box::new(write.clone())));
+                return match put {
+                    IoResult::Ok => Ok(PublishAction::Commit(Box::new(write.clone()))),
+                    IoResult::Taken => Err(write.taken()),
+                    IoResult::Failed(e) => Err(e),
+                    _ => Err(out_of_order()),
+                };
+            }
+            (PublishInput::Io(got), Source::Rollback(version)) => {
+                let fetched = match got {
+                    IoResult::File(file) => file.map(|f| String::from_utf8_lossy(&f).into_owned()),
+                    IoResult::Failed(e) => return Err(e),
+                    _ => return Err(out_of_order()),
+                };
+                (self.ledger()).rollback(*version, fetched.as_deref(), author, now)?
             }
             (PublishInput::Committed(done), _) => {
                 done.map_err(|message| StoreError::Internal { message })?;
                 let write = self.write.as_ref().ok_or_else(out_of_order)?;
                 return Ok(PublishAction::Done(Ok(write.answer())));
             }
-            (PublishInput::Got(_), Source::Draft(_)) => return Err(out_of_order()),
+            (PublishInput::Io(_), Source::Draft(_)) => return Err(out_of_order()),
         };
-        self.write = Some(write.clone());
-        Ok(PublishAction::Put(Box::new(write)))
+        let put = ObjectPut {
+            bucket: Bucket::Themes,
+            key: write.key.clone(),
+            bytes: write.body.clone().into_bytes(),
+            content_type: BODY_CONTENT_TYPE,
+            metadata: write.metadata.iter().cloned().collect(),
+            sha256: Some(write.digest),
+            only_if_new: true,
+        };
+        self.write = Some(write);
+        Ok(PublishAction::Do(Effect::Put(Box::new(put))))
     }
 }
 

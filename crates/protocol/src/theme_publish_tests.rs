@@ -1,4 +1,5 @@
 use super::*;
+use crate::theme_ledger::BODY_CONTENT_TYPE;
 use crate::theme_ledger::tests::{NOW, default_body as body, ledger, version};
 
 fn code(action: PublishAction) -> String {
@@ -13,18 +14,41 @@ fn code(action: PublishAction) -> String {
 
 fn put_key(action: &PublishAction) -> &str {
     match action {
-        PublishAction::Put(write) => &write.key,
+        PublishAction::Do(Effect::Put(put)) => {
+            assert_eq!(put.bucket, Bucket::Themes);
+            assert!(
+                put.only_if_new && put.sha256.is_some(),
+                "a conditional, checked put"
+            );
+            assert_eq!(put.content_type, BODY_CONTENT_TYPE);
+            &put.key
+        }
         other => panic!("not a put: {other:?}"),
     }
+}
+
+fn put(result: Result<bool, &str>) -> PublishInput {
+    PublishInput::Io(match result {
+        Ok(true) => IoResult::Ok,
+        Ok(false) => IoResult::Taken,
+        Err(e) => IoResult::Failed(crate::theme_ledger::r2_unavailable(e)),
+    })
+}
+
+fn got(result: Result<Option<String>, String>) -> PublishInput {
+    PublishInput::Io(match result {
+        Ok(body) => IoResult::File(body.map(String::into_bytes)),
+        Err(e) => IoResult::Failed(crate::theme_ledger::r2_unavailable(e)),
+    })
 }
 
 #[test]
 fn a_draft_is_put_then_committed_then_answered() {
     let history = [version(2), version(1)];
     let mut run = PublishRun::draft(ledger(&history, false), Some(body()), "owner", NOW);
-    let put = run.step(PublishInput::Start);
-    assert_eq!(put_key(&put), "acme/themes/3.json");
-    let PublishAction::Commit(write) = run.step(PublishInput::Put(Ok(true))) else {
+    let action = run.step(PublishInput::Start);
+    assert_eq!(put_key(&action), "acme/themes/3.json");
+    let PublishAction::Commit(write) = run.step(put(Ok(true))) else {
         panic!("R2 took the body: commit")
     };
     assert_eq!(
@@ -51,24 +75,18 @@ fn no_draft_or_a_publish_in_flight_is_refused_before_any_write() {
 fn a_publish_racing_another_loses_at_r2_and_commits_nothing() {
     let mut run = PublishRun::draft(ledger(&[version(1)], false), Some(body()), "owner", NOW);
     run.step(PublishInput::Start);
-    assert_eq!(
-        code(run.step(PublishInput::Put(Ok(false)))),
-        "version_taken"
-    );
+    assert_eq!(code(run.step(put(Ok(false)))), "version_taken");
 }
 
 #[test]
 fn a_failed_r2_put_or_transaction_is_refused_and_the_old_theme_stays() {
     let mut run = PublishRun::draft(ledger(&[], false), Some(body()), "owner", NOW);
     run.step(PublishInput::Start);
-    let failed = run.step(PublishInput::Put(Err("network".into())));
+    let failed = run.step(put(Err("network")));
     assert_eq!(code(failed), "r2_unavailable");
     let mut run = PublishRun::draft(ledger(&[], false), Some(body()), "owner", NOW);
     run.step(PublishInput::Start);
-    assert!(matches!(
-        run.step(PublishInput::Put(Ok(true))),
-        PublishAction::Commit(_)
-    ));
+    assert!(matches!(run.step(put(Ok(true))), PublishAction::Commit(_)));
     assert_eq!(
         code(run.step(PublishInput::Committed(Err("disk full".into())))),
         "internal"
@@ -81,20 +99,17 @@ fn a_rollback_reads_the_old_body_then_publishes_it_as_a_new_version() {
     let mut run = PublishRun::rollback(ledger(&history, false), 1, "owner", NOW);
     assert_eq!(
         run.step(PublishInput::Start),
-        PublishAction::Get {
+        PublishAction::Do(Effect::Get {
+            bucket: Bucket::Themes,
             key: "acme/themes/1.json".into()
-        }
+        })
     );
-    let put = run.step(PublishInput::Got(Ok(Some(body()))));
-    assert_eq!(put_key(&put), "acme/themes/3.json");
-    let PublishAction::Put(write) = put else {
-        unreachable!()
+    let action = run.step(got(Ok(Some(body()))));
+    assert_eq!(put_key(&action), "acme/themes/3.json");
+    let PublishAction::Commit(write) = run.step(put(Ok(true))) else {
+        panic!("R2 took the body: commit")
     };
     assert_eq!(write.record.rolled_back_from, Some(1));
-    assert!(matches!(
-        run.step(PublishInput::Put(Ok(true))),
-        PublishAction::Commit(_)
-    ));
     assert_eq!(
         run.step(PublishInput::Committed(Ok(()))),
         PublishAction::Done(Ok(Published { version: 3 }))
@@ -106,21 +121,36 @@ fn a_rollback_to_an_unknown_missing_or_unreadable_version_is_refused() {
     let history = [version(1)];
     let mut run = PublishRun::rollback(ledger(&history, false), 7, "owner", NOW);
     assert_eq!(code(run.step(PublishInput::Start)), "version_not_found");
-    for (got, expected) in [
+    for (result, expected) in [
         (Ok(None), "r2_unavailable"),
         (Err("timeout".to_owned()), "r2_unavailable"),
         (Ok(Some("{not a theme".to_owned())), "internal"),
     ] {
         let mut run = PublishRun::rollback(ledger(&history, false), 1, "owner", NOW);
         run.step(PublishInput::Start);
-        assert_eq!(code(run.step(PublishInput::Got(got))), expected);
+        assert_eq!(code(run.step(got(result))), expected);
     }
 }
 
 #[test]
 fn steps_out_of_order_are_an_internal_refusal_not_a_panic() {
     let mut run = PublishRun::draft(ledger(&[], false), Some(body()), "owner", NOW);
-    assert_eq!(code(run.step(PublishInput::Put(Ok(true)))), "internal");
+    assert_eq!(code(run.step(put(Ok(true)))), "internal");
     assert_eq!(code(run.step(PublishInput::Committed(Ok(())))), "internal");
-    assert_eq!(code(run.step(PublishInput::Got(Ok(None)))), "internal");
+    assert_eq!(code(run.step(got(Ok(None)))), "internal");
+}
+
+#[test]
+fn a_result_of_the_wrong_kind_is_an_internal_refusal() {
+    // A put answered with a file, a get answered with a taken key: nothing is committed.
+    let mut run = PublishRun::draft(ledger(&[], false), Some(body()), "owner", NOW);
+    run.step(PublishInput::Start);
+    let wrong = run.step(PublishInput::Io(IoResult::File(None)));
+    assert_eq!(code(wrong), "internal");
+    let mut run = PublishRun::rollback(ledger(&[version(1)], false), 1, "owner", NOW);
+    run.step(PublishInput::Start);
+    assert_eq!(
+        code(run.step(PublishInput::Io(IoResult::Taken))),
+        "internal"
+    );
 }

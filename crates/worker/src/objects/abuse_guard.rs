@@ -1,12 +1,13 @@
 //! AbuseGuard: a few objects (`"guard-{shard}"`, `core::abuse::shard`) that keep each
 //! client's strikes and bans, and exact counters (checkout hand-offs), exactly and durably, so
 //! a ban survives a restart. What a question reads, answers and stores is
-//! `protocol::guard::GuardQuestion::answer`'s; the object reads the row and stores the change.
+//! `protocol::guard::GuardQuestion::answer`'s (the statements too: `GuardRow::query`,
+//! `GuardSave::write`); the object reads the row and stores the change.
 
 use super::answering;
 use crate::sql::Db;
-use wandstore_protocol::guard::{GuardQuestion, GuardRow, GuardSave};
-use wandstore_storage::{self as storage, guard, plans};
+use wandstore_protocol::guard::GuardQuestion;
+use wandstore_storage::{self as storage, guard};
 use worker::{DurableObject, Env, Request, Response, Result, State, durable_object};
 
 /// How many guard objects share the clients.
@@ -32,24 +33,12 @@ impl DurableObject for AbuseGuard {
                 Ok(q) => q,
                 Err(unreadable) => return Ok(unreadable),
             };
-        let (query, key) = match q.row() {
-            GuardRow::Client(client) => (guard::SELECT_CLIENT, client),
-            GuardRow::Counter(key) => (guard::SELECT_COUNTER, key),
-        };
+        let (query, key) = q.row().query();
         let row: Option<storage::JsonRow> = self.db.first_row(query, vec![key.into()])?;
-        let step = q.answer(
-            row.as_ref().map(|r| r.json.as_str()),
-            crate::clock::now_ms(),
-        );
-        match step.save {
-            Some(GuardSave::Client {
-                json,
-                banned_until_ms,
-            }) => self
-                .db
-                .write(&plans::save_client(key, json, banned_until_ms))?,
-            Some(GuardSave::Counter { json }) => self.db.write(&plans::save_counter(key, json))?,
-            None => {}
+        let stored = row.as_ref().map(|r| r.json.as_str());
+        let step = q.answer(stored, crate::clock::now_ms());
+        if let Some(save) = step.save {
+            self.db.write(&save.write(key))?;
         }
         Ok(answering::encoded(step.reply))
     }

@@ -1,6 +1,6 @@
 //! StoreRegistry: the one object (`"registry"`) that knows every store slug and custom
 //! domain, so slugs and domains stay unique and a custom domain can be routed. It reads the
-//! facts `wandstore_registry::check_claim` needs and persists what the rules allow; its
+//! facts a claim needs and persists what `protocol::registry::WriteEntry::plan` allows; its
 //! listing is `wandstore_registry::entries` over its two tables.
 
 use super::answering::{self, answer};
@@ -8,9 +8,7 @@ use super::registry_sizes as sizes;
 use crate::sql::{self, Db};
 use wandstore_core::store::StoreSlug;
 use wandstore_protocol::registry::{ForgetStore, RegistryQuestion, WriteEntry};
-use wandstore_registry::{
-    DomainRow, RegistryEntry, RegistryRefusal, StoreRow, check_claim, entries,
-};
+use wandstore_registry::{DomainRow, RegistryEntry, RegistryRefusal, StoreRow, entries};
 use wandstore_storage::{self as storage, plans};
 use worker::{DurableObject, Env, Request, Response, Result, State, durable_object};
 
@@ -70,25 +68,14 @@ impl StoreRegistry {
 
     /// Claims or rewrites an entry, atomically, if the registry's rules allow it.
     fn write(&self, q: &WriteEntry) -> Result<std::result::Result<(), RegistryRefusal>> {
-        let entry = &q.entry;
-        let owners = (entry.custom_domains.iter())
+        let owners = (q.entry.custom_domains.iter())
             .map(|host| Ok((host.as_str(), self.owner_of(host)?)))
             .collect::<Result<std::collections::HashMap<_, _>>>()?;
         let owner_of = |host: &str| owners.get(host).cloned().flatten();
-        if let Err(refusal) =
-            check_claim(entry, q.claim, self.is_registered(&entry.slug)?, owner_of)
-        {
-            return Ok(Err(refusal));
+        match q.plan(self.is_registered(&q.entry.slug)?, owner_of) {
+            Ok(plan) => sql::apply(&self.state, &self.db, plan).map(Ok),
+            Err(refusal) => Ok(Err(refusal)),
         }
-        let plan = plans::register_store(
-            entry.slug.as_str(),
-            &entry.display_name,
-            entry.currency.as_str(),
-            entry.updated_at_ms,
-            &entry.custom_domains,
-        );
-        sql::apply(&self.state, &self.db, plan)?;
-        Ok(Ok(()))
     }
 
     /// Forgets a store and its domains. True if it was registered.

@@ -57,10 +57,8 @@ async fn index_for_read(
             (Freshness::Miss, Some(report.upstream))
         }
     };
-    let index = s.index().map_err(internal)?;
-    let index = index.ok_or_else(|| StoreError::Internal {
-        message: "a finished sync left no catalog".into(),
-    })?;
+    let index = s.index()?;
+    let index = index.ok_or_else(|| internal("a finished sync left no catalog"))?;
     Ok((index, freshness, upstream))
 }
 

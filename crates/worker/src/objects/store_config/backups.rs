@@ -1,36 +1,19 @@
 //! The store's backups to R2 BACKUPS, performed here: `wandstore_backup::backup_driver`
 //! decides everything (start or skip, the steps within the page budget, what each cart page
 //! writes, pruning, storing the run, the failure path, the alarm that continues it); this file
-//! is its executor: it reads the rows and carts, puts and lists the objects, runs the writes.
-//! Also what both drivers share: the bucket, the backup key, new ids, asking shopper objects.
+//! is its executor: it reads the run and the base files, and hands the shared I/O to
+//! `io.rs`. Also what both drivers share: the backup key, new ids.
 
 use super::{StoreState, internal};
-use crate::backups_api::list_pages;
 use crate::clock::now_ms;
-use crate::objects::shopper_client;
 use crate::random;
-use futures::future::join_all;
-use std::collections::HashMap;
-use wandstore_backup::backup_driver::{
-    BackupAction, BackupDriver, Driven, Effect, Input, StartFacts,
-};
+use wandstore_backup::backup_driver::{BackupAction, BackupDriver, Driven, Input, StartFacts};
 use wandstore_backup::run::{DEFAULT_PAGE_SIZE, pages_per_invocation};
 use wandstore_backup::{BackupId, BackupKey, BackupRun, BackupSettings, contents};
-use wandstore_core::identity::ShopperId;
-use wandstore_core::store::StoreSlug;
-use wandstore_protocol::backup::{
-    BackupStarted, ReadCart, ShopperError, ShopperQuestion, StartBackup, r2_unavailable,
-};
+use wandstore_protocol::backup::{BackupStarted, StartBackup};
 use wandstore_protocol::backup_base::store_base_files;
 use wandstore_protocol::store::StoreError;
-use wandstore_protocol::wire::Question;
 use wandstore_storage as storage;
-use worker::{Bucket, HttpMetadata};
-
-/// The R2 bucket of backups.
-pub(super) fn bucket(s: &StoreState) -> Result<Bucket, StoreError> {
-    s.env.bucket("BACKUPS").map_err(r2_unavailable)
-}
 
 /// The key sealing storefront tokens, from the `BACKUP_SECRET` secret.
 pub(super) fn backup_key(s: &StoreState) -> Result<BackupKey, StoreError> {
@@ -46,20 +29,14 @@ pub(super) fn settings(s: &StoreState) -> BackupSettings {
 /// A new backup or restore id at `now`.
 pub(super) fn new_id(now: u64) -> Result<BackupId, StoreError> {
     let suffix = random::bytes::<8>().map_err(internal)?;
-    BackupId::new(now, suffix).map_err(bug)
-}
-
-pub(super) fn bug(e: impl std::fmt::Display) -> StoreError {
-    StoreError::Internal {
-        message: e.to_string(),
-    }
+    BackupId::new(now, suffix).map_err(internal)
 }
 
 impl StoreState {
-    fn backup_row(&self) -> worker::Result<storage::store_config::BackupStateRow> {
-        self.db
-            .first_row(storage::store_config::SELECT_LAST_BACKUP, None)?
-            .ok_or_else(|| worker::Error::RustError("backup_state has no row".into()))
+    fn last_backup_ms(&self) -> Result<Option<i64>, StoreError> {
+        let query = storage::store_config::SELECT_LAST_BACKUP;
+        let row: storage::store_config::BackupStateRow = self.single_row(query, "backup_state")?;
+        Ok(row.last_backup_ms)
     }
 
     pub(super) fn stored_run(&self) -> worker::Result<Option<BackupRun>> {
@@ -80,7 +57,7 @@ impl StoreState {
             reason: q.reason,
             restore_active: self.restore_active(),
             running: self.stored_run().map_err(internal)?,
-            last_backup_ms: self.backup_row().map_err(internal)?.last_backup_ms,
+            last_backup_ms: self.last_backup_ms()?,
             id: id.clone(),
             now_ms: q.now_ms,
         };
@@ -113,58 +90,14 @@ impl StoreState {
         }
         let result = loop {
             let input = match driver.next(now_ms()) {
-                BackupAction::LoadRun => Input::of(self.stored_run().map_err(internal), Input::Run),
                 BackupAction::ReadBase => Input::of(self.base_files(), Input::Base),
-                BackupAction::ListCarts { after, limit } => {
-                    let listed = self.cart_marks(after.as_ref(), limit).map_err(internal);
-                    Input::of(listed, Input::Listed)
-                }
-                BackupAction::AskCarts { store, shoppers } => {
-                    let asks = shoppers.iter().map(|s| (s, ReadCart));
-                    Input::of(self.ask_shoppers(&store, asks, rid).await, Input::Carts)
-                }
-                BackupAction::Put {
-                    key,
-                    bytes,
-                    content_type,
-                    metadata,
-                } => put(self, &key, bytes, content_type, metadata).await.into(),
-                BackupAction::Do(effect) => self.perform(effect).await.into(),
-                BackupAction::ListKeys(prefix) => {
-                    let keys = async { list_keys(&bucket(self)?, &prefix).await };
-                    Input::of(keys.await, Input::Keys)
-                }
-                BackupAction::Delete(keys) => {
-                    let deleted = async {
-                        bucket(self)?
-                            .delete_multiple(keys)
-                            .await
-                            .map_err(r2_unavailable)
-                    };
-                    deleted.await.into()
-                }
+                BackupAction::Do(effect) => self.io(effect, rid).await.into(),
                 BackupAction::Done(result) => break result,
             };
             driver.on_result(input);
         };
         self.backup_busy.set(false);
         result
-    }
-
-    /// Performs what both drivers do the same way.
-    pub(super) async fn perform(&self, effect: Effect) -> Result<(), StoreError> {
-        match effect {
-            Effect::Write(plan) => self.db.write_all(&plan).map_err(internal),
-            Effect::SetAlarm(ms) => {
-                let after = std::time::Duration::from_millis(ms);
-                let alarm = self.state.storage().set_alarm(after).await;
-                alarm.map_err(internal)
-            }
-            Effect::Log(line) => {
-                worker::console_log!("{line}");
-                Ok(())
-            }
-        }
     }
 
     /// The record (token sealed), the theme pointer and history, the settings.
@@ -179,53 +112,6 @@ impl StoreState {
             published,
             self.theme_versions()?,
         )
-        .map_err(|e| bug(format!("building a backup file: {e}")))
+        .map_err(|e| internal(format!("building a backup file: {e}")))
     }
-
-    /// Asks each shopper's object its question, all at once (the drivers hand over at most
-    /// `SHOPPERS_AT_ONCE`); the answers in order.
-    pub(super) async fn ask_shoppers<'a, Q>(
-        &self,
-        store: &StoreSlug,
-        asks: impl Iterator<Item = (&'a ShopperId, Q)>,
-        rid: &str,
-    ) -> Result<Vec<Q::Answer>, StoreError>
-    where
-        Q: Question<Envelope = ShopperQuestion, Error = ShopperError>,
-    {
-        let asks = asks.map(|(s, q)| shopper_client::ask(&self.env, store, s, q, rid));
-        let answers = join_all(asks).await.into_iter();
-        answers
-            .map(|a| a.map_err(|e| bug(format!("asking a shopper object: {e:?}"))))
-            .collect()
-    }
-}
-
-/// Puts an object into BACKUPS.
-async fn put(
-    s: &StoreState,
-    key: &str,
-    bytes: Vec<u8>,
-    content_type: &str,
-    metadata: HashMap<String, String>,
-) -> Result<(), StoreError> {
-    let http = HttpMetadata {
-        content_type: Some(content_type.into()),
-        ..HttpMetadata::default()
-    };
-    let bucket = bucket(s)?;
-    let put = bucket.put(key, bytes).http_metadata(http);
-    let put = put.custom_metadata(metadata).execute().await;
-    put.map(drop).map_err(r2_unavailable)
-}
-
-/// Every key under `prefix`.
-pub(super) async fn list_keys(bucket: &Bucket, prefix: &str) -> Result<Vec<String>, StoreError> {
-    let mut keys = Vec::new();
-    let listed = list_pages(bucket, prefix, false, |objects, _| {
-        keys.extend(objects.iter().map(worker::Object::key));
-        true
-    });
-    listed.await.map_err(r2_unavailable)?;
-    Ok(keys)
 }

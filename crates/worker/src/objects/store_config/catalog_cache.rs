@@ -12,16 +12,14 @@ use wandstore_storage::{self as storage, plans};
 use worker::Result;
 
 impl StoreState {
-    pub(super) fn meta(&self) -> Result<storage::store_config::CatalogMetaRow> {
-        (self.db)
-            .first_row(storage::store_config::SELECT_CATALOG_META, None)?
-            .ok_or_else(|| worker::Error::RustError("catalog_meta row is missing".into()))
+    pub(super) fn meta(&self) -> Result<storage::store_config::CatalogMetaRow, StoreError> {
+        self.single_row(storage::store_config::SELECT_CATALOG_META, "catalog_meta")
     }
 
     /// What a read needs to know about the cache (`protocol::catalog_read`).
-    pub fn cache_view(&self) -> std::result::Result<CacheView, StoreError> {
+    pub fn cache_view(&self) -> Result<CacheView, StoreError> {
         Ok(CacheView {
-            synced_at_ms: self.meta().map_err(internal)?.synced_at_ms,
+            synced_at_ms: self.meta()?.synced_at_ms,
             syncing: self.sync.borrow().is_some(),
             breaker: self.breaker_now(),
             fresh_for_ms: self.tuning.catalog_fresh_ms,
@@ -29,31 +27,22 @@ impl StoreState {
     }
 
     /// What the cache knows about itself.
-    pub fn status(&self) -> Result<CatalogStatus> {
+    pub fn status(&self) -> Result<CatalogStatus, StoreError> {
         let meta = self.meta()?;
-        let index = self.index()?;
-        Ok(CatalogStatus {
-            synced_at_ms: meta.synced_at_ms,
-            products: index.as_ref().map_or(0, |i| i.product_count()),
-            collections: index.as_ref().map_or(0, |i| i.collection_count()),
-            truncated: meta.truncated != 0,
-            last_error: meta.last_error,
-            last_error_at_ms: meta.last_error_at_ms,
-            breaker: CatalogStatus::breaker_label(&self.breaker_now().state()),
-            syncing: self.sync.borrow().is_some(),
-        })
+        Ok(self.cache_view()?.status(meta, self.index()?.as_deref()))
     }
 
     /// The catalog index: from memory, else built from SQLite; `None` before the first sync.
-    pub fn index(&self) -> Result<Option<Rc<CatalogIndex>>> {
+    pub fn index(&self) -> Result<Option<Rc<CatalogIndex>>, StoreError> {
         cached(&self.catalog, || {
             if self.meta()?.synced_at_ms.is_none() {
                 return Ok(None);
             }
-            let products = (self.db).json_rows(storage::store_config::SELECT_PRODUCTS, None)?;
-            let collections =
-                (self.db).json_rows(storage::store_config::SELECT_COLLECTIONS, None)?;
-            Ok(Some(Rc::new(CatalogIndex::new(products, collections))))
+            let products = (self.db).json_rows(storage::store_config::SELECT_PRODUCTS, None);
+            let collections = (self.db).json_rows(storage::store_config::SELECT_COLLECTIONS, None);
+            let index =
+                CatalogIndex::new(products.map_err(internal)?, collections.map_err(internal)?);
+            Ok(Some(Rc::new(index)))
         })
     }
 

@@ -9,6 +9,7 @@ mod backups;
 mod cart_index;
 mod catalog_cache;
 mod checkout;
+mod io;
 mod live;
 mod owner;
 mod personalization;
@@ -61,7 +62,7 @@ impl DurableObject for StoreConfig {
             StoreQuestion::Show(q) => answer(&q, s.public()),
             StoreQuestion::Delete(q) => answer(&q, record::delete(s).await),
             StoreQuestion::Sync(q) => answer(&q, s.sync(RetryPolicy::background(), &rid).await),
-            StoreQuestion::Status(q) => answer(&q, s.status().map_err(internal)),
+            StoreQuestion::Status(q) => answer(&q, s.status()),
             StoreQuestion::Refresh(q) => answer(&q, answers::refresh_if_stale(s, &rid)),
             StoreQuestion::Metrics(q) => answer(&q, Ok(s.metrics())),
             StoreQuestion::CheckOwner(q) => answer(&q, s.check_owner(&q.credential)),
@@ -110,8 +111,8 @@ impl DurableObject for StoreConfig {
     }
 }
 
-/// A storage or runtime failure, as the object's typed refusal.
-pub fn internal(e: worker::Error) -> StoreError {
+/// A storage or runtime failure (or a bug), as the object's typed refusal.
+pub fn internal(e: impl std::fmt::Display) -> StoreError {
     StoreError::Internal {
         message: e.to_string(),
     }

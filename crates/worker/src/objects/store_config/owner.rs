@@ -33,7 +33,7 @@ impl StoreState {
     /// Lists an uploaded asset under its name (replacing what the name pointed at).
     pub fn record_asset(&self, asset: &AssetInfo) -> Result<AssetInfo, StoreError> {
         self.settings()?;
-        let json = storage::json_text(asset).map_err(|e| internal(e.into()))?;
+        let json = storage::json_text(asset).map_err(internal)?;
         let write = plans::record_asset(&asset.name, &asset.file, json);
         self.db.write(&write).map_err(internal)?;
         Ok(asset.clone())

@@ -4,19 +4,16 @@
 //! its actions. The run is stored in `restore_state`; the request that starts it goes as far
 //! as one invocation allows and the object's alarm continues it, also after a restart.
 
-use super::backups::{backup_key, bucket, bug, new_id};
+use super::backups::{backup_key, new_id};
 use super::{StoreState, internal};
 use crate::clock::now_ms;
-use crate::objects::registry_client;
 use crate::sql;
 use std::rc::Rc;
-use wandstore_backup::backup_driver::Effect;
+use wandstore_backup::store_io::{Effect, IoResult};
 use wandstore_backup::{RestoreRun, RestoreStatus};
 use wandstore_core::guarded::RetryPolicy;
-use wandstore_protocol::backup::{ReplaceCart, RestoreBackup, r2_unavailable};
-use wandstore_protocol::restore_driver::{
-    Bucket, RestoreAction, RestoreDriver, RestoreInput, StartFacts,
-};
+use wandstore_protocol::backup::RestoreBackup;
+use wandstore_protocol::restore_driver::{RestoreAction, RestoreDriver, RestoreInput, StartFacts};
 use wandstore_protocol::restore_plan;
 use wandstore_protocol::store::StoreError;
 use wandstore_storage as storage;
@@ -56,7 +53,7 @@ impl StoreState {
         };
         let driver = RestoreDriver::start(q, facts, now, rid)?;
         let run = self.perform_restore(driver, rid).await?;
-        let run = run.ok_or_else(|| bug("the new restore was driven elsewhere"))?;
+        let run = run.ok_or_else(|| internal("the new restore was driven elsewhere"))?;
         restore_plan::start_answer(&run, now_ms())
     }
 
@@ -67,8 +64,10 @@ impl StoreState {
             .stored_restore()?
             .ok_or_else(restore_plan::no_restore)?;
         let alarm = self.state.storage().get_alarm().await.map_err(internal)?;
-        if run.needs_wake(self.restore_busy.get(), alarm.is_some()) {
-            self.perform(Effect::SetAlarm(0)).await?;
+        if run.needs_wake(self.restore_busy.get(), alarm.is_some())
+            && let IoResult::Failed(e) = self.io(Effect::SetAlarm(0), "").await
+        {
+            return Err(e);
         }
         Ok(run.status(now_ms()))
     }
@@ -93,33 +92,12 @@ impl StoreState {
         }
         let result = loop {
             let input = match driver.next(now_ms()) {
-                RestoreAction::LoadRun => RestoreInput::of(
-                    self.stored_restore().map(|r| r.map(Box::new)),
-                    RestoreInput::Run,
-                ),
                 RestoreAction::OpenKey => RestoreInput::of(backup_key(self), RestoreInput::Key),
-                RestoreAction::Read { bucket, key } => {
-                    RestoreInput::of(read(self, bucket, &key).await, RestoreInput::File)
-                }
                 RestoreAction::NewBackupId => {
                     RestoreInput::of(new_id(now_ms()), RestoreInput::Backup)
                 }
                 RestoreAction::DriveBackup { pages } => {
                     RestoreInput::of(self.drive_backup(pages, rid).await, RestoreInput::Driven)
-                }
-                RestoreAction::ListMarks { after, limit } => {
-                    let marks = self.cart_marks(after.as_ref(), limit).map_err(internal);
-                    RestoreInput::of(marks, RestoreInput::Marks)
-                }
-                RestoreAction::ReplaceCarts { store, carts } => {
-                    let asks = carts.iter().map(|(s, lines)| {
-                        let lines = lines.clone();
-                        (s, ReplaceCart { lines })
-                    });
-                    self.ask_shoppers(&store, asks, rid).await.map(drop).into()
-                }
-                RestoreAction::Claim(entry) => {
-                    RestoreInput::Claimed(registry_client::ask(&self.env, entry, rid).await)
                 }
                 RestoreAction::SaveRecord(record) => {
                     self.save_record(&record).map_err(internal).into()
@@ -130,7 +108,7 @@ impl StoreState {
                         .map_err(internal)
                         .into()
                 }
-                RestoreAction::Do(effect) => self.perform(effect).await.into(),
+                RestoreAction::Do(effect) => self.io(effect, rid).await.into(),
                 RestoreAction::Resync => {
                     *self.catalog.borrow_mut() = None;
                     let synced = self.sync(RetryPolicy::background(), rid).await;
@@ -142,20 +120,5 @@ impl StoreState {
         };
         self.restore_busy.set(false);
         result.map(|run| run.map(|r| *r))
-    }
-}
-
-/// An object of BACKUPS or THEMES (`None`: no such object).
-async fn read(s: &StoreState, which: Bucket, key: &str) -> Result<Option<Vec<u8>>, StoreError> {
-    let bucket = match which {
-        Bucket::Backups => bucket(s)?,
-        Bucket::Themes => s.env.bucket("THEMES").map_err(r2_unavailable)?,
-    };
-    let Some(object) = bucket.get(key).execute().await.map_err(r2_unavailable)? else {
-        return Ok(None);
-    };
-    match object.body() {
-        Some(body) => body.bytes().await.map(Some).map_err(r2_unavailable),
-        None => Ok(Some(Vec::new())),
     }
 }

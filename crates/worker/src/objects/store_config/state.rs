@@ -10,7 +10,7 @@ use std::rc::Rc;
 use wandstore_core::breaker::CircuitBreaker;
 use wandstore_core::breaker_slot::BreakerSlot;
 use wandstore_core::catalog_index::CatalogIndex;
-use wandstore_core::events::{BestEffort, BestEffortFailed, BreakerMoved, Event};
+use wandstore_core::events::{BestEffort, BestEffortFailed, Event};
 use wandstore_core::guarded_run::{Exchange, GuardedRun, RunResult};
 use wandstore_core::storage::StorageUse;
 use wandstore_protocol::store::{ObjectMetrics, StoreError, SyncReport};
@@ -69,6 +69,16 @@ impl StoreState {
             backup_busy: Cell::new(false),
             restore_busy: Cell::new(false),
         }
+    }
+
+    /// The one row of a table that always holds one (`table`, for the error).
+    pub(super) fn single_row<T: serde::de::DeserializeOwned>(
+        &self,
+        query: &str,
+        table: &str,
+    ) -> Result<T, StoreError> {
+        let row = self.db.first_row(query, None).map_err(super::internal)?;
+        row.ok_or_else(|| super::internal(format!("{table} has no row")))
     }
 
     /// Brings the schema up to date once per object lifetime (and again after a wipe).
@@ -131,24 +141,22 @@ impl StoreState {
         self.breaker.borrow_mut().lend(f)
     }
 
-    /// Stores the breaker if a step moved it, and logs a transition.
+    /// Stores the breaker if a step moved it (`BreakerSlot::on_stored` says what to log).
     fn store_breaker(&self) {
         let Some((change, json)) = self.breaker.borrow().to_store() else {
             return;
         };
-        match self
+        let stored = self
             .db
-            .run(storage::store_config::SET_BREAKER, vec![json.into()])
-        {
-            Ok(()) => self.breaker.borrow_mut().stored(&change),
-            Err(e) => self.best_effort_failed(BestEffort::BreakerSave, &e),
+            .run(storage::store_config::SET_BREAKER, vec![json.into()]);
+        let (slug, now) = (self.slug.borrow().clone(), crate::clock::now_ms());
+        let stored = stored.map_err(|e| e.to_string());
+        let settled =
+            (self.breaker.borrow_mut()).on_stored(&change, stored, (&slug, "shopify"), now);
+        if settled.opened {
+            self.counts.borrow_mut().count_opening();
         }
-        if let Some(moved) = BreakerMoved::of(&change, &self.slug.borrow(), "shopify") {
-            if moved.opened() {
-                self.counts.borrow_mut().count_opening();
-            }
-            console_log!("{}", moved.line(crate::clock::now_ms(), ""));
-        }
+        settled.lines.iter().for_each(|line| console_log!("{line}"));
     }
 
     pub(super) fn best_effort_failed(&self, what: BestEffort, e: &impl ToString) {

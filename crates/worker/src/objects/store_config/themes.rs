@@ -8,30 +8,19 @@
 use super::state::cached;
 use super::{StoreState, internal};
 use crate::sql;
-use std::collections::HashMap;
 use wandstore_protocol::store::StoreError;
 use wandstore_protocol::theme::{
     DraftTheme, Published, StoreSnapshot, ThemeOverview, ThemeSlot, ThemeVersion,
 };
 use wandstore_protocol::theme_ledger::{
-    self as ledger, BODY_CONTENT_TYPE, PublishedCopy, ThemeLedger, VersionWrite, r2_unavailable,
-    unreadable,
+    self as ledger, PublishedCopy, ThemeLedger, VersionWrite, unreadable,
 };
 use wandstore_protocol::theme_publish::{PublishAction, PublishInput, PublishRun};
 use wandstore_storage::{self as storage, plans};
-use worker::{Bucket, Conditional, HttpMetadata};
-
-/// The R2 bucket of theme bodies.
-const THEMES_BUCKET: &str = "THEMES";
 
 impl StoreState {
     fn theme_row(&self) -> Result<storage::store_config::ThemeStateRow, StoreError> {
-        (self.db)
-            .first_row(storage::store_config::SELECT_THEME_STATE, None)
-            .map_err(internal)?
-            .ok_or_else(|| StoreError::Internal {
-                message: "theme_state has no row".into(),
-            })
+        self.single_row(storage::store_config::SELECT_THEME_STATE, "theme_state")
     }
 
     /// The published theme, read from SQLite once per object lifetime; `None` for a store
@@ -109,12 +98,7 @@ impl StoreState {
     pub async fn publish_draft(&self, author: &str, now_ms: u64) -> Result<Published, StoreError> {
         self.settings()?;
         let draft = self.theme_row()?.draft;
-        // The history first: reading it may load the record, which sets the slug.
-        let history = self.theme_versions()?;
-        let slug = self.slug.borrow().clone();
-        let ledger = self.ledger(&slug, &history);
-        self.publish(PublishRun::draft(ledger, draft, author, now_ms))
-            .await
+        (self.publish(|ledger| PublishRun::draft(ledger, draft, author, now_ms))).await
     }
 
     /// Publishes an earlier version's body again as a new version.
@@ -124,32 +108,29 @@ impl StoreState {
         author: &str,
         now_ms: u64,
     ) -> Result<Published, StoreError> {
+        (self.publish(|ledger| PublishRun::rollback(ledger, version, author, now_ms))).await
+    }
+
+    /// Performs the actions of the publish `start` begins over the store's ledger
+    /// (`protocol::theme_publish`); another publish of the store is refused meanwhile.
+    async fn publish(
+        &self,
+        start: impl FnOnce(ThemeLedger<'_>) -> PublishRun,
+    ) -> Result<Published, StoreError> {
         // The history first: reading it may load the record, which sets the slug.
         let history = self.theme_versions()?;
         let slug = self.slug.borrow().clone();
-        let ledger = self.ledger(&slug, &history);
-        self.publish(PublishRun::rollback(ledger, version, author, now_ms))
-            .await
-    }
-
-    fn ledger<'a>(&self, slug: &'a str, history: &'a [ThemeVersion]) -> ThemeLedger<'a> {
-        ThemeLedger {
-            store: slug,
-            history,
-            publishing: self.publishing.get(),
-        }
-    }
-
-    /// Performs a publish's actions (`protocol::theme_publish`); another publish of the
-    /// store is refused meanwhile.
-    async fn publish(&self, mut run: PublishRun) -> Result<Published, StoreError> {
-        let bucket = self.env.bucket(THEMES_BUCKET).map_err(r2_unavailable)?;
+        let publishing = self.publishing.get();
+        let mut run = start(ThemeLedger {
+            store: &slug,
+            history: &history,
+            publishing,
+        });
         self.publishing.set(true);
         let mut input = PublishInput::Start;
         let result = loop {
             input = match run.step(input) {
-                PublishAction::Get { key } => PublishInput::Got(r2_text(&bucket, &key).await),
-                PublishAction::Put(write) => PublishInput::Put(r2_put(&bucket, &write).await),
+                PublishAction::Do(effect) => PublishInput::Io(self.io(effect, "").await),
                 PublishAction::Commit(write) => PublishInput::Committed(self.commit(*write)),
                 PublishAction::Done(result) => break result,
             }
@@ -166,33 +147,4 @@ impl StoreState {
         *self.published.borrow_mut() = Some(PublishedCopy::from(write));
         Ok(())
     }
-}
-
-/// An R2 object's body as text (`None`: no such object).
-async fn r2_text(bucket: &Bucket, key: &str) -> Result<Option<String>, String> {
-    let Some(object) = bucket.get(key).execute().await.map_err(|e| e.to_string())? else {
-        return Ok(None);
-    };
-    let body = object.body().ok_or("empty body")?;
-    body.text().await.map(Some).map_err(|e| e.to_string())
-}
-
-/// Writes a version's body only if no object has its key: whether R2 took it.
-async fn r2_put(bucket: &Bucket, write: &VersionWrite) -> Result<bool, String> {
-    let written = bucket
-        .put(&write.key, write.body.clone())
-        .http_metadata(HttpMetadata {
-            content_type: Some(BODY_CONTENT_TYPE.into()),
-            ..HttpMetadata::default()
-        })
-        .custom_metadata(write.metadata.iter().cloned().collect::<HashMap<_, _>>())
-        .sha256(write.digest.to_vec())
-        .only_if(Conditional {
-            etag_does_not_match: Some("*".into()),
-            ..Conditional::default()
-        })
-        .execute()
-        .await
-        .map_err(|e| e.to_string())?;
-    Ok(written.is_some())
 }

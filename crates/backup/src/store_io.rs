@@ -1,0 +1,155 @@
+//! The one I/O vocabulary of StoreConfig's drivers (the backup and restore drivers, a theme
+//! publish): each asks for an [`Effect`] and is handed an [`IoResult`]. The object keeps one
+//! executor that performs any effect with the real APIs (SQL, the alarm, the log, R2 BACKUPS
+//! and THEMES, its cart index, the shopper objects, the registry); what each driver does with the result is
+//! its own.
+
+use std::collections::HashMap;
+use wandstore_core::cart::CartLine;
+use wandstore_core::identity::ShopperId;
+use wandstore_core::store::StoreSlug;
+use wandstore_registry::{Claim, RegistryEntry, RegistryRefusal};
+use wandstore_storage::Write;
+
+/// An R2 bucket of the store's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Bucket {
+    Backups,
+    Themes,
+}
+
+/// An object to put into a bucket.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ObjectPut {
+    pub bucket: Bucket,
+    pub key: String,
+    pub bytes: Vec<u8>,
+    pub content_type: &'static str,
+    pub metadata: HashMap<String, String>,
+    /// The body's SHA-256, for R2 to check.
+    pub sha256: Option<[u8; 32]>,
+    /// Only if no object has the key (else [`IoResult::Taken`]).
+    pub only_if_new: bool,
+}
+
+impl ObjectPut {
+    /// A plain put into BACKUPS.
+    pub fn backup(key: String, bytes: Vec<u8>, content_type: &'static str) -> Self {
+        ObjectPut {
+            bucket: Bucket::Backups,
+            key,
+            bytes,
+            content_type,
+            metadata: HashMap::new(),
+            sha256: None,
+            only_if_new: false,
+        }
+    }
+}
+
+/// The I/O a StoreConfig driver needs next.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Effect {
+    /// Run these SQL writes in order (storing a run is one: `backup_driver::save`) → `Ok`.
+    Write(Vec<Write>),
+    /// Read the JSON this statement answers (one row, a nullable `json` column: a stored run)
+    /// → [`IoResult::Json`].
+    ReadJson(&'static str),
+    /// Set the object's alarm this many ms from now → `Ok`.
+    SetAlarm(u64),
+    /// Print this log line → `Ok`.
+    Log(String),
+    /// Up to `limit` entries of the cart index after `after`, in order, with their restore
+    /// marks → [`IoResult::Marks`].
+    ListMarks {
+        after: Option<ShopperId>,
+        limit: u32,
+    },
+    /// Get an object → [`IoResult::File`] (`None`: no such object).
+    Get { bucket: Bucket, key: String },
+    /// Put an object → `Ok`, or [`IoResult::Taken`] for a put only if new.
+    Put(Box<ObjectPut>),
+    /// Every BACKUPS key under this prefix → [`IoResult::Keys`].
+    ListKeys(String),
+    /// Delete these BACKUPS keys → `Ok`.
+    Delete(Vec<String>),
+    /// Ask these shoppers' objects for their carts, all at once (at most
+    /// `run_steps::SHOPPERS_AT_ONCE`) → [`IoResult::Carts`], in the same order.
+    ReadCarts {
+        store: StoreSlug,
+        shoppers: Vec<ShopperId>,
+    },
+    /// Claim (or rewrite) the store's registry entry → `Ok`, or [`IoResult::Refused`].
+    Claim { entry: RegistryEntry, claim: Claim },
+    /// Replace these shoppers' carts (empty lines clear one), all at once → `Ok`.
+    ReplaceCarts {
+        store: StoreSlug,
+        carts: Vec<(ShopperId, Vec<CartLine>)>,
+    },
+}
+
+/// What an [`Effect`] gave.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum IoResult<E> {
+    Ok,
+    /// A put only if new found the key taken.
+    Taken,
+    File(Option<Vec<u8>>),
+    Json(Option<String>),
+    Keys(Vec<String>),
+    Marks(Vec<(ShopperId, Option<String>)>),
+    Carts(Vec<Vec<CartLine>>),
+    /// The registry refused a claim (not a failure of the I/O).
+    Refused(RegistryRefusal),
+    Failed(E),
+}
+
+impl<E> IoResult<E> {
+    /// `ok` of the value, or the error.
+    pub fn of<T>(result: Result<T, E>, ok: impl FnOnce(T) -> Self) -> Self {
+        result.map_or_else(IoResult::Failed, ok)
+    }
+
+    /// The kind of result, for a driver's complaint about one it did not wait for.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            IoResult::Ok => "Ok",
+            IoResult::Taken => "Taken",
+            IoResult::File(_) => "File",
+            IoResult::Json(_) => "Json",
+            IoResult::Keys(_) => "Keys",
+            IoResult::Marks(_) => "Marks",
+            IoResult::Carts(_) => "Carts",
+            IoResult::Refused(_) => "Refused",
+            IoResult::Failed(_) => "Failed",
+        }
+    }
+}
+
+impl<E> From<Result<(), E>> for IoResult<E> {
+    fn from(result: Result<(), E>) -> Self {
+        IoResult::of(result, |()| IoResult::Ok)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn results_of_a_unit_result_and_a_value() {
+        assert_eq!(IoResult::<String>::from(Ok(())), IoResult::Ok);
+        let failed = IoResult::<String>::from(Err("down".into()));
+        assert_eq!(failed, IoResult::Failed("down".into()));
+        assert_eq!(failed.kind(), "Failed");
+        let keys = IoResult::<String>::of(Ok(vec!["a".to_owned()]), IoResult::Keys);
+        assert_eq!(keys.kind(), "Keys");
+    }
+
+    #[test]
+    fn a_backup_put_is_unconditional_and_unchecked() {
+        let put = ObjectPut::backup("k".into(), b"x".to_vec(), "application/json");
+        assert_eq!(put.bucket, Bucket::Backups);
+        assert!(!put.only_if_new && put.sha256.is_none() && put.metadata.is_empty());
+    }
+}

@@ -1,0 +1,165 @@
+//! The one executor of the I/O StoreConfig's drivers share (`wandstore_backup::store_io`):
+//! reading a stored run, SQL writes, the alarm, log lines, the cart index, R2 BACKUPS and
+//! THEMES, the shoppers' carts, the registry entry. What to do with each result is the
+//! driver's; this file only performs.
+
+use super::{StoreState, internal};
+use crate::backups_api::list_pages;
+use crate::objects::registry_client;
+use crate::objects::shopper_client;
+use futures::future::join_all;
+use wandstore_backup::store_io::{Bucket, Effect, IoResult, ObjectPut};
+use wandstore_core::identity::ShopperId;
+use wandstore_core::store::StoreSlug;
+use wandstore_protocol::backup::{ReadCart, ReplaceCart, ShopperError, ShopperQuestion};
+use wandstore_protocol::registry::WriteEntry;
+use wandstore_protocol::store::StoreError;
+use wandstore_protocol::wire::{AskError, Question};
+use wandstore_protocol::{backup, theme_ledger};
+use wandstore_storage as storage;
+use worker::{Conditional, HttpMetadata};
+
+impl StoreState {
+    /// Performs `effect` (asking shopper objects with request id `rid`).
+    pub(super) async fn io(&self, effect: Effect, rid: &str) -> IoResult<StoreError> {
+        match effect {
+            Effect::Write(plan) => self.db.write_all(&plan).map_err(internal).into(),
+            Effect::ReadJson(query) => {
+                let rows = self.db.rows::<storage::OptionalJsonRow>(query, None);
+                let first = |rows: Vec<storage::OptionalJsonRow>| rows.into_iter().next();
+                let json = rows.map(first).map_err(internal);
+                IoResult::of(json, |row| IoResult::Json(row.and_then(|r| r.json)))
+            }
+            Effect::SetAlarm(ms) => {
+                let after = std::time::Duration::from_millis(ms);
+                let alarm = self.state.storage().set_alarm(after).await;
+                alarm.map_err(internal).into()
+            }
+            Effect::Log(line) => {
+                worker::console_log!("{line}");
+                IoResult::Ok
+            }
+            Effect::ListMarks { after, limit } => {
+                let marks = self.cart_marks(after.as_ref(), limit).map_err(internal);
+                IoResult::of(marks, IoResult::Marks)
+            }
+            Effect::Get { bucket, key } => {
+                IoResult::of(self.get(bucket, &key).await, IoResult::File)
+            }
+            Effect::Put(put) => match self.put(&put).await {
+                Ok(true) => IoResult::Ok,
+                Ok(false) => IoResult::Taken,
+                Err(e) => IoResult::Failed(unavailable(put.bucket, e)),
+            },
+            Effect::ListKeys(prefix) => IoResult::of(self.list_keys(&prefix).await, IoResult::Keys),
+            Effect::Delete(keys) => {
+                let deleted = async { self.bucket(Bucket::Backups)?.delete_multiple(keys).await };
+                deleted.await.map_err(backup::r2_unavailable).into()
+            }
+            Effect::Claim { entry, claim } => {
+                let write = WriteEntry { entry, claim };
+                match registry_client::ask(&self.env, write, rid).await {
+                    Ok(()) => IoResult::Ok,
+                    Err(AskError::Refused(refusal)) => IoResult::Refused(refusal),
+                    Err(e) => IoResult::Failed(e.into()),
+                }
+            }
+            Effect::ReadCarts { store, shoppers } => {
+                let asks = shoppers.iter().map(|s| (s, ReadCart));
+                IoResult::of(self.ask_shoppers(&store, asks, rid).await, IoResult::Carts)
+            }
+            Effect::ReplaceCarts { store, carts } => {
+                let (shoppers, lines): (Vec<_>, Vec<_>) = carts.into_iter().unzip();
+                let asks = shoppers
+                    .iter()
+                    .zip(lines)
+                    .map(|(s, lines)| (s, ReplaceCart { lines }));
+                self.ask_shoppers(&store, asks, rid).await.map(drop).into()
+            }
+        }
+    }
+
+    /// Asks each shopper's object its question, all at once (the drivers hand over at most
+    /// `SHOPPERS_AT_ONCE`); the answers in order.
+    async fn ask_shoppers<'a, Q>(
+        &self,
+        store: &StoreSlug,
+        asks: impl Iterator<Item = (&'a ShopperId, Q)>,
+        rid: &str,
+    ) -> Result<Vec<Q::Answer>, StoreError>
+    where
+        Q: Question<Envelope = ShopperQuestion, Error = ShopperError>,
+    {
+        let asks = asks.map(|(s, q)| shopper_client::ask(&self.env, store, s, q, rid));
+        let answers = join_all(asks).await.into_iter();
+        answers
+            .map(|a| a.map_err(|e| internal(format!("asking a shopper object: {e:?}"))))
+            .collect()
+    }
+
+    fn bucket(&self, which: Bucket) -> worker::Result<worker::Bucket> {
+        self.env.bucket(match which {
+            Bucket::Backups => "BACKUPS",
+            Bucket::Themes => "THEMES",
+        })
+    }
+
+    /// An object's body (`None`: no such object).
+    async fn get(&self, which: Bucket, key: &str) -> Result<Option<Vec<u8>>, StoreError> {
+        let got = async {
+            let Some(object) = self.bucket(which)?.get(key).execute().await? else {
+                return Ok(None);
+            };
+            match object.body() {
+                Some(body) => body.bytes().await.map(Some),
+                None => Ok(Some(Vec::new())),
+            }
+        };
+        got.await.map_err(|e| unavailable(which, e))
+    }
+
+    /// Puts an object: whether R2 took it (a put only if new finds the key taken).
+    async fn put(&self, put: &ObjectPut) -> worker::Result<bool> {
+        let http = HttpMetadata {
+            content_type: Some(put.content_type.into()),
+            ..HttpMetadata::default()
+        };
+        let bucket = self.bucket(put.bucket)?;
+        let mut request = (bucket.put(&put.key, put.bytes.clone()))
+            .http_metadata(http)
+            .custom_metadata(put.metadata.clone());
+        if let Some(digest) = put.sha256 {
+            request = request.sha256(digest.to_vec());
+        }
+        if put.only_if_new {
+            request = request.only_if(Conditional {
+                etag_does_not_match: Some("*".into()),
+                ..Conditional::default()
+            });
+        }
+        let written = request.execute().await?;
+        Ok(written.is_some() || !put.only_if_new)
+    }
+
+    /// Every BACKUPS key under `prefix`.
+    async fn list_keys(&self, prefix: &str) -> Result<Vec<String>, StoreError> {
+        let bucket = self
+            .bucket(Bucket::Backups)
+            .map_err(backup::r2_unavailable)?;
+        let mut keys = Vec::new();
+        let listed = list_pages(&bucket, prefix, false, |objects, _| {
+            keys.extend(objects.iter().map(worker::Object::key));
+            true
+        });
+        listed.await.map_err(backup::r2_unavailable)?;
+        Ok(keys)
+    }
+}
+
+/// A failure of R2, as the bucket's refusal.
+fn unavailable(which: Bucket, e: worker::Error) -> StoreError {
+    match which {
+        Bucket::Backups => backup::r2_unavailable(e),
+        Bucket::Themes => theme_ledger::r2_unavailable(e),
+    }
+}
