@@ -22,6 +22,7 @@
 //! ```
 
 use crate::personalization::{Personalize, Personalized};
+use crate::shopper::ShopperContext;
 use std::collections::VecDeque;
 use std::rc::Rc;
 use wandstore_ai::block::{self, RefreshPlan, ShopperAiState};
@@ -50,6 +51,29 @@ pub struct BlockFacts {
     /// An AI Gateway is configured.
     pub gateway: bool,
     pub now_ms: u64,
+}
+
+impl BlockFacts {
+    /// The facts of a page request for `ctx` (`stored`: it may use the storage; `gateway`:
+    /// one is configured).
+    pub fn of(
+        ctx: &ShopperContext,
+        settings: PersonalizationSettings,
+        stored: bool,
+        gateway: bool,
+        now_ms: u64,
+    ) -> BlockFacts {
+        BlockFacts {
+            settings,
+            store: ctx.store.to_string(),
+            shopper: ctx.shopper.to_string(),
+            request_id: ctx.request_id.clone(),
+            stored,
+            preview: ctx.preview,
+            gateway,
+            now_ms,
+        }
+    }
 }
 
 /// What the object does next.

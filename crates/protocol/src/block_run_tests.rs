@@ -226,3 +226,18 @@ fn a_run_without_history_leaves_the_memo_as_it_was() {
     ));
     assert!(run.take_memo().is_none());
 }
+
+#[test]
+fn a_page_requests_facts_come_from_its_context() {
+    let ctx = ShopperContext {
+        preview: true,
+        ..crate::shopper::tests::ctx()
+    };
+    let f = BlockFacts::of(&ctx, facts().settings, false, true, 42);
+    assert_eq!(f.store, "outlet");
+    assert_eq!(f.shopper, ctx.shopper.to_string());
+    assert_eq!(f.request_id, "abc");
+    assert!(f.preview && !f.stored && f.gateway);
+    assert_eq!(f.now_ms, 42);
+    assert!(f.settings.enabled);
+}

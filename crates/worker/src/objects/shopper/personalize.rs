@@ -76,16 +76,9 @@ impl ShopperStorefront {
     async fn build_block(&self, page: &PageRequest<'_>) -> Result<Option<Block>, EdgeError> {
         let (ctx, now) = (page.ctx, now_ms());
         let gateway = crate::ai_config::gateway(&self.env);
-        let facts = BlockFacts {
-            settings: page.personalization.clone(),
-            store: ctx.store.to_string(),
-            shopper: ctx.shopper.to_string(),
-            request_id: ctx.request_id.clone(),
-            stored: !self.unrecorded.get(),
-            preview: ctx.preview,
-            gateway: gateway.is_some(),
-            now_ms: now,
-        };
+        let settings = page.personalization.clone();
+        let stored = !self.unrecorded.get();
+        let facts = BlockFacts::of(ctx, settings, stored, gateway.is_some(), now);
         let events = self.timed_events().map_err(EdgeError::internal)?;
         let mut run = BlockRun::new(facts, events, self.personalized.borrow().clone());
         let mut input = BlockInput::Start;

@@ -31,10 +31,6 @@ impl Io {
                 Action::ReadPending => {
                     Input::Pending(get_state(db, PENDING_KEY)?.unwrap_or_default())
                 }
-                Action::WritePending(pending) => {
-                    set_state(db, PENDING_KEY, &pending)?;
-                    Input::Done
-                }
                 Action::Send { store, counts } => Input::Sent {
                     error: self.record(&store, counts, None, "").await.err(),
                     now_ms: now_ms(),
@@ -42,32 +38,28 @@ impl Io {
                 Action::ReadAlarm => {
                     Input::Alarm(storage.get_alarm().await?.map(|ms| ms.max(0) as u64))
                 }
-                Action::SetAlarm(ms) => {
-                    storage.set_alarm(at(ms)).await?;
-                    Input::Done
-                }
                 Action::ReadActivity => Input::Activity(value(SELECT_LAST_ACTIVITY)?),
                 Action::ReadRetentionFacts => Input::Retention {
                     last_activity_ms: value(SELECT_LAST_ACTIVITY)?,
                     has_cart: value(COUNT_CART_LINES)?.is_some_and(|n| n > 0),
                 },
-                Action::WriteActivity(ms) => {
-                    db.run(SET_LAST_ACTIVITY, vec![sql::int(ms)?])?;
-                    Input::Done
-                }
-                Action::DeleteAll => {
-                    storage.delete_all().await?;
-                    Input::Done
-                }
-                Action::Log(line) => {
-                    worker::console_log!("{line}");
-                    Input::Done
-                }
-                Action::LogError(message) => {
-                    worker::console_error!("{message}");
-                    Input::Done
-                }
                 Action::Done => return Ok(upkeep),
+                // The rest are done, then answered with `Done`.
+                effect => {
+                    match effect {
+                        Action::WritePending(pending) => set_state(db, PENDING_KEY, &pending)?,
+                        Action::SetAlarm(ms) => storage.set_alarm(at(ms)).await?,
+                        Action::WriteActivity(ms) => {
+                            db.run(SET_LAST_ACTIVITY, vec![sql::int(ms)?])?
+                        }
+                        Action::DeleteAll => storage.delete_all().await?,
+                        Action::Log(line) => worker::console_log!("{line}"),
+                        Action::LogError(message) => worker::console_error!("{message}"),
+                        // Answered above.
+                        _ => {}
+                    }
+                    Input::Done
+                }
             };
         }
     }
