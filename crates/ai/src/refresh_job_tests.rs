@@ -220,8 +220,8 @@ fn a_call_step_outside_the_calls_does_nothing() {
     assert!(matches!(j.resume(JobInput::Start), JobAction::SpendBudget));
 }
 
-#[test]
-fn a_response_before_any_request_ends_the_job() {
+/// A job granted its budget, at its calls.
+fn calling() -> RefreshJob {
     let mut j = job();
     j.resume(JobInput::Start);
     let granted = JobInput::Budget {
@@ -229,6 +229,12 @@ fn a_response_before_any_request_ends_the_job() {
         breakers: Breakers::default(),
     };
     assert!(matches!(j.resume(granted), JobAction::Call));
+    j
+}
+
+#[test]
+fn a_response_before_any_request_ends_the_job() {
+    let mut j = calling();
     let stray = Outcome::Answered {
         result: status(200),
         ms: 5,
@@ -245,13 +251,7 @@ fn a_response_before_any_request_ends_the_job() {
 
 #[test]
 fn calls_left_unfinished_end_the_job() {
-    let mut j = job();
-    j.resume(JobInput::Start);
-    let granted = JobInput::Budget {
-        granted: true,
-        breakers: Breakers::default(),
-    };
-    assert!(matches!(j.resume(granted), JobAction::Call));
+    let mut j = calling();
     let (action, _) = j.call(Outcome::Start, 0, 0.0);
     assert!(matches!(action, Action::Send { .. }));
     assert!(matches!(
