@@ -2,16 +2,18 @@
 //! store's exact budget first, then the providers (each attempt logged as
 //! [`GatewayCall`]), the suggestion stored in the shopper's object when a model answered,
 //! and the outcomes (with the breakers, when they moved) recorded by the store. The shell
-//! performs each [`JobAction`] and answers with a [`JobInput`]; time and jitter come in:
+//! performs each [`JobAction`] and answers with a [`JobInput`]; the model calls themselves
+//! ([`JobAction::Call`]) run through the one upstream executor of every guarded call
+//! (`wandstore_core::guarded_run`'s [`Action`]/[`Outcome`]), stepped by [`RefreshJob::call`]:
 //!
 //! ```text
 //! let mut input = JobInput::Start;
 //! loop {
-//!     input = match job.resume(input, now()) {
+//!     input = match job.resume(input) {
 //!         JobAction::SpendBudget => JobInput::Budget { granted, breakers },   // or Failed(why)
-//!         JobAction::Send(request) => JobInput::Response { result: fetch(request), jitter },
+//!         JobAction::Call => { drive(|outcome, now, jitter| job.call(outcome, now, jitter)); JobInput::Done }
 //!         JobAction::Finished(result) => break result,
-//!         wait / store / record / log => { do it; JobInput::Done }            // or Failed(why)
+//!         store / record / log => { do it; JobInput::Done }                   // or Failed(why)
 //!     };
 //! }
 //! ```
@@ -24,17 +26,16 @@ use crate::refresh::{Breakers, Refresh, RefreshResult, RefreshStep};
 use crate::report::PersonalizationCounters;
 use std::collections::VecDeque;
 use wandstore_core::events::Event;
-use wandstore_core::http::{HttpRequest, HttpResponse, TransportError};
+use wandstore_core::guarded_run::{Action, Outcome};
 
 /// What the shell does next.
 #[derive(Debug, Clone)]
 pub enum JobAction {
     /// Spend one call of the store's daily budget (StoreConfig) → [`JobInput::Budget`].
     SpendBudget,
-    /// Send this request (its `timeout_ms` is the attempt's) → [`JobInput::Response`].
-    Send(HttpRequest),
-    /// Sleep this long (ms) → [`JobInput::Done`].
-    Wait(u64),
+    /// Call the models: run [`RefreshJob::call`] through the upstream executor until it is
+    /// done, logging each line it hands back → [`JobInput::Done`].
+    Call,
     /// Store the suggestion in the shopper's object → [`JobInput::Done`].
     StoreSuggestion(StoredSuggestion),
     /// Add the refresh's counts to the store's totals, with the providers' breakers when
@@ -61,10 +62,6 @@ pub enum JobInput {
         granted: bool,
         breakers: Breakers,
     },
-    Response {
-        result: Result<HttpResponse, TransportError>,
-        jitter: f64,
-    },
 }
 
 #[derive(Debug, Clone)]
@@ -85,8 +82,8 @@ pub struct RefreshJob {
     breakers: Breakers,
     /// The breakers as granted, to tell whether they moved.
     granted: Breakers,
-    /// The provider of the request out and when it was sent.
-    sent: Option<(Provider, u64)>,
+    /// The provider of the request out.
+    sent: Option<Provider>,
     /// The hash of the candidate set the model chooses from (stored with its suggestion).
     hash: String,
     queue: VecDeque<JobAction>,
@@ -108,8 +105,8 @@ impl RefreshJob {
         }
     }
 
-    /// The next action, given the answer to the last one, at `now_ms`.
-    pub fn resume(&mut self, input: JobInput, now_ms: u64) -> JobAction {
+    /// The next action, given the answer to the last one.
+    pub fn resume(&mut self, input: JobInput) -> JobAction {
         if matches!(input, JobInput::Done)
             && let Some(next) = self.queue.pop_front()
         {
@@ -128,29 +125,15 @@ impl RefreshJob {
                 self.granted = breakers.clone();
                 self.breakers = breakers;
                 self.hash = plan.set.hash();
-                let mut refresh =
-                    Box::new(Refresh::new(&self.config, plan.ctx, plan.prompt, plan.set));
-                let step = refresh.next(&mut self.breakers, now_ms);
-                self.step(refresh, step, now_ms)
+                let refresh = Refresh::new(&self.config, plan.ctx, plan.prompt, plan.set);
+                self.phase = Phase::Calling(Box::new(refresh));
+                JobAction::Call
             }
             (Phase::Budget, JobInput::Failed(why)) => {
                 JobAction::Finished(Err(format!("budget: {why}")))
             }
-            (Phase::Calling(mut refresh), JobInput::Response { result, jitter }) => {
-                let Some((provider, sent_ms)) = self.sent.take() else {
-                    return JobAction::Finished(Err("a response nobody asked for".into()));
-                };
-                let ms = now_ms.saturating_sub(sent_ms);
-                let call = GatewayCall::of(&refresh.ctx().store, provider, &result, ms);
-                let line = call.line(now_ms, &refresh.ctx().request_id);
-                let step = refresh.on_response(result, &mut self.breakers, now_ms, jitter);
-                let next = self.step(refresh, step, now_ms);
-                self.queue.push_front(next);
-                JobAction::Log(line)
-            }
-            (Phase::Calling(mut refresh), JobInput::Done) => {
-                let step = refresh.next(&mut self.breakers, now_ms);
-                self.step(refresh, step, now_ms)
+            (Phase::Calling(_), JobInput::Done) => {
+                JobAction::Finished(Err("the model calls were left unfinished".into()))
             }
             (Phase::Storing, JobInput::Done) => self.record(),
             (Phase::Storing, JobInput::Failed(why)) => {
@@ -164,20 +147,50 @@ impl RefreshJob {
         }
     }
 
-    /// What the refresh's next step takes.
-    fn step(&mut self, refresh: Box<Refresh>, step: RefreshStep, now_ms: u64) -> JobAction {
-        match step {
+    /// One step of [`JobAction::Call`] for the upstream executor, with the line to log for
+    /// the attempt that just came back (if one did). When the calls are over, the job's
+    /// next action waits for [`RefreshJob::resume`]'s `JobInput::Done`.
+    pub fn call(
+        &mut self,
+        outcome: Outcome,
+        now_ms: u64,
+        jitter: f64,
+    ) -> (Action<()>, Option<String>) {
+        let Phase::Calling(refresh) = &mut self.phase else {
+            return (Action::Done(()), None);
+        };
+        let (step, line) = match outcome {
+            Outcome::Answered { result, ms } => {
+                let Some(provider) = self.sent.take() else {
+                    let stray = JobAction::Finished(Err("a response nobody asked for".into()));
+                    self.phase = Phase::Finished;
+                    self.queue.push_back(stray);
+                    return (Action::Done(()), None);
+                };
+                let call = GatewayCall::of(&refresh.ctx().store, provider, &result, ms);
+                let line = call.line(now_ms, &refresh.ctx().request_id);
+                let step = refresh.on_response(result, &mut self.breakers, now_ms, jitter);
+                (step, Some(line))
+            }
+            Outcome::Start | Outcome::Waited => (refresh.next(&mut self.breakers, now_ms), None),
+        };
+        let action = match step {
             RefreshStep::Send { provider, request } => {
-                self.sent = Some((provider, now_ms));
-                self.phase = Phase::Calling(refresh);
-                JobAction::Send(request)
+                self.sent = Some(provider);
+                let timeout_ms = u64::from(request.timeout_ms);
+                Action::Send {
+                    request,
+                    timeout_ms,
+                }
             }
-            RefreshStep::Wait { ms } => {
-                self.phase = Phase::Calling(refresh);
-                JobAction::Wait(ms)
+            RefreshStep::Wait { ms } => Action::Wait { ms },
+            RefreshStep::Done(result) => {
+                let next = self.finish(result, now_ms);
+                self.queue.push_back(next);
+                Action::Done(())
             }
-            RefreshStep::Done(result) => self.finish(result, now_ms),
-        }
+        };
+        (action, line)
     }
 
     fn finish(&mut self, result: RefreshResult, now_ms: u64) -> JobAction {

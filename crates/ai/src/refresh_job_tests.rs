@@ -1,6 +1,7 @@
 use super::*;
 use crate::test_support::{garbage, gateway_config, good, refresh_plan, status};
 use wandstore_core::breaker::BreakerState;
+use wandstore_core::http::{HttpResponse, TransportError};
 
 fn job() -> RefreshJob {
     RefreshJob::new(gateway_config(), refresh_plan())
@@ -33,7 +34,7 @@ fn drive(
     let mut input = JobInput::Start;
     for _ in 0..50 {
         let failed = |step: &str| (fail == step).then(|| JobInput::Failed(format!("{step} down")));
-        input = match job.resume(input, now) {
+        input = match job.resume(input) {
             JobAction::SpendBudget => {
                 t.steps.push("budget".into());
                 failed("budget").unwrap_or(JobInput::Budget {
@@ -41,26 +42,40 @@ fn drive(
                     breakers: breakers.clone().unwrap_or_default(),
                 })
             }
-            JobAction::Send(request) => {
-                assert!(request.url.starts_with("http://gw"), "{}", request.url);
-                t.steps.push("send".into());
-                now += 40;
-                JobInput::Response {
-                    result: answer(),
-                    jitter: 0.5,
+            JobAction::Call => {
+                let mut outcome = Outcome::Start;
+                loop {
+                    let (action, line) = job.call(outcome, now, 0.5);
+                    if let Some(line) = line {
+                        t.steps.push(log_step(&line));
+                    }
+                    outcome = match action {
+                        Action::Send {
+                            request,
+                            timeout_ms,
+                        } => {
+                            assert!(request.url.starts_with("http://gw"), "{}", request.url);
+                            assert_eq!(timeout_ms, u64::from(request.timeout_ms));
+                            t.steps.push("send".into());
+                            now += 40;
+                            Outcome::Answered {
+                                result: answer(),
+                                ms: 40,
+                            }
+                        }
+                        Action::Wait { ms } => {
+                            assert!(ms > 0);
+                            t.steps.push("wait".into());
+                            now += ms;
+                            Outcome::Waited
+                        }
+                        Action::Done(()) => break,
+                    };
                 }
-            }
-            JobAction::Wait(ms) => {
-                assert!(ms > 0);
-                t.steps.push("wait".into());
-                now += ms;
                 JobInput::Done
             }
             JobAction::Log(line) => {
-                let v: serde_json::Value = serde_json::from_str(&line).unwrap();
-                assert_eq!(v["store"], "demo");
-                assert_eq!(v["request_id"], "r1");
-                t.steps.push(format!("log:{}", v["msg"].as_str().unwrap()));
+                t.steps.push(log_step(&line));
                 JobInput::Done
             }
             JobAction::StoreSuggestion(s) => {
@@ -81,6 +96,14 @@ fn drive(
         };
     }
     panic!("the job never finished: {:?}", t.steps);
+}
+
+/// `log:<msg>` for an event line of this store and request.
+fn log_step(line: &str) -> String {
+    let v: serde_json::Value = serde_json::from_str(line).unwrap();
+    assert_eq!(v["store"], "demo");
+    assert_eq!(v["request_id"], "r1");
+    format!("log:{}", v["msg"].as_str().unwrap())
 }
 
 #[test]
@@ -181,13 +204,72 @@ fn a_failed_store_or_record_ends_the_job_with_the_reason() {
 #[test]
 fn an_answer_that_was_not_asked_for_ends_the_job() {
     let mut j = job();
+    assert!(matches!(j.resume(JobInput::Start), JobAction::SpendBudget));
     assert!(matches!(
-        j.resume(JobInput::Start, 0),
-        JobAction::SpendBudget
+        j.resume(JobInput::Done),
+        JobAction::Finished(Err(_))
     ));
-    let stray = JobInput::Response {
-        result: status(200),
-        jitter: 0.0,
+}
+
+#[test]
+fn a_call_step_outside_the_calls_does_nothing() {
+    let mut j = job();
+    let (action, line) = j.call(Outcome::Start, 0, 0.0);
+    assert_eq!(action, Action::Done(()));
+    assert!(line.is_none());
+    assert!(matches!(j.resume(JobInput::Start), JobAction::SpendBudget));
+}
+
+/// A job granted its budget, at its calls.
+fn calling() -> RefreshJob {
+    let mut j = job();
+    j.resume(JobInput::Start);
+    let granted = JobInput::Budget {
+        granted: true,
+        breakers: Breakers::default(),
     };
-    assert!(matches!(j.resume(stray, 0), JobAction::Finished(Err(_))));
+    assert!(matches!(j.resume(granted), JobAction::Call));
+    j
+}
+
+#[test]
+fn a_response_before_any_request_ends_the_job() {
+    let mut j = calling();
+    let stray = Outcome::Answered {
+        result: status(200),
+        ms: 5,
+    };
+    let (action, line) = j.call(stray, 0, 0.0);
+    assert_eq!(action, Action::Done(()));
+    assert!(line.is_none(), "nothing to log for a request never sent");
+    let end = j.resume(JobInput::Done);
+    assert!(
+        matches!(&end, JobAction::Finished(Err(why)) if why.contains("nobody asked")),
+        "{end:?}"
+    );
+}
+
+#[test]
+fn calls_left_unfinished_end_the_job() {
+    let mut j = calling();
+    let (action, _) = j.call(Outcome::Start, 0, 0.0);
+    assert!(matches!(action, Action::Send { .. }));
+    assert!(matches!(
+        j.resume(JobInput::Done),
+        JobAction::Finished(Err(_))
+    ));
+}
+
+#[test]
+fn a_retry_waits_then_sends_again() {
+    let mut answers = vec![status(503), openai_answer()].into_iter();
+    let t = drive(
+        job(),
+        Some(Breakers::default()),
+        move || answers.next().unwrap(),
+        "",
+    );
+    let head: Vec<&str> = t.steps.iter().take(5).map(String::as_str).collect();
+    assert_eq!(head, ["budget", "send", "log:ai.call", "wait", "send"]);
+    assert!(t.stored.is_some(), "{:?}", t.steps);
 }

@@ -15,6 +15,12 @@ pub fn heard_after_read(heard: Option<bool>, found_empty: bool) -> Option<bool> 
     if found_empty { None } else { heard }
 }
 
+/// What the index has heard after this object told it the cart is `non_empty`: that, or
+/// (the telling failed) nothing known, so the next cart write tells again.
+pub fn heard_after_telling(non_empty: bool, told: bool) -> Option<bool> {
+    told.then_some(non_empty)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -36,5 +42,17 @@ mod tests {
         assert_eq!(heard_after_read(Some(true), false), Some(true));
         assert_eq!(heard_after_read(None, false), None);
         assert!(must_tell(heard_after_read(Some(true), true), true));
+    }
+
+    #[test]
+    fn a_failed_telling_is_told_again_on_the_next_write() {
+        assert_eq!(heard_after_telling(true, true), Some(true));
+        assert_eq!(heard_after_telling(false, true), Some(false));
+        for non_empty in [true, false] {
+            let heard = heard_after_telling(non_empty, false);
+            assert_eq!(heard, None);
+            assert!(must_tell(heard, non_empty), "told again");
+        }
+        assert!(!must_tell(heard_after_telling(true, true), true));
     }
 }

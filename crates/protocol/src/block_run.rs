@@ -1,7 +1,8 @@
 //! The home page's recommendations block from the shopper's rows to its cards, as a sans-IO
 //! driver around `wandstore_ai::block`: which rows are read (nothing more before the
 //! shopper has a history; nothing at all on a page that must not touch storage), what is
-//! asked of StoreConfig ([`Personalize`]), whether an impression counts and whether a model
+//! asked of StoreConfig ([`Personalize`]; not asked again while the object's [`Memo`] of
+//! the same question is fresh), whether an impression counts and whether a model
 //! refresh starts after the response, and what shows. The object performs each
 //! [`BlockAction`] and answers with a [`BlockInput`]:
 //!
@@ -17,16 +18,24 @@
 //!         BlockAction::Done(shown) => break shown,
 //!     };
 //! }
+//! memo = run.take_memo();
 //! ```
 
 use crate::personalization::{Personalize, Personalized};
+use crate::shopper::ShopperContext;
 use std::collections::VecDeque;
 use std::rc::Rc;
 use wandstore_ai::block::{self, RefreshPlan, ShopperAiState};
 use wandstore_ai::report::Source;
 use wandstore_ai::settings::PersonalizationSettings;
+use wandstore_core::cached::Cached;
 use wandstore_core::catalog_index::ProductCard;
 use wandstore_core::shopper_events::ShopperEvent;
+use wandstore_core::store::SNAPSHOT_TTL_MS;
+
+/// StoreConfig's last personalization answer, kept (by the object, between requests) under
+/// what was asked, for the snapshot TTL.
+pub type Memo = Option<Cached<(String, Rc<Personalized>)>>;
 
 /// What the page request knows.
 #[derive(Debug, Clone)]
@@ -44,6 +53,29 @@ pub struct BlockFacts {
     pub now_ms: u64,
 }
 
+impl BlockFacts {
+    /// The facts of a page request for `ctx` (`stored`: it may use the storage; `gateway`:
+    /// one is configured).
+    pub fn of(
+        ctx: &ShopperContext,
+        settings: PersonalizationSettings,
+        stored: bool,
+        gateway: bool,
+        now_ms: u64,
+    ) -> BlockFacts {
+        BlockFacts {
+            settings,
+            store: ctx.store.to_string(),
+            shopper: ctx.shopper.to_string(),
+            request_id: ctx.request_id.clone(),
+            stored,
+            preview: ctx.preview,
+            gateway,
+            now_ms,
+        }
+    }
+}
+
 /// What the object does next.
 #[derive(Debug, Clone)]
 pub enum BlockAction {
@@ -51,7 +83,7 @@ pub enum BlockAction {
     ReadState,
     /// Read the product handles of the cart's lines → [`BlockInput::Cart`].
     ReadCart,
-    /// Ask StoreConfig (or the object's memo of its last answer) → [`BlockInput::Material`].
+    /// Ask StoreConfig → [`BlockInput::Material`].
     Ask(Personalize),
     /// Count an impression of this source → [`BlockInput::Done`].
     CountImpression(Source),
@@ -86,9 +118,11 @@ pub struct Shown {
 enum Phase {
     State,
     Cart,
-    /// Asked; the newest event's time.
+    /// Asked; the newest event's time and the key to keep the answer under (`None`: the
+    /// question has no key, so the answer is not kept).
     Material {
         last_event_ms: u64,
+        key: Option<String>,
     },
     Finished,
 }
@@ -101,18 +135,26 @@ pub struct BlockRun {
     state: ShopperAiState,
     phase: Phase,
     queue: VecDeque<BlockAction>,
+    memo: Memo,
 }
 
 impl BlockRun {
-    /// The block for a shopper with these events (oldest first, with their times).
-    pub fn new(facts: BlockFacts, events: Vec<(ShopperEvent, u64)>) -> BlockRun {
+    /// The block for a shopper with these events (oldest first, with their times), with the
+    /// object's memo of its last answer.
+    pub fn new(facts: BlockFacts, events: Vec<(ShopperEvent, u64)>, memo: Memo) -> BlockRun {
         BlockRun {
             facts,
             events,
             state: ShopperAiState::default(),
             phase: Phase::State,
             queue: VecDeque::new(),
+            memo,
         }
+    }
+
+    /// The memo for the object to keep after the run (the new answer, if one came).
+    pub fn take_memo(&mut self) -> Memo {
+        self.memo.take()
     }
 
     /// The next action, given the answer to the last one.
@@ -139,7 +181,11 @@ impl BlockRun {
                 BlockAction::ReadCart
             }
             (Phase::Cart, BlockInput::Cart(handles)) => self.ask(&handles),
-            (Phase::Material { last_event_ms }, BlockInput::Material(material)) => {
+            (Phase::Material { last_event_ms, key }, BlockInput::Material(material)) => {
+                if let Some(key) = key {
+                    let kept = (key, Rc::clone(&material));
+                    self.memo = Some(Cached::new(kept, self.facts.now_ms));
+                }
                 self.decide(last_event_ms, &material)
             }
             _ => BlockAction::Done(None),
@@ -152,8 +198,16 @@ impl BlockRun {
         };
         let last_event_ms = self.events.last().map_or(0, |(_, at)| *at);
         let events = std::mem::take(&mut self.events);
-        self.phase = Phase::Material { last_event_ms };
-        BlockAction::Ask(Personalize::for_block(events, wanted, self.facts.now_ms))
+        let now = self.facts.now_ms;
+        let question = Personalize::for_block(events, wanted, now);
+        let key = question.memo_key().ok();
+        let kept = (self.memo.as_ref().zip(key.as_ref()))
+            .and_then(|(memo, key)| memo.fresh_for(key, now, SNAPSHOT_TTL_MS).cloned());
+        if let Some(material) = kept {
+            return self.decide(last_event_ms, &material);
+        }
+        self.phase = Phase::Material { last_event_ms, key };
+        BlockAction::Ask(question)
     }
 
     fn decide(&mut self, last_event_ms: u64, material: &Personalized) -> BlockAction {

@@ -35,7 +35,21 @@ fn drive(
     state: ShopperAiState,
     cart: &[&str],
 ) -> (Vec<String>, Option<Shown>) {
-    let mut run = BlockRun::new(facts, events);
+    let mut run = BlockRun::new(facts, events, None);
+    let (steps, shown) = run_with(&mut run, state, cart);
+    assert!(
+        run.take_memo().is_some() == steps.iter().any(|s| s == "ask"),
+        "an answer is kept: {steps:?}"
+    );
+    (steps, shown)
+}
+
+/// `drive` for a run already made.
+fn run_with(
+    run: &mut BlockRun,
+    state: ShopperAiState,
+    cart: &[&str],
+) -> (Vec<String>, Option<Shown>) {
     let mut steps = Vec::new();
     let mut input = BlockInput::Start;
     for _ in 0..10 {
@@ -163,7 +177,7 @@ fn nothing_to_show_is_no_block_and_no_impression() {
 
 #[test]
 fn an_answer_that_was_not_asked_for_ends_without_a_block() {
-    let mut run = BlockRun::new(facts(), viewed("hat-1"));
+    let mut run = BlockRun::new(facts(), viewed("hat-1"), None);
     assert!(matches!(
         run.resume(BlockInput::Start),
         BlockAction::ReadState
@@ -172,4 +186,58 @@ fn an_answer_that_was_not_asked_for_ends_without_a_block() {
         run.resume(BlockInput::Cart(vec![])),
         BlockAction::Done(None)
     ));
+}
+
+#[test]
+fn the_same_question_within_the_ttl_is_answered_from_the_memo() {
+    let state = ShopperAiState::default();
+    let mut first = BlockRun::new(facts(), viewed("hat-1"), None);
+    let (steps, shown) = run_with(&mut first, state.clone(), &[]);
+    assert!(steps.iter().any(|s| s == "ask"), "{steps:?}");
+    let memo = first.take_memo();
+    assert!(memo.is_some());
+    let mut again = BlockRun::new(facts(), viewed("hat-1"), memo.clone());
+    let (steps, shown_again) = run_with(&mut again, state.clone(), &[]);
+    assert!(
+        !steps.iter().any(|s| s == "ask"),
+        "not asked again: {steps:?}"
+    );
+    assert_eq!(shown_again, shown);
+    assert!(again.take_memo().is_some(), "the memo is kept");
+    // Past the TTL, or another question: asked again.
+    let later = BlockFacts {
+        now_ms: facts().now_ms + SNAPSHOT_TTL_MS + 1,
+        ..facts()
+    };
+    let mut stale = BlockRun::new(later, viewed("hat-1"), memo.clone());
+    let (steps, _) = run_with(&mut stale, state.clone(), &[]);
+    assert!(steps.iter().any(|s| s == "ask"), "{steps:?}");
+    let mut other = BlockRun::new(facts(), viewed("mug-1"), memo);
+    let (steps, _) = run_with(&mut other, state, &[]);
+    assert!(steps.iter().any(|s| s == "ask"), "{steps:?}");
+}
+
+#[test]
+fn a_run_without_history_leaves_the_memo_as_it_was() {
+    let mut run = BlockRun::new(facts(), Vec::new(), None);
+    assert!(matches!(
+        run.resume(BlockInput::Start),
+        BlockAction::Done(None)
+    ));
+    assert!(run.take_memo().is_none());
+}
+
+#[test]
+fn a_page_requests_facts_come_from_its_context() {
+    let ctx = ShopperContext {
+        preview: true,
+        ..crate::shopper::tests::ctx()
+    };
+    let f = BlockFacts::of(&ctx, facts().settings, false, true, 42);
+    assert_eq!(f.store, "outlet");
+    assert_eq!(f.shopper, ctx.shopper.to_string());
+    assert_eq!(f.request_id, "abc");
+    assert!(f.preview && !f.stored && f.gateway);
+    assert_eq!(f.now_ms, 42);
+    assert!(f.settings.enabled);
 }

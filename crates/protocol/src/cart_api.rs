@@ -10,9 +10,10 @@ use crate::EdgeError;
 use crate::edge::html_safe_json;
 use std::collections::HashMap;
 use wandstore_core::cart::{
-    CartError, CartJson, CartLine, IDEMPOTENCY_CONFLICT_STATUS, IdempotencyCheck, IdempotencyKey,
-    Idempotent, Outcome, VariantInfo, reprice, request_fingerprint,
+    CartCommand, CartError, CartJson, CartLine, IDEMPOTENCY_CONFLICT_STATUS, IdempotencyCheck,
+    IdempotencyKey, Idempotent, Outcome, VariantInfo, reprice, request_fingerprint,
 };
+use wandstore_core::limits;
 use wandstore_core::money::Currency;
 
 /// What a cart write sends.
@@ -23,6 +24,18 @@ pub struct CartApiAnswer {
     pub body: String,
     /// A replay of a response sent before (`Idempotent-Replayed: true`).
     pub replayed: bool,
+}
+
+/// A `POST api/cart` as the command it asks for and its idempotency, checked in this order:
+/// a JSON content type (415), a well-formed command (400), a well-formed key (400).
+pub fn write_request(
+    content_type: Option<&str>,
+    body: &str,
+    idempotency_key: Option<&str>,
+) -> Result<(CartCommand, Option<Idempotent>), EdgeError> {
+    limits::require_json(content_type)?;
+    let cmd = CartCommand::from_json(body.as_bytes())?;
+    Ok((cmd, idempotent(idempotency_key, body.as_bytes())?))
 }
 
 /// A `POST api/cart` with an `Idempotency-Key` header: the key (checked) and the request's

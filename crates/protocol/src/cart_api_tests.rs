@@ -124,3 +124,34 @@ fn only_an_unreadable_catalog_is_reworded() {
     let other = EdgeError::not_found("store_not_found", "no such store");
     assert_eq!(catalog_error(other.clone()).message, other.message);
 }
+
+#[test]
+fn a_write_needs_json_then_a_command_then_a_good_key() {
+    let add = r#"{"op":"add","variant_id":"gid://shopify/ProductVariant/1","quantity":1}"#;
+    let json = Some("application/json; charset=utf-8");
+    let (_, idem) = write_request(json, add, None).unwrap();
+    assert!(idem.is_none());
+    let (_, idem) = write_request(json, add, Some("key-1")).unwrap();
+    assert!(idem.is_some());
+    for ct in [
+        None,
+        Some("text/plain"),
+        Some("application/x-www-form-urlencoded"),
+    ] {
+        let e = write_request(ct, add, Some("key-1")).unwrap_err();
+        assert_eq!(e.status, 415, "{ct:?}");
+    }
+    for body in ["", "{", "[]"] {
+        let e = write_request(json, body, None).unwrap_err();
+        assert_eq!(e.status, 400, "{body:?}");
+    }
+    let e = write_request(json, r#"{"op":"explode"}"#, None).unwrap_err();
+    assert_eq!(e.status, 422, "an unknown op");
+    let e = write_request(json, add, Some("")).unwrap_err();
+    assert_eq!(e.status, 400, "an empty key");
+    let too_long = "k".repeat(300);
+    let e = write_request(json, add, Some(&too_long)).unwrap_err();
+    assert_eq!(e.status, 400, "a key past its limit");
+    let e = write_request(Some("text/plain"), "{", Some("")).unwrap_err();
+    assert_eq!(e.status, 415, "the content type is checked first");
+}

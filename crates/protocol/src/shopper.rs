@@ -168,10 +168,10 @@ pub fn unknown_store(
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
-    fn ctx() -> ShopperContext {
+    pub(crate) fn ctx() -> ShopperContext {
         ShopperContext {
             store: StoreSlug::parse("outlet").unwrap(),
             shopper: ShopperId::from_random([7; 16]),

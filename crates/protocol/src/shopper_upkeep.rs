@@ -11,6 +11,7 @@
 //!         Action::ReadPending => Input::Pending(read the `ai_state` row PENDING_KEY),
 //!         Action::Send { store, counts } => Input::Sent { error, now_ms },   // RecordPersonalization
 //!         Action::ReadAlarm => Input::Alarm(storage.get_alarm()),
+//!         Action::ReadActivity => Input::Activity(the last activity written down),
 //!         Action::ReadRetentionFacts => Input::Retention { last_activity_ms, has_cart },
 //!         Action::Done => break,
 //!         write / set / delete / log => { do it; Input::Done }
@@ -62,6 +63,8 @@ pub enum Action {
     /// Read the last activity written down and whether the cart has lines →
     /// [`Input::Retention`].
     ReadRetentionFacts,
+    /// Read the last activity written down → [`Input::Activity`].
+    ReadActivity,
     /// Write down activity at this time (ms) → [`Input::Done`].
     WriteActivity(u64),
     /// Delete all of the object's storage → [`Input::Done`].
@@ -88,6 +91,8 @@ pub enum Input {
         now_ms: u64,
     },
     Alarm(Option<u64>),
+    /// The last activity written down (`None`: never).
+    Activity(Option<u64>),
     Retention {
         last_activity_ms: Option<u64>,
         has_cart: bool,
@@ -128,6 +133,8 @@ enum Phase {
     RetentionFacts {
         pending: Pending,
     },
+    /// The last activity written down is being read.
+    ActivityKnown,
     ActivityRead,
 }
 
@@ -140,7 +147,8 @@ pub struct Upkeep {
     /// Actions to do in order before the phase's input is expected.
     queue: VecDeque<Action>,
     deleted: bool,
-    wrote_activity: Option<u64>,
+    /// The last activity written down, once known (`Some(None)`: never).
+    activity: Option<Option<u64>>,
 }
 
 impl Upkeep {
@@ -151,7 +159,7 @@ impl Upkeep {
             phase,
             queue: first.into(),
             deleted: false,
-            wrote_activity: None,
+            activity: None,
         }
     }
 
@@ -185,13 +193,28 @@ impl Upkeep {
     }
 
     /// After a request that used the storage: writes the activity down and sets the alarm to
-    /// the time the storage may go, when the last write (`recorded_ms`) is old enough.
-    pub fn activity(retention: Retention, recorded_ms: Option<u64>, now_ms: u64) -> Upkeep {
-        if !retention.should_record(recorded_ms, now_ms) {
-            return Upkeep::new(retention, now_ms, Phase::Finished, vec![]);
+    /// the time the storage may go, when the last write is old enough. `known`: the last
+    /// write as the shell remembers it (`None`: not known yet, so it is read first; the
+    /// shell keeps [`Upkeep::known_activity`] for the next run).
+    pub fn activity(retention: Retention, known: Option<Option<u64>>, now_ms: u64) -> Upkeep {
+        let mut upkeep = Upkeep::new(retention, now_ms, Phase::ActivityKnown, vec![]);
+        match known {
+            Some(recorded_ms) => upkeep.on_activity(recorded_ms),
+            None => upkeep.queue.push_back(Action::ReadActivity),
         }
-        let first = vec![Action::WriteActivity(now_ms), Action::ReadPending];
-        Upkeep::new(retention, now_ms, Phase::ActivityRead, first)
+        upkeep
+    }
+
+    /// With the last activity known: write it down now, or nothing.
+    fn on_activity(&mut self, recorded_ms: Option<u64>) {
+        self.activity = Some(recorded_ms);
+        if self.retention.should_record(recorded_ms, self.now_ms) {
+            self.queue.push_back(Action::WriteActivity(self.now_ms));
+            self.queue.push_back(Action::ReadPending);
+            self.phase = Phase::ActivityRead;
+        } else {
+            self.phase = Phase::Finished;
+        }
     }
 
     /// The alarm deleted the storage (the shell forgets what it kept of it).
@@ -199,9 +222,9 @@ impl Upkeep {
         self.deleted
     }
 
-    /// The activity this run wrote down, if any.
-    pub fn wrote_activity(&self) -> Option<u64> {
-        self.wrote_activity
+    /// The last activity written down as this run knows it, after it (`None`: unknown).
+    pub fn known_activity(&self) -> Option<Option<u64>> {
+        self.activity
     }
 
     /// The next action, given the answer to the last one.
@@ -308,8 +331,12 @@ impl Upkeep {
                 }
                 self.resume(Input::Done)
             }
+            (Phase::ActivityKnown, Input::Activity(recorded_ms)) => {
+                self.on_activity(recorded_ms);
+                self.resume(Input::Done)
+            }
             (Phase::ActivityRead, Input::Pending(pending)) => {
-                self.wrote_activity = Some(self.now_ms);
+                self.activity = Some(Some(self.now_ms));
                 let wake = self.retention.expires_at(self.now_ms, false);
                 Action::SetAlarm(pending.counts.alarm_at(wake))
             }

@@ -270,20 +270,20 @@ fn due_counts_without_a_store_are_dropped_not_sent() {
 #[test]
 fn activity_is_written_once_per_interval_with_the_alarm_at_its_expiry() {
     let every = R.record_every_ms();
-    let mut u = Upkeep::activity(R, Some(1_000), 1_000 + every - 1);
+    let mut u = Upkeep::activity(R, Some(Some(1_000)), 1_000 + every - 1);
     assert_eq!(u.resume(Input::Start), Action::Done, "written recently");
-    assert_eq!(u.wrote_activity(), None);
+    assert_eq!(u.known_activity(), Some(Some(1_000)));
     let now = 1_000 + every;
-    let mut u = Upkeep::activity(R, Some(1_000), now);
+    let mut u = Upkeep::activity(R, Some(Some(1_000)), now);
     assert_eq!(u.resume(Input::Start), Action::WriteActivity(now));
     assert_eq!(u.resume(Input::Done), Action::ReadPending);
     assert_eq!(
         u.resume(Input::Pending(Pending::default())),
         Action::SetAlarm(now + R.idle_ms)
     );
-    assert_eq!(u.wrote_activity(), Some(now));
+    assert_eq!(u.known_activity(), Some(Some(now)));
     assert_eq!(u.resume(Input::Done), Action::Done);
-    let mut u = Upkeep::activity(R, None, 5);
+    let mut u = Upkeep::activity(R, Some(None), 5);
     u.resume(Input::Start);
     u.resume(Input::Done);
     assert_eq!(
@@ -291,6 +291,37 @@ fn activity_is_written_once_per_interval_with_the_alarm_at_its_expiry() {
         Action::SetAlarm(9),
         "waiting counts fire first"
     );
+}
+
+#[test]
+fn an_unknown_activity_is_read_once_then_decides() {
+    let every = R.record_every_ms();
+    let mut u = Upkeep::activity(R, None, 1_000 + every - 1);
+    assert_eq!(u.known_activity(), None);
+    assert_eq!(u.resume(Input::Start), Action::ReadActivity);
+    assert_eq!(u.resume(Input::Activity(Some(1_000))), Action::Done);
+    assert_eq!(
+        u.known_activity(),
+        Some(Some(1_000)),
+        "remembered, not written"
+    );
+    let mut u = Upkeep::activity(R, None, 7);
+    assert_eq!(u.resume(Input::Start), Action::ReadActivity);
+    assert_eq!(u.resume(Input::Activity(None)), Action::WriteActivity(7));
+    assert_eq!(u.resume(Input::Done), Action::ReadPending);
+    assert!(matches!(
+        u.resume(Input::Pending(Pending::default())),
+        Action::SetAlarm(_)
+    ));
+    assert_eq!(u.known_activity(), Some(Some(7)));
+}
+
+#[test]
+fn an_activity_read_that_fails_or_is_answered_wrongly_writes_nothing() {
+    let mut u = Upkeep::activity(R, None, 7);
+    assert_eq!(u.resume(Input::Start), Action::ReadActivity);
+    assert_eq!(u.resume(Input::Pending(Pending::default())), Action::Done);
+    assert_eq!(u.known_activity(), None, "still unknown: read next time");
 }
 
 #[test]

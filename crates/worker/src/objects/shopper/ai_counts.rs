@@ -14,9 +14,9 @@ impl ShopperStorefront {
     /// count never fails a page.
     pub(super) fn count_or_log(&self, ctx: &ShopperContext, source: Source, what: Interaction) {
         let upkeep = Upkeep::count(ctx.store.clone(), source, what, now_ms());
-        let upkeeper = self.upkeeper();
+        let io = self.io();
         self.state.wait_until(async move {
-            if let Err(e) = upkeeper.run(upkeep).await {
+            if let Err(e) = io.upkeep(upkeep).await {
                 worker::console_error!("personalization counts not kept: {e}");
             }
         });

@@ -1,14 +1,14 @@
 //! One background model refresh, run with `wait_until` after a home page was sent: the
 //! executor of `wandstore_ai::refresh_job::RefreshJob`, which decides everything (the
 //! budget first, providers in fallback order with their breakers, what is stored, logged and
-//! recorded). Only the I/O is here: StoreConfig, `fetch`, the sleep, the shopper's SQLite.
-//! Bounded by `wandstore_ai::refresh::time_limit_ms`; nothing here can change a page.
+//! recorded). Only the I/O is here: StoreConfig, the shopper's SQLite, and the model calls
+//! through the one upstream executor (`upstream::drive`). Bounded by
+//! `wandstore_ai::refresh::time_limit_ms`; nothing here can change a page.
 
-use super::personalize::set_state;
+use super::io::{Io, set_state};
 use crate::clock::now_ms;
 use crate::objects::store_client;
-use crate::sql::Db;
-use crate::upstream::execute;
+use crate::upstream;
 use futures::FutureExt;
 use std::time::Duration;
 use wandstore_ai::block::{RefreshPlan, SUGGESTION_KEY};
@@ -18,82 +18,59 @@ use wandstore_ai::refresh::time_limit_ms;
 use wandstore_ai::refresh_job::{JobAction, JobInput, RefreshJob};
 use wandstore_core::events::Event;
 use wandstore_core::store::StoreSlug;
-use wandstore_protocol::personalization::{ProviderBreakers, RecordPersonalization, SpendBudget};
-use wandstore_protocol::store::StoreError;
-use wandstore_protocol::{AskError, EdgeError};
-use worker::{Delay, Env};
-
-/// Everything one refresh needs, owned (it outlives the request).
-pub struct RefreshRun {
-    pub env: Env,
-    pub db: Db,
-    pub store: StoreSlug,
-    pub config: GatewayConfig,
-    pub plan: RefreshPlan,
-}
+use wandstore_protocol::EdgeError;
+use wandstore_protocol::personalization::SpendBudget;
+use worker::Delay;
 
 /// Runs one refresh within its time limit; failures are logged, never raised.
-pub async fn run(run: RefreshRun) {
-    let limit_ms = time_limit_ms(&run.config);
-    let rid = run.plan.ctx.request_id.clone();
-    let store = run.store.to_string();
+pub async fn run(io: Io, store: StoreSlug, config: GatewayConfig, plan: RefreshPlan) {
+    let limit_ms = time_limit_ms(&config);
+    let rid = plan.ctx.request_id.clone();
     let limit = Delay::from(Duration::from_millis(limit_ms));
     let outcome = futures::select! {
-        r = drive(run).fuse() => r,
+        r = drive(&io, &store, RefreshJob::new(config, plan), &rid).fuse() => r,
         _ = limit.fuse() => Err(format!("gave up after {limit_ms} ms")),
     };
     if let Err(error) = outcome {
-        let failed = RefreshFailed { store, error };
+        let failed = RefreshFailed {
+            store: store.to_string(),
+            error,
+        };
         worker::console_log!("{}", failed.line(now_ms(), &rid));
     }
 }
 
 /// `Done`, or `Failed` with why.
-fn done<T, E: std::fmt::Display>(result: Result<T, E>) -> JobInput {
-    result.map_or_else(|e| JobInput::Failed(e.to_string()), |_| JobInput::Done)
+fn done<E: std::fmt::Display>(result: Result<(), E>) -> JobInput {
+    result.map_or_else(|e| JobInput::Failed(e.to_string()), |()| JobInput::Done)
 }
 
-/// An object's answer, or why there was none.
-pub(super) fn asked<T>(result: Result<T, AskError<StoreError>>) -> Result<T, String> {
-    result.map_err(|e| EdgeError::from(e).message)
-}
-
-async fn drive(run: RefreshRun) -> Result<(), String> {
-    let RefreshRun {
-        env,
-        db,
-        store,
-        config,
-        plan,
-    } = run;
-    let rid = plan.ctx.request_id.clone();
-    let mut job = RefreshJob::new(config, plan);
+async fn drive(io: &Io, store: &StoreSlug, mut job: RefreshJob, rid: &str) -> Result<(), String> {
     let mut input = JobInput::Start;
     loop {
-        input = match job.resume(input, now_ms()) {
+        input = match job.resume(input) {
             JobAction::SpendBudget => {
                 let q = SpendBudget { now_ms: now_ms() };
-                match asked(store_client::ask(&env, &store, q, &rid).await) {
+                match store_client::ask(&io.env, store, q, rid).await {
                     Ok(grant) => JobInput::Budget {
                         granted: grant.granted,
                         breakers: grant.breakers.into(),
                     },
-                    Err(why) => JobInput::Failed(why),
+                    Err(e) => JobInput::Failed(EdgeError::from(e).message),
                 }
             }
-            JobAction::Send(request) => JobInput::Response {
-                result: execute(&request, u64::from(request.timeout_ms)).await,
-                jitter: worker::js_sys::Math::random(),
-            },
-            JobAction::Wait(ms) => {
-                Delay::from(Duration::from_millis(ms)).await;
+            JobAction::Call => {
+                upstream::drive(|outcome, now, jitter| {
+                    let (action, line) = job.call(outcome, now, jitter);
+                    line.inspect(|line| worker::console_log!("{line}"));
+                    action
+                })
+                .await;
                 JobInput::Done
             }
-            JobAction::StoreSuggestion(s) => done(set_state(&db, SUGGESTION_KEY, &s)),
+            JobAction::StoreSuggestion(s) => done(set_state(&io.db, SUGGESTION_KEY, &s)),
             JobAction::Record { counts, breakers } => {
-                let breakers = breakers.as_ref().map(ProviderBreakers::from);
-                let q = RecordPersonalization { counts, breakers };
-                done(asked(store_client::ask(&env, &store, q, &rid).await))
+                done(io.record(store, counts, breakers.as_ref(), rid).await)
             }
             JobAction::Log(line) => {
                 worker::console_log!("{line}");

@@ -10,7 +10,7 @@ use crate::internal::{self, reply};
 use crate::objects::store_client;
 use crate::sql;
 use wandstore_core::cart::CartLine;
-use wandstore_core::cart_announce::{heard_after_read, must_tell};
+use wandstore_core::cart_announce::{heard_after_read, heard_after_telling, must_tell};
 use wandstore_core::events::{BestEffort, BestEffortFailed, Event};
 use wandstore_protocol::EdgeError;
 use wandstore_protocol::backup::{IndexCart, ReadCart, ReplaceCart, ShopperError, ShopperQuestion};
@@ -38,13 +38,10 @@ impl ShopperStorefront {
             ShopperQuestion::ReadCart(_) => {
                 reply::<ReadCart>(&ready.and_then(|()| self.cart_for_backup()))
             }
-            ShopperQuestion::ReplaceCart(q) => {
-                let result = match ready {
-                    Ok(()) => self.restore_cart(q.lines).await,
-                    Err(e) => Err(e),
-                };
-                reply::<ReplaceCart>(&result)
-            }
+            ShopperQuestion::ReplaceCart(q) => reply::<ReplaceCart>(&match ready {
+                Ok(()) => self.restore_cart(q.lines).await,
+                Err(e) => Err(e),
+            }),
         })
     }
 
@@ -87,15 +84,13 @@ impl ShopperStorefront {
             shopper: ctx.shopper.clone(),
             non_empty,
         };
-        match store_client::ask(&self.env, &ctx.store, question, &ctx.request_id).await {
-            Ok(()) => self.announced.set(Some(non_empty)),
-            Err(e) => {
-                self.announced.set(None);
-                let e = EdgeError::from(e);
-                let error = format!("{}: {}", e.code, e.for_log());
-                let store = Some(ctx.store.to_string());
-                log_failed(BestEffort::CartIndex, store, error, &ctx.request_id);
-            }
+        let told = store_client::ask(&self.env, &ctx.store, question, &ctx.request_id).await;
+        self.announced
+            .set(heard_after_telling(non_empty, told.is_ok()));
+        if let Err(e) = told.map_err(EdgeError::from) {
+            let error = format!("{}: {}", e.code, e.for_log());
+            let store = Some(ctx.store.to_string());
+            log_failed(BestEffort::CartIndex, store, error, &ctx.request_id);
         }
     }
 }

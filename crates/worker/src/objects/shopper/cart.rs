@@ -23,29 +23,25 @@ impl ShopperStorefront {
             .unwrap_or_default()
     }
 
-    /// Catalog facts for these variant ids (unknown ids are simply absent).
-    pub(super) async fn cart_catalog(
-        &self,
-        ctx: &ShopperContext,
-        ids: impl IntoIterator<Item = String>,
-    ) -> Result<CartCatalog, EdgeError> {
-        let Some(question) = CatalogQuestion::variants_of(ids) else {
-            return Ok(CartCatalog::default());
-        };
-        let reply = self.ask_catalog(ctx, question).await?;
-        CartCatalog::from_answer(&reply.answer).ok_or_else(|| {
-            EdgeError::internal("StoreConfig answered a variants question with another kind")
-        })
-    }
-
-    /// The stored cart with catalog facts for its lines.
+    /// The stored cart with catalog facts for its lines and for `cmd`'s variant, if given
+    /// (unknown ids are simply absent).
     pub(super) async fn stored_cart(
         &self,
         ctx: &ShopperContext,
+        cmd: Option<&CartCommand>,
     ) -> Result<(Vec<CartLine>, CartCatalog), EdgeError> {
         let lines = self.cart_lines().map_err(EdgeError::internal)?;
-        let ids: Vec<String> = lines.iter().map(|l| l.variant_id.clone()).collect();
-        let catalog = self.cart_catalog(ctx, ids).await?;
+        let ids = (lines.iter().map(|l| l.variant_id.clone())).chain(
+            cmd.and_then(CartCommand::variant_id)
+                .map(|v| v.as_str().to_owned()),
+        );
+        let Some(question) = CatalogQuestion::variants_of(ids) else {
+            return Ok((lines, CartCatalog::default()));
+        };
+        let reply = self.ask_catalog(ctx, question).await?;
+        let catalog = CartCatalog::from_answer(&reply.answer).ok_or_else(|| {
+            EdgeError::internal("StoreConfig answered a variants question with another kind")
+        })?;
         Ok((lines, catalog))
     }
 
@@ -77,10 +73,7 @@ impl ShopperStorefront {
         idempotent: Option<Idempotent>,
         respond: impl FnOnce(&VariantMap, &Result<Vec<CartLine>, CartError>) -> (u16, String) + 'static,
     ) -> Result<(Outcome, CartCatalog), EdgeError> {
-        let lines = self.cart_lines().map_err(EdgeError::internal)?;
-        let ids = (lines.into_iter().map(|l| l.variant_id))
-            .chain(cmd.variant_id().map(|v| v.as_str().to_owned()));
-        let catalog = self.cart_catalog(ctx, ids).await?;
+        let (_, catalog) = self.stored_cart(ctx, Some(&cmd)).await?;
         let added = cmd.added_variant().map(str::to_owned);
         let info = catalog.info.clone();
         let outcome = self

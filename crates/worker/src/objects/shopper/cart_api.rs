@@ -4,10 +4,9 @@
 use super::ShopperStorefront;
 use super::page_request::PageRequest;
 use crate::respond::{self, Audience};
-use wandstore_core::cart::{CartCommand, CartJson, REPLAYED_HEADER, reprice};
-use wandstore_core::limits;
+use wandstore_core::cart::{CartJson, REPLAYED_HEADER, reprice};
 use wandstore_protocol::EdgeError;
-use wandstore_protocol::cart_api::{catalog_error, command_answer, idempotent, outcome_answer};
+use wandstore_protocol::cart_api::{catalog_error, command_answer, outcome_answer, write_request};
 use worker::{Method, Response};
 
 impl ShopperStorefront {
@@ -23,34 +22,33 @@ impl ShopperStorefront {
     ) -> Response {
         let rid = page.ctx.request_id.clone();
         let result = match method {
-            Method::Post => match limits::require_json(content_type.as_deref()) {
-                Ok(()) => self.cart_write(page, body, idempotency_key).await,
-                Err(e) => Err(e.into()),
-            },
+            Method::Post => {
+                let (key, ct) = (idempotency_key.as_deref(), content_type.as_deref());
+                self.cart_write(page, body, key, ct).await
+            }
             _ => self.cart_json(page).await,
         };
         result.unwrap_or_else(|e| respond::error(&e, Audience::Api, &rid))
     }
 
     async fn cart_json(&self, page: &PageRequest<'_>) -> Result<Response, EdgeError> {
-        let (lines, catalog) = self.stored_cart(page.ctx).await.map_err(catalog_error)?;
-        Ok(respond::json(
-            200,
-            &CartJson::new(&reprice(&lines, &catalog.info), page.store.currency),
-        ))
+        let cart = self.stored_cart(page.ctx, None).await;
+        let (lines, catalog) = cart.map_err(catalog_error)?;
+        let json = CartJson::new(&reprice(&lines, &catalog.info), page.store.currency);
+        Ok(respond::json(200, &json))
     }
 
-    /// Writes may carry an `Idempotency-Key`: a replay answers the first result again and
-    /// changes nothing.
+    /// A write (`write_request`) may carry an `Idempotency-Key`: a replay answers the first
+    /// result again and changes nothing.
     async fn cart_write(
         &self,
         page: &PageRequest<'_>,
         body: &str,
-        idempotency_key: Option<String>,
+        idempotency_key: Option<&str>,
+        content_type: Option<&str>,
     ) -> Result<Response, EdgeError> {
+        let (cmd, idempotent) = write_request(content_type, body, idempotency_key)?;
         let (rid, currency) = (page.ctx.request_id.clone(), page.store.currency);
-        let cmd = CartCommand::from_json(body.as_bytes())?;
-        let idempotent = idempotent(idempotency_key.as_deref(), body.as_bytes())?;
         let respond = move |info: &_, result: &_| command_answer(result, info, currency, &rid);
         let (outcome, catalog) = (self.apply_command(page.ctx, cmd, idempotent, respond).await)
             .map_err(catalog_error)?;

@@ -16,7 +16,7 @@ impl ShopperStorefront {
         status: u16,
         flash: Option<Flash>,
     ) -> Result<Response, EdgeError> {
-        let (lines, catalog) = self.stored_cart(page.ctx).await?;
+        let (lines, catalog) = self.stored_cart(page.ctx, None).await?;
         let priced = reprice(&lines, &catalog.info);
         let mut chrome = page.chrome().with_cart_count(item_count(&lines));
         let notice = page

@@ -11,11 +11,11 @@ use wandstore_core::cart::{
     VariantInfo,
 };
 use wandstore_protocol::cart_rows;
-use wandstore_storage as storage;
+use wandstore_storage::shopper::{SELECT_CART_LINES, SELECT_IDEMPOTENCY};
 use worker::Result;
 
 fn load_lines(db: &Db) -> Result<Vec<CartLine>> {
-    db.json_rows(storage::shopper::SELECT_CART_LINES, None)
+    db.json_rows(SELECT_CART_LINES, None)
 }
 
 impl ShopperStorefront {
@@ -90,13 +90,11 @@ impl ShopperStorefront {
         self.forget_events();
         sql::transaction(&self.state, move || {
             let now = crate::clock::now_ms();
+            // At most one row: the key is the table's primary key.
             let existing: Option<IdempotencyRecord> = match &idempotent {
-                Some(i) => (db.json_rows(
-                    storage::shopper::SELECT_IDEMPOTENCY,
-                    vec![i.key.as_str().into()],
-                )?)
-                .into_iter()
-                .next(),
+                Some(i) => db
+                    .json_rows(SELECT_IDEMPOTENCY, vec![i.key.as_str().into()])?
+                    .pop(),
                 None => None,
             };
             let lines = || kept.map_or_else(|| load_lines(&db), Ok);

@@ -20,29 +20,25 @@ impl ShopperStorefront {
         body: &str,
     ) -> Result<Response, EdgeError> {
         self.checked_form(page, body)?;
-        let (lines, catalog) = self.stored_cart(page.ctx).await?;
+        let (lines, catalog) = self.stored_cart(page.ctx, None).await?;
         let ctx = page.ctx;
         let (ip, country) = (ctx.buyer_ip.clone(), ctx.buyer_country.clone());
-        let started = match checkout_order(&reprice(&lines, &catalog.info), ip, country) {
-            Ok(order) => {
-                self.report.borrow_mut().do_calls += 1;
-                let asked = store_client::ask(&self.env, &ctx.store, order, &ctx.request_id).await;
-                asked.map_err(checkout_failure)
-            }
-            Err(refused) => Err(refused),
+        let started = async {
+            let order = checkout_order(&reprice(&lines, &catalog.info), ip, country)?;
+            self.report.borrow_mut().do_calls += 1;
+            let asked = store_client::ask(&self.env, &ctx.store, order, &ctx.request_id).await;
+            asked.map_err(checkout_failure)
         };
-        match started {
+        match started.await {
             Ok(started) => {
                 self.note_upstream(started.upstream);
                 // Purchase intent for personalization; best effort: the checkout has started.
-                for event in checkout_started(&lines) {
-                    if let Err(e) = self.record_event(&event) {
-                        worker::console_error!(
-                            "purchase intent not recorded ({}): {e}",
-                            ctx.request_id
-                        );
-                        break;
-                    }
+                let events = checkout_started(&lines);
+                if let Err(e) = events.iter().try_for_each(|e| self.record_event(e)) {
+                    worker::console_error!(
+                        "purchase intent not recorded ({}): {e}",
+                        ctx.request_id
+                    );
                 }
                 Ok(respond::see_other(&started.checkout_url))
             }

@@ -11,6 +11,7 @@ mod cart_page;
 mod cart_store;
 mod catalog_pages;
 mod checkout;
+mod io;
 mod personalize;
 mod retention;
 mod schema;

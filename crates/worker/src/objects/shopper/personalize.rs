@@ -7,21 +7,19 @@
 //! block; this file only reads and writes rows, asks StoreConfig and performs each step.
 
 use super::ShopperStorefront;
-use super::ai_refresh::{self, RefreshRun};
+use super::ai_refresh;
+use super::io::{get_state, set_state};
 use super::page_request::PageRequest;
 use crate::clock::now_ms;
 use crate::objects::store_client;
-use crate::sql::{self, Db};
-use serde::de::DeserializeOwned;
+use crate::sql;
 use std::rc::Rc;
 use wandstore_ai::block::{self, PROFILE_EVENTS, RecClick, ShopperAiState};
 use wandstore_ai::report::{Interaction, Source};
-use wandstore_core::cached::Cached;
 use wandstore_core::shopper_events::ShopperEvent;
-use wandstore_core::store::SNAPSHOT_TTL_MS;
 use wandstore_protocol::EdgeError;
 use wandstore_protocol::block_run::{BlockAction, BlockFacts, BlockInput, BlockRun};
-use wandstore_protocol::personalization::{Personalize, Personalized, added_source, opt_out};
+use wandstore_protocol::personalization::{added_source, opt_out};
 use wandstore_protocol::shopper::ShopperContext;
 use wandstore_render::Recommendation;
 use wandstore_storage as storage;
@@ -35,20 +33,7 @@ pub struct Block {
     pub opted_out: bool,
 }
 
-/// StoreConfig's last personalization material, kept under what was asked.
-pub(super) type PersonalizedMemo = Option<Cached<(String, Rc<Personalized>)>>;
-
-/// A value of the shopper's `ai_state` (absent or unreadable: `None`).
-pub(super) fn get_state<T: DeserializeOwned>(db: &Db, key: &str) -> worker::Result<Option<T>> {
-    db.lenient_json_row(storage::shopper::SELECT_AI_STATE, vec![key.into()])
-}
-
-pub(super) fn set_state(db: &Db, key: &str, value: &impl serde::Serialize) -> worker::Result<()> {
-    db.run(
-        storage::shopper::UPSERT_AI_STATE,
-        vec![key.into(), serde_json::to_string(value)?.into()],
-    )
-}
+pub(super) use wandstore_protocol::block_run::Memo as PersonalizedMemo;
 
 impl ShopperStorefront {
     /// The shopper's newest events, oldest first, with their times: read once, then kept in
@@ -91,17 +76,11 @@ impl ShopperStorefront {
     async fn build_block(&self, page: &PageRequest<'_>) -> Result<Option<Block>, EdgeError> {
         let (ctx, now) = (page.ctx, now_ms());
         let gateway = crate::ai_config::gateway(&self.env);
-        let facts = BlockFacts {
-            settings: page.personalization.clone(),
-            store: ctx.store.to_string(),
-            shopper: ctx.shopper.to_string(),
-            request_id: ctx.request_id.clone(),
-            stored: !self.unrecorded.get(),
-            preview: ctx.preview,
-            gateway: gateway.is_some(),
-            now_ms: now,
-        };
-        let mut run = BlockRun::new(facts, self.timed_events().map_err(EdgeError::internal)?);
+        let settings = page.personalization.clone();
+        let stored = !self.unrecorded.get();
+        let facts = BlockFacts::of(ctx, settings, stored, gateway.is_some(), now);
+        let events = self.timed_events().map_err(EdgeError::internal)?;
+        let mut run = BlockRun::new(facts, events, self.personalized.borrow().clone());
         let mut input = BlockInput::Start;
         loop {
             input = match run.resume(input) {
@@ -112,7 +91,10 @@ impl ShopperStorefront {
                     let lines = self.cart_lines().map_err(EdgeError::internal)?;
                     BlockInput::Cart(lines.into_iter().map(|l| l.product_handle).collect())
                 }
-                BlockAction::Ask(q) => BlockInput::Material(self.personalize(ctx, q).await?),
+                BlockAction::Ask(q) => {
+                    let asked = store_client::ask(&self.env, &ctx.store, q, &ctx.request_id);
+                    BlockInput::Material(Rc::new(asked.await.map_err(EdgeError::from)?))
+                }
                 BlockAction::CountImpression(source) => {
                     self.count_or_log(ctx, source, Interaction::Impression);
                     BlockInput::Done
@@ -121,20 +103,13 @@ impl ShopperStorefront {
                     if let Some(config) = gateway.clone() {
                         set_state(&self.db, block::LAST_REFRESH_KEY, &now)
                             .map_err(EdgeError::internal)?;
-                        let (env, db, store) =
-                            (self.env.clone(), self.db.clone(), ctx.store.clone());
-                        let run = RefreshRun {
-                            env,
-                            db,
-                            store,
-                            config,
-                            plan,
-                        };
-                        self.state.wait_until(ai_refresh::run(run));
+                        let run = ai_refresh::run(self.io(), ctx.store.clone(), config, plan);
+                        self.state.wait_until(run);
                     }
                     BlockInput::Done
                 }
                 BlockAction::Done(shown) => {
+                    *self.personalized.borrow_mut() = run.take_memo();
                     return Ok(shown.map(|s| Block {
                         cards: (s.cards.into_iter())
                             .map(|card| Recommendation { card, reason: None })
@@ -146,29 +121,6 @@ impl ShopperStorefront {
                 }
             };
         }
-    }
-
-    /// StoreConfig's answer for these events, from memory if the same was asked within the
-    /// snapshot TTL.
-    async fn personalize(
-        &self,
-        ctx: &ShopperContext,
-        q: Personalize,
-    ) -> Result<Rc<Personalized>, EdgeError> {
-        let key = q.memo_key().map_err(EdgeError::internal)?;
-        let now = q.now_ms;
-        let hit = (self.personalized.borrow().as_ref())
-            .and_then(|c| c.fresh_for(&key, now, SNAPSHOT_TTL_MS).cloned());
-        if let Some(hit) = hit {
-            return Ok(hit);
-        }
-        let answer = Rc::new(
-            store_client::ask(&self.env, &ctx.store, q, &ctx.request_id)
-                .await
-                .map_err(EdgeError::from)?,
-        );
-        *self.personalized.borrow_mut() = Some(Cached::new((key, Rc::clone(&answer)), now));
-        Ok(answer)
     }
 
     /// `POST personalization`: the shopper's opt-out form (CSRF-checked), then back home.
