@@ -133,10 +133,11 @@ pub fn body_limit(
             limits::require_json(content_type)?;
             Some(BodyKind::Theme)
         }
-        AdminRoute::PutPersonalizationSettings(_) => {
+        AdminRoute::PutPersonalizationSettings(_) | AdminRoute::Restore(_) => {
             limits::require_json(content_type)?;
             Some(BodyKind::AdminJson)
         }
+        AdminRoute::StartBackups => Some(BodyKind::AdminJson),
         AdminRoute::CreateStore | AdminRoute::PatchStore(_) | AdminRoute::Rollback(_) => {
             Some(BodyKind::AdminJson)
         }

@@ -13,12 +13,13 @@
 use crate::EdgeError;
 use crate::console_step::{self, EditorShown, Next, SignInVerdict};
 use crate::owner::OwnerCredential;
+use crate::owner::{AssetInfo, RecordAsset};
 use crate::store::StoreError;
 use crate::theme::{PublishDraft, PutDraft, RollbackTheme, ThemeOverview};
 use crate::wire::AskError;
 use std::rc::Rc;
 use wandstore_core::abuse::Quota;
-use wandstore_core::asset::CheckedAsset;
+use wandstore_core::asset::{self, CheckedAsset};
 use wandstore_core::console::actions::{
     self, Action, ConsoleNotice, Done, FormBody, Presented, SignInAttempt, SignInRefused,
     SignedOut, UploadForm,
@@ -125,8 +126,14 @@ pub enum Io {
     ShowTheme(StoreSlug),
     /// Ask `store` for a change ([`ConsoleDriver::on_changed`]).
     Change(StoreSlug, Change),
-    /// Store the file's bytes and list it ([`ConsoleDriver::on_asset`]).
-    PutAsset(StoreSlug, CheckedAsset, Vec<u8>),
+    /// Write the file's bytes to R2 under `key` ([`ConsoleDriver::on_put`]).
+    PutAsset {
+        key: String,
+        checked: CheckedAsset,
+        bytes: Vec<u8>,
+    },
+    /// List the written file with `store` ([`ConsoleDriver::on_asset`]).
+    RecordAsset(StoreSlug, RecordAsset),
     /// 16 fresh random bytes for a browser nonce ([`ConsoleDriver::on_random`]).
     Random,
     Answer(Answer),
@@ -164,6 +171,12 @@ enum State {
         io: Option<Io>,
     },
     Uploaded(OwnerSession, UploadForm),
+    /// The upload's bytes going to R2 (`io` until it is handed out), then its listing.
+    Writing {
+        session: OwnerSession,
+        asset: AssetInfo,
+        io: Option<Io>,
+    },
     Next(OwnerSession, Next),
     Out(Io),
 }
@@ -200,7 +213,8 @@ impl ConsoleDriver {
             | State::DraftBase(s, _)
             | State::Uploaded(s, _)
             | State::Next(s, _)
-            | State::Changing { session: s, .. } => Some(&s.store),
+            | State::Changing { session: s, .. }
+            | State::Writing { session: s, .. } => Some(&s.store),
             _ => None,
         }
     }
@@ -250,7 +264,7 @@ impl ConsoleDriver {
                 Io::Random
             }
             State::DraftBase(session, _) => Io::ShowTheme(session.store.clone()),
-            State::Changing { io, .. } => match io.take() {
+            State::Changing { io, .. } | State::Writing { io, .. } => match io.take() {
                 Some(io) => io,
                 None => Io::Failed(EdgeError::internal(
                     "console driver: a change was not answered",
@@ -304,14 +318,15 @@ impl ConsoleDriver {
             State::Uploaded(session, form) => {
                 match Next::checked_upload(&form, &self.keys.csrf, &session, now) {
                     Ok(Ok(checked)) => {
-                        let io = Io::PutAsset(session.store.clone(), checked, form.bytes);
-                        let done = Done::Uploaded;
-                        State::Changing {
-                            session,
-                            done,
-                            draft: None,
-                            io: Some(io),
-                        }
+                        let asset = AssetInfo::from_checked(&checked, now);
+                        let key = asset::r2_key(session.store.as_str(), &checked.file);
+                        let bytes = form.bytes;
+                        let io = Some(Io::PutAsset {
+                            key,
+                            checked,
+                            bytes,
+                        });
+                        State::Writing { session, asset, io }
                     }
                     Ok(Err(refused)) => State::Next(session, refused),
                     Err(e) => State::Out(Io::Failed(e)),
@@ -511,6 +526,26 @@ impl ConsoleDriver {
                 }
             }
             _ => failed("a change nobody asked for"),
+        };
+    }
+
+    /// Whether the upload's bytes were written: only then is the file listed (bytes no
+    /// listing names are unreachable; the upload can be retried).
+    pub fn on_put(&mut self, written: Result<(), String>) {
+        self.state = match (self.take(), written) {
+            (State::Writing { session, asset, .. }, Ok(())) => {
+                let io = Io::RecordAsset(session.store.clone(), RecordAsset { asset });
+                State::Changing {
+                    session,
+                    done: Done::Uploaded,
+                    draft: None,
+                    io: Some(io),
+                }
+            }
+            (State::Writing { .. }, Err(e)) => State::Out(Io::Failed(EdgeError::internal(
+                format!("writing the asset to R2: {e}"),
+            ))),
+            _ => failed("a write nobody asked for"),
         };
     }
 

@@ -346,7 +346,22 @@ fn an_upload_with_a_forged_token_is_refused_and_a_good_one_is_stored() {
     let mut d = signed_in(ConsoleRoute::Upload);
     d.poll();
     d.on_upload(Ok(upload(session_csrf())));
-    assert!(matches!(d.poll(), Io::PutAsset(..)));
+    let Io::PutAsset {
+        key,
+        checked,
+        bytes,
+    } = d.poll()
+    else {
+        panic!()
+    };
+    assert_eq!(key, wandstore_core::asset::r2_key("acme", &checked.file));
+    assert_eq!(bytes, wandstore_core::asset::samples::PNG);
+    // Listed only once written.
+    d.on_put(Ok(()));
+    let Io::RecordAsset(store, record) = d.poll() else {
+        panic!()
+    };
+    assert_eq!((store.as_str(), record.asset.file), ("acme", checked.file));
     d.on_asset(Ok(()));
     let Io::Answer(Answer::SeeOther { location, .. }) = d.poll() else {
         panic!()
@@ -365,8 +380,28 @@ fn an_upload_the_store_refuses_is_its_refusal() {
         bytes: wandstore_core::asset::samples::PNG.to_vec(),
     }));
     d.poll();
+    d.on_put(Ok(()));
+    d.poll();
     d.on_asset(Err(EdgeError::new(409, "too_many_assets", "full")));
     assert_eq!(failed_status(d.poll()), 409);
+}
+
+#[test]
+fn an_upload_r2_did_not_take_is_never_listed() {
+    let mut d = signed_in(ConsoleRoute::Upload);
+    d.poll();
+    d.on_upload(Ok(UploadForm {
+        csrf: session_csrf(),
+        file_name: "logo.png".into(),
+        content_type: Some("image/png".into()),
+        bytes: wandstore_core::asset::samples::PNG.to_vec(),
+    }));
+    assert!(matches!(d.poll(), Io::PutAsset { .. }));
+    d.on_put(Err("R2 is down".into()));
+    assert_eq!(failed_status(d.poll()), 500);
+    // A result out of turn fails too.
+    d.on_asset(Ok(()));
+    assert_eq!(failed_status(d.poll()), 500);
 }
 
 #[test]

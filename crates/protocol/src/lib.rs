@@ -36,6 +36,7 @@
 //! an object boundary is written anywhere else.
 
 pub mod admin_call;
+pub mod admin_run;
 pub mod backup;
 pub mod backup_admin;
 pub mod backup_base;

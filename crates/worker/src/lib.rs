@@ -24,7 +24,6 @@ mod internal;
 mod isolate_metrics;
 mod listing_pages;
 mod objects;
-mod owner_api;
 mod page_request;
 mod random;
 mod rate_limit;

@@ -100,9 +100,14 @@ async fn run(
                 Change::Publish(q) => store_client::ask(env, &store, q, rid).await.map(drop),
                 Change::Rollback(q) => store_client::ask(env, &store, q, rid).await.map(drop),
             }),
-            Io::PutAsset(store, checked, bytes) => {
-                let put = crate::owner_api::put_asset(env, &store, &checked, bytes, rid).await;
-                driver.on_asset(put.map(drop));
+            Io::PutAsset {
+                key,
+                checked,
+                bytes,
+            } => driver.on_put(crate::store_assets::put(env, key, &checked, bytes).await),
+            Io::RecordAsset(store, q) => {
+                let recorded = store_client::ask(env, &store, q, rid).await;
+                driver.on_asset(recorded.map(drop).map_err(EdgeError::from));
             }
             Io::Random => driver.on_random(random::bytes::<16>()),
             Io::Answer(answer) => return render(env, answer, rid).await,
@@ -141,7 +146,7 @@ async fn render(env: &Env, answer: Answer, rid: &str) -> Result<Response, EdgeEr
 /// A console form's fields within `kind`: 415 for another type (before the body is read),
 /// 413 when too large, 400 when not UTF-8.
 async fn read_form(req: &mut Request, kind: BodyKind) -> Result<Vec<(String, String)>, EdgeError> {
-    let content_type = crate::backups_api::content_type(req);
+    let content_type = crate::admin::content_type(req);
     actions::require_form(content_type.as_deref())?;
     let bytes = body::read_limited(req, kind).await?;
     Ok(actions::parse_form(&bytes)?)
@@ -149,7 +154,7 @@ async fn read_form(req: &mut Request, kind: BodyKind) -> Result<Vec<(String, Str
 
 /// The upload form within the asset limit (its type checked once it is read).
 async fn read_upload(req: &mut Request) -> Result<actions::UploadForm, EdgeError> {
-    let content_type = crate::backups_api::content_type(req);
+    let content_type = crate::admin::content_type(req);
     let bytes = body::read_limited(req, BodyKind::Asset).await?;
     actions::require_multipart(content_type.as_deref())?;
     upload::read(content_type.as_deref().unwrap_or(""), bytes).await

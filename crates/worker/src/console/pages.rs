@@ -5,6 +5,7 @@ use crate::objects::store_client;
 use crate::respond;
 use wandstore_core::store::StoreSlug;
 use wandstore_protocol::EdgeError;
+use wandstore_protocol::admin_call::PreviewLink;
 use wandstore_protocol::owner::ListAssets;
 use wandstore_protocol::theme::{ListVersions, ShowTheme};
 use wandstore_render::{
@@ -26,8 +27,11 @@ pub async fn editor(
         assets: store_client::ask(env, store, ListAssets, rid).await?,
         versions: store_client::ask(env, store, ListVersions, rid).await?,
     };
+    let signer = crate::env_config::cookie_signer(env).map_err(|weak| {
+        EdgeError::misconfigured("config", "previews are not configured yet", weak)
+    })?;
     // An empty origin gives the link's path: the frame is on the console's own origin.
-    let preview = crate::owner_api::preview_link(env, store, "")?;
+    let preview = PreviewLink::signed(&signer, store, "", crate::clock::now_ms());
     let page = ConsoleEditorPage::build(store.as_str(), csrf, facts, shown, preview.url, rid);
     Ok(respond::html(status, page.html()))
 }
