@@ -22,20 +22,21 @@ use crate::backup::{RestoreBackup, ShowRestore};
 use crate::backup_admin::{self as backups, Answers, Listing, Started};
 use crate::edge::html_safe_json;
 use crate::owner::{AssetInfo, CheckOwner, OwnerCredential, RecordAsset, RotateOwnerToken};
-use crate::registry::{ForgetStore, ListStores};
+use crate::registry::{ForgetStore, ListStores, ShowStorage};
 use crate::store::{DeleteStore, ShowStore};
 use crate::store_call_step::{ReadReply, StoreStep};
 use crate::wire::{self, AskError, Question};
 use serde::Serialize;
 use std::rc::Rc;
 use wandstore_core::asset::{self, CheckedAsset};
+use wandstore_core::events::{BestEffort, BestEffortFailed, Event};
 use wandstore_core::identity::{CookieSigner, WeakSecret};
 use wandstore_core::limits::BodyKind;
 use wandstore_core::metrics::IsolateMetrics;
 use wandstore_core::owner_access::Author;
 use wandstore_core::routes::AdminRoute;
 use wandstore_core::secret::{Caller, hash_token, new_owner_token};
-use wandstore_core::storage::StorageUse;
+use wandstore_core::storage::{REPORTED_STORES, StorageUse, report};
 use wandstore_core::store::StoreSlug;
 use wandstore_registry::NewStore;
 
@@ -52,6 +53,7 @@ pub struct Facts {
     pub now_ms: u64,
     pub base_domain: String,
     pub local_upstreams: bool,
+    pub request_id: String,
 }
 
 /// The object a question goes to.
@@ -101,8 +103,10 @@ pub enum AdminIo {
     },
     /// Ask the store named, or every store, to start a backup ([`AdminRun::on_started`]).
     StartBackups(Option<StoreSlug>),
-    /// This isolate's counters and the largest objects' storage ([`AdminRun::on_metrics`]).
+    /// This isolate's counters ([`AdminRun::on_metrics`]).
     IsolateMetrics,
+    /// Write a log line ([`AdminRun::on_logged`]).
+    Log(String),
     Answer(Reply),
     Failed(EdgeError),
 }
@@ -122,6 +126,7 @@ enum OnReply {
     Rotated(String),
     Restore,
     RestoreStatus,
+    Storage,
 }
 
 /// What the request waits for.
@@ -134,7 +139,8 @@ enum Wait {
     Unlink,
     Page(Listing, String),
     Started,
-    Metrics,
+    Logged,
+    Metrics(Vec<StorageUse>),
 }
 
 /// What fresh randomness is for: a new owner token.
@@ -258,8 +264,10 @@ impl<'r> AdminRun<'r> {
         let call = AdminCall::read(&self.route, gate.store, ct.as_deref(), body, &cx)?;
         match call {
             AdminCall::Platform(PlatformCall::IsolateMetrics) => {
-                self.wait = Wait::Metrics;
-                Ok(AdminIo::IsolateMetrics)
+                let q = ShowStorage {
+                    limit: REPORTED_STORES,
+                };
+                self.ask(Object::Registry, q, OnReply::Storage)
             }
             AdminCall::Platform(PlatformCall::ListStores) => {
                 self.ask(Object::Registry, ListStores, OnReply::Stores)
@@ -424,6 +432,24 @@ impl<'r> AdminRun<'r> {
                 json(backups::restore_http_status(&status), &status)
             }
             OnReply::RestoreStatus => json(200, &decode::<ShowRestore>(reply)?),
+            // The storage is best effort: without the registry's answer the metrics leave
+            // it out, and the failure is logged.
+            OnReply::Storage => match decode::<ShowStorage>(reply) {
+                Ok(sizes) => {
+                    self.wait = Wait::Metrics(report(sizes.registry_bytes, &sizes.stores));
+                    Ok(AdminIo::IsolateMetrics)
+                }
+                Err(e) => {
+                    self.wait = Wait::Logged;
+                    let failed = BestEffortFailed {
+                        what: BestEffort::StorageSizes,
+                        store: None,
+                        error: format!("reading store sizes: {e:?}"),
+                    };
+                    let line = failed.line(self.facts.now_ms, &self.facts.request_id);
+                    Ok(AdminIo::Log(line))
+                }
+            },
         }
     }
 
@@ -535,10 +561,23 @@ impl<'r> AdminRun<'r> {
         self.then(next);
     }
 
-    /// [`AdminIo::IsolateMetrics`]' counters and storage (empty when unknown).
-    pub fn on_metrics(&mut self, isolate: IsolateMetrics, storage: Vec<StorageUse>) {
+    /// [`AdminIo::Log`] was written.
+    pub fn on_logged(&mut self) {
         let next = match self.take() {
-            Wait::Metrics => json(200, &IsolateReport::of(isolate, storage)),
+            Wait::Logged => {
+                self.wait = Wait::Metrics(Vec::new());
+                Ok(AdminIo::IsolateMetrics)
+            }
+            _ => Err(Self::out_of_turn("a log line")),
+        };
+        self.then(next);
+    }
+
+    /// [`AdminIo::IsolateMetrics`]' counters: the metrics, with the storage the registry
+    /// answered (empty when it did not).
+    pub fn on_metrics(&mut self, isolate: IsolateMetrics) {
+        let next = match self.take() {
+            Wait::Metrics(storage) => json(200, &IsolateReport::of(isolate, storage)),
             _ => Err(Self::out_of_turn("metrics")),
         };
         self.then(next);

@@ -28,6 +28,7 @@ fn facts(caller: Caller, content_type: Option<&str>) -> Facts {
         now_ms: NOW,
         base_domain: "wandstore.dev".into(),
         local_upstreams: false,
+        request_id: "rid-1".into(),
     }
 }
 
@@ -479,18 +480,6 @@ fn a_restore_names_a_valid_backup_or_is_refused_before_the_store_is_asked() {
 }
 
 #[test]
-fn the_metrics_answer_the_isolate_and_storage_given() {
-    let mut r = run(AdminRoute::IsolateMetrics, Caller::Admin, None);
-    assert!(matches!(r.poll(), AdminIo::IsolateMetrics));
-    r.on_metrics(IsolateMetrics::new(NOW), Vec::new());
-    let (status, body) = answered(r.poll());
-    assert_eq!(
-        (status, body["storage"].clone()),
-        (200, serde_json::json!([]))
-    );
-}
-
-#[test]
 fn results_out_of_turn_fail_the_request() {
     let mut r = run(AdminRoute::Theme("acme"), Caller::Admin, None);
     r.poll();
@@ -505,4 +494,52 @@ fn results_out_of_turn_fail_the_request() {
     assert!(matches!(q, crate::registry::RegistryQuestion::List(_)));
     r.on_reply(ok::<ListStores>(Vec::new()));
     assert_eq!(answered(r.poll()), (200, serde_json::json!({"stores": []})));
+}
+
+#[test]
+fn the_metrics_answer_the_isolate_and_the_largest_stores() {
+    let mut r = run(AdminRoute::IsolateMetrics, Caller::Admin, None);
+    let q: crate::registry::RegistryQuestion = asked(r.poll(), Object::Registry);
+    assert!(
+        matches!(q, crate::registry::RegistryQuestion::ShowStorage(s) if s.limit == REPORTED_STORES)
+    );
+    let sizes = crate::registry::StorageReport {
+        registry_bytes: 10,
+        stores: vec![("acme".into(), 2_000)],
+    };
+    r.on_reply(ok::<ShowStorage>(sizes));
+    assert!(matches!(r.poll(), AdminIo::IsolateMetrics));
+    r.on_metrics(IsolateMetrics::new(NOW));
+    let (status, body) = answered(r.poll());
+    assert_eq!(status, 200);
+    let objects: Vec<_> = body["storage"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u["object"].clone())
+        .collect();
+    assert_eq!(objects, ["StoreRegistry", "StoreConfig:acme"]);
+    assert_eq!(body["isolate"]["since_ms"], NOW);
+}
+
+#[test]
+fn metrics_without_the_registry_log_the_failure_and_leave_the_storage_out() {
+    let mut r = run(AdminRoute::IsolateMetrics, Caller::Admin, None);
+    r.poll();
+    r.on_reply(Err("registry down".into()));
+    let AdminIo::Log(line) = r.poll() else {
+        panic!()
+    };
+    assert!(
+        line.contains("registry down") && line.contains("rid-1"),
+        "{line}"
+    );
+    r.on_logged();
+    assert!(matches!(r.poll(), AdminIo::IsolateMetrics));
+    r.on_metrics(IsolateMetrics::new(NOW));
+    let (status, body) = answered(r.poll());
+    assert_eq!(
+        (status, body["storage"].clone()),
+        (200, serde_json::json!([]))
+    );
 }

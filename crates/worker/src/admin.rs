@@ -3,7 +3,8 @@
 //! `ADMIN_TOKEN`; a store-owner token may use the owner routes of its own store only. Who
 //! may run what, which body is read, which questions follow in which order and what each
 //! answer or failure answers are `wandstore_protocol::admin_run::AdminRun`'s; here one
-//! executor loop performs each step it asks for (the objects, the body, R2, the CSPRNG).
+//! executor loop performs each step it asks for (the objects, the body, R2, the CSPRNG,
+//! the log).
 
 use crate::clock::now_ms;
 use crate::objects::{STORE_CONFIG, STORE_REGISTRY, registry};
@@ -46,6 +47,7 @@ pub async fn handle(
         now_ms: now_ms(),
         base_domain: env_config::base_domain(env),
         local_upstreams: env_config::is_development(env),
+        request_id: rid.to_owned(),
     };
     let mut run = AdminRun::new(route, facts);
     loop {
@@ -69,10 +71,11 @@ pub async fn handle(
                 let reason = BackupReason::Manual;
                 run.on_started(crate::backup_cron::start_all(env, only, reason, rid).await)
             }
-            AdminIo::IsolateMetrics => run.on_metrics(
-                crate::isolate_metrics::snapshot(),
-                crate::storage_report::largest(env, rid).await,
-            ),
+            AdminIo::IsolateMetrics => run.on_metrics(crate::isolate_metrics::snapshot()),
+            AdminIo::Log(line) => {
+                worker::console_log!("{line}");
+                run.on_logged();
+            }
             AdminIo::Answer(reply) => {
                 return Ok(match reply.json {
                     Some(json) => respond::bytes(reply.status, "application/json", json.into()),

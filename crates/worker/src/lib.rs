@@ -29,7 +29,6 @@ mod random;
 mod rate_limit;
 mod respond;
 mod sql;
-mod storage_report;
 mod store_assets;
 mod store_view;
 mod upstream;
