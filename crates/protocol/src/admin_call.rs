@@ -122,8 +122,9 @@ fn owner_refused() -> EdgeError {
     )
 }
 
-/// The limit a route's body is read within (`None`: the route reads no body here); a route
-/// that takes JSON refuses another declared type (415) before anything is read.
+/// The limit a route's body is read within (`None`: the route reads no body); a route that
+/// takes JSON refuses another declared type (415) before anything is read (`POST
+/// /admin/backups` takes an empty body too, its type checked once read).
 pub fn body_limit(
     route: &AdminRoute<'_>,
     content_type: Option<&str>,
@@ -195,7 +196,7 @@ pub enum StoreCall {
 pub enum AdminCall {
     Platform(PlatformCall),
     Store(StoreSlug, StoreCall),
-    /// The backup routes read their own requests (`backups_api`).
+    /// A backup route (its body is read by `admin_run`).
     Backups(BackupCall),
 }
 
