@@ -11,6 +11,7 @@
 #![allow(clippy::result_large_err, clippy::large_enum_variant)]
 
 use crate::EdgeError;
+use crate::admin_call::PreviewLink;
 use crate::console_step::{self, EditorShown, Next, SignInVerdict};
 use crate::owner::OwnerCredential;
 use crate::owner::{AssetInfo, RecordAsset};
@@ -95,12 +96,14 @@ pub enum Answer {
         csrf: String,
         cookies: Vec<String>,
     },
-    /// The editor of `store` (the Worker reads the theme, assets and versions).
+    /// The editor of `store` (the Worker reads the theme, assets and versions), its preview
+    /// frame on the console's own origin.
     Editor {
         store: StoreSlug,
         status: u16,
         shown: EditorShown,
         csrf: String,
+        preview: PreviewLink,
     },
 }
 
@@ -339,11 +342,14 @@ impl ConsoleDriver {
             State::Next(session, Next::Editor { status, shown }) => {
                 let csrf = rules::issue(&self.keys.csrf, CsrfBinding::Session(&session), now);
                 let store = session.store;
+                // An empty origin gives the link's path.
+                let preview = PreviewLink::signed(&self.keys.signer, &store, "", now);
                 State::Out(Io::Answer(Answer::Editor {
                     store,
                     status,
                     shown,
                     csrf,
+                    preview,
                 }))
             }
             _ => failed("a step was not given its result"),

@@ -260,12 +260,21 @@ fn home_is_the_editor_with_a_fresh_token() {
         store,
         status,
         csrf,
+        preview,
         ..
     }) = d.poll()
     else {
         panic!()
     };
     assert_eq!((store.as_str(), status), ("acme", 200));
+    // The preview frame is a signed link on the console's own origin, for a day.
+    assert!(
+        preview.url.starts_with("/s/acme/preview/"),
+        "{}",
+        preview.url
+    );
+    let signer = CookieSigner::new(SECRET, &[]).unwrap();
+    assert_eq!(preview, PreviewLink::signed(&signer, &store, "", NOW));
     assert!(rules::verify(SECRET, &csrf, CsrfBinding::Session(&session()), NOW).is_ok());
 }
 
@@ -369,8 +378,8 @@ fn an_upload_with_a_forged_token_is_refused_and_a_good_one_is_stored() {
     assert_eq!(location, Done::Uploaded.location());
 }
 
-#[test]
-fn an_upload_the_store_refuses_is_its_refusal() {
+/// A signed-in owner's good upload, read.
+fn uploaded() -> ConsoleDriver {
     let mut d = signed_in(ConsoleRoute::Upload);
     d.poll();
     d.on_upload(Ok(UploadForm {
@@ -379,6 +388,12 @@ fn an_upload_the_store_refuses_is_its_refusal() {
         content_type: Some("image/png".into()),
         bytes: wandstore_core::asset::samples::PNG.to_vec(),
     }));
+    d
+}
+
+#[test]
+fn an_upload_the_store_refuses_is_its_refusal() {
+    let mut d = uploaded();
     d.poll();
     d.on_put(Ok(()));
     d.poll();
@@ -388,14 +403,7 @@ fn an_upload_the_store_refuses_is_its_refusal() {
 
 #[test]
 fn an_upload_r2_did_not_take_is_never_listed() {
-    let mut d = signed_in(ConsoleRoute::Upload);
-    d.poll();
-    d.on_upload(Ok(UploadForm {
-        csrf: session_csrf(),
-        file_name: "logo.png".into(),
-        content_type: Some("image/png".into()),
-        bytes: wandstore_core::asset::samples::PNG.to_vec(),
-    }));
+    let mut d = uploaded();
     assert!(matches!(d.poll(), Io::PutAsset { .. }));
     d.on_put(Err("R2 is down".into()));
     assert_eq!(failed_status(d.poll()), 500);

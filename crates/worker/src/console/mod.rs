@@ -132,8 +132,9 @@ async fn render(env: &Env, answer: Answer, rid: &str) -> Result<Response, EdgeEr
             status,
             shown,
             csrf,
+            preview,
         } => (
-            pages::editor(env, &store, csrf, rid, status, shown).await?,
+            pages::editor(env, &store, csrf, rid, status, shown, preview).await?,
             Vec::new(),
         ),
     };

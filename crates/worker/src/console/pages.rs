@@ -21,17 +21,13 @@ pub async fn editor(
     rid: &str,
     status: u16,
     shown: EditorShown,
+    preview: PreviewLink,
 ) -> Result<Response, EdgeError> {
     let facts = EditorFacts {
         overview: store_client::ask(env, store, ShowTheme, rid).await?,
         assets: store_client::ask(env, store, ListAssets, rid).await?,
         versions: store_client::ask(env, store, ListVersions, rid).await?,
     };
-    let signer = crate::env_config::cookie_signer(env).map_err(|weak| {
-        EdgeError::misconfigured("config", "previews are not configured yet", weak)
-    })?;
-    // An empty origin gives the link's path: the frame is on the console's own origin.
-    let preview = PreviewLink::signed(&signer, store, "", crate::clock::now_ms());
     let page = ConsoleEditorPage::build(store.as_str(), csrf, facts, shown, preview.url, rid);
     Ok(respond::html(status, page.html()))
 }
