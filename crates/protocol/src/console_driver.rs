@@ -65,6 +65,8 @@ pub struct Facts {
     pub secure: bool,
     /// `?done=` (a finished action's notice).
     pub done: Option<String>,
+    /// The request's `Content-Type`.
+    pub content_type: Option<String>,
     /// `CF-Connecting-IP`, for the sign-in limit's key.
     pub client_ip: Option<String>,
     /// `CONSOLE_SIGN_IN_LIMIT`.
@@ -116,7 +118,8 @@ pub enum Io {
         attempts: u32,
         window_ms: u64,
     },
-    /// Read the url-encoded form within `kind` ([`ConsoleDriver::on_form`]).
+    /// Read the url-encoded form's bytes within `kind`, its type already checked
+    /// ([`ConsoleDriver::on_form`]).
     ReadForm(BodyKind),
     /// Read the multipart upload ([`ConsoleDriver::on_upload`]).
     ReadUpload,
@@ -206,6 +209,10 @@ impl ConsoleDriver {
         }
     }
 
+    fn ct(&self) -> Option<&str> {
+        self.facts.content_type.as_deref()
+    }
+
     /// The signed-in owner's store, once the session holds (for the log line).
     pub fn store(&self) -> Option<&StoreSlug> {
         match &self.state {
@@ -246,8 +253,16 @@ impl ConsoleDriver {
                 attempts: *attempts,
                 window_ms: *window_ms,
             },
+            // Another type is refused before a byte is read.
             State::ReadingForm(_) => match FormBody::of(self.facts.route) {
-                FormBody::UrlEncoded(kind) => Io::ReadForm(kind),
+                FormBody::UrlEncoded(kind) => match actions::require_form(self.ct()) {
+                    Ok(()) => Io::ReadForm(kind),
+                    Err(refused) => {
+                        let io = Io::Failed(refused.into());
+                        self.state = State::Out(io.clone());
+                        io
+                    }
+                },
                 _ => {
                     let route = self.facts.route;
                     self.state = failed(&format!("{route:?} has no url-encoded form"));
@@ -442,9 +457,11 @@ impl ConsoleDriver {
         };
     }
 
-    /// The url-encoded form (or why it could not be read: 415, 413, 400).
-    pub fn on_form(&mut self, read: Result<Vec<(String, String)>, EdgeError>) {
-        self.state = match (self.take(), read) {
+    /// The url-encoded form's bytes (or why they could not be read: 413), parsed here (400
+    /// when not UTF-8).
+    pub fn on_form(&mut self, read: Result<Vec<u8>, EdgeError>) {
+        let parsed = read.and_then(|bytes| Ok(actions::parse_form(&bytes)?));
+        self.state = match (self.take(), parsed) {
             (State::ReadingForm(_), Err(e)) => State::Out(Io::Failed(e)),
             (State::ReadingForm(Some(session)), Ok(fields)) => State::Form(session, fields),
             (State::ReadingForm(None), Ok(fields)) => State::SignInForm(fields),

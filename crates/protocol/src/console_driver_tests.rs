@@ -21,6 +21,7 @@ fn facts(route: ConsoleRoute, cookies: &str) -> Facts {
         secure: true,
         done: None,
         client_ip: Some("203.0.113.7".into()),
+        content_type: Some("application/x-www-form-urlencoded".into()),
         limit_var: None,
         now_ms: NOW,
     }
@@ -55,11 +56,23 @@ fn signed_in(route: ConsoleRoute) -> ConsoleDriver {
     d
 }
 
-fn form(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
-    pairs
+/// The pairs as an `application/x-www-form-urlencoded` body.
+fn form(pairs: &[(&str, &str)]) -> Vec<u8> {
+    let enc = |s: &str| -> String {
+        s.bytes()
+            .map(|b| match b {
+                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                    (b as char).to_string()
+                }
+                _ => format!("%{b:02X}"),
+            })
+            .collect()
+    };
+    let pairs: Vec<String> = pairs
         .iter()
-        .map(|(k, v)| ((*k).into(), (*v).into()))
-        .collect()
+        .map(|(k, v)| format!("{}={}", enc(k), enc(v)))
+        .collect();
+    pairs.join("&").into_bytes()
 }
 
 fn session_csrf() -> String {
@@ -96,7 +109,7 @@ fn browser() -> String {
     format!("{}={NONCE}", rules::BROWSER_COOKIE)
 }
 
-fn sign_in_form(token: &str) -> Vec<(String, String)> {
+fn sign_in_form(token: &str) -> Vec<u8> {
     let csrf = rules::issue(SECRET, CsrfBinding::Browser(NONCE), NOW);
     form(&[(FORM_FIELD, &csrf), ("store", "acme"), ("token", token)])
 }
@@ -212,6 +225,25 @@ fn a_form_that_cannot_be_read_is_its_refusal() {
     let mut d = sign_in_counted(&browser());
     d.on_form(Err(EdgeError::new(413, "too_large", "too large")));
     assert_eq!(failed_status(d.poll()), 413);
+}
+
+#[test]
+fn a_form_of_another_type_is_415_before_it_is_read_and_one_not_utf8_is_400() {
+    for ct in [
+        None,
+        Some("text/plain"),
+        Some("multipart/form-data; boundary=x"),
+    ] {
+        let mut f = facts(ConsoleRoute::Publish, &session_cookie());
+        f.content_type = ct.map(str::to_owned);
+        let mut d = ConsoleDriver::new(f, keys());
+        assert!(matches!(d.poll(), Io::CheckOwner { .. }));
+        d.on_owner(Ok(()));
+        assert_eq!(failed_status(d.poll()), 415, "{ct:?}");
+    }
+    let mut d = sign_in_counted(&browser());
+    d.on_form(Ok(vec![0xff, 0xfe, b'=', b'x']));
+    assert_eq!(failed_status(d.poll()), 400);
 }
 
 #[test]

@@ -70,6 +70,7 @@ async fn run(
             .query_pairs()
             .find(|(k, _)| k == "done")
             .map(|(_, v)| v.into_owned()),
+        content_type: crate::admin::content_type(&req),
         client_ip: client.get("cf-connecting-ip").map(str::to_owned),
         limit_var: env.var("CONSOLE_SIGN_IN_LIMIT").ok().map(|v| v.to_string()),
         now_ms: now_ms(),
@@ -85,7 +86,7 @@ async fn run(
                 let counted = guard_client::count(env, &key, attempts, window_ms, rid).await;
                 driver.on_counted(counted, log);
             }
-            Io::ReadForm(kind) => driver.on_form(read_form(&mut req, kind).await),
+            Io::ReadForm(kind) => driver.on_form(body::read_limited(&mut req, kind).await),
             Io::ReadUpload => driver.on_upload(read_upload(&mut req).await),
             Io::CheckOwner { store, credential } => {
                 let q = CheckOwner { credential };
@@ -142,15 +143,6 @@ async fn render(env: &Env, answer: Answer, rid: &str) -> Result<Response, EdgeEr
         let _ = resp.headers_mut().append("set-cookie", &cookie);
     }
     Ok(resp)
-}
-
-/// A console form's fields within `kind`: 415 for another type (before the body is read),
-/// 413 when too large, 400 when not UTF-8.
-async fn read_form(req: &mut Request, kind: BodyKind) -> Result<Vec<(String, String)>, EdgeError> {
-    let content_type = crate::admin::content_type(req);
-    actions::require_form(content_type.as_deref())?;
-    let bytes = body::read_limited(req, kind).await?;
-    Ok(actions::parse_form(&bytes)?)
 }
 
 /// The upload form within the asset limit (its type checked once it is read).
