@@ -121,8 +121,14 @@ pub enum Io {
     /// Read the url-encoded form's bytes within `kind`, its type already checked
     /// ([`ConsoleDriver::on_form`]).
     ReadForm(BodyKind),
-    /// Read the multipart upload ([`ConsoleDriver::on_upload`]).
-    ReadUpload,
+    /// Read the upload's bytes within `kind` ([`ConsoleDriver::on_upload_body`]).
+    ReadUpload(BodyKind),
+    /// Split the multipart body (its type checked) into its parts
+    /// ([`ConsoleDriver::on_upload`]).
+    SplitUpload {
+        content_type: String,
+        bytes: Vec<u8>,
+    },
     /// Ask `store` whether the credential is its owner's ([`ConsoleDriver::on_owner`]).
     CheckOwner {
         store: StoreSlug,
@@ -167,6 +173,8 @@ enum State {
     SessionAsked(OwnerSession),
     SignedIn(OwnerSession),
     ReadingUpload(OwnerSession),
+    /// The upload's bytes, until they are handed out to be split into parts.
+    Splitting(OwnerSession, Vec<u8>),
     Form(OwnerSession, Vec<(String, String)>),
     DraftBase(OwnerSession, Vec<(String, String)>),
     /// A change asked of the store (`io` until it is handed out); `draft`: the saved document.
@@ -218,6 +226,7 @@ impl ConsoleDriver {
         match &self.state {
             State::SignedIn(s)
             | State::ReadingUpload(s)
+            | State::Splitting(s, _)
             | State::ReadingForm(Some(s))
             | State::Form(s, _)
             | State::DraftBase(s, _)
@@ -269,7 +278,11 @@ impl ConsoleDriver {
                     return None;
                 }
             },
-            State::ReadingUpload(_) => Io::ReadUpload,
+            State::ReadingUpload(_) => Io::ReadUpload(BodyKind::Asset),
+            State::Splitting(_, bytes) => Io::SplitUpload {
+                content_type: self.facts.content_type.clone().unwrap_or_default(),
+                bytes: std::mem::take(bytes),
+            },
             State::Attempted(attempt) => Io::CheckOwner {
                 store: attempt.store.clone(),
                 credential: OwnerCredential::TokenHash(attempt.token_hash.clone()),
@@ -469,11 +482,25 @@ impl ConsoleDriver {
         };
     }
 
-    /// The upload form (or why it could not be read).
+    /// The upload's bytes (or why they could not be read: 413); its type is checked once
+    /// they are read (415 for anything but `multipart/form-data`).
+    pub fn on_upload_body(&mut self, read: Result<Vec<u8>, EdgeError>) {
+        let checked = read.and_then(|bytes| {
+            actions::require_multipart(self.ct())?;
+            Ok(bytes)
+        });
+        self.state = match (self.take(), checked) {
+            (State::ReadingUpload(session), Ok(bytes)) => State::Splitting(session, bytes),
+            (State::ReadingUpload(_), Err(e)) => State::Out(Io::Failed(e)),
+            _ => failed("an upload body nobody asked for"),
+        };
+    }
+
+    /// The upload form's parts (or why it is not the upload form).
     pub fn on_upload(&mut self, read: Result<UploadForm, EdgeError>) {
         self.state = match (self.take(), read) {
-            (State::ReadingUpload(session), Ok(form)) => State::Uploaded(session, form),
-            (State::ReadingUpload(_), Err(e)) => State::Out(Io::Failed(e)),
+            (State::Splitting(session, _), Ok(form)) => State::Uploaded(session, form),
+            (State::Splitting(..), Err(e)) => State::Out(Io::Failed(e)),
             _ => failed("an upload nobody asked for"),
         };
     }

@@ -21,7 +21,10 @@ fn facts(route: ConsoleRoute, cookies: &str) -> Facts {
         secure: true,
         done: None,
         client_ip: Some("203.0.113.7".into()),
-        content_type: Some("application/x-www-form-urlencoded".into()),
+        content_type: Some(match route {
+            ConsoleRoute::Upload => UPLOAD_TYPE.into(),
+            _ => "application/x-www-form-urlencoded".into(),
+        }),
         limit_var: None,
         now_ms: NOW,
     }
@@ -380,13 +383,11 @@ fn an_upload_with_a_forged_token_is_refused_and_a_good_one_is_stored() {
         bytes: wandstore_core::asset::samples::PNG.to_vec(),
     };
     let mut d = signed_in(ConsoleRoute::Upload);
-    assert_eq!(d.poll(), Io::ReadUpload);
-    d.on_upload(Ok(upload("forged".into())));
+    read_upload(&mut d, upload("forged".into()));
     assert_eq!(failed_status(d.poll()), 403);
 
     let mut d = signed_in(ConsoleRoute::Upload);
-    d.poll();
-    d.on_upload(Ok(upload(session_csrf())));
+    read_upload(&mut d, upload(session_csrf()));
     let Io::PutAsset {
         key,
         checked,
@@ -410,16 +411,38 @@ fn an_upload_with_a_forged_token_is_refused_and_a_good_one_is_stored() {
     assert_eq!(location, Done::Uploaded.location());
 }
 
+/// The upload's body read, then split into `form`.
+fn read_upload(d: &mut ConsoleDriver, form: UploadForm) {
+    assert_eq!(d.poll(), Io::ReadUpload(BodyKind::Asset));
+    d.on_upload_body(Ok(b"--x\r\n...".to_vec()));
+    let Io::SplitUpload {
+        content_type,
+        bytes,
+    } = d.poll()
+    else {
+        panic!()
+    };
+    assert_eq!(
+        (content_type.as_str(), bytes.as_slice()),
+        (UPLOAD_TYPE, b"--x\r\n...".as_slice())
+    );
+    d.on_upload(Ok(form));
+}
+
+const UPLOAD_TYPE: &str = "multipart/form-data; boundary=x";
+
 /// A signed-in owner's good upload, read.
 fn uploaded() -> ConsoleDriver {
     let mut d = signed_in(ConsoleRoute::Upload);
-    d.poll();
-    d.on_upload(Ok(UploadForm {
-        csrf: session_csrf(),
-        file_name: "logo.png".into(),
-        content_type: Some("image/png".into()),
-        bytes: wandstore_core::asset::samples::PNG.to_vec(),
-    }));
+    read_upload(
+        &mut d,
+        UploadForm {
+            csrf: session_csrf(),
+            file_name: "logo.png".into(),
+            content_type: Some("image/png".into()),
+            bytes: wandstore_core::asset::samples::PNG.to_vec(),
+        },
+    );
     d
 }
 
@@ -446,12 +469,36 @@ fn an_upload_r2_did_not_take_is_never_listed() {
 
 #[test]
 fn a_body_past_its_limit_or_of_another_type_is_refused_before_the_store_is_asked() {
-    for status in [413, 415] {
-        let mut d = signed_in(ConsoleRoute::Upload);
+    let mut d = signed_in(ConsoleRoute::Upload);
+    d.poll();
+    d.on_upload_body(Err(EdgeError::new(413, "too_large", "too large")));
+    assert_eq!(failed_status(d.poll()), 413);
+    // The type is checked once the body is read (its size first).
+    for ct in [
+        None,
+        Some("application/x-www-form-urlencoded"),
+        Some("image/png"),
+    ] {
+        let mut f = facts(ConsoleRoute::Upload, &session_cookie());
+        f.content_type = ct.map(str::to_owned);
+        let mut d = ConsoleDriver::new(f, keys());
         d.poll();
-        d.on_upload(Err(EdgeError::new(status, "refused", "refused")));
-        assert_eq!(failed_status(d.poll()), status);
+        d.on_owner(Ok(()));
+        assert_eq!(d.poll(), Io::ReadUpload(BodyKind::Asset));
+        d.on_upload_body(Ok(Vec::new()));
+        assert_eq!(failed_status(d.poll()), 415, "{ct:?}");
     }
+    // A body that is not the upload form.
+    let mut d = signed_in(ConsoleRoute::Upload);
+    d.poll();
+    d.on_upload_body(Ok(Vec::new()));
+    d.poll();
+    d.on_upload(Err(EdgeError::new(
+        400,
+        "bad_upload",
+        "not the upload form",
+    )));
+    assert_eq!(failed_status(d.poll()), 400);
 }
 
 #[test]

@@ -18,10 +18,8 @@ use crate::objects::{guard_client, store_client};
 use crate::respond::{self, Audience};
 use crate::{body, env_config, random};
 use wandstore_core::console::COOKIE_PATH;
-use wandstore_core::console::actions;
 use wandstore_core::headers::PRIVATE_NO_STORE;
 use wandstore_core::identity::CookieScope;
-use wandstore_core::limits::BodyKind;
 use wandstore_core::log::RequestLog;
 use wandstore_core::routes::ConsoleRoute;
 use wandstore_protocol::EdgeError;
@@ -87,7 +85,11 @@ async fn run(
                 driver.on_counted(counted, log);
             }
             Io::ReadForm(kind) => driver.on_form(body::read_limited(&mut req, kind).await),
-            Io::ReadUpload => driver.on_upload(read_upload(&mut req).await),
+            Io::ReadUpload(kind) => driver.on_upload_body(body::read_limited(&mut req, kind).await),
+            Io::SplitUpload {
+                content_type,
+                bytes,
+            } => driver.on_upload(upload::read(&content_type, bytes).await),
             Io::CheckOwner { store, credential } => {
                 let q = CheckOwner { credential };
                 driver.on_owner(store_client::ask(env, &store, q, rid).await);
@@ -143,12 +145,4 @@ async fn render(env: &Env, answer: Answer, rid: &str) -> Result<Response, EdgeEr
         let _ = resp.headers_mut().append("set-cookie", &cookie);
     }
     Ok(resp)
-}
-
-/// The upload form within the asset limit (its type checked once it is read).
-async fn read_upload(req: &mut Request) -> Result<actions::UploadForm, EdgeError> {
-    let content_type = crate::admin::content_type(req);
-    let bytes = body::read_limited(req, BodyKind::Asset).await?;
-    actions::require_multipart(content_type.as_deref())?;
-    upload::read(content_type.as_deref().unwrap_or(""), bytes).await
 }
