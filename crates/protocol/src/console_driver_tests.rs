@@ -230,6 +230,16 @@ fn a_form_that_cannot_be_read_is_its_refusal() {
     assert_eq!(failed_status(d.poll()), 413);
 }
 
+/// A signed-in owner's request with `content_type`.
+fn signed_in_sending(route: ConsoleRoute, content_type: Option<&str>) -> ConsoleDriver {
+    let mut f = facts(route, &session_cookie());
+    f.content_type = content_type.map(str::to_owned);
+    let mut d = ConsoleDriver::new(f, keys());
+    assert!(matches!(d.poll(), Io::CheckOwner { .. }));
+    d.on_owner(Ok(()));
+    d
+}
+
 #[test]
 fn a_form_of_another_type_is_415_before_it_is_read_and_one_not_utf8_is_400() {
     for ct in [
@@ -237,11 +247,7 @@ fn a_form_of_another_type_is_415_before_it_is_read_and_one_not_utf8_is_400() {
         Some("text/plain"),
         Some("multipart/form-data; boundary=x"),
     ] {
-        let mut f = facts(ConsoleRoute::Publish, &session_cookie());
-        f.content_type = ct.map(str::to_owned);
-        let mut d = ConsoleDriver::new(f, keys());
-        assert!(matches!(d.poll(), Io::CheckOwner { .. }));
-        d.on_owner(Ok(()));
+        let mut d = signed_in_sending(ConsoleRoute::Publish, ct);
         assert_eq!(failed_status(d.poll()), 415, "{ct:?}");
     }
     let mut d = sign_in_counted(&browser());
@@ -479,11 +485,7 @@ fn a_body_past_its_limit_or_of_another_type_is_refused_before_the_store_is_asked
         Some("application/x-www-form-urlencoded"),
         Some("image/png"),
     ] {
-        let mut f = facts(ConsoleRoute::Upload, &session_cookie());
-        f.content_type = ct.map(str::to_owned);
-        let mut d = ConsoleDriver::new(f, keys());
-        d.poll();
-        d.on_owner(Ok(()));
+        let mut d = signed_in_sending(ConsoleRoute::Upload, ct);
         assert_eq!(d.poll(), Io::ReadUpload(BodyKind::Asset));
         d.on_upload_body(Ok(Vec::new()));
         assert_eq!(failed_status(d.poll()), 415, "{ct:?}");
