@@ -20,6 +20,7 @@ pub mod console;
 pub mod cookie_hints;
 pub mod cron_plan;
 pub mod csrf;
+pub mod domain_cache;
 pub mod edge_pages;
 pub mod events;
 pub mod guarded;

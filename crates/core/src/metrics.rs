@@ -120,6 +120,17 @@ impl IsolateMetrics {
         }
     }
 
+    /// Counts one answered request from its log line: its route kind, status, error code
+    /// and duration.
+    pub fn count(&mut self, log: &crate::log::RequestLog) {
+        self.record(
+            RouteKind::for_path(&log.path),
+            log.status,
+            log.error_code.as_deref(),
+        );
+        self.record_latency(log.duration_ms);
+    }
+
     /// Counts one request's duration in the latency histogram and updates `p95_ms`.
     pub fn record_latency(&mut self, duration_ms: u64) {
         let last = LATENCY_BUCKETS_MS.len() - 1;
@@ -199,6 +210,32 @@ mod tests {
         assert!((m.server_error_rate() - 0.25).abs() < 1e-9);
         let json = serde_json::to_value(&m).unwrap();
         assert_eq!(json["by_route"]["cart_api"], 1);
+    }
+
+    #[test]
+    fn a_log_line_counts_its_route_status_error_and_latency() {
+        let mut m = IsolateMetrics::new(0);
+        m.count(&crate::log::RequestLog {
+            path: "/s/outlet/api/cart".into(),
+            status: 503,
+            duration_ms: 700,
+            error_code: Some("catalog_unavailable".into()),
+            ..Default::default()
+        });
+        // A success's code (none is expected) is not an error.
+        m.count(&crate::log::RequestLog {
+            path: "/health".into(),
+            status: 200,
+            duration_ms: 3,
+            error_code: Some("ignored".into()),
+            ..Default::default()
+        });
+        assert_eq!(m.requests, 2);
+        assert_eq!((m.by_status["5xx"], m.by_status["2xx"]), (1, 1));
+        assert_eq!(m.by_route[&RouteKind::for_path("/s/outlet/api/cart")], 1);
+        assert_eq!(m.errors.len(), 1);
+        assert_eq!(m.errors["catalog_unavailable"], 1);
+        assert_eq!(m.latency.iter().sum::<u64>(), 2);
     }
 
     #[test]

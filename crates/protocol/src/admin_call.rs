@@ -122,8 +122,9 @@ fn owner_refused() -> EdgeError {
     )
 }
 
-/// The limit a route's body is read within (`None`: the route reads no body here); a route
-/// that takes JSON refuses another declared type (415) before anything is read.
+/// The limit a route's body is read within (`None`: the route reads no body); a route that
+/// takes JSON refuses another declared type (415) before anything is read (`POST
+/// /admin/backups` takes an empty body too, its type checked once read).
 pub fn body_limit(
     route: &AdminRoute<'_>,
     content_type: Option<&str>,
@@ -133,10 +134,11 @@ pub fn body_limit(
             limits::require_json(content_type)?;
             Some(BodyKind::Theme)
         }
-        AdminRoute::PutPersonalizationSettings(_) => {
+        AdminRoute::PutPersonalizationSettings(_) | AdminRoute::Restore(_) => {
             limits::require_json(content_type)?;
             Some(BodyKind::AdminJson)
         }
+        AdminRoute::StartBackups => Some(BodyKind::AdminJson),
         AdminRoute::CreateStore | AdminRoute::PatchStore(_) | AdminRoute::Rollback(_) => {
             Some(BodyKind::AdminJson)
         }
@@ -194,7 +196,7 @@ pub enum StoreCall {
 pub enum AdminCall {
     Platform(PlatformCall),
     Store(StoreSlug, StoreCall),
-    /// The backup routes read their own requests (`backups_api`).
+    /// A backup route (its body is read by `admin_run`).
     Backups(BackupCall),
 }
 

@@ -11,14 +11,16 @@
 #![allow(clippy::result_large_err, clippy::large_enum_variant)]
 
 use crate::EdgeError;
+use crate::admin_call::PreviewLink;
 use crate::console_step::{self, EditorShown, Next, SignInVerdict};
 use crate::owner::OwnerCredential;
+use crate::owner::{AssetInfo, RecordAsset};
 use crate::store::StoreError;
 use crate::theme::{PublishDraft, PutDraft, RollbackTheme, ThemeOverview};
 use crate::wire::AskError;
 use std::rc::Rc;
 use wandstore_core::abuse::Quota;
-use wandstore_core::asset::CheckedAsset;
+use wandstore_core::asset::{self, CheckedAsset};
 use wandstore_core::console::actions::{
     self, Action, ConsoleNotice, Done, FormBody, Presented, SignInAttempt, SignInRefused,
     SignedOut, UploadForm,
@@ -63,6 +65,8 @@ pub struct Facts {
     pub secure: bool,
     /// `?done=` (a finished action's notice).
     pub done: Option<String>,
+    /// The request's `Content-Type`.
+    pub content_type: Option<String>,
     /// `CF-Connecting-IP`, for the sign-in limit's key.
     pub client_ip: Option<String>,
     /// `CONSOLE_SIGN_IN_LIMIT`.
@@ -94,12 +98,14 @@ pub enum Answer {
         csrf: String,
         cookies: Vec<String>,
     },
-    /// The editor of `store` (the Worker reads the theme, assets and versions).
+    /// The editor of `store` (the Worker reads the theme, assets and versions), its preview
+    /// frame on the console's own origin.
     Editor {
         store: StoreSlug,
         status: u16,
         shown: EditorShown,
         csrf: String,
+        preview: PreviewLink,
     },
 }
 
@@ -112,10 +118,17 @@ pub enum Io {
         attempts: u32,
         window_ms: u64,
     },
-    /// Read the url-encoded form within `kind` ([`ConsoleDriver::on_form`]).
+    /// Read the url-encoded form's bytes within `kind`, its type already checked
+    /// ([`ConsoleDriver::on_form`]).
     ReadForm(BodyKind),
-    /// Read the multipart upload ([`ConsoleDriver::on_upload`]).
-    ReadUpload,
+    /// Read the upload's bytes within `kind` ([`ConsoleDriver::on_upload_body`]).
+    ReadUpload(BodyKind),
+    /// Split the multipart body (its type checked) into its parts
+    /// ([`ConsoleDriver::on_upload`]).
+    SplitUpload {
+        content_type: String,
+        bytes: Vec<u8>,
+    },
     /// Ask `store` whether the credential is its owner's ([`ConsoleDriver::on_owner`]).
     CheckOwner {
         store: StoreSlug,
@@ -125,8 +138,14 @@ pub enum Io {
     ShowTheme(StoreSlug),
     /// Ask `store` for a change ([`ConsoleDriver::on_changed`]).
     Change(StoreSlug, Change),
-    /// Store the file's bytes and list it ([`ConsoleDriver::on_asset`]).
-    PutAsset(StoreSlug, CheckedAsset, Vec<u8>),
+    /// Write the file's bytes to R2 under `key` ([`ConsoleDriver::on_put`]).
+    PutAsset {
+        key: String,
+        checked: CheckedAsset,
+        bytes: Vec<u8>,
+    },
+    /// List the written file with `store` ([`ConsoleDriver::on_asset`]).
+    RecordAsset(StoreSlug, RecordAsset),
     /// 16 fresh random bytes for a browser nonce ([`ConsoleDriver::on_random`]).
     Random,
     Answer(Answer),
@@ -154,6 +173,8 @@ enum State {
     SessionAsked(OwnerSession),
     SignedIn(OwnerSession),
     ReadingUpload(OwnerSession),
+    /// The upload's bytes, until they are handed out to be split into parts.
+    Splitting(OwnerSession, Vec<u8>),
     Form(OwnerSession, Vec<(String, String)>),
     DraftBase(OwnerSession, Vec<(String, String)>),
     /// A change asked of the store (`io` until it is handed out); `draft`: the saved document.
@@ -164,6 +185,12 @@ enum State {
         io: Option<Io>,
     },
     Uploaded(OwnerSession, UploadForm),
+    /// The upload's bytes going to R2 (`io` until it is handed out), then its listing.
+    Writing {
+        session: OwnerSession,
+        asset: AssetInfo,
+        io: Option<Io>,
+    },
     Next(OwnerSession, Next),
     Out(Io),
 }
@@ -190,17 +217,23 @@ impl ConsoleDriver {
         }
     }
 
+    fn ct(&self) -> Option<&str> {
+        self.facts.content_type.as_deref()
+    }
+
     /// The signed-in owner's store, once the session holds (for the log line).
     pub fn store(&self) -> Option<&StoreSlug> {
         match &self.state {
             State::SignedIn(s)
             | State::ReadingUpload(s)
+            | State::Splitting(s, _)
             | State::ReadingForm(Some(s))
             | State::Form(s, _)
             | State::DraftBase(s, _)
             | State::Uploaded(s, _)
             | State::Next(s, _)
-            | State::Changing { session: s, .. } => Some(&s.store),
+            | State::Changing { session: s, .. }
+            | State::Writing { session: s, .. } => Some(&s.store),
             _ => None,
         }
     }
@@ -229,15 +262,27 @@ impl ConsoleDriver {
                 attempts: *attempts,
                 window_ms: *window_ms,
             },
+            // Another type is refused before a byte is read.
             State::ReadingForm(_) => match FormBody::of(self.facts.route) {
-                FormBody::UrlEncoded(kind) => Io::ReadForm(kind),
+                FormBody::UrlEncoded(kind) => match actions::require_form(self.ct()) {
+                    Ok(()) => Io::ReadForm(kind),
+                    Err(refused) => {
+                        let io = Io::Failed(refused.into());
+                        self.state = State::Out(io.clone());
+                        io
+                    }
+                },
                 _ => {
                     let route = self.facts.route;
                     self.state = failed(&format!("{route:?} has no url-encoded form"));
                     return None;
                 }
             },
-            State::ReadingUpload(_) => Io::ReadUpload,
+            State::ReadingUpload(_) => Io::ReadUpload(BodyKind::Asset),
+            State::Splitting(_, bytes) => Io::SplitUpload {
+                content_type: self.facts.content_type.clone().unwrap_or_default(),
+                bytes: std::mem::take(bytes),
+            },
             State::Attempted(attempt) => Io::CheckOwner {
                 store: attempt.store.clone(),
                 credential: OwnerCredential::TokenHash(attempt.token_hash.clone()),
@@ -250,7 +295,7 @@ impl ConsoleDriver {
                 Io::Random
             }
             State::DraftBase(session, _) => Io::ShowTheme(session.store.clone()),
-            State::Changing { io, .. } => match io.take() {
+            State::Changing { io, .. } | State::Writing { io, .. } => match io.take() {
                 Some(io) => io,
                 None => Io::Failed(EdgeError::internal(
                     "console driver: a change was not answered",
@@ -304,14 +349,15 @@ impl ConsoleDriver {
             State::Uploaded(session, form) => {
                 match Next::checked_upload(&form, &self.keys.csrf, &session, now) {
                     Ok(Ok(checked)) => {
-                        let io = Io::PutAsset(session.store.clone(), checked, form.bytes);
-                        let done = Done::Uploaded;
-                        State::Changing {
-                            session,
-                            done,
-                            draft: None,
-                            io: Some(io),
-                        }
+                        let asset = AssetInfo::from_checked(&checked, now);
+                        let key = asset::r2_key(session.store.as_str(), &checked.file);
+                        let bytes = form.bytes;
+                        let io = Some(Io::PutAsset {
+                            key,
+                            checked,
+                            bytes,
+                        });
+                        State::Writing { session, asset, io }
                     }
                     Ok(Err(refused)) => State::Next(session, refused),
                     Err(e) => State::Out(Io::Failed(e)),
@@ -324,11 +370,14 @@ impl ConsoleDriver {
             State::Next(session, Next::Editor { status, shown }) => {
                 let csrf = rules::issue(&self.keys.csrf, CsrfBinding::Session(&session), now);
                 let store = session.store;
+                // An empty origin gives the link's path.
+                let preview = PreviewLink::signed(&self.keys.signer, &store, "", now);
                 State::Out(Io::Answer(Answer::Editor {
                     store,
                     status,
                     shown,
                     csrf,
+                    preview,
                 }))
             }
             _ => failed("a step was not given its result"),
@@ -421,9 +470,11 @@ impl ConsoleDriver {
         };
     }
 
-    /// The url-encoded form (or why it could not be read: 415, 413, 400).
-    pub fn on_form(&mut self, read: Result<Vec<(String, String)>, EdgeError>) {
-        self.state = match (self.take(), read) {
+    /// The url-encoded form's bytes (or why they could not be read: 413), parsed here (400
+    /// when not UTF-8).
+    pub fn on_form(&mut self, read: Result<Vec<u8>, EdgeError>) {
+        let parsed = read.and_then(|bytes| Ok(actions::parse_form(&bytes)?));
+        self.state = match (self.take(), parsed) {
             (State::ReadingForm(_), Err(e)) => State::Out(Io::Failed(e)),
             (State::ReadingForm(Some(session)), Ok(fields)) => State::Form(session, fields),
             (State::ReadingForm(None), Ok(fields)) => State::SignInForm(fields),
@@ -431,11 +482,25 @@ impl ConsoleDriver {
         };
     }
 
-    /// The upload form (or why it could not be read).
+    /// The upload's bytes (or why they could not be read: 413); its type is checked once
+    /// they are read (415 for anything but `multipart/form-data`).
+    pub fn on_upload_body(&mut self, read: Result<Vec<u8>, EdgeError>) {
+        let checked = read.and_then(|bytes| {
+            actions::require_multipart(self.ct())?;
+            Ok(bytes)
+        });
+        self.state = match (self.take(), checked) {
+            (State::ReadingUpload(session), Ok(bytes)) => State::Splitting(session, bytes),
+            (State::ReadingUpload(_), Err(e)) => State::Out(Io::Failed(e)),
+            _ => failed("an upload body nobody asked for"),
+        };
+    }
+
+    /// The upload form's parts (or why it is not the upload form).
     pub fn on_upload(&mut self, read: Result<UploadForm, EdgeError>) {
         self.state = match (self.take(), read) {
-            (State::ReadingUpload(session), Ok(form)) => State::Uploaded(session, form),
-            (State::ReadingUpload(_), Err(e)) => State::Out(Io::Failed(e)),
+            (State::Splitting(session, _), Ok(form)) => State::Uploaded(session, form),
+            (State::Splitting(..), Err(e)) => State::Out(Io::Failed(e)),
             _ => failed("an upload nobody asked for"),
         };
     }
@@ -511,6 +576,26 @@ impl ConsoleDriver {
                 }
             }
             _ => failed("a change nobody asked for"),
+        };
+    }
+
+    /// Whether the upload's bytes were written: only then is the file listed (bytes no
+    /// listing names are unreachable; the upload can be retried).
+    pub fn on_put(&mut self, written: Result<(), String>) {
+        self.state = match (self.take(), written) {
+            (State::Writing { session, asset, .. }, Ok(())) => {
+                let io = Io::RecordAsset(session.store.clone(), RecordAsset { asset });
+                State::Changing {
+                    session,
+                    done: Done::Uploaded,
+                    draft: None,
+                    io: Some(io),
+                }
+            }
+            (State::Writing { .. }, Err(e)) => State::Out(Io::Failed(EdgeError::internal(
+                format!("writing the asset to R2: {e}"),
+            ))),
+            _ => failed("a write nobody asked for"),
         };
     }
 

@@ -21,6 +21,10 @@ fn facts(route: ConsoleRoute, cookies: &str) -> Facts {
         secure: true,
         done: None,
         client_ip: Some("203.0.113.7".into()),
+        content_type: Some(match route {
+            ConsoleRoute::Upload => UPLOAD_TYPE.into(),
+            _ => "application/x-www-form-urlencoded".into(),
+        }),
         limit_var: None,
         now_ms: NOW,
     }
@@ -55,11 +59,23 @@ fn signed_in(route: ConsoleRoute) -> ConsoleDriver {
     d
 }
 
-fn form(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
-    pairs
+/// The pairs as an `application/x-www-form-urlencoded` body.
+fn form(pairs: &[(&str, &str)]) -> Vec<u8> {
+    let enc = |s: &str| -> String {
+        s.bytes()
+            .map(|b| match b {
+                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                    (b as char).to_string()
+                }
+                _ => format!("%{b:02X}"),
+            })
+            .collect()
+    };
+    let pairs: Vec<String> = pairs
         .iter()
-        .map(|(k, v)| ((*k).into(), (*v).into()))
-        .collect()
+        .map(|(k, v)| format!("{}={}", enc(k), enc(v)))
+        .collect();
+    pairs.join("&").into_bytes()
 }
 
 fn session_csrf() -> String {
@@ -96,7 +112,7 @@ fn browser() -> String {
     format!("{}={NONCE}", rules::BROWSER_COOKIE)
 }
 
-fn sign_in_form(token: &str) -> Vec<(String, String)> {
+fn sign_in_form(token: &str) -> Vec<u8> {
     let csrf = rules::issue(SECRET, CsrfBinding::Browser(NONCE), NOW);
     form(&[(FORM_FIELD, &csrf), ("store", "acme"), ("token", token)])
 }
@@ -214,6 +230,31 @@ fn a_form_that_cannot_be_read_is_its_refusal() {
     assert_eq!(failed_status(d.poll()), 413);
 }
 
+/// A signed-in owner's request with `content_type`.
+fn signed_in_sending(route: ConsoleRoute, content_type: Option<&str>) -> ConsoleDriver {
+    let mut f = facts(route, &session_cookie());
+    f.content_type = content_type.map(str::to_owned);
+    let mut d = ConsoleDriver::new(f, keys());
+    assert!(matches!(d.poll(), Io::CheckOwner { .. }));
+    d.on_owner(Ok(()));
+    d
+}
+
+#[test]
+fn a_form_of_another_type_is_415_before_it_is_read_and_one_not_utf8_is_400() {
+    for ct in [
+        None,
+        Some("text/plain"),
+        Some("multipart/form-data; boundary=x"),
+    ] {
+        let mut d = signed_in_sending(ConsoleRoute::Publish, ct);
+        assert_eq!(failed_status(d.poll()), 415, "{ct:?}");
+    }
+    let mut d = sign_in_counted(&browser());
+    d.on_form(Ok(vec![0xff, 0xfe, b'=', b'x']));
+    assert_eq!(failed_status(d.poll()), 400);
+}
+
 #[test]
 fn no_session_is_the_sign_in_page_and_an_ended_one_is_cleared() {
     let mut d = ConsoleDriver::new(facts(ConsoleRoute::Home, &browser()), keys());
@@ -260,12 +301,21 @@ fn home_is_the_editor_with_a_fresh_token() {
         store,
         status,
         csrf,
+        preview,
         ..
     }) = d.poll()
     else {
         panic!()
     };
     assert_eq!((store.as_str(), status), ("acme", 200));
+    // The preview frame is a signed link on the console's own origin, for a day.
+    assert!(
+        preview.url.starts_with("/s/acme/preview/"),
+        "{}",
+        preview.url
+    );
+    let signer = CookieSigner::new(SECRET, &[]).unwrap();
+    assert_eq!(preview, PreviewLink::signed(&signer, &store, "", NOW));
     assert!(rules::verify(SECRET, &csrf, CsrfBinding::Session(&session()), NOW).is_ok());
 }
 
@@ -339,14 +389,27 @@ fn an_upload_with_a_forged_token_is_refused_and_a_good_one_is_stored() {
         bytes: wandstore_core::asset::samples::PNG.to_vec(),
     };
     let mut d = signed_in(ConsoleRoute::Upload);
-    assert_eq!(d.poll(), Io::ReadUpload);
-    d.on_upload(Ok(upload("forged".into())));
+    read_upload(&mut d, upload("forged".into()));
     assert_eq!(failed_status(d.poll()), 403);
 
     let mut d = signed_in(ConsoleRoute::Upload);
-    d.poll();
-    d.on_upload(Ok(upload(session_csrf())));
-    assert!(matches!(d.poll(), Io::PutAsset(..)));
+    read_upload(&mut d, upload(session_csrf()));
+    let Io::PutAsset {
+        key,
+        checked,
+        bytes,
+    } = d.poll()
+    else {
+        panic!()
+    };
+    assert_eq!(key, wandstore_core::asset::r2_key("acme", &checked.file));
+    assert_eq!(bytes, wandstore_core::asset::samples::PNG);
+    // Listed only once written.
+    d.on_put(Ok(()));
+    let Io::RecordAsset(store, record) = d.poll() else {
+        panic!()
+    };
+    assert_eq!((store.as_str(), record.asset.file), ("acme", checked.file));
     d.on_asset(Ok(()));
     let Io::Answer(Answer::SeeOther { location, .. }) = d.poll() else {
         panic!()
@@ -354,29 +417,90 @@ fn an_upload_with_a_forged_token_is_refused_and_a_good_one_is_stored() {
     assert_eq!(location, Done::Uploaded.location());
 }
 
+/// The upload's body read, then split into `form`.
+fn read_upload(d: &mut ConsoleDriver, form: UploadForm) {
+    assert_eq!(d.poll(), Io::ReadUpload(BodyKind::Asset));
+    d.on_upload_body(Ok(b"--x\r\n...".to_vec()));
+    let Io::SplitUpload {
+        content_type,
+        bytes,
+    } = d.poll()
+    else {
+        panic!()
+    };
+    assert_eq!(
+        (content_type.as_str(), bytes.as_slice()),
+        (UPLOAD_TYPE, b"--x\r\n...".as_slice())
+    );
+    d.on_upload(Ok(form));
+}
+
+const UPLOAD_TYPE: &str = "multipart/form-data; boundary=x";
+
+/// A signed-in owner's good upload, read.
+fn uploaded() -> ConsoleDriver {
+    let mut d = signed_in(ConsoleRoute::Upload);
+    read_upload(
+        &mut d,
+        UploadForm {
+            csrf: session_csrf(),
+            file_name: "logo.png".into(),
+            content_type: Some("image/png".into()),
+            bytes: wandstore_core::asset::samples::PNG.to_vec(),
+        },
+    );
+    d
+}
+
 #[test]
 fn an_upload_the_store_refuses_is_its_refusal() {
-    let mut d = signed_in(ConsoleRoute::Upload);
+    let mut d = uploaded();
     d.poll();
-    d.on_upload(Ok(UploadForm {
-        csrf: session_csrf(),
-        file_name: "logo.png".into(),
-        content_type: Some("image/png".into()),
-        bytes: wandstore_core::asset::samples::PNG.to_vec(),
-    }));
+    d.on_put(Ok(()));
     d.poll();
     d.on_asset(Err(EdgeError::new(409, "too_many_assets", "full")));
     assert_eq!(failed_status(d.poll()), 409);
 }
 
 #[test]
+fn an_upload_r2_did_not_take_is_never_listed() {
+    let mut d = uploaded();
+    assert!(matches!(d.poll(), Io::PutAsset { .. }));
+    d.on_put(Err("R2 is down".into()));
+    assert_eq!(failed_status(d.poll()), 500);
+    // A result out of turn fails too.
+    d.on_asset(Ok(()));
+    assert_eq!(failed_status(d.poll()), 500);
+}
+
+#[test]
 fn a_body_past_its_limit_or_of_another_type_is_refused_before_the_store_is_asked() {
-    for status in [413, 415] {
-        let mut d = signed_in(ConsoleRoute::Upload);
-        d.poll();
-        d.on_upload(Err(EdgeError::new(status, "refused", "refused")));
-        assert_eq!(failed_status(d.poll()), status);
+    let mut d = signed_in(ConsoleRoute::Upload);
+    d.poll();
+    d.on_upload_body(Err(EdgeError::new(413, "too_large", "too large")));
+    assert_eq!(failed_status(d.poll()), 413);
+    // The type is checked once the body is read (its size first).
+    for ct in [
+        None,
+        Some("application/x-www-form-urlencoded"),
+        Some("image/png"),
+    ] {
+        let mut d = signed_in_sending(ConsoleRoute::Upload, ct);
+        assert_eq!(d.poll(), Io::ReadUpload(BodyKind::Asset));
+        d.on_upload_body(Ok(Vec::new()));
+        assert_eq!(failed_status(d.poll()), 415, "{ct:?}");
     }
+    // A body that is not the upload form.
+    let mut d = signed_in(ConsoleRoute::Upload);
+    d.poll();
+    d.on_upload_body(Ok(Vec::new()));
+    d.poll();
+    d.on_upload(Err(EdgeError::new(
+        400,
+        "bad_upload",
+        "not the upload form",
+    )));
+    assert_eq!(failed_status(d.poll()), 400);
 }
 
 #[test]

@@ -26,7 +26,8 @@
 //! - [`limit_run`]: a request's rate limits, sans-IO: which limiter is asked next and what
 //!   its answer means (failing open, strikes, bans, the log line);
 //! - [`admin_call`]: the admin and owner APIs' requests as typed questions (who may, which body,
-//!   which question) and their answers;
+//!   which question) and their answers; [`admin_run`]: one admin request as a sans-IO
+//!   driver (the store check, the body, each call's steps in order);
 //! - [`console_step`]: what the owner console answers after the store's object answered a
 //!   form (a redirect, or the editor again with the refusal);
 //! - [`edge`]: the one error type the Worker renders, as JSON for APIs or a themed page for
@@ -36,6 +37,7 @@
 //! an object boundary is written anywhere else.
 
 pub mod admin_call;
+pub mod admin_run;
 pub mod backup;
 pub mod backup_admin;
 pub mod backup_base;

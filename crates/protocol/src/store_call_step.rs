@@ -1,7 +1,7 @@
 //! What the Worker does for a [`StoreCall`]: most are one question to the store's object,
 //! answered as JSON with a fixed status ([`Asked`]: the question's body and how its reply
 //! becomes the response body, decided here and tested natively); the rest need more than
-//! one question or R2 ([`StoreStep`]'s other variants), which the Worker runs itself.
+//! one question or R2 ([`StoreStep`]'s other variants), which `admin_run` sequences.
 
 use crate::admin_call::{Assets, One, StoreCall, Versions};
 use crate::edge::html_safe_json;

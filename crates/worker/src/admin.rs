@@ -1,30 +1,32 @@
-//! The platform admin API under `/admin/`: create, read, update, list and delete stores,
-//! sync and inspect their catalogs; the owner routes run in `crate::owner_api`. Bearer
-//! `ADMIN_TOKEN`; a store-owner token may use the owner routes of its own store only. Who may
-//! run what, which body is read and which question it asks are
-//! `wandstore_protocol::admin_call`'s; here the reads, the asks and the answers.
+//! The platform admin API under `/admin/`: stores, their catalogs, themes, assets, owner
+//! tokens and personalization, backups and restores, the isolate's metrics. Bearer
+//! `ADMIN_TOKEN`; a store-owner token may use the owner routes of its own store only. Who
+//! may run what, which body is read, which questions follow in which order and what each
+//! answer or failure answers are `wandstore_protocol::admin_run::AdminRun`'s; here one
+//! executor loop performs each step it asks for (the objects, the body, R2, the CSPRNG,
+//! the log).
 
 use crate::clock::now_ms;
-use crate::objects::{registry_client, store_client};
-use crate::respond;
-use crate::{body, env_config};
-use wandstore_core::owner_access::Author;
+use crate::objects::{STORE_CONFIG, STORE_REGISTRY, registry};
+use crate::{backups_api, body, env_config, internal, random, respond, store_assets};
+use wandstore_backup::BackupReason;
 use wandstore_core::routes::AdminRoute;
 use wandstore_core::secret::admin_caller;
 use wandstore_protocol::EdgeError;
-use wandstore_protocol::admin_call::{
-    AdminCall, BackupCall, CallContext, Created, Gate, IsolateReport, PlatformCall, StoreCheck,
-    Stores, body_limit, plan_create,
-};
-use wandstore_protocol::owner::{CheckOwner, OwnerCredential};
-use wandstore_protocol::registry::ListStores;
-use wandstore_protocol::store::ShowStore;
+use wandstore_protocol::admin_run::{AdminIo, AdminRun, Facts, Object};
+use wandstore_protocol::wire::AskError;
 use worker::{Env, Request, Response};
 
 /// Who [`authorize`] let in (`wandstore_core::secret::admin_caller` decides).
 pub use wandstore_core::secret::Caller;
 
-/// Runs an admin route for a caller [`authorize`] let in.
+/// The request's `Content-Type`, if any.
+pub(crate) fn content_type(req: &Request) -> Option<String> {
+    req.headers().get("content-type").ok().flatten()
+}
+
+/// Runs an admin route for a caller [`authorize`] let in: each step [`AdminRun`] asks for,
+/// its result fed back, until it answers.
 pub async fn handle(
     mut req: Request,
     env: &Env,
@@ -32,70 +34,70 @@ pub async fn handle(
     caller: Caller,
     rid: &str,
 ) -> Result<Response, EdgeError> {
-    let gate = Gate::of(&route, &caller)?;
-    if let Some(store) = &gate.store {
-        let asked = match &gate.check {
-            StoreCheck::None => Ok(()),
-            StoreCheck::Exists => store_client::ask(env, store, ShowStore, rid)
-                .await
-                .map(drop),
-            StoreCheck::OwnedBy(hash) => {
-                let credential = OwnerCredential::TokenHash(hash.clone());
-                store_client::ask(env, store, CheckOwner { credential }, rid).await
-            }
-        };
-        gate.checked(asked)?;
-    }
-    let content_type = crate::backups_api::content_type(&req);
-    let body = match body_limit(&route, content_type.as_deref())? {
-        Some(kind) => body::read_limited(&mut req, kind).await?,
-        None => Vec::new(),
-    };
-    let cx = CallContext {
-        author: Author::of(&caller),
+    let url = req.url().map_err(EdgeError::internal)?;
+    let facts = Facts {
+        caller,
+        content_type: content_type(&req),
+        query: url
+            .query_pairs()
+            .map(|(k, v)| (k.into(), v.into()))
+            .collect(),
+        origin: url.origin().ascii_serialization(),
+        signer: env_config::cookie_signer(env),
         now_ms: now_ms(),
         base_domain: env_config::base_domain(env),
         local_upstreams: env_config::is_development(env),
+        request_id: rid.to_owned(),
     };
-    match AdminCall::read(&route, gate.store, content_type.as_deref(), body, &cx)? {
-        AdminCall::Platform(call) => platform(call, env, &cx, rid).await,
-        AdminCall::Store(store, call) => {
-            crate::owner_api::run(call, &req, env, &store, &cx, rid).await
-        }
-        AdminCall::Backups(call) => match call {
-            BackupCall::List => crate::backups_api::list(&req, env).await,
-            BackupCall::Start => crate::backups_api::start(req, env, rid).await,
-            BackupCall::Restore(store) => crate::backups_api::restore(req, env, &store, rid).await,
-            BackupCall::RestoreStatus(store) => {
-                crate::backups_api::restore_status(env, &store, rid).await
+    let mut run = AdminRun::new(route, facts);
+    loop {
+        match run.poll() {
+            AdminIo::Ask(to, question) => run.on_reply(ask(env, &to, question, rid).await),
+            AdminIo::ReadBody(kind) => run.on_body(body::read_limited(&mut req, kind).await),
+            AdminIo::Random => run.on_random(random::bytes::<32>().map_err(|e| e.to_string())),
+            AdminIo::PutAsset {
+                key,
+                checked,
+                bytes,
+            } => run.on_put(store_assets::put(env, key, &checked, bytes).await),
+            AdminIo::DeleteAsset(key) => {
+                store_assets::delete(env, key).await;
+                run.on_deleted();
             }
-        },
+            AdminIo::ListBackups { prefix, cursor } => {
+                run.on_listed(backups_api::summaries(env, &prefix, cursor).await)
+            }
+            AdminIo::StartBackups(only) => {
+                let reason = BackupReason::Manual;
+                run.on_started(crate::backup_cron::start_all(env, only, reason, rid).await)
+            }
+            AdminIo::IsolateMetrics => run.on_metrics(crate::isolate_metrics::snapshot()),
+            AdminIo::Log(line) => {
+                worker::console_log!("{line}");
+                run.on_logged();
+            }
+            AdminIo::Answer(reply) => {
+                return Ok(match reply.json {
+                    Some(json) => respond::bytes(reply.status, "application/json", json.into()),
+                    None => respond::empty(reply.status),
+                });
+            }
+            AdminIo::Failed(e) => return Err(e),
+        }
     }
 }
 
-async fn platform(
-    call: PlatformCall,
-    env: &Env,
-    cx: &CallContext,
-    rid: &str,
-) -> Result<Response, EdgeError> {
-    match call {
-        PlatformCall::IsolateMetrics => {
-            let storage = crate::storage_report::largest(env, rid).await;
-            let report = IsolateReport::of(crate::isolate_metrics::snapshot(), storage);
-            Ok(respond::json(200, &report))
-        }
-        PlatformCall::ListStores => {
-            let stores = registry_client::ask(env, ListStores, rid).await?;
-            Ok(respond::json(200, &Stores::from(stores)))
-        }
-        PlatformCall::CreateStore(input) => {
-            let (owner_token, hash) = crate::owner_api::new_token()?;
-            let (slug, create) = plan_create(input, hash, cx)?;
-            let store = store_client::ask(env, &slug, create, rid).await?;
-            Ok(respond::json(201, &Created { store, owner_token }))
-        }
-    }
+/// Posts an encoded question to the store's object or the registry: its reply's text, or
+/// why the call broke.
+async fn ask(env: &Env, to: &Object, question: String, rid: &str) -> Result<String, String> {
+    let stub = match to {
+        Object::Store(store) => internal::stub(env, STORE_CONFIG, store.as_str()),
+        Object::Registry => internal::stub(env, STORE_REGISTRY, registry::NAME),
+    };
+    let asked = internal::ask_text(stub.map_err(|e| e.to_string())?, question, rid).await;
+    asked.map_err(|e: AskError<String>| match e {
+        AskError::Broken(why) | AskError::Refused(why) => why,
+    })
 }
 
 /// Who the request's bearer token says it is: the platform admin, or someone presenting a

@@ -1,12 +1,14 @@
 //! The hourly backup cron (`0 * * * *` in wrangler.toml): asks every registered store's
 //! StoreConfig to start its scheduled backup, 10 at a time. Each object decides whether it is
 //! due (`wandstore_backup::schedule`), runs what fits one invocation and continues on its own
-//! alarm, so the cron itself only makes one call per store.
+//! alarm, so the cron itself only makes one call per store. The sizes the stores answer
+//! with go to the registry for `GET /admin/metrics` (`core::storage`).
 
+use crate::isolate_metrics::log_failed;
 use crate::objects::{registry_client, store_client};
 use futures::future::join_all;
 use wandstore_backup::BackupReason;
-use wandstore_core::events::CronOutcome;
+use wandstore_core::events::{BestEffort, CronOutcome};
 use wandstore_core::store::StoreSlug;
 use wandstore_protocol::EdgeError;
 use wandstore_protocol::backup_admin::{Answers, cron_outcome};
@@ -47,7 +49,11 @@ pub async fn start_all(
                 run.on_started(join_all(asks).await);
             }
             StartsIo::RecordSizes(sizes) => {
-                crate::storage_report::record(env, sizes, rid).await;
+                // Best effort: a failure is logged and never fails the backups.
+                if let Err(e) = registry_client::ask(env, sizes, rid).await {
+                    let error = format!("recording store sizes: {e:?}");
+                    log_failed(BestEffort::StorageSizes, None, error, rid);
+                }
                 run.on_recorded();
             }
             StartsIo::Done(answers) => return Ok(answers),

@@ -3,7 +3,7 @@
 use std::cell::RefCell;
 use wandstore_core::events::{BestEffort, BestEffortFailed, Event};
 use wandstore_core::log::RequestLog;
-use wandstore_core::metrics::{IsolateMetrics, RouteKind};
+use wandstore_core::metrics::IsolateMetrics;
 
 thread_local! {
     static METRICS: RefCell<IsolateMetrics> =
@@ -12,12 +12,7 @@ thread_local! {
 
 /// Counts one answered request from its log line.
 pub fn record(log: &RequestLog) {
-    let kind = RouteKind::for_path(&log.path);
-    METRICS.with(|m| {
-        let mut m = m.borrow_mut();
-        m.record(kind, log.status, log.error_code.as_deref());
-        m.record_latency(log.duration_ms);
-    });
+    METRICS.with(|m| m.borrow_mut().count(log));
 }
 
 /// One data point for the request, if an Analytics Engine dataset is bound as `ANALYTICS`

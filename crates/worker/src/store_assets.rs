@@ -1,15 +1,45 @@
 //! Serving a store's uploaded files straight from R2 (no object is asked): `{base}assets/
 //! {sha256}.{ext}` with an immutable cache policy and a strong ETag, and `{base}favicon.ico`
 //! (the theme's favicon, or the platform's). What to read and answer is `core::asset::serving`'s
-//! [`Serve`]; here only the R2 reads and the response.
+//! [`Serve`]; here only the R2 reads and the response. Uploads are written ([`put`]) and
+//! deleted ([`delete`]) here too, when the admin API or the console asks.
 
-use crate::owner_api::ASSETS_BUCKET;
 use crate::respond;
-use wandstore_core::asset::AssetKind;
+use std::collections::HashMap;
 use wandstore_core::asset::serving::{Serve, ServePlan};
+use wandstore_core::asset::{self, AssetKind, CheckedAsset};
 use wandstore_core::store::StoreSlug;
 use wandstore_protocol::EdgeError;
-use worker::{Env, Headers, Response, ResponseBuilder};
+use worker::{Env, Headers, HttpMetadata, Response, ResponseBuilder};
+
+/// The R2 bucket of owners' uploaded files.
+pub const ASSETS_BUCKET: &str = "ASSETS";
+
+/// Writes an upload's bytes under `key`: its type, an immutable cache policy, its checked
+/// metadata, and its digest for R2 to verify.
+pub async fn put(
+    env: &Env,
+    key: String,
+    checked: &CheckedAsset,
+    bytes: Vec<u8>,
+) -> Result<(), String> {
+    let bucket = env.bucket(ASSETS_BUCKET).map_err(|e| e.to_string())?;
+    let put = bucket.put(key, bytes).http_metadata(HttpMetadata {
+        content_type: Some(checked.kind.content_type().to_owned()),
+        cache_control: Some(asset::IMMUTABLE.to_owned()),
+        ..HttpMetadata::default()
+    });
+    let put = put.custom_metadata(HashMap::from(checked.r2_metadata()));
+    let written = put.sha256(checked.digest.to_vec()).execute().await;
+    written.map(drop).map_err(|e| e.to_string())
+}
+
+/// Deletes a file's bytes, best effort (the caller unlisted it first).
+pub async fn delete(env: &Env, key: String) {
+    if let Ok(bucket) = env.bucket(ASSETS_BUCKET) {
+        let _ = bucket.delete(key).await;
+    }
+}
 
 /// The platform's favicon, for stores whose theme has none.
 const DEFAULT_FAVICON: &[u8] = include_bytes!("../../../templates/favicon.ico");

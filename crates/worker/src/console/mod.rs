@@ -18,10 +18,8 @@ use crate::objects::{guard_client, store_client};
 use crate::respond::{self, Audience};
 use crate::{body, env_config, random};
 use wandstore_core::console::COOKIE_PATH;
-use wandstore_core::console::actions;
 use wandstore_core::headers::PRIVATE_NO_STORE;
 use wandstore_core::identity::CookieScope;
-use wandstore_core::limits::BodyKind;
 use wandstore_core::log::RequestLog;
 use wandstore_core::routes::ConsoleRoute;
 use wandstore_protocol::EdgeError;
@@ -70,6 +68,7 @@ async fn run(
             .query_pairs()
             .find(|(k, _)| k == "done")
             .map(|(_, v)| v.into_owned()),
+        content_type: crate::admin::content_type(&req),
         client_ip: client.get("cf-connecting-ip").map(str::to_owned),
         limit_var: env.var("CONSOLE_SIGN_IN_LIMIT").ok().map(|v| v.to_string()),
         now_ms: now_ms(),
@@ -85,8 +84,12 @@ async fn run(
                 let counted = guard_client::count(env, &key, attempts, window_ms, rid).await;
                 driver.on_counted(counted, log);
             }
-            Io::ReadForm(kind) => driver.on_form(read_form(&mut req, kind).await),
-            Io::ReadUpload => driver.on_upload(read_upload(&mut req).await),
+            Io::ReadForm(kind) => driver.on_form(body::read_limited(&mut req, kind).await),
+            Io::ReadUpload(kind) => driver.on_upload_body(body::read_limited(&mut req, kind).await),
+            Io::SplitUpload {
+                content_type,
+                bytes,
+            } => driver.on_upload(upload::read(&content_type, bytes).await),
             Io::CheckOwner { store, credential } => {
                 let q = CheckOwner { credential };
                 driver.on_owner(store_client::ask(env, &store, q, rid).await);
@@ -100,9 +103,14 @@ async fn run(
                 Change::Publish(q) => store_client::ask(env, &store, q, rid).await.map(drop),
                 Change::Rollback(q) => store_client::ask(env, &store, q, rid).await.map(drop),
             }),
-            Io::PutAsset(store, checked, bytes) => {
-                let put = crate::owner_api::put_asset(env, &store, &checked, bytes, rid).await;
-                driver.on_asset(put.map(drop));
+            Io::PutAsset {
+                key,
+                checked,
+                bytes,
+            } => driver.on_put(crate::store_assets::put(env, key, &checked, bytes).await),
+            Io::RecordAsset(store, q) => {
+                let recorded = store_client::ask(env, &store, q, rid).await;
+                driver.on_asset(recorded.map(drop).map_err(EdgeError::from));
             }
             Io::Random => driver.on_random(random::bytes::<16>()),
             Io::Answer(answer) => return render(env, answer, rid).await,
@@ -127,8 +135,9 @@ async fn render(env: &Env, answer: Answer, rid: &str) -> Result<Response, EdgeEr
             status,
             shown,
             csrf,
+            preview,
         } => (
-            pages::editor(env, &store, csrf, rid, status, shown).await?,
+            pages::editor(env, &store, csrf, rid, status, shown, preview).await?,
             Vec::new(),
         ),
     };
@@ -136,21 +145,4 @@ async fn render(env: &Env, answer: Answer, rid: &str) -> Result<Response, EdgeEr
         let _ = resp.headers_mut().append("set-cookie", &cookie);
     }
     Ok(resp)
-}
-
-/// A console form's fields within `kind`: 415 for another type (before the body is read),
-/// 413 when too large, 400 when not UTF-8.
-async fn read_form(req: &mut Request, kind: BodyKind) -> Result<Vec<(String, String)>, EdgeError> {
-    let content_type = crate::backups_api::content_type(req);
-    actions::require_form(content_type.as_deref())?;
-    let bytes = body::read_limited(req, kind).await?;
-    Ok(actions::parse_form(&bytes)?)
-}
-
-/// The upload form within the asset limit (its type checked once it is read).
-async fn read_upload(req: &mut Request) -> Result<actions::UploadForm, EdgeError> {
-    let content_type = crate::backups_api::content_type(req);
-    let bytes = body::read_limited(req, BodyKind::Asset).await?;
-    actions::require_multipart(content_type.as_deref())?;
-    upload::read(content_type.as_deref().unwrap_or(""), bytes).await
 }

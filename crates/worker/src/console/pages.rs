@@ -5,6 +5,7 @@ use crate::objects::store_client;
 use crate::respond;
 use wandstore_core::store::StoreSlug;
 use wandstore_protocol::EdgeError;
+use wandstore_protocol::admin_call::PreviewLink;
 use wandstore_protocol::owner::ListAssets;
 use wandstore_protocol::theme::{ListVersions, ShowTheme};
 use wandstore_render::{
@@ -20,14 +21,13 @@ pub async fn editor(
     rid: &str,
     status: u16,
     shown: EditorShown,
+    preview: PreviewLink,
 ) -> Result<Response, EdgeError> {
     let facts = EditorFacts {
         overview: store_client::ask(env, store, ShowTheme, rid).await?,
         assets: store_client::ask(env, store, ListAssets, rid).await?,
         versions: store_client::ask(env, store, ListVersions, rid).await?,
     };
-    // An empty origin gives the link's path: the frame is on the console's own origin.
-    let preview = crate::owner_api::preview_link(env, store, "")?;
     let page = ConsoleEditorPage::build(store.as_str(), csrf, facts, shown, preview.url, rid);
     Ok(respond::html(status, page.html()))
 }

@@ -4,7 +4,6 @@ use super::STORE_CONFIG;
 use crate::internal;
 use wandstore_core::store::StoreSlug;
 use wandstore_protocol::store::{StoreError, StoreQuestion};
-use wandstore_protocol::store_call_step::Asked;
 use wandstore_protocol::wire::{AskError, Question};
 use worker::Env;
 
@@ -21,18 +20,4 @@ where
     let stub = internal::stub(env, STORE_CONFIG, store.as_str())
         .map_err(|e| AskError::Broken(e.to_string()))?;
     internal::ask(stub, question, request_id).await
-}
-
-/// Asks the store's object a question [`StoreStep`](wandstore_protocol::store_call_step)
-/// encoded, and answers its reply read as the step says.
-pub async fn ask_step(
-    env: &Env,
-    store: &StoreSlug,
-    asked: Asked,
-    request_id: &str,
-) -> Result<String, AskError<StoreError>> {
-    let stub = internal::stub(env, STORE_CONFIG, store.as_str())
-        .map_err(|e| AskError::Broken(e.to_string()))?;
-    let text = internal::ask_text(stub, asked.question, request_id).await?;
-    (asked.reply)(text.as_bytes())?.map_err(AskError::Refused)
 }
