@@ -21,6 +21,8 @@
 //!   restore invocation as a sans-IO driver;
 //! - [`cart_rows`]: a shopper object's cart transaction (the key check, the command, the
 //!   rows it writes);
+//! - [`visit`]: a shopper's request as the entry plans it (who is visiting, the log line's
+//!   fields, the limits, whether the entry renders the page, the object's name and path);
 //! - [`shopper`]: who a request forwarded to a ShopperStorefront is for; [`shopper_upkeep`]:
 //!   its counts, activity and alarm as a sans-IO driver;
 //! - [`limit_run`]: a request's rate limits, sans-IO: which limiter is asked next and what
@@ -70,6 +72,7 @@ pub mod store_record;
 pub mod theme;
 pub mod theme_ledger;
 pub mod theme_publish;
+pub mod visit;
 pub mod wire;
 
 pub use edge::EdgeError;

@@ -8,10 +8,10 @@ use crate::objects::{SHOPPER_STOREFRONT, STORE_CONFIG, store_client};
 use crate::respond::{self, Audience};
 use crate::{admin, body, domains, env_config, health, random};
 use wandstore_core::headers::{PRIVATE_NO_STORE, PageAllowances, Policy, security_headers_for};
-use wandstore_core::identity::{CookieScope, ShopperId};
+use wandstore_core::identity::CookieScope;
 use wandstore_core::limits::{self, BodyKind};
 use wandstore_core::log::{Level, RequestLog, accept_request_id, log_safe};
-use wandstore_core::rate_limit::{self, RateClass, RateDecision};
+use wandstore_core::rate_limit::{self, RateClass};
 use wandstore_core::routes::{PlatformRoute, StoreRoute};
 use wandstore_core::secret::admin_rate_key;
 use wandstore_core::store_dispatch::{self, ShopperRequest, StoreDispatch};
@@ -21,9 +21,10 @@ use wandstore_protocol::edge::route_error;
 use wandstore_protocol::guard::Quota;
 use wandstore_protocol::limit_run::LimitRun;
 use wandstore_protocol::pass_through::{self, Finish};
-use wandstore_protocol::shopper::{CONTEXT_HEADER, CookieDraft, ShopperContext};
+use wandstore_protocol::shopper::{CONTEXT_HEADER, CookieDraft};
 use wandstore_protocol::store::StoreError;
 use wandstore_protocol::theme::GetFavicon;
+use wandstore_protocol::visit::{Arrival, FORWARDED, Served, Visit};
 use wandstore_protocol::wire::AskError;
 use wandstore_render::Chrome;
 use worker::worker_sys::ext::RequestExt;
@@ -453,9 +454,8 @@ async fn store_file(
     }
 }
 
-/// Client headers a shopper's object may need.
-const FORWARDED: [&str; 3] = ["content-type", "accept", "idempotency-key"];
-
+/// A request for a shopper's page: planned (`protocol::visit`), limited, then rendered here
+/// or forwarded to the shopper's object.
 #[allow(clippy::too_many_arguments)]
 async fn storefront(
     req: web_sys::Request,
@@ -476,59 +476,28 @@ async fn storefront(
             weak,
         )
     })?;
-    let known =
-        signer.visitor_from_cookie_header(client.get("cookie").unwrap_or(""), &target.store);
-    let is_new = known.is_none();
-    let sent = known.as_ref().map(|v| v.hints).unwrap_or_default();
-    let (shopper, token) = match known {
-        Some(v) => (v.shopper, v.token),
-        None => {
-            let shopper =
-                ShopperId::from_random(random::bytes::<16>().map_err(EdgeError::internal)?);
-            let token = signer.sign(&target.store, &shopper);
-            (shopper, token)
-        }
+    let origin = url.origin().ascii_serialization();
+    let arrival = Arrival {
+        target,
+        route,
+        preview,
+        origin: &origin,
+        request_id,
+        cookie: client.get("cookie").unwrap_or(""),
+        client_ip: client.get("cf-connecting-ip"),
+        country: client.get("cf-ipcountry"),
+        now_ms: crate::clock::now_ms(),
     };
-    log.shopper = Some(shopper.log_tag());
-    log.new_shopper = is_new;
-    if let Some(class) = route.counted_by_object() {
-        // Counted by the shopper's object; its report says if it refused.
-        log.rate_limit = Some(class.name());
-        log.rate_decision = Some(RateDecision::Allowed.name());
-    }
-    let quota = match route.class {
-        Some(class) => {
-            let who = rate_limit::client_key(client.get("cf-connecting-ip"));
-            let limits = LimitRun::store_request(
-                class,
-                &shopper.log_tag(),
-                who.as_deref(),
-                crate::clock::now_ms(),
-            );
-            crate::rate_limit::run(env, limits, log).await?
-        }
+    let mut visit =
+        Visit::plan(arrival, &signer, random::bytes::<16>).map_err(EdgeError::internal)?;
+    visit.note_in(log);
+    let quota = match visit.limits() {
+        Some(limits) => crate::rate_limit::run(env, limits, log).await?,
         None => None,
     };
-
-    let mut ctx = ShopperContext {
-        store: target.store.clone(),
-        shopper,
-        base: target.base.clone(),
-        origin: url.origin().ascii_serialization(),
-        request_id: request_id.to_owned(),
-        buyer_ip: client.get("cf-connecting-ip").map(str::to_owned),
-        buyer_country: client.get("cf-ipcountry").map(str::to_owned),
-        first_visit: is_new,
-        saw_home: sent.saw_home,
-        preview,
-        script_nonce: None,
-    };
-    let now = crate::clock::now_ms();
-    if let Some(page) = route.page
-        && let Some(items) = page.answered_here(preview, sent.cart, now)
-    {
+    if let Served::Edge { page, cart_items } = visit.served() {
         return Ok(
-            match crate::edge_pages::serve(env, &ctx, page, items, url, log).await? {
+            match crate::edge_pages::serve(env, &visit.ctx, page, cart_items, url, log).await? {
                 EdgeAnswer::Page(html) => Routed::Page(html),
                 EdgeAnswer::Refused(resp) => Routed::Local(resp),
             },
@@ -537,7 +506,7 @@ async fn storefront(
     log.durable_object = Some("ShopperStorefront");
     let allow = if preview {
         let nonce = random::nonce().map_err(EdgeError::internal)?;
-        ctx.script_nonce = Some(nonce.clone());
+        visit.ctx.script_nonce = Some(nonce.clone());
         Some(PageAllowances::preview(
             nonce,
             &env_config::base_domain(env),
@@ -545,7 +514,7 @@ async fn storefront(
     } else {
         None
     };
-    let context = ctx.to_header();
+    let context = visit.ctx.to_header();
     let mut pairs = vec![(CONTEXT_HEADER, context.as_str())];
     pairs.extend(
         FORWARDED
@@ -554,25 +523,16 @@ async fn storefront(
     );
     let internal_err = EdgeError::internal;
     let headers = internal::headers_init(&pairs).map_err(internal_err)?;
-    let rest = match url.query() {
-        Some(q) if !q.is_empty() => format!("{}?{q}", target.rest),
-        _ => target.rest.clone(),
-    };
-    let inner = internal::request(&log.method, &rest, &headers, body).map_err(internal_err)?;
-    let name = format!("{}/{}", target.store, ctx.shopper);
-    let stub = internal::stub(env, SHOPPER_STOREFRONT, &name).map_err(internal_err)?;
+    let path = visit.object_path(&target.rest, url.query());
+    let inner = internal::request(&log.method, &path, &headers, body).map_err(internal_err)?;
+    let stub =
+        internal::stub(env, SHOPPER_STOREFRONT, &visit.object_name()).map_err(internal_err)?;
     let answer = internal::fetch(stub, &inner).await.map_err(internal_err)?;
     // Set, changed or left alone once the object's report is read (`CookieDraft::header`).
-    let cookie = Some(CookieDraft {
-        token,
-        scope: CookieScope::new(&target.base, url.scheme(), url.host_str().unwrap_or("")),
-        new: is_new,
-        sent,
-        now_ms: now,
-    });
+    let scope = CookieScope::new(&target.base, url.scheme(), url.host_str().unwrap_or(""));
     Ok(Routed::Object {
         answer,
-        cookie,
+        cookie: Some(visit.cookie(scope)),
         quota,
         allow,
     })
