@@ -37,6 +37,7 @@ pub mod metrics;
 pub mod money;
 pub mod owner_access;
 pub mod platform_env;
+pub mod query;
 pub mod rate_limit;
 pub mod retention;
 pub mod routes;

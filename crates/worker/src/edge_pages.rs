@@ -4,7 +4,7 @@
 //! catalog questions cost goes to the log line as an object's report would.
 
 use crate::listing_pages;
-use crate::page_request::{self, PageRequest};
+use crate::page_request::PageRequest;
 use crate::store_view;
 use std::cell::RefCell;
 use wandstore_core::edge_pages::EdgePage;
@@ -45,7 +45,7 @@ async fn render(
     log: &mut RequestLog,
 ) -> Result<EdgeAnswer, EdgeError> {
     let look = store_view::edge_look(env, &ctx.store, &ctx.request_id, spent).await?;
-    let query = page_request::query_pairs(url);
+    let query = wandstore_core::query::pairs(url.query().unwrap_or(""));
     let request = PageRequest {
         ctx,
         store: &look.settings,

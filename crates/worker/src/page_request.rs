@@ -23,13 +23,6 @@ pub struct PageRequest<'a> {
     pub cart_count: u32,
 }
 
-/// A request URL's query as owned pairs, in order.
-pub fn query_pairs(url: &worker::Url) -> Vec<(String, String)> {
-    url.query_pairs()
-        .map(|(k, v)| (k.into_owned(), v.into_owned()))
-        .collect()
-}
-
 impl PageRequest<'_> {
     pub fn chrome(&self) -> Chrome {
         let canonical = format!("{}{}", self.ctx.origin, self.ctx.base.trim_end_matches('/'));

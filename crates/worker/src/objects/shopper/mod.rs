@@ -153,9 +153,10 @@ impl ShopperStorefront {
             look.theme
         };
         let store = look.settings;
-        let url = req.url().map_err(EdgeError::internal)?;
+        // The path and query as the entry sent them, without parsing the URL again.
+        let path = req.path();
         let method = req.method();
-        let route = StoreRoute::parse(method.as_ref(), url.path());
+        let route = StoreRoute::parse(method.as_ref(), &path);
         // A first visit's page read writes nothing: not even the schema.
         let unrecorded = route
             .as_ref()
@@ -164,7 +165,7 @@ impl ShopperStorefront {
         if !unrecorded {
             self.ensure_schema().map_err(EdgeError::internal)?;
         }
-        let query = page_request::query_pairs(&url);
+        let query = wandstore_core::query::pairs(wandstore_core::query::of_url(&req.inner().url()));
         let cart_count = match &route {
             Ok(r) if !r.shows_cart_count() => 0,
             _ => wandstore_core::cart::item_count(&self.cart_lines().map_err(EdgeError::internal)?),
