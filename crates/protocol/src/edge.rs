@@ -219,6 +219,30 @@ impl EdgeError {
         body.insert("error".into(), Value::Object(error));
         html_safe_json(&Value::Object(body).to_string())
     }
+
+    /// The error's answer: its headers (content type first, then `Retry-After`, `Allow` and
+    /// its own) and body, the themed `page` when one was rendered for a browser, else the
+    /// JSON body (also when the page failed to render).
+    pub fn answer(
+        &self,
+        page: Option<String>,
+        request_id: &str,
+    ) -> (Vec<(&'static str, String)>, String) {
+        let (content_type, body) = match page {
+            Some(html) => ("text/html; charset=utf-8", html),
+            None => ("application/json", self.json_body(request_id)),
+        };
+        let mut headers = Vec::with_capacity(3 + self.headers.len());
+        headers.push(("content-type", content_type.to_owned()));
+        if let Some(secs) = self.retry_after_secs {
+            headers.push(("retry-after", secs.to_string()));
+        }
+        if let Some(allow) = self.allow {
+            headers.push(("allow", allow.to_owned()));
+        }
+        headers.extend(self.headers.iter().cloned());
+        (headers, body)
+    }
 }
 
 /// JSON with `<`, `>` and `&` written as `\u003c`, `\u003e`, `\u0026`: the same value to

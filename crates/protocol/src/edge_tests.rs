@@ -243,3 +243,25 @@ fn an_error_notes_its_code_and_its_detail_or_else_its_message_in_the_request_log
             .is_some_and(|e| e.contains("disk on fire"))
     );
 }
+
+#[test]
+fn an_errors_answer_is_json_for_apis_and_the_page_for_browsers_with_its_headers() {
+    let mut e = EdgeError::rate_limited("pages", 7);
+    e.headers.push(("x-extra", "1".to_owned()));
+    let (headers, body) = e.answer(None, "req-9");
+    assert_eq!(headers[0], ("content-type", "application/json".to_owned()));
+    assert!(headers.contains(&("retry-after", "7".to_owned())));
+    assert!(headers.contains(&("x-extra", "1".to_owned())));
+    assert_eq!(body, e.json_body("req-9"));
+    let (headers, body) = e.answer(Some("<p>slow down</p>".to_owned()), "req-9");
+    assert_eq!(
+        headers[0],
+        ("content-type", "text/html; charset=utf-8".to_owned())
+    );
+    assert_eq!(body, "<p>slow down</p>");
+    let (headers, _) = EdgeError::method_not_allowed("GET, HEAD").answer(None, "");
+    assert!(headers.contains(&("allow", "GET, HEAD".to_owned())));
+    assert!(!headers.iter().any(|(n, _)| *n == "retry-after"));
+    let (plain, _) = EdgeError::not_found("x", "gone").answer(None, "");
+    assert_eq!(plain.len(), 1, "{plain:?}");
+}

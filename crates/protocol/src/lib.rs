@@ -51,6 +51,7 @@ pub mod catalog_read;
 pub mod console_driver;
 pub mod console_step;
 pub mod edge;
+pub mod entry_route;
 pub mod events;
 pub mod guard;
 pub mod limit_run;

@@ -7,7 +7,7 @@ use crate::internal;
 use crate::objects::{SHOPPER_STOREFRONT, STORE_CONFIG, store_client};
 use crate::respond::{self, Audience};
 use crate::{admin, body, domains, env_config, health, random};
-use wandstore_core::headers::{PRIVATE_NO_STORE, PageAllowances, Policy, security_headers_for};
+use wandstore_core::headers::{PageAllowances, Policy, security_headers_for};
 use wandstore_core::identity::CookieScope;
 use wandstore_core::limits::{self, BodyKind};
 use wandstore_core::log::{Level, RequestLog, accept_request_id, log_safe};
@@ -15,17 +15,16 @@ use wandstore_core::rate_limit::{self, RateClass};
 use wandstore_core::routes::{PlatformRoute, StoreRoute};
 use wandstore_core::secret::admin_rate_key;
 use wandstore_core::store_dispatch::{self, ShopperRequest, StoreDispatch};
-use wandstore_core::tenant::{self, HostRoute, StorePath, Target};
+use wandstore_core::tenant::{self, StorePath, Target};
 use wandstore_protocol::EdgeError;
 use wandstore_protocol::edge::route_error;
+use wandstore_protocol::entry_route::{self, HostStep};
 use wandstore_protocol::guard::Quota;
 use wandstore_protocol::limit_run::LimitRun;
 use wandstore_protocol::pass_through::{self, Finish};
 use wandstore_protocol::shopper::{CONTEXT_HEADER, CookieDraft};
-use wandstore_protocol::store::StoreError;
 use wandstore_protocol::theme::GetFavicon;
 use wandstore_protocol::visit::{Arrival, FORWARDED, Served, Visit};
-use wandstore_protocol::wire::AskError;
 use wandstore_render::Chrome;
 use worker::worker_sys::ext::RequestExt;
 use worker::{Env, Headers, Request, Response, console_log, web_sys};
@@ -180,9 +179,7 @@ fn finish_headers(
     timing: &str,
     security: &[(&str, String)],
 ) -> worker::Result<()> {
-    h.set("x-request-id", request_id)?;
-    h.set("x-response-time", timing)?;
-    for (name, value) in security {
+    for (name, value) in entry_route::finishing(request_id, timing, security) {
         h.set(name, value)?;
     }
     Ok(())
@@ -203,13 +200,7 @@ fn page_response(
     timing: &str,
     security: &[(&str, String)],
 ) -> worker::Result<web_sys::Response> {
-    let mut pairs: Vec<(&str, &str)> = vec![
-        ("content-type", respond::HTML),
-        ("cache-control", PRIVATE_NO_STORE),
-        ("x-request-id", request_id),
-        ("x-response-time", timing),
-    ];
-    pairs.extend(security.iter().map(|(k, v)| (*k, v.as_str())));
+    let pairs = entry_route::page_headers(request_id, timing, security);
     let init = web_sys::ResponseInit::new();
     init.set_status(200);
     init.set_headers(&internal::headers_init(&pairs)?);
@@ -262,18 +253,15 @@ async fn route(
         .or_else(|| url.host_str())
         .unwrap_or_default()
         .to_owned();
-    let target = match tenant::classify_host(&host, &env_config::base_domain(env)) {
-        HostRoute::Platform => tenant::resolve(&path),
-        HostRoute::Subdomain(store) => tenant::resolve_for_store(&path, store),
-        HostRoute::BadSubdomain(e) => Target::BadStore(e),
-        HostRoute::Custom(host) => match domains::store_for(env, &host, request_id).await {
-            Ok(Some(store)) => tenant::resolve_for_store(&path, store),
-            Ok(None) => {
-                let e = EdgeError::no_store("no store is connected to this domain");
-                return Err(page_error(e, request_id));
-            }
-            Err(e) => return Err(page_error(e, request_id)),
-        },
+    let target = match entry_route::host_step(
+        tenant::classify_host(&host, &env_config::base_domain(env)),
+        &path,
+    ) {
+        HostStep::Resolved(target) => target,
+        HostStep::LookUp(host) => {
+            let found = domains::store_for(env, &host, request_id).await;
+            entry_route::custom_domain(&path, found).map_err(|e| page_error(e, request_id))?
+        }
     };
     match target {
         Target::Platform(path) => {
@@ -287,16 +275,12 @@ async fn route(
                 .map(Routed::Local)
                 .map_err(|e| (e, Audience::Api))
         }
-        Target::BadStore(e) => Err(page_error(
-            EdgeError::no_store(format!("there is no store at this address: {e}")),
-            request_id,
-        )),
+        Target::BadStore(e) => Err(page_error(entry_route::bad_store(e), request_id)),
         Target::Store(target) => {
             log.store = Some(target.store.to_string());
-            let (target, preview) = match preview_of(env, target) {
-                Ok(found) => found,
-                Err(e) => return Err(page_error(e, request_id)),
-            };
+            let signer = || env_config::cookie_signer(env);
+            let (target, preview) = entry_route::preview_of(target, signer, crate::clock::now_ms())
+                .map_err(|e| page_error(e, request_id))?;
             // Routed once here; the shopper's object routes the request itself too.
             match store_dispatch::dispatch(&log.method, &target.rest, preview) {
                 StoreDispatch::LiveSocket => live_socket(client, env, &target, request_id)
@@ -350,17 +334,11 @@ async fn platform(
             PlatformRoute::HealthReady => health::ready(env, request_id).await,
             PlatformRoute::Health => health::summary(env, request_id).await,
             PlatformRoute::SecurityTxt => health::security_txt(env),
-            PlatformRoute::ThemeSchema => {
-                let mut resp = respond::bytes(
-                    200,
-                    "application/schema+json",
-                    wandstore_theme::JSON_SCHEMA.as_bytes().to_vec(),
-                );
-                let _ = resp
-                    .headers_mut()
-                    .set("cache-control", "public, max-age=3600");
-                resp
-            }
+            PlatformRoute::ThemeSchema => respond::with_headers(
+                200,
+                &entry_route::THEME_SCHEMA_HEADERS,
+                wandstore_theme::JSON_SCHEMA.as_bytes().to_vec(),
+            ),
             PlatformRoute::Console(_) => {
                 return Err(EdgeError::internal(
                     "console routes are answered in route()",
@@ -368,26 +346,6 @@ async fn platform(
             }
         },
     )
-}
-
-/// The store path a preview link previews, if the path is one and its signature holds
-/// (`true`); the path as it is otherwise. A link that is forged, for another store, or
-/// expired is a 404 that says so.
-fn preview_of(env: &Env, target: StorePath) -> Result<(StorePath, bool), EdgeError> {
-    let Some((token, inner)) = target.preview() else {
-        return Ok((target, false));
-    };
-    let signer = env_config::cookie_signer(env).map_err(|weak| {
-        EdgeError::misconfigured("config", "previews are not configured yet", weak)
-    })?;
-    let now = crate::clock::now_ms();
-    match signer.verify_preview(&token, &inner.store, now) {
-        Some(_) => Ok((inner, true)),
-        None => Err(EdgeError::not_found(
-            "preview_expired",
-            "this preview link is not valid or has expired; ask the store's owner for a new one",
-        )),
-    }
 }
 
 /// The live-preview WebSocket: handed to the store's StoreConfig object (the event bus),
@@ -438,18 +396,8 @@ async fn store_file(
         }
         _ => {
             let ask = store_client::ask(env, &target.store, GetFavicon, &log.request_id).await;
-            match ask {
-                Ok(file) => {
-                    let file = file.as_deref();
-                    crate::store_assets::favicon(env, &target.store, file, inm, head).await
-                }
-                Err(AskError::Refused(StoreError::NotFound)) => Err(EdgeError::no_store(format!(
-                    "there is no store named {}",
-                    target.store
-                ))),
-                // The platform's icon rather than none while the store cannot answer.
-                Err(_) => crate::store_assets::favicon(env, &target.store, None, inm, head).await,
-            }
+            let file = entry_route::favicon_file(&target.store, ask)?;
+            crate::store_assets::favicon(env, &target.store, file.as_deref(), inm, head).await
         }
     }
 }

@@ -22,8 +22,15 @@ impl Audience {
 /// A response with a body and content type. Header names and values built here are static
 /// or validated, so setting them cannot fail; if one ever did, it would be dropped, not panic.
 pub fn bytes(status: u16, content_type: &str, body: Vec<u8>) -> Response {
+    with_headers(status, &[("content-type", content_type)], body)
+}
+
+/// A response with a body and the headers given (see [`bytes`] on why setting cannot fail).
+pub fn with_headers(status: u16, pairs: &[(&str, &str)], body: Vec<u8>) -> Response {
     let headers = Headers::new();
-    let _ = headers.set("content-type", content_type);
+    for (name, value) in pairs {
+        let _ = headers.set(name, value);
+    }
     ResponseBuilder::new()
         .with_status(status)
         .with_headers(headers)
@@ -48,8 +55,7 @@ pub fn html_page(status: u16, html: String) -> Response {
     bytes(status, HTML, html.into_bytes())
 }
 
-/// The content type of every page.
-pub const HTML: &str = "text/html; charset=utf-8";
+pub use wandstore_protocol::entry_route::HTML;
 
 /// A JSON body (with `<`, `>`, `&` escaped, see [`html_safe_json`]).
 pub fn json<T: Serialize>(status: u16, value: &T) -> Response {
@@ -81,37 +87,17 @@ pub fn see_other(location: &str) -> Response {
 
 /// The error as its audience reads it, with `Retry-After` and `Allow` where they apply.
 pub fn error(e: &EdgeError, audience: Audience, request_id: &str) -> Response {
-    let mut resp = match audience {
-        Audience::Api => bytes(
-            e.status,
-            "application/json",
-            e.json_body(request_id).into_bytes(),
-        ),
-        Audience::Page(chrome) => {
-            let page = ErrorPage {
-                chrome: *chrome,
-                heading: e.heading().to_owned(),
-                message: e.page_message(),
-            };
-            match page.html() {
-                Ok(body) => bytes(e.status, "text/html; charset=utf-8", body.into_bytes()),
-                Err(_) => bytes(
-                    e.status,
-                    "application/json",
-                    e.json_body(request_id).into_bytes(),
-                ),
-            }
+    let page = match audience {
+        Audience::Api => None,
+        Audience::Page(chrome) => ErrorPage {
+            chrome: *chrome,
+            heading: e.heading().to_owned(),
+            message: e.page_message(),
         }
+        .html()
+        .ok(),
     };
-    let h = resp.headers_mut();
-    if let Some(secs) = e.retry_after_secs {
-        let _ = h.set("retry-after", &secs.to_string());
-    }
-    if let Some(allow) = e.allow {
-        let _ = h.set("allow", allow);
-    }
-    for (name, value) in &e.headers {
-        let _ = h.set(name, value);
-    }
-    resp
+    let (headers, body) = e.answer(page, request_id);
+    let pairs: Vec<(&str, &str)> = headers.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    with_headers(e.status, &pairs, body.into_bytes())
 }

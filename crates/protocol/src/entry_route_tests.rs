@@ -1,0 +1,160 @@
+use super::*;
+use std::rc::Rc;
+use wandstore_core::headers::{Policy, security_headers_for};
+
+const NOW: u64 = 20_000 * 86_400_000;
+const SECRET: &[u8] = b"0123456789abcdef0123456789abcdef";
+
+fn slug(s: &str) -> StoreSlug {
+    StoreSlug::parse(s).unwrap()
+}
+
+fn signer() -> Result<Rc<CookieSigner>, WeakSecret> {
+    Ok(Rc::new(CookieSigner::new(SECRET, &[]).unwrap()))
+}
+
+fn store_path(store: &str, rest: &str) -> StorePath {
+    StorePath {
+        store: slug(store),
+        base: format!("/s/{store}/"),
+        rest: rest.to_owned(),
+    }
+}
+
+#[test]
+fn a_host_resolves_at_once_unless_it_is_a_custom_domain() {
+    let platform = host_step(
+        tenant::classify_host("wandstore.test", "wandstore.test"),
+        "/s/demo/",
+    );
+    assert_eq!(platform, HostStep::Resolved(tenant::resolve("/s/demo/")));
+    let sub = host_step(
+        tenant::classify_host("demo.wandstore.test", "wandstore.test"),
+        "/cart",
+    );
+    assert_eq!(
+        sub,
+        HostStep::Resolved(tenant::resolve_for_store("/cart", slug("demo")))
+    );
+    let bad = host_step(
+        tenant::classify_host("x_y.wandstore.test", "wandstore.test"),
+        "/",
+    );
+    assert!(
+        matches!(bad, HostStep::Resolved(Target::BadStore(_))),
+        "{bad:?}"
+    );
+    let custom = host_step(
+        tenant::classify_host("Shop.Example.COM:443", "wandstore.test"),
+        "/",
+    );
+    assert_eq!(custom, HostStep::LookUp("shop.example.com".to_owned()));
+}
+
+#[test]
+fn a_custom_domain_is_its_stores_page_a_404_when_unclaimed_and_the_lookups_error_when_it_failed() {
+    let found = custom_domain("/cart", Ok(Some(slug("demo")))).unwrap();
+    assert_eq!(found, tenant::resolve_for_store("/cart", slug("demo")));
+    let unclaimed = custom_domain("/", Ok(None)).unwrap_err();
+    assert_eq!(
+        (unclaimed.status, unclaimed.code.as_str()),
+        (404, "store_not_found")
+    );
+    let down = custom_domain("/", Err(EdgeError::internal("registry down"))).unwrap_err();
+    assert_eq!(down.status, 500);
+    assert_eq!(down.detail.as_deref(), Some("registry down"));
+}
+
+#[test]
+fn a_bad_store_address_is_a_404_naming_why() {
+    let e = bad_store("too short");
+    assert_eq!((e.status, e.code.as_str()), (404, "store_not_found"));
+    assert!(e.message.ends_with("too short"), "{}", e.message);
+}
+
+#[test]
+fn a_path_that_is_no_preview_is_kept_and_the_signer_is_never_read() {
+    let target = store_path("demo", "/products/hat");
+    let kept = preview_of(
+        target.clone(),
+        || panic!("the signer is read for a plain page"),
+        NOW,
+    );
+    assert_eq!(kept.unwrap(), (target, false));
+    // `preview/` without a token is no preview either.
+    let bare = store_path("demo", "/preview/");
+    assert_eq!(
+        preview_of(bare.clone(), signer, NOW).unwrap(),
+        (bare, false)
+    );
+}
+
+#[test]
+fn a_genuine_preview_link_opens_the_path_it_previews() {
+    let token = signer().unwrap().sign_preview(&slug("demo"), NOW + 60_000);
+    let link = store_path("demo", &format!("/preview/{token}/products/hat"));
+    let (inner, preview) = preview_of(link, signer, NOW).unwrap();
+    assert!(preview);
+    assert_eq!(inner.rest, "/products/hat");
+    assert_eq!(inner.base, format!("/s/demo/preview/{token}/"));
+}
+
+#[test]
+fn a_forged_expired_or_other_stores_preview_is_a_404() {
+    let s = signer().unwrap();
+    let expired = s.sign_preview(&slug("demo"), NOW - 1);
+    let other = s.sign_preview(&slug("other"), NOW + 60_000);
+    let forged = "x".repeat(40);
+    let huge = "a".repeat(10_000);
+    for token in [expired, other, forged, huge] {
+        let link = store_path("demo", &format!("/preview/{token}/"));
+        let e = preview_of(link, signer, NOW).unwrap_err();
+        assert_eq!((e.status, e.code.as_str()), (404, "preview_expired"));
+    }
+}
+
+#[test]
+fn a_preview_without_a_signer_is_a_503_with_the_reason_in_the_detail() {
+    let link = store_path("demo", "/preview/abc/");
+    let e = preview_of(link, || Err(WeakSecret(3)), NOW).unwrap_err();
+    assert_eq!((e.status, e.code.as_str()), (503, "config"));
+    assert!(e.detail.is_some());
+}
+
+#[test]
+fn a_favicon_is_the_stores_its_a_404_for_no_store_and_the_platforms_when_the_store_cannot_answer() {
+    let demo = slug("demo");
+    let own = favicon_file(&demo, Ok(Some("icon.png".to_owned()))).unwrap();
+    assert_eq!(own.as_deref(), Some("icon.png"));
+    assert_eq!(favicon_file(&demo, Ok(None)).unwrap(), None);
+    let gone = favicon_file(&demo, Err(AskError::Refused(StoreError::NotFound))).unwrap_err();
+    assert_eq!(gone.status, 404);
+    assert!(gone.message.contains("demo"), "{}", gone.message);
+    let broken = favicon_file(&demo, Err(AskError::Broken("garbage".to_owned())));
+    assert_eq!(broken.unwrap(), None);
+}
+
+#[test]
+fn an_entry_page_is_private_html_with_its_id_time_and_every_security_header() {
+    let security = security_headers_for(Policy::Default, true, false);
+    let pairs = page_headers("req-1", "3ms", &security);
+    assert_eq!(pairs[0], ("content-type", HTML));
+    assert_eq!(pairs[1], ("cache-control", PRIVATE_NO_STORE));
+    assert!(pairs.contains(&("x-request-id", "req-1")));
+    assert!(pairs.contains(&("x-response-time", "3ms")));
+    for (name, value) in &security {
+        assert!(pairs.contains(&(*name, value.as_str())), "{name}");
+    }
+    assert_eq!(pairs.len(), security.len() + 4);
+    assert_eq!(finishing("r", "t", &[]).count(), 2);
+}
+
+#[test]
+fn the_theme_schema_is_public_json_schema() {
+    assert!(THEME_SCHEMA_HEADERS.contains(&("content-type", "application/schema+json")));
+    assert!(
+        THEME_SCHEMA_HEADERS
+            .iter()
+            .any(|(n, v)| *n == "cache-control" && v.starts_with("public"))
+    );
+}
