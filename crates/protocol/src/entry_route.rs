@@ -3,6 +3,9 @@
 //! opens, which favicon a store's answer leaves, and the headers every answer made at the
 //! entry carries on its way out.
 
+// `EdgeError` is the edge's one error (under the limit on wasm32).
+#![allow(clippy::result_large_err)]
+
 use crate::EdgeError;
 use crate::store::StoreError;
 use crate::wire::AskError;
