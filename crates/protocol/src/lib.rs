@@ -70,6 +70,7 @@ pub mod store;
 pub mod store_call_step;
 pub mod store_metrics;
 pub mod store_record;
+pub mod store_view;
 pub mod theme;
 pub mod theme_ledger;
 pub mod theme_publish;

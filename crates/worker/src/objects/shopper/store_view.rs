@@ -39,7 +39,7 @@ impl ShopperStorefront {
 
     /// The draft theme for a preview page: asked for on every preview request (no cache).
     pub(super) async fn draft_theme(&self, ctx: &ShopperContext) -> Result<Arc<Theme>, EdgeError> {
-        store_view::count_call(&self.report);
+        self.report.borrow_mut().count_call();
         let slot = store_client::ask(&self.env, &ctx.store, GetDraft, &ctx.request_id)
             .await
             .map_err(|e| unknown_store(&ctx.store, e))?;
@@ -63,6 +63,6 @@ impl ShopperStorefront {
     }
 
     pub(super) fn note_upstream(&self, up: wandstore_protocol::store::UpstreamStats) {
-        store_view::note_upstream(&self.report, up);
+        self.report.borrow_mut().note_upstream(up);
     }
 }
