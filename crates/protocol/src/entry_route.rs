@@ -1,5 +1,6 @@
-//! The entry's decisions around its I/O, made here so the shell only performs them: where a
-//! host sends a request (and what a custom domain's lookup answers), which preview a link
+//! The entry's decisions around its I/O, made here so the shell only performs them: what a
+//! client's headers say (its request id, the log line's fields, the limits they meet, what a
+//! shopper's object may read), where a host sends a request (and what a custom domain's lookup answers), which preview a link
 //! opens, which favicon a store's answer leaves, and the headers every answer made at the
 //! entry carries on its way out.
 
@@ -11,8 +12,92 @@ use crate::store::StoreError;
 use crate::wire::AskError;
 use wandstore_core::headers::PRIVATE_NO_STORE;
 use wandstore_core::identity::{CookieSigner, WeakSecret};
+use wandstore_core::limits;
+use wandstore_core::log::{RequestLog, accept_request_id, log_safe};
 use wandstore_core::store::StoreSlug;
 use wandstore_core::tenant::{self, HostRoute, StorePath, Target};
+
+/// The client's request headers (lower-case names, in order), read from JavaScript once.
+pub struct ClientHeaders(pub Vec<(String, String)>);
+
+impl ClientHeaders {
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.0
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// The request id the client sent, if it is one we accept, else a new one (`mint`).
+    pub fn request_id(&self, mint: impl FnOnce() -> String) -> String {
+        accept_request_id(self.get("x-request-id")).unwrap_or_else(mint)
+    }
+
+    /// The log line as the request arrives: its time, id, method as sent (an unknown one
+    /// too), path (never the query) and where it came from (`colo`: Cloudflare's data
+    /// center, when the runtime says), each made safe to log.
+    pub fn arrival_log(
+        &self,
+        started_ms: u64,
+        request_id: &str,
+        method: String,
+        path: Option<&str>,
+        colo: Option<String>,
+    ) -> RequestLog {
+        RequestLog {
+            ts: started_ms,
+            msg: "request",
+            request_id: request_id.to_owned(),
+            method,
+            path: path.unwrap_or_default().to_owned(),
+            cf_ray: self.get("cf-ray").map(log_safe),
+            country: self.get("cf-ipcountry").map(log_safe),
+            colo: colo.map(|c| log_safe(&c)).filter(|c| !c.is_empty()),
+            ..Default::default()
+        }
+    }
+
+    /// The limits every request meets before routing: its method, URL length and path
+    /// (`url`: the full URL and its path; unreadable: none), and its headers' size.
+    pub fn check_limits(&self, method: &str, url: Option<(&str, &str)>) -> Result<(), EdgeError> {
+        let (full, path) = url.unwrap_or(("", ""));
+        limits::check_request(method, full, path)?;
+        let bytes = limits::header_bytes(self.0.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+        limits::check_headers(bytes)?;
+        Ok(())
+    }
+
+    /// The headers a shopper's object gets: the planned context, then the client headers it
+    /// may read (`visit::FORWARDED`), as they came.
+    pub fn forwarded<'a>(&'a self, context: &'a str) -> Vec<(&'a str, &'a str)> {
+        let mut pairs = vec![(crate::shopper::CONTEXT_HEADER, context)];
+        let sent = |n: &&'a str| self.get(n).map(|v| (*n, v));
+        pairs.extend(crate::visit::FORWARDED.iter().filter_map(sent));
+        pairs
+    }
+}
+
+/// The live preview's WebSocket: the headers the store's event bus is asked with, or 426
+/// for a request that is no WebSocket upgrade.
+pub fn live_socket<'a>(
+    upgrade: Option<&str>,
+    request_id: &'a str,
+) -> Result<[(&'static str, &'a str); 2], EdgeError> {
+    if !crate::theme::is_websocket_upgrade(upgrade) {
+        return Err(EdgeError::new(
+            426,
+            "upgrade_required",
+            "this address is a WebSocket for the live preview",
+        ));
+    }
+    Ok([("upgrade", "websocket"), ("x-request-id", request_id)])
+}
+
+/// A request body as text (400 when it is not UTF-8).
+pub fn body_text(bytes: Vec<u8>) -> Result<String, EdgeError> {
+    String::from_utf8(bytes)
+        .map_err(|_| EdgeError::bad_request("bad_encoding", "the body is not UTF-8 text"))
+}
 
 /// Where a request's host sends it: a target known at once, or a custom domain whose store
 /// must be looked up first ([`custom_domain`] then reads the lookup's outcome).

@@ -158,3 +158,118 @@ fn the_theme_schema_is_public_json_schema() {
             .any(|(n, v)| *n == "cache-control" && v.starts_with("public"))
     );
 }
+
+fn client(pairs: &[(&str, &str)]) -> ClientHeaders {
+    ClientHeaders(
+        pairs
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect(),
+    )
+}
+
+#[test]
+fn a_clients_request_id_is_kept_when_acceptable_else_a_new_one_is_minted() {
+    let sent = client(&[("x-request-id", "abc-123")]);
+    assert_eq!(sent.request_id(|| panic!("minted")), "abc-123");
+    for bad in ["", "has space", "a\nb", &"x".repeat(500)] {
+        let sent = client(&[("x-request-id", bad)]);
+        assert_eq!(sent.request_id(|| "new".to_owned()), "new", "{bad:?}");
+    }
+    assert_eq!(client(&[]).request_id(|| "new".to_owned()), "new");
+}
+
+#[test]
+fn the_arrival_log_has_the_path_never_the_query_and_only_safe_fields() {
+    let c = client(&[("cf-ray", "ray\"1\n"), ("cf-ipcountry", "DE")]);
+    let log = c.arrival_log(
+        7,
+        "rid",
+        "PROPFIND".to_owned(),
+        Some("/s/demo/"),
+        Some(String::new()),
+    );
+    assert_eq!(
+        (log.ts, log.msg, log.request_id.as_str()),
+        (7, "request", "rid")
+    );
+    assert_eq!(
+        (log.method.as_str(), log.path.as_str()),
+        ("PROPFIND", "/s/demo/")
+    );
+    assert_eq!(log.country.as_deref(), Some("DE"));
+    let ray = log.cf_ray.unwrap();
+    assert!(!ray.contains('\n') && !ray.contains('"'), "{ray}");
+    assert_eq!(log.colo, None, "an empty colo is left out");
+    let unread = client(&[]).arrival_log(0, "r", "GET".into(), None, Some("FRA".into()));
+    assert_eq!(
+        (unread.path.as_str(), unread.colo.as_deref()),
+        ("", Some("FRA"))
+    );
+}
+
+#[test]
+fn every_request_meets_the_method_url_and_header_limits() {
+    let c = client(&[("host", "demo.test")]);
+    assert!(
+        c.check_limits("GET", Some(("https://demo.test/", "/")))
+            .is_ok()
+    );
+    assert_eq!(
+        c.check_limits("BREW", Some(("https://demo.test/", "/")))
+            .unwrap_err()
+            .status,
+        405
+    );
+    let long = format!("https://demo.test/{}", "a".repeat(20_000));
+    assert_eq!(
+        c.check_limits("GET", Some((&long, &long[17..])))
+            .unwrap_err()
+            .status,
+        414
+    );
+    let huge = client(&[("cookie", &"c".repeat(64 * 1024))]);
+    assert_eq!(
+        huge.check_limits("GET", Some(("https://demo.test/", "/")))
+            .unwrap_err()
+            .status,
+        431
+    );
+}
+
+#[test]
+fn a_shoppers_object_gets_the_context_and_only_the_forwarded_headers() {
+    let c = client(&[
+        ("cookie", "secret"),
+        ("accept", "text/html"),
+        ("x-wandstore-context", "forged"),
+    ]);
+    let pairs = c.forwarded("ctx");
+    assert_eq!(
+        pairs,
+        vec![
+            (crate::shopper::CONTEXT_HEADER, "ctx"),
+            ("accept", "text/html")
+        ]
+    );
+}
+
+#[test]
+fn the_live_socket_is_asked_for_an_upgrade_only() {
+    let pairs = live_socket(Some("websocket"), "rid").unwrap();
+    assert_eq!(pairs, [("upgrade", "websocket"), ("x-request-id", "rid")]);
+    for upgrade in [None, Some("h2c"), Some("")] {
+        assert_eq!(
+            live_socket(upgrade, "rid").unwrap_err().status,
+            426,
+            "{upgrade:?}"
+        );
+    }
+}
+
+#[test]
+fn a_body_is_text_or_a_400() {
+    assert_eq!(body_text(b"qty=1".to_vec()).unwrap(), "qty=1");
+    let e = body_text(vec![0xff, 0xfe]).unwrap_err();
+    assert_eq!((e.status, e.code.as_str()), (400, "bad_encoding"));
+}

@@ -56,6 +56,7 @@ pub mod events;
 pub mod guard;
 pub mod limit_run;
 pub mod owner;
+pub mod page_plan;
 pub mod pass_through;
 pub mod personalization;
 pub mod personalization_row;

@@ -18,15 +18,13 @@ pub fn version(db: &Connection) -> usize {
 
 /// Brings `db` up to `migrations[..upto]`, as the shell does.
 pub fn migrate_to(db: &mut Connection, migrations: &[Migration], upto: usize) {
-    let current = version(db);
-    for (index, statements) in migrations.iter().enumerate().take(upto).skip(current) {
-        let tx = db.transaction().unwrap();
-        for statement in statements.iter() {
-            tx.execute(statement, [])
-                .unwrap_or_else(|e| panic!("v{}: {statement}: {e}", index + 1));
-        }
-        tx.execute(schema::SET_VERSION, [index as i64 + 1]).unwrap();
-        tx.commit().unwrap();
+    let current: Option<i64> = {
+        db.execute(schema::CREATE_VERSION_TABLE, []).unwrap();
+        db.query_row(schema::SELECT_VERSION, [], |r| r.get(0)).ok()
+    };
+    let current = current.map(|version| schema::VersionRow { version });
+    for plan in schema::upgrades(current, &migrations[..upto]) {
+        apply(db, &plan);
     }
 }
 

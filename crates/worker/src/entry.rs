@@ -9,8 +9,8 @@ use crate::respond::{self, Audience};
 use crate::{admin, body, domains, env_config, health, random};
 use wandstore_core::headers::{PageAllowances, Policy, security_headers_for};
 use wandstore_core::identity::CookieScope;
-use wandstore_core::limits::{self, BodyKind};
-use wandstore_core::log::{Level, RequestLog, accept_request_id, log_safe};
+use wandstore_core::limits::BodyKind;
+use wandstore_core::log::{Level, RequestLog};
 use wandstore_core::rate_limit::{self, RateClass};
 use wandstore_core::routes::{PlatformRoute, StoreRoute};
 use wandstore_core::secret::admin_rate_key;
@@ -22,24 +22,14 @@ use wandstore_protocol::entry_route::{self, HostStep};
 use wandstore_protocol::guard::Quota;
 use wandstore_protocol::limit_run::LimitRun;
 use wandstore_protocol::pass_through::{self, Finish};
-use wandstore_protocol::shopper::{CONTEXT_HEADER, CookieDraft};
+use wandstore_protocol::shopper::CookieDraft;
 use wandstore_protocol::theme::GetFavicon;
-use wandstore_protocol::visit::{Arrival, FORWARDED, Served, Visit};
+use wandstore_protocol::visit::{Arrival, Served, Visit};
 use wandstore_render::Chrome;
 use worker::worker_sys::ext::RequestExt;
-use worker::{Env, Headers, Request, Response, console_log, web_sys};
+use worker::{Env, Request, Response, console_log, web_sys};
 
-/// The client's request headers, read from JavaScript once.
-pub struct ClientHeaders(Vec<(String, String)>);
-
-impl ClientHeaders {
-    pub fn get(&self, name: &str) -> Option<&str> {
-        self.0
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.as_str())
-    }
-}
+pub use wandstore_protocol::entry_route::ClientHeaders;
 
 /// What routing produced: a response made here, or a shopper object's answer whose body is
 /// streamed through untouched (its headers are finished in one pass).
@@ -68,32 +58,19 @@ pub async fn handle(req: web_sys::Request, env: &Env) -> web_sys::Response {
     // The runtime's request is read once (headers in one call, the URL parsed once), and only
     // wrapped in a `worker::Request` by the routes that read it further.
     let client = ClientHeaders(internal::read_headers(&req.headers()));
-    let request_id =
-        accept_request_id(client.get("x-request-id")).unwrap_or_else(random::request_id);
+    let request_id = client.request_id(random::request_id);
     // Read and parsed once; everything below borrows it.
     let url = worker::Url::parse(&req.url()).ok();
-    let mut log = RequestLog {
-        ts: started,
-        msg: "request",
-        request_id: request_id.clone(),
-        // The method as sent: `worker::Method` reads an unknown one (PROPFIND…) as GET.
-        method: req.method(),
-        path: url
-            .as_ref()
-            .map(|u| u.path().to_owned())
-            .unwrap_or_default(),
-        cf_ray: client.get("cf-ray").map(log_safe),
-        country: client.get("cf-ipcountry").map(log_safe),
-        colo: RequestExt::cf(&req)
-            .and_then(|cf| cf.colo().ok())
-            .map(|colo| log_safe(&colo))
-            .filter(|c| !c.is_empty()),
-        ..Default::default()
-    };
+    let colo = RequestExt::cf(&req).and_then(|cf| cf.colo().ok());
+    let path = url.as_ref().map(worker::Url::path);
+    // The method as sent: `worker::Method` reads an unknown one (PROPFIND…) as GET.
+    let mut log = client.arrival_log(started, &request_id, req.method(), path, colo);
     let secure_transport = url
         .as_ref()
         .is_none_or(|u| CookieScope::new("/", u.scheme(), u.host_str().unwrap_or("")).secure);
-    let checked = check_limits(&log.method, url.as_ref(), &client).map_err(|e| (e, Audience::Api));
+    let checked = client
+        .check_limits(&log.method, url.as_ref().map(|u| (u.as_str(), u.path())))
+        .map_err(|e| (e, Audience::Api));
     let outcome = match (checked, &url) {
         (Ok(()), Some(url)) => route(req, url, env, &client, &request_id, &mut log).await,
         (Ok(()), None) => Err((
@@ -116,31 +93,26 @@ pub async fn handle(req: web_sys::Request, env: &Env) -> web_sys::Response {
         _ => Policy::Default,
     };
     let security = security_headers_for(policy, secure_transport, env_config::is_development(env));
-    let duration_ms = || crate::clock::now_ms().saturating_sub(started);
+    log.duration_ms = crate::clock::now_ms().saturating_sub(started);
+    let timing = format!("{}ms", log.duration_ms);
     let resp = match routed {
         Routed::Local(mut resp) | Routed::Console(mut resp) => {
-            log.duration_ms = duration_ms();
-            let timing = format!("{}ms", log.duration_ms);
-            if let Err(e) = finish_headers(resp.headers_mut(), &request_id, &timing, &security) {
+            let h = resp.headers_mut();
+            let mut finishing = entry_route::finishing(&request_id, &timing, &security);
+            if let Err(e) = finishing.try_for_each(|(name, value)| h.set(name, value)) {
                 log.error
                     .get_or_insert_with(|| format!("setting response headers: {e}"));
             }
             web_sys::Response::from(resp)
         }
-        Routed::Page(html) => {
-            log.duration_ms = duration_ms();
-            let timing = format!("{}ms", log.duration_ms);
-            page_response(&html, &request_id, &timing, &security)
-                .unwrap_or_else(|e| unbuilt(e, &request_id, &mut log))
-        }
+        Routed::Page(html) => page_response(&html, &request_id, &timing, &security)
+            .unwrap_or_else(|e| unbuilt(e, &request_id, &mut log)),
         Routed::Object {
             answer,
             cookie,
             quota,
             allow: _,
         } => {
-            log.duration_ms = duration_ms();
-            let timing = format!("{}ms", log.duration_ms);
             let finish = Finish {
                 request_id: &request_id,
                 timing: &timing,
@@ -160,31 +132,6 @@ pub async fn handle(req: web_sys::Request, env: &Env) -> web_sys::Response {
     resp
 }
 
-/// The limits every request meets before routing: method, URL length, path, header size.
-fn check_limits(
-    method: &str,
-    url: Option<&worker::Url>,
-    client: &ClientHeaders,
-) -> Result<(), EdgeError> {
-    let (full, path) = url.map_or(("", ""), |u| (u.as_str(), u.path()));
-    limits::check_request(method, full, path)?;
-    let bytes = limits::header_bytes(client.0.iter().map(|(k, v)| (k.as_str(), v.as_str())));
-    limits::check_headers(bytes)?;
-    Ok(())
-}
-
-fn finish_headers(
-    h: &mut Headers,
-    request_id: &str,
-    timing: &str,
-    security: &[(&str, String)],
-) -> worker::Result<()> {
-    for (name, value) in entry_route::finishing(request_id, timing, security) {
-        h.set(name, value)?;
-    }
-    Ok(())
-}
-
 /// The 500 for an answer the runtime refused to build, its detail in the log line.
 fn unbuilt(e: worker::Error, request_id: &str, log: &mut RequestLog) -> web_sys::Response {
     let e = EdgeError::internal(e);
@@ -201,9 +148,7 @@ fn page_response(
     security: &[(&str, String)],
 ) -> worker::Result<web_sys::Response> {
     let pairs = entry_route::page_headers(request_id, timing, security);
-    let init = web_sys::ResponseInit::new();
-    init.set_status(200);
-    init.set_headers(&internal::headers_init(&pairs)?);
+    let init = internal::response_init(200, &pairs)?;
     let body = worker::js_sys::Uint8Array::from(html.as_bytes());
     Ok(web_sys::Response::new_with_opt_buffer_source_and_init(
         Some(&body),
@@ -222,9 +167,7 @@ fn pass_through(
     let from_object = internal::read_headers(&answer.headers());
     let (pairs, report) = pass_through::outgoing(answer.status(), from_object, finish);
     report.log_into(log);
-    let init = web_sys::ResponseInit::new();
-    init.set_status(answer.status());
-    init.set_headers(&internal::headers_init(&pairs)?);
+    let init = internal::response_init(answer.status(), &pairs)?;
     let body = answer.body();
     Ok(web_sys::Response::new_with_opt_readable_stream_and_init(
         body.as_ref(),
@@ -356,14 +299,7 @@ async fn live_socket(
     target: &StorePath,
     request_id: &str,
 ) -> Result<Response, EdgeError> {
-    if !wandstore_protocol::theme::is_websocket_upgrade(client.get("upgrade")) {
-        return Err(EdgeError::new(
-            426,
-            "upgrade_required",
-            "this address is a WebSocket for the live preview",
-        ));
-    }
-    let pairs = [("upgrade", "websocket"), (internal::REQUEST_ID, request_id)];
+    let pairs = entry_route::live_socket(client.get("upgrade"), request_id)?;
     let headers = internal::headers_init(&pairs).map_err(EdgeError::internal)?;
     let inner = internal::request("GET", "/live", &headers, None).map_err(EdgeError::internal)?;
     let stub =
@@ -463,12 +399,7 @@ async fn storefront(
         None
     };
     let context = visit.ctx.to_header();
-    let mut pairs = vec![(CONTEXT_HEADER, context.as_str())];
-    pairs.extend(
-        FORWARDED
-            .iter()
-            .filter_map(|n| client.get(n).map(|v| (*n, v))),
-    );
+    let pairs = client.forwarded(&context);
     let internal_err = EdgeError::internal;
     let headers = internal::headers_init(&pairs).map_err(internal_err)?;
     let path = visit.object_path(&target.rest, url.query());
@@ -497,7 +428,5 @@ async fn read_body(
         return Ok(None);
     };
     let bytes = body::read(req, client.get("content-length"), kind).await?;
-    String::from_utf8(bytes)
-        .map(Some)
-        .map_err(|_| EdgeError::bad_request("bad_encoding", "the body is not UTF-8 text"))
+    entry_route::body_text(bytes).map(Some)
 }

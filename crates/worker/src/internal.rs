@@ -37,6 +37,17 @@ pub fn headers_init<K: AsRef<str> + serde::Serialize, V: AsRef<str> + serde::Ser
     Ok(worker::js_sys::JSON::parse(&json)?)
 }
 
+/// What a response is made with: its status and `pairs` as its headers ([`headers_init`]).
+pub fn response_init<K: AsRef<str> + serde::Serialize, V: AsRef<str> + serde::Serialize>(
+    status: u16,
+    pairs: &[(K, V)],
+) -> worker::Result<web_sys::ResponseInit> {
+    let init = web_sys::ResponseInit::new();
+    init.set_status(status);
+    init.set_headers(&headers_init(pairs)?);
+    Ok(init)
+}
+
 /// A JavaScript `Headers` object holding `pairs`, for APIs that want one.
 pub fn make_headers<K: AsRef<str> + serde::Serialize, V: AsRef<str> + serde::Serialize>(
     pairs: &[(K, V)],

@@ -16,7 +16,7 @@ pub use wandstore_storage::{Migration, Write};
 #[derive(Clone)]
 pub struct Db {
     sql: SqlStorage,
-    counts: Rc<Cell<(u64, u64)>>,
+    counts: Rc<Cell<storage::schema::RowCounts>>,
     /// The schema is known to be current (checked once per object lifetime).
     migrated: Rc<Cell<bool>>,
 }
@@ -25,7 +25,7 @@ impl Db {
     pub fn new(state: &State) -> Self {
         Db {
             sql: state.storage().sql(),
-            counts: Rc::new(Cell::new((0, 0))),
+            counts: Rc::default(),
             migrated: Rc::new(Cell::new(false)),
         }
     }
@@ -55,11 +55,9 @@ impl Db {
     }
 
     fn count(&self, cursor: &worker::SqlCursor) {
-        let (r, w) = self.counts.get();
-        self.counts.set((
-            r.saturating_add(cursor.rows_read() as u64),
-            w.saturating_add(cursor.rows_written() as u64),
-        ));
+        let counts = self.counts.get();
+        self.counts
+            .set(counts.plus(cursor.rows_read(), cursor.rows_written()));
     }
 
     /// The rows a query answers.
@@ -140,7 +138,8 @@ impl Db {
 
     /// (rows read, rows written) since the last call.
     pub fn take_counts(&self) -> (u64, u64) {
-        self.counts.replace((0, 0))
+        let counts = self.counts.take();
+        (counts.read, counts.written)
     }
 }
 
@@ -181,21 +180,10 @@ fn value(v: &storage::Value) -> worker::Result<SqlStorageValue> {
 /// Safe to call on every request: a current schema costs one indexed read.
 fn migrate(state: &State, db: &Db, migrations: &'static [Migration]) -> worker::Result<()> {
     db.run(storage::schema::CREATE_VERSION_TABLE, None)?;
-    let current = db
-        .first_row::<storage::schema::VersionRow>(storage::schema::SELECT_VERSION, None)?
-        .map_or(0, |v| v.version);
-    let current = usize::try_from(current).unwrap_or(0);
-    for (index, statements) in migrations.iter().enumerate().skip(current) {
-        let version = i64::try_from(index + 1).unwrap_or(i64::MAX);
-        let db = db.clone();
-        transaction(state, move || {
-            for statement in statements.iter() {
-                db.run(statement, None)?;
-            }
-            db.run(storage::schema::SET_VERSION, vec![version.into()])
-        })?;
-    }
-    Ok(())
+    let current = db.first_row(storage::schema::SELECT_VERSION, None)?;
+    storage::schema::upgrades(current, migrations)
+        .into_iter()
+        .try_for_each(|plan| apply(state, db, plan))
 }
 
 /// A u64 (a timestamp or a counter) as an SQLite integer binding.

@@ -29,10 +29,10 @@ use wandstore_core::retention::Retention;
 use wandstore_core::routes::StoreRoute;
 use wandstore_core::sliding_window::SlidingWindow;
 use wandstore_protocol::EdgeError;
-use wandstore_protocol::edge::route_error;
+use wandstore_protocol::page_plan::{self, PagePlan};
 use wandstore_protocol::shopper::{CONTEXT_HEADER, ObjectReport, REPORT_HEADER, ShopperContext};
 use wandstore_render::Chrome;
-use worker::{DurableObject, Env, Method, Request, Response, Result, State, durable_object};
+use worker::{DurableObject, Env, Request, Response, Result, State, durable_object};
 
 #[durable_object]
 pub struct ShopperStorefront {
@@ -156,19 +156,17 @@ impl ShopperStorefront {
         // The path and query as the entry sent them, without parsing the URL again.
         let path = req.path();
         let method = req.method();
-        let route = StoreRoute::parse(method.as_ref(), &path);
+        let plan = PagePlan::new(method.as_ref(), &path, ctx.first_visit, ctx.preview);
         // A first visit's page read writes nothing: not even the schema.
-        let unrecorded = route
-            .as_ref()
-            .is_ok_and(|r| r.is_unrecorded(method.as_ref(), ctx.first_visit));
-        self.unrecorded.set(unrecorded);
-        if !unrecorded {
+        self.unrecorded.set(plan.unrecorded);
+        if !plan.unrecorded {
             self.ensure_schema().map_err(EdgeError::internal)?;
         }
         let query = wandstore_core::query::pairs(wandstore_core::query::of_url(&req.inner().url()));
-        let cart_count = match &route {
-            Ok(r) if !r.shows_cart_count() => 0,
-            _ => wandstore_core::cart::item_count(&self.cart_lines().map_err(EdgeError::internal)?),
+        let cart_count = if plan.counts_cart {
+            wandstore_core::cart::item_count(&self.cart_lines().map_err(EdgeError::internal)?)
+        } else {
+            0
         };
         let page = PageRequest {
             ctx,
@@ -178,27 +176,26 @@ impl ShopperStorefront {
             query: &query,
             cart_count,
         };
-        let route = match route {
-            Ok(route) => route,
-            Err(e) => return Ok(page.error(&route_error(e))),
-        };
         // The shopper's own limit, before the request changes anything.
-        let class = route.rate_class(method.as_ref());
-        if class.shopper_limit().is_some()
+        if let Some(class) = plan.limited
             && let Err(retry) = self.cart_writes.borrow_mut().admit(crate::clock::now_ms())
         {
             self.report.borrow_mut().rate_limited = true;
-            let e = EdgeError::rate_limited(class.name(), retry);
-            return Ok(match route {
-                StoreRoute::CartApi => respond::error(&e, Audience::Api, &ctx.request_id),
-                _ => page.error(&e),
+            return Ok(match plan.refusal(class, retry) {
+                (e, true) => respond::error(&e, Audience::Api, &ctx.request_id),
+                (e, false) => page.error(&e),
             });
         }
-        let body = match method {
-            Method::Get | Method::Head => String::new(),
-            _ => internal::request_text(req)
+        let route = match plan.route {
+            Ok(route) => route,
+            Err(e) => return Ok(page.error(&e)),
+        };
+        let body = if plan.reads_body {
+            internal::request_text(req)
                 .await
-                .map_err(EdgeError::internal)?,
+                .map_err(EdgeError::internal)?
+        } else {
+            String::new()
         };
         let result = match route {
             StoreRoute::Home => self.home(&page).await,
@@ -214,20 +211,15 @@ impl ShopperStorefront {
             StoreRoute::Cart => self.cart_page(&page, 200, None).await,
             StoreRoute::CartForm(action) => self.cart_form(&page, action, &body).await,
             StoreRoute::Personalization => self.personalization_form(&page, &body),
-            StoreRoute::Checkout if ctx.preview => Err(EdgeError::new(
-                403,
-                "preview_checkout",
-                "checkout is off in a theme preview; open the store itself to buy",
-            )),
             StoreRoute::Checkout => self.checkout(&page, &body).await,
             StoreRoute::CartApi => {
                 let header = |name: &str| req.headers().get(name).ok().flatten();
                 let (key, content_type) = (header("idempotency-key"), header("content-type"));
                 return Ok(self.cart_api(&page, method, &body, key, content_type).await);
             }
-            // Served by the Worker before any object is asked.
+            // Refused by the plan (served by the Worker before any object is asked).
             StoreRoute::Asset(_) | StoreRoute::Favicon | StoreRoute::Live => Err(
-                EdgeError::not_found("not_found", "this page does not exist"),
+                EdgeError::internal("a Worker route reached the shopper's object"),
             ),
         };
         Ok(result.unwrap_or_else(|e| page.error(&e)))
@@ -237,12 +229,10 @@ impl ShopperStorefront {
     /// stored on a first visit's reads; unknown (`None`) when this lifetime never opened the
     /// storage (an error came first) or the read fails, so the hint is left as it was.
     fn cart_items_to_report(&self, first_visit: bool) -> Option<u32> {
-        if self.db.is_migrated() {
+        page_plan::cart_items_to_report(self.db.is_migrated(), first_visit, || {
             let lines = self.cart_lines().ok()?;
             Some(wandstore_core::cart::item_count(&lines))
-        } else {
-            first_visit.then_some(0)
-        }
+        })
     }
 
     fn ensure_schema(&self) -> Result<()> {

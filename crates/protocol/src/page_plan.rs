@@ -1,0 +1,88 @@
+//! A request to a shopper's object, planned before it does anything (the object performs the
+//! plan): its route (or the error page for a path no route takes, or a checkout in a
+//! preview), whether it may touch storage, whether the header's cart count is read, whether
+//! the shopper's own limit applies and how its refusal reads, and whether a body is read.
+
+// `EdgeError` is the edge's one error (under the limit on wasm32).
+#![allow(clippy::result_large_err)]
+
+use crate::EdgeError;
+use crate::edge::route_error;
+use wandstore_core::rate_limit::RateClass;
+use wandstore_core::routes::StoreRoute;
+
+#[derive(Debug)]
+pub struct PagePlan<'a> {
+    /// The route to serve, or the error its page shows.
+    pub route: Result<StoreRoute<'a>, EdgeError>,
+    /// A first visit's page read: no storage is touched, not even the schema.
+    pub unrecorded: bool,
+    /// The page shows the header's cart count, read from the cart (an error page does too).
+    pub counts_cart: bool,
+    /// The shopper's own limit of this class applies (`RateClass::shopper_limit`), counted
+    /// by the object before the request changes anything.
+    pub limited: Option<RateClass>,
+    /// The request's body is read (anything but GET and HEAD).
+    pub reads_body: bool,
+}
+
+impl<'a> PagePlan<'a> {
+    pub fn new(method: &str, path: &'a str, first_visit: bool, preview: bool) -> Self {
+        let parsed = StoreRoute::parse(method, path);
+        let (unrecorded, counts_cart, limited) = match &parsed {
+            Ok(r) => (
+                r.is_unrecorded(method, first_visit),
+                r.shows_cart_count(),
+                Some(r.rate_class(method)).filter(|c| c.shopper_limit().is_some()),
+            ),
+            Err(_) => (false, true, None),
+        };
+        let route = match parsed {
+            Ok(StoreRoute::Checkout) if preview => Err(EdgeError::new(
+                403,
+                "preview_checkout",
+                "checkout is off in a theme preview; open the store itself to buy",
+            )),
+            // Served by the Worker before any object is asked.
+            Ok(StoreRoute::Asset(_) | StoreRoute::Favicon | StoreRoute::Live) => Err(
+                EdgeError::not_found("not_found", "this page does not exist"),
+            ),
+            Ok(route) => Ok(route),
+            Err(e) => Err(route_error(e)),
+        };
+        PagePlan {
+            route,
+            unrecorded,
+            counts_cart,
+            limited,
+            reads_body: !matches!(method, "GET" | "HEAD"),
+        }
+    }
+
+    /// The refusal past the shopper's own limit (`retry_after_secs` from its window) and
+    /// whether it is read as JSON (the cart API) rather than as a page.
+    pub fn refusal(&self, class: RateClass, retry_after_secs: u64) -> (EdgeError, bool) {
+        let api = matches!(self.route, Ok(StoreRoute::CartApi));
+        (EdgeError::rate_limited(class.name(), retry_after_secs), api)
+    }
+}
+
+/// The cart's item count to report once the request is served, for the cookie's hint:
+/// nothing is stored on a first visit's reads (0); unknown (`None`) when this lifetime never
+/// opened the storage (an error came first) or the read fails, so the hint is left as it
+/// was; else what `stored` counts.
+pub fn cart_items_to_report(
+    migrated: bool,
+    first_visit: bool,
+    stored: impl FnOnce() -> Option<u32>,
+) -> Option<u32> {
+    if migrated {
+        stored()
+    } else {
+        first_visit.then_some(0)
+    }
+}
+
+#[cfg(test)]
+#[path = "page_plan_tests.rs"]
+mod tests;

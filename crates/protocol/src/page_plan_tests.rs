@@ -1,0 +1,105 @@
+use super::*;
+use wandstore_core::cart::FormAction;
+
+#[test]
+fn a_first_visits_read_touches_no_storage_and_a_return_or_a_write_does() {
+    let first = PagePlan::new("GET", "/products/hat", true, false);
+    assert!(first.unrecorded);
+    assert!(matches!(first.route, Ok(StoreRoute::Product("hat"))));
+    assert!(!first.reads_body);
+    assert!(!PagePlan::new("GET", "/products/hat", false, false).unrecorded);
+    let write = PagePlan::new("POST", "/cart/add", true, false);
+    assert!(!write.unrecorded);
+    assert!(write.reads_body);
+    assert!(matches!(
+        write.route,
+        Ok(StoreRoute::CartForm(FormAction::Add))
+    ));
+}
+
+#[test]
+fn the_cart_count_is_read_for_pages_and_errors_not_for_the_cart_or_its_api() {
+    assert!(PagePlan::new("GET", "/", false, false).counts_cart);
+    assert!(PagePlan::new("GET", "/nowhere/at/all", false, false).counts_cart);
+    assert!(!PagePlan::new("GET", "/cart", false, false).counts_cart);
+    assert!(!PagePlan::new("GET", "/api/cart", false, false).counts_cart);
+    assert!(!PagePlan::new("POST", "/cart/remove", false, false).counts_cart);
+}
+
+#[test]
+fn only_cart_writes_meet_the_shoppers_own_limit_and_its_refusal_reads_as_its_route_does() {
+    for (method, path) in [
+        ("POST", "/api/cart"),
+        ("POST", "/cart/add"),
+        ("POST", "/personalization"),
+    ] {
+        let plan = PagePlan::new(method, path, false, false);
+        assert_eq!(plan.limited, Some(RateClass::CartWrites), "{method} {path}");
+    }
+    for (method, path) in [
+        ("GET", "/api/cart"),
+        ("GET", "/"),
+        ("GET", "/search"),
+        ("POST", "/checkout"),
+        ("GET", "/x/y"),
+    ] {
+        assert_eq!(
+            PagePlan::new(method, path, false, false).limited,
+            None,
+            "{method} {path}"
+        );
+    }
+    let api = PagePlan::new("POST", "/api/cart", false, false);
+    let (e, as_json) = api.refusal(RateClass::CartWrites, 12);
+    assert!(as_json);
+    assert_eq!((e.status, e.retry_after_secs), (429, Some(12)));
+    let form = PagePlan::new("POST", "/cart/add", false, false);
+    assert!(!form.refusal(RateClass::CartWrites, 0).1);
+}
+
+#[test]
+fn paths_no_route_takes_wrong_methods_and_the_workers_own_routes_are_error_pages() {
+    let missing = PagePlan::new("GET", "/nowhere", false, false)
+        .route
+        .unwrap_err();
+    assert_eq!(missing.status, 404);
+    let wrong = PagePlan::new("DELETE", "/cart", false, false)
+        .route
+        .unwrap_err();
+    assert_eq!((wrong.status, wrong.allow), (405, Some("GET, HEAD")));
+    for path in ["/assets/a.png", "/favicon.ico", "/live"] {
+        let e = PagePlan::new("GET", path, false, false).route.unwrap_err();
+        assert_eq!(e.status, 404, "{path}");
+    }
+    let huge = "/products/".to_owned() + &"x".repeat(10_000);
+    assert!(PagePlan::new("GET", &huge, false, false).route.is_ok());
+    assert!(PagePlan::new("PROPFIND", "/", true, false).route.is_err());
+}
+
+#[test]
+fn checkout_is_refused_in_a_preview_only() {
+    let e = PagePlan::new("POST", "/checkout", false, true)
+        .route
+        .unwrap_err();
+    assert_eq!((e.status, e.code.as_str()), (403, "preview_checkout"));
+    assert!(matches!(
+        PagePlan::new("POST", "/checkout", false, false).route,
+        Ok(StoreRoute::Checkout)
+    ));
+    assert!(PagePlan::new("GET", "/", false, true).route.is_ok());
+}
+
+#[test]
+fn the_reported_cart_count_is_zero_on_a_first_visit_and_unknown_when_storage_was_never_opened() {
+    assert_eq!(
+        cart_items_to_report(false, true, || panic!("read")),
+        Some(0)
+    );
+    assert_eq!(cart_items_to_report(false, false, || panic!("read")), None);
+    assert_eq!(cart_items_to_report(true, true, || Some(3)), Some(3));
+    assert_eq!(
+        cart_items_to_report(true, false, || None),
+        None,
+        "a failed read"
+    );
+}
