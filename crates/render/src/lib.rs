@@ -31,6 +31,7 @@ mod cards;
 mod chrome;
 mod frame;
 mod links;
+pub mod listing_pages;
 mod pager;
 mod pages;
 mod sanitize;

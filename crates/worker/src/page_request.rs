@@ -3,11 +3,11 @@
 
 use crate::respond::{self, Audience};
 use std::sync::Arc;
-use wandstore_core::catalog_index::ListingQuery;
 use wandstore_core::store::StoreSettings;
 use wandstore_protocol::EdgeError;
 use wandstore_protocol::shopper::ShopperContext;
 use wandstore_render::Chrome;
+use wandstore_render::listing_pages as listing;
 use wandstore_theme::Theme;
 use worker::Response;
 
@@ -24,34 +24,22 @@ pub struct PageRequest<'a> {
 }
 
 impl PageRequest<'_> {
+    /// The store's frame for this shopper (`render::listing_pages::chrome`).
     pub fn chrome(&self) -> Chrome {
-        let canonical = format!("{}{}", self.ctx.origin, self.ctx.base.trim_end_matches('/'));
-        let chrome = Chrome::for_store(self.store, &self.ctx.base, &self.ctx.request_id)
-            .with_theme(Arc::clone(&self.theme))
-            .with_canonical_base(&canonical)
-            .with_cart_count(self.cart_count);
-        match (self.ctx.preview, &self.ctx.script_nonce) {
-            (true, Some(nonce)) => chrome.with_preview().with_live_refresh(nonce),
-            (true, None) => chrome.with_preview(),
-            (false, _) => chrome,
-        }
+        listing::chrome(
+            self.ctx,
+            self.store,
+            Arc::clone(&self.theme),
+            self.cart_count,
+        )
     }
 
     pub fn param(&self, name: &str) -> Option<&str> {
-        self.query
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.as_str())
+        listing::param(self.query, name)
     }
 
     /// The error as a themed page in the store's frame.
     pub fn error(&self, e: &EdgeError) -> Response {
         respond::error(e, Audience::page(self.chrome()), &self.ctx.request_id)
-    }
-
-    /// The listing the query asks for (`sort`, `page`, `size`), or a 400.
-    pub fn listing_query(&self) -> Result<ListingQuery, EdgeError> {
-        ListingQuery::parse(self.query.iter().map(|(k, v)| (k.as_str(), v.as_str())))
-            .map_err(|m| EdgeError::bad_request("bad_query", format!("{m}.")))
     }
 }

@@ -45,10 +45,7 @@ pub fn html(status: u16, page: Rendered) -> Response {
     }
 }
 
-/// A template that failed to render (a bug).
-pub fn unrendered(e: impl std::fmt::Display) -> EdgeError {
-    EdgeError::internal(format!("a page failed to render: {e}"))
-}
+pub use wandstore_render::listing_pages::unrendered;
 
 /// A rendered page.
 pub fn html_page(status: u16, html: String) -> Response {

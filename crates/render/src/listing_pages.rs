@@ -1,0 +1,125 @@
+//! The listing pages' decisions, pure (the shell only asks StoreConfig in between): a page's
+//! frame for its shopper, which catalog question a collection or search page asks (none for
+//! an empty search; a bad query string is a 400), and the page an answer renders (an answer
+//! of another kind is StoreConfig's mistake, a 500).
+
+// `EdgeError` is the edge's one error (under the limit on wasm32).
+#![allow(clippy::result_large_err)]
+
+use crate::{Chrome, CollectionPage, SearchPage};
+use std::sync::Arc;
+use wandstore_core::catalog_index::ListingQuery;
+use wandstore_core::catalog_question::{CatalogAnswer, CatalogQuestion};
+use wandstore_core::store::StoreSettings;
+use wandstore_protocol::EdgeError;
+use wandstore_protocol::shopper::ShopperContext;
+use wandstore_theme::Theme;
+
+/// A rendered page, or why there is none.
+pub type Page = Result<String, EdgeError>;
+
+/// The frame of a store page for this shopper: the store's theme and links, the canonical
+/// base, the cart count, and under a preview the preview bar (with live refresh when the
+/// entry gave the page a script nonce).
+pub fn chrome(
+    ctx: &ShopperContext,
+    store: &StoreSettings,
+    theme: Arc<Theme>,
+    cart_count: u32,
+) -> Chrome {
+    let canonical = format!("{}{}", ctx.origin, ctx.base.trim_end_matches('/'));
+    let chrome = Chrome::for_store(store, &ctx.base, &ctx.request_id)
+        .with_theme(theme)
+        .with_canonical_base(&canonical)
+        .with_cart_count(cart_count);
+    match (ctx.preview, &ctx.script_nonce) {
+        (true, Some(nonce)) => chrome.with_preview().with_live_refresh(nonce),
+        (true, None) => chrome.with_preview(),
+        (false, _) => chrome,
+    }
+}
+
+/// A query parameter's first value.
+pub fn param<'a>(query: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    query
+        .iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.as_str())
+}
+
+/// The listing's sort, page and size from the query (400 when one is not valid).
+pub fn listing_query(query: &[(String, String)]) -> Result<ListingQuery, EdgeError> {
+    ListingQuery::parse(query.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+        .map_err(|m| EdgeError::bad_request("bad_query", format!("{m}.")))
+}
+
+/// A template that failed to render (a bug).
+pub fn unrendered(e: impl std::fmt::Display) -> EdgeError {
+    EdgeError::internal(format!("a page failed to render: {e}"))
+}
+
+/// StoreConfig answered a question with an answer of another kind (a bug).
+pub fn mismatch(asked: &str) -> EdgeError {
+    EdgeError::internal(format!(
+        "StoreConfig answered a {asked} question with another kind"
+    ))
+}
+
+/// The question a collection page asks.
+pub fn collection_question(
+    handle: &str,
+    query: &[(String, String)],
+) -> Result<CatalogQuestion, EdgeError> {
+    Ok(CatalogQuestion::Collection {
+        handle: handle.to_owned(),
+        query: listing_query(query)?,
+    })
+}
+
+/// A collection page from its answer.
+pub fn collection_page(chrome: Chrome, answer: &CatalogAnswer) -> Page {
+    let CatalogAnswer::Collection {
+        collection,
+        listing,
+    } = answer
+    else {
+        return Err(mismatch("collection"));
+    };
+    let view = CollectionPage {
+        chrome,
+        collection,
+        listing,
+    };
+    view.html().map_err(unrendered)
+}
+
+/// What the shopper searched for (trimmed; empty: nothing).
+pub fn search_text(query: &[(String, String)]) -> String {
+    param(query, "q").unwrap_or_default().trim().to_owned()
+}
+
+/// The question a search page asks; `None` for an empty search, which asks nothing.
+pub fn search_question(
+    text: &str,
+    query: &[(String, String)],
+) -> Result<Option<CatalogQuestion>, EdgeError> {
+    if text.is_empty() {
+        return Ok(None);
+    }
+    Ok(Some(CatalogQuestion::search(text, listing_query(query)?)))
+}
+
+/// A search page: the form alone when nothing was asked, else with the answer's results.
+pub fn search_page(chrome: Chrome, text: String, answer: Option<&CatalogAnswer>) -> Page {
+    let listing = match answer {
+        None => None,
+        Some(CatalogAnswer::Search { listing }) => Some(listing),
+        Some(_) => return Err(mismatch("search")),
+    };
+    let view = SearchPage {
+        chrome,
+        query: text,
+        listing,
+    };
+    view.html().map_err(unrendered)
+}
