@@ -8,12 +8,14 @@
 #![allow(clippy::result_large_err)]
 
 use crate::EdgeError;
+use crate::limit_run::LimitRun;
 use crate::store::StoreError;
 use crate::wire::AskError;
 use wandstore_core::headers::PRIVATE_NO_STORE;
 use wandstore_core::identity::{CookieSigner, WeakSecret};
 use wandstore_core::limits;
 use wandstore_core::log::{RequestLog, accept_request_id, log_safe};
+use wandstore_core::rate_limit::{self, RateClass};
 use wandstore_core::store::StoreSlug;
 use wandstore_core::tenant::{self, HostRoute, StorePath, Target};
 
@@ -156,6 +158,18 @@ pub fn preview_of(
             "this preview link is not valid or has expired; ask the store's owner for a new one",
         )),
     }
+}
+
+/// The limit a store's file (an upload or the favicon) meets: the client's page limit, by
+/// its address; none for a client without a usable one (local, missing, malformed).
+pub fn file_limits(client_ip: Option<&str>, now_ms: u64) -> Option<LimitRun> {
+    let who = rate_limit::client_key(client_ip)?;
+    Some(LimitRun::binding(
+        RateClass::Pages,
+        &who,
+        Some(&who),
+        now_ms,
+    ))
 }
 
 /// The favicon file to serve after asking the store for its own (`None`: the platform's):

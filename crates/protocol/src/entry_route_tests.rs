@@ -273,3 +273,24 @@ fn a_body_is_text_or_a_400() {
     let e = body_text(vec![0xff, 0xfe]).unwrap_err();
     assert_eq!((e.status, e.code.as_str()), (400, "bad_encoding"));
 }
+
+#[test]
+fn a_stores_file_meets_the_clients_page_limit_when_the_client_has_an_address() {
+    let mut run = file_limits(Some("203.0.113.9"), NOW).unwrap();
+    match run.next_action() {
+        crate::limit_run::LimitAction::AskBinding { binding, key } => {
+            assert_eq!(binding, RateClass::Pages.binding());
+            assert!(key.contains("203.0.113.9"), "{key}");
+        }
+        other => panic!("{other:?}"),
+    }
+    for ip in [
+        None,
+        Some(""),
+        Some("not an ip"),
+        Some("127.0.0.1"),
+        Some("::1"),
+    ] {
+        assert!(file_limits(ip, NOW).is_none(), "{ip:?}");
+    }
+}

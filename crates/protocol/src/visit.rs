@@ -8,6 +8,7 @@ use crate::limit_run::LimitRun;
 use crate::shopper::{CookieDraft, ShopperContext};
 use wandstore_core::cookie_hints::Hints;
 use wandstore_core::edge_pages::EdgePage;
+use wandstore_core::headers::PageAllowances;
 use wandstore_core::identity::{CookieScope, CookieSigner, ShopperId};
 use wandstore_core::log::RequestLog;
 use wandstore_core::rate_limit::{self, RateDecision};
@@ -147,6 +148,22 @@ impl<'a> Visit<'a> {
             Some(q) if !q.is_empty() => format!("{rest}?{q}"),
             _ => rest.to_owned(),
         }
+    }
+
+    /// What a preview page may do beyond the default policy (its live-refresh script, under
+    /// a fresh `nonce` the object also gets in the context; framing by the console on
+    /// `base_domain`); `None`, and neither is read, off a preview.
+    pub fn allow_preview<E>(
+        &mut self,
+        nonce: impl FnOnce() -> Result<String, E>,
+        base_domain: impl FnOnce() -> String,
+    ) -> Result<Option<PageAllowances>, E> {
+        if !self.ctx.preview {
+            return Ok(None);
+        }
+        let nonce = nonce()?;
+        self.ctx.script_nonce = Some(nonce.clone());
+        Ok(Some(PageAllowances::preview(nonce, &base_domain())))
     }
 
     /// The cookie to finish once the object's report is read (`CookieDraft::header`).

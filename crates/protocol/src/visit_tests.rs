@@ -285,3 +285,53 @@ fn the_object_is_named_per_store_and_shopper_and_asked_for_the_path_and_query() 
     assert_eq!(visit.object_path("/search", Some("")), "/search");
     assert_eq!(visit.object_path("/search", None), "/search");
 }
+
+#[test]
+fn a_preview_gets_a_nonce_for_its_script_and_the_console_may_frame_it_and_a_plain_page_nothing() {
+    let t = target("demo");
+    let mut plain = Visit::plan(
+        arrival(&t, shopper_request("GET", "/"), ""),
+        &signer(),
+        fresh,
+    )
+    .unwrap();
+    let none = plain.allow_preview(
+        || -> Result<String, &str> { panic!("nonce made") },
+        || panic!("read"),
+    );
+    assert_eq!(none, Ok(None));
+    assert_eq!(plain.ctx.script_nonce, None);
+    let preview_arrival = Arrival {
+        preview: true,
+        ..arrival(&t, shopper_request("GET", "/"), "")
+    };
+    let mut preview = Visit::plan(preview_arrival, &signer(), fresh).unwrap();
+    let allow = preview
+        .allow_preview(
+            || Ok::<_, &str>("n0nce".to_owned()),
+            || "wandstore.test".to_owned(),
+        )
+        .unwrap()
+        .unwrap();
+    assert_eq!(allow.script_nonce.as_deref(), Some("n0nce"));
+    assert!(
+        allow
+            .framed_by
+            .is_some_and(|origins| origins.iter().any(|o| o.contains("wandstore.test")))
+    );
+    assert_eq!(
+        preview.ctx.script_nonce.as_deref(),
+        Some("n0nce"),
+        "the object gets it too"
+    );
+    let preview_arrival = Arrival {
+        preview: true,
+        ..arrival(&t, shopper_request("GET", "/"), "")
+    };
+    let mut broken = Visit::plan(preview_arrival, &signer(), fresh).unwrap();
+    assert_eq!(
+        broken.allow_preview(|| Err("no randomness"), String::new),
+        Err("no randomness")
+    );
+    assert_eq!(broken.ctx.script_nonce, None);
+}

@@ -11,7 +11,7 @@ use wandstore_core::headers::{PageAllowances, Policy, security_headers_for};
 use wandstore_core::identity::CookieScope;
 use wandstore_core::limits::BodyKind;
 use wandstore_core::log::{Level, RequestLog};
-use wandstore_core::rate_limit::{self, RateClass};
+use wandstore_core::rate_limit::RateClass;
 use wandstore_core::routes::{PlatformRoute, StoreRoute};
 use wandstore_core::secret::admin_rate_key;
 use wandstore_core::store_dispatch::{self, ShopperRequest, StoreDispatch};
@@ -321,9 +321,8 @@ async fn store_file(
 ) -> Result<Response, EdgeError> {
     let head = log.method == "HEAD";
     let inm = client.get("if-none-match");
-    let client_key = rate_limit::client_key(client.get("cf-connecting-ip"));
-    if let Some(who) = &client_key {
-        let limits = LimitRun::binding(RateClass::Pages, who, Some(who), crate::clock::now_ms());
+    let now = crate::clock::now_ms();
+    if let Some(limits) = entry_route::file_limits(client.get("cf-connecting-ip"), now) {
         crate::rate_limit::run(env, limits, log).await?;
     }
     match route {
@@ -388,16 +387,10 @@ async fn storefront(
         );
     }
     log.durable_object = Some("ShopperStorefront");
-    let allow = if preview {
-        let nonce = random::nonce().map_err(EdgeError::internal)?;
-        visit.ctx.script_nonce = Some(nonce.clone());
-        Some(PageAllowances::preview(
-            nonce,
-            &env_config::base_domain(env),
-        ))
-    } else {
-        None
-    };
+    let base_domain = || env_config::base_domain(env);
+    let allow = visit
+        .allow_preview(random::nonce, base_domain)
+        .map_err(EdgeError::internal)?;
     let context = visit.ctx.to_header();
     let pairs = client.forwarded(&context);
     let internal_err = EdgeError::internal;
