@@ -172,6 +172,17 @@ pub fn file_limits(client_ip: Option<&str>, now_ms: u64) -> Option<LimitRun> {
     ))
 }
 
+/// The signer a store's shopper cookies need: without one (a weak or missing secret) the
+/// store is not configured yet (503, the reason in the log line only).
+pub fn store_signer(
+    signer: Result<std::rc::Rc<CookieSigner>, WeakSecret>,
+) -> Result<std::rc::Rc<CookieSigner>, EdgeError> {
+    signer.map_err(|weak| {
+        let message = "this store is not configured yet; please try again later";
+        EdgeError::misconfigured("config", message, weak)
+    })
+}
+
 /// The favicon file to serve after asking the store for its own (`None`: the platform's):
 /// an unknown store is a 404; a store that cannot answer gets the platform's icon rather
 /// than none.

@@ -294,3 +294,12 @@ fn a_stores_file_meets_the_clients_page_limit_when_the_client_has_an_address() {
         assert!(file_limits(ip, NOW).is_none(), "{ip:?}");
     }
 }
+
+#[test]
+fn a_store_without_a_signer_is_not_configured_yet() {
+    assert!(store_signer(signer()).is_ok());
+    let e = store_signer(Err(WeakSecret(5))).err().unwrap();
+    assert_eq!((e.status, e.code.as_str()), (503, "config"));
+    assert!(e.message.contains("not configured"), "{}", e.message);
+    assert!(e.detail.is_some_and(|d| d.contains('5')));
+}

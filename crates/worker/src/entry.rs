@@ -352,13 +352,7 @@ async fn storefront(
     log: &mut RequestLog,
 ) -> Result<Routed, EdgeError> {
     let body = read_body(&req, client, route.body).await?;
-    let signer = env_config::cookie_signer(env).map_err(|weak| {
-        EdgeError::misconfigured(
-            "config",
-            "this store is not configured yet; please try again later",
-            weak,
-        )
-    })?;
+    let signer = entry_route::store_signer(env_config::cookie_signer(env))?;
     let origin = url.origin().ascii_serialization();
     let arrival = Arrival {
         target,
