@@ -20,7 +20,8 @@ pub enum EdgeAnswer {
     Refused(Response),
 }
 
-/// The page, or an error before the store's frame is known (an unknown store).
+/// The page, or an error before the store's frame is known (an unknown store). What the
+/// catalog questions cost goes to the log line whatever the outcome.
 pub async fn serve(
     env: &Env,
     ctx: &ShopperContext,
@@ -30,43 +31,34 @@ pub async fn serve(
     log: &mut RequestLog,
 ) -> Result<EdgeAnswer, EdgeError> {
     let spent = RefCell::new(ObjectReport::default());
-    let answer = render(env, ctx, page, cart_items, url, &spent, log).await;
+    let answer = async {
+        let look = store_view::edge_look(env, &ctx.store, &ctx.request_id, &spent).await?;
+        let query = wandstore_core::query::pairs(url.query().unwrap_or(""));
+        let request = PageRequest {
+            ctx,
+            store: &look.settings,
+            personalization: &look.personalization,
+            theme: look.theme,
+            query: &query,
+            cart_count: cart_items,
+        };
+        let answer = match page {
+            EdgePage::Collection(handle) => {
+                listing_pages::collection(env, &request, handle, &spent).await
+            }
+            EdgePage::Search => listing_pages::search(env, &request, &spent).await,
+        };
+        Ok(match answer {
+            Ok(html) => EdgeAnswer::Page(html),
+            Err(e) => {
+                e.note_in(log);
+                let mut refused = request.error(&e);
+                let _ = refused.headers_mut().set("cache-control", PRIVATE_NO_STORE);
+                EdgeAnswer::Refused(refused)
+            }
+        })
+    }
+    .await;
     spent.into_inner().log_at_edge(log);
     answer
-}
-
-async fn render(
-    env: &Env,
-    ctx: &ShopperContext,
-    page: EdgePage<'_>,
-    cart_items: u32,
-    url: &worker::Url,
-    spent: &RefCell<ObjectReport>,
-    log: &mut RequestLog,
-) -> Result<EdgeAnswer, EdgeError> {
-    let look = store_view::edge_look(env, &ctx.store, &ctx.request_id, spent).await?;
-    let query = wandstore_core::query::pairs(url.query().unwrap_or(""));
-    let request = PageRequest {
-        ctx,
-        store: &look.settings,
-        personalization: &look.personalization,
-        theme: look.theme,
-        query: &query,
-        cart_count: cart_items,
-    };
-    let answer = match page {
-        EdgePage::Collection(handle) => {
-            listing_pages::collection(env, &request, handle, spent).await
-        }
-        EdgePage::Search => listing_pages::search(env, &request, spent).await,
-    };
-    Ok(match answer {
-        Ok(html) => EdgeAnswer::Page(html),
-        Err(e) => {
-            e.note_in(log);
-            let mut refused = request.error(&e);
-            let _ = refused.headers_mut().set("cache-control", PRIVATE_NO_STORE);
-            EdgeAnswer::Refused(refused)
-        }
-    })
 }
