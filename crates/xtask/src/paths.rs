@@ -31,7 +31,7 @@ pub fn wrangler_js() -> PathBuf {
     root().join("node_modules/wrangler/bin/wrangler.js")
 }
 
-/// The built worker's module (`crates/worker/module.mjs`, wrangler.toml's `main`, imports it).
+/// The built worker's module (what wrangler.toml's `main` points at).
 pub fn worker_output() -> PathBuf {
     root().join("crates/worker/build/index.js")
 }
