@@ -61,15 +61,30 @@ fn cookie_for(signer: &CookieSigner, store: &str, hints: &Hints) -> (ShopperId, 
     (shopper, format!("theme=dark; {COOKIE_NAME}={value}"))
 }
 
-#[test]
-fn a_shopper_without_a_cookie_is_new_and_gets_a_token_for_this_store() {
-    let t = target("demo");
-    let visit = Visit::plan(
-        arrival(&t, shopper_request("GET", "/"), ""),
+/// A first visit's home page, with fresh randomness.
+fn first_visit_home(t: &StorePath) -> Visit<'_> {
+    Visit::plan(
+        arrival(t, shopper_request("GET", "/"), ""),
         &signer(),
         fresh,
     )
-    .unwrap();
+    .unwrap()
+}
+
+/// A returning shopper's home page: no randomness may be asked for.
+fn returning_home<'a>(t: &'a StorePath, cookie: &'a str) -> Visit<'a> {
+    Visit::plan(
+        arrival(t, shopper_request("GET", "/"), cookie),
+        &signer(),
+        no_fresh,
+    )
+    .unwrap()
+}
+
+#[test]
+fn a_shopper_without_a_cookie_is_new_and_gets_a_token_for_this_store() {
+    let t = target("demo");
+    let visit = first_visit_home(&t);
     assert_eq!(visit.ctx.shopper, ShopperId::from_random(FRESH));
     assert!(visit.ctx.first_visit);
     assert!(!visit.ctx.saw_home);
@@ -91,12 +106,7 @@ fn a_returning_shopper_keeps_their_id_token_and_hints_and_needs_no_randomness() 
         cart: Some(CartHint::reported(2, NOW)),
     };
     let (shopper, cookie) = cookie_for(&signer(), "demo", &hints);
-    let visit = Visit::plan(
-        arrival(&t, shopper_request("GET", "/"), &cookie),
-        &signer(),
-        no_fresh,
-    )
-    .unwrap();
+    let visit = returning_home(&t, &cookie);
     assert_eq!(visit.ctx.shopper, shopper);
     assert!(!visit.ctx.first_visit);
     assert!(visit.ctx.saw_home);
@@ -110,12 +120,7 @@ fn a_token_signed_with_a_previous_secret_is_still_the_same_shopper() {
     let t = target("demo");
     let old = CookieSigner::new(OLD_SECRET, &[]).unwrap();
     let (shopper, cookie) = cookie_for(&old, "demo", &Hints::default());
-    let visit = Visit::plan(
-        arrival(&t, shopper_request("GET", "/"), &cookie),
-        &signer(),
-        no_fresh,
-    )
-    .unwrap();
+    let visit = returning_home(&t, &cookie);
     assert_eq!(visit.ctx.shopper, shopper);
 }
 
@@ -176,12 +181,7 @@ fn the_context_carries_the_address_and_the_buyers_facts() {
 fn the_log_line_names_the_shopper_and_a_class_the_object_counts() {
     let t = target("demo");
     let mut log = RequestLog::default();
-    let page = Visit::plan(
-        arrival(&t, shopper_request("GET", "/"), ""),
-        &signer(),
-        fresh,
-    )
-    .unwrap();
+    let page = first_visit_home(&t);
     page.note_in(&mut log);
     assert_eq!(log.shopper, Some(page.ctx.shopper.log_tag()));
     assert!(log.new_shopper);
@@ -204,12 +204,7 @@ fn the_log_line_names_the_shopper_and_a_class_the_object_counts() {
 #[test]
 fn limits_follow_the_routes_class_and_skip_a_path_no_route_takes() {
     let t = target("demo");
-    let page = Visit::plan(
-        arrival(&t, shopper_request("GET", "/"), ""),
-        &signer(),
-        fresh,
-    )
-    .unwrap();
+    let page = first_visit_home(&t);
     assert!(page.limits().is_some());
     let unknown = shopper_request("GET", "/no/such/page/here");
     assert_eq!(unknown.class, None);
@@ -268,12 +263,7 @@ fn the_entry_renders_a_listing_only_with_todays_cart_hint_and_off_a_preview() {
 #[test]
 fn the_object_is_named_per_store_and_shopper_and_asked_for_the_path_and_query() {
     let t = target("demo");
-    let visit = Visit::plan(
-        arrival(&t, shopper_request("GET", "/"), ""),
-        &signer(),
-        fresh,
-    )
-    .unwrap();
+    let visit = first_visit_home(&t);
     assert_eq!(
         visit.object_name(),
         format!("demo/{}", ShopperId::from_random(FRESH))
@@ -289,12 +279,7 @@ fn the_object_is_named_per_store_and_shopper_and_asked_for_the_path_and_query() 
 #[test]
 fn a_preview_gets_a_nonce_for_its_script_and_the_console_may_frame_it_and_a_plain_page_nothing() {
     let t = target("demo");
-    let mut plain = Visit::plan(
-        arrival(&t, shopper_request("GET", "/"), ""),
-        &signer(),
-        fresh,
-    )
-    .unwrap();
+    let mut plain = first_visit_home(&t);
     let none = plain.allow_preview(
         || -> Result<String, &str> { panic!("nonce made") },
         || panic!("read"),
