@@ -4,7 +4,6 @@
 //! alarm, so the cron itself only makes one call per store. The sizes the stores answer
 //! with go to the registry for `GET /admin/metrics` (`core::storage`).
 
-use crate::isolate_metrics::log_failed;
 use crate::objects::{registry_client, store_client};
 use futures::future::join_all;
 use wandstore_backup::BackupReason;
@@ -52,7 +51,7 @@ pub async fn start_all(
                 // Best effort: a failure is logged and never fails the backups.
                 if let Err(e) = registry_client::ask(env, sizes, rid).await {
                     let error = format!("recording store sizes: {e:?}");
-                    log_failed(BestEffort::StorageSizes, None, error, rid);
+                    crate::best_effort::failed(BestEffort::StorageSizes, None, error, rid);
                 }
                 run.on_recorded();
             }

@@ -1,7 +1,7 @@
 //! This isolate's request counters (`core::metrics`), kept since it started.
 
 use std::cell::RefCell;
-use wandstore_core::events::{BestEffort, BestEffortFailed, Event};
+use wandstore_core::events::BestEffort;
 use wandstore_core::log::RequestLog;
 use wandstore_core::metrics::IsolateMetrics;
 
@@ -32,14 +32,8 @@ pub fn write_data_point(env: &worker::Env, log: &RequestLog) {
     if let Err(e) = written {
         let store = log.store.clone();
         let error = e.to_string();
-        log_failed(BestEffort::AnalyticsPoint, store, error, &log.request_id);
+        crate::best_effort::failed(BestEffort::AnalyticsPoint, store, error, &log.request_id);
     }
-}
-
-/// Logs a best-effort write that failed (the request goes on).
-pub fn log_failed(what: BestEffort, store: Option<String>, error: String, rid: &str) {
-    let event = BestEffortFailed { what, store, error };
-    worker::console_log!("{}", event.line(crate::clock::now_ms(), rid));
 }
 
 /// The counters so far.

@@ -10,6 +10,7 @@ mod admin;
 mod ai_config;
 mod backup_cron;
 mod backups_api;
+mod best_effort;
 mod bindings;
 mod body;
 mod clock;

@@ -41,7 +41,7 @@ pub async fn drive<T>(mut step: impl FnMut(Outcome, u64, f64) -> Action<T>) -> T
 /// Sends `req` and reads the whole response, or reports a timeout or a connection failure.
 /// The response body is read within the same deadline (the shorter of the request's own
 /// timeout and `timeout_ms`).
-pub async fn execute(req: &HttpRequest, timeout_ms: u64) -> Result<HttpResponse, TransportError> {
+async fn execute(req: &HttpRequest, timeout_ms: u64) -> Result<HttpResponse, TransportError> {
     let request = build(req).map_err(|e| TransportError::Connection(e.to_string()))?;
     let controller = AbortController::default();
     let signal = controller.signal();

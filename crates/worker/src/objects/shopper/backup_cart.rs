@@ -5,13 +5,12 @@
 //! `wandstore_core::cart_announce` decides when to tell.
 
 use super::ShopperStorefront;
-use crate::clock::now_ms;
 use crate::internal::{self, reply};
 use crate::objects::store_client;
 use crate::sql;
 use wandstore_core::cart::CartLine;
 use wandstore_core::cart_announce::{heard_after_read, heard_after_telling, must_tell};
-use wandstore_core::events::{BestEffort, BestEffortFailed, Event};
+use wandstore_core::events::BestEffort;
 use wandstore_protocol::EdgeError;
 use wandstore_protocol::backup::{IndexCart, ReadCart, ReplaceCart, ShopperError, ShopperQuestion};
 use wandstore_protocol::shopper::ShopperContext;
@@ -59,7 +58,7 @@ impl ShopperStorefront {
         self.replace_cart(lines).map_err(internal_error)?;
         self.announced.set(Some(non_empty));
         if let Err(e) = self.note_activity().await {
-            log_failed(BestEffort::ShopperActivity, None, e.to_string(), "");
+            crate::best_effort::failed(BestEffort::ShopperActivity, None, e, "");
         }
         Ok(())
     }
@@ -90,12 +89,7 @@ impl ShopperStorefront {
         if let Err(e) = told.map_err(EdgeError::from) {
             let error = format!("{}: {}", e.code, e.for_log());
             let store = Some(ctx.store.to_string());
-            log_failed(BestEffort::CartIndex, store, error, &ctx.request_id);
+            crate::best_effort::failed(BestEffort::CartIndex, store, error, &ctx.request_id);
         }
     }
-}
-
-fn log_failed(what: BestEffort, store: Option<String>, error: String, rid: &str) {
-    let event = BestEffortFailed { what, store, error };
-    worker::console_log!("{}", event.line(now_ms(), rid));
 }

@@ -23,7 +23,7 @@ use crate::page_request::{self, PageRequest};
 use crate::respond::{self, Audience};
 use crate::sql::Db;
 use std::cell::{Cell, RefCell};
-use wandstore_core::events::{BestEffort, BestEffortFailed, Event};
+use wandstore_core::events::BestEffort;
 use wandstore_core::rate_limit::RateClass;
 use wandstore_core::retention::Retention;
 use wandstore_core::routes::StoreRoute;
@@ -114,13 +114,9 @@ impl DurableObject for ShopperStorefront {
         if self.db.is_migrated() {
             // Best effort: a failure here never fails the page; the next request tries again.
             if let Err(e) = self.note_activity().await {
-                let event = BestEffortFailed {
-                    what: BestEffort::ShopperActivity,
-                    store: Some(ctx.store.to_string()),
-                    error: e.to_string(),
-                };
-                let now = crate::clock::now_ms();
-                worker::console_log!("{}", event.line(now, &ctx.request_id));
+                let store = Some(ctx.store.to_string());
+                let what = BestEffort::ShopperActivity;
+                crate::best_effort::failed(what, store, e, &ctx.request_id);
             }
         }
         let mut report = self.report.take();

@@ -10,7 +10,7 @@ use std::rc::Rc;
 use wandstore_core::breaker::CircuitBreaker;
 use wandstore_core::breaker_slot::BreakerSlot;
 use wandstore_core::catalog_index::CatalogIndex;
-use wandstore_core::events::{BestEffort, BestEffortFailed, Event};
+use wandstore_core::events::BestEffort;
 use wandstore_core::guarded_run::{Exchange, GuardedRun, RunResult};
 use wandstore_core::storage::StorageUse;
 use wandstore_protocol::store::{ObjectMetrics, StoreError, SyncReport};
@@ -160,12 +160,8 @@ impl StoreState {
     }
 
     pub(super) fn best_effort_failed(&self, what: BestEffort, e: &impl ToString) {
-        let event = BestEffortFailed {
-            what,
-            store: Some(self.slug.borrow().clone()),
-            error: e.to_string(),
-        };
-        console_log!("{}", event.line(crate::clock::now_ms(), ""));
+        let store = Some(self.slug.borrow().clone());
+        crate::best_effort::failed(what, store, e.to_string(), "");
     }
 }
 
