@@ -39,7 +39,7 @@ impl ThemeSlot {
     pub fn published(self, held: Option<Arc<Theme>>) -> Result<Arc<Theme>, EdgeError> {
         match (held, self.version, self.body) {
             (Some(theme), _, _) => Ok(theme),
-            (None, 0, _) => Ok(Arc::new(Theme::default())),
+            (None, 0, _) => Ok(Theme::shared_default()),
             (None, _, Some(body)) => read_theme(&body).map(Arc::new),
             (None, v, None) => Err(EdgeError::internal(format!(
                 "theme version {v} came without its body"

@@ -1,6 +1,6 @@
 //! What every page shows around its content: header, flash message, footer, theme.
 
-use std::sync::{Arc, LazyLock};
+use std::sync::Arc;
 use wandstore_core::store::StoreSettings;
 use wandstore_theme::Theme;
 
@@ -88,15 +88,6 @@ impl Flash {
     }
 }
 
-/// The default theme, built once per isolate and shared: every frame starts from it, and
-/// the theme's CSS falls back to its colours.
-static DEFAULT_THEME: LazyLock<Arc<Theme>> = LazyLock::new(|| Arc::new(Theme::default()));
-
-/// The default theme (shared; cloning it copies a pointer).
-pub fn default_theme() -> Arc<Theme> {
-    Arc::clone(&DEFAULT_THEME)
-}
-
 impl Chrome {
     pub fn for_store(store: &StoreSettings, home_path: &str, request_id: &str) -> Self {
         Chrome {
@@ -106,7 +97,7 @@ impl Chrome {
             request_id: request_id.to_owned(),
             is_store: true,
             cart_count: 0,
-            theme: default_theme(),
+            theme: Theme::shared_default(),
             preview: false,
             live_nonce: None,
             canonical_base: String::new(),
@@ -124,7 +115,7 @@ impl Chrome {
             request_id: request_id.to_owned(),
             is_store: false,
             cart_count: 0,
-            theme: default_theme(),
+            theme: Theme::shared_default(),
             preview: false,
             live_nonce: None,
             canonical_base: String::new(),

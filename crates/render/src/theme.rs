@@ -13,7 +13,7 @@ use wandstore_theme::Theme;
 /// The declarations for `<html style="...">`, e.g. `--color-accent: #5b3cc4; ...`. Returned
 /// unescaped: the template escapes it like any other attribute value.
 pub(crate) fn declarations(theme: &Theme) -> String {
-    let defaults = crate::chrome::default_theme();
+    let defaults = Theme::shared_default();
     let mut out: Vec<String> = theme
         .colors
         .named()

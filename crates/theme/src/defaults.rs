@@ -2,6 +2,7 @@
 
 use crate::fonts::FontStack;
 use crate::model::*;
+use std::sync::{Arc, LazyLock};
 
 impl Default for Colors {
     fn default() -> Self {
@@ -80,5 +81,16 @@ impl Default for Theme {
             layout: Layout::default(),
             custom_css: None,
         }
+    }
+}
+
+/// The default theme, built once per isolate and shared by every page that starts from it.
+static SHARED_DEFAULT: LazyLock<Arc<Theme>> = LazyLock::new(|| Arc::new(Theme::default()));
+
+impl Theme {
+    /// The default theme, shared (cloning it copies a pointer): frames start from it, the
+    /// theme's CSS falls back to its colours, and a store without a published theme uses it.
+    pub fn shared_default() -> Arc<Theme> {
+        Arc::clone(&SHARED_DEFAULT)
     }
 }
