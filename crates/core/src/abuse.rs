@@ -102,7 +102,7 @@ impl Counter {
         if allowed {
             self.count += 1;
         }
-        let reset_ms = (self.window_start_ms + window_ms).saturating_sub(now_ms);
+        let reset_ms = (self.window_start_ms.saturating_add(window_ms)).saturating_sub(now_ms);
         Quota {
             allowed,
             limit,
@@ -207,6 +207,22 @@ mod tests {
         assert_eq!(refused.policy_header(), "\"default\";q=3;w=60");
         assert_eq!(refused.header(), "\"default\";r=0;t=59");
         assert!(c.hit(61_000, 3, 60_000).allowed, "a new window");
+    }
+
+    #[test]
+    fn a_counter_at_the_end_of_time_or_with_a_huge_window_does_not_overflow() {
+        let mut c = Counter::default();
+        let q = c.hit(u64::MAX - 1, 2, u64::MAX);
+        assert!(q.allowed);
+        assert_eq!(
+            (q.remaining, q.reset_secs),
+            (1, 1),
+            "the window ends at the end of time"
+        );
+        assert_eq!(q.window_secs, u64::MAX.div_ceil(1000));
+        let q = c.hit(u64::MAX, 2, u64::MAX);
+        assert!(q.allowed, "the same window");
+        assert!(!c.hit(u64::MAX, 2, u64::MAX).allowed, "past the limit");
     }
 
     #[test]
