@@ -7,6 +7,7 @@ use crate::wire::questions;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use wandstore_backup::run_steps::StartSkip;
+use wandstore_backup::store_io::Bucket;
 use wandstore_backup::{BackupId, BackupKey, BackupReason, RestoreStatus};
 use wandstore_core::cart::CartLine;
 use wandstore_core::identity::ShopperId;
@@ -159,6 +160,14 @@ pub fn r2_unavailable(e: impl fmt::Display) -> StoreError {
     }
 }
 
+/// R2 bucket `which` failed: the refusal of the storage it holds (backups or themes).
+pub fn bucket_unavailable(which: Bucket, e: impl fmt::Display) -> StoreError {
+    match which {
+        Bucket::Backups => r2_unavailable(e),
+        Bucket::Themes => crate::theme_ledger::r2_unavailable(e),
+    }
+}
+
 /// The key sealing storefront tokens, from the `BACKUP_SECRET` secret (`None`: not set); a
 /// missing or weak secret is a misconfiguration.
 pub fn backup_key(secret: Option<String>) -> Result<BackupKey, StoreError> {
@@ -179,6 +188,21 @@ impl From<wandstore_backup::backup_driver::DriverBug> for StoreError {
 mod tests {
     use super::*;
     use crate::wire::{decode_question, encode_question};
+
+    #[test]
+    fn a_failed_bucket_says_which_storage_failed() {
+        for (which, storage) in [(Bucket::Backups, "backup"), (Bucket::Themes, "theme")] {
+            let StoreError::CatalogUnavailable { why } = bucket_unavailable(which, "down") else {
+                panic!("not a 503");
+            };
+            let why = format!("{why:?}");
+            assert!(why.contains("r2_unavailable"), "{why}");
+            assert!(
+                why.contains(&format!("{storage} storage failed: down")),
+                "{why}"
+            );
+        }
+    }
 
     #[test]
     fn shopper_questions_round_trip() {

@@ -1,6 +1,5 @@
 //! The catalog cache in SQLite and its in-memory index.
 
-use super::state::cached;
 use super::{StoreState, internal};
 use crate::sql;
 use std::rc::Rc;
@@ -34,7 +33,7 @@ impl StoreState {
 
     /// The catalog index: from memory, else built from SQLite; `None` before the first sync.
     pub fn index(&self) -> Result<Option<Rc<CatalogIndex>>, StoreError> {
-        cached(&self.catalog, || {
+        self.catalog.get_or_read_some(|| {
             if self.meta()?.synced_at_ms.is_none() {
                 return Ok(None);
             }
@@ -61,7 +60,7 @@ impl StoreState {
             now_ms,
         );
         sql::apply(&self.state, &self.db, plan)?;
-        *self.catalog.borrow_mut() = Some(Rc::new(CatalogIndex::new(products, collections)));
+        (self.catalog).keep(Rc::new(CatalogIndex::new(products, collections)));
         Ok(())
     }
 

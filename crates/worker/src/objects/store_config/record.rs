@@ -1,7 +1,6 @@
 //! The store's record: read, created, patched and deleted inside this object, so the
 //! storefront token only ever comes in. Slugs and domains are claimed in the registry first.
 
-use super::state::cached;
 use super::{StoreState, internal};
 use crate::objects::registry_client;
 use crate::sql;
@@ -14,7 +13,7 @@ use wandstore_storage as storage;
 impl StoreState {
     /// The stored record, if the store exists.
     pub fn load_record(&self) -> worker::Result<Option<StoreRecord>> {
-        cached(&self.record, || {
+        self.record.get_or_read_some(|| {
             let row: Option<storage::JsonRow> =
                 (self.db).first_row(storage::store_config::SELECT_RECORD, None)?;
             let Some(row) = row else { return Ok(None) };
@@ -35,7 +34,7 @@ impl StoreState {
             ],
         )?;
         *self.slug.borrow_mut() = record.slug.to_string();
-        *self.record.borrow_mut() = Some(record.clone());
+        self.record.keep(record.clone());
         Ok(())
     }
 

@@ -103,14 +103,14 @@ impl StoreState {
                     self.save_record(&record).map_err(internal).into()
                 }
                 RestoreAction::WriteTheme(plan) => {
-                    *self.published.borrow_mut() = None;
+                    self.published.forget();
                     sql::apply(&self.state, &self.db, plan)
                         .map_err(internal)
                         .into()
                 }
                 RestoreAction::Do(effect) => self.io(effect, rid).await.into(),
                 RestoreAction::Resync => {
-                    *self.catalog.borrow_mut() = None;
+                    self.catalog.forget();
                     let synced = self.sync(RetryPolicy::background(), rid).await;
                     RestoreInput::Synced(synced.map(drop))
                 }

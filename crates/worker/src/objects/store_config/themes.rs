@@ -5,7 +5,6 @@
 //! write leaves the previous theme published, and two publishes cannot both take a version
 //! (the order and the refusals are `protocol::theme_publish::PublishRun`'s).
 
-use super::state::cached;
 use super::{StoreState, internal};
 use crate::sql;
 use wandstore_protocol::store::StoreError;
@@ -26,7 +25,7 @@ impl StoreState {
     /// The published theme, read from SQLite once per object lifetime; `None` for a store
     /// that never published (pages use the default theme).
     pub fn published(&self) -> Result<Option<PublishedCopy>, StoreError> {
-        cached(&self.published, || {
+        self.published.get_or_read_some(|| {
             let row = self.theme_row()?;
             PublishedCopy::from_row(row.published, row.published_body)
         })
@@ -144,7 +143,7 @@ impl StoreState {
         let (version, json) = (write.record.version, write.record_json.clone());
         let plan = plans::publish_theme(version, json, write.body.clone());
         sql::apply(&self.state, &self.db, plan).map_err(|e| e.to_string())?;
-        *self.published.borrow_mut() = Some(PublishedCopy::from(write));
+        self.published.keep(PublishedCopy::from(write));
         Ok(())
     }
 }
