@@ -50,18 +50,14 @@ async fn execute(req: &HttpRequest, timeout_ms: u64) -> Result<HttpResponse, Tra
             .send_with_signal(&signal)
             .await
             .map_err(|e| TransportError::Connection(e.to_string()))?;
-        let status = resp.status_code();
-        let headers = resp
-            .headers()
-            .entries()
-            .map(|(k, v)| (k.to_ascii_lowercase(), v))
-            .collect();
         let raw: worker::web_sys::Response = resp.into();
+        // Header names come lower-cased from the runtime's `Headers`.
+        let headers = crate::internal::read_headers(&raw.headers());
         let body = body_bytes(&raw)
             .await
             .map_err(|e| TransportError::Connection(format!("reading the body: {e}")))?;
         Ok(HttpResponse {
-            status,
+            status: raw.status(),
             headers,
             body,
         })

@@ -20,7 +20,6 @@ impl StoreState {
             let record = StoreRecord::from_storage_json(&row.json).map_err(|e| {
                 worker::Error::RustError(format!("stored record is unreadable: {e}"))
             })?;
-            *self.slug.borrow_mut() = record.slug.to_string();
             Ok(Some(record))
         })
     }
@@ -33,9 +32,14 @@ impl StoreState {
                 sql::int(record.updated_at_ms)?,
             ],
         )?;
-        *self.slug.borrow_mut() = record.slug.to_string();
         self.record.keep(record.clone());
         Ok(())
+    }
+
+    /// The store's slug, for log lines (empty if there is no readable record).
+    pub(super) fn slug(&self) -> String {
+        let record = self.load_record().ok().flatten();
+        record.map(|r| r.slug.to_string()).unwrap_or_default()
     }
 
     /// The stored record; `NotFound` if the store does not exist.

@@ -41,8 +41,6 @@ pub struct StoreState {
     pub(super) counts: RefCell<ObjectMetrics>,
     /// The sync in flight, shared by everyone who waits for it (one at a time per store).
     pub(super) sync: RefCell<Option<Shared<LocalBoxFuture<'static, SyncResult>>>>,
-    /// The store's slug, for log lines (known once the record is read).
-    pub(super) slug: RefCell<String>,
     /// The published theme, read once per object lifetime.
     pub(super) published: Kept<wandstore_protocol::theme_ledger::PublishedCopy>,
     /// A publish is writing to R2 (publishes of one store run one at a time).
@@ -66,7 +64,6 @@ impl StoreState {
             breaker: RefCell::new(BreakerSlot::new(tuning.breaker)),
             counts: RefCell::new(ObjectMetrics::started(now_ms())),
             sync: RefCell::new(None),
-            slug: RefCell::new(String::new()),
             published: Kept::default(),
             publishing: Cell::new(false),
             backup_busy: Cell::new(false),
@@ -113,7 +110,7 @@ impl StoreState {
     /// The breaker as it is now (read from SQLite on first use).
     pub fn breaker_now(&self) -> CircuitBreaker {
         let mut slot = self.breaker.borrow_mut();
-        let unread = slot.read_once(|| self.stored_breaker(), &self.slug.borrow(), now_ms());
+        let unread = slot.read_once(|| self.stored_breaker(), &self.slug(), now_ms());
         unread.iter().for_each(|line| console_log!("{line}"));
         slot.breaker()
     }
@@ -125,7 +122,7 @@ impl StoreState {
         run: &mut GuardedRun<X>,
     ) -> RunResult<X::Error> {
         upstream::drive(|outcome, now, jitter| {
-            let slug = self.slug.borrow().clone();
+            let slug = self.slug();
             let (action, settled) = self.breaker.borrow_mut().step(
                 || self.stored_breaker(),
                 |b| run.step(b, outcome, now, jitter),
@@ -155,7 +152,7 @@ impl StoreState {
     }
 
     pub(super) fn best_effort_failed(&self, what: BestEffort, e: &impl ToString) {
-        let store = Some(self.slug.borrow().clone());
+        let store = Some(self.slug());
         crate::best_effort::failed(what, store, e.to_string(), "");
     }
 }

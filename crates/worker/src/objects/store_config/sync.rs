@@ -55,7 +55,7 @@ impl StoreState {
         let now = now_ms();
         let record = |error: &str| (self.record_sync_error(error, now)).map_err(|e| e.to_string());
         let took = now.saturating_sub(started);
-        let line = sync_line(&self.slug.borrow(), result, took, (now, request_id), record);
+        let line = sync_line(&self.slug(), result, took, (now, request_id), record);
         console_log!("{line}");
     }
 }

@@ -116,9 +116,8 @@ impl StoreState {
         &self,
         start: impl FnOnce(ThemeLedger<'_>) -> PublishRun,
     ) -> Result<Published, StoreError> {
-        // The history first: reading it may load the record, which sets the slug.
         let history = self.theme_versions()?;
-        let slug = self.slug.borrow().clone();
+        let slug = self.slug();
         let publishing = self.publishing.get();
         let mut run = start(ThemeLedger {
             store: &slug,
