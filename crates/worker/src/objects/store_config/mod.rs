@@ -23,6 +23,7 @@ use crate::clock::now_ms;
 use crate::internal;
 use crate::objects::answering::{self, answer};
 use std::rc::Rc;
+use wandstore_backup::run::AlarmWork;
 use wandstore_core::guarded::RetryPolicy;
 use wandstore_protocol::store::{StoreError, StoreQuestion};
 use wandstore_storage::store_config::MIGRATIONS;
@@ -99,13 +100,9 @@ impl DurableObject for StoreConfig {
     async fn alarm(&self) -> Result<Response> {
         self.state.ensure_schema()?;
         // A failure is logged there (or kept in the run) and retried on a later alarm.
-        if self.state.restore_active() {
-            let _ = self.state.drive_restore("").await;
-        } else {
-            let budget = wandstore_backup::run::pages_per_invocation(
-                wandstore_backup::run::DEFAULT_PAGE_SIZE,
-            );
-            let _ = self.state.drive_backup(budget, "").await;
+        match AlarmWork::choose(self.state.restore_active()) {
+            AlarmWork::Restore => drop(self.state.drive_restore("").await),
+            AlarmWork::Backup { pages } => drop(self.state.drive_backup(pages, "").await),
         }
         Response::empty()
     }

@@ -27,12 +27,7 @@ impl StoreState {
 
     /// A restore is under way (backups wait for it).
     pub(super) fn restore_active(&self) -> bool {
-        self.restore_busy.get()
-            || self
-                .stored_restore()
-                .ok()
-                .flatten()
-                .is_some_and(|r| r.blocks_new(now_ms()))
+        RestoreRun::under_way(self.restore_busy.get(), || self.stored_restore(), now_ms())
     }
 
     /// Starts a restore: refusals found before anything is written answer here; the rest
