@@ -12,7 +12,6 @@ use wandstore_storage as storage;
 impl StoreState {
     /// Adds or drops the shopper (idempotent: a re-announcement changes nothing).
     pub fn index_cart(&self, q: &IndexCart, now_ms: u64) -> Result<(), StoreError> {
-        self.settings()?;
         self.db.write(&q.write(now_ms)).map_err(internal)
     }
 

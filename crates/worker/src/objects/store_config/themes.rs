@@ -46,7 +46,6 @@ impl StoreState {
 
     /// The draft for a preview page (or the published theme when there is none).
     pub fn draft_slot(&self) -> Result<ThemeSlot, StoreError> {
-        self.settings()?;
         let row = self.theme_row()?;
         let version = self.published()?.map(|p| p.version);
         Ok(ledger::preview_slot(version, row.draft, row.published_body))
@@ -54,13 +53,11 @@ impl StoreState {
 
     /// The published theme's favicon file.
     pub fn favicon(&self) -> Result<Option<String>, StoreError> {
-        self.settings()?;
         Ok(self.published()?.and_then(|p| p.theme.favicon.clone()))
     }
 
     /// Published and draft, as the owner API shows them.
     pub fn theme_overview(&self) -> Result<ThemeOverview, StoreError> {
-        self.settings()?;
         let row = self.theme_row()?;
         let published = self.published()?;
         ledger::overview(
@@ -77,7 +74,6 @@ impl StoreState {
         author: &str,
         now_ms: u64,
     ) -> Result<DraftTheme, StoreError> {
-        self.settings()?;
         let write = ledger::plan_draft(body, &self.assets()?, author, now_ms)?;
         let set = plans::set_draft(write.body, write.meta_json);
         self.db.write(&set).map_err(internal)?;
@@ -87,7 +83,6 @@ impl StoreState {
 
     /// Every published version, newest first.
     pub fn theme_versions(&self) -> Result<Vec<ThemeVersion>, StoreError> {
-        self.settings()?;
         self.db
             .json_rows(storage::store_config::SELECT_THEME_VERSIONS, None)
             .map_err(|e| unreadable("theme version", e))
@@ -95,7 +90,6 @@ impl StoreState {
 
     /// Publishes the draft as a new version.
     pub async fn publish_draft(&self, author: &str, now_ms: u64) -> Result<Published, StoreError> {
-        self.settings()?;
         let draft = self.theme_row()?.draft;
         (self.publish(|ledger| PublishRun::draft(ledger, draft, author, now_ms))).await
     }
