@@ -2,8 +2,10 @@
 //! The rules that keep slugs and domains unique are `wandstore_registry::check_claim`; what a
 //! claim writes is [`WriteEntry::plan`].
 
-use crate::wire::questions;
+use crate::store::StoreError;
+use crate::wire::{AskError, questions};
 use serde::{Deserialize, Serialize};
+use wandstore_backup::store_io::IoResult;
 use wandstore_core::store::StoreSlug;
 use wandstore_registry::{Claim, RegistryEntry, RegistryRefusal, check_claim};
 use wandstore_storage::registry::SizeRow;
@@ -100,6 +102,17 @@ pub struct ShowStorage {
 pub struct StorageReport {
     pub registry_bytes: u64,
     pub stores: Vec<(String, u64)>,
+}
+
+/// The registry's answer to a claim as StoreConfig's drivers take it
+/// (`store_io::Effect::Claim`): written, refused with the registry's reason, or failed (the
+/// registry could not be asked: the object's refusal).
+pub fn claim_result(asked: Result<(), AskError<RegistryRefusal>>) -> IoResult<StoreError> {
+    match asked {
+        Ok(()) => IoResult::Ok,
+        Err(AskError::Refused(refusal)) => IoResult::Refused(refusal),
+        Err(broken) => IoResult::Failed(broken.into()),
+    }
 }
 
 impl RecordSizes {
@@ -228,6 +241,21 @@ mod tests {
         let report = StorageReport::from_rows(12, rows);
         assert_eq!(report.stores, vec![("big".into(), 9), ("small".into(), 1)]);
         assert_eq!(StorageReport::from_rows(3, Vec::new()).stores, Vec::new());
+    }
+
+    #[test]
+    fn a_claims_answer_is_written_refused_with_its_reason_or_failed() {
+        assert_eq!(claim_result(Ok(())), IoResult::Ok);
+        let taken = RegistryRefusal::SlugTaken {
+            slug: StoreSlug::parse("acme").unwrap(),
+        };
+        let refused = claim_result(Err(AskError::Refused(taken.clone())));
+        assert_eq!(refused, IoResult::Refused(taken));
+        let broken = claim_result(Err(AskError::Broken("registry down".into())));
+        let IoResult::Failed(e) = broken else {
+            panic!("a registry that cannot be asked is a failure: {broken:?}");
+        };
+        assert!(format!("{e:?}").contains("registry down"), "{e:?}");
     }
 
     #[test]

@@ -14,9 +14,9 @@ use wandstore_core::store::StoreSlug;
 use wandstore_protocol::backup::{
     self, ReadCart, ReplaceCart, ShopperError, ShopperQuestion, bucket_unavailable,
 };
-use wandstore_protocol::registry::WriteEntry;
+use wandstore_protocol::registry::{WriteEntry, claim_result};
 use wandstore_protocol::store::StoreError;
-use wandstore_protocol::wire::{AskError, Question};
+use wandstore_protocol::wire::Question;
 use wandstore_storage as storage;
 use worker::{Conditional, HttpMetadata};
 
@@ -58,11 +58,7 @@ impl StoreState {
             }
             Effect::Claim { entry, claim } => {
                 let write = WriteEntry { entry, claim };
-                match registry_client::ask(&self.env, write, rid).await {
-                    Ok(()) => IoResult::Ok,
-                    Err(AskError::Refused(refusal)) => IoResult::Refused(refusal),
-                    Err(e) => IoResult::Failed(e.into()),
-                }
+                claim_result(registry_client::ask(&self.env, write, rid).await)
             }
             Effect::ReadCarts { store, shoppers } => {
                 let asks = shoppers.iter().map(|s| (s, ReadCart));
