@@ -3,10 +3,9 @@
 
 use super::{StoreState, internal};
 use crate::objects::registry_client;
-use crate::sql;
 use wandstore_core::store::StoreSettings;
 use wandstore_protocol::store::{CreateStore, StoreError, UpdateStore};
-use wandstore_protocol::store_record::{CreatePlan, UpdatePlan};
+use wandstore_protocol::store_record::{self, CreatePlan, UpdatePlan};
 use wandstore_registry::{PublicStore, StoreRecord};
 use wandstore_storage as storage;
 
@@ -16,22 +15,13 @@ impl StoreState {
         self.record.get_or_read_some(|| {
             let row: Option<storage::JsonRow> =
                 (self.db).first_row(storage::store_config::SELECT_RECORD, None)?;
-            let Some(row) = row else { return Ok(None) };
-            let record = StoreRecord::from_storage_json(&row.json).map_err(|e| {
-                worker::Error::RustError(format!("stored record is unreadable: {e}"))
-            })?;
-            Ok(Some(record))
+            store_record::stored(row.as_ref().map(|r| r.json.as_str()))
+                .map_err(worker::Error::RustError)
         })
     }
 
     pub(super) fn save_record(&self, record: &StoreRecord) -> worker::Result<()> {
-        self.db.run(
-            storage::store_config::UPSERT_RECORD,
-            vec![
-                record.to_storage_json().into(),
-                sql::int(record.updated_at_ms)?,
-            ],
-        )?;
+        self.db.write(&store_record::save(record))?;
         self.record.keep(record.clone());
         Ok(())
     }
