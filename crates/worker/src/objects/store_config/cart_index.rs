@@ -5,7 +5,7 @@
 use super::{StoreState, internal};
 use crate::sql;
 use wandstore_core::identity::ShopperId;
-use wandstore_protocol::backup::IndexCart;
+use wandstore_protocol::backup::{IndexCart, cart_marks};
 use wandstore_protocol::store::StoreError;
 use wandstore_storage as storage;
 
@@ -21,16 +21,13 @@ impl StoreState {
         after: Option<&ShopperId>,
         limit: u32,
     ) -> worker::Result<Vec<(ShopperId, Option<String>)>> {
-        let rows: Vec<storage::store_config::CartIndexRow> = self.db.rows(
+        let rows = self.db.rows(
             storage::store_config::SELECT_CART_INDEX_PAGE,
             vec![
                 after.map_or("", ShopperId::as_str).into(),
                 sql::int(u64::from(limit))?,
             ],
         )?;
-        Ok(rows
-            .into_iter()
-            .filter_map(|r| ShopperId::parse(&r.shopper).map(|s| (s, r.restored_by)))
-            .collect())
+        Ok(cart_marks(rows))
     }
 }
