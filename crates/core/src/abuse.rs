@@ -121,6 +121,14 @@ pub fn shard(client: &str, shards: u32) -> u32 {
     u32::from_be_bytes([digest[0], digest[1], digest[2], digest[3]]) % shards.max(1)
 }
 
+/// How many AbuseGuard objects share the clients.
+pub const GUARD_SHARDS: u32 = 16;
+
+/// The name of the AbuseGuard object that keeps this client (or exact counter key).
+pub fn guard_name(client: &str) -> String {
+    format!("guard-{}", shard(client, GUARD_SHARDS))
+}
+
 /// How long an isolate trusts a guard's answer about a client.
 pub const KNOWN_FOR_MS: u64 = 1_000;
 /// How many clients' answers an isolate keeps.
@@ -233,6 +241,27 @@ mod tests {
             .collect();
         assert!(used.len() > 10, "{used:?}");
         assert!(used.iter().all(|s| *s < 16));
+    }
+
+    #[test]
+    fn a_client_always_goes_to_one_of_the_guard_objects() {
+        assert_eq!(guard_name("203.0.113.7"), guard_name("203.0.113.7"));
+        let names: std::collections::HashSet<String> = (0..400)
+            .map(|i| guard_name(&format!("10.0.{i}.1")))
+            .collect();
+        assert_eq!(
+            names.len(),
+            GUARD_SHARDS as usize,
+            "every shard used, no other"
+        );
+        assert!(names.iter().all(|n| {
+            let shard = n.strip_prefix("guard-").and_then(|s| s.parse::<u32>().ok());
+            shard.is_some_and(|s| s < GUARD_SHARDS)
+        }));
+        assert!(
+            guard_name("").starts_with("guard-"),
+            "even an empty key has a guard"
+        );
     }
 
     #[test]

@@ -69,6 +69,7 @@ pub mod shopper;
 pub mod shopper_upkeep;
 pub mod store;
 pub mod store_call_step;
+mod store_gate;
 pub mod store_metrics;
 pub mod store_record;
 pub mod store_view;

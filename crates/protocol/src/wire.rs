@@ -46,6 +46,16 @@ pub fn decode_question<E: DeserializeOwned>(body: &[u8]) -> Result<E, MalformedM
 
 /// The body of an answer (or refusal).
 pub fn encode_reply<Q: Question>(reply: &Result<Q::Answer, Q::Error>) -> String {
+    encode(reply)
+}
+
+/// The body of a refusal, whatever the question (a refusal's shape does not depend on the
+/// answer's type).
+pub fn encode_refusal<E: Serialize>(error: &E) -> String {
+    encode(&Err::<(), &E>(error))
+}
+
+fn encode(reply: &impl Serialize) -> String {
     match serde_json::to_string(reply) {
         Ok(body) => body,
         // Only a map with non-string keys fails to serialize; none of the answers has one.
