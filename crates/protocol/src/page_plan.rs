@@ -8,6 +8,7 @@
 
 use crate::EdgeError;
 use crate::edge::route_error;
+use crate::shopper::ObjectReport;
 use wandstore_core::rate_limit::RateClass;
 use wandstore_core::routes::StoreRoute;
 
@@ -80,6 +81,30 @@ pub fn cart_items_to_report(
         stored()
     } else {
         first_visit.then_some(0)
+    }
+}
+
+/// How a home page view is counted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HomeView {
+    /// Nothing is written (a first visit's read): the page shows this count.
+    Shown(u64),
+    /// Add to the stored counter, starting it at `first` (the view before this one counts
+    /// too when the cookie's hint says a first visit's went unrecorded).
+    Count { first: u64 },
+}
+
+/// Counts a home page view. A first visit's is not written (it is counted on the next home
+/// view, through the cookie's hint), so a visitor who never returns leaves nothing; the
+/// report says which happened, for the entry's cookie.
+pub fn home_view(report: &mut ObjectReport, unrecorded: bool, saw_home: bool) -> HomeView {
+    if unrecorded {
+        report.unrecorded_home_view = true;
+        return HomeView::Shown(1);
+    }
+    report.hint_used |= saw_home;
+    HomeView::Count {
+        first: 1 + u64::from(saw_home),
     }
 }
 

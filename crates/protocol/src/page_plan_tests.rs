@@ -103,3 +103,37 @@ fn the_reported_cart_count_is_zero_on_a_first_visit_and_unknown_when_storage_was
         "a failed read"
     );
 }
+
+#[test]
+fn a_first_visits_home_view_is_shown_as_one_and_reported_unrecorded() {
+    let mut report = ObjectReport::default();
+    assert_eq!(home_view(&mut report, true, false), HomeView::Shown(1));
+    assert!(report.unrecorded_home_view);
+    assert!(!report.hint_used);
+}
+
+#[test]
+fn a_returning_home_view_counts_the_hinted_first_view_too() {
+    let mut report = ObjectReport::default();
+    assert_eq!(
+        home_view(&mut report, false, true),
+        HomeView::Count { first: 2 }
+    );
+    assert!(report.hint_used, "the entry drops the hint from the cookie");
+    assert!(!report.unrecorded_home_view);
+    let mut plain = ObjectReport::default();
+    assert_eq!(
+        home_view(&mut plain, false, false),
+        HomeView::Count { first: 1 }
+    );
+    assert_eq!(plain, ObjectReport::default(), "nothing to report");
+}
+
+#[test]
+fn an_unrecorded_view_never_uses_the_hint() {
+    // A first visit carries no hint, but a stale one must not be reported as used when
+    // nothing was written.
+    let mut report = ObjectReport::default();
+    assert_eq!(home_view(&mut report, true, true), HomeView::Shown(1));
+    assert!(!report.hint_used);
+}

@@ -74,8 +74,7 @@ impl ShopperStorefront {
     /// After a cart write: tells StoreConfig's cart index when the cart's emptiness differs
     /// from what it last heard from this object (always once per object lifetime). A failure
     /// is logged and the next cart write tries again.
-    pub(super) async fn announce_cart(&self, ctx: &ShopperContext, lines: &[CartLine]) {
-        let non_empty = !lines.is_empty();
+    pub(super) async fn announce_cart(&self, ctx: &ShopperContext, non_empty: bool) {
         if !must_tell(self.announced.get(), non_empty) {
             return;
         }

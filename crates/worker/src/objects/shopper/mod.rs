@@ -10,7 +10,6 @@ mod cart_api;
 mod cart_page;
 mod cart_store;
 mod catalog_pages;
-mod checkout;
 mod io;
 mod personalize;
 mod retention;
@@ -29,6 +28,7 @@ use wandstore_core::retention::Retention;
 use wandstore_core::routes::StoreRoute;
 use wandstore_core::sliding_window::SlidingWindow;
 use wandstore_protocol::EdgeError;
+use wandstore_protocol::cart_run::CartRequest;
 use wandstore_protocol::page_plan::{self, PagePlan};
 use wandstore_protocol::shopper::{CONTEXT_HEADER, ObjectReport, REPORT_HEADER, ShopperContext};
 use wandstore_render::Chrome;
@@ -204,7 +204,7 @@ impl ShopperStorefront {
             StoreRoute::Search => listing_pages::search(&self.env, &page, &self.report)
                 .await
                 .map(|html| respond::html_page(200, html)),
-            StoreRoute::Cart => self.cart_page(&page, 200, None).await,
+            StoreRoute::Cart => self.run_cart(&page, CartRequest::Page).await,
             StoreRoute::CartForm(action) => self.cart_form(&page, action, &body).await,
             StoreRoute::Personalization => self.personalization_form(&page, &body),
             StoreRoute::Checkout => self.checkout(&page, &body).await,
