@@ -15,7 +15,7 @@
 //!         CartAction::Apply { .. } => CartInput::Outcome(the transaction's outcome),
 //!         CartAction::Checkout(order) => CartInput::Checkout(StoreConfig's answer),
 //!         CartAction::Record(events) => CartInput::Recorded(why not, if it failed),
-//!         CartAction::Announce { .. } | NoteAdded(_) | LogError(_) => { do it; CartInput::Done }
+//!         CartAction::Announce { .. } | NoteAdded { .. } | LogError(_) => { do it; CartInput::Done }
 //!         CartAction::Done(answer) => break Ok(answer),
 //!         CartAction::Failed(e) => break Err(e),
 //!     };
@@ -97,8 +97,9 @@ pub enum CartAction {
     /// Tell StoreConfig's cart index, if it must hear it, whether the cart is now empty
     /// → [`CartInput::Done`].
     Announce { non_empty: bool },
-    /// Count an add of this variant for the recommendation it came from → [`CartInput::Done`].
-    NoteAdded(String),
+    /// An add of this product (now in the cart) counts for the recommendation it came from,
+    /// if it was followed from the block → [`CartInput::Done`].
+    NoteAdded { product: String },
     /// Ask StoreConfig to start Shopify's checkout → [`CartInput::Checkout`].
     Checkout(CheckoutOrder),
     /// Record these events (purchase intent) → [`CartInput::Recorded`].
@@ -165,6 +166,8 @@ pub struct CartRun {
     phase: Phase,
     lines: Vec<CartLine>,
     catalog: CartCatalog,
+    /// The variant an add being applied names.
+    added: Option<String>,
     queue: VecDeque<CartAction>,
 }
 
@@ -184,6 +187,7 @@ impl CartRun {
             phase: Phase::Start,
             lines: Vec::new(),
             catalog: CartCatalog::default(),
+            added: None,
             queue: VecDeque::new(),
         }
     }
@@ -295,13 +299,10 @@ impl CartRun {
         }
     }
 
-    /// Runs the command; an add is remembered, to count it once applied.
+    /// Runs the command (an add's variant is kept, to count it once applied).
     fn apply(&mut self, cmd: CartCommand, idempotent: Option<Idempotent>) -> CartAction {
         self.phase = Phase::Outcome;
-        if let Some(added) = cmd.added_variant() {
-            self.queue
-                .push_back(CartAction::NoteAdded(added.to_owned()));
-        }
+        self.added = cmd.added_variant().map(str::to_owned);
         CartAction::Apply {
             answers: self.answers(),
             cmd,
@@ -312,11 +313,14 @@ impl CartRun {
     /// After the transaction: after a change, the index is told and an add counted; then
     /// the answer.
     fn applied(&mut self, outcome: Outcome) -> CartAction {
-        let added = self.queue.pop_front();
         if let Outcome::Applied { lines } = &outcome {
             let non_empty = !lines.is_empty();
             self.queue.push_back(CartAction::Announce { non_empty });
-            self.queue.extend(added);
+            let added = self.added.take();
+            let line = added.and_then(|v| lines.iter().find(|l| l.variant_id == v));
+            self.queue.extend(line.map(|l| CartAction::NoteAdded {
+                product: l.product_handle.clone(),
+            }));
         }
         let action = match (&self.request, outcome) {
             (CartRequest::Form { .. }, Outcome::Refused(e)) => {

@@ -47,6 +47,12 @@ fn mug_cart(qty: u32) -> Vec<CartLine> {
     apply(&[], &cmd, &catalog, NOW).unwrap().lines
 }
 
+fn cap_line() -> Vec<CartLine> {
+    let catalog = CartCatalog::from_hits(&[hit(CAP, "cap", 900)]).info;
+    let cmd = CartCommand::add(CAP, 1).unwrap();
+    apply(&[], &cmd, &catalog, NOW).unwrap().lines
+}
+
 fn run(request: CartRequest) -> CartRun {
     CartRun::new(request, Currency::USD, RID)
 }
@@ -214,10 +220,13 @@ fn an_applied_add_tells_the_index_counts_the_add_then_answers_the_cart() {
     let (status, body) = answers.answer(&Ok(mug_cart(1)));
     assert_eq!(status, 200);
     assert!(body.contains("item_count"));
-    let outcome = Outcome::Applied { lines: mug_cart(3) };
-    let next = r.resume(CartInput::Outcome(Ok(outcome)));
+    let mut now = mug_cart(1);
+    now.extend(cap_line());
+    let next = r.resume(CartInput::Outcome(Ok(Outcome::Applied { lines: now })));
     assert!(matches!(next, CartAction::Announce { non_empty: true }));
-    assert!(matches!(r.resume(CartInput::Done), CartAction::NoteAdded(v) if v == CAP));
+    assert!(
+        matches!(r.resume(CartInput::Done), CartAction::NoteAdded { product } if product == "cap")
+    );
     let answer = json_of(r.resume(CartInput::Done));
     assert_eq!(answer.status, 200);
     assert!(
@@ -411,4 +420,35 @@ fn an_input_out_of_step_is_a_500_not_a_panic() {
     r.resume(CartInput::Start);
     let e = failed(r.resume(started()));
     assert_eq!(e.status, 500);
+}
+
+#[test]
+fn an_add_counts_only_when_its_variant_is_in_the_cart_it_left() {
+    // A no-op add (the cart at its limit already said so) leaves nothing to count.
+    let mut r = run(CartRequest::Write {
+        cmd: CartCommand::add(CAP, 1).unwrap(),
+        idempotent: None,
+    });
+    apply_of(read(&mut r, mug_cart(1), &[MUG, CAP]));
+    let next = r.resume(CartInput::Outcome(Ok(Outcome::Applied {
+        lines: mug_cart(1),
+    })));
+    assert!(matches!(next, CartAction::Announce { non_empty: true }));
+    assert!(matches!(
+        done(r.resume(CartInput::Done)),
+        CartAnswer::Json(_)
+    ));
+    // A change that is not an add counts nothing either.
+    let mut r = run(form(
+        FormAction::Update,
+        &[("variant_id", MUG), ("quantity", "2")],
+    ));
+    apply_of(read(&mut r, mug_cart(1), &[MUG]));
+    r.resume(CartInput::Outcome(Ok(Outcome::Applied {
+        lines: mug_cart(2),
+    })));
+    assert!(matches!(
+        done(r.resume(CartInput::Done)),
+        CartAnswer::SeeOther(_)
+    ));
 }

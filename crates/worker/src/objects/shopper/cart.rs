@@ -13,6 +13,7 @@ use wandstore_protocol::EdgeError;
 use wandstore_protocol::cart_run::{CartAction, CartAnswer, CartInput, CartRequest, CartRun};
 use wandstore_protocol::shopify_calls::checkout_failure;
 use wandstore_protocol::shopper::ShopperContext;
+use wandstore_protocol::store::CheckoutStarted;
 use wandstore_render::Flash;
 use wandstore_render::shopper_pages as pages;
 use worker::Response;
@@ -70,14 +71,16 @@ impl ShopperStorefront {
                     self.announce_cart(ctx, non_empty).await;
                     CartInput::Done
                 }
-                CartAction::NoteAdded(variant) => {
-                    self.note_added_variant(ctx, &variant);
+                CartAction::NoteAdded { product } => {
+                    self.note_added_product(ctx, &product);
                     CartInput::Done
                 }
                 CartAction::Checkout(order) => {
                     self.report.borrow_mut().count_call();
                     let asked = store_client::ask(&self.env, &ctx.store, order, &ctx.request_id);
-                    let asked = asked.await.inspect(|s| self.note_upstream(s.upstream));
+                    let report =
+                        |s: &CheckoutStarted| self.report.borrow_mut().note_upstream(s.upstream);
+                    let asked = asked.await.inspect(report);
                     CartInput::Checkout(asked.map_err(checkout_failure))
                 }
                 CartAction::Record(events) => {

@@ -13,7 +13,6 @@ mod catalog_pages;
 mod io;
 mod personalize;
 mod retention;
-mod schema;
 mod store_view;
 
 use crate::internal;
@@ -231,7 +230,8 @@ impl ShopperStorefront {
         })
     }
 
+    /// Brings the SQLite schema up to date (versioned migrations), once per object lifetime.
     fn ensure_schema(&self) -> Result<()> {
-        schema::ensure(self)
+        (self.db).ensure_schema(&self.state, wandstore_storage::shopper::MIGRATIONS)
     }
 }

@@ -19,7 +19,7 @@ use wandstore_ai::report::Interaction;
 use wandstore_core::shopper_events::ShopperEvent;
 use wandstore_protocol::EdgeError;
 use wandstore_protocol::block_run::{BlockAction, BlockFacts, BlockInput, BlockRun, Shown};
-use wandstore_protocol::personalization::{added_source, opt_out};
+use wandstore_protocol::personalization::opt_out;
 use wandstore_protocol::shopper::ShopperContext;
 use wandstore_storage as storage;
 
@@ -130,26 +130,15 @@ impl ShopperStorefront {
         }
     }
 
-    /// After a cart add of `variant`: counts an add for the recommendation it came from
+    /// After an add of `product` to the cart: counts it for the recommendation it came from
     /// (once: the remembered click is forgotten).
-    pub(super) fn note_added_variant(&self, ctx: &ShopperContext, variant: &str) {
-        let (Ok(lines), Ok(click)) = (
-            self.cart_lines(),
-            get_state::<RecClick>(&self.db, block::REC_CLICK_KEY),
-        ) else {
+    pub(super) fn note_added_product(&self, ctx: &ShopperContext, product: &str) {
+        let click = get_state::<RecClick>(&self.db, block::REC_CLICK_KEY);
+        let Some(source) = click.ok().and_then(|c| block::added(c.as_ref(), product)) else {
             return;
         };
-        let Some(source) = added_source(click.as_ref(), &lines, variant) else {
-            return;
-        };
-        if self
-            .db
-            .run(
-                storage::shopper::DELETE_AI_STATE,
-                vec![block::REC_CLICK_KEY.into()],
-            )
-            .is_ok()
-        {
+        let key = vec![block::REC_CLICK_KEY.into()];
+        if self.db.run(storage::shopper::DELETE_AI_STATE, key).is_ok() {
             self.count_or_log(ctx, source, Interaction::AddToCart);
         }
     }
