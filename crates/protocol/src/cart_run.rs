@@ -15,7 +15,8 @@
 //!         CartAction::Apply { .. } => CartInput::Outcome(the transaction's outcome),
 //!         CartAction::Checkout(order) => CartInput::Checkout(StoreConfig's answer),
 //!         CartAction::Record(events) => CartInput::Recorded(why not, if it failed),
-//!         CartAction::Announce { .. } | NoteAdded { .. } | LogError(_) => { do it; CartInput::Done }
+//!         CartAction::Tell(q) => CartInput::Told(StoreConfig's answer),
+//!         CartAction::Heard { .. } | NoteAdded { .. } | LogError(_) => { do it; CartInput::Done }
 //!         CartAction::Done(answer) => break Ok(answer),
 //!         CartAction::Failed(e) => break Err(e),
 //!     };
@@ -26,6 +27,7 @@
 #![allow(clippy::result_large_err)]
 
 use crate::EdgeError;
+use crate::backup::IndexCart;
 use crate::cart_api::{CartApiAnswer, catalog_error, command_answer, outcome_answer};
 use crate::shopify_calls::{CheckoutFailure, checkout_order};
 use crate::store::{CatalogReply, CheckoutOrder, CheckoutStarted};
@@ -35,7 +37,9 @@ use wandstore_core::cart::{
     CartCatalog, CartCommand, CartError, CartLine, CommandError, FormAction, Idempotent, Outcome,
     VariantInfo, reprice,
 };
+use wandstore_core::cart_announce::{heard_after_telling, must_tell};
 use wandstore_core::catalog_question::CatalogQuestion;
+use wandstore_core::identity::ShopperId;
 use wandstore_core::money::Currency;
 use wandstore_core::shopper_events::{ShopperEvent, checkout_started};
 
@@ -81,6 +85,18 @@ impl CommandAnswers {
     }
 }
 
+/// What the request's object knows.
+#[derive(Debug, Clone)]
+pub struct CartFacts {
+    /// The store's currency.
+    pub currency: Currency,
+    pub request_id: String,
+    pub shopper: ShopperId,
+    /// Whether the cart is non-empty as StoreConfig's cart index last heard it from this
+    /// object (`None`: not told in the object's lifetime, or the telling failed).
+    pub heard: Option<bool>,
+}
+
 /// What the object does next.
 #[derive(Debug, Clone)]
 pub enum CartAction {
@@ -94,9 +110,15 @@ pub enum CartAction {
         idempotent: Option<Idempotent>,
         answers: CommandAnswers,
     },
-    /// Tell StoreConfig's cart index, if it must hear it, whether the cart is now empty
-    /// → [`CartInput::Done`].
-    Announce { non_empty: bool },
+    /// Tell StoreConfig's cart index whether the cart is now empty (it last heard otherwise
+    /// from this object, or nothing) → [`CartInput::Told`].
+    Tell(IndexCart),
+    /// Keep what the index has now heard (`None`: unknown, so the next change tells it
+    /// again), and log why telling it failed, if it did → [`CartInput::Done`].
+    Heard {
+        heard: Option<bool>,
+        error: Option<String>,
+    },
     /// An add of this product (now in the cart) counts for the recommendation it came from,
     /// if it was followed from the block → [`CartInput::Done`].
     NoteAdded { product: String },
@@ -121,6 +143,7 @@ pub enum CartInput {
     Catalog(Result<Rc<CatalogReply>, EdgeError>),
     Outcome(Result<Outcome, EdgeError>),
     Checkout(Result<CheckoutStarted, CheckoutFailure>),
+    Told(Result<(), EdgeError>),
     /// `Some`: why the events were not recorded.
     Recorded(Option<String>),
 }
@@ -151,6 +174,10 @@ enum Phase {
     Outcome,
     Checkout,
     Recorded,
+    /// Telling the index that the cart is `non_empty`.
+    Telling {
+        non_empty: bool,
+    },
     Finished,
 }
 
@@ -161,8 +188,7 @@ pub struct CartRun {
     /// The command a write or a form asks for (`None`: a read or a checkout), or why the
     /// form's fields are none.
     command: Result<Option<CartCommand>, CommandError>,
-    currency: Currency,
-    request_id: String,
+    facts: CartFacts,
     phase: Phase,
     lines: Vec<CartLine>,
     catalog: CartCatalog,
@@ -172,8 +198,8 @@ pub struct CartRun {
 }
 
 impl CartRun {
-    /// `request` at a store priced in `currency`.
-    pub fn new(request: CartRequest, currency: Currency, request_id: &str) -> CartRun {
+    /// `request`, with what its object knows.
+    pub fn new(request: CartRequest, facts: CartFacts) -> CartRun {
         let command = match &request {
             CartRequest::Write { cmd, .. } => Ok(Some(cmd.clone())),
             CartRequest::Form { action, fields, .. } => action.command(fields).map(Some),
@@ -182,8 +208,7 @@ impl CartRun {
         CartRun {
             request,
             command,
-            currency,
-            request_id: request_id.to_owned(),
+            facts,
             phase: Phase::Start,
             lines: Vec::new(),
             catalog: CartCatalog::default(),
@@ -197,6 +222,11 @@ impl CartRun {
         if matches!(input, CartInput::Done)
             && let Some(next) = self.queue.pop_front()
         {
+            if let CartAction::Tell(q) = &next {
+                self.phase = Phase::Telling {
+                    non_empty: q.non_empty,
+                };
+            }
             return next;
         }
         let phase = std::mem::replace(&mut self.phase, Phase::Finished);
@@ -226,10 +256,16 @@ impl CartRun {
             }
             (Phase::Checkout, CartInput::Checkout(Err(failed))) => self.refused_checkout(failed),
             (Phase::Recorded, CartInput::Recorded(Some(e))) => {
-                let rid = &self.request_id;
+                let rid = &self.facts.request_id;
                 CartAction::LogError(format!("purchase intent not recorded ({rid}): {e}"))
             }
             (Phase::Recorded, CartInput::Recorded(None)) => self.resume(CartInput::Done),
+            (Phase::Telling { non_empty }, CartInput::Told(told)) => {
+                let error = told.err().map(|e| format!("{}: {}", e.code, e.for_log()));
+                let heard = heard_after_telling(non_empty, error.is_none());
+                self.facts.heard = heard;
+                CartAction::Heard { heard, error }
+            }
             _ => self.out_of_step(),
         }
     }
@@ -294,8 +330,8 @@ impl CartRun {
     fn answers(&self) -> CommandAnswers {
         CommandAnswers {
             catalog: self.catalog.info.clone(),
-            currency: self.currency,
-            request_id: self.request_id.clone(),
+            currency: self.facts.currency,
+            request_id: self.facts.request_id.clone(),
         }
     }
 
@@ -315,7 +351,11 @@ impl CartRun {
     fn applied(&mut self, outcome: Outcome) -> CartAction {
         if let Outcome::Applied { lines } = &outcome {
             let non_empty = !lines.is_empty();
-            self.queue.push_back(CartAction::Announce { non_empty });
+            if must_tell(self.facts.heard, non_empty) {
+                let shopper = self.facts.shopper.clone();
+                let tell = CartAction::Tell(IndexCart { shopper, non_empty });
+                self.queue.push_back(tell);
+            }
             let added = self.added.take();
             let line = added.and_then(|v| lines.iter().find(|l| l.variant_id == v));
             self.queue.extend(line.map(|l| CartAction::NoteAdded {
@@ -330,8 +370,8 @@ impl CartRun {
                 CartAction::Done(CartAnswer::SeeOther(action.redirect(base)))
             }
             (_, outcome) => {
-                let (info, currency) = (&self.catalog.info, self.currency);
-                match outcome_answer(outcome, info, currency, &self.request_id) {
+                let (info, currency) = (&self.catalog.info, self.facts.currency);
+                match outcome_answer(outcome, info, currency, &self.facts.request_id) {
                     Ok(answer) => CartAction::Done(CartAnswer::Json(answer)),
                     Err(e) => CartAction::Failed(self.api_error(e)),
                 }

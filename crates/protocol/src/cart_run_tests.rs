@@ -4,12 +4,14 @@ use wandstore_core::cart::{CartError, IdempotencyKey, IdempotencyRecord, apply};
 use wandstore_core::catalog::Variant;
 use wandstore_core::catalog_index::VariantHit;
 use wandstore_core::catalog_question::CatalogAnswer;
+use wandstore_core::identity::ShopperId;
 use wandstore_core::money::Money;
 
 const MUG: &str = "gid://shopify/ProductVariant/1";
 const CAP: &str = "gid://shopify/ProductVariant/2";
 const NOW: u64 = 1_750_000_000_000;
 const RID: &str = "req-7";
+const SHOPPER: &str = "0123456789abcdef0123456789abcdef";
 
 fn hit(id: &str, handle: &str, price: i64) -> VariantHit {
     VariantHit {
@@ -53,8 +55,32 @@ fn cap_line() -> Vec<CartLine> {
     apply(&[], &cmd, &catalog, NOW).unwrap().lines
 }
 
+fn facts(heard: Option<bool>) -> CartFacts {
+    CartFacts {
+        currency: Currency::USD,
+        request_id: RID.into(),
+        shopper: ShopperId::parse(SHOPPER).unwrap(),
+        heard,
+    }
+}
+
+/// A run for a shopper whose object never told the index anything.
 fn run(request: CartRequest) -> CartRun {
-    CartRun::new(request, Currency::USD, RID)
+    CartRun::new(request, facts(None))
+}
+
+/// Answers a `Tell` that must come next for `non_empty`, with `told`.
+fn tell(
+    r: &mut CartRun,
+    next: CartAction,
+    non_empty: bool,
+    told: Result<(), EdgeError>,
+) -> CartAction {
+    let CartAction::Tell(q) = next else {
+        panic!("expected Tell, got {next:?}");
+    };
+    assert_eq!((q.shopper.as_str(), q.non_empty), (SHOPPER, non_empty));
+    r.resume(CartInput::Told(told))
 }
 
 /// Starts `run`, answers its read with `lines`, and its question (if it asks one, which
@@ -223,7 +249,14 @@ fn an_applied_add_tells_the_index_counts_the_add_then_answers_the_cart() {
     let mut now = mug_cart(1);
     now.extend(cap_line());
     let next = r.resume(CartInput::Outcome(Ok(Outcome::Applied { lines: now })));
-    assert!(matches!(next, CartAction::Announce { non_empty: true }));
+    let heard = tell(&mut r, next, true, Ok(()));
+    assert!(matches!(
+        heard,
+        CartAction::Heard {
+            heard: Some(true),
+            error: None
+        }
+    ));
     assert!(
         matches!(r.resume(CartInput::Done), CartAction::NoteAdded { product } if product == "cap")
     );
@@ -304,7 +337,14 @@ fn an_applied_form_redirects_to_the_cart_with_its_notice() {
     assert_eq!(idempotent, None, "forms are never keyed");
     assert!(matches!(cmd, CartCommand::Remove { .. }));
     let next = r.resume(CartInput::Outcome(Ok(Outcome::Applied { lines: vec![] })));
-    assert!(matches!(next, CartAction::Announce { non_empty: false }));
+    let heard = tell(&mut r, next, false, Ok(()));
+    assert!(matches!(
+        heard,
+        CartAction::Heard {
+            heard: Some(false),
+            error: None
+        }
+    ));
     assert_eq!(
         done(r.resume(CartInput::Done)),
         CartAnswer::SeeOther("/s/acme/cart?notice=removed".into())
@@ -433,7 +473,7 @@ fn an_add_counts_only_when_its_variant_is_in_the_cart_it_left() {
     let next = r.resume(CartInput::Outcome(Ok(Outcome::Applied {
         lines: mug_cart(1),
     })));
-    assert!(matches!(next, CartAction::Announce { non_empty: true }));
+    tell(&mut r, next, true, Ok(()));
     assert!(matches!(
         done(r.resume(CartInput::Done)),
         CartAnswer::Json(_)
@@ -444,9 +484,51 @@ fn an_add_counts_only_when_its_variant_is_in_the_cart_it_left() {
         &[("variant_id", MUG), ("quantity", "2")],
     ));
     apply_of(read(&mut r, mug_cart(1), &[MUG]));
-    r.resume(CartInput::Outcome(Ok(Outcome::Applied {
+    let next = r.resume(CartInput::Outcome(Ok(Outcome::Applied {
         lines: mug_cart(2),
     })));
+    tell(&mut r, next, true, Ok(()));
+    assert!(matches!(
+        done(r.resume(CartInput::Done)),
+        CartAnswer::SeeOther(_)
+    ));
+}
+
+#[test]
+fn the_index_hears_only_a_change_of_emptiness() {
+    let update = || {
+        form(
+            FormAction::Update,
+            &[("variant_id", MUG), ("quantity", "2")],
+        )
+    };
+    let mut r = CartRun::new(update(), facts(Some(true)));
+    apply_of(read(&mut r, mug_cart(1), &[MUG]));
+    let next = r.resume(CartInput::Outcome(Ok(Outcome::Applied {
+        lines: mug_cart(2),
+    })));
+    assert!(
+        matches!(done(next), CartAnswer::SeeOther(_)),
+        "it heard non-empty already"
+    );
+    let clear = form(FormAction::Clear, &[]);
+    let mut r = CartRun::new(clear, facts(Some(true)));
+    apply_of(read(&mut r, mug_cart(1), &[MUG]));
+    let next = r.resume(CartInput::Outcome(Ok(Outcome::Applied { lines: vec![] })));
+    tell(&mut r, next, false, Ok(()));
+}
+
+#[test]
+fn a_failed_telling_is_logged_forgotten_and_never_fails_the_request() {
+    let mut r = run(form(FormAction::Remove, &[("variant_id", MUG)]));
+    apply_of(read(&mut r, mug_cart(1), &[MUG]));
+    let next = r.resume(CartInput::Outcome(Ok(Outcome::Applied { lines: vec![] })));
+    let down = EdgeError::internal("index down");
+    let CartAction::Heard { heard, error } = tell(&mut r, next, false, Err(down)) else {
+        panic!("heard");
+    };
+    assert_eq!(heard, None, "the next change tells it again");
+    assert!(error.unwrap().starts_with("internal: index down"));
     assert!(matches!(
         done(r.resume(CartInput::Done)),
         CartAnswer::SeeOther(_)

@@ -5,12 +5,16 @@
 
 use super::ShopperStorefront;
 use super::page_request::PageRequest;
+use crate::best_effort;
 use crate::objects::store_client;
 use crate::respond;
 use wandstore_core::cart::REPLAYED_HEADER;
 use wandstore_core::csrf;
+use wandstore_core::events::BestEffort;
 use wandstore_protocol::EdgeError;
-use wandstore_protocol::cart_run::{CartAction, CartAnswer, CartInput, CartRequest, CartRun};
+use wandstore_protocol::cart_run::{
+    CartAction, CartAnswer, CartFacts, CartInput, CartRequest, CartRun,
+};
 use wandstore_protocol::shopify_calls::checkout_failure;
 use wandstore_protocol::shopper::ShopperContext;
 use wandstore_protocol::store::CheckoutStarted;
@@ -52,7 +56,13 @@ impl ShopperStorefront {
         request: CartRequest,
     ) -> Result<Response, EdgeError> {
         let ctx = page.ctx;
-        let mut run = CartRun::new(request, page.store.currency, &ctx.request_id);
+        let facts = CartFacts {
+            currency: page.store.currency,
+            request_id: ctx.request_id.clone(),
+            shopper: ctx.shopper.clone(),
+            heard: self.announced.get(),
+        };
+        let mut run = CartRun::new(request, facts);
         let mut input = CartInput::Start;
         loop {
             input = match run.resume(input) {
@@ -67,8 +77,16 @@ impl ShopperStorefront {
                 } => CartInput::Outcome(
                     (self.run_cart_command(cmd, idempotent, answers)).map_err(EdgeError::internal),
                 ),
-                CartAction::Announce { non_empty } => {
-                    self.announce_cart(ctx, non_empty).await;
+                CartAction::Tell(q) => {
+                    let told = store_client::ask(&self.env, &ctx.store, q, &ctx.request_id);
+                    CartInput::Told(told.await.map_err(EdgeError::from))
+                }
+                CartAction::Heard { heard, error } => {
+                    self.announced.set(heard);
+                    if let Some(error) = error {
+                        let store = Some(ctx.store.to_string());
+                        best_effort::failed(BestEffort::CartIndex, store, error, &ctx.request_id);
+                    }
                     CartInput::Done
                 }
                 CartAction::NoteAdded { product } => {
