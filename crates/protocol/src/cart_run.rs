@@ -30,6 +30,7 @@ use crate::EdgeError;
 use crate::backup::IndexCart;
 use crate::cart_api::{CartApiAnswer, catalog_error, command_answer, outcome_answer};
 use crate::shopify_calls::{CheckoutFailure, checkout_order};
+use crate::shopper::ShopperContext;
 use crate::store::{CatalogReply, CheckoutOrder, CheckoutStarted};
 use std::collections::{HashMap, VecDeque};
 use std::rc::Rc;
@@ -95,6 +96,19 @@ pub struct CartFacts {
     /// Whether the cart is non-empty as StoreConfig's cart index last heard it from this
     /// object (`None`: not told in the object's lifetime, or the telling failed).
     pub heard: Option<bool>,
+}
+
+impl CartFacts {
+    /// The facts of a request for `ctx` at a store priced in `currency`, with what the index
+    /// last heard from the object.
+    pub fn of(ctx: &ShopperContext, currency: Currency, heard: Option<bool>) -> CartFacts {
+        CartFacts {
+            currency,
+            request_id: ctx.request_id.clone(),
+            shopper: ctx.shopper.clone(),
+            heard,
+        }
+    }
 }
 
 /// What the object does next.

@@ -4,14 +4,12 @@ use wandstore_core::cart::{CartError, IdempotencyKey, IdempotencyRecord, apply};
 use wandstore_core::catalog::Variant;
 use wandstore_core::catalog_index::VariantHit;
 use wandstore_core::catalog_question::CatalogAnswer;
-use wandstore_core::identity::ShopperId;
 use wandstore_core::money::Money;
 
 const MUG: &str = "gid://shopify/ProductVariant/1";
 const CAP: &str = "gid://shopify/ProductVariant/2";
 const NOW: u64 = 1_750_000_000_000;
 const RID: &str = "req-7";
-const SHOPPER: &str = "0123456789abcdef0123456789abcdef";
 
 fn hit(id: &str, handle: &str, price: i64) -> VariantHit {
     VariantHit {
@@ -56,12 +54,11 @@ fn cap_line() -> Vec<CartLine> {
 }
 
 fn facts(heard: Option<bool>) -> CartFacts {
-    CartFacts {
-        currency: Currency::USD,
+    let ctx = ShopperContext {
         request_id: RID.into(),
-        shopper: ShopperId::parse(SHOPPER).unwrap(),
-        heard,
-    }
+        ..crate::shopper::tests::ctx()
+    };
+    CartFacts::of(&ctx, Currency::USD, heard)
 }
 
 /// A run for a shopper whose object never told the index anything.
@@ -79,7 +76,8 @@ fn tell(
     let CartAction::Tell(q) = next else {
         panic!("expected Tell, got {next:?}");
     };
-    assert_eq!((q.shopper.as_str(), q.non_empty), (SHOPPER, non_empty));
+    let shopper = crate::shopper::tests::ctx().shopper;
+    assert_eq!((q.shopper, q.non_empty), (shopper, non_empty));
     r.resume(CartInput::Told(told))
 }
 

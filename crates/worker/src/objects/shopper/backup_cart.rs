@@ -9,7 +9,6 @@ use crate::internal::{self, reply};
 use crate::sql;
 use wandstore_core::cart::CartLine;
 use wandstore_core::cart_announce::heard_after_read;
-use wandstore_core::events::BestEffort;
 use wandstore_protocol::backup::{ReadCart, ReplaceCart, ShopperError, ShopperQuestion};
 use wandstore_storage as storage;
 use worker::{Request, Response};
@@ -54,9 +53,7 @@ impl ShopperStorefront {
         let non_empty = !lines.is_empty();
         self.replace_cart(lines).map_err(internal_error)?;
         self.announced.set(Some(non_empty));
-        if let Err(e) = self.note_activity().await {
-            crate::best_effort::failed(BestEffort::ShopperActivity, None, e, "");
-        }
+        self.note_activity(None, "").await;
         Ok(())
     }
 

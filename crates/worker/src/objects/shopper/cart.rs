@@ -56,12 +56,7 @@ impl ShopperStorefront {
         request: CartRequest,
     ) -> Result<Response, EdgeError> {
         let ctx = page.ctx;
-        let facts = CartFacts {
-            currency: page.store.currency,
-            request_id: ctx.request_id.clone(),
-            shopper: ctx.shopper.clone(),
-            heard: self.announced.get(),
-        };
+        let facts = CartFacts::of(ctx, page.store.currency, self.announced.get());
         let mut run = CartRun::new(request, facts);
         let mut input = CartInput::Start;
         loop {

@@ -21,7 +21,6 @@ use crate::page_request::{self, PageRequest};
 use crate::respond::{self, Audience};
 use crate::sql::Db;
 use std::cell::{Cell, RefCell};
-use wandstore_core::events::BestEffort;
 use wandstore_core::rate_limit::RateClass;
 use wandstore_core::retention::Retention;
 use wandstore_core::routes::StoreRoute;
@@ -111,12 +110,8 @@ impl DurableObject for ShopperStorefront {
             ),
         };
         if self.db.is_migrated() {
-            // Best effort: a failure here never fails the page; the next request tries again.
-            if let Err(e) = self.note_activity().await {
-                let store = Some(ctx.store.to_string());
-                let what = BestEffort::ShopperActivity;
-                crate::best_effort::failed(what, store, e, &ctx.request_id);
-            }
+            self.note_activity(Some(ctx.store.to_string()), &ctx.request_id)
+                .await;
         }
         let mut report = self.report.take();
         report.cart_items = self.cart_items_to_report(ctx.first_visit);
