@@ -81,6 +81,11 @@ fn tell(
     r.resume(CartInput::Told(told))
 }
 
+/// Answers `r`'s `Apply` with the cart `lines` it left.
+fn applied(r: &mut CartRun, lines: Vec<CartLine>) -> CartAction {
+    r.resume(CartInput::Outcome(Ok(Outcome::Applied { lines })))
+}
+
 /// Starts `run`, answers its read with `lines`, and its question (if it asks one, which
 /// must be for `asked`) with the mug and the cap.
 fn read(run: &mut CartRun, lines: Vec<CartLine>, asked: &[&str]) -> CartAction {
@@ -246,7 +251,7 @@ fn an_applied_add_tells_the_index_counts_the_add_then_answers_the_cart() {
     assert!(body.contains("item_count"));
     let mut now = mug_cart(1);
     now.extend(cap_line());
-    let next = r.resume(CartInput::Outcome(Ok(Outcome::Applied { lines: now })));
+    let next = applied(&mut r, now);
     let heard = tell(&mut r, next, true, Ok(()));
     assert!(matches!(
         heard,
@@ -334,7 +339,7 @@ fn an_applied_form_redirects_to_the_cart_with_its_notice() {
     let (cmd, idempotent, _) = apply_of(read(&mut r, mug_cart(1), &[MUG]));
     assert_eq!(idempotent, None, "forms are never keyed");
     assert!(matches!(cmd, CartCommand::Remove { .. }));
-    let next = r.resume(CartInput::Outcome(Ok(Outcome::Applied { lines: vec![] })));
+    let next = applied(&mut r, vec![]);
     let heard = tell(&mut r, next, false, Ok(()));
     assert!(matches!(
         heard,
@@ -468,9 +473,7 @@ fn an_add_counts_only_when_its_variant_is_in_the_cart_it_left() {
         idempotent: None,
     });
     apply_of(read(&mut r, mug_cart(1), &[MUG, CAP]));
-    let next = r.resume(CartInput::Outcome(Ok(Outcome::Applied {
-        lines: mug_cart(1),
-    })));
+    let next = applied(&mut r, mug_cart(1));
     tell(&mut r, next, true, Ok(()));
     assert!(matches!(
         done(r.resume(CartInput::Done)),
@@ -482,9 +485,7 @@ fn an_add_counts_only_when_its_variant_is_in_the_cart_it_left() {
         &[("variant_id", MUG), ("quantity", "2")],
     ));
     apply_of(read(&mut r, mug_cart(1), &[MUG]));
-    let next = r.resume(CartInput::Outcome(Ok(Outcome::Applied {
-        lines: mug_cart(2),
-    })));
+    let next = applied(&mut r, mug_cart(2));
     tell(&mut r, next, true, Ok(()));
     assert!(matches!(
         done(r.resume(CartInput::Done)),
@@ -502,9 +503,7 @@ fn the_index_hears_only_a_change_of_emptiness() {
     };
     let mut r = CartRun::new(update(), facts(Some(true)));
     apply_of(read(&mut r, mug_cart(1), &[MUG]));
-    let next = r.resume(CartInput::Outcome(Ok(Outcome::Applied {
-        lines: mug_cart(2),
-    })));
+    let next = applied(&mut r, mug_cart(2));
     assert!(
         matches!(done(next), CartAnswer::SeeOther(_)),
         "it heard non-empty already"
@@ -512,7 +511,7 @@ fn the_index_hears_only_a_change_of_emptiness() {
     let clear = form(FormAction::Clear, &[]);
     let mut r = CartRun::new(clear, facts(Some(true)));
     apply_of(read(&mut r, mug_cart(1), &[MUG]));
-    let next = r.resume(CartInput::Outcome(Ok(Outcome::Applied { lines: vec![] })));
+    let next = applied(&mut r, vec![]);
     tell(&mut r, next, false, Ok(()));
 }
 
@@ -520,7 +519,7 @@ fn the_index_hears_only_a_change_of_emptiness() {
 fn a_failed_telling_is_logged_forgotten_and_never_fails_the_request() {
     let mut r = run(form(FormAction::Remove, &[("variant_id", MUG)]));
     apply_of(read(&mut r, mug_cart(1), &[MUG]));
-    let next = r.resume(CartInput::Outcome(Ok(Outcome::Applied { lines: vec![] })));
+    let next = applied(&mut r, vec![]);
     let down = EdgeError::internal("index down");
     let CartAction::Heard { heard, error } = tell(&mut r, next, false, Err(down)) else {
         panic!("heard");
