@@ -29,6 +29,7 @@
 use crate::EdgeError;
 use crate::backup::IndexCart;
 use crate::cart_api::{CartApiAnswer, catalog_error, command_answer, outcome_answer};
+use crate::entry_route::HTML;
 use crate::shopify_calls::{CheckoutFailure, checkout_order};
 use crate::shopper::ShopperContext;
 use crate::store::{CatalogReply, CheckoutOrder, CheckoutStarted};
@@ -36,7 +37,7 @@ use std::collections::{HashMap, VecDeque};
 use std::rc::Rc;
 use wandstore_core::cart::{
     CartCatalog, CartCommand, CartError, CartLine, CommandError, FormAction, Idempotent, Outcome,
-    VariantInfo, reprice,
+    REPLAYED_HEADER, VariantInfo, reprice,
 };
 use wandstore_core::cart_announce::{heard_after_telling, must_tell};
 use wandstore_core::catalog_question::CatalogQuestion;
@@ -178,6 +179,36 @@ pub enum CartAnswer {
     },
     /// JSON (the cart API).
     Json(CartApiAnswer),
+}
+
+impl CartAnswer {
+    /// The headers the answer is sent with (after a 303's `Location`, none): its content
+    /// type; the JSON replay marker; the page is never cached and says when to try a failed
+    /// checkout again.
+    pub fn headers(&self) -> Vec<(&'static str, String)> {
+        match self {
+            CartAnswer::SeeOther(_) => Vec::new(),
+            CartAnswer::Json(a) => {
+                let mut headers = vec![("content-type", "application/json".to_owned())];
+                if a.replayed {
+                    headers.push((REPLAYED_HEADER, "true".to_owned()));
+                }
+                headers
+            }
+            CartAnswer::Page {
+                retry_after_secs, ..
+            } => {
+                let mut headers = vec![
+                    ("content-type", HTML.to_owned()),
+                    ("cache-control", "private, no-store".to_owned()),
+                ];
+                if let Some(secs) = retry_after_secs {
+                    headers.push(("retry-after", secs.to_string()));
+                }
+                headers
+            }
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

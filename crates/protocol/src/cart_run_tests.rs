@@ -531,3 +531,45 @@ fn a_failed_telling_is_logged_forgotten_and_never_fails_the_request() {
         CartAnswer::SeeOther(_)
     ));
 }
+
+#[test]
+fn answers_carry_their_headers() {
+    let page = |retry_after_secs| CartAnswer::Page {
+        status: 503,
+        lines: vec![],
+        catalog: CartCatalog::default(),
+        refused: None,
+        retry_after_secs,
+    };
+    let names = |a: &CartAnswer| {
+        a.headers()
+            .into_iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        names(&page(Some(30))),
+        [
+            format!("content-type={HTML}"),
+            "cache-control=private, no-store".into(),
+            "retry-after=30".into()
+        ]
+    );
+    assert_eq!(names(&page(None)).len(), 2, "no Retry-After without a wait");
+    let json = |replayed| {
+        CartAnswer::Json(CartApiAnswer {
+            status: 200,
+            body: "{}".into(),
+            replayed,
+        })
+    };
+    assert_eq!(names(&json(false)), ["content-type=application/json"]);
+    assert_eq!(
+        names(&json(true)),
+        [
+            "content-type=application/json".to_owned(),
+            format!("{REPLAYED_HEADER}=true")
+        ]
+    );
+    assert!(CartAnswer::SeeOther("/".into()).headers().is_empty());
+}

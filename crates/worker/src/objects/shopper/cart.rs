@@ -8,7 +8,6 @@ use super::page_request::PageRequest;
 use crate::best_effort;
 use crate::objects::store_client;
 use crate::respond;
-use wandstore_core::cart::REPLAYED_HEADER;
 use wandstore_core::csrf;
 use wandstore_core::events::BestEffort;
 use wandstore_protocol::EdgeError;
@@ -110,39 +109,31 @@ impl ShopperStorefront {
         }
     }
 
-    /// The response a cart request's answer is sent as.
+    /// The response a cart request's answer is sent as (the page rendered here).
     fn cart_answer(
         &self,
         page: &PageRequest<'_>,
         answer: CartAnswer,
     ) -> Result<Response, EdgeError> {
-        let (mut resp, retry_after_secs) = match answer {
+        let headers = answer.headers();
+        let (status, body) = match answer {
             CartAnswer::SeeOther(location) => return Ok(respond::see_other(&location)),
-            CartAnswer::Json(a) => {
-                let mut resp = respond::bytes(a.status, "application/json", a.body.into_bytes());
-                if a.replayed {
-                    let _ = resp.headers_mut().set(REPLAYED_HEADER, "true");
-                }
-                return Ok(resp);
-            }
+            CartAnswer::Json(a) => (a.status, a.body),
             CartAnswer::Page {
                 status,
                 lines,
                 catalog,
                 refused,
-                retry_after_secs,
+                ..
             } => {
                 let flash = refused.as_deref().map(Flash::error);
                 let (currency, csrf) = (page.store.currency, self.csrf_token(page.ctx));
                 let (chrome, query) = (page.chrome(), page.query);
                 let html = pages::cart_page(chrome, &lines, &catalog, currency, query, flash, csrf);
-                (respond::html_page(status, html?), retry_after_secs)
+                (status, html?)
             }
         };
-        let _ = resp.headers_mut().set("cache-control", "private, no-store");
-        if let Some(secs) = retry_after_secs {
-            let _ = resp.headers_mut().set("retry-after", &secs.to_string());
-        }
-        Ok(resp)
+        let pairs: Vec<(&str, &str)> = (headers.iter()).map(|(k, v)| (*k, v.as_str())).collect();
+        Ok(respond::with_headers(status, &pairs, body.into_bytes()))
     }
 }

@@ -72,10 +72,7 @@ impl DurableObject for ShopperStorefront {
             look: RefCell::new(None),
             lines: RefCell::new(None),
             events: RefCell::new(None),
-            cart_writes: RefCell::new(SlidingWindow::new(
-                RateClass::CartWrites.shopper_limit().unwrap_or(u32::MAX),
-                RateClass::CartWrites.period_secs().saturating_mul(1000),
-            )),
+            cart_writes: RefCell::new(RateClass::CartWrites.shopper_window()),
             report: RefCell::new(ObjectReport::default()),
             retention: Retention::from_vars(|name| env.var(name).ok().map(|v| v.to_string())),
             activity: Cell::new(None),
