@@ -11,6 +11,7 @@ use crate::edge::route_error;
 use crate::shopper::ObjectReport;
 use wandstore_core::rate_limit::RateClass;
 use wandstore_core::routes::StoreRoute;
+use wandstore_core::sliding_window::SlidingWindow;
 
 #[derive(Debug)]
 pub struct PagePlan<'a> {
@@ -58,6 +59,21 @@ impl<'a> PagePlan<'a> {
             limited,
             reads_body: !matches!(method, "GET" | "HEAD"),
         }
+    }
+
+    /// Counts the request against the shopper's own limit of its class (`window`, before the
+    /// request changes anything): `None` admits it (or no such limit applies); else the
+    /// refusal ([`PagePlan::refusal`]), which the report notes.
+    pub fn admit(
+        &self,
+        window: &mut SlidingWindow,
+        now_ms: u64,
+        report: &mut ObjectReport,
+    ) -> Option<(EdgeError, bool)> {
+        let class = self.limited?;
+        let retry_after_secs = window.admit(now_ms).err()?;
+        report.rate_limited = true;
+        Some(self.refusal(class, retry_after_secs))
     }
 
     /// The refusal past the shopper's own limit (`retry_after_secs` from its window) and

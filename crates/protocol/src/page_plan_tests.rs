@@ -137,3 +137,31 @@ fn an_unrecorded_view_never_uses_the_hint() {
     assert_eq!(home_view(&mut report, true, true), HomeView::Shown(1));
     assert!(!report.hint_used);
 }
+
+#[test]
+fn a_limited_request_is_counted_then_refused_past_the_limit_and_reported() {
+    let mut window = SlidingWindow::new(1, 60_000);
+    let mut report = ObjectReport::default();
+    let write = PagePlan::new("POST", "/api/cart", false, false);
+    assert!(write.admit(&mut window, 1_000, &mut report).is_none());
+    let (e, as_json) = write.admit(&mut window, 2_000, &mut report).unwrap();
+    assert_eq!((e.status, as_json), (429, true));
+    assert_eq!(e.retry_after_secs, Some(59));
+    assert!(report.rate_limited);
+    let form = PagePlan::new("POST", "/cart/add", false, false);
+    assert!(
+        !form.admit(&mut window, 3_000, &mut report).unwrap().1,
+        "a page"
+    );
+}
+
+#[test]
+fn a_request_without_a_shoppers_limit_is_never_counted() {
+    let mut window = SlidingWindow::new(0, 60_000);
+    let mut report = ObjectReport::default();
+    let read = PagePlan::new("GET", "/cart", false, false);
+    assert!(read.admit(&mut window, 1, &mut report).is_none());
+    assert!(!report.rate_limited);
+    let no_route = PagePlan::new("POST", "/nowhere", false, false);
+    assert!(no_route.admit(&mut window, 1, &mut report).is_none());
+}

@@ -164,11 +164,10 @@ impl ShopperStorefront {
             cart_count,
         };
         // The shopper's own limit, before the request changes anything.
-        if let Some(class) = plan.limited
-            && let Err(retry) = self.cart_writes.borrow_mut().admit(crate::clock::now_ms())
-        {
-            self.report.borrow_mut().rate_limited = true;
-            return Ok(match plan.refusal(class, retry) {
+        let (window, report) = (&self.cart_writes, &self.report);
+        let now = crate::clock::now_ms();
+        if let Some(refusal) = plan.admit(&mut window.borrow_mut(), now, &mut report.borrow_mut()) {
+            return Ok(match refusal {
                 (e, true) => respond::error(&e, Audience::Api, &ctx.request_id),
                 (e, false) => page.error(&e),
             });
