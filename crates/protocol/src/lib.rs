@@ -20,7 +20,8 @@
 //!   questions; [`restore_theme`]: the theme a restore puts back; [`restore_driver`]: one
 //!   restore invocation as a sans-IO driver;
 //! - [`cart_rows`]: a shopper object's cart transaction (the key check, the command, the
-//!   rows it writes);
+//!   rows it writes); [`cart_run`]: a shopper's cart request as a sans-IO driver (reads,
+//!   command, what follows a change, checkout, the answer);
 //! - [`visit`]: a shopper's request as the entry plans it (who is visiting, the log line's
 //!   fields, the limits, whether the entry renders the page, the object's name and path);
 //! - [`shopper`]: who a request forwarded to a ShopperStorefront is for; [`shopper_upkeep`]:
@@ -47,6 +48,7 @@ pub mod backup_starts;
 pub mod block_run;
 pub mod cart_api;
 pub mod cart_rows;
+pub mod cart_run;
 pub mod catalog_read;
 pub mod console_driver;
 pub mod console_step;

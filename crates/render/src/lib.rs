@@ -37,6 +37,7 @@ mod pages;
 mod sanitize;
 mod sections;
 mod seo;
+pub mod shopper_pages;
 mod theme;
 
 pub use chrome::{Chrome, Flash, FlashKind};

@@ -4,13 +4,12 @@
 use super::ShopperStorefront;
 use crate::sql::{self, Db};
 use std::cell::RefCell;
-use std::collections::HashMap;
 use std::rc::Rc;
 use wandstore_core::cart::{
-    CartCommand, CartError, CartLine, IdempotencyRecord, Idempotent, Outcome, ShopperEvent,
-    VariantInfo,
+    CartCommand, CartLine, IdempotencyRecord, Idempotent, Outcome, ShopperEvent,
 };
 use wandstore_protocol::cart_rows;
+use wandstore_protocol::cart_run::CommandAnswers;
 use wandstore_storage::shopper::{SELECT_CART_LINES, SELECT_IDEMPOTENCY};
 use worker::Result;
 
@@ -72,15 +71,14 @@ impl ShopperStorefront {
     }
 
     /// Checks the idempotency key, applies the command to the stored cart, writes the change,
-    /// records the event and (for keyed requests) the response `respond` builds, all in one
+    /// records the event and (for keyed requests) the response `answers` builds, all in one
     /// transaction with no await inside: concurrent commands never lose an update, and a
     /// replay never applies twice.
     pub(super) fn run_cart_command(
         &self,
         cmd: CartCommand,
-        catalog: HashMap<String, VariantInfo>,
         idempotent: Option<Idempotent>,
-        respond: impl FnOnce(&std::result::Result<Vec<CartLine>, CartError>) -> (u16, String) + 'static,
+        answers: CommandAnswers,
     ) -> Result<Outcome> {
         let db = self.db.clone();
         let result: Rc<RefCell<Option<Outcome>>> = Rc::new(RefCell::new(None));
@@ -102,10 +100,10 @@ impl ShopperStorefront {
                 existing.as_ref(),
                 lines,
                 &cmd,
-                &catalog,
+                &answers.catalog,
                 idempotent.as_ref(),
                 now,
-                respond,
+                |r| answers.answer(r),
             )?;
             db.write_all(&rows)?;
             *out.borrow_mut() = Some(outcome);
