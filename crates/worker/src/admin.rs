@@ -89,7 +89,12 @@ pub async fn handle(
 
 /// Posts an encoded question to the store's object or the registry: its reply's text, or
 /// why the call broke.
-async fn ask(env: &Env, to: &Object, question: String, rid: &str) -> Result<String, String> {
+pub(crate) async fn ask(
+    env: &Env,
+    to: &Object,
+    question: String,
+    rid: &str,
+) -> Result<String, String> {
     let stub = match to {
         Object::Store(store) => internal::stub(env, STORE_CONFIG, store.as_str()),
         Object::Registry => internal::stub(env, STORE_REGISTRY, registry::NAME),

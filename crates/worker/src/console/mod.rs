@@ -4,17 +4,17 @@
 //! frame, publish, roll back, upload images, sign out. Every form carries a CSRF token
 //! (`core::console`); every request's session is checked with the store's object.
 //!
-//! What a request does, in which order, and what it answers (the page, the redirect, the
-//! cookies) is `wandstore_protocol::console_driver::ConsoleDriver`'s; here one executor loop
-//! performs each step it asks for (the limiter, the body, the store's object, R2, the CSPRNG)
-//! and renders its answer. Errors a browser causes are pages (4xx), never a 5xx.
+//! What a request does, in which order, and what it answers (the page with what it shows,
+//! the redirect, the cookies) is `wandstore_protocol::console_driver::ConsoleDriver`'s; here
+//! one executor loop performs each step it asks for (the limiter, the body, the store's
+//! object, R2, the CSPRNG) and renders its answer. Errors a browser causes are pages (4xx),
+//! never a 5xx.
 
-mod pages;
 mod upload;
 
 use crate::clock::now_ms;
 use crate::entry::ClientHeaders;
-use crate::objects::{guard_client, store_client};
+use crate::objects::guard_client;
 use crate::respond::{self, Audience};
 use crate::{body, env_config, random};
 use wandstore_core::console::COOKIE_PATH;
@@ -23,10 +23,9 @@ use wandstore_core::identity::CookieScope;
 use wandstore_core::log::RequestLog;
 use wandstore_core::routes::ConsoleRoute;
 use wandstore_protocol::EdgeError;
-use wandstore_protocol::console_driver::{Answer, Change, ConsoleDriver, ConsoleKeys, Facts, Io};
-use wandstore_protocol::owner::CheckOwner;
-use wandstore_protocol::theme::ShowTheme;
-use wandstore_render::Chrome;
+use wandstore_protocol::admin_run::Object;
+use wandstore_protocol::console_driver::{Answer, ConsoleDriver, ConsoleKeys, Facts, Io};
+use wandstore_render::{Chrome, ConsoleShown, console_answer};
 use worker::{Env, Request, Response};
 
 /// Answers a console route. Never fails: errors become pages, with `private, no-store`.
@@ -84,65 +83,39 @@ async fn run(
                 let counted = guard_client::count(env, &key, attempts, window_ms, rid).await;
                 driver.on_counted(counted, log);
             }
-            Io::ReadForm(kind) => driver.on_form(body::read_limited(&mut req, kind).await),
-            Io::ReadUpload(kind) => driver.on_upload_body(body::read_limited(&mut req, kind).await),
+            Io::ReadBody(kind) => driver.on_body(body::read_limited(&mut req, kind).await),
             Io::SplitUpload {
                 content_type,
                 bytes,
             } => driver.on_upload(upload::read(&content_type, bytes).await),
-            Io::CheckOwner { store, credential } => {
-                let q = CheckOwner { credential };
-                driver.on_owner(store_client::ask(env, &store, q, rid).await);
-                log.store = driver.store().map(ToString::to_string);
+            Io::Ask(store, question) => {
+                let to = Object::Store(store);
+                driver.on_reply(crate::admin::ask(env, &to, question, rid).await);
+                if let Some(store) = driver.store() {
+                    log.store = Some(store.to_string());
+                }
             }
-            Io::ShowTheme(store) => {
-                driver.on_theme(store_client::ask(env, &store, ShowTheme, rid).await)
-            }
-            Io::Change(store, change) => driver.on_changed(match change {
-                Change::Draft(put) => store_client::ask(env, &store, put, rid).await.map(drop),
-                Change::Publish(q) => store_client::ask(env, &store, q, rid).await.map(drop),
-                Change::Rollback(q) => store_client::ask(env, &store, q, rid).await.map(drop),
-            }),
             Io::PutAsset {
                 key,
                 checked,
                 bytes,
             } => driver.on_put(crate::store_assets::put(env, key, &checked, bytes).await),
-            Io::RecordAsset(store, q) => {
-                let recorded = store_client::ask(env, &store, q, rid).await;
-                driver.on_asset(recorded.map(drop).map_err(EdgeError::from));
-            }
             Io::Random => driver.on_random(random::bytes::<16>()),
-            Io::Answer(answer) => return render(env, answer, rid).await,
+            Io::Answer(answer) => return Ok(render(answer, rid)),
             Io::Failed(e) => return Err(e),
         }
     }
 }
 
 /// The driver's answer as a response.
-async fn render(env: &Env, answer: Answer, rid: &str) -> Result<Response, EdgeError> {
-    let (mut resp, cookies) = match answer {
-        Answer::SeeOther { location, cookies } => (respond::see_other(&location), cookies),
-        Answer::SignIn {
-            status,
-            store,
-            notice,
-            csrf,
-            cookies,
-        } => (pages::sign_in(csrf, status, store, notice, rid), cookies),
-        Answer::Editor {
-            store,
-            status,
-            shown,
-            csrf,
-            preview,
-        } => (
-            pages::editor(env, &store, csrf, rid, status, shown, preview).await?,
-            Vec::new(),
-        ),
+fn render(answer: Answer, rid: &str) -> Response {
+    let (shown, cookies) = console_answer(answer, rid);
+    let mut resp = match shown {
+        ConsoleShown::SeeOther(location) => respond::see_other(&location),
+        ConsoleShown::Page(status, html) => respond::html(status, html),
     };
     for cookie in cookies {
         let _ = resp.headers_mut().append("set-cookie", &cookie);
     }
-    Ok(resp)
+    resp
 }
