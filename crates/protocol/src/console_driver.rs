@@ -1,6 +1,6 @@
 //! One owner-console request as a sans-IO driver: [`ConsoleDriver::poll`] says which I/O
-//! the request needs next ([`Io`]: count a sign-in attempt, read the body, split the upload,
-//! ask the store's object an encoded question, write a file, draw a nonce) and the `on_…`
+//! the request needs next ([`Io`]: count a sign-in attempt, read the body, ask the store's
+//! object an encoded question, write a file, draw a nonce) and the `on_…`
 //! methods take its result, until it answers ([`Io::Answer`]: a redirect or a page with what
 //! it shows, and the cookies to set) or fails ([`Io::Failed`]: the error page). The order is
 //! the rule: a sign-in is counted before its form is read; every other request's session is
@@ -28,7 +28,7 @@ use wandstore_core::console::actions::{
     SignedOut, UploadForm,
 };
 use wandstore_core::console::{self as rules, CsrfBinding, SignInLimit};
-use wandstore_core::identity::{CookieSigner, WeakSecret};
+use wandstore_core::identity::{CookieScope, CookieSigner, WeakSecret};
 use wandstore_core::limits::BodyKind;
 use wandstore_core::log::RequestLog;
 use wandstore_core::owner_access::{OwnerSession, SESSION_TTL_MS};
@@ -61,12 +61,11 @@ impl ConsoleKeys {
 /// What the request brings besides its body.
 pub struct Facts {
     pub route: ConsoleRoute,
+    /// The request's URL: its scheme and host say whether cookies need `Secure` (everywhere
+    /// but plain-HTTP localhost), its `?done=` a finished action's notice.
+    pub url: String,
     /// The `Cookie` header (empty if none).
     pub cookies: String,
-    /// Whether cookies need `Secure` (everywhere but plain-HTTP localhost).
-    pub secure: bool,
-    /// `?done=` (a finished action's notice).
-    pub done: Option<String>,
     /// The request's `Content-Type`.
     pub content_type: Option<String>,
     /// `CF-Connecting-IP`, for the sign-in limit's key.
@@ -147,12 +146,6 @@ pub enum Io {
     /// Read the body's bytes within `kind` ([`ConsoleDriver::on_body`]; a form's type is
     /// checked before).
     ReadBody(BodyKind),
-    /// Split the multipart body (its type checked) into its parts
-    /// ([`ConsoleDriver::on_upload`]).
-    SplitUpload {
-        content_type: String,
-        bytes: Vec<u8>,
-    },
     /// Post the encoded question to `store`'s object ([`ConsoleDriver::on_reply`]).
     Ask(StoreSlug, String),
     /// Write the file's bytes to R2 under `key` ([`ConsoleDriver::on_put`]).
@@ -188,8 +181,6 @@ enum State {
     SessionAsked(OwnerSession),
     SignedIn(OwnerSession),
     ReadingUpload(OwnerSession),
-    /// The upload's bytes, until they are handed out to be split into parts.
-    Splitting(OwnerSession, Vec<u8>),
     Form(OwnerSession, Vec<(String, String)>),
     DraftBase(OwnerSession, Vec<(String, String)>),
     /// A change asked of the store; `draft`: the saved document.
@@ -226,6 +217,10 @@ pub struct ConsoleDriver {
     facts: Facts,
     keys: ConsoleKeys,
     state: State,
+    /// Whether cookies need `Secure`.
+    secure: bool,
+    /// `?done=`.
+    done: Option<String>,
 }
 
 fn failed(why: &str) -> State {
@@ -236,10 +231,15 @@ fn failed(why: &str) -> State {
 
 impl ConsoleDriver {
     pub fn new(facts: Facts, keys: ConsoleKeys) -> ConsoleDriver {
+        let secure = CookieScope::of_url(rules::COOKIE_PATH, &facts.url).secure;
+        let query = wandstore_core::query::pairs(wandstore_core::query::of_url(&facts.url));
+        let done = query.into_iter().find(|(k, _)| k == "done").map(|(_, v)| v);
         ConsoleDriver {
             facts,
             keys,
             state: State::Start,
+            secure,
+            done,
         }
     }
 
@@ -252,7 +252,6 @@ impl ConsoleDriver {
         match &self.state {
             State::SignedIn(s)
             | State::ReadingUpload(s)
-            | State::Splitting(s, _)
             | State::ReadingForm(Some(s))
             | State::Form(s, _)
             | State::DraftBase(s, _)
@@ -306,10 +305,6 @@ impl ConsoleDriver {
                 }
             },
             State::ReadingUpload(_) => Io::ReadBody(BodyKind::Asset),
-            State::Splitting(_, bytes) => Io::SplitUpload {
-                content_type: self.facts.content_type.clone().unwrap_or_default(),
-                bytes: std::mem::take(bytes),
-            },
             State::Attempted(attempt) => {
                 let credential = OwnerCredential::TokenHash(attempt.token_hash.clone());
                 ask(&attempt.store, CheckOwner { credential })
@@ -379,7 +374,7 @@ impl ConsoleDriver {
                 None => failed("a sign-in page without a nonce"),
             },
             State::SignedIn(session) => match self.facts.route {
-                ConsoleRoute::Home => State::Next(session, Next::home(self.facts.done.as_deref())),
+                ConsoleRoute::Home => State::Next(session, Next::home(self.done.as_deref())),
                 ConsoleRoute::Upload => State::ReadingUpload(session),
                 _ => State::ReadingForm(Some(session)),
             },
@@ -430,7 +425,7 @@ impl ConsoleDriver {
         let done = action.done();
         let change = match action {
             Action::SignOut => {
-                let cookies = vec![rules::clear_session_cookie(self.facts.secure)];
+                let cookies = vec![rules::clear_session_cookie(self.secure)];
                 let location = done.location();
                 return State::Out(Io::Answer(Answer::SeeOther { location, cookies }));
             }
@@ -449,9 +444,9 @@ impl ConsoleDriver {
     /// The sign-in page for a request without a valid session (`ended`: its cookie no longer
     /// holds, and is cleared).
     fn signed_out(&self, ended: bool) -> State {
-        let page = SignedOut::page(self.facts.route, ended, self.facts.done.as_deref());
+        let page = SignedOut::page(self.facts.route, ended, self.done.as_deref());
         let cookies = match page.clear_session {
-            true => vec![rules::clear_session_cookie(self.facts.secure)],
+            true => vec![rules::clear_session_cookie(self.secure)],
             false => Vec::new(),
         };
         let (status, notice) = (page.status, page.notice);
@@ -505,7 +500,8 @@ impl ConsoleDriver {
 
     /// The body's bytes (or why they could not be read: 413): a url-encoded form is parsed
     /// here (400 when not UTF-8); an upload's type is checked once it is read (415 for
-    /// anything but `multipart/form-data`).
+    /// anything but `multipart/form-data`), then it is split into its parts (400 when it is
+    /// not the upload form).
     pub fn on_body(&mut self, read: Result<Vec<u8>, EdgeError>) {
         self.state = match (self.take(), read) {
             (State::ReadingForm(_) | State::ReadingUpload(_), Err(e)) => State::Out(Io::Failed(e)),
@@ -517,8 +513,11 @@ impl ConsoleDriver {
                 },
             },
             (State::ReadingUpload(session), Ok(bytes)) => {
-                match actions::require_multipart(self.ct()) {
-                    Ok(()) => State::Splitting(session, bytes),
+                let ct = self.ct().unwrap_or_default();
+                let form = actions::require_multipart(self.ct())
+                    .and_then(|()| crate::upload_form::split(ct, bytes));
+                match form {
+                    Ok(form) => State::Uploaded(session, form),
                     Err(refused) => State::Out(Io::Failed(refused.into())),
                 }
             }
@@ -554,15 +553,6 @@ impl ConsoleDriver {
         }
     }
 
-    /// The upload form's parts (or why it is not the upload form).
-    pub fn on_upload(&mut self, read: Result<UploadForm, EdgeError>) {
-        self.state = match (self.take(), read) {
-            (State::Splitting(session, _), Ok(form)) => State::Uploaded(session, form),
-            (State::Splitting(..), Err(e)) => State::Out(Io::Failed(e)),
-            _ => failed("an upload nobody asked for"),
-        };
-    }
-
     /// Whether the store recognised the credential: a new session (303 with its cookie), or
     /// the same 401 for an unknown store and a wrong token; a session it no longer
     /// recognises has ended. A failed call is an error page.
@@ -577,7 +567,7 @@ impl ConsoleDriver {
                 let signer = &self.keys.signer;
                 let value = signer.sign_session(&attempt.session(self.facts.now_ms));
                 let max_age = SESSION_TTL_MS / 1000;
-                let cookies = vec![rules::session_cookie(&value, max_age, self.facts.secure)];
+                let cookies = vec![rules::session_cookie(&value, max_age, self.secure)];
                 let location = Done::SignedIn.location();
                 State::Out(Io::Answer(Answer::SeeOther { location, cookies }))
             }
@@ -747,7 +737,7 @@ impl ConsoleDriver {
                 Ok(bytes),
             ) => {
                 let nonce = rules::nonce_from_random(bytes);
-                cookies.push(rules::browser_cookie(&nonce, self.facts.secure));
+                cookies.push(rules::browser_cookie(&nonce, self.secure));
                 self.sign_in_page(&nonce, status, store, notice, cookies)
             }
             (State::SignInPage { .. }, Err(e)) => State::Out(Io::Failed(EdgeError::internal(

@@ -19,8 +19,7 @@ fn facts(route: ConsoleRoute, cookies: &str) -> Facts {
     Facts {
         route,
         cookies: cookies.to_owned(),
-        secure: true,
-        done: None,
+        url: "https://platform.example/console".into(),
         client_ip: Some("203.0.113.7".into()),
         content_type: Some(match route {
             ConsoleRoute::Upload => UPLOAD_TYPE.into(),
@@ -437,18 +436,12 @@ fn saving_reads_the_theme_first_and_a_failed_read_is_an_error() {
 
 #[test]
 fn an_upload_with_a_forged_token_is_refused_and_a_good_one_is_stored() {
-    let upload = |csrf: String| UploadForm {
-        csrf,
-        file_name: "logo.png".into(),
-        content_type: Some("image/png".into()),
-        bytes: wandstore_core::asset::samples::PNG.to_vec(),
-    };
     let mut d = signed_in(ConsoleRoute::Upload);
-    read_upload(&mut d, upload("forged".into()));
+    read_upload(&mut d, "forged");
     assert_eq!(failed_status(d.poll()), 403);
 
     let mut d = signed_in(ConsoleRoute::Upload);
-    read_upload(&mut d, upload(session_csrf()));
+    read_upload(&mut d, &session_csrf());
     let Io::PutAsset {
         key,
         checked,
@@ -473,22 +466,28 @@ fn an_upload_with_a_forged_token_is_refused_and_a_good_one_is_stored() {
     assert_eq!(location, Done::Uploaded.location());
 }
 
-/// The upload's body read, then split into `form`.
-fn read_upload(d: &mut ConsoleDriver, form: UploadForm) {
+/// A multipart body of `parts` (the `file` part named `logo.png`, of type `image/png`).
+fn multipart(parts: &[(&str, &[u8])]) -> Vec<u8> {
+    let mut out = Vec::new();
+    for (name, bytes) in parts {
+        let file = match *name {
+            "file" => "; filename=\"logo.png\"\r\nContent-Type: image/png",
+            _ => "",
+        };
+        let head = format!("--x\r\nContent-Disposition: form-data; name=\"{name}\"{file}\r\n\r\n");
+        out.extend_from_slice(head.as_bytes());
+        out.extend_from_slice(bytes);
+        out.extend_from_slice(b"\r\n");
+    }
+    out.extend_from_slice(b"--x--\r\n");
+    out
+}
+
+/// The upload's body (the token `csrf` and a PNG) read.
+fn read_upload(d: &mut ConsoleDriver, csrf: &str) {
     assert_eq!(d.poll(), Io::ReadBody(BodyKind::Asset));
-    d.on_body(Ok(b"--x\r\n...".to_vec()));
-    let Io::SplitUpload {
-        content_type,
-        bytes,
-    } = d.poll()
-    else {
-        panic!()
-    };
-    assert_eq!(
-        (content_type.as_str(), bytes.as_slice()),
-        (UPLOAD_TYPE, b"--x\r\n...".as_slice())
-    );
-    d.on_upload(Ok(form));
+    let png = wandstore_core::asset::samples::PNG;
+    d.on_body(Ok(multipart(&[("csrf", csrf.as_bytes()), ("file", png)])));
 }
 
 const UPLOAD_TYPE: &str = "multipart/form-data; boundary=x";
@@ -496,15 +495,7 @@ const UPLOAD_TYPE: &str = "multipart/form-data; boundary=x";
 /// A signed-in owner's good upload, read.
 fn uploaded() -> ConsoleDriver {
     let mut d = signed_in(ConsoleRoute::Upload);
-    read_upload(
-        &mut d,
-        UploadForm {
-            csrf: session_csrf(),
-            file_name: "logo.png".into(),
-            content_type: Some("image/png".into()),
-            bytes: wandstore_core::asset::samples::PNG.to_vec(),
-        },
-    );
+    read_upload(&mut d, &session_csrf());
     d
 }
 
@@ -551,16 +542,16 @@ fn a_body_past_its_limit_or_of_another_type_is_refused_before_the_store_is_asked
         assert_eq!(failed_status(d.poll()), 415, "{ct:?}");
     }
     // A body that is not the upload form.
-    let mut d = signed_in(ConsoleRoute::Upload);
-    d.poll();
-    d.on_body(Ok(Vec::new()));
-    d.poll();
-    d.on_upload(Err(EdgeError::new(
-        400,
-        "bad_upload",
-        "not the upload form",
-    )));
-    assert_eq!(failed_status(d.poll()), 400);
+    for body in [
+        Vec::new(),
+        b"garbage".to_vec(),
+        multipart(&[("extra", b"1")]),
+    ] {
+        let mut d = signed_in(ConsoleRoute::Upload);
+        d.poll();
+        d.on_body(Ok(body));
+        assert_eq!(failed_status(d.poll()), 400);
+    }
 }
 
 #[test]
@@ -612,4 +603,33 @@ fn each_of_the_editors_reads_failing_is_an_error_page() {
         }
         assert!(failed_status(d.poll()) >= 500, "read {failing}");
     }
+}
+
+#[test]
+fn the_urls_scheme_and_host_decide_secure_cookies_and_its_done_the_editors_notice() {
+    for (url, secure) in [
+        ("http://localhost:8787/console", false),
+        ("https://platform.example/console", true),
+        ("http://localhost.evil.example/console", true),
+    ] {
+        let mut f = facts(ConsoleRoute::Home, "");
+        f.url = url.into();
+        let mut d = ConsoleDriver::new(f, keys());
+        assert_eq!(d.poll(), Io::Random);
+        d.on_random(Ok::<_, String>([7; 16]));
+        let Io::Answer(Answer::SignIn { cookies, .. }) = d.poll() else {
+            panic!("no sign-in page")
+        };
+        assert_eq!(cookies[0].contains("Secure"), secure, "{url}");
+    }
+    let mut f = facts(ConsoleRoute::Home, &session_cookie());
+    f.url = "https://platform.example/console?done=saved&x=1".into();
+    let mut d = ConsoleDriver::new(f, keys());
+    d.poll();
+    d.on_reply(reply::<CheckOwner>(Ok(())));
+    let Answer::Editor { shown, .. } = editor(&mut d) else {
+        panic!("no editor")
+    };
+    assert_eq!(shown.notice, Done::notice(Some("saved")));
+    assert!(shown.notice.is_some());
 }

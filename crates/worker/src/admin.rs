@@ -38,10 +38,7 @@ pub async fn handle(
     let facts = Facts {
         caller,
         content_type: content_type(&req),
-        query: url
-            .query_pairs()
-            .map(|(k, v)| (k.into(), v.into()))
-            .collect(),
+        query: wandstore_core::query::pairs(url.query().unwrap_or_default()),
         origin: url.origin().ascii_serialization(),
         signer: env_config::cookie_signer(env),
         now_ms: now_ms(),

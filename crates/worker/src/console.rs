@@ -10,16 +10,12 @@
 //! object, R2, the CSPRNG) and renders its answer. Errors a browser causes are pages (4xx),
 //! never a 5xx.
 
-mod upload;
-
 use crate::clock::now_ms;
 use crate::entry::ClientHeaders;
 use crate::objects::guard_client;
 use crate::respond::{self, Audience};
 use crate::{body, env_config, random};
-use wandstore_core::console::COOKIE_PATH;
 use wandstore_core::headers::PRIVATE_NO_STORE;
-use wandstore_core::identity::CookieScope;
 use wandstore_core::log::RequestLog;
 use wandstore_core::routes::ConsoleRoute;
 use wandstore_protocol::EdgeError;
@@ -57,16 +53,11 @@ async fn run(
     rid: &str,
     log: &mut RequestLog,
 ) -> Result<Response, EdgeError> {
-    let url = req.url().map_err(EdgeError::internal)?;
     let keys = ConsoleKeys::of(env_config::cookie_signer(env), env_config::csrf_secret(env))?;
     let facts = Facts {
         route,
+        url: req.url().map_err(EdgeError::internal)?.into(),
         cookies: client.get("cookie").unwrap_or("").to_owned(),
-        secure: CookieScope::new(COOKIE_PATH, url.scheme(), url.host_str().unwrap_or("")).secure,
-        done: url
-            .query_pairs()
-            .find(|(k, _)| k == "done")
-            .map(|(_, v)| v.into_owned()),
         content_type: crate::admin::content_type(&req),
         client_ip: client.get("cf-connecting-ip").map(str::to_owned),
         limit_var: env.var("CONSOLE_SIGN_IN_LIMIT").ok().map(|v| v.to_string()),
@@ -84,10 +75,6 @@ async fn run(
                 driver.on_counted(counted, log);
             }
             Io::ReadBody(kind) => driver.on_body(body::read_limited(&mut req, kind).await),
-            Io::SplitUpload {
-                content_type,
-                bytes,
-            } => driver.on_upload(upload::read(&content_type, bytes).await),
             Io::Ask(store, question) => {
                 let to = Object::Store(store);
                 driver.on_reply(crate::admin::ask(env, &to, question, rid).await);
