@@ -21,14 +21,15 @@ use crate::admin_call::{
 use crate::backup::{RestoreBackup, ShowRestore};
 use crate::backup_admin::{self as backups, Answers, Listing, Started};
 use crate::edge::html_safe_json;
-use crate::owner::{AssetInfo, CheckOwner, OwnerCredential, RecordAsset, RotateOwnerToken};
+use crate::owner::RotateOwnerToken;
+use crate::owner::{AssetInfo, CheckOwner, OwnerCredential, PutAsset, RecordAsset};
 use crate::registry::{ForgetStore, ListStores, ShowStorage};
 use crate::store::{DeleteStore, ShowStore};
 use crate::store_call_step::{ReadReply, StoreStep};
 use crate::wire::{self, Question};
 use serde::Serialize;
 use std::rc::Rc;
-use wandstore_core::asset::{self, CheckedAsset};
+use wandstore_core::asset;
 use wandstore_core::events::{BestEffort, BestEffortFailed, Event};
 use wandstore_core::identity::{CookieSigner, WeakSecret};
 use wandstore_core::limits::BodyKind;
@@ -88,12 +89,8 @@ pub enum AdminIo {
     ReadBody(BodyKind),
     /// 32 bytes from the CSPRNG ([`AdminRun::on_random`]).
     Random,
-    /// Write the upload's bytes to R2 under `key` ([`AdminRun::on_put`]).
-    PutAsset {
-        key: String,
-        checked: CheckedAsset,
-        bytes: Vec<u8>,
-    },
+    /// Write the upload's bytes to R2 ([`AdminRun::on_put`]).
+    PutAsset(PutAsset),
     /// Delete an unlisted file's bytes, best effort ([`AdminRun::on_deleted`]).
     DeleteAsset(String),
     /// A page of the backup listing with summary metadata ([`AdminRun::on_listed`]).
@@ -297,14 +294,10 @@ impl<'r> AdminRun<'r> {
                 json(201, &link)
             }
             StoreStep::PutAsset(checked, bytes) => {
-                let key = asset::r2_key(store.as_str(), &checked.file);
                 let info = AssetInfo::from_checked(&checked, self.facts.now_ms);
+                let put = PutAsset::of(&store, checked, bytes);
                 self.wait = Wait::Put(store, info);
-                Ok(AdminIo::PutAsset {
-                    key,
-                    checked,
-                    bytes,
-                })
+                Ok(AdminIo::PutAsset(put))
             }
             StoreStep::DeleteAsset(delete) => self.ask(
                 Object::Store(store.clone()),

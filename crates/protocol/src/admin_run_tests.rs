@@ -206,11 +206,11 @@ fn upload() -> AdminRun<'static> {
 fn an_upload_is_written_to_r2_before_it_is_listed() {
     let mut r = upload();
     let file = match r.poll() {
-        AdminIo::PutAsset {
+        AdminIo::PutAsset(PutAsset {
             key,
             checked,
             bytes,
-        } => {
+        }) => {
             assert_eq!(bytes, PNG);
             assert_eq!(key, asset::r2_key("acme", &checked.file));
             checked.file

@@ -15,14 +15,13 @@
 use crate::EdgeError;
 use crate::admin_call::PreviewLink;
 use crate::console_step::{self, EditorFacts, EditorShown, Next, SignInVerdict};
-use crate::owner::{AssetInfo, CheckOwner, ListAssets, OwnerCredential, RecordAsset};
+use crate::owner::{AssetInfo, CheckOwner, ListAssets, OwnerCredential, PutAsset, RecordAsset};
 use crate::store::{StoreError, StoreQuestion};
 use crate::theme::{ListVersions, PublishDraft, PutDraft, RollbackTheme, ShowTheme};
 use crate::theme::{ThemeOverview, ThemeVersion};
 use crate::wire::{self, AskError, Question};
 use std::rc::Rc;
 use wandstore_core::abuse::Quota;
-use wandstore_core::asset::{self, CheckedAsset};
 use wandstore_core::console::actions::{
     self, Action, ConsoleNotice, Done, FormBody, Presented, SignInAttempt, SignInRefused,
     SignedOut, UploadForm,
@@ -134,26 +133,26 @@ pub enum Answer {
     },
 }
 
+/// One sign-in attempt to count under `key`: at most `attempts` per `window_ms`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SignInCount {
+    pub key: String,
+    pub attempts: u32,
+    pub window_ms: u64,
+}
+
 /// The I/O the request needs next.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Io {
     /// Count a sign-in attempt with the AbuseGuard ([`ConsoleDriver::on_counted`]).
-    CountSignIn {
-        key: String,
-        attempts: u32,
-        window_ms: u64,
-    },
+    CountSignIn(SignInCount),
     /// Read the body's bytes within `kind` ([`ConsoleDriver::on_body`]; a form's type is
     /// checked before).
     ReadBody(BodyKind),
     /// Post the encoded question to `store`'s object ([`ConsoleDriver::on_reply`]).
     Ask(StoreSlug, String),
-    /// Write the file's bytes to R2 under `key` ([`ConsoleDriver::on_put`]).
-    PutAsset {
-        key: String,
-        checked: CheckedAsset,
-        bytes: Vec<u8>,
-    },
+    /// Write the file's bytes to R2 ([`ConsoleDriver::on_put`]).
+    PutAsset(PutAsset),
     /// 16 fresh random bytes for a browser nonce ([`ConsoleDriver::on_random`]).
     Random,
     Answer(Answer),
@@ -162,11 +161,7 @@ pub enum Io {
 
 enum State {
     Start,
-    Counting {
-        key: String,
-        attempts: u32,
-        window_ms: u64,
-    },
+    Counting(SignInCount),
     /// Reading the form (of the signed-in owner, or the sign-in form).
     ReadingForm(Option<OwnerSession>),
     SignInForm(Vec<(String, String)>),
@@ -279,15 +274,7 @@ impl ConsoleDriver {
     /// The I/O the state waits for, if it waits for one.
     fn io(&mut self) -> Option<Io> {
         Some(match &mut self.state {
-            State::Counting {
-                key,
-                attempts,
-                window_ms,
-            } => Io::CountSignIn {
-                key: key.clone(),
-                attempts: *attempts,
-                window_ms: *window_ms,
-            },
+            State::Counting(count) => Io::CountSignIn(count.clone()),
             // Another type is refused before a byte is read.
             State::ReadingForm(_) => match FormBody::of(self.facts.route) {
                 FormBody::UrlEncoded(kind) => match actions::require_form(self.ct()) {
@@ -346,11 +333,11 @@ impl ConsoleDriver {
             State::Start if self.facts.route == ConsoleRoute::SignIn => {
                 let limit = SignInLimit::from_var(self.facts.limit_var.as_deref());
                 let who = wandstore_core::rate_limit::client_key(self.facts.client_ip.as_deref());
-                State::Counting {
+                State::Counting(SignInCount {
                     key: SignInLimit::key(who.as_deref()),
                     attempts: limit.attempts,
                     window_ms: limit.window_ms,
-                }
+                })
             }
             State::Start => match Presented::read(&self.facts.cookies, &self.keys.signer, now) {
                 Presented::Claimed(session) => State::SessionAsked(session),
@@ -383,13 +370,8 @@ impl ConsoleDriver {
                 match Next::checked_upload(&form, &self.keys.csrf, &session, now) {
                     Ok(Ok(checked)) => {
                         let asset = AssetInfo::from_checked(&checked, now);
-                        let key = asset::r2_key(session.store.as_str(), &checked.file);
-                        let bytes = form.bytes;
-                        let io = Some(Io::PutAsset {
-                            key,
-                            checked,
-                            bytes,
-                        });
+                        let put = PutAsset::of(&session.store, checked, form.bytes);
+                        let io = Some(Io::PutAsset(put));
                         State::Writing { session, asset, io }
                     }
                     Ok(Err(refused)) => State::Next(session, refused),
@@ -492,8 +474,8 @@ impl ConsoleDriver {
         log: &mut RequestLog,
     ) {
         self.state = match (self.take(), SignInVerdict::of(counted).noted_in(log)) {
-            (State::Counting { .. }, Ok(())) => State::ReadingForm(None),
-            (State::Counting { .. }, Err(e)) => State::Out(Io::Failed(e)),
+            (State::Counting(_), Ok(())) => State::ReadingForm(None),
+            (State::Counting(_), Err(e)) => State::Out(Io::Failed(e)),
             _ => failed("a count nobody asked for"),
         };
     }

@@ -152,7 +152,10 @@ fn failed_status(io: Io) -> u16 {
 fn sign_in_counted(cookies: &str) -> ConsoleDriver {
     let mut d = ConsoleDriver::new(facts(ConsoleRoute::SignIn, cookies), keys());
     let mut log = RequestLog::default();
-    assert!(matches!(d.poll(), Io::CountSignIn { attempts: 10, .. }));
+    assert!(matches!(
+        d.poll(),
+        Io::CountSignIn(SignInCount { attempts: 10, .. })
+    ));
     d.on_counted(Ok::<_, String>(quota(true)), &mut log);
     assert_eq!(d.poll(), Io::ReadBody(BodyKind::Form));
     d
@@ -186,7 +189,7 @@ fn a_sign_in_is_counted_before_its_form_is_read_and_fails_closed() {
     for (counted, status) in [(Ok(quota(false)), 429), (Err("guard down".to_owned()), 503)] {
         let mut d = ConsoleDriver::new(facts(ConsoleRoute::SignIn, ""), keys());
         let mut log = RequestLog::default();
-        let Io::CountSignIn { key, .. } = d.poll() else {
+        let Io::CountSignIn(SignInCount { key, .. }) = d.poll() else {
             panic!("not counted first")
         };
         assert!(key.contains("203.0.113.7"), "{key}");
@@ -442,11 +445,11 @@ fn an_upload_with_a_forged_token_is_refused_and_a_good_one_is_stored() {
 
     let mut d = signed_in(ConsoleRoute::Upload);
     read_upload(&mut d, &session_csrf());
-    let Io::PutAsset {
+    let Io::PutAsset(PutAsset {
         key,
         checked,
         bytes,
-    } = d.poll()
+    }) = d.poll()
     else {
         panic!()
     };
@@ -516,7 +519,7 @@ fn an_upload_the_store_refuses_is_its_refusal() {
 #[test]
 fn an_upload_r2_did_not_take_is_never_listed() {
     let mut d = uploaded();
-    assert!(matches!(d.poll(), Io::PutAsset { .. }));
+    assert!(matches!(d.poll(), Io::PutAsset(_)));
     d.on_put(Err("R2 is down".into()));
     assert_eq!(failed_status(d.poll()), 500);
     // A result out of turn fails too.

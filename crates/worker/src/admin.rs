@@ -20,9 +20,9 @@ use worker::{Env, Request, Response};
 /// Who [`authorize`] let in (`wandstore_core::secret::admin_caller` decides).
 pub use wandstore_core::secret::Caller;
 
-/// The request's `Content-Type`, if any.
-pub(crate) fn content_type(req: &Request) -> Option<String> {
-    req.headers().get("content-type").ok().flatten()
+/// The request's header `name`, if any.
+pub(crate) fn header(req: &Request, name: &str) -> Option<String> {
+    req.headers().get(name).ok().flatten()
 }
 
 /// Runs an admin route for a caller [`authorize`] let in: each step [`AdminRun`] asks for,
@@ -37,7 +37,7 @@ pub async fn handle(
     let url = req.url().map_err(EdgeError::internal)?;
     let facts = Facts {
         caller,
-        content_type: content_type(&req),
+        content_type: header(&req, "content-type"),
         query: wandstore_core::query::pairs(url.query().unwrap_or_default()),
         origin: url.origin().ascii_serialization(),
         signer: env_config::cookie_signer(env),
@@ -52,11 +52,7 @@ pub async fn handle(
             AdminIo::Ask(to, question) => run.on_reply(ask(env, &to, question, rid).await),
             AdminIo::ReadBody(kind) => run.on_body(body::read_limited(&mut req, kind).await),
             AdminIo::Random => run.on_random(random::bytes::<32>().map_err(|e| e.to_string())),
-            AdminIo::PutAsset {
-                key,
-                checked,
-                bytes,
-            } => run.on_put(store_assets::put(env, key, &checked, bytes).await),
+            AdminIo::PutAsset(put) => run.on_put(store_assets::put(env, put).await),
             AdminIo::DeleteAsset(key) => {
                 store_assets::delete(env, key).await;
                 run.on_deleted();
@@ -105,14 +101,9 @@ pub(crate) async fn ask(
 /// Who the request's bearer token says it is: the platform admin, or someone presenting a
 /// store-owner token (checked against the store later); otherwise the refusal to send.
 pub fn authorize(req: &Request, env: &Env) -> Result<Caller, EdgeError> {
-    let header = req
-        .headers()
-        .get("authorization")
-        .ok()
-        .flatten()
-        .unwrap_or_default();
+    let bearer = header(req, "authorization").unwrap_or_default();
     let admin = env_config::admin_token(env);
-    Ok(admin_caller(admin.as_deref(), &header)?)
+    Ok(admin_caller(admin.as_deref(), &bearer)?)
 }
 
 /// Adds `WWW-Authenticate` to a 401 from [`handle`].

@@ -58,7 +58,7 @@ async fn run(
         route,
         url: req.url().map_err(EdgeError::internal)?.into(),
         cookies: client.get("cookie").unwrap_or("").to_owned(),
-        content_type: crate::admin::content_type(&req),
+        content_type: crate::admin::header(&req, "content-type"),
         client_ip: client.get("cf-connecting-ip").map(str::to_owned),
         limit_var: env.var("CONSOLE_SIGN_IN_LIMIT").ok().map(|v| v.to_string()),
         now_ms: now_ms(),
@@ -66,12 +66,8 @@ async fn run(
     let mut driver = ConsoleDriver::new(facts, keys);
     loop {
         match driver.poll() {
-            Io::CountSignIn {
-                key,
-                attempts,
-                window_ms,
-            } => {
-                let counted = guard_client::count(env, &key, attempts, window_ms, rid).await;
+            Io::CountSignIn(c) => {
+                let counted = guard_client::count(env, &c.key, c.attempts, c.window_ms, rid).await;
                 driver.on_counted(counted, log);
             }
             Io::ReadBody(kind) => driver.on_body(body::read_limited(&mut req, kind).await),
@@ -82,11 +78,7 @@ async fn run(
                     log.store = Some(store.to_string());
                 }
             }
-            Io::PutAsset {
-                key,
-                checked,
-                bytes,
-            } => driver.on_put(crate::store_assets::put(env, key, &checked, bytes).await),
+            Io::PutAsset(put) => driver.on_put(crate::store_assets::put(env, put).await),
             Io::Random => driver.on_random(random::bytes::<16>()),
             Io::Answer(answer) => return Ok(render(answer, rid)),
             Io::Failed(e) => return Err(e),
