@@ -29,6 +29,7 @@ use crate::store_call_step::{ReadReply, StoreStep};
 use crate::wire::{self, Question};
 use serde::Serialize;
 use std::rc::Rc;
+use wandstore_backup::BackupReason;
 use wandstore_core::asset;
 use wandstore_core::events::{BestEffort, BestEffortFailed, Event};
 use wandstore_core::identity::{CookieSigner, WeakSecret};
@@ -98,8 +99,9 @@ pub enum AdminIo {
         prefix: String,
         cursor: Option<String>,
     },
-    /// Ask the store named, or every store, to start a backup ([`AdminRun::on_started`]).
-    StartBackups(Option<StoreSlug>),
+    /// Ask the store named, or every store, to start a backup for this reason
+    /// ([`AdminRun::on_started`]).
+    StartBackups(Option<StoreSlug>, BackupReason),
     /// This isolate's counters ([`AdminRun::on_metrics`]).
     IsolateMetrics,
     /// Write a log line ([`AdminRun::on_logged`]).
@@ -324,7 +326,7 @@ impl<'r> AdminRun<'r> {
             BackupCall::Start => {
                 let target = backups::backup_target(self.facts.content_type.as_deref(), body)?;
                 self.wait = Wait::Started;
-                Ok(AdminIo::StartBackups(target))
+                Ok(AdminIo::StartBackups(target, BackupReason::Manual))
             }
             BackupCall::Restore(store) => {
                 let q = RestoreBackup {

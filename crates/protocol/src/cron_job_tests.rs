@@ -19,6 +19,15 @@ fn line(io: CronIo) -> serde_json::Value {
     serde_json::from_str(&line).unwrap()
 }
 
+/// The run ended with `error` in its line, at level error.
+fn ends_with_error(io: CronIo, error: &str) {
+    let v = line(io);
+    assert_eq!(
+        (v["level"].as_str(), v["error"].as_str()),
+        (Some("error"), Some(error))
+    );
+}
+
 fn started(store: &str, skipped: Option<&str>) -> BackupStarted {
     BackupStarted {
         store: slug(store),
@@ -67,11 +76,7 @@ fn backups_that_could_not_be_asked_end_the_run_with_that_error() {
     let mut job = CronJob::new(BACKUP_CRON.into(), 0.0, NOW);
     job.poll(NOW, "rid");
     job.on_backups(Err(EdgeError::internal("the registry is down")));
-    let v = line(job.poll(NOW, "rid"));
-    assert_eq!(
-        (v["level"].as_str(), v["error"].as_str()),
-        (Some("error"), Some("the registry is down"))
-    );
+    ends_with_error(job.poll(NOW, "rid"), "the registry is down");
 }
 
 #[test]
@@ -121,11 +126,7 @@ fn an_empty_registry_asks_nobody_and_a_failed_listing_is_the_runs_error() {
     let mut job = CronJob::new("*/15 * * * *".into(), 0.0, NOW);
     job.poll(NOW, "rid");
     job.on_stores(Err(EdgeError::internal("no registry")));
-    let v = line(job.poll(NOW, "rid"));
-    assert_eq!(
-        (v["level"].as_str(), v["error"].as_str()),
-        (Some("error"), Some("no registry"))
-    );
+    ends_with_error(job.poll(NOW, "rid"), "no registry");
 }
 
 #[test]

@@ -9,9 +9,8 @@
 use crate::clock::now_ms;
 use crate::objects::{STORE_CONFIG, STORE_REGISTRY, registry};
 use crate::{backups_api, body, env_config, internal, random, respond, store_assets};
-use wandstore_backup::BackupReason;
 use wandstore_core::routes::AdminRoute;
-use wandstore_core::secret::admin_caller;
+use wandstore_core::secret::{admin_caller, admin_challenge};
 use wandstore_protocol::EdgeError;
 use wandstore_protocol::admin_run::{AdminIo, AdminRun, Facts, Object};
 use wandstore_protocol::wire::AskError;
@@ -60,8 +59,7 @@ pub async fn handle(
             AdminIo::ListBackups { prefix, cursor } => {
                 run.on_listed(backups_api::summaries(env, &prefix, cursor).await)
             }
-            AdminIo::StartBackups(only) => {
-                let reason = BackupReason::Manual;
+            AdminIo::StartBackups(only, reason) => {
                 run.on_started(crate::backup_cron::start_all(env, only, reason, rid).await)
             }
             AdminIo::IsolateMetrics => run.on_metrics(crate::isolate_metrics::snapshot()),
@@ -108,9 +106,7 @@ pub fn authorize(req: &Request, env: &Env) -> Result<Caller, EdgeError> {
 
 /// Adds `WWW-Authenticate` to a 401 from [`handle`].
 pub fn challenge(resp: &mut Response) {
-    if resp.status_code() == 401 {
-        let _ = resp
-            .headers_mut()
-            .set("www-authenticate", r#"Bearer realm="wandstore-admin""#);
+    if let Some((name, value)) = admin_challenge(resp.status_code()) {
+        let _ = resp.headers_mut().set(name, value);
     }
 }

@@ -50,11 +50,10 @@ fn missing() -> EdgeError {
 }
 
 fn headers(pairs: &[(&str, String)]) -> Headers {
-    let h = Headers::new();
-    for (name, value) in pairs {
-        let _ = h.set(name, value);
-    }
-    h
+    pairs
+        .iter()
+        .map(|(name, value)| (*name, value.as_str()))
+        .collect()
 }
 
 /// The answer without a body (a 304, or a `HEAD`'s 200) for a file of `size` bytes.
