@@ -243,7 +243,7 @@ impl ConsoleDriver {
     }
 
     /// The signed-in owner's store, once the session holds (for the log line).
-    pub fn store(&self) -> Option<&StoreSlug> {
+    fn store(&self) -> Option<&StoreSlug> {
         match &self.state {
             State::SignedIn(s)
             | State::ReadingUpload(s)
@@ -508,8 +508,16 @@ impl ConsoleDriver {
     }
 
     /// The store object's reply to the question last asked ([`Io::Ask`]): its text, or why
-    /// the call broke. A reply that is not that question's answer is an error page.
-    pub fn on_reply(&mut self, reply: Result<String, String>) {
+    /// the call broke. A reply that is not that question's answer is an error page. The log
+    /// line names the store once its owner's session holds.
+    pub fn on_reply(&mut self, reply: Result<String, String>, log: &mut RequestLog) {
+        self.answer(reply);
+        if let Some(store) = self.store() {
+            log.store = Some(store.to_string());
+        }
+    }
+
+    fn answer(&mut self, reply: Result<String, String>) {
         match &self.state {
             State::Attempted(_) | State::SessionAsked(_) => {
                 self.on_owner(wire::read_reply::<CheckOwner>(reply))

@@ -55,7 +55,7 @@ fn signed_in(route: ConsoleRoute) -> ConsoleDriver {
             credential: OwnerCredential::SessionFingerprint(_),
         })
     ));
-    d.on_reply(reply::<CheckOwner>(Ok(())));
+    d.answer(reply::<CheckOwner>(Ok(())));
     d
 }
 
@@ -98,11 +98,11 @@ fn asset_info() -> AssetInfo {
 /// The editor's facts read in turn (theme, files, versions), then its page.
 fn editor(d: &mut ConsoleDriver) -> Answer {
     assert!(matches!(asked(d.poll()).1, StoreQuestion::ShowTheme(_)));
-    d.on_reply(reply::<ShowTheme>(Ok(overview())));
+    d.answer(reply::<ShowTheme>(Ok(overview())));
     assert!(matches!(asked(d.poll()).1, StoreQuestion::ListAssets(_)));
-    d.on_reply(reply::<ListAssets>(Ok(vec![asset_info()])));
+    d.answer(reply::<ListAssets>(Ok(vec![asset_info()])));
     assert!(matches!(asked(d.poll()).1, StoreQuestion::Versions(_)));
-    d.on_reply(reply::<ListVersions>(Ok(Vec::new())));
+    d.answer(reply::<ListVersions>(Ok(Vec::new())));
     match d.poll() {
         Io::Answer(answer) => answer,
         other => panic!("no editor: {other:?}"),
@@ -214,7 +214,7 @@ fn an_accepted_sign_in_sets_the_session_cookie_and_redirects() {
     };
     assert_eq!(store.as_str(), "acme");
     assert_eq!(hash, wandstore_core::secret::hash_token("the-token"));
-    d.on_reply(reply::<CheckOwner>(Ok(())));
+    d.answer(reply::<CheckOwner>(Ok(())));
     let Io::Answer(Answer::SeeOther { location, cookies }) = d.poll() else {
         panic!()
     };
@@ -228,7 +228,7 @@ fn another_stores_token_and_an_unknown_store_answer_the_same_401() {
         let mut d = sign_in_counted(&browser());
         d.on_body(Ok(sign_in_form("wrong")));
         assert!(matches!(asked(d.poll()).1, StoreQuestion::CheckOwner(_)));
-        d.on_reply(reply::<CheckOwner>(Err(AskError::Refused(refusal))));
+        d.answer(reply::<CheckOwner>(Err(AskError::Refused(refusal))));
         let Io::Answer(Answer::SignIn {
             status,
             store,
@@ -248,7 +248,7 @@ fn a_failing_store_is_an_error_page_not_a_refusal() {
     let mut d = sign_in_counted(&browser());
     d.on_body(Ok(sign_in_form("t")));
     d.poll();
-    d.on_reply(reply::<CheckOwner>(Err(AskError::Broken("down".into()))));
+    d.answer(reply::<CheckOwner>(Err(AskError::Broken("down".into()))));
     assert!(failed_status(d.poll()) >= 500);
 }
 
@@ -289,7 +289,7 @@ fn signed_in_sending(route: ConsoleRoute, content_type: Option<&str>) -> Console
     f.content_type = content_type.map(str::to_owned);
     let mut d = ConsoleDriver::new(f, keys());
     assert!(matches!(asked(d.poll()).1, StoreQuestion::CheckOwner(_)));
-    d.on_reply(reply::<CheckOwner>(Ok(())));
+    d.answer(reply::<CheckOwner>(Ok(())));
     d
 }
 
@@ -335,7 +335,7 @@ fn a_session_its_store_no_longer_recognises_has_ended() {
     let cookies = format!("{}; {}", session_cookie(), browser());
     let mut d = ConsoleDriver::new(facts(ConsoleRoute::Home, &cookies), keys());
     d.poll();
-    d.on_reply(reply::<CheckOwner>(Err(AskError::Refused(
+    d.answer(reply::<CheckOwner>(Err(AskError::Refused(
         StoreError::Forbidden,
     ))));
     let Io::Answer(Answer::SignIn {
@@ -382,7 +382,7 @@ fn publish_asks_the_store_then_redirects_or_shows_its_refusal() {
     assert_eq!(d.poll(), Io::ReadBody(BodyKind::Form));
     d.on_body(Ok(form(&[(FORM_FIELD, &session_csrf())])));
     assert!(matches!(asked(d.poll()).1, StoreQuestion::Publish(_)));
-    d.on_reply(reply::<PublishDraft>(Ok(published())));
+    d.answer(reply::<PublishDraft>(Ok(published())));
     let Io::Answer(Answer::SeeOther { location, .. }) = d.poll() else {
         panic!()
     };
@@ -396,7 +396,7 @@ fn publish_asks_the_store_then_redirects_or_shows_its_refusal() {
         code: "no_draft".into(),
         message: "nothing".into(),
     };
-    d.on_reply(reply::<PublishDraft>(Err(AskError::Refused(nothing))));
+    d.answer(reply::<PublishDraft>(Err(AskError::Refused(nothing))));
     let Answer::Editor { status, .. } = editor(&mut d) else {
         panic!()
     };
@@ -433,7 +433,7 @@ fn saving_reads_the_theme_first_and_a_failed_read_is_an_error() {
     d.poll();
     d.on_body(Ok(form(&[(FORM_FIELD, &session_csrf())])));
     assert!(matches!(asked(d.poll()).1, StoreQuestion::ShowTheme(_)));
-    d.on_reply(reply::<ShowTheme>(Err(AskError::Broken("down".into()))));
+    d.answer(reply::<ShowTheme>(Err(AskError::Broken("down".into()))));
     assert!(failed_status(d.poll()) >= 500);
 }
 
@@ -462,7 +462,7 @@ fn an_upload_with_a_forged_token_is_refused_and_a_good_one_is_stored() {
         panic!("not listed: {question:?}")
     };
     assert_eq!((store.as_str(), record.asset.file), ("acme", checked.file));
-    d.on_reply(reply::<RecordAsset>(Ok(asset_info())));
+    d.answer(reply::<RecordAsset>(Ok(asset_info())));
     let Io::Answer(Answer::SeeOther { location, .. }) = d.poll() else {
         panic!()
     };
@@ -512,7 +512,7 @@ fn an_upload_the_store_refuses_is_its_refusal() {
         code: "too_many_assets".into(),
         message: "full".into(),
     };
-    d.on_reply(reply::<RecordAsset>(Err(AskError::Refused(full))));
+    d.answer(reply::<RecordAsset>(Err(AskError::Refused(full))));
     assert_eq!(failed_status(d.poll()), 409);
 }
 
@@ -523,7 +523,7 @@ fn an_upload_r2_did_not_take_is_never_listed() {
     d.on_put(Err("R2 is down".into()));
     assert_eq!(failed_status(d.poll()), 500);
     // A result out of turn fails too.
-    d.on_reply(reply::<RecordAsset>(Ok(asset_info())));
+    d.answer(reply::<RecordAsset>(Ok(asset_info())));
     assert_eq!(failed_status(d.poll()), 500);
 }
 
@@ -560,7 +560,7 @@ fn a_body_past_its_limit_or_of_another_type_is_refused_before_the_store_is_asked
 #[test]
 fn a_result_nobody_asked_for_is_an_internal_error() {
     let mut d = ConsoleDriver::new(facts(ConsoleRoute::Home, &browser()), keys());
-    d.on_reply(reply::<PublishDraft>(Ok(published())));
+    d.answer(reply::<PublishDraft>(Ok(published())));
     assert_eq!(failed_status(d.poll()), 500);
     // A step is asked for again until its result is given.
     let mut d = signed_in(ConsoleRoute::Publish);
@@ -577,13 +577,13 @@ fn published() -> Published {
 fn a_reply_that_is_not_the_questions_answer_is_an_error_page() {
     let mut d = ConsoleDriver::new(facts(ConsoleRoute::Home, &session_cookie()), keys());
     d.poll();
-    d.on_reply(Ok("{\"Ok\":{\"unexpected\":1}}".into()));
+    d.answer(Ok("{\"Ok\":{\"unexpected\":1}}".into()));
     assert_eq!(failed_status(d.poll()), 500);
     // Garbage for the editor's files, after a good theme.
     let mut d = signed_in(ConsoleRoute::Home);
     d.poll();
-    d.on_reply(reply::<ShowTheme>(Ok(overview())));
-    d.on_reply(Ok("not json".into()));
+    d.answer(reply::<ShowTheme>(Ok(overview())));
+    d.answer(Ok("not json".into()));
     assert_eq!(failed_status(d.poll()), 500);
 }
 
@@ -598,7 +598,7 @@ fn each_of_the_editors_reads_failing_is_an_error_page() {
         ];
         for (i, good) in replies.into_iter().enumerate().take(failing + 1) {
             assert!(matches!(d.poll(), Io::Ask(..)), "read {i}");
-            d.on_reply(if i == failing {
+            d.answer(if i == failing {
                 Err("down".into())
             } else {
                 good
@@ -629,10 +629,35 @@ fn the_urls_scheme_and_host_decide_secure_cookies_and_its_done_the_editors_notic
     f.url = "https://platform.example/console?done=saved&x=1".into();
     let mut d = ConsoleDriver::new(f, keys());
     d.poll();
-    d.on_reply(reply::<CheckOwner>(Ok(())));
+    d.answer(reply::<CheckOwner>(Ok(())));
     let Answer::Editor { shown, .. } = editor(&mut d) else {
         panic!("no editor")
     };
     assert_eq!(shown.notice, Done::notice(Some("saved")));
     assert!(shown.notice.is_some());
+}
+
+#[test]
+fn the_log_line_names_the_store_once_its_owners_session_holds() {
+    let mut log = RequestLog::default();
+    let mut d = ConsoleDriver::new(facts(ConsoleRoute::Home, &session_cookie()), keys());
+    d.poll();
+    d.on_reply(reply::<CheckOwner>(Ok(())), &mut log);
+    assert_eq!(log.store.as_deref(), Some("acme"));
+    // A refused session, and a sign-in attempt's check, name none.
+    for refused in [true, false] {
+        let mut log = RequestLog::default();
+        let mut d = match refused {
+            true => ConsoleDriver::new(facts(ConsoleRoute::Home, &session_cookie()), keys()),
+            false => {
+                let mut d = sign_in_counted(&browser());
+                d.on_body(Ok(sign_in_form("the-token")));
+                d
+            }
+        };
+        d.poll();
+        let forbidden = Err(AskError::Refused(StoreError::Forbidden));
+        d.on_reply(reply::<CheckOwner>(forbidden), &mut log);
+        assert_eq!(log.store, None, "refused: {refused}");
+    }
 }

@@ -72,11 +72,8 @@ async fn run(
             }
             Io::ReadBody(kind) => driver.on_body(body::read_limited(&mut req, kind).await),
             Io::Ask(store, question) => {
-                let to = Object::Store(store);
-                driver.on_reply(crate::admin::ask(env, &to, question, rid).await);
-                if let Some(store) = driver.store() {
-                    log.store = Some(store.to_string());
-                }
+                let reply = crate::admin::ask(env, &Object::Store(store), question, rid).await;
+                driver.on_reply(reply, log);
             }
             Io::PutAsset(put) => driver.on_put(crate::store_assets::put(env, put).await),
             Io::Random => driver.on_random(random::bytes::<16>()),
