@@ -2,8 +2,11 @@ use super::*;
 
 const TYPE: &str = "multipart/form-data; boundary=XyZ";
 
-/// A multipart body of `parts` (name, file name, content type, bytes) with boundary `XyZ`.
-fn body(parts: &[(&str, Option<&str>, Option<&str>, &[u8])]) -> Vec<u8> {
+/// A part: its name, file name, content type and bytes.
+type Part<'a> = (&'a str, Option<&'a str>, Option<&'a str>, &'a [u8]);
+
+/// A multipart body of `parts` with boundary `XyZ`.
+fn body(parts: &[Part]) -> Vec<u8> {
     let mut out = Vec::new();
     for (name, file_name, content_type, bytes) in parts {
         out.extend_from_slice(b"--XyZ\r\n");

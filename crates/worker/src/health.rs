@@ -46,11 +46,8 @@ async fn ask(env: &Env, dependency: Dependency, rid: &str) -> Result<(), String>
         }
         Dependency::Bucket(binding) => {
             let bucket = env.bucket(binding).map_err(|e| e.to_string())?;
-            bucket
-                .head("health/probe")
-                .await
-                .map(drop)
-                .map_err(|e| e.to_string())
+            let probed = bucket.head("health/probe").await;
+            probed.map(drop).map_err(|e| e.to_string())
         }
     }
 }
