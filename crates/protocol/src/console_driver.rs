@@ -121,16 +121,20 @@ pub enum Answer {
         csrf: String,
         cookies: Vec<String>,
     },
-    /// The editor of `store` with what its object answered, its preview frame on the
-    /// console's own origin.
-    Editor {
-        store: StoreSlug,
-        status: u16,
-        shown: EditorShown,
-        csrf: String,
-        preview: PreviewLink,
-        facts: EditorFacts,
-    },
+    /// The editor.
+    Editor(EditorAnswer),
+}
+
+/// The editor of `store` with what its object answered, its preview frame on the console's
+/// own origin.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EditorAnswer {
+    pub store: StoreSlug,
+    pub status: u16,
+    pub shown: EditorShown,
+    pub csrf: String,
+    pub preview: PreviewLink,
+    pub facts: EditorFacts,
 }
 
 /// One sign-in attempt to count under `key`: at most `attempts` per `window_ms`.
@@ -535,8 +539,14 @@ impl ConsoleDriver {
                 self.on_changed(done)
             }
             State::Editor(reads) => match (&reads.overview, &reads.assets) {
-                (None, _) => self.on_editor_theme(wire::read_reply::<ShowTheme>(reply)),
-                (Some(_), None) => self.on_editor_assets(wire::read_reply::<ListAssets>(reply)),
+                (None, _) => {
+                    let theme = wire::read_reply::<ShowTheme>(reply);
+                    self.on_editor_read(theme, |reads, theme| reads.overview = Some(theme))
+                }
+                (Some(_), None) => {
+                    let assets = wire::read_reply::<ListAssets>(reply);
+                    self.on_editor_read(assets, |reads, assets| reads.assets = Some(assets))
+                }
                 (Some(_), Some(_)) => self.on_versions(wire::read_reply::<ListVersions>(reply)),
             },
             _ => self.state = failed("a reply nobody asked for"),
@@ -654,22 +664,12 @@ impl ConsoleDriver {
         };
     }
 
-    /// The editor's theme (a failed read is an error page, as for the next two).
-    fn on_editor_theme(&mut self, asked: Asked<ThemeOverview>) {
+    /// One of the editor's facts (the theme, then the files for the logo and favicon
+    /// choices), kept by `keep`; a failed read is an error page, as for the versions.
+    fn on_editor_read<T>(&mut self, asked: Asked<T>, keep: impl FnOnce(&mut EditorReads, T)) {
         self.state = match (self.take(), asked) {
-            (State::Editor(mut reads), Ok(overview)) => {
-                reads.overview = Some(overview);
-                State::Editor(reads)
-            }
-            (_, answer) => read_failed(answer),
-        };
-    }
-
-    /// The store's uploaded files, for the logo and favicon choices.
-    fn on_editor_assets(&mut self, asked: Asked<Vec<AssetInfo>>) {
-        self.state = match (self.take(), asked) {
-            (State::Editor(mut reads), Ok(assets)) => {
-                reads.assets = Some(assets);
+            (State::Editor(mut reads), Ok(read)) => {
+                keep(&mut reads, read);
                 State::Editor(reads)
             }
             (_, answer) => read_failed(answer),
@@ -701,14 +701,14 @@ impl ConsoleDriver {
                     assets,
                     versions,
                 };
-                State::Out(Io::Answer(Answer::Editor {
+                State::Out(Io::Answer(Answer::Editor(EditorAnswer {
                     store,
                     status,
                     shown,
                     csrf,
                     preview,
                     facts,
-                }))
+                })))
             }
             (_, answer) => read_failed(answer),
         };

@@ -352,14 +352,14 @@ fn a_session_its_store_no_longer_recognises_has_ended() {
 fn home_is_the_editor_with_a_fresh_token() {
     let mut d = signed_in(ConsoleRoute::Home);
     assert_eq!(d.store().map(StoreSlug::as_str), Some("acme"));
-    let Answer::Editor {
+    let Answer::Editor(EditorAnswer {
         store,
         status,
         csrf,
         preview,
         facts,
         ..
-    } = editor(&mut d)
+    }) = editor(&mut d)
     else {
         panic!()
     };
@@ -397,7 +397,7 @@ fn publish_asks_the_store_then_redirects_or_shows_its_refusal() {
         message: "nothing".into(),
     };
     d.answer(reply::<PublishDraft>(Err(AskError::Refused(nothing))));
-    let Answer::Editor { status, .. } = editor(&mut d) else {
+    let Answer::Editor(EditorAnswer { status, .. }) = editor(&mut d) else {
         panic!()
     };
     assert_eq!(status, 409);
@@ -630,7 +630,7 @@ fn the_urls_scheme_and_host_decide_secure_cookies_and_its_done_the_editors_notic
     let mut d = ConsoleDriver::new(f, keys());
     d.poll();
     d.answer(reply::<CheckOwner>(Ok(())));
-    let Answer::Editor { shown, .. } = editor(&mut d) else {
+    let Answer::Editor(EditorAnswer { shown, .. }) = editor(&mut d) else {
         panic!("no editor")
     };
     assert_eq!(shown.notice, Done::notice(Some("saved")));

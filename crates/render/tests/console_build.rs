@@ -5,7 +5,7 @@
 use serde_json::json;
 use wandstore_core::store::StoreSlug;
 use wandstore_protocol::admin_call::PreviewLink;
-use wandstore_protocol::console_driver::Answer;
+use wandstore_protocol::console_driver::{Answer, EditorAnswer};
 use wandstore_protocol::console_step::Problem;
 use wandstore_protocol::owner::AssetInfo;
 use wandstore_protocol::theme::{DraftTheme, PublishedTheme, ThemeOverview, ThemeVersion};
@@ -140,7 +140,7 @@ fn refused_input_is_shown_as_typed_with_its_problems_and_notice() {
 }
 
 fn editor_answer(status: u16) -> Answer {
-    Answer::Editor {
+    Answer::Editor(EditorAnswer {
         store: StoreSlug::parse("acme").unwrap(),
         status,
         shown: EditorShown::default(),
@@ -154,7 +154,7 @@ fn editor_answer(status: u16) -> Answer {
             assets: vec![asset()],
             versions: vec![version(3, None)],
         },
-    }
+    })
 }
 
 #[test]

@@ -290,17 +290,17 @@ pub fn console_answer(answer: Answer, request_id: &str) -> (ConsoleShown, Vec<St
             };
             (ConsoleShown::Page(status, page.html()), cookies)
         }
-        Answer::Editor {
-            store,
-            status,
-            shown,
-            csrf,
-            preview,
-            facts,
-        } => {
-            let store = store.as_str();
-            let page = ConsoleEditorPage::build(store, csrf, facts, shown, preview.url, request_id);
-            (ConsoleShown::Page(status, page.html()), Vec::new())
+        Answer::Editor(e) => {
+            let store = e.store.as_str();
+            let page = ConsoleEditorPage::build(
+                store,
+                e.csrf,
+                e.facts,
+                e.shown,
+                e.preview.url,
+                request_id,
+            );
+            (ConsoleShown::Page(e.status, page.html()), Vec::new())
         }
     }
 }
