@@ -52,6 +52,7 @@ pub mod cart_run;
 pub mod catalog_read;
 pub mod console_driver;
 pub mod console_step;
+pub mod cron_job;
 pub mod edge;
 pub mod entry_route;
 pub mod events;
@@ -78,6 +79,7 @@ pub mod store_view;
 pub mod theme;
 pub mod theme_ledger;
 pub mod theme_publish;
+pub mod upload_form;
 pub mod visit;
 pub mod wire;
 

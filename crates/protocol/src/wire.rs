@@ -74,6 +74,15 @@ pub fn decode_reply<Q: Question>(
     serde_json::from_slice(body).map_err(MalformedMessage::from)
 }
 
+/// The typed answer of `Q` from the object's reply text, or why the call broke (the
+/// call's failure, a refusal, or a reply that is not `Q`'s).
+pub fn read_reply<Q: Question>(
+    reply: Result<String, String>,
+) -> Result<Q::Answer, AskError<Q::Error>> {
+    let text = reply.map_err(AskError::Broken)?;
+    decode_reply::<Q>(text.as_bytes())?.map_err(AskError::Refused)
+}
+
 /// A question or answer that does not parse as the type it should be.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MalformedMessage(pub String);

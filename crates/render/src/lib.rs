@@ -44,8 +44,9 @@ pub use chrome::{Chrome, Flash, FlashKind};
 pub use links::Links;
 pub use pages::{
     CartLine, CartPage, CollectionPage, ConsoleAsset, ConsoleEditorPage, ConsoleNotice,
-    ConsoleProblem, ConsoleSignInPage, ConsoleVersion, EditorFacts, EditorShown, ErrorPage,
-    HomePage, PersonalizationChoice, ProductPage, Recommendation, SearchPage,
+    ConsoleProblem, ConsoleShown, ConsoleSignInPage, ConsoleVersion, EditorFacts, EditorShown,
+    ErrorPage, HomePage, PersonalizationChoice, ProductPage, Recommendation, SearchPage,
+    console_answer,
 };
 pub use sanitize::{SanitizedHtml, sanitize};
 pub use seo::JsonLd;

@@ -9,9 +9,8 @@
 use crate::clock::now_ms;
 use crate::objects::{STORE_CONFIG, STORE_REGISTRY, registry};
 use crate::{backups_api, body, env_config, internal, random, respond, store_assets};
-use wandstore_backup::BackupReason;
 use wandstore_core::routes::AdminRoute;
-use wandstore_core::secret::admin_caller;
+use wandstore_core::secret::{admin_caller, admin_challenge};
 use wandstore_protocol::EdgeError;
 use wandstore_protocol::admin_run::{AdminIo, AdminRun, Facts, Object};
 use wandstore_protocol::wire::AskError;
@@ -20,9 +19,9 @@ use worker::{Env, Request, Response};
 /// Who [`authorize`] let in (`wandstore_core::secret::admin_caller` decides).
 pub use wandstore_core::secret::Caller;
 
-/// The request's `Content-Type`, if any.
-pub(crate) fn content_type(req: &Request) -> Option<String> {
-    req.headers().get("content-type").ok().flatten()
+/// The request's header `name`, if any.
+pub(crate) fn header(req: &Request, name: &str) -> Option<String> {
+    req.headers().get(name).ok().flatten()
 }
 
 /// Runs an admin route for a caller [`authorize`] let in: each step [`AdminRun`] asks for,
@@ -37,11 +36,8 @@ pub async fn handle(
     let url = req.url().map_err(EdgeError::internal)?;
     let facts = Facts {
         caller,
-        content_type: content_type(&req),
-        query: url
-            .query_pairs()
-            .map(|(k, v)| (k.into(), v.into()))
-            .collect(),
+        content_type: header(&req, "content-type"),
+        query: wandstore_core::query::pairs(url.query().unwrap_or_default()),
         origin: url.origin().ascii_serialization(),
         signer: env_config::cookie_signer(env),
         now_ms: now_ms(),
@@ -55,11 +51,7 @@ pub async fn handle(
             AdminIo::Ask(to, question) => run.on_reply(ask(env, &to, question, rid).await),
             AdminIo::ReadBody(kind) => run.on_body(body::read_limited(&mut req, kind).await),
             AdminIo::Random => run.on_random(random::bytes::<32>().map_err(|e| e.to_string())),
-            AdminIo::PutAsset {
-                key,
-                checked,
-                bytes,
-            } => run.on_put(store_assets::put(env, key, &checked, bytes).await),
+            AdminIo::PutAsset(put) => run.on_put(store_assets::put(env, put).await),
             AdminIo::DeleteAsset(key) => {
                 store_assets::delete(env, key).await;
                 run.on_deleted();
@@ -67,8 +59,7 @@ pub async fn handle(
             AdminIo::ListBackups { prefix, cursor } => {
                 run.on_listed(backups_api::summaries(env, &prefix, cursor).await)
             }
-            AdminIo::StartBackups(only) => {
-                let reason = BackupReason::Manual;
+            AdminIo::StartBackups(only, reason) => {
                 run.on_started(crate::backup_cron::start_all(env, only, reason, rid).await)
             }
             AdminIo::IsolateMetrics => run.on_metrics(crate::isolate_metrics::snapshot()),
@@ -89,7 +80,12 @@ pub async fn handle(
 
 /// Posts an encoded question to the store's object or the registry: its reply's text, or
 /// why the call broke.
-async fn ask(env: &Env, to: &Object, question: String, rid: &str) -> Result<String, String> {
+pub(crate) async fn ask(
+    env: &Env,
+    to: &Object,
+    question: String,
+    rid: &str,
+) -> Result<String, String> {
     let stub = match to {
         Object::Store(store) => internal::stub(env, STORE_CONFIG, store.as_str()),
         Object::Registry => internal::stub(env, STORE_REGISTRY, registry::NAME),
@@ -103,21 +99,14 @@ async fn ask(env: &Env, to: &Object, question: String, rid: &str) -> Result<Stri
 /// Who the request's bearer token says it is: the platform admin, or someone presenting a
 /// store-owner token (checked against the store later); otherwise the refusal to send.
 pub fn authorize(req: &Request, env: &Env) -> Result<Caller, EdgeError> {
-    let header = req
-        .headers()
-        .get("authorization")
-        .ok()
-        .flatten()
-        .unwrap_or_default();
+    let bearer = header(req, "authorization").unwrap_or_default();
     let admin = env_config::admin_token(env);
-    Ok(admin_caller(admin.as_deref(), &header)?)
+    Ok(admin_caller(admin.as_deref(), &bearer)?)
 }
 
 /// Adds `WWW-Authenticate` to a 401 from [`handle`].
 pub fn challenge(resp: &mut Response) {
-    if resp.status_code() == 401 {
-        let _ = resp
-            .headers_mut()
-            .set("www-authenticate", r#"Bearer realm="wandstore-admin""#);
+    if let Some((name, value)) = admin_challenge(resp.status_code()) {
+        let _ = resp.headers_mut().set(name, value);
     }
 }
