@@ -64,6 +64,11 @@ impl<T> Kept<T> {
         self.slot.borrow_mut().take();
     }
 
+    /// The kept value, no longer kept (a write that starts from it and keeps what it leaves).
+    pub fn take(&self) -> Option<T> {
+        self.slot.borrow_mut().take()
+    }
+
     /// Changes the kept value in step with a write; nothing if none is kept (the next use
     /// reads the write back).
     pub fn update(&self, change: impl FnOnce(&mut T)) {
@@ -125,6 +130,7 @@ mod tests {
         let kept = Kept::default();
         kept.update(|v: &mut Vec<u8>| v.push(1));
         assert_eq!(kept.get(), None, "nothing kept: nothing to update");
+        assert_eq!(kept.take(), None);
         kept.keep(vec![1]);
         kept.update(|v| v.push(2));
         assert_eq!(kept.get(), Some(vec![1, 2]));

@@ -3,7 +3,6 @@
 //! one call a second.
 
 use super::ABUSE_GUARD;
-use crate::internal;
 use std::cell::RefCell;
 use wandstore_core::abuse::{KnownBans, guard_name};
 use wandstore_protocol::guard::{
@@ -25,9 +24,7 @@ async fn ask<Q>(
 where
     Q: Question<Envelope = GuardQuestion, Error = GuardError>,
 {
-    let stub = internal::stub(env, ABUSE_GUARD, &guard_name(client));
-    let stub = stub.map_err(|e| AskError::Broken(e.to_string()))?;
-    internal::ask(stub, question, rid).await
+    super::ask(env, ABUSE_GUARD, &guard_name(client), question, rid).await
 }
 
 /// The ban on this client now, if any (the guard's answer is kept for a second).

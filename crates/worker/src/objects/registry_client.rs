@@ -2,7 +2,6 @@
 
 use super::STORE_REGISTRY;
 use super::registry::NAME;
-use crate::internal;
 use wandstore_core::store::StoreSlug;
 use wandstore_protocol::EdgeError;
 use wandstore_protocol::registry::{ListStores, RegistryQuestion};
@@ -19,9 +18,7 @@ pub async fn ask<Q>(
 where
     Q: Question<Envelope = RegistryQuestion, Error = RegistryRefusal>,
 {
-    let stub =
-        internal::stub(env, STORE_REGISTRY, NAME).map_err(|e| AskError::Broken(e.to_string()))?;
-    internal::ask(stub, question, request_id).await
+    super::ask(env, STORE_REGISTRY, NAME, question, request_id).await
 }
 
 /// Every registered store's slug.

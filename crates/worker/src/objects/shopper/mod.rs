@@ -21,6 +21,7 @@ use crate::page_request::{self, PageRequest};
 use crate::respond::{self, Audience};
 use crate::sql::Db;
 use std::cell::{Cell, RefCell};
+use wandstore_core::kept::Kept;
 use wandstore_core::rate_limit::RateClass;
 use wandstore_core::retention::Retention;
 use wandstore_core::routes::StoreRoute;
@@ -44,10 +45,10 @@ pub struct ShopperStorefront {
     report: RefCell<ObjectReport>,
     /// The cart's lines as stored, once read (`cart_store`: this object is the only writer
     /// of its storage, and every write updates or drops this copy).
-    lines: RefCell<Option<Vec<wandstore_core::cart::CartLine>>>,
+    lines: Kept<Vec<wandstore_core::cart::CartLine>>,
     /// The newest events (at most `block::PROFILE_EVENTS`, oldest first, with their times) as
     /// stored, once read: kept in step by `record_event`, dropped by any other write.
-    events: RefCell<Option<Vec<(wandstore_core::shopper_events::ShopperEvent, u64)>>>,
+    events: Kept<Vec<(wandstore_core::shopper_events::ShopperEvent, u64)>>,
     /// The shopper's cart writes in the last minute (`RateClass::shopper_limit`): every one
     /// reaches this object, so the count is exact and costs no call.
     cart_writes: RefCell<SlidingWindow>,
@@ -70,8 +71,8 @@ impl DurableObject for ShopperStorefront {
             db: Db::new(&state),
             state,
             look: RefCell::new(None),
-            lines: RefCell::new(None),
-            events: RefCell::new(None),
+            lines: Kept::default(),
+            events: Kept::default(),
             cart_writes: RefCell::new(RateClass::CartWrites.shopper_window()),
             report: RefCell::new(ObjectReport::default()),
             retention: Retention::from_vars(|name| env.var(name).ok().map(|v| v.to_string())),
