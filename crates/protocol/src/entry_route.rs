@@ -69,6 +69,15 @@ impl ClientHeaders {
         Ok(())
     }
 
+    /// The error for a request whose URL cannot be read: the limits it still meets (its
+    /// method, its headers' size) first, else a 400.
+    pub fn unreadable_url(&self, method: &str) -> EdgeError {
+        match self.check_limits(method, None) {
+            Err(e) => e,
+            Ok(()) => EdgeError::bad_request("bad_url", "the request's URL cannot be read"),
+        }
+    }
+
     /// The headers a shopper's object gets: the planned context, then the client headers it
     /// may read (`visit::FORWARDED`), as they came.
     pub fn forwarded<'a>(&'a self, context: &'a str) -> Vec<(&'a str, &'a str)> {
@@ -172,15 +181,11 @@ pub fn file_limits(client_ip: Option<&str>, now_ms: u64) -> Option<LimitRun> {
     ))
 }
 
-/// The signer a store's shopper cookies need: without one (a weak or missing secret) the
-/// store is not configured yet (503, the reason in the log line only).
-pub fn store_signer(
-    signer: Result<std::rc::Rc<CookieSigner>, WeakSecret>,
-) -> Result<std::rc::Rc<CookieSigner>, EdgeError> {
-    signer.map_err(|weak| {
-        let message = "this store is not configured yet; please try again later";
-        EdgeError::misconfigured("config", message, weak)
-    })
+/// A store's shopper cookies without a signer (a weak or missing secret): the store is not
+/// configured yet (503, the reason in the log line only).
+pub fn unsigned_store(weak: WeakSecret) -> EdgeError {
+    let message = "this store is not configured yet; please try again later";
+    EdgeError::misconfigured("config", message, weak)
 }
 
 /// The favicon file to serve after asking the store for its own (`None`: the platform's):

@@ -52,6 +52,7 @@ pub mod console_driver;
 pub mod console_step;
 pub mod edge;
 pub mod entry_route;
+pub mod entry_run;
 pub mod events;
 pub mod guard;
 pub mod limit_run;

@@ -63,7 +63,7 @@ pub fn request(
     method: &str,
     path: &str,
     headers: &JsValue,
-    body: Option<String>,
+    body: Option<&str>,
 ) -> worker::Result<web_sys::Request> {
     let init = web_sys::RequestInit::new();
     init.set_method(method);
@@ -71,7 +71,7 @@ pub fn request(
     // An object's redirect (a 303 after a form post) is for the browser, not for the Worker.
     init.set_redirect(web_sys::RequestRedirect::Manual);
     if let Some(body) = body {
-        init.set_body(&JsValue::from_str(&body));
+        init.set_body(&JsValue::from_str(body));
     }
     Ok(web_sys::Request::new_with_str_and_init(
         &format!("https://object.internal{path}"),
@@ -93,6 +93,21 @@ pub async fn fetch(stub: Stub, req: &web_sys::Request) -> worker::Result<web_sys
     Ok(JsFuture::from(promise)
         .await?
         .dyn_into::<web_sys::Response>()?)
+}
+
+/// Sends `method path` with the headers `pairs` (and `body`) to the object named `name` in
+/// the namespace bound as `binding`, and answers its raw response.
+pub async fn send(
+    env: &worker::Env,
+    binding: &str,
+    name: &str,
+    method: &str,
+    path: &str,
+    pairs: &[(&str, &str)],
+    body: Option<&str>,
+) -> worker::Result<web_sys::Response> {
+    let req = request(method, path, &headers_init(pairs)?, body)?;
+    fetch(stub(env, binding, name)?, &req).await
 }
 
 /// A response's body as text, read by JavaScript in one call.
@@ -133,7 +148,7 @@ pub async fn ask_text<E>(
 ) -> Result<String, AskError<E>> {
     let broken = |e: worker::Error| AskError::Broken(e.to_string());
     let headers = headers_init(&[(REQUEST_ID, request_id)]).map_err(broken)?;
-    let req = request("POST", ASK_PATH, &headers, Some(body)).map_err(broken)?;
+    let req = request("POST", ASK_PATH, &headers, Some(&body)).map_err(broken)?;
     let resp = fetch(stub, &req).await.map_err(broken)?;
     let status = resp.status();
     let text = response_text(&resp).await.map_err(broken)?;
