@@ -18,6 +18,7 @@ use crate::edge::route_error;
 use crate::entry_route::{self, ClientHeaders, HostStep};
 use crate::limit_run::LimitRun;
 use crate::store::StoreError;
+use crate::visit::Arrival;
 use crate::wire::AskError;
 use std::rc::Rc;
 use wandstore_core::identity::{CookieSigner, WeakSecret};
@@ -65,6 +66,12 @@ pub enum Step<'r> {
     ReadBody(wandstore_core::limits::BodyKind),
     /// Ask the store for its favicon's file ([`EntryRun::on_favicon`]).
     AskFavicon(&'r StoreSlug),
+    /// Answer with this handler.
+    Answer(Handler<'r>),
+}
+
+/// The handler that answers a routed request.
+pub enum Handler<'r> {
     /// Answer with the owner console.
     Console(ConsoleRoute),
     /// Answer with the admin API, for this caller.
@@ -77,16 +84,22 @@ pub enum Step<'r> {
         headers: [(&'static str, &'r str); 2],
     },
     /// Serve the store's uploaded file.
-    Asset { store: &'r StoreSlug, file: &'r str },
+    Asset(&'r str, FileRead<'r>),
     /// Serve the store's favicon (`None`: the platform's).
-    Favicon {
-        store: &'r StoreSlug,
-        file: Option<&'r str>,
-    },
+    Favicon(Option<&'r str>, FileRead<'r>),
     /// Plan the shopper's visit (`visit::Visit`), then render or forward it.
     Shopper(ShopperStep<'r>),
     /// Answer with this error.
     Refused(EdgeError, Reader),
+}
+
+/// A read of a store's file from R2, conditional on the client's `If-None-Match`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FileRead<'r> {
+    pub store: &'r StoreSlug,
+    pub if_none_match: Option<&'r str>,
+    /// A `HEAD`: the headers without the body.
+    pub head: bool,
 }
 
 /// A shopper's request as routed: its store path, route, body (read) and the signer.
@@ -97,16 +110,40 @@ pub struct ShopperStep<'r> {
     pub preview: bool,
     pub body: Option<&'r str>,
     pub signer: &'r CookieSigner,
+    client: &'r ClientHeaders,
+    request_id: &'r str,
+    now_ms: u64,
 }
 
-impl Step<'_> {
-    /// Who reads an error the step's handler answers.
+impl<'r> ShopperStep<'r> {
+    /// What the visit is planned from (`visit::Visit::plan`), the shopper having reached the
+    /// Worker at `origin`.
+    pub fn arrival<'a>(&'a self, origin: &'a str) -> Arrival<'a> {
+        Arrival {
+            target: self.target,
+            route: self.route,
+            preview: self.preview,
+            origin,
+            request_id: self.request_id,
+            cookie: self.client.get("cookie").unwrap_or(""),
+            client_ip: self.client.get("cf-connecting-ip"),
+            country: self.client.get("cf-ipcountry"),
+            now_ms: self.now_ms,
+        }
+    }
+}
+
+impl Handler<'_> {
+    /// Who reads an error the handler answers.
     pub fn reader(&self) -> Reader {
         match self {
-            Step::AskFavicon(_) | Step::Asset { .. } | Step::Favicon { .. } => Reader::Page,
-            Step::Shopper(shopper) => shopper_reader(&shopper.route),
-            Step::Refused(_, reader) => *reader,
-            _ => Reader::Api,
+            Handler::Asset(..) | Handler::Favicon(..) => Reader::Page,
+            Handler::Shopper(shopper) => shopper_reader(&shopper.route),
+            Handler::Refused(_, reader) => *reader,
+            Handler::Console(_)
+            | Handler::Admin(..)
+            | Handler::Platform(_)
+            | Handler::LiveSocket { .. } => Reader::Api,
         }
     }
 }
@@ -185,8 +222,8 @@ impl<'c> EntryRun<'c> {
     pub fn next(&self) -> Step<'_> {
         match &self.at {
             At::LookUp(host) => Step::LookUpDomain(host),
-            At::Refused(e, reader) => Step::Refused(e.clone(), *reader),
-            At::Platform(path) => self.platform(path, None),
+            At::Refused(e, reader) => Step::Answer(Handler::Refused(e.clone(), *reader)),
+            At::Platform(path) => Step::Answer(self.platform(path, None)),
             At::Admin { caller: None, .. } => Step::AdminToken,
             At::Admin {
                 caller: Some(_),
@@ -197,7 +234,7 @@ impl<'c> EntryRun<'c> {
                 let who = admin_rate_key(token);
                 Step::Limit(LimitRun::binding(RateClass::Admin, &who, None, self.now_ms))
             }
-            At::Admin { path, caller, .. } => self.platform(path, caller.as_ref()),
+            At::Admin { path, caller, .. } => Step::Answer(self.platform(path, caller.as_ref())),
             At::Store(at) => self.store_step(at),
         }
     }
@@ -291,16 +328,16 @@ impl<'c> EntryRun<'c> {
     }
 
     /// A platform route's handler; the admin API's only for an authorized `caller`.
-    fn platform<'r>(&'r self, path: &'r str, caller: Option<&'r Caller>) -> Step<'r> {
+    fn platform<'r>(&'r self, path: &'r str, caller: Option<&'r Caller>) -> Handler<'r> {
         match (PlatformRoute::parse(self.method, path), caller) {
-            (Ok(PlatformRoute::Console(route)), _) => Step::Console(route),
-            (Ok(PlatformRoute::Admin(route)), Some(caller)) => Step::Admin(route, caller),
-            (Ok(PlatformRoute::Admin(_)), None) => Step::Refused(
+            (Ok(PlatformRoute::Console(route)), _) => Handler::Console(route),
+            (Ok(PlatformRoute::Admin(route)), Some(caller)) => Handler::Admin(route, caller),
+            (Ok(PlatformRoute::Admin(_)), None) => Handler::Refused(
                 EdgeError::internal("an admin route was reached unauthorized"),
                 Reader::Api,
             ),
-            (Ok(route), _) => Step::Platform(route),
-            (Err(e), _) => Step::Refused(route_error(e), Reader::Api),
+            (Ok(route), _) => Handler::Platform(route),
+            (Err(e), _) => Handler::Refused(route_error(e), Reader::Api),
         }
     }
 
@@ -309,8 +346,8 @@ impl<'c> EntryRun<'c> {
         match store_dispatch::dispatch(self.method, &at.target.rest, at.preview) {
             StoreDispatch::LiveSocket => {
                 match entry_route::live_socket(self.client.get("upgrade"), self.request_id) {
-                    Ok(headers) => Step::LiveSocket { store, headers },
-                    Err(e) => Step::Refused(e, Reader::Api),
+                    Ok(headers) => Step::Answer(Handler::LiveSocket { store, headers }),
+                    Err(e) => Step::Answer(Handler::Refused(e, Reader::Api)),
                 }
             }
             StoreDispatch::File(route) => {
@@ -320,13 +357,15 @@ impl<'c> EntryRun<'c> {
                 {
                     return Step::Limit(limits);
                 }
+                let read = FileRead {
+                    store,
+                    if_none_match: self.client.get("if-none-match"),
+                    head: self.method == "HEAD",
+                };
                 match (route, &at.favicon) {
-                    (StoreRoute::Asset(file), _) => Step::Asset { store, file },
+                    (StoreRoute::Asset(file), _) => Step::Answer(Handler::Asset(file, read)),
                     (_, None) => Step::AskFavicon(store),
-                    (_, Some(file)) => Step::Favicon {
-                        store,
-                        file: file.as_deref(),
-                    },
+                    (_, Some(file)) => Step::Answer(Handler::Favicon(file.as_deref(), read)),
                 }
             }
             StoreDispatch::Shopper(route) => {
@@ -335,20 +374,24 @@ impl<'c> EntryRun<'c> {
                     (Some(kind), None) => return Step::ReadBody(kind),
                     (Some(_), Some(Ok(text))) => Some(text.as_str()),
                     (Some(_), Some(Err(e))) => {
-                        return Step::Refused(e.clone(), shopper_reader(&route));
+                        let e = e.clone();
+                        return Step::Answer(Handler::Refused(e, shopper_reader(&route)));
                     }
                 };
                 match &self.signer {
-                    Ok(signer) => Step::Shopper(ShopperStep {
+                    Ok(signer) => Step::Answer(Handler::Shopper(ShopperStep {
                         target: &at.target,
                         route,
                         preview: at.preview,
                         body,
                         signer,
-                    }),
+                        client: self.client,
+                        request_id: self.request_id,
+                        now_ms: self.now_ms,
+                    })),
                     Err(weak) => {
                         let e = entry_route::unsigned_store(weak.clone());
-                        Step::Refused(e, shopper_reader(&route))
+                        Step::Answer(Handler::Refused(e, shopper_reader(&route)))
                     }
                 }
             }

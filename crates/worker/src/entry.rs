@@ -11,15 +11,14 @@ use wandstore_core::headers::{PageAllowances, Policy, security_headers_for};
 use wandstore_core::identity::CookieScope;
 use wandstore_core::log::{Level, RequestLog};
 use wandstore_core::routes::PlatformRoute;
-use wandstore_core::store::StoreSlug;
 use wandstore_protocol::EdgeError;
 use wandstore_protocol::entry_route;
-use wandstore_protocol::entry_run::{Arrived, EntryRun, Reader, ShopperStep, Step};
+use wandstore_protocol::entry_run::{Arrived, EntryRun, Handler, Reader, ShopperStep, Step};
 use wandstore_protocol::guard::Quota;
 use wandstore_protocol::pass_through::{self, Finish};
 use wandstore_protocol::shopper::CookieDraft;
 use wandstore_protocol::theme::GetFavicon;
-use wandstore_protocol::visit::{Arrival, Served, Visit};
+use wandstore_protocol::visit::{Served, Visit};
 use wandstore_render::Chrome;
 use worker::worker_sys::ext::RequestExt;
 use worker::{Env, Request, Response, console_log, web_sys};
@@ -196,68 +195,78 @@ async fn route(
         now_ms: crate::clock::now_ms(),
     });
     let answered = loop {
-        let step = run.next();
-        let reader = step.reader();
-        let answered = match step {
+        match run.next() {
             Step::LookUpDomain(host) => {
-                let found = domains::store_for(env, host, request_id).await;
-                run.on_domain(found);
-                continue;
+                run.on_domain(domains::store_for(env, host, request_id).await);
             }
-            Step::AdminToken => {
-                run.on_admin_token(env_config::admin_token(env).as_deref());
-                continue;
-            }
-            Step::Limit(limits) => {
-                let limited = crate::rate_limit::run(env, limits, log).await;
-                run.on_limited(limited);
-                continue;
-            }
+            Step::AdminToken => run.on_admin_token(env_config::admin_token(env).as_deref()),
+            Step::Limit(limits) => run.on_limited(crate::rate_limit::run(env, limits, log).await),
             Step::ReadBody(kind) => {
-                let read = body::read(&req, client.get("content-length"), kind).await;
-                run.on_body(read);
-                continue;
+                run.on_body(body::read(&req, client.get("content-length"), kind).await);
             }
             Step::AskFavicon(store) => {
-                let asked = store_client::ask(env, store, GetFavicon, request_id).await;
-                run.on_favicon(asked);
-                continue;
+                run.on_favicon(store_client::ask(env, store, GetFavicon, request_id).await);
             }
-            Step::Console(route) => {
-                let req = Request::from(req);
-                let page = crate::console::handle(req, env, client, route, request_id, log);
-                Ok(Routed::Console(page.await))
+            Step::Answer(handler) => {
+                let audience = audience(handler.reader(), request_id);
+                let answered = answer(handler, req, url, env, client, request_id, log).await;
+                break answered.map_err(|e| (e, audience));
             }
-            Step::Admin(route, caller) => {
-                let req = Request::from(req);
-                let answer = admin::handle(req, env, route, caller.clone(), request_id);
-                answer.await.map(Routed::Local)
-            }
-            Step::Platform(route) => platform(route, env, request_id).await.map(Routed::Local),
-            Step::LiveSocket { store, headers } => live_socket(env, store, &headers).await,
-            Step::Asset { store, file } => {
-                let (inm, head) = conditional(client, log);
-                let served = crate::store_assets::serve(env, store, file, inm, head).await;
-                served.map(Routed::Local)
-            }
-            Step::Favicon { store, file } => {
-                let (inm, head) = conditional(client, log);
-                let served = crate::store_assets::favicon(env, store, file, inm, head).await;
-                served.map(Routed::Local)
-            }
-            Step::Shopper(shopper) => storefront(url, env, client, shopper, request_id, log).await,
-            Step::Refused(e, _) => Err(e),
-        };
-        break answered.map_err(|e| (e, audience(reader, request_id)));
+        }
     };
     run.note_in(log);
     answered
 }
 
-/// What a conditional read of a store's file sends: its `If-None-Match`, and whether it is a
-/// `HEAD`.
-fn conditional<'a>(client: &'a ClientHeaders, log: &RequestLog) -> (Option<&'a str>, bool) {
-    (client.get("if-none-match"), log.method == "HEAD")
+/// The handler a routed request ends with (`entry_run`'s last step).
+async fn answer(
+    handler: Handler<'_>,
+    req: web_sys::Request,
+    url: &worker::Url,
+    env: &Env,
+    client: &ClientHeaders,
+    request_id: &str,
+    log: &mut RequestLog,
+) -> Result<Routed, EdgeError> {
+    let local = Routed::Local;
+    match handler {
+        Handler::Console(route) => {
+            let req = Request::from(req);
+            let page = crate::console::handle(req, env, client, route, request_id, log);
+            Ok(Routed::Console(page.await))
+        }
+        Handler::Admin(route, caller) => {
+            let req = Request::from(req);
+            let answer = admin::handle(req, env, route, caller.clone(), request_id);
+            answer.await.map(local)
+        }
+        Handler::Platform(route) => platform(route, env, request_id).await.map(local),
+        Handler::LiveSocket { store, headers } => {
+            let sent = internal::send(
+                env,
+                STORE_CONFIG,
+                store.as_str(),
+                "GET",
+                "/live",
+                &headers,
+                None,
+            );
+            let answer = sent.await.map_err(EdgeError::internal)?;
+            Ok(local(Response::from(answer)))
+        }
+        Handler::Asset(file, read) => {
+            let served =
+                crate::store_assets::serve(env, read.store, file, read.if_none_match, read.head);
+            served.await.map(local)
+        }
+        Handler::Favicon(file, read) => {
+            let served =
+                crate::store_assets::favicon(env, read.store, file, read.if_none_match, read.head);
+            served.await.map(local)
+        }
+        Handler::Shopper(shopper) => storefront(url, env, client, shopper, log).await,
+        Handler::Refused(e, _) => Err(e),
+    }
 }
 
 async fn platform(
@@ -281,26 +290,6 @@ async fn platform(
     })
 }
 
-/// The live-preview WebSocket: handed to the store's StoreConfig object (the event bus),
-/// whose answer (a 101 with the socket) goes back as it is.
-async fn live_socket(
-    env: &Env,
-    store: &StoreSlug,
-    headers: &[(&str, &str)],
-) -> Result<Routed, EdgeError> {
-    let sent = internal::send(
-        env,
-        STORE_CONFIG,
-        store.as_str(),
-        "GET",
-        "/live",
-        headers,
-        None,
-    );
-    let answer = sent.await.map_err(EdgeError::internal)?;
-    Ok(Routed::Local(Response::from(answer)))
-}
-
 /// A request for a shopper's page: planned (`protocol::visit`), limited, then rendered here
 /// or forwarded to the shopper's object.
 async fn storefront(
@@ -308,22 +297,11 @@ async fn storefront(
     env: &Env,
     client: &ClientHeaders,
     shopper: ShopperStep<'_>,
-    request_id: &str,
     log: &mut RequestLog,
 ) -> Result<Routed, EdgeError> {
     let target = shopper.target;
     let origin = url.origin().ascii_serialization();
-    let arrival = Arrival {
-        target,
-        route: shopper.route,
-        preview: shopper.preview,
-        origin: &origin,
-        request_id,
-        cookie: client.get("cookie").unwrap_or(""),
-        client_ip: client.get("cf-connecting-ip"),
-        country: client.get("cf-ipcountry"),
-        now_ms: crate::clock::now_ms(),
-    };
+    let arrival = shopper.arrival(&origin);
     let mut visit =
         Visit::plan(arrival, shopper.signer, random::bytes::<16>).map_err(EdgeError::internal)?;
     visit.note_in(log);
