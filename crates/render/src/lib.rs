@@ -42,7 +42,7 @@ mod theme;
 pub use chrome::{Chrome, Flash, FlashKind};
 pub use links::Links;
 pub use pages::{
-    CartLine, CartPage, CollectionPage, ConsoleAsset, ConsoleEditorPage, ConsoleNotice,
+    Audience, CartLine, CartPage, CollectionPage, ConsoleAsset, ConsoleEditorPage, ConsoleNotice,
     ConsoleProblem, ConsoleSignInPage, ConsoleVersion, EditorFacts, EditorShown, ErrorPage,
     HomePage, PersonalizationChoice, ProductPage, Recommendation, SearchPage,
 };

@@ -2,7 +2,6 @@
 //! shopper's object (whose response streams back untouched), response headers and the JSON
 //! log line. Every error becomes a response here, through `respond::error`.
 
-use crate::edge_pages::EdgeAnswer;
 use crate::internal;
 use crate::objects::{SHOPPER_STOREFRONT, STORE_CONFIG, store_client};
 use crate::respond::{self, Audience};
@@ -13,13 +12,12 @@ use wandstore_core::log::{Level, RequestLog};
 use wandstore_core::routes::PlatformRoute;
 use wandstore_protocol::EdgeError;
 use wandstore_protocol::entry_route;
-use wandstore_protocol::entry_run::{Arrived, EntryRun, Handler, Reader, ShopperStep, Step};
+use wandstore_protocol::entry_run::{Arrived, EntryRun, Handler, ShopperStep, Step};
 use wandstore_protocol::guard::Quota;
 use wandstore_protocol::pass_through::{self, Finish};
 use wandstore_protocol::shopper::CookieDraft;
 use wandstore_protocol::theme::GetFavicon;
 use wandstore_protocol::visit::{Served, Visit};
-use wandstore_render::Chrome;
 use worker::worker_sys::ext::RequestExt;
 use worker::{Env, Request, Response, console_log, web_sys};
 
@@ -163,14 +161,6 @@ fn pass_through(
 /// An error and who reads it.
 type Refusal = (EdgeError, Audience);
 
-/// Who reads an error, in the platform's frame for a browser.
-fn audience(reader: Reader, request_id: &str) -> Audience {
-    match reader {
-        Reader::Api => Audience::Api,
-        Reader::Page => Audience::page(Chrome::platform(request_id)),
-    }
-}
-
 /// Performs the steps of the request's routing (`protocol::entry_run`) until a handler
 /// answers.
 async fn route(
@@ -208,7 +198,7 @@ async fn route(
                 run.on_favicon(store_client::ask(env, store, GetFavicon, request_id).await);
             }
             Step::Answer(handler) => {
-                let audience = audience(handler.reader(), request_id);
+                let audience = Audience::for_reader(handler.reader(), request_id);
                 let answered = answer(handler, req, url, env, client, request_id, log).await;
                 break answered.map_err(|e| (e, audience));
             }
@@ -310,12 +300,8 @@ async fn storefront(
         None => None,
     };
     if let Served::Edge { page, cart_items } = visit.served() {
-        return Ok(
-            match crate::edge_pages::serve(env, &visit.ctx, page, cart_items, url, log).await? {
-                EdgeAnswer::Page(html) => Routed::Page(html),
-                EdgeAnswer::Refused(resp) => Routed::Local(resp),
-            },
-        );
+        let page = crate::edge_pages::serve(env, &visit.ctx, page, cart_items, url, log).await?;
+        return Ok(page.map_or_else(Routed::Local, Routed::Page));
     }
     log.durable_object = Some("ShopperStorefront");
     let base_domain = || env_config::base_domain(env);

@@ -17,7 +17,7 @@ pub use console::{
     ConsoleAsset, ConsoleEditorPage, ConsoleNotice, ConsoleProblem, ConsoleSignInPage,
     ConsoleVersion, EditorFacts, EditorShown,
 };
-pub use error::ErrorPage;
+pub use error::{Audience, ErrorPage};
 pub use home::{HomePage, PersonalizationChoice, Recommendation};
 pub use product::ProductPage;
 pub use search::SearchPage;
