@@ -97,8 +97,8 @@ impl Db {
         query: &str,
         bindings: impl Into<Option<Vec<SqlStorageValue>>>,
     ) -> worker::Result<Option<T>> {
-        let rows: Vec<storage::Lenient<T>> = self.rows(query, bindings)?;
-        Ok(rows.into_iter().next().and_then(|r| r.json))
+        let row: Option<storage::Lenient<T>> = self.first_row(query, bindings)?;
+        Ok(row.and_then(|r| r.json))
     }
 
     /// Runs one planned write.
@@ -130,8 +130,8 @@ impl Db {
     /// The JSON in a one-row table's column, selected by `query` as `json` (`None`: NULL or
     /// no row).
     pub fn json_cell<T: DeserializeOwned>(&self, query: &str) -> worker::Result<Option<T>> {
-        let rows: Vec<storage::ParsedCell<T>> = self.rows(query, None)?;
-        Ok(rows.into_iter().next().and_then(|r| r.json))
+        let row: Option<storage::ParsedCell<T>> = self.first_row(query, None)?;
+        Ok(row.and_then(|r| r.json))
     }
 
     /// (rows read, rows written) since the last call.
