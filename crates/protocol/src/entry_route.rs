@@ -22,6 +22,13 @@ use wandstore_core::tenant::{self, HostRoute, StorePath, Target};
 /// The client's request headers (lower-case names, in order), read from JavaScript once.
 pub struct ClientHeaders(pub Vec<(String, String)>);
 
+impl From<&[(&str, &str)]> for ClientHeaders {
+    fn from(pairs: &[(&str, &str)]) -> Self {
+        let owned = |(k, v): &(&str, &str)| ((*k).to_owned(), (*v).to_owned());
+        ClientHeaders(pairs.iter().map(owned).collect())
+    }
+}
+
 impl ClientHeaders {
     pub fn get(&self, name: &str) -> Option<&str> {
         self.0

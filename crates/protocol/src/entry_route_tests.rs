@@ -160,12 +160,7 @@ fn the_theme_schema_is_public_json_schema() {
 }
 
 fn client(pairs: &[(&str, &str)]) -> ClientHeaders {
-    ClientHeaders(
-        pairs
-            .iter()
-            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-            .collect(),
-    )
+    ClientHeaders::from(pairs)
 }
 
 #[test]

@@ -55,6 +55,9 @@ pub struct Arrived<'c> {
 }
 
 /// What the shell does next.
+// A step lives for one turn of the executor's loop: boxing the limits would cost an
+// allocation per request (and on wasm32 the variants are closer in size).
+#[allow(clippy::large_enum_variant)]
 pub enum Step<'r> {
     /// Which store claims this custom domain ([`EntryRun::on_domain`]).
     LookUpDomain(&'r str),

@@ -29,12 +29,7 @@ fn slug(s: &str) -> StoreSlug {
 }
 
 fn headers(pairs: &[(&str, &str)]) -> ClientHeaders {
-    ClientHeaders(
-        pairs
-            .iter()
-            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-            .collect(),
-    )
+    ClientHeaders::from(pairs)
 }
 
 /// A run for `method url` (its path `path`) with the client's headers `client`.
