@@ -6,16 +6,14 @@ use crate::internal;
 use crate::objects::{SHOPPER_STOREFRONT, STORE_CONFIG, store_client};
 use crate::respond::{self, Audience};
 use crate::{admin, body, domains, env_config, health, random};
-use wandstore_core::headers::{PageAllowances, Policy, security_headers_for};
+use wandstore_core::headers::{Policy, security_headers_for};
 use wandstore_core::identity::CookieScope;
 use wandstore_core::log::{Level, RequestLog};
 use wandstore_core::routes::PlatformRoute;
 use wandstore_protocol::EdgeError;
 use wandstore_protocol::entry_route;
 use wandstore_protocol::entry_run::{Arrived, EntryRun, Handler, ShopperStep, Step};
-use wandstore_protocol::guard::Quota;
-use wandstore_protocol::pass_through::{self, Finish};
-use wandstore_protocol::shopper::CookieDraft;
+use wandstore_protocol::pass_through::{self, Finish, Forwarded};
 use wandstore_protocol::theme::GetFavicon;
 use wandstore_protocol::visit::{Served, Visit};
 use worker::worker_sys::ext::RequestExt;
@@ -32,14 +30,8 @@ enum Routed {
     Page(String),
     /// An owner console page: made here, with the console's own security headers.
     Console(Response),
-    Object {
-        answer: web_sys::Response,
-        cookie: Option<CookieDraft>,
-        /// An exact limit's quota, reported in `RateLimit` headers.
-        quota: Option<Quota>,
-        /// What the page may do beyond the default policy (a preview's script and framing).
-        allow: Option<PageAllowances>,
-    },
+    /// A shopper object's answer, finished as `pass_through::Forwarded` says.
+    Object(web_sys::Response, Forwarded),
 }
 
 /// Handles one client request. Never fails: every error becomes a response and a log line.
@@ -70,9 +62,7 @@ pub async fn handle(req: web_sys::Request, env: &Env) -> web_sys::Response {
     });
     let policy = match &routed {
         Routed::Console(_) => Policy::Console,
-        Routed::Object {
-            allow: Some(allow), ..
-        } => Policy::Preview(allow),
+        Routed::Object(_, forwarded) => forwarded.policy(),
         _ => Policy::Default,
     };
     let security = security_headers_for(policy, secure_transport, env_config::is_development(env));
@@ -90,19 +80,8 @@ pub async fn handle(req: web_sys::Request, env: &Env) -> web_sys::Response {
         }
         Routed::Page(html) => page_response(&html, &request_id, &timing, &security)
             .unwrap_or_else(|e| unbuilt(e, &request_id, &mut log)),
-        Routed::Object {
-            answer,
-            cookie,
-            quota,
-            allow: _,
-        } => {
-            let finish = Finish {
-                request_id: &request_id,
-                timing: &timing,
-                security: &security,
-                cookie: cookie.as_ref(),
-                quota: quota.as_ref(),
-            };
+        Routed::Object(answer, forwarded) => {
+            let finish = forwarded.finish(&request_id, &timing, &security);
             pass_through(&answer, &finish, &mut log)
                 .unwrap_or_else(|e| unbuilt(e, &request_id, &mut log))
         }
@@ -324,10 +303,13 @@ async fn storefront(
     let answer = sent.await.map_err(EdgeError::internal)?;
     // Set, changed or left alone once the object's report is read (`CookieDraft::header`).
     let scope = CookieScope::new(&target.base, url.scheme(), url.host_str().unwrap_or(""));
-    Ok(Routed::Object {
+    let cookie = Some(visit.cookie(scope));
+    Ok(Routed::Object(
         answer,
-        cookie: Some(visit.cookie(scope)),
-        quota,
-        allow,
-    })
+        Forwarded {
+            cookie,
+            quota,
+            allow,
+        },
+    ))
 }
