@@ -588,6 +588,22 @@ impl RestoreRun {
         !self.writing
     }
 
+    /// Whether a restore is under way: an invocation is driving one (`driving`), else the
+    /// stored run (read with `stored` only then) keeps a new one from starting. A stored run
+    /// that cannot be read counts as none: backups and the alarm go on, and the restore's
+    /// status route reports the failure.
+    pub fn under_way<E>(
+        driving: bool,
+        stored: impl FnOnce() -> Result<Option<RestoreRun>, E>,
+        now_ms: u64,
+    ) -> bool {
+        driving
+            || stored()
+                .ok()
+                .flatten()
+                .is_some_and(|r| r.blocks_new(now_ms))
+    }
+
     /// Whether this run keeps a new restore of the store from starting: it is running and
     /// not stalled.
     pub fn blocks_new(&self, now_ms: u64) -> bool {

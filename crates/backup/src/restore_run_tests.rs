@@ -327,6 +327,27 @@ fn a_failed_attempt_shows_until_the_run_moves_and_a_stalled_run_is_failed() {
 }
 
 #[test]
+fn a_restore_is_under_way_while_driven_or_stored_and_not_stalled() {
+    let bucket = bucket();
+    let run = RestoreRun::start(run_id(), &check(&bucket), true, 200, T0);
+    let stored = |run: &RestoreRun| {
+        let run = run.clone();
+        move || Ok::<_, String>(Some(run))
+    };
+    let unread = || -> Result<Option<RestoreRun>, String> { panic!("read while driving") };
+    assert!(RestoreRun::under_way(true, unread, T0), "driving: not read");
+    assert!(RestoreRun::under_way(false, stored(&run), T0));
+    let stalled = T0 + ABANDON_AFTER_MS;
+    assert!(!RestoreRun::under_way(false, stored(&run), stalled));
+    assert!(!RestoreRun::under_way(false, || Ok::<_, String>(None), T0));
+    let broken = || Err::<Option<RestoreRun>, _>("disk".to_owned());
+    assert!(
+        !RestoreRun::under_way(false, broken, T0),
+        "unreadable: none"
+    );
+}
+
+#[test]
 fn reports_out_of_order_are_refused() {
     let bucket = bucket();
     let mut run = RestoreRun::start(run_id(), &check(&bucket), true, 200, T0);

@@ -129,6 +129,28 @@ pub fn pages_per_invocation(page_size: u32) -> u32 {
     ((SUBREQUEST_LIMIT - SUBREQUEST_RESERVE) / per_page).max(1)
 }
 
+/// What StoreConfig's alarm continues.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AlarmWork {
+    /// The restore under way (it drives its own safety backup).
+    Restore,
+    /// The backup run, with at most this many cart pages.
+    Backup { pages: u32 },
+}
+
+impl AlarmWork {
+    /// A restore under way goes first (backups wait for it); else the backup run, within one
+    /// invocation's subrequests at the default page size.
+    pub fn choose(restore_under_way: bool) -> Self {
+        if restore_under_way {
+            AlarmWork::Restore
+        } else {
+            let pages = pages_per_invocation(DEFAULT_PAGE_SIZE);
+            AlarmWork::Backup { pages }
+        }
+    }
+}
+
 impl BackupRun {
     /// A new run; `page_size` is clamped to 1..=[`MAX_PAGE_SIZE`].
     pub fn start(

@@ -2,7 +2,7 @@
 
 use crate::manifest::{BackupReason, FileEntry};
 use crate::restore::plan_restore;
-use crate::run::{BackupRun, DEFAULT_PAGE_SIZE, RunError, Step, pages_per_invocation};
+use crate::run::{AlarmWork, BackupRun, DEFAULT_PAGE_SIZE, RunError, Step, pages_per_invocation};
 use crate::test_support::*;
 
 fn carts_files(d: &Driven) -> usize {
@@ -225,4 +225,14 @@ fn page_sizes_are_clamped_and_budgets_are_never_zero() {
     )
     .expect("base");
     assert!(matches!(run2.next_step(), Step::CartPage { limit: 1, .. }));
+}
+
+#[test]
+fn the_alarm_continues_a_restore_first_else_the_backup_within_one_invocation() {
+    assert_eq!(AlarmWork::choose(true), AlarmWork::Restore);
+    let AlarmWork::Backup { pages } = AlarmWork::choose(false) else {
+        panic!("no restore: the backup run goes on");
+    };
+    assert_eq!(pages, pages_per_invocation(DEFAULT_PAGE_SIZE));
+    assert!(pages >= 1);
 }

@@ -18,6 +18,16 @@ pub enum Bucket {
     Themes,
 }
 
+impl Bucket {
+    /// The binding the Worker reaches the bucket by (`[[r2_buckets]]` in wrangler.toml).
+    pub fn binding(self) -> &'static str {
+        match self {
+            Bucket::Backups => "BACKUPS",
+            Bucket::Themes => "THEMES",
+        }
+    }
+}
+
 /// An object to put into a bucket.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ObjectPut {
@@ -144,6 +154,16 @@ mod tests {
         assert_eq!(failed.kind(), "Failed");
         let keys = IoResult::<String>::of(Ok(vec!["a".to_owned()]), IoResult::Keys);
         assert_eq!(keys.kind(), "Keys");
+    }
+
+    #[test]
+    fn each_bucket_is_a_binding_wrangler_declares_in_every_environment() {
+        let wrangler = include_str!("../../../wrangler.toml");
+        for bucket in [Bucket::Backups, Bucket::Themes] {
+            let line = format!("binding = \"{}\"", bucket.binding());
+            assert_eq!(wrangler.matches(&line).count(), 3, "{line}");
+        }
+        assert_ne!(Bucket::Backups.binding(), Bucket::Themes.binding());
     }
 
     #[test]

@@ -102,7 +102,7 @@ impl Counter {
         if allowed {
             self.count += 1;
         }
-        let reset_ms = (self.window_start_ms + window_ms).saturating_sub(now_ms);
+        let reset_ms = (self.window_start_ms.saturating_add(window_ms)).saturating_sub(now_ms);
         Quota {
             allowed,
             limit,
@@ -119,6 +119,14 @@ pub fn shard(client: &str, shards: u32) -> u32 {
     use sha2::{Digest, Sha256};
     let digest = Sha256::digest(client.as_bytes());
     u32::from_be_bytes([digest[0], digest[1], digest[2], digest[3]]) % shards.max(1)
+}
+
+/// How many AbuseGuard objects share the clients.
+pub const GUARD_SHARDS: u32 = 16;
+
+/// The name of the AbuseGuard object that keeps this client (or exact counter key).
+pub fn guard_name(client: &str) -> String {
+    format!("guard-{}", shard(client, GUARD_SHARDS))
 }
 
 /// How long an isolate trusts a guard's answer about a client.
@@ -210,6 +218,22 @@ mod tests {
     }
 
     #[test]
+    fn a_counter_at_the_end_of_time_or_with_a_huge_window_does_not_overflow() {
+        let mut c = Counter::default();
+        let q = c.hit(u64::MAX - 1, 2, u64::MAX);
+        assert!(q.allowed);
+        assert_eq!(
+            (q.remaining, q.reset_secs),
+            (1, 1),
+            "the window ends at the end of time"
+        );
+        assert_eq!(q.window_secs, u64::MAX.div_ceil(1000));
+        let q = c.hit(u64::MAX, 2, u64::MAX);
+        assert!(q.allowed, "the same window");
+        assert!(!c.hit(u64::MAX, 2, u64::MAX).allowed, "past the limit");
+    }
+
+    #[test]
     fn shards_spread_clients_and_are_stable() {
         assert_eq!(shard("203.0.113.7", 16), shard("203.0.113.7", 16));
         let used: std::collections::HashSet<u32> = (0..200)
@@ -217,6 +241,27 @@ mod tests {
             .collect();
         assert!(used.len() > 10, "{used:?}");
         assert!(used.iter().all(|s| *s < 16));
+    }
+
+    #[test]
+    fn a_client_always_goes_to_one_of_the_guard_objects() {
+        assert_eq!(guard_name("203.0.113.7"), guard_name("203.0.113.7"));
+        let names: std::collections::HashSet<String> = (0..400)
+            .map(|i| guard_name(&format!("10.0.{i}.1")))
+            .collect();
+        assert_eq!(
+            names.len(),
+            GUARD_SHARDS as usize,
+            "every shard used, no other"
+        );
+        assert!(names.iter().all(|n| {
+            let shard = n.strip_prefix("guard-").and_then(|s| s.parse::<u32>().ok());
+            shard.is_some_and(|s| s < GUARD_SHARDS)
+        }));
+        assert!(
+            guard_name("").starts_with("guard-"),
+            "even an empty key has a guard"
+        );
     }
 
     #[test]

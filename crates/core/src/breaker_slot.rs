@@ -9,7 +9,7 @@ use crate::guarded::{BreakerChange, HeldBreaker};
 
 /// What a stored (or unstored) change comes to: lines to log, and whether the breaker opened
 /// (the object counts openings).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Settled {
     pub lines: Vec<String>,
     pub opened: bool,
@@ -103,6 +103,51 @@ impl BreakerSlot {
             lines,
             opened: moved.is_some_and(|m| m.opened()),
         }
+    }
+
+    /// Reads the stored breaker with `read` if it was not read yet: the line to log for
+    /// `store` at `now_ms` if it could not be read (it then starts closed).
+    pub fn read_once(
+        &mut self,
+        read: impl FnOnce() -> Result<Option<String>, String>,
+        store: &str,
+        now_ms: u64,
+    ) -> Option<String> {
+        if !self.needs_read() {
+            return None;
+        }
+        let error = self.on_read(read()).err()?;
+        let failed = BestEffortFailed {
+            what: BestEffort::BreakerRead,
+            store: Some(store.to_owned()),
+            error,
+        };
+        Some(failed.line(now_ms, ""))
+    }
+
+    /// One step of a guarded call over the stored breaker of `upstream` for `store`: read with
+    /// `read` if it was not yet, lent to `step`, then stored with `write` (the new state's
+    /// JSON) if the step moved it. The step's result, and what it came to: the lines to log (a
+    /// failed read, a failed store, a transition) and whether the breaker opened.
+    pub fn step<R>(
+        &mut self,
+        read: impl FnOnce() -> Result<Option<String>, String>,
+        step: impl FnOnce(&mut CircuitBreaker) -> R,
+        write: impl FnOnce(&str) -> Result<(), String>,
+        (store, upstream): (&str, &'static str),
+        now_ms: u64,
+    ) -> (R, Settled) {
+        let unread = self.read_once(read, store, now_ms);
+        let result = self.lend(step);
+        let mut settled = match self.to_store() {
+            Some((change, json)) => {
+                let stored = write(&json);
+                self.on_stored(&change, stored, (store, upstream), now_ms)
+            }
+            None => Settled::default(),
+        };
+        settled.lines.splice(0..0, unread);
+        (result, settled)
     }
 
     /// Storage was wiped: the next use reads again.
@@ -202,6 +247,116 @@ mod tests {
                 opened: false
             }
         );
+    }
+
+    /// Runs `failures` failing steps through `step`, with reads and writes that answer
+    /// `read` and `write`; the writes made and each step's settlement.
+    fn steps(
+        s: &mut BreakerSlot,
+        failures: u64,
+        read: Result<Option<String>, String>,
+        write: Result<(), String>,
+    ) -> (Vec<String>, Vec<Settled>) {
+        let (mut written, mut settled, mut reads) = (Vec::new(), Vec::new(), 0);
+        for t in 0..failures {
+            let (_, done) = s.step(
+                || {
+                    reads += 1;
+                    read.clone()
+                },
+                |b| b.on_failure(t),
+                |json| {
+                    written.push(json.to_owned());
+                    write.clone()
+                },
+                ("acme", "shopify"),
+                t,
+            );
+            settled.push(done);
+        }
+        assert!(reads <= 1, "read at most once, not per step: {reads}");
+        (written, settled)
+    }
+
+    #[test]
+    fn a_step_reads_once_lends_and_stores_what_moved() {
+        let mut s = slot();
+        let (written, settled) = steps(&mut s, 5, Ok(None), Ok(()));
+        assert_eq!(written.len(), 5, "every failure moved the counters");
+        assert_eq!(written[4], open_json());
+        assert!(settled[..4].iter().all(|d| d == &Settled::default()));
+        assert!(settled[4].opened && settled[4].lines[0].contains("breaker.open"));
+        assert_eq!(s.to_store(), None, "all stored");
+        let (written, _) = steps(&mut s, 0, Err("never read".into()), Ok(()));
+        assert!(written.is_empty());
+    }
+
+    #[test]
+    fn a_step_that_moves_nothing_writes_nothing() {
+        let mut s = slot();
+        let mut writes = 0;
+        let (allowed, settled) = s.step(
+            || Ok(Some(open_json())),
+            |b| b.would_allow(1),
+            |_| {
+                writes += 1;
+                Ok(())
+            },
+            ("acme", "shopify"),
+            1,
+        );
+        assert!(!allowed, "the stored open breaker was read and lent");
+        assert_eq!((writes, settled), (0, Settled::default()));
+    }
+
+    #[test]
+    fn an_unreadable_breaker_is_logged_once_and_the_step_runs_closed() {
+        for read in [Err("disk".to_owned()), Ok(Some("{garbage".to_owned()))] {
+            let mut s = slot();
+            let (written, settled) = steps(&mut s, 2, read, Ok(()));
+            assert_eq!(written.len(), 2, "the steps still ran and stored");
+            assert_eq!(settled[0].lines.len(), 1, "{:?}", settled[0]);
+            assert!(
+                settled[0].lines[0].contains("breaker.unread"),
+                "{:?}",
+                settled[0]
+            );
+            assert!(settled[1].lines.is_empty(), "logged once: {:?}", settled[1]);
+        }
+    }
+
+    #[test]
+    fn a_failed_store_is_logged_and_written_again_with_the_next_step() {
+        let mut s = slot();
+        let (written, settled) = steps(&mut s, 5, Ok(None), Err("disk full".into()));
+        assert_eq!(written.len(), 5);
+        assert!(settled.iter().all(|d| d.lines[0].contains("disk full")));
+        assert!(settled[4].opened && settled[4].lines.len() == 2);
+        assert!(s.to_store().is_some(), "still unstored");
+        let mut again = Vec::new();
+        let (_, settled) = s.step(
+            || Err("not read again".into()),
+            |_| (),
+            |json| {
+                again.push(json.to_owned());
+                Ok(())
+            },
+            ("acme", "shopify"),
+            6,
+        );
+        assert_eq!(again, vec![open_json()], "stored with the next step");
+        assert!(settled.lines.iter().any(|l| l.contains("breaker.open")));
+    }
+
+    #[test]
+    fn a_read_once_after_a_wipe_reads_again() {
+        let mut s = slot();
+        assert_eq!(s.read_once(|| Ok(Some(open_json())), "acme", 1), None);
+        assert_eq!(s.read_once(|| Err("not read".into()), "acme", 1), None);
+        s.forget();
+        let line = s.read_once(|| Err("disk".into()), "acme", 2);
+        assert!(line.is_some_and(|l| l.contains("disk") && l.contains("acme")));
+        assert!(s.breaker().would_allow(3));
     }
 
     #[test]

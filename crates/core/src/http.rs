@@ -39,6 +39,13 @@ impl HttpRequest {
     pub fn header(&self, name: &str) -> Option<&str> {
         find_header(&self.headers, name)
     }
+
+    /// How long the executor waits for the whole response (body included): the shorter of the
+    /// request's own timeout and the attempt's `budget_ms`, and never 0 (a 0 ms timer would
+    /// fail a request that never had a chance).
+    pub fn deadline_ms(&self, budget_ms: u64) -> u64 {
+        budget_ms.min(u64::from(self.timeout_ms)).max(1)
+    }
 }
 
 /// Header names whose values are credentials (compared case-insensitively).
@@ -105,6 +112,22 @@ fn find_header<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a st
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_deadline_is_the_shorter_timeout_and_never_zero() {
+        let r = HttpRequest {
+            method: Method::Get,
+            url: "https://x".into(),
+            headers: Vec::new(),
+            body: Vec::new(),
+            timeout_ms: 1000,
+        };
+        assert_eq!(r.deadline_ms(250), 250);
+        assert_eq!(r.deadline_ms(5_000), 1000);
+        assert_eq!(r.deadline_ms(0), 1);
+        let none = HttpRequest { timeout_ms: 0, ..r };
+        assert_eq!(none.deadline_ms(u64::MAX), 1);
+    }
 
     #[test]
     fn debug_output_redacts_credentials() {

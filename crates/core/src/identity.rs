@@ -195,6 +195,15 @@ impl CookieScope {
             secure: !(scheme == "http" && local),
         }
     }
+
+    /// [`CookieScope::new`] for the request's serialized URL (one that does not parse is not
+    /// local development: `Secure`).
+    pub fn of_url(base: &str, url: &str) -> Self {
+        match url::Url::parse(url) {
+            Ok(u) => CookieScope::new(base, u.scheme(), u.host_str().unwrap_or("")),
+            Err(_) => CookieScope::new(base, "https", ""),
+        }
+    }
 }
 
 /// The `Set-Cookie` value for a shopper token.
@@ -256,6 +265,17 @@ mod tests {
         assert!(CookieScope::new("/", "https", "localhost").secure);
         assert!(CookieScope::new("/", "http", "shop.example.com").secure);
         assert!(CookieScope::new("/", "http", "localhost.evil.com").secure);
+        // From the request's URL; one that does not parse is not local.
+        assert!(!CookieScope::of_url("/", "http://localhost:8787/console?x=1").secure);
+        assert!(!CookieScope::of_url("/", "http://127.0.0.1/").secure);
+        assert!(CookieScope::of_url("/", "https://localhost/").secure);
+        assert!(CookieScope::of_url("/", "http://platform.example/").secure);
+        assert!(CookieScope::of_url("/", "not a url").secure);
+        assert!(CookieScope::of_url("/", "").secure);
+        assert_eq!(
+            CookieScope::of_url("/console", "http://x/").path,
+            "/console"
+        );
         assert_eq!(
             CookieScope::new("/s/outlet/", "https", "x").path,
             "/s/outlet/"

@@ -31,6 +31,7 @@ pub mod health_run;
 pub mod host;
 pub mod http;
 pub mod identity;
+pub mod kept;
 pub mod limits;
 pub mod log;
 pub mod metrics;

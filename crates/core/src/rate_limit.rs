@@ -82,6 +82,13 @@ impl RateClass {
         }
     }
 
+    /// The window a shopper's object counts this class in ([`RateClass::shopper_limit`] per
+    /// period; a class without one is never refused).
+    pub fn shopper_window(self) -> crate::sliding_window::SlidingWindow {
+        let limit = self.shopper_limit().unwrap_or(u32::MAX);
+        crate::sliding_window::SlidingWindow::new(limit, self.period_secs().saturating_mul(1000))
+    }
+
     /// The binding's period in seconds (wrangler.toml's `simple.period`): what `Retry-After`
     /// says, since the binding reports no remaining count or reset time.
     pub fn period_secs(self) -> u64 {
@@ -199,5 +206,21 @@ mod tests {
         ] {
             assert_eq!(other.shopper_limit(), None);
         }
+    }
+
+    #[test]
+    fn a_shoppers_window_admits_the_limit_per_period_then_says_when_to_retry() {
+        let mut w = RateClass::CartWrites.shopper_window();
+        for _ in 0..120 {
+            assert!(w.admit(1_000).is_ok());
+        }
+        let retry = w.admit(1_000).unwrap_err();
+        assert!(retry > 0 && retry <= 60, "{retry}");
+        assert!(w.admit(61_001).is_ok(), "a period later");
+        let mut pages = RateClass::Pages.shopper_window();
+        assert!(
+            (0..1_000).all(|_| pages.admit(1).is_ok()),
+            "no limit of its own"
+        );
     }
 }

@@ -82,9 +82,25 @@ pub fn admin_caller(admin_token: Option<&str>, authorization: &str) -> Result<Ca
     Ok(Caller::Admin)
 }
 
+/// The `WWW-Authenticate` challenge an admin API answer with `status` carries: a 401's (RFC
+/// 6750), none for any other.
+pub fn admin_challenge(status: u16) -> Option<(&'static str, &'static str)> {
+    (status == 401).then_some(("www-authenticate", r#"Bearer realm="wandstore-admin""#))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_a_401_challenges_for_a_bearer_token() {
+        let (name, value) = admin_challenge(401).unwrap();
+        assert_eq!(name, "www-authenticate");
+        assert!(value.starts_with("Bearer realm="), "{value}");
+        for status in [200, 204, 400, 403, 404, 429, 500, 503] {
+            assert_eq!(admin_challenge(status), None, "{status}");
+        }
+    }
 
     #[test]
     fn each_token_counts_under_its_own_short_hash() {

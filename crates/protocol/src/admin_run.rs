@@ -21,14 +21,16 @@ use crate::admin_call::{
 use crate::backup::{RestoreBackup, ShowRestore};
 use crate::backup_admin::{self as backups, Answers, Listing, Started};
 use crate::edge::html_safe_json;
-use crate::owner::{AssetInfo, CheckOwner, OwnerCredential, RecordAsset, RotateOwnerToken};
+use crate::owner::RotateOwnerToken;
+use crate::owner::{AssetInfo, CheckOwner, OwnerCredential, PutAsset, RecordAsset};
 use crate::registry::{ForgetStore, ListStores, ShowStorage};
 use crate::store::{DeleteStore, ShowStore};
 use crate::store_call_step::{ReadReply, StoreStep};
-use crate::wire::{self, AskError, Question};
+use crate::wire::{self, Question};
 use serde::Serialize;
 use std::rc::Rc;
-use wandstore_core::asset::{self, CheckedAsset};
+use wandstore_backup::BackupReason;
+use wandstore_core::asset;
 use wandstore_core::events::{BestEffort, BestEffortFailed, Event};
 use wandstore_core::identity::{CookieSigner, WeakSecret};
 use wandstore_core::limits::BodyKind;
@@ -88,12 +90,8 @@ pub enum AdminIo {
     ReadBody(BodyKind),
     /// 32 bytes from the CSPRNG ([`AdminRun::on_random`]).
     Random,
-    /// Write the upload's bytes to R2 under `key` ([`AdminRun::on_put`]).
-    PutAsset {
-        key: String,
-        checked: CheckedAsset,
-        bytes: Vec<u8>,
-    },
+    /// Write the upload's bytes to R2 ([`AdminRun::on_put`]).
+    PutAsset(PutAsset),
     /// Delete an unlisted file's bytes, best effort ([`AdminRun::on_deleted`]).
     DeleteAsset(String),
     /// A page of the backup listing with summary metadata ([`AdminRun::on_listed`]).
@@ -101,8 +99,9 @@ pub enum AdminIo {
         prefix: String,
         cursor: Option<String>,
     },
-    /// Ask the store named, or every store, to start a backup ([`AdminRun::on_started`]).
-    StartBackups(Option<StoreSlug>),
+    /// Ask the store named, or every store, to start a backup for this reason
+    /// ([`AdminRun::on_started`]).
+    StartBackups(Option<StoreSlug>, BackupReason),
     /// This isolate's counters ([`AdminRun::on_metrics`]).
     IsolateMetrics,
     /// Write a log line ([`AdminRun::on_logged`]).
@@ -155,12 +154,6 @@ pub struct AdminRun<'r> {
     facts: Facts,
     wait: Wait,
     next: Option<AdminIo>,
-}
-
-/// The typed answer of `Q` from the object's reply text.
-fn decode<Q: Question>(reply: Result<String, String>) -> Result<Q::Answer, AskError<Q::Error>> {
-    let text = reply.map_err(AskError::Broken)?;
-    wire::decode_reply::<Q>(text.as_bytes())?.map_err(AskError::Refused)
 }
 
 fn encode<Q: Question>(q: Q) -> Result<String, EdgeError> {
@@ -303,14 +296,10 @@ impl<'r> AdminRun<'r> {
                 json(201, &link)
             }
             StoreStep::PutAsset(checked, bytes) => {
-                let key = asset::r2_key(store.as_str(), &checked.file);
                 let info = AssetInfo::from_checked(&checked, self.facts.now_ms);
+                let put = PutAsset::of(&store, checked, bytes);
                 self.wait = Wait::Put(store, info);
-                Ok(AdminIo::PutAsset {
-                    key,
-                    checked,
-                    bytes,
-                })
+                Ok(AdminIo::PutAsset(put))
             }
             StoreStep::DeleteAsset(delete) => self.ask(
                 Object::Store(store.clone()),
@@ -337,7 +326,7 @@ impl<'r> AdminRun<'r> {
             BackupCall::Start => {
                 let target = backups::backup_target(self.facts.content_type.as_deref(), body)?;
                 self.wait = Wait::Started;
-                Ok(AdminIo::StartBackups(target))
+                Ok(AdminIo::StartBackups(target, BackupReason::Manual))
             }
             BackupCall::Restore(store) => {
                 let q = RestoreBackup {
@@ -383,8 +372,8 @@ impl<'r> AdminRun<'r> {
         match on {
             OnReply::Checked(gate) => {
                 let asked = match gate.check {
-                    StoreCheck::OwnedBy(_) => decode::<CheckOwner>(reply),
-                    _ => decode::<ShowStore>(reply).map(drop),
+                    StoreCheck::OwnedBy(_) => wire::read_reply::<CheckOwner>(reply),
+                    _ => wire::read_reply::<ShowStore>(reply).map(drop),
                 };
                 gate.checked(asked)?;
                 self.checked(gate)
@@ -397,23 +386,23 @@ impl<'r> AdminRun<'r> {
                     json: Some(shown?),
                 }))
             }
-            OnReply::Stores => json(200, &Stores::from(decode::<ListStores>(reply)?)),
+            OnReply::Stores => json(200, &Stores::from(wire::read_reply::<ListStores>(reply)?)),
             OnReply::Created(owner_token) => {
-                let store = decode::<crate::store::CreateStore>(reply)?;
+                let store = wire::read_reply::<crate::store::CreateStore>(reply)?;
                 json(201, &Created { store, owner_token })
             }
             OnReply::Forgot(store) => {
-                let registered = decode::<ForgetStore>(reply)?;
+                let registered = wire::read_reply::<ForgetStore>(reply)?;
                 let on = OnReply::Deleted(store.clone(), registered);
                 self.ask(Object::Store(store), DeleteStore, on)
             }
             OnReply::Deleted(store, registered) => {
-                deleted(&store, registered, decode::<DeleteStore>(reply)?)?;
+                deleted(&store, registered, wire::read_reply::<DeleteStore>(reply)?)?;
                 Ok(no_content())
             }
-            OnReply::Recorded => json(201, &decode::<RecordAsset>(reply)?),
+            OnReply::Recorded => json(201, &wire::read_reply::<RecordAsset>(reply)?),
             OnReply::Unlisted(store) => {
-                let unlisted = decode::<crate::owner::DeleteAsset>(reply)?;
+                let unlisted = wire::read_reply::<crate::owner::DeleteAsset>(reply)?;
                 if !unlisted.unreferenced {
                     return Ok(no_content());
                 }
@@ -424,17 +413,17 @@ impl<'r> AdminRun<'r> {
                 )))
             }
             OnReply::Rotated(owner_token) => {
-                decode::<RotateOwnerToken>(reply)?;
+                wire::read_reply::<RotateOwnerToken>(reply)?;
                 json(200, &Rotated { owner_token })
             }
             OnReply::Restore => {
-                let status = decode::<RestoreBackup>(reply)?;
+                let status = wire::read_reply::<RestoreBackup>(reply)?;
                 json(backups::restore_http_status(&status), &status)
             }
-            OnReply::RestoreStatus => json(200, &decode::<ShowRestore>(reply)?),
+            OnReply::RestoreStatus => json(200, &wire::read_reply::<ShowRestore>(reply)?),
             // The storage is best effort: without the registry's answer the metrics leave
             // it out, and the failure is logged.
-            OnReply::Storage => match decode::<ShowStorage>(reply) {
+            OnReply::Storage => match wire::read_reply::<ShowStorage>(reply) {
                 Ok(sizes) => {
                     self.wait = Wait::Metrics(report(sizes.registry_bytes, &sizes.stores));
                     Ok(AdminIo::IsolateMetrics)

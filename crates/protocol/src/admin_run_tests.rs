@@ -206,11 +206,11 @@ fn upload() -> AdminRun<'static> {
 fn an_upload_is_written_to_r2_before_it_is_listed() {
     let mut r = upload();
     let file = match r.poll() {
-        AdminIo::PutAsset {
+        AdminIo::PutAsset(PutAsset {
             key,
             checked,
             bytes,
-        } => {
+        }) => {
             assert_eq!(bytes, PNG);
             assert_eq!(key, asset::r2_key("acme", &checked.file));
             checked.file
@@ -421,7 +421,10 @@ fn starting_backups_reads_the_target_and_a_single_store_answers_its_error() {
     let mut r = run(AdminRoute::StartBackups, Caller::Admin, None);
     assert!(matches!(r.poll(), AdminIo::ReadBody(BodyKind::AdminJson)));
     r.on_body(Ok(Vec::new()));
-    assert!(matches!(r.poll(), AdminIo::StartBackups(None)));
+    assert!(matches!(
+        r.poll(),
+        AdminIo::StartBackups(None, BackupReason::Manual)
+    ));
     let down = || Err(EdgeError::internal("down"));
     r.on_started(Ok(vec![
         (acme(), down()),
@@ -437,7 +440,7 @@ fn starting_backups_reads_the_target_and_a_single_store_answers_its_error() {
     );
     r.poll();
     r.on_body(Ok(br#"{"store":"acme"}"#.to_vec()));
-    assert!(matches!(r.poll(), AdminIo::StartBackups(Some(s)) if s == acme()));
+    assert!(matches!(r.poll(), AdminIo::StartBackups(Some(s), _) if s == acme()));
     r.on_started(Ok(vec![(acme(), Err(EdgeError::not_found("x", "gone")))]));
     assert_eq!(failed(r.poll()), (404, "store_not_found".into()));
     // A body of another type is refused before anything starts.

@@ -7,6 +7,7 @@ use crate::wire::questions;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use wandstore_backup::run_steps::StartSkip;
+use wandstore_backup::store_io::Bucket;
 use wandstore_backup::{BackupId, BackupKey, BackupReason, RestoreStatus};
 use wandstore_core::cart::CartLine;
 use wandstore_core::identity::ShopperId;
@@ -151,11 +152,27 @@ impl IndexCart {
     }
 }
 
+/// A page of the cart index as the drivers take it: each shopper with the restore that last
+/// wrote its cart, in order. A row whose shopper id does not parse is skipped: one damaged row
+/// never fails a backup.
+pub fn cart_marks(rows: Vec<sc::CartIndexRow>) -> Vec<(ShopperId, Option<String>)> {
+    let mark = |r: sc::CartIndexRow| ShopperId::parse(&r.shopper).map(|s| (s, r.restored_by));
+    rows.into_iter().filter_map(mark).collect()
+}
+
 /// The backup bucket failed: a 503 the operator may retry.
 pub fn r2_unavailable(e: impl fmt::Display) -> StoreError {
     let message = format!("backup storage failed: {e}");
     StoreError::CatalogUnavailable {
         why: Unavailable::upstream("r2_unavailable", message, None),
+    }
+}
+
+/// R2 bucket `which` failed: the refusal of the storage it holds (backups or themes).
+pub fn bucket_unavailable(which: Bucket, e: impl fmt::Display) -> StoreError {
+    match which {
+        Bucket::Backups => r2_unavailable(e),
+        Bucket::Themes => crate::theme_ledger::r2_unavailable(e),
     }
 }
 
@@ -179,6 +196,43 @@ impl From<wandstore_backup::backup_driver::DriverBug> for StoreError {
 mod tests {
     use super::*;
     use crate::wire::{decode_question, encode_question};
+
+    #[test]
+    fn cart_index_rows_become_marks_in_order_and_a_damaged_id_is_skipped() {
+        let row = |shopper: &str, restored_by: Option<&str>| sc::CartIndexRow {
+            shopper: shopper.to_owned(),
+            restored_by: restored_by.map(str::to_owned),
+        };
+        let (a, b) = ("a".repeat(32), "b".repeat(32));
+        let rows = vec![
+            row(&a, None),
+            row("not a shopper id", None),
+            row(&b, Some("r1")),
+        ];
+        let marks = cart_marks(rows);
+        let ids: Vec<&str> = marks.iter().map(|(s, _)| s.as_str()).collect();
+        assert_eq!(ids, [a.as_str(), b.as_str()]);
+        assert_eq!(
+            (marks[0].1.as_deref(), marks[1].1.as_deref()),
+            (None, Some("r1"))
+        );
+        assert!(cart_marks(Vec::new()).is_empty());
+    }
+
+    #[test]
+    fn a_failed_bucket_says_which_storage_failed() {
+        for (which, storage) in [(Bucket::Backups, "backup"), (Bucket::Themes, "theme")] {
+            let StoreError::CatalogUnavailable { why } = bucket_unavailable(which, "down") else {
+                panic!("not a 503");
+            };
+            let why = format!("{why:?}");
+            assert!(why.contains("r2_unavailable"), "{why}");
+            assert!(
+                why.contains(&format!("{storage} storage failed: down")),
+                "{why}"
+            );
+        }
+    }
 
     #[test]
     fn shopper_questions_round_trip() {

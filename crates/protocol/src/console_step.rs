@@ -9,8 +9,9 @@
 #![allow(clippy::result_large_err)]
 
 use crate::EdgeError;
+use crate::owner::AssetInfo;
 use crate::store::StoreError;
-use crate::theme::{PublishDraft, PutDraft, RollbackTheme};
+use crate::theme::{PublishDraft, PutDraft, RollbackTheme, ThemeOverview, ThemeVersion};
 use crate::wire::AskError;
 use serde_json::Value;
 use wandstore_core::abuse::Quota;
@@ -33,6 +34,14 @@ pub struct EditorShown {
     pub theme: Option<Value>,
     pub problems: Vec<Problem>,
     pub notice: Option<ConsoleNotice>,
+}
+
+/// What the store's object answered for the editor.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EditorFacts {
+    pub overview: ThemeOverview,
+    pub assets: Vec<AssetInfo>,
+    pub versions: Vec<ThemeVersion>,
 }
 
 /// What a publish form asks the store's object, as the console's author.

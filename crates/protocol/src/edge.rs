@@ -341,10 +341,11 @@ impl From<wandstore_core::secret::AuthRefusal> for EdgeError {
     }
 }
 
-/// A 401 says how to authenticate (`WWW-Authenticate`).
+/// A 401 says how to authenticate (`core::secret::admin_challenge`).
 fn challenge(mut e: EdgeError) -> EdgeError {
-    let scheme = r#"Bearer realm="wandstore-admin""#;
-    e.headers.push(("www-authenticate", scheme.to_owned()));
+    if let Some((name, value)) = wandstore_core::secret::admin_challenge(e.status) {
+        e.headers.push((name, value.to_owned()));
+    }
     e
 }
 

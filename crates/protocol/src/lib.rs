@@ -20,7 +20,8 @@
 //!   questions; [`restore_theme`]: the theme a restore puts back; [`restore_driver`]: one
 //!   restore invocation as a sans-IO driver;
 //! - [`cart_rows`]: a shopper object's cart transaction (the key check, the command, the
-//!   rows it writes);
+//!   rows it writes); [`cart_run`]: a shopper's cart request as a sans-IO driver (reads,
+//!   command, what follows a change, checkout, the answer);
 //! - [`visit`]: a shopper's request as the entry plans it (who is visiting, the log line's
 //!   fields, the limits, whether the entry renders the page, the object's name and path);
 //! - [`shopper`]: who a request forwarded to a ShopperStorefront is for; [`shopper_upkeep`]:
@@ -47,9 +48,11 @@ pub mod backup_starts;
 pub mod block_run;
 pub mod cart_api;
 pub mod cart_rows;
+pub mod cart_run;
 pub mod catalog_read;
 pub mod console_driver;
 pub mod console_step;
+pub mod cron_job;
 pub mod edge;
 pub mod entry_route;
 pub mod entry_run;
@@ -70,12 +73,14 @@ pub mod shopper;
 pub mod shopper_upkeep;
 pub mod store;
 pub mod store_call_step;
+mod store_gate;
 pub mod store_metrics;
 pub mod store_record;
 pub mod store_view;
 pub mod theme;
 pub mod theme_ledger;
 pub mod theme_publish;
+pub mod upload_form;
 pub mod visit;
 pub mod wire;
 

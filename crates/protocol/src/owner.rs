@@ -5,6 +5,8 @@
 
 use crate::store::StoreError;
 use serde::{Deserialize, Serialize};
+use wandstore_core::asset::{self, CheckedAsset};
+use wandstore_core::store::StoreSlug;
 
 /// How a caller claims to be the store's owner. The Worker hashes the token; the object
 /// compares in constant time.
@@ -43,6 +45,27 @@ pub struct RotateOwnerToken {
     pub now_ms: u64,
 }
 
+/// An upload's bytes to write to R2 ASSETS before the store lists it: under its key, with its
+/// checked type and digest.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PutAsset {
+    pub key: String,
+    pub checked: CheckedAsset,
+    pub bytes: Vec<u8>,
+}
+
+impl PutAsset {
+    /// `store`'s checked upload, under `{store}/assets/{file}`.
+    pub fn of(store: &StoreSlug, checked: CheckedAsset, bytes: Vec<u8>) -> PutAsset {
+        let key = asset::r2_key(store.as_str(), &checked.file);
+        PutAsset {
+            key,
+            checked,
+            bytes,
+        }
+    }
+}
+
 /// An uploaded file as the store lists it. The bytes are in R2 ASSETS under
 /// `{store}/assets/{file}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -59,7 +82,7 @@ pub struct AssetInfo {
 
 impl AssetInfo {
     /// How a checked upload is listed, uploaded at `now_ms`.
-    pub fn from_checked(checked: &wandstore_core::asset::CheckedAsset, now_ms: u64) -> Self {
+    pub fn from_checked(checked: &CheckedAsset, now_ms: u64) -> Self {
         AssetInfo {
             name: checked.name.clone(),
             file: checked.file.clone(),

@@ -8,8 +8,10 @@
 
 use crate::EdgeError;
 use crate::edge::route_error;
+use crate::shopper::ObjectReport;
 use wandstore_core::rate_limit::RateClass;
 use wandstore_core::routes::StoreRoute;
+use wandstore_core::sliding_window::SlidingWindow;
 
 #[derive(Debug)]
 pub struct PagePlan<'a> {
@@ -59,6 +61,21 @@ impl<'a> PagePlan<'a> {
         }
     }
 
+    /// Counts the request against the shopper's own limit of its class (`window`, before the
+    /// request changes anything): `None` admits it (or no such limit applies); else the
+    /// refusal ([`PagePlan::refusal`]), which the report notes.
+    pub fn admit(
+        &self,
+        window: &mut SlidingWindow,
+        now_ms: u64,
+        report: &mut ObjectReport,
+    ) -> Option<(EdgeError, bool)> {
+        let class = self.limited?;
+        let retry_after_secs = window.admit(now_ms).err()?;
+        report.rate_limited = true;
+        Some(self.refusal(class, retry_after_secs))
+    }
+
     /// The refusal past the shopper's own limit (`retry_after_secs` from its window) and
     /// whether it is read as JSON (the cart API) rather than as a page.
     pub fn refusal(&self, class: RateClass, retry_after_secs: u64) -> (EdgeError, bool) {
@@ -80,6 +97,30 @@ pub fn cart_items_to_report(
         stored()
     } else {
         first_visit.then_some(0)
+    }
+}
+
+/// How a home page view is counted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HomeView {
+    /// Nothing is written (a first visit's read): the page shows this count.
+    Shown(u64),
+    /// Add to the stored counter, starting it at `first` (the view before this one counts
+    /// too when the cookie's hint says a first visit's went unrecorded).
+    Count { first: u64 },
+}
+
+/// Counts a home page view. A first visit's is not written (it is counted on the next home
+/// view, through the cookie's hint), so a visitor who never returns leaves nothing; the
+/// report says which happened, for the entry's cookie.
+pub fn home_view(report: &mut ObjectReport, unrecorded: bool, saw_home: bool) -> HomeView {
+    if unrecorded {
+        report.unrecorded_home_view = true;
+        return HomeView::Shown(1);
+    }
+    report.hint_used |= saw_home;
+    HomeView::Count {
+        first: 1 + u64::from(saw_home),
     }
 }
 

@@ -103,3 +103,65 @@ fn the_reported_cart_count_is_zero_on_a_first_visit_and_unknown_when_storage_was
         "a failed read"
     );
 }
+
+#[test]
+fn a_first_visits_home_view_is_shown_as_one_and_reported_unrecorded() {
+    let mut report = ObjectReport::default();
+    assert_eq!(home_view(&mut report, true, false), HomeView::Shown(1));
+    assert!(report.unrecorded_home_view);
+    assert!(!report.hint_used);
+}
+
+#[test]
+fn a_returning_home_view_counts_the_hinted_first_view_too() {
+    let mut report = ObjectReport::default();
+    assert_eq!(
+        home_view(&mut report, false, true),
+        HomeView::Count { first: 2 }
+    );
+    assert!(report.hint_used, "the entry drops the hint from the cookie");
+    assert!(!report.unrecorded_home_view);
+    let mut plain = ObjectReport::default();
+    assert_eq!(
+        home_view(&mut plain, false, false),
+        HomeView::Count { first: 1 }
+    );
+    assert_eq!(plain, ObjectReport::default(), "nothing to report");
+}
+
+#[test]
+fn an_unrecorded_view_never_uses_the_hint() {
+    // A first visit carries no hint, but a stale one must not be reported as used when
+    // nothing was written.
+    let mut report = ObjectReport::default();
+    assert_eq!(home_view(&mut report, true, true), HomeView::Shown(1));
+    assert!(!report.hint_used);
+}
+
+#[test]
+fn a_limited_request_is_counted_then_refused_past_the_limit_and_reported() {
+    let mut window = SlidingWindow::new(1, 60_000);
+    let mut report = ObjectReport::default();
+    let write = PagePlan::new("POST", "/api/cart", false, false);
+    assert!(write.admit(&mut window, 1_000, &mut report).is_none());
+    let (e, as_json) = write.admit(&mut window, 2_000, &mut report).unwrap();
+    assert_eq!((e.status, as_json), (429, true));
+    assert_eq!(e.retry_after_secs, Some(59));
+    assert!(report.rate_limited);
+    let form = PagePlan::new("POST", "/cart/add", false, false);
+    assert!(
+        !form.admit(&mut window, 3_000, &mut report).unwrap().1,
+        "a page"
+    );
+}
+
+#[test]
+fn a_request_without_a_shoppers_limit_is_never_counted() {
+    let mut window = SlidingWindow::new(0, 60_000);
+    let mut report = ObjectReport::default();
+    let read = PagePlan::new("GET", "/cart", false, false);
+    assert!(read.admit(&mut window, 1, &mut report).is_none());
+    assert!(!report.rate_limited);
+    let no_route = PagePlan::new("POST", "/nowhere", false, false);
+    assert!(no_route.admit(&mut window, 1, &mut report).is_none());
+}

@@ -195,17 +195,6 @@ pub fn opt_out(fields: &[(String, String)]) -> Result<bool, EdgeError> {
     })
 }
 
-/// After `variant` was added to a cart now holding `lines`: the source to count an add for,
-/// when its product is the one last followed from the block (`click`).
-pub fn added_source(
-    click: Option<&block::RecClick>,
-    lines: &[wandstore_core::cart::CartLine],
-    variant: &str,
-) -> Option<wandstore_ai::report::Source> {
-    let line = lines.iter().find(|l| l.variant_id == variant)?;
-    block::added(click, &line.product_handle)
-}
-
 #[cfg(test)]
 #[path = "personalization_tests.rs"]
 pub(crate) mod tests;

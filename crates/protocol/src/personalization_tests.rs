@@ -200,32 +200,3 @@ fn the_opt_out_form_takes_on_or_off_only() {
         assert_eq!((e.status, e.code.as_str()), (400, "bad_choice"), "{bad:?}");
     }
 }
-
-#[test]
-fn an_add_counts_for_the_followed_product_only() {
-    use wandstore_ai::block::RecClick;
-    use wandstore_ai::report::Source;
-    use wandstore_core::cart::CartLine;
-    let line = CartLine {
-        variant_id: "v1".into(),
-        product_handle: "mug".into(),
-        title: "Mug".into(),
-        quantity: 1,
-        unit_price_when_added: Money::new(100, Currency::USD),
-        added_at_ms: 1,
-    };
-    let lines = vec![line];
-    let click = |h: &str| RecClick {
-        handle: h.into(),
-        source: Source::Ai,
-    };
-    assert_eq!(
-        added_source(Some(&click("mug")), &lines, "v1"),
-        Some(Source::Ai)
-    );
-    assert_eq!(added_source(Some(&click("cap")), &lines, "v1"), None);
-    assert_eq!(added_source(None, &lines, "v1"), None);
-    // A variant the cart does not hold (the add was refused or undone) counts nothing.
-    assert_eq!(added_source(Some(&click("mug")), &lines, "v2"), None);
-    assert_eq!(added_source(Some(&click("mug")), &[], "v1"), None);
-}

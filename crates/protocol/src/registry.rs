@@ -2,10 +2,13 @@
 //! The rules that keep slugs and domains unique are `wandstore_registry::check_claim`; what a
 //! claim writes is [`WriteEntry::plan`].
 
-use crate::wire::questions;
+use crate::store::StoreError;
+use crate::wire::{AskError, questions};
 use serde::{Deserialize, Serialize};
+use wandstore_backup::store_io::IoResult;
 use wandstore_core::store::StoreSlug;
 use wandstore_registry::{Claim, RegistryEntry, RegistryRefusal, check_claim};
+use wandstore_storage::registry::SizeRow;
 use wandstore_storage::{Write, plans};
 
 /// Every question StoreRegistry answers.
@@ -101,6 +104,38 @@ pub struct StorageReport {
     pub stores: Vec<(String, u64)>,
 }
 
+/// The registry's answer to a claim as StoreConfig's drivers take it
+/// (`store_io::Effect::Claim`): written, refused with the registry's reason, or failed (the
+/// registry could not be asked: the object's refusal).
+pub fn claim_result(asked: Result<(), AskError<RegistryRefusal>>) -> IoResult<StoreError> {
+    match asked {
+        Ok(()) => IoResult::Ok,
+        Err(AskError::Refused(refusal)) => IoResult::Refused(refusal),
+        Err(broken) => IoResult::Failed(broken.into()),
+    }
+}
+
+impl RecordSizes {
+    /// The writes keeping each reported store's latest size.
+    pub fn writes(&self) -> Vec<Write> {
+        let sizes = self
+            .sizes
+            .iter()
+            .map(|s| (s.store.to_string(), s.used_bytes));
+        plans::record_store_sizes(sizes.collect(), self.now_ms)
+    }
+}
+
+impl StorageReport {
+    /// The registry's own size and the largest stores' rows, in the order read.
+    pub fn from_rows(registry_bytes: u64, rows: Vec<SizeRow>) -> Self {
+        StorageReport {
+            registry_bytes,
+            stores: rows.into_iter().map(|r| (r.slug, r.used_bytes)).collect(),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -162,6 +197,65 @@ mod tests {
         let other = |_: &str| Some(StoreSlug::parse("other").unwrap());
         let domain = write(Claim::Create, &["shop.acme.com"]).plan(false, other);
         assert_eq!(domain.map_err(|r| r.code()), Err("domain_taken"));
+    }
+
+    #[test]
+    fn reported_sizes_become_one_upsert_each_and_rows_a_report_in_order() {
+        let acme = StoreSlug::parse("acme").unwrap();
+        let beta = StoreSlug::parse("beta").unwrap();
+        let sizes =
+            [(acme, 4096), (beta, 0)].map(|(store, used_bytes)| StoreSize { store, used_bytes });
+        let q = RecordSizes {
+            sizes: sizes.to_vec(),
+            now_ms: 7,
+        };
+        let writes = q.writes();
+        assert_eq!(writes.len(), 2);
+        assert!(
+            writes
+                .iter()
+                .all(|w| w.sql == wandstore_storage::registry::UPSERT_STORE_SIZE)
+        );
+        assert_eq!(
+            writes[0].args,
+            vec!["acme".into(), 4096u64.into(), 7u64.into()]
+        );
+        let none = RecordSizes {
+            sizes: Vec::new(),
+            now_ms: 7,
+        };
+        assert!(
+            none.writes().is_empty(),
+            "nothing reported, nothing written"
+        );
+        let rows = vec![
+            SizeRow {
+                slug: "big".into(),
+                used_bytes: 9,
+            },
+            SizeRow {
+                slug: "small".into(),
+                used_bytes: 1,
+            },
+        ];
+        let report = StorageReport::from_rows(12, rows);
+        assert_eq!(report.stores, vec![("big".into(), 9), ("small".into(), 1)]);
+        assert_eq!(StorageReport::from_rows(3, Vec::new()).stores, Vec::new());
+    }
+
+    #[test]
+    fn a_claims_answer_is_written_refused_with_its_reason_or_failed() {
+        assert_eq!(claim_result(Ok(())), IoResult::Ok);
+        let taken = RegistryRefusal::SlugTaken {
+            slug: StoreSlug::parse("acme").unwrap(),
+        };
+        let refused = claim_result(Err(AskError::Refused(taken.clone())));
+        assert_eq!(refused, IoResult::Refused(taken));
+        let broken = claim_result(Err(AskError::Broken("registry down".into())));
+        let IoResult::Failed(e) = broken else {
+            panic!("a registry that cannot be asked is a failure: {broken:?}");
+        };
+        assert!(format!("{e:?}").contains("registry down"), "{e:?}");
     }
 
     #[test]

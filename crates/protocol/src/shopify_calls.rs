@@ -11,6 +11,7 @@ use crate::wire::AskError;
 use std::fmt::Display;
 use wandstore_core::cart::PricedLine;
 use wandstore_core::catalog::{Collection, Product};
+use wandstore_core::catalog_index::CatalogIndex;
 use wandstore_core::guarded::{GuardFailure, RetryPolicy};
 use wandstore_core::guarded_run::{Exchange, GuardedRun, RunResult, Sent};
 use wandstore_core::http::{HttpRequest, HttpResponse};
@@ -19,6 +20,7 @@ use wandstore_shopify::{
     CartLine, CatalogSync, CountryCode, CreatedCart, ShopConfig, ShopifyError, SyncOutcome,
     cart_create_request, parse_cart_create,
 };
+use wandstore_storage::{Write, keyed, plans};
 
 /// A catalog sync of the store `record` describes, as one guarded run (`record`'s connection
 /// unusable: refused before anything is sent).
@@ -43,6 +45,33 @@ pub struct SyncedCatalog {
     pub products: Vec<Product>,
     pub collections: Vec<Collection>,
     pub report: SyncReport,
+}
+
+/// A finished sync as StoreConfig caches it: the writes replacing the cached catalog (one
+/// transaction), the index to answer from, and the report.
+#[derive(Debug)]
+pub struct CachedCatalog {
+    pub writes: Vec<Write>,
+    pub index: CatalogIndex,
+    pub report: SyncReport,
+}
+
+impl SyncedCatalog {
+    /// The catalog cached at `now_ms`: its rows in catalog order, the sync's time and whether
+    /// it was truncated (`storage::plans::replace_catalog`), and the index built from it.
+    pub fn to_cache(self, now_ms: u64) -> Result<CachedCatalog, StoreError> {
+        let unwritable = |e: serde_json::Error| StoreError::Internal {
+            message: format!("a synced catalog item does not serialize: {e}"),
+        };
+        let products = keyed(&self.products, |p| &p.handle).map_err(unwritable)?;
+        let collections = keyed(&self.collections, |c| &c.handle).map_err(unwritable)?;
+        let truncated = self.report.truncated;
+        Ok(CachedCatalog {
+            writes: plans::replace_catalog(products, collections, truncated, now_ms),
+            index: CatalogIndex::new(self.products, self.collections),
+            report: self.report,
+        })
+    }
 }
 
 /// How a sync run ended (`took_ms` since it started): the catalog to cache, or why not.

@@ -374,6 +374,25 @@ mod runs {
             (synced.report.duration_ms, synced.report.truncated),
             (99, false)
         );
+        let handles: Vec<String> = synced.products.iter().map(|p| p.handle.clone()).collect();
+        let report = synced.report.clone();
+        let cached = synced.to_cache(1_234).unwrap();
+        assert_eq!(cached.report, report);
+        assert_eq!(cached.index.product_count(), 5);
+        assert!(cached.index.product(&handles[4]).is_some());
+        let sqls: Vec<&str> = cached.writes.iter().map(|w| w.sql).collect();
+        use wandstore_storage::store_config as sc;
+        assert_eq!(&sqls[..2], [sc::DELETE_PRODUCTS, sc::DELETE_COLLECTIONS]);
+        let inserts = |sql| sqls.iter().filter(|s| **s == sql).count();
+        assert_eq!(
+            (inserts(sc::INSERT_PRODUCT), inserts(sc::INSERT_COLLECTION)),
+            (5, 2)
+        );
+        let last = cached.writes.last().unwrap();
+        assert_eq!(last.sql, sc::SET_SYNCED);
+        assert_eq!(last.args, vec![1_234u64.into(), false.into()]);
+        let first = &cached.writes[2];
+        assert_eq!(first.args[..2], [0u64.into(), handles[0].as_str().into()]);
     }
 
     #[test]

@@ -7,6 +7,22 @@ use crate::store::{CreateStore, StoreError, UpdateStore};
 use wandstore_registry::{
     Claim, Platform, PublicStore, RegistryEntry, StoreRecord, apply_patch, validate_new,
 };
+use wandstore_storage::Write;
+use wandstore_storage::store_config::UPSERT_RECORD;
+
+/// The write saving `record` as the object's one record row (its JSON and its version).
+pub fn save(record: &StoreRecord) -> Write {
+    let json = record.to_storage_json().into();
+    Write::new(UPSERT_RECORD, vec![json, record.updated_at_ms.into()])
+}
+
+/// The record row's JSON read back (`None`: the store does not exist). JSON that does not
+/// read is an error to report, never a missing store.
+pub fn stored(json: Option<&str>) -> Result<Option<StoreRecord>, String> {
+    let read = |j| StoreRecord::from_storage_json(j).map_err(|e| e.to_string());
+    let unreadable = |e| format!("stored record is unreadable: {e}");
+    json.map(read).transpose().map_err(unreadable)
+}
 
 /// A validated registration, between its registry claim and its save.
 #[derive(Debug)]

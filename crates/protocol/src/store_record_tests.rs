@@ -152,3 +152,27 @@ fn a_refused_patch_rewrites_nothing() {
         Err(StoreError::Invalid { .. })
     ));
 }
+
+#[test]
+fn a_saved_record_reads_back_and_an_unreadable_one_is_an_error_not_a_missing_store() {
+    let rec = record();
+    let write = save(&rec);
+    assert_eq!(write.sql, wandstore_storage::store_config::UPSERT_RECORD);
+    assert_eq!(write.args[1], rec.updated_at_ms.into());
+    let wandstore_storage::Value::Text(json) = &write.args[0] else {
+        panic!("the record is stored as JSON text: {write:?}");
+    };
+    let back = stored(Some(json)).unwrap().unwrap();
+    assert_eq!(back.public(), rec.public());
+    assert_eq!(
+        back.to_storage_json(),
+        rec.to_storage_json(),
+        "the token too"
+    );
+    assert_eq!(stored(None).unwrap().map(|r| r.slug), None);
+    let broken = stored(Some("{\"slug\":")).unwrap_err();
+    assert!(
+        broken.starts_with("stored record is unreadable: "),
+        "{broken}"
+    );
+}

@@ -46,6 +46,16 @@ pub fn decode_question<E: DeserializeOwned>(body: &[u8]) -> Result<E, MalformedM
 
 /// The body of an answer (or refusal).
 pub fn encode_reply<Q: Question>(reply: &Result<Q::Answer, Q::Error>) -> String {
+    encode(reply)
+}
+
+/// The body of a refusal, whatever the question (a refusal's shape does not depend on the
+/// answer's type).
+pub fn encode_refusal<E: Serialize>(error: &E) -> String {
+    encode(&Err::<(), &E>(error))
+}
+
+fn encode(reply: &impl Serialize) -> String {
     match serde_json::to_string(reply) {
         Ok(body) => body,
         // Only a map with non-string keys fails to serialize; none of the answers has one.
@@ -74,6 +84,15 @@ pub fn reply_body<E>(status: u16, body: String) -> Result<String, AskError<E>> {
     Err(AskError::Broken(format!(
         "the object answered {status}: {start}"
     )))
+}
+
+/// The typed answer of `Q` from the object's reply text, or why the call broke (the
+/// call's failure, a refusal, or a reply that is not `Q`'s).
+pub fn read_reply<Q: Question>(
+    reply: Result<String, String>,
+) -> Result<Q::Answer, AskError<Q::Error>> {
+    let text = reply.map_err(AskError::Broken)?;
+    decode_reply::<Q>(text.as_bytes())?.map_err(AskError::Refused)
 }
 
 /// A question or answer that does not parse as the type it should be.

@@ -37,14 +37,16 @@ mod pages;
 mod sanitize;
 mod sections;
 mod seo;
+pub mod shopper_pages;
 mod theme;
 
 pub use chrome::{Chrome, Flash, FlashKind};
 pub use links::Links;
 pub use pages::{
     Audience, CartLine, CartPage, CollectionPage, ConsoleAsset, ConsoleEditorPage, ConsoleNotice,
-    ConsoleProblem, ConsoleSignInPage, ConsoleVersion, EditorFacts, EditorShown, ErrorPage,
-    HomePage, PersonalizationChoice, ProductPage, Recommendation, SearchPage,
+    ConsoleProblem, ConsoleShown, ConsoleSignInPage, ConsoleVersion, EditorFacts, EditorShown,
+    ErrorPage, HomePage, PersonalizationChoice, ProductPage, Recommendation, SearchPage,
+    console_answer,
 };
 pub use sanitize::{SanitizedHtml, sanitize};
 pub use seo::JsonLd;

@@ -3,10 +3,15 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use serde_json::json;
+use wandstore_core::store::StoreSlug;
+use wandstore_protocol::admin_call::PreviewLink;
+use wandstore_protocol::console_driver::{Answer, EditorAnswer};
 use wandstore_protocol::console_step::Problem;
 use wandstore_protocol::owner::AssetInfo;
 use wandstore_protocol::theme::{DraftTheme, PublishedTheme, ThemeOverview, ThemeVersion};
-use wandstore_render::{ConsoleEditorPage, ConsoleNotice, EditorFacts, EditorShown};
+use wandstore_render::{
+    ConsoleEditorPage, ConsoleNotice, ConsoleShown, EditorFacts, EditorShown, console_answer,
+};
 
 fn overview(draft: Option<serde_json::Value>, published: Option<u32>) -> ThemeOverview {
     ThemeOverview {
@@ -132,4 +137,54 @@ fn refused_input_is_shown_as_typed_with_its_problems_and_notice() {
     assert!(page.notice.is_some());
     let html = page.html().unwrap().to_string();
     assert!(!html.contains("<script>alert(1)"), "owner input is escaped");
+}
+
+fn editor_answer(status: u16) -> Answer {
+    Answer::Editor(EditorAnswer {
+        store: StoreSlug::parse("acme").unwrap(),
+        status,
+        shown: EditorShown::default(),
+        csrf: "the-csrf".into(),
+        preview: PreviewLink {
+            url: "/s/acme/preview/t/".into(),
+            expires_at: "2026-11-30T00:00:00Z".into(),
+        },
+        facts: EditorFacts {
+            overview: overview(None, Some(3)),
+            assets: vec![asset()],
+            versions: vec![version(3, None)],
+        },
+    })
+}
+
+#[test]
+fn the_consoles_answers_are_drawn_with_their_status_and_cookies() {
+    let redirect = Answer::SeeOther {
+        location: "/console?done=saved".into(),
+        cookies: vec!["a=b".into()],
+    };
+    let (shown, cookies) = console_answer(redirect, "rid-1");
+    assert!(matches!(shown, ConsoleShown::SeeOther(ref l) if l == "/console?done=saved"));
+    assert_eq!(cookies, ["a=b"]);
+
+    let sign_in = Answer::SignIn {
+        status: 401,
+        store: "typed-slug".into(),
+        notice: None,
+        csrf: "the-csrf".into(),
+        cookies: vec!["nonce=1".into()],
+    };
+    let (shown, cookies) = console_answer(sign_in, "rid-7");
+    let ConsoleShown::Page(401, Ok(html)) = shown else {
+        panic!("not the sign-in page: {shown:?}")
+    };
+    assert!(html.contains("typed-slug") && html.contains("the-csrf") && html.contains("rid-7"));
+    assert_eq!(cookies, ["nonce=1"]);
+
+    let (shown, cookies) = console_answer(editor_answer(409), "rid-2");
+    let ConsoleShown::Page(409, Ok(html)) = shown else {
+        panic!("not the editor: {shown:?}")
+    };
+    assert!(html.contains("/s/acme/preview/t/") && html.contains("logo.png"));
+    assert!(cookies.is_empty());
 }

@@ -9,7 +9,6 @@
 use crate::clock::now_ms;
 use crate::objects::{STORE_CONFIG, STORE_REGISTRY, registry};
 use crate::{backups_api, body, env_config, internal, random, respond, store_assets};
-use wandstore_backup::BackupReason;
 use wandstore_core::routes::AdminRoute;
 use wandstore_protocol::EdgeError;
 use wandstore_protocol::admin_run::{AdminIo, AdminRun, Facts, Object};
@@ -19,9 +18,9 @@ use worker::{Env, Request, Response};
 /// Who `protocol::entry_run` let in (`wandstore_core::secret::admin_caller` decides).
 pub use wandstore_core::secret::Caller;
 
-/// The request's `Content-Type`, if any.
-pub(crate) fn content_type(req: &Request) -> Option<String> {
-    req.headers().get("content-type").ok().flatten()
+/// The request's header `name`, if any.
+pub(crate) fn header(req: &Request, name: &str) -> Option<String> {
+    req.headers().get(name).ok().flatten()
 }
 
 /// Runs an admin route for a caller `protocol::entry_run` let in: each step [`AdminRun`] asks for,
@@ -36,11 +35,8 @@ pub async fn handle(
     let url = req.url().map_err(EdgeError::internal)?;
     let facts = Facts {
         caller,
-        content_type: content_type(&req),
-        query: url
-            .query_pairs()
-            .map(|(k, v)| (k.into(), v.into()))
-            .collect(),
+        content_type: header(&req, "content-type"),
+        query: wandstore_core::query::pairs(url.query().unwrap_or_default()),
         origin: url.origin().ascii_serialization(),
         signer: env_config::cookie_signer(env),
         now_ms: now_ms(),
@@ -54,11 +50,7 @@ pub async fn handle(
             AdminIo::Ask(to, question) => run.on_reply(ask(env, &to, question, rid).await),
             AdminIo::ReadBody(kind) => run.on_body(body::read_limited(&mut req, kind).await),
             AdminIo::Random => run.on_random(random::bytes::<32>().map_err(|e| e.to_string())),
-            AdminIo::PutAsset {
-                key,
-                checked,
-                bytes,
-            } => run.on_put(store_assets::put(env, key, &checked, bytes).await),
+            AdminIo::PutAsset(put) => run.on_put(store_assets::put(env, put).await),
             AdminIo::DeleteAsset(key) => {
                 store_assets::delete(env, key).await;
                 run.on_deleted();
@@ -66,8 +58,7 @@ pub async fn handle(
             AdminIo::ListBackups { prefix, cursor } => {
                 run.on_listed(backups_api::summaries(env, &prefix, cursor).await)
             }
-            AdminIo::StartBackups(only) => {
-                let reason = BackupReason::Manual;
+            AdminIo::StartBackups(only, reason) => {
                 run.on_started(crate::backup_cron::start_all(env, only, reason, rid).await)
             }
             AdminIo::IsolateMetrics => run.on_metrics(crate::isolate_metrics::snapshot()),
@@ -88,7 +79,12 @@ pub async fn handle(
 
 /// Posts an encoded question to the store's object or the registry: its reply's text, or
 /// why the call broke.
-async fn ask(env: &Env, to: &Object, question: String, rid: &str) -> Result<String, String> {
+pub(crate) async fn ask(
+    env: &Env,
+    to: &Object,
+    question: String,
+    rid: &str,
+) -> Result<String, String> {
     let stub = match to {
         Object::Store(store) => internal::stub(env, STORE_CONFIG, store.as_str()),
         Object::Registry => internal::stub(env, STORE_REGISTRY, registry::NAME),

@@ -1,27 +1,19 @@
-//! The hourly backup cron (`0 * * * *` in wrangler.toml): asks every registered store's
-//! StoreConfig to start its scheduled backup, 10 at a time. Each object decides whether it is
-//! due (`wandstore_backup::schedule`), runs what fits one invocation and continues on its own
-//! alarm, so the cron itself only makes one call per store. The sizes the stores answer
-//! with go to the registry for `GET /admin/metrics` (`core::storage`).
+//! Asking stores to start a backup, for the hourly backup cron (`crate::cron`) and
+//! `POST /admin/backups`: every registered store's StoreConfig (or one), 10 at a time. Each
+//! object decides whether it is due (`wandstore_backup::schedule`), runs what fits one
+//! invocation and continues on its own alarm, so this only makes one call per store. The
+//! sizes the stores answer with go to the registry for `GET /admin/metrics`
+//! (`core::storage`).
 
 use crate::objects::{registry_client, store_client};
 use futures::future::join_all;
 use wandstore_backup::BackupReason;
-use wandstore_core::events::{BestEffort, CronOutcome};
+use wandstore_core::events::BestEffort;
 use wandstore_core::store::StoreSlug;
 use wandstore_protocol::EdgeError;
-use wandstore_protocol::backup_admin::{Answers, cron_outcome};
+use wandstore_protocol::backup_admin::Answers;
 use wandstore_protocol::backup_starts::{BackupStarts, StartsIo};
-use wandstore_protocol::registry::ListStores;
 use worker::Env;
-
-/// The schedule this module answers (the other one refreshes catalogs).
-pub const CRON: &str = "0 * * * *";
-
-pub async fn run(env: &Env, rid: &str) -> Result<CronOutcome, EdgeError> {
-    let answers = start_all(env, None, BackupReason::Scheduled, rid).await?;
-    Ok(cron_outcome(&answers))
-}
 
 /// Asks `only` store's object, or every registered store's, to start a backup: the steps
 /// [`BackupStarts`] asks for (a batch at a time), each performed here.
@@ -34,11 +26,7 @@ pub async fn start_all(
     let mut run = BackupStarts::new(only, reason);
     loop {
         match run.poll(crate::clock::now_ms()) {
-            StartsIo::ListStores => {
-                let listed = registry_client::ask(env, ListStores, rid).await;
-                let slugs = listed.map(|entries| entries.into_iter().map(|e| e.slug).collect());
-                run.on_stores(slugs.map_err(EdgeError::from));
-            }
+            StartsIo::ListStores => run.on_stores(registry_client::slugs(env, rid).await),
             StartsIo::Start(batch) => {
                 let asks = batch.into_iter().map(|(store, q)| async move {
                     store_client::ask(env, &store, q, rid)

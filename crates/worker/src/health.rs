@@ -12,7 +12,6 @@ use futures::FutureExt;
 use std::time::Duration;
 use wandstore_core::health::{CHECK_TIMEOUT_MS, Dependency};
 use wandstore_core::health_run::{HealthIo, HealthRoute, HealthRun, Isolate};
-use wandstore_protocol::registry::ListStores;
 use wandstore_protocol::store::ShowCatalogStatus;
 use worker::{Delay, Env, Response};
 
@@ -41,17 +40,14 @@ async fn timed<T>(what: impl std::future::Future<Output = T>) -> (Option<T>, u64
 /// Asks one dependency.
 async fn ask(env: &Env, dependency: Dependency, rid: &str) -> Result<(), String> {
     match dependency {
-        Dependency::DurableObjects => registry_client::ask(env, ListStores, rid)
-            .await
-            .map(drop)
-            .map_err(|e| format!("{e:?}")),
+        Dependency::DurableObjects => {
+            let listed = registry_client::slugs(env, rid).await;
+            listed.map(drop).map_err(|e| e.for_log())
+        }
         Dependency::Bucket(binding) => {
             let bucket = env.bucket(binding).map_err(|e| e.to_string())?;
-            bucket
-                .head("health/probe")
-                .await
-                .map(drop)
-                .map_err(|e| e.to_string())
+            let probed = bucket.head("health/probe").await;
+            probed.map(drop).map_err(|e| e.to_string())
         }
     }
 }
@@ -82,10 +78,7 @@ async fn run(env: &Env, route: HealthRoute, rid: &str) -> Response {
                 let (answered, took) = timed(ask(env, dependency, rid)).await;
                 run.on_dependency(answered, took);
             }
-            HealthIo::ListStores => {
-                let listed = registry_client::ask(env, ListStores, rid).await;
-                run.on_stores(listed.map(|stores| stores.into_iter().map(|e| e.slug).collect()));
-            }
+            HealthIo::ListStores => run.on_stores(registry_client::slugs(env, rid).await),
             HealthIo::Catalogs(stores) => {
                 let asks = stores.iter().map(|store| {
                     let status = store_client::ask(env, store, ShowCatalogStatus, rid);

@@ -10,7 +10,7 @@ use wandstore_protocol::shopper::ObjectReport;
 use wandstore_render::listing_pages as listing;
 use worker::Env;
 
-pub use wandstore_render::listing_pages::{Page, mismatch};
+pub use wandstore_render::listing_pages::Page;
 
 /// A collection page, or why there is none (unknown collection, bad query string…).
 pub async fn collection(

@@ -7,22 +7,23 @@
 use crate::respond;
 use std::collections::HashMap;
 use wandstore_core::asset::serving::{Serve, ServePlan};
-use wandstore_core::asset::{self, AssetKind, CheckedAsset};
+use wandstore_core::asset::{self, AssetKind};
 use wandstore_core::store::StoreSlug;
 use wandstore_protocol::EdgeError;
+use wandstore_protocol::owner::PutAsset;
 use worker::{Env, Headers, HttpMetadata, Response, ResponseBuilder};
 
 /// The R2 bucket of owners' uploaded files.
 pub const ASSETS_BUCKET: &str = "ASSETS";
 
-/// Writes an upload's bytes under `key`: its type, an immutable cache policy, its checked
+/// Writes an upload's bytes under its key: its type, an immutable cache policy, its checked
 /// metadata, and its digest for R2 to verify.
-pub async fn put(
-    env: &Env,
-    key: String,
-    checked: &CheckedAsset,
-    bytes: Vec<u8>,
-) -> Result<(), String> {
+pub async fn put(env: &Env, asset: PutAsset) -> Result<(), String> {
+    let PutAsset {
+        key,
+        checked,
+        bytes,
+    } = asset;
     let bucket = env.bucket(ASSETS_BUCKET).map_err(|e| e.to_string())?;
     let put = bucket.put(key, bytes).http_metadata(HttpMetadata {
         content_type: Some(checked.kind.content_type().to_owned()),
@@ -49,11 +50,10 @@ fn missing() -> EdgeError {
 }
 
 fn headers(pairs: &[(&str, String)]) -> Headers {
-    let h = Headers::new();
-    for (name, value) in pairs {
-        let _ = h.set(name, value);
-    }
-    h
+    pairs
+        .iter()
+        .map(|(name, value)| (*name, value.as_str()))
+        .collect()
 }
 
 /// The answer without a body (a 304, or a `HEAD`'s 200) for a file of `size` bytes.

@@ -7,7 +7,7 @@ use crate::clock::now_ms;
 use futures::FutureExt;
 use std::time::Duration;
 use wandstore_core::guarded_run::{Action, Outcome};
-use wandstore_core::http::{HttpRequest, HttpResponse, Method as HttpMethod, TransportError};
+use wandstore_core::http::{HttpRequest, HttpResponse, TransportError};
 use worker::js_sys::Uint8Array;
 use worker::{
     AbortController, Delay, Fetch, Headers, Method, Request, RequestInit, RequestRedirect,
@@ -39,8 +39,7 @@ pub async fn drive<T>(mut step: impl FnMut(Outcome, u64, f64) -> Action<T>) -> T
 }
 
 /// Sends `req` and reads the whole response, or reports a timeout or a connection failure.
-/// The response body is read within the same deadline (the shorter of the request's own
-/// timeout and `timeout_ms`).
+/// The response body is read within the same deadline (`HttpRequest::deadline_ms`).
 async fn execute(req: &HttpRequest, timeout_ms: u64) -> Result<HttpResponse, TransportError> {
     let request = build(req).map_err(|e| TransportError::Connection(e.to_string()))?;
     let controller = AbortController::default();
@@ -50,24 +49,19 @@ async fn execute(req: &HttpRequest, timeout_ms: u64) -> Result<HttpResponse, Tra
             .send_with_signal(&signal)
             .await
             .map_err(|e| TransportError::Connection(e.to_string()))?;
-        let status = resp.status_code();
-        let headers = resp
-            .headers()
-            .entries()
-            .map(|(k, v)| (k.to_ascii_lowercase(), v))
-            .collect();
         let raw: worker::web_sys::Response = resp.into();
+        // Header names come lower-cased from the runtime's `Headers`.
+        let headers = crate::internal::read_headers(&raw.headers());
         let body = body_bytes(&raw)
             .await
             .map_err(|e| TransportError::Connection(format!("reading the body: {e}")))?;
         Ok(HttpResponse {
-            status,
+            status: raw.status(),
             headers,
             body,
         })
     };
-    let limit = timeout_ms.min(u64::from(req.timeout_ms)).max(1);
-    let timeout = Delay::from(Duration::from_millis(limit));
+    let timeout = Delay::from(Duration::from_millis(req.deadline_ms(timeout_ms)));
     futures::select! {
         result = call.fuse() => result,
         _ = timeout.fuse() => {
@@ -86,13 +80,10 @@ async fn body_bytes(resp: &worker::web_sys::Response) -> worker::Result<Vec<u8>>
 fn build(req: &HttpRequest) -> worker::Result<Request> {
     let headers = Headers(crate::internal::make_headers(&req.headers)?);
     let mut init = RequestInit::new();
-    init.with_method(match req.method {
-        HttpMethod::Get => Method::Get,
-        HttpMethod::Post => Method::Post,
-    })
-    .with_headers(headers)
-    // A redirect from an API is an answer to report, never something to follow silently.
-    .with_redirect(RequestRedirect::Manual);
+    init.with_method(Method::from(req.method.as_str().to_owned()))
+        .with_headers(headers)
+        // A redirect from an API is an answer to report, never something to follow silently.
+        .with_redirect(RequestRedirect::Manual);
     if !req.body.is_empty() {
         init.with_body(Some(Uint8Array::from(req.body.as_slice()).into()));
     }

@@ -6,7 +6,9 @@
 //! Both systems run at once on their own `wrangler dev` (only one is loaded at a time), and so
 //! does the floor (`bench/floor-js`: every route answers one fixed page through the same entry
 //! → shopper object hop, with no storage and no rendering), whose CPU per request is what any
-//! system on this design pays before doing work of its own. After one warm-up round per
+//! system on this design pays before doing work of its own, and so does the same floor written
+//! with workers-rs (`bench/floor-rs`), whose CPU above the JavaScript floor is what the Rust
+//! toolchain's glue costs per request before WandStore's own code. After one warm-up round per
 //! system (not counted), each round runs the four scenarios (home, a 24-product collection
 //! page, a product page, the cart JSON add) against each system in turn, rotating which goes
 //! first, with new shoppers each round. Per
@@ -45,7 +47,7 @@ use bench_load::{Scenario, agent, get};
 use bench_logs::LogTotals;
 use bench_proc::file_len;
 use bench_report::{Extras, Run};
-use bench_systems::{BASELINE, FLOOR, Target, Upstream, WANDSTORE};
+use bench_systems::{BASELINE, FLOOR, FLOOR_RS, Target, Upstream, WANDSTORE};
 use bench_wrangler::{Wrangler, WranglerSpec};
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -95,6 +97,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
     }
     bootstrap::all()?;
     build::worker_if_stale()?;
+    build::floor_rs_if_stale()?;
     let root = paths::root();
     let (clk_tck, clk_tck_asked) = bench_proc::clock_ticks_per_sec();
 
@@ -179,27 +182,9 @@ pub fn run(args: &[String]) -> Result<(), String> {
     };
     step::done("baseline ready", t);
 
-    // The floor: a third wrangler dev, no store to set up.
-    let t = step::start("starting the floor (bench/floor-js)");
-    let mut fl = Wrangler::spawn(&WranglerSpec {
-        root: &root,
-        config_dir: &bench_systems::floor_dir(&root),
-        state_dir: &work.join("floor"),
-        env_file: &env_file,
-        log: &work.join("floor-wrangler.log"),
-    })?;
-    fl.wait_live(Duration::from_secs(120))?;
-    let floor = Target {
-        system: FLOOR,
-        label: "floor",
-        base: fl.url(),
-        port: fl.port,
-        wrangler_pid: fl.pid,
-        log: fl.log.clone(),
-        admin_token: String::new(),
-        metrics_path: "/admin/metrics",
-    };
-    step::done("floor ready", t);
+    // The floors: a wrangler dev each, no store to set up.
+    let (mut fl, floor) = start_floor(&root, work, &env_file, FLOOR)?;
+    let (mut fr, floor_rs) = start_floor(&root, work, &env_file, FLOOR_RS)?;
 
     let t = step::start("syncing the demo catalog from devshop into both");
     bench_systems::sync(&wandstore)?;
@@ -225,7 +210,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
     let scenarios = scenarios(Arc::new(handles), variant);
     // A warm-up round per system, not counted: the first requests of an isolate run cold
     // code (V8 tiers JavaScript and Wasm up as they run), and a deployed isolate serves warm.
-    for target in [&wandstore, &baseline, &floor] {
+    for target in [&wandstore, &baseline, &floor, &floor_rs] {
         let t = step::start(&format!("warm-up round (not counted): {}", target.label));
         run_round(target, &scenarios, &opts, 0, clk_tck, true)?;
         step::done("warm", t);
@@ -234,7 +219,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
     let mut store_config: Vec<(&'static str, u64, usize, usize)> =
         vec![(WANDSTORE, 0, 0, 0), (BASELINE, 0, 0, 0)];
     for round in 0..opts.rounds {
-        let mut order = [&wandstore, &baseline, &floor];
+        let mut order = [&wandstore, &baseline, &floor, &floor_rs];
         let first = round % order.len();
         order.rotate_left(first);
         for target in order {
@@ -250,6 +235,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
     }
 
     fl.stop();
+    fr.stop();
 
     // Personalization: home p50/p99 with the model healthy, hanging and failing.
     let t = step::start("personalization: home pages with the model healthy, hanging, failing");
@@ -402,6 +388,41 @@ fn scenarios(handles: Arc<Vec<String>>, variant: String) -> Vec<Scenario> {
             page_view: false,
         },
     ]
+}
+
+/// Starts a floor (`FLOOR`: bench/floor-js, or `FLOOR_RS`: bench/floor-rs) on its own
+/// `wrangler dev`.
+fn start_floor(
+    root: &Path,
+    work: &Path,
+    env_file: &Path,
+    system: &'static str,
+) -> Result<(Wrangler, Target), String> {
+    let (dir, label) = match system {
+        FLOOR_RS => (bench_systems::floor_rs_dir(root), "floor (Rust)"),
+        _ => (bench_systems::floor_dir(root), "floor"),
+    };
+    let t = step::start(&format!("starting the {label} ({})", dir.display()));
+    let mut wrangler = Wrangler::spawn(&WranglerSpec {
+        root,
+        config_dir: &dir,
+        state_dir: &work.join(system),
+        env_file,
+        log: &work.join(format!("{system}-wrangler.log")),
+    })?;
+    wrangler.wait_live(Duration::from_secs(120))?;
+    let target = Target {
+        system,
+        label,
+        base: wrangler.url(),
+        port: wrangler.port,
+        wrangler_pid: wrangler.pid,
+        log: wrangler.log.clone(),
+        admin_token: String::new(),
+        metrics_path: "/admin/metrics",
+    };
+    step::done(&format!("{label} ready"), t);
+    Ok((wrangler, target))
 }
 
 /// One round of every scenario against one system, with new shoppers (round 0 is the

@@ -9,7 +9,7 @@
 //! replace these.
 
 use super::bench_cold::ColdStart;
-use super::bench_systems::{BASELINE, FLOOR, WANDSTORE};
+use super::bench_systems::{BASELINE, FLOOR, FLOOR_RS, WANDSTORE};
 use serde_json::{Value, json};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -105,9 +105,9 @@ pub fn summarize(runs: &[Run], scenario: &str, system: &str) -> Summary {
     }
 }
 
-/// A system's own work on a scenario: its user-worker CPU per request minus the floor's in the
+/// A system's own work on a scenario: its user-worker CPU per request minus `floor`'s in the
 /// same round (the median over rounds; `None` without a round that measured both).
-pub fn own_work(runs: &[Run], scenario: &str, system: &str) -> Option<f64> {
+pub fn own_work(runs: &[Run], scenario: &str, system: &str, floor: &str) -> Option<f64> {
     let cpu = |sys: &str, round: usize| {
         runs.iter()
             .find(|r| r.scenario == scenario && r.system == sys && r.round == round)
@@ -116,7 +116,7 @@ pub fn own_work(runs: &[Run], scenario: &str, system: &str) -> Option<f64> {
     let diffs: Vec<f64> = runs
         .iter()
         .filter(|r| r.scenario == scenario && r.system == system)
-        .filter_map(|r| Some(r.cpu_ms_per_req_worker - cpu(FLOOR, r.round)?))
+        .filter_map(|r| Some(r.cpu_ms_per_req_worker - cpu(floor, r.round)?))
         .collect();
     median(&diffs)
 }
@@ -291,29 +291,33 @@ pub fn print(runs: &[Run], scenarios: &[(&'static str, &'static str)], extras: &
     }
 }
 
-/// The floor's CPU per request, each system's own work above it, and where the page
+/// The floors' CPU per request, each system's own work above them, and where the page
 /// target (two thirds of the baseline's CPU) falls against the floor.
 fn print_floor(runs: &[Run], scenarios: &[(&'static str, &'static str)]) {
     println!(
-        "\nAbove the floor (bench/floor-js: one fixed page through the same object hop); user-worker CPU ms/req, medians of per-round differences:\n"
+        "\nAbove the floors (bench/floor-js and bench/floor-rs: one fixed page through the same object hop, in JavaScript and in workers-rs); user-worker CPU ms/req, medians of per-round differences:\n"
     );
     println!(
-        "| scenario | floor | WandStore above | baseline above | WandStore / baseline (own work) | 2/3 of baseline's CPU |"
+        "| scenario | floor | Rust floor | WandStore above | baseline above | WandStore / baseline (own work) | WandStore above the Rust floor | 2/3 of baseline's CPU |"
     );
-    println!("|---|---|---|---|---|---|");
+    println!("|---|---|---|---|---|---|---|---|");
     for (name, label) in scenarios {
         let floor = summarize(runs, name, FLOOR).cpu_ms_per_req_worker;
-        let w = own_work(runs, name, WANDSTORE);
-        let b = own_work(runs, name, BASELINE);
+        let floor_rs = summarize(runs, name, FLOOR_RS).cpu_ms_per_req_worker;
+        let w = own_work(runs, name, WANDSTORE, FLOOR);
+        let b = own_work(runs, name, BASELINE, FLOOR);
+        let w_rs = own_work(runs, name, WANDSTORE, FLOOR_RS);
         let target = summarize(runs, name, BASELINE)
             .cpu_ms_per_req_worker
             .map(|c| c * 2.0 / 3.0);
         println!(
-            "| {label} | {} | {} | {} | {} | {} |",
+            "| {label} | {} | {} | {} | {} | {} | {} | {} |",
             num(floor, 2),
+            num(floor_rs, 2),
             num(w, 2),
             num(b, 2),
             ratio(w, b),
+            num(w_rs, 2),
             num(target, 2)
         );
     }
@@ -391,8 +395,12 @@ pub fn to_json(runs: &[Run], scenarios: &[(&'static str, &'static str)], extras:
                 "p50_ms": opt(f.p50_ms),
                 "cpu_ms_per_req": opt(f.cpu_ms_per_req),
                 "cpu_ms_per_req_worker": opt(f.cpu_ms_per_req_worker),
-                "wandstore_above_ms": opt(own_work(runs, name, WANDSTORE)),
-                "baseline_above_ms": opt(own_work(runs, name, BASELINE)),
+                "wandstore_above_ms": opt(own_work(runs, name, WANDSTORE, FLOOR)),
+                "baseline_above_ms": opt(own_work(runs, name, BASELINE, FLOOR)),
+                "rust_floor_cpu_ms_per_req_worker":
+                    opt(summarize(runs, name, FLOOR_RS).cpu_ms_per_req_worker),
+                "rust_floor_above_ms": opt(own_work(runs, name, FLOOR_RS, FLOOR)),
+                "wandstore_above_rust_floor_ms": opt(own_work(runs, name, WANDSTORE, FLOOR_RS)),
             })
         }).collect::<Vec<_>>(),
         "cold_starts": extras.cold.iter().map(|(s, c)| json!({
@@ -483,14 +491,21 @@ mod tests {
             // A round without a floor run counts for nothing.
             at(WANDSTORE, 4, 9.0),
             at(BASELINE, 1, 1.6),
+            // The Rust floor, measured in two rounds only.
+            at(FLOOR_RS, 1, 1.8),
+            at(FLOOR_RS, 2, 2.0),
         ];
-        let w = own_work(&runs, "home", WANDSTORE).unwrap_or(f64::NAN);
+        let w = own_work(&runs, "home", WANDSTORE, FLOOR).unwrap_or(f64::NAN);
         assert!((w - 0.7).abs() < 1e-9, "{w}");
-        let b = own_work(&runs, "home", BASELINE).unwrap_or(f64::NAN);
+        let b = own_work(&runs, "home", BASELINE, FLOOR).unwrap_or(f64::NAN);
         assert!((b - 0.1).abs() < 1e-9, "{b}");
-        assert_eq!(own_work(&runs, "product", WANDSTORE), None);
+        let above_rs = own_work(&runs, "home", WANDSTORE, FLOOR_RS).unwrap_or(f64::NAN);
+        assert!((above_rs - 0.6).abs() < 1e-9, "(0.2 + 1.0) / 2: {above_rs}");
+        let rs = own_work(&runs, "home", FLOOR_RS, FLOOR).unwrap_or(f64::NAN);
+        assert!((rs - 0.65).abs() < 1e-9, "(0.3 + 1.0) / 2: {rs}");
+        assert_eq!(own_work(&runs, "product", WANDSTORE, FLOOR), None);
         assert_eq!(
-            own_work(&runs[..1], "home", WANDSTORE),
+            own_work(&runs[..1], "home", WANDSTORE, FLOOR),
             None,
             "no floor at all"
         );

@@ -11,6 +11,8 @@ use std::path::{Path, PathBuf};
 pub const WANDSTORE: &str = "wandstore";
 pub const BASELINE: &str = "baseline";
 pub const FLOOR: &str = "floor";
+/// The same floor written with workers-rs (`bench/floor-rs`).
+pub const FLOOR_RS: &str = "floor-rs";
 
 /// One running system.
 pub struct Target {
@@ -182,11 +184,17 @@ pub fn buyable_variant(base: &str, handles: &[String]) -> Option<String> {
     })
 }
 
-/// The baseline worker's directory.
+/// The floor's directory.
 pub fn floor_dir(root: &Path) -> PathBuf {
     root.join("bench/floor-js")
 }
 
+/// The Rust floor's directory (its wrangler.toml runs `build/`, made by `build::floor_rs_if_stale`).
+pub fn floor_rs_dir(root: &Path) -> PathBuf {
+    root.join("bench/floor-rs")
+}
+
+/// The baseline worker's directory.
 pub fn baseline_dir(root: &Path) -> PathBuf {
     root.join("bench/baseline-js")
 }

@@ -18,6 +18,37 @@ pub fn worker_if_stale() -> Result<(), String> {
         return Ok(());
     }
     let t = step::start("building the Wasm worker (worker-build --release)");
+    worker_build(&tools, &paths::root().join("crates/worker"))?;
+    step::done("worker built", t);
+    Ok(())
+}
+
+/// Builds the bench's Rust floor (`bench/floor-rs`) unless its output is newer than its
+/// sources and the workspace manifests.
+pub fn floor_rs_if_stale() -> Result<(), String> {
+    let tools = bootstrap::toolchain()?;
+    bootstrap::npm_packages()?;
+    let root = paths::root();
+    let dir = root.join("bench/floor-rs");
+    let output = dir.join("build/index.js");
+    let newest = [root.join("Cargo.toml"), root.join("Cargo.lock")]
+        .iter()
+        .map(|p| modified(p))
+        .chain([newest_under(&dir)])
+        .max()
+        .unwrap_or(SystemTime::UNIX_EPOCH);
+    if output.is_file() && modified(&output) >= newest {
+        return Ok(());
+    }
+    let t = step::start("building the bench's Rust floor (bench/floor-rs, worker-build --release)");
+    worker_build(&tools, &dir)?;
+    step::done("Rust floor built", t);
+    Ok(())
+}
+
+/// `worker-build --release` in `crate_dir`, with this machine's wasm-bindgen and esbuild
+/// (worker-build would download both from GitHub otherwise).
+fn worker_build(tools: &bootstrap::Toolchain, crate_dir: &Path) -> Result<(), String> {
     let root = paths::root();
     let mut path = std::env::var_os("PATH").unwrap_or_default();
     let node_bin = root.join("node_modules/.bin");
@@ -29,13 +60,11 @@ pub fn worker_if_stale() -> Result<(), String> {
     step::run(
         Command::new(&tools.worker_build)
             .arg("--release")
-            .current_dir(root.join("crates/worker"))
+            .current_dir(crate_dir)
             .env("WASM_BINDGEN_BIN", &tools.wasm_bindgen)
             .env("ESBUILD_BIN", node_bin.join("esbuild"))
             .env("PATH", path),
-    )?;
-    step::done("worker built", t);
-    Ok(())
+    )
 }
 
 /// The newest modification time among the worker's inputs: the workspace manifests, the
@@ -68,7 +97,10 @@ fn newest_under(dir: &Path) -> SystemTime {
     for entry in entries.flatten() {
         let path = entry.path();
         let name = entry.file_name();
-        if matches!(name.to_str(), Some("build" | "target" | "node_modules")) {
+        if matches!(
+            name.to_str(),
+            Some("build" | "target" | "node_modules" | ".wrangler")
+        ) {
             continue;
         }
         newest = newest.max(if path.is_dir() {

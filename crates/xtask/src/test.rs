@@ -17,7 +17,13 @@ pub fn run(_args: &[String]) -> Result<(), String> {
     bootstrap::all()?;
     step::done("ready", t);
 
-    let native_exclude = ["--exclude", "wandstore-worker"];
+    // The Wasm crates: the worker and the bench's Rust floor (both built for wasm32 only).
+    let native_exclude = [
+        "--exclude",
+        "wandstore-worker",
+        "--exclude",
+        "wandstore-floor-rs",
+    ];
     let steps: Vec<(&str, Command)> = vec![
         (
             "format check (cargo fmt --check)",
@@ -29,11 +35,13 @@ pub fn run(_args: &[String]) -> Result<(), String> {
             c
         }),
         (
-            "clippy, the Wasm worker",
+            "clippy, the Wasm worker and the bench's Rust floor",
             cargo(&[
                 "clippy",
                 "-p",
                 "wandstore-worker",
+                "-p",
+                "wandstore-floor-rs",
                 "--target",
                 "wasm32-unknown-unknown",
                 "--",

@@ -9,9 +9,8 @@ use crate::Rendered;
 use askama::Template;
 use serde_json::Value;
 use wandstore_core::owner_access::rfc3339;
-pub use wandstore_protocol::console_step::EditorShown;
-use wandstore_protocol::owner::AssetInfo;
-use wandstore_protocol::theme::{ThemeOverview, ThemeVersion};
+use wandstore_protocol::console_driver::Answer;
+pub use wandstore_protocol::console_step::{EditorFacts, EditorShown};
 use wandstore_theme::form::{ADD_SECTION_FIELD, ADDABLE_HOME_SECTIONS, section_field};
 use wandstore_theme::{FontStack, Theme, limits};
 
@@ -75,14 +74,6 @@ pub struct ConsoleEditorPage {
     pub preview_path: String,
     pub notice: Option<ConsoleNotice>,
     pub request_id: String,
-}
-
-/// What the store's object answered for the editor.
-#[derive(Debug, Clone)]
-pub struct EditorFacts {
-    pub overview: ThemeOverview,
-    pub assets: Vec<AssetInfo>,
-    pub versions: Vec<ThemeVersion>,
 }
 
 impl ConsoleEditorPage {
@@ -271,6 +262,47 @@ fn text_of(v: Option<&Value>) -> String {
 
 fn is_hex_color(s: &str) -> bool {
     s.len() == 7 && s.starts_with('#') && s[1..].bytes().all(|b| b.is_ascii_hexdigit())
+}
+
+/// What the console answers, drawn: a redirect, or a page with its status.
+#[derive(Debug)]
+pub enum ConsoleShown {
+    SeeOther(String),
+    Page(u16, Rendered),
+}
+
+/// The console driver's answer drawn (its page with `request_id`), and the cookies to set.
+pub fn console_answer(answer: Answer, request_id: &str) -> (ConsoleShown, Vec<String>) {
+    match answer {
+        Answer::SeeOther { location, cookies } => (ConsoleShown::SeeOther(location), cookies),
+        Answer::SignIn {
+            status,
+            store,
+            notice,
+            csrf,
+            cookies,
+        } => {
+            let page = ConsoleSignInPage {
+                csrf,
+                store,
+                notice,
+                request_id: request_id.to_owned(),
+            };
+            (ConsoleShown::Page(status, page.html()), cookies)
+        }
+        Answer::Editor(e) => {
+            let store = e.store.as_str();
+            let page = ConsoleEditorPage::build(
+                store,
+                e.csrf,
+                e.facts,
+                e.shown,
+                e.preview.url,
+                request_id,
+            );
+            (ConsoleShown::Page(e.status, page.html()), Vec::new())
+        }
+    }
 }
 
 impl ConsoleSignInPage {

@@ -14,8 +14,8 @@ mod search;
 pub use cart::{CartLine, CartPage};
 pub use collection::CollectionPage;
 pub use console::{
-    ConsoleAsset, ConsoleEditorPage, ConsoleNotice, ConsoleProblem, ConsoleSignInPage,
-    ConsoleVersion, EditorFacts, EditorShown,
+    ConsoleAsset, ConsoleEditorPage, ConsoleNotice, ConsoleProblem, ConsoleShown,
+    ConsoleSignInPage, ConsoleVersion, EditorFacts, EditorShown, console_answer,
 };
 pub use error::{Audience, ErrorPage};
 pub use home::{HomePage, PersonalizationChoice, Recommendation};

@@ -1,4 +1,4 @@
-//! AbuseGuard: a few objects (`"guard-{shard}"`, `core::abuse::shard`) that keep each
+//! AbuseGuard: a few objects (`core::abuse::guard_name`) that keep each
 //! client's strikes and bans, and exact counters (checkout hand-offs), exactly and durably, so
 //! a ban survives a restart. What a question reads, answers and stores is
 //! `protocol::guard::GuardQuestion::answer`'s (the statements too: `GuardRow::query`,
@@ -9,9 +9,6 @@ use crate::sql::Db;
 use wandstore_protocol::guard::GuardQuestion;
 use wandstore_storage::{self as storage, guard};
 use worker::{DurableObject, Env, Request, Response, Result, State, durable_object};
-
-/// How many guard objects share the clients.
-pub const SHARDS: u32 = 16;
 
 #[durable_object]
 pub struct AbuseGuard {

@@ -3,10 +3,8 @@
 //! one call a second.
 
 use super::ABUSE_GUARD;
-use super::abuse_guard::SHARDS;
-use crate::internal;
 use std::cell::RefCell;
-use wandstore_core::abuse::{KnownBans, shard};
+use wandstore_core::abuse::{KnownBans, guard_name};
 use wandstore_protocol::guard::{
     Ban, CheckClient, CountHit, GuardError, GuardQuestion, Quota, StrikeClient,
 };
@@ -26,10 +24,7 @@ async fn ask<Q>(
 where
     Q: Question<Envelope = GuardQuestion, Error = GuardError>,
 {
-    let name = format!("guard-{}", shard(client, SHARDS));
-    let stub =
-        internal::stub(env, ABUSE_GUARD, &name).map_err(|e| AskError::Broken(e.to_string()))?;
-    internal::ask(stub, question, rid).await
+    super::ask(env, ABUSE_GUARD, &guard_name(client), question, rid).await
 }
 
 /// The ban on this client now, if any (the guard's answer is kept for a second).

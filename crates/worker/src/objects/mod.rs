@@ -12,8 +12,24 @@ pub mod shopper_client;
 pub mod store_client;
 pub mod store_config;
 
+use crate::internal;
+use wandstore_protocol::wire::{AskError, Question};
+
 /// Binding names from wrangler.toml.
 pub const SHOPPER_STOREFRONT: &str = "SHOPPER_STOREFRONT";
 pub const STORE_CONFIG: &str = "STORE_CONFIG";
 pub const STORE_REGISTRY: &str = "STORE_REGISTRY";
 pub const ABUSE_GUARD: &str = "ABUSE_GUARD";
+
+/// Asks the object named `name` in the namespace bound as `binding` `question` (each
+/// object's client says which object a question goes to).
+pub async fn ask<Q: Question>(
+    env: &worker::Env,
+    binding: &str,
+    name: &str,
+    question: Q,
+    request_id: &str,
+) -> Result<Q::Answer, AskError<Q::Error>> {
+    let stub = internal::stub(env, binding, name).map_err(|e| AskError::Broken(e.to_string()))?;
+    internal::ask(stub, question, request_id).await
+}

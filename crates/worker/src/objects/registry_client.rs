@@ -2,8 +2,9 @@
 
 use super::STORE_REGISTRY;
 use super::registry::NAME;
-use crate::internal;
-use wandstore_protocol::registry::RegistryQuestion;
+use wandstore_core::store::StoreSlug;
+use wandstore_protocol::EdgeError;
+use wandstore_protocol::registry::{ListStores, RegistryQuestion};
 use wandstore_protocol::wire::{AskError, Question};
 use wandstore_registry::RegistryRefusal;
 use worker::Env;
@@ -17,7 +18,11 @@ pub async fn ask<Q>(
 where
     Q: Question<Envelope = RegistryQuestion, Error = RegistryRefusal>,
 {
-    let stub =
-        internal::stub(env, STORE_REGISTRY, NAME).map_err(|e| AskError::Broken(e.to_string()))?;
-    internal::ask(stub, question, request_id).await
+    super::ask(env, STORE_REGISTRY, NAME, question, request_id).await
+}
+
+/// Every registered store's slug.
+pub async fn slugs(env: &Env, request_id: &str) -> Result<Vec<StoreSlug>, EdgeError> {
+    let listed = ask(env, ListStores, request_id).await?;
+    Ok(listed.into_iter().map(|entry| entry.slug).collect())
 }

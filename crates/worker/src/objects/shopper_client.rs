@@ -2,7 +2,6 @@
 //! it, a restore rewrites it). Page requests reach the object through the entry instead.
 
 use super::SHOPPER_STOREFRONT;
-use crate::internal;
 use wandstore_core::identity::ShopperId;
 use wandstore_core::store::StoreSlug;
 use wandstore_protocol::backup::{ShopperError, ShopperQuestion};
@@ -21,7 +20,5 @@ where
     Q: Question<Envelope = ShopperQuestion, Error = ShopperError>,
 {
     let name = format!("{store}/{}", shopper.as_str());
-    let stub = internal::stub(env, SHOPPER_STOREFRONT, &name)
-        .map_err(|e| AskError::Broken(e.to_string()))?;
-    internal::ask(stub, question, request_id).await
+    super::ask(env, SHOPPER_STOREFRONT, &name, question, request_id).await
 }

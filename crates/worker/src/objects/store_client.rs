@@ -1,7 +1,6 @@
 //! How other code asks a store's StoreConfig object a question.
 
 use super::STORE_CONFIG;
-use crate::internal;
 use wandstore_core::store::StoreSlug;
 use wandstore_protocol::store::{StoreError, StoreQuestion};
 use wandstore_protocol::wire::{AskError, Question};
@@ -17,7 +16,5 @@ pub async fn ask<Q>(
 where
     Q: Question<Envelope = StoreQuestion, Error = StoreError>,
 {
-    let stub = internal::stub(env, STORE_CONFIG, store.as_str())
-        .map_err(|e| AskError::Broken(e.to_string()))?;
-    internal::ask(stub, question, request_id).await
+    super::ask(env, STORE_CONFIG, store.as_str(), question, request_id).await
 }

@@ -1,19 +1,15 @@
-//! The shopper's cart as backups see it: StoreConfig's index of shoppers with a cart is told
-//! when this cart becomes non-empty or empty (best effort, re-announced on the next cart
-//! write until StoreConfig has heard it), and StoreConfig reads the cart for a backup and
-//! rewrites it in a restore (typed questions, `protocol::backup::ShopperQuestion`).
-//! `wandstore_core::cart_announce` decides when to tell.
+//! The shopper's cart as backups see it: StoreConfig reads the cart for a backup and
+//! rewrites it in a restore (typed questions, `protocol::backup::ShopperQuestion`). Its index
+//! of shoppers with a cart is told when this cart becomes non-empty or empty by the cart
+//! request that changed it (`protocol::cart_run`; `wandstore_core::cart_announce` decides
+//! when), best effort, told again on the next cart write until it has heard it.
 
 use super::ShopperStorefront;
 use crate::internal::{self, reply};
-use crate::objects::store_client;
 use crate::sql;
 use wandstore_core::cart::CartLine;
-use wandstore_core::cart_announce::{heard_after_read, heard_after_telling, must_tell};
-use wandstore_core::events::BestEffort;
-use wandstore_protocol::EdgeError;
-use wandstore_protocol::backup::{IndexCart, ReadCart, ReplaceCart, ShopperError, ShopperQuestion};
-use wandstore_protocol::shopper::ShopperContext;
+use wandstore_core::cart_announce::heard_after_read;
+use wandstore_protocol::backup::{ReadCart, ReplaceCart, ShopperError, ShopperQuestion};
 use wandstore_storage as storage;
 use worker::{Request, Response};
 
@@ -57,9 +53,7 @@ impl ShopperStorefront {
         let non_empty = !lines.is_empty();
         self.replace_cart(lines).map_err(internal_error)?;
         self.announced.set(Some(non_empty));
-        if let Err(e) = self.note_activity().await {
-            crate::best_effort::failed(BestEffort::ShopperActivity, None, e, "");
-        }
+        self.note_activity(None, "").await;
         Ok(())
     }
 
@@ -69,27 +63,5 @@ impl ShopperStorefront {
         self.forget_events();
         let rows = storage::keyed(&lines, |l| &l.variant_id)?;
         sql::apply(&self.state, &self.db, storage::plans::replace_cart(rows))
-    }
-
-    /// After a cart write: tells StoreConfig's cart index when the cart's emptiness differs
-    /// from what it last heard from this object (always once per object lifetime). A failure
-    /// is logged and the next cart write tries again.
-    pub(super) async fn announce_cart(&self, ctx: &ShopperContext, lines: &[CartLine]) {
-        let non_empty = !lines.is_empty();
-        if !must_tell(self.announced.get(), non_empty) {
-            return;
-        }
-        let question = IndexCart {
-            shopper: ctx.shopper.clone(),
-            non_empty,
-        };
-        let told = store_client::ask(&self.env, &ctx.store, question, &ctx.request_id).await;
-        self.announced
-            .set(heard_after_telling(non_empty, told.is_ok()));
-        if let Err(e) = told.map_err(EdgeError::from) {
-            let error = format!("{}: {}", e.code, e.for_log());
-            let store = Some(ctx.store.to_string());
-            crate::best_effort::failed(BestEffort::CartIndex, store, error, &ctx.request_id);
-        }
     }
 }

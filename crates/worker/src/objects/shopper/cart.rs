@@ -1,18 +1,25 @@
-//! What the cart's handlers share: catalog facts for cart lines, the shopper's CSRF token and
-//! the check of a form post.
+//! What the cart's handlers share: the shopper's CSRF token, the check of a form post, and
+//! the executor of `wandstore_protocol::cart_run`, which decides every cart request's reads,
+//! command, follow-ups and answer. Only the I/O is here: the stored lines, StoreConfig, the
+//! cart's transaction, and the response.
 
 use super::ShopperStorefront;
 use super::page_request::PageRequest;
-use std::collections::HashMap;
-use wandstore_core::cart::{
-    CartCatalog, CartCommand, CartError, CartLine, Idempotent, Outcome, VariantInfo,
-};
-
-type VariantMap = HashMap<String, VariantInfo>;
-use wandstore_core::catalog_question::CatalogQuestion;
+use crate::best_effort;
+use crate::objects::store_client;
+use crate::respond;
 use wandstore_core::csrf;
+use wandstore_core::events::BestEffort;
 use wandstore_protocol::EdgeError;
+use wandstore_protocol::cart_run::{
+    CartAction, CartAnswer, CartFacts, CartInput, CartRequest, CartRun,
+};
+use wandstore_protocol::shopify_calls::checkout_failure;
 use wandstore_protocol::shopper::ShopperContext;
+use wandstore_protocol::store::CheckoutStarted;
+use wandstore_render::Flash;
+use wandstore_render::shopper_pages as pages;
+use worker::Response;
 
 impl ShopperStorefront {
     /// The CSRF token for this shopper's forms (empty if the deployment has no secret, in
@@ -21,28 +28,6 @@ impl ShopperStorefront {
         crate::env_config::csrf_secret(&self.env)
             .map(|secret| csrf::issue(&secret, &ctx.store, &ctx.shopper, crate::clock::now_ms()))
             .unwrap_or_default()
-    }
-
-    /// The stored cart with catalog facts for its lines and for `cmd`'s variant, if given
-    /// (unknown ids are simply absent).
-    pub(super) async fn stored_cart(
-        &self,
-        ctx: &ShopperContext,
-        cmd: Option<&CartCommand>,
-    ) -> Result<(Vec<CartLine>, CartCatalog), EdgeError> {
-        let lines = self.cart_lines().map_err(EdgeError::internal)?;
-        let ids = (lines.iter().map(|l| l.variant_id.clone())).chain(
-            cmd.and_then(CartCommand::variant_id)
-                .map(|v| v.as_str().to_owned()),
-        );
-        let Some(question) = CatalogQuestion::variants_of(ids) else {
-            return Ok((lines, CartCatalog::default()));
-        };
-        let reply = self.ask_catalog(ctx, question).await?;
-        let catalog = CartCatalog::from_answer(&reply.answer).ok_or_else(|| {
-            EdgeError::internal("StoreConfig answered a variants question with another kind")
-        })?;
-        Ok((lines, catalog))
     }
 
     /// The fields of a form post, if it carries this shopper's valid CSRF token; otherwise
@@ -63,30 +48,92 @@ impl ShopperStorefront {
         .map_err(|e| EdgeError::new(403, "csrf", e.to_string()))
     }
 
-    /// Runs a command (`run_cart_command`) with catalog facts for the cart's lines and the
-    /// variant it names (`respond` gets them too); after a change, StoreConfig's cart index is
-    /// told (if it must be) and an added variant counts for the recommendation it came from.
-    pub(super) async fn apply_command(
+    /// Serves a cart request: performs each of its run's actions and sends its answer.
+    pub(super) async fn run_cart(
         &self,
-        ctx: &ShopperContext,
-        cmd: CartCommand,
-        idempotent: Option<Idempotent>,
-        respond: impl FnOnce(&VariantMap, &Result<Vec<CartLine>, CartError>) -> (u16, String) + 'static,
-    ) -> Result<(Outcome, CartCatalog), EdgeError> {
-        let (_, catalog) = self.stored_cart(ctx, Some(&cmd)).await?;
-        let added = cmd.added_variant().map(str::to_owned);
-        let info = catalog.info.clone();
-        let outcome = self
-            .run_cart_command(cmd, catalog.info.clone(), idempotent, move |r| {
-                respond(&info, r)
-            })
-            .map_err(EdgeError::internal)?;
-        if let Outcome::Applied { lines } = &outcome {
-            self.announce_cart(ctx, lines).await;
-            if let Some(variant) = added {
-                self.note_added_variant(ctx, &variant);
-            }
+        page: &PageRequest<'_>,
+        request: CartRequest,
+    ) -> Result<Response, EdgeError> {
+        let ctx = page.ctx;
+        let facts = CartFacts::of(ctx, page.store.currency, self.announced.get());
+        let mut run = CartRun::new(request, facts);
+        let mut input = CartInput::Start;
+        loop {
+            input = match run.resume(input) {
+                CartAction::ReadLines => {
+                    CartInput::Lines(self.cart_lines().map_err(EdgeError::internal)?)
+                }
+                CartAction::Ask(q) => CartInput::Catalog(self.ask_catalog(ctx, q).await),
+                CartAction::Apply {
+                    cmd,
+                    idempotent,
+                    answers,
+                } => CartInput::Outcome(
+                    (self.run_cart_command(cmd, idempotent, answers)).map_err(EdgeError::internal),
+                ),
+                CartAction::Tell(q) => {
+                    let told = store_client::ask(&self.env, &ctx.store, q, &ctx.request_id);
+                    CartInput::Told(told.await.map_err(EdgeError::from))
+                }
+                CartAction::Heard { heard, error } => {
+                    self.announced.set(heard);
+                    if let Some(error) = error {
+                        let store = Some(ctx.store.to_string());
+                        best_effort::failed(BestEffort::CartIndex, store, error, &ctx.request_id);
+                    }
+                    CartInput::Done
+                }
+                CartAction::NoteAdded { product } => {
+                    self.note_added_product(ctx, &product);
+                    CartInput::Done
+                }
+                CartAction::Checkout(order) => {
+                    self.report.borrow_mut().count_call();
+                    let asked = store_client::ask(&self.env, &ctx.store, order, &ctx.request_id);
+                    let report =
+                        |s: &CheckoutStarted| self.report.borrow_mut().note_upstream(s.upstream);
+                    let asked = asked.await.inspect(report);
+                    CartInput::Checkout(asked.map_err(checkout_failure))
+                }
+                CartAction::Record(events) => {
+                    let recorded = events.iter().try_for_each(|e| self.record_event(e));
+                    CartInput::Recorded(recorded.err().map(|e| e.to_string()))
+                }
+                CartAction::LogError(line) => {
+                    worker::console_error!("{line}");
+                    CartInput::Done
+                }
+                CartAction::Done(answer) => return self.cart_answer(page, answer),
+                CartAction::Failed(e) => return Err(e),
+            };
         }
-        Ok((outcome, catalog))
+    }
+
+    /// The response a cart request's answer is sent as (the page rendered here).
+    fn cart_answer(
+        &self,
+        page: &PageRequest<'_>,
+        answer: CartAnswer,
+    ) -> Result<Response, EdgeError> {
+        let headers = answer.headers();
+        let (status, body) = match answer {
+            CartAnswer::SeeOther(location) => return Ok(respond::see_other(&location)),
+            CartAnswer::Json(a) => (a.status, a.body),
+            CartAnswer::Page {
+                status,
+                lines,
+                catalog,
+                refused,
+                ..
+            } => {
+                let flash = refused.as_deref().map(Flash::error);
+                let (currency, csrf) = (page.store.currency, self.csrf_token(page.ctx));
+                let (chrome, query) = (page.chrome(), page.query);
+                let html = pages::cart_page(chrome, &lines, &catalog, currency, query, flash, csrf);
+                (status, html?)
+            }
+        };
+        let pairs: Vec<(&str, &str)> = (headers.iter()).map(|(k, v)| (*k, v.as_str())).collect();
+        Ok(respond::with_headers(status, &pairs, body.into_bytes()))
     }
 }

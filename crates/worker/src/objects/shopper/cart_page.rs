@@ -1,40 +1,16 @@
-//! The cart page and the HTML form posts (CSRF-checked, answered with 303).
+//! The cart page and its form posts (CSRF-checked): a change to the cart (303 to the cart,
+//! or the cart with why it was refused) and the checkout hand-off (303 to Shopify's
+//! checkout, or the cart with what happened). `cart_run` decides; see `cart.rs`.
 
 use super::ShopperStorefront;
 use super::page_request::PageRequest;
-use crate::respond;
-use wandstore_core::cart::{FormAction, Outcome, item_count, notice_message, reprice};
+use wandstore_core::cart::FormAction;
 use wandstore_protocol::EdgeError;
-use wandstore_render::{CartPage, Flash};
+use wandstore_protocol::cart_run::CartRequest;
 use worker::Response;
 
 impl ShopperStorefront {
-    /// `GET cart`, or the cart shown with `status` and a message after a refused change.
-    pub(super) async fn cart_page(
-        &self,
-        page: &PageRequest<'_>,
-        status: u16,
-        flash: Option<Flash>,
-    ) -> Result<Response, EdgeError> {
-        let (lines, catalog) = self.stored_cart(page.ctx, None).await?;
-        let priced = reprice(&lines, &catalog.info);
-        let mut chrome = page.chrome().with_cart_count(item_count(&lines));
-        let notice = page
-            .param("notice")
-            .and_then(notice_message)
-            .map(Flash::success);
-        if let Some(flash) = flash.or(notice) {
-            chrome = chrome.with_flash(flash);
-        }
-        let csrf = self.csrf_token(page.ctx);
-        let view = CartPage::priced(chrome, &priced, &catalog, page.store.currency, csrf);
-        let mut resp = respond::html(status, view.html());
-        let _ = resp.headers_mut().set("cache-control", "private, no-store");
-        Ok(resp)
-    }
-
-    /// `POST cart/{add,update,remove,clear}`: checked against the shopper's CSRF token, then
-    /// 303 to the cart; a refused change shows the cart with the reason.
+    /// `POST cart/{add,update,remove,clear}`.
     pub(super) async fn cart_form(
         &self,
         page: &PageRequest<'_>,
@@ -42,17 +18,25 @@ impl ShopperStorefront {
         body: &str,
     ) -> Result<Response, EdgeError> {
         let fields = self.checked_form(page, body)?;
-        let (status, why) = match action.command(&fields) {
-            Err(e) => (e.status(), e.to_string()),
-            Ok(cmd) => match self
-                .apply_command(page.ctx, cmd, None, |_, _| (0, String::new()))
-                .await?
-                .0
-            {
-                Outcome::Refused(e) => (e.status(), e.to_string()),
-                _ => return Ok(respond::see_other(&action.redirect(&page.ctx.base))),
-            },
+        let base = page.ctx.base.clone();
+        let request = CartRequest::Form {
+            action,
+            fields,
+            base,
         };
-        self.cart_page(page, status, Some(Flash::error(&why))).await
+        self.run_cart(page, request).await
+    }
+
+    /// `POST checkout`: Shopify's `cartCreate` (through StoreConfig) with the available
+    /// lines; if that fails the cart stays as it is.
+    pub(super) async fn checkout(
+        &self,
+        page: &PageRequest<'_>,
+        body: &str,
+    ) -> Result<Response, EdgeError> {
+        self.checked_form(page, body)?;
+        let (buyer_ip, country) = (page.ctx.buyer_ip.clone(), page.ctx.buyer_country.clone());
+        let request = CartRequest::Checkout { buyer_ip, country };
+        self.run_cart(page, request).await
     }
 }

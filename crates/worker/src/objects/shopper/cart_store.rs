@@ -4,13 +4,13 @@
 use super::ShopperStorefront;
 use crate::sql::{self, Db};
 use std::cell::RefCell;
-use std::collections::HashMap;
 use std::rc::Rc;
 use wandstore_core::cart::{
-    CartCommand, CartError, CartLine, IdempotencyRecord, Idempotent, Outcome, ShopperEvent,
-    VariantInfo,
+    CartCommand, CartLine, IdempotencyRecord, Idempotent, Outcome, ShopperEvent,
 };
+use wandstore_core::kept::Kept;
 use wandstore_protocol::cart_rows;
+use wandstore_protocol::cart_run::CommandAnswers;
 use wandstore_storage::shopper::{SELECT_CART_LINES, SELECT_IDEMPOTENCY};
 use worker::Result;
 
@@ -23,18 +23,13 @@ impl ShopperStorefront {
     /// object, which is the only writer of its storage. A request left unrecorded has none.
     pub(super) fn kept_rows<T: Clone>(
         &self,
-        cell: &RefCell<Option<Vec<T>>>,
+        kept: &Kept<Vec<T>>,
         read: impl FnOnce() -> Result<Vec<T>>,
     ) -> Result<Vec<T>> {
         if self.unrecorded.get() {
             return Ok(Vec::new());
         }
-        if let Some(kept) = cell.borrow().as_ref() {
-            return Ok(kept.clone());
-        }
-        let rows = read()?;
-        *cell.borrow_mut() = Some(rows.clone());
-        Ok(rows)
+        kept.get_or_read(read)
     }
 
     /// The cart's lines in display order (every write below updates or drops the copy).
@@ -44,7 +39,7 @@ impl ShopperStorefront {
 
     /// Drops the kept copy of the cart (after a write that did not say what it left).
     pub(super) fn forget_lines(&self) {
-        self.lines.borrow_mut().take();
+        self.lines.forget();
     }
 
     /// Records something the shopper did (outside a cart command), in storage and in the
@@ -59,33 +54,30 @@ impl ShopperStorefront {
             self.forget_events();
             return Err(e);
         }
-        if let Some(kept) = self.events.borrow_mut().as_mut() {
-            wandstore_ai::block::keep_newest(kept, event.clone(), now);
-        }
+        (self.events).update(|kept| wandstore_ai::block::keep_newest(kept, event.clone(), now));
         Ok(())
     }
 
     /// Drops the kept copy of the newest events (after a write that did not say what it
     /// recorded).
     pub(super) fn forget_events(&self) {
-        self.events.borrow_mut().take();
+        self.events.forget();
     }
 
     /// Checks the idempotency key, applies the command to the stored cart, writes the change,
-    /// records the event and (for keyed requests) the response `respond` builds, all in one
+    /// records the event and (for keyed requests) the response `answers` builds, all in one
     /// transaction with no await inside: concurrent commands never lose an update, and a
     /// replay never applies twice.
     pub(super) fn run_cart_command(
         &self,
         cmd: CartCommand,
-        catalog: HashMap<String, VariantInfo>,
         idempotent: Option<Idempotent>,
-        respond: impl FnOnce(&std::result::Result<Vec<CartLine>, CartError>) -> (u16, String) + 'static,
+        answers: CommandAnswers,
     ) -> Result<Outcome> {
         let db = self.db.clone();
         let result: Rc<RefCell<Option<Outcome>>> = Rc::new(RefCell::new(None));
         let out = Rc::clone(&result);
-        let kept = self.lines.borrow_mut().take();
+        let kept = self.lines.take();
         // The command may record an event inside the transaction: read them again next time.
         self.forget_events();
         sql::transaction(&self.state, move || {
@@ -102,10 +94,10 @@ impl ShopperStorefront {
                 existing.as_ref(),
                 lines,
                 &cmd,
-                &catalog,
+                &answers.catalog,
                 idempotent.as_ref(),
                 now,
-                respond,
+                |r| answers.answer(r),
             )?;
             db.write_all(&rows)?;
             *out.borrow_mut() = Some(outcome);
@@ -113,7 +105,7 @@ impl ShopperStorefront {
         })?;
         let outcome = result.borrow_mut().take();
         if let Some(Outcome::Applied { lines }) = &outcome {
-            *self.lines.borrow_mut() = Some(lines.clone());
+            self.lines.keep(lines.clone());
         }
         outcome
             .ok_or_else(|| worker::Error::RustError("the cart transaction decided nothing".into()))

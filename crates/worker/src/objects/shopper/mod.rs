@@ -10,11 +10,9 @@ mod cart_api;
 mod cart_page;
 mod cart_store;
 mod catalog_pages;
-mod checkout;
 mod io;
 mod personalize;
 mod retention;
-mod schema;
 mod store_view;
 
 use crate::internal;
@@ -23,12 +21,13 @@ use crate::page_request::{self, PageRequest};
 use crate::respond::{self, Audience};
 use crate::sql::Db;
 use std::cell::{Cell, RefCell};
-use wandstore_core::events::BestEffort;
+use wandstore_core::kept::Kept;
 use wandstore_core::rate_limit::RateClass;
 use wandstore_core::retention::Retention;
 use wandstore_core::routes::StoreRoute;
 use wandstore_core::sliding_window::SlidingWindow;
 use wandstore_protocol::EdgeError;
+use wandstore_protocol::cart_run::CartRequest;
 use wandstore_protocol::page_plan::{self, PagePlan};
 use wandstore_protocol::shopper::{CONTEXT_HEADER, ObjectReport, REPORT_HEADER, ShopperContext};
 use wandstore_render::Chrome;
@@ -46,10 +45,10 @@ pub struct ShopperStorefront {
     report: RefCell<ObjectReport>,
     /// The cart's lines as stored, once read (`cart_store`: this object is the only writer
     /// of its storage, and every write updates or drops this copy).
-    lines: RefCell<Option<Vec<wandstore_core::cart::CartLine>>>,
+    lines: Kept<Vec<wandstore_core::cart::CartLine>>,
     /// The newest events (at most `block::PROFILE_EVENTS`, oldest first, with their times) as
     /// stored, once read: kept in step by `record_event`, dropped by any other write.
-    events: RefCell<Option<Vec<(wandstore_core::shopper_events::ShopperEvent, u64)>>>,
+    events: Kept<Vec<(wandstore_core::shopper_events::ShopperEvent, u64)>>,
     /// The shopper's cart writes in the last minute (`RateClass::shopper_limit`): every one
     /// reaches this object, so the count is exact and costs no call.
     cart_writes: RefCell<SlidingWindow>,
@@ -72,12 +71,9 @@ impl DurableObject for ShopperStorefront {
             db: Db::new(&state),
             state,
             look: RefCell::new(None),
-            lines: RefCell::new(None),
-            events: RefCell::new(None),
-            cart_writes: RefCell::new(SlidingWindow::new(
-                RateClass::CartWrites.shopper_limit().unwrap_or(u32::MAX),
-                RateClass::CartWrites.period_secs().saturating_mul(1000),
-            )),
+            lines: Kept::default(),
+            events: Kept::default(),
+            cart_writes: RefCell::new(RateClass::CartWrites.shopper_window()),
             report: RefCell::new(ObjectReport::default()),
             retention: Retention::from_vars(|name| env.var(name).ok().map(|v| v.to_string())),
             activity: Cell::new(None),
@@ -112,12 +108,8 @@ impl DurableObject for ShopperStorefront {
             ),
         };
         if self.db.is_migrated() {
-            // Best effort: a failure here never fails the page; the next request tries again.
-            if let Err(e) = self.note_activity().await {
-                let store = Some(ctx.store.to_string());
-                let what = BestEffort::ShopperActivity;
-                crate::best_effort::failed(what, store, e, &ctx.request_id);
-            }
+            self.note_activity(Some(ctx.store.to_string()), &ctx.request_id)
+                .await;
         }
         let mut report = self.report.take();
         report.cart_items = self.cart_items_to_report(ctx.first_visit);
@@ -173,11 +165,10 @@ impl ShopperStorefront {
             cart_count,
         };
         // The shopper's own limit, before the request changes anything.
-        if let Some(class) = plan.limited
-            && let Err(retry) = self.cart_writes.borrow_mut().admit(crate::clock::now_ms())
-        {
-            self.report.borrow_mut().rate_limited = true;
-            return Ok(match plan.refusal(class, retry) {
+        let (window, report) = (&self.cart_writes, &self.report);
+        let now = crate::clock::now_ms();
+        if let Some(refusal) = plan.admit(&mut window.borrow_mut(), now, &mut report.borrow_mut()) {
+            return Ok(match refusal {
                 (e, true) => respond::error(&e, Audience::Api, &ctx.request_id),
                 (e, false) => page.error(&e),
             });
@@ -204,7 +195,7 @@ impl ShopperStorefront {
             StoreRoute::Search => listing_pages::search(&self.env, &page, &self.report)
                 .await
                 .map(|html| respond::html_page(200, html)),
-            StoreRoute::Cart => self.cart_page(&page, 200, None).await,
+            StoreRoute::Cart => self.run_cart(&page, CartRequest::Page).await,
             StoreRoute::CartForm(action) => self.cart_form(&page, action, &body).await,
             StoreRoute::Personalization => self.personalization_form(&page, &body),
             StoreRoute::Checkout => self.checkout(&page, &body).await,
@@ -231,7 +222,8 @@ impl ShopperStorefront {
         })
     }
 
+    /// Brings the SQLite schema up to date (versioned migrations), once per object lifetime.
     fn ensure_schema(&self) -> Result<()> {
-        schema::ensure(self)
+        (self.db).ensure_schema(&self.state, wandstore_storage::shopper::MIGRATIONS)
     }
 }

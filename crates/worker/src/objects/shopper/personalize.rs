@@ -15,23 +15,13 @@ use crate::objects::store_client;
 use crate::sql;
 use std::rc::Rc;
 use wandstore_ai::block::{self, PROFILE_EVENTS, RecClick, ShopperAiState};
-use wandstore_ai::report::{Interaction, Source};
+use wandstore_ai::report::Interaction;
 use wandstore_core::shopper_events::ShopperEvent;
 use wandstore_protocol::EdgeError;
-use wandstore_protocol::block_run::{BlockAction, BlockFacts, BlockInput, BlockRun};
-use wandstore_protocol::personalization::{added_source, opt_out};
+use wandstore_protocol::block_run::{BlockAction, BlockFacts, BlockInput, BlockRun, Shown};
+use wandstore_protocol::personalization::opt_out;
 use wandstore_protocol::shopper::ShopperContext;
-use wandstore_render::Recommendation;
 use wandstore_storage as storage;
-
-/// The block as the page renders it.
-pub struct Block {
-    pub cards: Vec<Recommendation>,
-    pub source: Source,
-    pub headline: Option<String>,
-    /// Whether the shopper opted out (for the choice form's label), as the block read it.
-    pub opted_out: bool,
-}
 
 pub(super) use wandstore_protocol::block_run::Memo as PersonalizedMemo;
 
@@ -61,7 +51,7 @@ impl ShopperStorefront {
 
     /// The block for the home page, or `None` (no history yet, or it could not be built:
     /// the page never fails for it).
-    pub(super) async fn personalized_block(&self, page: &PageRequest<'_>) -> Option<Block> {
+    pub(super) async fn personalized_block(&self, page: &PageRequest<'_>) -> Option<Shown> {
         match self.build_block(page).await {
             Ok(block) => block,
             Err(e) => {
@@ -73,7 +63,7 @@ impl ShopperStorefront {
 
     /// Runs `wandstore_protocol::block_run` (the reads, the question, the count, the
     /// refresh) with this object's rows, StoreConfig and `wait_until`.
-    async fn build_block(&self, page: &PageRequest<'_>) -> Result<Option<Block>, EdgeError> {
+    async fn build_block(&self, page: &PageRequest<'_>) -> Result<Option<Shown>, EdgeError> {
         let (ctx, now) = (page.ctx, now_ms());
         let gateway = crate::ai_config::gateway(&self.env);
         let settings = page.personalization.clone();
@@ -110,14 +100,7 @@ impl ShopperStorefront {
                 }
                 BlockAction::Done(shown) => {
                     *self.personalized.borrow_mut() = run.take_memo();
-                    return Ok(shown.map(|s| Block {
-                        cards: (s.cards.into_iter())
-                            .map(|card| Recommendation { card, reason: None })
-                            .collect(),
-                        source: s.source,
-                        headline: s.headline,
-                        opted_out: s.opted_out,
-                    }));
+                    return Ok(shown);
                 }
             };
         }
@@ -147,26 +130,15 @@ impl ShopperStorefront {
         }
     }
 
-    /// After a cart add of `variant`: counts an add for the recommendation it came from
+    /// After an add of `product` to the cart: counts it for the recommendation it came from
     /// (once: the remembered click is forgotten).
-    pub(super) fn note_added_variant(&self, ctx: &ShopperContext, variant: &str) {
-        let (Ok(lines), Ok(click)) = (
-            self.cart_lines(),
-            get_state::<RecClick>(&self.db, block::REC_CLICK_KEY),
-        ) else {
+    pub(super) fn note_added_product(&self, ctx: &ShopperContext, product: &str) {
+        let click = get_state::<RecClick>(&self.db, block::REC_CLICK_KEY);
+        let Some(source) = click.ok().and_then(|c| block::added(c.as_ref(), product)) else {
             return;
         };
-        let Some(source) = added_source(click.as_ref(), &lines, variant) else {
-            return;
-        };
-        if self
-            .db
-            .run(
-                storage::shopper::DELETE_AI_STATE,
-                vec![block::REC_CLICK_KEY.into()],
-            )
-            .is_ok()
-        {
+        let key = vec![block::REC_CLICK_KEY.into()];
+        if self.db.run(storage::shopper::DELETE_AI_STATE, key).is_ok() {
             self.count_or_log(ctx, source, Interaction::AddToCart);
         }
     }

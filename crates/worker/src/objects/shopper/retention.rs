@@ -7,6 +7,7 @@ use super::ShopperStorefront;
 use super::io::{Io, get_state, set_state};
 use crate::clock::now_ms;
 use crate::sql;
+use wandstore_core::events::BestEffort;
 use wandstore_protocol::shopper_upkeep::{Action, Input, PENDING_KEY, Upkeep};
 use wandstore_storage::ValueRow;
 use wandstore_storage::shopper::{COUNT_CART_LINES, SELECT_LAST_ACTIVITY, SET_LAST_ACTIVITY};
@@ -67,12 +68,14 @@ impl Io {
 
 impl ShopperStorefront {
     /// Called after a request that used this object's storage (`Upkeep::activity`; the
-    /// last activity is read once per object lifetime).
-    pub(super) async fn note_activity(&self) -> worker::Result<()> {
+    /// last activity is read once per object lifetime). Best effort: a failure is logged (for
+    /// `store`, under request `rid`) and never fails the request; the next one tries again.
+    pub(super) async fn note_activity(&self, store: Option<String>, rid: &str) {
         let upkeep = Upkeep::activity(self.retention, self.activity.get(), now_ms());
-        let done = self.io().upkeep(upkeep).await?;
-        self.activity.set(done.known_activity());
-        Ok(())
+        match self.io().upkeep(upkeep).await {
+            Ok(done) => self.activity.set(done.known_activity()),
+            Err(e) => crate::best_effort::failed(BestEffort::ShopperActivity, store, e, rid),
+        }
     }
 
     /// The alarm (`Upkeep::alarm`).

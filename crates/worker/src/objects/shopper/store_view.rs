@@ -61,8 +61,4 @@ impl ShopperStorefront {
         )
         .await
     }
-
-    pub(super) fn note_upstream(&self, up: wandstore_protocol::store::UpstreamStats) {
-        self.report.borrow_mut().note_upstream(up);
-    }
 }

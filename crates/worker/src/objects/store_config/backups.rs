@@ -75,7 +75,7 @@ impl StoreState {
     /// Continues the stored run with at most `pages` cart pages.
     pub(super) async fn drive_backup(&self, pages: u32, rid: &str) -> Result<Driven, StoreError> {
         let policy = settings(self).retention;
-        let driver = BackupDriver::new(pages, &self.slug.borrow(), policy, rid);
+        let driver = BackupDriver::new(pages, &self.slug(), policy, rid);
         self.perform_backup(driver, rid).await
     }
 

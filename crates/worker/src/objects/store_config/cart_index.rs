@@ -5,14 +5,13 @@
 use super::{StoreState, internal};
 use crate::sql;
 use wandstore_core::identity::ShopperId;
-use wandstore_protocol::backup::IndexCart;
+use wandstore_protocol::backup::{IndexCart, cart_marks};
 use wandstore_protocol::store::StoreError;
 use wandstore_storage as storage;
 
 impl StoreState {
     /// Adds or drops the shopper (idempotent: a re-announcement changes nothing).
     pub fn index_cart(&self, q: &IndexCart, now_ms: u64) -> Result<(), StoreError> {
-        self.settings()?;
         self.db.write(&q.write(now_ms)).map_err(internal)
     }
 
@@ -22,16 +21,13 @@ impl StoreState {
         after: Option<&ShopperId>,
         limit: u32,
     ) -> worker::Result<Vec<(ShopperId, Option<String>)>> {
-        let rows: Vec<storage::store_config::CartIndexRow> = self.db.rows(
+        let rows = self.db.rows(
             storage::store_config::SELECT_CART_INDEX_PAGE,
             vec![
                 after.map_or("", ShopperId::as_str).into(),
                 sql::int(u64::from(limit))?,
             ],
         )?;
-        Ok(rows
-            .into_iter()
-            .filter_map(|r| ShopperId::parse(&r.shopper).map(|s| (s, r.restored_by)))
-            .collect())
+        Ok(cart_marks(rows))
     }
 }

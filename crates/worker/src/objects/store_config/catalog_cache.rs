@@ -1,14 +1,11 @@
 //! The catalog cache in SQLite and its in-memory index.
 
-use super::state::cached;
 use super::{StoreState, internal};
-use crate::sql;
 use std::rc::Rc;
-use wandstore_core::catalog::{Collection, Product};
 use wandstore_core::catalog_index::{CatalogIndex, CatalogStatus};
 use wandstore_protocol::catalog_read::CacheView;
 use wandstore_protocol::store::StoreError;
-use wandstore_storage::{self as storage, plans};
+use wandstore_storage as storage;
 use worker::Result;
 
 impl StoreState {
@@ -34,7 +31,7 @@ impl StoreState {
 
     /// The catalog index: from memory, else built from SQLite; `None` before the first sync.
     pub fn index(&self) -> Result<Option<Rc<CatalogIndex>>, StoreError> {
-        cached(&self.catalog, || {
+        self.catalog.get_or_read_some(|| {
             if self.meta()?.synced_at_ms.is_none() {
                 return Ok(None);
             }
@@ -44,29 +41,5 @@ impl StoreState {
                 CatalogIndex::new(products.map_err(internal)?, collections.map_err(internal)?);
             Ok(Some(Rc::new(index)))
         })
-    }
-
-    /// Replaces the cached catalog with a finished sync, atomically, and clears the last error.
-    pub fn replace_catalog(
-        &self,
-        products: Vec<Product>,
-        collections: Vec<Collection>,
-        truncated: bool,
-        now_ms: u64,
-    ) -> Result<()> {
-        let plan = plans::replace_catalog(
-            storage::keyed(&products, |p| &p.handle)?,
-            storage::keyed(&collections, |c| &c.handle)?,
-            truncated,
-            now_ms,
-        );
-        sql::apply(&self.state, &self.db, plan)?;
-        *self.catalog.borrow_mut() = Some(Rc::new(CatalogIndex::new(products, collections)));
-        Ok(())
-    }
-
-    /// Remembers why the last sync failed (shown by the admin API; never holds a token).
-    pub fn record_sync_error(&self, message: &str, now_ms: u64) -> Result<()> {
-        self.db.write(&plans::sync_error(message, now_ms))
     }
 }

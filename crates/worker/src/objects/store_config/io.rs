@@ -11,11 +11,12 @@ use futures::future::join_all;
 use wandstore_backup::store_io::{Bucket, Effect, IoResult, ObjectPut};
 use wandstore_core::identity::ShopperId;
 use wandstore_core::store::StoreSlug;
-use wandstore_protocol::backup::{ReadCart, ReplaceCart, ShopperError, ShopperQuestion};
-use wandstore_protocol::registry::WriteEntry;
+use wandstore_protocol::backup::{
+    self, ReadCart, ReplaceCart, ShopperError, ShopperQuestion, bucket_unavailable,
+};
+use wandstore_protocol::registry::{WriteEntry, claim_result};
 use wandstore_protocol::store::StoreError;
-use wandstore_protocol::wire::{AskError, Question};
-use wandstore_protocol::{backup, theme_ledger};
+use wandstore_protocol::wire::Question;
 use wandstore_storage as storage;
 use worker::{Conditional, HttpMetadata};
 
@@ -25,10 +26,9 @@ impl StoreState {
         match effect {
             Effect::Write(plan) => self.db.write_all(&plan).map_err(internal).into(),
             Effect::ReadJson(query) => {
-                let rows = self.db.rows::<storage::OptionalJsonRow>(query, None);
-                let first = |rows: Vec<storage::OptionalJsonRow>| rows.into_iter().next();
-                let json = rows.map(first).map_err(internal);
-                IoResult::of(json, |row| IoResult::Json(row.and_then(|r| r.json)))
+                let row = self.db.first_row::<storage::OptionalJsonRow>(query, None);
+                let json = |row: Option<storage::OptionalJsonRow>| row.and_then(|r| r.json);
+                IoResult::of(row.map_err(internal), |row| IoResult::Json(json(row)))
             }
             Effect::SetAlarm(ms) => {
                 let after = std::time::Duration::from_millis(ms);
@@ -49,7 +49,7 @@ impl StoreState {
             Effect::Put(put) => match self.put(&put).await {
                 Ok(true) => IoResult::Ok,
                 Ok(false) => IoResult::Taken,
-                Err(e) => IoResult::Failed(unavailable(put.bucket, e)),
+                Err(e) => IoResult::Failed(bucket_unavailable(put.bucket, e)),
             },
             Effect::ListKeys(prefix) => IoResult::of(self.list_keys(&prefix).await, IoResult::Keys),
             Effect::Delete(keys) => {
@@ -58,11 +58,7 @@ impl StoreState {
             }
             Effect::Claim { entry, claim } => {
                 let write = WriteEntry { entry, claim };
-                match registry_client::ask(&self.env, write, rid).await {
-                    Ok(()) => IoResult::Ok,
-                    Err(AskError::Refused(refusal)) => IoResult::Refused(refusal),
-                    Err(e) => IoResult::Failed(e.into()),
-                }
+                claim_result(registry_client::ask(&self.env, write, rid).await)
             }
             Effect::ReadCarts { store, shoppers } => {
                 let asks = shoppers.iter().map(|s| (s, ReadCart));
@@ -98,10 +94,7 @@ impl StoreState {
     }
 
     fn bucket(&self, which: Bucket) -> worker::Result<worker::Bucket> {
-        self.env.bucket(match which {
-            Bucket::Backups => "BACKUPS",
-            Bucket::Themes => "THEMES",
-        })
+        self.env.bucket(which.binding())
     }
 
     /// An object's body (`None`: no such object).
@@ -115,7 +108,7 @@ impl StoreState {
                 None => Ok(Some(Vec::new())),
             }
         };
-        got.await.map_err(|e| unavailable(which, e))
+        got.await.map_err(|e| bucket_unavailable(which, e))
     }
 
     /// Puts an object: whether R2 took it (a put only if new finds the key taken).
@@ -153,13 +146,5 @@ impl StoreState {
         });
         listed.await.map_err(backup::r2_unavailable)?;
         Ok(keys)
-    }
-}
-
-/// A failure of R2, as the bucket's refusal.
-fn unavailable(which: Bucket, e: worker::Error) -> StoreError {
-    match which {
-        Bucket::Backups => backup::r2_unavailable(e),
-        Bucket::Themes => theme_ledger::r2_unavailable(e),
     }
 }

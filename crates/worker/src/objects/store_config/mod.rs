@@ -2,7 +2,8 @@
 //! Shopify connection, owner token hash), its catalog cache (SQLite, indexed in memory), the
 //! upstream circuit breaker, the checkout hand-off, the index of shoppers with a cart and the
 //! store's backups and restores (R2 BACKUPS, continued on the object's alarm). It answers the typed questions of
-//! `wandstore_protocol::store`; the storefront token never leaves it.
+//! `wandstore_protocol::store`, refusing once, before any handler, a question about a store
+//! that does not exist (`StoreQuestion::needs_store`); the storefront token never leaves it.
 
 mod answers;
 mod backups;
@@ -23,8 +24,10 @@ use crate::clock::now_ms;
 use crate::internal;
 use crate::objects::answering::{self, answer};
 use std::rc::Rc;
+use wandstore_backup::run::AlarmWork;
 use wandstore_core::guarded::RetryPolicy;
 use wandstore_protocol::store::{StoreError, StoreQuestion};
+use wandstore_protocol::wire::encode_refusal;
 use wandstore_storage::store_config::MIGRATIONS;
 use worker::{DurableObject, Env, Request, Response, Result, State, durable_object};
 
@@ -53,6 +56,11 @@ impl DurableObject for StoreConfig {
             Err(unreadable) => return Ok(unreadable),
         };
         s.counts.borrow_mut().count_question(&question);
+        if question.needs_store()
+            && let Err(refused) = s.existing_record()
+        {
+            return Ok(answering::encoded(encode_refusal(&refused)));
+        }
         Ok(match question {
             StoreQuestion::Settings(q) => answer(&q, s.snapshot(q.have_theme)),
             StoreQuestion::Catalog(q) => answer(&q, answers::catalog(s, &q, &rid).await),
@@ -99,13 +107,9 @@ impl DurableObject for StoreConfig {
     async fn alarm(&self) -> Result<Response> {
         self.state.ensure_schema()?;
         // A failure is logged there (or kept in the run) and retried on a later alarm.
-        if self.state.restore_active() {
-            let _ = self.state.drive_restore("").await;
-        } else {
-            let budget = wandstore_backup::run::pages_per_invocation(
-                wandstore_backup::run::DEFAULT_PAGE_SIZE,
-            );
-            let _ = self.state.drive_backup(budget, "").await;
+        match AlarmWork::choose(self.state.restore_active()) {
+            AlarmWork::Restore => drop(self.state.drive_restore("").await),
+            AlarmWork::Backup { pages } => drop(self.state.drive_backup(pages, "").await),
         }
         Response::empty()
     }

@@ -14,9 +14,8 @@ use wandstore_protocol::store::StoreError;
 use wandstore_storage::{plans, store_config as sql};
 
 impl StoreState {
-    /// The row, once the store is known to exist.
+    /// The row (the store exists: `StoreQuestion::needs_store`).
     fn personalization_row(&self) -> Result<PersonalizationColumns, StoreError> {
-        self.settings()?;
         let row = self.db.first_row(sql::SELECT_PERSONALIZATION, None);
         Ok(row.map_err(internal)?.unwrap_or_default())
     }
@@ -36,7 +35,6 @@ impl StoreState {
         &self,
         settings: &PersonalizationSettings,
     ) -> Result<PersonalizationSettings, StoreError> {
-        self.settings()?;
         self.write_personalization(PersonalizationColumns::put_settings(settings)?)?;
         Ok(settings.clone())
     }

@@ -1,42 +1,35 @@
 //! The store's record: read, created, patched and deleted inside this object, so the
 //! storefront token only ever comes in. Slugs and domains are claimed in the registry first.
 
-use super::state::cached;
 use super::{StoreState, internal};
 use crate::objects::registry_client;
-use crate::sql;
 use wandstore_core::store::StoreSettings;
 use wandstore_protocol::store::{CreateStore, StoreError, UpdateStore};
-use wandstore_protocol::store_record::{CreatePlan, UpdatePlan};
+use wandstore_protocol::store_record::{self, CreatePlan, UpdatePlan};
 use wandstore_registry::{PublicStore, StoreRecord};
 use wandstore_storage as storage;
 
 impl StoreState {
     /// The stored record, if the store exists.
     pub fn load_record(&self) -> worker::Result<Option<StoreRecord>> {
-        cached(&self.record, || {
+        self.record.get_or_read_some(|| {
             let row: Option<storage::JsonRow> =
                 (self.db).first_row(storage::store_config::SELECT_RECORD, None)?;
-            let Some(row) = row else { return Ok(None) };
-            let record = StoreRecord::from_storage_json(&row.json).map_err(|e| {
-                worker::Error::RustError(format!("stored record is unreadable: {e}"))
-            })?;
-            *self.slug.borrow_mut() = record.slug.to_string();
-            Ok(Some(record))
+            store_record::stored(row.as_ref().map(|r| r.json.as_str()))
+                .map_err(worker::Error::RustError)
         })
     }
 
     pub(super) fn save_record(&self, record: &StoreRecord) -> worker::Result<()> {
-        self.db.run(
-            storage::store_config::UPSERT_RECORD,
-            vec![
-                record.to_storage_json().into(),
-                sql::int(record.updated_at_ms)?,
-            ],
-        )?;
-        *self.slug.borrow_mut() = record.slug.to_string();
-        *self.record.borrow_mut() = Some(record.clone());
+        self.db.write(&store_record::save(record))?;
+        self.record.keep(record.clone());
         Ok(())
+    }
+
+    /// The store's slug, for log lines (empty if there is no readable record).
+    pub(super) fn slug(&self) -> String {
+        let record = self.load_record().ok().flatten();
+        record.map(|r| r.slug.to_string()).unwrap_or_default()
     }
 
     /// The stored record; `NotFound` if the store does not exist.

@@ -27,12 +27,7 @@ impl StoreState {
 
     /// A restore is under way (backups wait for it).
     pub(super) fn restore_active(&self) -> bool {
-        self.restore_busy.get()
-            || self
-                .stored_restore()
-                .ok()
-                .flatten()
-                .is_some_and(|r| r.blocks_new(now_ms()))
+        RestoreRun::under_way(self.restore_busy.get(), || self.stored_restore(), now_ms())
     }
 
     /// Starts a restore: refusals found before anything is written answer here; the rest
@@ -103,14 +98,14 @@ impl StoreState {
                     self.save_record(&record).map_err(internal).into()
                 }
                 RestoreAction::WriteTheme(plan) => {
-                    *self.published.borrow_mut() = None;
+                    self.published.forget();
                     sql::apply(&self.state, &self.db, plan)
                         .map_err(internal)
                         .into()
                 }
                 RestoreAction::Do(effect) => self.io(effect, rid).await.into(),
                 RestoreAction::Resync => {
-                    *self.catalog.borrow_mut() = None;
+                    self.catalog.forget();
                     let synced = self.sync(RetryPolicy::background(), rid).await;
                     RestoreInput::Synced(synced.map(drop))
                 }

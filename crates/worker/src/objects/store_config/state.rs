@@ -1,17 +1,20 @@
 //! What one StoreConfig object holds in memory: its storage, the store's record, the
 //! catalog index, the upstream's breaker and the sync in flight.
 
+use crate::clock::now_ms;
 use crate::env_config::{self, Tuning};
 use crate::sql::Db;
 use crate::upstream;
 use futures::future::{LocalBoxFuture, Shared};
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
+use storage::store_config::SET_BREAKER;
 use wandstore_core::breaker::CircuitBreaker;
 use wandstore_core::breaker_slot::BreakerSlot;
 use wandstore_core::catalog_index::CatalogIndex;
 use wandstore_core::events::BestEffort;
 use wandstore_core::guarded_run::{Exchange, GuardedRun, RunResult};
+use wandstore_core::kept::Kept;
 use wandstore_core::storage::StorageUse;
 use wandstore_protocol::store::{ObjectMetrics, StoreError, SyncReport};
 use wandstore_registry::StoreRecord;
@@ -28,9 +31,9 @@ pub struct StoreState {
     pub(super) db: Db,
     pub(super) tuning: Tuning,
     /// The stored record, read once per object lifetime (this object is its only writer).
-    pub(super) record: RefCell<Option<StoreRecord>>,
+    pub(super) record: Kept<StoreRecord>,
     /// The catalog as last synced, built from SQLite on first use.
-    pub(super) catalog: RefCell<Option<Rc<CatalogIndex>>>,
+    pub(super) catalog: Kept<Rc<CatalogIndex>>,
     /// The upstream's circuit breaker, read from SQLite once, with the state last stored.
     breaker: RefCell<BreakerSlot>,
     /// What this object instance counted since it started (requests served, for the hot-store
@@ -38,10 +41,8 @@ pub struct StoreState {
     pub(super) counts: RefCell<ObjectMetrics>,
     /// The sync in flight, shared by everyone who waits for it (one at a time per store).
     pub(super) sync: RefCell<Option<Shared<LocalBoxFuture<'static, SyncResult>>>>,
-    /// The store's slug, for log lines (known once the record is read).
-    pub(super) slug: RefCell<String>,
     /// The published theme, read once per object lifetime.
-    pub(super) published: RefCell<Option<wandstore_protocol::theme_ledger::PublishedCopy>>,
+    pub(super) published: Kept<wandstore_protocol::theme_ledger::PublishedCopy>,
     /// A publish is writing to R2 (publishes of one store run one at a time).
     pub(super) publishing: Cell<bool>,
     /// A backup run is doing I/O (its steps never overlap).
@@ -58,13 +59,12 @@ impl StoreState {
             tuning,
             state,
             env,
-            record: RefCell::new(None),
-            catalog: RefCell::new(None),
+            record: Kept::default(),
+            catalog: Kept::default(),
             breaker: RefCell::new(BreakerSlot::new(tuning.breaker)),
-            counts: RefCell::new(ObjectMetrics::started(crate::clock::now_ms())),
+            counts: RefCell::new(ObjectMetrics::started(now_ms())),
             sync: RefCell::new(None),
-            slug: RefCell::new(String::new()),
-            published: RefCell::new(None),
+            published: Kept::default(),
             publishing: Cell::new(false),
             backup_busy: Cell::new(false),
             restore_busy: Cell::new(false),
@@ -88,10 +88,10 @@ impl StoreState {
 
     /// Forgets everything held in memory (after the storage was wiped).
     pub(super) fn forget(&self) {
-        *self.record.borrow_mut() = None;
-        *self.catalog.borrow_mut() = None;
+        self.record.forget();
+        self.catalog.forget();
         self.breaker.borrow_mut().forget();
-        *self.published.borrow_mut() = None;
+        self.published.forget();
         self.db.forget_schema();
     }
 
@@ -109,72 +109,50 @@ impl StoreState {
 
     /// The breaker as it is now (read from SQLite on first use).
     pub fn breaker_now(&self) -> CircuitBreaker {
-        self.with_breaker(|b| *b)
+        let mut slot = self.breaker.borrow_mut();
+        let unread = slot.read_once(|| self.stored_breaker(), &self.slug(), now_ms());
+        unread.iter().for_each(|line| console_log!("{line}"));
+        slot.breaker()
     }
 
-    /// Runs a guarded exchange with Shopify (`upstream::drive`), the store's breaker lent to
-    /// each step and stored when a step moved it.
+    /// Runs a guarded exchange with Shopify (`upstream::drive`), each step over the store's
+    /// breaker (`BreakerSlot::step` reads it once and says what to store and log).
     pub(super) async fn call_shopify<X: Exchange>(
         &self,
         run: &mut GuardedRun<X>,
     ) -> RunResult<X::Error> {
         upstream::drive(|outcome, now, jitter| {
-            let action = self.with_breaker(|b| run.step(b, outcome, now, jitter));
+            let slug = self.slug();
+            let (action, settled) = self.breaker.borrow_mut().step(
+                || self.stored_breaker(),
+                |b| run.step(b, outcome, now, jitter),
+                |json| {
+                    let stored = self.db.run(SET_BREAKER, vec![json.into()]);
+                    stored.map_err(|e| e.to_string())
+                },
+                (&slug, "shopify"),
+                now,
+            );
+            let mut counts = self.counts.borrow_mut();
             if let Some(kind) = run.take_failure() {
-                self.counts.borrow_mut().count_failure(kind);
+                counts.count_failure(kind);
             }
-            self.store_breaker();
+            if settled.opened {
+                counts.count_opening();
+            }
+            settled.lines.iter().for_each(|line| console_log!("{line}"));
             action
         })
         .await
     }
 
-    /// Lends the breaker to `f`, read from SQLite first if it was not yet (an unreadable one
-    /// starts closed, `core::breaker_slot`).
-    fn with_breaker<R>(&self, f: impl FnOnce(&mut CircuitBreaker) -> R) -> R {
-        if self.breaker.borrow().needs_read() {
-            let read = (self.meta().map(|m| m.breaker)).map_err(|e| e.to_string());
-            if let Err(e) = self.breaker.borrow_mut().on_read(read) {
-                self.best_effort_failed(BestEffort::BreakerRead, &e);
-            }
-        }
-        self.breaker.borrow_mut().lend(f)
-    }
-
-    /// Stores the breaker if a step moved it (`BreakerSlot::on_stored` says what to log).
-    fn store_breaker(&self) {
-        let Some((change, json)) = self.breaker.borrow().to_store() else {
-            return;
-        };
-        let stored = self
-            .db
-            .run(storage::store_config::SET_BREAKER, vec![json.into()]);
-        let (slug, now) = (self.slug.borrow().clone(), crate::clock::now_ms());
-        let stored = stored.map_err(|e| e.to_string());
-        let settled =
-            (self.breaker.borrow_mut()).on_stored(&change, stored, (&slug, "shopify"), now);
-        if settled.opened {
-            self.counts.borrow_mut().count_opening();
-        }
-        settled.lines.iter().for_each(|line| console_log!("{line}"));
+    /// The stored breaker's JSON (`None`: never stored).
+    fn stored_breaker(&self) -> Result<Option<String>, String> {
+        (self.meta().map(|m| m.breaker)).map_err(|e| e.to_string())
     }
 
     pub(super) fn best_effort_failed(&self, what: BestEffort, e: &impl ToString) {
-        let store = Some(self.slug.borrow().clone());
+        let store = Some(self.slug());
         crate::best_effort::failed(what, store, e.to_string(), "");
     }
-}
-
-/// What `slot` holds, else what `load` reads (kept in `slot` once there is something): the
-/// record, the published theme and the catalog index are each read once per object lifetime.
-pub(super) fn cached<T: Clone, E>(
-    slot: &RefCell<Option<T>>,
-    load: impl FnOnce() -> Result<Option<T>, E>,
-) -> Result<Option<T>, E> {
-    if let Some(held) = slot.borrow().as_ref() {
-        return Ok(Some(held.clone()));
-    }
-    let loaded = load()?;
-    slot.borrow_mut().clone_from(&loaded);
-    Ok(loaded)
 }

@@ -1,9 +1,11 @@
 //! Refreshing the catalog from the Shopify Storefront API: one sync in flight per store,
-//! paged by the sans-IO machines of wandstore-shopify, each page a guarded call.
+//! paged by the sans-IO machines of wandstore-shopify, each page a guarded call; what a
+//! finished sync writes and keeps is `protocol::shopify_calls::SyncedCatalog::to_cache`'s.
 
 use super::state::SyncResult;
 use super::{StoreState, internal};
 use crate::clock::now_ms;
+use crate::sql;
 use futures::FutureExt;
 use futures::future::{LocalBoxFuture, Shared};
 use std::rc::Rc;
@@ -11,6 +13,7 @@ use wandstore_core::catalog_index::SYNC_COLLECTION_CAP;
 use wandstore_core::guarded::RetryPolicy;
 use wandstore_protocol::events::sync_line;
 use wandstore_protocol::shopify_calls::{sync_finished, sync_run};
+use wandstore_storage::plans::sync_error;
 use worker::console_log;
 
 impl StoreState {
@@ -45,17 +48,20 @@ impl StoreState {
         let result = self.call_shopify(&mut run).await;
         let finished = now_ms();
         let synced = sync_finished(run, result, finished.saturating_sub(started))?;
-        let truncated = synced.report.truncated;
-        self.replace_catalog(synced.products, synced.collections, truncated, finished)
-            .map_err(internal)?;
-        Ok(synced.report)
+        let cached = synced.to_cache(finished)?;
+        sql::apply(&self.state, &self.db, cached.writes).map_err(internal)?;
+        self.catalog.keep(Rc::new(cached.index));
+        Ok(cached.report)
     }
 
+    /// Logs a finished sync; a failure is first kept as the catalog's last error (shown by the
+    /// admin API; never holds a token).
     fn log_sync(&self, result: &SyncResult, started: u64, request_id: &str) {
         let now = now_ms();
-        let record = |error: &str| (self.record_sync_error(error, now)).map_err(|e| e.to_string());
+        let record =
+            |error: &str| (self.db.write(&sync_error(error, now))).map_err(|e| e.to_string());
         let took = now.saturating_sub(started);
-        let line = sync_line(&self.slug.borrow(), result, took, (now, request_id), record);
+        let line = sync_line(&self.slug(), result, took, (now, request_id), record);
         console_log!("{line}");
     }
 }

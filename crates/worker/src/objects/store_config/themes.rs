@@ -5,7 +5,6 @@
 //! write leaves the previous theme published, and two publishes cannot both take a version
 //! (the order and the refusals are `protocol::theme_publish::PublishRun`'s).
 
-use super::state::cached;
 use super::{StoreState, internal};
 use crate::sql;
 use wandstore_protocol::store::StoreError;
@@ -26,7 +25,7 @@ impl StoreState {
     /// The published theme, read from SQLite once per object lifetime; `None` for a store
     /// that never published (pages use the default theme).
     pub fn published(&self) -> Result<Option<PublishedCopy>, StoreError> {
-        cached(&self.published, || {
+        self.published.get_or_read_some(|| {
             let row = self.theme_row()?;
             PublishedCopy::from_row(row.published, row.published_body)
         })
@@ -47,7 +46,6 @@ impl StoreState {
 
     /// The draft for a preview page (or the published theme when there is none).
     pub fn draft_slot(&self) -> Result<ThemeSlot, StoreError> {
-        self.settings()?;
         let row = self.theme_row()?;
         let version = self.published()?.map(|p| p.version);
         Ok(ledger::preview_slot(version, row.draft, row.published_body))
@@ -55,13 +53,11 @@ impl StoreState {
 
     /// The published theme's favicon file.
     pub fn favicon(&self) -> Result<Option<String>, StoreError> {
-        self.settings()?;
         Ok(self.published()?.and_then(|p| p.theme.favicon.clone()))
     }
 
     /// Published and draft, as the owner API shows them.
     pub fn theme_overview(&self) -> Result<ThemeOverview, StoreError> {
-        self.settings()?;
         let row = self.theme_row()?;
         let published = self.published()?;
         ledger::overview(
@@ -78,7 +74,6 @@ impl StoreState {
         author: &str,
         now_ms: u64,
     ) -> Result<DraftTheme, StoreError> {
-        self.settings()?;
         let write = ledger::plan_draft(body, &self.assets()?, author, now_ms)?;
         let set = plans::set_draft(write.body, write.meta_json);
         self.db.write(&set).map_err(internal)?;
@@ -88,7 +83,6 @@ impl StoreState {
 
     /// Every published version, newest first.
     pub fn theme_versions(&self) -> Result<Vec<ThemeVersion>, StoreError> {
-        self.settings()?;
         self.db
             .json_rows(storage::store_config::SELECT_THEME_VERSIONS, None)
             .map_err(|e| unreadable("theme version", e))
@@ -96,7 +90,6 @@ impl StoreState {
 
     /// Publishes the draft as a new version.
     pub async fn publish_draft(&self, author: &str, now_ms: u64) -> Result<Published, StoreError> {
-        self.settings()?;
         let draft = self.theme_row()?.draft;
         (self.publish(|ledger| PublishRun::draft(ledger, draft, author, now_ms))).await
     }
@@ -117,9 +110,8 @@ impl StoreState {
         &self,
         start: impl FnOnce(ThemeLedger<'_>) -> PublishRun,
     ) -> Result<Published, StoreError> {
-        // The history first: reading it may load the record, which sets the slug.
         let history = self.theme_versions()?;
-        let slug = self.slug.borrow().clone();
+        let slug = self.slug();
         let publishing = self.publishing.get();
         let mut run = start(ThemeLedger {
             store: &slug,
@@ -144,7 +136,7 @@ impl StoreState {
         let (version, json) = (write.record.version, write.record_json.clone());
         let plan = plans::publish_theme(version, json, write.body.clone());
         sql::apply(&self.state, &self.db, plan).map_err(|e| e.to_string())?;
-        *self.published.borrow_mut() = Some(PublishedCopy::from(write));
+        self.published.keep(PublishedCopy::from(write));
         Ok(())
     }
 }

@@ -1,0 +1,97 @@
+//! The owner console on the platform host (`/console`): server-rendered pages that work
+//! without JavaScript. Sign in with the store's slug and owner token (an exact per-client
+//! limit, failing closed), then edit the draft theme through forms, see it in a preview
+//! frame, publish, roll back, upload images, sign out. Every form carries a CSRF token
+//! (`core::console`); every request's session is checked with the store's object.
+//!
+//! What a request does, in which order, and what it answers (the page with what it shows,
+//! the redirect, the cookies) is `wandstore_protocol::console_driver::ConsoleDriver`'s; here
+//! one executor loop performs each step it asks for (the limiter, the body, the store's
+//! object, R2, the CSPRNG) and renders its answer. Errors a browser causes are pages (4xx),
+//! never a 5xx.
+
+use crate::clock::now_ms;
+use crate::entry::ClientHeaders;
+use crate::objects::guard_client;
+use crate::respond::{self, Audience};
+use crate::{body, env_config, random};
+use wandstore_core::headers::PRIVATE_NO_STORE;
+use wandstore_core::log::RequestLog;
+use wandstore_core::routes::ConsoleRoute;
+use wandstore_protocol::EdgeError;
+use wandstore_protocol::admin_run::Object;
+use wandstore_protocol::console_driver::{Answer, ConsoleDriver, ConsoleKeys, Facts, Io};
+use wandstore_render::{Chrome, ConsoleShown, console_answer};
+use worker::{Env, Request, Response};
+
+/// Answers a console route. Never fails: errors become pages, with `private, no-store`.
+pub async fn handle(
+    req: Request,
+    env: &Env,
+    client: &ClientHeaders,
+    route: ConsoleRoute,
+    rid: &str,
+    log: &mut RequestLog,
+) -> Response {
+    let mut resp = match run(req, env, client, route, rid, log).await {
+        Ok(resp) => resp,
+        Err(e) => {
+            e.note_in(log);
+            respond::error(&e, Audience::page(Chrome::platform(rid)), rid)
+        }
+    };
+    let _ = resp.headers_mut().set("cache-control", PRIVATE_NO_STORE);
+    resp
+}
+
+/// Runs the request's driver: each step's I/O, its result fed back, until it answers.
+async fn run(
+    mut req: Request,
+    env: &Env,
+    client: &ClientHeaders,
+    route: ConsoleRoute,
+    rid: &str,
+    log: &mut RequestLog,
+) -> Result<Response, EdgeError> {
+    let keys = ConsoleKeys::of(env_config::cookie_signer(env), env_config::csrf_secret(env))?;
+    let facts = Facts {
+        route,
+        url: req.url().map_err(EdgeError::internal)?.into(),
+        cookies: client.get("cookie").unwrap_or("").to_owned(),
+        content_type: crate::admin::header(&req, "content-type"),
+        client_ip: client.get("cf-connecting-ip").map(str::to_owned),
+        limit_var: env.var("CONSOLE_SIGN_IN_LIMIT").ok().map(|v| v.to_string()),
+        now_ms: now_ms(),
+    };
+    let mut driver = ConsoleDriver::new(facts, keys);
+    loop {
+        match driver.poll() {
+            Io::CountSignIn(c) => {
+                let counted = guard_client::count(env, &c.key, c.attempts, c.window_ms, rid).await;
+                driver.on_counted(counted, log);
+            }
+            Io::ReadBody(kind) => driver.on_body(body::read_limited(&mut req, kind).await),
+            Io::Ask(store, question) => {
+                let reply = crate::admin::ask(env, &Object::Store(store), question, rid).await;
+                driver.on_reply(reply, log);
+            }
+            Io::PutAsset(put) => driver.on_put(crate::store_assets::put(env, put).await),
+            Io::Random => driver.on_random(random::bytes::<16>()),
+            Io::Answer(answer) => return Ok(render(answer, rid)),
+            Io::Failed(e) => return Err(e),
+        }
+    }
+}
+
+/// The driver's answer as a response.
+fn render(answer: Answer, rid: &str) -> Response {
+    let (shown, cookies) = console_answer(answer, rid);
+    let mut resp = match shown {
+        ConsoleShown::SeeOther(location) => respond::see_other(&location),
+        ConsoleShown::Page(status, html) => respond::html(status, html),
+    };
+    for cookie in cookies {
+        let _ = resp.headers_mut().append("set-cookie", &cookie);
+    }
+    resp
+}
