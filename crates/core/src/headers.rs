@@ -121,6 +121,12 @@ pub fn security_headers_allowing(
         .collect()
 }
 
+/// A CSP nonce from 16 random bytes: base64url, unpadded (22 characters).
+pub fn script_nonce(random: [u8; 16]) -> String {
+    use base64::Engine;
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(random)
+}
+
 /// Which security policy an answer carries.
 #[derive(Debug, Clone, Copy)]
 pub enum Policy<'a> {
@@ -188,6 +194,19 @@ fn is_origin(o: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_script_nonce_is_22_url_safe_characters_that_differ_with_the_bytes() {
+        let a = script_nonce([0xfb; 16]);
+        assert_eq!(a.len(), 22);
+        assert!(
+            a.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'),
+            "{a}"
+        );
+        assert_ne!(a, script_nonce([0; 16]));
+        assert_eq!(script_nonce([0; 16]), "A".repeat(22));
+    }
 
     fn directive<'a>(csp: &'a str, name: &str) -> Option<&'a str> {
         csp.split(';').map(str::trim).find(|d| d.starts_with(name))

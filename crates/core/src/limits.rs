@@ -144,6 +144,39 @@ pub fn check_body(kind: BodyKind, bytes: usize) -> Result<(), LimitError> {
     Ok(())
 }
 
+/// Reading a request body within its route's limit, sans-IO: a declared length past the
+/// limit is refused before anything is read; a declared body is read whole (the runtime
+/// delivers exactly that length) and checked again; an undeclared one is read chunk by chunk,
+/// refused as soon as the total passes the limit (never read whole first).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BodyRead {
+    kind: BodyKind,
+    read: usize,
+    /// The body's declared length, when `Content-Length` holds one.
+    pub declared: Option<usize>,
+}
+
+impl BodyRead {
+    /// The read of a `kind` body whose `Content-Length` is `content_length` as sent.
+    pub fn start(kind: BodyKind, content_length: Option<&str>) -> Result<Self, LimitError> {
+        let declared = content_length.and_then(|v| v.parse::<usize>().ok());
+        if let Some(n) = declared {
+            check_body(kind, n)?;
+        }
+        Ok(BodyRead {
+            kind,
+            read: 0,
+            declared,
+        })
+    }
+
+    /// `n` more bytes arrived (the whole body, or one chunk).
+    pub fn take(&mut self, n: usize) -> Result<(), LimitError> {
+        self.read = self.read.saturating_add(n);
+        check_body(self.kind, self.read)
+    }
+}
+
 /// A JSON API's body must say it is JSON (`application/json`, parameters allowed).
 pub fn require_json(content_type: Option<&str>) -> Result<(), LimitError> {
     let essence = content_type
@@ -188,6 +221,42 @@ pub fn check_path(path: &str) -> Result<(), LimitError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_declared_body_past_its_limit_is_refused_before_it_is_read() {
+        let max = BodyKind::Form.max_bytes();
+        let past = (max + 1).to_string();
+        let refused = BodyRead::start(BodyKind::Form, Some(&past));
+        assert_eq!(refused, Err(LimitError::BodyTooLarge { max }));
+        let at = BodyRead::start(BodyKind::Form, Some(&max.to_string())).unwrap();
+        assert_eq!(at.declared, Some(max));
+        // What cannot be a length is read as an undeclared body.
+        for odd in [
+            None,
+            Some(""),
+            Some("-1"),
+            Some("12abc"),
+            Some("99999999999999999999999"),
+        ] {
+            let read = BodyRead::start(BodyKind::Form, odd).unwrap();
+            assert_eq!(read.declared, None, "{odd:?}");
+        }
+    }
+
+    #[test]
+    fn chunks_are_refused_as_soon_as_their_total_passes_the_limit() {
+        let max = BodyKind::CartJson.max_bytes();
+        let mut read = BodyRead::start(BodyKind::CartJson, None).unwrap();
+        assert_eq!(read.take(max - 1), Ok(()));
+        assert_eq!(read.take(1), Ok(()));
+        assert_eq!(read.take(1), Err(LimitError::BodyTooLarge { max }));
+        let mut huge = BodyRead::start(BodyKind::CartJson, None).unwrap();
+        assert!(huge.take(usize::MAX).is_err());
+        assert!(huge.take(usize::MAX).is_err(), "the total saturates");
+        // A declared body that turns out longer is refused too.
+        let mut lied = BodyRead::start(BodyKind::Form, Some("10")).unwrap();
+        assert!(lied.take(BodyKind::Form.max_bytes() + 1).is_err());
+    }
 
     #[test]
     fn urls_up_to_the_limit_pass_and_one_byte_more_does_not() {

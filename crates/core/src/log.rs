@@ -98,6 +98,15 @@ pub fn accept_request_id(raw: Option<&str>) -> Option<String> {
     .then(|| id.to_owned())
 }
 
+/// A request id of our own: 16 random bytes as 32 lowercase hex characters, or, should the
+/// runtime's random source fail, one from the clock (the id only correlates log lines).
+pub fn new_request_id<E>(random: Result<[u8; 16], E>, now_ms: u64) -> String {
+    match random {
+        Ok(bytes) => bytes.iter().map(|b| format!("{b:02x}")).collect(),
+        Err(_) => format!("t{now_ms}"),
+    }
+}
+
 /// A client-supplied value as a log line may hold it: at most 64 characters of letters,
 /// digits, `-` and `_` (a ray id, a colo, a country code), so nothing a client sends can
 /// forge log fields or smuggle data into them.
@@ -152,6 +161,22 @@ mod tests {
         assert_eq!(log_safe("8c1f2e3d4a5b6c7d-LHR"), "8c1f2e3d4a5b6c7d-LHR");
         assert_eq!(log_safe("DE\",\"admin\":true"), "DEadmintrue");
         assert_eq!(log_safe(&"x".repeat(100)).len(), 64);
+    }
+
+    #[test]
+    fn a_new_request_id_is_32_hex_characters_or_from_the_clock_without_randomness() {
+        let id = new_request_id::<()>(Ok([0xab; 16]), 5);
+        assert_eq!(id, "ab".repeat(16));
+        assert_eq!(accept_request_id(Some(&id)), Some(id.clone()));
+        let mixed = new_request_id::<()>(
+            Ok([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 255]),
+            5,
+        );
+        assert_eq!(mixed, "000102030405060708090a0b0c0d0eff");
+        assert_eq!(
+            new_request_id(Err("no crypto"), 1_700_000_000_000),
+            "t1700000000000"
+        );
     }
 
     #[test]

@@ -327,16 +327,26 @@ impl From<wandstore_core::secret::AuthRefusal> for EdgeError {
                 "the admin API is disabled: set the ADMIN_TOKEN secret",
                 "ADMIN_TOKEN is missing or shorter than 32 bytes",
             ),
-            AuthRefusal::NoBearer => EdgeError::new(
+            AuthRefusal::NoBearer => challenge(EdgeError::new(
                 401,
                 "unauthorized",
                 "send Authorization: Bearer <admin token>",
-            ),
-            AuthRefusal::WrongToken => {
-                EdgeError::new(401, "unauthorized", "the admin token is not valid")
-            }
+            )),
+            AuthRefusal::WrongToken => challenge(EdgeError::new(
+                401,
+                "unauthorized",
+                "the admin token is not valid",
+            )),
         }
     }
+}
+
+/// A 401 says how to authenticate (`core::secret::admin_challenge`).
+fn challenge(mut e: EdgeError) -> EdgeError {
+    if let Some((name, value)) = wandstore_core::secret::admin_challenge(e.status) {
+        e.headers.push((name, value.to_owned()));
+    }
+    e
 }
 
 impl From<wandstore_ai::settings::SettingsRefusal> for EdgeError {

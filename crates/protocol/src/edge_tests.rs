@@ -215,14 +215,18 @@ fn a_missing_secret_is_a_503_that_names_it_only_in_the_log() {
 }
 
 #[test]
-fn admin_refusals_are_503_or_401() {
+fn admin_refusals_are_503_or_a_401_that_says_how_to_authenticate() {
     use wandstore_core::secret::AuthRefusal;
     let off = EdgeError::from(AuthRefusal::AdminDisabled);
     assert_eq!((off.status, off.code.as_str()), (503, "admin_disabled"));
     assert!(off.detail.is_some(), "the detail goes to the log");
+    assert!(off.headers.is_empty(), "{:?}", off.headers);
     for r in [AuthRefusal::NoBearer, AuthRefusal::WrongToken] {
         let e = EdgeError::from(r);
         assert_eq!((e.status, e.code.as_str()), (401, "unauthorized"));
+        let (headers, _) = e.answer(None, "req-1");
+        let challenge = headers.iter().find(|(k, _)| *k == "www-authenticate");
+        assert_eq!(challenge.unwrap().1, r#"Bearer realm="wandstore-admin""#);
     }
 }
 

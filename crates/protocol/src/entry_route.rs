@@ -22,6 +22,13 @@ use wandstore_core::tenant::{self, HostRoute, StorePath, Target};
 /// The client's request headers (lower-case names, in order), read from JavaScript once.
 pub struct ClientHeaders(pub Vec<(String, String)>);
 
+impl From<&[(&str, &str)]> for ClientHeaders {
+    fn from(pairs: &[(&str, &str)]) -> Self {
+        let owned = |(k, v): &(&str, &str)| ((*k).to_owned(), (*v).to_owned());
+        ClientHeaders(pairs.iter().map(owned).collect())
+    }
+}
+
 impl ClientHeaders {
     pub fn get(&self, name: &str) -> Option<&str> {
         self.0
@@ -67,6 +74,15 @@ impl ClientHeaders {
         let bytes = limits::header_bytes(self.0.iter().map(|(k, v)| (k.as_str(), v.as_str())));
         limits::check_headers(bytes)?;
         Ok(())
+    }
+
+    /// The error for a request whose URL cannot be read: the limits it still meets (its
+    /// method, its headers' size) first, else a 400.
+    pub fn unreadable_url(&self, method: &str) -> EdgeError {
+        match self.check_limits(method, None) {
+            Err(e) => e,
+            Ok(()) => EdgeError::bad_request("bad_url", "the request's URL cannot be read"),
+        }
     }
 
     /// The headers a shopper's object gets: the planned context, then the client headers it
@@ -172,15 +188,11 @@ pub fn file_limits(client_ip: Option<&str>, now_ms: u64) -> Option<LimitRun> {
     ))
 }
 
-/// The signer a store's shopper cookies need: without one (a weak or missing secret) the
-/// store is not configured yet (503, the reason in the log line only).
-pub fn store_signer(
-    signer: Result<std::rc::Rc<CookieSigner>, WeakSecret>,
-) -> Result<std::rc::Rc<CookieSigner>, EdgeError> {
-    signer.map_err(|weak| {
-        let message = "this store is not configured yet; please try again later";
-        EdgeError::misconfigured("config", message, weak)
-    })
+/// A store's shopper cookies without a signer (a weak or missing secret): the store is not
+/// configured yet (503, the reason in the log line only).
+pub fn unsigned_store(weak: WeakSecret) -> EdgeError {
+    let message = "this store is not configured yet; please try again later";
+    EdgeError::misconfigured("config", message, weak)
 }
 
 /// The favicon file to serve after asking the store for its own (`None`: the platform's):

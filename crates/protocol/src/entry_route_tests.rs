@@ -160,12 +160,7 @@ fn the_theme_schema_is_public_json_schema() {
 }
 
 fn client(pairs: &[(&str, &str)]) -> ClientHeaders {
-    ClientHeaders(
-        pairs
-            .iter()
-            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-            .collect(),
-    )
+    ClientHeaders::from(pairs)
 }
 
 #[test]
@@ -297,9 +292,18 @@ fn a_stores_file_meets_the_clients_page_limit_when_the_client_has_an_address() {
 
 #[test]
 fn a_store_without_a_signer_is_not_configured_yet() {
-    assert!(store_signer(signer()).is_ok());
-    let e = store_signer(Err(WeakSecret(5))).err().unwrap();
+    let e = unsigned_store(WeakSecret(5));
     assert_eq!((e.status, e.code.as_str()), (503, "config"));
     assert!(e.message.contains("not configured"), "{}", e.message);
     assert!(e.detail.is_some_and(|d| d.contains('5')));
+}
+
+#[test]
+fn an_unreadable_url_is_a_400_unless_the_request_is_past_another_limit_first() {
+    let client = ClientHeaders(vec![("host".to_owned(), "demo.wandstore.test".to_owned())]);
+    let e = client.unreadable_url("GET");
+    assert_eq!((e.status, e.code.as_str()), (400, "bad_url"));
+    assert_eq!(client.unreadable_url("PROPFIND").status, 405);
+    let huge = ClientHeaders(vec![("x-big".to_owned(), "a".repeat(9000))]);
+    assert_eq!(huge.unreadable_url("GET").status, 431);
 }

@@ -55,6 +55,7 @@ pub mod console_step;
 pub mod cron_job;
 pub mod edge;
 pub mod entry_route;
+pub mod entry_run;
 pub mod events;
 pub mod guard;
 pub mod limit_run;

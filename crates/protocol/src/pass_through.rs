@@ -7,9 +7,43 @@
 
 use crate::shopper::{CookieDraft, ObjectReport, REPORT_HEADER};
 use wandstore_core::abuse::Quota;
-use wandstore_core::headers::PRIVATE_NO_STORE;
+use wandstore_core::headers::{PRIVATE_NO_STORE, PageAllowances, Policy};
 use wandstore_core::log::RequestLog;
 use wandstore_core::rate_limit::RateDecision;
+
+/// What the entry keeps of a request it forwarded, to finish the object's answer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Forwarded {
+    /// The shopper's cookie, set or changed once the object's report is read.
+    pub cookie: Option<CookieDraft>,
+    /// An exact limit's quota, reported in `RateLimit` headers.
+    pub quota: Option<Quota>,
+    /// What the page may do beyond the default policy (a preview's script and framing).
+    pub allow: Option<PageAllowances>,
+}
+
+impl Forwarded {
+    /// The security policy the answer carries: a preview's, else the default.
+    pub fn policy(&self) -> Policy<'_> {
+        self.allow.as_ref().map_or(Policy::Default, Policy::Preview)
+    }
+
+    /// What the answer gets on its way out, with its request id, time and security headers.
+    pub fn finish<'a>(
+        &'a self,
+        request_id: &'a str,
+        timing: &'a str,
+        security: &'a [(&'a str, String)],
+    ) -> Finish<'a> {
+        Finish {
+            request_id,
+            timing,
+            security,
+            cookie: self.cookie.as_ref(),
+            quota: self.quota.as_ref(),
+        }
+    }
+}
 
 /// What every streamed-through response gets on its way out.
 pub struct Finish<'a> {

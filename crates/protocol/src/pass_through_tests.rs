@@ -160,3 +160,25 @@ fn a_page_the_entry_rendered_itself_adds_no_object_call() {
     spent.log_into(&mut object);
     assert_eq!(object.do_calls, Some(2));
 }
+
+#[test]
+fn a_forwarded_answer_carries_the_preview_policy_only_for_a_preview() {
+    let plain = Forwarded {
+        cookie: None,
+        quota: None,
+        allow: None,
+    };
+    assert!(matches!(plain.policy(), Policy::Default));
+    let finish = plain.finish("rid-2", "5ms", &[]);
+    assert_eq!((finish.request_id, finish.timing), ("rid-2", "5ms"));
+    assert!(finish.cookie.is_none() && finish.quota.is_none());
+    let allow = PageAllowances::preview("n0nce".to_owned(), "wandstore.test");
+    let preview = Forwarded {
+        allow: Some(allow.clone()),
+        ..plain
+    };
+    match preview.policy() {
+        Policy::Preview(kept) => assert_eq!(kept, &allow),
+        other => panic!("{other:?}"),
+    }
+}

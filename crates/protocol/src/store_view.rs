@@ -101,25 +101,39 @@ impl StoreView {
         self.looks.insert(store.to_owned(), look, now_ms);
     }
 
-    /// The kept answer to a catalog question (`key`: the store and the question's cache key).
-    pub fn catalog(&self, key: &(String, String), now_ms: u64) -> Option<CatalogResult> {
-        self.answers.get(key, now_ms).cloned()
+    /// The kept answer to a catalog question (`key`: the store and the question's cache key),
+    /// noted in `report` as answered locally; none, and the call that follows is counted.
+    pub fn catalog(
+        &self,
+        key: &(String, String),
+        now_ms: u64,
+        report: &mut ObjectReport,
+    ) -> Option<CatalogResult> {
+        let kept = self.answers.get(key, now_ms).cloned();
+        match kept {
+            Some(_) => report.note_local(),
+            None => report.count_call(),
+        }
+        kept
     }
 
     /// What StoreConfig answered a catalog question, as the page reads it: answers and the
     /// store's catalog refusals (a missing product) are kept for the TTL; any other failure
     /// is an error kept nowhere, so the next request asks again.
+    /// What the answer cost goes into `report`.
     pub fn keep_catalog(
         &mut self,
         key: (String, String),
         asked: Result<CatalogReply, AskError<StoreError>>,
         now_ms: u64,
+        report: &mut ObjectReport,
     ) -> Result<CatalogResult, EdgeError> {
         let result = match asked {
             Ok(reply) => Ok(Rc::new(reply)),
             Err(AskError::Refused(e @ StoreError::Catalog { .. })) => Err(e),
             Err(e) => return Err(e.into()),
         };
+        report.note_catalog(&result);
         self.answers.insert(key, result.clone(), now_ms);
         Ok(result)
     }

@@ -83,32 +83,52 @@ fn the_entrys_look_is_kept_for_the_snapshot_ttl() {
 fn answers_and_catalog_refusals_are_kept_failures_are_asked_again() {
     let mut view = StoreView::default();
     let kept = view
-        .keep_catalog(key("home"), Ok(reply(Freshness::Fresh, None)), NOW)
+        .keep_catalog(
+            key("home"),
+            Ok(reply(Freshness::Fresh, None)),
+            NOW,
+            &mut spent(),
+        )
         .unwrap();
     assert!(kept.is_ok());
-    assert!(view.catalog(&key("home"), NOW + 1).is_some());
+    assert!(view.catalog(&key("home"), NOW + 1, &mut spent()).is_some());
     assert!(
-        view.catalog(&key("home"), NOW + SNAPSHOT_TTL_MS).is_none(),
+        view.catalog(&key("home"), NOW + SNAPSHOT_TTL_MS, &mut spent())
+            .is_none(),
         "expired"
     );
     let miss = StoreError::Catalog {
         miss: CatalogMiss::UnknownProduct,
     };
     let refused = view
-        .keep_catalog(key("p:x"), Err(AskError::Refused(miss.clone())), NOW)
+        .keep_catalog(
+            key("p:x"),
+            Err(AskError::Refused(miss.clone())),
+            NOW,
+            &mut spent(),
+        )
         .unwrap();
     assert_eq!(refused.err(), Some(miss));
-    assert!(matches!(view.catalog(&key("p:x"), NOW), Some(Err(_))));
-    let down = view.keep_catalog(key("p:y"), Err(AskError::Broken("timeout".into())), NOW);
+    assert!(matches!(
+        view.catalog(&key("p:x"), NOW, &mut spent()),
+        Some(Err(_))
+    ));
+    let down = view.keep_catalog(
+        key("p:y"),
+        Err(AskError::Broken("timeout".into())),
+        NOW,
+        &mut spent(),
+    );
     assert_eq!(down.err().map(|e| e.status), Some(500));
     let gone = view.keep_catalog(
         key("p:z"),
         Err(AskError::Refused(StoreError::NotFound)),
         NOW,
+        &mut spent(),
     );
     assert_eq!(gone.err().map(|e| e.status), Some(404));
-    assert!(view.catalog(&key("p:y"), NOW).is_none());
-    assert!(view.catalog(&key("p:z"), NOW).is_none());
+    assert!(view.catalog(&key("p:y"), NOW, &mut spent()).is_none());
+    assert!(view.catalog(&key("p:z"), NOW, &mut spent()).is_none());
 }
 
 #[test]
@@ -116,10 +136,39 @@ fn the_view_stays_bounded_whatever_the_questions() {
     let mut view = StoreView::default();
     for i in 0..(MAX_ANSWERS + 50) {
         let k = key(&format!("q{i}"));
-        let kept = view.keep_catalog(k, Ok(reply(Freshness::Fresh, None)), NOW);
+        let kept = view.keep_catalog(k, Ok(reply(Freshness::Fresh, None)), NOW, &mut spent());
         assert!(kept.is_ok_and(|r| r.is_ok()));
     }
     assert_eq!(view.answers.len(), MAX_ANSWERS);
+}
+
+fn spent() -> ObjectReport {
+    ObjectReport::default()
+}
+
+#[test]
+fn asking_the_view_notes_a_kept_answer_as_local_and_counts_the_call_a_miss_makes() {
+    let mut view = StoreView::default();
+    let mut report = spent();
+    assert!(view.catalog(&key("home"), NOW, &mut report).is_none());
+    assert_eq!((report.do_calls, report.cache.as_deref()), (1, None));
+    let up = UpstreamStats { calls: 1, ms: 25 };
+    let asked = Ok(reply(Freshness::Miss, Some(up)));
+    let kept = view.keep_catalog(key("home"), asked, NOW, &mut report);
+    assert!(kept.is_ok_and(|r| r.is_ok()));
+    assert_eq!(report.cache.as_deref(), Some(Freshness::Miss.as_str()));
+    assert_eq!((report.upstream_calls, report.upstream_ms), (1, 25));
+    let mut later = spent();
+    assert!(view.catalog(&key("home"), NOW + 1, &mut later).is_some());
+    assert_eq!((later.do_calls, later.cache.as_deref()), (0, Some("local")));
+    // A failure notes no freshness.
+    let mut failed = spent();
+    let down = Err(AskError::Broken("timeout".into()));
+    assert!(
+        view.keep_catalog(key("p:y"), down, NOW, &mut failed)
+            .is_err()
+    );
+    assert_eq!(failed.cache, None);
 }
 
 #[test]

@@ -74,6 +74,18 @@ pub fn decode_reply<Q: Question>(
     serde_json::from_slice(body).map_err(MalformedMessage::from)
 }
 
+/// A reply's body as the asker reads it: any status but 200 is a broken call, and the start
+/// of what came (200 characters at most) says why.
+pub fn reply_body<E>(status: u16, body: String) -> Result<String, AskError<E>> {
+    if status == 200 {
+        return Ok(body);
+    }
+    let start: String = body.chars().take(200).collect();
+    Err(AskError::Broken(format!(
+        "the object answered {status}: {start}"
+    )))
+}
+
 /// The typed answer of `Q` from the object's reply text, or why the call broke (the
 /// call's failure, a refusal, or a reply that is not `Q`'s).
 pub fn read_reply<Q: Question>(
@@ -114,3 +126,7 @@ impl<E> From<MalformedMessage> for AskError<E> {
         AskError::Broken(e.to_string())
     }
 }
+
+#[cfg(test)]
+#[path = "wire_tests.rs"]
+mod tests;

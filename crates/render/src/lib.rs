@@ -43,7 +43,7 @@ mod theme;
 pub use chrome::{Chrome, Flash, FlashKind};
 pub use links::Links;
 pub use pages::{
-    CartLine, CartPage, CollectionPage, ConsoleAsset, ConsoleEditorPage, ConsoleNotice,
+    Audience, CartLine, CartPage, CollectionPage, ConsoleAsset, ConsoleEditorPage, ConsoleNotice,
     ConsoleProblem, ConsoleShown, ConsoleSignInPage, ConsoleVersion, EditorFacts, EditorShown,
     ErrorPage, HomePage, PersonalizationChoice, ProductPage, Recommendation, SearchPage,
     console_answer,

@@ -12,7 +12,7 @@ pub mod shopper;
 pub mod store_config;
 pub mod write;
 
-pub use write::{Lenient, Parsed, Value, Write, json_text, keyed};
+pub use write::{Lenient, Parsed, ParsedCell, Value, Write, json_text, keyed};
 
 #[cfg(test)]
 mod testdb;

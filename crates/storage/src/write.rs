@@ -91,6 +91,24 @@ pub struct Lenient<T> {
     pub json: Option<T>,
 }
 
+/// A one-row table's `json` column: NULL (`None`) or a `T` as JSON text, parsed on read
+/// (unreadable JSON is an error).
+#[derive(Debug, Deserialize)]
+#[serde(bound = "T: DeserializeOwned")]
+pub struct ParsedCell<T> {
+    #[serde(deserialize_with = "parse_text_if_any")]
+    pub json: Option<T>,
+}
+
+fn parse_text_if_any<'de, D: Deserializer<'de>, T: DeserializeOwned>(
+    d: D,
+) -> Result<Option<T>, D::Error> {
+    match Option::<String>::deserialize(d)? {
+        Some(text) => serde_json::from_str(&text).map_err(serde::de::Error::custom),
+        None => Ok(None),
+    }
+}
+
 fn parse_text<'de, D: Deserializer<'de>, T: DeserializeOwned>(d: D) -> Result<T, D::Error> {
     let text = String::deserialize(d)?;
     serde_json::from_str(&text).map_err(serde::de::Error::custom)
@@ -157,6 +175,16 @@ mod tests {
         assert_eq!((row.json, row.at_ms), (None, 3));
         let row: EventRow<u32> = serde_json::from_value(json!({"json": "4", "at_ms": 5})).unwrap();
         assert_eq!((row.json, row.at_ms), (Some(4), 5));
+    }
+
+    #[test]
+    fn a_cell_is_none_when_null_its_value_when_readable_and_an_error_otherwise() {
+        let null: ParsedCell<u32> = serde_json::from_value(json!({"json": null})).unwrap();
+        assert_eq!(null.json, None);
+        let set: ParsedCell<Vec<u32>> = serde_json::from_value(json!({"json": "[1]"})).unwrap();
+        assert_eq!(set.json, Some(vec![1]));
+        assert!(serde_json::from_value::<ParsedCell<u32>>(json!({"json": "five"})).is_err());
+        assert!(serde_json::from_value::<ParsedCell<u32>>(json!({"json": 5})).is_err());
     }
 
     #[test]

@@ -10,13 +10,12 @@ use crate::clock::now_ms;
 use crate::objects::{STORE_CONFIG, STORE_REGISTRY, registry};
 use crate::{backups_api, body, env_config, internal, random, respond, store_assets};
 use wandstore_core::routes::AdminRoute;
-use wandstore_core::secret::{admin_caller, admin_challenge};
 use wandstore_protocol::EdgeError;
 use wandstore_protocol::admin_run::{AdminIo, AdminRun, Facts, Object};
 use wandstore_protocol::wire::AskError;
 use worker::{Env, Request, Response};
 
-/// Who [`authorize`] let in (`wandstore_core::secret::admin_caller` decides).
+/// Who `protocol::entry_run` let in (`wandstore_core::secret::admin_caller` decides).
 pub use wandstore_core::secret::Caller;
 
 /// The request's header `name`, if any.
@@ -24,7 +23,7 @@ pub(crate) fn header(req: &Request, name: &str) -> Option<String> {
     req.headers().get(name).ok().flatten()
 }
 
-/// Runs an admin route for a caller [`authorize`] let in: each step [`AdminRun`] asks for,
+/// Runs an admin route for a caller `protocol::entry_run` let in: each step [`AdminRun`] asks for,
 /// its result fed back, until it answers.
 pub async fn handle(
     mut req: Request,
@@ -94,19 +93,4 @@ pub(crate) async fn ask(
     asked.map_err(|e: AskError<String>| match e {
         AskError::Broken(why) | AskError::Refused(why) => why,
     })
-}
-
-/// Who the request's bearer token says it is: the platform admin, or someone presenting a
-/// store-owner token (checked against the store later); otherwise the refusal to send.
-pub fn authorize(req: &Request, env: &Env) -> Result<Caller, EdgeError> {
-    let bearer = header(req, "authorization").unwrap_or_default();
-    let admin = env_config::admin_token(env);
-    Ok(admin_caller(admin.as_deref(), &bearer)?)
-}
-
-/// Adds `WWW-Authenticate` to a 401 from [`handle`].
-pub fn challenge(resp: &mut Response) {
-    if let Some((name, value)) = admin_challenge(resp.status_code()) {
-        let _ = resp.headers_mut().set(name, value);
-    }
 }

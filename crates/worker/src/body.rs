@@ -1,9 +1,9 @@
-//! Reading request bodies within their route's limit: a declared length past it is refused
-//! before anything is read, and a chunked body is read chunk by chunk, stopping as soon as
-//! it passes the limit (it is never read whole first).
+//! Reading request bodies within their route's limit, as `core::limits::BodyRead` says: a
+//! declared length past it is refused before anything is read, and a chunked body is read
+//! chunk by chunk, stopping as soon as it passes the limit (it is never read whole first).
 
 use futures::StreamExt;
-use wandstore_core::limits::{BodyKind, check_body};
+use wandstore_core::limits::{BodyKind, BodyRead};
 use wandstore_protocol::EdgeError;
 use worker::wasm_bindgen_futures::JsFuture;
 use worker::{Request, js_sys, web_sys};
@@ -21,14 +21,14 @@ pub async fn read(
     kind: BodyKind,
 ) -> Result<Vec<u8>, EdgeError> {
     let js = |e| EdgeError::internal(worker::Error::from(e));
-    if let Some(n) = content_length.and_then(|v| v.parse::<usize>().ok()) {
-        check_body(kind, n)?;
+    let mut read = BodyRead::start(kind, content_length)?;
+    if read.declared.is_some() {
         // The runtime delivers exactly the declared length: one read, one copy into Wasm.
         let buffer = JsFuture::from(req.array_buffer().map_err(js)?)
             .await
             .map_err(js)?;
         let body = js_sys::Uint8Array::new(&buffer).to_vec();
-        check_body(kind, body.len())?;
+        read.take(body.len())?;
         return Ok(body);
     }
     // A request without a body has no stream: that is an empty body.
@@ -38,7 +38,7 @@ pub async fn read(
     let mut body = Vec::new();
     while let Some(chunk) = stream.next().await {
         let chunk = chunk.map_err(EdgeError::internal)?;
-        check_body(kind, body.len().saturating_add(chunk.len()))?;
+        read.take(chunk.len())?;
         body.extend_from_slice(&chunk);
     }
     Ok(body)

@@ -14,14 +14,9 @@ use wandstore_protocol::EdgeError;
 use wandstore_protocol::shopper::{ObjectReport, ShopperContext};
 use worker::{Env, Response};
 
-/// What the entry answers: the page, or an error page in the store's frame.
-pub enum EdgeAnswer {
-    Page(String),
-    Refused(Response),
-}
-
-/// The page, or an error before the store's frame is known (an unknown store). What the
-/// catalog questions cost goes to the log line whatever the outcome.
+/// The page (or, `Err`, the error page in the store's frame), or an error before the store's
+/// frame is known (an unknown store). What the catalog questions cost goes to the log line
+/// whatever the outcome.
 pub async fn serve(
     env: &Env,
     ctx: &ShopperContext,
@@ -29,7 +24,7 @@ pub async fn serve(
     cart_items: u32,
     url: &worker::Url,
     log: &mut RequestLog,
-) -> Result<EdgeAnswer, EdgeError> {
+) -> Result<Result<String, Response>, EdgeError> {
     let spent = RefCell::new(ObjectReport::default());
     let answer = async {
         let look = store_view::edge_look(env, &ctx.store, &ctx.request_id, &spent).await?;
@@ -48,15 +43,12 @@ pub async fn serve(
             }
             EdgePage::Search => listing_pages::search(env, &request, &spent).await,
         };
-        Ok(match answer {
-            Ok(html) => EdgeAnswer::Page(html),
-            Err(e) => {
-                e.note_in(log);
-                let mut refused = request.error(&e);
-                let _ = refused.headers_mut().set("cache-control", PRIVATE_NO_STORE);
-                EdgeAnswer::Refused(refused)
-            }
-        })
+        Ok(answer.map_err(|mut e| {
+            e.note_in(log);
+            e.headers
+                .push(("cache-control", PRIVATE_NO_STORE.to_owned()));
+            request.error(&e)
+        }))
     }
     .await;
     spent.into_inner().log_at_edge(log);

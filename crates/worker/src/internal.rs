@@ -6,7 +6,7 @@
 //! entry never forwards a client's own `x-wandstore-*` headers.
 
 use wandstore_protocol::wire::{self, AskError, MalformedMessage, Question};
-use worker::wasm_bindgen::JsValue;
+use worker::wasm_bindgen::{JsCast, JsValue};
 use worker::wasm_bindgen_futures::JsFuture;
 use worker::{Request, Response, Stub, web_sys};
 
@@ -63,7 +63,7 @@ pub fn request(
     method: &str,
     path: &str,
     headers: &JsValue,
-    body: Option<String>,
+    body: Option<&str>,
 ) -> worker::Result<web_sys::Request> {
     let init = web_sys::RequestInit::new();
     init.set_method(method);
@@ -71,7 +71,7 @@ pub fn request(
     // An object's redirect (a 303 after a form post) is for the browser, not for the Worker.
     init.set_redirect(web_sys::RequestRedirect::Manual);
     if let Some(body) = body {
-        init.set_body(&JsValue::from_str(&body));
+        init.set_body(&JsValue::from_str(body));
     }
     Ok(web_sys::Request::new_with_str_and_init(
         &format!("https://object.internal{path}"),
@@ -95,21 +95,32 @@ pub async fn fetch(stub: Stub, req: &web_sys::Request) -> worker::Result<web_sys
         .dyn_into::<web_sys::Response>()?)
 }
 
-/// A response's body as text, read by JavaScript in one call.
-pub async fn response_text(resp: &web_sys::Response) -> worker::Result<String> {
-    let text = JsFuture::from(resp.text()?).await?;
+/// Sends `method path` with the headers `pairs` (and `body`) to the object named `name` in
+/// the namespace bound as `binding`, and answers its raw response.
+pub async fn send(
+    env: &worker::Env,
+    binding: &str,
+    name: &str,
+    method: &str,
+    path: &str,
+    pairs: &[(&str, &str)],
+    body: Option<&str>,
+) -> worker::Result<web_sys::Response> {
+    let req = request(method, path, &headers_init(pairs)?, body)?;
+    fetch(stub(env, binding, name)?, &req).await
+}
+
+/// A body as text, read by JavaScript in one call (`read`: its `text()`).
+async fn text_of(read: Result<worker::js_sys::Promise, JsValue>) -> worker::Result<String> {
+    let text = JsFuture::from(read?).await?;
     text.as_string()
-        .ok_or_else(|| worker::Error::RustError("a response body was not text".into()))
+        .ok_or_else(|| worker::Error::RustError("a body was not text".into()))
 }
 
 /// A request's body as text, read by JavaScript in one call.
 pub async fn request_text(req: &Request) -> worker::Result<String> {
-    let text = JsFuture::from(req.inner().text()?).await?;
-    text.as_string()
-        .ok_or_else(|| worker::Error::RustError("a request body was not text".into()))
+    text_of(req.inner().text()).await
 }
-
-use worker::wasm_bindgen::JsCast;
 
 /// Asks an object a typed question and reads its typed answer. A refusal comes back as
 /// `AskError::Refused`; a failed call or an answer of the wrong shape as `Broken`, never as
@@ -133,17 +144,10 @@ pub async fn ask_text<E>(
 ) -> Result<String, AskError<E>> {
     let broken = |e: worker::Error| AskError::Broken(e.to_string());
     let headers = headers_init(&[(REQUEST_ID, request_id)]).map_err(broken)?;
-    let req = request("POST", ASK_PATH, &headers, Some(body)).map_err(broken)?;
+    let req = request("POST", ASK_PATH, &headers, Some(&body)).map_err(broken)?;
     let resp = fetch(stub, &req).await.map_err(broken)?;
-    let status = resp.status();
-    let text = response_text(&resp).await.map_err(broken)?;
-    if status != 200 {
-        return Err(AskError::Broken(format!(
-            "the object answered {status}: {}",
-            text.chars().take(200).collect::<String>()
-        )));
-    }
-    Ok(text)
+    let text = text_of(resp.text()).await.map_err(broken)?;
+    wire::reply_body(resp.status(), text)
 }
 
 /// On the object's side: the question posted to [`ASK_PATH`].

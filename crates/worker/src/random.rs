@@ -21,17 +21,12 @@ pub fn bytes<const N: usize>() -> worker::Result<[u8; N]> {
     Ok(out)
 }
 
-/// A fresh request id: 32 hex characters.
+/// A fresh request id (`core::log::new_request_id`).
 pub fn request_id() -> String {
-    match bytes::<16>() {
-        Ok(b) => b.iter().map(|x| format!("{x:02x}")).collect(),
-        // The id only correlates log lines; a clock-based one is good enough if the CSPRNG fails.
-        Err(_) => format!("t{}", crate::clock::now_ms()),
-    }
+    wandstore_core::log::new_request_id(bytes::<16>(), crate::clock::now_ms())
 }
 
-/// A CSP nonce: 16 random bytes, base64url.
+/// A CSP nonce (`core::headers::script_nonce`).
 pub fn nonce() -> worker::Result<String> {
-    use base64::Engine;
-    Ok(base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes::<16>()?))
+    Ok(wandstore_core::headers::script_nonce(bytes::<16>()?))
 }

@@ -4,20 +4,9 @@
 use serde::Serialize;
 use wandstore_protocol::EdgeError;
 use wandstore_protocol::edge::html_safe_json;
-use wandstore_render::{Chrome, ErrorPage, Rendered};
+pub use wandstore_render::Audience;
+use wandstore_render::Rendered;
 use worker::{Headers, Response, ResponseBuilder};
-
-/// Who reads an error: an API client (JSON) or a browser (a page in this frame).
-pub enum Audience {
-    Api,
-    Page(Box<Chrome>),
-}
-
-impl Audience {
-    pub fn page(chrome: Chrome) -> Self {
-        Audience::Page(Box::new(chrome))
-    }
-}
 
 /// A response with a body and content type. Header names and values built here are static
 /// or validated, so setting them cannot fail; if one ever did, it would be dropped, not panic.
@@ -25,15 +14,17 @@ pub fn bytes(status: u16, content_type: &str, body: Vec<u8>) -> Response {
     with_headers(status, &[("content-type", content_type)], body)
 }
 
-/// A response with a body and the headers given (see [`bytes`] on why setting cannot fail).
-pub fn with_headers(status: u16, pairs: &[(&str, &str)], body: Vec<u8>) -> Response {
-    let headers = Headers::new();
-    for (name, value) in pairs {
-        let _ = headers.set(name, value);
-    }
+/// A response with a body and the headers given, made with one call into JavaScript (see
+/// [`bytes`] on why making them cannot fail).
+pub fn with_headers<K, V>(status: u16, pairs: &[(K, V)], body: Vec<u8>) -> Response
+where
+    K: AsRef<str> + Serialize,
+    V: AsRef<str> + Serialize,
+{
+    let made = crate::internal::make_headers(pairs).map(Headers);
     ResponseBuilder::new()
         .with_status(status)
-        .with_headers(headers)
+        .with_headers(made.unwrap_or_else(|_| Headers::new()))
         .fixed(body)
 }
 
@@ -84,17 +75,6 @@ pub fn see_other(location: &str) -> Response {
 
 /// The error as its audience reads it, with `Retry-After` and `Allow` where they apply.
 pub fn error(e: &EdgeError, audience: Audience, request_id: &str) -> Response {
-    let page = match audience {
-        Audience::Api => None,
-        Audience::Page(chrome) => ErrorPage {
-            chrome: *chrome,
-            heading: e.heading().to_owned(),
-            message: e.page_message(),
-        }
-        .html()
-        .ok(),
-    };
-    let (headers, body) = e.answer(page, request_id);
-    let pairs: Vec<(&str, &str)> = headers.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    with_headers(e.status, &pairs, body.into_bytes())
+    let (headers, body) = audience.answer(e, request_id);
+    with_headers(e.status, &headers, body.into_bytes())
 }

@@ -97,8 +97,8 @@ impl Db {
         query: &str,
         bindings: impl Into<Option<Vec<SqlStorageValue>>>,
     ) -> worker::Result<Option<T>> {
-        let rows: Vec<storage::Lenient<T>> = self.rows(query, bindings)?;
-        Ok(rows.into_iter().next().and_then(|r| r.json))
+        let row: Option<storage::Lenient<T>> = self.first_row(query, bindings)?;
+        Ok(row.and_then(|r| r.json))
     }
 
     /// Runs one planned write.
@@ -130,10 +130,8 @@ impl Db {
     /// The JSON in a one-row table's column, selected by `query` as `json` (`None`: NULL or
     /// no row).
     pub fn json_cell<T: DeserializeOwned>(&self, query: &str) -> worker::Result<Option<T>> {
-        let rows: Vec<storage::OptionalJsonRow> = self.rows(query, None)?;
-        let json = rows.into_iter().next().and_then(|r| r.json);
-        json.map(|j| serde_json::from_str(&j).map_err(worker::Error::from))
-            .transpose()
+        let row: Option<storage::ParsedCell<T>> = self.first_row(query, None)?;
+        Ok(row.and_then(|r| r.json))
     }
 
     /// (rows read, rows written) since the last call.
@@ -187,6 +185,6 @@ fn migrate(state: &State, db: &Db, migrations: &'static [Migration]) -> worker::
 }
 
 /// A u64 (a timestamp or a counter) as an SQLite integer binding.
-pub fn int(value: u64) -> worker::Result<SqlStorageValue> {
-    SqlStorageValue::try_from_i64(i64::try_from(value).unwrap_or(i64::MAX))
+pub fn int(n: u64) -> worker::Result<SqlStorageValue> {
+    value(&n.into())
 }

@@ -78,17 +78,11 @@ pub async fn ask_catalog(
 ) -> Result<Rc<CatalogReply>, EdgeError> {
     let key = (store.to_string(), question.cache_key());
     let now = now_ms();
-    let result = match with_view(|v| v.catalog(&key, now)) {
-        Some(kept) => {
-            report.borrow_mut().note_local();
-            kept
-        }
+    let result = match with_view(|v| v.catalog(&key, now, &mut report.borrow_mut())) {
+        Some(kept) => kept,
         None => {
-            report.borrow_mut().count_call();
             let asked = store_client::ask(env, store, question, request_id).await;
-            let result = with_view(|v| v.keep_catalog(key, asked, now))?;
-            report.borrow_mut().note_catalog(&result);
-            result
+            with_view(|v| v.keep_catalog(key, asked, now, &mut report.borrow_mut()))?
         }
     };
     result.map_err(EdgeError::from)

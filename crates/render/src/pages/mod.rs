@@ -17,7 +17,7 @@ pub use console::{
     ConsoleAsset, ConsoleEditorPage, ConsoleNotice, ConsoleProblem, ConsoleShown,
     ConsoleSignInPage, ConsoleVersion, EditorFacts, EditorShown, console_answer,
 };
-pub use error::ErrorPage;
+pub use error::{Audience, ErrorPage};
 pub use home::{HomePage, PersonalizationChoice, Recommendation};
 pub use product::ProductPage;
 pub use search::SearchPage;
