@@ -352,9 +352,20 @@ fn the_live_preview_hears_draft_changes(ctx: &Ctx) {
     stream
         .set_read_timeout(Some(Duration::from_secs(10)))
         .unwrap_or_else(|e| panic!("{e}"));
+    let mut request = tungstenite::client::IntoClientRequest::into_client_request(ws_url.as_str())
+        .unwrap_or_else(|e| panic!("{ws_url}: {e}"));
+    let request_id = "live-socket-thm-live";
+    request.headers_mut().insert(
+        "x-request-id",
+        tungstenite::http::HeaderValue::from_static(request_id),
+    );
     let (mut socket, resp) =
-        tungstenite::client(ws_url.as_str(), stream).unwrap_or_else(|e| panic!("{ws_url}: {e}"));
+        tungstenite::client(request, stream).unwrap_or_else(|e| panic!("{ws_url}: {e}"));
     assert_eq!(resp.status().as_u16(), 101);
+    // The 101 goes back as the store's object made it: its log line is a clean one.
+    let line = crate::platform::log_line(ctx, request_id);
+    assert_eq!(line["status"], 101, "{line}");
+    assert!(line.get("error").is_none(), "{line}");
 
     assert_eq!(owner.put_draft(&theme_with_accent("#020202")).status, 200);
     let message = socket.read().unwrap_or_else(|e| panic!("no event: {e}"));

@@ -232,6 +232,13 @@ pub fn finishing<'a>(
         .chain(security.iter().map(|(k, v)| (*k, v.as_str())))
 }
 
+/// Whether the entry sets its [`finishing`] headers on an answer of `status`: every answer
+/// but a WebSocket's 101, which goes back as the object made it (its headers are the
+/// runtime's and cannot be changed).
+pub fn finished_here(status: u16) -> bool {
+    status != 101
+}
+
 /// The headers of a page the entry rendered itself: HTML, private, then [`finishing`].
 pub fn page_headers<'a>(
     request_id: &'a str,

@@ -307,3 +307,14 @@ fn an_unreadable_url_is_a_400_unless_the_request_is_past_another_limit_first() {
     let huge = ClientHeaders(vec![("x-big".to_owned(), "a".repeat(9000))]);
     assert_eq!(huge.unreadable_url("GET").status, 431);
 }
+
+#[test]
+fn every_answer_is_finished_here_but_a_sockets_101() {
+    assert!(
+        !finished_here(101),
+        "the runtime's socket answer is passed as it is"
+    );
+    for status in [100, 200, 204, 304, 400, 426, 500, 503] {
+        assert!(finished_here(status), "{status}");
+    }
+}

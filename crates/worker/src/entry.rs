@@ -69,6 +69,9 @@ pub async fn handle(req: web_sys::Request, env: &Env) -> web_sys::Response {
     log.duration_ms = crate::clock::now_ms().saturating_sub(started);
     let timing = format!("{}ms", log.duration_ms);
     let resp = match routed {
+        Routed::Local(resp) if !entry_route::finished_here(resp.status_code()) => {
+            web_sys::Response::from(resp)
+        }
         Routed::Local(mut resp) | Routed::Console(mut resp) => {
             let h = resp.headers_mut();
             let mut finishing = entry_route::finishing(&request_id, &timing, &security);
