@@ -108,7 +108,7 @@ impl DurableObject for ShopperStorefront {
             ),
         };
         if self.db.is_migrated() {
-            self.note_activity(Some(ctx.store.to_string()), &ctx.request_id)
+            self.note_activity(Some(ctx.store.as_str()), &ctx.request_id)
                 .await;
         }
         let mut report = self.report.take();

@@ -70,11 +70,14 @@ impl ShopperStorefront {
     /// Called after a request that used this object's storage (`Upkeep::activity`; the
     /// last activity is read once per object lifetime). Best effort: a failure is logged (for
     /// `store`, under request `rid`) and never fails the request; the next one tries again.
-    pub(super) async fn note_activity(&self, store: Option<String>, rid: &str) {
+    pub(super) async fn note_activity(&self, store: Option<&str>, rid: &str) {
         let upkeep = Upkeep::activity(self.retention, self.activity.get(), now_ms());
         match self.io().upkeep(upkeep).await {
             Ok(done) => self.activity.set(done.known_activity()),
-            Err(e) => crate::best_effort::failed(BestEffort::ShopperActivity, store, e, rid),
+            Err(e) => {
+                let store = store.map(str::to_owned);
+                crate::best_effort::failed(BestEffort::ShopperActivity, store, e, rid);
+            }
         }
     }
 
