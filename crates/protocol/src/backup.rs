@@ -124,6 +124,15 @@ pub enum ShopperError {
     Internal { message: String },
 }
 
+impl ShopperError {
+    /// The object failed for `why` (its storage, a bug).
+    pub fn internal(why: impl fmt::Display) -> ShopperError {
+        ShopperError::Internal {
+            message: why.to_string(),
+        }
+    }
+}
+
 impl fmt::Display for ShopperError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -305,5 +314,11 @@ mod tests {
             (edge.status, edge.code.as_str()),
             (422, "backup_checksum_mismatch")
         );
+    }
+
+    #[test]
+    fn a_shoppers_internal_error_says_why() {
+        let e = ShopperError::internal("disk full");
+        assert_eq!(e.to_string(), "internal error: disk full");
     }
 }

@@ -10,7 +10,7 @@ use wandstore_core::cart::{
 };
 use wandstore_core::shopper_events::ShopperEvent;
 use wandstore_storage::plans::{self, KeptResponse, LineWrite};
-use wandstore_storage::{Write, json_text};
+use wandstore_storage::{Write, json_text, keyed};
 
 /// What a cart command comes to, and the rows it writes (none for a replay, a conflict or
 /// a refusal without a key). `existing`: the record kept under the request's key; `lines`:
@@ -67,6 +67,11 @@ pub fn event_rows(event: &ShopperEvent, now_ms: u64) -> Result<Vec<Write>, serde
         Some((now_ms, json_text(event)?)),
         None,
     ))
+}
+
+/// The rows of a cart replaced whole (a restore), in the lines' order.
+pub fn replaced(lines: &[CartLine]) -> Result<Vec<Write>, serde_json::Error> {
+    Ok(plans::replace_cart(keyed(lines, |l| &l.variant_id)?))
 }
 
 #[cfg(test)]

@@ -169,3 +169,36 @@ fn an_event_outside_a_command_is_written_and_pruned() {
     assert_eq!(rows[0].args[0], Value::from(7u64));
     assert_eq!(rows[1].args, [Value::from(shopper::KEPT_EVENTS)]);
 }
+
+#[test]
+fn a_replaced_cart_deletes_every_line_then_inserts_each_at_its_position() {
+    let line = |variant: &str| CartLine {
+        variant_id: variant.into(),
+        product_handle: "mug".into(),
+        title: String::new(),
+        quantity: 1,
+        unit_price_when_added: Money::new(100, Currency::USD),
+        added_at_ms: 0,
+    };
+    let rows = replaced(&[line("b"), line("a")]).unwrap();
+    assert_eq!(
+        statements(&rows),
+        [
+            shopper::DELETE_CART_LINES,
+            shopper::INSERT_CART_LINE_AT,
+            shopper::INSERT_CART_LINE_AT
+        ]
+    );
+    assert_eq!(rows[1].args[..2], [Value::from("b"), Value::from(1u64)]);
+    assert_eq!(rows[2].args[..2], [Value::from("a"), Value::from(2u64)]);
+    let stored: CartLine = match &rows[2].args[2] {
+        Value::Text(json) => serde_json::from_str(json).unwrap(),
+        other => panic!("not JSON text: {other:?}"),
+    };
+    assert_eq!(stored, line("a"));
+    // An empty cart: only the delete.
+    assert_eq!(
+        statements(&replaced(&[]).unwrap()),
+        [shopper::DELETE_CART_LINES]
+    );
+}

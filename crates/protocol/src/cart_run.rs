@@ -28,7 +28,9 @@
 
 use crate::EdgeError;
 use crate::backup::IndexCart;
-use crate::cart_api::{CartApiAnswer, catalog_error, command_answer, outcome_answer};
+use crate::cart_api::{
+    CartApiAnswer, catalog_error, command_answer, outcome_answer, write_request,
+};
 use crate::entry_route::HTML;
 use crate::shopify_calls::{CheckoutFailure, checkout_order};
 use crate::shopper::ShopperContext;
@@ -69,6 +71,39 @@ pub enum CartRequest {
         buyer_ip: Option<String>,
         country: Option<String>,
     },
+}
+
+impl CartRequest {
+    /// `GET api/cart` (`post: false`: any other method the route takes) or `POST api/cart`
+    /// (`cart_api::write_request`: a 415 or 400 for a body or key it refuses).
+    pub fn api(
+        post: bool,
+        content_type: Option<&str>,
+        body: &str,
+        idempotency_key: Option<&str>,
+    ) -> Result<CartRequest, EdgeError> {
+        if !post {
+            return Ok(CartRequest::Json);
+        }
+        let (cmd, idempotent) = write_request(content_type, body, idempotency_key)?;
+        Ok(CartRequest::Write { cmd, idempotent })
+    }
+
+    /// `POST cart/{action}` with its checked `fields`, for the shopper of `ctx`.
+    pub fn form(action: FormAction, fields: Vec<(String, String)>, ctx: &ShopperContext) -> Self {
+        let base = ctx.base.clone();
+        CartRequest::Form {
+            action,
+            fields,
+            base,
+        }
+    }
+
+    /// `POST checkout` (its form checked) for the buyer of `ctx`.
+    pub fn checkout(ctx: &ShopperContext) -> CartRequest {
+        let (buyer_ip, country) = (ctx.buyer_ip.clone(), ctx.buyer_country.clone());
+        CartRequest::Checkout { buyer_ip, country }
+    }
 }
 
 /// What a command's result answers, as a keyed request records it (`cart_api`).

@@ -573,3 +573,59 @@ fn answers_carry_their_headers() {
     );
     assert!(CartAnswer::SeeOther("/".into()).headers().is_empty());
 }
+
+#[test]
+fn an_api_request_is_a_read_unless_posted_and_a_refused_post_is_a_4xx() {
+    let body = r#"{"op":"add","variant_id":"gid://shopify/ProductVariant/1","quantity":2}"#;
+    let json = Some("application/json");
+    assert!(matches!(
+        CartRequest::api(false, None, "ignored", None),
+        Ok(CartRequest::Json)
+    ));
+    match CartRequest::api(true, json, body, Some("k1")) {
+        Ok(CartRequest::Write { cmd, idempotent }) => {
+            assert_eq!(cmd, CartCommand::add(MUG, 2).unwrap());
+            assert_eq!(
+                idempotent.map(|i| i.key.as_str().to_owned()),
+                Some("k1".into())
+            );
+        }
+        other => panic!("not a write: {other:?}"),
+    }
+    let status = |r: Result<CartRequest, EdgeError>| r.err().map(|e| e.status);
+    assert_eq!(
+        status(CartRequest::api(true, Some("text/plain"), body, None)),
+        Some(415)
+    );
+    assert_eq!(status(CartRequest::api(true, json, "{", None)), Some(400));
+    assert_eq!(
+        status(CartRequest::api(true, json, body, Some(""))),
+        Some(400)
+    );
+}
+
+#[test]
+fn a_form_goes_back_to_the_shoppers_store_and_a_checkout_carries_the_buyer() {
+    let ctx = ShopperContext {
+        base: "/s/acme/".into(),
+        buyer_ip: Some("203.0.113.9".into()),
+        buyer_country: Some("DE".into()),
+        ..crate::shopper::tests::ctx()
+    };
+    let fields = vec![("variant_id".to_owned(), MUG.to_owned())];
+    match CartRequest::form(FormAction::Add, fields.clone(), &ctx) {
+        CartRequest::Form {
+            action: FormAction::Add,
+            fields: got,
+            base,
+        } => assert_eq!((got, base.as_str()), (fields, "/s/acme/")),
+        other => panic!("not a form: {other:?}"),
+    }
+    match CartRequest::checkout(&ctx) {
+        CartRequest::Checkout { buyer_ip, country } => assert_eq!(
+            (buyer_ip.as_deref(), country.as_deref()),
+            (Some("203.0.113.9"), Some("DE"))
+        ),
+        other => panic!("not a checkout: {other:?}"),
+    }
+}

@@ -11,6 +11,7 @@ use wandstore_ai::gateway::Provider;
 use wandstore_ai::material;
 use wandstore_ai::profile::Profile;
 use wandstore_ai::refresh::Breakers;
+use wandstore_ai::refresh_job::JobInput;
 use wandstore_ai::report::PersonalizationCounters;
 use wandstore_ai::settings::{self, PersonalizationSettings};
 use wandstore_core::breaker::BreakerState;
@@ -122,6 +123,19 @@ pub struct BudgetGrant {
     pub breakers: ProviderBreakers,
 }
 
+impl BudgetGrant {
+    /// What the refresh job is told of StoreConfig's answer (`Err`: why it gave none).
+    pub fn job_input(answer: Result<BudgetGrant, String>) -> JobInput {
+        match answer {
+            Ok(grant) => JobInput::Budget {
+                granted: grant.granted,
+                breakers: grant.breakers.into(),
+            },
+            Err(why) => JobInput::Failed(why),
+        }
+    }
+}
+
 /// The AI Gateway breakers of a store (one per provider).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ProviderBreakers {
@@ -175,6 +189,14 @@ pub struct RecordPersonalization {
     pub counts: PersonalizationCounters,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub breakers: Option<ProviderBreakers>,
+}
+
+impl RecordPersonalization {
+    /// `counts`, with the providers' breakers if a refresh changed them.
+    pub fn new(counts: PersonalizationCounters, breakers: Option<&Breakers>) -> Self {
+        let breakers = breakers.map(ProviderBreakers::from);
+        RecordPersonalization { counts, breakers }
+    }
 }
 
 /// The owner's report (`wandstore_ai::report::PersonalizationReport`).

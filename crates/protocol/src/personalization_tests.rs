@@ -200,3 +200,41 @@ fn the_opt_out_form_takes_on_or_off_only() {
         assert_eq!((e.status, e.code.as_str()), (400, "bad_choice"), "{bad:?}");
     }
 }
+
+#[test]
+fn a_budget_answer_becomes_the_jobs_input_and_no_answer_fails_it() {
+    let open = ProviderBreakers {
+        anthropic: BreakerState::Open { until_ms: 4 },
+        ..ProviderBreakers::default()
+    };
+    let grant = BudgetGrant {
+        granted: false,
+        breakers: open,
+    };
+    match BudgetGrant::job_input(Ok(grant)) {
+        JobInput::Budget { granted, breakers } => {
+            assert!(!granted);
+            assert_eq!(ProviderBreakers::from(&breakers), open);
+        }
+        other => panic!("not a budget: {other:?}"),
+    }
+    match BudgetGrant::job_input(Err("store down".into())) {
+        JobInput::Failed(why) => assert_eq!(why, "store down"),
+        other => panic!("not a failure: {other:?}"),
+    }
+}
+
+#[test]
+fn recorded_counts_carry_breakers_only_when_a_refresh_changed_them() {
+    let counts = PersonalizationCounters::default();
+    assert_eq!(
+        RecordPersonalization::new(counts.clone(), None).breakers,
+        None
+    );
+    let open = ProviderBreakers {
+        openai: BreakerState::Open { until_ms: 9 },
+        ..ProviderBreakers::default()
+    };
+    let with = RecordPersonalization::new(counts, Some(&Breakers::from(open)));
+    assert_eq!(with.breakers, Some(open));
+}

@@ -31,14 +31,17 @@ impl Db {
     }
 
     /// Brings the schema up to `migrations` once per object lifetime (and again after
-    /// [`Db::forget_schema`]).
+    /// [`Db::forget_schema`]), one version per transaction.
     pub fn ensure_schema(
         &self,
         state: &State,
         migrations: &'static [Migration],
     ) -> worker::Result<()> {
         if !self.migrated.get() {
-            migrate(state, self, migrations)?;
+            self.run(storage::schema::CREATE_VERSION_TABLE, None)?;
+            let current = self.first_row(storage::schema::SELECT_VERSION, None)?;
+            let upgrades = storage::schema::upgrades(current, migrations);
+            (upgrades.into_iter()).try_for_each(|plan| apply(state, self, plan))?;
             self.migrated.set(true);
         }
         Ok(())
@@ -91,16 +94,6 @@ impl Db {
         Ok(rows.into_iter().map(|r| r.json).collect())
     }
 
-    /// The first row's `json` column, parsed; no row or unreadable JSON: `None`.
-    pub fn lenient_json_row<T: DeserializeOwned>(
-        &self,
-        query: &str,
-        bindings: impl Into<Option<Vec<SqlStorageValue>>>,
-    ) -> worker::Result<Option<T>> {
-        let row: Option<storage::Lenient<T>> = self.first_row(query, bindings)?;
-        Ok(row.and_then(|r| r.json))
-    }
-
     /// Runs one planned write.
     pub fn write(&self, write: &Write) -> worker::Result<()> {
         let args = write
@@ -141,23 +134,25 @@ impl Db {
     }
 }
 
-/// Runs `f` inside the storage's `transactionSync`: every statement it executes commits
-/// together, or none does if it returns an error.
-pub fn transaction<F>(state: &State, f: F) -> worker::Result<()>
-where
-    F: FnOnce() -> worker::Result<()> + 'static,
-{
+/// Runs `f` inside the storage's `transactionSync` and answers what it answers: every
+/// statement it executes commits together, or none does if it returns an error.
+pub fn transaction<T: 'static>(
+    state: &State,
+    f: impl FnOnce() -> worker::Result<T> + 'static,
+) -> worker::Result<T> {
     let storage = state.storage();
     let raw: &JsValue = storage.as_raw().as_ref();
     let transaction_sync: Function = Reflect::get(raw, &JsValue::from_str("transactionSync"))?
         .dyn_into()
         .map_err(|_| worker::Error::JsError("storage.transactionSync is not a function".into()))?;
+    let answer = Rc::new(Cell::new(None));
+    let out = Rc::clone(&answer);
     let body = Closure::once_into_js(move || -> Result<JsValue, JsValue> {
-        f().map(|()| JsValue::UNDEFINED)
-            .map_err(|e| JsValue::from_str(&e.to_string()))
+        out.set(Some(f().map_err(|e| JsValue::from_str(&e.to_string()))?));
+        Ok(JsValue::UNDEFINED)
     });
     transaction_sync.call1(raw, &body)?;
-    Ok(())
+    (answer.take()).ok_or_else(|| worker::Error::RustError("the transaction did not run".into()))
 }
 
 /// Runs a plan's writes (`wandstore_storage::plans`) in one transaction.
@@ -172,16 +167,6 @@ fn value(v: &storage::Value) -> worker::Result<SqlStorageValue> {
         storage::Value::Int(n) => SqlStorageValue::try_from_i64(*n)?,
         storage::Value::Text(t) => t.clone().into(),
     })
-}
-
-/// Brings the object's schema up to `migrations.len()`, one version per transaction.
-/// Safe to call on every request: a current schema costs one indexed read.
-fn migrate(state: &State, db: &Db, migrations: &'static [Migration]) -> worker::Result<()> {
-    db.run(storage::schema::CREATE_VERSION_TABLE, None)?;
-    let current = db.first_row(storage::schema::SELECT_VERSION, None)?;
-    storage::schema::upgrades(current, migrations)
-        .into_iter()
-        .try_for_each(|plan| apply(state, db, plan))
 }
 
 /// A u64 (a timestamp or a counter) as an SQLite integer binding.

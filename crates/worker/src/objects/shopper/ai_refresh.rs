@@ -7,7 +7,6 @@
 
 use super::io::{Io, set_state};
 use crate::clock::now_ms;
-use crate::objects::store_client;
 use crate::upstream;
 use futures::FutureExt;
 use std::time::Duration;
@@ -18,8 +17,7 @@ use wandstore_ai::refresh::time_limit_ms;
 use wandstore_ai::refresh_job::{JobAction, JobInput, RefreshJob};
 use wandstore_core::events::Event;
 use wandstore_core::store::StoreSlug;
-use wandstore_protocol::EdgeError;
-use wandstore_protocol::personalization::SpendBudget;
+use wandstore_protocol::personalization::{BudgetGrant, SpendBudget};
 use worker::Delay;
 
 /// Runs one refresh within its time limit; failures are logged, never raised.
@@ -51,13 +49,7 @@ async fn drive(io: &Io, store: &StoreSlug, mut job: RefreshJob, rid: &str) -> Re
         input = match job.resume(input) {
             JobAction::SpendBudget => {
                 let q = SpendBudget { now_ms: now_ms() };
-                match store_client::ask(&io.env, store, q, rid).await {
-                    Ok(grant) => JobInput::Budget {
-                        granted: grant.granted,
-                        breakers: grant.breakers.into(),
-                    },
-                    Err(e) => JobInput::Failed(EdgeError::from(e).message),
-                }
+                BudgetGrant::job_input(io.ask(store, q, rid).await)
             }
             JobAction::Call => {
                 upstream::drive(|outcome, now, jitter| {

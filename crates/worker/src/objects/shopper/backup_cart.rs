@@ -10,14 +10,8 @@ use crate::sql;
 use wandstore_core::cart::CartLine;
 use wandstore_core::cart_announce::heard_after_read;
 use wandstore_protocol::backup::{ReadCart, ReplaceCart, ShopperError, ShopperQuestion};
-use wandstore_storage as storage;
+use wandstore_protocol::cart_rows;
 use worker::{Request, Response};
-
-fn internal_error(e: worker::Error) -> ShopperError {
-    ShopperError::Internal {
-        message: e.to_string(),
-    }
-}
 
 impl ShopperStorefront {
     /// Answers a typed question from another object (the Worker never forwards one: page
@@ -28,40 +22,33 @@ impl ShopperStorefront {
             Err(e) => return Ok(internal::unreadable(&e)),
         };
         self.unrecorded.set(false);
-        let ready = self.ensure_schema().map_err(internal_error);
         Ok(match question {
-            ShopperQuestion::ReadCart(_) => {
-                reply::<ReadCart>(&ready.and_then(|()| self.cart_for_backup()))
+            ShopperQuestion::ReadCart(_) => reply::<ReadCart>(&self.cart_for_backup()),
+            ShopperQuestion::ReplaceCart(q) => {
+                reply::<ReplaceCart>(&self.restore_cart(q.lines).await)
             }
-            ShopperQuestion::ReplaceCart(q) => reply::<ReplaceCart>(&match ready {
-                Ok(()) => self.restore_cart(q.lines).await,
-                Err(e) => Err(e),
-            }),
         })
     }
 
     /// The cart a backup reads (StoreConfig's index has now heard whether it is empty).
     fn cart_for_backup(&self) -> Result<Vec<CartLine>, ShopperError> {
-        let lines = self.cart_lines().map_err(internal_error)?;
+        self.ensure_schema().map_err(ShopperError::internal)?;
+        let lines = self.cart_lines().map_err(ShopperError::internal)?;
         let heard = heard_after_read(self.announced.get(), lines.is_empty());
         self.announced.set(heard);
         Ok(lines)
     }
 
-    /// A restore's cart, written whole; it counts as activity, so retention keeps it.
+    /// A restore's cart, written whole in one transaction; it counts as activity, so
+    /// retention keeps it.
     async fn restore_cart(&self, lines: Vec<CartLine>) -> Result<(), ShopperError> {
-        let non_empty = !lines.is_empty();
-        self.replace_cart(lines).map_err(internal_error)?;
-        self.announced.set(Some(non_empty));
+        self.ensure_schema().map_err(ShopperError::internal)?;
+        self.lines.forget();
+        self.events.forget();
+        let plan = cart_rows::replaced(&lines).map_err(ShopperError::internal)?;
+        sql::apply(&self.state, &self.db, plan).map_err(ShopperError::internal)?;
+        self.announced.set(Some(!lines.is_empty()));
         self.note_activity(None, "").await;
         Ok(())
-    }
-
-    /// Replaces every cart line in one transaction.
-    fn replace_cart(&self, lines: Vec<CartLine>) -> worker::Result<()> {
-        self.forget_lines();
-        self.forget_events();
-        let rows = storage::keyed(&lines, |l| &l.variant_id)?;
-        sql::apply(&self.state, &self.db, storage::plans::replace_cart(rows))
     }
 }

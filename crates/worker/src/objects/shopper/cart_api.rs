@@ -4,12 +4,11 @@
 use super::ShopperStorefront;
 use super::page_request::PageRequest;
 use crate::respond::{self, Audience};
-use wandstore_protocol::cart_api::write_request;
 use wandstore_protocol::cart_run::CartRequest;
 use worker::{Method, Response};
 
 impl ShopperStorefront {
-    /// `GET api/cart` and `POST api/cart` (`{"op":…}`, `write_request`), JSON in and out
+    /// `GET api/cart` and `POST api/cart` (`{"op":…}`, `CartRequest::api`), JSON in and out
     /// (the route takes no other method). A write may carry an `Idempotency-Key`: a replay
     /// answers the first result again and changes nothing.
     pub(super) async fn cart_api(
@@ -20,17 +19,12 @@ impl ShopperStorefront {
         idempotency_key: Option<String>,
         content_type: Option<String>,
     ) -> Response {
-        let request = match method {
-            Method::Post => {
-                write_request(content_type.as_deref(), body, idempotency_key.as_deref())
-                    .map(|(cmd, idempotent)| CartRequest::Write { cmd, idempotent })
-            }
-            _ => Ok(CartRequest::Json),
+        let (key, content_type) = (idempotency_key.as_deref(), content_type.as_deref());
+        let answered = async {
+            let request = CartRequest::api(method == Method::Post, content_type, body, key)?;
+            self.run_cart(page, request).await
         };
-        let answered = match request {
-            Ok(request) => self.run_cart(page, request).await,
-            Err(e) => Err(e),
-        };
-        answered.unwrap_or_else(|e| respond::error(&e, Audience::Api, &page.ctx.request_id))
+        let rid = &page.ctx.request_id;
+        (answered.await).unwrap_or_else(|e| respond::error(&e, Audience::Api, rid))
     }
 }

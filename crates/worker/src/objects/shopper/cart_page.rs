@@ -18,13 +18,7 @@ impl ShopperStorefront {
         body: &str,
     ) -> Result<Response, EdgeError> {
         let fields = self.checked_form(page, body)?;
-        let base = page.ctx.base.clone();
-        let request = CartRequest::Form {
-            action,
-            fields,
-            base,
-        };
-        self.run_cart(page, request).await
+        (self.run_cart(page, CartRequest::form(action, fields, page.ctx))).await
     }
 
     /// `POST checkout`: Shopify's `cartCreate` (through StoreConfig) with the available
@@ -35,8 +29,6 @@ impl ShopperStorefront {
         body: &str,
     ) -> Result<Response, EdgeError> {
         self.checked_form(page, body)?;
-        let (buyer_ip, country) = (page.ctx.buyer_ip.clone(), page.ctx.buyer_country.clone());
-        let request = CartRequest::Checkout { buyer_ip, country };
-        self.run_cart(page, request).await
+        self.run_cart(page, CartRequest::checkout(page.ctx)).await
     }
 }

@@ -3,8 +3,6 @@
 
 use super::ShopperStorefront;
 use crate::sql::{self, Db};
-use std::cell::RefCell;
-use std::rc::Rc;
 use wandstore_core::cart::{
     CartCommand, CartLine, IdempotencyRecord, Idempotent, Outcome, ShopperEvent,
 };
@@ -37,11 +35,6 @@ impl ShopperStorefront {
         self.kept_rows(&self.lines, || load_lines(&self.db))
     }
 
-    /// Drops the kept copy of the cart (after a write that did not say what it left).
-    pub(super) fn forget_lines(&self) {
-        self.lines.forget();
-    }
-
     /// Records something the shopper did (outside a cart command), in storage and in the
     /// kept copy of the newest events (if one is kept).
     pub(super) fn record_event(&self, event: &ShopperEvent) -> Result<()> {
@@ -51,17 +44,11 @@ impl ShopperStorefront {
         let now = crate::clock::now_ms();
         let written = self.db.write_all(&cart_rows::event_rows(event, now)?);
         if let Err(e) = written {
-            self.forget_events();
+            self.events.forget();
             return Err(e);
         }
         (self.events).update(|kept| wandstore_ai::block::keep_newest(kept, event.clone(), now));
         Ok(())
-    }
-
-    /// Drops the kept copy of the newest events (after a write that did not say what it
-    /// recorded).
-    pub(super) fn forget_events(&self) {
-        self.events.forget();
     }
 
     /// Checks the idempotency key, applies the command to the stored cart, writes the change,
@@ -75,18 +62,15 @@ impl ShopperStorefront {
         answers: CommandAnswers,
     ) -> Result<Outcome> {
         let db = self.db.clone();
-        let result: Rc<RefCell<Option<Outcome>>> = Rc::new(RefCell::new(None));
-        let out = Rc::clone(&result);
         let kept = self.lines.take();
         // The command may record an event inside the transaction: read them again next time.
-        self.forget_events();
-        sql::transaction(&self.state, move || {
+        self.events.forget();
+        let outcome = sql::transaction(&self.state, move || {
             let now = crate::clock::now_ms();
+            let key = idempotent.as_ref().map(|i| vec![i.key.as_str().into()]);
             // At most one row: the key is the table's primary key.
-            let existing: Option<IdempotencyRecord> = match &idempotent {
-                Some(i) => db
-                    .json_rows(SELECT_IDEMPOTENCY, vec![i.key.as_str().into()])?
-                    .pop(),
+            let existing: Option<IdempotencyRecord> = match key {
+                Some(key) => db.json_rows(SELECT_IDEMPOTENCY, key)?.pop(),
                 None => None,
             };
             let lines = || kept.map_or_else(|| load_lines(&db), Ok);
@@ -100,14 +84,11 @@ impl ShopperStorefront {
                 |r| answers.answer(r),
             )?;
             db.write_all(&rows)?;
-            *out.borrow_mut() = Some(outcome);
-            Ok(())
+            Ok(outcome)
         })?;
-        let outcome = result.borrow_mut().take();
-        if let Some(Outcome::Applied { lines }) = &outcome {
+        if let Outcome::Applied { lines } = &outcome {
             self.lines.keep(lines.clone());
         }
-        outcome
-            .ok_or_else(|| worker::Error::RustError("the cart transaction decided nothing".into()))
+        Ok(outcome)
     }
 }

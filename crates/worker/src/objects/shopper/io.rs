@@ -10,8 +10,10 @@ use wandstore_ai::refresh::Breakers;
 use wandstore_ai::report::PersonalizationCounters;
 use wandstore_core::store::StoreSlug;
 use wandstore_protocol::EdgeError;
-use wandstore_protocol::personalization::{ProviderBreakers, RecordPersonalization};
-use wandstore_storage as storage;
+use wandstore_protocol::personalization::RecordPersonalization;
+use wandstore_protocol::store::{StoreError, StoreQuestion};
+use wandstore_protocol::wire::Question;
+use wandstore_storage::{self as storage, Lenient};
 use worker::{Env, Storage};
 
 pub(super) struct Io {
@@ -21,6 +23,20 @@ pub(super) struct Io {
 }
 
 impl Io {
+    /// StoreConfig's answer to `question`; `Err`: why it gave none, for a log line.
+    pub async fn ask<Q>(
+        &self,
+        store: &StoreSlug,
+        question: Q,
+        rid: &str,
+    ) -> Result<Q::Answer, String>
+    where
+        Q: Question<Envelope = StoreQuestion, Error = StoreError>,
+    {
+        let asked = store_client::ask(&self.env, store, question, rid).await;
+        asked.map_err(|e| EdgeError::from(e).message)
+    }
+
     /// Adds `counts` (and the providers' breakers, if given) to the store's totals; `Err`:
     /// why StoreConfig did not take them.
     pub async fn record(
@@ -28,12 +44,10 @@ impl Io {
         store: &StoreSlug,
         counts: PersonalizationCounters,
         breakers: Option<&Breakers>,
-        request_id: &str,
+        rid: &str,
     ) -> Result<(), String> {
-        let breakers = breakers.map(ProviderBreakers::from);
-        let q = RecordPersonalization { counts, breakers };
-        let asked = store_client::ask(&self.env, store, q, request_id).await;
-        asked.map_err(|e| EdgeError::from(e).message)
+        let q = RecordPersonalization::new(counts, breakers);
+        self.ask(store, q, rid).await
     }
 }
 
@@ -49,7 +63,9 @@ impl ShopperStorefront {
 
 /// A value of the shopper's `ai_state` (absent or unreadable: `None`).
 pub(super) fn get_state<T: DeserializeOwned>(db: &Db, key: &str) -> worker::Result<Option<T>> {
-    db.lenient_json_row(storage::shopper::SELECT_AI_STATE, vec![key.into()])
+    let query = storage::shopper::SELECT_AI_STATE;
+    let row: Option<Lenient<T>> = db.first_row(query, vec![key.into()])?;
+    Ok(row.and_then(|r| r.json))
 }
 
 pub(super) fn set_state(db: &Db, key: &str, value: &impl serde::Serialize) -> worker::Result<()> {

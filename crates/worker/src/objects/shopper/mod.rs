@@ -123,8 +123,8 @@ impl ShopperStorefront {
     /// Forgets what memory holds of the storage (after it was deleted).
     fn forget(&self) {
         self.db.forget_schema();
-        self.forget_lines();
-        self.forget_events();
+        self.lines.forget();
+        self.events.forget();
         self.activity.set(None);
     }
 
