@@ -19,7 +19,7 @@
 //! ```
 
 use crate::block::RefreshPlan;
-use crate::events::GatewayCall;
+use crate::events::{GatewayCall, RefreshFailed};
 use crate::gateway::{GatewayConfig, Provider};
 use crate::page::StoredSuggestion;
 use crate::refresh::{Breakers, Refresh, RefreshResult, RefreshStep};
@@ -216,6 +216,34 @@ impl RefreshJob {
             .take()
             .unwrap_or(JobAction::Finished(Err("nothing to record".into())))
     }
+}
+
+impl<E: std::fmt::Display> From<Result<(), E>> for JobInput {
+    /// What a store, record or call step's result answers: `Done`, or `Failed` with why.
+    fn from(result: Result<(), E>) -> JobInput {
+        result.map_or_else(|e| JobInput::Failed(e.to_string()), |()| JobInput::Done)
+    }
+}
+
+/// The log line of a refresh at `store` that failed (`Some(Err)`) or ran past its
+/// `limit_ms` (`None`); nothing for one that finished.
+pub fn failure_line(
+    outcome: Option<Result<(), String>>,
+    store: &str,
+    limit_ms: u64,
+    now_ms: u64,
+    request_id: &str,
+) -> Option<String> {
+    let error = match outcome {
+        Some(Ok(())) => return None,
+        Some(Err(error)) => error,
+        None => format!("gave up after {limit_ms} ms"),
+    };
+    let failed = RefreshFailed {
+        store: store.to_owned(),
+        error,
+    };
+    Some(failed.line(now_ms, request_id))
 }
 
 #[cfg(test)]

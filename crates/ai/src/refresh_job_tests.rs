@@ -273,3 +273,33 @@ fn a_retry_waits_then_sends_again() {
     assert_eq!(head, ["budget", "send", "log:ai.call", "wait", "send"]);
     assert!(t.stored.is_some(), "{:?}", t.steps);
 }
+
+#[test]
+fn a_steps_result_answers_done_or_failed_with_why() {
+    assert!(matches!(
+        JobInput::from(Ok::<(), String>(())),
+        JobInput::Done
+    ));
+    match JobInput::from(Err::<(), _>("disk full")) {
+        JobInput::Failed(why) => assert_eq!(why, "disk full"),
+        other => panic!("not a failure: {other:?}"),
+    }
+}
+
+#[test]
+fn a_refresh_logs_a_line_only_when_it_failed_or_ran_out_of_time() {
+    assert_eq!(failure_line(Some(Ok(())), "outlet", 9000, 5, "r"), None);
+    let line = |outcome| {
+        let line = failure_line(outcome, "outlet", 9000, 5, "rid-2").unwrap();
+        serde_json::from_str::<serde_json::Value>(&line).unwrap()
+    };
+    let failed = line(Some(Err("budget: store down".into())));
+    assert_eq!(failed["msg"], "ai.refresh_failed");
+    assert_eq!(failed["error"], "budget: store down");
+    assert_eq!(
+        (&failed["store"], &failed["request_id"]),
+        (&"outlet".into(), &"rid-2".into())
+    );
+    let late = line(None);
+    assert_eq!(late["error"], "gave up after 9000 ms");
+}

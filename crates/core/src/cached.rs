@@ -28,6 +28,13 @@ impl<T> Cached<T> {
     }
 }
 
+impl<T: Clone> Cached<T> {
+    /// A copy of the value in `slot` while it is younger than `ttl_ms` (empty: `None`).
+    pub fn fresh_copy(slot: &Option<Cached<T>>, now_ms: u64, ttl_ms: u64) -> Option<T> {
+        slot.as_ref()?.fresh(now_ms, ttl_ms).cloned()
+    }
+}
+
 impl<K: PartialEq, V> Cached<(K, V)> {
     /// The value kept for `key` while younger than `ttl_ms` (kept for another key: `None`).
     pub fn fresh_for(&self, key: &K, now_ms: u64, ttl_ms: u64) -> Option<&V> {
@@ -98,6 +105,17 @@ impl<K: Eq + Hash + Clone, V> TtlMap<K, V> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_slots_copy_is_there_only_while_fresh() {
+        let slot = Some(Cached::new(String::from("look"), 1_000));
+        assert_eq!(
+            Cached::fresh_copy(&slot, 1_500, 1_000).as_deref(),
+            Some("look")
+        );
+        assert_eq!(Cached::fresh_copy(&slot, 2_000, 1_000), None);
+        assert_eq!(Cached::<String>::fresh_copy(&None, 1_000, 1_000), None);
+    }
 
     #[test]
     fn fresh_until_the_ttl_then_stale() {

@@ -50,6 +50,11 @@ impl ShopperId {
         &self.0
     }
 
+    /// The name of this shopper's object at `store` (one per shopper per store).
+    pub fn object_name(&self, store: &StoreSlug) -> String {
+        format!("{store}/{}", self.0)
+    }
+
     /// A short, stable, non-reversible tag for log lines (never log the id itself).
     pub fn log_tag(&self) -> String {
         let digest = Sha256::digest(self.0.as_bytes());
@@ -230,6 +235,14 @@ mod tests {
     }
     fn signer() -> CookieSigner {
         CookieSigner::new(SECRET, &[]).unwrap()
+    }
+
+    #[test]
+    fn a_shoppers_object_is_named_by_store_then_shopper() {
+        let id = shopper(1);
+        let name = id.object_name(&slug("demo"));
+        assert_eq!(name, format!("demo/{}", id.as_str()));
+        assert_ne!(name, id.object_name(&slug("other")), "one object per store");
     }
 
     #[test]

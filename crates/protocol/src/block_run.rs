@@ -29,6 +29,7 @@ use wandstore_ai::block::{self, RefreshPlan, ShopperAiState};
 use wandstore_ai::report::Source;
 use wandstore_ai::settings::PersonalizationSettings;
 use wandstore_core::cached::Cached;
+use wandstore_core::cart::CartLine;
 use wandstore_core::catalog_index::ProductCard;
 use wandstore_core::shopper_events::ShopperEvent;
 use wandstore_core::store::SNAPSHOT_TTL_MS;
@@ -102,6 +103,13 @@ pub enum BlockInput {
     State(ShopperAiState),
     Cart(Vec<String>),
     Material(Rc<Personalized>),
+}
+
+impl BlockInput {
+    /// The answer to [`BlockAction::ReadCart`]: the product handles of the cart's `lines`.
+    pub fn cart(lines: Vec<CartLine>) -> BlockInput {
+        BlockInput::Cart(lines.into_iter().map(|l| l.product_handle).collect())
+    }
 }
 
 /// The block as it shows.

@@ -13,11 +13,11 @@ use wandstore_storage::plans::{self, KeptResponse, LineWrite};
 use wandstore_storage::{Write, json_text, keyed};
 
 /// What a cart command comes to, and the rows it writes (none for a replay, a conflict or
-/// a refusal without a key). `existing`: the record kept under the request's key; `lines`:
-/// reads the stored cart, called only when the command runs.
+/// a refusal without a key). `kept`: reads the record kept under a key, called only for a
+/// keyed request, first; `lines`: reads the stored cart, called only when the command runs.
 #[allow(clippy::too_many_arguments)]
 pub fn decide<E: From<serde_json::Error>>(
-    existing: Option<&IdempotencyRecord>,
+    kept: impl FnOnce(&str) -> Result<Option<IdempotencyRecord>, E>,
     lines: impl FnOnce() -> Result<Vec<CartLine>, E>,
     cmd: &CartCommand,
     catalog: &impl VariantLookup,
@@ -25,7 +25,11 @@ pub fn decide<E: From<serde_json::Error>>(
     now_ms: u64,
     respond: impl FnOnce(&Result<Vec<CartLine>, CartError>) -> (u16, String),
 ) -> Result<(Outcome, Vec<Write>), E> {
-    if let Some(answer) = answered_before(idempotent, existing, now_ms) {
+    let existing = match idempotent {
+        Some(i) => kept(i.key.as_str())?,
+        None => None,
+    };
+    if let Some(answer) = answered_before(idempotent, existing.as_ref(), now_ms) {
         return Ok((answer, Vec::new()));
     }
     let (outcome, writes) = run_command(&lines()?, cmd, catalog, idempotent, now_ms, respond);

@@ -54,7 +54,13 @@ fn decide_add(
         *lines_read += 1;
         Ok(Vec::new())
     };
-    decide(existing, read, &add, &catalog(), i, NOW, answer)
+    let kept = |_: &str| Ok(existing.cloned());
+    decide(kept, read, &add, &catalog(), i, NOW, answer)
+}
+
+/// No answer kept under any key.
+fn unkept(_: &str) -> Result<Option<IdempotencyRecord>, serde_json::Error> {
+    Ok(None)
 }
 
 #[test]
@@ -118,17 +124,17 @@ fn a_stale_key_runs_the_command_again() {
 fn a_refusal_writes_only_its_kept_answer_and_an_unreadable_cart_is_an_error() {
     let unknown = CartCommand::add("gid://shopify/ProductVariant/404", 1).unwrap();
     let none = || Ok::<_, serde_json::Error>(Vec::new());
-    let (outcome, rows) = decide(None, none, &unknown, &catalog(), None, NOW, answer).unwrap();
+    let (outcome, rows) = decide(unkept, none, &unknown, &catalog(), None, NOW, answer).unwrap();
     assert!(matches!(outcome, Outcome::Refused(_)));
     assert!(rows.is_empty(), "unkeyed: nothing at all");
     let i = keyed("fp");
-    let (_, rows) = decide(None, none, &unknown, &catalog(), Some(&i), NOW, answer).unwrap();
+    let (_, rows) = decide(unkept, none, &unknown, &catalog(), Some(&i), NOW, answer).unwrap();
     assert_eq!(
         statements(&rows),
         [shopper::PRUNE_IDEMPOTENCY, shopper::UPSERT_IDEMPOTENCY]
     );
     let broken = || Err(serde_json::from_str::<u8>("x").unwrap_err());
-    assert!(decide(None, broken, &unknown, &catalog(), None, NOW, answer).is_err());
+    assert!(decide(unkept, broken, &unknown, &catalog(), None, NOW, answer).is_err());
 }
 
 #[test]
@@ -147,11 +153,11 @@ fn clearing_an_empty_cart_writes_nothing_removing_deletes_the_line() {
         }
     };
     let clear = CartCommand::Clear;
-    let (outcome, rows) = decide(None, lines(0), &clear, &catalog(), None, NOW, answer).unwrap();
+    let (outcome, rows) = decide(unkept, lines(0), &clear, &catalog(), None, NOW, answer).unwrap();
     assert_eq!(outcome, Outcome::Applied { lines: vec![] });
     assert!(rows.is_empty(), "{:?}", statements(&rows));
     let remove = CartCommand::remove(MUG).unwrap();
-    let (_, rows) = decide(None, lines(1), &remove, &catalog(), None, NOW, answer).unwrap();
+    let (_, rows) = decide(unkept, lines(1), &remove, &catalog(), None, NOW, answer).unwrap();
     assert_eq!(rows[0].sql, shopper::DELETE_CART_LINE);
     assert_eq!(rows[0].args, [Value::from(MUG)]);
 }
@@ -201,4 +207,37 @@ fn a_replaced_cart_deletes_every_line_then_inserts_each_at_its_position() {
         statements(&replaced(&[]).unwrap()),
         [shopper::DELETE_CART_LINES]
     );
+}
+
+#[test]
+fn the_kept_answer_is_read_under_the_requests_key_only_for_a_keyed_request() {
+    let add = CartCommand::add(MUG, 1).unwrap();
+    let none = || Ok::<_, serde_json::Error>(Vec::new());
+    let asked = std::cell::RefCell::new(Vec::new());
+    let kept = |key: &str| {
+        asked.borrow_mut().push(key.to_owned());
+        Ok(None)
+    };
+    decide(kept, none, &add, &catalog(), None, NOW, answer).unwrap();
+    assert!(asked.borrow().is_empty(), "unkeyed: no read");
+    decide(
+        kept,
+        none,
+        &add,
+        &catalog(),
+        Some(&keyed("fp")),
+        NOW,
+        answer,
+    )
+    .unwrap();
+    assert_eq!(*asked.borrow(), ["k1"]);
+    let broken = |_: &str| Err(serde_json::from_str::<u8>("x").unwrap_err());
+    let mut reads = 0;
+    let lines = || {
+        reads += 1;
+        Ok(Vec::new())
+    };
+    let i = keyed("fp");
+    assert!(decide(broken, lines, &add, &catalog(), Some(&i), NOW, answer).is_err());
+    assert_eq!(reads, 0, "a failed read of the kept answer reads no cart");
 }

@@ -30,6 +30,7 @@ use wandstore_ai::tally::{PendingCounts, Send, moves_alarm};
 use wandstore_core::events::{Event, ShopperExpired, ShopperRetained};
 use wandstore_core::retention::{OnAlarm, Retention};
 use wandstore_core::store::StoreSlug;
+use wandstore_storage::shopper::RetentionRow;
 
 /// The `ai_state` key of the counts waiting to be sent.
 pub const PENDING_KEY: &str = "pending_counts";
@@ -97,6 +98,17 @@ pub enum Input {
         last_activity_ms: Option<u64>,
         has_cart: bool,
     },
+}
+
+impl Input {
+    /// The alarm's facts as one row reads them; no row (which the statement never answers):
+    /// the run stops, deleting nothing.
+    pub fn retention(row: Option<RetentionRow>) -> Input {
+        row.map_or(Input::Done, |r| Input::Retention {
+            last_activity_ms: r.last_activity_ms,
+            has_cart: r.has_cart != 0,
+        })
+    }
 }
 
 /// What follows a send.

@@ -344,3 +344,26 @@ fn pending_counts_keep_their_stored_json() {
         .unwrap_or_default();
     assert_eq!(old.store, None);
 }
+
+#[test]
+fn the_alarms_facts_come_from_one_row_and_a_missing_row_deletes_nothing() {
+    let row = |last_activity_ms, has_cart| RetentionRow {
+        last_activity_ms,
+        has_cart,
+    };
+    let retention = |last_activity_ms, has_cart| Input::Retention {
+        last_activity_ms,
+        has_cart,
+    };
+    assert_eq!(
+        Input::retention(Some(row(Some(5), 1))),
+        retention(Some(5), true)
+    );
+    assert_eq!(Input::retention(Some(row(None, 0))), retention(None, false));
+    let mut upkeep = Upkeep::alarm(R, 100_000);
+    assert_eq!(upkeep.resume(Input::Start), Action::ReadPending);
+    let pending = Input::Pending(Pending::default());
+    assert_eq!(upkeep.resume(pending), Action::ReadRetentionFacts);
+    assert_eq!(upkeep.resume(Input::retention(None)), Action::Done);
+    assert!(!upkeep.deleted());
+}

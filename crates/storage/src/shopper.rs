@@ -31,9 +31,6 @@ pub const MIGRATIONS: &[Migration] = &[
 /// The cart's lines (JSON) in display order. Binds nothing; reads [`crate::JsonRow`].
 pub const SELECT_CART_LINES: &str = "SELECT json FROM cart_lines ORDER BY position";
 
-/// How many lines the cart has. Binds nothing; reads [`crate::ValueRow`].
-pub const COUNT_CART_LINES: &str = "SELECT COUNT(*) AS value FROM cart_lines";
-
 /// Adds a line at the end of the cart, or replaces an existing line's JSON keeping its
 /// position. Binds the variant id and the line's JSON.
 pub const UPSERT_CART_LINE: &str = "INSERT INTO cart_lines (variant_id, position, json)
@@ -97,12 +94,25 @@ pub const SELECT_LAST_ACTIVITY: &str = "SELECT value FROM counters WHERE name = 
 pub const SET_LAST_ACTIVITY: &str = "INSERT INTO counters (name, value) VALUES ('last_activity', ?)
      ON CONFLICT (name) DO UPDATE SET value = excluded.value";
 
+/// What the alarm decides on: the last activity written down (ms, NULL: never) and whether
+/// the cart has lines (0 or 1). Binds nothing; reads [`RetentionRow`].
+pub const SELECT_RETENTION_FACTS: &str = "SELECT
+     (SELECT value FROM counters WHERE name = 'last_activity') AS last_activity_ms,
+     EXISTS (SELECT 1 FROM cart_lines) AS has_cart";
+
 /// Counts a home page view and answers the count: a first write starts at the bound value
 /// (1, or 2 when the cookie's hint says an unwritten first view came before), later ones add
 /// one. Binds the first value; reads [`crate::ValueRow`].
 pub const COUNT_PAGE_VIEW: &str = "INSERT INTO counters (name, value) VALUES ('page_views', ?)
      ON CONFLICT (name) DO UPDATE SET value = value + 1
      RETURNING value";
+
+/// The row of [`SELECT_RETENTION_FACTS`].
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+pub struct RetentionRow {
+    pub last_activity_ms: Option<u64>,
+    pub has_cart: u8,
+}
 
 /// A row of [`SELECT_THREE_AI_STATES`].
 #[derive(Debug, serde::Deserialize)]
@@ -132,7 +142,6 @@ pub fn oldest_first<T>(rows: Vec<EventRow<T>>) -> Vec<(T, u64)> {
 #[cfg(test)]
 pub(crate) const STATEMENTS: &[&str] = &[
     SELECT_CART_LINES,
-    COUNT_CART_LINES,
     UPSERT_CART_LINE,
     INSERT_CART_LINE_AT,
     DELETE_CART_LINE,
@@ -149,6 +158,7 @@ pub(crate) const STATEMENTS: &[&str] = &[
     DELETE_AI_STATE,
     SELECT_LAST_ACTIVITY,
     SET_LAST_ACTIVITY,
+    SELECT_RETENTION_FACTS,
     COUNT_PAGE_VIEW,
 ];
 
@@ -294,17 +304,27 @@ mod tests {
     }
 
     #[test]
-    fn the_cart_line_count_follows_the_lines() {
+    fn the_retention_facts_are_one_row_that_follows_the_activity_and_the_lines() {
         let db = testdb::migrated(MIGRATIONS);
-        let count =
-            |db: &Connection| -> i64 { db.query_row(COUNT_CART_LINES, [], |r| r.get(0)).unwrap() };
-        assert_eq!(count(&db), 0, "an empty cart counts zero, not no row");
+        let facts = |db: &Connection| -> (Option<i64>, i64) {
+            let read = |r: &rusqlite::Row<'_>| Ok((r.get(0)?, r.get(1)?));
+            db.query_row(SELECT_RETENTION_FACTS, [], read).unwrap()
+        };
+        assert_eq!(
+            facts(&db),
+            (None, 0),
+            "a new object: no activity, no cart, one row"
+        );
         db.execute(UPSERT_CART_LINE, params!["v1", "{}"]).unwrap();
         db.execute(UPSERT_CART_LINE, params!["v2", "{}"]).unwrap();
-        db.execute(UPSERT_CART_LINE, params!["v1", "{}"]).unwrap();
-        assert_eq!(count(&db), 2);
+        db.execute(SET_LAST_ACTIVITY, params![7]).unwrap();
+        assert_eq!(facts(&db), (Some(7), 1));
         db.execute(DELETE_CART_LINES, []).unwrap();
-        assert_eq!(count(&db), 0);
+        assert_eq!(facts(&db), (Some(7), 0));
+        let row: RetentionRow =
+            serde_json::from_value(serde_json::json!({"last_activity_ms": null, "has_cart": 1}))
+                .unwrap();
+        assert_eq!((row.last_activity_ms, row.has_cart), (None, 1));
     }
 
     #[test]

@@ -57,12 +57,6 @@ impl Db {
         self.migrated.set(false);
     }
 
-    fn count(&self, cursor: &worker::SqlCursor) {
-        let counts = self.counts.get();
-        self.counts
-            .set(counts.plus(cursor.rows_read(), cursor.rows_written()));
-    }
-
     /// The rows a query answers.
     pub fn rows<T: DeserializeOwned>(
         &self,
@@ -71,7 +65,8 @@ impl Db {
     ) -> worker::Result<Vec<T>> {
         let cursor = self.sql.exec(query, bindings)?;
         let rows = cursor.to_array()?;
-        self.count(&cursor);
+        let counts = self.counts.get();
+        (self.counts).set(counts.plus(cursor.rows_read(), cursor.rows_written()));
         Ok(rows)
     }
 
@@ -96,12 +91,8 @@ impl Db {
 
     /// Runs one planned write.
     pub fn write(&self, write: &Write) -> worker::Result<()> {
-        let args = write
-            .args
-            .iter()
-            .map(value)
-            .collect::<worker::Result<Vec<_>>>()?;
-        self.run(write.sql, args)
+        let args: worker::Result<Vec<_>> = write.args.iter().map(value).collect();
+        self.run(write.sql, args?)
     }
 
     /// Runs planned writes in order (stopping at the first that fails).
@@ -115,9 +106,8 @@ impl Db {
         query: &str,
         bindings: impl Into<Option<Vec<SqlStorageValue>>>,
     ) -> worker::Result<()> {
-        let cursor = self.sql.exec(query, bindings)?;
-        self.count(&cursor);
-        Ok(())
+        self.rows::<serde::de::IgnoredAny>(query, bindings)
+            .map(drop)
     }
 
     /// The JSON in a one-row table's column, selected by `query` as `json` (`None`: NULL or

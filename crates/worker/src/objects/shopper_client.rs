@@ -19,6 +19,6 @@ pub async fn ask<Q>(
 where
     Q: Question<Envelope = ShopperQuestion, Error = ShopperError>,
 {
-    let name = format!("{store}/{}", shopper.as_str());
+    let name = shopper.object_name(store);
     super::ask(env, SHOPPER_STOREFRONT, &name, question, request_id).await
 }

@@ -11,11 +11,9 @@ use crate::upstream;
 use futures::FutureExt;
 use std::time::Duration;
 use wandstore_ai::block::{RefreshPlan, SUGGESTION_KEY};
-use wandstore_ai::events::RefreshFailed;
 use wandstore_ai::gateway::GatewayConfig;
 use wandstore_ai::refresh::time_limit_ms;
-use wandstore_ai::refresh_job::{JobAction, JobInput, RefreshJob};
-use wandstore_core::events::Event;
+use wandstore_ai::refresh_job::{JobAction, JobInput, RefreshJob, failure_line};
 use wandstore_core::store::StoreSlug;
 use wandstore_protocol::personalization::{BudgetGrant, SpendBudget};
 use worker::Delay;
@@ -26,21 +24,11 @@ pub async fn run(io: Io, store: StoreSlug, config: GatewayConfig, plan: RefreshP
     let rid = plan.ctx.request_id.clone();
     let limit = Delay::from(Duration::from_millis(limit_ms));
     let outcome = futures::select! {
-        r = drive(&io, &store, RefreshJob::new(config, plan), &rid).fuse() => r,
-        _ = limit.fuse() => Err(format!("gave up after {limit_ms} ms")),
+        r = drive(&io, &store, RefreshJob::new(config, plan), &rid).fuse() => Some(r),
+        _ = limit.fuse() => None,
     };
-    if let Err(error) = outcome {
-        let failed = RefreshFailed {
-            store: store.to_string(),
-            error,
-        };
-        worker::console_log!("{}", failed.line(now_ms(), &rid));
-    }
-}
-
-/// `Done`, or `Failed` with why.
-fn done<E: std::fmt::Display>(result: Result<(), E>) -> JobInput {
-    result.map_or_else(|e| JobInput::Failed(e.to_string()), |()| JobInput::Done)
+    let line = failure_line(outcome, store.as_str(), limit_ms, now_ms(), &rid);
+    line.inspect(|line| worker::console_log!("{line}"));
 }
 
 async fn drive(io: &Io, store: &StoreSlug, mut job: RefreshJob, rid: &str) -> Result<(), String> {
@@ -60,9 +48,9 @@ async fn drive(io: &Io, store: &StoreSlug, mut job: RefreshJob, rid: &str) -> Re
                 .await;
                 JobInput::Done
             }
-            JobAction::StoreSuggestion(s) => done(set_state(&io.db, SUGGESTION_KEY, &s)),
+            JobAction::StoreSuggestion(s) => set_state(&io.db, SUGGESTION_KEY, &s).into(),
             JobAction::Record { counts, breakers } => {
-                done(io.record(store, counts, breakers.as_ref(), rid).await)
+                (io.record(store, counts, breakers.as_ref(), rid).await).into()
             }
             JobAction::Log(line) => {
                 worker::console_log!("{line}");

@@ -3,9 +3,8 @@
 
 use super::ShopperStorefront;
 use crate::sql::{self, Db};
-use wandstore_core::cart::{
-    CartCommand, CartLine, IdempotencyRecord, Idempotent, Outcome, ShopperEvent,
-};
+use wandstore_ai::block::keep_newest;
+use wandstore_core::cart::{CartCommand, CartLine, Idempotent, Outcome, ShopperEvent};
 use wandstore_core::kept::Kept;
 use wandstore_protocol::cart_rows;
 use wandstore_protocol::cart_run::CommandAnswers;
@@ -43,12 +42,11 @@ impl ShopperStorefront {
         }
         let now = crate::clock::now_ms();
         let written = self.db.write_all(&cart_rows::event_rows(event, now)?);
-        if let Err(e) = written {
-            self.events.forget();
-            return Err(e);
+        match written {
+            Ok(()) => (self.events).update(|kept| keep_newest(kept, event.clone(), now)),
+            Err(_) => self.events.forget(),
         }
-        (self.events).update(|kept| wandstore_ai::block::keep_newest(kept, event.clone(), now));
-        Ok(())
+        written
     }
 
     /// Checks the idempotency key, applies the command to the stored cart, writes the change,
@@ -67,15 +65,12 @@ impl ShopperStorefront {
         self.events.forget();
         let outcome = sql::transaction(&self.state, move || {
             let now = crate::clock::now_ms();
-            let key = idempotent.as_ref().map(|i| vec![i.key.as_str().into()]);
             // At most one row: the key is the table's primary key.
-            let existing: Option<IdempotencyRecord> = match key {
-                Some(key) => db.json_rows(SELECT_IDEMPOTENCY, key)?.pop(),
-                None => None,
-            };
+            let answered =
+                |key: &str| Ok(db.json_rows(SELECT_IDEMPOTENCY, vec![key.into()])?.pop());
             let lines = || kept.map_or_else(|| load_lines(&db), Ok);
             let (outcome, rows) = cart_rows::decide(
-                existing.as_ref(),
+                answered,
                 lines,
                 &cmd,
                 &answers.catalog,

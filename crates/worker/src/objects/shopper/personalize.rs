@@ -21,7 +21,9 @@ use wandstore_protocol::EdgeError;
 use wandstore_protocol::block_run::{BlockAction, BlockFacts, BlockInput, BlockRun, Shown};
 use wandstore_protocol::personalization::opt_out;
 use wandstore_protocol::shopper::ShopperContext;
-use wandstore_storage as storage;
+use wandstore_storage::shopper::{
+    DELETE_AI_STATE, KeyedJsonRow, SELECT_NEWEST_EVENTS, SELECT_THREE_AI_STATES, oldest_first,
+};
 
 pub(super) use wandstore_protocol::block_run::Memo as PersonalizedMemo;
 
@@ -31,22 +33,16 @@ impl ShopperStorefront {
     fn timed_events(&self) -> worker::Result<Vec<(ShopperEvent, u64)>> {
         self.kept_rows(&self.events, || {
             let n = sql::int(u64::from(PROFILE_EVENTS))?;
-            let rows = self
-                .db
-                .rows(storage::shopper::SELECT_NEWEST_EVENTS, vec![n])?;
-            Ok(storage::shopper::oldest_first(rows))
+            Ok(oldest_first(self.db.rows(SELECT_NEWEST_EVENTS, vec![n])?))
         })
     }
 
     /// The block's three state values, read with one statement.
     fn ai_state(&self) -> worker::Result<ShopperAiState> {
         let keys = block::STATE_KEYS.map(Into::into).to_vec();
-        let rows: Vec<storage::shopper::KeyedJsonRow> = self
-            .db
-            .rows(storage::shopper::SELECT_THREE_AI_STATES, keys)?;
-        Ok(ShopperAiState::from_rows(
-            rows.iter().map(|r| (r.key.as_str(), r.json.as_str())),
-        ))
+        let rows: Vec<KeyedJsonRow> = self.db.rows(SELECT_THREE_AI_STATES, keys)?;
+        let pairs = rows.iter().map(|r| (r.key.as_str(), r.json.as_str()));
+        Ok(ShopperAiState::from_rows(pairs))
     }
 
     /// The block for the home page, or `None` (no history yet, or it could not be built:
@@ -78,8 +74,7 @@ impl ShopperStorefront {
                     BlockInput::State(self.ai_state().map_err(EdgeError::internal)?)
                 }
                 BlockAction::ReadCart => {
-                    let lines = self.cart_lines().map_err(EdgeError::internal)?;
-                    BlockInput::Cart(lines.into_iter().map(|l| l.product_handle).collect())
+                    BlockInput::cart(self.cart_lines().map_err(EdgeError::internal)?)
                 }
                 BlockAction::Ask(q) => {
                     let asked = store_client::ask(&self.env, &ctx.store, q, &ctx.request_id);
@@ -137,8 +132,10 @@ impl ShopperStorefront {
         let Some(source) = click.ok().and_then(|c| block::added(c.as_ref(), product)) else {
             return;
         };
-        let key = vec![block::REC_CLICK_KEY.into()];
-        if self.db.run(storage::shopper::DELETE_AI_STATE, key).is_ok() {
+        if (self.db)
+            .run(DELETE_AI_STATE, vec![block::REC_CLICK_KEY.into()])
+            .is_ok()
+        {
             self.count_or_log(ctx, source, Interaction::AddToCart);
         }
     }

@@ -10,7 +10,7 @@ use crate::sql;
 use wandstore_core::events::BestEffort;
 use wandstore_protocol::shopper_upkeep::{Action, Input, PENDING_KEY, Upkeep};
 use wandstore_storage::ValueRow;
-use wandstore_storage::shopper::{COUNT_CART_LINES, SELECT_LAST_ACTIVITY, SET_LAST_ACTIVITY};
+use wandstore_storage::shopper::{SELECT_LAST_ACTIVITY, SELECT_RETENTION_FACTS, SET_LAST_ACTIVITY};
 use worker::ScheduledTime;
 
 /// An alarm at an absolute time (workers-rs reads a bare number as an offset from now).
@@ -24,8 +24,6 @@ impl Io {
     /// Performs `upkeep`'s actions until it is done; answers it for what it did.
     pub async fn upkeep(&self, mut upkeep: Upkeep) -> worker::Result<Upkeep> {
         let (db, storage) = (&self.db, &self.storage);
-        let value =
-            |query| Ok::<_, worker::Error>(db.first_row::<ValueRow>(query, None)?.map(|r| r.value));
         let mut input = Input::Start;
         loop {
             input = match upkeep.resume(input) {
@@ -39,11 +37,13 @@ impl Io {
                 Action::ReadAlarm => {
                     Input::Alarm(storage.get_alarm().await?.map(|ms| ms.max(0) as u64))
                 }
-                Action::ReadActivity => Input::Activity(value(SELECT_LAST_ACTIVITY)?),
-                Action::ReadRetentionFacts => Input::Retention {
-                    last_activity_ms: value(SELECT_LAST_ACTIVITY)?,
-                    has_cart: value(COUNT_CART_LINES)?.is_some_and(|n| n > 0),
-                },
+                Action::ReadActivity => {
+                    let row: Option<ValueRow> = db.first_row(SELECT_LAST_ACTIVITY, None)?;
+                    Input::Activity(row.map(|r| r.value))
+                }
+                Action::ReadRetentionFacts => {
+                    Input::retention(db.first_row(SELECT_RETENTION_FACTS, None)?)
+                }
                 Action::Done => return Ok(upkeep),
                 // The rest are done, then answered with `Done`.
                 effect => {

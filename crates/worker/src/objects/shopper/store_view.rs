@@ -23,13 +23,8 @@ impl ShopperStorefront {
     /// per TTL; an unknown store is a 404 page (and nothing is kept).
     pub(super) async fn store_look(&self, ctx: &ShopperContext) -> Result<StoreLook, EdgeError> {
         let now = now_ms();
-        if let Some(hit) = self
-            .look
-            .borrow()
-            .as_ref()
-            .and_then(|c| c.fresh(now, SNAPSHOT_TTL_MS))
-        {
-            return Ok(hit.clone());
+        if let Some(hit) = Cached::fresh_copy(&self.look.borrow(), now, SNAPSHOT_TTL_MS) {
+            return Ok(hit);
         }
         let look =
             store_view::ask_look(&self.env, &ctx.store, &ctx.request_id, &self.report).await?;
