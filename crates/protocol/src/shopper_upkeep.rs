@@ -9,7 +9,7 @@
 //! loop {
 //!     input = match upkeep.resume(input) {
 //!         Action::ReadPending => Input::Pending(read the `ai_state` row PENDING_KEY),
-//!         Action::Send { store, counts } => Input::Sent { error, now_ms },   // RecordPersonalization
+//!         Action::Send { store, question } => Input::Sent { error, now_ms },
 //!         Action::ReadAlarm => Input::Alarm(storage.get_alarm()),
 //!         Action::ReadActivity => Input::Activity(the last activity written down),
 //!         Action::ReadRetentionFacts => Input::Retention { last_activity_ms, has_cart },
@@ -23,6 +23,7 @@
 //! [`Upkeep::alarm`] (the object's alarm) and [`Upkeep::activity`] (after a request that
 //! used the storage). An input the driver did not ask for ends the run.
 
+use crate::personalization::RecordPersonalization;
 use serde::{Deserialize, Serialize};
 use std::collections::VecDeque;
 use wandstore_ai::report::{Interaction, PersonalizationCounters, Source};
@@ -51,11 +52,10 @@ pub enum Action {
     ReadPending,
     /// Store the counts waiting → [`Input::Done`].
     WritePending(Pending),
-    /// Ask StoreConfig to record `counts` (`RecordPersonalization`, no breakers) →
-    /// [`Input::Sent`].
+    /// Ask StoreConfig `question` (the counts, no breakers) → [`Input::Sent`].
     Send {
         store: StoreSlug,
-        counts: PersonalizationCounters,
+        question: RecordPersonalization,
     },
     /// Read the time the object's alarm is set for → [`Input::Alarm`].
     ReadAlarm,
@@ -360,7 +360,7 @@ impl Upkeep {
     fn send(&mut self, store: StoreSlug, counts: PersonalizationCounters, then: Then) {
         let action = Action::Send {
             store,
-            counts: counts.clone(),
+            question: RecordPersonalization::new(counts.clone(), None),
         };
         self.queue.push_back(action);
         self.phase = Phase::Sending { counts, then };

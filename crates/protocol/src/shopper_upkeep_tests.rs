@@ -40,9 +40,10 @@ fn written(a: Action) -> Pending {
 
 fn sent(a: Action) -> PersonalizationCounters {
     match a {
-        Action::Send { store: s, counts } => {
+        Action::Send { store: s, question } => {
             assert_eq!(s, store());
-            counts
+            assert_eq!(question.breakers, None, "counts only");
+            question.counts
         }
         other => panic!("expected a send, got {other:?}"),
     }

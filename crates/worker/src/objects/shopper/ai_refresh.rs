@@ -5,7 +5,7 @@
 //! through the one upstream executor (`upstream::drive`). Bounded by
 //! `wandstore_ai::refresh::time_limit_ms`; nothing here can change a page.
 
-use super::io::{Io, set_state};
+use super::io::{Io, ask, set_state};
 use crate::clock::now_ms;
 use crate::upstream;
 use futures::FutureExt;
@@ -15,7 +15,7 @@ use wandstore_ai::gateway::GatewayConfig;
 use wandstore_ai::refresh::time_limit_ms;
 use wandstore_ai::refresh_job::{JobAction, JobInput, RefreshJob, failure_line};
 use wandstore_core::store::StoreSlug;
-use wandstore_protocol::personalization::{BudgetGrant, SpendBudget};
+use wandstore_protocol::personalization::{BudgetGrant, RecordPersonalization, SpendBudget};
 use worker::Delay;
 
 /// Runs one refresh within its time limit; failures are logged, never raised.
@@ -37,7 +37,7 @@ async fn drive(io: &Io, store: &StoreSlug, mut job: RefreshJob, rid: &str) -> Re
         input = match job.resume(input) {
             JobAction::SpendBudget => {
                 let q = SpendBudget { now_ms: now_ms() };
-                BudgetGrant::job_input(io.ask(store, q, rid).await)
+                BudgetGrant::job_input(ask(&io.env, store, q, rid).await)
             }
             JobAction::Call => {
                 upstream::drive(|outcome, now, jitter| {
@@ -50,7 +50,8 @@ async fn drive(io: &Io, store: &StoreSlug, mut job: RefreshJob, rid: &str) -> Re
             }
             JobAction::StoreSuggestion(s) => set_state(&io.db, SUGGESTION_KEY, &s).into(),
             JobAction::Record { counts, breakers } => {
-                (io.record(store, counts, breakers.as_ref(), rid).await).into()
+                let q = RecordPersonalization::new(counts, breakers.as_ref());
+                ask(&io.env, store, q, rid).await.into()
             }
             JobAction::Log(line) => {
                 worker::console_log!("{line}");

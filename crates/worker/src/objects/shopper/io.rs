@@ -6,11 +6,8 @@ use super::ShopperStorefront;
 use crate::objects::store_client;
 use crate::sql::Db;
 use serde::de::DeserializeOwned;
-use wandstore_ai::refresh::Breakers;
-use wandstore_ai::report::PersonalizationCounters;
 use wandstore_core::store::StoreSlug;
 use wandstore_protocol::EdgeError;
-use wandstore_protocol::personalization::RecordPersonalization;
 use wandstore_protocol::store::{StoreError, StoreQuestion};
 use wandstore_protocol::wire::Question;
 use wandstore_storage::{self as storage, Lenient};
@@ -22,33 +19,18 @@ pub(super) struct Io {
     pub storage: Storage,
 }
 
-impl Io {
-    /// StoreConfig's answer to `question`; `Err`: why it gave none, for a log line.
-    pub async fn ask<Q>(
-        &self,
-        store: &StoreSlug,
-        question: Q,
-        rid: &str,
-    ) -> Result<Q::Answer, String>
-    where
-        Q: Question<Envelope = StoreQuestion, Error = StoreError>,
-    {
-        let asked = store_client::ask(&self.env, store, question, rid).await;
-        asked.map_err(|e| EdgeError::from(e).message)
-    }
-
-    /// Adds `counts` (and the providers' breakers, if given) to the store's totals; `Err`:
-    /// why StoreConfig did not take them.
-    pub async fn record(
-        &self,
-        store: &StoreSlug,
-        counts: PersonalizationCounters,
-        breakers: Option<&Breakers>,
-        rid: &str,
-    ) -> Result<(), String> {
-        let q = RecordPersonalization::new(counts, breakers);
-        self.ask(store, q, rid).await
-    }
+/// StoreConfig's answer to `q`; `Err`: why it gave none, for a log line.
+pub(super) async fn ask<Q>(
+    env: &Env,
+    store: &StoreSlug,
+    q: Q,
+    rid: &str,
+) -> Result<Q::Answer, String>
+where
+    Q: Question<Envelope = StoreQuestion, Error = StoreError>,
+{
+    let asked = store_client::ask(env, store, q, rid).await;
+    asked.map_err(|e| EdgeError::from(e).message)
 }
 
 impl ShopperStorefront {

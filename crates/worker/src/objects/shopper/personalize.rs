@@ -8,10 +8,9 @@
 
 use super::ShopperStorefront;
 use super::ai_refresh;
-use super::io::{get_state, set_state};
+use super::io::{ask, get_state, set_state};
 use super::page_request::PageRequest;
 use crate::clock::now_ms;
-use crate::objects::store_client;
 use crate::sql;
 use std::rc::Rc;
 use wandstore_ai::block::{self, PROFILE_EVENTS, RecClick, ShopperAiState};
@@ -48,37 +47,29 @@ impl ShopperStorefront {
     /// The block for the home page, or `None` (no history yet, or it could not be built:
     /// the page never fails for it).
     pub(super) async fn personalized_block(&self, page: &PageRequest<'_>) -> Option<Shown> {
-        match self.build_block(page).await {
-            Ok(block) => block,
-            Err(e) => {
-                worker::console_error!("recommendations left out: {}", e.message);
-                None
-            }
-        }
+        let built = self.build_block(page).await;
+        let logged = built.inspect_err(|e| worker::console_error!("recommendations left out: {e}"));
+        logged.ok().flatten()
     }
 
     /// Runs `wandstore_protocol::block_run` (the reads, the question, the count, the
     /// refresh) with this object's rows, StoreConfig and `wait_until`.
-    async fn build_block(&self, page: &PageRequest<'_>) -> Result<Option<Shown>, EdgeError> {
+    async fn build_block(&self, page: &PageRequest<'_>) -> worker::Result<Option<Shown>> {
         let (ctx, now) = (page.ctx, now_ms());
         let gateway = crate::ai_config::gateway(&self.env);
         let settings = page.personalization.clone();
         let stored = !self.unrecorded.get();
         let facts = BlockFacts::of(ctx, settings, stored, gateway.is_some(), now);
-        let events = self.timed_events().map_err(EdgeError::internal)?;
+        let events = self.timed_events()?;
         let mut run = BlockRun::new(facts, events, self.personalized.borrow().clone());
         let mut input = BlockInput::Start;
         loop {
             input = match run.resume(input) {
-                BlockAction::ReadState => {
-                    BlockInput::State(self.ai_state().map_err(EdgeError::internal)?)
-                }
-                BlockAction::ReadCart => {
-                    BlockInput::cart(self.cart_lines().map_err(EdgeError::internal)?)
-                }
+                BlockAction::ReadState => BlockInput::State(self.ai_state()?),
+                BlockAction::ReadCart => BlockInput::cart(self.cart_lines()?),
                 BlockAction::Ask(q) => {
-                    let asked = store_client::ask(&self.env, &ctx.store, q, &ctx.request_id);
-                    BlockInput::Material(Rc::new(asked.await.map_err(EdgeError::from)?))
+                    let asked = ask(&self.env, &ctx.store, q, &ctx.request_id).await;
+                    BlockInput::Material(Rc::new(asked.map_err(worker::Error::RustError)?))
                 }
                 BlockAction::CountImpression(source) => {
                     self.count_or_log(ctx, source, Interaction::Impression);
@@ -86,8 +77,7 @@ impl ShopperStorefront {
                 }
                 BlockAction::StartRefresh(plan) => {
                     if let Some(config) = gateway.clone() {
-                        set_state(&self.db, block::LAST_REFRESH_KEY, &now)
-                            .map_err(EdgeError::internal)?;
+                        set_state(&self.db, block::LAST_REFRESH_KEY, &now)?;
                         let run = ai_refresh::run(self.io(), ctx.store.clone(), config, plan);
                         self.state.wait_until(run);
                     }

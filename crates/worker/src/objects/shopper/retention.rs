@@ -4,7 +4,7 @@
 //! here: the `ai_state` row, StoreConfig, the alarm, the storage.
 
 use super::ShopperStorefront;
-use super::io::{Io, get_state, set_state};
+use super::io::{Io, ask, get_state, set_state};
 use crate::clock::now_ms;
 use crate::sql;
 use wandstore_core::events::BestEffort;
@@ -30,8 +30,8 @@ impl Io {
                 Action::ReadPending => {
                     Input::Pending(get_state(db, PENDING_KEY)?.unwrap_or_default())
                 }
-                Action::Send { store, counts } => Input::Sent {
-                    error: self.record(&store, counts, None, "").await.err(),
+                Action::Send { store, question } => Input::Sent {
+                    error: ask(&self.env, &store, question, "").await.err(),
                     now_ms: now_ms(),
                 },
                 Action::ReadAlarm => {
