@@ -1,7 +1,8 @@
-//! Listing pages the entry answers itself: a returning shopper whose cookie carries today's
-//! cart hint gets collection and search pages without their object being asked; any other
-//! hint (none, yesterday's, malformed, another store's cookie) goes to the object, whose answer
-//! sets the hint right.
+//! Pages the entry answers itself: a returning shopper whose cookie carries today's cart hint
+//! gets collection, search and product pages without their object being asked (a product's
+//! view rides in the cookie until the object's next answer records it); any other hint (none,
+//! yesterday's, malformed, another store's cookie) goes to the object, whose answer sets the
+//! hint right.
 
 use crate::cart::buyable;
 use crate::platform::log_line;
@@ -18,7 +19,18 @@ pub const TESTS: &[(&str, Test)] = &[
         "edge_pages::a_missing_stale_forged_or_foreign_hint_goes_to_the_object",
         a_missing_stale_forged_or_foreign_hint_goes_to_the_object,
     ),
+    (
+        "edge_pages::product_views_ride_in_the_cookie_until_the_object_records_them",
+        product_views_ride_in_the_cookie_until_the_object_records_them,
+    ),
+    (
+        "edge_pages::a_full_forged_or_replayed_set_of_views_goes_to_the_object_once",
+        a_full_forged_or_replayed_set_of_views_goes_to_the_object_once,
+    ),
 ];
+
+/// The most views a cookie carries (`core::cookie_hints::MAX_PENDING_VIEWS`).
+const MAX_PENDING_VIEWS: usize = 8;
 
 const BASE: &str = "/s/outlet/";
 
@@ -125,9 +137,9 @@ fn listing_pages_come_from_the_entry_with_the_cart_count_of_the_hint(ctx: &Ctx) 
     assert_eq!(bad.status, 400, "{}", bad.body);
     assert_eq!(line_of(ctx, &bad)["error_code"], "bad_query");
     // Other pages still go to the object, which keeps the count.
-    let product = shopper.get(&format!("{BASE}products/{handle}"));
-    assert_by_object(ctx, &product);
-    assert_eq!(badge(&product), Some(2));
+    let home = shopper.get(BASE);
+    assert_by_object(ctx, &home);
+    assert_eq!(badge(&home), Some(2));
 }
 
 fn a_missing_stale_forged_or_foreign_hint_goes_to_the_object(ctx: &Ctx) {
@@ -197,4 +209,149 @@ fn a_missing_stale_forged_or_foreign_hint_goes_to_the_object(ctx: &Ctx) {
 /// The cookie's token with today's empty-cart hint.
 fn token_hinted(cookie: &str, today: u64) -> String {
     format!("{}~c0.{today}", token(cookie))
+}
+
+fn written(ctx: &Ctx, page: &Page) -> u64 {
+    line_of(ctx, page)["rows_written"].as_u64().unwrap_or(0)
+}
+
+/// The views a cookie carries (`~v{handle}.{seconds}`), handles only.
+fn views(cookie: &str) -> Vec<String> {
+    (hints(cookie).split('~'))
+        .filter_map(|h| h.strip_prefix('v'))
+        .filter_map(|v| v.rsplit_once('.').map(|(h, _)| h.to_owned()))
+        .collect()
+}
+
+/// A shopper with today's hint, and the store's product handles.
+fn hinted_shopper(ctx: &Ctx) -> (Client, Vec<String>) {
+    let mut shopper = Client::new(&ctx.url);
+    assert_eq!(shopper.get(BASE).status, 200);
+    let listing = shopper.get(&format!("{BASE}collections/all?size=48"));
+    assert_eq!(listing.status, 200, "{}", listing.body);
+    let handles = crate::pages::product_handles(&listing, BASE);
+    assert!(handles.len() > MAX_PENDING_VIEWS + 1, "{}", listing.body);
+    (shopper, handles)
+}
+
+fn product_views_ride_in_the_cookie_until_the_object_records_them(ctx: &Ctx) {
+    let (mut shopper, handles) = hinted_shopper(ctx);
+    let (first, second) = (&handles[0], &handles[1]);
+    let page = shopper.get(&format!("{BASE}products/{first}"));
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert_at_edge(ctx, &page);
+    assert_eq!(badge(&page), Some(0));
+    assert_eq!(page.header("cache-control"), Some("private, no-store"));
+    let cookie = page.shopper_cookie().unwrap_or_default();
+    assert_eq!(views(&cookie), vec![first.clone()], "{cookie}");
+    let set = page.header("set-cookie").unwrap_or_default();
+    assert!(
+        set.contains("HttpOnly") && set.contains("Path=/s/outlet/"),
+        "{set}"
+    );
+    let page = shopper.get(&format!("{BASE}products/{second}?variant=1"));
+    assert_at_edge(ctx, &page);
+    let carried = views(&shopper.cookie.clone().unwrap_or_default());
+    assert_eq!(carried, vec![first.clone(), second.clone()]);
+
+    // A missing product is the entry's themed 404, and no view.
+    let missing = shopper.get(&format!("{BASE}products/no-such-product"));
+    assert_eq!(missing.status, 404, "{}", missing.body);
+    assert_at_edge(ctx, &missing);
+    assert_eq!(
+        missing.shopper_cookie(),
+        None,
+        "no view of a missing product"
+    );
+
+    // The edge page's form token is the shopper's: the object takes the add, and the views.
+    let variant = page.available_variant().unwrap_or_default();
+    let csrf = page.csrf().unwrap_or_default();
+    let added = shopper.post_form(
+        &format!("{BASE}cart/add"),
+        &[("variant_id", &variant), ("quantity", "1"), ("csrf", &csrf)],
+    );
+    assert_eq!(added.status, 303, "{}", added.body);
+    assert!(written(ctx, &added) >= 3, "the add and two views");
+    let cookie = shopper.cookie.clone().unwrap_or_default();
+    assert_eq!(views(&cookie), Vec::<String>::new(), "taken: {cookie}");
+    assert!(
+        hints(&cookie).starts_with(&format!("~c1.{}", today())),
+        "{cookie}"
+    );
+
+    // A HEAD and a click from the recommendations block go to the object.
+    let head = Client::new(&ctx.url).send(
+        "HEAD",
+        &format!("{BASE}products/{first}"),
+        &[("cookie", &shopper.cookie.clone().unwrap_or_default())],
+        None,
+    );
+    assert_by_object(ctx, &head);
+    let clicked = shopper.get(&format!("{BASE}products/{first}?rec=baseline"));
+    assert_eq!(clicked.status, 200);
+    assert_by_object(ctx, &clicked);
+    assert_eq!(
+        clicked.shopper_cookie(),
+        None,
+        "recorded by the object at once"
+    );
+}
+
+fn a_full_forged_or_replayed_set_of_views_goes_to_the_object_once(ctx: &Ctx) {
+    let (mut shopper, handles) = hinted_shopper(ctx);
+    for h in &handles[..MAX_PENDING_VIEWS] {
+        let page = shopper.get(&format!("{BASE}products/{h}"));
+        assert_at_edge(ctx, &page);
+    }
+    let full = shopper.cookie.clone().unwrap_or_default();
+    assert_eq!(views(&full), handles[..MAX_PENDING_VIEWS].to_vec());
+    // No room for one more: the object records the eight, then its own view.
+    let next = &handles[MAX_PENDING_VIEWS];
+    let page = shopper.get(&format!("{BASE}products/{next}"));
+    assert_eq!(page.status, 200);
+    assert_by_object(ctx, &page);
+    assert!(written(ctx, &page) > MAX_PENDING_VIEWS as u64, "nine views");
+    assert_eq!(
+        views(&shopper.cookie.clone().unwrap_or_default()),
+        Vec::<String>::new()
+    );
+
+    // The full cookie sent again (a second tab, a replay): nothing is recorded twice.
+    let cart = |cookie: &str| {
+        Client::new(&ctx.url).send(
+            "GET",
+            &format!("{BASE}api/cart"),
+            &[("cookie", cookie)],
+            None,
+        )
+    };
+    let replayed = cart(&full);
+    assert_eq!(replayed.status, 200, "{}", replayed.body);
+    assert_by_object(ctx, &replayed);
+    let plain = cart(&format!("{}~c0.{}", token(&full), today()));
+    assert_eq!(
+        written(ctx, &replayed),
+        written(ctx, &plain),
+        "no view twice"
+    );
+    assert!(
+        replayed
+            .shopper_cookie()
+            .is_some_and(|c| views(&c).is_empty()),
+        "taken"
+    );
+
+    // Forged views: the malformed are dropped, the rest change only the forger's history, and
+    // a future time is brought back to now. None is an error.
+    let today = today();
+    for forged in [
+        format!("~c0.{today}~vNOT-A-HANDLE.1~v.5~vx"),
+        format!("~c0.{today}~vhat.99999999999"),
+        format!("~c0.{today}~v{}.1", "a".repeat(65)),
+    ] {
+        let page = cart(&format!("{}{forged}", token(&full)));
+        assert_eq!(page.status, 200, "{forged}: {}", page.body);
+        assert_by_object(ctx, &page);
+    }
 }

@@ -2,11 +2,16 @@
 //! - `~h` ([`VISITED_HOME`]): a first home view went unrecorded; the next home view counts it;
 //! - `~c{items}.{day}`: how many items the shopper's cart held when their object last answered
 //!   them, and the UTC day (since the epoch) it did. With a hint from today the entry answers
-//!   collection and search pages itself (`edge_pages`), without waking the shopper's object.
+//!   collection, search and product pages itself (`edge_pages`), without waking the shopper's
+//!   object;
+//! - `~v{handle}.{seconds}` ([`PendingView`], at most [`MAX_PENDING_VIEWS`]): a product page the
+//!   entry answered, viewed at that time (Unix seconds) and not yet in the shopper's storage.
+//!   The object records these views on its next answer to the shopper (before anything reads
+//!   their history) and its report tells the entry to drop them.
 //!
 //! Hints are unsigned: faking one changes only what the faker's own pages show (their visit
-//! count, their cart badge). A malformed or unknown hint is dropped, never an error, and never
-//! rescues a bad token.
+//! count, their cart badge, the products their history says they viewed). A malformed or
+//! unknown hint is dropped, never an error, and never rescues a bad token.
 
 use crate::cart::{MAX_LINES, MAX_QUANTITY};
 
@@ -17,6 +22,42 @@ const SEP: char = '~';
 const DAY_MS: u64 = 24 * 60 * 60 * 1000;
 /// The most items a cart can hold; a larger count is not a hint the object could have set.
 const MAX_ITEMS: u32 = MAX_QUANTITY * MAX_LINES as u32;
+
+/// The most product views a cookie carries; with this many, the next product page goes to the
+/// shopper's object, which records them all.
+pub const MAX_PENDING_VIEWS: usize = 8;
+/// The longest product handle a view hint carries (longer ones are viewed through the object).
+pub const MAX_VIEW_HANDLE: usize = 64;
+
+/// A product page the entry answered and the shopper's storage has not heard of yet.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct PendingView {
+    pub handle: String,
+    /// When it was viewed: seconds since the Unix epoch.
+    pub at_s: u64,
+}
+
+impl PendingView {
+    fn parse(raw: &str) -> Option<Self> {
+        let (handle, at) = raw.strip_prefix('v')?.rsplit_once('.')?;
+        let digits = !at.is_empty() && at.len() <= 12 && at.bytes().all(|b| b.is_ascii_digit());
+        let at_s = digits.then(|| at.parse().ok()).flatten()?;
+        carriable_handle(handle).then(|| PendingView {
+            handle: handle.to_owned(),
+            at_s,
+        })
+    }
+}
+
+/// Whether a product handle fits in a view hint: 1 to [`MAX_VIEW_HANDLE`] lower-case ASCII
+/// letters, digits and hyphens (what Shopify makes of a title), so it needs no escaping in a
+/// cookie and cannot hold another hint.
+pub fn carriable_handle(handle: &str) -> bool {
+    (1..=MAX_VIEW_HANDLE).contains(&handle.len())
+        && handle
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+}
 
 /// The cart's item count as the shopper's object last reported it, and the day it did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -62,13 +103,36 @@ fn day_of(now_ms: u64) -> u32 {
 }
 
 /// Every hint a cookie value carries.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Hints {
     pub saw_home: bool,
     pub cart: Option<CartHint>,
+    /// Product views not yet recorded, oldest first.
+    pub views: Vec<PendingView>,
 }
 
-/// A cookie value's token and its hints (the last of each kind wins; unknown ones are dropped).
+impl Hints {
+    /// Whether one more product view fits (`carriable_handle` and fewer than
+    /// [`MAX_PENDING_VIEWS`] already carried).
+    pub fn has_room_for(&self, handle: &str) -> bool {
+        self.views.len() < MAX_PENDING_VIEWS && carriable_handle(handle)
+    }
+
+    /// These hints with a view of `handle` at `now_ms` added, if it fits.
+    pub fn with_view(&self, handle: &str, now_ms: u64) -> Option<Hints> {
+        self.has_room_for(handle).then(|| {
+            let mut next = self.clone();
+            next.views.push(PendingView {
+                handle: handle.to_owned(),
+                at_s: now_ms / 1000,
+            });
+            next
+        })
+    }
+}
+
+/// A cookie value's token and its hints (the last cart and home hint win; views are kept in
+/// order, the newest [`MAX_PENDING_VIEWS`] of them; unknown hints are dropped).
 pub fn split(value: &str) -> (&str, Hints) {
     let mut parts = value.split(SEP);
     let token = parts.next().unwrap_or_default();
@@ -78,16 +142,23 @@ pub fn split(value: &str) -> (&str, Hints) {
             hints.saw_home = true;
         } else if let Some(cart) = CartHint::parse(hint) {
             hints.cart = Some(cart);
+        } else if let Some(view) = PendingView::parse(hint) {
+            hints.views.push(view);
         }
     }
+    let over = hints.views.len().saturating_sub(MAX_PENDING_VIEWS);
+    hints.views.drain(..over);
     (token, hints)
 }
 
-/// The cookie value for a token and its hints: the cart hint, then the home hint.
+/// The cookie value for a token and its hints: the cart hint, the views, then the home hint.
 pub fn join(token: &str, hints: &Hints) -> String {
     let mut value = token.to_owned();
     if let Some(c) = hints.cart {
         value.push_str(&format!("{SEP}c{}.{}", c.items, c.day));
+    }
+    for v in &hints.views {
+        value.push_str(&format!("{SEP}v{}.{}", v.handle, v.at_s));
     }
     if hints.saw_home {
         value.push_str(VISITED_HOME);
@@ -116,14 +187,17 @@ mod tests {
             Hints {
                 saw_home: true,
                 cart: None,
+                ..Hints::default()
             },
             Hints {
                 saw_home: false,
                 cart: Some(cart),
+                ..Hints::default()
             },
             Hints {
                 saw_home: true,
                 cart: Some(cart),
+                ..Hints::default()
             },
         ] {
             let value = join("v1.demo.abc.sig", &hints);
@@ -134,7 +208,8 @@ mod tests {
                 "t",
                 &Hints {
                     saw_home: true,
-                    cart: Some(cart)
+                    cart: Some(cart),
+                    ..Hints::default()
                 }
             ),
             "t~c3.20000~h"
@@ -149,7 +224,8 @@ mod tests {
                 "v1.demo.abc.sig",
                 Hints {
                     saw_home: true,
-                    cart: None
+                    cart: None,
+                    ..Hints::default()
                 }
             )
         );
@@ -197,5 +273,82 @@ mod tests {
         assert!(hint.is_fresh(20_001 * DAY_MS - 1));
         assert!(!hint.is_fresh(20_001 * DAY_MS), "yesterday's");
         assert!(!hint.is_fresh(19_999 * DAY_MS), "a future day's");
+    }
+
+    fn view(handle: &str, at_s: u64) -> PendingView {
+        PendingView {
+            handle: handle.into(),
+            at_s,
+        }
+    }
+
+    #[test]
+    fn views_round_trip_in_order_between_the_cart_and_home_hints() {
+        let hints = Hints {
+            saw_home: true,
+            cart: Some(CartHint::reported(2, NOON_DAY_20000)),
+            views: vec![
+                view("blue-hat", 1_700_000_000),
+                view("mug-2", 1_700_000_005),
+            ],
+        };
+        let value = join("t", &hints);
+        assert_eq!(value, "t~c2.20000~vblue-hat.1700000000~vmug-2.1700000005~h");
+        assert_eq!(split(&value), ("t", hints));
+    }
+
+    #[test]
+    fn a_view_is_added_only_while_there_is_room_and_the_handle_fits() {
+        let mut hints = Hints::default();
+        for i in 0..MAX_PENDING_VIEWS {
+            hints = hints
+                .with_view(&format!("p{i}"), 1_700_000_000_999)
+                .unwrap_or_default();
+        }
+        assert_eq!(hints.views.len(), MAX_PENDING_VIEWS);
+        assert_eq!(hints.views[0], view("p0", 1_700_000_000), "seconds");
+        assert_eq!(hints.with_view("one-more", 0), None, "full");
+        let empty = Hints::default();
+        let longest = "a".repeat(MAX_VIEW_HANDLE);
+        assert!(empty.with_view(&longest, 0).is_some());
+        for bad in [
+            "",
+            "Hat",
+            "hat~c9.1",
+            "hat.1",
+            "hat;x",
+            "h a t",
+            "chapeau-\u{e9}t\u{e9}",
+            "%41",
+            &"a".repeat(MAX_VIEW_HANDLE + 1),
+        ] {
+            assert!(!carriable_handle(bad), "{bad}");
+            assert_eq!(empty.with_view(bad, 0), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn forged_or_malformed_views_are_dropped_and_at_most_the_newest_are_kept() {
+        for bad in [
+            "t~v",
+            "t~v.1",
+            "t~vhat",
+            "t~vhat.",
+            "t~vhat.-1",
+            "t~vhat.1e9",
+            "t~vhat.9999999999999",
+            "t~vHat.1",
+            "t~vh%41t.1",
+        ] {
+            assert_eq!(split(bad), ("t", Hints::default()), "{bad}");
+        }
+        let many: String = (0..MAX_PENDING_VIEWS + 3)
+            .map(|i| format!("~vp{i}.{i}"))
+            .collect();
+        let (_, hints) = split(&format!("t{many}"));
+        assert_eq!(hints.views.len(), MAX_PENDING_VIEWS);
+        assert_eq!(hints.views[0], view("p3", 3), "the oldest forged ones go");
+        // A dot inside a handle is not carriable, so the last dot always ends it.
+        assert_eq!(split("t~va.b.1").1.views, vec![]);
     }
 }

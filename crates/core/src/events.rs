@@ -72,6 +72,9 @@ pub enum BestEffort {
     CartIndex,
     /// Recording or reading the stores' storage sizes in the registry.
     StorageSizes,
+    /// Recording the product views a shopper's cookie carried (they stay in the cookie, and
+    /// the next answer tries again).
+    PendingViews,
 }
 
 impl Event for BestEffortFailed {
@@ -84,6 +87,7 @@ impl Event for BestEffortFailed {
             BestEffort::PreviewEvent => "preview.event_unsent",
             BestEffort::CartIndex => "cart_index.unannounced",
             BestEffort::StorageSizes => "storage.sizes_unavailable",
+            BestEffort::PendingViews => "shopper.views_unrecorded",
         }
     }
 
@@ -94,7 +98,8 @@ impl Event for BestEffortFailed {
             | BestEffort::AnalyticsPoint
             | BestEffort::PreviewEvent
             | BestEffort::CartIndex
-            | BestEffort::StorageSizes => Level::Warn,
+            | BestEffort::StorageSizes
+            | BestEffort::PendingViews => Level::Warn,
         }
     }
 }

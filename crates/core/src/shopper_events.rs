@@ -88,6 +88,35 @@ pub fn checkout_started(lines: &[crate::cart::CartLine]) -> Vec<ShopperEvent> {
         .collect()
 }
 
+/// The product views a cookie carried (`cookie_hints::PendingView`) as the events to record,
+/// given the `newest` stored ones (oldest first, with their times in ms) and the clock: a view
+/// already stored (the same product at the same time, as sent or as stored: the cookie was
+/// sent again before the browser heard its views were taken) is skipped; a time from the future (a forged hint, or
+/// another machine's clock) is brought back to `now_ms`, and one older than the newest stored
+/// event up to its time, so the history stays in order.
+pub fn pending_views(
+    pending: &[crate::cookie_hints::PendingView],
+    newest: &[(ShopperEvent, u64)],
+    now_ms: u64,
+) -> Vec<(ShopperEvent, u64)> {
+    let floor = newest.last().map_or(0, |(_, at)| *at).min(now_ms);
+    let stored = |handle: &str, at: u64| {
+        newest.iter().any(|(e, t)| {
+            *t == at && matches!(e, ShopperEvent::Viewed { handle: h } if h == handle)
+        })
+    };
+    let mut events = Vec::new();
+    for v in pending {
+        let sent = v.at_s.saturating_mul(1000);
+        let at = sent.clamp(floor, now_ms);
+        if !stored(&v.handle, sent) && !stored(&v.handle, at) {
+            let handle = v.handle.clone();
+            events.push((ShopperEvent::Viewed { handle }, at));
+        }
+    }
+    events
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -176,5 +205,78 @@ mod tests {
         assert_eq!(recent_products(events, 2), ["hat", "cap"]);
         assert!(recent_products(Vec::new(), 3).is_empty());
         assert!(recent_products(vec![viewed("x")], 0).is_empty());
+    }
+
+    fn pending(handle: &str, at_s: u64) -> crate::cookie_hints::PendingView {
+        crate::cookie_hints::PendingView {
+            handle: handle.into(),
+            at_s,
+        }
+    }
+
+    #[test]
+    fn pending_views_become_view_events_at_their_time() {
+        let added = ShopperEvent::Added {
+            variant_id: MUG.into(),
+            handle: "mug".into(),
+            quantity: 1,
+        };
+        let newest = [(added, 1_000_000)];
+        let sent = [
+            pending("hat", 1_001),
+            pending("mug", 1_002),
+            pending("hat", 1_003),
+        ];
+        assert_eq!(
+            pending_views(&sent, &newest, 2_000_000),
+            vec![
+                (viewed("hat"), 1_001_000),
+                (viewed("mug"), 1_002_000),
+                (viewed("hat"), 1_003_000)
+            ]
+        );
+        assert_eq!(pending_views(&[], &newest, 2_000_000), vec![]);
+        assert_eq!(
+            pending_views(&sent[..1], &[], 2_000_000),
+            vec![(viewed("hat"), 1_001_000)],
+            "no history yet"
+        );
+    }
+
+    #[test]
+    fn views_already_stored_are_not_stored_twice() {
+        let newest = [(viewed("hat"), 1_001_000), (viewed("mug"), 1_002_000)];
+        let sent = [
+            pending("hat", 1_001),
+            pending("mug", 1_002),
+            pending("cap", 1_003),
+        ];
+        assert_eq!(
+            pending_views(&sent, &newest, 2_000_000),
+            vec![(viewed("cap"), 1_003_000)],
+            "a replayed cookie"
+        );
+        // A view stored at the history's newest time (it was older) is recognized too.
+        let newest = [(viewed("hat"), 5_000_000)];
+        assert_eq!(
+            pending_views(&[pending("hat", 4_000)], &newest, 9_000_000),
+            vec![]
+        );
+    }
+
+    #[test]
+    fn forged_or_skewed_times_keep_the_history_in_order() {
+        let newest = [(viewed("old"), 5_000_000)];
+        let sent = [pending("past", 0), pending("future", u64::MAX)];
+        assert_eq!(
+            pending_views(&sent, &newest, 9_000_000),
+            vec![(viewed("past"), 5_000_000), (viewed("future"), 9_000_000)]
+        );
+        // A stored event from the object's own future (its clock moved back) bounds nothing.
+        let ahead = [(viewed("old"), 20_000_000)];
+        assert_eq!(
+            pending_views(&[pending("hat", 1)], &ahead, 9_000_000),
+            vec![(viewed("hat"), 9_000_000)]
+        );
     }
 }

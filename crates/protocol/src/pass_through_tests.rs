@@ -37,7 +37,7 @@ fn draft(new: bool, saw_home: bool) -> CookieDraft {
         new,
         sent: Hints {
             saw_home,
-            cart: None,
+            ..Hints::default()
         },
         now_ms: 0,
     }

@@ -3,7 +3,7 @@
 //! forwards a client's own internal headers, so the object trusts it.
 
 use serde::{Deserialize, Serialize};
-use wandstore_core::cookie_hints::{self, CartHint, Hints};
+use wandstore_core::cookie_hints::{self, CartHint, Hints, PendingView};
 use wandstore_core::identity::{CookieScope, ShopperId, set_cookie_header};
 use wandstore_core::store::StoreSlug;
 
@@ -43,6 +43,10 @@ pub struct ShopperContext {
     /// The CSP nonce of the page's one inline script (the live preview's refresh), if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub script_nonce: Option<String>,
+    /// Product views the entry answered and the cookie carries (`cookie_hints`): the object
+    /// records them before serving, and says so in its report (`views_taken`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub pending_views: Vec<PendingView>,
 }
 
 impl ShopperContext {
@@ -90,6 +94,10 @@ pub struct ObjectReport {
     /// (the entry keeps it in the cookie's cart hint: `cookie_hints`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cart_items: Option<u32>,
+    /// The context's pending views are in the shopper's storage: the entry sets the cookie
+    /// again without them.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub views_taken: bool,
 }
 
 impl ObjectReport {
@@ -120,7 +128,8 @@ impl CookieDraft {
     /// when nothing changes. A new shopper's cookie is set only on a success, with the
     /// `VISITED_HOME` hint when their home view went unrecorded and the cart hint the object
     /// reported. A returning shopper's is set again when its hints change: the home hint was
-    /// counted, or the cart's item count (or the day it was reported) is not the one it carries.
+    /// counted, the pending views were taken, or the cart's item count (or the day it was
+    /// reported) is not the one it carries.
     pub fn header(&self, status: u16, report: &ObjectReport) -> Option<String> {
         let cart = report
             .cart_items
@@ -132,21 +141,35 @@ impl CookieDraft {
             Hints {
                 saw_home: report.unrecorded_home_view,
                 cart,
+                views: Vec::new(),
             }
         } else {
+            let views = match report.views_taken {
+                true => Vec::new(),
+                false => self.sent.views.clone(),
+            };
             let next = Hints {
                 saw_home: self.sent.saw_home && !report.hint_used,
                 cart: cart.or(self.sent.cart),
+                views,
             };
             if next == self.sent {
                 return None;
             }
             next
         };
-        Some(set_cookie_header(
-            &cookie_hints::join(&self.token, &hints),
-            &self.scope,
-        ))
+        Some(self.set(&hints))
+    }
+
+    /// The `Set-Cookie` value after a product page the entry answered itself: the hints it
+    /// carried with a view of `handle` added (`None`: no room, or a handle no hint carries).
+    pub fn with_view(&self, handle: &str) -> Option<String> {
+        let hints = self.sent.with_view(handle, self.now_ms)?;
+        Some(self.set(&hints))
+    }
+
+    fn set(&self, hints: &Hints) -> String {
+        set_cookie_header(&cookie_hints::join(&self.token, hints), &self.scope)
     }
 }
 
@@ -184,6 +207,7 @@ pub(crate) mod tests {
             saw_home: false,
             preview: false,
             script_nonce: None,
+            pending_views: Vec::new(),
         }
     }
 
@@ -232,6 +256,7 @@ pub(crate) mod tests {
             upstream_ms: 120,
             rate_limited: true,
             cart_items: Some(4),
+            views_taken: true,
         };
         assert_eq!(ObjectReport::from_header(&r.to_header()), Some(r));
         assert_eq!(
@@ -270,6 +295,7 @@ pub(crate) mod tests {
         Hints {
             saw_home,
             cart: cart.map(|(items, at)| CartHint::reported(items, at)),
+            views: Vec::new(),
         }
     }
 
@@ -289,7 +315,7 @@ pub(crate) mod tests {
         // A failed first request sets nothing: no cookie for a page that was not served.
         let none = Hints::default();
         assert_eq!(
-            draft(true, none).header(404, &report(true, false, Some(0))),
+            draft(true, none.clone()).header(404, &report(true, false, Some(0))),
             None
         );
         assert_eq!(
@@ -303,7 +329,7 @@ pub(crate) mod tests {
         let today = home(false, Some((2, NOW)));
         // Nothing new: no cookie, whatever the status.
         assert_eq!(
-            draft(false, today).header(200, &report(false, false, Some(2))),
+            draft(false, today.clone()).header(200, &report(false, false, Some(2))),
             None
         );
         assert_eq!(
@@ -334,6 +360,72 @@ pub(crate) mod tests {
         assert_eq!(
             draft(false, Hints::default()).header(200, &report(false, false, None)),
             None
+        );
+    }
+
+    fn with_views(hints: Hints, handles: &[&str]) -> Hints {
+        (handles.iter()).fold(hints, |h, handle| {
+            h.with_view(handle, NOW).unwrap_or_default()
+        })
+    }
+
+    #[test]
+    fn pending_views_stay_in_the_cookie_until_the_object_takes_them() {
+        let sent = with_views(home(false, Some((1, NOW))), &["hat", "mug"]);
+        let views = "~vhat.1728000000~vmug.1728000000";
+        // Carried over an answer that did not take them (an error, or an older object).
+        assert_eq!(
+            draft(false, sent.clone()).header(500, &report(false, false, Some(1))),
+            None
+        );
+        // Taken: set again without them.
+        let taken = ObjectReport {
+            views_taken: true,
+            ..report(false, false, Some(1))
+        };
+        let set = draft(false, sent.clone()).header(200, &taken).unwrap();
+        assert!(set.contains("=v1.demo.tok~c1.20000;"), "{set}");
+        // The cart changed, the views not taken: both carried.
+        let set = (draft(false, sent.clone()).header(200, &report(false, false, Some(2)))).unwrap();
+        assert!(
+            set.contains(&format!("=v1.demo.tok~c2.20000{views};")),
+            "{set}"
+        );
+        // A new shopper never carries views.
+        let set = draft(true, Hints::default()).header(200, &taken).unwrap();
+        assert!(!set.contains("~v"), "{set}");
+    }
+
+    #[test]
+    fn a_product_page_answered_by_the_entry_adds_its_view_while_there_is_room() {
+        let sent = with_views(home(true, Some((1, NOW))), &["hat"]);
+        let set = draft(false, sent.clone()).with_view("mug").unwrap();
+        assert!(
+            set.contains("=v1.demo.tok~c1.20000~vhat.1728000000~vmug.1728000000~h;"),
+            "{set}"
+        );
+        assert!(set.contains("; Secure") && set.contains("Path=/"), "{set}");
+        assert_eq!(draft(false, sent).with_view("Not Carriable"), None);
+        let full: Vec<String> = (0..cookie_hints::MAX_PENDING_VIEWS)
+            .map(|i| format!("p{i}"))
+            .collect();
+        let full: Vec<&str> = full.iter().map(String::as_str).collect();
+        let full = with_views(Hints::default(), &full);
+        assert_eq!(draft(false, full).with_view("mug"), None);
+    }
+
+    #[test]
+    fn pending_views_reach_the_object_in_its_context() {
+        let c = ShopperContext {
+            pending_views: with_views(Hints::default(), &["hat"]).views,
+            ..ctx()
+        };
+        let header = c.to_header();
+        assert!(header.contains(r#""pending_views":[{"handle":"hat","at_s":1728000000}]"#));
+        assert_eq!(ShopperContext::from_header(&header), Some(c));
+        assert!(
+            !ctx().to_header().contains("pending_views"),
+            "none: not sent"
         );
     }
 

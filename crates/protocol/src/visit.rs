@@ -91,6 +91,7 @@ impl<'a> Visit<'a> {
             saw_home: sent.saw_home,
             preview: arrival.preview,
             script_nonce: None,
+            pending_views: sent.views.clone(),
         };
         Ok(Visit {
             ctx,
@@ -127,11 +128,12 @@ impl<'a> Visit<'a> {
         ))
     }
 
-    /// Whether the entry answers the page itself: a collection or search read, off a
-    /// preview, for a shopper whose cookie carries today's cart count.
-    pub fn served(&self) -> Served<'a> {
+    /// Whether the entry answers the page itself: a collection, search or product read
+    /// (`query`: the URL's, without `?`), off a preview, for a shopper whose cookie carries
+    /// today's cart count (and, for a product, has room for its view).
+    pub fn served(&self, query: &str) -> Served<'a> {
         let edge = self.route.page.and_then(|page| {
-            page.answered_here(self.ctx.preview, self.sent.cart, self.now_ms)
+            page.answered_here(self.ctx.preview, &self.sent, query, self.now_ms)
                 .map(|cart_items| Served::Edge { page, cart_items })
         });
         edge.unwrap_or(Served::Object)
@@ -172,7 +174,7 @@ impl<'a> Visit<'a> {
             token: self.token.clone(),
             scope,
             new: self.new,
-            sent: self.sent,
+            sent: self.sent.clone(),
             now_ms: self.now_ms,
         }
     }

@@ -104,6 +104,7 @@ fn a_returning_shopper_keeps_their_id_token_and_hints_and_needs_no_randomness() 
     let hints = Hints {
         saw_home: true,
         cart: Some(CartHint::reported(2, NOW)),
+        views: Vec::new(),
     };
     let (shopper, cookie) = cookie_for(&signer(), "demo", &hints);
     let visit = returning_home(&t, &cookie);
@@ -218,10 +219,12 @@ fn the_entry_renders_a_listing_only_with_todays_cart_hint_and_off_a_preview() {
     let today = Hints {
         saw_home: false,
         cart: Some(CartHint::reported(3, NOW)),
+        views: Vec::new(),
     };
     let yesterday = Hints {
         saw_home: false,
         cart: Some(CartHint::reported(3, NOW - 86_400_000)),
+        views: Vec::new(),
     };
     let (_, fresh_hint) = cookie_for(&signer(), "demo", &today);
     let (_, stale_hint) = cookie_for(&signer(), "demo", &yesterday);
@@ -230,7 +233,7 @@ fn the_entry_renders_a_listing_only_with_todays_cart_hint_and_off_a_preview() {
     let plan = |route, cookie, preview| {
         let mut a = arrival(&t, route, cookie);
         a.preview = preview;
-        Visit::plan(a, &signer(), fresh).unwrap().served()
+        Visit::plan(a, &signer(), fresh).unwrap().served("")
     };
     assert_eq!(
         plan(listing, &fresh_hint, false),
@@ -252,6 +255,13 @@ fn the_entry_renders_a_listing_only_with_todays_cart_hint_and_off_a_preview() {
     assert_eq!(plan(listing, "", false), Served::Object);
     assert_eq!(
         plan(shopper_request("GET", "/products/hat"), &fresh_hint, false),
+        Served::Edge {
+            page: EdgePage::Product("hat"),
+            cart_items: 3
+        }
+    );
+    assert_eq!(
+        plan(shopper_request("HEAD", "/products/hat"), &fresh_hint, false),
         Served::Object
     );
     assert_eq!(
@@ -319,4 +329,33 @@ fn a_preview_gets_a_nonce_for_its_script_and_the_console_may_frame_it_and_a_plai
         Err("no randomness")
     );
     assert_eq!(broken.ctx.script_nonce, None);
+}
+
+#[test]
+fn the_cookies_pending_views_go_to_the_object_and_a_click_from_the_block_too() {
+    let t = target("demo");
+    let hints = Hints {
+        cart: Some(CartHint::reported(0, NOW)),
+        ..Hints::default()
+    };
+    let hints = hints.with_view("hat", NOW - 5_000).unwrap_or_default();
+    let (_, cookie) = cookie_for(&signer(), "demo", &hints);
+    let product = shopper_request("GET", "/products/mug");
+    let visit = Visit::plan(arrival(&t, product, &cookie), &signer(), fresh).unwrap();
+    assert_eq!(visit.ctx.pending_views, hints.views);
+    assert_eq!(
+        visit.served("variant=1"),
+        Served::Edge {
+            page: EdgePage::Product("mug"),
+            cart_items: 0
+        }
+    );
+    assert_eq!(visit.served("rec=ai"), Served::Object);
+    let draft = visit.cookie(CookieScope::new("/s/demo/", "https", "shop.example"));
+    let set = draft.with_view("mug").unwrap_or_default();
+    assert!(set.contains("~vhat."), "{set}");
+    assert!(set.contains(&format!("~vmug.{}", NOW / 1000)), "{set}");
+    // A new shopper carries none.
+    let new = Visit::plan(arrival(&t, product, ""), &signer(), fresh).unwrap();
+    assert!(new.ctx.pending_views.is_empty());
 }

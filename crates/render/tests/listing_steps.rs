@@ -28,6 +28,7 @@ fn ctx(preview: bool, nonce: Option<&str>) -> ShopperContext {
         saw_home: false,
         preview,
         script_nonce: nonce.map(str::to_owned),
+        pending_views: Vec::new(),
     }
 }
 

@@ -1,7 +1,8 @@
-//! The pages the entry renders itself (`core::edge_pages`): a returning shopper's collection
-//! and search pages, from the isolate's store look and catalog answers, with the cart count
-//! their cookie's hint carries. No shopper object is woken and nothing is written; what the
-//! catalog questions cost goes to the log line as an object's report would.
+//! The pages the entry renders itself (`core::edge_pages`): a returning shopper's collection,
+//! search and product pages, from the isolate's store look and catalog answers, with the cart
+//! count their cookie's hint carries. No shopper object is woken and nothing is written (a
+//! product's view goes into the cookie, `Rendered::viewed`); what the catalog questions cost
+//! goes to the log line as an object's report would.
 
 use crate::listing_pages;
 use crate::page_request::PageRequest;
@@ -14,6 +15,13 @@ use wandstore_protocol::EdgeError;
 use wandstore_protocol::shopper::{ObjectReport, ShopperContext};
 use worker::{Env, Response};
 
+/// A page the entry made.
+pub struct Rendered {
+    pub html: String,
+    /// The product a product page showed: its view is for the cookie to carry.
+    pub viewed: Option<String>,
+}
+
 /// The page (or, `Err`, the error page in the store's frame), or an error before the store's
 /// frame is known (an unknown store). What the catalog questions cost goes to the log line
 /// whatever the outcome.
@@ -24,7 +32,7 @@ pub async fn serve(
     cart_items: u32,
     url: &worker::Url,
     log: &mut RequestLog,
-) -> Result<Result<String, Response>, EdgeError> {
+) -> Result<Result<Rendered, Response>, EdgeError> {
     let spent = RefCell::new(ObjectReport::default());
     let answer = async {
         let look = store_view::edge_look(env, &ctx.store, &ctx.request_id, &spent).await?;
@@ -37,11 +45,21 @@ pub async fn serve(
             query: &query,
             cart_count: cart_items,
         };
+        let listed = |html| Rendered { html, viewed: None };
         let answer = match page {
             EdgePage::Collection(handle) => {
-                listing_pages::collection(env, &request, handle, &spent).await
+                (listing_pages::collection(env, &request, handle, &spent).await).map(listed)
             }
-            EdgePage::Search => listing_pages::search(env, &request, &spent).await,
+            EdgePage::Search => listing_pages::search(env, &request, &spent)
+                .await
+                .map(listed),
+            EdgePage::Product(handle) => {
+                let shown = listing_pages::product(env, &request, handle, &spent).await;
+                shown.map(|(html, viewed)| Rendered {
+                    html,
+                    viewed: Some(viewed),
+                })
+            }
         };
         Ok(answer.map_err(|mut e| {
             e.note_in(log);

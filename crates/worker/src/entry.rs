@@ -26,8 +26,9 @@ pub use wandstore_protocol::entry_route::ClientHeaders;
 enum Routed {
     Local(Response),
     /// A page the entry rendered itself (`edge_pages`), answered 200 with every header set
-    /// in one call.
-    Page(String),
+    /// in one call, and the shopper's cookie set again when the page was a product's (its
+    /// view carried until their object records it).
+    Page(String, Option<String>),
     /// An owner console page: made here, with the console's own security headers.
     Console(Response),
     /// A shopper object's answer, finished as `pass_through::Forwarded` says.
@@ -81,8 +82,10 @@ pub async fn handle(req: web_sys::Request, env: &Env) -> web_sys::Response {
             }
             web_sys::Response::from(resp)
         }
-        Routed::Page(html) => page_response(&html, &request_id, &timing, &security)
-            .unwrap_or_else(|e| unbuilt(e, &request_id, &mut log)),
+        Routed::Page(html, cookie) => {
+            let page = page_response(&html, cookie.as_deref(), &request_id, &timing, &security);
+            page.unwrap_or_else(|e| unbuilt(e, &request_id, &mut log))
+        }
         Routed::Object(answer, forwarded) => {
             let finish = forwarded.finish(&request_id, &timing, &security);
             pass_through(&answer, &finish, &mut log)
@@ -104,15 +107,17 @@ fn unbuilt(e: worker::Error, request_id: &str, log: &mut RequestLog) -> web_sys:
     web_sys::Response::from(respond::error(&e, Audience::Api, request_id))
 }
 
-/// A page made here as the client gets it: its headers and the finishing ones made in one
-/// call into JavaScript, the body copied out of Wasm once.
+/// A page made here as the client gets it (with `cookie` as its `Set-Cookie`): its headers and
+/// the finishing ones made in one call into JavaScript, the body copied out of Wasm once.
 fn page_response(
     html: &str,
+    cookie: Option<&str>,
     request_id: &str,
     timing: &str,
     security: &[(&str, String)],
 ) -> worker::Result<web_sys::Response> {
-    let pairs = entry_route::page_headers(request_id, timing, security);
+    let mut pairs = entry_route::page_headers(request_id, timing, security);
+    pairs.extend(cookie.map(|c| ("set-cookie", c)));
     let init = internal::response_init(200, &pairs)?;
     let body = worker::js_sys::Uint8Array::from(html.as_bytes());
     Ok(web_sys::Response::new_with_opt_buffer_source_and_init(
@@ -281,9 +286,18 @@ async fn storefront(
         Some(limits) => crate::rate_limit::run(env, limits, log).await?,
         None => None,
     };
-    if let Served::Edge { page, cart_items } = visit.served() {
+    // Set, changed or left alone once the page is made or the object's report is read.
+    let scope = CookieScope::new(&target.base, url.scheme(), url.host_str().unwrap_or(""));
+    if let Served::Edge { page, cart_items } = visit.served(url.query().unwrap_or("")) {
         let page = crate::edge_pages::serve(env, &visit.ctx, page, cart_items, url, log).await?;
-        return Ok(page.map_or_else(Routed::Local, Routed::Page));
+        return Ok(match page {
+            Ok(page) => {
+                // `served` found room for the view: the cookie carries it.
+                let cookie = page.viewed.and_then(|h| visit.cookie(scope).with_view(&h));
+                Routed::Page(page.html, cookie)
+            }
+            Err(error_page) => Routed::Local(error_page),
+        });
     }
     log.durable_object = Some("ShopperStorefront");
     let base_domain = || env_config::base_domain(env);
@@ -304,8 +318,6 @@ async fn storefront(
         shopper.body,
     );
     let answer = sent.await.map_err(EdgeError::internal)?;
-    // Set, changed or left alone once the object's report is read (`CookieDraft::header`).
-    let scope = CookieScope::new(&target.base, url.scheme(), url.host_str().unwrap_or(""));
     let cookie = Some(visit.cookie(scope));
     Ok(Routed::Object(
         answer,

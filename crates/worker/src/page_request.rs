@@ -9,7 +9,7 @@ use wandstore_protocol::shopper::ShopperContext;
 use wandstore_render::Chrome;
 use wandstore_render::listing_pages as listing;
 use wandstore_theme::Theme;
-use worker::Response;
+use worker::{Env, Response};
 
 pub struct PageRequest<'a> {
     pub ctx: &'a ShopperContext,
@@ -36,6 +36,17 @@ impl PageRequest<'_> {
 
     pub fn param(&self, name: &str) -> Option<&str> {
         listing::param(self.query, name)
+    }
+
+    /// The CSRF token for this shopper's forms (empty if the deployment has no secret, in
+    /// which case every form post is refused).
+    pub fn csrf_token(&self, env: &Env) -> String {
+        crate::env_config::csrf_secret(env)
+            .map(|secret| {
+                let now = crate::clock::now_ms();
+                wandstore_core::csrf::issue(&secret, &self.ctx.store, &self.ctx.shopper, now)
+            })
+            .unwrap_or_default()
     }
 
     /// The error as a themed page in the store's frame.

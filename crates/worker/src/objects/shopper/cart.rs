@@ -15,21 +15,12 @@ use wandstore_protocol::cart_run::{
     CartAction, CartAnswer, CartFacts, CartInput, CartRequest, CartRun,
 };
 use wandstore_protocol::shopify_calls::checkout_failure;
-use wandstore_protocol::shopper::ShopperContext;
 use wandstore_protocol::store::CheckoutStarted;
 use wandstore_render::Flash;
 use wandstore_render::shopper_pages as pages;
 use worker::Response;
 
 impl ShopperStorefront {
-    /// The CSRF token for this shopper's forms (empty if the deployment has no secret, in
-    /// which case every form post is refused).
-    pub(super) fn csrf_token(&self, ctx: &ShopperContext) -> String {
-        crate::env_config::csrf_secret(&self.env)
-            .map(|secret| csrf::issue(&secret, &ctx.store, &ctx.shopper, crate::clock::now_ms()))
-            .unwrap_or_default()
-    }
-
     /// The fields of a form post, if it carries this shopper's valid CSRF token; otherwise
     /// the 403 to send.
     pub(super) fn checked_form(
@@ -127,7 +118,7 @@ impl ShopperStorefront {
                 ..
             } => {
                 let flash = refused.as_deref().map(Flash::error);
-                let (currency, csrf) = (page.store.currency, self.csrf_token(page.ctx));
+                let (currency, csrf) = (page.store.currency, page.csrf_token(&self.env));
                 let (chrome, query) = (page.chrome(), page.query);
                 let html = pages::cart_page(chrome, &lines, &catalog, currency, query, flash, csrf);
                 (status, html?)

@@ -37,10 +37,14 @@ impl ShopperStorefront {
     /// Records something the shopper did (outside a cart command), in storage and in the
     /// kept copy of the newest events (if one is kept).
     pub(super) fn record_event(&self, event: &ShopperEvent) -> Result<()> {
+        self.record_event_at(event, crate::clock::now_ms())
+    }
+
+    /// Records something the shopper did at `now` (a view the cookie carried: `pending_views`).
+    pub(super) fn record_event_at(&self, event: &ShopperEvent, now: u64) -> Result<()> {
         if self.unrecorded.get() {
             return Ok(());
         }
-        let now = crate::clock::now_ms();
         let written = self.db.write_all(&cart_rows::event_rows(event, now)?);
         match written {
             Ok(()) => (self.events).update(|kept| keep_newest(kept, event.clone(), now)),

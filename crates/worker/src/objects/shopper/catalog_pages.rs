@@ -1,10 +1,12 @@
-//! The catalog pages that show the shopper's own data: home (their visit count and
-//! personalization) and product (which records the view). Each asks one typed catalog question
-//! (through the isolate's view) and renders the page `render::shopper_pages` makes of the
-//! answer; the listing pages are `crate::listing_pages`.
+//! The catalog pages that show or write the shopper's own data: home (their visit count and
+//! personalization) and product (which records the view at once; the entry's product pages
+//! carry it in the cookie instead). Home asks one typed catalog question (through the
+//! isolate's view) and renders the page `render::shopper_pages` makes of the answer; the pages
+//! the entry serves too are `crate::listing_pages`.
 
 use super::ShopperStorefront;
 use super::page_request::PageRequest;
+use crate::listing_pages;
 use crate::respond;
 use wandstore_core::catalog_question::CatalogQuestion;
 use wandstore_core::shopper_events::ShopperEvent;
@@ -21,7 +23,7 @@ impl ShopperStorefront {
         let featured = pages::featured(&reply.answer)?;
         let visits = self.count_home_view(page.ctx.saw_home)?;
         let block = self.personalized_block(page).await;
-        let csrf = || self.csrf_token(page.ctx);
+        let csrf = || page.csrf_token(&self.env);
         let html = pages::home_page(
             page.chrome(),
             visits,
@@ -34,16 +36,12 @@ impl ShopperStorefront {
     }
 
     pub(super) async fn product(&self, page: &PageRequest<'_>, handle: &str) -> Page {
-        let question = CatalogQuestion::Product {
-            handle: handle.to_owned(),
+        let (html, handle) = listing_pages::product(&self.env, page, handle, &self.report).await?;
+        let viewed = ShopperEvent::Viewed {
+            handle: handle.clone(),
         };
-        let reply = self.ask_catalog(page.ctx, question).await?;
-        let product = pages::product(&reply.answer)?;
-        let handle = product.handle.clone();
-        (self.record_event(&ShopperEvent::Viewed { handle })).map_err(EdgeError::internal)?;
-        self.note_recommendation_click(page, &product.handle);
-        let csrf = self.csrf_token(page.ctx);
-        let html = pages::product_page(page.chrome(), product, page.query, csrf)?;
+        self.record_event(&viewed).map_err(EdgeError::internal)?;
+        self.note_recommendation_click(page, &handle);
         Ok(respond::html_page(200, html))
     }
 

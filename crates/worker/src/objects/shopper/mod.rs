@@ -11,6 +11,7 @@ mod cart_page;
 mod cart_store;
 mod catalog_pages;
 mod io;
+mod pending_views;
 mod personalize;
 mod retention;
 mod store_view;
@@ -149,6 +150,7 @@ impl ShopperStorefront {
         self.unrecorded.set(plan.unrecorded);
         if !plan.unrecorded {
             self.ensure_schema().map_err(EdgeError::internal)?;
+            self.take_pending_views(ctx);
         }
         let query = wandstore_core::query::pairs(wandstore_core::query::of_url(&req.inner().url()));
         let cart_count = if plan.counts_cart {

@@ -29,7 +29,7 @@ pub(super) use wandstore_protocol::block_run::Memo as PersonalizedMemo;
 impl ShopperStorefront {
     /// The shopper's newest events, oldest first, with their times: read once, then kept in
     /// step by `record_event` (this object is the only writer of its storage).
-    fn timed_events(&self) -> worker::Result<Vec<(ShopperEvent, u64)>> {
+    pub(super) fn timed_events(&self) -> worker::Result<Vec<(ShopperEvent, u64)>> {
         self.kept_rows(&self.events, || {
             let n = sql::int(u64::from(PROFILE_EVENTS))?;
             Ok(oldest_first(self.db.rows(SELECT_NEWEST_EVENTS, vec![n])?))
