@@ -141,7 +141,7 @@ impl<'a> Visit<'a> {
 
     /// The shopper's object: one per shopper per store.
     pub fn object_name(&self) -> String {
-        format!("{}/{}", self.ctx.store, self.ctx.shopper)
+        self.ctx.shopper.object_name(&self.ctx.store)
     }
 
     /// The path the object is asked for: the path within the store and the query as sent.
