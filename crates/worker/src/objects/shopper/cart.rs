@@ -8,6 +8,7 @@ use super::page_request::PageRequest;
 use crate::best_effort;
 use crate::objects::store_client;
 use crate::respond;
+use crate::store_view::ask_catalog;
 use wandstore_core::csrf;
 use wandstore_core::events::BestEffort;
 use wandstore_protocol::EdgeError;
@@ -54,7 +55,10 @@ impl ShopperStorefront {
                 CartAction::ReadLines => {
                     CartInput::Lines(self.cart_lines().map_err(EdgeError::internal)?)
                 }
-                CartAction::Ask(q) => CartInput::Catalog(self.ask_catalog(ctx, q).await),
+                CartAction::Ask(q) => {
+                    let (store, rid, report) = (&ctx.store, &ctx.request_id, &self.report);
+                    CartInput::Catalog(ask_catalog(&self.env, store, q, rid, report).await)
+                }
                 CartAction::Apply {
                     cmd,
                     idempotent,

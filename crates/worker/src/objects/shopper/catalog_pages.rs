@@ -8,6 +8,7 @@ use super::ShopperStorefront;
 use super::page_request::PageRequest;
 use crate::listing_pages;
 use crate::respond;
+use crate::store_view::ask_catalog;
 use wandstore_core::catalog_question::CatalogQuestion;
 use wandstore_core::shopper_events::ShopperEvent;
 use wandstore_protocol::EdgeError;
@@ -19,7 +20,9 @@ type Page = Result<worker::Response, EdgeError>;
 
 impl ShopperStorefront {
     pub(super) async fn home(&self, page: &PageRequest<'_>) -> Page {
-        let reply = self.ask_catalog(page.ctx, CatalogQuestion::Home).await?;
+        let (ctx, report) = (page.ctx, &self.report);
+        let home = CatalogQuestion::Home;
+        let reply = ask_catalog(&self.env, &ctx.store, home, &ctx.request_id, report).await?;
         let featured = pages::featured(&reply.answer)?;
         let visits = self.count_home_view(page.ctx.saw_home)?;
         let block = self.personalized_block(page).await;

@@ -1,20 +1,17 @@
 //! The shopper object's view of its store: the settings snapshot it keeps for the snapshot
 //! TTL (a new shopper's object asks StoreConfig, so a deleted or changed store shows at once to
-//! new shoppers), the draft theme of a preview (never kept), and catalog answers through the
-//! isolate's shared view (`crate::store_view`).
+//! new shoppers) and the draft theme of a preview (never kept); catalog answers come through
+//! the isolate's shared view (`crate::store_view`).
 
 use super::ShopperStorefront;
 use crate::clock::now_ms;
 use crate::objects::store_client;
 use crate::store_view::{self, StoreLook};
-use std::rc::Rc;
 use std::sync::Arc;
 use wandstore_core::cached::Cached;
-use wandstore_core::catalog_question::CatalogQuestion;
 use wandstore_core::store::SNAPSHOT_TTL_MS;
 use wandstore_protocol::EdgeError;
 use wandstore_protocol::shopper::{ShopperContext, unknown_store};
-use wandstore_protocol::store::CatalogReply;
 use wandstore_protocol::theme::GetDraft;
 use wandstore_theme::Theme;
 
@@ -39,21 +36,5 @@ impl ShopperStorefront {
             .await
             .map_err(|e| unknown_store(&ctx.store, e))?;
         Ok(Arc::new(slot.draft()?))
-    }
-
-    /// StoreConfig's answer to `question`, through the isolate's view.
-    pub(super) async fn ask_catalog(
-        &self,
-        ctx: &ShopperContext,
-        question: CatalogQuestion,
-    ) -> Result<Rc<CatalogReply>, EdgeError> {
-        store_view::ask_catalog(
-            &self.env,
-            &ctx.store,
-            question,
-            &ctx.request_id,
-            &self.report,
-        )
-        .await
     }
 }
