@@ -4,7 +4,7 @@ use crate::personalization::BudgetGrant;
 use crate::store::CreateStore;
 use crate::store_record::CreatePlan;
 use crate::theme::{DraftTheme, ThemeOverview, ThemeSlot};
-use crate::theme_ledger::tests::{NOW, default_body, version};
+use crate::theme_ledger::tests::{NOW, default_body, logo, version};
 use crate::wire::decode_reply;
 use wandstore_ai::report::PersonalizationReport;
 use wandstore_ai::settings::PersonalizationSettings;
@@ -37,17 +37,6 @@ fn record() -> StoreRecord {
     .unwrap();
     let (plan, _) = CreatePlan::new(create).unwrap();
     plan.to_save(Ok(false)).unwrap().clone()
-}
-
-fn logo() -> AssetInfo {
-    AssetInfo {
-        name: "logo.png".into(),
-        file: format!("{}.png", "a".repeat(64)),
-        content_type: "image/png".into(),
-        size: 70,
-        sha256: "a".repeat(64),
-        created_at_ms: NOW,
-    }
 }
 
 /// A published theme (version 3) whose logo is `logo()`.

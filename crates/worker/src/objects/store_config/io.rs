@@ -61,14 +61,12 @@ impl StoreState {
                 claim_result(registry_client::ask(&self.env, write, rid).await)
             }
             Effect::ReadCarts { store, shoppers } => {
-                let asks = shoppers.iter().map(|s| (s, ReadCart));
+                let asks = shoppers.into_iter().map(|s| (s, ReadCart));
                 IoResult::of(self.ask_shoppers(&store, asks, rid).await, IoResult::Carts)
             }
             Effect::ReplaceCarts { store, carts } => {
-                let (shoppers, lines): (Vec<_>, Vec<_>) = carts.into_iter().unzip();
-                let asks = shoppers
-                    .iter()
-                    .zip(lines)
+                let asks = carts
+                    .into_iter()
                     .map(|(s, lines)| (s, ReplaceCart { lines }));
                 self.ask_shoppers(&store, asks, rid).await.map(drop).into()
             }
@@ -77,16 +75,17 @@ impl StoreState {
 
     /// Asks each shopper's object its question, all at once (the drivers hand over at most
     /// `SHOPPERS_AT_ONCE`); the answers in order.
-    async fn ask_shoppers<'a, Q>(
+    async fn ask_shoppers<Q>(
         &self,
         store: &StoreSlug,
-        asks: impl Iterator<Item = (&'a ShopperId, Q)>,
+        asks: impl Iterator<Item = (ShopperId, Q)>,
         rid: &str,
     ) -> Result<Vec<Q::Answer>, StoreError>
     where
         Q: Question<Envelope = ShopperQuestion, Error = ShopperError>,
     {
-        let asks = asks.map(|(s, q)| shopper_client::ask(&self.env, store, s, q, rid));
+        let asks = asks
+            .map(|(s, q)| async move { shopper_client::ask(&self.env, store, &s, q, rid).await });
         let answers = join_all(asks).await.into_iter();
         answers
             .map(|a| a.map_err(|e| internal(format!("asking a shopper object: {e:?}"))))

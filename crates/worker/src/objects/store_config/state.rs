@@ -133,13 +133,8 @@ impl StoreState {
                 (&slug, "shopify"),
                 now,
             );
-            let mut counts = self.counts.borrow_mut();
-            if let Some(kind) = run.take_failure() {
-                counts.count_failure(kind);
-            }
-            if settled.opened {
-                counts.count_opening();
-            }
+            let counts = &mut self.counts.borrow_mut();
+            counts.count_step(run.take_failure(), settled.opened);
             settled.lines.iter().for_each(|line| console_log!("{line}"));
             action
         })
