@@ -46,11 +46,10 @@ impl StoreState {
             Effect::Get { bucket, key } => {
                 IoResult::of(self.get(bucket, &key).await, IoResult::File)
             }
-            Effect::Put(put) => match self.put(&put).await {
-                Ok(true) => IoResult::Ok,
-                Ok(false) => IoResult::Taken,
-                Err(e) => IoResult::Failed(bucket_unavailable(put.bucket, e)),
-            },
+            Effect::Put(put) => {
+                let written = self.put(&put).await;
+                put.outcome(written.map_err(|e| bucket_unavailable(put.bucket, e)))
+            }
             Effect::ListKeys(prefix) => IoResult::of(self.list_keys(&prefix).await, IoResult::Keys),
             Effect::Delete(keys) => {
                 let deleted = async { self.bucket(Bucket::Backups)?.delete_multiple(keys).await };
@@ -110,7 +109,7 @@ impl StoreState {
         got.await.map_err(|e| bucket_unavailable(which, e))
     }
 
-    /// Puts an object: whether R2 took it (a put only if new finds the key taken).
+    /// Puts an object: whether R2 answered the written object (`ObjectPut::outcome`).
     async fn put(&self, put: &ObjectPut) -> worker::Result<bool> {
         let http = HttpMetadata {
             content_type: Some(put.content_type.into()),
@@ -129,8 +128,7 @@ impl StoreState {
                 ..Conditional::default()
             });
         }
-        let written = request.execute().await?;
-        Ok(written.is_some() || !put.only_if_new)
+        Ok(request.execute().await?.is_some())
     }
 
     /// Every BACKUPS key under `prefix`.

@@ -58,13 +58,13 @@ impl StoreState {
     ) -> Result<Published, StoreError> {
         let history = self.theme_versions()?;
         let slug = self.slug();
-        let publishing = self.publishing.get();
+        // A publish refused because another runs leaves that one's mark in place.
+        let publishing = self.publishing.replace(true);
         let mut run = start(ThemeLedger {
             store: &slug,
             history: &history,
             publishing,
         });
-        self.publishing.set(true);
         let mut input = PublishInput::Start;
         let result = loop {
             input = match run.step(input) {
@@ -73,7 +73,7 @@ impl StoreState {
                 PublishAction::Done(result) => break result,
             }
         };
-        self.publishing.set(false);
+        self.publishing.set(publishing);
         result
     }
 
