@@ -4,7 +4,6 @@
 //! reads, writes and tells the previews.
 
 use super::{StoreState, internal};
-use wandstore_protocol::owner::AssetInfo;
 use wandstore_protocol::personalization_row::PersonalizationColumns;
 use wandstore_protocol::store::StoreError;
 use wandstore_protocol::store_rows::{Need, Read, RowAction, RowInput, RowRun};
@@ -33,7 +32,10 @@ impl StoreState {
             Need::Record => Read::Record(self.existing_record()?),
             Need::ThemeState => Read::ThemeState(self.theme_row()?),
             Need::Published => Read::Published(self.published()?),
-            Need::Assets => Read::Assets(self.assets()?),
+            Need::Assets => {
+                let assets = self.db.json_rows(sql::SELECT_ASSETS, None);
+                Read::Assets(assets.map_err(internal)?)
+            }
             Need::Versions => Read::Versions(self.theme_versions()?),
             Need::Personalization => {
                 let row = self
@@ -42,10 +44,5 @@ impl StoreState {
                 Read::Personalization(row.map_err(internal)?.unwrap_or_default())
             }
         })
-    }
-
-    /// Every asset, by name.
-    fn assets(&self) -> Result<Vec<AssetInfo>, StoreError> {
-        (self.db.json_rows(sql::SELECT_ASSETS, None)).map_err(internal)
     }
 }
