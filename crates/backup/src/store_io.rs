@@ -57,6 +57,18 @@ impl ObjectPut {
     }
 }
 
+impl ObjectPut {
+    /// What the put gave, from whether R2 answered the written object (a put only if new
+    /// answers none when the key is taken; a plain put's answer says nothing).
+    pub fn outcome<E>(&self, written: Result<bool, E>) -> IoResult<E> {
+        match written {
+            Ok(false) if self.only_if_new => IoResult::Taken,
+            Ok(_) => IoResult::Ok,
+            Err(e) => IoResult::Failed(e),
+        }
+    }
+}
+
 /// The I/O a StoreConfig driver needs next.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
@@ -164,6 +176,18 @@ mod tests {
             assert_eq!(wrangler.matches(&line).count(), 3, "{line}");
         }
         assert_ne!(Bucket::Backups.binding(), Bucket::Themes.binding());
+    }
+
+    #[test]
+    fn only_a_put_only_if_new_that_wrote_nothing_finds_the_key_taken() {
+        let mut put = ObjectPut::backup("k".into(), b"x".to_vec(), "application/json");
+        assert_eq!(put.outcome::<String>(Ok(true)), IoResult::Ok);
+        assert_eq!(put.outcome::<String>(Ok(false)), IoResult::Ok);
+        put.only_if_new = true;
+        assert_eq!(put.outcome::<String>(Ok(true)), IoResult::Ok);
+        assert_eq!(put.outcome::<String>(Ok(false)), IoResult::Taken);
+        let failed = put.outcome::<String>(Err("r2 down".into()));
+        assert_eq!(failed, IoResult::Failed("r2 down".into()));
     }
 
     #[test]

@@ -15,7 +15,10 @@
 //!   StoreConfig's row;
 //! - [`shopify_calls`]: StoreConfig's Shopify calls as values: the checkout's request and
 //!   how a failed sync or checkout is refused;
+//! - [`store_rows`]: StoreConfig's questions answered from its rows alone, as a sans-IO
+//!   driver (which rows, which writes, the encoded reply);
 //! - [`registry`]: what StoreRegistry answers (the list of stores, custom domains);
+//!   [`registry_run`]: one registry question as a sans-IO run (reads, one transaction, reply);
 //! - [`backup`]: StoreConfig's cart index, backups and restore; a shopper object's cart
 //!   questions; [`restore_theme`]: the theme a restore puts back; [`restore_driver`]: one
 //!   restore invocation as a sans-IO driver;
@@ -65,6 +68,7 @@ pub mod pass_through;
 pub mod personalization;
 pub mod personalization_row;
 pub mod registry;
+pub mod registry_run;
 pub mod restore_driver;
 pub mod restore_plan;
 pub mod restore_theme;
@@ -76,6 +80,7 @@ pub mod store_call_step;
 mod store_gate;
 pub mod store_metrics;
 pub mod store_record;
+pub mod store_rows;
 pub mod store_view;
 pub mod theme;
 pub mod theme_ledger;

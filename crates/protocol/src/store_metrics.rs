@@ -35,6 +35,17 @@ impl ObjectMetrics {
         self.breaker_opens = self.breaker_opens.saturating_add(1);
     }
 
+    /// Counts what one guarded upstream step came to: its failed attempt (of that kind), if
+    /// any, and whether it opened the breaker.
+    pub fn count_step(&mut self, failure: Option<&str>, opened: bool) {
+        if let Some(kind) = failure {
+            self.count_failure(kind);
+        }
+        if opened {
+            self.count_opening();
+        }
+    }
+
     /// The counts, with the object's storage use when it holds a store.
     pub fn with_storage(&self, storage: Option<StorageUse>) -> ObjectMetrics {
         ObjectMetrics {
@@ -65,6 +76,18 @@ mod tests {
         let shown = m.with_storage(Some(StorageUse::store_config("acme", 10)));
         assert_eq!(shown.requests_served, 2);
         assert!(shown.storage.is_some() && m.storage.is_none());
+    }
+
+    #[test]
+    fn a_guarded_step_counts_its_failure_and_an_opening_only_when_they_happened() {
+        let mut m = ObjectMetrics::started(0);
+        m.count_step(None, false);
+        assert_eq!((m.upstream_errors.len(), m.breaker_opens), (0, 0));
+        m.count_step(Some("http_5xx"), false);
+        m.count_step(Some("http_5xx"), true);
+        m.count_step(None, true);
+        assert_eq!(m.upstream_errors.get("http_5xx"), Some(&2));
+        assert_eq!(m.breaker_opens, 2);
     }
 
     #[test]

@@ -36,7 +36,7 @@ fn code(e: &StoreError) -> &str {
     }
 }
 
-fn logo() -> AssetInfo {
+pub(crate) fn logo() -> AssetInfo {
     AssetInfo {
         name: "logo.png".into(),
         file: format!("{}.png", "a".repeat(64)),

@@ -246,7 +246,7 @@ pub struct CatalogMetaRow {
 }
 
 /// A row of [`SELECT_THEME_STATE`].
-#[derive(Debug, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Deserialize)]
 pub struct ThemeStateRow {
     pub published: Option<i64>,
     pub published_body: Option<String>,

@@ -15,16 +15,17 @@ thread_local! {
     static KNOWN: RefCell<KnownBans> = RefCell::new(KnownBans::default());
 }
 
+/// Asks the guard that keeps `key` (a client, or an exact counter's key).
 async fn ask<Q>(
     env: &Env,
-    client: &str,
+    key: &str,
     question: Q,
     rid: &str,
 ) -> Result<Q::Answer, AskError<GuardError>>
 where
     Q: Question<Envelope = GuardQuestion, Error = GuardError>,
 {
-    super::ask(env, ABUSE_GUARD, &guard_name(client), question, rid).await
+    super::ask(env, ABUSE_GUARD, &guard_name(key), question, rid).await
 }
 
 /// The ban on this client now, if any (the guard's answer is kept for a second).
@@ -40,7 +41,7 @@ pub async fn banned_until(
     let check = CheckClient {
         client: client.to_owned(),
     };
-    ask_and_remember(env, client, check, now_ms, rid).await
+    remembered(client, ask(env, client, check, rid).await, now_ms)
 }
 
 /// A strike against this client; the ban it brings, if it does.
@@ -53,21 +54,16 @@ pub async fn strike(
     let strike = StrikeClient {
         client: client.to_owned(),
     };
-    ask_and_remember(env, client, strike, now_ms, rid).await
+    remembered(client, ask(env, client, strike, rid).await, now_ms)
 }
 
-/// Asks the client's guard a question answered by a [`Ban`], and keeps the answer.
-async fn ask_and_remember<Q>(
-    env: &Env,
+/// The guard's answer about this client, kept.
+fn remembered(
     client: &str,
-    question: Q,
+    asked: Result<Ban, AskError<GuardError>>,
     now_ms: u64,
-    rid: &str,
-) -> Result<Option<u64>, AskError<GuardError>>
-where
-    Q: Question<Envelope = GuardQuestion, Answer = Ban, Error = GuardError>,
-{
-    let ban = ask(env, client, question, rid).await?;
+) -> Result<Option<u64>, AskError<GuardError>> {
+    let ban = asked?;
     KNOWN.with(|k| k.borrow_mut().remember(client, ban.until_ms, now_ms));
     Ok(ban.until_ms)
 }

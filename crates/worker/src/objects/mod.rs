@@ -6,7 +6,6 @@ pub mod answering;
 pub mod guard_client;
 pub mod registry;
 pub mod registry_client;
-pub mod registry_sizes;
 pub mod shopper;
 pub mod shopper_client;
 pub mod store_client;

@@ -2,19 +2,13 @@
 //! shopper objects announce after their cart writes, and read page by page (ordered by
 //! shopper id) by a backup and a restore, so reaching every cart never scans every object.
 
-use super::{StoreState, internal};
+use super::StoreState;
 use crate::sql;
 use wandstore_core::identity::ShopperId;
-use wandstore_protocol::backup::{IndexCart, cart_marks};
-use wandstore_protocol::store::StoreError;
+use wandstore_protocol::backup::cart_marks;
 use wandstore_storage as storage;
 
 impl StoreState {
-    /// Adds or drops the shopper (idempotent: a re-announcement changes nothing).
-    pub fn index_cart(&self, q: &IndexCart, now_ms: u64) -> Result<(), StoreError> {
-        self.db.write(&q.write(now_ms)).map_err(internal)
-    }
-
     /// Up to `limit` index entries after `after` with the restore that last wrote each cart.
     pub(super) fn cart_marks(
         &self,

@@ -46,11 +46,10 @@ impl StoreState {
             Effect::Get { bucket, key } => {
                 IoResult::of(self.get(bucket, &key).await, IoResult::File)
             }
-            Effect::Put(put) => match self.put(&put).await {
-                Ok(true) => IoResult::Ok,
-                Ok(false) => IoResult::Taken,
-                Err(e) => IoResult::Failed(bucket_unavailable(put.bucket, e)),
-            },
+            Effect::Put(put) => {
+                let written = self.put(&put).await;
+                put.outcome(written.map_err(|e| bucket_unavailable(put.bucket, e)))
+            }
             Effect::ListKeys(prefix) => IoResult::of(self.list_keys(&prefix).await, IoResult::Keys),
             Effect::Delete(keys) => {
                 let deleted = async { self.bucket(Bucket::Backups)?.delete_multiple(keys).await };
@@ -61,14 +60,12 @@ impl StoreState {
                 claim_result(registry_client::ask(&self.env, write, rid).await)
             }
             Effect::ReadCarts { store, shoppers } => {
-                let asks = shoppers.iter().map(|s| (s, ReadCart));
+                let asks = shoppers.into_iter().map(|s| (s, ReadCart));
                 IoResult::of(self.ask_shoppers(&store, asks, rid).await, IoResult::Carts)
             }
             Effect::ReplaceCarts { store, carts } => {
-                let (shoppers, lines): (Vec<_>, Vec<_>) = carts.into_iter().unzip();
-                let asks = shoppers
-                    .iter()
-                    .zip(lines)
+                let asks = carts
+                    .into_iter()
                     .map(|(s, lines)| (s, ReplaceCart { lines }));
                 self.ask_shoppers(&store, asks, rid).await.map(drop).into()
             }
@@ -77,16 +74,17 @@ impl StoreState {
 
     /// Asks each shopper's object its question, all at once (the drivers hand over at most
     /// `SHOPPERS_AT_ONCE`); the answers in order.
-    async fn ask_shoppers<'a, Q>(
+    async fn ask_shoppers<Q>(
         &self,
         store: &StoreSlug,
-        asks: impl Iterator<Item = (&'a ShopperId, Q)>,
+        asks: impl Iterator<Item = (ShopperId, Q)>,
         rid: &str,
     ) -> Result<Vec<Q::Answer>, StoreError>
     where
         Q: Question<Envelope = ShopperQuestion, Error = ShopperError>,
     {
-        let asks = asks.map(|(s, q)| shopper_client::ask(&self.env, store, s, q, rid));
+        let asks = asks
+            .map(|(s, q)| async move { shopper_client::ask(&self.env, store, &s, q, rid).await });
         let answers = join_all(asks).await.into_iter();
         answers
             .map(|a| a.map_err(|e| internal(format!("asking a shopper object: {e:?}"))))
@@ -111,7 +109,7 @@ impl StoreState {
         got.await.map_err(|e| bucket_unavailable(which, e))
     }
 
-    /// Puts an object: whether R2 took it (a put only if new finds the key taken).
+    /// Puts an object: whether R2 answered the written object (`ObjectPut::outcome`).
     async fn put(&self, put: &ObjectPut) -> worker::Result<bool> {
         let http = HttpMetadata {
             content_type: Some(put.content_type.into()),
@@ -130,8 +128,7 @@ impl StoreState {
                 ..Conditional::default()
             });
         }
-        let written = request.execute().await?;
-        Ok(written.is_some() || !put.only_if_new)
+        Ok(request.execute().await?.is_some())
     }
 
     /// Every BACKUPS key under `prefix`.

@@ -5,6 +5,7 @@
 //! and the event are in `protocol::theme`; here only the sockets.
 
 use super::StoreState;
+use crate::best_effort;
 use wandstore_core::events::BestEffort;
 use wandstore_protocol::theme::{DRAFT_CHANGED, is_websocket_upgrade, preview_sockets_to_close};
 use worker::{Request, Response, WebSocketPair};
@@ -34,7 +35,7 @@ impl StoreState {
     pub(super) fn broadcast_draft_changed(&self) {
         for ws in self.state.get_websockets_with_tag(PREVIEW_TAG) {
             if let Err(e) = ws.send_with_str(DRAFT_CHANGED) {
-                self.best_effort_failed(BestEffort::PreviewEvent, &e);
+                best_effort::failed(BestEffort::PreviewEvent, Some(self.slug()), e, "");
             }
         }
     }

@@ -3,7 +3,8 @@
 //! upstream circuit breaker, the checkout hand-off, the index of shoppers with a cart and the
 //! store's backups and restores (R2 BACKUPS, continued on the object's alarm). It answers the typed questions of
 //! `wandstore_protocol::store`, refusing once, before any handler, a question about a store
-//! that does not exist (`StoreQuestion::needs_store`); the storefront token never leaves it.
+//! that does not exist (`StoreQuestion::needs_store`); those answered from its rows alone are
+//! `protocol::store_rows::RowRun`'s (`rows.rs`); the storefront token never leaves it.
 
 mod answers;
 mod backups;
@@ -12,10 +13,9 @@ mod catalog_cache;
 mod checkout;
 mod io;
 mod live;
-mod owner;
-mod personalization;
 mod record;
 mod restore;
+mod rows;
 mod state;
 mod sync;
 mod themes;
@@ -27,6 +27,7 @@ use std::rc::Rc;
 use wandstore_backup::run::AlarmWork;
 use wandstore_core::guarded::RetryPolicy;
 use wandstore_protocol::store::{StoreError, StoreQuestion};
+use wandstore_protocol::store_rows::RowRun;
 use wandstore_protocol::wire::encode_refusal;
 use wandstore_storage::store_config::MIGRATIONS;
 use worker::{DurableObject, Env, Request, Response, Result, State, durable_object};
@@ -61,44 +62,30 @@ impl DurableObject for StoreConfig {
         {
             return Ok(answering::encoded(encode_refusal(&refused)));
         }
+        let question = match RowRun::new(question, now_ms()) {
+            Ok(run) => return Ok(answering::encoded(s.answer_from_rows(run))),
+            Err(question) => question,
+        };
         Ok(match question {
-            StoreQuestion::Settings(q) => answer(&q, s.snapshot(q.have_theme)),
             StoreQuestion::Catalog(q) => answer(&q, answers::catalog(s, &q, &rid).await),
             StoreQuestion::Checkout(q) => answer(&q, checkout::start(s, &q).await),
             StoreQuestion::Create(q) => answer(&q, record::create(s, q.clone(), &rid).await),
             StoreQuestion::Update(q) => answer(&q, record::update(s, q.clone(), &rid).await),
-            StoreQuestion::Show(q) => answer(&q, s.public()),
             StoreQuestion::Delete(q) => answer(&q, record::delete(s).await),
             StoreQuestion::Sync(q) => answer(&q, s.sync(RetryPolicy::background(), &rid).await),
             StoreQuestion::Status(q) => answer(&q, s.status()),
             StoreQuestion::Refresh(q) => answer(&q, answers::refresh_if_stale(s, &rid)),
             StoreQuestion::Metrics(q) => answer(&q, Ok(s.metrics())),
-            StoreQuestion::CheckOwner(q) => answer(&q, s.check_owner(&q.credential)),
-            StoreQuestion::RotateOwner(q) => {
-                answer(&q, s.rotate_owner(&q.new_token_hash, q.now_ms))
-            }
-            StoreQuestion::RecordAsset(q) => answer(&q, s.record_asset(&q.asset)),
-            StoreQuestion::ListAssets(q) => answer(&q, s.assets()),
-            StoreQuestion::DeleteAsset(q) => answer(&q, s.delete_asset(&q)),
-            StoreQuestion::ShowTheme(q) => answer(&q, s.theme_overview()),
-            StoreQuestion::PutDraft(q) => answer(&q, s.put_draft(&q.body, &q.author, q.now_ms)),
             StoreQuestion::Publish(q) => answer(&q, s.publish_draft(&q.author, q.now_ms).await),
             StoreQuestion::Rollback(q) => {
                 answer(&q, s.rollback_theme(q.version, &q.author, q.now_ms).await)
             }
-            StoreQuestion::Versions(q) => answer(&q, s.theme_versions()),
-            StoreQuestion::Draft(q) => answer(&q, s.draft_slot()),
-            StoreQuestion::Favicon(q) => answer(&q, s.favicon()),
-            StoreQuestion::IndexCart(q) => answer(&q, s.index_cart(&q, now_ms())),
             StoreQuestion::StartBackup(q) => answer(&q, s.start_backup(&q, &rid).await),
             StoreQuestion::Restore(q) => answer(&q, s.start_restore(&q, &rid).await),
             StoreQuestion::ShowRestore(q) => answer(&q, s.restore_status().await),
-            StoreQuestion::GetPersonalization(q) => answer(&q, s.personalization_settings()),
-            StoreQuestion::PutPersonalization(q) => answer(&q, s.put_personalization(&q.settings)),
             StoreQuestion::Personalize(q) => answer(&q, answers::personalize(s, &q, &rid).await),
-            StoreQuestion::SpendBudget(q) => answer(&q, s.spend_budget(q.now_ms)),
-            StoreQuestion::RecordPersonalization(q) => answer(&q, s.record_personalization(&q)),
-            StoreQuestion::ShowPersonalization(q) => answer(&q, s.personalization_report(q.now_ms)),
+            // Answered from rows above (`RowRun::new`).
+            _ => answering::encoded(encode_refusal(&internal("a row question reached here"))),
         })
     }
 

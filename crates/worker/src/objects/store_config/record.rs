@@ -3,7 +3,6 @@
 
 use super::{StoreState, internal};
 use crate::objects::registry_client;
-use wandstore_core::store::StoreSettings;
 use wandstore_protocol::store::{CreateStore, StoreError, UpdateStore};
 use wandstore_protocol::store_record::{self, CreatePlan, UpdatePlan};
 use wandstore_registry::{PublicStore, StoreRecord};
@@ -37,16 +36,6 @@ impl StoreState {
         self.load_record()
             .map_err(internal)?
             .ok_or(StoreError::NotFound)
-    }
-
-    /// What pages need.
-    pub fn settings(&self) -> Result<StoreSettings, StoreError> {
-        Ok(self.existing_record()?.settings())
-    }
-
-    /// What the admin API may show.
-    pub fn public(&self) -> Result<PublicStore, StoreError> {
-        Ok(self.existing_record()?.public())
     }
 }
 

@@ -12,7 +12,6 @@ use storage::store_config::SET_BREAKER;
 use wandstore_core::breaker::CircuitBreaker;
 use wandstore_core::breaker_slot::BreakerSlot;
 use wandstore_core::catalog_index::CatalogIndex;
-use wandstore_core::events::BestEffort;
 use wandstore_core::guarded_run::{Exchange, GuardedRun, RunResult};
 use wandstore_core::kept::Kept;
 use wandstore_core::storage::StorageUse;
@@ -133,13 +132,8 @@ impl StoreState {
                 (&slug, "shopify"),
                 now,
             );
-            let mut counts = self.counts.borrow_mut();
-            if let Some(kind) = run.take_failure() {
-                counts.count_failure(kind);
-            }
-            if settled.opened {
-                counts.count_opening();
-            }
+            let counts = &mut self.counts.borrow_mut();
+            counts.count_step(run.take_failure(), settled.opened);
             settled.lines.iter().for_each(|line| console_log!("{line}"));
             action
         })
@@ -149,10 +143,5 @@ impl StoreState {
     /// The stored breaker's JSON (`None`: never stored).
     fn stored_breaker(&self) -> Result<Option<String>, String> {
         (self.meta().map(|m| m.breaker)).map_err(|e| e.to_string())
-    }
-
-    pub(super) fn best_effort_failed(&self, what: BestEffort, e: &impl ToString) {
-        let store = Some(self.slug());
-        crate::best_effort::failed(what, store, e.to_string(), "");
     }
 }

@@ -5,20 +5,16 @@
 //! write leaves the previous theme published, and two publishes cannot both take a version
 //! (the order and the refusals are `protocol::theme_publish::PublishRun`'s).
 
-use super::{StoreState, internal};
+use super::StoreState;
 use crate::sql;
 use wandstore_protocol::store::StoreError;
-use wandstore_protocol::theme::{
-    DraftTheme, Published, StoreSnapshot, ThemeOverview, ThemeSlot, ThemeVersion,
-};
-use wandstore_protocol::theme_ledger::{
-    self as ledger, PublishedCopy, ThemeLedger, VersionWrite, unreadable,
-};
+use wandstore_protocol::theme::{Published, ThemeVersion};
+use wandstore_protocol::theme_ledger::{PublishedCopy, ThemeLedger, VersionWrite, unreadable};
 use wandstore_protocol::theme_publish::{PublishAction, PublishInput, PublishRun};
 use wandstore_storage::{self as storage, plans};
 
 impl StoreState {
-    fn theme_row(&self) -> Result<storage::store_config::ThemeStateRow, StoreError> {
+    pub(super) fn theme_row(&self) -> Result<storage::store_config::ThemeStateRow, StoreError> {
         self.single_row(storage::store_config::SELECT_THEME_STATE, "theme_state")
     }
 
@@ -29,56 +25,6 @@ impl StoreState {
             let row = self.theme_row()?;
             PublishedCopy::from_row(row.published, row.published_body)
         })
-    }
-
-    /// Settings and the published theme, its body only if the asker does not hold it.
-    pub fn snapshot(&self, have_theme: Option<u32>) -> Result<StoreSnapshot, StoreError> {
-        let settings = self.settings()?;
-        let published = self.published()?;
-        let theme = ledger::slot_for(published.as_ref().map(PublishedCopy::parts), have_theme);
-        let personalization = self.personalization_settings()?;
-        Ok(StoreSnapshot {
-            settings,
-            theme,
-            personalization,
-        })
-    }
-
-    /// The draft for a preview page (or the published theme when there is none).
-    pub fn draft_slot(&self) -> Result<ThemeSlot, StoreError> {
-        let row = self.theme_row()?;
-        let version = self.published()?.map(|p| p.version);
-        Ok(ledger::preview_slot(version, row.draft, row.published_body))
-    }
-
-    /// The published theme's favicon file.
-    pub fn favicon(&self) -> Result<Option<String>, StoreError> {
-        Ok(self.published()?.and_then(|p| p.theme.favicon.clone()))
-    }
-
-    /// Published and draft, as the owner API shows them.
-    pub fn theme_overview(&self) -> Result<ThemeOverview, StoreError> {
-        let row = self.theme_row()?;
-        let published = self.published()?;
-        ledger::overview(
-            published.as_ref().map(PublishedCopy::parts),
-            row.draft.as_deref(),
-            row.draft_meta.as_deref(),
-        )
-    }
-
-    /// Validates the document against the store's assets and saves it as the draft.
-    pub fn put_draft(
-        &self,
-        body: &str,
-        author: &str,
-        now_ms: u64,
-    ) -> Result<DraftTheme, StoreError> {
-        let write = ledger::plan_draft(body, &self.assets()?, author, now_ms)?;
-        let set = plans::set_draft(write.body, write.meta_json);
-        self.db.write(&set).map_err(internal)?;
-        self.broadcast_draft_changed();
-        Ok(write.answer)
     }
 
     /// Every published version, newest first.
@@ -112,13 +58,13 @@ impl StoreState {
     ) -> Result<Published, StoreError> {
         let history = self.theme_versions()?;
         let slug = self.slug();
-        let publishing = self.publishing.get();
+        // A publish refused because another runs leaves that one's mark in place.
+        let publishing = self.publishing.replace(true);
         let mut run = start(ThemeLedger {
             store: &slug,
             history: &history,
             publishing,
         });
-        self.publishing.set(true);
         let mut input = PublishInput::Start;
         let result = loop {
             input = match run.step(input) {
@@ -127,7 +73,7 @@ impl StoreState {
                 PublishAction::Done(result) => break result,
             }
         };
-        self.publishing.set(false);
+        self.publishing.set(publishing);
         result
     }
 
