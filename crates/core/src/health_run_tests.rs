@@ -9,6 +9,7 @@ fn isolate() -> Isolate {
         environment: Some("test".into()),
         version: "1.0.0",
         fresh_ms: 300_000,
+        security_contact: None,
     }
 }
 
@@ -136,4 +137,57 @@ fn results_nobody_asked_for_change_nothing() {
         panic!()
     };
     assert_eq!(answer.http_status(), 200);
+}
+
+#[test]
+fn live_answers_at_once_without_a_check_or_a_cache_rule() {
+    let mut run = HealthRun::new(HealthRoute::Live, isolate());
+    let HealthIo::Answer(answer) = run.poll(NOW) else {
+        panic!("live asked for a check")
+    };
+    let (status, headers, body) = answer.reply();
+    assert_eq!(status, 200);
+    assert_eq!(headers, vec![("content-type", "application/json")]);
+    assert_eq!(body, br#"{"status":"ok"}"#);
+}
+
+#[test]
+fn security_txt_answers_at_once_with_the_contact_given_or_the_default() {
+    for (contact, expected) in [
+        (None, crate::health::DEFAULT_SECURITY_CONTACT),
+        (Some("https://example.com/sec"), "https://example.com/sec"),
+    ] {
+        let mut given = isolate();
+        given.security_contact = contact.map(str::to_owned);
+        let mut run = HealthRun::new(HealthRoute::SecurityTxt, given);
+        let HealthIo::Answer(answer) = run.poll(NOW) else {
+            panic!("security.txt asked for a check")
+        };
+        let (status, headers, body) = answer.reply();
+        assert_eq!(status, 200);
+        assert_eq!(headers, vec![("content-type", "text/plain; charset=utf-8")]);
+        let text = String::from_utf8(body).unwrap();
+        assert_eq!(text, crate::health::security_txt(contact, NOW));
+        assert!(
+            text.starts_with(&format!("Contact: {expected}\n")),
+            "{text}"
+        );
+    }
+}
+
+#[test]
+fn the_checks_answers_are_never_cached_and_their_json_is_html_safe() {
+    let mut run = HealthRun::new(HealthRoute::Ready, isolate());
+    dependencies(&mut run, |_| Some(Err("<b>down</b> & out".to_owned())));
+    let HealthIo::Answer(answer) = run.poll(NOW) else {
+        panic!("not answered")
+    };
+    let (status, headers, body) = answer.reply();
+    assert_eq!(status, 503);
+    assert!(headers.contains(&("cache-control", "no-store")));
+    assert!(headers.contains(&("content-type", "application/json")));
+    let text = String::from_utf8(body).unwrap();
+    assert!(!text.contains(['<', '>', '&']), "{text}");
+    let parsed: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(parsed["status"], "unavailable");
 }

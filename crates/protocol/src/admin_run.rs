@@ -32,10 +32,10 @@ use std::rc::Rc;
 use wandstore_backup::BackupReason;
 use wandstore_core::asset;
 use wandstore_core::events::{BestEffort, BestEffortFailed, Event};
-use wandstore_core::identity::{CookieSigner, WeakSecret};
 use wandstore_core::limits::BodyKind;
 use wandstore_core::metrics::IsolateMetrics;
 use wandstore_core::owner_access::Author;
+use wandstore_core::platform_env::PlatformEnv;
 use wandstore_core::routes::AdminRoute;
 use wandstore_core::secret::{Caller, hash_token, new_owner_token};
 use wandstore_core::storage::{REPORTED_STORES, StorageUse, report};
@@ -50,11 +50,10 @@ pub struct Facts {
     pub query: Vec<(String, String)>,
     /// The request's origin, for preview links.
     pub origin: String,
-    /// The platform's cookie signer, for preview links.
-    pub signer: Result<Rc<CookieSigner>, WeakSecret>,
+    /// The platform's settings: its cookie signer (for preview links), base domain and
+    /// whether it is local development.
+    pub platform: Rc<PlatformEnv>,
     pub now_ms: u64,
-    pub base_domain: String,
-    pub local_upstreams: bool,
     pub request_id: String,
 }
 
@@ -238,8 +237,8 @@ impl<'r> AdminRun<'r> {
         CallContext {
             author: Author::of(&self.facts.caller),
             now_ms: self.facts.now_ms,
-            base_domain: self.facts.base_domain.clone(),
-            local_upstreams: self.facts.local_upstreams,
+            base_domain: self.facts.platform.base_domain.clone(),
+            local_upstreams: self.facts.platform.development,
         }
     }
 
@@ -287,7 +286,7 @@ impl<'r> AdminRun<'r> {
                 self.ask(Object::Registry, forget, OnReply::Forgot(store))
             }
             StoreStep::Preview => {
-                let signer = self.facts.signer.as_ref().map_err(|weak| {
+                let signer = self.facts.platform.signer.as_ref().map_err(|weak| {
                     let why = weak.to_string();
                     EdgeError::misconfigured("config", "previews are not configured yet", why)
                 })?;
@@ -332,8 +331,8 @@ impl<'r> AdminRun<'r> {
                 let q = RestoreBackup {
                     store: store.clone(),
                     backup: backups::restore_target(body)?,
-                    base_domain: self.facts.base_domain.clone(),
-                    local_upstreams: self.facts.local_upstreams,
+                    base_domain: self.facts.platform.base_domain.clone(),
+                    local_upstreams: self.facts.platform.development,
                     now_ms: self.facts.now_ms,
                 };
                 self.ask(Object::Store(store), q, OnReply::Restore)

@@ -7,6 +7,7 @@
 //! the log).
 
 use crate::clock::now_ms;
+use crate::entry::ClientHeaders;
 use crate::objects::{STORE_CONFIG, STORE_REGISTRY, registry};
 use crate::{backups_api, body, env_config, internal, random, respond, store_assets};
 use wandstore_core::routes::AdminRoute;
@@ -18,16 +19,12 @@ use worker::{Env, Request, Response};
 /// Who `protocol::entry_run` let in (`wandstore_core::secret::admin_caller` decides).
 pub use wandstore_core::secret::Caller;
 
-/// The request's header `name`, if any.
-pub(crate) fn header(req: &Request, name: &str) -> Option<String> {
-    req.headers().get(name).ok().flatten()
-}
-
 /// Runs an admin route for a caller `protocol::entry_run` let in: each step [`AdminRun`] asks for,
 /// its result fed back, until it answers.
 pub async fn handle(
     mut req: Request,
     env: &Env,
+    client: &ClientHeaders,
     route: AdminRoute<'_>,
     caller: Caller,
     rid: &str,
@@ -35,13 +32,11 @@ pub async fn handle(
     let url = req.url().map_err(EdgeError::internal)?;
     let facts = Facts {
         caller,
-        content_type: header(&req, "content-type"),
+        content_type: client.get("content-type").map(str::to_owned),
         query: wandstore_core::query::pairs(url.query().unwrap_or_default()),
         origin: url.origin().ascii_serialization(),
-        signer: env_config::cookie_signer(env),
+        platform: env_config::platform(env),
         now_ms: now_ms(),
-        base_domain: env_config::base_domain(env),
-        local_upstreams: env_config::is_development(env),
         request_id: rid.to_owned(),
     };
     let mut run = AdminRun::new(route, facts);
@@ -90,7 +85,5 @@ pub(crate) async fn ask(
         Object::Registry => internal::stub(env, STORE_REGISTRY, registry::NAME),
     };
     let asked = internal::ask_text(stub.map_err(|e| e.to_string())?, question, rid).await;
-    asked.map_err(|e: AskError<String>| match e {
-        AskError::Broken(why) | AskError::Refused(why) => why,
-    })
+    asked.map_err(AskError::reason)
 }

@@ -1,6 +1,7 @@
 //! R2 listings of the backups bucket, page by page: the admin API's listing of complete
 //! backups with their manifest summaries (`GET /admin/backups`, whose paging is
-//! `wandstore_protocol::admin_run`'s), and [`list_pages`] for the StoreConfig objects.
+//! `wandstore_protocol::admin_run`'s), and every key under a prefix ([`keys`]) for the
+//! StoreConfig objects.
 //! The routes themselves run in `crate::admin`; what they ask and answer is
 //! `wandstore_protocol::{admin_run, backup_admin}`'s.
 
@@ -47,22 +48,15 @@ pub async fn summaries(
     })
 }
 
-/// Lists the objects under `prefix` (with their custom metadata if `metadata`) page by page,
-/// following the cursor, handing each page (and whether more follow) to `page` until it
-/// answers false.
-pub(crate) async fn list_pages(
-    bucket: &Bucket,
-    prefix: &str,
-    metadata: bool,
-    mut each: impl FnMut(Vec<worker::Object>, bool) -> bool,
-) -> worker::Result<()> {
-    let mut cursor: Option<String> = None;
+/// Every key under `prefix`, page by page.
+pub(crate) async fn keys(bucket: &Bucket, prefix: &str) -> worker::Result<Vec<String>> {
+    let (mut keys, mut cursor) = (Vec::new(), None);
     loop {
-        let listed = page(bucket, prefix, metadata, cursor.take()).await?;
-        let more = listed.truncated();
-        cursor = listed.cursor().filter(|_| more);
-        if !each(listed.objects(), more) || cursor.is_none() {
-            return Ok(());
+        let listed = page(bucket, prefix, false, cursor.take()).await?;
+        keys.extend(listed.objects().iter().map(worker::Object::key));
+        cursor = listed.cursor().filter(|_| listed.truncated());
+        if cursor.is_none() {
+            return Ok(keys);
         }
     }
 }

@@ -7,6 +7,7 @@ use crate::objects::{SHOPPER_STOREFRONT, STORE_CONFIG, store_client};
 use crate::respond::{self, Audience};
 use crate::{admin, body, domains, env_config, health, random};
 use wandstore_core::headers::{Policy, security_headers_for};
+use wandstore_core::health_run::HealthRoute;
 use wandstore_core::identity::CookieScope;
 use wandstore_core::log::{Level, RequestLog};
 use wandstore_core::routes::PlatformRoute;
@@ -209,7 +210,7 @@ async fn answer(
         }
         Handler::Admin(route, caller) => {
             let req = Request::from(req);
-            let answer = admin::handle(req, env, route, caller.clone(), request_id);
+            let answer = admin::handle(req, env, client, route, caller.clone(), request_id);
             answer.await.map(local)
         }
         Handler::Platform(route) => platform(route, env, request_id).await.map(local),
@@ -227,13 +228,11 @@ async fn answer(
             Ok(local(Response::from(answer)))
         }
         Handler::Asset(file, read) => {
-            let served =
-                crate::store_assets::serve(env, read.store, file, read.if_none_match, read.head);
+            let served = crate::store_assets::serve(env, Some(file), read);
             served.await.map(local)
         }
         Handler::Favicon(file, read) => {
-            let served =
-                crate::store_assets::favicon(env, read.store, file, read.if_none_match, read.head);
+            let served = crate::store_assets::serve(env, file, read);
             served.await.map(local)
         }
         Handler::Shopper(shopper) => storefront(url, env, client, shopper, log).await,
@@ -247,10 +246,12 @@ async fn platform(
     request_id: &str,
 ) -> Result<Response, EdgeError> {
     Ok(match route {
-        PlatformRoute::HealthLive => health::live(),
-        PlatformRoute::HealthReady => health::ready(env, request_id).await,
-        PlatformRoute::Health => health::summary(env, request_id).await,
-        PlatformRoute::SecurityTxt => health::security_txt(env),
+        PlatformRoute::HealthLive => health::answer(env, HealthRoute::Live, request_id).await,
+        PlatformRoute::HealthReady => health::answer(env, HealthRoute::Ready, request_id).await,
+        PlatformRoute::Health => health::answer(env, HealthRoute::Summary, request_id).await,
+        PlatformRoute::SecurityTxt => {
+            health::answer(env, HealthRoute::SecurityTxt, request_id).await
+        }
         PlatformRoute::ThemeSchema => respond::with_headers(
             200,
             &entry_route::THEME_SCHEMA_HEADERS,

@@ -22,7 +22,7 @@ pub fn secret(env: &Env, name: &str) -> Option<String> {
 }
 
 /// The platform's settings (read once per isolate).
-fn platform(env: &Env) -> Rc<PlatformEnv> {
+pub fn platform(env: &Env) -> Rc<PlatformEnv> {
     PLATFORM.with(|cell| {
         let read = || Rc::new(PlatformEnv::from_vars(|name| secret(env, name)));
         cell.get_or_init(read).clone()

@@ -1,13 +1,14 @@
 //! Health endpoints for operators and load balancers: `/health/live` (the Worker runs),
-//! `/health/ready` (its dependencies answer, each within a time limit: 200 or 503) and
+//! `/health/ready` (its dependencies answer, each within a time limit: 200 or 503),
 //! `/health` (healthy, degraded or unhealthy, with every check, the stores' upstreams and
-//! catalogs included). Which checks run in which order, what a slow or failing one says, how
-//! they add up and what the answers say are `core::health_run::HealthRun`'s and
-//! `core::health`'s; here one executor loop runs each check within its time limit.
+//! catalogs included) and `/.well-known/security.txt`. Which checks run in which order, what
+//! a slow or failing one says, how they add up and what the answers say (status, headers,
+//! body) are `core::health_run::HealthRun`'s and `core::health`'s; here one executor loop
+//! runs each check within its time limit.
 
 use crate::clock::now_ms;
+use crate::env_config::{secret, tuning};
 use crate::objects::{registry_client, store_client};
-use crate::{env_config, respond};
 use futures::FutureExt;
 use std::time::Duration;
 use wandstore_core::health::{CHECK_TIMEOUT_MS, Dependency};
@@ -18,11 +19,6 @@ use worker::{Delay, Env, Response};
 thread_local! {
     /// When this isolate started (for `uptime_ms`).
     static STARTED_MS: u64 = now_ms();
-}
-
-/// `GET /health/live`
-pub fn live() -> Response {
-    respond::json(200, &serde_json::json!({ "status": "ok" }))
 }
 
 /// Runs `what` with at most [`CHECK_TIMEOUT_MS`]: its answer (`None` if it took longer) and
@@ -52,24 +48,14 @@ async fn ask(env: &Env, dependency: Dependency, rid: &str) -> Result<(), String>
     }
 }
 
-/// `GET /health/ready`: 200 `ready` when every dependency answers, else 503 `unavailable`.
-pub async fn ready(env: &Env, rid: &str) -> Response {
-    run(env, HealthRoute::Ready, rid).await
-}
-
-/// `GET /health`: the dependencies and up to `MAX_STORES_CHECKED` stores' catalogs and
-/// breakers.
-pub async fn summary(env: &Env, rid: &str) -> Response {
-    run(env, HealthRoute::Summary, rid).await
-}
-
-/// [`HealthRun`]'s checks, each run here, and its answer.
-async fn run(env: &Env, route: HealthRoute, rid: &str) -> Response {
+/// Answers a health route: [`HealthRun`]'s checks, each run here, and its answer.
+pub async fn answer(env: &Env, route: HealthRoute, rid: &str) -> Response {
     let isolate = Isolate {
         started_ms: STARTED_MS.with(|s| *s),
-        environment: env.var("ENVIRONMENT").ok().map(|v| v.to_string()),
+        environment: secret(env, "ENVIRONMENT"),
         version: env!("CARGO_PKG_VERSION"),
-        fresh_ms: env_config::tuning(env).catalog_fresh_ms,
+        fresh_ms: tuning(env).catalog_fresh_ms,
+        security_contact: secret(env, "SECURITY_CONTACT"),
     };
     let mut run = HealthRun::new(route, isolate);
     loop {
@@ -87,17 +73,9 @@ async fn run(env: &Env, route: HealthRoute, rid: &str) -> Response {
                 run.on_catalogs(futures::future::join_all(asks).await, now_ms());
             }
             HealthIo::Answer(answer) => {
-                let mut resp = respond::json(answer.http_status(), &answer);
-                let _ = resp.headers_mut().set("cache-control", "no-store");
-                return resp;
+                let (status, headers, body) = answer.reply();
+                return crate::respond::with_headers(status, &headers, body);
             }
         }
     }
-}
-
-/// `GET /.well-known/security.txt` (RFC 9116), valid for a year from now.
-pub fn security_txt(env: &Env) -> Response {
-    let contact = env.var("SECURITY_CONTACT").ok().map(|v| v.to_string());
-    let body = wandstore_core::health::security_txt(contact.as_deref(), now_ms());
-    respond::bytes(200, "text/plain; charset=utf-8", body.into_bytes())
 }
