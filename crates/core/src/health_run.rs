@@ -12,6 +12,7 @@ use crate::catalog_index::CatalogStatus;
 use crate::health::{CHECK_TIMEOUT_MS, Check, Dependency, MAX_STORES_CHECKED, Readiness, Summary};
 use crate::safe_json::html_safe_json;
 use crate::store::StoreSlug;
+use crate::tuning::Tuning;
 use serde::Serialize;
 
 /// Which health answer is asked for.
@@ -37,6 +38,25 @@ pub struct Isolate {
     pub fresh_ms: u64,
     /// `SECURITY_CONTACT`, for `security.txt` (a default without it).
     pub security_contact: Option<String>,
+}
+
+impl Isolate {
+    /// This isolate, started at `started_ms` and running `version`, with the settings read
+    /// through `var`: `ENVIRONMENT`, `SECURITY_CONTACT` and the catalogs' freshness
+    /// ([`Tuning::from_vars`]).
+    pub fn from_vars(
+        started_ms: u64,
+        version: &'static str,
+        var: impl Fn(&str) -> Option<String>,
+    ) -> Isolate {
+        Isolate {
+            started_ms,
+            environment: var("ENVIRONMENT"),
+            version,
+            fresh_ms: Tuning::from_vars(&var).catalog_fresh_ms,
+            security_contact: var("SECURITY_CONTACT"),
+        }
+    }
 }
 
 /// A finished health answer.

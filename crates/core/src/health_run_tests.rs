@@ -191,3 +191,26 @@ fn the_checks_answers_are_never_cached_and_their_json_is_html_safe() {
     let parsed: serde_json::Value = serde_json::from_str(&text).unwrap();
     assert_eq!(parsed["status"], "unavailable");
 }
+
+#[test]
+fn the_isolate_reads_its_environment_contact_and_freshness_or_defaults() {
+    let none = Isolate::from_vars(7, "1.2.3", |_| None);
+    assert_eq!((none.started_ms, none.version), (7, "1.2.3"));
+    assert_eq!((none.environment, none.security_contact), (None, None));
+    assert_eq!(none.fresh_ms, Tuning::from_vars(|_| None).catalog_fresh_ms);
+    let vars = [
+        ("ENVIRONMENT", "staging"),
+        ("SECURITY_CONTACT", "mailto:sec@example.com"),
+    ];
+    let var = |name: &str| {
+        vars.iter()
+            .find(|(k, _)| *k == name)
+            .map(|(_, v)| v.to_string())
+    };
+    let set = Isolate::from_vars(7, "1.2.3", var);
+    assert_eq!(set.environment.as_deref(), Some("staging"));
+    assert_eq!(
+        set.security_contact.as_deref(),
+        Some("mailto:sec@example.com")
+    );
+}

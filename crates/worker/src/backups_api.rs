@@ -9,18 +9,10 @@ use wandstore_backup::manifest::SUMMARY_METADATA;
 use wandstore_protocol::admin_run::ListedPage;
 use worker::{Bucket, Env, Include, Objects};
 
-/// One page of the objects under `prefix` from `cursor`, with their custom metadata if
-/// `metadata`.
-async fn page(
-    bucket: &Bucket,
-    prefix: &str,
-    metadata: bool,
-    cursor: Option<String>,
-) -> worker::Result<Objects> {
+/// One page of the objects under `prefix` from `cursor`, with their custom metadata.
+async fn page(bucket: &Bucket, prefix: &str, cursor: Option<String>) -> worker::Result<Objects> {
     let mut list = bucket.list().prefix(prefix);
-    if metadata {
-        list = list.include(vec![Include::CustomMetadata]);
-    }
+    list = list.include(vec![Include::CustomMetadata]);
     if let Some(c) = cursor {
         list = list.cursor(c);
     }
@@ -34,9 +26,8 @@ pub async fn summaries(
     cursor: Option<String>,
 ) -> Result<ListedPage, String> {
     let bucket = env.bucket("BACKUPS").map_err(|e| format!("BACKUPS: {e}"))?;
-    let listed = page(&bucket, prefix, true, cursor)
-        .await
-        .map_err(|e| e.to_string())?;
+    let listed = page(&bucket, prefix, cursor).await;
+    let listed = listed.map_err(|e| e.to_string())?;
     let objects = listed.objects().into_iter().map(|object| {
         let metadata = object.custom_metadata().unwrap_or_default();
         (object.key(), metadata.get(SUMMARY_METADATA).cloned())
@@ -52,7 +43,7 @@ pub async fn summaries(
 pub(crate) async fn keys(bucket: &Bucket, prefix: &str) -> worker::Result<Vec<String>> {
     let (mut keys, mut cursor) = (Vec::new(), None);
     loop {
-        let listed = page(bucket, prefix, false, cursor.take()).await?;
+        let listed = page(bucket, prefix, cursor.take()).await?;
         keys.extend(listed.objects().iter().map(worker::Object::key));
         cursor = listed.cursor().filter(|_| listed.truncated());
         if cursor.is_none() {

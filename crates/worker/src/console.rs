@@ -48,7 +48,8 @@ async fn run(
     rid: &str,
     log: &mut RequestLog,
 ) -> Result<Answer, EdgeError> {
-    let keys = ConsoleKeys::of(env_config::cookie_signer(env), env_config::csrf_secret(env))?;
+    let platform = env_config::platform(env);
+    let keys = ConsoleKeys::of(platform.signer.clone(), platform.csrf.clone())?;
     let url = req.url().map_err(EdgeError::internal)?.into();
     let limit_var = env.var("CONSOLE_SIGN_IN_LIMIT").ok().map(|v| v.to_string());
     let mut driver = ConsoleDriver::new(Facts::of(route, url, client, limit_var, now_ms()), keys);

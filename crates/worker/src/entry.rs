@@ -66,7 +66,8 @@ pub async fn handle(req: web_sys::Request, env: &Env) -> web_sys::Response {
         Routed::Object(_, forwarded) => forwarded.policy(),
         _ => Policy::Default,
     };
-    let security = security_headers_for(policy, secure_transport, env_config::is_development(env));
+    let development = env_config::platform(env).development;
+    let security = security_headers_for(policy, secure_transport, development);
     log.duration_ms = crate::clock::now_ms().saturating_sub(started);
     let timing = format!("{}ms", log.duration_ms);
     let resp = match routed {
@@ -155,7 +156,7 @@ async fn route(
     log: &mut RequestLog,
 ) -> Result<Routed, Refusal> {
     let method = log.method.clone();
-    let base_domain = env_config::base_domain(env);
+    let platform = env_config::platform(env);
     let mut run = EntryRun::new(Arrived {
         client,
         request_id,
@@ -163,8 +164,8 @@ async fn route(
         url: url.as_str(),
         path: url.path(),
         url_host: url.host_str(),
-        base_domain: &base_domain,
-        signer: env_config::cookie_signer(env),
+        base_domain: &platform.base_domain,
+        signer: platform.signer.clone(),
         now_ms: crate::clock::now_ms(),
     });
     let answered = loop {
@@ -172,7 +173,7 @@ async fn route(
             Step::LookUpDomain(host) => {
                 run.on_domain(domains::store_for(env, host, request_id).await);
             }
-            Step::AdminToken => run.on_admin_token(env_config::admin_token(env).as_deref()),
+            Step::AdminToken => run.on_admin_token(platform.admin_token.as_deref()),
             Step::Limit(limits) => run.on_limited(crate::rate_limit::run(env, limits, log).await),
             Step::ReadBody(kind) => {
                 run.on_body(body::read(&req, client.get("content-length"), kind).await);
@@ -287,7 +288,7 @@ async fn storefront(
         return Ok(page.map_or_else(Routed::Local, Routed::Page));
     }
     log.durable_object = Some("ShopperStorefront");
-    let base_domain = || env_config::base_domain(env);
+    let base_domain = || env_config::platform(env).base_domain.clone();
     let allow = visit
         .allow_preview(random::nonce, base_domain)
         .map_err(EdgeError::internal)?;

@@ -7,7 +7,7 @@
 //! runs each check within its time limit.
 
 use crate::clock::now_ms;
-use crate::env_config::{secret, tuning};
+use crate::env_config::secret;
 use crate::objects::{registry_client, store_client};
 use futures::FutureExt;
 use std::time::Duration;
@@ -50,13 +50,8 @@ async fn ask(env: &Env, dependency: Dependency, rid: &str) -> Result<(), String>
 
 /// Answers a health route: [`HealthRun`]'s checks, each run here, and its answer.
 pub async fn answer(env: &Env, route: HealthRoute, rid: &str) -> Response {
-    let isolate = Isolate {
-        started_ms: STARTED_MS.with(|s| *s),
-        environment: secret(env, "ENVIRONMENT"),
-        version: env!("CARGO_PKG_VERSION"),
-        fresh_ms: tuning(env).catalog_fresh_ms,
-        security_contact: secret(env, "SECURITY_CONTACT"),
-    };
+    let started = STARTED_MS.with(|s| *s);
+    let isolate = Isolate::from_vars(started, env!("CARGO_PKG_VERSION"), |name| secret(env, name));
     let mut run = HealthRun::new(route, isolate);
     loop {
         match run.poll(now_ms()) {

@@ -19,17 +19,15 @@ pub const ASSETS_BUCKET: &str = "ASSETS";
 /// Writes an upload's bytes under its key: its type, an immutable cache policy, its checked
 /// metadata, and its digest for R2 to verify.
 pub async fn put(env: &Env, asset: PutAsset) -> Result<(), String> {
-    let PutAsset {
-        key,
-        checked,
-        bytes,
-    } = asset;
+    let checked = asset.checked;
     let bucket = env.bucket(ASSETS_BUCKET).map_err(|e| e.to_string())?;
-    let put = bucket.put(key, bytes).http_metadata(HttpMetadata {
-        content_type: Some(checked.kind.content_type().to_owned()),
-        cache_control: Some(asset::IMMUTABLE.to_owned()),
-        ..HttpMetadata::default()
-    });
+    let put = bucket
+        .put(asset.key, asset.bytes)
+        .http_metadata(HttpMetadata {
+            content_type: Some(checked.kind.content_type().to_owned()),
+            cache_control: Some(asset::IMMUTABLE.to_owned()),
+            ..HttpMetadata::default()
+        });
     let put = put.custom_metadata(HashMap::from(checked.r2_metadata()));
     let written = put.sha256(checked.digest.to_vec()).execute().await;
     written.map(drop).map_err(|e| e.to_string())
