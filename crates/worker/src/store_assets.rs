@@ -1,8 +1,9 @@
 //! Serving a store's uploaded files straight from R2 (no object is asked): `{base}assets/
 //! {sha256}.{ext}` with an immutable cache policy and a strong ETag, and `{base}favicon.ico`
-//! (the theme's favicon, or the platform's). What to read and answer is `core::asset::serving`'s
-//! [`Serve`] and [`FileIo`]; here only the R2 reads and the response. Uploads are written ([`put`]) and
-//! deleted ([`delete`]) here too, when the admin API or the console asks.
+//! (the theme's favicon, or the platform's). What to read and answer is
+//! `core::asset::serving`'s [`Serve`] and [`FileIo`]; here only the R2 reads and the
+//! response. Uploads are written ([`put`]) and deleted ([`delete`]) here too, when the admin
+//! API or the console asks.
 
 use crate::respond;
 use std::collections::HashMap;
@@ -19,15 +20,13 @@ pub const ASSETS_BUCKET: &str = "ASSETS";
 /// Writes an upload's bytes under its key: its type, an immutable cache policy, its checked
 /// metadata, and its digest for R2 to verify.
 pub async fn put(env: &Env, asset: PutAsset) -> Result<(), String> {
-    let checked = asset.checked;
+    let (key, bytes, checked) = (asset.key, asset.bytes, asset.checked);
     let bucket = env.bucket(ASSETS_BUCKET).map_err(|e| e.to_string())?;
-    let put = bucket
-        .put(asset.key, asset.bytes)
-        .http_metadata(HttpMetadata {
-            content_type: Some(checked.kind.content_type().to_owned()),
-            cache_control: Some(asset::IMMUTABLE.to_owned()),
-            ..HttpMetadata::default()
-        });
+    let put = bucket.put(key, bytes).http_metadata(HttpMetadata {
+        content_type: Some(checked.kind.content_type().to_owned()),
+        cache_control: Some(asset::IMMUTABLE.to_owned()),
+        ..HttpMetadata::default()
+    });
     let put = put.custom_metadata(HashMap::from(checked.r2_metadata()));
     let written = put.sha256(checked.digest.to_vec()).execute().await;
     written.map(drop).map_err(|e| e.to_string())
@@ -48,10 +47,7 @@ fn missing() -> EdgeError {
 }
 
 fn headers(pairs: &[(&str, String)]) -> Headers {
-    pairs
-        .iter()
-        .map(|(name, value)| (*name, value.as_str()))
-        .collect()
+    pairs.iter().map(|(n, v)| (*n, v.as_str())).collect()
 }
 
 /// Serves one of the store's files (`file`), or the platform's favicon (`None`): the read
@@ -85,7 +81,6 @@ pub async fn serve(
         }
     };
     let no_body = ResponseBuilder::new().with_status(serve.plan.status());
-    Ok(no_body
-        .with_headers(headers(&serve.no_body_headers(size)))
-        .empty())
+    let headers = headers(&serve.no_body_headers(size));
+    Ok(no_body.with_headers(headers).empty())
 }
