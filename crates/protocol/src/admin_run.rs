@@ -103,7 +103,7 @@ pub enum AdminIo {
     StartBackups(Option<StoreSlug>, BackupReason),
     /// This isolate's counters ([`AdminRun::on_metrics`]).
     IsolateMetrics,
-    /// Write a log line ([`AdminRun::on_logged`]).
+    /// Write a log line (a best-effort step failed); nothing is fed back.
     Log(String),
     Answer(Reply),
     Failed(EdgeError),
@@ -137,7 +137,6 @@ enum Wait {
     Unlink,
     Page(Listing, String),
     Started,
-    Logged,
     Metrics(Vec<StorageUse>),
 }
 
@@ -153,6 +152,8 @@ pub struct AdminRun<'r> {
     facts: Facts,
     wait: Wait,
     next: Option<AdminIo>,
+    /// A line to log before the next step.
+    log: Option<String>,
 }
 
 fn encode<Q: Question>(q: Q) -> Result<String, EdgeError> {
@@ -184,6 +185,7 @@ impl<'r> AdminRun<'r> {
             facts,
             wait: Wait::Nothing,
             next: None,
+            log: None,
         };
         let first = run.start();
         run.then(first);
@@ -192,6 +194,9 @@ impl<'r> AdminRun<'r> {
 
     /// The I/O to perform next (each exactly once, then the matching `on_…`).
     pub fn poll(&mut self) -> AdminIo {
+        if let Some(line) = self.log.take() {
+            return AdminIo::Log(line);
+        }
         self.next.take().unwrap_or_else(|| {
             AdminIo::Failed(EdgeError::internal("the admin run was polled out of turn"))
         })
@@ -428,14 +433,14 @@ impl<'r> AdminRun<'r> {
                     Ok(AdminIo::IsolateMetrics)
                 }
                 Err(e) => {
-                    self.wait = Wait::Logged;
+                    self.wait = Wait::Metrics(Vec::new());
                     let failed = BestEffortFailed {
                         what: BestEffort::StorageSizes,
                         store: None,
                         error: format!("reading store sizes: {e:?}"),
                     };
-                    let line = failed.line(self.facts.now_ms, &self.facts.request_id);
-                    Ok(AdminIo::Log(line))
+                    self.log = Some(failed.line(self.facts.now_ms, &self.facts.request_id));
+                    Ok(AdminIo::IsolateMetrics)
                 }
             },
         }
@@ -545,18 +550,6 @@ impl<'r> AdminRun<'r> {
             }
             (Wait::Started, Err(e)) => Err(e),
             _ => Err(Self::out_of_turn("backup answers")),
-        };
-        self.then(next);
-    }
-
-    /// [`AdminIo::Log`] was written.
-    pub fn on_logged(&mut self) {
-        let next = match self.take() {
-            Wait::Logged => {
-                self.wait = Wait::Metrics(Vec::new());
-                Ok(AdminIo::IsolateMetrics)
-            }
-            _ => Err(Self::out_of_turn("a log line")),
         };
         self.then(next);
     }

@@ -546,8 +546,7 @@ fn metrics_without_the_registry_log_the_failure_and_leave_the_storage_out() {
         line.contains("registry down") && line.contains("rid-1"),
         "{line}"
     );
-    r.on_logged();
-    assert!(matches!(r.poll(), AdminIo::IsolateMetrics));
+    assert!(matches!(r.poll(), AdminIo::IsolateMetrics), "once logged");
     r.on_metrics(IsolateMetrics::new(NOW));
     let (status, body) = answered(r.poll());
     assert_eq!(

@@ -57,10 +57,7 @@ pub async fn handle(
                 run.on_started(crate::backup_cron::start_all(env, only, reason, rid).await)
             }
             AdminIo::IsolateMetrics => run.on_metrics(crate::isolate_metrics::snapshot()),
-            AdminIo::Log(line) => {
-                worker::console_log!("{line}");
-                run.on_logged();
-            }
+            AdminIo::Log(line) => worker::console_log!("{line}"),
             AdminIo::Answer(reply) => {
                 return Ok(match reply.json {
                     Some(json) => respond::bytes(reply.status, "application/json", json.into()),
