@@ -91,7 +91,8 @@ pub enum AdminIo {
     Random,
     /// Write the upload's bytes to R2 ([`AdminRun::on_put`]).
     PutAsset(PutAsset),
-    /// Delete an unlisted file's bytes, best effort ([`AdminRun::on_deleted`]).
+    /// Delete an unlisted file's bytes, best effort; nothing is fed back (the listing no
+    /// longer names the file, so bytes a failure leaves behind are unreachable and harmless).
     DeleteAsset(String),
     /// A page of the backup listing with summary metadata ([`AdminRun::on_listed`]).
     ListBackups {
@@ -134,7 +135,6 @@ enum Wait {
     Body(Gate),
     Random(Drawn),
     Put(StoreSlug, AssetInfo),
-    Unlink,
     Page(Listing, String),
     Started,
     Metrics(Vec<StorageUse>),
@@ -152,8 +152,9 @@ pub struct AdminRun<'r> {
     facts: Facts,
     wait: Wait,
     next: Option<AdminIo>,
-    /// A line to log before the next step.
-    log: Option<String>,
+    /// A step that needs no result ([`AdminIo::Log`], [`AdminIo::DeleteAsset`]), performed
+    /// before the next.
+    queued: Option<AdminIo>,
 }
 
 fn encode<Q: Question>(q: Q) -> Result<String, EdgeError> {
@@ -185,7 +186,7 @@ impl<'r> AdminRun<'r> {
             facts,
             wait: Wait::Nothing,
             next: None,
-            log: None,
+            queued: None,
         };
         let first = run.start();
         run.then(first);
@@ -194,8 +195,8 @@ impl<'r> AdminRun<'r> {
 
     /// The I/O to perform next (each exactly once, then the matching `on_…`).
     pub fn poll(&mut self) -> AdminIo {
-        if let Some(line) = self.log.take() {
-            return AdminIo::Log(line);
+        if let Some(io) = self.queued.take() {
+            return io;
         }
         self.next.take().unwrap_or_else(|| {
             AdminIo::Failed(EdgeError::internal("the admin run was polled out of turn"))
@@ -410,11 +411,9 @@ impl<'r> AdminRun<'r> {
                 if !unlisted.unreferenced {
                     return Ok(no_content());
                 }
-                self.wait = Wait::Unlink;
-                Ok(AdminIo::DeleteAsset(asset::r2_key(
-                    store.as_str(),
-                    &unlisted.file,
-                )))
+                let key = asset::r2_key(store.as_str(), &unlisted.file);
+                self.queued = Some(AdminIo::DeleteAsset(key));
+                Ok(no_content())
             }
             OnReply::Rotated(owner_token) => {
                 wire::read_reply::<RotateOwnerToken>(reply)?;
@@ -439,7 +438,8 @@ impl<'r> AdminRun<'r> {
                         store: None,
                         error: format!("reading store sizes: {e:?}"),
                     };
-                    self.log = Some(failed.line(self.facts.now_ms, &self.facts.request_id));
+                    let line = failed.line(self.facts.now_ms, &self.facts.request_id);
+                    self.queued = Some(AdminIo::Log(line));
                     Ok(AdminIo::IsolateMetrics)
                 }
             },
@@ -498,16 +498,6 @@ impl<'r> AdminRun<'r> {
                 Err(EdgeError::internal(format!("writing the asset to R2: {e}")))
             }
             _ => Err(Self::out_of_turn("a write")),
-        };
-        self.then(next);
-    }
-
-    /// [`AdminIo::DeleteAsset`] was tried: the listing no longer names the file, so bytes
-    /// left behind by a failure are unreachable and harmless.
-    pub fn on_deleted(&mut self) {
-        let next = match self.take() {
-            Wait::Unlink => Ok(no_content()),
-            _ => Err(Self::out_of_turn("a delete")),
         };
         self.then(next);
     }
