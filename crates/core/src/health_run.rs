@@ -220,10 +220,11 @@ impl HealthRun {
     }
 
     /// Each listed store's catalog status (in the listed order) after how long, at `now_ms`;
-    /// a store that failed or did not answer in time is degraded, never a failure.
-    pub fn on_catalogs(
+    /// a store that failed (its error as it is) or did not answer in time is degraded, never
+    /// a failure.
+    pub fn on_catalogs<E: std::fmt::Debug>(
         &mut self,
-        answers: Vec<(Option<Result<CatalogStatus, String>>, u64)>,
+        answers: Vec<(Option<Result<CatalogStatus, E>>, u64)>,
         now_ms: u64,
     ) {
         let Stores::Listed(stores) = std::mem::replace(&mut self.stores, Stores::Done) else {
@@ -231,8 +232,11 @@ impl HealthRun {
         };
         let fresh_ms = self.isolate.fresh_ms;
         for (store, (answered, took)) in stores.iter().zip(answers) {
-            let status = answered.unwrap_or_else(|| Err(no_answer()));
-            let status = status.as_ref().map_err(Clone::clone);
+            let status = match &answered {
+                Some(Ok(status)) => Ok(status),
+                Some(Err(e)) => Err(format!("{e:?}")),
+                None => Err(no_answer()),
+            };
             self.checks
                 .push(Check::store(store.as_str(), status, now_ms, fresh_ms, took));
         }

@@ -103,9 +103,10 @@ fn the_summary_checks_the_first_stores_and_a_slow_one_is_degraded() {
         })
         .collect();
     answers[0] = (None, CHECK_TIMEOUT_MS);
-    answers[1] = (Some(Err("object failed".into())), 5);
+    answers[1] = (Some(Err("object failed")), 5);
     run.on_catalogs(answers, NOW);
     let s = summary(run.poll(NOW));
+    assert_eq!(s.checks[5].detail.as_deref(), Some(r#""object failed""#));
     assert_eq!(s.checks.len(), 4 + MAX_STORES_CHECKED);
     assert_eq!(s.status, Health::Degraded);
     assert_eq!(s.checks[4].name, "store:shop0");
@@ -132,7 +133,7 @@ fn results_nobody_asked_for_change_nothing() {
     let mut run = HealthRun::new(HealthRoute::Ready, isolate());
     dependencies(&mut run, |_| Some(Ok(())));
     run.on_dependency(Some(Err("late".into())), 1);
-    run.on_catalogs(vec![(None, 1)], NOW);
+    run.on_catalogs::<String>(vec![(None, 1)], NOW);
     let HealthIo::Answer(answer) = run.poll(NOW) else {
         panic!()
     };

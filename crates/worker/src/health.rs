@@ -61,10 +61,8 @@ pub async fn answer(env: &Env, route: HealthRoute, rid: &str) -> Response {
             }
             HealthIo::ListStores => run.on_stores(registry_client::slugs(env, rid).await),
             HealthIo::Catalogs(stores) => {
-                let asks = stores.iter().map(|store| {
-                    let status = store_client::ask(env, store, ShowCatalogStatus, rid);
-                    timed(async { status.await.map_err(|e| format!("{e:?}")) })
-                });
+                let status = |store| store_client::ask(env, store, ShowCatalogStatus, rid);
+                let asks = stores.iter().map(|store| timed(status(store)));
                 run.on_catalogs(futures::future::join_all(asks).await, now_ms());
             }
             HealthIo::Answer(answer) => {
