@@ -22,7 +22,7 @@ use wandstore_protocol::console_driver::{Answer, ConsoleDriver, ConsoleKeys, Fac
 use wandstore_render::console_reply::console_reply;
 use worker::{Env, Request, Response};
 
-/// Answers a console route. Never fails: errors become pages (`console_reply`).
+/// Answers a console route. Never fails: errors become pages and log notes (`console_reply`).
 pub async fn handle(
     req: Request,
     env: &Env,
@@ -32,10 +32,7 @@ pub async fn handle(
     log: &mut RequestLog,
 ) -> Response {
     let answered = run(req, env, client, route, rid, log).await;
-    if let Err(e) = &answered {
-        e.note_in(log);
-    }
-    let (status, headers, body) = console_reply(answered, rid);
+    let (status, headers, body) = console_reply(answered, log);
     respond::with_headers(status, &headers, body.into_bytes())
 }
 
