@@ -97,11 +97,12 @@ impl BackupStarts {
     }
 
     /// The asked stores' answers, in the order asked.
-    pub fn on_started(&mut self, answers: Vec<Result<BackupStarted, EdgeError>>) {
+    pub fn on_started<E: Into<EdgeError>>(&mut self, answers: Vec<Result<BackupStarted, E>>) {
         let Some(stores) = &self.stores else {
             return;
         };
         let asked = stores.iter().skip(self.answers.len());
+        let answers = answers.into_iter().map(|a| a.map_err(Into::into));
         let answered: Vec<_> = asked.cloned().zip(answers).collect();
         self.answers.extend(answered);
     }

@@ -3,6 +3,8 @@
 #![allow(clippy::result_large_err)]
 
 use super::*;
+use crate::store::StoreError;
+use crate::wire::AskError;
 
 const NOW: u64 = 1_700_000_000_000;
 
@@ -122,4 +124,16 @@ fn sizes_the_registry_did_not_take_are_logged_once_and_the_backups_stand() {
     };
     assert_eq!(answers.len(), 1);
     assert!(answers[0].1.is_ok());
+}
+
+#[test]
+fn a_store_that_could_not_be_asked_answers_its_edge_error() {
+    let mut run = BackupStarts::new(Some(slug("acme")), BackupReason::Manual, "rid-1");
+    assert!(matches!(run.poll(NOW), StartsIo::Start(_)));
+    let broken: AskError<StoreError> = AskError::Broken("the object is gone".into());
+    run.on_started(vec![Err::<BackupStarted, _>(broken.clone())]);
+    let StartsIo::Done(answers) = run.poll(NOW) else {
+        panic!("not done")
+    };
+    assert_eq!(answers, vec![(slug("acme"), Err(EdgeError::from(broken)))]);
 }

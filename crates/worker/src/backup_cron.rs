@@ -27,10 +27,9 @@ pub async fn start_all(
         match run.poll(crate::clock::now_ms()) {
             StartsIo::ListStores => run.on_stores(registry_client::slugs(env, rid).await),
             StartsIo::Start(batch) => {
-                let asks = batch.into_iter().map(|(store, q)| async move {
-                    let asked = store_client::ask(env, &store, q, rid).await;
-                    asked.map_err(EdgeError::from)
-                });
+                let asks = batch
+                    .iter()
+                    .map(|(s, q)| store_client::ask(env, s, q.clone(), rid));
                 run.on_started(join_all(asks).await);
             }
             StartsIo::RecordSizes(sizes) => {
