@@ -101,9 +101,11 @@ impl BackupStarts {
         let Some(stores) = &self.stores else {
             return;
         };
-        let asked = stores.iter().skip(self.answers.len());
-        let answers = answers.into_iter().map(|a| a.map_err(Into::into));
-        let answered: Vec<_> = asked.cloned().zip(answers).collect();
+        let asked = stores.iter().skip(self.answers.len()).cloned();
+        let answered = asked
+            .zip(answers)
+            .map(|(store, a)| (store, a.map_err(Into::into)));
+        let answered: Vec<_> = answered.collect();
         self.answers.extend(answered);
     }
 
