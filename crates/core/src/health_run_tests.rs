@@ -9,6 +9,7 @@ fn isolate() -> Isolate {
         environment: Some("test".into()),
         version: "1.0.0",
         fresh_ms: 300_000,
+        security_contact: None,
     }
 }
 
@@ -102,9 +103,10 @@ fn the_summary_checks_the_first_stores_and_a_slow_one_is_degraded() {
         })
         .collect();
     answers[0] = (None, CHECK_TIMEOUT_MS);
-    answers[1] = (Some(Err("object failed".into())), 5);
+    answers[1] = (Some(Err("object failed")), 5);
     run.on_catalogs(answers, NOW);
     let s = summary(run.poll(NOW));
+    assert_eq!(s.checks[5].detail.as_deref(), Some(r#""object failed""#));
     assert_eq!(s.checks.len(), 4 + MAX_STORES_CHECKED);
     assert_eq!(s.status, Health::Degraded);
     assert_eq!(s.checks[4].name, "store:shop0");
@@ -131,9 +133,85 @@ fn results_nobody_asked_for_change_nothing() {
     let mut run = HealthRun::new(HealthRoute::Ready, isolate());
     dependencies(&mut run, |_| Some(Ok(())));
     run.on_dependency(Some(Err("late".into())), 1);
-    run.on_catalogs(vec![(None, 1)], NOW);
+    run.on_catalogs::<String>(vec![(None, 1)], NOW);
     let HealthIo::Answer(answer) = run.poll(NOW) else {
         panic!()
     };
     assert_eq!(answer.http_status(), 200);
+}
+
+#[test]
+fn live_answers_at_once_without_a_check_or_a_cache_rule() {
+    let mut run = HealthRun::new(HealthRoute::Live, isolate());
+    let HealthIo::Answer(answer) = run.poll(NOW) else {
+        panic!("live asked for a check")
+    };
+    let (status, headers, body) = answer.reply();
+    assert_eq!(status, 200);
+    assert_eq!(headers, vec![("content-type", "application/json")]);
+    assert_eq!(body, br#"{"status":"ok"}"#);
+}
+
+#[test]
+fn security_txt_answers_at_once_with_the_contact_given_or_the_default() {
+    for (contact, expected) in [
+        (None, crate::health::DEFAULT_SECURITY_CONTACT),
+        (Some("https://example.com/sec"), "https://example.com/sec"),
+    ] {
+        let mut given = isolate();
+        given.security_contact = contact.map(str::to_owned);
+        let mut run = HealthRun::new(HealthRoute::SecurityTxt, given);
+        let HealthIo::Answer(answer) = run.poll(NOW) else {
+            panic!("security.txt asked for a check")
+        };
+        let (status, headers, body) = answer.reply();
+        assert_eq!(status, 200);
+        assert_eq!(headers, vec![("content-type", "text/plain; charset=utf-8")]);
+        let text = String::from_utf8(body).unwrap();
+        assert_eq!(text, crate::health::security_txt(contact, NOW));
+        assert!(
+            text.starts_with(&format!("Contact: {expected}\n")),
+            "{text}"
+        );
+    }
+}
+
+#[test]
+fn the_checks_answers_are_never_cached_and_their_json_is_html_safe() {
+    let mut run = HealthRun::new(HealthRoute::Ready, isolate());
+    dependencies(&mut run, |_| Some(Err("<b>down</b> & out".to_owned())));
+    let HealthIo::Answer(answer) = run.poll(NOW) else {
+        panic!("not answered")
+    };
+    let (status, headers, body) = answer.reply();
+    assert_eq!(status, 503);
+    assert!(headers.contains(&("cache-control", "no-store")));
+    assert!(headers.contains(&("content-type", "application/json")));
+    let text = String::from_utf8(body).unwrap();
+    assert!(!text.contains(['<', '>', '&']), "{text}");
+    let parsed: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(parsed["status"], "unavailable");
+}
+
+#[test]
+fn the_isolate_reads_its_environment_contact_and_freshness_or_defaults() {
+    let none = Isolate::from_vars(7, "1.2.3", |_| None);
+    assert_eq!((none.started_ms, none.version), (7, "1.2.3"));
+    assert_eq!((none.environment, none.security_contact), (None, None));
+    assert_eq!(none.fresh_ms, Tuning::from_vars(|_| None).catalog_fresh_ms);
+    let vars = [
+        ("ENVIRONMENT", "staging"),
+        ("SECURITY_CONTACT", "mailto:sec@example.com"),
+    ];
+    let var = |name: &str| {
+        vars.iter()
+            .find(|(k, _)| *k == name)
+            .map(|(_, v)| v.to_string())
+    };
+    let set = Isolate::from_vars(7, "1.2.3", var);
+    assert_eq!(set.environment.as_deref(), Some("staging"));
+    assert_eq!(
+        set.security_contact.as_deref(),
+        Some("mailto:sec@example.com")
+    );
 }

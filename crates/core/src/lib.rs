@@ -42,6 +42,7 @@ pub mod query;
 pub mod rate_limit;
 pub mod retention;
 pub mod routes;
+pub mod safe_json;
 pub mod secret;
 pub mod shopper_events;
 pub mod signed;

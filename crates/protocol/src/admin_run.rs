@@ -32,10 +32,10 @@ use std::rc::Rc;
 use wandstore_backup::BackupReason;
 use wandstore_core::asset;
 use wandstore_core::events::{BestEffort, BestEffortFailed, Event};
-use wandstore_core::identity::{CookieSigner, WeakSecret};
 use wandstore_core::limits::BodyKind;
 use wandstore_core::metrics::IsolateMetrics;
 use wandstore_core::owner_access::Author;
+use wandstore_core::platform_env::PlatformEnv;
 use wandstore_core::routes::AdminRoute;
 use wandstore_core::secret::{Caller, hash_token, new_owner_token};
 use wandstore_core::storage::{REPORTED_STORES, StorageUse, report};
@@ -50,11 +50,10 @@ pub struct Facts {
     pub query: Vec<(String, String)>,
     /// The request's origin, for preview links.
     pub origin: String,
-    /// The platform's cookie signer, for preview links.
-    pub signer: Result<Rc<CookieSigner>, WeakSecret>,
+    /// The platform's settings: its cookie signer (for preview links), base domain and
+    /// whether it is local development.
+    pub platform: Rc<PlatformEnv>,
     pub now_ms: u64,
-    pub base_domain: String,
-    pub local_upstreams: bool,
     pub request_id: String,
 }
 
@@ -92,7 +91,8 @@ pub enum AdminIo {
     Random,
     /// Write the upload's bytes to R2 ([`AdminRun::on_put`]).
     PutAsset(PutAsset),
-    /// Delete an unlisted file's bytes, best effort ([`AdminRun::on_deleted`]).
+    /// Delete an unlisted file's bytes, best effort; nothing is fed back (the listing no
+    /// longer names the file, so bytes a failure leaves behind are unreachable and harmless).
     DeleteAsset(String),
     /// A page of the backup listing with summary metadata ([`AdminRun::on_listed`]).
     ListBackups {
@@ -104,7 +104,7 @@ pub enum AdminIo {
     StartBackups(Option<StoreSlug>, BackupReason),
     /// This isolate's counters ([`AdminRun::on_metrics`]).
     IsolateMetrics,
-    /// Write a log line ([`AdminRun::on_logged`]).
+    /// Write a log line (a best-effort step failed); nothing is fed back.
     Log(String),
     Answer(Reply),
     Failed(EdgeError),
@@ -135,10 +135,8 @@ enum Wait {
     Body(Gate),
     Random(Drawn),
     Put(StoreSlug, AssetInfo),
-    Unlink,
     Page(Listing, String),
     Started,
-    Logged,
     Metrics(Vec<StorageUse>),
 }
 
@@ -154,6 +152,9 @@ pub struct AdminRun<'r> {
     facts: Facts,
     wait: Wait,
     next: Option<AdminIo>,
+    /// A step that needs no result ([`AdminIo::Log`], [`AdminIo::DeleteAsset`]), performed
+    /// before the next.
+    queued: Option<AdminIo>,
 }
 
 fn encode<Q: Question>(q: Q) -> Result<String, EdgeError> {
@@ -185,6 +186,7 @@ impl<'r> AdminRun<'r> {
             facts,
             wait: Wait::Nothing,
             next: None,
+            queued: None,
         };
         let first = run.start();
         run.then(first);
@@ -193,6 +195,9 @@ impl<'r> AdminRun<'r> {
 
     /// The I/O to perform next (each exactly once, then the matching `on_…`).
     pub fn poll(&mut self) -> AdminIo {
+        if let Some(io) = self.queued.take() {
+            return io;
+        }
         self.next.take().unwrap_or_else(|| {
             AdminIo::Failed(EdgeError::internal("the admin run was polled out of turn"))
         })
@@ -238,8 +243,8 @@ impl<'r> AdminRun<'r> {
         CallContext {
             author: Author::of(&self.facts.caller),
             now_ms: self.facts.now_ms,
-            base_domain: self.facts.base_domain.clone(),
-            local_upstreams: self.facts.local_upstreams,
+            base_domain: self.facts.platform.base_domain.clone(),
+            local_upstreams: self.facts.platform.development,
         }
     }
 
@@ -287,7 +292,7 @@ impl<'r> AdminRun<'r> {
                 self.ask(Object::Registry, forget, OnReply::Forgot(store))
             }
             StoreStep::Preview => {
-                let signer = self.facts.signer.as_ref().map_err(|weak| {
+                let signer = self.facts.platform.signer.as_ref().map_err(|weak| {
                     let why = weak.to_string();
                     EdgeError::misconfigured("config", "previews are not configured yet", why)
                 })?;
@@ -332,8 +337,8 @@ impl<'r> AdminRun<'r> {
                 let q = RestoreBackup {
                     store: store.clone(),
                     backup: backups::restore_target(body)?,
-                    base_domain: self.facts.base_domain.clone(),
-                    local_upstreams: self.facts.local_upstreams,
+                    base_domain: self.facts.platform.base_domain.clone(),
+                    local_upstreams: self.facts.platform.development,
                     now_ms: self.facts.now_ms,
                 };
                 self.ask(Object::Store(store), q, OnReply::Restore)
@@ -406,11 +411,9 @@ impl<'r> AdminRun<'r> {
                 if !unlisted.unreferenced {
                     return Ok(no_content());
                 }
-                self.wait = Wait::Unlink;
-                Ok(AdminIo::DeleteAsset(asset::r2_key(
-                    store.as_str(),
-                    &unlisted.file,
-                )))
+                let key = asset::r2_key(store.as_str(), &unlisted.file);
+                self.queued = Some(AdminIo::DeleteAsset(key));
+                Ok(no_content())
             }
             OnReply::Rotated(owner_token) => {
                 wire::read_reply::<RotateOwnerToken>(reply)?;
@@ -429,14 +432,15 @@ impl<'r> AdminRun<'r> {
                     Ok(AdminIo::IsolateMetrics)
                 }
                 Err(e) => {
-                    self.wait = Wait::Logged;
+                    self.wait = Wait::Metrics(Vec::new());
                     let failed = BestEffortFailed {
                         what: BestEffort::StorageSizes,
                         store: None,
                         error: format!("reading store sizes: {e:?}"),
                     };
                     let line = failed.line(self.facts.now_ms, &self.facts.request_id);
-                    Ok(AdminIo::Log(line))
+                    self.queued = Some(AdminIo::Log(line));
+                    Ok(AdminIo::IsolateMetrics)
                 }
             },
         }
@@ -498,16 +502,6 @@ impl<'r> AdminRun<'r> {
         self.then(next);
     }
 
-    /// [`AdminIo::DeleteAsset`] was tried: the listing no longer names the file, so bytes
-    /// left behind by a failure are unreachable and harmless.
-    pub fn on_deleted(&mut self) {
-        let next = match self.take() {
-            Wait::Unlink => Ok(no_content()),
-            _ => Err(Self::out_of_turn("a delete")),
-        };
-        self.then(next);
-    }
-
     /// One page of the backup listing: the next page while the listing is not full and more
     /// follow, else the listing, newest first.
     pub fn on_listed(&mut self, page: Result<ListedPage, String>) {
@@ -546,18 +540,6 @@ impl<'r> AdminRun<'r> {
             }
             (Wait::Started, Err(e)) => Err(e),
             _ => Err(Self::out_of_turn("backup answers")),
-        };
-        self.then(next);
-    }
-
-    /// [`AdminIo::Log`] was written.
-    pub fn on_logged(&mut self) {
-        let next = match self.take() {
-            Wait::Logged => {
-                self.wait = Wait::Metrics(Vec::new());
-                Ok(AdminIo::IsolateMetrics)
-            }
-            _ => Err(Self::out_of_turn("a log line")),
         };
         self.then(next);
     }

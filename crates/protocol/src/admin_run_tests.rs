@@ -2,6 +2,7 @@ use super::*;
 use crate::store::{CreateStore, StoreError, StoreQuestion};
 use crate::wire::encode_reply;
 use wandstore_core::asset::samples::PNG;
+use wandstore_core::identity::CookieSigner;
 use wandstore_core::metrics::IsolateMetrics;
 use wandstore_registry::{Platform, validate_new};
 
@@ -24,11 +25,19 @@ fn facts(caller: Caller, content_type: Option<&str>) -> Facts {
         content_type: content_type.map(str::to_owned),
         query: Vec::new(),
         origin: "https://admin.wandstore.dev".into(),
-        signer: CookieSigner::new(SECRET, &[]).map(Rc::new),
+        platform: Rc::new(platform(SECRET)),
         now_ms: NOW,
-        base_domain: "wandstore.dev".into(),
-        local_upstreams: false,
         request_id: "rid-1".into(),
+    }
+}
+
+fn platform(secret: &[u8]) -> PlatformEnv {
+    PlatformEnv {
+        signer: CookieSigner::new(secret, &[]).map(Rc::new),
+        csrf: None,
+        admin_token: None,
+        base_domain: "wandstore.dev".into(),
+        development: false,
     }
 }
 
@@ -260,7 +269,6 @@ fn deleting_an_asset_deletes_its_bytes_only_when_nothing_references_them() {
             assert!(
                 matches!(&io, AdminIo::DeleteAsset(k) if *k == asset::r2_key("acme", "abc.png"))
             );
-            r.on_deleted();
             io = r.poll();
         }
         assert_eq!(answered(io), (204, serde_json::Value::Null));
@@ -356,7 +364,7 @@ fn a_preview_link_is_signed_on_the_request_origin_or_503_unconfigured() {
     let url = body["url"].as_str().unwrap();
     assert!(url.starts_with("https://admin.wandstore.dev/"), "{url}");
     let mut weak = facts(Caller::Admin, None);
-    weak.signer = CookieSigner::new(b"short", &[]).map(Rc::new);
+    weak.platform = Rc::new(platform(b"short"));
     let mut r = AdminRun::new(AdminRoute::Preview("acme"), weak);
     r.poll();
     r.on_reply(ok::<ShowStore>(public_store()));
@@ -537,8 +545,7 @@ fn metrics_without_the_registry_log_the_failure_and_leave_the_storage_out() {
         line.contains("registry down") && line.contains("rid-1"),
         "{line}"
     );
-    r.on_logged();
-    assert!(matches!(r.poll(), AdminIo::IsolateMetrics));
+    assert!(matches!(r.poll(), AdminIo::IsolateMetrics), "once logged");
     r.on_metrics(IsolateMetrics::new(NOW));
     let (status, body) = answered(r.poll());
     assert_eq!(

@@ -15,6 +15,7 @@
 use crate::EdgeError;
 use crate::admin_call::PreviewLink;
 use crate::console_step::{self, EditorFacts, EditorShown, Next, SignInVerdict};
+use crate::entry_route::ClientHeaders;
 use crate::owner::{AssetInfo, CheckOwner, ListAssets, OwnerCredential, PutAsset, RecordAsset};
 use crate::store::{StoreError, StoreQuestion};
 use crate::theme::{ListVersions, PublishDraft, PutDraft, RollbackTheme, ShowTheme};
@@ -72,6 +73,28 @@ pub struct Facts {
     /// `CONSOLE_SIGN_IN_LIMIT`.
     pub limit_var: Option<String>,
     pub now_ms: u64,
+}
+
+impl Facts {
+    /// A request's facts, with the `Cookie`, `Content-Type` and `CF-Connecting-IP` it sent.
+    pub fn of(
+        route: ConsoleRoute,
+        url: String,
+        headers: &ClientHeaders,
+        limit_var: Option<String>,
+        now_ms: u64,
+    ) -> Facts {
+        let header = |name: &str| headers.get(name).map(str::to_owned);
+        Facts {
+            route,
+            url,
+            cookies: header("cookie").unwrap_or_default(),
+            content_type: header("content-type"),
+            client_ip: header("cf-connecting-ip"),
+            limit_var,
+            now_ms,
+        }
+    }
 }
 
 /// A change a form asks of the store's object.

@@ -115,11 +115,11 @@ impl CronJob {
 
     /// The batch's answers, in the order asked: whether each started a refresh, or why it
     /// could not be asked (its error code is named in the line).
-    pub fn on_refreshed(&mut self, answers: Vec<Result<RefreshStarted, EdgeError>>) {
+    pub fn on_refreshed<E: Into<EdgeError>>(&mut self, answers: Vec<Result<RefreshStarted, E>>) {
         if let State::Refreshing(run, batch) = &mut self.state {
             let started = answers
                 .into_iter()
-                .map(|a| a.map(|a| a.started).map_err(|e| e.code));
+                .map(|a| a.map(|a| a.started).map_err(|e| e.into().code));
             run.on_answers(&std::mem::take(batch), started.collect());
         }
     }

@@ -4,6 +4,8 @@
 
 use super::*;
 use crate::backup::BackupStarted;
+use crate::store::StoreError;
+use crate::wire::AskError;
 
 const NOW: u64 = 1_700_000_000_000;
 
@@ -105,7 +107,7 @@ fn a_refresh_run_asks_the_stores_a_batch_at_a_time_and_names_those_that_failed()
         panic!("no second batch")
     };
     assert_eq!(second, slugs(30)[25..]);
-    job.on_refreshed(vec![Ok(RefreshStarted { started: true }); 5]);
+    job.on_refreshed::<EdgeError>(vec![Ok(RefreshStarted { started: true }); 5]);
     let v = line(job.poll(NOW + 7, "rid"));
     assert_eq!(
         (v["stores"].as_u64(), v["asked"].as_u64()),
@@ -159,7 +161,7 @@ fn a_schedule_time_that_is_not_a_time_asks_the_first_page() {
 fn results_out_of_turn_change_nothing() {
     let mut job = CronJob::new(BACKUP_CRON.into(), 0.0, NOW);
     job.on_stores(Ok(slugs(3)));
-    job.on_refreshed(vec![Ok(RefreshStarted { started: true })]);
+    job.on_refreshed::<EdgeError>(vec![Ok(RefreshStarted { started: true })]);
     assert_eq!(
         job.poll(NOW, "rid"),
         CronIo::StartBackups(BackupReason::Scheduled)
@@ -167,4 +169,19 @@ fn results_out_of_turn_change_nothing() {
     let mut job = CronJob::new("*/15 * * * *".into(), 0.0, NOW);
     job.on_backups(Ok(Vec::new()));
     assert_eq!(job.poll(NOW, "rid"), CronIo::ListStores);
+}
+
+#[test]
+fn a_store_the_refresh_could_not_reach_is_named_with_its_errors_code() {
+    let mut job = CronJob::new("*/15 * * * *".into(), 0.0, NOW);
+    job.poll(NOW, "rid");
+    job.on_stores(Ok(slugs(1)));
+    assert!(matches!(job.poll(NOW, "rid"), CronIo::Refresh(_)));
+    let broken: AskError<StoreError> = AskError::Broken("the object is gone".into());
+    let code = EdgeError::from(broken.clone()).code;
+    job.on_refreshed(vec![Err::<RefreshStarted, _>(broken)]);
+    let v = line(job.poll(NOW, "rid"));
+    let store = slugs(1)[0].as_str().to_owned();
+    assert_eq!(v["failed"][0], format!("{store}: {code}"));
+    assert_eq!(v["refreshes_started"].as_u64(), Some(0));
 }

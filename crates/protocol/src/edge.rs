@@ -245,21 +245,7 @@ impl EdgeError {
     }
 }
 
-/// JSON with `<`, `>` and `&` written as `\u003c`, `\u003e`, `\u0026`: the same value to
-/// any JSON parser, but a client's input echoed in an error (a variant id, say) can never be
-/// read as markup, whatever a browser sniffs. Those characters only occur inside strings.
-pub fn html_safe_json(json: &str) -> String {
-    let mut out = String::with_capacity(json.len());
-    for c in json.chars() {
-        match c {
-            '<' => out.push_str("\\u003c"),
-            '>' => out.push_str("\\u003e"),
-            '&' => out.push_str("\\u0026"),
-            c => out.push(c),
-        }
-    }
-    out
-}
+pub use wandstore_core::safe_json::html_safe_json;
 
 /// `the thing failed` → `The thing failed.`
 fn sentence(message: &str) -> String {

@@ -7,6 +7,8 @@
 //! binding's limit gets a strike with its AbuseGuard, and enough strikes ban it.
 
 use crate::EdgeError;
+use crate::guard::GuardError;
+use crate::wire::AskError;
 use wandstore_core::abuse::Quota;
 use wandstore_core::log::RequestLog;
 use wandstore_core::rate_limit::{RateClass, RateDecision, key};
@@ -30,14 +32,17 @@ pub enum LimitAction {
     Done(Result<Option<Quota>, EdgeError>),
 }
 
-/// What a limiter answered; `Err` is the limiter failing (its message for the log line).
+/// What a limiter answered; `Err` is the limiter failing (written in the log line).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum LimitAnswer {
-    Ban(Result<Option<u64>, String>),
+    Ban(Result<Option<u64>, GuardFailed>),
     Binding(Result<bool, String>),
-    Exact(Result<Quota, String>),
-    Strike(Result<Option<u64>, String>),
+    Exact(Result<Quota, GuardFailed>),
+    Strike(Result<Option<u64>, GuardFailed>),
 }
+
+/// Why the client's AbuseGuard could not answer (the log line says it as it is).
+pub type GuardFailed = AskError<GuardError>;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Step {
@@ -148,7 +153,7 @@ impl LimitRun {
             }
             (Some(Step::Ban), LimitAnswer::Ban(Ok(None))) => {}
             (Some(Step::Ban), LimitAnswer::Ban(Err(e))) => {
-                note_error(log, format!("abuse guard: {e}"))
+                note_error(log, format!("abuse guard: {e:?}"))
             }
             (Some(Step::Binding(_)), LimitAnswer::Binding(outcome)) => {
                 let decision = match outcome {
@@ -186,7 +191,7 @@ impl LimitRun {
                     }
                     Err(e) => {
                         log.rate_decision = Some(RateDecision::Unavailable.name());
-                        note_error(log, format!("abuse guard: {e}"));
+                        note_error(log, format!("abuse guard: {e:?}"));
                         self.quota = None;
                     }
                 }
@@ -200,7 +205,7 @@ impl LimitRun {
                     Ok(Some(until)) => self.banned(until),
                     Ok(None) => limited,
                     Err(e) => {
-                        note_error(log, format!("abuse guard: {e}"));
+                        note_error(log, format!("abuse guard: {e:?}"));
                         limited
                     }
                 }));

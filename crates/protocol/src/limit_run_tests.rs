@@ -90,7 +90,7 @@ fn limiters_that_cannot_answer_let_the_request_through_and_say_so() {
     let (_, end) = drive(
         run,
         vec![
-            LimitAnswer::Ban(Err("guard down".into())),
+            LimitAnswer::Ban(Err(AskError::Broken("guard down".into()))),
             LimitAnswer::Binding(Err("binding missing".into())),
         ],
         &mut log,
@@ -99,23 +99,30 @@ fn limiters_that_cannot_answer_let_the_request_through_and_say_so() {
     assert_eq!(log.rate_decision, Some("unavailable"));
     assert_eq!(
         log.error.as_deref(),
-        Some("abuse guard: guard down"),
+        Some(r#"abuse guard: Broken("guard down")"#),
         "the first error"
     );
 
     let mut log = RequestLog::default();
     let run = LimitRun::store_request(RateClass::Checkout, "tag", None, NOW);
-    let (_, end) = drive(run, vec![LimitAnswer::Exact(Err("slow".into()))], &mut log);
+    let (_, end) = drive(
+        run,
+        vec![LimitAnswer::Exact(Err(AskError::Broken("slow".into())))],
+        &mut log,
+    );
     assert_eq!(end, Ok(None), "no quota to report");
     assert_eq!(log.rate_decision, Some("unavailable"));
-    assert_eq!(log.error.as_deref(), Some("abuse guard: slow"));
+    assert_eq!(log.error.as_deref(), Some(r#"abuse guard: Broken("slow")"#));
 }
 
 #[test]
 fn a_limited_client_gets_a_strike_and_a_429_or_a_ban() {
     for (strike, code) in [
         (Ok(None), "rate_limited"),
-        (Err("guard down".to_owned()), "rate_limited"),
+        (
+            Err(AskError::Broken("guard down".to_owned())),
+            "rate_limited",
+        ),
         (Ok(Some(NOW + 60_000)), "banned"),
     ] {
         let mut log = RequestLog::default();

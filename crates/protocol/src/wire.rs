@@ -121,6 +121,15 @@ pub enum AskError<E> {
     Broken(String),
 }
 
+impl AskError<String> {
+    /// Why the call failed, refused or broken alike.
+    pub fn reason(self) -> String {
+        match self {
+            AskError::Refused(why) | AskError::Broken(why) => why,
+        }
+    }
+}
+
 impl<E> From<MalformedMessage> for AskError<E> {
     fn from(e: MalformedMessage) -> Self {
         AskError::Broken(e.to_string())

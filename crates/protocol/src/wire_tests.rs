@@ -25,3 +25,15 @@ fn any_other_status_is_a_broken_call_that_quotes_the_start_of_the_body() {
         Err(AskError::Broken("the object answered 500: ".to_owned()))
     );
 }
+
+#[test]
+fn a_text_asks_failure_is_its_reason_refused_or_broken() {
+    assert_eq!(
+        AskError::Refused("no such store".to_owned()).reason(),
+        "no such store"
+    );
+    assert_eq!(
+        AskError::<String>::Broken("timed out".into()).reason(),
+        "timed out"
+    );
+}

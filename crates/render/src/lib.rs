@@ -29,6 +29,7 @@
 
 mod cards;
 mod chrome;
+pub mod console_reply;
 mod frame;
 mod links;
 pub mod listing_pages;

@@ -7,6 +7,7 @@
 //! the log).
 
 use crate::clock::now_ms;
+use crate::entry::ClientHeaders;
 use crate::objects::{STORE_CONFIG, STORE_REGISTRY, registry};
 use crate::{backups_api, body, env_config, internal, random, respond, store_assets};
 use wandstore_core::routes::AdminRoute;
@@ -18,16 +19,12 @@ use worker::{Env, Request, Response};
 /// Who `protocol::entry_run` let in (`wandstore_core::secret::admin_caller` decides).
 pub use wandstore_core::secret::Caller;
 
-/// The request's header `name`, if any.
-pub(crate) fn header(req: &Request, name: &str) -> Option<String> {
-    req.headers().get(name).ok().flatten()
-}
-
 /// Runs an admin route for a caller `protocol::entry_run` let in: each step [`AdminRun`] asks for,
 /// its result fed back, until it answers.
 pub async fn handle(
     mut req: Request,
     env: &Env,
+    client: &ClientHeaders,
     route: AdminRoute<'_>,
     caller: Caller,
     rid: &str,
@@ -35,13 +32,11 @@ pub async fn handle(
     let url = req.url().map_err(EdgeError::internal)?;
     let facts = Facts {
         caller,
-        content_type: header(&req, "content-type"),
+        content_type: client.get("content-type").map(str::to_owned),
         query: wandstore_core::query::pairs(url.query().unwrap_or_default()),
         origin: url.origin().ascii_serialization(),
-        signer: env_config::cookie_signer(env),
+        platform: env_config::platform(env),
         now_ms: now_ms(),
-        base_domain: env_config::base_domain(env),
-        local_upstreams: env_config::is_development(env),
         request_id: rid.to_owned(),
     };
     let mut run = AdminRun::new(route, facts);
@@ -51,10 +46,7 @@ pub async fn handle(
             AdminIo::ReadBody(kind) => run.on_body(body::read_limited(&mut req, kind).await),
             AdminIo::Random => run.on_random(random::bytes::<32>().map_err(|e| e.to_string())),
             AdminIo::PutAsset(put) => run.on_put(store_assets::put(env, put).await),
-            AdminIo::DeleteAsset(key) => {
-                store_assets::delete(env, key).await;
-                run.on_deleted();
-            }
+            AdminIo::DeleteAsset(key) => store_assets::delete(env, key).await,
             AdminIo::ListBackups { prefix, cursor } => {
                 run.on_listed(backups_api::summaries(env, &prefix, cursor).await)
             }
@@ -62,10 +54,7 @@ pub async fn handle(
                 run.on_started(crate::backup_cron::start_all(env, only, reason, rid).await)
             }
             AdminIo::IsolateMetrics => run.on_metrics(crate::isolate_metrics::snapshot()),
-            AdminIo::Log(line) => {
-                worker::console_log!("{line}");
-                run.on_logged();
-            }
+            AdminIo::Log(line) => worker::console_log!("{line}"),
             AdminIo::Answer(reply) => {
                 return Ok(match reply.json {
                     Some(json) => respond::bytes(reply.status, "application/json", json.into()),
@@ -90,7 +79,5 @@ pub(crate) async fn ask(
         Object::Registry => internal::stub(env, STORE_REGISTRY, registry::NAME),
     };
     let asked = internal::ask_text(stub.map_err(|e| e.to_string())?, question, rid).await;
-    asked.map_err(|e: AskError<String>| match e {
-        AskError::Broken(why) | AskError::Refused(why) => why,
-    })
+    asked.map_err(AskError::reason)
 }

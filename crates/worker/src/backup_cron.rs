@@ -8,7 +8,6 @@
 use crate::objects::{registry_client, store_client};
 use futures::future::join_all;
 use wandstore_backup::BackupReason;
-use wandstore_core::events::BestEffort;
 use wandstore_core::store::StoreSlug;
 use wandstore_protocol::EdgeError;
 use wandstore_protocol::backup_admin::Answers;
@@ -23,26 +22,20 @@ pub async fn start_all(
     reason: BackupReason,
     rid: &str,
 ) -> Result<Answers, EdgeError> {
-    let mut run = BackupStarts::new(only, reason);
+    let mut run = BackupStarts::new(only, reason, rid);
     loop {
         match run.poll(crate::clock::now_ms()) {
             StartsIo::ListStores => run.on_stores(registry_client::slugs(env, rid).await),
             StartsIo::Start(batch) => {
-                let asks = batch.into_iter().map(|(store, q)| async move {
-                    store_client::ask(env, &store, q, rid)
-                        .await
-                        .map_err(EdgeError::from)
-                });
+                let asks = batch
+                    .iter()
+                    .map(|(s, q)| store_client::ask(env, s, q.clone(), rid));
                 run.on_started(join_all(asks).await);
             }
             StartsIo::RecordSizes(sizes) => {
-                // Best effort: a failure is logged and never fails the backups.
-                if let Err(e) = registry_client::ask(env, sizes, rid).await {
-                    let error = format!("recording store sizes: {e:?}");
-                    crate::best_effort::failed(BestEffort::StorageSizes, None, error, rid);
-                }
-                run.on_recorded();
+                run.on_recorded(registry_client::ask(env, sizes, rid).await)
             }
+            StartsIo::Log(line) => worker::console_log!("{line}"),
             StartsIo::Done(answers) => return Ok(answers),
             StartsIo::Failed(e) => return Err(e),
         }

@@ -13,18 +13,16 @@
 use crate::clock::now_ms;
 use crate::entry::ClientHeaders;
 use crate::objects::guard_client;
-use crate::respond::{self, Audience};
-use crate::{body, env_config, random};
-use wandstore_core::headers::PRIVATE_NO_STORE;
+use crate::{body, env_config, random, respond};
 use wandstore_core::log::RequestLog;
 use wandstore_core::routes::ConsoleRoute;
 use wandstore_protocol::EdgeError;
 use wandstore_protocol::admin_run::Object;
 use wandstore_protocol::console_driver::{Answer, ConsoleDriver, ConsoleKeys, Facts, Io};
-use wandstore_render::{Chrome, ConsoleShown, console_answer};
+use wandstore_render::console_reply::console_reply;
 use worker::{Env, Request, Response};
 
-/// Answers a console route. Never fails: errors become pages, with `private, no-store`.
+/// Answers a console route. Never fails: errors become pages and log notes (`console_reply`).
 pub async fn handle(
     req: Request,
     env: &Env,
@@ -33,15 +31,9 @@ pub async fn handle(
     rid: &str,
     log: &mut RequestLog,
 ) -> Response {
-    let mut resp = match run(req, env, client, route, rid, log).await {
-        Ok(resp) => resp,
-        Err(e) => {
-            e.note_in(log);
-            respond::error(&e, Audience::page(Chrome::platform(rid)), rid)
-        }
-    };
-    let _ = resp.headers_mut().set("cache-control", PRIVATE_NO_STORE);
-    resp
+    let answered = run(req, env, client, route, rid, log).await;
+    let (status, headers, body) = console_reply(answered, log);
+    respond::with_headers(status, &headers, body.into_bytes())
 }
 
 /// Runs the request's driver: each step's I/O, its result fed back, until it answers.
@@ -52,18 +44,12 @@ async fn run(
     route: ConsoleRoute,
     rid: &str,
     log: &mut RequestLog,
-) -> Result<Response, EdgeError> {
-    let keys = ConsoleKeys::of(env_config::cookie_signer(env), env_config::csrf_secret(env))?;
-    let facts = Facts {
-        route,
-        url: req.url().map_err(EdgeError::internal)?.into(),
-        cookies: client.get("cookie").unwrap_or("").to_owned(),
-        content_type: crate::admin::header(&req, "content-type"),
-        client_ip: client.get("cf-connecting-ip").map(str::to_owned),
-        limit_var: env.var("CONSOLE_SIGN_IN_LIMIT").ok().map(|v| v.to_string()),
-        now_ms: now_ms(),
-    };
-    let mut driver = ConsoleDriver::new(facts, keys);
+) -> Result<Answer, EdgeError> {
+    let platform = env_config::platform(env);
+    let keys = ConsoleKeys::of(platform.signer.clone(), platform.csrf.clone())?;
+    let url = req.url().map_err(EdgeError::internal)?.into();
+    let limit_var = env.var("CONSOLE_SIGN_IN_LIMIT").ok().map(|v| v.to_string());
+    let mut driver = ConsoleDriver::new(Facts::of(route, url, client, limit_var, now_ms()), keys);
     loop {
         match driver.poll() {
             Io::CountSignIn(c) => {
@@ -77,21 +63,8 @@ async fn run(
             }
             Io::PutAsset(put) => driver.on_put(crate::store_assets::put(env, put).await),
             Io::Random => driver.on_random(random::bytes::<16>()),
-            Io::Answer(answer) => return Ok(render(answer, rid)),
+            Io::Answer(answer) => return Ok(answer),
             Io::Failed(e) => return Err(e),
         }
     }
-}
-
-/// The driver's answer as a response.
-fn render(answer: Answer, rid: &str) -> Response {
-    let (shown, cookies) = console_answer(answer, rid);
-    let mut resp = match shown {
-        ConsoleShown::SeeOther(location) => respond::see_other(&location),
-        ConsoleShown::Page(status, html) => respond::html(status, html),
-    };
-    for cookie in cookies {
-        let _ = resp.headers_mut().append("set-cookie", &cookie);
-    }
-    resp
 }

@@ -8,7 +8,6 @@ use crate::clock::now_ms;
 use crate::objects::{registry_client, store_client};
 use crate::{backup_cron, random};
 use futures::future::join_all;
-use wandstore_protocol::EdgeError;
 use wandstore_protocol::cron_job::{CronIo, CronJob};
 use wandstore_protocol::store::RefreshIfStale;
 use worker::{Env, ScheduledEvent, console_log};
@@ -23,11 +22,8 @@ pub async fn run(event: &ScheduledEvent, env: &Env) {
             }
             CronIo::ListStores => job.on_stores(registry_client::slugs(env, &rid).await),
             CronIo::Refresh(batch) => {
-                let asks = batch.iter().map(|store| async {
-                    let asked = store_client::ask(env, store, RefreshIfStale, &rid).await;
-                    asked.map_err(EdgeError::from)
-                });
-                job.on_refreshed(join_all(asks).await);
+                let ask = |store| store_client::ask(env, store, RefreshIfStale, &rid);
+                job.on_refreshed(join_all(batch.iter().map(ask)).await);
             }
             CronIo::Done(line) => return console_log!("{line}"),
         }

@@ -7,6 +7,7 @@ use crate::objects::{SHOPPER_STOREFRONT, STORE_CONFIG, store_client};
 use crate::respond::{self, Audience};
 use crate::{admin, body, domains, env_config, health, random};
 use wandstore_core::headers::{Policy, security_headers_for};
+use wandstore_core::health_run::HealthRoute;
 use wandstore_core::identity::CookieScope;
 use wandstore_core::log::{Level, RequestLog};
 use wandstore_core::routes::PlatformRoute;
@@ -66,7 +67,8 @@ pub async fn handle(req: web_sys::Request, env: &Env) -> web_sys::Response {
         Routed::Object(_, forwarded) => forwarded.policy(),
         _ => Policy::Default,
     };
-    let security = security_headers_for(policy, secure_transport, env_config::is_development(env));
+    let development = env_config::platform(env).development;
+    let security = security_headers_for(policy, secure_transport, development);
     log.duration_ms = crate::clock::now_ms().saturating_sub(started);
     let timing = format!("{}ms", log.duration_ms);
     let resp = match routed {
@@ -159,7 +161,7 @@ async fn route(
     log: &mut RequestLog,
 ) -> Result<Routed, Refusal> {
     let method = log.method.clone();
-    let base_domain = env_config::base_domain(env);
+    let platform = env_config::platform(env);
     let mut run = EntryRun::new(Arrived {
         client,
         request_id,
@@ -167,8 +169,8 @@ async fn route(
         url: url.as_str(),
         path: url.path(),
         url_host: url.host_str(),
-        base_domain: &base_domain,
-        signer: env_config::cookie_signer(env),
+        base_domain: &platform.base_domain,
+        signer: platform.signer.clone(),
         now_ms: crate::clock::now_ms(),
     });
     let answered = loop {
@@ -176,7 +178,7 @@ async fn route(
             Step::LookUpDomain(host) => {
                 run.on_domain(domains::store_for(env, host, request_id).await);
             }
-            Step::AdminToken => run.on_admin_token(env_config::admin_token(env).as_deref()),
+            Step::AdminToken => run.on_admin_token(platform.admin_token.as_deref()),
             Step::Limit(limits) => run.on_limited(crate::rate_limit::run(env, limits, log).await),
             Step::ReadBody(kind) => {
                 run.on_body(body::read(&req, client.get("content-length"), kind).await);
@@ -214,7 +216,7 @@ async fn answer(
         }
         Handler::Admin(route, caller) => {
             let req = Request::from(req);
-            let answer = admin::handle(req, env, route, caller.clone(), request_id);
+            let answer = admin::handle(req, env, client, route, caller.clone(), request_id);
             answer.await.map(local)
         }
         Handler::Platform(route) => platform(route, env, request_id).await.map(local),
@@ -232,13 +234,11 @@ async fn answer(
             Ok(local(Response::from(answer)))
         }
         Handler::Asset(file, read) => {
-            let served =
-                crate::store_assets::serve(env, read.store, file, read.if_none_match, read.head);
+            let served = crate::store_assets::serve(env, Some(file), read);
             served.await.map(local)
         }
         Handler::Favicon(file, read) => {
-            let served =
-                crate::store_assets::favicon(env, read.store, file, read.if_none_match, read.head);
+            let served = crate::store_assets::serve(env, file, read);
             served.await.map(local)
         }
         Handler::Shopper(shopper) => storefront(url, env, client, shopper, log).await,
@@ -252,10 +252,12 @@ async fn platform(
     request_id: &str,
 ) -> Result<Response, EdgeError> {
     Ok(match route {
-        PlatformRoute::HealthLive => health::live(),
-        PlatformRoute::HealthReady => health::ready(env, request_id).await,
-        PlatformRoute::Health => health::summary(env, request_id).await,
-        PlatformRoute::SecurityTxt => health::security_txt(env),
+        PlatformRoute::HealthLive => health::answer(env, HealthRoute::Live, request_id).await,
+        PlatformRoute::HealthReady => health::answer(env, HealthRoute::Ready, request_id).await,
+        PlatformRoute::Health => health::answer(env, HealthRoute::Summary, request_id).await,
+        PlatformRoute::SecurityTxt => {
+            health::answer(env, HealthRoute::SecurityTxt, request_id).await
+        }
         PlatformRoute::ThemeSchema => respond::with_headers(
             200,
             &entry_route::THEME_SCHEMA_HEADERS,
@@ -300,7 +302,7 @@ async fn storefront(
         });
     }
     log.durable_object = Some("ShopperStorefront");
-    let base_domain = || env_config::base_domain(env);
+    let base_domain = || env_config::platform(env).base_domain.clone();
     let allow = visit
         .allow_preview(random::nonce, base_domain)
         .map_err(EdgeError::internal)?;

@@ -4,7 +4,6 @@
 
 use std::cell::OnceCell;
 use std::rc::Rc;
-use wandstore_core::identity::{CookieSigner, WeakSecret};
 use wandstore_core::platform_env::PlatformEnv;
 pub use wandstore_core::tuning::Tuning;
 use worker::Env;
@@ -21,27 +20,13 @@ pub fn secret(env: &Env, name: &str) -> Option<String> {
         .ok()
 }
 
-/// The platform's settings (read once per isolate).
-fn platform(env: &Env) -> Rc<PlatformEnv> {
+/// The platform's settings (read once per isolate): its cookie and CSRF keys, the admin
+/// token, `BASE_DOMAIN` and whether this is local development.
+pub fn platform(env: &Env) -> Rc<PlatformEnv> {
     PLATFORM.with(|cell| {
         let read = || Rc::new(PlatformEnv::from_vars(|name| secret(env, name)));
         cell.get_or_init(read).clone()
     })
-}
-
-/// The cookie signer, or why the deployment cannot sign cookies safely.
-pub fn cookie_signer(env: &Env) -> Result<Rc<CookieSigner>, WeakSecret> {
-    platform(env).signer.clone()
-}
-
-/// The platform admin token; the admin API is disabled without one.
-pub fn admin_token(env: &Env) -> Option<String> {
-    platform(env).admin_token.clone()
-}
-
-/// `BASE_DOMAIN`: stores answer at `{slug}.{BASE_DOMAIN}`.
-pub fn base_domain(env: &Env) -> String {
-    platform(env).base_domain.clone()
 }
 
 /// Operational knobs from `[vars]` (see [`Tuning::from_vars`]).
@@ -52,9 +37,4 @@ pub fn tuning(env: &Env) -> Tuning {
 /// The secret that signs CSRF tokens; `None` if it is missing or too short.
 pub fn csrf_secret(env: &Env) -> Option<Vec<u8>> {
     platform(env).csrf.clone()
-}
-
-/// Whether this deployment is local development (`ENVIRONMENT = "development"`).
-pub fn is_development(env: &Env) -> bool {
-    platform(env).development
 }

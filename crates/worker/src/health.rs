@@ -1,13 +1,14 @@
 //! Health endpoints for operators and load balancers: `/health/live` (the Worker runs),
-//! `/health/ready` (its dependencies answer, each within a time limit: 200 or 503) and
+//! `/health/ready` (its dependencies answer, each within a time limit: 200 or 503),
 //! `/health` (healthy, degraded or unhealthy, with every check, the stores' upstreams and
-//! catalogs included). Which checks run in which order, what a slow or failing one says, how
-//! they add up and what the answers say are `core::health_run::HealthRun`'s and
-//! `core::health`'s; here one executor loop runs each check within its time limit.
+//! catalogs included) and `/.well-known/security.txt`. Which checks run in which order, what
+//! a slow or failing one says, how they add up and what the answers say (status, headers,
+//! body) are `core::health_run::HealthRun`'s and `core::health`'s; here one executor loop
+//! runs each check within its time limit.
 
 use crate::clock::now_ms;
+use crate::env_config::secret;
 use crate::objects::{registry_client, store_client};
-use crate::{env_config, respond};
 use futures::FutureExt;
 use std::time::Duration;
 use wandstore_core::health::{CHECK_TIMEOUT_MS, Dependency};
@@ -18,11 +19,6 @@ use worker::{Delay, Env, Response};
 thread_local! {
     /// When this isolate started (for `uptime_ms`).
     static STARTED_MS: u64 = now_ms();
-}
-
-/// `GET /health/live`
-pub fn live() -> Response {
-    respond::json(200, &serde_json::json!({ "status": "ok" }))
 }
 
 /// Runs `what` with at most [`CHECK_TIMEOUT_MS`]: its answer (`None` if it took longer) and
@@ -52,25 +48,10 @@ async fn ask(env: &Env, dependency: Dependency, rid: &str) -> Result<(), String>
     }
 }
 
-/// `GET /health/ready`: 200 `ready` when every dependency answers, else 503 `unavailable`.
-pub async fn ready(env: &Env, rid: &str) -> Response {
-    run(env, HealthRoute::Ready, rid).await
-}
-
-/// `GET /health`: the dependencies and up to `MAX_STORES_CHECKED` stores' catalogs and
-/// breakers.
-pub async fn summary(env: &Env, rid: &str) -> Response {
-    run(env, HealthRoute::Summary, rid).await
-}
-
-/// [`HealthRun`]'s checks, each run here, and its answer.
-async fn run(env: &Env, route: HealthRoute, rid: &str) -> Response {
-    let isolate = Isolate {
-        started_ms: STARTED_MS.with(|s| *s),
-        environment: env.var("ENVIRONMENT").ok().map(|v| v.to_string()),
-        version: env!("CARGO_PKG_VERSION"),
-        fresh_ms: env_config::tuning(env).catalog_fresh_ms,
-    };
+/// Answers a health route: [`HealthRun`]'s checks, each run here, and its answer.
+pub async fn answer(env: &Env, route: HealthRoute, rid: &str) -> Response {
+    let started = STARTED_MS.with(|s| *s);
+    let isolate = Isolate::from_vars(started, env!("CARGO_PKG_VERSION"), |name| secret(env, name));
     let mut run = HealthRun::new(route, isolate);
     loop {
         match run.poll(now_ms()) {
@@ -80,24 +61,14 @@ async fn run(env: &Env, route: HealthRoute, rid: &str) -> Response {
             }
             HealthIo::ListStores => run.on_stores(registry_client::slugs(env, rid).await),
             HealthIo::Catalogs(stores) => {
-                let asks = stores.iter().map(|store| {
-                    let status = store_client::ask(env, store, ShowCatalogStatus, rid);
-                    timed(async { status.await.map_err(|e| format!("{e:?}")) })
-                });
+                let status = |store| store_client::ask(env, store, ShowCatalogStatus, rid);
+                let asks = stores.iter().map(|store| timed(status(store)));
                 run.on_catalogs(futures::future::join_all(asks).await, now_ms());
             }
             HealthIo::Answer(answer) => {
-                let mut resp = respond::json(answer.http_status(), &answer);
-                let _ = resp.headers_mut().set("cache-control", "no-store");
-                return resp;
+                let (status, headers, body) = answer.reply();
+                return crate::respond::with_headers(status, &headers, body);
             }
         }
     }
-}
-
-/// `GET /.well-known/security.txt` (RFC 9116), valid for a year from now.
-pub fn security_txt(env: &Env) -> Response {
-    let contact = env.var("SECURITY_CONTACT").ok().map(|v| v.to_string());
-    let body = wandstore_core::health::security_txt(contact.as_deref(), now_ms());
-    respond::bytes(200, "text/plain; charset=utf-8", body.into_bytes())
 }

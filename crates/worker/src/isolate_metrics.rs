@@ -23,16 +23,14 @@ pub fn write_data_point(env: &worker::Env, log: &RequestLog) {
         return;
     };
     let point = wandstore_core::metrics::DataPoint::of(log);
-    let [b1, b2, b3, b4] = point.blobs;
     let written = worker::AnalyticsEngineDataPointBuilder::new()
         .indexes([point.index.as_str()])
-        .blobs([b1, b2, b3, b4])
+        .blobs(point.blobs)
         .doubles(point.doubles)
         .write_to(&dataset);
     if let Err(e) = written {
         let store = log.store.clone();
-        let error = e.to_string();
-        crate::best_effort::failed(BestEffort::AnalyticsPoint, store, error, &log.request_id);
+        crate::best_effort::failed(BestEffort::AnalyticsPoint, store, e, &log.request_id);
     }
 }
 

@@ -16,16 +16,13 @@ pub async fn run(
     mut run: LimitRun,
     log: &mut RequestLog,
 ) -> Result<Option<Quota>, EdgeError> {
-    let failed = |e: wandstore_protocol::AskError<_>| format!("{e:?}");
     loop {
         let rid = log.request_id.clone();
         let answer = match run.next_action() {
             LimitAction::Done(end) => return end,
-            LimitAction::AskBan { client } => LimitAnswer::Ban(
-                guard_client::banned_until(env, &client, now_ms(), &rid)
-                    .await
-                    .map_err(failed),
-            ),
+            LimitAction::AskBan { client } => {
+                LimitAnswer::Ban(guard_client::banned_until(env, &client, now_ms(), &rid).await)
+            }
             LimitAction::AskBinding { binding, key } => {
                 LimitAnswer::Binding(ask_binding(env, binding, key).await)
             }
@@ -33,16 +30,10 @@ pub async fn run(
                 key,
                 limit,
                 window_ms,
-            } => LimitAnswer::Exact(
-                guard_client::count(env, &key, limit, window_ms, &rid)
-                    .await
-                    .map_err(failed),
-            ),
-            LimitAction::Strike { client } => LimitAnswer::Strike(
-                guard_client::strike(env, &client, now_ms(), &rid)
-                    .await
-                    .map_err(failed),
-            ),
+            } => LimitAnswer::Exact(guard_client::count(env, &key, limit, window_ms, &rid).await),
+            LimitAction::Strike { client } => {
+                LimitAnswer::Strike(guard_client::strike(env, &client, now_ms(), &rid).await)
+            }
         };
         run.answer(answer, log);
     }
@@ -50,11 +41,7 @@ pub async fn run(
 
 /// Whether the binding lets `key` go on (it is approximate and per location).
 async fn ask_binding(env: &Env, binding: &'static str, key: String) -> Result<bool, String> {
-    let limiter =
-        crate::bindings::held(binding, || env.rate_limiter(binding)).map_err(|e| e.to_string())?;
-    limiter
-        .limit(key)
-        .await
-        .map(|o| o.success)
-        .map_err(|e| e.to_string())
+    let limiter = crate::bindings::held(binding, || env.rate_limiter(binding));
+    let limited = limiter.map_err(|e| e.to_string())?.limit(key).await;
+    limited.map(|o| o.success).map_err(|e| e.to_string())
 }

@@ -3,9 +3,7 @@
 
 use serde::Serialize;
 use wandstore_protocol::EdgeError;
-use wandstore_protocol::edge::html_safe_json;
 pub use wandstore_render::Audience;
-use wandstore_render::Rendered;
 use worker::{Headers, Response, ResponseBuilder};
 
 /// A response with a body and content type. Header names and values built here are static
@@ -28,38 +26,12 @@ where
         .fixed(body)
 }
 
-/// An HTML page, or the error page for a template that failed to render.
-pub fn html(status: u16, page: Rendered) -> Response {
-    match page {
-        Ok(body) => html_page(status, body),
-        Err(e) => error(&unrendered(e), Audience::Api, ""),
-    }
-}
-
-pub use wandstore_render::listing_pages::unrendered;
-
 /// A rendered page.
 pub fn html_page(status: u16, html: String) -> Response {
     bytes(status, HTML, html.into_bytes())
 }
 
 pub use wandstore_protocol::entry_route::HTML;
-
-/// A JSON body (with `<`, `>`, `&` escaped, see [`html_safe_json`]).
-pub fn json<T: Serialize>(status: u16, value: &T) -> Response {
-    match serde_json::to_string(value) {
-        Ok(body) => bytes(
-            status,
-            "application/json",
-            html_safe_json(&body).into_bytes(),
-        ),
-        Err(e) => error(
-            &EdgeError::internal(format!("a response failed to serialize: {e}")),
-            Audience::Api,
-            "",
-        ),
-    }
-}
 
 /// An empty response (204 and the like).
 pub fn empty(status: u16) -> Response {

@@ -1,6 +1,7 @@
-//! How a stored file is answered, decided before any I/O: whether the body is needed at all
-//! (a `HEAD`, or an `If-None-Match` that names its ETag, needs only to know it exists), the
-//! status, and the headers it is served with.
+//! How a stored file is answered, decided before any I/O: which read it takes ([`FileIo`]:
+//! the body, or for a `HEAD` or an `If-None-Match` that names its ETag only its size; a
+//! store's upload from R2, or the platform's favicon), the status, and the headers it is
+//! served with.
 
 use super::{AssetKind, IMMUTABLE, not_modified};
 
@@ -59,6 +60,19 @@ pub fn uploaded_headers(kind: AssetKind, sha256: &str) -> [(&'static str, String
     served_headers(kind, sha256, IMMUTABLE)
 }
 
+/// The read that answers a request for a file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FileIo {
+    /// Stream the stored file under this R2 key as the body.
+    Get(String),
+    /// Only the stored file's size (R2 `head`), for the answer without a body.
+    Head(String),
+    /// The platform favicon's bytes as the body.
+    PlatformBody,
+    /// The platform favicon's length only, for the answer without a body.
+    PlatformNoBody,
+}
+
 /// How one request for a file is answered: what to read ([`ServePlan`]) and the headers.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Serve {
@@ -81,6 +95,32 @@ impl Serve {
             headers: uploaded_headers(kind, sha256),
         };
         Some((super::r2_key(store, file), serve))
+    }
+
+    /// A request for the store's `file` (`None`: the platform favicon, for a store whose
+    /// theme has none): the read it takes and how to answer; `None` (a 404) for a name
+    /// that cannot be an uploaded file.
+    pub fn file(
+        store: &str,
+        file: Option<&str>,
+        if_none_match: Option<&str>,
+        head: bool,
+    ) -> Option<(FileIo, Serve)> {
+        let body = |serve: &Serve| serve.plan == ServePlan::Body;
+        let Some(file) = file else {
+            let serve = Serve::platform_favicon(if_none_match, head);
+            let io = match body(&serve) {
+                true => FileIo::PlatformBody,
+                false => FileIo::PlatformNoBody,
+            };
+            return Some((io, serve));
+        };
+        let (key, serve) = Serve::uploaded(store, file, if_none_match, head)?;
+        let io = match body(&serve) {
+            true => FileIo::Get(key),
+            false => FileIo::Head(key),
+        };
+        Some((io, serve))
     }
 
     /// The platform's favicon, for stores whose theme has none.
@@ -230,5 +270,42 @@ mod tests {
             head.no_body_headers(7)
                 .contains(&("content-length", "7".into()))
         );
+    }
+
+    #[test]
+    fn a_file_is_read_whole_only_when_its_body_is_sent() {
+        let file = format!("{SHA}.png");
+        let key = super::super::r2_key("shop", &file);
+        let tag = format!("\"{SHA}\"");
+        let table = [
+            (None, false, FileIo::Get(key.clone()), 200),
+            (None, true, FileIo::Head(key.clone()), 200),
+            (Some(tag.as_str()), false, FileIo::Head(key.clone()), 304),
+            (Some("\"other\""), false, FileIo::Get(key.clone()), 200),
+        ];
+        for (inm, head, io, status) in table {
+            let (got, serve) = Serve::file("shop", Some(&file), inm, head).unwrap();
+            assert_eq!((got, serve.plan.status()), (io, status), "{inm:?} {head}");
+            assert_eq!(serve.headers[1].1, IMMUTABLE);
+        }
+        for bad in ["", "x.png", "../secret", SHA] {
+            assert_eq!(Serve::file("shop", Some(bad), None, false), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn without_a_file_the_platform_favicon_is_answered() {
+        let tag = format!("\"{PLATFORM_FAVICON_ETAG}\"");
+        let table = [
+            (None, false, FileIo::PlatformBody, 200),
+            (None, true, FileIo::PlatformNoBody, 200),
+            (Some(tag.as_str()), false, FileIo::PlatformNoBody, 304),
+            (Some("garbage"), false, FileIo::PlatformBody, 200),
+        ];
+        for (inm, head, io, status) in table {
+            let (got, serve) = Serve::file("shop", None, inm, head).unwrap();
+            assert_eq!((got, serve.plan.status()), (io, status), "{inm:?} {head}");
+            assert_eq!(serve.headers[1].1, FAVICON_CACHE);
+        }
     }
 }

@@ -4,7 +4,7 @@
 //! driver's; this file only performs.
 
 use super::{StoreState, internal};
-use crate::backups_api::list_pages;
+use crate::backups_api::keys;
 use crate::objects::registry_client;
 use crate::objects::shopper_client;
 use futures::future::join_all;
@@ -136,12 +136,6 @@ impl StoreState {
         let bucket = self
             .bucket(Bucket::Backups)
             .map_err(backup::r2_unavailable)?;
-        let mut keys = Vec::new();
-        let listed = list_pages(&bucket, prefix, false, |objects, _| {
-            keys.extend(objects.iter().map(worker::Object::key));
-            true
-        });
-        listed.await.map_err(backup::r2_unavailable)?;
-        Ok(keys)
+        keys(&bucket, prefix).await.map_err(backup::r2_unavailable)
     }
 }
