@@ -87,12 +87,23 @@ impl ClientHeaders {
 
     /// The headers a shopper's object gets: the planned context, then the client headers it
     /// may read (`visit::FORWARDED`), as they came.
-    pub fn forwarded<'a>(&'a self, context: &'a str) -> Vec<(&'a str, &'a str)> {
+    pub fn forwarded<'a>(&'a self, context: &'a str) -> Vec<(&'static str, &'a str)> {
         let mut pairs = vec![(crate::shopper::CONTEXT_HEADER, context)];
-        let sent = |n: &&'a str| self.get(n).map(|v| (*n, v));
+        let sent = |n: &&'static str| self.get(n).map(|v| (*n, v));
         pairs.extend(crate::visit::FORWARDED.iter().filter_map(sent));
         pairs
     }
+}
+
+/// A request the entry sends to an object (named `name` in its namespace), as the runtime is
+/// given it: the method, the path (with its query), the headers and the body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ObjectCall<'a> {
+    pub name: String,
+    pub method: &'a str,
+    pub path: String,
+    pub headers: Vec<(&'static str, String)>,
+    pub body: Option<&'a str>,
 }
 
 /// The live preview's WebSocket: the headers the store's event bus is asked with, or 426

@@ -15,12 +15,13 @@
 
 use crate::EdgeError;
 use crate::edge::route_error;
-use crate::entry_route::{self, ClientHeaders, HostStep};
+use crate::entry_route::{self, ClientHeaders, HostStep, ObjectCall};
 use crate::limit_run::LimitRun;
 use crate::store::StoreError;
-use crate::visit::Arrival;
+use crate::visit::{Arrival, Visit};
 use crate::wire::AskError;
 use std::rc::Rc;
+use wandstore_core::health_run::HealthRoute;
 use wandstore_core::identity::{CookieSigner, WeakSecret};
 use wandstore_core::log::RequestLog;
 use wandstore_core::rate_limit::RateClass;
@@ -79,17 +80,15 @@ pub enum Handler<'r> {
     Console(ConsoleRoute),
     /// Answer with the admin API, for this caller.
     Admin(AdminRoute<'r>, &'r Caller),
-    /// Answer with a platform route (never `Admin` or `Console`).
-    Platform(PlatformRoute<'r>),
-    /// Hand the live-preview socket to the store's event bus, asked with these headers.
-    LiveSocket {
-        store: &'r StoreSlug,
-        headers: [(&'static str, &'r str); 2],
-    },
-    /// Serve the store's uploaded file.
-    Asset(&'r str, FileRead<'r>),
-    /// Serve the store's favicon (`None`: the platform's).
-    Favicon(Option<&'r str>, FileRead<'r>),
+    /// Answer with a health route (`core::health_run`).
+    Health(HealthRoute),
+    /// Answer 200 with these headers and this body (the theme's JSON Schema).
+    Fixed(&'static [(&'static str, &'static str)], &'static str),
+    /// Hand the live-preview socket to the store's event bus (its StoreConfig object) with
+    /// this call.
+    LiveSocket(ObjectCall<'r>),
+    /// Serve the store's uploaded file or favicon (`None`: the platform's favicon).
+    File(Option<&'r str>, FileRead<'r>),
     /// Plan the shopper's visit (`visit::Visit`), then render or forward it.
     Shopper(ShopperStep<'r>),
     /// Answer with this error.
@@ -113,6 +112,7 @@ pub struct ShopperStep<'r> {
     pub preview: bool,
     pub body: Option<&'r str>,
     pub signer: &'r CookieSigner,
+    method: &'r str,
     client: &'r ClientHeaders,
     request_id: &'r str,
     now_ms: u64,
@@ -134,19 +134,45 @@ impl<'r> ShopperStep<'r> {
             now_ms: self.now_ms,
         }
     }
+
+    /// The call to the shopper's object for a visit the entry does not render (`visit`'s
+    /// preview allowances made first: their nonce is in the context it is sent): the
+    /// shopper's object, the path within the store with `query` as sent, the context and the
+    /// client headers the object may read, and the body. The log line names the object.
+    pub fn object_call(
+        &self,
+        visit: &Visit,
+        query: Option<&str>,
+        log: &mut RequestLog,
+    ) -> ObjectCall<'r> {
+        log.durable_object = Some("ShopperStorefront");
+        let context = visit.ctx.to_header();
+        let forwarded = self.client.forwarded(&context);
+        ObjectCall {
+            name: visit.object_name(),
+            method: self.method,
+            path: visit.object_path(&self.target.rest, query),
+            headers: forwarded
+                .into_iter()
+                .map(|(n, v)| (n, v.to_owned()))
+                .collect(),
+            body: self.body,
+        }
+    }
 }
 
 impl Handler<'_> {
     /// Who reads an error the handler answers.
     pub fn reader(&self) -> Reader {
         match self {
-            Handler::Asset(..) | Handler::Favicon(..) => Reader::Page,
+            Handler::File(..) => Reader::Page,
             Handler::Shopper(shopper) => shopper_reader(&shopper.route),
             Handler::Refused(_, reader) => *reader,
             Handler::Console(_)
             | Handler::Admin(..)
-            | Handler::Platform(_)
-            | Handler::LiveSocket { .. } => Reader::Api,
+            | Handler::Health(_)
+            | Handler::Fixed(..)
+            | Handler::LiveSocket(_) => Reader::Api,
         }
     }
 }
@@ -339,7 +365,14 @@ impl<'c> EntryRun<'c> {
                 EdgeError::internal("an admin route was reached unauthorized"),
                 Reader::Api,
             ),
-            (Ok(route), _) => Handler::Platform(route),
+            (Ok(PlatformRoute::HealthLive), _) => Handler::Health(HealthRoute::Live),
+            (Ok(PlatformRoute::HealthReady), _) => Handler::Health(HealthRoute::Ready),
+            (Ok(PlatformRoute::Health), _) => Handler::Health(HealthRoute::Summary),
+            (Ok(PlatformRoute::SecurityTxt), _) => Handler::Health(HealthRoute::SecurityTxt),
+            (Ok(PlatformRoute::ThemeSchema), _) => Handler::Fixed(
+                &entry_route::THEME_SCHEMA_HEADERS,
+                wandstore_theme::JSON_SCHEMA,
+            ),
             (Err(e), _) => Handler::Refused(route_error(e), Reader::Api),
         }
     }
@@ -349,7 +382,13 @@ impl<'c> EntryRun<'c> {
         match store_dispatch::dispatch(self.method, &at.target.rest, at.preview) {
             StoreDispatch::LiveSocket => {
                 match entry_route::live_socket(self.client.get("upgrade"), self.request_id) {
-                    Ok(headers) => Step::Answer(Handler::LiveSocket { store, headers }),
+                    Ok(headers) => Step::Answer(Handler::LiveSocket(ObjectCall {
+                        name: store.to_string(),
+                        method: "GET",
+                        path: "/live".to_owned(),
+                        headers: headers.map(|(n, v)| (n, v.to_owned())).to_vec(),
+                        body: None,
+                    })),
                     Err(e) => Step::Answer(Handler::Refused(e, Reader::Api)),
                 }
             }
@@ -366,9 +405,9 @@ impl<'c> EntryRun<'c> {
                     head: self.method == "HEAD",
                 };
                 match (route, &at.favicon) {
-                    (StoreRoute::Asset(file), _) => Step::Answer(Handler::Asset(file, read)),
+                    (StoreRoute::Asset(file), _) => Step::Answer(Handler::File(Some(file), read)),
                     (_, None) => Step::AskFavicon(store),
-                    (_, Some(file)) => Step::Answer(Handler::Favicon(file.as_deref(), read)),
+                    (_, Some(file)) => Step::Answer(Handler::File(file.as_deref(), read)),
                 }
             }
             StoreDispatch::Shopper(route) => {
@@ -388,6 +427,7 @@ impl<'c> EntryRun<'c> {
                         preview: at.preview,
                         body,
                         signer,
+                        method: self.method,
                         client: self.client,
                         request_id: self.request_id,
                         now_ms: self.now_ms,

@@ -94,13 +94,46 @@ fn a_request_past_the_limits_is_refused_as_json_before_any_routing() {
 }
 
 #[test]
+fn each_health_path_names_its_health_answer_and_the_theme_schema_is_a_fixed_public_answer() {
+    let client = headers(&[]);
+    let health = [
+        ("/health/live", HealthRoute::Live),
+        ("/health/ready", HealthRoute::Ready),
+        ("/health", HealthRoute::Summary),
+        ("/.well-known/security.txt", HealthRoute::SecurityTxt),
+    ];
+    for (path, route) in health {
+        let url = format!("https://wandstore.test{path}");
+        let run = run_with(&client, "GET", &url, path, signer());
+        match handler(run.next()) {
+            Handler::Health(asked) => assert_eq!(asked, route, "{path}"),
+            other => panic!("{path}: {:?}", Step::Answer(other)),
+        }
+    }
+    let url = "https://wandstore.test/schemas/theme.json";
+    let run = run_with(&client, "GET", url, "/schemas/theme.json", signer());
+    let schema = handler(run.next());
+    assert_eq!(schema.reader(), Reader::Api);
+    match schema {
+        Handler::Fixed(headers, body) => {
+            assert!(headers.contains(&("content-type", "application/schema+json")));
+            assert_eq!(body, wandstore_theme::JSON_SCHEMA);
+        }
+        other => panic!("{:?}", Step::Answer(other)),
+    }
+    // A write to a fixed answer is refused before any handler.
+    let run = run_with(&client, "POST", url, "/schemas/theme.json", signer());
+    assert_eq!(refused(run.next()).0, 405);
+}
+
+#[test]
 fn platform_routes_are_answered_by_their_handlers_and_unknown_ones_are_json_404s() {
     let client = headers(&[]);
     let health = "https://wandstore.test/health";
     let run = run_with(&client, "GET", health, "/health", signer());
     let platform = handler(run.next());
     assert_eq!(platform.reader(), Reader::Api);
-    assert!(matches!(platform, Handler::Platform(PlatformRoute::Health)));
+    assert!(matches!(platform, Handler::Health(HealthRoute::Summary)));
     let console = "https://wandstore.test/console";
     let run = run_with(&client, "GET", console, "/console", signer());
     let page = handler(run.next());
@@ -224,8 +257,8 @@ fn a_stores_file_is_counted_against_the_clients_page_limit_then_served() {
     let asset = handler(run.next());
     assert_eq!(asset.reader(), Reader::Page);
     match asset {
-        Handler::Asset(file, read) => {
-            assert_eq!(file, "logo.png");
+        Handler::File(file, read) => {
+            assert_eq!(file, Some("logo.png"));
             let facts = (read.store.as_str(), read.if_none_match, read.head);
             assert_eq!(facts, ("demo", None, false));
         }
@@ -241,7 +274,7 @@ fn a_stores_file_is_counted_against_the_clients_page_limit_then_served() {
     let local = headers(&[("host", "demo.wandstore.test"), ("if-none-match", "\"a\"")]);
     let run = run_with(&local, "HEAD", &url, path, signer());
     match handler(run.next()) {
-        Handler::Asset(_, read) => {
+        Handler::File(_, read) => {
             assert_eq!((read.if_none_match, read.head), (Some("\"a\""), true))
         }
         other => panic!("{:?}", Step::Answer(other)),
@@ -256,12 +289,12 @@ fn a_favicon_is_asked_for_once_and_an_unknown_store_is_a_404_page() {
     assert!(matches!(run.next(), Step::AskFavicon(s) if s.as_str() == "demo"));
     run.on_favicon(Ok(Some("icon.png".to_owned())));
     let own = handler(run.next());
-    assert!(matches!(own, Handler::Favicon(Some("icon.png"), _)));
+    assert!(matches!(own, Handler::File(Some("icon.png"), _)));
 
     let mut run = run_with(&client, "GET", url, "/favicon.ico", signer());
     run.on_favicon(Err(AskError::Broken("garbage".to_owned())));
     let platforms = handler(run.next());
-    assert!(matches!(platforms, Handler::Favicon(None, _)));
+    assert!(matches!(platforms, Handler::File(None, _)));
 
     let mut run = run_with(&client, "GET", url, "/favicon.ico", signer());
     run.on_favicon(Err(AskError::Refused(StoreError::NotFound)));
@@ -294,6 +327,51 @@ fn a_shoppers_body_is_read_within_its_limit_and_its_errors_read_by_the_routes_au
 }
 
 #[test]
+fn a_shoppers_object_is_called_with_its_name_path_query_context_allowed_headers_and_body() {
+    let client = headers(&[
+        ("host", "demo.wandstore.test"),
+        ("content-type", "application/json"),
+        ("accept", "application/json"),
+        ("x-wandstore-context", "forged"),
+        ("authorization", "Bearer not-for-the-object"),
+    ]);
+    let url = "https://demo.wandstore.test/api/cart?x=1";
+    let mut run = run_with(&client, "POST", url, "/api/cart", signer());
+    assert!(matches!(run.next(), Step::ReadBody(BodyKind::CartJson)));
+    run.on_body(Ok(b"{}".to_vec()));
+    let Handler::Shopper(shopper) = handler(run.next()) else {
+        panic!("expected the shopper's handler");
+    };
+    let arrival = shopper.arrival("https://demo.wandstore.test");
+    let visit = Visit::plan(arrival, shopper.signer, || Ok::<_, ()>([7; 16])).unwrap();
+    let mut log = RequestLog::default();
+    let call = shopper.object_call(&visit, Some("x=1"), &mut log);
+    assert_eq!(log.durable_object, Some("ShopperStorefront"));
+    assert_eq!(call.name, visit.object_name());
+    assert_eq!((call.method, call.path.as_str()), ("POST", "/api/cart?x=1"));
+    assert_eq!(call.body, Some("{}"));
+    let context = visit.ctx.to_header();
+    let sent = [
+        (crate::shopper::CONTEXT_HEADER, context),
+        ("content-type", "application/json".to_owned()),
+        ("accept", "application/json".to_owned()),
+    ];
+    assert_eq!(call.headers, sent);
+    // An empty query is no `?`; a read has no body.
+    let client = headers(&[("host", "demo.wandstore.test")]);
+    let url = "https://demo.wandstore.test/search";
+    let run = run_with(&client, "GET", url, "/search", signer());
+    let Handler::Shopper(shopper) = handler(run.next()) else {
+        panic!("expected the shopper's handler");
+    };
+    let call = shopper.object_call(&visit, Some(""), &mut log);
+    assert_eq!(
+        (call.method, call.path.as_str(), call.body),
+        ("GET", "/search", None)
+    );
+}
+
+#[test]
 fn a_store_without_a_signer_is_not_configured_and_a_page_is_read_in_the_platforms_frame() {
     let client = headers(&[("host", "demo.wandstore.test")]);
     let home = "https://demo.wandstore.test/";
@@ -314,10 +392,11 @@ fn the_live_socket_opens_under_a_preview_link_only_for_a_websocket_upgrade() {
     let upgrade = headers(&[("host", "demo.wandstore.test"), ("upgrade", "websocket")]);
     let run = run_with(&upgrade, "GET", &url, &path, signer());
     match handler(run.next()) {
-        Handler::LiveSocket { store, headers } => {
-            assert_eq!(store.as_str(), "demo");
+        Handler::LiveSocket(call) => {
+            assert_eq!((call.name.as_str(), call.method), ("demo", "GET"));
+            assert_eq!((call.path.as_str(), call.body), ("/live", None));
             let sent = [("upgrade", "websocket"), ("x-request-id", "req-1")];
-            assert_eq!(headers, sent);
+            assert_eq!(call.headers, sent.map(|(n, v)| (n, v.to_owned())));
         }
         other => panic!("{:?}", Step::Answer(other)),
     }

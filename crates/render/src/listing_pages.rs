@@ -6,10 +6,11 @@
 // `EdgeError` is the edge's one error (under the limit on wasm32).
 #![allow(clippy::result_large_err)]
 
-use crate::{Chrome, CollectionPage, SearchPage};
+use crate::{Chrome, CollectionPage, SearchPage, shopper_pages};
 use std::sync::Arc;
 use wandstore_core::catalog_index::ListingQuery;
 use wandstore_core::catalog_question::{CatalogAnswer, CatalogQuestion};
+use wandstore_core::edge_pages::EdgePage;
 use wandstore_core::store::StoreSettings;
 use wandstore_protocol::EdgeError;
 use wandstore_protocol::shopper::ShopperContext;
@@ -122,4 +123,65 @@ pub fn search_page(chrome: Chrome, text: String, answer: Option<&CatalogAnswer>)
         listing,
     };
     view.html().map_err(unrendered)
+}
+
+/// A catalog page (a collection, a search or a product: `core::edge_pages::EdgePage`) for a
+/// query string: the one question it asks (none for an empty search), then the page its
+/// answer makes.
+#[derive(Debug, Clone, Copy)]
+pub struct CatalogPage<'a> {
+    page: EdgePage<'a>,
+    query: &'a [(String, String)],
+}
+
+/// A catalog page as rendered, with the handle of the product it showed (its view is the
+/// caller's to record, once the page is made).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Shown {
+    pub html: String,
+    pub viewed: Option<String>,
+}
+
+impl<'a> CatalogPage<'a> {
+    pub fn new(page: EdgePage<'a>, query: &'a [(String, String)]) -> Self {
+        CatalogPage { page, query }
+    }
+
+    /// The question to ask StoreConfig (a bad query string is a 400).
+    pub fn question(&self) -> Result<Option<CatalogQuestion>, EdgeError> {
+        match self.page {
+            EdgePage::Collection(handle) => collection_question(handle, self.query).map(Some),
+            EdgePage::Search => search_question(&search_text(self.query), self.query),
+            EdgePage::Product(handle) => Ok(Some(CatalogQuestion::Product {
+                handle: handle.to_owned(),
+            })),
+        }
+    }
+
+    /// The page `answer` (to [`CatalogPage::question`]) makes in `chrome`; `csrf` (the
+    /// add-to-cart form's token) is asked for on a product page only. No answer where a
+    /// question was due, or an answer of another kind, is a 500.
+    pub fn render(
+        &self,
+        chrome: Chrome,
+        answer: Option<&CatalogAnswer>,
+        csrf: impl FnOnce() -> String,
+    ) -> Result<Shown, EdgeError> {
+        let listed = |html| Shown { html, viewed: None };
+        match (self.page, answer) {
+            (EdgePage::Search, answer) => {
+                search_page(chrome, search_text(self.query), answer).map(listed)
+            }
+            (EdgePage::Collection(_), Some(answer)) => collection_page(chrome, answer).map(listed),
+            (EdgePage::Product(_), Some(answer)) => {
+                let product = shopper_pages::product(answer)?;
+                let html = shopper_pages::product_page(chrome, product, self.query, csrf())?;
+                let viewed = Some(product.handle.clone());
+                Ok(Shown { html, viewed })
+            }
+            (_, None) => Err(EdgeError::internal(
+                "a catalog page was made without its answer",
+            )),
+        }
+    }
 }

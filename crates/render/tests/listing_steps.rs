@@ -5,9 +5,10 @@
 mod support;
 
 use std::sync::Arc;
-use support::fixtures::{collection_info, generated_cards, listing, store};
+use support::fixtures::{collection_info, generated_cards, listing, product, store, usd, variant};
 use wandstore_core::catalog::{PageSize, SortKey};
 use wandstore_core::catalog_question::{CatalogAnswer, CatalogQuestion};
+use wandstore_core::edge_pages::EdgePage;
 use wandstore_core::identity::ShopperId;
 use wandstore_core::money::Currency;
 use wandstore_core::store::StoreSlug;
@@ -135,6 +136,66 @@ fn an_empty_search_asks_nothing_and_a_search_renders_only_a_search_answer() {
     assert!(search_page(frame(false, None), text.clone(), Some(&found)).is_ok());
     assert_eq!(
         search_page(frame(false, None), text, Some(&mugs()))
+            .unwrap_err()
+            .status,
+        500
+    );
+}
+
+#[test]
+fn a_catalog_page_asks_its_one_question_and_renders_only_its_own_answer() {
+    let q = pairs(&[("page", "1"), ("variant", "v2")]);
+    let mugs_page = CatalogPage::new(EdgePage::Collection("mugs"), &q);
+    let asked = mugs_page.question().unwrap().unwrap();
+    assert!(matches!(asked, CatalogQuestion::Collection { ref handle, .. } if handle == "mugs"));
+    let never = || -> String { panic!("a listing issues no form token") };
+    let shown = mugs_page
+        .render(frame(false, None), Some(&mugs()), never)
+        .unwrap();
+    assert!(shown.html.contains("Mugs") && shown.viewed.is_none());
+    let home = CatalogAnswer::Home { featured: vec![] };
+    let wrong = mugs_page.render(frame(false, None), Some(&home), never);
+    assert_eq!(wrong.unwrap_err().status, 500);
+    let unasked = mugs_page.render(frame(false, None), None, never);
+    assert_eq!(unasked.unwrap_err().status, 500);
+    let bad = pairs(&[("page", "x")]);
+    let bad_query = CatalogPage::new(EdgePage::Collection("mugs"), &bad).question();
+    assert_eq!(bad_query.unwrap_err().status, 400);
+
+    // An empty search asks nothing (a bad query string is not even read) and shows the form.
+    let empty = CatalogPage::new(EdgePage::Search, &bad);
+    assert!(empty.question().unwrap().is_none());
+    let form = empty.render(frame(false, None), None, never).unwrap();
+    assert!(form.html.contains("<form") && form.viewed.is_none());
+    let blue = pairs(&[("q", " blue ")]);
+    let search = CatalogPage::new(EdgePage::Search, &blue);
+    let asked = search.question().unwrap().unwrap();
+    assert!(matches!(asked, CatalogQuestion::Search { ref text, .. } if text == "blue"));
+    let wrong = search.render(frame(false, None), Some(&mugs()), never);
+    assert_eq!(wrong.unwrap_err().status, 500);
+
+    // A product page asks for its handle, issues its form's token and names the product shown.
+    let hat = CatalogPage::new(EdgePage::Product("hat"), &q);
+    let asked = hat.question().unwrap().unwrap();
+    assert_eq!(
+        asked,
+        CatalogQuestion::Product {
+            handle: "hat".into()
+        }
+    );
+    let blue = variant("v2", "Blue", usd(1200), None, true);
+    let answer = CatalogAnswer::Product {
+        product: Box::new(product("hat", "A hat", vec![blue])),
+    };
+    let shown = hat
+        .render(frame(false, None), Some(&answer), || "tok3n".into())
+        .unwrap();
+    assert_eq!(shown.viewed.as_deref(), Some("hat"));
+    assert!(shown.html.contains("tok3n") && shown.html.contains("A hat"));
+    let wrong = hat.render(frame(false, None), Some(&mugs()), || "tok3n".into());
+    assert_eq!(wrong.unwrap_err().status, 500);
+    assert_eq!(
+        hat.render(frame(false, None), None, never)
             .unwrap_err()
             .status,
         500

@@ -22,49 +22,42 @@ use wandstore_protocol::console_driver::{Answer, ConsoleDriver, ConsoleKeys, Fac
 use wandstore_render::console_reply::console_reply;
 use worker::{Env, Request, Response};
 
-/// Answers a console route. Never fails: errors become pages and log notes (`console_reply`).
+/// Answers a console route: each step the request's driver asks for, its result fed back,
+/// until it answers. Never fails: errors become pages and log notes (`console_reply`).
 pub async fn handle(
-    req: Request,
-    env: &Env,
-    client: &ClientHeaders,
-    route: ConsoleRoute,
-    rid: &str,
-    log: &mut RequestLog,
-) -> Response {
-    let answered = run(req, env, client, route, rid, log).await;
-    let (status, headers, body) = console_reply(answered, log);
-    respond::with_headers(status, &headers, body.into_bytes())
-}
-
-/// Runs the request's driver: each step's I/O, its result fed back, until it answers.
-async fn run(
     mut req: Request,
     env: &Env,
     client: &ClientHeaders,
     route: ConsoleRoute,
     rid: &str,
     log: &mut RequestLog,
-) -> Result<Answer, EdgeError> {
+) -> Response {
     let platform = env_config::platform(env);
-    let keys = ConsoleKeys::of(platform.signer.clone(), platform.csrf.clone())?;
-    let url = req.url().map_err(EdgeError::internal)?.into();
     let limit_var = env.var("CONSOLE_SIGN_IN_LIMIT").ok().map(|v| v.to_string());
-    let mut driver = ConsoleDriver::new(Facts::of(route, url, client, limit_var, now_ms()), keys);
-    loop {
-        match driver.poll() {
-            Io::CountSignIn(c) => {
-                let counted = guard_client::count(env, &c.key, c.attempts, c.window_ms, rid).await;
-                driver.on_counted(counted, log);
+    let answered = async {
+        let keys = ConsoleKeys::of(platform.signer.clone(), platform.csrf.clone())?;
+        let url = req.url().map_err(EdgeError::internal)?.into();
+        let facts = Facts::of(route, url, client, limit_var, now_ms());
+        let mut driver = ConsoleDriver::new(facts, keys);
+        loop {
+            match driver.poll() {
+                Io::CountSignIn(c) => {
+                    let (key, attempts, window) = (&c.key, c.attempts, c.window_ms);
+                    let counted = guard_client::count(env, key, attempts, window, rid).await;
+                    driver.on_counted(counted, log);
+                }
+                Io::ReadBody(kind) => driver.on_body(body::read_limited(&mut req, kind).await),
+                Io::Ask(store, question) => {
+                    let reply = crate::admin::ask(env, &Object::Store(store), question, rid).await;
+                    driver.on_reply(reply, log);
+                }
+                Io::PutAsset(put) => driver.on_put(crate::store_assets::put(env, put).await),
+                Io::Random => driver.on_random(random::bytes::<16>()),
+                Io::Answer(answer) => return Ok::<Answer, EdgeError>(answer),
+                Io::Failed(e) => return Err(e),
             }
-            Io::ReadBody(kind) => driver.on_body(body::read_limited(&mut req, kind).await),
-            Io::Ask(store, question) => {
-                let reply = crate::admin::ask(env, &Object::Store(store), question, rid).await;
-                driver.on_reply(reply, log);
-            }
-            Io::PutAsset(put) => driver.on_put(crate::store_assets::put(env, put).await),
-            Io::Random => driver.on_random(random::bytes::<16>()),
-            Io::Answer(answer) => return Ok(answer),
-            Io::Failed(e) => return Err(e),
         }
-    }
+    };
+    let (status, headers, body) = console_reply(answered.await, log);
+    respond::with_headers(status, &headers, body.into_bytes())
 }

@@ -1,10 +1,10 @@
 //! The pages the entry renders itself (`core::edge_pages`): a returning shopper's collection,
 //! search and product pages, from the isolate's store look and catalog answers, with the cart
 //! count their cookie's hint carries. No shopper object is woken and nothing is written (a
-//! product's view goes into the cookie, `Rendered::viewed`); what the catalog questions cost
+//! product's view goes into the cookie, `Shown::viewed`); what the catalog questions cost
 //! goes to the log line as an object's report would.
 
-use crate::listing_pages;
+use crate::listing_pages::{self, Shown};
 use crate::page_request::PageRequest;
 use crate::store_view;
 use std::cell::RefCell;
@@ -14,13 +14,6 @@ use wandstore_core::log::RequestLog;
 use wandstore_protocol::EdgeError;
 use wandstore_protocol::shopper::{ObjectReport, ShopperContext};
 use worker::{Env, Response};
-
-/// A page the entry made.
-pub struct Rendered {
-    pub html: String,
-    /// The product a product page showed: its view is for the cookie to carry.
-    pub viewed: Option<String>,
-}
 
 /// The page (or, `Err`, the error page in the store's frame), or an error before the store's
 /// frame is known (an unknown store). What the catalog questions cost goes to the log line
@@ -32,7 +25,7 @@ pub async fn serve(
     cart_items: u32,
     url: &worker::Url,
     log: &mut RequestLog,
-) -> Result<Result<Rendered, Response>, EdgeError> {
+) -> Result<Result<Shown, Response>, EdgeError> {
     let spent = RefCell::new(ObjectReport::default());
     let answer = async {
         let look = store_view::edge_look(env, &ctx.store, &ctx.request_id, &spent).await?;
@@ -45,22 +38,7 @@ pub async fn serve(
             query: &query,
             cart_count: cart_items,
         };
-        let listed = |html| Rendered { html, viewed: None };
-        let answer = match page {
-            EdgePage::Collection(handle) => {
-                (listing_pages::collection(env, &request, handle, &spent).await).map(listed)
-            }
-            EdgePage::Search => listing_pages::search(env, &request, &spent)
-                .await
-                .map(listed),
-            EdgePage::Product(handle) => {
-                let shown = listing_pages::product(env, &request, handle, &spent).await;
-                shown.map(|(html, viewed)| Rendered {
-                    html,
-                    viewed: Some(viewed),
-                })
-            }
-        };
+        let answer = listing_pages::render(env, &request, page, &spent).await;
         Ok(answer.map_err(|mut e| {
             e.note_in(log);
             e.headers

@@ -7,10 +7,8 @@ use crate::objects::{SHOPPER_STOREFRONT, STORE_CONFIG, store_client};
 use crate::respond::{self, Audience};
 use crate::{admin, body, domains, env_config, health, random};
 use wandstore_core::headers::{Policy, security_headers_for};
-use wandstore_core::health_run::HealthRoute;
 use wandstore_core::identity::CookieScope;
 use wandstore_core::log::{Level, RequestLog};
-use wandstore_core::routes::PlatformRoute;
 use wandstore_protocol::EdgeError;
 use wandstore_protocol::entry_route;
 use wandstore_protocol::entry_run::{Arrived, EntryRun, Handler, ShopperStep, Step};
@@ -120,12 +118,8 @@ fn page_response(
 ) -> worker::Result<web_sys::Response> {
     let mut pairs = entry_route::page_headers(request_id, timing, security);
     pairs.extend(cookie.map(|c| ("set-cookie", c)));
-    let init = internal::response_init(200, &pairs)?;
     let body = worker::js_sys::Uint8Array::from(html.as_bytes());
-    Ok(web_sys::Response::new_with_opt_buffer_source_and_init(
-        Some(&body),
-        &init,
-    )?)
+    internal::response(200, &pairs, Some(&body))
 }
 
 /// The object's answer as the client gets it: the same status and streamed body (never
@@ -139,12 +133,8 @@ fn pass_through(
     let from_object = internal::read_headers(&answer.headers());
     let (pairs, report) = pass_through::outgoing(answer.status(), from_object, finish);
     report.log_into(log);
-    let init = internal::response_init(answer.status(), &pairs)?;
     let body = answer.body();
-    Ok(web_sys::Response::new_with_opt_readable_stream_and_init(
-        body.as_ref(),
-        &init,
-    )?)
+    internal::response(answer.status(), &pairs, body.as_ref().map(AsRef::as_ref))
 }
 
 /// An error and who reads it.
@@ -219,54 +209,23 @@ async fn answer(
             let answer = admin::handle(req, env, client, route, caller.clone(), request_id);
             answer.await.map(local)
         }
-        Handler::Platform(route) => platform(route, env, request_id).await.map(local),
-        Handler::LiveSocket { store, headers } => {
-            let sent = internal::send(
-                env,
-                STORE_CONFIG,
-                store.as_str(),
-                "GET",
-                "/live",
-                &headers,
-                None,
-            );
-            let answer = sent.await.map_err(EdgeError::internal)?;
+        Handler::Health(route) => Ok(local(health::answer(env, route, request_id).await)),
+        Handler::Fixed(headers, body) => {
+            let body = body.as_bytes().to_vec();
+            Ok(local(respond::with_headers(200, headers, body)))
+        }
+        Handler::LiveSocket(call) => {
+            let sent = internal::send(env, STORE_CONFIG, &call).await;
+            let answer = sent.map_err(EdgeError::internal)?;
             Ok(local(Response::from(answer)))
         }
-        Handler::Asset(file, read) => {
-            let served = crate::store_assets::serve(env, Some(file), read);
-            served.await.map(local)
-        }
-        Handler::Favicon(file, read) => {
+        Handler::File(file, read) => {
             let served = crate::store_assets::serve(env, file, read);
             served.await.map(local)
         }
-        Handler::Shopper(shopper) => storefront(url, env, client, shopper, log).await,
+        Handler::Shopper(shopper) => storefront(url, env, shopper, log).await,
         Handler::Refused(e, _) => Err(e),
     }
-}
-
-async fn platform(
-    route: PlatformRoute<'_>,
-    env: &Env,
-    request_id: &str,
-) -> Result<Response, EdgeError> {
-    Ok(match route {
-        PlatformRoute::HealthLive => health::answer(env, HealthRoute::Live, request_id).await,
-        PlatformRoute::HealthReady => health::answer(env, HealthRoute::Ready, request_id).await,
-        PlatformRoute::Health => health::answer(env, HealthRoute::Summary, request_id).await,
-        PlatformRoute::SecurityTxt => {
-            health::answer(env, HealthRoute::SecurityTxt, request_id).await
-        }
-        PlatformRoute::ThemeSchema => respond::with_headers(
-            200,
-            &entry_route::THEME_SCHEMA_HEADERS,
-            wandstore_theme::JSON_SCHEMA.as_bytes().to_vec(),
-        ),
-        PlatformRoute::Admin(_) | PlatformRoute::Console(_) => {
-            return Err(EdgeError::internal("routed by entry_run"));
-        }
-    })
 }
 
 /// A request for a shopper's page: planned (`protocol::visit`), limited, then rendered here
@@ -274,7 +233,6 @@ async fn platform(
 async fn storefront(
     url: &worker::Url,
     env: &Env,
-    client: &ClientHeaders,
     shopper: ShopperStep<'_>,
     log: &mut RequestLog,
 ) -> Result<Routed, EdgeError> {
@@ -301,25 +259,13 @@ async fn storefront(
             Err(error_page) => Routed::Local(error_page),
         });
     }
-    log.durable_object = Some("ShopperStorefront");
     let base_domain = || env_config::platform(env).base_domain.clone();
     let allow = visit
         .allow_preview(random::nonce, base_domain)
         .map_err(EdgeError::internal)?;
-    let context = visit.ctx.to_header();
-    let pairs = client.forwarded(&context);
-    let path = visit.object_path(&target.rest, url.query());
-    let name = visit.object_name();
-    let sent = internal::send(
-        env,
-        SHOPPER_STOREFRONT,
-        &name,
-        &log.method,
-        &path,
-        &pairs,
-        shopper.body,
-    );
-    let answer = sent.await.map_err(EdgeError::internal)?;
+    let call = shopper.object_call(&visit, url.query(), log);
+    let sent = internal::send(env, SHOPPER_STOREFRONT, &call).await;
+    let answer = sent.map_err(EdgeError::internal)?;
     let cookie = Some(visit.cookie(scope));
     Ok(Routed::Object(
         answer,

@@ -9,12 +9,10 @@
 use crate::clock::now_ms;
 use crate::env_config::secret;
 use crate::objects::{registry_client, store_client};
-use futures::FutureExt;
-use std::time::Duration;
 use wandstore_core::health::{CHECK_TIMEOUT_MS, Dependency};
 use wandstore_core::health_run::{HealthIo, HealthRoute, HealthRun, Isolate};
 use wandstore_protocol::store::ShowCatalogStatus;
-use worker::{Delay, Env, Response};
+use worker::{Env, Response};
 
 thread_local! {
     /// When this isolate started (for `uptime_ms`).
@@ -25,11 +23,7 @@ thread_local! {
 /// how long it took.
 async fn timed<T>(what: impl std::future::Future<Output = T>) -> (Option<T>, u64) {
     let started = now_ms();
-    let timeout = Delay::from(Duration::from_millis(CHECK_TIMEOUT_MS));
-    let answered = futures::select! {
-        r = Box::pin(what).fuse() => Some(r),
-        _ = timeout.fuse() => None,
-    };
+    let answered = crate::deadline::within(CHECK_TIMEOUT_MS, what).await;
     (answered, now_ms().saturating_sub(started))
 }
 

@@ -5,6 +5,7 @@
 //! Only the Worker can reach an object, so what it sends in internal headers is trusted; the
 //! entry never forwards a client's own `x-wandstore-*` headers.
 
+use wandstore_protocol::entry_route::ObjectCall;
 use wandstore_protocol::wire::{self, AskError, MalformedMessage, Question};
 use worker::wasm_bindgen::{JsCast, JsValue};
 use worker::wasm_bindgen_futures::JsFuture;
@@ -37,15 +38,19 @@ pub fn headers_init<K: AsRef<str> + serde::Serialize, V: AsRef<str> + serde::Ser
     Ok(worker::js_sys::JSON::parse(&json)?)
 }
 
-/// What a response is made with: its status and `pairs` as its headers ([`headers_init`]).
-pub fn response_init<K: AsRef<str> + serde::Serialize, V: AsRef<str> + serde::Serialize>(
+/// A response made in JavaScript: `status`, `pairs` as its headers ([`headers_init`]) and
+/// `body` (bytes, or a stream never copied into Wasm) as it is.
+pub fn response<K: AsRef<str> + serde::Serialize, V: AsRef<str> + serde::Serialize>(
     status: u16,
     pairs: &[(K, V)],
-) -> worker::Result<web_sys::ResponseInit> {
+    body: Option<&worker::js_sys::Object>,
+) -> worker::Result<web_sys::Response> {
     let init = web_sys::ResponseInit::new();
     init.set_status(status);
     init.set_headers(&headers_init(pairs)?);
-    Ok(init)
+    Ok(web_sys::Response::new_with_opt_buffer_source_and_init(
+        body, &init,
+    )?)
 }
 
 /// A JavaScript `Headers` object holding `pairs`, for APIs that want one.
@@ -57,14 +62,23 @@ pub fn make_headers<K: AsRef<str> + serde::Serialize, V: AsRef<str> + serde::Ser
     )?)
 }
 
-/// A request to an object at `path` (the host is ignored by the runtime), made directly in
-/// JavaScript: it never needs to be read back in Rust.
-pub fn request(
+/// The stub of the object named `name` in the namespace bound as `binding`.
+pub fn stub(env: &worker::Env, binding: &str, name: &str) -> worker::Result<Stub> {
+    let namespace = crate::bindings::held(binding, || env.durable_object(binding))?;
+    let id = namespace.id_from_name(name)?;
+    id.get_stub()
+}
+
+/// Sends `method path` (with `headers` and `body`) to the object behind `stub`, made
+/// directly in JavaScript (the host is ignored by the runtime), and answers its raw response
+/// (the body still a stream).
+async fn fetch(
+    stub: Stub,
     method: &str,
     path: &str,
     headers: &JsValue,
     body: Option<&str>,
-) -> worker::Result<web_sys::Request> {
+) -> worker::Result<web_sys::Response> {
     let init = web_sys::RequestInit::new();
     init.set_method(method);
     init.set_headers(headers);
@@ -73,41 +87,25 @@ pub fn request(
     if let Some(body) = body {
         init.set_body(&JsValue::from_str(body));
     }
-    Ok(web_sys::Request::new_with_str_and_init(
-        &format!("https://object.internal{path}"),
-        &init,
-    )?)
-}
-
-/// The stub of the object named `name` in the namespace bound as `binding`.
-pub fn stub(env: &worker::Env, binding: &str, name: &str) -> worker::Result<Stub> {
-    let namespace = crate::bindings::held(binding, || env.durable_object(binding))?;
-    let id = namespace.id_from_name(name)?;
-    id.get_stub()
-}
-
-/// Sends `req` to the object and answers its raw response (the body still a stream).
-pub async fn fetch(stub: Stub, req: &web_sys::Request) -> worker::Result<web_sys::Response> {
+    let url = format!("https://object.internal{path}");
+    let req = web_sys::Request::new_with_str_and_init(&url, &init)?;
     let raw: worker::worker_sys::DurableObject = stub.into_rpc();
-    let promise = raw.fetch_with_request(req)?;
+    let promise = raw.fetch_with_request(&req)?;
     Ok(JsFuture::from(promise)
         .await?
         .dyn_into::<web_sys::Response>()?)
 }
 
-/// Sends `method path` with the headers `pairs` (and `body`) to the object named `name` in
-/// the namespace bound as `binding`, and answers its raw response.
+/// Sends `call` to its object in the namespace bound as `binding` and answers its raw
+/// response.
 pub async fn send(
     env: &worker::Env,
     binding: &str,
-    name: &str,
-    method: &str,
-    path: &str,
-    pairs: &[(&str, &str)],
-    body: Option<&str>,
+    call: &ObjectCall<'_>,
 ) -> worker::Result<web_sys::Response> {
-    let req = request(method, path, &headers_init(pairs)?, body)?;
-    fetch(stub(env, binding, name)?, &req).await
+    let stub = stub(env, binding, &call.name)?;
+    let headers = headers_init(&call.headers)?;
+    fetch(stub, call.method, &call.path, &headers, call.body).await
 }
 
 /// A body as text, read by JavaScript in one call (`read`: its `text()`).
@@ -144,8 +142,8 @@ pub async fn ask_text<E>(
 ) -> Result<String, AskError<E>> {
     let broken = |e: worker::Error| AskError::Broken(e.to_string());
     let headers = headers_init(&[(REQUEST_ID, request_id)]).map_err(broken)?;
-    let req = request("POST", ASK_PATH, &headers, Some(&body)).map_err(broken)?;
-    let resp = fetch(stub, &req).await.map_err(broken)?;
+    let sent = fetch(stub, "POST", ASK_PATH, &headers, Some(&body)).await;
+    let resp = sent.map_err(broken)?;
     let text = text_of(resp.text()).await.map_err(broken)?;
     wire::reply_body(resp.status(), text)
 }

@@ -16,6 +16,7 @@ mod body;
 mod clock;
 mod console;
 mod cron;
+mod deadline;
 mod domains;
 mod edge_pages;
 mod entry;

@@ -10,6 +10,7 @@ use crate::listing_pages;
 use crate::respond;
 use crate::store_view::ask_catalog;
 use wandstore_core::catalog_question::CatalogQuestion;
+use wandstore_core::edge_pages::EdgePage;
 use wandstore_core::shopper_events::ShopperEvent;
 use wandstore_protocol::EdgeError;
 use wandstore_protocol::page_plan::{HomeView, home_view};
@@ -39,7 +40,12 @@ impl ShopperStorefront {
     }
 
     pub(super) async fn product(&self, page: &PageRequest<'_>, handle: &str) -> Page {
-        let (html, handle) = listing_pages::product(&self.env, page, handle, &self.report).await?;
+        let which = EdgePage::Product(handle);
+        let shown = listing_pages::render(&self.env, page, which, &self.report).await?;
+        let (html, handle) = (
+            shown.html,
+            shown.viewed.unwrap_or_else(|| handle.to_owned()),
+        );
         let viewed = ShopperEvent::Viewed {
             handle: handle.clone(),
         };

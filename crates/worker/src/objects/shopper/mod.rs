@@ -22,6 +22,7 @@ use crate::page_request::{self, PageRequest};
 use crate::respond::{self, Audience};
 use crate::sql::Db;
 use std::cell::{Cell, RefCell};
+use wandstore_core::edge_pages::EdgePage;
 use wandstore_core::kept::Kept;
 use wandstore_core::rate_limit::RateClass;
 use wandstore_core::retention::Retention;
@@ -189,14 +190,16 @@ impl ShopperStorefront {
         let result = match route {
             StoreRoute::Home => self.home(&page).await,
             StoreRoute::Collection(handle) => {
-                listing_pages::collection(&self.env, &page, handle, &self.report)
-                    .await
-                    .map(|html| respond::html_page(200, html))
+                let which = EdgePage::Collection(handle);
+                let shown = listing_pages::render(&self.env, &page, which, &self.report).await;
+                shown.map(|shown| respond::html_page(200, shown.html))
             }
             StoreRoute::Product(handle) => self.product(&page, handle).await,
-            StoreRoute::Search => listing_pages::search(&self.env, &page, &self.report)
-                .await
-                .map(|html| respond::html_page(200, html)),
+            StoreRoute::Search => {
+                let which = EdgePage::Search;
+                let shown = listing_pages::render(&self.env, &page, which, &self.report).await;
+                shown.map(|shown| respond::html_page(200, shown.html))
+            }
             StoreRoute::Cart => self.run_cart(&page, CartRequest::Page).await,
             StoreRoute::CartForm(action) => self.cart_form(&page, action, &body).await,
             StoreRoute::Personalization => self.personalization_form(&page, &body),
