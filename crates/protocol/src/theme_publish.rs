@@ -29,7 +29,7 @@ pub enum PublishAction {
 }
 
 /// How the last action went.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub enum PublishInput {
     Start,
     /// What the get (the body, `None`: no such object) or the put (`Ok`, or `Taken`

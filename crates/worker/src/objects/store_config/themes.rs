@@ -7,6 +7,7 @@
 
 use super::StoreState;
 use crate::sql;
+use std::rc::Rc;
 use wandstore_protocol::store::StoreError;
 use wandstore_protocol::theme::{Published, ThemeVersion};
 use wandstore_protocol::theme_ledger::{PublishedCopy, ThemeLedger, VersionWrite, unreadable};
@@ -35,14 +36,18 @@ impl StoreState {
     }
 
     /// Publishes the draft as a new version.
-    pub async fn publish_draft(&self, author: &str, now_ms: u64) -> Result<Published, StoreError> {
+    pub async fn publish_draft(
+        self: &Rc<Self>,
+        author: &str,
+        now_ms: u64,
+    ) -> Result<Published, StoreError> {
         let draft = self.theme_row()?.draft;
         (self.publish(|ledger| PublishRun::draft(ledger, draft, author, now_ms))).await
     }
 
     /// Publishes an earlier version's body again as a new version.
     pub async fn rollback_theme(
-        &self,
+        self: &Rc<Self>,
         version: u32,
         author: &str,
         now_ms: u64,
@@ -53,7 +58,7 @@ impl StoreState {
     /// Performs the actions of the publish `start` begins over the store's ledger
     /// (`protocol::theme_publish`); another publish of the store is refused meanwhile.
     async fn publish(
-        &self,
+        self: &Rc<Self>,
         start: impl FnOnce(ThemeLedger<'_>) -> PublishRun,
     ) -> Result<Published, StoreError> {
         let history = self.theme_versions()?;
