@@ -22,7 +22,7 @@ use crate::run_steps::{
 use serde::Serialize;
 use std::collections::{HashMap, VecDeque};
 
-pub use crate::store_io::{Effect, IoResult, ObjectPut};
+pub use crate::store_io::{Action, Effect, IoResult, ObjectPut, StoreDriver};
 use std::fmt::{self, Display};
 use wandstore_core::cart::CartLine;
 use wandstore_core::events::Event;
@@ -47,19 +47,11 @@ impl From<DriverBug> for String {
     }
 }
 
-/// The I/O a backup needs next.
-#[derive(Debug, PartialEq)]
-pub enum BackupAction<E> {
-    /// Build the record, theme and settings files from the object's rows → [`Input::Base`].
-    ReadBase,
-    /// A write, the alarm, a log line, the cart index, R2, the shoppers (`store_io`): reading
-    /// the stored run → [`Input::Run`], listing
-    /// the cart index → [`Input::Listed`], listing keys → [`Input::Keys`], reading carts →
-    /// [`Input::Carts`].
-    Do(Effect),
-    /// The invocation is over.
-    Done(Result<Driven, E>),
-}
+/// The I/O a backup needs next (`store_io`): building the base files →
+/// [`Input::Base`], reading the stored run → [`Input::Run`], listing the cart index →
+/// [`Input::Listed`], listing keys → [`Input::Keys`], reading carts → [`Input::Carts`]; at the
+/// end the pages driven.
+pub type BackupAction<E> = Action<Result<Driven, E>>;
 
 /// Reading the stored run.
 pub fn load<E>() -> BackupAction<E> {
@@ -121,12 +113,29 @@ impl<E: From<DriverBug>> From<IoResult<E>> for Input<E> {
                     Input::Failed(DriverBug(format!("the stored run is unreadable: {e}")).into())
                 }
             },
+            IoResult::Base(files) => Input::Base(*files),
             IoResult::Marks(listed) => Input::Listed(listed),
             IoResult::Keys(keys) => Input::Keys(keys),
             IoResult::Carts(carts) => Input::Carts(carts),
             IoResult::Failed(e) => Input::Failed(e),
             other => Input::Unasked(other.kind()),
         }
+    }
+}
+
+impl<E: Display + From<DriverBug>> StoreDriver<E> for BackupDriver<E> {
+    type Done = Result<Driven, E>;
+
+    fn poll(&mut self, now_ms: u64) -> BackupAction<E> {
+        self.next(now_ms)
+    }
+
+    fn feed(&mut self, result: IoResult<E>) {
+        self.on_result(result.into());
+    }
+
+    fn elsewhere() -> Self::Done {
+        Ok(Driven::default())
     }
 }
 
@@ -264,7 +273,11 @@ impl<E: Display + From<DriverBug>> BackupDriver<E> {
                 Phase::Load => return self.ask(Expect::Run, Phase::Load, load()),
                 Phase::Head => self.head(now_ms),
                 Phase::AwaitBase => {
-                    return self.ask(Expect::Base, Phase::AwaitBase, BackupAction::ReadBase);
+                    return self.ask(
+                        Expect::Base,
+                        Phase::AwaitBase,
+                        BackupAction::Do(Effect::ReadBase),
+                    );
                 }
                 Phase::BaseWritten(entries, versions) => {
                     let moved = self.with_run(|r| r.base_written(entries, versions, now_ms));

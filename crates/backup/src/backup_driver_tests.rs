@@ -29,7 +29,7 @@ struct World {
 fn kind(a: &BackupAction<String>) -> &'static str {
     match a {
         BackupAction::Do(Effect::ReadJson(_)) => "load",
-        BackupAction::ReadBase => "base",
+        BackupAction::Do(Effect::ReadBase) => "base",
         BackupAction::Do(Effect::ListMarks { .. }) => "list_carts",
         BackupAction::Do(Effect::ReadCarts { .. }) => "ask",
         BackupAction::Do(Effect::ReplaceCarts { .. }) => "replace",
@@ -42,6 +42,14 @@ fn kind(a: &BackupAction<String>) -> &'static str {
         BackupAction::Do(Effect::Get { .. }) => "get",
         BackupAction::Do(Effect::SetAlarm(_)) => "alarm",
         BackupAction::Do(Effect::Log(_)) => "log",
+        BackupAction::Do(
+            Effect::OpenKey
+            | Effect::NewBackupId
+            | Effect::DriveBackup { .. }
+            | Effect::SaveRecord(_)
+            | Effect::WriteTheme(_)
+            | Effect::Resync,
+        ) => "restore",
         BackupAction::Done(_) => "done",
     }
 }
@@ -76,7 +84,7 @@ impl World {
                     assert_eq!(query, sc::SELECT_BACKUP_RUN);
                     Input::Run(self.stored.clone())
                 }
-                BackupAction::ReadBase => {
+                BackupAction::Do(Effect::ReadBase) => {
                     let sealed = seal_record(&record("outlet"), &key(), [1; 24]).expect("seal");
                     Input::Base(base_files(&sealed, &theme(), &settings()).expect("base"))
                 }
@@ -156,6 +164,7 @@ impl World {
                     Input::Ok
                 }
                 BackupAction::Do(Effect::Get { .. }) => Input::from(IoResult::File(None)),
+                BackupAction::Do(other) => panic!("a backup never asks for {other:?}"),
                 BackupAction::Done(result) => return result,
             };
             d.on_result(input);
@@ -386,7 +395,7 @@ fn a_failure_while_handling_a_failure_ends_with_it() {
     let mut d = BackupDriver::<String>::new(1, "outlet", w.policy, "");
     assert_eq!(d.next(T0), load());
     d.on_result(Input::Run(w.stored.clone()));
-    assert_eq!(d.next(T0), BackupAction::ReadBase);
+    assert_eq!(d.next(T0), BackupAction::Do(Effect::ReadBase));
     d.on_result(Input::Failed("no record".into()));
     assert!(matches!(d.next(T0), BackupAction::Do(Effect::Log(_))));
     d.on_result(Input::Ok);
@@ -540,7 +549,7 @@ fn a_start_stores_the_new_run_first_and_runs_it() {
     d.on_result(Input::Ok);
     assert_eq!(
         d.next(T0),
-        BackupAction::ReadBase,
+        BackupAction::Do(Effect::ReadBase),
         "no run to load: it is new"
     );
     // The world plays the rest; the run was stored by the first write.

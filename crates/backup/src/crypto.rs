@@ -27,10 +27,16 @@ const HKDF_SALT: &[u8] = b"wandstore-backup";
 const HKDF_INFO: &[u8] = b"storefront-token v1";
 const ALGORITHM: &str = "xchacha20poly1305";
 
-/// The key that seals and opens storefront tokens in backups. Not `Debug`-printable.
+/// The key that seals and opens storefront tokens in backups. Its `Debug` never prints it.
 #[derive(Clone)]
 pub struct BackupKey {
     key: [u8; 32],
+}
+
+impl std::fmt::Debug for BackupKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("BackupKey(..)")
+    }
 }
 
 /// Why a key or a sealed value could not be used.
@@ -155,6 +161,14 @@ mod tests {
             B64.decode(&sealed.ciphertext).ok(),
             Some(b"shpat_secret".to_vec())
         );
+    }
+
+    #[test]
+    fn a_key_prints_nothing_of_itself() {
+        let printed = format!("{:?}", key());
+        assert_eq!(printed, "BackupKey(..)");
+        let in_result = format!("{:?}", crate::store_io::IoResult::<String>::Key(key()));
+        assert_eq!(in_result, "Key(BackupKey(..))");
     }
 
     #[test]

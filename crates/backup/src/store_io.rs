@@ -1,14 +1,18 @@
 //! The one I/O vocabulary of StoreConfig's drivers (the backup and restore drivers, a theme
 //! publish): each asks for an [`Effect`] and is handed an [`IoResult`]. The object keeps one
 //! executor that performs any effect with the real APIs (SQL, the alarm, the log, R2 BACKUPS
-//! and THEMES, its cart index, the shopper objects, the registry); what each driver does with the result is
-//! its own.
+//! and THEMES, its cart index, the shopper objects, the registry, the secret, randomness, a
+//! sync, the backup run); what each driver does with the result is its own. The backup and
+//! restore drivers are [`StoreDriver`]s, so one loop runs both.
 
+use crate::backup_driver::Driven;
+use crate::contents::BaseFiles;
+use crate::{BackupId, BackupKey};
 use std::collections::HashMap;
 use wandstore_core::cart::CartLine;
 use wandstore_core::identity::ShopperId;
 use wandstore_core::store::StoreSlug;
-use wandstore_registry::{Claim, RegistryEntry, RegistryRefusal};
+use wandstore_registry::{Claim, RegistryEntry, RegistryRefusal, StoreRecord};
 use wandstore_storage::Write;
 
 /// An R2 bucket of the store's.
@@ -108,10 +112,49 @@ pub enum Effect {
         store: StoreSlug,
         carts: Vec<(ShopperId, Vec<CartLine>)>,
     },
+    /// Build the record, theme and settings files from the object's rows →
+    /// [`IoResult::Base`].
+    ReadBase,
+    /// The key that seals and opens a backup's record → [`IoResult::Key`].
+    OpenKey,
+    /// A new backup id → [`IoResult::Id`].
+    NewBackupId,
+    /// Drive the object's backup run with up to `pages` cart pages → [`IoResult::Driven`].
+    DriveBackup { pages: u32 },
+    /// Store the record (the copy held in memory too) → `Ok`.
+    SaveRecord(Box<StoreRecord>),
+    /// Run these theme writes in one transaction (the published copy held in memory is
+    /// stale) → `Ok`.
+    WriteTheme(Vec<Write>),
+    /// Sync the catalog from Shopify → [`IoResult::Synced`].
+    Resync,
 }
 
-/// What an [`Effect`] gave.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// What a [`StoreDriver`] asks for next.
+#[derive(Debug, PartialEq)]
+pub enum Action<T> {
+    /// Perform this effect and hand over what it gave.
+    Do(Effect),
+    /// The invocation is over.
+    Done(T),
+}
+
+/// A driver the object's one executor runs: it performs each [`Action::Do`] and feeds the
+/// result back until [`Action::Done`].
+pub trait StoreDriver<E> {
+    /// What the driver ends with.
+    type Done;
+    /// The next action at `now_ms`.
+    fn poll(&mut self, now_ms: u64) -> Action<Self::Done>;
+    /// What the last effect gave.
+    fn feed(&mut self, result: IoResult<E>);
+    /// What it ends with when another invocation of the object is driving the same run (it
+    /// does nothing then).
+    fn elsewhere() -> Self::Done;
+}
+
+/// What an [`Effect`] gave (not comparable: it may hold the backup key).
+#[derive(Debug, Clone)]
 pub enum IoResult<E> {
     Ok,
     /// A put only if new found the key taken.
@@ -123,6 +166,12 @@ pub enum IoResult<E> {
     Carts(Vec<Vec<CartLine>>),
     /// The registry refused a claim (not a failure of the I/O).
     Refused(RegistryRefusal),
+    Base(Box<BaseFiles>),
+    Key(BackupKey),
+    Id(BackupId),
+    Driven(Driven),
+    /// The sync's outcome (a failed sync is not a failed effect).
+    Synced(Result<(), E>),
     Failed(E),
 }
 
@@ -143,6 +192,11 @@ impl<E> IoResult<E> {
             IoResult::Marks(_) => "Marks",
             IoResult::Carts(_) => "Carts",
             IoResult::Refused(_) => "Refused",
+            IoResult::Base(_) => "Base",
+            IoResult::Key(_) => "Key",
+            IoResult::Id(_) => "Id",
+            IoResult::Driven(_) => "Driven",
+            IoResult::Synced(_) => "Synced",
             IoResult::Failed(_) => "Failed",
         }
     }
@@ -160,10 +214,16 @@ mod tests {
 
     #[test]
     fn results_of_a_unit_result_and_a_value() {
-        assert_eq!(IoResult::<String>::from(Ok(())), IoResult::Ok);
+        assert!(matches!(IoResult::<String>::from(Ok(())), IoResult::Ok));
         let failed = IoResult::<String>::from(Err("down".into()));
-        assert_eq!(failed, IoResult::Failed("down".into()));
+        assert!(matches!(&failed, IoResult::Failed(e) if e == "down"));
         assert_eq!(failed.kind(), "Failed");
+        let synced = IoResult::<String>::Synced(Err("shopify down".into()));
+        assert_eq!(synced.kind(), "Synced");
+        assert_eq!(
+            IoResult::<String>::Driven(Driven::default()).kind(),
+            "Driven"
+        );
         let keys = IoResult::<String>::of(Ok(vec!["a".to_owned()]), IoResult::Keys);
         assert_eq!(keys.kind(), "Keys");
     }
@@ -181,13 +241,13 @@ mod tests {
     #[test]
     fn only_a_put_only_if_new_that_wrote_nothing_finds_the_key_taken() {
         let mut put = ObjectPut::backup("k".into(), b"x".to_vec(), "application/json");
-        assert_eq!(put.outcome::<String>(Ok(true)), IoResult::Ok);
-        assert_eq!(put.outcome::<String>(Ok(false)), IoResult::Ok);
+        assert!(matches!(put.outcome::<String>(Ok(true)), IoResult::Ok));
+        assert!(matches!(put.outcome::<String>(Ok(false)), IoResult::Ok));
         put.only_if_new = true;
-        assert_eq!(put.outcome::<String>(Ok(true)), IoResult::Ok);
-        assert_eq!(put.outcome::<String>(Ok(false)), IoResult::Taken);
+        assert!(matches!(put.outcome::<String>(Ok(true)), IoResult::Ok));
+        assert!(matches!(put.outcome::<String>(Ok(false)), IoResult::Taken));
         let failed = put.outcome::<String>(Err("r2 down".into()));
-        assert_eq!(failed, IoResult::Failed("r2 down".into()));
+        assert!(matches!(failed, IoResult::Failed(e) if e == "r2 down"));
     }
 
     #[test]

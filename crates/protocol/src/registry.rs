@@ -245,12 +245,12 @@ mod tests {
 
     #[test]
     fn a_claims_answer_is_written_refused_with_its_reason_or_failed() {
-        assert_eq!(claim_result(Ok(())), IoResult::Ok);
+        assert!(matches!(claim_result(Ok(())), IoResult::Ok));
         let taken = RegistryRefusal::SlugTaken {
             slug: StoreSlug::parse("acme").unwrap(),
         };
         let refused = claim_result(Err(AskError::Refused(taken.clone())));
-        assert_eq!(refused, IoResult::Refused(taken));
+        assert!(matches!(refused, IoResult::Refused(r) if r == taken));
         let broken = claim_result(Err(AskError::Broken("registry down".into())));
         let IoResult::Failed(e) = broken else {
             panic!("a registry that cannot be asked is a failure: {broken:?}");

@@ -30,34 +30,20 @@ use wandstore_backup::{
 use wandstore_core::events::Event;
 use wandstore_core::identity::ShopperId;
 use wandstore_core::store::StoreSlug;
-use wandstore_registry::{RegistryRefusal, StoreRecord};
+use wandstore_registry::RegistryRefusal;
 use wandstore_storage::{Write, plans, store_config as sc};
 
-pub use wandstore_backup::store_io::{Bucket, IoResult};
+pub use wandstore_backup::store_io::{Action, Bucket, IoResult, StoreDriver};
 
-/// The I/O a restore needs next.
-#[derive(Debug, PartialEq)]
-pub enum RestoreAction {
-    /// The key that opens the backup's record → [`RestoreInput::Key`].
-    OpenKey,
-    /// A new backup id (the safety backup's) → [`RestoreInput::Backup`].
-    NewBackupId,
-    /// Drive the object's backup run with up to `pages` cart pages → [`RestoreInput::Driven`].
-    DriveBackup { pages: u32 },
-    /// Store the record.
-    SaveRecord(Box<StoreRecord>),
-    /// Run these theme writes in one transaction (the published copy held in memory is stale).
-    WriteTheme(Vec<Write>),
-    /// Sync the catalog from Shopify → [`RestoreInput::Synced`].
-    Resync,
-    /// A write (storing the run is one), the alarm, a log line, R2, the cart index, the
-    /// shoppers' carts, the registry entry (`store_io`): claiming it → `Ok` or
-    /// [`RestoreInput::Refused`], reading the stored run → [`RestoreInput::Run`], getting an object → [`RestoreInput::File`], listing the
-    /// cart index → [`RestoreInput::Marks`].
-    Do(Effect),
-    /// The invocation is over: the run as it stands (`None`: none stored).
-    Done(Result<Option<Box<RestoreRun>>, StoreError>),
-}
+/// The I/O a restore needs next (`store_io`): the key that opens the backup's record →
+/// [`RestoreInput::Key`], the safety backup's id → [`RestoreInput::Backup`], driving it →
+/// [`RestoreInput::Driven`], the record and theme writes, a resync → [`RestoreInput::Synced`],
+/// a write (storing the run is one), the alarm, a log line, R2, the cart index, the shoppers'
+/// carts, the registry entry: claiming it → `Ok` or [`RestoreInput::Refused`], reading the
+/// stored run → [`RestoreInput::Run`], getting an object → [`RestoreInput::File`], listing
+/// the cart index → [`RestoreInput::Marks`]. At the end the run as it stands (`None`: none
+/// stored).
+pub type RestoreAction = Action<Result<Option<Box<RestoreRun>>, StoreError>>;
 
 /// What an action gave (not `Debug`: it may hold the backup key).
 pub enum RestoreInput {
@@ -90,6 +76,10 @@ impl From<IoResult<StoreError>> for RestoreInput {
             IoResult::File(file) => RestoreInput::File(file),
             IoResult::Marks(marks) => RestoreInput::Marks(marks),
             IoResult::Refused(refusal) => RestoreInput::Refused(refusal),
+            IoResult::Key(key) => RestoreInput::Key(key),
+            IoResult::Id(id) => RestoreInput::Backup(id),
+            IoResult::Driven(driven) => RestoreInput::Driven(driven),
+            IoResult::Synced(synced) => RestoreInput::Synced(synced),
             IoResult::Failed(e) => RestoreInput::Failed(e),
             other => RestoreInput::Unasked(other.kind()),
         }
@@ -189,6 +179,22 @@ pub struct RestoreDriver {
     now_ms: u64,
 }
 
+impl StoreDriver<StoreError> for RestoreDriver {
+    type Done = Result<Option<Box<RestoreRun>>, StoreError>;
+
+    fn poll(&mut self, now_ms: u64) -> RestoreAction {
+        self.next(now_ms)
+    }
+
+    fn feed(&mut self, result: IoResult<StoreError>) {
+        self.on_result(result.into());
+    }
+
+    fn elsewhere() -> Self::Done {
+        Ok(None)
+    }
+}
+
 impl RestoreDriver {
     /// A fresh invocation's driver, logging with request id `rid`.
     pub fn new(rid: &str) -> Self {
@@ -284,7 +290,7 @@ impl RestoreDriver {
                     }
                     Phase::Begin(begin, None) => {
                         let waiting = Phase::Begin(begin, None);
-                        return self.ask(Expect::Key, waiting, RestoreAction::OpenKey);
+                        return self.ask(Expect::Key, waiting, RestoreAction::Do(Effect::OpenKey));
                     }
                     Phase::Begin(begin, Some(key)) => {
                         let manifest = manifest_key(&begin.store, &begin.backup);
@@ -311,7 +317,7 @@ impl RestoreDriver {
                     return self.ask(
                         Expect::Key,
                         Phase::Source(step, None),
-                        RestoreAction::OpenKey,
+                        RestoreAction::Do(Effect::OpenKey),
                     );
                 }
                 Phase::Source(step, Some(key)) => {
@@ -474,8 +480,9 @@ impl RestoreDriver {
                 let t = w.theme;
                 let theme = plans::restore_theme(t.versions, t.published, t.body);
                 self.queue
-                    .push_back(RestoreAction::SaveRecord(Box::new(w.record)));
-                self.queue.push_back(RestoreAction::WriteTheme(theme));
+                    .push_back(RestoreAction::Do(Effect::SaveRecord(Box::new(w.record))));
+                self.queue
+                    .push_back(RestoreAction::Do(Effect::WriteTheme(theme)));
                 Phase::Outcome(StepOutcome::Done(w.report))
             }
             (Expect::Synced, RestoreInput::Synced(synced), Phase::Await(_)) => {
@@ -499,10 +506,15 @@ impl RestoreDriver {
     /// A step's first action (`None`: the step needs none, its phase is set).
     fn start_step(&mut self, step: RestoreStep) -> Option<RestoreAction> {
         let (expect, action) = match &step {
-            RestoreStep::StartSafetyBackup => (Expect::Backup, RestoreAction::NewBackupId),
+            RestoreStep::StartSafetyBackup => {
+                (Expect::Backup, RestoreAction::Do(Effect::NewBackupId))
+            }
             RestoreStep::FinishSafetyBackup { .. } => {
                 let pages = self.allowance.backup_pages();
-                (Expect::Driven, RestoreAction::DriveBackup { pages })
+                (
+                    Expect::Driven,
+                    RestoreAction::Do(Effect::DriveBackup { pages }),
+                )
             }
             RestoreStep::ClearOthers { after, limit } => {
                 let (after, limit) = (after.clone(), *limit);
@@ -511,7 +523,7 @@ impl RestoreDriver {
                     RestoreAction::Do(Effect::ListMarks { after, limit }),
                 )
             }
-            RestoreStep::Resync => (Expect::Synced, RestoreAction::Resync),
+            RestoreStep::Resync => (Expect::Synced, RestoreAction::Do(Effect::Resync)),
             RestoreStep::Done => {
                 self.phase = Phase::Outcome(StepOutcome::Yield);
                 return None;

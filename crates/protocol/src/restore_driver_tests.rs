@@ -39,22 +39,23 @@ struct World {
 fn kind(a: &RestoreAction) -> &'static str {
     match a {
         RestoreAction::Do(Effect::ReadJson(_)) => "load",
-        RestoreAction::OpenKey => "key",
+        RestoreAction::Do(Effect::OpenKey) => "key",
         RestoreAction::Do(Effect::Get { .. }) => "read",
-        RestoreAction::NewBackupId => "begin_backup",
-        RestoreAction::DriveBackup { .. } => "drive_backup",
+        RestoreAction::Do(Effect::NewBackupId) => "begin_backup",
+        RestoreAction::Do(Effect::DriveBackup { .. }) => "drive_backup",
         RestoreAction::Do(Effect::ListMarks { .. }) => "list_marks",
         RestoreAction::Do(Effect::ReplaceCarts { .. }) => "replace_carts",
         RestoreAction::Do(Effect::Claim { .. }) => "claim",
-        RestoreAction::SaveRecord(_) => "save_record",
-        RestoreAction::WriteTheme(_) => "write_theme",
+        RestoreAction::Do(Effect::SaveRecord(_)) => "save_record",
+        RestoreAction::Do(Effect::WriteTheme(_)) => "write_theme",
         RestoreAction::Do(Effect::Write(w)) if w[0].sql == sc::SET_RESTORE_RUN => "save",
         RestoreAction::Do(Effect::Write(_)) => "write",
-        RestoreAction::Resync => "resync",
+        RestoreAction::Do(Effect::Resync) => "resync",
         RestoreAction::Do(Effect::SetAlarm(_)) => "alarm",
         RestoreAction::Do(Effect::Log(_)) => "log",
         RestoreAction::Do(Effect::Put(_) | Effect::ListKeys(_) | Effect::Delete(_)) => "r2",
         RestoreAction::Do(Effect::ReadCarts { .. }) => "read_carts",
+        RestoreAction::Do(Effect::ReadBase) => "base",
         RestoreAction::Done(_) => "done",
     }
 }
@@ -122,7 +123,7 @@ impl World {
                     assert_eq!(query, sc::SELECT_RESTORE_RUN);
                     RestoreInput::Run(self.stored.clone().map(Box::new))
                 }
-                RestoreAction::OpenKey => RestoreInput::Key(key()),
+                RestoreAction::Do(Effect::OpenKey) => RestoreInput::Key(key()),
                 RestoreAction::Do(Effect::Get { bucket, key }) => {
                     let objects = match bucket {
                         Bucket::Backups => &self.backups,
@@ -130,10 +131,10 @@ impl World {
                     };
                     RestoreInput::File(objects.get(&key).cloned())
                 }
-                RestoreAction::NewBackupId => {
+                RestoreAction::Do(Effect::NewBackupId) => {
                     RestoreInput::Backup(BackupId::new(now, [9; 8]).unwrap())
                 }
-                RestoreAction::DriveBackup { pages } => {
+                RestoreAction::Do(Effect::DriveBackup { pages }) => {
                     assert!(pages >= 1);
                     let used = pages.min(self.safety_pages_left);
                     self.safety_pages_left -= used;
@@ -166,12 +167,12 @@ impl World {
                         RestoreInput::Ok
                     }
                 }
-                RestoreAction::SaveRecord(r) => {
+                RestoreAction::Do(Effect::SaveRecord(r)) => {
                     assert_eq!(*r, record());
                     self.records += 1;
                     RestoreInput::Ok
                 }
-                RestoreAction::WriteTheme(plan) => {
+                RestoreAction::Do(Effect::WriteTheme(plan)) => {
                     self.theme_writes.push(plan);
                     RestoreInput::Ok
                 }
@@ -200,7 +201,7 @@ impl World {
                     }
                     RestoreInput::Ok
                 }
-                RestoreAction::Resync => RestoreInput::Synced(match self.sync_down {
+                RestoreAction::Do(Effect::Resync) => RestoreInput::Synced(match self.sync_down {
                     true => Err(StoreError::CatalogUnavailable {
                         why: crate::store::Unavailable::upstream(
                             "shopify_down",
@@ -222,6 +223,7 @@ impl World {
                     panic!("a restore writes nothing to R2")
                 }
                 RestoreAction::Do(Effect::ReadCarts { .. }) => panic!("a restore reads no cart"),
+                RestoreAction::Do(Effect::ReadBase) => panic!("the safety backup reads its base"),
                 RestoreAction::Done(result) => return result,
             };
             d.on_result(input);
@@ -445,7 +447,7 @@ fn an_answer_of_the_wrong_kind_is_a_bug_kept_in_the_status() {
     let mut d = RestoreDriver::new("");
     assert_eq!(d.next(T0), load());
     d.on_result(RestoreInput::Run(w.stored.clone().map(Box::new)));
-    assert_eq!(d.next(T0), RestoreAction::OpenKey);
+    assert_eq!(d.next(T0), RestoreAction::Do(Effect::OpenKey));
     d.on_result(RestoreInput::Synced(Ok(())));
     let RestoreAction::Do(Effect::Write(save)) = d.next(T0) else {
         panic!("the run is saved with its problem")
@@ -589,16 +591,20 @@ fn a_registry_that_fails_fails_the_step_and_a_sync_that_fails_does_not() {
             RestoreAction::Do(Effect::ReadJson(_)) => {
                 d.on_result(RestoreInput::Run(w.stored.clone().map(Box::new)))
             }
-            RestoreAction::OpenKey => d.on_result(RestoreInput::Key(key())),
+            RestoreAction::Do(Effect::OpenKey) => d.on_result(RestoreInput::Key(key())),
             RestoreAction::Do(Effect::Get { key, .. }) => {
                 let file = w.backups.get(&key).or(w.themes.get(&key)).cloned();
                 d.on_result(RestoreInput::File(file));
             }
-            RestoreAction::NewBackupId => d.on_result(RestoreInput::Backup(backup_id())),
-            RestoreAction::DriveBackup { .. } => d.on_result(RestoreInput::Driven(Driven {
-                done: true,
-                pages: 1,
-            })),
+            RestoreAction::Do(Effect::NewBackupId) => {
+                d.on_result(RestoreInput::Backup(backup_id()))
+            }
+            RestoreAction::Do(Effect::DriveBackup { .. }) => {
+                d.on_result(RestoreInput::Driven(Driven {
+                    done: true,
+                    pages: 1,
+                }))
+            }
             _ => d.on_result(RestoreInput::Ok),
         }
     }

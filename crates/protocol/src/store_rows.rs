@@ -4,19 +4,25 @@
 //! any step answers. The object reads, writes and tells the previews; the reply is encoded
 //! here.
 
-use crate::backup::IndexCart;
+use crate::backup::{IndexCart, RestoreBackup, ShowRestore, StartBackup};
 use crate::owner::{AssetInfo, CheckOwner, DeleteAsset, ListAssets, RecordAsset, RotateOwnerToken};
 use crate::personalization::{
-    GetPersonalization, PutPersonalization, RecordPersonalization, ShowPersonalization, SpendBudget,
+    GetPersonalization, Personalize, PutPersonalization, RecordPersonalization,
+    ShowPersonalization, SpendBudget,
 };
 use crate::personalization_row::{PersonalizationColumns, PersonalizationWrites};
-use crate::store::{GetSettings, ShowStore, StoreError, StoreQuestion};
+use crate::store::{
+    CheckoutOrder, CreateStore, DeleteStore, GetSettings, RefreshIfStale, ShowCatalogStatus,
+    ShowMetrics, ShowStore, StoreError, StoreQuestion, SyncNow, UpdateStore,
+};
 use crate::theme::{
-    GetDraft, GetFavicon, ListVersions, PutDraft, ShowTheme, StoreSnapshot, ThemeVersion,
+    GetDraft, GetFavicon, ListVersions, PublishDraft, PutDraft, RollbackTheme, ShowTheme,
+    StoreSnapshot, ThemeVersion,
 };
 use crate::theme_ledger::{self as ledger, PublishedCopy};
 use crate::wire::{Question, encode_refusal, encode_reply};
 use std::collections::VecDeque;
+use wandstore_core::catalog_question::CatalogQuestion;
 use wandstore_registry::StoreRecord;
 use wandstore_storage::store_config::ThemeStateRow;
 use wandstore_storage::{Write, json_text, plans};
@@ -179,51 +185,71 @@ fn personalization_writes(w: PersonalizationWrites) -> Vec<RowAction> {
 
 /// The rows a question reads, in the order they are read; `None` for a question that needs
 /// more than rows.
-fn needs(question: &StoreQuestion) -> Option<&'static [Need]> {
+/// The questions that need more than the object's rows (a sync, R2, Shopify, the registry,
+/// a driver of their own): what [`RowRun::new`] hands back, so the object's match over them is
+/// exhaustive.
+#[derive(Debug, Clone)]
+pub enum NotRowQuestion {
+    Catalog(CatalogQuestion),
+    Checkout(CheckoutOrder),
+    Create(CreateStore),
+    Update(UpdateStore),
+    Delete(DeleteStore),
+    Sync(SyncNow),
+    Status(ShowCatalogStatus),
+    Refresh(RefreshIfStale),
+    Metrics(ShowMetrics),
+    Publish(PublishDraft),
+    Rollback(RollbackTheme),
+    StartBackup(StartBackup),
+    Restore(RestoreBackup),
+    ShowRestore(ShowRestore),
+    Personalize(Personalize),
+}
+
+/// The rows `question` reads, or the question as one that needs more than rows.
+#[allow(clippy::result_large_err)] // not an error: the question, handed back unmoved
+fn sort(question: StoreQuestion) -> Result<(StoreQuestion, &'static [Need]), NotRowQuestion> {
     use Need::*;
-    Some(match question {
-        StoreQuestion::Settings(_) => &[Record, Published, Personalization],
-        StoreQuestion::Show(_) | StoreQuestion::CheckOwner(_) | StoreQuestion::RotateOwner(_) => {
-            &[Record]
-        }
-        StoreQuestion::ListAssets(_) | StoreQuestion::PutDraft(_) => &[Assets],
-        StoreQuestion::DeleteAsset(_) => &[Assets, Published],
-        StoreQuestion::ShowTheme(_) | StoreQuestion::Draft(_) => &[ThemeState, Published],
-        StoreQuestion::Versions(_) => &[Versions],
-        StoreQuestion::Favicon(_) => &[Published],
-        StoreQuestion::RecordAsset(_)
-        | StoreQuestion::IndexCart(_)
-        | StoreQuestion::PutPersonalization(_) => &[],
-        StoreQuestion::GetPersonalization(_)
-        | StoreQuestion::SpendBudget(_)
-        | StoreQuestion::RecordPersonalization(_)
-        | StoreQuestion::ShowPersonalization(_) => &[Personalization],
+    use NotRowQuestion as Not;
+    use StoreQuestion as Q;
+    Ok(match question {
+        q @ Q::Settings(_) => (q, &[Record, Published, Personalization]),
+        q @ (Q::Show(_) | Q::CheckOwner(_) | Q::RotateOwner(_)) => (q, &[Record]),
+        q @ (Q::ListAssets(_) | Q::PutDraft(_)) => (q, &[Assets]),
+        q @ Q::DeleteAsset(_) => (q, &[Assets, Published]),
+        q @ (Q::ShowTheme(_) | Q::Draft(_)) => (q, &[ThemeState, Published]),
+        q @ Q::Versions(_) => (q, &[Versions]),
+        q @ Q::Favicon(_) => (q, &[Published]),
+        q @ (Q::RecordAsset(_) | Q::IndexCart(_) | Q::PutPersonalization(_)) => (q, &[]),
+        q @ (Q::GetPersonalization(_)
+        | Q::SpendBudget(_)
+        | Q::RecordPersonalization(_)
+        | Q::ShowPersonalization(_)) => (q, &[Personalization]),
         // Exhaustive, so a new question is placed here on purpose.
-        StoreQuestion::Catalog(_)
-        | StoreQuestion::Checkout(_)
-        | StoreQuestion::Create(_)
-        | StoreQuestion::Update(_)
-        | StoreQuestion::Delete(_)
-        | StoreQuestion::Sync(_)
-        | StoreQuestion::Status(_)
-        | StoreQuestion::Refresh(_)
-        | StoreQuestion::Metrics(_)
-        | StoreQuestion::Publish(_)
-        | StoreQuestion::Rollback(_)
-        | StoreQuestion::StartBackup(_)
-        | StoreQuestion::Restore(_)
-        | StoreQuestion::ShowRestore(_)
-        | StoreQuestion::Personalize(_) => return None,
+        Q::Catalog(q) => return Err(Not::Catalog(q)),
+        Q::Checkout(q) => return Err(Not::Checkout(q)),
+        Q::Create(q) => return Err(Not::Create(q)),
+        Q::Update(q) => return Err(Not::Update(q)),
+        Q::Delete(q) => return Err(Not::Delete(q)),
+        Q::Sync(q) => return Err(Not::Sync(q)),
+        Q::Status(q) => return Err(Not::Status(q)),
+        Q::Refresh(q) => return Err(Not::Refresh(q)),
+        Q::Metrics(q) => return Err(Not::Metrics(q)),
+        Q::Publish(q) => return Err(Not::Publish(q)),
+        Q::Rollback(q) => return Err(Not::Rollback(q)),
+        Q::StartBackup(q) => return Err(Not::StartBackup(q)),
+        Q::Restore(q) => return Err(Not::Restore(q)),
+        Q::ShowRestore(q) => return Err(Not::ShowRestore(q)),
+        Q::Personalize(q) => return Err(Not::Personalize(q)),
     })
 }
 
 impl RowRun {
     /// The run for `question` at `now_ms`, or the question back if it needs more than rows.
     #[allow(clippy::result_large_err)] // not an error: the question, handed back unmoved
-    pub fn new(question: StoreQuestion, now_ms: u64) -> Result<RowRun, StoreQuestion> {
-        let Some(needs) = needs(&question) else {
-            return Err(question);
-        };
+    pub fn new(question: StoreQuestion, now_ms: u64) -> Result<RowRun, NotRowQuestion> {
+        let (question, needs) = sort(question)?;
         Ok(RowRun {
             question,
             needs,

@@ -129,7 +129,21 @@ fn questions_that_need_more_than_rows_come_back_unchanged() {
     let sync = StoreQuestion::Sync(crate::store::SyncNow);
     assert!(matches!(
         RowRun::new(sync, NOW),
-        Err(StoreQuestion::Sync(_))
+        Err(NotRowQuestion::Sync(_))
+    ));
+    let rollback = StoreQuestion::Rollback(crate::theme::RollbackTheme {
+        version: 3,
+        author: "ann".into(),
+        now_ms: NOW,
+    });
+    let back = RowRun::new(rollback, NOW).err();
+    assert!(matches!(back, Some(NotRowQuestion::Rollback(r)) if r.version == 3));
+    let catalog = StoreQuestion::Catalog(CatalogQuestion::Product {
+        handle: "mug".into(),
+    });
+    assert!(matches!(
+        RowRun::new(catalog, NOW),
+        Err(NotRowQuestion::Catalog(_))
     ));
     let show = StoreQuestion::Show(ShowStore);
     assert!(RowRun::new(show, NOW).is_ok());

@@ -176,10 +176,7 @@ impl ThemeLedger<'_> {
     /// Refuses while another publish of the store is in flight.
     pub fn check_free(&self) -> Result<(), StoreError> {
         if self.publishing {
-            return Err(StoreError::Conflict {
-                code: "publish_in_progress".into(),
-                message: "another publish of this store is in progress; try again".into(),
-            });
+            return Err(publish_in_progress());
         }
         Ok(())
     }
@@ -344,6 +341,14 @@ pub fn unreadable(what: &str, e: impl std::fmt::Display) -> StoreError {
 pub fn r2_unavailable(e: impl std::fmt::Display) -> StoreError {
     StoreError::CatalogUnavailable {
         why: Unavailable::upstream("r2_unavailable", format!("theme storage failed: {e}"), None),
+    }
+}
+
+/// The refusal of a publish while another publish of the store is in flight.
+pub fn publish_in_progress() -> StoreError {
+    StoreError::Conflict {
+        code: "publish_in_progress".into(),
+        message: "another publish of this store is in progress; try again".into(),
     }
 }
 

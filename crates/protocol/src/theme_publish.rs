@@ -2,7 +2,8 @@
 //! StoreConfig reads and writes, in which order, and what it answers. The object holds a
 //! store's publishes to one at a time and performs each [`PublishAction`] (the R2 get and put
 //! are StoreConfig's shared I/O, `store_io::Effect`); the rules of the version itself are
-//! [`ThemeLedger`]'s.
+//! [`ThemeLedger`]'s. As a [`StoreDriver`], the commit is `Effect::WriteTheme` (the object
+//! reads the published copy again after it).
 //!
 //! ```text
 //!   draft:    Start ─► Put(body, only if the key is free) ─► Commit(history row + pointer) ─► Done
@@ -12,8 +13,9 @@
 
 use crate::store::StoreError;
 use crate::theme::{Published, ThemeVersion};
-use crate::theme_ledger::{BODY_CONTENT_TYPE, ThemeLedger, VersionWrite};
-use wandstore_backup::store_io::{Bucket, Effect, IoResult, ObjectPut};
+use crate::theme_ledger::{BODY_CONTENT_TYPE, ThemeLedger, VersionWrite, publish_in_progress};
+use wandstore_backup::store_io::{Action, Bucket, Effect, IoResult, ObjectPut, StoreDriver};
+use wandstore_storage::plans;
 
 /// What the object does next.
 #[derive(Debug, Clone, PartialEq)]
@@ -29,14 +31,14 @@ pub enum PublishAction {
 }
 
 /// How the last action went.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub enum PublishInput {
     Start,
     /// What the get (the body, `None`: no such object) or the put (`Ok`, or `Taken`
     /// meanwhile) gave, or why R2 failed.
     Io(IoResult<StoreError>),
     /// The transaction's result.
-    Committed(Result<(), String>),
+    Committed(Result<(), StoreError>),
 }
 
 #[derive(Debug, Clone)]
@@ -55,6 +57,10 @@ pub struct PublishRun {
     now_ms: u64,
     source: Source,
     write: Option<VersionWrite>,
+    /// What the next [`StoreDriver::poll`] steps with (`None`: nothing was fed back).
+    fed: Option<PublishInput>,
+    /// The last effect asked for was the commit.
+    committing: bool,
 }
 
 impl PublishRun {
@@ -83,6 +89,8 @@ impl PublishRun {
             now_ms,
             source,
             write: None,
+            fed: Some(PublishInput::Start),
+            committing: false,
         }
     }
 
@@ -135,7 +143,7 @@ impl PublishRun {
                 (self.ledger()).rollback(*version, fetched.as_deref(), author, now)?
             }
             (PublishInput::Committed(done), _) => {
-                done.map_err(|message| StoreError::Internal { message })?;
+                done?;
                 let write = self.write.as_ref().ok_or_else(out_of_order)?;
                 return Ok(PublishAction::Done(Ok(write.answer())));
             }
@@ -152,6 +160,40 @@ impl PublishRun {
         };
         self.write = Some(write);
         Ok(PublishAction::Do(Effect::Put(Box::new(put))))
+    }
+}
+
+impl StoreDriver<StoreError> for PublishRun {
+    type Done = Result<Published, StoreError>;
+
+    fn poll(&mut self, _now_ms: u64) -> Action<Self::Done> {
+        let Some(input) = self.fed.take() else {
+            return Action::Done(Err(out_of_order()));
+        };
+        self.committing = false;
+        match self.step(input) {
+            PublishAction::Do(effect) => Action::Do(effect),
+            PublishAction::Commit(write) => {
+                self.committing = true;
+                let (version, json) = (write.record.version, write.record_json);
+                Action::Do(Effect::WriteTheme(plans::publish_theme(
+                    version, json, write.body,
+                )))
+            }
+            PublishAction::Done(result) => Action::Done(result),
+        }
+    }
+
+    fn feed(&mut self, result: IoResult<StoreError>) {
+        self.fed = Some(match (self.committing, result) {
+            (true, IoResult::Ok) => PublishInput::Committed(Ok(())),
+            (true, IoResult::Failed(e)) => PublishInput::Committed(Err(e)),
+            (_, other) => PublishInput::Io(other),
+        });
+    }
+
+    fn elsewhere() -> Self::Done {
+        Err(publish_in_progress())
     }
 }
 

@@ -88,7 +88,9 @@ fn a_failed_r2_put_or_transaction_is_refused_and_the_old_theme_stays() {
     run.step(PublishInput::Start);
     assert!(matches!(run.step(put(Ok(true))), PublishAction::Commit(_)));
     assert_eq!(
-        code(run.step(PublishInput::Committed(Err("disk full".into())))),
+        code(run.step(PublishInput::Committed(Err(StoreError::Internal {
+            message: "disk full".into(),
+        })))),
         "internal"
     );
 }
@@ -153,4 +155,87 @@ fn a_result_of_the_wrong_kind_is_an_internal_refusal() {
         code(run.step(PublishInput::Io(IoResult::Taken))),
         "internal"
     );
+}
+
+/// Runs `run` as the object's executor does: `io` answers each effect.
+fn driven(
+    mut run: PublishRun,
+    mut io: impl FnMut(&Effect) -> IoResult<StoreError>,
+) -> (Vec<Effect>, Result<Published, StoreError>) {
+    let mut asked = Vec::new();
+    for _ in 0..10 {
+        match run.poll(NOW) {
+            Action::Do(effect) => {
+                let result = io(&effect);
+                asked.push(effect);
+                run.feed(result);
+            }
+            Action::Done(done) => return (asked, done),
+        }
+    }
+    panic!("the publish never ended")
+}
+
+#[test]
+fn as_a_driver_a_draft_is_put_then_committed_in_one_theme_write() {
+    let history = [version(1)];
+    let run = PublishRun::draft(ledger(&history, false), Some(body()), "owner", NOW);
+    let (asked, done) = driven(run, |_| IoResult::Ok);
+    assert_eq!(done, Ok(Published { version: 2 }));
+    assert!(matches!(&asked[0], Effect::Put(put) if put.key == "acme/themes/2.json"));
+    let [_, Effect::WriteTheme(plan)] = asked.as_slice() else {
+        panic!("a put, then the commit: {asked:?}")
+    };
+    assert_eq!(plan.len(), 2, "the history row and the pointer");
+}
+
+#[test]
+fn as_a_driver_a_failed_commit_or_put_is_the_answer_and_nothing_follows() {
+    let history = [version(1)];
+    let disk_full = StoreError::Internal {
+        message: "disk full".into(),
+    };
+    let run = PublishRun::draft(ledger(&history, false), Some(body()), "owner", NOW);
+    let (asked, done) = driven(run, |e| match e {
+        Effect::WriteTheme(_) => IoResult::Failed(disk_full.clone()),
+        _ => IoResult::Ok,
+    });
+    assert_eq!((asked.len(), done), (2, Err(disk_full)));
+    let run = PublishRun::draft(ledger(&history, false), Some(body()), "owner", NOW);
+    let (asked, done) = driven(run, |_| IoResult::Taken);
+    assert_eq!(asked.len(), 1, "no commit after a taken key");
+    assert!(matches!(done, Err(StoreError::Conflict { .. })), "{done:?}");
+}
+
+#[test]
+fn as_a_driver_a_rollback_reads_its_source_first_and_a_busy_store_refuses() {
+    let history = [version(2), version(1)];
+    let run = PublishRun::rollback(ledger(&history, false), 1, "owner", NOW);
+    let (asked, done) = driven(run, |e| match e {
+        Effect::Get { .. } => IoResult::File(Some(body().into_bytes())),
+        _ => IoResult::Ok,
+    });
+    assert_eq!(done, Ok(Published { version: 3 }));
+    assert!(matches!(
+        &asked[0],
+        Effect::Get {
+            bucket: Bucket::Themes,
+            ..
+        }
+    ));
+    assert_eq!(asked.len(), 3, "get, put, commit");
+    let busy = PublishRun::elsewhere();
+    assert!(
+        matches!(busy, Err(StoreError::Conflict { code, .. }) if code == "publish_in_progress")
+    );
+}
+
+#[test]
+fn as_a_driver_a_poll_without_a_result_fed_back_is_a_bug_not_a_second_start() {
+    let history = [version(1)];
+    let mut run = PublishRun::draft(ledger(&history, false), Some(body()), "owner", NOW);
+    assert!(matches!(run.poll(NOW), Action::Do(Effect::Put(_))));
+    let Action::Done(Err(StoreError::Internal { .. })) = run.poll(NOW) else {
+        panic!("polled twice without feeding")
+    };
 }

@@ -1,13 +1,13 @@
 //! The store's backups to R2 BACKUPS, performed here: `wandstore_backup::backup_driver`
 //! decides everything (start or skip, the steps within the page budget, what each cart page
-//! writes, pruning, storing the run, the failure path, the alarm that continues it); this file
-//! is its executor: it reads the run and the base files, and hands the shared I/O to
-//! `io.rs`. Also what both drivers share: the backup key, new ids.
+//! writes, pruning, storing the run, the failure path, the alarm that continues it); `io.rs`
+//! runs it. Here: starting it, the base files it reads, and what both drivers share: the
+//! backup key, new ids.
 
 use super::{StoreState, internal};
-use crate::clock::now_ms;
 use crate::random;
-use wandstore_backup::backup_driver::{BackupAction, BackupDriver, Driven, Input, StartFacts};
+use std::rc::Rc;
+use wandstore_backup::backup_driver::{BackupDriver, Driven, StartFacts};
 use wandstore_backup::run::{DEFAULT_PAGE_SIZE, pages_per_invocation};
 use wandstore_backup::{BackupId, BackupKey, BackupRun, BackupSettings, contents};
 use wandstore_protocol::backup::{BackupStarted, StartBackup};
@@ -46,7 +46,7 @@ impl StoreState {
     /// Starts a backup (see `protocol::backup::StartBackup`) and runs it as far as this
     /// invocation allows.
     pub async fn start_backup(
-        &self,
+        self: &Rc<Self>,
         q: &StartBackup,
         rid: &str,
     ) -> Result<BackupStarted, StoreError> {
@@ -66,42 +66,25 @@ impl StoreState {
             Err(skip) => Err(skip),
             Ok(driver) => {
                 backup_key(self)?; // a missing secret fails before the run is stored
-                Ok((id, self.perform_backup(driver, rid).await?.done))
+                Ok((id, self.drive(driver, &self.backup_busy, rid).await?.done))
             }
         };
         Ok(BackupStarted::answer(store, outcome, self.used_bytes()))
     }
 
     /// Continues the stored run with at most `pages` cart pages.
-    pub(super) async fn drive_backup(&self, pages: u32, rid: &str) -> Result<Driven, StoreError> {
-        let policy = settings(self).retention;
-        let driver = BackupDriver::new(pages, &self.slug(), policy, rid);
-        self.perform_backup(driver, rid).await
-    }
-
-    /// Performs a `BackupDriver`'s actions (none if another invocation is driving the run).
-    async fn perform_backup(
-        &self,
-        mut driver: BackupDriver<StoreError>,
+    pub(super) async fn drive_backup(
+        self: &Rc<Self>,
+        pages: u32,
         rid: &str,
     ) -> Result<Driven, StoreError> {
-        if self.backup_busy.replace(true) {
-            return Ok(Driven::default());
-        }
-        let result = loop {
-            let input = match driver.next(now_ms()) {
-                BackupAction::ReadBase => Input::of(self.base_files(), Input::Base),
-                BackupAction::Do(effect) => self.io(effect, rid).await.into(),
-                BackupAction::Done(result) => break result,
-            };
-            driver.on_result(input);
-        };
-        self.backup_busy.set(false);
-        result
+        let policy = settings(self).retention;
+        let driver = BackupDriver::new(pages, &self.slug(), policy, rid);
+        self.drive(driver, &self.backup_busy, rid).await
     }
 
     /// The record (token sealed), the theme pointer and history, the settings.
-    fn base_files(&self) -> Result<contents::BaseFiles, StoreError> {
+    pub(super) fn base_files(&self) -> Result<contents::BaseFiles, StoreError> {
         let record = self.existing_record()?;
         let nonce = random::bytes::<24>().map_err(internal)?;
         let published = self.published()?.map(|p| p.version);

@@ -1,14 +1,21 @@
 //! The one executor of the I/O StoreConfig's drivers share (`wandstore_backup::store_io`):
 //! reading a stored run, SQL writes, the alarm, log lines, the cart index, R2 BACKUPS and
-//! THEMES, the shoppers' carts, the registry entry. What to do with each result is the
-//! driver's; this file only performs.
+//! THEMES, the shoppers' carts, the registry entry, the backup key, new ids, the record, a
+//! resync, the backup run; and the one loop that runs a backup or a restore driver. What to
+//! do with each result is the driver's; this file only performs.
 
+use super::backups::{backup_key, new_id};
 use super::{StoreState, internal};
 use crate::backups_api::keys;
+use crate::clock::now_ms;
 use crate::objects::registry_client;
 use crate::objects::shopper_client;
+use crate::sql;
 use futures::future::join_all;
-use wandstore_backup::store_io::{Bucket, Effect, IoResult, ObjectPut};
+use std::cell::Cell;
+use std::rc::Rc;
+use wandstore_backup::store_io::{Action, Bucket, Effect, IoResult, ObjectPut, StoreDriver};
+use wandstore_core::guarded::RetryPolicy;
 use wandstore_core::identity::ShopperId;
 use wandstore_core::store::StoreSlug;
 use wandstore_protocol::backup::{
@@ -21,8 +28,29 @@ use wandstore_storage as storage;
 use worker::{Conditional, HttpMetadata};
 
 impl StoreState {
+    /// Runs `driver` until it is done, performing each effect (`busy` says whether another
+    /// invocation is driving its run: `StoreDriver::elsewhere`).
+    pub(super) async fn drive<D: StoreDriver<StoreError>>(
+        self: &Rc<Self>,
+        mut driver: D,
+        busy: &Cell<bool>,
+        rid: &str,
+    ) -> D::Done {
+        if busy.replace(true) {
+            return D::elsewhere();
+        }
+        let done = loop {
+            match driver.poll(now_ms()) {
+                Action::Do(effect) => driver.feed(self.io(effect, rid).await),
+                Action::Done(done) => break done,
+            }
+        };
+        busy.set(false);
+        done
+    }
+
     /// Performs `effect` (asking shopper objects with request id `rid`).
-    pub(super) async fn io(&self, effect: Effect, rid: &str) -> IoResult<StoreError> {
+    pub(super) async fn io(self: &Rc<Self>, effect: Effect, rid: &str) -> IoResult<StoreError> {
         match effect {
             Effect::Write(plan) => self.db.write_all(&plan).map_err(internal).into(),
             Effect::ReadJson(query) => {
@@ -68,6 +96,25 @@ impl StoreState {
                     .into_iter()
                     .map(|(s, lines)| (s, ReplaceCart { lines }));
                 self.ask_shoppers(&store, asks, rid).await.map(drop).into()
+            }
+            Effect::ReadBase => IoResult::of(self.base_files(), |b| IoResult::Base(Box::new(b))),
+            Effect::OpenKey => IoResult::of(backup_key(self), IoResult::Key),
+            Effect::NewBackupId => IoResult::of(new_id(now_ms()), IoResult::Id),
+            Effect::DriveBackup { pages } => {
+                let driven = Box::pin(self.drive_backup(pages, rid)).await;
+                IoResult::of(driven, IoResult::Driven)
+            }
+            Effect::SaveRecord(record) => self.save_record(&record).map_err(internal).into(),
+            Effect::WriteTheme(plan) => {
+                self.published.forget();
+                sql::apply(&self.state, &self.db, plan)
+                    .map_err(internal)
+                    .into()
+            }
+            Effect::Resync => {
+                self.catalog.forget();
+                let synced = self.sync(RetryPolicy::background(), rid).await;
+                IoResult::Synced(synced.map(drop))
             }
         }
     }

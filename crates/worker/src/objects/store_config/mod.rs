@@ -26,8 +26,8 @@ use crate::objects::answering::{self, answer};
 use std::rc::Rc;
 use wandstore_backup::run::AlarmWork;
 use wandstore_core::guarded::RetryPolicy;
-use wandstore_protocol::store::{StoreError, StoreQuestion};
-use wandstore_protocol::store_rows::RowRun;
+use wandstore_protocol::store::StoreError;
+use wandstore_protocol::store_rows::{NotRowQuestion as Q, RowRun};
 use wandstore_protocol::wire::encode_refusal;
 use wandstore_storage::store_config::MIGRATIONS;
 use worker::{DurableObject, Env, Request, Response, Result, State, durable_object};
@@ -67,25 +67,21 @@ impl DurableObject for StoreConfig {
             Err(question) => question,
         };
         Ok(match question {
-            StoreQuestion::Catalog(q) => answer(&q, answers::catalog(s, &q, &rid).await),
-            StoreQuestion::Checkout(q) => answer(&q, checkout::start(s, &q).await),
-            StoreQuestion::Create(q) => answer(&q, record::create(s, q.clone(), &rid).await),
-            StoreQuestion::Update(q) => answer(&q, record::update(s, q.clone(), &rid).await),
-            StoreQuestion::Delete(q) => answer(&q, record::delete(s).await),
-            StoreQuestion::Sync(q) => answer(&q, s.sync(RetryPolicy::background(), &rid).await),
-            StoreQuestion::Status(q) => answer(&q, s.status()),
-            StoreQuestion::Refresh(q) => answer(&q, answers::refresh_if_stale(s, &rid)),
-            StoreQuestion::Metrics(q) => answer(&q, Ok(s.metrics())),
-            StoreQuestion::Publish(q) => answer(&q, s.publish_draft(&q.author, q.now_ms).await),
-            StoreQuestion::Rollback(q) => {
-                answer(&q, s.rollback_theme(q.version, &q.author, q.now_ms).await)
-            }
-            StoreQuestion::StartBackup(q) => answer(&q, s.start_backup(&q, &rid).await),
-            StoreQuestion::Restore(q) => answer(&q, s.start_restore(&q, &rid).await),
-            StoreQuestion::ShowRestore(q) => answer(&q, s.restore_status().await),
-            StoreQuestion::Personalize(q) => answer(&q, answers::personalize(s, &q, &rid).await),
-            // Answered from rows above (`RowRun::new`).
-            _ => answering::encoded(encode_refusal(&internal("a row question reached here"))),
+            Q::Catalog(q) => answer(&q, answers::catalog(s, &q, &rid).await),
+            Q::Checkout(q) => answer(&q, checkout::start(s, &q).await),
+            Q::Create(q) => answer(&q, record::create(s, q.clone(), &rid).await),
+            Q::Update(q) => answer(&q, record::update(s, q.clone(), &rid).await),
+            Q::Delete(q) => answer(&q, record::delete(s).await),
+            Q::Sync(q) => answer(&q, s.sync(RetryPolicy::background(), &rid).await),
+            Q::Status(q) => answer(&q, s.status()),
+            Q::Refresh(q) => answer(&q, answers::refresh_if_stale(s, &rid)),
+            Q::Metrics(q) => answer(&q, Ok(s.metrics())),
+            Q::Publish(q) => answer(&q, s.publish_draft(&q.author, q.now_ms).await),
+            Q::Rollback(q) => answer(&q, s.rollback_theme(q.version, &q.author, q.now_ms).await),
+            Q::StartBackup(q) => answer(&q, s.start_backup(&q, &rid).await),
+            Q::Restore(q) => answer(&q, s.start_restore(&q, &rid).await),
+            Q::ShowRestore(q) => answer(&q, s.restore_status().await),
+            Q::Personalize(q) => answer(&q, answers::personalize(s, &q, &rid).await),
         })
     }
 
@@ -95,7 +91,7 @@ impl DurableObject for StoreConfig {
         self.state.ensure_schema()?;
         // A failure is logged there (or kept in the run) and retried on a later alarm.
         match AlarmWork::choose(self.state.restore_active()) {
-            AlarmWork::Restore => drop(self.state.drive_restore("").await),
+            AlarmWork::Restore => self.state.drive_restore().await,
             AlarmWork::Backup { pages } => drop(self.state.drive_backup(pages, "").await),
         }
         Response::empty()

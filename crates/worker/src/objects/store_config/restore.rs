@@ -1,19 +1,17 @@
 //! A restore of the store from one of its backups, performed here:
 //! `wandstore_protocol::restore_driver::RestoreDriver` decides every step's I/O (which files
-//! to read, what to write, when to store the run, log and set the alarm); this file performs
+//! to read, what to write, when to store the run, log and set the alarm); `io.rs` performs
 //! its actions. The run is stored in `restore_state`; the request that starts it goes as far
 //! as one invocation allows and the object's alarm continues it, also after a restart.
 
-use super::backups::{backup_key, new_id};
+use super::backups::new_id;
 use super::{StoreState, internal};
 use crate::clock::now_ms;
-use crate::sql;
 use std::rc::Rc;
 use wandstore_backup::store_io::{Effect, IoResult};
 use wandstore_backup::{RestoreRun, RestoreStatus};
-use wandstore_core::guarded::RetryPolicy;
 use wandstore_protocol::backup::RestoreBackup;
-use wandstore_protocol::restore_driver::{RestoreAction, RestoreDriver, RestoreInput, StartFacts};
+use wandstore_protocol::restore_driver::{RestoreDriver, StartFacts};
 use wandstore_protocol::restore_plan;
 use wandstore_protocol::store::StoreError;
 use wandstore_storage as storage;
@@ -47,14 +45,14 @@ impl StoreState {
             id: new_id(now)?,
         };
         let driver = RestoreDriver::start(q, facts, now, rid)?;
-        let run = self.perform_restore(driver, rid).await?;
+        let run = self.drive(driver, &self.restore_busy, rid).await?;
         let run = run.ok_or_else(|| internal("the new restore was driven elsewhere"))?;
         restore_plan::start_answer(&run, now_ms())
     }
 
     /// The current or last restore; a run in progress whose alarm is gone (a restart that
     /// lost it) is woken again.
-    pub async fn restore_status(&self) -> Result<RestoreStatus, StoreError> {
+    pub async fn restore_status(self: &Rc<Self>) -> Result<RestoreStatus, StoreError> {
         let run = self
             .stored_restore()?
             .ok_or_else(restore_plan::no_restore)?;
@@ -67,53 +65,12 @@ impl StoreState {
         Ok(run.status(now_ms()))
     }
 
-    /// Continues the stored restore as far as one invocation allows; the run as it stands
-    /// (`None`: none stored, or another invocation is driving it).
-    pub(super) async fn drive_restore(
-        self: &Rc<Self>,
-        rid: &str,
-    ) -> Result<Option<RestoreRun>, StoreError> {
-        self.perform_restore(RestoreDriver::new(rid), rid).await
-    }
-
-    /// Performs a `RestoreDriver`'s actions.
-    async fn perform_restore(
-        self: &Rc<Self>,
-        mut driver: RestoreDriver,
-        rid: &str,
-    ) -> Result<Option<RestoreRun>, StoreError> {
-        if self.restore_busy.replace(true) {
-            return Ok(None);
-        }
-        let result = loop {
-            let input = match driver.next(now_ms()) {
-                RestoreAction::OpenKey => RestoreInput::of(backup_key(self), RestoreInput::Key),
-                RestoreAction::NewBackupId => {
-                    RestoreInput::of(new_id(now_ms()), RestoreInput::Backup)
-                }
-                RestoreAction::DriveBackup { pages } => {
-                    RestoreInput::of(self.drive_backup(pages, rid).await, RestoreInput::Driven)
-                }
-                RestoreAction::SaveRecord(record) => {
-                    self.save_record(&record).map_err(internal).into()
-                }
-                RestoreAction::WriteTheme(plan) => {
-                    self.published.forget();
-                    sql::apply(&self.state, &self.db, plan)
-                        .map_err(internal)
-                        .into()
-                }
-                RestoreAction::Do(effect) => self.io(effect, rid).await.into(),
-                RestoreAction::Resync => {
-                    self.catalog.forget();
-                    let synced = self.sync(RetryPolicy::background(), rid).await;
-                    RestoreInput::Synced(synced.map(drop))
-                }
-                RestoreAction::Done(result) => break result,
-            };
-            driver.on_result(input);
-        };
-        self.restore_busy.set(false);
-        result.map(|run| run.map(|r| *r))
+    /// Continues the stored restore as far as one invocation allows (a failure is kept in
+    /// the run, or logged, and tried again on a later alarm).
+    pub(super) async fn drive_restore(self: &Rc<Self>) {
+        drop(
+            self.drive(RestoreDriver::new(""), &self.restore_busy, "")
+                .await,
+        );
     }
 }

@@ -3,15 +3,15 @@
 //! (`{store}/themes/{version}.json`). Publishing writes the body first with a conditional put
 //! (only if no object has that key), then swaps the pointer in one transaction: a failed R2
 //! write leaves the previous theme published, and two publishes cannot both take a version
-//! (the order and the refusals are `protocol::theme_publish::PublishRun`'s).
+//! (the order and the refusals are `protocol::theme_publish::PublishRun`'s; `io.rs` runs it).
 
 use super::StoreState;
-use crate::sql;
+use std::rc::Rc;
 use wandstore_protocol::store::StoreError;
 use wandstore_protocol::theme::{Published, ThemeVersion};
-use wandstore_protocol::theme_ledger::{PublishedCopy, ThemeLedger, VersionWrite, unreadable};
-use wandstore_protocol::theme_publish::{PublishAction, PublishInput, PublishRun};
-use wandstore_storage::{self as storage, plans};
+use wandstore_protocol::theme_ledger::{PublishedCopy, ThemeLedger, unreadable};
+use wandstore_protocol::theme_publish::PublishRun;
+use wandstore_storage as storage;
 
 impl StoreState {
     pub(super) fn theme_row(&self) -> Result<storage::store_config::ThemeStateRow, StoreError> {
@@ -35,14 +35,18 @@ impl StoreState {
     }
 
     /// Publishes the draft as a new version.
-    pub async fn publish_draft(&self, author: &str, now_ms: u64) -> Result<Published, StoreError> {
+    pub async fn publish_draft(
+        self: &Rc<Self>,
+        author: &str,
+        now_ms: u64,
+    ) -> Result<Published, StoreError> {
         let draft = self.theme_row()?.draft;
         (self.publish(|ledger| PublishRun::draft(ledger, draft, author, now_ms))).await
     }
 
     /// Publishes an earlier version's body again as a new version.
     pub async fn rollback_theme(
-        &self,
+        self: &Rc<Self>,
         version: u32,
         author: &str,
         now_ms: u64,
@@ -50,39 +54,19 @@ impl StoreState {
         (self.publish(|ledger| PublishRun::rollback(ledger, version, author, now_ms))).await
     }
 
-    /// Performs the actions of the publish `start` begins over the store's ledger
-    /// (`protocol::theme_publish`); another publish of the store is refused meanwhile.
+    /// Runs the publish `start` begins over the store's ledger (`protocol::theme_publish`);
+    /// another publish of the store is refused meanwhile.
     async fn publish(
-        &self,
+        self: &Rc<Self>,
         start: impl FnOnce(ThemeLedger<'_>) -> PublishRun,
     ) -> Result<Published, StoreError> {
         let history = self.theme_versions()?;
         let slug = self.slug();
-        // A publish refused because another runs leaves that one's mark in place.
-        let publishing = self.publishing.replace(true);
-        let mut run = start(ThemeLedger {
+        let run = start(ThemeLedger {
             store: &slug,
             history: &history,
-            publishing,
+            publishing: self.publishing.get(),
         });
-        let mut input = PublishInput::Start;
-        let result = loop {
-            input = match run.step(input) {
-                PublishAction::Do(effect) => PublishInput::Io(self.io(effect, "").await),
-                PublishAction::Commit(write) => PublishInput::Committed(self.commit(*write)),
-                PublishAction::Done(result) => break result,
-            }
-        };
-        self.publishing.set(publishing);
-        result
-    }
-
-    /// The history row and the pointer in one transaction, then the in-memory copy.
-    fn commit(&self, write: VersionWrite) -> Result<(), String> {
-        let (version, json) = (write.record.version, write.record_json.clone());
-        let plan = plans::publish_theme(version, json, write.body.clone());
-        sql::apply(&self.state, &self.db, plan).map_err(|e| e.to_string())?;
-        self.published.keep(PublishedCopy::from(write));
-        Ok(())
+        self.drive(run, &self.publishing, "").await
     }
 }
