@@ -4,7 +4,6 @@
 //! driver's.
 
 use crate::clock::now_ms;
-use futures::FutureExt;
 use std::time::Duration;
 use wandstore_core::guarded_run::{Action, Outcome};
 use wandstore_core::http::{HttpRequest, HttpResponse, TransportError};
@@ -61,14 +60,11 @@ async fn execute(req: &HttpRequest, timeout_ms: u64) -> Result<HttpResponse, Tra
             body,
         })
     };
-    let timeout = Delay::from(Duration::from_millis(req.deadline_ms(timeout_ms)));
-    futures::select! {
-        result = call.fuse() => result,
-        _ = timeout.fuse() => {
-            controller.abort();
-            Err(TransportError::Timeout)
-        }
-    }
+    let answered = crate::deadline::within(req.deadline_ms(timeout_ms), call).await;
+    answered.unwrap_or_else(|| {
+        controller.abort();
+        Err(TransportError::Timeout)
+    })
 }
 
 /// The whole body, copied into Wasm memory once.
