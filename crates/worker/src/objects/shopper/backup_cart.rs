@@ -21,7 +21,7 @@ impl ShopperStorefront {
             Ok(q) => q,
             Err(e) => return Ok(internal::unreadable(&e)),
         };
-        self.unrecorded.set(false);
+        self.memory.unrecorded.set(false);
         Ok(match question {
             ShopperQuestion::ReadCart(_) => reply::<ReadCart>(&self.cart_for_backup()),
             ShopperQuestion::ReplaceCart(q) => {
@@ -34,8 +34,8 @@ impl ShopperStorefront {
     fn cart_for_backup(&self) -> Result<Vec<CartLine>, ShopperError> {
         self.ensure_schema().map_err(ShopperError::internal)?;
         let lines = self.cart_lines().map_err(ShopperError::internal)?;
-        let heard = heard_after_read(self.announced.get(), lines.is_empty());
-        self.announced.set(heard);
+        let heard = heard_after_read(self.memory.announced.get(), lines.is_empty());
+        self.memory.announced.set(heard);
         Ok(lines)
     }
 
@@ -43,11 +43,10 @@ impl ShopperStorefront {
     /// retention keeps it.
     async fn restore_cart(&self, lines: Vec<CartLine>) -> Result<(), ShopperError> {
         self.ensure_schema().map_err(ShopperError::internal)?;
-        self.lines.forget();
-        self.events.forget();
+        self.memory.rewritten();
         let plan = cart_rows::replaced(&lines).map_err(ShopperError::internal)?;
         sql::apply(&self.state, &self.db, plan).map_err(ShopperError::internal)?;
-        self.announced.set(Some(!lines.is_empty()));
+        self.memory.announced.set(Some(!lines.is_empty()));
         self.note_activity(None, "").await;
         Ok(())
     }

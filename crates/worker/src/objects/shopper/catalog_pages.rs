@@ -20,7 +20,7 @@ type Page = Result<worker::Response, EdgeError>;
 
 impl ShopperStorefront {
     pub(super) async fn home(&self, page: &PageRequest<'_>) -> Page {
-        let (ctx, report) = (page.ctx, &self.report);
+        let (ctx, report) = (page.ctx, &self.memory.report);
         let home = CatalogQuestion::Home;
         let reply = ask_catalog(&self.env, &ctx.store, home, &ctx.request_id, report).await?;
         let featured = pages::featured(&reply.answer)?;
@@ -39,7 +39,8 @@ impl ShopperStorefront {
     }
 
     pub(super) async fn product(&self, page: &PageRequest<'_>, handle: &str) -> Page {
-        let (html, handle) = listing_pages::product(&self.env, page, handle, &self.report).await?;
+        let (html, handle) =
+            listing_pages::product(&self.env, page, handle, &self.memory.report).await?;
         let viewed = ShopperEvent::Viewed {
             handle: handle.clone(),
         };
@@ -50,8 +51,8 @@ impl ShopperStorefront {
 
     /// The visit count the home page shows (`page_plan::home_view` decides what is written).
     fn count_home_view(&self, saw_home: bool) -> Result<u64, EdgeError> {
-        let unrecorded = self.unrecorded.get();
-        let first = match home_view(&mut self.report.borrow_mut(), unrecorded, saw_home) {
+        let unrecorded = self.memory.unrecorded.get();
+        let first = match home_view(&mut self.memory.report.borrow_mut(), unrecorded, saw_home) {
             HomeView::Shown(visits) => return Ok(visits),
             HomeView::Count { first } => crate::sql::int(first).map_err(EdgeError::internal)?,
         };

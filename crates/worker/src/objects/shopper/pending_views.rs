@@ -21,7 +21,7 @@ impl ShopperStorefront {
             (views.iter()).try_for_each(|(event, at)| self.record_event_at(event, *at))
         });
         match recorded {
-            Ok(()) => self.report.borrow_mut().views_taken = true,
+            Ok(()) => self.memory.report.borrow_mut().views_taken = true,
             Err(e) => {
                 let store = Some(ctx.store.to_string());
                 best_effort::failed(BestEffort::PendingViews, store, e, &ctx.request_id);
