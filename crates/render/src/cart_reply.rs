@@ -2,6 +2,9 @@
 //! to its location, the JSON API's answer, or the cart page drawn in the store's frame with
 //! why a change was refused; its headers are the answer's own.
 
+// `EdgeError` is the edge's one error (under the limit on wasm32).
+#![allow(clippy::result_large_err)]
+
 use crate::Flash;
 use crate::chrome::Chrome;
 use crate::console_reply::Reply;

@@ -70,7 +70,8 @@ impl ShopperStorefront {
                     CartInput::Checkout(asked.map_err(checkout_failure))
                 }
                 CartAction::Record(events) => {
-                    let recorded = events.iter().try_for_each(|e| self.record_event(e));
+                    let now = crate::clock::now_ms();
+                    let recorded = events.iter().try_for_each(|e| self.record_event(e, now));
                     CartInput::Recorded(recorded.err().map(|e| e.to_string()))
                 }
                 CartAction::LogError(line) => {

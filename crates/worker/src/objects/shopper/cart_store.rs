@@ -20,14 +20,9 @@ impl ShopperStorefront {
             .rows(&self.memory.lines, || load_lines(&self.db))
     }
 
-    /// Records something the shopper did (outside a cart command), in storage and in the
-    /// kept copy of the newest events (if one is kept).
-    pub(super) fn record_event(&self, event: &ShopperEvent) -> Result<()> {
-        self.record_event_at(event, crate::clock::now_ms())
-    }
-
-    /// Records something the shopper did at `now` (a view the cookie carried: `pending_views`).
-    pub(super) fn record_event_at(&self, event: &ShopperEvent, now: u64) -> Result<()> {
+    /// Records something the shopper did at `now` (outside a cart command; a view the cookie
+    /// carried: `pending_views`), in storage and in the kept copy of the newest events.
+    pub(super) fn record_event(&self, event: &ShopperEvent, now: u64) -> Result<()> {
         if self.memory.unrecorded.get() {
             return Ok(());
         }

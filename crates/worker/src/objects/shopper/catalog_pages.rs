@@ -44,7 +44,8 @@ impl ShopperStorefront {
         let viewed = ShopperEvent::Viewed {
             handle: handle.clone(),
         };
-        self.record_event(&viewed).map_err(EdgeError::internal)?;
+        self.record_event(&viewed, crate::clock::now_ms())
+            .map_err(EdgeError::internal)?;
         self.note_recommendation_click(page, &handle);
         Ok(respond::html_page(200, html))
     }

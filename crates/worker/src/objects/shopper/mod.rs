@@ -77,7 +77,10 @@ impl DurableObject for ShopperStorefront {
                 .await;
         }
         let mut report = self.memory.report.take();
-        report.cart_items = self.cart_items_to_report(ctx.first_visit);
+        // The cart's item count for the cookie's hint (`page_plan::cart_items_to_report`).
+        let count = || Some(wandstore_core::cart::item_count(&self.cart_lines().ok()?));
+        let migrated = self.db.is_migrated();
+        report.cart_items = page_plan::cart_items_to_report(migrated, ctx.first_visit, count);
         (report.rows_read, report.rows_written) = self.db.take_counts();
         let _ = resp.headers_mut().set(REPORT_HEADER, &report.to_header());
         Ok(resp)
@@ -179,16 +182,6 @@ impl ShopperStorefront {
             )),
         };
         Ok(result.unwrap_or_else(|e| answer_error(e, api)))
-    }
-
-    /// The cart's item count once the request is served, for the cookie's hint: nothing is
-    /// stored on a first visit's reads; unknown (`None`) when this lifetime never opened the
-    /// storage (an error came first) or the read fails, so the hint is left as it was.
-    fn cart_items_to_report(&self, first_visit: bool) -> Option<u32> {
-        page_plan::cart_items_to_report(self.db.is_migrated(), first_visit, || {
-            let lines = self.cart_lines().ok()?;
-            Some(wandstore_core::cart::item_count(&lines))
-        })
     }
 
     /// Brings the SQLite schema up to date (versioned migrations), once per object lifetime.

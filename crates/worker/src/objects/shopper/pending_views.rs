@@ -18,7 +18,7 @@ impl ShopperStorefront {
         let recorded = self.timed_events().and_then(|newest| {
             let now = crate::clock::now_ms();
             let views = shopper_events::pending_views(&ctx.pending_views, &newest, now);
-            (views.iter()).try_for_each(|(event, at)| self.record_event_at(event, *at))
+            (views.iter()).try_for_each(|(event, at)| self.record_event(event, *at))
         });
         match recorded {
             Ok(()) => self.memory.report.borrow_mut().views_taken = true,
