@@ -28,6 +28,7 @@
 //! ever marked safe, so every view is tested natively.
 
 mod cards;
+pub mod cart_reply;
 mod chrome;
 pub mod console_reply;
 mod frame;

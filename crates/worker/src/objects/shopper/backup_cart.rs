@@ -5,7 +5,8 @@
 //! when), best effort, told again on the next cart write until it has heard it.
 
 use super::ShopperStorefront;
-use crate::internal::{self, reply};
+use crate::internal::reply;
+use crate::objects::answering;
 use crate::sql;
 use wandstore_core::cart::CartLine;
 use wandstore_core::cart_announce::heard_after_read;
@@ -14,14 +15,15 @@ use wandstore_protocol::cart_rows;
 use worker::{Request, Response};
 
 impl ShopperStorefront {
-    /// Answers a typed question from another object (the Worker never forwards one: page
-    /// requests always carry a shopper context).
+    /// Answers a typed question from another object, its schema current (the Worker never
+    /// forwards one: page requests always carry a shopper context).
     pub(super) async fn answer_question(&self, req: &Request) -> worker::Result<Response> {
-        let question: ShopperQuestion = match internal::read_question(req).await? {
+        let migrations = wandstore_storage::shopper::MIGRATIONS;
+        let question = match answering::question(req, &self.db, &self.state, migrations).await? {
             Ok(q) => q,
-            Err(e) => return Ok(internal::unreadable(&e)),
+            Err(unreadable) => return Ok(unreadable),
         };
-        self.unrecorded.set(false);
+        self.memory.unrecorded.set(false);
         Ok(match question {
             ShopperQuestion::ReadCart(_) => reply::<ReadCart>(&self.cart_for_backup()),
             ShopperQuestion::ReplaceCart(q) => {
@@ -32,22 +34,19 @@ impl ShopperStorefront {
 
     /// The cart a backup reads (StoreConfig's index has now heard whether it is empty).
     fn cart_for_backup(&self) -> Result<Vec<CartLine>, ShopperError> {
-        self.ensure_schema().map_err(ShopperError::internal)?;
         let lines = self.cart_lines().map_err(ShopperError::internal)?;
-        let heard = heard_after_read(self.announced.get(), lines.is_empty());
-        self.announced.set(heard);
+        let heard = heard_after_read(self.memory.announced.get(), lines.is_empty());
+        self.memory.announced.set(heard);
         Ok(lines)
     }
 
     /// A restore's cart, written whole in one transaction; it counts as activity, so
     /// retention keeps it.
     async fn restore_cart(&self, lines: Vec<CartLine>) -> Result<(), ShopperError> {
-        self.ensure_schema().map_err(ShopperError::internal)?;
-        self.lines.forget();
-        self.events.forget();
+        self.memory.rewritten();
         let plan = cart_rows::replaced(&lines).map_err(ShopperError::internal)?;
         sql::apply(&self.state, &self.db, plan).map_err(ShopperError::internal)?;
-        self.announced.set(Some(!lines.is_empty()));
+        self.memory.announced.set(Some(!lines.is_empty()));
         self.note_activity(None, "").await;
         Ok(())
     }

@@ -3,9 +3,7 @@
 
 use super::ShopperStorefront;
 use crate::sql::{self, Db};
-use wandstore_ai::block::keep_newest;
 use wandstore_core::cart::{CartCommand, CartLine, Idempotent, Outcome, ShopperEvent};
-use wandstore_core::kept::Kept;
 use wandstore_protocol::cart_rows;
 use wandstore_protocol::cart_run::CommandAnswers;
 use wandstore_storage::shopper::{SELECT_CART_LINES, SELECT_IDEMPOTENCY};
@@ -16,40 +14,20 @@ fn load_lines(db: &Db) -> Result<Vec<CartLine>> {
 }
 
 impl ShopperStorefront {
-    /// Rows this object keeps a copy of (`cell`): read once, then kept in step by this
-    /// object, which is the only writer of its storage. A request left unrecorded has none.
-    pub(super) fn kept_rows<T: Clone>(
-        &self,
-        kept: &Kept<Vec<T>>,
-        read: impl FnOnce() -> Result<Vec<T>>,
-    ) -> Result<Vec<T>> {
-        if self.unrecorded.get() {
-            return Ok(Vec::new());
-        }
-        kept.get_or_read(read)
-    }
-
     /// The cart's lines in display order (every write below updates or drops the copy).
     pub(super) fn cart_lines(&self) -> Result<Vec<CartLine>> {
-        self.kept_rows(&self.lines, || load_lines(&self.db))
+        self.memory
+            .rows(&self.memory.lines, || load_lines(&self.db))
     }
 
-    /// Records something the shopper did (outside a cart command), in storage and in the
-    /// kept copy of the newest events (if one is kept).
-    pub(super) fn record_event(&self, event: &ShopperEvent) -> Result<()> {
-        self.record_event_at(event, crate::clock::now_ms())
-    }
-
-    /// Records something the shopper did at `now` (a view the cookie carried: `pending_views`).
-    pub(super) fn record_event_at(&self, event: &ShopperEvent, now: u64) -> Result<()> {
-        if self.unrecorded.get() {
+    /// Records something the shopper did at `now` (outside a cart command; a view the cookie
+    /// carried: `pending_views`), in storage and in the kept copy of the newest events.
+    pub(super) fn record_event(&self, event: &ShopperEvent, now: u64) -> Result<()> {
+        if self.memory.unrecorded.get() {
             return Ok(());
         }
         let written = self.db.write_all(&cart_rows::event_rows(event, now)?);
-        match written {
-            Ok(()) => (self.events).update(|kept| keep_newest(kept, event.clone(), now)),
-            Err(_) => self.events.forget(),
-        }
+        self.memory.recorded(event, now, written.is_ok());
         written
     }
 
@@ -64,9 +42,9 @@ impl ShopperStorefront {
         answers: CommandAnswers,
     ) -> Result<Outcome> {
         let db = self.db.clone();
-        let kept = self.lines.take();
+        let kept = self.memory.lines.take();
         // The command may record an event inside the transaction: read them again next time.
-        self.events.forget();
+        self.memory.events.forget();
         let outcome = sql::transaction(&self.state, move || {
             let now = crate::clock::now_ms();
             // At most one row: the key is the table's primary key.
@@ -86,7 +64,7 @@ impl ShopperStorefront {
             Ok(outcome)
         })?;
         if let Outcome::Applied { lines } = &outcome {
-            self.lines.keep(lines.clone());
+            self.memory.lines.keep(lines.clone());
         }
         Ok(outcome)
     }

@@ -21,7 +21,7 @@ type Page = Result<worker::Response, EdgeError>;
 
 impl ShopperStorefront {
     pub(super) async fn home(&self, page: &PageRequest<'_>) -> Page {
-        let (ctx, report) = (page.ctx, &self.report);
+        let (ctx, report) = (page.ctx, &self.memory.report);
         let home = CatalogQuestion::Home;
         let reply = ask_catalog(&self.env, &ctx.store, home, &ctx.request_id, report).await?;
         let featured = pages::featured(&reply.answer)?;
@@ -41,7 +41,7 @@ impl ShopperStorefront {
 
     pub(super) async fn product(&self, page: &PageRequest<'_>, handle: &str) -> Page {
         let which = EdgePage::Product(handle);
-        let shown = listing_pages::render(&self.env, page, which, &self.report).await?;
+        let shown = listing_pages::render(&self.env, page, which, &self.memory.report).await?;
         let (html, handle) = (
             shown.html,
             shown.viewed.unwrap_or_else(|| handle.to_owned()),
@@ -49,15 +49,16 @@ impl ShopperStorefront {
         let viewed = ShopperEvent::Viewed {
             handle: handle.clone(),
         };
-        self.record_event(&viewed).map_err(EdgeError::internal)?;
+        self.record_event(&viewed, crate::clock::now_ms())
+            .map_err(EdgeError::internal)?;
         self.note_recommendation_click(page, &handle);
         Ok(respond::html_page(200, html))
     }
 
     /// The visit count the home page shows (`page_plan::home_view` decides what is written).
     fn count_home_view(&self, saw_home: bool) -> Result<u64, EdgeError> {
-        let unrecorded = self.unrecorded.get();
-        let first = match home_view(&mut self.report.borrow_mut(), unrecorded, saw_home) {
+        let unrecorded = self.memory.unrecorded.get();
+        let first = match home_view(&mut self.memory.report.borrow_mut(), unrecorded, saw_home) {
             HomeView::Shown(visits) => return Ok(visits),
             HomeView::Count { first } => crate::sql::int(first).map_err(EdgeError::internal)?,
         };

@@ -18,10 +18,10 @@ impl ShopperStorefront {
         let recorded = self.timed_events().and_then(|newest| {
             let now = crate::clock::now_ms();
             let views = shopper_events::pending_views(&ctx.pending_views, &newest, now);
-            (views.iter()).try_for_each(|(event, at)| self.record_event_at(event, *at))
+            (views.iter()).try_for_each(|(event, at)| self.record_event(event, *at))
         });
         match recorded {
-            Ok(()) => self.report.borrow_mut().views_taken = true,
+            Ok(()) => self.memory.report.borrow_mut().views_taken = true,
             Err(e) => {
                 let store = Some(ctx.store.to_string());
                 best_effort::failed(BestEffort::PendingViews, store, e, &ctx.request_id);

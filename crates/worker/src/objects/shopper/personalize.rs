@@ -18,19 +18,18 @@ use wandstore_ai::report::Interaction;
 use wandstore_core::shopper_events::ShopperEvent;
 use wandstore_protocol::EdgeError;
 use wandstore_protocol::block_run::{BlockAction, BlockFacts, BlockInput, BlockRun, Shown};
+use wandstore_protocol::cart_route::{Posted, checked_form};
 use wandstore_protocol::personalization::opt_out;
 use wandstore_protocol::shopper::ShopperContext;
 use wandstore_storage::shopper::{
     DELETE_AI_STATE, KeyedJsonRow, SELECT_NEWEST_EVENTS, SELECT_THREE_AI_STATES, oldest_first,
 };
 
-pub(super) use wandstore_protocol::block_run::Memo as PersonalizedMemo;
-
 impl ShopperStorefront {
     /// The shopper's newest events, oldest first, with their times: read once, then kept in
     /// step by `record_event` (this object is the only writer of its storage).
     pub(super) fn timed_events(&self) -> worker::Result<Vec<(ShopperEvent, u64)>> {
-        self.kept_rows(&self.events, || {
+        self.memory.rows(&self.memory.events, || {
             let n = sql::int(u64::from(PROFILE_EVENTS))?;
             Ok(oldest_first(self.db.rows(SELECT_NEWEST_EVENTS, vec![n])?))
         })
@@ -58,10 +57,10 @@ impl ShopperStorefront {
         let (ctx, now) = (page.ctx, now_ms());
         let gateway = crate::ai_config::gateway(&self.env);
         let settings = page.personalization.clone();
-        let stored = !self.unrecorded.get();
+        let stored = !self.memory.unrecorded.get();
         let facts = BlockFacts::of(ctx, settings, stored, gateway.is_some(), now);
         let events = self.timed_events()?;
-        let mut run = BlockRun::new(facts, events, self.personalized.borrow().clone());
+        let mut run = BlockRun::new(facts, events, self.memory.personalized.borrow().clone());
         let mut input = BlockInput::Start;
         loop {
             input = match run.resume(input) {
@@ -84,7 +83,7 @@ impl ShopperStorefront {
                     BlockInput::Done
                 }
                 BlockAction::Done(shown) => {
-                    *self.personalized.borrow_mut() = run.take_memo();
+                    *self.memory.personalized.borrow_mut() = run.take_memo();
                     return Ok(shown);
                 }
             };
@@ -96,9 +95,9 @@ impl ShopperStorefront {
     pub(super) fn personalization_form(
         &self,
         page: &PageRequest<'_>,
-        body: &str,
+        posted: &Posted,
     ) -> Result<worker::Response, EdgeError> {
-        let opted_out = opt_out(&self.checked_form(page, body)?)?;
+        let opted_out = opt_out(&checked_form(posted, page.ctx)?)?;
         set_state(&self.db, block::OPTED_OUT_KEY, &opted_out).map_err(EdgeError::internal)?;
         Ok(crate::respond::see_other(&page.ctx.base))
     }
@@ -106,7 +105,7 @@ impl ShopperStorefront {
     /// A product page reached from the block (`?rec=ai|baseline|holdout`): counts a click
     /// and remembers it, so adding this product counts for the same source.
     pub(super) fn note_recommendation_click(&self, page: &PageRequest<'_>, handle: &str) {
-        let recorded = !self.unrecorded.get() && !page.ctx.preview;
+        let recorded = !self.memory.unrecorded.get() && !page.ctx.preview;
         let Some(click) = block::followed(page.param("rec"), handle, recorded) else {
             return;
         };

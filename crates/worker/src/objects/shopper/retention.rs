@@ -71,9 +71,9 @@ impl ShopperStorefront {
     /// last activity is read once per object lifetime). Best effort: a failure is logged (for
     /// `store`, under request `rid`) and never fails the request; the next one tries again.
     pub(super) async fn note_activity(&self, store: Option<&str>, rid: &str) {
-        let upkeep = Upkeep::activity(self.retention, self.activity.get(), now_ms());
+        let upkeep = Upkeep::activity(self.memory.retention, self.memory.activity.get(), now_ms());
         match self.io().upkeep(upkeep).await {
-            Ok(done) => self.activity.set(done.known_activity()),
+            Ok(done) => self.memory.activity.set(done.known_activity()),
             Err(e) => {
                 let store = store.map(str::to_owned);
                 crate::best_effort::failed(BestEffort::ShopperActivity, store, e, rid);
@@ -84,9 +84,10 @@ impl ShopperStorefront {
     /// The alarm (`Upkeep::alarm`).
     pub(super) async fn expire_if_idle(&self) -> worker::Result<()> {
         self.ensure_schema()?;
-        let upkeep = Upkeep::alarm(self.retention, now_ms());
+        let upkeep = Upkeep::alarm(self.memory.retention, now_ms());
         if self.io().upkeep(upkeep).await?.deleted() {
-            self.forget();
+            self.db.forget_schema();
+            self.memory.deleted();
         }
         Ok(())
     }

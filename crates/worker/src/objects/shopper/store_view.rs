@@ -20,18 +20,19 @@ impl ShopperStorefront {
     /// per TTL; an unknown store is a 404 page (and nothing is kept).
     pub(super) async fn store_look(&self, ctx: &ShopperContext) -> Result<StoreLook, EdgeError> {
         let now = now_ms();
-        if let Some(hit) = Cached::fresh_copy(&self.look.borrow(), now, SNAPSHOT_TTL_MS) {
+        if let Some(hit) = Cached::fresh_copy(&self.memory.look.borrow(), now, SNAPSHOT_TTL_MS) {
             return Ok(hit);
         }
         let look =
-            store_view::ask_look(&self.env, &ctx.store, &ctx.request_id, &self.report).await?;
-        *self.look.borrow_mut() = Some(Cached::new(look.clone(), now));
+            store_view::ask_look(&self.env, &ctx.store, &ctx.request_id, &self.memory.report)
+                .await?;
+        *self.memory.look.borrow_mut() = Some(Cached::new(look.clone(), now));
         Ok(look)
     }
 
     /// The draft theme for a preview page: asked for on every preview request (no cache).
     pub(super) async fn draft_theme(&self, ctx: &ShopperContext) -> Result<Arc<Theme>, EdgeError> {
-        self.report.borrow_mut().count_call();
+        self.memory.report.borrow_mut().count_call();
         let slot = store_client::ask(&self.env, &ctx.store, GetDraft, &ctx.request_id)
             .await
             .map_err(|e| unknown_store(&ctx.store, e))?;
