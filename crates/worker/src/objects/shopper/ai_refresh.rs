@@ -8,25 +8,19 @@
 use super::io::{Io, ask, set_state};
 use crate::clock::now_ms;
 use crate::upstream;
-use futures::FutureExt;
-use std::time::Duration;
 use wandstore_ai::block::{RefreshPlan, SUGGESTION_KEY};
 use wandstore_ai::gateway::GatewayConfig;
 use wandstore_ai::refresh::time_limit_ms;
 use wandstore_ai::refresh_job::{JobAction, JobInput, RefreshJob, failure_line};
 use wandstore_core::store::StoreSlug;
 use wandstore_protocol::personalization::{BudgetGrant, RecordPersonalization, SpendBudget};
-use worker::Delay;
 
 /// Runs one refresh within its time limit; failures are logged, never raised.
 pub async fn run(io: Io, store: StoreSlug, config: GatewayConfig, plan: RefreshPlan) {
     let limit_ms = time_limit_ms(&config);
     let rid = plan.ctx.request_id.clone();
-    let limit = Delay::from(Duration::from_millis(limit_ms));
-    let outcome = futures::select! {
-        r = drive(&io, &store, RefreshJob::new(config, plan), &rid).fuse() => Some(r),
-        _ = limit.fuse() => None,
-    };
+    let job = drive(&io, &store, RefreshJob::new(config, plan), &rid);
+    let outcome = crate::deadline::within(limit_ms, job).await;
     let line = failure_line(outcome, store.as_str(), limit_ms, now_ms(), &rid);
     line.inspect(|line| worker::console_log!("{line}"));
 }
