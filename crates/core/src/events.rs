@@ -75,6 +75,8 @@ pub enum BestEffort {
     /// Recording the product views a shopper's cookie carried (they stay in the cookie, and
     /// the next answer tries again).
     PendingViews,
+    /// Deleting an unlisted upload's bytes from R2 (they stay there, unreachable).
+    AssetDelete,
 }
 
 impl Event for BestEffortFailed {
@@ -88,6 +90,7 @@ impl Event for BestEffortFailed {
             BestEffort::CartIndex => "cart_index.unannounced",
             BestEffort::StorageSizes => "storage.sizes_unavailable",
             BestEffort::PendingViews => "shopper.views_unrecorded",
+            BestEffort::AssetDelete => "asset.bytes_undeleted",
         }
     }
 
@@ -99,7 +102,8 @@ impl Event for BestEffortFailed {
             | BestEffort::PreviewEvent
             | BestEffort::CartIndex
             | BestEffort::StorageSizes
-            | BestEffort::PendingViews => Level::Warn,
+            | BestEffort::PendingViews
+            | BestEffort::AssetDelete => Level::Warn,
         }
     }
 }

@@ -46,7 +46,7 @@ pub async fn handle(
             AdminIo::ReadBody(kind) => run.on_body(body::read_limited(&mut req, kind).await),
             AdminIo::Random => run.on_random(random::bytes::<32>().map_err(|e| e.to_string())),
             AdminIo::PutAsset(put) => run.on_put(store_assets::put(env, put).await),
-            AdminIo::DeleteAsset(key) => store_assets::delete(env, key).await,
+            AdminIo::DeleteAsset(key) => store_assets::delete(env, key, rid).await,
             AdminIo::ListBackups { prefix, cursor } => {
                 run.on_listed(backups_api::summaries(env, &prefix, cursor).await)
             }

@@ -9,6 +9,7 @@ use crate::respond;
 use std::collections::HashMap;
 use wandstore_core::asset;
 use wandstore_core::asset::serving::{FileIo, Serve};
+use wandstore_core::events::BestEffort;
 use wandstore_protocol::EdgeError;
 use wandstore_protocol::entry_run::FileRead;
 use wandstore_protocol::owner::PutAsset;
@@ -32,10 +33,13 @@ pub async fn put(env: &Env, asset: PutAsset) -> Result<(), String> {
     written.map(drop).map_err(|e| e.to_string())
 }
 
-/// Deletes a file's bytes, best effort (the caller unlisted it first).
-pub async fn delete(env: &Env, key: String) {
-    if let Ok(bucket) = env.bucket(ASSETS_BUCKET) {
-        let _ = bucket.delete(key).await;
+/// Deletes a file's bytes, best effort (the caller unlisted it first): a failure is logged
+/// (`asset.bytes_undeleted`, with the key), and the bytes stay in R2, unreachable.
+pub async fn delete(env: &Env, key: String, rid: &str) {
+    let deleted = async { env.bucket(ASSETS_BUCKET)?.delete(&key).await };
+    if let Err(e) = deleted.await {
+        let error = format!("{key}: {e}");
+        crate::best_effort::failed(BestEffort::AssetDelete, None, error, rid);
     }
 }
 
