@@ -254,6 +254,22 @@ mod tests {
             (v["level"].as_str(), v["store"].as_str()),
             (Some("error"), Some("demo"))
         );
+        for (what, msg) in [
+            (BestEffort::PendingViews, "shopper.views_unrecorded"),
+            (BestEffort::AssetDelete, "asset.bytes_undeleted"),
+        ] {
+            let e = BestEffortFailed {
+                what,
+                store: None,
+                error: "demo/assets/x.png: r2 down".into(),
+            };
+            let v = parsed(&e.line(1, "rid"));
+            assert_eq!(
+                (v["msg"].as_str(), v["level"].as_str()),
+                (Some(msg), Some("warn"))
+            );
+            assert_eq!(v["error"], "demo/assets/x.png: r2 down");
+        }
     }
 
     #[test]
