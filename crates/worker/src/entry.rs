@@ -30,7 +30,9 @@ enum Routed {
     Page(String, Option<String>),
     /// An owner console page: made here, with the console's own security headers.
     Console(Response),
-    /// A shopper object's answer, finished as `pass_through::Forwarded` says.
+    /// An object's answer (a shopper's page, or StoreConfig's to a live-preview socket),
+    /// streamed through and finished as `pass_through::Forwarded` says; a socket's 101 goes
+    /// back as the object made it.
     Object(web_sys::Response, Forwarded),
 }
 
@@ -70,9 +72,6 @@ pub async fn handle(req: web_sys::Request, env: &Env) -> web_sys::Response {
     log.duration_ms = crate::clock::now_ms().saturating_sub(started);
     let timing = format!("{}ms", log.duration_ms);
     let resp = match routed {
-        Routed::Local(resp) if !entry_route::finished_here(resp.status_code()) => {
-            web_sys::Response::from(resp)
-        }
         Routed::Local(mut resp) | Routed::Console(mut resp) => {
             let h = resp.headers_mut();
             let mut finishing = entry_route::finishing(&request_id, &timing, &security);
@@ -86,6 +85,8 @@ pub async fn handle(req: web_sys::Request, env: &Env) -> web_sys::Response {
             let page = page_response(&html, cookie.as_deref(), &request_id, &timing, &security);
             page.unwrap_or_else(|e| unbuilt(e, &request_id, &mut log))
         }
+        // A live-preview socket's 101: the runtime's own, passed on as StoreConfig made it.
+        Routed::Object(answer, _) if !entry_route::finished_here(answer.status()) => answer,
         Routed::Object(answer, forwarded) => {
             let finish = forwarded.finish(&request_id, &timing, &security);
             pass_through(&answer, &finish, &mut log)
@@ -217,7 +218,13 @@ async fn answer(
         Handler::LiveSocket(call) => {
             let sent = internal::send(env, STORE_CONFIG, &call).await;
             let answer = sent.map_err(EdgeError::internal)?;
-            Ok(local(Response::from(answer)))
+            // Streamed through like a shopper object's answer (its headers are immutable).
+            let forwarded = Forwarded {
+                cookie: None,
+                quota: None,
+                allow: None,
+            };
+            Ok(Routed::Object(answer, forwarded))
         }
         Handler::File(file, read) => {
             let served = crate::store_assets::serve(env, file, read);
