@@ -148,9 +148,18 @@ impl ShopperStorefront {
         } else {
             String::new()
         };
-        let header = |name: &str| req.headers().get(name).ok().flatten();
-        let (key, content_type) = (header("idempotency-key"), header("content-type"));
-        let secret = crate::env_config::csrf_secret(&self.env).unwrap_or_default();
+        // Only a request with a body (a cart write, a form) reads its headers and the secret.
+        let posted_only = |name: &str| {
+            let header = plan
+                .reads_body
+                .then(|| req.headers().get(name).ok().flatten());
+            header.flatten()
+        };
+        let (key, content_type) = (posted_only("idempotency-key"), posted_only("content-type"));
+        let secret = match plan.reads_body {
+            true => crate::env_config::csrf_secret(&self.env).unwrap_or_default(),
+            false => Vec::new(),
+        };
         let posted = Posted {
             post: method == Method::Post,
             body: &body,
