@@ -65,9 +65,13 @@ impl Db {
     ) -> worker::Result<Vec<T>> {
         let cursor = self.sql.exec(query, bindings)?;
         let rows = cursor.to_array()?;
+        self.count(&cursor);
+        Ok(rows)
+    }
+
+    fn count(&self, cursor: &worker::SqlCursor) {
         let counts = self.counts.get();
         (self.counts).set(counts.plus(cursor.rows_read(), cursor.rows_written()));
-        Ok(rows)
     }
 
     /// The first row a query answers, if any.
@@ -106,8 +110,10 @@ impl Db {
         query: &str,
         bindings: impl Into<Option<Vec<SqlStorageValue>>>,
     ) -> worker::Result<()> {
-        self.rows::<serde::de::IgnoredAny>(query, bindings)
-            .map(drop)
+        // No rows are read back: a write answers none, and converting them costs a call.
+        let cursor = self.sql.exec(query, bindings)?;
+        self.count(&cursor);
+        Ok(())
     }
 
     /// The JSON in a one-row table's column, selected by `query` as `json` (`None`: NULL or
