@@ -11,8 +11,9 @@ use wandstore_core::headers::{PRIVATE_NO_STORE, PageAllowances, Policy};
 use wandstore_core::log::RequestLog;
 use wandstore_core::rate_limit::RateDecision;
 
-/// What the entry keeps of a request it forwarded, to finish the object's answer.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// What the entry keeps of a request it forwarded, to finish the object's answer (nothing
+/// beyond the finishing headers: `Default`).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Forwarded {
     /// The shopper's cookie, set or changed once the object's report is read.
     pub cookie: Option<CookieDraft>,

@@ -219,12 +219,7 @@ async fn answer(
             let sent = internal::send(env, STORE_CONFIG, &call).await;
             let answer = sent.map_err(EdgeError::internal)?;
             // Streamed through like a shopper object's answer (its headers are immutable).
-            let forwarded = Forwarded {
-                cookie: None,
-                quota: None,
-                allow: None,
-            };
-            Ok(Routed::Object(answer, forwarded))
+            Ok(Routed::Object(answer, Forwarded::default()))
         }
         Handler::File(file, read) => {
             let served = crate::store_assets::serve(env, file, read);
