@@ -249,13 +249,15 @@ async fn storefront(
         None => None,
     };
     // Set, changed or left alone once the page is made or the object's report is read.
-    let scope = CookieScope::new(&target.base, url.scheme(), url.host_str().unwrap_or(""));
+    let scope = || CookieScope::new(&target.base, url.scheme(), url.host_str().unwrap_or(""));
     if let Served::Edge { page, cart_items } = visit.served(url.query().unwrap_or("")) {
         let page = crate::edge_pages::serve(env, &visit.ctx, page, cart_items, url, log).await?;
         return Ok(match page {
             Ok(page) => {
                 // `served` found room for the view: the cookie carries it.
-                let cookie = page.viewed.and_then(|h| visit.cookie(scope).with_view(&h));
+                let cookie = page
+                    .viewed
+                    .and_then(|h| visit.cookie(scope()).with_view(&h));
                 Routed::Page(page.html, cookie)
             }
             Err(error_page) => Routed::Local(error_page),
@@ -268,7 +270,7 @@ async fn storefront(
     let call = shopper.object_call(&visit, url.query(), log);
     let sent = internal::send(env, SHOPPER_STOREFRONT, &call).await;
     let answer = sent.map_err(EdgeError::internal)?;
-    let cookie = Some(visit.cookie(scope));
+    let cookie = Some(visit.cookie(scope()));
     Ok(Routed::Object(
         answer,
         Forwarded {
