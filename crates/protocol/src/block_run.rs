@@ -3,18 +3,22 @@
 //! shopper has a history; nothing at all on a page that must not touch storage), what is
 //! asked of StoreConfig ([`Personalize`]; not asked again while the object's [`Memo`] of
 //! the same question is fresh), whether an impression counts and whether a model
-//! refresh starts after the response, and what shows. The object performs each
-//! [`BlockAction`] and answers with a [`BlockInput`]:
+//! refresh starts after the response, and what shows. A step that fails leaves the block
+//! out (logged): the page never fails for it. The object performs each [`BlockAction`] and
+//! answers with a [`BlockInput`] (any read, ask or write may answer [`BlockInput::Failed`]):
 //!
 //! ```text
 //! let mut input = BlockInput::Start;
 //! loop {
 //!     input = match run.resume(input) {
+//!         BlockAction::ReadEvents => BlockInput::Events(the newest events, oldest first),
 //!         BlockAction::ReadState => BlockInput::State(the three ai_state values),
 //!         BlockAction::ReadCart => BlockInput::Cart(the cart's product handles),
 //!         BlockAction::Ask(q) => BlockInput::Material(StoreConfig's answer),
+//!         BlockAction::Write(w) => { run it; BlockInput::Done }
 //!         BlockAction::CountImpression(source) => { count it; BlockInput::Done }
-//!         BlockAction::StartRefresh(plan) => { write its time now, run it after; BlockInput::Done }
+//!         BlockAction::StartRefresh(plan) => { run it after the response; BlockInput::Done }
+//!         BlockAction::LogError(line) => { log it; BlockInput::Done }
 //!         BlockAction::Done(shown) => break shown,
 //!     };
 //! }
@@ -33,6 +37,8 @@ use wandstore_core::cart::CartLine;
 use wandstore_core::catalog_index::ProductCard;
 use wandstore_core::shopper_events::ShopperEvent;
 use wandstore_core::store::SNAPSHOT_TTL_MS;
+use wandstore_storage::Write;
+use wandstore_storage::shopper::state_write;
 
 /// StoreConfig's last personalization answer, kept (by the object, between requests) under
 /// what was asked, for the snapshot TTL.
@@ -80,17 +86,25 @@ impl BlockFacts {
 /// What the object does next.
 #[derive(Debug, Clone)]
 pub enum BlockAction {
+    /// Read the shopper's newest events, oldest first, with their times →
+    /// [`BlockInput::Events`].
+    ReadEvents,
     /// Read the shopper's state (suggestion, opt-out, last refresh) → [`BlockInput::State`].
     ReadState,
     /// Read the product handles of the cart's lines → [`BlockInput::Cart`].
     ReadCart,
     /// Ask StoreConfig → [`BlockInput::Material`].
     Ask(Personalize),
+    /// Run this statement on the shopper's SQLite (the refresh's time, written before the
+    /// response so another page of this shopper does not start a second one) →
+    /// [`BlockInput::Done`].
+    Write(Write),
     /// Count an impression of this source → [`BlockInput::Done`].
     CountImpression(Source),
-    /// Write the refresh's time (`now_ms`) before the response, so another page of this
-    /// shopper does not start a second one, then run it after → [`BlockInput::Done`].
+    /// Run this refresh after the response → [`BlockInput::Done`].
     StartRefresh(RefreshPlan),
+    /// Log this error line (why the block was left out) → [`BlockInput::Done`].
+    LogError(String),
     /// The block, or `None`: no history yet, or nothing to show.
     Done(Option<Shown>),
 }
@@ -100,9 +114,19 @@ pub enum BlockAction {
 pub enum BlockInput {
     Start,
     Done,
+    /// The step failed (a read, the question, a write): why.
+    Failed(String),
+    Events(Vec<(ShopperEvent, u64)>),
     State(ShopperAiState),
     Cart(Vec<String>),
     Material(Rc<Personalized>),
+}
+
+/// A step's result: its input, or why it failed.
+impl<E: std::fmt::Display> From<Result<BlockInput, E>> for BlockInput {
+    fn from(result: Result<BlockInput, E>) -> BlockInput {
+        result.unwrap_or_else(|e| BlockInput::Failed(e.to_string()))
+    }
 }
 
 impl BlockInput {
@@ -124,6 +148,7 @@ pub struct Shown {
 
 #[derive(Debug, Clone)]
 enum Phase {
+    Events,
     State,
     Cart,
     /// Asked; the newest event's time and the key to keep the answer under (`None`: the
@@ -147,14 +172,13 @@ pub struct BlockRun {
 }
 
 impl BlockRun {
-    /// The block for a shopper with these events (oldest first, with their times), with the
-    /// object's memo of its last answer.
-    pub fn new(facts: BlockFacts, events: Vec<(ShopperEvent, u64)>, memo: Memo) -> BlockRun {
+    /// The block of a page request, with the object's memo of its last answer.
+    pub fn new(facts: BlockFacts, memo: Memo) -> BlockRun {
         BlockRun {
             facts,
-            events,
+            events: Vec::new(),
             state: ShopperAiState::default(),
-            phase: Phase::State,
+            phase: Phase::Events,
             queue: VecDeque::new(),
             memo,
         }
@@ -174,15 +198,26 @@ impl BlockRun {
         }
         let phase = std::mem::replace(&mut self.phase, Phase::Finished);
         match (phase, input) {
-            (Phase::State, BlockInput::Start) if !block::has_history(&self.events) => {
+            (_, BlockInput::Failed(why)) => {
+                self.queue = VecDeque::from([BlockAction::Done(None)]);
+                BlockAction::LogError(format!("recommendations left out: {why}"))
+            }
+            (Phase::Events, BlockInput::Start) => {
+                self.phase = Phase::Events;
+                BlockAction::ReadEvents
+            }
+            (Phase::Events, BlockInput::Events(events)) if !block::has_history(&events) => {
                 BlockAction::Done(None)
             }
-            (Phase::State, BlockInput::Start) if self.facts.stored => {
+            (Phase::Events, BlockInput::Events(events)) => {
+                self.events = events;
+                if !self.facts.stored {
+                    // Nothing stored may be read: no state, no cart.
+                    return self.ask(&[]);
+                }
                 self.phase = Phase::State;
                 BlockAction::ReadState
             }
-            // Nothing stored may be read: no state, no cart.
-            (Phase::State, BlockInput::Start) => self.ask(&[]),
             (Phase::State, BlockInput::State(state)) => {
                 self.state = state;
                 self.phase = Phase::Cart;
@@ -241,6 +276,9 @@ impl BlockRun {
                 .push_back(BlockAction::CountImpression(plan.shown.source));
         }
         if let Some(refresh) = plan.refresh {
+            let at = self.facts.now_ms.to_string();
+            let write = state_write(block::LAST_REFRESH_KEY, at);
+            self.queue.push_back(BlockAction::Write(write));
             self.queue.push_back(BlockAction::StartRefresh(refresh));
         }
         let cards = material.cards_of(&plan.shown.handles);

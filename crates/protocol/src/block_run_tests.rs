@@ -27,16 +27,16 @@ fn viewed(handle: &str) -> Vec<(ShopperEvent, u64)> {
     )]
 }
 
-/// What a run did (`state`, `cart`, `ask`, `count:<source>`, `refresh`) and its block,
-/// answering with `state`, a cart holding `cart` and the catalog's answer.
+/// What a run did (`state`, `cart`, `ask`, `count:<source>`, `write`, `refresh`) and its
+/// block, answering with `events`, `state`, a cart holding `cart` and the catalog's answer.
 fn drive(
     facts: BlockFacts,
     events: Vec<(ShopperEvent, u64)>,
     state: ShopperAiState,
     cart: &[&str],
 ) -> (Vec<String>, Option<Shown>) {
-    let mut run = BlockRun::new(facts, events, None);
-    let (steps, shown) = run_with(&mut run, state, cart);
+    let mut run = BlockRun::new(facts, None);
+    let (steps, shown) = run_with(&mut run, events, state, cart);
     assert!(
         run.take_memo().is_some() == steps.iter().any(|s| s == "ask"),
         "an answer is kept: {steps:?}"
@@ -47,6 +47,7 @@ fn drive(
 /// `drive` for a run already made.
 fn run_with(
     run: &mut BlockRun,
+    events: Vec<(ShopperEvent, u64)>,
     state: ShopperAiState,
     cart: &[&str],
 ) -> (Vec<String>, Option<Shown>) {
@@ -54,6 +55,7 @@ fn run_with(
     let mut input = BlockInput::Start;
     for _ in 0..10 {
         input = match run.resume(input) {
+            BlockAction::ReadEvents => BlockInput::Events(events.clone()),
             BlockAction::ReadState => {
                 steps.push("state".to_owned());
                 BlockInput::State(state.clone())
@@ -73,11 +75,19 @@ fn run_with(
                 steps.push(format!("count:{}", source.as_str()));
                 BlockInput::Done
             }
+            BlockAction::Write(write) => {
+                assert_eq!(write.sql, wandstore_storage::shopper::UPSERT_AI_STATE);
+                let at = run.facts.now_ms.to_string();
+                assert_eq!(write.args, [block::LAST_REFRESH_KEY.into(), at.into()]);
+                steps.push("write".to_owned());
+                BlockInput::Done
+            }
             BlockAction::StartRefresh(plan) => {
                 assert_eq!(plan.ctx.request_id, "r1");
                 steps.push("refresh".to_owned());
                 BlockInput::Done
             }
+            BlockAction::LogError(line) => panic!("nothing failed: {line}"),
             BlockAction::Done(shown) => return (steps, shown),
         };
     }
@@ -99,7 +109,10 @@ fn a_first_block_counts_its_impression_and_starts_a_refresh() {
         ShopperAiState::default(),
         &["cart-hat"],
     );
-    assert_eq!(steps, ["state", "cart", "ask", "count:baseline", "refresh"]);
+    assert_eq!(
+        steps,
+        ["state", "cart", "ask", "count:baseline", "write", "refresh"]
+    );
     let shown = shown.unwrap();
     assert_eq!(shown.source, Source::Baseline, "no suggestion yet");
     let handles: Vec<&str> = shown.cards.iter().map(|c| c.handle.as_str()).collect();
@@ -177,9 +190,13 @@ fn nothing_to_show_is_no_block_and_no_impression() {
 
 #[test]
 fn an_answer_that_was_not_asked_for_ends_without_a_block() {
-    let mut run = BlockRun::new(facts(), viewed("hat-1"), None);
+    let mut run = BlockRun::new(facts(), None);
     assert!(matches!(
         run.resume(BlockInput::Start),
+        BlockAction::ReadEvents
+    ));
+    assert!(matches!(
+        run.resume(BlockInput::Events(viewed("hat-1"))),
         BlockAction::ReadState
     ));
     assert!(matches!(
@@ -191,13 +208,13 @@ fn an_answer_that_was_not_asked_for_ends_without_a_block() {
 #[test]
 fn the_same_question_within_the_ttl_is_answered_from_the_memo() {
     let state = ShopperAiState::default();
-    let mut first = BlockRun::new(facts(), viewed("hat-1"), None);
-    let (steps, shown) = run_with(&mut first, state.clone(), &[]);
+    let mut first = BlockRun::new(facts(), None);
+    let (steps, shown) = run_with(&mut first, viewed("hat-1"), state.clone(), &[]);
     assert!(steps.iter().any(|s| s == "ask"), "{steps:?}");
     let memo = first.take_memo();
     assert!(memo.is_some());
-    let mut again = BlockRun::new(facts(), viewed("hat-1"), memo.clone());
-    let (steps, shown_again) = run_with(&mut again, state.clone(), &[]);
+    let mut again = BlockRun::new(facts(), memo.clone());
+    let (steps, shown_again) = run_with(&mut again, viewed("hat-1"), state.clone(), &[]);
     assert!(
         !steps.iter().any(|s| s == "ask"),
         "not asked again: {steps:?}"
@@ -209,19 +226,23 @@ fn the_same_question_within_the_ttl_is_answered_from_the_memo() {
         now_ms: facts().now_ms + SNAPSHOT_TTL_MS + 1,
         ..facts()
     };
-    let mut stale = BlockRun::new(later, viewed("hat-1"), memo.clone());
-    let (steps, _) = run_with(&mut stale, state.clone(), &[]);
+    let mut stale = BlockRun::new(later, memo.clone());
+    let (steps, _) = run_with(&mut stale, viewed("hat-1"), state.clone(), &[]);
     assert!(steps.iter().any(|s| s == "ask"), "{steps:?}");
-    let mut other = BlockRun::new(facts(), viewed("mug-1"), memo);
-    let (steps, _) = run_with(&mut other, state, &[]);
+    let mut other = BlockRun::new(facts(), memo);
+    let (steps, _) = run_with(&mut other, viewed("mug-1"), state, &[]);
     assert!(steps.iter().any(|s| s == "ask"), "{steps:?}");
 }
 
 #[test]
 fn a_run_without_history_leaves_the_memo_as_it_was() {
-    let mut run = BlockRun::new(facts(), Vec::new(), None);
+    let mut run = BlockRun::new(facts(), None);
     assert!(matches!(
         run.resume(BlockInput::Start),
+        BlockAction::ReadEvents
+    ));
+    assert!(matches!(
+        run.resume(BlockInput::Events(Vec::new())),
         BlockAction::Done(None)
     ));
     assert!(run.take_memo().is_none());
@@ -260,4 +281,84 @@ fn the_cart_is_answered_as_its_lines_product_handles_in_order() {
         other => panic!("not the cart: {other:?}"),
     }
     assert!(matches!(BlockInput::cart(Vec::new()), BlockInput::Cart(h) if h.is_empty()));
+}
+
+/// Runs a block whose step number `fail_at` (0: reading the events) fails; answers the
+/// steps done (as `drive` names them) and the line logged.
+fn failing_at(fail_at: usize) -> (Vec<String>, String) {
+    let mut run = BlockRun::new(facts(), None);
+    let (mut steps, mut input) = (Vec::new(), BlockInput::Start);
+    for step in 0..12 {
+        let action = run.resume(input);
+        if let BlockAction::LogError(line) = action {
+            assert!(matches!(
+                run.resume(BlockInput::Done),
+                BlockAction::Done(None)
+            ));
+            return (steps, line);
+        }
+        if step == fail_at {
+            input = Err::<BlockInput, _>("disk on fire").into();
+            continue;
+        }
+        input = match action {
+            BlockAction::ReadEvents => BlockInput::Events(viewed("hat-1")),
+            BlockAction::ReadState => BlockInput::State(ShopperAiState::default()),
+            BlockAction::ReadCart => BlockInput::Cart(Vec::new()),
+            BlockAction::Ask(q) => BlockInput::Material(Rc::new(q.answer(&index()))),
+            BlockAction::Write(_) => BlockInput::Done,
+            BlockAction::CountImpression(_) => BlockInput::Done,
+            other => panic!("step {step}: {other:?}"),
+        };
+        steps.push(format!("step {step}"));
+    }
+    panic!("never failed: {steps:?}");
+}
+
+#[test]
+fn a_failed_read_ask_or_write_leaves_the_block_out_and_says_why() {
+    // Events, state, cart, ask, the impression's count, the refresh's time.
+    for fail_at in 0..6 {
+        let (steps, line) = failing_at(fail_at);
+        assert_eq!(steps.len(), fail_at, "nothing after the failure: {steps:?}");
+        assert_eq!(line, "recommendations left out: disk on fire");
+    }
+}
+
+#[test]
+fn a_failed_write_of_the_refresh_time_starts_no_refresh() {
+    let mut run = BlockRun::new(facts(), None);
+    let mut input = BlockInput::Start;
+    let mut counted = false;
+    loop {
+        input = match run.resume(input) {
+            BlockAction::ReadEvents => BlockInput::Events(viewed("hat-1")),
+            BlockAction::ReadState => BlockInput::State(ShopperAiState::default()),
+            BlockAction::ReadCart => BlockInput::Cart(Vec::new()),
+            BlockAction::Ask(q) => BlockInput::Material(Rc::new(q.answer(&index()))),
+            BlockAction::CountImpression(_) => {
+                counted = true;
+                BlockInput::Done
+            }
+            BlockAction::Write(_) => BlockInput::Failed("read-only".into()),
+            BlockAction::LogError(line) => {
+                assert!(line.ends_with("read-only"), "{line}");
+                BlockInput::Done
+            }
+            BlockAction::Done(shown) => {
+                assert_eq!(shown, None);
+                break;
+            }
+            other => panic!("no refresh after a failed write: {other:?}"),
+        };
+    }
+    assert!(counted, "the impression was counted before the write");
+}
+
+#[test]
+fn a_successful_step_is_its_input_and_a_failed_one_says_why() {
+    let ok: Result<BlockInput, String> = Ok(BlockInput::Done);
+    assert!(matches!(BlockInput::from(ok), BlockInput::Done));
+    let failed = BlockInput::from(Err::<BlockInput, _>("no such table: events"));
+    assert!(matches!(failed, BlockInput::Failed(why) if why == "no such table: events"));
 }

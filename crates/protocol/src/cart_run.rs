@@ -32,9 +32,10 @@ use crate::cart_api::{
     CartApiAnswer, catalog_error, command_answer, outcome_answer, write_request,
 };
 use crate::entry_route::HTML;
-use crate::shopify_calls::{CheckoutFailure, checkout_order};
-use crate::shopper::ShopperContext;
-use crate::store::{CatalogReply, CheckoutOrder, CheckoutStarted};
+use crate::shopify_calls::{CheckoutFailure, checkout_failure, checkout_order};
+use crate::shopper::{ObjectReport, ShopperContext};
+use crate::store::{CatalogReply, CheckoutOrder, CheckoutStarted, StoreError};
+use crate::wire::AskError;
 use std::collections::{HashMap, VecDeque};
 use std::rc::Rc;
 use wandstore_core::cart::{
@@ -144,6 +145,19 @@ impl CartFacts {
             shopper: ctx.shopper.clone(),
             heard,
         }
+    }
+}
+
+impl CartInput {
+    /// StoreConfig's answer to a checkout, with what the call cost noted in `report` (one
+    /// object call, and Shopify's calls when it started one).
+    pub fn checkout(
+        asked: Result<CheckoutStarted, AskError<StoreError>>,
+        report: &mut ObjectReport,
+    ) -> CartInput {
+        report.count_call();
+        let asked = asked.inspect(|started| report.note_upstream(started.upstream));
+        CartInput::Checkout(asked.map_err(checkout_failure))
     }
 }
 

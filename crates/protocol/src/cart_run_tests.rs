@@ -629,3 +629,37 @@ fn a_form_goes_back_to_the_shoppers_store_and_a_checkout_carries_the_buyer() {
         other => panic!("not a checkout: {other:?}"),
     }
 }
+
+#[test]
+fn a_checkouts_answer_counts_one_call_and_shopifys_calls_when_it_started() {
+    let mut report = ObjectReport::default();
+    let started = CheckoutStarted {
+        checkout_url: "https://shop.example/c/1".into(),
+        total_quantity: 2,
+        upstream: UpstreamStats { calls: 2, ms: 40 },
+    };
+    match CartInput::checkout(Ok(started), &mut report) {
+        CartInput::Checkout(Ok(s)) => assert_eq!(s.total_quantity, 2),
+        other => panic!("not the checkout: {other:?}"),
+    }
+    assert_eq!(
+        (report.do_calls, report.upstream_calls, report.upstream_ms),
+        (1, 2, 40)
+    );
+    let refused = StoreError::CheckoutRefused {
+        message: "sold out".into(),
+    };
+    match CartInput::checkout(Err(AskError::Refused(refused)), &mut report) {
+        CartInput::Checkout(Err(f)) => assert_eq!(f.status, 422),
+        other => panic!("not a refusal: {other:?}"),
+    }
+    match CartInput::checkout(Err(AskError::Broken("garbage".into())), &mut report) {
+        CartInput::Checkout(Err(f)) => assert_eq!(f.status, 503),
+        other => panic!("not a failure: {other:?}"),
+    }
+    assert_eq!(report.do_calls, 3, "a failed call is a call");
+    assert_eq!(
+        report.upstream_calls, 2,
+        "only a started checkout says its cost"
+    );
+}

@@ -430,6 +430,18 @@ impl<E: Into<EdgeError>> From<AskError<E>> for EdgeError {
     }
 }
 
+/// Why a question got no answer, as a log line says it: the error's message, with its
+/// detail when it has one (a broken call's).
+impl<E: Clone + Into<EdgeError>> std::fmt::Display for AskError<E> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let e = EdgeError::from(self.clone());
+        match e.detail {
+            Some(detail) => write!(f, "{} ({detail})", e.message),
+            None => f.write_str(&e.message),
+        }
+    }
+}
+
 /// A request no route takes: 404, or 405 with the methods the path does take.
 pub fn route_error(e: RouteError) -> EdgeError {
     match e {

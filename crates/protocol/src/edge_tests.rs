@@ -269,3 +269,16 @@ fn an_errors_answer_is_json_for_apis_and_the_page_for_browsers_with_its_headers(
     let (plain, _) = EdgeError::not_found("x", "gone").answer(None, "");
     assert_eq!(plain.len(), 1, "{plain:?}");
 }
+
+#[test]
+fn a_question_without_an_answer_reads_as_its_errors_message() {
+    let broken: AskError<StoreError> = AskError::Broken("object reset".into());
+    let message = EdgeError::from(broken.clone()).message;
+    assert_eq!(broken.to_string(), format!("{message} (object reset)"));
+    let refused: AskError<StoreError> = AskError::Refused(StoreError::NotFound);
+    assert_eq!(
+        refused.to_string(),
+        EdgeError::from(StoreError::NotFound).message
+    );
+    assert_ne!(refused.to_string(), broken.to_string());
+}

@@ -125,13 +125,13 @@ pub struct BudgetGrant {
 
 impl BudgetGrant {
     /// What the refresh job is told of StoreConfig's answer (`Err`: why it gave none).
-    pub fn job_input(answer: Result<BudgetGrant, String>) -> JobInput {
+    pub fn job_input<E: std::fmt::Display>(answer: Result<BudgetGrant, E>) -> JobInput {
         match answer {
             Ok(grant) => JobInput::Budget {
                 granted: grant.granted,
                 breakers: grant.breakers.into(),
             },
-            Err(why) => JobInput::Failed(why),
+            Err(why) => JobInput::Failed(why.to_string()),
         }
     }
 }

@@ -211,14 +211,14 @@ fn a_budget_answer_becomes_the_jobs_input_and_no_answer_fails_it() {
         granted: false,
         breakers: open,
     };
-    match BudgetGrant::job_input(Ok(grant)) {
+    match BudgetGrant::job_input(Ok::<_, String>(grant)) {
         JobInput::Budget { granted, breakers } => {
             assert!(!granted);
             assert_eq!(ProviderBreakers::from(&breakers), open);
         }
         other => panic!("not a budget: {other:?}"),
     }
-    match BudgetGrant::job_input(Err("store down".into())) {
+    match BudgetGrant::job_input(Err::<BudgetGrant, _>("store down")) {
         JobInput::Failed(why) => assert_eq!(why, "store down"),
         other => panic!("not a failure: {other:?}"),
     }

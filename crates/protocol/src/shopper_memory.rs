@@ -9,12 +9,13 @@ use crate::store_view::StoreLook;
 use std::cell::{Cell, RefCell};
 use wandstore_ai::block::keep_newest;
 use wandstore_core::cached::Cached;
-use wandstore_core::cart::CartLine;
+use wandstore_core::cart::{CartLine, Outcome};
 use wandstore_core::kept::Kept;
 use wandstore_core::rate_limit::RateClass;
 use wandstore_core::retention::Retention;
 use wandstore_core::shopper_events::ShopperEvent;
 use wandstore_core::sliding_window::SlidingWindow;
+use wandstore_core::store::SNAPSHOT_TTL_MS;
 
 pub struct ShopperMemory {
     /// The store's settings and theme, kept for the snapshot TTL (catalog answers are kept
@@ -80,6 +81,31 @@ impl ShopperMemory {
         match written {
             true => (self.events).update(|kept| keep_newest(kept, event.clone(), at_ms)),
             false => self.events.forget(),
+        }
+    }
+
+    /// The store's look as kept at `now`, within the snapshot TTL.
+    pub fn fresh_look(&self, now: u64) -> Option<StoreLook> {
+        Cached::fresh_copy(&self.look.borrow(), now, SNAPSHOT_TTL_MS)
+    }
+
+    /// Keeps the store's look as asked at `now`.
+    pub fn keep_look(&self, look: StoreLook, now: u64) {
+        *self.look.borrow_mut() = Some(Cached::new(look, now));
+    }
+
+    /// A cart command starts: its transaction takes the kept lines (`None`: it reads them),
+    /// and the events are read again next time (the command may record one).
+    pub fn command_starts(&self) -> Option<Vec<CartLine>> {
+        self.events.forget();
+        self.lines.take()
+    }
+
+    /// A cart command ended with `outcome` (`None`: its transaction failed): the lines it
+    /// applied are kept; otherwise they are read again next time.
+    pub fn command_ended(&self, outcome: Option<&Outcome>) {
+        if let Some(Outcome::Applied { lines }) = outcome {
+            self.lines.keep(lines.clone());
         }
     }
 

@@ -87,3 +87,68 @@ fn a_rewrite_forgets_the_rows_and_a_deletion_the_activity_too() {
         "what StoreConfig heard is not stored"
     );
 }
+
+fn line(variant: &str) -> CartLine {
+    CartLine {
+        variant_id: variant.into(),
+        product_handle: "hat".into(),
+        title: String::new(),
+        quantity: 1,
+        unit_price_when_added: wandstore_core::money::Money::new(
+            100,
+            wandstore_core::money::Currency::USD,
+        ),
+        added_at_ms: 0,
+    }
+}
+
+#[test]
+fn a_cart_command_takes_the_kept_lines_and_keeps_what_it_applied() {
+    let m = memory();
+    assert_eq!(
+        m.command_starts(),
+        None,
+        "nothing kept: the command reads them"
+    );
+    m.lines.keep(vec![line("v1")]);
+    m.events.keep(vec![(viewed("hat"), 1)]);
+    assert_eq!(m.command_starts(), Some(vec![line("v1")]));
+    assert_eq!(m.lines.get(), None, "taken by the command");
+    assert_eq!(m.events.get(), None, "read again: it may record one");
+    let applied = Outcome::Applied {
+        lines: vec![line("v1"), line("v2")],
+    };
+    m.command_ended(Some(&applied));
+    assert_eq!(m.lines.get(), Some(vec![line("v1"), line("v2")]));
+}
+
+#[test]
+fn a_refused_or_failed_cart_command_leaves_the_lines_to_be_read_again() {
+    let m = memory();
+    for outcome in [Some(Outcome::KeyConflict), None] {
+        m.lines.keep(vec![line("v1")]);
+        assert!(m.command_starts().is_some());
+        m.command_ended(outcome.as_ref());
+        assert_eq!(m.lines.get(), None, "{outcome:?}");
+    }
+}
+
+#[test]
+fn the_stores_look_is_kept_for_the_snapshot_ttl() {
+    let m = memory();
+    assert!(m.fresh_look(1_000).is_none(), "nothing kept yet");
+    let look = StoreLook {
+        settings: wandstore_core::store::demo_stores().remove(0),
+        theme: std::sync::Arc::new(wandstore_theme::Theme::default()),
+        personalization: Default::default(),
+    };
+    m.keep_look(look, 1_000);
+    let kept = m
+        .fresh_look(1_000 + SNAPSHOT_TTL_MS - 1)
+        .map(|l| l.settings.slug);
+    assert_eq!(kept.as_ref().map(|s| s.as_str()), Some("demo"));
+    assert!(
+        m.fresh_look(1_000 + SNAPSHOT_TTL_MS + 1).is_none(),
+        "past the TTL"
+    );
+}

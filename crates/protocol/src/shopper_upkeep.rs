@@ -14,7 +14,7 @@
 //!         Action::ReadActivity => Input::Activity(the last activity written down),
 //!         Action::ReadRetentionFacts => Input::Retention { last_activity_ms, has_cart },
 //!         Action::Done => break,
-//!         write / set / delete / log => { do it; Input::Done }
+//!         write / set / delete / log => { do it; Input::Done }    // an error ends the run
 //!     };
 //! }
 //! ```
@@ -31,7 +31,8 @@ use wandstore_ai::tally::{PendingCounts, Send, moves_alarm};
 use wandstore_core::events::{Event, ShopperExpired, ShopperRetained};
 use wandstore_core::retention::{OnAlarm, Retention};
 use wandstore_core::store::StoreSlug;
-use wandstore_storage::shopper::RetentionRow;
+use wandstore_storage::shopper::{RetentionRow, activity_write, state_write};
+use wandstore_storage::{ValueRow, Write, json_text};
 
 /// The `ai_state` key of the counts waiting to be sent.
 pub const PENDING_KEY: &str = "pending_counts";
@@ -50,8 +51,9 @@ pub struct Pending {
 pub enum Action {
     /// Read the counts waiting → [`Input::Pending`].
     ReadPending,
-    /// Store the counts waiting → [`Input::Done`].
-    WritePending(Pending),
+    /// Run this statement on the object's SQLite (the counts waiting, the last activity) →
+    /// [`Input::Done`].
+    Write(Write),
     /// Ask StoreConfig `question` (the counts, no breakers) → [`Input::Sent`].
     Send {
         store: StoreSlug,
@@ -66,8 +68,6 @@ pub enum Action {
     ReadRetentionFacts,
     /// Read the last activity written down → [`Input::Activity`].
     ReadActivity,
-    /// Write down activity at this time (ms) → [`Input::Done`].
-    WriteActivity(u64),
     /// Delete all of the object's storage → [`Input::Done`].
     DeleteAll,
     /// Log this JSON event line → [`Input::Done`].
@@ -101,6 +101,16 @@ pub enum Input {
 }
 
 impl Input {
+    /// The alarm's time as the storage answers it (before 1970: 0).
+    pub fn alarm(ms: Option<i64>) -> Input {
+        Input::Alarm(ms.map(|ms| u64::try_from(ms).unwrap_or(0)))
+    }
+
+    /// The last activity as its row reads (no row: never).
+    pub fn activity(row: Option<ValueRow>) -> Input {
+        Input::Activity(row.map(|r| r.value))
+    }
+
     /// The alarm's facts as one row reads them; no row (which the statement never answers):
     /// the run stops, deleting nothing.
     pub fn retention(row: Option<RetentionRow>) -> Input {
@@ -221,7 +231,8 @@ impl Upkeep {
     fn on_activity(&mut self, recorded_ms: Option<u64>) {
         self.activity = Some(recorded_ms);
         if self.retention.should_record(recorded_ms, self.now_ms) {
-            self.queue.push_back(Action::WriteActivity(self.now_ms));
+            self.queue
+                .push_back(Action::Write(activity_write(self.now_ms)));
             self.queue.push_back(Action::ReadPending);
             self.phase = Phase::ActivityRead;
         } else {
@@ -260,7 +271,7 @@ impl Upkeep {
                 let send = pending.counts.record(source, what, self.now_ms);
                 pending.store = Some(store.clone());
                 let taken = (send == Send::Now).then(|| pending.counts.take_all());
-                self.queue.push_back(Action::WritePending(pending));
+                self.queue.push_back(pending_write(&pending));
                 match (send, taken) {
                     (_, Some(counts)) => self.send(store, counts, Then::Finish),
                     (Send::AlarmAt(at), _) => self.move_alarm(at),
@@ -271,11 +282,11 @@ impl Upkeep {
             (Phase::AlarmRead, Input::Pending(mut pending)) => {
                 match (pending.counts.take_due(self.now_ms), pending.store.clone()) {
                     (Some(counts), Some(store)) => {
-                        self.queue.push_back(Action::WritePending(pending));
+                        self.queue.push_back(pending_write(&pending));
                         self.send(store, counts, Then::Retention);
                     }
                     (Some(_), None) => {
-                        self.queue.push_back(Action::WritePending(pending.clone()));
+                        self.queue.push_back(pending_write(&pending));
                         self.retention_facts(pending);
                     }
                     (None, _) => self.retention_facts(pending),
@@ -298,7 +309,7 @@ impl Upkeep {
             }
             (Phase::FailedRead { counts, then }, Input::Pending(mut pending)) => {
                 let at = pending.counts.send_failed(&counts, self.now_ms);
-                self.queue.push_back(Action::WritePending(pending.clone()));
+                self.queue.push_back(pending_write(&pending));
                 match then {
                     Then::Finish => self.move_alarm(at),
                     Then::Retention => self.retention_facts(pending),
@@ -374,6 +385,15 @@ impl Upkeep {
     fn retention_facts(&mut self, pending: Pending) {
         self.queue.push_back(Action::ReadRetentionFacts);
         self.phase = Phase::RetentionFacts { pending };
+    }
+}
+
+/// The write of the counts waiting (the `ai_state` row [`PENDING_KEY`]); counts that cannot
+/// be written as JSON (none can fail) are logged instead.
+fn pending_write(pending: &Pending) -> Action {
+    match json_text(pending) {
+        Ok(json) => Action::Write(state_write(PENDING_KEY, json)),
+        Err(e) => Action::LogError(format!("personalization counts not kept: {e}")),
     }
 }
 

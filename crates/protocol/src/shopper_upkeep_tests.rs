@@ -33,7 +33,15 @@ fn impressions(c: &PersonalizationCounters) -> u64 {
 
 fn written(a: Action) -> Pending {
     match a {
-        Action::WritePending(p) => p,
+        Action::Write(w) => {
+            assert_eq!(w.sql, wandstore_storage::shopper::UPSERT_AI_STATE);
+            match w.args.as_slice() {
+                [key, wandstore_storage::Value::Text(json)] if *key == PENDING_KEY.into() => {
+                    serde_json::from_str(json).unwrap()
+                }
+                args => panic!("not the counts waiting: {args:?}"),
+            }
+        }
         other => panic!("expected a write of the counts, got {other:?}"),
     }
 }
@@ -276,7 +284,7 @@ fn activity_is_written_once_per_interval_with_the_alarm_at_its_expiry() {
     assert_eq!(u.known_activity(), Some(Some(1_000)));
     let now = 1_000 + every;
     let mut u = Upkeep::activity(R, Some(Some(1_000)), now);
-    assert_eq!(u.resume(Input::Start), Action::WriteActivity(now));
+    assert_eq!(u.resume(Input::Start), Action::Write(activity_write(now)));
     assert_eq!(u.resume(Input::Done), Action::ReadPending);
     assert_eq!(
         u.resume(Input::Pending(Pending::default())),
@@ -308,7 +316,10 @@ fn an_unknown_activity_is_read_once_then_decides() {
     );
     let mut u = Upkeep::activity(R, None, 7);
     assert_eq!(u.resume(Input::Start), Action::ReadActivity);
-    assert_eq!(u.resume(Input::Activity(None)), Action::WriteActivity(7));
+    assert_eq!(
+        u.resume(Input::Activity(None)),
+        Action::Write(activity_write(7))
+    );
     assert_eq!(u.resume(Input::Done), Action::ReadPending);
     assert!(matches!(
         u.resume(Input::Pending(Pending::default())),
@@ -367,4 +378,14 @@ fn the_alarms_facts_come_from_one_row_and_a_missing_row_deletes_nothing() {
     assert_eq!(upkeep.resume(pending), Action::ReadRetentionFacts);
     assert_eq!(upkeep.resume(Input::retention(None)), Action::Done);
     assert!(!upkeep.deleted());
+}
+
+#[test]
+fn the_alarm_and_the_activity_are_answered_as_the_storage_reads_them() {
+    assert_eq!(Input::alarm(None), Input::Alarm(None));
+    assert_eq!(Input::alarm(Some(5_000)), Input::Alarm(Some(5_000)));
+    assert_eq!(Input::alarm(Some(-3)), Input::Alarm(Some(0)), "before 1970");
+    assert_eq!(Input::activity(None), Input::Activity(None), "never");
+    let row = ValueRow { value: 42 };
+    assert_eq!(Input::activity(Some(row)), Input::Activity(Some(42)));
 }

@@ -84,6 +84,16 @@ pub const SELECT_THREE_AI_STATES: &str = "SELECT key, json FROM ai_state WHERE k
 pub const UPSERT_AI_STATE: &str = "INSERT INTO ai_state (key, json) VALUES (?, ?)
      ON CONFLICT (key) DO UPDATE SET json = excluded.json";
 
+/// The write of a personalization value: `key` holds `json` (the value as JSON text).
+pub fn state_write(key: &str, json: String) -> crate::Write {
+    crate::Write::new(UPSERT_AI_STATE, vec![key.into(), json.into()])
+}
+
+/// The deletion of a personalization value.
+pub fn state_delete(key: &str) -> crate::Write {
+    crate::Write::new(DELETE_AI_STATE, vec![key.into()])
+}
+
 /// Deletes a personalization value. Binds the key.
 pub const DELETE_AI_STATE: &str = "DELETE FROM ai_state WHERE key = ?";
 
@@ -93,6 +103,11 @@ pub const SELECT_LAST_ACTIVITY: &str = "SELECT value FROM counters WHERE name = 
 /// Writes the last activity. Binds the time (ms).
 pub const SET_LAST_ACTIVITY: &str = "INSERT INTO counters (name, value) VALUES ('last_activity', ?)
      ON CONFLICT (name) DO UPDATE SET value = excluded.value";
+
+/// The write of the last activity at `ms`.
+pub fn activity_write(ms: u64) -> crate::Write {
+    crate::Write::new(SET_LAST_ACTIVITY, vec![ms.into()])
+}
 
 /// What the alarm decides on: the last activity written down (ms, NULL: never) and whether
 /// the cart has lines (0 or 1). Binds nothing; reads [`RetentionRow`].
@@ -274,6 +289,22 @@ mod tests {
     }
 
     #[test]
+    fn a_state_value_is_written_replaced_and_deleted_by_key() {
+        let mut db = testdb::migrated(MIGRATIONS);
+        let get = |db: &Connection, key: &str| -> Option<String> {
+            db.query_row(SELECT_AI_STATE, params![key], |r| r.get(0))
+                .ok()
+        };
+        testdb::apply(&mut db, &[state_write("k", "1".into())]);
+        testdb::apply(&mut db, &[state_write("other", "\"x\"".into())]);
+        testdb::apply(&mut db, &[state_write("k", "[2]".into())]);
+        assert_eq!(get(&db, "k").as_deref(), Some("[2]"), "replaced");
+        testdb::apply(&mut db, &[state_delete("k"), state_delete("missing")]);
+        assert_eq!(get(&db, "k"), None);
+        assert_eq!(get(&db, "other").as_deref(), Some("\"x\""), "only its key");
+    }
+
+    #[test]
     fn the_page_view_counter_counts_from_the_hint() {
         let count = |db: &Connection, first: i64| -> i64 {
             db.query_row(COUNT_PAGE_VIEW, params![first], |r| r.get(0))
@@ -301,6 +332,9 @@ mod tests {
         db.query_row(COUNT_PAGE_VIEW, params![1], |_| Ok(()))
             .unwrap();
         assert_eq!(get(&db), Some(9), "page views are another counter");
+        let mut db = db;
+        testdb::apply(&mut db, &[activity_write(12), activity_write(u64::MAX)]);
+        assert_eq!(get(&db), Some(i64::MAX), "past i64::MAX: i64::MAX");
     }
 
     #[test]

@@ -6,7 +6,7 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Deserializer};
 
 /// A value bound to a statement's `?`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Value {
     Null,
     Int(i64),
@@ -45,7 +45,7 @@ impl<T: Into<Value>> From<Option<T>> for Value {
 }
 
 /// One statement to run and its bindings.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Write {
     pub sql: &'static str,
     pub args: Vec<Value>,

@@ -5,8 +5,9 @@
 //! through the one upstream executor (`upstream::drive`). Bounded by
 //! `wandstore_ai::refresh::time_limit_ms`; nothing here can change a page.
 
-use super::io::{Io, ask, set_state};
+use super::io::{Io, set_state};
 use crate::clock::now_ms;
+use crate::objects::store_client::ask;
 use crate::upstream;
 use wandstore_ai::block::{RefreshPlan, SUGGESTION_KEY};
 use wandstore_ai::gateway::GatewayConfig;

@@ -12,8 +12,6 @@ use crate::store_view::ask_catalog;
 use wandstore_core::events::BestEffort;
 use wandstore_protocol::EdgeError;
 use wandstore_protocol::cart_run::{CartAction, CartFacts, CartInput, CartRequest, CartRun};
-use wandstore_protocol::shopify_calls::checkout_failure;
-use wandstore_protocol::store::CheckoutStarted;
 use wandstore_render::cart_reply::cart_reply;
 use worker::Response;
 
@@ -61,13 +59,8 @@ impl ShopperStorefront {
                     CartInput::Done
                 }
                 CartAction::Checkout(order) => {
-                    self.memory.report.borrow_mut().count_call();
                     let asked = store_client::ask(&self.env, &ctx.store, order, &ctx.request_id);
-                    let report = |s: &CheckoutStarted| {
-                        self.memory.report.borrow_mut().note_upstream(s.upstream)
-                    };
-                    let asked = asked.await.inspect(report);
-                    CartInput::Checkout(asked.map_err(checkout_failure))
+                    CartInput::checkout(asked.await, &mut self.memory.report.borrow_mut())
                 }
                 CartAction::Record(events) => {
                     let now = crate::clock::now_ms();

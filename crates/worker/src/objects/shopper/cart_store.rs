@@ -41,10 +41,7 @@ impl ShopperStorefront {
         idempotent: Option<Idempotent>,
         answers: CommandAnswers,
     ) -> Result<Outcome> {
-        let db = self.db.clone();
-        let kept = self.memory.lines.take();
-        // The command may record an event inside the transaction: read them again next time.
-        self.memory.events.forget();
+        let (db, kept) = (self.db.clone(), self.memory.command_starts());
         let outcome = sql::transaction(&self.state, move || {
             let now = crate::clock::now_ms();
             // At most one row: the key is the table's primary key.
@@ -62,10 +59,8 @@ impl ShopperStorefront {
             )?;
             db.write_all(&rows)?;
             Ok(outcome)
-        })?;
-        if let Outcome::Applied { lines } = &outcome {
-            self.memory.lines.keep(lines.clone());
-        }
-        Ok(outcome)
+        });
+        self.memory.command_ended(outcome.as_ref().ok());
+        outcome
     }
 }

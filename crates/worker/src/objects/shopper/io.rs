@@ -1,15 +1,10 @@
 //! What the shopper object's background drivers (`shopper_upkeep`, `refresh_job`) perform
 //! their actions with, owned so a run can outlive its request (`wait_until`): the object's
-//! `Env`, SQLite and storage, with the few operations they share.
+//! `Env`, SQLite and storage, with the `ai_state` reads and writes they share.
 
 use super::ShopperStorefront;
-use crate::objects::store_client;
 use crate::sql::Db;
 use serde::de::DeserializeOwned;
-use wandstore_core::store::StoreSlug;
-use wandstore_protocol::EdgeError;
-use wandstore_protocol::store::{StoreError, StoreQuestion};
-use wandstore_protocol::wire::Question;
 use wandstore_storage::{self as storage, Lenient};
 use worker::{Env, Storage};
 
@@ -17,20 +12,6 @@ pub(super) struct Io {
     pub env: Env,
     pub db: Db,
     pub storage: Storage,
-}
-
-/// StoreConfig's answer to `q`; `Err`: why it gave none, for a log line.
-pub(super) async fn ask<Q>(
-    env: &Env,
-    store: &StoreSlug,
-    q: Q,
-    rid: &str,
-) -> Result<Q::Answer, String>
-where
-    Q: Question<Envelope = StoreQuestion, Error = StoreError>,
-{
-    let asked = store_client::ask(env, store, q, rid).await;
-    asked.map_err(|e| EdgeError::from(e).message)
 }
 
 impl ShopperStorefront {
@@ -51,8 +32,8 @@ pub(super) fn get_state<T: DeserializeOwned>(db: &Db, key: &str) -> worker::Resu
 }
 
 pub(super) fn set_state(db: &Db, key: &str, value: &impl serde::Serialize) -> worker::Result<()> {
-    db.run(
-        storage::shopper::UPSERT_AI_STATE,
-        vec![key.into(), serde_json::to_string(value)?.into()],
-    )
+    db.write(&storage::shopper::state_write(
+        key,
+        storage::json_text(value)?,
+    ))
 }

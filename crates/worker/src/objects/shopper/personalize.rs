@@ -8,9 +8,10 @@
 
 use super::ShopperStorefront;
 use super::ai_refresh;
-use super::io::{ask, get_state, set_state};
+use super::io::{get_state, set_state};
 use super::page_request::PageRequest;
 use crate::clock::now_ms;
+use crate::objects::store_client::ask;
 use crate::sql;
 use std::rc::Rc;
 use wandstore_ai::block::{self, PROFILE_EVENTS, RecClick, ShopperAiState};
@@ -22,7 +23,7 @@ use wandstore_protocol::cart_route::{Posted, checked_form};
 use wandstore_protocol::personalization::opt_out;
 use wandstore_protocol::shopper::ShopperContext;
 use wandstore_storage::shopper::{
-    DELETE_AI_STATE, KeyedJsonRow, SELECT_NEWEST_EVENTS, SELECT_THREE_AI_STATES, oldest_first,
+    KeyedJsonRow, SELECT_NEWEST_EVENTS, SELECT_THREE_AI_STATES, oldest_first, state_delete,
 };
 
 impl ShopperStorefront {
@@ -44,47 +45,44 @@ impl ShopperStorefront {
     }
 
     /// The block for the home page, or `None` (no history yet, or it could not be built:
-    /// the page never fails for it).
+    /// the page never fails for it). Runs `wandstore_protocol::block_run` (the reads, the
+    /// question, the count, the refresh) with this object's rows, StoreConfig and
+    /// `wait_until`.
     pub(super) async fn personalized_block(&self, page: &PageRequest<'_>) -> Option<Shown> {
-        let built = self.build_block(page).await;
-        let logged = built.inspect_err(|e| worker::console_error!("recommendations left out: {e}"));
-        logged.ok().flatten()
-    }
-
-    /// Runs `wandstore_protocol::block_run` (the reads, the question, the count, the
-    /// refresh) with this object's rows, StoreConfig and `wait_until`.
-    async fn build_block(&self, page: &PageRequest<'_>) -> worker::Result<Option<Shown>> {
-        let (ctx, now) = (page.ctx, now_ms());
+        let ctx = page.ctx;
         let gateway = crate::ai_config::gateway(&self.env);
-        let settings = page.personalization.clone();
-        let stored = !self.memory.unrecorded.get();
-        let facts = BlockFacts::of(ctx, settings, stored, gateway.is_some(), now);
-        let events = self.timed_events()?;
-        let mut run = BlockRun::new(facts, events, self.memory.personalized.borrow().clone());
+        let (settings, stored) = (page.personalization.clone(), !self.memory.unrecorded.get());
+        let facts = BlockFacts::of(ctx, settings, stored, gateway.is_some(), now_ms());
+        let mut run = BlockRun::new(facts, self.memory.personalized.borrow().clone());
         let mut input = BlockInput::Start;
         loop {
             input = match run.resume(input) {
-                BlockAction::ReadState => BlockInput::State(self.ai_state()?),
-                BlockAction::ReadCart => BlockInput::cart(self.cart_lines()?),
+                BlockAction::ReadEvents => self.timed_events().map(BlockInput::Events).into(),
+                BlockAction::ReadState => self.ai_state().map(BlockInput::State).into(),
+                BlockAction::ReadCart => self.cart_lines().map(BlockInput::cart).into(),
                 BlockAction::Ask(q) => {
                     let asked = ask(&self.env, &ctx.store, q, &ctx.request_id).await;
-                    BlockInput::Material(Rc::new(asked.map_err(worker::Error::RustError)?))
+                    asked.map(|m| BlockInput::Material(Rc::new(m))).into()
                 }
+                BlockAction::Write(w) => self.db.write(&w).map(|()| BlockInput::Done).into(),
                 BlockAction::CountImpression(source) => {
                     self.count_or_log(ctx, source, Interaction::Impression);
                     BlockInput::Done
                 }
                 BlockAction::StartRefresh(plan) => {
                     if let Some(config) = gateway.clone() {
-                        set_state(&self.db, block::LAST_REFRESH_KEY, &now)?;
                         let run = ai_refresh::run(self.io(), ctx.store.clone(), config, plan);
                         self.state.wait_until(run);
                     }
                     BlockInput::Done
                 }
+                BlockAction::LogError(line) => {
+                    worker::console_error!("{line}");
+                    BlockInput::Done
+                }
                 BlockAction::Done(shown) => {
                     *self.memory.personalized.borrow_mut() = run.take_memo();
-                    return Ok(shown);
+                    return shown;
                 }
             };
         }
@@ -121,10 +119,7 @@ impl ShopperStorefront {
         let Some(source) = click.ok().and_then(|c| block::added(c.as_ref(), product)) else {
             return;
         };
-        if (self.db)
-            .run(DELETE_AI_STATE, vec![block::REC_CLICK_KEY.into()])
-            .is_ok()
-        {
+        if self.db.write(&state_delete(block::REC_CLICK_KEY)).is_ok() {
             self.count_or_log(ctx, source, Interaction::AddToCart);
         }
     }

@@ -4,13 +4,12 @@
 //! here: the `ai_state` row, StoreConfig, the alarm, the storage.
 
 use super::ShopperStorefront;
-use super::io::{Io, ask, get_state, set_state};
+use super::io::{Io, get_state};
 use crate::clock::now_ms;
-use crate::sql;
+use crate::objects::store_client;
 use wandstore_core::events::BestEffort;
 use wandstore_protocol::shopper_upkeep::{Action, Input, PENDING_KEY, Upkeep};
-use wandstore_storage::ValueRow;
-use wandstore_storage::shopper::{SELECT_LAST_ACTIVITY, SELECT_RETENTION_FACTS, SET_LAST_ACTIVITY};
+use wandstore_storage::shopper::{SELECT_LAST_ACTIVITY, SELECT_RETENTION_FACTS};
 use worker::ScheduledTime;
 
 /// An alarm at an absolute time (workers-rs reads a bare number as an offset from now).
@@ -30,37 +29,31 @@ impl Io {
                 Action::ReadPending => {
                     Input::Pending(get_state(db, PENDING_KEY)?.unwrap_or_default())
                 }
-                Action::Send { store, question } => Input::Sent {
-                    error: ask(&self.env, &store, question, "").await.err(),
-                    now_ms: now_ms(),
-                },
-                Action::ReadAlarm => {
-                    Input::Alarm(storage.get_alarm().await?.map(|ms| ms.max(0) as u64))
+                Action::Send { store, question } => {
+                    let asked = store_client::ask(&self.env, &store, question, "").await;
+                    let error = asked.err().map(|e| e.to_string());
+                    Input::Sent {
+                        error,
+                        now_ms: now_ms(),
+                    }
                 }
-                Action::ReadActivity => {
-                    let row: Option<ValueRow> = db.first_row(SELECT_LAST_ACTIVITY, None)?;
-                    Input::Activity(row.map(|r| r.value))
-                }
+                Action::ReadAlarm => Input::alarm(storage.get_alarm().await?),
+                Action::ReadActivity => Input::activity(db.first_row(SELECT_LAST_ACTIVITY, None)?),
                 Action::ReadRetentionFacts => {
                     Input::retention(db.first_row(SELECT_RETENTION_FACTS, None)?)
                 }
-                Action::Done => return Ok(upkeep),
-                // The rest are done, then answered with `Done`.
-                effect => {
-                    match effect {
-                        Action::WritePending(pending) => set_state(db, PENDING_KEY, &pending)?,
-                        Action::SetAlarm(ms) => storage.set_alarm(at(ms)).await?,
-                        Action::WriteActivity(ms) => {
-                            db.run(SET_LAST_ACTIVITY, vec![sql::int(ms)?])?
-                        }
-                        Action::DeleteAll => storage.delete_all().await?,
-                        Action::Log(line) => worker::console_log!("{line}"),
-                        Action::LogError(message) => worker::console_error!("{message}"),
-                        // Answered above.
-                        _ => {}
-                    }
+                Action::Write(w) => db.write(&w).map(|()| Input::Done)?,
+                Action::SetAlarm(ms) => storage.set_alarm(at(ms)).await.map(|()| Input::Done)?,
+                Action::DeleteAll => storage.delete_all().await.map(|()| Input::Done)?,
+                Action::Log(line) => {
+                    worker::console_log!("{line}");
                     Input::Done
                 }
+                Action::LogError(line) => {
+                    worker::console_error!("{line}");
+                    Input::Done
+                }
+                Action::Done => return Ok(upkeep),
             };
         }
     }

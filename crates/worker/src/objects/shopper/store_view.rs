@@ -8,8 +8,6 @@ use crate::clock::now_ms;
 use crate::objects::store_client;
 use crate::store_view::{self, StoreLook};
 use std::sync::Arc;
-use wandstore_core::cached::Cached;
-use wandstore_core::store::SNAPSHOT_TTL_MS;
 use wandstore_protocol::EdgeError;
 use wandstore_protocol::shopper::{ShopperContext, unknown_store};
 use wandstore_protocol::theme::GetDraft;
@@ -20,13 +18,12 @@ impl ShopperStorefront {
     /// per TTL; an unknown store is a 404 page (and nothing is kept).
     pub(super) async fn store_look(&self, ctx: &ShopperContext) -> Result<StoreLook, EdgeError> {
         let now = now_ms();
-        if let Some(hit) = Cached::fresh_copy(&self.memory.look.borrow(), now, SNAPSHOT_TTL_MS) {
+        if let Some(hit) = self.memory.fresh_look(now) {
             return Ok(hit);
         }
-        let look =
-            store_view::ask_look(&self.env, &ctx.store, &ctx.request_id, &self.memory.report)
-                .await?;
-        *self.memory.look.borrow_mut() = Some(Cached::new(look.clone(), now));
+        let report = &self.memory.report;
+        let look = store_view::ask_look(&self.env, &ctx.store, &ctx.request_id, report).await?;
+        self.memory.keep_look(look.clone(), now);
         Ok(look)
     }
 
