@@ -17,7 +17,7 @@
 //!         BlockAction::Ask(q) => BlockInput::Material(StoreConfig's answer),
 //!         BlockAction::Write(w) => { run it; BlockInput::Done }
 //!         BlockAction::CountImpression(source) => { count it; BlockInput::Done }
-//!         BlockAction::StartRefresh(plan) => { run it after the response; BlockInput::Done }
+//!         BlockAction::StartRefresh { .. } => { run it after the response; BlockInput::Done }
 //!         BlockAction::LogError(line) => { log it; BlockInput::Done }
 //!         BlockAction::Done(shown) => break shown,
 //!     };
@@ -30,6 +30,7 @@ use crate::shopper::ShopperContext;
 use std::collections::VecDeque;
 use std::rc::Rc;
 use wandstore_ai::block::{self, RefreshPlan, ShopperAiState};
+use wandstore_ai::gateway::GatewayConfig;
 use wandstore_ai::report::Source;
 use wandstore_ai::settings::PersonalizationSettings;
 use wandstore_core::cached::Cached;
@@ -55,19 +56,19 @@ pub struct BlockFacts {
     pub stored: bool,
     /// A theme preview: it shows the block but counts nothing and refreshes nothing.
     pub preview: bool,
-    /// An AI Gateway is configured.
-    pub gateway: bool,
+    /// The AI Gateway, when one is configured (a refresh calls the models through it).
+    pub gateway: Option<GatewayConfig>,
     pub now_ms: u64,
 }
 
 impl BlockFacts {
     /// The facts of a page request for `ctx` (`stored`: it may use the storage; `gateway`:
-    /// one is configured).
+    /// the configured one, if any).
     pub fn of(
         ctx: &ShopperContext,
         settings: PersonalizationSettings,
         stored: bool,
-        gateway: bool,
+        gateway: Option<GatewayConfig>,
         now_ms: u64,
     ) -> BlockFacts {
         BlockFacts {
@@ -101,8 +102,11 @@ pub enum BlockAction {
     Write(Write),
     /// Count an impression of this source → [`BlockInput::Done`].
     CountImpression(Source),
-    /// Run this refresh after the response → [`BlockInput::Done`].
-    StartRefresh(RefreshPlan),
+    /// Run this refresh through `config` after the response → [`BlockInput::Done`].
+    StartRefresh {
+        plan: RefreshPlan,
+        config: GatewayConfig,
+    },
     /// Log this error line (why the block was left out) → [`BlockInput::Done`].
     LogError(String),
     /// The block, or `None`: no history yet, or nothing to show.
@@ -265,7 +269,7 @@ impl BlockRun {
                 candidates: &material.candidates,
                 last_event_ms,
                 recorded: f.stored && !f.preview,
-                gateway: f.gateway,
+                gateway: f.gateway.is_some(),
                 request_id: &f.request_id,
                 now_ms: f.now_ms,
             },
@@ -275,11 +279,12 @@ impl BlockRun {
             self.queue
                 .push_back(BlockAction::CountImpression(plan.shown.source));
         }
-        if let Some(refresh) = plan.refresh {
-            let at = self.facts.now_ms.to_string();
+        if let Some((plan, config)) = plan.refresh.zip(f.gateway.clone()) {
+            let at = f.now_ms.to_string();
             let write = state_write(block::LAST_REFRESH_KEY, at);
             self.queue.push_back(BlockAction::Write(write));
-            self.queue.push_back(BlockAction::StartRefresh(refresh));
+            self.queue
+                .push_back(BlockAction::StartRefresh { plan, config });
         }
         let cards = material.cards_of(&plan.shown.handles);
         let shown = (!cards.is_empty()).then_some(Shown {

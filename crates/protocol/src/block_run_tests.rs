@@ -13,9 +13,13 @@ fn facts() -> BlockFacts {
         request_id: "r1".into(),
         stored: true,
         preview: false,
-        gateway: true,
+        gateway: Some(gateway()),
         now_ms: 10_000_000,
     }
+}
+
+fn gateway() -> GatewayConfig {
+    GatewayConfig::parse([("account", "acct")]).unwrap()
 }
 
 fn viewed(handle: &str) -> Vec<(ShopperEvent, u64)> {
@@ -82,8 +86,9 @@ fn run_with(
                 steps.push("write".to_owned());
                 BlockInput::Done
             }
-            BlockAction::StartRefresh(plan) => {
+            BlockAction::StartRefresh { plan, config } => {
                 assert_eq!(plan.ctx.request_id, "r1");
+                assert_eq!(config, gateway(), "through the configured gateway");
                 steps.push("refresh".to_owned());
                 BlockInput::Done
             }
@@ -164,7 +169,7 @@ fn an_opted_out_shopper_gets_the_baseline_and_no_refresh() {
 #[test]
 fn no_gateway_or_a_recent_refresh_means_no_refresh() {
     let f = BlockFacts {
-        gateway: false,
+        gateway: None,
         ..facts()
     };
     let (steps, _) = drive(f, viewed("hat-1"), ShopperAiState::default(), &[]);
@@ -254,11 +259,11 @@ fn a_page_requests_facts_come_from_its_context() {
         preview: true,
         ..crate::shopper::tests::ctx()
     };
-    let f = BlockFacts::of(&ctx, facts().settings, false, true, 42);
+    let f = BlockFacts::of(&ctx, facts().settings, false, Some(gateway()), 42);
     assert_eq!(f.store, "outlet");
     assert_eq!(f.shopper, ctx.shopper.to_string());
     assert_eq!(f.request_id, "abc");
-    assert!(f.preview && !f.stored && f.gateway);
+    assert!(f.preview && !f.stored && f.gateway == Some(gateway()));
     assert_eq!(f.now_ms, 42);
     assert!(f.settings.enabled);
 }

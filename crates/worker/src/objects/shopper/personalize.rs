@@ -49,10 +49,9 @@ impl ShopperStorefront {
     /// question, the count, the refresh) with this object's rows, StoreConfig and
     /// `wait_until`.
     pub(super) async fn personalized_block(&self, page: &PageRequest<'_>) -> Option<Shown> {
-        let ctx = page.ctx;
-        let gateway = crate::ai_config::gateway(&self.env);
+        let (ctx, gateway) = (page.ctx, crate::ai_config::gateway(&self.env));
         let (settings, stored) = (page.personalization.clone(), !self.memory.unrecorded.get());
-        let facts = BlockFacts::of(ctx, settings, stored, gateway.is_some(), now_ms());
+        let facts = BlockFacts::of(ctx, settings, stored, gateway, now_ms());
         let mut run = BlockRun::new(facts, self.memory.personalized.borrow().clone());
         let mut input = BlockInput::Start;
         loop {
@@ -69,11 +68,9 @@ impl ShopperStorefront {
                     self.count_or_log(ctx, source, Interaction::Impression);
                     BlockInput::Done
                 }
-                BlockAction::StartRefresh(plan) => {
-                    if let Some(config) = gateway.clone() {
-                        let run = ai_refresh::run(self.io(), ctx.store.clone(), config, plan);
-                        self.state.wait_until(run);
-                    }
+                BlockAction::StartRefresh { plan, config } => {
+                    let run = ai_refresh::run(self.io(), ctx.store.clone(), config, plan);
+                    self.state.wait_until(run);
                     BlockInput::Done
                 }
                 BlockAction::LogError(line) => {
