@@ -39,7 +39,7 @@ use wandstore_core::catalog_index::ProductCard;
 use wandstore_core::shopper_events::ShopperEvent;
 use wandstore_core::store::SNAPSHOT_TTL_MS;
 use wandstore_storage::Write;
-use wandstore_storage::shopper::state_write;
+use wandstore_storage::shopper::{KeyedJsonRow, state_write};
 
 /// StoreConfig's last personalization answer, kept (by the object, between requests) under
 /// what was asked, for the snapshot TTL.
@@ -134,6 +134,13 @@ impl<E: std::fmt::Display> From<Result<BlockInput, E>> for BlockInput {
 }
 
 impl BlockInput {
+    /// The answer to [`BlockAction::ReadState`]: the three values as their rows read them
+    /// (`block::STATE_KEYS`; an absent or unreadable value is its default).
+    pub fn state(rows: Vec<KeyedJsonRow>) -> BlockInput {
+        let pairs = rows.iter().map(|r| (r.key.as_str(), r.json.as_str()));
+        BlockInput::State(ShopperAiState::from_rows(pairs))
+    }
+
     /// The answer to [`BlockAction::ReadCart`]: the product handles of the cart's `lines`.
     pub fn cart(lines: Vec<CartLine>) -> BlockInput {
         BlockInput::Cart(lines.into_iter().map(|l| l.product_handle).collect())

@@ -367,3 +367,28 @@ fn a_successful_step_is_its_input_and_a_failed_one_says_why() {
     let failed = BlockInput::from(Err::<BlockInput, _>("no such table: events"));
     assert!(matches!(failed, BlockInput::Failed(why) if why == "no such table: events"));
 }
+
+#[test]
+fn the_state_is_answered_from_its_rows_and_unreadable_values_are_defaults() {
+    let row = |key: &str, json: &str| KeyedJsonRow {
+        key: key.into(),
+        json: json.into(),
+    };
+    let rows = vec![
+        row(block::OPTED_OUT_KEY, "true"),
+        row(block::LAST_REFRESH_KEY, "1234"),
+        row(block::SUGGESTION_KEY, "not json"),
+    ];
+    match BlockInput::state(rows) {
+        BlockInput::State(s) => {
+            assert!(s.opted_out);
+            assert_eq!(s.last_refresh_ms, Some(1234));
+            assert!(s.suggestion.is_none(), "unreadable: none");
+        }
+        other => panic!("not the state: {other:?}"),
+    }
+    match BlockInput::state(Vec::new()) {
+        BlockInput::State(s) => assert_eq!(s, ShopperAiState::default()),
+        other => panic!("not the state: {other:?}"),
+    }
+}

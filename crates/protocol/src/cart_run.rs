@@ -12,7 +12,7 @@
 //!     input = match run.resume(input) {
 //!         CartAction::ReadLines => CartInput::Lines(the stored lines),
 //!         CartAction::Ask(q) => CartInput::Catalog(StoreConfig's answer, or why not),
-//!         CartAction::Apply { .. } => CartInput::Outcome(the transaction's outcome),
+//!         CartAction::Apply(apply) => CartInput::Outcome(the transaction's outcome),
 //!         CartAction::Checkout(order) => CartInput::Checkout(StoreConfig's answer),
 //!         CartAction::Record(events) => CartInput::Recorded(why not, if it failed),
 //!         CartAction::Tell(q) => CartInput::Told(StoreConfig's answer),
@@ -31,6 +31,7 @@ use crate::backup::IndexCart;
 use crate::cart_api::{
     CartApiAnswer, catalog_error, command_answer, outcome_answer, write_request,
 };
+use crate::cart_rows;
 use crate::entry_route::HTML;
 use crate::shopify_calls::{CheckoutFailure, checkout_failure, checkout_order};
 use crate::shopper::{ObjectReport, ShopperContext};
@@ -39,14 +40,15 @@ use crate::wire::AskError;
 use std::collections::{HashMap, VecDeque};
 use std::rc::Rc;
 use wandstore_core::cart::{
-    CartCatalog, CartCommand, CartError, CartLine, CommandError, FormAction, Idempotent, Outcome,
-    REPLAYED_HEADER, VariantInfo, reprice,
+    CartCatalog, CartCommand, CartError, CartLine, CommandError, FormAction, IdempotencyRecord,
+    Idempotent, Outcome, REPLAYED_HEADER, VariantInfo, reprice,
 };
 use wandstore_core::cart_announce::{heard_after_telling, must_tell};
 use wandstore_core::catalog_question::CatalogQuestion;
 use wandstore_core::identity::ShopperId;
 use wandstore_core::money::Currency;
 use wandstore_core::shopper_events::{ShopperEvent, checkout_started};
+use wandstore_storage::Write;
 
 /// What the shopper asked of their cart.
 #[derive(Debug, Clone)]
@@ -161,6 +163,32 @@ impl CartInput {
     }
 }
 
+/// A command to run in the cart's transaction, with its idempotency key (if any) and what
+/// its result answers.
+#[derive(Debug, Clone)]
+pub struct Apply {
+    pub cmd: CartCommand,
+    pub idempotent: Option<Idempotent>,
+    pub answers: CommandAnswers,
+}
+
+impl Apply {
+    /// What the command comes to at `now_ms` and the rows it writes
+    /// (`cart_rows::decide`), with `kept` reading the record kept under its key and `lines`
+    /// the stored cart.
+    pub fn decide<E: From<serde_json::Error>>(
+        &self,
+        kept: impl FnOnce(&str) -> Result<Option<IdempotencyRecord>, E>,
+        lines: impl FnOnce() -> Result<Vec<CartLine>, E>,
+        now_ms: u64,
+    ) -> Result<(Outcome, Vec<Write>), E> {
+        let (idempotent, answers) = (self.idempotent.as_ref(), &self.answers);
+        let catalog = &answers.catalog;
+        let respond = |r: &Result<Vec<CartLine>, CartError>| answers.answer(r);
+        cart_rows::decide(kept, lines, &self.cmd, catalog, idempotent, now_ms, respond)
+    }
+}
+
 /// What the object does next.
 #[derive(Debug, Clone)]
 pub enum CartAction {
@@ -169,11 +197,7 @@ pub enum CartAction {
     /// Ask StoreConfig for these variants' facts → [`CartInput::Catalog`].
     Ask(CatalogQuestion),
     /// Run the command in the cart's transaction → [`CartInput::Outcome`].
-    Apply {
-        cmd: CartCommand,
-        idempotent: Option<Idempotent>,
-        answers: CommandAnswers,
-    },
+    Apply(Apply),
     /// Tell StoreConfig's cart index whether the cart is now empty (it last heard otherwise
     /// from this object, or nothing) → [`CartInput::Told`].
     Tell(IndexCart),
@@ -433,11 +457,11 @@ impl CartRun {
     fn apply(&mut self, cmd: CartCommand, idempotent: Option<Idempotent>) -> CartAction {
         self.phase = Phase::Outcome;
         self.added = cmd.added_variant().map(str::to_owned);
-        CartAction::Apply {
+        CartAction::Apply(Apply {
             answers: self.answers(),
             cmd,
             idempotent,
-        }
+        })
     }
 
     /// After the transaction: after a change, the index is told and an add counted; then

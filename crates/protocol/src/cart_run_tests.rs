@@ -220,11 +220,11 @@ fn the_json_read_is_the_repriced_cart() {
 /// The `Apply` a run asks for, with what it carries.
 fn apply_of(action: CartAction) -> (CartCommand, Option<Idempotent>, CommandAnswers) {
     match action {
-        CartAction::Apply {
+        CartAction::Apply(Apply {
             cmd,
             idempotent,
             answers,
-        } => (cmd, idempotent, answers),
+        }) => (cmd, idempotent, answers),
         other => panic!("expected Apply, got {other:?}"),
     }
 }
@@ -662,4 +662,35 @@ fn a_checkouts_answer_counts_one_call_and_shopifys_calls_when_it_started() {
         report.upstream_calls, 2,
         "only a started checkout says its cost"
     );
+}
+
+#[test]
+fn an_apply_decides_on_the_stored_cart_and_reads_the_kept_answer_only_for_a_key() {
+    let key = Idempotent {
+        key: IdempotencyKey::parse("k1").unwrap(),
+        fingerprint: "f".into(),
+    };
+    let mut r = run(CartRequest::Write {
+        cmd: CartCommand::add(CAP, 1).unwrap(),
+        idempotent: Some(key.clone()),
+    });
+    let CartAction::Apply(apply) = read(&mut r, mug_cart(1), &[MUG, CAP]) else {
+        panic!("an apply");
+    };
+    let mut asked_key = None;
+    let kept = |k: &str| {
+        asked_key = Some(k.to_owned());
+        Ok::<_, serde_json::Error>(None)
+    };
+    let (outcome, rows) = apply.decide(kept, || Ok(mug_cart(1)), 5_000).unwrap();
+    assert_eq!(asked_key.as_deref(), Some("k1"));
+    let Outcome::Applied { lines } = outcome else {
+        panic!("applied");
+    };
+    assert_eq!(lines.len(), 2, "the cap was added to the mug");
+    assert!(!rows.is_empty(), "the line, its event and the kept answer");
+    // A cart that cannot be read is the transaction's error; nothing is decided.
+    let unreadable = || Err(serde_json::from_str::<u8>("x").unwrap_err());
+    let failed = apply.decide(|_| Ok(None), unreadable, 5_000);
+    assert!(failed.is_err());
 }

@@ -35,13 +35,9 @@ impl ShopperStorefront {
                     let (store, rid, report) = (&ctx.store, &ctx.request_id, &self.memory.report);
                     CartInput::Catalog(ask_catalog(&self.env, store, q, rid, report).await)
                 }
-                CartAction::Apply {
-                    cmd,
-                    idempotent,
-                    answers,
-                } => CartInput::Outcome(
-                    (self.run_cart_command(cmd, idempotent, answers)).map_err(EdgeError::internal),
-                ),
+                CartAction::Apply(apply) => {
+                    CartInput::Outcome(self.run_cart_command(apply).map_err(EdgeError::internal))
+                }
                 CartAction::Tell(q) => {
                     let told = store_client::ask(&self.env, &ctx.store, q, &ctx.request_id);
                     CartInput::Told(told.await.map_err(EdgeError::from))

@@ -3,9 +3,9 @@
 
 use super::ShopperStorefront;
 use crate::sql::{self, Db};
-use wandstore_core::cart::{CartCommand, CartLine, Idempotent, Outcome, ShopperEvent};
+use wandstore_core::cart::{CartLine, Outcome, ShopperEvent};
 use wandstore_protocol::cart_rows;
-use wandstore_protocol::cart_run::CommandAnswers;
+use wandstore_protocol::cart_run::Apply;
 use wandstore_storage::shopper::{SELECT_CART_LINES, SELECT_IDEMPOTENCY};
 use worker::Result;
 
@@ -35,12 +35,7 @@ impl ShopperStorefront {
     /// records the event and (for keyed requests) the response `answers` builds, all in one
     /// transaction with no await inside: concurrent commands never lose an update, and a
     /// replay never applies twice.
-    pub(super) fn run_cart_command(
-        &self,
-        cmd: CartCommand,
-        idempotent: Option<Idempotent>,
-        answers: CommandAnswers,
-    ) -> Result<Outcome> {
+    pub(super) fn run_cart_command(&self, apply: Apply) -> Result<Outcome> {
         let (db, kept) = (self.db.clone(), self.memory.command_starts());
         let outcome = sql::transaction(&self.state, move || {
             let now = crate::clock::now_ms();
@@ -48,15 +43,7 @@ impl ShopperStorefront {
             let answered =
                 |key: &str| Ok(db.json_rows(SELECT_IDEMPOTENCY, vec![key.into()])?.pop());
             let lines = || kept.map_or_else(|| load_lines(&db), Ok);
-            let (outcome, rows) = cart_rows::decide(
-                answered,
-                lines,
-                &cmd,
-                &answers.catalog,
-                idempotent.as_ref(),
-                now,
-                |r| answers.answer(r),
-            )?;
+            let (outcome, rows) = apply.decide(answered, lines, now)?;
             db.write_all(&rows)?;
             Ok(outcome)
         });

@@ -14,7 +14,7 @@ use crate::clock::now_ms;
 use crate::objects::store_client::ask;
 use crate::sql;
 use std::rc::Rc;
-use wandstore_ai::block::{self, PROFILE_EVENTS, RecClick, ShopperAiState};
+use wandstore_ai::block::{self, PROFILE_EVENTS, RecClick};
 use wandstore_ai::report::Interaction;
 use wandstore_core::shopper_events::ShopperEvent;
 use wandstore_protocol::EdgeError;
@@ -23,7 +23,7 @@ use wandstore_protocol::cart_route::{Posted, checked_form};
 use wandstore_protocol::personalization::opt_out;
 use wandstore_protocol::shopper::ShopperContext;
 use wandstore_storage::shopper::{
-    KeyedJsonRow, SELECT_NEWEST_EVENTS, SELECT_THREE_AI_STATES, oldest_first, state_delete,
+    SELECT_NEWEST_EVENTS, SELECT_THREE_AI_STATES, oldest_first, state_delete,
 };
 
 impl ShopperStorefront {
@@ -34,14 +34,6 @@ impl ShopperStorefront {
             let n = sql::int(u64::from(PROFILE_EVENTS))?;
             Ok(oldest_first(self.db.rows(SELECT_NEWEST_EVENTS, vec![n])?))
         })
-    }
-
-    /// The block's three state values, read with one statement.
-    fn ai_state(&self) -> worker::Result<ShopperAiState> {
-        let keys = block::STATE_KEYS.map(Into::into).to_vec();
-        let rows: Vec<KeyedJsonRow> = self.db.rows(SELECT_THREE_AI_STATES, keys)?;
-        let pairs = rows.iter().map(|r| (r.key.as_str(), r.json.as_str()));
-        Ok(ShopperAiState::from_rows(pairs))
     }
 
     /// The block for the home page, or `None` (no history yet, or it could not be built:
@@ -57,7 +49,13 @@ impl ShopperStorefront {
         loop {
             input = match run.resume(input) {
                 BlockAction::ReadEvents => self.timed_events().map(BlockInput::Events).into(),
-                BlockAction::ReadState => self.ai_state().map(BlockInput::State).into(),
+                BlockAction::ReadState => {
+                    let keys = block::STATE_KEYS.map(Into::into).to_vec();
+                    self.db
+                        .rows(SELECT_THREE_AI_STATES, keys)
+                        .map(BlockInput::state)
+                        .into()
+                }
                 BlockAction::ReadCart => self.cart_lines().map(BlockInput::cart).into(),
                 BlockAction::Ask(q) => {
                     let asked = ask(&self.env, &ctx.store, q, &ctx.request_id).await;
