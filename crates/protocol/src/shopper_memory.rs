@@ -10,6 +10,7 @@ use std::cell::{Cell, RefCell};
 use wandstore_ai::block::keep_newest;
 use wandstore_core::cached::Cached;
 use wandstore_core::cart::{CartLine, Outcome};
+use wandstore_core::cart_announce::heard_after_read;
 use wandstore_core::kept::Kept;
 use wandstore_core::rate_limit::RateClass;
 use wandstore_core::retention::Retention;
@@ -107,6 +108,20 @@ impl ShopperMemory {
         if let Some(Outcome::Applied { lines }) = outcome {
             self.lines.keep(lines.clone());
         }
+    }
+
+    /// A backup read the cart's `lines`: StoreConfig's index has now heard whether it is
+    /// empty (`cart_announce::heard_after_read`).
+    pub fn backup_read(&self, lines: &[CartLine]) {
+        let heard = heard_after_read(self.announced.get(), lines.is_empty());
+        self.announced.set(heard);
+    }
+
+    /// A restore wrote the cart whole as `lines`: the rows are read again, and the index
+    /// (which the restore told) has heard whether it is empty.
+    pub fn restored(&self, lines: &[CartLine]) {
+        self.rewritten();
+        self.announced.set(Some(!lines.is_empty()));
     }
 
     /// The cart (and maybe the events) were rewritten by other means: read both again.

@@ -152,3 +152,25 @@ fn the_stores_look_is_kept_for_the_snapshot_ttl() {
         "past the TTL"
     );
 }
+
+#[test]
+fn a_backup_read_of_an_empty_cart_leaves_the_index_to_be_told_again() {
+    let m = memory();
+    m.announced.set(Some(true));
+    m.backup_read(&[line("v1")]);
+    assert_eq!(m.announced.get(), Some(true), "a cart with lines: as it was");
+    m.backup_read(&[]);
+    assert_eq!(m.announced.get(), None, "an empty cart may leave the index");
+}
+
+#[test]
+fn a_restore_rereads_the_rows_and_the_index_has_heard_the_cart() {
+    let m = memory();
+    for (lines, heard) in [(vec![line("v1")], Some(true)), (vec![], Some(false))] {
+        m.lines.keep(vec![line("old")]);
+        m.events.keep(vec![(viewed("hat"), 1)]);
+        m.restored(&lines);
+        assert_eq!((m.lines.get(), m.events.get()), (None, None));
+        assert_eq!(m.announced.get(), heard);
+    }
+}

@@ -9,7 +9,6 @@ use crate::internal::reply;
 use crate::objects::answering;
 use crate::sql;
 use wandstore_core::cart::CartLine;
-use wandstore_core::cart_announce::heard_after_read;
 use wandstore_protocol::backup::{ReadCart, ReplaceCart, ShopperError, ShopperQuestion};
 use wandstore_protocol::cart_rows;
 use worker::{Request, Response};
@@ -35,18 +34,16 @@ impl ShopperStorefront {
     /// The cart a backup reads (StoreConfig's index has now heard whether it is empty).
     fn cart_for_backup(&self) -> Result<Vec<CartLine>, ShopperError> {
         let lines = self.cart_lines().map_err(ShopperError::internal)?;
-        let heard = heard_after_read(self.memory.announced.get(), lines.is_empty());
-        self.memory.announced.set(heard);
+        self.memory.backup_read(&lines);
         Ok(lines)
     }
 
     /// A restore's cart, written whole in one transaction; it counts as activity, so
     /// retention keeps it.
     async fn restore_cart(&self, lines: Vec<CartLine>) -> Result<(), ShopperError> {
-        self.memory.rewritten();
         let plan = cart_rows::replaced(&lines).map_err(ShopperError::internal)?;
         sql::apply(&self.state, &self.db, plan).map_err(ShopperError::internal)?;
-        self.memory.announced.set(Some(!lines.is_empty()));
+        self.memory.restored(&lines);
         self.note_activity(None, "").await;
         Ok(())
     }
