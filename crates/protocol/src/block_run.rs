@@ -105,7 +105,7 @@ pub enum BlockAction {
     /// Run this refresh through `config` after the response → [`BlockInput::Done`].
     StartRefresh {
         plan: RefreshPlan,
-        config: GatewayConfig,
+        config: Box<GatewayConfig>,
     },
     /// Log this error line (why the block was left out) → [`BlockInput::Done`].
     LogError(String),
@@ -286,7 +286,7 @@ impl BlockRun {
             self.queue
                 .push_back(BlockAction::CountImpression(plan.shown.source));
         }
-        if let Some((plan, config)) = plan.refresh.zip(f.gateway.clone()) {
+        if let Some((plan, config)) = plan.refresh.zip(f.gateway.clone().map(Box::new)) {
             let at = f.now_ms.to_string();
             let write = state_write(block::LAST_REFRESH_KEY, at);
             self.queue.push_back(BlockAction::Write(write));

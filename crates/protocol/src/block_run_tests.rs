@@ -88,7 +88,7 @@ fn run_with(
             }
             BlockAction::StartRefresh { plan, config } => {
                 assert_eq!(plan.ctx.request_id, "r1");
-                assert_eq!(config, gateway(), "through the configured gateway");
+                assert_eq!(*config, gateway(), "through the configured gateway");
                 steps.push("refresh".to_owned());
                 BlockInput::Done
             }

@@ -158,7 +158,11 @@ fn a_backup_read_of_an_empty_cart_leaves_the_index_to_be_told_again() {
     let m = memory();
     m.announced.set(Some(true));
     m.backup_read(&[line("v1")]);
-    assert_eq!(m.announced.get(), Some(true), "a cart with lines: as it was");
+    assert_eq!(
+        m.announced.get(),
+        Some(true),
+        "a cart with lines: as it was"
+    );
     m.backup_read(&[]);
     assert_eq!(m.announced.get(), None, "an empty cart may leave the index");
 }

@@ -67,7 +67,7 @@ impl ShopperStorefront {
                     BlockInput::Done
                 }
                 BlockAction::StartRefresh { plan, config } => {
-                    let run = ai_refresh::run(self.io(), ctx.store.clone(), config, plan);
+                    let run = ai_refresh::run(self.io(), ctx.store.clone(), *config, plan);
                     self.state.wait_until(run);
                     BlockInput::Done
                 }
