@@ -270,17 +270,7 @@ fn a_page_requests_facts_come_from_its_context() {
 
 #[test]
 fn the_cart_is_answered_as_its_lines_product_handles_in_order() {
-    let line = |handle: &str| CartLine {
-        variant_id: format!("v-{handle}"),
-        product_handle: handle.into(),
-        title: String::new(),
-        quantity: 2,
-        unit_price_when_added: wandstore_core::money::Money::new(
-            100,
-            wandstore_core::money::Currency::USD,
-        ),
-        added_at_ms: 0,
-    };
+    use crate::shopper_memory::tests::line;
     match BlockInput::cart(vec![line("mug"), line("hat")]) {
         BlockInput::Cart(handles) => assert_eq!(handles, ["mug", "hat"]),
         other => panic!("not the cart: {other:?}"),

@@ -140,4 +140,4 @@ impl ShopperMemory {
 
 #[cfg(test)]
 #[path = "shopper_memory_tests.rs"]
-mod tests;
+pub(crate) mod tests;

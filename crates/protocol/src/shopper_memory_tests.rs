@@ -88,10 +88,11 @@ fn a_rewrite_forgets_the_rows_and_a_deletion_the_activity_too() {
     );
 }
 
-fn line(variant: &str) -> CartLine {
+/// A cart line of one `handle`, as variant `v-{handle}`.
+pub(crate) fn line(handle: &str) -> CartLine {
     CartLine {
-        variant_id: variant.into(),
-        product_handle: "hat".into(),
+        variant_id: format!("v-{handle}"),
+        product_handle: handle.into(),
         title: String::new(),
         quantity: 1,
         unit_price_when_added: wandstore_core::money::Money::new(
