@@ -22,7 +22,7 @@ use crate::block::RefreshPlan;
 use crate::events::{GatewayCall, RefreshFailed};
 use crate::gateway::{GatewayConfig, Provider};
 use crate::page::StoredSuggestion;
-use crate::refresh::{Breakers, Refresh, RefreshResult, RefreshStep};
+use crate::refresh::{Breakers, Refresh, RefreshResult, RefreshStep, time_limit_ms};
 use crate::report::PersonalizationCounters;
 use std::collections::VecDeque;
 use wandstore_core::events::Event;
@@ -88,11 +88,19 @@ pub struct RefreshJob {
     hash: String,
     queue: VecDeque<JobAction>,
     record: Option<JobAction>,
+    /// The whole job's time limit ([`time_limit_ms`]).
+    limit_ms: u64,
+    /// The store and the request the refresh started from (its log lines').
+    store: String,
+    request_id: String,
 }
 
 impl RefreshJob {
     pub fn new(config: GatewayConfig, plan: RefreshPlan) -> RefreshJob {
         RefreshJob {
+            limit_ms: time_limit_ms(&config),
+            store: plan.ctx.store.clone(),
+            request_id: plan.ctx.request_id.clone(),
             config,
             plan: Some(plan),
             phase: Phase::Budget,
@@ -103,6 +111,28 @@ impl RefreshJob {
             queue: VecDeque::new(),
             record: None,
         }
+    }
+
+    /// How long the whole job may take (the shell gives up on it after that).
+    pub fn time_limit_ms(&self) -> u64 {
+        self.limit_ms
+    }
+
+    /// The request the refresh started from.
+    pub fn request_id(&self) -> &str {
+        &self.request_id
+    }
+
+    /// The log line of this job once it finished (`Some(result)`) or was given up on after
+    /// its time limit (`None`): nothing for one that finished well ([`failure_line`]).
+    pub fn failure_line(&self, outcome: Option<Result<(), String>>, now_ms: u64) -> Option<String> {
+        failure_line(
+            outcome,
+            &self.store,
+            self.limit_ms,
+            now_ms,
+            &self.request_id,
+        )
     }
 
     /// The next action, given the answer to the last one.

@@ -303,3 +303,16 @@ fn a_refresh_logs_a_line_only_when_it_failed_or_ran_out_of_time() {
     let late = line(None);
     assert_eq!(late["error"], "gave up after 9000 ms");
 }
+
+#[test]
+fn a_job_knows_its_time_limit_request_and_store_for_its_line() {
+    let (config, plan) = (gateway_config(), refresh_plan());
+    let (store, rid) = (plan.ctx.store.clone(), plan.ctx.request_id.clone());
+    let j = RefreshJob::new(config.clone(), plan);
+    assert_eq!(j.time_limit_ms(), time_limit_ms(&config));
+    assert_eq!(j.request_id(), rid);
+    assert_eq!(j.failure_line(Some(Ok(())), 5), None);
+    let limit = j.time_limit_ms();
+    let late = j.failure_line(None, 5).unwrap();
+    assert_eq!(Some(late), failure_line(None, &store, limit, 5, &rid));
+}

@@ -106,6 +106,12 @@ impl Input {
         Input::Alarm(ms.map(|ms| u64::try_from(ms).unwrap_or(0)))
     }
 
+    /// StoreConfig's answer to the counts sent (`Err`: why it gave none), at `now_ms`.
+    pub fn sent<A, E: std::fmt::Display>(answer: Result<A, E>, now_ms: u64) -> Input {
+        let error = answer.err().map(|e| e.to_string());
+        Input::Sent { error, now_ms }
+    }
+
     /// The last activity as its row reads (no row: never).
     pub fn activity(row: Option<ValueRow>) -> Input {
         Input::Activity(row.map(|r| r.value))

@@ -389,3 +389,18 @@ fn the_alarm_and_the_activity_are_answered_as_the_storage_reads_them() {
     let row = ValueRow { value: 42 };
     assert_eq!(Input::activity(Some(row)), Input::Activity(Some(42)));
 }
+
+#[test]
+fn a_send_is_answered_with_why_it_failed_if_it_did() {
+    let ok = Input::sent(Ok::<(), String>(()), 9);
+    assert_eq!(
+        ok,
+        Input::Sent {
+            error: None,
+            now_ms: 9
+        }
+    );
+    let down = Input::sent(Err::<(), _>("StoreConfig is down"), 10);
+    let error = Some("StoreConfig is down".to_owned());
+    assert_eq!(down, Input::Sent { error, now_ms: 10 });
+}

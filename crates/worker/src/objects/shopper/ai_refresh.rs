@@ -11,28 +11,27 @@ use crate::objects::store_client::ask;
 use crate::upstream;
 use wandstore_ai::block::{RefreshPlan, SUGGESTION_KEY};
 use wandstore_ai::gateway::GatewayConfig;
-use wandstore_ai::refresh::time_limit_ms;
-use wandstore_ai::refresh_job::{JobAction, JobInput, RefreshJob, failure_line};
+use wandstore_ai::refresh_job::{JobAction, JobInput, RefreshJob};
 use wandstore_core::store::StoreSlug;
 use wandstore_protocol::personalization::{BudgetGrant, RecordPersonalization, SpendBudget};
 
 /// Runs one refresh within its time limit; failures are logged, never raised.
 pub async fn run(io: Io, store: StoreSlug, config: GatewayConfig, plan: RefreshPlan) {
-    let limit_ms = time_limit_ms(&config);
-    let rid = plan.ctx.request_id.clone();
-    let job = drive(&io, &store, RefreshJob::new(config, plan), &rid);
-    let outcome = crate::deadline::within(limit_ms, job).await;
-    let line = failure_line(outcome, store.as_str(), limit_ms, now_ms(), &rid);
+    let mut job = RefreshJob::new(config, plan);
+    let limit_ms = job.time_limit_ms();
+    let outcome = crate::deadline::within(limit_ms, drive(&io, &store, &mut job)).await;
+    let line = job.failure_line(outcome, now_ms());
     line.inspect(|line| worker::console_log!("{line}"));
 }
 
-async fn drive(io: &Io, store: &StoreSlug, mut job: RefreshJob, rid: &str) -> Result<(), String> {
+async fn drive(io: &Io, store: &StoreSlug, job: &mut RefreshJob) -> Result<(), String> {
+    let rid = job.request_id().to_owned();
     let mut input = JobInput::Start;
     loop {
         input = match job.resume(input) {
             JobAction::SpendBudget => {
                 let q = SpendBudget { now_ms: now_ms() };
-                BudgetGrant::job_input(ask(&io.env, store, q, rid).await)
+                BudgetGrant::job_input(ask(&io.env, store, q, &rid).await)
             }
             JobAction::Call => {
                 upstream::drive(|outcome, now, jitter| {
@@ -46,7 +45,7 @@ async fn drive(io: &Io, store: &StoreSlug, mut job: RefreshJob, rid: &str) -> Re
             JobAction::StoreSuggestion(s) => set_state(&io.db, SUGGESTION_KEY, &s).into(),
             JobAction::Record { counts, breakers } => {
                 let q = RecordPersonalization::new(counts, breakers.as_ref());
-                ask(&io.env, store, q, rid).await.into()
+                ask(&io.env, store, q, &rid).await.into()
             }
             JobAction::Log(line) => {
                 worker::console_log!("{line}");

@@ -32,8 +32,6 @@ pub(super) fn get_state<T: DeserializeOwned>(db: &Db, key: &str) -> worker::Resu
 }
 
 pub(super) fn set_state(db: &Db, key: &str, value: &impl serde::Serialize) -> worker::Result<()> {
-    db.write(&storage::shopper::state_write(
-        key,
-        storage::json_text(value)?,
-    ))
+    let json = storage::json_text(value)?;
+    db.write(&storage::shopper::state_write(key, json))
 }

@@ -31,11 +31,7 @@ impl Io {
                 }
                 Action::Send { store, question } => {
                     let asked = store_client::ask(&self.env, &store, question, "").await;
-                    let error = asked.err().map(|e| e.to_string());
-                    Input::Sent {
-                        error,
-                        now_ms: now_ms(),
-                    }
+                    Input::sent(asked, now_ms())
                 }
                 Action::ReadAlarm => Input::alarm(storage.get_alarm().await?),
                 Action::ReadActivity => Input::activity(db.first_row(SELECT_LAST_ACTIVITY, None)?),
