@@ -29,9 +29,9 @@ use crate::personalization::{Personalize, Personalized};
 use crate::shopper::ShopperContext;
 use std::collections::VecDeque;
 use std::rc::Rc;
-use wandstore_ai::block::{self, RefreshPlan, ShopperAiState};
+use wandstore_ai::block::{self, RecClick, RefreshPlan, ShopperAiState};
 use wandstore_ai::gateway::GatewayConfig;
-use wandstore_ai::report::Source;
+use wandstore_ai::report::{Interaction, Source};
 use wandstore_ai::settings::PersonalizationSettings;
 use wandstore_core::cached::Cached;
 use wandstore_core::cart::CartLine;
@@ -39,7 +39,8 @@ use wandstore_core::catalog_index::ProductCard;
 use wandstore_core::shopper_events::ShopperEvent;
 use wandstore_core::store::SNAPSHOT_TTL_MS;
 use wandstore_storage::Write;
-use wandstore_storage::shopper::{KeyedJsonRow, state_write};
+use wandstore_storage::json_text;
+use wandstore_storage::shopper::{KeyedJsonRow, state_delete, state_write};
 
 /// StoreConfig's last personalization answer, kept (by the object, between requests) under
 /// what was asked, for the snapshot TTL.
@@ -303,6 +304,42 @@ impl BlockRun {
         self.queue.push_back(BlockAction::Done(shown));
         self.resume(BlockInput::Done)
     }
+}
+
+/// A count the block earned outside a page's block (a click on one of its cards, an add
+/// of the product it led to), once `write` (what the object remembers of it) succeeded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Noted {
+    pub write: Write,
+    pub source: Source,
+    pub what: Interaction,
+}
+
+/// A product page opened with `?rec=` (`rec`; `recorded`: the page counts): the click is
+/// remembered (so an add of this product counts for the same source) and counted.
+pub fn click(rec: Option<&str>, handle: &str, recorded: bool) -> Option<Noted> {
+    let click = block::followed(rec, handle, recorded)?;
+    let json = json_text(&click).ok()?;
+    let (write, source) = (state_write(block::REC_CLICK_KEY, json), click.source);
+    let what = Interaction::Click;
+    Some(Noted {
+        write,
+        source,
+        what,
+    })
+}
+
+/// An add of `product` to the cart, with the click remembered (if any): counted for the
+/// recommendation it came from, once (the click is forgotten).
+pub fn add(click: Option<&RecClick>, product: &str) -> Option<Noted> {
+    let source = block::added(click, product)?;
+    let write = state_delete(block::REC_CLICK_KEY);
+    let what = Interaction::AddToCart;
+    Some(Noted {
+        write,
+        source,
+        what,
+    })
 }
 
 #[cfg(test)]

@@ -382,3 +382,40 @@ fn the_state_is_answered_from_its_rows_and_unreadable_values_are_defaults() {
         other => panic!("not the state: {other:?}"),
     }
 }
+
+#[test]
+fn a_followed_card_is_remembered_and_counted_as_a_click() {
+    let noted = click(Some("ai"), "hat-2", true).unwrap();
+    assert_eq!((noted.source, noted.what), (Source::Ai, Interaction::Click));
+    assert_eq!(noted.write.sql, wandstore_storage::shopper::UPSERT_AI_STATE);
+    let remembered = RecClick {
+        handle: "hat-2".into(),
+        source: Source::Ai,
+    };
+    let json = serde_json::to_string(&remembered).unwrap();
+    assert_eq!(noted.write.args, [block::REC_CLICK_KEY.into(), json.into()]);
+    assert_eq!(
+        click(Some("ai"), "hat-2", false),
+        None,
+        "a page that counts nothing"
+    );
+    assert_eq!(click(Some("nonsense"), "hat-2", true), None);
+    assert_eq!(click(None, "hat-2", true), None);
+}
+
+#[test]
+fn only_an_add_of_the_product_followed_counts_and_forgets_the_click() {
+    let remembered = RecClick {
+        handle: "hat-2".into(),
+        source: Source::Baseline,
+    };
+    let noted = add(Some(&remembered), "hat-2").unwrap();
+    assert_eq!(
+        (noted.source, noted.what),
+        (Source::Baseline, Interaction::AddToCart)
+    );
+    let forget = wandstore_storage::shopper::state_delete(block::REC_CLICK_KEY);
+    assert_eq!(noted.write, forget);
+    assert_eq!(add(Some(&remembered), "mug-1"), None, "another product");
+    assert_eq!(add(None, "hat-2"), None, "nothing followed");
+}

@@ -18,13 +18,13 @@ use wandstore_ai::block::{self, PROFILE_EVENTS, RecClick};
 use wandstore_ai::report::Interaction;
 use wandstore_core::shopper_events::ShopperEvent;
 use wandstore_protocol::EdgeError;
-use wandstore_protocol::block_run::{BlockAction, BlockFacts, BlockInput, BlockRun, Shown};
+use wandstore_protocol::block_run::{
+    self, BlockAction, BlockFacts, BlockInput, BlockRun, Noted, Shown,
+};
 use wandstore_protocol::cart_route::{Posted, checked_form};
 use wandstore_protocol::personalization::opt_out;
 use wandstore_protocol::shopper::ShopperContext;
-use wandstore_storage::shopper::{
-    SELECT_NEWEST_EVENTS, SELECT_THREE_AI_STATES, oldest_first, state_delete,
-};
+use wandstore_storage::shopper::{SELECT_NEWEST_EVENTS, SELECT_THREE_AI_STATES, oldest_first};
 
 impl ShopperStorefront {
     /// The shopper's newest events, oldest first, with their times: read once, then kept in
@@ -99,23 +99,26 @@ impl ShopperStorefront {
     /// and remembers it, so adding this product counts for the same source.
     pub(super) fn note_recommendation_click(&self, page: &PageRequest<'_>, handle: &str) {
         let recorded = !self.memory.unrecorded.get() && !page.ctx.preview;
-        let Some(click) = block::followed(page.param("rec"), handle, recorded) else {
-            return;
-        };
-        if set_state(&self.db, block::REC_CLICK_KEY, &click).is_ok() {
-            self.count_or_log(page.ctx, click.source, Interaction::Click);
-        }
+        self.count_noted(
+            page.ctx,
+            block_run::click(page.param("rec"), handle, recorded),
+        );
     }
 
     /// After an add of `product` to the cart: counts it for the recommendation it came from
     /// (once: the remembered click is forgotten).
     pub(super) fn note_added_product(&self, ctx: &ShopperContext, product: &str) {
         let click = get_state::<RecClick>(&self.db, block::REC_CLICK_KEY);
-        let Some(source) = click.ok().and_then(|c| block::added(c.as_ref(), product)) else {
-            return;
-        };
-        if self.db.write(&state_delete(block::REC_CLICK_KEY)).is_ok() {
-            self.count_or_log(ctx, source, Interaction::AddToCart);
+        let clicked = click.ok().flatten();
+        self.count_noted(ctx, block_run::add(clicked.as_ref(), product));
+    }
+
+    /// Counts `noted` once what it remembers is written.
+    fn count_noted(&self, ctx: &ShopperContext, noted: Option<Noted>) {
+        if let Some(n) = noted
+            && self.db.write(&n.write).is_ok()
+        {
+            self.count_or_log(ctx, n.source, n.what);
         }
     }
 }
