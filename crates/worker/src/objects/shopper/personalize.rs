@@ -18,9 +18,7 @@ use wandstore_ai::block::{self, PROFILE_EVENTS, RecClick};
 use wandstore_ai::report::Interaction;
 use wandstore_core::shopper_events::ShopperEvent;
 use wandstore_protocol::EdgeError;
-use wandstore_protocol::block_run::{
-    self, BlockAction, BlockFacts, BlockInput, BlockRun, Noted, Shown,
-};
+use wandstore_protocol::block_run::{self, BlockAction, BlockFacts, BlockInput, BlockRun, Shown};
 use wandstore_protocol::cart_route::{Posted, checked_form};
 use wandstore_protocol::personalization::opt_out;
 use wandstore_protocol::shopper::ShopperContext;
@@ -51,10 +49,8 @@ impl ShopperStorefront {
                 BlockAction::ReadEvents => self.timed_events().map(BlockInput::Events).into(),
                 BlockAction::ReadState => {
                     let keys = block::STATE_KEYS.map(Into::into).to_vec();
-                    self.db
-                        .rows(SELECT_THREE_AI_STATES, keys)
-                        .map(BlockInput::state)
-                        .into()
+                    let rows = self.db.rows(SELECT_THREE_AI_STATES, keys);
+                    rows.map(BlockInput::state).into()
                 }
                 BlockAction::ReadCart => self.cart_lines().map(BlockInput::cart).into(),
                 BlockAction::Ask(q) => {
@@ -108,13 +104,14 @@ impl ShopperStorefront {
     /// After an add of `product` to the cart: counts it for the recommendation it came from
     /// (once: the remembered click is forgotten).
     pub(super) fn note_added_product(&self, ctx: &ShopperContext, product: &str) {
-        let click = get_state::<RecClick>(&self.db, block::REC_CLICK_KEY);
-        let clicked = click.ok().flatten();
-        self.count_noted(ctx, block_run::add(clicked.as_ref(), product));
+        let click = get_state::<RecClick>(&self.db, block::REC_CLICK_KEY)
+            .ok()
+            .flatten();
+        self.count_noted(ctx, block_run::add(click.as_ref(), product));
     }
 
     /// Counts `noted` once what it remembers is written.
-    fn count_noted(&self, ctx: &ShopperContext, noted: Option<Noted>) {
+    fn count_noted(&self, ctx: &ShopperContext, noted: Option<block_run::Noted>) {
         if let Some(n) = noted
             && self.db.write(&n.write).is_ok()
         {
