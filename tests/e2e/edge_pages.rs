@@ -1,6 +1,7 @@
 //! Pages the entry answers itself: a returning shopper whose cookie carries today's cart hint
 //! gets collection, search and product pages without their object being asked (a product's
-//! view rides in the cookie until the object's next answer records it); any other hint (none,
+//! view rides in the cookie until the object's next answer records it), and home pages while
+//! they have no history (the visit count rides in the cookie); any other hint (none,
 //! yesterday's, malformed, another store's cookie) goes to the object, whose answer sets the
 //! hint right.
 
@@ -26,6 +27,14 @@ pub const TESTS: &[(&str, Test)] = &[
     (
         "edge_pages::a_full_forged_or_replayed_set_of_views_goes_to_the_object_once",
         a_full_forged_or_replayed_set_of_views_goes_to_the_object_once,
+    ),
+    (
+        "edge_pages::home_pages_without_history_come_from_the_entry_until_the_object_counts_them",
+        home_pages_without_history_come_from_the_entry_until_the_object_counts_them,
+    ),
+    (
+        "edge_pages::history_a_forged_full_or_stale_visit_count_sends_home_to_the_object",
+        history_a_forged_full_or_stale_visit_count_sends_home_to_the_object,
     ),
 ];
 
@@ -354,4 +363,162 @@ fn a_full_forged_or_replayed_set_of_views_goes_to_the_object_once(ctx: &Ctx) {
         assert_eq!(page.status, 200, "{forged}: {}", page.body);
         assert_by_object(ctx, &page);
     }
+}
+
+/// The most home views a cookie carries (`core::home_hint::MAX_PENDING_HOME_VIEWS`).
+const MAX_PENDING_HOME_VIEWS: u64 = 64;
+
+/// The visit count a cookie carries (`~n{visits}.{pending}.{day}`): visits and pending.
+fn home_count(cookie: &str) -> Option<(u64, u64)> {
+    let hint = hints(cookie).split('~').find_map(|h| h.strip_prefix('n'))?;
+    let mut parts = hint.split('.').map(|p| p.parse().ok());
+    let (visits, pending, day) = (parts.next()??, parts.next()??, parts.next()??);
+    assert_eq!(day, today(), "{cookie}");
+    Some((visits, pending))
+}
+
+/// The shopper's home page through their object (a cookie without the visit count).
+fn home_by_object(ctx: &Ctx, cookie: &str) -> Page {
+    let plain = format!("{}~c0.{}", token(cookie), today());
+    let page = Client::new(&ctx.url).send("GET", BASE, &[("cookie", &plain)], None);
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert_by_object(ctx, &page);
+    page
+}
+
+fn home_pages_without_history_come_from_the_entry_until_the_object_counts_them(ctx: &Ctx) {
+    let mut shopper = Client::new(&ctx.url);
+    let first = shopper.get(BASE);
+    assert_eq!(first.visits(), Some(1));
+    assert_eq!(
+        home_count(&shopper.cookie.clone().unwrap_or_default()),
+        None
+    );
+    // The object counts the second (and the unrecorded first) and hands the count over.
+    let second = shopper.get(BASE);
+    assert_by_object(ctx, &second);
+    assert_eq!(second.visits(), Some(2));
+    let cookie = shopper.cookie.clone().unwrap_or_default();
+    assert_eq!(home_count(&cookie), Some((2, 0)), "{cookie}");
+
+    // The next ones come from the entry: nothing read or written, the count in the cookie.
+    for n in 3..=5 {
+        let page = shopper.get(BASE);
+        assert_eq!(page.status, 200, "{}", page.body);
+        assert_at_edge(ctx, &page);
+        assert_eq!(page.visits(), Some(n));
+        assert_eq!(badge(&page), Some(0));
+        assert!(
+            page.body.contains("href=\"/s/outlet/collections/"),
+            "featured"
+        );
+        assert!(
+            !page.body.contains("data-source"),
+            "no recommendations block"
+        );
+        assert_eq!(page.header("cache-control"), Some("private, no-store"));
+        assert!(page.header("content-security-policy").is_some());
+        let set = page.header("set-cookie").unwrap_or_default();
+        assert!(
+            set.contains("HttpOnly") && set.contains("Path=/s/outlet/"),
+            "{set}"
+        );
+    }
+    let pending = shopper.cookie.clone().unwrap_or_default();
+    assert_eq!(home_count(&pending), Some((5, 3)), "{pending}");
+    // A listing page changes nothing.
+    let listing = shopper.get(&format!("{BASE}collections/all"));
+    assert_at_edge(ctx, &listing);
+    assert_eq!(listing.shopper_cookie(), None);
+
+    // The object's next answer (the cart) stores the count and drops it from the cookie.
+    let cart = shopper.get(&format!("{BASE}api/cart"));
+    assert_eq!(cart.status, 200, "{}", cart.body);
+    assert_by_object(ctx, &cart);
+    let cookie = shopper.cookie.clone().unwrap_or_default();
+    assert_eq!(home_count(&cookie), None, "{cookie}");
+    assert_eq!(hints(&cookie), format!("~c0.{}", today()));
+    // So the next home page is the object's, which counts on and hands the count back.
+    let page = shopper.get(BASE);
+    assert_by_object(ctx, &page);
+    assert_eq!(page.visits(), Some(6));
+    assert_eq!(
+        home_count(&shopper.cookie.clone().unwrap_or_default()),
+        Some((6, 0))
+    );
+
+    // The old cookie sent again (a second tab, a replay): nothing is counted twice.
+    let replayed = Client::new(&ctx.url).send(
+        "GET",
+        &format!("{BASE}api/cart"),
+        &[("cookie", &pending)],
+        None,
+    );
+    assert_eq!(replayed.status, 200, "{}", replayed.body);
+    assert_by_object(ctx, &replayed);
+    assert_eq!(
+        home_by_object(ctx, &pending).visits(),
+        Some(7),
+        "6 stored, not 6 + 3"
+    );
+}
+
+fn history_a_forged_full_or_stale_visit_count_sends_home_to_the_object(ctx: &Ctx) {
+    let mut shopper = Client::new(&ctx.url);
+    assert_eq!(shopper.get(BASE).status, 200);
+    assert_eq!(shopper.get(BASE).visits(), Some(2));
+    let cookie = shopper.cookie.clone().unwrap_or_default();
+    let today = today();
+    let with_count = |count: &str| format!("{}~c0.{today}{count}", token(&cookie));
+    let home = |value: &str| {
+        let page = Client::new(&ctx.url).send("GET", BASE, &[("cookie", value)], None);
+        assert_eq!(page.status, 200, "{value}: {}", page.body);
+        page
+    };
+    // Full: the object stores the count and shows one more.
+    let full = home(&with_count(&format!(
+        "~n80.{MAX_PENDING_HOME_VIEWS}.{today}"
+    )));
+    assert_by_object(ctx, &full);
+    assert_eq!(full.visits(), Some(81));
+    // A forged count changes only the forger's own count; a malformed or stale one is
+    // dropped or sends home to the object, which counts on. None is an error.
+    let forged = home(&with_count(&format!("~n500.1.{}", today - 1)));
+    assert_by_object(ctx, &forged);
+    assert_eq!(forged.visits(), Some(501), "stored, then counted");
+    for (n, stale) in [
+        format!("~n5.1.{}", today - 1),
+        format!("~n5.1.{}", today + 1),
+        format!("~n5.9.{today}"),
+        format!("~n5.1.{today}.7"),
+        "~nX.0.1".to_owned(),
+        format!("~n99999999999.1.{today}"),
+    ]
+    .iter()
+    .enumerate()
+    {
+        let page = home(&with_count(stale));
+        assert_by_object(ctx, &page);
+        assert_eq!(page.visits(), Some(502 + n as u64), "{stale}");
+    }
+    // A view makes history: a pending view sends home to the object, which records it, shows
+    // the recommendations block's history and hands no count back.
+    let counted = home(&with_count(&format!("~n3.0.{today}")));
+    assert_at_edge(ctx, &counted);
+    assert_eq!(
+        counted.visits(),
+        Some(4),
+        "the cookie's count, until the object's next answer"
+    );
+    let (_, handles) = hinted_shopper(ctx);
+    let viewed = shopper.get(&format!("{BASE}products/{}", handles[0]));
+    assert_eq!(viewed.status, 200, "{}", viewed.body);
+    let page = shopper.get(BASE);
+    assert_by_object(ctx, &page);
+    assert!(written(ctx, &page) >= 2, "the view and the count");
+    let cookie = shopper.cookie.clone().unwrap_or_default();
+    assert_eq!(home_count(&cookie), None, "history: {cookie}");
+    assert!(views(&cookie).is_empty(), "{cookie}");
+    let again = shopper.get(BASE);
+    assert_by_object(ctx, &again);
 }

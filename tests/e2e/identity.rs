@@ -101,11 +101,16 @@ fn known_shopper_gets_no_new_cookie(ctx: &Ctx) {
     let first = shopper.cookie.clone().unwrap_or_default();
     let again = shopper.get("/");
     assert_eq!(again.visits(), Some(2));
-    // No new identity: at most the same token again, without the first visit's home hint.
+    // No new identity: at most the same token again, without the first visit's home hint
+    // (with the visit count the entry answers the next home pages from).
+    let token = |c: &str| c.split('~').next().unwrap_or_default().to_owned();
     if let Some(cookie) = again.shopper_cookie() {
-        assert_eq!(cookie, first.trim_end_matches("~h"), "the same shopper");
+        assert_eq!(token(&cookie), token(&first), "the same shopper");
+        assert!(!cookie.ends_with("~h"), "{cookie}");
     }
     let third = shopper.get("/");
     assert_eq!(third.visits(), Some(3));
-    assert_eq!(third.shopper_cookie(), None, "nothing to change any more");
+    if let Some(cookie) = third.shopper_cookie() {
+        assert_eq!(token(&cookie), token(&first), "the same shopper");
+    }
 }

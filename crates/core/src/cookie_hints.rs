@@ -7,13 +7,17 @@
 //! - `~v{handle}.{seconds}` ([`PendingView`], at most [`MAX_PENDING_VIEWS`]): a product page the
 //!   entry answered, viewed at that time (Unix seconds) and not yet in the shopper's storage.
 //!   The object records these views on its next answer to the shopper (before anything reads
-//!   their history) and its report tells the entry to drop them.
+//!   their history) and its report tells the entry to drop them;
+//! - `~n{visits}.{pending}.{day}` ([`HomeHint`]): the home page's visit count for a shopper
+//!   with no history yet, with the home views the entry answered and the object has not
+//!   stored (`home_hint`).
 //!
 //! Hints are unsigned: faking one changes only what the faker's own pages show (their visit
 //! count, their cart badge, the products their history says they viewed). A malformed or
 //! unknown hint is dropped, never an error, and never rescues a bad token.
 
 use crate::cart::{MAX_LINES, MAX_QUANTITY};
+pub use crate::home_hint::HomeHint;
 
 /// The home-view hint.
 pub const VISITED_HOME: &str = "~h";
@@ -98,7 +102,7 @@ impl CartHint {
     }
 }
 
-fn day_of(now_ms: u64) -> u32 {
+pub(crate) fn day_of(now_ms: u64) -> u32 {
     u32::try_from(now_ms / DAY_MS).unwrap_or(u32::MAX)
 }
 
@@ -109,6 +113,8 @@ pub struct Hints {
     pub cart: Option<CartHint>,
     /// Product views not yet recorded, oldest first.
     pub views: Vec<PendingView>,
+    /// The home page's visit count, for a shopper with no history yet.
+    pub home: Option<HomeHint>,
 }
 
 impl Hints {
@@ -129,6 +135,21 @@ impl Hints {
             next
         })
     }
+
+    /// These hints after one more home page from the entry (which shows `home.visits`), if
+    /// the entry may answer it: a home hint from today with room, no first view waiting to be
+    /// counted (`~h`) and no product views waiting to be recorded (the history they make
+    /// would show a recommendations block, which only the object builds).
+    pub fn with_home_view(&self, now_ms: u64) -> Option<Hints> {
+        if self.saw_home || !self.views.is_empty() {
+            return None;
+        }
+        let home = self.home?.next_view(now_ms)?;
+        Some(Hints {
+            home: Some(home),
+            ..self.clone()
+        })
+    }
 }
 
 /// A cookie value's token and its hints (the last cart and home hint win; views are kept in
@@ -144,6 +165,8 @@ pub fn split(value: &str) -> (&str, Hints) {
             hints.cart = Some(cart);
         } else if let Some(view) = PendingView::parse(hint) {
             hints.views.push(view);
+        } else if let Some(home) = HomeHint::parse(hint) {
+            hints.home = Some(home);
         }
     }
     let over = hints.views.len().saturating_sub(MAX_PENDING_VIEWS);
@@ -151,7 +174,8 @@ pub fn split(value: &str) -> (&str, Hints) {
     (token, hints)
 }
 
-/// The cookie value for a token and its hints: the cart hint, the views, then the home hint.
+/// The cookie value for a token and its hints: the cart hint, the views, the visit count, then
+/// the home hint.
 pub fn join(token: &str, hints: &Hints) -> String {
     let mut value = token.to_owned();
     if let Some(c) = hints.cart {
@@ -159,6 +183,10 @@ pub fn join(token: &str, hints: &Hints) -> String {
     }
     for v in &hints.views {
         value.push_str(&format!("{SEP}v{}.{}", v.handle, v.at_s));
+    }
+    if let Some(home) = hints.home {
+        value.push(SEP);
+        value.push_str(&home.format());
     }
     if hints.saw_home {
         value.push_str(VISITED_HOME);
@@ -291,6 +319,7 @@ mod tests {
                 view("blue-hat", 1_700_000_000),
                 view("mug-2", 1_700_000_005),
             ],
+            home: None,
         };
         let value = join("t", &hints);
         assert_eq!(value, "t~c2.20000~vblue-hat.1700000000~vmug-2.1700000005~h");
@@ -350,5 +379,53 @@ mod tests {
         assert_eq!(hints.views[0], view("p3", 3), "the oldest forged ones go");
         // A dot inside a handle is not carriable, so the last dot always ends it.
         assert_eq!(split("t~va.b.1").1.views, vec![]);
+    }
+
+    #[test]
+    fn the_visit_count_rides_between_the_views_and_the_home_hint() {
+        let hints = Hints {
+            saw_home: false,
+            cart: Some(CartHint::reported(0, NOON_DAY_20000)),
+            views: vec![view("mug", 1_700_000_000)],
+            home: Some(HomeHint::counted(5, NOON_DAY_20000)),
+        };
+        let value = join("t", &hints);
+        assert_eq!(value, "t~c0.20000~vmug.1700000000~n5.0.20000");
+        assert_eq!(split(&value), ("t", hints));
+        assert_eq!(
+            split("t~n5.0.20000~n6.1.20000").1.home.map(|h| h.visits),
+            Some(6)
+        );
+        assert_eq!(
+            split("t~n5.9.20000").1,
+            Hints::default(),
+            "more pending than shown"
+        );
+    }
+
+    #[test]
+    fn the_entry_answers_a_home_page_only_with_nothing_else_waiting() {
+        let now = NOON_DAY_20000;
+        let hints = Hints {
+            cart: Some(CartHint::reported(1, now)),
+            home: Some(HomeHint::counted(3, now)),
+            ..Hints::default()
+        };
+        let next = hints.with_home_view(now).unwrap();
+        assert_eq!(next.home.map(|h| (h.visits, h.pending)), Some((4, 1)));
+        assert_eq!((next.cart, next.saw_home), (hints.cart, false));
+        assert_eq!(Hints::default().with_home_view(now), None, "no count");
+        let first = Hints {
+            saw_home: true,
+            ..hints.clone()
+        };
+        assert_eq!(first.with_home_view(now), None, "a first view to count");
+        let viewed = hints.with_view("mug", now).unwrap();
+        assert_eq!(viewed.with_home_view(now), None, "views to record");
+        assert_eq!(
+            hints.with_home_view(now + DAY_MS),
+            None,
+            "yesterday's count"
+        );
     }
 }

@@ -7,13 +7,17 @@
 //! the same, and its view is written later: the entry adds it to the cookie's pending views
 //! (while there is room), and the object records them on its next answer to the shopper,
 //! before anything reads their history. Everything else, and any such page without a fresh
-//! hint, goes to the object, whose answer refreshes the hint.
+//! hint, goes to the object, whose answer refreshes the hint. The home page is the entry's
+//! only while the cookie's visit count says the shopper has no history (no recommendations
+//! block can show) and nothing else waits to be recorded (`Hints::with_home_view`).
 //!
 //! What this trades: a cart badge that can lag when the cart changes without the shopper's
 //! browser hearing of it (retention's expiry, a restore), until their next page from the
-//! object; and product views that reach the shopper's storage on their next page from the
+//! object; product views that reach the shopper's storage on their next page from the
 //! object rather than at once (two tabs answered at the same moment each carry their own view,
-//! and the cookie the browser keeps last wins).
+//! and the cookie the browser keeps last wins); and home page views of a shopper with no
+//! history yet, shown from the cookie's visit count (`home_hint`) and stored on the object's
+//! next answer (two tabs each count from the same hint: the stored count is the larger).
 
 use crate::cookie_hints::Hints;
 use crate::routes::StoreRoute;
@@ -21,6 +25,9 @@ use crate::routes::StoreRoute;
 /// A page the entry can render without the shopper's object.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum EdgePage<'a> {
+    /// A home page read (GET) of a shopper with no history yet: the visit count comes from the
+    /// cookie, and the view is stored on the object's next answer.
+    Home,
     Collection(&'a str),
     Search,
     /// A product page read (GET): its view is carried in the cookie until the object records it.
@@ -37,6 +44,7 @@ impl<'a> EdgePage<'a> {
             StoreRoute::Collection(handle) => Some(EdgePage::Collection(handle)),
             StoreRoute::Search => Some(EdgePage::Search),
             StoreRoute::Product(handle) if method == "GET" => Some(EdgePage::Product(handle)),
+            StoreRoute::Home if method == "GET" => Some(EdgePage::Home),
             _ => None,
         }
     }
@@ -44,7 +52,8 @@ impl<'a> EdgePage<'a> {
     /// The cart item count to show if the entry answers this page itself: never on a preview
     /// (its draft theme and live script come from the object), and only with today's hint. A
     /// product page also needs room for its view in the cookie, and no `rec` in its `query`
-    /// (a click from the recommendations block, which the object counts).
+    /// (a click from the recommendations block, which the object counts); a home page, the
+    /// cookie's visit count with room for one more view and nothing else waiting.
     pub fn answered_here(
         &self,
         preview: bool,
@@ -52,11 +61,17 @@ impl<'a> EdgePage<'a> {
         query: &str,
         now_ms: u64,
     ) -> Option<u32> {
-        if let EdgePage::Product(handle) = self {
-            let from_block = crate::query::pairs(query).iter().any(|(k, _)| k == "rec");
-            if from_block || !hints.has_room_for(handle) {
-                return None;
+        match self {
+            EdgePage::Product(handle) => {
+                let from_block = crate::query::pairs(query).iter().any(|(k, _)| k == "rec");
+                if from_block || !hints.has_room_for(handle) {
+                    return None;
+                }
             }
+            EdgePage::Home => {
+                hints.with_home_view(now_ms)?;
+            }
+            EdgePage::Collection(_) | EdgePage::Search => {}
         }
         (hints.cart)
             .filter(|c| !preview && c.is_fresh(now_ms))
@@ -77,15 +92,17 @@ mod tests {
     }
 
     #[test]
-    fn only_collection_search_and_product_reads_are_edge_pages() {
+    fn only_home_collection_search_and_product_reads_are_edge_pages() {
         assert_eq!(
             page("GET", "/collections/hats"),
             Some(EdgePage::Collection("hats"))
         );
         assert_eq!(page("HEAD", "/search"), Some(EdgePage::Search));
         assert_eq!(page("GET", "/products/hat"), Some(EdgePage::Product("hat")));
+        assert_eq!(page("GET", "/"), Some(EdgePage::Home));
         for (method, rest) in [
-            ("GET", "/"),
+            ("HEAD", "/"),
+            ("POST", "/"),
             ("HEAD", "/products/hat"),
             ("GET", "/cart"),
             ("GET", "/api/cart"),
@@ -146,5 +163,36 @@ mod tests {
             Some(1),
             "listings do not carry views"
         );
+    }
+
+    #[test]
+    fn a_home_page_needs_the_visit_count_and_nothing_waiting() {
+        use crate::cookie_hints::HomeHint;
+        let home = EdgePage::Home;
+        let hints = Hints {
+            cart: Some(CartHint::reported(2, NOW)),
+            home: Some(HomeHint::counted(4, NOW)),
+            ..Hints::default()
+        };
+        assert_eq!(home.answered_here(false, &hints, "", NOW), Some(2));
+        assert_eq!(home.answered_here(false, &hints, "rec=ai", NOW), Some(2));
+        assert_eq!(home.answered_here(true, &hints, "", NOW), None, "preview");
+        let no_cart = Hints {
+            cart: None,
+            ..hints.clone()
+        };
+        assert_eq!(home.answered_here(false, &no_cart, "", NOW), None);
+        let no_count = Hints {
+            home: None,
+            ..hints.clone()
+        };
+        assert_eq!(home.answered_here(false, &no_count, "", NOW), None);
+        let viewed = hints.with_view("hat", NOW).unwrap_or_default();
+        assert_eq!(home.answered_here(false, &viewed, "", NOW), None, "views");
+        let first = Hints {
+            saw_home: true,
+            ..hints
+        };
+        assert_eq!(home.answered_here(false, &first, "", NOW), None, "~h");
     }
 }

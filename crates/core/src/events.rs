@@ -75,6 +75,9 @@ pub enum BestEffort {
     /// Recording the product views a shopper's cookie carried (they stay in the cookie, and
     /// the next answer tries again).
     PendingViews,
+    /// Storing the home views a shopper's cookie carried (they stay in the cookie, and the
+    /// next answer tries again).
+    PendingHomeViews,
     /// Deleting an unlisted upload's bytes from R2 (they stay there, unreachable).
     AssetDelete,
 }
@@ -90,6 +93,7 @@ impl Event for BestEffortFailed {
             BestEffort::CartIndex => "cart_index.unannounced",
             BestEffort::StorageSizes => "storage.sizes_unavailable",
             BestEffort::PendingViews => "shopper.views_unrecorded",
+            BestEffort::PendingHomeViews => "shopper.home_views_uncounted",
             BestEffort::AssetDelete => "asset.bytes_undeleted",
         }
     }
@@ -103,6 +107,7 @@ impl Event for BestEffortFailed {
             | BestEffort::CartIndex
             | BestEffort::StorageSizes
             | BestEffort::PendingViews
+            | BestEffort::PendingHomeViews
             | BestEffort::AssetDelete => Level::Warn,
         }
     }
@@ -256,6 +261,7 @@ mod tests {
         );
         for (what, msg) in [
             (BestEffort::PendingViews, "shopper.views_unrecorded"),
+            (BestEffort::PendingHomeViews, "shopper.home_views_uncounted"),
             (BestEffort::AssetDelete, "asset.bytes_undeleted"),
         ] {
             let e = BestEffortFailed {

@@ -28,6 +28,7 @@ pub mod guarded_run;
 pub mod headers;
 pub mod health;
 pub mod health_run;
+pub mod home_hint;
 pub mod host;
 pub mod http;
 pub mod identity;

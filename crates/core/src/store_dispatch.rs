@@ -152,7 +152,8 @@ mod tests {
             assert_eq!((s.class, s.body), (class, body), "{method} {rest}");
         }
         assert_eq!(shopper("GET", "/").counted_by_object(), None);
-        assert_eq!(shopper("GET", "/").page, None);
+        assert_eq!(shopper("GET", "/").page, Some(EdgePage::Home));
+        assert_eq!(shopper("HEAD", "/").page, None);
         assert_eq!(
             shopper("GET", "/collections/hats").page,
             Some(EdgePage::Collection("hats"))

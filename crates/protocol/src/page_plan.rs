@@ -124,6 +124,19 @@ pub fn home_view(report: &mut ObjectReport, unrecorded: bool, saw_home: bool) ->
     }
 }
 
+/// After a home page that showed `visits`, the count for the report's `visits_shown`: when the
+/// view was stored off a preview and the shopper has no history yet (`history` is asked only
+/// then), so no recommendations block can show, the entry carries the count in the cookie
+/// (`core::home_hint`) and answers the next home pages itself.
+pub fn hint_visits(
+    visits: u64,
+    stored: bool,
+    preview: bool,
+    history: impl FnOnce() -> bool,
+) -> Option<u64> {
+    (stored && !preview && !history()).then_some(visits)
+}
+
 #[cfg(test)]
 #[path = "page_plan_tests.rs"]
 mod tests;

@@ -165,3 +165,16 @@ fn a_request_without_a_shoppers_limit_is_never_counted() {
     let no_route = PagePlan::new("POST", "/nowhere", false, false);
     assert!(no_route.admit(&mut window, 1, &mut report).is_none());
 }
+
+#[test]
+fn only_a_stored_home_view_without_history_off_a_preview_sets_the_visit_count() {
+    let unasked = || -> bool { panic!("history is not read for a page that never hints") };
+    assert_eq!(hint_visits(7, true, false, || false), Some(7));
+    assert_eq!(hint_visits(7, true, false, || true), None, "history");
+    assert_eq!(
+        hint_visits(7, false, false, unasked),
+        None,
+        "a first visit's"
+    );
+    assert_eq!(hint_visits(7, true, true, unasked), None, "a preview");
+}

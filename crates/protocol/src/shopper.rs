@@ -3,7 +3,7 @@
 //! forwards a client's own internal headers, so the object trusts it.
 
 use serde::{Deserialize, Serialize};
-use wandstore_core::cookie_hints::{self, CartHint, Hints, PendingView};
+use wandstore_core::cookie_hints::{self, CartHint, Hints, HomeHint, PendingView};
 use wandstore_core::identity::{CookieScope, ShopperId, set_cookie_header};
 use wandstore_core::store::StoreSlug;
 
@@ -47,6 +47,10 @@ pub struct ShopperContext {
     /// records them before serving, and says so in its report (`views_taken`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub pending_views: Vec<PendingView>,
+    /// Home views the entry answered are pending (`core::home_hint`): the visit count to store
+    /// (at least). The object stores it before serving and says so (`home_counted`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub home_count: Option<u64>,
 }
 
 impl ShopperContext {
@@ -98,6 +102,14 @@ pub struct ObjectReport {
     /// again without them.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub views_taken: bool,
+    /// The context's `home_count` is stored: the entry drops the pending home views.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub home_counted: bool,
+    /// The object's home page showed this visit count to a shopper with no history yet: the
+    /// entry sets the cookie's visit count (`core::home_hint`), so it can answer the next home
+    /// pages itself. Any other answer drops it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub visits_shown: Option<u64>,
 }
 
 impl ObjectReport {
@@ -128,8 +140,9 @@ impl CookieDraft {
     /// when nothing changes. A new shopper's cookie is set only on a success, with the
     /// `VISITED_HOME` hint when their home view went unrecorded and the cart hint the object
     /// reported. A returning shopper's is set again when its hints change: the home hint was
-    /// counted, the pending views were taken, or the cart's item count (or the day it was
-    /// reported) is not the one it carries.
+    /// counted, the pending views were taken, the visit count was set or dropped (any answer
+    /// but a home page without history drops it; pending home views not yet stored stay), or
+    /// the cart's item count (or the day it was reported) is not the one it carries.
     pub fn header(&self, status: u16, report: &ObjectReport) -> Option<String> {
         let cart = report
             .cart_items
@@ -141,17 +154,23 @@ impl CookieDraft {
             Hints {
                 saw_home: report.unrecorded_home_view,
                 cart,
-                views: Vec::new(),
+                ..Hints::default()
             }
         } else {
             let views = match report.views_taken {
                 true => Vec::new(),
                 false => self.sent.views.clone(),
             };
+            let home = match (report.visits_shown, report.home_counted) {
+                (Some(visits), _) => Some(HomeHint::counted(visits, self.now_ms)),
+                (None, false) => self.sent.home.filter(|h| h.to_store().is_some()),
+                (None, true) => None,
+            };
             let next = Hints {
                 saw_home: self.sent.saw_home && !report.hint_used,
                 cart: cart.or(self.sent.cart),
                 views,
+                home,
             };
             if next == self.sent {
                 return None;
@@ -161,14 +180,7 @@ impl CookieDraft {
         Some(self.set(&hints))
     }
 
-    /// The `Set-Cookie` value after a product page the entry answered itself: the hints it
-    /// carried with a view of `handle` added (`None`: no room, or a handle no hint carries).
-    pub fn with_view(&self, handle: &str) -> Option<String> {
-        let hints = self.sent.with_view(handle, self.now_ms)?;
-        Some(self.set(&hints))
-    }
-
-    fn set(&self, hints: &Hints) -> String {
+    pub(crate) fn set(&self, hints: &Hints) -> String {
         set_cookie_header(&cookie_hints::join(&self.token, hints), &self.scope)
     }
 }
@@ -208,6 +220,7 @@ pub(crate) mod tests {
             preview: false,
             script_nonce: None,
             pending_views: Vec::new(),
+            home_count: None,
         }
     }
 
@@ -257,6 +270,8 @@ pub(crate) mod tests {
             rate_limited: true,
             cart_items: Some(4),
             views_taken: true,
+            home_counted: true,
+            visits_shown: Some(9),
         };
         assert_eq!(ObjectReport::from_header(&r.to_header()), Some(r));
         assert_eq!(
@@ -295,7 +310,7 @@ pub(crate) mod tests {
         Hints {
             saw_home,
             cart: cart.map(|(items, at)| CartHint::reported(items, at)),
-            views: Vec::new(),
+            ..Hints::default()
         }
     }
 
@@ -399,19 +414,20 @@ pub(crate) mod tests {
     #[test]
     fn a_product_page_answered_by_the_entry_adds_its_view_while_there_is_room() {
         let sent = with_views(home(true, Some((1, NOW))), &["hat"]);
-        let set = draft(false, sent.clone()).with_view("mug").unwrap();
+        let viewed = |d: CookieDraft, h: &str| d.sent.with_view(h, NOW).map(|x| d.set(&x));
+        let set = viewed(draft(false, sent.clone()), "mug").unwrap();
         assert!(
             set.contains("=v1.demo.tok~c1.20000~vhat.1728000000~vmug.1728000000~h;"),
             "{set}"
         );
         assert!(set.contains("; Secure") && set.contains("Path=/"), "{set}");
-        assert_eq!(draft(false, sent).with_view("Not Carriable"), None);
+        assert_eq!(viewed(draft(false, sent), "Not Carriable"), None);
         let full: Vec<String> = (0..cookie_hints::MAX_PENDING_VIEWS)
             .map(|i| format!("p{i}"))
             .collect();
         let full: Vec<&str> = full.iter().map(String::as_str).collect();
         let full = with_views(Hints::default(), &full);
-        assert_eq!(draft(false, full).with_view("mug"), None);
+        assert_eq!(viewed(draft(false, full), "mug"), None);
     }
 
     #[test]
@@ -440,5 +456,52 @@ pub(crate) mod tests {
         let broken = unknown_store(&demo, AskError::Broken("garbage".into()));
         assert_eq!(broken.status, 500);
         assert_ne!(broken.code, "unknown_store");
+    }
+
+    #[test]
+    fn the_visit_count_is_set_by_a_home_page_without_history_and_dropped_by_other_answers() {
+        let cart = Some((1, NOW));
+        let shown = ObjectReport {
+            visits_shown: Some(5),
+            ..report(false, false, Some(1))
+        };
+        let set = draft(false, home(false, cart)).header(200, &shown).unwrap();
+        assert!(set.contains("=v1.demo.tok~c1.20000~n5.0.20000;"), "{set}");
+        // The entry answered two home pages since: pending 2, shown 7.
+        let pending = Hints {
+            home: Some(HomeHint {
+                visits: 7,
+                pending: 2,
+                day: 20_000,
+            }),
+            ..home(false, cart)
+        };
+        // Another page from the object, which stored the count: dropped.
+        let counted = ObjectReport {
+            home_counted: true,
+            ..report(false, false, Some(1))
+        };
+        let set = draft(false, pending.clone()).header(200, &counted).unwrap();
+        assert!(set.contains("=v1.demo.tok~c1.20000;"), "{set}");
+        // Not stored (a failure): kept, so nothing is lost.
+        let kept = draft(false, pending.clone()).header(500, &report(false, false, Some(1)));
+        assert_eq!(kept, None, "nothing changes");
+        // A home page again without history: the count it showed, nothing pending.
+        let again = ObjectReport {
+            visits_shown: Some(8),
+            ..counted
+        };
+        let set = draft(false, pending).header(200, &again).unwrap();
+        assert!(set.contains("~n8.0.20000;"), "{set}");
+        // Nothing pending and another answer: dropped.
+        let settled = Hints {
+            home: Some(HomeHint::counted(5, NOW)),
+            ..home(false, cart)
+        };
+        let set = (draft(false, settled).header(200, &report(false, false, Some(1)))).unwrap();
+        assert!(!set.contains("~n"), "{set}");
+        // A new shopper's first home page is unrecorded: no count.
+        let set = draft(true, Hints::default()).header(200, &shown).unwrap();
+        assert!(!set.contains("~n"), "{set}");
     }
 }

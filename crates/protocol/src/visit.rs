@@ -92,6 +92,7 @@ impl<'a> Visit<'a> {
             preview: arrival.preview,
             script_nonce: None,
             pending_views: sent.views.clone(),
+            home_count: sent.home.and_then(|h| h.to_store()),
         };
         Ok(Visit {
             ctx,
@@ -137,6 +138,28 @@ impl<'a> Visit<'a> {
                 .map(|cart_items| Served::Edge { page, cart_items })
         });
         edge.unwrap_or(Served::Object)
+    }
+
+    /// The visit count a home page the entry answers shows (`Served::Edge` with
+    /// `EdgePage::Home`: the cookie's count and this view).
+    pub fn edge_home_visits(&self) -> u64 {
+        self.sent.home.map_or(1, |h| h.visits.saturating_add(1))
+    }
+
+    /// The `Set-Cookie` value after a page the entry answered itself (`scope` is asked for
+    /// only when there is one): a home page pends its view, a product page (that showed
+    /// `viewed`) its view while there is room; a listing page changes nothing.
+    pub fn edge_cookie(
+        &self,
+        page: EdgePage<'_>,
+        viewed: Option<&str>,
+        scope: impl FnOnce() -> CookieScope,
+    ) -> Option<String> {
+        let hints = match page {
+            EdgePage::Home => self.sent.with_home_view(self.now_ms),
+            _ => viewed.and_then(|handle| self.sent.with_view(handle, self.now_ms)),
+        };
+        hints.map(|h| self.cookie(scope()).set(&h))
     }
 
     /// The shopper's object: one per shopper per store.

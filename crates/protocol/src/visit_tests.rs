@@ -104,7 +104,7 @@ fn a_returning_shopper_keeps_their_id_token_and_hints_and_needs_no_randomness() 
     let hints = Hints {
         saw_home: true,
         cart: Some(CartHint::reported(2, NOW)),
-        views: Vec::new(),
+        ..Hints::default()
     };
     let (shopper, cookie) = cookie_for(&signer(), "demo", &hints);
     let visit = returning_home(&t, &cookie);
@@ -219,12 +219,12 @@ fn the_entry_renders_a_listing_only_with_todays_cart_hint_and_off_a_preview() {
     let today = Hints {
         saw_home: false,
         cart: Some(CartHint::reported(3, NOW)),
-        views: Vec::new(),
+        ..Hints::default()
     };
     let yesterday = Hints {
         saw_home: false,
         cart: Some(CartHint::reported(3, NOW - 86_400_000)),
-        views: Vec::new(),
+        ..Hints::default()
     };
     let (_, fresh_hint) = cookie_for(&signer(), "demo", &today);
     let (_, stale_hint) = cookie_for(&signer(), "demo", &yesterday);
@@ -351,11 +351,54 @@ fn the_cookies_pending_views_go_to_the_object_and_a_click_from_the_block_too() {
         }
     );
     assert_eq!(visit.served("rec=ai"), Served::Object);
-    let draft = visit.cookie(CookieScope::new("/s/demo/", "https", "shop.example"));
-    let set = draft.with_view("mug").unwrap_or_default();
+    let scope = || CookieScope::new("/s/demo/", "https", "shop.example");
+    let set = (visit.edge_cookie(EdgePage::Product("mug"), Some("mug"), scope)).unwrap_or_default();
     assert!(set.contains("~vhat."), "{set}");
     assert!(set.contains(&format!("~vmug.{}", NOW / 1000)), "{set}");
     // A new shopper carries none.
     let new = Visit::plan(arrival(&t, product, ""), &signer(), fresh).unwrap();
     assert!(new.ctx.pending_views.is_empty());
+}
+
+#[test]
+fn a_home_page_without_history_comes_from_the_entry_and_pends_its_view() {
+    use wandstore_core::cookie_hints::HomeHint;
+    let t = target("demo");
+    let hints = Hints {
+        cart: Some(CartHint::reported(2, NOW)),
+        home: Some(HomeHint::counted(4, NOW)),
+        ..Hints::default()
+    };
+    let (_, cookie) = cookie_for(&signer(), "demo", &hints);
+    let home = shopper_request("GET", "/");
+    let visit = Visit::plan(arrival(&t, home, &cookie), &signer(), fresh).unwrap();
+    let page = EdgePage::Home;
+    assert_eq!(
+        visit.served(""),
+        Served::Edge {
+            page,
+            cart_items: 2
+        }
+    );
+    assert_eq!(visit.edge_home_visits(), 5);
+    assert_eq!(visit.ctx.home_count, None, "nothing pending");
+    let scope = || CookieScope::new("/s/demo/", "https", "shop.example");
+    let set = visit.edge_cookie(page, None, scope).unwrap_or_default();
+    assert!(
+        set.contains(&format!("~n5.1.{};", NOW / 86_400_000)),
+        "{set}"
+    );
+    // A listing page changes nothing, and never asks for the cookie's scope.
+    let no_scope = || -> CookieScope { unreachable!("no cookie to set") };
+    assert_eq!(visit.edge_cookie(EdgePage::Search, None, no_scope), None);
+
+    // With views pending, the object gets the count to store; a HEAD goes there too.
+    let pending = hints.with_home_view(NOW).unwrap_or_default();
+    let (_, cookie) = cookie_for(&signer(), "demo", &pending);
+    let visit = Visit::plan(arrival(&t, home, &cookie), &signer(), fresh).unwrap();
+    assert_eq!(visit.ctx.home_count, Some(5));
+    assert_eq!(visit.edge_home_visits(), 6);
+    let head = shopper_request("HEAD", "/");
+    let visit = Visit::plan(arrival(&t, head, &cookie), &signer(), fresh).unwrap();
+    assert_eq!(visit.served(""), Served::Object);
 }

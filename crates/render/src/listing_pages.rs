@@ -125,13 +125,15 @@ pub fn search_page(chrome: Chrome, text: String, answer: Option<&CatalogAnswer>)
     view.html().map_err(unrendered)
 }
 
-/// A catalog page (a collection, a search or a product: `core::edge_pages::EdgePage`) for a
-/// query string: the one question it asks (none for an empty search), then the page its
-/// answer makes.
+/// A catalog page (a home page without history, a collection, a search or a product:
+/// `core::edge_pages::EdgePage`) for a query string: the one question it asks (none for an
+/// empty search), then the page its answer makes.
 #[derive(Debug, Clone, Copy)]
 pub struct CatalogPage<'a> {
     page: EdgePage<'a>,
     query: &'a [(String, String)],
+    /// The visit count a home page shows.
+    visits: u64,
 }
 
 /// A catalog page as rendered, with the handle of the product it showed (its view is the
@@ -144,12 +146,22 @@ pub struct Shown {
 
 impl<'a> CatalogPage<'a> {
     pub fn new(page: EdgePage<'a>, query: &'a [(String, String)]) -> Self {
-        CatalogPage { page, query }
+        CatalogPage {
+            page,
+            query,
+            visits: 1,
+        }
+    }
+
+    /// The page showing `visits` (a home page's count).
+    pub fn with_visits(self, visits: u64) -> Self {
+        CatalogPage { visits, ..self }
     }
 
     /// The question to ask StoreConfig (a bad query string is a 400).
     pub fn question(&self) -> Result<Option<CatalogQuestion>, EdgeError> {
         match self.page {
+            EdgePage::Home => Ok(Some(CatalogQuestion::Home)),
             EdgePage::Collection(handle) => collection_question(handle, self.query).map(Some),
             EdgePage::Search => search_question(&search_text(self.query), self.query),
             EdgePage::Product(handle) => Ok(Some(CatalogQuestion::Product {
@@ -173,6 +185,13 @@ impl<'a> CatalogPage<'a> {
                 search_page(chrome, search_text(self.query), answer).map(listed)
             }
             (EdgePage::Collection(_), Some(answer)) => collection_page(chrome, answer).map(listed),
+            (EdgePage::Home, Some(answer)) => {
+                let featured = shopper_pages::featured(answer)?;
+                let no_block = None;
+                let html =
+                    shopper_pages::home_page(chrome, self.visits, featured, no_block, false, csrf);
+                html.map(listed)
+            }
             (EdgePage::Product(_), Some(answer)) => {
                 let product = shopper_pages::product(answer)?;
                 let html = shopper_pages::product_page(chrome, product, self.query, csrf())?;

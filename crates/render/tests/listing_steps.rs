@@ -30,6 +30,7 @@ fn ctx(preview: bool, nonce: Option<&str>) -> ShopperContext {
         preview,
         script_nonce: nonce.map(str::to_owned),
         pending_views: Vec::new(),
+        home_count: None,
     }
 }
 
@@ -200,4 +201,30 @@ fn a_catalog_page_asks_its_one_question_and_renders_only_its_own_answer() {
             .status,
         500
     );
+}
+
+#[test]
+fn a_home_page_without_history_shows_the_featured_collections_and_its_count_only() {
+    let never = || -> String { panic!("a home page without a block issues no form token") };
+    let q = pairs(&[]);
+    // A home page without history asks for the featured collections and shows its count,
+    // with no block and no form token.
+    let home = CatalogPage::new(EdgePage::Home, &q).with_visits(12);
+    assert_eq!(home.question().unwrap(), Some(CatalogQuestion::Home));
+    let featured = CatalogAnswer::Home {
+        featured: vec![collection_info("mugs", "Mugs", 3)],
+    };
+    let shown = home
+        .render(frame(false, None), Some(&featured), never)
+        .unwrap();
+    assert!(shown.html.contains(r#"data-visits="12""#), "{}", shown.html);
+    assert!(shown.html.contains("Mugs") && shown.viewed.is_none());
+    assert!(
+        !shown.html.contains("data-source"),
+        "no recommendations block"
+    );
+    let wrong = home.render(frame(false, None), Some(&mugs()), never);
+    assert_eq!(wrong.unwrap_err().status, 500);
+    let unasked = home.render(frame(false, None), None, never);
+    assert_eq!(unasked.unwrap_err().status, 500);
 }

@@ -122,6 +122,12 @@ pub const COUNT_PAGE_VIEW: &str = "INSERT INTO counters (name, value) VALUES ('p
      ON CONFLICT (name) DO UPDATE SET value = value + 1
      RETURNING value";
 
+/// Stores the home views the shopper's cookie carried (`core::home_hint`): the counter becomes
+/// at least the bound count, so a replayed cookie counts nothing twice. Binds the count.
+pub const STORE_PAGE_VIEWS_AT_LEAST: &str =
+    "INSERT INTO counters (name, value) VALUES ('page_views', ?)
+     ON CONFLICT (name) DO UPDATE SET value = max(value, excluded.value)";
+
 /// The row of [`SELECT_RETENTION_FACTS`].
 #[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
 pub struct RetentionRow {
@@ -175,6 +181,7 @@ pub(crate) const STATEMENTS: &[&str] = &[
     SET_LAST_ACTIVITY,
     SELECT_RETENTION_FACTS,
     COUNT_PAGE_VIEW,
+    STORE_PAGE_VIEWS_AT_LEAST,
 ];
 
 #[cfg(test)]
@@ -317,6 +324,26 @@ mod tests {
         let hinted = testdb::migrated(MIGRATIONS);
         assert_eq!(count(&hinted, 2), 2);
         assert_eq!(count(&hinted, 1), 3);
+    }
+
+    #[test]
+    fn pending_home_views_raise_the_counter_and_a_replay_counts_nothing() {
+        let count = |db: &Connection| -> i64 {
+            db.query_row(COUNT_PAGE_VIEW, params![1], |r| r.get(0))
+                .unwrap()
+        };
+        let store = |db: &Connection, at_least: i64| {
+            db.execute(STORE_PAGE_VIEWS_AT_LEAST, params![at_least])
+                .unwrap()
+        };
+        let db = testdb::migrated(MIGRATIONS);
+        store(&db, 5);
+        assert_eq!(count(&db), 6, "a first store starts the counter");
+        store(&db, 9);
+        store(&db, 9);
+        assert_eq!(count(&db), 10, "the replay changed nothing");
+        store(&db, 3);
+        assert_eq!(count(&db), 11, "an older count never lowers it");
     }
 
     #[test]

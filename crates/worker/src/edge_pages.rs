@@ -1,8 +1,9 @@
 //! The pages the entry renders itself (`core::edge_pages`): a returning shopper's collection,
-//! search and product pages, from the isolate's store look and catalog answers, with the cart
-//! count their cookie's hint carries. No shopper object is woken and nothing is written (a
-//! product's view goes into the cookie, `Shown::viewed`); what the catalog questions cost
-//! goes to the log line as an object's report would.
+//! search and product pages (and home page, while they have no history), from the isolate's
+//! store look and catalog answers, with the cart count (and visit count) their cookie's hints
+//! carry. No shopper object is woken and nothing is written (a product's or home page's view
+//! goes into the cookie); what the catalog questions cost goes to the log line as an object's
+//! report would.
 
 use crate::listing_pages::{self, Shown};
 use crate::page_request::PageRequest;
@@ -13,16 +14,18 @@ use wandstore_core::headers::PRIVATE_NO_STORE;
 use wandstore_core::log::RequestLog;
 use wandstore_protocol::EdgeError;
 use wandstore_protocol::shopper::{ObjectReport, ShopperContext};
+use wandstore_render::listing_pages::CatalogPage;
 use worker::{Env, Response};
 
-/// The page (or, `Err`, the error page in the store's frame), or an error before the store's
-/// frame is known (an unknown store). What the catalog questions cost goes to the log line
+/// The page (a home page shows `visits`; or, `Err`, the error page in the store's frame), or an
+/// error before the store's frame is known (an unknown store). What the catalog questions cost goes to the log line
 /// whatever the outcome.
 pub async fn serve(
     env: &Env,
     ctx: &ShopperContext,
     page: EdgePage<'_>,
     cart_items: u32,
+    visits: u64,
     url: &worker::Url,
     log: &mut RequestLog,
 ) -> Result<Result<Shown, Response>, EdgeError> {
@@ -38,7 +41,8 @@ pub async fn serve(
             query: &query,
             cart_count: cart_items,
         };
-        let answer = listing_pages::render(env, &request, page, &spent).await;
+        let catalog = CatalogPage::new(page, &query).with_visits(visits);
+        let answer = listing_pages::render_page(env, &request, catalog, &spent).await;
         Ok(answer.map_err(|mut e| {
             e.note_in(log);
             e.headers

@@ -251,14 +251,14 @@ async fn storefront(
     // Set, changed or left alone once the page is made or the object's report is read.
     let scope = || CookieScope::new(&target.base, url.scheme(), url.host_str().unwrap_or(""));
     if let Served::Edge { page, cart_items } = visit.served(url.query().unwrap_or("")) {
-        let page = crate::edge_pages::serve(env, &visit.ctx, page, cart_items, url, log).await?;
-        return Ok(match page {
-            Ok(page) => {
-                // `served` found room for the view: the cookie carries it.
-                let cookie = page
-                    .viewed
-                    .and_then(|h| visit.cookie(scope()).with_view(&h));
-                Routed::Page(page.html, cookie)
+        let visits = visit.edge_home_visits();
+        let shown = crate::edge_pages::serve(env, &visit.ctx, page, cart_items, visits, url, log);
+        return Ok(match shown.await? {
+            Ok(shown) => {
+                // A home page's view, or a product's where `served` found room: the cookie
+                // carries it.
+                let cookie = visit.edge_cookie(page, shown.viewed.as_deref(), scope);
+                Routed::Page(shown.html, cookie)
             }
             Err(error_page) => Routed::Local(error_page),
         });

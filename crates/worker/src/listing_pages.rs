@@ -1,7 +1,8 @@
 //! The catalog pages both the shopper's object and the entry (`edge_pages`) serve: collection,
-//! search and product, one typed catalog question each (through the isolate's view) rendered
-//! into a page model. They show nothing of the shopper but the cart count the page request
-//! carries (and a product page's form token); a product view is recorded by the caller. Which
+//! search and product (and the entry's home page without history), one typed catalog question
+//! each (through the isolate's view) rendered into a page model. They show nothing of the
+//! shopper but the cart count the page request carries (a home page its visit count, a
+//! product page its form token); a view is recorded by the caller. Which
 //! question, and which page an answer makes, is `render::listing_pages::CatalogPage`'s.
 
 use crate::page_request::PageRequest;
@@ -22,7 +23,16 @@ pub async fn render(
     which: EdgePage<'_>,
     report: &RefCell<ObjectReport>,
 ) -> Result<Shown, EdgeError> {
-    let catalog = CatalogPage::new(which, page.query);
+    render_page(env, page, CatalogPage::new(which, page.query), report).await
+}
+
+/// The catalog page `catalog` (`render` with a home page's visit count, say).
+pub async fn render_page(
+    env: &Env,
+    page: &PageRequest<'_>,
+    catalog: CatalogPage<'_>,
+    report: &RefCell<ObjectReport>,
+) -> Result<Shown, EdgeError> {
     let (store, rid) = (&page.ctx.store, &page.ctx.request_id);
     let reply = match catalog.question()? {
         Some(q) => Some(store_view::ask_catalog(env, store, q, rid, report).await?),

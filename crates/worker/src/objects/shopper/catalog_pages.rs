@@ -1,5 +1,6 @@
 //! The catalog pages that show or write the shopper's own data: home (their visit count and
-//! personalization) and product (which records the view at once; the entry's product pages
+//! personalization; without history, the count goes into the cookie so the entry answers the
+//! next ones) and product (which records the view at once; the entry's product pages
 //! carry it in the cookie instead). Home asks one typed catalog question (through the
 //! isolate's view) and renders the page `render::shopper_pages` makes of the answer; the pages
 //! the entry serves too are `crate::listing_pages`.
@@ -13,7 +14,7 @@ use wandstore_core::catalog_question::CatalogQuestion;
 use wandstore_core::edge_pages::EdgePage;
 use wandstore_core::shopper_events::ShopperEvent;
 use wandstore_protocol::EdgeError;
-use wandstore_protocol::page_plan::{HomeView, home_view};
+use wandstore_protocol::page_plan::{self, HomeView, home_view};
 use wandstore_render::shopper_pages as pages;
 use wandstore_storage as storage;
 
@@ -27,6 +28,14 @@ impl ShopperStorefront {
         let featured = pages::featured(&reply.answer)?;
         let visits = self.count_home_view(page.ctx.saw_home)?;
         let block = self.personalized_block(page).await;
+        // No history yet (the block read it): the entry may answer the next home pages.
+        let history = || {
+            self.timed_events()
+                .map_or(true, |events| !events.is_empty())
+        };
+        let stored = !self.memory.unrecorded.get();
+        let hinted = page_plan::hint_visits(visits, stored, page.ctx.preview, history);
+        self.memory.report.borrow_mut().visits_shown = hinted;
         let csrf = || page.csrf_token(&self.env);
         let html = pages::home_page(
             page.chrome(),
