@@ -47,6 +47,8 @@ fn kind(a: &BackupAction<String>) -> &'static str {
             | Effect::NewBackupId
             | Effect::DriveBackup { .. }
             | Effect::SaveRecord(_)
+            | Effect::ReadRecord
+            | Effect::Forget(_)
             | Effect::WriteTheme(_)
             | Effect::Resync,
         ) => "restore",

@@ -15,13 +15,14 @@ use futures::future::join_all;
 use std::cell::Cell;
 use std::rc::Rc;
 use wandstore_backup::store_io::{Action, Bucket, Effect, IoResult, ObjectPut, StoreDriver};
+use wandstore_core::busy::Busy;
 use wandstore_core::guarded::RetryPolicy;
 use wandstore_core::identity::ShopperId;
 use wandstore_core::store::StoreSlug;
 use wandstore_protocol::backup::{
     self, ReadCart, ReplaceCart, ShopperError, ShopperQuestion, bucket_unavailable,
 };
-use wandstore_protocol::registry::{WriteEntry, claim_result};
+use wandstore_protocol::registry::{ForgetStore, WriteEntry, claim_result};
 use wandstore_protocol::store::StoreError;
 use wandstore_protocol::wire::Question;
 use wandstore_storage as storage;
@@ -29,24 +30,32 @@ use worker::{Conditional, HttpMetadata};
 
 impl StoreState {
     /// Runs `driver` until it is done, performing each effect (`busy` says whether another
-    /// invocation is driving its run: `StoreDriver::elsewhere`).
+    /// invocation is driving its run: `StoreDriver::elsewhere`; it is held until this
+    /// invocation ends or is dropped: `core::busy::Busy`).
     pub(super) async fn drive<D: StoreDriver<StoreError>>(
         self: &Rc<Self>,
-        mut driver: D,
+        driver: D,
         busy: &Cell<bool>,
         rid: &str,
     ) -> D::Done {
-        if busy.replace(true) {
-            return D::elsewhere();
+        match Busy::claim(busy) {
+            Some(_held) => self.perform(driver, rid).await,
+            None => D::elsewhere(),
         }
-        let done = loop {
+    }
+
+    /// Runs `driver` until it is done, performing each effect.
+    pub(super) async fn perform<D: StoreDriver<StoreError>>(
+        self: &Rc<Self>,
+        mut driver: D,
+        rid: &str,
+    ) -> D::Done {
+        loop {
             match driver.poll(now_ms()) {
                 Action::Do(effect) => driver.feed(self.io(effect, rid).await),
-                Action::Done(done) => break done,
+                Action::Done(done) => return done,
             }
-        };
-        busy.set(false);
-        done
+        }
     }
 
     /// Performs `effect` (asking shopper objects with request id `rid`).
@@ -87,6 +96,10 @@ impl StoreState {
                 let write = WriteEntry { entry, claim };
                 claim_result(registry_client::ask(&self.env, write, rid).await)
             }
+            Effect::Forget(slug) => {
+                let forgotten = registry_client::ask(&self.env, ForgetStore { slug }, rid).await;
+                forgotten.map(drop).map_err(StoreError::from).into()
+            }
             Effect::ReadCarts { store, shoppers } => {
                 let asks = shoppers.into_iter().map(|s| (s, ReadCart));
                 IoResult::of(self.ask_shoppers(&store, asks, rid).await, IoResult::Carts)
@@ -103,6 +116,10 @@ impl StoreState {
             Effect::DriveBackup { pages } => {
                 let driven = Box::pin(self.drive_backup(pages, rid)).await;
                 IoResult::of(driven, IoResult::Driven)
+            }
+            Effect::ReadRecord => {
+                let record = self.load_record().map_err(internal);
+                IoResult::of(record, |r| IoResult::Record(r.map(Box::new)))
             }
             Effect::SaveRecord(record) => self.save_record(&record).map_err(internal).into(),
             Effect::WriteTheme(plan) => {

@@ -26,6 +26,7 @@ use crate::objects::answering::{self, answer};
 use std::rc::Rc;
 use wandstore_backup::run::AlarmWork;
 use wandstore_core::guarded::RetryPolicy;
+use wandstore_protocol::record_run::RecordRun;
 use wandstore_protocol::store::StoreError;
 use wandstore_protocol::store_rows::{NotRowQuestion as Q, RowRun};
 use wandstore_protocol::wire::encode_refusal;
@@ -69,8 +70,8 @@ impl DurableObject for StoreConfig {
         Ok(match question {
             Q::Catalog(q) => answer(&q, answers::catalog(s, &q, &rid).await),
             Q::Checkout(q) => answer(&q, checkout::start(s, &q).await),
-            Q::Create(q) => answer(&q, record::create(s, q.clone(), &rid).await),
-            Q::Update(q) => answer(&q, record::update(s, q.clone(), &rid).await),
+            Q::Create(q) => answer(&q, s.perform(RecordRun::create(q.clone()), &rid).await),
+            Q::Update(q) => answer(&q, s.perform(RecordRun::update(q.clone()), &rid).await),
             Q::Delete(q) => answer(&q, record::delete(s).await),
             Q::Sync(q) => answer(&q, s.sync(RetryPolicy::background(), &rid).await),
             Q::Status(q) => answer(&q, s.status()),
