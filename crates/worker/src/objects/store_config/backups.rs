@@ -1,8 +1,8 @@
 //! The store's backups to R2 BACKUPS, performed here: `wandstore_backup::backup_driver`
-//! decides everything (start or skip, the steps within the page budget, what each cart page
-//! writes, pruning, storing the run, the failure path, the alarm that continues it); `io.rs`
-//! runs it. Here: starting it, the base files it reads, and what both drivers share: the
-//! backup key, new ids.
+//! decides everything (start or skip, the key opened before the run is stored, the steps
+//! within the page budget, what each cart page writes, pruning, storing the run, the failure
+//! path, the alarm that continues it); `io.rs` runs it. Here: starting it, the base files it
+//! reads, and what both drivers share: the backup key, new ids.
 
 use super::{StoreState, internal};
 use crate::random;
@@ -64,10 +64,7 @@ impl StoreState {
         let pages = pages_per_invocation(DEFAULT_PAGE_SIZE);
         let outcome = match BackupDriver::start(facts, pages, settings(self).retention, rid) {
             Err(skip) => Err(skip),
-            Ok(driver) => {
-                backup_key(self)?; // a missing secret fails before the run is stored
-                Ok((id, self.drive(driver, &self.backup_busy, rid).await?.done))
-            }
+            Ok(driver) => Ok((id, self.drive(driver, &self.backup_busy, rid).await?.done)),
         };
         Ok(BackupStarted::answer(store, outcome, self.used_bytes()))
     }
