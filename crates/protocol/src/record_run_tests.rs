@@ -1,42 +1,12 @@
 use super::*;
-use wandstore_registry::{RegistryRefusal, StorePatch};
-
-const NOW: u64 = 1_800_000_000_000;
-
-fn create(slug: &str) -> CreateStore {
-    serde_json::from_value(serde_json::json!({
-        "input": {
-            "slug": slug,
-            "display_name": "Acme",
-            "currency": "EUR",
-            "shopify": {"domain": "acme.myshopify.com", "storefront_token": "shpat_x"},
-            "custom_domains": ["shop.acme.example"],
-        },
-        "owner_token_hash": "hash",
-        "base_domain": "wandstore.dev",
-        "now_ms": NOW,
-    }))
-    .unwrap()
-}
+use crate::store_record::{
+    self,
+    tests::{NOW, create, internal as disk, record as stored},
+};
+use wandstore_registry::RegistryRefusal;
 
 fn update(patch: serde_json::Value) -> UpdateStore {
-    UpdateStore {
-        patch: serde_json::from_value::<StorePatch>(patch).unwrap(),
-        base_domain: "wandstore.dev".into(),
-        local_upstreams: false,
-        now_ms: NOW + 5,
-    }
-}
-
-fn stored() -> StoreRecord {
-    let (plan, _) = CreatePlan::new(create("acme")).unwrap();
-    plan.to_save(Ok(false)).unwrap().clone()
-}
-
-fn disk() -> StoreError {
-    StoreError::Internal {
-        message: "disk".into(),
-    }
+    store_record::tests::update(patch, NOW + 5)
 }
 
 fn held(record: Option<StoreRecord>) -> IoResult<StoreError> {
