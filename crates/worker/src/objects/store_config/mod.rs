@@ -27,6 +27,7 @@ use std::rc::Rc;
 use wandstore_backup::run::AlarmWork;
 use wandstore_core::guarded::RetryPolicy;
 use wandstore_protocol::record_run::RecordRun;
+use wandstore_protocol::restore_driver::RestoreDriver;
 use wandstore_protocol::store::StoreError;
 use wandstore_protocol::store_rows::{NotRowQuestion as Q, RowRun};
 use wandstore_protocol::wire::encode_refusal;
@@ -86,14 +87,15 @@ impl DurableObject for StoreConfig {
         })
     }
 
-    /// A backup run continues (`backups.rs`), or a restore (`restore.rs`, which drives its
-    /// own safety backup).
+    /// A backup run continues (`backups.rs`), or the stored restore (`RestoreDriver`, which
+    /// drives its own safety backup) as far as one invocation allows.
     async fn alarm(&self) -> Result<Response> {
-        self.state.ensure_schema()?;
-        // A failure is logged there (or kept in the run) and retried on a later alarm.
-        match AlarmWork::choose(self.state.restore_active()) {
-            AlarmWork::Restore => self.state.drive_restore().await,
-            AlarmWork::Backup { pages } => drop(self.state.drive_backup(pages, "").await),
+        let s = &self.state;
+        s.ensure_schema()?;
+        // A failure is logged (or kept in the run) and tried again on a later alarm.
+        match AlarmWork::choose(s.restore_active()) {
+            AlarmWork::Restore => drop(s.drive(RestoreDriver::new(""), &s.restore_busy, "").await),
+            AlarmWork::Backup { pages } => drop(s.drive_backup(pages, "").await),
         }
         Response::empty()
     }
