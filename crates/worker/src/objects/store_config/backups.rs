@@ -14,6 +14,7 @@ use wandstore_protocol::backup::{BackupStarted, StartBackup};
 use wandstore_protocol::backup_base::store_base_files;
 use wandstore_protocol::store::StoreError;
 use wandstore_storage as storage;
+use wandstore_storage::store_config::{BackupStateRow, SELECT_LAST_BACKUP};
 
 /// The key sealing storefront tokens, from the `BACKUP_SECRET` secret.
 pub(super) fn backup_key(s: &StoreState) -> Result<BackupKey, StoreError> {
@@ -33,12 +34,6 @@ pub(super) fn new_id(now: u64) -> Result<BackupId, StoreError> {
 }
 
 impl StoreState {
-    fn last_backup_ms(&self) -> Result<Option<i64>, StoreError> {
-        let query = storage::store_config::SELECT_LAST_BACKUP;
-        let row: storage::store_config::BackupStateRow = self.single_row(query, "backup_state")?;
-        Ok(row.last_backup_ms)
-    }
-
     pub(super) fn stored_run(&self) -> worker::Result<Option<BackupRun>> {
         self.db.json_cell(storage::store_config::SELECT_BACKUP_RUN)
     }
@@ -52,12 +47,13 @@ impl StoreState {
     ) -> Result<BackupStarted, StoreError> {
         let store = self.existing_record()?.slug;
         let id = new_id(q.now_ms)?;
+        let state: BackupStateRow = self.single_row(SELECT_LAST_BACKUP, "backup_state")?;
         let facts = StartFacts {
             store: store.clone(),
             reason: q.reason,
             restore_active: self.restore_active(),
             running: self.stored_run().map_err(internal)?,
-            last_backup_ms: self.last_backup_ms()?,
+            last_backup_ms: state.last_backup_ms,
             id: id.clone(),
             now_ms: q.now_ms,
         };
