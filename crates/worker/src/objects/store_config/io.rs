@@ -20,7 +20,7 @@ use wandstore_core::guarded::RetryPolicy;
 use wandstore_core::identity::ShopperId;
 use wandstore_core::store::StoreSlug;
 use wandstore_protocol::backup::{
-    self, ReadCart, ReplaceCart, ShopperError, ShopperQuestion, bucket_unavailable,
+    ReadCart, ReplaceCart, ShopperError, ShopperQuestion, bucket_unavailable, r2_unavailable,
 };
 use wandstore_protocol::registry::{ForgetStore, WriteEntry, claim_result};
 use wandstore_protocol::store::StoreError;
@@ -87,10 +87,13 @@ impl StoreState {
                 let written = self.put(&put).await;
                 put.outcome(written.map_err(|e| bucket_unavailable(put.bucket, e)))
             }
-            Effect::ListKeys(prefix) => IoResult::of(self.list_keys(&prefix).await, IoResult::Keys),
+            Effect::ListKeys(prefix) => {
+                let listed = async { keys(&self.bucket(Bucket::Backups)?, &prefix).await };
+                IoResult::of(listed.await.map_err(r2_unavailable), IoResult::Keys)
+            }
             Effect::Delete(keys) => {
                 let deleted = async { self.bucket(Bucket::Backups)?.delete_multiple(keys).await };
-                deleted.await.map_err(backup::r2_unavailable).into()
+                deleted.await.map_err(r2_unavailable).into()
             }
             Effect::Claim { entry, claim } => {
                 let write = WriteEntry { entry, claim };
@@ -193,13 +196,5 @@ impl StoreState {
             });
         }
         Ok(request.execute().await?.is_some())
-    }
-
-    /// Every BACKUPS key under `prefix`.
-    async fn list_keys(&self, prefix: &str) -> Result<Vec<String>, StoreError> {
-        let bucket = self
-            .bucket(Bucket::Backups)
-            .map_err(backup::r2_unavailable)?;
-        keys(&bucket, prefix).await.map_err(backup::r2_unavailable)
     }
 }
