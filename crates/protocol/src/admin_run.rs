@@ -21,6 +21,7 @@ use crate::admin_call::{
 use crate::backup::{RestoreBackup, ShowRestore};
 use crate::backup_admin::{self as backups, Answers, Listing, Started};
 use crate::edge::html_safe_json;
+use crate::entry_route::ClientHeaders;
 use crate::owner::RotateOwnerToken;
 use crate::owner::{AssetInfo, CheckOwner, OwnerCredential, PutAsset, RecordAsset};
 use crate::registry::{ForgetStore, ListStores, ShowStorage};
@@ -28,8 +29,10 @@ use crate::store::{DeleteStore, ShowStore};
 use crate::store_call_step::{ReadReply, StoreStep};
 use crate::wire::{self, Question};
 use serde::Serialize;
+use std::collections::HashMap;
 use std::rc::Rc;
 use wandstore_backup::BackupReason;
+use wandstore_backup::manifest::SUMMARY_METADATA;
 use wandstore_core::asset;
 use wandstore_core::events::{BestEffort, BestEffortFailed, Event};
 use wandstore_core::limits::BodyKind;
@@ -57,6 +60,29 @@ pub struct Facts {
     pub request_id: String,
 }
 
+impl Facts {
+    /// A request's facts: its query and origin read from its serialized `url`, and the
+    /// `Content-Type` it sent.
+    pub fn of(
+        caller: Caller,
+        url: &str,
+        client: &ClientHeaders,
+        platform: Rc<PlatformEnv>,
+        now_ms: u64,
+        request_id: &str,
+    ) -> Facts {
+        Facts {
+            caller,
+            content_type: client.get("content-type").map(str::to_owned),
+            query: wandstore_core::query::pairs(wandstore_core::query::of_url(url)),
+            origin: wandstore_core::query::origin(url),
+            platform,
+            now_ms,
+            request_id: request_id.to_owned(),
+        }
+    }
+}
+
 /// The object a question goes to.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Object {
@@ -71,6 +97,25 @@ pub struct ListedPage {
     pub objects: Vec<(String, Option<String>)>,
     pub truncated: bool,
     pub cursor: Option<String>,
+}
+
+impl ListedPage {
+    /// A page as R2 lists it: each object's key with its custom metadata, of which only the
+    /// manifest summary ([`SUMMARY_METADATA`]) is kept.
+    pub fn of(
+        objects: impl IntoIterator<Item = (String, HashMap<String, String>)>,
+        truncated: bool,
+        cursor: Option<String>,
+    ) -> ListedPage {
+        let summary = |(key, mut metadata): (String, HashMap<String, String>)| {
+            (key, metadata.remove(SUMMARY_METADATA))
+        };
+        ListedPage {
+            objects: objects.into_iter().map(summary).collect(),
+            truncated,
+            cursor,
+        }
+    }
 }
 
 /// What the API answers: a status and a JSON body, or no body.

@@ -553,3 +553,63 @@ fn metrics_without_the_registry_log_the_failure_and_leave_the_storage_out() {
         (200, serde_json::json!([]))
     );
 }
+
+#[test]
+fn facts_read_the_query_origin_and_content_type_from_the_request() {
+    let client = ClientHeaders(vec![("content-type".into(), "application/json".into())]);
+    let url = "http://localhost:8787/admin/backups?store=acme&store=b+c#top";
+    let read = Facts::of(
+        owner(),
+        url,
+        &client,
+        Rc::new(platform(SECRET)),
+        NOW,
+        "rid-9",
+    );
+    assert_eq!(read.origin, "http://localhost:8787");
+    let pair = |k: &str, v: &str| (k.to_owned(), v.to_owned());
+    assert_eq!(read.query, [pair("store", "acme"), pair("store", "b c")]);
+    assert_eq!(read.content_type.as_deref(), Some("application/json"));
+    assert_eq!((read.now_ms, read.request_id.as_str()), (NOW, "rid-9"));
+    assert_eq!(read.caller, owner());
+
+    // No query, no content type, and a URL without an origin.
+    let bare = Facts::of(
+        Caller::Admin,
+        "data:,x",
+        &ClientHeaders(Vec::new()),
+        read.platform,
+        1,
+        "",
+    );
+    assert_eq!((bare.origin.as_str(), bare.query.len()), ("null", 0));
+    assert_eq!(bare.content_type, None);
+}
+
+#[test]
+fn a_listed_page_keeps_each_key_with_its_summary_only() {
+    let meta = |pairs: &[(&str, &str)]| {
+        let owned = pairs.iter().map(|(k, v)| (k.to_string(), v.to_string()));
+        owned.collect::<HashMap<_, _>>()
+    };
+    let listed = [
+        (
+            "a/manifest.json".to_owned(),
+            meta(&[("summary", "{}"), ("other", "x")]),
+        ),
+        ("b/manifest.json".to_owned(), meta(&[("other", "x")])),
+        ("c/manifest.json".to_owned(), HashMap::new()),
+    ];
+    let page = ListedPage::of(listed, true, Some("next".into()));
+    assert_eq!(
+        page.objects,
+        [
+            ("a/manifest.json".to_owned(), Some("{}".to_owned())),
+            ("b/manifest.json".to_owned(), None),
+            ("c/manifest.json".to_owned(), None),
+        ]
+    );
+    assert!(page.truncated);
+    assert_eq!(page.cursor.as_deref(), Some("next"));
+    assert_eq!(ListedPage::of([], false, None), ListedPage::default());
+}

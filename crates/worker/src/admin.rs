@@ -14,7 +14,7 @@ use wandstore_core::routes::AdminRoute;
 use wandstore_protocol::EdgeError;
 use wandstore_protocol::admin_run::{AdminIo, AdminRun, Facts, Object};
 use wandstore_protocol::wire::AskError;
-use worker::{Env, Request, Response};
+use worker::{Env, Response, web_sys};
 
 /// Who `protocol::entry_run` let in (`wandstore_core::secret::admin_caller` decides).
 pub use wandstore_core::secret::Caller;
@@ -22,28 +22,22 @@ pub use wandstore_core::secret::Caller;
 /// Runs an admin route for a caller `protocol::entry_run` let in: each step [`AdminRun`] asks for,
 /// its result fed back, until it answers.
 pub async fn handle(
-    mut req: Request,
+    req: web_sys::Request,
+    url: &worker::Url,
     env: &Env,
     client: &ClientHeaders,
     route: AdminRoute<'_>,
     caller: Caller,
     rid: &str,
 ) -> Result<Response, EdgeError> {
-    let url = req.url().map_err(EdgeError::internal)?;
-    let facts = Facts {
-        caller,
-        content_type: client.get("content-type").map(str::to_owned),
-        query: wandstore_core::query::pairs(url.query().unwrap_or_default()),
-        origin: url.origin().ascii_serialization(),
-        platform: env_config::platform(env),
-        now_ms: now_ms(),
-        request_id: rid.to_owned(),
-    };
+    let platform = env_config::platform(env);
+    let facts = Facts::of(caller, url.as_str(), client, platform, now_ms(), rid);
+    let declared = client.get("content-length");
     let mut run = AdminRun::new(route, facts);
     loop {
         match run.poll() {
             AdminIo::Ask(to, question) => run.on_reply(ask(env, &to, question, rid).await),
-            AdminIo::ReadBody(kind) => run.on_body(body::read_limited(&mut req, kind).await),
+            AdminIo::ReadBody(kind) => run.on_body(body::read(&req, declared, kind).await),
             AdminIo::Random => run.on_random(random::bytes::<32>().map_err(|e| e.to_string())),
             AdminIo::PutAsset(put) => run.on_put(store_assets::put(env, put).await),
             AdminIo::DeleteAsset(key) => store_assets::delete(env, key, rid).await,

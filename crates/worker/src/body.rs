@@ -8,13 +8,8 @@ use wandstore_protocol::EdgeError;
 use worker::wasm_bindgen_futures::JsFuture;
 use worker::{Request, js_sys, web_sys};
 
-/// The body's bytes, or a 413 if it is (or says it is) larger than `kind` allows.
-pub async fn read_limited(req: &mut Request, kind: BodyKind) -> Result<Vec<u8>, EdgeError> {
-    let declared = req.headers().get("content-length").ok().flatten();
-    read(req.inner(), declared.as_deref(), kind).await
-}
-
-/// [`read_limited`] on the runtime's request, given its `Content-Length` as sent.
+/// The body's bytes, or a 413 if it is (or says it is, in `content_length` as sent) larger
+/// than `kind` allows.
 pub async fn read(
     req: &web_sys::Request,
     content_length: Option<&str>,

@@ -20,12 +20,13 @@ use wandstore_protocol::EdgeError;
 use wandstore_protocol::admin_run::Object;
 use wandstore_protocol::console_driver::{Answer, ConsoleDriver, ConsoleKeys, Facts, Io};
 use wandstore_render::console_reply::console_reply;
-use worker::{Env, Request, Response};
+use worker::{Env, Response, web_sys};
 
 /// Answers a console route: each step the request's driver asks for, its result fed back,
 /// until it answers. Never fails: errors become pages and log notes (`console_reply`).
 pub async fn handle(
-    mut req: Request,
+    req: web_sys::Request,
+    url: &worker::Url,
     env: &Env,
     client: &ClientHeaders,
     route: ConsoleRoute,
@@ -33,11 +34,11 @@ pub async fn handle(
     log: &mut RequestLog,
 ) -> Response {
     let platform = env_config::platform(env);
+    let declared = client.get("content-length");
     let limit_var = env.var("CONSOLE_SIGN_IN_LIMIT").ok().map(|v| v.to_string());
     let answered = async {
         let keys = ConsoleKeys::of(platform.signer.clone(), platform.csrf.clone())?;
-        let url = req.url().map_err(EdgeError::internal)?.into();
-        let facts = Facts::of(route, url, client, limit_var, now_ms());
+        let facts = Facts::of(route, url.to_string(), client, limit_var, now_ms());
         let mut driver = ConsoleDriver::new(facts, keys);
         loop {
             match driver.poll() {
@@ -46,7 +47,7 @@ pub async fn handle(
                     let counted = guard_client::count(env, key, attempts, window, rid).await;
                     driver.on_counted(counted, log);
                 }
-                Io::ReadBody(kind) => driver.on_body(body::read_limited(&mut req, kind).await),
+                Io::ReadBody(kind) => driver.on_body(body::read(&req, declared, kind).await),
                 Io::Ask(store, question) => {
                     let reply = crate::admin::ask(env, &Object::Store(store), question, rid).await;
                     driver.on_reply(reply, log);

@@ -16,7 +16,7 @@ use wandstore_protocol::pass_through::{self, Finish, Forwarded};
 use wandstore_protocol::theme::GetFavicon;
 use wandstore_protocol::visit::{Served, Visit};
 use worker::worker_sys::ext::RequestExt;
-use worker::{Env, Request, Response, console_log, web_sys};
+use worker::{Env, Response, console_log, web_sys};
 
 pub use wandstore_protocol::entry_route::ClientHeaders;
 
@@ -95,8 +95,7 @@ pub async fn handle(req: web_sys::Request, env: &Env) -> web_sys::Response {
     };
     log.status = resp.status();
     log.level = Level::for_status(log.status);
-    crate::isolate_metrics::record(&log);
-    crate::isolate_metrics::write_data_point(env, &log);
+    crate::isolate_metrics::record(env, &log);
     console_log!("{}", log.to_json());
     resp
 }
@@ -201,19 +200,17 @@ async fn answer(
     let local = Routed::Local;
     match handler {
         Handler::Console(route) => {
-            let req = Request::from(req);
-            let page = crate::console::handle(req, env, client, route, request_id, log);
+            let page = crate::console::handle(req, url, env, client, route, request_id, log);
             Ok(Routed::Console(page.await))
         }
         Handler::Admin(route, caller) => {
-            let req = Request::from(req);
-            let answer = admin::handle(req, env, client, route, caller.clone(), request_id);
+            let caller = caller.clone();
+            let answer = admin::handle(req, url, env, client, route, caller, request_id);
             answer.await.map(local)
         }
         Handler::Health(route) => Ok(local(health::answer(env, route, request_id).await)),
         Handler::Fixed(headers, body) => {
-            let body = body.as_bytes().to_vec();
-            Ok(local(respond::with_headers(200, headers, body)))
+            Ok(local(respond::with_headers(200, headers, body.into())))
         }
         Handler::LiveSocket(call) => {
             let sent = internal::send(env, STORE_CONFIG, &call).await;

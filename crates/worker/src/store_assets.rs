@@ -5,7 +5,6 @@
 //! response. Uploads are written ([`put`]) and deleted ([`delete`]) here too, when the admin
 //! API or the console asks.
 
-use crate::respond;
 use std::collections::HashMap;
 use wandstore_core::asset;
 use wandstore_core::asset::serving::{FileIo, Serve};
@@ -13,6 +12,7 @@ use wandstore_core::events::BestEffort;
 use wandstore_protocol::EdgeError;
 use wandstore_protocol::entry_run::FileRead;
 use wandstore_protocol::owner::PutAsset;
+use worker::ResponseBody::{Body, Empty};
 use worker::{Env, Headers, HttpMetadata, Response, ResponseBuilder};
 
 /// The R2 bucket of owners' uploaded files.
@@ -50,10 +50,6 @@ fn missing() -> EdgeError {
     EdgeError::not_found("asset_not_found", "this store has no such file")
 }
 
-fn headers(pairs: &[(&str, String)]) -> Headers {
-    pairs.iter().map(|(n, v)| (*n, v.as_str())).collect()
-}
-
 /// Serves one of the store's files (`file`), or the platform's favicon (`None`): the read
 /// [`Serve::file`] says, and its answer. A `HEAD` or a 304 answers without a body.
 pub async fn serve(
@@ -64,27 +60,25 @@ pub async fn serve(
     let found = Serve::file(read.store.as_str(), file, read.if_none_match, read.head);
     let (io, serve) = found.ok_or_else(missing)?;
     let bucket = || env.bucket(ASSETS_BUCKET).map_err(EdgeError::internal);
-    let size = match io {
-        FileIo::PlatformBody => {
-            let favicon = DEFAULT_FAVICON.to_vec();
-            return Ok(respond::with_headers(200, &serve.headers, favicon));
-        }
-        FileIo::PlatformNoBody => DEFAULT_FAVICON.len() as u64,
+    let (headers, body) = match io {
+        FileIo::PlatformBody => (serve.headers.to_vec(), Body(DEFAULT_FAVICON.to_vec())),
+        FileIo::PlatformNoBody => (serve.no_body_headers(DEFAULT_FAVICON.len() as u64), Empty),
         FileIo::Get(key) => {
             let found = bucket()?.get(key).execute().await;
             let object = found.map_err(EdgeError::internal)?.ok_or_else(missing)?;
-            let body = object.body().ok_or_else(missing)?;
             // Handed to the runtime as it is: the bytes never pass through Wasm.
-            let body = body.response_body().map_err(EdgeError::internal)?;
-            let resp = Response::from_body(body).map_err(EdgeError::internal)?;
-            return Ok(resp.with_headers(headers(&serve.headers)));
+            let body = object.body().ok_or_else(missing)?.response_body();
+            (serve.headers.to_vec(), body.map_err(EdgeError::internal)?)
         }
         FileIo::Head(key) => {
             let found = bucket()?.head(key).await.map_err(EdgeError::internal)?;
-            found.ok_or_else(missing)?.size()
+            (
+                serve.no_body_headers(found.ok_or_else(missing)?.size()),
+                Empty,
+            )
         }
     };
-    let no_body = ResponseBuilder::new().with_status(serve.plan.status());
-    let headers = headers(&serve.no_body_headers(size));
-    Ok(no_body.with_headers(headers).empty())
+    let headers: Headers = headers.iter().map(|(n, v)| (*n, v.as_str())).collect();
+    let made = ResponseBuilder::new().with_status(serve.plan.status());
+    Ok(made.with_headers(headers).body(body))
 }
