@@ -125,6 +125,19 @@ pub struct Reply {
     pub json: Option<String>,
 }
 
+impl Reply {
+    /// The answer as it is sent: its status, headers and body (empty when it has none).
+    pub fn parts(self) -> (u16, Vec<(&'static str, String)>, String) {
+        match self.json {
+            Some(json) => (self.status, vec![("content-type", JSON.to_owned())], json),
+            None => (self.status, Vec::new(), String::new()),
+        }
+    }
+}
+
+/// The content type of every answer with a body.
+const JSON: &str = "application/json";
+
 /// The I/O the request needs next.
 #[derive(Debug)]
 pub enum AdminIo {

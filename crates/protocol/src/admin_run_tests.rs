@@ -613,3 +613,21 @@ fn a_listed_page_keeps_each_key_with_its_summary_only() {
     assert_eq!(page.cursor.as_deref(), Some("next"));
     assert_eq!(ListedPage::of([], false, None), ListedPage::default());
 }
+
+#[test]
+fn a_reply_is_sent_as_json_or_with_no_body_and_no_content_type() {
+    let json = Reply {
+        status: 201,
+        json: Some(r#"{"ok":true}"#.into()),
+    };
+    let (status, headers, body) = json.parts();
+    assert_eq!((status, body.as_str()), (201, r#"{"ok":true}"#));
+    assert_eq!(headers, [("content-type", "application/json".to_owned())]);
+
+    let (status, headers, body) = Reply {
+        status: 204,
+        json: None,
+    }
+    .parts();
+    assert_eq!((status, headers.len(), body.as_str()), (204, 0, ""));
+}

@@ -9,12 +9,13 @@
 use crate::clock::now_ms;
 use crate::entry::ClientHeaders;
 use crate::objects::{STORE_CONFIG, STORE_REGISTRY, registry};
-use crate::{backups_api, body, env_config, internal, random, respond, store_assets};
+use crate::{backups_api, body, env_config, internal, random, store_assets};
 use wandstore_core::routes::AdminRoute;
 use wandstore_protocol::EdgeError;
 use wandstore_protocol::admin_run::{AdminIo, AdminRun, Facts, Object};
 use wandstore_protocol::wire::AskError;
-use worker::{Env, Response, web_sys};
+use wandstore_render::console_reply::Reply;
+use worker::{Env, web_sys};
 
 /// Who `protocol::entry_run` let in (`wandstore_core::secret::admin_caller` decides).
 pub use wandstore_core::secret::Caller;
@@ -29,7 +30,7 @@ pub async fn handle(
     route: AdminRoute<'_>,
     caller: Caller,
     rid: &str,
-) -> Result<Response, EdgeError> {
+) -> Result<Reply, EdgeError> {
     let platform = env_config::platform(env);
     let facts = Facts::of(caller, url.as_str(), client, platform, now_ms(), rid);
     let declared = client.get("content-length");
@@ -49,12 +50,7 @@ pub async fn handle(
             }
             AdminIo::IsolateMetrics => run.on_metrics(crate::isolate_metrics::snapshot()),
             AdminIo::Log(line) => worker::console_log!("{line}"),
-            AdminIo::Answer(reply) => {
-                return Ok(match reply.json {
-                    Some(json) => respond::bytes(reply.status, "application/json", json.into()),
-                    None => respond::empty(reply.status),
-                });
-            }
+            AdminIo::Answer(reply) => return Ok(reply.parts()),
             AdminIo::Failed(e) => return Err(e),
         }
     }

@@ -13,14 +13,14 @@
 use crate::clock::now_ms;
 use crate::entry::ClientHeaders;
 use crate::objects::guard_client;
-use crate::{body, env_config, random, respond};
+use crate::{body, env_config, random};
 use wandstore_core::log::RequestLog;
 use wandstore_core::routes::ConsoleRoute;
 use wandstore_protocol::EdgeError;
 use wandstore_protocol::admin_run::Object;
 use wandstore_protocol::console_driver::{Answer, ConsoleDriver, ConsoleKeys, Facts, Io};
-use wandstore_render::console_reply::console_reply;
-use worker::{Env, Response, web_sys};
+use wandstore_render::console_reply::{Reply, console_reply};
+use worker::{Env, web_sys};
 
 /// Answers a console route: each step the request's driver asks for, its result fed back,
 /// until it answers. Never fails: errors become pages and log notes (`console_reply`).
@@ -32,7 +32,7 @@ pub async fn handle(
     route: ConsoleRoute,
     rid: &str,
     log: &mut RequestLog,
-) -> Response {
+) -> Reply {
     let platform = env_config::platform(env);
     let declared = client.get("content-length");
     let limit_var = env.var("CONSOLE_SIGN_IN_LIMIT").ok().map(|v| v.to_string());
@@ -59,6 +59,5 @@ pub async fn handle(
             }
         }
     };
-    let (status, headers, body) = console_reply(answered.await, log);
-    respond::with_headers(status, &headers, body.into_bytes())
+    console_reply(answered.await, log)
 }

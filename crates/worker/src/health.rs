@@ -14,11 +14,6 @@ use wandstore_core::health_run::{HealthIo, HealthRoute, HealthRun, Isolate};
 use wandstore_protocol::store::ShowCatalogStatus;
 use worker::{Env, Response};
 
-thread_local! {
-    /// When this isolate started (for `uptime_ms`).
-    static STARTED_MS: u64 = now_ms();
-}
-
 /// Runs `what` with at most [`CHECK_TIMEOUT_MS`]: its answer (`None` if it took longer) and
 /// how long it took.
 async fn timed<T>(what: impl std::future::Future<Output = T>) -> (Option<T>, u64) {
@@ -44,7 +39,8 @@ async fn ask(env: &Env, dependency: Dependency, rid: &str) -> Result<(), String>
 
 /// Answers a health route: [`HealthRun`]'s checks, each run here, and its answer.
 pub async fn answer(env: &Env, route: HealthRoute, rid: &str) -> Response {
-    let started = STARTED_MS.with(|s| *s);
+    // When this isolate started counting requests (for `uptime_ms`).
+    let started = crate::isolate_metrics::snapshot().since_ms;
     let isolate = Isolate::from_vars(started, env!("CARGO_PKG_VERSION"), |name| secret(env, name));
     let mut run = HealthRun::new(route, isolate);
     loop {

@@ -33,14 +33,9 @@ pub fn html_page(status: u16, html: String) -> Response {
 
 pub use wandstore_protocol::entry_route::HTML;
 
-/// An empty response (204 and the like).
-pub fn empty(status: u16) -> Response {
-    ResponseBuilder::new().with_status(status).empty()
-}
-
 /// 303 See Other to `location` (after a form post).
 pub fn see_other(location: &str) -> Response {
-    let mut resp = empty(303);
+    let mut resp = ResponseBuilder::new().with_status(303).empty();
     let _ = resp.headers_mut().set("location", location);
     resp
 }
