@@ -149,7 +149,7 @@ pub enum AdminIo {
     Random,
     /// Write the upload's bytes to R2 ([`AdminRun::on_put`]).
     PutAsset(PutAsset),
-    /// Delete an unlisted file's bytes, best effort; nothing is fed back (the listing no
+    /// Delete an unlisted file's bytes, best effort ([`AdminRun::on_deleted`]: the listing no
     /// longer names the file, so bytes a failure leaves behind are unreachable and harmless).
     DeleteAsset(String),
     /// A page of the backup listing with summary metadata ([`AdminRun::on_listed`]).
@@ -193,6 +193,8 @@ enum Wait {
     Body(Gate),
     Random(Drawn),
     Put(StoreSlug, AssetInfo),
+    /// Whether the unlisted file's bytes under this key were deleted.
+    Deleted(String),
     Page(Listing, String),
     Started,
     Metrics(Vec<StorageUse>),
@@ -210,8 +212,8 @@ pub struct AdminRun<'r> {
     facts: Facts,
     wait: Wait,
     next: Option<AdminIo>,
-    /// A step that needs no result ([`AdminIo::Log`], [`AdminIo::DeleteAsset`]), performed
-    /// before the next.
+    /// A step performed before the next ([`AdminIo::Log`], [`AdminIo::DeleteAsset`]); the
+    /// answer it comes before stands whatever its result.
     queued: Option<AdminIo>,
 }
 
@@ -470,7 +472,8 @@ impl<'r> AdminRun<'r> {
                     return Ok(no_content());
                 }
                 let key = asset::r2_key(store.as_str(), &unlisted.file);
-                self.queued = Some(AdminIo::DeleteAsset(key));
+                self.queued = Some(AdminIo::DeleteAsset(key.clone()));
+                self.wait = Wait::Deleted(key);
                 Ok(no_content())
             }
             OnReply::Rotated(owner_token) => {
@@ -545,7 +548,7 @@ impl<'r> AdminRun<'r> {
 
     /// Whether [`AdminIo::PutAsset`] wrote the bytes. Only then is the file listed: bytes
     /// written without a listing are unreachable and the upload can be retried.
-    pub fn on_put(&mut self, put: Result<(), String>) {
+    pub fn on_put<E: std::fmt::Display>(&mut self, put: Result<(), E>) {
         let next = match (self.take(), put) {
             (Wait::Put(store, asset), Ok(())) => self.ask(
                 Object::Store(store),
@@ -558,6 +561,24 @@ impl<'r> AdminRun<'r> {
             _ => Err(Self::out_of_turn("a write")),
         };
         self.then(next);
+    }
+
+    /// Whether [`AdminIo::DeleteAsset`] deleted the bytes: a failure is logged
+    /// (`asset.bytes_undeleted`, with the key) before the answer, which stands.
+    pub fn on_deleted<E: std::fmt::Display>(&mut self, deleted: Result<(), E>) {
+        match (self.take(), deleted) {
+            (Wait::Deleted(_), Ok(())) => {}
+            (Wait::Deleted(key), Err(e)) => {
+                let failed = BestEffortFailed {
+                    what: BestEffort::AssetDelete,
+                    store: None,
+                    error: format!("{key}: {e}"),
+                };
+                let line = failed.line(self.facts.now_ms, &self.facts.request_id);
+                self.queued = Some(AdminIo::Log(line));
+            }
+            _ => self.then(Err(Self::out_of_turn("a deletion"))),
+        }
     }
 
     /// One page of the backup listing: the next page while the listing is not full and more

@@ -226,7 +226,7 @@ fn an_upload_is_written_to_r2_before_it_is_listed() {
         }
         other => panic!("{other:?}"),
     };
-    r.on_put(Ok(()));
+    r.on_put(Ok::<(), String>(()));
     let q: StoreQuestion = asked(r.poll(), Object::Store(acme()));
     let StoreQuestion::RecordAsset(record) = q else {
         panic!("{q:?}")
@@ -244,7 +244,7 @@ fn an_upload_is_written_to_r2_before_it_is_listed() {
 fn a_failed_r2_write_lists_nothing() {
     let mut r = upload();
     r.poll();
-    r.on_put(Err("R2 is down".into()));
+    r.on_put(Err("R2 is down"));
     assert_eq!(failed(r.poll()).0, 500);
     // A bad upload never reaches R2.
     let mut r = admin_past_check(AdminRoute::PutAsset("acme", "logo.png"), Some("image/png"));
@@ -269,10 +269,39 @@ fn deleting_an_asset_deletes_its_bytes_only_when_nothing_references_them() {
             assert!(
                 matches!(&io, AdminIo::DeleteAsset(k) if *k == asset::r2_key("acme", "abc.png"))
             );
+            r.on_deleted(Ok::<(), String>(()));
             io = r.poll();
         }
         assert_eq!(answered(io), (204, serde_json::Value::Null));
     }
+}
+
+#[test]
+fn bytes_left_by_a_failed_delete_are_logged_and_the_file_stays_deleted() {
+    let mut r = admin_past_check(AdminRoute::DeleteAsset("acme", "logo.png"), None);
+    let _: StoreQuestion = asked(r.poll(), Object::Store(acme()));
+    let unlisted = crate::owner::DeletedAsset {
+        file: "abc.png".into(),
+        unreferenced: true,
+    };
+    r.on_reply(ok::<crate::owner::DeleteAsset>(unlisted));
+    assert!(matches!(r.poll(), AdminIo::DeleteAsset(_)));
+    r.on_deleted(Err("R2 is down"));
+    let AdminIo::Log(line) = r.poll() else {
+        panic!("the failure is logged first")
+    };
+    assert!(line.contains("asset.bytes_undeleted"), "{line}");
+    assert!(line.contains(&asset::r2_key("acme", "abc.png")), "{line}");
+    assert!(
+        line.contains("R2 is down") && line.contains("rid-1"),
+        "{line}"
+    );
+    assert_eq!(answered(r.poll()), (204, serde_json::Value::Null));
+
+    // A deletion nobody asked for is a bug: the run fails rather than answer.
+    let mut early = run(AdminRoute::ListStores, Caller::Admin, None);
+    early.on_deleted(Ok::<(), String>(()));
+    assert!(matches!(early.poll(), AdminIo::Failed(e) if e.status == 500));
 }
 
 #[test]
@@ -498,7 +527,7 @@ fn results_out_of_turn_fail_the_request() {
     assert_eq!(failed(r.poll()).0, 500);
     let mut r = run(AdminRoute::ListStores, Caller::Admin, None);
     r.poll();
-    r.on_put(Ok(()));
+    r.on_put(Ok::<(), String>(()));
     assert_eq!(failed(r.poll()).0, 500);
     let mut r = run(AdminRoute::ListStores, Caller::Admin, None);
     let q: crate::registry::RegistryQuestion = asked(r.poll(), Object::Registry);

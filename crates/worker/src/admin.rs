@@ -9,12 +9,12 @@
 use crate::clock::now_ms;
 use crate::entry::ClientHeaders;
 use crate::objects::{STORE_CONFIG, STORE_REGISTRY, registry};
+use crate::respond::Parts;
 use crate::{backups_api, body, env_config, internal, random, store_assets};
 use wandstore_core::routes::AdminRoute;
 use wandstore_protocol::EdgeError;
 use wandstore_protocol::admin_run::{AdminIo, AdminRun, Facts, Object};
 use wandstore_protocol::wire::AskError;
-use wandstore_render::console_reply::Reply;
 use worker::{Env, web_sys};
 
 /// Who `protocol::entry_run` let in (`wandstore_core::secret::admin_caller` decides).
@@ -30,7 +30,7 @@ pub async fn handle(
     route: AdminRoute<'_>,
     caller: Caller,
     rid: &str,
-) -> Result<Reply, EdgeError> {
+) -> Result<Parts, EdgeError> {
     let platform = env_config::platform(env);
     let facts = Facts::of(caller, url.as_str(), client, platform, now_ms(), rid);
     let declared = client.get("content-length");
@@ -41,7 +41,7 @@ pub async fn handle(
             AdminIo::ReadBody(kind) => run.on_body(body::read(&req, declared, kind).await),
             AdminIo::Random => run.on_random(random::bytes::<32>().map_err(|e| e.to_string())),
             AdminIo::PutAsset(put) => run.on_put(store_assets::put(env, put).await),
-            AdminIo::DeleteAsset(key) => store_assets::delete(env, key, rid).await,
+            AdminIo::DeleteAsset(key) => run.on_deleted(store_assets::delete(env, &key).await),
             AdminIo::ListBackups { prefix, cursor } => {
                 run.on_listed(backups_api::summaries(env, &prefix, cursor).await)
             }

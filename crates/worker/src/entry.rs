@@ -4,7 +4,7 @@
 
 use crate::internal;
 use crate::objects::{SHOPPER_STOREFRONT, STORE_CONFIG, store_client};
-use crate::respond::{self, Audience};
+use crate::respond::{self, Audience, Parts};
 use crate::{admin, body, domains, env_config, health, random};
 use wandstore_core::headers::{Policy, security_headers_for};
 use wandstore_core::identity::CookieScope;
@@ -15,7 +15,6 @@ use wandstore_protocol::entry_run::{Arrived, EntryRun, Handler, ShopperStep, Ste
 use wandstore_protocol::pass_through::{self, Forwarded};
 use wandstore_protocol::theme::GetFavicon;
 use wandstore_protocol::visit::{Served, Visit};
-use wandstore_render::console_reply::Reply;
 use worker::worker_sys::ext::RequestExt;
 use worker::{Env, Response, console_log, web_sys};
 
@@ -32,9 +31,9 @@ enum Routed {
     Page(String, Option<String>),
     /// An owner console page (`render::console_reply`) as its status, headers and body:
     /// made here, with the console's own security headers.
-    Console(Reply),
-    /// An admin API answer as its status, headers and body.
-    Made(Reply),
+    Console(Parts),
+    /// An admin API or health answer, or an error, as its status, headers and body.
+    Made(Parts),
     /// An object's answer (a shopper's page, or StoreConfig's to a live-preview socket),
     /// streamed through and finished as `pass_through::Forwarded` says; a socket's 101 goes
     /// back as the object made it.
@@ -65,7 +64,8 @@ pub async fn handle(req: web_sys::Request, env: &Env) -> web_sys::Response {
     };
     let routed = outcome.unwrap_or_else(|(e, audience)| {
         e.note_in(&mut log);
-        Routed::Local(respond::error(&e, audience, &request_id))
+        let (headers, body) = audience.answer(&e, &request_id);
+        Routed::Made((e.status, headers, body))
     });
     let policy = match &routed {
         Routed::Console(_) => Policy::Console,
@@ -190,7 +190,7 @@ async fn answer(
             let answer = admin::handle(req, url, env, client, route, caller, request_id);
             answer.await.map(Routed::Made)
         }
-        Handler::Health(route) => Ok(local(health::answer(env, route, request_id).await)),
+        Handler::Health(route) => Ok(Routed::Made(health::answer(env, route, request_id).await)),
         Handler::Fixed(headers, body) => {
             Ok(local(respond::with_headers(200, headers, body.into())))
         }

@@ -6,6 +6,10 @@ use wandstore_protocol::EdgeError;
 pub use wandstore_render::Audience;
 use worker::{Headers, Response, ResponseBuilder};
 
+/// An answer as its status, headers and body, finished and sent by the entry in one call
+/// (`render::console_reply::Reply` is one).
+pub type Parts = (u16, Vec<(&'static str, String)>, String);
+
 /// A response with a body and content type. Header names and values built here are static
 /// or validated, so setting them cannot fail; if one ever did, it would be dropped, not panic.
 pub fn bytes(status: u16, content_type: &str, body: Vec<u8>) -> Response {

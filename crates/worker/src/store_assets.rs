@@ -8,7 +8,6 @@
 use std::collections::HashMap;
 use wandstore_core::asset;
 use wandstore_core::asset::serving::{FileIo, Serve};
-use wandstore_core::events::BestEffort;
 use wandstore_protocol::EdgeError;
 use wandstore_protocol::entry_run::FileRead;
 use wandstore_protocol::owner::PutAsset;
@@ -20,27 +19,24 @@ pub const ASSETS_BUCKET: &str = "ASSETS";
 
 /// Writes an upload's bytes under its key: its type, an immutable cache policy, its checked
 /// metadata, and its digest for R2 to verify.
-pub async fn put(env: &Env, asset: PutAsset) -> Result<(), String> {
+pub async fn put(env: &Env, asset: PutAsset) -> worker::Result<()> {
     let (key, bytes, checked) = (asset.key, asset.bytes, asset.checked);
-    let bucket = env.bucket(ASSETS_BUCKET).map_err(|e| e.to_string())?;
+    let bucket = env.bucket(ASSETS_BUCKET)?;
     let put = bucket.put(key, bytes).http_metadata(HttpMetadata {
         content_type: Some(checked.kind.content_type().to_owned()),
         cache_control: Some(asset::IMMUTABLE.to_owned()),
         ..HttpMetadata::default()
     });
     let put = put.custom_metadata(HashMap::from(checked.r2_metadata()));
-    let written = put.sha256(checked.digest.to_vec()).execute().await;
-    written.map(drop).map_err(|e| e.to_string())
+    put.sha256(checked.digest.to_vec())
+        .execute()
+        .await
+        .map(drop)
 }
 
-/// Deletes a file's bytes, best effort (the caller unlisted it first): a failure is logged
-/// (`asset.bytes_undeleted`, with the key), and the bytes stay in R2, unreachable.
-pub async fn delete(env: &Env, key: String, rid: &str) {
-    let deleted = async { env.bucket(ASSETS_BUCKET)?.delete(&key).await };
-    if let Err(e) = deleted.await {
-        let error = format!("{key}: {e}");
-        crate::best_effort::failed(BestEffort::AssetDelete, None, error, rid);
-    }
+/// Deletes a file's bytes (the caller unlisted it first; a failure leaves them unreachable).
+pub async fn delete(env: &Env, key: &str) -> worker::Result<()> {
+    env.bucket(ASSETS_BUCKET)?.delete(key).await
 }
 
 /// The platform's favicon, for stores whose theme has none.
