@@ -33,12 +33,11 @@ pub async fn handle(
 ) -> Result<Parts, EdgeError> {
     let platform = env_config::platform(env);
     let facts = Facts::of(caller, url.as_str(), client, platform, now_ms(), rid);
-    let declared = client.get("content-length");
     let mut run = AdminRun::new(route, facts);
     loop {
         match run.poll() {
             AdminIo::Ask(to, question) => run.on_reply(ask(env, &to, question, rid).await),
-            AdminIo::ReadBody(kind) => run.on_body(body::read(&req, declared, kind).await),
+            AdminIo::ReadBody(kind) => run.on_body(body::read(&req, client, kind).await),
             AdminIo::Random => run.on_random(random::bytes::<32>().map_err(|e| e.to_string())),
             AdminIo::PutAsset(put) => run.on_put(store_assets::put(env, put).await),
             AdminIo::DeleteAsset(key) => run.on_deleted(store_assets::delete(env, &key).await),

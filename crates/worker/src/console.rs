@@ -34,7 +34,6 @@ pub async fn handle(
     log: &mut RequestLog,
 ) -> Reply {
     let platform = env_config::platform(env);
-    let declared = client.get("content-length");
     let limit_var = env.var("CONSOLE_SIGN_IN_LIMIT").ok().map(|v| v.to_string());
     let answered = async {
         let keys = ConsoleKeys::of(platform.signer.clone(), platform.csrf.clone())?;
@@ -47,7 +46,7 @@ pub async fn handle(
                     let counted = guard_client::count(env, key, attempts, window, rid).await;
                     driver.on_counted(counted, log);
                 }
-                Io::ReadBody(kind) => driver.on_body(body::read(&req, declared, kind).await),
+                Io::ReadBody(kind) => driver.on_body(body::read(&req, client, kind).await),
                 Io::Ask(store, question) => {
                     let reply = crate::admin::ask(env, &Object::Store(store), question, rid).await;
                     driver.on_reply(reply, log);

@@ -29,11 +29,10 @@ enum Routed {
     /// in one call, and the shopper's cookie set again when the page was a product's (its
     /// view carried until their object records it).
     Page(String, Option<String>),
-    /// An owner console page (`render::console_reply`) as its status, headers and body:
-    /// made here, with the console's own security headers.
-    Console(Parts),
-    /// An admin API or health answer, or an error, as its status, headers and body.
-    Made(Parts),
+    /// An answer made here as its status, headers and body, with the security policy it
+    /// carries: an owner console page (`render::console_reply`, the console's own), an admin
+    /// API or health answer, or an error.
+    Made(Parts, Policy<'static>),
     /// An object's answer (a shopper's page, or StoreConfig's to a live-preview socket),
     /// streamed through and finished as `pass_through::Forwarded` says; a socket's 101 goes
     /// back as the object made it.
@@ -65,10 +64,10 @@ pub async fn handle(req: web_sys::Request, env: &Env) -> web_sys::Response {
     let routed = outcome.unwrap_or_else(|(e, audience)| {
         e.note_in(&mut log);
         let (headers, body) = audience.answer(&e, &request_id);
-        Routed::Made((e.status, headers, body))
+        Routed::Made((e.status, headers, body), Policy::Default)
     });
     let policy = match &routed {
-        Routed::Console(_) => Policy::Console,
+        Routed::Made(_, policy) => *policy,
         Routed::Object(_, forwarded) => forwarded.policy(),
         _ => Policy::Default,
     };
@@ -95,7 +94,7 @@ pub async fn handle(req: web_sys::Request, env: &Env) -> web_sys::Response {
             let pairs = entry_route::finished(own, finishing);
             internal::response(resp.status(), &pairs, resp.body().map(Into::into).as_ref())
         }
-        Routed::Console((status, own, body)) | Routed::Made((status, own, body)) => {
+        Routed::Made((status, own, body), _) => {
             let pairs = entry_route::finished(own, finishing);
             internal::response(status, &pairs, internal::bytes(body.as_bytes()).as_ref())
         }
@@ -152,9 +151,7 @@ async fn route(
             }
             Step::AdminToken => run.on_admin_token(platform.admin_token.as_deref()),
             Step::Limit(limits) => run.on_limited(crate::rate_limit::run(env, limits, log).await),
-            Step::ReadBody(kind) => {
-                run.on_body(body::read(&req, client.get("content-length"), kind).await);
-            }
+            Step::ReadBody(kind) => run.on_body(body::read(&req, client, kind).await),
             Step::AskFavicon(store) => {
                 run.on_favicon(store_client::ask(env, store, GetFavicon, request_id).await);
             }
@@ -180,17 +177,18 @@ async fn answer(
     log: &mut RequestLog,
 ) -> Result<Routed, EdgeError> {
     let local = Routed::Local;
+    let made = |parts| Routed::Made(parts, Policy::Default);
     match handler {
         Handler::Console(route) => {
             let page = crate::console::handle(req, url, env, client, route, request_id, log);
-            Ok(Routed::Console(page.await))
+            Ok(Routed::Made(page.await, Policy::Console))
         }
         Handler::Admin(route, caller) => {
             let caller = caller.clone();
             let answer = admin::handle(req, url, env, client, route, caller, request_id);
-            answer.await.map(Routed::Made)
+            answer.await.map(made)
         }
-        Handler::Health(route) => Ok(Routed::Made(health::answer(env, route, request_id).await)),
+        Handler::Health(route) => Ok(made(health::answer(env, route, request_id).await)),
         Handler::Fixed(headers, body) => {
             Ok(local(respond::with_headers(200, headers, body.into())))
         }
