@@ -29,23 +29,18 @@ mod tests {
 
     #[test]
     fn the_origin_is_the_scheme_host_and_any_port_other_than_the_default() {
-        let origin_of = |url| origin(url);
-        assert_eq!(
-            origin_of("https://a.example/admin/x?q=1#f"),
-            "https://a.example"
-        );
-        assert_eq!(
-            origin_of("http://localhost:8787/admin"),
-            "http://localhost:8787"
-        );
-        assert_eq!(origin_of("https://a.example:443/"), "https://a.example");
-        assert_eq!(
-            origin_of("https://User@A.Example:8443/p"),
-            "https://a.example:8443"
-        );
-        assert_eq!(origin_of("data:text/plain,hi"), "null");
-        assert_eq!(origin_of("not a url"), "null");
-        assert_eq!(origin_of(""), "null");
+        for (url, expected) in [
+            ("https://a.example/admin/x?q=1#f", "https://a.example"),
+            ("http://localhost:8787/admin", "http://localhost:8787"),
+            ("https://a.example:443/", "https://a.example"),
+            ("https://User@A.Example:8443/p", "https://a.example:8443"),
+            // No origin: opaque, unreadable or empty.
+            ("data:text/plain,hi", "null"),
+            ("not a url", "null"),
+            ("", "null"),
+        ] {
+            assert_eq!(origin(url), expected, "{url}");
+        }
     }
 
     #[test]

@@ -412,6 +412,17 @@ impl<'r> AdminRun<'r> {
         }
     }
 
+    /// Logs a best-effort step's failure before the next step (the answer stands).
+    fn log_failed(&mut self, what: BestEffort, error: String) {
+        let failed = BestEffortFailed {
+            what,
+            store: None,
+            error,
+        };
+        let line = failed.line(self.facts.now_ms, &self.facts.request_id);
+        self.queued = Some(AdminIo::Log(line));
+    }
+
     fn take(&mut self) -> Wait {
         std::mem::replace(&mut self.wait, Wait::Nothing)
     }
@@ -494,13 +505,8 @@ impl<'r> AdminRun<'r> {
                 }
                 Err(e) => {
                     self.wait = Wait::Metrics(Vec::new());
-                    let failed = BestEffortFailed {
-                        what: BestEffort::StorageSizes,
-                        store: None,
-                        error: format!("reading store sizes: {e:?}"),
-                    };
-                    let line = failed.line(self.facts.now_ms, &self.facts.request_id);
-                    self.queued = Some(AdminIo::Log(line));
+                    let error = format!("reading store sizes: {e:?}");
+                    self.log_failed(BestEffort::StorageSizes, error);
                     Ok(AdminIo::IsolateMetrics)
                 }
             },
@@ -569,13 +575,7 @@ impl<'r> AdminRun<'r> {
         match (self.take(), deleted) {
             (Wait::Deleted(_), Ok(())) => {}
             (Wait::Deleted(key), Err(e)) => {
-                let failed = BestEffortFailed {
-                    what: BestEffort::AssetDelete,
-                    store: None,
-                    error: format!("{key}: {e}"),
-                };
-                let line = failed.line(self.facts.now_ms, &self.facts.request_id);
-                self.queued = Some(AdminIo::Log(line));
+                self.log_failed(BestEffort::AssetDelete, format!("{key}: {e}"));
             }
             _ => self.then(Err(Self::out_of_turn("a deletion"))),
         }
