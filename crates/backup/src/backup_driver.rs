@@ -98,6 +98,8 @@ pub enum Input<E> {
     Listed(Vec<(ShopperId, Option<String>)>),
     Carts(Vec<Vec<CartLine>>),
     Keys(Vec<String>),
+    /// The backup key opened (a start checks it before storing its run).
+    KeyOpened,
     /// A result the backup never asks for (its kind).
     Unasked(&'static str),
     Failed(E),
@@ -116,6 +118,7 @@ impl<E: From<DriverBug>> From<IoResult<E>> for Input<E> {
             IoResult::Base(files) => Input::Base(*files),
             IoResult::Marks(listed) => Input::Listed(listed),
             IoResult::Keys(keys) => Input::Keys(keys),
+            IoResult::Key(_) => Input::KeyOpened,
             IoResult::Carts(carts) => Input::Carts(carts),
             IoResult::Failed(e) => Input::Failed(e),
             other => Input::Unasked(other.kind()),
@@ -161,6 +164,7 @@ enum Expect {
     Listed,
     Carts,
     Keys,
+    Key,
 }
 
 /// A cart page whose shoppers are being asked.
@@ -176,6 +180,8 @@ struct Asking {
 
 #[derive(Debug)]
 enum Phase<E> {
+    /// A start opens the backup key before its run is stored: a missing secret stores nothing.
+    OpenKey,
     Load,
     Head,
     AwaitBase,
@@ -227,7 +233,8 @@ impl<E: Display + From<DriverBug>> BackupDriver<E> {
     }
 
     /// The invocation that starts a backup, unless [`start_skip`] says why none starts: it
-    /// stores the new run first, then runs it as far as `pages` allow.
+    /// opens the backup key (a failure ends it with nothing stored), stores the new run, then
+    /// runs it as far as `pages` allow.
     pub fn start(
         facts: StartFacts,
         pages: u32,
@@ -255,10 +262,14 @@ impl<E: Display + From<DriverBug>> BackupDriver<E> {
             return Err(skip);
         }
         let mut driver = BackupDriver::new(pages, store.as_str(), policy, rid);
-        let run = BackupRun::start(store, id, reason, now_ms, DEFAULT_PAGE_SIZE);
-        driver.save(Some(&run));
-        driver.run = Some(run);
-        driver.phase = Phase::Head;
+        driver.run = Some(BackupRun::start(
+            store,
+            id,
+            reason,
+            now_ms,
+            DEFAULT_PAGE_SIZE,
+        ));
+        driver.phase = Phase::OpenKey;
         Ok(driver)
     }
 
@@ -270,6 +281,10 @@ impl<E: Display + From<DriverBug>> BackupDriver<E> {
                 return action;
             }
             match std::mem::replace(&mut self.phase, Phase::Spent) {
+                Phase::OpenKey => {
+                    let open = BackupAction::Do(Effect::OpenKey);
+                    return self.ask(Expect::Key, Phase::OpenKey, open);
+                }
                 Phase::Load => return self.ask(Expect::Run, Phase::Load, load()),
                 Phase::Head => self.head(now_ms),
                 Phase::AwaitBase => {
@@ -344,6 +359,20 @@ impl<E: Display + From<DriverBug>> BackupDriver<E> {
     pub fn on_result(&mut self, input: Input<E>) {
         let expect = std::mem::replace(&mut self.expect, Expect::Nothing);
         match (expect, input) {
+            (Expect::Key, Input::KeyOpened) => {
+                let run = self.run.clone();
+                self.save(run.as_ref());
+                self.phase = Phase::Head;
+            }
+            // Before the run is stored: nothing to log, keep or retry; the start answers it.
+            (Expect::Key, not_opened) => {
+                let bug = || DriverBug("backup start: no key was opened".into()).into();
+                let e = match not_opened {
+                    Input::Failed(e) => e,
+                    _ => bug(),
+                };
+                self.phase = Phase::End(Err(e));
+            }
             (_, Input::Failed(e)) => self.fail(e),
             (Expect::Ok, Input::Ok) => {}
             (Expect::Run, Input::Run(run)) => {

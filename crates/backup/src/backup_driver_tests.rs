@@ -47,6 +47,8 @@ fn kind(a: &BackupAction<String>) -> &'static str {
             | Effect::NewBackupId
             | Effect::DriveBackup { .. }
             | Effect::SaveRecord(_)
+            | Effect::ReadRecord
+            | Effect::Forget(_)
             | Effect::WriteTheme(_)
             | Effect::Resync,
         ) => "restore",
@@ -542,6 +544,12 @@ fn a_start_stores_the_new_run_first_and_runs_it() {
     let policy = w.policy;
     let d = BackupDriver::<String>::start(start_facts(BackupReason::Manual), 10, policy, "rid-1");
     let mut d = d.expect("starts");
+    assert_eq!(
+        d.next(T0),
+        BackupAction::Do(Effect::OpenKey),
+        "the key first"
+    );
+    d.on_result(IoResult::Key(key()).into());
     let BackupAction::Do(Effect::Write(save)) = d.next(T0) else {
         panic!("the run is stored first")
     };
@@ -556,6 +564,29 @@ fn a_start_stores_the_new_run_first_and_runs_it() {
     w.stored = Some(started(BackupReason::Manual, T0, DEFAULT_PAGE_SIZE));
     assert_eq!(w.invoke(10, T0 + 5), done(1));
     assert!(w.manifest().is_some());
+}
+
+#[test]
+fn a_start_whose_key_does_not_open_stores_nothing_and_logs_nothing() {
+    let policy = RetentionPolicy::default();
+    let start = || BackupDriver::<String>::start(start_facts(BackupReason::Manual), 10, policy, "");
+    let answers = [
+        Input::Failed("BACKUP_SECRET is not set".into()),
+        Input::Keys(Vec::new()), // a bug
+    ];
+    for answer in answers {
+        let mut d = start().expect("starts");
+        assert_eq!(
+            d.next(T0),
+            BackupAction::Do(Effect::OpenKey),
+            "the key first"
+        );
+        d.on_result(answer);
+        let BackupAction::Done(Err(e)) = d.next(T0) else {
+            panic!("no write, no log line, no alarm");
+        };
+        assert!(e.contains("BACKUP_SECRET") || e.contains("no key"), "{e}");
+    }
 }
 
 #[test]

@@ -107,6 +107,8 @@ pub enum Effect {
     },
     /// Claim (or rewrite) the store's registry entry → `Ok`, or [`IoResult::Refused`].
     Claim { entry: RegistryEntry, claim: Claim },
+    /// Forget the store's registry entry (a claim undone) → `Ok`.
+    Forget(StoreSlug),
     /// Replace these shoppers' carts (empty lines clear one), all at once → `Ok`.
     ReplaceCarts {
         store: StoreSlug,
@@ -121,6 +123,8 @@ pub enum Effect {
     NewBackupId,
     /// Drive the object's backup run with up to `pages` cart pages → [`IoResult::Driven`].
     DriveBackup { pages: u32 },
+    /// The stored record → [`IoResult::Record`] (`None`: the store does not exist).
+    ReadRecord,
     /// Store the record (the copy held in memory too) → `Ok`.
     SaveRecord(Box<StoreRecord>),
     /// Run these theme writes in one transaction (the published copy held in memory is
@@ -170,6 +174,7 @@ pub enum IoResult<E> {
     Key(BackupKey),
     Id(BackupId),
     Driven(Driven),
+    Record(Option<Box<StoreRecord>>),
     /// The sync's outcome (a failed sync is not a failed effect).
     Synced(Result<(), E>),
     Failed(E),
@@ -196,6 +201,7 @@ impl<E> IoResult<E> {
             IoResult::Key(_) => "Key",
             IoResult::Id(_) => "Id",
             IoResult::Driven(_) => "Driven",
+            IoResult::Record(_) => "Record",
             IoResult::Synced(_) => "Synced",
             IoResult::Failed(_) => "Failed",
         }
@@ -226,6 +232,7 @@ mod tests {
         );
         let keys = IoResult::<String>::of(Ok(vec!["a".to_owned()]), IoResult::Keys);
         assert_eq!(keys.kind(), "Keys");
+        assert_eq!(IoResult::<String>::Record(None).kind(), "Record");
     }
 
     #[test]

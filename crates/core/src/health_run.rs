@@ -91,26 +91,22 @@ impl HealthAnswer {
 
     /// The response: its status, headers (the checks' answers are never cached) and body
     /// (JSON with `<`, `>`, `&` escaped, see [`html_safe_json`]).
-    pub fn reply(&self) -> (u16, Vec<(&'static str, &'static str)>, Vec<u8>) {
-        let mut headers = vec![("content-type", JSON)];
+    pub fn reply(&self) -> (u16, Vec<(&'static str, String)>, String) {
+        let mut headers = vec![("content-type", JSON.to_owned())];
         let json = match self {
             HealthAnswer::SecurityTxt(text) => {
-                let text_plain = vec![("content-type", "text/plain; charset=utf-8")];
-                return (200, text_plain, text.clone().into_bytes());
+                let text_plain = vec![("content-type", "text/plain; charset=utf-8".to_owned())];
+                return (200, text_plain, text.clone());
             }
             HealthAnswer::Live(_) => serde_json::to_string(self),
             HealthAnswer::Ready(_) | HealthAnswer::Summary(_) => {
-                headers.push(("cache-control", "no-store"));
+                headers.push(("cache-control", "no-store".to_owned()));
                 serde_json::to_string(self)
             }
         };
         // A struct of strings, numbers and lists always serializes; the fallback is never sent.
         let json = json.unwrap_or_else(|_| "{}".to_owned());
-        (
-            self.http_status(),
-            headers,
-            html_safe_json(&json).into_bytes(),
-        )
+        (self.http_status(), headers, html_safe_json(&json))
     }
 }
 

@@ -8,6 +8,7 @@ pub mod asset;
 pub mod backup_events;
 pub mod breaker;
 pub mod breaker_slot;
+pub mod busy;
 pub mod cached;
 pub mod cart;
 pub mod cart_announce;

@@ -17,9 +17,31 @@ pub fn pairs(query: &str) -> Vec<(String, String)> {
         .collect()
 }
 
+/// A serialized URL's origin (`scheme://host[:port]`, the default port left out), or `null`
+/// for a URL that has none (an opaque or unreadable one), as browsers serialize it.
+pub fn origin(url: &str) -> String {
+    url::Url::parse(url).map_or_else(|_| "null".to_owned(), |u| u.origin().ascii_serialization())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_origin_is_the_scheme_host_and_any_port_other_than_the_default() {
+        for (url, expected) in [
+            ("https://a.example/admin/x?q=1#f", "https://a.example"),
+            ("http://localhost:8787/admin", "http://localhost:8787"),
+            ("https://a.example:443/", "https://a.example"),
+            ("https://User@A.Example:8443/p", "https://a.example:8443"),
+            // No origin: opaque, unreadable or empty.
+            ("data:text/plain,hi", "null"),
+            ("not a url", "null"),
+            ("", "null"),
+        ] {
+            assert_eq!(origin(url), expected, "{url}");
+        }
+    }
 
     #[test]
     fn the_query_is_what_follows_the_first_question_mark_up_to_a_fragment() {

@@ -21,6 +21,7 @@ use crate::admin_call::{
 use crate::backup::{RestoreBackup, ShowRestore};
 use crate::backup_admin::{self as backups, Answers, Listing, Started};
 use crate::edge::html_safe_json;
+use crate::entry_route::ClientHeaders;
 use crate::owner::RotateOwnerToken;
 use crate::owner::{AssetInfo, CheckOwner, OwnerCredential, PutAsset, RecordAsset};
 use crate::registry::{ForgetStore, ListStores, ShowStorage};
@@ -28,8 +29,10 @@ use crate::store::{DeleteStore, ShowStore};
 use crate::store_call_step::{ReadReply, StoreStep};
 use crate::wire::{self, Question};
 use serde::Serialize;
+use std::collections::HashMap;
 use std::rc::Rc;
 use wandstore_backup::BackupReason;
+use wandstore_backup::manifest::SUMMARY_METADATA;
 use wandstore_core::asset;
 use wandstore_core::events::{BestEffort, BestEffortFailed, Event};
 use wandstore_core::limits::BodyKind;
@@ -57,6 +60,29 @@ pub struct Facts {
     pub request_id: String,
 }
 
+impl Facts {
+    /// A request's facts: its query and origin read from its serialized `url`, and the
+    /// `Content-Type` it sent.
+    pub fn of(
+        caller: Caller,
+        url: &str,
+        client: &ClientHeaders,
+        platform: Rc<PlatformEnv>,
+        now_ms: u64,
+        request_id: &str,
+    ) -> Facts {
+        Facts {
+            caller,
+            content_type: client.get("content-type").map(str::to_owned),
+            query: wandstore_core::query::pairs(wandstore_core::query::of_url(url)),
+            origin: wandstore_core::query::origin(url),
+            platform,
+            now_ms,
+            request_id: request_id.to_owned(),
+        }
+    }
+}
+
 /// The object a question goes to.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Object {
@@ -73,12 +99,44 @@ pub struct ListedPage {
     pub cursor: Option<String>,
 }
 
+impl ListedPage {
+    /// A page as R2 lists it: each object's key with its custom metadata, of which only the
+    /// manifest summary ([`SUMMARY_METADATA`]) is kept.
+    pub fn of(
+        objects: impl IntoIterator<Item = (String, HashMap<String, String>)>,
+        truncated: bool,
+        cursor: Option<String>,
+    ) -> ListedPage {
+        let summary = |(key, mut metadata): (String, HashMap<String, String>)| {
+            (key, metadata.remove(SUMMARY_METADATA))
+        };
+        ListedPage {
+            objects: objects.into_iter().map(summary).collect(),
+            truncated,
+            cursor,
+        }
+    }
+}
+
 /// What the API answers: a status and a JSON body, or no body.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Reply {
     pub status: u16,
     pub json: Option<String>,
 }
+
+impl Reply {
+    /// The answer as it is sent: its status, headers and body (empty when it has none).
+    pub fn parts(self) -> (u16, Vec<(&'static str, String)>, String) {
+        match self.json {
+            Some(json) => (self.status, vec![("content-type", JSON.to_owned())], json),
+            None => (self.status, Vec::new(), String::new()),
+        }
+    }
+}
+
+/// The content type of every answer with a body.
+const JSON: &str = "application/json";
 
 /// The I/O the request needs next.
 #[derive(Debug)]
@@ -91,7 +149,7 @@ pub enum AdminIo {
     Random,
     /// Write the upload's bytes to R2 ([`AdminRun::on_put`]).
     PutAsset(PutAsset),
-    /// Delete an unlisted file's bytes, best effort; nothing is fed back (the listing no
+    /// Delete an unlisted file's bytes, best effort ([`AdminRun::on_deleted`]: the listing no
     /// longer names the file, so bytes a failure leaves behind are unreachable and harmless).
     DeleteAsset(String),
     /// A page of the backup listing with summary metadata ([`AdminRun::on_listed`]).
@@ -135,6 +193,8 @@ enum Wait {
     Body(Gate),
     Random(Drawn),
     Put(StoreSlug, AssetInfo),
+    /// Whether the unlisted file's bytes under this key were deleted.
+    Deleted(String),
     Page(Listing, String),
     Started,
     Metrics(Vec<StorageUse>),
@@ -152,8 +212,8 @@ pub struct AdminRun<'r> {
     facts: Facts,
     wait: Wait,
     next: Option<AdminIo>,
-    /// A step that needs no result ([`AdminIo::Log`], [`AdminIo::DeleteAsset`]), performed
-    /// before the next.
+    /// A step performed before the next ([`AdminIo::Log`], [`AdminIo::DeleteAsset`]); the
+    /// answer it comes before stands whatever its result.
     queued: Option<AdminIo>,
 }
 
@@ -352,6 +412,17 @@ impl<'r> AdminRun<'r> {
         }
     }
 
+    /// Logs a best-effort step's failure before the next step (the answer stands).
+    fn log_failed(&mut self, what: BestEffort, error: String) {
+        let failed = BestEffortFailed {
+            what,
+            store: None,
+            error,
+        };
+        let line = failed.line(self.facts.now_ms, &self.facts.request_id);
+        self.queued = Some(AdminIo::Log(line));
+    }
+
     fn take(&mut self) -> Wait {
         std::mem::replace(&mut self.wait, Wait::Nothing)
     }
@@ -412,7 +483,8 @@ impl<'r> AdminRun<'r> {
                     return Ok(no_content());
                 }
                 let key = asset::r2_key(store.as_str(), &unlisted.file);
-                self.queued = Some(AdminIo::DeleteAsset(key));
+                self.queued = Some(AdminIo::DeleteAsset(key.clone()));
+                self.wait = Wait::Deleted(key);
                 Ok(no_content())
             }
             OnReply::Rotated(owner_token) => {
@@ -433,13 +505,8 @@ impl<'r> AdminRun<'r> {
                 }
                 Err(e) => {
                     self.wait = Wait::Metrics(Vec::new());
-                    let failed = BestEffortFailed {
-                        what: BestEffort::StorageSizes,
-                        store: None,
-                        error: format!("reading store sizes: {e:?}"),
-                    };
-                    let line = failed.line(self.facts.now_ms, &self.facts.request_id);
-                    self.queued = Some(AdminIo::Log(line));
+                    let error = format!("reading store sizes: {e:?}");
+                    self.log_failed(BestEffort::StorageSizes, error);
                     Ok(AdminIo::IsolateMetrics)
                 }
             },
@@ -487,7 +554,7 @@ impl<'r> AdminRun<'r> {
 
     /// Whether [`AdminIo::PutAsset`] wrote the bytes. Only then is the file listed: bytes
     /// written without a listing are unreachable and the upload can be retried.
-    pub fn on_put(&mut self, put: Result<(), String>) {
+    pub fn on_put<E: std::fmt::Display>(&mut self, put: Result<(), E>) {
         let next = match (self.take(), put) {
             (Wait::Put(store, asset), Ok(())) => self.ask(
                 Object::Store(store),
@@ -500,6 +567,18 @@ impl<'r> AdminRun<'r> {
             _ => Err(Self::out_of_turn("a write")),
         };
         self.then(next);
+    }
+
+    /// Whether [`AdminIo::DeleteAsset`] deleted the bytes: a failure is logged
+    /// (`asset.bytes_undeleted`, with the key) before the answer, which stands.
+    pub fn on_deleted<E: std::fmt::Display>(&mut self, deleted: Result<(), E>) {
+        match (self.take(), deleted) {
+            (Wait::Deleted(_), Ok(())) => {}
+            (Wait::Deleted(key), Err(e)) => {
+                self.log_failed(BestEffort::AssetDelete, format!("{key}: {e}"));
+            }
+            _ => self.then(Err(Self::out_of_turn("a deletion"))),
+        }
     }
 
     /// One page of the backup listing: the next page while the listing is not full and more

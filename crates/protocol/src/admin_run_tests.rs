@@ -226,7 +226,7 @@ fn an_upload_is_written_to_r2_before_it_is_listed() {
         }
         other => panic!("{other:?}"),
     };
-    r.on_put(Ok(()));
+    r.on_put(Ok::<(), String>(()));
     let q: StoreQuestion = asked(r.poll(), Object::Store(acme()));
     let StoreQuestion::RecordAsset(record) = q else {
         panic!("{q:?}")
@@ -244,7 +244,7 @@ fn an_upload_is_written_to_r2_before_it_is_listed() {
 fn a_failed_r2_write_lists_nothing() {
     let mut r = upload();
     r.poll();
-    r.on_put(Err("R2 is down".into()));
+    r.on_put(Err("R2 is down"));
     assert_eq!(failed(r.poll()).0, 500);
     // A bad upload never reaches R2.
     let mut r = admin_past_check(AdminRoute::PutAsset("acme", "logo.png"), Some("image/png"));
@@ -269,10 +269,39 @@ fn deleting_an_asset_deletes_its_bytes_only_when_nothing_references_them() {
             assert!(
                 matches!(&io, AdminIo::DeleteAsset(k) if *k == asset::r2_key("acme", "abc.png"))
             );
+            r.on_deleted(Ok::<(), String>(()));
             io = r.poll();
         }
         assert_eq!(answered(io), (204, serde_json::Value::Null));
     }
+}
+
+#[test]
+fn bytes_left_by_a_failed_delete_are_logged_and_the_file_stays_deleted() {
+    let mut r = admin_past_check(AdminRoute::DeleteAsset("acme", "logo.png"), None);
+    let _: StoreQuestion = asked(r.poll(), Object::Store(acme()));
+    let unlisted = crate::owner::DeletedAsset {
+        file: "abc.png".into(),
+        unreferenced: true,
+    };
+    r.on_reply(ok::<crate::owner::DeleteAsset>(unlisted));
+    assert!(matches!(r.poll(), AdminIo::DeleteAsset(_)));
+    r.on_deleted(Err("R2 is down"));
+    let AdminIo::Log(line) = r.poll() else {
+        panic!("the failure is logged first")
+    };
+    assert!(line.contains("asset.bytes_undeleted"), "{line}");
+    assert!(line.contains(&asset::r2_key("acme", "abc.png")), "{line}");
+    assert!(
+        line.contains("R2 is down") && line.contains("rid-1"),
+        "{line}"
+    );
+    assert_eq!(answered(r.poll()), (204, serde_json::Value::Null));
+
+    // A deletion nobody asked for is a bug: the run fails rather than answer.
+    let mut early = run(AdminRoute::ListStores, Caller::Admin, None);
+    early.on_deleted(Ok::<(), String>(()));
+    assert!(matches!(early.poll(), AdminIo::Failed(e) if e.status == 500));
 }
 
 #[test]
@@ -498,7 +527,7 @@ fn results_out_of_turn_fail_the_request() {
     assert_eq!(failed(r.poll()).0, 500);
     let mut r = run(AdminRoute::ListStores, Caller::Admin, None);
     r.poll();
-    r.on_put(Ok(()));
+    r.on_put(Ok::<(), String>(()));
     assert_eq!(failed(r.poll()).0, 500);
     let mut r = run(AdminRoute::ListStores, Caller::Admin, None);
     let q: crate::registry::RegistryQuestion = asked(r.poll(), Object::Registry);
@@ -552,4 +581,82 @@ fn metrics_without_the_registry_log_the_failure_and_leave_the_storage_out() {
         (status, body["storage"].clone()),
         (200, serde_json::json!([]))
     );
+}
+
+#[test]
+fn facts_read_the_query_origin_and_content_type_from_the_request() {
+    let client = ClientHeaders(vec![("content-type".into(), "application/json".into())]);
+    let url = "http://localhost:8787/admin/backups?store=acme&store=b+c#top";
+    let read = Facts::of(
+        owner(),
+        url,
+        &client,
+        Rc::new(platform(SECRET)),
+        NOW,
+        "rid-9",
+    );
+    assert_eq!(read.origin, "http://localhost:8787");
+    let pair = |k: &str, v: &str| (k.to_owned(), v.to_owned());
+    assert_eq!(read.query, [pair("store", "acme"), pair("store", "b c")]);
+    assert_eq!(read.content_type.as_deref(), Some("application/json"));
+    assert_eq!((read.now_ms, read.request_id.as_str()), (NOW, "rid-9"));
+    assert_eq!(read.caller, owner());
+
+    // No query, no content type, and a URL without an origin.
+    let bare = Facts::of(
+        Caller::Admin,
+        "data:,x",
+        &ClientHeaders(Vec::new()),
+        read.platform,
+        1,
+        "",
+    );
+    assert_eq!((bare.origin.as_str(), bare.query.len()), ("null", 0));
+    assert_eq!(bare.content_type, None);
+}
+
+#[test]
+fn a_listed_page_keeps_each_key_with_its_summary_only() {
+    let meta = |pairs: &[(&str, &str)]| {
+        let owned = pairs.iter().map(|(k, v)| (k.to_string(), v.to_string()));
+        owned.collect::<HashMap<_, _>>()
+    };
+    let listed = [
+        (
+            "a/manifest.json".to_owned(),
+            meta(&[("summary", "{}"), ("other", "x")]),
+        ),
+        ("b/manifest.json".to_owned(), meta(&[("other", "x")])),
+        ("c/manifest.json".to_owned(), HashMap::new()),
+    ];
+    let page = ListedPage::of(listed, true, Some("next".into()));
+    assert_eq!(
+        page.objects,
+        [
+            ("a/manifest.json".to_owned(), Some("{}".to_owned())),
+            ("b/manifest.json".to_owned(), None),
+            ("c/manifest.json".to_owned(), None),
+        ]
+    );
+    assert!(page.truncated);
+    assert_eq!(page.cursor.as_deref(), Some("next"));
+    assert_eq!(ListedPage::of([], false, None), ListedPage::default());
+}
+
+#[test]
+fn a_reply_is_sent_as_json_or_with_no_body_and_no_content_type() {
+    let json = Reply {
+        status: 201,
+        json: Some(r#"{"ok":true}"#.into()),
+    };
+    let (status, headers, body) = json.parts();
+    assert_eq!((status, body.as_str()), (201, r#"{"ok":true}"#));
+    assert_eq!(headers, [("content-type", "application/json".to_owned())]);
+
+    let (status, headers, body) = Reply {
+        status: 204,
+        json: None,
+    }
+    .parts();
+    assert_eq!((status, headers.len(), body.as_str()), (204, 0, ""));
 }

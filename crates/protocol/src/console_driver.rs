@@ -649,7 +649,7 @@ impl ConsoleDriver {
 
     /// Whether the upload's bytes were written: only then is the file listed (bytes no
     /// listing names are unreachable; the upload can be retried).
-    pub fn on_put(&mut self, written: Result<(), String>) {
+    pub fn on_put<E: std::fmt::Display>(&mut self, written: Result<(), E>) {
         self.state = match (self.take(), written) {
             (State::Writing { session, asset, .. }, Ok(())) => State::Changing {
                 session,

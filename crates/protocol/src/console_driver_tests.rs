@@ -456,7 +456,7 @@ fn an_upload_with_a_forged_token_is_refused_and_a_good_one_is_stored() {
     assert_eq!(key, wandstore_core::asset::r2_key("acme", &checked.file));
     assert_eq!(bytes, wandstore_core::asset::samples::PNG);
     // Listed only once written.
-    d.on_put(Ok(()));
+    d.on_put(Ok::<(), String>(()));
     let (store, question) = asked(d.poll());
     let StoreQuestion::RecordAsset(record) = question else {
         panic!("not listed: {question:?}")
@@ -506,7 +506,7 @@ fn uploaded() -> ConsoleDriver {
 fn an_upload_the_store_refuses_is_its_refusal() {
     let mut d = uploaded();
     d.poll();
-    d.on_put(Ok(()));
+    d.on_put(Ok::<(), String>(()));
     d.poll();
     let full = StoreError::Conflict {
         code: "too_many_assets".into(),
@@ -520,7 +520,7 @@ fn an_upload_the_store_refuses_is_its_refusal() {
 fn an_upload_r2_did_not_take_is_never_listed() {
     let mut d = uploaded();
     assert!(matches!(d.poll(), Io::PutAsset(_)));
-    d.on_put(Err("R2 is down".into()));
+    d.on_put(Err("R2 is down"));
     assert_eq!(failed_status(d.poll()), 500);
     // A result out of turn fails too.
     d.answer(reply::<RecordAsset>(Ok(asset_info())));

@@ -250,15 +250,35 @@ pub fn finished_here(status: u16) -> bool {
     status != 101
 }
 
-/// The headers of a page the entry rendered itself: HTML, private, then [`finishing`].
-pub fn page_headers<'a>(
-    request_id: &'a str,
-    timing: &'a str,
-    security: &'a [(&'a str, String)],
-) -> Vec<(&'a str, &'a str)> {
-    let mut pairs = Vec::with_capacity(security.len() + 4);
-    pairs.extend([("content-type", HTML), ("cache-control", PRIVATE_NO_STORE)]);
-    pairs.extend(finishing(request_id, timing, security));
+/// The headers of a page the entry rendered itself: HTML, private, and the shopper's cookie
+/// when it is set (finished by [`finished`]).
+pub fn page_headers(cookie: Option<String>) -> Vec<(&'static str, String)> {
+    let mut pairs = vec![
+        ("content-type", HTML.to_owned()),
+        ("cache-control", PRIVATE_NO_STORE.to_owned()),
+    ];
+    pairs.extend(cookie.map(|c| ("set-cookie", c)));
+    pairs
+}
+
+/// An answer made at the entry as the client gets it: its `own` headers but those a
+/// [`finishing`] one replaces (names compared without case), then the finishing ones.
+pub fn finished<'a, K, V>(
+    own: impl IntoIterator<Item = (K, V)>,
+    finishing: impl Iterator<Item = (&'a str, &'a str)>,
+) -> Vec<(String, String)>
+where
+    K: AsRef<str> + Into<String>,
+    V: Into<String>,
+{
+    let last: Vec<(&str, &str)> = finishing.collect();
+    let replaced = |name: &K| {
+        last.iter()
+            .any(|(n, _)| n.eq_ignore_ascii_case(name.as_ref()))
+    };
+    let kept = own.into_iter().filter(|(name, _)| !replaced(name));
+    let mut pairs: Vec<(String, String)> = kept.map(|(n, v)| (n.into(), v.into())).collect();
+    pairs.extend(last.into_iter().map(|(n, v)| (n.to_owned(), v.to_owned())));
     pairs
 }
 

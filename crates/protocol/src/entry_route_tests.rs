@@ -134,19 +134,66 @@ fn a_favicon_is_the_stores_its_a_404_for_no_store_and_the_platforms_when_the_sto
     assert_eq!(broken.unwrap(), None);
 }
 
+fn owned(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+    pairs
+        .iter()
+        .map(|(n, v)| (n.to_string(), v.to_string()))
+        .collect()
+}
+
 #[test]
 fn an_entry_page_is_private_html_with_its_id_time_and_every_security_header() {
     let security = security_headers_for(Policy::Default, true, false);
-    let pairs = page_headers("req-1", "3ms", &security);
-    assert_eq!(pairs[0], ("content-type", HTML));
-    assert_eq!(pairs[1], ("cache-control", PRIVATE_NO_STORE));
-    assert!(pairs.contains(&("x-request-id", "req-1")));
-    assert!(pairs.contains(&("x-response-time", "3ms")));
+    let pairs = finished(page_headers(None), finishing("req-1", "3ms", &security));
+    assert_eq!(pairs[0], ("content-type".to_owned(), HTML.to_owned()));
+    assert_eq!(pairs[1], ("cache-control".into(), PRIVATE_NO_STORE.into()));
+    assert!(pairs.contains(&("x-request-id".into(), "req-1".into())));
+    assert!(pairs.contains(&("x-response-time".into(), "3ms".into())));
     for (name, value) in &security {
-        assert!(pairs.contains(&(*name, value.as_str())), "{name}");
+        assert!(pairs.contains(&(name.to_string(), value.clone())), "{name}");
     }
     assert_eq!(pairs.len(), security.len() + 4);
     assert_eq!(finishing("r", "t", &[]).count(), 2);
+
+    // A page that sets the shopper's cookie carries it once, before the finishing headers.
+    let with_cookie = finished(page_headers(Some("sid=1".into())), finishing("r", "t", &[]));
+    let expected = [
+        ("content-type", HTML),
+        ("cache-control", PRIVATE_NO_STORE),
+        ("set-cookie", "sid=1"),
+        ("x-request-id", "r"),
+        ("x-response-time", "t"),
+    ];
+    assert_eq!(with_cookie, owned(&expected));
+}
+
+#[test]
+fn finishing_headers_replace_an_answers_own_of_the_same_name_and_keep_the_rest_in_order() {
+    let security = vec![("x-frame-options", "DENY".to_owned())];
+    let own = owned(&[
+        ("content-type", "application/json"),
+        ("X-Request-Id", "spoofed"),
+        ("set-cookie", "a=1"),
+        ("x-frame-options", "SAMEORIGIN"),
+        ("set-cookie", "b=2"),
+    ]);
+    let pairs = finished(own, finishing("req-1", "3ms", &security));
+    let expected = [
+        ("content-type", "application/json"),
+        ("set-cookie", "a=1"),
+        ("set-cookie", "b=2"),
+        ("x-request-id", "req-1"),
+        ("x-response-time", "3ms"),
+        ("x-frame-options", "DENY"),
+    ];
+    assert_eq!(pairs, owned(&expected));
+
+    // An answer without headers of its own gets the finishing ones only.
+    let bare = finished(Vec::<(String, String)>::new(), finishing("r", "t", &[]));
+    assert_eq!(
+        bare,
+        owned(&[("x-request-id", "r"), ("x-response-time", "t")])
+    );
 }
 
 #[test]

@@ -68,6 +68,7 @@ pub mod page_plan;
 pub mod pass_through;
 pub mod personalization;
 pub mod personalization_row;
+pub mod record_run;
 pub mod registry;
 pub mod registry_run;
 pub mod restore_driver;

@@ -7,7 +7,7 @@ use crate::wire::{Question, encode_reply};
 use std::collections::HashMap;
 use wandstore_core::store::StoreSlug;
 use wandstore_registry::{DomainRow, RegistryRefusal, StoreRow, entries};
-use wandstore_storage::registry::SizeRow;
+use wandstore_storage::registry::{self as queries, SizeRow};
 use wandstore_storage::{Write, plans};
 
 /// A read the run needs next.
@@ -23,6 +23,43 @@ pub enum RegistryRead {
     Largest(u32),
     /// The registry's own database size.
     OwnBytes,
+}
+
+impl RegistryRead {
+    /// The statement that reads it and its bindings (`None`: the database's size, which no
+    /// statement reads).
+    pub fn statement(&self) -> Option<Write> {
+        let (sql, args) = match self {
+            RegistryRead::Stores => (queries::SELECT_STORES, vec![]),
+            RegistryRead::Domains => (queries::SELECT_DOMAINS, vec![]),
+            RegistryRead::Domain(host) => (queries::SELECT_DOMAIN, vec![host.as_str().into()]),
+            RegistryRead::Registered(slug) => {
+                (queries::SELECT_STORE_SLUG, vec![slug.as_str().into()])
+            }
+            RegistryRead::Largest(n) => {
+                (queries::SELECT_LARGEST_STORES, vec![u64::from(*n).into()])
+            }
+            RegistryRead::OwnBytes => return None,
+        };
+        Some(Write::new(sql, args))
+    }
+
+    /// What the rows its statement answered say (a row that does not read is an error).
+    pub fn row(&self, rows: Vec<serde_json::Value>) -> Result<RegistryRow, String> {
+        Ok(match self {
+            RegistryRead::Stores => RegistryRow::Stores(typed(rows)?),
+            RegistryRead::Domains => RegistryRow::Domains(typed(rows)?),
+            RegistryRead::Domain(_) => RegistryRow::Domain(typed(rows)?.into_iter().next()),
+            RegistryRead::Registered(_) => RegistryRow::Registered(!rows.is_empty()),
+            RegistryRead::Largest(_) => RegistryRow::Largest(typed(rows)?),
+            RegistryRead::OwnBytes => return Err("the database size is not read by a query".into()),
+        })
+    }
+}
+
+fn typed<T: serde::de::DeserializeOwned>(rows: Vec<serde_json::Value>) -> Result<Vec<T>, String> {
+    let read: Result<Vec<T>, _> = rows.into_iter().map(serde_json::from_value).collect();
+    read.map_err(|e| format!("a registry row does not read: {e}"))
 }
 
 /// What a read gave.

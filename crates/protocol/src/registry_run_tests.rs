@@ -218,3 +218,93 @@ fn sizes_are_written_without_reading_and_the_report_reads_the_largest_and_its_ow
         assert_eq!(report.stores.len(), limit.min(2) as usize);
     }
 }
+
+#[test]
+fn each_read_is_one_statement_with_its_bindings_but_the_database_size() {
+    use wandstore_storage::Value;
+    let statement = |read: RegistryRead| read.statement().map(|w| (w.sql, w.args));
+    assert_eq!(
+        statement(RegistryRead::Stores),
+        Some((sql::SELECT_STORES, vec![]))
+    );
+    assert_eq!(
+        statement(RegistryRead::Domains),
+        Some((sql::SELECT_DOMAINS, vec![]))
+    );
+    assert_eq!(
+        statement(RegistryRead::Domain("shop.acme.example".into())),
+        Some((
+            sql::SELECT_DOMAIN,
+            vec![Value::Text("shop.acme.example".into())]
+        ))
+    );
+    assert_eq!(
+        statement(RegistryRead::Registered(slug("acme"))),
+        Some((sql::SELECT_STORE_SLUG, vec![Value::Text("acme".into())]))
+    );
+    assert_eq!(
+        statement(RegistryRead::Largest(0)),
+        Some((sql::SELECT_LARGEST_STORES, vec![Value::Int(0)]))
+    );
+    assert_eq!(statement(RegistryRead::OwnBytes), None);
+}
+
+#[test]
+fn rows_read_back_as_what_each_read_asked_for() {
+    let reg = registry();
+    let json = |rows: &[serde_json::Value]| rows.to_vec();
+    let stores: Vec<_> = reg
+        .stores
+        .iter()
+        .map(|r| serde_json::to_value(r).unwrap())
+        .collect();
+    let Ok(RegistryRow::Stores(read)) = RegistryRead::Stores.row(json(&stores)) else {
+        panic!("stores");
+    };
+    assert_eq!(read, reg.stores);
+    let domain = serde_json::json!({"host": "shop.acme.example", "slug": "acme"});
+    let host = RegistryRead::Domain("shop.acme.example".into());
+    let Ok(RegistryRow::Domain(Some(row))) = host.row(vec![domain.clone(), domain.clone()]) else {
+        panic!("the first row of a domain");
+    };
+    assert_eq!(row, reg.domains[0]);
+    assert!(matches!(host.row(vec![]), Ok(RegistryRow::Domain(None))));
+    let Ok(RegistryRow::Domains(all)) = RegistryRead::Domains.row(vec![domain]) else {
+        panic!("domains");
+    };
+    assert_eq!(all, reg.domains);
+    let registered = RegistryRead::Registered(slug("acme"));
+    let slug_row = serde_json::json!({"slug": "acme"});
+    assert!(matches!(
+        registered.row(vec![slug_row]),
+        Ok(RegistryRow::Registered(true))
+    ));
+    assert!(matches!(
+        registered.row(vec![]),
+        Ok(RegistryRow::Registered(false))
+    ));
+    let size = serde_json::json!({"slug": "acme", "used_bytes": 4096});
+    let Ok(RegistryRow::Largest(sizes)) = RegistryRead::Largest(5).row(vec![size]) else {
+        panic!("sizes");
+    };
+    assert_eq!(
+        (sizes[0].slug.as_str(), sizes[0].used_bytes),
+        ("acme", 4096)
+    );
+}
+
+#[test]
+fn a_row_that_does_not_read_is_an_error_never_a_missing_row() {
+    let bad_slug = serde_json::json!({"host": "shop.acme.example", "slug": "Not A Slug"});
+    let host = RegistryRead::Domain("shop.acme.example".into());
+    let err = host.row(vec![bad_slug]).unwrap_err();
+    assert!(err.contains("does not read"), "{err}");
+    let negative = serde_json::json!({"slug": "acme", "used_bytes": -1});
+    assert!(RegistryRead::Largest(5).row(vec![negative]).is_err());
+    let missing = serde_json::json!({"slug": "acme"});
+    assert!(RegistryRead::Stores.row(vec![missing]).is_err());
+    assert!(
+        RegistryRead::OwnBytes.row(vec![]).is_err(),
+        "no query reads it"
+    );
+}

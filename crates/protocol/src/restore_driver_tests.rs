@@ -47,6 +47,7 @@ fn kind(a: &RestoreAction) -> &'static str {
         RestoreAction::Do(Effect::ReplaceCarts { .. }) => "replace_carts",
         RestoreAction::Do(Effect::Claim { .. }) => "claim",
         RestoreAction::Do(Effect::SaveRecord(_)) => "save_record",
+        RestoreAction::Do(Effect::ReadRecord | Effect::Forget(_)) => "record",
         RestoreAction::Do(Effect::WriteTheme(_)) => "write_theme",
         RestoreAction::Do(Effect::Write(w)) if w[0].sql == sc::SET_RESTORE_RUN => "save",
         RestoreAction::Do(Effect::Write(_)) => "write",
@@ -224,6 +225,9 @@ impl World {
                 }
                 RestoreAction::Do(Effect::ReadCarts { .. }) => panic!("a restore reads no cart"),
                 RestoreAction::Do(Effect::ReadBase) => panic!("the safety backup reads its base"),
+                RestoreAction::Do(Effect::ReadRecord | Effect::Forget(_)) => {
+                    panic!("a restore reads and claims the record from the backup")
+                }
                 RestoreAction::Done(result) => return result,
             };
             d.on_result(input);

@@ -115,4 +115,4 @@ fn write(record: &StoreRecord, claim: Claim) -> WriteEntry {
 
 #[cfg(test)]
 #[path = "store_record_tests.rs"]
-mod tests;
+pub(crate) mod tests;

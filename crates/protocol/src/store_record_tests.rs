@@ -1,10 +1,12 @@
+//! The store record's tests, and registrations and patches that `record_run`'s tests share.
+
 use super::*;
 use crate::wire::AskError;
 use wandstore_registry::{RegistryRefusal, StorePatch};
 
-const NOW: u64 = 1_800_000_000_000;
+pub(crate) const NOW: u64 = 1_800_000_000_000;
 
-fn create(slug: &str) -> CreateStore {
+pub(crate) fn create(slug: &str) -> CreateStore {
     serde_json::from_value(serde_json::json!({
         "input": {
             "slug": slug,
@@ -20,7 +22,7 @@ fn create(slug: &str) -> CreateStore {
     .unwrap()
 }
 
-fn update(patch: serde_json::Value, now_ms: u64) -> UpdateStore {
+pub(crate) fn update(patch: serde_json::Value, now_ms: u64) -> UpdateStore {
     UpdateStore {
         patch: serde_json::from_value::<StorePatch>(patch).unwrap(),
         base_domain: "wandstore.dev".into(),
@@ -29,12 +31,12 @@ fn update(patch: serde_json::Value, now_ms: u64) -> UpdateStore {
     }
 }
 
-fn record() -> StoreRecord {
+pub(crate) fn record() -> StoreRecord {
     let (plan, _) = CreatePlan::new(create("acme")).unwrap();
     plan.to_save(Ok(false)).unwrap().clone()
 }
 
-fn internal() -> StoreError {
+pub(crate) fn internal() -> StoreError {
     StoreError::Internal {
         message: "disk".into(),
     }

@@ -9,12 +9,13 @@
 use crate::clock::now_ms;
 use crate::entry::ClientHeaders;
 use crate::objects::{STORE_CONFIG, STORE_REGISTRY, registry};
-use crate::{backups_api, body, env_config, internal, random, respond, store_assets};
+use crate::respond::Parts;
+use crate::{backups_api, body, env_config, internal, random, store_assets};
 use wandstore_core::routes::AdminRoute;
 use wandstore_protocol::EdgeError;
 use wandstore_protocol::admin_run::{AdminIo, AdminRun, Facts, Object};
 use wandstore_protocol::wire::AskError;
-use worker::{Env, Request, Response};
+use worker::{Env, web_sys};
 
 /// Who `protocol::entry_run` let in (`wandstore_core::secret::admin_caller` decides).
 pub use wandstore_core::secret::Caller;
@@ -22,31 +23,24 @@ pub use wandstore_core::secret::Caller;
 /// Runs an admin route for a caller `protocol::entry_run` let in: each step [`AdminRun`] asks for,
 /// its result fed back, until it answers.
 pub async fn handle(
-    mut req: Request,
+    req: web_sys::Request,
+    url: &worker::Url,
     env: &Env,
     client: &ClientHeaders,
     route: AdminRoute<'_>,
     caller: Caller,
     rid: &str,
-) -> Result<Response, EdgeError> {
-    let url = req.url().map_err(EdgeError::internal)?;
-    let facts = Facts {
-        caller,
-        content_type: client.get("content-type").map(str::to_owned),
-        query: wandstore_core::query::pairs(url.query().unwrap_or_default()),
-        origin: url.origin().ascii_serialization(),
-        platform: env_config::platform(env),
-        now_ms: now_ms(),
-        request_id: rid.to_owned(),
-    };
+) -> Result<Parts, EdgeError> {
+    let platform = env_config::platform(env);
+    let facts = Facts::of(caller, url.as_str(), client, platform, now_ms(), rid);
     let mut run = AdminRun::new(route, facts);
     loop {
         match run.poll() {
             AdminIo::Ask(to, question) => run.on_reply(ask(env, &to, question, rid).await),
-            AdminIo::ReadBody(kind) => run.on_body(body::read_limited(&mut req, kind).await),
+            AdminIo::ReadBody(kind) => run.on_body(body::read(&req, client, kind).await),
             AdminIo::Random => run.on_random(random::bytes::<32>().map_err(|e| e.to_string())),
             AdminIo::PutAsset(put) => run.on_put(store_assets::put(env, put).await),
-            AdminIo::DeleteAsset(key) => store_assets::delete(env, key, rid).await,
+            AdminIo::DeleteAsset(key) => run.on_deleted(store_assets::delete(env, &key).await),
             AdminIo::ListBackups { prefix, cursor } => {
                 run.on_listed(backups_api::summaries(env, &prefix, cursor).await)
             }
@@ -55,12 +49,7 @@ pub async fn handle(
             }
             AdminIo::IsolateMetrics => run.on_metrics(crate::isolate_metrics::snapshot()),
             AdminIo::Log(line) => worker::console_log!("{line}"),
-            AdminIo::Answer(reply) => {
-                return Ok(match reply.json {
-                    Some(json) => respond::bytes(reply.status, "application/json", json.into()),
-                    None => respond::empty(reply.status),
-                });
-            }
+            AdminIo::Answer(reply) => return Ok(reply.parts()),
             AdminIo::Failed(e) => return Err(e),
         }
     }

@@ -5,7 +5,6 @@
 //! The routes themselves run in `crate::admin`; what they ask and answer is
 //! `wandstore_protocol::{admin_run, backup_admin}`'s.
 
-use wandstore_backup::manifest::SUMMARY_METADATA;
 use wandstore_protocol::admin_run::ListedPage;
 use worker::{Bucket, Env, Include, Objects};
 
@@ -28,15 +27,9 @@ pub async fn summaries(
     let bucket = env.bucket("BACKUPS").map_err(|e| format!("BACKUPS: {e}"))?;
     let listed = page(&bucket, prefix, cursor).await;
     let listed = listed.map_err(|e| e.to_string())?;
-    let objects = listed.objects().into_iter().map(|object| {
-        let metadata = object.custom_metadata().unwrap_or_default();
-        (object.key(), metadata.get(SUMMARY_METADATA).cloned())
-    });
-    Ok(ListedPage {
-        objects: objects.collect(),
-        truncated: listed.truncated(),
-        cursor: listed.cursor(),
-    })
+    let objects = listed.objects().into_iter();
+    let objects = objects.map(|o| (o.key(), o.custom_metadata().unwrap_or_default()));
+    Ok(ListedPage::of(objects, listed.truncated(), listed.cursor()))
 }
 
 /// Every key under `prefix`, page by page.

@@ -2,26 +2,22 @@
 //! declared length past it is refused before anything is read, and a chunked body is read
 //! chunk by chunk, stopping as soon as it passes the limit (it is never read whole first).
 
+use crate::entry::ClientHeaders;
 use futures::StreamExt;
 use wandstore_core::limits::{BodyKind, BodyRead};
 use wandstore_protocol::EdgeError;
 use worker::wasm_bindgen_futures::JsFuture;
 use worker::{Request, js_sys, web_sys};
 
-/// The body's bytes, or a 413 if it is (or says it is) larger than `kind` allows.
-pub async fn read_limited(req: &mut Request, kind: BodyKind) -> Result<Vec<u8>, EdgeError> {
-    let declared = req.headers().get("content-length").ok().flatten();
-    read(req.inner(), declared.as_deref(), kind).await
-}
-
-/// [`read_limited`] on the runtime's request, given its `Content-Length` as sent.
+/// The body's bytes, or a 413 if it is (or its `Content-Length` in `client` says it is)
+/// larger than `kind` allows.
 pub async fn read(
     req: &web_sys::Request,
-    content_length: Option<&str>,
+    client: &ClientHeaders,
     kind: BodyKind,
 ) -> Result<Vec<u8>, EdgeError> {
     let js = |e| EdgeError::internal(worker::Error::from(e));
-    let mut read = BodyRead::start(kind, content_length)?;
+    let mut read = BodyRead::start(kind, client.get("content-length"))?;
     if read.declared.is_some() {
         // The runtime delivers exactly the declared length: one read, one copy into Wasm.
         let buffer = JsFuture::from(req.array_buffer().map_err(js)?)

@@ -13,31 +13,31 @@
 use crate::clock::now_ms;
 use crate::entry::ClientHeaders;
 use crate::objects::guard_client;
-use crate::{body, env_config, random, respond};
+use crate::{body, env_config, random};
 use wandstore_core::log::RequestLog;
 use wandstore_core::routes::ConsoleRoute;
 use wandstore_protocol::EdgeError;
 use wandstore_protocol::admin_run::Object;
 use wandstore_protocol::console_driver::{Answer, ConsoleDriver, ConsoleKeys, Facts, Io};
-use wandstore_render::console_reply::console_reply;
-use worker::{Env, Request, Response};
+use wandstore_render::console_reply::{Reply, console_reply};
+use worker::{Env, web_sys};
 
 /// Answers a console route: each step the request's driver asks for, its result fed back,
 /// until it answers. Never fails: errors become pages and log notes (`console_reply`).
 pub async fn handle(
-    mut req: Request,
+    req: web_sys::Request,
+    url: &worker::Url,
     env: &Env,
     client: &ClientHeaders,
     route: ConsoleRoute,
     rid: &str,
     log: &mut RequestLog,
-) -> Response {
+) -> Reply {
     let platform = env_config::platform(env);
     let limit_var = env.var("CONSOLE_SIGN_IN_LIMIT").ok().map(|v| v.to_string());
     let answered = async {
         let keys = ConsoleKeys::of(platform.signer.clone(), platform.csrf.clone())?;
-        let url = req.url().map_err(EdgeError::internal)?.into();
-        let facts = Facts::of(route, url, client, limit_var, now_ms());
+        let facts = Facts::of(route, url.to_string(), client, limit_var, now_ms());
         let mut driver = ConsoleDriver::new(facts, keys);
         loop {
             match driver.poll() {
@@ -46,7 +46,7 @@ pub async fn handle(
                     let counted = guard_client::count(env, key, attempts, window, rid).await;
                     driver.on_counted(counted, log);
                 }
-                Io::ReadBody(kind) => driver.on_body(body::read_limited(&mut req, kind).await),
+                Io::ReadBody(kind) => driver.on_body(body::read(&req, client, kind).await),
                 Io::Ask(store, question) => {
                     let reply = crate::admin::ask(env, &Object::Store(store), question, rid).await;
                     driver.on_reply(reply, log);
@@ -58,6 +58,5 @@ pub async fn handle(
             }
         }
     };
-    let (status, headers, body) = console_reply(answered.await, log);
-    respond::with_headers(status, &headers, body.into_bytes())
+    console_reply(answered.await, log)
 }

@@ -4,7 +4,7 @@
 
 use crate::internal;
 use crate::objects::{SHOPPER_STOREFRONT, STORE_CONFIG, store_client};
-use crate::respond::{self, Audience};
+use crate::respond::{self, Audience, Parts};
 use crate::{admin, body, domains, env_config, health, random};
 use wandstore_core::headers::{Policy, security_headers_for};
 use wandstore_core::identity::CookieScope;
@@ -12,24 +12,27 @@ use wandstore_core::log::{Level, RequestLog};
 use wandstore_protocol::EdgeError;
 use wandstore_protocol::entry_route;
 use wandstore_protocol::entry_run::{Arrived, EntryRun, Handler, ShopperStep, Step};
-use wandstore_protocol::pass_through::{self, Finish, Forwarded};
+use wandstore_protocol::pass_through::{self, Forwarded};
 use wandstore_protocol::theme::GetFavicon;
 use wandstore_protocol::visit::{Served, Visit};
 use worker::worker_sys::ext::RequestExt;
-use worker::{Env, Request, Response, console_log, web_sys};
+use worker::{Env, Response, console_log, web_sys};
 
 pub use wandstore_protocol::entry_route::ClientHeaders;
 
 /// What routing produced: a response made here, or a shopper object's answer whose body is
-/// streamed through untouched (its headers are finished in one pass).
+/// streamed through untouched. Each is finished in one pass (`entry_route::finished`):
+/// its headers and the entry's made with one call into JavaScript.
 enum Routed {
     Local(Response),
     /// A page the entry rendered itself (`edge_pages`), answered 200 with every header set
     /// in one call, and the shopper's cookie set again when the page was a product's (its
     /// view carried until their object records it).
     Page(String, Option<String>),
-    /// An owner console page: made here, with the console's own security headers.
-    Console(Response),
+    /// An answer made here as its status, headers and body, with the security policy it
+    /// carries: an owner console page (`render::console_reply`, the console's own), an admin
+    /// API or health answer, or an error.
+    Made(Parts, Policy<'static>),
     /// An object's answer (a shopper's page, or StoreConfig's to a live-preview socket),
     /// streamed through and finished as `pass_through::Forwarded` says; a socket's 101 goes
     /// back as the object made it.
@@ -60,10 +63,11 @@ pub async fn handle(req: web_sys::Request, env: &Env) -> web_sys::Response {
     };
     let routed = outcome.unwrap_or_else(|(e, audience)| {
         e.note_in(&mut log);
-        Routed::Local(respond::error(&e, audience, &request_id))
+        let (headers, body) = audience.answer(&e, &request_id);
+        Routed::Made((e.status, headers, body), Policy::Default)
     });
     let policy = match &routed {
-        Routed::Console(_) => Policy::Console,
+        Routed::Made(_, policy) => *policy,
         Routed::Object(_, forwarded) => forwarded.policy(),
         _ => Policy::Default,
     };
@@ -71,32 +75,38 @@ pub async fn handle(req: web_sys::Request, env: &Env) -> web_sys::Response {
     let security = security_headers_for(policy, secure_transport, development);
     log.duration_ms = crate::clock::now_ms().saturating_sub(started);
     let timing = format!("{}ms", log.duration_ms);
-    let resp = match routed {
-        Routed::Local(mut resp) | Routed::Console(mut resp) => {
-            let h = resp.headers_mut();
-            let mut finishing = entry_route::finishing(&request_id, &timing, &security);
-            if let Err(e) = finishing.try_for_each(|(name, value)| h.set(name, value)) {
-                log.error
-                    .get_or_insert_with(|| format!("setting response headers: {e}"));
-            }
-            web_sys::Response::from(resp)
-        }
-        Routed::Page(html, cookie) => {
-            let page = page_response(&html, cookie.as_deref(), &request_id, &timing, &security);
-            page.unwrap_or_else(|e| unbuilt(e, &request_id, &mut log))
-        }
+    let finishing = entry_route::finishing(&request_id, &timing, &security);
+    let made = match routed {
         // A live-preview socket's 101: the runtime's own, passed on as StoreConfig made it.
-        Routed::Object(answer, _) if !entry_route::finished_here(answer.status()) => answer,
+        Routed::Object(answer, _) if !entry_route::finished_here(answer.status()) => Ok(answer),
+        // Streamed through (never copied into Wasm), the internal report moved to the log line.
         Routed::Object(answer, forwarded) => {
             let finish = forwarded.finish(&request_id, &timing, &security);
-            pass_through(&answer, &finish, &mut log)
-                .unwrap_or_else(|e| unbuilt(e, &request_id, &mut log))
+            let own = internal::read_headers(&answer.headers());
+            let (pairs, report) = pass_through::outgoing(answer.status(), own, &finish);
+            report.log_into(&mut log);
+            let body = answer.body().map(Into::into);
+            internal::response(answer.status(), &pairs, body.as_ref())
+        }
+        Routed::Local(resp) => {
+            let resp = web_sys::Response::from(resp);
+            let own = internal::read_headers(&resp.headers());
+            let pairs = entry_route::finished(own, finishing);
+            internal::response(resp.status(), &pairs, resp.body().map(Into::into).as_ref())
+        }
+        Routed::Made((status, own, body), _) => {
+            let pairs = entry_route::finished(own, finishing);
+            internal::response(status, &pairs, internal::bytes(body.as_bytes()).as_ref())
+        }
+        Routed::Page(html, cookie) => {
+            let pairs = entry_route::finished(entry_route::page_headers(cookie), finishing);
+            internal::response(200, &pairs, internal::bytes(html.as_bytes()).as_ref())
         }
     };
+    let resp = made.unwrap_or_else(|e| unbuilt(e, &request_id, &mut log));
     log.status = resp.status();
     log.level = Level::for_status(log.status);
-    crate::isolate_metrics::record(&log);
-    crate::isolate_metrics::write_data_point(env, &log);
+    crate::isolate_metrics::record(env, &log);
     console_log!("{}", log.to_json());
     resp
 }
@@ -106,36 +116,6 @@ fn unbuilt(e: worker::Error, request_id: &str, log: &mut RequestLog) -> web_sys:
     let e = EdgeError::internal(e);
     log.error = e.detail.clone();
     web_sys::Response::from(respond::error(&e, Audience::Api, request_id))
-}
-
-/// A page made here as the client gets it (with `cookie` as its `Set-Cookie`): its headers and
-/// the finishing ones made in one call into JavaScript, the body copied out of Wasm once.
-fn page_response(
-    html: &str,
-    cookie: Option<&str>,
-    request_id: &str,
-    timing: &str,
-    security: &[(&str, String)],
-) -> worker::Result<web_sys::Response> {
-    let mut pairs = entry_route::page_headers(request_id, timing, security);
-    pairs.extend(cookie.map(|c| ("set-cookie", c)));
-    let body = worker::js_sys::Uint8Array::from(html.as_bytes());
-    internal::response(200, &pairs, Some(&body))
-}
-
-/// The object's answer as the client gets it: the same status and streamed body (never
-/// copied into Wasm), its headers without the internal report (which goes to the log line),
-/// plus the finishing headers, all set in one pass.
-fn pass_through(
-    answer: &web_sys::Response,
-    finish: &Finish<'_>,
-    log: &mut RequestLog,
-) -> worker::Result<web_sys::Response> {
-    let from_object = internal::read_headers(&answer.headers());
-    let (pairs, report) = pass_through::outgoing(answer.status(), from_object, finish);
-    report.log_into(log);
-    let body = answer.body();
-    internal::response(answer.status(), &pairs, body.as_ref().map(AsRef::as_ref))
 }
 
 /// An error and who reads it.
@@ -171,9 +151,7 @@ async fn route(
             }
             Step::AdminToken => run.on_admin_token(platform.admin_token.as_deref()),
             Step::Limit(limits) => run.on_limited(crate::rate_limit::run(env, limits, log).await),
-            Step::ReadBody(kind) => {
-                run.on_body(body::read(&req, client.get("content-length"), kind).await);
-            }
+            Step::ReadBody(kind) => run.on_body(body::read(&req, client, kind).await),
             Step::AskFavicon(store) => {
                 run.on_favicon(store_client::ask(env, store, GetFavicon, request_id).await);
             }
@@ -199,21 +177,20 @@ async fn answer(
     log: &mut RequestLog,
 ) -> Result<Routed, EdgeError> {
     let local = Routed::Local;
+    let made = |parts| Routed::Made(parts, Policy::Default);
     match handler {
         Handler::Console(route) => {
-            let req = Request::from(req);
-            let page = crate::console::handle(req, env, client, route, request_id, log);
-            Ok(Routed::Console(page.await))
+            let page = crate::console::handle(req, url, env, client, route, request_id, log);
+            Ok(Routed::Made(page.await, Policy::Console))
         }
         Handler::Admin(route, caller) => {
-            let req = Request::from(req);
-            let answer = admin::handle(req, env, client, route, caller.clone(), request_id);
-            answer.await.map(local)
+            let caller = caller.clone();
+            let answer = admin::handle(req, url, env, client, route, caller, request_id);
+            answer.await.map(made)
         }
-        Handler::Health(route) => Ok(local(health::answer(env, route, request_id).await)),
+        Handler::Health(route) => Ok(made(health::answer(env, route, request_id).await)),
         Handler::Fixed(headers, body) => {
-            let body = body.as_bytes().to_vec();
-            Ok(local(respond::with_headers(200, headers, body)))
+            Ok(local(respond::with_headers(200, headers, body.into())))
         }
         Handler::LiveSocket(call) => {
             let sent = internal::send(env, STORE_CONFIG, &call).await;

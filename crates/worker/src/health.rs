@@ -9,15 +9,11 @@
 use crate::clock::now_ms;
 use crate::env_config::secret;
 use crate::objects::{registry_client, store_client};
+use crate::respond::Parts;
 use wandstore_core::health::{CHECK_TIMEOUT_MS, Dependency};
 use wandstore_core::health_run::{HealthIo, HealthRoute, HealthRun, Isolate};
 use wandstore_protocol::store::ShowCatalogStatus;
-use worker::{Env, Response};
-
-thread_local! {
-    /// When this isolate started (for `uptime_ms`).
-    static STARTED_MS: u64 = now_ms();
-}
+use worker::Env;
 
 /// Runs `what` with at most [`CHECK_TIMEOUT_MS`]: its answer (`None` if it took longer) and
 /// how long it took.
@@ -35,16 +31,16 @@ async fn ask(env: &Env, dependency: Dependency, rid: &str) -> Result<(), String>
             listed.map(drop).map_err(|e| e.for_log())
         }
         Dependency::Bucket(binding) => {
-            let bucket = env.bucket(binding).map_err(|e| e.to_string())?;
-            let probed = bucket.head("health/probe").await;
-            probed.map(drop).map_err(|e| e.to_string())
+            let probed = async { env.bucket(binding)?.head("health/probe").await };
+            probed.await.map(drop).map_err(|e| e.to_string())
         }
     }
 }
 
 /// Answers a health route: [`HealthRun`]'s checks, each run here, and its answer.
-pub async fn answer(env: &Env, route: HealthRoute, rid: &str) -> Response {
-    let started = STARTED_MS.with(|s| *s);
+pub async fn answer(env: &Env, route: HealthRoute, rid: &str) -> Parts {
+    // When this isolate started counting requests (for `uptime_ms`).
+    let started = crate::isolate_metrics::snapshot().since_ms;
     let isolate = Isolate::from_vars(started, env!("CARGO_PKG_VERSION"), |name| secret(env, name));
     let mut run = HealthRun::new(route, isolate);
     loop {
@@ -59,10 +55,7 @@ pub async fn answer(env: &Env, route: HealthRoute, rid: &str) -> Response {
                 let asks = stores.iter().map(|store| timed(status(store)));
                 run.on_catalogs(futures::future::join_all(asks).await, now_ms());
             }
-            HealthIo::Answer(answer) => {
-                let (status, headers, body) = answer.reply();
-                return crate::respond::with_headers(status, &headers, body);
-            }
+            HealthIo::Answer(answer) => return answer.reply(),
         }
     }
 }

@@ -53,6 +53,11 @@ pub fn response<K: AsRef<str> + serde::Serialize, V: AsRef<str> + serde::Seriali
     )?)
 }
 
+/// A body of bytes for [`response`], copied out of Wasm once (none when empty: a 303's).
+pub fn bytes(body: &[u8]) -> Option<worker::js_sys::Object> {
+    (!body.is_empty()).then(|| worker::js_sys::Uint8Array::from(body).into())
+}
+
 /// A JavaScript `Headers` object holding `pairs`, for APIs that want one.
 pub fn make_headers<K: AsRef<str> + serde::Serialize, V: AsRef<str> + serde::Serialize>(
     pairs: &[(K, V)],

@@ -10,14 +10,10 @@ thread_local! {
         RefCell::new(IsolateMetrics::new(crate::clock::now_ms()));
 }
 
-/// Counts one answered request from its log line.
-pub fn record(log: &RequestLog) {
+/// Counts one answered request from its log line, and writes its data point if an Analytics
+/// Engine dataset is bound as `ANALYTICS` (optional: without the binding nothing is written).
+pub fn record(env: &worker::Env, log: &RequestLog) {
     METRICS.with(|m| m.borrow_mut().count(log));
-}
-
-/// One data point for the request, if an Analytics Engine dataset is bound as `ANALYTICS`
-/// (optional: without the binding nothing is written).
-pub fn write_data_point(env: &worker::Env, log: &RequestLog) {
     let Ok(dataset) = crate::bindings::held("ANALYTICS", || env.analytics_engine("ANALYTICS"))
     else {
         return;

@@ -16,8 +16,8 @@ pub async fn run(
     mut run: LimitRun,
     log: &mut RequestLog,
 ) -> Result<Option<Quota>, EdgeError> {
+    let rid = log.request_id.clone();
     loop {
-        let rid = log.request_id.clone();
         let answer = match run.next_action() {
             LimitAction::Done(end) => return end,
             LimitAction::AskBan { client } => {

@@ -6,6 +6,10 @@ use wandstore_protocol::EdgeError;
 pub use wandstore_render::Audience;
 use worker::{Headers, Response, ResponseBuilder};
 
+/// An answer as its status, headers and body, finished and sent by the entry in one call
+/// (`render::console_reply::Reply` is one).
+pub type Parts = (u16, Vec<(&'static str, String)>, String);
+
 /// A response with a body and content type. Header names and values built here are static
 /// or validated, so setting them cannot fail; if one ever did, it would be dropped, not panic.
 pub fn bytes(status: u16, content_type: &str, body: Vec<u8>) -> Response {
@@ -33,14 +37,9 @@ pub fn html_page(status: u16, html: String) -> Response {
 
 pub use wandstore_protocol::entry_route::HTML;
 
-/// An empty response (204 and the like).
-pub fn empty(status: u16) -> Response {
-    ResponseBuilder::new().with_status(status).empty()
-}
-
 /// 303 See Other to `location` (after a form post).
 pub fn see_other(location: &str) -> Response {
-    let mut resp = empty(303);
+    let mut resp = ResponseBuilder::new().with_status(303).empty();
     let _ = resp.headers_mut().set("location", location);
     resp
 }

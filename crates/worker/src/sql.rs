@@ -157,7 +157,8 @@ pub fn apply(state: &State, db: &Db, plan: Vec<Write>) -> worker::Result<()> {
     transaction(state, move || db.write_all(&plan))
 }
 
-fn value(v: &storage::Value) -> worker::Result<SqlStorageValue> {
+/// A planned binding as an SQLite binding.
+pub fn value(v: &storage::Value) -> worker::Result<SqlStorageValue> {
     Ok(match v {
         storage::Value::Null => SqlStorageValue::Null,
         storage::Value::Int(n) => SqlStorageValue::try_from_i64(*n)?,

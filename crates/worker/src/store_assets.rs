@@ -5,14 +5,13 @@
 //! response. Uploads are written ([`put`]) and deleted ([`delete`]) here too, when the admin
 //! API or the console asks.
 
-use crate::respond;
 use std::collections::HashMap;
 use wandstore_core::asset;
 use wandstore_core::asset::serving::{FileIo, Serve};
-use wandstore_core::events::BestEffort;
 use wandstore_protocol::EdgeError;
 use wandstore_protocol::entry_run::FileRead;
 use wandstore_protocol::owner::PutAsset;
+use worker::ResponseBody::{Body, Empty};
 use worker::{Env, Headers, HttpMetadata, Response, ResponseBuilder};
 
 /// The R2 bucket of owners' uploaded files.
@@ -20,27 +19,24 @@ pub const ASSETS_BUCKET: &str = "ASSETS";
 
 /// Writes an upload's bytes under its key: its type, an immutable cache policy, its checked
 /// metadata, and its digest for R2 to verify.
-pub async fn put(env: &Env, asset: PutAsset) -> Result<(), String> {
+pub async fn put(env: &Env, asset: PutAsset) -> worker::Result<()> {
     let (key, bytes, checked) = (asset.key, asset.bytes, asset.checked);
-    let bucket = env.bucket(ASSETS_BUCKET).map_err(|e| e.to_string())?;
+    let bucket = env.bucket(ASSETS_BUCKET)?;
     let put = bucket.put(key, bytes).http_metadata(HttpMetadata {
         content_type: Some(checked.kind.content_type().to_owned()),
         cache_control: Some(asset::IMMUTABLE.to_owned()),
         ..HttpMetadata::default()
     });
     let put = put.custom_metadata(HashMap::from(checked.r2_metadata()));
-    let written = put.sha256(checked.digest.to_vec()).execute().await;
-    written.map(drop).map_err(|e| e.to_string())
+    put.sha256(checked.digest.to_vec())
+        .execute()
+        .await
+        .map(drop)
 }
 
-/// Deletes a file's bytes, best effort (the caller unlisted it first): a failure is logged
-/// (`asset.bytes_undeleted`, with the key), and the bytes stay in R2, unreachable.
-pub async fn delete(env: &Env, key: String, rid: &str) {
-    let deleted = async { env.bucket(ASSETS_BUCKET)?.delete(&key).await };
-    if let Err(e) = deleted.await {
-        let error = format!("{key}: {e}");
-        crate::best_effort::failed(BestEffort::AssetDelete, None, error, rid);
-    }
+/// Deletes a file's bytes (the caller unlisted it first; a failure leaves them unreachable).
+pub async fn delete(env: &Env, key: &str) -> worker::Result<()> {
+    env.bucket(ASSETS_BUCKET)?.delete(key).await
 }
 
 /// The platform's favicon, for stores whose theme has none.
@@ -48,10 +44,6 @@ const DEFAULT_FAVICON: &[u8] = include_bytes!("../../../templates/favicon.ico");
 
 fn missing() -> EdgeError {
     EdgeError::not_found("asset_not_found", "this store has no such file")
-}
-
-fn headers(pairs: &[(&str, String)]) -> Headers {
-    pairs.iter().map(|(n, v)| (*n, v.as_str())).collect()
 }
 
 /// Serves one of the store's files (`file`), or the platform's favicon (`None`): the read
@@ -64,27 +56,25 @@ pub async fn serve(
     let found = Serve::file(read.store.as_str(), file, read.if_none_match, read.head);
     let (io, serve) = found.ok_or_else(missing)?;
     let bucket = || env.bucket(ASSETS_BUCKET).map_err(EdgeError::internal);
-    let size = match io {
-        FileIo::PlatformBody => {
-            let favicon = DEFAULT_FAVICON.to_vec();
-            return Ok(respond::with_headers(200, &serve.headers, favicon));
-        }
-        FileIo::PlatformNoBody => DEFAULT_FAVICON.len() as u64,
+    let (headers, body) = match io {
+        FileIo::PlatformBody => (serve.headers.to_vec(), Body(DEFAULT_FAVICON.to_vec())),
+        FileIo::PlatformNoBody => (serve.no_body_headers(DEFAULT_FAVICON.len() as u64), Empty),
         FileIo::Get(key) => {
             let found = bucket()?.get(key).execute().await;
             let object = found.map_err(EdgeError::internal)?.ok_or_else(missing)?;
-            let body = object.body().ok_or_else(missing)?;
             // Handed to the runtime as it is: the bytes never pass through Wasm.
-            let body = body.response_body().map_err(EdgeError::internal)?;
-            let resp = Response::from_body(body).map_err(EdgeError::internal)?;
-            return Ok(resp.with_headers(headers(&serve.headers)));
+            let body = object.body().ok_or_else(missing)?.response_body();
+            (serve.headers.to_vec(), body.map_err(EdgeError::internal)?)
         }
         FileIo::Head(key) => {
             let found = bucket()?.head(key).await.map_err(EdgeError::internal)?;
-            found.ok_or_else(missing)?.size()
+            (
+                serve.no_body_headers(found.ok_or_else(missing)?.size()),
+                Empty,
+            )
         }
     };
-    let no_body = ResponseBuilder::new().with_status(serve.plan.status());
-    let headers = headers(&serve.no_body_headers(size));
-    Ok(no_body.with_headers(headers).empty())
+    let headers: Headers = headers.iter().map(|(n, v)| (*n, v.as_str())).collect();
+    let made = ResponseBuilder::new().with_status(serve.plan.status());
+    Ok(made.with_headers(headers).body(body))
 }

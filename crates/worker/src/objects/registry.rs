@@ -7,7 +7,7 @@
 use super::answering;
 use crate::sql::{self, Db};
 use wandstore_protocol::registry_run::{RegistryAction, RegistryRead, RegistryRow, RegistryRun};
-use wandstore_storage::registry::{self as queries, MIGRATIONS};
+use wandstore_storage::registry::MIGRATIONS;
 use worker::{DurableObject, Env, Request, Response, Result, State, durable_object};
 
 /// The registry's object name.
@@ -45,25 +45,12 @@ impl DurableObject for StoreRegistry {
 
 impl StoreRegistry {
     fn read(&self, read: RegistryRead) -> Result<RegistryRow> {
-        let db = &self.db;
-        Ok(match read {
-            RegistryRead::Stores => RegistryRow::Stores(db.rows(queries::SELECT_STORES, None)?),
-            RegistryRead::Domains => RegistryRow::Domains(db.rows(queries::SELECT_DOMAINS, None)?),
-            RegistryRead::Domain(host) => {
-                RegistryRow::Domain(db.first_row(queries::SELECT_DOMAIN, vec![host.into()])?)
-            }
-            RegistryRead::Registered(slug) => {
-                let slug = vec![slug.as_str().into()];
-                let row = db.first_row::<serde_json::Value>(queries::SELECT_STORE_SLUG, slug)?;
-                RegistryRow::Registered(row.is_some())
-            }
-            RegistryRead::Largest(limit) => {
-                let limit = vec![sql::int(u64::from(limit))?];
-                RegistryRow::Largest(db.rows(queries::SELECT_LARGEST_STORES, limit)?)
-            }
-            RegistryRead::OwnBytes => {
-                RegistryRow::OwnBytes(self.state.storage().sql().database_size() as u64)
-            }
-        })
+        let Some(statement) = read.statement() else {
+            let bytes = self.state.storage().sql().database_size() as u64;
+            return Ok(RegistryRow::OwnBytes(bytes));
+        };
+        let args: Result<Vec<_>> = statement.args.iter().map(sql::value).collect();
+        let rows = self.db.rows(statement.sql, args?)?;
+        read.row(rows).map_err(worker::Error::RustError)
     }
 }

@@ -3,7 +3,6 @@
 
 use super::{StoreState, internal};
 use crate::clock::now_ms;
-use futures::FutureExt;
 use std::rc::Rc;
 use wandstore_core::catalog_index::CatalogIndex;
 use wandstore_core::catalog_question::CatalogQuestion;
@@ -71,7 +70,7 @@ pub fn refresh_if_stale(s: &Rc<StoreState>, rid: &str) -> Result<RefreshStarted,
     Ok(RefreshStarted { started })
 }
 
+/// Starts a sync nobody waits for (`StoreState::sync` runs it to its end).
 fn refresh_in_background(s: &Rc<StoreState>, rid: &str) {
-    let running = s.sync(RetryPolicy::background(), rid);
-    s.state.wait_until(running.map(|_| ()));
+    drop(s.sync(RetryPolicy::background(), rid));
 }

@@ -1,8 +1,8 @@
 //! The store's backups to R2 BACKUPS, performed here: `wandstore_backup::backup_driver`
-//! decides everything (start or skip, the steps within the page budget, what each cart page
-//! writes, pruning, storing the run, the failure path, the alarm that continues it); `io.rs`
-//! runs it. Here: starting it, the base files it reads, and what both drivers share: the
-//! backup key, new ids.
+//! decides everything (start or skip, the key opened before the run is stored, the steps
+//! within the page budget, what each cart page writes, pruning, storing the run, the failure
+//! path, the alarm that continues it); `io.rs` runs it. Here: starting it, the base files it
+//! reads, and what both drivers share: the backup key, new ids.
 
 use super::{StoreState, internal};
 use crate::random;
@@ -14,6 +14,7 @@ use wandstore_protocol::backup::{BackupStarted, StartBackup};
 use wandstore_protocol::backup_base::store_base_files;
 use wandstore_protocol::store::StoreError;
 use wandstore_storage as storage;
+use wandstore_storage::store_config::{BackupStateRow, SELECT_LAST_BACKUP};
 
 /// The key sealing storefront tokens, from the `BACKUP_SECRET` secret.
 pub(super) fn backup_key(s: &StoreState) -> Result<BackupKey, StoreError> {
@@ -33,12 +34,6 @@ pub(super) fn new_id(now: u64) -> Result<BackupId, StoreError> {
 }
 
 impl StoreState {
-    fn last_backup_ms(&self) -> Result<Option<i64>, StoreError> {
-        let query = storage::store_config::SELECT_LAST_BACKUP;
-        let row: storage::store_config::BackupStateRow = self.single_row(query, "backup_state")?;
-        Ok(row.last_backup_ms)
-    }
-
     pub(super) fn stored_run(&self) -> worker::Result<Option<BackupRun>> {
         self.db.json_cell(storage::store_config::SELECT_BACKUP_RUN)
     }
@@ -52,22 +47,20 @@ impl StoreState {
     ) -> Result<BackupStarted, StoreError> {
         let store = self.existing_record()?.slug;
         let id = new_id(q.now_ms)?;
+        let state: BackupStateRow = self.single_row(SELECT_LAST_BACKUP, "backup_state")?;
         let facts = StartFacts {
             store: store.clone(),
             reason: q.reason,
             restore_active: self.restore_active(),
             running: self.stored_run().map_err(internal)?,
-            last_backup_ms: self.last_backup_ms()?,
+            last_backup_ms: state.last_backup_ms,
             id: id.clone(),
             now_ms: q.now_ms,
         };
         let pages = pages_per_invocation(DEFAULT_PAGE_SIZE);
         let outcome = match BackupDriver::start(facts, pages, settings(self).retention, rid) {
             Err(skip) => Err(skip),
-            Ok(driver) => {
-                backup_key(self)?; // a missing secret fails before the run is stored
-                Ok((id, self.drive(driver, &self.backup_busy, rid).await?.done))
-            }
+            Ok(driver) => Ok((id, self.drive(driver, &self.backup_busy, rid).await?.done)),
         };
         Ok(BackupStarted::answer(store, outcome, self.used_bytes()))
     }

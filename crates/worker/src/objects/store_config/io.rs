@@ -15,13 +15,14 @@ use futures::future::join_all;
 use std::cell::Cell;
 use std::rc::Rc;
 use wandstore_backup::store_io::{Action, Bucket, Effect, IoResult, ObjectPut, StoreDriver};
+use wandstore_core::busy::Busy;
 use wandstore_core::guarded::RetryPolicy;
 use wandstore_core::identity::ShopperId;
 use wandstore_core::store::StoreSlug;
 use wandstore_protocol::backup::{
-    self, ReadCart, ReplaceCart, ShopperError, ShopperQuestion, bucket_unavailable,
+    ReadCart, ReplaceCart, ShopperError, ShopperQuestion, bucket_unavailable, r2_unavailable,
 };
-use wandstore_protocol::registry::{WriteEntry, claim_result};
+use wandstore_protocol::registry::{ForgetStore, WriteEntry, claim_result};
 use wandstore_protocol::store::StoreError;
 use wandstore_protocol::wire::Question;
 use wandstore_storage as storage;
@@ -29,24 +30,32 @@ use worker::{Conditional, HttpMetadata};
 
 impl StoreState {
     /// Runs `driver` until it is done, performing each effect (`busy` says whether another
-    /// invocation is driving its run: `StoreDriver::elsewhere`).
+    /// invocation is driving its run: `StoreDriver::elsewhere`; it is held until this
+    /// invocation ends or is dropped: `core::busy::Busy`).
     pub(super) async fn drive<D: StoreDriver<StoreError>>(
         self: &Rc<Self>,
-        mut driver: D,
+        driver: D,
         busy: &Cell<bool>,
         rid: &str,
     ) -> D::Done {
-        if busy.replace(true) {
-            return D::elsewhere();
+        match Busy::claim(busy) {
+            Some(_held) => self.perform(driver, rid).await,
+            None => D::elsewhere(),
         }
-        let done = loop {
+    }
+
+    /// Runs `driver` until it is done, performing each effect.
+    pub(super) async fn perform<D: StoreDriver<StoreError>>(
+        self: &Rc<Self>,
+        mut driver: D,
+        rid: &str,
+    ) -> D::Done {
+        loop {
             match driver.poll(now_ms()) {
                 Action::Do(effect) => driver.feed(self.io(effect, rid).await),
-                Action::Done(done) => break done,
+                Action::Done(done) => return done,
             }
-        };
-        busy.set(false);
-        done
+        }
     }
 
     /// Performs `effect` (asking shopper objects with request id `rid`).
@@ -78,14 +87,21 @@ impl StoreState {
                 let written = self.put(&put).await;
                 put.outcome(written.map_err(|e| bucket_unavailable(put.bucket, e)))
             }
-            Effect::ListKeys(prefix) => IoResult::of(self.list_keys(&prefix).await, IoResult::Keys),
+            Effect::ListKeys(prefix) => {
+                let listed = async { keys(&self.bucket(Bucket::Backups)?, &prefix).await };
+                IoResult::of(listed.await.map_err(r2_unavailable), IoResult::Keys)
+            }
             Effect::Delete(keys) => {
                 let deleted = async { self.bucket(Bucket::Backups)?.delete_multiple(keys).await };
-                deleted.await.map_err(backup::r2_unavailable).into()
+                deleted.await.map_err(r2_unavailable).into()
             }
             Effect::Claim { entry, claim } => {
                 let write = WriteEntry { entry, claim };
                 claim_result(registry_client::ask(&self.env, write, rid).await)
+            }
+            Effect::Forget(slug) => {
+                let forgotten = registry_client::ask(&self.env, ForgetStore { slug }, rid).await;
+                forgotten.map(drop).map_err(StoreError::from).into()
             }
             Effect::ReadCarts { store, shoppers } => {
                 let asks = shoppers.into_iter().map(|s| (s, ReadCart));
@@ -103,6 +119,10 @@ impl StoreState {
             Effect::DriveBackup { pages } => {
                 let driven = Box::pin(self.drive_backup(pages, rid)).await;
                 IoResult::of(driven, IoResult::Driven)
+            }
+            Effect::ReadRecord => {
+                let record = self.load_record().map_err(internal);
+                IoResult::of(record, |r| IoResult::Record(r.map(Box::new)))
             }
             Effect::SaveRecord(record) => self.save_record(&record).map_err(internal).into(),
             Effect::WriteTheme(plan) => {
@@ -176,13 +196,5 @@ impl StoreState {
             });
         }
         Ok(request.execute().await?.is_some())
-    }
-
-    /// Every BACKUPS key under `prefix`.
-    async fn list_keys(&self, prefix: &str) -> Result<Vec<String>, StoreError> {
-        let bucket = self
-            .bucket(Bucket::Backups)
-            .map_err(backup::r2_unavailable)?;
-        keys(&bucket, prefix).await.map_err(backup::r2_unavailable)
     }
 }

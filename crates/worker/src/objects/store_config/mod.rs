@@ -26,6 +26,8 @@ use crate::objects::answering::{self, answer};
 use std::rc::Rc;
 use wandstore_backup::run::AlarmWork;
 use wandstore_core::guarded::RetryPolicy;
+use wandstore_protocol::record_run::RecordRun;
+use wandstore_protocol::restore_driver::RestoreDriver;
 use wandstore_protocol::store::StoreError;
 use wandstore_protocol::store_rows::{NotRowQuestion as Q, RowRun};
 use wandstore_protocol::wire::encode_refusal;
@@ -69,15 +71,15 @@ impl DurableObject for StoreConfig {
         Ok(match question {
             Q::Catalog(q) => answer(&q, answers::catalog(s, &q, &rid).await),
             Q::Checkout(q) => answer(&q, checkout::start(s, &q).await),
-            Q::Create(q) => answer(&q, record::create(s, q.clone(), &rid).await),
-            Q::Update(q) => answer(&q, record::update(s, q.clone(), &rid).await),
+            Q::Create(q) => answer(&q, s.perform(RecordRun::create(q.clone()), &rid).await),
+            Q::Update(q) => answer(&q, s.perform(RecordRun::update(q.clone()), &rid).await),
             Q::Delete(q) => answer(&q, record::delete(s).await),
             Q::Sync(q) => answer(&q, s.sync(RetryPolicy::background(), &rid).await),
             Q::Status(q) => answer(&q, s.status()),
             Q::Refresh(q) => answer(&q, answers::refresh_if_stale(s, &rid)),
             Q::Metrics(q) => answer(&q, Ok(s.metrics())),
-            Q::Publish(q) => answer(&q, s.publish_draft(&q.author, q.now_ms).await),
-            Q::Rollback(q) => answer(&q, s.rollback_theme(q.version, &q.author, q.now_ms).await),
+            Q::Publish(q) => answer(&q, s.publish(None, &q.author, q.now_ms).await),
+            Q::Rollback(q) => answer(&q, s.publish(Some(q.version), &q.author, q.now_ms).await),
             Q::StartBackup(q) => answer(&q, s.start_backup(&q, &rid).await),
             Q::Restore(q) => answer(&q, s.start_restore(&q, &rid).await),
             Q::ShowRestore(q) => answer(&q, s.restore_status().await),
@@ -85,14 +87,15 @@ impl DurableObject for StoreConfig {
         })
     }
 
-    /// A backup run continues (`backups.rs`), or a restore (`restore.rs`, which drives its
-    /// own safety backup).
+    /// A backup run continues (`backups.rs`), or the stored restore (`RestoreDriver`, which
+    /// drives its own safety backup) as far as one invocation allows.
     async fn alarm(&self) -> Result<Response> {
-        self.state.ensure_schema()?;
-        // A failure is logged there (or kept in the run) and retried on a later alarm.
-        match AlarmWork::choose(self.state.restore_active()) {
-            AlarmWork::Restore => self.state.drive_restore().await,
-            AlarmWork::Backup { pages } => drop(self.state.drive_backup(pages, "").await),
+        let s = &self.state;
+        s.ensure_schema()?;
+        // A failure is logged (or kept in the run) and tried again on a later alarm.
+        match AlarmWork::choose(s.restore_active()) {
+            AlarmWork::Restore => drop(s.drive(RestoreDriver::new(""), &s.restore_busy, "").await),
+            AlarmWork::Backup { pages } => drop(s.drive_backup(pages, "").await),
         }
         Response::empty()
     }

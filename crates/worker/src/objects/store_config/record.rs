@@ -1,11 +1,11 @@
-//! The store's record: read, created, patched and deleted inside this object, so the
-//! storefront token only ever comes in. Slugs and domains are claimed in the registry first.
+//! The store's record: read, saved and deleted inside this object, so the storefront token
+//! only ever comes in. Creating and updating it (the registry claim first, then the save, an
+//! undo when the save fails) is `protocol::record_run::RecordRun`'s, run by `io.rs`.
 
 use super::{StoreState, internal};
-use crate::objects::registry_client;
-use wandstore_protocol::store::{CreateStore, StoreError, UpdateStore};
-use wandstore_protocol::store_record::{self, CreatePlan, UpdatePlan};
-use wandstore_registry::{PublicStore, StoreRecord};
+use wandstore_protocol::store::StoreError;
+use wandstore_protocol::store_record;
+use wandstore_registry::StoreRecord;
 use wandstore_storage as storage;
 
 impl StoreState {
@@ -37,33 +37,6 @@ impl StoreState {
             .map_err(internal)?
             .ok_or(StoreError::NotFound)
     }
-}
-
-/// Claims the slug and domains in the registry (a taken one is refused there), then saves;
-/// if saving fails the claim is undone (`protocol::store_record::CreatePlan`).
-pub async fn create(s: &StoreState, q: CreateStore, rid: &str) -> Result<PublicStore, StoreError> {
-    let (plan, claim) = CreatePlan::new(q)?;
-    registry_client::ask(&s.env, claim, rid).await?;
-    let held = s.load_record().map(|r| r.is_some()).map_err(internal);
-    let saved = (plan.to_save(held)).and_then(|r| s.save_record(r).map_err(internal));
-    match plan.finish(saved) {
-        Ok(public) => Ok(public),
-        Err((e, undo)) => {
-            // Best effort: if this fails too, the slug stays reserved and a delete frees it.
-            let _ = registry_client::ask(&s.env, undo, rid).await;
-            Err(e)
-        }
-    }
-}
-
-/// Rewrites the registry entry, then saves unless another update was saved meanwhile
-/// (`protocol::store_record::UpdatePlan`).
-pub async fn update(s: &StoreState, q: UpdateStore, rid: &str) -> Result<PublicStore, StoreError> {
-    let (plan, rewrite) = UpdatePlan::new(&s.existing_record()?, q)?;
-    registry_client::ask(&s.env, rewrite, rid).await?;
-    let next = plan.to_save(s.load_record().map_err(internal)?.as_ref())?;
-    s.save_record(next).map_err(internal)?;
-    Ok(next.public())
 }
 
 /// Forgets everything this object holds (the admin API forgets the registry entry first).

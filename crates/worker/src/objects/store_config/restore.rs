@@ -64,13 +64,4 @@ impl StoreState {
         }
         Ok(run.status(now_ms()))
     }
-
-    /// Continues the stored restore as far as one invocation allows (a failure is kept in
-    /// the run, or logged, and tried again on a later alarm).
-    pub(super) async fn drive_restore(self: &Rc<Self>) {
-        drop(
-            self.drive(RestoreDriver::new(""), &self.restore_busy, "")
-                .await,
-        );
-    }
 }

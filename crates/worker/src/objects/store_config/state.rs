@@ -125,10 +125,7 @@ impl StoreState {
             let (action, settled) = self.breaker.borrow_mut().step(
                 || self.stored_breaker(),
                 |b| run.step(b, outcome, now, jitter),
-                |json| {
-                    let stored = self.db.run(SET_BREAKER, vec![json.into()]);
-                    stored.map_err(|e| e.to_string())
-                },
+                |json| (self.db.run(SET_BREAKER, vec![json.into()])).map_err(|e| e.to_string()),
                 (&slug, "shopify"),
                 now,
             );

@@ -17,7 +17,8 @@ use wandstore_storage::plans::sync_error;
 use worker::console_log;
 
 impl StoreState {
-    /// The sync in flight, or a new one. Everyone who asks while it runs shares it.
+    /// The sync in flight, or a new one (run to its end by the runtime). Everyone who asks
+    /// while it runs shares it.
     pub fn sync(
         self: &Rc<Self>,
         policy: RetryPolicy,
@@ -37,6 +38,9 @@ impl StoreState {
         }
         .boxed_local()
         .shared();
+        // Finished even if everyone waiting for it goes away (a cancelled request): a sync
+        // left half-way would stay "in flight" and no refresh would start again.
+        self.state.wait_until(fut.clone().map(drop));
         *self.sync.borrow_mut() = Some(fut.clone());
         fut
     }

@@ -34,39 +34,25 @@ impl StoreState {
             .map_err(|e| unreadable("theme version", e))
     }
 
-    /// Publishes the draft as a new version.
-    pub async fn publish_draft(
+    /// Publishes the draft as a new version, or (`rollback`) an earlier version's body again
+    /// (`protocol::theme_publish`); another publish of the store is refused meanwhile.
+    pub async fn publish(
         self: &Rc<Self>,
+        rollback: Option<u32>,
         author: &str,
         now_ms: u64,
-    ) -> Result<Published, StoreError> {
-        let draft = self.theme_row()?.draft;
-        (self.publish(|ledger| PublishRun::draft(ledger, draft, author, now_ms))).await
-    }
-
-    /// Publishes an earlier version's body again as a new version.
-    pub async fn rollback_theme(
-        self: &Rc<Self>,
-        version: u32,
-        author: &str,
-        now_ms: u64,
-    ) -> Result<Published, StoreError> {
-        (self.publish(|ledger| PublishRun::rollback(ledger, version, author, now_ms))).await
-    }
-
-    /// Runs the publish `start` begins over the store's ledger (`protocol::theme_publish`);
-    /// another publish of the store is refused meanwhile.
-    async fn publish(
-        self: &Rc<Self>,
-        start: impl FnOnce(ThemeLedger<'_>) -> PublishRun,
     ) -> Result<Published, StoreError> {
         let history = self.theme_versions()?;
         let slug = self.slug();
-        let run = start(ThemeLedger {
+        let ledger = ThemeLedger {
             store: &slug,
             history: &history,
             publishing: self.publishing.get(),
-        });
+        };
+        let run = match rollback {
+            Some(version) => PublishRun::rollback(ledger, version, author, now_ms),
+            None => PublishRun::draft(ledger, self.theme_row()?.draft, author, now_ms),
+        };
         self.drive(run, &self.publishing, "").await
     }
 }
