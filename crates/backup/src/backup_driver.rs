@@ -142,19 +142,6 @@ impl<E: Display + From<DriverBug>> StoreDriver<E> for BackupDriver<E> {
     }
 }
 
-impl<E> Input<E> {
-    /// `ok` of the value, or the error.
-    pub fn of<T>(result: Result<T, E>, ok: impl FnOnce(T) -> Input<E>) -> Input<E> {
-        result.map_or_else(Input::Failed, ok)
-    }
-}
-
-impl<E> From<Result<(), E>> for Input<E> {
-    fn from(result: Result<(), E>) -> Self {
-        Input::of(result, |()| Input::Ok)
-    }
-}
-
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Expect {
     Nothing,

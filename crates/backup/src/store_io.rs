@@ -208,10 +208,30 @@ impl<E> IoResult<E> {
     }
 }
 
-impl<E> From<Result<(), E>> for IoResult<E> {
-    fn from(result: Result<(), E>) -> Self {
-        IoResult::of(result, |()| IoResult::Ok)
-    }
+/// One conversion per kind of value an effect gives (or its error), so the executor performs
+/// an effect and hands its result over with `into()`.
+macro_rules! results {
+    ($($value:ty => $kind:expr),* $(,)?) => {$(
+        impl<E> From<Result<$value, E>> for IoResult<E> {
+            fn from(result: Result<$value, E>) -> Self {
+                IoResult::of(result, $kind)
+            }
+        }
+    )*};
+}
+
+results! {
+    () => |()| IoResult::Ok,
+    Option<Vec<u8>> => IoResult::File,
+    Option<String> => IoResult::Json,
+    Vec<String> => IoResult::Keys,
+    Vec<(ShopperId, Option<String>)> => IoResult::Marks,
+    Vec<Vec<CartLine>> => IoResult::Carts,
+    BaseFiles => |files| IoResult::Base(Box::new(files)),
+    BackupKey => IoResult::Key,
+    BackupId => IoResult::Id,
+    Driven => IoResult::Driven,
+    Option<StoreRecord> => |record: Option<StoreRecord>| IoResult::Record(record.map(Box::new)),
 }
 
 #[cfg(test)]
@@ -221,7 +241,7 @@ mod tests {
     #[test]
     fn results_of_a_unit_result_and_a_value() {
         assert!(matches!(IoResult::<String>::from(Ok(())), IoResult::Ok));
-        let failed = IoResult::<String>::from(Err("down".into()));
+        let failed = IoResult::<String>::from(Err::<(), _>("down".into()));
         assert!(matches!(&failed, IoResult::Failed(e) if e == "down"));
         assert_eq!(failed.kind(), "Failed");
         let synced = IoResult::<String>::Synced(Err("shopify down".into()));
@@ -233,6 +253,28 @@ mod tests {
         let keys = IoResult::<String>::of(Ok(vec!["a".to_owned()]), IoResult::Keys);
         assert_eq!(keys.kind(), "Keys");
         assert_eq!(IoResult::<String>::Record(None).kind(), "Record");
+    }
+
+    #[test]
+    fn each_kind_of_value_converts_to_its_result_and_each_error_to_failed() {
+        type R = IoResult<String>;
+        let kind = |r: R| r.kind();
+        assert_eq!(kind(Ok::<_, String>(Some(b"x".to_vec())).into()), "File");
+        assert_eq!(kind(Ok::<_, String>(Some("{}".to_owned())).into()), "Json");
+        assert_eq!(kind(Ok::<_, String>(vec!["k".to_owned()]).into()), "Keys");
+        let marks: Vec<(ShopperId, Option<String>)> = Vec::new();
+        assert_eq!(kind(Ok::<_, String>(marks).into()), "Marks");
+        let carts: Vec<Vec<CartLine>> = vec![Vec::new()];
+        assert_eq!(kind(Ok::<_, String>(carts).into()), "Carts");
+        assert_eq!(kind(Ok::<_, String>(Driven::default()).into()), "Driven");
+        let id = BackupId::new(5, [1; 8]).map_err(|e| e.to_string());
+        assert_eq!(kind(id.into()), "Id");
+        let none: Option<StoreRecord> = None;
+        assert!(matches!(R::from(Ok(none)), IoResult::Record(None)));
+        let failed: Result<Option<Vec<u8>>, String> = Err("r2 down".into());
+        assert!(matches!(R::from(failed), IoResult::Failed(e) if e == "r2 down"));
+        let failed: Result<BackupId, String> = Err("no randomness".into());
+        assert!(matches!(R::from(failed), IoResult::Failed(e) if e == "no randomness"));
     }
 
     #[test]

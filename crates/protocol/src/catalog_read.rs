@@ -8,11 +8,12 @@ use wandstore_core::breaker::CircuitBreaker;
 use wandstore_core::catalog_index::{CatalogIndex, CatalogStatus, refresh_due};
 use wandstore_storage::store_config::CatalogMetaRow;
 
-/// What the object knows about its cache when a read comes in.
-#[derive(Debug, Clone, Copy)]
+/// What the object knows about its cache when a read comes in (its meta row read once).
+#[derive(Debug)]
 pub struct CacheView {
-    /// When the last successful sync finished (`None`: never).
-    pub synced_at_ms: Option<u64>,
+    /// The stored meta row (`synced_at_ms`: when the last successful sync finished, `None`:
+    /// never).
+    pub meta: CatalogMetaRow,
     /// A sync is in flight.
     pub syncing: bool,
     pub breaker: CircuitBreaker,
@@ -32,7 +33,7 @@ pub enum CatalogRead {
 impl CacheView {
     fn stale(&self, now_ms: u64) -> bool {
         let status = CatalogStatus {
-            synced_at_ms: self.synced_at_ms,
+            synced_at_ms: self.meta.synced_at_ms,
             ..CatalogStatus::default()
         };
         status.is_stale(now_ms, self.fresh_for_ms)
@@ -40,7 +41,7 @@ impl CacheView {
 
     /// How to answer a read at `now_ms`.
     pub fn read(&self, now_ms: u64) -> CatalogRead {
-        if self.synced_at_ms.is_none() {
+        if self.meta.synced_at_ms.is_none() {
             return CatalogRead::AwaitSync;
         }
         let stale = self.stale(now_ms);
@@ -56,7 +57,8 @@ impl CacheView {
 
     /// The cache's status as the admin API shows it, from its stored meta row and the index
     /// (`None`: nothing cached).
-    pub fn status(&self, meta: CatalogMetaRow, index: Option<&CatalogIndex>) -> CatalogStatus {
+    pub fn status(self, index: Option<&CatalogIndex>) -> CatalogStatus {
+        let meta = self.meta;
         CatalogStatus {
             synced_at_ms: meta.synced_at_ms,
             products: index.map_or(0, CatalogIndex::product_count),
@@ -94,21 +96,25 @@ mod tests {
 
     #[test]
     fn the_status_reports_the_meta_row_the_index_and_the_breaker() {
-        let never = view(None, true).status(meta(None, 0, Some("shopify_down")), None);
+        let never = with_meta(meta(None, 0, Some("shopify_down")), true).status(None);
         assert_eq!((never.products, never.collections), (0, 0));
         assert_eq!(never.last_error.as_deref(), Some("shopify_down"));
         assert_eq!(never.last_error_at_ms, Some(5));
         assert!(never.syncing && !never.truncated);
         assert_eq!(never.breaker, "closed");
         let index = CatalogIndex::new(Vec::new(), Vec::new());
-        let synced = view(Some(7), false).status(meta(Some(7), 1, None), Some(&index));
+        let synced = with_meta(meta(Some(7), 1, None), false).status(Some(&index));
         assert_eq!(synced.synced_at_ms, Some(7));
         assert!(synced.truncated && !synced.syncing && synced.last_error.is_none());
     }
 
     fn view(synced_at_ms: Option<u64>, syncing: bool) -> CacheView {
+        with_meta(meta(synced_at_ms, 0, None), syncing)
+    }
+
+    fn with_meta(meta: CatalogMetaRow, syncing: bool) -> CacheView {
         CacheView {
-            synced_at_ms,
+            meta,
             syncing,
             breaker: CircuitBreaker::new(BreakerConfig::default()),
             fresh_for_ms: FRESH,

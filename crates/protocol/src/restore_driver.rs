@@ -35,8 +35,10 @@ use wandstore_storage::{Write, plans, store_config as sc};
 
 pub use wandstore_backup::store_io::{Action, Bucket, IoResult, StoreDriver};
 
-/// The I/O a restore needs next (`store_io`): the key that opens the backup's record →
-/// [`RestoreInput::Key`], the safety backup's id → [`RestoreInput::Backup`], driving it →
+/// The I/O a restore needs next (`store_io`): whether the store has a record (a start) →
+/// [`RestoreInput::Existed`], the key that opens the backup's record →
+/// [`RestoreInput::Key`], the new restore's or the safety backup's id →
+/// [`RestoreInput::Backup`], driving it →
 /// [`RestoreInput::Driven`], the record and theme writes, a resync → [`RestoreInput::Synced`],
 /// a write (storing the run is one), the alarm, a log line, R2, the cart index, the shoppers'
 /// carts, the registry entry: claiming it → `Ok` or [`RestoreInput::Refused`], reading the
@@ -53,6 +55,8 @@ pub enum RestoreInput {
     File(Option<Vec<u8>>),
     Backup(BackupId),
     Driven(Driven),
+    /// Whether the store has a record now (read when a restore starts).
+    Existed(bool),
     Marks(Vec<(ShopperId, Option<String>)>),
     /// The registry refused the claim (not a failure of the step).
     Refused(RegistryRefusal),
@@ -79,6 +83,7 @@ impl From<IoResult<StoreError>> for RestoreInput {
             IoResult::Key(key) => RestoreInput::Key(key),
             IoResult::Id(id) => RestoreInput::Backup(id),
             IoResult::Driven(driven) => RestoreInput::Driven(driven),
+            IoResult::Record(record) => RestoreInput::Existed(record.is_some()),
             IoResult::Synced(synced) => RestoreInput::Synced(synced),
             IoResult::Failed(e) => RestoreInput::Failed(e),
             other => RestoreInput::Unasked(other.kind()),
@@ -86,40 +91,27 @@ impl From<IoResult<StoreError>> for RestoreInput {
     }
 }
 
-impl RestoreInput {
-    /// `ok` of the value, or the error.
-    pub fn of<T>(result: Result<T, StoreError>, ok: impl FnOnce(T) -> Self) -> Self {
-        result.map_or_else(RestoreInput::Failed, ok)
-    }
-}
-
-impl From<Result<(), StoreError>> for RestoreInput {
-    fn from(result: Result<(), StoreError>) -> Self {
-        RestoreInput::of(result, |()| RestoreInput::Ok)
-    }
-}
-
-/// What the object knows when a restore is asked to start.
+/// What the object knows when a restore is asked to start (whether the store has a record
+/// and the new restore's id, the driver asks for itself).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StartFacts {
     /// A restore of the store is under way.
     pub restore_active: bool,
     /// A backup of the store is running.
     pub backup_running: bool,
-    /// The store has a record now.
-    pub existed: bool,
     /// Carts per page (`BackupSettings::restore_page_size`).
     pub page_size: u32,
-    /// The new restore's id.
-    pub id: BackupId,
 }
 
-/// A restore asked for, before its manifest is read.
+/// A restore asked for, before its manifest is read: it reads whether the store has a
+/// record, then takes a new id, then opens the backup key.
 struct Begin {
     store: StoreSlug,
     backup: BackupId,
     facts: StartFacts,
     now_ms: u64,
+    existed: Option<bool>,
+    id: Option<BackupId>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -131,6 +123,7 @@ enum Expect {
     File,
     Backup,
     Driven,
+    Existed,
     Marks,
     Claimed,
     Synced,
@@ -231,6 +224,8 @@ impl RestoreDriver {
             backup,
             facts,
             now_ms,
+            existed: None,
+            id: None,
         };
         driver.phase = Phase::Begin(Box::new(begin), None);
         driver.starting = true;
@@ -244,7 +239,13 @@ impl RestoreDriver {
             backup,
             facts,
             now_ms,
+            existed,
+            id,
         } = begin;
+        let (Some(existed), Some(id)) = (existed, id) else {
+            let bug = DriverBug("a restore begun without its record or id".into());
+            return Phase::End(Err(bug.into()));
+        };
         let Some(manifest) = manifest else {
             return Phase::End(Err(restore_plan::backup_not_found(&store, &backup)));
         };
@@ -256,7 +257,7 @@ impl RestoreDriver {
                 return Phase::End(Err(restore_plan::refused(&r)));
             }
         };
-        let run = RestoreRun::start(facts.id, &check, facts.existed, facts.page_size, now_ms);
+        let run = RestoreRun::start(id, &check, existed, facts.page_size, now_ms);
         self.source = Some((check, key));
         self.save(Some(&run));
         self.run = Some(run);
@@ -287,6 +288,14 @@ impl RestoreDriver {
                 match std::mem::replace(&mut self.phase, Phase::Spent) {
                     Phase::Load => {
                         return self.ask(Expect::Run, Phase::Load, load());
+                    }
+                    Phase::Begin(begin, None) if begin.existed.is_none() => {
+                        let read = RestoreAction::Do(Effect::ReadRecord);
+                        return self.ask(Expect::Existed, Phase::Begin(begin, None), read);
+                    }
+                    Phase::Begin(begin, None) if begin.id.is_none() => {
+                        let id = RestoreAction::Do(Effect::NewBackupId);
+                        return self.ask(Expect::Backup, Phase::Begin(begin, None), id);
                     }
                     Phase::Begin(begin, None) => {
                         let waiting = Phase::Begin(begin, None);
@@ -421,6 +430,14 @@ impl RestoreDriver {
                 }
                 None => Phase::End(Ok(None)),
             },
+            (Expect::Existed, RestoreInput::Existed(had), Phase::Begin(mut begin, None)) => {
+                begin.existed = Some(had);
+                Phase::Begin(begin, None)
+            }
+            (Expect::Backup, RestoreInput::Backup(id), Phase::Begin(mut begin, None)) => {
+                begin.id = Some(id);
+                Phase::Begin(begin, None)
+            }
             (Expect::Key, RestoreInput::Key(key), Phase::Begin(begin, None)) => {
                 Phase::Begin(begin, Some(key))
             }

@@ -33,6 +33,8 @@ struct World {
     refusals: usize,
     /// The catalog's sync fails.
     sync_down: bool,
+    /// The store has a record (what a start reads).
+    existed: bool,
     seen: HashMap<&'static str, usize>,
 }
 
@@ -94,6 +96,7 @@ fn world(carts: u32, existed: bool) -> World {
         themes,
         index: BTreeMap::from([(stranger.as_str().to_owned(), None)]),
         carts: HashMap::from([(stranger.as_str().to_owned(), Vec::new())]),
+        existed,
         ..World::default()
     }
 }
@@ -225,8 +228,9 @@ impl World {
                 }
                 RestoreAction::Do(Effect::ReadCarts { .. }) => panic!("a restore reads no cart"),
                 RestoreAction::Do(Effect::ReadBase) => panic!("the safety backup reads its base"),
-                RestoreAction::Do(Effect::ReadRecord | Effect::Forget(_)) => {
-                    panic!("a restore reads and claims the record from the backup")
+                RestoreAction::Do(Effect::ReadRecord) => RestoreInput::Existed(self.existed),
+                RestoreAction::Do(Effect::Forget(_)) => {
+                    panic!("a restore claims the record from the backup")
                 }
                 RestoreAction::Done(result) => return result,
             };
@@ -481,13 +485,11 @@ fn asked() -> RestoreBackup {
     }
 }
 
-fn facts(existed: bool) -> StartFacts {
+fn facts() -> StartFacts {
     StartFacts {
         restore_active: false,
         backup_running: false,
-        existed,
         page_size: 2,
-        id: BackupId::new(T0 + 5, [3; 8]).unwrap(),
     }
 }
 
@@ -501,7 +503,7 @@ fn start(w: &mut World, facts: StartFacts) -> Result<Option<Box<RestoreRun>>, St
 #[test]
 fn a_start_checks_the_manifest_once_stores_the_run_and_goes_on() {
     let mut w = world(20, true);
-    let run = start(&mut w, facts(true)).unwrap().unwrap();
+    let run = start(&mut w, facts()).unwrap().unwrap();
     assert_eq!(w.stored.as_ref(), Some(&*run));
     assert!(!w.seen.contains_key("load"), "the run is new, not loaded");
     assert_eq!(
@@ -516,13 +518,54 @@ fn a_start_checks_the_manifest_once_stores_the_run_and_goes_on() {
 }
 
 #[test]
+fn a_start_reads_the_record_then_takes_an_id_then_opens_the_key() {
+    for existed in [true, false] {
+        let mut w = world(0, existed);
+        w.stored = None;
+        let mut d = RestoreDriver::start(&asked(), facts(), T0, "").unwrap();
+        assert_eq!(d.next(T0), RestoreAction::Do(Effect::ReadRecord));
+        d.on_result(IoResult::Record(existed.then(|| Box::new(record()))).into());
+        assert_eq!(d.next(T0), RestoreAction::Do(Effect::NewBackupId));
+        let id = BackupId::new(T0 + 7, [4; 8]).unwrap();
+        d.on_result(RestoreInput::Backup(id.clone()));
+        assert_eq!(d.next(T0), RestoreAction::Do(Effect::OpenKey));
+        d.on_result(RestoreInput::Key(key()));
+        let run = w.drive(d, T0).unwrap().unwrap();
+        assert_eq!(w.seen.get("record"), None, "read once, before the manifest");
+        assert_eq!(run.id, id, "the run takes the id it asked for");
+        assert_eq!(
+            w.claims,
+            [if existed {
+                Claim::Update
+            } else {
+                Claim::Create
+            }]
+        );
+    }
+}
+
+#[test]
+fn a_start_answered_out_of_order_is_a_bug_that_stores_nothing() {
+    let mut w = world(0, true);
+    w.stored = None;
+    let mut d = RestoreDriver::start(&asked(), facts(), T0, "").unwrap();
+    assert_eq!(d.next(T0), RestoreAction::Do(Effect::ReadRecord));
+    d.on_result(RestoreInput::Key(key()));
+    assert!(matches!(
+        d.next(T0),
+        RestoreAction::Done(Err(StoreError::Internal { .. }))
+    ));
+    assert_eq!(w.stored, None);
+}
+
+#[test]
 fn a_start_that_conflicts_is_refused_before_any_io() {
-    let mut busy = facts(true);
+    let mut busy = facts();
     busy.restore_active = true;
     let code = |e: StoreError| EdgeError::from(e).code;
     let refused = RestoreDriver::start(&asked(), busy, T0, "").err().map(code);
     assert_eq!(refused.as_deref(), Some("restore_in_progress"));
-    let mut backing_up = facts(true);
+    let mut backing_up = facts();
     backing_up.backup_running = true;
     let refused = RestoreDriver::start(&asked(), backing_up, T0, "")
         .err()
@@ -534,7 +577,7 @@ fn a_start_that_conflicts_is_refused_before_any_io() {
 fn a_start_without_the_backup_or_with_a_tampered_manifest_stores_nothing() {
     let mut w = world(1, true);
     w.backups.remove(&manifest_key(&slug(), &backup_id()));
-    let missing = start(&mut w, facts(true)).unwrap_err();
+    let missing = start(&mut w, facts()).unwrap_err();
     assert_eq!(EdgeError::from(missing).code, "backup_not_found");
     assert_eq!(w.stored, None);
     assert!(w.logs.is_empty());
@@ -542,7 +585,7 @@ fn a_start_without_the_backup_or_with_a_tampered_manifest_stores_nothing() {
     let manifest = manifest_key(&slug(), &backup_id());
     w.backups
         .insert(manifest, b"{\"schema_version\":1}".to_vec());
-    let refused = start(&mut w, facts(true)).unwrap_err();
+    let refused = start(&mut w, facts()).unwrap_err();
     assert!(matches!(refused, StoreError::BackupRefused { .. }));
     assert_eq!(w.stored, None);
     let logged = w.logged();
@@ -552,10 +595,14 @@ fn a_start_without_the_backup_or_with_a_tampered_manifest_stores_nothing() {
 
 #[test]
 fn a_start_that_fails_before_writing_drops_its_run_and_answers_the_error() {
-    for fail in [("key", 0), ("read", 0), ("read", 2), ("begin_backup", 0)] {
+    let first_begin = [("record", 0), ("begin_backup", 0), ("key", 0), ("read", 0)];
+    for fail in first_begin
+        .into_iter()
+        .chain([("read", 2), ("begin_backup", 1)])
+    {
         let mut w = world(1, true);
         w.fail = Some(fail);
-        let failed = start(&mut w, facts(true));
+        let failed = start(&mut w, facts());
         assert!(failed.is_err(), "{fail:?}");
         assert_eq!(w.stored, None, "{fail:?}: the operator simply tries again");
     }
@@ -565,7 +612,7 @@ fn a_start_that_fails_before_writing_drops_its_run_and_answers_the_error() {
 fn a_start_that_fails_after_writing_answers_the_run_with_its_problem() {
     let mut w = world(20, false);
     w.fail = Some(("replace_carts", 0));
-    let run = start(&mut w, facts(false)).unwrap().unwrap();
+    let run = start(&mut w, facts()).unwrap().unwrap();
     assert_eq!(w.stored.as_ref(), Some(&*run), "kept for the alarm");
     assert!(!run.changed_nothing());
     let status = run.status(T0);

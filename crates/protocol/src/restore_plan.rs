@@ -218,6 +218,19 @@ pub fn no_restore() -> StoreError {
     }
 }
 
+/// What the status route answers over the stored run (`None`: none), and whether it wakes
+/// the run first (`RestoreRun::needs_wake`: `driving`, an invocation drives it now;
+/// `alarm_set`, its alarm is set).
+pub fn shown(
+    stored: Option<RestoreRun>,
+    driving: bool,
+    alarm_set: bool,
+    now_ms: u64,
+) -> Result<(RestoreStatus, bool), StoreError> {
+    let run = stored.ok_or_else(no_restore)?;
+    Ok((run.status(now_ms), run.needs_wake(driving, alarm_set)))
+}
+
 /// What the request that started `run` answers after its invocation: the refusal when a file
 /// failed before anything was written, else the run's status.
 pub fn start_answer(run: &RestoreRun, now_ms: u64) -> Result<RestoreStatus, StoreError> {

@@ -372,3 +372,21 @@ fn the_starting_request_answers_an_early_refusal_as_an_error_and_else_the_status
         (422, "backup_registry_refused")
     );
 }
+
+#[test]
+fn the_status_route_answers_the_stored_run_and_wakes_it_only_when_lost() {
+    let none = shown(None, false, false, T0).unwrap_err();
+    assert_eq!(crate::EdgeError::from(none).code, "no_restore");
+    let (bucket, _) = backed_up(1);
+    let run = RestoreRun::start(backup_id(), &check(&bucket), true, 2, T0);
+    let (status, wake) = shown(Some(run.clone()), false, false, T0 + 1).unwrap();
+    assert_eq!(status, run.status(T0 + 1));
+    assert!(
+        wake,
+        "a running restore with no alarm and no invocation is woken"
+    );
+    for (driving, alarm_set) in [(true, false), (false, true), (true, true)] {
+        let (_, wake) = shown(Some(run.clone()), driving, alarm_set, T0).unwrap();
+        assert!(!wake, "driving {driving}, alarm {alarm_set}");
+    }
+}

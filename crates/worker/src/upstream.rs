@@ -8,9 +8,7 @@ use std::time::Duration;
 use wandstore_core::guarded_run::{Action, Outcome};
 use wandstore_core::http::{HttpRequest, HttpResponse, TransportError};
 use worker::js_sys::Uint8Array;
-use worker::{
-    AbortController, Delay, Fetch, Headers, Method, Request, RequestInit, RequestRedirect,
-};
+use worker::{AbortController, Delay, Fetch, Request, web_sys};
 
 /// The one executor of every upstream call (Shopify's, the AI Gateway's): performs what a
 /// sans-IO driver asks for (send a request within its timeout, sleep) and feeds the outcome
@@ -40,14 +38,13 @@ pub async fn drive<T>(mut step: impl FnMut(Outcome, u64, f64) -> Action<T>) -> T
 /// Sends `req` and reads the whole response, or reports a timeout or a connection failure.
 /// The response body is read within the same deadline (`HttpRequest::deadline_ms`).
 async fn execute(req: &HttpRequest, timeout_ms: u64) -> Result<HttpResponse, TransportError> {
-    let request = build(req).map_err(|e| TransportError::Connection(e.to_string()))?;
+    let connection = |e: worker::Error| TransportError::Connection(e.to_string());
+    let request = build(req).map_err(connection)?;
     let controller = AbortController::default();
     let signal = controller.signal();
     let call = async {
-        let resp = Fetch::Request(request)
-            .send_with_signal(&signal)
-            .await
-            .map_err(|e| TransportError::Connection(e.to_string()))?;
+        let resp = Fetch::Request(request).send_with_signal(&signal).await;
+        let resp = resp.map_err(connection)?;
         let raw: worker::web_sys::Response = resp.into();
         // Header names come lower-cased from the runtime's `Headers`.
         let headers = crate::internal::read_headers(&raw.headers());
@@ -73,15 +70,16 @@ async fn body_bytes(resp: &worker::web_sys::Response) -> worker::Result<Vec<u8>>
     Ok(Uint8Array::new(&buffer).to_vec())
 }
 
+/// The request made directly in JavaScript, its headers from one array
+/// (`internal::headers_init`).
 fn build(req: &HttpRequest) -> worker::Result<Request> {
-    let headers = Headers(crate::internal::make_headers(&req.headers)?);
-    let mut init = RequestInit::new();
-    init.with_method(Method::from(req.method.as_str().to_owned()))
-        .with_headers(headers)
-        // A redirect from an API is an answer to report, never something to follow silently.
-        .with_redirect(RequestRedirect::Manual);
-    if !req.body.is_empty() {
-        init.with_body(Some(Uint8Array::from(req.body.as_slice()).into()));
+    let init = web_sys::RequestInit::new();
+    init.set_method(req.method.as_str());
+    init.set_headers(&crate::internal::headers_init(&req.headers)?);
+    // A redirect from an API is an answer to report, never something to follow silently.
+    init.set_redirect(web_sys::RequestRedirect::Manual);
+    if let Some(body) = crate::internal::bytes(&req.body) {
+        init.set_body(&body);
     }
-    Request::new_with_init(&req.url, &init)
+    Ok(web_sys::Request::new_with_str_and_init(&req.url, &init)?.into())
 }

@@ -81,13 +81,7 @@ impl StoreState {
         let record = self.existing_record()?;
         let nonce = random::bytes::<24>().map_err(internal)?;
         let published = self.published()?.map(|p| p.version);
-        store_base_files(
-            &record,
-            &backup_key(self)?,
-            nonce,
-            published,
-            self.theme_versions()?,
-        )
-        .map_err(|e| internal(format!("building a backup file: {e}")))
+        let (key, versions) = (backup_key(self)?, self.theme_versions()?);
+        store_base_files(&record, &key, nonce, published, versions)
     }
 }

@@ -13,10 +13,11 @@ impl StoreState {
         self.single_row(storage::store_config::SELECT_CATALOG_META, "catalog_meta")
     }
 
-    /// What a read needs to know about the cache (`protocol::catalog_read`).
+    /// What a read needs to know about the cache (`protocol::catalog_read`): its meta row,
+    /// read once.
     pub fn cache_view(&self) -> Result<CacheView, StoreError> {
         Ok(CacheView {
-            synced_at_ms: self.meta()?.synced_at_ms,
+            meta: self.meta()?,
             syncing: self.sync.borrow().is_some(),
             breaker: self.breaker_now(),
             fresh_for_ms: self.tuning.catalog_fresh_ms,
@@ -25,8 +26,7 @@ impl StoreState {
 
     /// What the cache knows about itself.
     pub fn status(&self) -> Result<CatalogStatus, StoreError> {
-        let meta = self.meta()?;
-        Ok(self.cache_view()?.status(meta, self.index()?.as_deref()))
+        Ok(self.cache_view()?.status(self.index()?.as_deref()))
     }
 
     /// The catalog index: from memory, else built from SQLite; `None` before the first sync.

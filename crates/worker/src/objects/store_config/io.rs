@@ -58,14 +58,16 @@ impl StoreState {
         }
     }
 
-    /// Performs `effect` (asking shopper objects with request id `rid`).
+    /// Performs `effect` (asking shopper objects with request id `rid`); each value converts
+    /// to its result with `into()` (`wandstore_backup::store_io`).
     pub(super) async fn io(self: &Rc<Self>, effect: Effect, rid: &str) -> IoResult<StoreError> {
         match effect {
             Effect::Write(plan) => self.db.write_all(&plan).map_err(internal).into(),
             Effect::ReadJson(query) => {
                 let row = self.db.first_row::<storage::OptionalJsonRow>(query, None);
-                let json = |row: Option<storage::OptionalJsonRow>| row.and_then(|r| r.json);
-                IoResult::of(row.map_err(internal), |row| IoResult::Json(json(row)))
+                row.map(|row| row.and_then(|r| r.json))
+                    .map_err(internal)
+                    .into()
             }
             Effect::SetAlarm(ms) => {
                 let after = std::time::Duration::from_millis(ms);
@@ -76,20 +78,18 @@ impl StoreState {
                 worker::console_log!("{line}");
                 IoResult::Ok
             }
-            Effect::ListMarks { after, limit } => {
-                let marks = self.cart_marks(after.as_ref(), limit).map_err(internal);
-                IoResult::of(marks, IoResult::Marks)
-            }
-            Effect::Get { bucket, key } => {
-                IoResult::of(self.get(bucket, &key).await, IoResult::File)
-            }
+            Effect::ListMarks { after, limit } => self
+                .cart_marks(after.as_ref(), limit)
+                .map_err(internal)
+                .into(),
+            Effect::Get { bucket, key } => self.get(bucket, &key).await.into(),
             Effect::Put(put) => {
                 let written = self.put(&put).await;
                 put.outcome(written.map_err(|e| bucket_unavailable(put.bucket, e)))
             }
             Effect::ListKeys(prefix) => {
                 let listed = async { keys(&self.bucket(Bucket::Backups)?, &prefix).await };
-                IoResult::of(listed.await.map_err(r2_unavailable), IoResult::Keys)
+                listed.await.map_err(r2_unavailable).into()
             }
             Effect::Delete(keys) => {
                 let deleted = async { self.bucket(Bucket::Backups)?.delete_multiple(keys).await };
@@ -105,7 +105,7 @@ impl StoreState {
             }
             Effect::ReadCarts { store, shoppers } => {
                 let asks = shoppers.into_iter().map(|s| (s, ReadCart));
-                IoResult::of(self.ask_shoppers(&store, asks, rid).await, IoResult::Carts)
+                self.ask_shoppers(&store, asks, rid).await.into()
             }
             Effect::ReplaceCarts { store, carts } => {
                 let asks = carts
@@ -113,17 +113,11 @@ impl StoreState {
                     .map(|(s, lines)| (s, ReplaceCart { lines }));
                 self.ask_shoppers(&store, asks, rid).await.map(drop).into()
             }
-            Effect::ReadBase => IoResult::of(self.base_files(), |b| IoResult::Base(Box::new(b))),
-            Effect::OpenKey => IoResult::of(backup_key(self), IoResult::Key),
-            Effect::NewBackupId => IoResult::of(new_id(now_ms()), IoResult::Id),
-            Effect::DriveBackup { pages } => {
-                let driven = Box::pin(self.drive_backup(pages, rid)).await;
-                IoResult::of(driven, IoResult::Driven)
-            }
-            Effect::ReadRecord => {
-                let record = self.load_record().map_err(internal);
-                IoResult::of(record, |r| IoResult::Record(r.map(Box::new)))
-            }
+            Effect::ReadBase => self.base_files().into(),
+            Effect::OpenKey => backup_key(self).into(),
+            Effect::NewBackupId => new_id(now_ms()).into(),
+            Effect::DriveBackup { pages } => Box::pin(self.drive_backup(pages, rid)).await.into(),
+            Effect::ReadRecord => self.load_record().map_err(internal).into(),
             Effect::SaveRecord(record) => self.save_record(&record).map_err(internal).into(),
             Effect::WriteTheme(plan) => {
                 self.published.forget();

@@ -4,11 +4,10 @@
 //! its actions. The run is stored in `restore_state`; the request that starts it goes as far
 //! as one invocation allows and the object's alarm continues it, also after a restart.
 
-use super::backups::new_id;
 use super::{StoreState, internal};
 use crate::clock::now_ms;
 use std::rc::Rc;
-use wandstore_backup::store_io::{Effect, IoResult};
+use std::time::Duration;
 use wandstore_backup::{RestoreRun, RestoreStatus};
 use wandstore_protocol::backup::RestoreBackup;
 use wandstore_protocol::restore_driver::{RestoreDriver, StartFacts};
@@ -29,22 +28,20 @@ impl StoreState {
     }
 
     /// Starts a restore: refusals found before anything is written answer here; the rest
-    /// goes on as far as this invocation allows, then on the alarm.
+    /// goes on as far as this invocation allows, then on the alarm (the driver reads the
+    /// record and takes the new id itself).
     pub async fn start_restore(
         self: &Rc<Self>,
         q: &RestoreBackup,
         rid: &str,
     ) -> Result<RestoreStatus, StoreError> {
-        let now = now_ms();
         let facts = StartFacts {
             restore_active: self.restore_active(),
             backup_running: self.backup_busy.get()
                 || self.stored_run().map_err(internal)?.is_some(),
-            existed: self.load_record().map_err(internal)?.is_some(),
             page_size: super::backups::settings(self).restore_page_size,
-            id: new_id(now)?,
         };
-        let driver = RestoreDriver::start(q, facts, now, rid)?;
+        let driver = RestoreDriver::start(q, facts, now_ms(), rid)?;
         let run = self.drive(driver, &self.restore_busy, rid).await?;
         let run = run.ok_or_else(|| internal("the new restore was driven elsewhere"))?;
         restore_plan::start_answer(&run, now_ms())
@@ -53,15 +50,13 @@ impl StoreState {
     /// The current or last restore; a run in progress whose alarm is gone (a restart that
     /// lost it) is woken again.
     pub async fn restore_status(self: &Rc<Self>) -> Result<RestoreStatus, StoreError> {
-        let run = self
-            .stored_restore()?
-            .ok_or_else(restore_plan::no_restore)?;
-        let alarm = self.state.storage().get_alarm().await.map_err(internal)?;
-        if run.needs_wake(self.restore_busy.get(), alarm.is_some())
-            && let IoResult::Failed(e) = self.io(Effect::SetAlarm(0), "").await
-        {
-            return Err(e);
+        let storage = self.state.storage();
+        let alarm_set = storage.get_alarm().await.map_err(internal)?.is_some();
+        let (run, busy) = (self.stored_restore()?, self.restore_busy.get());
+        let (status, wake) = restore_plan::shown(run, busy, alarm_set, now_ms())?;
+        if wake {
+            storage.set_alarm(Duration::ZERO).await.map_err(internal)?;
         }
-        Ok(run.status(now_ms()))
+        Ok(status)
     }
 }
