@@ -1,7 +1,8 @@
-//! A request to a shopper's object, planned before it does anything (the object performs the
-//! plan): its route (or the error page for a path no route takes, or a checkout in a
-//! preview), whether it may touch storage, whether the header's cart count is read, whether
-//! the shopper's own limit applies and how its refusal reads, and whether a body is read.
+//! A request to a shopper's object, planned before it does anything (`render::page_run`
+//! drives the request through the plan): its route (or the error page for a path no route
+//! takes, or a checkout in a preview), whether it may touch storage, whether the header's
+//! cart count is read, whether the shopper's own limit applies and how its refusal reads, and
+//! whether a body is read.
 
 // `EdgeError` is the edge's one error (under the limit on wasm32).
 #![allow(clippy::result_large_err)]
@@ -84,22 +85,6 @@ impl<'a> PagePlan<'a> {
     }
 }
 
-/// The cart's item count to report once the request is served, for the cookie's hint:
-/// nothing is stored on a first visit's reads (0); unknown (`None`) when this lifetime never
-/// opened the storage (an error came first) or the read fails, so the hint is left as it
-/// was; else what `stored` counts.
-pub fn cart_items_to_report(
-    migrated: bool,
-    first_visit: bool,
-    stored: impl FnOnce() -> Option<u32>,
-) -> Option<u32> {
-    if migrated {
-        stored()
-    } else {
-        first_visit.then_some(0)
-    }
-}
-
 /// How a home page view is counted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum HomeView {
@@ -122,19 +107,6 @@ pub fn home_view(report: &mut ObjectReport, unrecorded: bool, saw_home: bool) ->
     HomeView::Count {
         first: 1 + u64::from(saw_home),
     }
-}
-
-/// After a home page that showed `visits`, the count for the report's `visits_shown`: when the
-/// view was stored off a preview and the shopper has no history yet (`history` is asked only
-/// then), so no recommendations block can show, the entry carries the count in the cookie
-/// (`core::home_hint`) and answers the next home pages itself.
-pub fn hint_visits(
-    visits: u64,
-    stored: bool,
-    preview: bool,
-    history: impl FnOnce() -> bool,
-) -> Option<u64> {
-    (stored && !preview && !history()).then_some(visits)
 }
 
 #[cfg(test)]

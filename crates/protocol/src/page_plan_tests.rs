@@ -90,21 +90,6 @@ fn checkout_is_refused_in_a_preview_only() {
 }
 
 #[test]
-fn the_reported_cart_count_is_zero_on_a_first_visit_and_unknown_when_storage_was_never_opened() {
-    assert_eq!(
-        cart_items_to_report(false, true, || panic!("read")),
-        Some(0)
-    );
-    assert_eq!(cart_items_to_report(false, false, || panic!("read")), None);
-    assert_eq!(cart_items_to_report(true, true, || Some(3)), Some(3));
-    assert_eq!(
-        cart_items_to_report(true, false, || None),
-        None,
-        "a failed read"
-    );
-}
-
-#[test]
 fn a_first_visits_home_view_is_shown_as_one_and_reported_unrecorded() {
     let mut report = ObjectReport::default();
     assert_eq!(home_view(&mut report, true, false), HomeView::Shown(1));
@@ -164,17 +149,4 @@ fn a_request_without_a_shoppers_limit_is_never_counted() {
     assert!(!report.rate_limited);
     let no_route = PagePlan::new("POST", "/nowhere", false, false);
     assert!(no_route.admit(&mut window, 1, &mut report).is_none());
-}
-
-#[test]
-fn only_a_stored_home_view_without_history_off_a_preview_sets_the_visit_count() {
-    let unasked = || -> bool { panic!("history is not read for a page that never hints") };
-    assert_eq!(hint_visits(7, true, false, || false), Some(7));
-    assert_eq!(hint_visits(7, true, false, || true), None, "history");
-    assert_eq!(
-        hint_visits(7, false, false, unasked),
-        None,
-        "a first visit's"
-    );
-    assert_eq!(hint_visits(7, true, true, unasked), None, "a preview");
 }

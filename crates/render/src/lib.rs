@@ -23,6 +23,9 @@
 //! and the product, and the grid's columns and image ratio. [`Chrome::with_preview`] marks a
 //! page as a preview: a visible bar, `noindex`, and no checkout form on the cart.
 //!
+//! [`page_run`] drives a shopper object's page request from its steps to the reply (sans-IO:
+//! the object performs each step and keeps its memory, which the run updates).
+//!
 //! Architecture invariant: rendering is pure — no I/O, no clock, no mutable shared state — and
 //! nothing but sanitized merchant HTML, escaped JSON-LD and sanitized, scoped theme CSS is
 //! ever marked safe, so every view is tested natively.
@@ -34,6 +37,7 @@ pub mod console_reply;
 mod frame;
 mod links;
 pub mod listing_pages;
+pub mod page_run;
 mod pager;
 mod pages;
 mod sanitize;

@@ -36,9 +36,7 @@ pub async fn serve(
         let request = PageRequest {
             ctx,
             store: &look.settings,
-            personalization: &look.personalization,
             theme: look.theme,
-            query: &query,
             cart_count: cart_items,
         };
         let catalog = CatalogPage::new(page, &query).with_visits(visits);

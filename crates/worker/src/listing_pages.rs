@@ -1,5 +1,5 @@
-//! The catalog pages both the shopper's object and the entry (`edge_pages`) serve: collection,
-//! search and product (and the entry's home page without history), one typed catalog question
+//! The catalog pages the entry (`edge_pages`) serves (the shopper's object makes them in
+//! `render::page_run`): collection, search and product, and the home page without history, one typed catalog question
 //! each (through the isolate's view) rendered into a page model. They show nothing of the
 //! shopper but the cart count the page request carries (a home page its visit count, a
 //! product page its form token); a view is recorded by the caller. Which
@@ -8,7 +8,6 @@
 use crate::page_request::PageRequest;
 use crate::store_view;
 use std::cell::RefCell;
-use wandstore_core::edge_pages::EdgePage;
 use wandstore_protocol::EdgeError;
 use wandstore_protocol::shopper::ObjectReport;
 use wandstore_render::listing_pages::CatalogPage;
@@ -16,17 +15,7 @@ use worker::Env;
 
 pub use wandstore_render::listing_pages::Shown;
 
-/// The catalog page `which`, or why there is none (unknown collection, bad query string…).
-pub async fn render(
-    env: &Env,
-    page: &PageRequest<'_>,
-    which: EdgePage<'_>,
-    report: &RefCell<ObjectReport>,
-) -> Result<Shown, EdgeError> {
-    render_page(env, page, CatalogPage::new(which, page.query), report).await
-}
-
-/// The catalog page `catalog` (`render` with a home page's visit count, say).
+/// The catalog page `catalog` (a home page with its visit count, say).
 pub async fn render_page(
     env: &Env,
     page: &PageRequest<'_>,

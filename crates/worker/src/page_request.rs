@@ -1,5 +1,5 @@
-//! What every page handler gets: who is asking, at which store, with which query; and the
-//! store's frame for its pages and errors.
+//! What a page the entry renders gets: who is asking, at which store, with which cart count;
+//! and the store's frame for its pages and errors.
 
 use crate::respond::{self, Audience};
 use std::sync::Arc;
@@ -14,11 +14,8 @@ use worker::{Env, Response};
 pub struct PageRequest<'a> {
     pub ctx: &'a ShopperContext,
     pub store: &'a StoreSettings,
-    /// The owner's personalization settings (from the 5 s snapshot).
-    pub personalization: &'a wandstore_ai::settings::PersonalizationSettings,
     /// The published theme, or the draft on a preview page.
     pub theme: Arc<Theme>,
-    pub query: &'a [(String, String)],
     /// Items in the shopper's cart, for the header.
     pub cart_count: u32,
 }
@@ -32,10 +29,6 @@ impl PageRequest<'_> {
             Arc::clone(&self.theme),
             self.cart_count,
         )
-    }
-
-    pub fn param(&self, name: &str) -> Option<&str> {
-        listing::param(self.query, name)
     }
 
     /// The CSRF token for this shopper's forms (empty if the deployment has no secret, in

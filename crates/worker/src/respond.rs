@@ -30,20 +30,6 @@ where
         .fixed(body)
 }
 
-/// A rendered page.
-pub fn html_page(status: u16, html: String) -> Response {
-    bytes(status, HTML, html.into_bytes())
-}
-
-pub use wandstore_protocol::entry_route::HTML;
-
-/// 303 See Other to `location` (after a form post).
-pub fn see_other(location: &str) -> Response {
-    let mut resp = ResponseBuilder::new().with_status(303).empty();
-    let _ = resp.headers_mut().set("location", location);
-    resp
-}
-
 /// The error as its audience reads it, with `Retry-After` and `Allow` where they apply.
 pub fn error(e: &EdgeError, audience: Audience, request_id: &str) -> Response {
     let (headers, body) = audience.answer(e, request_id);

@@ -4,26 +4,26 @@
 //! StoreConfig, the cart's transaction, and the response.
 
 use super::ShopperStorefront;
-use super::page_request::PageRequest;
 use crate::best_effort;
 use crate::objects::store_client;
-use crate::respond;
 use crate::store_view::ask_catalog;
 use wandstore_core::events::BestEffort;
 use wandstore_protocol::EdgeError;
 use wandstore_protocol::cart_run::{CartAction, CartFacts, CartInput, CartRequest, CartRun};
 use wandstore_render::cart_reply::cart_reply;
-use worker::Response;
+use wandstore_render::console_reply::Reply;
+use wandstore_render::page_run::PageRun;
 
 impl ShopperStorefront {
-    /// Serves a cart request: performs each of its run's actions and sends its answer.
+    /// Serves a cart request of `page`: performs each of its run's actions, then draws its
+    /// answer.
     pub(super) async fn run_cart(
         &self,
-        page: &PageRequest<'_>,
+        page: &PageRun<'_>,
         request: CartRequest,
-    ) -> Result<Response, EdgeError> {
-        let ctx = page.ctx;
-        let facts = CartFacts::of(ctx, page.store.currency, self.memory.announced.get());
+    ) -> Result<Reply, EdgeError> {
+        let (ctx, currency) = (page.ctx(), page.currency());
+        let facts = CartFacts::of(ctx, currency, self.memory.announced.get());
         let mut run = CartRun::new(request, facts);
         let mut input = CartInput::Start;
         loop {
@@ -68,11 +68,8 @@ impl ShopperStorefront {
                     CartInput::Done
                 }
                 CartAction::Done(answer) => {
-                    let (chrome, currency) = (page.chrome(), page.store.currency);
-                    let csrf = || page.csrf_token(&self.env);
-                    let (status, headers, body) =
-                        cart_reply(answer, chrome, currency, page.query, csrf)?;
-                    return Ok(respond::with_headers(status, &headers, body.into_bytes()));
+                    let csrf = || page.csrf_token();
+                    return cart_reply(answer, page.chrome(), currency, page.query(), csrf);
                 }
                 CartAction::Failed(e) => return Err(e),
             };

@@ -8,19 +8,16 @@
 
 use super::ShopperStorefront;
 use super::ai_refresh;
-use super::io::{get_state, set_state};
-use super::page_request::PageRequest;
+use super::io::get_state;
 use crate::clock::now_ms;
 use crate::objects::store_client::ask;
 use crate::sql;
 use std::rc::Rc;
 use wandstore_ai::block::{self, PROFILE_EVENTS, RecClick};
 use wandstore_ai::report::Interaction;
+use wandstore_ai::settings::PersonalizationSettings;
 use wandstore_core::shopper_events::ShopperEvent;
-use wandstore_protocol::EdgeError;
 use wandstore_protocol::block_run::{self, BlockAction, BlockFacts, BlockInput, BlockRun, Shown};
-use wandstore_protocol::cart_route::{Posted, checked_form};
-use wandstore_protocol::personalization::opt_out;
 use wandstore_protocol::shopper::ShopperContext;
 use wandstore_storage::shopper::{SELECT_NEWEST_EVENTS, SELECT_THREE_AI_STATES, oldest_first};
 
@@ -38,9 +35,15 @@ impl ShopperStorefront {
     /// the page never fails for it). Runs `wandstore_protocol::block_run` (the reads, the
     /// question, the count, the refresh) with this object's rows, StoreConfig and
     /// `wait_until`.
-    pub(super) async fn personalized_block(&self, page: &PageRequest<'_>) -> Option<Shown> {
-        let (ctx, gateway) = (page.ctx, crate::ai_config::gateway(&self.env));
-        let (settings, stored) = (page.personalization.clone(), !self.memory.unrecorded.get());
+    pub(super) async fn personalized_block(
+        &self,
+        ctx: &ShopperContext,
+        settings: PersonalizationSettings,
+    ) -> Option<Shown> {
+        let (gateway, stored) = (
+            crate::ai_config::gateway(&self.env),
+            !self.memory.unrecorded.get(),
+        );
         let facts = BlockFacts::of(ctx, settings, stored, gateway, now_ms());
         let mut run = BlockRun::new(facts, self.memory.personalized.borrow().clone());
         let mut input = BlockInput::Start;
@@ -79,40 +82,14 @@ impl ShopperStorefront {
         }
     }
 
-    /// `POST personalization`: the shopper's opt-out form (CSRF-checked), then back home.
-    /// `choice=off` opts out, `choice=on` opts back in; anything else is a 400.
-    pub(super) fn personalization_form(
-        &self,
-        page: &PageRequest<'_>,
-        posted: &Posted,
-    ) -> Result<worker::Response, EdgeError> {
-        let opted_out = opt_out(&checked_form(posted, page.ctx)?)?;
-        set_state(&self.db, block::OPTED_OUT_KEY, &opted_out).map_err(EdgeError::internal)?;
-        Ok(crate::respond::see_other(&page.ctx.base))
-    }
-
-    /// A product page reached from the block (`?rec=ai|baseline|holdout`): counts a click
-    /// and remembers it, so adding this product counts for the same source.
-    pub(super) fn note_recommendation_click(&self, page: &PageRequest<'_>, handle: &str) {
-        let recorded = !self.memory.unrecorded.get() && !page.ctx.preview;
-        self.count_noted(
-            page.ctx,
-            block_run::click(page.param("rec"), handle, recorded),
-        );
-    }
-
     /// After an add of `product` to the cart: counts it for the recommendation it came from
     /// (once: the remembered click is forgotten).
     pub(super) fn note_added_product(&self, ctx: &ShopperContext, product: &str) {
         let click = get_state::<RecClick>(&self.db, block::REC_CLICK_KEY)
             .ok()
             .flatten();
-        self.count_noted(ctx, block_run::add(click.as_ref(), product));
-    }
-
-    /// Counts `noted` once what it remembers is written.
-    fn count_noted(&self, ctx: &ShopperContext, noted: Option<block_run::Noted>) {
-        if let Some(n) = noted
+        // Counted once what it remembers is written.
+        if let Some(n) = block_run::add(click.as_ref(), product)
             && self.db.write(&n.write).is_ok()
         {
             self.count_or_log(ctx, n.source, n.what);
