@@ -11,10 +11,8 @@ use std::cell::RefCell;
 use wandstore_core::edge_pages::EdgePage;
 use wandstore_protocol::EdgeError;
 use wandstore_protocol::shopper::ObjectReport;
-use wandstore_render::listing_pages::CatalogPage;
+use wandstore_render::listing_pages::{CatalogPage, Shown};
 use worker::Env;
-
-pub use wandstore_render::listing_pages::Shown;
 
 /// The catalog page `which`, or why there is none (unknown collection, bad query string…).
 pub async fn render(

@@ -3,6 +3,7 @@
 
 use crate::respond::{self, Audience};
 use std::sync::Arc;
+use wandstore_core::csrf;
 use wandstore_core::store::StoreSettings;
 use wandstore_protocol::EdgeError;
 use wandstore_protocol::shopper::ShopperContext;
@@ -41,12 +42,10 @@ impl PageRequest<'_> {
     /// The CSRF token for this shopper's forms (empty if the deployment has no secret, in
     /// which case every form post is refused).
     pub fn csrf_token(&self, env: &Env) -> String {
-        crate::env_config::csrf_secret(env)
-            .map(|secret| {
-                let now = crate::clock::now_ms();
-                wandstore_core::csrf::issue(&secret, &self.ctx.store, &self.ctx.shopper, now)
-            })
-            .unwrap_or_default()
+        let (ctx, now) = (self.ctx, crate::clock::now_ms());
+        let secret = crate::env_config::platform(env);
+        let issue = |s: &[u8]| csrf::issue(s, &ctx.store, &ctx.shopper, now);
+        secret.csrf.as_deref().map_or_else(String::new, issue)
     }
 
     /// The error as a themed page in the store's frame.

@@ -157,7 +157,10 @@ impl ShopperStorefront {
         };
         let (key, content_type) = (posted_only("idempotency-key"), posted_only("content-type"));
         let secret = match plan.reads_body {
-            true => crate::env_config::csrf_secret(&self.env).unwrap_or_default(),
+            true => crate::env_config::platform(&self.env)
+                .csrf
+                .clone()
+                .unwrap_or_default(),
             false => Vec::new(),
         };
         let posted = Posted {
