@@ -36,13 +36,8 @@ pub async fn handle(
     let platform = env_config::platform(env);
     let answered = async {
         let keys = ConsoleKeys::of(platform.signer.clone(), platform.csrf.clone())?;
-        let facts = Facts::of(
-            route,
-            url.to_string(),
-            client,
-            platform.sign_in_limit,
-            now_ms(),
-        );
+        let limit = platform.sign_in_limit;
+        let facts = Facts::of(route, url.to_string(), client, limit, now_ms());
         let mut driver = ConsoleDriver::new(facts, keys);
         loop {
             match driver.poll() {

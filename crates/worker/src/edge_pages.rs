@@ -47,22 +47,21 @@ pub async fn serve(
             cart_count: cart_items,
         };
         let catalog = CatalogPage::new(page, &query).with_visits(visit.edge_home_visits());
-        Ok(
-            match listing_pages::render_page(env, &request, catalog, &spent).await {
-                Ok(shown) => {
-                    let cookie = visit.edge_cookie(page, shown.viewed.as_deref(), scope);
-                    (200, page_headers(cookie), shown.html)
-                }
-                Err(mut e) => {
-                    e.note_in(log);
-                    e.headers
-                        .push(("cache-control", PRIVATE_NO_STORE.to_owned()));
-                    let (headers, body) =
-                        Audience::page(request.chrome()).answer(&e, &ctx.request_id);
-                    (e.status, headers, body)
-                }
-            },
-        )
+        let rendered = listing_pages::render_page(env, &request, catalog, &spent).await;
+        Ok(match rendered {
+            Ok(shown) => {
+                let cookie = visit.edge_cookie(page, shown.viewed.as_deref(), scope);
+                (200, page_headers(cookie), shown.html)
+            }
+            Err(mut e) => {
+                e.note_in(log);
+                let no_store = ("cache-control", PRIVATE_NO_STORE.to_owned());
+                e.headers.push(no_store);
+                let audience = Audience::page(request.chrome());
+                let (headers, body) = audience.answer(&e, &ctx.request_id);
+                (e.status, headers, body)
+            }
+        })
     }
     .await;
     spent.into_inner().log_at_edge(log);

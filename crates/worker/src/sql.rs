@@ -150,10 +150,8 @@ pub fn transaction<T: 'static>(
         out.set(Some(f().map_err(|e| JsValue::from_str(&e.to_string()))?));
         Ok(JsValue::UNDEFINED)
     });
-    storage
-        .as_raw()
-        .unchecked_ref::<RawStorage>()
-        .transaction_sync(&body)?;
+    let raw: &RawStorage = storage.as_raw().unchecked_ref();
+    raw.transaction_sync(&body)?;
     (answer.take()).ok_or_else(|| worker::Error::RustError("the transaction did not run".into()))
 }
 

@@ -68,10 +68,8 @@ pub async fn serve(env: &Env, file: Option<&str>, read: FileRead<'_>) -> Result<
         }
         FileIo::Head(key) => {
             let found = bucket()?.head(key).await.map_err(EdgeError::internal)?;
-            (
-                serve.no_body_headers(found.ok_or_else(missing)?.size()),
-                None,
-            )
+            let size = found.ok_or_else(missing)?.size();
+            (serve.no_body_headers(size), None)
         }
     };
     Ok((serve.plan.status(), headers, body))
