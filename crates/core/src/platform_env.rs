@@ -2,6 +2,7 @@
 //! per isolate from whatever the shell looks names up in: an isolate runs one deployment
 //! version, and a new secret or var is a new version.
 
+use crate::console::SignInLimit;
 use crate::identity::{CookieSigner, MIN_SECRET_LEN, WeakSecret};
 use std::rc::Rc;
 
@@ -24,6 +25,8 @@ pub struct PlatformEnv {
     pub base_domain: String,
     /// Local development (`ENVIRONMENT = "development"`).
     pub development: bool,
+    /// The owner console's sign-in limit (`CONSOLE_SIGN_IN_LIMIT`, see `SignInLimit::from_var`).
+    pub sign_in_limit: SignInLimit,
 }
 
 impl PlatformEnv {
@@ -41,6 +44,7 @@ impl PlatformEnv {
             admin_token: var("ADMIN_TOKEN").filter(|t| t.len() >= MIN_ADMIN_TOKEN_LEN),
             base_domain: var("BASE_DOMAIN").unwrap_or_default(),
             development: var("ENVIRONMENT").as_deref() == Some("development"),
+            sign_in_limit: SignInLimit::from_var(var("CONSOLE_SIGN_IN_LIMIT").as_deref()),
         }
     }
 }
@@ -68,6 +72,23 @@ mod tests {
         assert_eq!(env.admin_token, None);
         assert_eq!(env.base_domain, "");
         assert!(!env.development);
+        assert_eq!(env.sign_in_limit, SignInLimit::from_var(None));
+    }
+
+    #[test]
+    fn the_console_sign_in_limit_is_read_once_with_the_rest() {
+        let env = read(&[("CONSOLE_SIGN_IN_LIMIT", "3")]);
+        assert_eq!(env.sign_in_limit.attempts, 3);
+        let refused: [&'static [(&str, &str)]; 4] = [
+            &[("CONSOLE_SIGN_IN_LIMIT", "0")],
+            &[("CONSOLE_SIGN_IN_LIMIT", "1001")],
+            &[("CONSOLE_SIGN_IN_LIMIT", "three")],
+            &[("CONSOLE_SIGN_IN_LIMIT", "")],
+        ];
+        for pairs in refused {
+            let attempts = read(pairs).sign_in_limit.attempts;
+            assert_eq!(attempts, crate::console::SIGN_IN_ATTEMPTS, "{pairs:?}");
+        }
     }
 
     #[test]

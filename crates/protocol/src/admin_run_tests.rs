@@ -38,6 +38,7 @@ fn platform(secret: &[u8]) -> PlatformEnv {
         admin_token: None,
         base_domain: "wandstore.dev".into(),
         development: false,
+        sign_in_limit: wandstore_core::console::SignInLimit::from_var(None),
     }
 }
 

@@ -70,8 +70,8 @@ pub struct Facts {
     pub content_type: Option<String>,
     /// `CF-Connecting-IP`, for the sign-in limit's key.
     pub client_ip: Option<String>,
-    /// `CONSOLE_SIGN_IN_LIMIT`.
-    pub limit_var: Option<String>,
+    /// The sign-in limit (`core::platform_env`'s).
+    pub limit: SignInLimit,
     pub now_ms: u64,
 }
 
@@ -81,7 +81,7 @@ impl Facts {
         route: ConsoleRoute,
         url: String,
         headers: &ClientHeaders,
-        limit_var: Option<String>,
+        limit: SignInLimit,
         now_ms: u64,
     ) -> Facts {
         let header = |name: &str| headers.get(name).map(str::to_owned);
@@ -91,7 +91,7 @@ impl Facts {
             cookies: header("cookie").unwrap_or_default(),
             content_type: header("content-type"),
             client_ip: header("cf-connecting-ip"),
-            limit_var,
+            limit,
             now_ms,
         }
     }
@@ -358,7 +358,7 @@ impl ConsoleDriver {
         let now = self.facts.now_ms;
         match state {
             State::Start if self.facts.route == ConsoleRoute::SignIn => {
-                let limit = SignInLimit::from_var(self.facts.limit_var.as_deref());
+                let limit = self.facts.limit;
                 let who = wandstore_core::rate_limit::client_key(self.facts.client_ip.as_deref());
                 State::Counting(SignInCount {
                     key: SignInLimit::key(who.as_deref()),

@@ -25,7 +25,7 @@ fn facts(route: ConsoleRoute, cookies: &str) -> Facts {
             ConsoleRoute::Upload => UPLOAD_TYPE.into(),
             _ => "application/x-www-form-urlencoded".into(),
         }),
-        limit_var: None,
+        limit: SignInLimit::from_var(None),
         now_ms: NOW,
     }
 }
@@ -660,4 +660,22 @@ fn the_log_line_names_the_store_once_its_owners_session_holds() {
         d.on_reply(reply::<CheckOwner>(forbidden), &mut log);
         assert_eq!(log.store, None, "refused: {refused}");
     }
+}
+
+#[test]
+fn the_sign_in_count_asks_for_the_platforms_configured_limit() {
+    let mut f = facts(ConsoleRoute::SignIn, "");
+    f.limit = SignInLimit {
+        attempts: 3,
+        window_ms: 60_000,
+    };
+    let mut d = ConsoleDriver::new(f, keys());
+    assert!(matches!(
+        d.poll(),
+        Io::CountSignIn(SignInCount {
+            attempts: 3,
+            window_ms: 60_000,
+            ..
+        })
+    ));
 }

@@ -5,7 +5,9 @@
 //! clock; it then runs the limits, renders or forwards, and finishes the cookie.
 
 use crate::limit_run::LimitRun;
+use crate::pass_through::Forwarded;
 use crate::shopper::{CookieDraft, ShopperContext};
+use wandstore_core::abuse::Quota;
 use wandstore_core::cookie_hints::Hints;
 use wandstore_core::edge_pages::EdgePage;
 use wandstore_core::headers::PageAllowances;
@@ -189,6 +191,26 @@ impl<'a> Visit<'a> {
         let nonce = nonce()?;
         self.ctx.script_nonce = Some(nonce.clone());
         Ok(Some(PageAllowances::preview(nonce, &base_domain())))
+    }
+
+    /// What the entry keeps of a visit it forwards, to finish the object's answer: the
+    /// cookie (in `scope`), an exact limit's `quota`, and a preview's allowances
+    /// ([`Visit::allow_preview`]: the object's call is made after this, its context carrying
+    /// the nonce).
+    pub fn forwarded<E>(
+        &mut self,
+        scope: CookieScope,
+        quota: Option<Quota>,
+        nonce: impl FnOnce() -> Result<String, E>,
+        base_domain: impl FnOnce() -> String,
+    ) -> Result<Forwarded, E> {
+        let allow = self.allow_preview(nonce, base_domain)?;
+        let cookie = Some(self.cookie(scope));
+        Ok(Forwarded {
+            cookie,
+            quota,
+            allow,
+        })
     }
 
     /// The cookie to finish once the object's report is read (`CookieDraft::header`).

@@ -402,3 +402,35 @@ fn a_home_page_without_history_comes_from_the_entry_and_pends_its_view() {
     let visit = Visit::plan(arrival(&t, head, &cookie), &signer(), fresh).unwrap();
     assert_eq!(visit.served(""), Served::Object);
 }
+
+#[test]
+fn a_forwarded_visit_keeps_its_cookie_quota_and_a_previews_allowances_and_fails_without_a_nonce() {
+    let t = target("demo");
+    let scope = || CookieScope::new(&t.base, "https", "shop.example");
+    let quota = Quota {
+        allowed: true,
+        limit: 5,
+        remaining: 4,
+        reset_secs: 1,
+        window_secs: 60,
+    };
+    let mut plain = first_visit_home(&t);
+    let never = || -> Result<String, &str> { panic!("nonce made") };
+    let kept = plain.forwarded(scope(), Some(quota), never, || panic!("read"));
+    let kept = kept.unwrap();
+    assert_eq!(kept.cookie, Some(plain.cookie(scope())));
+    assert_eq!((kept.quota, kept.allow), (Some(quota), None));
+    let preview_arrival = Arrival {
+        preview: true,
+        ..arrival(&t, shopper_request("GET", "/"), "")
+    };
+    let mut preview = Visit::plan(preview_arrival, &signer(), fresh).unwrap();
+    let nonce = || Ok::<_, &str>("n0nce".to_owned());
+    let kept = preview.forwarded(scope(), None, nonce, || "wandstore.test".to_owned());
+    let allow = kept.unwrap().allow.unwrap();
+    assert_eq!(allow.script_nonce.as_deref(), Some("n0nce"));
+    assert_eq!(preview.ctx.script_nonce.as_deref(), Some("n0nce"));
+    let mut broken = Visit::plan(preview_arrival, &signer(), fresh).unwrap();
+    let failed = broken.forwarded(scope(), None, || Err("no randomness"), String::new);
+    assert_eq!(failed, Err("no randomness"));
+}

@@ -63,10 +63,10 @@ pub(crate) async fn ask(
     question: String,
     rid: &str,
 ) -> Result<String, String> {
-    let stub = match to {
-        Object::Store(store) => internal::stub(env, STORE_CONFIG, store.as_str()),
-        Object::Registry => internal::stub(env, STORE_REGISTRY, registry::NAME),
+    let object = match to {
+        Object::Store(store) => (STORE_CONFIG, store.as_str()),
+        Object::Registry => (STORE_REGISTRY, registry::NAME),
     };
-    let asked = internal::ask_text(stub.map_err(|e| e.to_string())?, question, rid).await;
+    let asked = internal::ask_text(env, object, question, rid).await;
     asked.map_err(AskError::reason)
 }

@@ -34,10 +34,10 @@ pub async fn handle(
     log: &mut RequestLog,
 ) -> Reply {
     let platform = env_config::platform(env);
-    let limit_var = env.var("CONSOLE_SIGN_IN_LIMIT").ok().map(|v| v.to_string());
     let answered = async {
         let keys = ConsoleKeys::of(platform.signer.clone(), platform.csrf.clone())?;
-        let facts = Facts::of(route, url.to_string(), client, limit_var, now_ms());
+        let limit = platform.sign_in_limit;
+        let facts = Facts::of(route, url.to_string(), client, limit, now_ms());
         let mut driver = ConsoleDriver::new(facts, keys);
         loop {
             match driver.poll() {

@@ -4,7 +4,7 @@
 
 use crate::internal;
 use crate::objects::{SHOPPER_STOREFRONT, STORE_CONFIG, store_client};
-use crate::respond::{self, Audience, Parts};
+use crate::respond::{self, Audience, Made, Parts};
 use crate::{admin, body, domains, env_config, health, random};
 use wandstore_core::headers::{Policy, security_headers_for};
 use wandstore_core::identity::CookieScope;
@@ -16,27 +16,26 @@ use wandstore_protocol::pass_through::{self, Forwarded};
 use wandstore_protocol::theme::GetFavicon;
 use wandstore_protocol::visit::{Served, Visit};
 use worker::worker_sys::ext::RequestExt;
-use worker::{Env, Response, console_log, web_sys};
+use worker::{Env, console_log, web_sys};
 
 pub use wandstore_protocol::entry_route::ClientHeaders;
 
-/// What routing produced: a response made here, or a shopper object's answer whose body is
-/// streamed through untouched. Each is finished in one pass (`entry_route::finished`):
-/// its headers and the entry's made with one call into JavaScript.
+/// What routing produced: an answer made here, or an object's answer whose body is streamed
+/// through untouched. Each is finished in one pass (`entry_route::finished`): its headers and
+/// the entry's made with one call into JavaScript.
 enum Routed {
-    Local(Response),
-    /// A page the entry rendered itself (`edge_pages`), answered 200 with every header set
-    /// in one call, and the shopper's cookie set again when the page was a product's (its
-    /// view carried until their object records it).
-    Page(String, Option<String>),
-    /// An answer made here as its status, headers and body, with the security policy it
-    /// carries: an owner console page (`render::console_reply`, the console's own), an admin
-    /// API or health answer, or an error.
-    Made(Parts, Policy<'static>),
+    /// An answer made here (an owner console page, an admin API or health answer, a page the
+    /// entry rendered, a store's file, an error) with the security policy it carries.
+    Made(Made, Policy<'static>),
     /// An object's answer (a shopper's page, or StoreConfig's to a live-preview socket),
     /// streamed through and finished as `pass_through::Forwarded` says; a socket's 101 goes
     /// back as the object made it.
     Object(web_sys::Response, Forwarded),
+}
+
+/// An answer made here under `policy`, its body copied out of Wasm once.
+fn made((status, headers, body): Parts, policy: Policy<'static>) -> Routed {
+    Routed::Made((status, headers, internal::bytes(body.as_bytes())), policy)
 }
 
 /// Handles one client request. Never fails: every error becomes a response and a log line.
@@ -64,12 +63,11 @@ pub async fn handle(req: web_sys::Request, env: &Env) -> web_sys::Response {
     let routed = outcome.unwrap_or_else(|(e, audience)| {
         e.note_in(&mut log);
         let (headers, body) = audience.answer(&e, &request_id);
-        Routed::Made((e.status, headers, body), Policy::Default)
+        made((e.status, headers, body), Policy::Default)
     });
     let policy = match &routed {
         Routed::Made(_, policy) => *policy,
         Routed::Object(_, forwarded) => forwarded.policy(),
-        _ => Policy::Default,
     };
     let development = env_config::platform(env).development;
     let security = security_headers_for(policy, secure_transport, development);
@@ -88,19 +86,9 @@ pub async fn handle(req: web_sys::Request, env: &Env) -> web_sys::Response {
             let body = answer.body().map(Into::into);
             internal::response(answer.status(), &pairs, body.as_ref())
         }
-        Routed::Local(resp) => {
-            let resp = web_sys::Response::from(resp);
-            let own = internal::read_headers(&resp.headers());
-            let pairs = entry_route::finished(own, finishing);
-            internal::response(resp.status(), &pairs, resp.body().map(Into::into).as_ref())
-        }
         Routed::Made((status, own, body), _) => {
             let pairs = entry_route::finished(own, finishing);
-            internal::response(status, &pairs, internal::bytes(body.as_bytes()).as_ref())
-        }
-        Routed::Page(html, cookie) => {
-            let pairs = entry_route::finished(entry_route::page_headers(cookie), finishing);
-            internal::response(200, &pairs, internal::bytes(html.as_bytes()).as_ref())
+            internal::response(status, &pairs, body.as_ref())
         }
     };
     let resp = made.unwrap_or_else(|e| unbuilt(e, &request_id, &mut log));
@@ -121,8 +109,8 @@ fn unbuilt(e: worker::Error, request_id: &str, log: &mut RequestLog) -> web_sys:
 /// An error and who reads it.
 type Refusal = (EdgeError, Audience);
 
-/// Performs the steps of the request's routing (`protocol::entry_run`) until a handler
-/// answers.
+/// Performs the steps of the request's routing (`protocol::entry_run`), then answers with
+/// the handler it ends with.
 async fn route(
     req: web_sys::Request,
     url: &worker::Url,
@@ -144,7 +132,7 @@ async fn route(
         signer: platform.signer.clone(),
         now_ms: crate::clock::now_ms(),
     });
-    let answered = loop {
+    let handler = loop {
         match run.next() {
             Step::LookUpDomain(host) => {
                 run.on_domain(domains::store_for(env, host, request_id).await);
@@ -155,56 +143,38 @@ async fn route(
             Step::AskFavicon(store) => {
                 run.on_favicon(store_client::ask(env, store, GetFavicon, request_id).await);
             }
-            Step::Answer(handler) => {
-                let audience = Audience::for_reader(handler.reader(), request_id);
-                let answered = answer(handler, req, url, env, client, request_id, log).await;
-                break answered.map_err(|e| (e, audience));
-            }
+            Step::Answer(handler) => break handler,
         }
     };
     run.note_in(log);
-    answered
-}
-
-/// The handler a routed request ends with (`entry_run`'s last step).
-async fn answer(
-    handler: Handler<'_>,
-    req: web_sys::Request,
-    url: &worker::Url,
-    env: &Env,
-    client: &ClientHeaders,
-    request_id: &str,
-    log: &mut RequestLog,
-) -> Result<Routed, EdgeError> {
-    let local = Routed::Local;
-    let made = |parts| Routed::Made(parts, Policy::Default);
-    match handler {
+    let audience = Audience::for_reader(handler.reader(), request_id);
+    let default = |parts| made(parts, Policy::Default);
+    let answered = match handler {
         Handler::Console(route) => {
             let page = crate::console::handle(req, url, env, client, route, request_id, log);
-            Ok(Routed::Made(page.await, Policy::Console))
+            Ok(made(page.await, Policy::Console))
         }
         Handler::Admin(route, caller) => {
             let caller = caller.clone();
             let answer = admin::handle(req, url, env, client, route, caller, request_id);
-            answer.await.map(made)
+            answer.await.map(default)
         }
-        Handler::Health(route) => Ok(made(health::answer(env, route, request_id).await)),
+        Handler::Health(route) => Ok(default(health::answer(env, route, request_id).await)),
         Handler::Fixed(headers, body) => {
-            Ok(local(respond::with_headers(200, headers, body.into())))
+            let headers = headers.iter().map(|(n, v)| (*n, (*v).to_owned())).collect();
+            Ok(default((200, headers, body.to_owned())))
         }
-        Handler::LiveSocket(call) => {
-            let sent = internal::send(env, STORE_CONFIG, &call).await;
-            let answer = sent.map_err(EdgeError::internal)?;
-            // Streamed through like a shopper object's answer (its headers are immutable).
-            Ok(Routed::Object(answer, Forwarded::default()))
-        }
-        Handler::File(file, read) => {
-            let served = crate::store_assets::serve(env, file, read);
-            served.await.map(local)
-        }
+        // Streamed through like a shopper object's answer (its headers are immutable).
+        Handler::LiveSocket(call) => internal::send(env, STORE_CONFIG, &call)
+            .await
+            .map(|answer| Routed::Object(answer, Forwarded::default())),
+        Handler::File(file, read) => crate::store_assets::serve(env, file, read)
+            .await
+            .map(|served| Routed::Made(served, Policy::Default)),
         Handler::Shopper(shopper) => storefront(url, env, shopper, log).await,
         Handler::Refused(e, _) => Err(e),
-    }
+    };
+    answered.map_err(|e| (e, audience))
 }
 
 /// A request for a shopper's page: planned (`protocol::visit`), limited, then rendered here
@@ -228,32 +198,13 @@ async fn storefront(
     // Set, changed or left alone once the page is made or the object's report is read.
     let scope = || CookieScope::new(&target.base, url.scheme(), url.host_str().unwrap_or(""));
     if let Served::Edge { page, cart_items } = visit.served(url.query().unwrap_or("")) {
-        let visits = visit.edge_home_visits();
-        let shown = crate::edge_pages::serve(env, &visit.ctx, page, cart_items, visits, url, log);
-        return Ok(match shown.await? {
-            Ok(shown) => {
-                // A home page's view, or a product's where `served` found room: the cookie
-                // carries it.
-                let cookie = visit.edge_cookie(page, shown.viewed.as_deref(), scope);
-                Routed::Page(shown.html, cookie)
-            }
-            Err(error_page) => Routed::Local(error_page),
-        });
+        let shown = crate::edge_pages::serve(env, &visit, page, cart_items, url, scope, log);
+        return shown.await.map(|parts| made(parts, Policy::Default));
     }
     let base_domain = || env_config::platform(env).base_domain.clone();
-    let allow = visit
-        .allow_preview(random::nonce, base_domain)
-        .map_err(EdgeError::internal)?;
+    let forwarded = visit.forwarded(scope(), quota, random::nonce, base_domain);
+    let forwarded = forwarded.map_err(EdgeError::internal)?;
     let call = shopper.object_call(&visit, url.query(), log);
-    let sent = internal::send(env, SHOPPER_STOREFRONT, &call).await;
-    let answer = sent.map_err(EdgeError::internal)?;
-    let cookie = Some(visit.cookie(scope()));
-    Ok(Routed::Object(
-        answer,
-        Forwarded {
-            cookie,
-            quota,
-            allow,
-        },
-    ))
+    let answer = internal::send(env, SHOPPER_STOREFRONT, &call).await?;
+    Ok(Routed::Object(answer, forwarded))
 }

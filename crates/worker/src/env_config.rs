@@ -33,8 +33,3 @@ pub fn platform(env: &Env) -> Rc<PlatformEnv> {
 pub fn tuning(env: &Env) -> Tuning {
     Tuning::from_vars(|name| env.var(name).ok().map(|v| v.to_string()))
 }
-
-/// The secret that signs CSRF tokens; `None` if it is missing or too short.
-pub fn csrf_secret(env: &Env) -> Option<Vec<u8>> {
-    platform(env).csrf.clone()
-}

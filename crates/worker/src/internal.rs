@@ -1,15 +1,18 @@
 //! The transport between the Worker and the Durable Objects: typed questions
-//! ([`ask`]), forwarded page requests, and reading bodies with one call into JavaScript
-//! rather than chunk by chunk.
+//! ([`ask_text`], read by `objects::ask`), forwarded page requests, and reading bodies with
+//! one call into JavaScript rather than chunk by chunk.
 //!
 //! Only the Worker can reach an object, so what it sends in internal headers is trusted; the
 //! entry never forwards a client's own `x-wandstore-*` headers.
 
+use serde::Serialize;
+use wandstore_protocol::EdgeError;
 use wandstore_protocol::entry_route::ObjectCall;
 use wandstore_protocol::wire::{self, AskError, MalformedMessage, Question};
 use worker::wasm_bindgen::{JsCast, JsValue};
 use worker::wasm_bindgen_futures::JsFuture;
-use worker::{Request, Response, Stub, web_sys};
+use worker::worker_sys::DurableObject;
+use worker::{Request, Response, web_sys};
 
 /// The path typed questions are posted to.
 pub const ASK_PATH: &str = "/ask";
@@ -26,13 +29,11 @@ pub fn read_headers(headers: &web_sys::Headers) -> Vec<(String, String)> {
         .unwrap_or_default()
 }
 
-/// What `RequestInit` and `ResponseInit` take as headers: `pairs` (name and value each a
-/// string, borrowed or owned) as a JavaScript array of name–value arrays, made with one call
+/// What `RequestInit` and `ResponseInit` take as headers: `pairs` (name–value pairs of
+/// strings, borrowed or owned) as a JavaScript array of name–value arrays, made with one call
 /// into JavaScript. The runtime builds the message's own `Headers` from it, so no `Headers`
 /// object is made only to be copied.
-pub fn headers_init<K: AsRef<str> + serde::Serialize, V: AsRef<str> + serde::Serialize>(
-    pairs: &[(K, V)],
-) -> worker::Result<JsValue> {
+pub fn headers_init(pairs: &impl Serialize) -> worker::Result<JsValue> {
     // A pair serializes as a two-string JSON array, the sequence `Headers` takes.
     let json = serde_json::to_string(pairs)?;
     Ok(worker::js_sys::JSON::parse(&json)?)
@@ -40,9 +41,9 @@ pub fn headers_init<K: AsRef<str> + serde::Serialize, V: AsRef<str> + serde::Ser
 
 /// A response made in JavaScript: `status`, `pairs` as its headers ([`headers_init`]) and
 /// `body` (bytes, or a stream never copied into Wasm) as it is.
-pub fn response<K: AsRef<str> + serde::Serialize, V: AsRef<str> + serde::Serialize>(
+pub fn response(
     status: u16,
-    pairs: &[(K, V)],
+    pairs: &impl Serialize,
     body: Option<&worker::js_sys::Object>,
 ) -> worker::Result<web_sys::Response> {
     let init = web_sys::ResponseInit::new();
@@ -59,34 +60,25 @@ pub fn bytes(body: &[u8]) -> Option<worker::js_sys::Object> {
 }
 
 /// A JavaScript `Headers` object holding `pairs`, for APIs that want one.
-pub fn make_headers<K: AsRef<str> + serde::Serialize, V: AsRef<str> + serde::Serialize>(
-    pairs: &[(K, V)],
-) -> worker::Result<web_sys::Headers> {
+pub fn make_headers(pairs: &impl Serialize) -> worker::Result<web_sys::Headers> {
     Ok(web_sys::Headers::new_with_str_sequence_sequence(
         &headers_init(pairs)?,
     )?)
 }
 
-/// The stub of the object named `name` in the namespace bound as `binding`.
-pub fn stub(env: &worker::Env, binding: &str, name: &str) -> worker::Result<Stub> {
-    let namespace = crate::bindings::held(binding, || env.durable_object(binding))?;
-    let id = namespace.id_from_name(name)?;
-    id.get_stub()
-}
-
-/// Sends `method path` (with `headers` and `body`) to the object behind `stub`, made
-/// directly in JavaScript (the host is ignored by the runtime), and answers its raw response
-/// (the body still a stream).
+/// Sends `method path` (with `headers` and `body`) to the object named `name` in the
+/// namespace bound as `binding`, made directly in JavaScript (the host is ignored by the
+/// runtime), and answers its raw response (the body still a stream).
 async fn fetch(
-    stub: Stub,
-    method: &str,
-    path: &str,
-    headers: &JsValue,
+    env: &worker::Env,
+    (binding, name): (&str, &str),
+    (method, path): (&str, &str),
+    headers: &impl Serialize,
     body: Option<&str>,
 ) -> worker::Result<web_sys::Response> {
     let init = web_sys::RequestInit::new();
     init.set_method(method);
-    init.set_headers(headers);
+    init.set_headers(&headers_init(headers)?);
     // An object's redirect (a 303 after a form post) is for the browser, not for the Worker.
     init.set_redirect(web_sys::RequestRedirect::Manual);
     if let Some(body) = body {
@@ -94,23 +86,25 @@ async fn fetch(
     }
     let url = format!("https://object.internal{path}");
     let req = web_sys::Request::new_with_str_and_init(&url, &init)?;
-    let raw: worker::worker_sys::DurableObject = stub.into_rpc();
-    let promise = raw.fetch_with_request(&req)?;
-    Ok(JsFuture::from(promise)
-        .await?
-        .dyn_into::<web_sys::Response>()?)
+    let namespace = crate::bindings::held(binding, || env.durable_object(binding))?;
+    let raw: DurableObject = namespace.id_from_name(name)?.get_stub()?.into_rpc();
+    let answer = JsFuture::from(raw.fetch_with_request(&req)?).await?;
+    Ok(answer.dyn_into::<web_sys::Response>()?)
 }
 
 /// Sends `call` to its object in the namespace bound as `binding` and answers its raw
-/// response.
+/// response (a failed call is a 500).
 pub async fn send(
     env: &worker::Env,
     binding: &str,
     call: &ObjectCall<'_>,
-) -> worker::Result<web_sys::Response> {
-    let stub = stub(env, binding, &call.name)?;
-    let headers = headers_init(&call.headers)?;
-    fetch(stub, call.method, &call.path, &headers, call.body).await
+) -> Result<web_sys::Response, EdgeError> {
+    let (object, request) = (
+        (binding, call.name.as_str()),
+        (call.method, call.path.as_str()),
+    );
+    let sent = fetch(env, object, request, &call.headers, call.body).await;
+    sent.map_err(EdgeError::internal)
 }
 
 /// A body as text, read by JavaScript in one call (`read`: its `text()`).
@@ -125,32 +119,21 @@ pub async fn request_text(req: &Request) -> worker::Result<String> {
     text_of(req.inner().text()).await
 }
 
-/// Asks an object a typed question and reads its typed answer. A refusal comes back as
-/// `AskError::Refused`; a failed call or an answer of the wrong shape as `Broken`, never as
-/// a default value.
-pub async fn ask<Q: Question>(
-    stub: Stub,
-    question: Q,
-    request_id: &str,
-) -> Result<Q::Answer, AskError<Q::Error>> {
-    let body = wire::encode_question(question)?;
-    let text = ask_text(stub, body, request_id).await?;
-    wire::decode_reply::<Q>(text.as_bytes())?.map_err(AskError::Refused)
-}
-
-/// Posts an encoded question to the object and answers its reply's body (a status other than
-/// 200 is a broken call).
+/// Posts an encoded question to the object named `name` in the namespace bound as `binding`
+/// and answers its reply's body (a failed call, or a status other than 200, is a broken one).
 pub async fn ask_text<E>(
-    stub: Stub,
+    env: &worker::Env,
+    object: (&str, &str),
     body: String,
     request_id: &str,
 ) -> Result<String, AskError<E>> {
-    let broken = |e: worker::Error| AskError::Broken(e.to_string());
-    let headers = headers_init(&[(REQUEST_ID, request_id)]).map_err(broken)?;
-    let sent = fetch(stub, "POST", ASK_PATH, &headers, Some(&body)).await;
-    let resp = sent.map_err(broken)?;
-    let text = text_of(resp.text()).await.map_err(broken)?;
-    wire::reply_body(resp.status(), text)
+    let sent = async {
+        let headers = [(REQUEST_ID, request_id)];
+        let resp = fetch(env, object, ("POST", ASK_PATH), &headers, Some(&body)).await?;
+        Ok::<_, worker::Error>((resp.status(), text_of(resp.text()).await?))
+    };
+    let (status, text) = sent.await.map_err(|e| AskError::Broken(e.to_string()))?;
+    wire::reply_body(status, text)
 }
 
 /// On the object's side: the question posted to [`ASK_PATH`].

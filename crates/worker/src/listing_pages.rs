@@ -1,8 +1,8 @@
 //! The catalog pages the entry (`edge_pages`) serves (the shopper's object makes them in
-//! `render::page_run`): collection, search and product, and the home page without history, one typed catalog question
-//! each (through the isolate's view) rendered into a page model. They show nothing of the
-//! shopper but the cart count the page request carries (a home page its visit count, a
-//! product page its form token); a view is recorded by the caller. Which
+//! `render::page_run`): collection, search and product, and the home page without history,
+//! one typed catalog question each (through the isolate's view) rendered into a page model.
+//! They show nothing of the shopper but the cart count the page request carries (a home page
+//! its visit count, a product page its form token); a view is recorded by the caller. Which
 //! question, and which page an answer makes, is `render::listing_pages::CatalogPage`'s.
 
 use crate::page_request::PageRequest;

@@ -1,15 +1,14 @@
 //! What a page the entry renders gets: who is asking, at which store, with which cart count;
-//! and the store's frame for its pages and errors.
+//! and the store's frame for its pages.
 
-use crate::respond::{self, Audience};
 use std::sync::Arc;
+use wandstore_core::csrf;
 use wandstore_core::store::StoreSettings;
-use wandstore_protocol::EdgeError;
 use wandstore_protocol::shopper::ShopperContext;
 use wandstore_render::Chrome;
 use wandstore_render::listing_pages as listing;
 use wandstore_theme::Theme;
-use worker::{Env, Response};
+use worker::Env;
 
 pub struct PageRequest<'a> {
     pub ctx: &'a ShopperContext,
@@ -34,16 +33,9 @@ impl PageRequest<'_> {
     /// The CSRF token for this shopper's forms (empty if the deployment has no secret, in
     /// which case every form post is refused).
     pub fn csrf_token(&self, env: &Env) -> String {
-        crate::env_config::csrf_secret(env)
-            .map(|secret| {
-                let now = crate::clock::now_ms();
-                wandstore_core::csrf::issue(&secret, &self.ctx.store, &self.ctx.shopper, now)
-            })
-            .unwrap_or_default()
-    }
-
-    /// The error as a themed page in the store's frame.
-    pub fn error(&self, e: &EdgeError) -> Response {
-        respond::error(e, Audience::page(self.chrome()), &self.ctx.request_id)
+        let (ctx, now) = (self.ctx, crate::clock::now_ms());
+        let secret = crate::env_config::platform(env);
+        let issue = |s: &[u8]| csrf::issue(s, &ctx.store, &ctx.shopper, now);
+        secret.csrf.as_deref().map_or_else(String::new, issue)
     }
 }

@@ -10,6 +10,14 @@ use worker::{Headers, Response, ResponseBuilder};
 /// (`render::console_reply::Reply` is one).
 pub type Parts = (u16, Vec<(&'static str, String)>, String);
 
+/// An answer made at the entry as the runtime takes it: its body bytes already copied out of
+/// Wasm, or a stream (an R2 file's) never copied in.
+pub type Made = (
+    u16,
+    Vec<(&'static str, String)>,
+    Option<worker::js_sys::Object>,
+);
+
 /// A response with a body and content type. Header names and values built here are static
 /// or validated, so setting them cannot fail; if one ever did, it would be dropped, not panic.
 pub fn bytes(status: u16, content_type: &str, body: Vec<u8>) -> Response {
@@ -18,11 +26,7 @@ pub fn bytes(status: u16, content_type: &str, body: Vec<u8>) -> Response {
 
 /// A response with a body and the headers given, made with one call into JavaScript (see
 /// [`bytes`] on why making them cannot fail).
-pub fn with_headers<K, V>(status: u16, pairs: &[(K, V)], body: Vec<u8>) -> Response
-where
-    K: AsRef<str> + Serialize,
-    V: AsRef<str> + Serialize,
-{
+pub fn with_headers(status: u16, pairs: &impl Serialize, body: Vec<u8>) -> Response {
     let made = crate::internal::make_headers(pairs).map(Headers);
     ResponseBuilder::new()
         .with_status(status)

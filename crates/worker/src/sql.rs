@@ -5,11 +5,18 @@ use serde::de::DeserializeOwned;
 use std::cell::Cell;
 use std::rc::Rc;
 use wandstore_storage as storage;
-use worker::js_sys::{Function, Reflect};
-use worker::wasm_bindgen::{JsCast, JsValue, closure::Closure};
+use worker::wasm_bindgen::{self, closure::Closure, prelude::*};
 use worker::{SqlStorage, SqlStorageValue, State};
 
 pub use wandstore_storage::{Migration, Write};
+
+#[wasm_bindgen]
+extern "C" {
+    /// The storage's own JavaScript object, for `transactionSync` (not wrapped by `worker`).
+    type RawStorage;
+    #[wasm_bindgen(method, catch, js_name = transactionSync)]
+    fn transaction_sync(this: &RawStorage, body: &JsValue) -> Result<JsValue, JsValue>;
+}
 
 /// An object's SQLite, counting rows read and written (what Cloudflare bills) since the
 /// counts were last taken.
@@ -137,17 +144,14 @@ pub fn transaction<T: 'static>(
     f: impl FnOnce() -> worker::Result<T> + 'static,
 ) -> worker::Result<T> {
     let storage = state.storage();
-    let raw: &JsValue = storage.as_raw().as_ref();
-    let transaction_sync: Function = Reflect::get(raw, &JsValue::from_str("transactionSync"))?
-        .dyn_into()
-        .map_err(|_| worker::Error::JsError("storage.transactionSync is not a function".into()))?;
     let answer = Rc::new(Cell::new(None));
     let out = Rc::clone(&answer);
     let body = Closure::once_into_js(move || -> Result<JsValue, JsValue> {
         out.set(Some(f().map_err(|e| JsValue::from_str(&e.to_string()))?));
         Ok(JsValue::UNDEFINED)
     });
-    transaction_sync.call1(raw, &body)?;
+    let raw: &RawStorage = storage.as_raw().unchecked_ref();
+    raw.transaction_sync(&body)?;
     (answer.take()).ok_or_else(|| worker::Error::RustError("the transaction did not run".into()))
 }
 

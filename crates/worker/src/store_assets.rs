@@ -5,14 +5,15 @@
 //! response. Uploads are written ([`put`]) and deleted ([`delete`]) here too, when the admin
 //! API or the console asks.
 
+use crate::internal;
+use crate::respond::Made;
 use std::collections::HashMap;
 use wandstore_core::asset;
 use wandstore_core::asset::serving::{FileIo, Serve};
 use wandstore_protocol::EdgeError;
 use wandstore_protocol::entry_run::FileRead;
 use wandstore_protocol::owner::PutAsset;
-use worker::ResponseBody::{Body, Empty};
-use worker::{Env, Headers, HttpMetadata, Response, ResponseBuilder};
+use worker::{Env, HttpMetadata, ResponseBody};
 
 /// The R2 bucket of owners' uploaded files.
 pub const ASSETS_BUCKET: &str = "ASSETS";
@@ -48,33 +49,28 @@ fn missing() -> EdgeError {
 
 /// Serves one of the store's files (`file`), or the platform's favicon (`None`): the read
 /// [`Serve::file`] says, and its answer. A `HEAD` or a 304 answers without a body.
-pub async fn serve(
-    env: &Env,
-    file: Option<&str>,
-    read: FileRead<'_>,
-) -> Result<Response, EdgeError> {
+pub async fn serve(env: &Env, file: Option<&str>, read: FileRead<'_>) -> Result<Made, EdgeError> {
     let found = Serve::file(read.store.as_str(), file, read.if_none_match, read.head);
     let (io, serve) = found.ok_or_else(missing)?;
     let bucket = || env.bucket(ASSETS_BUCKET).map_err(EdgeError::internal);
     let (headers, body) = match io {
-        FileIo::PlatformBody => (serve.headers.to_vec(), Body(DEFAULT_FAVICON.to_vec())),
-        FileIo::PlatformNoBody => (serve.no_body_headers(DEFAULT_FAVICON.len() as u64), Empty),
+        FileIo::PlatformBody => (serve.headers.to_vec(), internal::bytes(DEFAULT_FAVICON)),
+        FileIo::PlatformNoBody => (serve.no_body_headers(DEFAULT_FAVICON.len() as u64), None),
         FileIo::Get(key) => {
             let found = bucket()?.get(key).execute().await;
             let object = found.map_err(EdgeError::internal)?.ok_or_else(missing)?;
             // Handed to the runtime as it is: the bytes never pass through Wasm.
             let body = object.body().ok_or_else(missing)?.response_body();
-            (serve.headers.to_vec(), body.map_err(EdgeError::internal)?)
+            let Ok(ResponseBody::Stream(stream)) = body else {
+                return Err(EdgeError::internal("an R2 file's body is no stream"));
+            };
+            (serve.headers.to_vec(), Some(stream.into()))
         }
         FileIo::Head(key) => {
             let found = bucket()?.head(key).await.map_err(EdgeError::internal)?;
-            (
-                serve.no_body_headers(found.ok_or_else(missing)?.size()),
-                Empty,
-            )
+            let size = found.ok_or_else(missing)?.size();
+            (serve.no_body_headers(size), None)
         }
     };
-    let headers: Headers = headers.iter().map(|(n, v)| (*n, v.as_str())).collect();
-    let made = ResponseBuilder::new().with_status(serve.plan.status());
-    Ok(made.with_headers(headers).body(body))
+    Ok((serve.plan.status(), headers, body))
 }

@@ -12,7 +12,7 @@ pub mod store_client;
 pub mod store_config;
 
 use crate::internal;
-use wandstore_protocol::wire::{AskError, Question};
+use wandstore_protocol::wire::{self, AskError, Question};
 
 /// Binding names from wrangler.toml.
 pub const SHOPPER_STOREFRONT: &str = "SHOPPER_STOREFRONT";
@@ -21,7 +21,9 @@ pub const STORE_REGISTRY: &str = "STORE_REGISTRY";
 pub const ABUSE_GUARD: &str = "ABUSE_GUARD";
 
 /// Asks the object named `name` in the namespace bound as `binding` `question` (each
-/// object's client says which object a question goes to).
+/// object's client says which object a question goes to) and reads its typed answer. A
+/// refusal comes back as `AskError::Refused`; a failed call or an answer of the wrong shape
+/// as `Broken`, never as a default value.
 pub async fn ask<Q: Question>(
     env: &worker::Env,
     binding: &str,
@@ -29,6 +31,7 @@ pub async fn ask<Q: Question>(
     question: Q,
     request_id: &str,
 ) -> Result<Q::Answer, AskError<Q::Error>> {
-    let stub = internal::stub(env, binding, name).map_err(|e| AskError::Broken(e.to_string()))?;
-    internal::ask(stub, question, request_id).await
+    let body = wire::encode_question(question)?;
+    let text = internal::ask_text(env, (binding, name), body, request_id).await?;
+    wire::decode_reply::<Q>(text.as_bytes())?.map_err(AskError::Refused)
 }

@@ -65,7 +65,7 @@ impl DurableObject for ShopperStorefront {
         let (path, method, url) = (req.path(), req.method(), req.inner().url());
         let query = wandstore_core::query::pairs(wandstore_core::query::of_url(&url));
         let (method, path, query) = (method.as_ref(), &path, &query);
-        let secret = crate::env_config::csrf_secret(&self.env);
+        let secret = crate::env_config::platform(&self.env).csrf.clone();
         let asked = Asked {
             method,
             path,
