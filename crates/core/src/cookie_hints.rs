@@ -89,17 +89,19 @@ impl CartHint {
 
     fn parse(raw: &str) -> Option<Self> {
         let (items, day) = raw.strip_prefix('c')?.split_once('.')?;
-        let number = |s: &str| {
-            (!s.is_empty() && s.len() <= 10 && s.bytes().all(|b| b.is_ascii_digit()))
-                .then(|| s.parse::<u32>().ok())
-                .flatten()
-        };
+        let number = |s: &str| u32::try_from(number(s)?).ok();
         let items = number(items).filter(|n| *n <= MAX_ITEMS)?;
         Some(CartHint {
             items,
             day: number(day)?,
         })
     }
+}
+
+/// A hint's number: 1 to 10 ASCII digits (no sign, no exponent).
+pub(crate) fn number(s: &str) -> Option<u64> {
+    let digits = !s.is_empty() && s.len() <= 10 && s.bytes().all(|b| b.is_ascii_digit());
+    digits.then(|| s.parse().ok()).flatten()
 }
 
 pub(crate) fn day_of(now_ms: u64) -> u32 {

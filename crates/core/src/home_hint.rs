@@ -57,6 +57,7 @@ impl HomeHint {
     /// `n{visits}.{pending}.{day}` (after the separator).
     pub fn parse(raw: &str) -> Option<Self> {
         let mut parts = raw.strip_prefix('n')?.split('.');
+        let number = crate::cookie_hints::number;
         let visits = number(parts.next()?).filter(|v| *v <= MAX_VISITS)?;
         let pending = number(parts.next()?).filter(|p| *p <= u64::from(MAX_PENDING_HOME_VIEWS))?;
         let day = u32::try_from(number(parts.next()?)?).ok()?;
@@ -74,12 +75,6 @@ impl HomeHint {
     pub fn format(&self) -> String {
         format!("n{}.{}.{}", self.visits, self.pending, self.day)
     }
-}
-
-/// 1 to 10 ASCII digits.
-fn number(s: &str) -> Option<u64> {
-    let digits = !s.is_empty() && s.len() <= 10 && s.bytes().all(|b| b.is_ascii_digit());
-    digits.then(|| s.parse().ok()).flatten()
 }
 
 #[cfg(test)]
