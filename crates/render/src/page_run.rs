@@ -196,7 +196,7 @@ pub struct PageRun<'a> {
     asked: Asked<'a>,
     plan: PagePlan<'a>,
     now_ms: u64,
-    csrf_secret: Option<Vec<u8>>,
+    csrf_secret: Option<&'a [u8]>,
     phase: Phase<'a>,
     look: Option<StoreLook>,
     cart_count: u32,
@@ -220,7 +220,7 @@ impl<'a> PageRun<'a> {
         asked: Asked<'a>,
         memory: &'a ShopperMemory,
         now_ms: u64,
-        csrf_secret: Option<Vec<u8>>,
+        csrf_secret: Option<&'a [u8]>,
     ) -> Self {
         let plan = PagePlan::new(asked.method, asked.path, ctx.first_visit, ctx.preview);
         PageRun {
@@ -269,7 +269,7 @@ impl<'a> PageRun<'a> {
     /// The CSRF token for this shopper's forms (empty without a secret: every post fails).
     pub fn csrf_token(&self) -> String {
         let (ctx, now) = (self.ctx, self.now_ms);
-        (self.csrf_secret.as_deref())
+        self.csrf_secret
             .map(|secret| wandstore_core::csrf::issue(secret, &ctx.store, &ctx.shopper, now))
             .unwrap_or_default()
     }
@@ -520,7 +520,7 @@ impl<'a> PageRun<'a> {
             body: &self.body.text,
             content_type: self.body.content_type.as_deref(),
             idempotency_key: self.body.idempotency_key.as_deref(),
-            csrf_secret: self.csrf_secret.as_deref().unwrap_or_default(),
+            csrf_secret: self.csrf_secret.unwrap_or_default(),
             now_ms: self.now_ms,
         };
         let api = matches!(route, StoreRoute::CartApi);

@@ -159,7 +159,7 @@ fn run_with(
         path,
         query,
     };
-    let mut run = PageRun::new(ctx, asked, memory, NOW, Some(SECRET.to_vec()));
+    let mut run = PageRun::new(ctx, asked, memory, NOW, Some(SECRET));
     let mut steps = Vec::new();
     let mut input = PageInput::Start;
     for _ in 0..40 {

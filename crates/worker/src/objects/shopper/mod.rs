@@ -65,13 +65,20 @@ impl DurableObject for ShopperStorefront {
         let (path, method, url) = (req.path(), req.method(), req.inner().url());
         let query = wandstore_core::query::pairs(wandstore_core::query::of_url(&url));
         let (method, path, query) = (method.as_ref(), &path, &query);
-        let secret = crate::env_config::platform(&self.env).csrf.clone();
+        // The isolate's settings, borrowed: no copy of the secret per request.
+        let platform = crate::env_config::platform(&self.env);
         let asked = Asked {
             method,
             path,
             query,
         };
-        let mut run = PageRun::new(&ctx, asked, &self.memory, now_ms(), secret);
+        let mut run = PageRun::new(
+            &ctx,
+            asked,
+            &self.memory,
+            now_ms(),
+            platform.csrf.as_deref(),
+        );
         let (store, rid, report) = (&ctx.store, &ctx.request_id, &self.memory.report);
         let mut input = PageInput::Start;
         loop {
