@@ -1,4 +1,4 @@
-//! `cargo xtask bench [--concurrency N] [--requests N] [--rounds N]`: WandStore side by side
+//! `cargo xtask bench [--concurrency N] [--requests N] [--rounds N] [--against DIR]`: WandStore side by side
 //! with a plain JavaScript Worker (`bench/baseline-js`) that serves the same routes for one
 //! store from the same data model, on the same machine, with the same wrangler and workerd,
 //! against the same devshop catalog.
@@ -21,9 +21,19 @@
 //! (`bench_report`), and runs the criterion render benchmark. Personalization gets its own
 //! table (`bench_ai`): home p50/p99 with the model healthy, hanging and failing.
 //!
+//! With `--direct`, the load goes to each user worker's own socket rather than through
+//! wrangler's dev proxy, a second workerd that forwards every request (and is no part of a
+//! deployed Worker); CPU is measured the same way either way, req/s and latencies change.
+//!
+//! With `--against DIR`, a WandStore built from another checkout runs in every round too, and
+//! the report compares the two in each round (`bench_against`): before and after a change,
+//! measured together.
+//!
 //! Every figure comes from this machine and this run: compare runs on the same machine.
 
 // The parts live in `bench_*.rs` next to this file (declared here, so `main.rs` stays as it is).
+#[path = "bench_against.rs"]
+mod bench_against;
 #[path = "bench_ai.rs"]
 mod bench_ai;
 #[path = "bench_cold.rs"]
@@ -64,6 +74,10 @@ struct Options {
     concurrency: usize,
     requests: usize,
     rounds: usize,
+    /// Another checkout to run in the same rounds (`bench_against`).
+    against: Option<PathBuf>,
+    /// Send the load to each user worker's own socket instead of through wrangler's dev proxy.
+    direct: bool,
 }
 
 fn number(args: &[String], name: &str, default: usize) -> Result<usize, String> {
@@ -83,6 +97,8 @@ pub fn run(args: &[String]) -> Result<(), String> {
         concurrency: number(args, "--concurrency", 8)?,
         requests: number(args, "--requests", 400)?,
         rounds: number(args, "--rounds", 3)?,
+        against: flag_value(args, "--against")?.map(PathBuf::from),
+        direct: args.iter().any(|a| a == "--direct"),
     };
     // Every cart add puts the same variant into one of `concurrency` carts, and a line holds
     // at most 99; keep well below that so no add is refused.
@@ -138,7 +154,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
         display_name,
         currency,
     };
-    let wandstore = Target {
+    let mut wandstore = Target {
         system: WANDSTORE,
         label: "WandStore",
         base: stack.url(),
@@ -147,6 +163,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
         log: ws_state.join("wrangler.log"),
         admin_token: ws_admin.clone(),
         metrics_path: "/admin/stores/demo/metrics",
+        direct: None,
     };
 
     // The baseline: its own wrangler dev on its own wrangler.toml, the same secrets shape.
@@ -170,7 +187,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
     bl.wait_live(Duration::from_secs(120))?;
     bench_systems::register_baseline(&bl.url(), &admin, &upstream)
         .map_err(|e| format!("{e}{}", bl.log_tail()))?;
-    let baseline = Target {
+    let mut baseline = Target {
         system: BASELINE,
         label: "baseline (JS)",
         base: bl.url(),
@@ -179,16 +196,44 @@ pub fn run(args: &[String]) -> Result<(), String> {
         log: bl.log.clone(),
         admin_token: admin.clone(),
         metrics_path: "/admin/metrics",
+        direct: None,
     };
     step::done("baseline ready", t);
 
     // The floors: a wrangler dev each, no store to set up.
-    let (mut fl, floor) = start_floor(&root, work, &env_file, FLOOR)?;
-    let (mut fr, floor_rs) = start_floor(&root, work, &env_file, FLOOR_RS)?;
+    let (mut fl, mut floor) = start_floor(&root, work, &env_file, FLOOR)?;
+    let (mut fr, mut floor_rs) = start_floor(&root, work, &env_file, FLOOR_RS)?;
+    let mut against = match &opts.against {
+        Some(dir) => Some(bench_against::start(
+            &root, dir, work, &env_file, &admin, &upstream,
+        )?),
+        None => None,
+    };
+
+    if opts.direct {
+        let t = step::start("finding each user worker's own socket (--direct)");
+        let mut all = vec![&mut wandstore, &mut baseline, &mut floor, &mut floor_rs];
+        all.extend(against.as_mut().map(|a| &mut a.target));
+        for target in all {
+            target.find_direct()?;
+        }
+        step::done("the load skips wrangler's dev proxy", t);
+    }
 
     let t = step::start("syncing the demo catalog from devshop into both");
     bench_systems::sync(&wandstore)?;
     bench_systems::sync(&baseline)?;
+    if let Some(a) = &against {
+        bench_systems::sync(&a.target)?;
+        if bench_systems::listed_handles(&a.target.base)?
+            != bench_systems::listed_handles(&wandstore.base)?
+        {
+            return Err(
+                "the compared WandStore lists different products on /collections/all?size=48"
+                    .into(),
+            );
+        }
+    }
     let handles = bench_systems::listed_handles(&wandstore.base)?;
     if handles.is_empty() {
         return Err("the demo store lists no products".into());
@@ -210,7 +255,9 @@ pub fn run(args: &[String]) -> Result<(), String> {
     let scenarios = scenarios(Arc::new(handles), variant);
     // A warm-up round per system, not counted: the first requests of an isolate run cold
     // code (V8 tiers JavaScript and Wasm up as they run), and a deployed isolate serves warm.
-    for target in [&wandstore, &baseline, &floor, &floor_rs] {
+    let mut systems = vec![&wandstore, &baseline, &floor, &floor_rs];
+    systems.extend(against.as_ref().map(|a| &a.target));
+    for target in systems.iter().copied() {
         let t = step::start(&format!("warm-up round (not counted): {}", target.label));
         run_round(target, &scenarios, &opts, 0, clk_tck, true)?;
         step::done("warm", t);
@@ -219,7 +266,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
     let mut store_config: Vec<(&'static str, u64, usize, usize)> =
         vec![(WANDSTORE, 0, 0, 0), (BASELINE, 0, 0, 0)];
     for round in 0..opts.rounds {
-        let mut order = [&wandstore, &baseline, &floor, &floor_rs];
+        let mut order = systems.clone();
         let first = round % order.len();
         order.rotate_left(first);
         for target in order {
@@ -236,6 +283,10 @@ pub fn run(args: &[String]) -> Result<(), String> {
 
     fl.stop();
     fr.stop();
+    let against = against.map(|mut a| {
+        a.wrangler.stop();
+        a
+    });
 
     // Personalization: home p50/p99 with the model healthy, hanging and failing.
     let t = step::start("personalization: home pages with the model healthy, hanging, failing");
@@ -305,17 +356,27 @@ pub fn run(args: &[String]) -> Result<(), String> {
         store_config,
         page_bytes,
         date: bench_report::today(),
-        commit: git_commit(&root),
+        commit: bench_against::short_commit(&root),
+        via: if opts.direct { "direct" } else { "proxy" },
     };
     bench_report::print(&runs, &scenario_names, &extras);
     print_cost_model(&runs);
     bench_ai::print(&ai_rows);
+    if let Some(a) = &against {
+        bench_against::print(&runs, &scenario_names, (&extras.commit, extras.wasm), a);
+    }
     let mut report = bench_report::to_json(&runs, &scenario_names, &extras);
     if let Some(map) = report.as_object_mut() {
         map.insert(
             "personalization_home".into(),
             serde_json::to_value(&ai_rows).unwrap_or_default(),
         );
+        if let Some(a) = &against {
+            map.insert(
+                "against".into(),
+                bench_against::to_json(&runs, &scenario_names, a),
+            );
+        }
     }
     let out = target_dir(&root).join("bench");
     std::fs::create_dir_all(&out).map_err(|e| format!("creating {}: {e}", out.display()))?;
@@ -420,6 +481,7 @@ fn start_floor(
         log: wrangler.log.clone(),
         admin_token: String::new(),
         metrics_path: "/admin/metrics",
+        direct: None,
     };
     step::done(&format!("{label} ready"), t);
     Ok((wrangler, target))
@@ -451,7 +513,7 @@ fn run_round(
         let tag = format!("bench-r{round}-{}-{}", target.system, scenario.name);
         let offset = file_len(&target.log);
         let cpu0 = target.cpu(clk_tck);
-        let r = bench_load::load(&target.base, scenario, opts.requests, &cookies, &tag);
+        let r = bench_load::load(target.via(), scenario, opts.requests, &cookies, &tag);
         let cpu1 = target.cpu(clk_tck);
         let logs = bench_logs::window(
             &target.log,
@@ -550,17 +612,6 @@ fn target_dir(root: &Path) -> PathBuf {
     std::env::var_os("CARGO_TARGET_DIR")
         .map(PathBuf::from)
         .unwrap_or_else(|| root.join("target"))
-}
-
-fn git_commit(root: &Path) -> String {
-    Command::new("git")
-        .args(["rev-parse", "--short", "HEAD"])
-        .current_dir(root)
-        .output()
-        .ok()
-        .filter(|o| o.status.success())
-        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned())
-        .unwrap_or_default()
 }
 
 /// The cost model (`cost_model`) from WandStore's measured medians: the page scenarios in

@@ -104,14 +104,32 @@ fn cookie_from_set_cookie<'a>(values: impl IntoIterator<Item = &'a str>) -> Opti
         .map(str::to_owned)
 }
 
-/// `requests` requests of `scenario` against `base`, `cookies.len()` at a time (one thread per
+/// Where a run's requests go: `send_to` is wrangler's public port (through its dev proxy,
+/// where `original` is the same) or the user worker's own socket, whose requests carry the
+/// `MF-Original-URL` header wrangler's proxy sets, so the Worker sees the same URL either way.
+#[derive(Clone, Copy)]
+pub struct Via<'a> {
+    pub send_to: &'a str,
+    pub original: &'a str,
+}
+
+impl Via<'_> {
+    /// The URL to send `path` to, and the original URL to name if it is not that one.
+    fn urls(&self, path: &str) -> (String, Option<String>) {
+        let url = format!("{}{path}", self.send_to);
+        let original = (self.send_to != self.original).then(|| format!("{}{path}", self.original));
+        (url, original)
+    }
+}
+
+/// `requests` requests of `scenario` against `via`, `cookies.len()` at a time (one thread per
 /// shopper, each with its own connection). Request `i` carries `X-Request-ID: {tag}-{i}`
 /// (both systems keep a plain caller id), so its log line can be told apart. Every response
 /// body is read to the end; anything but a 200 counts as an error. Each shopper keeps the
 /// cookie the last response set, as a browser does (a first visit's cookie carries a
 /// one-time hint that the next home page consumes and re-sets without).
 pub fn load(
-    base: &str,
+    via: Via<'_>,
     scenario: &Scenario,
     requests: usize,
     cookies: &[String],
@@ -135,21 +153,31 @@ pub fn load(
                             break;
                         }
                         let (method, path, body) = (scenario.request)(i);
-                        let url = format!("{base}{path}");
+                        let (url, original) = via.urls(&path);
                         let id = format!("{tag}-{i}");
                         let t = Instant::now();
                         let response = match (method, body) {
-                            ("POST", Some(body)) => http
-                                .post(url.as_str())
-                                .header("cookie", &cookie)
-                                .header("x-request-id", &id)
-                                .header("content-type", "application/json")
-                                .send(body),
-                            _ => http
-                                .get(url.as_str())
-                                .header("cookie", &cookie)
-                                .header("x-request-id", &id)
-                                .call(),
+                            ("POST", Some(body)) => {
+                                let mut req = http
+                                    .post(url.as_str())
+                                    .header("cookie", &cookie)
+                                    .header("x-request-id", &id)
+                                    .header("content-type", "application/json");
+                                if let Some(o) = &original {
+                                    req = req.header("mf-original-url", o);
+                                }
+                                req.send(body)
+                            }
+                            _ => {
+                                let mut req = http
+                                    .get(url.as_str())
+                                    .header("cookie", &cookie)
+                                    .header("x-request-id", &id);
+                                if let Some(o) = &original {
+                                    req = req.header("mf-original-url", o);
+                                }
+                                req.call()
+                            }
                         };
                         let status = response.map(|mut r| {
                             let _ = r.body_mut().read_to_vec();
@@ -183,7 +211,30 @@ pub fn load(
 
 #[cfg(test)]
 mod tests {
-    use super::cookie_from_set_cookie;
+    use super::{Via, cookie_from_set_cookie};
+
+    #[test]
+    fn a_direct_request_names_the_url_the_proxy_would_have_sent() {
+        let proxy = Via {
+            send_to: "http://127.0.0.1:8787",
+            original: "http://127.0.0.1:8787",
+        };
+        assert_eq!(
+            proxy.urls("/s/demo/"),
+            ("http://127.0.0.1:8787/s/demo/".into(), None)
+        );
+        let direct = Via {
+            send_to: "http://127.0.0.1:40947",
+            original: "http://127.0.0.1:8787",
+        };
+        assert_eq!(
+            direct.urls("/s/demo/?q=1"),
+            (
+                "http://127.0.0.1:40947/s/demo/?q=1".into(),
+                Some("http://127.0.0.1:8787/s/demo/?q=1".into())
+            )
+        );
+    }
 
     #[test]
     fn the_shopper_cookie_is_taken_without_its_attributes() {

@@ -160,7 +160,76 @@ pub fn sample(wrangler_pid: u32, public_port: u16, ticks_per_sec: u64) -> CpuSam
     s
 }
 
+/// The loopback TCP ports the user worker's workerd (not wrangler's proxy) listens on, its
+/// entry socket among them: each listening socket of `/proc/net/tcp` whose inode one of that
+/// process's file descriptors holds.
+pub fn user_worker_ports(wrangler_pid: u32, public_port: u16) -> Vec<u16> {
+    let inodes: Vec<u64> = workerds_under(wrangler_pid, public_port)
+        .into_iter()
+        .filter(|w| !w.proxy)
+        .flat_map(|w| socket_inodes(w.pid))
+        .collect();
+    let table = std::fs::read_to_string("/proc/net/tcp").unwrap_or_default();
+    let mut ports: Vec<u16> = listening_loopback(&table)
+        .into_iter()
+        .filter(|(_, inode)| inodes.contains(inode))
+        .map(|(port, _)| port)
+        .collect();
+    ports.sort_unstable();
+    ports.dedup();
+    ports
+}
+
+/// The socket inodes a process holds (`/proc/{pid}/fd/*` → `socket:[N]`).
+fn socket_inodes(pid: u32) -> Vec<u64> {
+    let Ok(fds) = std::fs::read_dir(format!("/proc/{pid}/fd")) else {
+        return Vec::new();
+    };
+    fds.flatten()
+        .filter_map(|fd| std::fs::read_link(fd.path()).ok())
+        .filter_map(|target| {
+            let t = target.to_string_lossy().into_owned();
+            t.strip_prefix("socket:[")?.strip_suffix(']')?.parse().ok()
+        })
+        .collect()
+}
+
+/// (port, inode) of each socket listening on 127.0.0.1 in a `/proc/net/tcp` table.
+fn listening_loopback(table: &str) -> Vec<(u16, u64)> {
+    table
+        .lines()
+        .skip(1)
+        .filter_map(|line| {
+            let f: Vec<&str> = line.split_whitespace().collect();
+            // sl local_address rem_address st tx:rx tr:when retrnsmt uid timeout inode
+            let (addr, port) = f.get(1)?.split_once(':')?;
+            let listening = *f.get(3)? == "0A";
+            (listening && addr == "0100007F").then_some(())?;
+            Some((u16::from_str_radix(port, 16).ok()?, f.get(9)?.parse().ok()?))
+        })
+        .collect()
+}
+
 /// The length of a file (0 if it does not exist yet).
 pub fn file_len(path: &Path) -> u64 {
     std::fs::metadata(path).map(|m| m.len()).unwrap_or(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::listening_loopback;
+
+    #[test]
+    fn only_loopback_listeners_are_read_from_the_tcp_table() {
+        let table = "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode
+   0: 0100007F:22C3 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 41234 1 0000000000000000 100 0 0 10 0
+   1: 00000000:0016 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 999 1 0000000000000000 100 0 0 10 0
+   2: 0100007F:9F3B 0100007F:C350 01 00000000:00000000 00:00000000 00000000     0        0 5555 1 0000000000000000 20 4 30 10 -1
+   3: garbage
+";
+        // 0x22C3 = 8899 listening on 127.0.0.1; the 0.0.0.0 listener and the established
+        // connection are left out, and a line that cannot be read is skipped.
+        assert_eq!(listening_loopback(table), vec![(8899, 41234)]);
+        assert!(listening_loopback("").is_empty());
+    }
 }

@@ -181,6 +181,9 @@ pub struct Extras {
     pub page_bytes: Vec<(&'static str, usize, usize)>,
     pub date: String,
     pub commit: String,
+    /// Where the load went: `proxy` (wrangler's public port) or `direct` (each user
+    /// worker's own socket, `--direct`).
+    pub via: &'static str,
 }
 
 fn cold_median(extras: &Extras, system: &str, get: fn(&ColdStart) -> f64) -> Option<f64> {
@@ -208,8 +211,14 @@ fn num(v: Option<f64>, decimals: usize) -> String {
 /// The printed side-by-side table.
 pub fn print(runs: &[Run], scenarios: &[(&'static str, &'static str)], extras: &Extras) {
     println!(
-        "\nSide by side: {} rounds alternating, {} requests per scenario per round, {} at a time; medians over rounds (errors: total).\n",
-        extras.rounds, extras.requests, extras.concurrency
+        "\nSide by side: {} rounds alternating, {} requests per scenario per round, {} at a time, {}; medians over rounds (errors: total).\n",
+        extras.rounds,
+        extras.requests,
+        extras.concurrency,
+        match extras.via {
+            "direct" => "sent to each user worker's own socket (--direct)",
+            _ => "sent through wrangler's dev proxy",
+        }
     );
     println!("| scenario | figure | WandStore | baseline (JS) | WandStore / baseline |");
     println!("|---|---|---|---|---|");
@@ -370,6 +379,7 @@ pub fn to_json(runs: &[Run], scenarios: &[(&'static str, &'static str)], extras:
         "clk_tck": extras.clk_tck,
         "date": extras.date,
         "commit": extras.commit,
+        "via": extras.via,
         "runs": runs.iter().map(|r| json!({
             "round": r.round,
             "system": r.system,
@@ -542,9 +552,11 @@ mod tests {
             page_bytes: vec![],
             date: today(),
             commit: "abc".into(),
+            via: "direct",
         };
         let v = to_json(&runs, &[("home", "home page")], &extras);
         assert_eq!(v["rounds"], 1);
+        assert_eq!(v["via"], "direct");
         assert_eq!(v["wasm"]["raw_bytes"], 1000);
         assert_eq!(v["cold_start_ms"]["wandstore"], 300.0);
         let s = &v["scenarios"][0];

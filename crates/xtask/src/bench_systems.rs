@@ -3,7 +3,7 @@
 //! each one answers, its wrangler (for CPU), its log file (for the request lines), and
 //! the admin calls that set up the `demo` store on each, backed by the same devshop shop.
 
-use super::bench_load::{agent, get};
+use super::bench_load::{Via, agent, get};
 use super::bench_proc::{self, CpuSample};
 use crate::http_json::send_json;
 use std::path::{Path, PathBuf};
@@ -13,6 +13,8 @@ pub const BASELINE: &str = "baseline";
 pub const FLOOR: &str = "floor";
 /// The same floor written with workers-rs (`bench/floor-rs`).
 pub const FLOOR_RS: &str = "floor-rs";
+/// WandStore built from another checkout (`--against DIR`, see `bench_against`).
+pub const AGAINST: &str = "wandstore-against";
 
 /// One running system.
 pub struct Target {
@@ -28,9 +30,44 @@ pub struct Target {
     pub admin_token: String,
     /// The admin route answering `{"requests_served"}` of the store's StoreConfig object.
     pub metrics_path: &'static str,
+    /// With `--direct`: the user worker's own socket, where the load goes instead of
+    /// wrangler's dev proxy (see [`Target::find_direct`]).
+    pub direct: Option<String>,
 }
 
 impl Target {
+    /// Where this run's load goes.
+    pub fn via(&self) -> Via<'_> {
+        Via {
+            send_to: self.direct.as_deref().unwrap_or(&self.base),
+            original: &self.base,
+        }
+    }
+
+    /// Finds the user worker's entry socket: the one of its workerd's loopback listeners that
+    /// answers `/health/live` with 200 for the public URL (wrangler's dev proxy forwards every
+    /// request there, naming the public URL in `MF-Original-URL`).
+    pub fn find_direct(&mut self) -> Result<(), String> {
+        let http = agent();
+        let original = format!("{}/health/live", self.base);
+        let found = bench_proc::user_worker_ports(self.wrangler_pid, self.port)
+            .into_iter()
+            .map(|port| format!("http://127.0.0.1:{port}"))
+            .find(|direct| {
+                http.get(format!("{direct}/health/live"))
+                    .header("mf-original-url", &original)
+                    .call()
+                    .is_ok_and(|r| r.status().as_u16() == 200)
+            });
+        self.direct = Some(found.ok_or_else(|| {
+            format!(
+                "--direct: no socket of {}'s user worker answers /health/live",
+                self.label
+            )
+        })?);
+        Ok(())
+    }
+
     pub fn cpu(&self, ticks_per_sec: u64) -> CpuSample {
         bench_proc::sample(self.wrangler_pid, self.port, ticks_per_sec)
     }
@@ -127,7 +164,7 @@ pub fn register_baseline(base: &str, admin: &str, up: &Upstream) -> Result<(), S
 /// Syncs the store's catalog from devshop now (`POST` to the system's sync route).
 pub fn sync(target: &Target) -> Result<(), String> {
     let path = match target.system {
-        WANDSTORE => "/admin/stores/demo/sync",
+        WANDSTORE | AGAINST => "/admin/stores/demo/sync",
         _ => "/admin/sync",
     };
     let (status, text) = send_json(
