@@ -10,8 +10,8 @@
 //! with workers-rs (`bench/floor-rs`), whose CPU above the JavaScript floor is what the Rust
 //! toolchain's glue costs per request before WandStore's own code. After one warm-up round per
 //! system (not counted), each round runs the four scenarios (home, a 24-product collection
-//! page, a product page, the cart JSON add), each against every system in turn before the
-//! next scenario, rotating which system goes first, with new shoppers each round. Per
+//! page, a product page, the cart JSON add) against each system in turn, rotating which goes
+//! first, with new shoppers each round. Per
 //! scenario it records, from outside: req/s and latency percentiles (client side), CPU
 //! milliseconds per request (`/proc` times of the system's workerd processes, see
 //! `bench_proc`), and from the request log lines SQLite rows read and written and Durable
@@ -257,9 +257,11 @@ pub fn run(args: &[String]) -> Result<(), String> {
     // code (V8 tiers JavaScript and Wasm up as they run), and a deployed isolate serves warm.
     let mut systems = vec![&wandstore, &baseline, &floor, &floor_rs];
     systems.extend(against.as_ref().map(|a| &a.target));
-    let t = step::start("warm-up round (not counted), every system");
-    run_round(&systems, &scenarios, &opts, 0, clk_tck, true)?;
-    step::done("warm", t);
+    for target in systems.iter().copied() {
+        let t = step::start(&format!("warm-up round (not counted): {}", target.label));
+        run_round(target, &scenarios, &opts, 0, clk_tck, true)?;
+        step::done("warm", t);
+    }
     let mut runs: Vec<Run> = Vec::new();
     let mut store_config: Vec<(&'static str, u64, usize, usize)> =
         vec![(WANDSTORE, 0, 0, 0), (BASELINE, 0, 0, 0)];
@@ -267,11 +269,11 @@ pub fn run(args: &[String]) -> Result<(), String> {
         let mut order = systems.clone();
         let first = round % order.len();
         order.rotate_left(first);
-        let (mut round_runs, served) =
-            run_round(&order, &scenarios, &opts, round + 1, clk_tck, false)?;
-        runs.append(&mut round_runs);
-        for (system, calls, views, adds) in served {
-            if let Some(entry) = store_config.iter_mut().find(|e| e.0 == system) {
+        for target in order {
+            let (mut round_runs, calls, views, adds) =
+                run_round(target, &scenarios, &opts, round + 1, clk_tck, false)?;
+            runs.append(&mut round_runs);
+            if let Some(entry) = store_config.iter_mut().find(|e| e.0 == target.system) {
                 entry.1 += calls;
                 entry.2 += views;
                 entry.3 += adds;
@@ -485,109 +487,77 @@ fn start_floor(
     Ok((wrangler, target))
 }
 
-/// One round (round 0 is the warm-up): each system gets new shoppers, then each scenario
-/// runs against every system in `order` before the next scenario starts, so the figures a
-/// round compares were taken seconds apart, not a whole round apart. Each system still sees
-/// the scenarios in the same order with the same shoppers. Also returns, per system, the
-/// StoreConfig requests, page views and cart adds of the round.
-type Served = (&'static str, u64, usize, usize);
-
+/// One round of every scenario against one system, with new shoppers (round 0 is the
+/// warm-up). Also returns the StoreConfig requests, page views and cart adds of the round.
 fn run_round(
-    order: &[&Target],
+    target: &Target,
     scenarios: &[Scenario],
     opts: &Options,
     round: usize,
     clk_tck: u64,
     quiet: bool,
-) -> Result<(Vec<Run>, Vec<Served>), String> {
+) -> Result<(Vec<Run>, u64, usize, usize), String> {
     let http = agent();
     // Each thread is one shopper with its own cookie (its own Durable Object).
-    let mut shoppers = Vec::new();
-    for target in order {
-        let cookies = bench_load::new_shoppers(&http, &target.base, opts.concurrency)?;
-        shoppers.push((cookies, target.store_config_requests()));
-    }
+    let cookies = bench_load::new_shoppers(&http, &target.base, opts.concurrency)?;
+    let before = target.store_config_requests();
     let mut runs = Vec::new();
     let (mut views, mut adds) = (0, 0);
     for scenario in scenarios {
-        for (target, (cookies, _)) in order.iter().zip(&shoppers) {
-            runs.push(run_scenario(
-                target, scenario, cookies, opts, round, clk_tck, quiet,
-            ));
+        let t = (!quiet).then(|| {
+            step::start(&format!(
+                "round {round}, {}: {}: {} requests, {} at a time",
+                target.label, scenario.label, opts.requests, opts.concurrency
+            ))
+        });
+        let tag = format!("bench-r{round}-{}-{}", target.system, scenario.name);
+        let offset = file_len(&target.log);
+        let cpu0 = target.cpu(clk_tck);
+        let r = bench_load::load(target.via(), scenario, opts.requests, &cookies, &tag);
+        let cpu1 = target.cpu(clk_tck);
+        let logs = bench_logs::window(
+            &target.log,
+            offset,
+            &tag,
+            r.requests,
+            Duration::from_secs(10),
+        );
+        let n = r.requests.max(1) as f64;
+        let run = Run {
+            round,
+            system: target.system,
+            scenario: scenario.name,
+            requests: r.requests,
+            errors: r.errors,
+            req_s: r.req_s(),
+            p50_ms: r.percentile(50.0),
+            p95_ms: r.percentile(95.0),
+            p99_ms: r.percentile(99.0),
+            cpu_ms_per_req: (cpu1.all_ms - cpu0.all_ms) / n,
+            cpu_ms_per_req_worker: (cpu1.worker_ms - cpu0.worker_ms) / n,
+            rows_read_per_req: LogTotals::per_request(logs.rows_read, r.requests),
+            rows_written_per_req: LogTotals::per_request(logs.rows_written, r.requests),
+            do_calls_per_req: LogTotals::per_request(logs.do_calls, r.requests),
+            log_lines: logs.lines,
+        };
+        if let Some(t) = t {
+            step::done(
+                &format!(
+                    "{:.0} req/s, p50 {:.1} ms, {:.2} CPU ms/req, {} errors, {} log lines",
+                    run.req_s, run.p50_ms, run.cpu_ms_per_req, run.errors, run.log_lines
+                ),
+                t,
+            );
         }
         if scenario.page_view {
-            views += opts.requests;
+            views += r.requests;
         } else {
-            adds += opts.requests;
+            adds += r.requests;
         }
+        runs.push(run);
     }
-    let served = order
-        .iter()
-        .zip(&shoppers)
-        .map(|(target, (_, before))| {
-            let calls = target.store_config_requests().saturating_sub(*before);
-            (target.system, calls, views, adds)
-        })
-        .collect();
-    Ok((runs, served))
-}
-
-/// One scenario of one round against one system, measured.
-fn run_scenario(
-    target: &Target,
-    scenario: &Scenario,
-    cookies: &[String],
-    opts: &Options,
-    round: usize,
-    clk_tck: u64,
-    quiet: bool,
-) -> Run {
-    let t = (!quiet).then(|| {
-        step::start(&format!(
-            "round {round}, {}: {}: {} requests, {} at a time",
-            target.label, scenario.label, opts.requests, opts.concurrency
-        ))
-    });
-    let tag = format!("bench-r{round}-{}-{}", target.system, scenario.name);
-    let offset = file_len(&target.log);
-    let cpu0 = target.cpu(clk_tck);
-    let r = bench_load::load(target.via(), scenario, opts.requests, cookies, &tag);
-    let cpu1 = target.cpu(clk_tck);
-    let logs = bench_logs::window(
-        &target.log,
-        offset,
-        &tag,
-        r.requests,
-        Duration::from_secs(10),
-    );
-    let n = r.requests.max(1) as f64;
-    let run = Run {
-        round,
-        system: target.system,
-        scenario: scenario.name,
-        requests: r.requests,
-        errors: r.errors,
-        req_s: r.req_s(),
-        p50_ms: r.percentile(50.0),
-        p95_ms: r.percentile(95.0),
-        p99_ms: r.percentile(99.0),
-        cpu_ms_per_req: (cpu1.all_ms - cpu0.all_ms) / n,
-        cpu_ms_per_req_worker: (cpu1.worker_ms - cpu0.worker_ms) / n,
-        rows_read_per_req: LogTotals::per_request(logs.rows_read, r.requests),
-        rows_written_per_req: LogTotals::per_request(logs.rows_written, r.requests),
-        do_calls_per_req: LogTotals::per_request(logs.do_calls, r.requests),
-        log_lines: logs.lines,
-    };
-    if let Some(t) = t {
-        step::done(
-            &format!(
-                "{:.0} req/s, p50 {:.1} ms, {:.2} CPU ms/req, {} errors, {} log lines",
-                run.req_s, run.p50_ms, run.cpu_ms_per_req, run.errors, run.log_lines
-            ),
-            t,
-        );
-    }
-    run
+    let after = target.store_config_requests();
+    Ok((runs, after.saturating_sub(before), views, adds))
 }
 
 /// Bytes of the home page, a collection page and a product page on each system, each for a
