@@ -8,7 +8,9 @@
 //! → shopper object hop, with no storage and no rendering), whose CPU per request is what any
 //! system on this design pays before doing work of its own, and so does the same floor written
 //! with workers-rs (`bench/floor-rs`), whose CPU above the JavaScript floor is what the Rust
-//! toolchain's glue costs per request before WandStore's own code. After one warm-up round per
+//! toolchain's glue costs per request before WandStore's own code. So does the null Worker
+//! (`bench/null-js`: the floor's entry answering the page itself, no hop), whose CPU per
+//! request is what the local runtime costs every request before any Worker's own work. After one warm-up round per
 //! system (not counted), each round runs the four scenarios (home, a 24-product collection
 //! page, a product page, the cart JSON add) against each system in turn, rotating which goes
 //! first, with new shoppers each round. Per
@@ -57,7 +59,7 @@ use bench_load::{Scenario, agent, get};
 use bench_logs::LogTotals;
 use bench_proc::file_len;
 use bench_report::{Extras, Run};
-use bench_systems::{BASELINE, FLOOR, FLOOR_RS, Target, Upstream, WANDSTORE};
+use bench_systems::{BASELINE, FLOOR, FLOOR_RS, NULL, Target, Upstream, WANDSTORE};
 use bench_wrangler::{Wrangler, WranglerSpec};
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -203,6 +205,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
     // The floors: a wrangler dev each, no store to set up.
     let (mut fl, mut floor) = start_floor(&root, work, &env_file, FLOOR)?;
     let (mut fr, mut floor_rs) = start_floor(&root, work, &env_file, FLOOR_RS)?;
+    let (mut nl, mut null) = start_floor(&root, work, &env_file, NULL)?;
     let mut against = match &opts.against {
         Some(dir) => Some(bench_against::start(
             &root, dir, work, &env_file, &admin, &upstream,
@@ -212,7 +215,13 @@ pub fn run(args: &[String]) -> Result<(), String> {
 
     if opts.direct {
         let t = step::start("finding each user worker's own socket (--direct)");
-        let mut all = vec![&mut wandstore, &mut baseline, &mut floor, &mut floor_rs];
+        let mut all = vec![
+            &mut wandstore,
+            &mut baseline,
+            &mut floor,
+            &mut floor_rs,
+            &mut null,
+        ];
         all.extend(against.as_mut().map(|a| &mut a.target));
         for target in all {
             target.find_direct()?;
@@ -255,7 +264,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
     let scenarios = scenarios(Arc::new(handles), variant);
     // A warm-up round per system, not counted: the first requests of an isolate run cold
     // code (V8 tiers JavaScript and Wasm up as they run), and a deployed isolate serves warm.
-    let mut systems = vec![&wandstore, &baseline, &floor, &floor_rs];
+    let mut systems = vec![&wandstore, &baseline, &floor, &floor_rs, &null];
     systems.extend(against.as_ref().map(|a| &a.target));
     for target in systems.iter().copied() {
         let t = step::start(&format!("warm-up round (not counted): {}", target.label));
@@ -283,6 +292,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
 
     fl.stop();
     fr.stop();
+    nl.stop();
     let against = against.map(|mut a| {
         a.wrangler.stop();
         a
@@ -451,8 +461,8 @@ fn scenarios(handles: Arc<Vec<String>>, variant: String) -> Vec<Scenario> {
     ]
 }
 
-/// Starts a floor (`FLOOR`: bench/floor-js, or `FLOOR_RS`: bench/floor-rs) on its own
-/// `wrangler dev`.
+/// Starts a floor (`FLOOR`: bench/floor-js, `FLOOR_RS`: bench/floor-rs, or `NULL`:
+/// bench/null-js) on its own `wrangler dev`.
 fn start_floor(
     root: &Path,
     work: &Path,
@@ -461,6 +471,7 @@ fn start_floor(
 ) -> Result<(Wrangler, Target), String> {
     let (dir, label) = match system {
         FLOOR_RS => (bench_systems::floor_rs_dir(root), "floor (Rust)"),
+        NULL => (bench_systems::null_dir(root), "null Worker"),
         _ => (bench_systems::floor_dir(root), "floor"),
     };
     let t = step::start(&format!("starting the {label} ({})", dir.display()));

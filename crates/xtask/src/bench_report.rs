@@ -9,7 +9,7 @@
 //! replace these.
 
 use super::bench_cold::ColdStart;
-use super::bench_systems::{BASELINE, FLOOR, FLOOR_RS, WANDSTORE};
+use super::bench_systems::{BASELINE, FLOOR, FLOOR_RS, NULL, WANDSTORE};
 use serde_json::{Value, json};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -304,13 +304,14 @@ pub fn print(runs: &[Run], scenarios: &[(&'static str, &'static str)], extras: &
 /// target (two thirds of the baseline's CPU) falls against the floor.
 fn print_floor(runs: &[Run], scenarios: &[(&'static str, &'static str)]) {
     println!(
-        "\nAbove the floors (bench/floor-js and bench/floor-rs: one fixed page through the same object hop, in JavaScript and in workers-rs); user-worker CPU ms/req, medians of per-round differences:\n"
+        "\nAbove the floors (bench/floor-js and bench/floor-rs: one fixed page through the same object hop, in JavaScript and in workers-rs; bench/null-js: the same page from the entry, no hop); user-worker CPU ms/req, medians of per-round differences:\n"
     );
     println!(
-        "| scenario | floor | Rust floor | WandStore above | baseline above | WandStore / baseline (own work) | WandStore above the Rust floor | 2/3 of baseline's CPU |"
+        "| scenario | null Worker | floor | Rust floor | WandStore above | baseline above | WandStore / baseline (own work) | WandStore above the Rust floor | 2/3 of baseline's CPU |"
     );
-    println!("|---|---|---|---|---|---|---|---|");
+    println!("|---|---|---|---|---|---|---|---|---|");
     for (name, label) in scenarios {
+        let null = summarize(runs, name, NULL).cpu_ms_per_req_worker;
         let floor = summarize(runs, name, FLOOR).cpu_ms_per_req_worker;
         let floor_rs = summarize(runs, name, FLOOR_RS).cpu_ms_per_req_worker;
         let w = own_work(runs, name, WANDSTORE, FLOOR);
@@ -320,7 +321,8 @@ fn print_floor(runs: &[Run], scenarios: &[(&'static str, &'static str)]) {
             .cpu_ms_per_req_worker
             .map(|c| c * 2.0 / 3.0);
         println!(
-            "| {label} | {} | {} | {} | {} | {} | {} | {} |",
+            "| {label} | {} | {} | {} | {} | {} | {} | {} | {} |",
+            num(null, 2),
             num(floor, 2),
             num(floor_rs, 2),
             num(w, 2),
@@ -410,6 +412,7 @@ pub fn to_json(runs: &[Run], scenarios: &[(&'static str, &'static str)], extras:
                 "rust_floor_cpu_ms_per_req_worker":
                     opt(summarize(runs, name, FLOOR_RS).cpu_ms_per_req_worker),
                 "rust_floor_above_ms": opt(own_work(runs, name, FLOOR_RS, FLOOR)),
+                "null_cpu_ms_per_req_worker": opt(summarize(runs, name, NULL).cpu_ms_per_req_worker),
                 "wandstore_above_rust_floor_ms": opt(own_work(runs, name, WANDSTORE, FLOOR_RS)),
             })
         }).collect::<Vec<_>>(),

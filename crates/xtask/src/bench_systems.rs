@@ -13,6 +13,8 @@ pub const BASELINE: &str = "baseline";
 pub const FLOOR: &str = "floor";
 /// The same floor written with workers-rs (`bench/floor-rs`).
 pub const FLOOR_RS: &str = "floor-rs";
+/// The floor without its object hop (`bench/null-js`): the local runtime's cost per request.
+pub const NULL: &str = "null";
 /// WandStore built from another checkout (`--against DIR`, see `bench_against`).
 pub const AGAINST: &str = "wandstore-against";
 
@@ -229,6 +231,11 @@ pub fn floor_dir(root: &Path) -> PathBuf {
 /// The Rust floor's directory (its wrangler.toml runs `build/`, made by `build::floor_rs_if_stale`).
 pub fn floor_rs_dir(root: &Path) -> PathBuf {
     root.join("bench/floor-rs")
+}
+
+/// The null Worker's directory.
+pub fn null_dir(root: &Path) -> PathBuf {
+    root.join("bench/null-js")
 }
 
 /// The baseline worker's directory.
