@@ -60,7 +60,7 @@ use bench_logs::LogTotals;
 use bench_proc::file_len;
 use bench_report::{Extras, Run};
 use bench_systems::{BASELINE, FLOOR, FLOOR_RS, NULL, Target, Upstream, WANDSTORE};
-use bench_wrangler::{Wrangler, WranglerSpec};
+use bench_wrangler::Wrangler;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::Arc;
@@ -179,27 +179,12 @@ pub fn run(args: &[String]) -> Result<(), String> {
     vars.extend_from_slice(&BENCH_VARS);
     write_env_file(&env_file, &vars)?;
     let baseline_dir = bench_systems::baseline_dir(&root);
-    let mut bl = Wrangler::spawn(&WranglerSpec {
-        root: &root,
-        config_dir: &baseline_dir,
-        state_dir: &work.join("baseline"),
-        env_file: &env_file,
-        log: &work.join("baseline-wrangler.log"),
-    })?;
-    bl.wait_live(Duration::from_secs(120))?;
+    let timeout = Duration::from_secs(120);
+    let mut bl = Wrangler::start_system(&root, &baseline_dir, work, &env_file, BASELINE, timeout)?;
     bench_systems::register_baseline(&bl.url(), &admin, &upstream)
         .map_err(|e| format!("{e}{}", bl.log_tail()))?;
-    let mut baseline = Target {
-        system: BASELINE,
-        label: "baseline (JS)",
-        base: bl.url(),
-        port: bl.port,
-        wrangler_pid: bl.pid,
-        log: bl.log.clone(),
-        admin_token: admin.clone(),
-        metrics_path: "/admin/metrics",
-        direct: None,
-    };
+    let mut baseline =
+        Target::of_wrangler(BASELINE, "baseline (JS)", &bl, &admin, "/admin/metrics");
     step::done("baseline ready", t);
 
     // The floors: a wrangler dev each, no store to set up.
@@ -232,20 +217,18 @@ pub fn run(args: &[String]) -> Result<(), String> {
     let t = step::start("syncing the demo catalog from devshop into both");
     bench_systems::sync(&wandstore)?;
     bench_systems::sync(&baseline)?;
+    let handles = bench_systems::listed_handles(&wandstore.base)?;
+    if handles.is_empty() {
+        return Err("the demo store lists no products".into());
+    }
     if let Some(a) = &against {
         bench_systems::sync(&a.target)?;
-        if bench_systems::listed_handles(&a.target.base)?
-            != bench_systems::listed_handles(&wandstore.base)?
-        {
+        if bench_systems::listed_handles(&a.target.base)? != handles {
             return Err(
                 "the compared WandStore lists different products on /collections/all?size=48"
                     .into(),
             );
         }
-    }
-    let handles = bench_systems::listed_handles(&wandstore.base)?;
-    if handles.is_empty() {
-        return Err("the demo store lists no products".into());
     }
     let baseline_handles = bench_systems::listed_handles(&baseline.base)?;
     if baseline_handles != handles {
@@ -475,25 +458,9 @@ fn start_floor(
         _ => (bench_systems::floor_dir(root), "floor"),
     };
     let t = step::start(&format!("starting the {label} ({})", dir.display()));
-    let mut wrangler = Wrangler::spawn(&WranglerSpec {
-        root,
-        config_dir: &dir,
-        state_dir: &work.join(system),
-        env_file,
-        log: &work.join(format!("{system}-wrangler.log")),
-    })?;
-    wrangler.wait_live(Duration::from_secs(120))?;
-    let target = Target {
-        system,
-        label,
-        base: wrangler.url(),
-        port: wrangler.port,
-        wrangler_pid: wrangler.pid,
-        log: wrangler.log.clone(),
-        admin_token: String::new(),
-        metrics_path: "/admin/metrics",
-        direct: None,
-    };
+    let timeout = Duration::from_secs(120);
+    let wrangler = Wrangler::start_system(root, &dir, work, env_file, system, timeout)?;
+    let target = Target::of_wrangler(system, label, &wrangler, "", "/admin/metrics");
     step::done(&format!("{label} ready"), t);
     Ok((wrangler, target))
 }

@@ -11,9 +11,9 @@
 //! this checkout's CPU per request over the other's, in the same round, and their median over
 //! rounds (one slow minute moves both sides of a pair alike).
 
-use super::bench_report::{Run, median, summarize};
+use super::bench_report::{Run, median, num, opt, summarize};
 use super::bench_systems::{self, AGAINST, Target, Upstream, WANDSTORE};
-use super::bench_wrangler::{Wrangler, WranglerSpec};
+use super::bench_wrangler::Wrangler;
 use crate::step;
 use serde_json::{Value, json};
 use std::path::Path;
@@ -60,27 +60,17 @@ pub fn start(
         "starting the WandStore to compare against ({}, {commit})",
         dir.display()
     ));
-    let mut wrangler = Wrangler::spawn(&WranglerSpec {
-        root,
-        config_dir: &dir,
-        state_dir: &work.join(AGAINST),
-        env_file,
-        log: &work.join(format!("{AGAINST}-wrangler.log")),
-    })?;
-    wrangler.wait_live(Duration::from_secs(300))?;
+    let timeout = Duration::from_secs(300);
+    let wrangler = Wrangler::start_system(root, &dir, work, env_file, AGAINST, timeout)?;
     bench_systems::register_wandstore(&wrangler.url(), admin, upstream)
         .map_err(|e| format!("{e}{}", wrangler.log_tail()))?;
-    let target = Target {
-        system: AGAINST,
-        label: "WandStore (against)",
-        base: wrangler.url(),
-        port: wrangler.port,
-        wrangler_pid: wrangler.pid,
-        log: wrangler.log.clone(),
-        admin_token: admin.to_owned(),
-        metrics_path: "/admin/stores/demo/metrics",
-        direct: None,
-    };
+    let target = Target::of_wrangler(
+        AGAINST,
+        "WandStore (against)",
+        &wrangler,
+        admin,
+        "/admin/stores/demo/metrics",
+    );
     step::done("ready", t);
     Ok(Against {
         wrangler,
@@ -140,10 +130,6 @@ fn rows(runs: &[Run], scenarios: &[(&'static str, &'static str)]) -> Vec<Row> {
         .collect()
 }
 
-fn fmt(v: Option<f64>) -> String {
-    v.map_or_else(|| "–".to_owned(), |v| format!("{v:.2}"))
-}
-
 fn range(v: &[f64]) -> String {
     let lo = v.iter().copied().reduce(f64::min);
     let hi = v.iter().copied().reduce(f64::max);
@@ -172,11 +158,11 @@ pub fn print(
         println!(
             "| {} | {} | {} | {} | {} | {} |",
             row.label,
-            fmt(row.cpu_this),
-            fmt(row.cpu_against),
-            fmt(median(&row.cpu_ratios)),
+            num(row.cpu_this, 2),
+            num(row.cpu_against, 2),
+            num(median(&row.cpu_ratios), 2),
             range(&row.cpu_ratios),
-            fmt(median(&row.req_s_ratios)),
+            num(median(&row.req_s_ratios), 2),
         );
     }
     println!(
@@ -191,17 +177,16 @@ pub fn to_json(
     scenarios: &[(&'static str, &'static str)],
     against: &Against,
 ) -> Value {
-    let round3 = |v: Option<f64>| v.map_or(Value::Null, |x| json!((x * 1000.0).round() / 1000.0));
     json!({
         "commit": against.commit,
         "wasm": { "raw_bytes": against.wasm.0, "gzip_bytes": against.wasm.1 },
         "scenarios": rows(runs, scenarios).iter().map(|r| json!({
             "name": r.name,
-            "cpu_ms_per_req_worker": round3(r.cpu_this),
-            "against_cpu_ms_per_req_worker": round3(r.cpu_against),
-            "cpu_ratio_median": round3(median(&r.cpu_ratios)),
-            "cpu_ratios": r.cpu_ratios.iter().map(|x| round3(Some(*x))).collect::<Vec<_>>(),
-            "req_s_ratio_median": round3(median(&r.req_s_ratios)),
+            "cpu_ms_per_req_worker": opt(r.cpu_this),
+            "against_cpu_ms_per_req_worker": opt(r.cpu_against),
+            "cpu_ratio_median": opt(median(&r.cpu_ratios)),
+            "cpu_ratios": r.cpu_ratios.iter().map(|x| opt(Some(*x))).collect::<Vec<_>>(),
+            "req_s_ratio_median": opt(median(&r.req_s_ratios)),
         })).collect::<Vec<_>>(),
     })
 }

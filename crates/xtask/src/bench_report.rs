@@ -204,7 +204,7 @@ fn ratio(a: Option<f64>, b: Option<f64>) -> String {
     }
 }
 
-fn num(v: Option<f64>, decimals: usize) -> String {
+pub fn num(v: Option<f64>, decimals: usize) -> String {
     v.map_or_else(|| "–".to_owned(), |v| format!("{v:.decimals$}"))
 }
 
@@ -334,7 +334,7 @@ fn print_floor(runs: &[Run], scenarios: &[(&'static str, &'static str)]) {
     }
 }
 
-fn opt(v: Option<f64>) -> Value {
+pub fn opt(v: Option<f64>) -> Value {
     v.map_or(Value::Null, |x| json!((x * 1000.0).round() / 1000.0))
 }
 

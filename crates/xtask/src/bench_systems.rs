@@ -5,6 +5,7 @@
 
 use super::bench_load::{Via, agent, get};
 use super::bench_proc::{self, CpuSample};
+use super::bench_wrangler::Wrangler;
 use crate::http_json::send_json;
 use std::path::{Path, PathBuf};
 
@@ -38,6 +39,27 @@ pub struct Target {
 }
 
 impl Target {
+    /// A system on a `wrangler dev` the bench started itself (`bench_wrangler`).
+    pub fn of_wrangler(
+        system: &'static str,
+        label: &'static str,
+        wrangler: &Wrangler,
+        admin_token: &str,
+        metrics_path: &'static str,
+    ) -> Target {
+        Target {
+            system,
+            label,
+            base: wrangler.url(),
+            port: wrangler.port,
+            wrangler_pid: wrangler.pid,
+            log: wrangler.log.clone(),
+            admin_token: admin_token.to_owned(),
+            metrics_path,
+            direct: None,
+        }
+    }
+
     /// Where this run's load goes.
     pub fn via(&self) -> Via<'_> {
         Via {

@@ -96,6 +96,28 @@ impl Wrangler {
         }
     }
 
+    /// Starts the Worker of `config_dir` as the bench's `system`: its state in
+    /// `work/{system}`, its log in `work/{system}-wrangler.log`, and waits (up to `timeout`)
+    /// until it answers `/health/live`.
+    pub fn start_system(
+        root: &Path,
+        config_dir: &Path,
+        work: &Path,
+        env_file: &Path,
+        system: &str,
+        timeout: Duration,
+    ) -> Result<Wrangler, String> {
+        let mut wrangler = Wrangler::spawn(&WranglerSpec {
+            root,
+            config_dir,
+            state_dir: &work.join(system),
+            env_file,
+            log: &work.join(format!("{system}-wrangler.log")),
+        })?;
+        wrangler.wait_live(timeout)?;
+        Ok(wrangler)
+    }
+
     /// Polls `/health/live` (every 5 ms) until it answers 200.
     pub fn wait_live(&mut self, timeout: Duration) -> Result<(), String> {
         let deadline = Instant::now() + timeout;
