@@ -1,5 +1,5 @@
-//! `cargo xtask bench [--concurrency N] [--requests N] [--rounds N] [--against DIR]`: WandStore side by side
-//! with a plain JavaScript Worker (`bench/baseline-js`) that serves the same routes for one
+//! `cargo xtask bench [--concurrency N] [--requests N] [--rounds N] [--against DIR]
+//! [--direct | --bare]`: WandStore side by side with a plain JavaScript Worker (`bench/baseline-js`) that serves the same routes for one
 //! store from the same data model, on the same machine, with the same wrangler and workerd,
 //! against the same devshop catalog.
 //!
@@ -26,6 +26,13 @@
 //! With `--direct`, the load goes to each user worker's own socket rather than through
 //! wrangler's dev proxy, a second workerd that forwards every request (and is no part of a
 //! deployed Worker); CPU is measured the same way either way, req/s and latencies change.
+//!
+//! With `--bare`, every system runs on workerd alone, the way a deployed Worker does
+//! (`bench/shared/bare.mjs`: the bundle `wrangler deploy` would upload, the bindings wrangler
+//! dev would give it, a socket straight into the Worker), with none of wrangler dev's proxy,
+//! Miniflare entry worker, dev middleware and inspector session, which cost every request the
+//! same fixed CPU on top of each Worker's own work. WandStore then runs on a workerd of its
+//! own as well (the usual stack still serves devshop and the personalization table).
 //!
 //! With `--against DIR`, a WandStore built from another checkout runs in every round too, and
 //! the report compares the two in each round (`bench_against`): before and after a change,
@@ -60,7 +67,7 @@ use bench_logs::LogTotals;
 use bench_proc::file_len;
 use bench_report::{Extras, Run};
 use bench_systems::{BASELINE, FLOOR, FLOOR_RS, NULL, Target, Upstream, WANDSTORE};
-use bench_wrangler::Wrangler;
+use bench_wrangler::{Runtime, Wrangler};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::Arc;
@@ -80,6 +87,8 @@ struct Options {
     against: Option<PathBuf>,
     /// Send the load to each user worker's own socket instead of through wrangler's dev proxy.
     direct: bool,
+    /// Serve every system on workerd alone rather than on `wrangler dev`.
+    runtime: Runtime,
 }
 
 fn number(args: &[String], name: &str, default: usize) -> Result<usize, String> {
@@ -94,14 +103,25 @@ fn number(args: &[String], name: &str, default: usize) -> Result<usize, String> 
         .map(|n| n.unwrap_or(default))
 }
 
-pub fn run(args: &[String]) -> Result<(), String> {
+/// The bench's options from its arguments, or why they make no run.
+fn options(args: &[String]) -> Result<Options, String> {
     let opts = Options {
         concurrency: number(args, "--concurrency", 8)?,
         requests: number(args, "--requests", 400)?,
         rounds: number(args, "--rounds", 3)?,
         against: flag_value(args, "--against")?.map(PathBuf::from),
         direct: args.iter().any(|a| a == "--direct"),
+        runtime: if args.iter().any(|a| a == "--bare") {
+            Runtime::Bare
+        } else {
+            Runtime::Dev
+        },
     };
+    if opts.direct && opts.runtime == Runtime::Bare {
+        return Err(
+            "--bare already sends the load straight into each Worker: drop --direct".into(),
+        );
+    }
     // Every cart add puts the same variant into one of `concurrency` carts, and a line holds
     // at most 99; keep well below that so no add is refused.
     if opts.requests > 90 * opts.concurrency {
@@ -113,6 +133,11 @@ pub fn run(args: &[String]) -> Result<(), String> {
             90 * opts.concurrency
         ));
     }
+    Ok(opts)
+}
+
+pub fn run(args: &[String]) -> Result<(), String> {
+    let opts = options(args)?;
     bootstrap::all()?;
     build::worker_if_stale()?;
     build::floor_rs_if_stale()?;
@@ -134,7 +159,11 @@ pub fn run(args: &[String]) -> Result<(), String> {
 
     // WandStore: the usual local stack (devshop + wrangler dev), release Worker.
     let t = step::start("starting WandStore's local stack (devshop + wrangler dev)");
-    let ws_state = work.join("wandstore");
+    // (With --bare, the bench's WandStore is another one, on workerd alone: see below.)
+    let ws_state = work.join(match opts.runtime {
+        Runtime::Dev => "wandstore",
+        Runtime::Bare => "stack",
+    });
     let stack_opts = StackOptions::for_tests(
         root.clone(),
         ws_state.clone(),
@@ -180,20 +209,62 @@ pub fn run(args: &[String]) -> Result<(), String> {
     write_env_file(&env_file, &vars)?;
     let baseline_dir = bench_systems::baseline_dir(&root);
     let timeout = Duration::from_secs(120);
-    let mut bl = Wrangler::start_system(&root, &baseline_dir, work, &env_file, BASELINE, timeout)?;
+    let mut bl = Wrangler::start_system(
+        &root,
+        &baseline_dir,
+        work,
+        &env_file,
+        BASELINE,
+        opts.runtime,
+        timeout,
+    )?;
     bench_systems::register_baseline(&bl.url(), &admin, &upstream)
         .map_err(|e| format!("{e}{}", bl.log_tail()))?;
     let mut baseline =
         Target::of_wrangler(BASELINE, "baseline (JS)", &bl, &admin, "/admin/metrics");
     step::done("baseline ready", t);
 
+    // --bare: WandStore on workerd alone too, registered against the stack's devshop.
+    let ws_bare = match opts.runtime {
+        Runtime::Dev => None,
+        Runtime::Bare => {
+            let t = step::start("starting WandStore on workerd alone (--bare)");
+            let w = Wrangler::start_system(
+                &root,
+                &root,
+                work,
+                &env_file,
+                WANDSTORE,
+                Runtime::Bare,
+                timeout,
+            )?;
+            bench_systems::register_wandstore(&w.url(), &admin, &upstream)
+                .map_err(|e| format!("{e}{}", w.log_tail()))?;
+            wandstore = Target::of_wrangler(
+                WANDSTORE,
+                "WandStore",
+                &w,
+                &admin,
+                "/admin/stores/demo/metrics",
+            );
+            step::done("WandStore ready (bare)", t);
+            Some(w)
+        }
+    };
+
     // The floors: a wrangler dev each, no store to set up.
-    let (mut fl, mut floor) = start_floor(&root, work, &env_file, FLOOR)?;
-    let (mut fr, mut floor_rs) = start_floor(&root, work, &env_file, FLOOR_RS)?;
-    let (mut nl, mut null) = start_floor(&root, work, &env_file, NULL)?;
+    let (mut fl, mut floor) = start_floor(&root, work, &env_file, FLOOR, opts.runtime)?;
+    let (mut fr, mut floor_rs) = start_floor(&root, work, &env_file, FLOOR_RS, opts.runtime)?;
+    let (mut nl, mut null) = start_floor(&root, work, &env_file, NULL, opts.runtime)?;
     let mut against = match &opts.against {
         Some(dir) => Some(bench_against::start(
-            &root, dir, work, &env_file, &admin, &upstream,
+            &root,
+            dir,
+            work,
+            &env_file,
+            &admin,
+            &upstream,
+            opts.runtime,
         )?),
         None => None,
     };
@@ -283,8 +354,9 @@ pub fn run(args: &[String]) -> Result<(), String> {
 
     // Personalization: home p50/p99 with the model healthy, hanging and failing.
     let t = step::start("personalization: home pages with the model healthy, hanging, failing");
+    // (On the stack's WandStore, whose gateway points at devshop, with --bare too.)
     let ai_rows = bench_ai::measure(
-        &wandstore.base,
+        &stack.url(),
         &ws_admin,
         &upstream.devshop_url,
         "demo",
@@ -303,6 +375,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
             root: &root,
             config_dir: &root,
             env_file: &env_file,
+            runtime: opts.runtime,
             register: &register_ws,
         },
         ColdSpec {
@@ -310,6 +383,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
             root: &root,
             config_dir: &baseline_dir,
             env_file: &env_file,
+            runtime: opts.runtime,
             register: &register_bl,
         },
     ];
@@ -333,6 +407,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
         }
     }
     bl.stop();
+    drop(ws_bare);
     drop(stack);
 
     let scenario_names: Vec<(&'static str, &'static str)> =
@@ -350,7 +425,11 @@ pub fn run(args: &[String]) -> Result<(), String> {
         page_bytes,
         date: bench_report::today(),
         commit: bench_against::short_commit(&root),
-        via: if opts.direct { "direct" } else { "proxy" },
+        via: match (opts.runtime, opts.direct) {
+            (Runtime::Bare, _) => "bare",
+            (Runtime::Dev, true) => "direct",
+            (Runtime::Dev, false) => "proxy",
+        },
     };
     bench_report::print(&runs, &scenario_names, &extras);
     print_cost_model(&runs);
@@ -451,6 +530,7 @@ fn start_floor(
     work: &Path,
     env_file: &Path,
     system: &'static str,
+    runtime: Runtime,
 ) -> Result<(Wrangler, Target), String> {
     let (dir, label) = match system {
         FLOOR_RS => (bench_systems::floor_rs_dir(root), "floor (Rust)"),
@@ -459,7 +539,7 @@ fn start_floor(
     };
     let t = step::start(&format!("starting the {label} ({})", dir.display()));
     let timeout = Duration::from_secs(120);
-    let wrangler = Wrangler::start_system(root, &dir, work, env_file, system, timeout)?;
+    let wrangler = Wrangler::start_system(root, &dir, work, env_file, system, runtime, timeout)?;
     let target = Target::of_wrangler(system, label, &wrangler, "", "/admin/metrics");
     step::done(&format!("{label} ready"), t);
     Ok((wrangler, target))
@@ -618,4 +698,34 @@ fn print_cost_model(runs: &[bench_report::Run]) {
         measured("cart_add"),
         crate::cost_model::Traffic::default(),
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(list: &[&str]) -> Vec<String> {
+        list.iter().map(|a| (*a).to_owned()).collect()
+    }
+
+    #[test]
+    fn the_runtime_is_wrangler_dev_unless_bare_is_asked_for() {
+        let dev = options(&args(&["--direct"])).map(|o| (o.runtime, o.direct));
+        assert_eq!(dev, Ok((Runtime::Dev, true)));
+        let bare = options(&args(&["--bare", "--rounds", "5"])).map(|o| (o.runtime, o.rounds));
+        assert_eq!(bare, Ok((Runtime::Bare, 5)));
+    }
+
+    #[test]
+    fn bare_and_direct_together_are_refused_before_anything_starts() {
+        let refused = options(&args(&["--bare", "--direct"])).map(|_| ());
+        assert!(refused.is_err_and(|e| e.contains("drop --direct")));
+    }
+
+    #[test]
+    fn more_cart_adds_per_shopper_than_a_line_holds_are_refused() {
+        let refused = options(&args(&["--requests", "721", "--concurrency", "8"])).map(|_| ());
+        assert!(refused.is_err_and(|e| e.contains("at most 720")));
+        assert!(options(&args(&["--requests", "720", "--concurrency", "8"])).is_ok());
+    }
 }

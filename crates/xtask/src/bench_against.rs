@@ -13,7 +13,7 @@
 
 use super::bench_report::{Run, median, num, opt, summarize};
 use super::bench_systems::{self, AGAINST, Target, Upstream, WANDSTORE};
-use super::bench_wrangler::Wrangler;
+use super::bench_wrangler::{Runtime, Wrangler};
 use crate::step;
 use serde_json::{Value, json};
 use std::path::Path;
@@ -41,6 +41,7 @@ pub fn start(
     env_file: &Path,
     admin: &str,
     upstream: &Upstream,
+    runtime: Runtime,
 ) -> Result<Against, String> {
     let dir = dir
         .canonicalize()
@@ -61,7 +62,7 @@ pub fn start(
         dir.display()
     ));
     let timeout = Duration::from_secs(300);
-    let wrangler = Wrangler::start_system(root, &dir, work, env_file, AGAINST, timeout)?;
+    let wrangler = Wrangler::start_system(root, &dir, work, env_file, AGAINST, runtime, timeout)?;
     bench_systems::register_wandstore(&wrangler.url(), admin, upstream)
         .map_err(|e| format!("{e}{}", wrangler.log_tail()))?;
     let target = Target::of_wrangler(

@@ -1,5 +1,6 @@
 //! Cold starts, measured from outside like everything else here (time inside workerd only
-//! advances across I/O), for one system at a time, on its own `wrangler dev`:
+//! advances across I/O), for one system at a time, on its own `wrangler dev` (or, with
+//! `--bare`, on workerd alone, timed from workerd's start, after the bundle is built):
 //!
 //! 1. **Empty state**: wrangler starts on a fresh state directory. From the moment its first
 //!    workerd process exists until the first store page answers 200: workerd's start, the
@@ -15,7 +16,7 @@
 //! workerd's appearance is polled every 2 ms, the page every 5 ms.
 
 use super::bench_load::agent;
-use super::bench_wrangler::{Wrangler, WranglerSpec};
+use super::bench_wrangler::{Runtime, Wrangler, WranglerSpec};
 use std::path::Path;
 use std::time::{Duration, Instant};
 
@@ -25,6 +26,8 @@ pub struct ColdSpec<'a> {
     pub root: &'a Path,
     pub config_dir: &'a Path,
     pub env_file: &'a Path,
+    /// `wrangler dev`, or the Worker on workerd alone (`--bare`).
+    pub runtime: Runtime,
     /// Registers the store at a fresh instance (its base URL).
     pub register: &'a dyn Fn(&str) -> Result<(), String>,
 }
@@ -50,6 +53,7 @@ pub fn measure(spec: &ColdSpec<'_>, work: &Path, round: usize) -> Result<ColdSta
             state_dir: &state,
             env_file: spec.env_file,
             log,
+            runtime: spec.runtime,
         })
     };
 

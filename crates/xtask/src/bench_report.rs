@@ -181,8 +181,8 @@ pub struct Extras {
     pub page_bytes: Vec<(&'static str, usize, usize)>,
     pub date: String,
     pub commit: String,
-    /// Where the load went: `proxy` (wrangler's public port) or `direct` (each user
-    /// worker's own socket, `--direct`).
+    /// Where the load went: `proxy` (wrangler's public port), `direct` (each user worker's
+    /// own socket, `--direct`) or `bare` (each Worker on workerd alone, `--bare`).
     pub via: &'static str,
 }
 
@@ -217,6 +217,7 @@ pub fn print(runs: &[Run], scenarios: &[(&'static str, &'static str)], extras: &
         extras.concurrency,
         match extras.via {
             "direct" => "sent to each user worker's own socket (--direct)",
+            "bare" => "each Worker on workerd alone, no wrangler dev layers (--bare)",
             _ => "sent through wrangler's dev proxy",
         }
     );

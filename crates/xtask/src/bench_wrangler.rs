@@ -1,6 +1,8 @@
 //! A `wrangler dev` the benchmark starts itself (the JavaScript baseline, and the cold-start
 //! runs of both systems), with the same wrangler and workerd as the WandStore stack, in its
-//! own process group so that stopping it stops its workerd processes too.
+//! own process group so that stopping it stops its workerd processes too; or, with `--bare`,
+//! the same Worker on workerd alone (`bench/shared/bare.mjs`: its deploy bundle and bindings,
+//! none of wrangler dev's proxy, entry worker, middleware and inspector).
 
 use super::bench_proc::workerds_under;
 use std::fs::File;
@@ -19,6 +21,16 @@ pub struct WranglerSpec<'a> {
     pub env_file: &'a Path,
     /// stdout and stderr (the request log lines) go here.
     pub log: &'a Path,
+    pub runtime: Runtime,
+}
+
+/// How a system is served.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Runtime {
+    /// `wrangler dev`: its proxy, Miniflare's entry worker, dev middleware, an inspector.
+    Dev,
+    /// `bench/shared/bare.mjs`: the deploy bundle on workerd, a socket straight into the Worker.
+    Bare,
 }
 
 /// A running `wrangler dev`. Dropping it stops it and its workerd processes.
@@ -49,17 +61,26 @@ impl Wrangler {
         let path = std::env::join_paths(std::iter::once(bin).chain(std::env::split_paths(&path)))
             .map_err(|e| format!("building PATH: {e}"))?;
         let mut cmd = Command::new(&node);
-        cmd.arg(&wrangler_js)
-            .args(["dev", "--ip", "127.0.0.1", "--port"])
-            .arg(port.to_string())
-            .arg("--inspector-port")
-            .arg(inspector.to_string())
-            .arg("--persist-to")
-            .arg(spec.state_dir)
-            .arg("--env-file")
-            .arg(spec.env_file)
-            .arg("--show-interactive-dev-session=false")
-            .current_dir(spec.config_dir)
+        match spec.runtime {
+            Runtime::Dev => cmd
+                .arg(&wrangler_js)
+                .args(["dev", "--ip", "127.0.0.1", "--port"])
+                .arg(port.to_string())
+                .arg("--inspector-port")
+                .arg(inspector.to_string())
+                .arg("--persist-to")
+                .arg(spec.state_dir)
+                .arg("--env-file")
+                .arg(spec.env_file)
+                .arg("--show-interactive-dev-session=false"),
+            Runtime::Bare => cmd
+                .arg(spec.root.join("bench/shared/bare.mjs"))
+                .arg(spec.config_dir)
+                .arg(port.to_string())
+                .arg(spec.state_dir)
+                .arg(spec.env_file),
+        };
+        cmd.current_dir(spec.config_dir)
             .env("PATH", path)
             .env("WRANGLER_SEND_METRICS", "false")
             .stdin(Stdio::null())
@@ -96,7 +117,7 @@ impl Wrangler {
         }
     }
 
-    /// Starts the Worker of `config_dir` as the bench's `system`: its state in
+    /// Starts the Worker of `config_dir` as the bench's `system` on `runtime`: its state in
     /// `work/{system}`, its log in `work/{system}-wrangler.log`, and waits (up to `timeout`)
     /// until it answers `/health/live`.
     pub fn start_system(
@@ -105,6 +126,7 @@ impl Wrangler {
         work: &Path,
         env_file: &Path,
         system: &str,
+        runtime: Runtime,
         timeout: Duration,
     ) -> Result<Wrangler, String> {
         let mut wrangler = Wrangler::spawn(&WranglerSpec {
@@ -113,6 +135,7 @@ impl Wrangler {
             state_dir: &work.join(system),
             env_file,
             log: &work.join(format!("{system}-wrangler.log")),
+            runtime,
         })?;
         wrangler.wait_live(timeout)?;
         Ok(wrangler)

@@ -36,10 +36,13 @@ commands:
   dev [--port N] [--state DIR]   start WandStore locally and print the URL (port 8787, or
                                  the next free one if 8787 is taken; --port N insists on N)
   test                           fmt, clippy, unit tests, Wasm build, end-to-end tests
-  bench [--concurrency N] [--requests N] [--rounds N] [--against DIR]
+  bench [--concurrency N] [--requests N] [--rounds N] [--against DIR] [--direct | --bare]
                                  WandStore side by side with the JavaScript baseline;
                                  criterion render bench; --against DIR also runs the
-                                 WandStore built in another checkout in the same rounds
+                                 WandStore built in another checkout in the same rounds;
+                                 --direct skips wrangler dev's proxy; --bare runs every
+                                 Worker on workerd alone (no dev proxy, entry worker,
+                                 middleware or inspector), as deployed
   build-worker                   build the Wasm worker (skipped when up to date)
   deploy --env staging|production [--dry-run] [--skip-tests] [--skip-build] [--all-at-once]
          [--url URL] [--smoke-store SLUG] [--steps 10,100] [--probes N] [--probe-interval 5s]

@@ -1,0 +1,106 @@
+// `cargo xtask bench --bare`: one Worker on workerd alone, the way a deployed Worker runs, with
+// none of `wrangler dev`'s layers around it.
+//
+//   node bare.mjs CONFIG_DIR PORT STATE_DIR ENV_FILE
+//
+// `wrangler dev` puts three things around a Worker that no deployed Worker has: a proxy (a second
+// workerd forwarding every request), Miniflare's entry worker (a JavaScript Worker in the same
+// workerd that rewrites each request and dispatches it), dev middleware bundled into the Worker
+// itself, and an inspector session whose `Runtime.enable` makes every `console.log` an event
+// serialized for the devtools. On this machine they cost about 1.7 ms of CPU a request, before
+// any Worker's own work (BENCHMARKS.md): more than most pages' own work, which is what the bench
+// compares. Here the Worker is:
+//   - bundled by `wrangler deploy --dry-run --outdir` (the bundle a deploy uploads: the same
+//     esbuild settings, the [build] command run, no dev middleware);
+//   - given the bindings wrangler dev would give it (`unstable_getMiniflareWorkerOptions`: Durable
+//     Objects on SQLite, R2, rate limits, the config's [vars]), the secrets of ENV_FILE only
+//     (not `.dev.vars`), its state persisted under STATE_DIR;
+//   - served by Miniflare's workerd on a socket straight into the Worker (`unsafeDirectSockets`:
+//     no entry worker), on 127.0.0.1:PORT, with no inspector.
+// Its `console.log` lines go to stdout, as wrangler dev's do. Stops on SIGTERM/SIGINT.
+//
+// For a CPU profile (`bench/profile.mjs`), BARE_INSPECTOR_PORT=N opens workerd's inspector on
+// 127.0.0.1:N (the Worker's session is ws://127.0.0.1:N/core:user:NAME); the bench never sets it.
+
+import { spawnSync } from "node:child_process";
+import { readdirSync, readFileSync, rmSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { Miniflare, convertV4MiniflareOptions } from "miniflare";
+import {
+  unstable_getMiniflareWorkerOptions as workerOptionsOf,
+  unstable_readConfig as readConfig,
+} from "wrangler";
+
+const [configDir, port, stateDir, envFile] = process.argv.slice(2);
+if (!configDir || !port || !stateDir || !envFile) {
+  console.error("usage: node bare.mjs CONFIG_DIR PORT STATE_DIR ENV_FILE");
+  process.exit(2);
+}
+const config = join(resolve(configDir), "wrangler.toml");
+const root = resolve(fileURLToPath(import.meta.url), "../../..");
+
+// The deploy bundle (runs the config's [build] command first, as wrangler dev does).
+const out = join(resolve(stateDir), "bundle");
+rmSync(out, { recursive: true, force: true });
+const built = spawnSync(
+  process.execPath,
+  [join(root, "node_modules/wrangler/bin/wrangler.js"), "deploy", "--dry-run", "--outdir", out],
+  { cwd: resolve(configDir), stdio: ["ignore", "inherit", "inherit"], env: process.env },
+);
+if (built.status !== 0) {
+  console.error(`bare.mjs: wrangler deploy --dry-run failed in ${configDir} (${built.status})`);
+  process.exit(1);
+}
+const modules = readdirSync(out)
+  .filter((f) => f.endsWith(".js") || f.endsWith(".mjs") || f.endsWith(".wasm"))
+  // The entry module first: Miniflare takes the first module as the Worker's main.
+  .sort((a, b) => Number(b === "index.js") - Number(a === "index.js") || a.localeCompare(b))
+  .map((f) => ({
+    type: f.endsWith(".wasm") ? "CompiledWasm" : "ESModule",
+    path: join(out, f),
+  }));
+
+/** KEY=VALUE lines (values optionally in double quotes), as wrangler reads an --env-file. */
+function envVars(path) {
+  const vars = {};
+  for (const line of readFileSync(path, "utf8").split("\n")) {
+    const m = /^\s*([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*?)\s*$/.exec(line);
+    if (!m) continue;
+    const quoted = /^"(.*)"$/.exec(m[2]);
+    vars[m[1]] = quoted ? quoted[1] : m[2];
+  }
+  return vars;
+}
+
+const { workerOptions } = workerOptionsOf(config);
+const { vars = {}, name } = readConfig({ config });
+delete workerOptions.modulesRules;
+const mf = new Miniflare(
+  convertV4MiniflareOptions({
+    workers: [
+      {
+        ...workerOptions,
+        name,
+        modules,
+        modulesRoot: out,
+        bindings: { ...vars, ...envVars(envFile) },
+        unsafeDirectSockets: [{ host: "127.0.0.1", port: Number(port) }],
+      },
+    ],
+    // Where `wrangler dev --persist-to STATE_DIR` keeps it.
+    resourcePersistencePath: join(resolve(stateDir), "v3"),
+    ...(process.env.BARE_INSPECTOR_PORT
+      ? { inspectorPort: Number(process.env.BARE_INSPECTOR_PORT) }
+      : {}),
+  }),
+);
+await mf.ready;
+console.log(`bare.mjs: ${name} on http://127.0.0.1:${port} (workerd alone)`);
+
+async function stop() {
+  await mf.dispose().catch(() => {});
+  process.exit(0);
+}
+process.on("SIGTERM", stop);
+process.on("SIGINT", stop);
