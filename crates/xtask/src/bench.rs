@@ -1,7 +1,7 @@
 //! `cargo xtask bench [--concurrency N] [--requests N] [--rounds N] [--against DIR]
-//! [--direct | --bare]`: WandStore side by side with a plain JavaScript Worker (`bench/baseline-js`) that serves the same routes for one
-//! store from the same data model, on the same machine, with the same wrangler and workerd,
-//! against the same devshop catalog.
+//! [--direct | --bare]`: WandStore side by side with a plain JavaScript Worker
+//! (`bench/baseline-js`) that serves the same routes for one store from the same data model,
+//! on the same machine, with the same wrangler and workerd, against the same devshop catalog.
 //!
 //! Both systems run at once on their own `wrangler dev` (only one is loaded at a time), and so
 //! does the floor (`bench/floor-js`: every route answers one fixed page through the same entry
