@@ -52,10 +52,12 @@ if (built.status !== 0) {
   console.error(`bare.mjs: wrangler deploy --dry-run failed in ${configDir} (${built.status})`);
   process.exit(1);
 }
+// esbuild writes one JavaScript module (named for `main`) beside the Wasm it imports; it goes
+// first, as Miniflare takes the first module as the Worker's main.
+const isJs = (f) => f.endsWith(".js") || f.endsWith(".mjs");
 const modules = readdirSync(out)
-  .filter((f) => f.endsWith(".js") || f.endsWith(".mjs") || f.endsWith(".wasm"))
-  // The entry module first: Miniflare takes the first module as the Worker's main.
-  .sort((a, b) => Number(b === "index.js") - Number(a === "index.js") || a.localeCompare(b))
+  .filter((f) => isJs(f) || f.endsWith(".wasm"))
+  .sort((a, b) => Number(isJs(b)) - Number(isJs(a)) || a.localeCompare(b))
   .map((f) => ({
     type: f.endsWith(".wasm") ? "CompiledWasm" : "ESModule",
     path: join(out, f),

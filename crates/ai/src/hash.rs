@@ -10,13 +10,7 @@ pub(crate) fn hex_of(parts: &[&str], hex_len: usize) -> String {
         h.update(p.as_bytes());
         h.update([0u8]);
     }
-    h.finalize()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect::<String>()
-        .chars()
-        .take(hex_len)
-        .collect()
+    hex::encode(h.finalize()).chars().take(hex_len).collect()
 }
 
 /// The first 8 bytes of the SHA-256 of the parts, as a number (for buckets).

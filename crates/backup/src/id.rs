@@ -54,7 +54,7 @@ impl BackupId {
         if stamp.len() != STAMP_LEN {
             return Err(BackupIdError::Time);
         }
-        let suffix: String = random.iter().map(|b| format!("{b:02x}")).collect();
+        let suffix = hex::encode(random);
         Ok(BackupId(format!("{stamp}-{suffix}")))
     }
 

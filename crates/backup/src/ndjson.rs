@@ -52,7 +52,7 @@ impl NdjsonWriter {
             name: self.kind.file_name(),
             lines: self.lines,
             bytes: self.bytes.len() as u64,
-            sha256: hex(&self.hasher.finalize()),
+            sha256: hex::encode(self.hasher.finalize()),
         };
         WrittenFile {
             kind: self.kind,
@@ -64,11 +64,7 @@ impl NdjsonWriter {
 
 /// Lowercase hex of the SHA-256 of `bytes`.
 pub fn sha256_hex(bytes: &[u8]) -> String {
-    hex(&Sha256::digest(bytes))
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    hex::encode(Sha256::digest(bytes))
 }
 
 /// Why a line could not be read: its 1-based number and the parser's message.

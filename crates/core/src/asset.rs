@@ -273,7 +273,7 @@ pub fn check_upload(
         }
     }
     let digest: [u8; 32] = Sha256::digest(bytes).into();
-    let sha256 = hex(&digest);
+    let sha256 = hex::encode(digest);
     Ok(CheckedAsset {
         digest,
         name: name.to_owned(),
@@ -313,10 +313,6 @@ pub fn not_modified(if_none_match: Option<&str>, sha256: &str) -> bool {
                 .and_then(|t| t.strip_suffix('"'))
                 == Some(sha256)
     })
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// The smallest valid file of each kind, for tests here and elsewhere.

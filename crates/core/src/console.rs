@@ -87,7 +87,7 @@ pub fn is_nonce(raw: &str) -> bool {
 
 /// 16 random bytes as a browser nonce.
 pub fn nonce_from_random(bytes: [u8; 16]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    hex::encode(bytes)
 }
 
 /// The sign-in form's browser nonce: the browser's own (`held`, already checked), else a new

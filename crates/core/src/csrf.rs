@@ -190,11 +190,7 @@ fn shopper_tag(shopper: &ShopperId) -> String {
     let mut h = Sha256::new();
     h.update(b"wandstore-csrf-shopper|v1|");
     h.update(shopper.as_str().as_bytes());
-    h.finalize()
-        .iter()
-        .take(TAG_LEN / 2)
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    hex::encode(&h.finalize()[..TAG_LEN / 2])
 }
 
 #[cfg(test)]

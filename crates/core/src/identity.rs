@@ -37,7 +37,7 @@ impl<'de> serde::Deserialize<'de> for ShopperId {
 impl ShopperId {
     /// Builds an id from 16 random bytes supplied by the caller.
     pub fn from_random(bytes: [u8; 16]) -> Self {
-        ShopperId(bytes.iter().map(|b| format!("{b:02x}")).collect())
+        ShopperId(hex::encode(bytes))
     }
 
     /// Accepts exactly 32 lowercase hex characters.
@@ -58,7 +58,7 @@ impl ShopperId {
     /// A short, stable, non-reversible tag for log lines (never log the id itself).
     pub fn log_tag(&self) -> String {
         let digest = Sha256::digest(self.0.as_bytes());
-        digest.iter().take(6).map(|b| format!("{b:02x}")).collect()
+        hex::encode(&digest[..6])
     }
 }
 

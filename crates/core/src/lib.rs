@@ -41,6 +41,7 @@ pub mod money;
 pub mod owner_access;
 pub mod platform_env;
 pub mod query;
+pub mod random_pool;
 pub mod rate_limit;
 pub mod retention;
 pub mod routes;

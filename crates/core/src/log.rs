@@ -102,7 +102,7 @@ pub fn accept_request_id(raw: Option<&str>) -> Option<String> {
 /// runtime's random source fail, one from the clock (the id only correlates log lines).
 pub fn new_request_id<E>(random: Result<[u8; 16], E>, now_ms: u64) -> String {
     match random {
-        Ok(bytes) => bytes.iter().map(|b| format!("{b:02x}")).collect(),
+        Ok(bytes) => hex::encode(bytes),
         Err(_) => format!("t{now_ms}"),
     }
 }

@@ -10,10 +10,7 @@ pub const OWNER_TOKEN_PREFIX: &str = "wso_";
 
 /// The hex SHA-256 of a token: what is stored instead of the token.
 pub fn hash_token(token: &str) -> String {
-    Sha256::digest(token.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    hex::encode(Sha256::digest(token.as_bytes()))
 }
 
 /// Whether `presented` hashes to `stored_hash`, compared in constant time.
@@ -24,8 +21,7 @@ pub fn token_matches(presented: &str, stored_hash: &str) -> bool {
 
 /// A new store-owner token from 32 random bytes supplied by the caller.
 pub fn new_owner_token(random: [u8; 32]) -> String {
-    let hex: String = random.iter().map(|b| format!("{b:02x}")).collect();
-    format!("{OWNER_TOKEN_PREFIX}{hex}")
+    format!("{OWNER_TOKEN_PREFIX}{}", hex::encode(random))
 }
 
 /// The bearer token of an `Authorization` header value, if it is `Bearer <token>`.

@@ -101,7 +101,7 @@ impl CartStore {
         inner.next += 1;
         let number = inner.next;
         let digest = Sha256::digest(format!("{}:{shop}:{number}", self.secret).as_bytes());
-        let token: String = digest.iter().take(16).map(|b| format!("{b:02x}")).collect();
+        let token = hex::encode(&digest[..16]);
         let created_at = SystemTime::now()
             .duration_since(UNIX_EPOCH)
             .map_or(0, |d| d.as_secs() as i64);

@@ -193,7 +193,7 @@ impl ThemeLedger<'_> {
         let latest = self.history.iter().map(|v| v.version).max().unwrap_or(0);
         let version = latest.saturating_add(1);
         let digest: [u8; 32] = Sha256::digest(body.as_bytes()).into();
-        let sha256: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+        let sha256 = hex::encode(digest);
         let record = ThemeVersion {
             version,
             author: author.to_owned(),

@@ -360,7 +360,7 @@ pub fn random_hex(n: usize) -> Result<String, String> {
     File::open("/dev/urandom")
         .and_then(|mut f| f.read_exact(&mut buf))
         .map_err(|e| format!("reading /dev/urandom: {e}"))?;
-    Ok(buf.iter().map(|b| format!("{b:02x}")).collect())
+    Ok(hex::encode(buf))
 }
 
 fn path_with(dir: &Path) -> std::ffi::OsString {

@@ -259,7 +259,7 @@ pub fn print(runs: &[Run], scenarios: &[(&'static str, &'static str)], extras: &
     let eb = cold_median(extras, BASELINE, |c| c.empty_state_ms);
     println!(
         "\n| cold start (median of {} runs) | WandStore | baseline (JS) | WandStore / baseline |",
-        extras.rounds
+        extras.cold.iter().filter(|(s, _)| *s == WANDSTORE).count()
     );
     println!("|---|---|---|---|");
     println!(
