@@ -33,9 +33,20 @@ pub enum Runtime {
     Bare,
 }
 
-/// A running `wrangler dev`. Dropping it stops it and its workerd processes.
+impl Runtime {
+    /// What runs the Worker, for messages.
+    pub fn command(self) -> &'static str {
+        match self {
+            Runtime::Dev => "wrangler dev",
+            Runtime::Bare => "bench/shared/bare.mjs",
+        }
+    }
+}
+
+/// A running `wrangler dev` (or `bare.mjs`). Dropping it stops it and its workerd processes.
 pub struct Wrangler {
     proc: Proc,
+    runtime: Runtime,
     pub pid: u32,
     pub port: u16,
     pub log: PathBuf,
@@ -48,7 +59,6 @@ impl Wrangler {
         let node = spec.root.join("node_modules/node/bin/node");
         let wrangler_js = spec.root.join("node_modules/wrangler/bin/wrangler.js");
         let port = free_port().map_err(|e| format!("finding a free port: {e}"))?;
-        let inspector = free_port().map_err(|e| format!("finding a free port: {e}"))?;
         std::fs::create_dir_all(spec.state_dir)
             .map_err(|e| format!("creating {}: {e}", spec.state_dir.display()))?;
         let out =
@@ -67,7 +77,11 @@ impl Wrangler {
                 .args(["dev", "--ip", "127.0.0.1", "--port"])
                 .arg(port.to_string())
                 .arg("--inspector-port")
-                .arg(inspector.to_string())
+                .arg(
+                    free_port()
+                        .map_err(|e| format!("finding a free port: {e}"))?
+                        .to_string(),
+                )
                 .arg("--persist-to")
                 .arg(spec.state_dir)
                 .arg("--env-file")
@@ -94,6 +108,7 @@ impl Wrangler {
             .ok_or_else(|| "wrangler stopped as soon as it started".to_owned())?;
         Ok(Wrangler {
             proc,
+            runtime: spec.runtime,
             pid,
             port,
             log: spec.log.to_path_buf(),
@@ -165,13 +180,15 @@ impl Wrangler {
     ) -> Result<(), String> {
         if let Some(status) = self.proc.exited() {
             return Err(format!(
-                "wrangler dev exited ({status}){}",
+                "{} exited ({status}){}",
+                self.runtime.command(),
                 self.proc.log_tail()
             ));
         }
         if Instant::now() >= deadline {
             return Err(format!(
-                "wrangler dev did not {what} within {timeout:?}{}",
+                "{} did not {what} within {timeout:?}{}",
+                self.runtime.command(),
                 self.proc.log_tail()
             ));
         }
