@@ -3,11 +3,11 @@
 //
 //   node bare.mjs CONFIG_DIR PORT STATE_DIR ENV_FILE
 //
-// `wrangler dev` puts three things around a Worker that no deployed Worker has: a proxy (a second
+// `wrangler dev` puts four things around a Worker that no deployed Worker has: a proxy (a second
 // workerd forwarding every request), Miniflare's entry worker (a JavaScript Worker in the same
 // workerd that rewrites each request and dispatches it), dev middleware bundled into the Worker
 // itself, and an inspector session whose `Runtime.enable` makes every `console.log` an event
-// serialized for the devtools. On this machine they cost about 1.7 ms of CPU a request, before
+// serialized for the devtools. On this machine they cost 1.1–1.7 ms of CPU a request, before
 // any Worker's own work (BENCHMARKS.md): more than most pages' own work, which is what the bench
 // compares. Here the Worker is:
 //   - bundled by `wrangler deploy --dry-run --outdir` (the bundle a deploy uploads: the same
@@ -23,12 +23,13 @@
 // 127.0.0.1:N (the Worker's session is ws://127.0.0.1:N/core:user:NAME); the bench never sets it.
 
 import { spawnSync } from "node:child_process";
-import { readdirSync, readFileSync, rmSync } from "node:fs";
+import { readdirSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Miniflare, convertV4MiniflareOptions } from "miniflare";
 import {
   unstable_getMiniflareWorkerOptions as workerOptionsOf,
+  unstable_getVarsForDev as varsForDev,
   unstable_readConfig as readConfig,
 } from "wrangler";
 
@@ -63,20 +64,14 @@ const modules = readdirSync(out)
     path: join(out, f),
   }));
 
-/** KEY=VALUE lines (values optionally in double quotes), as wrangler reads an --env-file. */
-function envVars(path) {
-  const vars = {};
-  for (const line of readFileSync(path, "utf8").split("\n")) {
-    const m = /^\s*([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*?)\s*$/.exec(line);
-    if (!m) continue;
-    const quoted = /^"(.*)"$/.exec(m[2]);
-    vars[m[1]] = quoted ? quoted[1] : m[2];
-  }
-  return vars;
-}
-
 const { workerOptions } = workerOptionsOf(config);
-const { vars = {}, name } = readConfig({ config });
+const { vars, name } = readConfig({ config });
+// The config's [vars] and ENV_FILE's secrets, read as `wrangler dev --env-file` reads them.
+const bindings = Object.fromEntries(
+  Object.entries(varsForDev(config, [resolve(envFile)], vars, undefined, true)).map(
+    ([key, binding]) => [key, binding.value],
+  ),
+);
 delete workerOptions.modulesRules;
 const mf = new Miniflare(
   convertV4MiniflareOptions({
@@ -86,7 +81,7 @@ const mf = new Miniflare(
         name,
         modules,
         modulesRoot: out,
-        bindings: { ...vars, ...envVars(envFile) },
+        bindings,
         unsafeDirectSockets: [{ host: "127.0.0.1", port: Number(port) }],
       },
     ],

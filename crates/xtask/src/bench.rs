@@ -176,8 +176,6 @@ pub fn run(args: &[String]) -> Result<(), String> {
     let stack = Stack::start(&stack_opts)?;
     step::done("WandStore ready", t);
     let ws_admin = stack.admin_token().unwrap_or_default().to_owned();
-    let ws_pid = bench_proc::wrangler_pid_for_port(stack.port())
-        .ok_or("cannot find WandStore's wrangler process in /proc")?;
     let (display_name, currency) = bench_systems::demo_store(&stack.url(), &ws_admin)?;
     let upstream = Upstream {
         devshop_url: stack
@@ -188,18 +186,6 @@ pub fn run(args: &[String]) -> Result<(), String> {
         display_name,
         currency,
     };
-    let mut wandstore = Target {
-        system: WANDSTORE,
-        label: "WandStore",
-        base: stack.url(),
-        port: stack.port(),
-        wrangler_pid: ws_pid,
-        log: ws_state.join("wrangler.log"),
-        admin_token: ws_admin.clone(),
-        metrics_path: "/admin/stores/demo/metrics",
-        direct: None,
-    };
-
     // The baseline: its own wrangler dev on its own wrangler.toml, the same secrets shape.
     let t = step::start("starting the JavaScript baseline (bench/baseline-js)");
     let env_file = work.join("bench.vars");
@@ -227,9 +213,25 @@ pub fn run(args: &[String]) -> Result<(), String> {
         Target::of_wrangler(BASELINE, "baseline (JS)", &bl, &admin, "/admin/metrics");
     step::done("baseline ready", t);
 
-    // --bare: WandStore on workerd alone too, registered against the stack's devshop.
-    let ws_bare = match opts.runtime {
-        Runtime::Dev => None,
+    // The WandStore measured: the stack's, or with --bare one on workerd alone, registered
+    // against the stack's devshop.
+    let (ws_bare, mut wandstore) = match opts.runtime {
+        Runtime::Dev => {
+            let ws_pid = bench_proc::wrangler_pid_for_port(stack.port())
+                .ok_or("cannot find WandStore's wrangler process in /proc")?;
+            let target = Target {
+                system: WANDSTORE,
+                label: "WandStore",
+                base: stack.url(),
+                port: stack.port(),
+                wrangler_pid: ws_pid,
+                log: ws_state.join("wrangler.log"),
+                admin_token: ws_admin.clone(),
+                metrics_path: bench_systems::WANDSTORE_METRICS,
+                direct: None,
+            };
+            (None, target)
+        }
         Runtime::Bare => {
             let t = step::start("starting WandStore on workerd alone (--bare)");
             let w = Wrangler::start_system(
@@ -241,21 +243,14 @@ pub fn run(args: &[String]) -> Result<(), String> {
                 Runtime::Bare,
                 timeout,
             )?;
-            bench_systems::register_wandstore(&w.url(), &admin, &upstream)
-                .map_err(|e| format!("{e}{}", w.log_tail()))?;
-            wandstore = Target::of_wrangler(
-                WANDSTORE,
-                "WandStore",
-                &w,
-                &admin,
-                "/admin/stores/demo/metrics",
-            );
+            let system = (WANDSTORE, "WandStore");
+            let target = bench_systems::registered_wandstore(&w, system, &admin, &upstream)?;
             step::done("WandStore ready (bare)", t);
-            Some(w)
+            (Some(w), target)
         }
     };
 
-    // The floors: a wrangler dev each, no store to set up.
+    // The floors: a runtime each, no store to set up.
     let (mut fl, mut floor) = start_floor(&root, work, &env_file, FLOOR, opts.runtime)?;
     let (mut fr, mut floor_rs) = start_floor(&root, work, &env_file, FLOOR_RS, opts.runtime)?;
     let (mut nl, mut null) = start_floor(&root, work, &env_file, NULL, opts.runtime)?;
@@ -529,7 +524,7 @@ fn scenarios(handles: Arc<Vec<String>>, variant: String) -> Vec<Scenario> {
 }
 
 /// Starts a floor (`FLOOR`: bench/floor-js, `FLOOR_RS`: bench/floor-rs, or `NULL`:
-/// bench/null-js) on its own `wrangler dev`.
+/// bench/null-js) on a runtime of its own (`wrangler dev`, or workerd alone with `--bare`).
 fn start_floor(
     root: &Path,
     work: &Path,

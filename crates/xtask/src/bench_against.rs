@@ -63,15 +63,8 @@ pub fn start(
     ));
     let timeout = Duration::from_secs(300);
     let wrangler = Wrangler::start_system(root, &dir, work, env_file, AGAINST, runtime, timeout)?;
-    bench_systems::register_wandstore(&wrangler.url(), admin, upstream)
-        .map_err(|e| format!("{e}{}", wrangler.log_tail()))?;
-    let target = Target::of_wrangler(
-        AGAINST,
-        "WandStore (against)",
-        &wrangler,
-        admin,
-        "/admin/stores/demo/metrics",
-    );
+    let system = (AGAINST, "WandStore (against)");
+    let target = bench_systems::registered_wandstore(&wrangler, system, admin, upstream)?;
     step::done("ready", t);
     Ok(Against {
         wrangler,

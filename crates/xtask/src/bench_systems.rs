@@ -39,7 +39,8 @@ pub struct Target {
 }
 
 impl Target {
-    /// A system on a `wrangler dev` the bench started itself (`bench_wrangler`).
+    /// A system on a runtime the bench started itself (`bench_wrangler`: `wrangler dev`, or
+    /// workerd alone with `--bare`).
     pub fn of_wrangler(
         system: &'static str,
         label: &'static str,
@@ -163,6 +164,28 @@ pub fn register_wandstore(base: &str, admin: &str, up: &Upstream) -> Result<(), 
         _ => Err(format!("registering demo on WandStore: {status} {text}")),
     }
 }
+
+/// A WandStore the bench started itself (`--bare`'s, or `--against`'s checkout), as the
+/// bench's `system`, with the `demo` store registered on it against `upstream`.
+pub fn registered_wandstore(
+    wrangler: &Wrangler,
+    (system, label): (&'static str, &'static str),
+    admin: &str,
+    upstream: &Upstream,
+) -> Result<Target, String> {
+    register_wandstore(&wrangler.url(), admin, upstream)
+        .map_err(|e| format!("{e}{}", wrangler.log_tail()))?;
+    Ok(Target::of_wrangler(
+        system,
+        label,
+        wrangler,
+        admin,
+        WANDSTORE_METRICS,
+    ))
+}
+
+/// Where a WandStore answers its demo store's StoreConfig counters.
+pub const WANDSTORE_METRICS: &str = "/admin/stores/demo/metrics";
 
 /// Sets up the baseline's store (`PUT /admin/store`).
 pub fn register_baseline(base: &str, admin: &str, up: &Upstream) -> Result<(), String> {
