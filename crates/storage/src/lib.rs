@@ -10,9 +10,10 @@ pub mod registry;
 pub mod schema;
 pub mod shopper;
 pub mod store_config;
+pub mod transfer;
 pub mod write;
 
-pub use write::{Lenient, Parsed, ParsedCell, Value, Write, json_text, keyed};
+pub use write::{Lenient, ParsedCell, Value, Write, json_text, keyed};
 
 #[cfg(test)]
 mod testdb;

@@ -1,6 +1,7 @@
 //! Writes as values: which statements to run with which bindings, decided by pure functions
 //! here and executed by the shell (`crates/worker/src/sql.rs`), in one transaction when a
-//! plan has several. Rows whose JSON columns parse themselves ([`Parsed`], [`Lenient`]).
+//! plan has several. Rows whose JSON columns parse themselves ([`Lenient`], [`ParsedCell`]); a table's
+//! JSON column read whole is `transfer::parse_texts`.
 
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Deserializer};
@@ -73,15 +74,6 @@ pub fn keyed<T: serde::Serialize>(
         .collect()
 }
 
-/// A row whose `json` column holds a `T` as JSON text, parsed on read (unreadable JSON is an
-/// error).
-#[derive(Debug, Deserialize)]
-#[serde(bound = "T: DeserializeOwned")]
-pub struct Parsed<T> {
-    #[serde(deserialize_with = "parse_text")]
-    pub json: T,
-}
-
 /// A row whose `json` column holds a `T` as JSON text; unreadable JSON reads as `None` (for
 /// values whose loss only resets them, e.g. a counter).
 #[derive(Debug, Deserialize)]
@@ -107,11 +99,6 @@ fn parse_text_if_any<'de, D: Deserializer<'de>, T: DeserializeOwned>(
         Some(text) => serde_json::from_str(&text).map_err(serde::de::Error::custom),
         None => Ok(None),
     }
-}
-
-fn parse_text<'de, D: Deserializer<'de>, T: DeserializeOwned>(d: D) -> Result<T, D::Error> {
-    let text = String::deserialize(d)?;
-    serde_json::from_str(&text).map_err(serde::de::Error::custom)
 }
 
 pub(crate) fn parse_text_or_none<'de, D: Deserializer<'de>, T: DeserializeOwned>(
@@ -152,20 +139,6 @@ mod tests {
                 .unwrap()
                 .is_empty()
         );
-    }
-
-    #[test]
-    fn parsed_rows_read_their_json_column() {
-        let row: Parsed<Vec<u32>> = serde_json::from_value(json!({"json": "[1,2]"})).unwrap();
-        assert_eq!(row.json, vec![1, 2]);
-    }
-
-    #[test]
-    fn parsed_rows_refuse_unreadable_json_and_non_text() {
-        assert!(serde_json::from_value::<Parsed<Vec<u32>>>(json!({"json": "[1,"})).is_err());
-        assert!(serde_json::from_value::<Parsed<Vec<u32>>>(json!({"json": "{}"})).is_err());
-        assert!(serde_json::from_value::<Parsed<u32>>(json!({"json": 5})).is_err());
-        assert!(serde_json::from_value::<Parsed<u32>>(json!({})).is_err());
     }
 
     #[test]

@@ -5,10 +5,10 @@ use serde::de::DeserializeOwned;
 use std::cell::Cell;
 use std::rc::Rc;
 use wandstore_storage as storage;
+use worker::State;
 use worker::wasm_bindgen::{self, closure::Closure, prelude::*};
-use worker::{SqlStorage, SqlStorageValue, State};
 
-pub use wandstore_storage::{Migration, Write};
+pub use wandstore_storage::{Migration, Value, Write};
 
 #[wasm_bindgen]
 extern "C" {
@@ -18,11 +18,37 @@ extern "C" {
     fn transaction_sync(this: &RawStorage, body: &JsValue) -> Result<JsValue, JsValue>;
 }
 
+/// `ctx.storage.sql` called through `js/sql.js`, one call per statement: `worker`'s wrapper
+/// makes one call into JavaScript per binding and several per row and column.
+#[wasm_bindgen(module = "/js/sql.js")]
+extern "C" {
+    #[wasm_bindgen(catch, js_name = sqlRun)]
+    fn sql_run(sql: &JsValue, query: &str, args: &str, counts: &mut [f64]) -> Result<(), JsValue>;
+    #[wasm_bindgen(catch, js_name = sqlRows)]
+    fn sql_rows(
+        sql: &JsValue,
+        query: &str,
+        args: &str,
+        counts: &mut [f64],
+    ) -> Result<String, JsValue>;
+    #[wasm_bindgen(catch, js_name = sqlJsonColumn)]
+    fn sql_json_column(
+        sql: &JsValue,
+        query: &str,
+        args: &str,
+        counts: &mut [f64],
+    ) -> Result<String, JsValue>;
+}
+
+/// What `js/sql.js` reports of a statement: [rows read, rows written, rows answered].
+type Counts = [f64; 3];
+
 /// An object's SQLite, counting rows read and written (what Cloudflare bills) since the
 /// counts were last taken.
 #[derive(Clone)]
 pub struct Db {
-    sql: SqlStorage,
+    /// `ctx.storage.sql`.
+    sql: Rc<JsValue>,
     counts: Rc<Cell<storage::schema::RowCounts>>,
     /// The schema is known to be current (checked once per object lifetime).
     migrated: Rc<Cell<bool>>,
@@ -31,7 +57,7 @@ pub struct Db {
 impl Db {
     pub fn new(state: &State) -> Self {
         Db {
-            sql: state.storage().sql(),
+            sql: Rc::new(state.storage().sql().as_ref().clone()),
             counts: Rc::default(),
             migrated: Rc::new(Cell::new(false)),
         }
@@ -45,8 +71,8 @@ impl Db {
         migrations: &'static [Migration],
     ) -> worker::Result<()> {
         if !self.migrated.get() {
-            self.run(storage::schema::CREATE_VERSION_TABLE, None)?;
-            let current = self.first_row(storage::schema::SELECT_VERSION, None)?;
+            self.run(storage::schema::CREATE_VERSION_TABLE, &[])?;
+            let current = self.first_row(storage::schema::SELECT_VERSION, &[])?;
             let upgrades = storage::schema::upgrades(current, migrations);
             (upgrades.into_iter()).try_for_each(|plan| apply(state, self, plan))?;
             self.migrated.set(true);
@@ -64,46 +90,47 @@ impl Db {
         self.migrated.set(false);
     }
 
-    /// The rows a query answers.
-    pub fn rows<T: DeserializeOwned>(
-        &self,
-        query: &str,
-        bindings: impl Into<Option<Vec<SqlStorageValue>>>,
-    ) -> worker::Result<Vec<T>> {
-        let cursor = self.sql.exec(query, bindings)?;
-        let rows = cursor.to_array()?;
-        self.count(&cursor);
-        Ok(rows)
+    /// The rows a query answers (read as one JSON text and parsed here).
+    pub fn rows<T: DeserializeOwned>(&self, query: &str, args: &[Value]) -> worker::Result<Vec<T>> {
+        let mut counts = Counts::default();
+        let text = sql_rows(&self.sql, query, &bindings(args)?, &mut counts)?;
+        self.count(counts);
+        Ok(serde_json::from_str(&text)?)
     }
 
-    fn count(&self, cursor: &worker::SqlCursor) {
+    /// Adds a statement's rows read and written to the counts.
+    fn count(&self, [read, written, _]: Counts) {
         let counts = self.counts.get();
-        (self.counts).set(counts.plus(cursor.rows_read(), cursor.rows_written()));
+        // Row counts are whole numbers well inside f64's exact range.
+        (self.counts).set(counts.plus(read as usize, written as usize));
     }
 
     /// The first row a query answers, if any.
     pub fn first_row<T: DeserializeOwned>(
         &self,
         query: &str,
-        bindings: impl Into<Option<Vec<SqlStorageValue>>>,
+        args: &[Value],
     ) -> worker::Result<Option<T>> {
-        Ok(self.rows(query, bindings)?.into_iter().next())
+        Ok(self.rows(query, args)?.into_iter().next())
     }
 
-    /// Every row's `json` column, parsed (unreadable JSON is an error).
+    /// Every row's `json` column, each parsed on its own (a NULL or unreadable one is an
+    /// error). The texts cross as they are stored, in one string (`storage::transfer`).
     pub fn json_rows<T: DeserializeOwned>(
         &self,
         query: &str,
-        bindings: impl Into<Option<Vec<SqlStorageValue>>>,
+        args: &[Value],
     ) -> worker::Result<Vec<T>> {
-        let rows: Vec<storage::Parsed<T>> = self.rows(query, bindings)?;
-        Ok(rows.into_iter().map(|r| r.json).collect())
+        let mut counts = Counts::default();
+        let joined = sql_json_column(&self.sql, query, &bindings(args)?, &mut counts)?;
+        self.count(counts);
+        // A row count is a whole number well inside f64's exact range.
+        Ok(storage::transfer::parse_texts(&joined, counts[2] as usize)?)
     }
 
     /// Runs one planned write.
     pub fn write(&self, write: &Write) -> worker::Result<()> {
-        let args: worker::Result<Vec<_>> = write.args.iter().map(value).collect();
-        self.run(write.sql, args?)
+        self.run(write.sql, &write.args)
     }
 
     /// Runs planned writes in order (stopping at the first that fails).
@@ -112,21 +139,17 @@ impl Db {
     }
 
     /// Runs a statement whose rows (if any) are not needed.
-    pub fn run(
-        &self,
-        query: &str,
-        bindings: impl Into<Option<Vec<SqlStorageValue>>>,
-    ) -> worker::Result<()> {
-        // No rows are read back: a write answers none, and converting them costs a call.
-        let cursor = self.sql.exec(query, bindings)?;
-        self.count(&cursor);
+    pub fn run(&self, query: &str, args: &[Value]) -> worker::Result<()> {
+        let mut counts = Counts::default();
+        sql_run(&self.sql, query, &bindings(args)?, &mut counts)?;
+        self.count(counts);
         Ok(())
     }
 
     /// The JSON in a one-row table's column, selected by `query` as `json` (`None`: NULL or
     /// no row).
     pub fn json_cell<T: DeserializeOwned>(&self, query: &str) -> worker::Result<Option<T>> {
-        let row: Option<storage::ParsedCell<T>> = self.first_row(query, None)?;
+        let row: Option<storage::ParsedCell<T>> = self.first_row(query, &[])?;
         Ok(row.and_then(|r| r.json))
     }
 
@@ -161,16 +184,10 @@ pub fn apply(state: &State, db: &Db, plan: Vec<Write>) -> worker::Result<()> {
     transaction(state, move || db.write_all(&plan))
 }
 
-/// A planned binding as an SQLite binding.
-pub fn value(v: &storage::Value) -> worker::Result<SqlStorageValue> {
-    Ok(match v {
-        storage::Value::Null => SqlStorageValue::Null,
-        storage::Value::Int(n) => SqlStorageValue::try_from_i64(*n)?,
-        storage::Value::Text(t) => t.clone().into(),
-    })
-}
-
-/// A u64 (a timestamp or a counter) as an SQLite integer binding.
-pub fn int(n: u64) -> worker::Result<SqlStorageValue> {
-    value(&n.into())
+/// A statement's bindings as `js/sql.js` takes them: a JSON array, or "" for none.
+fn bindings(args: &[Value]) -> worker::Result<String> {
+    if args.is_empty() {
+        return Ok(String::new());
+    }
+    storage::transfer::bindings_json(args).map_err(worker::Error::RustError)
 }

@@ -31,7 +31,7 @@ impl DurableObject for AbuseGuard {
                 Err(unreadable) => return Ok(unreadable),
             };
         let (query, key) = q.row().query();
-        let row: Option<storage::JsonRow> = self.db.first_row(query, vec![key.into()])?;
+        let row: Option<storage::JsonRow> = self.db.first_row(query, &[key.into()])?;
         let stored = row.as_ref().map(|r| r.json.as_str());
         let step = q.answer(stored, crate::clock::now_ms());
         if let Some(save) = step.save {

@@ -49,8 +49,7 @@ impl StoreRegistry {
             let bytes = self.state.storage().sql().database_size() as u64;
             return Ok(RegistryRow::OwnBytes(bytes));
         };
-        let args: Result<Vec<_>> = statement.args.iter().map(sql::value).collect();
-        let rows = self.db.rows(statement.sql, args?)?;
+        let rows = self.db.rows(statement.sql, &statement.args)?;
         read.row(rows).map_err(worker::Error::RustError)
     }
 }

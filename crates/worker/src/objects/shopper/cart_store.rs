@@ -10,7 +10,7 @@ use wandstore_storage::shopper::{SELECT_CART_LINES, SELECT_IDEMPOTENCY};
 use worker::Result;
 
 fn load_lines(db: &Db) -> Result<Vec<CartLine>> {
-    db.json_rows(SELECT_CART_LINES, None)
+    db.json_rows(SELECT_CART_LINES, &[])
 }
 
 impl ShopperStorefront {
@@ -40,8 +40,7 @@ impl ShopperStorefront {
         let outcome = sql::transaction(&self.state, move || {
             let now = crate::clock::now_ms();
             // At most one row: the key is the table's primary key.
-            let answered =
-                |key: &str| Ok(db.json_rows(SELECT_IDEMPOTENCY, vec![key.into()])?.pop());
+            let answered = |key: &str| Ok(db.json_rows(SELECT_IDEMPOTENCY, &[key.into()])?.pop());
             let lines = || kept.map_or_else(|| load_lines(&db), Ok);
             let (outcome, rows) = apply.decide(answered, lines, now)?;
             db.write_all(&rows)?;

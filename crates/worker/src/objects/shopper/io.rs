@@ -27,7 +27,7 @@ impl ShopperStorefront {
 /// A value of the shopper's `ai_state` (absent or unreadable: `None`).
 pub(super) fn get_state<T: DeserializeOwned>(db: &Db, key: &str) -> worker::Result<Option<T>> {
     let query = storage::shopper::SELECT_AI_STATE;
-    let row: Option<Lenient<T>> = db.first_row(query, vec![key.into()])?;
+    let row: Option<Lenient<T>> = db.first_row(query, &[key.into()])?;
     Ok(row.and_then(|r| r.json))
 }
 

@@ -106,10 +106,7 @@ impl DurableObject for ShopperStorefront {
                     PageInput::Catalog(ask_catalog(&self.env, store, q, rid, report).await)
                 }
                 PageAction::CountVisit(first) => {
-                    let first = crate::sql::int(first);
-                    PageInput::visits(
-                        first.and_then(|n| self.db.first_row(COUNT_PAGE_VIEW, vec![n])),
-                    )
+                    PageInput::visits(self.db.first_row(COUNT_PAGE_VIEW, &[first.into()]))
                 }
                 PageAction::Block(settings) => {
                     PageInput::Block(self.personalized_block(&ctx, settings).await)

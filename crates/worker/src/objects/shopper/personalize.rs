@@ -11,7 +11,6 @@ use super::ai_refresh;
 use super::io::get_state;
 use crate::clock::now_ms;
 use crate::objects::store_client::ask;
-use crate::sql;
 use std::rc::Rc;
 use wandstore_ai::block::{self, PROFILE_EVENTS, RecClick};
 use wandstore_ai::report::Interaction;
@@ -26,8 +25,8 @@ impl ShopperStorefront {
     /// step by `record_event` (this object is the only writer of its storage).
     pub(super) fn timed_events(&self) -> worker::Result<Vec<(ShopperEvent, u64)>> {
         self.memory.rows(&self.memory.events, || {
-            let n = sql::int(u64::from(PROFILE_EVENTS))?;
-            Ok(oldest_first(self.db.rows(SELECT_NEWEST_EVENTS, vec![n])?))
+            let n = u64::from(PROFILE_EVENTS).into();
+            Ok(oldest_first(self.db.rows(SELECT_NEWEST_EVENTS, &[n])?))
         })
     }
 
@@ -51,8 +50,8 @@ impl ShopperStorefront {
             input = match run.resume(input) {
                 BlockAction::ReadEvents => self.timed_events().map(BlockInput::Events).into(),
                 BlockAction::ReadState => {
-                    let keys = block::STATE_KEYS.map(Into::into).to_vec();
-                    let rows = self.db.rows(SELECT_THREE_AI_STATES, keys);
+                    let keys = block::STATE_KEYS.map(Into::into);
+                    let rows = self.db.rows(SELECT_THREE_AI_STATES, &keys);
                     rows.map(BlockInput::state).into()
                 }
                 BlockAction::ReadCart => self.cart_lines().map(BlockInput::cart).into(),

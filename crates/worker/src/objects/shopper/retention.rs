@@ -34,9 +34,9 @@ impl Io {
                     Input::sent(asked, now_ms())
                 }
                 Action::ReadAlarm => Input::alarm(storage.get_alarm().await?),
-                Action::ReadActivity => Input::activity(db.first_row(SELECT_LAST_ACTIVITY, None)?),
+                Action::ReadActivity => Input::activity(db.first_row(SELECT_LAST_ACTIVITY, &[])?),
                 Action::ReadRetentionFacts => {
-                    Input::retention(db.first_row(SELECT_RETENTION_FACTS, None)?)
+                    Input::retention(db.first_row(SELECT_RETENTION_FACTS, &[])?)
                 }
                 Action::Write(w) => db.write(&w).map(|()| Input::Done)?,
                 Action::SetAlarm(ms) => storage.set_alarm(at(ms)).await.map(|()| Input::Done)?,

@@ -3,7 +3,6 @@
 //! shopper id) by a backup and a restore, so reaching every cart never scans every object.
 
 use super::StoreState;
-use crate::sql;
 use wandstore_core::identity::ShopperId;
 use wandstore_protocol::backup::cart_marks;
 use wandstore_storage as storage;
@@ -17,9 +16,9 @@ impl StoreState {
     ) -> worker::Result<Vec<(ShopperId, Option<String>)>> {
         let rows = self.db.rows(
             storage::store_config::SELECT_CART_INDEX_PAGE,
-            vec![
+            &[
                 after.map_or("", ShopperId::as_str).into(),
-                sql::int(u64::from(limit))?,
+                u64::from(limit).into(),
             ],
         )?;
         Ok(cart_marks(rows))

@@ -35,8 +35,8 @@ impl StoreState {
             if self.meta()?.synced_at_ms.is_none() {
                 return Ok(None);
             }
-            let products = (self.db).json_rows(storage::store_config::SELECT_PRODUCTS, None);
-            let collections = (self.db).json_rows(storage::store_config::SELECT_COLLECTIONS, None);
+            let products = (self.db).json_rows(storage::store_config::SELECT_PRODUCTS, &[]);
+            let collections = (self.db).json_rows(storage::store_config::SELECT_COLLECTIONS, &[]);
             let index =
                 CatalogIndex::new(products.map_err(internal)?, collections.map_err(internal)?);
             Ok(Some(Rc::new(index)))

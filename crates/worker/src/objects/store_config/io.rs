@@ -64,7 +64,7 @@ impl StoreState {
         match effect {
             Effect::Write(plan) => self.db.write_all(&plan).map_err(internal).into(),
             Effect::ReadJson(query) => {
-                let row = self.db.first_row::<storage::OptionalJsonRow>(query, None);
+                let row = self.db.first_row::<storage::OptionalJsonRow>(query, &[]);
                 row.map(|row| row.and_then(|r| r.json))
                     .map_err(internal)
                     .into()

@@ -13,7 +13,7 @@ impl StoreState {
     pub fn load_record(&self) -> worker::Result<Option<StoreRecord>> {
         self.record.get_or_read_some(|| {
             let row: Option<storage::JsonRow> =
-                (self.db).first_row(storage::store_config::SELECT_RECORD, None)?;
+                (self.db).first_row(storage::store_config::SELECT_RECORD, &[])?;
             store_record::stored(row.as_ref().map(|r| r.json.as_str()))
                 .map_err(worker::Error::RustError)
         })

@@ -33,14 +33,14 @@ impl StoreState {
             Need::ThemeState => Read::ThemeState(self.theme_row()?),
             Need::Published => Read::Published(self.published()?),
             Need::Assets => {
-                let assets = self.db.json_rows(sql::SELECT_ASSETS, None);
+                let assets = self.db.json_rows(sql::SELECT_ASSETS, &[]);
                 Read::Assets(assets.map_err(internal)?)
             }
             Need::Versions => Read::Versions(self.theme_versions()?),
             Need::Personalization => {
                 let row = self
                     .db
-                    .first_row::<PersonalizationColumns>(sql::SELECT_PERSONALIZATION, None);
+                    .first_row::<PersonalizationColumns>(sql::SELECT_PERSONALIZATION, &[]);
                 Read::Personalization(row.map_err(internal)?.unwrap_or_default())
             }
         })

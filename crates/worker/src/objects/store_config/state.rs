@@ -76,7 +76,7 @@ impl StoreState {
         query: &str,
         table: &str,
     ) -> Result<T, StoreError> {
-        let row = self.db.first_row(query, None).map_err(super::internal)?;
+        let row = self.db.first_row(query, &[]).map_err(super::internal)?;
         row.ok_or_else(|| super::internal(format!("{table} has no row")))
     }
 
@@ -125,7 +125,7 @@ impl StoreState {
             let (action, settled) = self.breaker.borrow_mut().step(
                 || self.stored_breaker(),
                 |b| run.step(b, outcome, now, jitter),
-                |json| (self.db.run(SET_BREAKER, vec![json.into()])).map_err(|e| e.to_string()),
+                |json| (self.db.run(SET_BREAKER, &[json.into()])).map_err(|e| e.to_string()),
                 (&slug, "shopify"),
                 now,
             );

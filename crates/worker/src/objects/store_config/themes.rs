@@ -30,7 +30,7 @@ impl StoreState {
     /// Every published version, newest first.
     pub fn theme_versions(&self) -> Result<Vec<ThemeVersion>, StoreError> {
         self.db
-            .json_rows(storage::store_config::SELECT_THEME_VERSIONS, None)
+            .json_rows(storage::store_config::SELECT_THEME_VERSIONS, &[])
             .map_err(|e| unreadable("theme version", e))
     }
 
