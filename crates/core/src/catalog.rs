@@ -181,38 +181,60 @@ impl SortKey {
     /// The order for this key; ties are broken by handle so pages never shuffle.
     /// `Featured` compares everything as equal (a stable sort keeps the source order).
     pub fn compare(self, a: &Product, b: &Product) -> Ordering {
+        self.compare_facts(&SortFacts::of(a), &SortFacts::of(b))
+    }
+
+    /// [`SortKey::compare`] on what two products sort by, worked out beforehand.
+    pub fn compare_facts(self, a: &SortFacts<'_>, b: &SortFacts<'_>) -> Ordering {
         let primary = match self {
             SortKey::Featured => return Ordering::Equal,
-            SortKey::PriceAsc => price_key(a).cmp(&price_key(b)),
-            SortKey::PriceDesc => price_key(b).cmp(&price_key(a)),
-            SortKey::TitleAsc => title_key(a).cmp(&title_key(b)),
-            SortKey::TitleDesc => title_key(b).cmp(&title_key(a)),
+            SortKey::PriceAsc => a.price.cmp(&b.price),
+            SortKey::PriceDesc => b.price.cmp(&a.price),
+            SortKey::TitleAsc => a.title.cmp(&b.title),
+            SortKey::TitleDesc => b.title.cmp(&a.title),
             // Newest first; products whose date does not parse go last.
-            SortKey::Newest => match (a.created_at_ms(), b.created_at_ms()) {
+            SortKey::Newest => match (a.created_ms, b.created_ms) {
                 (Some(x), Some(y)) => y.cmp(&x),
                 (Some(_), None) => Ordering::Less,
                 (None, Some(_)) => Ordering::Greater,
                 (None, None) => Ordering::Equal,
             },
         };
-        primary.then_with(|| a.handle.cmp(&b.handle))
+        primary.then_with(|| a.handle.cmp(b.handle))
     }
 }
 
-fn price_key(p: &Product) -> (&str, i64) {
-    // One store has one currency; the code first keeps a mixed list deterministic anyway.
-    (p.price_range.min.currency.as_str(), p.price_range.min.minor)
+/// What a product sorts by, worked out once per product: a sort compares each product
+/// O(log n) times, and lower-casing a title or parsing a date on every comparison was most
+/// of a catalog's sorting time.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SortFacts<'a> {
+    /// One store has one currency; the currency first keeps a mixed list deterministic anyway.
+    price: (&'a str, i64),
+    title: String,
+    created_ms: Option<i64>,
+    handle: &'a str,
 }
 
-fn title_key(p: &Product) -> String {
-    p.title.to_lowercase()
+impl<'a> SortFacts<'a> {
+    pub fn of(p: &'a Product) -> Self {
+        SortFacts {
+            price: (p.price_range.min.currency.as_str(), p.price_range.min.minor),
+            title: p.title.to_lowercase(),
+            created_ms: p.created_at_ms(),
+            handle: &p.handle,
+        }
+    }
 }
 
-/// Sorts products (or references to them) by `key`. `Featured` leaves the order as it is.
-pub fn sort_products<P: Borrow<Product>>(items: &mut [P], key: SortKey) {
+/// The positions of `items` in `key` order (for `Featured`, as they are).
+pub fn sorted_positions<P: Borrow<Product>>(items: &[P], key: SortKey) -> Vec<usize> {
+    let mut positions: Vec<usize> = (0..items.len()).collect();
     if key != SortKey::Featured {
-        items.sort_by(|a, b| key.compare(a.borrow(), b.borrow()));
+        let facts: Vec<SortFacts<'_>> = items.iter().map(|p| SortFacts::of(p.borrow())).collect();
+        positions.sort_by(|&a, &b| key.compare_facts(&facts[a], &facts[b]));
     }
+    positions
 }
 
 /// Products per listing page: 24 (default) or 48.
@@ -348,18 +370,26 @@ mod tests {
             (SortKey::Newest, ["a-cap", "c-tee", "b-mug", "d-bag"]),
         ];
         for (key, expected) in table {
-            let mut items = sample();
-            sort_products(&mut items, *key);
-            assert_eq!(handles(&items), expected, "{key:?}");
+            let items = sample();
+            let sorted: Vec<&Product> = (sorted_positions(&items, *key).into_iter())
+                .map(|i| &items[i])
+                .collect();
+            assert_eq!(handles(&sorted), expected, "{key:?}");
+            // The same order pair by pair, as `compare` gives it.
+            for pair in sorted.windows(2) {
+                assert_ne!(key.compare(pair[0], pair[1]), Ordering::Greater, "{key:?}");
+            }
         }
     }
 
     #[test]
     fn sorting_works_on_references() {
         let items = sample();
-        let mut refs: Vec<&Product> = items.iter().collect();
-        sort_products(&mut refs, SortKey::PriceAsc);
-        assert_eq!(handles(&refs), ["c-tee", "a-cap", "b-mug", "d-bag"]);
+        let refs: Vec<&Product> = items.iter().collect();
+        let sorted: Vec<&Product> = (sorted_positions(&refs, SortKey::PriceAsc).into_iter())
+            .map(|i| refs[i])
+            .collect();
+        assert_eq!(handles(&sorted), ["c-tee", "a-cap", "b-mug", "d-bag"]);
     }
 
     #[test]

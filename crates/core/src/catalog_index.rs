@@ -7,6 +7,7 @@
 use crate::breaker::{BreakerState, CircuitBreaker};
 use crate::catalog::{
     Collection, Image, PageSize, PriceRange, Product, SortKey, Variant, page_slice,
+    sorted_positions,
 };
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -193,6 +194,8 @@ pub struct CatalogIndex {
     haystack: Vec<String>,
     /// Product positions in each sort order (for "all products" listings).
     orders: HashMap<SortKey, Vec<usize>>,
+    /// For each order, each product's place in it (indexed like `products`).
+    ranks: HashMap<SortKey, Vec<usize>>,
 }
 
 impl CatalogIndex {
@@ -214,14 +217,19 @@ impl CatalogIndex {
             }
         }
         let haystack = kept.iter().map(search_text).collect();
-        let orders = SortKey::ALL
+        let orders: HashMap<SortKey, Vec<usize>> = SortKey::ALL
             .into_iter()
-            .map(|key| {
-                let mut idx: Vec<usize> = (0..kept.len()).collect();
-                if key != SortKey::Featured {
-                    idx.sort_by(|&a, &b| key.compare(&kept[a], &kept[b]));
+            .map(|key| (key, sorted_positions(&kept, key)))
+            .collect();
+        // Each product's place in each order: a collection's members sort by it.
+        let ranks = orders
+            .iter()
+            .map(|(&key, order)| {
+                let mut rank = vec![0; order.len()];
+                for (place, &product) in order.iter().enumerate() {
+                    rank[product] = place;
                 }
-                (key, idx)
+                (key, rank)
             })
             .collect();
         let collection_by_handle = collections
@@ -237,6 +245,7 @@ impl CatalogIndex {
             collection_by_handle,
             haystack,
             orders,
+            ranks,
         }
     }
 
@@ -338,8 +347,11 @@ impl CatalogIndex {
             .get(handle)
             .ok_or(ListingError::UnknownCollection)?;
         let mut members = self.members(&self.collections[ci]);
-        if sort != SortKey::Featured {
-            members.sort_by(|&a, &b| sort.compare(&self.products[a], &self.products[b]));
+        match self.ranks.get(&sort) {
+            _ if sort == SortKey::Featured => {}
+            // The catalog's own order restricted to the members: no product compared again.
+            Some(rank) => members.sort_by_key(|&p| rank.get(p).copied().unwrap_or(usize::MAX)),
+            None => members.sort_by(|&a, &b| sort.compare(&self.products[a], &self.products[b])),
         }
         self.listing(&members, sort, page, size)
     }
@@ -596,6 +608,58 @@ mod tests {
         assert_eq!(page(SortKey::PriceDesc), "c-hat,b-hat,a-cap");
         assert_eq!(page(SortKey::TitleAsc), "b-hat,c-hat,a-cap");
         assert_eq!(page(SortKey::Newest), "a-cap,b-hat,c-hat");
+    }
+
+    #[test]
+    fn a_collection_in_any_order_is_its_members_compared_one_by_one() {
+        // Ties on price, titles that differ only in case, dates that do not parse: the
+        // catalog's precomputed order restricted to a collection must be exactly what
+        // comparing the members gives.
+        let titles = [
+            "Hat", "hat", "Cap", "cap", "Zebra", "apple", "Émile", "émile",
+        ];
+        let dates = [
+            "2025-01-02T00:00:00Z",
+            "not a date",
+            "2024-12-31T23:59:59Z",
+            "",
+        ];
+        let products: Vec<Product> = (0..40)
+            .map(|n| {
+                let handle = format!("p{:02}", (n * 17) % 40);
+                product(
+                    &handle,
+                    titles[n % 8],
+                    500 * (n % 5) as i64,
+                    dates[n % 4],
+                    &[],
+                )
+            })
+            .collect();
+        let members: Vec<String> = (0..40)
+            .rev()
+            .step_by(3)
+            .map(|n| format!("p{n:02}"))
+            .collect();
+        let member_refs: Vec<&str> = members.iter().map(String::as_str).collect();
+        let i = CatalogIndex::new(
+            products.clone(),
+            vec![crate::catalog_fixtures::collection("some", &member_refs)],
+        );
+        for sort in SortKey::ALL {
+            let listed = i
+                .collection_products("some", sort, 1, PageSize::Large)
+                .unwrap();
+            let mut expected: Vec<&Product> = member_refs
+                .iter()
+                .filter_map(|h| products.iter().find(|p| p.handle == *h))
+                .collect();
+            if sort != SortKey::Featured {
+                expected.sort_by(|a, b| sort.compare(a, b));
+            }
+            let expected: Vec<&str> = expected.iter().map(|p| p.handle.as_str()).collect();
+            assert_eq!(handles(&listed), expected, "{sort:?}");
+        }
     }
 
     #[test]
