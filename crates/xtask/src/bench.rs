@@ -55,6 +55,8 @@ mod bench_logs;
 mod bench_proc;
 #[path = "bench_report.rs"]
 mod bench_report;
+#[path = "bench_runtime_only.rs"]
+mod bench_runtime_only;
 #[path = "bench_systems.rs"]
 mod bench_systems;
 #[path = "bench_wrangler.rs"]
@@ -367,6 +369,8 @@ pub fn run(args: &[String]) -> Result<(), String> {
     let mut cold = Vec::new();
     let register_ws = |base: &str| bench_systems::register_wandstore(base, &admin, &upstream);
     let register_bl = |base: &str| bench_systems::register_baseline(base, &admin, &upstream);
+    let runtime_ws = runtime_only_dir(work, WANDSTORE, &root)?;
+    let runtime_bl = runtime_only_dir(work, BASELINE, &baseline_dir)?;
     let specs = [
         ColdSpec {
             system: WANDSTORE,
@@ -375,6 +379,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
             env_file: &env_file,
             runtime: opts.runtime,
             register: &register_ws,
+            runtime_only: &runtime_ws,
         },
         ColdSpec {
             system: BASELINE,
@@ -383,6 +388,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
             env_file: &env_file,
             runtime: opts.runtime,
             register: &register_bl,
+            runtime_only: &runtime_bl,
         },
     ];
     // Each cold start restarts a runtime twice: at most COLD_RUNS of them, however many
@@ -398,8 +404,9 @@ pub fn run(args: &[String]) -> Result<(), String> {
             let c = bench_cold::measure(spec, work, round)?;
             step::done(
                 &format!(
-                    "restart → first page {:.0} ms; empty state → first page {:.0} ms",
-                    c.restart_ms, c.empty_state_ms
+                    "restart → first page {:.0} ms; empty state → first page {:.0} ms; \
+                     the runtime alone with these bindings {:.0} ms",
+                    c.restart_ms, c.empty_state_ms, c.runtime_only_ms
                 ),
                 t,
             );
@@ -698,6 +705,22 @@ fn print_cost_model(runs: &[bench_report::Run]) {
         measured("cart_add"),
         crate::cost_model::Traffic::default(),
     );
+}
+
+/// Writes the runtime-alone copy of the config in `config_dir` (`bench_runtime_only`) under
+/// `work`, and answers its directory.
+fn runtime_only_dir(work: &Path, system: &str, config_dir: &Path) -> Result<PathBuf, String> {
+    let config = config_dir.join("wrangler.toml");
+    let text = std::fs::read_to_string(&config)
+        .map_err(|e| format!("reading {}: {e}", config.display()))?;
+    let (toml, js) = bench_runtime_only::runtime_only(&text)?;
+    let dir = work.join(format!("runtime-only-{system}"));
+    std::fs::create_dir_all(&dir).map_err(|e| format!("creating {}: {e}", dir.display()))?;
+    for (name, body) in [("wrangler.toml", toml), (bench_runtime_only::MAIN, js)] {
+        let path = dir.join(name);
+        std::fs::write(&path, body).map_err(|e| format!("writing {}: {e}", path.display()))?;
+    }
+    Ok(dir)
 }
 
 #[cfg(test)]

@@ -12,6 +12,11 @@
 //!    the new workerd exists until the first `GET /` (a new shopper) answers 200: the
 //!    runtime's start, the worker's code loading, and the first request through cold
 //!    objects, including StoreConfig loading the catalog from SQLite.
+//! 3. **The runtime alone** (`runtime_only_ms`): the same system's bindings and no code of
+//!    its own (`bench_runtime_only`), on an empty state, from workerd's start until `GET /`
+//!    answers. Locally that is workerd starting Miniflare's service for each kind of binding
+//!    (R2, rate limits, analytics…), which a deployed Worker never pays; the restart figure
+//!    minus this one is the Worker's own cold start: its code loading and its first page.
 //!
 //! workerd's appearance is polled every 2 ms, the page every 5 ms.
 
@@ -30,6 +35,8 @@ pub struct ColdSpec<'a> {
     pub runtime: Runtime,
     /// Registers the store at a fresh instance (its base URL).
     pub register: &'a dyn Fn(&str) -> Result<(), String>,
+    /// The system's bindings with no code (`bench_runtime_only`), a wrangler.toml's directory.
+    pub runtime_only: &'a Path,
 }
 
 /// One measurement of both figures, in milliseconds.
@@ -37,6 +44,7 @@ pub struct ColdSpec<'a> {
 pub struct ColdStart {
     pub empty_state_ms: f64,
     pub restart_ms: f64,
+    pub runtime_only_ms: f64,
 }
 
 const START_TIMEOUT: Duration = Duration::from_secs(180);
@@ -70,9 +78,23 @@ pub fn measure(spec: &ColdSpec<'_>, work: &Path, round: usize) -> Result<ColdSta
     first_page(&mut w)?;
     let restart_ms = t0.elapsed().as_secs_f64() * 1000.0;
     w.stop();
+
+    let mut w = Wrangler::spawn(&WranglerSpec {
+        root: spec.root,
+        config_dir: spec.runtime_only,
+        state_dir: &work.join(format!("cold-{}-{round}-runtime", spec.system)),
+        env_file: spec.env_file,
+        log: &log(3),
+        runtime: spec.runtime,
+    })?;
+    let t0 = w.wait_for_workerd(START_TIMEOUT)?;
+    first_page(&mut w)?;
+    let runtime_only_ms = t0.elapsed().as_secs_f64() * 1000.0;
+    w.stop();
     Ok(ColdStart {
         empty_state_ms,
         restart_ms,
+        runtime_only_ms,
     })
 }
 

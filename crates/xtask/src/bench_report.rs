@@ -5,8 +5,9 @@
 //! "p99_ms","errors","cpu_ms_per_req","rows_read_per_req","rows_written_per_req"}],
 //! "wasm":{"raw_bytes","gzip_bytes"},"cold_start_ms":{"wandstore","baseline"},"rounds":N}`;
 //! further keys are additions (per-round runs, object calls, cold start on an empty state,
-//! page sizes, StoreConfig load, the floor and each system's own work above it) and never
-//! replace these.
+//! the runtime alone with the same bindings and the Worker's own share of a restart, page
+//! sizes, StoreConfig load, the floor and each system's own work above it) and never replace
+//! these.
 
 use super::bench_cold::ColdStart;
 use super::bench_systems::{BASELINE, FLOOR, FLOOR_RS, NULL, WANDSTORE};
@@ -186,6 +187,12 @@ pub struct Extras {
     pub via: &'static str,
 }
 
+/// A restart's share that is the Worker's own: the restart less the runtime alone with the
+/// same bindings (`bench_cold`), measured in the same run.
+fn worker_own(c: &ColdStart) -> f64 {
+    c.restart_ms - c.runtime_only_ms
+}
+
 fn cold_median(extras: &Extras, system: &str, get: fn(&ColdStart) -> f64) -> Option<f64> {
     median(
         &extras
@@ -273,6 +280,22 @@ pub fn print(runs: &[Run], scenarios: &[(&'static str, &'static str)], extras: &
         num(ew, 0),
         num(eb, 0),
         ratio(ew, eb)
+    );
+    let rw = cold_median(extras, WANDSTORE, |c| c.runtime_only_ms);
+    let rb = cold_median(extras, BASELINE, |c| c.runtime_only_ms);
+    println!(
+        "| of the restart: the local runtime alone with the same bindings, no Worker code (ms) | {} | {} | {} |",
+        num(rw, 0),
+        num(rb, 0),
+        ratio(rw, rb)
+    );
+    let ow = cold_median(extras, WANDSTORE, worker_own);
+    let ob = cold_median(extras, BASELINE, worker_own);
+    println!(
+        "| of the restart: the Worker's own (its code loading and first page; median of per-run differences) (ms) | {} | {} | {} |",
+        num(ow, 0),
+        num(ob, 0),
+        ratio(ow, ob)
     );
     println!("\n| code size | raw bytes | gzip bytes |");
     println!("|---|---|---|");
@@ -374,6 +397,8 @@ pub fn to_json(runs: &[Run], scenarios: &[(&'static str, &'static str)], extras:
         "cold_start_ms": cold(|c| c.restart_ms),
         "rounds": extras.rounds,
         "cold_start_empty_state_ms": cold(|c| c.empty_state_ms),
+        "cold_start_runtime_only_ms": cold(|c| c.runtime_only_ms),
+        "cold_start_worker_own_ms": cold(worker_own),
         "baseline_js_sources": { "raw_bytes": extras.baseline_js.0, "gzip_bytes": extras.baseline_js.1 },
         "page_bytes": extras.page_bytes.iter().map(|(p, w, b)| json!({"page": p, "wandstore": w, "baseline": b})).collect::<Vec<_>>(),
         "store_config_requests": extras.store_config.iter().map(|(s, c, v, a)| json!({"system": s, "requests": c, "page_views": v, "cart_adds": a})).collect::<Vec<_>>(),
@@ -421,6 +446,7 @@ pub fn to_json(runs: &[Run], scenarios: &[(&'static str, &'static str)], extras:
             "system": s,
             "restart_ms": opt(Some(c.restart_ms)),
             "empty_state_ms": opt(Some(c.empty_state_ms)),
+            "runtime_only_ms": opt(Some(c.runtime_only_ms)),
         })).collect::<Vec<_>>(),
     })
 }
@@ -542,6 +568,7 @@ mod tests {
                     ColdStart {
                         empty_state_ms: 900.0,
                         restart_ms: 300.0,
+                        runtime_only_ms: 220.0,
                     },
                 ),
                 (
@@ -549,6 +576,7 @@ mod tests {
                     ColdStart {
                         empty_state_ms: 800.0,
                         restart_ms: 200.0,
+                        runtime_only_ms: 130.0,
                     },
                 ),
             ],
@@ -563,6 +591,9 @@ mod tests {
         assert_eq!(v["via"], "direct");
         assert_eq!(v["wasm"]["raw_bytes"], 1000);
         assert_eq!(v["cold_start_ms"]["wandstore"], 300.0);
+        assert_eq!(v["cold_start_runtime_only_ms"]["baseline"], 130.0);
+        assert_eq!(v["cold_start_worker_own_ms"]["wandstore"], 80.0);
+        assert_eq!(v["cold_start_worker_own_ms"]["baseline"], 70.0);
         let s = &v["scenarios"][0];
         for key in [
             "name",
