@@ -227,14 +227,21 @@ impl<'a> SortFacts<'a> {
     }
 }
 
-/// The positions of `items` in `key` order (for `Featured`, as they are).
-pub fn sorted_positions<P: Borrow<Product>>(items: &[P], key: SortKey) -> Vec<usize> {
-    let mut positions: Vec<usize> = (0..items.len()).collect();
-    if key != SortKey::Featured {
-        let facts: Vec<SortFacts<'_>> = items.iter().map(|p| SortFacts::of(p.borrow())).collect();
-        positions.sort_by(|&a, &b| key.compare_facts(&facts[a], &facts[b]));
-    }
-    positions
+/// The positions of `items` in every order of [`SortKey::ALL`] (`Featured`: as they are),
+/// each product's sort facts worked out once for all of them.
+pub fn sorted_positions<P: Borrow<Product>>(items: &[P]) -> Vec<(SortKey, Vec<usize>)> {
+    let facts: Vec<SortFacts<'_>> = items.iter().map(|p| SortFacts::of(p.borrow())).collect();
+    let sorted = |key: SortKey| {
+        let mut positions: Vec<usize> = (0..items.len()).collect();
+        if key != SortKey::Featured {
+            positions.sort_by(|&a, &b| key.compare_facts(&facts[a], &facts[b]));
+        }
+        positions
+    };
+    SortKey::ALL
+        .into_iter()
+        .map(|key| (key, sorted(key)))
+        .collect()
 }
 
 /// Products per listing page: 24 (default) or 48.
@@ -369,11 +376,15 @@ mod tests {
             (SortKey::TitleDesc, ["c-tee", "b-mug", "a-cap", "d-bag"]),
             (SortKey::Newest, ["a-cap", "c-tee", "b-mug", "d-bag"]),
         ];
+        let items = sample();
+        let orders = sorted_positions(&items);
         for (key, expected) in table {
-            let items = sample();
-            let sorted: Vec<&Product> = (sorted_positions(&items, *key).into_iter())
-                .map(|i| &items[i])
-                .collect();
+            let order = orders
+                .iter()
+                .find(|(k, _)| k == key)
+                .map(|(_, o)| o)
+                .unwrap();
+            let sorted: Vec<&Product> = order.iter().map(|&i| &items[i]).collect();
             assert_eq!(handles(&sorted), expected, "{key:?}");
             // The same order pair by pair, as `compare` gives it.
             for pair in sorted.windows(2) {
@@ -386,9 +397,12 @@ mod tests {
     fn sorting_works_on_references() {
         let items = sample();
         let refs: Vec<&Product> = items.iter().collect();
-        let sorted: Vec<&Product> = (sorted_positions(&refs, SortKey::PriceAsc).into_iter())
-            .map(|i| refs[i])
-            .collect();
+        let orders = sorted_positions(&refs);
+        let (_, order) = orders
+            .iter()
+            .find(|(k, _)| *k == SortKey::PriceAsc)
+            .unwrap();
+        let sorted: Vec<&Product> = order.iter().map(|&i| refs[i]).collect();
         assert_eq!(handles(&sorted), ["c-tee", "a-cap", "b-mug", "d-bag"]);
     }
 

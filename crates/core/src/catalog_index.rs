@@ -217,10 +217,7 @@ impl CatalogIndex {
             }
         }
         let haystack = kept.iter().map(search_text).collect();
-        let orders: HashMap<SortKey, Vec<usize>> = SortKey::ALL
-            .into_iter()
-            .map(|key| (key, sorted_positions(&kept, key)))
-            .collect();
+        let orders: HashMap<SortKey, Vec<usize>> = sorted_positions(&kept).into_iter().collect();
         // Each product's place in each order: a collection's members sort by it.
         let ranks = orders
             .iter()

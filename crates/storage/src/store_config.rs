@@ -107,12 +107,12 @@ pub const SELECT_CATALOG_META: &str =
     "SELECT synced_at_ms, truncated, last_error, last_error_at_ms, breaker
      FROM catalog_meta WHERE id = 1";
 
-/// The cached products (JSON) in catalog order. Binds nothing; read with the shell's `Db::json_rows`
-/// (each text parsed on its own: [`crate::transfer::parse_texts`]).
+/// The cached products (JSON) in catalog order. Binds nothing; read with the
+/// shell's `Db::json_rows`, each text parsed on its own ([`crate::transfer::parse_texts`]).
 pub const SELECT_PRODUCTS: &str = "SELECT json FROM products ORDER BY position";
 
-/// The cached collections (JSON) in catalog order. Binds nothing; read with the shell's `Db::json_rows`
-/// (each text parsed on its own: [`crate::transfer::parse_texts`]).
+/// The cached collections (JSON) in catalog order. Binds nothing; read with the
+/// shell's `Db::json_rows`, each text parsed on its own ([`crate::transfer::parse_texts`]).
 pub const SELECT_COLLECTIONS: &str = "SELECT json FROM collections ORDER BY position";
 
 /// Empties the product cache (before a sync writes it anew). Binds nothing.
@@ -151,8 +151,8 @@ pub const SELECT_THEME_STATE: &str =
 /// Saves the draft. Binds its body and its metadata JSON.
 pub const SET_DRAFT: &str = "UPDATE theme_state SET draft = ?, draft_meta = ? WHERE id = 1";
 
-/// The theme history (JSON), newest first. Binds nothing; read with the shell's `Db::json_rows`
-/// (each text parsed on its own: [`crate::transfer::parse_texts`]).
+/// The theme history (JSON), newest first. Binds nothing; read with the
+/// shell's `Db::json_rows`, each text parsed on its own ([`crate::transfer::parse_texts`]).
 pub const SELECT_THEME_VERSIONS: &str = "SELECT json FROM theme_versions ORDER BY version DESC";
 
 /// Adds a theme version (a version number is written once). Binds the version and its JSON.
@@ -165,8 +165,8 @@ pub const DELETE_THEME_VERSIONS: &str = "DELETE FROM theme_versions";
 pub const SET_PUBLISHED: &str =
     "UPDATE theme_state SET published = ?, published_body = ? WHERE id = 1";
 
-/// The owner's assets (JSON) by name. Binds nothing; read with the shell's `Db::json_rows`
-/// (each text parsed on its own: [`crate::transfer::parse_texts`]).
+/// The owner's assets (JSON) by name. Binds nothing; read with the
+/// shell's `Db::json_rows`, each text parsed on its own ([`crate::transfer::parse_texts`]).
 pub const SELECT_ASSETS: &str = "SELECT json FROM assets ORDER BY name";
 
 /// Writes (or replaces) an asset. Binds its name, its file and its JSON.
