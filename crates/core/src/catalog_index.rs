@@ -344,11 +344,11 @@ impl CatalogIndex {
             .get(handle)
             .ok_or(ListingError::UnknownCollection)?;
         let mut members = self.members(&self.collections[ci]);
-        match self.ranks.get(&sort) {
-            _ if sort == SortKey::Featured => {}
-            // The catalog's own order restricted to the members: no product compared again.
-            Some(rank) => members.sort_by_key(|&p| rank.get(p).copied().unwrap_or(usize::MAX)),
-            None => members.sort_by(|&a, &b| sort.compare(&self.products[a], &self.products[b])),
+        // The catalog's own order restricted to the members: no product compared again
+        // (`ranks` holds every order; `Featured` is the merchant's order, left as it is).
+        let rank = self.ranks.get(&sort).filter(|_| sort != SortKey::Featured);
+        if let Some(rank) = rank {
+            members.sort_by_key(|&p| rank.get(p).copied().unwrap_or(usize::MAX));
         }
         self.listing(&members, sort, page, size)
     }

@@ -1,12 +1,10 @@
 // The SQLite calls of `src/sql.rs`, each made with one call from Wasm instead of one per
-// binding, per row and per column: a statement's bindings arrive as one JSON array (or "" for
-// none), its rows leave as one string, and `counts` receives [rows read, rows written, rows
-// answered], which the caller adds to the request's report.
-
-const NONE = [];
+// binding, per row and per column: a statement's bindings arrive as one JSON array, its rows
+// leave as one string, and `counts` receives [rows read, rows written, rows answered], which
+// the caller adds to the request's report.
 
 function exec(sql, query, bindings) {
-  return sql.exec(query, ...(bindings === "" ? NONE : JSON.parse(bindings)));
+  return sql.exec(query, ...JSON.parse(bindings));
 }
 
 function counted(cursor, counts, answered) {

@@ -43,6 +43,10 @@ extern "C" {
 /// What `js/sql.js` reports of a statement: [rows read, rows written, rows answered].
 type Counts = [f64; 3];
 
+/// One of `js/sql.js`'s calls: `ctx.storage.sql`, the query, its bindings (a JSON array),
+/// and where it reports the statement's [`Counts`].
+type SqlCall<R> = fn(&JsValue, &str, &str, &mut [f64]) -> Result<R, JsValue>;
+
 /// An object's SQLite, counting rows read and written (what Cloudflare bills) since the
 /// counts were last taken.
 #[derive(Clone)]
@@ -90,19 +94,23 @@ impl Db {
         self.migrated.set(false);
     }
 
-    /// The rows a query answers (read as one JSON text and parsed here).
-    pub fn rows<T: DeserializeOwned>(&self, query: &str, args: &[Value]) -> worker::Result<Vec<T>> {
+    /// Runs `query` with `args` through `call`, adding its rows read and written to the
+    /// counts; answers what the call answers and how many rows the query answered.
+    fn call<R>(&self, call: SqlCall<R>, query: &str, args: &[Value]) -> worker::Result<(R, usize)> {
+        let bindings = storage::transfer::bindings_json(args).map_err(worker::Error::RustError)?;
         let mut counts = Counts::default();
-        let text = sql_rows(&self.sql, query, &bindings(args)?, &mut counts)?;
-        self.count(counts);
-        Ok(serde_json::from_str(&text)?)
+        let answer = call(&self.sql, query, &bindings, &mut counts)?;
+        let [read, written, answered] = counts;
+        // Row counts are whole numbers well inside f64's exact range.
+        let before = self.counts.get();
+        (self.counts).set(before.plus(read as usize, written as usize));
+        Ok((answer, answered as usize))
     }
 
-    /// Adds a statement's rows read and written to the counts.
-    fn count(&self, [read, written, _]: Counts) {
-        let counts = self.counts.get();
-        // Row counts are whole numbers well inside f64's exact range.
-        (self.counts).set(counts.plus(read as usize, written as usize));
+    /// The rows a query answers (read as one JSON text and parsed here).
+    pub fn rows<T: DeserializeOwned>(&self, query: &str, args: &[Value]) -> worker::Result<Vec<T>> {
+        let (text, _) = self.call(sql_rows, query, args)?;
+        Ok(serde_json::from_str(&text)?)
     }
 
     /// The first row a query answers, if any.
@@ -121,11 +129,8 @@ impl Db {
         query: &str,
         args: &[Value],
     ) -> worker::Result<Vec<T>> {
-        let mut counts = Counts::default();
-        let joined = sql_json_column(&self.sql, query, &bindings(args)?, &mut counts)?;
-        self.count(counts);
-        // A row count is a whole number well inside f64's exact range.
-        Ok(storage::transfer::parse_texts(&joined, counts[2] as usize)?)
+        let (joined, rows) = self.call(sql_json_column, query, args)?;
+        Ok(storage::transfer::parse_texts(&joined, rows)?)
     }
 
     /// Runs one planned write.
@@ -140,10 +145,7 @@ impl Db {
 
     /// Runs a statement whose rows (if any) are not needed.
     pub fn run(&self, query: &str, args: &[Value]) -> worker::Result<()> {
-        let mut counts = Counts::default();
-        sql_run(&self.sql, query, &bindings(args)?, &mut counts)?;
-        self.count(counts);
-        Ok(())
+        self.call(sql_run, query, args).map(drop)
     }
 
     /// The JSON in a one-row table's column, selected by `query` as `json` (`None`: NULL or
@@ -182,12 +184,4 @@ pub fn transaction<T: 'static>(
 pub fn apply(state: &State, db: &Db, plan: Vec<Write>) -> worker::Result<()> {
     let db = db.clone();
     transaction(state, move || db.write_all(&plan))
-}
-
-/// A statement's bindings as `js/sql.js` takes them: a JSON array, or "" for none.
-fn bindings(args: &[Value]) -> worker::Result<String> {
-    if args.is_empty() {
-        return Ok(String::new());
-    }
-    storage::transfer::bindings_json(args).map_err(worker::Error::RustError)
 }

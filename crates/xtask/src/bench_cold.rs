@@ -53,19 +53,19 @@ const START_TIMEOUT: Duration = Duration::from_secs(180);
 /// the runs apart).
 pub fn measure(spec: &ColdSpec<'_>, work: &Path, round: usize) -> Result<ColdStart, String> {
     let state = work.join(format!("cold-{}-{round}", spec.system));
-    let log = |n: u8| work.join(format!("cold-{}-{round}-{n}.log", spec.system));
-    let start = |log: &Path| {
+    let runtime_state = work.join(format!("cold-{}-{round}-runtime", spec.system));
+    let start = |config_dir: &Path, state_dir: &Path, n: u8| {
         Wrangler::spawn(&WranglerSpec {
             root: spec.root,
-            config_dir: spec.config_dir,
-            state_dir: &state,
+            config_dir,
+            state_dir,
             env_file: spec.env_file,
-            log,
+            log: &work.join(format!("cold-{}-{round}-{n}.log", spec.system)),
             runtime: spec.runtime,
         })
     };
 
-    let mut w = start(&log(1))?;
+    let mut w = start(spec.config_dir, &state, 1)?;
     let t0 = w.wait_for_workerd(START_TIMEOUT)?;
     w.wait_live(START_TIMEOUT)?;
     (spec.register)(&w.url()).map_err(|e| format!("{e}{}", w.log_tail()))?;
@@ -73,29 +73,22 @@ pub fn measure(spec: &ColdSpec<'_>, work: &Path, round: usize) -> Result<ColdSta
     let empty_state_ms = t0.elapsed().as_secs_f64() * 1000.0;
     w.stop();
 
-    let mut w = start(&log(2))?;
-    let t0 = w.wait_for_workerd(START_TIMEOUT)?;
-    first_page(&mut w)?;
-    let restart_ms = t0.elapsed().as_secs_f64() * 1000.0;
-    w.stop();
-
-    let mut w = Wrangler::spawn(&WranglerSpec {
-        root: spec.root,
-        config_dir: spec.runtime_only,
-        state_dir: &work.join(format!("cold-{}-{round}-runtime", spec.system)),
-        env_file: spec.env_file,
-        log: &log(3),
-        runtime: spec.runtime,
-    })?;
-    let t0 = w.wait_for_workerd(START_TIMEOUT)?;
-    first_page(&mut w)?;
-    let runtime_only_ms = t0.elapsed().as_secs_f64() * 1000.0;
-    w.stop();
+    let restart_ms = until_first_page(start(spec.config_dir, &state, 2)?)?;
+    let runtime_only_ms = until_first_page(start(spec.runtime_only, &runtime_state, 3)?)?;
     Ok(ColdStart {
         empty_state_ms,
         restart_ms,
         runtime_only_ms,
     })
+}
+
+/// Milliseconds from the workerd of `w` appearing until its first page, then stops it.
+fn until_first_page(mut w: Wrangler) -> Result<f64, String> {
+    let t0 = w.wait_for_workerd(START_TIMEOUT)?;
+    first_page(&mut w)?;
+    let ms = t0.elapsed().as_secs_f64() * 1000.0;
+    w.stop();
+    Ok(ms)
 }
 
 /// Polls `GET /` until it answers 200 (a refused connection means workerd is not listening
