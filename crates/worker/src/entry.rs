@@ -74,25 +74,34 @@ pub async fn handle(req: web_sys::Request, env: &Env) -> web_sys::Response {
     log.duration_ms = crate::clock::now_ms().saturating_sub(started);
     let timing = format!("{}ms", log.duration_ms);
     let finishing = entry_route::finishing(&request_id, &timing, &security);
-    let made = match routed {
-        // A live-preview socket's 101: the runtime's own, passed on as StoreConfig made it.
-        Routed::Object(answer, _) if !entry_route::finished_here(answer.status()) => Ok(answer),
-        // Streamed through (never copied into Wasm), the internal report moved to the log line.
+    // The status is read from the object's answer once (each read is a call into JavaScript).
+    let (status, made) = match routed {
         Routed::Object(answer, forwarded) => {
-            let finish = forwarded.finish(&request_id, &timing, &security);
-            let own = internal::read_headers(&answer.headers());
-            let (pairs, report) = pass_through::outgoing(answer.status(), own, &finish);
-            report.log_into(&mut log);
-            let body = answer.body().map(Into::into);
-            internal::response(answer.status(), &pairs, body.as_ref())
+            let status = answer.status();
+            // A live-preview socket's 101: the runtime's own, passed on as StoreConfig made it.
+            if !entry_route::finished_here(status) {
+                (status, Ok(answer))
+            } else {
+                // Streamed through (never copied into Wasm), the internal report moved to the
+                // log line.
+                let finish = forwarded.finish(&request_id, &timing, &security);
+                let own = internal::read_headers(&answer.headers());
+                let (pairs, report) = pass_through::outgoing(status, own, &finish);
+                report.log_into(&mut log);
+                let body = answer.body().map(Into::into);
+                (status, internal::response(status, &pairs, body.as_ref()))
+            }
         }
         Routed::Made((status, own, body), _) => {
             let pairs = entry_route::finished(own, finishing);
-            internal::response(status, &pairs, body.as_ref())
+            (status, internal::response(status, &pairs, body.as_ref()))
         }
     };
-    let resp = made.unwrap_or_else(|e| unbuilt(e, &request_id, &mut log));
-    log.status = resp.status();
+    let (resp, status) = match made {
+        Ok(resp) => (resp, status),
+        Err(e) => unbuilt(e, &request_id, &mut log),
+    };
+    log.status = status;
     log.level = Level::for_status(log.status);
     crate::isolate_metrics::record(env, &log);
     // The line as it is made (no `format!` copy), in one call into JavaScript.
@@ -100,11 +109,13 @@ pub async fn handle(req: web_sys::Request, env: &Env) -> web_sys::Response {
     resp
 }
 
-/// The 500 for an answer the runtime refused to build, its detail in the log line.
-fn unbuilt(e: worker::Error, request_id: &str, log: &mut RequestLog) -> web_sys::Response {
+/// The 500 for an answer the runtime refused to build (and its status), its detail in the log
+/// line.
+fn unbuilt(e: worker::Error, request_id: &str, log: &mut RequestLog) -> (web_sys::Response, u16) {
     let e = EdgeError::internal(e);
     log.error = e.detail.clone();
-    web_sys::Response::from(respond::error(&e, Audience::Api, request_id))
+    let resp = respond::error(&e, Audience::Api, request_id);
+    (web_sys::Response::from(resp), e.status)
 }
 
 /// An error and who reads it.

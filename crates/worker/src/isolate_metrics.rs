@@ -3,7 +3,15 @@
 use std::cell::RefCell;
 use wandstore_core::events::BestEffort;
 use wandstore_core::log::RequestLog;
-use wandstore_core::metrics::IsolateMetrics;
+use wandstore_core::metrics::{DataPoint, IsolateMetrics};
+use worker::wasm_bindgen::{self, prelude::*};
+
+#[wasm_bindgen(module = "/js/analytics.js")]
+extern "C" {
+    /// `dataset.writeDataPoint(JSON.parse(json))`: the point in one call (`js/analytics.js`).
+    #[wasm_bindgen(catch, js_name = writePoint)]
+    fn write_point(dataset: &JsValue, json: &str) -> Result<(), JsValue>;
+}
 
 thread_local! {
     static METRICS: RefCell<IsolateMetrics> =
@@ -18,13 +26,8 @@ pub fn record(env: &worker::Env, log: &RequestLog) {
     else {
         return;
     };
-    let point = wandstore_core::metrics::DataPoint::of(log);
-    let written = worker::AnalyticsEngineDataPointBuilder::new()
-        .indexes([point.index.as_str()])
-        .blobs(point.blobs)
-        .doubles(point.doubles)
-        .write_to(&dataset);
-    if let Err(e) = written {
+    let written = write_point(dataset.as_ref(), &DataPoint::of(log).to_json());
+    if let Err(e) = written.map_err(worker::Error::from) {
         let store = log.store.clone();
         crate::best_effort::failed(BestEffort::AnalyticsPoint, store, e, &log.request_id);
     }
