@@ -21,12 +21,15 @@
 //
 // For a CPU profile (`bench/profile.mjs`), BARE_INSPECTOR_PORT=N opens workerd's inspector on
 // 127.0.0.1:N (the Worker's session is ws://127.0.0.1:N/core:user:NAME); the bench never sets it.
+// BARE_COUNT_CROSSINGS=N prints a Rust Worker's Wasm↔JavaScript crossings per request every N
+// requests (`crossings.js`).
 
 import { spawnSync } from "node:child_process";
-import { readdirSync, rmSync } from "node:fs";
+import { readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Miniflare, convertV4MiniflareOptions } from "miniflare";
+import { countCrossings } from "./crossings.js";
 import {
   unstable_getMiniflareWorkerOptions as workerOptionsOf,
   unstable_getVarsForDev as varsForDev,
@@ -52,6 +55,14 @@ const built = spawnSync(
 if (built.status !== 0) {
   console.error(`bare.mjs: wrangler deploy --dry-run failed in ${configDir} (${built.status})`);
   process.exit(1);
+}
+// BARE_COUNT_CROSSINGS=N: the Wasm↔JavaScript crossings per request, on stdout every N requests
+// (`crossings.js`; a diagnostic for Rust Workers, never set by the bench).
+const every = Number(process.env.BARE_COUNT_CROSSINGS || 0);
+if (every > 0) {
+  const main = readdirSync(out).find((f) => f.endsWith(".js") || f.endsWith(".mjs"));
+  const path = join(out, main);
+  writeFileSync(path, countCrossings(readFileSync(path, "utf8"), every));
 }
 // esbuild writes one JavaScript module (named for `main`) beside the Wasm it imports; it goes
 // first, as Miniflare takes the first module as the Worker's main.
