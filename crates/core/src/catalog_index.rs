@@ -11,6 +11,7 @@ use crate::catalog::{
 };
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
+use std::sync::OnceLock;
 
 /// What a product card in a listing needs (a listing never carries descriptions or
 /// variants).
@@ -190,12 +191,39 @@ pub struct CatalogIndex {
     by_variant: HashMap<String, (usize, usize)>,
     collections: Vec<Collection>,
     collection_by_handle: HashMap<String, usize>,
-    /// Lower-cased title, vendor, type and tags of each product, for search.
-    haystack: Vec<String>,
-    /// Product positions in each sort order (for "all products" listings).
+    /// Lower-cased title, vendor, type and tags of each product, for search: worked out on the
+    /// first search, not when the catalog is loaded (a cold object's first page is seldom one).
+    haystack: OnceLock<Vec<String>>,
+    /// The sort orders, worked out on the first listing that needs one (a home page or a
+    /// product page needs none).
+    sorted: OnceLock<Sorted>,
+}
+
+/// Every sort order of a catalog's products.
+#[derive(Debug, Clone, Default)]
+struct Sorted {
+    /// Product positions in each order (for "all products" listings).
     orders: HashMap<SortKey, Vec<usize>>,
-    /// For each order, each product's place in it (indexed like `products`).
+    /// For each order, each product's place in it (indexed like the products).
     ranks: HashMap<SortKey, Vec<usize>>,
+}
+
+impl Sorted {
+    fn of(products: &[Product]) -> Self {
+        let orders: HashMap<SortKey, Vec<usize>> = sorted_positions(products).into_iter().collect();
+        // Each product's place in each order: a collection's members sort by it.
+        let ranks = orders
+            .iter()
+            .map(|(&key, order)| {
+                let mut rank = vec![0; order.len()];
+                for (place, &product) in order.iter().enumerate() {
+                    rank[product] = place;
+                }
+                (key, rank)
+            })
+            .collect();
+        Sorted { orders, ranks }
+    }
 }
 
 impl CatalogIndex {
@@ -216,19 +244,6 @@ impl CatalogIndex {
                 by_variant.entry(v.id.clone()).or_insert((pi, vi));
             }
         }
-        let haystack = kept.iter().map(search_text).collect();
-        let orders: HashMap<SortKey, Vec<usize>> = sorted_positions(&kept).into_iter().collect();
-        // Each product's place in each order: a collection's members sort by it.
-        let ranks = orders
-            .iter()
-            .map(|(&key, order)| {
-                let mut rank = vec![0; order.len()];
-                for (place, &product) in order.iter().enumerate() {
-                    rank[product] = place;
-                }
-                (key, rank)
-            })
-            .collect();
         let collection_by_handle = collections
             .iter()
             .enumerate()
@@ -240,10 +255,18 @@ impl CatalogIndex {
             by_variant,
             collections,
             collection_by_handle,
-            haystack,
-            orders,
-            ranks,
+            haystack: OnceLock::new(),
+            sorted: OnceLock::new(),
         }
+    }
+
+    fn haystack(&self) -> &[String] {
+        self.haystack
+            .get_or_init(|| self.products.iter().map(search_text).collect())
+    }
+
+    fn sorted(&self) -> &Sorted {
+        self.sorted.get_or_init(|| Sorted::of(&self.products))
     }
 
     pub fn product_count(&self) -> usize {
@@ -326,7 +349,7 @@ impl CatalogIndex {
         page: u32,
         size: PageSize,
     ) -> Result<Listing, ListingError> {
-        let order = self.orders.get(&sort).map(Vec::as_slice).unwrap_or(&[]);
+        let order = (self.sorted().orders.get(&sort)).map_or(&[][..], Vec::as_slice);
         self.listing(order, sort, page, size)
     }
 
@@ -346,7 +369,9 @@ impl CatalogIndex {
         let mut members = self.members(&self.collections[ci]);
         // The catalog's own order restricted to the members: no product compared again
         // (`ranks` holds every order; `Featured` is the merchant's order, left as it is).
-        let rank = self.ranks.get(&sort).filter(|_| sort != SortKey::Featured);
+        let rank = (sort != SortKey::Featured)
+            .then(|| self.sorted().ranks.get(&sort))
+            .flatten();
         if let Some(rank) = rank {
             members.sort_by_key(|&p| rank.get(p).copied().unwrap_or(usize::MAX));
         }
@@ -372,8 +397,9 @@ impl CatalogIndex {
         }
         let mut hits: Vec<(usize, usize)> = Vec::new();
         if !words.is_empty() || !tags.is_empty() {
+            let haystack = self.haystack();
             for (i, p) in self.products.iter().enumerate() {
-                let hay = &self.haystack[i];
+                let hay = &haystack[i];
                 let tag_ok = tags
                     .iter()
                     .all(|t| p.tags.iter().any(|pt| pt.to_lowercase() == *t));
@@ -486,6 +512,37 @@ mod tests {
 
     fn handles(l: &Listing) -> Vec<&str> {
         l.cards.iter().map(|c| c.handle.as_str()).collect()
+    }
+
+    #[test]
+    fn orders_and_search_text_are_worked_out_on_first_use_and_answer_the_same() {
+        let fresh = index();
+        assert!(fresh.sorted.get().is_none() && fresh.haystack.get().is_none());
+        // A product page and a featured collection need neither.
+        assert!(fresh.product("b-hat").is_some());
+        let featured = fresh.collection_products("hats", SortKey::Featured, 1, PageSize::Small);
+        assert!(featured.is_ok());
+        assert!(fresh.sorted.get().is_none() && fresh.haystack.get().is_none());
+        // A copy made before first use answers what the original answers after it.
+        let copy = fresh.clone();
+        let by_price = |i: &CatalogIndex| {
+            let all = i
+                .all_products(SortKey::PriceAsc, 1, PageSize::Small)
+                .unwrap();
+            let hats =
+                (i.collection_products("hats", SortKey::TitleAsc, 1, PageSize::Small)).unwrap();
+            let found = i.search("hat", 1, PageSize::Small).unwrap();
+            (
+                handles(&all).join(","),
+                handles(&hats).join(","),
+                handles(&found).join(","),
+            )
+        };
+        let first = by_price(&fresh);
+        assert!(fresh.sorted.get().is_some() && fresh.haystack.get().is_some());
+        assert_eq!(by_price(&fresh), first, "worked out once");
+        assert_eq!(by_price(&copy), first);
+        assert!(first.0.starts_with("a-cap"), "{first:?}");
     }
 
     #[test]

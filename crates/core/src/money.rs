@@ -110,9 +110,20 @@ impl Serialize for Currency {
 }
 
 impl<'de> Deserialize<'de> for Currency {
+    /// Read from the text as it is (no `String` made for it: a catalog's load reads one per
+    /// price, thousands of them).
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let raw = String::deserialize(d)?;
-        Currency::parse(&raw).map_err(serde::de::Error::custom)
+        struct Code;
+        impl serde::de::Visitor<'_> for Code {
+            type Value = Currency;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("an ISO 4217 currency code")
+            }
+            fn visit_str<E: serde::de::Error>(self, code: &str) -> Result<Currency, E> {
+                Currency::parse(code).map_err(E::custom)
+            }
+        }
+        d.deserialize_str(Code)
     }
 }
 
@@ -551,6 +562,12 @@ mod tests {
         assert_eq!(json, r#"{"minor":1230,"currency":"USD"}"#);
         assert_eq!(serde_json::from_str::<Money>(&json).unwrap(), m);
         assert!(serde_json::from_str::<Money>(r#"{"minor":1,"currency":"usd"}"#).is_err());
+        // An escaped code is read like a plain one; anything but a string is refused.
+        let escaped = serde_json::from_str::<Currency>(r#""\u0055SD""#);
+        assert_eq!(escaped.ok(), Some(Currency::USD));
+        for bad in ["12", "null", r#"["USD"]"#, r#""US""#, r#""USDX""#] {
+            assert!(serde_json::from_str::<Currency>(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]
