@@ -200,7 +200,7 @@ pub struct CatalogIndex {
 }
 
 /// Every sort order of a catalog's products.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 struct Sorted {
     /// Product positions in each order (for "all products" listings).
     orders: HashMap<SortKey, Vec<usize>>,
@@ -525,7 +525,7 @@ mod tests {
         assert!(fresh.sorted.get().is_none() && fresh.haystack.get().is_none());
         // A copy made before first use answers what the original answers after it.
         let copy = fresh.clone();
-        let by_price = |i: &CatalogIndex| {
+        let answers = |i: &CatalogIndex| {
             let all = i
                 .all_products(SortKey::PriceAsc, 1, PageSize::Small)
                 .unwrap();
@@ -538,10 +538,10 @@ mod tests {
                 handles(&found).join(","),
             )
         };
-        let first = by_price(&fresh);
+        let first = answers(&fresh);
         assert!(fresh.sorted.get().is_some() && fresh.haystack.get().is_some());
-        assert_eq!(by_price(&fresh), first, "worked out once");
-        assert_eq!(by_price(&copy), first);
+        assert_eq!(answers(&fresh), first, "worked out once");
+        assert_eq!(answers(&copy), first);
         assert!(first.0.starts_with("a-cap"), "{first:?}");
     }
 
