@@ -26,6 +26,7 @@ pub mod edge_pages;
 pub mod events;
 pub mod guarded;
 pub mod guarded_run;
+pub mod header_init;
 pub mod headers;
 pub mod health;
 pub mod health_run;

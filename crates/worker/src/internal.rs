@@ -5,7 +5,7 @@
 //! Only the Worker can reach an object, so what it sends in internal headers is trusted; the
 //! entry never forwards a client's own `x-wandstore-*` headers.
 
-use serde::Serialize;
+use wandstore_core::header_init::init_json;
 use wandstore_protocol::EdgeError;
 use wandstore_protocol::entry_route::ObjectCall;
 use wandstore_protocol::wire::{self, AskError, MalformedMessage, Question};
@@ -30,20 +30,18 @@ pub fn read_headers(headers: &web_sys::Headers) -> Vec<(String, String)> {
 }
 
 /// What `RequestInit` and `ResponseInit` take as headers: `pairs` (name–value pairs of
-/// strings, borrowed or owned) as a JavaScript array of name–value arrays, made with one call
-/// into JavaScript. The runtime builds the message's own `Headers` from it, so no `Headers`
-/// object is made only to be copied.
-pub fn headers_init(pairs: &impl Serialize) -> worker::Result<JsValue> {
-    // A pair serializes as a two-string JSON array, the sequence `Headers` takes.
-    let json = serde_json::to_string(pairs)?;
-    Ok(worker::js_sys::JSON::parse(&json)?)
+/// strings, borrowed or owned) as one JavaScript value made with one call into JavaScript, an
+/// object when no name repeats (`core::header_init` on why). The runtime builds the message's
+/// own `Headers` from it, so no `Headers` object is made only to be copied.
+pub fn headers_init<K: AsRef<str>, V: AsRef<str>>(pairs: &[(K, V)]) -> worker::Result<JsValue> {
+    Ok(worker::js_sys::JSON::parse(&init_json(pairs))?)
 }
 
 /// A response made in JavaScript: `status`, `pairs` as its headers ([`headers_init`]) and
 /// `body` (bytes, or a stream never copied into Wasm) as it is.
-pub fn response(
+pub fn response<K: AsRef<str>, V: AsRef<str>>(
     status: u16,
-    pairs: &impl Serialize,
+    pairs: &[(K, V)],
     body: Option<&worker::js_sys::Object>,
 ) -> worker::Result<web_sys::Response> {
     let init = web_sys::ResponseInit::new();
@@ -60,7 +58,9 @@ pub fn bytes(body: &[u8]) -> Option<worker::js_sys::Object> {
 }
 
 /// A JavaScript `Headers` object holding `pairs`, for APIs that want one.
-pub fn make_headers(pairs: &impl Serialize) -> worker::Result<web_sys::Headers> {
+pub fn make_headers<K: AsRef<str>, V: AsRef<str>>(
+    pairs: &[(K, V)],
+) -> worker::Result<web_sys::Headers> {
     Ok(web_sys::Headers::new_with_str_sequence_sequence(
         &headers_init(pairs)?,
     )?)
@@ -73,7 +73,7 @@ async fn fetch(
     env: &worker::Env,
     (binding, name): (&str, &str),
     (method, path): (&str, &str),
-    headers: &impl Serialize,
+    headers: &[(impl AsRef<str>, impl AsRef<str>)],
     body: Option<&str>,
 ) -> worker::Result<web_sys::Response> {
     let init = web_sys::RequestInit::new();

@@ -1,7 +1,6 @@
 //! Building responses, and the one place where an [`EdgeError`] becomes a response: JSON
 //! for APIs, the themed page for browsers. Every constructor here is infallible.
 
-use serde::Serialize;
 use wandstore_protocol::EdgeError;
 pub use wandstore_render::Audience;
 use worker::{Headers, Response, ResponseBuilder};
@@ -26,7 +25,11 @@ pub fn bytes(status: u16, content_type: &str, body: Vec<u8>) -> Response {
 
 /// A response with a body and the headers given, made with one call into JavaScript (see
 /// [`bytes`] on why making them cannot fail).
-pub fn with_headers(status: u16, pairs: &impl Serialize, body: Vec<u8>) -> Response {
+pub fn with_headers<K: AsRef<str>, V: AsRef<str>>(
+    status: u16,
+    pairs: &[(K, V)],
+    body: Vec<u8>,
+) -> Response {
     let made = crate::internal::make_headers(pairs).map(Headers);
     ResponseBuilder::new()
         .with_status(status)
