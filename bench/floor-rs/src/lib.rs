@@ -1,6 +1,6 @@
 //! The Rust floor of `cargo xtask bench` (see ../README.md): `bench/floor-js` written with
 //! workers-rs 0.8, crossing into JavaScript the way WandStore's shell does (the runtime's own
-//! `Request` taken as it comes, headers crossing as one sequence, the object's body streamed
+//! `Request` taken as it comes, headers crossing as one JSON object, the object's body streamed
 //! through untouched). It does what the JavaScript floor does and nothing more, so what it
 //! costs above that floor is what workers-rs and wasm-bindgen cost a Worker per request.
 
@@ -72,9 +72,13 @@ fn read_headers(headers: &web_sys::Headers) -> Vec<(String, String)> {
         .unwrap_or_default()
 }
 
-/// `pairs` as the sequence `Headers` takes, made with one call into JavaScript.
+/// `pairs` as the record `Headers` takes, made with one call into JavaScript (as WandStore's
+/// `internal::headers_init` sends them when no name repeats, which none here does).
 fn headers_init(pairs: &[(String, String)]) -> Result<JsValue> {
-    Ok(JSON::parse(&serde_json::to_string(pairs)?)?)
+    let record: serde_json::Map<String, serde_json::Value> = (pairs.iter())
+        .map(|(name, value)| (name.clone(), value.as_str().into()))
+        .collect();
+    Ok(JSON::parse(&serde_json::to_string(&record)?)?)
 }
 
 fn header<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str> {

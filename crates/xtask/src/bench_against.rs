@@ -46,23 +46,16 @@ pub fn start(
     let dir = dir
         .canonicalize()
         .map_err(|e| format!("--against {}: {e}", dir.display()))?;
-    let wasm_path = super::bench_report::wasm_file(&dir).ok_or_else(|| {
-        format!(
-            "--against {0}: no .wasm under {0}/crates/worker/build; build it there first \
-             (cd {0} && cargo xtask bootstrap && cargo xtask build-worker)",
-            dir.display()
-        )
-    })?;
-    let bytes =
-        std::fs::read(&wasm_path).map_err(|e| format!("reading {}: {e}", wasm_path.display()))?;
-    let wasm = super::bench_report::sizes(&bytes)?;
     let commit = short_commit(&dir);
     let t = step::start(&format!(
         "starting the WandStore to compare against ({}, {commit})",
         dir.display()
     ));
     let timeout = Duration::from_secs(300);
+    // Starting runs the checkout's [build] command, which rebuilds its Wasm if its sources
+    // changed: the size is read after, from the Wasm that runs.
     let wrangler = Wrangler::start_system(root, &dir, work, env_file, AGAINST, runtime, timeout)?;
+    let wasm = wasm_sizes(&dir)?;
     let system = (AGAINST, "WandStore (against)");
     let target = bench_systems::registered_wandstore(&wrangler, system, admin, upstream)?;
     step::done("ready", t);
@@ -72,6 +65,20 @@ pub fn start(
         commit,
         wasm,
     })
+}
+
+/// The raw and gzipped sizes of the Wasm built under `dir`.
+fn wasm_sizes(dir: &Path) -> Result<(u64, u64), String> {
+    let wasm_path = super::bench_report::wasm_file(dir).ok_or_else(|| {
+        format!(
+            "--against {0}: no .wasm under {0}/crates/worker/build after starting it; build it \
+             there (cd {0} && cargo xtask bootstrap && cargo xtask build-worker)",
+            dir.display()
+        )
+    })?;
+    let bytes =
+        std::fs::read(&wasm_path).map_err(|e| format!("reading {}: {e}", wasm_path.display()))?;
+    super::bench_report::sizes(&bytes)
 }
 
 /// `git rev-parse --short HEAD` in `dir` (empty if git cannot tell).
