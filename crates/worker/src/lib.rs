@@ -25,6 +25,7 @@ mod health;
 mod internal;
 mod isolate_metrics;
 mod listing_pages;
+mod microtasks;
 mod objects;
 mod page_request;
 mod random;
@@ -41,6 +42,12 @@ pub use objects::shopper::ShopperStorefront;
 pub use objects::store_config::StoreConfig;
 
 use worker::{Context, Env, Result, ScheduleContext, ScheduledEvent, event};
+
+/// When the Wasm instance starts, before any handler runs.
+#[event(start)]
+fn start() {
+    microtasks::install();
+}
 
 #[event(fetch)]
 async fn fetch(

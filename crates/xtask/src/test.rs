@@ -54,6 +54,10 @@ pub fn run(_args: &[String]) -> Result<(), String> {
             c.args(native_exclude).args(["--exclude", "wandstore-e2e"]);
             c
         }),
+        (
+            "unit tests of the Worker's JavaScript glue (node --test)",
+            js_tests()?,
+        ),
     ];
     for (what, mut cmd) in steps {
         let t = step::start(what);
@@ -82,6 +86,23 @@ pub fn run(_args: &[String]) -> Result<(), String> {
 
     eprintln!("\nall checks passed in {:.0}s", all.elapsed().as_secs_f64());
     Ok(())
+}
+
+/// `node --test` over the Worker's JavaScript modules' tests (`crates/worker/js/*.test.mjs`),
+/// on the Node the bootstrap installed.
+fn js_tests() -> Result<Command, String> {
+    let dir = crate::paths::root().join("crates/worker/js");
+    let entries = std::fs::read_dir(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    let mut tests: Vec<_> = entries
+        .filter_map(|entry| entry.ok().map(|e| e.path()))
+        .filter(|path| path.to_string_lossy().ends_with(".test.mjs"))
+        .collect();
+    tests.sort();
+    let mut cmd = Command::new(crate::paths::node());
+    cmd.arg("--test")
+        .args(tests)
+        .current_dir(crate::paths::root());
+    Ok(cmd)
 }
 
 /// The path of a running binary that was replaced on disk while it ran: Linux reports it as
