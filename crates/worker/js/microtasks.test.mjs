@@ -1,5 +1,5 @@
-// `node --test crates/worker/js` (run by `cargo xtask test`): the replacement queueMicrotask
-// keeps the platform's order and error reporting.
+// The replacement queueMicrotask keeps the platform's order and error reporting.
+// `cargo xtask test` runs this with `node --test`, as it does every `*.test.mjs` here.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { installQueueMicrotask } from "./microtasks.js";
