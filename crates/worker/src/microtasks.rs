@@ -6,13 +6,9 @@ use worker::wasm_bindgen::{self, prelude::*};
 
 #[wasm_bindgen(module = "/js/microtasks.js")]
 extern "C" {
-    /// Replaces the global `queueMicrotask` (`js/microtasks.js`); idempotent.
+    /// Replaces the global `queueMicrotask` (`js/microtasks.js`; idempotent). Called once per
+    /// Wasm instance, when it starts: before any request, alarm or cron event of the isolate
+    /// (the entry's and each Durable Object's) polls a future.
     #[wasm_bindgen(js_name = installQueueMicrotask)]
-    fn install_queue_microtask();
-}
-
-/// Runs once per Wasm instance, when it starts: before any request, alarm or cron event of
-/// the isolate (the entry's and each Durable Object's) polls a future.
-pub fn install() {
-    install_queue_microtask();
+    pub fn install();
 }
