@@ -41,17 +41,24 @@ function __report(every) {
   __crossings.calls.clear();
 }
 function __countImports(imports, every) {
-  for (const module of Object.values(imports)) {
+  // Each module is copied: a snippet's module (\`js/microtasks.js\`) is a namespace whose
+  // exports are read-only getters.
+  for (const [key, module] of Object.entries(imports)) {
+    const counted = {};
     for (const [name, f] of Object.entries(module)) {
-      if (typeof f !== "function") continue;
+      if (typeof f !== "function") {
+        counted[name] = f;
+        continue;
+      }
       const isLog = name.startsWith("__wbg_log_");
-      module[name] = function (...args) {
+      counted[name] = function (...args) {
         __count(name);
         const out = f.apply(this, args);
         if (isLog && ++__crossings.lines % every === 0) __report(every);
         return out;
       };
     }
+    imports[key] = counted;
   }
   return imports;
 }
