@@ -47,28 +47,23 @@ async function* samples(file) {
 }
 
 async function split(file) {
-  // Each sample's kind, counted by what decides its place, so that the Worker's language
-  // (known from its first Wasm frame) can be applied at the end.
-  const kinds = new Map();
+  // Each sample is placed twice, as a Rust Worker's and as a JavaScript Worker's; which
+  // reading holds is known only once a Wasm frame has been seen (or none has).
+  const asRust = { own: 0, glue: 0, called: 0, runtime: 0 };
+  const asJs = { own: 0, glue: 0, called: 0, runtime: 0 };
   let total = 0, sqlite = 0, gc = 0, isWasm = false;
   for await (const frames of samples(file)) {
     total++;
     if (frames.some((f) => f.includes("sqlite3"))) sqlite++;
     if (frames.some((f) => GC.test(f))) gc++;
-    const wasm = frames.some((f) => WASM.test(f));
-    isWasm ||= wasm;
     const [leaf] = frames;
-    const kind = [WASM.test(leaf), leaf.startsWith("JS:"), wasm, frames.some((f) => f.startsWith("JS:"))].join();
-    kinds.set(kind, (kinds.get(kind) || 0) + 1);
+    const anyWasm = frames.some((f) => WASM.test(f));
+    const anyJs = frames.some((f) => f.startsWith("JS:"));
+    isWasm ||= anyWasm;
+    asRust[WASM.test(leaf) ? "own" : leaf.startsWith("JS:") ? "glue" : anyWasm || anyJs ? "called" : "runtime"]++;
+    asJs[leaf.startsWith("JS:") ? "own" : anyJs ? "called" : "runtime"]++;
   }
-  const at = { own: 0, glue: 0, called: 0, runtime: 0 };
-  for (const [kind, count] of kinds) {
-    const [leafWasm, leafJs, anyWasm, anyJs] = kind.split(",").map((b) => b === "true");
-    const place = isWasm
-      ? leafWasm ? "own" : leafJs ? "glue" : anyWasm || anyJs ? "called" : "runtime"
-      : leafJs ? "own" : anyJs ? "called" : "runtime";
-    at[place] += count;
-  }
+  const at = isWasm ? asRust : asJs;
   const perRequest = (v) => Math.round((v * US_PER_SAMPLE) / requests);
   return {
     file,
